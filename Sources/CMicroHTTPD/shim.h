@@ -1,0 +1,50 @@
+#ifndef PLANABLE_SYNC_CMICROHTTPD_SHIM_H
+#define PLANABLE_SYNC_CMICROHTTPD_SHIM_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <microhttpd.h>
+
+typedef enum MHD_Result (*planable_mhd_access_handler)(
+    void *context, struct MHD_Connection *connection, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **request_context);
+
+typedef void (*planable_mhd_completed_handler)(
+    void *context, struct MHD_Connection *connection, void **request_context,
+    enum MHD_RequestTerminationCode code);
+
+// MHD_start_daemon is variadic, so Swift cannot call it; this wrapper passes the options the server uses.
+// A bind address of NULL binds to every address, which the callers never ask for.
+static inline struct MHD_Daemon *planable_mhd_start(
+    unsigned int flags, const struct sockaddr *bind_address, unsigned int thread_pool_size,
+    unsigned int connection_timeout_seconds, planable_mhd_access_handler handler, void *handler_context,
+    planable_mhd_completed_handler completed, void *completed_context) {
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, handler, handler_context,
+        MHD_OPTION_SOCK_ADDR, bind_address,
+        MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
+        MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+        MHD_OPTION_END);
+}
+
+static inline struct MHD_Daemon *planable_mhd_start_per_connection_thread(
+    unsigned int flags, const struct sockaddr *bind_address,
+    unsigned int connection_timeout_seconds, planable_mhd_access_handler handler, void *handler_context,
+    planable_mhd_completed_handler completed, void *completed_context) {
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, handler, handler_context,
+        MHD_OPTION_SOCK_ADDR, bind_address,
+        MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+        MHD_OPTION_END);
+}
+
+static inline uint16_t planable_mhd_bound_port(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+#endif

@@ -1,0 +1,331 @@
+import CSQLite
+import Foundation
+
+/// A failed SQLite call, with SQLite's result code and message.
+///
+/// The description never contains bound statement arguments, so values such as tokens stay out of logs.
+package struct SQLiteError: Error, CustomStringConvertible {
+    package var code: Int32
+    package var message: String
+    package var path: String
+
+    package var description: String {
+        "sqlite error \(code): \(message) (database \(path))"
+    }
+
+    /// Whether the error is `SQLITE_CORRUPT` or `SQLITE_NOTADB`: the file is damaged or not a database.
+    package var isCorruption: Bool {
+        let primary = code & 0xff
+        return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB
+    }
+
+    /// Whether the error is `SQLITE_BUSY` or `SQLITE_LOCKED`.
+    package var isBusy: Bool {
+        let primary = code & 0xff
+        return primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+    }
+}
+
+/// A value bound to or read from a statement column.
+package enum SQLiteValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+/// Types that bind to a statement parameter.
+package protocol SQLiteBindable {
+    var sqliteValue: SQLiteValue { get }
+}
+
+extension Int: SQLiteBindable {
+    package var sqliteValue: SQLiteValue { .integer(Int64(self)) }
+}
+
+extension Int64: SQLiteBindable {
+    package var sqliteValue: SQLiteValue { .integer(self) }
+}
+
+extension Double: SQLiteBindable {
+    package var sqliteValue: SQLiteValue { .real(self) }
+}
+
+extension String: SQLiteBindable {
+    package var sqliteValue: SQLiteValue { .text(self) }
+}
+
+extension Bool: SQLiteBindable {
+    package var sqliteValue: SQLiteValue { .integer(self ? 1 : 0) }
+}
+
+extension SQLiteValue: SQLiteBindable {
+    package var sqliteValue: SQLiteValue { self }
+}
+
+extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {
+    package var sqliteValue: SQLiteValue {
+        switch self {
+        case .none: .null
+        case .some(let value): value.sqliteValue
+        }
+    }
+}
+
+/// One result row, with columns by name and by index.
+package struct SQLiteRow: Sendable {
+    package var columns: [String]
+    package var values: [SQLiteValue]
+
+    package subscript(_ name: String) -> SQLiteValue {
+        guard let index = columns.firstIndex(of: name) else { return .null }
+        return values[index]
+    }
+
+    package func string(_ name: String) -> String? {
+        switch self[name] {
+        case .text(let value): value
+        case .integer(let value): String(value)
+        case .real(let value): String(value)
+        case .blob(let bytes): String(decoding: bytes, as: UTF8.self)
+        case .null: nil
+        }
+    }
+
+    package func int(_ name: String) -> Int? {
+        switch self[name] {
+        case .integer(let value): Int(value)
+        case .real(let value): Int(value)
+        case .text(let value): Int(value)
+        default: nil
+        }
+    }
+
+    package func double(_ name: String) -> Double? {
+        switch self[name] {
+        case .integer(let value): Double(value)
+        case .real(let value): value
+        case .text(let value): Double(value)
+        default: nil
+        }
+    }
+
+    package func bool(_ name: String) -> Bool? {
+        int(name).map { $0 != 0 }
+    }
+}
+
+/// A connection to one SQLite database file.
+///
+/// A connection is not safe to use from several threads at once; callers serialize access, for example with a lock
+/// or by keeping the connection inside one actor.
+package final class SQLiteDatabase {
+    package let path: String
+    private var handle: OpaquePointer?
+
+    /// Opens or creates the database at `path`.
+    ///
+    /// - Parameters:
+    ///   - path: the file path, or `:memory:`.
+    ///   - readOnly: opens without write access and without creating the file.
+    ///   - busyTimeout: how long, in seconds, a statement waits for another connection's lock.
+    package init(path: String, readOnly: Bool = false, busyTimeout: Double = 5) throws {
+        self.path = path
+        let flags =
+            readOnly
+            ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        var opened: OpaquePointer?
+        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        guard code == SQLITE_OK, let opened else {
+            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(opened)
+            throw SQLiteError(code: code, message: message, path: path)
+        }
+        handle = opened
+        sqlite3_extended_result_codes(opened, 1)
+        sqlite3_busy_timeout(opened, Int32(busyTimeout * 1000))
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that take no parameters.
+    package func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if code != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? lastMessage
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: code, message: message, path: path)
+        }
+    }
+
+    /// Runs one statement with positional parameters and returns the number of rows it changed.
+    @discardableResult
+    package func run(_ sql: String, _ arguments: [any SQLiteBindable] = []) throws -> Int {
+        let statement = try prepare(sql)
+        defer { sqlite3_finalize(statement) }
+        try bind(arguments, to: statement)
+        try step(statement) { _ in }
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Runs one query with positional parameters and returns every row.
+    package func query(_ sql: String, _ arguments: [any SQLiteBindable] = []) throws -> [SQLiteRow] {
+        let statement = try prepare(sql)
+        defer { sqlite3_finalize(statement) }
+        try bind(arguments, to: statement)
+        var rows: [SQLiteRow] = []
+        try step(statement) { rows.append($0) }
+        return rows
+    }
+
+    /// Runs one query and returns its first row, if any.
+    package func queryFirst(_ sql: String, _ arguments: [any SQLiteBindable] = []) throws -> SQLiteRow? {
+        try query(sql, arguments).first
+    }
+
+    /// The rowid of the last inserted row on this connection.
+    package var lastInsertRowID: Int64 {
+        sqlite3_last_insert_rowid(handle)
+    }
+
+    /// Runs `body` inside a transaction, committing when it returns and rolling back when it throws.
+    ///
+    /// `BEGIN IMMEDIATE` takes the write lock at once, so two processes never deadlock upgrading a read lock.
+    package func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The schema version stored in `PRAGMA user_version`.
+    package var userVersion: Int {
+        get throws {
+            try queryFirst("PRAGMA user_version")?.values.first.flatMap {
+                if case .integer(let value) = $0 { Int(value) } else { nil }
+            } ?? 0
+        }
+    }
+
+    /// Applies the migrations after the stored `user_version`, each in its own transaction.
+    ///
+    /// Migration `i` (zero-based) moves the schema from version `i` to `i + 1`.
+    ///
+    /// - Throws: `SQLiteMigrationError.newerSchema` when the file was written by a newer program.
+    package func migrate(_ migrations: [String]) throws {
+        let current = try userVersion
+        guard current <= migrations.count else {
+            throw SQLiteMigrationError.newerSchema(path: path, found: current, supported: migrations.count)
+        }
+        for (index, sql) in migrations.enumerated() where index >= current {
+            try transaction {
+                try execute(sql)
+                try execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+
+    /// Runs `PRAGMA quick_check` and returns its problems, an empty list when the file is sound.
+    package func integrityProblems() throws -> [String] {
+        let rows = try query("PRAGMA quick_check")
+        let messages = rows.compactMap { $0.values.first }.compactMap { value -> String? in
+            if case .text(let text) = value { text } else { nil }
+        }
+        return messages == ["ok"] ? [] : messages
+    }
+
+    private var lastMessage: String {
+        String(cString: sqlite3_errmsg(handle))
+    }
+
+    private func prepare(_ sql: String) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            throw SQLiteError(code: code, message: lastMessage, path: path)
+        }
+        return statement
+    }
+
+    private func bind(_ arguments: [any SQLiteBindable], to statement: OpaquePointer) throws {
+        for (offset, argument) in arguments.enumerated() {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch argument.sqliteValue {
+            case .null:
+                code = sqlite3_bind_null(statement, index)
+            case .integer(let value):
+                code = sqlite3_bind_int64(statement, index, value)
+            case .real(let value):
+                code = sqlite3_bind_double(statement, index, value)
+            case .text(let value):
+                code = sqlite3_bind_text(statement, index, value, -1, planable_sqlite_transient())
+            case .blob(let bytes):
+                code = bytes.withUnsafeBytes { buffer in
+                    sqlite3_bind_blob(statement, index, buffer.baseAddress, Int32(buffer.count), planable_sqlite_transient())
+                }
+            }
+            guard code == SQLITE_OK else {
+                throw SQLiteError(code: code, message: lastMessage, path: path)
+            }
+        }
+    }
+
+    private func step(_ statement: OpaquePointer, row: (SQLiteRow) -> Void) throws {
+        let count = sqlite3_column_count(statement)
+        let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw SQLiteError(code: code, message: lastMessage, path: path)
+            }
+            var values: [SQLiteValue] = []
+            values.reserveCapacity(Int(count))
+            for column in 0..<count {
+                values.append(readColumn(statement, column))
+            }
+            row(SQLiteRow(columns: columns, values: values))
+        }
+    }
+
+    private func readColumn(_ statement: OpaquePointer, _ column: Int32) -> SQLiteValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            return .text(String(cString: sqlite3_column_text(statement, column)))
+        case SQLITE_BLOB:
+            let length = Int(sqlite3_column_bytes(statement, column))
+            guard length > 0, let pointer = sqlite3_column_blob(statement, column) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: pointer, count: length)))
+        default:
+            return .null
+        }
+    }
+}
+
+/// A schema that this program cannot use.
+package enum SQLiteMigrationError: Error, CustomStringConvertible {
+    case newerSchema(path: String, found: Int, supported: Int)
+
+    package var description: String {
+        switch self {
+        case .newerSchema(let path, let found, let supported):
+            "database \(path) has schema version \(found), but this program supports up to \(supported); "
+                + "upgrade planable-sync or point it at another state file"
+        }
+    }
+}

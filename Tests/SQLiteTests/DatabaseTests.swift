@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@testable import SQLite
+
+@Suite struct DatabaseTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    @Test func migrationsRaiseUserVersion() throws {
+        let path = directory.appendingPathComponent("a.sqlite").path
+        let database = try SQLiteDatabase(path: path)
+        try database.migrate(["CREATE TABLE a (x INTEGER)", "ALTER TABLE a ADD COLUMN y TEXT"])
+        #expect(try database.userVersion == 2)
+        try database.run("INSERT INTO a (x, y) VALUES (?, ?)", [1, "one"])
+        let row = try #require(try database.queryFirst("SELECT x, y FROM a"))
+        #expect(row.int("x") == 1)
+        #expect(row.string("y") == "one")
+    }
+
+    @Test func newerSchemaIsRejected() throws {
+        let path = directory.appendingPathComponent("b.sqlite").path
+        let database = try SQLiteDatabase(path: path)
+        try database.execute("PRAGMA user_version = 9")
+        #expect(throws: SQLiteMigrationError.self) { try database.migrate(["CREATE TABLE a (x)"]) }
+    }
+
+    @Test func transactionRollsBackOnError() throws {
+        let database = try SQLiteDatabase(path: directory.appendingPathComponent("c.sqlite").path)
+        try database.execute("CREATE TABLE a (x INTEGER)")
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try database.transaction {
+                try database.run("INSERT INTO a VALUES (1)")
+                throw Stop()
+            }
+        }
+        #expect(try database.query("SELECT * FROM a").isEmpty)
+    }
+
+    @Test func corruptFileReportsCorruption() throws {
+        let path = directory.appendingPathComponent("d.sqlite").path
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        let database = try SQLiteDatabase(path: path)
+        do {
+            _ = try database.integrityProblems()
+            Issue.record("expected an error for a file that is not a database")
+        } catch let error as SQLiteError {
+            #expect(error.isCorruption)
+        }
+    }
+
+    @Test func nullAndBlobRoundTrip() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try database.execute("CREATE TABLE a (x, y)")
+        try database.run("INSERT INTO a VALUES (?, ?)", [SQLiteValue.null, SQLiteValue.blob([1, 2, 3])])
+        let row = try #require(try database.queryFirst("SELECT x, y FROM a"))
+        #expect(row["x"] == .null)
+        #expect(row["y"] == .blob([1, 2, 3]))
+    }
+}

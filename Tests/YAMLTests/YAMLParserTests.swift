@@ -1,0 +1,48 @@
+import Testing
+
+@testable import YAML
+
+@Suite struct YAMLParserTests {
+    @Test func mappingWithTypedScalars() throws {
+        let node = try YAMLParser.parse("title: Hello\ncount: 3\ndraft: false\ntags: [a, b]\nquoted: \"3\"\n")
+        #expect(node["title"]?.string == "Hello")
+        #expect(node["count"]?.value == .integer(3))
+        #expect(node["draft"]?.value == .bool(false))
+        #expect(node["tags"]?.value == .list([.string("a"), .string("b")]))
+        #expect(node["quoted"]?.value == .string("3"))
+    }
+
+    @Test func marksAreOneBased() throws {
+        let node = try YAMLParser.parse("a: 1\nb:\n  c: 2\n")
+        #expect(node["b"]?["c"]?.mark == YAMLMark(line: 3, column: 6))
+    }
+
+    @Test func errorCarriesPosition() {
+        #expect {
+            try YAMLParser.parse("title: [unclosed\nother: 1\n", lineOffset: 1)
+        } throws: { error in
+            guard let error = error as? YAMLError else { return false }
+            return error.mark.line >= 2
+        }
+    }
+
+    @Test func aliasBombIsRejected() {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1..<9 {
+            let previous = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+            text += "a\(level): &a\(level) [\(previous)]\n"
+        }
+        #expect(throws: YAMLError.self) { try YAMLParser.parse(text) }
+    }
+
+    @Test func mergeKeysApply() throws {
+        let node = try YAMLParser.parse("base: &b {x: 1, y: 2}\nchild:\n  <<: *b\n  y: 3\n")
+        #expect(node["child"]?["x"]?.value == .integer(1))
+        #expect(node["child"]?["y"]?.value == .integer(3))
+    }
+
+    @Test func emptyDocumentIsNull() throws {
+        let node = try YAMLParser.parse("")
+        #expect(node.scalarValue?.isNull == true)
+    }
+}
