@@ -19,6 +19,8 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(name: "Logging", dependencies: ["CSystemd"]),
+        .target(name: "PlanableAPI", dependencies: ["HTTPClient", "Logging"]),
         .executableTarget(name: "PlanableSyncCLI", dependencies: []),
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),

@@ -1,0 +1,108 @@
+import HTTPClient
+
+/// The error codes the API documents, with unknown codes kept as written.
+package enum PlanableErrorCode: Sendable, Equatable, CustomStringConvertible {
+    case validationError
+    case unauthorized
+    case forbidden
+    case notFound
+    case methodNotAllowed
+    case rateLimited
+    case postAlreadyPublished
+    case publishingInProgress
+    case workspaceLimitReached
+    case internalError
+    case other(String)
+
+    package init(rawValue: String) {
+        switch rawValue {
+        case "VALIDATION_ERROR": self = .validationError
+        case "UNAUTHORIZED": self = .unauthorized
+        case "FORBIDDEN": self = .forbidden
+        case "NOT_FOUND": self = .notFound
+        case "METHOD_NOT_ALLOWED": self = .methodNotAllowed
+        case "RATE_LIMITED": self = .rateLimited
+        case "POST_ALREADY_PUBLISHED": self = .postAlreadyPublished
+        case "PUBLISHING_IN_PROGRESS": self = .publishingInProgress
+        case "WORKSPACE_LIMIT_REACHED": self = .workspaceLimitReached
+        case "INTERNAL": self = .internalError
+        default: self = .other(rawValue)
+        }
+    }
+
+    package var rawValue: String {
+        switch self {
+        case .validationError: "VALIDATION_ERROR"
+        case .unauthorized: "UNAUTHORIZED"
+        case .forbidden: "FORBIDDEN"
+        case .notFound: "NOT_FOUND"
+        case .methodNotAllowed: "METHOD_NOT_ALLOWED"
+        case .rateLimited: "RATE_LIMITED"
+        case .postAlreadyPublished: "POST_ALREADY_PUBLISHED"
+        case .publishingInProgress: "PUBLISHING_IN_PROGRESS"
+        case .workspaceLimitReached: "WORKSPACE_LIMIT_REACHED"
+        case .internalError: "INTERNAL"
+        case .other(let code): code
+        }
+    }
+
+    package var description: String { rawValue }
+}
+
+/// A failed API call.
+///
+/// Descriptions never include the token or the request headers.
+package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
+    /// The API answered with its documented error body.
+    case api(status: Int, code: PlanableErrorCode, message: String, requestId: String?, operation: String)
+    /// The answer was not what the contract describes, such as an undecodable body.
+    case invalidResponse(status: Int, message: String, operation: String)
+    /// No answer arrived: refused connection, time-out, dropped connection.
+    case transport(HTTPClientError, operation: String)
+
+    package var description: String {
+        switch self {
+        case .api(let status, let code, let message, let requestId, let operation):
+            let request = requestId.map { ", request \($0)" } ?? ""
+            return "\(operation) failed with \(status) \(code): \(message)\(request)"
+        case .invalidResponse(let status, let message, let operation):
+            return "\(operation) returned an invalid answer (status \(status)): \(message)"
+        case .transport(let error, let operation):
+            return "\(operation) got no answer: \(error)"
+        }
+    }
+
+    package var status: Int? {
+        switch self {
+        case .api(let status, _, _, _, _), .invalidResponse(let status, _, _): status
+        case .transport: nil
+        }
+    }
+
+    package var code: PlanableErrorCode? {
+        if case .api(_, let code, _, _, _) = self { code } else { nil }
+    }
+
+    /// Whether sending the same request again may succeed: a rate limit, a server error or no answer at all.
+    /// Validation, authorization and not-found errors are permanent.
+    package var isRetryable: Bool {
+        switch self {
+        case .transport:
+            return true
+        case .api(let status, let code, _, _, _):
+            return status == 429 || status >= 500 || code == .publishingInProgress
+        case .invalidResponse(let status, _, _):
+            return status >= 500
+        }
+    }
+
+    /// Whether a write may have taken effect although no success answer arrived.
+    ///
+    /// A 429 or a 4xx answer means the server did nothing; a 5xx or a missing answer leaves it unknown.
+    package var outcomeIsUnknown: Bool {
+        switch self {
+        case .transport: true
+        case .api(let status, _, _, _, _), .invalidResponse(let status, _, _): status >= 500
+        }
+    }
+}

@@ -1,0 +1,303 @@
+import Foundation
+import HTTPClient
+import Logging
+
+/// How the client retries a request whose failure may pass.
+package struct RetryPolicy: Sendable {
+    /// The most attempts per request, the first one included.
+    package var maximumAttempts: Int
+    /// The first back-off delay, in seconds; each later one doubles, up to `maximumDelay`, with full jitter.
+    package var baseDelay: Double
+    package var maximumDelay: Double
+    /// The longest wait for a rate-limit reset, in seconds, before the request fails.
+    package var maximumRateLimitWait: Double
+
+    package init(maximumAttempts: Int = 5, baseDelay: Double = 0.5, maximumDelay: Double = 30, maximumRateLimitWait: Double = 120) {
+        self.maximumAttempts = maximumAttempts
+        self.baseDelay = baseDelay
+        self.maximumDelay = maximumDelay
+        self.maximumRateLimitWait = maximumRateLimitWait
+    }
+
+    /// The delay before attempt `attempt + 1`: a random value up to the exponential bound ("full jitter").
+    package func delay(afterAttempt attempt: Int) -> Double {
+        let bound = min(maximumDelay, baseDelay * pow(2, Double(attempt - 1)))
+        return Double.random(in: 0...bound)
+    }
+}
+
+/// Counts of the requests a client sent, by class, and of the answers that needed care.
+package struct RequestStatistics: Sendable, Equatable, Codable {
+    package var read = 0
+    package var write = 0
+    package var rateLimited = 0
+    package var retried = 0
+
+    package init() {}
+}
+
+/// A client for Planable's Public API v1 over libcurl, with bearer authentication, the client-side rate limiter
+/// and retries with exponential back-off.
+///
+/// Reads, updates and deletes retry on a rate limit, a server error or a lost answer. A create retries only when
+/// the server certainly did nothing (a 429, or a connection that never opened); otherwise it throws, and the
+/// caller reads the workspace back to learn whether the post exists, because the API has no idempotency key.
+package final class PlanableClient: @unchecked Sendable {
+    package let baseURL: String
+    private let token: String
+    private let http: HTTPClient
+    private let limiter: RateLimiter?
+    private let retry: RetryPolicy
+    private let clock: any ClientClock
+    private let logger: Logger
+    private let timeout: Double
+    private let lock = NSLock()
+    private var statistics = RequestStatistics()
+    private var lastRateLimit: [RequestClass: RateLimitInfo] = [:]
+
+    /// - Parameters:
+    ///   - baseURL: the API root, such as `https://api.planable.io/api/v1`.
+    ///   - token: a `pln_` bearer token; it is sent only in the `Authorization` header and never logged.
+    ///   - timeout: the time limit of one attempt, in seconds.
+    package init(
+        baseURL: String, token: String, http: HTTPClient = HTTPClient(), limiter: RateLimiter? = RateLimiter(),
+        retry: RetryPolicy = RetryPolicy(), clock: any ClientClock = SystemClock(),
+        logger: Logger = Logger(label: "api", destination: .none), timeout: Double = 30
+    ) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.http = http
+        self.limiter = limiter
+        self.retry = retry
+        self.clock = clock
+        self.logger = logger
+        self.timeout = timeout
+    }
+
+    /// The requests sent so far, retries included.
+    package var requestStatistics: RequestStatistics {
+        lock.withLock { statistics }
+    }
+
+    /// The rate-limit headers of the last answer of each class.
+    package func lastRateLimitInfo(_ requestClass: RequestClass) -> RateLimitInfo? {
+        lock.withLock { lastRateLimit[requestClass] }
+    }
+
+    // MARK: Operations
+
+    package func ping() throws -> PingResult {
+        try send("GET", "/ping", as: PingResult.self)
+    }
+
+    package func listWorkspaces(offset: Int = 0, limit: Int = 100) throws -> [Workspace] {
+        try send("GET", "/workspaces", query: [("offset", String(offset)), ("limit", String(limit))], as: DataList<Workspace>.self).data
+    }
+
+    /// Lists every page of a workspace, following pagination.
+    package func listPages(workspaceId: String) throws -> [Page] {
+        var pages: [Page] = []
+        var offset = 0
+        while true {
+            let list = try send(
+                "GET", "/pages",
+                query: [("workspaceId", workspaceId), ("offset", String(offset)), ("limit", "100")],
+                as: DataList<Page>.self)
+            pages += list.data
+            guard let pagination = list.pagination, pagination.hasMore, !list.data.isEmpty else { return pages }
+            offset += list.data.count
+        }
+    }
+
+    /// One page of a workspace's posts.
+    package func listPosts(workspaceId: String, pageId: String? = nil, offset: Int = 0, limit: Int = 100) throws
+        -> ListPage<Post>
+    {
+        var query = [("workspaceId", workspaceId), ("offset", String(offset)), ("limit", String(limit))]
+        if let pageId { query.append(("pageId", pageId)) }
+        let list = try send("GET", "/posts", query: query, as: DataList<Post>.self)
+        return ListPage(items: list.data, pagination: list.pagination)
+    }
+
+    /// Creates one grouped post, one post per page in `request.pageIds`.
+    package func createPost(_ request: CreatePostRequest) throws -> [Post] {
+        try send("POST", "/posts", body: request, as: CreatedPosts.self).posts
+    }
+
+    package func getPost(id: String) throws -> Post {
+        try send("GET", "/posts/\(Self.escape(id))", as: DataItem<Post>.self).data
+    }
+
+    package func updatePost(id: String, _ request: UpdatePostRequest) throws -> Post {
+        try send("PATCH", "/posts/\(Self.escape(id))", body: request, as: DataItem<Post>.self).data
+    }
+
+    package func deletePost(id: String) throws {
+        _ = try sendRaw("DELETE", "/posts/\(Self.escape(id))")
+    }
+
+    package func listLabels(workspaceId: String) throws -> [Label] {
+        try send("GET", "/labels", query: [("workspaceId", workspaceId)], as: DataList<Label>.self).data
+    }
+
+    package func createLabel(workspaceId: String, text: String, color: String) throws -> Label {
+        struct Body: Encodable {
+            var workspaceId: String
+            var text: String
+            var color: String
+        }
+        return try send(
+            "POST", "/labels", body: Body(workspaceId: workspaceId, text: text, color: color), as: DataItem<Label>.self
+        ).data
+    }
+
+    /// Lists every campaign of a workspace, following pagination.
+    package func listCampaigns(workspaceId: String) throws -> [Campaign] {
+        var campaigns: [Campaign] = []
+        var offset = 0
+        while true {
+            let list = try send(
+                "GET", "/campaigns",
+                query: [("workspaceId", workspaceId), ("offset", String(offset)), ("limit", "100")],
+                as: DataList<Campaign>.self)
+            campaigns += list.data
+            guard let pagination = list.pagination, pagination.hasMore, !list.data.isEmpty else { return campaigns }
+            offset += list.data.count
+        }
+    }
+
+    // MARK: Transport
+
+    private struct DataList<Element: Decodable & Sendable>: Decodable {
+        var data: [Element]
+        var pagination: Pagination?
+    }
+
+    private struct DataItem<Element: Decodable>: Decodable {
+        var data: Element
+    }
+
+    private struct CreatedPosts: Decodable {
+        var posts: [Post]
+    }
+
+    private struct ErrorBody: Decodable {
+        struct Detail: Decodable {
+            var code: String
+            var message: String
+            var requestId: String?
+        }
+        var error: Detail
+    }
+
+    private static func escape(_ component: String) -> String {
+        component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+            ?? component
+    }
+
+    private func send<Response: Decodable>(
+        _ method: String, _ path: String, query: [(String, String)] = [], as type: Response.Type
+    ) throws -> Response {
+        try decode(sendRaw(method, path, query: query, body: nil), as: type, operation: "\(method) \(path)")
+    }
+
+    private func send<Body: Encodable, Response: Decodable>(
+        _ method: String, _ path: String, body: Body, as type: Response.Type
+    ) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(body)
+        return try decode(sendRaw(method, path, body: Array(data)), as: type, operation: "\(method) \(path)")
+    }
+
+    private func decode<Response: Decodable>(_ response: HTTPResponse, as type: Response.Type, operation: String) throws
+        -> Response
+    {
+        do {
+            return try JSONDecoder().decode(type, from: Data(response.body))
+        } catch {
+            throw PlanableAPIError.invalidResponse(
+                status: response.status, message: "cannot decode the body: \(error)", operation: operation)
+        }
+    }
+
+    /// Sends one request with rate limiting and retries, and returns a 2xx answer or throws `PlanableAPIError`.
+    @discardableResult
+    private func sendRaw(_ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil) throws
+        -> HTTPResponse
+    {
+        let requestClass = RequestClass(method: method)
+        let operation = "\(method) \(path)"
+        let isCreate = method == "POST"
+        var url = baseURL + path
+        if !query.isEmpty {
+            let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))
+            url += "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }
+                .joined(separator: "&")
+        }
+        var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout)
+
+        var attempt = 0
+        while true {
+            attempt += 1
+            limiter?.acquire(requestClass)
+            lock.withLock {
+                if requestClass == .read { statistics.read += 1 } else { statistics.write += 1 }
+                if attempt > 1 { statistics.retried += 1 }
+            }
+            let failure: PlanableAPIError
+            switch Result(catching: { try http.send(request) }) {
+            case .success(let response):
+                let info = RateLimitInfo(headers: response.headers)
+                lock.withLock { lastRateLimit[requestClass] = info }
+                limiter?.update(requestClass, from: info)
+                if (200..<300).contains(response.status) { return response }
+                failure = apiError(response, operation: operation)
+                if response.status == 429 {
+                    lock.withLock { statistics.rateLimited += 1 }
+                    let resetAt = info.reset ?? clock.now().addingTimeInterval(RateLimiter.window)
+                    let wait = resetAt.timeIntervalSince(clock.now())
+                    guard attempt < retry.maximumAttempts, wait <= retry.maximumRateLimitWait else { throw failure }
+                    logger.warning(
+                        "rate limited; waiting for the reset",
+                        ["api.operation": operation, "api.wait_seconds": String(format: "%.1f", max(0, wait))])
+                    limiter?.block(requestClass, until: resetAt)
+                    clock.sleep(seconds: max(0, wait) + Double.random(in: 0...0.25))
+                    continue
+                }
+            case .failure(let error as HTTPClientError):
+                failure = .transport(error, operation: operation)
+            case .failure(let error):
+                throw error
+            }
+            let safeToRepeat = !isCreate || neverReachedServer(failure)
+            guard failure.isRetryable, safeToRepeat, attempt < retry.maximumAttempts else { throw failure }
+            let delay = retry.delay(afterAttempt: attempt)
+            logger.warning(
+                "request failed; retrying",
+                ["api.operation": operation, "api.attempt": String(attempt), "error": failure.description,
+                 "api.delay_seconds": String(format: "%.2f", delay)])
+            clock.sleep(seconds: delay)
+        }
+    }
+
+    /// Whether the request certainly never reached the server: the connection was refused or never resolved.
+    private func neverReachedServer(_ error: PlanableAPIError) -> Bool {
+        guard case .transport(.transport(let code, _, _), _) = error else { return false }
+        // CURLE_COULDNT_RESOLVE_HOST (6) and CURLE_COULDNT_CONNECT (7) fail before a byte is sent.
+        return code == 6 || code == 7
+    }
+
+    private func apiError(_ response: HTTPResponse, operation: String) -> PlanableAPIError {
+        if let body = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body)) {
+            return .api(
+                status: response.status, code: PlanableErrorCode(rawValue: body.error.code),
+                message: body.error.message, requestId: body.error.requestId, operation: operation)
+        }
+        let text = String(decoding: response.body.prefix(200), as: UTF8.self)
+        return .invalidResponse(
+            status: response.status, message: text.isEmpty ? "no error body" : text, operation: operation)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// The two request classes the API limits separately.
+package enum RequestClass: String, Sendable {
+    /// GET requests: 600 a minute by default.
+    case read
+    /// POST, PATCH and DELETE requests: 120 a minute by default.
+    case write
+
+    package init(method: String) {
+        self = method == "GET" || method == "HEAD" ? .read : .write
+    }
+}
+
+/// Time as the client sees it, so tests can run the limiter without waiting.
+package protocol ClientClock: Sendable {
+    func now() -> Date
+    func sleep(seconds: Double)
+}
+
+/// The system clock.
+package struct SystemClock: ClientClock {
+    package init() {}
+
+    package func now() -> Date { Date() }
+
+    package func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        Thread.sleep(forTimeInterval: seconds)
+    }
+}
+
+/// A client-side sliding-window limiter per token that matches the API's: at most `limit` requests of a class
+/// in any 60-second window.
+///
+/// The server's `X-RateLimit-*` headers correct the local count: when the server reports fewer remaining
+/// requests than the limiter expects (another process shares the token, say), the limiter waits for the reset.
+package final class RateLimiter: @unchecked Sendable {
+    package static let window: TimeInterval = 60
+
+    private let lock = NSLock()
+    private let clock: any ClientClock
+    private var limits: [RequestClass: Int]
+    private var sent: [RequestClass: [Date]] = [:]
+    private var blockedUntil: [RequestClass: Date] = [:]
+
+    package init(readsPerMinute: Int = 600, writesPerMinute: Int = 120, clock: any ClientClock = SystemClock()) {
+        self.limits = [.read: readsPerMinute, .write: writesPerMinute]
+        self.clock = clock
+    }
+
+    /// Waits until a request of `requestClass` fits in the window, then counts it as sent.
+    package func acquire(_ requestClass: RequestClass) {
+        while true {
+            let delay = lock.withLock { () -> Double in
+                let now = clock.now()
+                if let until = blockedUntil[requestClass], until > now {
+                    return until.timeIntervalSince(now)
+                }
+                var times = sent[requestClass, default: []]
+                times.removeAll { now.timeIntervalSince($0) >= Self.window }
+                let limit = limits[requestClass] ?? Int.max
+                if times.count < limit {
+                    times.append(now)
+                    sent[requestClass] = times
+                    return 0
+                }
+                sent[requestClass] = times
+                return Self.window - now.timeIntervalSince(times[0])
+            }
+            if delay <= 0 { return }
+            clock.sleep(seconds: delay)
+        }
+    }
+
+    /// Adjusts to the limit, remaining count and reset time the server reported for a request of `requestClass`.
+    package func update(_ requestClass: RequestClass, from info: RateLimitInfo) {
+        lock.withLock {
+            if let limit = info.limit, limit > 0 { limits[requestClass] = limit }
+            guard let remaining = info.remaining else { return }
+            let now = clock.now()
+            var times = sent[requestClass, default: []].filter { now.timeIntervalSince($0) < Self.window }
+            let localRemaining = (limits[requestClass] ?? 0) - times.count
+            if remaining < localRemaining {
+                // Requests this limiter did not send, from another process with the same token, count as sent now.
+                times.append(contentsOf: Array(repeating: now, count: localRemaining - remaining))
+                sent[requestClass] = times
+            }
+            if remaining <= 0, let reset = info.reset, reset > now {
+                blockedUntil[requestClass] = reset
+            }
+        }
+    }
+
+    /// Blocks `requestClass` until `date`, after a 429 answer.
+    package func block(_ requestClass: RequestClass, until date: Date) {
+        lock.withLock {
+            if let current = blockedUntil[requestClass], current >= date { return }
+            blockedUntil[requestClass] = date
+        }
+    }
+}
+
+/// The `X-RateLimit-*` headers of one answer.
+package struct RateLimitInfo: Sendable, Equatable {
+    package var limit: Int?
+    package var remaining: Int?
+    /// When the window frees a request, from the Unix seconds in `X-RateLimit-Reset`.
+    package var reset: Date?
+
+    package init(limit: Int? = nil, remaining: Int? = nil, reset: Date? = nil) {
+        self.limit = limit
+        self.remaining = remaining
+        self.reset = reset
+    }
+
+    package init(headers: [String: String]) {
+        limit = headers["x-ratelimit-limit"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        remaining = headers["x-ratelimit-remaining"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        reset = headers["x-ratelimit-reset"].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            .map { Date(timeIntervalSince1970: $0) }
+    }
+}
