@@ -23,6 +23,16 @@ let package = Package(
         .target(name: "PlanableAPI", dependencies: ["HTTPClient", "Logging"]),
         .executableTarget(name: "PlanableSyncCLI", dependencies: []),
 
+        // BEGIN content: directory sources (Markdown and HTML files with front matter).
+        .target(
+            name: "CTOMLBridge",
+            cxxSettings: [.define("TOML_HEADER_ONLY", to: "0"), .define("TOML_SHARED_LIB", to: "1")],
+            linkerSettings: [.linkedLibrary("tomlplusplus"), .linkedLibrary("stdc++")]
+        ),
+        .target(name: "Content", dependencies: ["YAML", "CCmark", "CLibXML2", "CTOMLBridge"]),
+        .testTarget(name: "ContentTests", dependencies: ["Content", "YAML"]),
+        // END content
+
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),

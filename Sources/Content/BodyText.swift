@@ -1,0 +1,32 @@
+/// The plain text of a body, from Markdown or, for `.html` files, from HTML.
+struct BodyText {
+    var blocks: [String]
+    var links: [String]
+    var images: [ShortcodeMedia]
+    /// The HTML `<title>`, or the first Markdown heading.
+    var title: String?
+    /// The first paragraph, or the HTML `<meta name="description">`.
+    var excerpt: String?
+    /// The HTML `<meta name="date">` or `article:published_time`.
+    var date: String?
+
+    init(_ text: String, isHTML: Bool, keepCode: Bool) {
+        if isHTML {
+            let html = HTMLText(html: text, keepCode: keepCode)
+            blocks = html.blocks
+            links = html.links
+            images = html.images
+            title = html.title.flatMap { $0.isEmpty ? nil : $0 }
+            excerpt = html.description ?? html.blocks.first
+            date = html.date
+        } else {
+            let markdown = MarkdownText(markdown: text, keepCode: keepCode)
+            blocks = markdown.blocks
+            links = markdown.links
+            images = markdown.images
+            title = markdown.firstHeading
+            excerpt = markdown.firstParagraph ?? markdown.blocks.first
+            date = nil
+        }
+    }
+}

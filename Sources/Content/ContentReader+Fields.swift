@@ -1,0 +1,116 @@
+import Foundation
+import YAML
+
+extension ContentReader {
+    /// Front matter keys read as the publication date, in order: Jekyll's and Hugo's `date`, then Hugo's
+    /// `publishDate` and its aliases.
+    static let dateKeys = ["date", "publishDate", "publishdate", "pubDate", "pubdate", "published"]
+
+    /// Hugo's summary divider; text before it is the summary.
+    static let summaryDivider = "<!--more-->"
+
+    /// The template syntax of a site: Jekyll when its root (or the root's parent) has `_config.yml`, Hugo when it
+    /// has a Hugo configuration file, else `.auto` to decide per file.
+    static func detectSiteSyntax(_ root: String) -> TemplateSyntax {
+        let parent = ContentMediaResolver.join(root, "..", floorPath: "/")
+        for folder in [root, parent] {
+            let has = { (name: String) in FileManager.default.fileExists(atPath: folder + "/" + name) }
+            if ["_config.yml", "_config.yaml", "_config.toml"].contains(where: has) { return .jekyll }
+            if ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml"].contains(where: has) { return .hugo }
+        }
+        return .auto
+    }
+
+    func templateStripper(path: String, frontMatter: FrontMatter) -> TemplateTagStripper {
+        var syntax = options.templateSyntax
+        if syntax == .auto { syntax = siteSyntax }
+        if syntax == .auto {
+            let components = path.split(separator: "/")
+            let fileName = components.last.map(String.init) ?? ""
+            let body = frontMatter.body
+            if components.contains("_posts") || components.contains("_drafts") || Self.fileNameDate(fileName) != nil {
+                syntax = .jekyll
+            } else if frontMatter.format == .toml || body.contains("{{<") || body.contains("{{%") {
+                syntax = .hugo
+            } else {
+                syntax = .both
+            }
+        }
+        return TemplateTagStripper(
+            liquid: syntax == .jekyll || syntax == .both, hugo: syntax == .hugo || syntax == .both,
+            codeShortcodes: options.codeShortcodes)
+    }
+
+    /// The `yyyy-mm-dd` prefix of a Jekyll post's file name, such as `2013-05-06-title.markdown`.
+    static func fileNameDate(_ fileName: String) -> String? {
+        let characters = Array(fileName.utf8)
+        guard characters.count > 11, characters[10] == UInt8(ascii: "-") else { return nil }
+        for (index, character) in characters[0..<10].enumerated() {
+            let isDash = character == UInt8(ascii: "-")
+            guard (index == 4 || index == 7) ? isDash : (character >= 48 && character <= 57) else { return nil }
+        }
+        return String(fileName.prefix(10))
+    }
+
+    /// The slug from the file name: Jekyll's date prefix and the extension removed; for `index` and `_index`
+    /// files (Hugo bundles and sections), the folder's name.
+    static func slug(path: String) -> String {
+        let components = path.split(separator: "/").map(String.init)
+        let fileName = components.last ?? path
+        var stem = fileName
+        if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = String(stem[..<dot]) }
+        if fileNameDate(stem + ".") != nil { stem = String(stem.dropFirst(11)) }
+        if stem == "index" || stem == "_index", components.count > 1 { return components[components.count - 2] }
+        return stem
+    }
+
+    func itemDate(
+        _ fields: YAMLValue, frontMatter: FrontMatter, path: String, fileName: String, htmlDate: String?
+    ) throws(ContentError) -> ContentDate? {
+        for key in Self.dateKeys {
+            guard let value = fields[key] else { continue }
+            if key == "published", case .bool = value { continue }
+            if case .null = value { continue }
+            let text = value.plainText
+            guard case .string = value, let date = ContentDate.parse(text, timeZone: options.timeZone) else {
+                let position = frontMatter.position(of: key)
+                throw ContentError(
+                    path: path, line: position.line, column: position.column,
+                    message: "invalid \(key) \"\(text)\" in the front matter; write it as 2013-05-06, "
+                        + "2013-05-06 10:00:00 -0500 or 2013-05-06T10:00:00Z")
+            }
+            return date
+        }
+        if let prefix = Self.fileNameDate(fileName) {
+            return ContentDate.parse(prefix, timeZone: options.timeZone)
+        }
+        if let htmlDate { return ContentDate.parse(htmlDate, timeZone: options.timeZone) }
+        return nil
+    }
+
+    /// The summary: front matter `summary`, `description` or `excerpt`; else the text before the excerpt
+    /// separator (`excerpt_separator`, the configured one, or Hugo's `<!--more-->`); else the first paragraph.
+    func itemSummary(
+        _ fields: YAMLValue, body: BodyText, stripper: TemplateTagStripper, strippedBody: String, isHTML: Bool
+    ) -> String {
+        for key in ["summary", "description", "excerpt"] {
+            if let text = fields.text(key) {
+                return plainText(stripper.strip(text).text, isHTML: false)
+            }
+        }
+        var separators: [String] = []
+        if let separator = fields.text("excerpt_separator") ?? options.excerptSeparator { separators.append(separator) }
+        separators.append(Self.summaryDivider)
+        for separator in separators where separator != "\n\n" {
+            if let range = strippedBody.range(of: separator) {
+                let excerpt = plainText(String(strippedBody[..<range.lowerBound]), isHTML: isHTML)
+                if !excerpt.isEmpty { return excerpt }
+            }
+        }
+        return body.excerpt ?? ""
+    }
+
+    private func plainText(_ text: String, isHTML: Bool) -> String {
+        BodyText(text, isHTML: isHTML, keepCode: options.keepCodeBlocks).blocks.joined(separator: "\n\n")
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import YAML
+
+/// Reads Markdown and HTML files of a directory source into `ContentItem`s.
+///
+/// Each call reads one file on its own, so one broken file never stops the others. Rules for skipping:
+/// `draft: true`, `published: false`, Hugo's `headless: true` and `build: {render: never}` skip after the front
+/// matter is parsed; Hugo section pages (`_index.md`) too, unless `skipSectionIndexes` is off. Files under folders
+/// starting with `_` (Jekyll's `_layouts`, `_includes`, `_data` and the like) skip before they are read, except the
+/// folders in `publishedUnderscoreFolders`; files under `_drafts` skip as drafts.
+package struct ContentReader: Sendable {
+    package let root: String
+    package let options: ContentReaderOptions
+    let loader: SourceFileLoader
+    let siteSyntax: TemplateSyntax
+
+    package init(root: String, options: ContentReaderOptions = .init()) {
+        self.root = root
+        self.options = options
+        loader = SourceFileLoader(root: root, maximumFileSize: options.maximumFileSize)
+        siteSyntax = Self.detectSiteSyntax(loader.resolvedRoot)
+    }
+
+    /// Reads the file at `relativePath`, relative to the root with forward slashes.
+    ///
+    /// - Throws: `ContentError` naming the path, and the line and column when the problem has a position.
+    package func read(relativePath: String) throws(ContentError) -> ContentReadResult {
+        let path = Self.normalized(relativePath)
+        if let reason = pathSkipReason(path) { return .skipped(relativePath: path, reason: reason) }
+
+        let text = try loader.loadText(path)
+        let frontMatter = try FrontMatterParser.parse(text, path: path)
+        let fields = frontMatter.value
+        if let reason = frontMatterSkipReason(fields, path: path) { return .skipped(relativePath: path, reason: reason) }
+
+        var overrides: YAMLValue?
+        if let planable = fields["planable"] {
+            guard case .mapping = planable else {
+                let position = frontMatter.position(of: "planable")
+                throw ContentError(
+                    path: path, line: position.line, column: position.column,
+                    message: "planable: is \(Self.kindWord(planable)), expected a mapping such as "
+                        + "planable: {skip: true}")
+            }
+            overrides = planable
+        }
+
+        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        let isHTML = ["html", "htm"].contains(fileName.split(separator: ".").last?.lowercased() ?? "")
+        let stripper = templateStripper(path: path, frontMatter: frontMatter)
+        let stripped = stripper.strip(String(frontMatter.body))
+        let body = BodyText(stripped.text, isHTML: isHTML, keepCode: options.keepCodeBlocks)
+
+        let slug = fields.text("slug") ?? Self.slug(path: path)
+        let date = try itemDate(fields, frontMatter: frontMatter, path: path, fileName: fileName, htmlDate: body.date)
+        let summary = itemSummary(fields, body: body, stripper: stripper, strippedBody: stripped.text, isHTML: isHTML)
+
+        let folder = ContentMediaResolver.join(loader.resolvedRoot, String(path.dropLast(fileName.count)))
+        let resolver = ContentMediaResolver(root: loader.resolvedRoot, fileFolder: folder, staticFolders: options.staticFolders)
+        let references = ContentMediaResolver.frontMatterMedia(fields) + stripped.media + body.images
+
+        var item = ContentItem(
+            identity: fields.text("id") ?? path, relativePath: path,
+            title: fields.text("title") ?? body.title ?? slug,
+            date: date?.date, dateHasTime: date?.hasTime ?? false, dateHasZone: date?.hasZone ?? false,
+            slug: slug, tags: fields.strings("tags") ?? [],
+            categories: fields.strings("categories") ?? fields.strings("category") ?? [],
+            summary: summary, text: body.blocks.joined(separator: "\n\n"), links: body.links,
+            media: resolver.resolve(references),
+            url: fields.text("url") ?? fields.text("permalink") ?? fields.text("link"),
+            frontMatter: fields, overrides: overrides, contentHash: "", format: frontMatter.format)
+        item.contentHash = ContentHash.compute(item)
+        return .item(item)
+    }
+
+    /// The path with `./` parts and backslashes removed.
+    static func normalized(_ path: String) -> String {
+        path.replacingOccurrences(of: "\\", with: "/").split(separator: "/").filter { $0 != "." }
+            .joined(separator: "/")
+    }
+
+    private func pathSkipReason(_ path: String) -> String? {
+        let components = path.split(separator: "/").map(String.init)
+        for folder in components.dropLast() where folder.hasPrefix("_") {
+            if folder == "_drafts" { return "in _drafts, which Jekyll publishes only with --drafts" }
+            if options.publishedUnderscoreFolders.contains(folder) || options.readUnderscoreFolders { continue }
+            return "under \(folder), and Jekyll does not publish folders starting with _; add the folder to "
+                + "publishedUnderscoreFolders to read it"
+        }
+        if let name = components.last, name.hasPrefix("_"), !name.hasPrefix("_index."), !options.readUnderscoreFolders {
+            return "the file name starts with _, and Jekyll does not publish such files"
+        }
+        return nil
+    }
+
+    private func frontMatterSkipReason(_ fields: YAMLValue, path: String) -> String? {
+        if fields.isTrue("draft") { return "draft: true in the front matter" }
+        if fields.isFalse("published") { return "published: false in the front matter" }
+        if fields.isTrue("headless") { return "headless: true in the front matter (a Hugo headless bundle)" }
+        for key in ["build", "_build"] {
+            if let build = fields[key], build.isFalse("render") || build.text("render") == "never" {
+                return "\(key): render: never in the front matter (Hugo does not render the page)"
+            }
+        }
+        let fileName = path.split(separator: "/").last ?? ""
+        if options.skipSectionIndexes && fileName.hasPrefix("_index.") {
+            return "a Hugo section page (_index), which lists other pages; turn off skipSectionIndexes to read it"
+        }
+        return nil
+    }
+
+    static func kindWord(_ value: YAMLValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool, .integer, .double, .string: "a scalar"
+        case .list: "a list"
+        case .mapping: "a mapping"
+        }
+    }
+}

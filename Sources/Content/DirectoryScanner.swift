@@ -1,0 +1,138 @@
+import Foundation
+
+/// A file found by `DirectoryScanner`, with what the engine compares before it reads and hashes the file again.
+package struct ScannedFile: Sendable, Equatable {
+    /// The path relative to the source root, with forward slashes.
+    package var relativePath: String
+    /// The size in bytes.
+    package var size: Int
+    package var modificationTime: Date
+}
+
+/// Walks a source root and lists the files that match the include patterns and no exclude pattern.
+///
+/// Symbolic links are followed only when they resolve inside the root; links that point outside it and links that
+/// loop are reported as errors and not followed. A folder is visited once even when links reach it twice. Names
+/// starting with `.` (such as `.git`) are left out, as Jekyll and Hugo leave them out.
+package struct DirectoryScanner: Sendable {
+    package static let defaultInclude = ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"]
+    /// Folders nested deeper than this are reported and not entered.
+    package static let maximumDepth = 64
+
+    package let root: String
+    package let include: [GlobPattern]
+    package let exclude: [GlobPattern]
+
+    package init(root: String, include: [String] = DirectoryScanner.defaultInclude, exclude: [String] = []) {
+        self.root = root
+        self.include = (include.isEmpty ? Self.defaultInclude : include).map(GlobPattern.init)
+        self.exclude = exclude.map(GlobPattern.init)
+    }
+
+    /// Lists the matching files sorted by relative path, and the problems met on the way.
+    package func scan() -> (files: [ScannedFile], errors: [ContentError]) {
+        guard let resolvedRoot = SourceFileLoader.realPath(root) else {
+            return ([], [ContentError(path: root, message: "cannot open the source folder: \(String(cString: strerror(errno)))")])
+        }
+        var files: [ScannedFile] = []
+        var errors: [ContentError] = []
+        var visited = Set<[UInt64]>()
+        var pending: [(absolute: String, relative: String, depth: Int)] = [(resolvedRoot, "", 0)]
+        var rootStatus = stat()
+        if stat(resolvedRoot, &rootStatus) == 0 { visited.insert([UInt64(rootStatus.st_dev), UInt64(rootStatus.st_ino)]) }
+
+        while let folder = pending.popLast() {
+            guard let entries = Self.entries(of: folder.absolute) else {
+                errors.append(
+                    ContentError(
+                        path: folder.relative.isEmpty ? "." : folder.relative,
+                        message: "cannot open the folder: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            for name in entries where !name.hasPrefix(".") {
+                let relative = folder.relative.isEmpty ? name : folder.relative + "/" + name
+                let absolute = folder.absolute + "/" + name
+                var status = stat()
+                guard lstat(absolute, &status) == 0 else {
+                    errors.append(ContentError(path: relative, message: "cannot read: \(String(cString: strerror(errno)))"))
+                    continue
+                }
+                var target = absolute
+                if status.st_mode & S_IFMT == S_IFLNK {
+                    switch Self.followLink(absolute, root: resolvedRoot) {
+                    case .success(let resolved):
+                        target = resolved
+                        _ = stat(resolved, &status)
+                    case .failure(let message):
+                        if !isExcluded(relative) { errors.append(ContentError(path: relative, message: message)) }
+                        continue
+                    }
+                }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR:
+                    guard !isExcluded(relative) && !isExcluded(relative + "/") else { continue }
+                    guard visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted else {
+                        errors.append(
+                            ContentError(path: relative, message: "symlink loop: the folder was already visited; not followed"))
+                        continue
+                    }
+                    guard folder.depth < Self.maximumDepth else {
+                        errors.append(
+                            ContentError(path: relative, message: "folder nested deeper than \(Self.maximumDepth) levels; not entered"))
+                        continue
+                    }
+                    pending.append((target, relative, folder.depth + 1))
+                case S_IFREG:
+                    guard isIncluded(relative), !isExcluded(relative) else { continue }
+                    let seconds = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000
+                    files.append(
+                        ScannedFile(
+                            relativePath: relative, size: Int(status.st_size),
+                            modificationTime: Date(timeIntervalSince1970: seconds)))
+                default:
+                    continue
+                }
+            }
+        }
+        files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
+        errors.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return (files, errors)
+    }
+
+    private func isIncluded(_ path: String) -> Bool {
+        include.contains { $0.matches(path) }
+    }
+
+    private func isExcluded(_ path: String) -> Bool {
+        exclude.contains { $0.matches(path) }
+    }
+
+    private static func entries(of folder: String) -> [String]? {
+        guard let directory = opendir(folder) else { return nil }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    private enum LinkResult {
+        case success(String)
+        case failure(String)
+    }
+
+    private static func followLink(_ path: String, root: String) -> LinkResult {
+        guard let resolved = SourceFileLoader.realPath(path) else {
+            if errno == ELOOP { return .failure("symlink loop; not followed") }
+            return .failure("broken symlink: \(String(cString: strerror(errno))); not followed")
+        }
+        guard resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
+            return .failure("symlink points outside the source root, to \(resolved); not followed")
+        }
+        return .success(resolved)
+    }
+}

@@ -1,0 +1,222 @@
+import CCmark
+import Foundation
+
+/// Plain text, links and images of a Markdown body, from a walk over the cmark-gfm tree.
+///
+/// Paragraphs and headings become blocks separated by blank lines, list items become "• item" lines ("1. item" in
+/// ordered lists), emphasis marks go, tables become rows of cells joined with " | ", and raw HTML goes through
+/// `HTMLText`. Code blocks are dropped unless `keepCode` is true. GFM tables, strikethrough, autolinks and task
+/// lists come from cmark-gfm's core extensions.
+struct MarkdownText {
+    var blocks: [String] = []
+    var links: [String] = []
+    var images: [ShortcodeMedia] = []
+    /// The first heading's text, used as the title when the front matter has none.
+    var firstHeading: String?
+    /// The first paragraph's text, the default excerpt as Jekyll defines it.
+    var firstParagraph: String?
+    let keepCode: Bool
+
+    /// Nesting deeper than this is read as flat text, so hostile input cannot exhaust the call stack.
+    private static let maximumDepth = 48
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
+
+    init(markdown: String, keepCode: Bool) {
+        self.keepCode = keepCode
+        cmark_gfm_core_extensions_ensure_registered()
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES
+        guard let parser = cmark_parser_new(options) else { return }
+        defer { cmark_parser_free(parser) }
+        for name in Self.extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        let bytes = Array(markdown.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) }
+            }
+        }
+        guard let document = cmark_parser_finish(parser) else { return }
+        defer { cmark_node_free(document) }
+        blocks = blockTexts(of: document, depth: 0)
+    }
+
+    private static func children(of node: OpaquePointer) -> [OpaquePointer] {
+        var result: [OpaquePointer] = []
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            result.append(current)
+            child = cmark_node_next(current)
+        }
+        return result
+    }
+
+    private static func literal(_ node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    private static func typeName(_ node: OpaquePointer) -> String {
+        cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
+    }
+
+    private mutating func blockTexts(of container: OpaquePointer, depth: Int) -> [String] {
+        if depth > Self.maximumDepth { return [flatText(of: container)] }
+        var result: [String] = []
+        for node in Self.children(of: container) {
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_PARAGRAPH:
+                let paragraph = inlineText(of: node, depth: depth)
+                if firstParagraph == nil && !paragraph.isEmpty { firstParagraph = paragraph }
+                result.append(paragraph)
+            case CMARK_NODE_HEADING:
+                let heading = inlineText(of: node, depth: depth)
+                if firstHeading == nil && !heading.isEmpty { firstHeading = heading }
+                result.append(heading)
+            case CMARK_NODE_LIST:
+                result.append(listText(node, depth: depth))
+            case CMARK_NODE_BLOCK_QUOTE:
+                result.append(contentsOf: blockTexts(of: node, depth: depth + 1))
+            case CMARK_NODE_CODE_BLOCK:
+                if keepCode { result.append(Self.literal(node).trimmingTrailingNewlines()) }
+            case CMARK_NODE_HTML_BLOCK:
+                let html = HTMLText(html: Self.literal(node), keepCode: keepCode)
+                result.append(contentsOf: html.blocks)
+                links.append(contentsOf: html.links)
+                images.append(contentsOf: html.images)
+            case CMARK_NODE_THEMATIC_BREAK, CMARK_NODE_FOOTNOTE_DEFINITION:
+                break
+            default:
+                if Self.typeName(node) == "table" {
+                    result.append(tableText(node, depth: depth))
+                } else {
+                    result.append(contentsOf: blockTexts(of: node, depth: depth + 1))
+                }
+            }
+        }
+        return result.filter { !$0.isEmpty }
+    }
+
+    private mutating func listText(_ list: OpaquePointer, depth: Int) -> String {
+        let ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST
+        var number = Int(cmark_node_get_list_start(list))
+        var lines: [String] = []
+        for item in Self.children(of: list) {
+            var marker = ordered ? "\(number). " : "• "
+            if Self.typeName(item) == "tasklist" || cmark_gfm_extensions_get_tasklist_item_checked(item) {
+                marker += cmark_gfm_extensions_get_tasklist_item_checked(item) ? "[x] " : "[ ] "
+            }
+            number += 1
+            let itemBlocks = blockTexts(of: item, depth: depth + 1)
+            let itemLines = itemBlocks.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: true)
+            guard let first = itemLines.first else {
+                lines.append(marker.trimmingCharacters(in: .whitespaces))
+                continue
+            }
+            lines.append(marker + first)
+            lines.append(contentsOf: itemLines.dropFirst().map { "  " + $0 })
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private mutating func tableText(_ table: OpaquePointer, depth: Int) -> String {
+        var rows: [String] = []
+        for row in Self.children(of: table) {
+            let cells = Self.children(of: row).map { inlineText(of: $0, depth: depth) }
+            let line = cells.joined(separator: " | ").trimmingCharacters(in: .whitespaces)
+            if !line.isEmpty && line.contains(where: { $0 != "|" && $0 != " " }) { rows.append(line) }
+        }
+        return rows.joined(separator: "\n")
+    }
+
+    /// The inline content of `node` as one block: white space runs collapsed, each line trimmed.
+    private mutating func inlineText(of node: OpaquePointer, depth: Int) -> String {
+        var text = ""
+        appendInlines(of: node, to: &text, depth: depth)
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }
+            .filter { !$0.isEmpty }
+            .joined(separator: "\n")
+    }
+
+    private mutating func appendInlines(of node: OpaquePointer, to text: inout String, depth: Int) {
+        if depth > Self.maximumDepth {
+            text += flatText(of: node)
+            return
+        }
+        for child in Self.children(of: node) {
+            switch cmark_node_get_type(child) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                text += Self.literal(child)
+            case CMARK_NODE_SOFTBREAK:
+                text += " "
+            case CMARK_NODE_LINEBREAK:
+                text += "\n"
+            case CMARK_NODE_HTML_INLINE:
+                appendInlineHTML(Self.literal(child), to: &text)
+            case CMARK_NODE_LINK:
+                let url = cmark_node_get_url(child).map { String(cString: $0) } ?? ""
+                var label = ""
+                appendInlines(of: child, to: &label, depth: depth + 1)
+                text += label.isEmpty ? url : label
+                addLink(url)
+            case CMARK_NODE_IMAGE:
+                let url = cmark_node_get_url(child).map { String(cString: $0) } ?? ""
+                var alt = ""
+                appendInlines(of: child, to: &alt, depth: depth + 1)
+                if !url.isEmpty { images.append(ShortcodeMedia(source: url, alt: alt.isEmpty ? nil : alt)) }
+            case CMARK_NODE_FOOTNOTE_REFERENCE:
+                break
+            default:
+                appendInlines(of: child, to: &text, depth: depth + 1)
+            }
+        }
+    }
+
+    /// Inline HTML arrives one tag at a time, so only tags that carry content matter: `<br>`, `<img>` and `<a>`.
+    private mutating func appendInlineHTML(_ html: String, to text: inout String) {
+        let lowered = html.lowercased()
+        if lowered.hasPrefix("<br") {
+            text += "\n"
+        } else if lowered.hasPrefix("<img") || lowered.hasPrefix("<a ") {
+            let parsed = HTMLText(html: html, keepCode: keepCode)
+            images.append(contentsOf: parsed.images)
+            parsed.links.forEach { addLink($0) }
+        }
+    }
+
+    private mutating func addLink(_ url: String) {
+        guard !url.isEmpty, !url.hasPrefix("#"), !links.contains(url) else { return }
+        links.append(url)
+    }
+
+    /// The text and code literals under `node`, read with cmark's iterator instead of recursion.
+    private func flatText(of node: OpaquePointer) -> String {
+        guard let iterator = cmark_iter_new(node) else { return "" }
+        defer { cmark_iter_free(iterator) }
+        var text = ""
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let current = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(current) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                text += Self.literal(current)
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_PARAGRAPH:
+                text += " "
+            default:
+                break
+            }
+        }
+        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var copy = self
+        while copy.last == "\n" { copy.removeLast() }
+        return copy
+    }
+}

@@ -1,0 +1,292 @@
+import Foundation
+
+/// Which template tags to remove from a body before Markdown parsing.
+package enum TemplateSyntax: String, Sendable, Equatable {
+    /// Decide per file: Jekyll for files under `_posts` or `_drafts`, with a dated file name or under a root with
+    /// `_config.yml`; Hugo for files with TOML front matter, under a root with a Hugo configuration file, or with
+    /// shortcodes in the body; both otherwise.
+    case auto
+    /// Liquid tags (`{% ... %}`) and Liquid output (`{{ ... }}`).
+    case jekyll
+    /// Hugo shortcodes (`{{< ... >}}`, `{{% ... %}}`); `{{ ... }}` stays, because Hugo does not run templates in
+    /// content files.
+    case hugo
+    /// Liquid tags, Liquid output and Hugo shortcodes.
+    case both
+}
+
+/// A media reference found in a shortcode such as `{{< figure src="..." >}}`.
+struct ShortcodeMedia: Equatable {
+    var source: String
+    var alt: String?
+}
+
+/// A tokenizer that removes Liquid tags and Hugo shortcodes from a body, as Jekyll and Hugo process them before
+/// Markdown: `{% raw %}` blocks stay as literal text, `{% comment %}` blocks go, and `{% highlight %}` blocks and
+/// code shortcodes become fenced code blocks, so the Markdown walker applies one code block policy to all.
+///
+/// Like Liquid's own lexer, a tag ends at the first `%}` or `}}`, quotes or not. Each closing sequence is searched
+/// for at most once per occurrence, so the work stays linear in the length of the body.
+struct TemplateTagStripper {
+    var liquid: Bool
+    var hugo: Bool
+    /// Shortcode names whose inner content is code, such as `highlight`.
+    var codeShortcodes: Set<String>
+    /// Shortcode names whose `src` parameter is an image, such as `figure`.
+    var mediaShortcodes: Set<String> = ["figure", "img", "image"]
+
+    func strip(_ text: String) -> (text: String, media: [ShortcodeMedia]) {
+        var run = Run(bytes: Array(text.utf8), stripper: self)
+        run.process()
+        return (String(decoding: run.output, as: UTF8.self), run.media)
+    }
+
+    private struct Run {
+        let bytes: [UInt8]
+        let stripper: TemplateTagStripper
+        var output: [UInt8] = []
+        var media: [ShortcodeMedia] = []
+        var index = 0
+        /// The next position of each closing sequence at or after the position it was searched from.
+        var closerCache: [[UInt8]: (from: Int, found: Int?)] = [:]
+
+        init(bytes: [UInt8], stripper: TemplateTagStripper) {
+            self.bytes = bytes
+            self.stripper = stripper
+            output.reserveCapacity(bytes.count)
+        }
+
+        mutating func process() {
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "{"), index + 1 < bytes.count, processTag() {
+                    continue
+                }
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+
+        /// Handles a tag at `index`; returns false when the braces there start no tag.
+        mutating func processTag() -> Bool {
+            let next = bytes[index + 1]
+            if stripper.hugo && next == UInt8(ascii: "{") && index + 2 < bytes.count
+                && (bytes[index + 2] == UInt8(ascii: "<") || bytes[index + 2] == UInt8(ascii: "%"))
+            {
+                return processShortcode()
+            }
+            if stripper.liquid && next == UInt8(ascii: "%") {
+                return processLiquidTag()
+            }
+            if stripper.liquid && next == UInt8(ascii: "{") {
+                guard let close = find(Array("}}".utf8), from: index + 2) else { return false }
+                let expression = String(decoding: bytes[index + 2..<close], as: UTF8.self)
+                if let literal = Self.urlLiteral(expression) { output.append(contentsOf: Array(literal.utf8)) }
+                index = close + 2
+                return true
+            }
+            return false
+        }
+
+        mutating func processLiquidTag() -> Bool {
+            guard let tag = liquidTag(at: index) else { return false }
+            index = tag.end
+            switch tag.words.first {
+            case "raw":
+                let block = blockEnd(endName: "endraw")
+                output.append(contentsOf: bytes[index..<block.contentEnd])
+                index = block.resume
+            case "comment":
+                index = blockEnd(endName: "endcomment").resume
+            case "highlight":
+                let block = blockEnd(endName: "endhighlight")
+                appendFencedCode(bytes[index..<block.contentEnd], language: tag.words.dropFirst().first ?? "")
+                index = block.resume
+            default:
+                break
+            }
+            return true
+        }
+
+        /// The string of a Liquid output such as `{{ "/docs/" | relative_url }}`, whose value is that string under the
+        /// site's base URL; `nil` for any other expression, whose value only Jekyll can compute.
+        static func urlLiteral(_ expression: String) -> String? {
+            var text = expression.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix("-") { text.removeFirst() }
+            if text.hasSuffix("-") { text.removeLast() }
+            let parts = text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count >= 2, let literal = parts.first, literal.count >= 2,
+                let quote = literal.first, quote == "\"" || quote == "'", literal.last == quote,
+                parts.dropFirst().allSatisfy({ $0 == "relative_url" || $0 == "absolute_url" })
+            else { return nil }
+            return String(literal.dropFirst().dropLast())
+        }
+
+        /// The Liquid tag starting at `position` (`{%`), with its words and the index after `%}`.
+        mutating func liquidTag(at position: Int) -> (words: [String], end: Int)? {
+            guard let close = find(Array("%}".utf8), from: position + 2) else { return nil }
+            var inner = String(decoding: bytes[position + 2..<close], as: UTF8.self)
+            if inner.hasPrefix("-") { inner.removeFirst() }
+            if inner.hasSuffix("-") { inner.removeLast() }
+            let words = inner.split(whereSeparator: \.isWhitespace).map(String.init)
+            return (words, close + 2)
+        }
+
+        /// The end of a Liquid block body: where its closing tag starts, and the index after that tag.
+        mutating func blockEnd(endName: String) -> (contentEnd: Int, resume: Int) {
+            var search = index
+            while let open = find(Array("{%".utf8), from: search) {
+                guard let tag = liquidTag(at: open) else { break }
+                if tag.words.first == endName { return (open, tag.end) }
+                search = open + 2
+            }
+            return (bytes.count, bytes.count)
+        }
+
+        mutating func processShortcode() -> Bool {
+            let percent = bytes[index + 2] == UInt8(ascii: "%")
+            let closer = Array((percent ? "%}}" : ">}}").utf8)
+            let escapedOpen = Array((percent ? "{{%/*" : "{{</*").utf8)
+            if hasBytes(escapedOpen, at: index) {
+                let escapedClose = Array((percent ? "*/%}}" : "*/>}}").utf8)
+                guard let close = find(escapedClose, from: index + escapedOpen.count) else { return false }
+                output.append(contentsOf: Array((percent ? "{{%" : "{{<").utf8))
+                output.append(contentsOf: bytes[index + escapedOpen.count..<close])
+                output.append(contentsOf: Array((percent ? "%}}" : ">}}").utf8))
+                index = close + escapedClose.count
+                return true
+            }
+            guard let shortcode = shortcode(at: index, closer: closer) else { return false }
+            index = shortcode.end
+            if shortcode.isClosing { return true }
+            if stripper.mediaShortcodes.contains(shortcode.name), let source = shortcode.parameters["src"] {
+                media.append(ShortcodeMedia(source: source, alt: shortcode.parameters["alt"] ?? shortcode.parameters["caption"]))
+            }
+            if stripper.codeShortcodes.contains(shortcode.name) && !shortcode.isSelfClosing {
+                var search = index
+                while let open = find(Array("{{".utf8), from: search) {
+                    let openCloser = open + 2 < bytes.count && bytes[open + 2] == UInt8(ascii: "%") ? "%}}" : ">}}"
+                    if let inner = self.shortcode(at: open, closer: Array(openCloser.utf8)), inner.isClosing,
+                        inner.name == shortcode.name
+                    {
+                        let language = shortcode.positional.first ?? shortcode.parameters["lang"] ?? ""
+                        appendFencedCode(bytes[index..<open], language: language)
+                        index = inner.end
+                        return true
+                    }
+                    search = open + 2
+                }
+            }
+            return true
+        }
+
+        struct Shortcode {
+            var name: String
+            var positional: [String]
+            var parameters: [String: String]
+            var isClosing: Bool
+            var isSelfClosing: Bool
+            var end: Int
+        }
+
+        mutating func shortcode(at position: Int, closer: [UInt8]) -> Shortcode? {
+            guard position + 3 <= bytes.count, let close = find(closer, from: position + 3) else { return nil }
+            var inner = String(decoding: bytes[position + 3..<close], as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let isClosing = inner.hasPrefix("/")
+            if isClosing { inner.removeFirst() }
+            let isSelfClosing = inner.hasSuffix("/")
+            if isSelfClosing { inner.removeLast() }
+            let words = Self.shortcodeWords(inner)
+            var positional: [String] = []
+            var parameters: [String: String] = [:]
+            for word in words.dropFirst() {
+                if let equals = word.key {
+                    parameters[equals] = word.value
+                } else {
+                    positional.append(word.value)
+                }
+            }
+            return Shortcode(
+                name: words.first?.value.trimmingCharacters(in: .whitespaces) ?? "", positional: positional,
+                parameters: parameters, isClosing: isClosing, isSelfClosing: isSelfClosing, end: close + closer.count)
+        }
+
+        /// Splits shortcode arguments into words, honoring "double", `raw` and 'single' quotes and `key=value`.
+        static func shortcodeWords(_ text: String) -> [(key: String?, value: String)] {
+            var words: [(key: String?, value: String)] = []
+            var key: String?
+            var current = ""
+            var quote: Character?
+            var hasWord = false
+            for character in text {
+                if let open = quote {
+                    if character == open { quote = nil } else { current.append(character) }
+                    continue
+                }
+                switch character {
+                case "\"", "`", "'":
+                    quote = character
+                    hasWord = true
+                case "=" where key == nil && hasWord:
+                    key = current
+                    current = ""
+                case _ where character.isWhitespace:
+                    if hasWord { words.append((key, current)) }
+                    key = nil
+                    current = ""
+                    hasWord = false
+                default:
+                    current.append(character)
+                    hasWord = true
+                }
+            }
+            if hasWord { words.append((key, current)) }
+            return words
+        }
+
+        mutating func appendFencedCode(_ code: ArraySlice<UInt8>, language: String) {
+            var longestRun = 0
+            var run = 0
+            for byte in code {
+                run = byte == UInt8(ascii: "`") ? run + 1 : 0
+                longestRun = max(longestRun, run)
+            }
+            let fence = Array(repeating: UInt8(ascii: "`"), count: max(3, longestRun + 1))
+            var body = code
+            while body.first == UInt8(ascii: "\n") { body = body.dropFirst() }
+            if let last = output.last, last != UInt8(ascii: "\n") { output.append(UInt8(ascii: "\n")) }
+            output.append(contentsOf: fence)
+            output.append(contentsOf: Array(language.filter { !$0.isWhitespace && $0 != "`" }.utf8))
+            output.append(UInt8(ascii: "\n"))
+            output.append(contentsOf: body)
+            if body.last != UInt8(ascii: "\n") { output.append(UInt8(ascii: "\n")) }
+            output.append(contentsOf: fence)
+            output.append(UInt8(ascii: "\n"))
+        }
+
+        func hasBytes(_ needle: [UInt8], at position: Int) -> Bool {
+            guard position + needle.count <= bytes.count else { return false }
+            for offset in 0..<needle.count where bytes[position + offset] != needle[offset] { return false }
+            return true
+        }
+
+        /// The first position at or after `start` where `needle` occurs, reusing the previous search result.
+        mutating func find(_ needle: [UInt8], from start: Int) -> Int? {
+            if let cached = closerCache[needle], cached.from <= start {
+                guard let found = cached.found else { return nil }
+                if found >= start { return found }
+            }
+            var position = start
+            var result: Int?
+            while position + needle.count <= bytes.count {
+                if bytes[position] == needle[0] && hasBytes(needle, at: position) {
+                    result = position
+                    break
+                }
+                position += 1
+            }
+            closerCache[needle] = (start, result)
+            return result
+        }
+    }
+}
