@@ -21,7 +21,11 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Logging", dependencies: ["CSystemd"]),
         .target(name: "PlanableAPI", dependencies: ["HTTPClient", "Logging"]),
-        .executableTarget(name: "PlanableSyncCLI", dependencies: []),
+        .target(name: "Templates", dependencies: ["YAML"]),
+        .target(
+            name: "SyncEngine",
+            dependencies: ["Content", "HTTPClient", "Logging", "PlanableAPI", "SQLite", "Templates", "YAML"]),
+        .executableTarget(name: "PlanableSyncCLI", dependencies: ["SyncEngine"]),
 
         // BEGIN content: directory sources (Markdown and HTML files with front matter).
         .target(
@@ -36,5 +40,6 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "YAML"]),
     ]
 )

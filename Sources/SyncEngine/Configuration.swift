@@ -1,0 +1,112 @@
+import Content
+import Foundation
+import YAML
+
+/// A configuration value that is missing or invalid, with its position in the file.
+package struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    package var path: String
+    package var line: Int?
+    package var column: Int?
+    package var message: String
+
+    package init(path: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    package init(path: String, at node: YAMLNode?, _ message: String) {
+        self.init(path: path, line: node?.mark.line, column: node?.mark.column, message: message)
+    }
+
+    package var description: String {
+        var location = path
+        if let line { location += ":\(line)" }
+        if let column { location += ":\(column)" }
+        return "\(location): \(message)"
+    }
+}
+
+/// Where the API is.
+package enum APIEndpoint: Equatable, Sendable {
+    /// The reference server, started in-process on a loopback port with its data beside the state database.
+    case embedded(EmbeddedOptions)
+    /// A real or stand-alone API at `url`, with the token read from one of the given places.
+    case remote(url: String, token: TokenSource)
+}
+
+/// Settings of the embedded reference server.
+package struct EmbeddedOptions: Equatable, Sendable {
+    /// The server's rate limits, per token and minute; the defaults are the real API's.
+    package var readsPerMinute = 600
+    package var writesPerMinute = 120
+
+    package init() {}
+}
+
+/// Where the token comes from; the token itself is read only when needed and never stored in the configuration.
+package struct TokenSource: Equatable, Sendable {
+    package var file: String?
+    package var environmentVariable: String?
+    /// The name of a systemd credential, read from `$CREDENTIALS_DIRECTORY/NAME`.
+    package var credential: String?
+}
+
+/// A source of items.
+package struct SourceConfiguration: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
+        case directory(path: String, include: [String], exclude: [String])
+        case feed(url: String, backfill: Int, pollInterval: Double, maximumNewShare: Double)
+    }
+
+    /// A short name that identifies the source in the state; renaming it makes every item new.
+    package var name: String
+    package var kind: Kind
+    /// A Mustache template for an item's public URL (the `link` setting), such as `https://example.com/{{slug}}/`.
+    /// Feed entries carry their own link, which this replaces when set.
+    package var urlTemplate: String?
+    /// The public URL that local media paths map to, such as `https://example.com/`.
+    package var mediaBaseURL: String?
+}
+
+/// The whole configuration file.
+package struct Configuration: Equatable, Sendable {
+    /// The file this configuration came from; relative paths in it are taken from its folder.
+    package var path: String
+    package var statePath: String
+    package var api: APIEndpoint
+    package var workspace: String
+    /// Page names or ids.
+    package var pages: [String]
+    package var template: String
+    /// Templates by page name or network, overriding `template`.
+    package var templates: [String: String]
+    package var sources: [SourceConfiguration]
+    package var notify: Bool
+    package var deleteDrafts: Bool
+    package var logLevel: String?
+
+    /// The folder that relative paths are taken from.
+    package var baseDirectory: String {
+        (path as NSString).deletingLastPathComponent
+    }
+
+    /// `relative` taken from the configuration's folder, or unchanged when absolute.
+    package func resolve(_ relative: String) -> String {
+        if relative.hasPrefix("/") { return relative }
+        let base = baseDirectory.isEmpty ? FileManager.default.currentDirectoryPath : baseDirectory
+        return URL(fileURLWithPath: base).appendingPathComponent(relative).standardizedFileURL.path
+    }
+
+    /// A hash of every setting that shapes posts; when it changes, every item is mapped again.
+    package var mappingFingerprint: String {
+        let templateList = templates.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let parts = [workspace, pages.joined(separator: "\u{1}"), template, templateList.joined(separator: "\u{1}"),
+                     "\(sources)", String(notify)]
+        return SHA256.hex(Array(parts.joined(separator: "\u{0}").utf8))
+    }
+
+    /// The default template: the title, the summary and the link, one paragraph each.
+    package static let defaultTemplate = "{{title}}\n\n{{summary}}{{#url}}\n\n{{url}}{{/url}}"
+}

@@ -1,0 +1,209 @@
+import Foundation
+import YAML
+
+extension Configuration {
+    /// The keys the top level accepts; any other key is an error, so a typo never goes unnoticed.
+    private static let topLevelKeys: Set<String> = [
+        "state", "api", "workspace", "pages", "template", "templates", "sources", "notify", "delete_drafts", "log_level",
+    ]
+
+    /// Reads and validates the configuration file at `path`.
+    ///
+    /// - Throws: `ConfigurationError` naming the file, the line and column, and what to change.
+    package static func load(path: String) throws -> Configuration {
+        let text: String
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError(path: path, message: "the file is not valid UTF-8 text")
+            }
+            text = decoded
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(
+                path: path, message: "cannot read the configuration file (\(error.localizedDescription)); pass --config PATH")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses configuration `text`; `path` names the file in errors and anchors relative paths.
+    package static func parse(_ text: String, path: String) throws -> Configuration {
+        let root: YAMLNode
+        do {
+            root = try YAMLParser.parse(text)
+        } catch let error as YAMLError {
+            throw ConfigurationError(
+                path: path, line: error.mark.line, column: error.mark.column, message: "invalid YAML: \(error.message)")
+        }
+        guard let pairs = root.mappingValue else {
+            throw ConfigurationError(path: path, at: root, "the configuration must be a mapping of settings")
+        }
+        let reader = NodeReader(path: path)
+        for pair in pairs {
+            let key = pair.key.string ?? ""
+            if !topLevelKeys.contains(key) {
+                throw ConfigurationError(
+                    path: path, at: pair.key,
+                    "unknown setting \"\(key)\"; known settings are \(topLevelKeys.sorted().joined(separator: ", "))")
+            }
+        }
+
+        let workspace = try reader.requiredString(root, "workspace")
+        let pages = try reader.stringList(root, "pages")
+        if pages.isEmpty {
+            throw ConfigurationError(path: path, at: root["pages"] ?? root, "\"pages\" must name at least one page")
+        }
+        var templates: [String: String] = [:]
+        if let node = root["templates"] {
+            guard let entries = node.mappingValue else {
+                throw ConfigurationError(path: path, at: node, "\"templates\" must map page names or networks to templates")
+            }
+            for entry in entries {
+                templates[entry.key.string ?? ""] = try reader.string(entry.value, "templates.\(entry.key.string ?? "")")
+            }
+        }
+        guard let sourceNodes = root["sources"]?.sequenceValue, !sourceNodes.isEmpty else {
+            throw ConfigurationError(path: path, at: root["sources"] ?? root, "\"sources\" must list at least one source")
+        }
+        var sources: [SourceConfiguration] = []
+        for node in sourceNodes {
+            let source = try reader.source(node)
+            if sources.contains(where: { $0.name == source.name }) {
+                throw ConfigurationError(path: path, at: node, "two sources are named \"\(source.name)\"; give each a unique name")
+            }
+            sources.append(source)
+        }
+
+        var configuration = Configuration(
+            path: path, statePath: "", api: try reader.api(root["api"]), workspace: workspace, pages: pages,
+            template: try root["template"].map { try reader.string($0, "template") } ?? defaultTemplate,
+            templates: templates, sources: sources,
+            notify: try reader.bool(root["notify"], "notify") ?? false,
+            deleteDrafts: try reader.bool(root["delete_drafts"], "delete_drafts") ?? false,
+            logLevel: try root["log_level"].map { try reader.string($0, "log_level") })
+        configuration.statePath = configuration.resolve(
+            try root["state"].map { try reader.string($0, "state") } ?? "planable-sync.sqlite")
+        configuration.sources = configuration.sources.map { source in
+            var resolved = source
+            if case .directory(let directory, let include, let exclude) = source.kind {
+                resolved.kind = .directory(path: configuration.resolve(directory), include: include, exclude: exclude)
+            }
+            return resolved
+        }
+        return configuration
+    }
+}
+
+/// Typed access to configuration nodes, with errors that point at the node.
+private struct NodeReader {
+    let path: String
+
+    func error(_ node: YAMLNode?, _ message: String) -> ConfigurationError {
+        ConfigurationError(path: path, at: node, message)
+    }
+
+    func string(_ node: YAMLNode, _ name: String) throws -> String {
+        guard let scalar = node.scalarValue, !scalar.isNull else {
+            throw error(node, "\"\(name)\" must be text, not \(node.kindDescription)")
+        }
+        return scalar.text
+    }
+
+    func requiredString(_ parent: YAMLNode, _ key: String) throws -> String {
+        guard let node = parent[key] else { throw error(parent, "missing required setting \"\(key)\"") }
+        let value = try string(node, key)
+        if value.isEmpty { throw error(node, "\"\(key)\" must not be empty") }
+        return value
+    }
+
+    func bool(_ node: YAMLNode?, _ name: String) throws -> Bool? {
+        guard let node else { return nil }
+        guard case .bool(let value) = node.value else {
+            throw error(node, "\"\(name)\" must be true or false")
+        }
+        return value
+    }
+
+    func integer(_ node: YAMLNode?, _ name: String) throws -> Int? {
+        guard let node else { return nil }
+        guard case .integer(let value) = node.value else { throw error(node, "\"\(name)\" must be a whole number") }
+        return value
+    }
+
+    func number(_ node: YAMLNode?, _ name: String) throws -> Double? {
+        guard let node else { return nil }
+        switch node.value {
+        case .integer(let value): return Double(value)
+        case .double(let value): return value
+        default: throw error(node, "\"\(name)\" must be a number")
+        }
+    }
+
+    func stringList(_ parent: YAMLNode, _ key: String) throws -> [String] {
+        guard let node = parent[key] else { return [] }
+        if let scalar = node.string { return [scalar] }
+        guard let items = node.sequenceValue else { throw error(node, "\"\(key)\" must be a list of names") }
+        return try items.map { try string($0, key) }
+    }
+
+    func api(_ node: YAMLNode?) throws -> APIEndpoint {
+        guard let node else { return .embedded(EmbeddedOptions()) }
+        if let word = node.string {
+            guard word == "embedded" else {
+                throw error(node, "\"api\" must be \"embedded\" or a mapping with \"url\" and a token setting")
+            }
+            return .embedded(EmbeddedOptions())
+        }
+        guard node.mappingValue != nil else { throw error(node, "\"api\" must be \"embedded\" or a mapping") }
+        if let embedded = node["embedded"] {
+            var options = EmbeddedOptions()
+            options.readsPerMinute = try integer(embedded["reads_per_minute"], "api.embedded.reads_per_minute") ?? 600
+            options.writesPerMinute = try integer(embedded["writes_per_minute"], "api.embedded.writes_per_minute") ?? 120
+            guard options.readsPerMinute > 0, options.writesPerMinute > 0 else {
+                throw error(embedded, "the embedded server's rate limits must be positive")
+            }
+            return .embedded(options)
+        }
+        let url = try requiredString(node, "url")
+        guard let parsed = URL(string: url), parsed.scheme == "https" || parsed.scheme == "http", parsed.host != nil
+        else { throw error(node["url"], "\"api.url\" must be an http or https URL, such as https://api.planable.io/api/v1") }
+        let token = TokenSource(
+            file: try node["token_file"].map { try string($0, "api.token_file") },
+            environmentVariable: try node["token_env"].map { try string($0, "api.token_env") },
+            credential: try node["token_credential"].map { try string($0, "api.token_credential") })
+        if token.file == nil && token.environmentVariable == nil && token.credential == nil {
+            throw error(node, "\"api\" needs \"token_file\", \"token_env\" or \"token_credential\" to find the token")
+        }
+        return .remote(url: url, token: token)
+    }
+
+    func source(_ node: YAMLNode) throws -> SourceConfiguration {
+        guard node.mappingValue != nil else { throw error(node, "each source must be a mapping with \"name\" and \"type\"") }
+        let name = try requiredString(node, "name")
+        let type = try requiredString(node, "type")
+        let kind: SourceConfiguration.Kind
+        switch type {
+        case "directory":
+            let include = try stringList(node, "include")
+            kind = .directory(
+                path: try requiredString(node, "path"),
+                include: include.isEmpty ? ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"] : include,
+                exclude: try stringList(node, "exclude"))
+        case "feed":
+            let share = try number(node["max_new_share"], "max_new_share") ?? 0.5
+            guard (0...1).contains(share) else { throw error(node["max_new_share"], "\"max_new_share\" must be between 0 and 1") }
+            kind = .feed(
+                url: try requiredString(node, "url"),
+                backfill: try integer(node["backfill"], "backfill") ?? 0,
+                pollInterval: try number(node["poll_interval"], "poll_interval") ?? 900,
+                maximumNewShare: share)
+        default:
+            throw error(node["type"], "unknown source type \"\(type)\"; use \"directory\" or \"feed\"")
+        }
+        return SourceConfiguration(
+            name: name, kind: kind,
+            urlTemplate: try node["link"].map { try string($0, "link") },
+            mediaBaseURL: try node["media_base_url"].map { try string($0, "media_base_url") })
+    }
+}

@@ -1,0 +1,92 @@
+import Content
+import Foundation
+
+/// A folder of Markdown and HTML files with front matter.
+///
+/// A file whose size and modification time match the state, synced under the same mapping, is not read again:
+/// a rescan of an unchanged tree costs one `stat` per file.
+package struct DirectorySource: ItemSource {
+    package let name: String
+    let root: String
+    let include: [String]
+    let exclude: [String]
+    /// The fingerprint of the mapping settings; a change makes every file count as changed.
+    let mappingFingerprint: String
+
+    package init(name: String, root: String, include: [String], exclude: [String], mappingFingerprint: String) {
+        self.name = name
+        self.root = root
+        self.include = include
+        self.exclude = exclude
+        self.mappingFingerprint = mappingFingerprint
+    }
+
+    package func scan(state: StateStore) -> SourceScan {
+        var result = SourceScan()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            result.errors.append(
+                SourceError(
+                    source: name, identity: nil,
+                    message: "source \"\(name)\": folder \(root) does not exist; fix \"path\" in the configuration",
+                    isDataError: false))
+            return result
+        }
+        let scanner = DirectoryScanner(root: root, include: include, exclude: exclude)
+        let (files, errors) = scanner.scan()
+        for error in errors {
+            result.errors.append(SourceError(source: name, identity: error.path, message: "\(name): \(error)"))
+        }
+
+        let known = Dictionary(
+            ((try? state.items(source: name)) ?? []).map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+        let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
+        let pathsByIdentity = (try? state.filePaths(source: name)) ?? [:]
+        let reader = ContentReader(root: root)
+
+        for file in files {
+            if fingerprintMatches, let identity = pathsByIdentity[file.relativePath], let record = known[identity],
+                record.status == "synced", record.fileSize == file.size,
+                record.fileModificationTime == file.modificationTime.timeIntervalSince1970
+            {
+                result.unchangedIdentities.append(identity)
+                continue
+            }
+            do {
+                switch try reader.read(relativePath: file.relativePath) {
+                case .skipped(let path, let reason):
+                    result.skipped.append((identity: path, reason: reason))
+                case .item(let content):
+                    var item = SourceItem(content, source: name)
+                    item.fileSize = file.size
+                    item.fileModificationTime = file.modificationTime.timeIntervalSince1970
+                    result.items.append(item)
+                }
+            } catch {
+                result.errors.append(SourceError(source: name, identity: file.relativePath, message: "\(name): \(error)"))
+            }
+        }
+        return result
+    }
+}
+
+extension SourceItem {
+    init(_ content: ContentItem, source: String) {
+        let media = content.media.compactMap { medium -> SourceMedia? in
+            switch medium.kind {
+            case .absoluteURL:
+                let url = medium.reference.hasPrefix("//") ? "https:" + medium.reference : medium.reference
+                return SourceMedia(location: .url(url), alt: medium.alt)
+            case .relativePath, .siteRelative:
+                guard let path = medium.resolvedPath else { return nil }
+                let sitePath = medium.kind == .siteRelative ? medium.reference : medium.reference
+                return SourceMedia(location: .localFile(path: path, sitePath: sitePath), alt: medium.alt)
+            }
+        }
+        self.init(
+            source: source, identity: content.identity, location: content.relativePath, title: content.title,
+            summary: content.summary, text: content.text, url: content.url, date: content.date,
+            dateHasTime: content.dateHasTime, tags: content.tags, categories: content.categories, media: media,
+            fields: content.frontMatter, overrides: content.overrides, contentHash: content.contentHash)
+    }
+}

@@ -1,0 +1,97 @@
+import Content
+import Foundation
+import PlanableAPI
+
+/// A page the configuration names, resolved through the API.
+package struct ResolvedPage: Sendable, Equatable, Codable {
+    package var id: String
+    package var name: String
+    package var platform: String
+    package var isConnected: Bool
+}
+
+/// The workspace and pages a run works on.
+package struct WorkspaceContext: Sendable {
+    package var workspace: Workspace
+    package var pages: [ResolvedPage]
+}
+
+/// Everything one post is made of; pages whose payloads are equal share one grouped post.
+package struct PostPayload: Sendable, Equatable, Codable {
+    package var text: String
+    package var media: [String] = []
+    package var labels: [String] = []
+    package var scheduledAt: String?
+    package var publishAtScheduledDate: Bool?
+    package var firstComment: String?
+    package var internalNote: String?
+    package var teamOnly: Bool?
+    package var youtubeTitle: String?
+    package var linkedinPdfTitle: String?
+    package var linkedinVideoTitle: String?
+    package var pinterest: PinterestFields?
+    package var campaignId: String?
+
+    package init(text: String) {
+        self.text = text
+    }
+
+    /// A SHA-256 over the canonical JSON of the payload; equal payloads give equal hashes across runs.
+    package var hash: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return SHA256.hex(Array(data))
+    }
+
+    /// The body of the grouped create for `pageIds`.
+    package func createRequest(workspaceId: String, pageIds: [String], notify: Bool) -> CreatePostRequest {
+        var request = CreatePostRequest(workspaceId: workspaceId, pageIds: pageIds, text: text)
+        request.media = media.isEmpty ? nil : media
+        request.labels = labels.isEmpty ? nil : labels
+        request.scheduledAt = scheduledAt
+        request.publishAtScheduledDate = publishAtScheduledDate
+        request.firstComment = firstComment
+        request.internalNote = internalNote
+        request.teamOnly = teamOnly
+        request.youtubeTitle = youtubeTitle
+        request.linkedinPdfTitle = linkedinPdfTitle
+        request.linkedinVideoTitle = linkedinVideoTitle
+        request.pinterest = pinterest
+        request.campaignId = campaignId
+        request.notify = notify
+        return request
+    }
+
+    /// The body of a PATCH that brings an existing post to this payload.
+    ///
+    /// Lists are always sent, empty ones included, so a medium or label removed from the source is removed
+    /// from the post too.
+    package func updateRequest(notify: Bool) -> UpdatePostRequest {
+        var request = UpdatePostRequest(text: text)
+        request.media = media
+        request.labels = labels
+        request.scheduledAt = scheduledAt
+        request.publishAtScheduledDate = publishAtScheduledDate
+        request.teamOnly = teamOnly
+        request.linkedinPdfTitle = linkedinPdfTitle
+        request.linkedinVideoTitle = linkedinVideoTitle
+        request.pinterest = pinterest
+        request.campaignId = campaignId
+        request.notify = notify
+        return request
+    }
+}
+
+/// One post to create or keep current: a payload and the pages that share it.
+package struct PlannedGroup: Sendable {
+    package var pages: [ResolvedPage]
+    package var payload: PostPayload
+    /// Warnings that do not stop the item, such as a truncated text.
+    package var warnings: [String] = []
+
+    /// The sorted page ids, which identify the group in the state.
+    package var key: String {
+        pages.map(\.id).sorted().joined(separator: ",")
+    }
+}

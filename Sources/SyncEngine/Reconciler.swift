@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import PlanableAPI
+
+/// Resolves creates whose answer never arrived by reading the workspace's posts back.
+///
+/// The API has no idempotency key, so a create that timed out, or whose process was killed before the state
+/// recorded the answer, may or may not exist. A grouped post matches an intent when its posts cover exactly the
+/// intent's pages, carry the intent's text, and are not yet recorded for another item.
+struct Reconciler {
+    let client: PlanableClient
+    let state: StateStore
+    let logger: Logger
+
+    /// How far before an intent's start a matching post may have been created, for clock skew between hosts.
+    static let clockSkew: TimeInterval = 86_400
+    /// The most list pages read back for one reconciliation pass.
+    static let maximumPages = 200
+
+    /// The outcome of one intent.
+    enum Outcome: Equatable {
+        case found([PostSnapshot])
+        case notFound
+    }
+
+    /// Resolves `intents`, which must share one workspace, with one paginated read of its posts.
+    func resolve(_ intents: [IntentRecord], workspaceId: String) throws -> [Int64: Outcome] {
+        guard !intents.isEmpty else { return [:] }
+        let known = Set(try state.allPosts().map(\.postId))
+        let oldestStart = intents.map(\.startedAt).min()!.addingTimeInterval(-Self.clockSkew)
+        var groups: [String: [Post]] = [:]
+        var offset = 0
+        for _ in 0..<Self.maximumPages {
+            let page = try client.listPosts(workspaceId: workspaceId, offset: offset, limit: 100)
+            for post in page.items where !known.contains(post.id) {
+                groups[post.groupId ?? post.id, default: []].append(post)
+            }
+            offset += page.items.count
+            let reachedOlder = page.items.last.flatMap { StateStore.date($0.createdAt) }.map { $0 < oldestStart } ?? false
+            let newestFirst = page.items.count < 2
+                || (StateStore.date(page.items.first!.createdAt) ?? .distantPast)
+                    >= (StateStore.date(page.items.last!.createdAt) ?? .distantPast)
+            if page.items.isEmpty || page.pagination?.hasMore != true || (newestFirst && reachedOlder) { break }
+        }
+
+        var outcomes: [Int64: Outcome] = [:]
+        var claimed = Set<String>()
+        for intent in intents {
+            let pages = Set(intent.pageIds)
+            let match = groups.first { key, posts in
+                !claimed.contains(key) && Set(posts.map(\.pageId)) == pages && posts.allSatisfy { $0.plainText == intent.text }
+            }
+            if let (key, posts) = match {
+                claimed.insert(key)
+                outcomes[intent.id] = .found(posts.map(PostSnapshot.init))
+                logger.info(
+                    "found the post of an interrupted create",
+                    ["item.source": intent.source, "item.id": intent.identity, "post.group_id": key])
+            } else {
+                outcomes[intent.id] = .notFound
+            }
+        }
+        return outcomes
+    }
+}
+
+extension PostSnapshot {
+    init(_ post: Post) {
+        self.init(
+            id: post.id, pageId: post.pageId, groupId: post.groupId, status: post.status,
+            approvalStatus: post.approval?.status, scheduledSet: post.scheduledSet, published: post.published,
+            publishedLink: post.publishedPostLink)
+    }
+}

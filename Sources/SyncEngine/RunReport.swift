@@ -1,0 +1,82 @@
+import Foundation
+import PlanableAPI
+
+/// What a run decided for one item.
+package enum ItemDecision: String, Sendable, Codable {
+    case create
+    case update
+    case unchanged
+    case skipped
+    /// The item cannot be synced as it is, such as an edit to a published post; it is reported, not retried.
+    case blocked
+    case failed
+    /// A feed entry recorded on a feed's first run without being posted.
+    case baselined
+}
+
+/// One rendered post in a report.
+package struct ReportedPost: Sendable, Codable {
+    package var pages: [String]
+    package var networks: [String]
+    package var text: String
+    package var characters: Int
+    package var media: [String]
+    package var postIds: [String]
+    package var warnings: [String]
+}
+
+/// One item's line in a report.
+package struct ReportedItem: Sendable, Codable {
+    package var source: String
+    package var identity: String
+    package var title: String
+    package var decision: ItemDecision
+    package var message: String?
+    package var posts: [ReportedPost]
+}
+
+/// The result of a `sync` or `plan` run.
+package struct RunReport: Sendable, Codable {
+    package struct Requests: Sendable, Codable {
+        package var read: Int
+        package var write: Int
+    }
+
+    package var command: String
+    package var created = 0
+    package var updated = 0
+    package var unchanged = 0
+    package var skipped = 0
+    package var blocked = 0
+    package var failed = 0
+    package var baselined = 0
+    package var requests = Requests(read: 0, write: 0)
+    /// Requests the reference server counted by method, when the run used the embedded server.
+    package var serverRequests: [String: Int]?
+    /// Problems that are not about one item, such as an unreachable feed.
+    package var errors: [String] = []
+    package var items: [ReportedItem] = []
+    package var statusChanges = 0
+
+    package init(command: String) {
+        self.command = command
+    }
+
+    mutating func add(_ item: ReportedItem) {
+        switch item.decision {
+        case .create: created += 1
+        case .update: updated += 1
+        case .unchanged: unchanged += 1
+        case .skipped: skipped += 1
+        case .blocked: blocked += 1
+        case .failed: failed += 1
+        case .baselined: baselined += 1
+        }
+        items.append(item)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case command, created, updated, unchanged, skipped, blocked, failed, baselined, requests, serverRequests
+        case errors, items, statusChanges
+    }
+}

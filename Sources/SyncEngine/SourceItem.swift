@@ -1,0 +1,106 @@
+import Foundation
+import YAML
+
+/// One item from any source, in the shape the mapping needs.
+package struct SourceItem: Sendable {
+    /// The configured source's name.
+    package var source: String
+    /// The identity within the source: a front matter `id`, a relative path, or a feed entry's key.
+    package var identity: String
+    /// A human-readable location for messages, such as the relative path or the entry link.
+    package var location: String
+    package var title: String
+    package var summary: String
+    package var text: String
+    package var url: String?
+    package var date: Date?
+    /// False when the source gave a date without a time of day, which the workspace's time zone then completes.
+    package var dateHasTime: Bool
+    package var tags: [String]
+    package var categories: [String]
+    package var media: [SourceMedia]
+    /// The source's own fields (front matter, or feed entry fields) for templates and rules.
+    package var fields: YAMLValue
+    /// Per-item settings from the `planable:` front matter mapping.
+    package var overrides: YAMLValue?
+    package var contentHash: String
+    package var fileSize: Int?
+    package var fileModificationTime: Double?
+
+    package init(
+        source: String, identity: String, location: String, title: String, summary: String = "", text: String = "",
+        url: String? = nil, date: Date? = nil, dateHasTime: Bool = true, tags: [String] = [], categories: [String] = [],
+        media: [SourceMedia] = [], fields: YAMLValue = .mapping([]), overrides: YAMLValue? = nil, contentHash: String,
+        fileSize: Int? = nil, fileModificationTime: Double? = nil
+    ) {
+        self.source = source
+        self.identity = identity
+        self.location = location
+        self.title = title
+        self.summary = summary
+        self.text = text
+        self.url = url
+        self.date = date
+        self.dateHasTime = dateHasTime
+        self.tags = tags
+        self.categories = categories
+        self.media = media
+        self.fields = fields
+        self.overrides = overrides
+        self.contentHash = contentHash
+        self.fileSize = fileSize
+        self.fileModificationTime = fileModificationTime
+    }
+}
+
+/// A medium an item refers to.
+package struct SourceMedia: Sendable, Equatable {
+    package enum Location: Sendable, Equatable {
+        /// An absolute http or https URL.
+        case url(String)
+        /// A file on disk, which `media_base_url` maps to a public URL; `sitePath` is its path below the site root.
+        case localFile(path: String, sitePath: String)
+    }
+
+    package var location: Location
+    package var alt: String?
+    /// A MIME type the source stated, such as an enclosure's `type`.
+    package var declaredType: String?
+
+    package init(location: Location, alt: String? = nil, declaredType: String? = nil) {
+        self.location = location
+        self.alt = alt
+        self.declaredType = declaredType
+    }
+}
+
+/// What one source produced in one pass.
+package struct SourceScan: Sendable {
+    package var items: [SourceItem] = []
+    /// Items the source skipped on purpose, such as drafts, with the reason.
+    package var skipped: [(identity: String, reason: String)] = []
+    /// Files or entries that could not be read; other items are unaffected.
+    package var errors: [SourceError] = []
+    /// Identities the source still has but did not read again because they are unchanged since the last pass.
+    package var unchangedIdentities: [String] = []
+
+    package init() {}
+}
+
+/// One item that could not be read, with a message that names the file or entry.
+package struct SourceError: Error, Sendable, CustomStringConvertible {
+    package var source: String
+    package var identity: String?
+    package var message: String
+    /// True when the problem is in the content (exit code 65), false for I/O such as an unreachable feed (75).
+    package var isDataError: Bool
+
+    package init(source: String, identity: String?, message: String, isDataError: Bool = true) {
+        self.source = source
+        self.identity = identity
+        self.message = message
+        self.isDataError = isDataError
+    }
+
+    package var description: String { message }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An exclusive lock on one state database, held by `run` and `sync` so two processes never work on it at once.
+///
+/// The lock is `flock` on a file beside the database, so the kernel drops it when the process dies, even by
+/// SIGKILL, and a stale lock never blocks the next run.
+package final class StateLock {
+    package let path: String
+    private var descriptor: Int32
+
+    /// Takes the lock for the state at `statePath`, without waiting.
+    ///
+    /// - Throws: `StateLockError.held` when another process has it.
+    package init(statePath: String) throws {
+        path = statePath + ".lock"
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StateLockError.unavailable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            close(descriptor)
+            throw StateLockError.held(path: path, holder: holder?.isEmpty == false ? holder : nil)
+        }
+        let note = "pid \(getpid())\n"
+        ftruncate(descriptor, 0)
+        _ = note.withCString { write(descriptor, $0, strlen($0)) }
+    }
+
+    deinit {
+        release()
+    }
+
+    package func release() {
+        guard descriptor >= 0 else { return }
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+        descriptor = -1
+    }
+}
+
+package enum StateLockError: Error, CustomStringConvertible {
+    case held(path: String, holder: String?)
+    case unavailable(path: String, reason: String)
+
+    package var description: String {
+        switch self {
+        case .held(let path, let holder):
+            let who = holder.map { " (\($0))" } ?? ""
+            return "another planable-sync process\(who) is using this state database (lock \(path)); "
+                + "wait for it to finish, or stop the daemon before running sync"
+        case .unavailable(let path, let reason):
+            return "cannot create the lock file \(path): \(reason)"
+        }
+    }
+}

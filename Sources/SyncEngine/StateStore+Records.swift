@@ -1,0 +1,267 @@
+import Foundation
+import SQLite
+
+/// What the state stores about one source item.
+package struct ItemRecord: Sendable, Equatable {
+    package var source: String
+    package var identity: String
+    package var title: String
+    /// Where the item lives in its source, such as the file path relative to the source root.
+    package var location: String?
+    package var contentHash: String?
+    package var payloadHash: String?
+    /// `synced`, `failed`, `skipped`, `blocked` or `baselined`.
+    package var status: String
+    package var lastError: String?
+    package var fileSize: Int?
+    package var fileModificationTime: Double?
+    package var publishedEditReported: Bool
+    package var updatedAt: String?
+}
+
+/// What the state stores about one post in Planable.
+package struct PostRecord: Sendable, Equatable {
+    package var postId: String
+    package var source: String
+    package var identity: String
+    /// The sorted page ids of the grouped create that made this post, joined with commas.
+    package var groupKey: String
+    package var pageId: String
+    package var groupId: String?
+    package var payloadHash: String
+    package var status: String?
+    package var approvalStatus: String?
+    package var scheduledSet: Bool
+    package var published: Bool
+    package var publishedLink: String?
+    package var lastError: String?
+}
+
+/// A create that was sent, or about to be, whose answer the state has not recorded yet.
+package struct IntentRecord: Sendable, Equatable {
+    package var id: Int64
+    package var source: String
+    package var identity: String
+    package var groupKey: String
+    package var workspaceId: String
+    package var pageIds: [String]
+    package var text: String
+    package var payloadHash: String
+    package var startedAt: Date
+}
+
+extension StateStore {
+    package func item(source: String, identity: String) throws -> ItemRecord? {
+        try withDatabase { database in
+            try database.queryFirst(
+                "SELECT * FROM items WHERE source = ? AND identity = ?", [source, identity]
+            ).map(Self.itemRecord)
+        }
+    }
+
+    package func items(source: String? = nil) throws -> [ItemRecord] {
+        try withDatabase { database in
+            if let source {
+                return try database.query("SELECT * FROM items WHERE source = ? ORDER BY identity", [source])
+                    .map(Self.itemRecord)
+            }
+            return try database.query("SELECT * FROM items ORDER BY source, identity").map(Self.itemRecord)
+        }
+    }
+
+    package func posts(source: String, identity: String) throws -> [PostRecord] {
+        try withDatabase { database in
+            try database.query(
+                "SELECT * FROM posts WHERE source = ? AND identity = ? ORDER BY page_id", [source, identity]
+            ).map(Self.postRecord)
+        }
+    }
+
+    package func allPosts() throws -> [PostRecord] {
+        try withDatabase { database in
+            try database.query("SELECT * FROM posts ORDER BY source, identity, page_id").map(Self.postRecord)
+        }
+    }
+
+    /// Inserts or replaces the item's row.
+    package func saveItem(_ item: ItemRecord) throws {
+        try withDatabase { database in
+            let now = Self.timestamp()
+            try database.run(
+                """
+                INSERT INTO items (source, identity, title, location, content_hash, payload_hash, status, last_error,
+                    file_size, file_mtime, first_seen_at, updated_at, published_edit_reported)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source, identity) DO UPDATE SET title = excluded.title, location = excluded.location,
+                    content_hash = excluded.content_hash, payload_hash = excluded.payload_hash,
+                    status = excluded.status, last_error = excluded.last_error, file_size = excluded.file_size,
+                    file_mtime = excluded.file_mtime, updated_at = excluded.updated_at,
+                    published_edit_reported = excluded.published_edit_reported
+                """,
+                [
+                    item.source, item.identity, item.title, item.location, item.contentHash, item.payloadHash,
+                    item.status,
+                    item.lastError, item.fileSize, item.fileModificationTime, now, now, item.publishedEditReported,
+                ])
+        }
+    }
+
+    /// Records the intent to create one grouped post, committed before the request is sent.
+    package func recordIntent(
+        source: String, identity: String, groupKey: String, workspaceId: String, pageIds: [String], text: String,
+        payloadHash: String, at date: Date
+    ) throws -> Int64 {
+        try withDatabase { database in
+            try database.run(
+                """
+                INSERT INTO intents (source, identity, group_key, workspace_id, page_ids, text, payload_hash, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [source, identity, groupKey, workspaceId, pageIds.joined(separator: ","), text, payloadHash,
+                 Self.timestamp(date)])
+            return database.lastInsertRowID
+        }
+    }
+
+    package func pendingIntents() throws -> [IntentRecord] {
+        try withDatabase { database in
+            try database.query("SELECT * FROM intents ORDER BY id").map { row in
+                IntentRecord(
+                    id: Int64(row.int("id") ?? 0), source: row.string("source") ?? "",
+                    identity: row.string("identity") ?? "", groupKey: row.string("group_key") ?? "",
+                    workspaceId: row.string("workspace_id") ?? "",
+                    pageIds: (row.string("page_ids") ?? "").split(separator: ",").map(String.init),
+                    text: row.string("text") ?? "", payloadHash: row.string("payload_hash") ?? "",
+                    startedAt: Self.date(row.string("started_at")) ?? Date(timeIntervalSince1970: 0))
+            }
+        }
+    }
+
+    /// Drops an intent whose create certainly did not happen.
+    package func dropIntent(id: Int64) throws {
+        try withDatabase { database in _ = try database.run("DELETE FROM intents WHERE id = ?", [id]) }
+    }
+
+    /// Records the posts of a completed create and removes its intent, in one transaction.
+    package func recordCreated(
+        intentId: Int64, item: ItemRecord, groupKey: String, posts: [PostSnapshot], payloadHash: String
+    ) throws {
+        try withDatabase { database in
+            try database.transaction {
+                let now = Self.timestamp()
+                try database.run(
+                    """
+                    INSERT INTO items (source, identity, title, location, content_hash, payload_hash, status,
+                        last_error, file_size, file_mtime, first_seen_at, updated_at, published_edit_reported)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                    ON CONFLICT (source, identity) DO NOTHING
+                    """,
+                    [item.source, item.identity, item.title, item.location, item.contentHash, nil as String?, "pending", nil as String?,
+                     item.fileSize, item.fileModificationTime, now, now])
+                for post in posts {
+                    try database.run(
+                        """
+                        INSERT OR REPLACE INTO posts (post_id, source, identity, group_key, page_id, group_id,
+                            payload_hash, status, approval_status, scheduled_set, published, published_link,
+                            created_at, checked_at, changed_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [post.id, item.source, item.identity, groupKey, post.pageId, post.groupId, payloadHash,
+                         post.status, post.approvalStatus, post.scheduledSet, post.published, post.publishedLink,
+                         now, now, now])
+                }
+                try database.run("DELETE FROM intents WHERE id = ?", [intentId])
+            }
+        }
+    }
+
+    /// Records that the posts of a group now carry `payloadHash`.
+    package func recordUpdated(postIds: [String], payloadHash: String) throws {
+        try withDatabase { database in
+            try database.transaction {
+                for id in postIds {
+                    try database.run(
+                        "UPDATE posts SET payload_hash = ?, last_error = NULL, changed_at = ? WHERE post_id = ?",
+                        [payloadHash, Self.timestamp(), id])
+                }
+            }
+        }
+    }
+
+    package func recordPostError(postId: String, message: String?) throws {
+        try withDatabase { database in
+            _ = try database.run("UPDATE posts SET last_error = ? WHERE post_id = ?", [message, postId])
+        }
+    }
+
+    package func deletePostRecords(postIds: [String]) throws {
+        try withDatabase { database in
+            try database.transaction {
+                for id in postIds { try database.run("DELETE FROM posts WHERE post_id = ?", [id]) }
+            }
+        }
+    }
+
+    /// Maps each item's location to its identity, for sources that find items by path.
+    package func filePaths(source: String) throws -> [String: String] {
+        try withDatabase { database in
+            var paths: [String: String] = [:]
+            for row in try database.query(
+                "SELECT identity, location FROM items WHERE source = ? AND location IS NOT NULL", [source])
+            {
+                if let location = row.string("location"), let identity = row.string("identity") {
+                    paths[location] = identity
+                }
+            }
+            return paths
+        }
+    }
+
+    package func setting(_ key: String) throws -> String? {
+        try withDatabase { database in
+            try database.queryFirst("SELECT value FROM settings WHERE key = ?", [key])?.string("value")
+        }
+    }
+
+    package func setSetting(_ key: String, _ value: String) throws {
+        try withDatabase { database in
+            _ = try database.run(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value])
+        }
+    }
+
+    static func itemRecord(_ row: SQLiteRow) -> ItemRecord {
+        ItemRecord(
+            source: row.string("source") ?? "", identity: row.string("identity") ?? "",
+            title: row.string("title") ?? "", location: row.string("location"),
+            contentHash: row.string("content_hash"),
+            payloadHash: row.string("payload_hash"), status: row.string("status") ?? "",
+            lastError: row.string("last_error"), fileSize: row.int("file_size"),
+            fileModificationTime: row.double("file_mtime"),
+            publishedEditReported: row.bool("published_edit_reported") ?? false, updatedAt: row.string("updated_at"))
+    }
+
+    static func postRecord(_ row: SQLiteRow) -> PostRecord {
+        PostRecord(
+            postId: row.string("post_id") ?? "", source: row.string("source") ?? "",
+            identity: row.string("identity") ?? "", groupKey: row.string("group_key") ?? "",
+            pageId: row.string("page_id") ?? "", groupId: row.string("group_id"),
+            payloadHash: row.string("payload_hash") ?? "", status: row.string("status"),
+            approvalStatus: row.string("approval_status"), scheduledSet: row.bool("scheduled_set") ?? false,
+            published: row.bool("published") ?? false, publishedLink: row.string("published_link"),
+            lastError: row.string("last_error"))
+    }
+}
+
+/// The fields of a post from the API that the state keeps.
+package struct PostSnapshot: Sendable, Equatable {
+    package var id: String
+    package var pageId: String
+    package var groupId: String?
+    package var status: String?
+    package var approvalStatus: String?
+    package var scheduledSet: Bool
+    package var published: Bool
+    package var publishedLink: String?
+}

@@ -1,0 +1,170 @@
+import Foundation
+import SQLite
+
+/// The local sync state: one SQLite file in WAL mode, migrated by `PRAGMA user_version`.
+///
+/// Every write that must survive a crash commits before the next API request, so a killed run loses at most the
+/// answer of the request in flight, and the intent table says which create that was.
+package final class StateStore: @unchecked Sendable {
+    package let path: String
+    let database: SQLiteDatabase
+    private let lock = NSLock()
+
+    /// Schema migrations; index `i` moves version `i` to `i + 1`. Append new ones, never edit old ones.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE items (
+            source TEXT NOT NULL,
+            identity TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            location TEXT,
+            content_hash TEXT,
+            payload_hash TEXT,
+            status TEXT NOT NULL,
+            last_error TEXT,
+            file_size INTEGER,
+            file_mtime REAL,
+            first_seen_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            published_edit_reported INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (source, identity)
+        );
+        CREATE TABLE posts (
+            post_id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            identity TEXT NOT NULL,
+            group_key TEXT NOT NULL,
+            page_id TEXT NOT NULL,
+            group_id TEXT,
+            payload_hash TEXT NOT NULL,
+            status TEXT,
+            approval_status TEXT,
+            scheduled_set INTEGER NOT NULL DEFAULT 0,
+            published INTEGER NOT NULL DEFAULT 0,
+            published_link TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            checked_at TEXT,
+            changed_at TEXT,
+            FOREIGN KEY (source, identity) REFERENCES items (source, identity)
+        );
+        CREATE INDEX posts_by_item ON posts (source, identity);
+        CREATE TABLE intents (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            identity TEXT NOT NULL,
+            group_key TEXT NOT NULL,
+            workspace_id TEXT NOT NULL,
+            page_ids TEXT NOT NULL,
+            text TEXT NOT NULL,
+            payload_hash TEXT NOT NULL,
+            started_at TEXT NOT NULL
+        );
+        CREATE TABLE transitions (
+            id INTEGER PRIMARY KEY,
+            post_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            field TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            summary TEXT
+        );
+        CREATE TABLE feeds (
+            source TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            final_url TEXT,
+            baselined INTEGER NOT NULL DEFAULT 0,
+            fetched_at TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        );
+        CREATE TABLE media_checks (
+            url TEXT PRIMARY KEY,
+            ok INTEGER NOT NULL,
+            content_type TEXT,
+            size INTEGER,
+            message TEXT,
+            checked_at TEXT NOT NULL
+        );
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    ]
+
+    /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.
+    ///
+    /// - Throws: `StateError` when the file is corrupt, from a newer program, or cannot be opened.
+    package init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        do {
+            database = try SQLiteDatabase(path: path)
+            try database.execute("PRAGMA journal_mode = WAL")
+            try database.execute("PRAGMA synchronous = NORMAL")
+            try database.execute("PRAGMA foreign_keys = ON")
+            let problems = try database.integrityProblems()
+            if !problems.isEmpty {
+                throw StateError.corrupt(path: path, detail: problems.prefix(3).joined(separator: "; "))
+            }
+            try database.migrate(Self.migrations)
+        } catch let error as SQLiteError where error.isCorruption {
+            throw StateError.corrupt(path: path, detail: error.message)
+        } catch let error as SQLiteMigrationError {
+            throw StateError.newerSchema(error.description)
+        } catch let error as SQLiteError {
+            throw StateError.unavailable(path: path, detail: error.description)
+        }
+    }
+
+    /// Runs `body` with the connection, serialized with every other caller.
+    func withDatabase<T>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
+        try lock.withLock { try body(database) }
+    }
+
+    static func timestamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    static func date(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}
+
+/// A state database that cannot be used.
+package enum StateError: Error, CustomStringConvertible {
+    case corrupt(path: String, detail: String)
+    case newerSchema(String)
+    case unavailable(path: String, detail: String)
+
+    package var description: String {
+        switch self {
+        case .corrupt(let path, let detail):
+            "state database \(path) is corrupt (\(detail)); move it aside and run `planable-sync sync --rebuild-state` "
+                + "to rebuild it from the API"
+        case .newerSchema(let message):
+            message
+        case .unavailable(let path, let detail):
+            "cannot open state database \(path): \(detail)"
+        }
+    }
+}

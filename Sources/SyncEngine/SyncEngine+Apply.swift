@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import PlanableAPI
+
+extension SyncEngine {
+    struct GroupOutcome {
+        var decision: ItemDecision
+        var message: String?
+        var postIds: [String]
+    }
+
+    /// The most creates tried for one group when answers are lost and reading back finds nothing.
+    static let maximumCreateAttempts = 3
+
+    /// Decides and, in apply mode, sends what one planned group needs: a create, a PATCH, or nothing.
+    func apply(
+        _ group: PlannedGroup, item: SourceItem, existing: [PostRecord], record: inout ItemRecord,
+        context: WorkspaceContext, mode: RunMode
+    ) throws -> GroupOutcome {
+        let pageIds = Set(group.pages.map(\.id))
+        let covered = existing.filter { pageIds.contains($0.pageId) }
+        let hash = group.payload.hash
+
+        if covered.isEmpty {
+            guard mode == .apply else { return GroupOutcome(decision: .create, postIds: []) }
+            return try create(group, item: item, context: context)
+        }
+        let coveredIds = covered.map(\.postId)
+        if covered.allSatisfy({ $0.payloadHash == hash }) {
+            return GroupOutcome(decision: .unchanged, postIds: coveredIds)
+        }
+        let keys = Set(covered.map(\.groupKey))
+        guard keys == [group.key], covered.count == group.pages.count else {
+            let message =
+                "\(item.location): its pages now group differently than when its posts were created; "
+                + "the existing posts are kept unchanged; delete them in Planable and clear the item with "
+                + "`planable-sync status` to create the new grouping"
+            return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
+        }
+        if covered.contains(where: \.published) {
+            let message = "\(item.location) changed after its post was published; published posts cannot be edited"
+            if !record.publishedEditReported {
+                logger.warning(
+                    "source changed after publication; not updating",
+                    ["item.source": item.source, "item.id": item.identity, "post.id": coveredIds[0]])
+                if mode == .apply { record.publishedEditReported = true }
+            }
+            return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
+        }
+        guard mode == .apply else { return GroupOutcome(decision: .update, postIds: coveredIds) }
+        return try update(covered, to: group, item: item, context: context)
+    }
+
+    private func create(_ group: PlannedGroup, item: SourceItem, context: WorkspaceContext) throws -> GroupOutcome {
+        let pageIds = group.pages.map(\.id)
+        let hash = group.payload.hash
+        let request = group.payload.createRequest(
+            workspaceId: context.workspace.id, pageIds: pageIds, notify: configuration.notify)
+        let record = ItemRecord(
+            source: item.source, identity: item.identity, title: item.title, location: item.location,
+            contentHash: item.contentHash, status: "pending", fileSize: item.fileSize, fileModificationTime: item.fileModificationTime,
+            publishedEditReported: false)
+
+        for attempt in 1...Self.maximumCreateAttempts {
+            let intentId = try state.recordIntent(
+                source: item.source, identity: item.identity, groupKey: group.key, workspaceId: context.workspace.id,
+                pageIds: pageIds, text: group.payload.text, payloadHash: hash, at: Date())
+            do {
+                let posts = try client.createPost(request)
+                try state.recordCreated(
+                    intentId: intentId, item: record, groupKey: group.key, posts: posts.map(PostSnapshot.init),
+                    payloadHash: hash)
+                logger.info(
+                    "created grouped draft",
+                    ["item.source": item.source, "item.id": item.identity, "post.group_id": posts.first?.groupId ?? "",
+                     "post.ids": posts.map(\.id).joined(separator: ",")])
+                return GroupOutcome(decision: .create, postIds: posts.map(\.id))
+            } catch let error as PlanableAPIError where error.outcomeIsUnknown {
+                logger.warning(
+                    "create got no answer; reading back",
+                    ["item.source": item.source, "item.id": item.identity, "error": error.description])
+                let intent = try state.pendingIntents().first { $0.id == intentId }!
+                let outcome: Reconciler.Outcome
+                do {
+                    outcome = try Reconciler(client: client, state: state, logger: logger)
+                        .resolve([intent], workspaceId: context.workspace.id)[intentId] ?? .notFound
+                } catch {
+                    // The intent stays, and the next run reads back again before it creates anything.
+                    throw error
+                }
+                switch outcome {
+                case .found(let posts):
+                    try state.recordCreated(
+                        intentId: intentId, item: record, groupKey: group.key, posts: posts, payloadHash: hash)
+                    return GroupOutcome(decision: .create, postIds: posts.map(\.id))
+                case .notFound:
+                    try state.dropIntent(id: intentId)
+                    if attempt == Self.maximumCreateAttempts { throw error }
+                }
+            } catch {
+                try state.dropIntent(id: intentId)
+                throw error
+            }
+        }
+        preconditionFailure("the create loop returns or throws")
+    }
+
+    private func update(_ covered: [PostRecord], to group: PlannedGroup, item: SourceItem, context: WorkspaceContext)
+        throws -> GroupOutcome
+    {
+        let ids = covered.map(\.postId)
+        // A grouped post keeps its pages in sync, so one PATCH to any of its posts updates the whole group.
+        do {
+            _ = try client.updatePost(id: ids[0], group.payload.updateRequest(notify: configuration.notify))
+        } catch let error as PlanableAPIError where error.code == .postAlreadyPublished {
+            try state.withDatabase { database in
+                for id in ids { _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [id]) }
+            }
+            logger.warning(
+                "source changed after publication; not updating",
+                ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
+            return GroupOutcome(
+                decision: .blocked,
+                message: "\(item.location) changed after its post was published; published posts cannot be edited",
+                postIds: ids)
+        } catch let error as PlanableAPIError where error.status == 404 {
+            // The post was deleted in Planable; forget it and create the group again.
+            logger.warning(
+                "post no longer exists; creating it again",
+                ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
+            try state.deletePostRecords(postIds: ids)
+            return try create(group, item: item, context: context)
+        }
+        try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash)
+        logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
+        return GroupOutcome(decision: .update, postIds: ids)
+    }
+
+    /// Resolves the intents a killed or failed run left, before anything new is created.
+    func reconcileIntents(workspaceId: String) throws {
+        let intents = try state.pendingIntents()
+        guard !intents.isEmpty else { return }
+        logger.info("resolving interrupted creates", ["intents": String(intents.count)])
+        let outcomes = try Reconciler(client: client, state: state, logger: logger)
+            .resolve(intents.filter { $0.workspaceId == workspaceId }, workspaceId: workspaceId)
+        for intent in intents where intent.workspaceId == workspaceId {
+            switch outcomes[intent.id] ?? .notFound {
+            case .found(let posts):
+                let record = try state.item(source: intent.source, identity: intent.identity)
+                    ?? ItemRecord(source: intent.source, identity: intent.identity, title: "", status: "pending",
+                                  publishedEditReported: false)
+                try state.recordCreated(
+                    intentId: intent.id, item: record, groupKey: intent.groupKey, posts: posts,
+                    payloadHash: intent.payloadHash)
+            case .notFound:
+                try state.dropIntent(id: intent.id)
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+import PlanableAPI
+
+/// A source of items that the engine scans once per pass.
+package protocol ItemSource: Sendable {
+    var name: String { get }
+    /// Reads the source's current items; `state` lets a source skip what did not change since the last pass.
+    func scan(state: StateStore) -> SourceScan
+}
+
+/// Whether a run sends writes.
+package enum RunMode: Sendable {
+    /// Create and update posts.
+    case apply
+    /// Decide and render only; no write request is sent.
+    case plan
+}
+
+/// One pass of the main job: reconcile interrupted creates, scan the sources, map each item and apply the plan.
+package final class SyncEngine: @unchecked Sendable {
+    let configuration: Configuration
+    let state: StateStore
+    let client: PlanableClient
+    let sources: [any ItemSource]
+    let logger: Logger
+    /// Called after each item, with the count done and the total, for progress output.
+    var progress: (@Sendable (Int, Int) -> Void)?
+
+    package init(
+        configuration: Configuration, state: StateStore, client: PlanableClient, sources: [any ItemSource],
+        logger: Logger, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.state = state
+        self.client = client
+        self.sources = sources
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// Runs one pass and returns its report.
+    ///
+    /// - Throws: `MappingError` for a configuration the API contradicts (an unknown page), `PlanableAPIError`
+    ///   when the API cannot be reached at all, and `StateError` when the state cannot be written.
+    package func run(mode: RunMode, shouldStop: @Sendable () -> Bool = { false }) throws -> RunReport {
+        var report = RunReport(command: mode == .apply ? "sync" : "plan")
+        let context = try WorkspaceResolver.resolve(configuration, client: client)
+        let mapper = try Mapper(configuration: configuration, context: context)
+
+        if mode == .apply {
+            try reconcileIntents(workspaceId: context.workspace.id)
+        }
+
+        var scanned: [SourceItem] = []
+        for source in sources {
+            let scan = source.scan(state: state)
+            scanned += scan.items
+            for skipped in scan.skipped {
+                report.add(
+                    ReportedItem(
+                        source: source.name, identity: skipped.identity, title: "", decision: .skipped,
+                        message: skipped.reason, posts: []))
+            }
+            for identity in scan.unchangedIdentities {
+                report.add(
+                    ReportedItem(source: source.name, identity: identity, title: "", decision: .unchanged, message: nil, posts: []))
+            }
+            for error in scan.errors {
+                logger.error("cannot read item", ["item.source": error.source, "item.id": error.identity ?? "", "error": error.message])
+                report.add(
+                    ReportedItem(
+                        source: error.source, identity: error.identity ?? "", title: "", decision: .failed,
+                        message: error.message, posts: []))
+            }
+        }
+
+        for (index, item) in scanned.enumerated() {
+            if shouldStop() { break }
+            let reported = process(item, mapper: mapper, context: context, mode: mode)
+            report.add(reported)
+            progress?(index + 1, scanned.count)
+        }
+        if mode == .apply && !shouldStop() {
+            try state.setSetting("mapping_fingerprint", configuration.mappingFingerprint)
+        }
+        if mode == .apply {
+            report.statusChanges = (try? StatusFollower(client: client, state: state, logger: logger)
+                .refresh(workspaceId: context.workspace.id)) ?? 0
+        }
+        let statistics = client.requestStatistics
+        report.requests = .init(read: statistics.read, write: statistics.write)
+        return report
+    }
+
+    // MARK: Items
+
+    private func process(_ item: SourceItem, mapper: Mapper, context: WorkspaceContext, mode: RunMode) -> ReportedItem {
+        var reported = ReportedItem(
+            source: item.source, identity: item.identity, title: item.title, decision: .unchanged, message: nil,
+            posts: [])
+        let groups: [PlannedGroup]
+        do {
+            groups = try mapper.plan(item)
+        } catch {
+            logger.error("cannot map item", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
+            reported.decision = .failed
+            reported.message = "\(error)"
+            if mode == .apply { recordFailure(item, message: "\(error)") }
+            return reported
+        }
+        reported.posts = groups.map { group in
+            ReportedPost(
+                pages: group.pages.map(\.name), networks: group.pages.map(\.platform), text: group.payload.text,
+                characters: group.payload.text.count, media: group.payload.media, postIds: [], warnings: group.warnings)
+        }
+
+        do {
+            let existing = try state.posts(source: item.source, identity: item.identity)
+            var record = try state.item(source: item.source, identity: item.identity)
+                ?? ItemRecord(
+                    source: item.source, identity: item.identity, title: item.title, status: "pending",
+                    publishedEditReported: false)
+            var decisions: [ItemDecision] = []
+            var messages: [String] = []
+            for (index, group) in groups.enumerated() {
+                let outcome = try apply(group, item: item, existing: existing, record: &record, context: context, mode: mode)
+                decisions.append(outcome.decision)
+                if let message = outcome.message { messages.append(message) }
+                reported.posts[index].postIds = outcome.postIds
+            }
+            reported.decision = Self.combine(decisions)
+            reported.message = messages.isEmpty ? nil : messages.joined(separator: "; ")
+            if mode == .apply {
+                record.title = item.title
+                record.location = item.location
+                record.contentHash = item.contentHash
+                record.payloadHash = groups.map(\.payload.hash).joined(separator: ",")
+                record.fileSize = item.fileSize
+                record.fileModificationTime = item.fileModificationTime
+                record.status = reported.decision == .failed ? "failed" : reported.decision == .blocked ? "blocked" : "synced"
+                record.lastError = reported.message
+                try state.saveItem(record)
+            }
+        } catch {
+            reported.decision = .failed
+            reported.message = "\(error)"
+            logger.error("cannot sync item", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
+            if mode == .apply { recordFailure(item, message: "\(error)") }
+        }
+        logger.debug(
+            "item decided",
+            ["item.source": item.source, "item.id": item.identity, "decision": reported.decision.rawValue])
+        return reported
+    }
+
+    /// The item's overall decision: a failure wins, then blocked, create, update and unchanged.
+    static func combine(_ decisions: [ItemDecision]) -> ItemDecision {
+        for candidate in [ItemDecision.failed, .blocked, .create, .update] where decisions.contains(candidate) {
+            return candidate
+        }
+        return .unchanged
+    }
+
+    private func recordFailure(_ item: SourceItem, message: String) {
+        do {
+            var record = try state.item(source: item.source, identity: item.identity)
+                ?? ItemRecord(source: item.source, identity: item.identity, title: item.title, status: "failed",
+                              publishedEditReported: false)
+            record.status = "failed"
+            record.lastError = message
+            // The hashes stay as they were, so the next run tries the item again.
+            try state.saveItem(record)
+        } catch {
+            logger.error("cannot record item failure", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+
+/// Reads the API token from a systemd credential, a file or an environment variable, in that order.
+///
+/// Errors and warnings name where the token was looked for, never the token.
+package enum TokenReader {
+    package static func read(_ source: TokenSource, configurationPath: String, logger: Logger) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        var tried: [String] = []
+        if let credential = source.credential {
+            if let directory = environment["CREDENTIALS_DIRECTORY"] {
+                let path = (directory as NSString).appendingPathComponent(credential)
+                if let token = try? readFile(path) { return try validated(token, from: "credential \(credential)") }
+                tried.append("credential \(credential) in \(directory)")
+            } else {
+                tried.append("credential \(credential) (CREDENTIALS_DIRECTORY is not set)")
+            }
+        }
+        if let file = source.file {
+            let path = file.hasPrefix("/")
+                ? file
+                : ((configurationPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
+            if let token = try? readFile(path) {
+                warnIfShared(path, logger: logger)
+                return try validated(token, from: "file \(path)")
+            }
+            tried.append("file \(path)")
+        }
+        if let variable = source.environmentVariable {
+            if let token = environment[variable], !token.isEmpty {
+                return try validated(token, from: "environment variable \(variable)")
+            }
+            tried.append("environment variable \(variable)")
+        }
+        throw MappingError(
+            "\(configurationPath): no API token found (looked in \(tried.joined(separator: ", "))); "
+                + "create a token in Planable's settings and put it there",
+            isConfigurationError: true)
+    }
+
+    private static func readFile(_ path: String) throws -> String {
+        try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    private static func validated(_ raw: String, from place: String) throws -> String {
+        let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.hasPrefix("pln_"), !token.contains(where: { $0.isWhitespace }) else {
+            throw MappingError(
+                "the token in \(place) is not a Planable API token (tokens start with pln_ and have no spaces)",
+                isConfigurationError: true)
+        }
+        return token
+    }
+
+    /// Warns once when other users can read the token file.
+    private static func warnIfShared(_ path: String, logger: Logger) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let permissions = attributes[.posixPermissions] as? Int
+        else { return }
+        if permissions & 0o077 != 0 {
+            logger.warning(
+                "token file is readable by other users; run chmod 600 on it",
+                ["token.file": path, "token.mode": String(permissions, radix: 8)])
+        }
+    }
+}
