@@ -24,5 +24,12 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
+
+        // BEGIN templates and network rules
+        .target(name: "Templates", dependencies: ["YAML"]),
+        .target(name: "Networks"),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "YAML"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
+        // END templates and network rules
     ]
 )
