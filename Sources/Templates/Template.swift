@@ -9,7 +9,7 @@ indirect enum TemplateNode: Sendable {
 ///
 /// Supports variables, `{{{triple}}}` and `{{&name}}` unescaped variables, sections, inverted sections,
 /// comments, dotted names, the implicit iterator `{{.}}` and set-delimiter tags. Partials, lambdas and
-/// template inheritance are not supported: their tags fail to parse with an error that says so.
+/// template inheritance are not supported: their tags fail to parse with an error that names them.
 package struct Template: Sendable {
     /// The name that errors show, such as the page or network the template is for.
     package let name: String
@@ -50,7 +50,7 @@ package struct Template: Sendable {
     /// - Parameters:
     ///   - context: The root value, usually a mapping of the item's fields.
     ///   - mode: `.postText` (the default) writes values as they are and rejects undefined variables;
-    ///     `.spec` escapes HTML and renders undefined names as empty, as the Mustache spec says.
+    ///     `.spec` escapes HTML and renders undefined names as empty, as the Mustache spec requires.
     /// - Returns: The rendered text.
     /// - Throws: `TemplateError` at the tag that failed: an undefined variable in `.postText` mode, a
     ///   list or mapping in a variable tag, or a render past the output size or step limits.

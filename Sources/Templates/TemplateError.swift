@@ -8,7 +8,7 @@ package struct TemplateError: Error, CustomStringConvertible, Sendable, Equatabl
     package var line: Int
     /// The 1-based column, counted in Unicode scalars from the start of the line.
     package var column: Int
-    /// What is wrong and what to do about it.
+    /// The problem and the fix to make.
     package var message: String
 
     package init(templateName: String, line: Int, column: Int, message: String) {
@@ -23,7 +23,7 @@ package struct TemplateError: Error, CustomStringConvertible, Sendable, Equatabl
     }
 }
 
-/// How a template renders values.
+/// The rendering rules: post-text or the Mustache spec.
 package enum TemplateMode: Sendable {
     /// Text for a social post: no HTML escaping, and a variable tag whose name is not defined is an error.
     /// A section or inverted section whose name is not defined renders as falsey, so it guards the tags
@@ -42,8 +42,8 @@ package struct TemplateLimits: Sendable {
     package var maxSectionDepth: Int
     /// The maximum length of a rendered result, in UTF-8 bytes.
     package var maxOutputBytes: Int
-    /// The maximum number of tags and text pieces one render may visit, which bounds nested loops over
-    /// large lists even when they write nothing.
+    /// The maximum number of tags, text pieces and list iterations one render may visit, which bounds
+    /// nested loops over large lists even when they write nothing.
     package var maxRenderSteps: Int
 
     package init(

@@ -43,6 +43,7 @@ struct TemplateRenderer {
             guard value.isTruthy else { return }
             if case .list(let items) = value {
                 for item in items {
+                    try countStep(at: position)
                     stack.append(item)
                     try render(children)
                     stack.removeLast()
@@ -96,7 +97,7 @@ struct TemplateRenderer {
         case missing(resolvedKeys: Int)
     }
 
-    /// Looks a name up as the spec says: the first key in the innermost context that has it, then each
+    /// Looks a name up as the Mustache spec defines it: the first key in the innermost context that has it, then each
     /// further key in the value found so far only.
     private func lookUp(_ name: TagName) -> LookUpResult {
         guard let first = name.keys.first else { return .found(stack[stack.count - 1]) }

@@ -35,8 +35,8 @@ enum TemplateToken: Sendable, Equatable {
 
 /// Splits a template's source into tokens, applying set-delimiter tags and the spec's standalone-line rule.
 ///
-/// A tag that can stand alone (section start or end, comment, set delimiters) and is the only tag on its
-/// line, with nothing else on the line but spaces and tabs, is removed together with that whitespace and
+/// Some tags can stand alone: section starts and ends, comments and set delimiters. When such a tag is the
+/// only tag on its line and the rest of the line is spaces and tabs, the scanner drops that whitespace and
 /// the line's newline.
 struct TemplateScanner {
     private let name: String

@@ -47,7 +47,7 @@ package indirect enum TemplateValue: Sendable, Equatable {
         }
     }
 
-    /// The value stored under `key` when this is a mapping, otherwise nil.
+    /// Returns the value stored under `key` when this is a mapping, otherwise nil.
     package subscript(key: String) -> TemplateValue? {
         guard case .mapping(let pairs) = self else { return nil }
         return pairs.first { $0.0 == key }?.1
@@ -71,7 +71,7 @@ package indirect enum TemplateValue: Sendable, Equatable {
     /// The text an interpolation tag writes for a scalar, or nil for a list or mapping.
     ///
     /// Null is empty. A double with an integral value and magnitude below 2^53 is written without a
-    /// fraction, as JavaScript and the spec's reference implementations write it (`2.0` as `2`).
+    /// fraction, as JavaScript writes it (`2.0` as `2`).
     package var scalarText: String? {
         switch self {
         case .null: return ""
@@ -84,18 +84,6 @@ package indirect enum TemplateValue: Sendable, Equatable {
             return String(value)
         case .string(let value): return value
         case .list, .mapping: return nil
-        }
-    }
-
-    /// A short noun for the kind of value, for error messages.
-    package var kindName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .list: return "a list"
-        case .mapping: return "a mapping"
         }
     }
 }
