@@ -41,5 +41,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "YAML"]),
+        .target(name: "Networks"),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
     ]
 )

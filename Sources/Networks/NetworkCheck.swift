@@ -1,0 +1,103 @@
+import Foundation
+
+/// Checks a post against a network's rules before it is sent, and fits long text to a network.
+package struct NetworkCheck {
+    /// Checks `post` against the rules of `network`.
+    ///
+    /// - Returns: Every rule the post breaks, errors and warnings, in a stable order: text, tags, first
+    ///   comment, fields, then media. An empty list means the post is fit to send.
+    package static func check(_ post: PostDraft, network: Network) -> [NetworkViolation] {
+        var report = ViolationReport(network: network, rules: NetworkRules.rules(for: network))
+        if case .unknown(let name) = network {
+            report.add(
+                .unknownNetwork, .warning,
+                "platform \"\(name)\" is not known to this version, so only the API's limit of "
+                    + "\(NetworkRules.apiMaxMedia) media was checked")
+        }
+        report.checkText(post.text)
+        report.checkFirstComment(post.firstComment)
+        report.checkFields(post)
+        report.checkMedia(post.media, linkedinDocumentTitle: post.linkedinDocumentTitle)
+        return report.violations
+    }
+
+    /// Returns the length of `text` as `network` counts it; see `TextCounting` for each unit.
+    package static func count(_ text: String, network: Network) -> Int {
+        TextCounter.count(text, by: NetworkRules.rules(for: network).textCounting)
+    }
+
+    /// Shortens `text` to fit the text limit of `network`, cutting at a word boundary and adding "…".
+    ///
+    /// Text that fits comes back unchanged, and so does text for a network without a known limit. When
+    /// `link` is given, the link is taken out of the text wherever it was and put back at the end after
+    /// the ellipsis, so the result keeps it. When even the link and the ellipsis exceed the limit, the
+    /// link is dropped. A first word longer than the whole limit is cut inside the word.
+    ///
+    /// - Parameters:
+    ///   - text: The rendered post text.
+    ///   - link: The item's URL to keep at the end of the text, or nil.
+    ///   - network: The network whose counting and limit apply.
+    /// - Returns: Text whose `count(_:network:)` is at most the network's limit.
+    package static func truncate(_ text: String, keeping link: String?, toFit network: Network) -> String {
+        let rules = NetworkRules.rules(for: network)
+        guard let limit = rules.textLimit else { return text }
+        let counting = rules.textCounting
+        if TextCounter.count(text, by: counting) <= limit { return text }
+
+        var body = text
+        var suffix = ""
+        if let link, !link.isEmpty {
+            body = removing(link, from: text)
+            suffix = " " + link
+        }
+        if TextCounter.count("…" + suffix, by: counting) > limit { suffix = "" }
+        let characters = Array(body)
+        func candidate(_ length: Int) -> String {
+            let prefix = trimmedForEllipsis(String(characters[0..<length]))
+            if prefix.isEmpty { return suffix.isEmpty ? "" : String(suffix.dropFirst()) }
+            return prefix + "…" + suffix
+        }
+        func fits(_ length: Int) -> Bool { TextCounter.count(candidate(length), by: counting) <= limit }
+
+        var wordEnds: [Int] = []
+        for index in characters.indices.dropFirst() where characters[index].isWhitespace {
+            if !characters[index - 1].isWhitespace { wordEnds.append(index) }
+        }
+        if let length = largest(in: wordEnds, satisfying: fits) { return candidate(length) }
+        let length = largest(in: Array(0...characters.count), satisfying: fits) ?? 0
+        return candidate(length)
+    }
+
+    /// Returns the largest value in the ascending `values` for which `fits` holds, or nil.
+    ///
+    /// Binary search finds the boundary. Counting is not strictly monotonic on X, where a prefix that
+    /// completes a URL counts 23 whatever its length, so the result is verified and stepped down.
+    private static func largest(in values: [Int], satisfying fits: (Int) -> Bool) -> Int? {
+        var low = 0
+        var high = values.count
+        while low < high {
+            let middle = (low + high) / 2
+            if fits(values[middle]) { low = middle + 1 } else { high = middle }
+        }
+        var index = low - 1
+        while index >= 0, !fits(values[index]) { index -= 1 }
+        return index >= 0 ? values[index] : nil
+    }
+
+    private static func removing(_ link: String, from text: String) -> String {
+        guard let range = text.range(of: link, options: .backwards) else { return text }
+        let before = text[..<range.lowerBound].replacingOccurrences(of: "[ \\t]+$", with: "", options: .regularExpression)
+        let after = text[range.upperBound...].replacingOccurrences(of: "^[ \\t]+", with: "", options: .regularExpression)
+        if before.isEmpty || after.isEmpty { return before + after }
+        return before + " " + after
+    }
+
+    /// Drops trailing whitespace and the punctuation that reads badly before an ellipsis.
+    private static func trimmedForEllipsis(_ text: String) -> String {
+        var result = Substring(text)
+        while let last = result.last, last.isWhitespace || ",;:-–—".contains(last) {
+            result = result.dropLast()
+        }
+        return String(result)
+    }
+}
