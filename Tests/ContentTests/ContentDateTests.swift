@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+@testable import Content
+
+@Suite struct ContentDateTests {
+    static let utc = TimeZone(identifier: "UTC")!
+    static let newYork = TimeZone(identifier: "America/New_York")!
+
+    @Test(arguments: [
+        ("2013-05-06 10:00:00 -0500", 1_367_852_400.0, true, true),
+        ("2013-05-06 10:00:00 -05:00", 1_367_852_400.0, true, true),
+        ("2013-05-06T15:00:00Z", 1_367_852_400.0, true, true),
+        ("2013-05-06T15:00:00.250Z", 1_367_852_400.25, true, true),
+        ("2013-05-06T17:00:00+02:00", 1_367_852_400.0, true, true),
+        ("2013-05-06 15:00:00 UTC", 1_367_852_400.0, true, true),
+        ("2013-05-06 15:00", 1_367_852_400.0, true, false),
+        ("2013-05-06", 1_367_798_400.0, false, false),
+        ("2023-01-29 18:30:22 2023 -0800", 1_675_045_822.0, true, true),
+    ])
+    func parsesForms(text: String, seconds: Double, hasTime: Bool, hasZone: Bool) throws {
+        let date = try #require(ContentDate.parse(text, timeZone: Self.utc))
+        #expect(date.date.timeIntervalSince1970 == seconds)
+        #expect(date.hasTime == hasTime)
+        #expect(date.hasZone == hasZone)
+    }
+
+    @Test func zonelessDateUsesGivenZone() throws {
+        let winter = try #require(ContentDate.parse("2024-01-15", timeZone: Self.newYork))
+        #expect(winter.date.timeIntervalSince1970 == 1_705_294_800)  // 05:00 UTC, EST
+        let summer = try #require(ContentDate.parse("2024-07-15 09:00:00", timeZone: Self.newYork))
+        #expect(summer.date.timeIntervalSince1970 == 1_721_048_400)  // 13:00 UTC, EDT
+        #expect(!summer.hasZone)
+    }
+
+    @Test(arguments: [
+        "2013-13-01", "2013-02-30", "2013-05-06 25:00", "May 6, 2013", "2013-05-06 10:00:00 EST", "", "2013-5-6",
+        "2013-05-06T10:00:00+25:00",
+    ])
+    func rejectsInvalid(text: String) {
+        #expect(ContentDate.parse(text, timeZone: Self.utc) == nil)
+    }
+
+    @Test func leapDay() {
+        #expect(ContentDate.parse("2024-02-29", timeZone: Self.utc) != nil)
+        #expect(ContentDate.parse("2023-02-29", timeZone: Self.utc) == nil)
+        #expect(ContentDate.parse("2000-02-29", timeZone: Self.utc) != nil)
+        #expect(ContentDate.parse("1900-02-29", timeZone: Self.utc) == nil)
+    }
+
+    @Test func fileNameDateAndSlug() throws {
+        let source = try TemporarySource()
+        try source.write("_posts/2013-05-06-jekyll-1-0-0-released.markdown", "---\ntitle: Released\n---\nText\n")
+        var options = ContentReaderOptions()
+        options.timeZone = Self.newYork
+        let item = try #require(
+            try source.reader(options).read(relativePath: "_posts/2013-05-06-jekyll-1-0-0-released.markdown").item)
+        #expect(item.slug == "jekyll-1-0-0-released")
+        #expect(item.date == Date(timeIntervalSince1970: 1_367_812_800))  // midnight in New York, EDT
+        #expect(!item.dateHasTime)
+        #expect(!item.dateHasZone)
+    }
+
+    @Test func frontMatterDateOverridesFileName() throws {
+        let source = try TemporarySource()
+        try source.write("_posts/2013-05-06-post.md", "---\ndate: 2013-05-07 08:00:00 +0000\n---\nText\n")
+        let item = try #require(try source.reader().read(relativePath: "_posts/2013-05-06-post.md").item)
+        #expect(item.date == Date(timeIntervalSince1970: 1_367_913_600))
+        #expect(item.dateHasTime)
+        #expect(item.dateHasZone)
+    }
+
+    @Test func invalidDateNamesPosition() throws {
+        let source = try TemporarySource()
+        try source.write("a.md", "---\ntitle: x\ndate: next tuesday\n---\nText\n")
+        let error = try #require(readError(source.reader(), "a.md"))
+        #expect(error.line == 3)
+        #expect(error.column == 7)
+        #expect(error.message.hasPrefix("invalid date \"next tuesday\" in the front matter"))
+    }
+
+    @Test func hugoPublishDateAlias() throws {
+        let source = try TemporarySource()
+        try source.write("a.md", "---\ntitle: x\npublishDate: 2020-02-02T02:02:02Z\n---\nText\n")
+        let item = try #require(try source.reader().read(relativePath: "a.md").item)
+        #expect(item.date == Date(timeIntervalSince1970: 1_580_608_922))
+    }
+}

@@ -1,0 +1,60 @@
+import Testing
+
+@testable import Content
+
+@Suite struct TemplateTagTests {
+    static let both = TemplateTagStripper(liquid: true, hugo: true, codeShortcodes: ["highlight", "code-toggle"])
+    static let hugo = TemplateTagStripper(liquid: false, hugo: true, codeShortcodes: ["highlight"])
+
+    @Test(arguments: [
+        ("before {% include note.html %} after", "before  after"),
+        ("a {%- if page.x -%}b{%- endif -%} c", "a b c"),
+        ("value {{ page.title | upcase }} end", "value  end"),
+        ("link ({{ \"/docs/\" | relative_url }})", "link (/docs/)"),
+        ("x {{< new-in 0.120.0 />}} y", "x  y"),
+        ("x {{% include \"a.md\" %}} y", "x  y"),
+        ("{{< details summary=\"More\" >}}inner text{{< /details >}}", "inner text"),
+        ("keep {% raw %}{{ page.title }} and {% tag %}{% endraw %} literal", "keep {{ page.title }} and {% tag %} literal"),
+        ("a {% comment %}hidden {{ x }}{% endcomment %}b", "a b"),
+        ("escaped {{</* figure src=\"x\" */>}} call", "escaped {{< figure src=\"x\" >}} call"),
+        ("unclosed {% tag and {{ text", "unclosed {% tag and {{ text"),
+    ])
+    func strips(input: String, expected: String) {
+        #expect(Self.both.strip(input).text == expected)
+    }
+
+    @Test func highlightBecomesFencedCode() {
+        let input = "Intro\n{% highlight ruby linenos %}\nputs 1\n```\n{% endhighlight %}\nOutro"
+        let output = Self.both.strip(input).text
+        #expect(output == "Intro\n````ruby\nputs 1\n```\n````\n\nOutro")
+    }
+
+    @Test func codeShortcodeBecomesFencedCode() {
+        let input = "Set:\n\n{{< code-toggle file=hugo >}}\n[params]\nx = 1\n{{< /code-toggle >}}\n\nDone."
+        let output = Self.both.strip(input).text
+        #expect(output == "Set:\n\n```\n[params]\nx = 1\n```\n\n\nDone.")
+    }
+
+    @Test func hugoModeKeepsGoTemplates() {
+        let output = Self.hugo.strip("Use `{{ .Title }}` and {% not liquid %} {{< ref \"x\" >}}.").text
+        #expect(output == "Use `{{ .Title }}` and {% not liquid %} .")
+    }
+
+    @Test func figureShortcodeGivesMedia() {
+        let result = Self.both.strip("{{< figure src=\"/images/a.png\" alt=\"An A\" >}} {{< img src='b.jpg' >}}")
+        #expect(result.media == [ShortcodeMedia(source: "/images/a.png", alt: "An A"), ShortcodeMedia(source: "b.jpg", alt: nil)])
+    }
+
+    @Test func unterminatedRawKeepsRest() {
+        #expect(Self.both.strip("a {% raw %}{{ b }} c").text == "a {{ b }} c")
+    }
+
+    @Test func hostileInputStaysLinear() {
+        // Hundreds of thousands of unclosed openers: each closing sequence is searched for once, not per opener.
+        let hostile = String(repeating: "{% {{ {{< {{% x ", count: 100_000)
+        let output = Self.both.strip(hostile).text
+        #expect(output.utf8.count == hostile.utf8.count)
+        let nested = String(repeating: "{% raw %}", count: 50_000)
+        #expect(Self.both.strip(nested).text.hasPrefix("{% raw %}"))
+    }
+}
