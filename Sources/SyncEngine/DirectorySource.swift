@@ -43,6 +43,10 @@ package struct DirectorySource: ItemSource {
         let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
         let pathsByIdentity = (try? state.filePaths(source: name)) ?? [:]
         let reader = ContentReader(root: root)
+        let present = Set(files.map(\.relativePath))
+        result.removedIdentities = known.values
+            .filter { record in record.location.map { !present.contains($0) } ?? false }
+            .map(\.identity).sorted()
 
         for file in files {
             if fingerprintMatches, let identity = pathsByIdentity[file.relativePath], let record = known[identity],

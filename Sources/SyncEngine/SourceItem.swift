@@ -26,6 +26,8 @@ package struct SourceItem: Sendable {
     package var contentHash: String
     package var fileSize: Int?
     package var fileModificationTime: Double?
+    /// The identity the state knows this item by when it was renamed in this pass and the run only plans.
+    package var previousIdentity: String?
 
     package init(
         source: String, identity: String, location: String, title: String, summary: String = "", text: String = "",
@@ -83,6 +85,8 @@ package struct SourceScan: Sendable {
     package var errors: [SourceError] = []
     /// Identities the source still has but did not read again because they are unchanged since the last pass.
     package var unchangedIdentities: [String] = []
+    /// Identities the state knows that the source no longer has, such as deleted or renamed files.
+    package var removedIdentities: [String] = []
 
     package init() {}
 }

@@ -217,6 +217,21 @@ extension StateStore {
         }
     }
 
+    /// Moves an item's row and its posts to a new identity, for a file that was renamed.
+    package func renameItem(source: String, from oldIdentity: String, to newIdentity: String) throws {
+        try withDatabase { database in
+            try database.transaction {
+                try database.execute("PRAGMA defer_foreign_keys = ON")
+                try database.run(
+                    "UPDATE items SET identity = ? WHERE source = ? AND identity = ?", [newIdentity, source, oldIdentity])
+                try database.run(
+                    "UPDATE posts SET identity = ? WHERE source = ? AND identity = ?", [newIdentity, source, oldIdentity])
+                try database.run(
+                    "UPDATE intents SET identity = ? WHERE source = ? AND identity = ?", [newIdentity, source, oldIdentity])
+            }
+        }
+    }
+
     package func setting(_ key: String) throws -> String? {
         try withDatabase { database in
             try database.queryFirst("SELECT value FROM settings WHERE key = ?", [key])?.string("value")

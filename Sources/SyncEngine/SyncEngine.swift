@@ -54,7 +54,13 @@ package final class SyncEngine: @unchecked Sendable {
 
         var scanned: [SourceItem] = []
         for source in sources {
-            let scan = source.scan(state: state)
+            var scan = source.scan(state: state)
+            try matchRenames(&scan, source: source.name, mode: mode)
+            for identity in scan.removedIdentities {
+                if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
+                    report.add(reported)
+                }
+            }
             scanned += scan.items
             for skipped in scan.skipped {
                 report.add(
@@ -116,8 +122,9 @@ package final class SyncEngine: @unchecked Sendable {
         }
 
         do {
-            let existing = try state.posts(source: item.source, identity: item.identity)
-            var record = try state.item(source: item.source, identity: item.identity)
+            let stateIdentity = item.previousIdentity ?? item.identity
+            let existing = try state.posts(source: item.source, identity: stateIdentity)
+            var record = try state.item(source: item.source, identity: stateIdentity)
                 ?? ItemRecord(
                     source: item.source, identity: item.identity, title: item.title, status: "pending",
                     publishedEditReported: false)
