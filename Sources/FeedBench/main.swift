@@ -1,0 +1,29 @@
+import Feeds
+import Foundation
+
+// Parses every .xml and .json file under the folders given as arguments, for the feed-parse benchmark.
+// Prints the number of files parsed, how many were ill-formed and how many failed, so a run can be checked.
+
+let arguments = CommandLine.arguments.dropFirst()
+guard !arguments.isEmpty else {
+    FileHandle.standardError.write(Data("usage: feed-bench FOLDER...\n".utf8))
+    exit(64)
+}
+var parsed = 0
+var illFormed = 0
+var failed = 0
+for folder in arguments {
+    let root = URL(fileURLWithPath: folder)
+    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
+    for case let file as URL in walker where ["xml", "json"].contains(file.pathExtension) {
+        guard let data = FileManager.default.contents(atPath: file.path) else { continue }
+        do {
+            let feed = try FeedParser.parse(Array(data), url: file.absoluteString, contentType: nil)
+            parsed += 1
+            if feed.isIllFormed { illFormed += 1 }
+        } catch {
+            failed += 1
+        }
+    }
+}
+print("parsed \(parsed) files, \(illFormed) ill-formed, \(failed) failed")
