@@ -1,12 +1,16 @@
 import Feeds
 import Foundation
 
-// Parses every .xml and .json file under the folders given as arguments, for the feed-parse benchmark.
-// Prints the number of files parsed, how many were ill-formed and how many failed, so a run can be checked.
+// feed-bench FOLDER...: parses every .xml and .json file under the folders, for the feed-parse benchmark, and
+// prints how many files were parsed, ill-formed and rejected, so a run can be checked.
+// feed-bench inspect PATH_OR_URL [--format json|text]: the same as `planable-sync feed inspect`.
 
-let arguments = CommandLine.arguments.dropFirst()
+var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "inspect" {
+    exit(runFeedInspectCommand(arguments: Array(arguments.dropFirst())))
+}
 guard !arguments.isEmpty else {
-    FileHandle.standardError.write(Data("usage: feed-bench FOLDER...\n".utf8))
+    FileHandle.standardError.write(Data("usage: feed-bench FOLDER... | feed-bench inspect PATH_OR_URL\n".utf8))
     exit(64)
 }
 var parsed = 0
@@ -26,4 +30,4 @@ for folder in arguments {
         }
     }
 }
-print("parsed \(parsed) files, \(illFormed) ill-formed, \(failed) failed")
+print("parsed \(parsed) files, \(illFormed) ill-formed, \(failed) rejected")

@@ -9,30 +9,29 @@ enum AtomReader {
         var feed = Feed(format: format)
         if let title = root.child("title", in: atom) { feed.title = TextConstruct.atom(title).plain }
         feed.link = AtomLinks.alternate(in: root, namespaces: atom) ?? ""
-        if let id = root.child("id", in: atom) { feed.id = id.text.trimmingCharacters(in: .whitespacesAndNewlines) }
-        feed.entries = root.children("entry", in: atom).map { entry($0, atom: atom) }
+        if let id = root.child("id", in: atom) { feed.id = resolvedID(id) }
+        // feedparser also reads `item` elements in an Atom feed as entries.
+        feed.entries = root.elements.filter { ($0.name == "entry" || $0.name == "item") && atom.contains($0.namespace) }
+            .map { entry($0, atom: atom) }
         return feed
     }
 
     private static func entry(_ element: XMLElement, atom: Set<String>) -> FeedEntry {
         var entry = FeedEntry()
         if let title = element.child("title", in: atom) { entry.title = TextConstruct.atom(title).plain }
-        if let id = element.child("id", in: atom) {
-            let value = id.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !value.isEmpty { entry.id = value }
-        }
+        if let id = element.child("id", in: atom), !id.text.trimmedWhitespace.isEmpty { entry.id = resolvedID(id) }
         entry.link = AtomLinks.alternate(in: element, namespaces: atom) ?? ""
         if let author = element.child("author", in: atom) {
             let name = author.child("name", in: atom).map { HTMLText.collapse($0.text) } ?? ""
             let email = author.child("email", in: atom).map { HTMLText.collapse($0.text) } ?? ""
-            entry.author = name.isEmpty ? email : name
+            entry.author = name.isEmpty ? email : (email.isEmpty ? name : "\(name) (\(email))")
         } else if let creator = element.child("creator", in: [Namespace.dc]) {
             entry.author = HTMLText.collapse(creator.text)
         }
         let published = element.child("published", in: atom) ?? element.child("issued", in: atom)
             ?? element.child("created", in: atom)
         entry.published = published.flatMap { FeedDate.parse($0.text) }
-        let updated = element.child("updated", in: atom) ?? element.child("modified", in: atom)
+        let updated = element.lastChild("updated", in: atom) ?? element.lastChild("modified", in: atom)
             ?? element.child("date", in: [Namespace.dc])
         entry.updated = updated.flatMap { FeedDate.parse($0.text) }
         if let summary = element.child("summary", in: atom) {
@@ -59,5 +58,12 @@ enum AtomReader {
         entry.media += AtomLinks.enclosures(in: element, namespaces: atom)
         entry.media += MediaRSS.media(in: element)
         return entry
+    }
+
+    /// An id resolved against the element's base when it is a relative reference, as feedparser resolves it.
+    private static func resolvedID(_ element: XMLElement) -> String {
+        let value = element.text.trimmedWhitespace
+        guard value.hasPrefix("/") || value.hasPrefix("."), element.base != nil else { return value }
+        return URLResolver.resolve(value, against: element.base)
     }
 }

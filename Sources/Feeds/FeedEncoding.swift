@@ -64,7 +64,8 @@ enum FeedEncoding {
         for name in candidates {
             switch transcode(body, from: name) {
             case .success(let utf8):
-                if name != preferred {
+                let somethingDeclared = contentType != nil || declared != nil || sniffed != nil
+                if name != preferred && somethingDeclared {
                     let reason = firstFailure ?? "the bytes are not valid \(preferred)"
                     problem = problem ?? "the document is declared as \(preferred) but \(reason); decoded as \(name) instead"
                 }

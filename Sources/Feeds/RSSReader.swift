@@ -23,7 +23,8 @@ enum RSSReader {
 
     private static func format(of root: XMLElement) -> FeedFormat {
         if root.name == "RDF" {
-            return root.namespace == Namespace.rdf && root.elements.contains { $0.namespace == Namespace.rss090 }
+            return root.declaredNamespaces.contains(Namespace.rss090)
+                || root.elements.contains { $0.namespace == Namespace.rss090 }
                 ? .rss090 : .rss10
         }
         let version = root.attribute("version") ?? ""
@@ -40,7 +41,9 @@ enum RSSReader {
     private static func entry(_ item: XMLElement) -> FeedEntry {
         var entry = FeedEntry()
         let rss = Namespace.rss
-        if let title = item.child("title", in: rss) ?? item.child("title", in: [Namespace.dc]) {
+        if let title = item.child("title", in: rss) ?? item.child("title", in: [Namespace.dc])
+            ?? item.child("title", in: Namespace.media)
+        {
             entry.title = TextConstruct.plainTitle(title.text)
         }
         if let guid = item.child("guid", in: rss) {
@@ -61,25 +64,37 @@ enum RSSReader {
             entry.link = id
         }
         let author = item.child("author", in: rss) ?? item.child("creator", in: [Namespace.dc])
-            ?? item.child("author", in: [Namespace.itunes])
+            ?? item.child("author", in: [Namespace.itunes]) ?? item.child("author", in: [Namespace.dc])
         entry.author = author.map { HTMLText.collapse($0.text) } ?? ""
 
         let published = item.child("pubDate", in: rss) ?? item.child("issued", in: [Namespace.dcterms])
             ?? item.child("created", in: [Namespace.dcterms])
         entry.published = published.flatMap { FeedDate.parse($0.text) }
-        let updated = item.child("date", in: [Namespace.dc]) ?? item.child("modified", in: [Namespace.dcterms])
+        let updated = item.lastChild("date", in: [Namespace.dc]) ?? item.child("modified", in: [Namespace.dcterms])
             ?? item.child("updated", in: [Namespace.atom10])
         entry.updated = updated.flatMap { FeedDate.parse($0.text) }
 
-        let description = item.child("description", in: rss) ?? item.child("summary", in: [Namespace.itunes])
-            ?? item.child("description", in: [Namespace.dc])
+        // With both a plain `summary` and a `description`, feedparser reads the first as the summary and the
+        // second as the content.
+        let plainSummary = item.child("summary", in: [""])
+        let plainDescription = item.child("description", in: rss)
+        var summaryFirst = false
+        if let plainSummary, let plainDescription {
+            summaryFirst = item.elements.firstIndex { $0 === plainSummary }! < item.elements.firstIndex { $0 === plainDescription }!
+        }
+        let description = (summaryFirst ? plainSummary : plainDescription) ?? plainSummary
+            ?? item.child("summary", in: [Namespace.itunes]) ?? item.child("description", in: [Namespace.dc])
+            ?? item.child("description", in: Namespace.media)
+            ?? item.child("group", in: Namespace.media)?.child("description", in: Namespace.media)
         if let description {
-            let text = TextConstruct.html(description.text, base: description.base)
+            let text = TextConstruct.rss(description)
             entry.summary = text.plain
             entry.summaryHTML = text.html
         }
-        if let encoded = item.child("encoded", in: [Namespace.content]) {
-            let text = TextConstruct.html(encoded.text, base: encoded.base)
+        let contentElement = item.child("encoded", in: [Namespace.content]) ?? item.child("fullitem", in: rss)
+            ?? (summaryFirst ? plainDescription : (description !== plainSummary ? plainSummary : nil))
+        if let encoded = contentElement {
+            let text = TextConstruct.rss(encoded)
             entry.content = text.plain
             entry.contentHTML = text.html
         } else if let body = item.child("body", in: [Namespace.xhtml]) {
@@ -87,7 +102,10 @@ enum RSSReader {
             entry.content = HTMLText.plainText(html)
             entry.contentHTML = html
         }
-        entry.categories = (item.children("category", in: rss) + item.children("subject", in: [Namespace.dc]))
+        let mediaCategories = ([item] + item.children("group", in: Namespace.media)).flatMap {
+            $0.children("category", in: Namespace.media)
+        }
+        entry.categories = (item.children("category", in: rss) + item.children("subject", in: [Namespace.dc]) + mediaCategories)
             .map { HTMLText.collapse($0.text) }.filter { !$0.isEmpty }
         entry.media = item.children("enclosure", in: rss).compactMap { enclosure in
             guard let url = enclosure.attribute("url"), !url.isEmpty else { return nil }

@@ -22,16 +22,23 @@ enum TextConstruct {
         return Value(plain: HTMLText.plainText(trimmed), html: resolved)
     }
 
+    /// An RSS element holding HTML: escaped as text, or written as unescaped child elements.
+    static func rss(_ element: XMLElement) -> Value {
+        guard !element.elements.isEmpty else { return html(element.text, base: element.base) }
+        let markup = xhtml(element.children, base: element.base, stripDiv: false)
+        return Value(plain: HTMLText.plainText(markup), html: markup)
+    }
+
     /// Inline XHTML children serialized as HTML, the wrapping `div` left out, URLs resolved against each
     /// element's own base.
-    static func xhtml(_ nodes: [XMLNode], base: String?) -> String {
+    static func xhtml(_ nodes: [XMLNode], base: String?, stripDiv: Bool = true) -> String {
         var nodes = nodes
         let elements = nodes.compactMap { if case .element(let element) = $0 { element } else { nil } }
         let onlyWhitespaceAround = nodes.allSatisfy {
             if case .text(let text) = $0 { return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
             return true
         }
-        if elements.count == 1, elements[0].name == "div", elements[0].namespace == Namespace.xhtml,
+        if stripDiv, elements.count == 1, elements[0].name == "div", elements[0].namespace == Namespace.xhtml,
             onlyWhitespaceAround
         {
             nodes = elements[0].children
@@ -65,18 +72,27 @@ enum TextConstruct {
         switch type {
         case "xhtml", "application/xhtml+xml":
             if mode == "escaped" { return html(text, base: element.base) }
-            let html = xhtml(element.children, base: element.base)
+            let html = xhtml(element.children, base: element.base, stripDiv: type == "xhtml")
             return Value(plain: HTMLText.plainText(html), html: html)
         case "html", "text/html":
             return html(text, base: element.base)
+        case "text", "text/plain", "":
+            break
         default:
-            if mode == "xml" && !element.elements.isEmpty {
-                let html = xhtml(element.children, base: element.base)
-                return Value(plain: HTMLText.plainText(html), html: html)
+            // RFC 4287 section 4.1.3.3: other non-XML, non-text types are base64-encoded.
+            let isXML = type.hasSuffix("+xml") || type.hasSuffix("/xml")
+            if !type.hasPrefix("text/") && !isXML && mode.isEmpty,
+                let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters)
+            {
+                return html(String(decoding: data, as: UTF8.self), base: element.base)
             }
-            if mode == "escaped" && type != "text" && type != "text/plain" { return html(text, base: element.base) }
-            return Value(plain: text.trimmingCharacters(in: .whitespacesAndNewlines), html: nil)
         }
+        if mode == "xml" && !element.elements.isEmpty {
+            let html = xhtml(element.children, base: element.base)
+            return Value(plain: HTMLText.plainText(html), html: html)
+        }
+        if mode == "escaped" && type != "text" && type != "text/plain" { return html(text, base: element.base) }
+        return Value(plain: text.trimmingCharacters(in: .whitespacesAndNewlines), html: nil)
     }
 }
 

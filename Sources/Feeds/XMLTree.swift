@@ -9,6 +9,8 @@ final class XMLElement {
     let attributes: [(namespace: String, name: String, value: String)]
     /// The base URI in effect for this element: its `xml:base` resolved against the parent's base.
     let base: String?
+    /// The namespace URIs this element declares with `xmlns` attributes.
+    var declaredNamespaces: [String] = []
     var children: [XMLNode] = []
 
     init(name: String, namespace: String, attributes: [(String, String, String)], base: String?) {
@@ -51,6 +53,11 @@ final class XMLElement {
     func child(_ name: String, in namespaces: Set<String>) -> XMLElement? {
         elements.first { $0.name == name && namespaces.contains($0.namespace) }
     }
+
+    /// The last child element named `name`, for fields where a later value overrides an earlier one.
+    func lastChild(_ name: String, in namespaces: Set<String>) -> XMLElement? {
+        elements.last { $0.name == name && namespaces.contains($0.namespace) }
+    }
 }
 
 enum XMLNode {
@@ -87,7 +94,7 @@ enum XMLReader {
             }
         }
         var error: String?
-        if context.pointee.wellFormed == 0 {
+        if context.pointee.wellFormed == 0 || context.pointee.nsWellFormed == 0 {
             let last = context.pointee.lastError
             let message = last.message.map { String(cString: $0).trimmedWhitespace }
             error = "line \(last.line): \(message ?? "the document is not well-formed XML")"
@@ -137,6 +144,11 @@ private struct TreeCopier {
             name: String(cString: node.pointee.name),
             namespace: node.pointee.ns.map { String(cString: $0.pointee.href) } ?? "",
             attributes: attributes, base: base)
+        var declaration = node.pointee.nsDef
+        while let current = declaration {
+            if let href = current.pointee.href { element.declaredNamespaces.append(String(cString: href)) }
+            declaration = current.pointee.next
+        }
         appendChildren(of: node.pointee.children, to: element, depth: depth)
         return element
     }
