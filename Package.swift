@@ -37,6 +37,12 @@ let package = Package(
         .testTarget(name: "ContentTests", dependencies: ["Content", "YAML"]),
         // END content
 
+        // MARK: Feeds (feed sources: parsing, fetching, intake decisions)
+        .target(name: "Feeds", dependencies: ["CLibXML2", "HTTPClient"]),
+        .executableTarget(name: "feed-bench", dependencies: ["Feeds"], path: "Sources/FeedBench"),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "HTTPClient"]),
+        // MARK: end of Feeds
+
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),

@@ -1,0 +1,87 @@
+import Foundation
+import HTTPClient
+
+/// The outcome of a conditional GET for a feed.
+package enum FeedFetchResult: Sendable {
+    /// The server answered 304: the feed is unchanged since the stored validators.
+    case notModified
+    /// The feed's bytes with the validators to store for the next conditional GET.
+    case fetched(
+        data: [UInt8], contentType: String?, etag: String?, lastModified: String?, finalURL: String,
+        redirects: [String])
+}
+
+/// Fetches feeds over libcurl: `http`, `https` and `file` URLs, with conditional GET, a time-out and a size cap.
+package struct FeedFetcher: Sendable {
+    private let client: HTTPClient
+    private let timeout: Double
+    private let maximumBytes: Int
+    /// The most redirects followed before the fetch fails.
+    package static let maximumRedirects = 5
+
+    /// - Parameters:
+    ///   - client: The HTTP client that sends the requests.
+    ///   - timeout: The whole transfer's time limit, in seconds.
+    ///   - maximumBytes: The largest feed accepted, in bytes.
+    package init(client: HTTPClient, timeout: Double, maximumBytes: Int) {
+        self.client = client
+        self.timeout = timeout
+        self.maximumBytes = maximumBytes
+    }
+
+    /// Fetches `url`, sending `If-None-Match` and `If-Modified-Since` when validators are given.
+    ///
+    /// Redirects are followed one by one so that each hop is recorded in `redirects`.
+    /// - Throws: `FeedError` with code `fetchFailed` for a transport failure, a time-out, a body over the size
+    ///   cap, too many redirects or an HTTP status other than 200 and 304.
+    package func fetch(url: String, etag: String?, lastModified: String?) throws -> FeedFetchResult {
+        var current = url
+        var redirects: [String] = []
+        while true {
+            var headers: [(String, String)] = [("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8")]
+            if let etag { headers.append(("If-None-Match", etag)) }
+            if let lastModified { headers.append(("If-Modified-Since", lastModified)) }
+            let request = HTTPRequest(
+                url: current, headers: headers, timeout: timeout, connectTimeout: min(timeout, 10),
+                maximumResponseBytes: maximumBytes, followRedirects: false)
+            let response: HTTPResponse
+            do {
+                response = try client.send(request)
+            } catch let error as HTTPClientError {
+                switch error {
+                case .responseTooLarge(let limit, _):
+                    throw FeedError(.fetchFailed, "the feed at \(current) is larger than the limit of \(limit) bytes")
+                case .transport:
+                    let kind = error.isTimeout ? "timed out after \(timeout) seconds" : "failed"
+                    throw FeedError(.fetchFailed, "fetching \(current) \(kind): \(error)")
+                }
+            }
+            switch response.status {
+            case 200:
+                return .fetched(
+                    data: response.body, contentType: current.hasPrefix("file:") ? nil : response.header("content-type"),
+                    etag: response.header("etag"), lastModified: response.header("last-modified"), finalURL: current,
+                    redirects: redirects)
+            case 304:
+                return .notModified
+            case 301, 302, 303, 307, 308:
+                guard let location = response.header("location") else {
+                    throw FeedError(.fetchFailed, "\(current) answered \(response.status) without a Location header")
+                }
+                guard redirects.count < Self.maximumRedirects else {
+                    throw FeedError(
+                        .fetchFailed, "\(url) redirected more than \(Self.maximumRedirects) times; last hop \(current)")
+                }
+                let next = URLResolver.resolve(location, against: current)
+                guard next.hasPrefix("http://") || next.hasPrefix("https://") else {
+                    throw FeedError(.fetchFailed, "\(current) redirected to \(next), which is not an http or https URL")
+                }
+                redirects.append(next)
+                current = next
+            default:
+                throw FeedError(
+                    .fetchFailed, "fetching \(current) failed with HTTP status \(response.status); check the feed URL")
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Stable identity and content hashes for entries.
+enum FeedIdentity {
+    /// Fills in `key` and `contentHash` from the entry's other fields.
+    ///
+    /// The key is the id or GUID as written. Without one it is derived from stable fields only: the normalized
+    /// link, else the title with the published or updated date. An entry with none of those gets a key from its
+    /// summary and content, which changes when they change.
+    static func complete(_ entry: FeedEntry) -> FeedEntry {
+        var entry = entry
+        if let id = entry.id, !id.isEmpty {
+            entry.key = id
+        } else if !entry.link.isEmpty {
+            entry.key = "link:" + normalizeLink(entry.link)
+        } else if !entry.title.isEmpty {
+            let date = (entry.published ?? entry.updated).map { String(Int($0.timeIntervalSince1970)) } ?? ""
+            entry.key = "title:" + SHA256.hexDigest(Array("\(entry.title)\u{1F}\(date)".utf8))
+        } else {
+            // NOTE: an entry with no id, link or title has nothing stable; editing its text makes it a new entry.
+            entry.key = "text:" + SHA256.hexDigest(Array("\(entry.summary)\u{1F}\(entry.content)".utf8))
+        }
+        entry.contentHash = contentHash(entry)
+        return entry
+    }
+
+    static func completeAll(_ feed: Feed) -> Feed {
+        var feed = feed
+        feed.entries = feed.entries.map(complete)
+        return feed
+    }
+
+    /// A SHA-256 over title, link, summary, content, media and categories, each field separated by a unit
+    /// separator so that moving text from one field to the next changes the hash.
+    static func contentHash(_ entry: FeedEntry) -> String {
+        var fields = [entry.title, entry.link, entry.summary, entry.contentHTML ?? entry.content]
+        fields += entry.media.map { "\($0.role.rawValue) \($0.url) \($0.type ?? "") \($0.medium ?? "")" }
+        fields.append("categories")
+        fields += entry.categories
+        return SHA256.hexDigest(Array(fields.joined(separator: "\u{1F}").utf8))
+    }
+
+    /// Normalizes a link for identity: lower-cased scheme and host, no fragment, no default port, no trailing
+    /// slash on the path, and `http` and `https` treated alike.
+    static func normalizeLink(_ link: String) -> String {
+        guard var components = URLComponents(string: link.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return link.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        components.fragment = nil
+        if let scheme = components.scheme?.lowercased() {
+            components.scheme = scheme == "https" ? "http" : scheme
+        }
+        components.host = components.host?.lowercased()
+        if components.port == 80 || components.port == 443 { components.port = nil }
+        if components.path.hasSuffix("/") && components.path.count > 1 { components.path.removeLast() }
+        if components.path.isEmpty { components.path = "/" }
+        return components.string ?? link
+    }
+}

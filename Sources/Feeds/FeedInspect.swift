@@ -1,0 +1,111 @@
+import Foundation
+import HTTPClient
+
+/// Renders a parsed feed as JSON for `planable-sync feed inspect --format json`: keys sorted, dates in ISO 8601
+/// (UTC), absent values as null.
+package func feedInspectJSON(_ feed: Feed) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    func date(_ value: Date?) -> Any { value.map { formatter.string(from: $0) } ?? NSNull() }
+    func optional(_ value: String?) -> Any { value ?? NSNull() }
+    let entries: [[String: Any]] = feed.entries.map { entry in
+        [
+            "id": optional(entry.id), "key": entry.key, "title": entry.title, "link": entry.link,
+            "author": entry.author, "published": date(entry.published), "updated": date(entry.updated),
+            "summary": entry.summary, "summaryHTML": optional(entry.summaryHTML), "content": entry.content,
+            "contentHTML": optional(entry.contentHTML), "categories": entry.categories,
+            "contentHash": entry.contentHash,
+            "media": entry.media.map { media -> [String: Any] in
+                [
+                    "url": media.url, "type": optional(media.type), "length": media.length.map { $0 as Any } ?? NSNull(),
+                    "medium": optional(media.medium), "role": media.role.rawValue,
+                ]
+            },
+        ]
+    }
+    let object: [String: Any] = [
+        "format": feed.format.rawValue, "title": feed.title, "link": feed.link, "id": optional(feed.id),
+        "encoding": feed.encoding, "isIllFormed": feed.isIllFormed, "illFormedReason": optional(feed.illFormedReason),
+        "entries": entries,
+    ]
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+    else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Renders a parsed feed as short text for people: the feed line, then one block per entry.
+package func feedInspectText(_ feed: Feed) -> String {
+    var lines = ["\(feed.format.rawValue) feed \"\(feed.title)\" \(feed.link) (\(feed.encoding), \(feed.entries.count) entries)"]
+    if let reason = feed.illFormedReason { lines.append("ill-formed: \(reason)") }
+    let formatter = ISO8601DateFormatter()
+    for entry in feed.entries {
+        lines.append("- \(entry.title.isEmpty ? "(no title)" : entry.title)")
+        lines.append("  key: \(entry.key)")
+        if !entry.link.isEmpty { lines.append("  link: \(entry.link)") }
+        if let published = entry.published { lines.append("  published: \(formatter.string(from: published))") }
+        if let updated = entry.updated { lines.append("  updated: \(formatter.string(from: updated))") }
+        for media in entry.media { lines.append("  \(media.role.rawValue): \(media.url)") }
+    }
+    return lines.joined(separator: "\n")
+}
+
+/// Runs `planable-sync feed inspect PATH_OR_URL [--format json|text]` and returns the exit status: 0 on success,
+/// 64 for a usage error, 65 for a feed that cannot be parsed, 69 for a fetch failure.
+package func runFeedInspectCommand(arguments: [String]) -> Int32 {
+    let usage = "usage: planable-sync feed inspect PATH_OR_URL [--format json|text]\n"
+    var target: String?
+    var format = "text"
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if argument == "--format" {
+            guard index + 1 < arguments.count, ["json", "text"].contains(arguments[index + 1]) else {
+                FileHandle.standardError.write(Data("--format needs json or text\n\(usage)".utf8))
+                return 64
+            }
+            format = arguments[index + 1]
+            index += 2
+        } else if argument.hasPrefix("--format=") {
+            format = String(argument.dropFirst("--format=".count))
+            guard ["json", "text"].contains(format) else {
+                FileHandle.standardError.write(Data("--format needs json or text, not \(format)\n\(usage)".utf8))
+                return 64
+            }
+            index += 1
+        } else if argument == "-h" || argument == "--help" {
+            print(usage, terminator: "")
+            return 0
+        } else if target == nil && !argument.hasPrefix("-") {
+            target = argument
+            index += 1
+        } else {
+            FileHandle.standardError.write(Data("unexpected argument \(argument)\n\(usage)".utf8))
+            return 64
+        }
+    }
+    guard let target else {
+        FileHandle.standardError.write(Data("missing PATH_OR_URL\n\(usage)".utf8))
+        return 64
+    }
+    let url = URLResolver.hasScheme(target) ? target : URL(fileURLWithPath: target).absoluteString
+    let fetched: FeedFetchResult
+    do {
+        fetched = try FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: FeedParser.maximumDocumentBytes)
+            .fetch(url: url, etag: nil, lastModified: nil)
+    } catch {
+        FileHandle.standardError.write(Data("cannot fetch the feed \(target): \(error)\n".utf8))
+        return 69
+    }
+    guard case .fetched(let data, let contentType, _, _, let finalURL, _) = fetched else {
+        FileHandle.standardError.write(Data("\(target) answered 304 Not Modified to a request without validators\n".utf8))
+        return 69
+    }
+    do {
+        let feed = try FeedParser.parse(data, url: finalURL, contentType: contentType)
+        print(format == "json" ? feedInspectJSON(feed) : feedInspectText(feed))
+        return 0
+    } catch {
+        FileHandle.standardError.write(Data("cannot parse the feed \(target): \(error)\n".utf8))
+        return 65
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Reads RSS 0.90 to 2.0, RSS 1.0 (RDF), Atom 0.3 and 1.0 and JSON Feed 1.0 and 1.1.
+///
+/// XML goes through libxml2 in recovery mode, so an ill-formed document still yields what it contains and is
+/// flagged (`Feed.isIllFormed`), as feedparser does.
+package enum FeedParser {
+    /// The largest document accepted, in bytes.
+    package static let maximumDocumentBytes = 32 << 20
+
+    /// Parses a feed document.
+    ///
+    /// - Parameters:
+    ///   - data: The document's bytes as served.
+    ///   - url: The document's own URL, the last base for relative links; nil when unknown.
+    ///   - contentType: The HTTP `Content-Type` value, or nil when the document did not come over HTTP.
+    /// - Throws: `FeedError` when the document is too large, cannot be decoded or is not a feed.
+    package static func parse(_ data: [UInt8], url: String?, contentType: String?) throws -> Feed {
+        guard data.count <= maximumDocumentBytes else {
+            throw FeedError(
+                .tooLarge, "the document is \(data.count) bytes, more than the limit of \(maximumDocumentBytes)")
+        }
+        if looksLikeJSON(data, contentType: contentType) {
+            return try JSONFeedReader.parse(data, url: url)
+        }
+        let decoded = try FeedEncoding.decode(data, contentType: contentType)
+        let result = XMLReader.parse(decoded.utf8, url: url)
+        guard let root = result.root else {
+            throw FeedError(.notAFeed, "the document is not XML: \(result.error ?? "it has no root element")")
+        }
+        var feed: Feed
+        switch (root.name, root.namespace) {
+        case ("rss", _), ("RDF", _), ("channel", ""):
+            feed = RSSReader.read(root)
+        case ("feed", _):
+            feed = AtomReader.read(root)
+        default:
+            throw FeedError(
+                .notAFeed,
+                "the root element is <\(root.name)>, not <rss>, <rdf:RDF> or <feed>; check that the URL points at a feed")
+        }
+        feed.encoding = decoded.encoding
+        if let problem = decoded.problem ?? result.error {
+            feed.isIllFormed = true
+            feed.illFormedReason = problem
+        }
+        feed.entries = feed.entries.map(FeedIdentity.complete)
+        return feed
+    }
+
+    private static func looksLikeJSON(_ data: [UInt8], contentType: String?) -> Bool {
+        if let contentType {
+            let mediaType = FeedEncoding.parseContentType(contentType).mediaType
+            if mediaType == "application/feed+json" || mediaType == "application/json" { return true }
+        }
+        let first = data.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+        return first.first == UInt8(ascii: "{")
+    }
+}
+
+/// The namespaces feeds use, by their URIs.
+enum Namespace {
+    static let atom10 = "http://www.w3.org/2005/Atom"
+    static let atom03 = "http://purl.org/atom/ns#"
+    static let rss10 = "http://purl.org/rss/1.0/"
+    static let rss090 = "http://my.netscape.com/rdf/simple/0.9/"
+    static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    static let dc = "http://purl.org/dc/elements/1.1/"
+    static let dcterms = "http://purl.org/dc/terms/"
+    static let content = "http://purl.org/rss/1.0/modules/content/"
+    static let xhtml = "http://www.w3.org/1999/xhtml"
+    static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+    static let media: Set<String> = ["http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss"]
+    /// RSS elements: no namespace, the RSS 1.0 and 0.90 namespaces, and the namespaces some RSS 2.0 feeds declare.
+    static let rss: Set<String> = [
+        "", rss10, rss090, "http://backend.userland.com/rss2", "http://blogs.law.harvard.edu/tech/rss",
+        "http://purl.org/rss/2.0/",
+    ]
+    static let atom: Set<String> = [atom10, atom03, ""]
+}

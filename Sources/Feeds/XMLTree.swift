@@ -1,0 +1,202 @@
+import CLibXML2
+import Glibc
+
+/// An element of a parsed document, copied out of libxml2's tree so that the feed mappers work on Swift values.
+final class XMLElement {
+    let name: String
+    /// The namespace URI, or "" for none.
+    let namespace: String
+    let attributes: [(namespace: String, name: String, value: String)]
+    /// The base URI in effect for this element: its `xml:base` resolved against the parent's base.
+    let base: String?
+    /// The namespace URIs this element declares with `xmlns` attributes.
+    var declaredNamespaces: [String] = []
+    var children: [XMLNode] = []
+
+    init(name: String, namespace: String, attributes: [(String, String, String)], base: String?) {
+        self.name = name
+        self.namespace = namespace
+        self.attributes = attributes.map { (namespace: $0.0, name: $0.1, value: $0.2) }
+        self.base = base
+    }
+
+    var elements: [XMLElement] {
+        children.compactMap { if case .element(let element) = $0 { element } else { nil } }
+    }
+
+    /// The concatenated text of this element and its descendants.
+    var text: String {
+        var result = ""
+        appendText(to: &result)
+        return result
+    }
+
+    private func appendText(to result: inout String) {
+        for child in children {
+            switch child {
+            case .text(let text): result += text
+            case .element(let element): element.appendText(to: &result)
+            }
+        }
+    }
+
+    /// The value of the attribute `name` without a namespace, or in `namespace` when one is given.
+    func attribute(_ name: String, namespace: String = "") -> String? {
+        attributes.first { $0.name == name && $0.namespace == namespace }?.value
+    }
+
+    /// The child elements named `name` in any of `namespaces`.
+    func children(_ name: String, in namespaces: Set<String>) -> [XMLElement] {
+        elements.filter { $0.name == name && namespaces.contains($0.namespace) }
+    }
+
+    func child(_ name: String, in namespaces: Set<String>) -> XMLElement? {
+        elements.first { $0.name == name && namespaces.contains($0.namespace) }
+    }
+
+    /// The last child element named `name`, for fields where a later value overrides an earlier one.
+    func lastChild(_ name: String, in namespaces: Set<String>) -> XMLElement? {
+        elements.last { $0.name == name && namespaces.contains($0.namespace) }
+    }
+}
+
+enum XMLNode {
+    case element(XMLElement)
+    case text(String)
+}
+
+/// The result of reading a document with libxml2 in recovery mode.
+struct XMLParseResult {
+    var root: XMLElement?
+    /// The first error libxml2 reported, with its line, or nil for a well-formed document.
+    var error: String?
+}
+
+/// Reads XML with libxml2, bounded against hostile input.
+///
+/// Entities are never substituted by libxml2 (no `XML_PARSE_NOENT`) and external ones are never loaded
+/// (`XML_PARSE_NONET`, no DTD loading). Internal entities are expanded here while copying the tree, against a
+/// budget of characters, so a nested entity bomb stops at the budget. `XML_PARSE_HUGE` stays off, so libxml2 keeps
+/// its default depth limit of 256 elements and its limits on text node sizes.
+enum XMLReader {
+    static let maximumEntityExpansion = 1 << 20
+    static let maximumDepth = 256
+
+    static func parse(_ utf8: [UInt8], url: String?) -> XMLParseResult {
+        guard let context = xmlNewParserCtxt() else { return XMLParseResult(root: nil, error: "libxml2 has no memory") }
+        defer { xmlFreeParserCtxt(context) }
+        let options = Int32(
+            XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+                | XML_PARSE_NOWARNING.rawValue | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let document = utf8.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, "UTF-8", options)
+            }
+        }
+        var error: String?
+        if context.pointee.wellFormed == 0 || context.pointee.nsWellFormed == 0 {
+            let last = context.pointee.lastError
+            let message = last.message.map { String(cString: $0).trimmedWhitespace }
+            error = "line \(last.line): \(message ?? "the document is not well-formed XML")"
+        }
+        guard let document else { return XMLParseResult(root: nil, error: error ?? "the document is empty") }
+        defer { xmlFreeDoc(document) }
+        guard let rootNode = xmlDocGetRootElement(document) else {
+            return XMLParseResult(root: nil, error: error ?? "the document has no root element")
+        }
+        var copier = TreeCopier(document: document)
+        let root = copier.copy(rootNode, parentBase: url, depth: 0)
+        if copier.exceededBudget && error == nil {
+            error = "entity expansion passed the limit of \(maximumEntityExpansion) characters"
+        }
+        return XMLParseResult(root: root, error: error)
+    }
+}
+
+private struct TreeCopier {
+    let document: xmlDocPtr
+    var budget = XMLReader.maximumEntityExpansion
+    var exceededBudget = false
+
+    init(document: xmlDocPtr) {
+        self.document = document
+    }
+
+    mutating func copy(_ node: xmlNodePtr, parentBase: String?, depth: Int) -> XMLElement {
+        var attributes: [(String, String, String)] = []
+        var base = parentBase
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            let name = String(cString: current.pointee.name)
+            let namespace = current.pointee.ns.map { String(cString: $0.pointee.href) } ?? ""
+            var value = ""
+            if let raw = xmlNodeListGetString(document, current.pointee.children, 1) {
+                value = String(cString: raw)
+                free(raw)
+            }
+            if name == "base" && namespace == "http://www.w3.org/XML/1998/namespace" {
+                base = URLResolver.resolve(value, against: parentBase)
+            }
+            attributes.append((namespace, name, value))
+            attribute = current.pointee.next
+        }
+        let element = XMLElement(
+            name: String(cString: node.pointee.name),
+            namespace: node.pointee.ns.map { String(cString: $0.pointee.href) } ?? "",
+            attributes: attributes, base: base)
+        var declaration = node.pointee.nsDef
+        while let current = declaration {
+            if let href = current.pointee.href { element.declaredNamespaces.append(String(cString: href)) }
+            declaration = current.pointee.next
+        }
+        appendChildren(of: node.pointee.children, to: element, depth: depth)
+        return element
+    }
+
+    private mutating func appendChildren(of first: xmlNodePtr?, to element: XMLElement, depth: Int) {
+        var child = first
+        while let node = child {
+            switch node.pointee.type {
+            case XML_ELEMENT_NODE:
+                if depth < XMLReader.maximumDepth {
+                    element.children.append(.element(copy(node, parentBase: element.base, depth: depth + 1)))
+                }
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = node.pointee.content { element.children.append(.text(String(cString: content))) }
+            case XML_ENTITY_REF_NODE:
+                expandEntity(node, into: element, depth: depth)
+            default:
+                break
+            }
+            child = node.pointee.next
+        }
+    }
+
+    /// Appends a declared internal entity's content, or the character of an HTML entity name that feeds use
+    /// without declaring it (`&nbsp;`), charging the budget.
+    private mutating func expandEntity(_ node: xmlNodePtr, into element: XMLElement, depth: Int) {
+        let name = node.pointee.name.map { String(cString: $0) } ?? ""
+        if let entity = xmlGetDocEntity(document, node.pointee.name),
+            entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY
+        {
+            let length = Int(entity.pointee.length)
+            guard budget >= length, depth < XMLReader.maximumDepth else {
+                exceededBudget = true
+                return
+            }
+            budget -= length
+            let children = UnsafeMutableRawPointer(entity.pointee.children)?.assumingMemoryBound(to: xmlNode.self)
+            if children != nil {
+                appendChildren(of: children, to: element, depth: depth + 1)
+            } else if let content = entity.pointee.content {
+                element.children.append(.text(String(cString: content)))
+            }
+            return
+        }
+        if let html = htmlEntityLookup(node.pointee.name) {
+            element.children.append(.text(String(UnicodeScalar(html.pointee.value).map(Character.init) ?? " ")))
+        } else {
+            element.children.append(.text("&\(name);"))
+        }
+    }
+}
