@@ -87,6 +87,11 @@ package struct SourceScan: Sendable {
     package var unchangedIdentities: [String] = []
     /// Identities the state knows that the source no longer has, such as deleted or renamed files.
     package var removedIdentities: [String] = []
+    /// Feed entries recorded without posting, on a feed's first run.
+    package var baselined: [(identity: String, title: String)] = []
+    /// Work the engine runs after an apply pass in which no item of the source failed, such as storing a feed's
+    /// validators and baseline; never run by `plan`, so a preview changes nothing.
+    package var commit: (@Sendable (StateStore) throws -> Void)?
 
     package init() {}
 }

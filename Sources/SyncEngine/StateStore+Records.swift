@@ -232,6 +232,59 @@ extension StateStore {
         }
     }
 
+    /// What the state stores about a feed source.
+    package struct FeedRecord: Sendable, Equatable {
+        package var url: String
+        package var etag: String?
+        package var lastModified: String?
+        package var finalURL: String?
+        package var baselined: Bool
+        package var fetchedAt: String?
+        package var failures: Int
+        package var lastError: String?
+    }
+
+    package func feedRecord(source: String) throws -> FeedRecord? {
+        try withDatabase { database in
+            try database.queryFirst("SELECT * FROM feeds WHERE source = ?", [source]).map { row in
+                FeedRecord(
+                    url: row.string("url") ?? "", etag: row.string("etag"), lastModified: row.string("last_modified"),
+                    finalURL: row.string("final_url"), baselined: row.bool("baselined") ?? false,
+                    fetchedAt: row.string("fetched_at"), failures: row.int("failures") ?? 0,
+                    lastError: row.string("last_error"))
+            }
+        }
+    }
+
+    /// Stores a successful fetch's validators and marks the feed as baselined.
+    package func recordFeedFetched(source: String, url: String, etag: String?, lastModified: String?, finalURL: String)
+        throws
+    {
+        try withDatabase { database in
+            _ = try database.run(
+                """
+                INSERT INTO feeds (source, url, etag, last_modified, final_url, baselined, fetched_at, failures, last_error)
+                VALUES (?, ?, ?, ?, ?, 1, ?, 0, NULL)
+                ON CONFLICT (source) DO UPDATE SET url = excluded.url, etag = excluded.etag,
+                    last_modified = excluded.last_modified, final_url = excluded.final_url, baselined = 1,
+                    fetched_at = excluded.fetched_at, failures = 0, last_error = NULL
+                """,
+                [source, url, etag, lastModified, finalURL, Self.timestamp()])
+        }
+    }
+
+    /// Counts a failed fetch, for back-off and `status`.
+    package func recordFeedFailure(source: String, url: String, message: String) throws {
+        try withDatabase { database in
+            _ = try database.run(
+                """
+                INSERT INTO feeds (source, url, baselined, failures, last_error) VALUES (?, ?, 0, 1, ?)
+                ON CONFLICT (source) DO UPDATE SET failures = failures + 1, last_error = excluded.last_error
+                """,
+                [source, url, message])
+        }
+    }
+
     package func setting(_ key: String) throws -> String? {
         try withDatabase { database in
             try database.queryFirst("SELECT value FROM settings WHERE key = ?", [key])?.string("value")

@@ -53,6 +53,7 @@ package final class SyncEngine: @unchecked Sendable {
         }
 
         var scanned: [SourceItem] = []
+        var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
         for source in sources {
             var scan = source.scan(state: state)
             try matchRenames(&scan, source: source.name, mode: mode)
@@ -72,12 +73,23 @@ package final class SyncEngine: @unchecked Sendable {
                 report.add(
                     ReportedItem(source: source.name, identity: identity, title: "", decision: .unchanged, message: nil, posts: []))
             }
-            for error in scan.errors {
-                logger.error("cannot read item", ["item.source": error.source, "item.id": error.identity ?? "", "error": error.message])
+            for entry in scan.baselined {
                 report.add(
                     ReportedItem(
-                        source: error.source, identity: error.identity ?? "", title: "", decision: .failed,
-                        message: error.message, posts: []))
+                        source: source.name, identity: entry.identity, title: entry.title, decision: .baselined,
+                        message: "recorded on the feed's first run; not posted", posts: []))
+            }
+            if let commit = scan.commit { commits.append((source.name, commit)) }
+            for error in scan.errors {
+                logger.error("cannot read item", ["item.source": error.source, "item.id": error.identity ?? "", "error": error.message])
+                if error.isDataError || error.identity != nil {
+                    report.add(
+                        ReportedItem(
+                            source: error.source, identity: error.identity ?? "", title: "", decision: .failed,
+                            message: error.message, posts: []))
+                } else {
+                    report.errors.append(error.message)
+                }
             }
         }
 
@@ -88,6 +100,10 @@ package final class SyncEngine: @unchecked Sendable {
             progress?(index + 1, scanned.count)
         }
         if mode == .apply && !shouldStop() {
+            for (source, commit) in commits
+            where !report.items.contains(where: { $0.source == source && $0.decision == .failed }) {
+                try commit(state)
+            }
             try state.setSetting("mapping_fingerprint", configuration.mappingFingerprint)
         }
         if mode == .apply {
