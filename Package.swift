@@ -24,7 +24,9 @@ let package = Package(
         .target(name: "Templates", dependencies: ["YAML"]),
         .target(
             name: "SyncEngine",
-            dependencies: ["Content", "Feeds", "HTTPClient", "Logging", "PlanableAPI", "SQLite", "Templates", "YAML"]),
+            dependencies: [
+                "Content", "Feeds", "HTTPClient", "Logging", "Networks", "PlanableAPI", "SQLite", "Templates", "YAML",
+            ]),
         .executableTarget(name: "PlanableSyncCLI", dependencies: ["SyncEngine"]),
 
         // BEGIN content: directory sources (Markdown and HTML files with front matter).

@@ -17,6 +17,9 @@ package struct HTTPRequest: Sendable {
     /// Whether 3xx answers are followed, up to `maximumRedirects`.
     package var followRedirects: Bool
     package var maximumRedirects: Int
+    /// Whether the transfer ends once the headers have arrived, leaving the body empty; for probing a URL's type
+    /// and size with a GET when a server does not answer HEAD.
+    package var stopAfterHeaders = false
 
     package init(
         method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
@@ -137,6 +140,7 @@ private final class Transfer {
     var body: [UInt8] = []
     var headerLines: [String] = []
     var exceededLimit = false
+    var stoppedAfterHeaders = false
     var uploadOffset = 0
 
     init(handle: UnsafeMutableRawPointer, request: HTTPRequest) {
@@ -196,7 +200,7 @@ private final class Transfer {
         if exceededLimit {
             throw HTTPClientError.responseTooLarge(limit: request.maximumResponseBytes, url: request.url)
         }
-        guard code == CURLE_OK else {
+        guard code == CURLE_OK || (code == CURLE_WRITE_ERROR && stoppedAfterHeaders) else {
             let message = String(cString: curl_easy_strerror(code))
             throw HTTPClientError.transport(code: Int(code.rawValue), message: message, url: request.url)
         }
@@ -239,6 +243,10 @@ private final class Transfer {
     }
 
     fileprivate func receive(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int {
+        if request.stopAfterHeaders {
+            stoppedAfterHeaders = true
+            return 0
+        }
         if body.count + length > request.maximumResponseBytes {
             exceededLimit = true
             return 0

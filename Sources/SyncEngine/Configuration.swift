@@ -86,6 +86,16 @@ package struct Configuration: Equatable, Sendable {
     package var notify: Bool
     package var deleteDrafts: Bool
     package var logLevel: String?
+    /// Mapping rules, applied in order; without rules every item goes to `pages`.
+    package var rules: [MappingRule] = []
+    /// Whether labels that the workspace lacks are created with `POST /labels`; otherwise they are an error.
+    package var createLabels = false
+    /// Whether every medium is checked with HEAD (or a ranged GET) before a post refers to it.
+    package var checkMedia = true
+    /// Whether text over a network's limit is cut to fit, keeping the link, rather than failing the item.
+    package var truncate = false
+    /// The most read requests one status refresh may send.
+    package var statusReadBudget = 60
 
     /// The folder that relative paths are taken from.
     package var baseDirectory: String {
@@ -103,7 +113,7 @@ package struct Configuration: Equatable, Sendable {
     package var mappingFingerprint: String {
         let templateList = templates.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let parts = [workspace, pages.joined(separator: "\u{1}"), template, templateList.joined(separator: "\u{1}"),
-                     "\(sources)", String(notify)]
+                     "\(sources)", String(notify), "\(rules)", String(createLabels), String(checkMedia), String(truncate)]
         return SHA256.hex(Array(parts.joined(separator: "\u{0}").utf8))
     }
 

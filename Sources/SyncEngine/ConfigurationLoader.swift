@@ -5,6 +5,7 @@ extension Configuration {
     /// The keys the top level accepts; any other key is an error, so a typo never goes unnoticed.
     private static let topLevelKeys: Set<String> = [
         "state", "api", "workspace", "pages", "template", "templates", "sources", "notify", "delete_drafts", "log_level",
+        "rules", "create_labels", "check_media", "truncate", "status_read_budget",
     ]
 
     /// Reads and validates the configuration file at `path`.
@@ -82,6 +83,21 @@ extension Configuration {
             notify: try reader.bool(root["notify"], "notify") ?? false,
             deleteDrafts: try reader.bool(root["delete_drafts"], "delete_drafts") ?? false,
             logLevel: try root["log_level"].map { try reader.string($0, "log_level") })
+        if let ruleNodes = root["rules"] {
+            guard let items = ruleNodes.sequenceValue else {
+                throw ConfigurationError(path: path, at: ruleNodes, "\"rules\" must be a list of rules")
+            }
+            configuration.rules = try items.enumerated().map { try reader.rule($0.element, index: $0.offset) }
+        }
+        configuration.createLabels = try reader.bool(root["create_labels"], "create_labels") ?? false
+        configuration.checkMedia = try reader.bool(root["check_media"], "check_media") ?? true
+        configuration.truncate = try reader.bool(root["truncate"], "truncate") ?? false
+        if let budget = try reader.integer(root["status_read_budget"], "status_read_budget") {
+            guard budget >= 0 else {
+                throw ConfigurationError(path: path, at: root["status_read_budget"], "\"status_read_budget\" must not be negative")
+            }
+            configuration.statusReadBudget = budget
+        }
         configuration.statePath = configuration.resolve(
             try root["state"].map { try reader.string($0, "state") } ?? "planable-sync.sqlite")
         configuration.sources = configuration.sources.map { source in
@@ -176,6 +192,71 @@ private struct NodeReader {
             throw error(node, "\"api\" needs \"token_file\", \"token_env\" or \"token_credential\" to find the token")
         }
         return .remote(url: url, token: token)
+    }
+
+    static let ruleKeys: Set<String> = [
+        "name", "match", "pages", "template", "labels", "campaign", "schedule", "first_comment", "internal_note",
+        "team_only", "youtube_title", "linkedin_document_title", "linkedin_video_title", "pinterest", "truncate", "skip",
+    ]
+
+    func rule(_ node: YAMLNode, index: Int) throws -> MappingRule {
+        guard let pairs = node.mappingValue else { throw error(node, "each rule must be a mapping") }
+        for pair in pairs where !Self.ruleKeys.contains(pair.key.string ?? "") {
+            throw error(
+                pair.key,
+                "unknown rule setting \"\(pair.key.string ?? "")\"; known settings are \(Self.ruleKeys.sorted().joined(separator: ", "))")
+        }
+        var rule = MappingRule(name: try node["name"].map { try string($0, "rules.name") } ?? "rule \(index + 1)")
+        if let match = node["match"] {
+            guard match.mappingValue != nil else { throw error(match, "\"match\" must be a mapping") }
+            rule.match.sources = try stringList(match, "source") + stringList(match, "sources")
+            rule.match.paths = try stringList(match, "path") + stringList(match, "paths")
+            rule.match.tags = try stringList(match, "tag") + stringList(match, "tags")
+            rule.match.categories = try stringList(match, "category") + stringList(match, "categories")
+            if let fields = match["fields"] {
+                guard let entries = fields.mappingValue else { throw error(fields, "\"match.fields\" must be a mapping") }
+                for entry in entries { rule.match.fields[entry.key.string ?? ""] = entry.value.value.plainText }
+            }
+        }
+        if node["pages"] != nil { rule.pages = try stringList(node, "pages") }
+        rule.template = try node["template"].map { try string($0, "template") }
+        rule.labels = try stringList(node, "labels")
+        rule.campaign = try node["campaign"].map { try string($0, "campaign") }
+        if let schedule = node["schedule"] {
+            var value = ScheduleRule()
+            if case .bool(let enabled) = schedule.value {
+                if enabled { rule.schedule = value }
+            } else {
+                guard schedule.mappingValue != nil else {
+                    throw error(schedule, "\"schedule\" must be true, false or a mapping with \"time\" and \"publish\"")
+                }
+                if let time = schedule["time"] {
+                    value.timeOfDay = try string(time, "schedule.time")
+                    guard ScheduleResolver.parseTimeOfDay(value.timeOfDay) != nil else {
+                        throw error(time, "\"schedule.time\" must be a time of day such as 09:30")
+                    }
+                }
+                value.publish = try bool(schedule["publish"], "schedule.publish") ?? false
+                value.keepPast = try bool(schedule["keep_past"], "schedule.keep_past") ?? false
+                rule.schedule = value
+            }
+        }
+        rule.firstComment = try node["first_comment"].map { try string($0, "first_comment") }
+        rule.internalNote = try node["internal_note"].map { try string($0, "internal_note") }
+        rule.teamOnly = try bool(node["team_only"], "team_only")
+        rule.youtubeTitle = try node["youtube_title"].map { try string($0, "youtube_title") }
+        rule.linkedinDocumentTitle = try node["linkedin_document_title"].map { try string($0, "linkedin_document_title") }
+        rule.linkedinVideoTitle = try node["linkedin_video_title"].map { try string($0, "linkedin_video_title") }
+        if let pinterest = node["pinterest"] {
+            rule.pinterest = PinterestRule(
+                board: try requiredString(pinterest, "board"),
+                title: try pinterest["title"].map { try string($0, "pinterest.title") },
+                link: try pinterest["link"].map { try string($0, "pinterest.link") },
+                description: try pinterest["description"].map { try string($0, "pinterest.description") })
+        }
+        rule.truncate = try bool(node["truncate"], "truncate")
+        rule.skip = try bool(node["skip"], "skip") ?? false
+        return rule
     }
 
     func source(_ node: YAMLNode) throws -> SourceConfiguration {

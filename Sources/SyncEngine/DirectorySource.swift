@@ -21,7 +21,7 @@ package struct DirectorySource: ItemSource {
         self.mappingFingerprint = mappingFingerprint
     }
 
-    package func scan(state: StateStore) -> SourceScan {
+    package func scan(state: StateStore, timeZone: TimeZone) -> SourceScan {
         var result = SourceScan()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -42,7 +42,9 @@ package struct DirectorySource: ItemSource {
             ((try? state.items(source: name)) ?? []).map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
         let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
         let pathsByIdentity = (try? state.filePaths(source: name)) ?? [:]
-        let reader = ContentReader(root: root)
+        var options = ContentReaderOptions()
+        options.timeZone = timeZone
+        let reader = ContentReader(root: root, options: options)
         let present = Set(files.map(\.relativePath))
         result.removedIdentities = known.values
             .filter { record in record.location.map { !present.contains($0) } ?? false }

@@ -1,4 +1,6 @@
 import Foundation
+import Networks
+import PlanableAPI
 import Templates
 import YAML
 
@@ -16,14 +18,25 @@ package struct MappingError: Error, Sendable, CustomStringConvertible {
     package var description: String { message }
 }
 
-/// Turns source items into planned posts: renders each page's template and groups pages with equal payloads.
+/// A medium after its check: the URL a post refers to and what kind of file it is.
+package struct CheckedMedium: Sendable, Equatable {
+    package var url: String
+    package var kind: MediaKind
+}
+
+/// The plan for one item: its groups, or the reason it is skipped.
+package struct ItemPlan: Sendable {
+    package var groups: [PlannedGroup] = []
+    package var skipReason: String?
+    package var warnings: [String] = []
+}
+
+/// Turns source items into planned posts: picks each item's pages by rules and overrides, renders each page's
+/// templates, checks each network's limits, and groups pages whose payloads are equal.
 package struct Mapper: Sendable {
     let configuration: Configuration
     let context: WorkspaceContext
-    private let defaultTemplate: Template
-    /// Templates by page id, for pages whose page name or network has its own template.
-    private let pageTemplates: [String: Template]
-    private let linkTemplates: [String: Template]
+    let templates: CompiledTemplates
 
     /// Compiles every template of the configuration, so a syntax error stops the run before any item.
     ///
@@ -31,118 +44,167 @@ package struct Mapper: Sendable {
     package init(configuration: Configuration, context: WorkspaceContext) throws {
         self.configuration = configuration
         self.context = context
-        do {
-            defaultTemplate = try Template(name: "template", source: configuration.template)
-            var byPage: [String: Template] = [:]
-            for page in context.pages {
-                let key = configuration.templates[page.name] != nil ? page.name : page.platform
-                if let source = configuration.templates[key] {
-                    byPage[page.id] = try Template(name: "templates.\(key)", source: source)
-                }
-            }
-            pageTemplates = byPage
-            var links: [String: Template] = [:]
-            for source in configuration.sources {
-                if let template = source.urlTemplate {
-                    links[source.name] = try Template(name: "sources.\(source.name).link", source: template)
-                }
-            }
-            linkTemplates = links
-        } catch {
-            throw MappingError("\(configuration.path): \(error)", isConfigurationError: true)
-        }
+        templates = try CompiledTemplates(configuration: configuration)
     }
 
-    /// Plans the posts for `item`, one group per distinct payload.
+    /// Plans the posts for `item`, with `media` already checked and mapped to public URLs.
     ///
-    /// - Throws: `MappingError` naming the item, the page and what is wrong.
-    package func plan(_ item: SourceItem) throws -> [PlannedGroup] {
-        var values = templateValues(for: item)
-        if let template = linkTemplates[item.source] {
-            let link = try render(template, values, item: item)
-            values["url"] = .string(link)
+    /// - Throws: `MappingError` naming the item, the page, the rule and the limit it breaks.
+    package func plan(_ item: SourceItem, media: [CheckedMedium], now: Date = Date()) throws -> ItemPlan {
+        var plan = ItemPlan()
+        let overrides = ItemOverrides(item.overrides)
+        if overrides.skip {
+            plan.skipReason = "front matter sets planable.skip"
+            return plan
         }
-        let context = TemplateValue.mapping(values.map { ($0.key, $0.value) })
+        let matching = configuration.rules.filter { $0.match.matches(item) }
+        if let rule = matching.first(where: \.skip) {
+            plan.skipReason = "rule \"\(rule.name)\" skips it"
+            return plan
+        }
+
+        var values = templateValues(for: item)
+        if let link = templates.links[item.source] {
+            values["url"] = .string(try render(link, values, item: item, page: nil))
+        }
+        let pages = try pages(for: item, matching: matching, overrides: overrides)
         var groups: [PlannedGroup] = []
-        for page in self.context.pages {
-            let template = pageTemplates[page.id] ?? defaultTemplate
-            let text = try render(template, context, item: item, page: page)
-            var payload = PostPayload(text: text.trimmingCharacters(in: .whitespacesAndNewlines))
-            payload.media = item.media.compactMap { medium in
-                if case .url(let url) = medium.location { url } else { nil }
+        for page in pages {
+            let rule = matching.first { rule in
+                rule.pages.map { names in names.contains(page.id) || names.contains(page.name) } ?? true
             }
+            var (payload, warnings) = try payload(
+                for: item, page: page, rule: rule, matching: matching, overrides: overrides, values: values,
+                media: media, now: now)
+            warnings += try check(&payload, item: item, page: page, rule: rule, media: media, url: values["url"]?.scalarText)
             if let index = groups.firstIndex(where: { $0.payload == payload }) {
                 groups[index].pages.append(page)
             } else {
-                groups.append(PlannedGroup(pages: [page], payload: payload))
+                groups.append(PlannedGroup(pages: [page], payload: payload, warnings: warnings))
             }
         }
-        return groups
+        plan.groups = groups
+        return plan
     }
 
-    private func render(_ template: Template, _ values: [String: TemplateValue], item: SourceItem) throws -> String {
-        try render(template, .mapping(values.map { ($0.key, $0.value) }), item: item, page: nil)
+    /// The item's pages: the override's, else the union of the matching rules' (in configuration order), else the
+    /// configuration's `pages`.
+    private func pages(for item: SourceItem, matching: [MappingRule], overrides: ItemOverrides) throws -> [ResolvedPage] {
+        if let names = overrides.pages {
+            return try names.map { name in
+                guard let page = context.page(named: name) else {
+                    throw MappingError(
+                        "\(item.source): \(item.location): front matter planable.pages names \"\(name)\", which is not a page of workspace \"\(context.workspace.name)\"")
+                }
+                return page
+            }
+        }
+        guard !matching.isEmpty else { return context.pages }
+        var result: [ResolvedPage] = []
+        for rule in matching {
+            let pages = rule.pages.map { names in names.compactMap { context.page(named: $0) } } ?? context.pages
+            for page in pages where !result.contains(page) { result.append(page) }
+        }
+        return result
     }
 
-    private func render(_ template: Template, _ context: TemplateValue, item: SourceItem, page: ResolvedPage?) throws
+    /// Renders one page's payload from its rule, the other matching rules' labels and the item's overrides.
+    private func payload(
+        for item: SourceItem, page: ResolvedPage, rule: MappingRule?, matching: [MappingRule], overrides: ItemOverrides,
+        values: [String: TemplateValue], media: [CheckedMedium], now: Date
+    ) throws -> (PostPayload, [String]) {
+        var warnings: [String] = []
+        let template = rule.flatMap { templates.rules[$0.name] } ?? templates.page(page)
+        var payload = PostPayload(
+            text: try render(template, values, item: item, page: page).trimmingCharacters(in: .whitespacesAndNewlines))
+        payload.media = media.map(\.url)
+
+        var labels: [String] = []
+        for candidate in matching where candidate.pages.map({ $0.contains(page.id) || $0.contains(page.name) }) ?? true {
+            for label in candidate.labels where !labels.contains(label) { labels.append(label) }
+        }
+        for label in overrides.labels where !labels.contains(label) { labels.append(label) }
+        payload.labels = labels
+        payload.campaign = overrides.campaign ?? rule?.campaign
+        payload.teamOnly = rule?.teamOnly
+
+        func field(_ source: String?, _ name: String) throws -> String? {
+            guard let source, let rule else { return nil }
+            let template = try templates.field(rule: rule.name, field: name, source: source)
+            let text = try render(template, values, item: item, page: page).trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : text
+        }
+        let firstComment = try field(rule?.firstComment, "first_comment")
+        let internalNote = try field(rule?.internalNote, "internal_note")
+        payload.firstComment = overrides.firstComment ?? firstComment
+        payload.internalNote = overrides.internalNote ?? internalNote
+        let network = Network(platform: page.platform)
+        if network == .youtube { payload.youtubeTitle = try field(rule?.youtubeTitle, "youtube_title") }
+        if network == .linkedin {
+            payload.linkedinPdfTitle = try field(rule?.linkedinDocumentTitle, "linkedin_document_title")
+            payload.linkedinVideoTitle = try field(rule?.linkedinVideoTitle, "linkedin_video_title")
+        }
+        if network == .pinterest, let pinterest = rule?.pinterest {
+            payload.pinterest = PinterestFields(
+                boardId: pinterest.board, title: try field(pinterest.title, "pinterest.title"),
+                link: try field(pinterest.link, "pinterest.link"),
+                description: try field(pinterest.description, "pinterest.description"))
+        }
+
+        if overrides.unschedule {
+            payload.scheduledAt = nil
+        } else if let text = overrides.schedule {
+            guard let date = ScheduleResolver.parseOverride(text, timeZone: context.timeZone) else {
+                throw MappingError(
+                    "\(item.source): \(item.location): front matter planable.schedule \"\(text)\" is not a date and time; write 2026-12-24 09:00 or an RFC 3339 time")
+            }
+            payload.scheduledAt = ScheduleResolver.format(date)
+            payload.publishAtScheduledDate = rule?.schedule?.publish
+        } else if let schedule = rule?.schedule {
+            let (value, note) = ScheduleResolver.scheduledAt(
+                date: item.date, dateHasTime: item.dateHasTime, rule: schedule, timeZone: context.timeZone, now: now)
+            payload.scheduledAt = value
+            if value != nil { payload.publishAtScheduledDate = schedule.publish }
+            if let note { warnings.append(note) }
+        }
+        return (payload, warnings)
+    }
+
+    /// Applies the network's rules: truncates when allowed, and throws for every error a network would reject.
+    private func check(
+        _ payload: inout PostPayload, item: SourceItem, page: ResolvedPage, rule: MappingRule?, media: [CheckedMedium],
+        url: String?
+    ) throws -> [String] {
+        let network = Network(platform: page.platform)
+        if rule?.truncate ?? configuration.truncate {
+            let shortened = NetworkCheck.truncate(payload.text, keeping: url, toFit: network)
+            if shortened != payload.text {
+                payload.text = shortened
+            }
+        }
+        let draft = PostDraft(
+            text: payload.text, media: media.map { PostMedium(url: $0.url, kind: $0.kind) },
+            youtubeTitle: payload.youtubeTitle, pinterestBoardId: payload.pinterest?.boardId,
+            pinterestTitle: payload.pinterest?.title, linkedinDocumentTitle: payload.linkedinPdfTitle,
+            firstComment: payload.firstComment)
+        let violations = NetworkCheck.check(draft, network: network)
+        let ruleText = rule.map { " (rule \"\($0.name)\")" } ?? ""
+        let errors = violations.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            let details = errors.map(\.description).joined(separator: "; ")
+            throw MappingError("\(item.source): \(item.location): page \"\(page.name)\"\(ruleText): \(details)")
+        }
+        return violations.filter { $0.severity == .warning }.map(\.description)
+    }
+
+    func render(_ template: Template, _ values: [String: TemplateValue], item: SourceItem, page: ResolvedPage?) throws
         -> String
     {
         do {
-            return try template.render(context)
+            return try template.render(TemplateValue(values))
         } catch {
             let pageText = page.map { " for page \"\($0.name)\"" } ?? ""
             throw MappingError("\(item.source): \(item.location): cannot render\(pageText): \(error)")
         }
-    }
-
-    /// The variables templates see: the item's fields, then the standard names, which win on a clash.
-    func templateValues(for item: SourceItem) -> [String: TemplateValue] {
-        var values: [String: TemplateValue] = [:]
-        if case .mapping(let pairs) = item.fields {
-            for (key, value) in pairs { values[key] = TemplateValue(value) }
-        }
-        values["fields"] = TemplateValue(item.fields)
-        values["title"] = .string(item.title)
-        values["summary"] = .string(item.summary)
-        values["text"] = .string(item.text)
-        values["url"] = item.url.map { .string($0) } ?? .null
-        values["tags"] = .string(item.tags.map(Self.hashtag).joined(separator: " "))
-        values["tag_list"] = .list(item.tags.map { .string($0) })
-        values["categories"] = .list(item.categories.map { .string($0) })
-        values["source"] = .string(item.source)
-        values["id"] = .string(item.identity)
-        if let date = item.date {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: context.workspace.timezone) ?? TimeZone(identifier: "UTC")!
-            let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            values["date"] = .mapping([
-                ("year", .string(String(format: "%04d", parts.year ?? 0))),
-                ("month", .string(String(format: "%02d", parts.month ?? 0))),
-                ("day", .string(String(format: "%02d", parts.day ?? 0))),
-                ("iso", .string(ISO8601DateFormatter().string(from: date))),
-            ])
-        }
-        values["slug"] = .string(Self.slug(for: item))
-        return values
-    }
-
-    /// A tag as a hashtag: letters and digits kept, everything else dropped, so "Jekyll 4.0" becomes "#Jekyll40".
-    static func hashtag(_ tag: String) -> String {
-        "#" + tag.filter { $0.isLetter || $0.isNumber || $0 == "_" }
-    }
-
-    /// The slug: front matter `slug`, else the file name without a Jekyll date prefix and extension.
-    static func slug(for item: SourceItem) -> String {
-        if case .mapping(let pairs) = item.fields, let slug = pairs.first(where: { $0.0 == "slug" })?.1,
-            case .string(let text) = slug
-        {
-            return text
-        }
-        var name = ((item.location as NSString).lastPathComponent as NSString).deletingPathExtension
-        let prefix = name.prefix(11)
-        if prefix.count == 11, prefix.dropLast().allSatisfy({ $0.isNumber || $0 == "-" }), prefix.last == "-" {
-            name = String(name.dropFirst(11))
-        }
-        return name
     }
 }

@@ -13,7 +13,25 @@ package struct ResolvedPage: Sendable, Equatable, Codable {
 /// The workspace and pages a run works on.
 package struct WorkspaceContext: Sendable {
     package var workspace: Workspace
+    /// The pages the configuration's `pages` names, in that order: where items go when no rule says otherwise.
     package var pages: [ResolvedPage]
+    /// Every page of the workspace, for rules and per-item overrides that name other pages.
+    package var allPages: [ResolvedPage]
+
+    package init(workspace: Workspace, pages: [ResolvedPage], allPages: [ResolvedPage]) {
+        self.workspace = workspace
+        self.pages = pages
+        self.allPages = allPages
+    }
+
+    /// The page with this id or name.
+    package func page(named name: String) -> ResolvedPage? {
+        allPages.first { $0.id == name } ?? allPages.first { $0.name == name }
+    }
+
+    package var timeZone: TimeZone {
+        TimeZone(identifier: workspace.timezone) ?? TimeZone(identifier: "UTC")!
+    }
 }
 
 /// Everything one post is made of; pages whose payloads are equal share one grouped post.
@@ -30,7 +48,8 @@ package struct PostPayload: Sendable, Equatable, Codable {
     package var linkedinPdfTitle: String?
     package var linkedinVideoTitle: String?
     package var pinterest: PinterestFields?
-    package var campaignId: String?
+    /// The campaign's name or id; the engine resolves a name to the id at send time.
+    package var campaign: String?
 
     package init(text: String) {
         self.text = text
@@ -44,11 +63,13 @@ package struct PostPayload: Sendable, Equatable, Codable {
         return SHA256.hex(Array(data))
     }
 
-    /// The body of the grouped create for `pageIds`.
-    package func createRequest(workspaceId: String, pageIds: [String], notify: Bool) -> CreatePostRequest {
+    /// The body of the grouped create for `pageIds`, with label names and the campaign resolved to ids.
+    package func createRequest(
+        workspaceId: String, pageIds: [String], notify: Bool, labelIds: [String] = [], campaignId: String? = nil
+    ) -> CreatePostRequest {
         var request = CreatePostRequest(workspaceId: workspaceId, pageIds: pageIds, text: text)
         request.media = media.isEmpty ? nil : media
-        request.labels = labels.isEmpty ? nil : labels
+        request.labels = labelIds.isEmpty ? nil : labelIds
         request.scheduledAt = scheduledAt
         request.publishAtScheduledDate = publishAtScheduledDate
         request.firstComment = firstComment
@@ -67,10 +88,10 @@ package struct PostPayload: Sendable, Equatable, Codable {
     ///
     /// Lists are always sent, empty ones included, so a medium or label removed from the source is removed
     /// from the post too.
-    package func updateRequest(notify: Bool) -> UpdatePostRequest {
+    package func updateRequest(notify: Bool, labelIds: [String] = [], campaignId: String? = nil) -> UpdatePostRequest {
         var request = UpdatePostRequest(text: text)
         request.media = media
-        request.labels = labels
+        request.labels = labelIds
         request.scheduledAt = scheduledAt
         request.publishAtScheduledDate = publishAtScheduledDate
         request.teamOnly = teamOnly

@@ -89,8 +89,7 @@ package final class StateStore: @unchecked Sendable {
         CREATE TABLE media_checks (
             url TEXT PRIMARY KEY,
             ok INTEGER NOT NULL,
-            content_type TEXT,
-            size INTEGER,
+            kind TEXT,
             message TEXT,
             checked_at TEXT NOT NULL
         );

@@ -21,6 +21,10 @@ extension SyncEngine {
         let covered = existing.filter { pageIds.contains($0.pageId) }
         let hash = group.payload.hash
 
+        if mode == .plan {
+            _ = try names?.labelIds(group.payload.labels, item: item, mode: .plan)
+            _ = try names?.campaignId(group.payload.campaign, item: item)
+        }
         if covered.isEmpty {
             guard mode == .apply else { return GroupOutcome(decision: .create, postIds: []) }
             return try create(group, item: item, context: context)
@@ -55,7 +59,9 @@ extension SyncEngine {
         let pageIds = group.pages.map(\.id)
         let hash = group.payload.hash
         let request = group.payload.createRequest(
-            workspaceId: context.workspace.id, pageIds: pageIds, notify: configuration.notify)
+            workspaceId: context.workspace.id, pageIds: pageIds, notify: configuration.notify,
+            labelIds: try names?.labelIds(group.payload.labels, item: item, mode: .apply) ?? [],
+            campaignId: try names?.campaignId(group.payload.campaign, item: item))
         let record = ItemRecord(
             source: item.source, identity: item.identity, title: item.title, location: item.location,
             contentHash: item.contentHash, status: "pending", fileSize: item.fileSize, fileModificationTime: item.fileModificationTime,
@@ -111,7 +117,11 @@ extension SyncEngine {
         let ids = covered.map(\.postId)
         // A grouped post keeps its pages in sync, so one PATCH to any of its posts updates the whole group.
         do {
-            _ = try client.updatePost(id: ids[0], group.payload.updateRequest(notify: configuration.notify))
+            let request = group.payload.updateRequest(
+                notify: configuration.notify,
+                labelIds: try names?.labelIds(group.payload.labels, item: item, mode: .apply) ?? [],
+                campaignId: try names?.campaignId(group.payload.campaign, item: item))
+            _ = try client.updatePost(id: ids[0], request)
         } catch let error as PlanableAPIError where error.code == .postAlreadyPublished {
             try state.withDatabase { database in
                 for id in ids { _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [id]) }

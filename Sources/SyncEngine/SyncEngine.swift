@@ -1,12 +1,14 @@
 import Foundation
 import Logging
+import Networks
 import PlanableAPI
 
 /// A source of items that the engine scans once per pass.
 package protocol ItemSource: Sendable {
     var name: String { get }
-    /// Reads the source's current items; `state` lets a source skip what did not change since the last pass.
-    func scan(state: StateStore) -> SourceScan
+    /// Reads the source's current items; `state` lets a source skip what did not change since the last pass, and
+    /// `timeZone` (the workspace's) completes dates written without one.
+    func scan(state: StateStore, timeZone: TimeZone) -> SourceScan
 }
 
 /// Whether a run sends writes.
@@ -24,18 +26,22 @@ package final class SyncEngine: @unchecked Sendable {
     let client: PlanableClient
     let sources: [any ItemSource]
     let logger: Logger
+    let mediaChecker: MediaChecker
+    /// Label and campaign names, resolved once per run.
+    var names: NameResolver?
     /// Called after each item, with the count done and the total, for progress output.
     var progress: (@Sendable (Int, Int) -> Void)?
 
     package init(
         configuration: Configuration, state: StateStore, client: PlanableClient, sources: [any ItemSource],
-        logger: Logger, progress: (@Sendable (Int, Int) -> Void)? = nil
+        logger: Logger, mediaReach: MediaChecker.Reach = .everyHost, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.state = state
         self.client = client
         self.sources = sources
         self.logger = logger
+        self.mediaChecker = MediaChecker(state: state, reach: mediaReach, enabled: configuration.checkMedia)
         self.progress = progress
     }
 
@@ -47,6 +53,8 @@ package final class SyncEngine: @unchecked Sendable {
         var report = RunReport(command: mode == .apply ? "sync" : "plan")
         let context = try WorkspaceResolver.resolve(configuration, client: client)
         let mapper = try Mapper(configuration: configuration, context: context)
+        names = NameResolver(
+            client: client, workspaceId: context.workspace.id, createLabels: configuration.createLabels, logger: logger)
 
         if mode == .apply {
             try reconcileIntents(workspaceId: context.workspace.id)
@@ -55,7 +63,7 @@ package final class SyncEngine: @unchecked Sendable {
         var scanned: [SourceItem] = []
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
         for source in sources {
-            var scan = source.scan(state: state)
+            var scan = source.scan(state: state, timeZone: context.timeZone)
             try matchRenames(&scan, source: source.name, mode: mode)
             for identity in scan.removedIdentities {
                 if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
@@ -123,18 +131,32 @@ package final class SyncEngine: @unchecked Sendable {
             posts: [])
         let groups: [PlannedGroup]
         do {
-            groups = try mapper.plan(item)
+            let mediaBaseURL = configuration.sources.first { $0.name == item.source }?.mediaBaseURL
+            let (media, mediaWarnings) = try mediaChecker.check(item.media, mediaBaseURL: mediaBaseURL)
+            let plan = try mapper.plan(item, media: media)
+            if let reason = plan.skipReason {
+                reported.decision = .skipped
+                reported.message = reason
+                return reported
+            }
+            groups = plan.groups.map { group in
+                var group = group
+                group.warnings = mediaWarnings + group.warnings
+                return group
+            }
         } catch {
-            logger.error("cannot map item", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
+            let message = "\(error)"
+            logger.error("cannot map item", ["item.source": item.source, "item.id": item.identity, "error": message])
             reported.decision = .failed
-            reported.message = "\(error)"
-            if mode == .apply { recordFailure(item, message: "\(error)") }
+            reported.message = message.hasPrefix(item.source) ? message : "\(item.source): \(item.location): \(message)"
+            if mode == .apply { recordFailure(item, message: reported.message ?? message) }
             return reported
         }
         reported.posts = groups.map { group in
             ReportedPost(
                 pages: group.pages.map(\.name), networks: group.pages.map(\.platform), text: group.payload.text,
-                characters: group.payload.text.count, media: group.payload.media, postIds: [], warnings: group.warnings)
+                characters: NetworkCheck.count(group.payload.text, network: Network(platform: group.pages[0].platform)),
+                media: group.payload.media, postIds: [], warnings: group.warnings)
         }
 
         do {

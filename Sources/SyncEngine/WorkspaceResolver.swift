@@ -15,6 +15,16 @@ package enum WorkspaceResolver {
                 isConfigurationError: true)
         }
         let pages = try client.listPages(workspaceId: workspace.id)
+        let allPages = pages.map {
+            ResolvedPage(id: $0.id, name: $0.name, platform: $0.platform, isConnected: $0.isConnected)
+        }
+        for rule in configuration.rules {
+            for name in rule.pages ?? [] where !pages.contains(where: { $0.id == name || $0.name == name }) {
+                throw MappingError(
+                    "\(configuration.path): rule \"\(rule.name)\" names page \"\(name)\", which is not found in workspace \"\(workspace.name)\"",
+                    isConfigurationError: true)
+            }
+        }
         var resolved: [ResolvedPage] = []
         for name in configuration.pages {
             guard let page = pages.first(where: { $0.id == name }) ?? pages.first(where: { $0.name == name }) else {
@@ -27,6 +37,6 @@ package enum WorkspaceResolver {
             resolved.append(
                 ResolvedPage(id: page.id, name: page.name, platform: page.platform, isConnected: page.isConnected))
         }
-        return WorkspaceContext(workspace: workspace, pages: resolved)
+        return WorkspaceContext(workspace: workspace, pages: resolved, allPages: allPages)
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+import Templates
+import YAML
+
+extension Mapper {
+    /// The variables templates see: the item's fields, then the standard names, which win on a clash.
+    func templateValues(for item: SourceItem) -> [String: TemplateValue] {
+        var values: [String: TemplateValue] = [:]
+        if case .mapping(let pairs) = item.fields {
+            for (key, value) in pairs { values[key] = TemplateValue(value) }
+        }
+        values["fields"] = TemplateValue(item.fields)
+        values["title"] = .string(item.title)
+        values["summary"] = .string(item.summary)
+        values["text"] = .string(item.text)
+        values["url"] = item.url.map { .string($0) } ?? .null
+        values["tags"] = .string(item.tags.map(Self.hashtag).joined(separator: " "))
+        values["tag_list"] = .list(item.tags.map { .string($0) })
+        values["categories"] = .list(item.categories.map { .string($0) })
+        values["source"] = .string(item.source)
+        values["id"] = .string(item.identity)
+        if let date = item.date {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = context.timeZone
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            values["date"] = .mapping([
+                ("year", .string(String(format: "%04d", parts.year ?? 0))),
+                ("month", .string(String(format: "%02d", parts.month ?? 0))),
+                ("day", .string(String(format: "%02d", parts.day ?? 0))),
+                ("iso", .string(ScheduleResolver.format(date))),
+            ])
+        }
+        values["slug"] = .string(Self.slug(for: item))
+        return values
+    }
+
+    /// A tag as a hashtag: letters and digits kept, everything else dropped, so "Jekyll 4.0" becomes "#Jekyll40".
+    static func hashtag(_ tag: String) -> String {
+        "#" + tag.filter { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+
+    /// The slug: front matter `slug`, else the file name without a Jekyll date prefix and extension.
+    static func slug(for item: SourceItem) -> String {
+        if case .string(let text)? = item.field("slug") { return text }
+        var name = ((item.location as NSString).lastPathComponent as NSString).deletingPathExtension
+        let prefix = name.prefix(11)
+        if prefix.count == 11, prefix.dropLast().allSatisfy({ $0.isNumber || $0 == "-" }), prefix.last == "-" {
+            name = String(name.dropFirst(11))
+        }
+        return name
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import HTTPClient
+import Logging
+import Networks
+
+/// Checks each medium before a post refers to it: reachable, an image, video or document, at most 100 MB.
+///
+/// URLs are probed with HEAD, falling back to a GET of the first byte (`Range: bytes=0-0`) for servers that do
+/// not answer HEAD. Results are cached in the state, so each URL is checked once; failures are checked again
+/// after an hour, because a server may come back.
+package final class MediaChecker: @unchecked Sendable {
+    /// The API's limit per medium.
+    package static let maximumBytes = 100 * 1024 * 1024
+    static let failureRetryInterval: TimeInterval = 3600
+
+    /// Which URLs are probed over the network.
+    package enum Reach: Sendable {
+        /// Every URL, as with the real API.
+        case everyHost
+        /// Loopback URLs only; others are judged by their file extension. The embedded server uses this, so an
+        /// offline run never contacts another host.
+        case loopbackOnly
+    }
+
+    /// A failed check, with a message naming the URL, what is wrong and what to do.
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    private let state: StateStore
+    private let http: HTTPClient
+    private let reach: Reach
+    private let enabled: Bool
+
+    package init(state: StateStore, http: HTTPClient = HTTPClient(), reach: Reach, enabled: Bool = true) {
+        self.state = state
+        self.http = http
+        self.reach = reach
+        self.enabled = enabled
+    }
+
+    /// Maps `media` to checked public URLs; local files go through `mediaBaseURL`.
+    ///
+    /// - Returns: The checked media, and warnings for media left out (a local file without a base URL) or not
+    ///   probed.
+    /// - Throws: `Failure` for the first medium that is unreachable, too large or not an image or video.
+    package func check(_ media: [SourceMedia], mediaBaseURL: String?) throws -> (media: [CheckedMedium], warnings: [String]) {
+        var checked: [CheckedMedium] = []
+        var warnings: [String] = []
+        for medium in media {
+            switch medium.location {
+            case .url(let url):
+                guard !checked.contains(where: { $0.url == url }) else { continue }
+                let (kind, warning) = try probe(url, declaredType: medium.declaredType)
+                if let warning { warnings.append(warning) }
+                checked.append(CheckedMedium(url: url, kind: kind))
+            case .localFile(let path, let sitePath):
+                guard let base = mediaBaseURL else {
+                    warnings.append("local medium \(sitePath) left out: set media_base_url on the source to publish local files")
+                    continue
+                }
+                let kind = try checkLocalFile(path, reference: sitePath)
+                let url = Self.join(base, sitePath)
+                if !checked.contains(where: { $0.url == url }) { checked.append(CheckedMedium(url: url, kind: kind)) }
+            }
+        }
+        if checked.count > 20 {
+            warnings.append("\(checked.count) media found; only the first 20 are attached, as the API allows")
+            checked = Array(checked.prefix(20))
+        }
+        return (checked, warnings)
+    }
+
+    static func join(_ base: String, _ path: String) -> String {
+        let trimmedBase = base.hasSuffix("/") ? String(base.dropLast()) : base
+        let encoded = path.split(separator: "/", omittingEmptySubsequences: true)
+            .map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0) }
+        return trimmedBase + "/" + encoded.joined(separator: "/")
+    }
+
+    private func checkLocalFile(_ path: String, reference: String) throws -> MediaKind {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let size = attributes[.size] as? Int
+        else {
+            throw Failure(description: "medium \(reference): file \(path) does not exist; fix the reference or add the file")
+        }
+        if size > Self.maximumBytes {
+            throw Failure(
+                description: "medium \(reference) is \(Self.megabytes(size)) MB; Planable accepts at most 100 MB per medium")
+        }
+        let kind = Self.kind(forExtension: (path as NSString).pathExtension)
+        if kind == .unknown {
+            throw Failure(description: "medium \(reference) is not an image or video file (by its extension)")
+        }
+        return kind
+    }
+
+    private func probe(_ url: String, declaredType: String?) throws -> (MediaKind, String?) {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = parsed.host
+        else {
+            throw Failure(description: "medium \(url) is not an http or https URL; Planable downloads media by public URL")
+        }
+        if !enabled || (reach == .loopbackOnly && !Self.isLoopback(host)) {
+            let kind = declaredType.map(Self.kind(forContentType:)) ?? Self.kind(forExtension: parsed.pathExtension)
+            let reason = enabled ? "the embedded server stays on this machine" : "check_media is off"
+            return (kind == .unknown ? .image : kind, "medium \(url) was not checked (\(reason))")
+        }
+        if let cached = try cachedResult(url) {
+            if cached.ok { return (cached.kind, nil) }
+            throw Failure(description: cached.message ?? "medium \(url) failed its check")
+        }
+        do {
+            let kind = try probeOverHTTP(url)
+            try store(url, ok: true, kind: kind, message: nil)
+            return (kind, nil)
+        } catch let failure as Failure {
+            try store(url, ok: false, kind: .unknown, message: failure.description)
+            throw failure
+        }
+    }
+
+    private func probeOverHTTP(_ url: String) throws -> MediaKind {
+        var response: HTTPResponse
+        do {
+            response = try http.send(HTTPRequest(method: "HEAD", url: url, timeout: 15, followRedirects: true))
+            if !(200..<300).contains(response.status) {
+                var ranged = HTTPRequest(
+                    url: url, headers: [("Range", "bytes=0-0")], timeout: 15, followRedirects: true)
+                ranged.stopAfterHeaders = true
+                response = try http.send(ranged)
+            }
+        } catch {
+            throw Failure(description: "medium \(url) is unreachable: \(error); fix the URL or make it public")
+        }
+        guard (200..<300).contains(response.status) else {
+            throw Failure(description: "medium \(url) answered HTTP \(response.status); fix the URL or make it public")
+        }
+        let contentType = response.header("content-type") ?? ""
+        let kind = Self.kind(forContentType: contentType)
+        guard kind != .unknown else {
+            let shown = contentType.isEmpty ? "no content type" : "type \(contentType)"
+            throw Failure(description: "medium \(url) is served with \(shown), not as an image or video")
+        }
+        if let size = Self.size(of: response), size > Self.maximumBytes {
+            throw Failure(
+                description: "medium \(url) is \(Self.megabytes(size)) MB; Planable accepts at most 100 MB per medium")
+        }
+        return kind
+    }
+
+    /// The total size from `Content-Range` (`bytes 0-0/12345`) of a ranged answer, else `Content-Length`.
+    static func size(of response: HTTPResponse) -> Int? {
+        if response.status == 206, let range = response.header("content-range"), let slash = range.lastIndex(of: "/") {
+            return Int(range[range.index(after: slash)...].trimmingCharacters(in: .whitespaces))
+        }
+        return response.header("content-length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    static func kind(forContentType contentType: String) -> MediaKind {
+        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        if type.hasPrefix("image/") && type != "image/svg+xml" { return .image }
+        if type.hasPrefix("video/") { return .video }
+        if type == "application/pdf" { return .document }
+        return .unknown
+    }
+
+    static func kind(forExtension fileExtension: String) -> MediaKind {
+        switch fileExtension.lowercased() {
+        case "jpg", "jpeg", "png", "gif", "webp", "heic", "avif", "bmp", "tif", "tiff": .image
+        case "mp4", "mov", "m4v", "webm", "avi", "mkv": .video
+        case "pdf": .document
+        default: .unknown
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f", Double(bytes) / 1_048_576)
+    }
+
+    private func cachedResult(_ url: String) throws -> (ok: Bool, kind: MediaKind, message: String?)? {
+        try state.withDatabase { database in
+            guard let row = try database.queryFirst("SELECT * FROM media_checks WHERE url = ?", [url]) else { return nil }
+            let ok = row.bool("ok") ?? false
+            if !ok, let checked = StateStore.date(row.string("checked_at")),
+                Date().timeIntervalSince(checked) > Self.failureRetryInterval
+            {
+                return nil
+            }
+            return (ok, MediaKind(rawValue: row.string("kind") ?? "") ?? .unknown, row.string("message"))
+        }
+    }
+
+    private func store(_ url: String, ok: Bool, kind: MediaKind, message: String?) throws {
+        try state.withDatabase { database in
+            _ = try database.run(
+                """
+                INSERT INTO media_checks (url, ok, kind, message, checked_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (url) DO UPDATE SET ok = excluded.ok, kind = excluded.kind,
+                    message = excluded.message, checked_at = excluded.checked_at
+                """,
+                [url, ok, kind.rawValue, message, StateStore.timestamp()])
+        }
+    }
+}
