@@ -24,5 +24,15 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
+
+        // BEGIN reference server targets
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        .target(
+            name: "PlanableReference", dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient"],
+            exclude: ["Resources/openapi.json"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient"]),
+        .testTarget(
+            name: "PlanableReferenceTests", dependencies: ["PlanableReference", "HTTPServer", "HTTPClient", "SQLite"]),
+        // END reference server targets
     ]
 )
