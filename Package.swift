@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         .target(
             name: "PlanableReference", dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient"],
-            exclude: ["Resources/openapi.json"]),
+            exclude: ["Resources/openapi.json", "Resources/embed.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient"]),
         .testTarget(
             name: "PlanableReferenceTests", dependencies: ["PlanableReference", "HTTPServer", "HTTPClient", "SQLite"]),
