@@ -25,9 +25,10 @@ let package = Package(
         .target(
             name: "SyncEngine",
             dependencies: [
-                "Content", "Feeds", "HTTPClient", "Logging", "Networks", "PlanableAPI", "SQLite", "Templates", "YAML",
+                "Content", "Feeds", "HTTPClient", "Logging", "Networks", "PlanableAPI", "PlanableReference", "SQLite",
+                "Templates", "YAML",
             ]),
-        .executableTarget(name: "PlanableSyncCLI", dependencies: ["SyncEngine"]),
+        .executableTarget(name: "PlanableSyncCLI", dependencies: ["SyncEngine", "Feeds", "PlanableReference"]),
 
         // BEGIN content: directory sources (Markdown and HTML files with front matter).
         .target(
@@ -49,7 +50,20 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "YAML"]),
+        .testTarget(
+            name: "SyncEngineTests", dependencies: ["SyncEngine", "PlanableAPI", "PlanableReference", "Logging"]),
+        .testTarget(name: "PlanableSyncCLITests", dependencies: ["PlanableAPI", "PlanableReference"]),
         .target(name: "Networks"),
         .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
+
+        // BEGIN reference server targets
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        .target(
+            name: "PlanableReference", dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient"],
+            exclude: ["Resources/openapi.json", "Resources/embed.py"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient"]),
+        .testTarget(
+            name: "PlanableReferenceTests", dependencies: ["PlanableReference", "HTTPServer", "HTTPClient", "SQLite"]),
+        // END reference server targets
     ]
 )

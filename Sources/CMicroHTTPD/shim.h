@@ -47,4 +47,11 @@ static inline uint16_t planable_mhd_bound_port(struct MHD_Daemon *daemon) {
     return info == NULL ? 0 : info->port;
 }
 
+// Swift does not see these enumerators through the deprecation macros of microhttpd.h, so the shim names them.
+static const enum MHD_Result planable_mhd_yes = MHD_YES;
+static const enum MHD_Result planable_mhd_no = MHD_NO;
+static const enum MHD_ValueKind planable_mhd_header_kind = MHD_HEADER_KIND;
+static const enum MHD_ValueKind planable_mhd_argument_kind = MHD_GET_ARGUMENT_KIND;
+static const enum MHD_ResponseMemoryMode planable_mhd_must_copy = MHD_RESPMEM_MUST_COPY;
+
 #endif

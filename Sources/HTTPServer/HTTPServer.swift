@@ -1,0 +1,212 @@
+import CMicroHTTPD
+import Foundation
+
+/// An HTTP/1.1 server over libmicrohttpd that hands each complete request to one handler.
+///
+/// libmicrohttpd runs a pool of threads, each polling its share of the connections, and calls the handler on the
+/// thread that owns the connection, so a slow handler delays only the connections of its thread.
+package final class HTTPServer: Sendable {
+    package let host: String
+    package let requestedPort: UInt16
+    package let threadCount: Int
+    /// The largest request body accepted, in bytes; a larger one gets 413 as soon as the limit is passed.
+    package let maximumBodyBytes: Int
+    private let core: ServerCore
+    private let state = LockedDaemon()
+
+    /// Creates a server that is not yet listening.
+    ///
+    /// - Parameters:
+    ///   - host: an IPv4 or IPv6 literal, such as `127.0.0.1` or `::1`.
+    ///   - port: the TCP port, or 0 for any free port (read `port` after `start()`).
+    ///   - threadCount: the size of libmicrohttpd's thread pool.
+    ///   - maximumBodyBytes: the request body limit.
+    ///   - handler: called once per complete request.
+    package init(
+        host: String = "127.0.0.1", port: UInt16 = 0, threadCount: Int = 4, maximumBodyBytes: Int = 16 << 20,
+        handler: @escaping HTTPServerHandler
+    ) {
+        self.host = host
+        self.requestedPort = port
+        self.threadCount = max(1, threadCount)
+        self.maximumBodyBytes = maximumBodyBytes
+        self.core = ServerCore(handler: handler, maximumBodyBytes: maximumBodyBytes)
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// The bound port once started, 0 before.
+    package var port: UInt16 {
+        state.withLock { $0.port }
+    }
+
+    /// Binds and starts serving.
+    ///
+    /// - Returns: the bound port.
+    /// - Throws: `HTTPServerError` when the address is invalid or the port cannot be bound.
+    @discardableResult
+    package func start() throws -> UInt16 {
+        try state.withLock { daemonState in
+            guard daemonState.daemon == nil else { throw HTTPServerError.alreadyStarted }
+            let address = try SocketAddress(host: host, port: requestedPort)
+            var flags = UInt32(MHD_USE_AUTO_INTERNAL_THREAD.rawValue)
+            if address.isIPv6 { flags |= UInt32(MHD_USE_IPv6.rawValue) }
+            let context = Unmanaged.passUnretained(core).toOpaque()
+            let daemon = address.withSockaddr { sockaddr in
+                planable_mhd_start(
+                    flags, sockaddr, UInt32(threadCount), 30, accessHandler, context, completedHandler, context)
+            }
+            guard let daemon else { throw HTTPServerError.startFailed(host: host, port: requestedPort) }
+            daemonState.daemon = daemon
+            daemonState.port = planable_mhd_bound_port(daemon)
+            return daemonState.port
+        }
+    }
+
+    /// Stops listening and waits for the pool threads to finish; open connections are closed.
+    package func stop() {
+        let daemon = state.withLock { daemonState -> OpaquePointer? in
+            defer {
+                daemonState.daemon = nil
+                daemonState.port = 0
+            }
+            return daemonState.daemon
+        }
+        if let daemon { MHD_stop_daemon(daemon) }
+    }
+}
+
+private struct DaemonState {
+    var daemon: OpaquePointer?
+    var port: UInt16 = 0
+}
+
+private final class LockedDaemon: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = DaemonState()
+
+    func withLock<T>(_ body: (inout DaemonState) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
+/// The handler and limits that the C callbacks reach through their context pointer.
+private final class ServerCore: @unchecked Sendable {
+    let handler: HTTPServerHandler
+    let maximumBodyBytes: Int
+
+    init(handler: @escaping HTTPServerHandler, maximumBodyBytes: Int) {
+        self.handler = handler
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+}
+
+/// The body received so far for one request; libmicrohttpd keeps it in the request context pointer.
+private final class PendingRequest {
+    var body: [UInt8] = []
+    var tooLarge = false
+}
+
+private let accessHandler: planable_mhd_access_handler = {
+    context, connection, url, method, _, uploadData, uploadDataSize, requestContext in
+    guard let context, let connection, let uploadDataSize, let requestContext else { return planable_mhd_no }
+    let core = Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue()
+
+    guard let existing = requestContext.pointee else {
+        requestContext.pointee = Unmanaged.passRetained(PendingRequest()).toOpaque()
+        return planable_mhd_yes
+    }
+    let pending = Unmanaged<PendingRequest>.fromOpaque(existing).takeUnretainedValue()
+    if uploadDataSize.pointee > 0 {
+        let count = uploadDataSize.pointee
+        if !pending.tooLarge, let uploadData {
+            if pending.body.count + count > core.maximumBodyBytes {
+                pending.tooLarge = true
+                pending.body = []
+            } else {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+                    pending.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                }
+            }
+        }
+        uploadDataSize.pointee = 0
+        return planable_mhd_yes
+    }
+
+    let outcome: HTTPServerOutcome
+    if pending.tooLarge {
+        let message = "{\"error\":\"request body is larger than \(core.maximumBodyBytes) bytes\"}"
+        outcome = .respond(
+            HTTPServerResponse(
+                status: 413, headers: [("Content-Type", "application/json")], body: Array(message.utf8)))
+    } else {
+        let request = HTTPServerRequest(
+            method: method.map { String(cString: $0) } ?? "GET",
+            path: url.map { String(cString: $0) } ?? "/",
+            query: collectValues(connection, kind: planable_mhd_argument_kind),
+            headers: headerDictionary(collectValues(connection, kind: planable_mhd_header_kind)),
+            body: pending.body)
+        pending.body = []
+        outcome = core.handler(request)
+    }
+    switch outcome {
+    case .dropConnection:
+        return planable_mhd_no
+    case .respond(let response):
+        return queue(response, on: connection)
+    }
+}
+
+private let completedHandler: planable_mhd_completed_handler = { _, _, requestContext, _ in
+    guard let requestContext, let existing = requestContext.pointee else { return }
+    Unmanaged<PendingRequest>.fromOpaque(existing).release()
+    requestContext.pointee = nil
+}
+
+private func queue(_ response: HTTPServerResponse, on connection: OpaquePointer) -> MHD_Result {
+    let created = response.body.withUnsafeBytes { buffer -> OpaquePointer? in
+        let base = UnsafeMutableRawPointer(mutating: buffer.baseAddress)
+        return MHD_create_response_from_buffer(buffer.count, base, planable_mhd_must_copy)
+    }
+    guard let mhdResponse = created else { return planable_mhd_no }
+    defer { MHD_destroy_response(mhdResponse) }
+    for header in response.headers {
+        _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+    }
+    return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+}
+
+private final class ValueCollector {
+    var values: [(name: String, value: String)] = []
+}
+
+private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
+    let collector = ValueCollector()
+    let pointer = Unmanaged.passUnretained(collector).toOpaque()
+    _ = MHD_get_connection_values(
+        connection, kind,
+        { context, _, key, value in
+            guard let context, let key else { return planable_mhd_yes }
+            let collector = Unmanaged<ValueCollector>.fromOpaque(context).takeUnretainedValue()
+            collector.values.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+            return planable_mhd_yes
+        }, pointer)
+    return withExtendedLifetime(collector) { collector.values }
+}
+
+private func headerDictionary(_ values: [(name: String, value: String)]) -> [String: String] {
+    var headers: [String: String] = [:]
+    for (name, value) in values {
+        let key = name.lowercased()
+        if let existing = headers[key] {
+            headers[key] = existing + ", " + value
+        } else {
+            headers[key] = value
+        }
+    }
+    return headers
+}

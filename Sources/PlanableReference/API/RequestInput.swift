@@ -1,0 +1,108 @@
+import HTTPServer
+
+/// The validated inputs of one API request: path parameters, typed query parameters and the JSON body.
+struct RequestInput {
+    var pathParameters: [String: String]
+    /// Query parameters converted to their schema types, with defaults applied.
+    var query: [String: JSONValue]
+    /// The parsed body, `.null` when the request had none.
+    var body: JSONValue
+
+    func path(_ name: String) -> String { pathParameters[name] ?? "" }
+
+    func queryString(_ name: String) -> String? { query[name]?.stringValue }
+
+    func queryInt(_ name: String) -> Int? { query[name]?.intValue }
+
+    func queryStrings(_ name: String) -> [String]? {
+        query[name]?.arrayValue?.compactMap(\.stringValue)
+    }
+
+    /// Checks `request` against the operation's parameters and body schema.
+    ///
+    /// - Throws: `APIError.validation` naming every invalid parameter or body field.
+    static func validate(
+        _ request: HTTPServerRequest, operation: OpenAPIOperation, pathParameters: [String: String]
+    ) throws -> RequestInput {
+        var problems: [String] = []
+        var query: [String: JSONValue] = [:]
+        for parameter in operation.parameters {
+            switch parameter.location {
+            case .path:
+                let value = JSONValue.string(pathParameters[parameter.name] ?? "")
+                problems += SchemaValidator.validate(value, against: parameter.schema, at: "path parameter \(parameter.name)")
+            case .query:
+                let values = request.queryValues(parameter.name)
+                guard !values.isEmpty else {
+                    if parameter.required {
+                        problems.append("query parameter \(parameter.name) is required")
+                    } else if let fallback = parameter.schema["default"] {
+                        query[parameter.name] = fallback
+                    }
+                    continue
+                }
+                switch convert(values, schema: parameter.schema, name: parameter.name) {
+                case .success(let value):
+                    problems += SchemaValidator.validate(
+                        value, against: parameter.schema, at: "query parameter \(parameter.name)")
+                    query[parameter.name] = value
+                case .failure(let problem):
+                    problems.append(problem.message)
+                }
+            case .header:
+                continue
+            }
+        }
+        var body = JSONValue.null
+        if let schema = operation.bodySchema {
+            if request.body.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+                if !(schema["required"]?.arrayValue ?? []).isEmpty {
+                    problems.append("the request body is missing; send a JSON object with Content-Type: application/json")
+                }
+                body = .object([])
+            } else {
+                do {
+                    body = try JSONParser.parse(request.body)
+                    problems += SchemaValidator.validate(body, against: schema, at: "body")
+                } catch let error as JSONParseError {
+                    problems.append("the request body is not valid JSON: \(error.description)")
+                }
+            }
+        }
+        guard problems.isEmpty else { throw APIError.validation(problems.prefix(10).joined(separator: "; ")) }
+        return RequestInput(pathParameters: pathParameters, query: query, body: body)
+    }
+
+    private struct ConversionProblem: Error {
+        var message: String
+    }
+
+    private static func convert(_ values: [String], schema: JSONValue, name: String) -> Result<JSONValue, ConversionProblem> {
+        let type = schema["type"]?.stringValue ?? "string"
+        switch type {
+        case "array":
+            let items = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
+            return .success(.array(items.map { .string($0) }))
+        case "integer":
+            guard values.count == 1, let number = Int(values[0]) else {
+                return .failure(ConversionProblem(message: "query parameter \(name) must be one integer, not \(values.joined(separator: ","))"))
+            }
+            return .success(.integer(number))
+        case "number":
+            guard values.count == 1, let number = Double(values[0]), number.isFinite else {
+                return .failure(ConversionProblem(message: "query parameter \(name) must be one number"))
+            }
+            return .success(.number(number))
+        case "boolean":
+            guard values.count == 1, values[0] == "true" || values[0] == "false" else {
+                return .failure(ConversionProblem(message: "query parameter \(name) must be true or false"))
+            }
+            return .success(.bool(values[0] == "true"))
+        default:
+            guard values.count == 1 else {
+                return .failure(ConversionProblem(message: "query parameter \(name) must appear once"))
+            }
+            return .success(.string(values[0]))
+        }
+    }
+}

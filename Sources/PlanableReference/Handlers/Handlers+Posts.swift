@@ -1,0 +1,125 @@
+/// GET, POST, PATCH and DELETE on /posts, and GET /posts/count.
+enum PostHandlers {
+    static func list(_ context: APIContext) throws -> APIResponse {
+        let workspace = try context.workspace(context.input.queryString("workspaceId") ?? "")
+        let pageID = context.input.queryString("pageId")
+        if let pageID, try context.store.page(id: pageID)?.workspaceID != workspace.id {
+            throw APIError.validation("query parameter pageId \(pageID) is not a page of workspace \(workspace.id)")
+        }
+        let (offset, limit) = context.pagination(defaultLimit: 20)
+        let (posts, total) = try context.store.posts(
+            workspaceID: workspace.id, pageID: pageID, campaignID: context.input.queryString("campaignId"),
+            offset: offset, limit: limit)
+        let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: posts)
+        return .ok([
+            "data": .array(posts.map(renderer.render)),
+            "pagination": context.paginationBody(offset: offset, limit: limit, total: total),
+        ])
+    }
+
+    static func get(_ context: APIContext) throws -> APIResponse {
+        let (post, workspace) = try context.post(context.input.path("id"))
+        let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: [post])
+        return .ok(["data": renderer.render(post)])
+    }
+
+    static func count(_ context: APIContext) throws -> APIResponse {
+        let ids = try context.store.accessibleWorkspaceIDs(context.token)
+        let counts = try context.store.postCounts(workspaceIDs: ids)
+        let items = ids.map { id -> JSONValue in ["workspaceId": .string(id), "count": .integer(counts[id] ?? 0)] }
+        return .ok(["data": ["total": .integer(counts.values.reduce(0, +)), "workspaces": .array(items)]])
+    }
+
+    static func delete(_ context: APIContext) throws -> APIResponse {
+        let (post, _) = try context.post(context.input.path("id"))
+        try context.store.database.transaction { try context.store.deletePost(id: post.id) }
+        return .noContent
+    }
+
+    static func create(_ context: APIContext) throws -> APIResponse {
+        let body = context.body
+        let workspace = try context.workspace(body["workspaceId"]?.stringValue ?? "")
+        let pageIDs: [String]
+        let grouped: Bool
+        switch (body["pageId"]?.stringValue, body["pageIds"]?.arrayValue?.compactMap(\.stringValue)) {
+        case (let single?, nil):
+            pageIDs = [single]
+            grouped = false
+        case (nil, let many?):
+            guard Set(many).count == many.count else {
+                throw APIError.validation("body.pageIds lists a page more than once; give each page id once")
+            }
+            pageIDs = many
+            grouped = true
+        case (nil, nil):
+            throw APIError.validation("the body needs pageId (one page) or pageIds (a group of pages)")
+        default:
+            throw APIError.validation("the body has both pageId and pageIds; send only one of them")
+        }
+        let pages = try pageIDs.map { id -> PageRecord in
+            guard let page = try context.store.page(id: id), page.workspaceID == workspace.id else {
+                throw APIError.notFound("page \(id) not found in workspace \(workspace.id); list pages with GET /pages")
+            }
+            return page
+        }
+        var draft = try PostDraft.parse(body, context: context, workspace: workspace, isCreate: true)
+        draft.media = try context.services.importMedia(body["media"], workspaceID: workspace.id, context: context)
+        let groupID = grouped ? Identifiers.random() : nil
+        var created: [PostRecord] = []
+        try context.store.database.transaction {
+            for (index, page) in pages.enumerated() {
+                var post = PostRecord(
+                    id: Identifiers.random(), workspaceID: workspace.id, pageID: page.id, classification: "post",
+                    text: "", createdAt: context.now + Double(index) / 1000, modifiedAt: context.now,
+                    gridPosition: nil, campaignID: nil, media: [], mediaIDs: [], mediaType: nil, scheduledAt: nil,
+                    publishAtScheduledDate: false, state: "draft", publishStartedAt: nil, publishedAt: nil,
+                    publishedLink: nil, failure: nil, approvals: [], approvalRequested: false,
+                    teamOnly: workspace.defaultTeamOnly, archived: false, labels: [], groupID: groupID,
+                    groupPageIDs: grouped ? pageIDs : nil, shareLink: nil, pinterest: nil, extras: .object([]),
+                    metricsSyncStartedAt: nil, metricsSyncedAt: nil, storyGroupID: nil)
+                draft.apply(to: &post, workspace: workspace, now: context.now)
+                try context.store.insertPost(post)
+                created.append(post)
+            }
+        }
+        let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: created)
+        return .created(["posts": .array(created.map(renderer.render))])
+    }
+
+    static func update(_ context: APIContext) throws -> APIResponse {
+        let (existing, workspace) = try context.post(context.input.path("id"))
+        try requireMutable(existing)
+        let changed = (context.body.objectValue ?? []).filter { $0.0 != "notify" }
+        guard !changed.isEmpty else {
+            throw APIError.validation("the body changes nothing; give at least one field besides notify")
+        }
+        var draft = try PostDraft.parse(context.body, context: context, workspace: workspace, isCreate: false)
+        if existing.classification == "story", let urls = context.body["media"]?.arrayValue {
+            guard urls.count == 1 else {
+                throw APIError.validation("a story takes exactly one media URL, not \(urls.count)")
+            }
+        }
+        draft.media = try context.services.importMedia(context.body["media"], workspaceID: workspace.id, context: context)
+        var post = existing
+        draft.apply(to: &post, workspace: workspace, now: context.now)
+        if post.publishAtScheduledDate && post.scheduledAt == nil && !post.archived {
+            throw APIError.validation("publishAtScheduledDate needs a scheduledAt date; set scheduledAt as well")
+        }
+        if post.state == "failed" {
+            post.state = "draft"
+            post.failure = nil
+        }
+        try context.store.database.transaction { try context.store.updatePost(post) }
+        let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: [post])
+        return .ok(["data": renderer.render(post)])
+    }
+
+    /// Rejects changes to a post that is published or being published.
+    static func requireMutable(_ post: PostRecord) throws {
+        switch post.state {
+        case "published": throw APIError.alreadyPublished(post.id)
+        case "publishing": throw APIError.publishingInProgress(post.id)
+        default: break
+        }
+    }
+}

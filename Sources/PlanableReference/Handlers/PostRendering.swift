@@ -1,0 +1,106 @@
+/// The JSON shape of a post, shared by every operation that returns one.
+struct PostRenderer {
+    let workspace: WorkspaceRecord
+    let pages: [String: PageRecord]
+    let labels: [String: (name: String?, color: String)]
+    let commentCounts: [String: Int]
+
+    init(store: ReferenceStore, workspace: WorkspaceRecord, posts: [PostRecord]) throws {
+        self.workspace = workspace
+        var pages: [String: PageRecord] = [:]
+        for page in try store.pages(workspaceID: workspace.id) { pages[page.id] = page }
+        self.pages = pages
+        var labels: [String: (name: String?, color: String)] = [:]
+        for label in try store.labels(workspaceID: workspace.id) { labels[label.id] = (label.name, label.color) }
+        self.labels = labels
+        var counts: [String: Int] = [:]
+        for post in posts { counts[post.id] = try store.commentCount(postID: post.id) }
+        self.commentCounts = counts
+    }
+
+    func render(_ post: PostRecord) -> JSONValue {
+        let fullyApproved = post.isFullyApproved(in: workspace)
+        var members: [(String, JSONValue)] = [
+            ("id", .string(post.id)), ("workspaceId", .string(post.workspaceID)), ("pageId", .string(post.pageID)),
+            ("type", .string(pages[post.pageID]?.platform ?? "unknown")),
+            ("classification", .string(post.classification)), ("plainText", .string(post.text)),
+            ("createdAt", .string(Timestamp.format(post.createdAt))),
+        ]
+        if let position = post.gridPosition { members.append(("gridPosition", .integer(position))) }
+        members += [
+            ("campaignId", .optional(post.campaignID)), ("media", .array(post.media.map { .string($0) })),
+            ("scheduledAt", post.scheduledAt.map { .string(Timestamp.format($0)) } ?? .null),
+            ("status", .string(post.status)), ("approved", .bool(fullyApproved)),
+            ("approvedBy", .array(post.approvals)), ("approval", approval(post)),
+            ("published", .bool(post.state == "published")), ("scheduledSet", .bool(post.scheduledSet)),
+            ("teamOnly", .bool(post.teamOnly)), ("archived", .bool(post.archived)),
+            ("modifiedAt", .string(Timestamp.format(post.modifiedAt))),
+        ]
+        if let mediaType = post.mediaType { members.append(("mediaType", .string(mediaType))) }
+        if let thumbnail = post.extras["videoThumbnailUrl"] { members.append(("videoThumbnailUrl", thumbnail)) }
+        let labelItems = post.labels.compactMap { id -> JSONValue? in
+            guard let label = labels[id] else { return nil }
+            return ["uuid": .string(id), "text": .string(label.name ?? ""), "color": .string(label.color)]
+        }
+        members += [
+            ("labels", .array(labelItems)), ("commentsCounter", .integer(commentCounts[post.id] ?? 0)),
+            ("notesCounter", .integer(post.extras["internalNote"] == nil ? 0 : 1)),
+        ]
+        if let share = post.shareLink { members.append(("publicShareLink", .string(share))) }
+        if let link = post.publishedLink { members.append(("publishedPostLink", .string(link))) }
+        if let groupID = post.groupID {
+            members.append(("groupId", .string(groupID)))
+            members.append(("groupPageIds", .array((post.groupPageIDs ?? []).map { .string($0) })))
+            members.append(("groupSync", .bool(false)))
+        }
+        if let pinterest = post.pinterest, pages[post.pageID]?.platform == "pinterest" {
+            let board = pinterest["boardId"]?.stringValue ?? ""
+            members.append((
+                "pinterest",
+                [
+                    "boardId": .string(board), "boardName": .string("Board \(board)"),
+                    "title": pinterest["title"] ?? .null, "link": pinterest["link"] ?? .null,
+                    "description": pinterest["description"] ?? .null,
+                ]
+            ))
+        }
+        return .object(members)
+    }
+
+    func approval(_ post: PostRecord) -> JSONValue {
+        let levels = workspace.effectiveLevels
+        guard !levels.isEmpty else {
+            return [
+                "status": "NOT_APPLICABLE", "approved": .bool(!post.approvals.isEmpty), "type": "NONE",
+                "completedLevels": 0, "totalLevels": 0, "levels": [],
+            ]
+        }
+        let approvedIDs = post.approvedLevelIDs
+        let levelItems = levels.map { level -> JSONValue in
+            let approvals = post.approvals.filter { ($0["levelId"]?.stringValue ?? "approval") == level.id }
+            return [
+                "id": .string(level.id), "label": .string(level.label), "approved": .bool(approvedIDs.contains(level.id)),
+                "approvedBy": .array(approvals),
+            ]
+        }
+        let completed = levels.filter { approvedIDs.contains($0.id) }.count
+        let status: String
+        if completed == levels.count {
+            status = "FULLY_APPROVED"
+        } else if completed > 0 {
+            status = "PARTIALLY_APPROVED"
+        } else {
+            status = post.approvalRequested ? "PENDING" : "NEVER_SENT"
+        }
+        var members: [(String, JSONValue)] = [
+            ("status", .string(status)), ("approved", .bool(completed == levels.count)),
+            ("type", .string(workspace.approvalType)), ("completedLevels", .integer(completed)),
+            ("totalLevels", .integer(levels.count)),
+        ]
+        if let current = levels.first(where: { !approvedIDs.contains($0.id) }) {
+            members.append(("currentLevelId", .string(current.id)))
+        }
+        members.append(("levels", .array(levelItems)))
+        return .object(members)
+    }
+}

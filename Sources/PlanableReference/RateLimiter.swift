@@ -1,0 +1,75 @@
+/// Per-token request limits over a sliding window, one for reads (GET) and one for writes (POST, PATCH, DELETE).
+///
+/// Each token and class keeps the times of the requests inside the window; a request is allowed while fewer than
+/// `limit` remain there. Rejected requests are not recorded, so a client that backs off regains capacity.
+final class RateLimiter: Sendable {
+    /// The outcome for one request, with the values of the X-RateLimit-* headers.
+    struct Decision: Equatable {
+        var allowed: Bool
+        var limit: Int
+        var remaining: Int
+        /// Unix seconds, rounded up, when the oldest request in the window leaves it.
+        var reset: Int
+    }
+
+    enum RequestClass: String, Sendable {
+        case read, write
+
+        init(method: String) {
+            self = method == "GET" || method == "HEAD" ? .read : .write
+        }
+    }
+
+    let window: Double
+    private let limits: LockedValue<[RequestClass: Int]>
+    private let history = LockedValue<[String: [Double]]>([:])
+
+    init(readLimit: Int, writeLimit: Int, window: Double = 60) {
+        self.window = window
+        limits = LockedValue([.read: readLimit, .write: writeLimit])
+    }
+
+    func limit(for requestClass: RequestClass) -> Int {
+        limits.withLock { $0[requestClass] ?? 0 }
+    }
+
+    /// Changes the limits from now on; the recorded requests stay.
+    func setLimits(read: Int?, write: Int?) {
+        limits.withLock { limits in
+            if let read { limits[.read] = read }
+            if let write { limits[.write] = write }
+        }
+    }
+
+    /// Records a request of `requestClass` for `tokenID` at `now` when the window has room.
+    func admit(tokenID: String, requestClass: RequestClass, now: Double) -> Decision {
+        let limit = limit(for: requestClass)
+        return history.withLock { history in
+            let key = tokenID + ":" + requestClass.rawValue
+            var times = history[key] ?? []
+            let cutoff = now - window
+            if let firstInside = times.firstIndex(where: { $0 > cutoff }) {
+                times.removeFirst(firstInside)
+            } else {
+                times.removeAll()
+            }
+            let allowed = times.count < limit
+            if allowed { times.append(now) }
+            history[key] = times
+            let oldest = times.first ?? now
+            return Decision(
+                allowed: allowed, limit: limit, remaining: max(0, limit - times.count),
+                reset: Int((oldest + window).rounded(.up)))
+        }
+    }
+
+    /// The headers' values for a request that is not counted, such as one without a valid token.
+    func untracked(requestClass: RequestClass, now: Double) -> Decision {
+        let limit = limit(for: requestClass)
+        return Decision(allowed: true, limit: limit, remaining: limit, reset: Int((now + window).rounded(.up)))
+    }
+
+    func reset() {
+        history.withLock { $0.removeAll() }
+    }
+}

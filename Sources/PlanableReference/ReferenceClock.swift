@@ -1,0 +1,81 @@
+import Foundation
+
+/// The server's clock: system time by default, or a time that tests set and advance.
+///
+/// Every time-dependent behaviour (scheduling, publication, token expiry, rate-limit windows, synthetic analytics)
+/// reads this clock, so a test can move through a post's lifecycle without waiting.
+package final class ReferenceClock: Sendable {
+    private let state = LockedValue<State>(State(mode: .system(offset: 0)))
+
+    private struct State {
+        enum Mode {
+            case system(offset: Double)
+            case frozen(Double)
+        }
+
+        var mode: Mode
+    }
+
+    /// A clock that follows system time.
+    package init() {}
+
+    /// A clock frozen at `seconds` since 1970 until it is advanced or resumed.
+    package init(frozenAt seconds: Double) {
+        state.withLock { $0.mode = .frozen(seconds) }
+    }
+
+    /// The current time in Unix seconds.
+    package func now() -> Double {
+        state.withLock { state in
+            switch state.mode {
+            case .system(let offset): Date().timeIntervalSince1970 + offset
+            case .frozen(let seconds): seconds
+            }
+        }
+    }
+
+    /// Freezes the clock at `seconds` since 1970.
+    package func set(_ seconds: Double) {
+        state.withLock { $0.mode = .frozen(seconds) }
+    }
+
+    /// Moves the clock forward (or back, for a negative value) by `seconds`, frozen or not.
+    package func advance(by seconds: Double) {
+        state.withLock { state in
+            switch state.mode {
+            case .system(let offset): state.mode = .system(offset: offset + seconds)
+            case .frozen(let current): state.mode = .frozen(current + seconds)
+            }
+        }
+    }
+
+    /// Makes the clock follow system time again, from the current reading onwards.
+    package func resume() {
+        state.withLock { state in
+            if case .frozen(let seconds) = state.mode {
+                state.mode = .system(offset: seconds - Date().timeIntervalSince1970)
+            }
+        }
+    }
+
+    /// Whether the clock is frozen.
+    package var isFrozen: Bool {
+        state.withLock { if case .frozen = $0.mode { true } else { false } }
+    }
+}
+
+/// A value behind a lock, for small shared state.
+package final class LockedValue<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    package init(_ value: Value) {
+        self.value = value
+    }
+
+    package func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

@@ -1,0 +1,132 @@
+import Dispatch
+import Foundation
+
+/// Runs `planable-sync reference --listen HOST:PORT --database PATH [--seed FILE]` until SIGTERM or SIGINT.
+///
+/// Without `--seed`, a new database gets the demo seed with a fresh write token, printed once.
+///
+/// - Returns: the process exit code: 0 after a signal, 64 for a usage error, 1 when the server cannot start.
+package func runReferenceCommand(arguments: [String]) -> Int32 {
+    let parsed: ReferenceCommandArguments
+    do {
+        parsed = try ReferenceCommandArguments(arguments)
+    } catch {
+        FileHandle.standardError.write(Data("planable-sync reference: \(error)\n\(ReferenceCommandArguments.usage)\n".utf8))
+        return 64
+    }
+    if parsed.help {
+        print(ReferenceCommandArguments.usage)
+        return 0
+    }
+    do {
+        var seed: ReferenceSeed
+        var demoToken: String?
+        if let seedPath = parsed.seedPath {
+            seed = try ReferenceSeed.load(yamlFile: seedPath)
+        } else {
+            let token = Identifiers.token()
+            seed = ReferenceSeed.demo(token: token)
+            demoToken = token
+        }
+        let server = try ReferenceServer(options: ReferenceServerOptions(databasePath: parsed.databasePath, seed: seed))
+        try server.start(host: parsed.host, port: parsed.port)
+        writeLine("reference server listening on \(server.baseURL)")
+        if server.createdDatabase, let demoToken {
+            writeLine("demo token (write scope, every workspace): \(demoToken)")
+        }
+        let signal = SignalWaiter()
+        let received = signal.wait()
+        FileHandle.standardError.write(Data("reference server: received \(received), shutting down\n".utf8))
+        server.stop()
+        return 0
+    } catch {
+        FileHandle.standardError.write(Data("planable-sync reference: \(error)\n".utf8))
+        return 1
+    }
+}
+
+/// Writes one line to standard output without buffering, so a parent process sees it at once.
+private func writeLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// The parsed `reference` subcommand options.
+struct ReferenceCommandArguments {
+    static let usage = """
+        usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE]
+          --listen HOST:PORT  address to serve on, such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a free one)
+          --database PATH     SQLite file with the server state; created and seeded when missing
+          --seed FILE         YAML seed for a new database; without it the demo seed and a new token are used
+        """
+
+    var host = "127.0.0.1"
+    var port: UInt16 = 0
+    var databasePath = ""
+    var seedPath: String?
+    var help = false
+
+    struct UsageError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(_ arguments: [String]) throws {
+        var index = 0
+        var listen: String?
+        func value(_ option: String) throws -> String {
+            index += 1
+            guard index < arguments.count else { throw UsageError(description: "\(option) needs a value") }
+            return arguments[index]
+        }
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--listen": listen = try value("--listen")
+            case "--database": databasePath = try value("--database")
+            case "--seed": seedPath = try value("--seed")
+            case "--help", "-h": help = true
+            default: throw UsageError(description: "unknown argument \(arguments[index])")
+            }
+            index += 1
+        }
+        if help { return }
+        guard !databasePath.isEmpty else { throw UsageError(description: "--database PATH is required") }
+        guard let listen else { throw UsageError(description: "--listen HOST:PORT is required") }
+        guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
+            throw UsageError(description: "--listen \(listen) must be HOST:PORT, such as 127.0.0.1:8080")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Waits for SIGTERM or SIGINT through Dispatch signal sources.
+final class SignalWaiter: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "planable-sync.reference.signals")
+    private let done = DispatchSemaphore(value: 0)
+    private let registered = DispatchSemaphore(value: 0)
+    private var sources: [DispatchSourceSignal] = []
+    private var received = ""
+
+    init() {
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.received = name
+                self.done.signal()
+            }
+            source.setRegistrationHandler { [weak self] in self?.registered.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        for _ in sources { registered.wait() }
+    }
+
+    /// Blocks until a signal arrives and returns its name.
+    func wait() -> String {
+        done.wait()
+        return queue.sync { received }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import HTTPServer
+
+extension ReferenceServer {
+    typealias Handler = @Sendable (APIContext) throws -> APIResponse
+
+    /// Handlers by operation key; every operation of the document has one.
+    static let handlers: [String: Handler] = {
+        var table: [String: Handler] = [
+            "GET /ping": WorkspaceHandlers.ping,
+            "GET /workspaces": WorkspaceHandlers.list,
+            "POST /workspaces": WorkspaceHandlers.create,
+            "DELETE /workspaces/{id}": WorkspaceHandlers.delete,
+            "GET /members": WorkspaceHandlers.members,
+            "GET /pages": PageHandlers.list,
+            "GET /posts": PostHandlers.list,
+            "POST /posts": PostHandlers.create,
+            "GET /posts/{id}": PostHandlers.get,
+            "PATCH /posts/{id}": PostHandlers.update,
+            "DELETE /posts/{id}": PostHandlers.delete,
+            "GET /posts/count": PostHandlers.count,
+        ]
+        for (key, handler) in extraHandlers { table[key] = handler }
+        return table
+    }()
+
+    func serveAPI(_ request: HTTPServerRequest, relativePath: String, requestID: String) -> HTTPServerOutcome {
+        let now = options.clock.now()
+        let requestClass = RateLimiter.RequestClass(method: request.method)
+        let untracked = rateLimiter.untracked(requestClass: requestClass, now: now)
+        let operation: OpenAPIOperation
+        let pathParameters: [String: String]
+        switch document.match(method: request.method, path: relativePath.isEmpty ? "/" : relativePath) {
+        case .notFound:
+            return .respond(
+                errorResponse(.notFound("no operation at \(relativePath); see GET /api/v1/docs"), requestID, untracked))
+        case .methodNotAllowed(let allowed):
+            var response = errorResponse(
+                .methodNotAllowed("\(request.method) is not allowed on \(relativePath); use \(allowed.joined(separator: ", "))"),
+                requestID, untracked)
+            response.headers.append(("Allow", allowed.joined(separator: ", ")))
+            return .respond(response)
+        case .operation(let matched, let parameters):
+            operation = matched
+            pathParameters = parameters
+        }
+
+        let fault = faults.decide(operationKey: operation.key)
+        if let latency = fault.latency { Thread.sleep(forTimeInterval: latency) }
+        switch fault.action {
+        case .failWith(let status):
+            return .respond(
+                errorResponse(
+                    APIError(status: status, code: "INTERNAL", message: "injected fault on \(operation.key)"), requestID,
+                    untracked))
+        case .dropConnection:
+            return .dropConnection
+        case .none, .commitWithoutAnswer:
+            break
+        }
+
+        let token: TokenRecord
+        switch authenticate(request, now: now) {
+        case .success(let found): token = found
+        case .failure(let error): return .respond(errorResponse(error, requestID, untracked))
+        }
+        let decision = rateLimiter.admit(tokenID: token.id, requestClass: requestClass, now: now)
+        guard decision.allowed else {
+            let window = Int(rateLimiter.window)
+            let error = APIError.rateLimited(
+                "the token made \(decision.limit) \(requestClass.rawValue) requests in the last \(window) seconds; "
+                    + "retry after \(Timestamp.format(Double(decision.reset)))")
+            return .respond(errorResponse(error, requestID, decision))
+        }
+        if operation.requiresWrite && !token.canWrite {
+            let error = APIError.forbidden("\(operation.key) needs a token with the write scope; this token is read-only")
+            return .respond(errorResponse(error, requestID, decision))
+        }
+
+        do {
+            let input = try RequestInput.validate(request, operation: operation, pathParameters: pathParameters)
+            guard let handler = Self.handlers[operation.key] else {
+                throw APIError.internal("\(operation.key) has no handler")
+            }
+            let response = try store.withLock { store -> APIResponse in
+                try store.advanceLifecycle(now: now)
+                let context = APIContext(
+                    store: store, token: token, now: now, input: input, operation: operation, services: services)
+                return try handler(context)
+            }
+            if case .commitWithoutAnswer = fault.action { return .dropConnection }
+            return .respond(successResponse(response, requestID, decision))
+        } catch let error as APIError {
+            return .respond(errorResponse(error, requestID, decision))
+        } catch {
+            FileHandle.standardError.write(Data("reference server: \(operation.key) failed: \(error)\n".utf8))
+            return .respond(errorResponse(.internal("the server failed on \(operation.key): \(error)"), requestID, decision))
+        }
+    }
+
+    private func authenticate(_ request: HTTPServerRequest, now: Double) -> Result<TokenRecord, APIError> {
+        guard let header = request.header("authorization") else {
+            return .failure(.unauthorized("missing Authorization header; send Authorization: Bearer pln_..."))
+        }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            return .failure(.unauthorized("the Authorization header must be Bearer followed by a pln_ token"))
+        }
+        let plaintext = parts[1].trimmingCharacters(in: .whitespaces)
+        let result = Result { try store.withLock { try $0.authenticate(plaintext, now: now) } }
+        switch result {
+        case .success(.success(let token)):
+            return .success(token)
+        case .success(.failure(.expired)):
+            return .failure(.unauthorized("the token has expired; create a new token"))
+        case .success(.failure(.revoked)):
+            return .failure(.unauthorized("the token was revoked; create a new token"))
+        case .success(.failure(.unknown)):
+            return .failure(.unauthorized("the token is not valid; check that it was copied whole"))
+        case .failure(let error):
+            return .failure(.internal("token lookup failed: \(error)"))
+        }
+    }
+
+    func successResponse(_ response: APIResponse, _ requestID: String, _ decision: RateLimiter.Decision?) -> HTTPServerResponse {
+        var headers: [(name: String, value: String)] = [("X-Request-Id", requestID)]
+        headers += rateLimitHeaders(decision)
+        var body: [UInt8] = []
+        if let json = response.body {
+            headers.append(("Content-Type", "application/json; charset=utf-8"))
+            body = json.serialized
+        }
+        return HTTPServerResponse(status: response.status, headers: headers, body: body)
+    }
+
+    func errorResponse(_ error: APIError, _ requestID: String, _ decision: RateLimiter.Decision?) -> HTTPServerResponse {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json; charset=utf-8"), ("X-Request-Id", requestID),
+        ]
+        headers += rateLimitHeaders(decision)
+        return HTTPServerResponse(status: error.status, headers: headers, body: error.body(requestID: requestID).serialized)
+    }
+
+    private func rateLimitHeaders(_ decision: RateLimiter.Decision?) -> [(name: String, value: String)] {
+        guard let decision else { return [] }
+        return [
+            ("X-RateLimit-Limit", String(decision.limit)), ("X-RateLimit-Remaining", String(decision.remaining)),
+            ("X-RateLimit-Reset", String(decision.reset)),
+        ]
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPServer
+
+/// The embedded implementation of Planable's Public API v1, on loopback, with its state in SQLite.
+///
+/// Requests under `/api/v1` follow the OpenAPI document; `/reference/...` holds the controls that Planable leaves
+/// to people or that tests need (approve, publish, clock, faults, tokens, statistics).
+package final class ReferenceServer: Sendable {
+    package let options: ReferenceServerOptions
+    let document = OpenAPIDocument.embedded
+    let store: LockedValue<ReferenceStore>
+    let rateLimiter: RateLimiter
+    let faults = FaultInjector()
+    let services: ReferenceServices
+    let statistics = LockedValue<[String: Int]>([:])
+    private let http = LockedValue<HTTPServer?>(nil)
+    private let listenHost = LockedValue<String>("127.0.0.1")
+    /// Whether this server created the database file, so the seed was applied.
+    package let createdDatabase: Bool
+
+    /// Opens (or creates and seeds) the database.
+    ///
+    /// - Throws: `SQLiteError` or `SQLiteMigrationError` when the file cannot be used.
+    package init(options: ReferenceServerOptions) throws {
+        self.options = options
+        let store = try ReferenceStore(
+            path: options.databasePath, clock: options.clock, seed: options.seed,
+            publishingSeconds: options.publishingSeconds)
+        createdDatabase = store.wasCreated
+        self.store = LockedValue(store)
+        rateLimiter = RateLimiter(readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute)
+        services = ReferenceServices()
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Starts listening on `host` and `port` (0 for any free port).
+    package func start(host: String = "127.0.0.1", port: UInt16 = 0) throws {
+        let server = HTTPServer(host: host, port: port, threadCount: options.threadCount, maximumBodyBytes: 4 << 20) {
+            [weak self] request in
+            guard let self else { return .dropConnection }
+            return self.handle(request)
+        }
+        try server.start()
+        listenHost.withLock { $0 = host }
+        http.withLock { $0 = server }
+    }
+
+    /// The bound port, 0 before `start`.
+    package var port: UInt16 {
+        http.withLock { $0?.port ?? 0 }
+    }
+
+    /// The API base URL, such as `http://127.0.0.1:8080/api/v1`.
+    package var baseURL: String {
+        let host = listenHost.withLock { $0 }
+        let authority = host.contains(":") ? "[\(host)]" : host
+        return "http://\(authority):\(port)/api/v1"
+    }
+
+    package func stop() {
+        let server = http.withLock { server -> HTTPServer? in
+            defer { server = nil }
+            return server
+        }
+        server?.stop()
+    }
+
+    /// Served API requests (under /api/v1) by HTTP method, such as `["GET": 12, "POST": 3]`.
+    package func requestCounts() -> [String: Int] {
+        statistics.withLock { $0 }
+    }
+
+    package func resetRequestCounts() {
+        statistics.withLock { $0.removeAll() }
+    }
+
+    /// Routes one HTTP request.
+    func handle(_ request: HTTPServerRequest) -> HTTPServerOutcome {
+        let requestID = Identifiers.requestID()
+        if request.path.hasPrefix("/reference/") || request.path == "/reference" {
+            return .respond(handleAdmin(request, requestID: requestID))
+        }
+        guard request.path == "/api/v1" || request.path.hasPrefix("/api/v1/") else {
+            return .respond(errorResponse(.notFound("no route for \(request.path); the API lives under /api/v1"), requestID, nil))
+        }
+        statistics.withLock { $0[request.method, default: 0] += 1 }
+        let relative = String(request.path.dropFirst("/api/v1".count))
+        if request.method == "GET" || request.method == "HEAD" {
+            if relative == "/openapi.json" {
+                return .respond(
+                    HTTPServerResponse(
+                        status: 200, headers: [("Content-Type", "application/json")], body: Array(document.text.utf8)))
+            }
+            if relative == "/docs" || relative == "/docs/" {
+                return .respond(
+                    HTTPServerResponse(
+                        status: 200, headers: [("Content-Type", "text/html; charset=utf-8")],
+                        body: Array(DocumentationPage.html(document).utf8)))
+            }
+        }
+        return serveAPI(request, relativePath: relative, requestID: requestID)
+    }
+}

@@ -1,0 +1,174 @@
+import SQLite
+
+/// A post row. `state` is draft, publishing, published or failed; `scheduled` is derived, see `status`.
+struct PostRecord {
+    var id: String
+    var workspaceID: String
+    var pageID: String
+    /// `post` or `story`.
+    var classification: String
+    var text: String
+    var createdAt: Double
+    var modifiedAt: Double
+    var gridPosition: Int?
+    var campaignID: String?
+    var media: [String]
+    var mediaIDs: [String]
+    var mediaType: String?
+    var scheduledAt: Double?
+    var publishAtScheduledDate: Bool
+    var state: String
+    var publishStartedAt: Double?
+    var publishedAt: Double?
+    var publishedLink: String?
+    var failure: String?
+    /// `[{userId, approvedAt, levelId?}]`.
+    var approvals: [JSONValue]
+    var approvalRequested: Bool
+    var teamOnly: Bool
+    var archived: Bool
+    /// Label ids.
+    var labels: [String]
+    var groupID: String?
+    var groupPageIDs: [String]?
+    var shareLink: String?
+    var pinterest: JSONValue?
+    /// Fields kept but not interpreted: firstComment, internalNote, youtubeTitle, linkedinPdfTitle, ...
+    var extras: JSONValue
+    var metricsSyncStartedAt: Double?
+    var metricsSyncedAt: Double?
+    var storyGroupID: String?
+
+    /// Whether the post waits to be published automatically at `scheduledAt`.
+    var scheduledSet: Bool {
+        scheduledAt != nil && publishAtScheduledDate && !archived && (state == "draft" || state == "failed")
+    }
+
+    /// The API status: draft, scheduled, publishing, published or failed.
+    var status: String {
+        if state == "draft" && scheduledSet { return "scheduled" }
+        return state
+    }
+
+    /// The level ids that have an approval.
+    var approvedLevelIDs: Set<String> {
+        Set(approvals.compactMap { $0["levelId"]?.stringValue ?? "approval" })
+    }
+
+    func isFullyApproved(in workspace: WorkspaceRecord) -> Bool {
+        let levels = workspace.effectiveLevels
+        if levels.isEmpty { return !approvals.isEmpty }
+        let approved = approvedLevelIDs
+        return levels.allSatisfy { approved.contains($0.id) }
+    }
+}
+
+extension ReferenceStore {
+    static let postColumns = [
+        "id", "workspace_id", "page_id", "classification", "text", "created_at", "modified_at", "grid_position",
+        "campaign_id", "media", "media_ids", "media_type", "scheduled_at", "publish_at_scheduled", "state",
+        "publish_started_at", "published_at", "published_link", "failure", "approvals", "approval_requested",
+        "team_only", "archived", "labels", "group_id", "group_page_ids", "share_link", "pinterest", "extras",
+        "metrics_sync_started_at", "metrics_synced_at", "story_group_id",
+    ]
+
+    func postRecord(_ row: SQLiteRow) -> PostRecord {
+        PostRecord(
+            id: row.string("id") ?? "", workspaceID: row.string("workspace_id") ?? "", pageID: row.string("page_id") ?? "",
+            classification: row.string("classification") ?? "post", text: row.string("text") ?? "",
+            createdAt: row.double("created_at") ?? 0, modifiedAt: row.double("modified_at") ?? 0,
+            gridPosition: row.int("grid_position"), campaignID: row.string("campaign_id"),
+            media: decodeStrings(row.string("media")), mediaIDs: decodeStrings(row.string("media_ids")),
+            mediaType: row.string("media_type"), scheduledAt: row.double("scheduled_at"),
+            publishAtScheduledDate: row.bool("publish_at_scheduled") ?? false, state: row.string("state") ?? "draft",
+            publishStartedAt: row.double("publish_started_at"), publishedAt: row.double("published_at"),
+            publishedLink: row.string("published_link"), failure: row.string("failure"),
+            approvals: decodeJSON(row.string("approvals"))?.arrayValue ?? [],
+            approvalRequested: row.bool("approval_requested") ?? false, teamOnly: row.bool("team_only") ?? false,
+            archived: row.bool("archived") ?? false, labels: decodeStrings(row.string("labels")),
+            groupID: row.string("group_id"),
+            groupPageIDs: row.string("group_page_ids").map { decodeStrings($0) }, shareLink: row.string("share_link"),
+            pinterest: decodeJSON(row.string("pinterest")), extras: decodeJSON(row.string("extras")) ?? .object([]),
+            metricsSyncStartedAt: row.double("metrics_sync_started_at"),
+            metricsSyncedAt: row.double("metrics_synced_at"), storyGroupID: row.string("story_group_id"))
+    }
+
+    private func postValues(_ post: PostRecord) -> [any SQLiteBindable] {
+        [
+            post.id, post.workspaceID, post.pageID, post.classification, post.text, post.createdAt, post.modifiedAt,
+            post.gridPosition, post.campaignID, encode(post.media), encode(post.mediaIDs), post.mediaType,
+            post.scheduledAt, post.publishAtScheduledDate, post.state, post.publishStartedAt, post.publishedAt,
+            post.publishedLink, post.failure, JSONValue.array(post.approvals).serializedString, post.approvalRequested,
+            post.teamOnly, post.archived, encode(post.labels), post.groupID, post.groupPageIDs.map { encode($0) },
+            post.shareLink, post.pinterest?.serializedString, post.extras.serializedString, post.metricsSyncStartedAt,
+            post.metricsSyncedAt, post.storyGroupID,
+        ]
+    }
+
+    func insertPost(_ post: PostRecord) throws {
+        let columns = Self.postColumns.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: Self.postColumns.count).joined(separator: ", ")
+        try database.run("INSERT INTO posts (\(columns)) VALUES (\(marks))", postValues(post))
+        lifecycleDirty = true
+    }
+
+    func updatePost(_ post: PostRecord) throws {
+        let assignments = Self.postColumns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")
+        var values = Array(postValues(post).dropFirst())
+        values.append(post.id)
+        try database.run("UPDATE posts SET \(assignments) WHERE id = ?", values)
+        lifecycleDirty = true
+    }
+
+    func post(id: String) throws -> PostRecord? {
+        try database.queryFirst("SELECT * FROM posts WHERE id = ?", [id]).map(postRecord)
+    }
+
+    func deletePost(id: String) throws {
+        try database.run("DELETE FROM comments WHERE post_id = ?", [id])
+        try database.run("DELETE FROM posts WHERE id = ?", [id])
+        lifecycleDirty = true
+    }
+
+    /// The posts of a workspace, newest first, with the total count before paging.
+    ///
+    /// - Parameter campaignID: a campaign id, `no-campaign` for posts without one, or nil for every post.
+    func posts(
+        workspaceID: String, pageID: String?, campaignID: String?, offset: Int, limit: Int
+    ) throws -> (posts: [PostRecord], total: Int) {
+        var filter = "workspace_id = ?"
+        var arguments: [any SQLiteBindable] = [workspaceID]
+        if let pageID {
+            filter += " AND page_id = ?"
+            arguments.append(pageID)
+        }
+        if let campaignID {
+            if campaignID == "no-campaign" {
+                filter += " AND campaign_id IS NULL"
+            } else {
+                filter += " AND campaign_id = ?"
+                arguments.append(campaignID)
+            }
+        }
+        let total = try database.queryFirst("SELECT COUNT(*) AS n FROM posts WHERE \(filter)", arguments)?.int("n") ?? 0
+        let rows = try database.query(
+            "SELECT * FROM posts WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            arguments + [limit, offset])
+        return (rows.map(postRecord), total)
+    }
+
+    func postCounts(workspaceIDs: [String]) throws -> [String: Int] {
+        guard !workspaceIDs.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: workspaceIDs.count).joined(separator: ",")
+        let rows = try database.query(
+            "SELECT workspace_id, COUNT(*) AS n FROM posts WHERE workspace_id IN (\(marks)) GROUP BY workspace_id",
+            workspaceIDs)
+        var counts: [String: Int] = [:]
+        for row in rows { counts[row.string("workspace_id") ?? ""] = row.int("n") ?? 0 }
+        return counts
+    }
+
+    func commentCount(postID: String) throws -> Int {
+        try database.queryFirst("SELECT COUNT(*) AS n FROM comments WHERE post_id = ?", [postID])?.int("n") ?? 0
+    }
+}

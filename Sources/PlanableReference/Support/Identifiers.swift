@@ -1,0 +1,33 @@
+/// Identifiers and secrets the server hands out.
+package enum Identifiers {
+    /// A random 24-digit hex identifier, the shape of the ids the Planable API returns.
+    package static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<12).map { _ in hexByte(UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// A stable 24-digit hex identifier derived from `parts`, so a seed gives the same ids on every run.
+    package static func derived(_ parts: String...) -> String {
+        String(SHA256.hexDigest(parts.joined(separator: "\u{1F}")).prefix(24))
+    }
+
+    /// A new API token: `pln_` and 40 random letters and digits.
+    package static func token() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return "pln_" + String((0..<40).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    /// A request id for error bodies and the X-Request-Id header.
+    package static func requestID() -> String {
+        "req_" + random()
+    }
+
+    /// A deterministic pseudo-random number in 0..<1 for `key`, for synthetic analytics.
+    package static func unitNoise(_ key: String) -> Double {
+        let bytes = SHA256.digest(Array(key.utf8))
+        var value: UInt64 = 0
+        for byte in bytes.prefix(7) { value = value << 8 | UInt64(byte) }
+        return Double(value) / Double(UInt64(1) << 56)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// RFC 3339 date-times as the API writes and reads them, in Unix seconds.
+package enum Timestamp {
+    /// Formats Unix seconds as `2026-03-01T09:30:00.000Z`, in UTC with milliseconds.
+    package static func format(_ seconds: Double) -> String {
+        let milliseconds = Int64((seconds * 1000).rounded(.down))
+        var whole = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
+        let fraction = Int(milliseconds - Int64(whole) * 1000)
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
+    }
+
+    /// Formats Unix seconds as a calendar date in UTC, `2026-03-01`.
+    package static func formatDay(_ seconds: Double) -> String {
+        String(format(seconds).prefix(10))
+    }
+
+    /// Parses an RFC 3339 date-time such as `2026-03-01T09:30:00Z` or `2026-03-01t09:30:00.5+02:00`.
+    ///
+    /// - Returns: Unix seconds, or nil when the text is not a valid RFC 3339 date-time.
+    package static func parse(_ text: String) -> Double? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20 else { return nil }
+        func number(_ start: Int, _ length: Int) -> Int? {
+            guard start + length <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[start..<start + length] {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), bytes[4] == 45, let month = number(5, 2), bytes[7] == 45,
+            let day = number(8, 2), bytes[10] == 84 || bytes[10] == 116 || bytes[10] == 32,
+            let hour = number(11, 2), bytes[13] == 58, let minute = number(14, 2), bytes[16] == 58,
+            let second = number(17, 2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60,
+            second <= 60
+        else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == 46 {
+            index += 1
+            var scale = 0.1
+            let start = index
+            while index < bytes.count, bytes[index] >= 48 && bytes[index] <= 57 {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        guard index < bytes.count else { return nil }
+        var offset = 0
+        if bytes[index] == 90 || bytes[index] == 122 {
+            index += 1
+        } else if bytes[index] == 43 || bytes[index] == 45 {
+            guard let offsetHours = number(index + 1, 2), index + 3 < bytes.count, bytes[index + 3] == 58,
+                let offsetMinutes = number(index + 4, 2), offsetHours < 24, offsetMinutes < 60
+            else { return nil }
+            offset = (offsetHours * 3600 + offsetMinutes * 60) * (bytes[index] == 45 ? -1 : 1)
+            index += 6
+        } else {
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Double(days * 86400 + hour * 3600 + minute * 60 + min(second, 59) - offset)
+        return seconds + fraction
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146097 + dayOfEra - 719468
+    }
+}

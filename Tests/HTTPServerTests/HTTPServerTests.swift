@@ -1,0 +1,75 @@
+import Foundation
+import HTTPClient
+import HTTPServer
+import Testing
+
+@Suite struct HTTPServerTests {
+    private func echoServer(host: String = "127.0.0.1", maximumBodyBytes: Int = 1 << 20) throws -> HTTPServer {
+        let server = HTTPServer(host: host, port: 0, maximumBodyBytes: maximumBodyBytes) { request in
+            if request.path == "/drop" { return .dropConnection }
+            let query = request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+            let text = "\(request.method) \(request.path) \(query) \(request.header("X-Probe") ?? "-") \(request.body.count)"
+            return .respond(HTTPServerResponse(status: 201, headers: [("X-Echo", "yes")], body: Array(text.utf8)))
+        }
+        try server.start()
+        return server
+    }
+
+    @Test func routesMethodPathQueryAndHeaders() throws {
+        let server = try echoServer()
+        defer { server.stop() }
+        #expect(server.port != 0)
+        let response = try HTTPClient().send(
+            HTTPRequest(url: "http://127.0.0.1:\(server.port)/a/b?x=1&y=two%20words&x=3", headers: [("X-Probe", "p")]))
+        #expect(response.status == 201)
+        #expect(response.header("x-echo") == "yes")
+        #expect(String(decoding: response.body, as: UTF8.self) == "GET /a/b x=1&y=two words&x=3 p 0")
+    }
+
+    @Test func receivesRequestBody() throws {
+        let server = try echoServer()
+        defer { server.stop() }
+        let body = [UInt8](repeating: 65, count: 300_000)
+        let response = try HTTPClient().send(
+            HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/upload", body: body))
+        #expect(String(decoding: response.body, as: UTF8.self) == "POST /upload  - 300000")
+    }
+
+    @Test func servesIPv6Loopback() throws {
+        let server = try echoServer(host: "::1")
+        defer { server.stop() }
+        let response = try HTTPClient().send(HTTPRequest(url: "http://[::1]:\(server.port)/six"))
+        #expect(response.status == 201)
+    }
+
+    @Test func dropsConnectionWithoutAnswer() throws {
+        let server = try echoServer()
+        defer { server.stop() }
+        #expect(throws: HTTPClientError.self) {
+            try HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/drop", timeout: 5))
+        }
+    }
+
+    @Test func rejectsBodyOverLimit() throws {
+        let server = try echoServer(maximumBodyBytes: 1000)
+        defer { server.stop() }
+        let response = try HTTPClient().send(
+            HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/big", body: Array(repeating: 1, count: 5000)))
+        #expect(response.status == 413)
+    }
+
+    @Test func rejectsInvalidHost() {
+        let server = HTTPServer(host: "localhost", port: 0) { _ in .dropConnection }
+        #expect(throws: HTTPServerError.invalidAddress("localhost")) { try server.start() }
+    }
+
+    @Test func stopsAndReleasesPort() throws {
+        let server = try echoServer()
+        let port = server.port
+        server.stop()
+        #expect(server.port == 0)
+        #expect(throws: HTTPClientError.self) {
+            try HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: 2, connectTimeout: 2))
+        }
+    }
+}

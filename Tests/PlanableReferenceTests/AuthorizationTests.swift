@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import PlanableReference
+
+@Suite struct AuthorizationTests {
+    /// Creates a token through the reference controls and returns its plaintext.
+    private func makeToken(_ server: TestServer, _ body: JSONValue) throws -> String {
+        let reply = try server.send("POST", "/reference/tokens", body: body, token: nil)
+        guard reply.status == 201, let token = reply.json["token"]?.stringValue else {
+            throw TestFailure("POST /reference/tokens answered \(reply.status): \(reply.text)")
+        }
+        return token
+    }
+
+    @Test func missingOrMalformedTokenIsUnauthorized() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let missing = try server.send("GET", "/workspaces", token: nil)
+        #expect(missing.status == 401)
+        #expect(missing.errorCode == "UNAUTHORIZED")
+        let basic = try server.send("GET", "/workspaces", token: nil, headers: [("Authorization", "Basic abc")])
+        #expect(basic.status == 401)
+        let unknown = try server.send("GET", "/workspaces", token: "pln_notARealTokenAtAll1234")
+        #expect(unknown.status == 401)
+    }
+
+    @Test(arguments: ["read", "write"])
+    func scopeDecidesWrites(scope: String) throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let token = try makeToken(server, ["scope": .string(scope)])
+        #expect(try server.send("GET", "/workspaces", token: token).status == 200)
+        let write = try server.send(
+            "POST", "/workspaces",
+            body: ["name": "Scoped", "timezone": "UTC", "approvalSettings": ["type": "NONE", "autoSchedule": false, "autoLock": false]],
+            token: token)
+        #expect(write.status == (scope == "write" ? 201 : 403))
+        if scope == "read" { #expect(write.errorCode == "FORBIDDEN") }
+    }
+
+    @Test func workspaceRestrictionLimitsAccess() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let coffee = try server.workspaceID("Northwind Coffee")
+        let bakery = try server.workspaceID("Contoso Bakery")
+        let token = try makeToken(server, ["scope": "write", "workspaceIds": [.string(coffee)]])
+        let listed = try server.send("GET", "/workspaces", token: token).data.arrayValue ?? []
+        #expect(listed.compactMap { $0["id"]?.stringValue } == [coffee])
+        #expect(try server.send("GET", "/posts?workspaceId=\(bakery)", token: token).status == 403)
+        #expect(try server.send("GET", "/posts?workspaceId=\(coffee)", token: token).status == 200)
+        let pages = try server.send("GET", "/pages?limit=50", token: token).data.arrayValue ?? []
+        #expect(pages.count == 8)
+        let bakeryPost = try server.createPost(workspace: "Contoso Bakery", page: "Contoso Facebook")
+        let id = try #require(bakeryPost["id"]?.stringValue)
+        #expect(try server.send("GET", "/posts/\(id)", token: token).status == 403)
+        #expect(try server.send("DELETE", "/workspaces/\(bakery)", token: token).status == 403)
+    }
+
+    @Test func expiredAndRevokedTokensAreUnauthorized() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let expiring = try makeToken(server, ["expiresAt": .string(Timestamp.format(server.clock.now() + 60))])
+        #expect(try server.send("GET", "/ping", token: expiring).status == 200)
+        server.clock.advance(by: 61)
+        let expired = try server.send("GET", "/ping", token: expiring)
+        #expect(expired.status == 401)
+        #expect(expired.json["error"]?["message"]?.stringValue?.contains("expired") == true)
+
+        let revocable = try makeToken(server, ["scope": "read"])
+        let tokens = try server.send("GET", "/reference/tokens", token: nil).data.arrayValue ?? []
+        let id = try #require(tokens.last?["id"]?.stringValue)
+        #expect(try server.send("DELETE", "/reference/tokens/\(id)", token: nil).status == 204)
+        let revoked = try server.send("GET", "/ping", token: revocable)
+        #expect(revoked.status == 401)
+        #expect(revoked.json["error"]?["message"]?.stringValue?.contains("revoked") == true)
+    }
+
+    @Test func companyHasAtMostTenActiveTokens() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        for _ in 0..<9 { _ = try makeToken(server, ["scope": "read"]) }
+        let eleventh = try server.send("POST", "/reference/tokens", body: ["scope": "read"], token: nil)
+        #expect(eleventh.status == 403)
+    }
+
+    @Test func tokensAreStoredHashedWithLastUse() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        try server.send("GET", "/ping")
+        let tokens = try server.send("GET", "/reference/tokens", token: nil)
+        #expect(!tokens.text.contains(TestServer.token))
+        #expect(tokens.data.arrayValue?.first?["lastUsedAt"]?.stringValue == Timestamp.format(server.clock.now()))
+        let database = try Data(contentsOf: server.directory.appendingPathComponent("reference.sqlite"))
+        #expect(database.range(of: Data(TestServer.token.utf8)) == nil)
+    }
+
+    @Test func deletingWorkspaceRemovesItFromTokens() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let coffee = try server.workspaceID("Northwind Coffee")
+        _ = try makeToken(server, ["workspaceIds": [.string(coffee)]])
+        #expect(try server.send("DELETE", "/workspaces/\(coffee)").status == 204)
+        let tokens = try server.send("GET", "/reference/tokens", token: nil).data.arrayValue ?? []
+        #expect(tokens.last?["workspaceIds"] == .array([]))
+    }
+
+    @Test func answersCarryRateLimitHeaders() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let reply = try server.send("GET", "/ping")
+        #expect(reply.headers["x-ratelimit-limit"] == "600")
+        #expect(reply.headers["x-ratelimit-remaining"] == "599")
+        #expect(reply.headers["x-ratelimit-reset"] == String(Int(server.clock.now() + 60)))
+        #expect(reply.headers["retry-after"] == nil)
+        let unauthorized = try server.send("GET", "/ping", token: nil)
+        #expect(unauthorized.headers["x-ratelimit-limit"] == "600")
+        let write = try server.send("POST", "/workspaces", body: [:])
+        #expect(write.headers["x-ratelimit-limit"] == "120")
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import PlanableReference
+
+@Suite struct CoreAPITests {
+    @Test func pingReturnsTokenAndCompany() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let reply = try server.send("GET", "/ping")
+        #expect(reply.status == 200)
+        #expect(reply.json["ok"] == .bool(true))
+        #expect(reply.json["tokenId"]?.stringValue?.isEmpty == false)
+        #expect(reply.json["companyId"]?.stringValue?.isEmpty == false)
+    }
+
+    @Test func demoSeedHasWorkspacesAndPages() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspaces = try server.send("GET", "/workspaces").data.arrayValue ?? []
+        #expect(workspaces.map { $0["name"]?.stringValue } == ["Northwind Coffee", "Contoso Bakery"])
+        #expect(workspaces.first?["timezone"] == "America/New_York")
+        #expect(workspaces.first?["approvalSettings"]?["type"] == "OPTIONAL")
+        #expect(workspaces.last?["approvalSettings"]?["type"] == "REQUIRED")
+        let coffee = try server.workspaceID("Northwind Coffee")
+        let pages = try server.send("GET", "/pages?workspaceId=\(coffee)&limit=50").data.arrayValue ?? []
+        #expect(pages.map { $0["platform"]?.stringValue } == [
+            "linkedin", "facebook", "x", "instagram", "pinterest", "youtube", "tiktok", "threads",
+        ])
+        #expect(pages.allSatisfy { $0["isConnected"] == .bool(true) })
+        let all = try server.send("GET", "/pages?limit=50").data.arrayValue ?? []
+        #expect(all.count == 10)
+    }
+
+    @Test func pagesPaginate() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let first = try server.send("GET", "/pages?offset=0&limit=4")
+        #expect(first.data.arrayValue?.count == 4)
+        #expect(first.json["pagination"]?["hasMore"] == .bool(true))
+        let last = try server.send("GET", "/pages?offset=8&limit=4")
+        #expect(last.data.arrayValue?.count == 2)
+        #expect(last.json["pagination"]?["hasMore"] == .bool(false))
+    }
+
+    @Test func createsWorkspaceAndDeletesIt() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let created = try server.send(
+            "POST", "/workspaces",
+            body: [
+                "name": "Fabrikam Tea", "timezone": "Europe/Paris",
+                "approvalSettings": ["type": "MULTIPLE", "autoSchedule": false, "autoLock": false,
+                    "approvalLevels": [["id": "legal", "label": "Legal", "approversIds": []]]],
+            ])
+        #expect(created.status == 201)
+        let id = try #require(created.data["id"]?.stringValue)
+        #expect(created.data["approvalSettings"]?["approvalLevels"]?.arrayValue?.count == 1)
+        #expect(try server.send("GET", "/workspaces").data.arrayValue?.count == 3)
+        #expect(try server.send("DELETE", "/workspaces/\(id)").status == 204)
+        #expect(try server.send("DELETE", "/workspaces/\(id)").status == 404)
+        #expect(try server.send("GET", "/workspaces").data.arrayValue?.count == 2)
+    }
+
+    @Test func rejectsInvalidWorkspaceBody() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let reply = try server.send("POST", "/workspaces", body: ["name": "X", "timezone": "Mars/Base"])
+        #expect(reply.status == 400)
+        #expect(reply.errorCode == "VALIDATION_ERROR")
+        #expect(reply.json["error"]?["requestId"]?.stringValue?.hasPrefix("req_") == true)
+        let badZone = try server.send(
+            "POST", "/workspaces",
+            body: ["name": "Valid name", "timezone": "Mars/Base", "approvalSettings": ["type": "NONE", "autoSchedule": false, "autoLock": false]])
+        #expect(badZone.status == 400)
+        #expect(badZone.json["error"]?["message"]?.stringValue?.contains("Mars/Base") == true)
+    }
+
+    @Test func unknownRouteAndMethod() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let missing = try server.send("GET", "/nothing-here")
+        #expect(missing.status == 404)
+        #expect(missing.errorCode == "NOT_FOUND")
+        let wrongMethod = try server.send("PUT", "/posts")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.errorCode == "METHOD_NOT_ALLOWED")
+        #expect(wrongMethod.headers["allow"] == "GET, POST")
+    }
+
+    @Test func servesDocumentAndDocs() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let document = try server.send("GET", "/openapi.json", token: nil)
+        #expect(document.status == 200)
+        #expect(document.json["openapi"] == "3.1.0")
+        let docs = try server.send("GET", "/docs", token: nil)
+        #expect(docs.status == 200)
+        #expect(docs.text.contains("<h1>Planable Public API"))
+        #expect(docs.text.contains("/posts/{id}/request-approval"))
+    }
+
+    @Test func countsRequestsByMethod() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        try server.send("GET", "/ping")
+        try server.send("GET", "/workspaces")
+        try server.send("POST", "/workspaces", body: [:])
+        #expect(server.server.requestCounts() == ["GET": 2, "POST": 1])
+        let stats = try server.send("GET", "/reference/stats", token: nil)
+        #expect(stats.json["requests"]?["GET"] == .integer(2))
+        #expect(try server.send("POST", "/reference/stats/reset", token: nil).status == 204)
+        #expect(server.server.requestCounts().isEmpty)
+    }
+
+    @Test func stateSurvivesRestart() throws {
+        let first = try TestServer()
+        let post = try first.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
+        let id = try #require(post["id"]?.stringValue)
+        first.server.stop()
+        let second = try TestServer(seed: ReferenceSeed.demo(token: "pln_otherTokenNotApplied0000"), directory: first.directory)
+        defer { second.removeFiles() }
+        #expect(second.server.createdDatabase == false)
+        let reply = try second.send("GET", "/posts/\(id)")
+        #expect(reply.status == 200)
+        #expect(reply.data["plainText"] == "Hello")
+        #expect(try second.send("GET", "/ping", token: "pln_otherTokenNotApplied0000").status == 401)
+    }
+}

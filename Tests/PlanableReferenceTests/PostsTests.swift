@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import PlanableReference
+
+@Suite struct PostsTests {
+    @Test func createsGroupedPosts() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let pageIDs = [try server.pageID("Northwind LinkedIn"), try server.pageID("Northwind X")]
+        let reply = try server.send(
+            "POST", "/posts",
+            body: ["workspaceId": .string(workspace), "pageIds": .array(pageIDs.map { .string($0) }), "text": "Grouped"])
+        #expect(reply.status == 201)
+        let posts = reply.json["posts"]?.arrayValue ?? []
+        #expect(posts.count == 2)
+        #expect(posts.map { $0["pageId"]?.stringValue } == pageIDs)
+        #expect(posts.map { $0["type"]?.stringValue } == ["linkedin", "x"])
+        let groupID = posts.first?["groupId"]?.stringValue
+        #expect(groupID != nil)
+        #expect(posts.allSatisfy { $0["groupId"]?.stringValue == groupID })
+        #expect(posts.allSatisfy { $0["groupPageIds"] == .array(pageIDs.map { .string($0) }) })
+        #expect(posts.allSatisfy { $0["status"] == "draft" && $0["published"] == .bool(false) })
+        #expect(posts.first?["approval"]?["status"] == "NEVER_SENT")
+        #expect(posts.first?["approval"]?["type"] == "OPTIONAL")
+    }
+
+    @Test func singlePostHasNoGroup() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind Facebook")
+        #expect(post["groupId"] == nil)
+        #expect(post["groupPageIds"] == nil)
+        #expect(post["classification"] == "post")
+    }
+
+    @Test func rejectsPageOutsideWorkspace() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let reply = try server.send(
+            "POST", "/posts",
+            body: [
+                "workspaceId": .string(try server.workspaceID("Northwind Coffee")),
+                "pageId": .string(try server.pageID("Contoso Facebook")),
+            ])
+        #expect(reply.status == 404)
+        #expect(reply.errorCode == "NOT_FOUND")
+        let unknownWorkspace = try server.send("POST", "/posts", body: ["workspaceId": "nope", "pageId": "nope"])
+        #expect(unknownWorkspace.status == 404)
+        let both = try server.send(
+            "POST", "/posts",
+            body: ["workspaceId": .string(try server.workspaceID("Northwind Coffee")), "pageId": "a", "pageIds": ["a"]])
+        #expect(both.status == 400)
+    }
+
+    @Test func listsNewestFirstWithPagination() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        var ids: [String] = []
+        for index in 0..<3 {
+            let post = try server.createPost(
+                workspace: "Northwind Coffee", page: "Northwind LinkedIn", extra: [("text", .string("post \(index)"))])
+            ids.append(post["id"]?.stringValue ?? "")
+            server.clock.advance(by: 1)
+        }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let first = try server.send("GET", "/posts?workspaceId=\(workspace)&limit=2")
+        #expect(first.status == 200)
+        #expect(first.data.arrayValue?.compactMap { $0["id"]?.stringValue } == [ids[2], ids[1]])
+        #expect(first.json["pagination"]?["hasMore"] == .bool(true))
+        let second = try server.send("GET", "/posts?workspaceId=\(workspace)&limit=2&offset=2")
+        #expect(second.data.arrayValue?.compactMap { $0["id"]?.stringValue } == [ids[0]])
+        #expect(second.json["pagination"]?["hasMore"] == .bool(false))
+        let missing = try server.send("GET", "/posts")
+        #expect(missing.status == 400)
+        let badLimit = try server.send("GET", "/posts?workspaceId=\(workspace)&limit=ten")
+        #expect(badLimit.status == 400)
+    }
+
+    @Test func updatesAndDeletesPost() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
+        let id = try #require(post["id"]?.stringValue)
+        let updated = try server.send("PATCH", "/posts/\(id)", body: ["text": "Changed", "teamOnly": true])
+        #expect(updated.status == 200)
+        #expect(updated.data["plainText"] == "Changed")
+        #expect(updated.data["teamOnly"] == .bool(true))
+        #expect(try server.send("GET", "/posts/\(id)").data["plainText"] == "Changed")
+        let empty = try server.send("PATCH", "/posts/\(id)", body: ["notify": false])
+        #expect(empty.status == 400)
+        let tooLong = try server.send("PATCH", "/posts/\(id)", body: ["text": .string(String(repeating: "a", count: 25_001))])
+        #expect(tooLong.status == 400)
+        #expect(try server.send("DELETE", "/posts/\(id)").status == 204)
+        #expect(try server.send("GET", "/posts/\(id)").status == 404)
+        #expect(try server.send("PATCH", "/posts/\(id)", body: ["text": "x"]).status == 404)
+        #expect(try server.send("DELETE", "/posts/\(id)").status == 404)
+    }
+
+    @Test func countsPostsPerWorkspace() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        _ = try server.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
+        _ = try server.createPost(workspace: "Northwind Coffee", page: "Northwind X")
+        _ = try server.createPost(workspace: "Contoso Bakery", page: "Contoso Facebook")
+        let reply = try server.send("GET", "/posts/count")
+        #expect(reply.data["total"] == .integer(3))
+        #expect(reply.data["workspaces"]?.arrayValue?.compactMap { $0["count"]?.intValue } == [2, 1])
+    }
+}
