@@ -10,7 +10,8 @@ package enum FeedDate {
         guard !trimmed.isEmpty else { return nil }
         if let date = parseISO8601(trimmed) { return date }
         if let date = parseRFC822(trimmed) { return date }
-        return nil
+        // NOTE: the Greek, Hungarian and Korean date forms feedparser also reads are not supported.
+        return parseTwoDigitYearISO8601(trimmed)
     }
 
     private static let utc: Calendar = {
@@ -47,6 +48,10 @@ package enum FeedDate {
         let digits = scanner.digitString()
         var date: Date?
         switch (dashed, digits.count) {
+        case (true, 3) where digits.hasPrefix("0") && scanner.skip("-"):
+            // Google once wrote months with three digits ("2003-012-31").
+            guard let day = scanner.digits(exactly: 2) else { return nil }
+            date = makeDate(year: year, month: Int(digits)!, day: day)
         case (_, 3):
             // An ordinal date: the day of the year.
             let ordinal = Int(digits)!
@@ -78,6 +83,7 @@ package enum FeedDate {
         var second = 0.0
         if (colon && scanner.skip(":")) || (!colon && scanner.peekDigit) {
             guard let whole = scanner.digits(exactly: 2) else { return nil }
+            guard whole <= 59 else { return nil }
             second = Double(whole)
             if scanner.skip(".") || scanner.skip(",") {
                 let fraction = scanner.digitString()
@@ -92,6 +98,7 @@ package enum FeedDate {
             guard let hours = scanner.digits(exactly: 2) else { return nil }
             _ = scanner.skip(":")
             let minutes = scanner.digits(exactly: 2) ?? 0
+            guard hours <= 23, minutes <= 59 else { return nil }
             offset = sign * (hours * 3600 + minutes * 60)
         } else if let zone = namedZoneOffset(scanner.rest) {
             offset = zone
@@ -103,6 +110,28 @@ package enum FeedDate {
         return date.addingTimeInterval(Double(hour * 3600 + minute * 60) + second - Double(offset))
     }
 
+    /// The two-digit-year forms of ISO 8601: `YY-MM-DD`, `YYMMDD`, `-YY-MM` and `-YYMM`. The ordinal form
+    /// `YYDDD` is not read, because a five-digit number in a date field is more likely garbage than a date.
+    /// Years below 69 are read as 20YY, the others as 19YY, as Python's `time.strptime` reads `%y`.
+    private static func parseTwoDigitYearISO8601(_ text: String) -> Date? {
+        let digitsOnly = text.filter { $0 != "-" }
+        guard digitsOnly.allSatisfy({ $0.isASCII && $0.isNumber }), digitsOnly.count >= 4, digitsOnly.count <= 6
+        else { return nil }
+        let numbers = Array(digitsOnly).map { Int(String($0))! }
+        func value(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + numbers[$1] } }
+        let year2 = value(0..<2)
+        let year = year2 < 69 ? 2000 + year2 : 1900 + year2
+        let pattern = text.map { $0 == "-" ? "-" : "d" }.joined()
+        switch pattern {
+        case "dd-dd-dd", "dddddd":
+            return makeDate(year: year, month: value(2..<4), day: value(4..<6))
+        case "-dd-dd", "-dddd":
+            return makeDate(year: year, month: value(2..<4), day: 1)
+        default:
+            return nil
+        }
+    }
+
     // MARK: - RFC 822 and relatives
 
     private static let months: [String: Int] = [
@@ -112,7 +141,7 @@ package enum FeedDate {
 
     /// Offsets of the zone names RFC 822 defines, plus the ones feeds use anyway, in seconds east of UTC.
     private static let zones: [String: Int] = [
-        "ut": 0, "gmt": 0, "z": 0, "utc": 0, "wet": 0, "bst": 3600, "cet": 3600, "cest": 7200, "met": 3600,
+        "ut": 0, "gmt": 0, "etc/gmt": 0, "etc/utc": 0, "mest": 7200, "mesz": 7200, "z": 0, "utc": 0, "wet": 0, "bst": 3600, "cet": 3600, "cest": 7200, "met": 3600,
         "adt": -3 * 3600, "ast": -4 * 3600, "at": -4 * 3600, "edt": -4 * 3600, "est": -5 * 3600, "et": -5 * 3600,
         "cdt": -5 * 3600, "cst": -6 * 3600, "ct": -6 * 3600, "mdt": -6 * 3600, "mst": -7 * 3600, "mt": -7 * 3600,
         "pdt": -7 * 3600, "pst": -8 * 3600, "pt": -8 * 3600, "akst": -9 * 3600, "akdt": -8 * 3600,
@@ -124,15 +153,18 @@ package enum FeedDate {
     private static func namedZoneOffset(_ token: String) -> Int? {
         var name = token.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "()."))
         if let offset = zones[name] { return offset }
+        if name.hasPrefix("etc/") { name.removeFirst(4) }
         for prefix in ["gmt", "utc", "ut"] where name.hasPrefix(prefix) && name.count > prefix.count {
             name.removeFirst(prefix.count)
             break
         }
         if let first = name.first, first == "+" || first == "-" {
             let digits = name.dropFirst().filter { $0 != ":" }
-            guard !digits.isEmpty, digits.allSatisfy(\.isNumber), digits.count <= 4 else { return nil }
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 4 else { return nil }
             let value = Int(digits)!
-            let seconds = digits.count <= 2 ? value * 3600 : (value / 100) * 3600 + (value % 100) * 60
+            let (hours, minutes) = digits.count <= 2 ? (value, 0) : (value / 100, value % 100)
+            guard hours <= 23, minutes <= 59 else { return nil }
+            let seconds = hours * 3600 + minutes * 60
             return first == "-" ? -seconds : seconds
         }
         if name.count == 1, let letter = name.unicodeScalars.first, ("a"..."z").contains(letter), letter != "j" {
@@ -149,6 +181,11 @@ package enum FeedDate {
         if let first = tokens.first, first.count > 5, months[first.lowercased()] == nil, first.first?.isLetter == true {
             tokens.removeFirst()  // The day name, in any language.
         }
+        if let first = tokens.first, first.count <= 3, first.first?.isLetter == true, months[first.lowercased()] == nil,
+            first.lowercased() != "may"
+        {
+            tokens.removeFirst()
+        }
         if let first = tokens.first, (first.contains("-") || first.contains("/")) && !first.hasPrefix("-") {
             let parts = first.split(whereSeparator: { $0 == "-" || $0 == "/" }).map(String.init)
             if parts.count == 3, parts[0].count == 4, let number = Int(parts[1]), (1...12).contains(number) {
@@ -157,11 +194,6 @@ package enum FeedDate {
             } else if parts.count == 3 {
                 tokens.replaceSubrange(0..<1, with: parts)
             }
-        }
-        if let first = tokens.first, first.count <= 3, first.first?.isLetter == true, months[first.lowercased()] == nil,
-            first.lowercased() != "may"
-        {
-            tokens.removeFirst()
         }
         guard tokens.count >= 3 else { return nil }
 
@@ -202,7 +234,7 @@ package enum FeedDate {
         var second = 0.0
         if let time {
             let parts = time.split(separator: ":").map(String.init)
-            guard parts.count >= 2, let parsedHour = Int(parts[0]), let parsedMinute = Int(parts[1]) else { return nil }
+            guard parts.count == 2 || parts.count == 3, let parsedHour = Int(parts[0]), let parsedMinute = Int(parts[1]) else { return nil }
             hour = parsedHour
             minute = parsedMinute
             if parts.count > 2 {

@@ -140,8 +140,8 @@ enum FeedEncoding {
     private static func transcode(_ bytes: [UInt8], from name: String, partial: Bool = false) -> Transcoding {
         let iconvName = iconvEncodingName(name)
         if iconvName == "UTF-8" && !partial {
-            if let string = String(validating: bytes, as: UTF8.self) { return .success(Array(string.utf8)) }
-            return .failure("the bytes are not valid UTF-8")
+            if String(validating: bytes, as: UTF8.self) != nil { return .success(bytes) }
+            // Invalid UTF-8: iconv below finds the offset for the message.
         }
         let converter = iconv_open("UTF-8", iconvName)
         if converter == iconv_t(bitPattern: -1) { return .failure("\(name) is not a known encoding") }

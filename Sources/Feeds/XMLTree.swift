@@ -85,6 +85,9 @@ enum XMLReader {
     static func parse(_ utf8: [UInt8], url: String?) -> XMLParseResult {
         guard let context = xmlNewParserCtxt() else { return XMLParseResult(root: nil, error: "libxml2 has no memory") }
         defer { xmlFreeParserCtxt(context) }
+        let undeclared = UndeclaredEntities()
+        context.pointee._private = Unmanaged.passUnretained(undeclared).toOpaque()
+        context.pointee.sax.pointee.getEntity = lookUpEntity
         let options = Int32(
             XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
                 | XML_PARSE_NOWARNING.rawValue | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOCDATA.rawValue)
@@ -98,6 +101,9 @@ enum XMLReader {
             let last = context.pointee.lastError
             let message = last.message.map { String(cString: $0).trimmedWhitespace }
             error = "line \(last.line): \(message ?? "the document is not well-formed XML")"
+        }
+        if error == nil, let name = undeclared.names.first {
+            error = "the entity &\(name); is not declared; it was read as the HTML entity of that name"
         }
         guard let document else { return XMLParseResult(root: nil, error: error ?? "the document is empty") }
         defer { xmlFreeDoc(document) }
@@ -199,4 +205,27 @@ private struct TreeCopier {
             element.children.append(.text("&\(name);"))
         }
     }
+}
+
+/// The HTML entity names a document used without declaring them.
+private final class UndeclaredEntities {
+    var names: [String] = []
+}
+
+/// Finds an entity for the parser: the declared ones first, then HTML's named character references, which feeds
+/// use without declaring (`&nbsp;`). An HTML one is declared in the document on first use and recorded, so the
+/// document is still flagged as ill-formed, as feedparser flags it.
+private let lookUpEntity: getEntitySAXFunc = { userData, name in
+    guard let userData, let name else { return nil }
+    if let entity = xmlSAX2GetEntity(userData, name) { return entity }
+    let context = userData.assumingMemoryBound(to: xmlParserCtxt.self)
+    guard let html = htmlEntityLookup(name), let document = context.pointee.myDoc,
+        let scalar = Unicode.Scalar(html.pointee.value)
+    else { return nil }
+    if let box = context.pointee._private {
+        Unmanaged<UndeclaredEntities>.fromOpaque(box).takeUnretainedValue().names.append(String(cString: name))
+    }
+    if document.pointee.intSubset == nil { _ = xmlCreateIntSubset(document, nil, nil, nil) }
+    let content = String(Character(scalar))
+    return xmlAddDocEntity(document, name, Int32(XML_INTERNAL_GENERAL_ENTITY.rawValue), nil, nil, content)
 }

@@ -1,0 +1,169 @@
+import Foundation
+
+/// The decisions for one run over one feed, made from the parsed feed and what the state stores about it.
+///
+/// The state keeps every key ever seen with its last content hash, so an entry that drops out of the feed and
+/// comes back later is known, not new. Pure: it reads nothing and writes nothing, the caller stores the result.
+package struct FeedIntake: Sendable {
+    /// What to do with one entry.
+    package enum Decision: String, Sendable, Equatable {
+        /// Not seen before: create a draft.
+        case new
+        /// Seen before with other content: update its draft, never a new post.
+        case changed
+        /// Seen before with the same content: nothing to do.
+        case unchanged
+        /// Recorded without posting, on a feed's first run or when an operator accepts a GUID rewrite.
+        case baselined
+    }
+
+    /// What to do when a run finds too many new entries in a known feed.
+    package enum RewritePolicy: Sendable {
+        /// Post nothing and report, so an operator can look (the default).
+        case reject
+        /// Record the new keys without posting: an operator has confirmed that the publisher rewrote its ids.
+        case baseline
+    }
+
+    /// The decisions for a run and the keys to store afterwards.
+    package struct Plan: Sendable {
+        package var decisions: [(entry: FeedEntry, decision: Decision)]
+        /// Every key known after this run, with its content hash: the previous keys plus this run's.
+        package var knownAfter: [String: String]
+        /// Keys that appear more than once in the feed; only the first entry with each key is decided.
+        package var duplicateKeys: [String]
+
+        package func entries(_ decision: Decision) -> [FeedEntry] {
+            decisions.filter { $0.decision == decision }.map(\.entry)
+        }
+    }
+
+    /// A run rejected because a known feed looks as if its publisher rewrote every id at once.
+    package struct GUIDRewriteReport: Error, Sendable, CustomStringConvertible {
+        package var feedURL: String
+        package var newCount: Int
+        package var entryCount: Int
+        package var threshold: Double
+        /// New keys that match a known key once scheme, host case and trailing slashes are ignored.
+        package var rewrittenKnownKeys: [(new: String, known: String)]
+        /// Up to five of the new keys, for the report.
+        package var sampleNewKeys: [String]
+
+        package var description: String {
+            let percent = Int((Double(newCount) / Double(max(entryCount, 1)) * 100).rounded())
+            var text = "feed \(feedURL): \(newCount) of \(entryCount) entries (\(percent)%) are new, more than the "
+            text += "limit of \(Int(threshold * 100))% for a known feed, so nothing was posted. "
+            if !rewrittenKnownKeys.isEmpty {
+                let example = rewrittenKnownKeys[0]
+                text += "\(rewrittenKnownKeys.count) of them match known ids except for the scheme or form, for example "
+                text += "\(example.new) for \(example.known); the publisher probably rewrote its ids. "
+            } else {
+                text += "New ids include \(sampleNewKeys.joined(separator: ", ")). "
+            }
+            text += "If the entries are really new, raise the feed's rewrite guard share; if the ids were rewritten, "
+            text += "run once with the rewrite accepted to record them without posting."
+            return text
+        }
+    }
+
+    package var feedURL: String
+    /// Every key the state stores for the feed, with the content hash last seen.
+    package var known: [String: String]
+    /// Whether the state has no record of the feed: its first run.
+    package var isNewFeed: Bool
+    /// On a first run, how many of the newest entries to post; the rest are baselined. nil posts none.
+    package var backfill: Int?
+    /// The largest share of new entries a run over a known feed may have, from 0 to 1.
+    package var rewriteGuardShare: Double
+    /// The guard applies only to feeds with at least this many entries, since small feeds often turn over.
+    package var rewriteGuardMinimumEntries: Int
+    package var rewritePolicy: RewritePolicy
+
+    package init(
+        feedURL: String, known: [String: String], isNewFeed: Bool, backfill: Int? = nil,
+        rewriteGuardShare: Double = 0.5, rewriteGuardMinimumEntries: Int = 4, rewritePolicy: RewritePolicy = .reject
+    ) {
+        self.feedURL = feedURL
+        self.known = known
+        self.isNewFeed = isNewFeed
+        self.backfill = backfill
+        self.rewriteGuardShare = rewriteGuardShare
+        self.rewriteGuardMinimumEntries = rewriteGuardMinimumEntries
+        self.rewritePolicy = rewritePolicy
+    }
+
+    /// Decides every entry of `feed`.
+    ///
+    /// - Throws: `GUIDRewriteReport` when the feed is known, has at least `rewriteGuardMinimumEntries` entries,
+    ///   more than `rewriteGuardShare` of them are new and the policy is `reject`.
+    package func decide(_ feed: Feed) throws -> Plan {
+        var seen = Set<String>()
+        var duplicates: [String] = []
+        var unique: [FeedEntry] = []
+        for entry in feed.entries {
+            if seen.insert(entry.key).inserted {
+                unique.append(entry)
+            } else if !duplicates.contains(entry.key) {
+                duplicates.append(entry.key)
+            }
+        }
+        var knownAfter = known
+        if isNewFeed {
+            let posted = Set(newestKeys(unique, count: backfill ?? 0))
+            let decisions = unique.map { entry in
+                (entry: entry, decision: posted.contains(entry.key) ? Decision.new : .baselined)
+            }
+            for entry in unique { knownAfter[entry.key] = entry.contentHash }
+            return Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)
+        }
+
+        let newEntries = unique.filter { known[$0.key] == nil }
+        let overLimit = unique.count >= rewriteGuardMinimumEntries
+            && Double(newEntries.count) > rewriteGuardShare * Double(unique.count)
+        if overLimit && rewritePolicy == .reject {
+            throw GUIDRewriteReport(
+                feedURL: feedURL, newCount: newEntries.count, entryCount: unique.count, threshold: rewriteGuardShare,
+                rewrittenKnownKeys: rewrittenKeys(newEntries.map(\.key)), sampleNewKeys: newEntries.prefix(5).map(\.key))
+        }
+        let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
+            guard let hash = known[entry.key] else { return (entry, overLimit ? .baselined : .new) }
+            return (entry, hash == entry.contentHash ? .unchanged : .changed)
+        }
+        for entry in unique { knownAfter[entry.key] = entry.contentHash }
+        return Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)
+    }
+
+    /// The keys of the `count` newest entries: by published or updated date where entries have one, else in
+    /// document order, since feeds list their newest entries first.
+    private func newestKeys(_ entries: [FeedEntry], count: Int) -> [String] {
+        guard count > 0 else { return [] }
+        let ordered = entries.enumerated().sorted { left, right in
+            let leftDate = left.element.published ?? left.element.updated
+            let rightDate = right.element.published ?? right.element.updated
+            switch (leftDate, rightDate) {
+            case (let a?, let b?) where a != b: return a > b
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return left.offset < right.offset
+            }
+        }
+        return ordered.prefix(count).map(\.element.key)
+    }
+
+    private func rewrittenKeys(_ newKeys: [String]) -> [(new: String, known: String)] {
+        var byNormalized: [String: String] = [:]
+        for key in known.keys { byNormalized[Self.looseForm(key)] = key }
+        return newKeys.compactMap { key in byNormalized[Self.looseForm(key)].map { (new: key, known: $0) } }
+    }
+
+    /// A key without its scheme, `www.` prefix, letter case and trailing slash, to spot rewritten ids.
+    private static func looseForm(_ key: String) -> String {
+        var text = key.lowercased()
+        for prefix in ["https://", "http://", "tag:", "urn:"] where text.hasPrefix(prefix) {
+            text.removeFirst(prefix.count)
+        }
+        if text.hasPrefix("www.") { text.removeFirst(4) }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+}

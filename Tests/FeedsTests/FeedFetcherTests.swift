@@ -1,0 +1,124 @@
+import Foundation
+import HTTPClient
+import Testing
+
+@testable import Feeds
+
+/// Fetching over a loopback server and from files.
+@Suite struct FeedFetcherTests {
+    static let feedBody = Array("<rss version=\"2.0\"><channel><title>Loop</title><item><guid>1</guid></item></channel></rss>".utf8)
+
+    func fetcher(timeout: Double = 5, maximumBytes: Int = 1 << 20) -> FeedFetcher {
+        FeedFetcher(client: HTTPClient(), timeout: timeout, maximumBytes: maximumBytes)
+    }
+
+    @Test func conditionalGETWithStoredValidators() throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.headers["if-none-match"] == "\"v1\"" || request.headers["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT" {
+                return .init(status: 304)
+            }
+            return .init(
+                status: 200,
+                headers: [("Content-Type", "application/rss+xml; charset=utf-8"), ("ETag", "\"v1\""),
+                          ("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT")],
+                body: Self.feedBody)
+        }
+        defer { server.stop() }
+        let first = try fetcher().fetch(url: server.baseURL + "/feed", etag: nil, lastModified: nil)
+        guard case .fetched(let data, let contentType, let etag, let lastModified, let finalURL, let redirects) = first else {
+            Issue.record("expected a body, got \(first)")
+            return
+        }
+        #expect(data == Self.feedBody)
+        #expect(contentType == "application/rss+xml; charset=utf-8")
+        #expect(etag == "\"v1\"")
+        #expect(lastModified == "Mon, 01 Jan 2024 00:00:00 GMT")
+        #expect(finalURL == server.baseURL + "/feed")
+        #expect(redirects.isEmpty)
+
+        let byETag = try fetcher().fetch(url: server.baseURL + "/feed", etag: etag, lastModified: nil)
+        #expect(byETag.isNotModified)
+        let byDate = try fetcher().fetch(url: server.baseURL + "/feed", etag: nil, lastModified: lastModified)
+        #expect(byDate.isNotModified)
+        #expect(server.requests.count == 3)
+        #expect(server.requests[1].headers["if-none-match"] == "\"v1\"")
+    }
+
+    @Test func redirectsAreFollowedAndRecorded() throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/old": return .init(status: 301, headers: [("Location", "/middle")])
+            case "/middle": return .init(status: 302, headers: [("Location", "/feed.xml")])
+            default: return .init(status: 200, headers: [("Content-Type", "application/xml")], body: Self.feedBody)
+            }
+        }
+        defer { server.stop() }
+        let result = try fetcher().fetch(url: server.baseURL + "/old", etag: nil, lastModified: nil)
+        guard case .fetched(_, _, _, _, let finalURL, let redirects) = result else {
+            Issue.record("expected a body")
+            return
+        }
+        #expect(redirects == [server.baseURL + "/middle", server.baseURL + "/feed.xml"])
+        #expect(finalURL == server.baseURL + "/feed.xml")
+    }
+
+    @Test func redirectLoopFails() throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: 302, headers: [("Location", "/again")]) }
+        defer { server.stop() }
+        #expect(throws: FeedError.self) { try fetcher().fetch(url: server.baseURL + "/loop", etag: nil, lastModified: nil) }
+    }
+
+    @Test func bodyOverSizeCapFails() throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: 200, body: [UInt8](repeating: 0x20, count: 200_000)) }
+        defer { server.stop() }
+        #expect {
+            try fetcher(maximumBytes: 10_000).fetch(url: server.baseURL + "/big", etag: nil, lastModified: nil)
+        } throws: { error in
+            (error as? FeedError)?.message.contains("larger than the limit of 10000 bytes") == true
+        }
+    }
+
+    @Test func slowServerTimesOut() throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: 200, body: Self.feedBody, delay: 3) }
+        defer { server.stop() }
+        let start = Date()
+        #expect {
+            try fetcher(timeout: 0.5).fetch(url: server.baseURL + "/slow", etag: nil, lastModified: nil)
+        } throws: { error in
+            (error as? FeedError)?.message.contains("timed out") == true
+        }
+        #expect(Date().timeIntervalSince(start) < 2.5)
+    }
+
+    @Test func httpErrorStatusFails() throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: 404) }
+        defer { server.stop() }
+        #expect {
+            try fetcher().fetch(url: server.baseURL + "/missing", etag: nil, lastModified: nil)
+        } throws: { error in
+            (error as? FeedError)?.message.contains("HTTP status 404") == true
+        }
+    }
+
+    @Test func fileURLFeed() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("feeds-\(UUID().uuidString).xml")
+        try Data(Self.feedBody).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try fetcher().fetch(url: file.absoluteString, etag: nil, lastModified: nil)
+        guard case .fetched(let data, let contentType, _, _, _, _) = result else {
+            Issue.record("expected a body")
+            return
+        }
+        #expect(data == Self.feedBody)
+        #expect(contentType == nil, "a local file has no media type, so the XML declaration decides the encoding")
+        let missing = file.deletingLastPathComponent().appendingPathComponent("absent-\(UUID().uuidString).xml")
+        #expect(throws: FeedError.self) { try fetcher().fetch(url: missing.absoluteString, etag: nil, lastModified: nil) }
+    }
+}
+
+extension FeedFetchResult {
+    var isNotModified: Bool {
+        if case .notModified = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+
+@testable import Feeds
+
+/// Decisions over successive runs of one feed, the way the sync engine drives them.
+@Suite struct FeedIntakeTests {
+    /// An RSS feed with one item per (guid, title, description) triple, in the order given.
+    static func rss(_ items: [(guid: String?, title: String, body: String)]) -> String {
+        var xml = "<rss version=\"2.0\"><channel><title>Blog</title><link>https://blog.example.com/</link>"
+        for item in items {
+            xml += "<item><title>\(item.title)</title>"
+            if let guid = item.guid { xml += "<guid>\(guid)</guid>" }
+            xml += "<description>\(item.body)</description></item>"
+        }
+        return xml + "</channel></rss>"
+    }
+
+    static func parse(_ xml: String) throws -> Feed {
+        try FeedParser.parse(Array(xml.utf8), url: "https://blog.example.com/feed", contentType: "application/rss+xml")
+    }
+
+    static let fiveItems: [(guid: String?, title: String, body: String)] = (1...5).map {
+        (guid: "http://blog.example.com/?p=\($0)", title: "Post \($0)", body: "Body \($0)")
+    }
+
+    /// Runs the first, baselining pass and returns the state it leaves.
+    static func baseline(_ items: [(guid: String?, title: String, body: String)]) throws -> [String: String] {
+        let intake = FeedIntake(feedURL: "https://blog.example.com/feed", known: [:], isNewFeed: true)
+        let plan = try intake.decide(try parse(rss(items)))
+        #expect(plan.entries(.baselined).count == items.count)
+        return plan.knownAfter
+    }
+
+    static func run(_ items: [(guid: String?, title: String, body: String)], known: [String: String]) throws
+        -> FeedIntake.Plan
+    {
+        try FeedIntake(feedURL: "https://blog.example.com/feed", known: known, isNewFeed: false).decide(try parse(rss(items)))
+    }
+
+    @Test func firstRunBaselinesEverything() throws {
+        let plan = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true).decide(try Self.parse(Self.rss(Self.fiveItems)))
+        #expect(plan.entries(.new).isEmpty)
+        #expect(plan.entries(.baselined).count == 5)
+        #expect(plan.knownAfter.count == 5)
+    }
+
+    @Test func firstRunBackfillPostsNewestByDate() throws {
+        let xml = """
+            <rss version="2.0"><channel>
+            <item><guid>old</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>
+            <item><guid>newest</guid><pubDate>Wed, 03 Jan 2024 10:00:00 GMT</pubDate></item>
+            <item><guid>middle</guid><pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate></item>
+            </channel></rss>
+            """
+        let plan = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true, backfill: 2).decide(try Self.parse(xml))
+        #expect(Set(plan.entries(.new).map(\.key)) == ["newest", "middle"])
+        #expect(plan.entries(.baselined).map(\.key) == ["old"])
+    }
+
+    @Test func unchangedFeedPostsNothing() throws {
+        let known = try Self.baseline(Self.fiveItems)
+        let plan = try Self.run(Self.fiveItems, known: known)
+        #expect(plan.entries(.unchanged).count == 5)
+    }
+
+    @Test func newEntryAtTopIsNew() throws {
+        let known = try Self.baseline(Self.fiveItems)
+        let items = [(guid: "http://blog.example.com/?p=6", title: "Post 6", body: "Body 6")] + Self.fiveItems
+        let plan = try Self.run(items, known: known)
+        #expect(plan.entries(.new).map(\.key) == ["http://blog.example.com/?p=6"])
+        #expect(plan.entries(.unchanged).count == 5)
+    }
+
+    @Test func entryNewerThanFirstOneListedLast() throws {
+        // Some feeds list oldest first, so the newest entry is at the bottom; position must not matter.
+        let known = try Self.baseline(Self.fiveItems)
+        let items = Self.fiveItems + [(guid: "http://blog.example.com/?p=6", title: "Post 6", body: "Body 6")]
+        let plan = try Self.run(items, known: known)
+        #expect(plan.entries(.new).map(\.key) == ["http://blog.example.com/?p=6"])
+    }
+
+    @Test func reorderedFeedIsUnchanged() throws {
+        let known = try Self.baseline(Self.fiveItems)
+        let plan = try Self.run(Self.fiveItems.reversed(), known: known)
+        #expect(plan.entries(.unchanged).count == 5)
+        #expect(plan.entries(.new).isEmpty)
+    }
+
+    @Test func editedEntryIsChangedNotNew() throws {
+        let known = try Self.baseline(Self.fiveItems)
+        var items = Self.fiveItems
+        items[2].body = "Body 3, corrected"
+        let plan = try Self.run(items, known: known)
+        #expect(plan.entries(.changed).map(\.key) == ["http://blog.example.com/?p=3"])
+        #expect(plan.entries(.new).isEmpty)
+        #expect(plan.knownAfter["http://blog.example.com/?p=3"] == plan.entries(.changed).first?.contentHash)
+    }
+
+    @Test func droppedEntryComingBackIsNotNew() throws {
+        let known = try Self.baseline(Self.fiveItems)
+        let shorter = try Self.run(Array(Self.fiveItems.prefix(4)), known: known)
+        #expect(shorter.knownAfter.count == 5, "the state keeps keys that left the feed")
+        let back = try Self.run(Self.fiveItems, known: shorter.knownAfter)
+        #expect(back.entries(.new).isEmpty)
+        #expect(back.entries(.unchanged).count == 5)
+    }
+
+    @Test func missingGUIDsStayStableAcrossRuns() throws {
+        let items: [(guid: String?, title: String, body: String)] = (1...5).map {
+            (guid: nil, title: "Post \($0)", body: "Body \($0)")
+        }
+        let known = try Self.baseline(items)
+        var edited = items
+        edited[0].body = "Body 1, edited"
+        let plan = try Self.run(edited, known: known)
+        #expect(plan.entries(.new).isEmpty)
+        #expect(plan.entries(.changed).count == 1)
+        #expect(plan.entries(.unchanged).count == 4)
+    }
+
+    @Test func guidRewriteIsRejectedWithReport() throws {
+        let known = try Self.baseline(Self.fiveItems)
+        let rewritten = Self.fiveItems.map { item in
+            (guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title, body: item.body)
+        }
+        #expect {
+            try Self.run(rewritten, known: known)
+        } throws: { error in
+            guard let report = error as? FeedIntake.GUIDRewriteReport else { return false }
+            return report.newCount == 5 && report.entryCount == 5 && report.rewrittenKnownKeys.count == 5
+                && report.description.contains("rewrote its ids")
+        }
+    }
+
+    @Test func acceptedGUIDRewriteBaselinesInsteadOfPosting() throws {
+        let known = try Self.baseline(Self.fiveItems)
+        let rewritten = Self.fiveItems.map { item in
+            (guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title, body: item.body)
+        }
+        let intake = FeedIntake(feedURL: "f", known: known, isNewFeed: false, rewritePolicy: .baseline)
+        let plan = try intake.decide(try Self.parse(Self.rss(rewritten)))
+        #expect(plan.entries(.baselined).count == 5)
+        #expect(plan.entries(.new).isEmpty)
+        #expect(plan.knownAfter.count == 10)
+    }
+
+    @Test func guardShareIsConfigurable() throws {
+        let known = try Self.baseline(Array(Self.fiveItems.prefix(2)))
+        // Three of five entries (60%) are new: over the default share of 50%, under a share of 70%.
+        #expect(throws: FeedIntake.GUIDRewriteReport.self) { try Self.run(Self.fiveItems, known: known) }
+        let lenient = FeedIntake(feedURL: "f", known: known, isNewFeed: false, rewriteGuardShare: 0.7)
+        let plan = try lenient.decide(try Self.parse(Self.rss(Self.fiveItems)))
+        #expect(plan.entries(.new).count == 3)
+    }
+
+    @Test func smallFeedsAreNotGuarded() throws {
+        let known = try Self.baseline(Array(Self.fiveItems.prefix(1)))
+        let items = Array(Self.fiveItems.suffix(3))
+        let plan = try Self.run(items, known: known)
+        #expect(plan.entries(.new).count == 3, "a feed with fewer entries than the minimum turns over freely")
+    }
+
+    @Test func duplicateKeysAreDecidedOnce() throws {
+        let items = Self.fiveItems + [Self.fiveItems[0]]
+        let plan = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true).decide(try Self.parse(Self.rss(items)))
+        #expect(plan.decisions.count == 5)
+        #expect(plan.duplicateKeys == ["http://blog.example.com/?p=1"])
+    }
+}

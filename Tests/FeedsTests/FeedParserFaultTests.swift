@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+
+@testable import Feeds
+
+/// The faults real feeds have: byte order marks, legacy encodings, relative URLs, missing GUIDs, hostile input.
+@Suite struct FeedParserFaultTests {
+    func parse(_ text: String, url: String? = nil, contentType: String? = nil) throws -> Feed {
+        try FeedParser.parse(Array(text.utf8), url: url, contentType: contentType)
+    }
+
+    static let rssWithOneItem = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <rss version="2.0"><channel><title>Caf\u{E9} news</title>
+        <item><title>Cr\u{E8}me</title><guid>urn:item:1</guid></item></channel></rss>
+        """
+
+    @Test func utf8ByteOrderMarkBeforeDeclaration() throws {
+        let feed = try FeedParser.parse([0xEF, 0xBB, 0xBF] + Array(Self.rssWithOneItem.utf8), url: nil, contentType: nil)
+        #expect(!feed.isIllFormed, "\(feed.illFormedReason ?? "")")
+        #expect(feed.encoding == "utf-8")
+        #expect(feed.title == "Caf\u{E9} news")
+        #expect(feed.entries.first?.title == "Cr\u{E8}me")
+    }
+
+    @Test(arguments: [
+        ("utf-16le", [UInt8]([0xFF, 0xFE])), ("utf-16be", [0xFE, 0xFF]), ("utf-32le", [0xFF, 0xFE, 0x00, 0x00]),
+        ("utf-32be", [0x00, 0x00, 0xFE, 0xFF]),
+    ])
+    func wideByteOrderMarks(encoding: String, bom: [UInt8]) throws {
+        let text = Self.rssWithOneItem.replacingOccurrences(of: "encoding=\"utf-8\"", with: "encoding=\"utf-16\"")
+        let encodingValue: String.Encoding =
+            switch encoding {
+            case "utf-16le": .utf16LittleEndian
+            case "utf-16be": .utf16BigEndian
+            case "utf-32le": .utf32LittleEndian
+            default: .utf32BigEndian
+            }
+        let data = bom + Array(text.data(using: encodingValue)!)
+        let feed = try FeedParser.parse(data, url: nil, contentType: nil)
+        #expect(feed.encoding == encoding)
+        #expect(!feed.isIllFormed, "\(feed.illFormedReason ?? "")")
+        #expect(feed.entries.first?.title == "Cr\u{E8}me")
+    }
+
+    @Test func declaredISO88591() throws {
+        var data = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Caf".utf8)
+        data += [0xE9]
+        data += Array("</title><item><description>na".utf8) + [0xEF] + Array("ve</description></item></channel></rss>".utf8)
+        let feed = try FeedParser.parse(data, url: nil, contentType: nil)
+        #expect(feed.encoding == "iso-8859-1")
+        #expect(!feed.isIllFormed)
+        #expect(feed.title == "Caf\u{E9}")
+        #expect(feed.entries.first?.summary == "na\u{EF}ve")
+    }
+
+    @Test func httpCharsetOverridesDeclaration() throws {
+        var data = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>".utf8)
+        data += [0xA3] + Array("5</title></channel></rss>".utf8)
+        let feed = try FeedParser.parse(data, url: nil, contentType: "application/rss+xml; charset=windows-1252")
+        #expect(feed.encoding == "windows-1252")
+        #expect(feed.title == "\u{A3}5")
+        #expect(!feed.isIllFormed)
+    }
+
+    @Test func wrongDeclaredEncodingIsReported() throws {
+        var data = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Caf".utf8)
+        data += [0xE9] + Array("</title></channel></rss>".utf8)
+        let feed = try FeedParser.parse(data, url: nil, contentType: nil)
+        #expect(feed.isIllFormed)
+        let reason = try #require(feed.illFormedReason)
+        #expect(reason.contains("declared as utf-8"), "\(reason)")
+        #expect(reason.contains("offset"), "\(reason)")
+        #expect(feed.title == "Caf\u{E9}", "decoded with the Windows-1252 fallback")
+    }
+
+    @Test func textPlainIsNotAnXMLMediaType() throws {
+        let feed = try parse(Self.rssWithOneItem, contentType: "text/plain")
+        #expect(feed.isIllFormed)
+        #expect(feed.illFormedReason?.contains("text/plain") == true)
+    }
+
+    @Test func relativeImageURLsResolveAgainstBaseThenDocument() throws {
+        let xml = """
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+            <item><title>A</title><link>/posts/a</link>
+            <description>&lt;p&gt;&lt;img src="img/a.png" alt="A"&gt; hi&lt;/p&gt;</description>
+            <content:encoded xml:base="https://cdn.example.com/media/">&lt;img src="../b.png"&gt;</content:encoded>
+            <enclosure url="audio/a.mp3" type="audio/mpeg" length="1234"/>
+            </item></channel></rss>
+            """
+        let feed = try parse(xml, url: "https://blog.example.com/feed/rss.xml")
+        let entry = try #require(feed.entries.first)
+        #expect(entry.link == "https://blog.example.com/posts/a")
+        #expect(entry.summaryHTML?.contains("src=\"https://blog.example.com/feed/img/a.png\"") == true, "\(entry.summaryHTML ?? "")")
+        #expect(entry.contentHTML?.contains("src=\"https://cdn.example.com/b.png\"") == true, "\(entry.contentHTML ?? "")")
+        #expect(entry.summary == "A hi")
+        #expect(entry.media == [FeedMedia(url: "https://blog.example.com/feed/audio/a.mp3", type: "audio/mpeg", length: 1234, role: .enclosure)])
+    }
+
+    @Test func mediaContentAndThumbnail() throws {
+        let xml = """
+            <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item><guid>1</guid>
+            <media:content url="v.mp4" type="video/mp4" fileSize="99"/>
+            <media:group><media:content url="p.jpg" medium="image"/></media:group>
+            <media:thumbnail url="t.jpg"/></item></channel></rss>
+            """
+        let entry = try #require(try parse(xml, url: "http://example.com/").entries.first)
+        // The item's own media come first, then those of its groups.
+        #expect(entry.media.map(\.url) == ["http://example.com/v.mp4", "http://example.com/t.jpg", "http://example.com/p.jpg"])
+        #expect(entry.media.map(\.role) == [.content, .thumbnail, .content])
+        #expect(entry.media.map(\.medium) == ["video", "image", "image"])
+        #expect(entry.media[0].length == 99)
+    }
+
+    @Test func entitiesDecodedOnce() throws {
+        let xml = """
+            <rss version="2.0"><channel><item><title>AT&amp;amp;T &amp; friends</title>
+            <link>http://example.com/?a=1&amp;b=2</link></item></channel></rss>
+            """
+        let entry = try #require(try parse(xml).entries.first)
+        #expect(entry.link == "http://example.com/?a=1&b=2")
+        #expect(entry.title == "AT&T & friends")
+    }
+
+    @Test func missingGUIDKeyComesFromNormalizedLink() throws {
+        let first = try parse("<rss version=\"2.0\"><channel><item><title>A</title><link>HTTP://Example.com/a/#top</link><description>one</description></item></channel></rss>")
+        let second = try parse("<rss version=\"2.0\"><channel><item><title>A, edited</title><link>https://example.com/a</link><description>two</description></item></channel></rss>")
+        #expect(first.entries[0].id == nil)
+        #expect(first.entries[0].key == "link:http://example.com/a")
+        #expect(first.entries[0].key == second.entries[0].key)
+        #expect(first.entries[0].contentHash != second.entries[0].contentHash)
+    }
+
+    @Test func missingGUIDAndLinkKeyComesFromTitleAndDate() throws {
+        let xml = "<rss version=\"2.0\"><channel><item><title>Note</title><pubDate>Thu, 01 Jan 2004 19:48:21 GMT</pubDate><description>%@</description></item></channel></rss>"
+        let first = try parse(xml.replacingOccurrences(of: "%@", with: "v1"))
+        let again = try parse(xml.replacingOccurrences(of: "%@", with: "v2"))
+        #expect(first.entries[0].key.hasPrefix("title:"))
+        #expect(first.entries[0].key == again.entries[0].key, "the key does not depend on the description")
+        let otherDate = try parse(xml.replacingOccurrences(of: "2004", with: "2005"))
+        #expect(otherDate.entries[0].key != first.entries[0].key)
+    }
+
+    @Test func notAFeedThrows() {
+        #expect(throws: FeedError.self) { try parse("<html><body>hello</body></html>") }
+        #expect(throws: FeedError.self) { try parse("just words") }
+    }
+
+    @Test func entityBombIsBounded() throws {
+        var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY lol \"lol\">\n"
+        xml += "<!ENTITY lol1 \"" + String(repeating: "&lol;", count: 10) + "\">\n"
+        for level in 2...9 {
+            xml += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">\n"
+        }
+        xml += "]>\n<rss version=\"2.0\"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>"
+        let start = Date()
+        let result = Result { try parse(xml) }
+        #expect(Date().timeIntervalSince(start) < 5, "expansion is not bounded")
+        if case .success(let feed) = result {
+            #expect(feed.isIllFormed)
+            #expect(feed.title.utf8.count <= XMLReader.maximumEntityExpansion)
+        }
+    }
+
+    @Test func smallDeclaredEntitiesExpand() throws {
+        let xml = "<!DOCTYPE rss [<!ENTITY brand \"Planable\">]><rss version=\"2.0\"><channel><title>&brand; blog</title></channel></rss>"
+        let feed = try parse(xml)
+        #expect(feed.title == "Planable blog")
+        #expect(!feed.isIllFormed)
+    }
+
+    @Test func externalEntityIsNotLoaded() throws {
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("feeds-xxe-\(UUID().uuidString).txt")
+        try "top secret".write(to: secret, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: secret) }
+        let xml = "<!DOCTYPE rss [<!ENTITY x SYSTEM \"\(secret.absoluteString)\">]><rss version=\"2.0\"><channel><title>a&x;b</title></channel></rss>"
+        let feed = try parse(xml)
+        #expect(!feed.title.contains("secret"))
+    }
+
+    @Test func deepNestingIsBounded() throws {
+        let depth = 5000
+        let xml = "<rss version=\"2.0\"><channel><title>deep</title><item><title>x</title><description>"
+            + String(repeating: "<div>", count: depth) + String(repeating: "</div>", count: depth)
+            + "</description></item></channel></rss>"
+        let feed = try parse(xml)
+        #expect(feed.isIllFormed, "libxml2's depth limit flags the document")
+        #expect(feed.title == "deep")
+    }
+
+    @Test func oversizedDocumentIsRejected() {
+        let data = [UInt8](repeating: 0x20, count: FeedParser.maximumDocumentBytes + 1)
+        #expect(throws: FeedError.self) { try FeedParser.parse(data, url: nil, contentType: nil) }
+    }
+
+    @Test func undefinedHTMLEntityIsReadButFlagged() throws {
+        let feed = try parse("<rss version=\"2.0\"><channel><title>a&nbsp;b&hellip;</title></channel></rss>")
+        #expect(feed.isIllFormed)
+        #expect(feed.title == "a\u{A0}b\u{2026}")
+    }
+
+    @Test func jsonFeed11() throws {
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "https://example.org/",
+             "items": [{"id": "1", "url": "/one", "content_html": "<p>Hi <img src=\\"a.png\\"></p>",
+                        "date_published": "2020-01-02T03:04:05-05:00", "tags": ["x"],
+                        "attachments": [{"url": "a.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 5}]}]}
+            """
+        let feed = try parse(json, contentType: "application/feed+json")
+        #expect(feed.format == .json11)
+        let entry = try #require(feed.entries.first)
+        #expect(entry.key == "1")
+        #expect(entry.link == "https://example.org/one")
+        #expect(entry.content == "Hi")
+        #expect(entry.contentHTML?.contains("https://example.org/a.png") == true)
+        #expect(entry.published.map(FeedDateTests.fields) == [2020, 1, 2, 8, 4, 5])
+        #expect(entry.media.first?.length == 5)
+    }
+}
