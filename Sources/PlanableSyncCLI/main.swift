@@ -1,1 +1,3 @@
-print("planable-sync")
+import Foundation
+
+exit(CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))

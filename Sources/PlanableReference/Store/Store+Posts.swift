@@ -124,6 +124,11 @@ extension ReferenceStore {
         try database.queryFirst("SELECT * FROM posts WHERE id = ?", [id]).map(postRecord)
     }
 
+    /// The posts of a grouped create, in page order of the group.
+    func posts(groupID: String) throws -> [PostRecord] {
+        try database.query("SELECT * FROM posts WHERE group_id = ? ORDER BY id", [groupID]).map(postRecord)
+    }
+
     func deletePost(id: String) throws {
         try database.run("DELETE FROM comments WHERE post_id = ?", [id])
         try database.run("DELETE FROM posts WHERE id = ?", [id])

@@ -1,0 +1,103 @@
+/// Exit codes, as sysexits.h defines them.
+enum ExitCode: Int32 {
+    case success = 0
+    case usage = 64
+    case dataError = 65
+    case unavailable = 69
+    case software = 70
+    case temporaryFailure = 75
+    case configurationError = 78
+}
+
+/// A command line that cannot be run as written.
+struct UsageError: Error, CustomStringConvertible {
+    var message: String
+
+    var description: String { "\(message)\nRun `planable-sync help` for the commands and their options." }
+}
+
+/// The options every command shares, and the words left after them.
+struct ParsedArguments {
+    var configPath: String?
+    var format = "text"
+    var output: String?
+    var logLevel: String?
+    var dryRun = false
+    var flags: Set<String> = []
+    var values: [String: String] = [:]
+    var positional: [String] = []
+
+    /// Parses `arguments`; `valueOptions` lists the command's own options that take a value.
+    init(_ arguments: [String], valueOptions: Set<String> = [], flagOptions: Set<String> = []) throws {
+        var index = 0
+        func value(for option: String) throws -> String {
+            index += 1
+            guard index < arguments.count else { throw UsageError(message: "option \(option) needs a value") }
+            return arguments[index]
+        }
+        while index < arguments.count {
+            var argument = arguments[index]
+            var inlineValue: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                inlineValue = String(argument[argument.index(after: equals)...])
+                argument = String(argument[..<equals])
+            }
+            func take() throws -> String {
+                if let inlineValue { return inlineValue }
+                return try value(for: argument)
+            }
+            switch argument {
+            case "--config", "-c":
+                configPath = try take()
+            case "--format":
+                format = try take()
+                guard ["text", "json", "html"].contains(format) else {
+                    throw UsageError(message: "--format must be text, json or html, not \"\(format)\"")
+                }
+            case "--output", "-o":
+                output = try take()
+            case "--log-level":
+                logLevel = try take()
+            case "--dry-run":
+                dryRun = true
+            default:
+                if valueOptions.contains(argument) {
+                    values[argument] = try take()
+                } else if flagOptions.contains(argument) {
+                    flags.insert(argument)
+                } else if argument.hasPrefix("-") && argument != "-" {
+                    throw UsageError(message: "unknown option \(argument)")
+                } else {
+                    positional.append(argument)
+                }
+            }
+            index += 1
+        }
+    }
+}
+
+let usageText = """
+    planable-sync: feeds content folders and feeds into Planable as draft posts.
+
+    Usage: planable-sync COMMAND [OPTIONS]
+
+    Commands:
+      sync       Sync every source once, then exit (for cron and timers). --dry-run is the same as plan.
+      plan       Print what sync would create or change, with the rendered text per page; sends no write.
+      status     List the items the state knows, with their posts, approval and publication status.
+      run        Run as a daemon: watch folders, poll feeds and follow post status until SIGTERM.
+      check      Validate the configuration, the token and the pages it names.
+      feed inspect PATH_OR_URL
+                 Print a feed as planable-sync reads it.
+      reference  Run the reference Planable API server on its own (--listen 127.0.0.1:PORT --database PATH).
+      help       Print this text.
+
+    Options:
+      --config PATH      The configuration file (default /etc/planable-sync/config.yaml, then ./planable-sync.yaml).
+      --format FORMAT    Output format: text, json, or html (plan only, with --output).
+      --output PATH      Write the report to PATH instead of standard output.
+      --log-level LEVEL  trace, debug, info, notice, warning or error (default info); logs go to standard error.
+
+    Exit codes: 0 success, 64 usage error, 65 bad input data, 69 API unavailable, 75 temporary failure
+    (such as another run holding the state lock), 78 configuration error.
+    """

@@ -1,0 +1,42 @@
+import Foundation
+import PlanableAPI
+import SyncEngine
+
+/// `check`: validates the configuration, the token and every page it names, and sends no write.
+enum CheckCommand {
+    static func run(_ arguments: [String]) throws -> ExitCode {
+        let parsed = try ParsedArguments(arguments)
+        let configuration = try loadConfiguration(parsed)
+        print("configuration \(configuration.path): valid")
+        let logger = makeLogger(parsed, configuration: configuration)
+        let runtime = try Runtime(configuration: configuration, logger: logger, exclusive: false)
+
+        let ping = try runtime.client.ping()
+        print("token: valid (token \(ping.tokenId), company \(ping.companyId))")
+        let context = try WorkspaceResolver.resolve(configuration, client: runtime.client)
+        print("workspace \"\(context.workspace.name)\": found (\(context.workspace.id), time zone \(context.workspace.timezone))")
+        var problems = 0
+        for page in context.pages {
+            if page.isConnected {
+                print("page \"\(page.name)\": found, \(page.platform), connected")
+            } else {
+                problems += 1
+                print("page \"\(page.name)\": found, \(page.platform), NOT connected; reconnect it in Planable")
+            }
+        }
+        _ = try Mapper(configuration: configuration, context: context)
+        print("templates: valid")
+        for source in configuration.sources {
+            if case .directory(let path, _, _) = source.kind {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    print("source \"\(source.name)\": folder \(path) exists")
+                } else {
+                    problems += 1
+                    print("source \"\(source.name)\": folder \(path) does not exist")
+                }
+            }
+        }
+        return problems == 0 ? .success : .configurationError
+    }
+}

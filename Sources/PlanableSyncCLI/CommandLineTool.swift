@@ -1,0 +1,74 @@
+import Feeds
+import Foundation
+import Logging
+import PlanableAPI
+import PlanableReference
+import SyncEngine
+
+/// The root command: picks the subcommand and maps every error to its exit code and a one-line message.
+enum CommandLineTool {
+    static func main(_ arguments: [String]) -> Int32 {
+        guard let command = arguments.first else {
+            FileHandle.standardError.write(Data(usageText.utf8))
+            return ExitCode.usage.rawValue
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch command {
+            case "sync":
+                return try SyncCommand.run(rest, planOnly: false).rawValue
+            case "plan":
+                return try SyncCommand.run(rest, planOnly: true).rawValue
+            case "status":
+                return try StatusCommand.run(rest).rawValue
+            case "check":
+                return try CheckCommand.run(rest).rawValue
+            case "run":
+                throw UsageError(message: "run is not built yet")
+            case "reference":
+                return runReferenceCommand(arguments: rest)
+            case "feed":
+                guard rest.first == "inspect" else { throw UsageError(message: "usage: planable-sync feed inspect PATH_OR_URL") }
+                return runFeedInspectCommand(arguments: Array(rest.dropFirst()))
+            case "help", "--help", "-h":
+                FileHandle.standardOutput.write(Data(usageText.utf8))
+                return ExitCode.success.rawValue
+            default:
+                throw UsageError(message: "unknown command \"\(command)\"")
+            }
+        } catch {
+            let (code, message) = classify(error)
+            FileHandle.standardError.write(Data("planable-sync: \(message)\n".utf8))
+            return code.rawValue
+        }
+    }
+
+    /// The exit code and message for an error that ended a command.
+    static func classify(_ error: any Error) -> (ExitCode, String) {
+        switch error {
+        case let error as UsageError:
+            return (.usage, error.description)
+        case let error as ConfigurationError:
+            return (.configurationError, error.description)
+        case let error as MappingError:
+            return (error.isConfigurationError ? .configurationError : .dataError, error.description)
+        case let error as StateLockError:
+            return (.temporaryFailure, error.description)
+        case let error as StateError:
+            return (.software, error.description)
+        case let error as PlanableAPIError:
+            switch error {
+            case .api(let status, _, _, _, _) where status == 401 || status == 403:
+                return (.configurationError, "\(error.description); check the token and its scope")
+            case .transport, .invalidResponse:
+                return (.unavailable, "the Planable API is unavailable: \(error.description)")
+            case .api(let status, _, _, _, _) where status == 429 || status >= 500:
+                return (.temporaryFailure, error.description)
+            default:
+                return (.unavailable, error.description)
+            }
+        default:
+            return (.software, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import SyncEngine
+
+/// Writes a run report as text for people or JSON for scripts.
+enum ReportWriter {
+    static func write(_ report: RunReport, format: String, to output: String?) throws {
+        let text: String
+        switch format {
+        case "json":
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            text = String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+        case "html":
+            text = renderText(report)
+        default:
+            text = renderText(report)
+        }
+        if let output {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    static func renderText(_ report: RunReport) -> String {
+        var lines: [String] = []
+        let verb = report.command == "plan" ? "would " : ""
+        for item in report.items where item.decision != .unchanged || report.command == "plan" {
+            if item.decision == .unchanged && report.command == "plan" && item.posts.isEmpty { continue }
+            let title = item.title.isEmpty ? "" : " \"\(item.title)\""
+            lines.append("\(item.decision.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.source)/\(item.identity)\(title)")
+            if let message = item.message { lines.append("          \(message)") }
+            if report.command == "plan" && (item.decision == .create || item.decision == .update) {
+                for post in item.posts {
+                    lines.append("          → \(post.pages.joined(separator: ", ")) (\(post.characters) characters)")
+                    for textLine in post.text.split(separator: "\n", omittingEmptySubsequences: false) {
+                        lines.append("            │ \(textLine)")
+                    }
+                    for warning in post.warnings { lines.append("            ! \(warning)") }
+                }
+            }
+        }
+        for error in report.errors { lines.append("error     \(error)") }
+        let summary =
+            "\(report.command): \(verb)create \(report.created), \(verb)update \(report.updated), "
+            + "unchanged \(report.unchanged), skipped \(report.skipped), blocked \(report.blocked), "
+            + "failed \(report.failed)"
+            + (report.baselined > 0 ? ", baselined \(report.baselined)" : "")
+            + "; requests: \(report.requests.read) read, \(report.requests.write) write"
+        lines.append(summary)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

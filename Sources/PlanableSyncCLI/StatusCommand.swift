@@ -1,0 +1,82 @@
+import Foundation
+import SyncEngine
+
+/// `status`: what the state database stores, without contacting the API.
+enum StatusCommand {
+    struct ItemStatus: Encodable {
+        var source: String
+        var identity: String
+        var title: String
+        var status: String
+        var lastError: String?
+        var updatedAt: String?
+        var posts: [PostStatus]
+    }
+
+    struct PostStatus: Encodable {
+        var postId: String
+        var pageId: String
+        var groupId: String?
+        var status: String?
+        var approval: String?
+        var scheduled: Bool
+        var published: Bool
+        var publishedLink: String?
+        var lastError: String?
+    }
+
+    struct Summary: Encodable {
+        var items: [ItemStatus]
+        var pendingIntents: Int
+        var lastRun: String?
+    }
+
+    static func run(_ arguments: [String]) throws -> ExitCode {
+        let parsed = try ParsedArguments(arguments)
+        let configuration = try loadConfiguration(parsed)
+        let state = try StateStore(path: configuration.statePath)
+        let posts = Dictionary(grouping: try state.allPosts(), by: { "\($0.source)\u{0}\($0.identity)" })
+        let items = try state.items().map { item in
+            ItemStatus(
+                source: item.source, identity: item.identity, title: item.title, status: item.status,
+                lastError: item.lastError, updatedAt: item.updatedAt,
+                posts: (posts["\(item.source)\u{0}\(item.identity)"] ?? []).map { post in
+                    PostStatus(
+                        postId: post.postId, pageId: post.pageId, groupId: post.groupId, status: post.status,
+                        approval: post.approvalStatus, scheduled: post.scheduledSet, published: post.published,
+                        publishedLink: post.publishedLink, lastError: post.lastError)
+                })
+        }
+        let summary = Summary(
+            items: items, pendingIntents: try state.pendingIntents().count, lastRun: try state.setting("last_run"))
+
+        if parsed.format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(summary))
+            FileHandle.standardOutput.write(Data("\n".utf8))
+            return .success
+        }
+        var lines: [String] = []
+        for item in items {
+            let title = item.title.isEmpty ? "" : " \"\(item.title)\""
+            lines.append("\(item.status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.source)/\(item.identity)\(title)")
+            if let error = item.lastError { lines.append("          \(error)") }
+            for post in item.posts {
+                var parts = ["post \(post.postId)", "page \(post.pageId)"]
+                if let status = post.status { parts.append(status) }
+                if let approval = post.approval { parts.append("approval \(approval)") }
+                if post.scheduled { parts.append("scheduled") }
+                if let link = post.publishedLink { parts.append(link) }
+                lines.append("          " + parts.joined(separator: ", "))
+            }
+        }
+        let publishedCount = items.filter { $0.posts.contains(where: \.published) }.count
+        lines.append(
+            "\(items.count) items, \(items.reduce(0) { $0 + $1.posts.count }) posts, \(publishedCount) items published"
+                + (summary.pendingIntents > 0 ? ", \(summary.pendingIntents) creates awaiting read-back" : "")
+                + (summary.lastRun.map { "; last run \($0)" } ?? ""))
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        return .success
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import PlanableAPI
+import SyncEngine
+
+/// `sync` and `plan`: one pass over every source, applied or previewed.
+enum SyncCommand {
+    static func run(_ arguments: [String], planOnly: Bool) throws -> ExitCode {
+        let parsed = try ParsedArguments(arguments)
+        if !parsed.positional.isEmpty {
+            throw UsageError(message: "unexpected argument \(parsed.positional[0])")
+        }
+        let mode: RunMode = planOnly || parsed.dryRun ? .plan : .apply
+        if parsed.format == "html" && mode == .apply {
+            throw UsageError(message: "--format html is for plan (or sync --dry-run) only")
+        }
+        let configuration = try loadConfiguration(parsed)
+        let logger = makeLogger(parsed, configuration: configuration)
+        let runtime = try Runtime(configuration: configuration, logger: logger, exclusive: mode == .apply)
+
+        let progress = ProgressReporter(logger: logger)
+        let engine = runtime.engine(progress: { done, total in progress.update(done: done, total: total) })
+        logger.info("run started", ["command": mode == .apply ? "sync" : "plan", "config": configuration.path])
+        var report = try engine.run(mode: mode)
+        progress.finish()
+        report.serverRequests = runtime.embeddedServer?.requestCounts()
+        logger.info(
+            "run finished",
+            ["created": String(report.created), "updated": String(report.updated),
+             "unchanged": String(report.unchanged), "failed": String(report.failed),
+             "requests.read": String(report.requests.read), "requests.write": String(report.requests.write)])
+
+        try ReportWriter.write(report, format: parsed.format, to: parsed.output)
+        if report.items.contains(where: { $0.decision == .failed }) { return .dataError }
+        if !report.errors.isEmpty { return .temporaryFailure }
+        return .success
+    }
+}
+
+/// Shows progress on a terminal, and logs it every 30 seconds elsewhere, for a long first sync.
+final class ProgressReporter: @unchecked Sendable {
+    private let logger: Logger
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private let started = Date()
+    private var lastLog = Date()
+    private var shown = false
+    private let lock = NSLock()
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    func update(done: Int, total: Int) {
+        lock.withLock {
+            let elapsed = Date().timeIntervalSince(started)
+            guard total >= 20, elapsed > 2 else { return }
+            let remaining = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+            if isTerminal {
+                let line = String(format: "\r%d/%d items, about %@ left ", done, total, Self.duration(remaining))
+                FileHandle.standardError.write(Data(line.utf8))
+                shown = true
+            } else if Date().timeIntervalSince(lastLog) >= 30 {
+                lastLog = Date()
+                logger.info(
+                    "sync progress",
+                    ["items.done": String(done), "items.total": String(total),
+                     "remaining_seconds": String(Int(remaining))])
+            }
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        if total >= 3600 { return "\(total / 3600)h\(String(format: "%02d", total % 3600 / 60))m" }
+        if total >= 60 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
+        return "\(total)s"
+    }
+}
+
+/// Finds and loads the configuration: `--config`, else /etc/planable-sync/config.yaml, else ./planable-sync.yaml.
+func loadConfiguration(_ parsed: ParsedArguments) throws -> Configuration {
+    if let path = parsed.configPath { return try Configuration.load(path: path) }
+    for candidate in ["/etc/planable-sync/config.yaml", "planable-sync.yaml"]
+    where FileManager.default.fileExists(atPath: candidate) {
+        return try Configuration.load(path: candidate)
+    }
+    throw ConfigurationError(
+        path: "planable-sync.yaml",
+        message: "no configuration found at /etc/planable-sync/config.yaml or ./planable-sync.yaml; pass --config PATH")
+}
+
+func makeLogger(_ parsed: ParsedArguments, configuration: Configuration?) -> Logger {
+    let name = parsed.logLevel ?? configuration?.logLevel ?? ProcessInfo.processInfo.environment["PLANABLE_SYNC_LOG_LEVEL"] ?? "info"
+    let destination: LogDestination =
+        ProcessInfo.processInfo.environment["PLANABLE_SYNC_LOG_FORMAT"] == "json" ? .jsonLines : .automatic
+    return Logger(label: "planable-sync", level: LogLevel(name: name) ?? .info, destination: destination)
+}

@@ -1,0 +1,151 @@
+import Feeds
+import Foundation
+import HTTPClient
+import Logging
+import YAML
+
+/// An RSS, Atom or JSON feed, fetched with a conditional GET.
+///
+/// The state's item rows are the feed's memory: every key ever seen stays there with its content hash, so an
+/// entry that leaves the feed and comes back is not new. Validators and the first-run baseline are stored only
+/// after an apply pass in which no entry failed, so a crash or a failed create never hides an entry behind a
+/// 304 answer.
+package struct FeedSource: ItemSource {
+    package let name: String
+    let url: String
+    let backfill: Int
+    let maximumNewShare: Double
+    let urlTemplateSet: Bool
+    let logger: Logger
+    let fetcher: FeedFetcher
+
+    /// The largest feed accepted, in bytes.
+    static let maximumFeedBytes = 32 << 20
+
+    package init(configuration: SourceConfiguration, mappingFingerprint: String, logger: Logger) {
+        name = configuration.name
+        if case .feed(let url, let backfill, _, let share) = configuration.kind {
+            self.url = url
+            self.backfill = backfill
+            self.maximumNewShare = share
+        } else {
+            preconditionFailure("FeedSource needs a feed source configuration")
+        }
+        urlTemplateSet = configuration.urlTemplate != nil
+        self.logger = logger
+        fetcher = FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: Self.maximumFeedBytes)
+    }
+
+    package func scan(state: StateStore, timeZone: TimeZone) -> SourceScan {
+        var result = SourceScan()
+        let stored = try? state.feedRecord(source: name)
+        let validatorsApply = stored?.url == url
+        let fetched: FeedFetchResult
+        do {
+            fetched = try fetcher.fetch(
+                url: url, etag: validatorsApply ? stored?.etag : nil,
+                lastModified: validatorsApply ? stored?.lastModified : nil)
+        } catch {
+            let message = "feed \(name) (\(url)): \(error); the next run tries again"
+            result.errors.append(SourceError(source: name, identity: nil, message: message, isDataError: false))
+            let failedURL = url
+            let sourceName = name
+            result.commit = { state in try state.recordFeedFailure(source: sourceName, url: failedURL, message: message) }
+            return result
+        }
+        guard case .fetched(let data, let contentType, let etag, let lastModified, let finalURL, let redirects) = fetched
+        else {
+            logger.debug("feed not modified", ["source": name, "feed.url": url])
+            return result
+        }
+        if !redirects.isEmpty {
+            logger.info("feed redirected", ["source": name, "feed.url": url, "feed.final_url": finalURL])
+        }
+
+        let feed: Feed
+        do {
+            feed = try FeedParser.parse(data, url: finalURL, contentType: contentType)
+        } catch {
+            result.errors.append(
+                SourceError(
+                    source: name, identity: nil,
+                    message: "feed \(name) (\(url)) cannot be read: \(error); fix the feed or its URL"))
+            return result
+        }
+        if feed.isIllFormed {
+            logger.warning(
+                "feed is not well-formed; read what could be recovered",
+                ["source": name, "feed.url": url, "error": feed.illFormedReason ?? ""])
+        }
+
+        let records = ((try? state.items(source: name)) ?? [])
+        var known: [String: String] = [:]
+        var statuses: [String: String] = [:]
+        for record in records {
+            known[record.identity] = record.contentHash ?? ""
+            statuses[record.identity] = record.status
+        }
+        let isNewFeed = stored?.baselined != true && records.isEmpty
+        let intake = FeedIntake(
+            feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare)
+        let plan: FeedIntake.Plan
+        do {
+            plan = try intake.decide(feed)
+        } catch {
+            result.errors.append(SourceError(source: name, identity: nil, message: "\(name): \(error)"))
+            return result
+        }
+
+        var baselined: [FeedEntry] = []
+        for (entry, decision) in plan.decisions {
+            switch decision {
+            case .new, .changed:
+                if statuses[entry.key] == "baselined" {
+                    // An old entry edited after the baseline stays unposted.
+                    baselined.append(entry)
+                } else {
+                    result.items.append(SourceItem(entry, source: name))
+                }
+            case .unchanged:
+                result.unchangedIdentities.append(entry.key)
+            case .baselined:
+                baselined.append(entry)
+                result.baselined.append((identity: entry.key, title: entry.title))
+            }
+        }
+        let sourceName = name
+        let feedURL = url
+        let baselinedEntries = baselined
+        result.commit = { state in
+            try state.recordFeedFetched(
+                source: sourceName, url: feedURL, etag: etag, lastModified: lastModified, finalURL: finalURL)
+            for entry in baselinedEntries {
+                try state.saveItem(
+                    ItemRecord(
+                        source: sourceName, identity: entry.key, title: entry.title, location: entry.link,
+                        contentHash: entry.contentHash, status: "baselined", publishedEditReported: false))
+            }
+        }
+        return result
+    }
+}
+
+extension SourceItem {
+    init(_ entry: FeedEntry, source: String) {
+        let media = entry.media.map { medium in
+            SourceMedia(location: .url(medium.url), alt: nil, declaredType: medium.type)
+        }
+        let fields: [(String, YAMLValue)] = [
+            ("title", .string(entry.title)), ("link", .string(entry.link)), ("author", .string(entry.author)),
+            ("summary", .string(entry.summary)), ("content", .string(entry.content)),
+            ("categories", .list(entry.categories.map { .string($0) })),
+        ]
+        let summary = entry.summary.isEmpty ? String(entry.content.prefix(500)) : entry.summary
+        self.init(
+            source: source, identity: entry.key, location: entry.link.isEmpty ? entry.key : entry.link,
+            title: entry.title, summary: summary, text: entry.content.isEmpty ? entry.summary : entry.content,
+            url: entry.link.isEmpty ? nil : entry.link, date: entry.published ?? entry.updated, dateHasTime: true,
+            tags: entry.categories, categories: entry.categories, media: media, fields: .mapping(fields),
+            contentHash: entry.contentHash)
+    }
+}

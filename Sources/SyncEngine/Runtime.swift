@@ -1,0 +1,96 @@
+import Foundation
+import HTTPClient
+import Logging
+import PlanableAPI
+import PlanableReference
+
+/// The pieces a command works with: configuration, state, API client, sources, and the embedded server when
+/// the configuration says `api: embedded`.
+package final class Runtime: @unchecked Sendable {
+    package let configuration: Configuration
+    package let state: StateStore
+    package let client: PlanableClient
+    package let logger: Logger
+    /// The in-process reference server, for `api: embedded`.
+    package let embeddedServer: ReferenceServer?
+    private let lock: StateLock?
+
+    /// Opens the state, takes its lock when `exclusive`, starts the embedded server if configured, and builds the
+    /// API client.
+    ///
+    /// - Throws: `StateLockError`, `StateError`, `MappingError` (token or configuration problems), or the
+    ///   reference server's start-up error.
+    package init(configuration: Configuration, logger: Logger, exclusive: Bool) throws {
+        self.configuration = configuration
+        self.logger = logger
+        lock = exclusive ? try StateLock(statePath: configuration.statePath) : nil
+        state = try StateStore(path: configuration.statePath)
+
+        switch configuration.api {
+        case .embedded(let options):
+            let (server, token) = try Self.startEmbedded(
+                statePath: configuration.statePath, options: options, logger: logger)
+            embeddedServer = server
+            let limiter = RateLimiter(readsPerMinute: options.readsPerMinute, writesPerMinute: options.writesPerMinute)
+            client = PlanableClient(baseURL: server.baseURL, token: token, limiter: limiter, logger: logger)
+        case .remote(let url, let tokenSource):
+            embeddedServer = nil
+            let token = try TokenReader.read(tokenSource, configurationPath: configuration.path, logger: logger)
+            client = PlanableClient(baseURL: url, token: token, logger: logger)
+        }
+    }
+
+    deinit {
+        embeddedServer?.stop()
+        lock?.release()
+    }
+
+    /// The sources the configuration lists, ready to scan.
+    package func sources() -> [any ItemSource] {
+        configuration.sources.compactMap { source -> (any ItemSource)? in
+            switch source.kind {
+            case .directory(let path, let include, let exclude):
+                return DirectorySource(
+                    name: source.name, root: path, include: include, exclude: exclude,
+                    mappingFingerprint: configuration.mappingFingerprint)
+            case .feed:
+                return FeedSource(configuration: source, mappingFingerprint: configuration.mappingFingerprint, logger: logger)
+            }
+        }
+    }
+
+    package func engine(progress: (@Sendable (Int, Int) -> Void)? = nil) -> SyncEngine {
+        SyncEngine(
+            configuration: configuration, state: state, client: client, sources: sources(), logger: logger,
+            progress: progress)
+    }
+
+    /// Starts the reference server with its data beside the state database, seeded on first use with the demo
+    /// company and a write token that is kept in a file readable only by this user.
+    static func startEmbedded(statePath: String, options embedded: EmbeddedOptions, logger: Logger) throws
+        -> (ReferenceServer, String)
+    {
+        let directory = (statePath as NSString).deletingLastPathComponent
+        let databasePath = (directory as NSString).appendingPathComponent("reference.sqlite")
+        let tokenPath = (directory as NSString).appendingPathComponent("reference-token")
+        let token: String
+        if let saved = try? String(contentsOfFile: tokenPath, encoding: .utf8),
+            FileManager.default.fileExists(atPath: databasePath)
+        {
+            token = saved.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            try? FileManager.default.removeItem(atPath: databasePath)
+            token = "pln_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            FileManager.default.createFile(
+                atPath: tokenPath, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        }
+        var options = ReferenceServerOptions(databasePath: databasePath)
+        options.seed = ReferenceSeed.demo(token: token)
+        options.readLimitPerMinute = embedded.readsPerMinute
+        options.writeLimitPerMinute = embedded.writesPerMinute
+        let server = try ReferenceServer(options: options)
+        try server.start(host: "127.0.0.1", port: 0)
+        logger.debug("embedded reference server listening", ["api.url": server.baseURL])
+        return (server, token)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import PlanableAPI
+import PlanableReference
+import Testing
+
+@Suite(.serialized) struct CrashRecoveryTests {
+    /// Kills `sync` with SIGKILL at random moments, then lets it finish, and counts the post groups per item.
+    @Test func killedSyncLeavesOneGroupPerItem() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-crash-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let content = root.appendingPathComponent("content")
+        try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
+        let itemCount = 150
+        for index in 0..<itemCount {
+            try "---\ntitle: Crash item \(index)\n---\n\nBody of item \(index).\n"
+                .write(to: content.appendingPathComponent("item-\(index).md"), atomically: true, encoding: .utf8)
+        }
+        let configPath = root.appendingPathComponent("planable-sync.yaml").path
+        try """
+        state: state/planable-sync.sqlite
+        api:
+          embedded:
+            reads_per_minute: 100000
+            writes_per_minute: 100000
+        workspace: Northwind Coffee
+        pages: [Northwind LinkedIn, Northwind Facebook, Northwind X]
+        template: "{{title}}"
+        sources:
+          - name: posts
+            type: directory
+            path: content
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        var kills = 0
+        for _ in 0..<6 {
+            let running = try ProcessHarness.start(["sync", "--config", configPath])
+            Thread.sleep(forTimeInterval: Double.random(in: 0.3...1.2))
+            if running.process.isRunning {
+                kill(running.process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            running.process.waitUntilExit()
+        }
+        let final = try ProcessHarness.run(["sync", "--config", configPath])
+        #expect(final.status == 0, "final sync failed: \(final.stderr)")
+        #expect(kills > 0, "no run was still going when its kill came; the harness tested nothing")
+
+        let groups = try Self.groupsByText(stateFolder: root.appendingPathComponent("state"))
+        #expect(groups.count == itemCount)
+        for (text, groupIds) in groups {
+            #expect(groupIds.count == 1, "\(text) has \(groupIds.count) groups")
+        }
+    }
+
+    /// Reads every post from the embedded server's database and maps each text to its distinct group ids.
+    static func groupsByText(stateFolder: URL) throws -> [String: Set<String>] {
+        let token = try String(contentsOf: stateFolder.appendingPathComponent("reference-token"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try ReferenceServer(
+            options: ReferenceServerOptions(databasePath: stateFolder.appendingPathComponent("reference.sqlite").path))
+        try server.start()
+        defer { server.stop() }
+        let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
+        let workspace = try #require(try client.listWorkspaces().first { $0.name == "Northwind Coffee" })
+        var groups: [String: Set<String>] = [:]
+        var offset = 0
+        while true {
+            let page = try client.listPosts(workspaceId: workspace.id, offset: offset, limit: 100)
+            for post in page.items { groups[post.plainText, default: []].insert(post.groupId ?? post.id) }
+            offset += page.items.count
+            if page.items.isEmpty || page.pagination?.hasMore != true { break }
+        }
+        return groups
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import PlanableAPI
+import Testing
+
+@testable import SyncEngine
+
+@Suite struct SyncEngineTests {
+    @Test func firstSyncCreatesOneGroupPerItem() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+        try workspace.writePost("b.md", title: "Beta", body: "Second post.")
+
+        let report = try workspace.run(.apply)
+        #expect(report.created == 2)
+        #expect(report.failed == 0)
+        #expect(report.requests.write == 2)
+        for item in report.items {
+            #expect(item.posts.count == 1)
+            #expect(item.posts[0].postIds.count == 3)
+            #expect(item.posts[0].pages.count == 3)
+        }
+    }
+
+    @Test func unchangedRerunSendsNoWrite() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+        _ = try workspace.run(.apply)
+
+        let second = try workspace.run(.apply)
+        #expect(second.requests.write == 0)
+        #expect(second.created == 0)
+        #expect(second.unchanged == 1)
+    }
+
+    @Test func editedFileSendsOnePatch() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+        try workspace.writePost("b.md", title: "Beta", body: "Second post.")
+        _ = try workspace.run(.apply)
+
+        try workspace.writePost("a.md", title: "Alpha, revised", body: "First post, revised.")
+        let report = try workspace.run(.apply)
+        #expect(report.updated == 1)
+        #expect(report.unchanged == 1)
+        #expect(report.requests.write == 1)
+    }
+
+    @Test func planSendsNoWrite() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+
+        let fresh = try workspace.run(.plan)
+        #expect(fresh.created == 1)
+        #expect(fresh.requests.write == 0)
+        #expect(fresh.items.first?.posts.first?.text.contains("Alpha") == true)
+
+        _ = try workspace.run(.apply)
+        try workspace.writePost("a.md", title: "Alpha 2", body: "Changed.")
+        let after = try workspace.run(.plan)
+        #expect(after.updated == 1)
+        #expect(after.requests.write == 0)
+    }
+
+    @Test func malformedFrontMatterFailsOnlyItsFile() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.writePost("good.md", title: "Good", body: "Fine.")
+        try workspace.writeRaw("bad.md", "---\ntitle: \"Bad\ntags: [a\n---\n\nBody.\n")
+
+        let report = try workspace.run(.apply)
+        #expect(report.created == 1)
+        #expect(report.failed == 1)
+        let failure = try #require(report.items.first { $0.decision == .failed })
+        #expect(failure.message?.contains("bad.md:") == true)
+    }
+
+    @Test func differingTemplatesSplitGroups() throws {
+        let workspace = try TestWorkspace(extraConfiguration: "templates:\n  x: \"{{title}} (short)\"\n")
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+
+        let report = try workspace.run(.apply)
+        let item = try #require(report.items.first)
+        #expect(item.posts.count == 2)
+        #expect(report.requests.write == 2)
+        let xPost = try #require(item.posts.first { $0.networks == ["x"] })
+        #expect(xPost.text == "Alpha (short)")
+    }
+
+    @Test func draftIsSkipped() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.writePost("draft.md", title: "Draft", body: "Not yet.", frontMatter: "draft: true\n")
+        let report = try workspace.run(.apply)
+        #expect(report.skipped == 1)
+        #expect(report.requests.write == 0)
+    }
+}

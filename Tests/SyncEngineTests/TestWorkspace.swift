@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import SyncEngine
+
+/// A temporary folder with a content tree and a configuration that syncs it into the embedded reference server.
+struct TestWorkspace {
+    let root: URL
+    var contentFolder: URL { root.appendingPathComponent("content") }
+    var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
+
+    init(pages: [String] = ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"], extraConfiguration: String = "")
+        throws
+    {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        let pageList = pages.map { "  - \($0)" }.joined(separator: "\n")
+        let configuration = """
+            state: state/planable-sync.sqlite
+            api: embedded
+            workspace: Northwind Coffee
+            pages:
+            \(pageList)
+            template: |
+              {{title}}
+
+              {{summary}}
+            sources:
+              - name: posts
+                type: directory
+                path: content
+            \(extraConfiguration)
+            """
+        try configuration.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Writes a Markdown file with YAML front matter below the content folder.
+    func writePost(_ name: String, title: String, body: String, frontMatter: String = "") throws {
+        let text = "---\ntitle: \"\(title)\"\n\(frontMatter)---\n\n\(body)\n"
+        let url = contentFolder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func writeRaw(_ name: String, _ text: String) throws {
+        try text.write(to: contentFolder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    /// Runs one pass in a fresh runtime, as one `sync` or `plan` process would.
+    func run(_ mode: RunMode) throws -> RunReport {
+        let configuration = try Configuration.load(path: configPath)
+        let runtime = try Runtime(
+            configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: mode == .apply)
+        return try runtime.engine().run(mode: mode)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
+    }
+}
