@@ -12,6 +12,7 @@ extension ViolationReport {
         let documents = media.filter { $0.kind == .document }.count
         let unknown = media.filter { $0.kind == .unknown }
 
+        let totalCountBroken = media.count > min(NetworkRules.apiMaxMedia, rules.media.maxItems)
         if media.count > NetworkRules.apiMaxMedia {
             add(
                 .mediaCount, .error,
@@ -22,9 +23,14 @@ extension ViolationReport {
                 .mediaCount, .error, "post has \(media.count) media; \(name) allows at most \(rules.media.maxItems)",
                 limit: rules.media.maxItems, measured: media.count)
         }
-        checkKindCount(images, limit: rules.media.maxImages, singular: "image", plural: "images")
-        checkKindCount(videos, limit: rules.media.maxVideos, singular: "video", plural: "videos")
-        checkKindCount(documents, limit: rules.media.maxDocuments, singular: "document", plural: "documents")
+        // A kind's own count limit is reported unless the total limit already covers those same media.
+        for (count, limit, singular, plural) in [
+            (images, rules.media.maxImages, "image", "images"),
+            (videos, rules.media.maxVideos, "video", "videos"),
+            (documents, rules.media.maxDocuments, "document", "documents"),
+        ] where !(totalCountBroken && count == media.count && limit > 0) {
+            checkKindCount(count, limit: limit, singular: singular, plural: plural)
+        }
 
         let kindsPresent = [images, videos, documents].filter { $0 > 0 }.count
         if !rules.media.allowsMixedKinds, kindsPresent > 1 {
