@@ -1,8 +1,8 @@
 /// Finds the URLs in a text the way twitter-text recognizes them, closely enough for length counting.
 ///
-/// Recognized: `http://` and `https://` URLs whose host is a domain with a letter-only top-level
-/// label, an IPv4 address or a bracketed IPv6 address; and URLs without a scheme whose domain ends in
-/// a known top-level domain, such as `example.com/path`. Host labels longer than 63 code points make
+/// The scanner recognizes `http://` and `https://` URLs whose host is a domain with a letter-only
+/// top-level label, an IPv4 address or a bracketed IPv6 address. It also recognizes URLs without a
+/// scheme whose domain ends in a known top-level domain, such as `example.com/path`. Host labels longer than 63 code points make
 /// the URL invalid, as in twitter-text. Trailing punctuation and unbalanced closing brackets stay outside.
 ///
 /// NOTE: twitter-text checks the full IANA list of top-level domains and the punycode length of

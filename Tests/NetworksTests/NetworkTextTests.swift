@@ -7,7 +7,7 @@ import Testing
     private static let image = PostMedium(url: "https://cdn.example.com/a.jpg", kind: .image)
     private static let video = PostMedium(url: "https://cdn.example.com/a.mp4", kind: .video)
 
-    /// A post that satisfies every rule but the text, so only text violations remain.
+    /// Builds a post that satisfies every rule but the text, so only text violations remain.
     private static func post(_ text: String, for network: Network) -> PostDraft {
         switch network {
         case .youtube:
