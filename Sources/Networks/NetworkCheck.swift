@@ -86,8 +86,10 @@ package struct NetworkCheck {
 
     private static func removing(_ link: String, from text: String) -> String {
         guard let range = text.range(of: link, options: .backwards) else { return text }
-        let before = text[..<range.lowerBound].replacingOccurrences(of: "[ \\t]+$", with: "", options: .regularExpression)
-        let after = text[range.upperBound...].replacingOccurrences(of: "^[ \\t]+", with: "", options: .regularExpression)
+        let before = text[..<range.lowerBound].replacingOccurrences(
+            of: "[ \\t]+$", with: "", options: .regularExpression)
+        let after = text[range.upperBound...].replacingOccurrences(
+            of: "^[ \\t]+", with: "", options: .regularExpression)
         if before.isEmpty || after.isEmpty { return before + after }
         return before + " " + after
     }

@@ -34,7 +34,9 @@ extension ViolationReport {
 
         let kindsPresent = [images, videos, documents].filter { $0 > 0 }.count
         if !rules.media.allowsMixedKinds, kindsPresent > 1 {
-            add(.mediaKind, .error, "post mixes \(mixedKindsDescription(images, videos, documents)); \(name) takes one kind per post")
+            add(
+                .mediaKind, .error,
+                "post mixes \(mixedKindsDescription(images, videos, documents)); \(name) takes one kind per post")
         }
 
         let missingSeverity: NetworkViolation.Severity = unknown.isEmpty ? .error : .warning
@@ -42,7 +44,9 @@ extension ViolationReport {
         case .none:
             break
         case .imageOrVideo where images + videos == 0:
-            add(.mediaRequired, missingSeverity, "post has no image or video; \(name) needs at least one", limit: 1, measured: 0)
+            add(
+                .mediaRequired, missingSeverity, "post has no image or video; \(name) needs at least one", limit: 1,
+                measured: 0)
         case .image where images == 0:
             add(.mediaRequired, missingSeverity, "post has no image; \(name) needs at least one", limit: 1, measured: 0)
         case .exactlyOneVideo where videos == 0:
@@ -54,7 +58,9 @@ extension ViolationReport {
         if network == .linkedin, documents > 0 {
             let title = linkedinDocumentTitle?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             if title.isEmpty {
-                add(.requiredField, .error, "LinkedIn document title is missing; LinkedIn needs one for a document post")
+                add(
+                    .requiredField, .error, "LinkedIn document title is missing; LinkedIn needs one for a document post"
+                )
             }
         }
 
@@ -70,7 +76,8 @@ extension ViolationReport {
         let name = network.displayName
         if limit == 0 {
             add(
-                .mediaKind, .error, "post has \(count) \(count == 1 ? singular : plural); \(name) does not accept \(plural)",
+                .mediaKind, .error,
+                "post has \(count) \(count == 1 ? singular : plural); \(name) does not accept \(plural)",
                 limit: 0, measured: count)
         } else {
             add(

@@ -60,14 +60,16 @@ import Testing
 
     @Test func apiMaximumAppliesEverywhere() throws {
         let post = PostDraft(text: "text", media: Self.media(images: 21))
-        let violation = try #require(NetworkCheck.check(post, network: .unknown("mastodon")).first { $0.rule == .mediaCount })
+        let violation = try #require(
+            NetworkCheck.check(post, network: .unknown("mastodon")).first { $0.rule == .mediaCount })
         #expect(violation.message == "post has 21 media; the Planable API accepts at most 20 per post")
         #expect(violation.limit == 20)
         #expect(violation.measured == 21)
     }
 
     @Test func xImageMessage() {
-        let messages = NetworkCheck.check(PostDraft(text: "t", media: Self.media(images: 5)), network: .x).map(\.message)
+        let messages = NetworkCheck.check(PostDraft(text: "t", media: Self.media(images: 5)), network: .x).map(
+            \.message)
         #expect(messages == ["post has 5 media; X allows at most 4"])
     }
 
@@ -81,14 +83,18 @@ import Testing
         let violations = NetworkCheck.check(PostDraft(text: "t", media: Self.media(unknown: 1)), network: .instagram)
         #expect(violations.map(\.rule) == [.mediaRequired, .unknownMediaKind])
         #expect(violations.allSatisfy { $0.severity == .warning })
-        #expect(violations.last?.message == "medium https://cdn.example.com/u0 is of unknown kind, so Instagram's media rules could not be checked for it")
+        #expect(
+            violations.last?.message
+                == "medium https://cdn.example.com/u0 is of unknown kind, so Instagram's media rules could not be checked for it"
+        )
     }
 
     @Test func linkedinDocumentNeedsTitle() {
         let post = PostDraft(text: "t", media: Self.media(documents: 1))
         let violations = NetworkCheck.check(post, network: .linkedin)
         #expect(violations.map(\.rule) == [.requiredField])
-        #expect(violations.first?.message == "LinkedIn document title is missing; LinkedIn needs one for a document post")
+        #expect(
+            violations.first?.message == "LinkedIn document title is missing; LinkedIn needs one for a document post")
         var titled = post
         titled.linkedinDocumentTitle = "Q3 report"
         #expect(NetworkCheck.check(titled, network: .linkedin) == [])
@@ -97,18 +103,26 @@ import Testing
     @Test func youtubeTitleRequiredAndLimited() {
         var post = PostDraft(text: "t", media: Self.media(videos: 1))
         #expect(Self.rules(post, .youtube) == [.requiredField])
-        #expect(NetworkCheck.check(post, network: .youtube).first?.message == "YouTube title is missing; YouTube needs a title for every video")
+        #expect(
+            NetworkCheck.check(post, network: .youtube).first?.message
+                == "YouTube title is missing; YouTube needs a title for every video")
         post.youtubeTitle = "   "
         #expect(Self.rules(post, .youtube) == [.requiredField])
         post.youtubeTitle = String(repeating: "t", count: 100)
         #expect(Self.rules(post, .youtube) == [])
         post.youtubeTitle = String(repeating: "t", count: 101)
-        #expect(NetworkCheck.check(post, network: .youtube).map(\.message) == ["YouTube title is 101 characters; YouTube allows at most 100"])
+        #expect(
+            NetworkCheck.check(post, network: .youtube).map(\.message) == [
+                "YouTube title is 101 characters; YouTube allows at most 100"
+            ])
     }
 
     @Test func pinterestBoardRequiredAndTitleLimited() {
         var post = PostDraft(text: "t", media: Self.media(images: 1))
-        #expect(NetworkCheck.check(post, network: .pinterest).map(\.message) == ["Pinterest board is missing; Pinterest needs a board id for every pin"])
+        #expect(
+            NetworkCheck.check(post, network: .pinterest).map(\.message) == [
+                "Pinterest board is missing; Pinterest needs a board id for every pin"
+            ])
         post.pinterestBoardId = "board-1"
         post.pinterestTitle = String(repeating: "p", count: 100)
         #expect(Self.rules(post, .pinterest) == [])

@@ -25,26 +25,46 @@ import Testing
 
     /// Network, text exactly at the limit, the same text one unit longer, and the expected message.
     static let limitCases: [(Network, String, String, String)] = [
-        (.linkedin, String(repeating: "a", count: 3000), String(repeating: "a", count: 3001),
-         "text is 3001 characters; LinkedIn allows at most 3000"),
-        (.facebook, String(repeating: "a", count: 63206), String(repeating: "a", count: 63207),
-         "text is 63207 characters; Facebook allows at most 63206"),
-        (.instagram, String(repeating: "a", count: 2200), String(repeating: "a", count: 2201),
-         "text is 2201 characters; Instagram allows at most 2200"),
-        (.x, String(repeating: "a", count: 280), String(repeating: "a", count: 281),
-         "text is 281 weighted characters; X allows at most 280"),
-        (.x, String(repeating: "の", count: 140), String(repeating: "の", count: 140) + "a",
-         "text is 281 weighted characters; X allows at most 280"),
-        (.threads, String(repeating: "😀", count: 500), String(repeating: "😀", count: 501),
-         "text is 501 characters; Threads allows at most 500"),
-        (.pinterest, String(repeating: "a", count: 500), String(repeating: "a", count: 501),
-         "description is 501 characters; Pinterest allows at most 500"),
-        (.youtube, String(repeating: "é", count: 2500), String(repeating: "é", count: 2500) + "a",
-         "description is 5001 bytes; YouTube allows at most 5000"),
-        (.tiktok, String(repeating: "😀", count: 1100), String(repeating: "😀", count: 1100) + "a",
-         "text is 2201 characters; TikTok allows at most 2200"),
-        (.googleBusiness, String(repeating: "a", count: 1500), String(repeating: "a", count: 1501),
-         "text is 1501 characters; Google Business Profile allows at most 1500"),
+        (
+            .linkedin, String(repeating: "a", count: 3000), String(repeating: "a", count: 3001),
+            "text is 3001 characters; LinkedIn allows at most 3000"
+        ),
+        (
+            .facebook, String(repeating: "a", count: 63206), String(repeating: "a", count: 63207),
+            "text is 63207 characters; Facebook allows at most 63206"
+        ),
+        (
+            .instagram, String(repeating: "a", count: 2200), String(repeating: "a", count: 2201),
+            "text is 2201 characters; Instagram allows at most 2200"
+        ),
+        (
+            .x, String(repeating: "a", count: 280), String(repeating: "a", count: 281),
+            "text is 281 weighted characters; X allows at most 280"
+        ),
+        (
+            .x, String(repeating: "の", count: 140), String(repeating: "の", count: 140) + "a",
+            "text is 281 weighted characters; X allows at most 280"
+        ),
+        (
+            .threads, String(repeating: "😀", count: 500), String(repeating: "😀", count: 501),
+            "text is 501 characters; Threads allows at most 500"
+        ),
+        (
+            .pinterest, String(repeating: "a", count: 500), String(repeating: "a", count: 501),
+            "description is 501 characters; Pinterest allows at most 500"
+        ),
+        (
+            .youtube, String(repeating: "é", count: 2500), String(repeating: "é", count: 2500) + "a",
+            "description is 5001 bytes; YouTube allows at most 5000"
+        ),
+        (
+            .tiktok, String(repeating: "😀", count: 1100), String(repeating: "😀", count: 1100) + "a",
+            "text is 2201 characters; TikTok allows at most 2200"
+        ),
+        (
+            .googleBusiness, String(repeating: "a", count: 1500), String(repeating: "a", count: 1501),
+            "text is 1501 characters; Google Business Profile allows at most 1500"
+        ),
     ]
 
     @Test(arguments: limitCases)
@@ -84,7 +104,8 @@ import Testing
     @Test func instagramHashtagLimit() throws {
         let thirty = (1...30).map { "#tag\($0)" }.joined(separator: " ")
         #expect(NetworkCheck.check(PostDraft(text: thirty, media: [Self.image]), network: .instagram) == [])
-        let violations = NetworkCheck.check(PostDraft(text: thirty + " #more", media: [Self.image]), network: .instagram)
+        let violations = NetworkCheck.check(
+            PostDraft(text: thirty + " #more", media: [Self.image]), network: .instagram)
         let violation = try #require(violations.first)
         #expect(violations.count == 1)
         #expect(violation.rule == .hashtagCount)
