@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Networks"),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "YAML"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
+        .target(name: "PlanPreview", dependencies: ["Networks"]),
+        .testTarget(name: "PlanPreviewTests", dependencies: ["PlanPreview", "Networks"]),
         // END templates and network rules
     ]
 )
