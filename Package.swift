@@ -28,7 +28,8 @@ let package = Package(
                 "Content", "Feeds", "HTTPClient", "Logging", "Networks", "PlanableAPI", "PlanableReference", "SQLite",
                 "Templates", "YAML",
             ]),
-        .executableTarget(name: "PlanableSyncCLI", dependencies: ["SyncEngine", "Feeds", "PlanableReference"]),
+        .executableTarget(
+            name: "PlanableSyncCLI", dependencies: ["SyncEngine", "Feeds", "Networks", "PlanPreview", "PlanableReference"]),
 
         // BEGIN content: directory sources (Markdown and HTML files with front matter).
         .target(
@@ -55,6 +56,8 @@ let package = Package(
         .testTarget(name: "PlanableSyncCLITests", dependencies: ["PlanableAPI", "PlanableReference"]),
         .target(name: "Networks"),
         .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
+        .target(name: "PlanPreview", dependencies: ["Networks"]),
+        .testTarget(name: "PlanPreviewTests", dependencies: ["PlanPreview", "Networks"]),
 
         // BEGIN reference server targets
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),

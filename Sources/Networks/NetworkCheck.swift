@@ -29,8 +29,8 @@ package struct NetworkCheck {
     /// Shortens `text` to fit the text limit of `network`, cutting at a word boundary and adding "…".
     ///
     /// Text that fits comes back unchanged, and so does text for a network without a known limit. When
-    /// `link` is given, the link is taken out of the text wherever it was and put back at the end after
-    /// the ellipsis, so the result keeps it. When even the link and the ellipsis exceed the limit, the
+    /// `link` is given, the link is taken out of the text wherever it was and the result ends with it,
+    /// after the ellipsis, whether or not the text contained it. When even the link and the ellipsis exceed the limit, the
     /// link is dropped. A first word longer than the whole limit is cut inside the word.
     ///
     /// - Parameters:
@@ -86,8 +86,10 @@ package struct NetworkCheck {
 
     private static func removing(_ link: String, from text: String) -> String {
         guard let range = text.range(of: link, options: .backwards) else { return text }
-        let before = text[..<range.lowerBound].replacingOccurrences(of: "[ \\t]+$", with: "", options: .regularExpression)
-        let after = text[range.upperBound...].replacingOccurrences(of: "^[ \\t]+", with: "", options: .regularExpression)
+        let before = text[..<range.lowerBound].replacingOccurrences(
+            of: "[ \\t]+$", with: "", options: .regularExpression)
+        let after = text[range.upperBound...].replacingOccurrences(
+            of: "^[ \\t]+", with: "", options: .regularExpression)
         if before.isEmpty || after.isEmpty { return before + after }
         return before + " " + after
     }

@@ -1,4 +1,4 @@
-/// How a network measures the length of a text.
+/// The unit in which a network measures the length of a text.
 package enum TextCounting: Sendable, Equatable {
     /// Extended grapheme clusters: what a reader sees as one character, so an emoji counts 1.
     case graphemes
@@ -21,7 +21,7 @@ package enum TextCounting: Sendable, Equatable {
     }
 }
 
-/// What a post on a network may contain in media.
+/// The media limits of a network: counts per kind, the total, and what a post must have.
 package struct MediaRules: Sendable, Equatable {
     /// The media a post must have.
     package enum Requirement: Sendable, Equatable {
@@ -60,7 +60,7 @@ package struct NetworkRules: Sendable, Equatable {
     /// Returns the rules for `network`; an unknown network gets no text limit and the API's media limit.
     ///
     /// Each number comes from the network's own documentation for its posting API or composer, as recalled
-    /// when this table was written; those pages were not reopened, and NOTE marks the least certain entries.
+    /// when this table was written. Those pages were not reopened, so NOTE marks the least certain entries.
     /// - X: twitter-text 3 configuration (`config/v3.json`): 280 weighted characters, URLs 23, emoji 2.
     ///   Media: 4 images or 1 video, from X's media upload documentation.
     /// - LinkedIn: 3000 characters of post commentary, from the LinkedIn Posts API documentation; up to 20

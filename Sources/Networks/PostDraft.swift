@@ -66,7 +66,7 @@ package struct NetworkViolation: Sendable, Equatable, CustomStringConvertible {
         case unknownMediaKind
     }
 
-    /// How a violation affects the post.
+    /// The effect of a violation on the post.
     package enum Severity: String, Sendable, Equatable {
         /// The network would reject the post, so it must not be sent.
         case error

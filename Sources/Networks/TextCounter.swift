@@ -16,13 +16,17 @@ package enum TextCounter {
     /// Returns the number of hashtags in `text`: a `#` that does not follow a letter, digit or `&`,
     /// followed by at least one letter, digit or underscore.
     package static func hashtagCount(_ text: String) -> Int {
-        tagCount(text, sigils: ["#", "＃"]) { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" }
+        tagCount(text, sigils: ["#", "＃"]) {
+            $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_"
+        }
     }
 
     /// Returns the number of @ mentions in `text`: an `@` that does not follow a letter or digit (so an
     /// e-mail address does not count), followed by a letter, digit, underscore or dot.
     package static func mentionCount(_ text: String) -> Int {
-        tagCount(text, sigils: ["@", "＠"]) { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == ".") }
+        tagCount(text, sigils: ["@", "＠"]) {
+            $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == ".")
+        }
     }
 
     private static func tagCount(
@@ -33,7 +37,8 @@ package enum TextCounter {
         for (index, scalar) in scalars.enumerated() where sigils.contains(scalar) {
             if index > 0 {
                 let previous = scalars[index - 1]
-                let joinsPrevious = previous.properties.isAlphabetic || previous.properties.numericType != nil
+                let joinsPrevious =
+                    previous.properties.isAlphabetic || previous.properties.numericType != nil
                     || previous == "&" || sigils.contains(previous)
                 if joinsPrevious { continue }
             }

@@ -1,8 +1,8 @@
 /// Finds the URLs in a text the way twitter-text recognizes them, closely enough for length counting.
 ///
-/// Recognized: `http://` and `https://` URLs whose host is a domain with a letter-only top-level
-/// label, an IPv4 address or a bracketed IPv6 address; and URLs without a scheme whose domain ends in
-/// a known top-level domain, such as `example.com/path`. Host labels longer than 63 code points make
+/// The scanner recognizes `http://` and `https://` URLs whose host is a domain with a letter-only
+/// top-level label, an IPv4 address or a bracketed IPv6 address. It also recognizes URLs without a
+/// scheme whose domain ends in a known top-level domain, such as `example.com/path`. Host labels longer than 63 code points make
 /// the URL invalid, as in twitter-text. Trailing punctuation and unbalanced closing brackets stay outside.
 ///
 /// NOTE: twitter-text checks the full IANA list of top-level domains and the punycode length of
@@ -69,7 +69,9 @@ enum URLScanner {
         }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false).map { Array($0) }
         guard labels.count >= 2 else { return nil }
-        if !requireKnownTLD, labels.count == 4, labels.allSatisfy(isIPv4Octet) { return portEnd(in: scalars, from: end) }
+        if !requireKnownTLD, labels.count == 4, labels.allSatisfy(isIPv4Octet) {
+            return portEnd(in: scalars, from: end)
+        }
         for label in labels {
             guard !label.isEmpty, label.count <= 63, label.first != "-", label.last != "-" else { return nil }
         }
@@ -97,7 +99,9 @@ enum URLScanner {
     private static func pathEnd(in scalars: [Unicode.Scalar], from start: Int) -> Int {
         guard start < scalars.count, "/?#".unicodeScalars.contains(scalars[start]) else { return start }
         var end = start
-        while end < scalars.count, !scalars[end].properties.isWhitespace, !"\"<>\\^`{|}".unicodeScalars.contains(scalars[end]) {
+        while end < scalars.count, !scalars[end].properties.isWhitespace,
+            !"\"<>\\^`{|}".unicodeScalars.contains(scalars[end])
+        {
             end += 1
         }
         while end > start {
@@ -115,7 +119,9 @@ enum URLScanner {
 
     private static let closingBrackets: [Unicode.Scalar: Unicode.Scalar] = [")": "(", "]": "["]
 
-    private static func unbalanced(_ path: ArraySlice<Unicode.Scalar>, open: Unicode.Scalar, close: Unicode.Scalar) -> Bool {
+    private static func unbalanced(
+        _ path: ArraySlice<Unicode.Scalar>, open: Unicode.Scalar, close: Unicode.Scalar
+    ) -> Bool {
         path.filter { $0 == close }.count > path.filter { $0 == open }.count
     }
 

@@ -12,6 +12,7 @@ extension ViolationReport {
         let documents = media.filter { $0.kind == .document }.count
         let unknown = media.filter { $0.kind == .unknown }
 
+        let totalCountBroken = media.count > min(NetworkRules.apiMaxMedia, rules.media.maxItems)
         if media.count > NetworkRules.apiMaxMedia {
             add(
                 .mediaCount, .error,
@@ -22,13 +23,20 @@ extension ViolationReport {
                 .mediaCount, .error, "post has \(media.count) media; \(name) allows at most \(rules.media.maxItems)",
                 limit: rules.media.maxItems, measured: media.count)
         }
-        checkKindCount(images, limit: rules.media.maxImages, singular: "image", plural: "images")
-        checkKindCount(videos, limit: rules.media.maxVideos, singular: "video", plural: "videos")
-        checkKindCount(documents, limit: rules.media.maxDocuments, singular: "document", plural: "documents")
+        // A kind's own count limit is reported unless the total limit already covers those same media.
+        for (count, limit, singular, plural) in [
+            (images, rules.media.maxImages, "image", "images"),
+            (videos, rules.media.maxVideos, "video", "videos"),
+            (documents, rules.media.maxDocuments, "document", "documents"),
+        ] where !(totalCountBroken && count == media.count && limit > 0) {
+            checkKindCount(count, limit: limit, singular: singular, plural: plural)
+        }
 
         let kindsPresent = [images, videos, documents].filter { $0 > 0 }.count
         if !rules.media.allowsMixedKinds, kindsPresent > 1 {
-            add(.mediaKind, .error, "post mixes \(mixedKindsDescription(images, videos, documents)); \(name) takes one kind per post")
+            add(
+                .mediaKind, .error,
+                "post mixes \(mixedKindsDescription(images, videos, documents)); \(name) takes one kind per post")
         }
 
         let missingSeverity: NetworkViolation.Severity = unknown.isEmpty ? .error : .warning
@@ -36,7 +44,9 @@ extension ViolationReport {
         case .none:
             break
         case .imageOrVideo where images + videos == 0:
-            add(.mediaRequired, missingSeverity, "post has no image or video; \(name) needs at least one", limit: 1, measured: 0)
+            add(
+                .mediaRequired, missingSeverity, "post has no image or video; \(name) needs at least one", limit: 1,
+                measured: 0)
         case .image where images == 0:
             add(.mediaRequired, missingSeverity, "post has no image; \(name) needs at least one", limit: 1, measured: 0)
         case .exactlyOneVideo where videos == 0:
@@ -48,7 +58,9 @@ extension ViolationReport {
         if network == .linkedin, documents > 0 {
             let title = linkedinDocumentTitle?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             if title.isEmpty {
-                add(.requiredField, .error, "LinkedIn document title is missing; LinkedIn needs one for a document post")
+                add(
+                    .requiredField, .error, "LinkedIn document title is missing; LinkedIn needs one for a document post"
+                )
             }
         }
 
@@ -64,7 +76,8 @@ extension ViolationReport {
         let name = network.displayName
         if limit == 0 {
             add(
-                .mediaKind, .error, "post has \(count) \(count == 1 ? singular : plural); \(name) does not accept \(plural)",
+                .mediaKind, .error,
+                "post has \(count) \(count == 1 ? singular : plural); \(name) does not accept \(plural)",
                 limit: 0, measured: count)
         } else {
             add(

@@ -43,17 +43,23 @@ struct ViolationReport {
         if let limit = rules.maxHashtags {
             let count = TextCounter.hashtagCount(text)
             if count > limit {
-                add(.hashtagCount, .error, "text has \(count) hashtags; \(name) allows at most \(limit)", limit: limit, measured: count)
+                add(
+                    .hashtagCount, .error, "text has \(count) hashtags; \(name) allows at most \(limit)", limit: limit,
+                    measured: count)
             }
         }
         if let limit = rules.maxMentions {
             let count = TextCounter.mentionCount(text)
             if count > limit {
-                add(.mentionCount, .error, "text has \(count) @ mentions; \(name) allows at most \(limit)", limit: limit, measured: count)
+                add(
+                    .mentionCount, .error, "text has \(count) @ mentions; \(name) allows at most \(limit)",
+                    limit: limit, measured: count)
             }
         }
         if rules.rejectsAngleBrackets, text.contains(where: { $0 == "<" || $0 == ">" }) {
-            add(.forbiddenCharacters, .error, "\(textFieldName) contains \"<\" or \">\", which \(name) rejects; remove them")
+            add(
+                .forbiddenCharacters, .error,
+                "\(textFieldName) contains \"<\" or \">\", which \(name) rejects; remove them")
         }
     }
 

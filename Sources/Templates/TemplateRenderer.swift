@@ -56,7 +56,9 @@ struct TemplateRenderer {
         }
     }
 
-    private mutating func renderVariable(_ name: TagName, escaped: Bool, at position: SourcePosition) throws(TemplateError) {
+    private mutating func renderVariable(
+        _ name: TagName, escaped: Bool, at position: SourcePosition
+    ) throws(TemplateError) {
         let value: TemplateValue
         switch lookUp(name) {
         case .found(let found):

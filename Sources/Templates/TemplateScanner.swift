@@ -181,13 +181,19 @@ struct TemplateScanner {
         case "/":
             return (.sectionEnd(try tagName(from: contentStart + 1, to: end, tagStart: start), position), after)
         case "&":
-            return (.variable(try tagName(from: contentStart + 1, to: end, tagStart: start), escaped: false, position), after)
+            return (
+                .variable(try tagName(from: contentStart + 1, to: end, tagStart: start), escaped: false, position),
+                after
+            )
         case ">":
-            throw error(at: start, "partials (\(openText)> name\(closeText)) are not supported; write the text in place")
+            throw error(
+                at: start, "partials (\(openText)> name\(closeText)) are not supported; write the text in place")
         case "<", "$":
             throw error(at: start, "template inheritance (\(openText)\(sigil) name\(closeText)) is not supported")
         default:
-            return (.variable(try tagName(from: contentStart, to: end, tagStart: start), escaped: true, position), after)
+            return (
+                .variable(try tagName(from: contentStart, to: end, tagStart: start), escaped: true, position), after
+            )
         }
     }
 
@@ -195,7 +201,9 @@ struct TemplateScanner {
         let raw = String(String.UnicodeScalarView(source[start..<end]))
         let text = raw.trimmingSpaces
         if text.isEmpty {
-            throw error(at: tagStart, "tag \(openText)\(raw)\(closeText) has no name; write a key, like \(openText)title\(closeText)")
+            throw error(
+                at: tagStart,
+                "tag \(openText)\(raw)\(closeText) has no name; write a key, like \(openText)title\(closeText)")
         }
         if text == "." { return TagName(text: text, keys: []) }
         let keys = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)

@@ -38,7 +38,10 @@ import Testing
             "This is a tweet with general punctuation characters: \u{2000}\u{2001}\u{2002}\u{2003}\u{2004}\u{2005}"
                 + "\u{2006}\u{2007}\u{2008}\u{2009}\u{200A}\u{200B} ‐ ‑ ‒ – — ― ‖  ‗ ‘ ’ ‚ ‛ “ ” „ ‟ ′ ″ ‴ ‵ ‶ ‷", 110
         ),
-        ("64 character domain without protocol", "randomurlrandomurlrandomurlrandomurlrandomurlrandomurlrandomurls.com", 68),
+        (
+            "64 character domain without protocol",
+            "randomurlrandomurlrandomurlrandomurlrandomurlrandomurlrandomurls.com", 68
+        ),
         ("140 family emoji", String(repeating: family, count: 140), 280),
     ]
 

@@ -29,7 +29,9 @@ import Testing
                 return
             }
             if let object = try? decoder.container(keyedBy: AnyKey.self) {
-                let pairs = try object.allKeys.map { ($0.stringValue, try object.decode(JSONValue.self, forKey: $0).value) }
+                let pairs = try object.allKeys.map {
+                    ($0.stringValue, try object.decode(JSONValue.self, forKey: $0).value)
+                }
                 value = .mapping(pairs.sorted { $0.0 < $1.0 })
                 return
             }

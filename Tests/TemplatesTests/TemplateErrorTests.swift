@@ -29,12 +29,16 @@ import Testing
         #expect(error.line == 2)
         #expect(error.column == 7)
         #expect(error.message == "section \"tags\" is never closed; add {{/tags}}")
-        #expect(error.description == "template \"linkedin\": line 2, column 7: section \"tags\" is never closed; add {{/tags}}")
+        #expect(
+            error.description
+                == "template \"linkedin\": line 2, column 7: section \"tags\" is never closed; add {{/tags}}")
     }
 
     @Test func unclosedSectionAtColumnFourteen() throws {
         let error = try #require(parseError("{{title}}\nRead more at {{#tags}}{{.}}"))
-        #expect(error.description == "template \"linkedin\": line 2, column 14: section \"tags\" is never closed; add {{/tags}}")
+        #expect(
+            error.description
+                == "template \"linkedin\": line 2, column 14: section \"tags\" is never closed; add {{/tags}}")
     }
 
     @Test func innermostUnclosedSectionIsReported() throws {
@@ -98,14 +102,16 @@ import Testing
         let error = try #require(try renderError("Title: {{title}}\nBy {{author}}", ["title": "Hi"]))
         #expect(error.line == 2)
         #expect(error.column == 4)
-        #expect(error.message == "variable \"author\" is not defined; define it, or guard it with {{#author}}…{{/author}}")
+        #expect(
+            error.message == "variable \"author\" is not defined; define it, or guard it with {{#author}}…{{/author}}")
     }
 
     @Test func brokenDottedNameNamesTheMissingKey() throws {
         let error = try #require(try renderError("{{author.name}}", ["author": ["email": "a@example.com"]]))
         #expect(error.line == 1)
         #expect(error.column == 1)
-        #expect(error.message.hasPrefix("variable \"author.name\" is not defined because \"author\" has no key \"name\""))
+        #expect(
+            error.message.hasPrefix("variable \"author.name\" is not defined because \"author\" has no key \"name\""))
     }
 
     @Test func undefinedVariableInsideListItem() throws {
@@ -116,7 +122,8 @@ import Testing
     }
 
     @Test func sectionGuardsUndefinedName() throws {
-        let template = try Template(name: "x", source: "{{#subtitle}}{{subtitle}} {{/subtitle}}{{^subtitle}}none{{/subtitle}}")
+        let template = try Template(
+            name: "x", source: "{{#subtitle}}{{subtitle}} {{/subtitle}}{{^subtitle}}none{{/subtitle}}")
         #expect(try template.render([:]) == "none")
         #expect(try template.render(["subtitle": "Sub"]) == "Sub ")
     }

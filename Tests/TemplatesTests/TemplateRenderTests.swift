@@ -16,7 +16,8 @@ import YAML
             "title: Swift on Linux\ncount: 3\nratio: 2.5\nwhole: 4.0\ndraft: false\ntags: [swift, linux]\nauthor:\n  name: Ann\n"
         )
         let context = TemplateValue(yaml.value)
-        let source = "{{title}} ({{count}}, {{ratio}}, {{whole}}, {{draft}}) by {{author.name}}\n{{#tags}}#{{.}} {{/tags}}"
+        let source =
+            "{{title}} ({{count}}, {{ratio}}, {{whole}}, {{draft}}) by {{author.name}}\n{{#tags}}#{{.}} {{/tags}}"
         let template = try Template(name: "linkedin", source: source)
         #expect(try template.render(context) == "Swift on Linux (3, 2.5, 4, false) by Ann\n#swift #linux ")
     }
@@ -38,7 +39,8 @@ import YAML
     }
 
     @Test func variableNamesListsTagNames() throws {
-        let template = try Template(name: "x", source: "{{title}} {{#tags}}{{.}}{{name}}{{/tags}} {{^a.b}}{{/a.b}} {{! c }}")
+        let template = try Template(
+            name: "x", source: "{{title}} {{#tags}}{{.}}{{name}}{{/tags}} {{^a.b}}{{/a.b}} {{! c }}")
         #expect(template.variableNames == ["title", "tags", "name", "a.b"])
     }
 
@@ -77,7 +79,8 @@ import YAML
             return error.column == 64 * 6 + 1 && error.message.contains("deeper than 64 levels")
         }
         #expect(throws: Never.self) {
-            try Template(name: "ok", source: String(repeating: "{{#a}}", count: 64) + String(repeating: "{{/a}}", count: 64))
+            try Template(
+                name: "ok", source: String(repeating: "{{#a}}", count: 64) + String(repeating: "{{/a}}", count: 64))
         }
     }
 

@@ -1,0 +1,111 @@
+import Networks
+
+/// The plan of a sync, item by item, in the shape the HTML preview shows.
+package struct PreviewPlan: Sendable, Equatable {
+    /// The number of items per decision, shown at the top of the page.
+    package struct Summary: Sendable, Equatable {
+        package var created: Int
+        package var updated: Int
+        package var unchanged: Int
+        package var skipped: Int
+        package var failed: Int
+        package var blocked: Int
+
+        package init(
+            created: Int = 0, updated: Int = 0, unchanged: Int = 0, skipped: Int = 0, failed: Int = 0, blocked: Int = 0
+        ) {
+            self.created = created
+            self.updated = updated
+            self.unchanged = unchanged
+            self.skipped = skipped
+            self.failed = failed
+            self.blocked = blocked
+        }
+
+        /// Counts the decisions of `items`.
+        package init(counting items: [Item]) {
+            self.init()
+            for item in items {
+                switch item.decision {
+                case .create: created += 1
+                case .update: updated += 1
+                case .unchanged: unchanged += 1
+                case .skip: skipped += 1
+                case .failed: failed += 1
+                case .blocked: blocked += 1
+                }
+            }
+        }
+    }
+
+    /// The decision a sync makes for one source item.
+    package enum Decision: String, Sendable, Equatable, CaseIterable {
+        case create
+        case update
+        case unchanged
+        case skip
+        /// The item could not be prepared, for example because its template or a medium failed.
+        case failed
+        /// The item's posts break a network rule, so nothing would be sent.
+        case blocked
+    }
+
+    /// One source item and the posts it maps to.
+    package struct Item: Sendable, Equatable {
+        /// The item's stable identity, such as its file path or feed entry id.
+        package var identity: String
+        package var title: String
+        package var decision: Decision
+        /// The reason the item failed or is blocked, or nil.
+        package var error: String?
+        package var posts: [Post]
+
+        package init(identity: String, title: String, decision: Decision, error: String? = nil, posts: [Post] = []) {
+            self.identity = identity
+            self.title = title
+            self.decision = decision
+            self.error = error
+            self.posts = posts
+        }
+    }
+
+    /// One rendered post for one page.
+    package struct Post: Sendable, Equatable {
+        package var pageName: String
+        package var network: Network
+        package var text: String
+        package var mediaURLs: [String]
+        /// The text length as the network counts it.
+        package var characterCount: Int
+        /// The network's text limit, or nil when it has none.
+        package var limit: Int?
+        package var warnings: [String]
+
+        package init(
+            pageName: String, network: Network, text: String, mediaURLs: [String] = [], characterCount: Int,
+            limit: Int?, warnings: [String] = []
+        ) {
+            self.pageName = pageName
+            self.network = network
+            self.text = text
+            self.mediaURLs = mediaURLs
+            self.characterCount = characterCount
+            self.limit = limit
+            self.warnings = warnings
+        }
+    }
+
+    /// The page heading, such as the configuration file the plan is for.
+    package var title: String
+    /// When the plan was made, already formatted for display.
+    package var generatedAt: String
+    package var summary: Summary
+    package var items: [Item]
+
+    package init(title: String, generatedAt: String, summary: Summary, items: [Item]) {
+        self.title = title
+        self.generatedAt = generatedAt
+        self.summary = summary
+        self.items = items
+    }
+}
