@@ -3,7 +3,7 @@ import SyncEngine
 
 /// Writes a run report as text for people or JSON for scripts.
 enum ReportWriter {
-    static func write(_ report: RunReport, format: String, to output: String?) throws {
+    static func write(_ report: RunReport, format: String, to output: String?, title: String = "planable-sync plan") throws {
         let text: String
         switch format {
         case "json":
@@ -11,7 +11,7 @@ enum ReportWriter {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             text = String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
         case "html":
-            text = renderText(report)
+            text = PlanHTML.render(report, title: title)
         default:
             text = renderText(report)
         }

@@ -30,7 +30,7 @@ enum SyncCommand {
              "unchanged": String(report.unchanged), "failed": String(report.failed),
              "requests.read": String(report.requests.read), "requests.write": String(report.requests.write)])
 
-        try ReportWriter.write(report, format: parsed.format, to: parsed.output)
+        try ReportWriter.write(report, format: parsed.format, to: parsed.output, title: "Plan for \(configuration.path)")
         if report.items.contains(where: { $0.decision == .failed }) { return .dataError }
         if !report.errors.isEmpty { return .temporaryFailure }
         return .success

@@ -23,15 +23,26 @@ extension Mapper {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = context.timeZone
             let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            // Jekyll builds a post's URL from the date in its file name, so that date wins when there is one.
+            let fileDate = Self.fileNameDate(item.location)
             values["date"] = .mapping([
-                ("year", .string(String(format: "%04d", parts.year ?? 0))),
-                ("month", .string(String(format: "%02d", parts.month ?? 0))),
-                ("day", .string(String(format: "%02d", parts.day ?? 0))),
+                ("year", .string(fileDate?.year ?? String(format: "%04d", parts.year ?? 0))),
+                ("month", .string(fileDate?.month ?? String(format: "%02d", parts.month ?? 0))),
+                ("day", .string(fileDate?.day ?? String(format: "%02d", parts.day ?? 0))),
                 ("iso", .string(ScheduleResolver.format(date))),
             ])
         }
         values["slug"] = .string(Self.slug(for: item))
         return values
+    }
+
+    /// The `YYYY-MM-DD-` prefix of a Jekyll post's file name.
+    static func fileNameDate(_ location: String) -> (year: String, month: String, day: String)? {
+        let name = Array((location as NSString).lastPathComponent)
+        guard name.count > 11, name[4] == "-", name[7] == "-", name[10] == "-" else { return nil }
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+        guard digits.allSatisfy({ name[$0].isASCII && name[$0].isNumber }) else { return nil }
+        return (String(name[0..<4]), String(name[5..<7]), String(name[8..<10]))
     }
 
     /// A tag as a hashtag: letters and digits kept, everything else dropped, so "Jekyll 4.0" becomes "#Jekyll40".

@@ -1,0 +1,40 @@
+import Foundation
+import Networks
+import PlanPreview
+import SyncEngine
+
+/// Turns a run report into the self-contained HTML preview: one card per page, styled after its network.
+enum PlanHTML {
+    static func render(_ report: RunReport, title: String) -> String {
+        let items = report.items.map { item in
+            PreviewPlan.Item(
+                identity: "\(item.source)/\(item.identity)", title: item.title, decision: decision(item.decision),
+                error: item.message,
+                posts: item.posts.flatMap { post in
+                    zip(post.pages, post.networks).map { page, platform in
+                        let network = Network(platform: platform)
+                        return PreviewPlan.Post(
+                            pageName: page, network: network, text: post.text, mediaURLs: post.media,
+                            characterCount: NetworkCheck.count(post.text, network: network),
+                            limit: NetworkRules.rules(for: network).textLimit, warnings: post.warnings)
+                    }
+                })
+        }
+        let formatter = ISO8601DateFormatter()
+        let plan = PreviewPlan(
+            title: title, generatedAt: formatter.string(from: Date()), summary: PreviewPlan.Summary(counting: items),
+            items: items)
+        return PlanHTMLRenderer.render(plan)
+    }
+
+    static func decision(_ decision: ItemDecision) -> PreviewPlan.Decision {
+        switch decision {
+        case .create: .create
+        case .update: .update
+        case .unchanged: .unchanged
+        case .skipped, .baselined: .skip
+        case .blocked: .blocked
+        case .failed: .failed
+        }
+    }
+}
