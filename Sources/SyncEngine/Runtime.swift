@@ -60,9 +60,10 @@ package final class Runtime: @unchecked Sendable {
     }
 
     package func engine(progress: (@Sendable (Int, Int) -> Void)? = nil) -> SyncEngine {
+        // The embedded server keeps a run on this machine, so media on other hosts are not probed.
         SyncEngine(
             configuration: configuration, state: state, client: client, sources: sources(), logger: logger,
-            progress: progress)
+            mediaReach: embeddedServer == nil ? .everyHost : .loopbackOnly, progress: progress)
     }
 
     /// Starts the reference server with its data beside the state database, seeded on first use with the demo
