@@ -2,9 +2,11 @@
 struct AnalyticsWindow {
     var start: Double
     var end: Double
+    var isEmpty = false
 
     /// The UTC day numbers the window covers.
     var days: [Int] {
+        if isEmpty { return [] }
         let first = SyntheticMetrics.dayNumber(start)
         let last = SyntheticMetrics.dayNumber(end)
         return first <= last ? Array(first...last) : []
@@ -20,15 +22,21 @@ struct AnalyticsWindow {
         var start = now - Double(days) * 86400
         var end = now
         if let text = context.input.queryString("startDate") {
-            guard let parsed = Timestamp.parse(text) else { throw APIError.validation("startDate \(text) is not a date-time") }
-            start = parsed
+            if let parsed = Timestamp.parse(text) { start = parsed }
         }
         if let text = context.input.queryString("endDate") {
-            guard let parsed = Timestamp.parse(text) else { throw APIError.validation("endDate \(text) is not a date-time") }
-            end = min(parsed, now)
+            if let parsed = Timestamp.parse(text) { end = min(parsed, now) }
         }
-        guard start <= end else { throw APIError.validation("startDate must not be after endDate") }
-        guard end - start <= 400 * 86400 else { throw APIError.validation("the window must not exceed 400 days") }
+        // Operations that document no 400 answer an inverted or oversized window with what it covers.
+        let strict = context.operation.statusCodes.contains("400")
+        if start > end {
+            if strict { throw APIError.validation("startDate must not be after endDate") }
+            return AnalyticsWindow(start: end, end: end, isEmpty: true)
+        }
+        if end - start > 400 * 86400 {
+            if strict { throw APIError.validation("the window must not exceed 400 days") }
+            start = end - 400 * 86400
+        }
         return AnalyticsWindow(start: start, end: end)
     }
 }
