@@ -62,7 +62,7 @@ let package = Package(
         // BEGIN reference server targets
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         .target(
-            name: "PlanableReference", dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient"],
+            name: "PlanableReference", dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient", "CCurl"],
             exclude: ["Resources/openapi.json", "Resources/embed.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient"]),
         .testTarget(

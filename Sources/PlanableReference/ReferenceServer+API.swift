@@ -24,6 +24,14 @@ extension ReferenceServer {
         return table
     }()
 
+    /// Operations whose `media` URLs are downloaded before the store lock is taken, so a slow download blocks no
+    /// other request.
+    static let downloadsBeforeLock: Set<String> = ["POST /posts", "PATCH /posts/{id}"]
+
+    static func mediaURLs(_ value: JSONValue?) -> [String] {
+        value?.arrayValue?.compactMap(\.stringValue) ?? value?.stringValue.map { [$0] } ?? []
+    }
+
     func serveAPI(_ request: HTTPServerRequest, relativePath: String, requestID: String) -> HTTPServerOutcome {
         let now = options.clock.now()
         let requestClass = RateLimiter.RequestClass(method: request.method)
@@ -82,10 +90,13 @@ extension ReferenceServer {
             guard let handler = Self.handlers[operation.key] else {
                 throw APIError.internal("\(operation.key) has no handler")
             }
+            let prefetched = Self.downloadsBeforeLock.contains(operation.key)
+                ? services.fetchAll(Self.mediaURLs(input.body["media"])) : [:]
             let response = try store.withLock { store -> APIResponse in
                 try store.advanceLifecycle(now: now)
                 let context = APIContext(
-                    store: store, token: token, now: now, input: input, operation: operation, services: services)
+                    store: store, token: token, now: now, input: input, operation: operation, services: services,
+                    prefetchedMedia: prefetched, lockedStore: self.store)
                 return try handler(context)
             }
             if case .commitWithoutAnswer = fault.action { return .dropConnection }

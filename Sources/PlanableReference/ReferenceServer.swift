@@ -29,7 +29,8 @@ package final class ReferenceServer: Sendable {
         createdDatabase = store.wasCreated
         self.store = LockedValue(store)
         rateLimiter = RateLimiter(readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute)
-        services = ReferenceServices()
+        services = ReferenceServices(
+            downloader: MediaDownloader(maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia))
     }
 
     deinit {

@@ -13,11 +13,13 @@ package struct ReferenceServerOptions: Sendable {
     package var publishingSeconds: Double
     /// The size of the HTTP server's thread pool.
     package var threadCount: Int
+    /// The largest media file imported, in bytes; the API documents 100 MB.
+    package var maximumMediaBytes: Int
 
     package init(
         databasePath: String, seed: ReferenceSeed? = nil, readLimitPerMinute: Int = 600, writeLimitPerMinute: Int = 120,
         allowLoopbackMedia: Bool = false, clock: ReferenceClock = ReferenceClock(), publishingSeconds: Double = 2,
-        threadCount: Int = 4
+        threadCount: Int = 4, maximumMediaBytes: Int = 100 * 1024 * 1024
     ) {
         self.databasePath = databasePath
         self.seed = seed
@@ -27,5 +29,6 @@ package struct ReferenceServerOptions: Sendable {
         self.clock = clock
         self.publishingSeconds = publishingSeconds
         self.threadCount = threadCount
+        self.maximumMediaBytes = maximumMediaBytes
     }
 }

@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// The media attached to a post by POST /posts, PATCH /posts/{id} or POST /stories.
 struct MediaImport {
     var urls: [String]
@@ -5,15 +8,130 @@ struct MediaImport {
     var mediaType: String?
 }
 
-/// Work that handlers delegate outside the store: media import.
-final class ReferenceServices: Sendable {
-    init() {}
+/// A media URL that was downloaded and recognized.
+struct FetchedMedia: Sendable {
+    var download: DownloadedMedia
+    var inspection: MediaInspector.Inspection
+}
 
-    /// The media for a post body's `media` field, or nil when the body has none.
-    // TODO: download and inspect each URL as POST /media does; the URLs are attached as given for now.
+/// Media import: downloads outside the store lock, then records the outcome in the media library.
+final class ReferenceServices: Sendable {
+    let downloader: MediaDownloader
+    private let queue = DispatchQueue(label: "planable-reference.media", attributes: .concurrent)
+    /// Background imports that have not finished; tests wait on it.
+    let pendingImports = DispatchGroup()
+
+    init(downloader: MediaDownloader) {
+        self.downloader = downloader
+    }
+
+    /// Downloads and inspects `url`.
+    func fetch(_ url: String) -> Result<FetchedMedia, MediaDownloadError> {
+        do {
+            let download = try downloader.download(url)
+            guard let inspection = MediaInspector.inspect(download.prefix) else {
+                return .failure(
+                    MediaDownloadError(
+                        url: url, message: "the file is not a PNG, JPEG, GIF or WebP image or an MP4, MOV or WebM video",
+                        bytesReceived: download.size))
+            }
+            return .success(FetchedMedia(download: download, inspection: inspection))
+        } catch let error as MediaDownloadError {
+            return .failure(error)
+        } catch {
+            return .failure(MediaDownloadError(url: url, message: "\(error)", bytesReceived: 0))
+        }
+    }
+
+    /// Downloads every URL at once, at most four at a time.
+    func fetchAll(_ urls: [String]) -> [String: Result<FetchedMedia, MediaDownloadError>] {
+        let unique = Array(Set(urls))
+        let results = LockedValue<[String: Result<FetchedMedia, MediaDownloadError>]>([:])
+        let limiter = DispatchSemaphore(value: 4)
+        DispatchQueue.concurrentPerform(iterations: unique.count) { index in
+            limiter.wait()
+            defer { limiter.signal() }
+            let result = fetch(unique[index])
+            results.withLock { $0[unique[index]] = result }
+        }
+        return results.withLock { $0 }
+    }
+
+    /// Inserts a media row in `processing` and returns its id.
+    func insertProcessing(_ store: ReferenceStore, workspaceID: String, url: String, now: Double) throws -> String {
+        let id = Identifiers.random()
+        let name = URL(string: url)?.lastPathComponent.nilIfEmpty ?? "media"
+        let guessed = name.lowercased().hasSuffix(".gif") ? "gif" : [".mp4", ".mov", ".webm"].contains { name.lowercased().hasSuffix($0) } ? "video" : "image"
+        try store.database.run(
+            """
+            INSERT INTO media (id, workspace_id, source_url, type, name, mime_type, status, created_at)
+            VALUES (?, ?, ?, ?, ?, 'application/octet-stream', 'processing', ?)
+            """, [id, workspaceID, url, guessed, name, now])
+        return id
+    }
+
+    /// Records a finished download on media row `id`.
+    func record(_ result: Result<FetchedMedia, MediaDownloadError>, id: String, store: ReferenceStore) throws {
+        switch result {
+        case .success(let media):
+            try store.database.run(
+                """
+                UPDATE media SET status = 'success', type = ?, mime_type = ?, size = ?, width = ?, height = ?, url = ?,
+                    failure = NULL WHERE id = ?
+                """,
+                [
+                    media.inspection.type, media.inspection.mimeType, media.download.size, media.inspection.width,
+                    media.inspection.height, media.download.effectiveURL, id,
+                ])
+        case .failure(let error):
+            try store.database.run(
+                "UPDATE media SET status = 'error', failure = ?, size = ? WHERE id = ?",
+                [error.message, error.bytesReceived, id])
+        }
+    }
+
+    /// Downloads media row `id` in the background and records the outcome.
+    func importLater(id: String, url: String, store: LockedValue<ReferenceStore>) {
+        pendingImports.enter()
+        queue.async { [self] in
+            defer { pendingImports.leave() }
+            let result = fetch(url)
+            do {
+                try store.withLock { try record(result, id: id, store: $0) }
+            } catch {
+                FileHandle.standardError.write(Data("reference server: recording media \(id) failed: \(error)\n".utf8))
+            }
+        }
+    }
+
+    /// The media for a post body's `media` field from the downloads made before the request took the store lock.
+    ///
+    /// - Throws: `APIError.validation` naming the first URL that could not be imported.
     func importMedia(_ value: JSONValue?, workspaceID: String, context: APIContext) throws -> MediaImport? {
         guard let value else { return nil }
         let urls = value.arrayValue?.compactMap(\.stringValue) ?? value.stringValue.map { [$0] } ?? []
-        return MediaImport(urls: urls, ids: [], mediaType: nil)
+        var ids: [String] = []
+        var types: [String] = []
+        var stored: [String] = []
+        for url in urls {
+            guard let result = context.prefetchedMedia[url] else {
+                throw APIError.internal("media \(url) was not downloaded before the request was handled")
+            }
+            if case .failure(let error) = result {
+                throw APIError.validation("media URL \(url) cannot be imported: \(error.message)")
+            }
+            guard case .success(let media) = result else { continue }
+            let id = try insertProcessing(context.store, workspaceID: workspaceID, url: url, now: context.now)
+            try record(result, id: id, store: context.store)
+            ids.append(id)
+            types.append(media.inspection.type)
+            stored.append(media.download.effectiveURL)
+        }
+        let mediaType = Set(types).count > 1 ? "mixed" : types.first
+        return MediaImport(urls: stored, ids: ids, mediaType: mediaType)
     }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

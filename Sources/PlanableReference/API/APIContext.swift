@@ -6,6 +6,10 @@ struct APIContext {
     let input: RequestInput
     let operation: OpenAPIOperation
     let services: ReferenceServices
+    /// Media downloaded for this request before the store lock was taken, by URL.
+    var prefetchedMedia: [String: Result<FetchedMedia, MediaDownloadError>] = [:]
+    /// The lock-protected store, for work that continues after the request (background media imports).
+    let lockedStore: LockedValue<ReferenceStore>
 
     var body: JSONValue { input.body }
 

@@ -25,34 +25,52 @@ struct RequestInput {
         _ request: HTTPServerRequest, operation: OpenAPIOperation, pathParameters: [String: String]
     ) throws -> RequestInput {
         var problems: [String] = []
+        var requiredProblems: [String] = []
         var query: [String: JSONValue] = [:]
         for parameter in operation.parameters {
             switch parameter.location {
             case .path:
                 let value = JSONValue.string(pathParameters[parameter.name] ?? "")
-                problems += SchemaValidator.validate(value, against: parameter.schema, at: "path parameter \(parameter.name)")
+                requiredProblems += SchemaValidator.validate(
+                    value, against: parameter.schema, at: "path parameter \(parameter.name)")
             case .query:
                 let values = request.queryValues(parameter.name)
                 guard !values.isEmpty else {
                     if parameter.required {
-                        problems.append("query parameter \(parameter.name) is required")
+                        requiredProblems.append("query parameter \(parameter.name) is required")
                     } else if let fallback = parameter.schema["default"] {
                         query[parameter.name] = fallback
                     }
                     continue
                 }
+                var found: [String] = []
                 switch convert(values, schema: parameter.schema, name: parameter.name) {
                 case .success(let value):
-                    problems += SchemaValidator.validate(
-                        value, against: parameter.schema, at: "query parameter \(parameter.name)")
-                    query[parameter.name] = value
+                    found = SchemaValidator.validate(value, against: parameter.schema, at: "query parameter \(parameter.name)")
+                    if found.isEmpty { query[parameter.name] = value }
                 case .failure(let problem):
-                    problems.append(problem.message)
+                    found = [problem.message]
+                }
+                if parameter.required {
+                    requiredProblems += found
+                } else {
+                    problems += found
+                    if !found.isEmpty, let fallback = parameter.schema["default"] { query[parameter.name] = fallback }
                 }
             case .header:
                 continue
             }
         }
+        // An operation that documents no 400 answers a missing or invalid required parameter with its documented
+        // 404 (or 403), and ignores an invalid optional parameter, using its default.
+        if !operation.statusCodes.contains("400") {
+            if !requiredProblems.isEmpty {
+                let message = requiredProblems.prefix(10).joined(separator: "; ")
+                throw operation.statusCodes.contains("404") ? APIError.notFound(message) : APIError.forbidden(message)
+            }
+            problems = []
+        }
+        problems = requiredProblems + problems
         var body = JSONValue.null
         if let schema = operation.bodySchema {
             if request.body.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {

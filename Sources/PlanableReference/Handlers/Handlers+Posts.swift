@@ -68,15 +68,11 @@ enum PostHandlers {
         var created: [PostRecord] = []
         try context.store.database.transaction {
             for (index, page) in pages.enumerated() {
-                var post = PostRecord(
-                    id: Identifiers.random(), workspaceID: workspace.id, pageID: page.id, classification: "post",
-                    text: "", createdAt: context.now + Double(index) / 1000, modifiedAt: context.now,
-                    gridPosition: nil, campaignID: nil, media: [], mediaIDs: [], mediaType: nil, scheduledAt: nil,
-                    publishAtScheduledDate: false, state: "draft", publishStartedAt: nil, publishedAt: nil,
-                    publishedLink: nil, failure: nil, approvals: [], approvalRequested: false,
-                    teamOnly: workspace.defaultTeamOnly, archived: false, labels: [], groupID: groupID,
-                    groupPageIDs: grouped ? pageIDs : nil, shareLink: nil, pinterest: nil, extras: .object([]),
-                    metricsSyncStartedAt: nil, metricsSyncedAt: nil, storyGroupID: nil)
+                var post = PostRecord.newDraft(
+                    workspace: workspace, pageID: page.id, classification: "post",
+                    createdAt: context.now + Double(index) / 1000)
+                post.groupID = groupID
+                post.groupPageIDs = grouped ? pageIDs : nil
                 draft.apply(to: &post, workspace: workspace, now: context.now)
                 try context.store.insertPost(post)
                 created.append(post)

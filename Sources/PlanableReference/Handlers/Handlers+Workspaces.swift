@@ -69,6 +69,9 @@ enum WorkspaceHandlers {
 
     static func delete(_ context: APIContext) throws -> APIResponse {
         let workspace = try context.workspace(context.input.path("id"))
+        guard try context.store.workspaceCount(companyID: workspace.companyID) > 1 else {
+            throw APIError.validation("workspace \(workspace.id) is the company's only workspace; create another before deleting it")
+        }
         try context.store.database.transaction { try context.store.deleteWorkspace(id: workspace.id) }
         return .noContent
     }

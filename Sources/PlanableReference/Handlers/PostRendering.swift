@@ -4,6 +4,8 @@ struct PostRenderer {
     let pages: [String: PageRecord]
     let labels: [String: (name: String?, color: String)]
     let commentCounts: [String: Int]
+    /// The URLs of media that finished processing, by media id, for posts whose media is imported in the background.
+    let mediaURLs: [String: String]
 
     init(store: ReferenceStore, workspace: WorkspaceRecord, posts: [PostRecord]) throws {
         self.workspace = workspace
@@ -14,8 +16,23 @@ struct PostRenderer {
         for label in try store.labels(workspaceID: workspace.id) { labels[label.id] = (label.name, label.color) }
         self.labels = labels
         var counts: [String: Int] = [:]
-        for post in posts { counts[post.id] = try store.commentCount(postID: post.id) }
+        var mediaURLs: [String: String] = [:]
+        if !posts.isEmpty {
+            let marks = Array(repeating: "?", count: posts.count).joined(separator: ",")
+            let rows = try store.database.query(
+                "SELECT post_id, COUNT(*) AS n FROM comments WHERE post_id IN (\(marks)) GROUP BY post_id", posts.map(\.id))
+            for row in rows { counts[row.string("post_id") ?? ""] = row.int("n") ?? 0 }
+            let storyMedia = posts.filter { $0.classification == "story" }.flatMap(\.mediaIDs)
+            for id in storyMedia {
+                if let row = try store.database.queryFirst("SELECT url, status FROM media WHERE id = ?", [id]),
+                    row.string("status") == "success", let url = row.string("url")
+                {
+                    mediaURLs[id] = url
+                }
+            }
+        }
         self.commentCounts = counts
+        self.mediaURLs = mediaURLs
     }
 
     func render(_ post: PostRecord) -> JSONValue {
@@ -28,7 +45,7 @@ struct PostRenderer {
         ]
         if let position = post.gridPosition { members.append(("gridPosition", .integer(position))) }
         members += [
-            ("campaignId", .optional(post.campaignID)), ("media", .array(post.media.map { .string($0) })),
+            ("campaignId", .optional(post.campaignID)), ("media", .array(media(post).map { .string($0) })),
             ("scheduledAt", post.scheduledAt.map { .string(Timestamp.format($0)) } ?? .null),
             ("status", .string(post.status)), ("approved", .bool(fullyApproved)),
             ("approvedBy", .array(post.approvals)), ("approval", approval(post)),
@@ -65,6 +82,12 @@ struct PostRenderer {
             ))
         }
         return .object(members)
+    }
+
+    /// A story's media comes from the library once processed; a post's media was imported before it was saved.
+    func media(_ post: PostRecord) -> [String] {
+        guard post.classification == "story" else { return post.media }
+        return post.mediaIDs.compactMap { mediaURLs[$0] }
     }
 
     func approval(_ post: PostRecord) -> JSONValue {

@@ -67,6 +67,11 @@ enum StoreSchema {
         CREATE TABLE keywords (
             id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, text TEXT NOT NULL,
             type TEXT NOT NULL, created_at REAL NOT NULL);
+        """,
         """
+        ALTER TABLE keywords ADD COLUMN removed_at REAL;
+        ALTER TABLE competitors ADD COLUMN profile_image_url TEXT;
+        ALTER TABLE comments ADD COLUMN updated_at REAL;
+        """,
     ]
 }

@@ -1,0 +1,196 @@
+import Foundation
+import SQLite
+
+/// Competitor tracking for a page, with synthetic follower, engagement and post data.
+enum CompetitorHandlers {
+    static let supportedPlatforms: Set<String> = ["instagram", "facebook", "youtube", "tiktok", "linkedin"]
+    static let competitorLimit = 5
+    /// A new competitor is scraped for this long, in seconds, before its data is synced.
+    static let firstSyncSeconds = 60.0
+
+    private static func supportedPage(_ context: APIContext) throws -> PageRecord {
+        let (page, _) = try context.page(context.input.path("id"))
+        guard supportedPlatforms.contains(page.platform) else {
+            throw APIError.validation(
+                "page \(page.id) is a \(page.platform) page; competitor analytics covers Instagram, Facebook, YouTube, TikTok and LinkedIn")
+        }
+        return page
+    }
+
+    private static func competitors(_ pageID: String, _ store: ReferenceStore) throws -> [SQLiteRow] {
+        try store.database.query("SELECT * FROM competitors WHERE page_id = ? ORDER BY rowid", [pageID])
+    }
+
+    static func list(_ context: APIContext) throws -> APIResponse {
+        let page = try supportedPage(context)
+        return .ok(["data": .array(try competitors(page.id, context.store).map { render($0, now: context.now) })])
+    }
+
+    static func track(_ context: APIContext) throws -> APIResponse {
+        let page = try supportedPage(context)
+        guard let raw = context.body["handle"]?.stringValue ?? context.body["url"]?.stringValue else {
+            throw APIError.validation("give handle (such as @northwind) or url (the competitor's profile URL)")
+        }
+        let handle = normalizedHandle(raw)
+        guard !handle.isEmpty, handle.count <= 64,
+            handle.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+        else { throw APIError.notFound("no \(page.platform) profile \(raw) was found") }
+        let existing = try competitors(page.id, context.store)
+        if let row = existing.first(where: { ($0.string("handle") ?? "").lowercased() == handle.lowercased() }) {
+            return .ok(["data": render(row, now: context.now)])
+        }
+        guard existing.count < competitorLimit else {
+            throw APIError.forbidden("page \(page.id) already tracks \(competitorLimit) competitors; stop tracking one first")
+        }
+        let id = Identifiers.random()
+        try context.store.database.run(
+            """
+            INSERT INTO competitors (id, page_id, scraped_page_id, handle, display_name, platform, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                id, page.id, Identifiers.derived("scraped", page.platform, handle.lowercased()), handle,
+                handle.prefix(1).uppercased() + handle.dropFirst(), page.platform, context.now,
+            ])
+        let row = try context.store.database.queryFirst("SELECT * FROM competitors WHERE id = ?", [id])
+        return .created(["data": row.map { render($0, now: context.now) } ?? .null])
+    }
+
+    static func untrack(_ context: APIContext) throws -> APIResponse {
+        let page = try supportedPage(context)
+        let scraped = context.input.path("scrapedPageId")
+        let removed = try context.store.database.run(
+            "DELETE FROM competitors WHERE page_id = ? AND scraped_page_id = ?", [page.id, scraped])
+        guard removed > 0 else { throw APIError.notFound("page \(page.id) does not track competitor \(scraped)") }
+        return .noContent
+    }
+
+    static func comparison(_ context: APIContext) throws -> APIResponse {
+        let page = try supportedPage(context)
+        let window = try AnalyticsWindow.read(context)
+        var rows: [JSONValue] = [comparisonRow(key: page.id, isOwn: true, name: page.name, handle: PlatformLinks.slug(page.name), platform: page.platform, window: window)]
+        for competitor in try competitors(page.id, context.store) {
+            rows.append(
+                comparisonRow(
+                    key: competitor.string("scraped_page_id") ?? "", isOwn: false,
+                    name: competitor.string("display_name") ?? "", handle: competitor.string("handle") ?? "",
+                    platform: page.platform, window: window))
+        }
+        return .ok(["data": .array(rows)])
+    }
+
+    static func metrics(_ context: APIContext) throws -> APIResponse {
+        let page = try supportedPage(context)
+        let window = try AnalyticsWindow.read(context)
+        let filter = context.input.queryStrings("scrapedPageIds").map(Set.init)
+        var series: [JSONValue] = [trend(key: page.id, isOwn: true, name: page.name, handle: PlatformLinks.slug(page.name), platform: page.platform, window: window)]
+        for competitor in try competitors(page.id, context.store) {
+            let key = competitor.string("scraped_page_id") ?? ""
+            if let filter, !filter.contains(key) { continue }
+            series.append(
+                trend(
+                    key: key, isOwn: false, name: competitor.string("display_name") ?? "",
+                    handle: competitor.string("handle") ?? "", platform: page.platform, window: window))
+        }
+        return .ok(["data": .array(series)])
+    }
+
+    static func topPosts(_ context: APIContext) throws -> APIResponse {
+        let page = try supportedPage(context)
+        let window = try AnalyticsWindow.read(context)
+        let filter = context.input.queryStrings("scrapedPageIds").map(Set.init)
+        let sortBy = context.input.queryString("sortBy") ?? "engagementRate"
+        var posts: [(score: Double, json: JSONValue)] = []
+        for competitor in try competitors(page.id, context.store) {
+            let key = competitor.string("scraped_page_id") ?? ""
+            if let filter, !filter.contains(key) { continue }
+            let handle = competitor.string("handle") ?? ""
+            for day in window.days where Identifiers.unitNoise("posted:\(key):\(day)") < 0.5 {
+                let postKey = "\(key):\(day)"
+                let postedAt = Double(day) * 86400 + Identifiers.unitNoise("time:" + postKey) * 86400
+                guard postedAt >= window.start && postedAt <= window.end else { continue }
+                let likes = Int(Identifiers.unitNoise("likes:" + postKey) * 2000)
+                let comments = likes / 12
+                let views = likes * 9 + 100
+                let rate = (Double(likes + comments) / Double(views) * 10000).rounded() / 100
+                let score: Double = sortBy == "likes" ? Double(likes) : sortBy == "views" ? Double(views) : rate
+                posts.append((
+                    score,
+                    [
+                        "scrapedPageId": .string(key), "handle": .string(handle),
+                        "url": .string(PlatformLinks.publishedLink(platform: page.platform, pageName: handle, postID: Identifiers.derived(postKey))),
+                        "content": .string("A post by \(handle)"), "mediaType": "image",
+                        "postedAt": .string(Timestamp.format(postedAt)), "likes": .integer(likes),
+                        "comments": .integer(comments), "shares": .integer(likes / 20), "views": .integer(views),
+                        "engagementRate": .number(rate), "hashtags": ["coffee"],
+                    ]
+                ))
+            }
+        }
+        posts.sort { $0.score > $1.score }
+        let limit = context.input.queryInt("limit") ?? 20
+        return .ok(["data": .array(posts.prefix(limit).map(\.json))])
+    }
+
+    private static func normalizedHandle(_ raw: String) -> String {
+        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.contains("://") {
+            let path = text.split(separator: "/", omittingEmptySubsequences: true).dropFirst(2)
+            text = path.last.map(String.init) ?? ""
+        }
+        while text.hasPrefix("@") { text.removeFirst() }
+        return text
+    }
+
+    private static func followers(_ key: String, day: Int) -> Int {
+        let base = 2000 + Identifiers.unitNoise("followers:" + key) * 80_000
+        return Int(base + Double(max(0, day - 20_000)) * (1 + Identifiers.unitNoise("growth:" + key) * 30))
+    }
+
+    private static func engagement(_ key: String, day: Int) -> Int {
+        Int(Identifiers.unitNoise("engagement:\(key):\(day)") * 900)
+    }
+
+    private static func comparisonRow(
+        key: String, isOwn: Bool, name: String, handle: String, platform: String, window: AnalyticsWindow
+    ) -> JSONValue {
+        let days = window.days
+        let total = days.reduce(0) { $0 + engagement(key, day: $1) }
+        let posts = days.filter { Identifiers.unitNoise("posted:\(key):\($0)") < 0.5 }.count
+        return [
+            "id": .string(key), "isOwn": .bool(isOwn), "displayName": .string(name), "handle": .string(handle),
+            "platform": .string(platform), "profileImageUrl": .null,
+            "followers": .integer(followers(key, day: days.last ?? 0)), "posts": .integer(posts),
+            "totalEngagement": .integer(total),
+            "avgEngagement": posts == 0 ? .integer(0) : .number((Double(total) / Double(posts) * 100).rounded() / 100),
+        ]
+    }
+
+    private static func trend(
+        key: String, isOwn: Bool, name: String, handle: String, platform: String, window: AnalyticsWindow
+    ) -> JSONValue {
+        [
+            "id": .string(key), "isOwn": .bool(isOwn), "handle": .string(handle), "displayName": .string(name),
+            "platform": .string(platform), "profileImageUrl": .null,
+            "points": .array(
+                window.days.map { day in
+                    [
+                        "date": .string(Timestamp.format(Double(day) * 86400)),
+                        "followers": .integer(followers(key, day: day)), "engagement": .integer(engagement(key, day: day)),
+                    ]
+                }),
+        ]
+    }
+
+    static func render(_ row: SQLiteRow, now: Double) -> JSONValue {
+        let created = row.double("created_at") ?? now
+        let synced = now >= created + firstSyncSeconds
+        return [
+            "trackedCompetitorId": .optional(row.string("id")), "scrapedPageId": .optional(row.string("scraped_page_id")),
+            "handle": .optional(row.string("handle")), "displayName": .optional(row.string("display_name")),
+            "platform": .optional(row.string("platform")), "profileImageUrl": .optional(row.string("profile_image_url")),
+            "syncStatus": .string(synced ? "synced" : "syncing"),
+            "lastSyncedAt": synced ? .string(Timestamp.format(created + firstSyncSeconds)) : .null,
+        ]
+    }
+}

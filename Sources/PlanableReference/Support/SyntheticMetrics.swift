@@ -1,0 +1,100 @@
+import Foundation
+
+/// Deterministic analytics: the same inputs always give the same numbers, and totals never shrink over time.
+enum SyntheticMetrics {
+    /// How long a requested metrics sync runs, in seconds of server clock time.
+    static let syncSeconds = 30.0
+    /// The first automatic post snapshot is taken this long after publication, then every `snapshotInterval`.
+    static let firstSnapshotDelay = 3600.0
+    static let snapshotInterval = 6 * 3600.0
+
+    struct PostValues {
+        var impressions: Int
+        var engagement: Int
+        var reactions: Int
+        var clicks: Int
+        var shares: Int
+    }
+
+    /// The time of the latest snapshot of a published post at `now`, or nil before the first one.
+    static func latestPostSnapshot(_ post: PostRecord, now: Double) -> Double? {
+        guard post.state == "published", let publishedAt = post.publishedAt else { return nil }
+        var latest: Double?
+        let first = publishedAt + firstSnapshotDelay
+        if now >= first {
+            latest = first + ((now - first) / snapshotInterval).rounded(.down) * snapshotInterval
+        }
+        if let synced = post.metricsSyncedAt, synced <= now {
+            latest = max(latest ?? synced, synced)
+        }
+        return latest
+    }
+
+    /// A post's cumulative metrics at `time`, growing towards a ceiling that depends on the post id.
+    static func post(id: String, publishedAt: Double, at time: Double) -> PostValues {
+        let hours = max(0, time - publishedAt) / 3600
+        let ceiling = 300 + Identifiers.unitNoise("impressions:" + id) * 9700
+        let impressions = Int(ceiling * (1 - exp(-hours / 18)))
+        let rate = 0.02 + Identifiers.unitNoise("engagement:" + id) * 0.06
+        let engagement = Int(Double(impressions) * rate)
+        return PostValues(
+            impressions: impressions, engagement: engagement, reactions: engagement * 6 / 10,
+            clicks: engagement / 4, shares: engagement / 10)
+    }
+
+    /// The document's key for a platform's page metrics, or nil when the platform has no page analytics.
+    static func pageMetricsKey(platform: String) -> String? {
+        switch platform {
+        case "facebook", "instagram", "linkedin", "tiktok", "threads", "youtube": platform
+        case "googlebusiness": "googleMyBusiness"
+        default: nil
+        }
+    }
+
+    /// One day's page snapshot values, shaped by `schema` (the document's schema for the platform).
+    ///
+    /// Numbers whose name says total, followers or subscribers are cumulative and grow every day; the rest are
+    /// per-day values. Only required properties are filled, so the shape always matches the document.
+    static func pageDay(pageID: String, day: Int, schema: JSONValue) -> JSONValue {
+        fill(schema, path: pageID, day: day)
+    }
+
+    private static func fill(_ schema: JSONValue, path: String, day: Int) -> JSONValue {
+        let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        var members: [(String, JSONValue)] = []
+        for (name, property) in schema["properties"]?.objectValue ?? [] where required.contains(name) {
+            let key = path + "." + name
+            switch property["type"]?.stringValue {
+            case "object":
+                members.append((name, fill(property, path: key, day: day)))
+            case "boolean":
+                members.append((name, .bool(false)))
+            case "string":
+                members.append((name, .string("USD")))
+            default:
+                members.append((name, .integer(number(name: name, key: key, day: day))))
+            }
+        }
+        return .object(members)
+    }
+
+    private static func number(name: String, key: String, day: Int) -> Int {
+        let lowered = name.lowercased()
+        let cumulative =
+            (lowered.contains("total") || lowered.contains("followers") || lowered.contains("subscribers")
+                || lowered == "followers_count")
+            && !lowered.contains("gained") && !lowered.contains("lost") && !lowered.contains("unfollow")
+            && !lowered.contains("non")
+        if cumulative {
+            let base = 1000 + Identifiers.unitNoise("base:" + key) * 50_000
+            let growth = 2 + Identifiers.unitNoise("growth:" + key) * 40
+            return Int(base + growth * Double(max(0, day - 20_000)))
+        }
+        return Int(Identifiers.unitNoise("\(key):\(day)") * 500)
+    }
+
+    /// Days since 1970-01-01 for Unix seconds.
+    static func dayNumber(_ seconds: Double) -> Int {
+        Int((seconds / 86400).rounded(.down))
+    }
+}
