@@ -30,7 +30,8 @@ package final class ReferenceServer: Sendable {
         self.store = LockedValue(store)
         rateLimiter = RateLimiter(readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute)
         services = ReferenceServices(
-            downloader: MediaDownloader(maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia))
+            downloader: MediaDownloader(maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia),
+            offlineMedia: options.offlineMedia)
     }
 
     deinit {

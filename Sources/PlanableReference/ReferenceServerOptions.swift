@@ -8,6 +8,9 @@ package struct ReferenceServerOptions: Sendable {
     package var writeLimitPerMinute: Int
     /// Whether media URLs on loopback addresses are downloaded; other private addresses stay refused.
     package var allowLoopbackMedia: Bool
+    /// Whether media on hosts other than loopback are recorded without a download, judged by their file name.
+    /// The embedded server sets it, so an offline run never connects to another host.
+    package var offlineMedia = false
     package var clock: ReferenceClock
     /// How long, in seconds of `clock` time, a post stays in `publishing` before it is published.
     package var publishingSeconds: Double

@@ -87,6 +87,7 @@ package final class Runtime: @unchecked Sendable {
         }
         var options = ReferenceServerOptions(databasePath: databasePath)
         options.seed = ReferenceSeed.demo(token: token)
+        options.offlineMedia = true
         options.readLimitPerMinute = embedded.readsPerMinute
         options.writeLimitPerMinute = embedded.writesPerMinute
         let server = try ReferenceServer(options: options)
