@@ -37,6 +37,11 @@ let package = Package(
         .testTarget(name: "ContentTests", dependencies: ["Content", "YAML"]),
         // END content
 
+        // BEGIN daemon: directory watching, systemd notification and signal handling for `planable-sync run`.
+        .target(name: "Daemon", dependencies: ["CSystemd"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
+        // END daemon
+
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
