@@ -39,7 +39,7 @@ let package = Package(
 
         // BEGIN daemon: directory watching, systemd notification and signal handling for `planable-sync run`.
         .target(name: "Daemon", dependencies: ["CSystemd"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "SyncEngine"]),
         // END daemon
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
