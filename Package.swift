@@ -29,7 +29,8 @@ let package = Package(
                 "Templates", "YAML",
             ]),
         .executableTarget(
-            name: "PlanableSyncCLI", dependencies: ["SyncEngine", "Feeds", "Networks", "PlanPreview", "PlanableReference"]),
+            name: "PlanableSyncCLI",
+            dependencies: ["Daemon", "SyncEngine", "Feeds", "Networks", "PlanPreview", "PlanableReference"]),
 
         // BEGIN content: directory sources (Markdown and HTML files with front matter).
         .target(
@@ -46,6 +47,11 @@ let package = Package(
         .executableTarget(name: "feed-bench", dependencies: ["Feeds"], path: "Sources/FeedBench"),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "HTTPClient"]),
         // MARK: end of Feeds
+
+        // BEGIN daemon: directory watching, systemd notification and signal handling for `planable-sync run`.
+        .target(name: "Daemon", dependencies: ["CSystemd"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "SyncEngine"]),
+        // END daemon
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),

@@ -1,0 +1,226 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import Daemon
+
+/// Runs `body` with a started watcher on a fresh temporary folder, then stops it and removes the folder.
+private func withWatcher(
+    debounce: Double = 0.3, maximumDelay: Double = 1.0, prepare: (TemporaryFolder) throws -> Void = { _ in },
+    _ body: (TemporaryFolder, WatchRecorder) throws -> Void
+) throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try prepare(folder)
+    let recorder = WatchRecorder()
+    let watcher = DirectoryWatcher(root: folder.path, debounce: debounce, maximumDelay: maximumDelay)
+    try watcher.start(handler: recorder.handler, onError: recorder.errorHandler)
+    defer { watcher.stop() }
+    try body(folder, recorder)
+    #expect(recorder.errors.isEmpty, "watch errors: \(recorder.errors)")
+}
+
+private func changed(_ path: String) -> WatchEvent { WatchEvent(path: path, kind: .changed) }
+private func removed(_ path: String) -> WatchEvent { WatchEvent(path: path, kind: .removed) }
+private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(path: to, kind: .renamed(from: from)) }
+
+@Suite struct DirectoryWatcherTests {
+    @Test func createReachesHandlerWithinSecond() throws {
+        try withWatcher { folder, recorder in
+            let written = WatchRecorder.now()
+            try folder.write("post.md", "# Hello\n")
+            #expect(recorder.wait(for: [changed("post.md")]))
+            let arrival = try #require(recorder.arrival(of: changed("post.md")))
+            #expect(arrival - written >= 0.25, "delivered before the debounce: \(arrival - written) s")
+            #expect(arrival - written < 1.0, "delivered after \(arrival - written) s")
+            recorder.settle()
+            #expect(recorder.events == [changed("post.md")])
+        }
+    }
+
+    @Test func modifyIsChange() throws {
+        try withWatcher(prepare: { try $0.write("post.md", "one\n") }) { folder, recorder in
+            let handle = try FileHandle(forWritingTo: folder.url("post.md"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("two\n".utf8))
+            try handle.close()
+            #expect(recorder.wait(for: [changed("post.md")]))
+            recorder.settle()
+            #expect(recorder.batches == [[changed("post.md")]])
+        }
+    }
+
+    @Test func atomicSaveIsOneChange() throws {
+        try withWatcher(prepare: { try $0.write("post.md", "old\n") }) { folder, recorder in
+            // Vim's default: probe with 4913, write to a backup name, write the file; others write a temporary
+            // file and rename it over the target.
+            try folder.write("4913", "")
+            try folder.remove("4913")
+            try folder.write(".post.md.swp", "swap")
+            try folder.write("post.md.tmp", "new\n")
+            try folder.move("post.md.tmp", "post.md")
+            try folder.remove(".post.md.swp")
+            #expect(recorder.wait(for: [changed("post.md")]))
+            recorder.settle()
+            #expect(recorder.batches == [[changed("post.md")]])
+        }
+    }
+
+    @Test func renameKeepsOrigin() throws {
+        try withWatcher(prepare: { try $0.write("a.md", "text\n") }) { folder, recorder in
+            try folder.move("a.md", "b.md")
+            #expect(recorder.wait(for: [renamed("a.md", "b.md")]))
+            recorder.settle()
+            #expect(recorder.events == [renamed("a.md", "b.md")])
+        }
+    }
+
+    @Test func deleteIsRemoval() throws {
+        try withWatcher(prepare: { try $0.write("a.md", "text\n") }) { folder, recorder in
+            try folder.remove("a.md")
+            #expect(recorder.wait(for: [removed("a.md")]))
+            recorder.settle()
+            #expect(recorder.events == [removed("a.md")])
+        }
+    }
+
+    @Test func newSubfolderIsWatched() throws {
+        try withWatcher { folder, recorder in
+            // The file is written right after mkdir, usually before the watch exists, so the scan must find it.
+            try folder.makeFolder("2024/05")
+            try folder.write("2024/05/first.md", "one\n")
+            #expect(recorder.wait(for: [changed("2024/05/first.md")]))
+            try folder.write("2024/05/second.md", "two\n")
+            #expect(recorder.wait(for: [changed("2024/05/second.md")]))
+            recorder.settle()
+            #expect(Set(recorder.events) == [changed("2024/05/first.md"), changed("2024/05/second.md")])
+        }
+    }
+
+    @Test func folderMovedInIsScanned() throws {
+        let outside = try TemporaryFolder()
+        defer { outside.remove() }
+        try outside.makeFolder("drafts/deep")
+        try outside.write("drafts/a.md", "a\n")
+        try outside.write("drafts/deep/b.md", "b\n")
+        try withWatcher { folder, recorder in
+            guard rename(outside.path + "/drafts", folder.path + "/drafts") == 0 else {
+                Issue.record("rename failed: \(String(cString: strerror(errno)))")
+                return
+            }
+            #expect(recorder.wait(for: [changed("drafts/a.md"), changed("drafts/deep/b.md")]))
+            try folder.write("drafts/deep/c.md", "c\n")
+            #expect(recorder.wait(for: [changed("drafts/deep/c.md")]))
+        }
+    }
+
+    @Test func folderRenameRenamesEachFile() throws {
+        let prepare: (TemporaryFolder) throws -> Void = { folder in
+            try folder.makeFolder("posts/old")
+            try folder.write("posts/a.md", "a\n")
+            try folder.write("posts/old/b.md", "b\n")
+        }
+        try withWatcher(prepare: prepare) { folder, recorder in
+            try folder.move("posts", "articles")
+            let expected = [renamed("posts/a.md", "articles/a.md"), renamed("posts/old/b.md", "articles/old/b.md")]
+            #expect(recorder.wait(for: expected))
+            // The watches below the renamed folder report under the new path.
+            try folder.write("articles/old/c.md", "c\n")
+            #expect(recorder.wait(for: [changed("articles/old/c.md")]))
+            recorder.settle()
+            #expect(Set(recorder.events) == Set(expected + [changed("articles/old/c.md")]))
+        }
+    }
+
+    @Test func moveOutIsRemoval() throws {
+        let outside = try TemporaryFolder()
+        defer { outside.remove() }
+        let prepare: (TemporaryFolder) throws -> Void = { folder in
+            try folder.write("a.md", "a\n")
+            try folder.makeFolder("drafts")
+        }
+        try withWatcher(prepare: prepare) { folder, recorder in
+            #expect(rename(folder.path + "/a.md", outside.path + "/a.md") == 0)
+            #expect(rename(folder.path + "/drafts", outside.path + "/drafts") == 0)
+            #expect(recorder.wait(for: [removed("a.md"), removed("drafts")]))
+            // The moved folder's watch is gone, so writes outside the tree stay unreported.
+            try outside.write("drafts/later.md", "x\n")
+            recorder.settle()
+            #expect(Set(recorder.events) == [removed("a.md"), removed("drafts")])
+        }
+    }
+
+    @Test func hiddenAndLinkedFoldersIgnored() throws {
+        let outside = try TemporaryFolder()
+        defer { outside.remove() }
+        try withWatcher(prepare: { try $0.makeFolder(".git") }) { folder, recorder in
+            #expect(symlink(outside.path, folder.path + "/linked") == 0)
+            try folder.write(".git/index", "x")
+            try folder.write("notes.md~", "x")
+            try folder.makeFolder(".cache/sub")
+            try outside.write("through-link.md", "x\n")
+            try folder.write("visible.md", "x\n")
+            #expect(recorder.wait(for: [changed("visible.md")]))
+            recorder.settle()
+            // The link itself is a name in the tree; nothing behind it is watched.
+            #expect(Set(recorder.events) == [changed("linked"), changed("visible.md")])
+        }
+    }
+
+    @Test func burstHasFewBatches() throws {
+        try withWatcher { folder, recorder in
+            let names = (0..<1000).map { "burst-\($0).md" }
+            let started = WatchRecorder.now()
+            for name in names {
+                let descriptor = open(folder.path + "/" + name, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                try #require(descriptor >= 0)
+                _ = write(descriptor, name, name.utf8.count)
+                close(descriptor)
+            }
+            let duration = WatchRecorder.now() - started
+            let expected = Set(names.map(changed))
+            #expect(recorder.wait(timeout: 10) { expected.isSubset(of: Set($0)) })
+            recorder.settle()
+            #expect(recorder.events.count == 1000, "each file once, got \(recorder.events.count) events")
+            // One batch when the burst ends within maximumDelay; a longer burst (on a loaded machine) flushes about
+            // every maximumDelay - debounce = 0.7 s.
+            let bound = 2 + Int(duration / 0.7)
+            #expect(recorder.batches.count <= bound, "\(recorder.batches.count) batches for a \(duration) s burst")
+        }
+    }
+
+    @Test func stopEndsDelivery() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let recorder = WatchRecorder()
+        let watcher = DirectoryWatcher(root: folder.path)
+        try watcher.start(handler: recorder.handler)
+        try folder.write("before.md", "x\n")
+        #expect(recorder.wait(for: [changed("before.md")]))
+        watcher.stop()
+        watcher.stop()
+        try folder.write("after.md", "x\n")
+        recorder.settle()
+        #expect(recorder.events == [changed("before.md")])
+    }
+
+    @Test func stopFromHandlerReturns() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let watcher = DirectoryWatcher(root: folder.path, debounce: 0.05)
+        let stopped = DispatchSemaphore(value: 0)
+        try watcher.start { _ in
+            watcher.stop()
+            stopped.signal()
+        }
+        try folder.write("post.md", "x\n")
+        #expect(stopped.wait(timeout: .now() + 5) == .success)
+    }
+
+    @Test func missingRootThrows() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let watcher = DirectoryWatcher(root: folder.path + "/missing")
+        #expect(throws: DirectoryWatcherError.self) { try watcher.start { _ in } }
+    }
+}

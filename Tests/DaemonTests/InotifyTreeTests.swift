@@ -1,0 +1,80 @@
+import Glibc
+import Testing
+
+@testable import Daemon
+
+/// Feeds synthetic records to an `InotifyTree` over a real inotify descriptor and a real folder, for the kernel
+/// reports a test cannot provoke, such as a queue overflow (its limit can be lowered only by root).
+@Suite struct InotifyTreeTests {
+    private func withTree(_ body: (TemporaryFolder, InotifyTree, Int32) throws -> Void) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let tree = InotifyTree(root: folder.path, descriptor: descriptor)
+        tree.addTree("", reportFiles: false)
+        let root = try #require(tree.descriptors[""])
+        try body(folder, tree, root)
+        #expect(tree.takeErrors().isEmpty)
+    }
+
+    private func translate(_ tree: InotifyTree, _ records: [InotifyRecord], at time: Double = 1) -> [WatchEvent] {
+        let bytes = InotifyDecoder.encode(records)
+        return bytes.withUnsafeBytes { tree.translate(InotifyDecoder.decode($0), at: time) }
+    }
+
+    @Test func overflowBufferProducesOverflow() throws {
+        try withTree { folder, tree, _ in
+            // A folder created while events were lost must be watched after the overflow.
+            try folder.makeFolder("lost/inner")
+            let events = translate(tree, [InotifyRecord(descriptor: -1, mask: UInt32(IN_Q_OVERFLOW))])
+            #expect(events == [.overflow])
+            #expect(tree.watchedFolders == ["", "lost", "lost/inner"])
+        }
+    }
+
+    @Test func movePairedByCookie() throws {
+        try withTree { _, tree, root in
+            let events = translate(
+                tree,
+                [
+                    InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_FROM), cookie: 9, name: "a.md"),
+                    InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_FROM), cookie: 10, name: "c.md"),
+                    InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_TO), cookie: 9, name: "b.md"),
+                ])
+            #expect(events == [WatchEvent(path: "b.md", kind: .renamed(from: "a.md"))])
+            #expect(tree.expireMoves(at: 1.01).isEmpty)
+            #expect(tree.expireMoves(at: 1.1) == [WatchEvent(path: "c.md", kind: .removed)])
+            #expect(tree.nextMoveDeadline == nil)
+        }
+    }
+
+    @Test func moveFromIgnoredNameIsChange() throws {
+        try withTree { _, tree, root in
+            let events = translate(
+                tree,
+                [
+                    InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_FROM), cookie: 3, name: ".post.md.tmp"),
+                    InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_TO), cookie: 3, name: "post.md"),
+                    InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_FROM), cookie: 4, name: "old.md"),
+                    InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_TO), cookie: 4, name: "old.md~"),
+                ])
+            #expect(events == [WatchEvent(path: "post.md", kind: .changed), WatchEvent(path: "old.md", kind: .removed)])
+        }
+    }
+
+    @Test func rootRemovalProducesOverflow() throws {
+        try withTree { _, tree, root in
+            let events = translate(tree, [InotifyRecord(descriptor: root, mask: UInt32(IN_DELETE_SELF))])
+            #expect(events == [.overflow])
+        }
+    }
+
+    @Test func unknownDescriptorIgnored() throws {
+        try withTree { _, tree, root in
+            let events = translate(tree, [InotifyRecord(descriptor: root + 100, mask: UInt32(IN_CREATE), name: "x.md")])
+            #expect(events.isEmpty)
+        }
+    }
+}
