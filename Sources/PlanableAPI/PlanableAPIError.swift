@@ -59,6 +59,8 @@ package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
     case invalidResponse(status: Int, message: String, operation: String)
     /// No answer arrived: refused connection, time-out, dropped connection.
     case transport(HTTPClientError, operation: String)
+    /// The request was not sent because the process is stopping.
+    case cancelled(operation: String)
 
     package var description: String {
         switch self {
@@ -69,13 +71,15 @@ package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
             return "\(operation) returned an invalid answer (status \(status)): \(message)"
         case .transport(let error, let operation):
             return "\(operation) got no answer: \(error)"
+        case .cancelled(let operation):
+            return "\(operation) was not sent because planable-sync is stopping"
         }
     }
 
     package var status: Int? {
         switch self {
         case .api(let status, _, _, _, _), .invalidResponse(let status, _, _): status
-        case .transport: nil
+        case .transport, .cancelled: nil
         }
     }
 
@@ -89,6 +93,8 @@ package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .transport:
             return true
+        case .cancelled:
+            return false
         case .api(let status, let code, _, _, _):
             return status == 429 || status >= 500 || code == .publishingInProgress
         case .invalidResponse(let status, _, _):
@@ -102,6 +108,7 @@ package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
     package var outcomeIsUnknown: Bool {
         switch self {
         case .transport: true
+        case .cancelled: false
         case .api(let status, _, _, _, _), .invalidResponse(let status, _, _): status >= 500
         }
     }

@@ -243,6 +243,7 @@ package final class PlanableClient: @unchecked Sendable {
         while true {
             attempt += 1
             limiter?.acquire(requestClass)
+            if clock.isCancelled { throw PlanableAPIError.cancelled(operation: operation) }
             lock.withLock {
                 if requestClass == .read { statistics.read += 1 } else { statistics.write += 1 }
                 if attempt > 1 { statistics.retried += 1 }
@@ -265,6 +266,7 @@ package final class PlanableClient: @unchecked Sendable {
                         ["api.operation": operation, "api.wait_seconds": String(format: "%.1f", max(0, wait))])
                     limiter?.block(requestClass, until: resetAt)
                     clock.sleep(seconds: max(0, wait) + Double.random(in: 0...0.25))
+                    if clock.isCancelled { throw failure }
                     continue
                 }
             case .failure(let error as HTTPClientError):
@@ -280,6 +282,7 @@ package final class PlanableClient: @unchecked Sendable {
                 ["api.operation": operation, "api.attempt": String(attempt), "error": failure.description,
                  "api.delay_seconds": String(format: "%.2f", delay)])
             clock.sleep(seconds: delay)
+            if clock.isCancelled { throw failure }
         }
     }
 

@@ -16,6 +16,40 @@ package enum RequestClass: String, Sendable {
 package protocol ClientClock: Sendable {
     func now() -> Date
     func sleep(seconds: Double)
+    /// Whether waits should end early because the process is stopping; the client then fails the request.
+    var isCancelled: Bool { get }
+}
+
+extension ClientClock {
+    package var isCancelled: Bool { false }
+}
+
+/// The system clock, whose waits end early once `cancel()` is called, so a stopping daemon does not sit out a
+/// rate-limit window.
+package final class CancellableClock: ClientClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    package init() {}
+
+    package func now() -> Date { Date() }
+
+    package func cancel() {
+        lock.withLock { cancelled = true }
+    }
+
+    package var isCancelled: Bool {
+        lock.withLock { cancelled }
+    }
+
+    package func sleep(seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !isCancelled {
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { return }
+            Thread.sleep(forTimeInterval: min(remaining, 0.1))
+        }
+    }
 }
 
 /// The system clock.
@@ -50,8 +84,10 @@ package final class RateLimiter: @unchecked Sendable {
     }
 
     /// Waits until a request of `requestClass` fits in the window, then counts it as sent.
+    ///
+    /// Returns early, without counting, when the clock is cancelled.
     package func acquire(_ requestClass: RequestClass) {
-        while true {
+        while !clock.isCancelled {
             let delay = lock.withLock { () -> Double in
                 let now = clock.now()
                 if let until = blockedUntil[requestClass], until > now {

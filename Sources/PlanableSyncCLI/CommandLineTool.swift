@@ -24,7 +24,7 @@ enum CommandLineTool {
             case "check":
                 return try CheckCommand.run(rest).rawValue
             case "run":
-                throw UsageError(message: "run is not built yet")
+                return try DaemonCommand.run(rest).rawValue
             case "reference":
                 return runReferenceCommand(arguments: rest)
             case "feed":

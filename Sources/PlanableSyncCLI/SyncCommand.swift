@@ -96,7 +96,13 @@ func loadConfiguration(_ parsed: ParsedArguments) throws -> Configuration {
 }
 
 func makeLogger(_ parsed: ParsedArguments, configuration: Configuration?) -> Logger {
-    let name = parsed.logLevel ?? configuration?.logLevel ?? ProcessInfo.processInfo.environment["PLANABLE_SYNC_LOG_LEVEL"] ?? "info"
+    makeLogger(level: parsed.logLevel ?? configuration?.logLevel)
+}
+
+/// A logger at `level` (default: `PLANABLE_SYNC_LOG_LEVEL`, else info), writing to the journal under systemd and to
+/// standard error otherwise; `PLANABLE_SYNC_LOG_FORMAT=json` writes JSON lines.
+func makeLogger(level: String?) -> Logger {
+    let name = level ?? ProcessInfo.processInfo.environment["PLANABLE_SYNC_LOG_LEVEL"] ?? "info"
     let destination: LogDestination =
         ProcessInfo.processInfo.environment["PLANABLE_SYNC_LOG_FORMAT"] == "json" ? .jsonLines : .automatic
     return Logger(label: "planable-sync", level: LogLevel(name: name) ?? .info, destination: destination)

@@ -20,7 +20,9 @@ package final class Runtime: @unchecked Sendable {
     ///
     /// - Throws: `StateLockError`, `StateError`, `MappingError` (token or configuration problems), or the
     ///   reference server's start-up error.
-    package init(configuration: Configuration, logger: Logger, exclusive: Bool) throws {
+    package init(
+        configuration: Configuration, logger: Logger, exclusive: Bool, clock: any ClientClock = SystemClock()
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         lock = exclusive ? try StateLock(statePath: configuration.statePath) : nil
@@ -31,12 +33,15 @@ package final class Runtime: @unchecked Sendable {
             let (server, token) = try Self.startEmbedded(
                 statePath: configuration.statePath, options: options, logger: logger)
             embeddedServer = server
-            let limiter = RateLimiter(readsPerMinute: options.readsPerMinute, writesPerMinute: options.writesPerMinute)
-            client = PlanableClient(baseURL: server.baseURL, token: token, limiter: limiter, logger: logger)
+            let limiter = RateLimiter(
+                readsPerMinute: options.readsPerMinute, writesPerMinute: options.writesPerMinute, clock: clock)
+            client = PlanableClient(
+                baseURL: server.baseURL, token: token, limiter: limiter, clock: clock, logger: logger)
         case .remote(let url, let tokenSource):
             embeddedServer = nil
             let token = try TokenReader.read(tokenSource, configurationPath: configuration.path, logger: logger)
-            client = PlanableClient(baseURL: url, token: token, logger: logger)
+            client = PlanableClient(
+                baseURL: url, token: token, limiter: RateLimiter(clock: clock), clock: clock, logger: logger)
         }
     }
 

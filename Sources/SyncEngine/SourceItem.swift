@@ -1,3 +1,4 @@
+import Content
 import Foundation
 import YAML
 
@@ -52,6 +53,21 @@ package struct SourceItem: Sendable {
         self.contentHash = contentHash
         self.fileSize = fileSize
         self.fileModificationTime = fileModificationTime
+    }
+}
+
+extension SourceItem {
+    /// A hash of what a reader sees (title, date, summary, text, media) without the identity or location, so a
+    /// renamed file is recognized as the item it was.
+    package var bodyHash: String {
+        let media = self.media.map { medium -> String in
+            switch medium.location {
+            case .url(let url): url
+            case .localFile(_, let sitePath): sitePath
+            }
+        }
+        let parts = [title, date.map { String($0.timeIntervalSince1970) } ?? "", summary, text] + media
+        return SHA256.hex(Array(parts.joined(separator: "\u{0}").utf8))
     }
 }
 

@@ -9,6 +9,8 @@ package struct ItemRecord: Sendable, Equatable {
     /// Where the item lives in its source, such as the file path relative to the source root.
     package var location: String?
     package var contentHash: String?
+    /// A hash of the item's title, date and text without its identity or location, to recognize a renamed file.
+    package var bodyHash: String?
     package var payloadHash: String?
     /// `synced`, `failed`, `skipped`, `blocked` or `baselined`.
     package var status: String
@@ -89,18 +91,18 @@ extension StateStore {
             let now = Self.timestamp()
             try database.run(
                 """
-                INSERT INTO items (source, identity, title, location, content_hash, payload_hash, status, last_error,
-                    file_size, file_mtime, first_seen_at, updated_at, published_edit_reported)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO items (source, identity, title, location, content_hash, body_hash, payload_hash, status,
+                    last_error, file_size, file_mtime, first_seen_at, updated_at, published_edit_reported)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source, identity) DO UPDATE SET title = excluded.title, location = excluded.location,
-                    content_hash = excluded.content_hash, payload_hash = excluded.payload_hash,
+                    content_hash = excluded.content_hash, body_hash = excluded.body_hash, payload_hash = excluded.payload_hash,
                     status = excluded.status, last_error = excluded.last_error, file_size = excluded.file_size,
                     file_mtime = excluded.file_mtime, updated_at = excluded.updated_at,
                     published_edit_reported = excluded.published_edit_reported
                 """,
                 [
-                    item.source, item.identity, item.title, item.location, item.contentHash, item.payloadHash,
-                    item.status,
+                    item.source, item.identity, item.title, item.location, item.contentHash, item.bodyHash,
+                    item.payloadHash, item.status,
                     item.lastError, item.fileSize, item.fileModificationTime, now, now, item.publishedEditReported,
                 ])
         }
@@ -151,12 +153,12 @@ extension StateStore {
                 let now = Self.timestamp()
                 try database.run(
                     """
-                    INSERT INTO items (source, identity, title, location, content_hash, payload_hash, status,
-                        last_error, file_size, file_mtime, first_seen_at, updated_at, published_edit_reported)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                    INSERT INTO items (source, identity, title, location, content_hash, body_hash, payload_hash,
+                        status, last_error, file_size, file_mtime, first_seen_at, updated_at, published_edit_reported)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
                     ON CONFLICT (source, identity) DO NOTHING
                     """,
-                    [item.source, item.identity, item.title, item.location, item.contentHash, nil as String?, "pending", nil as String?,
+                    [item.source, item.identity, item.title, item.location, item.contentHash, item.bodyHash, nil as String?, "pending", nil as String?,
                      item.fileSize, item.fileModificationTime, now, now])
                 for post in posts {
                     try database.run(
@@ -303,7 +305,7 @@ extension StateStore {
         ItemRecord(
             source: row.string("source") ?? "", identity: row.string("identity") ?? "",
             title: row.string("title") ?? "", location: row.string("location"),
-            contentHash: row.string("content_hash"),
+            contentHash: row.string("content_hash"), bodyHash: row.string("body_hash"),
             payloadHash: row.string("payload_hash"), status: row.string("status") ?? "",
             lastError: row.string("last_error"), fileSize: row.int("file_size"),
             fileModificationTime: row.double("file_mtime"),

@@ -19,6 +19,7 @@ package final class StateStore: @unchecked Sendable {
             title TEXT NOT NULL DEFAULT '',
             location TEXT,
             content_hash TEXT,
+            body_hash TEXT,
             payload_hash TEXT,
             status TEXT NOT NULL,
             last_error TEXT,

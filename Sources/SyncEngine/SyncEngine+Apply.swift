@@ -64,7 +64,7 @@ extension SyncEngine {
             campaignId: try names?.campaignId(group.payload.campaign, item: item))
         let record = ItemRecord(
             source: item.source, identity: item.identity, title: item.title, location: item.location,
-            contentHash: item.contentHash, status: "pending", fileSize: item.fileSize, fileModificationTime: item.fileModificationTime,
+            contentHash: item.contentHash, bodyHash: item.bodyHash, status: "pending", fileSize: item.fileSize, fileModificationTime: item.fileModificationTime,
             publishedEditReported: false)
 
         for attempt in 1...Self.maximumCreateAttempts {

@@ -11,7 +11,7 @@ extension SyncEngine {
         guard !scan.removedIdentities.isEmpty else { return }
         var removed: [String: String] = [:]
         for identity in scan.removedIdentities {
-            if let record = try state.item(source: source, identity: identity), let hash = record.contentHash,
+            if let record = try state.item(source: source, identity: identity), let hash = record.bodyHash,
                 record.status != "removed"
             {
                 removed[hash] = identity
@@ -20,10 +20,10 @@ extension SyncEngine {
         var renamed = Set<String>()
         for index in scan.items.indices {
             let item = scan.items[index]
-            guard let oldIdentity = removed[item.contentHash], oldIdentity != item.identity,
+            guard let oldIdentity = removed[item.bodyHash], oldIdentity != item.identity,
                 try state.item(source: source, identity: item.identity) == nil
             else { continue }
-            removed[item.contentHash] = nil
+            removed[item.bodyHash] = nil
             renamed.insert(oldIdentity)
             logger.info("item renamed; keeping its posts", ["item.source": source, "item.id": item.identity, "item.previous_id": oldIdentity])
             if mode == .apply {

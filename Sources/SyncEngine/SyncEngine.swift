@@ -49,9 +49,19 @@ package final class SyncEngine: @unchecked Sendable {
     ///
     /// - Throws: `MappingError` for a configuration the API contradicts (an unknown page), `PlanableAPIError`
     ///   when the API cannot be reached at all, and `StateError` when the state cannot be written.
-    package func run(mode: RunMode, shouldStop: @Sendable () -> Bool = { false }) throws -> RunReport {
+    ///
+    /// - Parameters:
+    ///   - sourceNames: the sources to scan; nil scans every source.
+    ///   - context: the resolved workspace and pages, when the caller keeps them between passes.
+    ///   - refreshStatus: whether the pass ends by polling the status of unpublished posts.
+    ///   - shouldStop: checked between items; when it returns true the pass ends after the item in flight.
+    package func run(
+        mode: RunMode, sourceNames: Set<String>? = nil, context: WorkspaceContext? = nil, refreshStatus: Bool = true,
+        shouldStop: @Sendable () -> Bool = { false }
+    ) throws -> RunReport {
         var report = RunReport(command: mode == .apply ? "sync" : "plan")
-        let context = try WorkspaceResolver.resolve(configuration, client: client)
+        let startStatistics = client.requestStatistics
+        let context = try context ?? resolveContext()
         let mapper = try Mapper(configuration: configuration, context: context)
         names = NameResolver(
             client: client, workspaceId: context.workspace.id, createLabels: configuration.createLabels, logger: logger)
@@ -62,7 +72,7 @@ package final class SyncEngine: @unchecked Sendable {
 
         var scanned: [SourceItem] = []
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
-        for source in sources {
+        for source in sources where sourceNames?.contains(source.name) ?? true {
             var scan = source.scan(state: state, timeZone: context.timeZone)
             try matchRenames(&scan, source: source.name, mode: mode)
             for identity in scan.removedIdentities {
@@ -112,15 +122,29 @@ package final class SyncEngine: @unchecked Sendable {
             where !report.items.contains(where: { $0.source == source && $0.decision == .failed }) {
                 try commit(state)
             }
-            try state.setSetting("mapping_fingerprint", configuration.mappingFingerprint)
+            if sourceNames == nil {
+                try state.setSetting("mapping_fingerprint", configuration.mappingFingerprint)
+            }
+            try state.setSetting("last_run", StateStore.timestamp())
         }
-        if mode == .apply {
-            report.statusChanges = (try? StatusFollower(client: client, state: state, logger: logger)
-                .refresh(workspaceId: context.workspace.id)) ?? 0
+        if mode == .apply && refreshStatus && !shouldStop() {
+            do {
+                report.statusChanges = try StatusFollower(
+                    client: client, state: state, logger: logger, readBudget: configuration.statusReadBudget
+                ).refresh(workspaceId: context.workspace.id)
+            } catch {
+                logger.warning("cannot refresh post status", ["error": "\(error)"])
+            }
         }
         let statistics = client.requestStatistics
-        report.requests = .init(read: statistics.read, write: statistics.write)
+        report.requests = .init(
+            read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write)
         return report
+    }
+
+    /// Resolves the configuration's workspace and pages through the API.
+    package func resolveContext() throws -> WorkspaceContext {
+        try WorkspaceResolver.resolve(configuration, client: client)
     }
 
     // MARK: Items
@@ -180,6 +204,7 @@ package final class SyncEngine: @unchecked Sendable {
                 record.title = item.title
                 record.location = item.location
                 record.contentHash = item.contentHash
+                record.bodyHash = item.bodyHash
                 record.payloadHash = groups.map(\.payload.hash).joined(separator: ",")
                 record.fileSize = item.fileSize
                 record.fileModificationTime = item.fileModificationTime

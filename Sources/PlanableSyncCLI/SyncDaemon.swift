@@ -1,0 +1,357 @@
+import Daemon
+import Foundation
+import Logging
+import PlanableAPI
+import SyncEngine
+
+/// `planable-sync run`: watches directory sources, polls feeds and post status, and serves until SIGTERM.
+///
+/// One work thread runs every pass, so passes never overlap; watchers, timers and signals only record what is
+/// due and wake it. The state lock is held for the daemon's whole life.
+final class SyncDaemon: @unchecked Sendable {
+    /// The shortest and longest wait between status polls, in seconds; the wait doubles while nothing changes.
+    static let statusIntervalRange: ClosedRange<Double> = 30...900
+    /// Feeds that fail are polled again after a back-off that doubles up to this, in seconds.
+    static let maximumFeedBackoff: Double = 3600
+
+    private let configurationPath: String
+    private let logLevelOverride: String?
+    private let notifier = SystemdNotifier()
+    private let signals = SignalHandler()
+    private let clock = CancellableClock()
+    private let lock = NSCondition()
+
+    // Guarded by `lock`.
+    private var stopRequested = false
+    private var reloadRequested = false
+    private var dirtySources: Set<String> = []
+    private var heartbeat = Date()
+
+    private var logger: Logger
+    private var configuration: Configuration
+    private var runtime: Runtime?
+    private var watchers: [DirectoryWatcher] = []
+    private var context: WorkspaceContext?
+    private var contextResolvedAt = Date.distantPast
+    private var feedSchedule: [String: (next: Date, failures: Int)] = [:]
+    private var nextStatusPoll = Date()
+    private var statusInterval = SyncDaemon.statusIntervalRange.lowerBound
+
+    init(configuration: Configuration, configurationPath: String, logger: Logger, logLevelOverride: String?) {
+        self.configuration = configuration
+        self.configurationPath = configurationPath
+        self.logger = logger
+        self.logLevelOverride = logLevelOverride
+    }
+
+    /// Runs until SIGTERM or SIGINT and returns the exit code.
+    func run() throws -> ExitCode {
+        signals.install([
+            SIGTERM: { [weak self] in self?.requestStop("SIGTERM") },
+            SIGINT: { [weak self] in self?.requestStop("SIGINT") },
+            SIGHUP: { [weak self] in self?.requestReload() },
+        ])
+        defer { signals.cancel() }
+        let watchdog = startWatchdog()
+        defer { watchdog?.cancel() }
+
+        runtime = try Runtime(configuration: configuration, logger: logger, exclusive: true, clock: clock)
+        logger.info("daemon started", ["config": configurationPath, "pid": String(getpid())])
+        _ = notifier.status("first scan")
+        fullPass(reason: "start")
+        startWatchers()
+        scheduleFeeds()
+        _ = notifier.ready()
+        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+
+        while let work = nextWork() {
+            switch work {
+            case .reload:
+                reload()
+            case .directories(let names):
+                pass(sources: names, reason: "files changed")
+            case .feed(let name):
+                pollFeed(name)
+            case .status:
+                pollStatus()
+            }
+            lock.withLock { heartbeat = Date() }
+        }
+
+        _ = notifier.stopping()
+        logger.info("daemon stopping", ["config": configurationPath])
+        watchers.forEach { $0.stop() }
+        runtime = nil
+        logger.info("daemon stopped")
+        return .success
+    }
+
+    // MARK: Work selection
+
+    private enum Work {
+        case reload
+        case directories(Set<String>)
+        case feed(String)
+        case status
+    }
+
+    /// Waits for the next piece of work; nil once a stop is requested.
+    private func nextWork() -> Work? {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            heartbeat = Date()
+            if stopRequested { return nil }
+            if reloadRequested {
+                reloadRequested = false
+                return .reload
+            }
+            if !dirtySources.isEmpty {
+                let names = dirtySources
+                dirtySources = []
+                return .directories(names)
+            }
+            let now = Date()
+            if let due = feedSchedule.filter({ $0.value.next <= now }).min(by: { $0.value.next < $1.value.next }) {
+                return .feed(due.key)
+            }
+            if nextStatusPoll <= now { return .status }
+            let deadlines = feedSchedule.values.map(\.next) + [nextStatusPoll]
+            let wake = deadlines.min() ?? now.addingTimeInterval(60)
+            _ = lock.wait(until: min(wake, now.addingTimeInterval(60)))
+        }
+    }
+
+    private func requestStop(_ signal: String) {
+        logger.info("stop requested", ["signal": signal])
+        clock.cancel()
+        lock.withLock {
+            stopRequested = true
+            lock.broadcast()
+        }
+    }
+
+    private func requestReload() {
+        logger.info("reload requested", ["signal": "SIGHUP"])
+        lock.withLock {
+            reloadRequested = true
+            lock.broadcast()
+        }
+    }
+
+    private func markDirty(_ source: String) {
+        lock.withLock {
+            dirtySources.insert(source)
+            lock.broadcast()
+        }
+    }
+
+    private var isStopping: Bool {
+        lock.withLock { stopRequested }
+    }
+
+    // MARK: Passes
+
+    private func engine() -> SyncEngine? {
+        guard let runtime else { return nil }
+        return runtime.engine()
+    }
+
+    /// The workspace context, resolved again every ten minutes so renamed pages are noticed.
+    private func currentContext(_ engine: SyncEngine) throws -> WorkspaceContext {
+        if let context, Date().timeIntervalSince(contextResolvedAt) < 600 { return context }
+        let resolved = try engine.resolveContext()
+        context = resolved
+        contextResolvedAt = Date()
+        return resolved
+    }
+
+    private func fullPass(reason: String) {
+        guard let engine = engine() else { return }
+        runPass(engine, sources: nil, reason: reason, refreshStatus: true)
+    }
+
+    private func pass(sources: Set<String>, reason: String) {
+        guard let engine = engine() else { return }
+        runPass(engine, sources: sources, reason: reason, refreshStatus: false)
+    }
+
+    private func runPass(_ engine: SyncEngine, sources: Set<String>?, reason: String, refreshStatus: Bool) {
+        _ = notifier.status("syncing (\(reason))")
+        do {
+            let context = try currentContext(engine)
+            let report = try engine.run(
+                mode: .apply, sourceNames: sources, context: context, refreshStatus: refreshStatus,
+                shouldStop: { [weak self] in self?.isStopping ?? true })
+            let level: LogLevel = report.created + report.updated + report.failed > 0 ? .info : .debug
+            logger.log(
+                level, "pass finished",
+                ["reason": reason, "created": String(report.created), "updated": String(report.updated),
+                 "unchanged": String(report.unchanged), "failed": String(report.failed),
+                 "requests.read": String(report.requests.read), "requests.write": String(report.requests.write)])
+            if report.statusChanges > 0 { noteStatusChange() }
+        } catch let error as PlanableAPIError where error.code == nil && isStopping {
+            logger.info("pass interrupted by stop", ["reason": reason])
+        } catch {
+            logger.error("pass failed; the next change or poll tries again", ["reason": reason, "error": "\(error)"])
+            context = nil
+        }
+        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+    }
+
+    private func pollFeed(_ name: String) {
+        guard let engine = engine() else { return }
+        let interval = feedInterval(name)
+        var failures = feedSchedule[name]?.failures ?? 0
+        _ = notifier.status("polling feed \(name)")
+        do {
+            let report = try engine.run(
+                mode: .apply, sourceNames: [name], context: try currentContext(engine), refreshStatus: false,
+                shouldStop: { [weak self] in self?.isStopping ?? true })
+            failures = report.errors.isEmpty ? 0 : failures + 1
+            if report.created + report.updated > 0 {
+                logger.info(
+                    "feed polled",
+                    ["source": name, "created": String(report.created), "updated": String(report.updated)])
+            }
+        } catch {
+            failures += 1
+            logger.error("feed poll failed", ["source": name, "error": "\(error)"])
+        }
+        let base = failures == 0 ? interval : min(Self.maximumFeedBackoff, interval * pow(2, Double(failures)))
+        // Up to 10 % jitter keeps many daemons from polling one publisher in step.
+        let next = Date().addingTimeInterval(base * Double.random(in: 0.9...1.1))
+        lock.withLock { feedSchedule[name] = (next, failures) }
+    }
+
+    private func pollStatus() {
+        guard let runtime else { return }
+        _ = notifier.status("polling post status")
+        var changes = 0
+        do {
+            let context = try currentContext(runtime.engine())
+            changes = try StatusFollower(
+                client: runtime.client, state: runtime.state, logger: logger,
+                readBudget: configuration.statusReadBudget
+            ).refresh(workspaceId: context.workspace.id)
+        } catch {
+            logger.warning("status poll failed", ["error": "\(error)"])
+        }
+        if changes > 0 {
+            noteStatusChange()
+        } else {
+            statusInterval = min(Self.statusIntervalRange.upperBound, statusInterval * 2)
+        }
+        lock.withLock { nextStatusPoll = Date().addingTimeInterval(statusInterval) }
+        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+    }
+
+    /// Polls status sooner after a change, since an approval often comes with others.
+    private func noteStatusChange() {
+        statusInterval = Self.statusIntervalRange.lowerBound
+        lock.withLock { nextStatusPoll = Date().addingTimeInterval(statusInterval) }
+    }
+
+    // MARK: Sources
+
+    private func startWatchers() {
+        for source in configuration.sources {
+            guard case .directory(let path, _, _) = source.kind else { continue }
+            let watcher = DirectoryWatcher(root: path)
+            let name = source.name
+            do {
+                try watcher.start(
+                    handler: { [weak self] events in
+                        self?.logger.debug("files changed", ["source": name, "events": String(events.count)])
+                        self?.markDirty(name)
+                    },
+                    onError: { [weak self] error in
+                        self?.logger.warning("watch problem", ["source": name, "error": error.description])
+                    })
+                watchers.append(watcher)
+            } catch {
+                logger.error("cannot watch folder; it is scanned on reload only", ["source": name, "error": "\(error)"])
+            }
+        }
+    }
+
+    private func scheduleFeeds() {
+        var schedule: [String: (next: Date, failures: Int)] = [:]
+        for source in configuration.sources {
+            guard case .feed = source.kind else { continue }
+            // The first pass fetched every feed, so the next fetch waits one interval, spread by jitter.
+            let interval = feedInterval(source.name)
+            schedule[source.name] = (Date().addingTimeInterval(interval * Double.random(in: 0.9...1.1)), 0)
+        }
+        lock.withLock { feedSchedule = schedule }
+    }
+
+    private func feedInterval(_ name: String) -> Double {
+        for source in configuration.sources where source.name == name {
+            if case .feed(_, _, let interval, _) = source.kind { return max(10, interval) }
+        }
+        return 900
+    }
+
+    // MARK: Reload and watchdog
+
+    /// Loads the configuration again; a broken one is logged and the running one kept.
+    private func reload() {
+        _ = notifier.reloading()
+        do {
+            let loaded = try Configuration.load(path: configurationPath)
+            watchers.forEach { $0.stop() }
+            watchers = []
+            runtime = nil
+            configuration = loaded
+            logger = makeLogger(level: logLevelOverride ?? loaded.logLevel)
+            runtime = try Runtime(configuration: loaded, logger: logger, exclusive: true, clock: clock)
+            context = nil
+            logger.info("configuration reloaded", ["config": configurationPath])
+            fullPass(reason: "reload")
+            startWatchers()
+            scheduleFeeds()
+        } catch {
+            logger.error(
+                "configuration reload failed; keeping the running configuration",
+                ["config": configurationPath, "error": "\(error)"])
+            if runtime == nil {
+                runtime = try? Runtime(configuration: configuration, logger: logger, exclusive: true, clock: clock)
+                startWatchers()
+            }
+        }
+        _ = notifier.ready()
+        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+    }
+
+    /// Pings the systemd watchdog at half its interval while the work thread is alive.
+    ///
+    /// A pass that waits out a rate-limit window can take a minute, so the work thread counts as alive while its
+    /// heartbeat is younger than ten minutes; a thread stuck longer than that is restarted by systemd.
+    private func startWatchdog() -> DispatchSourceTimer? {
+        guard let interval = notifier.watchdogInterval else { return nil }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "planable-sync.watchdog"))
+        timer.schedule(deadline: .now() + interval / 2, repeating: interval / 2)
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            let age = self.lock.withLock { Date().timeIntervalSince(self.heartbeat) }
+            if age < max(600, interval * 2) { _ = self.notifier.watchdogPing() }
+        }
+        timer.resume()
+        return timer
+    }
+}
+
+/// `run`'s entry point: parses the options and starts the daemon.
+enum DaemonCommand {
+    static func run(_ arguments: [String]) throws -> ExitCode {
+        let parsed = try ParsedArguments(arguments)
+        if !parsed.positional.isEmpty { throw UsageError(message: "unexpected argument \(parsed.positional[0])") }
+        let configuration = try loadConfiguration(parsed)
+        let logger = makeLogger(parsed, configuration: configuration)
+        let daemon = SyncDaemon(
+            configuration: configuration, configurationPath: configuration.path, logger: logger,
+            logLevelOverride: parsed.logLevel)
+        return try daemon.run()
+    }
+}
