@@ -1,0 +1,127 @@
+import Foundation
+import PlanableAPI
+import PlanableReference
+import Testing
+
+/// Runs `planable-sync run` as a subprocess against a reference server in this process.
+@Suite(.serialized) struct RunCommandTests {
+    let root: URL
+    let server: ReferenceServer
+    let token = "pln_" + String(repeating: "d4", count: 16)
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
+        options.seed = ReferenceSeed.demo(token: token)
+        server = try ReferenceServer(options: options)
+        try server.start()
+        try writeConfiguration(to: configPath)
+    }
+
+    var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
+    var statePath: String { root.appendingPathComponent("state/planable-sync.sqlite").path }
+
+    func writeConfiguration(to path: String, extra: String = "") throws {
+        try """
+        state: state/planable-sync.sqlite
+        api:
+          url: \(server.baseURL)
+          token_env: PLANABLE_TEST_TOKEN
+        workspace: Northwind Coffee
+        pages: [Northwind LinkedIn, Northwind Facebook]
+        template: "{{title}}\\n\\n{{summary}}"
+        status_read_budget: 5
+        sources:
+          - name: posts
+            type: directory
+            path: content
+        \(extra)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func client() -> PlanableClient {
+        PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
+    }
+
+    func groupCount() throws -> Int {
+        let client = client()
+        let workspace = try #require(try client.listWorkspaces().first { $0.name == "Northwind Coffee" })
+        let posts = try client.listPosts(workspaceId: workspace.id, offset: 0, limit: 100).items
+        return Set(posts.map { $0.groupId ?? $0.id }).count
+    }
+
+    func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    func write(_ name: String, title: String, body: String) throws {
+        let url = root.appendingPathComponent("content/\(name)")
+        let temporary = root.appendingPathComponent("content/.\(name).tmp")
+        // Saved the way editors save: a temporary file renamed over the target.
+        try "---\ntitle: \(title)\n---\n\n\(body)\n".write(to: temporary, atomically: false, encoding: .utf8)
+        _ = rename(temporary.path, url.path)
+    }
+
+    @Test func watchEditRenameReloadStop() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let notify = try NotifySocket()
+        let daemon = try ProcessHarness.start(
+            ["run", "--config", configPath],
+            environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+
+        server.resetRequestCounts()
+        try write("hello.md", title: "Hello", body: "First version.")
+        let created = try waitUntil(timeout: 10) { try groupCount() == 1 }
+        #expect(created, "the new file's draft did not appear; stderr: \(daemon.stderr())")
+        #expect(server.requestCounts()["POST"] == 1)
+
+        server.resetRequestCounts()
+        try write("hello.md", title: "Hello", body: "Second version.")
+        let patched = waitUntil(timeout: 10) { server.requestCounts()["PATCH"] == 1 }
+        #expect(patched, "the edit sent no PATCH; stderr: \(daemon.stderr())")
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(server.requestCounts()["PATCH"] == 1)
+        #expect(server.requestCounts()["POST"] == nil)
+
+        server.resetRequestCounts()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("content/archive"), withIntermediateDirectories: true)
+        _ = rename(root.appendingPathComponent("content/hello.md").path, root.appendingPathComponent("content/archive/hello.md").path)
+        Thread.sleep(forTimeInterval: 2)
+        #expect(server.requestCounts()["POST"] == nil, "the rename created a post")
+        #expect(try groupCount() == 1)
+
+        try "sources: [".write(toFile: configPath, atomically: true, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 1)
+        #expect(daemon.process.isRunning, "a broken configuration on reload stopped the daemon")
+        #expect(daemon.stderr().contains("configuration reload failed"))
+
+        let stopStarted = Date()
+        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(stopStarted) < 10)
+        #expect(notify.waitFor("STOPPING=1", timeout: 1))
+
+        let status = try ProcessHarness.run(["status", "--config", configPathForStatus(), "--format", "json"])
+        #expect(status.stdout.contains("\"identity\" : \"archive/hello.md\""), "state after stop: \(status.stdout)")
+    }
+
+    /// The daemon's configuration is broken on purpose by now, so status reads a fresh copy with the same state.
+    func configPathForStatus() throws -> String {
+        let path = root.appendingPathComponent("status.yaml").path
+        try writeConfiguration(to: path)
+        return path
+    }
+}
