@@ -28,13 +28,14 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
             seed = ReferenceSeed.demo(token: token)
             demoToken = token
         }
+        // The signal sources are registered before the server answers, so a SIGTERM sent once it is up is caught.
+        let signal = SignalWaiter()
         let server = try ReferenceServer(options: ReferenceServerOptions(databasePath: parsed.databasePath, seed: seed))
         try server.start(host: parsed.host, port: parsed.port)
         writeLine("reference server listening on \(server.baseURL)")
         if server.createdDatabase, let demoToken {
             writeLine("demo token (write scope, every workspace): \(demoToken)")
         }
-        let signal = SignalWaiter()
         let received = signal.wait()
         FileHandle.standardError.write(Data("reference server: received \(received), shutting down\n".utf8))
         server.stop()

@@ -50,13 +50,13 @@ final class TestServer {
     @discardableResult
     func send(
         _ method: String, _ path: String, body: JSONValue? = nil, token: String? = TestServer.token,
-        headers extra: [(String, String)] = []
+        headers extra: [(String, String)] = [], client: HTTPClient? = nil
     ) throws -> Reply {
         let url = path.hasPrefix("/reference") ? "http://127.0.0.1:\(server.port)\(path)" : server.baseURL + path
         var headers = extra
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if body != nil { headers.append(("Content-Type", "application/json")) }
-        let response = try client.send(HTTPRequest(method: method, url: url, headers: headers, body: body?.serialized, timeout: 10))
+        let response = try (client ?? self.client).send(HTTPRequest(method: method, url: url, headers: headers, body: body?.serialized, timeout: 10))
         let text = String(decoding: response.body, as: UTF8.self)
         let json = response.body.isEmpty ? JSONValue.null : (try? JSONParser.parse(response.body)) ?? .null
         return Reply(status: response.status, headers: response.headers, json: json, text: text)

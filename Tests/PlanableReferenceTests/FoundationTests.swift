@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import PlanableReference
+
+@Suite struct FoundationTests {
+    @Test func embeddedDocumentMatchesResource() throws {
+        let resource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/PlanableReference/Resources/openapi.json")
+        let text = try String(contentsOf: resource, encoding: .utf8)
+        #expect(text == OpenAPIDocument.embedded.text)
+        #expect(OpenAPIDocument.embedded.operations.count == 51)
+        #expect(Set(OpenAPIDocument.embedded.operations.map(\.template)).count == 37)
+    }
+
+    @Test func routingPrefersLiteralSegments() {
+        let document = OpenAPIDocument.embedded
+        guard case .operation(let count, _) = document.match(method: "GET", path: "/posts/count") else {
+            Issue.record("GET /posts/count did not match")
+            return
+        }
+        #expect(count.key == "GET /posts/count")
+        guard case .operation(let post, let parameters) = document.match(method: "GET", path: "/posts/abc") else {
+            Issue.record("GET /posts/abc did not match")
+            return
+        }
+        #expect(post.key == "GET /posts/{id}")
+        #expect(parameters == ["id": "abc"])
+        guard case .methodNotAllowed(let allowed) = document.match(method: "PUT", path: "/posts/abc") else {
+            Issue.record("PUT /posts/abc was not refused")
+            return
+        }
+        #expect(allowed.sorted() == ["DELETE", "GET", "PATCH"])
+    }
+
+    @Test func jsonRoundTripKeepsOrderAndTypes() throws {
+        let text = #"{"b":1,"a":[true,null,2.5,"\u00e9\n"],"c":{"d":-3}}"#
+        let value = try JSONParser.parse(text)
+        #expect(value["b"] == .integer(1))
+        #expect(value["a"]?.arrayValue?[2] == .number(2.5))
+        #expect(value["a"]?.arrayValue?[3] == .string("é\n"))
+        #expect(value.serializedString == #"{"b":1,"a":[true,null,2.5,"é\n"],"c":{"d":-3}}"#)
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\":1,}", "01", "\"\\x\"", "tru", "1 2", "\"\u{01}\""])
+    func jsonRejectsInvalidText(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func validatorReportsEachProblem() {
+        let schema: JSONValue = [
+            "type": "object", "required": ["name", "count"],
+            "properties": [
+                "name": ["type": "string", "minLength": 2], "count": ["type": "integer", "minimum": 1],
+                "when": ["type": "string", "format": "date-time"], "kind": ["type": "string", "enum": ["a", "b"]],
+                "tags": ["type": "array", "maxItems": 1, "items": ["type": "string"]],
+                "link": ["type": ["string", "null"], "format": "uri"],
+            ],
+        ]
+        let valid: JSONValue = ["name": "ok", "count": 2, "when": "2026-01-01T00:00:00Z", "kind": "a", "link": nil]
+        #expect(SchemaValidator.validate(valid, against: schema, at: "body").isEmpty)
+        let invalid: JSONValue = ["name": "x", "when": "yesterday", "kind": "c", "tags": [1, 2], "link": "not a uri"]
+        let problems = SchemaValidator.validate(invalid, against: schema, at: "body")
+        #expect(problems.contains("body.count is required"))
+        #expect(problems.contains("body.name must be at least 2 characters long"))
+        #expect(problems.contains { $0.hasPrefix("body.when must be an RFC 3339 date-time") })
+        #expect(problems.contains { $0.hasPrefix("body.kind must be one of") })
+        #expect(problems.contains("body.tags must have at most 1 items"))
+        #expect(problems.contains("body.tags[0] must be a string, not integer"))
+        #expect(problems.contains { $0.hasPrefix("body.link must be an absolute URI") })
+    }
+
+    @Test func timestampsParseAndFormat() {
+        #expect(Timestamp.parse("2026-03-01T09:30:00Z") == 1_772_357_400)
+        #expect(Timestamp.parse("2026-03-01T11:30:00.500+02:00") == 1_772_357_400.5)
+        #expect(Timestamp.parse("2026-02-30T00:00:00Z") == nil)
+        #expect(Timestamp.parse("2026-03-01") == nil)
+        #expect(Timestamp.format(1_772_357_400.25) == "2026-03-01T09:30:00.250Z")
+    }
+
+    @Test func sha256MatchesKnownDigests() {
+        #expect(SHA256.hexDigest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hexDigest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let long = String(repeating: "a", count: 1000)
+        #expect(SHA256.hexDigest(long) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(SHA256.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!SHA256.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import Testing
+@testable import PlanableReference
+
+@Suite struct LifecycleTests {
+    private func settings(_ type: String, autoSchedule: Bool = false, levels: [JSONValue] = []) -> JSONValue {
+        var settings: [(String, JSONValue)] = [
+            ("type", .string(type)), ("autoSchedule", .bool(autoSchedule)), ("autoLock", false),
+        ]
+        if !levels.isEmpty { settings.append(("approvalLevels", .array(levels))) }
+        return .object(settings)
+    }
+
+    /// Creates a workspace whose only page is the seed's LinkedIn page moved into it, and returns both ids.
+    private func workspace(_ server: TestServer, _ settings: JSONValue) throws -> (workspace: String, page: String) {
+        let created = try server.send(
+            "POST", "/workspaces", body: ["name": "Lifecycle", "timezone": "UTC", "approvalSettings": settings])
+        let id = try #require(created.data["id"]?.stringValue)
+        let page = try server.pageID("Northwind LinkedIn")
+        try server.server.store.withLock { store in
+            try store.database.run("UPDATE pages SET workspace_id = ? WHERE id = ?", [id, page])
+        }
+        return (id, page)
+    }
+
+    private func scheduledPost(_ server: TestServer, workspace: String, page: String, in seconds: Double, publish: Bool = true)
+        throws -> String
+    {
+        let reply = try server.send(
+            "POST", "/posts",
+            body: [
+                "workspaceId": .string(workspace), "pageId": .string(page), "text": "Scheduled",
+                "scheduledAt": .string(Timestamp.format(server.clock.now() + seconds)),
+                "publishAtScheduledDate": .bool(publish),
+            ])
+        guard reply.status == 201, let id = reply.json["posts"]?.arrayValue?.first?["id"]?.stringValue else {
+            throw TestFailure("POST /posts answered \(reply.status): \(reply.text)")
+        }
+        return id
+    }
+
+    private func post(_ server: TestServer, _ id: String) throws -> JSONValue {
+        try server.send("GET", "/posts/\(id)").data
+    }
+
+    @Test func noneApprovalPublishesAtScheduledTime() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let (workspace, page) = try workspace(server, settings("NONE"))
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 600)
+        var current = try post(server, id)
+        #expect(current["status"] == "scheduled")
+        #expect(current["scheduledSet"] == .bool(true))
+        #expect(current["approval"]?["status"] == "NOT_APPLICABLE")
+
+        server.clock.advance(by: 600)
+        current = try post(server, id)
+        #expect(current["status"] == "publishing")
+        let busy = try server.send("PATCH", "/posts/\(id)", body: ["text": "Too late"])
+        #expect(busy.status == 400)
+        #expect(busy.errorCode == "PUBLISHING_IN_PROGRESS")
+
+        server.clock.advance(by: 5)
+        current = try post(server, id)
+        #expect(current["status"] == "published")
+        #expect(current["published"] == .bool(true))
+        #expect(current["scheduledSet"] == .bool(false))
+        #expect(current["publishedPostLink"]?.stringValue?.hasPrefix("https://www.linkedin.com/") == true)
+        let immutable = try server.send("PATCH", "/posts/\(id)", body: ["text": "Changed"])
+        #expect(immutable.status == 400)
+        #expect(immutable.errorCode == "POST_ALREADY_PUBLISHED")
+        #expect(try post(server, id)["plainText"] == "Scheduled")
+    }
+
+    @Test func draftWithoutPublishFlagStaysDraft() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let (workspace, page) = try workspace(server, settings("NONE"))
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 60, publish: false)
+        server.clock.advance(by: 3600)
+        let current = try post(server, id)
+        #expect(current["status"] == "draft")
+        #expect(current["scheduledSet"] == .bool(false))
+        #expect(current["scheduledAt"]?.stringValue != nil)
+    }
+
+    @Test func optionalApprovalDoesNotBlockPublication() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let page = try server.pageID("Northwind Facebook")
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 60)
+        #expect(try post(server, id)["approval"]?["status"] == "NEVER_SENT")
+        let members = try server.send("GET", "/members?workspaceId=\(workspace)").data.arrayValue ?? []
+        let approver = try #require(members.first { $0["isApprover"] == .bool(true) }?["id"]?.stringValue)
+        let requested = try server.send("POST", "/posts/\(id)/request-approval", body: ["approverIds": [.string(approver)]])
+        #expect(requested.status == 200)
+        #expect(requested.data["notifiedUserIds"] == .array([.string(approver)]))
+        #expect(try post(server, id)["approval"]?["status"] == "PENDING")
+        server.clock.advance(by: 70)
+        let current = try post(server, id)
+        #expect(current["status"] == "published")
+        #expect(current["approved"] == .bool(false))
+    }
+
+    @Test func requiredApprovalHoldsPublicationUntilApproved() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Contoso Bakery")
+        let page = try server.pageID("Contoso Instagram")
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 60)
+        server.clock.advance(by: 120)
+        var current = try post(server, id)
+        #expect(current["status"] == "scheduled")
+        #expect(current["approval"]?["type"] == "REQUIRED")
+        #expect(current["approval"]?["currentLevelId"] == "approval")
+        let approved = try server.send("POST", "/reference/posts/\(id)/approve", body: [:], token: nil)
+        #expect(approved.status == 200)
+        #expect(approved.data["approval"]?["status"] == "FULLY_APPROVED")
+        #expect(approved.data["approvedBy"]?.arrayValue?.count == 1)
+        server.clock.advance(by: 5)
+        current = try post(server, id)
+        #expect(current["status"] == "published")
+        #expect(current["approved"] == .bool(true))
+    }
+
+    @Test func multipleApprovalGoesLevelByLevel() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let levels: [JSONValue] = [
+            ["id": "legal", "label": "Legal", "approversIds": []], ["id": "client", "label": "Client", "approversIds": []],
+        ]
+        let (workspace, page) = try workspace(server, settings("MULTIPLE", levels: levels))
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 60)
+        var approval = try post(server, id)["approval"] ?? .null
+        #expect(approval["totalLevels"] == .integer(2))
+        #expect(approval["currentLevelId"] == "legal")
+        try server.send("POST", "/reference/posts/\(id)/approve", body: [:], token: nil)
+        approval = try post(server, id)["approval"] ?? .null
+        #expect(approval["status"] == "PARTIALLY_APPROVED")
+        #expect(approval["completedLevels"] == .integer(1))
+        #expect(approval["currentLevelId"] == "client")
+        server.clock.advance(by: 120)
+        #expect(try post(server, id)["status"] == "scheduled")
+        try server.send("POST", "/reference/posts/\(id)/approve", body: ["levelId": "client"], token: nil)
+        approval = try post(server, id)["approval"] ?? .null
+        #expect(approval["status"] == "FULLY_APPROVED")
+        #expect(approval["currentLevelId"] == nil)
+        server.clock.advance(by: 5)
+        #expect(try post(server, id)["status"] == "published")
+    }
+
+    @Test func rejectionClearsApprovals() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(workspace: "Contoso Bakery", page: "Contoso Facebook", extra: [("approved", true)])
+        let id = try #require(post["id"]?.stringValue)
+        #expect(post["approval"]?["status"] == "FULLY_APPROVED")
+        let rejected = try server.send("POST", "/reference/posts/\(id)/reject", body: [:], token: nil)
+        #expect(rejected.data["approval"]?["status"] == "NEVER_SENT")
+        #expect(rejected.data["approved"] == .bool(false))
+    }
+
+    @Test func autoScheduleOnApprovalPublishes() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let (workspace, page) = try workspace(server, settings("REQUIRED", autoSchedule: true))
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 300, publish: false)
+        #expect(try post(server, id)["scheduledSet"] == .bool(false))
+        try server.send("POST", "/reference/posts/\(id)/approve", body: [:], token: nil)
+        #expect(try post(server, id)["scheduledSet"] == .bool(true))
+        server.clock.advance(by: 310)
+        #expect(try post(server, id)["status"] == "published")
+    }
+
+    @Test func publishNowAndDisconnectedPageFails() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let good = try server.createPost(workspace: "Northwind Coffee", page: "Northwind X")
+        let goodID = try #require(good["id"]?.stringValue)
+        let publishing = try server.send("POST", "/reference/posts/\(goodID)/publish", body: [:], token: nil)
+        #expect(publishing.data["status"] == "publishing")
+        server.clock.advance(by: 3)
+        #expect(try post(server, goodID)["status"] == "published")
+
+        let pageID = try server.pageID("Northwind Threads")
+        let bad = try server.createPost(workspace: "Northwind Coffee", page: "Northwind Threads")
+        let badID = try #require(bad["id"]?.stringValue)
+        #expect(try server.send("POST", "/reference/pages/\(pageID)/disconnect", body: [:], token: nil).status == 204)
+        try server.send("POST", "/reference/posts/\(badID)/publish", body: [:], token: nil)
+        server.clock.advance(by: 3)
+        let failed = try post(server, badID)
+        #expect(failed["status"] == "failed")
+        #expect(failed["published"] == .bool(false))
+        let retried = try server.send("PATCH", "/posts/\(badID)", body: ["text": "Retry"])
+        #expect(retried.data["status"] == "draft")
+
+        let required = try server.createPost(workspace: "Contoso Bakery", page: "Contoso Facebook")
+        let requiredID = try #require(required["id"]?.stringValue)
+        #expect(try server.send("POST", "/reference/posts/\(requiredID)/publish", body: [:], token: nil).status == 400)
+    }
+
+    @Test func archivingRemovesSchedule() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let (workspace, page) = try workspace(server, settings("NONE"))
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 60)
+        let archived = try server.send("PATCH", "/posts/\(id)", body: ["archived": true])
+        #expect(archived.data["archived"] == .bool(true))
+        #expect(archived.data["scheduledSet"] == .bool(false))
+        server.clock.advance(by: 120)
+        #expect(try post(server, id)["status"] == "draft")
+    }
+
+    @Test func scheduleInPastIsRejected() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let (workspace, page) = try workspace(server, settings("NONE"))
+        #expect(throws: TestFailure.self) { try scheduledPost(server, workspace: workspace, page: page, in: -60) }
+    }
+
+    @Test func metricsOnlyForPublishedPostsAndGrow() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let created = try server.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
+        let id = try #require(created["id"]?.stringValue)
+        let unpublished = try server.send("GET", "/posts/\(id)/metrics")
+        #expect(unpublished.status == 400)
+        #expect(try server.send("POST", "/posts/\(id)/sync").status == 400)
+        try server.send("POST", "/reference/posts/\(id)/publish", body: [:], token: nil)
+        server.clock.advance(by: 10)
+        #expect(try server.send("GET", "/posts/\(id)/metrics").status == 404)
+        server.clock.advance(by: 3600)
+        let first = try server.send("GET", "/posts/\(id)/metrics")
+        #expect(first.status == 200)
+        #expect(first.data["pageType"] == "linkedin")
+        #expect(try server.send("GET", "/posts/\(id)/metrics").data == first.data)
+        let sync = try server.send("POST", "/posts/\(id)/sync")
+        #expect(sync.data["started"] == .bool(true))
+        #expect(try server.send("POST", "/posts/\(id)/sync").data["started"] == .bool(false))
+        #expect(try server.send("GET", "/posts/\(id)/sync-status").data["syncInProgress"] == .bool(true))
+        server.clock.advance(by: 86400)
+        let later = try server.send("GET", "/posts/\(id)/metrics")
+        #expect(try server.send("GET", "/posts/\(id)/sync-status").data["syncInProgress"] == .bool(false))
+        let before = first.data["impressions"]?.intValue ?? 0
+        let after = later.data["impressions"]?.intValue ?? 0
+        #expect(after >= before)
+        #expect(after > 0)
+    }
+}

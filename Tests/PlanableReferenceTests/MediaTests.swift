@@ -1,0 +1,190 @@
+import Foundation
+import HTTPServer
+import Testing
+@testable import PlanableReference
+
+@Suite struct MediaTests {
+    /// A 640 by 480 PNG header: signature and IHDR chunk, enough for type and size detection.
+    static let png: [UInt8] =
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0x02, 0x80, 0, 0, 0x01, 0xE0, 8, 6, 0, 0, 0]
+        + [UInt8](repeating: 0, count: 2000)
+
+    private func mediaServer() throws -> HTTPServer {
+        let server = HTTPServer(host: "127.0.0.1", port: 0) { request in
+            switch request.path {
+            case "/photo.png":
+                return .respond(HTTPServerResponse(status: 200, headers: [("Content-Type", "image/png")], body: Self.png))
+            case "/notes.txt":
+                return .respond(HTTPServerResponse(status: 200, body: Array("plain text".utf8)))
+            default:
+                return .respond(HTTPServerResponse(status: 404))
+            }
+        }
+        try server.start()
+        return server
+    }
+
+    private func waitForImports(_ server: TestServer) {
+        _ = server.server.services.pendingImports.wait(timeout: .now() + 20)
+    }
+
+    @Test func uploadsFromURLThroughProcessing() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let server = try TestServer(allowLoopbackMedia: true)
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let base = "http://127.0.0.1:\(media.port)"
+        let accepted = try server.send(
+            "POST", "/media",
+            body: ["workspaceId": .string(workspace), "mediaUrls": [.string("\(base)/photo.png"), .string("\(base)/missing.png"), .string("\(base)/notes.txt")]])
+        #expect(accepted.status == 202)
+        let items = accepted.data.arrayValue ?? []
+        #expect(items.allSatisfy { $0["status"] == "processing" })
+        waitForImports(server)
+        let ids = items.compactMap { $0["id"]?.stringValue }
+        let photo = try server.send("GET", "/media/\(ids[0])").data
+        #expect(photo["status"] == "success")
+        #expect(photo["type"] == "image")
+        #expect(photo["mimeType"] == "image/png")
+        #expect(photo["width"] == .integer(640))
+        #expect(photo["height"] == .integer(480))
+        #expect(photo["size"] == .integer(Self.png.count))
+        #expect(photo["url"] == .string("\(base)/photo.png"))
+        #expect(try server.send("GET", "/media/\(ids[1])").data["status"] == "error")
+        #expect(try server.send("GET", "/media/\(ids[2])").data["status"] == "error")
+        let listed = try server.send("GET", "/media?workspaceId=\(workspace)").data.arrayValue ?? []
+        #expect(listed.count == 3)
+        #expect(try server.send("GET", "/media/unknown").status == 404)
+    }
+
+    @Test func refusesLoopbackByDefault() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let accepted = try server.send(
+            "POST", "/media",
+            body: ["workspaceId": .string(workspace), "mediaUrls": [.string("http://127.0.0.1:\(media.port)/photo.png")]])
+        let id = try #require(accepted.data.arrayValue?.first?["id"]?.stringValue)
+        waitForImports(server)
+        #expect(try server.send("GET", "/media/\(id)").data["status"] == "error")
+        let failure = try server.server.store.withLock { try $0.database.queryFirst("SELECT failure FROM media WHERE id = ?", [id]) }
+        #expect(failure?.string("failure")?.contains("loopback") == true)
+    }
+
+    @Test func postMediaIsDownloadedBeforeCreation() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let server = try TestServer(allowLoopbackMedia: true)
+        defer { server.removeFiles() }
+        let url = "http://127.0.0.1:\(media.port)/photo.png"
+        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind Instagram", extra: [("media", [.string(url)])])
+        #expect(post["media"] == .array([.string(url)]))
+        #expect(post["mediaType"] == "image")
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let broken = try server.send(
+            "POST", "/posts",
+            body: [
+                "workspaceId": .string(workspace), "pageId": .string(try server.pageID("Northwind Instagram")),
+                "media": [.string("http://127.0.0.1:\(media.port)/missing.png")],
+            ])
+        #expect(broken.status == 400)
+        #expect(broken.json["error"]?["message"]?.stringValue?.contains("missing.png") == true)
+    }
+
+    @Test(arguments: [false, true])
+    func rejectsFileOverLimitWithoutReadingPastIt(declareLength: Bool) throws {
+        let limit = MediaDownloader.defaultMaximumBytes
+        let stream = try StreamingServer(totalBytes: limit + 1024 * 1024, declareLength: declareLength)
+        defer { stream.stop() }
+        let downloader = MediaDownloader(allowLoopback: true)
+        var failure: MediaDownloadError?
+        do {
+            _ = try downloader.download("http://127.0.0.1:\(stream.port)/huge.png")
+        } catch let error as MediaDownloadError {
+            failure = error
+        }
+        let error = try #require(failure)
+        #expect(error.message.contains("larger than the limit"))
+        #expect(error.bytesReceived <= limit)
+        if declareLength { #expect(error.bytesReceived == 0) }
+    }
+
+    @Test func acceptsFileAtLimit() throws {
+        let stream = try StreamingServer(totalBytes: 3 * 1024 * 1024, declareLength: false)
+        defer { stream.stop() }
+        let downloaded = try MediaDownloader(maximumBytes: 3 * 1024 * 1024, allowLoopback: true)
+            .download("http://127.0.0.1:\(stream.port)/exact.png")
+        #expect(downloaded.size == 3 * 1024 * 1024)
+        #expect(downloaded.prefix.count == MediaDownloader.prefixBytes)
+    }
+
+    @Test(arguments: [
+        ([127, 0, 0, 1], "loopback"), ([10, 1, 2, 3], "private"), ([172, 16, 0, 1], "private"),
+        ([192, 168, 1, 1], "private"), ([169, 254, 169, 254], "link-local"), ([100, 64, 0, 1], "carrier-grade"),
+        ([0, 0, 0, 0], "unspecified"), ([224, 0, 0, 1], "multicast"),
+    ] as [([UInt8], String)])
+    func refusesNonPublicIPv4(address: [UInt8], reason: String) {
+        guard case .refused(let message) = AddressPolicy(allowLoopback: false).check(ipv4: address) else {
+            Issue.record("\(address) was allowed")
+            return
+        }
+        #expect(message.contains(reason))
+    }
+
+    @Test func classifiesIPv6AndPublicAddresses() {
+        let policy = AddressPolicy(allowLoopback: false)
+        var loopback = [UInt8](repeating: 0, count: 16)
+        loopback[15] = 1
+        #expect(policy.check(ipv6: loopback) == .refused("loopback address"))
+        #expect(AddressPolicy(allowLoopback: true).check(ipv6: loopback) == .allowed)
+        #expect(policy.check(ipv6: [0xFE, 0x80] + [UInt8](repeating: 0, count: 13) + [1]) == .refused("link-local address"))
+        #expect(policy.check(ipv6: [0xFD, 0x00] + [UInt8](repeating: 0, count: 14)) == .refused("unique local address"))
+        let mapped: [UInt8] = [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF, 10, 0, 0, 1]
+        #expect(policy.check(ipv6: mapped) == .refused("private address"))
+        #expect(policy.check(ipv4: [93, 184, 216, 34]) == .allowed)
+        #expect(policy.check(ipv6: [0x26, 0x06, 0x28, 0x00] + [UInt8](repeating: 1, count: 12)) == .allowed)
+        #expect(AddressPolicy(allowLoopback: true).check(ipv4: [10, 0, 0, 1]) == .refused("private address"))
+    }
+
+    @Test func detectsTypesByContent() {
+        #expect(MediaInspector.inspect(Self.png)?.mimeType == "image/png")
+        let gif = Array("GIF89a".utf8) + [0x10, 0x00, 0x20, 0x00]
+        #expect(MediaInspector.inspect(gif) == .init(type: "gif", mimeType: "image/gif", width: 16, height: 32))
+        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0x01, 0x00, 0x02, 0x00, 3, 0, 0, 0]
+        #expect(MediaInspector.inspect(jpeg) == .init(type: "image", mimeType: "image/jpeg", width: 512, height: 256))
+        let mp4: [UInt8] = [0, 0, 0, 0x18] + Array("ftypisom".utf8) + [0, 0, 0, 0]
+        #expect(MediaInspector.inspect(mp4)?.type == "video")
+        #expect(MediaInspector.inspect(Array("hello world!".utf8)) == nil)
+    }
+
+    @Test func storiesImportMediaInBackground() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let server = try TestServer(allowLoopbackMedia: true)
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let page = try server.pageID("Northwind Instagram")
+        let url = "http://127.0.0.1:\(media.port)/photo.png"
+        let single = try server.send("POST", "/stories", body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": .string(url)])
+        #expect(single.status == 201)
+        #expect(single.data["classification"] == "story")
+        #expect(single.json["group"] == nil)
+        let multi = try server.send(
+            "POST", "/stories", body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": [.string(url), .string(url)]])
+        #expect(multi.json["posts"]?.arrayValue?.count == 2)
+        #expect(multi.json["group"]?["postIds"]?.arrayValue?.count == 2)
+        waitForImports(server)
+        let id = try #require(single.data["id"]?.stringValue)
+        #expect(try server.send("GET", "/posts/\(id)").data["media"] == .array([.string(url)]))
+        let gif = try server.send(
+            "POST", "/stories", body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": "https://cdn.example/a.gif"])
+        #expect(gif.status == 400)
+        let linkedin = try server.send(
+            "POST", "/stories",
+            body: ["workspaceId": .string(workspace), "pageId": .string(try server.pageID("Northwind LinkedIn")), "media": .string(url)])
+        #expect(linkedin.status == 400)
+    }
+}

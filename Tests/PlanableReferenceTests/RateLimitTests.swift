@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import PlanableReference
+
+@Suite struct RateLimitTests {
+    @Test func readsAreLimitedUntilWindowEdge() throws {
+        let server = try TestServer(readLimit: 3, writeLimit: 2)
+        defer { server.removeFiles() }
+        let start = server.clock.now()
+        for remaining in [2, 1, 0] {
+            let reply = try server.send("GET", "/ping")
+            #expect(reply.status == 200)
+            #expect(reply.headers["x-ratelimit-remaining"] == String(remaining))
+            #expect(reply.headers["x-ratelimit-limit"] == "3")
+        }
+        let limited = try server.send("GET", "/ping")
+        #expect(limited.status == 429)
+        #expect(limited.errorCode == "RATE_LIMITED")
+        #expect(limited.headers["x-ratelimit-remaining"] == "0")
+        #expect(limited.headers["x-ratelimit-reset"] == String(Int(start) + 60))
+        #expect(limited.headers["retry-after"] == nil)
+
+        server.clock.set(start + 59.999)
+        #expect(try server.send("GET", "/ping").status == 429)
+        server.clock.set(start + 60)
+        for _ in 0..<3 { #expect(try server.send("GET", "/ping").status == 200) }
+        #expect(try server.send("GET", "/ping").status == 429)
+    }
+
+    @Test func writesHaveTheirOwnLimit() throws {
+        let server = try TestServer(readLimit: 1, writeLimit: 2)
+        defer { server.removeFiles() }
+        #expect(try server.send("GET", "/ping").status == 200)
+        #expect(try server.send("GET", "/ping").status == 429)
+        let body: JSONValue = ["workspaceId": "missing", "pageId": "missing"]
+        #expect(try server.send("POST", "/posts", body: body).status == 404)
+        let second = try server.send("DELETE", "/posts/missing")
+        #expect(second.status == 404)
+        #expect(second.headers["x-ratelimit-limit"] == "2")
+        #expect(second.headers["x-ratelimit-remaining"] == "0")
+        #expect(try server.send("PATCH", "/posts/missing", body: ["text": "x"]).status == 429)
+    }
+
+    @Test func slidingWindowReleasesOldestFirst() throws {
+        let server = try TestServer(readLimit: 2, writeLimit: 2)
+        defer { server.removeFiles() }
+        let start = server.clock.now()
+        #expect(try server.send("GET", "/ping").status == 200)
+        server.clock.set(start + 30)
+        #expect(try server.send("GET", "/ping").status == 200)
+        let limited = try server.send("GET", "/ping")
+        #expect(limited.status == 429)
+        #expect(limited.headers["x-ratelimit-reset"] == String(Int(start) + 60))
+        server.clock.set(start + 60)
+        let released = try server.send("GET", "/ping")
+        #expect(released.status == 200)
+        #expect(released.headers["x-ratelimit-reset"] == String(Int(start) + 90))
+        #expect(try server.send("GET", "/ping").status == 429)
+    }
+
+    @Test func limitsArePerToken() throws {
+        let server = try TestServer(readLimit: 1, writeLimit: 1)
+        defer { server.removeFiles() }
+        let other = try server.send("POST", "/reference/tokens", body: ["scope": "read"], token: nil)
+        let token = try #require(other.json["token"]?.stringValue)
+        #expect(try server.send("GET", "/ping").status == 200)
+        #expect(try server.send("GET", "/ping").status == 429)
+        #expect(try server.send("GET", "/ping", token: token).status == 200)
+    }
+
+    @Test func limitsChangeThroughControls() throws {
+        let server = try TestServer(readLimit: 1, writeLimit: 1)
+        defer { server.removeFiles() }
+        #expect(try server.send("GET", "/ping").status == 200)
+        #expect(try server.send("GET", "/ping").status == 429)
+        try server.send("POST", "/reference/rate-limits", body: ["read": 5], token: nil)
+        let reply = try server.send("GET", "/ping")
+        #expect(reply.status == 200)
+        #expect(reply.headers["x-ratelimit-limit"] == "5")
+        try server.send("POST", "/reference/rate-limits/reset", body: [:], token: nil)
+        #expect(try server.send("GET", "/ping").headers["x-ratelimit-remaining"] == "4")
+    }
+}

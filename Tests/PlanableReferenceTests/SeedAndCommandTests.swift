@@ -1,0 +1,118 @@
+import Foundation
+import HTTPClient
+import HTTPServer
+import Testing
+@testable import PlanableReference
+
+@Suite(.serialized) struct SeedAndCommandTests {
+    static let seedYAML = """
+        companies:
+          - name: Fabrikam
+            workspaceLimit: 3
+            members:
+              - {name: Robin Diaz, email: robin@fabrikam.example}
+              - {name: Sam Fox, email: sam@fabrikam.example, membership: client}
+            workspaces:
+              - name: Fabrikam Tea
+                timezone: Europe/Paris
+                approval: MULTIPLE
+                approvalLevels:
+                  - {id: brand, label: Brand, approvers: [robin@fabrikam.example]}
+                  - {id: client, label: Client, approvers: [sam@fabrikam.example]}
+                pages:
+                  - {name: Tea Facebook, platform: facebook}
+                  - {name: Tea Business, platform: googlebusiness, connected: false}
+            tokens:
+              - {token: pln_fabrikamReadToken123, scope: read}
+              - {token: pln_fabrikamWriteToken12, scope: write, workspaces: [Fabrikam Tea], expiresAt: 2099-01-01T00:00:00Z}
+        """
+
+    private func temporaryFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func loadsSeedFile() throws {
+        let path = try temporaryFile(Self.seedYAML)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let seed = try ReferenceSeed.load(yamlFile: path)
+        let company = try #require(seed.companies.first)
+        #expect(company.workspaceLimit == 3)
+        #expect(company.members.map(\.membership) == ["team", "client"])
+        let workspace = try #require(company.workspaces.first)
+        #expect(workspace.approvalType == "MULTIPLE")
+        #expect(workspace.approvalLevels.map(\.id) == ["brand", "client"])
+        #expect(workspace.pages.map(\.connected) == [true, false])
+        #expect(company.tokens.last?.workspaceNames == ["Fabrikam Tea"])
+        #expect(company.tokens.last?.expiresAt == Timestamp.parse("2099-01-01T00:00:00Z"))
+
+        let server = try TestServer(seed: seed)
+        defer { server.removeFiles() }
+        #expect(try server.send("GET", "/ping", token: TestServer.token).status == 401)
+        let workspaces = try server.send("GET", "/workspaces", token: "pln_fabrikamReadToken123").data.arrayValue ?? []
+        #expect(workspaces.first?["approvalSettings"]?["approvalLevels"]?.arrayValue?.count == 2)
+        let pages = try server.send("GET", "/pages", token: "pln_fabrikamWriteToken12").data.arrayValue ?? []
+        #expect(pages.map { $0["isConnected"] } == [.bool(true), .bool(false)])
+    }
+
+    @Test(arguments: [
+        ("companies: []", "non-empty list"),
+        ("companies:\n  - name: A\n    workspaces:\n      - {name: W, timezone: UTC, pages: [{name: P, platform: myspace}]}", "unknown platform"),
+        ("companies:\n  - name: A\n    tokens: [{token: secret}]", "must start with pln_"),
+        ("companies:\n  - name: A\n    workspaces: [{name: W, timezone: UTC, approval: SOMETIMES}]", "approval"),
+        ("companies: [", "line"),
+    ])
+    func rejectsInvalidSeed(yaml: String, fragment: String) throws {
+        let path = try temporaryFile(yaml)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            try ReferenceSeed.load(yamlFile: path)
+        } throws: { error in
+            "\(error)".contains(fragment) || ((error as? ReferenceSeedError)?.line ?? 0) > 0 && fragment == "line"
+        }
+    }
+
+    @Test func parsesCommandArguments() throws {
+        let parsed = try ReferenceCommandArguments(["--listen", "[::1]:8080", "--database", "/tmp/x.sqlite", "--seed", "s.yaml"])
+        #expect(parsed.host == "::1")
+        #expect(parsed.port == 8080)
+        #expect(parsed.seedPath == "s.yaml")
+        #expect(throws: ReferenceCommandArguments.UsageError.self) { try ReferenceCommandArguments(["--database", "x"]) }
+        #expect(throws: ReferenceCommandArguments.UsageError.self) {
+            try ReferenceCommandArguments(["--listen", "nohost", "--database", "x"])
+        }
+        #expect(runReferenceCommand(arguments: ["--bogus"]) == 64)
+    }
+
+    @Test func commandServesUntilSignal() throws {
+        let probe = HTTPServer(host: "127.0.0.1", port: 0) { _ in .dropConnection }
+        let port = try probe.start()
+        probe.stop()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("command-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seedPath = directory.appendingPathComponent("seed.yaml").path
+        try Self.seedYAML.write(toFile: seedPath, atomically: true, encoding: .utf8)
+        let database = directory.appendingPathComponent("state.sqlite").path
+        let exitCode = LockedValue<Int32?>(nil)
+        let thread = Thread {
+            let code = runReferenceCommand(arguments: ["--listen", "127.0.0.1:\(port)", "--database", database, "--seed", seedPath])
+            exitCode.withLock { $0 = code }
+        }
+        thread.start()
+        let client = HTTPClient()
+        var status = 0
+        for _ in 0..<100 where status != 200 {
+            status = (try? client.send(HTTPRequest(
+                url: "http://127.0.0.1:\(port)/api/v1/ping", headers: [("Authorization", "Bearer pln_fabrikamReadToken123")],
+                timeout: 2)))?.status ?? 0
+            if status != 200 { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(status == 200)
+        kill(getpid(), SIGTERM)
+        for _ in 0..<100 where exitCode.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(exitCode.withLock { $0 } == 0)
+        #expect(FileManager.default.fileExists(atPath: database))
+    }
+}
