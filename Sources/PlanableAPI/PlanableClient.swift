@@ -258,7 +258,7 @@ package final class PlanableClient: @unchecked Sendable {
                 failure = apiError(response, operation: operation)
                 if response.status == 429 {
                     lock.withLock { statistics.rateLimited += 1 }
-                    let resetAt = info.reset ?? clock.now().addingTimeInterval(RateLimiter.window)
+                    let resetAt = info.reset ?? clock.now().addingTimeInterval(limiter?.window ?? RateLimiter.standardWindow)
                     let wait = resetAt.timeIntervalSince(clock.now())
                     guard attempt < retry.maximumAttempts, wait <= retry.maximumRateLimitWait else { throw failure }
                     logger.warning(

@@ -70,7 +70,9 @@ package struct SystemClock: ClientClock {
 /// The server's `X-RateLimit-*` headers correct the local count: when the server reports fewer remaining
 /// requests than the limiter expects (another process shares the token, say), the limiter waits for the reset.
 package final class RateLimiter: @unchecked Sendable {
-    package static let window: TimeInterval = 60
+    /// The API's window, in seconds.
+    package static let standardWindow: TimeInterval = 60
+    package let window: TimeInterval
 
     private let lock = NSLock()
     private let clock: any ClientClock
@@ -78,8 +80,16 @@ package final class RateLimiter: @unchecked Sendable {
     private var sent: [RequestClass: [Date]] = [:]
     private var blockedUntil: [RequestClass: Date] = [:]
 
-    package init(readsPerMinute: Int = 600, writesPerMinute: Int = 120, clock: any ClientClock = SystemClock()) {
+    /// - Parameters:
+    ///   - readsPerMinute: reads allowed per window (600 for the real API).
+    ///   - writesPerMinute: writes allowed per window (120 for the real API).
+    ///   - window: the window in seconds; only tests against a reference server with a shorter one change it.
+    package init(
+        readsPerMinute: Int = 600, writesPerMinute: Int = 120, window: TimeInterval = RateLimiter.standardWindow,
+        clock: any ClientClock = SystemClock()
+    ) {
         self.limits = [.read: readsPerMinute, .write: writesPerMinute]
+        self.window = window
         self.clock = clock
     }
 
@@ -94,7 +104,7 @@ package final class RateLimiter: @unchecked Sendable {
                     return until.timeIntervalSince(now)
                 }
                 var times = sent[requestClass, default: []]
-                times.removeAll { now.timeIntervalSince($0) >= Self.window }
+                times.removeAll { now.timeIntervalSince($0) >= window }
                 let limit = limits[requestClass] ?? Int.max
                 if times.count < limit {
                     times.append(now)
@@ -102,7 +112,7 @@ package final class RateLimiter: @unchecked Sendable {
                     return 0
                 }
                 sent[requestClass] = times
-                return Self.window - now.timeIntervalSince(times[0])
+                return window - now.timeIntervalSince(times[0])
             }
             if delay <= 0 { return }
             clock.sleep(seconds: delay)
@@ -115,7 +125,7 @@ package final class RateLimiter: @unchecked Sendable {
             if let limit = info.limit, limit > 0 { limits[requestClass] = limit }
             guard let remaining = info.remaining else { return }
             let now = clock.now()
-            var times = sent[requestClass, default: []].filter { now.timeIntervalSince($0) < Self.window }
+            var times = sent[requestClass, default: []].filter { now.timeIntervalSince($0) < window }
             let localRemaining = (limits[requestClass] ?? 0) - times.count
             if remaining < localRemaining {
                 // Requests this limiter did not send, from another process with the same token, count as sent now.

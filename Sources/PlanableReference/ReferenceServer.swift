@@ -28,7 +28,9 @@ package final class ReferenceServer: Sendable {
             publishingSeconds: options.publishingSeconds)
         createdDatabase = store.wasCreated
         self.store = LockedValue(store)
-        rateLimiter = RateLimiter(readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute)
+        rateLimiter = RateLimiter(
+            readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute,
+            window: options.rateLimitWindowSeconds)
         services = ReferenceServices(
             downloader: MediaDownloader(maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia),
             offlineMedia: options.offlineMedia)

@@ -11,6 +11,8 @@ package struct ReferenceServerOptions: Sendable {
     /// Whether media on hosts other than loopback are recorded without a download, judged by their file name.
     /// The embedded server sets it, so an offline run never connects to another host.
     package var offlineMedia = false
+    /// The rate limits' sliding window, in seconds; the real API's is 60, and tests shorten it.
+    package var rateLimitWindowSeconds: Double = 60
     package var clock: ReferenceClock
     /// How long, in seconds of `clock` time, a post stays in `publishing` before it is published.
     package var publishingSeconds: Double

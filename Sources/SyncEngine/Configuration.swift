@@ -41,6 +41,8 @@ package struct EmbeddedOptions: Equatable, Sendable {
     /// The server's rate limits, per token and minute; the defaults are the real API's.
     package var readsPerMinute = 600
     package var writesPerMinute = 120
+    /// The limits' window in seconds (60, as the real API); a test setting, so rate-limit tests run fast.
+    package var windowSeconds: Double = 60
 
     package init() {}
 }

@@ -176,6 +176,10 @@ private struct NodeReader {
             var options = EmbeddedOptions()
             options.readsPerMinute = try integer(embedded["reads_per_minute"], "api.embedded.reads_per_minute") ?? 600
             options.writesPerMinute = try integer(embedded["writes_per_minute"], "api.embedded.writes_per_minute") ?? 120
+            options.windowSeconds = try number(embedded["window_seconds"], "api.embedded.window_seconds") ?? 60
+            guard options.windowSeconds >= 1 else {
+                throw error(embedded["window_seconds"], "\"api.embedded.window_seconds\" must be at least 1")
+            }
             guard options.readsPerMinute > 0, options.writesPerMinute > 0 else {
                 throw error(embedded, "the embedded server's rate limits must be positive")
             }

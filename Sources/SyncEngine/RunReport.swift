@@ -40,6 +40,8 @@ package struct RunReport: Sendable, Codable {
     package struct Requests: Sendable, Codable {
         package var read: Int
         package var write: Int
+        /// Answers that were 429 (rate limited), each waited out and retried.
+        package var rateLimited = 0
     }
 
     package var command: String

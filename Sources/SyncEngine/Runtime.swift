@@ -34,7 +34,8 @@ package final class Runtime: @unchecked Sendable {
                 statePath: configuration.statePath, options: options, logger: logger)
             embeddedServer = server
             let limiter = RateLimiter(
-                readsPerMinute: options.readsPerMinute, writesPerMinute: options.writesPerMinute, clock: clock)
+                readsPerMinute: options.readsPerMinute, writesPerMinute: options.writesPerMinute,
+                window: options.windowSeconds, clock: clock)
             client = PlanableClient(
                 baseURL: server.baseURL, token: token, limiter: limiter, clock: clock, logger: logger)
         case .remote(let url, let tokenSource):
@@ -77,6 +78,7 @@ package final class Runtime: @unchecked Sendable {
         -> (ReferenceServer, String)
     {
         let directory = (statePath as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let databasePath = (directory as NSString).appendingPathComponent("reference.sqlite")
         let tokenPath = (directory as NSString).appendingPathComponent("reference-token")
         let token: String
@@ -95,6 +97,7 @@ package final class Runtime: @unchecked Sendable {
         options.offlineMedia = true
         options.readLimitPerMinute = embedded.readsPerMinute
         options.writeLimitPerMinute = embedded.writesPerMinute
+        options.rateLimitWindowSeconds = embedded.windowSeconds
         let server = try ReferenceServer(options: options)
         try server.start(host: "127.0.0.1", port: 0)
         logger.debug("embedded reference server listening", ["api.url": server.baseURL])

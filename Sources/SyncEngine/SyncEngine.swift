@@ -138,7 +138,8 @@ package final class SyncEngine: @unchecked Sendable {
         }
         let statistics = client.requestStatistics
         report.requests = .init(
-            read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write)
+            read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write,
+            rateLimited: statistics.rateLimited - startStatistics.rateLimited)
         return report
     }
 

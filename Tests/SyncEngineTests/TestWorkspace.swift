@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import SyncEngine
+import PlanableAPI
+@testable import SyncEngine
 
 /// A temporary folder with a content tree and a configuration that syncs it into the embedded reference server.
 struct TestWorkspace {
@@ -8,16 +9,16 @@ struct TestWorkspace {
     var contentFolder: URL { root.appendingPathComponent("content") }
     var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
 
-    init(pages: [String] = ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"], extraConfiguration: String = "")
-        throws
-    {
+    init(
+        pages: [String] = ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"], extraConfiguration: String = "",
+        api: String = "api: embedded\n"
+    ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         let pageList = pages.map { "  - \($0)" }.joined(separator: "\n")
         let configuration = """
             state: state/planable-sync.sqlite
-            api: embedded
-            workspace: Northwind Coffee
+            \(api)workspace: Northwind Coffee
             pages:
             \(pageList)
             template: |
@@ -51,6 +52,36 @@ struct TestWorkspace {
         let runtime = try Runtime(
             configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: mode == .apply)
         return try runtime.engine().run(mode: mode)
+    }
+
+    /// Runs one pass with a client limiter that allows `writesPerWindow`, whatever the server allows.
+    func runWithClientLimits(
+        _ mode: RunMode, writesPerWindow: Int, alongside: (@Sendable (String) -> Void)? = nil
+    ) throws -> RunReport {
+        let configuration = try Configuration.load(path: configPath)
+        guard case .embedded(let options) = configuration.api else { throw MappingError("needs api: embedded") }
+        let logger = Logger(label: "test", destination: .none)
+        let (server, token) = try Runtime.startEmbedded(statePath: configuration.statePath, options: options, logger: logger)
+        defer { server.stop() }
+        if let alongside {
+            let root = server.baseURL.replacingOccurrences(of: "/api/v1", with: "")
+            Thread.detachNewThread { alongside(root) }
+        }
+        let client = PlanableClient(
+            baseURL: server.baseURL, token: token,
+            limiter: RateLimiter(readsPerMinute: 10_000, writesPerMinute: writesPerWindow, window: options.windowSeconds),
+            logger: logger)
+        let state = try StateStore(path: configuration.statePath)
+        let runtimeSources = configuration.sources.map { source -> any ItemSource in
+            guard case .directory(let path, let include, let exclude) = source.kind else { preconditionFailure() }
+            return DirectorySource(
+                name: source.name, root: path, include: include, exclude: exclude,
+                mappingFingerprint: configuration.mappingFingerprint)
+        }
+        let engine = SyncEngine(
+            configuration: configuration, state: state, client: client, sources: runtimeSources, logger: logger,
+            mediaReach: .loopbackOnly)
+        return try engine.run(mode: mode)
     }
 
     func remove() {

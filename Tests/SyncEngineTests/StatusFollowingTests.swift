@@ -1,0 +1,111 @@
+import Foundation
+import HTTPClient
+import Logging
+import PlanableAPI
+import PlanableReference
+import Testing
+
+@testable import SyncEngine
+
+/// Follows posts through approval and publication on a reference server whose clock the test moves.
+@Suite(.serialized) struct StatusFollowingTests {
+    let root: URL
+    let server: ReferenceServer
+    let clock = ReferenceClock(frozenAt: 1_800_000_000)
+    let token = "pln_" + String(repeating: "5a", count: 16)
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-status-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
+        options.seed = ReferenceSeed.demo(token: token)
+        options.clock = clock
+        options.publishingSeconds = 5
+        server = try ReferenceServer(options: options)
+        try server.start()
+        setenv("PLANABLE_STATUS_TEST_TOKEN", token, 1)
+    }
+
+    func runtime(budget: Int) throws -> Runtime {
+        let text = """
+            state: state/planable-sync.sqlite
+            api:
+              url: \(server.baseURL)
+              token_env: PLANABLE_STATUS_TEST_TOKEN
+            workspace: Northwind Coffee
+            pages: [Northwind LinkedIn, Northwind Facebook]
+            template: "{{title}}"
+            status_read_budget: \(budget)
+            sources:
+              - name: posts
+                type: directory
+                path: content
+            """
+        let path = root.appendingPathComponent("planable-sync.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let configuration = try Configuration.load(path: path)
+        return try Runtime(configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
+    }
+
+    func admin(_ path: String, _ body: String = "{}") throws {
+        let url = server.baseURL.replacingOccurrences(of: "/api/v1", with: "") + path
+        let response = try HTTPClient().send(
+            HTTPRequest(method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Array(body.utf8)))
+        #expect((200..<300).contains(response.status), "\(path): \(String(decoding: response.body, as: UTF8.self))")
+    }
+
+    func transitions(_ state: StateStore, postId: String) throws -> [String] {
+        try state.withDatabase { database in
+            try database.query("SELECT field, new_value FROM transitions WHERE post_id = ? ORDER BY id", [postId])
+                .map { "\($0.string("field") ?? "")=\($0.string("new_value") ?? "")" }
+        }
+    }
+
+    @Test func approvalAndPublicationAreRecorded() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        for index in 0..<8 {
+            try "---\ntitle: Status \(index)\n---\n\nBody.\n"
+                .write(to: root.appendingPathComponent("content/s\(index).md"), atomically: true, encoding: .utf8)
+        }
+        let runtime = try runtime(budget: 3)
+        let engine = runtime.engine()
+        let report = try engine.run(mode: .apply)
+        #expect(report.created == 8)
+        let posts = try runtime.state.allPosts()
+        #expect(posts.count == 16)
+        let approved = try #require(posts.first { $0.identity == "s0.md" })
+        let published = try #require(posts.first { $0.identity == "s1.md" })
+        let context = try engine.resolveContext()
+        let follower = StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 3)
+
+        try admin("/reference/posts/\(approved.postId)/approve")
+        try admin("/reference/posts/\(published.postId)/publish")
+        server.resetRequestCounts()
+        let firstChanges = try follower.refresh(workspaceId: context.workspace.id)
+        #expect(firstChanges >= 2)
+        #expect((server.requestCounts()["GET"] ?? 0) <= 3, "the refresh read more than its budget")
+        #expect(try transitions(runtime.state, postId: approved.postId).contains { $0.hasPrefix("approval=") })
+        #expect(try transitions(runtime.state, postId: published.postId).contains("status=publishing"))
+
+        try admin("/reference/clock", "{\"advanceSeconds\": 10}")
+        server.resetRequestCounts()
+        _ = try follower.refresh(workspaceId: context.workspace.id)
+        #expect((server.requestCounts()["GET"] ?? 0) <= 3)
+        let recorded = try transitions(runtime.state, postId: published.postId)
+        #expect(recorded.contains("published=true"), "transitions: \(recorded)")
+        let record = try #require(try runtime.state.allPosts().first { $0.postId == published.postId })
+        #expect(record.published)
+        #expect(record.publishedLink?.hasPrefix("https://") == true)
+
+        // A published post whose source changes is reported, not updated.
+        try "---\ntitle: Status 1, edited\n---\n\nBody.\n"
+            .write(to: root.appendingPathComponent("content/s1.md"), atomically: true, encoding: .utf8)
+        let afterEdit = try engine.run(mode: .apply, refreshStatus: false)
+        let blocked = try #require(afterEdit.items.first { $0.identity == "s1.md" })
+        #expect(blocked.decision == .blocked)
+        #expect(afterEdit.requests.write == 0)
+    }
+}
