@@ -25,6 +25,10 @@ package struct ContentReader: Sendable {
     ///
     /// - Throws: `ContentError` naming the path, and the line and column when the problem has a position.
     package func read(relativePath: String) throws(ContentError) -> ContentReadResult {
+        guard !relativePath.hasPrefix("/") else {
+            throw ContentError(
+                path: relativePath, message: "the path must be relative to the source root and must not contain ..")
+        }
         let path = Self.normalized(relativePath)
         if let reason = pathSkipReason(path) { return .skipped(relativePath: path, reason: reason) }
 

@@ -41,7 +41,22 @@ package struct DirectoryScanner: Sendable {
         var rootStatus = stat()
         if stat(resolvedRoot, &rootStatus) == 0 { visited.insert([UInt64(rootStatus.st_dev), UInt64(rootStatus.st_ino)]) }
 
-        while let folder = pending.popLast() {
+        // Symlinked folders wait until every real folder is walked, so a folder reachable both ways is listed
+        // under its real path, whatever order the folder entries come in.
+        var linkedFolders: [(absolute: String, relative: String, depth: Int)] = []
+        while let folder = pending.popLast() ?? linkedFolders.popLast() {
+            if folder.absolute != resolvedRoot, folder.relative != "" {
+                var status = stat()
+                guard stat(folder.absolute, &status) == 0 else { continue }
+                guard visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted else {
+                    errors.append(
+                        ContentError(
+                            path: folder.relative,
+                            message: "symlink to a folder that is already scanned (a loop or a second path); "
+                                + "not followed"))
+                    continue
+                }
+            }
             guard let entries = Self.entries(of: folder.absolute) else {
                 errors.append(
                     ContentError(
@@ -49,7 +64,8 @@ package struct DirectoryScanner: Sendable {
                         message: "cannot open the folder: \(String(cString: strerror(errno)))"))
                 continue
             }
-            for name in entries where !name.hasPrefix(".") {
+            var subfolders: [(absolute: String, relative: String, depth: Int)] = []
+            for name in entries.sorted() where !name.hasPrefix(".") {
                 let relative = folder.relative.isEmpty ? name : folder.relative + "/" + name
                 let absolute = folder.absolute + "/" + name
                 var status = stat()
@@ -58,7 +74,8 @@ package struct DirectoryScanner: Sendable {
                     continue
                 }
                 var target = absolute
-                if status.st_mode & S_IFMT == S_IFLNK {
+                let isLink = status.st_mode & S_IFMT == S_IFLNK
+                if isLink {
                     switch Self.followLink(absolute, root: resolvedRoot) {
                     case .success(let resolved):
                         target = resolved
@@ -71,17 +88,17 @@ package struct DirectoryScanner: Sendable {
                 switch status.st_mode & S_IFMT {
                 case S_IFDIR:
                     guard !isExcluded(relative) && !isExcluded(relative + "/") else { continue }
-                    guard visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted else {
-                        errors.append(
-                            ContentError(path: relative, message: "symlink loop: the folder was already visited; not followed"))
-                        continue
-                    }
                     guard folder.depth < Self.maximumDepth else {
                         errors.append(
-                            ContentError(path: relative, message: "folder nested deeper than \(Self.maximumDepth) levels; not entered"))
+                            ContentError(
+                                path: relative, message: "folder nested deeper than \(Self.maximumDepth) levels; not entered"))
                         continue
                     }
-                    pending.append((target, relative, folder.depth + 1))
+                    if isLink {
+                        linkedFolders.insert((target, relative, folder.depth + 1), at: 0)
+                    } else {
+                        subfolders.append((target, relative, folder.depth + 1))
+                    }
                 case S_IFREG:
                     guard isIncluded(relative), !isExcluded(relative) else { continue }
                     let seconds = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000
@@ -93,6 +110,7 @@ package struct DirectoryScanner: Sendable {
                     continue
                 }
             }
+            pending.append(contentsOf: subfolders.reversed())
         }
         files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
         errors.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
