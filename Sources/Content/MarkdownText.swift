@@ -77,7 +77,9 @@ struct MarkdownText {
             case CMARK_NODE_LIST:
                 result.append(listText(node, depth: depth))
             case CMARK_NODE_BLOCK_QUOTE:
-                result.append(contentsOf: blockTexts(of: node, depth: depth + 1))
+                var quoted = blockTexts(of: node, depth: depth + 1)
+                if let first = quoted.first { quoted[0] = Self.removingAlertMarker(first) }
+                result.append(contentsOf: quoted)
             case CMARK_NODE_CODE_BLOCK:
                 if keepCode { result.append(Self.literal(node).trimmingTrailingNewlines()) }
             case CMARK_NODE_HTML_BLOCK:
@@ -96,6 +98,18 @@ struct MarkdownText {
             }
         }
         return result.filter { !$0.isEmpty }
+    }
+
+    /// The text without a leading GitHub alert marker such as `[!NOTE]`, which GitHub and Hugo render as a styled
+    /// box rather than as text.
+    static func removingAlertMarker(_ text: String) -> String {
+        for kind in ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"] {
+            let marker = "[!\(kind)]"
+            if text.uppercased().hasPrefix(marker) {
+                return String(text.dropFirst(marker.count)).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        return text
     }
 
     private mutating func listText(_ list: OpaquePointer, depth: Int) -> String {

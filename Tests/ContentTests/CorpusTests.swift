@@ -93,6 +93,15 @@ import Testing
                 #expect(source.contains("{{</*") || source.contains("{{%/*"), "\(item.relativePath)")
             }
         }
+        let netlify = try #require(result.items.first { $0.relativePath == "host-and-deploy/host-on-netlify/index.md" })
+        #expect(netlify.media.count == 10)
+        #expect(netlify.media.allSatisfy { $0.kind == .relativePath && $0.fileExists && $0.alt == "screen capture" })
+        let pagesWithMedia = result.items.filter { !$0.media.isEmpty }
+        #expect(pagesWithMedia.count >= 40)
+        let shortcodes = try #require(result.items.first { $0.relativePath == "content-management/shortcodes.md" })
+        #expect(shortcodes.summary.hasPrefix("Use embedded, custom, or inline shortcodes"))
+        #expect(shortcodes.text.contains("There are three types of shortcodes: embedded, custom, and inline."))
+        #expect(!shortcodes.text.contains("enableInlineShortcodes"))
         if let dump = ProcessInfo.processInfo.environment["CONTENT_DUMP"] {
             for item in result.items where item.relativePath.contains(dump) {
                 print("== \(item.relativePath) | \(item.title) | \(String(describing: item.date)) | \(item.slug) | \(item.tags) | \(item.categories)")
@@ -112,5 +121,16 @@ import Testing
         #expect(result.items.count + result.skipped.count == 992)
         #expect(result.skipped.filter { $0.contains("_index") }.count >= 60)
         #expect(result.skipped.contains { $0.hasPrefix("_common/") })
+    }
+}
+
+@Suite struct CorpusDumpTests {
+    @Test func dumpHugoMedia() {
+        guard ProcessInfo.processInfo.environment["CONTENT_MEDIA_DUMP"] != nil else { return }
+        var options = ContentReaderOptions()
+        options.readUnderscoreFolders = true
+        for item in HugoCorpusTests.readAll(options).items where !item.media.isEmpty {
+            print("\(item.relativePath): \(item.media.map { "\($0.kind) \($0.reference) exists=\($0.fileExists) alt=\($0.alt ?? "-")" })")
+        }
     }
 }

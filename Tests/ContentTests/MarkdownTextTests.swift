@@ -59,6 +59,10 @@ import Testing
         #expect(result.blocks == ["Name | Value\na | old new\nb | 2"])
     }
 
+    @Test func alertMarkerRemoved() {
+        #expect(Self.text("> [!NOTE]\n> Read this.\n\n> [!tip] Also.").blocks == ["Read this.", "Also."])
+    }
+
     @Test func blockQuoteAndRule() {
         #expect(Self.text("> Quoted\n> text\n\n---\n\nAfter").blocks == ["Quoted text", "After"])
     }
