@@ -35,7 +35,9 @@ package struct ContentReader: Sendable {
         let text = try loader.loadText(path)
         let frontMatter = try FrontMatterParser.parse(text, path: path)
         let fields = frontMatter.value
-        if let reason = frontMatterSkipReason(fields, path: path) { return .skipped(relativePath: path, reason: reason) }
+        if let reason = frontMatterSkipReason(fields, path: path) {
+            return .skipped(relativePath: path, reason: reason)
+        }
 
         var overrides: YAMLValue?
         if let planable = fields["planable"] {
@@ -60,7 +62,8 @@ package struct ContentReader: Sendable {
         let summary = itemSummary(fields, body: body, stripper: stripper, strippedBody: stripped.text, isHTML: isHTML)
 
         let folder = ContentMediaResolver.join(loader.resolvedRoot, String(path.dropLast(fileName.count)))
-        let resolver = ContentMediaResolver(root: loader.resolvedRoot, fileFolder: folder, staticFolders: options.staticFolders)
+        let resolver = ContentMediaResolver(
+            root: loader.resolvedRoot, fileFolder: folder, staticFolders: options.staticFolders)
         let references = ContentMediaResolver.frontMatterMedia(fields) + stripped.media + body.images
 
         var item = ContentItem(

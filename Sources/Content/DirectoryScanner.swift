@@ -32,14 +32,22 @@ package struct DirectoryScanner: Sendable {
     /// Lists the matching files sorted by relative path, and the problems met on the way.
     package func scan() -> (files: [ScannedFile], errors: [ContentError]) {
         guard let resolvedRoot = SourceFileLoader.realPath(root) else {
-            return ([], [ContentError(path: root, message: "cannot open the source folder: \(String(cString: strerror(errno)))")])
+            return (
+                [],
+                [
+                    ContentError(
+                        path: root, message: "cannot open the source folder: \(String(cString: strerror(errno)))")
+                ]
+            )
         }
         var files: [ScannedFile] = []
         var errors: [ContentError] = []
         var visited = Set<[UInt64]>()
         var pending: [(absolute: String, relative: String, depth: Int)] = [(resolvedRoot, "", 0)]
         var rootStatus = stat()
-        if stat(resolvedRoot, &rootStatus) == 0 { visited.insert([UInt64(rootStatus.st_dev), UInt64(rootStatus.st_ino)]) }
+        if stat(resolvedRoot, &rootStatus) == 0 {
+            visited.insert([UInt64(rootStatus.st_dev), UInt64(rootStatus.st_ino)])
+        }
 
         // Symlinked folders wait until every real folder is walked, so a folder reachable both ways is listed
         // under its real path, whatever order the folder entries come in.
@@ -70,7 +78,8 @@ package struct DirectoryScanner: Sendable {
                 let absolute = folder.absolute + "/" + name
                 var status = stat()
                 guard lstat(absolute, &status) == 0 else {
-                    errors.append(ContentError(path: relative, message: "cannot read: \(String(cString: strerror(errno)))"))
+                    errors.append(
+                        ContentError(path: relative, message: "cannot read: \(String(cString: strerror(errno)))"))
                     continue
                 }
                 var target = absolute
@@ -91,7 +100,8 @@ package struct DirectoryScanner: Sendable {
                     guard folder.depth < Self.maximumDepth else {
                         errors.append(
                             ContentError(
-                                path: relative, message: "folder nested deeper than \(Self.maximumDepth) levels; not entered"))
+                                path: relative,
+                                message: "folder nested deeper than \(Self.maximumDepth) levels; not entered"))
                         continue
                     }
                     if isLink {

@@ -122,8 +122,9 @@ enum FrontMatterParser {
                 message: "invalid JSON front matter: \(error.message); \(fixHint)")
         }
         var bodyStart = parsed.end
-        while bodyStart < bytes.count, bytes[bodyStart] == UInt8(ascii: " ") || bytes[bodyStart] == UInt8(ascii: "\t")
-            || bytes[bodyStart] == UInt8(ascii: "\r")
+        while bodyStart < bytes.count,
+            bytes[bodyStart] == UInt8(ascii: " ") || bytes[bodyStart] == UInt8(ascii: "\t")
+                || bytes[bodyStart] == UInt8(ascii: "\r")
         {
             bodyStart += 1
         }

@@ -111,7 +111,8 @@ package struct GlobPattern: Sendable, Equatable {
         }
         let prefix = pattern[..<open]
         let suffix = pattern[pattern.index(after: close)...]
-        let options = pattern[pattern.index(after: open)..<close].split(separator: ",", omittingEmptySubsequences: false)
+        let options = pattern[pattern.index(after: open)..<close].split(
+            separator: ",", omittingEmptySubsequences: false)
         return options.flatMap { expandBraces(String(prefix) + String($0) + String(suffix)) }
     }
 }

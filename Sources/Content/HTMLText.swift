@@ -12,18 +12,26 @@ struct HTMLText {
     var links: [String] = []
     var images: [ShortcodeMedia] = []
 
-    private static let skippedElements: Set<String> = ["script", "style", "template", "noscript", "head", "svg", "iframe"]
+    private static let skippedElements: Set<String> = [
+        "script", "style", "template", "noscript", "head", "svg", "iframe",
+    ]
     private static let blockElements: Set<String> = [
         "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption",
         "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol",
         "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul", "body", "html",
     ]
 
+    /// Runs libxml2's global set-up once; Swift runs a static initializer exactly once, even under concurrent use.
+    private static let parserInitialized: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
     /// Parses `html`, a whole document or a fragment; `<pre>` content is kept only when `keepCode` is true.
     init(html: String, keepCode: Bool) {
         let bytes = Array(html.utf8)
         guard !bytes.isEmpty else { return }
-        xmlInitParser()
+        _ = Self.parserInitialized
         let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
@@ -45,7 +53,9 @@ struct HTMLText {
         mutating func flushLine() {
             var collapsed = line.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             // Table cells end with a separator, which the last cell of a row does not need.
-            while collapsed.hasSuffix("|") { collapsed = String(collapsed.dropLast()).trimmingCharacters(in: .whitespaces) }
+            while collapsed.hasSuffix("|") {
+                collapsed = String(collapsed.dropLast()).trimmingCharacters(in: .whitespaces)
+            }
             if !collapsed.isEmpty { lines.append(collapsed) }
             line = ""
         }

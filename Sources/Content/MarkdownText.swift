@@ -21,9 +21,15 @@ struct MarkdownText {
     private static let maximumDepth = 48
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
 
+    /// Registers the GFM extensions once, because cmark-gfm's registration is not safe to run concurrently.
+    private static let extensionsRegistered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
     init(markdown: String, keepCode: Bool) {
         self.keepCode = keepCode
-        cmark_gfm_core_extensions_ensure_registered()
+        _ = Self.extensionsRegistered
         let options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES
         guard let parser = cmark_parser_new(options) else { return }
         defer { cmark_parser_free(parser) }
@@ -35,7 +41,9 @@ struct MarkdownText {
         let bytes = Array(markdown.utf8)
         bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) }
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    cmark_parser_feed(parser, $0, buffer.count)
+                }
             }
         }
         guard let document = cmark_parser_finish(parser) else { return }

@@ -159,7 +159,8 @@ struct TemplateTagStripper {
             index = shortcode.end
             if shortcode.isClosing { return true }
             if stripper.mediaShortcodes.contains(shortcode.name), let source = shortcode.parameters["src"] {
-                media.append(ShortcodeMedia(source: source, alt: shortcode.parameters["alt"] ?? shortcode.parameters["caption"]))
+                media.append(
+                    ShortcodeMedia(source: source, alt: shortcode.parameters["alt"] ?? shortcode.parameters["caption"]))
             }
             if stripper.codeShortcodes.contains(shortcode.name) && !shortcode.isSelfClosing {
                 var search = index

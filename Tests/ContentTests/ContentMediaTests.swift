@@ -27,7 +27,10 @@ import Testing
                 "cover.png", "https://cdn.example/one.jpg", "/static-one.png", "/covers/c.jpg", "feat.webp",
                 "//cdn.example/thumb.png", "inline.gif",
             ])
-        #expect(item.media.map(\.kind) == [.relativePath, .absoluteURL, .siteRelative, .siteRelative, .relativePath, .absoluteURL, .relativePath])
+        #expect(
+            item.media.map(\.kind) == [
+                .relativePath, .absoluteURL, .siteRelative, .siteRelative, .relativePath, .absoluteURL, .relativePath,
+            ])
         #expect(item.media[3].alt == "The cover")
         #expect(item.media[4].alt == "Featured")
         #expect(item.media[6].alt == "Inline")
@@ -36,7 +39,10 @@ import Testing
 
     @Test func localPathsResolve() throws {
         let source = try TemporarySource()
-        try source.write("posts/bundle/index.md", "---\nimage: photo.jpg\n---\n![x](../shared.png) ![y](/logo.png) ![z](root-only.png) ![w](missing%20file.png?v=2)")
+        try source.write(
+            "posts/bundle/index.md",
+            "---\nimage: photo.jpg\n---\n![x](../shared.png) ![y](/logo.png) ![z](root-only.png) ![w](missing%20file.png?v=2)"
+        )
         try source.write("posts/bundle/photo.jpg", "jpg")
         try source.write("posts/shared.png", "png")
         try source.write("static/logo.png", "png")
@@ -66,7 +72,12 @@ import Testing
         let source = try TemporarySource()
         try source.write("a.md", "---\ntitle: x\n---\n{{< figure src=\"images/f.png\" alt=\"Figure\" >}}\n\nText")
         let item = try #require(try source.reader().read(relativePath: "a.md").item)
-        #expect(item.media == [ContentMedia(reference: "images/f.png", kind: .relativePath, resolvedPath: source.root + "/images/f.png", fileExists: false, alt: "Figure")])
+        #expect(
+            item.media == [
+                ContentMedia(
+                    reference: "images/f.png", kind: .relativePath, resolvedPath: source.root + "/images/f.png",
+                    fileExists: false, alt: "Figure")
+            ])
         #expect(item.text == "Text")
     }
 }

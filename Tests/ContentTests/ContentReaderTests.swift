@@ -10,7 +10,10 @@ import YAML
         ("b.md", "+++\ntitle = \"x\"\ndraft = true\n+++\nText", "draft: true in the front matter"),
         ("c.md", "---\npublished: false\n---\nText", "published: false in the front matter"),
         ("d.md", "---\nheadless: true\n---\nText", "headless: true in the front matter (a Hugo headless bundle)"),
-        ("e.md", "---\nbuild:\n  render: never\n---\nText", "build: render: never in the front matter (Hugo does not render the page)"),
+        (
+            "e.md", "---\nbuild:\n  render: never\n---\nText",
+            "build: render: never in the front matter (Hugo does not render the page)"
+        ),
     ])
     func frontMatterSkips(path: String, text: String, reason: String) throws {
         let source = try TemporarySource()
@@ -27,11 +30,15 @@ import YAML
 
     @Test func underscoreFolderRules() throws {
         let source = try TemporarySource()
-        for path in ["_drafts/a.md", "_layouts/b.html", "_includes/c.md", "_posts/2020-01-01-d.md", "docs/_index.md", "_e.md"] {
+        for path in [
+            "_drafts/a.md", "_layouts/b.html", "_includes/c.md", "_posts/2020-01-01-d.md", "docs/_index.md", "_e.md",
+        ] {
             try source.write(path, "---\ntitle: x\n---\nText")
         }
         let reader = source.reader()
-        #expect(try reader.read(relativePath: "_drafts/a.md").skipReason == "in _drafts, which Jekyll publishes only with --drafts")
+        #expect(
+            try reader.read(relativePath: "_drafts/a.md").skipReason
+                == "in _drafts, which Jekyll publishes only with --drafts")
         #expect(try reader.read(relativePath: "_layouts/b.html").skipReason?.hasPrefix("under _layouts") == true)
         #expect(try reader.read(relativePath: "_includes/c.md").skipReason?.hasPrefix("under _includes") == true)
         #expect(try reader.read(relativePath: "_posts/2020-01-01-d.md").item != nil)

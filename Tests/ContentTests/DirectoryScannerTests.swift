@@ -50,7 +50,8 @@ import Testing
     @Test func includeAndExclude() throws {
         let source = try TemporarySource()
         for path in ["posts/a.md", "posts/drafts/b.md", "notes/c.md", "posts/d.txt"] { try source.write(path, "x") }
-        let scan = DirectoryScanner(root: source.root, include: ["posts/**/*.md", "**/*.txt"], exclude: ["**/drafts"]).scan()
+        let scan = DirectoryScanner(root: source.root, include: ["posts/**/*.md", "**/*.txt"], exclude: ["**/drafts"])
+            .scan()
         #expect(scan.files.map(\.relativePath) == ["posts/a.md", "posts/d.txt"])
     }
 

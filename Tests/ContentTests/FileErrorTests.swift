@@ -8,7 +8,8 @@ import Testing
         let source = try TemporarySource()
         try source.write("a.md", bytes: Array("---\ntitle: x\n---\nab".utf8) + [0, 1, 2])
         let error = try #require(readError(source.reader(), "a.md"))
-        #expect(error.description == "a.md:4:3: binary file (contains a NUL byte), not text; exclude it from the source")
+        #expect(
+            error.description == "a.md:4:3: binary file (contains a NUL byte), not text; exclude it from the source")
     }
 
     @Test func invalidUTF8NamesPosition() throws {
@@ -38,7 +39,9 @@ import Testing
         var options = ContentReaderOptions()
         options.maximumFileSize = 1_000
         let error = try #require(readError(source.reader(options), "big.md"))
-        #expect(error.message == "file is 2000 bytes, larger than the limit of 1000 bytes; raise the limit or exclude the file")
+        #expect(
+            error.message
+                == "file is 2000 bytes, larger than the limit of 1000 bytes; raise the limit or exclude the file")
         #expect(ContentReaderOptions().maximumFileSize == 10 * 1024 * 1024)
     }
 
