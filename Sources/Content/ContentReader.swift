@@ -3,11 +3,11 @@ import YAML
 
 /// Reads Markdown and HTML files of a directory source into `ContentItem`s.
 ///
-/// Each call reads one file on its own, so one broken file never stops the others. Rules for skipping:
-/// `draft: true`, `published: false`, Hugo's `headless: true` and `build: {render: never}` skip after the front
-/// matter is parsed; Hugo section pages (`_index.md`) too, unless `skipSectionIndexes` is off. Files under folders
-/// starting with `_` (Jekyll's `_layouts`, `_includes`, `_data` and the like) skip before they are read, except the
-/// folders in `publishedUnderscoreFolders`; files under `_drafts` skip as drafts.
+/// Each call reads one file on its own, so one broken file never stops the others. After the front matter is
+/// parsed, `draft: true`, `published: false`, Hugo's `headless: true` and `build: {render: never}` skip the file,
+/// and so do Hugo section pages (`_index.md`) unless `skipSectionIndexes` is off. Files under folders starting with
+/// `_` (Jekyll's `_layouts`, `_includes`, `_data` and the like) skip before they are read. The folders in
+/// `publishedUnderscoreFolders` are the exception, and files under `_drafts` always skip as drafts.
 package struct ContentReader: Sendable {
     package let root: String
     package let options: ContentReaderOptions
@@ -80,7 +80,7 @@ package struct ContentReader: Sendable {
         return .item(item)
     }
 
-    /// The path with `./` parts and backslashes removed.
+    /// Removes `./` parts from a path and turns backslashes into slashes.
     static func normalized(_ path: String) -> String {
         path.replacingOccurrences(of: "\\", with: "/").split(separator: "/").filter { $0 != "." }
             .joined(separator: "/")

@@ -11,8 +11,8 @@ package struct ScannedFile: Sendable, Equatable {
 
 /// Walks a source root and lists the files that match the include patterns and no exclude pattern.
 ///
-/// Symbolic links are followed only when they resolve inside the root; links that point outside it and links that
-/// loop are reported as errors and not followed. A folder is visited once even when links reach it twice. Names
+/// Symbolic links are followed only when they resolve inside the root. Links that point outside it, and links that
+/// loop, are reported as errors and not followed. A folder is visited once even when links reach it twice. Names
 /// starting with `.` (such as `.git`) are left out, as Jekyll and Hugo leave them out.
 package struct DirectoryScanner: Sendable {
     package static let defaultInclude = ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"]

@@ -16,7 +16,7 @@ struct FrontMatter {
         root?.value ?? .mapping([])
     }
 
-    /// The line and column of the value under `key`, when the front matter format keeps positions.
+    /// Looks up the line and column of the value under `key`, when the front matter format keeps positions.
     func position(of key: String) -> (line: Int?, column: Int?) {
         guard hasPositions, let node = root?[key] else { return (nil, nil) }
         return (node.mark.line, node.mark.column)

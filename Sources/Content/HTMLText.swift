@@ -10,6 +10,7 @@ struct HTMLText {
     /// Paragraphs and other blocks of body text, in order.
     var blocks: [String] = []
     var links: [String] = []
+    private var seenLinks = Set<String>()
     var images: [ShortcodeMedia] = []
 
     private static let skippedElements: Set<String> = [
@@ -21,7 +22,8 @@ struct HTMLText {
         "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul", "body", "html",
     ]
 
-    /// Runs libxml2's global set-up once; Swift runs a static initializer exactly once, even under concurrent use.
+    /// Runs libxml2's global set-up once, because Swift runs a static initializer exactly once, even under
+    /// concurrent use. Other targets that call `xmlInitParser` themselves are not covered.
     private static let parserInitialized: Bool = {
         xmlInitParser()
         return true
@@ -142,7 +144,9 @@ struct HTMLText {
         case "tr", "dt", "dd":
             collector.flushLine()
         case "a":
-            if let href = Self.attribute("href", of: node), !href.isEmpty, !href.hasPrefix("#"), !links.contains(href) {
+            if let href = Self.attribute("href", of: node), !href.isEmpty, !href.hasPrefix("#"),
+                seenLinks.insert(href).inserted
+            {
                 links.append(href)
             }
         case "img":
@@ -177,7 +181,9 @@ struct HTMLText {
         case "tr", "dt", "dd":
             flushLine()
         case "a":
-            if let href = Self.attribute("href", of: node), !href.isEmpty, !href.hasPrefix("#"), !links.contains(href) {
+            if let href = Self.attribute("href", of: node), !href.isEmpty, !href.hasPrefix("#"),
+                seenLinks.insert(href).inserted
+            {
                 links.append(href)
             }
         case "img":

@@ -10,6 +10,7 @@ import Foundation
 struct MarkdownText {
     var blocks: [String] = []
     var links: [String] = []
+    private var seenLinks = Set<String>()
     var images: [ShortcodeMedia] = []
     /// The first heading's text, used as the title when the front matter has none.
     var firstHeading: String?
@@ -93,7 +94,7 @@ struct MarkdownText {
             case CMARK_NODE_HTML_BLOCK:
                 let html = HTMLText(html: Self.literal(node), keepCode: keepCode)
                 result.append(contentsOf: html.blocks)
-                links.append(contentsOf: html.links)
+                html.links.forEach { addLink($0) }
                 images.append(contentsOf: html.images)
             case CMARK_NODE_THEMATIC_BREAK, CMARK_NODE_FOOTNOTE_DEFINITION:
                 break
@@ -108,8 +109,8 @@ struct MarkdownText {
         return result.filter { !$0.isEmpty }
     }
 
-    /// The text without a leading GitHub alert marker such as `[!NOTE]`, which GitHub and Hugo render as a styled
-    /// box rather than as text.
+    /// Removes a leading GitHub alert marker such as `[!NOTE]`, which GitHub and Hugo render as a styled box rather
+    /// than as text.
     static func removingAlertMarker(_ text: String) -> String {
         for kind in ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"] {
             let marker = "[!\(kind)]"
@@ -152,14 +153,39 @@ struct MarkdownText {
         return rows.joined(separator: "\n")
     }
 
-    /// The inline content of `node` as one block: white space runs collapsed, each line trimmed.
+    /// Joins the inline content of `node` into one block, with white space runs collapsed and each line trimmed.
     private mutating func inlineText(of node: OpaquePointer, depth: Int) -> String {
         var text = ""
         appendInlines(of: node, to: &text, depth: depth)
-        return text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }
-            .filter { !$0.isEmpty }
-            .joined(separator: "\n")
+        return Self.collapsingSpaces(text)
+    }
+
+    /// Collapses runs of spaces and tabs to one space, trims each line and drops empty lines, working on UTF-8
+    /// bytes because the text can be megabytes long.
+    static func collapsingSpaces(_ text: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        var lineHasText = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                pendingSpace = lineHasText
+            case UInt8(ascii: "\n"):
+                pendingSpace = false
+                if lineHasText {
+                    output.append(byte)
+                    lineHasText = false
+                }
+            default:
+                if pendingSpace { output.append(UInt8(ascii: " ")) }
+                pendingSpace = false
+                lineHasText = true
+                output.append(byte)
+            }
+        }
+        if output.last == UInt8(ascii: "\n") { output.removeLast() }
+        return String(decoding: output, as: UTF8.self)
     }
 
     private mutating func appendInlines(of node: OpaquePointer, to text: inout String, depth: Int) {
@@ -209,11 +235,11 @@ struct MarkdownText {
     }
 
     private mutating func addLink(_ url: String) {
-        guard !url.isEmpty, !url.hasPrefix("#"), !links.contains(url) else { return }
+        guard !url.isEmpty, !url.hasPrefix("#"), seenLinks.insert(url).inserted else { return }
         links.append(url)
     }
 
-    /// The text and code literals under `node`, read with cmark's iterator instead of recursion.
+    /// Collects the text and code literals under `node` with cmark's iterator instead of recursion.
     private func flatText(of node: OpaquePointer) -> String {
         guard let iterator = cmark_iter_new(node) else { return "" }
         defer { cmark_iter_free(iterator) }

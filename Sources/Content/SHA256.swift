@@ -83,6 +83,7 @@ package enum SHA256 {
         var f = state[5]
         var g = state[6]
         var h = state[7]
+
         for index in 0..<64 {
             let sum1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25)
             let choice = (e & f) ^ (~e & g)
@@ -99,6 +100,7 @@ package enum SHA256 {
             b = a
             a = temp1 &+ temp2
         }
+
         state[0] &+= a
         state[1] &+= b
         state[2] &+= c

@@ -60,6 +60,8 @@ import Testing
         let hostile = String(repeating: "{% {{ {{< {{% x ", count: 100_000)
         let output = Self.both.strip(hostile).text
         #expect(output.utf8.count == hostile.utf8.count)
+        let unclosedCode = String(repeating: "{{< highlight go >}} x ", count: 50_000)
+        #expect(Self.both.strip(unclosedCode).text == String(repeating: " x ", count: 50_000))
         let nested = String(repeating: "{% raw %}", count: 50_000)
         #expect(Self.both.strip(nested).text.hasPrefix("{% raw %}"))
     }
