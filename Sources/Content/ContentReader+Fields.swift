@@ -32,8 +32,11 @@ extension ContentReader {
                 syntax = .jekyll
             } else if frontMatter.format == .toml || body.contains("{{<") || body.contains("{{%") {
                 syntax = .hugo
-            } else {
+            } else if body.contains("{%") {
                 syntax = .both
+            } else {
+                // Without any sign of Liquid, `{{ ... }}` stays as written, as in Hugo content.
+                syntax = .hugo
             }
         }
         return TemplateTagStripper(

@@ -53,10 +53,18 @@ enum FrontMatterParser {
                 try parseTOML(content, path: path)
             }.withFormat(.toml, positions: false)
         }
-        if text.first == "{" {
+        if startsWithJSONObject(text) {
             return try parseJSON(text, path: path)
         }
         return FrontMatter(format: .none, root: nil, hasPositions: false, body: text[...])
+    }
+
+    /// Tells JSON front matter (`{` and then `"` or `}`) from a body that starts with a template tag such as
+    /// `{% include x %}` or `{{< note >}}`.
+    private static func startsWithJSONObject(_ text: String) -> Bool {
+        guard text.utf8.first == UInt8(ascii: "{") else { return false }
+        let next = text.utf8.dropFirst().first { ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n")].contains($0) }
+        return next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")
     }
 
     private static func parseDelimited(

@@ -4,7 +4,8 @@ import Foundation
 package enum TemplateSyntax: String, Sendable, Equatable {
     /// Decide from the site and the file. Jekyll applies under a root with `_config.yml` and to files under `_posts`
     /// or `_drafts` or with a dated name. Hugo applies under a root with a Hugo configuration file and to files with
-    /// TOML front matter or shortcodes in the body. Both apply otherwise.
+    /// TOML front matter or shortcodes in the body. Both apply to other files with a `{%` tag, and Hugo to the rest,
+    /// so their `{{ ... }}` text stays.
     case auto
     /// Liquid tags (`{% ... %}`) and Liquid output (`{{ ... }}`).
     case jekyll

@@ -173,4 +173,39 @@ import YAML
         #expect(item.title == "About")
         #expect(item.text == "Hi there")
     }
+
+    @Test func bodyStartingWithTagIsNotJSON() throws {
+        let source = try TemporarySource()
+        try source.write("liquid.md", "{% include header.html %}\nText one.")
+        try source.write("hugo.md", "{{< note >}}Text two.{{< /note >}}")
+        let reader = source.reader()
+        let liquid = try #require(try reader.read(relativePath: "liquid.md").item)
+        #expect(liquid.format == .none)
+        #expect(liquid.text == "Text one.")
+        #expect(try reader.read(relativePath: "hugo.md").item?.text == "Text two.")
+    }
+
+    @Test func autoSyntaxPerFile() throws {
+        let source = try TemporarySource()
+        try source.write("plain.md", "---\ntitle: x\n---\nUse `{{ .Title }}` here.")
+        try source.write("liquid.md", "---\ntitle: x\n---\n{% if a %}Shown{% endif %} {{ page.title }}")
+        try source.write("_posts/2020-01-01-post.md", "---\ntitle: x\n---\nHi {{ page.title }}")
+        let reader = source.reader()
+        #expect(try reader.read(relativePath: "plain.md").item?.text == "Use {{ .Title }} here.")
+        #expect(try reader.read(relativePath: "liquid.md").item?.text == "Shown")
+        #expect(try reader.read(relativePath: "_posts/2020-01-01-post.md").item?.text == "Hi")
+    }
+
+    @Test func siteConfigurationSetsSyntax() throws {
+        let jekyll = try TemporarySource()
+        try jekyll.write("_config.yml", "title: site")
+        try jekyll.write("about.md", "---\ntitle: x\n---\nAbout {{ site.title }}")
+        #expect(try jekyll.reader().read(relativePath: "about.md").item?.text == "About")
+
+        let hugo = try TemporarySource()
+        try hugo.write("hugo.toml", "title = 'site'")
+        try hugo.write("content/a.md", "---\ntitle: x\n---\nKeep {% this %} and {{ .That }}")
+        let reader = ContentReader(root: hugo.root + "/content")
+        #expect(try reader.read(relativePath: "a.md").item?.text == "Keep {% this %} and {{ .That }}")
+    }
 }

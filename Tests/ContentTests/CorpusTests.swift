@@ -105,6 +105,8 @@ import Testing
         #expect(netlify.media.allSatisfy { $0.alt == "screen capture" })
         let pagesWithMedia = result.items.filter { !$0.media.isEmpty }
         #expect(pagesWithMedia.count >= 40)
+        let multilingual = try #require(result.items.first { $0.relativePath == "content-management/multilingual.md" })
+        #expect(multilingual.text.contains("prefixed with {{ .LanguagePrefix }}"))
         let shortcodes = try #require(result.items.first { $0.relativePath == "content-management/shortcodes.md" })
         #expect(shortcodes.summary.hasPrefix("Use embedded, custom, or inline shortcodes"))
         #expect(shortcodes.text.contains("There are three types of shortcodes: embedded, custom, and inline."))
