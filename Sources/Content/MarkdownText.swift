@@ -87,7 +87,10 @@ struct MarkdownText {
                 result.append(listText(node, depth: depth))
             case CMARK_NODE_BLOCK_QUOTE:
                 var quoted = blockTexts(of: node, depth: depth + 1)
-                if let first = quoted.first { quoted[0] = Self.removingAlertMarker(first) }
+                if let first = quoted.first {
+                    quoted[0] = Self.removingAlertMarker(first)
+                    if firstParagraph == first { firstParagraph = quoted[0] }
+                }
                 result.append(contentsOf: quoted)
             case CMARK_NODE_CODE_BLOCK:
                 if keepCode { result.append(Self.literal(node).trimmingTrailingNewlines()) }
