@@ -4,8 +4,8 @@ import YAML
 /// The content hash of an item: SHA-256 over a canonical JSON encoding of the fields a post is made of.
 ///
 /// The fields are the identity, title, date (as seconds since 1970, with its time and zone flags), slug, tags,
-/// categories, summary, plain text, links, URL, overrides, the media references with their kind and alt text,
-/// and the whole front matter with mapping keys sorted. So the hash is stable across runs and machines (no
+/// categories, summary, plain text, links, URL and overrides. The media references with their kind and alt text
+/// come next, and then the whole front matter with mapping keys sorted. So the hash is stable across runs and machines (no
 /// absolute paths, no file times), changes when anything a post template can use changes, and stays the same when
 /// only dropped parts change, such as code blocks (while they are dropped) or Markdown formatting.
 /// NOTE: a changed image file under the same name does not change the hash; the engine hashes media files itself

@@ -15,7 +15,7 @@ package enum FrontMatterFormat: String, Sendable, Equatable {
 
 /// An image or other media file that a post refers to.
 package struct ContentMedia: Sendable, Equatable {
-    /// Where a media reference points.
+    /// The kind of location a media reference points to.
     package enum Kind: String, Sendable, Equatable {
         /// An `http` or `https` URL (a protocol-relative `//host/path` counts as `https`).
         case absoluteURL
