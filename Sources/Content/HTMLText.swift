@@ -4,6 +4,8 @@ import Foundation
 /// Text, links and images extracted from HTML with libxml2's HTML parser.
 struct HTMLText {
     var title: String?
+    /// The text of the first `<h1>`, `<h2>` or `<h3>`, the title when a document has no `<title>`.
+    var firstHeading: String?
     var description: String?
     /// The value of `<meta name="date">` or `<meta property="article:published_time">`.
     var date: String?
@@ -135,6 +137,10 @@ struct HTMLText {
     }
 
     private mutating func enter(_ node: xmlNodePtr, name: String, collector: inout TextCollector) {
+        if firstHeading == nil, ["h1", "h2", "h3"].contains(name) {
+            let heading = Self.textContent(of: node).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            if !heading.isEmpty { firstHeading = heading }
+        }
         switch name {
         case "br":
             collector.flushLine()

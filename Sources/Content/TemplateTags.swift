@@ -101,6 +101,9 @@ struct TemplateTagStripper {
                 index = block.resume
             case "comment":
                 index = blockEnd(endName: "endcomment").resume
+            case "capture":
+                // A capture assigns its content to a variable, so the content is not output where it is written.
+                index = blockEnd(endName: "endcapture").resume
             case "highlight":
                 let block = blockEnd(endName: "endhighlight")
                 appendFencedCode(bytes[index..<block.contentEnd], language: tag.words.dropFirst().first ?? "")

@@ -208,4 +208,12 @@ import YAML
         let reader = ContentReader(root: hugo.root + "/content")
         #expect(try reader.read(relativePath: "a.md").item?.text == "Keep {% this %} and {{ .That }}")
     }
+
+    @Test func htmlTitleFallsBackToHeading() throws {
+        let source = try TemporarySource()
+        try source.write("a.html", "<html><body><h2>Second level</h2><p>Text</p></body></html>")
+        let item = try #require(try source.reader().read(relativePath: "a.html").item)
+        #expect(item.title == "Second level")
+        #expect(item.text == "Second level\n\nText")
+    }
 }

@@ -19,6 +19,7 @@ import Testing
             "keep {{ page.title }} and {% tag %} literal"
         ),
         ("a {% comment %}hidden {{ x }}{% endcomment %}b", "a b"),
+        ("a {% capture note %}stored{% endcapture %}b {{ note }}", "a b "),
         ("escaped {{</* figure src=\"x\" */>}} call", "escaped {{< figure src=\"x\" >}} call"),
         ("unclosed {% tag and {{ text", "unclosed {% tag and {{ text"),
     ])
