@@ -63,7 +63,9 @@ enum FrontMatterParser {
     /// `{% include x %}` or `{{< note >}}`.
     private static func startsWithJSONObject(_ text: String) -> Bool {
         guard text.utf8.first == UInt8(ascii: "{") else { return false }
-        let next = text.utf8.dropFirst().first { ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n")].contains($0) }
+        let next = text.utf8.dropFirst().first {
+            ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n")].contains($0)
+        }
         return next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")
     }
 
