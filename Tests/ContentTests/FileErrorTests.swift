@@ -107,4 +107,22 @@ import Testing
         let error = try #require(readError(source.reader(), "bomb.md"))
         #expect(error.message.contains("more than 1000000 nodes"))
     }
+
+    @Test func deepJSONNesting() throws {
+        let source = try TemporarySource()
+        let nested = String(repeating: "[", count: 1_000) + String(repeating: "]", count: 1_000)
+        try source.write("a.md", "{\"deep\": \(nested)}\nText")
+        let error = try #require(readError(source.reader(), "a.md"))
+        #expect(error.message.hasPrefix("invalid JSON front matter: nesting deeper than 256 levels"))
+        #expect(error.line == 1)
+    }
+
+    @Test func deepTOMLNesting() throws {
+        let source = try TemporarySource()
+        let nested = String(repeating: "[", count: 1_000) + String(repeating: "]", count: 1_000)
+        try source.write("a.md", "+++\ndeep = \(nested)\n+++\nText")
+        let error = try #require(readError(source.reader(), "a.md"))
+        #expect(error.message.hasPrefix("invalid TOML front matter: "))
+        #expect(error.line == 2)
+    }
 }
