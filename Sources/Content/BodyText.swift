@@ -16,7 +16,7 @@ struct BodyText {
             blocks = html.blocks
             links = html.links
             images = html.images
-            title = html.title.flatMap { $0.isEmpty ? nil : $0 }
+            title = html.title.flatMap { $0.isEmpty ? nil : $0 } ?? html.firstHeading
             excerpt = html.description ?? html.blocks.first
             date = html.date
         } else {

@@ -4,8 +4,8 @@ import YAML
 /// The content hash of an item: SHA-256 over a canonical JSON encoding of the fields a post is made of.
 ///
 /// The fields are the identity, title, date (as seconds since 1970, with its time and zone flags), slug, tags,
-/// categories, summary, plain text, links, URL, overrides, the media references with their kind and alt text,
-/// and the whole front matter with mapping keys sorted. So the hash is stable across runs and machines (no
+/// categories, summary, plain text, links, URL and overrides. The media references with their kind and alt text
+/// come next, and then the whole front matter with mapping keys sorted. So the hash is stable across runs and machines (no
 /// absolute paths, no file times), changes when anything a post template can use changes, and stays the same when
 /// only dropped parts change, such as code blocks (while they are dropped) or Markdown formatting.
 /// NOTE: a changed image file under the same name does not change the hash; the engine hashes media files itself
@@ -69,18 +69,25 @@ enum ContentHash {
     }
 
     private static func appendString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20: output += String(format: "\\u%04x", scalar.value)
-            default: output.unicodeScalars.append(scalar)
+        let needsEscape = text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        guard needsEscape else {
+            output += "\"" + text + "\""
+            return
+        }
+        var bytes: [UInt8] = [UInt8(ascii: "\"")]
+        bytes.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: bytes += Array(String(format: "\\u%04x", byte).utf8)
+            default: bytes.append(byte)
             }
         }
-        output += "\""
+        bytes.append(UInt8(ascii: "\""))
+        output += String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -15,7 +15,7 @@ package enum FrontMatterFormat: String, Sendable, Equatable {
 
 /// An image or other media file that a post refers to.
 package struct ContentMedia: Sendable, Equatable {
-    /// Where a media reference points.
+    /// The kind of location a media reference points to.
     package enum Kind: String, Sendable, Equatable {
         /// An `http` or `https` URL (a protocol-relative `//host/path` counts as `https`).
         case absoluteURL
@@ -45,7 +45,7 @@ package struct ContentMedia: Sendable, Equatable {
 }
 
 /// One publishable file of a directory source, reduced to what a social post is made of.
-package struct ContentItem: Sendable {
+package struct ContentItem: Sendable, Equatable {
     /// The stable identity: the front matter `id` when present, else `relativePath`.
     package var identity: String
     /// The path relative to the source root, with forward slashes.
@@ -78,7 +78,7 @@ package struct ContentItem: Sendable {
 }
 
 /// The outcome of reading one file.
-package enum ContentReadResult: Sendable {
+package enum ContentReadResult: Sendable, Equatable {
     case item(ContentItem)
     /// The file was read but is not to be posted, for the reason given.
     case skipped(relativePath: String, reason: String)

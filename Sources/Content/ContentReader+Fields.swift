@@ -9,7 +9,7 @@ extension ContentReader {
     /// Hugo's summary divider; text before it is the summary.
     static let summaryDivider = "<!--more-->"
 
-    /// The template syntax of a site: Jekyll when its root (or the root's parent) has `_config.yml`, Hugo when it
+    /// Detects a site's template syntax: Jekyll when its root (or the root's parent) has `_config.yml`, Hugo when it
     /// has a Hugo configuration file, else `.auto` to decide per file.
     static func detectSiteSyntax(_ root: String) -> TemplateSyntax {
         let parent = ContentMediaResolver.join(root, "..", floorPath: "/")
@@ -32,8 +32,11 @@ extension ContentReader {
                 syntax = .jekyll
             } else if frontMatter.format == .toml || body.contains("{{<") || body.contains("{{%") {
                 syntax = .hugo
-            } else {
+            } else if body.contains("{%") {
                 syntax = .both
+            } else {
+                // Without any sign of Liquid, `{{ ... }}` stays as written, as in Hugo content.
+                syntax = .hugo
             }
         }
         return TemplateTagStripper(
@@ -41,7 +44,7 @@ extension ContentReader {
             codeShortcodes: options.codeShortcodes)
     }
 
-    /// The `yyyy-mm-dd` prefix of a Jekyll post's file name, such as `2013-05-06-title.markdown`.
+    /// Extracts the `yyyy-mm-dd` prefix of a Jekyll post's file name, such as `2013-05-06-title.markdown`.
     static func fileNameDate(_ fileName: String) -> String? {
         let characters = Array(fileName.utf8)
         guard characters.count > 11, characters[10] == UInt8(ascii: "-") else { return nil }
@@ -52,8 +55,8 @@ extension ContentReader {
         return String(fileName.prefix(10))
     }
 
-    /// The slug from the file name: Jekyll's date prefix and the extension removed; for `index` and `_index`
-    /// files (Hugo bundles and sections), the folder's name.
+    /// Derives the slug from the file name without Jekyll's date prefix and the extension. For `index` and `_index`
+    /// files (Hugo bundles and sections) it is the folder's name.
     static func slug(path: String) -> String {
         let components = path.split(separator: "/").map(String.init)
         let fileName = components.last ?? path
@@ -88,8 +91,8 @@ extension ContentReader {
         return nil
     }
 
-    /// The summary: front matter `summary`, `description` or `excerpt`; else the text before the excerpt
-    /// separator (`excerpt_separator`, the configured one, or Hugo's `<!--more-->`); else the first paragraph.
+    /// Picks the summary. Front matter `summary`, `description` or `excerpt` comes first, then the text before the
+    /// excerpt separator (`excerpt_separator`, the configured one, or Hugo's `<!--more-->`), then the first paragraph.
     func itemSummary(
         _ fields: YAMLValue, body: BodyText, stripper: TemplateTagStripper, strippedBody: String, isHTML: Bool
     ) -> String {

@@ -3,11 +3,11 @@ import YAML
 
 /// Reads Markdown and HTML files of a directory source into `ContentItem`s.
 ///
-/// Each call reads one file on its own, so one broken file never stops the others. Rules for skipping:
-/// `draft: true`, `published: false`, Hugo's `headless: true` and `build: {render: never}` skip after the front
-/// matter is parsed; Hugo section pages (`_index.md`) too, unless `skipSectionIndexes` is off. Files under folders
-/// starting with `_` (Jekyll's `_layouts`, `_includes`, `_data` and the like) skip before they are read, except the
-/// folders in `publishedUnderscoreFolders`; files under `_drafts` skip as drafts.
+/// Each call reads one file on its own, so one broken file never stops the others. After the front matter is
+/// parsed, `draft: true`, `published: false`, Hugo's `headless: true` and `build: {render: never}` skip the file,
+/// and so do Hugo section pages (`_index.md`) unless `skipSectionIndexes` is off. Files under folders starting with
+/// `_` (Jekyll's `_layouts`, `_includes`, `_data` and the like) skip before they are read. The folders in
+/// `publishedUnderscoreFolders` are the exception, and files under `_drafts` always skip as drafts.
 package struct ContentReader: Sendable {
     package let root: String
     package let options: ContentReaderOptions
@@ -25,13 +25,19 @@ package struct ContentReader: Sendable {
     ///
     /// - Throws: `ContentError` naming the path, and the line and column when the problem has a position.
     package func read(relativePath: String) throws(ContentError) -> ContentReadResult {
+        guard !relativePath.hasPrefix("/") else {
+            throw ContentError(
+                path: relativePath, message: "the path must be relative to the source root and must not contain ..")
+        }
         let path = Self.normalized(relativePath)
         if let reason = pathSkipReason(path) { return .skipped(relativePath: path, reason: reason) }
 
         let text = try loader.loadText(path)
         let frontMatter = try FrontMatterParser.parse(text, path: path)
         let fields = frontMatter.value
-        if let reason = frontMatterSkipReason(fields, path: path) { return .skipped(relativePath: path, reason: reason) }
+        if let reason = frontMatterSkipReason(fields, path: path) {
+            return .skipped(relativePath: path, reason: reason)
+        }
 
         var overrides: YAMLValue?
         if let planable = fields["planable"] {
@@ -56,7 +62,8 @@ package struct ContentReader: Sendable {
         let summary = itemSummary(fields, body: body, stripper: stripper, strippedBody: stripped.text, isHTML: isHTML)
 
         let folder = ContentMediaResolver.join(loader.resolvedRoot, String(path.dropLast(fileName.count)))
-        let resolver = ContentMediaResolver(root: loader.resolvedRoot, fileFolder: folder, staticFolders: options.staticFolders)
+        let resolver = ContentMediaResolver(
+            root: loader.resolvedRoot, fileFolder: folder, staticFolders: options.staticFolders)
         let references = ContentMediaResolver.frontMatterMedia(fields) + stripped.media + body.images
 
         var item = ContentItem(
@@ -73,7 +80,7 @@ package struct ContentReader: Sendable {
         return .item(item)
     }
 
-    /// The path with `./` parts and backslashes removed.
+    /// Removes `./` parts from a path and turns backslashes into slashes.
     static func normalized(_ path: String) -> String {
         path.replacingOccurrences(of: "\\", with: "/").split(separator: "/").filter { $0 != "." }
             .joined(separator: "/")

@@ -11,8 +11,8 @@ package struct ScannedFile: Sendable, Equatable {
 
 /// Walks a source root and lists the files that match the include patterns and no exclude pattern.
 ///
-/// Symbolic links are followed only when they resolve inside the root; links that point outside it and links that
-/// loop are reported as errors and not followed. A folder is visited once even when links reach it twice. Names
+/// Symbolic links are followed only when they resolve inside the root. Links that point outside it, and links that
+/// loop, are reported as errors and not followed. A folder is visited once even when links reach it twice. Names
 /// starting with `.` (such as `.git`) are left out, as Jekyll and Hugo leave them out.
 package struct DirectoryScanner: Sendable {
     package static let defaultInclude = ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"]
@@ -32,16 +32,39 @@ package struct DirectoryScanner: Sendable {
     /// Lists the matching files sorted by relative path, and the problems met on the way.
     package func scan() -> (files: [ScannedFile], errors: [ContentError]) {
         guard let resolvedRoot = SourceFileLoader.realPath(root) else {
-            return ([], [ContentError(path: root, message: "cannot open the source folder: \(String(cString: strerror(errno)))")])
+            return (
+                [],
+                [
+                    ContentError(
+                        path: root, message: "cannot open the source folder: \(String(cString: strerror(errno)))")
+                ]
+            )
         }
         var files: [ScannedFile] = []
         var errors: [ContentError] = []
         var visited = Set<[UInt64]>()
         var pending: [(absolute: String, relative: String, depth: Int)] = [(resolvedRoot, "", 0)]
         var rootStatus = stat()
-        if stat(resolvedRoot, &rootStatus) == 0 { visited.insert([UInt64(rootStatus.st_dev), UInt64(rootStatus.st_ino)]) }
+        if stat(resolvedRoot, &rootStatus) == 0 {
+            visited.insert([UInt64(rootStatus.st_dev), UInt64(rootStatus.st_ino)])
+        }
 
-        while let folder = pending.popLast() {
+        // Symlinked folders wait until every real folder is walked, so a folder reachable both ways is listed
+        // under its real path, whatever order the folder entries come in.
+        var linkedFolders: [(absolute: String, relative: String, depth: Int)] = []
+        while let folder = pending.popLast() ?? linkedFolders.popLast() {
+            if folder.absolute != resolvedRoot, folder.relative != "" {
+                var status = stat()
+                guard stat(folder.absolute, &status) == 0 else { continue }
+                guard visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted else {
+                    errors.append(
+                        ContentError(
+                            path: folder.relative,
+                            message: "symlink to a folder that is already scanned (a loop or a second path); "
+                                + "not followed"))
+                    continue
+                }
+            }
             guard let entries = Self.entries(of: folder.absolute) else {
                 errors.append(
                     ContentError(
@@ -49,16 +72,19 @@ package struct DirectoryScanner: Sendable {
                         message: "cannot open the folder: \(String(cString: strerror(errno)))"))
                 continue
             }
-            for name in entries where !name.hasPrefix(".") {
+            var subfolders: [(absolute: String, relative: String, depth: Int)] = []
+            for name in entries.sorted() where !name.hasPrefix(".") {
                 let relative = folder.relative.isEmpty ? name : folder.relative + "/" + name
                 let absolute = folder.absolute + "/" + name
                 var status = stat()
                 guard lstat(absolute, &status) == 0 else {
-                    errors.append(ContentError(path: relative, message: "cannot read: \(String(cString: strerror(errno)))"))
+                    errors.append(
+                        ContentError(path: relative, message: "cannot read: \(String(cString: strerror(errno)))"))
                     continue
                 }
                 var target = absolute
-                if status.st_mode & S_IFMT == S_IFLNK {
+                let isLink = status.st_mode & S_IFMT == S_IFLNK
+                if isLink {
                     switch Self.followLink(absolute, root: resolvedRoot) {
                     case .success(let resolved):
                         target = resolved
@@ -71,17 +97,18 @@ package struct DirectoryScanner: Sendable {
                 switch status.st_mode & S_IFMT {
                 case S_IFDIR:
                     guard !isExcluded(relative) && !isExcluded(relative + "/") else { continue }
-                    guard visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted else {
-                        errors.append(
-                            ContentError(path: relative, message: "symlink loop: the folder was already visited; not followed"))
-                        continue
-                    }
                     guard folder.depth < Self.maximumDepth else {
                         errors.append(
-                            ContentError(path: relative, message: "folder nested deeper than \(Self.maximumDepth) levels; not entered"))
+                            ContentError(
+                                path: relative,
+                                message: "folder nested deeper than \(Self.maximumDepth) levels; not entered"))
                         continue
                     }
-                    pending.append((target, relative, folder.depth + 1))
+                    if isLink {
+                        linkedFolders.insert((target, relative, folder.depth + 1), at: 0)
+                    } else {
+                        subfolders.append((target, relative, folder.depth + 1))
+                    }
                 case S_IFREG:
                     guard isIncluded(relative), !isExcluded(relative) else { continue }
                     let seconds = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000
@@ -93,6 +120,7 @@ package struct DirectoryScanner: Sendable {
                     continue
                 }
             }
+            pending.append(contentsOf: subfolders.reversed())
         }
         files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
         errors.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }

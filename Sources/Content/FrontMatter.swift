@@ -16,7 +16,7 @@ struct FrontMatter {
         root?.value ?? .mapping([])
     }
 
-    /// The line and column of the value under `key`, when the front matter format keeps positions.
+    /// Looks up the line and column of the value under `key`, when the front matter format keeps positions.
     func position(of key: String) -> (line: Int?, column: Int?) {
         guard hasPositions, let node = root?[key] else { return (nil, nil) }
         return (node.mark.line, node.mark.column)
@@ -53,10 +53,20 @@ enum FrontMatterParser {
                 try parseTOML(content, path: path)
             }.withFormat(.toml, positions: false)
         }
-        if text.first == "{" {
+        if startsWithJSONObject(text) {
             return try parseJSON(text, path: path)
         }
         return FrontMatter(format: .none, root: nil, hasPositions: false, body: text[...])
+    }
+
+    /// Tells JSON front matter (`{` and then `"` or `}`) from a body that starts with a template tag such as
+    /// `{% include x %}` or `{{< note >}}`.
+    private static func startsWithJSONObject(_ text: String) -> Bool {
+        guard text.utf8.first == UInt8(ascii: "{") else { return false }
+        let next = text.utf8.dropFirst().first {
+            ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n")].contains($0)
+        }
+        return next == UInt8(ascii: "\"") || next == UInt8(ascii: "}")
     }
 
     private static func parseDelimited(
@@ -122,8 +132,9 @@ enum FrontMatterParser {
                 message: "invalid JSON front matter: \(error.message); \(fixHint)")
         }
         var bodyStart = parsed.end
-        while bodyStart < bytes.count, bytes[bodyStart] == UInt8(ascii: " ") || bytes[bodyStart] == UInt8(ascii: "\t")
-            || bytes[bodyStart] == UInt8(ascii: "\r")
+        while bodyStart < bytes.count,
+            bytes[bodyStart] == UInt8(ascii: " ") || bytes[bodyStart] == UInt8(ascii: "\t")
+                || bytes[bodyStart] == UInt8(ascii: "\r")
         {
             bodyStart += 1
         }

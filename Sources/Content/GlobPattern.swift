@@ -75,7 +75,7 @@ package struct GlobPattern: Sendable, Equatable {
         return patternIndex == pattern.count
     }
 
-    /// The pattern index after the element at `index` when it matches `character`, else `nil`.
+    /// Matches the pattern element at `index` against `character` and returns the index after it, or `nil`.
     private static func matchOne(_ pattern: [Character], at index: Int, _ character: Character) -> Int? {
         switch pattern[index] {
         case "?":
@@ -111,7 +111,8 @@ package struct GlobPattern: Sendable, Equatable {
         }
         let prefix = pattern[..<open]
         let suffix = pattern[pattern.index(after: close)...]
-        let options = pattern[pattern.index(after: open)..<close].split(separator: ",", omittingEmptySubsequences: false)
+        let options = pattern[pattern.index(after: open)..<close].split(
+            separator: ",", omittingEmptySubsequences: false)
         return options.flatMap { expandBraces(String(prefix) + String($0) + String(suffix)) }
     }
 }

@@ -4,26 +4,38 @@ import Foundation
 /// Text, links and images extracted from HTML with libxml2's HTML parser.
 struct HTMLText {
     var title: String?
+    /// The text of the first `<h1>`, `<h2>` or `<h3>`, the title when a document has no `<title>`.
+    var firstHeading: String?
     var description: String?
     /// The value of `<meta name="date">` or `<meta property="article:published_time">`.
     var date: String?
     /// Paragraphs and other blocks of body text, in order.
     var blocks: [String] = []
     var links: [String] = []
+    private var seenLinks = Set<String>()
     var images: [ShortcodeMedia] = []
 
-    private static let skippedElements: Set<String> = ["script", "style", "template", "noscript", "head", "svg", "iframe"]
+    private static let skippedElements: Set<String> = [
+        "script", "style", "template", "noscript", "head", "svg", "iframe",
+    ]
     private static let blockElements: Set<String> = [
         "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption",
         "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol",
         "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul", "body", "html",
     ]
 
+    /// Runs libxml2's global set-up once, because Swift runs a static initializer exactly once, even under
+    /// concurrent use. Other targets that call `xmlInitParser` themselves are not covered.
+    private static let parserInitialized: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
     /// Parses `html`, a whole document or a fragment; `<pre>` content is kept only when `keepCode` is true.
     init(html: String, keepCode: Bool) {
         let bytes = Array(html.utf8)
         guard !bytes.isEmpty else { return }
-        xmlInitParser()
+        _ = Self.parserInitialized
         let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
@@ -45,7 +57,9 @@ struct HTMLText {
         mutating func flushLine() {
             var collapsed = line.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             // Table cells end with a separator, which the last cell of a row does not need.
-            while collapsed.hasSuffix("|") { collapsed = String(collapsed.dropLast()).trimmingCharacters(in: .whitespaces) }
+            while collapsed.hasSuffix("|") {
+                collapsed = String(collapsed.dropLast()).trimmingCharacters(in: .whitespaces)
+            }
             if !collapsed.isEmpty { lines.append(collapsed) }
             line = ""
         }
@@ -123,6 +137,10 @@ struct HTMLText {
     }
 
     private mutating func enter(_ node: xmlNodePtr, name: String, collector: inout TextCollector) {
+        if firstHeading == nil, ["h1", "h2", "h3"].contains(name) {
+            let heading = Self.textContent(of: node).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            if !heading.isEmpty { firstHeading = heading }
+        }
         switch name {
         case "br":
             collector.flushLine()
@@ -132,7 +150,9 @@ struct HTMLText {
         case "tr", "dt", "dd":
             collector.flushLine()
         case "a":
-            if let href = Self.attribute("href", of: node), !href.isEmpty, !href.hasPrefix("#"), !links.contains(href) {
+            if let href = Self.attribute("href", of: node), !href.isEmpty, !href.hasPrefix("#"),
+                seenLinks.insert(href).inserted
+            {
                 links.append(href)
             }
         case "img":
@@ -167,7 +187,9 @@ struct HTMLText {
         case "tr", "dt", "dd":
             flushLine()
         case "a":
-            if let href = Self.attribute("href", of: node), !href.isEmpty, !href.hasPrefix("#"), !links.contains(href) {
+            if let href = Self.attribute("href", of: node), !href.isEmpty, !href.hasPrefix("#"),
+                seenLinks.insert(href).inserted
+            {
                 links.append(href)
             }
         case "img":

@@ -15,7 +15,9 @@ enum JSONReader {
     ///
     /// - Parameter lineOffset: added to every reported line, for JSON that starts after other lines.
     /// - Returns: the value and the index just past it.
-    static func parseValue(_ bytes: [UInt8], from start: Int = 0, lineOffset: Int = 0) throws(Failure) -> (
+    static func parseValue(
+        _ bytes: [UInt8], from start: Int = 0, lineOffset: Int = 0
+    ) throws(Failure) -> (
         node: YAMLNode, end: Int
     ) {
         var parser = Parser(bytes: bytes, index: start, lineOffset: lineOffset)

@@ -10,6 +10,7 @@ import Foundation
 struct MarkdownText {
     var blocks: [String] = []
     var links: [String] = []
+    private var seenLinks = Set<String>()
     var images: [ShortcodeMedia] = []
     /// The first heading's text, used as the title when the front matter has none.
     var firstHeading: String?
@@ -21,9 +22,15 @@ struct MarkdownText {
     private static let maximumDepth = 48
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
 
+    /// Registers the GFM extensions once, because cmark-gfm's registration is not safe to run concurrently.
+    private static let extensionsRegistered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
     init(markdown: String, keepCode: Bool) {
         self.keepCode = keepCode
-        cmark_gfm_core_extensions_ensure_registered()
+        _ = Self.extensionsRegistered
         let options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES
         guard let parser = cmark_parser_new(options) else { return }
         defer { cmark_parser_free(parser) }
@@ -35,7 +42,9 @@ struct MarkdownText {
         let bytes = Array(markdown.utf8)
         bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) }
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    cmark_parser_feed(parser, $0, buffer.count)
+                }
             }
         }
         guard let document = cmark_parser_finish(parser) else { return }
@@ -77,13 +86,18 @@ struct MarkdownText {
             case CMARK_NODE_LIST:
                 result.append(listText(node, depth: depth))
             case CMARK_NODE_BLOCK_QUOTE:
-                result.append(contentsOf: blockTexts(of: node, depth: depth + 1))
+                var quoted = blockTexts(of: node, depth: depth + 1)
+                if let first = quoted.first {
+                    quoted[0] = Self.removingAlertMarker(first)
+                    if firstParagraph == first { firstParagraph = quoted[0] }
+                }
+                result.append(contentsOf: quoted)
             case CMARK_NODE_CODE_BLOCK:
                 if keepCode { result.append(Self.literal(node).trimmingTrailingNewlines()) }
             case CMARK_NODE_HTML_BLOCK:
                 let html = HTMLText(html: Self.literal(node), keepCode: keepCode)
                 result.append(contentsOf: html.blocks)
-                links.append(contentsOf: html.links)
+                html.links.forEach { addLink($0) }
                 images.append(contentsOf: html.images)
             case CMARK_NODE_THEMATIC_BREAK, CMARK_NODE_FOOTNOTE_DEFINITION:
                 break
@@ -96,6 +110,18 @@ struct MarkdownText {
             }
         }
         return result.filter { !$0.isEmpty }
+    }
+
+    /// Removes a leading GitHub alert marker such as `[!NOTE]`, which GitHub and Hugo render as a styled box rather
+    /// than as text.
+    static func removingAlertMarker(_ text: String) -> String {
+        for kind in ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"] {
+            let marker = "[!\(kind)]"
+            if text.uppercased().hasPrefix(marker) {
+                return String(text.dropFirst(marker.count)).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        return text
     }
 
     private mutating func listText(_ list: OpaquePointer, depth: Int) -> String {
@@ -130,14 +156,39 @@ struct MarkdownText {
         return rows.joined(separator: "\n")
     }
 
-    /// The inline content of `node` as one block: white space runs collapsed, each line trimmed.
+    /// Joins the inline content of `node` into one block, with white space runs collapsed and each line trimmed.
     private mutating func inlineText(of node: OpaquePointer, depth: Int) -> String {
         var text = ""
         appendInlines(of: node, to: &text, depth: depth)
-        return text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }
-            .filter { !$0.isEmpty }
-            .joined(separator: "\n")
+        return Self.collapsingSpaces(text)
+    }
+
+    /// Collapses runs of spaces and tabs to one space, trims each line and drops empty lines, working on UTF-8
+    /// bytes because the text can be megabytes long.
+    static func collapsingSpaces(_ text: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        var lineHasText = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                pendingSpace = lineHasText
+            case UInt8(ascii: "\n"):
+                pendingSpace = false
+                if lineHasText {
+                    output.append(byte)
+                    lineHasText = false
+                }
+            default:
+                if pendingSpace { output.append(UInt8(ascii: " ")) }
+                pendingSpace = false
+                lineHasText = true
+                output.append(byte)
+            }
+        }
+        if output.last == UInt8(ascii: "\n") { output.removeLast() }
+        return String(decoding: output, as: UTF8.self)
     }
 
     private mutating func appendInlines(of node: OpaquePointer, to text: inout String, depth: Int) {
@@ -187,11 +238,11 @@ struct MarkdownText {
     }
 
     private mutating func addLink(_ url: String) {
-        guard !url.isEmpty, !url.hasPrefix("#"), !links.contains(url) else { return }
+        guard !url.isEmpty, !url.hasPrefix("#"), seenLinks.insert(url).inserted else { return }
         links.append(url)
     }
 
-    /// The text and code literals under `node`, read with cmark's iterator instead of recursion.
+    /// Collects the text and code literals under `node` with cmark's iterator instead of recursion.
     private func flatText(of node: OpaquePointer) -> String {
         guard let iterator = cmark_iter_new(node) else { return "" }
         defer { cmark_iter_free(iterator) }

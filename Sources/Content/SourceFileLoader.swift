@@ -96,6 +96,9 @@ struct SourceFileLoader {
                 path: relativePath, line: 1, column: 1,
                 message: "file is encoded as UTF-16; save it as UTF-8")
         }
+        if !bytes.contains(0), var text = String(validating: bytes, as: UTF8.self) {
+            return normalizedLineEnds(&text)
+        }
         var line = 1
         var column = 1
         var iterator = bytes.makeIterator()
@@ -126,6 +129,11 @@ struct SourceFileLoader {
             }
         }
         var text = String(scalars)
+        return normalizedLineEnds(&text)
+    }
+
+    /// Removes a leading byte order mark and turns CRLF and lone CR line ends into LF.
+    private static func normalizedLineEnds(_ text: inout String) -> String {
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         if text.utf8.contains(UInt8(ascii: "\r")) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")

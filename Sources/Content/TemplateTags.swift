@@ -1,10 +1,11 @@
 import Foundation
 
-/// Which template tags to remove from a body before Markdown parsing.
+/// The template dialects whose tags are removed from a body before Markdown parsing.
 package enum TemplateSyntax: String, Sendable, Equatable {
-    /// Decide per file: Jekyll for files under `_posts` or `_drafts`, with a dated file name or under a root with
-    /// `_config.yml`; Hugo for files with TOML front matter, under a root with a Hugo configuration file, or with
-    /// shortcodes in the body; both otherwise.
+    /// Decide from the site and the file. Jekyll applies under a root with `_config.yml` and to files under `_posts`
+    /// or `_drafts` or with a dated name. Hugo applies under a root with a Hugo configuration file and to files with
+    /// TOML front matter or shortcodes in the body. Both apply to other files with a `{%` tag, and Hugo to the rest,
+    /// so their `{{ ... }}` text stays.
     case auto
     /// Liquid tags (`{% ... %}`) and Liquid output (`{{ ... }}`).
     case jekyll
@@ -25,8 +26,9 @@ struct ShortcodeMedia: Equatable {
 /// Markdown: `{% raw %}` blocks stay as literal text, `{% comment %}` blocks go, and `{% highlight %}` blocks and
 /// code shortcodes become fenced code blocks, so the Markdown walker applies one code block policy to all.
 ///
-/// Like Liquid's own lexer, a tag ends at the first `%}` or `}}`, quotes or not. Each closing sequence is searched
-/// for at most once per occurrence, so the work stays linear in the length of the body.
+/// Like Liquid's own lexer, a tag ends at the first `%}` or `}}`, quotes or not. Searches for closing sequences
+/// reuse earlier results, and a code shortcode without a closing tag is searched for once per name, so hostile
+/// input stays close to linear (the hostile input test checks 1.6 MB of unclosed openers).
 struct TemplateTagStripper {
     var liquid: Bool
     var hugo: Bool
@@ -49,6 +51,8 @@ struct TemplateTagStripper {
         var index = 0
         /// The next position of each closing sequence at or after the position it was searched from.
         var closerCache: [[UInt8]: (from: Int, found: Int?)] = [:]
+        /// Code shortcode names whose closing tag was searched for up to the end of the body and not found.
+        var unclosedShortcodes: Set<String> = []
 
         init(bytes: [UInt8], stripper: TemplateTagStripper) {
             self.bytes = bytes
@@ -97,6 +101,9 @@ struct TemplateTagStripper {
                 index = block.resume
             case "comment":
                 index = blockEnd(endName: "endcomment").resume
+            case "capture":
+                // A capture assigns its content to a variable, so the content is not output where it is written.
+                index = blockEnd(endName: "endcapture").resume
             case "highlight":
                 let block = blockEnd(endName: "endhighlight")
                 appendFencedCode(bytes[index..<block.contentEnd], language: tag.words.dropFirst().first ?? "")
@@ -107,8 +114,8 @@ struct TemplateTagStripper {
             return true
         }
 
-        /// The string of a Liquid output such as `{{ "/docs/" | relative_url }}`, whose value is that string under the
-        /// site's base URL; `nil` for any other expression, whose value only Jekyll can compute.
+        /// Extracts the string of a Liquid output such as `{{ "/docs/" | relative_url }}`, whose value is that string
+        /// under the site's base URL. Returns `nil` for any other expression, whose value only Jekyll can compute.
         static func urlLiteral(_ expression: String) -> String? {
             var text = expression.trimmingCharacters(in: .whitespaces)
             if text.hasPrefix("-") { text.removeFirst() }
@@ -121,7 +128,7 @@ struct TemplateTagStripper {
             return String(literal.dropFirst().dropLast())
         }
 
-        /// The Liquid tag starting at `position` (`{%`), with its words and the index after `%}`.
+        /// Parses the Liquid tag starting at `position` (`{%`) into its words and the index after `%}`.
         mutating func liquidTag(at position: Int) -> (words: [String], end: Int)? {
             guard let close = find(Array("%}".utf8), from: position + 2) else { return nil }
             var inner = String(decoding: bytes[position + 2..<close], as: UTF8.self)
@@ -131,7 +138,7 @@ struct TemplateTagStripper {
             return (words, close + 2)
         }
 
-        /// The end of a Liquid block body: where its closing tag starts, and the index after that tag.
+        /// Finds the end of a Liquid block body: where its closing tag starts, and the index after that tag.
         mutating func blockEnd(endName: String) -> (contentEnd: Int, resume: Int) {
             var search = index
             while let open = find(Array("{%".utf8), from: search) {
@@ -159,9 +166,12 @@ struct TemplateTagStripper {
             index = shortcode.end
             if shortcode.isClosing { return true }
             if stripper.mediaShortcodes.contains(shortcode.name), let source = shortcode.parameters["src"] {
-                media.append(ShortcodeMedia(source: source, alt: shortcode.parameters["alt"] ?? shortcode.parameters["caption"]))
+                media.append(
+                    ShortcodeMedia(source: source, alt: shortcode.parameters["alt"] ?? shortcode.parameters["caption"]))
             }
-            if stripper.codeShortcodes.contains(shortcode.name) && !shortcode.isSelfClosing {
+            if stripper.codeShortcodes.contains(shortcode.name) && !shortcode.isSelfClosing
+                && !unclosedShortcodes.contains(shortcode.name)
+            {
                 var search = index
                 while let open = find(Array("{{".utf8), from: search) {
                     let openCloser = open + 2 < bytes.count && bytes[open + 2] == UInt8(ascii: "%") ? "%}}" : ">}}"
@@ -175,6 +185,8 @@ struct TemplateTagStripper {
                     }
                     search = open + 2
                 }
+                // The search reached the end, so no later opener of this name has a closing tag either.
+                unclosedShortcodes.insert(shortcode.name)
             }
             return true
         }
@@ -270,7 +282,7 @@ struct TemplateTagStripper {
             return true
         }
 
-        /// The first position at or after `start` where `needle` occurs, reusing the previous search result.
+        /// Finds the first position at or after `start` where `needle` occurs, reusing the previous search result.
         mutating func find(_ needle: [UInt8], from start: Int) -> Int? {
             if let cached = closerCache[needle], cached.from <= start {
                 guard let found = cached.found else { return nil }

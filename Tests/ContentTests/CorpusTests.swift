@@ -40,7 +40,9 @@ import Testing
         }
         if let dump = ProcessInfo.processInfo.environment["CONTENT_DUMP"] {
             for item in items where item.relativePath.contains(dump) {
-                print("== \(item.relativePath) | \(item.title) | \(item.date!) | \(item.slug) | \(item.tags) | \(item.categories)")
+                print(
+                    "== \(item.relativePath) | \(item.title) | \(item.date!) | \(item.slug) | \(item.tags) | \(item.categories)"
+                )
                 print("summary: \(item.summary)")
                 print(item.text)
                 print("links: \(item.links)")
@@ -53,7 +55,9 @@ import Testing
 @Suite struct HugoCorpusTests {
     static let root = repositoryRoot + "/Tests/Fixtures/hugo-docs"
 
-    static func readAll(_ options: ContentReaderOptions) -> (
+    static func readAll(
+        _ options: ContentReaderOptions
+    ) -> (
         items: [ContentItem], skipped: [String], errors: [ContentError], files: Int
     ) {
         let scan = DirectoryScanner(root: root).scan()
@@ -79,8 +83,9 @@ import Testing
         options.readUnderscoreFolders = true
         options.skipSectionIndexes = false
         let result = Self.readAll(options)
-        print("hugo, nothing skipped by path: \(result.items.count) items, \(result.skipped.count) skipped, "
-            + "\(result.errors.count) errors")
+        print(
+            "hugo, nothing skipped by path: \(result.items.count) items, \(result.skipped.count) skipped, "
+                + "\(result.errors.count) errors")
         #expect(result.files == 992)
         #expect(result.errors.isEmpty, "\(result.errors)")
         #expect(result.items.count + result.skipped.count == 992)
@@ -93,9 +98,24 @@ import Testing
                 #expect(source.contains("{{</*") || source.contains("{{%/*"), "\(item.relativePath)")
             }
         }
+        let netlify = try #require(result.items.first { $0.relativePath == "host-and-deploy/host-on-netlify/index.md" })
+        #expect(netlify.media.count == 10)
+        #expect(netlify.media.allSatisfy { $0.kind == .relativePath })
+        #expect(netlify.media.allSatisfy { $0.fileExists })
+        #expect(netlify.media.allSatisfy { $0.alt == "screen capture" })
+        let pagesWithMedia = result.items.filter { !$0.media.isEmpty }
+        #expect(pagesWithMedia.count >= 40)
+        let multilingual = try #require(result.items.first { $0.relativePath == "content-management/multilingual.md" })
+        #expect(multilingual.text.contains("prefixed with {{ .LanguagePrefix }}"))
+        let shortcodes = try #require(result.items.first { $0.relativePath == "content-management/shortcodes.md" })
+        #expect(shortcodes.summary.hasPrefix("Use embedded, custom, or inline shortcodes"))
+        #expect(shortcodes.text.contains("There are three types of shortcodes: embedded, custom, and inline."))
+        #expect(!shortcodes.text.contains("enableInlineShortcodes"))
         if let dump = ProcessInfo.processInfo.environment["CONTENT_DUMP"] {
             for item in result.items where item.relativePath.contains(dump) {
-                print("== \(item.relativePath) | \(item.title) | \(String(describing: item.date)) | \(item.slug) | \(item.tags) | \(item.categories)")
+                print(
+                    "== \(item.relativePath) | \(item.title) | \(String(describing: item.date)) | \(item.slug) | \(item.tags) | \(item.categories)"
+                )
                 print("summary: \(item.summary)")
                 print(item.text)
                 print("links: \(item.links)")
@@ -106,11 +126,25 @@ import Testing
 
     @Test func defaultRulesSkipSectionsAndHeadless() {
         let result = Self.readAll(ContentReaderOptions())
-        print("hugo, default rules: \(result.items.count) items, \(result.skipped.count) skipped, "
-            + "\(result.errors.count) errors")
+        print(
+            "hugo, default rules: \(result.items.count) items, \(result.skipped.count) skipped, "
+                + "\(result.errors.count) errors")
         #expect(result.errors.isEmpty, "\(result.errors)")
         #expect(result.items.count + result.skipped.count == 992)
         #expect(result.skipped.filter { $0.contains("_index") }.count >= 60)
         #expect(result.skipped.contains { $0.hasPrefix("_common/") })
+    }
+}
+
+@Suite struct CorpusDumpTests {
+    @Test func dumpHugoMedia() {
+        guard ProcessInfo.processInfo.environment["CONTENT_MEDIA_DUMP"] != nil else { return }
+        var options = ContentReaderOptions()
+        options.readUnderscoreFolders = true
+        for item in HugoCorpusTests.readAll(options).items where !item.media.isEmpty {
+            print(
+                "\(item.relativePath): \(item.media.map { "\($0.kind) \($0.reference) exists=\($0.fileExists) alt=\($0.alt ?? "-")" })"
+            )
+        }
     }
 }

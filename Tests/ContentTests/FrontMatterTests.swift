@@ -67,6 +67,33 @@ import YAML
         #expect(!item.dateHasZone)
     }
 
+    @Test func tomlTablesAndSpecialValues() throws {
+        let source = try TemporarySource()
+        try source.write(
+            "post.md",
+            """
+            +++
+            date = 1979-05-27T00:32:00.5
+            big = inf
+            hex = 0x1F
+            [[images]]
+            src = "a.png"
+            alt = "First"
+            [[images]]
+            src = "b.png"
+            +++
+            Text.
+            """)
+        let item = try #require(try source.reader().read(relativePath: "post.md").item)
+        #expect(item.date == Date(timeIntervalSince1970: 296_613_120.5))
+        #expect(item.dateHasTime)
+        #expect(!item.dateHasZone)
+        #expect(item.frontMatter["big"] == .string("Infinity"))
+        #expect(item.frontMatter["hex"] == .integer(31))
+        #expect(item.media.map(\.reference) == ["a.png", "b.png"])
+        #expect(item.media.first?.alt == "First")
+    }
+
     @Test func jsonFields() throws {
         let source = try TemporarySource()
         try source.write(

@@ -8,7 +8,8 @@ import Testing
     }
 
     @Test func paragraphsHeadingsAndEmphasis() {
-        let result = Self.text("# Title\n\nFirst *emphasis* and **strong**\nwrapped line.\n\n## Second\n\nLast &amp; final &copy;.")
+        let result = Self.text(
+            "# Title\n\nFirst *emphasis* and **strong**\nwrapped line.\n\n## Second\n\nLast &amp; final &copy;.")
         #expect(result.blocks == ["Title", "First emphasis and strong wrapped line.", "Second", "Last & final ©."])
         #expect(result.firstHeading == "Title")
         #expect(result.firstParagraph == "First emphasis and strong wrapped line.")
@@ -16,7 +17,8 @@ import Testing
 
     @Test func listsBecomeLines() {
         let result = Self.text("- one\n- two\n  - nested\n- three\n\n3. third\n4. fourth\n\n- [x] done\n- [ ] open")
-        #expect(result.blocks == ["• one\n• two\n  • nested\n• three", "3. third\n4. fourth", "• [x] done\n• [ ] open"])
+        #expect(
+            result.blocks == ["• one\n• two\n  • nested\n• three", "3. third\n4. fourth", "• [x] done\n• [ ] open"])
     }
 
     @Test func linksAreTextAndCollected() {
@@ -24,19 +26,27 @@ import Testing
             "See [the docs](https://example.com/docs) and [ref][r], <https://auto.example> and www.gfm.example.\n\n"
                 + "[Jump](#section)\n\n[r]: /relative/page")
         #expect(result.blocks[0] == "See the docs and ref, https://auto.example and www.gfm.example.")
-        #expect(result.links == ["https://example.com/docs", "/relative/page", "https://auto.example", "http://www.gfm.example"])
+        #expect(
+            result.links == [
+                "https://example.com/docs", "/relative/page", "https://auto.example", "http://www.gfm.example",
+            ])
     }
 
     @Test func imagesBecomeMedia() {
         let result = Self.text("Look: ![A cat](cat.png \"Title\") here.\n\n![](https://example.com/b.jpg)")
         #expect(result.blocks == ["Look: here."])
-        #expect(result.images == [ShortcodeMedia(source: "cat.png", alt: "A cat"), ShortcodeMedia(source: "https://example.com/b.jpg", alt: nil)])
+        #expect(
+            result.images == [
+                ShortcodeMedia(source: "cat.png", alt: "A cat"),
+                ShortcodeMedia(source: "https://example.com/b.jpg", alt: nil),
+            ])
     }
 
     @Test func codeBlocksDroppedByDefault() {
         let markdown = "Before\n\n```swift\nlet x = 1\n```\n\n    indented code\n\nAfter `inline` code"
         #expect(Self.text(markdown).blocks == ["Before", "After inline code"])
-        #expect(Self.text(markdown, keepCode: true).blocks == ["Before", "let x = 1", "indented code", "After inline code"])
+        #expect(
+            Self.text(markdown, keepCode: true).blocks == ["Before", "let x = 1", "indented code", "After inline code"])
     }
 
     @Test func htmlBlocksBecomeText() {
@@ -57,6 +67,12 @@ import Testing
     @Test func gfmTableAndStrikethrough() {
         let result = Self.text("| Name | Value |\n| --- | --- |\n| a | ~~old~~ new |\n| b | 2 |")
         #expect(result.blocks == ["Name | Value\na | old new\nb | 2"])
+    }
+
+    @Test func alertMarkerRemoved() {
+        let result = Self.text("> [!NOTE]\n> Read this.\n\n> [!tip] Also.")
+        #expect(result.blocks == ["Read this.", "Also."])
+        #expect(result.firstParagraph == "Read this.")
     }
 
     @Test func blockQuoteAndRule() {

@@ -14,8 +14,12 @@ import Testing
         ("x {{< new-in 0.120.0 />}} y", "x  y"),
         ("x {{% include \"a.md\" %}} y", "x  y"),
         ("{{< details summary=\"More\" >}}inner text{{< /details >}}", "inner text"),
-        ("keep {% raw %}{{ page.title }} and {% tag %}{% endraw %} literal", "keep {{ page.title }} and {% tag %} literal"),
+        (
+            "keep {% raw %}{{ page.title }} and {% tag %}{% endraw %} literal",
+            "keep {{ page.title }} and {% tag %} literal"
+        ),
         ("a {% comment %}hidden {{ x }}{% endcomment %}b", "a b"),
+        ("a {% capture note %}stored{% endcapture %}b {{ note }}", "a b "),
         ("escaped {{</* figure src=\"x\" */>}} call", "escaped {{< figure src=\"x\" >}} call"),
         ("unclosed {% tag and {{ text", "unclosed {% tag and {{ text"),
     ])
@@ -42,7 +46,10 @@ import Testing
 
     @Test func figureShortcodeGivesMedia() {
         let result = Self.both.strip("{{< figure src=\"/images/a.png\" alt=\"An A\" >}} {{< img src='b.jpg' >}}")
-        #expect(result.media == [ShortcodeMedia(source: "/images/a.png", alt: "An A"), ShortcodeMedia(source: "b.jpg", alt: nil)])
+        #expect(
+            result.media == [
+                ShortcodeMedia(source: "/images/a.png", alt: "An A"), ShortcodeMedia(source: "b.jpg", alt: nil),
+            ])
     }
 
     @Test func unterminatedRawKeepsRest() {
@@ -54,6 +61,8 @@ import Testing
         let hostile = String(repeating: "{% {{ {{< {{% x ", count: 100_000)
         let output = Self.both.strip(hostile).text
         #expect(output.utf8.count == hostile.utf8.count)
+        let unclosedCode = String(repeating: "{{< highlight go >}} x ", count: 50_000)
+        #expect(Self.both.strip(unclosedCode).text == String(repeating: " x ", count: 50_000))
         let nested = String(repeating: "{% raw %}", count: 50_000)
         #expect(Self.both.strip(nested).text.hasPrefix("{% raw %}"))
     }
