@@ -139,6 +139,9 @@ enum FeedEncoding {
     /// Converts `bytes` from the encoding `name` to UTF-8 with iconv, or returns why it cannot.
     private static func transcode(_ bytes: [UInt8], from name: String, partial: Bool = false) -> Transcoding {
         let iconvName = iconvEncodingName(name)
+        if iconvName == "WINDOWS-1252" || iconvName == "CP1252" {
+            return .success(Array(String(decodingWindows1252: bytes).utf8))
+        }
         if iconvName == "UTF-8" && !partial {
             if String(validating: bytes, as: UTF8.self) != nil { return .success(bytes) }
             // Invalid UTF-8: iconv below finds the offset for the message.
@@ -178,5 +181,44 @@ enum FeedEncoding {
         case "ASCII", "US-ASCII": return "US-ASCII"
         default: return normalized
         }
+    }
+}
+
+/// The 32 characters Windows-1252 puts at 0x80 to 0x9F, where ISO-8859-1 has C1 control characters. The five
+/// bytes Windows-1252 leaves undefined map to the control character of the same value, as the WHATWG Encoding
+/// Standard decodes them, so this decoding never fails.
+let windows1252HighControls: [Unicode.Scalar] = [
+    "\u{20AC}", "\u{81}", "\u{201A}", "\u{192}", "\u{201E}", "\u{2026}", "\u{2020}", "\u{2021}", "\u{2C6}", "\u{2030}",
+    "\u{160}", "\u{2039}", "\u{152}", "\u{8D}", "\u{17D}", "\u{8F}", "\u{90}", "\u{2018}", "\u{2019}", "\u{201C}",
+    "\u{201D}", "\u{2022}", "\u{2013}", "\u{2014}", "\u{2DC}", "\u{2122}", "\u{161}", "\u{203A}", "\u{153}", "\u{9D}",
+    "\u{17E}", "\u{178}",
+]
+
+extension String {
+    init(decodingWindows1252 bytes: [UInt8]) {
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            if (0x80...0x9F).contains(byte) {
+                scalars.append(windows1252HighControls[Int(byte - 0x80)])
+            } else {
+                scalars.append(Unicode.Scalar(byte))
+            }
+        }
+        self = String(scalars)
+    }
+
+    /// The string with C1 control characters (U+0080 to U+009F) replaced by the Windows-1252 characters of the
+    /// same byte value. Feeds produce them by writing Windows-1252 bytes as character references (`&#146;`).
+    var repairingC1Controls: String {
+        guard unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) else { return self }
+        var scalars = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            if (0x80...0x9F).contains(scalar.value) {
+                scalars.append(windows1252HighControls[Int(scalar.value - 0x80)])
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        return String(scalars)
     }
 }

@@ -83,7 +83,9 @@ enum HTMLText {
             case XML_ELEMENT_NODE where depth < XMLReader.maximumDepth:
                 element.children.append(.element(copyHTML(current, depth: depth + 1)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { element.children.append(.text(String(cString: content))) }
+                if let content = current.pointee.content {
+                    element.children.append(.text(String(cString: content).repairingC1Controls))
+                }
             default:
                 break
             }

@@ -97,7 +97,7 @@ enum RSSReader {
             let text = TextConstruct.rss(encoded)
             entry.content = text.plain
             entry.contentHTML = text.html
-        } else if let body = item.child("body", in: [Namespace.xhtml]) {
+        } else if let body = item.child("body", in: [Namespace.xhtml, ""]) {
             let html = TextConstruct.xhtml(body.children, base: body.base)
             entry.content = HTMLText.plainText(html)
             entry.contentHTML = html
@@ -105,8 +105,10 @@ enum RSSReader {
         let mediaCategories = ([item] + item.children("group", in: Namespace.media)).flatMap {
             $0.children("category", in: Namespace.media)
         }
-        entry.categories = (item.children("category", in: rss) + item.children("subject", in: [Namespace.dc]) + mediaCategories)
-            .map { HTMLText.collapse($0.text) }.filter { !$0.isEmpty }
+        // A non-standard `tags` element lists categories separated by commas.
+        let listed = item.children("tags", in: [""]).flatMap { $0.text.split(separator: ",").map(String.init) }
+        let elements = item.children("category", in: rss) + item.children("subject", in: [Namespace.dc]) + mediaCategories
+        entry.categories = (listed + elements.map(\.text)).map { HTMLText.collapse($0) }.filter { !$0.isEmpty }
         entry.media = item.children("enclosure", in: rss).compactMap { enclosure in
             guard let url = enclosure.attribute("url"), !url.isEmpty else { return nil }
             return FeedMedia(

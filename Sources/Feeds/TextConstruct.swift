@@ -98,20 +98,24 @@ enum TextConstruct {
 
 /// Atom `link` elements, also where RSS documents borrow them.
 enum AtomLinks {
-    /// The `rel="alternate"` link (the default relation), resolved, preferring an HTML type.
+    /// The `rel="alternate"` link (the default relation), resolved, preferring an HTML type. A link without
+    /// `href` that holds the URL as its text is read too, as feedparser reads it.
     static func alternate(in element: XMLElement, namespaces: Set<String>) -> String? {
         let links = element.children("link", in: namespaces).filter {
-            ($0.attribute("rel") ?? "alternate").lowercased() == "alternate" && $0.attribute("href") != nil
+            ($0.attribute("rel") ?? "alternate").lowercased() == "alternate" && !href($0).isEmpty
         }
         let preferred = links.first { ($0.attribute("type") ?? "text/html").lowercased().contains("html") } ?? links.first
-        return preferred.map { URLResolver.resolve($0.attribute("href") ?? "", against: $0.base) }
+        return preferred.map { URLResolver.resolve(href($0), against: $0.base) }
+    }
+
+    private static func href(_ link: XMLElement) -> String {
+        link.attribute("href") ?? link.text.trimmedWhitespace
     }
 
     static func enclosures(in element: XMLElement, namespaces: Set<String>) -> [FeedMedia] {
         element.children("link", in: namespaces).compactMap { link in
-            guard link.attribute("rel")?.lowercased() == "enclosure", let href = link.attribute("href") else {
-                return nil
-            }
+            let href = href(link)
+            guard link.attribute("rel")?.lowercased() == "enclosure", !href.isEmpty else { return nil }
             return FeedMedia(
                 url: URLResolver.resolve(href, against: link.base), type: link.attribute("type"),
                 length: link.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },

@@ -168,7 +168,9 @@ private struct TreeCopier {
                     element.children.append(.element(copy(node, parentBase: element.base, depth: depth + 1)))
                 }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = node.pointee.content { element.children.append(.text(String(cString: content))) }
+                if let content = node.pointee.content {
+                    element.children.append(.text(String(cString: content).repairingC1Controls))
+                }
             case XML_ENTITY_REF_NODE:
                 expandEntity(node, into: element, depth: depth)
             default:

@@ -46,6 +46,22 @@ struct FeedparserExpectation {
             return .tuple(try items.map(value))
         case .list(let items):
             return .list(try items.map(value))
+        case .dictionary(let pairs):
+            var fields: [String: PythonValue] = [:]
+            for pair in pairs {
+                guard case .string(let key) = try value(pair.key) else {
+                    throw NotApplicable(reason: "dictionary keys other than strings are not evaluated")
+                }
+                fields[key] = try value(pair.value)
+            }
+            return .object(kind: "literal", fields: fields)
+        case .method(let base, let name, let arguments):
+            let receiver = try value(base)
+            let argumentValues = try arguments.map(value)
+            guard name == "has_key", case .string(let key)? = argumentValues.first else {
+                throw NotApplicable(reason: "the method \(name)() is not evaluated")
+            }
+            return .bool(try compare("in", .string(key), receiver))
         case .subscript(let base, let index):
             return try subscriptValue(try value(base), try value(index))
         case .attribute(let base, let name):
@@ -232,6 +248,13 @@ struct FeedparserExpectation {
         case (.int(let a), .int(let b)): return a == b
         case (.bool(let a), .bool(let b)): return a == b
         case (.bool(let a), .int(let b)), (.int(let b), .bool(let a)): return (a ? 1 : 0) == b
+        case (.object(let kind, let fields), .object("literal", let expected)),
+            (.object("literal", let expected), .object(let kind, let fields)):
+            for key in expected.keys where !Self.modelledKeys[kind, default: []].contains(key) {
+                throw NotApplicable(reason: "\(kind)['\(key)'] is not a field the product uses")
+            }
+            guard Set(fields.keys) == Set(expected.keys) else { return false }
+            return try expected.allSatisfy { key, value in try equal(fields[key]!, value) }
         case (.tuple(let a), .tuple(let b)), (.list(let a), .list(let b)):
             guard a.count == b.count else { return false }
             return try zip(a, b).allSatisfy { try equal($0, $1) }
