@@ -48,8 +48,11 @@ enum FeedEncoding {
             } else {
                 preferred = declared ?? "utf-8"
             }
-            if !isApplicationXML && !isTextXML && mediaType != "application/json" && mediaType != "application/feed+json" {
-                problem = "the document is served as \(mediaType.isEmpty ? "no media type" : mediaType), which is not an XML media type"
+            if !isApplicationXML && !isTextXML && mediaType != "application/json"
+                && mediaType != "application/feed+json"
+            {
+                problem =
+                    "the document is served as \(mediaType.isEmpty ? "no media type" : mediaType), which is not an XML media type"
             }
         } else {
             preferred = declared ?? sniffed?.name ?? "utf-8"
@@ -67,7 +70,8 @@ enum FeedEncoding {
                 let somethingDeclared = contentType != nil || declared != nil || sniffed != nil
                 if name != preferred && somethingDeclared {
                     let reason = firstFailure ?? "the bytes are not valid \(preferred)"
-                    problem = problem ?? "the document is declared as \(preferred) but \(reason); decoded as \(name) instead"
+                    problem =
+                        problem ?? "the document is declared as \(preferred) but \(reason); decoded as \(name) instead"
                 }
                 return DecodedDocument(utf8: utf8, encoding: name, problem: problem)
             case .failure(let reason):

@@ -38,7 +38,12 @@ package struct FeedFetcher: Sendable {
         var current = url
         var redirects: [String] = []
         while true {
-            var headers: [(String, String)] = [("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8")]
+            var headers: [(String, String)] = [
+                (
+                    "Accept",
+                    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8"
+                )
+            ]
             if let etag { headers.append(("If-None-Match", etag)) }
             if let lastModified { headers.append(("If-Modified-Since", lastModified)) }
             let request = HTTPRequest(
@@ -59,7 +64,8 @@ package struct FeedFetcher: Sendable {
             switch response.status {
             case 200:
                 return .fetched(
-                    data: response.body, contentType: current.hasPrefix("file:") ? nil : response.header("content-type"),
+                    data: response.body,
+                    contentType: current.hasPrefix("file:") ? nil : response.header("content-type"),
                     etag: response.header("etag"), lastModified: response.header("last-modified"), finalURL: current,
                     redirects: redirects)
             case 304:

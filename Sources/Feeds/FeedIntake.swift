@@ -55,7 +55,8 @@ package struct FeedIntake: Sendable {
             text += "limit of \(Int(threshold * 100))% for a known feed, so nothing was posted. "
             if !rewrittenKnownKeys.isEmpty {
                 let example = rewrittenKnownKeys[0]
-                text += "\(rewrittenKnownKeys.count) of them match known ids except for the scheme or form, for example "
+                text +=
+                    "\(rewrittenKnownKeys.count) of them match known ids except for the scheme or form, for example "
                 text += "\(example.new) for \(example.known); the publisher probably rewrote its ids. "
             } else {
                 text += "New ids include \(sampleNewKeys.joined(separator: ", ")). "
@@ -118,12 +119,14 @@ package struct FeedIntake: Sendable {
         }
 
         let newEntries = unique.filter { known[$0.key] == nil }
-        let overLimit = unique.count >= rewriteGuardMinimumEntries
+        let overLimit =
+            unique.count >= rewriteGuardMinimumEntries
             && Double(newEntries.count) > rewriteGuardShare * Double(unique.count)
         if overLimit && rewritePolicy == .reject {
             throw GUIDRewriteReport(
                 feedURL: feedURL, newCount: newEntries.count, entryCount: unique.count, threshold: rewriteGuardShare,
-                rewrittenKnownKeys: rewrittenKeys(newEntries.map(\.key)), sampleNewKeys: newEntries.prefix(5).map(\.key))
+                rewrittenKnownKeys: rewrittenKeys(newEntries.map(\.key)), sampleNewKeys: newEntries.prefix(5).map(\.key)
+            )
         }
         let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
             guard let hash = known[entry.key] else { return (entry, overLimit ? .baselined : .new) }

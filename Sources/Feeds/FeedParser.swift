@@ -37,7 +37,8 @@ package enum FeedParser {
         default:
             throw FeedError(
                 .notAFeed,
-                "the root element is <\(root.name)>, not <rss>, <rdf:RDF> or <feed>; check that the URL points at a feed")
+                "the root element is <\(root.name)>, not <rss>, <rdf:RDF> or <feed>; check that the URL points at a feed"
+            )
         }
         feed.encoding = decoded.encoding
         if let problem = decoded.problem ?? result.error {
@@ -53,7 +54,9 @@ package enum FeedParser {
             let mediaType = FeedEncoding.parseContentType(contentType).mediaType
             if mediaType == "application/feed+json" || mediaType == "application/json" { return true }
         }
-        let first = data.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+        let first = data.drop {
+            $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF
+        }
         return first.first == UInt8(ascii: "{")
     }
 }

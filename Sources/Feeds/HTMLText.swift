@@ -76,7 +76,8 @@ enum HTMLText {
             attributes.append(("", String(cString: current.pointee.name), value))
             attribute = current.pointee.next
         }
-        let element = XMLElement(name: String(cString: node.pointee.name), namespace: "", attributes: attributes, base: nil)
+        let element = XMLElement(
+            name: String(cString: node.pointee.name), namespace: "", attributes: attributes, base: nil)
         var child = node.pointee.children
         while let current = child {
             switch current.pointee.type {

@@ -22,7 +22,8 @@ enum JSONFeedReader {
         default:
             guard root["items"] is [Any] else {
                 throw FeedError(
-                    .notAFeed, "the JSON document has no \"version\" of https://jsonfeed.org/version/1 or 1.1 and no \"items\"")
+                    .notAFeed,
+                    "the JSON document has no \"version\" of https://jsonfeed.org/version/1 or 1.1 and no \"items\"")
             }
             feed.format = .unknown
             feed.isIllFormed = true
@@ -74,7 +75,8 @@ enum JSONFeedReader {
         entry.categories = (item["tags"] as? [Any] ?? []).compactMap { $0 as? String }
         for key in ["image", "banner_image"] {
             if let image = item[key] as? String {
-                entry.media.append(FeedMedia(url: URLResolver.resolve(image, against: base), medium: "image", role: .thumbnail))
+                entry.media.append(
+                    FeedMedia(url: URLResolver.resolve(image, against: base), medium: "image", role: .thumbnail))
             }
         }
         for case let attachment as [String: Any] in item["attachments"] as? [Any] ?? [] {

@@ -47,16 +47,20 @@ enum TextConstruct {
         return XHTMLWriter.serialize(resolved).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private static let urlAttributes: Set<String> = ["href", "src", "cite", "longdesc", "poster", "background", "action"]
+    private static let urlAttributes: Set<String> = [
+        "href", "src", "cite", "longdesc", "poster", "background", "action",
+    ]
 
     private static func resolveURLs(_ node: XMLNode) -> XMLNode {
         guard case .element(let element) = node else { return node }
         let attributes = element.attributes.map { attribute -> (String, String, String) in
-            let value = urlAttributes.contains(attribute.name.lowercased())
+            let value =
+                urlAttributes.contains(attribute.name.lowercased())
                 ? URLResolver.resolve(attribute.value, against: element.base) : attribute.value
             return (attribute.namespace, attribute.name, value)
         }
-        let copy = XMLElement(name: element.name, namespace: element.namespace, attributes: attributes, base: element.base)
+        let copy = XMLElement(
+            name: element.name, namespace: element.namespace, attributes: attributes, base: element.base)
         copy.children = element.children.map(resolveURLs)
         return .element(copy)
     }
@@ -104,7 +108,8 @@ enum AtomLinks {
         let links = element.children("link", in: namespaces).filter {
             ($0.attribute("rel") ?? "alternate").lowercased() == "alternate" && !href($0).isEmpty
         }
-        let preferred = links.first { ($0.attribute("type") ?? "text/html").lowercased().contains("html") } ?? links.first
+        let preferred =
+            links.first { ($0.attribute("type") ?? "text/html").lowercased().contains("html") } ?? links.first
         return preferred.map { URLResolver.resolve(href($0), against: $0.base) }
     }
 
@@ -135,7 +140,11 @@ enum MediaRSS {
                 let type = content.attribute("type")
                 var medium = content.attribute("medium")
                 if medium == nil, let type {
-                    if type.hasPrefix("image/") { medium = "image" } else if type.hasPrefix("video/") { medium = "video" }
+                    if type.hasPrefix("image/") {
+                        medium = "image"
+                    } else if type.hasPrefix("video/") {
+                        medium = "video"
+                    }
                 }
                 result.append(
                     FeedMedia(

@@ -26,7 +26,9 @@ import Testing
         #expect(entries.first?["content"] as? String == "Hello")
         #expect(entries.first?["key"] as? String == "urn:1")
         #expect(json == feedInspectJSON(feed), "the output is deterministic")
-        let keys = json.components(separatedBy: "\n").filter { $0.hasPrefix("  \"") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let keys = json.components(separatedBy: "\n").filter { $0.hasPrefix("  \"") }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         #expect(keys == keys.sorted(), "top-level keys are sorted")
     }
 

@@ -32,14 +32,18 @@ import Testing
         return plan.knownAfter
     }
 
-    static func run(_ items: [(guid: String?, title: String, body: String)], known: [String: String]) throws
+    static func run(
+        _ items: [(guid: String?, title: String, body: String)], known: [String: String]
+    ) throws
         -> FeedIntake.Plan
     {
-        try FeedIntake(feedURL: "https://blog.example.com/feed", known: known, isNewFeed: false).decide(try parse(rss(items)))
+        try FeedIntake(feedURL: "https://blog.example.com/feed", known: known, isNewFeed: false).decide(
+            try parse(rss(items)))
     }
 
     @Test func firstRunBaselinesEverything() throws {
-        let plan = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true).decide(try Self.parse(Self.rss(Self.fiveItems)))
+        let plan = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true).decide(
+            try Self.parse(Self.rss(Self.fiveItems)))
         #expect(plan.entries(.new).isEmpty)
         #expect(plan.entries(.baselined).count == 5)
         #expect(plan.knownAfter.count == 5)
@@ -122,7 +126,10 @@ import Testing
     @Test func guidRewriteIsRejectedWithReport() throws {
         let known = try Self.baseline(Self.fiveItems)
         let rewritten = Self.fiveItems.map { item in
-            (guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title, body: item.body)
+            (
+                guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title,
+                body: item.body
+            )
         }
         #expect {
             try Self.run(rewritten, known: known)
@@ -136,7 +143,10 @@ import Testing
     @Test func acceptedGUIDRewriteBaselinesInsteadOfPosting() throws {
         let known = try Self.baseline(Self.fiveItems)
         let rewritten = Self.fiveItems.map { item in
-            (guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title, body: item.body)
+            (
+                guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title,
+                body: item.body
+            )
         }
         let intake = FeedIntake(feedURL: "f", known: known, isNewFeed: false, rewritePolicy: .baseline)
         let plan = try intake.decide(try Self.parse(Self.rss(rewritten)))

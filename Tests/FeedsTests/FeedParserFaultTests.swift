@@ -16,7 +16,8 @@ import Testing
         """
 
     @Test func utf8ByteOrderMarkBeforeDeclaration() throws {
-        let feed = try FeedParser.parse([0xEF, 0xBB, 0xBF] + Array(Self.rssWithOneItem.utf8), url: nil, contentType: nil)
+        let feed = try FeedParser.parse(
+            [0xEF, 0xBB, 0xBF] + Array(Self.rssWithOneItem.utf8), url: nil, contentType: nil)
         #expect(!feed.isIllFormed, "\(feed.illFormedReason ?? "")")
         #expect(feed.encoding == "utf-8")
         #expect(feed.title == "Caf\u{E9} news")
@@ -46,7 +47,8 @@ import Testing
     @Test func declaredISO88591() throws {
         var data = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Caf".utf8)
         data += [0xE9]
-        data += Array("</title><item><description>na".utf8) + [0xEF] + Array("ve</description></item></channel></rss>".utf8)
+        data +=
+            Array("</title><item><description>na".utf8) + [0xEF] + Array("ve</description></item></channel></rss>".utf8)
         let feed = try FeedParser.parse(data, url: nil, contentType: nil)
         #expect(feed.encoding == "iso-8859-1")
         #expect(!feed.isIllFormed)
@@ -92,10 +94,18 @@ import Testing
         let feed = try parse(xml, url: "https://blog.example.com/feed/rss.xml")
         let entry = try #require(feed.entries.first)
         #expect(entry.link == "https://blog.example.com/posts/a")
-        #expect(entry.summaryHTML?.contains("src=\"https://blog.example.com/feed/img/a.png\"") == true, "\(entry.summaryHTML ?? "")")
-        #expect(entry.contentHTML?.contains("src=\"https://cdn.example.com/b.png\"") == true, "\(entry.contentHTML ?? "")")
+        #expect(
+            entry.summaryHTML?.contains("src=\"https://blog.example.com/feed/img/a.png\"") == true,
+            "\(entry.summaryHTML ?? "")")
+        #expect(
+            entry.contentHTML?.contains("src=\"https://cdn.example.com/b.png\"") == true, "\(entry.contentHTML ?? "")")
         #expect(entry.summary == "A hi")
-        #expect(entry.media == [FeedMedia(url: "https://blog.example.com/feed/audio/a.mp3", type: "audio/mpeg", length: 1234, role: .enclosure)])
+        #expect(
+            entry.media == [
+                FeedMedia(
+                    url: "https://blog.example.com/feed/audio/a.mp3", type: "audio/mpeg", length: 1234, role: .enclosure
+                )
+            ])
     }
 
     @Test func mediaContentAndThumbnail() throws {
@@ -107,7 +117,10 @@ import Testing
             """
         let entry = try #require(try parse(xml, url: "http://example.com/").entries.first)
         // The item's own media come first, then those of its groups.
-        #expect(entry.media.map(\.url) == ["http://example.com/v.mp4", "http://example.com/t.jpg", "http://example.com/p.jpg"])
+        #expect(
+            entry.media.map(\.url) == [
+                "http://example.com/v.mp4", "http://example.com/t.jpg", "http://example.com/p.jpg",
+            ])
         #expect(entry.media.map(\.role) == [.content, .thumbnail, .content])
         #expect(entry.media.map(\.medium) == ["video", "image", "image"])
         #expect(entry.media[0].length == 99)
@@ -124,8 +137,12 @@ import Testing
     }
 
     @Test func missingGUIDKeyComesFromNormalizedLink() throws {
-        let first = try parse("<rss version=\"2.0\"><channel><item><title>A</title><link>HTTP://Example.com/a/#top</link><description>one</description></item></channel></rss>")
-        let second = try parse("<rss version=\"2.0\"><channel><item><title>A, edited</title><link>https://example.com/a</link><description>two</description></item></channel></rss>")
+        let first = try parse(
+            "<rss version=\"2.0\"><channel><item><title>A</title><link>HTTP://Example.com/a/#top</link><description>one</description></item></channel></rss>"
+        )
+        let second = try parse(
+            "<rss version=\"2.0\"><channel><item><title>A, edited</title><link>https://example.com/a</link><description>two</description></item></channel></rss>"
+        )
         #expect(first.entries[0].id == nil)
         #expect(first.entries[0].key == "link:http://example.com/a")
         #expect(first.entries[0].key == second.entries[0].key)
@@ -133,7 +150,8 @@ import Testing
     }
 
     @Test func missingGUIDAndLinkKeyComesFromTitleAndDate() throws {
-        let xml = "<rss version=\"2.0\"><channel><item><title>Note</title><pubDate>Thu, 01 Jan 2004 19:48:21 GMT</pubDate><description>%@</description></item></channel></rss>"
+        let xml =
+            "<rss version=\"2.0\"><channel><item><title>Note</title><pubDate>Thu, 01 Jan 2004 19:48:21 GMT</pubDate><description>%@</description></item></channel></rss>"
         let first = try parse(xml.replacingOccurrences(of: "%@", with: "v1"))
         let again = try parse(xml.replacingOccurrences(of: "%@", with: "v2"))
         #expect(first.entries[0].key.hasPrefix("title:"))
@@ -153,7 +171,8 @@ import Testing
         for level in 2...9 {
             xml += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">\n"
         }
-        xml += "]>\n<rss version=\"2.0\"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>"
+        xml +=
+            "]>\n<rss version=\"2.0\"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>"
         let start = Date()
         let result = Result { try parse(xml) }
         #expect(Date().timeIntervalSince(start) < 5, "expansion is not bounded")
@@ -164,7 +183,8 @@ import Testing
     }
 
     @Test func smallDeclaredEntitiesExpand() throws {
-        let xml = "<!DOCTYPE rss [<!ENTITY brand \"Planable\">]><rss version=\"2.0\"><channel><title>&brand; blog</title></channel></rss>"
+        let xml =
+            "<!DOCTYPE rss [<!ENTITY brand \"Planable\">]><rss version=\"2.0\"><channel><title>&brand; blog</title></channel></rss>"
         let feed = try parse(xml)
         #expect(feed.title == "Planable blog")
         #expect(!feed.isIllFormed)
@@ -174,14 +194,16 @@ import Testing
         let secret = FileManager.default.temporaryDirectory.appendingPathComponent("feeds-xxe-\(UUID().uuidString).txt")
         try "top secret".write(to: secret, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: secret) }
-        let xml = "<!DOCTYPE rss [<!ENTITY x SYSTEM \"\(secret.absoluteString)\">]><rss version=\"2.0\"><channel><title>a&x;b</title></channel></rss>"
+        let xml =
+            "<!DOCTYPE rss [<!ENTITY x SYSTEM \"\(secret.absoluteString)\">]><rss version=\"2.0\"><channel><title>a&x;b</title></channel></rss>"
         let feed = try parse(xml)
         #expect(!feed.title.contains("secret"))
     }
 
     @Test func deepNestingIsBounded() throws {
         let depth = 5000
-        let xml = "<rss version=\"2.0\"><channel><title>deep</title><item><title>x</title><description>"
+        let xml =
+            "<rss version=\"2.0\"><channel><title>deep</title><item><title>x</title><description>"
             + String(repeating: "<div>", count: depth) + String(repeating: "</div>", count: depth)
             + "</description></item></channel></rss>"
         let feed = try parse(xml)

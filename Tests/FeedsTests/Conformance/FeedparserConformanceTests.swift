@@ -42,9 +42,13 @@ import Testing
                 var value = String(trimmed[range.upperBound...])
                 if let end = value.range(of: "-->") { value = String(value[..<end.lowerBound]) }
                 expect = expect ?? value.trimmingCharacters(in: .whitespaces)
-            } else if trimmed.hasPrefix("Header:"), let colon = trimmed.range(of: "Content-type:", options: .caseInsensitive) {
+            } else if trimmed.hasPrefix("Header:"),
+                let colon = trimmed.range(of: "Content-type:", options: .caseInsensitive)
+            {
                 contentType = String(trimmed[colon.upperBound...]).trimmingCharacters(in: .whitespaces)
-            } else if trimmed.hasPrefix("Header:"), let colon = trimmed.range(of: "Content-Location:", options: .caseInsensitive) {
+            } else if trimmed.hasPrefix("Header:"),
+                let colon = trimmed.range(of: "Content-Location:", options: .caseInsensitive)
+            {
                 contentLocation = String(trimmed[colon.upperBound...]).trimmingCharacters(in: .whitespaces)
             }
         }
@@ -88,7 +92,9 @@ import Testing
         var paths: [String] = []
         for folder in folders {
             let root = fixtureRoot.appendingPathComponent(folder)
-            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
+            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+                continue
+            }
             for case let file as URL in walker where ["xml", "json"].contains(file.pathExtension) {
                 paths.append(folder + "/" + file.path.dropFirst(root.path.count + 1))
             }

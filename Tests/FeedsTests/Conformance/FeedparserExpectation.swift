@@ -105,7 +105,8 @@ struct FeedparserExpectation {
         var fields: [String: PythonValue] = [:]
         if !feed.title.isEmpty {
             fields["title"] = .text(plain: feed.title, html: nil)
-            fields["title_detail"] = .object(kind: "feed title_detail", fields: ["value": .text(plain: feed.title, html: nil)])
+            fields["title_detail"] = .object(
+                kind: "feed title_detail", fields: ["value": .text(plain: feed.title, html: nil)])
         }
         if !feed.link.isEmpty { fields["link"] = .string(feed.link) }
         if let id = feed.id { fields["id"] = .string(id) }
@@ -116,7 +117,8 @@ struct FeedparserExpectation {
         var fields: [String: PythonValue] = [:]
         if !entry.title.isEmpty {
             fields["title"] = .text(plain: entry.title, html: nil)
-            fields["title_detail"] = .object(kind: "title_detail", fields: ["value": .text(plain: entry.title, html: nil)])
+            fields["title_detail"] = .object(
+                kind: "title_detail", fields: ["value": .text(plain: entry.title, html: nil)])
         }
         if !entry.link.isEmpty { fields["link"] = .string(entry.link) }
         if let id = entry.id {
@@ -183,7 +185,8 @@ struct FeedparserExpectation {
             "media_thumbnail",
         ],
         "title_detail": ["value"], "feed title_detail": ["value"], "summary_detail": ["value"], "content": ["value"],
-        "tag": ["term"], "enclosure": ["href", "type", "length"], "media_content": ["url", "type", "medium", "filesize"],
+        "tag": ["term"], "enclosure": ["href", "type", "length"],
+        "media_content": ["url", "type", "medium", "filesize"],
         "media_thumbnail": ["url"],
     ]
 

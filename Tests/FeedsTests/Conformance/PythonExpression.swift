@@ -53,7 +53,9 @@ struct PythonExpressionParser {
                 index += 1
             } else if character.isLetter || character == "_" {
                 var word = ""
-                while index < characters.count, characters[index].isLetter || characters[index].isNumber || characters[index] == "_" {
+                while index < characters.count,
+                    characters[index].isLetter || characters[index].isNumber || characters[index] == "_"
+                {
                     word.append(characters[index])
                     index += 1
                 }
@@ -101,7 +103,8 @@ struct PythonExpressionParser {
         }
         var scalars = String.UnicodeScalarView()
         func hexValue(_ count: Int) throws -> UInt32 {
-            guard index + count < characters.count, let value = UInt32(String(characters[(index + 1)...(index + count)]), radix: 16)
+            guard index + count < characters.count,
+                let value = UInt32(String(characters[(index + 1)...(index + count)]), radix: 16)
             else { throw PythonSyntaxError(description: "invalid escape in string literal") }
             index += count
             return value
