@@ -171,7 +171,7 @@ package enum FeedDate {
             return first == "-" ? -seconds : seconds
         }
         if name.count == 1, let letter = name.unicodeScalars.first, ("a"..."z").contains(letter), letter != "j" {
-            return 0  // Military zones are ambiguous since RFC 1123 (section 5.2.14), which reads them as UTC.
+            return 0  // Single-letter military zones have ambiguous offsets, so they read as UTC.
         }
         return nil
     }

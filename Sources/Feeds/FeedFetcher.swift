@@ -3,7 +3,7 @@ import HTTPClient
 
 /// The outcome of a conditional GET for a feed.
 package enum FeedFetchResult: Sendable {
-    /// The server answered 304: the feed is unchanged since the stored validators.
+    /// The server responded 304 Not Modified: the feed is unchanged since the stored validators.
     case notModified
     /// The feed's bytes with the validators to store for the next conditional GET.
     case fetched(
@@ -16,7 +16,7 @@ package struct FeedFetcher: Sendable {
     private let client: HTTPClient
     private let timeout: Double
     private let maximumBytes: Int
-    /// The most redirects followed before the fetch fails.
+    /// The maximum number of redirects followed before the fetch fails.
     package static let maximumRedirects = 5
 
     /// - Parameters:
@@ -72,7 +72,7 @@ package struct FeedFetcher: Sendable {
                 return .notModified
             case 301, 302, 303, 307, 308:
                 guard let location = response.header("location") else {
-                    throw FeedError(.fetchFailed, "\(current) answered \(response.status) without a Location header")
+                    throw FeedError(.fetchFailed, "\(current) responded \(response.status) without a Location header; check the feed URL")
                 }
                 guard redirects.count < Self.maximumRedirects else {
                     throw FeedError(

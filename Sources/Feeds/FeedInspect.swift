@@ -103,7 +103,7 @@ package func runFeedInspectCommand(arguments: [String]) -> Int32 {
     }
     guard case .fetched(let data, let contentType, _, _, let finalURL, _) = fetched else {
         FileHandle.standardError.write(
-            Data("\(target) answered 304 Not Modified to a request without validators\n".utf8))
+            Data("\(target) responded 304 Not Modified to a request without validators\n".utf8))
         return 69
     }
     do {

@@ -5,7 +5,7 @@ import Foundation
 /// The state keeps every key ever seen with its last content hash, so an entry that drops out of the feed and
 /// comes back later is known, not new. Pure: it reads nothing and writes nothing, the caller stores the result.
 package struct FeedIntake: Sendable {
-    /// What to do with one entry.
+    /// The decision for one entry.
     package enum Decision: String, Sendable, Equatable {
         /// Not seen before: create a draft.
         case new
@@ -17,7 +17,7 @@ package struct FeedIntake: Sendable {
         case baselined
     }
 
-    /// What to do when a run finds too many new entries in a known feed.
+    /// The action for a run that finds too many new entries in a known feed.
     package enum RewritePolicy: Sendable {
         /// Post nothing and report, so an operator can look (the default).
         case reject

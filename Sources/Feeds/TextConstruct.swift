@@ -103,7 +103,7 @@ enum TextConstruct {
 /// Atom `link` elements, also where RSS documents borrow them.
 enum AtomLinks {
     /// The `rel="alternate"` link (the default relation), resolved, preferring an HTML type. A link without
-    /// `href` that holds the URL as its text is read too, as feedparser reads it.
+    /// `href` that contains the URL as its text is read too, as feedparser reads it.
     static func alternate(in element: XMLElement, namespaces: Set<String>) -> String? {
         let links = element.children("link", in: namespaces).filter {
             ($0.attribute("rel") ?? "alternate").lowercased() == "alternate" && !href($0).isEmpty

@@ -55,8 +55,8 @@ import Testing
         }
         defer { server.stop() }
         #expect(runFeedInspectCommand(arguments: [server.baseURL + "/feed", "--format", "text"]) == 0)
-        let refused = try LoopbackHTTPServer { _ in .init(status: 500) }
-        refused.stop()
-        #expect(runFeedInspectCommand(arguments: [refused.baseURL + "/feed"]) == 69)
+        let stopped = try LoopbackHTTPServer { _ in .init(status: 500) }
+        stopped.stop()
+        #expect(runFeedInspectCommand(arguments: [stopped.baseURL + "/feed"]) == 69)
     }
 }

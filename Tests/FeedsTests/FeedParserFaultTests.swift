@@ -211,6 +211,19 @@ import Testing
         #expect(feed.title == "deep")
     }
 
+    @Test func deepEscapedHTMLIsBounded() throws {
+        let depth = 100_000
+        let xml =
+            "<rss version=\"2.0\"><channel><item><title>x</title><description>"
+            + String(repeating: "&lt;div&gt;", count: depth) + "deep" + String(repeating: "&lt;/div&gt;", count: depth)
+            + "</description></item></channel></rss>"
+        let start = Date()
+        let feed = try parse(xml)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(feed.entries.count == 1)
+        #expect(!feed.isIllFormed, "the XML is well-formed; the HTML inside is cut at the depth limit")
+    }
+
     @Test func oversizedDocumentIsRejected() {
         let data = [UInt8](repeating: 0x20, count: FeedParser.maximumDocumentBytes + 1)
         #expect(throws: FeedError.self) { try FeedParser.parse(data, url: nil, contentType: nil) }

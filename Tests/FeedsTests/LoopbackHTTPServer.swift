@@ -1,8 +1,8 @@
 import Foundation
 import Glibc
 
-/// A small HTTP/1.1 server on 127.0.0.1 for tests: one thread accepts connections and answers each request
-/// with the handler's response, then closes the connection.
+/// A small HTTP/1.1 server on 127.0.0.1 for tests: one thread accepts connections and responds to each
+/// request with the handler's response, then closes the connection.
 final class LoopbackHTTPServer: @unchecked Sendable {
     struct Request: Sendable {
         var method: String
@@ -15,7 +15,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         var status: Int
         var headers: [(String, String)] = []
         var body: [UInt8] = []
-        /// Seconds to wait before answering, to test time-outs.
+        /// Seconds to wait before responding, to test time-outs.
         var delay: Double = 0
     }
 
@@ -68,8 +68,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         lock.lock()
         stopped = true
         lock.unlock()
-        // Shutting the socket down wakes accept(); the accept loop closes it, so the descriptor number cannot be
-        // reused by another server while this loop still accepts on it.
+        // Shutting the socket down wakes accept(). The accept loop closes the socket itself, so that another server
+        // cannot get the same descriptor number while this loop still accepts on it.
         shutdown(listener, Int32(SHUT_RDWR))
     }
 
