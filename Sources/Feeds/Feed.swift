@@ -37,7 +37,8 @@ package struct Feed: Sendable {
 
 /// One item of a feed: an RSS `item`, an Atom `entry` or a JSON Feed item.
 package struct FeedEntry: Sendable {
-    /// The id or GUID as the document writes it, or nil when it has none.
+    /// The id or GUID as the document writes it (an Atom id that is a relative path is resolved against its
+    /// base), or nil when it has none.
     package var id: String?
     /// The stable identity: the id or GUID, else a key derived from the normalized link, else from title and date.
     package var key: String

@@ -72,7 +72,9 @@ package struct FeedFetcher: Sendable {
                 return .notModified
             case 301, 302, 303, 307, 308:
                 guard let location = response.header("location") else {
-                    throw FeedError(.fetchFailed, "\(current) responded \(response.status) without a Location header; check the feed URL")
+                    throw FeedError(
+                        .fetchFailed,
+                        "\(current) responded \(response.status) without a Location header; check the feed URL")
                 }
                 guard redirects.count < Self.maximumRedirects else {
                     throw FeedError(

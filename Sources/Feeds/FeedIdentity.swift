@@ -7,8 +7,11 @@ enum FeedIdentity {
     /// The key is the id or GUID as written. Without one it is derived from stable fields only: the normalized
     /// link, else the title with the published or updated date. An entry with none of those gets a key from its
     /// summary and content, which changes when they change.
+    /// Media listed twice under the same URL (an `enclosure` and a `media:content`) are kept once, the first.
     static func complete(_ entry: FeedEntry) -> FeedEntry {
         var entry = entry
+        var seenURLs = Set<String>()
+        entry.media = entry.media.filter { seenURLs.insert($0.url).inserted }
         if let id = entry.id, !id.isEmpty {
             entry.key = id
         } else if !entry.link.isEmpty {

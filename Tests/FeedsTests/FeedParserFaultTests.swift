@@ -126,14 +126,41 @@ import Testing
         #expect(entry.media[0].length == 99)
     }
 
-    @Test func entitiesDecodedOnce() throws {
+    @Test func duplicateMediaURLsKeptOnce() throws {
         let xml = """
-            <rss version="2.0"><channel><item><title>AT&amp;amp;T &amp; friends</title>
-            <link>http://example.com/?a=1&amp;b=2</link></item></channel></rss>
+            <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item><guid>1</guid>
+            <enclosure url="http://example.com/a.jpg" type="image/jpeg" length="10"/>
+            <media:content url="http://example.com/a.jpg" medium="image"/></item></channel></rss>
             """
         let entry = try #require(try parse(xml).entries.first)
-        #expect(entry.link == "http://example.com/?a=1&b=2")
-        #expect(entry.title == "AT&T & friends")
+        #expect(entry.media.count == 1)
+        #expect(entry.media.first?.role == .enclosure)
+    }
+
+    @Test func entitiesDecodedOnce() throws {
+        let rss = """
+            <rss version="2.0"><channel><item><title>Q&amp;A</title>
+            <link>http://example.com/?a=1&amp;amp;b=2</link></item></channel></rss>
+            """
+        let rssEntry = try #require(try parse(rss).entries.first)
+        #expect(rssEntry.link == "http://example.com/?a=1&amp;b=2", "a link is decoded by the XML parser only")
+        #expect(rssEntry.title == "Q&A")
+
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="text">AT&amp;amp;T</title>
+            <title type="html">ignored</title></entry></feed>
+            """
+        let atomEntry = try #require(try parse(atom).entries.first)
+        #expect(atomEntry.title == "AT&amp;T", "an Atom text title is plain text, decoded once")
+    }
+
+    @Test func rssTitleWithMarkupIsReadAsHTML() throws {
+        // RSS does not say whether a title is HTML; like feedparser, a title with tags or entity references is
+        // read as HTML.
+        let rss =
+            "<rss version=\"2.0\"><channel><item><title>AT&amp;amp;T &lt;b&gt;news&lt;/b&gt;</title></item></channel></rss>"
+        let entry = try #require(try parse(rss).entries.first)
+        #expect(entry.title == "AT&T news")
     }
 
     @Test func missingGUIDKeyComesFromNormalizedLink() throws {
