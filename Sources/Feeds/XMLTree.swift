@@ -143,10 +143,7 @@ private struct TreeCopier {
             let name = String(cString: current.pointee.name)
             let namespace = current.pointee.ns.map { String(cString: $0.pointee.href) } ?? ""
             var value = ""
-            if let raw = xmlNodeListGetString(document, current.pointee.children, 1) {
-                value = String(cString: raw)
-                free(raw)
-            }
+            appendAttributeText(current.pointee.children, to: &value, depth: depth)
             if name == "base" && namespace == "http://www.w3.org/XML/1998/namespace" {
                 base = URLResolver.resolve(value, against: parentBase)
             }
@@ -180,6 +177,42 @@ private struct TreeCopier {
                 }
             case XML_ENTITY_REF_NODE:
                 expandEntity(node, into: element, depth: depth)
+            default:
+                break
+            }
+            child = node.pointee.next
+        }
+    }
+
+    /// Appends an attribute's text, expanding entity references against the same budget as element text.
+    private mutating func appendAttributeText(_ first: xmlNodePtr?, to value: inout String, depth: Int) {
+        var child = first
+        while let node = child {
+            switch node.pointee.type {
+            case XML_TEXT_NODE:
+                if let content = node.pointee.content { value += String(cString: content).repairingC1Controls }
+            case XML_ENTITY_REF_NODE:
+                if let entity = xmlGetDocEntity(document, node.pointee.name),
+                    entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY
+                {
+                    let length = Int(entity.pointee.length)
+                    guard budget >= length, depth < XMLReader.maximumDepth else {
+                        exceededBudget = true
+                        return
+                    }
+                    budget -= length
+                    let children = UnsafeMutableRawPointer(entity.pointee.children)?.assumingMemoryBound(
+                        to: xmlNode.self)
+                    if children != nil {
+                        appendAttributeText(children, to: &value, depth: depth + 1)
+                    } else if let content = entity.pointee.content {
+                        value += String(cString: content)
+                    }
+                } else if let html = htmlEntityLookup(node.pointee.name),
+                    let scalar = Unicode.Scalar(html.pointee.value)
+                {
+                    value.unicodeScalars.append(scalar)
+                }
             default:
                 break
             }

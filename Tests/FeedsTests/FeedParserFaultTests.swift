@@ -209,11 +209,28 @@ import Testing
         }
     }
 
+    @Test func entityBombInAttributeIsBounded() throws {
+        var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [\n<!ENTITY lol \"lol\">\n"
+        for level in 1...9 {
+            let inner = level == 1 ? "&lol;" : "&lol\(level - 1);"
+            xml += "<!ENTITY lol\(level) \"" + String(repeating: inner, count: 10) + "\">\n"
+        }
+        xml += "]>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id><link href=\"&lol9;\"/></entry></feed>"
+        let start = Date()
+        let feed = try parse(xml)
+        #expect(Date().timeIntervalSince(start) < 5, "expansion is not bounded")
+        #expect(feed.isIllFormed)
+        #expect((feed.entries.first?.link.utf8.count ?? 0) <= XMLReader.maximumEntityExpansion)
+    }
+
     @Test func smallDeclaredEntitiesExpand() throws {
-        let xml =
-            "<!DOCTYPE rss [<!ENTITY brand \"Planable\">]><rss version=\"2.0\"><channel><title>&brand; blog</title></channel></rss>"
+        let xml = """
+            <!DOCTYPE rss [<!ENTITY brand "Planable">]><rss version="2.0"><channel><title>&brand; blog</title>
+            <item><enclosure url="https://example.com/&brand;.png"/></item></channel></rss>
+            """
         let feed = try parse(xml)
         #expect(feed.title == "Planable blog")
+        #expect(feed.entries.first?.media.first?.url == "https://example.com/Planable.png", "attributes expand too")
         #expect(!feed.isIllFormed)
     }
 
