@@ -211,18 +211,36 @@ extension String {
         self = String(scalars)
     }
 
-    /// The string with C1 control characters (U+0080 to U+009F) replaced by the Windows-1252 characters of the
-    /// same byte value. Feeds produce them by writing Windows-1252 bytes as character references (`&#146;`).
+    /// The string with C1 control characters (U+0080 to U+009F) repaired. They are never text, so a run of
+    /// characters from U+0080 to U+00FF that contains one is either UTF-8 read as Latin-1 (`&#226;&#128;&#166;`
+    /// for "…"), decoded back when its bytes are valid UTF-8, or Windows-1252 bytes written as character
+    /// references (`&#146;` for "’"), replaced by the Windows-1252 characters.
     var repairingC1Controls: String {
         guard unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) else { return self }
-        var scalars = String.UnicodeScalarView()
-        for scalar in unicodeScalars {
-            if (0x80...0x9F).contains(scalar.value) {
-                scalars.append(windows1252HighControls[Int(scalar.value - 0x80)])
+        var result = String.UnicodeScalarView()
+        var run: [UInt8] = []
+        func flush() {
+            guard !run.isEmpty else { return }
+            let hasControl = run.contains { (0x80...0x9F).contains($0) }
+            if hasControl, let decoded = String(validating: run, as: UTF8.self) {
+                result.append(contentsOf: decoded.unicodeScalars)
             } else {
-                scalars.append(scalar)
+                for byte in run {
+                    let isControl = (0x80...0x9F).contains(byte)
+                    result.append(isControl ? windows1252HighControls[Int(byte - 0x80)] : Unicode.Scalar(byte))
+                }
+            }
+            run.removeAll()
+        }
+        for scalar in unicodeScalars {
+            if (0x80...0xFF).contains(scalar.value) {
+                run.append(UInt8(scalar.value))
+            } else {
+                flush()
+                result.append(scalar)
             }
         }
-        return String(scalars)
+        flush()
+        return String(result)
     }
 }

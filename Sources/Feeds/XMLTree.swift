@@ -144,6 +144,7 @@ private struct TreeCopier {
             let namespace = current.pointee.ns.map { String(cString: $0.pointee.href) } ?? ""
             var value = ""
             appendAttributeText(current.pointee.children, to: &value, depth: depth)
+            value = value.repairingC1Controls
             if name == "base" && namespace == "http://www.w3.org/XML/1998/namespace" {
                 base = URLResolver.resolve(value, against: parentBase)
             }
@@ -160,6 +161,7 @@ private struct TreeCopier {
             declaration = current.pointee.next
         }
         appendChildren(of: node.pointee.children, to: element, depth: depth)
+        element.children = Self.mergingText(element.children)
         return element
     }
 
@@ -172,9 +174,7 @@ private struct TreeCopier {
                     element.children.append(.element(copy(node, parentBase: element.base, depth: depth + 1)))
                 }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = node.pointee.content {
-                    element.children.append(.text(String(cString: content).repairingC1Controls))
-                }
+                if let content = node.pointee.content { element.children.append(.text(String(cString: content))) }
             case XML_ENTITY_REF_NODE:
                 expandEntity(node, into: element, depth: depth)
             default:
@@ -184,13 +184,32 @@ private struct TreeCopier {
         }
     }
 
+    /// Joins adjacent text nodes, which entity references split, and repairs C1 control characters in the
+    /// joined text so that a sequence spread over several references is repaired as a whole.
+    private static func mergingText(_ nodes: [XMLNode]) -> [XMLNode] {
+        var merged: [XMLNode] = []
+        var pending: String?
+        for node in nodes {
+            switch node {
+            case .text(let text):
+                pending = (pending ?? "") + text
+            case .element:
+                if let text = pending { merged.append(.text(text.repairingC1Controls)) }
+                pending = nil
+                merged.append(node)
+            }
+        }
+        if let text = pending { merged.append(.text(text.repairingC1Controls)) }
+        return merged
+    }
+
     /// Appends an attribute's text, expanding entity references against the same budget as element text.
     private mutating func appendAttributeText(_ first: xmlNodePtr?, to value: inout String, depth: Int) {
         var child = first
         while let node = child {
             switch node.pointee.type {
             case XML_TEXT_NODE:
-                if let content = node.pointee.content { value += String(cString: content).repairingC1Controls }
+                if let content = node.pointee.content { value += String(cString: content) }
             case XML_ENTITY_REF_NODE:
                 if let entity = xmlGetDocEntity(document, node.pointee.name),
                     entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY

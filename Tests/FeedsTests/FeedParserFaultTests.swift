@@ -279,6 +279,16 @@ import Testing
         #expect(feed.title == "a\u{A0}b\u{2026}")
     }
 
+    @Test func windows1252ReferencesAndDoubleEncodingRepaired() throws {
+        let xml = """
+            <rss version="2.0"><channel><item><title>don&#146;t</title>
+            <description>wait&#226;&#128;&#166; caf&#233;</description></item></channel></rss>
+            """
+        let entry = try #require(try parse(xml).entries.first)
+        #expect(entry.title == "don\u{2019}t", "Windows-1252 byte 0x92 written as a character reference")
+        #expect(entry.summary == "wait\u{2026} caf\u{E9}", "UTF-8 read as Latin-1, then written as references")
+    }
+
     @Test func jsonFeed11() throws {
         let json = """
             {"version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "https://example.org/",

@@ -13,8 +13,6 @@ enum KnownFailures {
         "illformed/chardet/shiftjis.xml": noCharsetDetection,
         "illformed/chardet/tis620.xml": noCharsetDetection,
         "illformed/chardet/windows1255.xml": noCharsetDetection,
-        "encoding/double-encoded-html.xml": "UTF-8 that was encoded twice is not repaired",
-        "encoding/bozo_double-encoded-html.xml": "UTF-8 that was encoded twice is not repaired",
         "encoding/bozo_linenoise.xml":
             "the text decodes as feedparser's does, but feedparser's HTML sanitizer also drops the stray `<>`",
         "wellformed/base/cdf_item_abstract_xml_base.xml": "CDF (Channel Definition Format) is not a supported format",
