@@ -28,11 +28,20 @@ enum FeedEncoding {
         if let sniffedName = sniffed?.name, let name = declared, utf16Aliases.contains(name) {
             declared = sniffedName
         }
-
         var problem: String?
-        var preferred: String
+        // A byte order mark, or `<?xml` in UTF-16 or UTF-32, outranks the declaration (XML 1.0 appendix F).
+        var documentEncoding = declared.map { (name: $0, source: "the XML declaration") }
+        if let sniffedName = sniffed?.name {
+            if let declared, declared != sniffedName, !(declared == "utf8" && sniffedName == "utf-8") {
+                problem = "the byte order mark says \(sniffedName) but the XML declaration says \(declared)"
+            }
+            documentEncoding = (name: sniffedName, source: "the byte order mark")
+        }
+
+        var preferred: (name: String, source: String)
         if let contentType {
             let (mediaType, charset) = parseContentType(contentType)
+            let httpCharset = charset.map { (name: $0, source: "the HTTP charset") }
             let isApplicationXML =
                 ["application/xml", "application/xml-dtd", "application/xml-external-parsed-entity"]
                 .contains(mediaType) || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+xml"))
@@ -40,26 +49,27 @@ enum FeedEncoding {
                 ["text/xml", "text/xml-external-parsed-entity"].contains(mediaType)
                 || (mediaType.hasPrefix("text/") && mediaType.hasSuffix("+xml"))
             if isApplicationXML {
-                preferred = charset ?? declared ?? "utf-8"
+                preferred = httpCharset ?? documentEncoding ?? (name: "utf-8", source: "the default for XML")
             } else if isTextXML || mediaType.hasPrefix("text/") {
-                preferred = charset ?? "us-ascii"
+                // RFC 3023 section 3.1: text/xml without a charset is US-ASCII, whatever the document declares.
+                preferred = httpCharset ?? (name: "us-ascii", source: "the default for \(mediaType) without a charset")
             } else if mediaType.isEmpty {
-                preferred = declared ?? "iso-8859-1"
+                preferred =
+                    documentEncoding ?? (name: "iso-8859-1", source: "the default for HTTP without a media type")
             } else {
-                preferred = declared ?? "utf-8"
+                preferred = documentEncoding ?? (name: "utf-8", source: "the default for XML")
             }
-            if !isApplicationXML && !isTextXML && mediaType != "application/json"
-                && mediaType != "application/feed+json"
-            {
-                problem =
-                    "the document is served as \(mediaType.isEmpty ? "no media type" : mediaType), which is not an XML media type"
+            let isJSON = mediaType == "application/json" || mediaType == "application/feed+json"
+            if !isApplicationXML && !isTextXML && !isJSON {
+                let served = mediaType.isEmpty ? "no media type" : mediaType
+                problem = problem ?? "the document is served as \(served), which is not an XML media type"
             }
         } else {
-            preferred = declared ?? sniffed?.name ?? "utf-8"
+            preferred = documentEncoding ?? (name: "utf-8", source: "the default for XML")
         }
-        if preferred == "gb2312" { preferred = "gb18030" }
+        if preferred.name == "gb2312" { preferred.name = "gb18030" }
 
-        var candidates: [String] = [preferred]
+        var candidates: [String] = [preferred.name]
         for name in [declared, sniffed?.name, "utf-8", "windows-1252"] {
             if let name, !candidates.contains(name) { candidates.append(name) }
         }
@@ -67,11 +77,14 @@ enum FeedEncoding {
         for name in candidates {
             switch transcode(body, from: name) {
             case .success(let utf8):
+                // Without any declaration, falling back from the UTF-8 default is no fault of the document.
                 let somethingDeclared = contentType != nil || declared != nil || sniffed != nil
-                if name != preferred && somethingDeclared {
-                    let reason = firstFailure ?? "the bytes are not valid \(preferred)"
+                if name != preferred.name && somethingDeclared {
+                    let reason = firstFailure ?? "the bytes are not valid \(preferred.name)"
                     problem =
-                        problem ?? "the document is declared as \(preferred) but \(reason); decoded as \(name) instead"
+                        problem
+                        ?? "the encoding \(preferred.name) from \(preferred.source) does not fit because \(reason); "
+                        + "decoded as \(name) instead. Fix the charset or the XML declaration"
                 }
                 return DecodedDocument(utf8: utf8, encoding: name, problem: problem)
             case .failure(let reason):
@@ -80,8 +93,9 @@ enum FeedEncoding {
         }
         throw FeedError(
             .wrongEncoding,
-            "the document is declared as \(preferred) but \(firstFailure ?? "cannot be decoded"), and no fallback encoding fits; fix the charset or the XML declaration"
-        )
+            "the encoding \(preferred.name) from \(preferred.source) does not fit because "
+                + "\(firstFailure ?? "the bytes cannot be decoded"), and no fallback encoding fits; "
+                + "fix the charset or the XML declaration")
     }
 
     /// The encoding a byte order mark or the first characters of `<?xml` imply, and the length of the mark.

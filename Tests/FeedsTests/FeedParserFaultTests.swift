@@ -44,6 +44,17 @@ import Testing
         #expect(feed.entries.first?.title == "Cr\u{E8}me")
     }
 
+    @Test func byteOrderMarkOutranksDeclaration() throws {
+        let text = Self.rssWithOneItem.replacingOccurrences(of: "encoding=\"utf-8\"", with: "encoding=\"iso-8859-1\"")
+        let data = [0xFF, 0xFE] + Array(text.data(using: .utf16LittleEndian)!)
+        let feed = try FeedParser.parse(data, url: nil, contentType: nil)
+        #expect(feed.encoding == "utf-16le")
+        #expect(feed.entries.first?.title == "Cr\u{E8}me")
+        #expect(feed.isIllFormed)
+        #expect(
+            feed.illFormedReason?.contains("byte order mark says utf-16le") == true, "\(feed.illFormedReason ?? "")")
+    }
+
     @Test func declaredISO88591() throws {
         var data = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Caf".utf8)
         data += [0xE9]
@@ -71,7 +82,7 @@ import Testing
         let feed = try FeedParser.parse(data, url: nil, contentType: nil)
         #expect(feed.isIllFormed)
         let reason = try #require(feed.illFormedReason)
-        #expect(reason.contains("declared as utf-8"), "\(reason)")
+        #expect(reason.contains("utf-8 from the XML declaration does not fit"), "\(reason)")
         #expect(reason.contains("offset"), "\(reason)")
         #expect(feed.title == "Caf\u{E9}", "decoded with the Windows-1252 fallback")
     }
