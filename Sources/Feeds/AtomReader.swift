@@ -65,7 +65,7 @@ enum AtomReader {
         return entry
     }
 
-    /// An id resolved against the element's base when it is a relative reference, as feedparser resolves it.
+    /// Reads an id, resolved against the element's base when it is a relative reference, as feedparser resolves it.
     private static func resolvedID(_ element: XMLElement) -> String {
         let value = element.text.trimmedWhitespace
         guard value.hasPrefix("/") || value.hasPrefix("."), element.base != nil else { return value }

@@ -85,7 +85,7 @@ package struct FeedEntry: Sendable {
 
 /// A media file attached to an entry.
 package struct FeedMedia: Sendable, Equatable {
-    /// Where in the entry the media came from.
+    /// The element the media came from.
     package enum Role: String, Sendable {
         /// An RSS `enclosure`, an Atom `link rel="enclosure"` or a JSON Feed attachment.
         case enclosure
@@ -118,7 +118,6 @@ package struct FeedError: Error, CustomStringConvertible, Equatable {
         case notAFeed = "not-a-feed"
         case wrongEncoding = "wrong-encoding"
         case tooLarge = "too-large"
-        case invalidDocument = "invalid-document"
         case fetchFailed = "fetch-failed"
     }
 

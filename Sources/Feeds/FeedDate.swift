@@ -110,7 +110,7 @@ package enum FeedDate {
         return date.addingTimeInterval(Double(hour * 3600 + minute * 60) + second - Double(offset))
     }
 
-    /// The two-digit-year forms of ISO 8601: `YY-MM-DD`, `YYMMDD`, `-YY-MM` and `-YYMM`. The ordinal form
+    /// Parses the two-digit-year forms of ISO 8601: `YY-MM-DD`, `YYMMDD`, `-YY-MM` and `-YYMM`. The ordinal form
     /// `YYDDD` is not read, because a five-digit number in a date field is more likely garbage than a date.
     /// Years below 69 are read as 20YY, the others as 19YY, as Python's `time.strptime` reads `%y`.
     private static func parseTwoDigitYearISO8601(_ text: String) -> Date? {
@@ -150,7 +150,7 @@ package enum FeedDate {
         "msk": 3 * 3600, "aest": 10 * 3600, "aedt": 11 * 3600, "nzst": 12 * 3600, "nzdt": 13 * 3600,
     ]
 
-    /// The offset of a zone written as a name ("EST"), as `GMT+1` or `+0100`, or as a military letter.
+    /// Returns the offset of a zone written as a name ("EST"), as `GMT+1` or `+0100`, or as a military letter.
     private static func namedZoneOffset(_ token: String) -> Int? {
         var name = token.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "()."))
         if let offset = zones[name] { return offset }

@@ -98,7 +98,7 @@ enum FeedEncoding {
                 + "fix the charset or the XML declaration")
     }
 
-    /// The encoding a byte order mark or the first characters of `<?xml` imply, and the length of the mark.
+    /// Detects the encoding a byte order mark or the first characters of `<?xml` imply, and the length of the mark.
     private static func sniffByteOrder(_ data: [UInt8]) -> (name: String, bomLength: Int)? {
         func starts(_ prefix: [UInt8]) -> Bool { data.count >= prefix.count && Array(data[0..<prefix.count]) == prefix }
         if starts([0x00, 0x00, 0xFE, 0xFF]) { return ("utf-32be", 4) }
@@ -113,7 +113,7 @@ enum FeedEncoding {
         return nil
     }
 
-    /// The `encoding` pseudo-attribute of the XML declaration, lower-cased.
+    /// Reads the `encoding` pseudo-attribute of the XML declaration, lower-cased.
     private static func declaredEncoding(_ body: [UInt8], sniffed: String?) -> String? {
         let head = Array(body.prefix(1024))
         var text: String

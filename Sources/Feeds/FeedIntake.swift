@@ -136,7 +136,7 @@ package struct FeedIntake: Sendable {
         return Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)
     }
 
-    /// The keys of the `count` newest entries: by published or updated date where entries have one, else in
+    /// Selects the keys of the `count` newest entries: by published or updated date where entries have one, else in
     /// document order, since feeds list their newest entries first.
     private func newestKeys(_ entries: [FeedEntry], count: Int) -> [String] {
         guard count > 0 else { return [] }
@@ -159,7 +159,7 @@ package struct FeedIntake: Sendable {
         return newKeys.compactMap { key in byNormalized[Self.looseForm(key)].map { (new: key, known: $0) } }
     }
 
-    /// A key without its scheme, `www.` prefix, letter case and trailing slash, to spot rewritten ids.
+    /// Strips a key of its scheme, `www.` prefix, letter case and trailing slash, to spot rewritten ids.
     private static func looseForm(_ key: String) -> String {
         var text = key.lowercased()
         for prefix in ["https://", "http://", "tag:", "urn:"] where text.hasPrefix(prefix) {

@@ -9,7 +9,7 @@ enum TextConstruct {
         var html: String?
     }
 
-    /// A title as plain text: markup and character references that feeds put in titles are decoded.
+    /// Converts a title to plain text: markup and character references that feeds put in titles are decoded.
     static func plainTitle(_ text: String) -> String {
         HTMLText.looksLikeHTML(text) ? HTMLText.plainText(text) : HTMLText.collapse(text)
     }
@@ -22,7 +22,7 @@ enum TextConstruct {
         return Value(plain: HTMLText.plainText(trimmed), html: resolved)
     }
 
-    /// An RSS element holding HTML: escaped as text, or written as unescaped child elements.
+    /// Reads an RSS element that contains HTML, escaped as text or written as unescaped child elements.
     static func rss(_ element: XMLElement) -> Value {
         guard !element.elements.isEmpty else { return html(element.text, base: element.base) }
         let markup = xhtml(element.children, base: element.base, stripDiv: false)
@@ -65,7 +65,7 @@ enum TextConstruct {
         return .element(copy)
     }
 
-    /// An Atom text construct (`title`, `summary`, `content`), by its `type` and, for Atom 0.3, its `mode`.
+    /// Reads an Atom text construct (`title`, `summary`, `content`) by its `type` and, for Atom 0.3, its `mode`.
     static func atom(_ element: XMLElement) -> Value {
         let type = (element.attribute("type") ?? "text").lowercased()
         let mode = (element.attribute("mode") ?? "").lowercased()

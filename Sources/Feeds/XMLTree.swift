@@ -40,12 +40,12 @@ final class XMLElement {
         }
     }
 
-    /// The value of the attribute `name` without a namespace, or in `namespace` when one is given.
+    /// Returns the value of the attribute `name` without a namespace, or in `namespace` when one is given.
     func attribute(_ name: String, namespace: String = "") -> String? {
         attributes.first { $0.name == name && $0.namespace == namespace }?.value
     }
 
-    /// The child elements named `name` in any of `namespaces`.
+    /// Returns the child elements named `name` in any of `namespaces`.
     func children(_ name: String, in namespaces: Set<String>) -> [XMLElement] {
         elements.filter { $0.name == name && namespaces.contains($0.namespace) }
     }
@@ -54,7 +54,7 @@ final class XMLElement {
         elements.first { $0.name == name && namespaces.contains($0.namespace) }
     }
 
-    /// The last child element named `name`, for fields where a later value overrides an earlier one.
+    /// Returns the last child element named `name`, for fields where a later value overrides an earlier one.
     func lastChild(_ name: String, in namespaces: Set<String>) -> XMLElement? {
         elements.last { $0.name == name && namespaces.contains($0.namespace) }
     }

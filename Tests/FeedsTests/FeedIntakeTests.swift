@@ -5,7 +5,7 @@ import Testing
 
 /// Decisions over successive runs of one feed, the way the sync engine drives them.
 @Suite struct FeedIntakeTests {
-    /// An RSS feed with one item per (guid, title, description) triple, in the order given.
+    /// Builds an RSS feed with one item per (guid, title, description) triple, in the order given.
     static func rss(_ items: [(guid: String?, title: String, body: String)]) -> String {
         var xml = "<rss version=\"2.0\"><channel><title>Blog</title><link>https://blog.example.com/</link>"
         for item in items {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Feeds
 
-/// The faults real feeds have: byte order marks, legacy encodings, relative URLs, missing GUIDs, hostile input.
+/// Faults that real feeds have: byte order marks, legacy encodings, relative URLs, missing GUIDs, hostile input.
 @Suite struct FeedParserFaultTests {
     func parse(_ text: String, url: String? = nil, contentType: String? = nil) throws -> Feed {
         try FeedParser.parse(Array(text.utf8), url: url, contentType: contentType)

@@ -22,7 +22,7 @@ import Testing
         case leftOut(String)
     }
 
-    /// The fixture's header fields: the `Expect:` expression and the HTTP `Content-Type`, if any.
+    /// Reads the fixture's header fields: the `Expect:` expression and the HTTP `Content-Type`, if any.
     static func header(of data: [UInt8]) -> (expect: String?, contentType: String?, contentLocation: String?) {
         // UTF-16 and UTF-32 fixtures keep their header in ASCII characters, so dropping NUL bytes reads it.
         let ascii = data.prefix(8192).filter { $0 != 0 && $0 < 0x80 }
