@@ -72,7 +72,10 @@ enum Namespace {
     static let dcterms = "http://purl.org/dc/terms/"
     static let content = "http://purl.org/rss/1.0/modules/content/"
     static let xhtml = "http://www.w3.org/1999/xhtml"
-    static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+    /// Podcast feeds declare the iTunes namespace in either letter case.
+    static let itunes: Set<String> = [
+        "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
+    ]
     static let media: Set<String> = ["http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss"]
     /// RSS elements: no namespace, the RSS 1.0 and 0.90 namespaces, and the namespaces some RSS 2.0 feeds declare.
     static let rss: Set<String> = [

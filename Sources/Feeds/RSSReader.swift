@@ -66,7 +66,7 @@ enum RSSReader {
         }
         let author =
             item.child("author", in: rss) ?? item.child("creator", in: [Namespace.dc])
-            ?? item.child("author", in: [Namespace.itunes]) ?? item.child("author", in: [Namespace.dc])
+            ?? item.child("author", in: Namespace.itunes) ?? item.child("author", in: [Namespace.dc])
         entry.author = author.map { HTMLText.collapse($0.text) } ?? ""
 
         let published =
@@ -91,7 +91,7 @@ enum RSSReader {
         }
         let description =
             (summaryFirst ? plainSummary : plainDescription) ?? plainSummary
-            ?? item.child("summary", in: [Namespace.itunes]) ?? item.child("description", in: [Namespace.dc])
+            ?? item.child("summary", in: Namespace.itunes) ?? item.child("description", in: [Namespace.dc])
             ?? item.child("description", in: Namespace.media)
             ?? item.child("group", in: Namespace.media)?.child("description", in: Namespace.media)
         if let description {
@@ -118,7 +118,11 @@ enum RSSReader {
         let listed = item.children("tags", in: [""]).flatMap { $0.text.split(separator: ",").map(String.init) }
         let elements =
             item.children("category", in: rss) + item.children("subject", in: [Namespace.dc]) + mediaCategories
-        entry.categories = (listed + elements.map(\.text)).map { HTMLText.collapse($0) }.filter { !$0.isEmpty }
+        let podcastCategories = item.children("category", in: Namespace.itunes).flatMap { category in
+            [category] + category.children("category", in: Namespace.itunes)
+        }.compactMap { $0.attribute("text") }
+        entry.categories = (listed + elements.map(\.text) + podcastCategories).map { HTMLText.collapse($0) }
+            .filter { !$0.isEmpty }
         entry.media = item.children("enclosure", in: rss).compactMap { enclosure in
             guard let url = enclosure.attribute("url"), !url.isEmpty else { return nil }
             return FeedMedia(

@@ -70,7 +70,10 @@ import Testing
         // feedparser's suite serves files named http_* over HTTP from 127.0.0.1:8097 and reads the others locally.
         let name = file.lastPathComponent
         // A Content-Location header names the document's own URL (RFC 9110 section 8.7).
-        let url = name.hasPrefix("http_") ? (contentLocation ?? "http://127.0.0.1:8097/tests/\(relativePath)") : nil
+        let requestURL = "http://127.0.0.1:8097/tests/\(relativePath)"
+        let url =
+            name.hasPrefix("http_")
+            ? contentLocation.map { URLResolver.resolve($0, against: requestURL) } ?? requestURL : nil
         let feed: Feed
         do {
             feed = try FeedParser.parse(data, url: url, contentType: contentType)

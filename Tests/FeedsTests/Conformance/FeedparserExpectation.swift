@@ -248,6 +248,7 @@ struct FeedparserExpectation {
         case (.text(let plain, let html), .string(let expected)), (.string(let expected), .text(let plain, let html)):
             return Self.textMatches(expected: expected, plain: plain, html: html)
         case (.string(let a), .string(let b)): return a == b
+        case (.text(let a, _), .text(let b, _)): return a == b
         case (.int(let a), .int(let b)): return a == b
         case (.bool(let a), .bool(let b)): return a == b
         case (.bool(let a), .int(let b)), (.int(let b), .bool(let a)): return (a ? 1 : 0) == b
