@@ -77,8 +77,15 @@ enum FeedEncoding {
         for name in candidates {
             switch transcode(body, from: name) {
             case .success(let utf8):
-                // Without any declaration, falling back from the UTF-8 default is no fault of the document.
                 let somethingDeclared = contentType != nil || declared != nil || sniffed != nil
+                let highBytes = body.lazy.filter { $0 >= 0x80 }.count
+                if name != preferred.name && !somethingDeclared && highBytes >= 8 {
+                    // NOTE: feedparser accepts a stray Windows-1252 byte in an undeclared document without a flag,
+                    // so only a document with several such bytes, likely in some legacy encoding, is flagged.
+                    problem =
+                        "the document declares no encoding and is not valid UTF-8 (\(highBytes) bytes above 0x7F); "
+                        + "it was decoded as \(name), which may be wrong. Declare the encoding in the XML declaration"
+                }
                 if name != preferred.name && somethingDeclared {
                     let reason = firstFailure ?? "the bytes are not valid \(preferred.name)"
                     problem =

@@ -87,6 +87,16 @@ import Testing
         #expect(feed.title == "Caf\u{E9}", "decoded with the Windows-1252 fallback")
     }
 
+    @Test func undeclaredLegacyEncodingIsFlagged() throws {
+        var data = Array("<rss version=\"2.0\"><channel><title>".utf8)
+        data += [0xC4, 0xE3, 0xBA, 0xC3, 0xCA, 0xC0, 0xBD, 0xE7]  // "Hello world" in GB2312, undeclared.
+        data += Array("</title></channel></rss>".utf8)
+        let feed = try FeedParser.parse(data, url: nil, contentType: nil)
+        #expect(feed.isIllFormed)
+        #expect(feed.illFormedReason?.contains("declares no encoding") == true, "\(feed.illFormedReason ?? "")")
+        #expect(feed.encoding == "windows-1252")
+    }
+
     @Test func textPlainIsNotAnXMLMediaType() throws {
         let feed = try parse(Self.rssWithOneItem, contentType: "text/plain")
         #expect(feed.isIllFormed)
