@@ -76,7 +76,8 @@ package struct FeedIntake: Sendable {
     package var backfill: Int?
     /// The largest share of new entries a run over a known feed may have, from 0 to 1.
     package var rewriteGuardShare: Double
-    /// The guard applies only to feeds with at least this many entries, since small feeds often turn over.
+    /// The guard applies only when the feed has at least this many entries and the state knows at least this many
+    /// keys: small feeds often turn over, and a feed that was nearly empty on its first run has no ids to rewrite.
     package var rewriteGuardMinimumEntries: Int
     package var rewritePolicy: RewritePolicy
 
@@ -95,8 +96,9 @@ package struct FeedIntake: Sendable {
 
     /// Decides every entry of `feed`.
     ///
-    /// - Throws: `GUIDRewriteReport` when the feed is known, has at least `rewriteGuardMinimumEntries` entries,
-    ///   more than `rewriteGuardShare` of them are new and the policy is `reject`.
+    /// - Throws: `GUIDRewriteReport` when the feed is known, it and the state both have at least
+    ///   `rewriteGuardMinimumEntries` entries, more than `rewriteGuardShare` of them are new and the policy is
+    ///   `reject`.
     package func decide(_ feed: Feed) throws -> Plan {
         var seen = Set<String>()
         var duplicates: [String] = []
@@ -120,7 +122,7 @@ package struct FeedIntake: Sendable {
 
         let newEntries = unique.filter { known[$0.key] == nil }
         let overLimit =
-            unique.count >= rewriteGuardMinimumEntries
+            unique.count >= rewriteGuardMinimumEntries && known.count >= rewriteGuardMinimumEntries
             && Double(newEntries.count) > rewriteGuardShare * Double(unique.count)
         if overLimit && rewritePolicy == .reject {
             throw GUIDRewriteReport(

@@ -156,12 +156,15 @@ import Testing
     }
 
     @Test func guardShareIsConfigurable() throws {
-        let known = try Self.baseline(Array(Self.fiveItems.prefix(2)))
-        // Three of five entries (60%) are new: over the default share of 50%, under a share of 70%.
-        #expect(throws: FeedIntake.GUIDRewriteReport.self) { try Self.run(Self.fiveItems, known: known) }
+        let sixItems = Self.fiveItems + [(guid: "http://blog.example.com/?p=6", title: "Post 6", body: "Body 6")]
+        let tenItems =
+            sixItems + (7...10).map { (guid: "http://blog.example.com/?p=\($0)", title: "Post \($0)", body: "") }
+        let known = try Self.baseline(Array(tenItems.prefix(4)))
+        // Six of ten entries (60%) are new: over the default share of 50%, under a share of 70%.
+        #expect(throws: FeedIntake.GUIDRewriteReport.self) { try Self.run(tenItems, known: known) }
         let lenient = FeedIntake(feedURL: "f", known: known, isNewFeed: false, rewriteGuardShare: 0.7)
-        let plan = try lenient.decide(try Self.parse(Self.rss(Self.fiveItems)))
-        #expect(plan.entries(.new).count == 3)
+        let plan = try lenient.decide(try Self.parse(Self.rss(tenItems)))
+        #expect(plan.entries(.new).count == 6)
     }
 
     @Test func smallFeedsAreNotGuarded() throws {
@@ -169,6 +172,13 @@ import Testing
         let items = Array(Self.fiveItems.suffix(3))
         let plan = try Self.run(items, known: known)
         #expect(plan.entries(.new).count == 3, "a feed with fewer entries than the minimum turns over freely")
+    }
+
+    @Test func nearlyEmptyFirstRunIsNotGuarded() throws {
+        // The feed had one entry when it was added, then published four more at once.
+        let known = try Self.baseline(Array(Self.fiveItems.prefix(1)))
+        let plan = try Self.run(Self.fiveItems, known: known)
+        #expect(plan.entries(.new).count == 4, "with fewer known keys than the minimum, no ids can have been rewritten")
     }
 
     @Test func duplicateKeysAreDecidedOnce() throws {
