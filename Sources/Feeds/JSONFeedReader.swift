@@ -29,7 +29,8 @@ enum JSONFeedReader {
             feed.isIllFormed = true
             feed.illFormedReason = "the JSON Feed version \"\(version)\" is not 1 or 1.1"
         }
-        let base = (root["home_page_url"] as? String) ?? (root["feed_url"] as? String) ?? url
+        // Relative URLs resolve against the document's own URL, as in XML feeds without xml:base.
+        let base = url ?? (root["feed_url"] as? String) ?? (root["home_page_url"] as? String)
         feed.title = HTMLText.collapse(root["title"] as? String ?? "")
         feed.link = (root["home_page_url"] as? String).map { URLResolver.resolve($0, against: url) } ?? ""
         feed.id = root["feed_url"] as? String

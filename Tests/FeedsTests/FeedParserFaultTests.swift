@@ -326,5 +326,7 @@ import Testing
         #expect(entry.contentHTML?.contains("https://example.org/a.png") == true)
         #expect(entry.published.map(FeedDateTests.fields) == [2020, 1, 2, 8, 4, 5])
         #expect(entry.media.first?.length == 5)
+        let served = try parse(json, url: "https://feeds.example.net/j/feed.json", contentType: "application/feed+json")
+        #expect(served.entries.first?.link == "https://feeds.example.net/one", "the document URL comes first")
     }
 }
