@@ -45,6 +45,7 @@ enum HTMLText {
 
     /// Parses `html` as the content of a `body` element and returns that element.
     static func parseFragment(_ html: String) -> XMLElement? {
+        _ = XMLReader.libraryInitialized
         let wrapped = Array("<html><body>\(html)</body></html>".utf8)
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue

@@ -82,14 +82,15 @@ enum XMLReader {
     static let maximumEntityExpansion = 1 << 20
     static let maximumDepth = 256
 
-    /// libxml2 must be initialized once before threads parse at the same time.
-    private static let initialized: Bool = {
+    /// libxml2 must be initialized once before threads parse at the same time; the XML and HTML readers both
+    /// check this first.
+    static let libraryInitialized: Bool = {
         xmlInitParser()
         return true
     }()
 
     static func parse(_ utf8: [UInt8], url: String?) -> XMLParseResult {
-        _ = initialized
+        _ = libraryInitialized
         guard let context = xmlNewParserCtxt() else { return XMLParseResult(root: nil, error: "libxml2 has no memory") }
         defer { xmlFreeParserCtxt(context) }
         let undeclared = UndeclaredEntities()
