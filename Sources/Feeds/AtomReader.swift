@@ -3,7 +3,8 @@ import Foundation
 /// Maps Atom 0.3 and 1.0 documents to `Feed`.
 enum AtomReader {
     static func read(_ root: XMLElement) -> Feed {
-        let isAtom03 = root.namespace == Namespace.atom03 || (root.namespace.isEmpty && root.attribute("version") == "0.3")
+        let isAtom03 =
+            root.namespace == Namespace.atom03 || (root.namespace.isEmpty && root.attribute("version") == "0.3")
         let format: FeedFormat = root.namespace == Namespace.atom10 ? .atom10 : (isAtom03 ? .atom03 : .unknown)
         let atom: Set<String> = [root.namespace, ""]
         var feed = Feed(format: format)
@@ -28,10 +29,12 @@ enum AtomReader {
         } else if let creator = element.child("creator", in: [Namespace.dc]) {
             entry.author = HTMLText.collapse(creator.text)
         }
-        let published = element.child("published", in: atom) ?? element.child("issued", in: atom)
+        let published =
+            element.child("published", in: atom) ?? element.child("issued", in: atom)
             ?? element.child("created", in: atom)
         entry.published = published.flatMap { FeedDate.parse($0.text) }
-        let updated = element.lastChild("updated", in: atom) ?? element.lastChild("modified", in: atom)
+        let updated =
+            element.lastChild("updated", in: atom) ?? element.lastChild("modified", in: atom)
             ?? element.child("date", in: [Namespace.dc])
         entry.updated = updated.flatMap { FeedDate.parse($0.text) }
         if let summary = element.child("summary", in: atom) {
@@ -42,25 +45,27 @@ enum AtomReader {
         if let content = element.child("content", in: atom) {
             if let source = content.attribute("src") {
                 entry.media.append(
-                    FeedMedia(url: URLResolver.resolve(source, against: content.base), type: content.attribute("type"),
-                              role: .content))
+                    FeedMedia(
+                        url: URLResolver.resolve(source, against: content.base), type: content.attribute("type"),
+                        role: .content))
             } else {
                 let value = TextConstruct.atom(content)
                 entry.content = value.plain
                 entry.contentHTML = value.html
             }
         }
-        entry.categories = element.children("category", in: atom).compactMap {
-            let term = $0.attribute("term") ?? $0.attribute("label") ?? $0.text
-            let trimmed = HTMLText.collapse(term)
-            return trimmed.isEmpty ? nil : trimmed
-        } + element.children("subject", in: [Namespace.dc]).map { HTMLText.collapse($0.text) }
+        entry.categories =
+            element.children("category", in: atom).compactMap {
+                let term = $0.attribute("term") ?? $0.attribute("label") ?? $0.text
+                let trimmed = HTMLText.collapse(term)
+                return trimmed.isEmpty ? nil : trimmed
+            } + element.children("subject", in: [Namespace.dc]).map { HTMLText.collapse($0.text) }
         entry.media += AtomLinks.enclosures(in: element, namespaces: atom)
         entry.media += MediaRSS.media(in: element)
         return entry
     }
 
-    /// An id resolved against the element's base when it is a relative reference, as feedparser resolves it.
+    /// Reads an id, resolved against the element's base when it is a relative reference, as feedparser resolves it.
     private static func resolvedID(_ element: XMLElement) -> String {
         let value = element.text.trimmedWhitespace
         guard value.hasPrefix("/") || value.hasPrefix("."), element.base != nil else { return value }

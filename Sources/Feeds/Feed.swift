@@ -37,7 +37,8 @@ package struct Feed: Sendable {
 
 /// One item of a feed: an RSS `item`, an Atom `entry` or a JSON Feed item.
 package struct FeedEntry: Sendable {
-    /// The id or GUID as the document writes it, or nil when it has none.
+    /// The id or GUID as the document writes it (an Atom id that is a relative path is resolved against its
+    /// base), or nil when it has none.
     package var id: String?
     /// The stable identity: the id or GUID, else a key derived from the normalized link, else from title and date.
     package var key: String
@@ -84,7 +85,7 @@ package struct FeedEntry: Sendable {
 
 /// A media file attached to an entry.
 package struct FeedMedia: Sendable, Equatable {
-    /// Where in the entry the media came from.
+    /// The element the media came from.
     package enum Role: String, Sendable {
         /// An RSS `enclosure`, an Atom `link rel="enclosure"` or a JSON Feed attachment.
         case enclosure
@@ -117,7 +118,6 @@ package struct FeedError: Error, CustomStringConvertible, Equatable {
         case notAFeed = "not-a-feed"
         case wrongEncoding = "wrong-encoding"
         case tooLarge = "too-large"
-        case invalidDocument = "invalid-document"
         case fetchFailed = "fetch-failed"
     }
 

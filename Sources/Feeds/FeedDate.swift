@@ -110,7 +110,7 @@ package enum FeedDate {
         return date.addingTimeInterval(Double(hour * 3600 + minute * 60) + second - Double(offset))
     }
 
-    /// The two-digit-year forms of ISO 8601: `YY-MM-DD`, `YYMMDD`, `-YY-MM` and `-YYMM`. The ordinal form
+    /// Parses the two-digit-year forms of ISO 8601: `YY-MM-DD`, `YYMMDD`, `-YY-MM` and `-YYMM`. The ordinal form
     /// `YYDDD` is not read, because a five-digit number in a date field is more likely garbage than a date.
     /// Years below 69 are read as 20YY, the others as 19YY, as Python's `time.strptime` reads `%y`.
     private static func parseTwoDigitYearISO8601(_ text: String) -> Date? {
@@ -141,7 +141,8 @@ package enum FeedDate {
 
     /// Offsets of the zone names RFC 822 defines, plus the ones feeds use anyway, in seconds east of UTC.
     private static let zones: [String: Int] = [
-        "ut": 0, "gmt": 0, "etc/gmt": 0, "etc/utc": 0, "mest": 7200, "mesz": 7200, "z": 0, "utc": 0, "wet": 0, "bst": 3600, "cet": 3600, "cest": 7200, "met": 3600,
+        "ut": 0, "gmt": 0, "etc/gmt": 0, "etc/utc": 0, "mest": 7200, "mesz": 7200, "z": 0, "utc": 0, "wet": 0,
+        "bst": 3600, "cet": 3600, "cest": 7200, "met": 3600,
         "adt": -3 * 3600, "ast": -4 * 3600, "at": -4 * 3600, "edt": -4 * 3600, "est": -5 * 3600, "et": -5 * 3600,
         "cdt": -5 * 3600, "cst": -6 * 3600, "ct": -6 * 3600, "mdt": -6 * 3600, "mst": -7 * 3600, "mt": -7 * 3600,
         "pdt": -7 * 3600, "pst": -8 * 3600, "pt": -8 * 3600, "akst": -9 * 3600, "akdt": -8 * 3600,
@@ -149,7 +150,7 @@ package enum FeedDate {
         "msk": 3 * 3600, "aest": 10 * 3600, "aedt": 11 * 3600, "nzst": 12 * 3600, "nzdt": 13 * 3600,
     ]
 
-    /// The offset of a zone written as a name ("EST"), as `GMT+1` or `+0100`, or as a military letter.
+    /// Returns the offset of a zone written as a name ("EST"), as `GMT+1` or `+0100`, or as a military letter.
     private static func namedZoneOffset(_ token: String) -> Int? {
         var name = token.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "()."))
         if let offset = zones[name] { return offset }
@@ -160,7 +161,9 @@ package enum FeedDate {
         }
         if let first = name.first, first == "+" || first == "-" {
             let digits = name.dropFirst().filter { $0 != ":" }
-            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 4 else { return nil }
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 4 else {
+                return nil
+            }
             let value = Int(digits)!
             let (hours, minutes) = digits.count <= 2 ? (value, 0) : (value / 100, value % 100)
             guard hours <= 23, minutes <= 59 else { return nil }
@@ -168,7 +171,7 @@ package enum FeedDate {
             return first == "-" ? -seconds : seconds
         }
         if name.count == 1, let letter = name.unicodeScalars.first, ("a"..."z").contains(letter), letter != "j" {
-            return 0  // Military zones are ambiguous since RFC 1123 (section 5.2.14), which reads them as UTC.
+            return 0  // Single-letter military zones have ambiguous offsets, so they read as UTC.
         }
         return nil
     }
@@ -234,7 +237,8 @@ package enum FeedDate {
         var second = 0.0
         if let time {
             let parts = time.split(separator: ":").map(String.init)
-            guard parts.count == 2 || parts.count == 3, let parsedHour = Int(parts[0]), let parsedMinute = Int(parts[1]) else { return nil }
+            guard parts.count == 2 || parts.count == 3, let parsedHour = Int(parts[0]), let parsedMinute = Int(parts[1])
+            else { return nil }
             hour = parsedHour
             minute = parsedMinute
             if parts.count > 2 {

@@ -28,11 +28,20 @@ enum FeedEncoding {
         if let sniffedName = sniffed?.name, let name = declared, utf16Aliases.contains(name) {
             declared = sniffedName
         }
-
         var problem: String?
-        var preferred: String
+        // A byte order mark, or `<?xml` in UTF-16 or UTF-32, outranks the declaration (XML 1.0 appendix F).
+        var documentEncoding = declared.map { (name: $0, source: "the XML declaration") }
+        if let sniffedName = sniffed?.name {
+            if let declared, declared != sniffedName, !(declared == "utf8" && sniffedName == "utf-8") {
+                problem = "the byte order mark says \(sniffedName) but the XML declaration says \(declared)"
+            }
+            documentEncoding = (name: sniffedName, source: "the byte order mark")
+        }
+
+        var preferred: (name: String, source: String)
         if let contentType {
             let (mediaType, charset) = parseContentType(contentType)
+            let httpCharset = charset.map { (name: $0, source: "the HTTP charset") }
             let isApplicationXML =
                 ["application/xml", "application/xml-dtd", "application/xml-external-parsed-entity"]
                 .contains(mediaType) || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+xml"))
@@ -40,23 +49,27 @@ enum FeedEncoding {
                 ["text/xml", "text/xml-external-parsed-entity"].contains(mediaType)
                 || (mediaType.hasPrefix("text/") && mediaType.hasSuffix("+xml"))
             if isApplicationXML {
-                preferred = charset ?? declared ?? "utf-8"
+                preferred = httpCharset ?? documentEncoding ?? (name: "utf-8", source: "the default for XML")
             } else if isTextXML || mediaType.hasPrefix("text/") {
-                preferred = charset ?? "us-ascii"
+                // RFC 3023 section 3.1: text/xml without a charset is US-ASCII, whatever the document declares.
+                preferred = httpCharset ?? (name: "us-ascii", source: "the default for \(mediaType) without a charset")
             } else if mediaType.isEmpty {
-                preferred = declared ?? "iso-8859-1"
+                preferred =
+                    documentEncoding ?? (name: "iso-8859-1", source: "the default for HTTP without a media type")
             } else {
-                preferred = declared ?? "utf-8"
+                preferred = documentEncoding ?? (name: "utf-8", source: "the default for XML")
             }
-            if !isApplicationXML && !isTextXML && mediaType != "application/json" && mediaType != "application/feed+json" {
-                problem = "the document is served as \(mediaType.isEmpty ? "no media type" : mediaType), which is not an XML media type"
+            let isJSON = mediaType == "application/json" || mediaType == "application/feed+json"
+            if !isApplicationXML && !isTextXML && !isJSON {
+                let served = mediaType.isEmpty ? "no media type" : mediaType
+                problem = problem ?? "the document is served as \(served), which is not an XML media type"
             }
         } else {
-            preferred = declared ?? sniffed?.name ?? "utf-8"
+            preferred = documentEncoding ?? (name: "utf-8", source: "the default for XML")
         }
-        if preferred == "gb2312" { preferred = "gb18030" }
+        if preferred.name == "gb2312" { preferred.name = "gb18030" }
 
-        var candidates: [String] = [preferred]
+        var candidates: [String] = [preferred.name]
         for name in [declared, sniffed?.name, "utf-8", "windows-1252"] {
             if let name, !candidates.contains(name) { candidates.append(name) }
         }
@@ -65,9 +78,20 @@ enum FeedEncoding {
             switch transcode(body, from: name) {
             case .success(let utf8):
                 let somethingDeclared = contentType != nil || declared != nil || sniffed != nil
-                if name != preferred && somethingDeclared {
-                    let reason = firstFailure ?? "the bytes are not valid \(preferred)"
-                    problem = problem ?? "the document is declared as \(preferred) but \(reason); decoded as \(name) instead"
+                let highBytes = body.lazy.filter { $0 >= 0x80 }.count
+                if name != preferred.name && !somethingDeclared && highBytes >= 8 {
+                    // NOTE: feedparser accepts a stray Windows-1252 byte in an undeclared document without a flag,
+                    // so only a document with several such bytes, likely in some legacy encoding, is flagged.
+                    problem =
+                        "the document declares no encoding and is not valid UTF-8 (\(highBytes) bytes above 0x7F); "
+                        + "it was decoded as \(name), which may be wrong. Declare the encoding in the XML declaration"
+                }
+                if name != preferred.name && somethingDeclared {
+                    let reason = firstFailure ?? "the bytes are not valid \(preferred.name)"
+                    problem =
+                        problem
+                        ?? "the encoding \(preferred.name) from \(preferred.source) does not fit because \(reason); "
+                        + "decoded as \(name) instead. Fix the charset or the XML declaration"
                 }
                 return DecodedDocument(utf8: utf8, encoding: name, problem: problem)
             case .failure(let reason):
@@ -76,11 +100,12 @@ enum FeedEncoding {
         }
         throw FeedError(
             .wrongEncoding,
-            "the document is declared as \(preferred) but \(firstFailure ?? "cannot be decoded"), and no fallback encoding fits; fix the charset or the XML declaration"
-        )
+            "the encoding \(preferred.name) from \(preferred.source) does not fit because "
+                + "\(firstFailure ?? "the bytes cannot be decoded"), and no fallback encoding fits; "
+                + "fix the charset or the XML declaration")
     }
 
-    /// The encoding a byte order mark or the first characters of `<?xml` imply, and the length of the mark.
+    /// Detects the encoding a byte order mark or the first characters of `<?xml` imply, and the length of the mark.
     private static func sniffByteOrder(_ data: [UInt8]) -> (name: String, bomLength: Int)? {
         func starts(_ prefix: [UInt8]) -> Bool { data.count >= prefix.count && Array(data[0..<prefix.count]) == prefix }
         if starts([0x00, 0x00, 0xFE, 0xFF]) { return ("utf-32be", 4) }
@@ -95,7 +120,7 @@ enum FeedEncoding {
         return nil
     }
 
-    /// The `encoding` pseudo-attribute of the XML declaration, lower-cased.
+    /// Reads the `encoding` pseudo-attribute of the XML declaration, lower-cased.
     private static func declaredEncoding(_ body: [UInt8], sniffed: String?) -> String? {
         let head = Array(body.prefix(1024))
         var text: String
@@ -139,6 +164,9 @@ enum FeedEncoding {
     /// Converts `bytes` from the encoding `name` to UTF-8 with iconv, or returns why it cannot.
     private static func transcode(_ bytes: [UInt8], from name: String, partial: Bool = false) -> Transcoding {
         let iconvName = iconvEncodingName(name)
+        if iconvName == "WINDOWS-1252" || iconvName == "CP1252" {
+            return .success(Array(String(decodingWindows1252: bytes).utf8))
+        }
         if iconvName == "UTF-8" && !partial {
             if String(validating: bytes, as: UTF8.self) != nil { return .success(bytes) }
             // Invalid UTF-8: iconv below finds the offset for the message.
@@ -178,5 +206,62 @@ enum FeedEncoding {
         case "ASCII", "US-ASCII": return "US-ASCII"
         default: return normalized
         }
+    }
+}
+
+/// The 32 characters Windows-1252 puts at 0x80 to 0x9F, where ISO-8859-1 has C1 control characters. The five
+/// bytes Windows-1252 leaves undefined map to the control character of the same value, as the WHATWG Encoding
+/// Standard decodes them, so this decoding never fails.
+let windows1252HighControls: [Unicode.Scalar] = [
+    "\u{20AC}", "\u{81}", "\u{201A}", "\u{192}", "\u{201E}", "\u{2026}", "\u{2020}", "\u{2021}", "\u{2C6}", "\u{2030}",
+    "\u{160}", "\u{2039}", "\u{152}", "\u{8D}", "\u{17D}", "\u{8F}", "\u{90}", "\u{2018}", "\u{2019}", "\u{201C}",
+    "\u{201D}", "\u{2022}", "\u{2013}", "\u{2014}", "\u{2DC}", "\u{2122}", "\u{161}", "\u{203A}", "\u{153}", "\u{9D}",
+    "\u{17E}", "\u{178}",
+]
+
+extension String {
+    init(decodingWindows1252 bytes: [UInt8]) {
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            if (0x80...0x9F).contains(byte) {
+                scalars.append(windows1252HighControls[Int(byte - 0x80)])
+            } else {
+                scalars.append(Unicode.Scalar(byte))
+            }
+        }
+        self = String(scalars)
+    }
+
+    /// The string with C1 control characters (U+0080 to U+009F) repaired. They are never text, so a run of
+    /// characters from U+0080 to U+00FF that contains one is either UTF-8 read as Latin-1 (`&#226;&#128;&#166;`
+    /// for "…"), decoded back when its bytes are valid UTF-8, or Windows-1252 bytes written as character
+    /// references (`&#146;` for "’"), replaced by the Windows-1252 characters.
+    var repairingC1Controls: String {
+        guard unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) else { return self }
+        var result = String.UnicodeScalarView()
+        var run: [UInt8] = []
+        func flush() {
+            guard !run.isEmpty else { return }
+            let hasControl = run.contains { (0x80...0x9F).contains($0) }
+            if hasControl, let decoded = String(validating: run, as: UTF8.self) {
+                result.append(contentsOf: decoded.unicodeScalars)
+            } else {
+                for byte in run {
+                    let isControl = (0x80...0x9F).contains(byte)
+                    result.append(isControl ? windows1252HighControls[Int(byte - 0x80)] : Unicode.Scalar(byte))
+                }
+            }
+            run.removeAll()
+        }
+        for scalar in unicodeScalars {
+            if (0x80...0xFF).contains(scalar.value) {
+                run.append(UInt8(scalar.value))
+            } else {
+                flush()
+                result.append(scalar)
+            }
+        }
+        flush()
+        return String(result)
     }
 }

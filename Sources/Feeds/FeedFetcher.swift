@@ -3,7 +3,7 @@ import HTTPClient
 
 /// The outcome of a conditional GET for a feed.
 package enum FeedFetchResult: Sendable {
-    /// The server answered 304: the feed is unchanged since the stored validators.
+    /// The server responded 304 Not Modified: the feed is unchanged since the stored validators.
     case notModified
     /// The feed's bytes with the validators to store for the next conditional GET.
     case fetched(
@@ -16,7 +16,7 @@ package struct FeedFetcher: Sendable {
     private let client: HTTPClient
     private let timeout: Double
     private let maximumBytes: Int
-    /// The most redirects followed before the fetch fails.
+    /// The maximum number of redirects followed before the fetch fails.
     package static let maximumRedirects = 5
 
     /// - Parameters:
@@ -38,7 +38,12 @@ package struct FeedFetcher: Sendable {
         var current = url
         var redirects: [String] = []
         while true {
-            var headers: [(String, String)] = [("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8")]
+            var headers: [(String, String)] = [
+                (
+                    "Accept",
+                    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8"
+                )
+            ]
             if let etag { headers.append(("If-None-Match", etag)) }
             if let lastModified { headers.append(("If-Modified-Since", lastModified)) }
             let request = HTTPRequest(
@@ -59,14 +64,17 @@ package struct FeedFetcher: Sendable {
             switch response.status {
             case 200:
                 return .fetched(
-                    data: response.body, contentType: current.hasPrefix("file:") ? nil : response.header("content-type"),
+                    data: response.body,
+                    contentType: current.hasPrefix("file:") ? nil : response.header("content-type"),
                     etag: response.header("etag"), lastModified: response.header("last-modified"), finalURL: current,
                     redirects: redirects)
             case 304:
                 return .notModified
             case 301, 302, 303, 307, 308:
                 guard let location = response.header("location") else {
-                    throw FeedError(.fetchFailed, "\(current) answered \(response.status) without a Location header")
+                    throw FeedError(
+                        .fetchFailed,
+                        "\(current) responded \(response.status) without a Location header; check the feed URL")
                 }
                 guard redirects.count < Self.maximumRedirects else {
                     throw FeedError(

@@ -5,19 +5,24 @@ enum FeedIdentity {
     /// Fills in `key` and `contentHash` from the entry's other fields.
     ///
     /// The key is the id or GUID as written. Without one it is derived from stable fields only: the normalized
-    /// link, else the title with the published or updated date. An entry with none of those gets a key from its
-    /// summary and content, which changes when they change.
+    /// link, else the title with the published (or, without one, updated) date. An entry with none of those gets
+    /// a key from its summary and content, which changes when they change.
+    ///
+    /// Media listed twice under the same URL (an `enclosure` and a `media:content`) are kept once, the first.
     static func complete(_ entry: FeedEntry) -> FeedEntry {
         var entry = entry
+        var seenURLs = Set<String>()
+        entry.media = entry.media.filter { seenURLs.insert($0.url).inserted }
         if let id = entry.id, !id.isEmpty {
             entry.key = id
         } else if !entry.link.isEmpty {
             entry.key = "link:" + normalizeLink(entry.link)
-        } else if !entry.title.isEmpty {
+        } else if !entry.title.isEmpty || entry.published != nil || entry.updated != nil {
+            // The published date first: `updated` changes with every edit.
             let date = (entry.published ?? entry.updated).map { String(Int($0.timeIntervalSince1970)) } ?? ""
             entry.key = "title:" + SHA256.hexDigest(Array("\(entry.title)\u{1F}\(date)".utf8))
         } else {
-            // NOTE: an entry with no id, link or title has nothing stable; editing its text makes it a new entry.
+            // NOTE: an entry with no id, link, title or date has nothing stable; editing its text makes it new.
             entry.key = "text:" + SHA256.hexDigest(Array("\(entry.summary)\u{1F}\(entry.content)".utf8))
         }
         entry.contentHash = contentHash(entry)

@@ -17,7 +17,8 @@ package func feedInspectJSON(_ feed: Feed) -> String {
             "contentHash": entry.contentHash,
             "media": entry.media.map { media -> [String: Any] in
                 [
-                    "url": media.url, "type": optional(media.type), "length": media.length.map { $0 as Any } ?? NSNull(),
+                    "url": media.url, "type": optional(media.type),
+                    "length": media.length.map { $0 as Any } ?? NSNull(),
                     "medium": optional(media.medium), "role": media.role.rawValue,
                 ]
             },
@@ -28,14 +29,18 @@ package func feedInspectJSON(_ feed: Feed) -> String {
         "encoding": feed.encoding, "isIllFormed": feed.isIllFormed, "illFormedReason": optional(feed.illFormedReason),
         "entries": entries,
     ]
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+    guard
+        let data = try? JSONSerialization.data(
+            withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
     else { return "{}" }
     return String(decoding: data, as: UTF8.self)
 }
 
 /// Renders a parsed feed as short text for people: the feed line, then one block per entry.
 package func feedInspectText(_ feed: Feed) -> String {
-    var lines = ["\(feed.format.rawValue) feed \"\(feed.title)\" \(feed.link) (\(feed.encoding), \(feed.entries.count) entries)"]
+    var lines = [
+        "\(feed.format.rawValue) feed \"\(feed.title)\" \(feed.link) (\(feed.encoding), \(feed.entries.count) entries)"
+    ]
     if let reason = feed.illFormedReason { lines.append("ill-formed: \(reason)") }
     let formatter = ISO8601DateFormatter()
     for entry in feed.entries {
@@ -97,7 +102,8 @@ package func runFeedInspectCommand(arguments: [String]) -> Int32 {
         return 69
     }
     guard case .fetched(let data, let contentType, _, _, let finalURL, _) = fetched else {
-        FileHandle.standardError.write(Data("\(target) answered 304 Not Modified to a request without validators\n".utf8))
+        FileHandle.standardError.write(
+            Data("\(target) responded 304 Not Modified to a request without validators\n".utf8))
         return 69
     }
     do {

@@ -5,7 +5,7 @@ import Foundation
 /// The state keeps every key ever seen with its last content hash, so an entry that drops out of the feed and
 /// comes back later is known, not new. Pure: it reads nothing and writes nothing, the caller stores the result.
 package struct FeedIntake: Sendable {
-    /// What to do with one entry.
+    /// The decision for one entry.
     package enum Decision: String, Sendable, Equatable {
         /// Not seen before: create a draft.
         case new
@@ -17,7 +17,7 @@ package struct FeedIntake: Sendable {
         case baselined
     }
 
-    /// What to do when a run finds too many new entries in a known feed.
+    /// The action for a run that finds too many new entries in a known feed.
     package enum RewritePolicy: Sendable {
         /// Post nothing and report, so an operator can look (the default).
         case reject
@@ -55,7 +55,8 @@ package struct FeedIntake: Sendable {
             text += "limit of \(Int(threshold * 100))% for a known feed, so nothing was posted. "
             if !rewrittenKnownKeys.isEmpty {
                 let example = rewrittenKnownKeys[0]
-                text += "\(rewrittenKnownKeys.count) of them match known ids except for the scheme or form, for example "
+                text +=
+                    "\(rewrittenKnownKeys.count) of them match known ids except for the scheme or form, for example "
                 text += "\(example.new) for \(example.known); the publisher probably rewrote its ids. "
             } else {
                 text += "New ids include \(sampleNewKeys.joined(separator: ", ")). "
@@ -75,7 +76,8 @@ package struct FeedIntake: Sendable {
     package var backfill: Int?
     /// The largest share of new entries a run over a known feed may have, from 0 to 1.
     package var rewriteGuardShare: Double
-    /// The guard applies only to feeds with at least this many entries, since small feeds often turn over.
+    /// The guard applies only when the feed has at least this many entries and the state knows at least this many
+    /// keys: small feeds often turn over, and a feed that was nearly empty on its first run has no ids to rewrite.
     package var rewriteGuardMinimumEntries: Int
     package var rewritePolicy: RewritePolicy
 
@@ -94,8 +96,9 @@ package struct FeedIntake: Sendable {
 
     /// Decides every entry of `feed`.
     ///
-    /// - Throws: `GUIDRewriteReport` when the feed is known, has at least `rewriteGuardMinimumEntries` entries,
-    ///   more than `rewriteGuardShare` of them are new and the policy is `reject`.
+    /// - Throws: `GUIDRewriteReport` when the feed is known, it and the state both have at least
+    ///   `rewriteGuardMinimumEntries` entries, more than `rewriteGuardShare` of them are new and the policy is
+    ///   `reject`.
     package func decide(_ feed: Feed) throws -> Plan {
         var seen = Set<String>()
         var duplicates: [String] = []
@@ -118,12 +121,14 @@ package struct FeedIntake: Sendable {
         }
 
         let newEntries = unique.filter { known[$0.key] == nil }
-        let overLimit = unique.count >= rewriteGuardMinimumEntries
+        let overLimit =
+            unique.count >= rewriteGuardMinimumEntries && known.count >= rewriteGuardMinimumEntries
             && Double(newEntries.count) > rewriteGuardShare * Double(unique.count)
         if overLimit && rewritePolicy == .reject {
             throw GUIDRewriteReport(
                 feedURL: feedURL, newCount: newEntries.count, entryCount: unique.count, threshold: rewriteGuardShare,
-                rewrittenKnownKeys: rewrittenKeys(newEntries.map(\.key)), sampleNewKeys: newEntries.prefix(5).map(\.key))
+                rewrittenKnownKeys: rewrittenKeys(newEntries.map(\.key)), sampleNewKeys: newEntries.prefix(5).map(\.key)
+            )
         }
         let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
             guard let hash = known[entry.key] else { return (entry, overLimit ? .baselined : .new) }
@@ -133,7 +138,7 @@ package struct FeedIntake: Sendable {
         return Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)
     }
 
-    /// The keys of the `count` newest entries: by published or updated date where entries have one, else in
+    /// Selects the keys of the `count` newest entries: by published or updated date where entries have one, else in
     /// document order, since feeds list their newest entries first.
     private func newestKeys(_ entries: [FeedEntry], count: Int) -> [String] {
         guard count > 0 else { return [] }
@@ -156,7 +161,7 @@ package struct FeedIntake: Sendable {
         return newKeys.compactMap { key in byNormalized[Self.looseForm(key)].map { (new: key, known: $0) } }
     }
 
-    /// A key without its scheme, `www.` prefix, letter case and trailing slash, to spot rewritten ids.
+    /// Strips a key of its scheme, `www.` prefix, letter case and trailing slash, to spot rewritten ids.
     private static func looseForm(_ key: String) -> String {
         var text = key.lowercased()
         for prefix in ["https://", "http://", "tag:", "urn:"] where text.hasPrefix(prefix) {

@@ -37,7 +37,8 @@ package enum FeedParser {
         default:
             throw FeedError(
                 .notAFeed,
-                "the root element is <\(root.name)>, not <rss>, <rdf:RDF> or <feed>; check that the URL points at a feed")
+                "the root element is <\(root.name)>, not <rss>, <rdf:RDF> or <feed>; check that the URL points at a feed"
+            )
         }
         feed.encoding = decoded.encoding
         if let problem = decoded.problem ?? result.error {
@@ -53,7 +54,9 @@ package enum FeedParser {
             let mediaType = FeedEncoding.parseContentType(contentType).mediaType
             if mediaType == "application/feed+json" || mediaType == "application/json" { return true }
         }
-        let first = data.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+        let first = data.drop {
+            $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF
+        }
         return first.first == UInt8(ascii: "{")
     }
 }
@@ -69,7 +72,10 @@ enum Namespace {
     static let dcterms = "http://purl.org/dc/terms/"
     static let content = "http://purl.org/rss/1.0/modules/content/"
     static let xhtml = "http://www.w3.org/1999/xhtml"
-    static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+    /// Podcast feeds declare the iTunes namespace in either letter case.
+    static let itunes: Set<String> = [
+        "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
+    ]
     static let media: Set<String> = ["http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss"]
     /// RSS elements: no namespace, the RSS 1.0 and 0.90 namespaces, and the namespaces some RSS 2.0 feeds declare.
     static let rss: Set<String> = [

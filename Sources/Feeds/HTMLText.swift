@@ -9,10 +9,11 @@ enum HTMLText {
         "href", "src", "action", "background", "cite", "codebase", "data", "longdesc", "poster", "usemap",
         "profile",
     ]
-    private static let blockElements: Set<String> = [
-        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "pre",
-        "hr", "dd", "dt", "dl", "section", "article", "header", "footer", "figure", "figcaption",
+    private static let paragraphElements: Set<String> = [
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table", "hr", "section",
+        "article", "header", "footer", "figure",
     ]
+    private static let lineElements: Set<String> = ["br", "li", "div", "tr", "dd", "dt", "figcaption"]
     private static let skippedElements: Set<String> = ["script", "style", "head", "title", "noscript", "template"]
 
     /// Whether `text` contains markup or character references, so that it needs the HTML parser.
@@ -20,16 +21,18 @@ enum HTMLText {
         text.contains("<") || text.contains("&")
     }
 
-    /// Converts an HTML fragment to plain text: tags dropped, entities decoded, block elements on their own lines.
+    /// Converts an HTML fragment to plain text: tags dropped, entities decoded, whitespace collapsed, a line
+    /// break for `br`, `li`, `div` and other line-level elements, and a blank line between paragraphs.
     static func plainText(_ html: String) -> String {
         guard looksLikeHTML(html) else { return collapse(html) }
         guard let body = parseFragment(html) else { return collapse(html) }
         var output = ""
         appendPlainText(body, to: &output)
-        return output.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { collapse(String($0)) }
-            .filter { !$0.isEmpty }
-            .joined(separator: "\n")
+        let paragraphs = output.split(separator: paragraphBreak).map { paragraph in
+            paragraph.split(separator: lineBreak).map { collapse(String($0)) }.filter { !$0.isEmpty }
+                .joined(separator: "\n")
+        }
+        return paragraphs.filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 
     /// Re-serializes an HTML fragment with each URL attribute resolved against `base`.
@@ -42,6 +45,7 @@ enum HTMLText {
 
     /// Parses `html` as the content of a `body` element and returns that element.
     static func parseFragment(_ html: String) -> XMLElement? {
+        _ = XMLReader.libraryInitialized
         let wrapped = Array("<html><body>\(html)</body></html>".utf8)
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
@@ -76,14 +80,17 @@ enum HTMLText {
             attributes.append(("", String(cString: current.pointee.name), value))
             attribute = current.pointee.next
         }
-        let element = XMLElement(name: String(cString: node.pointee.name), namespace: "", attributes: attributes, base: nil)
+        let element = XMLElement(
+            name: String(cString: node.pointee.name), namespace: "", attributes: attributes, base: nil)
         var child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE where depth < XMLReader.maximumDepth:
                 element.children.append(.element(copyHTML(current, depth: depth + 1)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { element.children.append(.text(String(cString: content))) }
+                if let content = current.pointee.content {
+                    element.children.append(.text(String(cString: content).repairingC1Controls))
+                }
             default:
                 break
             }
@@ -92,19 +99,24 @@ enum HTMLText {
         return element
     }
 
+    /// Markers for the breaks that elements make, kept apart from newlines in the text, which are whitespace.
+    private static let lineBreak: Character = "\u{2028}"
+    private static let paragraphBreak: Character = "\u{2029}"
+
     private static func appendPlainText(_ element: XMLElement, to output: inout String) {
         for child in element.children {
             switch child {
             case .text(let text):
-                output += text
+                output += String(text.map { $0.isNewline ? " " : $0 })
             case .element(let inner):
                 let name = inner.name.lowercased()
                 if skippedElements.contains(name) { continue }
                 if name == "img", let alt = inner.attribute("alt") { output += alt }
-                let isBlock = blockElements.contains(name)
-                if isBlock { output += "\n" }
+                let separator: Character? =
+                    paragraphElements.contains(name) ? paragraphBreak : (lineElements.contains(name) ? lineBreak : nil)
+                if let separator { output.append(separator) }
                 appendPlainText(inner, to: &output)
-                if isBlock { output += "\n" }
+                if let separator { output.append(separator) }
             }
         }
     }

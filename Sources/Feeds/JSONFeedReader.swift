@@ -22,13 +22,15 @@ enum JSONFeedReader {
         default:
             guard root["items"] is [Any] else {
                 throw FeedError(
-                    .notAFeed, "the JSON document has no \"version\" of https://jsonfeed.org/version/1 or 1.1 and no \"items\"")
+                    .notAFeed,
+                    "the JSON document has no \"version\" of https://jsonfeed.org/version/1 or 1.1 and no \"items\"")
             }
             feed.format = .unknown
             feed.isIllFormed = true
             feed.illFormedReason = "the JSON Feed version \"\(version)\" is not 1 or 1.1"
         }
-        let base = (root["home_page_url"] as? String) ?? (root["feed_url"] as? String) ?? url
+        // Relative URLs resolve against the document's own URL, as in XML feeds without xml:base.
+        let base = url ?? (root["feed_url"] as? String) ?? (root["home_page_url"] as? String)
         feed.title = HTMLText.collapse(root["title"] as? String ?? "")
         feed.link = (root["home_page_url"] as? String).map { URLResolver.resolve($0, against: url) } ?? ""
         feed.id = root["feed_url"] as? String
@@ -74,7 +76,8 @@ enum JSONFeedReader {
         entry.categories = (item["tags"] as? [Any] ?? []).compactMap { $0 as? String }
         for key in ["image", "banner_image"] {
             if let image = item[key] as? String {
-                entry.media.append(FeedMedia(url: URLResolver.resolve(image, against: base), medium: "image", role: .thumbnail))
+                entry.media.append(
+                    FeedMedia(url: URLResolver.resolve(image, against: base), medium: "image", role: .thumbnail))
             }
         }
         for case let attachment as [String: Any] in item["attachments"] as? [Any] ?? [] {

@@ -7,7 +7,8 @@ enum RSSReader {
         let channel = root.name == "channel" ? root : root.child("channel", in: Namespace.rss)
         var items: [XMLElement] = root.children("item", in: Namespace.rss)
         if let channel {
-            feed.title = channel.child("title", in: Namespace.rss).map { TextConstruct.plainTitle($0.text) }
+            feed.title =
+                channel.child("title", in: Namespace.rss).map { TextConstruct.plainTitle($0.text) }
                 ?? channel.child("title", in: [Namespace.dc]).map { TextConstruct.plainTitle($0.text) } ?? ""
             if let link = channel.child("link", in: Namespace.rss), !link.text.isEmpty {
                 feed.link = URLResolver.resolve(link.text, against: link.base)
@@ -63,14 +64,17 @@ enum RSSReader {
         {
             entry.link = id
         }
-        let author = item.child("author", in: rss) ?? item.child("creator", in: [Namespace.dc])
-            ?? item.child("author", in: [Namespace.itunes]) ?? item.child("author", in: [Namespace.dc])
+        let author =
+            item.child("author", in: rss) ?? item.child("creator", in: [Namespace.dc])
+            ?? item.child("author", in: Namespace.itunes) ?? item.child("author", in: [Namespace.dc])
         entry.author = author.map { HTMLText.collapse($0.text) } ?? ""
 
-        let published = item.child("pubDate", in: rss) ?? item.child("issued", in: [Namespace.dcterms])
+        let published =
+            item.child("pubDate", in: rss) ?? item.child("issued", in: [Namespace.dcterms])
             ?? item.child("created", in: [Namespace.dcterms])
         entry.published = published.flatMap { FeedDate.parse($0.text) }
-        let updated = item.lastChild("date", in: [Namespace.dc]) ?? item.child("modified", in: [Namespace.dcterms])
+        let updated =
+            item.lastChild("date", in: [Namespace.dc]) ?? item.child("modified", in: [Namespace.dcterms])
             ?? item.child("updated", in: [Namespace.atom10])
         entry.updated = updated.flatMap { FeedDate.parse($0.text) }
 
@@ -80,10 +84,14 @@ enum RSSReader {
         let plainDescription = item.child("description", in: rss)
         var summaryFirst = false
         if let plainSummary, let plainDescription {
-            summaryFirst = item.elements.firstIndex { $0 === plainSummary }! < item.elements.firstIndex { $0 === plainDescription }!
+            summaryFirst =
+                item.elements.firstIndex { $0 === plainSummary }! < item.elements.firstIndex {
+                    $0 === plainDescription
+                }!
         }
-        let description = (summaryFirst ? plainSummary : plainDescription) ?? plainSummary
-            ?? item.child("summary", in: [Namespace.itunes]) ?? item.child("description", in: [Namespace.dc])
+        let description =
+            (summaryFirst ? plainSummary : plainDescription) ?? plainSummary
+            ?? item.child("summary", in: Namespace.itunes) ?? item.child("description", in: [Namespace.dc])
             ?? item.child("description", in: Namespace.media)
             ?? item.child("group", in: Namespace.media)?.child("description", in: Namespace.media)
         if let description {
@@ -91,13 +99,14 @@ enum RSSReader {
             entry.summary = text.plain
             entry.summaryHTML = text.html
         }
-        let contentElement = item.child("encoded", in: [Namespace.content]) ?? item.child("fullitem", in: rss)
+        let contentElement =
+            item.child("encoded", in: [Namespace.content]) ?? item.child("fullitem", in: rss)
             ?? (summaryFirst ? plainDescription : (description !== plainSummary ? plainSummary : nil))
         if let encoded = contentElement {
             let text = TextConstruct.rss(encoded)
             entry.content = text.plain
             entry.contentHTML = text.html
-        } else if let body = item.child("body", in: [Namespace.xhtml]) {
+        } else if let body = item.child("body", in: [Namespace.xhtml, ""]) {
             let html = TextConstruct.xhtml(body.children, base: body.base)
             entry.content = HTMLText.plainText(html)
             entry.contentHTML = html
@@ -105,8 +114,15 @@ enum RSSReader {
         let mediaCategories = ([item] + item.children("group", in: Namespace.media)).flatMap {
             $0.children("category", in: Namespace.media)
         }
-        entry.categories = (item.children("category", in: rss) + item.children("subject", in: [Namespace.dc]) + mediaCategories)
-            .map { HTMLText.collapse($0.text) }.filter { !$0.isEmpty }
+        // A non-standard `tags` element lists categories separated by commas.
+        let listed = item.children("tags", in: [""]).flatMap { $0.text.split(separator: ",").map(String.init) }
+        let elements =
+            item.children("category", in: rss) + item.children("subject", in: [Namespace.dc]) + mediaCategories
+        let podcastCategories = item.children("category", in: Namespace.itunes).flatMap { category in
+            [category] + category.children("category", in: Namespace.itunes)
+        }.compactMap { $0.attribute("text") }
+        entry.categories = (listed + elements.map(\.text) + podcastCategories).map { HTMLText.collapse($0) }
+            .filter { !$0.isEmpty }
         entry.media = item.children("enclosure", in: rss).compactMap { enclosure in
             guard let url = enclosure.attribute("url"), !url.isEmpty else { return nil }
             return FeedMedia(

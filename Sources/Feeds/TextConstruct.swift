@@ -9,7 +9,7 @@ enum TextConstruct {
         var html: String?
     }
 
-    /// A title as plain text: markup and character references that feeds put in titles are decoded.
+    /// Converts a title to plain text: markup and character references that feeds put in titles are decoded.
     static func plainTitle(_ text: String) -> String {
         HTMLText.looksLikeHTML(text) ? HTMLText.plainText(text) : HTMLText.collapse(text)
     }
@@ -22,7 +22,7 @@ enum TextConstruct {
         return Value(plain: HTMLText.plainText(trimmed), html: resolved)
     }
 
-    /// An RSS element holding HTML: escaped as text, or written as unescaped child elements.
+    /// Reads an RSS element that contains HTML, escaped as text or written as unescaped child elements.
     static func rss(_ element: XMLElement) -> Value {
         guard !element.elements.isEmpty else { return html(element.text, base: element.base) }
         let markup = xhtml(element.children, base: element.base, stripDiv: false)
@@ -47,21 +47,25 @@ enum TextConstruct {
         return XHTMLWriter.serialize(resolved).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private static let urlAttributes: Set<String> = ["href", "src", "cite", "longdesc", "poster", "background", "action"]
+    private static let urlAttributes: Set<String> = [
+        "href", "src", "cite", "longdesc", "poster", "background", "action",
+    ]
 
     private static func resolveURLs(_ node: XMLNode) -> XMLNode {
         guard case .element(let element) = node else { return node }
         let attributes = element.attributes.map { attribute -> (String, String, String) in
-            let value = urlAttributes.contains(attribute.name.lowercased())
+            let value =
+                urlAttributes.contains(attribute.name.lowercased())
                 ? URLResolver.resolve(attribute.value, against: element.base) : attribute.value
             return (attribute.namespace, attribute.name, value)
         }
-        let copy = XMLElement(name: element.name, namespace: element.namespace, attributes: attributes, base: element.base)
+        let copy = XMLElement(
+            name: element.name, namespace: element.namespace, attributes: attributes, base: element.base)
         copy.children = element.children.map(resolveURLs)
         return .element(copy)
     }
 
-    /// An Atom text construct (`title`, `summary`, `content`), by its `type` and, for Atom 0.3, its `mode`.
+    /// Reads an Atom text construct (`title`, `summary`, `content`) by its `type` and, for Atom 0.3, its `mode`.
     static func atom(_ element: XMLElement) -> Value {
         let type = (element.attribute("type") ?? "text").lowercased()
         let mode = (element.attribute("mode") ?? "").lowercased()
@@ -98,20 +102,25 @@ enum TextConstruct {
 
 /// Atom `link` elements, also where RSS documents borrow them.
 enum AtomLinks {
-    /// The `rel="alternate"` link (the default relation), resolved, preferring an HTML type.
+    /// The `rel="alternate"` link (the default relation), resolved, preferring an HTML type. A link without
+    /// `href` that contains the URL as its text is read too, as feedparser reads it.
     static func alternate(in element: XMLElement, namespaces: Set<String>) -> String? {
         let links = element.children("link", in: namespaces).filter {
-            ($0.attribute("rel") ?? "alternate").lowercased() == "alternate" && $0.attribute("href") != nil
+            ($0.attribute("rel") ?? "alternate").lowercased() == "alternate" && !href($0).isEmpty
         }
-        let preferred = links.first { ($0.attribute("type") ?? "text/html").lowercased().contains("html") } ?? links.first
-        return preferred.map { URLResolver.resolve($0.attribute("href") ?? "", against: $0.base) }
+        let preferred =
+            links.first { ($0.attribute("type") ?? "text/html").lowercased().contains("html") } ?? links.first
+        return preferred.map { URLResolver.resolve(href($0), against: $0.base) }
+    }
+
+    private static func href(_ link: XMLElement) -> String {
+        link.attribute("href") ?? link.text.trimmedWhitespace
     }
 
     static func enclosures(in element: XMLElement, namespaces: Set<String>) -> [FeedMedia] {
         element.children("link", in: namespaces).compactMap { link in
-            guard link.attribute("rel")?.lowercased() == "enclosure", let href = link.attribute("href") else {
-                return nil
-            }
+            let href = href(link)
+            guard link.attribute("rel")?.lowercased() == "enclosure", !href.isEmpty else { return nil }
             return FeedMedia(
                 url: URLResolver.resolve(href, against: link.base), type: link.attribute("type"),
                 length: link.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
@@ -131,7 +140,11 @@ enum MediaRSS {
                 let type = content.attribute("type")
                 var medium = content.attribute("medium")
                 if medium == nil, let type {
-                    if type.hasPrefix("image/") { medium = "image" } else if type.hasPrefix("video/") { medium = "video" }
+                    if type.hasPrefix("image/") {
+                        medium = "image"
+                    } else if type.hasPrefix("video/") {
+                        medium = "video"
+                    }
                 }
                 result.append(
                     FeedMedia(

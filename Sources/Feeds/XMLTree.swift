@@ -40,12 +40,12 @@ final class XMLElement {
         }
     }
 
-    /// The value of the attribute `name` without a namespace, or in `namespace` when one is given.
+    /// Returns the value of the attribute `name` without a namespace, or in `namespace` when one is given.
     func attribute(_ name: String, namespace: String = "") -> String? {
         attributes.first { $0.name == name && $0.namespace == namespace }?.value
     }
 
-    /// The child elements named `name` in any of `namespaces`.
+    /// Returns the child elements named `name` in any of `namespaces`.
     func children(_ name: String, in namespaces: Set<String>) -> [XMLElement] {
         elements.filter { $0.name == name && namespaces.contains($0.namespace) }
     }
@@ -54,7 +54,7 @@ final class XMLElement {
         elements.first { $0.name == name && namespaces.contains($0.namespace) }
     }
 
-    /// The last child element named `name`, for fields where a later value overrides an earlier one.
+    /// Returns the last child element named `name`, for fields where a later value overrides an earlier one.
     func lastChild(_ name: String, in namespaces: Set<String>) -> XMLElement? {
         elements.last { $0.name == name && namespaces.contains($0.namespace) }
     }
@@ -82,7 +82,15 @@ enum XMLReader {
     static let maximumEntityExpansion = 1 << 20
     static let maximumDepth = 256
 
+    /// libxml2 must be initialized once before threads parse at the same time; the XML and HTML readers both
+    /// check this first.
+    static let libraryInitialized: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
     static func parse(_ utf8: [UInt8], url: String?) -> XMLParseResult {
+        _ = libraryInitialized
         guard let context = xmlNewParserCtxt() else { return XMLParseResult(root: nil, error: "libxml2 has no memory") }
         defer { xmlFreeParserCtxt(context) }
         let undeclared = UndeclaredEntities()
@@ -136,10 +144,8 @@ private struct TreeCopier {
             let name = String(cString: current.pointee.name)
             let namespace = current.pointee.ns.map { String(cString: $0.pointee.href) } ?? ""
             var value = ""
-            if let raw = xmlNodeListGetString(document, current.pointee.children, 1) {
-                value = String(cString: raw)
-                free(raw)
-            }
+            appendAttributeText(current.pointee.children, to: &value, depth: depth)
+            value = value.repairingC1Controls
             if name == "base" && namespace == "http://www.w3.org/XML/1998/namespace" {
                 base = URLResolver.resolve(value, against: parentBase)
             }
@@ -156,6 +162,7 @@ private struct TreeCopier {
             declaration = current.pointee.next
         }
         appendChildren(of: node.pointee.children, to: element, depth: depth)
+        element.children = Self.mergingText(element.children)
         return element
     }
 
@@ -171,6 +178,61 @@ private struct TreeCopier {
                 if let content = node.pointee.content { element.children.append(.text(String(cString: content))) }
             case XML_ENTITY_REF_NODE:
                 expandEntity(node, into: element, depth: depth)
+            default:
+                break
+            }
+            child = node.pointee.next
+        }
+    }
+
+    /// Joins adjacent text nodes, which entity references split, and repairs C1 control characters in the
+    /// joined text so that a sequence spread over several references is repaired as a whole.
+    private static func mergingText(_ nodes: [XMLNode]) -> [XMLNode] {
+        var merged: [XMLNode] = []
+        var pending: String?
+        for node in nodes {
+            switch node {
+            case .text(let text):
+                pending = (pending ?? "") + text
+            case .element:
+                if let text = pending { merged.append(.text(text.repairingC1Controls)) }
+                pending = nil
+                merged.append(node)
+            }
+        }
+        if let text = pending { merged.append(.text(text.repairingC1Controls)) }
+        return merged
+    }
+
+    /// Appends an attribute's text, expanding entity references against the same budget as element text.
+    private mutating func appendAttributeText(_ first: xmlNodePtr?, to value: inout String, depth: Int) {
+        var child = first
+        while let node = child {
+            switch node.pointee.type {
+            case XML_TEXT_NODE:
+                if let content = node.pointee.content { value += String(cString: content) }
+            case XML_ENTITY_REF_NODE:
+                if let entity = xmlGetDocEntity(document, node.pointee.name),
+                    entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY
+                {
+                    let length = Int(entity.pointee.length)
+                    guard budget >= length, depth < XMLReader.maximumDepth else {
+                        exceededBudget = true
+                        return
+                    }
+                    budget -= length
+                    let children = UnsafeMutableRawPointer(entity.pointee.children)?.assumingMemoryBound(
+                        to: xmlNode.self)
+                    if children != nil {
+                        appendAttributeText(children, to: &value, depth: depth + 1)
+                    } else if let content = entity.pointee.content {
+                        value += String(cString: content)
+                    }
+                } else if let html = htmlEntityLookup(node.pointee.name),
+                    let scalar = Unicode.Scalar(html.pointee.value)
+                {
+                    value.unicodeScalars.append(scalar)
+                }
             default:
                 break
             }

@@ -104,6 +104,19 @@ import Testing
         }
     }
 
+    @Test func namedZoneInFeedEntry() throws {
+        let xml = """
+            <rss version="2.0"><channel>
+            <item><guid>1</guid><pubDate>Mon, 06 Jan 2025 09:30:00 EST</pubDate></item>
+            <item><guid>2</guid><pubDate>Mon, 07 Jul 2025 09:30:00 PDT</pubDate></item>
+            </channel></rss>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil, contentType: nil)
+        #expect(feed.entries.count == 2)
+        #expect(feed.entries[0].published.map(Self.fields) == [2025, 1, 6, 14, 30, 0], "EST is UTC-5")
+        #expect(feed.entries[1].published.map(Self.fields) == [2025, 7, 7, 16, 30, 0], "PDT is UTC-7")
+    }
+
     @Test func invalidDateLeavesEntryUndated() throws {
         let xml = """
             <rss version="2.0"><channel><item><title>A</title><pubDate>soon</pubDate></item></channel></rss>

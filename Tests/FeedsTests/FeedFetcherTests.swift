@@ -6,7 +6,8 @@ import Testing
 
 /// Fetching over a loopback server and from files.
 @Suite struct FeedFetcherTests {
-    static let feedBody = Array("<rss version=\"2.0\"><channel><title>Loop</title><item><guid>1</guid></item></channel></rss>".utf8)
+    static let feedBody = Array(
+        "<rss version=\"2.0\"><channel><title>Loop</title><item><guid>1</guid></item></channel></rss>".utf8)
 
     func fetcher(timeout: Double = 5, maximumBytes: Int = 1 << 20) -> FeedFetcher {
         FeedFetcher(client: HTTPClient(), timeout: timeout, maximumBytes: maximumBytes)
@@ -14,18 +15,23 @@ import Testing
 
     @Test func conditionalGETWithStoredValidators() throws {
         let server = try LoopbackHTTPServer { request in
-            if request.headers["if-none-match"] == "\"v1\"" || request.headers["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT" {
+            if request.headers["if-none-match"] == "\"v1\""
+                || request.headers["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT"
+            {
                 return .init(status: 304)
             }
             return .init(
                 status: 200,
-                headers: [("Content-Type", "application/rss+xml; charset=utf-8"), ("ETag", "\"v1\""),
-                          ("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT")],
+                headers: [
+                    ("Content-Type", "application/rss+xml; charset=utf-8"), ("ETag", "\"v1\""),
+                    ("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT"),
+                ],
                 body: Self.feedBody)
         }
         defer { server.stop() }
         let first = try fetcher().fetch(url: server.baseURL + "/feed", etag: nil, lastModified: nil)
-        guard case .fetched(let data, let contentType, let etag, let lastModified, let finalURL, let redirects) = first else {
+        guard case .fetched(let data, let contentType, let etag, let lastModified, let finalURL, let redirects) = first
+        else {
             Issue.record("expected a body, got \(first)")
             return
         }
@@ -65,7 +71,9 @@ import Testing
     @Test func redirectLoopFails() throws {
         let server = try LoopbackHTTPServer { _ in .init(status: 302, headers: [("Location", "/again")]) }
         defer { server.stop() }
-        #expect(throws: FeedError.self) { try fetcher().fetch(url: server.baseURL + "/loop", etag: nil, lastModified: nil) }
+        #expect(throws: FeedError.self) {
+            try fetcher().fetch(url: server.baseURL + "/loop", etag: nil, lastModified: nil)
+        }
     }
 
     @Test func bodyOverSizeCapFails() throws {
@@ -112,7 +120,9 @@ import Testing
         #expect(data == Self.feedBody)
         #expect(contentType == nil, "a local file has no media type, so the XML declaration decides the encoding")
         let missing = file.deletingLastPathComponent().appendingPathComponent("absent-\(UUID().uuidString).xml")
-        #expect(throws: FeedError.self) { try fetcher().fetch(url: missing.absoluteString, etag: nil, lastModified: nil) }
+        #expect(throws: FeedError.self) {
+            try fetcher().fetch(url: missing.absoluteString, etag: nil, lastModified: nil)
+        }
     }
 }
 

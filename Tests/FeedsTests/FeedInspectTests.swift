@@ -26,7 +26,9 @@ import Testing
         #expect(entries.first?["content"] as? String == "Hello")
         #expect(entries.first?["key"] as? String == "urn:1")
         #expect(json == feedInspectJSON(feed), "the output is deterministic")
-        let keys = json.components(separatedBy: "\n").filter { $0.hasPrefix("  \"") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let keys = json.components(separatedBy: "\n").filter { $0.hasPrefix("  \"") }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         #expect(keys == keys.sorted(), "top-level keys are sorted")
     }
 
@@ -53,8 +55,8 @@ import Testing
         }
         defer { server.stop() }
         #expect(runFeedInspectCommand(arguments: [server.baseURL + "/feed", "--format", "text"]) == 0)
-        let refused = try LoopbackHTTPServer { _ in .init(status: 500) }
-        refused.stop()
-        #expect(runFeedInspectCommand(arguments: [refused.baseURL + "/feed"]) == 69)
+        let stopped = try LoopbackHTTPServer { _ in .init(status: 500) }
+        stopped.stop()
+        #expect(runFeedInspectCommand(arguments: [stopped.baseURL + "/feed"]) == 69)
     }
 }

@@ -5,7 +5,7 @@ import Testing
 
 /// Decisions over successive runs of one feed, the way the sync engine drives them.
 @Suite struct FeedIntakeTests {
-    /// An RSS feed with one item per (guid, title, description) triple, in the order given.
+    /// Builds an RSS feed with one item per (guid, title, description) triple, in the order given.
     static func rss(_ items: [(guid: String?, title: String, body: String)]) -> String {
         var xml = "<rss version=\"2.0\"><channel><title>Blog</title><link>https://blog.example.com/</link>"
         for item in items {
@@ -32,14 +32,18 @@ import Testing
         return plan.knownAfter
     }
 
-    static func run(_ items: [(guid: String?, title: String, body: String)], known: [String: String]) throws
+    static func run(
+        _ items: [(guid: String?, title: String, body: String)], known: [String: String]
+    ) throws
         -> FeedIntake.Plan
     {
-        try FeedIntake(feedURL: "https://blog.example.com/feed", known: known, isNewFeed: false).decide(try parse(rss(items)))
+        try FeedIntake(feedURL: "https://blog.example.com/feed", known: known, isNewFeed: false).decide(
+            try parse(rss(items)))
     }
 
     @Test func firstRunBaselinesEverything() throws {
-        let plan = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true).decide(try Self.parse(Self.rss(Self.fiveItems)))
+        let plan = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true).decide(
+            try Self.parse(Self.rss(Self.fiveItems)))
         #expect(plan.entries(.new).isEmpty)
         #expect(plan.entries(.baselined).count == 5)
         #expect(plan.knownAfter.count == 5)
@@ -122,7 +126,10 @@ import Testing
     @Test func guidRewriteIsRejectedWithReport() throws {
         let known = try Self.baseline(Self.fiveItems)
         let rewritten = Self.fiveItems.map { item in
-            (guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title, body: item.body)
+            (
+                guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title,
+                body: item.body
+            )
         }
         #expect {
             try Self.run(rewritten, known: known)
@@ -136,7 +143,10 @@ import Testing
     @Test func acceptedGUIDRewriteBaselinesInsteadOfPosting() throws {
         let known = try Self.baseline(Self.fiveItems)
         let rewritten = Self.fiveItems.map { item in
-            (guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title, body: item.body)
+            (
+                guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title,
+                body: item.body
+            )
         }
         let intake = FeedIntake(feedURL: "f", known: known, isNewFeed: false, rewritePolicy: .baseline)
         let plan = try intake.decide(try Self.parse(Self.rss(rewritten)))
@@ -146,12 +156,15 @@ import Testing
     }
 
     @Test func guardShareIsConfigurable() throws {
-        let known = try Self.baseline(Array(Self.fiveItems.prefix(2)))
-        // Three of five entries (60%) are new: over the default share of 50%, under a share of 70%.
-        #expect(throws: FeedIntake.GUIDRewriteReport.self) { try Self.run(Self.fiveItems, known: known) }
+        let sixItems = Self.fiveItems + [(guid: "http://blog.example.com/?p=6", title: "Post 6", body: "Body 6")]
+        let tenItems =
+            sixItems + (7...10).map { (guid: "http://blog.example.com/?p=\($0)", title: "Post \($0)", body: "") }
+        let known = try Self.baseline(Array(tenItems.prefix(4)))
+        // Six of ten entries (60%) are new: over the default share of 50%, under a share of 70%.
+        #expect(throws: FeedIntake.GUIDRewriteReport.self) { try Self.run(tenItems, known: known) }
         let lenient = FeedIntake(feedURL: "f", known: known, isNewFeed: false, rewriteGuardShare: 0.7)
-        let plan = try lenient.decide(try Self.parse(Self.rss(Self.fiveItems)))
-        #expect(plan.entries(.new).count == 3)
+        let plan = try lenient.decide(try Self.parse(Self.rss(tenItems)))
+        #expect(plan.entries(.new).count == 6)
     }
 
     @Test func smallFeedsAreNotGuarded() throws {
@@ -159,6 +172,13 @@ import Testing
         let items = Array(Self.fiveItems.suffix(3))
         let plan = try Self.run(items, known: known)
         #expect(plan.entries(.new).count == 3, "a feed with fewer entries than the minimum turns over freely")
+    }
+
+    @Test func nearlyEmptyFirstRunIsNotGuarded() throws {
+        // The feed had one entry when it was added, then published four more at once.
+        let known = try Self.baseline(Array(Self.fiveItems.prefix(1)))
+        let plan = try Self.run(Self.fiveItems, known: known)
+        #expect(plan.entries(.new).count == 4, "with fewer known keys than the minimum, no ids can have been rewritten")
     }
 
     @Test func duplicateKeysAreDecidedOnce() throws {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Feeds
 
-/// The faults real feeds have: byte order marks, legacy encodings, relative URLs, missing GUIDs, hostile input.
+/// Faults that real feeds have: byte order marks, legacy encodings, relative URLs, missing GUIDs, hostile input.
 @Suite struct FeedParserFaultTests {
     func parse(_ text: String, url: String? = nil, contentType: String? = nil) throws -> Feed {
         try FeedParser.parse(Array(text.utf8), url: url, contentType: contentType)
@@ -16,7 +16,8 @@ import Testing
         """
 
     @Test func utf8ByteOrderMarkBeforeDeclaration() throws {
-        let feed = try FeedParser.parse([0xEF, 0xBB, 0xBF] + Array(Self.rssWithOneItem.utf8), url: nil, contentType: nil)
+        let feed = try FeedParser.parse(
+            [0xEF, 0xBB, 0xBF] + Array(Self.rssWithOneItem.utf8), url: nil, contentType: nil)
         #expect(!feed.isIllFormed, "\(feed.illFormedReason ?? "")")
         #expect(feed.encoding == "utf-8")
         #expect(feed.title == "Caf\u{E9} news")
@@ -43,10 +44,22 @@ import Testing
         #expect(feed.entries.first?.title == "Cr\u{E8}me")
     }
 
+    @Test func byteOrderMarkOutranksDeclaration() throws {
+        let text = Self.rssWithOneItem.replacingOccurrences(of: "encoding=\"utf-8\"", with: "encoding=\"iso-8859-1\"")
+        let data = [0xFF, 0xFE] + Array(text.data(using: .utf16LittleEndian)!)
+        let feed = try FeedParser.parse(data, url: nil, contentType: nil)
+        #expect(feed.encoding == "utf-16le")
+        #expect(feed.entries.first?.title == "Cr\u{E8}me")
+        #expect(feed.isIllFormed)
+        #expect(
+            feed.illFormedReason?.contains("byte order mark says utf-16le") == true, "\(feed.illFormedReason ?? "")")
+    }
+
     @Test func declaredISO88591() throws {
         var data = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Caf".utf8)
         data += [0xE9]
-        data += Array("</title><item><description>na".utf8) + [0xEF] + Array("ve</description></item></channel></rss>".utf8)
+        data +=
+            Array("</title><item><description>na".utf8) + [0xEF] + Array("ve</description></item></channel></rss>".utf8)
         let feed = try FeedParser.parse(data, url: nil, contentType: nil)
         #expect(feed.encoding == "iso-8859-1")
         #expect(!feed.isIllFormed)
@@ -69,9 +82,19 @@ import Testing
         let feed = try FeedParser.parse(data, url: nil, contentType: nil)
         #expect(feed.isIllFormed)
         let reason = try #require(feed.illFormedReason)
-        #expect(reason.contains("declared as utf-8"), "\(reason)")
+        #expect(reason.contains("utf-8 from the XML declaration does not fit"), "\(reason)")
         #expect(reason.contains("offset"), "\(reason)")
         #expect(feed.title == "Caf\u{E9}", "decoded with the Windows-1252 fallback")
+    }
+
+    @Test func undeclaredLegacyEncodingIsFlagged() throws {
+        var data = Array("<rss version=\"2.0\"><channel><title>".utf8)
+        data += [0xC4, 0xE3, 0xBA, 0xC3, 0xCA, 0xC0, 0xBD, 0xE7]  // "Hello world" in GB2312, undeclared.
+        data += Array("</title></channel></rss>".utf8)
+        let feed = try FeedParser.parse(data, url: nil, contentType: nil)
+        #expect(feed.isIllFormed)
+        #expect(feed.illFormedReason?.contains("declares no encoding") == true, "\(feed.illFormedReason ?? "")")
+        #expect(feed.encoding == "windows-1252")
     }
 
     @Test func textPlainIsNotAnXMLMediaType() throws {
@@ -92,10 +115,18 @@ import Testing
         let feed = try parse(xml, url: "https://blog.example.com/feed/rss.xml")
         let entry = try #require(feed.entries.first)
         #expect(entry.link == "https://blog.example.com/posts/a")
-        #expect(entry.summaryHTML?.contains("src=\"https://blog.example.com/feed/img/a.png\"") == true, "\(entry.summaryHTML ?? "")")
-        #expect(entry.contentHTML?.contains("src=\"https://cdn.example.com/b.png\"") == true, "\(entry.contentHTML ?? "")")
+        #expect(
+            entry.summaryHTML?.contains("src=\"https://blog.example.com/feed/img/a.png\"") == true,
+            "\(entry.summaryHTML ?? "")")
+        #expect(
+            entry.contentHTML?.contains("src=\"https://cdn.example.com/b.png\"") == true, "\(entry.contentHTML ?? "")")
         #expect(entry.summary == "A hi")
-        #expect(entry.media == [FeedMedia(url: "https://blog.example.com/feed/audio/a.mp3", type: "audio/mpeg", length: 1234, role: .enclosure)])
+        #expect(
+            entry.media == [
+                FeedMedia(
+                    url: "https://blog.example.com/feed/audio/a.mp3", type: "audio/mpeg", length: 1234, role: .enclosure
+                )
+            ])
     }
 
     @Test func mediaContentAndThumbnail() throws {
@@ -107,25 +138,59 @@ import Testing
             """
         let entry = try #require(try parse(xml, url: "http://example.com/").entries.first)
         // The item's own media come first, then those of its groups.
-        #expect(entry.media.map(\.url) == ["http://example.com/v.mp4", "http://example.com/t.jpg", "http://example.com/p.jpg"])
+        #expect(
+            entry.media.map(\.url) == [
+                "http://example.com/v.mp4", "http://example.com/t.jpg", "http://example.com/p.jpg",
+            ])
         #expect(entry.media.map(\.role) == [.content, .thumbnail, .content])
         #expect(entry.media.map(\.medium) == ["video", "image", "image"])
         #expect(entry.media[0].length == 99)
     }
 
-    @Test func entitiesDecodedOnce() throws {
+    @Test func duplicateMediaURLsKeptOnce() throws {
         let xml = """
-            <rss version="2.0"><channel><item><title>AT&amp;amp;T &amp; friends</title>
-            <link>http://example.com/?a=1&amp;b=2</link></item></channel></rss>
+            <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item><guid>1</guid>
+            <enclosure url="http://example.com/a.jpg" type="image/jpeg" length="10"/>
+            <media:content url="http://example.com/a.jpg" medium="image"/></item></channel></rss>
             """
         let entry = try #require(try parse(xml).entries.first)
-        #expect(entry.link == "http://example.com/?a=1&b=2")
-        #expect(entry.title == "AT&T & friends")
+        #expect(entry.media.count == 1)
+        #expect(entry.media.first?.role == .enclosure)
+    }
+
+    @Test func entitiesDecodedOnce() throws {
+        let rss = """
+            <rss version="2.0"><channel><item><title>Q&amp;A</title>
+            <link>http://example.com/?a=1&amp;amp;b=2</link></item></channel></rss>
+            """
+        let rssEntry = try #require(try parse(rss).entries.first)
+        #expect(rssEntry.link == "http://example.com/?a=1&amp;b=2", "a link is decoded by the XML parser only")
+        #expect(rssEntry.title == "Q&A")
+
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="text">AT&amp;amp;T</title>
+            <title type="html">ignored</title></entry></feed>
+            """
+        let atomEntry = try #require(try parse(atom).entries.first)
+        #expect(atomEntry.title == "AT&amp;T", "an Atom text title is plain text, decoded once")
+    }
+
+    @Test func rssTitleWithMarkupIsReadAsHTML() throws {
+        // RSS does not say whether a title is HTML; like feedparser, a title with tags or entity references is
+        // read as HTML.
+        let rss =
+            "<rss version=\"2.0\"><channel><item><title>AT&amp;amp;T &lt;b&gt;news&lt;/b&gt;</title></item></channel></rss>"
+        let entry = try #require(try parse(rss).entries.first)
+        #expect(entry.title == "AT&T news")
     }
 
     @Test func missingGUIDKeyComesFromNormalizedLink() throws {
-        let first = try parse("<rss version=\"2.0\"><channel><item><title>A</title><link>HTTP://Example.com/a/#top</link><description>one</description></item></channel></rss>")
-        let second = try parse("<rss version=\"2.0\"><channel><item><title>A, edited</title><link>https://example.com/a</link><description>two</description></item></channel></rss>")
+        let first = try parse(
+            "<rss version=\"2.0\"><channel><item><title>A</title><link>HTTP://Example.com/a/#top</link><description>one</description></item></channel></rss>"
+        )
+        let second = try parse(
+            "<rss version=\"2.0\"><channel><item><title>A, edited</title><link>https://example.com/a</link><description>two</description></item></channel></rss>"
+        )
         #expect(first.entries[0].id == nil)
         #expect(first.entries[0].key == "link:http://example.com/a")
         #expect(first.entries[0].key == second.entries[0].key)
@@ -133,7 +198,8 @@ import Testing
     }
 
     @Test func missingGUIDAndLinkKeyComesFromTitleAndDate() throws {
-        let xml = "<rss version=\"2.0\"><channel><item><title>Note</title><pubDate>Thu, 01 Jan 2004 19:48:21 GMT</pubDate><description>%@</description></item></channel></rss>"
+        let xml =
+            "<rss version=\"2.0\"><channel><item><title>Note</title><pubDate>Thu, 01 Jan 2004 19:48:21 GMT</pubDate><description>%@</description></item></channel></rss>"
         let first = try parse(xml.replacingOccurrences(of: "%@", with: "v1"))
         let again = try parse(xml.replacingOccurrences(of: "%@", with: "v2"))
         #expect(first.entries[0].key.hasPrefix("title:"))
@@ -153,7 +219,8 @@ import Testing
         for level in 2...9 {
             xml += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">\n"
         }
-        xml += "]>\n<rss version=\"2.0\"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>"
+        xml +=
+            "]>\n<rss version=\"2.0\"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>"
         let start = Date()
         let result = Result { try parse(xml) }
         #expect(Date().timeIntervalSince(start) < 5, "expansion is not bounded")
@@ -163,10 +230,28 @@ import Testing
         }
     }
 
+    @Test func entityBombInAttributeIsBounded() throws {
+        var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [\n<!ENTITY lol \"lol\">\n"
+        for level in 1...9 {
+            let inner = level == 1 ? "&lol;" : "&lol\(level - 1);"
+            xml += "<!ENTITY lol\(level) \"" + String(repeating: inner, count: 10) + "\">\n"
+        }
+        xml += "]>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id><link href=\"&lol9;\"/></entry></feed>"
+        let start = Date()
+        let feed = try parse(xml)
+        #expect(Date().timeIntervalSince(start) < 5, "expansion is not bounded")
+        #expect(feed.isIllFormed)
+        #expect((feed.entries.first?.link.utf8.count ?? 0) <= XMLReader.maximumEntityExpansion)
+    }
+
     @Test func smallDeclaredEntitiesExpand() throws {
-        let xml = "<!DOCTYPE rss [<!ENTITY brand \"Planable\">]><rss version=\"2.0\"><channel><title>&brand; blog</title></channel></rss>"
+        let xml = """
+            <!DOCTYPE rss [<!ENTITY brand "Planable">]><rss version="2.0"><channel><title>&brand; blog</title>
+            <item><enclosure url="https://example.com/&brand;.png"/></item></channel></rss>
+            """
         let feed = try parse(xml)
         #expect(feed.title == "Planable blog")
+        #expect(feed.entries.first?.media.first?.url == "https://example.com/Planable.png", "attributes expand too")
         #expect(!feed.isIllFormed)
     }
 
@@ -174,19 +259,34 @@ import Testing
         let secret = FileManager.default.temporaryDirectory.appendingPathComponent("feeds-xxe-\(UUID().uuidString).txt")
         try "top secret".write(to: secret, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: secret) }
-        let xml = "<!DOCTYPE rss [<!ENTITY x SYSTEM \"\(secret.absoluteString)\">]><rss version=\"2.0\"><channel><title>a&x;b</title></channel></rss>"
+        let xml =
+            "<!DOCTYPE rss [<!ENTITY x SYSTEM \"\(secret.absoluteString)\">]><rss version=\"2.0\"><channel><title>a&x;b</title></channel></rss>"
         let feed = try parse(xml)
         #expect(!feed.title.contains("secret"))
     }
 
     @Test func deepNestingIsBounded() throws {
         let depth = 5000
-        let xml = "<rss version=\"2.0\"><channel><title>deep</title><item><title>x</title><description>"
+        let xml =
+            "<rss version=\"2.0\"><channel><title>deep</title><item><title>x</title><description>"
             + String(repeating: "<div>", count: depth) + String(repeating: "</div>", count: depth)
             + "</description></item></channel></rss>"
         let feed = try parse(xml)
         #expect(feed.isIllFormed, "libxml2's depth limit flags the document")
         #expect(feed.title == "deep")
+    }
+
+    @Test func deepEscapedHTMLIsBounded() throws {
+        let depth = 100_000
+        let xml =
+            "<rss version=\"2.0\"><channel><item><title>x</title><description>"
+            + String(repeating: "&lt;div&gt;", count: depth) + "deep" + String(repeating: "&lt;/div&gt;", count: depth)
+            + "</description></item></channel></rss>"
+        let start = Date()
+        let feed = try parse(xml)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(feed.entries.count == 1)
+        #expect(!feed.isIllFormed, "the XML is well-formed; the HTML inside is cut at the depth limit")
     }
 
     @Test func oversizedDocumentIsRejected() {
@@ -198,6 +298,16 @@ import Testing
         let feed = try parse("<rss version=\"2.0\"><channel><title>a&nbsp;b&hellip;</title></channel></rss>")
         #expect(feed.isIllFormed)
         #expect(feed.title == "a\u{A0}b\u{2026}")
+    }
+
+    @Test func windows1252ReferencesAndDoubleEncodingRepaired() throws {
+        let xml = """
+            <rss version="2.0"><channel><item><title>don&#146;t</title>
+            <description>wait&#226;&#128;&#166; caf&#233;</description></item></channel></rss>
+            """
+        let entry = try #require(try parse(xml).entries.first)
+        #expect(entry.title == "don\u{2019}t", "Windows-1252 byte 0x92 written as a character reference")
+        #expect(entry.summary == "wait\u{2026} caf\u{E9}", "UTF-8 read as Latin-1, then written as references")
     }
 
     @Test func jsonFeed11() throws {
@@ -216,5 +326,7 @@ import Testing
         #expect(entry.contentHTML?.contains("https://example.org/a.png") == true)
         #expect(entry.published.map(FeedDateTests.fields) == [2020, 1, 2, 8, 4, 5])
         #expect(entry.media.first?.length == 5)
+        let served = try parse(json, url: "https://feeds.example.net/j/feed.json", contentType: "application/feed+json")
+        #expect(served.entries.first?.link == "https://feeds.example.net/one", "the document URL comes first")
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Glibc
 
-/// A small HTTP/1.1 server on 127.0.0.1 for tests: one thread accepts connections and answers each request
-/// with the handler's response, then closes the connection.
+/// A small HTTP/1.1 server on 127.0.0.1 for tests: one thread accepts connections and responds to each
+/// request with the handler's response, then closes the connection.
 final class LoopbackHTTPServer: @unchecked Sendable {
     struct Request: Sendable {
         var method: String
@@ -15,7 +15,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         var status: Int
         var headers: [(String, String)] = []
         var body: [UInt8] = []
-        /// Seconds to wait before answering, to test time-outs.
+        /// Seconds to wait before responding, to test time-outs.
         var delay: Double = 0
     }
 
@@ -68,8 +68,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         lock.lock()
         stopped = true
         lock.unlock()
-        // Shutting the socket down wakes accept(); the accept loop closes it, so the descriptor number cannot be
-        // reused by another server while this loop still accepts on it.
+        // Shutting the socket down wakes accept(). The accept loop closes the socket itself, so that another server
+        // cannot get the same descriptor number while this loop still accepts on it.
         shutdown(listener, Int32(SHUT_RDWR))
     }
 
@@ -107,7 +107,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let request = Request(method: String(parts[0]), path: String(parts[1]), headers: headers)
         lock.lock()
@@ -115,12 +116,15 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         lock.unlock()
         let response = handler(request)
         if response.delay > 0 { Thread.sleep(forTimeInterval: response.delay) }
-        var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
+        var text =
+            "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         let bytes = Array((text + "\r\n").utf8) + response.body
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { return }
             offset += sent
         }
@@ -130,7 +134,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 extension [UInt8] {
     fileprivate var containsHeaderEnd: Bool {
         guard count >= 4 else { return false }
-        for index in 0...(count - 4) where self[index] == 13 && self[index + 1] == 10 && self[index + 2] == 13 && self[index + 3] == 10 {
+        for index in 0...(count - 4)
+        where self[index] == 13 && self[index + 1] == 10 && self[index + 2] == 13 && self[index + 3] == 10 {
             return true
         }
         return false

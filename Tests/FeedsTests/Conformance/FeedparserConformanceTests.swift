@@ -22,26 +22,33 @@ import Testing
         case leftOut(String)
     }
 
-    /// The fixture's header fields: the `Expect:` expression and the HTTP `Content-Type`, if any.
+    /// Reads the fixture's header fields: the `Expect:` expression and the HTTP `Content-Type`, if any.
     static func header(of data: [UInt8]) -> (expect: String?, contentType: String?, contentLocation: String?) {
         // UTF-16 and UTF-32 fixtures keep their header in ASCII characters, so dropping NUL bytes reads it.
         let ascii = data.prefix(8192).filter { $0 != 0 && $0 < 0x80 }
-        let text = String(decoding: ascii, as: UTF8.self)
+        var text = String(decoding: ascii, as: UTF8.self)
+        // The JSON fixture keeps its header in a "__TEST__" string.
+        if let object = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any],
+            let test = object["__TEST__"] as? String
+        {
+            text = test.replacingOccurrences(of: "Expect:", with: "\nExpect:")
+        }
         var expect: String?
         var contentType: String?
         var contentLocation: String?
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for line in text.split(whereSeparator: \.isNewline) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if let range = trimmed.range(of: "Expect:") {
                 var value = String(trimmed[range.upperBound...])
                 if let end = value.range(of: "-->") { value = String(value[..<end.lowerBound]) }
-                if let quote = value.lastIndex(of: "\""), value.hasSuffix("\",") || value.hasSuffix("\"") {
-                    value = String(value[..<quote])  // The JSON fixture's header sits in a string.
-                }
                 expect = expect ?? value.trimmingCharacters(in: .whitespaces)
-            } else if trimmed.hasPrefix("Header:"), let colon = trimmed.range(of: "Content-type:", options: .caseInsensitive) {
+            } else if trimmed.hasPrefix("Header:"),
+                let colon = trimmed.range(of: "Content-type:", options: .caseInsensitive)
+            {
                 contentType = String(trimmed[colon.upperBound...]).trimmingCharacters(in: .whitespaces)
-            } else if trimmed.hasPrefix("Header:"), let colon = trimmed.range(of: "Content-Location:", options: .caseInsensitive) {
+            } else if trimmed.hasPrefix("Header:"),
+                let colon = trimmed.range(of: "Content-Location:", options: .caseInsensitive)
+            {
                 contentLocation = String(trimmed[colon.upperBound...]).trimmingCharacters(in: .whitespaces)
             }
         }
@@ -63,7 +70,10 @@ import Testing
         // feedparser's suite serves files named http_* over HTTP from 127.0.0.1:8097 and reads the others locally.
         let name = file.lastPathComponent
         // A Content-Location header names the document's own URL (RFC 9110 section 8.7).
-        let url = name.hasPrefix("http_") ? (contentLocation ?? "http://127.0.0.1:8097/tests/\(relativePath)") : nil
+        let requestURL = "http://127.0.0.1:8097/tests/\(relativePath)"
+        let url =
+            name.hasPrefix("http_")
+            ? contentLocation.map { URLResolver.resolve($0, against: requestURL) } ?? requestURL : nil
         let feed: Feed
         do {
             feed = try FeedParser.parse(data, url: url, contentType: contentType)
@@ -85,7 +95,9 @@ import Testing
         var paths: [String] = []
         for folder in folders {
             let root = fixtureRoot.appendingPathComponent(folder)
-            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
+            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+                continue
+            }
             for case let file as URL in walker where ["xml", "json"].contains(file.pathExtension) {
                 paths.append(folder + "/" + file.path.dropFirst(root.path.count + 1))
             }

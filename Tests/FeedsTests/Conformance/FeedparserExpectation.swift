@@ -46,6 +46,22 @@ struct FeedparserExpectation {
             return .tuple(try items.map(value))
         case .list(let items):
             return .list(try items.map(value))
+        case .dictionary(let pairs):
+            var fields: [String: PythonValue] = [:]
+            for pair in pairs {
+                guard case .string(let key) = try value(pair.key) else {
+                    throw NotApplicable(reason: "dictionary keys other than strings are not evaluated")
+                }
+                fields[key] = try value(pair.value)
+            }
+            return .object(kind: "literal", fields: fields)
+        case .method(let base, let name, let arguments):
+            let receiver = try value(base)
+            let argumentValues = try arguments.map(value)
+            guard name == "has_key", case .string(let key)? = argumentValues.first else {
+                throw NotApplicable(reason: "the method \(name)() is not evaluated")
+            }
+            return .bool(try compare("in", .string(key), receiver))
         case .subscript(let base, let index):
             return try subscriptValue(try value(base), try value(index))
         case .attribute(let base, let name):
@@ -89,7 +105,8 @@ struct FeedparserExpectation {
         var fields: [String: PythonValue] = [:]
         if !feed.title.isEmpty {
             fields["title"] = .text(plain: feed.title, html: nil)
-            fields["title_detail"] = .object(kind: "feed title_detail", fields: ["value": .text(plain: feed.title, html: nil)])
+            fields["title_detail"] = .object(
+                kind: "feed title_detail", fields: ["value": .text(plain: feed.title, html: nil)])
         }
         if !feed.link.isEmpty { fields["link"] = .string(feed.link) }
         if let id = feed.id { fields["id"] = .string(id) }
@@ -100,7 +117,8 @@ struct FeedparserExpectation {
         var fields: [String: PythonValue] = [:]
         if !entry.title.isEmpty {
             fields["title"] = .text(plain: entry.title, html: nil)
-            fields["title_detail"] = .object(kind: "title_detail", fields: ["value": .text(plain: entry.title, html: nil)])
+            fields["title_detail"] = .object(
+                kind: "title_detail", fields: ["value": .text(plain: entry.title, html: nil)])
         }
         if !entry.link.isEmpty { fields["link"] = .string(entry.link) }
         if let id = entry.id {
@@ -167,7 +185,8 @@ struct FeedparserExpectation {
             "media_thumbnail",
         ],
         "title_detail": ["value"], "feed title_detail": ["value"], "summary_detail": ["value"], "content": ["value"],
-        "tag": ["term"], "enclosure": ["href", "type", "length"], "media_content": ["url", "type", "medium", "filesize"],
+        "tag": ["term"], "enclosure": ["href", "type", "length"],
+        "media_content": ["url", "type", "medium", "filesize"],
         "media_thumbnail": ["url"],
     ]
 
@@ -229,9 +248,17 @@ struct FeedparserExpectation {
         case (.text(let plain, let html), .string(let expected)), (.string(let expected), .text(let plain, let html)):
             return Self.textMatches(expected: expected, plain: plain, html: html)
         case (.string(let a), .string(let b)): return a == b
+        case (.text(let a, _), .text(let b, _)): return a == b
         case (.int(let a), .int(let b)): return a == b
         case (.bool(let a), .bool(let b)): return a == b
         case (.bool(let a), .int(let b)), (.int(let b), .bool(let a)): return (a ? 1 : 0) == b
+        case (.object(let kind, let fields), .object("literal", let expected)),
+            (.object("literal", let expected), .object(let kind, let fields)):
+            for key in expected.keys where !Self.modelledKeys[kind, default: []].contains(key) {
+                throw NotApplicable(reason: "\(kind)['\(key)'] is not a field the product uses")
+            }
+            guard Set(fields.keys) == Set(expected.keys) else { return false }
+            return try expected.allSatisfy { key, value in try equal(fields[key]!, value) }
         case (.tuple(let a), .tuple(let b)), (.list(let a), .list(let b)):
             guard a.count == b.count else { return false }
             return try zip(a, b).allSatisfy { try equal($0, $1) }

@@ -6,6 +6,8 @@ indirect enum PythonExpression {
     case number(Int)
     case tuple([PythonExpression])
     case list([PythonExpression])
+    case dictionary([(key: PythonExpression, value: PythonExpression)])
+    case method(PythonExpression, String, [PythonExpression])
     case `subscript`(PythonExpression, PythonExpression)
     case attribute(PythonExpression, String)
     case call(String, [PythonExpression])
@@ -47,11 +49,13 @@ struct PythonExpressionParser {
         var index = 0
         while index < characters.count {
             let character = characters[index]
-            if character == " " || character == "\t" {
+            if character.isWhitespace {
                 index += 1
             } else if character.isLetter || character == "_" {
                 var word = ""
-                while index < characters.count, characters[index].isLetter || characters[index].isNumber || characters[index] == "_" {
+                while index < characters.count,
+                    characters[index].isLetter || characters[index].isNumber || characters[index] == "_"
+                {
                     word.append(characters[index])
                     index += 1
                 }
@@ -77,7 +81,7 @@ struct PythonExpressionParser {
                 if ["==", "!=", ">=", "<="].contains(pair) {
                     tokens.append(.symbol(pair))
                     index += 2
-                } else if "()[],.<>:".contains(character) {
+                } else if "()[],.<>:{}".contains(character) {
                     tokens.append(.symbol(String(character)))
                     index += 1
                 } else {
@@ -90,15 +94,22 @@ struct PythonExpressionParser {
 
     private static func readString(_ characters: [Character], from start: Int) throws -> (String, Int) {
         let quote = characters[start]
-        var index = start + 1
+        let isTriple = start + 2 < characters.count && characters[start + 1] == quote && characters[start + 2] == quote
+        var index = start + (isTriple ? 3 : 1)
+        func atClosingQuote() -> Bool {
+            guard characters[index] == quote else { return false }
+            guard isTriple else { return true }
+            return index + 2 < characters.count && characters[index + 1] == quote && characters[index + 2] == quote
+        }
         var scalars = String.UnicodeScalarView()
         func hexValue(_ count: Int) throws -> UInt32 {
-            guard index + count < characters.count, let value = UInt32(String(characters[(index + 1)...(index + count)]), radix: 16)
+            guard index + count < characters.count,
+                let value = UInt32(String(characters[(index + 1)...(index + count)]), radix: 16)
             else { throw PythonSyntaxError(description: "invalid escape in string literal") }
             index += count
             return value
         }
-        while index < characters.count, characters[index] != quote {
+        while index < characters.count, !atClosingQuote() {
             if characters[index] == "\\" && index + 1 < characters.count {
                 index += 1
                 switch characters[index] {
@@ -116,7 +127,7 @@ struct PythonExpressionParser {
             index += 1
         }
         guard index < characters.count else { throw PythonSyntaxError(description: "unterminated string literal") }
-        return (String(scalars), index + 1)
+        return (String(scalars), index + (isTriple ? 3 : 1))
     }
 
     private mutating func accept(_ symbol: String) -> Bool {
@@ -149,10 +160,19 @@ struct PythonExpressionParser {
         return try parseComparison()
     }
 
+    /// Parses a comparison; a chain `a == b == c` means `a == b and b == c`, as in Python.
     private mutating func parseComparison() throws -> PythonExpression {
         let left = try parsePostfix()
         for symbol in ["==", "!=", ">=", "<=", ">", "<", "in"] where accept(symbol) {
-            return .compare(symbol, left, try parsePostfix())
+            let right = try parsePostfix()
+            var result = PythonExpression.compare(symbol, left, right)
+            var previous = right
+            while let next = ["==", "!="].first(where: { accept($0) }) {
+                let operand = try parsePostfix()
+                result = .and(result, .compare(next, previous, operand))
+                previous = operand
+            }
+            return result
         }
         if position + 1 < tokens.count, tokens[position] == .name("not"), tokens[position + 1] == .name("in") {
             position += 2
@@ -173,7 +193,16 @@ struct PythonExpressionParser {
                     throw PythonSyntaxError(description: "expected a name after .")
                 }
                 position += 1
-                value = .attribute(value, name)
+                if accept("(") {
+                    var arguments: [PythonExpression] = []
+                    while !accept(")") {
+                        arguments.append(try parseOr())
+                        _ = accept(",")
+                    }
+                    value = .method(value, name, arguments)
+                } else {
+                    value = .attribute(value, name)
+                }
             } else if accept("("), case .name(let function) = value {
                 var arguments: [PythonExpression] = []
                 while !accept(")") {
@@ -215,6 +244,15 @@ struct PythonExpressionParser {
                 _ = accept(",")
             }
             return .list(items)
+        case .symbol("{"):
+            var pairs: [(key: PythonExpression, value: PythonExpression)] = []
+            while !accept("}") {
+                let key = try parseOr()
+                try expect(":")
+                pairs.append((key: key, value: try parseOr()))
+                _ = accept(",")
+            }
+            return .dictionary(pairs)
         case .symbol(let symbol):
             throw PythonSyntaxError(description: "unexpected \(symbol)")
         }
