@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import SyncEngine
+
+/// A feed source over a `file://` export, synced into the embedded reference server.
+@Suite(.serialized) struct FeedSourceTests {
+    let workspace: TestWorkspace
+    let feedPath: URL
+
+    init() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-feed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        feedPath = root.appendingPathComponent("feed.xml")
+        workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn", "Northwind Facebook"],
+            extraConfiguration: """
+              - name: news
+                type: feed
+                url: \(feedPath.absoluteString)
+                backfill: 1
+                max_new_share: 0.5
+            """)
+    }
+
+    func writeFeed(_ entries: [(guid: String, title: String, description: String)]) throws {
+        let items = entries.map { entry in
+            """
+            <item><guid isPermaLink="false">\(entry.guid)</guid><title>\(entry.title)</title>
+            <link>https://news.example/\(entry.guid)</link><description>\(entry.description)</description>
+            <pubDate>Tue, 01 Dec 2026 09:00:00 EST</pubDate></item>
+            """
+        }
+        let text = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+            \(items.joined(separator: "\n"))
+            </channel></rss>
+            """
+        try text.write(to: feedPath, atomically: true, encoding: .utf8)
+    }
+
+    func feedItems(_ report: RunReport) -> [ReportedItem] {
+        report.items.filter { $0.source == "news" }
+    }
+
+    @Test func firstRunBaselinesAllButBackfill() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second"), ("c", "Gamma", "Third")])
+        let report = try workspace.run(.apply)
+        let items = feedItems(report)
+        #expect(items.filter { $0.decision == .create }.count == 1)
+        #expect(items.filter { $0.decision == .baselined }.count == 2)
+
+        let again = try workspace.run(.apply)
+        #expect(again.requests.write == 0)
+    }
+
+    @Test func newAndEditedEntries() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second")])
+        let first = try workspace.run(.apply)
+        let posted = try #require(feedItems(first).first { $0.decision == .create }?.identity)
+        let baselined = posted == "a" ? "b" : "a"
+
+        // Both old entries are edited and a new one is listed last.
+        try writeFeed([("a", "Alpha", "First, edited"), ("b", "Beta", "Second, edited"), ("d", "Delta", "Fourth")])
+        let report = try workspace.run(.apply)
+        let decisions = Dictionary(uniqueKeysWithValues: feedItems(report).map { ($0.identity, $0.decision) })
+        #expect(decisions["d"] == .create)
+        #expect(decisions[posted] == .update, "the posted entry's edit did not update its draft")
+        #expect(decisions[baselined] == nil, "a baselined entry was posted after an edit")
+        #expect(report.created == 1)
+        #expect(report.updated == 1)
+        #expect(report.requests.write == 2)
+    }
+
+    @Test func entriesThatComeBackAreNotNew() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second"), ("c", "Gamma", "Third")])
+        _ = try workspace.run(.apply)
+        try writeFeed([("c", "Gamma", "Third")])
+        _ = try workspace.run(.apply)
+        try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second"), ("c", "Gamma", "Third")])
+        let report = try workspace.run(.apply)
+        #expect(report.created == 0)
+        #expect(report.requests.write == 0)
+    }
+
+    @Test func guidRewriteIsRefused() throws {
+        defer { workspace.remove() }
+        let entries = (0..<6).map { ("http://news.example/\($0)", "Entry \($0)", "Body \($0)") }
+        try writeFeed(entries)
+        _ = try workspace.run(.apply)
+        // The publisher moves to https: every GUID changes at once.
+        try writeFeed(entries.map { ($0.0.replacingOccurrences(of: "http:", with: "https:"), $0.1, $0.2) })
+        let report = try workspace.run(.apply)
+        #expect(report.created == 0)
+        #expect(report.requests.write == 0)
+        let failure = try #require(feedItems(report).first { $0.decision == .failed })
+        #expect(failure.message?.contains("rewrote") == true || failure.message?.contains("new") == true)
+    }
+}
