@@ -13,6 +13,10 @@ enum CheckCommand {
 
         let ping = try runtime.client.ping()
         print("token: valid (token \(ping.tokenId), company \(ping.companyId))")
+        let visible = try runtime.client.listWorkspaces().map { "\"\($0.name)\"" }
+        print("token: can see workspaces \(visible.joined(separator: ", "))")
+        // The API does not report a token's scope; a read-only token fails its first write with 403 FORBIDDEN.
+        print("token scope: not reported by the API; sync needs write scope")
         let context = try WorkspaceResolver.resolve(configuration, client: runtime.client)
         print("workspace \"\(context.workspace.name)\": found (\(context.workspace.id), time zone \(context.workspace.timezone))")
         var problems = 0

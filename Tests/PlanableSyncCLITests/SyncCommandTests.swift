@@ -80,4 +80,25 @@ import Testing
         let retry = try ProcessHarness.run(["sync", "--config", configPath])
         #expect(retry.status == 0)
     }
+
+    @Test func checkValidatesConfiguration() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let good = try ProcessHarness.run(["check", "--config", configPath])
+        #expect(good.status == 0, "check failed: \(good.stderr)")
+        #expect(good.stdout.contains("page \"Northwind X\": found, x, connected"))
+
+        let broken = root.appendingPathComponent("broken.yaml").path
+        try "workspace: Northwind Coffee\npages: [Northwind X]\nsources:\n  - name: a\n    type: folder\n"
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let bad = try ProcessHarness.run(["check", "--config", broken])
+        #expect(bad.status == 78)
+        #expect(bad.stderr.contains("broken.yaml:5:11: unknown source type \"folder\""), "stderr: \(bad.stderr)")
+
+        let unknownPage = root.appendingPathComponent("page.yaml").path
+        try "state: s/x.sqlite\nworkspace: Northwind Coffee\npages: [Nowhere]\nsources:\n  - name: a\n    type: directory\n    path: content\n"
+            .write(toFile: unknownPage, atomically: true, encoding: .utf8)
+        let missing = try ProcessHarness.run(["check", "--config", unknownPage])
+        #expect(missing.status == 78)
+        #expect(missing.stderr.contains("page \"Nowhere\" is not found"))
+    }
 }
