@@ -37,6 +37,13 @@ private enum SystemdTools {
         return isOnPath("systemd-analyze")
     }()
 
+    /// Whether the check script can build its sandbox with a system call filter: python3-seccomp is installed and
+    /// the kernel supports PR_SET_MDWE (the script exits 3 without it).
+    static let sandboxAvailable: Bool = {
+        guard analyzerAvailable, (try? run("/usr/bin/python3", ["-c", "import seccomp"]))?.status == 0 else { return false }
+        return (try? run("/bin/bash", [script, "--sandbox", "true"]))?.status == 0
+    }()
+
     static func isOnPath(_ name: String) -> Bool {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
@@ -58,6 +65,15 @@ struct SystemdUnitTests {
         }
         #expect(exposures.count == 3, "expected three services rated:\n\(result.output)")
         for exposure in exposures { #expect(exposure <= 2.0) }
+        #expect(lines.contains { $0.hasPrefix("sandbox: binary starts") || $0.hasPrefix("sandbox: skipped") })
+    }
+
+    @Test(.enabled(if: SystemdTools.sandboxAvailable, "python3-seccomp or PR_SET_MDWE (Linux 6.3) is missing"))
+    func sandboxRejectsDeniedCall() throws {
+        // setpriority(2) is in @resources, which the units deny, so nice cannot lower its priority.
+        let result = try run("/bin/bash", [SystemdTools.script, "--sandbox", "nice", "-n", "5", "true"])
+        #expect(result.status == 0, "nice itself keeps going:\n\(result.output)")
+        #expect(result.output.contains("cannot set niceness: Operation not permitted"), "\(result.output)")
     }
 
     @Test func stricterMaximumFails() throws {
