@@ -43,8 +43,8 @@ package final class DirectoryWatcher: @unchecked Sendable {
     /// Changes made after `start` returns are reported; the caller scans the tree itself afterwards to learn its
     /// current content.
     ///
-    /// - Parameter onError: receives folders that could not be watched later, such as a new folder past the watch
-    ///   limit; it runs on the same queue as `handler`.
+    /// - Parameter onError: receives the folders that could not be watched after start, such as a new folder past
+    ///   the watch limit. It runs on the same queue as `handler`.
     /// - Throws: `DirectoryWatcherError` when the root cannot be watched, or when any folder fails at start because
     ///   the inotify watch limit is reached.
     package func start(handler: @escaping Handler, onError: ErrorHandler? = nil) throws {
@@ -168,7 +168,7 @@ private final class ReadLoop: @unchecked Sendable {
         }
     }
 
-    /// The `poll` timeout in milliseconds: until the next batch or move is due, or -1 (wait) when none is pending.
+    /// Returns the `poll` timeout in milliseconds until the next batch or move is due, or -1 when none is pending.
     private func timeout(now: Double) -> Int32 {
         let deadlines = [coalescer.nextDeadline, tree.nextMoveDeadline].compactMap { $0 }
         guard let deadline = deadlines.min() else { return -1 }

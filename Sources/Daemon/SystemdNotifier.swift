@@ -4,7 +4,7 @@ import Glibc
 /// Sends service state to systemd through `sd_notify(3)`, for a `Type=notify` unit.
 ///
 /// Every call is a no-op returning false when `NOTIFY_SOCKET` is not set, as when the program runs outside systemd.
-/// `sd_notify` reads the variable on each call, so the notifier holds no state.
+/// `sd_notify` reads the variable on each call, so the notifier has no state.
 package struct SystemdNotifier: Sendable {
     package init() {}
 
@@ -23,8 +23,9 @@ package struct SystemdNotifier: Sendable {
     @discardableResult
     package func stopping() -> Bool { send("STOPPING=1") }
 
-    /// Tells systemd that the service is reloading its configuration (`RELOADING=1`), with the `MONOTONIC_USEC=` that
-    /// systemd 253 and later require with it; systemd 252 ignores the extra field. Send `ready()` when done.
+    /// Tells systemd that the service is reloading its configuration (`RELOADING=1`). The message carries the
+    /// `MONOTONIC_USEC=` that systemd 253 and later require with it, and that systemd 252 ignores. Send `ready()` when
+    /// the reload is done.
     @discardableResult
     package func reloading() -> Bool {
         send("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
@@ -48,7 +49,7 @@ package struct SystemdNotifier: Sendable {
         sd_notify(0, state) > 0
     }
 
-    /// The `CLOCK_MONOTONIC` time in microseconds, the clock systemd compares `MONOTONIC_USEC` with.
+    /// Returns the `CLOCK_MONOTONIC` time in microseconds, the clock systemd compares `MONOTONIC_USEC` with.
     static func monotonicMicroseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)

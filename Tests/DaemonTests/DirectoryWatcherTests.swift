@@ -52,8 +52,8 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
 
     @Test func atomicSaveIsOneChange() throws {
         try withWatcher(prepare: { try $0.write("post.md", "old\n") }) { folder, recorder in
-            // Vim's default: probe with 4913, write to a backup name, write the file; others write a temporary
-            // file and rename it over the target.
+            // Vim probes the folder with 4913 and keeps a swap file. Other editors write a temporary file and
+            // rename it over the target.
             try folder.write("4913", "")
             try folder.remove("4913")
             try folder.write(".post.md.swp", "swap")
@@ -162,7 +162,7 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
             try folder.write("visible.md", "x\n")
             #expect(recorder.wait(for: [changed("visible.md")]))
             recorder.settle()
-            // The link itself is a name in the tree; nothing behind it is watched.
+            // The link itself is a name in the tree, but nothing behind it is watched.
             #expect(Set(recorder.events) == [changed("linked"), changed("visible.md")])
         }
     }
@@ -182,8 +182,8 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
             #expect(recorder.wait(timeout: 10) { expected.isSubset(of: Set($0)) })
             recorder.settle()
             #expect(recorder.events.count == 1000, "each file once, got \(recorder.events.count) events")
-            // One batch when the burst ends within maximumDelay; a longer burst (on a loaded machine) flushes about
-            // every maximumDelay - debounce = 0.7 s.
+            // A burst that ends within maximumDelay is one batch. A longer burst, as on a loaded machine, is
+            // flushed about every maximumDelay - debounce = 0.7 s.
             let bound = 2 + Int(duration / 0.7)
             #expect(recorder.batches.count <= bound, "\(recorder.batches.count) batches for a \(duration) s burst")
         }
@@ -221,6 +221,17 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let watcher = DirectoryWatcher(root: folder.path + "/missing")
-        #expect(throws: DirectoryWatcherError.self) { try watcher.start { _ in } }
+        let error = #expect(throws: DirectoryWatcherError.self) { try watcher.start { _ in } }
+        #expect(error?.code == ENOENT)
+        #expect(error?.description.contains(folder.path + "/missing") == true, "\(String(describing: error))")
+    }
+
+    @Test func fileRootThrows() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("post.md", "x\n")
+        let watcher = DirectoryWatcher(root: folder.path + "/post.md")
+        let error = #expect(throws: DirectoryWatcherError.self) { try watcher.start { _ in } }
+        #expect(error?.code == ENOTDIR)
     }
 }

@@ -35,6 +35,7 @@ import Testing
         #expect(token.file == "token")
         #expect(configuration.statePath == Self.examples + "/cron/planable-sync.sqlite")
         let header = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").prefix(5)
-        #expect(header.contains { $0.contains("*/15 * * * *") && $0.contains("planable-sync sync --config") })
+        let crontabLine = try #require(header.first { $0.contains("*/15 * * * *") })
+        #expect(crontabLine.contains("planable-sync sync --config"))
     }
 }
