@@ -66,6 +66,18 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
         }
     }
 
+    @Test func backupRenameSaveIsOneChange() throws {
+        try withWatcher(prepare: { try $0.write("post.md", "old\n") }) { folder, recorder in
+            // Vim with backupcopy=no renames the file to its backup name, writes a new file, then deletes the backup.
+            try folder.move("post.md", "post.md~")
+            try folder.write("post.md", "new\n")
+            try folder.remove("post.md~")
+            #expect(recorder.wait(for: [changed("post.md")]))
+            recorder.settle()
+            #expect(recorder.batches == [[changed("post.md")]])
+        }
+    }
+
     @Test func renameKeepsOrigin() throws {
         try withWatcher(prepare: { try $0.write("a.md", "text\n") }) { folder, recorder in
             try folder.move("a.md", "b.md")
