@@ -73,7 +73,8 @@ package final class DirectoryWatcher: @unchecked Sendable {
             throw error
         }
         let loop = ReadLoop(
-            tree: tree, wakeReader: wake[0], wakeWriter: wake[1], coalescer: EventCoalescer(debounce: debounce, maximumDelay: maximumDelay),
+            tree: tree, wakeReader: wake[0], wakeWriter: wake[1],
+            coalescer: EventCoalescer(debounce: debounce, maximumDelay: maximumDelay),
             queue: handlerQueue, handler: handler, onError: onError)
         for error in errors { handlerQueue.async { onError?(error) } }
         let thread = Thread { loop.run() }

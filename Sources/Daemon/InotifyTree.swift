@@ -147,7 +147,8 @@ package final class InotifyTree {
 
     private func moveIn(_ arrival: PendingMove) -> [WatchEvent] {
         if arrival.isIgnored { return [] }
-        return arrival.isFolder ? addTree(arrival.path, reportFiles: true) : [WatchEvent(path: arrival.path, kind: .changed)]
+        return arrival.isFolder
+            ? addTree(arrival.path, reportFiles: true) : [WatchEvent(path: arrival.path, kind: .changed)]
     }
 
     private func moveOut(_ departure: PendingMove) -> [WatchEvent] {

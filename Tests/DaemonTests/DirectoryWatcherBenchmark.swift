@@ -8,7 +8,9 @@ import Testing
 /// times. It checks no timing and runs only with PLANABLE_SYNC_BENCHMARK=1, so a benchmark script can call
 /// `PLANABLE_SYNC_BENCHMARK=1 swift test --skip-build --filter DirectoryWatcherBenchmark` and read the medians it
 /// prints.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["PLANABLE_SYNC_BENCHMARK"] == "1", "set PLANABLE_SYNC_BENCHMARK=1"))
+@Suite(
+    .enabled(if: ProcessInfo.processInfo.environment["PLANABLE_SYNC_BENCHMARK"] == "1", "set PLANABLE_SYNC_BENCHMARK=1")
+)
 struct DirectoryWatcherBenchmark {
     static let folderCount = 100
     static let filesPerFolder = 1000
@@ -21,7 +23,8 @@ struct DirectoryWatcherBenchmark {
             let name = String(format: "posts-%03d", folderIndex)
             try folder.makeFolder(name)
             for fileIndex in 0..<Self.filesPerFolder {
-                let descriptor = open("\(folder.path)/\(name)/post-\(fileIndex).md", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                let descriptor = open(
+                    "\(folder.path)/\(name)/post-\(fileIndex).md", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
                 try #require(descriptor >= 0)
                 _ = write(descriptor, "# Post\n", 7)
                 close(descriptor)
@@ -52,8 +55,14 @@ struct DirectoryWatcherBenchmark {
         let startMedian = Self.median(start)
         print("benchmark: \(files) files in \(Self.folderCount + 1) folders, \(Self.runs) runs, medians")
         print(String(format: "benchmark: find -printf size and mtime: %.3f s", findMedian))
-        print(String(format: "benchmark: DirectoryWatcher.start (walk and watch every folder): %.3f s, %.2f x find", startMedian, startMedian / findMedian))
-        print(String(format: "benchmark: save to handler with debounce 0.3 s: %.3f s median, %.3f s max over %d saves", Self.median(latency), latency.max() ?? 0, latency.count))
+        print(
+            String(
+                format: "benchmark: DirectoryWatcher.start (walk and watch every folder): %.3f s, %.2f x find",
+                startMedian, startMedian / findMedian))
+        print(
+            String(
+                format: "benchmark: save to handler with debounce 0.3 s: %.3f s median, %.3f s max over %d saves",
+                Self.median(latency), latency.max() ?? 0, latency.count))
     }
 
     /// Returns the seconds from each of 20 file writes to the batch that reports it.
@@ -83,6 +92,7 @@ struct DirectoryWatcherBenchmark {
     private static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }

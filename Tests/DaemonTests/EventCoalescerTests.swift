@@ -5,7 +5,9 @@ import Testing
 @Suite struct EventCoalescerTests {
     private func changed(_ path: String) -> WatchEvent { WatchEvent(path: path, kind: .changed) }
     private func removed(_ path: String) -> WatchEvent { WatchEvent(path: path, kind: .removed) }
-    private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(path: to, kind: .renamed(from: from)) }
+    private func renamed(_ from: String, _ to: String) -> WatchEvent {
+        WatchEvent(path: to, kind: .renamed(from: from))
+    }
 
     private func isClose(_ value: Double?, _ expected: Double) -> Bool {
         guard let value else { return false }

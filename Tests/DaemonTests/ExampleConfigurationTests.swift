@@ -4,7 +4,8 @@ import Testing
 
 /// The daemon and cron examples must load with the configuration loader the program uses, so their keys stay valid.
 @Suite struct ExampleConfigurationTests {
-    private static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    private static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples").path
 
     @Test func systemdExampleUsesCredential() throws {

@@ -60,7 +60,8 @@ import Testing
                     InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_FROM), cookie: 4, name: "old.md"),
                     InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_TO), cookie: 4, name: "old.md~"),
                 ])
-            #expect(events == [WatchEvent(path: "post.md", kind: .changed), WatchEvent(path: "old.md", kind: .removed)])
+            #expect(
+                events == [WatchEvent(path: "post.md", kind: .changed), WatchEvent(path: "old.md", kind: .removed)])
         }
     }
 

@@ -7,7 +7,9 @@ private struct CommandResult {
     var output: String
 }
 
-private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+private func run(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -32,7 +34,9 @@ private enum SystemdTools {
         if isOnPath("systemd-analyze") { return true }
         if getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/apt-get") {
             let environment = ["DEBIAN_FRONTEND": "noninteractive"]
-            _ = try? run("/usr/bin/apt-get", ["install", "-y", "-qq", "--no-install-recommends", "systemd"], environment: environment)
+            _ = try? run(
+                "/usr/bin/apt-get", ["install", "-y", "-qq", "--no-install-recommends", "systemd"],
+                environment: environment)
         }
         return isOnPath("systemd-analyze")
     }()
@@ -40,7 +44,9 @@ private enum SystemdTools {
     /// Whether the check script can build its sandbox with a system call filter: python3-seccomp is installed and
     /// the kernel supports PR_SET_MDWE (the script exits 3 without it).
     static let sandboxAvailable: Bool = {
-        guard analyzerAvailable, (try? run("/usr/bin/python3", ["-c", "import seccomp"]))?.status == 0 else { return false }
+        guard analyzerAvailable, (try? run("/usr/bin/python3", ["-c", "import seccomp"]))?.status == 0 else {
+            return false
+        }
         return (try? run("/bin/bash", [script, "--sandbox", "true"]))?.status == 0
     }()
 
@@ -50,13 +56,19 @@ private enum SystemdTools {
     }
 }
 
-@Suite(.enabled(if: SystemdTools.analyzerAvailable, "systemd-analyze is missing and the Debian package systemd could not be installed"))
+@Suite(
+    .enabled(
+        if: SystemdTools.analyzerAvailable,
+        "systemd-analyze is missing and the Debian package systemd could not be installed"))
 struct SystemdUnitTests {
     @Test func unitsVerifyWithLowExposure() throws {
         let result = try run("/bin/bash", [SystemdTools.script])
         #expect(result.status == 0, "check-systemd-units failed:\n\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
-        for unit in ["planable-sync.service", "planable-sync@example.service", "planable-sync-oneshot.service", "planable-sync.timer"] {
+        for unit in [
+            "planable-sync.service", "planable-sync@example.service", "planable-sync-oneshot.service",
+            "planable-sync.timer",
+        ] {
             #expect(lines.contains("verify \(unit): ok"), "no verify result for \(unit):\n\(result.output)")
         }
         let exposures = lines.compactMap { line -> Double? in
