@@ -31,6 +31,13 @@ package struct SystemdNotifier: Sendable {
         send("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
     }
 
+    /// Asks systemd to wait `seconds` longer for the current start, reload or stop (`EXTEND_TIMEOUT_USEC=`), for a
+    /// first scan that outlasts `TimeoutStartSec=`. Repeat it before the extension runs out.
+    @discardableResult
+    package func extendTimeout(_ seconds: Double) -> Bool {
+        send("EXTEND_TIMEOUT_USEC=\(UInt64(max(0, seconds) * 1_000_000))")
+    }
+
     /// Resets the watchdog timer (`WATCHDOG=1`); send it at least every half `watchdogInterval`.
     @discardableResult
     package func watchdogPing() -> Bool { send("WATCHDOG=1") }

@@ -60,6 +60,8 @@ private final class NotificationSocket {
         #expect(socket.receive() == "STOPPING=1")
         #expect(notifier.watchdogPing())
         #expect(socket.receive() == "WATCHDOG=1")
+        #expect(notifier.extendTimeout(90.5))
+        #expect(socket.receive() == "EXTEND_TIMEOUT_USEC=90500000")
     }
 
     @Test func statusReplacesLineBreaks() throws {
