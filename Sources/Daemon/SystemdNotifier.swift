@@ -23,9 +23,9 @@ package struct SystemdNotifier: Sendable {
     @discardableResult
     package func stopping() -> Bool { send("STOPPING=1") }
 
-    /// Tells systemd that the service is reloading its configuration (`RELOADING=1`). The message carries the
-    /// `MONOTONIC_USEC=` that systemd 253 and later require with it, and that systemd 252 ignores. Send `ready()` when
-    /// the reload is done.
+    /// Tells systemd that the service is reloading its configuration (`RELOADING=1`). The message carries
+    /// `MONOTONIC_USEC=`, which systemd 253 and later use to match the reload with the `READY=1` that ends it, and
+    /// which systemd 252 ignores. Send `ready()` when the reload is done.
     @discardableResult
     package func reloading() -> Bool {
         send("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
