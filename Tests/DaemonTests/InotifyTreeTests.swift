@@ -34,6 +34,35 @@ import Testing
         }
     }
 
+    @Test func kernelOverflowProducesOverflow() throws {
+        // Nobody reads the descriptor while the files are written, so the kernel queue overflows for real.
+        let limitText = try String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8)
+        let limit = try #require(Int(limitText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        try withTree { folder, tree, _ in
+            // Each new file queues IN_CREATE, IN_MODIFY and IN_CLOSE_WRITE.
+            for index in 0..<(limit / 3 + 100) {
+                let descriptor = open("\(folder.path)/file-\(index).md", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                try #require(descriptor >= 0)
+                _ = write(descriptor, "x", 1)
+                close(descriptor)
+            }
+            var records: [InotifyRecord] = []
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(tree.descriptor, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                records += buffer.withUnsafeBytes {
+                    InotifyDecoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+                }
+            }
+            #expect(
+                records.last?.mask == UInt32(IN_Q_OVERFLOW),
+                "last of \(records.count) records: \(String(describing: records.last))")
+            let events = tree.translate(records, at: 1)
+            #expect(events.last == .overflow)
+        }
+    }
+
     @Test func movePairedByCookie() throws {
         try withTree { _, tree, root in
             let events = translate(
