@@ -68,7 +68,9 @@ package final class DirectoryWatcher: @unchecked Sendable {
             close(inotify)
             close(wake[0])
             close(wake[1])
-            var error = errors.first ?? DirectoryWatcherError(path: "", message: "the root cannot be watched")
+            var error =
+                errors.first { $0.code == ENOSPC } ?? errors.first
+                ?? DirectoryWatcherError(path: "", message: "the root cannot be watched")
             if error.path.isEmpty { error.path = root }
             throw error
         }
@@ -83,8 +85,9 @@ package final class DirectoryWatcher: @unchecked Sendable {
         self.loop = loop
     }
 
-    /// Stops the reader thread and waits for it, closes the descriptors, and waits for the handler to finish the
-    /// batch it is running. Events not yet delivered are dropped. Safe to call twice and from the handler.
+    /// Stops the reader thread and waits for it, closes the descriptors, and waits until the handler has run every
+    /// batch already queued. Events still waiting out their debounce are dropped. Safe to call twice, and from the
+    /// handler, where it does not wait for the queue it runs on.
     package func stop() {
         lock.lock()
         let loop = self.loop
@@ -148,6 +151,11 @@ private final class ReadLoop: @unchecked Sendable {
                 return
             }
             if descriptors[1].revents != 0 { return }
+            if descriptors[0].revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 {
+                // POLLNVAL means the descriptor is closed. Returning avoids a loop that spins on the error.
+                report(DirectoryWatcherError(path: "", message: "poll reported an error on the inotify descriptor"))
+                return
+            }
             let now = Self.now()
             if descriptors[0].revents & Int16(POLLIN) != 0 { readAvailable(into: buffer, at: now) }
             for event in tree.expireMoves(at: now) { coalescer.record(event, at: now) }
