@@ -72,6 +72,7 @@ package final class InotifyTree {
             let mask = record.mask
             if mask & UInt32(IN_Q_OVERFLOW) != 0 {
                 events.append(.overflow)
+                pendingMoves.removeAll()
                 rebuildWatches()
                 continue
             }
@@ -80,9 +81,13 @@ package final class InotifyTree {
                 forget(record.descriptor)
                 continue
             }
-            if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+            if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) != 0 {
                 // The parent folder reports the same change by name, except for the root, which has no watched parent.
-                if folder.isEmpty { events.append(.overflow) }
+                if folder.isEmpty {
+                    // A moved root keeps its watches, which would report from the new place.
+                    removeWatches(under: "")
+                    events.append(.overflow)
+                }
                 continue
             }
             guard !record.name.isEmpty else { continue }

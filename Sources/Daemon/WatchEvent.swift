@@ -9,8 +9,9 @@ package struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
         /// The file was moved within the tree from `from`, also a path relative to the root. The destination may
         /// have existed before and was replaced. A consumer that does not know `from` treats this as `.changed`.
         case renamed(from: String)
-        /// The kernel dropped events (its queue overflowed) or the root itself moved, so the consumer must rescan
-        /// the whole root. `path` is empty.
+        /// The kernel dropped events (its queue overflowed), or the root itself was moved, removed or unmounted, so
+        /// the consumer must rescan the whole root. `path` is empty. After a root change, the watcher reports
+        /// nothing more until it is started again.
         case overflow
     }
 

@@ -179,6 +179,35 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
         }
     }
 
+    @Test func rootMoveReportsOverflow() throws {
+        let parent = try TemporaryFolder()
+        defer { parent.remove() }
+        try parent.makeFolder("root/sub")
+        let recorder = WatchRecorder()
+        let watcher = DirectoryWatcher(root: parent.path + "/root")
+        try watcher.start(handler: recorder.handler)
+        defer { watcher.stop() }
+
+        try parent.move("root", "moved")
+        #expect(recorder.wait(for: [.overflow]))
+        try parent.write("moved/sub/later.md", "x\n")
+        recorder.settle()
+        #expect(recorder.events == [.overflow])
+    }
+
+    @Test func rootRemovalReportsOverflow() throws {
+        let parent = try TemporaryFolder()
+        defer { parent.remove() }
+        try parent.makeFolder("root")
+        let recorder = WatchRecorder()
+        let watcher = DirectoryWatcher(root: parent.path + "/root")
+        try watcher.start(handler: recorder.handler)
+        defer { watcher.stop() }
+
+        try parent.remove("root")
+        #expect(recorder.wait(for: [.overflow]))
+    }
+
     @Test func burstHasFewBatches() throws {
         try withWatcher { folder, recorder in
             let names = (0..<1000).map { "burst-\($0).md" }
