@@ -80,7 +80,6 @@ package final class DirectoryWatcher: @unchecked Sendable {
             queue: handlerQueue, handler: handler, onError: onError)
         for error in errors { handlerQueue.async { onError?(error) } }
         let thread = Thread { loop.run() }
-        thread.name = "planable-sync.inotify"
         thread.start()
         self.loop = loop
     }
@@ -137,6 +136,9 @@ private final class ReadLoop: @unchecked Sendable {
 
     func run() {
         defer { finished.signal() }
+        // Names the thread for `top -H` and debuggers; Foundation's Thread.name does not reach the kernel on Linux,
+        // and the kernel keeps 15 bytes ("planable-inotif").
+        try? "planable-inotify".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 8)
         defer { buffer.deallocate() }
         while true {

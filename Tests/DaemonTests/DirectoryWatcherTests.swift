@@ -230,6 +230,34 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
         }
     }
 
+    @Test func idleReaderUsesNoCPU() throws {
+        try withWatcher { folder, recorder in
+            try folder.write("post.md", "x\n")
+            #expect(recorder.wait(for: [changed("post.md")]))
+            let before = try #require(Self.readerCPUTicks())
+            Thread.sleep(forTimeInterval: 1)
+            let after = try #require(Self.readerCPUTicks())
+            // A reader that polled in a loop would use about 100 ticks (10 ms each) in that second.
+            #expect(after - before <= 2, "the idle reader thread used \(after - before) ticks in one second")
+        }
+    }
+
+    /// Returns the user and system CPU time of the watcher's reader thread in clock ticks, from /proc.
+    private static func readerCPUTicks() -> Int? {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        for task in tasks {
+            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                let nameEnd = stat.range(of: ") ", options: .backwards)
+            else { continue }
+            guard stat.contains("(planable-inotif)") else { continue }
+            let fields = stat[nameEnd.upperBound...].split(separator: " ")
+            // After the name come state (field 3) ... utime (14) and stime (15), so indexes 11 and 12 here.
+            guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+            return user + system
+        }
+        return nil
+    }
+
     @Test func stopEndsDelivery() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
