@@ -136,8 +136,8 @@ private final class ReadLoop: @unchecked Sendable {
 
     func run() {
         defer { finished.signal() }
-        // Names the thread for `top -H` and debuggers; Foundation's Thread.name does not reach the kernel on Linux,
-        // and the kernel keeps 15 bytes ("planable-inotif").
+        // Names the thread for `top -H` and debuggers, because Foundation's Thread.name does not reach the kernel on
+        // Linux. The kernel keeps 15 bytes ("planable-inotif").
         try? "planable-inotify".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 8)
         defer { buffer.deallocate() }

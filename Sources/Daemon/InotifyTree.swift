@@ -5,7 +5,7 @@ import Glibc
 /// Not thread-safe: `DirectoryWatcher` uses it from its reader thread only, after `start` has added the first
 /// watches.
 package final class InotifyTree {
-    /// The events watched on every folder. `IN_DONT_FOLLOW` keeps links to folders from being watched.
+    /// The events watched on every folder. Below the root, `addWatch` adds `IN_DONT_FOLLOW`, so no link is watched.
     static let folderMask: UInt32 =
         UInt32(IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO)
         | UInt32(IN_DELETE_SELF | IN_MOVE_SELF) | UInt32(IN_ONLYDIR)
