@@ -3,8 +3,8 @@ import Testing
 
 @testable import Daemon
 
-/// Feeds synthetic records to an `InotifyTree` over a real inotify descriptor and a real folder, for the kernel
-/// reports a test cannot provoke, such as a queue overflow (its limit can be lowered only by root).
+/// Feeds records to an `InotifyTree` over a real inotify descriptor and a real folder: synthetic records for the
+/// reports that are hard to provoke, and the records of a real queue overflow.
 @Suite struct InotifyTreeTests {
     private func withTree(_ body: (TemporaryFolder, InotifyTree, Int32) throws -> Void) throws {
         let folder = try TemporaryFolder()
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func kernelOverflowProducesOverflow() throws {
-        // Nobody reads the descriptor while the files are written, so the kernel queue overflows for real.
+        // The test reads the descriptor only after writing every file, so the kernel queue overflows for real.
         let limitText = try String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8)
         let limit = try #require(Int(limitText.trimmingCharacters(in: .whitespacesAndNewlines)))
         try withTree { folder, tree, _ in
