@@ -43,8 +43,8 @@ package final class DirectoryWatcher: @unchecked Sendable {
     /// Changes made after `start` returns are reported; the caller scans the tree itself afterwards to learn its
     /// current content.
     ///
-    /// - Parameter onError: receives folders that could not be watched later, such as a new folder past the watch
-    ///   limit; it runs on the same queue as `handler`.
+    /// - Parameter onError: receives the folders that could not be watched after start, such as a new folder past
+    ///   the watch limit. It runs on the same queue as `handler`.
     /// - Throws: `DirectoryWatcherError` when the root cannot be watched, or when any folder fails at start because
     ///   the inotify watch limit is reached.
     package func start(handler: @escaping Handler, onError: ErrorHandler? = nil) throws {
@@ -68,22 +68,25 @@ package final class DirectoryWatcher: @unchecked Sendable {
             close(inotify)
             close(wake[0])
             close(wake[1])
-            var error = errors.first ?? DirectoryWatcherError(path: "", message: "the root cannot be watched")
+            var error =
+                errors.first { $0.code == ENOSPC } ?? errors.first
+                ?? DirectoryWatcherError(path: "", message: "the root cannot be watched")
             if error.path.isEmpty { error.path = root }
             throw error
         }
         let loop = ReadLoop(
-            tree: tree, wakeReader: wake[0], wakeWriter: wake[1], coalescer: EventCoalescer(debounce: debounce, maximumDelay: maximumDelay),
+            tree: tree, wakeReader: wake[0], wakeWriter: wake[1],
+            coalescer: EventCoalescer(debounce: debounce, maximumDelay: maximumDelay),
             queue: handlerQueue, handler: handler, onError: onError)
         for error in errors { handlerQueue.async { onError?(error) } }
         let thread = Thread { loop.run() }
-        thread.name = "planable-sync.inotify"
         thread.start()
         self.loop = loop
     }
 
-    /// Stops the reader thread and waits for it, closes the descriptors, and waits for the handler to finish the
-    /// batch it is running. Events not yet delivered are dropped. Safe to call twice and from the handler.
+    /// Stops the reader thread and waits for it, closes the descriptors, and waits until the handler has run every
+    /// batch already queued. Events still waiting out their debounce are dropped. Safe to call twice, and from the
+    /// handler, where it does not wait for the queue it runs on.
     package func stop() {
         lock.lock()
         let loop = self.loop
@@ -133,6 +136,9 @@ private final class ReadLoop: @unchecked Sendable {
 
     func run() {
         defer { finished.signal() }
+        // Names the thread for `top -H` and debuggers, because Foundation's Thread.name does not reach the kernel on
+        // Linux. The kernel keeps 15 bytes ("planable-inotif").
+        try? "planable-inotify".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 8)
         defer { buffer.deallocate() }
         while true {
@@ -147,6 +153,11 @@ private final class ReadLoop: @unchecked Sendable {
                 return
             }
             if descriptors[1].revents != 0 { return }
+            if descriptors[0].revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 {
+                // POLLNVAL means the descriptor is closed. Returning avoids a loop that spins on the error.
+                report(DirectoryWatcherError(path: "", message: "poll reported an error on the inotify descriptor"))
+                return
+            }
             let now = Self.now()
             if descriptors[0].revents & Int16(POLLIN) != 0 { readAvailable(into: buffer, at: now) }
             for event in tree.expireMoves(at: now) { coalescer.record(event, at: now) }
@@ -168,7 +179,7 @@ private final class ReadLoop: @unchecked Sendable {
         }
     }
 
-    /// The `poll` timeout in milliseconds: until the next batch or move is due, or -1 (wait) when none is pending.
+    /// Returns the `poll` timeout in milliseconds until the next batch or move is due, or -1 when none is pending.
     private func timeout(now: Double) -> Int32 {
         let deadlines = [coalescer.nextDeadline, tree.nextMoveDeadline].compactMap { $0 }
         guard let deadline = deadlines.min() else { return -1 }

@@ -2,8 +2,8 @@
 /// clock), so the rules can be tested without waiting.
 ///
 /// A batch is due when the whole tree has been quiet for `debounce` seconds, or when the oldest pending event is
-/// `maximumDelay` seconds old. A batch holds every path that has been quiet for `debounce` seconds or whose first
-/// event is `maximumDelay` seconds old; the other paths wait. Waiting for the whole tree to be quiet, and not for each
+/// `maximumDelay` seconds old. A batch contains every path that has been quiet for `debounce` seconds or whose first
+/// event is `maximumDelay` seconds old, and the other paths wait. Waiting for the whole tree to be quiet, and not for each
 /// path separately, keeps a burst of many files in one batch.
 package struct EventCoalescer: Sendable {
     private struct Entry: Sendable {

@@ -23,7 +23,7 @@ package struct InotifyRecord: Sendable, Equatable {
 package enum InotifyDecoder {
     package static let headerSize = 16
 
-    /// Returns the records in `buffer` in order. A truncated record at the end is dropped; the kernel never returns
+    /// Returns the records in `buffer` in order. A truncated record at the end is dropped. The kernel never returns
     /// one, because `read` fails with `EINVAL` when the buffer cannot hold the next whole event.
     package static func decode(_ buffer: UnsafeRawBufferPointer) -> [InotifyRecord] {
         var records: [InotifyRecord] = []
@@ -45,8 +45,8 @@ package enum InotifyDecoder {
         return records
     }
 
-    /// Encodes `records` the way the kernel lays them out, padding each name to a multiple of 16 bytes; for tests and
-    /// tools that need a synthetic buffer.
+    /// Encodes `records` the way the kernel lays them out, padding each name to a multiple of 16 bytes. Tests use it
+    /// to build synthetic buffers.
     package static func encode(_ records: [InotifyRecord]) -> [UInt8] {
         var bytes: [UInt8] = []
         for record in records {

@@ -8,9 +8,9 @@ extension InotifyTree {
         let watch = inotify_add_watch(descriptor, absolute(relative), mask)
         guard watch >= 0 else {
             let code = errno
-            // A folder removed or replaced by a file before the watch was added needs no report: its parent's
-            // watch reports the removal.
-            if code != ENOENT && code != ENOTDIR {
+            // A folder below the root that was removed or replaced by a file before the watch was added needs no
+            // report, because its parent's watch reports the removal.
+            if relative.isEmpty || (code != ENOENT && code != ENOTDIR) {
                 errors.append(.systemCall("inotify_add_watch", path: relative, code: code))
             }
             return false
@@ -68,7 +68,7 @@ extension InotifyTree {
         folder.isEmpty || path == folder || (path.hasPrefix(folder) && path.dropFirst(folder.count).first == "/")
     }
 
-    /// Lists the names in a folder with whether each is a folder; links are not followed, so a link to a folder
+    /// Lists the names in a folder, with whether each is a folder. Links are not followed, so a link to a folder
     /// counts as a file. Returns nothing when the folder cannot be opened.
     static func entries(of path: String) -> [(name: String, isFolder: Bool)] {
         guard let directory = opendir(path) else { return [] }

@@ -5,7 +5,7 @@ import Glibc
 /// Not thread-safe: `DirectoryWatcher` uses it from its reader thread only, after `start` has added the first
 /// watches.
 package final class InotifyTree {
-    /// The events watched on every folder. `IN_DONT_FOLLOW` keeps links to folders from being watched.
+    /// The events watched on every folder. Below the root, `addWatch` adds `IN_DONT_FOLLOW`, so no link is watched.
     static let folderMask: UInt32 =
         UInt32(IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO)
         | UInt32(IN_DELETE_SELF | IN_MOVE_SELF) | UInt32(IN_ONLYDIR)
@@ -72,6 +72,7 @@ package final class InotifyTree {
             let mask = record.mask
             if mask & UInt32(IN_Q_OVERFLOW) != 0 {
                 events.append(.overflow)
+                pendingMoves.removeAll()
                 rebuildWatches()
                 continue
             }
@@ -80,9 +81,13 @@ package final class InotifyTree {
                 forget(record.descriptor)
                 continue
             }
-            if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+            if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) != 0 {
                 // The parent folder reports the same change by name, except for the root, which has no watched parent.
-                if folder.isEmpty { events.append(.overflow) }
+                if folder.isEmpty {
+                    // A moved root keeps its watches, which would report from the new place.
+                    removeWatches(under: "")
+                    events.append(.overflow)
+                }
                 continue
             }
             guard !record.name.isEmpty else { continue }
@@ -147,7 +152,8 @@ package final class InotifyTree {
 
     private func moveIn(_ arrival: PendingMove) -> [WatchEvent] {
         if arrival.isIgnored { return [] }
-        return arrival.isFolder ? addTree(arrival.path, reportFiles: true) : [WatchEvent(path: arrival.path, kind: .changed)]
+        return arrival.isFolder
+            ? addTree(arrival.path, reportFiles: true) : [WatchEvent(path: arrival.path, kind: .changed)]
     }
 
     private func moveOut(_ departure: PendingMove) -> [WatchEvent] {

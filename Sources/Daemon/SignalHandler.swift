@@ -29,6 +29,9 @@ package final class SignalHandler: @unchecked Sendable {
 
     /// Arms a source for each signal in `handlers` and returns once every source is registered, so a signal sent
     /// after `install` returns reaches its closure. A signal already installed gets the new closure.
+    ///
+    /// NOTE: calling `install` on the handler queue deadlocks, because it waits for registration handlers that run
+    /// on that queue.
     package func install(_ handlers: [Int32: Handler]) {
         lock.lock()
         defer { lock.unlock() }
@@ -55,7 +58,7 @@ package final class SignalHandler: @unchecked Sendable {
         sources.removeAll()
     }
 
-    /// Returns whether `number` still has its default action, which would end the process before Dispatch sees it.
+    /// Returns whether `number` still has its default action, which would end the process before the Dispatch source receives it.
     static func hasDefaultAction(_ number: Int32) -> Bool {
         var action = sigaction()
         guard sigaction(number, nil, &action) == 0 else { return false }

@@ -4,7 +4,7 @@ import Glibc
 /// Sends service state to systemd through `sd_notify(3)`, for a `Type=notify` unit.
 ///
 /// Every call is a no-op returning false when `NOTIFY_SOCKET` is not set, as when the program runs outside systemd.
-/// `sd_notify` reads the variable on each call, so the notifier holds no state.
+/// `sd_notify` reads the variable on each call, so the notifier has no state.
 package struct SystemdNotifier: Sendable {
     package init() {}
 
@@ -23,11 +23,19 @@ package struct SystemdNotifier: Sendable {
     @discardableResult
     package func stopping() -> Bool { send("STOPPING=1") }
 
-    /// Tells systemd that the service is reloading its configuration (`RELOADING=1`), with the `MONOTONIC_USEC=` that
-    /// systemd 253 and later require with it; systemd 252 ignores the extra field. Send `ready()` when done.
+    /// Tells systemd that the service is reloading its configuration (`RELOADING=1`). The message carries
+    /// `MONOTONIC_USEC=`, which systemd 253 and later use to match the reload with the `READY=1` that ends it, and
+    /// which systemd 252 ignores. Send `ready()` when the reload is done.
     @discardableResult
     package func reloading() -> Bool {
         send("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
+    }
+
+    /// Asks systemd to wait `seconds` longer for the current start, reload or stop (`EXTEND_TIMEOUT_USEC=`), for a
+    /// first scan that outlasts `TimeoutStartSec=`. Repeat it before the extension runs out.
+    @discardableResult
+    package func extendTimeout(_ seconds: Double) -> Bool {
+        send("EXTEND_TIMEOUT_USEC=\(UInt64(max(0, seconds) * 1_000_000))")
     }
 
     /// Resets the watchdog timer (`WATCHDOG=1`); send it at least every half `watchdogInterval`.
@@ -48,7 +56,7 @@ package struct SystemdNotifier: Sendable {
         sd_notify(0, state) > 0
     }
 
-    /// The `CLOCK_MONOTONIC` time in microseconds, the clock systemd compares `MONOTONIC_USEC` with.
+    /// Returns the `CLOCK_MONOTONIC` time in microseconds, the clock systemd compares `MONOTONIC_USEC` with.
     static func monotonicMicroseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)

@@ -9,8 +9,9 @@ package struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
         /// The file was moved within the tree from `from`, also a path relative to the root. The destination may
         /// have existed before and was replaced. A consumer that does not know `from` treats this as `.changed`.
         case renamed(from: String)
-        /// The kernel dropped events (its queue overflowed) or the root itself moved, so the consumer must rescan
-        /// the whole root. `path` is empty.
+        /// The kernel dropped events (its queue overflowed), or the root itself was moved, removed or unmounted, so
+        /// the consumer must rescan the whole root. `path` is empty. After a root change, the watcher reports
+        /// nothing more until it is started again.
         case overflow
     }
 
@@ -38,9 +39,9 @@ package struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
 /// The names the watcher never reports and whose folders it never enters: hidden files and the temporary files that
 /// editors write while saving.
 package enum WatchNameFilter {
-    /// Returns true for dotfiles (which covers Emacs lock files `.#name` and Vim swap files `.name.swp`), backups
-    /// ending in `~`, names ending in `.swp`, `.swx` or `.tmp`, Emacs auto-save files `#name#`, and `4913`, the file
-    /// Vim creates to test whether it may write to a folder.
+    /// Returns true for dotfiles, which include Emacs lock files `.#name` and Vim swap files `.name.swp`. Also true
+    /// for backups ending in `~`, names ending in `.swp`, `.swx` or `.tmp`, and Emacs auto-save files `#name#`. And
+    /// true for `4913`, the file Vim creates to test whether it may write to a folder.
     package static func isIgnored(_ name: String) -> Bool {
         if name.hasPrefix(".") || name.hasSuffix("~") || name == "4913" { return true }
         if name.hasSuffix(".swp") || name.hasSuffix(".swx") || name.hasSuffix(".tmp") { return true }

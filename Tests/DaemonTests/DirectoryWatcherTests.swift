@@ -52,14 +52,26 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
 
     @Test func atomicSaveIsOneChange() throws {
         try withWatcher(prepare: { try $0.write("post.md", "old\n") }) { folder, recorder in
-            // Vim's default: probe with 4913, write to a backup name, write the file; others write a temporary
-            // file and rename it over the target.
+            // Vim probes the folder with 4913 and keeps a swap file. Other editors write a temporary file and
+            // rename it over the target.
             try folder.write("4913", "")
             try folder.remove("4913")
             try folder.write(".post.md.swp", "swap")
             try folder.write("post.md.tmp", "new\n")
             try folder.move("post.md.tmp", "post.md")
             try folder.remove(".post.md.swp")
+            #expect(recorder.wait(for: [changed("post.md")]))
+            recorder.settle()
+            #expect(recorder.batches == [[changed("post.md")]])
+        }
+    }
+
+    @Test func backupRenameSaveIsOneChange() throws {
+        try withWatcher(prepare: { try $0.write("post.md", "old\n") }) { folder, recorder in
+            // Vim with backupcopy=no renames the file to its backup name, writes a new file, then deletes the backup.
+            try folder.move("post.md", "post.md~")
+            try folder.write("post.md", "new\n")
+            try folder.remove("post.md~")
             #expect(recorder.wait(for: [changed("post.md")]))
             recorder.settle()
             #expect(recorder.batches == [[changed("post.md")]])
@@ -162,9 +174,38 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
             try folder.write("visible.md", "x\n")
             #expect(recorder.wait(for: [changed("visible.md")]))
             recorder.settle()
-            // The link itself is a name in the tree; nothing behind it is watched.
+            // The link itself is a name in the tree, but nothing behind it is watched.
             #expect(Set(recorder.events) == [changed("linked"), changed("visible.md")])
         }
+    }
+
+    @Test func rootMoveReportsOverflow() throws {
+        let parent = try TemporaryFolder()
+        defer { parent.remove() }
+        try parent.makeFolder("root/sub")
+        let recorder = WatchRecorder()
+        let watcher = DirectoryWatcher(root: parent.path + "/root")
+        try watcher.start(handler: recorder.handler)
+        defer { watcher.stop() }
+
+        try parent.move("root", "moved")
+        #expect(recorder.wait(for: [.overflow]))
+        try parent.write("moved/sub/later.md", "x\n")
+        recorder.settle()
+        #expect(recorder.events == [.overflow])
+    }
+
+    @Test func rootRemovalReportsOverflow() throws {
+        let parent = try TemporaryFolder()
+        defer { parent.remove() }
+        try parent.makeFolder("root")
+        let recorder = WatchRecorder()
+        let watcher = DirectoryWatcher(root: parent.path + "/root")
+        try watcher.start(handler: recorder.handler)
+        defer { watcher.stop() }
+
+        try parent.remove("root")
+        #expect(recorder.wait(for: [.overflow]))
     }
 
     @Test func burstHasFewBatches() throws {
@@ -182,11 +223,39 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
             #expect(recorder.wait(timeout: 10) { expected.isSubset(of: Set($0)) })
             recorder.settle()
             #expect(recorder.events.count == 1000, "each file once, got \(recorder.events.count) events")
-            // One batch when the burst ends within maximumDelay; a longer burst (on a loaded machine) flushes about
-            // every maximumDelay - debounce = 0.7 s.
+            // A burst that ends within maximumDelay is one batch. A longer burst, as on a loaded machine, is
+            // flushed about every maximumDelay - debounce = 0.7 s.
             let bound = 2 + Int(duration / 0.7)
             #expect(recorder.batches.count <= bound, "\(recorder.batches.count) batches for a \(duration) s burst")
         }
+    }
+
+    @Test func idleReaderUsesNoCPU() throws {
+        try withWatcher { folder, recorder in
+            try folder.write("post.md", "x\n")
+            #expect(recorder.wait(for: [changed("post.md")]))
+            let before = try #require(Self.readerCPUTicks())
+            Thread.sleep(forTimeInterval: 1)
+            let after = try #require(Self.readerCPUTicks())
+            // A reader that polled in a loop would use about 100 ticks (10 ms each) in that second.
+            #expect(after - before <= 2, "the idle reader thread used \(after - before) ticks in one second")
+        }
+    }
+
+    /// Returns the user and system CPU time of the watcher's reader thread in clock ticks, from /proc.
+    private static func readerCPUTicks() -> Int? {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        for task in tasks {
+            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                let nameEnd = stat.range(of: ") ", options: .backwards)
+            else { continue }
+            guard stat.contains("(planable-inotif)") else { continue }
+            let fields = stat[nameEnd.upperBound...].split(separator: " ")
+            // After the name come state (field 3) ... utime (14) and stime (15), so indexes 11 and 12 here.
+            guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+            return user + system
+        }
+        return nil
     }
 
     @Test func stopEndsDelivery() throws {
@@ -221,6 +290,17 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let watcher = DirectoryWatcher(root: folder.path + "/missing")
-        #expect(throws: DirectoryWatcherError.self) { try watcher.start { _ in } }
+        let error = #expect(throws: DirectoryWatcherError.self) { try watcher.start { _ in } }
+        #expect(error?.code == ENOENT)
+        #expect(error?.description.contains(folder.path + "/missing") == true, "\(String(describing: error))")
+    }
+
+    @Test func fileRootThrows() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("post.md", "x\n")
+        let watcher = DirectoryWatcher(root: folder.path + "/post.md")
+        let error = #expect(throws: DirectoryWatcherError.self) { try watcher.start { _ in } }
+        #expect(error?.code == ENOTDIR)
     }
 }

@@ -5,7 +5,9 @@ import Testing
 @Suite struct EventCoalescerTests {
     private func changed(_ path: String) -> WatchEvent { WatchEvent(path: path, kind: .changed) }
     private func removed(_ path: String) -> WatchEvent { WatchEvent(path: path, kind: .removed) }
-    private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(path: to, kind: .renamed(from: from)) }
+    private func renamed(_ from: String, _ to: String) -> WatchEvent {
+        WatchEvent(path: to, kind: .renamed(from: from))
+    }
 
     private func isClose(_ value: Double?, _ expected: Double) -> Bool {
         guard let value else { return false }
@@ -50,8 +52,8 @@ import Testing
     }
 
     @Test func atomicSaveIsChange() {
-        // An editor writes a temporary file and renames it over the target; the watcher reports the rename onto the
-        // target as a change, after the editor may have moved the old file to a backup name (a removal).
+        // An editor may move the old file to a backup name (a removal), then rename its temporary file onto the
+        // target, which the watcher reports as a change.
         var coalescer = EventCoalescer(debounce: 0.3, maximumDelay: 1.0)
         coalescer.record(removed("post.md"), at: 10.0)
         coalescer.record(changed("post.md"), at: 10.01)

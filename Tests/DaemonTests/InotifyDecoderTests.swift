@@ -7,7 +7,8 @@ import Testing
     @Test func decodesRecordsInOrder() {
         let records = [
             InotifyRecord(descriptor: 1, mask: UInt32(IN_CREATE), name: "post.md"),
-            InotifyRecord(descriptor: 2, mask: UInt32(IN_MOVED_FROM), cookie: 77, name: "a-name-longer-than-sixteen.md"),
+            InotifyRecord(
+                descriptor: 2, mask: UInt32(IN_MOVED_FROM), cookie: 77, name: "a-name-longer-than-sixteen.md"),
             InotifyRecord(descriptor: 1, mask: UInt32(IN_DELETE_SELF)),
         ]
         let bytes = InotifyDecoder.encode(records)

@@ -3,8 +3,8 @@ import Testing
 
 @testable import Daemon
 
-/// Feeds synthetic records to an `InotifyTree` over a real inotify descriptor and a real folder, for the kernel
-/// reports a test cannot provoke, such as a queue overflow (its limit can be lowered only by root).
+/// Feeds records to an `InotifyTree` over a real inotify descriptor and a real folder: synthetic records for the
+/// reports that are hard to provoke, and the records of a real queue overflow.
 @Suite struct InotifyTreeTests {
     private func withTree(_ body: (TemporaryFolder, InotifyTree, Int32) throws -> Void) throws {
         let folder = try TemporaryFolder()
@@ -34,6 +34,35 @@ import Testing
         }
     }
 
+    @Test func kernelOverflowProducesOverflow() throws {
+        // The test reads the descriptor only after writing every file, so the kernel queue overflows for real.
+        let limitText = try String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8)
+        let limit = try #require(Int(limitText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        try withTree { folder, tree, _ in
+            // Each new file queues IN_CREATE, IN_MODIFY and IN_CLOSE_WRITE.
+            for index in 0..<(limit / 3 + 100) {
+                let descriptor = open("\(folder.path)/file-\(index).md", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                try #require(descriptor >= 0)
+                _ = write(descriptor, "x", 1)
+                close(descriptor)
+            }
+            var records: [InotifyRecord] = []
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(tree.descriptor, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                records += buffer.withUnsafeBytes {
+                    InotifyDecoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+                }
+            }
+            #expect(
+                records.last?.mask == UInt32(IN_Q_OVERFLOW),
+                "last of \(records.count) records: \(String(describing: records.last))")
+            let events = tree.translate(records, at: 1)
+            #expect(events.last == .overflow)
+        }
+    }
+
     @Test func movePairedByCookie() throws {
         try withTree { _, tree, root in
             let events = translate(
@@ -60,7 +89,8 @@ import Testing
                     InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_FROM), cookie: 4, name: "old.md"),
                     InotifyRecord(descriptor: root, mask: UInt32(IN_MOVED_TO), cookie: 4, name: "old.md~"),
                 ])
-            #expect(events == [WatchEvent(path: "post.md", kind: .changed), WatchEvent(path: "old.md", kind: .removed)])
+            #expect(
+                events == [WatchEvent(path: "post.md", kind: .changed), WatchEvent(path: "old.md", kind: .removed)])
         }
     }
 

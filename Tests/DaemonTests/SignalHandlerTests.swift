@@ -56,6 +56,30 @@ import Testing
         }
     }
 
+    @Test func signalsLeaveWatcherRunning() throws {
+        // A signal may interrupt the watcher's reader thread in poll(2), which must carry on after EINTR.
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let recorder = WatchRecorder()
+        let watcher = DirectoryWatcher(root: folder.path, debounce: 0.05)
+        try watcher.start(handler: recorder.handler)
+        defer { watcher.stop() }
+        let handler = SignalHandler()
+        defer { handler.cancel() }
+        let hangUps = Counter()
+        handler.install([SIGHUP: { hangUps.increment() }])
+
+        for round in 1...5 {
+            kill(getpid(), SIGHUP)
+            // Waiting for each signal keeps the kernel from merging two pending SIGHUPs into one.
+            let deadline = Date(timeIntervalSinceNow: 5)
+            while hangUps.value < round && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            #expect(hangUps.value == round)
+            try folder.write("post-\(round).md", "x\n")
+            #expect(recorder.wait(for: [WatchEvent(path: "post-\(round).md", kind: .changed)]), "round \(round)")
+        }
+    }
+
     @Test func installLeavesNoDefaultAction() {
         let handler = SignalHandler()
         defer { handler.cancel() }

@@ -7,7 +7,9 @@ private struct CommandResult {
     var output: String
 }
 
-private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+private func run(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -32,9 +34,20 @@ private enum SystemdTools {
         if isOnPath("systemd-analyze") { return true }
         if getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/apt-get") {
             let environment = ["DEBIAN_FRONTEND": "noninteractive"]
-            _ = try? run("/usr/bin/apt-get", ["install", "-y", "-qq", "--no-install-recommends", "systemd"], environment: environment)
+            _ = try? run(
+                "/usr/bin/apt-get", ["install", "-y", "-qq", "--no-install-recommends", "systemd"],
+                environment: environment)
         }
         return isOnPath("systemd-analyze")
+    }()
+
+    /// Whether the check script can build its sandbox with a system call filter: python3-seccomp is installed and
+    /// the kernel supports PR_SET_MDWE (the script exits 3 without it).
+    static let sandboxAvailable: Bool = {
+        guard analyzerAvailable, (try? run("/usr/bin/python3", ["-c", "import seccomp"]))?.status == 0 else {
+            return false
+        }
+        return (try? run("/bin/bash", [script, "--sandbox", "true"]))?.status == 0
     }()
 
     static func isOnPath(_ name: String) -> Bool {
@@ -43,13 +56,19 @@ private enum SystemdTools {
     }
 }
 
-@Suite(.enabled(if: SystemdTools.analyzerAvailable, "systemd-analyze is missing and the Debian package systemd could not be installed"))
+@Suite(
+    .enabled(
+        if: SystemdTools.analyzerAvailable,
+        "systemd-analyze is missing and the Debian package systemd could not be installed"))
 struct SystemdUnitTests {
     @Test func unitsVerifyWithLowExposure() throws {
         let result = try run("/bin/bash", [SystemdTools.script])
         #expect(result.status == 0, "check-systemd-units failed:\n\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
-        for unit in ["planable-sync.service", "planable-sync@example.service", "planable-sync-oneshot.service", "planable-sync.timer"] {
+        for unit in [
+            "planable-sync.service", "planable-sync@example.service", "planable-sync-oneshot.service",
+            "planable-sync.timer",
+        ] {
             #expect(lines.contains("verify \(unit): ok"), "no verify result for \(unit):\n\(result.output)")
         }
         let exposures = lines.compactMap { line -> Double? in
@@ -58,6 +77,15 @@ struct SystemdUnitTests {
         }
         #expect(exposures.count == 3, "expected three services rated:\n\(result.output)")
         for exposure in exposures { #expect(exposure <= 2.0) }
+        #expect(lines.contains { $0.hasPrefix("sandbox: binary starts") || $0.hasPrefix("sandbox: skipped") })
+    }
+
+    @Test(.enabled(if: SystemdTools.sandboxAvailable, "python3-seccomp or PR_SET_MDWE (Linux 6.3) is missing"))
+    func sandboxRejectsDeniedCall() throws {
+        // setpriority(2) is in @resources, which the units deny, so nice cannot lower its priority.
+        let result = try run("/bin/bash", [SystemdTools.script, "--sandbox", "nice", "-n", "5", "true"])
+        #expect(result.status == 0, "nice itself keeps going:\n\(result.output)")
+        #expect(result.output.contains("cannot set niceness: Operation not permitted"), "\(result.output)")
     }
 
     @Test func stricterMaximumFails() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 
-/// A temporary folder removed when the value is dropped by `remove()`.
+/// A temporary folder, deleted with everything in it by `remove()`.
 struct TemporaryFolder {
     let path: String
 

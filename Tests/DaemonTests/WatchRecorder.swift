@@ -40,7 +40,7 @@ final class WatchRecorder: @unchecked Sendable {
         return failures
     }
 
-    /// The time the first batch containing `event` arrived, or nil.
+    /// Returns the time the first batch containing `event` arrived, or nil.
     func arrival(of event: WatchEvent) -> Double? {
         condition.lock()
         defer { condition.unlock() }
