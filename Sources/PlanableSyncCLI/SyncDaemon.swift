@@ -58,9 +58,13 @@ final class SyncDaemon: @unchecked Sendable {
         runtime = try Runtime(configuration: configuration, logger: logger, exclusive: true, clock: clock)
         logger.info("daemon started", ["config": configurationPath, "pid": String(getpid())])
         _ = notifier.status("first scan")
-        fullPass(reason: "start")
+        // A first pass over a large backlog outlasts TimeoutStartSec at 120 writes a minute, so the start timeout is
+        // extended while it runs. Watchers start first, so a change during the pass is not missed.
+        let startup = startStartupExtension()
         startWatchers()
+        fullPass(reason: "start")
         scheduleFeeds()
+        startup.cancel()
         _ = notifier.ready()
         _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
 
@@ -308,8 +312,8 @@ final class SyncDaemon: @unchecked Sendable {
             runtime = try Runtime(configuration: loaded, logger: logger, exclusive: true, clock: clock)
             context = nil
             logger.info("configuration reloaded", ["config": configurationPath])
-            fullPass(reason: "reload")
             startWatchers()
+            fullPass(reason: "reload")
             scheduleFeeds()
         } catch {
             logger.error(
@@ -322,6 +326,15 @@ final class SyncDaemon: @unchecked Sendable {
         }
         _ = notifier.ready()
         _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+    }
+
+    /// Asks systemd for 90 more seconds of start-up time every 30 seconds until cancelled.
+    private func startStartupExtension() -> DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "planable-sync.startup"))
+        timer.schedule(deadline: .now() + 30, repeating: 30)
+        timer.setEventHandler { [notifier] in _ = notifier.extendTimeout(90) }
+        timer.resume()
+        return timer
     }
 
     /// Pings the systemd watchdog at half its interval while the work thread is alive.
