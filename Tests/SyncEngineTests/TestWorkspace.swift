@@ -7,10 +7,16 @@ struct TestWorkspace {
     let root: URL
     var contentFolder: URL { root.appendingPathComponent("content") }
     var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
+    /// The folder of the state database, where the embedded server keeps `reference.sqlite` and its token.
+    var stateFolder: URL { root.appendingPathComponent("state") }
 
-    init(pages: [String] = ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"], extraConfiguration: String = "")
-        throws
-    {
+    /// - Parameters:
+    ///   - extraConfiguration: Top-level settings appended to the configuration.
+    ///   - sourceSettings: Settings appended to the `posts` source, one per line, such as `media_base_url: ...`.
+    init(
+        pages: [String] = ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"], extraConfiguration: String = "",
+        sourceSettings: String = ""
+    ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         let pageList = pages.map { "  - \($0)" }.joined(separator: "\n")
@@ -28,6 +34,7 @@ struct TestWorkspace {
               - name: posts
                 type: directory
                 path: content
+            \(sourceSettings.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
             \(extraConfiguration)
             """
         try configuration.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -39,6 +46,13 @@ struct TestWorkspace {
         let url = contentFolder.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Writes `bytes` to a file below the content folder, creating its folders.
+    func writeFile(_ name: String, bytes: [UInt8]) throws {
+        let url = contentFolder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
     }
 
     func writeRaw(_ name: String, _ text: String) throws {
