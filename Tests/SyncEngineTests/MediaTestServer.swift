@@ -17,8 +17,15 @@ final class MediaTestServer: @unchecked Sendable {
 
     /// 101 MiB, one mebibyte over the API's limit.
     static let hugeSize = 101 * 1024 * 1024
-    /// The first bytes of a PNG file, enough for a type sniffer.
-    static let pngBytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
+    /// The signature and header chunk of a 1x1 PNG, enough for a type sniffer to read its kind and size.
+    static let pngBytes: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1,
+        8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89,
+    ]
+    /// The start of an MP4 file: an `ftyp` box.
+    static let mp4Bytes: [UInt8] = [0, 0, 0, 0x18] + Array("ftypisom".utf8) + [0, 0, 2, 0] + Array("isomiso2".utf8)
+    /// The start of a JPEG file.
+    static let jpegBytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10] + Array("JFIF".utf8) + [0, 1, 1, 0, 0, 1, 0, 1, 0, 0]
 
     let port: UInt16
     private let listener: Int32
@@ -130,17 +137,19 @@ final class MediaTestServer: @unchecked Sendable {
         func sized(_ type: String, _ body: [UInt8]) -> (Int, [(String, String)], [UInt8]) {
             (200, [("Content-Type", type), ("Content-Length", String(body.count))], body)
         }
-        switch request.path {
+        // A query string tells URLs of one resource apart, so one post can carry several distinct images.
+        switch request.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.path {
         case "/photo.png", "/images/logo.png":
             return sized("image/png", Self.pngBytes)
         case "/clip.mp4":
-            return sized("video/mp4", Array(repeating: 0, count: 64))
+            return sized("video/mp4", Self.mp4Bytes)
         case "/page.html", "/page.png":
             return sized("text/html; charset=utf-8", Array("<!DOCTYPE html><title>Not an image</title>".utf8))
         case "/no-head.jpg":
             if isHead { return (405, [("Allow", "GET"), ("Content-Length", "0")], []) }
-            guard isRanged else { return sized("image/jpeg", Array(repeating: 0xFF, count: 2048)) }
-            return (206, [("Content-Type", "image/jpeg"), ("Content-Range", "bytes 0-0/2048"), ("Content-Length", "1")], [0xFF])
+            guard isRanged else { return sized("image/jpeg", Self.jpegBytes) }
+            let size = String(Self.jpegBytes.count)
+            return (206, [("Content-Type", "image/jpeg"), ("Content-Range", "bytes 0-0/\(size)"), ("Content-Length", "1")], [0xFF])
         case "/huge.mp4":
             // The size is only described: HEAD has no body, and a GET is cut short after one byte.
             if isHead || !isRanged {
