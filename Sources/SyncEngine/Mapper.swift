@@ -69,17 +69,27 @@ package struct Mapper: Sendable {
         }
         let pages = try pages(for: item, matching: matching, overrides: overrides)
         var groups: [PlannedGroup] = []
+        // Every page is checked, so one message lists all the limits an item breaks.
+        var violations: [String] = []
         for page in pages {
             let rule = matching.first { covers($0, page) }
             var (payload, warnings) = try payload(
                 for: item, page: page, rule: rule, matching: matching, overrides: overrides, values: values,
                 media: media, now: now)
-            warnings += try check(&payload, item: item, page: page, rule: rule, media: media, url: values["url"]?.scalarText)
+            do {
+                warnings += try check(&payload, page: page, rule: rule, media: media, url: values["url"]?.scalarText)
+            } catch let error as MappingError {
+                violations.append(error.message)
+                continue
+            }
             if let index = groups.firstIndex(where: { $0.payload == payload }) {
                 groups[index].pages.append(page)
             } else {
                 groups.append(PlannedGroup(pages: [page], payload: payload, warnings: warnings))
             }
+        }
+        if !violations.isEmpty {
+            throw MappingError("\(item.source): \(item.location): " + violations.joined(separator: "; "))
         }
         plan.groups = groups
         return plan
@@ -175,10 +185,10 @@ package struct Mapper: Sendable {
         return (payload, warnings)
     }
 
-    /// Applies the network's rules: truncates when allowed, and throws for every error a network would reject.
+    /// Applies the network's rules: truncates when allowed, and throws for every error a network would reject,
+    /// with a message that names the page, the rule and each limit.
     private func check(
-        _ payload: inout PostPayload, item: SourceItem, page: ResolvedPage, rule: MappingRule?, media: [CheckedMedium],
-        url: String?
+        _ payload: inout PostPayload, page: ResolvedPage, rule: MappingRule?, media: [CheckedMedium], url: String?
     ) throws -> [String] {
         let network = Network(platform: page.platform)
         var warnings: [String] = []
@@ -204,7 +214,7 @@ package struct Mapper: Sendable {
         let errors = violations.filter { $0.severity == .error }
         if !errors.isEmpty {
             let details = errors.map(\.description).joined(separator: "; ")
-            throw MappingError("\(item.source): \(item.location): page \"\(page.name)\"\(ruleText): \(details)")
+            throw MappingError("page \"\(page.name)\"\(ruleText): \(details)")
         }
         return warnings + violations.filter { $0.severity == .warning }.map(\.description)
     }

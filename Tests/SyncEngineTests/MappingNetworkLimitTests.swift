@@ -143,4 +143,13 @@ import Testing
         #expect(report.items.first { $0.identity == "long.md" }?.message?.contains("page \"Northwind X\"") == true)
         #expect(report.requests.write == 1)
     }
+
+    @Test func theMessageListsEveryPageThatBreaksALimit() throws {
+        let workspace = try Self.workspace(pages: ["Northwind LinkedIn", "Northwind X", "Northwind Threads"], rule: "all")
+        defer { workspace.remove() }
+        let message = try #require(try failedItem(workspace, body: String(repeating: "a", count: 600)).message)
+        #expect(message.hasPrefix("posts: item.md: page \"Northwind X\" (rule \"all\"): text is 600"), "\(message)")
+        #expect(message.contains("; page \"Northwind Threads\" (rule \"all\"): text is 600 characters; Threads allows at most 500"))
+        #expect(!message.contains("Northwind LinkedIn"))
+    }
 }
