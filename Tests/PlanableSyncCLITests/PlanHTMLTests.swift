@@ -70,10 +70,12 @@ import Testing
         let planPNG = try screenshot(of: page, in: root, name: "plan")
         let blankPNG = try screenshot(of: blank, in: root, name: "blank")
         let bytes = [UInt8](planPNG.prefix(24))
-        #expect(bytes.count == 24 && bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "not a PNG file")
+        try #require(bytes.count == 24, "the screenshot has \(planPNG.count) bytes")
+        #expect(bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "the screenshot is not a PNG file")
         let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
         let height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
-        #expect(width == 1200 && height == 1400)
+        #expect(width == 1200)
+        #expect(height == 1400)
         // A blank page compresses to a few kilobytes; cards, text and network colours take far more.
         #expect(planPNG.count > blankPNG.count * 10, "plan \(planPNG.count) bytes, blank page \(blankPNG.count) bytes")
         if let copy = ProcessInfo.processInfo.environment["PLANABLE_SYNC_CLI_PREVIEW_PNG"] {
