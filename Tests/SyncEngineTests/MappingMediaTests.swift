@@ -141,6 +141,21 @@ import Testing
         #expect(server.requests.isEmpty)
     }
 
+    @Test func relativeLocalImagesKeepTheirFolder() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: https://coffee.northwind.example/")
+        defer { workspace.remove() }
+        try workspace.writeFile("news/opening/photo.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost("news/opening/index.md", title: "Opening", body: "![Photo](photo.png)")
+        let report = try workspace.run(.plan)
+        let media = try #require(report.items.first?.posts.first?.media)
+        // NOTE: DirectorySource passes a relative reference as the site path, so the folder below the source is
+        // lost; the URL should be the file's path below the source folder, as Hugo publishes page bundles.
+        withKnownIssue("a relative reference is appended to media_base_url without its folder") {
+            #expect(media == ["https://coffee.northwind.example/news/opening/photo.png"])
+        }
+    }
+
     @Test func localImagesWithoutABaseURLAreLeftOutWithAWarning() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
