@@ -93,6 +93,14 @@ extension Configuration {
                 throw ConfigurationError(
                     path: path, at: items[index], "two rules are named \"\(rule.name)\"; give each a unique name")
             }
+            for (index, rule) in configuration.rules.enumerated() {
+                for name in rule.match.sources where !sources.contains(where: { $0.name == name }) {
+                    throw ConfigurationError(
+                        path: path, at: items[index]["match"] ?? items[index],
+                        "rule \"\(rule.name)\" matches source \"\(name)\", which is not a configured source; "
+                            + "sources are \(sources.map { "\"\($0.name)\"" }.joined(separator: ", "))")
+                }
+            }
         }
         configuration.createLabels = try reader.bool(root["create_labels"], "create_labels") ?? false
         configuration.checkMedia = try reader.bool(root["check_media"], "check_media") ?? true

@@ -45,6 +45,14 @@ package struct Mapper: Sendable {
         self.configuration = configuration
         self.context = context
         templates = try CompiledTemplates(configuration: configuration)
+        // A `templates` key that matches no page and no network would be ignored, so a typo is an error.
+        let networks = Network.known.map(\.platform) + context.allPages.map(\.platform)
+        for key in configuration.templates.keys.sorted() where !networks.contains(key) && context.page(named: key) == nil {
+            throw MappingError(
+                "\(configuration.path): templates.\(key) names neither a page of workspace \"\(context.workspace.name)\" "
+                    + "nor a network; use a page name or one of \(Network.known.map(\.platform).joined(separator: ", "))",
+                isConfigurationError: true)
+        }
     }
 
     /// Plans the posts for `item`, with `media` already checked and mapped to public URLs.

@@ -127,6 +127,7 @@ import Testing
         ("schedule: {time: \"09:00\", zone: UTC}", "unknown schedule setting \"zone\"", 3),
         ("pinterest: {board: b1, titel: x}", "unknown pinterest setting \"titel\"", 3),
         ("labels: [a]\n  - name: r\n    labels: [b]", "two rules are named \"r\"", 3),
+        ("match: {source: blog}", "rule \"r\" matches source \"blog\", which is not a configured source", 3),
     ])
     func badRuleSettingsAreConfigurationErrors(setting: String, message: String, line: Int) throws {
         let text = """
@@ -141,6 +142,21 @@ import Testing
         let error = try #require(throws: ConfigurationError.self) { try Configuration.parse(text, path: "c.yaml") }
         #expect(error.message.contains(message), "\(error)")
         #expect(error.line != nil && error.line! >= line, "\(error)")
+    }
+
+    @Test func templateKeysMustNameAPageOrNetwork() throws {
+        let workspace = try TestWorkspace(templates: "  linkedln: \"{{title}}\"")
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "A", body: "Body.")
+        let error = try #require(throws: MappingError.self) { try workspace.run(.plan) }
+        #expect(error.isConfigurationError)
+        #expect(error.message.contains("templates.linkedln names neither a page"), "\(error.message)")
+
+        let valid = try TestWorkspace(templates: "  x: \"{{title}}\"\n  Northwind LinkedIn: \"{{title}}!\"")
+        defer { valid.remove() }
+        try valid.writePost("a.md", title: "A", body: "Body.")
+        let texts = try valid.run(.plan).items.first?.posts.map(\.text)
+        #expect(texts == ["A!", "A\n\nBody.", "A"])
     }
 
     @Test func templateErrorsNameTheTemplateLineAndColumn() throws {
