@@ -248,7 +248,8 @@ private struct NodeReader {
                     guard let value = entry.value.scalarValue, !value.isNull else {
                         throw error(entry.value, "\"match.fields.\(entry.key.string ?? "")\" must be one value, or \"*\" for any value")
                     }
-                    rule.match.fields[entry.key.string ?? ""] = value.text
+                    // Both sides compare as plain text, so `featured: true` matches a front matter boolean.
+                    rule.match.fields[entry.key.string ?? ""] = value.isNull ? "" : entry.value.value.plainText
                 }
             }
         }

@@ -76,6 +76,23 @@ import Testing
         #expect(text("news/beans.md", "Northwind X") == "X: News beans")
     }
 
+    @Test func fieldValuesMatchAcrossScalarKinds() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"],
+            extraConfiguration: """
+                rules:
+                  - name: flagged
+                    match: {fields: {featured: true, params.weight: 3}}
+                    pages: [Northwind X]
+                """)
+        defer { workspace.remove() }
+        try workspace.writePost("yes.md", title: "Yes", body: "Body.", frontMatter: "featured: true\nparams: {weight: 3}\n")
+        try workspace.writePost("no.md", title: "No", body: "Body.", frontMatter: "featured: false\nparams: {weight: 3}\n")
+        let pages = Self.pages(try workspace.run(.plan))
+        #expect(pages["yes.md"] == ["Northwind X"])
+        #expect(pages["no.md"] == ["Northwind LinkedIn"])
+    }
+
     @Test func frontMatterOverridesPagesAndSkip() throws {
         let workspace = try Self.workspace()
         defer { workspace.remove() }
