@@ -88,6 +88,19 @@ extension Configuration {
                 throw ConfigurationError(path: path, at: ruleNodes, "\"rules\" must be a list of rules")
             }
             configuration.rules = try items.enumerated().map { try reader.rule($0.element, index: $0.offset) }
+            for (index, rule) in configuration.rules.enumerated()
+            where configuration.rules[..<index].contains(where: { $0.name == rule.name }) {
+                throw ConfigurationError(
+                    path: path, at: items[index], "two rules are named \"\(rule.name)\"; give each a unique name")
+            }
+            for (index, rule) in configuration.rules.enumerated() {
+                for name in rule.match.sources where !sources.contains(where: { $0.name == name }) {
+                    throw ConfigurationError(
+                        path: path, at: items[index]["match"] ?? items[index],
+                        "rule \"\(rule.name)\" matches source \"\(name)\", which is not a configured source; "
+                            + "sources are \(sources.map { "\"\($0.name)\"" }.joined(separator: ", "))")
+                }
+            }
         }
         configuration.createLabels = try reader.bool(root["create_labels"], "create_labels") ?? false
         configuration.checkMedia = try reader.bool(root["check_media"], "check_media") ?? true
@@ -203,6 +216,21 @@ private struct NodeReader {
         "team_only", "youtube_title", "linkedin_document_title", "linkedin_video_title", "pinterest", "truncate", "skip",
     ]
 
+    static let matchKeys: Set<String> = [
+        "source", "sources", "path", "paths", "tag", "tags", "category", "categories", "fields",
+    ]
+    static let scheduleKeys: Set<String> = ["time", "publish", "keep_past"]
+    static let pinterestKeys: Set<String> = ["board", "title", "link", "description"]
+
+    /// Throws for the first key of the mapping `node` that is not in `known`, naming `setting`.
+    func checkKeys(_ node: YAMLNode, _ known: Set<String>, setting: String) throws {
+        for pair in node.mappingValue ?? [] where !known.contains(pair.key.string ?? "") {
+            throw error(
+                pair.key,
+                "unknown \(setting) setting \"\(pair.key.string ?? "")\"; known settings are \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
     func rule(_ node: YAMLNode, index: Int) throws -> MappingRule {
         guard let pairs = node.mappingValue else { throw error(node, "each rule must be a mapping") }
         for pair in pairs where !Self.ruleKeys.contains(pair.key.string ?? "") {
@@ -213,13 +241,20 @@ private struct NodeReader {
         var rule = MappingRule(name: try node["name"].map { try string($0, "rules.name") } ?? "rule \(index + 1)")
         if let match = node["match"] {
             guard match.mappingValue != nil else { throw error(match, "\"match\" must be a mapping") }
+            try checkKeys(match, Self.matchKeys, setting: "match")
             rule.match.sources = try stringList(match, "source") + stringList(match, "sources")
             rule.match.paths = try stringList(match, "path") + stringList(match, "paths")
             rule.match.tags = try stringList(match, "tag") + stringList(match, "tags")
             rule.match.categories = try stringList(match, "category") + stringList(match, "categories")
             if let fields = match["fields"] {
                 guard let entries = fields.mappingValue else { throw error(fields, "\"match.fields\" must be a mapping") }
-                for entry in entries { rule.match.fields[entry.key.string ?? ""] = entry.value.value.plainText }
+                for entry in entries {
+                    guard let value = entry.value.scalarValue, !value.isNull else {
+                        throw error(entry.value, "\"match.fields.\(entry.key.string ?? "")\" must be one value, or \"*\" for any value")
+                    }
+                    // Both sides compare as plain text, so `featured: true` matches a front matter boolean.
+                    rule.match.fields[entry.key.string ?? ""] = value.isNull ? "" : entry.value.value.plainText
+                }
             }
         }
         if node["pages"] != nil { rule.pages = try stringList(node, "pages") }
@@ -234,6 +269,7 @@ private struct NodeReader {
                 guard schedule.mappingValue != nil else {
                     throw error(schedule, "\"schedule\" must be true, false or a mapping with \"time\" and \"publish\"")
                 }
+                try checkKeys(schedule, Self.scheduleKeys, setting: "schedule")
                 if let time = schedule["time"] {
                     value.timeOfDay = try string(time, "schedule.time")
                     guard ScheduleResolver.parseTimeOfDay(value.timeOfDay) != nil else {
@@ -252,6 +288,10 @@ private struct NodeReader {
         rule.linkedinDocumentTitle = try node["linkedin_document_title"].map { try string($0, "linkedin_document_title") }
         rule.linkedinVideoTitle = try node["linkedin_video_title"].map { try string($0, "linkedin_video_title") }
         if let pinterest = node["pinterest"] {
+            guard pinterest.mappingValue != nil else {
+                throw error(pinterest, "\"pinterest\" must be a mapping with \"board\" and optional \"title\", \"link\", \"description\"")
+            }
+            try checkKeys(pinterest, Self.pinterestKeys, setting: "pinterest")
             rule.pinterest = PinterestRule(
                 board: try requiredString(pinterest, "board"),
                 title: try pinterest["title"].map { try string($0, "pinterest.title") },

@@ -83,10 +83,16 @@ extension SourceItem {
             case .absoluteURL:
                 let url = medium.reference.hasPrefix("//") ? "https:" + medium.reference : medium.reference
                 return SourceMedia(location: .url(url), alt: medium.alt)
-            case .relativePath, .siteRelative:
+            case .siteRelative:
                 guard let path = medium.resolvedPath else { return nil }
-                let sitePath = medium.kind == .siteRelative ? medium.reference : medium.reference
-                return SourceMedia(location: .localFile(path: path, sitePath: sitePath), alt: medium.alt)
+                return SourceMedia(location: .localFile(path: path, sitePath: medium.reference), alt: medium.alt)
+            case .relativePath:
+                guard let path = medium.resolvedPath else { return nil }
+                // A path relative to the file maps below the file's own folder, as the site publishes it.
+                let folder = (content.relativePath as NSString).deletingLastPathComponent
+                let sitePath = "/" + (folder.isEmpty ? medium.reference : folder + "/" + medium.reference)
+                return SourceMedia(
+                    location: .localFile(path: path, sitePath: (sitePath as NSString).standardizingPath), alt: medium.alt)
             }
         }
         self.init(

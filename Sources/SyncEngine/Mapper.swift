@@ -45,6 +45,14 @@ package struct Mapper: Sendable {
         self.configuration = configuration
         self.context = context
         templates = try CompiledTemplates(configuration: configuration)
+        // A `templates` key that matches no page and no network would be ignored, so a typo is an error.
+        let networks = Network.known.map(\.platform) + context.allPages.map(\.platform)
+        for key in configuration.templates.keys.sorted() where !networks.contains(key) && context.page(named: key) == nil {
+            throw MappingError(
+                "\(configuration.path): templates.\(key) names neither a page of workspace \"\(context.workspace.name)\" "
+                    + "nor a network; use a page name or one of \(Network.known.map(\.platform).joined(separator: ", "))",
+                isConfigurationError: true)
+        }
     }
 
     /// Plans the posts for `item`, with `media` already checked and mapped to public URLs.
@@ -52,7 +60,7 @@ package struct Mapper: Sendable {
     /// - Throws: `MappingError` naming the item, the page, the rule and the limit it breaks.
     package func plan(_ item: SourceItem, media: [CheckedMedium], now: Date = Date()) throws -> ItemPlan {
         var plan = ItemPlan()
-        let overrides = ItemOverrides(item.overrides)
+        let overrides = try ItemOverrides(item.overrides, item: item)
         if overrides.skip {
             plan.skipReason = "front matter sets planable.skip"
             return plan
@@ -69,19 +77,27 @@ package struct Mapper: Sendable {
         }
         let pages = try pages(for: item, matching: matching, overrides: overrides)
         var groups: [PlannedGroup] = []
+        // Every page is checked, so one message lists all the limits an item breaks.
+        var violations: [String] = []
         for page in pages {
-            let rule = matching.first { rule in
-                rule.pages.map { names in names.contains(page.id) || names.contains(page.name) } ?? true
-            }
+            let rule = matching.first { covers($0, page) }
             var (payload, warnings) = try payload(
                 for: item, page: page, rule: rule, matching: matching, overrides: overrides, values: values,
                 media: media, now: now)
-            warnings += try check(&payload, item: item, page: page, rule: rule, media: media, url: values["url"]?.scalarText)
+            do {
+                warnings += try check(&payload, page: page, rule: rule, media: media, url: values["url"]?.scalarText)
+            } catch let error as MappingError {
+                violations.append(error.message)
+                continue
+            }
             if let index = groups.firstIndex(where: { $0.payload == payload }) {
                 groups[index].pages.append(page)
             } else {
                 groups.append(PlannedGroup(pages: [page], payload: payload, warnings: warnings))
             }
+        }
+        if !violations.isEmpty {
+            throw MappingError("\(item.source): \(item.location): " + violations.joined(separator: "; "))
         }
         plan.groups = groups
         return plan
@@ -108,6 +124,13 @@ package struct Mapper: Sendable {
         return result
     }
 
+    /// Whether `rule` applies to `page`: the page is among the rule's `pages`, or among the configuration's
+    /// `pages` when the rule names none.
+    private func covers(_ rule: MappingRule, _ page: ResolvedPage) -> Bool {
+        guard let names = rule.pages else { return context.pages.contains(page) }
+        return names.contains(page.id) || names.contains(page.name)
+    }
+
     /// Renders one page's payload from its rule, the other matching rules' labels and the item's overrides.
     private func payload(
         for item: SourceItem, page: ResolvedPage, rule: MappingRule?, matching: [MappingRule], overrides: ItemOverrides,
@@ -120,7 +143,7 @@ package struct Mapper: Sendable {
         payload.media = media.map(\.url)
 
         var labels: [String] = []
-        for candidate in matching where candidate.pages.map({ $0.contains(page.id) || $0.contains(page.name) }) ?? true {
+        for candidate in matching where covers(candidate, page) {
             for label in candidate.labels where !labels.contains(label) { labels.append(label) }
         }
         for label in overrides.labels where !labels.contains(label) { labels.append(label) }
@@ -170,15 +193,22 @@ package struct Mapper: Sendable {
         return (payload, warnings)
     }
 
-    /// Applies the network's rules: truncates when allowed, and throws for every error a network would reject.
+    /// Applies the network's rules: truncates when allowed, and throws for every error a network would reject,
+    /// with a message that names the page, the rule and each limit.
     private func check(
-        _ payload: inout PostPayload, item: SourceItem, page: ResolvedPage, rule: MappingRule?, media: [CheckedMedium],
-        url: String?
+        _ payload: inout PostPayload, page: ResolvedPage, rule: MappingRule?, media: [CheckedMedium], url: String?
     ) throws -> [String] {
         let network = Network(platform: page.platform)
+        var warnings: [String] = []
         if rule?.truncate ?? configuration.truncate {
-            let shortened = NetworkCheck.truncate(payload.text, keeping: url, toFit: network)
+            // The link is kept only when the template put it in the text; truncation never adds one.
+            let link = url.flatMap { !$0.isEmpty && payload.text.contains($0) ? $0 : nil }
+            let shortened = NetworkCheck.truncate(payload.text, keeping: link, toFit: network)
             if shortened != payload.text {
+                let unit = NetworkRules.rules(for: network).textCounting.unit
+                warnings.append(
+                    "text cut from \(NetworkCheck.count(payload.text, network: network)) to "
+                        + "\(NetworkCheck.count(shortened, network: network)) \(unit) to fit \(network.displayName)")
                 payload.text = shortened
             }
         }
@@ -192,9 +222,9 @@ package struct Mapper: Sendable {
         let errors = violations.filter { $0.severity == .error }
         if !errors.isEmpty {
             let details = errors.map(\.description).joined(separator: "; ")
-            throw MappingError("\(item.source): \(item.location): page \"\(page.name)\"\(ruleText): \(details)")
+            throw MappingError("page \"\(page.name)\"\(ruleText): \(details)")
         }
-        return violations.filter { $0.severity == .warning }.map(\.description)
+        return warnings + violations.filter { $0.severity == .warning }.map(\.description)
     }
 
     func render(_ template: Template, _ values: [String: TemplateValue], item: SourceItem, page: ResolvedPage?) throws

@@ -29,7 +29,7 @@ package final class MediaChecker: @unchecked Sendable {
 
     private let state: StateStore
     private let http: HTTPClient
-    private let reach: Reach
+    let reach: Reach
     private let enabled: Bool
 
     package init(state: StateStore, http: HTTPClient = HTTPClient(), reach: Reach, enabled: Bool = true) {
@@ -123,13 +123,14 @@ package final class MediaChecker: @unchecked Sendable {
     private func probeOverHTTP(_ url: String) throws -> MediaKind {
         var response: HTTPResponse
         do {
-            response = try http.send(HTTPRequest(method: "HEAD", url: url, timeout: 15, followRedirects: true))
+            response = try send(HTTPRequest(method: "HEAD", url: url, timeout: 15))
             if !(200..<300).contains(response.status) {
-                var ranged = HTTPRequest(
-                    url: url, headers: [("Range", "bytes=0-0")], timeout: 15, followRedirects: true)
+                var ranged = HTTPRequest(url: url, headers: [("Range", "bytes=0-0")], timeout: 15)
                 ranged.stopAfterHeaders = true
-                response = try http.send(ranged)
+                response = try send(ranged)
             }
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure(description: "medium \(url) is unreachable: \(error); fix the URL or make it public")
         }
@@ -147,6 +148,42 @@ package final class MediaChecker: @unchecked Sendable {
                 description: "medium \(url) is \(Self.megabytes(size)) MB; Planable accepts at most 100 MB per medium")
         }
         return kind
+    }
+
+    /// The most redirects followed for one probe.
+    static let maximumRedirects = 5
+
+    /// Sends `request`, following redirects here rather than in libcurl, so that each target passes
+    /// `redirectTarget` first and a loopback-only check never leaves this machine.
+    private func send(_ request: HTTPRequest) throws -> HTTPResponse {
+        var request = request
+        request.followRedirects = false
+        let original = request.url
+        for _ in 0...Self.maximumRedirects {
+            let response = try http.send(request)
+            guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("location") else {
+                return response
+            }
+            request.url = try Self.redirectTarget(from: request.url, location: location, original: original, reach: reach)
+        }
+        throw Failure(
+            description: "medium \(original) redirects more than \(Self.maximumRedirects) times; link the file itself")
+    }
+
+    /// The absolute URL a redirect from `current` to `location` leads to, when the probe may follow it: an http
+    /// or https URL, and on loopback when `reach` is `.loopbackOnly`.
+    static func redirectTarget(from current: String, location: String, original: String, reach: Reach) throws -> String {
+        guard let target = URL(string: location, relativeTo: URL(string: current))?.absoluteURL,
+            let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = target.host
+        else {
+            throw Failure(description: "medium \(original) redirects to \(location), which is not an http or https URL")
+        }
+        if reach == .loopbackOnly && !isLoopback(host) {
+            throw Failure(
+                description: "medium \(original) redirects to \(target.absoluteString), off this machine; with the "
+                    + "embedded server media are checked on loopback only, so link the final URL")
+        }
+        return target.absoluteString
     }
 
     /// The total size from `Content-Range` (`bytes 0-0/12345`) of a ranged answer, else `Content-Length`.

@@ -95,6 +95,8 @@ package final class Runtime: @unchecked Sendable {
         var options = ReferenceServerOptions(databasePath: databasePath)
         options.seed = ReferenceSeed.demo(token: token)
         options.offlineMedia = true
+        // Loopback media are downloaded for real, so tests can serve media next to the embedded server.
+        options.allowLoopbackMedia = true
         options.readLimitPerMinute = embedded.readsPerMinute
         options.writeLimitPerMinute = embedded.writesPerMinute
         options.rateLimitWindowSeconds = embedded.windowSeconds

@@ -180,7 +180,8 @@ package final class SyncEngine: @unchecked Sendable {
         reported.posts = groups.map { group in
             ReportedPost(
                 pages: group.pages.map(\.name), networks: group.pages.map(\.platform), text: group.payload.text,
-                characters: NetworkCheck.count(group.payload.text, network: Network(platform: group.pages[0].platform)),
+                characters: group.pages.map { NetworkCheck.count(group.payload.text, network: Network(platform: $0.platform)) }
+                    .max() ?? 0,
                 media: group.payload.media, postIds: [], warnings: group.warnings)
         }
 
@@ -215,9 +216,9 @@ package final class SyncEngine: @unchecked Sendable {
             }
         } catch {
             reported.decision = .failed
-            reported.message = "\(error)"
-            logger.error("cannot sync item", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
-            if mode == .apply { recordFailure(item, message: "\(error)") }
+            reported.message = "\(item.source): \(item.location): \(error)"
+            logger.error("item sync failed", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
+            if mode == .apply { recordFailure(item, message: reported.message ?? "\(error)") }
         }
         logger.debug(
             "item decided",

@@ -8,10 +8,16 @@ struct TestWorkspace {
     let root: URL
     var contentFolder: URL { root.appendingPathComponent("content") }
     var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
+    /// The folder of the state database, where the embedded server keeps `reference.sqlite` and its token.
+    var stateFolder: URL { root.appendingPathComponent("state") }
 
+    /// - Parameters:
+    ///   - extraConfiguration: Top-level settings appended to the configuration.
+    ///   - sourceSettings: Settings appended to the `posts` source, one per line, such as `media_base_url: ...`.
+    ///   - api: The `api` setting, with its trailing newline.
     init(
         pages: [String] = ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"], extraConfiguration: String = "",
-        api: String = "api: embedded\n"
+        sourceSettings: String = "", api: String = "api: embedded\n"
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
@@ -29,6 +35,7 @@ struct TestWorkspace {
               - name: posts
                 type: directory
                 path: content
+            \(sourceSettings.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
             \(extraConfiguration)
             """
         try configuration.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -40,6 +47,13 @@ struct TestWorkspace {
         let url = contentFolder.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Writes `bytes` to a file below the content folder, creating its folders.
+    func writeFile(_ name: String, bytes: [UInt8]) throws {
+        let url = contentFolder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
     }
 
     func writeRaw(_ name: String, _ text: String) throws {

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// `planable-sync plan --format html --output FILE` on a small tree, run as a subprocess, and the file it writes
+/// rendered in headless Chromium.
+///
+/// Chromium comes from the Debian package `chromium` (`PLANABLE_SYNC_TEST_EXTRAS=1 scripts/install-deps`); without
+/// it the rendering test is skipped and reported as skipped.
+@Suite(.serialized) struct PlanHTMLTests {
+    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// A folder with three posts (one too long for X) and a configuration for four networks.
+    static func makeTree() throws -> (root: URL, config: String) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-html-\(UUID().uuidString)")
+        let content = root.appendingPathComponent("content")
+        try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
+        let posts = [
+            ("opening.md", "New roastery opens", "tags: [coffee, news]", "Our second roastery opens on Friday in Brooklyn."),
+            ("beans.md", "Single origin beans", "tags: [coffee]", "Three new single origin beans from Ethiopia and Peru."),
+            ("long.md", "A long read", "", String(repeating: "Every cup starts with a bean. ", count: 20)),
+        ]
+        for (name, title, frontMatter, body) in posts {
+            try "---\ntitle: \(title)\n\(frontMatter)\n---\n\n\(body)\n"
+                .write(to: content.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let config = root.appendingPathComponent("planable-sync.yaml").path
+        try """
+        state: state/planable-sync.sqlite
+        api: embedded
+        workspace: Northwind Coffee
+        pages: [Northwind LinkedIn, Northwind Facebook, Northwind X, Northwind Threads]
+        template: "{{title}}\\n\\n{{summary}} {{tags}}"
+        sources:
+          - name: posts
+            type: directory
+            path: content
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        return (root, config)
+    }
+
+    @Test func planWritesASelfContainedPage() throws {
+        let (root, config) = try Self.makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let output = root.appendingPathComponent("plan.html")
+        let result = try ProcessHarness.run(["plan", "--config", config, "--format", "html", "--output", output.path])
+        // One item breaks X's limit, so the plan exits 65 and still writes the page.
+        #expect(result.status == 65, "stderr: \(result.stderr)")
+        let html = try String(contentsOf: output, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        for text in ["New roastery opens", "Single origin beans", "Northwind Threads", "long.md", "X allows at most 280"] {
+            #expect(html.contains(text), "the page lacks \(text)")
+        }
+        // Self-contained: no script, style sheet or image is loaded from elsewhere.
+        for reference in ["<script src", "<link rel=\"stylesheet\"", "src=\"http", "@import"] {
+            #expect(!html.contains(reference), "the page refers to \(reference)")
+        }
+    }
+
+    @Test(.enabled(if: chromium != nil, "the Debian package chromium is not installed"))
+    func theWrittenPageRendersInChromium() throws {
+        let (root, config) = try Self.makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let page = root.appendingPathComponent("plan.html")
+        _ = try ProcessHarness.run(["plan", "--config", config, "--format", "html", "--output", page.path])
+        let blank = root.appendingPathComponent("blank.html")
+        try "<!DOCTYPE html><html><body></body></html>".write(to: blank, atomically: true, encoding: .utf8)
+
+        let planPNG = try screenshot(of: page, in: root, name: "plan")
+        let blankPNG = try screenshot(of: blank, in: root, name: "blank")
+        let bytes = [UInt8](planPNG.prefix(24))
+        try #require(bytes.count == 24, "the screenshot has \(planPNG.count) bytes")
+        #expect(bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "the screenshot is not a PNG file")
+        let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        let height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 1200)
+        #expect(height == 1400)
+        // A blank page compresses to a few kilobytes; cards, text and network colours take far more.
+        #expect(planPNG.count > blankPNG.count * 10, "plan \(planPNG.count) bytes, blank page \(blankPNG.count) bytes")
+        if let copy = ProcessInfo.processInfo.environment["PLANABLE_SYNC_CLI_PREVIEW_PNG"] {
+            try planPNG.write(to: URL(fileURLWithPath: copy))
+        }
+    }
+
+    /// Runs Chromium on `page` with no network (a proxy on a closed loopback port) and returns the PNG's bytes.
+    private func screenshot(of page: URL, in folder: URL, name: String) throws -> Data {
+        let output = folder.appendingPathComponent("\(name).png")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.chromium))
+        process.arguments = [
+            "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars", "--no-first-run",
+            "--proxy-server=127.0.0.1:9", "--disable-background-networking", "--disable-component-update",
+            "--user-data-dir=\(folder.appendingPathComponent("profile-\(name)").path)",
+            "--screenshot=\(output.path)", "--window-size=1200,1400", page.absoluteString,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("chromium did not finish within 120 seconds")
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "chromium exited with status \(process.terminationStatus)")
+        return try Data(contentsOf: output)
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Glibc
+import HTTPClient
+import Logging
+import Testing
+
+@testable import SyncEngine
+
+/// Media checks end to end: front matter URLs on a loopback media server, probed by the engine before a post
+/// refers to them, with the embedded server (so only loopback URLs are ever probed).
+///
+/// The runs are plans: the checks are the engine's and happen before any request, and a plan leaves the
+/// embedded server's own media import (which has its own policy for loopback URLs) out of the picture.
+@Suite struct MappingMediaTests {
+    /// A port on 127.0.0.1 that nothing listens on: bound, read back, then closed.
+    static func closedPort() throws -> UInt16 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Writes one post per `(file name, image URL)` and plans them.
+    private func plan(_ images: [(String, String)], in workspace: TestWorkspace) throws -> RunReport {
+        for (name, url) in images {
+            try workspace.writePost(name, title: "Post \(name)", body: "Body of \(name).", frontMatter: "image: \"\(url)\"\n")
+        }
+        return try workspace.run(.plan)
+    }
+
+    @Test func goodMediaAreAttachedAndBadOnesFailOnlyTheirItem() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        let unreachable = "http://127.0.0.1:\(try Self.closedPort())/gone.png"
+        let report = try plan(
+            [
+                ("png.md", server.baseURL + "/photo.png"), ("video.md", server.baseURL + "/clip.mp4"),
+                ("no-head.md", server.baseURL + "/no-head.jpg"), ("redirect.md", server.baseURL + "/redirect-in.png"),
+                ("html.md", server.baseURL + "/page.html"), ("huge.md", server.baseURL + "/huge.mp4"),
+                ("huge-ranged.md", server.baseURL + "/huge-ranged.mp4"), ("missing.md", server.baseURL + "/missing.png"),
+                ("unreachable.md", unreachable),
+            ], in: workspace)
+
+        #expect(report.created == 4)
+        #expect(report.failed == 5)
+        func item(_ name: String) throws -> ReportedItem { try #require(report.items.first { $0.identity == name }) }
+        #expect(try item("png.md").posts.first?.media == [server.baseURL + "/photo.png"])
+        #expect(try item("video.md").posts.first?.media == [server.baseURL + "/clip.mp4"])
+        #expect(try item("no-head.md").posts.first?.media == [server.baseURL + "/no-head.jpg"])
+        #expect(try item("redirect.md").posts.first?.media == [server.baseURL + "/redirect-in.png"])
+
+        let html = try item("html.md")
+        #expect(html.decision == .failed)
+        #expect(html.message?.contains("html.md") == true)
+        #expect(html.message?.contains(server.baseURL + "/page.html") == true)
+        #expect(html.message?.contains("text/html") == true)
+        for name in ["huge.md", "huge-ranged.md"] {
+            let huge = try item(name)
+            #expect(huge.decision == .failed)
+            #expect(huge.message?.contains("101.0 MB") == true, "\(huge.message ?? "")")
+            #expect(huge.message?.contains("100 MB") == true)
+        }
+        #expect(try item("missing.md").message?.contains("HTTP 404") == true)
+        let gone = try item("unreachable.md")
+        #expect(gone.message?.contains(unreachable) == true)
+        #expect(gone.message?.contains("unreachable") == true)
+
+        // The HEAD-refusing server was asked again with a one-byte ranged GET, and nothing was downloaded whole.
+        #expect(server.requests(for: "/no-head.jpg").map(\.method) == ["HEAD", "GET"])
+        #expect(server.requests(for: "/no-head.jpg").last?.range == "bytes=0-0")
+        #expect(server.requests(for: "/huge.mp4").map(\.method) == ["HEAD"])
+        #expect(server.requests(for: "/huge-ranged.mp4").map(\.method) == ["HEAD", "GET"])
+        #expect(report.requests.write == 0)
+    }
+
+    @Test func eachMediumIsCheckedOnceAcrossItemsAndRuns() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        let url = server.baseURL + "/photo.png"
+        let first = try plan([("a.md", url), ("b.md", url), ("c.md", url)], in: workspace)
+        #expect(first.created == 3)
+        #expect(server.requests(for: "/photo.png").count == 1)
+
+        try workspace.writePost("d.md", title: "Post d", body: "Another.", frontMatter: "image: \"\(url)\"\n")
+        let second = try workspace.run(.plan)
+        #expect(second.created == 4)
+        #expect(server.requests(for: "/photo.png").count == 1, "the state's cache answered for the known URL")
+    }
+
+    @Test func aFailedMediumIsRememberedWithItsMessage() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        let url = server.baseURL + "/page.html"
+        let first = try plan([("a.md", url)], in: workspace)
+        #expect(first.failed == 1)
+        try workspace.writePost("a.md", title: "Post a, edited", body: "Edited.", frontMatter: "image: \"\(url)\"\n")
+        let second = try workspace.run(.plan)
+        #expect(second.failed == 1)
+        #expect(second.items.first?.message?.contains(url) == true)
+        #expect(server.requests(for: "/page.html").count == 1)
+    }
+
+    @Test func localImagesMapToThePublicBaseURL() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: \(server.baseURL)/")
+        defer { workspace.remove() }
+        try workspace.writeFile("images/logo.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost(
+            "site.md", title: "Site path", body: "![Logo](/images/logo.png)\n\nText after the logo.")
+        try workspace.writePost("front.md", title: "Front matter path", body: "Text.", frontMatter: "image: images/logo.png\n")
+        try workspace.writePost("absent.md", title: "Missing file", body: "![Gone](/images/absent.png)")
+
+        let report = try workspace.run(.plan)
+        let expected = server.baseURL + "/images/logo.png"
+        for name in ["site.md", "front.md"] {
+            let item = try #require(report.items.first { $0.identity == name })
+            #expect(item.decision == .create, "\(item.message ?? "")")
+            #expect(item.posts.first?.media == [expected])
+        }
+        let absent = try #require(report.items.first { $0.identity == "absent.md" })
+        #expect(absent.decision == .failed)
+        #expect(absent.message?.contains("/images/absent.png") == true)
+        // The file is checked on disk; the public URL is only named, never fetched by the check.
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test func relativeLocalImagesKeepTheirFolder() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: https://coffee.northwind.example/")
+        defer { workspace.remove() }
+        try workspace.writeFile("news/opening/photo.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost("news/opening/index.md", title: "Opening", body: "![Photo](photo.png)")
+        let report = try workspace.run(.plan)
+        let media = try #require(report.items.first?.posts.first?.media)
+        // A page bundle's image is published below the page's folder, as Hugo does.
+        #expect(media == ["https://coffee.northwind.example/news/opening/photo.png"])
+    }
+
+    @Test func localImagesWithoutABaseURLAreLeftOutWithAWarning() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writeFile("images/logo.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost("site.md", title: "Site path", body: "![Logo](/images/logo.png)")
+        let report = try workspace.run(.plan)
+        let post = try #require(report.items.first?.posts.first)
+        #expect(post.media.isEmpty)
+        #expect(post.warnings.contains { $0.contains("media_base_url") })
+    }
+
+    @Test func theEmbeddedServerKeepsMediaChecksOnLoopback() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        let runtime = try Runtime(
+            configuration: try Configuration.load(path: workspace.configPath), logger: Logger(label: "test", destination: .none),
+            exclusive: false)
+        #expect(runtime.engine().mediaChecker.reach == .loopbackOnly)
+    }
+
+    @Test func onlyLoopbackHostsCountAsLoopback() {
+        for host in ["127.0.0.1", "127.1.2.3", "localhost", "[::1]", "::1"] { #expect(MediaChecker.isLoopback(host), "\(host)") }
+        for host in ["192.0.2.1", "example.com", "localhost.example", "10.0.0.1", "::ffff:192.0.2.1", "0.0.0.0"] {
+            #expect(!MediaChecker.isLoopback(host), "\(host)")
+        }
+    }
+
+    @Test func redirectsOffLoopbackAreRefusedBeforeTheyAreFollowed() throws {
+        let local = try MediaChecker.redirectTarget(
+            from: "http://127.0.0.1:9/a.png", location: "/b.png", original: "http://127.0.0.1:9/a.png", reach: .loopbackOnly)
+        #expect(local == "http://127.0.0.1:9/b.png")
+        #expect(throws: MediaChecker.Failure.self) {
+            try MediaChecker.redirectTarget(
+                from: "http://127.0.0.1:9/a.png", location: "http://192.0.2.1/b.png", original: "http://127.0.0.1:9/a.png",
+                reach: .loopbackOnly)
+        }
+        #expect(throws: MediaChecker.Failure.self) {
+            try MediaChecker.redirectTarget(
+                from: "http://127.0.0.1:9/a.png", location: "file:///etc/passwd", original: "http://127.0.0.1:9/a.png",
+                reach: .everyHost)
+        }
+        let remote = try MediaChecker.redirectTarget(
+            from: "https://example.com/a.png", location: "https://cdn.example.com/b.png", original: "https://example.com/a.png",
+            reach: .everyHost)
+        #expect(remote == "https://cdn.example.com/b.png")
+    }
+}

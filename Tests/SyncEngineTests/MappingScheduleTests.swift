@@ -1,0 +1,91 @@
+import Foundation
+import PlanableAPI
+import Testing
+
+@testable import SyncEngine
+
+/// `scheduledAt` from an item's date or its front matter, in explicit time zones: a date without a time is taken
+/// in the workspace's zone (Northwind Coffee is America/New_York) at the rule's time of day.
+@Suite struct MappingScheduleTests {
+    static func parse(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    static let rules = """
+        rules:
+          - name: scheduled
+            schedule: {time: "09:30", publish: true}
+        """
+
+    @Test func datesBecomeScheduledTimesInExplicitZones() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
+        defer { workspace.remove() }
+        let cases: [(file: String, frontMatter: String, expected: String?)] = [
+            // Winter: New York is UTC-5, so 09:30 there is 14:30 UTC.
+            ("winter.md", "date: 2030-01-15\n", "2030-01-15T14:30:00Z"),
+            // Summer: daylight saving time, UTC-4.
+            ("summer.md", "date: 2030-07-15\n", "2030-07-15T13:30:00Z"),
+            // A time with its own offset is kept as it is.
+            ("offset.md", "date: 2030-07-15T18:30:00+02:00\n", "2030-07-15T16:30:00Z"),
+            // A time without a zone is in the workspace's zone.
+            ("local.md", "date: \"2030-07-15 18:30\"\n", "2030-07-15T22:30:00Z"),
+            // The front matter's own time wins, in the workspace's zone unless it names one.
+            ("override.md", "date: 2030-07-15\nplanable: {schedule: \"2030-03-01 10:00\"}\n", "2030-03-01T15:00:00Z"),
+            ("override-utc.md", "date: 2030-07-15\nplanable: {schedule: \"2030-03-01T10:00:00Z\"}\n", "2030-03-01T10:00:00Z"),
+            ("unscheduled.md", "date: 2030-07-15\nplanable: {schedule: false}\n", nil),
+            // A past date leaves the post unscheduled rather than failing it.
+            ("past.md", "date: 2020-01-15\n", nil),
+            ("undated.md", "", nil),
+        ]
+        for entry in cases {
+            try workspace.writePost(entry.file, title: entry.file, body: "Body.", frontMatter: entry.frontMatter)
+        }
+        let report = try workspace.run(.apply)
+        #expect(report.failed == 0, "\(report.items.compactMap(\.message))")
+        #expect(report.created == cases.count)
+        let past = try #require(report.items.first { $0.identity == "past.md" })
+        #expect(past.posts.first?.warnings.contains { $0.contains("in the past") } == true)
+
+        let posts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts()
+        for entry in cases {
+            let post = try #require(posts.first { $0.plainText.hasPrefix(entry.file) })
+            #expect(Self.parse(post.scheduledAt) == Self.parse(entry.expected), "\(entry.file): \(post.scheduledAt ?? "none")")
+            #expect(post.scheduledSet == (entry.expected != nil), "\(entry.file)")
+        }
+        let raw = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        let winter = try #require(posts.first { $0.plainText.hasPrefix("winter.md") })
+        let json = try raw.rawPost(winter.id)
+        #expect(json["scheduledSet"] as? Bool == true)
+    }
+
+    @Test func aBadScheduleOverrideFailsOnlyItsItem() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
+        defer { workspace.remove() }
+        try workspace.writePost("bad.md", title: "Bad", body: "Body.", frontMatter: "planable: {schedule: \"next tuesday\"}\n")
+        try workspace.writePost("good.md", title: "Good", body: "Body.", frontMatter: "date: 2030-01-15\n")
+        let report = try workspace.run(.apply)
+        #expect(report.created == 1)
+        let bad = try #require(report.items.first { $0.identity == "bad.md" })
+        #expect(bad.decision == .failed)
+        #expect(bad.message?.contains("planable.schedule \"next tuesday\"") == true, "\(bad.message ?? "")")
+    }
+
+    @Test func resolverTakesDateOnlyValuesInTheGivenZone() throws {
+        var rule = ScheduleRule()
+        rule.timeOfDay = "09:00"
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = berlin
+        let midnight = try #require(calendar.date(from: DateComponents(year: 2031, month: 6, day: 1)))
+        let (value, note) = ScheduleResolver.scheduledAt(
+            date: midnight, dateHasTime: false, rule: rule, timeZone: berlin, now: Date(timeIntervalSince1970: 0))
+        #expect(note == nil)
+        #expect(Self.parse(value) == Self.parse("2031-06-01T07:00:00Z"))
+        #expect(ScheduleResolver.parseOverride("2031-06-01 09:00", timeZone: berlin) == Self.parse("2031-06-01T07:00:00Z"))
+    }
+}
