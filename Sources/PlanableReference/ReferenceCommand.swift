@@ -125,6 +125,12 @@ final class SignalWaiter: @unchecked Sendable {
         for _ in sources { registered.wait() }
     }
 
+    deinit {
+        for source in sources { source.cancel() }
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
+    }
+
     /// Blocks until a signal arrives and returns its name.
     func wait() -> String {
         done.wait()

@@ -54,7 +54,7 @@ struct PostRenderer {
             ("modifiedAt", .string(Timestamp.format(post.modifiedAt))),
         ]
         if let mediaType = post.mediaType { members.append(("mediaType", .string(mediaType))) }
-        if let thumbnail = post.extras["videoThumbnailUrl"] { members.append(("videoThumbnailUrl", thumbnail)) }
+        if let thumbnail = post.extras["videoThumbnail"]?["imageUrl"] { members.append(("videoThumbnailUrl", thumbnail)) }
         let labelItems = post.labels.compactMap { id -> JSONValue? in
             guard let label = labels[id] else { return nil }
             return ["uuid": .string(id), "text": .string(label.name ?? ""), "color": .string(label.color)]
