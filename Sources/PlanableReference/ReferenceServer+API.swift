@@ -92,12 +92,26 @@ extension ReferenceServer {
             }
             let prefetched = Self.downloadsBeforeLock.contains(operation.key)
                 ? services.fetchAll(Self.mediaURLs(input.body["media"])) : [:]
+            let cacheKey = ResponseCache.key(for: operation, request: request, tokenID: token.id)
             let response = try store.withLock { store -> APIResponse in
                 try store.advanceLifecycle(now: now)
+                var version: Int64 = 0
+                if let cacheKey {
+                    version = try store.changeCount()
+                    if let cached = store.responseCache.lookup(cacheKey, version: version) {
+                        return APIResponse(status: 200, body: nil, serializedBody: cached)
+                    }
+                }
                 let context = APIContext(
                     store: store, token: token, now: now, input: input, operation: operation, services: services,
                     prefetchedMedia: prefetched, lockedStore: self.store)
-                return try handler(context)
+                var response = try handler(context)
+                if let cacheKey, response.status == 200, let body = response.body {
+                    let bytes = body.serialized
+                    response.serializedBody = bytes
+                    store.responseCache.store(bytes, key: cacheKey, version: version)
+                }
+                return response
             }
             if case .commitWithoutAnswer = fault.action { return .dropConnection }
             return .respond(successResponse(response, requestID, decision))
@@ -137,7 +151,10 @@ extension ReferenceServer {
         var headers: [(name: String, value: String)] = [("X-Request-Id", requestID)]
         headers += rateLimitHeaders(decision)
         var body: [UInt8] = []
-        if let json = response.body {
+        if let serialized = response.serializedBody {
+            headers.append(("Content-Type", "application/json; charset=utf-8"))
+            body = serialized
+        } else if let json = response.body {
             headers.append(("Content-Type", "application/json; charset=utf-8"))
             body = json.serialized
         }

@@ -13,6 +13,10 @@ final class ReferenceStore {
     var lifecycleDirty = true
     /// The next time at which a scheduled post becomes due or a publication finishes.
     var nextLifecycleEvent = 0.0
+    /// Answers of read operations, keyed by token and request.
+    var responseCache = ResponseCache()
+    /// Token rows by lookup prefix, with their digests; cleared by every change to tokens or their workspaces.
+    var tokenCache: [String: [(digest: [UInt8], token: TokenRecord)]] = [:]
 
     /// Opens or creates the database, migrates it and applies `seed` when the file had no schema yet.
     ///
@@ -140,7 +144,13 @@ final class ReferenceStore {
             try database.run(
                 "INSERT OR IGNORE INTO token_workspaces (token_id, workspace_id) VALUES (?, ?)", [id, workspaceID])
         }
+        tokenCache.removeAll()
         return id
+    }
+
+    /// The number of rows this connection has inserted, updated or deleted since it opened.
+    func changeCount() throws -> Int64 {
+        Int64(try database.queryFirst("SELECT total_changes() AS n")?.int("n") ?? 0)
     }
 
     func encode(_ strings: [String]) -> String {
@@ -148,7 +158,8 @@ final class ReferenceStore {
     }
 
     func decodeStrings(_ text: String?) -> [String] {
-        guard let text, let value = try? JSONParser.parse(text) else { return [] }
+        guard let text, text != "[]" else { return [] }
+        guard let value = try? JSONParser.parse(text) else { return [] }
         return value.arrayValue?.compactMap(\.stringValue) ?? []
     }
 

@@ -110,6 +110,7 @@ extension ReferenceStore {
             try database.run("DELETE FROM \(table) WHERE workspace_id = ?", [id])
         }
         try database.run("DELETE FROM workspaces WHERE id = ?", [id])
+        tokenCache.removeAll()
     }
 
     func members(workspaceID: String) throws -> [MemberRecord] {
