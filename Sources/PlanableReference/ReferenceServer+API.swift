@@ -28,6 +28,21 @@ extension ReferenceServer {
     /// other request.
     static let downloadsBeforeLock: Set<String> = ["POST /posts", "PATCH /posts/{id}"]
 
+    /// Whether the request names a workspace (POST) or a changeable post (PATCH) the token may use, so that media
+    /// is downloaded only for requests that can succeed.
+    static func mayImportMedia(
+        _ operation: OpenAPIOperation, _ input: RequestInput, token: TokenRecord, store: ReferenceStore
+    ) throws -> Bool {
+        var workspaceID = input.body["workspaceId"]?.stringValue
+        if operation.key == "PATCH /posts/{id}" {
+            guard let post = try store.post(id: input.path("id")), post.state != "published", post.state != "publishing"
+            else { return false }
+            workspaceID = post.workspaceID
+        }
+        guard let workspaceID, let workspace = try store.workspace(id: workspaceID) else { return false }
+        return workspace.companyID == token.companyID && (token.allWorkspaces || token.workspaceIDs.contains(workspaceID))
+    }
+
     static func mediaURLs(_ value: JSONValue?) -> [String] {
         value?.arrayValue?.compactMap(\.stringValue) ?? value?.stringValue.map { [$0] } ?? []
     }
@@ -90,8 +105,12 @@ extension ReferenceServer {
             guard let handler = Self.handlers[operation.key] else {
                 throw APIError.internal("\(operation.key) has no handler")
             }
-            let prefetched = Self.downloadsBeforeLock.contains(operation.key)
-                ? services.fetchAll(Self.mediaURLs(input.body["media"])) : [:]
+            var prefetched: [String: Result<FetchedMedia, MediaDownloadError>] = [:]
+            if Self.downloadsBeforeLock.contains(operation.key),
+                try store.withLock({ try Self.mayImportMedia(operation, input, token: token, store: $0) })
+            {
+                prefetched = services.fetchAll(Self.mediaURLs(input.body["media"]))
+            }
             let cacheKey = ResponseCache.key(for: operation, request: request, tokenID: token.id)
             let response = try store.withLock { store -> APIResponse in
                 try store.advanceLifecycle(now: now)

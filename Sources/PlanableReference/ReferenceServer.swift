@@ -30,7 +30,9 @@ package final class ReferenceServer: Sendable {
         self.store = LockedValue(store)
         rateLimiter = RateLimiter(readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute)
         services = ReferenceServices(
-            downloader: MediaDownloader(maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia))
+            downloader: MediaDownloader(
+                maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia,
+                allowPublic: options.allowPublicMedia))
     }
 
     deinit {

@@ -8,6 +8,9 @@ package struct ReferenceServerOptions: Sendable {
     package var writeLimitPerMinute: Int
     /// Whether media URLs on loopback addresses are downloaded; other private addresses stay refused.
     package var allowLoopbackMedia: Bool
+    /// Whether media URLs may name public hosts. Tests and conformance runs set it to false, so the server fetches
+    /// only from loopback IP literals and sends nothing off the machine (not even a DNS query).
+    package var allowPublicMedia: Bool
     package var clock: ReferenceClock
     /// How long, in seconds of `clock` time, a post stays in `publishing` before it is published.
     package var publishingSeconds: Double
@@ -18,7 +21,7 @@ package struct ReferenceServerOptions: Sendable {
 
     package init(
         databasePath: String, seed: ReferenceSeed? = nil, readLimitPerMinute: Int = 600, writeLimitPerMinute: Int = 120,
-        allowLoopbackMedia: Bool = false, clock: ReferenceClock = ReferenceClock(), publishingSeconds: Double = 2,
+        allowLoopbackMedia: Bool = false, allowPublicMedia: Bool = true, clock: ReferenceClock = ReferenceClock(), publishingSeconds: Double = 2,
         threadCount: Int = 4, maximumMediaBytes: Int = 100 * 1024 * 1024
     ) {
         self.databasePath = databasePath
@@ -26,6 +29,7 @@ package struct ReferenceServerOptions: Sendable {
         self.readLimitPerMinute = readLimitPerMinute
         self.writeLimitPerMinute = writeLimitPerMinute
         self.allowLoopbackMedia = allowLoopbackMedia
+        self.allowPublicMedia = allowPublicMedia
         self.clock = clock
         self.publishingSeconds = publishingSeconds
         self.threadCount = threadCount

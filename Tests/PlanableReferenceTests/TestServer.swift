@@ -3,6 +3,9 @@ import HTTPClient
 @testable import PlanableReference
 
 /// A reference server on a loopback port with the demo seed in a temporary folder.
+///
+/// Media downloads are limited to loopback IP literals unless a test allows public hosts, so no test sends a
+/// packet off the machine.
 final class TestServer {
     static let token = "pln_testDemoWriteToken0123456789abcdefghij"
     let directory: URL
@@ -13,7 +16,7 @@ final class TestServer {
     init(
         seed: ReferenceSeed = ReferenceSeed.demo(token: TestServer.token), readLimit: Int = 600, writeLimit: Int = 120,
         clock: ReferenceClock = ReferenceClock(frozenAt: 1_780_000_000), allowLoopbackMedia: Bool = false,
-        directory: URL? = nil
+        allowPublicMedia: Bool = false, directory: URL? = nil
     ) throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent(
             "reference-tests-\(UUID().uuidString)")
@@ -23,7 +26,7 @@ final class TestServer {
             options: ReferenceServerOptions(
                 databasePath: self.directory.appendingPathComponent("reference.sqlite").path, seed: seed,
                 readLimitPerMinute: readLimit, writeLimitPerMinute: writeLimit, allowLoopbackMedia: allowLoopbackMedia,
-                clock: clock))
+                allowPublicMedia: allowPublicMedia, clock: clock))
         try server.start()
     }
 

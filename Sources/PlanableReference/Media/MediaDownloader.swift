@@ -30,11 +30,27 @@ final class MediaDownloader: Sendable {
     let maximumBytes: Int
     let policy: AddressPolicy
     let timeout: Double
+    /// Whether URLs may name public hosts; when false, only loopback IP literals are fetched, so no name is looked
+    /// up and no packet leaves the machine.
+    let allowPublic: Bool
 
-    init(maximumBytes: Int = MediaDownloader.defaultMaximumBytes, allowLoopback: Bool, timeout: Double = 60) {
+    init(
+        maximumBytes: Int = MediaDownloader.defaultMaximumBytes, allowLoopback: Bool, allowPublic: Bool = true,
+        timeout: Double = 60
+    ) {
         self.maximumBytes = maximumBytes
-        self.policy = AddressPolicy(allowLoopback: allowLoopback)
+        self.policy = AddressPolicy(allowLoopback: allowLoopback || !allowPublic)
+        self.allowPublic = allowPublic
         self.timeout = timeout
+    }
+
+    /// Whether `url`'s host is 127.0.0.1 (or another 127.x address) or ::1, written as an IP literal.
+    static func hasLoopbackLiteralHost(_ url: String) -> Bool {
+        guard let components = URLComponents(string: url), var host = components.host?.lowercased() else { return false }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// Fetches `url` and returns its first bytes and total size.
@@ -46,6 +62,11 @@ final class MediaDownloader: Sendable {
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
             throw MediaDownloadError(url: url, message: "only http and https URLs can be imported", bytesReceived: 0)
         }
+        guard allowPublic || Self.hasLoopbackLiteralHost(url) else {
+            throw MediaDownloadError(
+                url: url, message: "this server downloads media from loopback addresses only (127.0.0.1 or [::1])",
+                bytesReceived: 0)
+        }
         guard let handle = curl_easy_init() else {
             throw MediaDownloadError(url: url, message: "libcurl could not create a handle", bytesReceived: 0)
         }
@@ -55,7 +76,8 @@ final class MediaDownloader: Sendable {
         planable_curl_setopt_string(handle, CURLOPT_URL, url)
         planable_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         planable_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        planable_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        // Without public hosts, redirects are not followed, because a redirect could name a host to look up.
+        planable_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, allowPublic ? 1 : 0)
         planable_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 5)
         planable_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         planable_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
