@@ -31,9 +31,9 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
         // The signal sources are registered before the server answers, so a SIGTERM sent once it is up is caught.
         let signal = SignalWaiter()
         var options = ReferenceServerOptions(databasePath: parsed.databasePath, seed: seed)
-        if parsed.loopbackMediaOnly {
+        if parsed.offlineMedia {
             options.allowLoopbackMedia = true
-            options.allowPublicMedia = false
+            options.offlineMedia = true
         }
         let server = try ReferenceServer(options: options)
         try server.start(host: parsed.host, port: parsed.port)
@@ -59,19 +59,19 @@ private func writeLine(_ text: String) {
 /// The parsed `reference` subcommand options.
 struct ReferenceCommandArguments {
     static let usage = """
-        usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE] [--loopback-media-only]
+        usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE] [--offline-media]
           --listen HOST:PORT  address to serve on, such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a free one)
           --database PATH     SQLite file with the server state; created and seeded when missing
           --seed FILE         YAML seed for a new database; without it the demo seed and a new token are used
-          --loopback-media-only
-                              download media only from 127.0.0.1 or [::1] URLs, for tests that must stay offline
+          --offline-media     record media on hosts other than loopback by file name without downloading it, and
+                              download loopback media, for runs that must not leave the machine
         """
 
     var host = "127.0.0.1"
     var port: UInt16 = 0
     var databasePath = ""
     var seedPath: String?
-    var loopbackMediaOnly = false
+    var offlineMedia = false
     var help = false
 
     struct UsageError: Error, CustomStringConvertible {
@@ -91,7 +91,7 @@ struct ReferenceCommandArguments {
             case "--listen": listen = try value("--listen")
             case "--database": databasePath = try value("--database")
             case "--seed": seedPath = try value("--seed")
-            case "--loopback-media-only": loopbackMediaOnly = true
+            case "--offline-media": offlineMedia = true
             case "--help", "-h": help = true
             default: throw UsageError(description: "unknown argument \(arguments[index])")
             }

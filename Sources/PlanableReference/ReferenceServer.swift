@@ -28,11 +28,14 @@ package final class ReferenceServer: Sendable {
             publishingSeconds: options.publishingSeconds)
         createdDatabase = store.wasCreated
         self.store = LockedValue(store)
-        rateLimiter = RateLimiter(readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute)
+        rateLimiter = RateLimiter(
+            readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute,
+            window: options.rateLimitWindowSeconds)
         services = ReferenceServices(
             downloader: MediaDownloader(
                 maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia,
-                allowPublic: options.allowPublicMedia))
+                allowPublic: !options.offlineMedia),
+            offlineMedia: options.offlineMedia)
     }
 
     deinit {

@@ -8,9 +8,11 @@ package struct ReferenceServerOptions: Sendable {
     package var writeLimitPerMinute: Int
     /// Whether media URLs on loopback addresses are downloaded; other private addresses stay refused.
     package var allowLoopbackMedia: Bool
-    /// Whether media URLs may name public hosts. Tests and conformance runs set it to false, so the server fetches
-    /// only from loopback IP literals and sends nothing off the machine (not even a DNS query).
-    package var allowPublicMedia: Bool
+    /// Whether media on hosts other than loopback are recorded without a download, judged by their file name.
+    /// The embedded server sets it, so an offline run never connects to another host.
+    package var offlineMedia = false
+    /// The rate limits' sliding window, in seconds; the real API's is 60, and tests shorten it.
+    package var rateLimitWindowSeconds: Double = 60
     package var clock: ReferenceClock
     /// How long, in seconds of `clock` time, a post stays in `publishing` before it is published.
     package var publishingSeconds: Double
@@ -21,7 +23,7 @@ package struct ReferenceServerOptions: Sendable {
 
     package init(
         databasePath: String, seed: ReferenceSeed? = nil, readLimitPerMinute: Int = 600, writeLimitPerMinute: Int = 120,
-        allowLoopbackMedia: Bool = false, allowPublicMedia: Bool = true, clock: ReferenceClock = ReferenceClock(), publishingSeconds: Double = 2,
+        allowLoopbackMedia: Bool = false, clock: ReferenceClock = ReferenceClock(), publishingSeconds: Double = 2,
         threadCount: Int = 4, maximumMediaBytes: Int = 100 * 1024 * 1024
     ) {
         self.databasePath = databasePath
@@ -29,7 +31,6 @@ package struct ReferenceServerOptions: Sendable {
         self.readLimitPerMinute = readLimitPerMinute
         self.writeLimitPerMinute = writeLimitPerMinute
         self.allowLoopbackMedia = allowLoopbackMedia
-        self.allowPublicMedia = allowPublicMedia
         self.clock = clock
         self.publishingSeconds = publishingSeconds
         self.threadCount = threadCount

@@ -61,8 +61,8 @@ import Testing
     @Test func refusesLoopbackByDefault() throws {
         let media = try mediaServer()
         defer { media.stop() }
-        // Public downloads are on as in production; the only URL is a loopback literal, refused before connecting.
-        let server = try TestServer(allowPublicMedia: true)
+        // Downloads are on as in production; the only URL is a loopback literal, refused before connecting.
+        let server = try TestServer(offlineMedia: false)
         defer { server.removeFiles() }
         let workspace = try server.workspaceID("Northwind Coffee")
         let accepted = try server.send(
@@ -165,13 +165,22 @@ import Testing
         let downloader = MediaDownloader(allowLoopback: false, allowPublic: false)
         #expect(MediaDownloader.hasLoopbackLiteralHost("http://127.0.0.1:8080/a.png"))
         #expect(MediaDownloader.hasLoopbackLiteralHost("http://[::1]:8080/a.png"))
-        #expect(!MediaDownloader.hasLoopbackLiteralHost("http://localhost/a.png"))
+        #expect(MediaDownloader.hasLoopbackLiteralHost("http://localhost/a.png"))
         #expect(!MediaDownloader.hasLoopbackLiteralHost("http://127.0.0.1.example/a.png"))
         #expect {
             try downloader.download("https://cdn.example/a.png")
         } throws: { error in
             (error as? MediaDownloadError)?.message.contains("loopback addresses only") == true
         }
+    }
+
+    @Test func offlineMediaIsRecordedByName() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind YouTube", extra: [("media", ["https://cdn.example/clip.mp4"])])
+        #expect(post["media"] == .array(["https://cdn.example/clip.mp4"]))
+        #expect(post["mediaType"] == "video")
     }
 
     @Test func storiesImportMediaInBackground() throws {

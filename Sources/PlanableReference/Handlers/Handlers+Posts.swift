@@ -102,16 +102,32 @@ enum PostHandlers {
             }
         }
         draft.media = try context.services.importMedia(context.body["media"], workspaceID: workspace.id, context: context)
-        var post = existing
-        draft.apply(to: &post, workspace: workspace, now: context.now)
-        if post.publishAtScheduledDate && post.scheduledAt == nil && !post.archived {
-            throw APIError.validation("publishAtScheduledDate needs a scheduledAt date; set scheduledAt as well")
+        // A grouped post keeps its pages in sync, as Planable's app does: an edit to one post of the group
+        // applies to every post of the group that is not published or publishing.
+        var targets = [existing]
+        if let groupID = existing.groupID {
+            let siblings = try context.store.posts(groupID: groupID).filter {
+                $0.id != existing.id && $0.state != "published" && $0.state != "publishing"
+            }
+            targets += siblings
         }
-        if post.state == "failed" {
-            post.state = "draft"
-            post.failure = nil
+        var updated: [PostRecord] = []
+        for target in targets {
+            var post = target
+            draft.apply(to: &post, workspace: workspace, now: context.now)
+            if post.publishAtScheduledDate && post.scheduledAt == nil && !post.archived {
+                throw APIError.validation("publishAtScheduledDate needs a scheduledAt date; set scheduledAt as well")
+            }
+            if post.state == "failed" {
+                post.state = "draft"
+                post.failure = nil
+            }
+            updated.append(post)
         }
-        try context.store.updatePost(post)
+        let post = updated[0]
+        try context.store.database.transaction {
+            for record in updated { try context.store.updatePost(record) }
+        }
         let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: [post])
         return .ok(["data": renderer.render(post)])
     }

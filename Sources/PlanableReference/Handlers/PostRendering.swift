@@ -73,7 +73,7 @@ struct PostRenderer {
         if let groupID = post.groupID {
             members.append(("groupId", .string(groupID)))
             members.append(("groupPageIds", .array((post.groupPageIDs ?? []).map { .string($0) })))
-            members.append(("groupSync", .bool(false)))
+            members.append(("groupSync", .bool(true)))
         }
         if let pinterest = post.pinterest, pages[post.pageID]?.platform == "pinterest" {
             let board = pinterest["boardId"]?.stringValue ?? ""

@@ -30,8 +30,8 @@ final class MediaDownloader: Sendable {
     let maximumBytes: Int
     let policy: AddressPolicy
     let timeout: Double
-    /// Whether URLs may name public hosts; when false, only loopback IP literals are fetched, so no name is looked
-    /// up and no packet leaves the machine.
+    /// Whether URLs may name public hosts; when false, only localhost and loopback addresses are fetched, redirects
+    /// are not followed, and no packet leaves the machine.
     let allowPublic: Bool
 
     init(
@@ -44,11 +44,11 @@ final class MediaDownloader: Sendable {
         self.timeout = timeout
     }
 
-    /// Whether `url`'s host is 127.0.0.1 (or another 127.x address) or ::1, written as an IP literal.
+    /// Whether `url`'s host is localhost, a 127.x address or ::1.
     static func hasLoopbackLiteralHost(_ url: String) -> Bool {
         guard let components = URLComponents(string: url), var host = components.host?.lowercased() else { return false }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host == "::1" { return true }
+        if host == "::1" || host == "localhost" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
@@ -64,7 +64,7 @@ final class MediaDownloader: Sendable {
         }
         guard allowPublic || Self.hasLoopbackLiteralHost(url) else {
             throw MediaDownloadError(
-                url: url, message: "this server downloads media from loopback addresses only (127.0.0.1 or [::1])",
+                url: url, message: "this server downloads media from loopback addresses only (localhost, 127.0.0.1 or [::1])",
                 bytesReceived: 0)
         }
         guard let handle = curl_easy_init() else {

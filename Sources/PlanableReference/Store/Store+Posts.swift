@@ -132,6 +132,11 @@ extension ReferenceStore {
         noteLifecycleChange(post)
     }
 
+    /// The posts of a grouped create, in page order of the group.
+    func posts(groupID: String) throws -> [PostRecord] {
+        try database.query(Self.selectPosts + " WHERE group_id = ? ORDER BY id", [groupID]).map(postRecord)
+    }
+
     /// Marks the lifecycle for a new look when `post` may publish or is publishing; a post that stops being
     /// scheduled leaves at most an early, harmless look.
     private func noteLifecycleChange(_ post: PostRecord) {
