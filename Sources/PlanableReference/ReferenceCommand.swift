@@ -28,7 +28,7 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
             seed = ReferenceSeed.demo(token: token)
             demoToken = token
         }
-        // The signal sources are registered before the server answers, so a SIGTERM sent once it is up is caught.
+        // The signal sources are registered before the server accepts requests, so a SIGTERM sent once it is up is caught.
         let signal = SignalWaiter()
         var options = ReferenceServerOptions(databasePath: parsed.databasePath, seed: seed)
         if parsed.offlineMedia {
@@ -51,7 +51,7 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
     }
 }
 
-/// Writes one line to standard output without buffering, so a parent process sees it at once.
+/// Writes one line to standard output without buffering, so a parent process reads it at once.
 private func writeLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

@@ -55,7 +55,7 @@ final class MediaDownloader: Sendable {
 
     /// Fetches `url` and returns its first bytes and total size.
     ///
-    /// - Throws: `MediaDownloadError` for a refused address, a failed transfer, a non-2xx answer or a file over the
+    /// - Throws: `MediaDownloadError` for a refused address, a failed transfer, a non-2xx response or a file over the
     ///   limit.
     func download(_ url: String) throws -> DownloadedMedia {
         let lowered = url.lowercased()
@@ -93,7 +93,7 @@ final class MediaDownloader: Sendable {
 
         let code = withExtendedLifetime(transfer) { curl_easy_perform(handle) }
         if let refusal = transfer.refusal {
-            throw MediaDownloadError(url: url, message: "refused to connect to a \(refusal)", bytesReceived: 0)
+            throw MediaDownloadError(url: url, message: "the URL leads to a \(refusal), which media downloads may not reach", bytesReceived: 0)
         }
         if transfer.exceededLimit {
             throw MediaDownloadError(
@@ -107,7 +107,7 @@ final class MediaDownloader: Sendable {
         var status = 0
         planable_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         guard (200..<300).contains(status) else {
-            throw MediaDownloadError(url: url, message: "the server answered HTTP \(status)", bytesReceived: transfer.received)
+            throw MediaDownloadError(url: url, message: "the server responded with HTTP \(status)", bytesReceived: transfer.received)
         }
         var effective: UnsafeMutablePointer<CChar>?
         planable_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)

@@ -13,7 +13,7 @@ final class ReferenceStore {
     var lifecycleDirty = true
     /// The next time at which a scheduled post becomes due or a publication finishes.
     var nextLifecycleEvent = 0.0
-    /// Answers of read operations, keyed by token and request.
+    /// Responses of read operations, keyed by token and request.
     var responseCache = ResponseCache()
     /// Token rows by lookup prefix, with their digests; cleared by every change to tokens or their workspaces.
     var tokenCache: [String: [(digest: [UInt8], token: TokenRecord)]] = [:]

@@ -1,10 +1,10 @@
 import HTTPServer
 
-/// Serialized answers of read operations, valid while the database has not changed.
+/// Serialized responses of read operations, valid while the database has not changed.
 ///
 /// The version is SQLite's `total_changes()` for the store's connection, which every insert, update and delete
-/// advances (API writes, controls, background media imports and lifecycle steps alike), so a cached answer is
-/// never served after a change. Only operations whose answer depends on nothing but stored rows are cached:
+/// advances (API writes, controls, background media imports and lifecycle steps alike), so a cached response is
+/// never served after a change. Only operations whose response depends on nothing but stored rows are cached:
 /// analytics and sync status read the clock and are always computed.
 struct ResponseCache {
     static let cacheable: Set<String> = [
@@ -12,7 +12,7 @@ struct ResponseCache {
         "GET /members", "GET /campaigns", "GET /campaigns/{id}", "GET /media", "GET /media/{id}",
         "GET /posts/{id}/comments", "GET /keywords",
     ]
-    /// The most answers kept; the cache empties when it is full.
+    /// The most responses kept; the cache empties when it is full.
     static let capacity = 512
 
     private var entries: [String: (version: Int64, body: [UInt8])] = [:]
