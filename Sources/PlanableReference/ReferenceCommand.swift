@@ -31,6 +31,7 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
         // The signal sources are registered before the server accepts requests, so a SIGTERM sent once it is up is caught.
         let signal = SignalWaiter()
         var options = ReferenceServerOptions(databasePath: parsed.databasePath, seed: seed)
+        options.exclusiveDatabase = true
         if parsed.offlineMedia {
             options.allowLoopbackMedia = true
             options.offlineMedia = true

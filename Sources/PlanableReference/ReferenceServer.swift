@@ -25,7 +25,7 @@ package final class ReferenceServer: Sendable {
         self.options = options
         let store = try ReferenceStore(
             path: options.databasePath, clock: options.clock, seed: options.seed,
-            publishingSeconds: options.publishingSeconds)
+            publishingSeconds: options.publishingSeconds, exclusiveLocking: options.exclusiveDatabase)
         createdDatabase = store.wasCreated
         self.store = LockedValue(store)
         rateLimiter = RateLimiter(

@@ -21,10 +21,16 @@ final class ReferenceStore {
     /// Opens or creates the database, migrates it and applies `seed` when the file had no schema yet.
     ///
     /// - Returns: the store and whether it was created by this call.
-    init(path: String, clock: ReferenceClock, seed: ReferenceSeed?, publishingSeconds: Double) throws {
+    ///
+    /// - Parameter exclusiveLocking: keeps the file locked while the store is open, which saves the file locking
+    ///   of every statement but stops other connections (another server, the sqlite3 shell) from opening it.
+    init(
+        path: String, clock: ReferenceClock, seed: ReferenceSeed?, publishingSeconds: Double, exclusiveLocking: Bool = false
+    ) throws {
         database = try SQLiteDatabase(path: path)
         self.clock = clock
         self.publishingSeconds = publishingSeconds
+        if exclusiveLocking { try database.execute("PRAGMA locking_mode = EXCLUSIVE") }
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         let isNew = try database.userVersion == 0
         wasCreated = isNew
