@@ -72,8 +72,10 @@ extension ReferenceStore {
         "metrics_sync_started_at", "metrics_synced_at", "story_group_id",
     ]
 
-    /// `SELECT` with the post columns in `postColumns` order, so `postRecord` reads them by position.
-    static let selectPosts = "SELECT " + postColumns.joined(separator: ", ") + " FROM posts"
+    /// `SELECT *` on posts, whose first columns are `postColumns` in that order, so `postRecord` reads them by
+    /// position. Later migrations can only append columns (ALTER TABLE ADD COLUMN), which keeps the positions;
+    /// StoreTests checks the order. The short statement is also cheaper to prepare than a list of 32 names.
+    static let selectPosts = "SELECT * FROM posts"
 
     /// A post from a row of `selectPosts`.
     func postRecord(_ row: SQLiteRow) -> PostRecord {
@@ -173,10 +175,15 @@ extension ReferenceStore {
                 arguments.append(campaignID)
             }
         }
-        let total = try database.queryFirst("SELECT COUNT(*) AS n FROM posts WHERE \(filter)", arguments)?.int("n") ?? 0
+        // The window function returns the total with the page, so one statement serves both.
         let rows = try database.query(
-            Self.selectPosts + " WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            "SELECT *, COUNT(*) OVER () AS total FROM posts WHERE \(filter) ORDER BY created_at DESC, rowid DESC "
+                + "LIMIT ? OFFSET ?",
             arguments + [limit, offset])
+        var total = rows.first?.int("total") ?? 0
+        if rows.isEmpty && offset > 0 {
+            total = try database.queryFirst("SELECT COUNT(*) AS n FROM posts WHERE \(filter)", arguments)?.int("n") ?? 0
+        }
         return (rows.map(postRecord), total)
     }
 
