@@ -175,15 +175,12 @@ extension ReferenceStore {
                 arguments.append(campaignID)
             }
         }
-        // The window function returns the total with the page, so one statement serves both.
+        // Two statements: a window function (COUNT(*) OVER ()) would read every matching row instead of one page
+        // of the (workspace_id, created_at) index.
+        let total = try database.queryFirst("SELECT COUNT(*) AS n FROM posts WHERE \(filter)", arguments)?.int("n") ?? 0
         let rows = try database.query(
-            "SELECT *, COUNT(*) OVER () AS total FROM posts WHERE \(filter) ORDER BY created_at DESC, rowid DESC "
-                + "LIMIT ? OFFSET ?",
+            Self.selectPosts + " WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
             arguments + [limit, offset])
-        var total = rows.first?.int("total") ?? 0
-        if rows.isEmpty && offset > 0 {
-            total = try database.queryFirst("SELECT COUNT(*) AS n FROM posts WHERE \(filter)", arguments)?.int("n") ?? 0
-        }
         return (rows.map(postRecord), total)
     }
 
