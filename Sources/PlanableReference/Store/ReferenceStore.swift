@@ -5,7 +5,7 @@ import SQLite
 ///
 /// The store is not thread-safe: the server calls it with its lock held, so requests see one consistent state.
 final class ReferenceStore {
-    let database: SQLiteDatabase
+    let database: StoreDatabase
     let clock: ReferenceClock
     /// How long, in seconds, a post stays in `publishing` before it is published.
     let publishingSeconds: Double
@@ -27,7 +27,7 @@ final class ReferenceStore {
     init(
         path: String, clock: ReferenceClock, seed: ReferenceSeed?, publishingSeconds: Double, exclusiveLocking: Bool = false
     ) throws {
-        database = try SQLiteDatabase(path: path)
+        database = try StoreDatabase(path: path)
         self.clock = clock
         self.publishingSeconds = publishingSeconds
         if exclusiveLocking { try database.execute("PRAGMA locking_mode = EXCLUSIVE") }
