@@ -134,11 +134,6 @@ extension ReferenceStore {
         noteLifecycleChange(post)
     }
 
-    /// The posts of a grouped create, in page order of the group.
-    func posts(groupID: String) throws -> [PostRecord] {
-        try database.query(Self.selectPosts + " WHERE group_id = ? ORDER BY id", [groupID]).map(postRecord)
-    }
-
     /// Marks the lifecycle for a new look when `post` may publish or is publishing; a post that stops being
     /// scheduled leaves at most an early, harmless look.
     private func noteLifecycleChange(_ post: PostRecord) {
@@ -146,7 +141,12 @@ extension ReferenceStore {
     }
 
     func post(id: String) throws -> PostRecord? {
-        try database.queryFirst(Self.selectPosts + " WHERE id = ?", [id]).map(postRecord)
+        try database.queryFirst("SELECT * FROM posts WHERE id = ?", [id]).map(postRecord)
+    }
+
+    /// The posts of a grouped create, in page order of the group.
+    func posts(groupID: String) throws -> [PostRecord] {
+        try database.query("SELECT * FROM posts WHERE group_id = ? ORDER BY id", [groupID]).map(postRecord)
     }
 
     func deletePost(id: String) throws {
