@@ -68,7 +68,7 @@ let package = Package(
         // BEGIN reference server targets
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         .target(
-            name: "PlanableReference", dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient", "CCurl"],
+            name: "PlanableReference", dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient", "CCurl", "CSQLite"],
             exclude: ["Resources/openapi.json", "Resources/embed.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient"]),
         .testTarget(

@@ -22,7 +22,25 @@ final class RateLimiter: Sendable {
 
     let window: Double
     private let limits: LockedValue<[RequestClass: Int]>
-    private let history = LockedValue<[String: [Double]]>([:])
+    private let history = LockedValue<[String: WindowLog]>([:])
+
+    /// The times of the counted requests of one token and class, oldest first, as a queue.
+    private final class WindowLog {
+        var times: [Double] = []
+        var head = 0
+
+        var count: Int { times.count - head }
+        var oldest: Double? { head < times.count ? times[head] : nil }
+
+        func dropOlder(than cutoff: Double) {
+            while head < times.count && times[head] <= cutoff { head += 1 }
+            // Compacting once the dropped part is the larger half keeps each request O(1) amortized.
+            if head > 1024 && head * 2 > times.count {
+                times.removeFirst(head)
+                head = 0
+            }
+        }
+    }
 
     init(readLimit: Int, writeLimit: Int, window: Double = 60) {
         self.window = window
@@ -46,19 +64,14 @@ final class RateLimiter: Sendable {
         let limit = limit(for: requestClass)
         return history.withLock { history in
             let key = tokenID + ":" + requestClass.rawValue
-            var times = history[key] ?? []
-            let cutoff = now - window
-            if let firstInside = times.firstIndex(where: { $0 > cutoff }) {
-                times.removeFirst(firstInside)
-            } else {
-                times.removeAll()
-            }
-            let allowed = times.count < limit
-            if allowed { times.append(now) }
-            history[key] = times
-            let oldest = times.first ?? now
+            let log = history[key] ?? WindowLog()
+            history[key] = log
+            log.dropOlder(than: now - window)
+            let allowed = log.count < limit
+            if allowed { log.times.append(now) }
+            let oldest = log.oldest ?? now
             return Decision(
-                allowed: allowed, limit: limit, remaining: max(0, limit - times.count),
+                allowed: allowed, limit: limit, remaining: max(0, limit - log.count),
                 reset: Int((oldest + window).rounded(.up)))
         }
     }

@@ -28,9 +28,15 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
             seed = ReferenceSeed.demo(token: token)
             demoToken = token
         }
-        // The signal sources are registered before the server answers, so a SIGTERM sent once it is up is caught.
+        // The signal sources are registered before the server accepts requests, so a SIGTERM sent once it is up is caught.
         let signal = SignalWaiter()
-        let server = try ReferenceServer(options: ReferenceServerOptions(databasePath: parsed.databasePath, seed: seed))
+        var options = ReferenceServerOptions(databasePath: parsed.databasePath, seed: seed)
+        options.exclusiveDatabase = true
+        if parsed.offlineMedia {
+            options.allowLoopbackMedia = true
+            options.offlineMedia = true
+        }
+        let server = try ReferenceServer(options: options)
         try server.start(host: parsed.host, port: parsed.port)
         writeLine("reference server listening on \(server.baseURL)")
         if server.createdDatabase, let demoToken {
@@ -46,7 +52,7 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
     }
 }
 
-/// Writes one line to standard output without buffering, so a parent process sees it at once.
+/// Writes one line to standard output without buffering, so a parent process reads it at once.
 private func writeLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
@@ -54,16 +60,19 @@ private func writeLine(_ text: String) {
 /// The parsed `reference` subcommand options.
 struct ReferenceCommandArguments {
     static let usage = """
-        usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE]
+        usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE] [--offline-media]
           --listen HOST:PORT  address to serve on, such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a free one)
           --database PATH     SQLite file with the server state; created and seeded when missing
           --seed FILE         YAML seed for a new database; without it the demo seed and a new token are used
+          --offline-media     record media on hosts other than loopback by file name without downloading it, and
+                              download loopback media, for runs that must not leave the machine
         """
 
     var host = "127.0.0.1"
     var port: UInt16 = 0
     var databasePath = ""
     var seedPath: String?
+    var offlineMedia = false
     var help = false
 
     struct UsageError: Error, CustomStringConvertible {
@@ -83,6 +92,7 @@ struct ReferenceCommandArguments {
             case "--listen": listen = try value("--listen")
             case "--database": databasePath = try value("--database")
             case "--seed": seedPath = try value("--seed")
+            case "--offline-media": offlineMedia = true
             case "--help", "-h": help = true
             default: throw UsageError(description: "unknown argument \(arguments[index])")
             }
@@ -123,6 +133,12 @@ final class SignalWaiter: @unchecked Sendable {
             sources.append(source)
         }
         for _ in sources { registered.wait() }
+    }
+
+    deinit {
+        for source in sources { source.cancel() }
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
     }
 
     /// Blocks until a signal arrives and returns its name.

@@ -28,6 +28,21 @@ extension ReferenceServer {
     /// other request.
     static let downloadsBeforeLock: Set<String> = ["POST /posts", "PATCH /posts/{id}"]
 
+    /// Whether the request names a workspace (POST) or a changeable post (PATCH) the token may use, so that media
+    /// is downloaded only for requests that can succeed.
+    static func mayImportMedia(
+        _ operation: OpenAPIOperation, _ input: RequestInput, token: TokenRecord, store: ReferenceStore
+    ) throws -> Bool {
+        var workspaceID = input.body["workspaceId"]?.stringValue
+        if operation.key == "PATCH /posts/{id}" {
+            guard let post = try store.post(id: input.path("id")), post.state != "published", post.state != "publishing"
+            else { return false }
+            workspaceID = post.workspaceID
+        }
+        guard let workspaceID, let workspace = try store.workspace(id: workspaceID) else { return false }
+        return workspace.companyID == token.companyID && (token.allWorkspaces || token.workspaceIDs.contains(workspaceID))
+    }
+
     static func mediaURLs(_ value: JSONValue?) -> [String] {
         value?.arrayValue?.compactMap(\.stringValue) ?? value?.stringValue.map { [$0] } ?? []
     }
@@ -90,14 +105,32 @@ extension ReferenceServer {
             guard let handler = Self.handlers[operation.key] else {
                 throw APIError.internal("\(operation.key) has no handler")
             }
-            let prefetched = Self.downloadsBeforeLock.contains(operation.key)
-                ? services.fetchAll(Self.mediaURLs(input.body["media"])) : [:]
+            var prefetched: [String: Result<FetchedMedia, MediaDownloadError>] = [:]
+            if Self.downloadsBeforeLock.contains(operation.key),
+                try store.withLock({ try Self.mayImportMedia(operation, input, token: token, store: $0) })
+            {
+                prefetched = services.fetchAll(Self.mediaURLs(input.body["media"]))
+            }
+            let cacheKey = ResponseCache.key(for: operation, request: request, tokenID: token.id)
             let response = try store.withLock { store -> APIResponse in
                 try store.advanceLifecycle(now: now)
+                var version: Int64 = 0
+                if let cacheKey {
+                    version = try store.changeCount()
+                    if let cached = store.responseCache.lookup(cacheKey, version: version) {
+                        return APIResponse(status: 200, body: nil, serializedBody: cached)
+                    }
+                }
                 let context = APIContext(
                     store: store, token: token, now: now, input: input, operation: operation, services: services,
                     prefetchedMedia: prefetched, lockedStore: self.store)
-                return try handler(context)
+                var response = try handler(context)
+                if let cacheKey, response.status == 200, let body = response.body {
+                    let bytes = body.serialized
+                    response.serializedBody = bytes
+                    store.responseCache.store(bytes, key: cacheKey, version: version)
+                }
+                return response
             }
             if case .commitWithoutAnswer = fault.action { return .dropConnection }
             return .respond(successResponse(response, requestID, decision))
@@ -137,7 +170,10 @@ extension ReferenceServer {
         var headers: [(name: String, value: String)] = [("X-Request-Id", requestID)]
         headers += rateLimitHeaders(decision)
         var body: [UInt8] = []
-        if let json = response.body {
+        if let serialized = response.serializedBody {
+            headers.append(("Content-Type", "application/json; charset=utf-8"))
+            body = serialized
+        } else if let json = response.body {
             headers.append(("Content-Type", "application/json; charset=utf-8"))
             body = json.serialized
         }

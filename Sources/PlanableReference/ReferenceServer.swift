@@ -20,19 +20,21 @@ package final class ReferenceServer: Sendable {
 
     /// Opens (or creates and seeds) the database.
     ///
-    /// - Throws: `SQLiteError` or `SQLiteMigrationError` when the file cannot be used.
+    /// - Throws: `StoreDatabaseError` or `SQLiteMigrationError` when the file cannot be used.
     package init(options: ReferenceServerOptions) throws {
         self.options = options
         let store = try ReferenceStore(
             path: options.databasePath, clock: options.clock, seed: options.seed,
-            publishingSeconds: options.publishingSeconds)
+            publishingSeconds: options.publishingSeconds, exclusiveLocking: options.exclusiveDatabase)
         createdDatabase = store.wasCreated
         self.store = LockedValue(store)
         rateLimiter = RateLimiter(
             readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute,
             window: options.rateLimitWindowSeconds)
         services = ReferenceServices(
-            downloader: MediaDownloader(maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia),
+            downloader: MediaDownloader(
+                maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia,
+                allowPublic: !options.offlineMedia),
             offlineMedia: options.offlineMedia)
     }
 
@@ -81,6 +83,9 @@ package final class ReferenceServer: Sendable {
         statistics.withLock { $0.removeAll() }
     }
 
+    /// The HTML reference page, generated once from the embedded document.
+    static let documentationHTML = DocumentationPage.html(OpenAPIDocument.embedded)
+
     /// Routes one HTTP request.
     func handle(_ request: HTTPServerRequest) -> HTTPServerOutcome {
         let requestID = Identifiers.requestID()
@@ -93,16 +98,22 @@ package final class ReferenceServer: Sendable {
         statistics.withLock { $0[request.method, default: 0] += 1 }
         let relative = String(request.path.dropFirst("/api/v1".count))
         if request.method == "GET" || request.method == "HEAD" {
+            let limits = rateLimiter.untracked(requestClass: .read, now: options.clock.now())
+            let headers: [(name: String, value: String)] = [
+                ("X-RateLimit-Limit", String(limits.limit)), ("X-RateLimit-Remaining", String(limits.remaining)),
+                ("X-RateLimit-Reset", String(limits.reset)), ("X-Request-Id", requestID),
+            ]
             if relative == "/openapi.json" {
                 return .respond(
                     HTTPServerResponse(
-                        status: 200, headers: [("Content-Type", "application/json")], body: Array(document.text.utf8)))
+                        status: 200, headers: headers + [("Content-Type", "application/json")],
+                        body: Array(document.text.utf8)))
             }
             if relative == "/docs" || relative == "/docs/" {
                 return .respond(
                     HTTPServerResponse(
-                        status: 200, headers: [("Content-Type", "text/html; charset=utf-8")],
-                        body: Array(DocumentationPage.html(document).utf8)))
+                        status: 200, headers: headers + [("Content-Type", "text/html; charset=utf-8")],
+                        body: Array(Self.documentationHTML.utf8)))
             }
         }
         return serveAPI(request, relativePath: relative, requestID: requestID)

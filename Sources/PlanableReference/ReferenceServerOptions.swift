@@ -18,6 +18,9 @@ package struct ReferenceServerOptions: Sendable {
     package var publishingSeconds: Double
     /// The size of the HTTP server's thread pool.
     package var threadCount: Int
+    /// Whether the server keeps its SQLite file locked while it runs (SQLite's exclusive locking mode). It makes
+    /// each request cheaper, but no other connection can open the file meanwhile; `planable-sync reference` sets it.
+    package var exclusiveDatabase = false
     /// The largest media file imported, in bytes; the API documents 100 MB.
     package var maximumMediaBytes: Int
 

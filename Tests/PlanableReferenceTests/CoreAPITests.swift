@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Testing
 @testable import PlanableReference
 
@@ -97,6 +98,23 @@ import Testing
         #expect(docs.status == 200)
         #expect(docs.text.contains("<h1>Planable Public API"))
         #expect(docs.text.contains("/posts/{id}/request-approval"))
+        #expect(docs.headers["x-ratelimit-limit"] == "600")
+    }
+
+    @Test func servesIPv6Loopback() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reference-ipv6-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try ReferenceServer(
+            options: ReferenceServerOptions(
+                databasePath: directory.appendingPathComponent("reference.sqlite").path,
+                seed: .demo(token: TestServer.token)))
+        try server.start(host: "::1", port: 0)
+        defer { server.stop() }
+        #expect(server.baseURL == "http://[::1]:\(server.port)/api/v1")
+        let reply = try HTTPClient().send(
+            HTTPRequest(url: server.baseURL + "/ping", headers: [("Authorization", "Bearer \(TestServer.token)")]))
+        #expect(reply.status == 200)
     }
 
     @Test func countsRequestsByMethod() throws {

@@ -61,7 +61,8 @@ import Testing
     @Test func refusesLoopbackByDefault() throws {
         let media = try mediaServer()
         defer { media.stop() }
-        let server = try TestServer()
+        // Downloads are on as in production; the only URL is a loopback literal, refused before connecting.
+        let server = try TestServer(offlineMedia: false)
         defer { server.removeFiles() }
         let workspace = try server.workspaceID("Northwind Coffee")
         let accepted = try server.send(
@@ -158,6 +159,28 @@ import Testing
         let mp4: [UInt8] = [0, 0, 0, 0x18] + Array("ftypisom".utf8) + [0, 0, 0, 0]
         #expect(MediaInspector.inspect(mp4)?.type == "video")
         #expect(MediaInspector.inspect(Array("hello world!".utf8)) == nil)
+    }
+
+    @Test func loopbackOnlyModeNeverLooksUpNames() throws {
+        let downloader = MediaDownloader(allowLoopback: false, allowPublic: false)
+        #expect(MediaDownloader.hasLoopbackLiteralHost("http://127.0.0.1:8080/a.png"))
+        #expect(MediaDownloader.hasLoopbackLiteralHost("http://[::1]:8080/a.png"))
+        #expect(MediaDownloader.hasLoopbackLiteralHost("http://localhost/a.png"))
+        #expect(!MediaDownloader.hasLoopbackLiteralHost("http://127.0.0.1.example/a.png"))
+        #expect {
+            try downloader.download("https://cdn.example/a.png")
+        } throws: { error in
+            (error as? MediaDownloadError)?.message.contains("loopback addresses only") == true
+        }
+    }
+
+    @Test func offlineMediaIsRecordedByName() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind YouTube", extra: [("media", ["https://cdn.example/clip.mp4"])])
+        #expect(post["media"] == .array(["https://cdn.example/clip.mp4"]))
+        #expect(post["mediaType"] == "video")
     }
 
     @Test func storiesImportMediaInBackground() throws {

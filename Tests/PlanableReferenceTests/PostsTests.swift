@@ -107,4 +107,24 @@ import Testing
         #expect(reply.data["total"] == .integer(3))
         #expect(reply.data["workspaces"]?.arrayValue?.compactMap { $0["count"]?.intValue } == [2, 1])
     }
+
+    @Test func cachedListsFollowEveryChange() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
+        let id = try #require(post["id"]?.stringValue)
+        let path = "/posts?workspaceId=\(try server.workspaceID("Northwind Coffee"))"
+        #expect(try server.send("GET", path).data.arrayValue?.first?["plainText"] == "Hello")
+        #expect(try server.send("GET", path).data.arrayValue?.first?["plainText"] == "Hello")
+        try server.server.store.withLock { store in
+            try store.database.run("UPDATE posts SET text = 'Changed below the API' WHERE id = ?", [id])
+        }
+        #expect(try server.send("GET", path).data.arrayValue?.first?["plainText"] == "Changed below the API")
+        try server.send("PATCH", "/posts/\(id)", body: [
+            "scheduledAt": .string(Timestamp.format(server.clock.now() + 60)), "publishAtScheduledDate": true,
+        ])
+        #expect(try server.send("GET", path).data.arrayValue?.first?["status"] == "scheduled")
+        server.clock.advance(by: 61)
+        #expect(try server.send("GET", path).data.arrayValue?.first?["status"] == "publishing")
+    }
 }

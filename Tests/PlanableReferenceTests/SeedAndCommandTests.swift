@@ -95,24 +95,31 @@ import Testing
         let seedPath = directory.appendingPathComponent("seed.yaml").path
         try Self.seedYAML.write(toFile: seedPath, atomically: true, encoding: .utf8)
         let database = directory.appendingPathComponent("state.sqlite").path
-        let exitCode = LockedValue<Int32?>(nil)
-        let thread = Thread {
-            let code = runReferenceCommand(arguments: ["--listen", "127.0.0.1:\(port)", "--database", database, "--seed", seedPath])
-            exitCode.withLock { $0 = code }
-        }
-        thread.start()
+        // The command runs as its own process: a SIGTERM sent to the test process would reach every signal
+        // source of the other suites that run beside this one.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = root.appendingPathComponent(".build/debug/planable-sync")
+        process.arguments = ["reference", "--listen", "127.0.0.1:\(port)", "--database", database, "--seed", seedPath]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
         let client = HTTPClient()
         var status = 0
-        for _ in 0..<100 where status != 200 {
+        for _ in 0..<200 where status != 200 {
             status = (try? client.send(HTTPRequest(
                 url: "http://127.0.0.1:\(port)/api/v1/ping", headers: [("Authorization", "Bearer pln_fabrikamReadToken123")],
                 timeout: 2)))?.status ?? 0
             if status != 200 { Thread.sleep(forTimeInterval: 0.05) }
         }
         #expect(status == 200)
-        kill(getpid(), SIGTERM)
-        for _ in 0..<100 where exitCode.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(exitCode.withLock { $0 } == 0)
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: database))
     }
 }

@@ -12,6 +12,7 @@ final class StreamingServer: @unchecked Sendable {
     private let lock = NSLock()
     private var written = 0
     private let thread: Thread
+    private let finished = DispatchSemaphore(value: 0)
 
     init(totalBytes: Int, declareLength: Bool) throws {
         self.totalBytes = totalBytes
@@ -47,15 +48,21 @@ final class StreamingServer: @unchecked Sendable {
         return written
     }
 
+    /// Wakes the accept loop and waits for it to close the socket itself, so the descriptor number is not reused
+    /// by another test while this loop can still call accept on it.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        _ = finished.wait(timeout: .now() + 10)
     }
 
     private func serve() {
         while true {
             let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { return }
+            guard connection >= 0 else {
+                close(listener)
+                finished.signal()
+                return
+            }
             var request = [UInt8](repeating: 0, count: 4096)
             _ = recv(connection, &request, request.count, 0)
             var header = "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nConnection: close\r\n"

@@ -3,6 +3,9 @@ import HTTPClient
 @testable import PlanableReference
 
 /// A reference server on a loopback port with the demo seed in a temporary folder.
+///
+/// Media on hosts other than loopback is recorded without a download unless a test turns `offlineMedia` off, so
+/// no test sends a packet off the machine.
 final class TestServer {
     static let token = "pln_testDemoWriteToken0123456789abcdefghij"
     let directory: URL
@@ -13,17 +16,18 @@ final class TestServer {
     init(
         seed: ReferenceSeed = ReferenceSeed.demo(token: TestServer.token), readLimit: Int = 600, writeLimit: Int = 120,
         clock: ReferenceClock = ReferenceClock(frozenAt: 1_780_000_000), allowLoopbackMedia: Bool = false,
-        directory: URL? = nil
+        offlineMedia: Bool = true, directory: URL? = nil
     ) throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent(
             "reference-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         self.clock = clock
-        server = try ReferenceServer(
-            options: ReferenceServerOptions(
-                databasePath: self.directory.appendingPathComponent("reference.sqlite").path, seed: seed,
-                readLimitPerMinute: readLimit, writeLimitPerMinute: writeLimit, allowLoopbackMedia: allowLoopbackMedia,
-                clock: clock))
+        var options = ReferenceServerOptions(
+            databasePath: self.directory.appendingPathComponent("reference.sqlite").path, seed: seed,
+            readLimitPerMinute: readLimit, writeLimitPerMinute: writeLimit, allowLoopbackMedia: allowLoopbackMedia,
+            clock: clock)
+        options.offlineMedia = offlineMedia
+        server = try ReferenceServer(options: options)
         try server.start()
     }
 

@@ -59,6 +59,14 @@ struct APIError: Error, Equatable {
 struct APIResponse {
     var status: Int
     var body: JSONValue?
+    /// The body already serialized, for an answer from the response cache.
+    var serializedBody: [UInt8]?
+
+    init(status: Int, body: JSONValue?, serializedBody: [UInt8]? = nil) {
+        self.status = status
+        self.body = body
+        self.serializedBody = serializedBody
+    }
 
     static func ok(_ body: JSONValue) -> APIResponse { APIResponse(status: 200, body: body) }
     static func created(_ body: JSONValue) -> APIResponse { APIResponse(status: 201, body: body) }

@@ -80,7 +80,7 @@ enum CampaignHandlers {
         return .noContent
     }
 
-    private static func campaign(_ context: APIContext) throws -> SQLiteRow {
+    private static func campaign(_ context: APIContext) throws -> StoreRow {
         let id = context.input.path("id")
         guard let row = try context.store.database.queryFirst("SELECT * FROM campaigns WHERE id = ?", [id]) else {
             throw APIError.notFound("campaign \(id) not found")
@@ -89,7 +89,7 @@ enum CampaignHandlers {
         return row
     }
 
-    static func render(_ row: SQLiteRow, _ store: ReferenceStore) -> JSONValue {
+    static func render(_ row: StoreRow, _ store: ReferenceStore) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .optional(row.string("id"))), ("workspaceId", .optional(row.string("workspace_id"))),
             ("name", .optional(row.string("name"))), ("status", .optional(row.string("status"))),
@@ -138,7 +138,7 @@ private struct CampaignFields {
     var description: String?
     var links: JSONValue
 
-    init(_ body: JSONValue, existing: SQLiteRow?) throws {
+    init(_ body: JSONValue, existing: StoreRow?) throws {
         name = body["name"]?.stringValue ?? existing?.string("name") ?? ""
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError.validation("body.name must contain more than white space")

@@ -113,7 +113,7 @@ enum CommentHandlers {
         return .object(members)
     }
 
-    private static func commentRow(_ context: APIContext) throws -> SQLiteRow {
+    private static func commentRow(_ context: APIContext) throws -> StoreRow {
         let (post, _) = try context.post(context.input.path("id"))
         let commentID = context.input.path("commentId")
         guard let row = try context.store.database.queryFirst(
@@ -122,7 +122,7 @@ enum CommentHandlers {
         return row
     }
 
-    private static func authoredComment(_ context: APIContext, verb: String) throws -> SQLiteRow {
+    private static func authoredComment(_ context: APIContext, verb: String) throws -> StoreRow {
         let row = try commentRow(context)
         guard row.string("author_id") == context.token.memberID else {
             throw APIError.forbidden("only the comment author can \(verb) comment \(row.string("id") ?? "")")
@@ -137,7 +137,7 @@ enum CommentHandlers {
         return render(row, context.store)
     }
 
-    static func render(_ row: SQLiteRow, _ store: ReferenceStore) -> JSONValue {
+    static func render(_ row: StoreRow, _ store: ReferenceStore) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .optional(row.string("id"))), ("postId", .optional(row.string("post_id"))),
             ("text", .optional(row.string("text"))), ("authorId", .optional(row.string("author_id"))),

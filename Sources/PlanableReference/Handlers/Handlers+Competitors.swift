@@ -17,7 +17,7 @@ enum CompetitorHandlers {
         return page
     }
 
-    private static func competitors(_ pageID: String, _ store: ReferenceStore) throws -> [SQLiteRow] {
+    private static func competitors(_ pageID: String, _ store: ReferenceStore) throws -> [StoreRow] {
         try store.database.query("SELECT * FROM competitors WHERE page_id = ? ORDER BY rowid", [pageID])
     }
 
@@ -182,7 +182,7 @@ enum CompetitorHandlers {
         ]
     }
 
-    static func render(_ row: SQLiteRow, now: Double) -> JSONValue {
+    static func render(_ row: StoreRow, now: Double) -> JSONValue {
         let created = row.double("created_at") ?? now
         let synced = now >= created + firstSyncSeconds
         return [

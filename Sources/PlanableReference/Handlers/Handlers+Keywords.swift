@@ -120,7 +120,7 @@ enum KeywordHandlers {
         return .ok(["data": .array(series)])
     }
 
-    private static func keyword(_ context: APIContext, includeRemoved: Bool) throws -> SQLiteRow {
+    private static func keyword(_ context: APIContext, includeRemoved: Bool) throws -> StoreRow {
         let workspace = try context.workspace(context.input.queryString("workspaceId") ?? "")
         let id = context.input.path("keywordId")
         let removed = includeRemoved ? "" : " AND removed_at IS NULL"
@@ -130,7 +130,7 @@ enum KeywordHandlers {
         return row
     }
 
-    static func render(_ row: SQLiteRow) -> JSONValue {
+    static func render(_ row: StoreRow) -> JSONValue {
         [
             "keywordId": .optional(row.string("id")), "text": .optional(row.string("text")),
             "type": .optional(row.string("type")), "createdAt": .string(Timestamp.format(row.double("created_at") ?? 0)),

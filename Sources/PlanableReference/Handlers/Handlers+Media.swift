@@ -42,7 +42,7 @@ enum MediaHandlers {
         return .ok(["data": render(row)])
     }
 
-    static func render(_ row: SQLiteRow) -> JSONValue {
+    static func render(_ row: StoreRow) -> JSONValue {
         [
             "id": .optional(row.string("id")), "workspaceId": .optional(row.string("workspace_id")),
             "type": .optional(row.string("type")), "name": .optional(row.string("name")), "url": .optional(row.string("url")),

@@ -66,7 +66,8 @@ enum PostHandlers {
         draft.media = try context.services.importMedia(body["media"], workspaceID: workspace.id, context: context)
         let groupID = grouped ? Identifiers.random() : nil
         var created: [PostRecord] = []
-        try context.store.database.transaction {
+        // One INSERT is atomic by itself; a group needs a transaction so that it is stored whole or not at all.
+        let insertAll = {
             for (index, page) in pages.enumerated() {
                 var post = PostRecord.newDraft(
                     workspace: workspace, pageID: page.id, classification: "post",
@@ -78,7 +79,12 @@ enum PostHandlers {
                 created.append(post)
             }
         }
-        let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: created)
+        if pages.count > 1 {
+            try context.store.database.transaction(insertAll)
+        } else {
+            try insertAll()
+        }
+        let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: created, fresh: true)
         return .created(["posts": .array(created.map(renderer.render))])
     }
 

@@ -62,6 +62,7 @@ enum WorkspaceHandlers {
                 try context.store.database.run(
                     "INSERT OR IGNORE INTO token_workspaces (token_id, workspace_id) VALUES (?, ?)",
                     [context.token.id, workspace.id])
+                context.store.tokenCache.removeAll()
             }
         }
         return .created(["data": try render(workspace, context.store, includeUpdatedAt: false)])

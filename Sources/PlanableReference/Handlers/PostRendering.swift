@@ -7,21 +7,26 @@ struct PostRenderer {
     /// The URLs of media that finished processing, by media id, for posts whose media is imported in the background.
     let mediaURLs: [String: String]
 
-    init(store: ReferenceStore, workspace: WorkspaceRecord, posts: [PostRecord]) throws {
+    /// Loads what `posts` refer to; `fresh` posts were just created, so they have no comments yet.
+    init(store: ReferenceStore, workspace: WorkspaceRecord, posts: [PostRecord], fresh: Bool = false) throws {
         self.workspace = workspace
         var pages: [String: PageRecord] = [:]
         for page in try store.pages(workspaceID: workspace.id) { pages[page.id] = page }
         self.pages = pages
         var labels: [String: (name: String?, color: String)] = [:]
-        for label in try store.labels(workspaceID: workspace.id) { labels[label.id] = (label.name, label.color) }
+        if posts.contains(where: { !$0.labels.isEmpty }) {
+            for label in try store.labels(workspaceID: workspace.id) { labels[label.id] = (label.name, label.color) }
+        }
         self.labels = labels
         var counts: [String: Int] = [:]
         var mediaURLs: [String: String] = [:]
-        if !posts.isEmpty {
+        if !posts.isEmpty && !fresh {
             let marks = Array(repeating: "?", count: posts.count).joined(separator: ",")
             let rows = try store.database.query(
                 "SELECT post_id, COUNT(*) AS n FROM comments WHERE post_id IN (\(marks)) GROUP BY post_id", posts.map(\.id))
             for row in rows { counts[row.string("post_id") ?? ""] = row.int("n") ?? 0 }
+        }
+        if !posts.isEmpty {
             let storyMedia = posts.filter { $0.classification == "story" }.flatMap(\.mediaIDs)
             for id in storyMedia {
                 if let row = try store.database.queryFirst("SELECT url, status FROM media WHERE id = ?", [id]),
@@ -54,7 +59,7 @@ struct PostRenderer {
             ("modifiedAt", .string(Timestamp.format(post.modifiedAt))),
         ]
         if let mediaType = post.mediaType { members.append(("mediaType", .string(mediaType))) }
-        if let thumbnail = post.extras["videoThumbnailUrl"] { members.append(("videoThumbnailUrl", thumbnail)) }
+        if let thumbnail = post.extras["videoThumbnail"]?["imageUrl"] { members.append(("videoThumbnailUrl", thumbnail)) }
         let labelItems = post.labels.compactMap { id -> JSONValue? in
             guard let label = labels[id] else { return nil }
             return ["uuid": .string(id), "text": .string(label.name ?? ""), "color": .string(label.color)]

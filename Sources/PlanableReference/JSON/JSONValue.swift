@@ -81,7 +81,7 @@ package indirect enum JSONValue: Sendable, Equatable {
     /// The value serialized as compact UTF-8 JSON.
     package var serialized: [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(256)
+        output.reserveCapacity(4096)
         JSONWriter.write(self, into: &output)
         return output
     }
@@ -152,7 +152,16 @@ private enum JSONWriter {
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        let utf8 = text.utf8
+        let needsEscape = utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        if needsEscape == false {
+            output.append(contentsOf: utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [92, 34])
             case UInt8(ascii: "\\"): output.append(contentsOf: [92, 92])

@@ -30,21 +30,42 @@ final class MediaDownloader: Sendable {
     let maximumBytes: Int
     let policy: AddressPolicy
     let timeout: Double
+    /// Whether URLs may name public hosts; when false, only localhost and loopback addresses are fetched, redirects
+    /// are not followed, and no packet leaves the machine.
+    let allowPublic: Bool
 
-    init(maximumBytes: Int = MediaDownloader.defaultMaximumBytes, allowLoopback: Bool, timeout: Double = 60) {
+    init(
+        maximumBytes: Int = MediaDownloader.defaultMaximumBytes, allowLoopback: Bool, allowPublic: Bool = true,
+        timeout: Double = 60
+    ) {
         self.maximumBytes = maximumBytes
-        self.policy = AddressPolicy(allowLoopback: allowLoopback)
+        self.policy = AddressPolicy(allowLoopback: allowLoopback || !allowPublic)
+        self.allowPublic = allowPublic
         self.timeout = timeout
+    }
+
+    /// Whether `url`'s host is localhost, a 127.x address or ::1.
+    static func hasLoopbackLiteralHost(_ url: String) -> Bool {
+        guard let components = URLComponents(string: url), var host = components.host?.lowercased() else { return false }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "::1" || host == "localhost" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// Fetches `url` and returns its first bytes and total size.
     ///
-    /// - Throws: `MediaDownloadError` for a refused address, a failed transfer, a non-2xx answer or a file over the
+    /// - Throws: `MediaDownloadError` for a refused address, a failed transfer, a non-2xx response or a file over the
     ///   limit.
     func download(_ url: String) throws -> DownloadedMedia {
         let lowered = url.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
             throw MediaDownloadError(url: url, message: "only http and https URLs can be imported", bytesReceived: 0)
+        }
+        guard allowPublic || Self.hasLoopbackLiteralHost(url) else {
+            throw MediaDownloadError(
+                url: url, message: "this server downloads media from loopback addresses only (localhost, 127.0.0.1 or [::1])",
+                bytesReceived: 0)
         }
         guard let handle = curl_easy_init() else {
             throw MediaDownloadError(url: url, message: "libcurl could not create a handle", bytesReceived: 0)
@@ -55,7 +76,8 @@ final class MediaDownloader: Sendable {
         planable_curl_setopt_string(handle, CURLOPT_URL, url)
         planable_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         planable_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        planable_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        // Without public hosts, redirects are not followed, because a redirect could name a host to look up.
+        planable_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, allowPublic ? 1 : 0)
         planable_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 5)
         planable_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         planable_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
@@ -71,7 +93,7 @@ final class MediaDownloader: Sendable {
 
         let code = withExtendedLifetime(transfer) { curl_easy_perform(handle) }
         if let refusal = transfer.refusal {
-            throw MediaDownloadError(url: url, message: "refused to connect to a \(refusal)", bytesReceived: 0)
+            throw MediaDownloadError(url: url, message: "the URL leads to a \(refusal), which media downloads may not reach", bytesReceived: 0)
         }
         if transfer.exceededLimit {
             throw MediaDownloadError(
@@ -85,7 +107,7 @@ final class MediaDownloader: Sendable {
         var status = 0
         planable_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         guard (200..<300).contains(status) else {
-            throw MediaDownloadError(url: url, message: "the server answered HTTP \(status)", bytesReceived: transfer.received)
+            throw MediaDownloadError(url: url, message: "the server responded with HTTP \(status)", bytesReceived: transfer.received)
         }
         var effective: UnsafeMutablePointer<CChar>?
         planable_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)

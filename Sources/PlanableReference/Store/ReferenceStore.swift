@@ -5,7 +5,7 @@ import SQLite
 ///
 /// The store is not thread-safe: the server calls it with its lock held, so requests see one consistent state.
 final class ReferenceStore {
-    let database: SQLiteDatabase
+    let database: StoreDatabase
     let clock: ReferenceClock
     /// How long, in seconds, a post stays in `publishing` before it is published.
     let publishingSeconds: Double
@@ -13,14 +13,24 @@ final class ReferenceStore {
     var lifecycleDirty = true
     /// The next time at which a scheduled post becomes due or a publication finishes.
     var nextLifecycleEvent = 0.0
+    /// Responses of read operations, keyed by token and request.
+    var responseCache = ResponseCache()
+    /// Token rows by lookup prefix, with their digests; cleared by every change to tokens or their workspaces.
+    var tokenCache: [String: [(digest: [UInt8], token: TokenRecord)]] = [:]
 
     /// Opens or creates the database, migrates it and applies `seed` when the file had no schema yet.
     ///
     /// - Returns: the store and whether it was created by this call.
-    init(path: String, clock: ReferenceClock, seed: ReferenceSeed?, publishingSeconds: Double) throws {
-        database = try SQLiteDatabase(path: path)
+    ///
+    /// - Parameter exclusiveLocking: keeps the file locked while the store is open, which saves the file locking
+    ///   of every statement but stops other connections (another server, the sqlite3 shell) from opening it.
+    init(
+        path: String, clock: ReferenceClock, seed: ReferenceSeed?, publishingSeconds: Double, exclusiveLocking: Bool = false
+    ) throws {
+        database = try StoreDatabase(path: path)
         self.clock = clock
         self.publishingSeconds = publishingSeconds
+        if exclusiveLocking { try database.execute("PRAGMA locking_mode = EXCLUSIVE") }
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         let isNew = try database.userVersion == 0
         wasCreated = isNew
@@ -140,7 +150,13 @@ final class ReferenceStore {
             try database.run(
                 "INSERT OR IGNORE INTO token_workspaces (token_id, workspace_id) VALUES (?, ?)", [id, workspaceID])
         }
+        tokenCache.removeAll()
         return id
+    }
+
+    /// The number of rows this connection has inserted, updated or deleted since it opened.
+    func changeCount() throws -> Int64 {
+        Int64(try database.queryFirst("SELECT total_changes() AS n")?.int("n") ?? 0)
     }
 
     func encode(_ strings: [String]) -> String {
@@ -148,7 +164,8 @@ final class ReferenceStore {
     }
 
     func decodeStrings(_ text: String?) -> [String] {
-        guard let text, let value = try? JSONParser.parse(text) else { return [] }
+        guard let text, text != "[]" else { return [] }
+        guard let value = try? JSONParser.parse(text) else { return [] }
         return value.arrayValue?.compactMap(\.stringValue) ?? []
     }
 

@@ -15,10 +15,10 @@ extension ReferenceStore {
         }
 
         let due = try database.query(
-            """
-            SELECT * FROM posts WHERE state = 'draft' AND publish_at_scheduled = 1 AND archived = 0
-            AND scheduled_at IS NOT NULL AND scheduled_at <= ?
-            """, [now]
+            Self.selectPosts + """
+                 WHERE state = 'draft' AND publish_at_scheduled = 1 AND archived = 0
+                AND scheduled_at IS NOT NULL AND scheduled_at <= ?
+                """, [now]
         ).map(postRecord)
         for var post in due {
             guard let owner = try workspace(post.workspaceID) else { continue }
@@ -28,7 +28,7 @@ extension ReferenceStore {
             try updatePost(post)
         }
 
-        let publishing = try database.query("SELECT * FROM posts WHERE state = 'publishing'").map(postRecord)
+        let publishing = try database.query(Self.selectPosts + " WHERE state = 'publishing'").map(postRecord)
         var nextEvent = Double.infinity
         for post in publishing {
             let finishesAt = (post.publishStartedAt ?? now) + publishingSeconds

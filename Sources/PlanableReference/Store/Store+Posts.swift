@@ -72,25 +72,39 @@ extension ReferenceStore {
         "metrics_sync_started_at", "metrics_synced_at", "story_group_id",
     ]
 
-    func postRecord(_ row: SQLiteRow) -> PostRecord {
-        PostRecord(
-            id: row.string("id") ?? "", workspaceID: row.string("workspace_id") ?? "", pageID: row.string("page_id") ?? "",
-            classification: row.string("classification") ?? "post", text: row.string("text") ?? "",
-            createdAt: row.double("created_at") ?? 0, modifiedAt: row.double("modified_at") ?? 0,
-            gridPosition: row.int("grid_position"), campaignID: row.string("campaign_id"),
-            media: decodeStrings(row.string("media")), mediaIDs: decodeStrings(row.string("media_ids")),
-            mediaType: row.string("media_type"), scheduledAt: row.double("scheduled_at"),
-            publishAtScheduledDate: row.bool("publish_at_scheduled") ?? false, state: row.string("state") ?? "draft",
-            publishStartedAt: row.double("publish_started_at"), publishedAt: row.double("published_at"),
-            publishedLink: row.string("published_link"), failure: row.string("failure"),
-            approvals: decodeJSON(row.string("approvals"))?.arrayValue ?? [],
-            approvalRequested: row.bool("approval_requested") ?? false, teamOnly: row.bool("team_only") ?? false,
-            archived: row.bool("archived") ?? false, labels: decodeStrings(row.string("labels")),
-            groupID: row.string("group_id"),
-            groupPageIDs: row.string("group_page_ids").map { decodeStrings($0) }, shareLink: row.string("share_link"),
-            pinterest: decodeJSON(row.string("pinterest")), extras: decodeJSON(row.string("extras")) ?? .object([]),
-            metricsSyncStartedAt: row.double("metrics_sync_started_at"),
-            metricsSyncedAt: row.double("metrics_synced_at"), storyGroupID: row.string("story_group_id"))
+    /// `SELECT *` on posts, whose first columns are `postColumns` in that order, so `postRecord` reads them by
+    /// position. Later migrations can only append columns (ALTER TABLE ADD COLUMN), which keeps the positions;
+    /// StoreTests checks the order. The short statement is also cheaper to prepare than a list of 32 names.
+    static let selectPosts = "SELECT * FROM posts"
+
+    /// A post from a row of `selectPosts`.
+    func postRecord(_ row: StoreRow) -> PostRecord {
+        let values = row.values
+        func text(_ index: Int) -> String? {
+            if case .text(let value) = values[index] { value } else { nil }
+        }
+        func number(_ index: Int) -> Double? {
+            switch values[index] {
+            case .real(let value): value
+            case .integer(let value): Double(value)
+            default: nil
+            }
+        }
+        func integer(_ index: Int) -> Int? {
+            if case .integer(let value) = values[index] { Int(value) } else { nil }
+        }
+        func flag(_ index: Int) -> Bool { (integer(index) ?? 0) != 0 }
+        return PostRecord(
+            id: text(0) ?? "", workspaceID: text(1) ?? "", pageID: text(2) ?? "", classification: text(3) ?? "post",
+            text: text(4) ?? "", createdAt: number(5) ?? 0, modifiedAt: number(6) ?? 0, gridPosition: integer(7),
+            campaignID: text(8), media: decodeStrings(text(9)), mediaIDs: decodeStrings(text(10)), mediaType: text(11),
+            scheduledAt: number(12), publishAtScheduledDate: flag(13), state: text(14) ?? "draft",
+            publishStartedAt: number(15), publishedAt: number(16), publishedLink: text(17), failure: text(18),
+            approvals: decodeJSON(text(19))?.arrayValue ?? [], approvalRequested: flag(20), teamOnly: flag(21),
+            archived: flag(22), labels: decodeStrings(text(23)), groupID: text(24),
+            groupPageIDs: text(25).map { decodeStrings($0) }, shareLink: text(26), pinterest: decodeJSON(text(27)),
+            extras: decodeJSON(text(28)) ?? .object([]), metricsSyncStartedAt: number(29), metricsSyncedAt: number(30),
+            storyGroupID: text(31))
     }
 
     private func postValues(_ post: PostRecord) -> [any SQLiteBindable] {
@@ -109,7 +123,7 @@ extension ReferenceStore {
         let columns = Self.postColumns.joined(separator: ", ")
         let marks = Array(repeating: "?", count: Self.postColumns.count).joined(separator: ", ")
         try database.run("INSERT INTO posts (\(columns)) VALUES (\(marks))", postValues(post))
-        lifecycleDirty = true
+        noteLifecycleChange(post)
     }
 
     func updatePost(_ post: PostRecord) throws {
@@ -117,7 +131,13 @@ extension ReferenceStore {
         var values = Array(postValues(post).dropFirst())
         values.append(post.id)
         try database.run("UPDATE posts SET \(assignments) WHERE id = ?", values)
-        lifecycleDirty = true
+        noteLifecycleChange(post)
+    }
+
+    /// Marks the lifecycle for a new look when `post` may publish or is publishing; a post that stops being
+    /// scheduled leaves at most an early, harmless look.
+    private func noteLifecycleChange(_ post: PostRecord) {
+        if post.publishAtScheduledDate || post.state == "publishing" { lifecycleDirty = true }
     }
 
     func post(id: String) throws -> PostRecord? {
@@ -155,9 +175,11 @@ extension ReferenceStore {
                 arguments.append(campaignID)
             }
         }
+        // Two statements: a window function (COUNT(*) OVER ()) would read every matching row instead of one page
+        // of the (workspace_id, created_at) index.
         let total = try database.queryFirst("SELECT COUNT(*) AS n FROM posts WHERE \(filter)", arguments)?.int("n") ?? 0
         let rows = try database.query(
-            "SELECT * FROM posts WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            Self.selectPosts + " WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
             arguments + [limit, offset])
         return (rows.map(postRecord), total)
     }

@@ -33,23 +33,31 @@ extension ReferenceStore {
     /// Finds the token whose digest matches `plaintext`, comparing digests in constant time.
     func authenticate(_ plaintext: String, now: Double) throws -> Result<TokenRecord, TokenRejection> {
         let presented = SHA256.digest(Array(plaintext.utf8))
-        let rows = try database.query("SELECT * FROM tokens WHERE lookup = ?", [TokenDigest.lookup(plaintext)])
-        var match: SQLiteRow?
-        for row in rows {
-            guard case .blob(let stored) = row["digest"] else { continue }
-            if SHA256.constantTimeEqual(stored, presented) { match = row }
+        let lookup = TokenDigest.lookup(plaintext)
+        if tokenCache[lookup] == nil {
+            let rows = try database.query("SELECT * FROM tokens WHERE lookup = ?", [lookup])
+            tokenCache[lookup] = try rows.compactMap { row in
+                guard case .blob(let digest) = row["digest"], let token = try tokenRecord(row) else { return nil }
+                return (digest, token)
+            }
         }
-        guard let match, var token = try tokenRecord(match) else { return .failure(.unknown) }
+        var match: Int?
+        for (index, candidate) in (tokenCache[lookup] ?? []).enumerated()
+        where SHA256.constantTimeEqual(candidate.digest, presented) {
+            match = index
+        }
+        guard let match, var token = tokenCache[lookup]?[match].token else { return .failure(.unknown) }
         if token.revokedAt != nil { return .failure(.revoked) }
         if let expiresAt = token.expiresAt, expiresAt <= now { return .failure(.expired) }
         if token.lastUsedAt.map({ now - $0 >= 1 || now < $0 }) ?? true {
             try database.run("UPDATE tokens SET last_used_at = ? WHERE id = ?", [now, token.id])
             token.lastUsedAt = now
+            tokenCache[lookup]?[match].token = token
         }
         return .success(token)
     }
 
-    func tokenRecord(_ row: SQLiteRow) throws -> TokenRecord? {
+    func tokenRecord(_ row: StoreRow) throws -> TokenRecord? {
         guard let id = row.string("id"), let companyID = row.string("company_id") else { return nil }
         let workspaces = try database.query("SELECT workspace_id FROM token_workspaces WHERE token_id = ?", [id])
         return TokenRecord(
@@ -76,7 +84,8 @@ extension ReferenceStore {
     }
 
     func revokeToken(id: String, now: Double) throws -> Bool {
-        try database.run("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [now, id]) > 0
+        tokenCache.removeAll()
+        return try database.run("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [now, id]) > 0
     }
 
     /// The ids of the workspaces `token` may use: its company's workspaces, narrowed to its list when it has one.

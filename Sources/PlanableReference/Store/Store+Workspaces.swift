@@ -50,7 +50,7 @@ struct MemberRecord {
 }
 
 extension ReferenceStore {
-    func workspaceRecord(_ row: SQLiteRow) -> WorkspaceRecord {
+    func workspaceRecord(_ row: StoreRow) -> WorkspaceRecord {
         WorkspaceRecord(
             id: row.string("id") ?? "", companyID: row.string("company_id") ?? "", name: row.string("name") ?? "",
             timezone: row.string("timezone") ?? "UTC", websiteURL: row.string("website_url"),
@@ -110,6 +110,7 @@ extension ReferenceStore {
             try database.run("DELETE FROM \(table) WHERE workspace_id = ?", [id])
         }
         try database.run("DELETE FROM workspaces WHERE id = ?", [id])
+        tokenCache.removeAll()
     }
 
     func members(workspaceID: String) throws -> [MemberRecord] {

@@ -3,7 +3,14 @@ package enum Identifiers {
     /// A random 24-digit hex identifier, the shape of the ids the Planable API returns.
     package static func random() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<12).map { _ in hexByte(UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let high = generator.next()
+        let low = generator.next() & 0xFFFF_FFFF
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        for shift in stride(from: 60, through: 0, by: -4) { text.append(digits[Int((high >> UInt64(shift)) & 0xF)]) }
+        for shift in stride(from: 28, through: 0, by: -4) { text.append(digits[Int((low >> UInt64(shift)) & 0xF)]) }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// A stable 24-digit hex identifier derived from `parts`, so a seed gives the same ids on every run.

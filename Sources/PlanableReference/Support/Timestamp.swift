@@ -5,13 +5,51 @@ package enum Timestamp {
     /// Formats Unix seconds as `2026-03-01T09:30:00.000Z`, in UTC with milliseconds.
     package static func format(_ seconds: Double) -> String {
         let milliseconds = Int64((seconds * 1000).rounded(.down))
-        var whole = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
-        let fraction = Int(milliseconds - Int64(whole) * 1000)
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
+        let wholeSeconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let fraction = Int(milliseconds - wholeSeconds * 1000)
+        let days = Int(wholeSeconds >= 0 ? wholeSeconds / 86400 : (wholeSeconds - 86399) / 86400)
+        let secondOfDay = Int(wholeSeconds - Int64(days) * 86400)
+        let (year, month, day) = civilFromDays(days)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            for _ in 0..<count {
+                bytes.append(UInt8(48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        bytes.append(45)
+        digits(month, 2)
+        bytes.append(45)
+        digits(day, 2)
+        bytes.append(84)
+        digits(secondOfDay / 3600, 2)
+        bytes.append(58)
+        digits(secondOfDay / 60 % 60, 2)
+        bytes.append(58)
+        digits(secondOfDay % 60, 2)
+        bytes.append(46)
+        digits(fraction, 3)
+        bytes.append(90)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The proleptic Gregorian date of a day number since 1970-01-01 (Howard Hinnant's civil_from_days).
+    private static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719468
+        let era = (shifted >= 0 ? shifted : shifted - 146096) / 146097
+        let dayOfEra = shifted - era * 146097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Formats Unix seconds as a calendar date in UTC, `2026-03-01`.

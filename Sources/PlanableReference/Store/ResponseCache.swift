@@ -1,0 +1,36 @@
+import HTTPServer
+
+/// Serialized responses of read operations, valid while the database has not changed.
+///
+/// The version is SQLite's `total_changes()` for the store's connection, which every insert, update and delete
+/// advances (API writes, controls, background media imports and lifecycle steps alike), so a cached response is
+/// never served after a change. Only operations whose response depends on nothing but stored rows are cached:
+/// analytics and sync status read the clock and are always computed.
+struct ResponseCache {
+    static let cacheable: Set<String> = [
+        "GET /workspaces", "GET /pages", "GET /posts", "GET /posts/{id}", "GET /posts/count", "GET /labels",
+        "GET /members", "GET /campaigns", "GET /campaigns/{id}", "GET /media", "GET /media/{id}",
+        "GET /posts/{id}/comments", "GET /keywords",
+    ]
+    /// The most responses kept; the cache empties when it is full.
+    static let capacity = 512
+
+    private var entries: [String: (version: Int64, body: [UInt8])] = [:]
+
+    /// The cache key of a request, or nil when its operation is not cached.
+    static func key(for operation: OpenAPIOperation, request: HTTPServerRequest, tokenID: String) -> String? {
+        guard cacheable.contains(operation.key) else { return nil }
+        let query = request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+        return tokenID + " " + request.path + "?" + query
+    }
+
+    func lookup(_ key: String, version: Int64) -> [UInt8]? {
+        guard let entry = entries[key], entry.version == version else { return nil }
+        return entry.body
+    }
+
+    mutating func store(_ body: [UInt8], key: String, version: Int64) {
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = (version, body)
+    }
+}
