@@ -32,8 +32,12 @@ build: deps
 lint:
 	$(SWIFT) format lint --recursive --strict Sources Tests Package.swift
 
+CONFORMANCE_EXAMPLES ?= 25
+
+## The reference server against Planable's OpenAPI document, with schemathesis (installed into .build on first use).
 conformance: build
-	scripts/conformance
+	PLANABLE_SYNC_TEST_EXTRAS=1 scripts/install-deps
+	scripts/conformance --max-examples $(CONFORMANCE_EXAMPLES)
 
 bench: deps
 	benchmarks/run-all
