@@ -127,7 +127,9 @@ package final class Logger: @unchecked Sendable {
         }
         let suppressed = recentErrors[key]?.suppressed ?? 0
         recentErrors[key] = (now, 0)
-        if recentErrors.count > 1000 { recentErrors = recentErrors.filter { now.timeIntervalSince($0.value.first) < repeatWindow } }
+        if recentErrors.count > 1000 {
+            recentErrors = recentErrors.filter { now.timeIntervalSince($0.value.first) < repeatWindow }
+        }
         return suppressed
     }
 

@@ -18,7 +18,9 @@ enum CheckCommand {
         // The API does not report a token's scope; a read-only token fails its first write with 403 FORBIDDEN.
         print("token scope: not reported by the API; sync needs write scope")
         let context = try WorkspaceResolver.resolve(configuration, client: runtime.client)
-        print("workspace \"\(context.workspace.name)\": found (\(context.workspace.id), time zone \(context.workspace.timezone))")
+        print(
+            "workspace \"\(context.workspace.name)\": found (\(context.workspace.id), time zone \(context.workspace.timezone))"
+        )
         var problems = 0
         for page in context.pages {
             if page.isConnected {

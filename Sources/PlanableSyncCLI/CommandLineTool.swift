@@ -28,7 +28,9 @@ enum CommandLineTool {
             case "reference":
                 return runReferenceCommand(arguments: rest)
             case "feed":
-                guard rest.first == "inspect" else { throw UsageError(message: "usage: planable-sync feed inspect PATH_OR_URL") }
+                guard rest.first == "inspect" else {
+                    throw UsageError(message: "usage: planable-sync feed inspect PATH_OR_URL")
+                }
                 return runFeedInspectCommand(arguments: Array(rest.dropFirst()))
             case "help", "--help", "-h":
                 FileHandle.standardOutput.write(Data(usageText.utf8))

@@ -3,7 +3,9 @@ import SyncEngine
 
 /// Writes a run report as text for people or JSON for scripts.
 enum ReportWriter {
-    static func write(_ report: RunReport, format: String, to output: String?, title: String = "planable-sync plan") throws {
+    static func write(
+        _ report: RunReport, format: String, to output: String?, title: String = "planable-sync plan"
+    ) throws {
         let text: String
         switch format {
         case "json":
@@ -28,7 +30,9 @@ enum ReportWriter {
         for item in report.items where item.decision != .unchanged || report.command == "plan" {
             if item.decision == .unchanged && report.command == "plan" && item.posts.isEmpty { continue }
             let title = item.title.isEmpty ? "" : " \"\(item.title)\""
-            lines.append("\(item.decision.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.source)/\(item.identity)\(title)")
+            lines.append(
+                "\(item.decision.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.source)/\(item.identity)\(title)"
+            )
             if let message = item.message { lines.append("          \(message)") }
             if report.command == "plan" && (item.decision == .create || item.decision == .update) {
                 for post in item.posts {

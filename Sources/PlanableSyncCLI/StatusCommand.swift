@@ -60,7 +60,9 @@ enum StatusCommand {
         var lines: [String] = []
         for item in items {
             let title = item.title.isEmpty ? "" : " \"\(item.title)\""
-            lines.append("\(item.status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.source)/\(item.identity)\(title)")
+            lines.append(
+                "\(item.status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.source)/\(item.identity)\(title)"
+            )
             if let error = item.lastError { lines.append("          \(error)") }
             for post in item.posts {
                 var parts = ["post \(post.postId)", "page \(post.pageId)"]

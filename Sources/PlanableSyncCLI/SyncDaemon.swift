@@ -190,9 +190,11 @@ final class SyncDaemon: @unchecked Sendable {
             let level: LogLevel = report.created + report.updated + report.failed > 0 ? .info : .debug
             logger.log(
                 level, "pass finished",
-                ["reason": reason, "created": String(report.created), "updated": String(report.updated),
-                 "unchanged": String(report.unchanged), "failed": String(report.failed),
-                 "requests.read": String(report.requests.read), "requests.write": String(report.requests.write)])
+                [
+                    "reason": reason, "created": String(report.created), "updated": String(report.updated),
+                    "unchanged": String(report.unchanged), "failed": String(report.failed),
+                    "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
+                ])
             if report.statusChanges > 0 { noteStatusChange() }
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
@@ -274,7 +276,8 @@ final class SyncDaemon: @unchecked Sendable {
                     })
                 watchers.append(watcher)
             } catch {
-                logger.error("cannot watch folder; it is scanned on reload only", ["source": name, "error": "\(error)"])
+                logger.error(
+                    "cannot watch folder; it is scanned on reload only", ["source": name, "error": "\(error)"])
             }
         }
     }

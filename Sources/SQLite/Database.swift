@@ -272,7 +272,8 @@ package final class SQLiteDatabase {
                 code = sqlite3_bind_text(statement, index, value, -1, planable_sqlite_transient())
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes { buffer in
-                    sqlite3_bind_blob(statement, index, buffer.baseAddress, Int32(buffer.count), planable_sqlite_transient())
+                    sqlite3_bind_blob(
+                        statement, index, buffer.baseAddress, Int32(buffer.count), planable_sqlite_transient())
                 }
             }
             guard code == SQLITE_OK else {

@@ -42,7 +42,9 @@ struct CompiledTemplates: Sendable {
         self.fields = fields
         var links: [String: Template] = [:]
         for source in configuration.sources {
-            if let template = source.urlTemplate { links[source.name] = try compile("sources.\(source.name).link", template) }
+            if let template = source.urlTemplate {
+                links[source.name] = try compile("sources.\(source.name).link", template)
+            }
         }
         self.links = links
     }

@@ -114,8 +114,10 @@ package struct Configuration: Equatable, Sendable {
     /// A hash of every setting that shapes posts; when it changes, every item is mapped again.
     package var mappingFingerprint: String {
         let templateList = templates.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let parts = [workspace, pages.joined(separator: "\u{1}"), template, templateList.joined(separator: "\u{1}"),
-                     "\(sources)", String(notify), "\(rules)", String(createLabels), String(checkMedia), String(truncate)]
+        let parts = [
+            workspace, pages.joined(separator: "\u{1}"), template, templateList.joined(separator: "\u{1}"),
+            "\(sources)", String(notify), "\(rules)", String(createLabels), String(checkMedia), String(truncate),
+        ]
         return SHA256.hex(Array(parts.joined(separator: "\u{0}").utf8))
     }
 

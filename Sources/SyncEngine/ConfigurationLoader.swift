@@ -4,7 +4,8 @@ import YAML
 extension Configuration {
     /// The keys the top level accepts; any other key is an error, so a typo never goes unnoticed.
     private static let topLevelKeys: Set<String> = [
-        "state", "api", "workspace", "pages", "template", "templates", "sources", "notify", "delete_drafts", "log_level",
+        "state", "api", "workspace", "pages", "template", "templates", "sources", "notify", "delete_drafts",
+        "log_level",
         "rules", "create_labels", "check_media", "truncate", "status_read_budget",
     ]
 
@@ -23,7 +24,8 @@ extension Configuration {
             throw error
         } catch {
             throw ConfigurationError(
-                path: path, message: "cannot read the configuration file (\(error.localizedDescription)); pass --config PATH")
+                path: path,
+                message: "cannot read the configuration file (\(error.localizedDescription)); pass --config PATH")
         }
         return try parse(text, path: path)
     }
@@ -58,20 +60,24 @@ extension Configuration {
         var templates: [String: String] = [:]
         if let node = root["templates"] {
             guard let entries = node.mappingValue else {
-                throw ConfigurationError(path: path, at: node, "\"templates\" must map page names or networks to templates")
+                throw ConfigurationError(
+                    path: path, at: node, "\"templates\" must map page names or networks to templates")
             }
             for entry in entries {
-                templates[entry.key.string ?? ""] = try reader.string(entry.value, "templates.\(entry.key.string ?? "")")
+                templates[entry.key.string ?? ""] = try reader.string(
+                    entry.value, "templates.\(entry.key.string ?? "")")
             }
         }
         guard let sourceNodes = root["sources"]?.sequenceValue, !sourceNodes.isEmpty else {
-            throw ConfigurationError(path: path, at: root["sources"] ?? root, "\"sources\" must list at least one source")
+            throw ConfigurationError(
+                path: path, at: root["sources"] ?? root, "\"sources\" must list at least one source")
         }
         var sources: [SourceConfiguration] = []
         for node in sourceNodes {
             let source = try reader.source(node)
             if sources.contains(where: { $0.name == source.name }) {
-                throw ConfigurationError(path: path, at: node, "two sources are named \"\(source.name)\"; give each a unique name")
+                throw ConfigurationError(
+                    path: path, at: node, "two sources are named \"\(source.name)\"; give each a unique name")
             }
             sources.append(source)
         }
@@ -107,7 +113,8 @@ extension Configuration {
         configuration.truncate = try reader.bool(root["truncate"], "truncate") ?? false
         if let budget = try reader.integer(root["status_read_budget"], "status_read_budget") {
             guard budget >= 0 else {
-                throw ConfigurationError(path: path, at: root["status_read_budget"], "\"status_read_budget\" must not be negative")
+                throw ConfigurationError(
+                    path: path, at: root["status_read_budget"], "\"status_read_budget\" must not be negative")
             }
             configuration.statusReadBudget = budget
         }
@@ -188,7 +195,8 @@ private struct NodeReader {
         if let embedded = node["embedded"] {
             var options = EmbeddedOptions()
             options.readsPerMinute = try integer(embedded["reads_per_minute"], "api.embedded.reads_per_minute") ?? 600
-            options.writesPerMinute = try integer(embedded["writes_per_minute"], "api.embedded.writes_per_minute") ?? 120
+            options.writesPerMinute =
+                try integer(embedded["writes_per_minute"], "api.embedded.writes_per_minute") ?? 120
             options.windowSeconds = try number(embedded["window_seconds"], "api.embedded.window_seconds") ?? 60
             guard options.windowSeconds >= 1 else {
                 throw error(embedded["window_seconds"], "\"api.embedded.window_seconds\" must be at least 1")
@@ -200,7 +208,9 @@ private struct NodeReader {
         }
         let url = try requiredString(node, "url")
         guard let parsed = URL(string: url), parsed.scheme == "https" || parsed.scheme == "http", parsed.host != nil
-        else { throw error(node["url"], "\"api.url\" must be an http or https URL, such as https://api.planable.io/api/v1") }
+        else {
+            throw error(node["url"], "\"api.url\" must be an http or https URL, such as https://api.planable.io/api/v1")
+        }
         let token = TokenSource(
             file: try node["token_file"].map { try string($0, "api.token_file") },
             environmentVariable: try node["token_env"].map { try string($0, "api.token_env") },
@@ -213,7 +223,8 @@ private struct NodeReader {
 
     static let ruleKeys: Set<String> = [
         "name", "match", "pages", "template", "labels", "campaign", "schedule", "first_comment", "internal_note",
-        "team_only", "youtube_title", "linkedin_document_title", "linkedin_video_title", "pinterest", "truncate", "skip",
+        "team_only", "youtube_title", "linkedin_document_title", "linkedin_video_title", "pinterest", "truncate",
+        "skip",
     ]
 
     static let matchKeys: Set<String> = [
@@ -227,7 +238,8 @@ private struct NodeReader {
         for pair in node.mappingValue ?? [] where !known.contains(pair.key.string ?? "") {
             throw error(
                 pair.key,
-                "unknown \(setting) setting \"\(pair.key.string ?? "")\"; known settings are \(known.sorted().joined(separator: ", "))")
+                "unknown \(setting) setting \"\(pair.key.string ?? "")\"; known settings are \(known.sorted().joined(separator: ", "))"
+            )
         }
     }
 
@@ -236,7 +248,8 @@ private struct NodeReader {
         for pair in pairs where !Self.ruleKeys.contains(pair.key.string ?? "") {
             throw error(
                 pair.key,
-                "unknown rule setting \"\(pair.key.string ?? "")\"; known settings are \(Self.ruleKeys.sorted().joined(separator: ", "))")
+                "unknown rule setting \"\(pair.key.string ?? "")\"; known settings are \(Self.ruleKeys.sorted().joined(separator: ", "))"
+            )
         }
         var rule = MappingRule(name: try node["name"].map { try string($0, "rules.name") } ?? "rule \(index + 1)")
         if let match = node["match"] {
@@ -247,10 +260,14 @@ private struct NodeReader {
             rule.match.tags = try stringList(match, "tag") + stringList(match, "tags")
             rule.match.categories = try stringList(match, "category") + stringList(match, "categories")
             if let fields = match["fields"] {
-                guard let entries = fields.mappingValue else { throw error(fields, "\"match.fields\" must be a mapping") }
+                guard let entries = fields.mappingValue else {
+                    throw error(fields, "\"match.fields\" must be a mapping")
+                }
                 for entry in entries {
                     guard let value = entry.value.scalarValue, !value.isNull else {
-                        throw error(entry.value, "\"match.fields.\(entry.key.string ?? "")\" must be one value, or \"*\" for any value")
+                        throw error(
+                            entry.value,
+                            "\"match.fields.\(entry.key.string ?? "")\" must be one value, or \"*\" for any value")
                     }
                     // Both sides compare as plain text, so `featured: true` matches a front matter boolean.
                     rule.match.fields[entry.key.string ?? ""] = value.isNull ? "" : entry.value.value.plainText
@@ -285,11 +302,15 @@ private struct NodeReader {
         rule.internalNote = try node["internal_note"].map { try string($0, "internal_note") }
         rule.teamOnly = try bool(node["team_only"], "team_only")
         rule.youtubeTitle = try node["youtube_title"].map { try string($0, "youtube_title") }
-        rule.linkedinDocumentTitle = try node["linkedin_document_title"].map { try string($0, "linkedin_document_title") }
+        rule.linkedinDocumentTitle = try node["linkedin_document_title"].map {
+            try string($0, "linkedin_document_title")
+        }
         rule.linkedinVideoTitle = try node["linkedin_video_title"].map { try string($0, "linkedin_video_title") }
         if let pinterest = node["pinterest"] {
             guard pinterest.mappingValue != nil else {
-                throw error(pinterest, "\"pinterest\" must be a mapping with \"board\" and optional \"title\", \"link\", \"description\"")
+                throw error(
+                    pinterest,
+                    "\"pinterest\" must be a mapping with \"board\" and optional \"title\", \"link\", \"description\"")
             }
             try checkKeys(pinterest, Self.pinterestKeys, setting: "pinterest")
             rule.pinterest = PinterestRule(
@@ -304,7 +325,9 @@ private struct NodeReader {
     }
 
     func source(_ node: YAMLNode) throws -> SourceConfiguration {
-        guard node.mappingValue != nil else { throw error(node, "each source must be a mapping with \"name\" and \"type\"") }
+        guard node.mappingValue != nil else {
+            throw error(node, "each source must be a mapping with \"name\" and \"type\"")
+        }
         let name = try requiredString(node, "name")
         let type = try requiredString(node, "type")
         let kind: SourceConfiguration.Kind
@@ -317,7 +340,9 @@ private struct NodeReader {
                 exclude: try stringList(node, "exclude"))
         case "feed":
             let share = try number(node["max_new_share"], "max_new_share") ?? 0.5
-            guard (0...1).contains(share) else { throw error(node["max_new_share"], "\"max_new_share\" must be between 0 and 1") }
+            guard (0...1).contains(share) else {
+                throw error(node["max_new_share"], "\"max_new_share\" must be between 0 and 1")
+            }
             kind = .feed(
                 url: try requiredString(node, "url"),
                 backfill: try integer(node["backfill"], "backfill") ?? 0,

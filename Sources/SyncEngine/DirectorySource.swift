@@ -69,7 +69,8 @@ package struct DirectorySource: ItemSource {
                     result.items.append(item)
                 }
             } catch {
-                result.errors.append(SourceError(source: name, identity: file.relativePath, message: "\(name): \(error)"))
+                result.errors.append(
+                    SourceError(source: name, identity: file.relativePath, message: "\(name): \(error)"))
             }
         }
         return result
@@ -92,7 +93,8 @@ extension SourceItem {
                 let folder = (content.relativePath as NSString).deletingLastPathComponent
                 let sitePath = "/" + (folder.isEmpty ? medium.reference : folder + "/" + medium.reference)
                 return SourceMedia(
-                    location: .localFile(path: path, sitePath: (sitePath as NSString).standardizingPath), alt: medium.alt)
+                    location: .localFile(path: path, sitePath: (sitePath as NSString).standardizingPath),
+                    alt: medium.alt)
             }
         }
         self.init(

@@ -50,10 +50,12 @@ package struct FeedSource: ItemSource {
             result.errors.append(SourceError(source: name, identity: nil, message: message, isDataError: false))
             let failedURL = url
             let sourceName = name
-            result.commit = { state in try state.recordFeedFailure(source: sourceName, url: failedURL, message: message) }
+            result.commit = { state in try state.recordFeedFailure(source: sourceName, url: failedURL, message: message)
+            }
             return result
         }
-        guard case .fetched(let data, let contentType, let etag, let lastModified, let finalURL, let redirects) = fetched
+        guard
+            case .fetched(let data, let contentType, let etag, let lastModified, let finalURL, let redirects) = fetched
         else {
             logger.debug("feed not modified", ["source": name, "feed.url": url])
             return result

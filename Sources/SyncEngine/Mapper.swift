@@ -47,7 +47,8 @@ package struct Mapper: Sendable {
         templates = try CompiledTemplates(configuration: configuration)
         // A `templates` key that matches no page and no network would be ignored, so a typo is an error.
         let networks = Network.known.map(\.platform) + context.allPages.map(\.platform)
-        for key in configuration.templates.keys.sorted() where !networks.contains(key) && context.page(named: key) == nil {
+        for key in configuration.templates.keys.sorted()
+        where !networks.contains(key) && context.page(named: key) == nil {
             throw MappingError(
                 "\(configuration.path): templates.\(key) names neither a page of workspace \"\(context.workspace.name)\" "
                     + "nor a network; use a page name or one of \(Network.known.map(\.platform).joined(separator: ", "))",
@@ -105,12 +106,14 @@ package struct Mapper: Sendable {
 
     /// The item's pages: the override's, else the union of the matching rules' (in configuration order), else the
     /// configuration's `pages`.
-    private func pages(for item: SourceItem, matching: [MappingRule], overrides: ItemOverrides) throws -> [ResolvedPage] {
+    private func pages(for item: SourceItem, matching: [MappingRule], overrides: ItemOverrides) throws -> [ResolvedPage]
+    {
         if let names = overrides.pages {
             return try names.map { name in
                 guard let page = context.page(named: name) else {
                     throw MappingError(
-                        "\(item.source): \(item.location): front matter planable.pages names \"\(name)\", which is not a page of workspace \"\(context.workspace.name)\"")
+                        "\(item.source): \(item.location): front matter planable.pages names \"\(name)\", which is not a page of workspace \"\(context.workspace.name)\""
+                    )
                 }
                 return page
             }
@@ -154,7 +157,8 @@ package struct Mapper: Sendable {
         func field(_ source: String?, _ name: String) throws -> String? {
             guard let source, let rule else { return nil }
             let template = try templates.field(rule: rule.name, field: name, source: source)
-            let text = try render(template, values, item: item, page: page).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = try render(template, values, item: item, page: page).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             return text.isEmpty ? nil : text
         }
         let firstComment = try field(rule?.firstComment, "first_comment")
@@ -179,7 +183,8 @@ package struct Mapper: Sendable {
         } else if let text = overrides.schedule {
             guard let date = ScheduleResolver.parseOverride(text, timeZone: context.timeZone) else {
                 throw MappingError(
-                    "\(item.source): \(item.location): front matter planable.schedule \"\(text)\" is not a date and time; write 2026-12-24 09:00 or an RFC 3339 time")
+                    "\(item.source): \(item.location): front matter planable.schedule \"\(text)\" is not a date and time; write 2026-12-24 09:00 or an RFC 3339 time"
+                )
             }
             payload.scheduledAt = ScheduleResolver.format(date)
             payload.publishAtScheduledDate = rule?.schedule?.publish
@@ -227,7 +232,9 @@ package struct Mapper: Sendable {
         return warnings + violations.filter { $0.severity == .warning }.map(\.description)
     }
 
-    func render(_ template: Template, _ values: [String: TemplateValue], item: SourceItem, page: ResolvedPage?) throws
+    func render(
+        _ template: Template, _ values: [String: TemplateValue], item: SourceItem, page: ResolvedPage?
+    ) throws
         -> String
     {
         do {

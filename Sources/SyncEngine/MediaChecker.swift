@@ -44,7 +44,9 @@ package final class MediaChecker: @unchecked Sendable {
     /// - Returns: The checked media, and warnings for media left out (a local file without a base URL) or not
     ///   probed.
     /// - Throws: `Failure` for the first medium that is unreachable, too large or not an image or video.
-    package func check(_ media: [SourceMedia], mediaBaseURL: String?) throws -> (media: [CheckedMedium], warnings: [String]) {
+    package func check(
+        _ media: [SourceMedia], mediaBaseURL: String?
+    ) throws -> (media: [CheckedMedium], warnings: [String]) {
         var checked: [CheckedMedium] = []
         var warnings: [String] = []
         for medium in media {
@@ -56,7 +58,8 @@ package final class MediaChecker: @unchecked Sendable {
                 checked.append(CheckedMedium(url: url, kind: kind))
             case .localFile(let path, let sitePath):
                 guard let base = mediaBaseURL else {
-                    warnings.append("local medium \(sitePath) left out: set media_base_url on the source to publish local files")
+                    warnings.append(
+                        "local medium \(sitePath) left out: set media_base_url on the source to publish local files")
                     continue
                 }
                 let kind = try checkLocalFile(path, reference: sitePath)
@@ -82,11 +85,13 @@ package final class MediaChecker: @unchecked Sendable {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = attributes[.size] as? Int
         else {
-            throw Failure(description: "medium \(reference): file \(path) does not exist; fix the reference or add the file")
+            throw Failure(
+                description: "medium \(reference): file \(path) does not exist; fix the reference or add the file")
         }
         if size > Self.maximumBytes {
             throw Failure(
-                description: "medium \(reference) is \(Self.megabytes(size)) MB; Planable accepts at most 100 MB per medium")
+                description:
+                    "medium \(reference) is \(Self.megabytes(size)) MB; Planable accepts at most 100 MB per medium")
         }
         let kind = Self.kind(forExtension: (path as NSString).pathExtension)
         if kind == .unknown {
@@ -96,10 +101,12 @@ package final class MediaChecker: @unchecked Sendable {
     }
 
     private func probe(_ url: String, declaredType: String?) throws -> (MediaKind, String?) {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
             let host = parsed.host
         else {
-            throw Failure(description: "medium \(url) is not an http or https URL; Planable downloads media by public URL")
+            throw Failure(
+                description: "medium \(url) is not an http or https URL; Planable downloads media by public URL")
         }
         if !enabled || (reach == .loopbackOnly && !Self.isLoopback(host)) {
             let kind = declaredType.map(Self.kind(forContentType:)) ?? Self.kind(forExtension: parsed.pathExtension)
@@ -164,7 +171,8 @@ package final class MediaChecker: @unchecked Sendable {
             guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("location") else {
                 return response
             }
-            request.url = try Self.redirectTarget(from: request.url, location: location, original: original, reach: reach)
+            request.url = try Self.redirectTarget(
+                from: request.url, location: location, original: original, reach: reach)
         }
         throw Failure(
             description: "medium \(original) redirects more than \(Self.maximumRedirects) times; link the file itself")
@@ -172,7 +180,8 @@ package final class MediaChecker: @unchecked Sendable {
 
     /// The absolute URL a redirect from `current` to `location` leads to, when the probe may follow it: an http
     /// or https URL, and on loopback when `reach` is `.loopbackOnly`.
-    static func redirectTarget(from current: String, location: String, original: String, reach: Reach) throws -> String {
+    static func redirectTarget(from current: String, location: String, original: String, reach: Reach) throws -> String
+    {
         guard let target = URL(string: location, relativeTo: URL(string: current))?.absoluteURL,
             let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = target.host
         else {
@@ -195,7 +204,8 @@ package final class MediaChecker: @unchecked Sendable {
     }
 
     static func kind(forContentType contentType: String) -> MediaKind {
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let type =
+            contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         if type.hasPrefix("image/") && type != "image/svg+xml" { return .image }
         if type.hasPrefix("video/") { return .video }
         if type == "application/pdf" { return .document }
@@ -222,7 +232,9 @@ package final class MediaChecker: @unchecked Sendable {
 
     private func cachedResult(_ url: String) throws -> (ok: Bool, kind: MediaKind, message: String?)? {
         try state.withDatabase { database in
-            guard let row = try database.queryFirst("SELECT * FROM media_checks WHERE url = ?", [url]) else { return nil }
+            guard let row = try database.queryFirst("SELECT * FROM media_checks WHERE url = ?", [url]) else {
+                return nil
+            }
             let ok = row.bool("ok") ?? false
             if !ok, let checked = StateStore.date(row.string("checked_at")),
                 Date().timeIntervalSince(checked) > Self.failureRetryInterval

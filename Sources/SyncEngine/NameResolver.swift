@@ -51,7 +51,8 @@ final class NameResolver: @unchecked Sendable {
         if campaigns == nil { campaigns = try client.listCampaigns(workspaceId: workspaceId) }
         guard let campaign = campaigns?.first(where: { $0.name == name || $0.id == name }) else {
             throw MappingError(
-                "\(item.source): \(item.location): campaign \"\(name)\" does not exist in the workspace; create it in Planable")
+                "\(item.source): \(item.location): campaign \"\(name)\" does not exist in the workspace; create it in Planable"
+            )
         }
         return campaign.id
     }

@@ -60,7 +60,8 @@ package final class Runtime: @unchecked Sendable {
                     name: source.name, root: path, include: include, exclude: exclude,
                     mappingFingerprint: configuration.mappingFingerprint)
             case .feed:
-                return FeedSource(configuration: source, mappingFingerprint: configuration.mappingFingerprint, logger: logger)
+                return FeedSource(
+                    configuration: source, mappingFingerprint: configuration.mappingFingerprint, logger: logger)
             }
         }
     }
@@ -74,7 +75,9 @@ package final class Runtime: @unchecked Sendable {
 
     /// Starts the reference server with its data beside the state database, seeded on first use with the demo
     /// company and a write token that is kept in a file readable only by this user.
-    static func startEmbedded(statePath: String, options embedded: EmbeddedOptions, logger: Logger) throws
+    static func startEmbedded(
+        statePath: String, options embedded: EmbeddedOptions, logger: Logger
+    ) throws
         -> (ReferenceServer, String)
     {
         let directory = (statePath as NSString).deletingLastPathComponent

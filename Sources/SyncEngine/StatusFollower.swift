@@ -86,8 +86,10 @@ package struct StatusFollower {
                         published_link = ?, checked_at = ?, changed_at = CASE WHEN ? THEN ? ELSE changed_at END
                     WHERE post_id = ?
                     """,
-                    [snapshot.status, snapshot.approvalStatus, snapshot.scheduledSet, snapshot.published,
-                     snapshot.publishedLink, now, !changes.isEmpty, now, post.id])
+                    [
+                        snapshot.status, snapshot.approvalStatus, snapshot.scheduledSet, snapshot.published,
+                        snapshot.publishedLink, now, !changes.isEmpty, now, post.id,
+                    ])
                 for (field, old, new) in changes {
                     try database.run(
                         "INSERT INTO transitions (post_id, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)",
@@ -98,8 +100,10 @@ package struct StatusFollower {
         for (field, old, new) in changes {
             logger.info(
                 "post status changed",
-                ["post.id": post.id, "post.group_id": post.groupId ?? "", "field": field, "old": old ?? "",
-                 "new": new ?? "", "item.id": previous.identity])
+                [
+                    "post.id": post.id, "post.group_id": post.groupId ?? "", "field": field, "old": old ?? "",
+                    "new": new ?? "", "item.id": previous.identity,
+                ])
         }
         return changes.count
     }

@@ -25,7 +25,9 @@ extension SyncEngine {
             else { continue }
             removed[item.bodyHash] = nil
             renamed.insert(oldIdentity)
-            logger.info("item renamed; keeping its posts", ["item.source": source, "item.id": item.identity, "item.previous_id": oldIdentity])
+            logger.info(
+                "item renamed; keeping its posts",
+                ["item.source": source, "item.id": item.identity, "item.previous_id": oldIdentity])
             if mode == .apply {
                 try state.renameItem(source: source, from: oldIdentity, to: item.identity)
             } else {
@@ -57,7 +59,9 @@ extension SyncEngine {
                         // Already gone in Planable.
                     }
                     try state.deletePostRecords(postIds: [post.postId])
-                    logger.info("deleted draft of removed item", ["item.source": source, "item.id": identity, "post.id": post.postId])
+                    logger.info(
+                        "deleted draft of removed item",
+                        ["item.source": source, "item.id": identity, "post.id": post.postId])
                 }
             }
         }

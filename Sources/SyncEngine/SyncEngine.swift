@@ -89,7 +89,9 @@ package final class SyncEngine: @unchecked Sendable {
             }
             for identity in scan.unchangedIdentities {
                 report.add(
-                    ReportedItem(source: source.name, identity: identity, title: "", decision: .unchanged, message: nil, posts: []))
+                    ReportedItem(
+                        source: source.name, identity: identity, title: "", decision: .unchanged, message: nil,
+                        posts: []))
             }
             for entry in scan.baselined {
                 report.add(
@@ -99,7 +101,9 @@ package final class SyncEngine: @unchecked Sendable {
             }
             if let commit = scan.commit { commits.append((source.name, commit)) }
             for error in scan.errors {
-                logger.error("cannot read item", ["item.source": error.source, "item.id": error.identity ?? "", "error": error.message])
+                logger.error(
+                    "cannot read item",
+                    ["item.source": error.source, "item.id": error.identity ?? "", "error": error.message])
                 if error.isDataError || error.identity != nil {
                     report.add(
                         ReportedItem(
@@ -180,22 +184,26 @@ package final class SyncEngine: @unchecked Sendable {
         reported.posts = groups.map { group in
             ReportedPost(
                 pages: group.pages.map(\.name), networks: group.pages.map(\.platform), text: group.payload.text,
-                characters: group.pages.map { NetworkCheck.count(group.payload.text, network: Network(platform: $0.platform)) }
-                    .max() ?? 0,
+                characters: group.pages.map {
+                    NetworkCheck.count(group.payload.text, network: Network(platform: $0.platform))
+                }
+                .max() ?? 0,
                 media: group.payload.media, postIds: [], warnings: group.warnings)
         }
 
         do {
             let stateIdentity = item.previousIdentity ?? item.identity
             let existing = try state.posts(source: item.source, identity: stateIdentity)
-            var record = try state.item(source: item.source, identity: stateIdentity)
+            var record =
+                try state.item(source: item.source, identity: stateIdentity)
                 ?? ItemRecord(
                     source: item.source, identity: item.identity, title: item.title, status: "pending",
                     publishedEditReported: false)
             var decisions: [ItemDecision] = []
             var messages: [String] = []
             for (index, group) in groups.enumerated() {
-                let outcome = try apply(group, item: item, existing: existing, record: &record, context: context, mode: mode)
+                let outcome = try apply(
+                    group, item: item, existing: existing, record: &record, context: context, mode: mode)
                 decisions.append(outcome.decision)
                 if let message = outcome.message { messages.append(message) }
                 reported.posts[index].postIds = outcome.postIds
@@ -210,14 +218,16 @@ package final class SyncEngine: @unchecked Sendable {
                 record.payloadHash = groups.map(\.payload.hash).joined(separator: ",")
                 record.fileSize = item.fileSize
                 record.fileModificationTime = item.fileModificationTime
-                record.status = reported.decision == .failed ? "failed" : reported.decision == .blocked ? "blocked" : "synced"
+                record.status =
+                    reported.decision == .failed ? "failed" : reported.decision == .blocked ? "blocked" : "synced"
                 record.lastError = reported.message
                 try state.saveItem(record)
             }
         } catch {
             reported.decision = .failed
             reported.message = "\(item.source): \(item.location): \(error)"
-            logger.error("item sync failed", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
+            logger.error(
+                "item sync failed", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
             if mode == .apply { recordFailure(item, message: reported.message ?? "\(error)") }
         }
         logger.debug(
@@ -236,15 +246,19 @@ package final class SyncEngine: @unchecked Sendable {
 
     private func recordFailure(_ item: SourceItem, message: String) {
         do {
-            var record = try state.item(source: item.source, identity: item.identity)
-                ?? ItemRecord(source: item.source, identity: item.identity, title: item.title, status: "failed",
-                              publishedEditReported: false)
+            var record =
+                try state.item(source: item.source, identity: item.identity)
+                ?? ItemRecord(
+                    source: item.source, identity: item.identity, title: item.title, status: "failed",
+                    publishedEditReported: false)
             record.status = "failed"
             record.lastError = message
             // The hashes stay as they were, so the next run tries the item again.
             try state.saveItem(record)
         } catch {
-            logger.error("cannot record item failure", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
+            logger.error(
+                "cannot record item failure",
+                ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
         }
     }
 }

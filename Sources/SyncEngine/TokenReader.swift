@@ -18,7 +18,8 @@ package enum TokenReader {
             }
         }
         if let file = source.file {
-            let path = file.hasPrefix("/")
+            let path =
+                file.hasPrefix("/")
                 ? file
                 : ((configurationPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
             if let token = try? readFile(path) {

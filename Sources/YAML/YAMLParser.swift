@@ -86,7 +86,10 @@ package enum YAMLParser {
                     nodeCount += Self.size(of: node)
                     try add(node, anchor: nil, at: position)
                 case YAML_SEQUENCE_START_EVENT:
-                    try push(.sequence([], mark: position, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }), at: position)
+                    try push(
+                        .sequence(
+                            [], mark: position, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }),
+                        at: position)
                 case YAML_MAPPING_START_EVENT:
                     try push(
                         .mapping(
