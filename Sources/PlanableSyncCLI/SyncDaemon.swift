@@ -277,7 +277,7 @@ final class SyncDaemon: @unchecked Sendable {
                 watchers.append(watcher)
             } catch {
                 logger.error(
-                    "cannot watch folder; it is scanned on reload only", ["source": name, "error": "\(error)"])
+                    "folder watch failed; the folder is scanned again only on reload", ["source": name, "error": "\(error)"])
             }
         }
     }

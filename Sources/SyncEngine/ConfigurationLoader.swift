@@ -25,7 +25,7 @@ extension Configuration {
         } catch {
             throw ConfigurationError(
                 path: path,
-                message: "cannot read the configuration file (\(error.localizedDescription)); pass --config PATH")
+                message: "the configuration file cannot be read (\(error.localizedDescription)); pass --config PATH")
         }
         return try parse(text, path: path)
     }

@@ -102,7 +102,7 @@ package final class SyncEngine: @unchecked Sendable {
             if let commit = scan.commit { commits.append((source.name, commit)) }
             for error in scan.errors {
                 logger.error(
-                    "cannot read item",
+                    "item read failed",
                     ["item.source": error.source, "item.id": error.identity ?? "", "error": error.message])
                 if error.isDataError || error.identity != nil {
                     report.add(
@@ -137,7 +137,7 @@ package final class SyncEngine: @unchecked Sendable {
                     client: client, state: state, logger: logger, readBudget: configuration.statusReadBudget
                 ).refresh(workspaceId: context.workspace.id)
             } catch {
-                logger.warning("cannot refresh post status", ["error": "\(error)"])
+                logger.warning("post status refresh failed", ["error": "\(error)"])
             }
         }
         let statistics = client.requestStatistics
@@ -175,7 +175,7 @@ package final class SyncEngine: @unchecked Sendable {
             }
         } catch {
             let message = "\(error)"
-            logger.error("cannot map item", ["item.source": item.source, "item.id": item.identity, "error": message])
+            logger.error("item mapping failed", ["item.source": item.source, "item.id": item.identity, "error": message])
             reported.decision = .failed
             reported.message = message.hasPrefix(item.source) ? message : "\(item.source): \(item.location): \(message)"
             if mode == .apply { recordFailure(item, message: reported.message ?? message) }
@@ -218,8 +218,11 @@ package final class SyncEngine: @unchecked Sendable {
                 record.payloadHash = groups.map(\.payload.hash).joined(separator: ",")
                 record.fileSize = item.fileSize
                 record.fileModificationTime = item.fileModificationTime
-                record.status =
-                    reported.decision == .failed ? "failed" : reported.decision == .blocked ? "blocked" : "synced"
+                switch reported.decision {
+                case .failed: record.status = "failed"
+                case .blocked: record.status = "blocked"
+                default: record.status = "synced"
+                }
                 record.lastError = reported.message
                 try state.saveItem(record)
             }
@@ -257,7 +260,7 @@ package final class SyncEngine: @unchecked Sendable {
             try state.saveItem(record)
         } catch {
             logger.error(
-                "cannot record item failure",
+                "recording the item failure failed",
                 ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
         }
     }
