@@ -62,7 +62,8 @@ def sync_json(binary, config, check=True):
 def write_config(folder, source_path, pages, api=None, template=None):
     """Write a configuration that syncs `source_path` to `pages` of Northwind Coffee; return its path.
 
-    `api` is None for `api: embedded` with the real limits, a dict for embedded limits, or (url, token_file).
+    The sources list comes last, so a caller may append more sources. `api` is None for `api: embedded` with
+    the real limits, a dict of embedded limits, or (url, token_file) for a stand-alone server.
     """
     if api is None:
         api_text = "api: embedded"
@@ -81,12 +82,12 @@ def write_config(folder, source_path, pages, api=None, template=None):
         f"  {template or '{{title}}'}\n"
         "\n"
         "  {{summary}}\n"
+        "notify: false\n"
         "sources:\n"
         "  - name: bench\n"
         "    type: directory\n"
         f"    path: {source_path}\n"
         '    link: "https://example.com/{{slug}}/"\n'
-        "notify: false\n"
     )
     path = os.path.join(folder, "planable-sync.yaml")
     with open(path, "w", encoding="utf-8") as handle:
@@ -101,26 +102,34 @@ class ReferenceServer:
     """A stand-alone `planable-sync reference` on a free loopback port with the demo seed and its printed token."""
 
     def __init__(self, binary, folder):
+        """Start the server on `folder`/reference.sqlite; a database from an earlier run keeps its saved token."""
         self.folder = folder
+        database = os.path.join(folder, "reference.sqlite")
+        self.token_file = os.path.join(folder, "token")
+        saved = None
+        if os.path.exists(database) and os.path.exists(self.token_file):
+            with open(self.token_file) as handle:
+                saved = handle.read().strip()
         self.log = open(os.path.join(folder, "reference.log"), "w+")
-        self.process = subprocess.Popen(
-            [binary, "reference", "--listen", "127.0.0.1:0", "--database", os.path.join(folder, "reference.sqlite")],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = self.token = None
-        for _ in range(200):
+        self.process = subprocess.Popen([binary, "reference", "--listen", "127.0.0.1:0", "--database", database],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.base, self.token = None, saved
+        text = ""
+        for _ in range(400):
             self.log.seek(0)
             text = self.log.read()
             base = re.search(r"listening on (\S+)", text)
             token = re.search(r"demo token \(write scope, every workspace\): (\S+)", text)
-            if base and token:
-                self.base, self.token = base.group(1), token.group(1)
+            if token:
+                self.token = token.group(1)
+            if base and self.token:
+                self.base = base.group(1)
                 break
             time.sleep(0.05)
         if self.base is None:
             self.stop()
             sys.exit(f"the reference server did not start:\n{text}")
         self.control_base = self.base.rsplit("/api/v1", 1)[0] + "/reference"
-        self.token_file = os.path.join(folder, "token")
         with open(self.token_file, "w") as handle:
             handle.write(self.token + "\n")
         os.chmod(self.token_file, 0o600)
