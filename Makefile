@@ -38,7 +38,7 @@ conformance: build
 bench: deps
 	benchmarks/run-all
 
-## The suite with the 100,000-item scale and daemon runs added; it takes about 45 minutes on 2 cores.
+## The suite with the 100,000-item scale and daemon runs added; about 40 minutes on 2 cores.
 bench-big: deps
 	benchmarks/run-all --big
 

@@ -110,9 +110,11 @@ class ReferenceServer:
         if os.path.exists(database) and os.path.exists(self.token_file):
             with open(self.token_file) as handle:
                 saved = handle.read().strip()
+
         self.log = open(os.path.join(folder, "reference.log"), "w+")
         self.process = subprocess.Popen([binary, "reference", "--listen", "127.0.0.1:0", "--database", database],
                                         stdout=self.log, stderr=subprocess.STDOUT)
+
         self.base, self.token = None, saved
         text = ""
         for _ in range(400):
@@ -129,6 +131,7 @@ class ReferenceServer:
         if self.base is None:
             self.stop()
             sys.exit(f"the reference server did not start:\n{text}")
+
         self.control_base = self.base.rsplit("/api/v1", 1)[0] + "/reference"
         with open(self.token_file, "w") as handle:
             handle.write(self.token + "\n")
