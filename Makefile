@@ -5,7 +5,7 @@ SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 CONFIG ?= examples/planable-sync.yaml
 BIN = .build/debug/planable-sync
 
-.PHONY: demo plan status test deps build lint conformance bench clean-demo
+.PHONY: demo plan status test deps build lint conformance bench bench-big clean-demo
 
 ## The main job: sync examples/ (a real Jekyll blog) into the embedded reference server, offline.
 demo: build
@@ -41,6 +41,10 @@ conformance: build
 
 bench: deps
 	benchmarks/run-all
+
+## The suite with the 100,000-item scale and daemon runs added; about 40 minutes on 2 cores.
+bench-big: deps
+	benchmarks/run-all --big
 
 ## Forget the demo's state and reference data, so the next `make demo` starts from scratch.
 clean-demo:
