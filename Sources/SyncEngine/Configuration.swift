@@ -98,6 +98,8 @@ package struct Configuration: Equatable, Sendable {
     package var truncate = false
     /// The most read requests one status refresh may send.
     package var statusReadBudget = 60
+    /// The shortest time between two status refreshes by `sync`, in seconds; the daemon polls on its own schedule.
+    package var statusInterval: Double = 300
 
     /// The folder that relative paths are taken from.
     package var baseDirectory: String {

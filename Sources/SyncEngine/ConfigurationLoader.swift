@@ -6,7 +6,7 @@ extension Configuration {
     private static let topLevelKeys: Set<String> = [
         "state", "api", "workspace", "pages", "template", "templates", "sources", "notify", "delete_drafts",
         "log_level",
-        "rules", "create_labels", "check_media", "truncate", "status_read_budget",
+        "rules", "create_labels", "check_media", "truncate", "status_read_budget", "status_interval",
     ]
 
     /// Reads and validates the configuration file at `path`.
@@ -117,6 +117,12 @@ extension Configuration {
                     path: path, at: root["status_read_budget"], "\"status_read_budget\" must not be negative")
             }
             configuration.statusReadBudget = budget
+        }
+        if let interval = try reader.number(root["status_interval"], "status_interval") {
+            guard interval >= 0 else {
+                throw ConfigurationError(path: path, at: root["status_interval"], "\"status_interval\" must not be negative")
+            }
+            configuration.statusInterval = interval
         }
         configuration.statePath = configuration.resolve(
             try root["state"].map { try reader.string($0, "state") } ?? "planable-sync.sqlite")

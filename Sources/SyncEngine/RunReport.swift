@@ -64,6 +64,12 @@ package struct RunReport: Sendable, Codable {
         self.command = command
     }
 
+    /// Counts unchanged items that were not read again, without listing each one, so a no-change run over a large
+    /// tree stays small.
+    mutating func countUnchanged(_ count: Int) {
+        unchanged += count
+    }
+
     mutating func add(_ item: ReportedItem) {
         switch item.decision {
         case .create: created += 1

@@ -46,7 +46,11 @@ package struct StatusFollower {
             return transitions
         }
 
-        var offset = 0
+        // A refresh that runs out of budget goes on where the last one stopped, so every post is seen in turn
+        // even when the workspace has more pages than one refresh may read.
+        let start = (try? state.setting("status_cursor")).flatMap { Int($0) } ?? 0
+        var offset = start
+        var wrapped = start == 0
         while !byId.isEmpty && reads < readBudget {
             reads += 1
             let page = try client.listPosts(workspaceId: workspaceId, offset: offset, limit: 100)
@@ -55,8 +59,15 @@ package struct StatusFollower {
                 transitions += try store(post, previous: previous)
             }
             offset += page.items.count
-            if page.items.isEmpty || page.pagination?.hasMore != true { break }
+            if page.items.isEmpty || page.pagination?.hasMore != true {
+                offset = 0
+                if wrapped { break }
+                wrapped = true
+            } else if wrapped && start > 0 && offset >= start {
+                break
+            }
         }
+        try? state.setSetting("status_cursor", String(offset))
         return transitions
     }
 

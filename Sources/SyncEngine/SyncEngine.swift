@@ -87,12 +87,7 @@ package final class SyncEngine: @unchecked Sendable {
                         source: source.name, identity: skipped.identity, title: "", decision: .skipped,
                         message: skipped.reason, posts: []))
             }
-            for identity in scan.unchangedIdentities {
-                report.add(
-                    ReportedItem(
-                        source: source.name, identity: identity, title: "", decision: .unchanged, message: nil,
-                        posts: []))
-            }
+            report.countUnchanged(scan.unchangedIdentities.count)
             for entry in scan.baselined {
                 report.add(
                     ReportedItem(
@@ -131,7 +126,7 @@ package final class SyncEngine: @unchecked Sendable {
             }
             try state.setSetting("last_run", StateStore.timestamp())
         }
-        if mode == .apply && refreshStatus && !shouldStop() {
+        if mode == .apply && refreshStatus && !shouldStop() && statusRefreshIsDue() {
             do {
                 report.statusChanges = try StatusFollower(
                     client: client, state: state, logger: logger, readBudget: configuration.statusReadBudget
@@ -145,6 +140,17 @@ package final class SyncEngine: @unchecked Sendable {
             read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write,
             rateLimited: statistics.rateLimited - startStatistics.rateLimited)
         return report
+    }
+
+    /// Whether `status_interval` has passed since the last status refresh of a `sync`, so back-to-back runs do
+    /// not list the workspace's posts each time.
+    func statusRefreshIsDue() -> Bool {
+        let last = (try? state.setting("status_refreshed_at")).flatMap(StateStore.date)
+        guard let last, Date().timeIntervalSince(last) < configuration.statusInterval else {
+            try? state.setSetting("status_refreshed_at", StateStore.timestamp())
+            return true
+        }
+        return false
     }
 
     /// Resolves the configuration's workspace and pages through the API.
