@@ -28,10 +28,16 @@ struct Reconciler {
     /// A create that was sent less than `inFlightWindow` ago may still be running on the server, even when the
     /// process that sent it was killed, so an intent that young and not found yet is read back again once the
     /// window has passed. Only then is it `notFound`, and creating its post again is safe.
-    func resolve(_ intents: [IntentRecord], workspaceId: String) throws -> [Int64: Outcome] {
+    ///
+    /// - Parameter serverAnswered: whether the server sent an answer (a 5xx) to the create, so it has finished
+    ///   with the request and the first read-back is final.
+    func resolve(_ intents: [IntentRecord], workspaceId: String, serverAnswered: Bool = false) throws
+        -> [Int64: Outcome]
+    {
         guard !intents.isEmpty else { return [:] }
         var claimed = Set<String>()
         var outcomes = try readBack(intents, workspaceId: workspaceId, claimed: &claimed)
+        if serverAnswered { return outcomes }
         let window = inFlightWindow
         let unsettled = intents.filter { intent in
             outcomes[intent.id] == .notFound && intent.startedAt.addingTimeInterval(window) > Date()
