@@ -5,15 +5,15 @@ import PlanableAPI
 /// Rebuilds a missing or corrupt state database from the API, for `sync --rebuild-state`.
 ///
 /// The API has no field that ties a post to a source item, so the rebuilder maps every item as a sync would and
-/// links it to the workspace's post groups: first a group on the same pages with exactly the rendered text, then,
-/// for items whose text changed since, a group on the same pages whose text contains the item's URL or, failing
-/// that, its title, when exactly one item and one group qualify. An item linked by text is recorded as synced;
+/// links it to one of the workspace's post groups. It first looks for a group on the same pages with exactly the
+/// rendered text. For an item whose text changed since, it then takes a group on the same pages whose text
+/// contains the item's URL, or else its title, when exactly one item and one group qualify. An item linked by text is recorded as synced;
 /// one linked by URL or title is recorded with an empty payload hash, so the sync that follows updates its post.
 /// Items left unlinked are created by that sync.
 package struct StateRebuilder {
     let engine: SyncEngine
 
-    /// What a rebuild linked.
+    /// Counts of the links a rebuild made.
     package struct Summary: Sendable, Equatable {
         /// Planned groups linked to a post group with the same text.
         package var linkedByText = 0
@@ -88,9 +88,9 @@ package struct StateRebuilder {
 
         for (index, entry) in planned.enumerated() {
             for group in entry.groups {
-                let wanted = Set(group.pages.map(\.id))
+                let expectedPages = Set(group.pages.map(\.id))
                 let match = groups.first { key, posts in
-                    !claimed.contains(key) && pages(posts) == wanted
+                    !claimed.contains(key) && pages(posts) == expectedPages
                         && posts.allSatisfy { $0.plainText == group.payload.text }
                 }
                 if let (key, posts) = match {
@@ -150,7 +150,7 @@ package struct StateRebuilder {
         return summary
     }
 
-    /// What links an item to a post whose text changed: its URL anywhere in the text, or its title as a line.
+    /// A key that links an item to a post whose text changed: its URL anywhere in the text, or its title as a line.
     private enum Key {
         case url(String)
         case title(String)

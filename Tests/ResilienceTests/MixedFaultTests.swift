@@ -55,4 +55,28 @@ import Testing
         let requests = summary?["requests"] as? [String: Int]
         #expect(requests?["write"] == 0, "a run after convergence sent writes: \(requests ?? [:])")
     }
+
+    /// The server takes no write for four seconds in the middle of a sync, as when another process spends the
+    /// token's budget. The client waits for each X-RateLimit-Reset, and every item still gets one group.
+    @Test func rateLimitStormIsRiddenOut() throws {
+        let fixture = try ReferenceFixture(name: "storm", rateLimitWindow: 2)
+        try fixture.writeConfiguration()
+        try fixture.writeItems(120)
+        let running = try SyncProcess.start(
+            ["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        defer { running.removeOutput() }
+        Thread.sleep(forTimeInterval: 1)
+        try fixture.control("POST", "/rate-limits", "{\"write\": 0}")
+        Thread.sleep(forTimeInterval: 4)
+        try fixture.control("POST", "/rate-limits", "{\"write\": 1000000}")
+        running.process.waitUntilExit()
+
+        #expect(running.process.terminationStatus == 0, "\(running.stderr().suffix(1500))")
+        let summary = try JSONSerialization.jsonObject(with: Data(running.stdout().utf8)) as? [String: Any]
+        let requests = summary?["requests"] as? [String: Int] ?? [:]
+        #expect((requests["rateLimited"] ?? 0) > 0, "no 429 arrived; the storm started too late: \(requests)")
+        #expect(running.stderr().contains("rate limited; waiting for the reset"))
+        let audit = try StateAudit(fixture: fixture, itemCount: 120)
+        #expect(audit.isClean, "\(audit.summary)")
+    }
 }

@@ -84,7 +84,7 @@ import Testing
         let images = try ImageServer()
         try fixture.writeConfiguration()
         try fixture.writeItems(3)
-        // The check passes (the URL answers HEAD as a small PNG), but the reference server refuses loopback media.
+        // The check passes (a HEAD request to the URL returns a small PNG), but the reference server refuses loopback media.
         try fixture.writeContent("photo.md", "---\ntitle: Photo\nimage: \(images.url)\n---\n\nWith a picture.\n")
         try fixture.control("POST", "/stats/reset")
         let result = try fixture.sync(["--format", "json"])
@@ -95,7 +95,8 @@ import Testing
         let photo = items.first { ($0["identity"] as? String) == "photo.md" }
         #expect(photo?["decision"] as? String == "failed")
         let message = photo?["message"] as? String ?? ""
-        #expect(message.contains("400") && message.contains(images.url), "\(message)")
+        #expect(message.contains("400"), "\(message)")
+        #expect(message.contains(images.url), "\(message)")
         // Three creates for the good items and one for the photo: the 400 was not retried.
         #expect(writes(result) == 4, "\(summary?["requests"] ?? "")")
         #expect(!result.stderr.contains("retrying"), "\(result.stderr.suffix(800))")

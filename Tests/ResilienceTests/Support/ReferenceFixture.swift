@@ -4,7 +4,7 @@ import PlanableAPI
 import PlanableReference
 
 /// A reference server on a loopback port with the demo seed, a known token, and helpers for its
-/// `/reference/...` controls; `sync` runs against it as a remote API with the token in an environment variable.
+/// `/reference/...` controls. `sync` runs against it as a remote API, with the token in an environment variable.
 final class ReferenceFixture {
     static let tokenVariable = "PLANABLE_SYNC_TEST_TOKEN"
     static let workspaceName = "Northwind Coffee"
@@ -16,7 +16,10 @@ final class ReferenceFixture {
     private let http = HTTPClient()
 
     /// Starts a server with a fresh database in a new temporary folder.
-    init(name: String = "resilience", threadCount: Int = 8) throws {
+    ///
+    /// - Parameter rateLimitWindow: the server's rate-limit window in seconds; a short one makes a 429's reset
+    ///   come soon.
+    init(name: String = "resilience", threadCount: Int = 8, rateLimitWindow: Double = 60) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         token = "pln_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
@@ -24,6 +27,7 @@ final class ReferenceFixture {
             databasePath: root.appendingPathComponent("reference.sqlite").path, seed: ReferenceSeed.demo(token: token),
             readLimitPerMinute: 1_000_000, writeLimitPerMinute: 1_000_000, threadCount: threadCount)
         options.offlineMedia = true
+        options.rateLimitWindowSeconds = rateLimitWindow
         server = try ReferenceServer(options: options)
         try server.start(host: "127.0.0.1", port: 0)
     }
@@ -102,7 +106,7 @@ final class ReferenceFixture {
         try control("DELETE", "/faults")
     }
 
-    /// How often each fault rule fired, by kind.
+    /// Counts how often the fault rules fired, by kind.
     func faultsApplied() throws -> [String: Int] {
         let body = try control("GET", "/faults").body
         let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
@@ -115,7 +119,7 @@ final class ReferenceFixture {
 
     // MARK: Reading back
 
-    /// Every post of the workspace, read through the API.
+    /// Reads every post of the workspace through the API.
     func posts() throws -> [Post] {
         let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
         guard let workspace = try client.listWorkspaces().first(where: { $0.name == Self.workspaceName }) else {

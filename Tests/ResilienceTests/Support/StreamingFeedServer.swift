@@ -1,7 +1,7 @@
 import Foundation
 
-/// A loopback HTTP server that answers every request with an endless RSS document, close-delimited and without
-/// Content-Length, until `limitBytes` are sent or the client hangs up; nothing is stored.
+/// A loopback HTTP server that responds to every request with an endless RSS document, close-delimited and without
+/// Content-Length, until `limitBytes` are sent or the client hangs up. Nothing is stored.
 final class StreamingFeedServer: @unchecked Sendable {
     let port: UInt16
     let limitBytes: Int
@@ -73,7 +73,7 @@ final class StreamingFeedServer: @unchecked Sendable {
 
 /// Samples a process's peak resident memory from `/proc` while it runs.
 enum PeakMemory {
-    /// The `VmHWM` of `pid`, in kilobytes, or nil once the process is gone.
+    /// Reads the `VmHWM` of `pid`, in kilobytes, or returns nil once the process is gone.
     static func kilobytes(pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
@@ -83,7 +83,7 @@ enum PeakMemory {
     }
 }
 
-/// A loopback HTTP server that answers every request with a 68-byte PNG, for media checks.
+/// A loopback HTTP server that responds to every request with a 68-byte PNG, for media checks.
 final class ImageServer: @unchecked Sendable {
     let port: UInt16
     private let listener: Int32
