@@ -56,17 +56,16 @@ import Testing
         #expect(requests?["write"] == 0, "a run after convergence sent writes: \(requests ?? [:])")
     }
 
-    /// The server takes no write for four seconds in the middle of a sync, as when another process spends the
+    /// The server takes no write for the first four seconds of a sync, as when another process spends the
     /// token's budget. The client waits for each X-RateLimit-Reset, and every item still gets one group.
     @Test func rateLimitStormIsRiddenOut() throws {
         let fixture = try ReferenceFixture(name: "storm", rateLimitWindow: 2)
         try fixture.writeConfiguration()
         try fixture.writeItems(120)
+        try fixture.control("POST", "/rate-limits", "{\"write\": 0}")
         let running = try SyncProcess.start(
             ["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
         defer { running.removeOutput() }
-        Thread.sleep(forTimeInterval: 1)
-        try fixture.control("POST", "/rate-limits", "{\"write\": 0}")
         Thread.sleep(forTimeInterval: 4)
         try fixture.control("POST", "/rate-limits", "{\"write\": 1000000}")
         running.process.waitUntilExit()
