@@ -129,8 +129,8 @@ package final class RateLimiter: @unchecked Sendable {
             let localRemaining = (limits[requestClass] ?? 0) - times.count
             if remaining < localRemaining {
                 // Requests this limiter did not send, from another process with the same token, count as sent at
-                // the time that makes them leave the window at the server's reset, or now without one. Counting
-                // them as sent now kept the class blocked for a whole window after a reset that came sooner.
+                // the time that makes them leave the window at the server's reset (or now, without a reset), so
+                // the class is not held back past a reset that comes sooner than a whole window.
                 let stamp = info.reset.map { min(now, $0.addingTimeInterval(-window)) } ?? now
                 times.append(contentsOf: Array(repeating: stamp, count: localRemaining - remaining))
                 times.sort()
