@@ -74,5 +74,14 @@ let package = Package(
         .testTarget(
             name: "PlanableReferenceTests", dependencies: ["PlanableReference", "HTTPServer", "HTTPClient", "SQLite"]),
         // END reference server targets
+
+        // BEGIN resilience: crash, fault, hostile-input and secrets tests.
+        .testTarget(
+            name: "ResilienceTests",
+            dependencies: [
+                "Content", "Feeds", "HTTPClient", "Logging", "PlanableAPI", "PlanableReference", "SQLite", "SyncEngine",
+                "Templates", "YAML",
+            ]),
+        // END resilience
     ]
 )

@@ -211,8 +211,9 @@ package enum FeedDate {
                 month = value
             } else if token.contains(":") && time == nil && token.first?.isNumber == true {
                 time = token
-            } else if token.allSatisfy(\.isNumber) {
-                let value = Int(token)!
+            } else if token.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                // Twenty digits overflow Int, so the conversion can still fail.
+                guard let value = Int(token) else { return nil }
                 if token.count == 4 {
                     guard year == nil else { return nil }
                     year = value

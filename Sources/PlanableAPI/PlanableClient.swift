@@ -55,6 +55,19 @@ package final class PlanableClient: @unchecked Sendable {
     private var statistics = RequestStatistics()
     private var lastRateLimit: [RequestClass: RateLimitInfo] = [:]
 
+    /// The time limit of one attempt, in seconds: 30, or `PLANABLE_SYNC_API_TIMEOUT` when set to a positive number.
+    ///
+    /// Crash-recovery tests shorten it, because a resumed run waits this long for a create that may still be in
+    /// flight before it creates the post again.
+    package static var defaultTimeout: Double {
+        if let text = ProcessInfo.processInfo.environment["PLANABLE_SYNC_API_TIMEOUT"], let seconds = Double(text),
+            seconds > 0
+        {
+            return seconds
+        }
+        return 30
+    }
+
     /// - Parameters:
     ///   - baseURL: the API root, such as `https://api.planable.io/api/v1`.
     ///   - token: a `pln_` bearer token; it is sent only in the `Authorization` header and never logged.
@@ -62,7 +75,7 @@ package final class PlanableClient: @unchecked Sendable {
     package init(
         baseURL: String, token: String, http: HTTPClient = HTTPClient(), limiter: RateLimiter? = RateLimiter(),
         retry: RetryPolicy = RetryPolicy(), clock: any ClientClock = SystemClock(),
-        logger: Logger = Logger(label: "api", destination: .none), timeout: Double = 30
+        logger: Logger = Logger(label: "api", destination: .none), timeout: Double = PlanableClient.defaultTimeout
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
@@ -73,6 +86,9 @@ package final class PlanableClient: @unchecked Sendable {
         self.logger = logger
         self.timeout = timeout
     }
+
+    /// The time limit of one attempt, in seconds.
+    package var requestTimeout: Double { timeout }
 
     /// The requests sent so far, retries included.
     package var requestStatistics: RequestStatistics {

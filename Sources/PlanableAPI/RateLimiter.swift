@@ -128,8 +128,12 @@ package final class RateLimiter: @unchecked Sendable {
             var times = sent[requestClass, default: []].filter { now.timeIntervalSince($0) < window }
             let localRemaining = (limits[requestClass] ?? 0) - times.count
             if remaining < localRemaining {
-                // Requests this limiter did not send, from another process with the same token, count as sent now.
-                times.append(contentsOf: Array(repeating: now, count: localRemaining - remaining))
+                // Requests this limiter did not send, from another process with the same token, count as sent at
+                // the time that makes them leave the window at the server's reset (or now, without a reset), so
+                // the class is not held back past a reset that comes sooner than a whole window.
+                let stamp = info.reset.map { min(now, $0.addingTimeInterval(-window)) } ?? now
+                times.append(contentsOf: Array(repeating: stamp, count: localRemaining - remaining))
+                times.sort()
                 sent[requestClass] = times
             }
             if remaining <= 0, let reset = info.reset, reset > now {

@@ -83,6 +83,7 @@ let usageText = """
 
     Commands:
       sync       Sync every source once, then exit (for cron and timers). --dry-run is the same as plan.
+                 --rebuild-state first rebuilds a missing or corrupt state database from the API's posts.
       plan       Print what sync would create or change, with the rendered text per page; sends no write.
       status     List the items the state knows, with their posts, approval and publication status.
       run        Run as a daemon: watch folders, poll feeds and follow post status until SIGTERM.

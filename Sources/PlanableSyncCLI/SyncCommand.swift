@@ -6,7 +6,8 @@ import SyncEngine
 /// `sync` and `plan`: one pass over every source, applied or previewed.
 enum SyncCommand {
     static func run(_ arguments: [String], planOnly: Bool) throws -> ExitCode {
-        let parsed = try ParsedArguments(arguments)
+        let parsed = try ParsedArguments(arguments, flagOptions: ["--rebuild-state"])
+        let rebuildState = parsed.flags.contains("--rebuild-state")
         if !parsed.positional.isEmpty {
             throw UsageError(message: "unexpected argument \(parsed.positional[0])")
         }
@@ -16,11 +17,16 @@ enum SyncCommand {
         }
         let configuration = try loadConfiguration(parsed)
         let logger = makeLogger(parsed, configuration: configuration)
+        if rebuildState {
+            guard mode == .apply else { throw UsageError(message: "--rebuild-state is for sync, not plan") }
+            _ = try StateRebuilder.prepare(statePath: configuration.statePath, logger: logger)
+        }
         let runtime = try Runtime(configuration: configuration, logger: logger, exclusive: mode == .apply)
 
         let progress = ProgressReporter(logger: logger)
         let engine = runtime.engine(progress: { done, total in progress.update(done: done, total: total) })
         logger.info("run started", ["command": mode == .apply ? "sync" : "plan", "config": configuration.path])
+        if rebuildState { _ = try StateRebuilder(engine: engine).rebuild() }
         var report = try engine.run(mode: mode)
         progress.finish()
         report.serverRequests = runtime.embeddedServer?.requestCounts()

@@ -23,9 +23,58 @@ struct Reconciler {
         case notFound
     }
 
-    /// Resolves `intents`, which must share one workspace, with one paginated read of its posts.
-    func resolve(_ intents: [IntentRecord], workspaceId: String) throws -> [Int64: Outcome] {
+    /// Resolves `intents`, which must share one workspace, by reading its posts back.
+    ///
+    /// A create that was sent less than `inFlightWindow` ago may still be running on the server, even when the
+    /// process that sent it was killed, so an intent that young and not found yet is read back again once the
+    /// window has passed. Only then is it `notFound`, and creating its post again is safe.
+    ///
+    /// - Parameter serverAnswered: whether the server sent an answer (a 5xx) to the create, so it has finished
+    ///   with the request and the first read-back is final.
+    func resolve(_ intents: [IntentRecord], workspaceId: String, serverAnswered: Bool = false) throws
+        -> [Int64: Outcome]
+    {
         guard !intents.isEmpty else { return [:] }
+        var claimed = Set<String>()
+        var outcomes = try readBack(intents, workspaceId: workspaceId, claimed: &claimed)
+        if serverAnswered { return outcomes }
+        let window = inFlightWindow
+        let unsettled = intents.filter { intent in
+            outcomes[intent.id] == .notFound && intent.startedAt.addingTimeInterval(window) > Date()
+        }
+        guard let deadline = unsettled.map({ $0.startedAt.addingTimeInterval(window) }).max() else { return outcomes }
+        let wait = deadline.timeIntervalSinceNow
+        logger.info(
+            "waiting for creates that may still be in flight",
+            ["intents": String(unsettled.count), "wait_seconds": String(format: "%.1f", wait)])
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        for (id, outcome) in try readBack(unsettled, workspaceId: workspaceId, claimed: &claimed) {
+            outcomes[id] = outcome
+        }
+        return outcomes
+    }
+
+    /// How long after an intent's start its create may still take effect, in seconds: twice the client's time
+    /// limit for one attempt, plus a margin.
+    ///
+    /// The request may reach the server as late as the time limit, and a busy server can go on to process it for
+    /// about as long again. With a window of one time limit plus 2 seconds, the 500-item mixed-fault test made 2
+    /// duplicates on a loaded machine.
+    ///
+    /// NOTE: a server that keeps processing a request longer than this after the client gave up can still
+    /// produce a duplicate; the API offers no idempotency key that would close that gap.
+    var inFlightWindow: TimeInterval {
+        2 * client.requestTimeout + Self.serverMargin
+    }
+
+    /// The margin added to twice the request time limit, in seconds.
+    static let serverMargin: TimeInterval = 2
+
+    /// Matches `intents` against one paginated read of the workspace's posts, skipping groups in `claimed` and
+    /// adding the groups it matches.
+    private func readBack(_ intents: [IntentRecord], workspaceId: String, claimed: inout Set<String>) throws
+        -> [Int64: Outcome]
+    {
         let known = Set(try state.allPosts().map(\.postId))
         let oldestStart = intents.map(\.startedAt).min()!.addingTimeInterval(-Self.clockSkew)
         var groups: [String: [Post]] = [:]
@@ -44,7 +93,6 @@ struct Reconciler {
         }
 
         var outcomes: [Int64: Outcome] = [:]
-        var claimed = Set<String>()
         for intent in intents {
             let pages = Set(intent.pageIds)
             let match = groups.first { key, posts in

@@ -89,7 +89,8 @@ extension SyncEngine {
                 let outcome: Reconciler.Outcome
                 do {
                     outcome = try Reconciler(client: client, state: state, logger: logger)
-                        .resolve([intent], workspaceId: context.workspace.id)[intentId] ?? .notFound
+                        .resolve([intent], workspaceId: context.workspace.id, serverAnswered: error.status != nil)[
+                            intentId] ?? .notFound
                 } catch {
                     // The intent stays, and the next run reads back again before it creates anything.
                     throw error

@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import PlanableAPI
+
+/// Rebuilds a missing or corrupt state database from the API, for `sync --rebuild-state`.
+///
+/// The API has no field that ties a post to a source item, so the rebuilder maps every item as a sync would and
+/// links it to one of the workspace's post groups. It first looks for a group on the same pages with exactly the
+/// rendered text. For an item whose text changed since, it then takes a group on the same pages whose text
+/// contains the item's URL, or else its title, when exactly one item and one group qualify. An item linked by text is recorded as synced;
+/// one linked by URL or title is recorded with an empty payload hash, so the sync that follows updates its post.
+/// Items left unlinked are created by that sync.
+package struct StateRebuilder {
+    let engine: SyncEngine
+
+    /// Counts of the links a rebuild made.
+    package struct Summary: Sendable, Equatable {
+        /// Planned groups linked to a post group with the same text.
+        package var linkedByText = 0
+        /// Planned groups linked through their item's URL or title.
+        package var linkedByKey = 0
+        /// Planned groups with no post; the next sync creates them.
+        package var unlinked = 0
+        /// Post groups of the workspace that no item claimed.
+        package var unclaimedGroups = 0
+    }
+
+    package init(engine: SyncEngine) {
+        self.engine = engine
+    }
+
+    /// Checks the state file before it is opened: a missing file is fine, a corrupt one is moved aside, and a
+    /// sound one is rejected, because rebuilding it would throw away what it stores.
+    ///
+    /// - Returns: where the corrupt file was moved, or nil when there was none.
+    /// - Throws: `StateError` for a database from a newer program or one that cannot be opened, and
+    ///   `MappingError` for a sound database.
+    package static func prepare(statePath: String, logger: Logger) throws -> String? {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: statePath) else { return nil }
+        let lock = try StateLock(statePath: statePath)
+        defer { lock.release() }
+        do {
+            _ = try StateStore(path: statePath)
+        } catch StateError.corrupt {
+            let aside = statePath + ".corrupt-" + StateStore.timestamp().replacingOccurrences(of: ":", with: "")
+            for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: statePath + suffix) {
+                try manager.moveItem(atPath: statePath + suffix, toPath: aside + suffix)
+            }
+            logger.warning("moved the corrupt state database aside", ["state.path": statePath, "state.moved_to": aside])
+            return aside
+        }
+        throw MappingError(
+            "state database \(statePath) is sound; --rebuild-state only replaces a missing or corrupt one, so move "
+                + "it aside first if it must be rebuilt",
+            isConfigurationError: true)
+    }
+
+    /// Maps every item, reads the workspace's posts and records the links in the (new, empty) state.
+    package func rebuild() throws -> Summary {
+        let context = try engine.resolveContext()
+        let mapper = try Mapper(configuration: engine.configuration, context: context)
+        var planned: [(item: SourceItem, groups: [PlannedGroup])] = []
+        for source in engine.sources {
+            let scan = source.scan(state: engine.state, timeZone: context.timeZone)
+            for item in scan.items {
+                let mediaBaseURL = engine.configuration.sources.first { $0.name == item.source }?.mediaBaseURL
+                guard let (media, _) = try? engine.mediaChecker.check(item.media, mediaBaseURL: mediaBaseURL),
+                    let plan = try? mapper.plan(item, media: media), plan.skipReason == nil, !plan.groups.isEmpty
+                else { continue }
+                planned.append((item, plan.groups))
+            }
+        }
+
+        var groups: [String: [Post]] = [:]
+        var offset = 0
+        while true {
+            let page = try engine.client.listPosts(workspaceId: context.workspace.id, offset: offset, limit: 100)
+            for post in page.items { groups[post.groupId ?? post.id, default: []].append(post) }
+            offset += page.items.count
+            if page.items.isEmpty || page.pagination?.hasMore != true { break }
+        }
+
+        var summary = Summary()
+        var claimed = Set<String>()
+        var links: [Int: [(group: PlannedGroup, posts: [Post], exact: Bool)]] = [:]
+        func pages(_ posts: [Post]) -> Set<String> { Set(posts.map(\.pageId)) }
+
+        for (index, entry) in planned.enumerated() {
+            for group in entry.groups {
+                let expectedPages = Set(group.pages.map(\.id))
+                let match = groups.first { key, posts in
+                    !claimed.contains(key) && pages(posts) == expectedPages
+                        && posts.allSatisfy { $0.plainText == group.payload.text }
+                }
+                if let (key, posts) = match {
+                    claimed.insert(key)
+                    links[index, default: []].append((group, posts, true))
+                }
+            }
+        }
+        for (index, entry) in planned.enumerated() {
+            for group in entry.groups where !(links[index] ?? []).contains(where: { $0.group.key == group.key }) {
+                let keys = [entry.item.url.map(Key.url), Key.title(entry.item.title)].compactMap { $0 }
+                for key in keys where key.isDistinctive {
+                    let rivals = planned.filter { key.matches($0.item) }.count
+                    let candidates = groups.filter { groupKey, posts in
+                        !claimed.contains(groupKey) && pages(posts) == Set(group.pages.map(\.id))
+                            && posts.allSatisfy { key.isIn($0.plainText) }
+                    }
+                    guard rivals == 1, candidates.count == 1, let (groupKey, posts) = candidates.first else { continue }
+                    claimed.insert(groupKey)
+                    links[index, default: []].append((group, posts, false))
+                    break
+                }
+            }
+        }
+
+        for (index, entry) in planned.enumerated() {
+            let item = entry.item
+            let found = links[index] ?? []
+            var record = ItemRecord(
+                source: item.source, identity: item.identity, title: item.title, location: item.location,
+                contentHash: item.contentHash, bodyHash: item.bodyHash, status: "pending", fileSize: item.fileSize,
+                fileModificationTime: item.fileModificationTime, publishedEditReported: false)
+            for link in found {
+                try engine.state.recordCreated(
+                    intentId: 0, item: record, groupKey: link.group.key, posts: link.posts.map(PostSnapshot.init),
+                    payloadHash: link.exact ? link.group.payload.hash : "")
+                if link.exact { summary.linkedByText += 1 } else { summary.linkedByKey += 1 }
+            }
+            summary.unlinked += entry.groups.count - found.count
+            guard !found.isEmpty else { continue }
+            if found.count == entry.groups.count && found.allSatisfy(\.exact) {
+                record.status = "synced"
+                record.payloadHash = entry.groups.map(\.payload.hash).joined(separator: ",")
+            } else {
+                // Without a content hash the next sync maps the item again and creates or updates what differs.
+                record.contentHash = nil
+                record.fileSize = nil
+                record.fileModificationTime = nil
+            }
+            try engine.state.saveItem(record)
+        }
+        summary.unclaimedGroups = groups.count - claimed.count
+        engine.logger.info(
+            "state rebuilt from the API",
+            ["linked.text": String(summary.linkedByText), "linked.key": String(summary.linkedByKey),
+             "unlinked": String(summary.unlinked), "unclaimed_groups": String(summary.unclaimedGroups)])
+        return summary
+    }
+
+    /// A key that links an item to a post whose text changed: its URL anywhere in the text, or its title as a line.
+    private enum Key {
+        case url(String)
+        case title(String)
+
+        /// Whether the key is long enough to tell items apart.
+        var isDistinctive: Bool {
+            switch self {
+            case .url(let url): url.count >= 12
+            case .title(let title): title.count >= 4
+            }
+        }
+
+        func matches(_ item: SourceItem) -> Bool {
+            switch self {
+            case .url(let url): item.url == url
+            case .title(let title): item.title == title
+            }
+        }
+
+        func isIn(_ text: String) -> Bool {
+            switch self {
+            case .url(let url):
+                return text.contains(url)
+            case .title(let title):
+                return text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == title }
+            }
+        }
+    }
+}

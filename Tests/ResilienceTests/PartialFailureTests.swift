@@ -1,0 +1,104 @@
+import Foundation
+import SQLite
+import Testing
+
+/// A grouped post whose pages end differently, and a published post whose source changes.
+@Suite(.serialized) struct PartialFailureTests {
+    private func writes(_ result: SyncProcess.Result) -> Int? {
+        let summary = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        return (summary?["requests"] as? [String: Int])?["write"]
+    }
+
+    private func advanceClock(_ fixture: ReferenceFixture, seconds: Int) throws {
+        try fixture.control("POST", "/clock", "{\"advanceSeconds\": \(seconds)}")
+    }
+
+    /// One page of a group fails to publish (its page was disconnected) while the others publish: the state records
+    /// each page's outcome, the item stays synced, and nothing is created again.
+    @Test func groupPageFailureIsRecordedPerPage() throws {
+        let fixture = try ReferenceFixture(name: "partial")
+        try fixture.writeConfiguration()
+        try fixture.writeContent("launch.md", "---\ntitle: Launch day\n---\n\nWe open today.\n")
+        let first = try fixture.sync(["--format", "json"])
+        #expect(first.status == 0, "\(first.stderr.suffix(800))")
+
+        let posts = try fixture.posts()
+        #expect(posts.count == 3)
+        #expect(Set(posts.compactMap(\.groupId)).count == 1)
+        let failing = try #require(posts.first)
+        try fixture.control("POST", "/pages/\(failing.pageId)/disconnect")
+        for post in posts { try fixture.control("POST", "/posts/\(post.id)/publish") }
+        try advanceClock(fixture, seconds: 60)
+
+        let second = try fixture.sync(["--format", "json"])
+        #expect(second.status == 0, "\(second.stderr.suffix(800))")
+        #expect(writes(second) == 0)
+
+        let database = try SQLiteDatabase(path: fixture.statePath, readOnly: true)
+        let rows = try database.query("SELECT post_id, status, published FROM posts ORDER BY post_id")
+        #expect(rows.count == 3)
+        for row in rows {
+            let id = row.string("post_id") ?? ""
+            if id == failing.id {
+                #expect(row.string("status") == "failed", "post \(id): \(row.string("status") ?? "nil")")
+                #expect(row.bool("published") == false)
+            } else {
+                #expect(row.bool("published") == true, "post \(id): \(row.string("status") ?? "nil")")
+            }
+        }
+        let item = try database.queryFirst("SELECT status FROM items WHERE identity = 'launch.md'")
+        #expect(item?.string("status") == "synced")
+
+        let status = try SyncProcess.run(["status", "--config", fixture.configPath], environment: fixture.environment)
+        #expect(status.stdout.contains("failed"), "\(status.stdout)")
+        #expect(try fixture.posts().count == 3, "a post was created again")
+    }
+
+    /// A published post whose source changes is reported once, sends no PATCH, and stays that way on later runs.
+    @Test func publishedEditReportedOnceNeverRetried() throws {
+        let fixture = try ReferenceFixture(name: "published")
+        try fixture.writeConfiguration()
+        try fixture.writeContent("news.md", "---\ntitle: Newsletter\n---\n\nFirst version.\n")
+        #expect(try fixture.sync().status == 0)
+        for post in try fixture.posts() { try fixture.control("POST", "/posts/\(post.id)/publish") }
+        try advanceClock(fixture, seconds: 60)
+        #expect(try fixture.sync().status == 0)
+
+        try fixture.writeContent("news.md", "---\ntitle: Newsletter\n---\n\nSecond version, after publication.\n")
+        var warnings = 0
+        for run in 0..<3 {
+            let result = try fixture.sync(["--format", "json"])
+            #expect(writes(result) == 0, "run \(run) sent a write")
+            let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            #expect(summary?["blocked"] as? Int == 1, "run \(run): \(result.stdout.prefix(400))")
+            warnings += result.stderr.components(separatedBy: "source changed after publication").count - 1
+        }
+        #expect(warnings == 1, "the edit was logged \(warnings) times over three runs")
+        #expect(try fixture.posts().count == 3)
+    }
+
+    /// A create the API rejects with 400 is reported with the API's message and sent once per run, never retried
+    /// within it, while the other items sync.
+    @Test func validationErrorIsNotRetried() throws {
+        let fixture = try ReferenceFixture(name: "validation")
+        let images = try ImageServer()
+        try fixture.writeConfiguration()
+        try fixture.writeItems(3)
+        // The check passes (a HEAD request to the URL returns a small PNG), but the reference server refuses loopback media.
+        try fixture.writeContent("photo.md", "---\ntitle: Photo\nimage: \(images.url)\n---\n\nWith a picture.\n")
+        try fixture.control("POST", "/stats/reset")
+        let result = try fixture.sync(["--format", "json"])
+        #expect(result.status == 65, "\(result.stderr.suffix(800))")
+        let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(summary?["created"] as? Int == 3)
+        let items = summary?["items"] as? [[String: Any]] ?? []
+        let photo = items.first { ($0["identity"] as? String) == "photo.md" }
+        #expect(photo?["decision"] as? String == "failed")
+        let message = photo?["message"] as? String ?? ""
+        #expect(message.contains("400"), "\(message)")
+        #expect(message.contains(images.url), "\(message)")
+        // Three creates for the good items and one for the photo: the 400 was not retried.
+        #expect(writes(result) == 4, "\(summary?["requests"] ?? "")")
+        #expect(!result.stderr.contains("retrying"), "\(result.stderr.suffix(800))")
+    }
+}
