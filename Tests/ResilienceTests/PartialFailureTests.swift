@@ -80,7 +80,7 @@ import Testing
     /// A create the API rejects with 400 is reported with the API's message and sent once per run, never retried
     /// within it, while the other items sync.
     @Test func validationErrorIsNotRetried() throws {
-        let fixture = try ReferenceFixture(name: "validation")
+        let fixture = try ReferenceFixture(name: "validation", offlineMedia: false)
         let images = try ImageServer()
         try fixture.writeConfiguration()
         try fixture.writeItems(3)

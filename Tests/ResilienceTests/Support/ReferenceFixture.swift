@@ -19,14 +19,18 @@ final class ReferenceFixture {
     ///
     /// - Parameter rateLimitWindow: the server's rate-limit window in seconds; a short one makes a 429's reset
     ///   come soon.
-    init(name: String = "resilience", threadCount: Int = 8, rateLimitWindow: Double = 60) throws {
+    ///   - offlineMedia: whether media on hosts other than loopback are recorded without a download; false makes the
+    ///     server refuse loopback media as the real API would, and no test sends it a URL on another host.
+    init(name: String = "resilience", threadCount: Int = 8, rateLimitWindow: Double = 60, offlineMedia: Bool = true)
+        throws
+    {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         token = "pln_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         var options = ReferenceServerOptions(
             databasePath: root.appendingPathComponent("reference.sqlite").path, seed: ReferenceSeed.demo(token: token),
             readLimitPerMinute: 1_000_000, writeLimitPerMinute: 1_000_000, threadCount: threadCount)
-        options.offlineMedia = true
+        options.offlineMedia = offlineMedia
         options.rateLimitWindowSeconds = rateLimitWindow
         server = try ReferenceServer(options: options)
         try server.start(host: "127.0.0.1", port: 0)
@@ -51,6 +55,8 @@ final class ReferenceFixture {
             workspace: \(Self.workspaceName)
             pages: [\(Self.pageNames.joined(separator: ", "))]
             template: "\(template)"
+            # Every run follows status, as these tests move posts between runs.
+            status_interval: 0
             sources:
               - name: posts
                 type: directory
