@@ -10,7 +10,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let content = root.appendingPathComponent("content")
         try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
-        let itemCount = 150
+        let itemCount = 400
         for index in 0..<itemCount {
             try "---\ntitle: Crash item \(index)\n---\n\nBody of item \(index).\n"
                 .write(to: content.appendingPathComponent("item-\(index).md"), atomically: true, encoding: .utf8)
@@ -37,7 +37,7 @@ import Testing
         var kills = 0
         for _ in 0..<6 {
             let running = try ProcessHarness.start(["sync", "--config", configPath], environment: environment)
-            Thread.sleep(forTimeInterval: Double.random(in: 0.3...1.2))
+            Thread.sleep(forTimeInterval: Double.random(in: 0.2...0.9))
             if running.process.isRunning {
                 kill(running.process.processIdentifier, SIGKILL)
                 kills += 1
