@@ -57,7 +57,11 @@ enum CommandLineTool {
         case let error as StateLockError:
             return (.temporaryFailure, error.description)
         case let error as StateError:
-            return (.software, error.description)
+            switch error {
+            case .corrupt: return (.dataError, error.description)
+            case .newerSchema: return (.configurationError, error.description)
+            case .unavailable: return (.temporaryFailure, error.description)
+            }
         case let error as PlanableAPIError:
             switch error {
             case .api(let status, _, _, _, _) where status == 401 || status == 403:

@@ -28,7 +28,7 @@ import Testing
         let fixture = try syncedFixture()
         try corrupt(fixture.statePath)
         let result = try fixture.sync()
-        #expect(result.status == 70)
+        #expect(result.status == 65)
         #expect(result.stderr.contains("is corrupt"), "\(result.stderr)")
         #expect(result.stderr.contains("--rebuild-state"), "\(result.stderr)")
         #expect(result.stderr.contains(fixture.statePath), "\(result.stderr)")
@@ -39,7 +39,7 @@ import Testing
         let database = try SQLiteDatabase(path: fixture.statePath)
         try database.execute("PRAGMA user_version = 99")
         let result = try fixture.sync()
-        #expect(result.status == 70)
+        #expect(result.status == 78)
         #expect(result.stderr.contains("schema version 99"), "\(result.stderr)")
         #expect(result.stderr.contains("upgrade planable-sync"), "\(result.stderr)")
     }
