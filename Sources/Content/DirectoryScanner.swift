@@ -7,6 +7,12 @@ package struct ScannedFile: Sendable, Equatable {
     /// The size in bytes.
     package var size: Int
     package var modificationTime: Date
+
+    package init(relativePath: String, size: Int, modificationTime: Date) {
+        self.relativePath = relativePath
+        self.size = size
+        self.modificationTime = modificationTime
+    }
 }
 
 /// Walks a source root and lists the files that match the include patterns and no exclude pattern.

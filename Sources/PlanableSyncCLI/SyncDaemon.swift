@@ -24,7 +24,10 @@ final class SyncDaemon: @unchecked Sendable {
     // Guarded by `lock`.
     private var stopRequested = false
     private var reloadRequested = false
-    private var dirtySources: Set<String> = []
+    /// Paths reported by each directory source's watcher since its last pass.
+    private var dirtyPaths: [String: Set<String>] = [:]
+    /// Sources that need a whole rescan, after an inotify queue overflow.
+    private var fullRescans: Set<String> = []
     private var heartbeat = Date()
 
     private var logger: Logger
@@ -72,8 +75,9 @@ final class SyncDaemon: @unchecked Sendable {
             switch work {
             case .reload:
                 reload()
-            case .directories(let names):
-                pass(sources: names, reason: "files changed")
+            case .directories(let paths, let full):
+                let partial = paths.filter { !full.contains($0.key) }
+                pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: "files changed")
             case .feed(let name):
                 pollFeed(name)
             case .status:
@@ -94,7 +98,7 @@ final class SyncDaemon: @unchecked Sendable {
 
     private enum Work {
         case reload
-        case directories(Set<String>)
+        case directories(paths: [String: Set<String>], full: Set<String>)
         case feed(String)
         case status
     }
@@ -110,10 +114,11 @@ final class SyncDaemon: @unchecked Sendable {
                 reloadRequested = false
                 return .reload
             }
-            if !dirtySources.isEmpty {
-                let names = dirtySources
-                dirtySources = []
-                return .directories(names)
+            if !dirtyPaths.isEmpty || !fullRescans.isEmpty {
+                let work = Work.directories(paths: dirtyPaths, full: fullRescans)
+                dirtyPaths = [:]
+                fullRescans = []
+                return work
             }
             let now = Date()
             if let due = feedSchedule.filter({ $0.value.next <= now }).min(by: { $0.value.next < $1.value.next }) {
@@ -143,9 +148,19 @@ final class SyncDaemon: @unchecked Sendable {
         }
     }
 
-    private func markDirty(_ source: String) {
+    /// Records what a watcher reported: the paths to read again, or a whole rescan after an overflow.
+    private func markDirty(_ source: String, events: [WatchEvent]) {
         lock.withLock {
-            dirtySources.insert(source)
+            for event in events {
+                switch event.kind {
+                case .overflow:
+                    fullRescans.insert(source)
+                case .renamed(let from):
+                    dirtyPaths[source, default: []].formUnion([from, event.path])
+                case .changed, .removed:
+                    dirtyPaths[source, default: []].insert(event.path)
+                }
+            }
             lock.broadcast()
         }
     }
@@ -175,17 +190,21 @@ final class SyncDaemon: @unchecked Sendable {
         runPass(engine, sources: nil, reason: reason, refreshStatus: true)
     }
 
-    private func pass(sources: Set<String>, reason: String) {
+    private func pass(sources: Set<String>, changedPaths: [String: Set<String>], reason: String) {
         guard let engine = engine() else { return }
-        runPass(engine, sources: sources, reason: reason, refreshStatus: false)
+        runPass(engine, sources: sources, changedPaths: changedPaths, reason: reason, refreshStatus: false)
     }
 
-    private func runPass(_ engine: SyncEngine, sources: Set<String>?, reason: String, refreshStatus: Bool) {
+    private func runPass(
+        _ engine: SyncEngine, sources: Set<String>?, changedPaths: [String: Set<String>] = [:], reason: String,
+        refreshStatus: Bool
+    ) {
         _ = notifier.status("syncing (\(reason))")
         do {
             let context = try currentContext(engine)
             let report = try engine.run(
-                mode: .apply, sourceNames: sources, context: context, refreshStatus: refreshStatus,
+                mode: .apply, sourceNames: sources, changedPaths: changedPaths, context: context,
+                refreshStatus: refreshStatus,
                 shouldStop: { [weak self] in self?.isStopping ?? true })
             let level: LogLevel = report.created + report.updated + report.failed > 0 ? .info : .debug
             logger.log(
@@ -269,7 +288,7 @@ final class SyncDaemon: @unchecked Sendable {
                 try watcher.start(
                     handler: { [weak self] events in
                         self?.logger.debug("files changed", ["source": name, "events": String(events.count)])
-                        self?.markDirty(name)
+                        self?.markDirty(name, events: events)
                     },
                     onError: { [weak self] error in
                         self?.logger.warning("watch problem", ["source": name, "error": error.description])

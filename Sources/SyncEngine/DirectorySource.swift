@@ -12,6 +12,9 @@ package struct DirectorySource: ItemSource {
     let exclude: [String]
     /// The fingerprint of the mapping settings; a change makes every file count as changed.
     let mappingFingerprint: String
+    /// The paths, relative to the root, that a watcher reported as changed, removed or renamed; nil scans the whole
+    /// tree. A path may name a folder, which stands for everything under it.
+    package var onlyPaths: Set<String>?
 
     package init(name: String, root: String, include: [String], exclude: [String], mappingFingerprint: String) {
         self.name = name
@@ -32,8 +35,7 @@ package struct DirectorySource: ItemSource {
                     isDataError: false))
             return result
         }
-        let scanner = DirectoryScanner(root: root, include: include, exclude: exclude)
-        let (files, errors) = scanner.scan()
+        let (files, errors) = onlyPaths.map(statFiles) ?? DirectoryScanner(root: root, include: include, exclude: exclude).scan()
         for error in errors {
             result.errors.append(SourceError(source: name, identity: error.path, message: "\(name): \(error)"))
         }
@@ -47,7 +49,12 @@ package struct DirectorySource: ItemSource {
         let reader = ContentReader(root: root, options: options)
         let present = Set(files.map(\.relativePath))
         result.removedIdentities = known.values
-            .filter { record in record.location.map { !present.contains($0) } ?? false }
+            .filter { record in
+                guard let location = record.location, !present.contains(location) else { return false }
+                guard let onlyPaths else { return true }
+                // A partial scan only knows about the paths it was given and what lies under them.
+                return onlyPaths.contains(location) || onlyPaths.contains { location.hasPrefix($0 + "/") }
+            }
             .map(\.identity).sorted()
 
         for file in files {
@@ -74,6 +81,27 @@ package struct DirectorySource: ItemSource {
             }
         }
         return result
+    }
+}
+
+extension DirectorySource {
+    /// Lists the given paths that are regular files matching the patterns, with one `stat` each; the watcher has
+    /// already left out hidden and temporary names.
+    func statFiles(_ paths: Set<String>) -> (files: [ScannedFile], errors: [ContentError]) {
+        let includes = (include.isEmpty ? DirectoryScanner.defaultInclude : include).map(GlobPattern.init)
+        let excludes = exclude.map(GlobPattern.init)
+        var files: [ScannedFile] = []
+        for path in paths.sorted() {
+            guard includes.contains(where: { $0.matches(path) }), !excludes.contains(where: { $0.matches(path) })
+            else { continue }
+            let full = (root as NSString).appendingPathComponent(path)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
+                attributes[.type] as? FileAttributeType == .typeRegular,
+                let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date
+            else { continue }
+            files.append(ScannedFile(relativePath: path, size: size, modificationTime: modified))
+        }
+        return (files, [])
     }
 }
 

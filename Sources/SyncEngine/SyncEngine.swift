@@ -52,11 +52,13 @@ package final class SyncEngine: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - sourceNames: the sources to scan; nil scans every source.
+    ///   - changedPaths: for directory sources, the paths a watcher reported; a source not listed is scanned whole.
     ///   - context: the resolved workspace and pages, when the caller keeps them between passes.
     ///   - refreshStatus: whether the pass ends by polling the status of unpublished posts.
     ///   - shouldStop: checked between items; when it returns true the pass ends after the item in flight.
     package func run(
-        mode: RunMode, sourceNames: Set<String>? = nil, context: WorkspaceContext? = nil, refreshStatus: Bool = true,
+        mode: RunMode, sourceNames: Set<String>? = nil, changedPaths: [String: Set<String>] = [:],
+        context: WorkspaceContext? = nil, refreshStatus: Bool = true,
         shouldStop: @Sendable () -> Bool = { false }
     ) throws -> RunReport {
         var report = RunReport(command: mode == .apply ? "sync" : "plan")
@@ -73,7 +75,13 @@ package final class SyncEngine: @unchecked Sendable {
         var scanned: [SourceItem] = []
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
         for source in sources where sourceNames?.contains(source.name) ?? true {
-            var scan = source.scan(state: state, timeZone: context.timeZone)
+            var scan: SourceScan
+            if var directory = source as? DirectorySource, let paths = changedPaths[source.name] {
+                directory.onlyPaths = paths
+                scan = directory.scan(state: state, timeZone: context.timeZone)
+            } else {
+                scan = source.scan(state: state, timeZone: context.timeZone)
+            }
             try matchRenames(&scan, source: source.name, mode: mode)
             for identity in scan.removedIdentities {
                 if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
