@@ -19,13 +19,15 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(name: "Hashing"),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .target(name: "Logging", dependencies: ["CSystemd"]),
         .target(name: "PlanableAPI", dependencies: ["HTTPClient", "Logging"]),
         .target(name: "Templates", dependencies: ["YAML"]),
         .target(
             name: "SyncEngine",
             dependencies: [
-                "Content", "Feeds", "HTTPClient", "Logging", "Networks", "PlanableAPI", "PlanableReference", "SQLite",
+                "Content", "Feeds", "Hashing", "HTTPClient", "Logging", "Networks", "PlanableAPI", "PlanableReference", "SQLite",
                 "Templates", "YAML",
             ]),
         .executableTarget(
@@ -38,12 +40,12 @@ let package = Package(
             cxxSettings: [.define("TOML_HEADER_ONLY", to: "0"), .define("TOML_SHARED_LIB", to: "1")],
             linkerSettings: [.linkedLibrary("tomlplusplus"), .linkedLibrary("stdc++")]
         ),
-        .target(name: "Content", dependencies: ["YAML", "CCmark", "CLibXML2", "CTOMLBridge"]),
+        .target(name: "Content", dependencies: ["YAML", "CCmark", "CLibXML2", "CTOMLBridge", "Hashing"]),
         .testTarget(name: "ContentTests", dependencies: ["Content", "YAML"]),
         // END content
 
         // MARK: Feeds (feed sources: parsing, fetching, intake decisions)
-        .target(name: "Feeds", dependencies: ["CLibXML2", "HTTPClient"]),
+        .target(name: "Feeds", dependencies: ["CLibXML2", "HTTPClient", "Hashing"]),
         .executableTarget(name: "feed-bench", dependencies: ["Feeds"], path: "Sources/FeedBench"),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "HTTPClient"]),
         // MARK: end of Feeds
@@ -68,11 +70,13 @@ let package = Package(
         // BEGIN reference server targets
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         .target(
-            name: "PlanableReference", dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient", "CCurl", "CSQLite"],
+            name: "PlanableReference",
+            dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient", "CCurl", "CSQLite", "Hashing"],
             exclude: ["Resources/openapi.json", "Resources/embed.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient"]),
         .testTarget(
-            name: "PlanableReferenceTests", dependencies: ["PlanableReference", "HTTPServer", "HTTPClient", "SQLite"]),
+            name: "PlanableReferenceTests",
+            dependencies: ["PlanableReference", "HTTPServer", "HTTPClient", "SQLite", "Hashing"]),
         // END reference server targets
 
         // BEGIN resilience: crash, fault, hostile-input and secrets tests.

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import YAML
 
 /// The content hash of an item: SHA-256 over a canonical JSON encoding of the fields a post is made of.

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Stable identity and content hashes for entries.
 enum FeedIdentity {
@@ -20,10 +21,10 @@ enum FeedIdentity {
         } else if !entry.title.isEmpty || entry.published != nil || entry.updated != nil {
             // The published date first: `updated` changes with every edit.
             let date = (entry.published ?? entry.updated).map { String(Int($0.timeIntervalSince1970)) } ?? ""
-            entry.key = "title:" + SHA256.hexDigest(Array("\(entry.title)\u{1F}\(date)".utf8))
+            entry.key = "title:" + SHA256.hex(Array("\(entry.title)\u{1F}\(date)".utf8))
         } else {
             // NOTE: an entry with no id, link, title or date has nothing stable; editing its text makes it new.
-            entry.key = "text:" + SHA256.hexDigest(Array("\(entry.summary)\u{1F}\(entry.content)".utf8))
+            entry.key = "text:" + SHA256.hex(Array("\(entry.summary)\u{1F}\(entry.content)".utf8))
         }
         entry.contentHash = contentHash(entry)
         return entry
@@ -42,7 +43,7 @@ enum FeedIdentity {
         fields += entry.media.map { "\($0.role.rawValue) \($0.url) \($0.type ?? "") \($0.medium ?? "")" }
         fields.append("categories")
         fields += entry.categories
-        return SHA256.hexDigest(Array(fields.joined(separator: "\u{1F}").utf8))
+        return SHA256.hex(Array(fields.joined(separator: "\u{1F}").utf8))
     }
 
     /// Normalizes a link for identity: lower-cased scheme and host, no fragment, no default port, no trailing

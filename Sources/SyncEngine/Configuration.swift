@@ -1,5 +1,6 @@
 import Content
 import Foundation
+import Hashing
 import YAML
 
 /// A configuration value that is missing or invalid, with its position in the file.

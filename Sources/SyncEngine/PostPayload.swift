@@ -1,5 +1,6 @@
 import Content
 import Foundation
+import Hashing
 import PlanableAPI
 
 /// A page the configuration names, resolved through the API.

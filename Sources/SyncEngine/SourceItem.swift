@@ -1,5 +1,6 @@
 import Content
 import Foundation
+import Hashing
 import YAML
 
 /// One item from any source, in the shape the mapping needs.

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Testing
 @testable import PlanableReference
 
@@ -78,10 +79,10 @@ import Testing
     }
 
     @Test func sha256MatchesKnownDigests() {
-        #expect(SHA256.hexDigest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hexDigest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let long = String(repeating: "a", count: 1000)
-        #expect(SHA256.hexDigest(long) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(SHA256.hex(long) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
         #expect(SHA256.constantTimeEqual([1, 2, 3], [1, 2, 3]))
         #expect(!SHA256.constantTimeEqual([1, 2, 3], [1, 2, 4]))
     }

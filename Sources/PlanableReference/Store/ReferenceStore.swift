@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import SQLite
 
 /// The reference server's state in one SQLite file.
@@ -25,7 +26,8 @@ final class ReferenceStore {
     /// - Parameter exclusiveLocking: keeps the file locked while the store is open, which saves the file locking
     ///   of every statement but stops other connections (another server, the sqlite3 shell) from opening it.
     init(
-        path: String, clock: ReferenceClock, seed: ReferenceSeed?, publishingSeconds: Double, exclusiveLocking: Bool = false
+        path: String, clock: ReferenceClock, seed: ReferenceSeed?, publishingSeconds: Double,
+        exclusiveLocking: Bool = false
     ) throws {
         database = try StoreDatabase(path: path)
         self.clock = clock
@@ -59,10 +61,12 @@ final class ReferenceStore {
             var workspaceIDs: [String: String] = [:]
             for (index, workspace) in company.workspaces.enumerated() {
                 workspaceIDs[workspace.name] = workspace.id
-                try insertSeedWorkspace(workspace, company: company, memberIDs: memberIDs, createdAt: now + Double(index) / 1000)
+                try insertSeedWorkspace(
+                    workspace, company: company, memberIDs: memberIDs, createdAt: now + Double(index) / 1000)
             }
             for token in company.tokens {
-                let owner = token.ownerEmail.flatMap { memberIDs[$0] }
+                let owner =
+                    token.ownerEmail.flatMap { memberIDs[$0] }
                     ?? company.members.first { $0.membership == "team" }?.id ?? company.members.first?.id ?? "system"
                 let workspaces = try token.workspaceNames.map { names in
                     try names.map { name in

@@ -1,3 +1,4 @@
+import Hashing
 import SQLite
 
 /// An API token as the store keeps it, without the secret.
@@ -90,7 +91,8 @@ extension ReferenceStore {
 
     /// The ids of the workspaces `token` may use: its company's workspaces, narrowed to its list when it has one.
     func accessibleWorkspaceIDs(_ token: TokenRecord) throws -> [String] {
-        let rows = try database.query("SELECT id FROM workspaces WHERE company_id = ? ORDER BY rowid", [token.companyID])
+        let rows = try database.query(
+            "SELECT id FROM workspaces WHERE company_id = ? ORDER BY rowid", [token.companyID])
         let ids = rows.compactMap { $0.string("id") }
         return token.allWorkspaces ? ids : ids.filter { token.workspaceIDs.contains($0) }
     }

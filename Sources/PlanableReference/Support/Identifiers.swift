@@ -1,3 +1,5 @@
+import Hashing
+
 /// Identifiers and secrets the server hands out.
 package enum Identifiers {
     /// A random 24-digit hex identifier, the shape of the ids the Planable API returns.
@@ -15,7 +17,7 @@ package enum Identifiers {
 
     /// A stable 24-digit hex identifier derived from `parts`, so a seed gives the same ids on every run.
     package static func derived(_ parts: String...) -> String {
-        String(SHA256.hexDigest(parts.joined(separator: "\u{1F}")).prefix(24))
+        String(SHA256.hex(parts.joined(separator: "\u{1F}")).prefix(24))
     }
 
     /// A new API token: `pln_` and 40 random letters and digits.

@@ -74,6 +74,14 @@ package enum SHA256 {
         hex(Array(text.utf8))
     }
 
+    /// Compares two byte strings in time that depends only on their lengths, for secrets such as token hashes.
+    package static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in 0..<lhs.count { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
+    }
+
     private static func compress(_ state: inout [UInt32], _ schedule: [UInt32]) {
         var a = state[0]
         var b = state[1]

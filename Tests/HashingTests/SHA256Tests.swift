@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Content
+@testable import Hashing
 
 @Suite struct SHA256Tests {
     @Test(arguments: [
