@@ -40,10 +40,11 @@ package struct DirectorySource: ItemSource {
             result.errors.append(SourceError(source: name, identity: error.path, message: "\(name): \(error)"))
         }
 
-        let known = Dictionary(
-            ((try? state.items(source: name)) ?? []).map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+        let records = (try? state.items(source: name)) ?? []
+        let known = Dictionary(records.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+        let knownByLocation = Dictionary(
+            records.compactMap { record in record.location.map { ($0, record) } }, uniquingKeysWith: { first, _ in first })
         let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
-        let pathsByIdentity = (try? state.filePaths(source: name)) ?? [:]
         var options = ContentReaderOptions()
         options.timeZone = timeZone
         let reader = ContentReader(root: root, options: options)
@@ -58,11 +59,10 @@ package struct DirectorySource: ItemSource {
             .map(\.identity).sorted()
 
         for file in files {
-            if fingerprintMatches, let identity = pathsByIdentity[file.relativePath], let record = known[identity],
-                record.status == "synced", record.fileSize == file.size,
+            if fingerprintMatches, let record = knownByLocation[file.relativePath], record.status == "synced", record.fileSize == file.size,
                 record.fileModificationTime == file.modificationTime.timeIntervalSince1970
             {
-                result.unchangedIdentities.append(identity)
+                result.unchangedIdentities.append(record.identity)
                 continue
             }
             do {

@@ -204,21 +204,6 @@ extension StateStore {
         }
     }
 
-    /// Maps each item's location to its identity, for sources that find items by path.
-    package func filePaths(source: String) throws -> [String: String] {
-        try withDatabase { database in
-            var paths: [String: String] = [:]
-            for row in try database.query(
-                "SELECT identity, location FROM items WHERE source = ? AND location IS NOT NULL", [source])
-            {
-                if let location = row.string("location"), let identity = row.string("identity") {
-                    paths[location] = identity
-                }
-            }
-            return paths
-        }
-    }
-
     /// Moves an item's row and its posts to a new identity, for a file that was renamed.
     package func renameItem(source: String, from oldIdentity: String, to newIdentity: String) throws {
         try withDatabase { database in

@@ -86,15 +86,10 @@ extension SyncEngine {
                     "create got no answer; reading back",
                     ["item.source": item.source, "item.id": item.identity, "error": error.description])
                 let intent = try state.pendingIntents().first { $0.id == intentId }!
-                let outcome: Reconciler.Outcome
-                do {
-                    outcome = try Reconciler(client: client, state: state, logger: logger)
-                        .resolve([intent], workspaceId: context.workspace.id, serverAnswered: error.status != nil)[
-                            intentId] ?? .notFound
-                } catch {
-                    // The intent stays, and the next run reads back again before it creates anything.
-                    throw error
-                }
+                // When this read-back fails, the intent stays, and the next run reads back before it creates anything.
+                let outcomes = try Reconciler(client: client, state: state, logger: logger)
+                    .resolve([intent], workspaceId: context.workspace.id, serverAnswered: error.status != nil)
+                let outcome = outcomes[intentId] ?? .notFound
                 switch outcome {
                 case .found(let posts):
                     try state.recordCreated(
