@@ -14,11 +14,11 @@ package struct HTTPRequest: Sendable {
     /// The largest response body accepted, in bytes; a larger one fails with `HTTPClientError.responseTooLarge`
     /// as soon as the limit is passed, without reading the rest.
     package var maximumResponseBytes: Int
-    /// Whether 3xx answers are followed, up to `maximumRedirects`.
+    /// Whether 3xx responses are followed, up to `maximumRedirects`.
     package var followRedirects: Bool
     package var maximumRedirects: Int
     /// Whether the transfer ends once the headers have arrived, leaving the body empty; for probing a URL's type
-    /// and size with a GET when a server does not answer HEAD.
+    /// and size with a GET when a server does not support HEAD.
     package var stopAfterHeaders = false
 
     package init(
@@ -38,7 +38,7 @@ package struct HTTPRequest: Sendable {
     }
 }
 
-/// An HTTP response: the status, the headers of the final answer and the body.
+/// An HTTP response: the status, the headers of the final response and the body.
 package struct HTTPResponse: Sendable {
     package var status: Int
     /// Header names are lower-cased; a repeated header keeps its last value.
@@ -86,7 +86,7 @@ package enum HTTPClientError: Error, CustomStringConvertible, Equatable {
 /// A blocking HTTP client over libcurl that reuses connections across requests.
 ///
 /// Each call takes an idle easy handle from a pool, so several threads can send requests at once.
-/// Loopback addresses never go through a proxy, whatever `http_proxy` says.
+/// Loopback addresses never go through a proxy, whatever `http_proxy` is set to.
 package final class HTTPClient: Sendable {
     private static let globalInit: Bool = {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK

@@ -2,14 +2,14 @@ import Foundation
 import HTTPClient
 import Logging
 
-/// How the client retries a request whose failure may pass.
+/// The retry settings for requests whose failure may pass.
 package struct RetryPolicy: Sendable {
-    /// The most attempts per request, the first one included.
+    /// The maximum number of attempts per request, the first one included.
     package var maximumAttempts: Int
     /// The first back-off delay, in seconds; each later one doubles, up to `maximumDelay`, with full jitter.
     package var baseDelay: Double
     package var maximumDelay: Double
-    /// The longest wait for a rate-limit reset, in seconds, before the request fails.
+    /// The maximum wait for a rate-limit reset, in seconds, before the request fails.
     package var maximumRateLimitWait: Double
 
     package init(maximumAttempts: Int = 5, baseDelay: Double = 0.5, maximumDelay: Double = 30, maximumRateLimitWait: Double = 120) {
@@ -19,14 +19,14 @@ package struct RetryPolicy: Sendable {
         self.maximumRateLimitWait = maximumRateLimitWait
     }
 
-    /// The delay before attempt `attempt + 1`: a random value up to the exponential bound ("full jitter").
+    /// Returns the delay before attempt `attempt + 1`, a random value up to the exponential bound ("full jitter").
     package func delay(afterAttempt attempt: Int) -> Double {
         let bound = min(maximumDelay, baseDelay * pow(2, Double(attempt - 1)))
         return Double.random(in: 0...bound)
     }
 }
 
-/// Counts of the requests a client sent, by class, and of the answers that needed care.
+/// Counts of the requests a client sent, by class, and of the responses that were rate limits or retries.
 package struct RequestStatistics: Sendable, Equatable, Codable {
     package var read = 0
     package var write = 0
@@ -39,7 +39,7 @@ package struct RequestStatistics: Sendable, Equatable, Codable {
 /// A client for Planable's Public API v1 over libcurl, with bearer authentication, the client-side rate limiter
 /// and retries with exponential back-off.
 ///
-/// Reads, updates and deletes retry on a rate limit, a server error or a lost answer. A create retries only when
+/// Reads, updates and deletes retry on a rate limit, a server error or a lost response. A create retries only when
 /// the server certainly did nothing (a 429, or a connection that never opened); otherwise it throws, and the
 /// caller reads the workspace back to learn whether the post exists, because the API has no idempotency key.
 package final class PlanableClient: @unchecked Sendable {
@@ -95,7 +95,7 @@ package final class PlanableClient: @unchecked Sendable {
         lock.withLock { statistics }
     }
 
-    /// The rate-limit headers of the last answer of each class.
+    /// The rate-limit headers of the last response of each class.
     package func lastRateLimitInfo(_ requestClass: RequestClass) -> RateLimitInfo? {
         lock.withLock { lastRateLimit[requestClass] }
     }
@@ -302,7 +302,8 @@ package final class PlanableClient: @unchecked Sendable {
         }
     }
 
-    /// Whether the request certainly never reached the server: the connection was refused or never resolved.
+    /// Returns whether the request certainly never reached the server, because the connection was refused or the host
+    /// name never resolved.
     private func neverReachedServer(_ error: PlanableAPIError) -> Bool {
         guard case .transport(.transport(let code, _, _), _) = error else { return false }
         // CURLE_COULDNT_RESOLVE_HOST (6) and CURLE_COULDNT_CONNECT (7) fail before a byte is sent.

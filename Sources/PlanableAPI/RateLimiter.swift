@@ -128,9 +128,9 @@ package final class RateLimiter: @unchecked Sendable {
             var times = sent[requestClass, default: []].filter { now.timeIntervalSince($0) < window }
             let localRemaining = (limits[requestClass] ?? 0) - times.count
             if remaining < localRemaining {
-                // Requests this limiter did not send, from another process with the same token, count as sent at
-                // the time that makes them leave the window at the server's reset (or now, without a reset), so
-                // the class is not held back past a reset that comes sooner than a whole window.
+                // Requests this limiter did not send come from another process with the same token. They count as
+                // sent at the time that makes them leave the window at the server's reset, or now without a reset.
+                // That way the class is not held back past a reset that comes sooner than a whole window.
                 let stamp = info.reset.map { min(now, $0.addingTimeInterval(-window)) } ?? now
                 times.append(contentsOf: Array(repeating: stamp, count: localRemaining - remaining))
                 times.sort()
@@ -142,7 +142,7 @@ package final class RateLimiter: @unchecked Sendable {
         }
     }
 
-    /// Blocks `requestClass` until `date`, after a 429 answer.
+    /// Blocks `requestClass` until `date`, after a 429 response.
     package func block(_ requestClass: RequestClass, until date: Date) {
         lock.withLock {
             if let current = blockedUntil[requestClass], current >= date { return }
@@ -151,7 +151,7 @@ package final class RateLimiter: @unchecked Sendable {
     }
 }
 
-/// The `X-RateLimit-*` headers of one answer.
+/// The `X-RateLimit-*` headers of one response.
 package struct RateLimitInfo: Sendable, Equatable {
     package var limit: Int?
     package var remaining: Int?

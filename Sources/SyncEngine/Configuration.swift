@@ -97,7 +97,7 @@ package struct Configuration: Equatable, Sendable {
     package var checkMedia = true
     /// Whether text over a network's limit is cut to fit, keeping the link, rather than failing the item.
     package var truncate = false
-    /// The most read requests one status refresh may send.
+    /// The maximum number of read requests one status refresh may send.
     package var statusReadBudget = 60
     /// The shortest time between two status refreshes by `sync`, in seconds; the daemon polls on its own schedule.
     package var statusInterval: Double = 300

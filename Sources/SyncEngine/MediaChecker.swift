@@ -6,14 +6,14 @@ import Networks
 /// Checks each medium before a post refers to it: reachable, an image, video or document, at most 100 MB.
 ///
 /// URLs are probed with HEAD, falling back to a GET of the first byte (`Range: bytes=0-0`) for servers that do
-/// not answer HEAD. Results are cached in the state, so each URL is checked once; failures are checked again
+/// not support HEAD. Results are cached in the state, so each URL is checked once; failures are checked again
 /// after an hour, because a server may come back.
 package final class MediaChecker: @unchecked Sendable {
     /// The API's limit per medium.
     package static let maximumBytes = 100 * 1024 * 1024
     static let failureRetryInterval: TimeInterval = 3600
 
-    /// Which URLs are probed over the network.
+    /// The set of URLs that are probed over the network.
     package enum Reach: Sendable {
         /// Every URL, as with the real API.
         case everyHost
@@ -142,7 +142,7 @@ package final class MediaChecker: @unchecked Sendable {
             throw Failure(description: "medium \(url) is unreachable: \(error); fix the URL or make it public")
         }
         guard (200..<300).contains(response.status) else {
-            throw Failure(description: "medium \(url) answered HTTP \(response.status); fix the URL or make it public")
+            throw Failure(description: "medium \(url) returned HTTP \(response.status); fix the URL or make it public")
         }
         let contentType = response.header("content-type") ?? ""
         let kind = Self.kind(forContentType: contentType)
@@ -157,7 +157,7 @@ package final class MediaChecker: @unchecked Sendable {
         return kind
     }
 
-    /// The most redirects followed for one probe.
+    /// The maximum number of redirects followed for one probe.
     static let maximumRedirects = 5
 
     /// Sends `request`, following redirects here rather than in libcurl, so that each target passes
@@ -195,7 +195,7 @@ package final class MediaChecker: @unchecked Sendable {
         return target.absoluteString
     }
 
-    /// The total size from `Content-Range` (`bytes 0-0/12345`) of a ranged answer, else `Content-Length`.
+    /// The total size from `Content-Range` (`bytes 0-0/12345`) of a ranged response, else `Content-Length`.
     static func size(of response: HTTPResponse) -> Int? {
         if response.status == 206, let range = response.header("content-range"), let slash = range.lastIndex(of: "/") {
             return Int(range[range.index(after: slash)...].trimmingCharacters(in: .whitespaces))

@@ -14,7 +14,7 @@ package struct ResolvedPage: Sendable, Equatable, Codable {
 /// The workspace and pages a run works on.
 package struct WorkspaceContext: Sendable {
     package var workspace: Workspace
-    /// The pages the configuration's `pages` names, in that order: where items go when no rule says otherwise.
+    /// The pages the configuration's `pages` names, in that order: where items go when no rule names other pages.
     package var pages: [ResolvedPage]
     /// Every page of the workspace, for rules and per-item overrides that name other pages.
     package var allPages: [ResolvedPage]

@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import PlanableAPI
 
-/// Resolves creates whose answer never arrived by reading the workspace's posts back.
+/// Resolves creates whose response never arrived by reading the workspace's posts back.
 ///
 /// The API has no idempotency key, so a create that timed out, or whose process was killed before the state
-/// recorded the answer, may or may not exist. A grouped post matches an intent when its posts cover exactly the
+/// recorded the response, may or may not exist. A grouped post matches an intent when its posts cover exactly the
 /// intent's pages, carry the intent's text, and are not yet recorded for another item.
 struct Reconciler {
     let client: PlanableClient
@@ -14,7 +14,7 @@ struct Reconciler {
 
     /// How far before an intent's start a matching post may have been created, for clock skew between hosts.
     static let clockSkew: TimeInterval = 86_400
-    /// The most list pages read back for one reconciliation pass.
+    /// The maximum number of list pages read back for one reconciliation pass.
     static let maximumPages = 200
 
     /// The outcome of one intent.
@@ -26,7 +26,7 @@ struct Reconciler {
     /// Resolves `intents`, which must share one workspace, by reading its posts back.
     ///
     /// A create that was sent less than `inFlightWindow` ago may still be running on the server, even when the
-    /// process that sent it was killed, so an intent that young and not found yet is read back again once the
+    /// process that sent it was killed. So an intent that young and not found yet is read back again once the
     /// window has passed. Only then is it `notFound`, and creating its post again is safe.
     ///
     /// - Parameter serverAnswered: whether the server sent an answer (a 5xx) to the create, so it has finished
@@ -62,7 +62,7 @@ struct Reconciler {
     /// duplicates on a loaded machine.
     ///
     /// NOTE: a server that keeps processing a request longer than this after the client gave up can still
-    /// produce a duplicate; the API offers no idempotency key that would close that gap.
+    /// produce a duplicate, because the API offers no idempotency key that would close that gap.
     var inFlightWindow: TimeInterval {
         2 * client.requestTimeout + Self.serverMargin
     }

@@ -28,7 +28,7 @@ package struct SourceItem: Sendable {
     package var contentHash: String
     package var fileSize: Int?
     package var fileModificationTime: Double?
-    /// The identity the state knows this item by when it was renamed in this pass and the run only plans.
+    /// The identity the state stores for this item, when it was renamed in this pass and the run only plans.
     package var previousIdentity: String?
 
     package init(
@@ -93,7 +93,7 @@ package struct SourceMedia: Sendable, Equatable {
     }
 }
 
-/// What one source produced in one pass.
+/// The items, skips and errors of one source in one pass.
 package struct SourceScan: Sendable {
     package var items: [SourceItem] = []
     /// Items the source skipped on purpose, such as drafts, with the reason.
@@ -102,12 +102,12 @@ package struct SourceScan: Sendable {
     package var errors: [SourceError] = []
     /// Identities the source still has but did not read again because they are unchanged since the last pass.
     package var unchangedIdentities: [String] = []
-    /// Identities the state knows that the source no longer has, such as deleted or renamed files.
+    /// Identities in the state that the source no longer has, such as deleted or renamed files.
     package var removedIdentities: [String] = []
     /// Feed entries recorded without posting, on a feed's first run.
     package var baselined: [(identity: String, title: String)] = []
     /// Work the engine runs after an apply pass in which no item of the source failed, such as storing a feed's
-    /// validators and baseline; never run by `plan`, so a preview changes nothing.
+    /// validators and baseline. `plan` never runs it, so a preview changes nothing.
     package var commit: (@Sendable (StateStore) throws -> Void)?
 
     package init() {}

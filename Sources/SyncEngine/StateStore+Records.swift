@@ -1,12 +1,12 @@
 import Foundation
 import SQLite
 
-/// What the state stores about one source item.
+/// The state's record of one source item.
 package struct ItemRecord: Sendable, Equatable {
     package var source: String
     package var identity: String
     package var title: String
-    /// Where the item lives in its source, such as the file path relative to the source root.
+    /// The item's location in its source, such as the file path relative to the source root.
     package var location: String?
     package var contentHash: String?
     /// A hash of the item's title, date and text without its identity or location, to recognize a renamed file.
@@ -21,7 +21,7 @@ package struct ItemRecord: Sendable, Equatable {
     package var updatedAt: String?
 }
 
-/// What the state stores about one post in Planable.
+/// The state's record of one post in Planable.
 package struct PostRecord: Sendable, Equatable {
     package var postId: String
     package var source: String
@@ -39,7 +39,7 @@ package struct PostRecord: Sendable, Equatable {
     package var lastError: String?
 }
 
-/// A create that was sent, or about to be, whose answer the state has not recorded yet.
+/// A create that was sent, or about to be, whose response the state has not recorded yet.
 package struct IntentRecord: Sendable, Equatable {
     package var id: Int64
     package var source: String
@@ -219,7 +219,7 @@ extension StateStore {
         }
     }
 
-    /// What the state stores about a feed source.
+    /// The state's record of a feed source.
     package struct FeedRecord: Sendable, Equatable {
         package var url: String
         package var etag: String?

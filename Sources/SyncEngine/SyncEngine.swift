@@ -6,8 +6,8 @@ import PlanableAPI
 /// A source of items that the engine scans once per pass.
 package protocol ItemSource: Sendable {
     var name: String { get }
-    /// Reads the source's current items; `state` lets a source skip what did not change since the last pass, and
-    /// `timeZone` (the workspace's) completes dates written without one.
+    /// Reads the source's current items. `state` lets a source skip what did not change since the last pass, and
+    /// `timeZone`, the workspace's, completes dates written without one.
     func scan(state: StateStore, timeZone: TimeZone) -> SourceScan
 }
 

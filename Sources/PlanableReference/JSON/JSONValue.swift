@@ -1,4 +1,4 @@
-/// A JSON value that keeps the order of object members and tells integers from other numbers.
+/// A JSON value that keeps the order of object members and keeps integers apart from other numbers.
 package indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)

@@ -28,7 +28,7 @@ enum TokenRejection: Error, Equatable {
 }
 
 extension ReferenceStore {
-    /// The most tokens a company may have that are neither revoked nor expired.
+    /// The maximum number of tokens a company may have that are neither revoked nor expired.
     static let maximumActiveTokens = 10
 
     /// Finds the token whose digest matches `plaintext`, comparing digests in constant time.
