@@ -20,19 +20,21 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Hashing"),
+        .target(name: "Timestamps"),
+        .testTarget(name: "TimestampsTests", dependencies: ["Timestamps"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .target(name: "Logging", dependencies: ["CSystemd"]),
+        .target(name: "Logging", dependencies: ["CSystemd", "Timestamps"]),
         .target(name: "PlanableAPI", dependencies: ["HTTPClient", "Logging"]),
         .target(name: "Templates", dependencies: ["YAML"]),
         .target(
             name: "SyncEngine",
             dependencies: [
                 "Content", "Feeds", "Hashing", "HTTPClient", "Logging", "Networks", "PlanableAPI", "PlanableReference", "SQLite",
-                "Templates", "YAML",
+                "Templates", "Timestamps", "YAML",
             ]),
         .executableTarget(
             name: "PlanableSyncCLI",
-            dependencies: ["Daemon", "SyncEngine", "Feeds", "Networks", "PlanPreview", "PlanableReference"]),
+            dependencies: ["Daemon", "SyncEngine", "Feeds", "Networks", "PlanPreview", "PlanableReference", "Timestamps"]),
 
         // BEGIN content: directory sources (Markdown and HTML files with front matter).
         .target(
@@ -45,7 +47,7 @@ let package = Package(
         // END content
 
         // MARK: Feeds (feed sources: parsing, fetching, intake decisions)
-        .target(name: "Feeds", dependencies: ["CLibXML2", "HTTPClient", "Hashing"]),
+        .target(name: "Feeds", dependencies: ["CLibXML2", "HTTPClient", "Hashing", "Timestamps"]),
         .executableTarget(name: "feed-bench", dependencies: ["Feeds"], path: "Sources/FeedBench"),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "HTTPClient"]),
         // MARK: end of Feeds
@@ -71,12 +73,12 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         .target(
             name: "PlanableReference",
-            dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient", "CCurl", "CSQLite", "Hashing"],
+            dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient", "CCurl", "CSQLite", "Hashing", "Timestamps"],
             exclude: ["Resources/openapi.json", "Resources/embed.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient"]),
         .testTarget(
             name: "PlanableReferenceTests",
-            dependencies: ["PlanableReference", "HTTPServer", "HTTPClient", "SQLite", "Hashing"]),
+            dependencies: ["PlanableReference", "HTTPServer", "HTTPClient", "SQLite", "Hashing", "Timestamps"]),
         // END reference server targets
 
         // BEGIN resilience: crash, fault, hostile-input and secrets tests.

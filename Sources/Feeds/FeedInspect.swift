@@ -1,12 +1,11 @@
 import Foundation
 import HTTPClient
+import Timestamps
 
 /// Renders a parsed feed as JSON for `planable-sync feed inspect --format json`: keys sorted, dates in ISO 8601
 /// (UTC), absent values as null.
 package func feedInspectJSON(_ feed: Feed) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    func date(_ value: Date?) -> Any { value.map { formatter.string(from: $0) } ?? NSNull() }
+    func date(_ value: Date?) -> Any { value.map { Timestamp.format($0, fractional: false) } ?? NSNull() }
     func optional(_ value: String?) -> Any { value ?? NSNull() }
     let entries: [[String: Any]] = feed.entries.map { entry in
         [
@@ -42,13 +41,14 @@ package func feedInspectText(_ feed: Feed) -> String {
         "\(feed.format.rawValue) feed \"\(feed.title)\" \(feed.link) (\(feed.encoding), \(feed.entries.count) entries)"
     ]
     if let reason = feed.illFormedReason { lines.append("ill-formed: \(reason)") }
-    let formatter = ISO8601DateFormatter()
     for entry in feed.entries {
         lines.append("- \(entry.title.isEmpty ? "(no title)" : entry.title)")
         lines.append("  key: \(entry.key)")
         if !entry.link.isEmpty { lines.append("  link: \(entry.link)") }
-        if let published = entry.published { lines.append("  published: \(formatter.string(from: published))") }
-        if let updated = entry.updated { lines.append("  updated: \(formatter.string(from: updated))") }
+        if let published = entry.published {
+            lines.append("  published: \(Timestamp.format(published, fractional: false))")
+        }
+        if let updated = entry.updated { lines.append("  updated: \(Timestamp.format(updated, fractional: false))") }
         for media in entry.media { lines.append("  \(media.role.rawValue): \(media.url)") }
     }
     return lines.joined(separator: "\n")

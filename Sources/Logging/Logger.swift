@@ -1,5 +1,6 @@
 import CSystemd
 import Foundation
+import Timestamps
 
 /// Log levels in swift-log's order: info for lifecycle, debug for per-item decisions, trace for state changes.
 package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
@@ -138,13 +139,13 @@ package final class Logger: @unchecked Sendable {
         case .none:
             return
         case .text:
-            let timestamp = ISO8601DateFormatter.logTimestamp.string(from: Date())
+            let timestamp = Timestamp.format(Date())
             let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoted($0.value))" }
             let suffix = fields.isEmpty ? "" : " " + fields.joined(separator: " ")
             output("\(timestamp) \(level.name) \(label): \(message)\(suffix)\n")
         case .jsonLines:
             var object: [String: String] = ["level": level.name, "label": label, "message": message]
-            object["timestamp"] = ISO8601DateFormatter.logTimestamp.string(from: Date())
+            object["timestamp"] = Timestamp.format(Date())
             for (key, value) in metadata { object[key] = value }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             output(String(decoding: data, as: UTF8.self) + "\n")
@@ -190,12 +191,4 @@ package final class Logger: @unchecked Sendable {
             .replacingOccurrences(of: "\n", with: "\\n")
         return "\"\(escaped)\""
     }
-}
-
-extension ISO8601DateFormatter {
-    nonisolated(unsafe) static let logTimestamp: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 import YAML
 
 /// A seed file that cannot be read or that breaks the seed format.
@@ -33,7 +34,8 @@ extension ReferenceSeed {
         do {
             root = try YAMLParser.parse(text)
         } catch let error as YAMLError {
-            throw ReferenceSeedError(path: path, line: error.mark.line, column: error.mark.column, message: error.message)
+            throw ReferenceSeedError(
+                path: path, line: error.mark.line, column: error.mark.column, message: error.message)
         }
         let reader = SeedReader(path: path)
         guard let companies = root["companies"]?.sequenceValue, !companies.isEmpty else {
@@ -127,7 +129,8 @@ extension ReferenceSeed {
             let pages = try list(node, "pages").map { page in
                 let platform = try string(page, "platform")
                 guard platforms.contains(platform) else {
-                    throw failure(page, "unknown platform \(platform); use one of \(platforms.sorted().joined(separator: ", "))")
+                    throw failure(
+                        page, "unknown platform \(platform); use one of \(platforms.sorted().joined(separator: ", "))")
                 }
                 return Page(
                     id: optionalString(page, "id"), name: try string(page, "name"), platform: platform,
@@ -135,7 +138,8 @@ extension ReferenceSeed {
             }
             return Workspace(
                 id: optionalString(node, "id"), name: name, timezone: try string(node, "timezone"),
-                approvalType: approval, approvalLevels: levels, autoSchedule: try bool(node, "autoSchedule", default: false),
+                approvalType: approval, approvalLevels: levels,
+                autoSchedule: try bool(node, "autoSchedule", default: false),
                 autoLock: try bool(node, "autoLock", default: false), websiteURL: optionalString(node, "websiteUrl"),
                 memberEmails: try strings(node, "members") ?? [], approverEmails: try strings(node, "approvers") ?? [],
                 pages: pages, companyName: company)

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Timestamps
 
 extension ReferenceServer {
     typealias Handler = @Sendable (APIContext) throws -> APIResponse
@@ -40,7 +41,8 @@ extension ReferenceServer {
             workspaceID = post.workspaceID
         }
         guard let workspaceID, let workspace = try store.workspace(id: workspaceID) else { return false }
-        return workspace.companyID == token.companyID && (token.allWorkspaces || token.workspaceIDs.contains(workspaceID))
+        return workspace.companyID == token.companyID
+            && (token.allWorkspaces || token.workspaceIDs.contains(workspaceID))
     }
 
     static func mediaURLs(_ value: JSONValue?) -> [String] {
@@ -59,7 +61,8 @@ extension ReferenceServer {
                 errorResponse(.notFound("no operation at \(relativePath); see GET /api/v1/docs"), requestID, untracked))
         case .methodNotAllowed(let allowed):
             var response = errorResponse(
-                .methodNotAllowed("\(request.method) is not allowed on \(relativePath); use \(allowed.joined(separator: ", "))"),
+                .methodNotAllowed(
+                    "\(request.method) is not allowed on \(relativePath); use \(allowed.joined(separator: ", "))"),
                 requestID, untracked)
             response.headers.append(("Allow", allowed.joined(separator: ", ")))
             return .respond(response)
@@ -74,7 +77,8 @@ extension ReferenceServer {
         case .failWith(let status):
             return .respond(
                 errorResponse(
-                    APIError(status: status, code: "INTERNAL", message: "injected fault on \(operation.key)"), requestID,
+                    APIError(status: status, code: "INTERNAL", message: "injected fault on \(operation.key)"),
+                    requestID,
                     untracked))
         case .dropConnection:
             return .dropConnection
@@ -96,7 +100,8 @@ extension ReferenceServer {
             return .respond(errorResponse(error, requestID, decision))
         }
         if operation.requiresWrite && !token.canWrite {
-            let error = APIError.forbidden("\(operation.key) needs a token with the write scope; this token is read-only")
+            let error = APIError.forbidden(
+                "\(operation.key) needs a token with the write scope; this token is read-only")
             return .respond(errorResponse(error, requestID, decision))
         }
 
@@ -138,7 +143,8 @@ extension ReferenceServer {
             return .respond(errorResponse(error, requestID, decision))
         } catch {
             FileHandle.standardError.write(Data("reference server: \(operation.key) failed: \(error)\n".utf8))
-            return .respond(errorResponse(.internal("the server failed on \(operation.key): \(error)"), requestID, decision))
+            return .respond(
+                errorResponse(.internal("the server failed on \(operation.key): \(error)"), requestID, decision))
         }
     }
 
@@ -166,7 +172,9 @@ extension ReferenceServer {
         }
     }
 
-    func successResponse(_ response: APIResponse, _ requestID: String, _ decision: RateLimiter.Decision?) -> HTTPServerResponse {
+    func successResponse(
+        _ response: APIResponse, _ requestID: String, _ decision: RateLimiter.Decision?
+    ) -> HTTPServerResponse {
         var headers: [(name: String, value: String)] = [("X-Request-Id", requestID)]
         headers += rateLimitHeaders(decision)
         var body: [UInt8] = []
@@ -180,12 +188,14 @@ extension ReferenceServer {
         return HTTPServerResponse(status: response.status, headers: headers, body: body)
     }
 
-    func errorResponse(_ error: APIError, _ requestID: String, _ decision: RateLimiter.Decision?) -> HTTPServerResponse {
+    func errorResponse(_ error: APIError, _ requestID: String, _ decision: RateLimiter.Decision?) -> HTTPServerResponse
+    {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json; charset=utf-8"), ("X-Request-Id", requestID),
         ]
         headers += rateLimitHeaders(decision)
-        return HTTPServerResponse(status: error.status, headers: headers, body: error.body(requestID: requestID).serialized)
+        return HTTPServerResponse(
+            status: error.status, headers: headers, body: error.body(requestID: requestID).serialized)
     }
 
     private func rateLimitHeaders(_ decision: RateLimiter.Decision?) -> [(name: String, value: String)] {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Timestamps
 
 /// The `/reference/...` controls: statistics, clock, approval and publication, pages, tokens, faults and limits.
 ///
@@ -87,7 +88,9 @@ extension ReferenceServer {
 
     private func clockBody() -> JSONValue {
         let now = options.clock.now()
-        return ["now": .string(Timestamp.format(now)), "unixSeconds": .number(now), "frozen": .bool(options.clock.isFrozen)]
+        return [
+            "now": .string(Timestamp.format(now)), "unixSeconds": .number(now), "frozen": .bool(options.clock.isFrozen),
+        ]
     }
 
     private func setClock(_ body: JSONValue) throws {

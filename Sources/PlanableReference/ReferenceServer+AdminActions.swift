@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 
 extension ReferenceServer {
     /// approve, reject and publish: what an approver or editor does in Planable's app.
@@ -13,7 +14,8 @@ extension ReferenceServer {
             switch action {
             case "approve":
                 let members = try store.members(workspaceID: workspace.id)
-                let approverID = body["approverId"]?.stringValue ?? members.first { $0.isApprover }?.id
+                let approverID =
+                    body["approverId"]?.stringValue ?? members.first { $0.isApprover }?.id
                     ?? members.first?.id ?? "system"
                 guard members.contains(where: { $0.id == approverID }) || approverID == "system" else {
                     throw APIError.validation("approver \(approverID) is not a member of workspace \(workspace.id)")
@@ -78,8 +80,11 @@ extension ReferenceServer {
     func createToken(_ body: JSONValue) throws -> JSONValue {
         let now = options.clock.now()
         return try store.withLock { store in
-            let companies = try store.database.query("SELECT id FROM companies ORDER BY rowid").compactMap { $0.string("id") }
-            guard let companyID = body["companyId"]?.stringValue ?? companies.first, companies.contains(companyID) else {
+            let companies = try store.database.query("SELECT id FROM companies ORDER BY rowid").compactMap {
+                $0.string("id")
+            }
+            guard let companyID = body["companyId"]?.stringValue ?? companies.first, companies.contains(companyID)
+            else {
                 throw APIError.notFound("company not found; list companies with GET /reference/companies")
             }
             let scope = body["scope"]?.stringValue ?? "write"
@@ -93,7 +98,8 @@ extension ReferenceServer {
                         .compactMap { $0.string("id") })
                 workspaceIDs = try ids.map { value in
                     guard let id = value.stringValue, owned.contains(id) else {
-                        throw APIError.validation("workspace \(value.serializedString) is not a workspace of company \(companyID)")
+                        throw APIError.validation(
+                            "workspace \(value.serializedString) is not a workspace of company \(companyID)")
                     }
                     return id
                 }
@@ -107,9 +113,11 @@ extension ReferenceServer {
             }
             guard try store.activeTokenCount(companyID: companyID, now: now) < ReferenceStore.maximumActiveTokens else {
                 throw APIError.forbidden(
-                    "company \(companyID) already has \(ReferenceStore.maximumActiveTokens) active tokens; revoke one first")
+                    "company \(companyID) already has \(ReferenceStore.maximumActiveTokens) active tokens; revoke one first"
+                )
             }
-            let memberID = try body["memberId"]?.stringValue
+            let memberID =
+                try body["memberId"]?.stringValue
                 ?? store.database.queryFirst(
                     "SELECT id FROM members WHERE company_id = ? ORDER BY membership = 'team' DESC, rowid LIMIT 1",
                     [companyID])?.string("id") ?? "system"

@@ -20,7 +20,7 @@ package final class ReferenceServer: Sendable {
 
     /// Opens (or creates and seeds) the database.
     ///
-    /// - Throws: `StoreDatabaseError` or `SQLiteMigrationError` when the file cannot be used.
+    /// - Throws: `SQLiteError` or `SQLiteMigrationError` when the file cannot be used.
     package init(options: ReferenceServerOptions) throws {
         self.options = options
         let store = try ReferenceStore(

@@ -2,6 +2,7 @@ import Foundation
 import Networks
 import PlanPreview
 import SyncEngine
+import Timestamps
 
 /// Turns a run report into the self-contained HTML preview: one card per page, styled after its network.
 enum PlanHTML {
@@ -20,9 +21,9 @@ enum PlanHTML {
                     }
                 })
         }
-        let formatter = ISO8601DateFormatter()
         let plan = PreviewPlan(
-            title: title, generatedAt: formatter.string(from: Date()), summary: PreviewPlan.Summary(counting: items),
+            title: title, generatedAt: Timestamp.format(Date(), fractional: false),
+            summary: PreviewPlan.Summary(counting: items),
             items: items)
         return PlanHTMLRenderer.render(plan)
     }

@@ -116,13 +116,20 @@ package struct SQLiteRow: Sendable {
     }
 }
 
-/// A connection to one SQLite database file.
+/// A connection to one SQLite database file, with a cache of prepared statements.
+///
+/// Preparing a statement cost more than running it for the short statements the engine and the reference server
+/// run per item and per request, so each distinct SQL text is prepared once and reset after each use.
 ///
 /// A connection is not safe to use from several threads at once; callers serialize access, for example with a lock
 /// or by keeping the connection inside one actor.
 package final class SQLiteDatabase {
     package let path: String
     private var handle: OpaquePointer?
+    private var statements: [String: (statement: OpaquePointer, columns: [String])] = [:]
+    /// The most statements kept prepared; the cache empties when it is full, since SQL texts with a variable
+    /// number of placeholders could otherwise grow it without bound.
+    private static let statementCapacity = 256
 
     /// Opens or creates the database at `path`.
     ///
@@ -149,6 +156,7 @@ package final class SQLiteDatabase {
     }
 
     deinit {
+        for entry in statements.values { sqlite3_finalize(entry.statement) }
         sqlite3_close_v2(handle)
     }
 
@@ -166,20 +174,18 @@ package final class SQLiteDatabase {
     /// Runs one statement with positional parameters and returns the number of rows it changed.
     @discardableResult
     package func run(_ sql: String, _ arguments: [any SQLiteBindable] = []) throws -> Int {
-        let statement = try prepare(sql)
-        defer { sqlite3_finalize(statement) }
-        try bind(arguments, to: statement)
-        try step(statement) { _ in }
+        try withStatement(sql, arguments) { statement, columns in
+            try step(statement, columns: columns) { _ in }
+        }
         return Int(sqlite3_changes(handle))
     }
 
     /// Runs one query with positional parameters and returns every row.
     package func query(_ sql: String, _ arguments: [any SQLiteBindable] = []) throws -> [SQLiteRow] {
-        let statement = try prepare(sql)
-        defer { sqlite3_finalize(statement) }
-        try bind(arguments, to: statement)
         var rows: [SQLiteRow] = []
-        try step(statement) { rows.append($0) }
+        try withStatement(sql, arguments) { statement, columns in
+            try step(statement, columns: columns) { rows.append($0) }
+        }
         return rows
     }
 
@@ -248,13 +254,34 @@ package final class SQLiteDatabase {
         String(cString: sqlite3_errmsg(handle))
     }
 
-    private func prepare(_ sql: String) throws -> OpaquePointer {
-        var statement: OpaquePointer?
-        let code = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard code == SQLITE_OK, let statement else {
-            throw SQLiteError(code: code, message: lastMessage, path: path)
+    /// Runs `body` with the cached statement for `sql`, bound to `arguments`, and resets it afterwards, so that no
+    /// statement holds a read transaction open between calls.
+    private func withStatement(
+        _ sql: String, _ arguments: [any SQLiteBindable], _ body: (OpaquePointer, [String]) throws -> Void
+    ) throws {
+        let entry: (statement: OpaquePointer, columns: [String])
+        if let cached = statements[sql] {
+            entry = cached
+        } else {
+            var prepared: OpaquePointer?
+            let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+            guard code == SQLITE_OK, let prepared else {
+                throw SQLiteError(code: code, message: lastMessage, path: path)
+            }
+            let count = sqlite3_column_count(prepared)
+            entry = (prepared, (0..<count).map { String(cString: sqlite3_column_name(prepared, $0)) })
+            if statements.count >= Self.statementCapacity {
+                for old in statements.values { sqlite3_finalize(old.statement) }
+                statements.removeAll()
+            }
+            statements[sql] = entry
         }
-        return statement
+        defer {
+            sqlite3_reset(entry.statement)
+            sqlite3_clear_bindings(entry.statement)
+        }
+        try bind(arguments, to: entry.statement)
+        try body(entry.statement, entry.columns)
     }
 
     private func bind(_ arguments: [any SQLiteBindable], to statement: OpaquePointer) throws {
@@ -282,14 +309,19 @@ package final class SQLiteDatabase {
         }
     }
 
-    private func step(_ statement: OpaquePointer, row: (SQLiteRow) -> Void) throws {
-        let count = sqlite3_column_count(statement)
-        let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+    private func step(_ statement: OpaquePointer, columns cachedColumns: [String], row: (SQLiteRow) -> Void) throws {
+        var count = Int32(cachedColumns.count)
+        var columns = cachedColumns
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else {
                 throw SQLiteError(code: code, message: lastMessage, path: path)
+            }
+            // SQLite prepares a statement again after a schema change, which can change `SELECT *` columns.
+            if sqlite3_column_count(statement) != count {
+                count = sqlite3_column_count(statement)
+                columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
             }
             var values: [SQLiteValue] = []
             values.reserveCapacity(Int(count))

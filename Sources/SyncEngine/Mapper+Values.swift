@@ -1,5 +1,6 @@
 import Foundation
 import Templates
+import Timestamps
 import YAML
 
 extension Mapper {
@@ -20,15 +21,14 @@ extension Mapper {
         values["source"] = .string(item.source)
         values["id"] = .string(item.identity)
         if let date = item.date {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = context.timeZone
-            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            let local = date.timeIntervalSince1970 + Double(context.timeZone.secondsFromGMT(for: date))
+            let parts = Timestamp.civilDate(local)
             // Jekyll builds a post's URL from the date in its file name, so that date wins when there is one.
             let fileDate = Self.fileNameDate(item.location)
             values["date"] = .mapping([
-                ("year", .string(fileDate?.year ?? String(format: "%04d", parts.year ?? 0))),
-                ("month", .string(fileDate?.month ?? String(format: "%02d", parts.month ?? 0))),
-                ("day", .string(fileDate?.day ?? String(format: "%02d", parts.day ?? 0))),
+                ("year", .string(fileDate?.year ?? String(format: "%04d", parts.year))),
+                ("month", .string(fileDate?.month ?? String(format: "%02d", parts.month))),
+                ("day", .string(fileDate?.day ?? String(format: "%02d", parts.day))),
                 ("iso", .string(ScheduleResolver.format(date))),
             ])
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 import YAML
 
 /// Computes `scheduledAt` from an item's date, a rule and the workspace's time zone.
@@ -36,11 +37,7 @@ enum ScheduleResolver {
 
     /// Parses a per-item `schedule` override: an RFC 3339 date-time, or `YYYY-MM-DD HH:MM` in the workspace's zone.
     static func parseOverride(_ text: String, timeZone: TimeZone) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
+        if let date = Timestamp.date(text) { return date }
         let local = DateFormatter()
         local.locale = Locale(identifier: "en_US_POSIX")
         local.timeZone = timeZone
@@ -53,8 +50,6 @@ enum ScheduleResolver {
 
     /// An RFC 3339 UTC timestamp with milliseconds, as the API writes them.
     static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        Timestamp.format(date)
     }
 }

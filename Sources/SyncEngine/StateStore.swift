@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Timestamps
 
 /// The local sync state: one SQLite file in WAL mode, migrated by `PRAGMA user_version`.
 ///
@@ -135,18 +136,11 @@ package final class StateStore: @unchecked Sendable {
     }
 
     static func timestamp(_ date: Date = Date()) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        Timestamp.format(date)
     }
 
     static func date(_ text: String?) -> Date? {
-        guard let text else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        text.flatMap(Timestamp.date)
     }
 }
 

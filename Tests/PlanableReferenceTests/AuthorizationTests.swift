@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import Timestamps
+
 @testable import PlanableReference
 
 @Suite struct AuthorizationTests {
@@ -32,7 +34,10 @@ import Testing
         #expect(try server.send("GET", "/workspaces", token: token).status == 200)
         let write = try server.send(
             "POST", "/workspaces",
-            body: ["name": "Scoped", "timezone": "UTC", "approvalSettings": ["type": "NONE", "autoSchedule": false, "autoLock": false]],
+            body: [
+                "name": "Scoped", "timezone": "UTC",
+                "approvalSettings": ["type": "NONE", "autoSchedule": false, "autoLock": false],
+            ],
             token: token)
         #expect(write.status == (scope == "write" ? 201 : 403))
         if scope == "read" { #expect(write.errorCode == "FORBIDDEN") }

@@ -1,6 +1,8 @@
 import Foundation
 import Hashing
 import Testing
+import Timestamps
+
 @testable import PlanableReference
 
 @Suite struct FoundationTests {

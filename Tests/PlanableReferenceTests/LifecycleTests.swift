@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import Timestamps
+
 @testable import PlanableReference
 
 @Suite struct LifecycleTests {
@@ -23,7 +25,9 @@ import Testing
         return (id, page)
     }
 
-    private func scheduledPost(_ server: TestServer, workspace: String, page: String, in seconds: Double, publish: Bool = true)
+    private func scheduledPost(
+        _ server: TestServer, workspace: String, page: String, in seconds: Double, publish: Bool = true
+    )
         throws -> String
     {
         let reply = try server.send(
@@ -93,7 +97,8 @@ import Testing
         #expect(try post(server, id)["approval"]?["status"] == "NEVER_SENT")
         let members = try server.send("GET", "/members?workspaceId=\(workspace)").data.arrayValue ?? []
         let approver = try #require(members.first { $0["isApprover"] == .bool(true) }?["id"]?.stringValue)
-        let requested = try server.send("POST", "/posts/\(id)/request-approval", body: ["approverIds": [.string(approver)]])
+        let requested = try server.send(
+            "POST", "/posts/\(id)/request-approval", body: ["approverIds": [.string(approver)]])
         #expect(requested.status == 200)
         #expect(requested.data["notifiedUserIds"] == .array([.string(approver)]))
         #expect(try post(server, id)["approval"]?["status"] == "PENDING")
@@ -128,7 +133,8 @@ import Testing
         let server = try TestServer()
         defer { server.removeFiles() }
         let levels: [JSONValue] = [
-            ["id": "legal", "label": "Legal", "approversIds": []], ["id": "client", "label": "Client", "approversIds": []],
+            ["id": "legal", "label": "Legal", "approversIds": []],
+            ["id": "client", "label": "Client", "approversIds": []],
         ]
         let (workspace, page) = try workspace(server, settings("MULTIPLE", levels: levels))
         let id = try scheduledPost(server, workspace: workspace, page: page, in: 60)
@@ -153,7 +159,8 @@ import Testing
     @Test func rejectionClearsApprovals() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
-        let post = try server.createPost(workspace: "Contoso Bakery", page: "Contoso Facebook", extra: [("approved", true)])
+        let post = try server.createPost(
+            workspace: "Contoso Bakery", page: "Contoso Facebook", extra: [("approved", true)])
         let id = try #require(post["id"]?.stringValue)
         #expect(post["approval"]?["status"] == "FULLY_APPROVED")
         let rejected = try server.send("POST", "/reference/posts/\(id)/reject", body: [:], token: nil)

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import Timestamps
+
 @testable import PlanableReference
 
 @Suite struct PostsTests {
@@ -10,7 +12,9 @@ import Testing
         let pageIDs = [try server.pageID("Northwind LinkedIn"), try server.pageID("Northwind X")]
         let reply = try server.send(
             "POST", "/posts",
-            body: ["workspaceId": .string(workspace), "pageIds": .array(pageIDs.map { .string($0) }), "text": "Grouped"])
+            body: [
+                "workspaceId": .string(workspace), "pageIds": .array(pageIDs.map { .string($0) }), "text": "Grouped",
+            ])
         #expect(reply.status == 201)
         let posts = reply.json["posts"]?.arrayValue ?? []
         #expect(posts.count == 2)
@@ -89,7 +93,8 @@ import Testing
         #expect(try server.send("GET", "/posts/\(id)").data["plainText"] == "Changed")
         let empty = try server.send("PATCH", "/posts/\(id)", body: ["notify": false])
         #expect(empty.status == 400)
-        let tooLong = try server.send("PATCH", "/posts/\(id)", body: ["text": .string(String(repeating: "a", count: 25_001))])
+        let tooLong = try server.send(
+            "PATCH", "/posts/\(id)", body: ["text": .string(String(repeating: "a", count: 25_001))])
         #expect(tooLong.status == 400)
         #expect(try server.send("DELETE", "/posts/\(id)").status == 204)
         #expect(try server.send("GET", "/posts/\(id)").status == 404)
@@ -120,9 +125,11 @@ import Testing
             try store.database.run("UPDATE posts SET text = 'Changed below the API' WHERE id = ?", [id])
         }
         #expect(try server.send("GET", path).data.arrayValue?.first?["plainText"] == "Changed below the API")
-        try server.send("PATCH", "/posts/\(id)", body: [
-            "scheduledAt": .string(Timestamp.format(server.clock.now() + 60)), "publishAtScheduledDate": true,
-        ])
+        try server.send(
+            "PATCH", "/posts/\(id)",
+            body: [
+                "scheduledAt": .string(Timestamp.format(server.clock.now() + 60)), "publishAtScheduledDate": true,
+            ])
         #expect(try server.send("GET", path).data.arrayValue?.first?["status"] == "scheduled")
         server.clock.advance(by: 61)
         #expect(try server.send("GET", path).data.arrayValue?.first?["status"] == "publishing")

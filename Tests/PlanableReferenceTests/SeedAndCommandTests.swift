@@ -2,6 +2,8 @@ import Foundation
 import HTTPClient
 import HTTPServer
 import Testing
+import Timestamps
+
 @testable import PlanableReference
 
 @Suite(.serialized) struct SeedAndCommandTests {
@@ -58,7 +60,10 @@ import Testing
 
     @Test(arguments: [
         ("companies: []", "non-empty list"),
-        ("companies:\n  - name: A\n    workspaces:\n      - {name: W, timezone: UTC, pages: [{name: P, platform: myspace}]}", "unknown platform"),
+        (
+            "companies:\n  - name: A\n    workspaces:\n      - {name: W, timezone: UTC, pages: [{name: P, platform: myspace}]}",
+            "unknown platform"
+        ),
         ("companies:\n  - name: A\n    tokens: [{token: secret}]", "must start with pln_"),
         ("companies:\n  - name: A\n    workspaces: [{name: W, timezone: UTC, approval: SOMETIMES}]", "approval"),
         ("companies: [", "line"),
@@ -74,11 +79,15 @@ import Testing
     }
 
     @Test func parsesCommandArguments() throws {
-        let parsed = try ReferenceCommandArguments(["--listen", "[::1]:8080", "--database", "/tmp/x.sqlite", "--seed", "s.yaml"])
+        let parsed = try ReferenceCommandArguments([
+            "--listen", "[::1]:8080", "--database", "/tmp/x.sqlite", "--seed", "s.yaml",
+        ])
         #expect(parsed.host == "::1")
         #expect(parsed.port == 8080)
         #expect(parsed.seedPath == "s.yaml")
-        #expect(throws: ReferenceCommandArguments.UsageError.self) { try ReferenceCommandArguments(["--database", "x"]) }
+        #expect(throws: ReferenceCommandArguments.UsageError.self) {
+            try ReferenceCommandArguments(["--database", "x"])
+        }
         #expect(throws: ReferenceCommandArguments.UsageError.self) {
             try ReferenceCommandArguments(["--listen", "nohost", "--database", "x"])
         }
@@ -108,9 +117,12 @@ import Testing
         let client = HTTPClient()
         var status = 0
         for _ in 0..<200 where status != 200 {
-            status = (try? client.send(HTTPRequest(
-                url: "http://127.0.0.1:\(port)/api/v1/ping", headers: [("Authorization", "Bearer pln_fabrikamReadToken123")],
-                timeout: 2)))?.status ?? 0
+            status =
+                (try? client.send(
+                    HTTPRequest(
+                        url: "http://127.0.0.1:\(port)/api/v1/ping",
+                        headers: [("Authorization", "Bearer pln_fabrikamReadToken123")],
+                        timeout: 2)))?.status ?? 0
             if status != 200 { Thread.sleep(forTimeInterval: 0.05) }
         }
         #expect(status == 200)

@@ -1,3 +1,5 @@
+import Timestamps
+
 /// The time window of an analytics request: a named range such as `7d`, or explicit start and end dates.
 struct AnalyticsWindow {
     var start: Double

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Timestamps
 
 /// Campaigns and labels of a workspace.
 enum CampaignHandlers {
@@ -15,7 +16,8 @@ enum CampaignHandlers {
             arguments.append(status)
         }
         let (offset, limit) = context.pagination(defaultLimit: 10)
-        let total = try context.store.database.queryFirst("SELECT COUNT(*) AS n FROM campaigns WHERE \(filter)", arguments)?
+        let total =
+            try context.store.database.queryFirst("SELECT COUNT(*) AS n FROM campaigns WHERE \(filter)", arguments)?
             .int("n") ?? 0
         let rows = try context.store.database.query(
             "SELECT * FROM campaigns WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
@@ -32,8 +34,9 @@ enum CampaignHandlers {
 
     static func create(_ context: APIContext) throws -> APIResponse {
         let workspace = try context.workspace(context.body["workspaceId"]?.stringValue ?? "")
-        let count = try context.store.database.queryFirst(
-            "SELECT COUNT(*) AS n FROM campaigns WHERE workspace_id = ?", [workspace.id])?.int("n") ?? 0
+        let count =
+            try context.store.database.queryFirst(
+                "SELECT COUNT(*) AS n FROM campaigns WHERE workspace_id = ?", [workspace.id])?.int("n") ?? 0
         guard count < campaignLimit else {
             throw APIError.forbidden("workspace \(workspace.id) has reached its limit of \(campaignLimit) campaigns")
         }
@@ -46,7 +49,8 @@ enum CampaignHandlers {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                id, workspace.id, fields.name, fields.status, fields.icon, fields.color, fields.startedAt, fields.endedAt,
+                id, workspace.id, fields.name, fields.status, fields.icon, fields.color, fields.startedAt,
+                fields.endedAt,
                 fields.description, fields.links.serializedString, context.now,
             ])
         let row = try context.store.database.queryFirst("SELECT * FROM campaigns WHERE id = ?", [id])
@@ -80,7 +84,7 @@ enum CampaignHandlers {
         return .noContent
     }
 
-    private static func campaign(_ context: APIContext) throws -> StoreRow {
+    private static func campaign(_ context: APIContext) throws -> SQLiteRow {
         let id = context.input.path("id")
         guard let row = try context.store.database.queryFirst("SELECT * FROM campaigns WHERE id = ?", [id]) else {
             throw APIError.notFound("campaign \(id) not found")
@@ -89,7 +93,7 @@ enum CampaignHandlers {
         return row
     }
 
-    static func render(_ row: StoreRow, _ store: ReferenceStore) -> JSONValue {
+    static func render(_ row: SQLiteRow, _ store: ReferenceStore) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .optional(row.string("id"))), ("workspaceId", .optional(row.string("workspace_id"))),
             ("name", .optional(row.string("name"))), ("status", .optional(row.string("status"))),
@@ -107,7 +111,8 @@ enum CampaignHandlers {
         let workspace = try context.workspace(context.input.queryString("workspaceId") ?? "")
         let labels = try context.store.labels(workspaceID: workspace.id)
         return .ok([
-            "data": .array(labels.map { ["id": .string($0.id), "color": .string($0.color), "name": .optional($0.name)] })
+            "data": .array(
+                labels.map { ["id": .string($0.id), "color": .string($0.color), "name": .optional($0.name)] })
         ])
     }
 
@@ -138,7 +143,7 @@ private struct CampaignFields {
     var description: String?
     var links: JSONValue
 
-    init(_ body: JSONValue, existing: StoreRow?) throws {
+    init(_ body: JSONValue, existing: SQLiteRow?) throws {
         name = body["name"]?.stringValue ?? existing?.string("name") ?? ""
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError.validation("body.name must contain more than white space")
@@ -153,9 +158,10 @@ private struct CampaignFields {
         }
         description = body["description"]?.stringValue ?? existing?.string("description")
         if let links = body["links"]?.arrayValue {
-            self.links = .array(links.map { link in
-                ["url": link["url"] ?? "", "title": link["title"] ?? .null]
-            })
+            self.links = .array(
+                links.map { link in
+                    ["url": link["url"] ?? "", "title": link["title"] ?? .null]
+                })
         } else {
             links = existing.flatMap { try? JSONParser.parse($0.string("links") ?? "[]") } ?? .array([])
         }

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Timestamps
 
 /// Comments on posts and their reactions.
 enum CommentHandlers {
@@ -12,10 +13,12 @@ enum CommentHandlers {
             arguments.append(teamOnly == "true")
         }
         let (offset, limit) = context.pagination(defaultLimit: 20)
-        let total = try context.store.database.queryFirst("SELECT COUNT(*) AS n FROM comments WHERE \(filter)", arguments)?
+        let total =
+            try context.store.database.queryFirst("SELECT COUNT(*) AS n FROM comments WHERE \(filter)", arguments)?
             .int("n") ?? 0
         let rows = try context.store.database.query(
-            "SELECT * FROM comments WHERE \(filter) ORDER BY created_at, rowid LIMIT ? OFFSET ?", arguments + [limit, offset])
+            "SELECT * FROM comments WHERE \(filter) ORDER BY created_at, rowid LIMIT ? OFFSET ?",
+            arguments + [limit, offset])
         return .ok([
             "data": .array(rows.map { render($0, context.store) }),
             "pagination": context.paginationBody(offset: offset, limit: limit, total: total),
@@ -30,8 +33,9 @@ enum CommentHandlers {
         }
         var replyFor: String?
         if let parent = context.body["replyToCommentId"]?.stringValue {
-            guard try context.store.database.queryFirst(
-                "SELECT id FROM comments WHERE id = ? AND post_id = ?", [parent, post.id]) != nil
+            guard
+                try context.store.database.queryFirst(
+                    "SELECT id FROM comments WHERE id = ? AND post_id = ?", [parent, post.id]) != nil
             else {
                 throw APIError.validation("replyToCommentId \(parent) is not a comment on post \(post.id)")
             }
@@ -43,7 +47,10 @@ enum CommentHandlers {
             INSERT INTO comments (id, post_id, text, author_id, team_only, reply_for, reactions, created_at)
             VALUES (?, ?, ?, ?, ?, ?, '[]', ?)
             """,
-            [id, post.id, text, context.token.memberID, context.body["teamOnly"]?.boolValue ?? false, replyFor, context.now])
+            [
+                id, post.id, text, context.token.memberID, context.body["teamOnly"]?.boolValue ?? false, replyFor,
+                context.now,
+            ])
         return .created(["data": try comment(id, context)])
     }
 
@@ -79,7 +86,9 @@ enum CommentHandlers {
         let emojiID = context.body["emojiId"]?.stringValue ?? ""
         let skin = context.body["emojiSkin"]?.intValue ?? 0
         let user = context.token.memberID
-        if let index = reactions.firstIndex(where: { $0["emojiId"]?.stringValue == emojiID && $0["emojiSkin"]?.intValue == skin }) {
+        if let index = reactions.firstIndex(where: {
+            $0["emojiId"]?.stringValue == emojiID && $0["emojiSkin"]?.intValue == skin
+        }) {
             var users = reactions[index]["users"]?.arrayValue ?? []
             if users.contains(where: { $0["userId"]?.stringValue == user }) {
                 users.removeAll { $0["userId"]?.stringValue == user }
@@ -99,7 +108,8 @@ enum CommentHandlers {
             ])
         }
         try context.store.database.run(
-            "UPDATE comments SET reactions = ? WHERE id = ?", [JSONValue.array(reactions).serializedString, row.string("id") ?? ""])
+            "UPDATE comments SET reactions = ? WHERE id = ?",
+            [JSONValue.array(reactions).serializedString, row.string("id") ?? ""])
         return .ok(["data": ["reactions": .array(reactions)]])
     }
 
@@ -113,16 +123,17 @@ enum CommentHandlers {
         return .object(members)
     }
 
-    private static func commentRow(_ context: APIContext) throws -> StoreRow {
+    private static func commentRow(_ context: APIContext) throws -> SQLiteRow {
         let (post, _) = try context.post(context.input.path("id"))
         let commentID = context.input.path("commentId")
-        guard let row = try context.store.database.queryFirst(
-            "SELECT * FROM comments WHERE id = ? AND post_id = ?", [commentID, post.id])
+        guard
+            let row = try context.store.database.queryFirst(
+                "SELECT * FROM comments WHERE id = ? AND post_id = ?", [commentID, post.id])
         else { throw APIError.notFound("comment \(commentID) not found on post \(post.id)") }
         return row
     }
 
-    private static func authoredComment(_ context: APIContext, verb: String) throws -> StoreRow {
+    private static func authoredComment(_ context: APIContext, verb: String) throws -> SQLiteRow {
         let row = try commentRow(context)
         guard row.string("author_id") == context.token.memberID else {
             throw APIError.forbidden("only the comment author can \(verb) comment \(row.string("id") ?? "")")
@@ -137,7 +148,7 @@ enum CommentHandlers {
         return render(row, context.store)
     }
 
-    static func render(_ row: StoreRow, _ store: ReferenceStore) -> JSONValue {
+    static func render(_ row: SQLiteRow, _ store: ReferenceStore) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .optional(row.string("id"))), ("postId", .optional(row.string("post_id"))),
             ("text", .optional(row.string("text"))), ("authorId", .optional(row.string("author_id"))),

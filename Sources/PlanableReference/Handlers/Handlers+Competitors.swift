@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Timestamps
 
 /// Competitor tracking for a page, with synthetic follower, engagement and post data.
 enum CompetitorHandlers {
@@ -12,12 +13,13 @@ enum CompetitorHandlers {
         let (page, _) = try context.page(context.input.path("id"))
         guard supportedPlatforms.contains(page.platform) else {
             throw APIError.validation(
-                "page \(page.id) is a \(page.platform) page; competitor analytics covers Instagram, Facebook, YouTube, TikTok and LinkedIn")
+                "page \(page.id) is a \(page.platform) page; competitor analytics covers Instagram, Facebook, YouTube, TikTok and LinkedIn"
+            )
         }
         return page
     }
 
-    private static func competitors(_ pageID: String, _ store: ReferenceStore) throws -> [StoreRow] {
+    private static func competitors(_ pageID: String, _ store: ReferenceStore) throws -> [SQLiteRow] {
         try store.database.query("SELECT * FROM competitors WHERE page_id = ? ORDER BY rowid", [pageID])
     }
 
@@ -40,7 +42,8 @@ enum CompetitorHandlers {
             return .ok(["data": render(row, now: context.now)])
         }
         guard existing.count < competitorLimit else {
-            throw APIError.forbidden("page \(page.id) already tracks \(competitorLimit) competitors; stop tracking one first")
+            throw APIError.forbidden(
+                "page \(page.id) already tracks \(competitorLimit) competitors; stop tracking one first")
         }
         let id = Identifiers.random()
         try context.store.database.run(
@@ -68,7 +71,11 @@ enum CompetitorHandlers {
     static func comparison(_ context: APIContext) throws -> APIResponse {
         let page = try supportedPage(context)
         let window = try AnalyticsWindow.read(context)
-        var rows: [JSONValue] = [comparisonRow(key: page.id, isOwn: true, name: page.name, handle: PlatformLinks.slug(page.name), platform: page.platform, window: window)]
+        var rows: [JSONValue] = [
+            comparisonRow(
+                key: page.id, isOwn: true, name: page.name, handle: PlatformLinks.slug(page.name),
+                platform: page.platform, window: window)
+        ]
         for competitor in try competitors(page.id, context.store) {
             rows.append(
                 comparisonRow(
@@ -83,7 +90,11 @@ enum CompetitorHandlers {
         let page = try supportedPage(context)
         let window = try AnalyticsWindow.read(context)
         let filter = context.input.queryStrings("scrapedPageIds").map(Set.init)
-        var series: [JSONValue] = [trend(key: page.id, isOwn: true, name: page.name, handle: PlatformLinks.slug(page.name), platform: page.platform, window: window)]
+        var series: [JSONValue] = [
+            trend(
+                key: page.id, isOwn: true, name: page.name, handle: PlatformLinks.slug(page.name),
+                platform: page.platform, window: window)
+        ]
         for competitor in try competitors(page.id, context.store) {
             let key = competitor.string("scraped_page_id") ?? ""
             if let filter, !filter.contains(key) { continue }
@@ -114,17 +125,20 @@ enum CompetitorHandlers {
                 let views = likes * 9 + 100
                 let rate = (Double(likes + comments) / Double(views) * 10000).rounded() / 100
                 let score: Double = sortBy == "likes" ? Double(likes) : sortBy == "views" ? Double(views) : rate
-                posts.append((
-                    score,
-                    [
-                        "scrapedPageId": .string(key), "handle": .string(handle),
-                        "url": .string(PlatformLinks.publishedLink(platform: page.platform, pageName: handle, postID: Identifiers.derived(postKey))),
-                        "content": .string("A post by \(handle)"), "mediaType": "image",
-                        "postedAt": .string(Timestamp.format(postedAt)), "likes": .integer(likes),
-                        "comments": .integer(comments), "shares": .integer(likes / 20), "views": .integer(views),
-                        "engagementRate": .number(rate), "hashtags": ["coffee"],
-                    ]
-                ))
+                posts.append(
+                    (
+                        score,
+                        [
+                            "scrapedPageId": .string(key), "handle": .string(handle),
+                            "url": .string(
+                                PlatformLinks.publishedLink(
+                                    platform: page.platform, pageName: handle, postID: Identifiers.derived(postKey))),
+                            "content": .string("A post by \(handle)"), "mediaType": "image",
+                            "postedAt": .string(Timestamp.format(postedAt)), "likes": .integer(likes),
+                            "comments": .integer(comments), "shares": .integer(likes / 20), "views": .integer(views),
+                            "engagementRate": .number(rate), "hashtags": ["coffee"],
+                        ]
+                    ))
             }
         }
         posts.sort { $0.score > $1.score }
@@ -176,19 +190,22 @@ enum CompetitorHandlers {
                 window.days.map { day in
                     [
                         "date": .string(Timestamp.format(Double(day) * 86400)),
-                        "followers": .integer(followers(key, day: day)), "engagement": .integer(engagement(key, day: day)),
+                        "followers": .integer(followers(key, day: day)),
+                        "engagement": .integer(engagement(key, day: day)),
                     ]
                 }),
         ]
     }
 
-    static func render(_ row: StoreRow, now: Double) -> JSONValue {
+    static func render(_ row: SQLiteRow, now: Double) -> JSONValue {
         let created = row.double("created_at") ?? now
         let synced = now >= created + firstSyncSeconds
         return [
-            "trackedCompetitorId": .optional(row.string("id")), "scrapedPageId": .optional(row.string("scraped_page_id")),
+            "trackedCompetitorId": .optional(row.string("id")),
+            "scrapedPageId": .optional(row.string("scraped_page_id")),
             "handle": .optional(row.string("handle")), "displayName": .optional(row.string("display_name")),
-            "platform": .optional(row.string("platform")), "profileImageUrl": .optional(row.string("profile_image_url")),
+            "platform": .optional(row.string("platform")),
+            "profileImageUrl": .optional(row.string("profile_image_url")),
             "syncStatus": .string(synced ? "synced" : "syncing"),
             "lastSyncedAt": synced ? .string(Timestamp.format(created + firstSyncSeconds)) : .null,
         ]

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Timestamps
 
 /// Social listening: tracked keywords, their mentions and metrics.
 enum KeywordHandlers {
@@ -31,7 +32,8 @@ enum KeywordHandlers {
         if let existing = active.first(where: { ($0.string("text") ?? "").lowercased() == text.lowercased() }) {
             guard existing.string("type") == type else {
                 throw APIError.validation(
-                    "keyword \(text) is already tracked as \(existing.string("type") ?? ""); delete it to track it as \(type)")
+                    "keyword \(text) is already tracked as \(existing.string("type") ?? ""); delete it to track it as \(type)"
+                )
             }
             return .ok(["data": render(existing)])
         }
@@ -39,7 +41,8 @@ enum KeywordHandlers {
             throw APIError.validation("workspace \(workspace.id) already tracks \(keywordLimit) keywords, the limit")
         }
         if type == "brand" && active.filter({ $0.string("type") == "brand" }).count >= brandLimit {
-            throw APIError.validation("workspace \(workspace.id) already tracks \(brandLimit) brand keywords, the limit")
+            throw APIError.validation(
+                "workspace \(workspace.id) already tracks \(brandLimit) brand keywords, the limit")
         }
         let id = Identifiers.random()
         try context.store.database.run(
@@ -51,7 +54,8 @@ enum KeywordHandlers {
 
     static func delete(_ context: APIContext) throws -> APIResponse {
         let row = try keyword(context, includeRemoved: false)
-        try context.store.database.run("UPDATE keywords SET removed_at = ? WHERE id = ?", [context.now, row.string("id") ?? ""])
+        try context.store.database.run(
+            "UPDATE keywords SET removed_at = ? WHERE id = ?", [context.now, row.string("id") ?? ""])
         return .noContent
     }
 
@@ -72,7 +76,8 @@ enum KeywordHandlers {
     static func mentions(_ context: APIContext) throws -> APIResponse {
         let row = try keyword(context, includeRemoved: false)
         let window = try AnalyticsWindow.read(context)
-        var items = KeywordMentions.mentions(keywordID: row.string("id") ?? "", text: row.string("text") ?? "", window: window)
+        var items = KeywordMentions.mentions(
+            keywordID: row.string("id") ?? "", text: row.string("text") ?? "", window: window)
         if let platform = context.input.queryString("platform") { items.removeAll { $0.platform != platform } }
         if let sentiment = context.input.queryString("sentiment"), sentiment != "all" {
             items.removeAll { $0.sentiment != sentiment }
@@ -94,12 +99,14 @@ enum KeywordHandlers {
     static func summary(_ context: APIContext) throws -> APIResponse {
         let row = try keyword(context, includeRemoved: false)
         let window = try AnalyticsWindow.read(context)
-        let items = KeywordMentions.mentions(keywordID: row.string("id") ?? "", text: row.string("text") ?? "", window: window)
+        let items = KeywordMentions.mentions(
+            keywordID: row.string("id") ?? "", text: row.string("text") ?? "", window: window)
         let days = Set(items.map { SyntheticMetrics.dayNumber($0.publishedAt) })
         return .ok([
             "data": [
                 "mentions": .integer(items.count), "engagement": .integer(items.reduce(0) { $0 + $1.engagement }),
-                "sentiment": KeywordMentions.sentimentCounts(items), "platformBreakdown": KeywordMentions.breakdown(items),
+                "sentiment": KeywordMentions.sentimentCounts(items),
+                "platformBreakdown": KeywordMentions.breakdown(items),
                 "daysWithData": .integer(days.count),
             ]
         ])
@@ -108,32 +115,36 @@ enum KeywordHandlers {
     static func daily(_ context: APIContext) throws -> APIResponse {
         let row = try keyword(context, includeRemoved: false)
         let window = try AnalyticsWindow.read(context)
-        let items = KeywordMentions.mentions(keywordID: row.string("id") ?? "", text: row.string("text") ?? "", window: window)
+        let items = KeywordMentions.mentions(
+            keywordID: row.string("id") ?? "", text: row.string("text") ?? "", window: window)
         let series = window.days.map { day -> JSONValue in
             let onDay = items.filter { SyntheticMetrics.dayNumber($0.publishedAt) == day }
             return [
                 "date": .string(Timestamp.format(Double(day) * 86400)), "mentions": .integer(onDay.count),
                 "engagement": .integer(onDay.reduce(0) { $0 + $1.engagement }),
-                "sentiment": KeywordMentions.sentimentCounts(onDay), "platformBreakdown": KeywordMentions.breakdown(onDay),
+                "sentiment": KeywordMentions.sentimentCounts(onDay),
+                "platformBreakdown": KeywordMentions.breakdown(onDay),
             ]
         }
         return .ok(["data": .array(series)])
     }
 
-    private static func keyword(_ context: APIContext, includeRemoved: Bool) throws -> StoreRow {
+    private static func keyword(_ context: APIContext, includeRemoved: Bool) throws -> SQLiteRow {
         let workspace = try context.workspace(context.input.queryString("workspaceId") ?? "")
         let id = context.input.path("keywordId")
         let removed = includeRemoved ? "" : " AND removed_at IS NULL"
-        guard let row = try context.store.database.queryFirst(
-            "SELECT * FROM keywords WHERE id = ? AND workspace_id = ?\(removed)", [id, workspace.id])
+        guard
+            let row = try context.store.database.queryFirst(
+                "SELECT * FROM keywords WHERE id = ? AND workspace_id = ?\(removed)", [id, workspace.id])
         else { throw APIError.notFound("keyword \(id) is not tracked by workspace \(workspace.id)") }
         return row
     }
 
-    static func render(_ row: StoreRow) -> JSONValue {
+    static func render(_ row: SQLiteRow) -> JSONValue {
         [
             "keywordId": .optional(row.string("id")), "text": .optional(row.string("text")),
-            "type": .optional(row.string("type")), "createdAt": .string(Timestamp.format(row.double("created_at") ?? 0)),
+            "type": .optional(row.string("type")),
+            "createdAt": .string(Timestamp.format(row.double("created_at") ?? 0)),
         ]
     }
 }

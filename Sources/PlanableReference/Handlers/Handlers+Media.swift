@@ -1,4 +1,5 @@
 import SQLite
+import Timestamps
 
 /// The media library and stories.
 enum MediaHandlers {
@@ -14,7 +15,8 @@ enum MediaHandlers {
         var items: [JSONValue] = []
         var started: [(String, String)] = []
         for url in urls {
-            let id = try context.services.insertProcessing(context.store, workspaceID: workspace.id, url: url, now: context.now)
+            let id = try context.services.insertProcessing(
+                context.store, workspaceID: workspace.id, url: url, now: context.now)
             started.append((id, url))
             items.append(["id": .string(id), "status": "processing"])
         }
@@ -25,12 +27,16 @@ enum MediaHandlers {
     static func list(_ context: APIContext) throws -> APIResponse {
         let workspace = try context.workspace(context.input.queryString("workspaceId") ?? "")
         let (offset, limit) = context.pagination(defaultLimit: 20)
-        let total = try context.store.database.queryFirst(
-            "SELECT COUNT(*) AS n FROM media WHERE workspace_id = ?", [workspace.id])?.int("n") ?? 0
+        let total =
+            try context.store.database.queryFirst(
+                "SELECT COUNT(*) AS n FROM media WHERE workspace_id = ?", [workspace.id])?.int("n") ?? 0
         let rows = try context.store.database.query(
             "SELECT * FROM media WHERE workspace_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
             [workspace.id, limit, offset])
-        return .ok(["data": .array(rows.map(render)), "pagination": context.paginationBody(offset: offset, limit: limit, total: total)])
+        return .ok([
+            "data": .array(rows.map(render)),
+            "pagination": context.paginationBody(offset: offset, limit: limit, total: total),
+        ])
     }
 
     static func get(_ context: APIContext) throws -> APIResponse {
@@ -42,14 +48,17 @@ enum MediaHandlers {
         return .ok(["data": render(row)])
     }
 
-    static func render(_ row: StoreRow) -> JSONValue {
+    static func render(_ row: SQLiteRow) -> JSONValue {
         [
             "id": .optional(row.string("id")), "workspaceId": .optional(row.string("workspace_id")),
-            "type": .optional(row.string("type")), "name": .optional(row.string("name")), "url": .optional(row.string("url")),
+            "type": .optional(row.string("type")), "name": .optional(row.string("name")),
+            "url": .optional(row.string("url")),
             "thumbnailUrl": .optional(row.string("thumbnail_url")),
-            "width": row.int("width").map { .integer($0) } ?? .null, "height": row.int("height").map { .integer($0) } ?? .null,
+            "width": row.int("width").map { .integer($0) } ?? .null,
+            "height": row.int("height").map { .integer($0) } ?? .null,
             "size": .integer(row.int("size") ?? 0), "mimeType": .optional(row.string("mime_type")),
-            "status": .optional(row.string("status")), "createdAt": .string(Timestamp.format(row.double("created_at") ?? 0)),
+            "status": .optional(row.string("status")),
+            "createdAt": .string(Timestamp.format(row.double("created_at") ?? 0)),
         ]
     }
 }

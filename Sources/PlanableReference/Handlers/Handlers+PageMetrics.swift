@@ -1,3 +1,5 @@
+import Timestamps
+
 /// Page analytics: daily snapshots and metrics syncs.
 enum PageMetricsHandlers {
     static func metrics(_ context: APIContext) throws -> APIResponse {
@@ -25,13 +27,17 @@ enum PageMetricsHandlers {
                 key: SyntheticMetrics.pageDay(pageID: page.id, day: day, schema: schema),
             ]
         }
-        return .ok(["data": .array(Array(items)), "pagination": context.paginationBody(offset: offset, limit: limit, total: days.count)])
+        return .ok([
+            "data": .array(Array(items)),
+            "pagination": context.paginationBody(offset: offset, limit: limit, total: days.count),
+        ])
     }
 
     static func sync(_ context: APIContext) throws -> APIResponse {
         let (page, _) = try context.page(context.input.path("id"))
         guard SyntheticMetrics.pageMetricsKey(platform: page.platform) != nil else {
-            throw APIError.validation("page \(page.id) is a \(page.platform) page, which does not support analytics sync")
+            throw APIError.validation(
+                "page \(page.id) is a \(page.platform) page, which does not support analytics sync")
         }
         if let started = page.syncStartedAt, context.now < started + SyntheticMetrics.syncSeconds {
             return .ok([
@@ -76,8 +82,9 @@ extension PageMetricsHandlers {
 extension OpenAPIDocument {
     /// The JSON schema of `operation`'s answer with `status`, references resolved.
     package func responseSchema(_ operation: OpenAPIOperation, status: String) -> JSONValue? {
-        let schema = root["paths"]?[operation.template]?[operation.method.lowercased()]?["responses"]?[status]?["content"]?[
-            "application/json"]?["schema"]
+        let schema = root["paths"]?[operation.template]?[operation.method.lowercased()]?["responses"]?[status]?[
+            "content"]?[
+                "application/json"]?["schema"]
         return schema.map { OpenAPIDocument.resolve($0, root) }
     }
 }

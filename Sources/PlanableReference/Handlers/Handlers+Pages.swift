@@ -1,3 +1,5 @@
+import Timestamps
+
 /// GET /pages.
 enum PageHandlers {
     static func list(_ context: APIContext) throws -> APIResponse {
@@ -10,7 +12,8 @@ enum PageHandlers {
         let (offset, limit) = context.pagination(defaultLimit: 20)
         let (pages, total) = try context.store.pages(workspaceIDs: workspaceIDs, offset: offset, limit: limit)
         return .ok([
-            "data": .array(pages.map(render)), "pagination": context.paginationBody(offset: offset, limit: limit, total: total),
+            "data": .array(pages.map(render)),
+            "pagination": context.paginationBody(offset: offset, limit: limit, total: total),
         ])
     }
 

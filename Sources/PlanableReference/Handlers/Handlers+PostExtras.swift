@@ -1,3 +1,5 @@
+import Timestamps
+
 /// Share links, grid order, approval requests and post metrics.
 enum PostExtraHandlers {
     static func share(_ context: APIContext) throws -> APIResponse {
@@ -41,7 +43,8 @@ enum PostExtraHandlers {
         try context.store.database.transaction {
             for (position, post) in posts.enumerated() {
                 try context.store.database.run(
-                    "UPDATE posts SET grid_position = ?, modified_at = ? WHERE id = ?", [position, context.now, post.id])
+                    "UPDATE posts SET grid_position = ?, modified_at = ? WHERE id = ?",
+                    [position, context.now, post.id])
             }
         }
         let items = ids.enumerated().map { position, id -> JSONValue in
@@ -56,7 +59,8 @@ enum PostExtraHandlers {
         if post.state == "publishing" { throw APIError.publishingInProgress(post.id) }
         let levels = workspace.effectiveLevels
         guard !levels.isEmpty else {
-            throw APIError.validation("workspace \(workspace.id) has approval type NONE, so posts are not sent for approval")
+            throw APIError.validation(
+                "workspace \(workspace.id) has approval type NONE, so posts are not sent for approval")
         }
         let levelID = context.body["levelId"]?.stringValue
         if let levelID, !levels.contains(where: { $0.id == levelID }) {
@@ -93,7 +97,8 @@ enum PostExtraHandlers {
             throw APIError.validation("post \(post.id) is not published, so it has no metrics")
         }
         guard let fetchedAt = SyntheticMetrics.latestPostSnapshot(post, now: context.now) else {
-            throw APIError.notFound("post \(post.id) has no metrics yet; the first snapshot is taken an hour after publication")
+            throw APIError.notFound(
+                "post \(post.id) has no metrics yet; the first snapshot is taken an hour after publication")
         }
         let page = try context.store.page(id: post.pageID)
         let platform = page?.platform ?? "unknown"

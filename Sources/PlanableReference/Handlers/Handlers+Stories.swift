@@ -1,3 +1,5 @@
+import Timestamps
+
 /// POST /stories: one story post per media URL, grouped when there are several.
 enum StoryHandlers {
     static let storyPlatforms: Set<String> = ["instagram", "facebook"]
@@ -9,7 +11,8 @@ enum StoryHandlers {
             throw APIError.notFound("page \(pageID) not found in workspace \(workspace.id); list pages with GET /pages")
         }
         guard storyPlatforms.contains(page.platform) else {
-            throw APIError.validation("page \(page.id) is a \(page.platform) page; stories need an Instagram or Facebook page")
+            throw APIError.validation(
+                "page \(page.id) is a \(page.platform) page; stories need an Instagram or Facebook page")
         }
         let urls = ReferenceServer.mediaURLs(context.body["media"])
         guard !urls.isEmpty else { throw APIError.validation("body.media needs at least one media URL") }
@@ -34,7 +37,8 @@ enum StoryHandlers {
                     context.store, workspaceID: workspace.id, url: url, now: context.now)
                 imports.append((mediaID, url))
                 var post = PostRecord.newDraft(
-                    workspace: workspace, pageID: page.id, classification: "story", createdAt: context.now + Double(index) / 1000)
+                    workspace: workspace, pageID: page.id, classification: "story",
+                    createdAt: context.now + Double(index) / 1000)
                 post.mediaIDs = [mediaID]
                 post.storyGroupID = groupID
                 if let stickers = context.body["stickers"] { post.extras = ["stickers": stickers] }
@@ -54,7 +58,9 @@ enum StoryHandlers {
     }
 
     static func render(_ post: PostRecord, _ store: ReferenceStore, workspace: WorkspaceRecord) throws -> JSONValue {
-        let mediaRow = try post.mediaIDs.first.flatMap { try store.database.queryFirst("SELECT * FROM media WHERE id = ?", [$0]) }
+        let mediaRow = try post.mediaIDs.first.flatMap {
+            try store.database.queryFirst("SELECT * FROM media WHERE id = ?", [$0])
+        }
         let platform = try store.page(id: post.pageID)?.platform ?? "unknown"
         var members: [(String, JSONValue)] = [
             ("id", .string(post.id)), ("workspaceId", .string(post.workspaceID)), ("pageId", .string(post.pageID)),
@@ -76,7 +82,9 @@ enum StoryHandlers {
 
 extension PostRecord {
     /// A new draft with no content, for `workspace` and page `pageID`.
-    static func newDraft(workspace: WorkspaceRecord, pageID: String, classification: String, createdAt: Double) -> PostRecord {
+    static func newDraft(
+        workspace: WorkspaceRecord, pageID: String, classification: String, createdAt: Double
+    ) -> PostRecord {
         PostRecord(
             id: Identifiers.random(), workspaceID: workspace.id, pageID: pageID, classification: classification,
             text: "", createdAt: createdAt, modifiedAt: createdAt, gridPosition: nil, campaignID: nil, media: [],

@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 
 /// GET /ping, /workspaces, /members and /labels.
 enum WorkspaceHandlers {
@@ -28,7 +29,8 @@ enum WorkspaceHandlers {
         if type == "MULTIPLE" {
             let members = try context.store.companyMemberIDs(companyID: context.token.companyID)
             for level in levels {
-                for approver in level["approversIds"]?.arrayValue?.compactMap(\.stringValue) ?? [] where !members.contains(approver) {
+                for approver in level["approversIds"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                where !members.contains(approver) {
                     throw APIError.validation("approval level approver \(approver) is not a member of the company")
                 }
             }
@@ -52,7 +54,8 @@ enum WorkspaceHandlers {
         let workspace = WorkspaceRecord(
             id: Identifiers.random(), companyID: context.token.companyID, name: name, timezone: timezone,
             websiteURL: body["websiteUrl"]?.stringValue, approvalType: type, approvalLevels: levels,
-            autoSchedule: settings["autoSchedule"]?.boolValue ?? false, autoLock: settings["autoLock"]?.boolValue ?? false,
+            autoSchedule: settings["autoSchedule"]?.boolValue ?? false,
+            autoLock: settings["autoLock"]?.boolValue ?? false,
             sendReminders: settings["sendReminders"]?.boolValue, defaultTeamOnly: false, hideEmails: false,
             createdAt: context.now, updatedAt: context.now)
         try context.store.database.transaction {
@@ -71,7 +74,8 @@ enum WorkspaceHandlers {
     static func delete(_ context: APIContext) throws -> APIResponse {
         let workspace = try context.workspace(context.input.path("id"))
         guard try context.store.workspaceCount(companyID: workspace.companyID) > 1 else {
-            throw APIError.validation("workspace \(workspace.id) is the company's only workspace; create another before deleting it")
+            throw APIError.validation(
+                "workspace \(workspace.id) is the company's only workspace; create another before deleting it")
         }
         try context.store.database.transaction { try context.store.deleteWorkspace(id: workspace.id) }
         return .noContent
@@ -101,13 +105,17 @@ enum WorkspaceHandlers {
         ])
     }
 
-    static func render(_ workspace: WorkspaceRecord, _ store: ReferenceStore, includeUpdatedAt: Bool) throws -> JSONValue {
+    static func render(
+        _ workspace: WorkspaceRecord, _ store: ReferenceStore, includeUpdatedAt: Bool
+    ) throws -> JSONValue {
         var settings: [(String, JSONValue)] = [
             ("type", .string(workspace.approvalType)), ("autoSchedule", .bool(workspace.autoSchedule)),
             ("autoLock", .bool(workspace.autoLock)),
         ]
         if let reminders = workspace.sendReminders { settings.append(("sendReminders", .bool(reminders))) }
-        if workspace.approvalType == "MULTIPLE" { settings.append(("approvalLevels", .array(workspace.approvalLevels))) }
+        if workspace.approvalType == "MULTIPLE" {
+            settings.append(("approvalLevels", .array(workspace.approvalLevels)))
+        }
         let labels = try store.labels(workspaceID: workspace.id).map { label -> JSONValue in
             ["id": .string(label.id), "color": .string(label.color), "name": .optional(label.name)]
         }

@@ -1,3 +1,5 @@
+import Timestamps
+
 /// The post fields of a POST /posts or PATCH /posts/{id} body, checked against the workspace.
 struct PostDraft {
     var text: String?
@@ -19,7 +21,9 @@ struct PostDraft {
         "firstComment", "internalNote", "youtubeTitle", "linkedinPdfTitle", "linkedinVideoTitle", "videoThumbnail",
     ]
 
-    static func parse(_ body: JSONValue, context: APIContext, workspace: WorkspaceRecord, isCreate: Bool) throws -> PostDraft {
+    static func parse(
+        _ body: JSONValue, context: APIContext, workspace: WorkspaceRecord, isCreate: Bool
+    ) throws -> PostDraft {
         var draft = PostDraft(approverID: context.token.memberID)
         draft.text = body["text"]?.stringValue
         if let value = body["scheduledAt"] {
@@ -36,7 +40,8 @@ struct PostDraft {
             let labels = try context.store.labels(workspaceID: workspace.id)
             draft.labels = try names.map { name in
                 guard let label = labels.first(where: { $0.id == name || $0.name == name }) else {
-                    throw APIError.validation("label \(name) not found in workspace \(workspace.id); create it with POST /labels")
+                    throw APIError.validation(
+                        "label \(name) not found in workspace \(workspace.id); create it with POST /labels")
                 }
                 return label.id
             }
@@ -54,8 +59,9 @@ struct PostDraft {
         draft.archived = body["archived"]?.boolValue
         if let value = body["campaignId"] {
             if let id = value.stringValue {
-                let exists = try context.store.database.queryFirst(
-                    "SELECT id FROM campaigns WHERE id = ? AND workspace_id = ?", [id, workspace.id]) != nil
+                let exists =
+                    try context.store.database.queryFirst(
+                        "SELECT id FROM campaigns WHERE id = ? AND workspace_id = ?", [id, workspace.id]) != nil
                 guard exists else {
                     throw APIError.validation("campaign \(id) not found in workspace \(workspace.id)")
                 }
@@ -76,7 +82,8 @@ struct PostDraft {
                 throw APIError.validation("publishAtScheduledDate needs a scheduledAt date; set scheduledAt as well")
             }
         }
-        if let publish = draft.publishAtScheduledDate, publish, let date = draft.scheduledAt ?? nil, date < context.now {
+        if let publish = draft.publishAtScheduledDate, publish, let date = draft.scheduledAt ?? nil, date < context.now
+        {
             throw APIError.validation(
                 "body.scheduledAt \(Timestamp.format(date)) is in the past; choose a future time to publish at")
         }

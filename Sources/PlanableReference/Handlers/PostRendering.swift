@@ -1,3 +1,5 @@
+import Timestamps
+
 /// The JSON shape of a post, shared by every operation that returns one.
 struct PostRenderer {
     let workspace: WorkspaceRecord
@@ -23,7 +25,8 @@ struct PostRenderer {
         if !posts.isEmpty && !fresh {
             let marks = Array(repeating: "?", count: posts.count).joined(separator: ",")
             let rows = try store.database.query(
-                "SELECT post_id, COUNT(*) AS n FROM comments WHERE post_id IN (\(marks)) GROUP BY post_id", posts.map(\.id))
+                "SELECT post_id, COUNT(*) AS n FROM comments WHERE post_id IN (\(marks)) GROUP BY post_id",
+                posts.map(\.id))
             for row in rows { counts[row.string("post_id") ?? ""] = row.int("n") ?? 0 }
         }
         if !posts.isEmpty {
@@ -59,7 +62,9 @@ struct PostRenderer {
             ("modifiedAt", .string(Timestamp.format(post.modifiedAt))),
         ]
         if let mediaType = post.mediaType { members.append(("mediaType", .string(mediaType))) }
-        if let thumbnail = post.extras["videoThumbnail"]?["imageUrl"] { members.append(("videoThumbnailUrl", thumbnail)) }
+        if let thumbnail = post.extras["videoThumbnail"]?["imageUrl"] {
+            members.append(("videoThumbnailUrl", thumbnail))
+        }
         let labelItems = post.labels.compactMap { id -> JSONValue? in
             guard let label = labels[id] else { return nil }
             return ["uuid": .string(id), "text": .string(label.name ?? ""), "color": .string(label.color)]
@@ -77,14 +82,15 @@ struct PostRenderer {
         }
         if let pinterest = post.pinterest, pages[post.pageID]?.platform == "pinterest" {
             let board = pinterest["boardId"]?.stringValue ?? ""
-            members.append((
-                "pinterest",
-                [
-                    "boardId": .string(board), "boardName": .string("Board \(board)"),
-                    "title": pinterest["title"] ?? .null, "link": pinterest["link"] ?? .null,
-                    "description": pinterest["description"] ?? .null,
-                ]
-            ))
+            members.append(
+                (
+                    "pinterest",
+                    [
+                        "boardId": .string(board), "boardName": .string("Board \(board)"),
+                        "title": pinterest["title"] ?? .null, "link": pinterest["link"] ?? .null,
+                        "description": pinterest["description"] ?? .null,
+                    ]
+                ))
         }
         return .object(members)
     }
@@ -107,7 +113,8 @@ struct PostRenderer {
         let levelItems = levels.map { level -> JSONValue in
             let approvals = post.approvals.filter { ($0["levelId"]?.stringValue ?? "approval") == level.id }
             return [
-                "id": .string(level.id), "label": .string(level.label), "approved": .bool(approvedIDs.contains(level.id)),
+                "id": .string(level.id), "label": .string(level.label),
+                "approved": .bool(approvedIDs.contains(level.id)),
                 "approvedBy": .array(approvals),
             ]
         }

@@ -1,3 +1,5 @@
+import Timestamps
+
 /// A JSON Schema validator for the keywords the Planable document uses.
 ///
 /// It checks `type` (one name or a list), `enum`, `properties`, `required`, `additionalProperties`, `items`,
@@ -68,7 +70,8 @@ package enum SchemaValidator {
         return phrased.joined(separator: " or ")
     }
 
-    private static func checkString(_ text: String, _ schema: JSONValue, _ location: String, _ problems: inout [String]) {
+    private static func checkString(_ text: String, _ schema: JSONValue, _ location: String, _ problems: inout [String])
+    {
         let length = text.unicodeScalars.count
         if let minimum = schema["minLength"]?.intValue, length < minimum {
             problems.append("\(location) must be at least \(minimum) characters long")
@@ -86,7 +89,9 @@ package enum SchemaValidator {
         }
     }
 
-    private static func checkNumber(_ number: Double, _ schema: JSONValue, _ location: String, _ problems: inout [String]) {
+    private static func checkNumber(
+        _ number: Double, _ schema: JSONValue, _ location: String, _ problems: inout [String]
+    ) {
         if let minimum = schema["minimum"]?.doubleValue, number < minimum {
             problems.append("\(location) must be at least \(JSONValue.number(minimum).serializedString)")
         }
@@ -95,7 +100,9 @@ package enum SchemaValidator {
         }
     }
 
-    private static func checkArray(_ items: [JSONValue], _ schema: JSONValue, _ location: String, _ problems: inout [String]) {
+    private static func checkArray(
+        _ items: [JSONValue], _ schema: JSONValue, _ location: String, _ problems: inout [String]
+    ) {
         if let minimum = schema["minItems"]?.intValue, items.count < minimum {
             problems.append("\(location) must have at least \(minimum) items")
         }

@@ -6,7 +6,7 @@ import SQLite
 ///
 /// The store is not thread-safe: the server calls it with its lock held, so requests see one consistent state.
 final class ReferenceStore {
-    let database: StoreDatabase
+    let database: SQLiteDatabase
     let clock: ReferenceClock
     /// How long, in seconds, a post stays in `publishing` before it is published.
     let publishingSeconds: Double
@@ -29,7 +29,7 @@ final class ReferenceStore {
         path: String, clock: ReferenceClock, seed: ReferenceSeed?, publishingSeconds: Double,
         exclusiveLocking: Bool = false
     ) throws {
-        database = try StoreDatabase(path: path)
+        database = try SQLiteDatabase(path: path)
         self.clock = clock
         self.publishingSeconds = publishingSeconds
         if exclusiveLocking { try database.execute("PRAGMA locking_mode = EXCLUSIVE") }

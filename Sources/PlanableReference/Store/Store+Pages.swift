@@ -15,7 +15,7 @@ struct PageRecord {
 }
 
 extension ReferenceStore {
-    func pageRecord(_ row: StoreRow) -> PageRecord {
+    func pageRecord(_ row: SQLiteRow) -> PageRecord {
         PageRecord(
             id: row.string("id") ?? "", workspaceID: row.string("workspace_id") ?? "", name: row.string("name") ?? "",
             platform: row.string("platform") ?? "", connected: row.bool("connected") ?? false,

@@ -78,7 +78,7 @@ extension ReferenceStore {
     static let selectPosts = "SELECT * FROM posts"
 
     /// A post from a row of `selectPosts`.
-    func postRecord(_ row: StoreRow) -> PostRecord {
+    func postRecord(_ row: SQLiteRow) -> PostRecord {
         let values = row.values
         func text(_ index: Int) -> String? {
             if case .text(let value) = values[index] { value } else { nil }

@@ -58,7 +58,7 @@ extension ReferenceStore {
         return .success(token)
     }
 
-    func tokenRecord(_ row: StoreRow) throws -> TokenRecord? {
+    func tokenRecord(_ row: SQLiteRow) throws -> TokenRecord? {
         guard let id = row.string("id"), let companyID = row.string("company_id") else { return nil }
         let workspaces = try database.query("SELECT workspace_id FROM token_workspaces WHERE token_id = ?", [id])
         return TokenRecord(

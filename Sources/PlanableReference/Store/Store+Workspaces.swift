@@ -50,7 +50,7 @@ struct MemberRecord {
 }
 
 extension ReferenceStore {
-    func workspaceRecord(_ row: StoreRow) -> WorkspaceRecord {
+    func workspaceRecord(_ row: SQLiteRow) -> WorkspaceRecord {
         WorkspaceRecord(
             id: row.string("id") ?? "", companyID: row.string("company_id") ?? "", name: row.string("name") ?? "",
             timezone: row.string("timezone") ?? "UTC", websiteURL: row.string("website_url"),

@@ -1,3 +1,5 @@
+import Timestamps
+
 /// Deterministic mentions of a keyword: a few per platform and day, derived from the keyword id.
 enum KeywordMentions {
     struct Mention {
@@ -14,7 +16,9 @@ enum KeywordMentions {
                 "platform": .string(platform), "publishedAt": .string(Timestamp.format(publishedAt)),
                 "engagement": .integer(engagement), "sentiment": .string(sentiment), "url": .string(url),
                 "text": .string(text),
-                "author": ["name": .string(author), "username": .string(author.lowercased()), "profileImageUrl": .null],
+                "author": [
+                    "name": .string(author), "username": .string(author.lowercased()), "profileImageUrl": .null,
+                ],
                 "likes": .integer(engagement * 7 / 10), "comments": .integer(engagement / 5),
                 "shares": .integer(engagement / 10),
             ]

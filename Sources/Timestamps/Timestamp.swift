@@ -1,10 +1,33 @@
 import Foundation
 
 /// RFC 3339 date-times as the API writes and reads them, in Unix seconds.
+///
+/// Foundation's `ISO8601DateFormatter` builds an ICU formatter on first use and again after each change of
+/// options, which cost more than a whole API request when the engine made one per timestamp; this formats and
+/// parses the fixed UTC form with integer arithmetic.
 package enum Timestamp {
-    /// Formats Unix seconds as `2026-03-01T09:30:00.000Z`, in UTC with milliseconds.
-    package static func format(_ seconds: Double) -> String {
-        let milliseconds = Int64((seconds * 1000).rounded(.down))
+    /// Formats a date as `2026-03-01T09:30:00.000Z`, in UTC, with milliseconds unless `fractional` is false.
+    package static func format(_ date: Date, fractional: Bool = true) -> String {
+        format(date.timeIntervalSince1970, fractional: fractional)
+    }
+
+    /// Parses an RFC 3339 date-time into a date; nil when the text is not one.
+    package static func date(_ text: String) -> Date? {
+        parse(text).map { Date(timeIntervalSince1970: $0) }
+    }
+
+    /// The calendar date of Unix seconds in UTC.
+    package static func civilDate(_ seconds: Double) -> (year: Int, month: Int, day: Int) {
+        let wholeSeconds = Int64(seconds.rounded(.down))
+        return civilFromDays(Int(wholeSeconds >= 0 ? wholeSeconds / 86400 : (wholeSeconds - 86399) / 86400))
+    }
+
+    /// Formats Unix seconds as `2026-03-01T09:30:00.000Z`, in UTC, with milliseconds unless `fractional` is false.
+    package static func format(_ seconds: Double, fractional: Bool = true) -> String {
+        // Whole microseconds first, so that a time read back from a millisecond text, whose Double is a hair under
+        // the exact value, keeps its millisecond.
+        let microseconds = Int64((seconds * 1_000_000).rounded())
+        let milliseconds = microseconds >= 0 ? microseconds / 1000 : (microseconds - 999) / 1000
         let wholeSeconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let fraction = Int(milliseconds - wholeSeconds * 1000)
         let days = Int(wholeSeconds >= 0 ? wholeSeconds / 86400 : (wholeSeconds - 86399) / 86400)
@@ -33,8 +56,10 @@ package enum Timestamp {
         digits(secondOfDay / 60 % 60, 2)
         bytes.append(58)
         digits(secondOfDay % 60, 2)
-        bytes.append(46)
-        digits(fraction, 3)
+        if fractional {
+            bytes.append(46)
+            digits(fraction, 3)
+        }
         bytes.append(90)
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -81,13 +106,15 @@ package enum Timestamp {
             second <= 60
         else { return nil }
         var index = 19
-        var fraction = 0.0
+        // The fraction in whole microseconds, digits past the sixth dropped, so that the result is the Double
+        // nearest the exact time and a formatted time reads back equal.
+        var microseconds = 0
         if index < bytes.count, bytes[index] == 46 {
             index += 1
-            var scale = 0.1
+            var scale = 100_000
             let start = index
             while index < bytes.count, bytes[index] >= 48 && bytes[index] <= 57 {
-                fraction += Double(bytes[index] - 48) * scale
+                microseconds += Int(bytes[index] - 48) * scale
                 scale /= 10
                 index += 1
             }
@@ -108,8 +135,8 @@ package enum Timestamp {
         }
         guard index == bytes.count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = Double(days * 86400 + hour * 3600 + minute * 60 + min(second, 59) - offset)
-        return seconds + fraction
+        let seconds = days * 86400 + hour * 3600 + minute * 60 + min(second, 59) - offset
+        return Double(seconds * 1_000_000 + microseconds) / 1_000_000
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {
