@@ -120,7 +120,8 @@ extension Configuration {
         }
         if let interval = try reader.number(root["status_interval"], "status_interval") {
             guard interval >= 0 else {
-                throw ConfigurationError(path: path, at: root["status_interval"], "\"status_interval\" must not be negative")
+                throw ConfigurationError(
+                    path: path, at: root["status_interval"], "\"status_interval\" must not be negative")
             }
             configuration.statusInterval = interval
         }

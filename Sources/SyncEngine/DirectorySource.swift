@@ -35,7 +35,8 @@ package struct DirectorySource: ItemSource {
                     isDataError: false))
             return result
         }
-        let (files, errors) = onlyPaths.map(statFiles) ?? DirectoryScanner(root: root, include: include, exclude: exclude).scan()
+        let (files, errors) =
+            onlyPaths.map(statFiles) ?? DirectoryScanner(root: root, include: include, exclude: exclude).scan()
         for error in errors {
             result.errors.append(SourceError(source: name, identity: error.path, message: "\(name): \(error)"))
         }
@@ -43,7 +44,8 @@ package struct DirectorySource: ItemSource {
         let records = (try? state.items(source: name)) ?? []
         let known = Dictionary(records.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
         let knownByLocation = Dictionary(
-            records.compactMap { record in record.location.map { ($0, record) } }, uniquingKeysWith: { first, _ in first })
+            records.compactMap { record in record.location.map { ($0, record) } },
+            uniquingKeysWith: { first, _ in first })
         let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
         var options = ContentReaderOptions()
         options.timeZone = timeZone
@@ -59,7 +61,8 @@ package struct DirectorySource: ItemSource {
             .map(\.identity).sorted()
 
         for file in files {
-            if fingerprintMatches, let record = knownByLocation[file.relativePath], record.status == "synced", record.fileSize == file.size,
+            if fingerprintMatches, let record = knownByLocation[file.relativePath], record.status == "synced",
+                record.fileSize == file.size,
                 record.fileModificationTime == file.modificationTime.timeIntervalSince1970
             {
                 result.unchangedIdentities.append(record.identity)

@@ -142,7 +142,7 @@ package struct Mapper: Sendable {
         var warnings: [String] = []
         let template = rule.flatMap { templates.rules[$0.name] } ?? templates.page(page)
         var payload = PostPayload(
-            text: try render(template, values, item: item, page: page).trimmingCharacters(in: .whitespacesAndNewlines))
+            text: Self.trimmed(try render(template, values, item: item, page: page)))
         payload.media = media.map(\.url)
 
         var labels: [String] = []
@@ -157,8 +157,7 @@ package struct Mapper: Sendable {
         func field(_ source: String?, _ name: String) throws -> String? {
             guard let source, let rule else { return nil }
             let template = try templates.field(rule: rule.name, field: name, source: source)
-            let text = try render(template, values, item: item, page: page).trimmingCharacters(
-                in: .whitespacesAndNewlines)
+            let text = Self.trimmed(try render(template, values, item: item, page: page))
             return text.isEmpty ? nil : text
         }
         let firstComment = try field(rule?.firstComment, "first_comment")
@@ -243,5 +242,21 @@ package struct Mapper: Sendable {
             let pageText = page.map { " for page \"\($0.name)\"" } ?? ""
             throw MappingError("\(item.source): \(item.location): cannot render\(pageText): \(error)")
         }
+    }
+}
+
+extension Mapper {
+    /// The text without leading and trailing white space and line breaks, as
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)` gives, without the copy through `NSString` that made it
+    /// a tenth of the engine's time per item on Linux.
+    ///
+    /// Foundation's set is Unicode's White_Space plus the zero-width space, U+200B.
+    static func trimmed(_ text: String) -> String {
+        let blank: (Unicode.Scalar) -> Bool = { $0.properties.isWhitespace || $0.value == 0x200B }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !blank($0) }), let last = scalars.lastIndex(where: { !blank($0) })
+        else { return "" }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(text[first...last])
     }
 }

@@ -31,7 +31,9 @@ struct Reconciler {
     ///
     /// - Parameter serverAnswered: whether the server sent an answer (a 5xx) to the create, so it has finished
     ///   with the request and the first read-back is final.
-    func resolve(_ intents: [IntentRecord], workspaceId: String, serverAnswered: Bool = false) throws
+    func resolve(
+        _ intents: [IntentRecord], workspaceId: String, serverAnswered: Bool = false
+    ) throws
         -> [Int64: Outcome]
     {
         guard !intents.isEmpty else { return [:] }
@@ -72,7 +74,9 @@ struct Reconciler {
 
     /// Matches `intents` against one paginated read of the workspace's posts, skipping groups in `claimed` and
     /// adding the groups it matches.
-    private func readBack(_ intents: [IntentRecord], workspaceId: String, claimed: inout Set<String>) throws
+    private func readBack(
+        _ intents: [IntentRecord], workspaceId: String, claimed: inout Set<String>
+    ) throws
         -> [Int64: Outcome]
     {
         let known = Set(try state.allPosts().map(\.postId))
@@ -85,8 +89,10 @@ struct Reconciler {
                 groups[post.groupId ?? post.id, default: []].append(post)
             }
             offset += page.items.count
-            let reachedOlder = page.items.last.flatMap { StateStore.date($0.createdAt) }.map { $0 < oldestStart } ?? false
-            let newestFirst = page.items.count < 2
+            let reachedOlder =
+                page.items.last.flatMap { StateStore.date($0.createdAt) }.map { $0 < oldestStart } ?? false
+            let newestFirst =
+                page.items.count < 2
                 || (StateStore.date(page.items.first!.createdAt) ?? .distantPast)
                     >= (StateStore.date(page.items.last!.createdAt) ?? .distantPast)
             if page.items.isEmpty || page.pagination?.hasMore != true || (newestFirst && reachedOlder) { break }
@@ -96,7 +102,8 @@ struct Reconciler {
         for intent in intents {
             let pages = Set(intent.pageIds)
             let match = groups.first { key, posts in
-                !claimed.contains(key) && Set(posts.map(\.pageId)) == pages && posts.allSatisfy { $0.plainText == intent.text }
+                !claimed.contains(key) && Set(posts.map(\.pageId)) == pages
+                    && posts.allSatisfy { $0.plainText == intent.text }
             }
             if let (key, posts) = match {
                 claimed.insert(key)

@@ -47,7 +47,8 @@ package struct StateRebuilder {
             for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: statePath + suffix) {
                 try manager.moveItem(atPath: statePath + suffix, toPath: aside + suffix)
             }
-            logger.warning("moved the corrupt state database aside", ["state.path": statePath, "state.moved_to": aside])
+            logger.warning(
+                "moved the corrupt state database aside", ["state.path": statePath, "state.moved_to": aside])
             return aside
         }
         throw MappingError(
@@ -145,8 +146,10 @@ package struct StateRebuilder {
         summary.unclaimedGroups = groups.count - claimed.count
         engine.logger.info(
             "state rebuilt from the API",
-            ["linked.text": String(summary.linkedByText), "linked.key": String(summary.linkedByKey),
-             "unlinked": String(summary.unlinked), "unclaimed_groups": String(summary.unclaimedGroups)])
+            [
+                "linked.text": String(summary.linkedByText), "linked.key": String(summary.linkedByKey),
+                "unlinked": String(summary.unlinked), "unclaimed_groups": String(summary.unclaimedGroups),
+            ])
         return summary
     }
 

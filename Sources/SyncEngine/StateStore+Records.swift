@@ -119,8 +119,10 @@ extension StateStore {
                 INSERT INTO intents (source, identity, group_key, workspace_id, page_ids, text, payload_hash, started_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [source, identity, groupKey, workspaceId, pageIds.joined(separator: ","), text, payloadHash,
-                 Self.timestamp(date)])
+                [
+                    source, identity, groupKey, workspaceId, pageIds.joined(separator: ","), text, payloadHash,
+                    Self.timestamp(date),
+                ])
             return database.lastInsertRowID
         }
     }
@@ -158,8 +160,11 @@ extension StateStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
                     ON CONFLICT (source, identity) DO NOTHING
                     """,
-                    [item.source, item.identity, item.title, item.location, item.contentHash, item.bodyHash, nil as String?, "pending", nil as String?,
-                     item.fileSize, item.fileModificationTime, now, now])
+                    [
+                        item.source, item.identity, item.title, item.location, item.contentHash, item.bodyHash,
+                        nil as String?, "pending", nil as String?,
+                        item.fileSize, item.fileModificationTime, now, now,
+                    ])
                 for post in posts {
                     try database.run(
                         """
@@ -168,9 +173,11 @@ extension StateStore {
                             created_at, checked_at, changed_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                        [post.id, item.source, item.identity, groupKey, post.pageId, post.groupId, payloadHash,
-                         post.status, post.approvalStatus, post.scheduledSet, post.published, post.publishedLink,
-                         now, now, now])
+                        [
+                            post.id, item.source, item.identity, groupKey, post.pageId, post.groupId, payloadHash,
+                            post.status, post.approvalStatus, post.scheduledSet, post.published, post.publishedLink,
+                            now, now, now,
+                        ])
                 }
                 try database.run("DELETE FROM intents WHERE id = ?", [intentId])
             }
@@ -210,11 +217,14 @@ extension StateStore {
             try database.transaction {
                 try database.execute("PRAGMA defer_foreign_keys = ON")
                 try database.run(
-                    "UPDATE items SET identity = ? WHERE source = ? AND identity = ?", [newIdentity, source, oldIdentity])
+                    "UPDATE items SET identity = ? WHERE source = ? AND identity = ?",
+                    [newIdentity, source, oldIdentity])
                 try database.run(
-                    "UPDATE posts SET identity = ? WHERE source = ? AND identity = ?", [newIdentity, source, oldIdentity])
+                    "UPDATE posts SET identity = ? WHERE source = ? AND identity = ?",
+                    [newIdentity, source, oldIdentity])
                 try database.run(
-                    "UPDATE intents SET identity = ? WHERE source = ? AND identity = ?", [newIdentity, source, oldIdentity])
+                    "UPDATE intents SET identity = ? WHERE source = ? AND identity = ?",
+                    [newIdentity, source, oldIdentity])
             }
         }
     }
@@ -244,7 +254,9 @@ extension StateStore {
     }
 
     /// Stores a successful fetch's validators and marks the feed as baselined.
-    package func recordFeedFetched(source: String, url: String, etag: String?, lastModified: String?, finalURL: String)
+    package func recordFeedFetched(
+        source: String, url: String, etag: String?, lastModified: String?, finalURL: String
+    )
         throws
     {
         try withDatabase { database in

@@ -64,7 +64,8 @@ extension SyncEngine {
             campaignId: try names?.campaignId(group.payload.campaign, item: item))
         let record = ItemRecord(
             source: item.source, identity: item.identity, title: item.title, location: item.location,
-            contentHash: item.contentHash, bodyHash: item.bodyHash, status: "pending", fileSize: item.fileSize, fileModificationTime: item.fileModificationTime,
+            contentHash: item.contentHash, bodyHash: item.bodyHash, status: "pending", fileSize: item.fileSize,
+            fileModificationTime: item.fileModificationTime,
             publishedEditReported: false)
 
         for attempt in 1...Self.maximumCreateAttempts {
@@ -78,8 +79,11 @@ extension SyncEngine {
                     payloadHash: hash)
                 logger.info(
                     "created grouped draft",
-                    ["item.source": item.source, "item.id": item.identity, "post.group_id": posts.first?.groupId ?? "",
-                     "post.ids": posts.map(\.id).joined(separator: ",")])
+                    [
+                        "item.source": item.source, "item.id": item.identity,
+                        "post.group_id": posts.first?.groupId ?? "",
+                        "post.ids": posts.map(\.id).joined(separator: ","),
+                    ])
                 return GroupOutcome(decision: .create, postIds: posts.map(\.id))
             } catch let error as PlanableAPIError where error.outcomeIsUnknown {
                 logger.warning(
@@ -107,7 +111,9 @@ extension SyncEngine {
         preconditionFailure("the create loop returns or throws")
     }
 
-    private func update(_ covered: [PostRecord], to group: PlannedGroup, item: SourceItem, context: WorkspaceContext)
+    private func update(
+        _ covered: [PostRecord], to group: PlannedGroup, item: SourceItem, context: WorkspaceContext
+    )
         throws -> GroupOutcome
     {
         let ids = covered.map(\.postId)
@@ -152,9 +158,11 @@ extension SyncEngine {
         for intent in intents where intent.workspaceId == workspaceId {
             switch outcomes[intent.id] ?? .notFound {
             case .found(let posts):
-                let record = try state.item(source: intent.source, identity: intent.identity)
-                    ?? ItemRecord(source: intent.source, identity: intent.identity, title: "", status: "pending",
-                                  publishedEditReported: false)
+                let record =
+                    try state.item(source: intent.source, identity: intent.identity)
+                    ?? ItemRecord(
+                        source: intent.source, identity: intent.identity, title: "", status: "pending",
+                        publishedEditReported: false)
                 try state.recordCreated(
                     intentId: intent.id, item: record, groupKey: intent.groupKey, posts: posts,
                     payloadHash: intent.payloadHash)

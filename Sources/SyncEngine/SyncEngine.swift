@@ -189,7 +189,8 @@ package final class SyncEngine: @unchecked Sendable {
             }
         } catch {
             let message = "\(error)"
-            logger.error("item mapping failed", ["item.source": item.source, "item.id": item.identity, "error": message])
+            logger.error(
+                "item mapping failed", ["item.source": item.source, "item.id": item.identity, "error": message])
             reported.decision = .failed
             reported.message = message.hasPrefix(item.source) ? message : "\(item.source): \(item.location): \(message)"
             if mode == .apply { recordFailure(item, message: reported.message ?? message) }

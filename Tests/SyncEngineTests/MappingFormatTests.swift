@@ -43,7 +43,8 @@ import Testing
             """)
         try workspace.writeRaw(
             "page.html",
-            "<!DOCTYPE html><html><head><title>Plain HTML page</title></head><body><p>Body from HTML.</p></body></html>")
+            "<!DOCTYPE html><html><head><title>Plain HTML page</title></head><body><p>Body from HTML.</p></body></html>"
+        )
         try workspace.writeRaw("bad.md", "+++\ntitle = \"Unclosed\n+++\n\nBody.\n")
 
         let report = try workspace.run(.plan)
@@ -58,5 +59,23 @@ import Testing
         #expect(bad.decision == .failed)
         #expect(bad.message?.contains("bad.md") == true)
         #expect(report.created == 3, "\(report.items.map { "\($0.identity): \($0.decision) \($0.message ?? "")" })")
+    }
+}
+
+/// The mapper trims rendered text itself; it must trim exactly what Foundation's white space and newline set does.
+@Suite struct MapperTrimTests {
+    @Test func trimsLikeFoundation() {
+        let blanks = ["", " ", "\t", "\n", "\r\n", "\u{85}", "\u{A0}", "\u{2028}", "\u{3000}", "\u{200B}", "\u{FEFF}"]
+        let words = ["", "a", "Café ☕️", "x y", "👩‍👩‍👧"]
+        for left in blanks {
+            for word in words {
+                for right in blanks {
+                    let text = left + word + right
+                    #expect(
+                        Mapper.trimmed(text) == text.trimmingCharacters(in: .whitespacesAndNewlines),
+                        "\(text.debugDescription)")
+                }
+            }
+        }
     }
 }
