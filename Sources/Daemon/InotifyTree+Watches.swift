@@ -74,16 +74,20 @@ extension InotifyTree {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var entries: [(name: String, isFolder: Bool)] = []
+        // glibc packs entries to their own length, so copying `entry.pointee` whole can read past the end of its
+        // buffer and crash; the fields are read in place instead.
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let typeOffset = MemoryLayout<dirent>.offset(of: \dirent.d_type)!
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let raw = UnsafeRawPointer(entry)
+            let name = String(cString: (raw + nameOffset).assumingMemoryBound(to: CChar.self))
             if name == "." || name == ".." { continue }
-            var isFolder = Int32(entry.pointee.d_type) == DT_DIR
-            if Int32(entry.pointee.d_type) == DT_UNKNOWN {
+            let type = Int32(raw.load(fromByteOffset: typeOffset, as: UInt8.self))
+            var isFolder = type == DT_DIR
+            if type == DT_UNKNOWN {
                 var status = stat()
                 isFolder = lstat(path + "/" + name, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
-            } else if Int32(entry.pointee.d_type) != DT_REG && Int32(entry.pointee.d_type) != DT_LNK && !isFolder {
+            } else if type != DT_REG && type != DT_LNK && !isFolder {
                 continue  // sockets, pipes and devices are never content
             }
             entries.append((name, isFolder))
