@@ -41,7 +41,7 @@ package struct DirectorySource: ItemSource {
             result.errors.append(SourceError(source: name, identity: error.path, message: "\(name): \(error)"))
         }
 
-        let records = (try? state.items(source: name)) ?? []
+        let records = (try? onlyPaths.map { try state.items(source: name, at: $0) } ?? state.items(source: name)) ?? []
         let known = Dictionary(records.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
         let knownByLocation = Dictionary(
             records.compactMap { record in record.location.map { ($0, record) } },

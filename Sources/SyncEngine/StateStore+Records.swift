@@ -71,6 +71,23 @@ extension StateStore {
         }
     }
 
+    /// The items of `source` whose file is one of `paths` or lies under one of them, for a partial scan.
+    package func items(source: String, at paths: Set<String>) throws -> [ItemRecord] {
+        try withDatabase { database in
+            var records: [String: ItemRecord] = [:]
+            for path in paths {
+                // "/" sorts just before "0", so the range holds exactly the paths that start with `path/`.
+                let rows = try database.query(
+                    """
+                    SELECT * FROM items WHERE source = ?
+                    AND (location = ? OR (location >= ? AND location < ?))
+                    """, [source, path, path + "/", path + "0"])
+                for record in rows.map(Self.itemRecord) { records[record.identity] = record }
+            }
+            return records.values.sorted { $0.identity < $1.identity }
+        }
+    }
+
     package func posts(source: String, identity: String) throws -> [PostRecord] {
         try withDatabase { database in
             try database.query(

@@ -99,7 +99,9 @@ package final class StateStore: @unchecked Sendable {
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );
-        """
+        """,
+        // The daemon's partial scans look items up by file path.
+        "CREATE INDEX items_by_location ON items (source, location);",
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.
