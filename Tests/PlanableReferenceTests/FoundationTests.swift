@@ -44,6 +44,16 @@ import Timestamps
         #expect(value.serializedString == #"{"b":1,"a":[true,null,2.5,"é\n"],"c":{"d":-3}}"#)
     }
 
+    @Test func jsonWritesEveryIntegerAndEscape() throws {
+        for number in [0, 7, 10, -1, -10, 1_772_357_400, Int.max, Int.min] {
+            #expect(JSONValue.integer(number).serializedString == String(number))
+        }
+        #expect(JSONValue.number(3).serializedString == "3")
+        #expect(JSONValue.number(-0.25).serializedString == "-0.25")
+        #expect(JSONValue.string("a\"b\\c\t\r\n\u{01}").serializedString == #""a\"b\\c\t\r\n\u0001""#)
+        #expect(try JSONParser.parse(JSONValue.string("\u{1F}x\u{7F}").serializedString) == .string("\u{1F}x\u{7F}"))
+    }
+
     @Test(arguments: ["", "{", "[1,]", "{\"a\":1,}", "01", "\"\\x\"", "tru", "1 2", "\"\u{01}\""])
     func jsonRejectsInvalidText(text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }

@@ -1,5 +1,8 @@
 /// A JSON value that keeps the order of object members and keeps integers apart from other numbers.
-package indirect enum JSONValue: Sendable, Equatable {
+///
+/// Not `indirect`: arrays and member lists already hold their elements out of line, and boxing every value cost
+/// an allocation per string and number in each rendered response.
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int)
@@ -114,20 +117,20 @@ private enum JSONWriter {
     static func write(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
         case .null:
-            output.append(contentsOf: [110, 117, 108, 108])
+            writeStatic("null", into: &output)
         case .bool(let flag):
-            output.append(contentsOf: flag ? Array("true".utf8) : Array("false".utf8))
+            writeStatic(flag ? "true" : "false", into: &output)
         case .integer(let number):
-            output.append(contentsOf: String(number).utf8)
+            writeInteger(number, into: &output)
         case .number(let number):
             if number.isFinite {
                 if number.rounded() == number && abs(number) < 1e15 {
-                    output.append(contentsOf: String(Int(number)).utf8)
+                    writeInteger(Int(number), into: &output)
                 } else {
                     output.append(contentsOf: "\(number)".utf8)
                 }
             } else {
-                output.append(contentsOf: [110, 117, 108, 108])
+                writeStatic("null", into: &output)
             }
         case .string(let text):
             writeString(text, into: &output)
@@ -150,24 +153,53 @@ private enum JSONWriter {
         }
     }
 
+    static func writeStatic(_ text: StaticString, into output: inout [UInt8]) {
+        text.withUTF8Buffer { output.append(contentsOf: $0) }
+    }
+
+    /// Writes the decimal digits of `number` without building a String.
+    static func writeInteger(_ number: Int, into output: inout [UInt8]) {
+        if number >= 0 && number < 10 {
+            output.append(UInt8(48 + number))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var magnitude = number.magnitude
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var index = buffer.count
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 {
+                index -= 1
+                buffer[index] = UInt8(ascii: "-")
+            }
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index...]))
+        }
+    }
+
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         let utf8 = text.utf8
-        let needsEscape = utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        let plain = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+            else { return false }
+            output.append(contentsOf: bytes)
+            return true
         }
-        if needsEscape == false {
-            output.append(contentsOf: utf8)
+        if plain == true {
             output.append(UInt8(ascii: "\""))
             return
         }
         for byte in utf8 {
             switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [92, 92])
-            case 0x0A: output.append(contentsOf: [92, 110])
-            case 0x0D: output.append(contentsOf: [92, 114])
-            case 0x09: output.append(contentsOf: [92, 116])
+            case UInt8(ascii: "\""): writeStatic("\\\"", into: &output)
+            case UInt8(ascii: "\\"): writeStatic("\\\\", into: &output)
+            case 0x0A: writeStatic("\\n", into: &output)
+            case 0x0D: writeStatic("\\r", into: &output)
+            case 0x09: writeStatic("\\t", into: &output)
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
                 output.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
