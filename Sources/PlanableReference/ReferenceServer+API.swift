@@ -156,7 +156,7 @@ extension ReferenceServer {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             return .failure(.unauthorized("the Authorization header must be Bearer followed by a pln_ token"))
         }
-        let plaintext = parts[1].trimmingCharacters(in: .whitespaces)
+        let plaintext = Self.trimmedSpaces(parts[1])
         let result = Result { try store.withLock { try $0.authenticate(plaintext, now: now) } }
         switch result {
         case .success(.success(let token)):
@@ -170,6 +170,16 @@ extension ReferenceServer {
         case .failure(let error):
             return .failure(.internal("token lookup failed: \(error)"))
         }
+    }
+
+    /// The text without surrounding spaces and tabs; Foundation's `trimmingCharacters(in:)` goes through
+    /// `NSString` on Linux and took a tenth of a cached request's time.
+    private static func trimmedSpaces(_ text: Substring) -> String {
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = text.utf8.firstIndex(where: { !blank($0) }),
+            let last = text.utf8.lastIndex(where: { !blank($0) })
+        else { return "" }
+        return String(text[first...last])
     }
 
     func successResponse(

@@ -44,6 +44,26 @@ import Timestamps
         #expect(value.serializedString == #"{"b":1,"a":[true,null,2.5,"é\n"],"c":{"d":-3}}"#)
     }
 
+    /// The writer tests eight bytes at a time for characters to escape, so each one is tried at every offset.
+    @Test func jsonEscapesAtEveryOffset() throws {
+        for length in 1...19 {
+            for offset in 0..<length {
+                for special in ["\"", "\\", "\u{0}", "\u{1F}", "\n"] {
+                    for filler in ["a", "é"] {
+                        var characters = Array(repeating: filler, count: length)
+                        characters[offset] = special
+                        let text = characters.joined()
+                        let written = JSONValue.string(text).serializedString
+                        #expect(written.contains("\\"), "\(text.debugDescription) was not escaped")
+                        #expect(try JSONParser.parse(written) == .string(text))
+                    }
+                }
+            }
+            let plain = String(repeating: "a~\u{7F}é", count: length)
+            #expect(JSONValue.string(plain).serializedString == "\"" + plain + "\"")
+        }
+    }
+
     @Test func jsonWritesEveryIntegerAndEscape() throws {
         for number in [0, 7, 10, -1, -10, 1_772_357_400, Int.max, Int.min] {
             #expect(JSONValue.integer(number).serializedString == String(number))

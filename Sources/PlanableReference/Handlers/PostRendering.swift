@@ -45,22 +45,28 @@ struct PostRenderer {
 
     func render(_ post: PostRecord) -> JSONValue {
         let fullyApproved = post.isFullyApproved(in: workspace)
-        var members: [(String, JSONValue)] = [
-            ("id", .string(post.id)), ("workspaceId", .string(post.workspaceID)), ("pageId", .string(post.pageID)),
-            ("type", .string(pages[post.pageID]?.platform ?? "unknown")),
-            ("classification", .string(post.classification)), ("plainText", .string(post.text)),
-            ("createdAt", .string(Timestamp.format(post.createdAt))),
-        ]
+        var members: [(String, JSONValue)] = []
+        members.reserveCapacity(32)
+        members.append(("id", .string(post.id)))
+        members.append(("workspaceId", .string(post.workspaceID)))
+        members.append(("pageId", .string(post.pageID)))
+        members.append(("type", .string(pages[post.pageID]?.platform ?? "unknown")))
+        members.append(("classification", .string(post.classification)))
+        members.append(("plainText", .string(post.text)))
+        members.append(("createdAt", .string(Timestamp.format(post.createdAt))))
         if let position = post.gridPosition { members.append(("gridPosition", .integer(position))) }
-        members += [
-            ("campaignId", .optional(post.campaignID)), ("media", .array(media(post).map { .string($0) })),
-            ("scheduledAt", post.scheduledAt.map { .string(Timestamp.format($0)) } ?? .null),
-            ("status", .string(post.status)), ("approved", .bool(fullyApproved)),
-            ("approvedBy", .array(post.approvals)), ("approval", approval(post)),
-            ("published", .bool(post.state == "published")), ("scheduledSet", .bool(post.scheduledSet)),
-            ("teamOnly", .bool(post.teamOnly)), ("archived", .bool(post.archived)),
-            ("modifiedAt", .string(Timestamp.format(post.modifiedAt))),
-        ]
+        members.append(("campaignId", .optional(post.campaignID)))
+        members.append(("media", .array(media(post).map { .string($0) })))
+        members.append(("scheduledAt", post.scheduledAt.map { .string(Timestamp.format($0)) } ?? .null))
+        members.append(("status", .string(post.status)))
+        members.append(("approved", .bool(fullyApproved)))
+        members.append(("approvedBy", .array(post.approvals)))
+        members.append(("approval", approval(post)))
+        members.append(("published", .bool(post.state == "published")))
+        members.append(("scheduledSet", .bool(post.scheduledSet)))
+        members.append(("teamOnly", .bool(post.teamOnly)))
+        members.append(("archived", .bool(post.archived)))
+        members.append(("modifiedAt", .string(Timestamp.format(post.modifiedAt))))
         if let mediaType = post.mediaType { members.append(("mediaType", .string(mediaType))) }
         if let thumbnail = post.extras["videoThumbnail"]?["imageUrl"] {
             members.append(("videoThumbnailUrl", thumbnail))
@@ -69,10 +75,9 @@ struct PostRenderer {
             guard let label = labels[id] else { return nil }
             return ["uuid": .string(id), "text": .string(label.name ?? ""), "color": .string(label.color)]
         }
-        members += [
-            ("labels", .array(labelItems)), ("commentsCounter", .integer(commentCounts[post.id] ?? 0)),
-            ("notesCounter", .integer(post.extras["internalNote"] == nil ? 0 : 1)),
-        ]
+        members.append(("labels", .array(labelItems)))
+        members.append(("commentsCounter", .integer(commentCounts[post.id] ?? 0)))
+        members.append(("notesCounter", .integer(post.extras["internalNote"] == nil ? 0 : 1)))
         if let share = post.shareLink { members.append(("publicShareLink", .string(share))) }
         if let link = post.publishedLink { members.append(("publishedPostLink", .string(link))) }
         if let groupID = post.groupID {

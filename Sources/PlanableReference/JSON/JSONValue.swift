@@ -157,6 +157,30 @@ private enum JSONWriter {
         text.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 
+    /// Whether `bytes` hold a control character, a quote or a backslash, tested eight bytes at a time: a byte of
+    /// `word` is zero exactly where `(word - 0x01...) & ~word & 0x80...` has its high bit set.
+    static func needsEscaping(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // Bytes under 0x20 are the ones where subtracting 0x20 borrows from a byte whose high bit is clear.
+            let controls = (word &- ones &* 0x20) & ~word & highs
+            let found = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs | controls
+            if found != 0 { return true }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            index += 1
+        }
+        return false
+    }
+
     /// Writes the decimal digits of `number` without building a String.
     static func writeInteger(_ number: Int, into output: inout [UInt8]) {
         if number >= 0 && number < 10 {
@@ -184,8 +208,7 @@ private enum JSONWriter {
         output.append(UInt8(ascii: "\""))
         let utf8 = text.utf8
         let plain = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
-            else { return false }
+            guard !needsEscaping(UnsafeRawBufferPointer(bytes)) else { return false }
             output.append(contentsOf: bytes)
             return true
         }

@@ -11,26 +11,43 @@ package struct OpenAPIParameter: Sendable {
 }
 
 /// One operation of the document: a method on a path template.
-package struct OpenAPIOperation: Sendable {
-    package var method: String
+///
+/// A class, so that matching a request passes a reference instead of copying a dozen fields per candidate.
+package final class OpenAPIOperation: Sendable {
+    package let method: String
     /// The path template relative to the server URL, such as `/posts/{id}`.
-    package var template: String
-    package var segments: [String]
-    package var parameters: [OpenAPIParameter]
+    package let template: String
+    package let segments: [String]
+    package let parameters: [OpenAPIParameter]
     /// The JSON request body schema with references resolved, when the operation takes a body.
-    package var bodySchema: JSONValue?
+    package let bodySchema: JSONValue?
     /// Whether the operation's security requirement names the `write` scope.
-    package var requiresWrite: Bool
-    package var summary: String
-    package var description: String
+    package let requiresWrite: Bool
+    package let summary: String
+    package let description: String
     /// The documented response status codes, such as `["200", "400"]`.
-    package var statusCodes: [String]
-
+    package let statusCodes: [String]
     /// The operation's name in fault rules and statistics: method and template, such as `POST /posts`.
-    package var key: String { "\(method) \(template)" }
-
+    package let key: String
     /// The number of literal (non-parameter) segments, used to prefer `/posts/count` over `/posts/{id}`.
-    var literalCount: Int { segments.filter { !$0.hasPrefix("{") }.count }
+    let literalCount: Int
+
+    init(
+        method: String, template: String, segments: [String], parameters: [OpenAPIParameter], bodySchema: JSONValue?,
+        requiresWrite: Bool, summary: String, description: String, statusCodes: [String]
+    ) {
+        self.method = method
+        self.template = template
+        self.segments = segments
+        self.parameters = parameters
+        self.bodySchema = bodySchema
+        self.requiresWrite = requiresWrite
+        self.summary = summary
+        self.description = description
+        self.statusCodes = statusCodes
+        key = "\(method) \(template)"
+        literalCount = segments.filter { !$0.hasPrefix("{") }.count
+    }
 }
 
 /// The result of matching a request path against the document's templates.
