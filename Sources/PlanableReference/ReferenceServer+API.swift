@@ -157,7 +157,15 @@ extension ReferenceServer {
             return .failure(.unauthorized("the Authorization header must be Bearer followed by a pln_ token"))
         }
         let plaintext = Self.trimmedSpaces(parts[1])
-        let result = Result { try store.withLock { try $0.authenticate(plaintext, now: now) } }
+        let result = Result {
+            try store.withLock { store -> Result<TokenRecord, TokenRejection> in
+                let found = try store.authenticate(plaintext, now: now)
+                if case .success(let token) = found, try !store.isAPIEnabled(companyID: token.companyID) {
+                    return .failure(.apiDisabled)
+                }
+                return found
+            }
+        }
         switch result {
         case .success(.success(let token)):
             return .success(token)
@@ -167,6 +175,11 @@ extension ReferenceServer {
             return .failure(.unauthorized("the token was revoked; create a new token"))
         case .success(.failure(.unknown)):
             return .failure(.unauthorized("the token is not valid; check that it was copied whole"))
+        case .success(.failure(.apiDisabled)):
+            return .failure(
+                .forbidden(
+                    "API access is turned off for this token's company; a company admin turns it on in Planable "
+                        + "(on the reference server, POST /reference/companies/{id}/api-access)"))
         case .failure(let error):
             return .failure(.internal("token lookup failed: \(error)"))
         }

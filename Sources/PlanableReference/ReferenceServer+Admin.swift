@@ -41,6 +41,15 @@ extension ReferenceServer {
                 try store.setPageConnected(id: second, connected: third == "connect")
             }
             return .noContent
+        case ("POST", "companies", 3) where third == "api-access":
+            guard let enabled = body["enabled"]?.boolValue else {
+                throw APIError.validation("the body needs enabled: true or false")
+            }
+            let found = try store.withLock { try $0.setAPIEnabled(companyID: second, enabled: enabled) }
+            guard found else {
+                throw APIError.notFound("company \(second) not found; list companies with GET /reference/companies")
+            }
+            return .noContent
         case ("DELETE", "tokens", 2):
             let revoked = try store.withLock { try $0.revokeToken(id: second, now: options.clock.now()) }
             guard revoked else { throw APIError.notFound("token \(second) not found or already revoked") }
@@ -125,7 +134,10 @@ extension ReferenceServer {
             return [
                 "data": .array(
                     rows.map { row in
-                        ["id": .optional(row.string("id")), "name": .optional(row.string("name"))]
+                        [
+                            "id": .optional(row.string("id")), "name": .optional(row.string("name")),
+                            "apiEnabled": .bool(row.bool("api_enabled") ?? true),
+                        ]
                     })
             ]
         }

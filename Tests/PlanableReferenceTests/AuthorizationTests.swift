@@ -26,6 +26,28 @@ import Timestamps
         #expect(unknown.status == 401)
     }
 
+    @Test func companyWithoutAPIAccessIsForbidden() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let company = try #require(
+            try server.send("GET", "/reference/companies", token: nil).data.arrayValue?.first?["id"]?.stringValue)
+        let control = "/reference/companies/\(company)/api-access"
+        #expect(try server.send("POST", control, body: ["enabled": false], token: nil).status == 204)
+        let ping = try server.send("GET", "/ping")
+        #expect(ping.status == 403)
+        #expect(ping.errorCode == "FORBIDDEN")
+        #expect(try server.send("GET", "/posts/count").status == 403)
+        let listed = try server.send("GET", "/reference/companies", token: nil).data.arrayValue?.first
+        #expect(listed?["apiEnabled"] == .bool(false))
+
+        #expect(try server.send("POST", control, body: [:], token: nil).status == 400)
+        let unknown = try server.send(
+            "POST", "/reference/companies/000000000000000000000000/api-access", body: ["enabled": true], token: nil)
+        #expect(unknown.status == 404)
+        #expect(try server.send("POST", control, body: ["enabled": true], token: nil).status == 204)
+        #expect(try server.send("GET", "/ping").status == 200)
+    }
+
     @Test(arguments: ["read", "write"])
     func scopeDecidesWrites(scope: String) throws {
         let server = try TestServer()

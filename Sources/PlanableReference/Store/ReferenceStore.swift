@@ -18,6 +18,8 @@ final class ReferenceStore {
     var responseCache = ResponseCache()
     /// Token rows by lookup prefix, with their digests; cleared by every change to tokens or their workspaces.
     var tokenCache: [String: [(digest: [UInt8], token: TokenRecord)]] = [:]
+    /// The companies whose API access is turned off, read once and kept in step by `setAPIEnabled`.
+    var apiDisabledCompanies: Set<String>?
 
     /// Opens or creates the database, migrates it and applies `seed` when the file had no schema yet.
     ///

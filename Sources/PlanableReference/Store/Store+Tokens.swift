@@ -25,6 +25,8 @@ struct TokenRecord: Sendable {
 /// Why a presented token was not accepted.
 enum TokenRejection: Error, Equatable {
     case unknown, expired, revoked
+    /// The token is valid, but its company's API access is turned off.
+    case apiDisabled
 }
 
 extension ReferenceStore {
@@ -56,6 +58,23 @@ extension ReferenceStore {
             tokenCache[lookup]?[match].token = token
         }
         return .success(token)
+    }
+
+    /// Tells whether the company may use the API. A company with access turned off stands for one whose plan
+    /// lacks the Public API, and every operation answers it 403, `GET /ping` included.
+    func isAPIEnabled(companyID: String) throws -> Bool {
+        if apiDisabledCompanies == nil {
+            let rows = try database.query("SELECT id FROM companies WHERE api_enabled = 0")
+            apiDisabledCompanies = Set(rows.compactMap { $0.string("id") })
+        }
+        return !(apiDisabledCompanies?.contains(companyID) ?? false)
+    }
+
+    /// Turns the company's API access on or off. Returns false when there is no such company.
+    func setAPIEnabled(companyID: String, enabled: Bool) throws -> Bool {
+        let changed = try database.run("UPDATE companies SET api_enabled = ? WHERE id = ?", [enabled, companyID])
+        apiDisabledCompanies = nil
+        return changed > 0
     }
 
     func tokenRecord(_ row: SQLiteRow) throws -> TokenRecord? {

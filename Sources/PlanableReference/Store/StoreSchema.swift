@@ -73,5 +73,6 @@ enum StoreSchema {
         ALTER TABLE competitors ADD COLUMN profile_image_url TEXT;
         ALTER TABLE comments ADD COLUMN updated_at REAL;
         """,
+        "ALTER TABLE companies ADD COLUMN api_enabled INTEGER NOT NULL DEFAULT 1;",
     ]
 }
