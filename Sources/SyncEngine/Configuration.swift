@@ -101,6 +101,9 @@ package struct Configuration: Equatable, Sendable {
     package var statusReadBudget = 60
     /// The shortest time between two status refreshes by `sync`, in seconds; the daemon polls on its own schedule.
     package var statusInterval: Double = 300
+    /// The time limit of one API request attempt, in seconds, or nil for `PlanableClient.defaultTimeout`. A create
+    /// whose response is lost is waited on for twice this plus 2 seconds before it is sent again.
+    package var apiTimeout: Double?
 
     /// The folder that relative paths are taken from.
     package var baseDirectory: String {

@@ -7,6 +7,7 @@ extension Configuration {
         "state", "api", "workspace", "pages", "template", "templates", "sources", "notify", "delete_drafts",
         "log_level",
         "rules", "create_labels", "check_media", "truncate", "status_read_budget", "status_interval",
+        "api_timeout",
     ]
 
     /// Reads and validates the configuration file at `path`.
@@ -124,6 +125,14 @@ extension Configuration {
                     path: path, at: root["status_interval"], "\"status_interval\" must not be negative")
             }
             configuration.statusInterval = interval
+        }
+        if let timeout = try reader.number(root["api_timeout"], "api_timeout") {
+            guard timeout > 0 else {
+                throw ConfigurationError(
+                    path: path, at: root["api_timeout"],
+                    "\"api_timeout\" must be a positive number of seconds, such as 30")
+            }
+            configuration.apiTimeout = timeout
         }
         configuration.statePath = configuration.resolve(
             try root["state"].map { try reader.string($0, "state") } ?? "planable-sync.sqlite")

@@ -37,12 +37,14 @@ package final class Runtime: @unchecked Sendable {
                 readsPerMinute: options.readsPerMinute, writesPerMinute: options.writesPerMinute,
                 window: options.windowSeconds, clock: clock)
             client = PlanableClient(
-                baseURL: server.baseURL, token: token, limiter: limiter, clock: clock, logger: logger)
+                baseURL: server.baseURL, token: token, limiter: limiter, clock: clock, logger: logger,
+                timeout: configuration.apiTimeout ?? PlanableClient.defaultTimeout)
         case .remote(let url, let tokenSource):
             embeddedServer = nil
             let token = try TokenReader.read(tokenSource, configurationPath: configuration.path, logger: logger)
             client = PlanableClient(
-                baseURL: url, token: token, limiter: RateLimiter(clock: clock), clock: clock, logger: logger)
+                baseURL: url, token: token, limiter: RateLimiter(clock: clock), clock: clock, logger: logger,
+                timeout: configuration.apiTimeout ?? PlanableClient.defaultTimeout)
         }
     }
 

@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import SyncEngine
+
+@Suite struct ConfigurationTimeoutTests {
+    private let folder = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
+
+    private func load(_ extra: String) throws -> Configuration {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("planable-sync.yaml").path
+        let text = """
+            workspace: Northwind Coffee
+            pages: [Northwind X]
+            sources:
+              - name: posts
+                type: directory
+                path: content
+            \(extra)
+            """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return try Configuration.load(path: path)
+    }
+
+    @Test func apiTimeoutReachesClient() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = try load("api_timeout: 7.5")
+        #expect(configuration.apiTimeout == 7.5)
+        let runtime = try Runtime(
+            configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: false)
+        #expect(runtime.client.requestTimeout == 7.5)
+        #expect(try load("").apiTimeout == nil)
+    }
+
+    @Test func apiTimeoutMustBePositive() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect {
+            try load("api_timeout: 0")
+        } throws: { error in
+            "\(error)".contains("planable-sync.yaml:7:14: \"api_timeout\" must be a positive number of seconds")
+        }
+    }
+}
