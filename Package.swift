@@ -21,6 +21,8 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "Hashing"),
         .target(name: "Timestamps"),
+        // Loopback listeners and the built binary as a subprocess, shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TimestampsTests", dependencies: ["Timestamps"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .target(name: "Logging", dependencies: ["CSystemd", "Timestamps"]),
@@ -29,12 +31,15 @@ let package = Package(
         .target(
             name: "SyncEngine",
             dependencies: [
-                "Content", "Feeds", "Hashing", "HTTPClient", "Logging", "Networks", "PlanableAPI", "PlanableReference", "SQLite",
+                "Content", "Feeds", "Hashing", "HTTPClient", "Logging", "Networks", "PlanableAPI", "PlanableReference",
+                "SQLite",
                 "Templates", "Timestamps", "YAML",
             ]),
         .executableTarget(
             name: "PlanableSyncCLI",
-            dependencies: ["Daemon", "SyncEngine", "Feeds", "Networks", "PlanPreview", "PlanableReference", "Timestamps"]),
+            dependencies: [
+                "Daemon", "SyncEngine", "Feeds", "Networks", "PlanPreview", "PlanableReference", "Timestamps",
+            ]),
 
         // BEGIN content: directory sources (Markdown and HTML files with front matter).
         .target(
@@ -49,7 +54,7 @@ let package = Package(
         // MARK: Feeds (feed sources: parsing, fetching, intake decisions)
         .target(name: "Feeds", dependencies: ["CLibXML2", "HTTPClient", "Hashing", "Timestamps"]),
         .executableTarget(name: "feed-bench", dependencies: ["Feeds"], path: "Sources/FeedBench"),
-        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "HTTPClient"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "HTTPClient", "TestSupport"]),
         // MARK: end of Feeds
 
         // BEGIN daemon: directory watching, systemd notification and signal handling for `planable-sync run`.
@@ -62,8 +67,9 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "YAML"]),
         .testTarget(
-            name: "SyncEngineTests", dependencies: ["SyncEngine", "PlanableAPI", "PlanableReference", "Logging"]),
-        .testTarget(name: "PlanableSyncCLITests", dependencies: ["PlanableAPI", "PlanableReference"]),
+            name: "SyncEngineTests",
+            dependencies: ["SyncEngine", "PlanableAPI", "PlanableReference", "Logging", "TestSupport"]),
+        .testTarget(name: "PlanableSyncCLITests", dependencies: ["PlanableAPI", "PlanableReference", "TestSupport"]),
         .target(name: "Networks"),
         .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
         .target(name: "PlanPreview", dependencies: ["Networks"]),
@@ -78,7 +84,9 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient"]),
         .testTarget(
             name: "PlanableReferenceTests",
-            dependencies: ["PlanableReference", "HTTPServer", "HTTPClient", "SQLite", "Hashing", "Timestamps"]),
+            dependencies: [
+                "PlanableReference", "HTTPServer", "HTTPClient", "SQLite", "Hashing", "Timestamps", "TestSupport",
+            ]),
         // END reference server targets
 
         // BEGIN resilience: crash, fault, hostile-input and secrets tests.
@@ -86,7 +94,7 @@ let package = Package(
             name: "ResilienceTests",
             dependencies: [
                 "Content", "Feeds", "HTTPClient", "Logging", "PlanableAPI", "PlanableReference", "SQLite", "SyncEngine",
-                "Templates", "YAML",
+                "Templates", "TestSupport", "YAML",
             ]),
         // END resilience
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A one-route HTTP server on a raw loopback socket that streams a large body without holding it in memory.
 ///
@@ -17,21 +18,9 @@ final class StreamingServer: @unchecked Sendable {
     init(totalBytes: Int, declareLength: Bool) throws {
         self.totalBytes = totalBytes
         self.declareLength = declareLength
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        listener = descriptor
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(descriptor, 4) == 0 else { throw TestFailure("cannot listen on 127.0.0.1") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
+        let listening = try LoopbackListener(backlog: 4)
+        listener = listening.descriptor
+        port = listening.port
         let box = Box()
         thread = Thread { box.server?.serve() }
         box.server = self

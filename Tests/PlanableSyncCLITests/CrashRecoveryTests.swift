@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import PlanableAPI
 import PlanableReference
 import Testing
@@ -36,7 +37,7 @@ import Testing
         let environment = ["PLANABLE_SYNC_API_TIMEOUT": "2"]
         var kills = 0
         for _ in 0..<6 {
-            let running = try ProcessHarness.start(["sync", "--config", configPath], environment: environment)
+            let running = try ProductProcess.start(["sync", "--config", configPath], environment: environment)
             Thread.sleep(forTimeInterval: Double.random(in: 0.2...0.9))
             if running.process.isRunning {
                 kill(running.process.processIdentifier, SIGKILL)
@@ -44,7 +45,7 @@ import Testing
             }
             running.process.waitUntilExit()
         }
-        let final = try ProcessHarness.run(["sync", "--config", configPath], environment: environment)
+        let final = try ProductProcess.run(["sync", "--config", configPath], environment: environment)
         #expect(final.status == 0, "final sync failed: \(final.stderr)")
         #expect(kills > 0, "no run was still going when its kill came; the harness tested nothing")
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `planable-sync plan --format html --output FILE` on a small tree, run as a subprocess, and the file it writes
@@ -44,7 +45,7 @@ import Testing
         let (root, config) = try Self.makeTree()
         defer { try? FileManager.default.removeItem(at: root) }
         let output = root.appendingPathComponent("plan.html")
-        let result = try ProcessHarness.run(["plan", "--config", config, "--format", "html", "--output", output.path])
+        let result = try ProductProcess.run(["plan", "--config", config, "--format", "html", "--output", output.path])
         // One item breaks X's limit, so the plan exits 65 and still writes the page.
         #expect(result.status == 65, "stderr: \(result.stderr)")
         let html = try String(contentsOf: output, encoding: .utf8)
@@ -63,7 +64,7 @@ import Testing
         let (root, config) = try Self.makeTree()
         defer { try? FileManager.default.removeItem(at: root) }
         let page = root.appendingPathComponent("plan.html")
-        _ = try ProcessHarness.run(["plan", "--config", config, "--format", "html", "--output", page.path])
+        _ = try ProductProcess.run(["plan", "--config", config, "--format", "html", "--output", page.path])
         let blank = root.appendingPathComponent("blank.html")
         try "<!DOCTYPE html><html><body></body></html>".write(to: blank, atomically: true, encoding: .utf8)
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import PlanableAPI
 import PlanableReference
 import Testing
@@ -74,7 +75,7 @@ import Testing
             try? FileManager.default.removeItem(at: root)
         }
         let notify = try NotifySocket()
-        let daemon = try ProcessHarness.start(
+        let daemon = try ProductProcess.start(
             ["run", "--config", configPath],
             environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path])
         defer { if daemon.process.isRunning { daemon.process.terminate() } }
@@ -114,7 +115,7 @@ import Testing
         #expect(Date().timeIntervalSince(stopStarted) < 10)
         #expect(notify.waitFor("STOPPING=1", timeout: 1))
 
-        let status = try ProcessHarness.run(["status", "--config", configPathForStatus(), "--format", "json"])
+        let status = try ProductProcess.run(["status", "--config", configPathForStatus(), "--format", "json"])
         #expect(status.stdout.contains("\"identity\" : \"archive/hello.md\""), "state after stop: \(status.stdout)")
     }
 

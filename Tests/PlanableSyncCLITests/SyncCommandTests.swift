@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite(.serialized) struct SyncCommandTests {
@@ -27,7 +28,7 @@ import Testing
         try text.write(to: root.appendingPathComponent("content/\(name)"), atomically: true, encoding: .utf8)
     }
 
-    func summary(_ result: ProcessHarness.Result) throws -> [String: Any] {
+    func summary(_ result: ProductProcess.Result) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         return try #require(object as? [String: Any])
     }
@@ -37,7 +38,7 @@ import Testing
         try write("good.md", "---\ntitle: Good\n---\n\nFine.\n")
         try write("bad.md", "---\ntitle: Bad\n  tags: [a, b\n---\n\nBody.\n")
 
-        let result = try ProcessHarness.run(["sync", "--config", configPath, "--format", "json"])
+        let result = try ProductProcess.run(["sync", "--config", configPath, "--format", "json"])
         #expect(result.status == 65)
         let json = try summary(result)
         #expect(json["created"] as? Int == 1)
@@ -51,13 +52,13 @@ import Testing
     @Test func jsonSummaryHasRequestCounts() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
-        let first = try summary(try ProcessHarness.run(["sync", "--config", configPath, "--format", "json"]))
+        let first = try summary(try ProductProcess.run(["sync", "--config", configPath, "--format", "json"]))
         let requests = try #require(first["requests"] as? [String: Int])
         #expect(requests["write"] == 1)
         for key in ["created", "updated", "unchanged", "skipped", "failed"] {
             #expect(first[key] is Int, "missing \(key)")
         }
-        let second = try summary(try ProcessHarness.run(["sync", "--config", configPath, "--format", "json"]))
+        let second = try summary(try ProductProcess.run(["sync", "--config", configPath, "--format", "json"]))
         #expect((second["requests"] as? [String: Int])?["write"] == 0)
     }
 
@@ -72,32 +73,32 @@ import Testing
         #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
         defer { close(descriptor) }
 
-        let result = try ProcessHarness.run(["sync", "--config", configPath])
+        let result = try ProductProcess.run(["sync", "--config", configPath])
         #expect(result.status == 75)
         #expect(result.stderr.contains("another planable-sync process"))
 
         flock(descriptor, LOCK_UN)
-        let retry = try ProcessHarness.run(["sync", "--config", configPath])
+        let retry = try ProductProcess.run(["sync", "--config", configPath])
         #expect(retry.status == 0)
     }
 
     @Test func checkValidatesConfiguration() throws {
         defer { try? FileManager.default.removeItem(at: root) }
-        let good = try ProcessHarness.run(["check", "--config", configPath])
+        let good = try ProductProcess.run(["check", "--config", configPath])
         #expect(good.status == 0, "check failed: \(good.stderr)")
         #expect(good.stdout.contains("page \"Northwind X\": found, x, connected"))
 
         let broken = root.appendingPathComponent("broken.yaml").path
         try "workspace: Northwind Coffee\npages: [Northwind X]\nsources:\n  - name: a\n    type: folder\n"
             .write(toFile: broken, atomically: true, encoding: .utf8)
-        let bad = try ProcessHarness.run(["check", "--config", broken])
+        let bad = try ProductProcess.run(["check", "--config", broken])
         #expect(bad.status == 78)
         #expect(bad.stderr.contains("broken.yaml:5:11: unknown source type \"folder\""), "stderr: \(bad.stderr)")
 
         let unknownPage = root.appendingPathComponent("page.yaml").path
         try "state: s/x.sqlite\nworkspace: Northwind Coffee\npages: [Nowhere]\nsources:\n  - name: a\n    type: directory\n    path: content\n"
             .write(toFile: unknownPage, atomically: true, encoding: .utf8)
-        let missing = try ProcessHarness.run(["check", "--config", unknownPage])
+        let missing = try ProductProcess.run(["check", "--config", unknownPage])
         #expect(missing.status == 78)
         #expect(missing.stderr.contains("page \"Nowhere\" is not found"))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Kills `sync` and `run` with SIGKILL at random moments, lets the last run finish, and checks that every item
@@ -81,7 +82,7 @@ import Testing
         let command = mode == "daemon" ? "run" : "sync"
         var kills = 0
         for _ in 0..<Int.random(in: 3...5) {
-            let running = try SyncProcess.start(
+            let running = try ProductProcess.start(
                 [command, "--config", fixture.configPath], environment: fixture.environment.merging(environment) { $1 })
             Thread.sleep(forTimeInterval: Double.random(in: 0.15...2.5))
             if running.process.isRunning { kills += 1 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs one `sync` over a content folder and feeds full of hostile input beside ordinary items, and checks that
@@ -47,7 +48,7 @@ import Testing
             """)
 
         let started = Date()
-        let running = try SyncProcess.start(["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        let running = try ProductProcess.start(["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
         var peakKilobytes = 0
         while running.process.isRunning && Date().timeIntervalSince(started) < 120 {
             peakKilobytes = max(peakKilobytes, PeakMemory.kilobytes(pid: running.process.processIdentifier) ?? 0)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs `sync` against a reference server that fails in every documented way at once, and checks that the runs
@@ -63,7 +64,7 @@ import Testing
         try fixture.writeConfiguration()
         try fixture.writeItems(120)
         try fixture.control("POST", "/rate-limits", "{\"write\": 0}")
-        let running = try SyncProcess.start(
+        let running = try ProductProcess.start(
             ["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
         defer { running.removeOutput() }
         Thread.sleep(forTimeInterval: 4)

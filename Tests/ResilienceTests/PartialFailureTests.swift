@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import SQLite
 import Testing
 
 /// A grouped post whose pages end differently, and a published post whose source changes.
 @Suite(.serialized) struct PartialFailureTests {
-    private func writes(_ result: SyncProcess.Result) -> Int? {
+    private func writes(_ result: ProductProcess.Result) -> Int? {
         let summary = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         return (summary?["requests"] as? [String: Int])?["write"]
     }
@@ -49,7 +50,7 @@ import Testing
         let item = try database.queryFirst("SELECT status FROM items WHERE identity = 'launch.md'")
         #expect(item?.string("status") == "synced")
 
-        let status = try SyncProcess.run(["status", "--config", fixture.configPath], environment: fixture.environment)
+        let status = try ProductProcess.run(["status", "--config", fixture.configPath], environment: fixture.environment)
         #expect(status.stdout.contains("failed"), "\(status.stdout)")
         #expect(try fixture.posts().count == 3, "a post was created again")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import SQLite
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
         try fixture.writeConfiguration()
         try fixture.writeItems(5)
         var outputs: [(String, String)] = []
-        func record(_ label: String, _ result: SyncProcess.Result) {
+        func record(_ label: String, _ result: ProductProcess.Result) {
             outputs.append((label + " stdout", result.stdout))
             outputs.append((label + " stderr", result.stderr))
         }
@@ -20,13 +21,13 @@ import Testing
         // A good run, its plan, status and check, so every normal output is searched too.
         record("sync", try fixture.sync(["--format", "json"]))
         try fixture.writeContent("item-0.md", "---\ntitle: Item 0\n---\n\nChanged body.\n")
-        record("plan json", try SyncProcess.run(["plan", "--config", config, "--format", "json"], environment: fixture.environment))
+        record("plan json", try ProductProcess.run(["plan", "--config", config, "--format", "json"], environment: fixture.environment))
         let htmlPath = fixture.root.appendingPathComponent("plan.html").path
         record(
             "plan html",
-            try SyncProcess.run(["plan", "--config", config, "--format", "html", "--output", htmlPath], environment: fixture.environment))
-        record("status", try SyncProcess.run(["status", "--config", config, "--format", "json"], environment: fixture.environment))
-        record("check", try SyncProcess.run(["check", "--config", config], environment: fixture.environment))
+            try ProductProcess.run(["plan", "--config", config, "--format", "html", "--output", htmlPath], environment: fixture.environment))
+        record("status", try ProductProcess.run(["status", "--config", config, "--format", "json"], environment: fixture.environment))
+        record("check", try ProductProcess.run(["check", "--config", config], environment: fixture.environment))
 
         // A value that is not a token, an unknown token (401) and a read-only token (403 on create).
         let malformed = "notatoken_" + UUID().uuidString
@@ -34,16 +35,16 @@ import Testing
         let created = try fixture.control("POST", "/tokens", "{\"scope\": \"read\", \"name\": \"read only\"}").body
         let readOnly = try #require(
             (try JSONSerialization.jsonObject(with: Data(created)) as? [String: Any])?["token"] as? String)
-        let malformedRun = try SyncProcess.run(["sync", "--config", config], environment: [variable: malformed])
+        let malformedRun = try ProductProcess.run(["sync", "--config", config], environment: [variable: malformed])
         #expect(malformedRun.status == 78, "exit \(malformedRun.status): \(malformedRun.stderr)")
         record("malformed token", malformedRun)
-        let unknownRun = try SyncProcess.run(["sync", "--config", config], environment: [variable: unknown])
+        let unknownRun = try ProductProcess.run(["sync", "--config", config], environment: [variable: unknown])
         #expect(unknownRun.status != 0)
         #expect(unknownRun.stderr.contains("401") || unknownRun.stderr.lowercased().contains("token"), "\(unknownRun.stderr)")
         record("401 sync", unknownRun)
-        record("401 check", try SyncProcess.run(["check", "--config", config], environment: [variable: unknown]))
+        record("401 check", try ProductProcess.run(["check", "--config", config], environment: [variable: unknown]))
         try fixture.writeContent("new.md", "---\ntitle: New\n---\n\nNeeds a write.\n")
-        let readOnlyRun = try SyncProcess.run(["sync", "--config", config], environment: [variable: readOnly])
+        let readOnlyRun = try ProductProcess.run(["sync", "--config", config], environment: [variable: readOnly])
         #expect(readOnlyRun.status != 0)
         #expect(readOnlyRun.stderr.contains("403") || readOnlyRun.stdout.contains("403"), "\(readOnlyRun.stderr.suffix(800))")
         record("403 sync", readOnlyRun)
@@ -56,7 +57,7 @@ import Testing
         try fixture.clearFaults()
 
         // A killed run's partial output.
-        let killed = try SyncProcess.start(["sync", "--config", config, "--log-level", "trace"], environment: fixture.environment)
+        let killed = try ProductProcess.start(["sync", "--config", config, "--log-level", "trace"], environment: fixture.environment)
         Thread.sleep(forTimeInterval: 0.3)
         killed.killNow()
         outputs.append(("killed stderr", killed.stderr()))
@@ -66,7 +67,7 @@ import Testing
         let brokenPath = fixture.root.appendingPathComponent("broken.yaml").path
         try "state: s.sqlite\napi:\n  url: \(fixture.server.baseURL)\n  token_env: \(variable)\n workspace: [\n"
             .write(toFile: brokenPath, atomically: true, encoding: .utf8)
-        let broken = try SyncProcess.run(["sync", "--config", brokenPath], environment: fixture.environment)
+        let broken = try ProductProcess.run(["sync", "--config", brokenPath], environment: fixture.environment)
         #expect(broken.status == 78)
         record("broken config", broken)
         let tokenFile = fixture.root.appendingPathComponent("token")
@@ -76,7 +77,7 @@ import Testing
             .replacingOccurrences(of: "token_env: \(variable)", with: "token_file: token")
         let fileConfigPath = fixture.root.appendingPathComponent("file-token.yaml").path
         try fileConfig.write(toFile: fileConfigPath, atomically: true, encoding: .utf8)
-        let shared = try SyncProcess.run(["sync", "--config", fileConfigPath], environment: [:])
+        let shared = try ProductProcess.run(["sync", "--config", fileConfigPath], environment: [:])
         #expect(shared.status == 0, "\(shared.stderr.suffix(800))")
         #expect(shared.stderr.contains("readable by other users"), "no warning about the shared token file")
         record("shared token file", shared)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Glibc
 
 /// A loopback HTTP/1.1 server for the media checks: one thread answers each connection from a fixed table of
@@ -46,27 +47,9 @@ final class MediaTestServer: @unchecked Sendable {
     func requests(for path: String) -> [Request] { requests.filter { $0.path == path } }
 
     init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(descriptor, 16) == 0 else {
-            close(descriptor)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        listener = descriptor
-        port = UInt16(bigEndian: address.sin_port)
+        let listening = try LoopbackListener()
+        listener = listening.descriptor
+        port = listening.port
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
@@ -164,15 +147,5 @@ final class MediaTestServer: @unchecked Sendable {
         default:
             return (404, [("Content-Type", "text/plain"), ("Content-Length", "9")], Array("not found".utf8))
         }
-    }
-}
-
-extension [UInt8] {
-    fileprivate var containsHeaderEnd: Bool {
-        guard count >= 4 else { return false }
-        for index in 0...(count - 4) where self[index] == 13 && self[index + 1] == 10 && self[index + 2] == 13 && self[index + 3] == 10 {
-            return true
-        }
-        return false
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import HTTPClient
 import PlanableAPI
 import PlanableReference
@@ -80,9 +81,9 @@ final class ReferenceFixture {
     }
 
     func sync(_ extraArguments: [String] = [], environment extraEnvironment: [String: String] = [:]) throws
-        -> SyncProcess.Result
+        -> ProductProcess.Result
     {
-        try SyncProcess.run(
+        try ProductProcess.run(
             ["sync", "--config", configPath] + extraArguments,
             environment: environment.merging(extraEnvironment) { $1 })
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A loopback HTTP server that responds to every request with an endless RSS document, close-delimited and without
 /// Content-Length, until `limitBytes` are sent or the client hangs up. Nothing is stored.
@@ -16,22 +17,9 @@ final class StreamingFeedServer: @unchecked Sendable {
 
     init(limitBytes: Int) throws {
         self.limitBytes = limitBytes
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        guard listener >= 0 else { throw FixtureError("socket failed: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 4) == 0 else { throw FixtureError("bind or listen failed: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
+        let listening = try LoopbackListener(backlog: 4)
+        listener = listening.descriptor
+        port = listening.port
         Thread.detachNewThread { [self] in serve() }
     }
 

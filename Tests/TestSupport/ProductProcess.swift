@@ -1,12 +1,11 @@
 import Foundation
 
-/// Runs the built `planable-sync` binary as a subprocess, with its output in temporary files so a full pipe never
-/// blocks it.
-struct SyncProcess {
-    /// The binary that `swift build` put in `.build`.
-    static var binaryPath: String {
+/// The built `planable-sync` binary run as a subprocess, with its output in temporary files.
+package struct ProductProcess {
+    /// The debug build when there is one, else the release build, of this checkout.
+    package static var binaryPath: String {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         for configuration in ["debug", "release"] {
             let path = root.appendingPathComponent(".build/\(configuration)/planable-sync").path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -14,31 +13,33 @@ struct SyncProcess {
         return root.appendingPathComponent(".build/debug/planable-sync").path
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    package struct Result {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
     }
 
-    let process: Process
-    let stdoutURL: URL
-    let stderrURL: URL
+    package let process: Process
+    package let stdoutURL: URL
+    package let stderrURL: URL
 
-    func stdout() -> String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
-    func stderr() -> String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    package func stdout() -> String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+    package func stderr() -> String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
-    /// Sends SIGKILL and waits for the process to end.
-    func killNow() {
+    /// Sends SIGKILL, as a crash would, and waits for the exit.
+    package func killNow() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
-    func removeOutput() {
+    package func removeOutput() {
         try? FileManager.default.removeItem(at: stdoutURL)
         try? FileManager.default.removeItem(at: stderrURL)
     }
 
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> SyncProcess {
+    /// Starts the binary with `arguments`. The environment is the test's own without a proxy for loopback and
+    /// without systemd's `JOURNAL_STREAM` and `NOTIFY_SOCKET`, then `environment` on top.
+    package static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ProductProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binaryPath)
         process.arguments = arguments
@@ -57,12 +58,14 @@ struct SyncProcess {
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        return SyncProcess(process: process, stdoutURL: stdoutURL, stderrURL: stderrURL)
+        return ProductProcess(process: process, stdoutURL: stdoutURL, stderrURL: stderrURL)
     }
 
-    /// Runs the binary to completion, or terminates it after `timeout` seconds.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 300) throws
-        -> Result
+    /// Runs the binary to its exit, terminating it after `timeout` seconds, and returns its status and output.
+    package static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 300
+    )
+        throws -> Result
     {
         let running = try start(arguments, environment: environment)
         defer { running.removeOutput() }
