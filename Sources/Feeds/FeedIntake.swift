@@ -61,8 +61,9 @@ package struct FeedIntake: Sendable {
             } else {
                 text += "New ids include \(sampleNewKeys.joined(separator: ", ")). "
             }
-            text += "If the entries are really new, raise the feed's rewrite guard share; if the ids were rewritten, "
-            text += "run once with the rewrite accepted to record them without posting."
+            text += "If the entries are really new, raise the source's max_new_share (a share from 0 to 1) for one "
+            text += "run. If the ids were rewritten, set the source's on_rewrite: baseline for one run, which records "
+            text += "them as known without posting."
             return text
         }
     }

@@ -71,6 +71,9 @@ package struct SourceConfiguration: Equatable, Sendable {
     package var urlTemplate: String?
     /// The public URL that local media paths map to, such as `https://example.com/`.
     package var mediaBaseURL: String?
+    /// For a feed, whether a run with more new entries than `max_new_share` records them as known without
+    /// posting (`on_rewrite: baseline`), instead of posting nothing and failing (`reject`, the default).
+    package var baselinesRewrites = false
 }
 
 /// The whole configuration file.

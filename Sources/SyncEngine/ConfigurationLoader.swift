@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import YAML
 
 extension Configuration {
@@ -89,7 +90,7 @@ extension Configuration {
             templates: templates, sources: sources,
             notify: try reader.bool(root["notify"], "notify") ?? false,
             deleteDrafts: try reader.bool(root["delete_drafts"], "delete_drafts") ?? false,
-            logLevel: try root["log_level"].map { try reader.string($0, "log_level") })
+            logLevel: try reader.logLevel(root["log_level"]))
         if let ruleNodes = root["rules"] {
             guard let items = ruleNodes.sequenceValue else {
                 throw ConfigurationError(path: path, at: ruleNodes, "\"rules\" must be a list of rules")
@@ -209,6 +210,8 @@ private struct NodeReader {
         }
         guard node.mappingValue != nil else { throw error(node, "\"api\" must be \"embedded\" or a mapping") }
         if let embedded = node["embedded"] {
+            try checkKeys(node, ["embedded"], setting: "api")
+            try checkKeys(embedded, Self.embeddedKeys, setting: "api.embedded")
             var options = EmbeddedOptions()
             options.readsPerMinute = try integer(embedded["reads_per_minute"], "api.embedded.reads_per_minute") ?? 600
             options.writesPerMinute =
@@ -222,6 +225,7 @@ private struct NodeReader {
             }
             return .embedded(options)
         }
+        try checkKeys(node, Self.apiKeys, setting: "api")
         let url = try requiredString(node, "url")
         guard let parsed = URL(string: url), parsed.scheme == "https" || parsed.scheme == "http", parsed.host != nil
         else {
@@ -248,6 +252,25 @@ private struct NodeReader {
     ]
     static let scheduleKeys: Set<String> = ["time", "publish", "keep_past"]
     static let pinterestKeys: Set<String> = ["board", "title", "link", "description"]
+    static let directorySourceKeys: Set<String> = [
+        "name", "type", "path", "include", "exclude", "link", "media_base_url",
+    ]
+    static let feedSourceKeys: Set<String> = [
+        "name", "type", "url", "backfill", "poll_interval", "max_new_share", "on_rewrite", "link", "media_base_url",
+    ]
+    static let apiKeys: Set<String> = ["url", "token_file", "token_env", "token_credential"]
+    static let embeddedKeys: Set<String> = ["reads_per_minute", "writes_per_minute", "window_seconds"]
+
+    /// Reads `log_level`, which must name one of the logger's levels.
+    func logLevel(_ node: YAMLNode?) throws -> String? {
+        guard let node else { return nil }
+        let text = try string(node, "log_level")
+        guard LogLevel(name: text) != nil else {
+            let names = LogLevel.allCases.map(\.name).joined(separator: ", ")
+            throw error(node, "\"log_level\" must be one of \(names), not \"\(text)\"")
+        }
+        return text
+    }
 
     /// Throws for the first key of the mapping `node` that is not in `known`, naming `setting`.
     func checkKeys(_ node: YAMLNode, _ known: Set<String>, setting: String) throws {
@@ -349,12 +372,14 @@ private struct NodeReader {
         let kind: SourceConfiguration.Kind
         switch type {
         case "directory":
+            try checkKeys(node, Self.directorySourceKeys, setting: "directory source")
             let include = try stringList(node, "include")
             kind = .directory(
                 path: try requiredString(node, "path"),
                 include: include.isEmpty ? ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"] : include,
                 exclude: try stringList(node, "exclude"))
         case "feed":
+            try checkKeys(node, Self.feedSourceKeys, setting: "feed source")
             let share = try number(node["max_new_share"], "max_new_share") ?? 0.5
             guard (0...1).contains(share) else {
                 throw error(node["max_new_share"], "\"max_new_share\" must be between 0 and 1")
@@ -367,9 +392,16 @@ private struct NodeReader {
         default:
             throw error(node["type"], "unknown source type \"\(type)\"; use \"directory\" or \"feed\"")
         }
-        return SourceConfiguration(
+        var source = SourceConfiguration(
             name: name, kind: kind,
             urlTemplate: try node["link"].map { try string($0, "link") },
             mediaBaseURL: try node["media_base_url"].map { try string($0, "media_base_url") })
+        switch try node["on_rewrite"].map({ try string($0, "on_rewrite") }) {
+        case nil, "reject": break
+        case "baseline": source.baselinesRewrites = true
+        case let other?:
+            throw error(node["on_rewrite"], "\"on_rewrite\" must be reject or baseline, not \"\(other)\"")
+        }
+        return source
     }
 }

@@ -15,6 +15,7 @@ package struct FeedSource: ItemSource {
     let url: String
     let backfill: Int
     let maximumNewShare: Double
+    let baselinesRewrites: Bool
     let urlTemplateSet: Bool
     let logger: Logger
     let fetcher: FeedFetcher
@@ -31,6 +32,7 @@ package struct FeedSource: ItemSource {
         } else {
             preconditionFailure("FeedSource needs a feed source configuration")
         }
+        baselinesRewrites = configuration.baselinesRewrites
         urlTemplateSet = configuration.urlTemplate != nil
         self.logger = logger
         fetcher = FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: Self.maximumFeedBytes)
@@ -89,7 +91,8 @@ package struct FeedSource: ItemSource {
         }
         let isNewFeed = stored?.baselined != true && records.isEmpty
         let intake = FeedIntake(
-            feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare)
+            feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare,
+            rewritePolicy: baselinesRewrites ? .baseline : .reject)
         let plan: FeedIntake.Plan
         do {
             plan = try intake.decide(feed)

@@ -10,18 +10,19 @@ import Testing
     let feedPath: URL
 
     init() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-feed-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-feed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         feedPath = root.appendingPathComponent("feed.xml")
         workspace = try TestWorkspace(
             pages: ["Northwind LinkedIn", "Northwind Facebook"],
             extraConfiguration: """
-              - name: news
-                type: feed
-                url: \(feedPath.absoluteString)
-                backfill: 1
-                max_new_share: 0.5
-            """)
+                  - name: news
+                    type: feed
+                    url: \(feedPath.absoluteString)
+                    backfill: 1
+                    max_new_share: 0.5
+                """)
     }
 
     func writeFeed(_ entries: [(guid: String, title: String, description: String)]) throws {
@@ -100,5 +101,21 @@ import Testing
         #expect(report.requests.write == 0)
         let failure = try #require(feedItems(report).first { $0.decision == .failed })
         #expect(failure.message?.contains("rewrote") == true || failure.message?.contains("new") == true)
+        #expect(failure.message?.contains("on_rewrite: baseline") == true)
+
+        // The operator confirms the rewrite for one run: the new ids are recorded and nothing is posted.
+        let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        let accepting = text.replacingOccurrences(
+            of: "max_new_share: 0.5", with: "max_new_share: 0.5\n    on_rewrite: baseline")
+        try accepting.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        let accepted = try workspace.run(.apply)
+        #expect(accepted.created == 0)
+        #expect(accepted.requests.write == 0)
+        #expect(feedItems(accepted).filter { $0.decision == .baselined }.count == 6)
+
+        try text.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        let after = try workspace.run(.apply)
+        #expect(after.created == 0)
+        #expect(!feedItems(after).contains { $0.decision == .failed })
     }
 }

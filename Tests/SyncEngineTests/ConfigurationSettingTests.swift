@@ -4,7 +4,7 @@ import Testing
 
 @testable import SyncEngine
 
-@Suite struct ConfigurationTimeoutTests {
+@Suite struct ConfigurationSettingTests {
     private let folder = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
 
     private func load(_ extra: String) throws -> Configuration {
@@ -39,6 +39,39 @@ import Testing
             try load("api_timeout: 0")
         } throws: { error in
             "\(error)".contains("planable-sync.yaml:7:14: \"api_timeout\" must be a positive number of seconds")
+        }
+    }
+
+    /// A typo inside a source or the api mapping would otherwise drop the setting without a word.
+    @Test(arguments: [
+        ("    lnk: \"https://example.com/{{slug}}\"", "unknown directory source setting \"lnk\""),
+        ("    exlude: [\"drafts/**\"]", "unknown directory source setting \"exlude\""),
+    ])
+    func unknownSourceKeyIsRejected(line: String, message: String) throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect {
+            try load(line)
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test func unknownAPIKeyIsRejected() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect {
+            try load("api:\n  embedded:\n    writes_per_minit: 10")
+        } throws: { error in
+            "\(error)".contains("unknown api.embedded setting \"writes_per_minit\"")
+        }
+    }
+
+    @Test func logLevelMustBeKnown() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try load("log_level: debug").logLevel == "debug")
+        #expect {
+            try load("log_level: verbose")
+        } throws: { error in
+            "\(error)".contains("\"log_level\" must be one of trace, debug, info")
         }
     }
 }
