@@ -1,3 +1,5 @@
+import Logging
+
 /// Exit codes, as sysexits.h defines them.
 enum ExitCode: Int32 {
     case success = 0
@@ -57,7 +59,12 @@ struct ParsedArguments {
             case "--output", "-o":
                 output = try take()
             case "--log-level":
-                logLevel = try take()
+                let level = try take()
+                guard LogLevel(name: level) != nil else {
+                    let names = LogLevel.allCases.map(\.name).joined(separator: ", ")
+                    throw UsageError(message: "--log-level must be one of \(names), not \"\(level)\"")
+                }
+                logLevel = level
             case "--dry-run":
                 dryRun = true
             default:
@@ -95,7 +102,7 @@ let usageText = """
 
     Options:
       --config PATH      The configuration file (default /etc/planable-sync/config.yaml, then ./planable-sync.yaml).
-      --format FORMAT    Output format: text, json, or html (plan only, with --output).
+      --format FORMAT    Output format: text, json, or html (plan only).
       --output PATH      Write the report to PATH instead of standard output.
       --log-level LEVEL  trace, debug, info, notice, warning or error (default info); logs go to standard error.
 

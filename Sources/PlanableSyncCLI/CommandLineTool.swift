@@ -9,7 +9,7 @@ import SyncEngine
 enum CommandLineTool {
     static func main(_ arguments: [String]) -> Int32 {
         guard let command = arguments.first else {
-            FileHandle.standardError.write(Data(usageText.utf8))
+            FileHandle.standardError.write(Data((usageText + "\n").utf8))
             return ExitCode.usage.rawValue
         }
         let rest = Array(arguments.dropFirst())
@@ -33,7 +33,7 @@ enum CommandLineTool {
                 }
                 return runFeedInspectCommand(arguments: Array(rest.dropFirst()))
             case "help", "--help", "-h":
-                FileHandle.standardOutput.write(Data(usageText.utf8))
+                FileHandle.standardOutput.write(Data((usageText + "\n").utf8))
                 return ExitCode.success.rawValue
             default:
                 throw UsageError(message: "unknown command \"\(command)\"")

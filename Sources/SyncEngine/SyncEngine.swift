@@ -243,7 +243,10 @@ package final class SyncEngine: @unchecked Sendable {
             }
         } catch {
             reported.decision = .failed
-            reported.message = "\(item.source): \(item.location): \(error)"
+            let message = "\(error)"
+            // Mapping errors such as a missing label already name the item.
+            reported.message =
+                message.hasPrefix("\(item.source): ") ? message : "\(item.source): \(item.location): \(message)"
             logger.error(
                 "item sync failed", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
             if mode == .apply { recordFailure(item, message: reported.message ?? "\(error)") }
