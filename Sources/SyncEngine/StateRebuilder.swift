@@ -58,7 +58,10 @@ package struct StateRebuilder {
     }
 
     /// Maps every item, reads the workspace's posts and records the links in the (new, empty) state.
-    package func rebuild() throws -> Summary {
+    ///
+    /// - Parameter exactOnly: links only groups with exactly the rendered text, which leaves posts that people
+    ///   edited in Planable untouched, since the sync that follows does not update an exact link.
+    package func rebuild(exactOnly: Bool = false) throws -> Summary {
         let context = try engine.resolveContext()
         let mapper = try Mapper(configuration: engine.configuration, context: context)
         var planned: [(item: SourceItem, groups: [PlannedGroup])] = []
@@ -100,7 +103,7 @@ package struct StateRebuilder {
                 }
             }
         }
-        for (index, entry) in planned.enumerated() {
+        for (index, entry) in planned.enumerated() where !exactOnly {
             for group in entry.groups where !(links[index] ?? []).contains(where: { $0.group.key == group.key }) {
                 let keys = [entry.item.url.map(Key.url), Key.title(entry.item.title)].compactMap { $0 }
                 for key in keys where key.isDistinctive {
@@ -181,5 +184,31 @@ package struct StateRebuilder {
                 return text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == title }
             }
         }
+    }
+}
+
+extension SyncEngine {
+    /// Links items to existing posts when the state database is new but the workspace is not.
+    ///
+    /// A state that has never recorded an item, against a workspace that already has posts, is most likely a lost
+    /// or moved state database, and a plain sync would create every post a second time. So the items whose
+    /// rendered text matches a post group exactly on the same pages are linked to it, as `sync --rebuild-state`
+    /// does, and only the rest are created. This runs once per state database, and costs one read when the
+    /// workspace is empty.
+    func adoptExistingPostsIfStateIsNew(context: WorkspaceContext) throws {
+        guard try state.setting("existing_posts_checked") == nil else { return }
+        if try state.isEmpty(),
+            !(try client.listPosts(workspaceId: context.workspace.id, offset: 0, limit: 1).items.isEmpty)
+        {
+            let summary = try StateRebuilder(engine: self).rebuild(exactOnly: true)
+            logger.warning(
+                "state database is new but the workspace has posts, so items whose text matches a post exactly "
+                    + "were linked to it instead of created again",
+                [
+                    "state.path": state.path, "linked": String(summary.linkedByText),
+                    "to_create": String(summary.unlinked),
+                ])
+        }
+        try state.setSetting("existing_posts_checked", StateStore.timestamp())
     }
 }

@@ -301,6 +301,14 @@ extension StateStore {
         }
     }
 
+    /// Whether the state has never recorded an item or a post.
+    package func isEmpty() throws -> Bool {
+        try withDatabase { database in
+            try database.queryFirst("SELECT EXISTS (SELECT 1 FROM items) OR EXISTS (SELECT 1 FROM posts) AS used")?
+                .int("used") == 0
+        }
+    }
+
     package func setting(_ key: String) throws -> String? {
         try withDatabase { database in
             try database.queryFirst("SELECT value FROM settings WHERE key = ?", [key])?.string("value")

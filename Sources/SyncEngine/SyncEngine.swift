@@ -70,6 +70,7 @@ package final class SyncEngine: @unchecked Sendable {
 
         if mode == .apply {
             try reconcileIntents(workspaceId: context.workspace.id)
+            if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
         }
 
         var scanned: [SourceItem] = []

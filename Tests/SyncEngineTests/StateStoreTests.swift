@@ -31,3 +31,29 @@ import Testing
         #expect(try state.items(source: "site", at: []).isEmpty)
     }
 }
+
+/// A lost or moved state database must not make a sync create every post again.
+@Suite struct LostStateTests {
+    @Test func newStateAdoptsMatchingPosts() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+        try workspace.writePost("b.md", title: "Beta", body: "Second post.")
+        let first = try workspace.run(.apply)
+        #expect(first.created == 2)
+
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(
+                at: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite" + suffix))
+        }
+        try workspace.writePost("c.md", title: "Gamma", body: "Third post.")
+        let second = try workspace.run(.apply)
+        #expect(second.created == 1)
+        #expect(second.unchanged == 2)
+        #expect(second.requests.write == 1)
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 6)
+
+        let third = try workspace.run(.apply)
+        #expect(third.requests.write == 0)
+    }
+}
