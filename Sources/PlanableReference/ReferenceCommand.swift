@@ -11,7 +11,8 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
     do {
         parsed = try ReferenceCommandArguments(arguments)
     } catch {
-        FileHandle.standardError.write(Data("planable-sync reference: \(error)\n\(ReferenceCommandArguments.usage)\n".utf8))
+        FileHandle.standardError.write(
+            Data("planable-sync reference: \(error)\n\(ReferenceCommandArguments.usage)\n".utf8))
         return 64
     }
     if parsed.help {
@@ -22,7 +23,13 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
         var seed: ReferenceSeed
         var demoToken: String?
         if let seedPath = parsed.seedPath {
-            seed = try ReferenceSeed.load(yamlFile: seedPath)
+            do {
+                seed = try ReferenceSeed.load(yamlFile: seedPath)
+            } catch {
+                // A seed file is configuration, so it gets sysexits' configuration error.
+                FileHandle.standardError.write(Data("planable-sync reference: \(error)\n".utf8))
+                return 78
+            }
         } else {
             let token = Identifiers.token()
             seed = ReferenceSeed.demo(token: token)
@@ -48,7 +55,8 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
         return 0
     } catch {
         FileHandle.standardError.write(Data("planable-sync reference: \(error)\n".utf8))
-        return 1
+        // A port in use or a database that cannot be opened: the service is unavailable (sysexits' 69).
+        return 69
     }
 }
 

@@ -53,8 +53,7 @@ enum StatusCommand {
         if parsed.format == "json" {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(summary))
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            try emit(try encoder.encode(summary) + Data("\n".utf8), to: parsed.output)
             return .success
         }
         var lines: [String] = []
@@ -78,7 +77,16 @@ enum StatusCommand {
             "\(items.count) items, \(items.reduce(0) { $0 + $1.posts.count }) posts, \(publishedCount) items published"
                 + (summary.pendingIntents > 0 ? ", \(summary.pendingIntents) creates awaiting read-back" : "")
                 + (summary.lastRun.map { "; last run \($0)" } ?? ""))
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        try emit(Data((lines.joined(separator: "\n") + "\n").utf8), to: parsed.output)
         return .success
+    }
+
+    /// Writes the listing to `output`, or to standard output when it is nil.
+    private static func emit(_ data: Data, to output: String?) throws {
+        if let output {
+            try data.write(to: URL(fileURLWithPath: output))
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
     }
 }
