@@ -92,10 +92,22 @@ package final class Runtime: @unchecked Sendable {
         {
             token = saved.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
-            try? FileManager.default.removeItem(atPath: databasePath)
+            if FileManager.default.fileExists(atPath: databasePath) {
+                // Without its token nothing can call the old database, so the embedded server starts afresh.
+                logger.warning(
+                    "the embedded server's token file is missing, so its database is seeded again",
+                    ["token.path": tokenPath, "database.path": databasePath])
+                try? FileManager.default.removeItem(atPath: databasePath)
+            }
             token = "pln_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-            FileManager.default.createFile(
-                atPath: tokenPath, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            guard
+                FileManager.default.createFile(
+                    atPath: tokenPath, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else {
+                throw MappingError(
+                    "cannot write the embedded server's token file \(tokenPath); make the state folder writable",
+                    isConfigurationError: true)
+            }
         }
         var options = ReferenceServerOptions(databasePath: databasePath)
         options.seed = ReferenceSeed.demo(token: token)
