@@ -13,6 +13,11 @@ enum CommandLineTool {
             return ExitCode.usage.rawValue
         }
         let rest = Array(arguments.dropFirst())
+        // `planable-sync sync --help` and the like print the one help text, which covers every command.
+        if rest.contains("--help") || rest.contains("-h") {
+            FileHandle.standardOutput.write(Data((usageText + "\n").utf8))
+            return ExitCode.success.rawValue
+        }
         do {
             switch command {
             case "sync":
@@ -64,8 +69,14 @@ enum CommandLineTool {
             }
         case let error as PlanableAPIError:
             switch error {
-            case .api(let status, _, _, _, _) where status == 401 || status == 403:
-                return (.configurationError, "\(error.description); check the token and its scope")
+            case .api(let status, _, _, _, _) where status == 401:
+                return (
+                    .configurationError,
+                    "\(error.description); the configuration's api token_file, token_env or token_credential "
+                        + "names the token"
+                )
+            case .api(let status, _, _, _, _) where status == 403:
+                return (.configurationError, "\(error.description); sync needs a write token that covers the workspace")
             case .transport, .invalidResponse:
                 return (.unavailable, "the Planable API is unavailable: \(error.description)")
             case .api(let status, _, _, _, _) where status == 429 || status >= 500:

@@ -82,6 +82,15 @@ import Testing
         #expect(retry.status == 0)
     }
 
+    @Test func helpOptionPrintsUsage() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        for arguments in [["help"], ["sync", "--help"], ["status", "-h"]] {
+            let result = try ProductProcess.run(arguments)
+            #expect(result.status == 0, "\(arguments) exited with \(result.status)")
+            #expect(result.stdout.hasSuffix("configuration error.\n"), "\(arguments): \(result.stdout.suffix(80))")
+        }
+    }
+
     @Test func checkValidatesConfiguration() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let good = try ProductProcess.run(["check", "--config", configPath])
