@@ -273,6 +273,8 @@ package final class SyncEngine: @unchecked Sendable {
                 ?? ItemRecord(
                     source: item.source, identity: item.identity, title: item.title, status: "failed",
                     publishedEditReported: false)
+            // With its location, a failed item whose file is deleted is later recorded as removed.
+            record.location = item.location
             record.status = "failed"
             record.lastError = message
             // The hashes stay as they were, so the next run tries the item again.

@@ -57,3 +57,21 @@ import Testing
         #expect(third.requests.write == 0)
     }
 }
+
+/// An item that failed and whose file is then deleted must not stay listed as failed.
+@Suite struct FailedItemRemovalTests {
+    @Test func deletedFailedItemIsRemoved() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("bad.md", title: "Bad", body: "Text.", frontMatter: "planable: {labels: [Nowhere]}\n")
+        try workspace.writePost("good.md", title: "Good", body: "Text.")
+        let first = try workspace.run(.apply)
+        #expect(first.failed == 1)
+
+        try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("bad.md"))
+        _ = try workspace.run(.apply)
+        let state = try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
+        let record = try #require(try state.item(source: "posts", identity: "bad.md"))
+        #expect(record.status == "removed")
+    }
+}
