@@ -40,6 +40,11 @@ enum ReportWriter {
                     for textLine in post.text.split(separator: "\n", omittingEmptySubsequences: false) {
                         lines.append("            │ \(textLine)")
                     }
+                    var settings: [String] = []
+                    if let scheduledAt = post.scheduledAt { settings.append("scheduled \(scheduledAt)") }
+                    if !post.labels.isEmpty { settings.append("labels \(post.labels.joined(separator: ", "))") }
+                    if let campaign = post.campaign { settings.append("campaign \(campaign)") }
+                    if !settings.isEmpty { lines.append("            " + settings.joined(separator: "; ")) }
                     for warning in post.warnings { lines.append("            ! \(warning)") }
                 }
             }

@@ -23,6 +23,12 @@ package struct ReportedPost: Sendable, Codable {
     package var media: [String]
     package var postIds: [String]
     package var warnings: [String]
+    /// The RFC 3339 time the post is scheduled for, when a rule or override schedules it.
+    package var scheduledAt: String?
+    /// The label names the post carries.
+    package var labels: [String] = []
+    /// The campaign's name or id, when the post joins one.
+    package var campaign: String?
 }
 
 /// One item's line in a report.

@@ -204,7 +204,8 @@ package final class SyncEngine: @unchecked Sendable {
                     NetworkCheck.count(group.payload.text, network: Network(platform: $0.platform))
                 }
                 .max() ?? 0,
-                media: group.payload.media, postIds: [], warnings: group.warnings)
+                media: group.payload.media, postIds: [], warnings: group.warnings,
+                scheduledAt: group.payload.scheduledAt, labels: group.payload.labels, campaign: group.payload.campaign)
         }
 
         do {

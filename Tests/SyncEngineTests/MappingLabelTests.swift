@@ -24,9 +24,15 @@ import Testing
     @Test func missingLabelsAreCreatedOnceAndSentAsIds() throws {
         let workspace = try Self.workspace(createLabels: true)
         defer { workspace.remove() }
-        try workspace.writePost("a.md", title: "A", body: "Beans.", frontMatter: "tags: [coffee]\nplanable: {labels: [Seasonal]}\n")
+        try workspace.writePost(
+            "a.md", title: "A", body: "Beans.", frontMatter: "tags: [coffee]\nplanable: {labels: [Seasonal]}\n")
         try workspace.writePost("b.md", title: "B", body: "More beans.", frontMatter: "tags: [coffee]\n")
         try workspace.writePost("c.md", title: "C", body: "Tea.", frontMatter: "tags: [tea]\n")
+
+        let plan = try workspace.run(.plan)
+        let planned = try #require(plan.items.first { $0.identity == "a.md" }?.posts.first)
+        #expect(planned.labels.contains("Seasonal"))
+        #expect(plan.requests.write == 0)
 
         let report = try workspace.run(.apply)
         #expect(report.created == 3)
@@ -89,7 +95,9 @@ import Testing
         let blog: String
         do {
             let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
-            espresso = try reference.client.createLabel(workspaceId: reference.workspaceId, text: "Espresso", color: "fog").id
+            espresso = try reference.client.createLabel(
+                workspaceId: reference.workspaceId, text: "Espresso", color: "fog"
+            ).id
             blog = try reference.client.createLabel(workspaceId: reference.workspaceId, text: "Blog", color: "fog").id
         }
         try workspace.writePost("a.md", title: "A", body: "Beans.", frontMatter: "tags: [coffee]\n")
@@ -107,8 +115,9 @@ import Testing
         let request = payload.createRequest(workspaceId: "w", pageIds: ["p"], notify: false, labelIds: ["lbl_1"])
         let body = try JSONSerialization.jsonObject(with: JSONEncoder().encode(request)) as? [String: Any]
         #expect(body?["labels"] as? [String] == ["lbl_1"])
-        let update = try JSONSerialization.jsonObject(
-            with: JSONEncoder().encode(payload.updateRequest(notify: false, labelIds: ["lbl_1"]))) as? [String: Any]
+        let update =
+            try JSONSerialization.jsonObject(
+                with: JSONEncoder().encode(payload.updateRequest(notify: false, labelIds: ["lbl_1"]))) as? [String: Any]
         #expect(update?["labels"] as? [String] == ["lbl_1"])
     }
 }

@@ -36,7 +36,10 @@ import Testing
             ("local.md", "date: \"2030-07-15 18:30\"\n", "2030-07-15T22:30:00Z"),
             // The front matter's own time wins, in the workspace's zone unless it names one.
             ("override.md", "date: 2030-07-15\nplanable: {schedule: \"2030-03-01 10:00\"}\n", "2030-03-01T15:00:00Z"),
-            ("override-utc.md", "date: 2030-07-15\nplanable: {schedule: \"2030-03-01T10:00:00Z\"}\n", "2030-03-01T10:00:00Z"),
+            (
+                "override-utc.md", "date: 2030-07-15\nplanable: {schedule: \"2030-03-01T10:00:00Z\"}\n",
+                "2030-03-01T10:00:00Z"
+            ),
             ("unscheduled.md", "date: 2030-07-15\nplanable: {schedule: false}\n", nil),
             // A past date leaves the post unscheduled rather than failing it.
             ("past.md", "date: 2020-01-15\n", nil),
@@ -45,6 +48,13 @@ import Testing
         for entry in cases {
             try workspace.writePost(entry.file, title: entry.file, body: "Body.", frontMatter: entry.frontMatter)
         }
+        // The plan shows each post's schedule before anything is sent.
+        let plan = try workspace.run(.plan)
+        for entry in cases {
+            let planned = try #require(plan.items.first { $0.identity == entry.file }?.posts.first)
+            #expect(Self.parse(planned.scheduledAt) == Self.parse(entry.expected), "plan of \(entry.file)")
+        }
+
         let report = try workspace.run(.apply)
         #expect(report.failed == 0, "\(report.items.compactMap(\.message))")
         #expect(report.created == cases.count)
@@ -54,7 +64,9 @@ import Testing
         let posts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts()
         for entry in cases {
             let post = try #require(posts.first { $0.plainText.hasPrefix(entry.file) })
-            #expect(Self.parse(post.scheduledAt) == Self.parse(entry.expected), "\(entry.file): \(post.scheduledAt ?? "none")")
+            #expect(
+                Self.parse(post.scheduledAt) == Self.parse(entry.expected),
+                "\(entry.file): \(post.scheduledAt ?? "none")")
             #expect(post.scheduledSet == (entry.expected != nil), "\(entry.file)")
         }
         let raw = try ReferenceReadBack(stateFolder: workspace.stateFolder)
@@ -66,7 +78,8 @@ import Testing
     @Test func aBadScheduleOverrideFailsOnlyItsItem() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
         defer { workspace.remove() }
-        try workspace.writePost("bad.md", title: "Bad", body: "Body.", frontMatter: "planable: {schedule: \"next tuesday\"}\n")
+        try workspace.writePost(
+            "bad.md", title: "Bad", body: "Body.", frontMatter: "planable: {schedule: \"next tuesday\"}\n")
         try workspace.writePost("good.md", title: "Good", body: "Body.", frontMatter: "date: 2030-01-15\n")
         let report = try workspace.run(.apply)
         #expect(report.created == 1)
@@ -86,6 +99,7 @@ import Testing
             date: midnight, dateHasTime: false, rule: rule, timeZone: berlin, now: Date(timeIntervalSince1970: 0))
         #expect(note == nil)
         #expect(Self.parse(value) == Self.parse("2031-06-01T07:00:00Z"))
-        #expect(ScheduleResolver.parseOverride("2031-06-01 09:00", timeZone: berlin) == Self.parse("2031-06-01T07:00:00Z"))
+        #expect(
+            ScheduleResolver.parseOverride("2031-06-01 09:00", timeZone: berlin) == Self.parse("2031-06-01T07:00:00Z"))
     }
 }
