@@ -86,6 +86,9 @@ package enum PlanHTMLRenderer {
         html += "</footer>\n"
 
         appendMeter(post, to: &html)
+        if !post.details.isEmpty {
+            html += "<p class=\"details\">\(post.details.map(escape).joined(separator: " · "))</p>\n"
+        }
         if !post.warnings.isEmpty {
             html += "<ul class=\"warnings\">"
             for warning in post.warnings {

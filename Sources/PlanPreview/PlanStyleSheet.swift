@@ -56,6 +56,7 @@ enum PlanStyleSheet {
         .meter .bar span { display: block; height: 100%; background: #1a7f37; }
         .meter.over { background: #ffebe9; color: #82071e; font-weight: 700; }
         .meter.over .bar span { background: #cf222e; }
+        .details { margin: 0; padding: 6px 14px; color: #57606a; font-size: 13px; }
         .warnings { margin: 0; padding: 8px 14px 10px 30px; background: #fff8c5; color: #4d2d00; font-size: 13px; }
 
         .n-linkedin { border-top: 4px solid var(--brand); }

@@ -80,10 +80,12 @@ package struct PreviewPlan: Sendable, Equatable {
         /// The network's text limit, or nil when it has none.
         package var limit: Int?
         package var warnings: [String]
+        /// Settings shown under the post, such as its scheduled time, labels and campaign.
+        package var details: [String]
 
         package init(
             pageName: String, network: Network, text: String, mediaURLs: [String] = [], characterCount: Int,
-            limit: Int?, warnings: [String] = []
+            limit: Int?, warnings: [String] = [], details: [String] = []
         ) {
             self.pageName = pageName
             self.network = network
@@ -92,6 +94,7 @@ package struct PreviewPlan: Sendable, Equatable {
             self.characterCount = characterCount
             self.limit = limit
             self.warnings = warnings
+            self.details = details
         }
     }
 

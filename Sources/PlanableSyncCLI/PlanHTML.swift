@@ -17,7 +17,8 @@ enum PlanHTML {
                         return PreviewPlan.Post(
                             pageName: page, network: network, text: post.text, mediaURLs: post.media,
                             characterCount: NetworkCheck.count(post.text, network: network),
-                            limit: NetworkRules.rules(for: network).textLimit, warnings: post.warnings)
+                            limit: NetworkRules.rules(for: network).textLimit, warnings: post.warnings,
+                            details: details(post))
                     }
                 })
         }
@@ -26,6 +27,15 @@ enum PlanHTML {
             summary: PreviewPlan.Summary(counting: items),
             items: items)
         return PlanHTMLRenderer.render(plan)
+    }
+
+    /// The scheduled time, labels and campaign of a planned post, as the card shows them.
+    static func details(_ post: ReportedPost) -> [String] {
+        var details: [String] = []
+        if let scheduledAt = post.scheduledAt { details.append("Scheduled \(scheduledAt)") }
+        if !post.labels.isEmpty { details.append("Labels: \(post.labels.joined(separator: ", "))") }
+        if let campaign = post.campaign { details.append("Campaign: \(campaign)") }
+        return details
     }
 
     static func decision(_ decision: ItemDecision) -> PreviewPlan.Decision {

@@ -84,6 +84,19 @@ import Testing
         #expect(html.contains("section \"tags\" is never closed".replacingOccurrences(of: "\"", with: "&quot;")))
     }
 
+    @Test func detailsShowUnderTheCard() {
+        let post = PreviewPlan.Post(
+            pageName: "Northwind X", network: .x, text: "Hello", characterCount: 5, limit: 280,
+            details: ["Scheduled 2030-01-15T14:30:00.000Z", "Labels: Launch <2030>"])
+        let plan = PreviewPlan(
+            title: "Plan", generatedAt: "now", summary: PreviewPlan.Summary(counting: []),
+            items: [PreviewPlan.Item(identity: "posts/a.md", title: "A", decision: .create, error: nil, posts: [post])])
+        let html = PlanHTMLRenderer.render(plan)
+        #expect(
+            html.contains("<p class=\"details\">Scheduled 2030-01-15T14:30:00.000Z · Labels: Launch &lt;2030&gt;</p>"))
+        #expect(!PlanHTMLRenderer.render(Self.samplePlan()).contains("class=\"details\""))
+    }
+
     @Test func textIsEscaped() {
         let html = PlanHTMLRenderer.render(Self.samplePlan())
         #expect(html.contains("Teaser &lt;video&gt; &amp; notes"))
