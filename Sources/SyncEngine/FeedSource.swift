@@ -118,6 +118,12 @@ package struct FeedSource: ItemSource {
                 result.baselined.append((identity: entry.key, title: entry.title))
             }
         }
+        let localLinks = result.items.filter { !$0.location.isEmpty && $0.url == nil && $0.location.hasPrefix("file:") }
+        if !localLinks.isEmpty && !urlTemplateSet {
+            logger.warning(
+                "feed entries link to local files, so their posts get no link; set the source's link template",
+                ["source": name, "entries": String(localLinks.count), "example": localLinks[0].location])
+        }
         let sourceName = name
         let feedURL = url
         let baselinedEntries = baselined
@@ -136,6 +142,12 @@ package struct FeedSource: ItemSource {
 }
 
 extension SourceItem {
+    /// Whether a feed entry's link can go into a post. A relative link in a local `file://` export resolves to a
+    /// `file://` URL, which no reader of the post can open, so such an item has no URL.
+    static func isPublicLink(_ link: String) -> Bool {
+        !link.isEmpty && !link.lowercased().hasPrefix("file:")
+    }
+
     init(_ entry: FeedEntry, source: String) {
         let media = entry.media.map { medium in
             SourceMedia(location: .url(medium.url), alt: nil, declaredType: medium.type)
@@ -149,7 +161,8 @@ extension SourceItem {
         self.init(
             source: source, identity: entry.key, location: entry.link.isEmpty ? entry.key : entry.link,
             title: entry.title, summary: summary, text: entry.content.isEmpty ? entry.summary : entry.content,
-            url: entry.link.isEmpty ? nil : entry.link, date: entry.published ?? entry.updated, dateHasTime: true,
+            url: Self.isPublicLink(entry.link) ? entry.link : nil, date: entry.published ?? entry.updated,
+            dateHasTime: true,
             tags: entry.categories, categories: entry.categories, media: media, fields: .mapping(fields),
             contentHash: entry.contentHash)
     }

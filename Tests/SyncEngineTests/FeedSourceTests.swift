@@ -89,6 +89,37 @@ import Testing
         #expect(report.requests.write == 0)
     }
 
+    /// A local export with relative links: the links resolve against the file, so posts must not carry them.
+    @Test func localFileLinksStayOutOfPosts() throws {
+        workspace.remove()
+        let linked = try TestWorkspace(
+            pages: ["Northwind LinkedIn", "Northwind Facebook"],
+            extraConfiguration: """
+                  - name: news
+                    type: feed
+                    url: \(feedPath.absoluteString)
+                    backfill: 1
+                templates:
+                  linkedin: "{{title}} {{url}}"
+                  facebook: "{{title}} {{url}}"
+                """)
+        defer { linked.remove() }
+        let text = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+            <item><guid isPermaLink="false">local-1</guid><title>Local</title><link>/posts/local-1</link>
+            <description>Exported body</description><pubDate>Tue, 01 Dec 2026 09:00:00 EST</pubDate></item>
+            </channel></rss>
+            """
+        try text.write(to: feedPath, atomically: true, encoding: .utf8)
+        let report = try linked.run(.apply)
+        #expect(report.created == 1, "\(report.items.compactMap(\.message))")
+        let posts = try ReferenceReadBack(stateFolder: linked.stateFolder).posts()
+        #expect(posts.count == 2)
+        #expect(posts.allSatisfy { !$0.plainText.contains("file:") }, "\(posts.map(\.plainText))")
+        #expect(posts.allSatisfy { $0.plainText.hasPrefix("Local") })
+    }
+
     @Test func guidRewriteIsRefused() throws {
         defer { workspace.remove() }
         let entries = (0..<6).map { ("http://news.example/\($0)", "Entry \($0)", "Body \($0)") }
