@@ -47,7 +47,7 @@ let package = Package(
             cxxSettings: [.define("TOML_HEADER_ONLY", to: "0"), .define("TOML_SHARED_LIB", to: "1")],
             linkerSettings: [.linkedLibrary("tomlplusplus"), .linkedLibrary("stdc++")]
         ),
-        .target(name: "Content", dependencies: ["YAML", "CCmark", "CLibXML2", "CTOMLBridge", "Hashing"]),
+        .target(name: "Content", dependencies: ["YAML", "CCmark", "CLibXML2", "CTOMLBridge", "Hashing", "Timestamps"]),
         .testTarget(name: "ContentTests", dependencies: ["Content", "YAML"]),
         // END content
 

@@ -1,4 +1,5 @@
 import Foundation
+import Timestamps
 
 /// A date as Jekyll and Hugo write it in front matter and file names, with what the text specified.
 struct ContentDate: Equatable {
@@ -16,7 +17,7 @@ struct ContentDate: Equatable {
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
             let month = scanner.number(digits: 2), scanner.skip("-"),
             let day = scanner.number(digits: 2),
-            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+            (1...12).contains(month), (1...Timestamp.daysIn(month: month, year: year)).contains(day)
         else { return nil }
 
         var seconds = 0.0
@@ -56,7 +57,7 @@ struct ContentDate: Equatable {
         scanner.skipSpaces()
         guard scanner.isAtEnd else { return nil }
 
-        let localSeconds = Double(daysFromCivil(year: year, month: month, day: day) * 86_400) + seconds
+        let localSeconds = Double(Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400) + seconds
         let utcSeconds: Double
         if let offset {
             utcSeconds = localSeconds - Double(offset)
@@ -70,23 +71,6 @@ struct ContentDate: Equatable {
         return ContentDate(date: Date(timeIntervalSince1970: utcSeconds), hasTime: hasTime, hasZone: offset != nil)
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 }
 
 private struct DateScanner {

@@ -235,20 +235,10 @@ private final class Transfer {
                 continue
             }
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = Self.trimmed(line[..<colon]).lowercased()
-            headers[name] = Self.trimmed(line[line.index(after: colon)...])
+            let name = line[..<colon].trimmingHTTPWhitespace().lowercased()
+            headers[name] = line[line.index(after: colon)...].trimmingHTTPWhitespace()
         }
         return headers
-    }
-
-    /// The text without the spaces, tabs and line ends HTTP allows around a header's name and value; Foundation's
-    /// `trimmingCharacters(in:)` goes through `NSString` on Linux and cost more than the rest of a request's parsing.
-    private static func trimmed(_ text: Substring) -> String {
-        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
-        let bytes = text.utf8
-        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) })
-        else { return "" }
-        return String(text[first...last])
     }
 
     fileprivate func receive(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int {

@@ -11,6 +11,9 @@ package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
         self = level
     }
 
+    /// The level names in order, for messages that list the valid ones: "trace, debug, ...".
+    package static var nameList: String { allCases.map(\.name).joined(separator: ", ") }
+
     package var name: String {
         switch self {
         case .trace: "trace"

@@ -61,8 +61,7 @@ struct ParsedArguments {
             case "--log-level":
                 let level = try take()
                 guard LogLevel(name: level) != nil else {
-                    let names = LogLevel.allCases.map(\.name).joined(separator: ", ")
-                    throw UsageError(message: "--log-level must be one of \(names), not \"\(level)\"")
+                    throw UsageError(message: "--log-level must be one of \(LogLevel.nameList), not \"\(level)\"")
                 }
                 logLevel = level
             case "--dry-run":

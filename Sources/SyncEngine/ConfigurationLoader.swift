@@ -266,8 +266,7 @@ private struct NodeReader {
         guard let node else { return nil }
         let text = try string(node, "log_level")
         guard LogLevel(name: text) != nil else {
-            let names = LogLevel.allCases.map(\.name).joined(separator: ", ")
-            throw error(node, "\"log_level\" must be one of \(names), not \"\(text)\"")
+            throw error(node, "\"log_level\" must be one of \(LogLevel.nameList), not \"\(text)\"")
         }
         return text
     }

@@ -3,8 +3,8 @@ import Foundation
 /// RFC 3339 date-times as the API writes and reads them, in Unix seconds.
 ///
 /// Foundation's `ISO8601DateFormatter` builds an ICU formatter on first use and again after each change of
-/// options, which cost more than a whole API request when the engine made one per timestamp; this formats and
-/// parses the fixed UTC form with integer arithmetic.
+/// options. When the engine made one per timestamp, that cost more than a whole API request, so this enum formats
+/// and parses the fixed UTC form with integer arithmetic.
 package enum Timestamp {
     /// Formats a date as `2026-03-01T09:30:00.000Z`, in UTC, with milliseconds unless `fractional` is false.
     package static func format(_ date: Date, fractional: Bool = true) -> String {
@@ -16,7 +16,7 @@ package enum Timestamp {
         parse(text).map { Date(timeIntervalSince1970: $0) }
     }
 
-    /// The calendar date of Unix seconds in UTC.
+    /// Returns the calendar date of Unix seconds in UTC.
     package static func civilDate(_ seconds: Double) -> (year: Int, month: Int, day: Int) {
         let wholeSeconds = Int64(seconds.rounded(.down))
         return civilFromDays(Int(wholeSeconds >= 0 ? wholeSeconds / 86400 : (wholeSeconds - 86399) / 86400))
@@ -139,7 +139,8 @@ package enum Timestamp {
         return Double(seconds * 1_000_000 + microseconds) / 1_000_000
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
+    /// Returns the number of days in `month` (1 to 12) of `year`, in the proleptic Gregorian calendar.
+    package static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -148,7 +149,7 @@ package enum Timestamp {
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    package static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400

@@ -14,14 +14,19 @@ import Testing
             "planable-sync-feed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         feedPath = root.appendingPathComponent("feed.xml")
-        workspace = try TestWorkspace(
+        workspace = try Self.workspace(feedPath: feedPath, extraConfiguration: "    max_new_share: 0.5")
+    }
+
+    /// A workspace on two pages whose one source is the feed at `feedPath`, followed by `extraConfiguration`.
+    static func workspace(feedPath: URL, extraConfiguration: String) throws -> TestWorkspace {
+        try TestWorkspace(
             pages: ["Northwind LinkedIn", "Northwind Facebook"],
             extraConfiguration: """
                   - name: news
                     type: feed
                     url: \(feedPath.absoluteString)
                     backfill: 1
-                    max_new_share: 0.5
+                \(extraConfiguration)
                 """)
     }
 
@@ -92,13 +97,9 @@ import Testing
     /// A local export with relative links: the links resolve against the file, so posts must not carry them.
     @Test func localFileLinksStayOutOfPosts() throws {
         workspace.remove()
-        let linked = try TestWorkspace(
-            pages: ["Northwind LinkedIn", "Northwind Facebook"],
+        let linked = try Self.workspace(
+            feedPath: feedPath,
             extraConfiguration: """
-                  - name: news
-                    type: feed
-                    url: \(feedPath.absoluteString)
-                    backfill: 1
                 templates:
                   linkedin: "{{title}} {{url}}"
                   facebook: "{{title}} {{url}}"
