@@ -1,6 +1,7 @@
-/* The persistence floor: libmicrohttpd with the reference server's threading, answering POST /posts with one
+/* The persistence floor: libmicrohttpd with the reference server's threading. It handles POST /posts with one
    SQLite insert in its own transaction and GET /posts with a 20-row select rendered as JSON, through one
-   connection behind one lock, as the reference server does. No validation, authentication or rate limits. */
+   connection behind one lock, as the reference server does. It has no validation, authentication or rate
+   limits. */
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sqlite3.h>

@@ -146,7 +146,7 @@ package struct DirectoryScanner: Sendable {
         defer { closedir(directory) }
         var names: [String] = []
         // glibc packs entries to their own length, so copying `entry.pointee` whole can read past the end of its
-        // buffer and crash; the name is read in place instead.
+        // buffer and crash. That is why the name is read in place.
         let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(directory) {
             let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))

@@ -75,7 +75,7 @@ extension InotifyTree {
         defer { closedir(directory) }
         var entries: [(name: String, isFolder: Bool)] = []
         // glibc packs entries to their own length, so copying `entry.pointee` whole can read past the end of its
-        // buffer and crash; the fields are read in place instead.
+        // buffer and crash. That is why the fields are read in place.
         let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         let typeOffset = MemoryLayout<dirent>.offset(of: \dirent.d_type)!
         while let entry = readdir(directory) {

@@ -29,7 +29,7 @@ enum PlanHTML {
         return PlanHTMLRenderer.render(plan)
     }
 
-    /// The scheduled time, labels and campaign of a planned post, as the card shows them.
+    /// Returns the scheduled time, labels and campaign of a planned post, as the card shows them.
     static func details(_ post: ReportedPost) -> [String] {
         var details: [String] = []
         if let scheduledAt = post.scheduledAt { details.append("Scheduled \(scheduledAt)") }

@@ -127,8 +127,8 @@ package final class SQLiteDatabase {
     package let path: String
     private var handle: OpaquePointer?
     private var statements: [String: (statement: OpaquePointer, columns: [String])] = [:]
-    /// The most statements kept prepared; the cache empties when it is full, since SQL texts with a variable
-    /// number of placeholders could otherwise grow it without bound.
+    /// The maximum number of statements kept prepared. The cache empties when it is full, because SQL texts with a
+    /// variable number of placeholders could otherwise grow it without bound.
     private static let statementCapacity = 256
 
     /// Opens or creates the database at `path`.
@@ -255,7 +255,7 @@ package final class SQLiteDatabase {
     }
 
     /// Runs `body` with the cached statement for `sql`, bound to `arguments`, and resets it afterwards, so that no
-    /// statement holds a read transaction open between calls.
+    /// statement keeps a read transaction open between calls.
     private func withStatement(
         _ sql: String, _ arguments: [any SQLiteBindable], _ body: (OpaquePointer, [String]) throws -> Void
     ) throws {

@@ -142,7 +142,7 @@ package struct FeedSource: ItemSource {
 }
 
 extension SourceItem {
-    /// Whether a feed entry's link can go into a post. A relative link in a local `file://` export resolves to a
+    /// Tells whether a feed entry's link can go into a post. A relative link in a local `file://` export resolves to a
     /// `file://` URL, which no reader of the post can open, so such an item has no URL.
     static func isPublicLink(_ link: String) -> Bool {
         !link.isEmpty && !link.lowercased().hasPrefix("file:")

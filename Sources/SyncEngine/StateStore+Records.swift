@@ -71,12 +71,12 @@ extension StateStore {
         }
     }
 
-    /// The items of `source` whose file is one of `paths` or lies under one of them, for a partial scan.
+    /// Returns the items of `source` whose file is one of `paths` or lies under one of them, for a partial scan.
     package func items(source: String, at paths: Set<String>) throws -> [ItemRecord] {
         try withDatabase { database in
             var records: [String: ItemRecord] = [:]
             for path in paths {
-                // "/" sorts just before "0", so the range holds exactly the paths that start with `path/`.
+                // "/" sorts just before "0", so the range contains exactly the paths that start with `path/`.
                 let rows = try database.query(
                     """
                     SELECT * FROM items WHERE source = ?
@@ -301,7 +301,7 @@ extension StateStore {
         }
     }
 
-    /// Whether the state has never recorded an item or a post.
+    /// Tells whether the state has never recorded an item or a post.
     package func isEmpty() throws -> Bool {
         try withDatabase { database in
             try database.queryFirst("SELECT EXISTS (SELECT 1 FROM items) OR EXISTS (SELECT 1 FROM posts) AS used")?

@@ -157,8 +157,8 @@ private enum JSONWriter {
         text.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 
-    /// Whether `bytes` hold a control character, a quote or a backslash, tested eight bytes at a time: a byte of
-    /// `word` is zero exactly where `(word - 0x01...) & ~word & 0x80...` has its high bit set.
+    /// Tells whether `bytes` contain a control character, a quote or a backslash, testing eight bytes at a time.
+    /// Some byte of `word` is zero exactly when `(word - 0x01...) & ~word & 0x80...` has a high bit set.
     static func needsEscaping(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080

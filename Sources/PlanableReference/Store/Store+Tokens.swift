@@ -61,7 +61,7 @@ extension ReferenceStore {
     }
 
     /// Tells whether the company may use the API. A company with access turned off stands for one whose plan
-    /// lacks the Public API, and every operation answers it 403, `GET /ping` included.
+    /// lacks the Public API, and every operation returns 403 to it, `GET /ping` included.
     func isAPIEnabled(companyID: String) throws -> Bool {
         if apiDisabledCompanies == nil {
             let rows = try database.query("SELECT id FROM companies WHERE api_enabled = 0")
