@@ -107,22 +107,36 @@ extension ReferenceServer {
         }
 
         do {
+            // A cached answer belongs to an identical request that passed validation, so a hit skips it.
+            let cacheKey = ResponseCache.key(for: operation, request: request, tokenID: token.id)
+            if let cacheKey,
+                let cached = try store.withLock({ store -> [UInt8]? in
+                    try store.advanceLifecycle(now: now)
+                    return store.responseCache.lookup(cacheKey, version: store.changeCount())
+                })
+            {
+                if case .commitWithoutAnswer = fault.action { return .dropConnection }
+                return .respond(
+                    successResponse(APIResponse(status: 200, body: nil, serializedBody: cached), requestID, decision))
+            }
             let input = try RequestInput.validate(request, operation: operation, pathParameters: pathParameters)
             guard let handler = Self.handlers[operation.key] else {
                 throw APIError.internal("\(operation.key) has no handler")
             }
             var prefetched: [String: Result<FetchedMedia, MediaDownloadError>] = [:]
-            if Self.downloadsBeforeLock.contains(operation.key),
-                try store.withLock({ try Self.mayImportMedia(operation, input, token: token, store: $0) })
-            {
-                prefetched = services.fetchAll(Self.mediaURLs(input.body["media"]))
+            if Self.downloadsBeforeLock.contains(operation.key) {
+                let urls = Self.mediaURLs(input.body["media"])
+                if !urls.isEmpty,
+                    try store.withLock({ try Self.mayImportMedia(operation, input, token: token, store: $0) })
+                {
+                    prefetched = services.fetchAll(urls)
+                }
             }
-            let cacheKey = ResponseCache.key(for: operation, request: request, tokenID: token.id)
             let response = try store.withLock { store -> APIResponse in
                 try store.advanceLifecycle(now: now)
                 var version: Int64 = 0
                 if let cacheKey {
-                    version = try store.changeCount()
+                    version = store.changeCount()
                     if let cached = store.responseCache.lookup(cacheKey, version: version) {
                         return APIResponse(status: 200, body: nil, serializedBody: cached)
                     }

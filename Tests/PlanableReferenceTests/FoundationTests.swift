@@ -33,6 +33,19 @@ import Timestamps
             return
         }
         #expect(allowed.sorted() == ["DELETE", "GET", "PATCH"])
+        for path in ["/posts", "/posts/"] {
+            guard case .operation(let list, let none) = document.match(method: "GET", path: path) else {
+                Issue.record("GET \(path) did not match")
+                continue
+            }
+            #expect(list.key == "GET /posts")
+            #expect(none.isEmpty)
+        }
+        guard case .methodNotAllowed(let listAllowed) = document.match(method: "PUT", path: "/posts") else {
+            Issue.record("PUT /posts was not refused")
+            return
+        }
+        #expect(listAllowed.sorted() == ["GET", "POST"])
     }
 
     @Test func jsonRoundTripKeepsOrderAndTypes() throws {
@@ -77,6 +90,18 @@ import Timestamps
     @Test(arguments: ["", "{", "[1,]", "{\"a\":1,}", "01", "\"\\x\"", "tru", "1 2", "\"\u{01}\""])
     func jsonRejectsInvalidText(text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
+    /// Strings without an escape take a shorter path than strings with one; both check the UTF-8 and the end.
+    @Test func jsonRejectsBrokenStringsOnBothPaths() throws {
+        let broken: [[UInt8]] = [
+            [0x22, 0x61, 0xC3, 0x22], [0x22, 0x5C, 0x6E, 0xFF, 0x22], [0x22, 0x61, 0x62], [0x22, 0x5C, 0x6E, 0x62],
+            [0x22, 0x5C, 0x6E, 0x0A, 0x22],
+        ]
+        for bytes in broken {
+            #expect(throws: JSONParseError.self, "\(bytes) was accepted") { try JSONParser.parse(bytes) }
+        }
+        #expect(try JSONParser.parse(Array("\"caf\u{E9}\\u00e9\"".utf8)) == .string("caf\u{E9}\u{E9}"))
     }
 
     @Test func validatorReportsEachProblem() {

@@ -39,7 +39,12 @@ package struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue() throws -> JSONValue {
@@ -133,9 +138,22 @@ package struct JSONParser {
 
     private mutating func parseString() throws -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        let start = index
+        // Most strings have no escape, so they are validated and copied in one step.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
+                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {
+                    throw failure("invalid UTF-8 in string")
+                }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        var decoded = Array(bytes[start..<index])
         var runStart = index
-        var decoded: [UInt8] = []
         while true {
             guard index < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[index]
@@ -149,15 +167,14 @@ package struct JSONParser {
                 decoded.append(contentsOf: bytes[runStart..<index])
                 index += 1
                 let scalar = try parseEscape()
-                decoded.append(contentsOf: Array(String(scalar).utf8))
+                decoded.append(contentsOf: String(scalar).utf8)
                 runStart = index
                 continue
             }
             index += 1
         }
         guard let text = String(validating: decoded, as: UTF8.self) else { throw failure("invalid UTF-8 in string") }
-        scalars.append(contentsOf: text.unicodeScalars)
-        return String(scalars)
+        return text
     }
 
     private mutating func parseEscape() throws -> Unicode.Scalar {

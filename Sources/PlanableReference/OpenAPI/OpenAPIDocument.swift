@@ -64,6 +64,9 @@ package final class OpenAPIDocument: Sendable {
     package let operations: [OpenAPIOperation]
     /// The embedded document text, served as is.
     package let text: String
+    /// The operations whose template has no parameter, by key, such as `GET /posts`. An exact match there is the
+    /// answer, because no template has more literal segments than a template made only of them.
+    private let literalRoutes: [String: OpenAPIOperation]
 
     /// The document compiled into the binary.
     package static let embedded: OpenAPIDocument = {
@@ -89,6 +92,11 @@ package final class OpenAPIDocument: Sendable {
             }
         }
         self.operations = operations
+        var literalRoutes: [String: OpenAPIOperation] = [:]
+        for operation in operations where operation.literalCount == operation.segments.count {
+            literalRoutes[operation.key] = operation
+        }
+        self.literalRoutes = literalRoutes
     }
 
     private static func operation(
@@ -133,6 +141,7 @@ package final class OpenAPIDocument: Sendable {
 
     /// Finds the operation for `method` and `path`, where `path` is relative to the server URL.
     package func match(method: String, path: String) -> OpenAPIRouteMatch {
+        if let operation = literalRoutes[method + " " + path] { return .operation(operation, pathParameters: [:]) }
         let segments = Self.pathSegments(path)
         var best: (OpenAPIOperation, [String: String])?
         var allowed: [String] = []

@@ -161,8 +161,8 @@ final class ReferenceStore {
     }
 
     /// The number of rows this connection has inserted, updated or deleted since it opened.
-    func changeCount() throws -> Int64 {
-        Int64(try database.queryFirst("SELECT total_changes() AS n")?.int("n") ?? 0)
+    func changeCount() -> Int64 {
+        database.totalChanges
     }
 
     func encode(_ strings: [String]) -> String {

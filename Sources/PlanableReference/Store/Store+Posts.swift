@@ -77,6 +77,13 @@ extension ReferenceStore {
     /// StoreTests checks the order. The short statement is also cheaper to prepare than a list of 32 names.
     static let selectPosts = "SELECT * FROM posts"
 
+    /// Built once: every create and update runs one of them.
+    private static let insertPostSQL =
+        "INSERT INTO posts (\(postColumns.joined(separator: ", "))) VALUES ("
+        + Array(repeating: "?", count: postColumns.count).joined(separator: ", ") + ")"
+    private static let updatePostSQL =
+        "UPDATE posts SET \(postColumns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+
     /// A post from a row of `selectPosts`.
     func postRecord(_ row: SQLiteRow) -> PostRecord {
         let values = row.values
@@ -120,17 +127,14 @@ extension ReferenceStore {
     }
 
     func insertPost(_ post: PostRecord) throws {
-        let columns = Self.postColumns.joined(separator: ", ")
-        let marks = Array(repeating: "?", count: Self.postColumns.count).joined(separator: ", ")
-        try database.run("INSERT INTO posts (\(columns)) VALUES (\(marks))", postValues(post))
+        try database.run(Self.insertPostSQL, postValues(post))
         noteLifecycleChange(post)
     }
 
     func updatePost(_ post: PostRecord) throws {
-        let assignments = Self.postColumns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")
         var values = Array(postValues(post).dropFirst())
         values.append(post.id)
-        try database.run("UPDATE posts SET \(assignments) WHERE id = ?", values)
+        try database.run(Self.updatePostSQL, values)
         noteLifecycleChange(post)
     }
 

@@ -74,5 +74,13 @@ enum StoreSchema {
         ALTER TABLE comments ADD COLUMN updated_at REAL;
         """,
         "ALTER TABLE companies ADD COLUMN api_enabled INTEGER NOT NULL DEFAULT 1;",
+        // Only posts that wait to publish, or are publishing, enter the lifecycle index, so a plain draft writes
+        // one index page less. The group index serves edits to grouped posts, which update every page's post.
+        """
+        DROP INDEX posts_state;
+        CREATE INDEX posts_lifecycle ON posts (state, scheduled_at)
+            WHERE state = 'publishing' OR publish_at_scheduled = 1;
+        CREATE INDEX posts_group ON posts (group_id) WHERE group_id IS NOT NULL;
+        """,
     ]
 }
