@@ -16,45 +16,49 @@ package enum SHA256 {
     ]
 
     /// Computes the 32-byte digest of `bytes`.
+    ///
+    /// Whole blocks are read in place and only the padded tail is copied, because the reference server hashes the
+    /// token of every request and the sync engine hashes every item.
     package static func digest(_ bytes: [UInt8]) -> [UInt8] {
-        var message = bytes
-        let bitLength = UInt64(bytes.count) &* 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) {
-            message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-        }
-
-        var state = initialState
-        var schedule = [UInt32](repeating: 0, count: 64)
-        for blockStart in stride(from: 0, to: message.count, by: 64) {
-            for index in 0..<16 {
-                let offset = blockStart + index * 4
-                schedule[index] =
-                    UInt32(message[offset]) << 24 | UInt32(message[offset + 1]) << 16
-                    | UInt32(message[offset + 2]) << 8 | UInt32(message[offset + 3])
+        bytes.withUnsafeBytes { input in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8 + 64) { words in
+                let state = UnsafeMutableBufferPointer(rebasing: words[0..<8])
+                let schedule = UnsafeMutableBufferPointer(rebasing: words[8..<72])
+                for index in 0..<8 { state[index] = initialState[index] }
+                roundConstants.withUnsafeBufferPointer { constants in
+                    let wholeBlocks = input.count / 64
+                    for block in 0..<wholeBlocks {
+                        let blockBytes = UnsafeRawBufferPointer(rebasing: input[(block * 64)..<(block * 64 + 64)])
+                        compress(state, schedule, blockBytes, constants)
+                    }
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                        let remaining = input.count - wholeBlocks * 64
+                        tail.initialize(repeating: 0)
+                        for index in 0..<remaining { tail[index] = input[wholeBlocks * 64 + index] }
+                        tail[remaining] = 0x80
+                        let tailLength = remaining + 9 <= 64 ? 64 : 128
+                        let bitLength = UInt64(input.count) &* 8
+                        for index in 0..<8 {
+                            tail[tailLength - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * index))
+                        }
+                        let padded = UnsafeRawBufferPointer(tail)
+                        for offset in stride(from: 0, to: tailLength, by: 64) {
+                            compress(
+                                state, schedule, UnsafeRawBufferPointer(rebasing: padded[offset..<(offset + 64)]),
+                                constants)
+                        }
+                    }
+                }
+                var result = [UInt8](repeating: 0, count: 32)
+                for (index, word) in state.enumerated() {
+                    result[4 * index] = UInt8(word >> 24)
+                    result[4 * index + 1] = UInt8(truncatingIfNeeded: word >> 16)
+                    result[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 8)
+                    result[4 * index + 3] = UInt8(truncatingIfNeeded: word)
+                }
+                return result
             }
-            for index in 16..<64 {
-                let s0 =
-                    rotateRight(schedule[index - 15], 7) ^ rotateRight(schedule[index - 15], 18)
-                    ^ (schedule[index - 15] >> 3)
-                let s1 =
-                    rotateRight(schedule[index - 2], 17) ^ rotateRight(schedule[index - 2], 19)
-                    ^ (schedule[index - 2] >> 10)
-                schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
-            }
-            compress(&state, schedule)
         }
-
-        var result: [UInt8] = []
-        result.reserveCapacity(32)
-        for word in state {
-            result.append(contentsOf: [
-                UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8),
-                UInt8(truncatingIfNeeded: word),
-            ])
-        }
-        return result
     }
 
     /// Computes the digest of `bytes` as 64 lowercase hexadecimal digits.
@@ -82,7 +86,26 @@ package enum SHA256 {
         return difference == 0
     }
 
-    private static func compress(_ state: inout [UInt32], _ schedule: [UInt32]) {
+    /// Mixes one 64-byte block into `state`, using `schedule` as the message schedule's storage.
+    private static func compress(
+        _ state: UnsafeMutableBufferPointer<UInt32>, _ schedule: UnsafeMutableBufferPointer<UInt32>,
+        _ block: UnsafeRawBufferPointer, _ constants: UnsafeBufferPointer<UInt32>
+    ) {
+        for index in 0..<16 {
+            let offset = index * 4
+            schedule[index] =
+                UInt32(block[offset]) << 24 | UInt32(block[offset + 1]) << 16 | UInt32(block[offset + 2]) << 8
+                | UInt32(block[offset + 3])
+        }
+        for index in 16..<64 {
+            let s0 =
+                rotateRight(schedule[index - 15], 7) ^ rotateRight(schedule[index - 15], 18)
+                ^ (schedule[index - 15] >> 3)
+            let s1 =
+                rotateRight(schedule[index - 2], 17) ^ rotateRight(schedule[index - 2], 19)
+                ^ (schedule[index - 2] >> 10)
+            schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
+        }
         var a = state[0]
         var b = state[1]
         var c = state[2]
@@ -95,7 +118,7 @@ package enum SHA256 {
         for index in 0..<64 {
             let sum1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25)
             let choice = (e & f) ^ (~e & g)
-            let temp1 = h &+ sum1 &+ choice &+ roundConstants[index] &+ schedule[index]
+            let temp1 = h &+ sum1 &+ choice &+ constants[index] &+ schedule[index]
             let sum0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22)
             let majority = (a & b) ^ (a & c) ^ (b & c)
             let temp2 = sum0 &+ majority
