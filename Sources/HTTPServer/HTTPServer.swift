@@ -148,7 +148,7 @@ private let accessHandler: planable_mhd_access_handler = {
             method: method.map { String(cString: $0) } ?? "GET",
             path: url.map { String(cString: $0) } ?? "/",
             query: collectValues(connection, kind: planable_mhd_argument_kind),
-            headers: headerDictionary(collectValues(connection, kind: planable_mhd_header_kind)),
+            headers: collectHeaders(connection),
             body: pending.body)
         pending.body = []
         outcome = core.handler(request)
@@ -198,15 +198,41 @@ private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> 
     return withExtendedLifetime(collector) { collector.values }
 }
 
-private func headerDictionary(_ values: [(name: String, value: String)]) -> [String: String] {
+/// The request headers by lowercased name; repeated headers are joined with ", " as RFC 9110 allows.
+private func collectHeaders(_ connection: OpaquePointer) -> [String: String] {
+    let collector = HeaderCollector()
+    let pointer = Unmanaged.passUnretained(collector).toOpaque()
+    _ = MHD_get_connection_values(
+        connection, planable_mhd_header_kind,
+        { context, _, key, value in
+            guard let context, let key else { return planable_mhd_yes }
+            let collector = Unmanaged<HeaderCollector>.fromOpaque(context).takeUnretainedValue()
+            let name = lowercasedASCII(key)
+            let text = value.map { String(cString: $0) } ?? ""
+            if let existing = collector.headers[name] {
+                collector.headers[name] = existing + ", " + text
+            } else {
+                collector.headers[name] = text
+            }
+            return planable_mhd_yes
+        }, pointer)
+    return withExtendedLifetime(collector) { collector.headers }
+}
+
+private final class HeaderCollector {
     var headers: [String: String] = [:]
-    for (name, value) in values {
-        let key = name.lowercased()
-        if let existing = headers[key] {
-            headers[key] = existing + ", " + value
-        } else {
-            headers[key] = value
+}
+
+/// `String(cString:).lowercased()` in one copy; header names are ASCII, and other bytes are kept as they are.
+private func lowercasedASCII(_ text: UnsafePointer<CChar>) -> String {
+    let count = strlen(text)
+    return text.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+        String(unsafeUninitializedCapacity: count) { buffer in
+            for index in 0..<count {
+                let byte = bytes[index]
+                buffer[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            }
+            return count
         }
     }
-    return headers
 }

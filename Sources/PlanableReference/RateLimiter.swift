@@ -22,7 +22,12 @@ final class RateLimiter: Sendable {
 
     let window: Double
     private let limits: LockedValue<[RequestClass: Int]>
-    private let history = LockedValue<[String: WindowLog]>([:])
+    private let history = LockedValue<[WindowKey: WindowLog]>([:])
+
+    private struct WindowKey: Hashable {
+        var tokenID: String
+        var requestClass: RequestClass
+    }
 
     /// The times of the counted requests of one token and class, oldest first, as a queue.
     private final class WindowLog {
@@ -63,7 +68,7 @@ final class RateLimiter: Sendable {
     func admit(tokenID: String, requestClass: RequestClass, now: Double) -> Decision {
         let limit = limit(for: requestClass)
         return history.withLock { history in
-            let key = tokenID + ":" + requestClass.rawValue
+            let key = WindowKey(tokenID: tokenID, requestClass: requestClass)
             let log = history[key] ?? WindowLog()
             history[key] = log
             log.dropOlder(than: now - window)
