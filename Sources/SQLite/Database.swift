@@ -209,6 +209,8 @@ package final class SQLiteDatabase {
     /// Runs `body` inside a transaction, committing when it returns and rolling back when it throws.
     ///
     /// `BEGIN IMMEDIATE` takes the write lock at once, so two processes never deadlock upgrading a read lock.
+    /// The result is discardable because a body often ends in `run`, whose changed-row count callers rarely need.
+    @discardableResult
     package func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {

@@ -3,7 +3,11 @@ import CYAML
 /// A YAML document that libyaml could not parse, or that breaks a limit.
 package struct YAMLError: Error, CustomStringConvertible, Equatable {
     package var message: String
+    /// The position where libyaml found the problem, such as the end of the text for an unclosed quote.
     package var mark: YAMLMark
+    /// The start of the construct that libyaml was reading, such as the opening quote of a quoted scalar, when it
+    /// differs from `mark`. `message` names it too.
+    package var contextMark: YAMLMark?
 
     package var description: String { "line \(mark.line), column \(mark.column): \(message)" }
 }
@@ -175,12 +179,22 @@ package enum YAMLParser {
             }
         }
 
+        /// Builds the error from libyaml's problem and context, for example "found unexpected end of stream while
+        /// scanning a quoted scalar that starts at line 2, column 8", so an unclosed quote names where it opens.
         func parserError(_ parser: yaml_parser_t) -> YAMLError {
             let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-            let context = parser.context.map { String(cString: $0) }
             let position = mark(parser.problem_mark)
-            let message = context.map { "\(problem) \($0)" } ?? problem
-            return YAMLError(message: message, mark: position)
+            guard let context = parser.context.map({ String(cString: $0) }) else {
+                return YAMLError(message: problem, mark: position)
+            }
+            // Contexts such as "while scanning for the next token" are marked where the problem is.
+            let contextStart = mark(parser.context_mark)
+            guard contextStart != position else {
+                return YAMLError(message: "\(problem) \(context)", mark: position)
+            }
+            let startText = "line \(contextStart.line), column \(contextStart.column)"
+            return YAMLError(
+                message: "\(problem) \(context) that starts at \(startText)", mark: position, contextMark: contextStart)
         }
     }
 }

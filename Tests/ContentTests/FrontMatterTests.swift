@@ -131,6 +131,18 @@ import YAML
                 + "fix the front matter or mark the file with draft: true")
     }
 
+    @Test func unclosedYAMLQuoteNamesItsStart() throws {
+        let source = try TemporarySource()
+        try source.write("a.md", "---\ntitle: \"Broken\nsummary: more text\n---\nBody\n")
+        let error = try #require(readError(source.reader(), "a.md"))
+        #expect(error.line == 4)
+        #expect(error.column == 1)
+        #expect(
+            error.description
+                == "a.md:4:1: invalid YAML front matter: found unexpected end of stream while scanning a quoted scalar "
+                + "that starts at line 2, column 8; fix the front matter or mark the file with draft: true")
+    }
+
     @Test func malformedTOMLNamesLineAndColumn() throws {
         let source = try TemporarySource()
         try source.write("a.md", "+++\ntitle = \"ok\"\ndate = = 3\n+++\nBody\n")

@@ -19,7 +19,7 @@ import Timestamps
             "POST", "/workspaces", body: ["name": "Lifecycle", "timezone": "UTC", "approvalSettings": settings])
         let id = try #require(created.data["id"]?.stringValue)
         let page = try server.pageID("Northwind LinkedIn")
-        try server.server.store.withLock { store in
+        _ = try server.server.store.withLock { store in
             try store.database.run("UPDATE pages SET workspace_id = ? WHERE id = ?", [id, page])
         }
         return (id, page)

@@ -121,7 +121,7 @@ import Timestamps
         let path = "/posts?workspaceId=\(try server.workspaceID("Northwind Coffee"))"
         #expect(try server.send("GET", path).data.arrayValue?.first?["plainText"] == "Hello")
         #expect(try server.send("GET", path).data.arrayValue?.first?["plainText"] == "Hello")
-        try server.server.store.withLock { store in
+        _ = try server.server.store.withLock { store in
             try store.database.run("UPDATE posts SET text = 'Changed below the API' WHERE id = ?", [id])
         }
         #expect(try server.send("GET", path).data.arrayValue?.first?["plainText"] == "Changed below the API")

@@ -52,8 +52,9 @@ package struct ProductProcess {
         let directory = FileManager.default.temporaryDirectory
         let stdoutURL = directory.appendingPathComponent("planable-sync-out-\(UUID().uuidString)")
         let stderrURL = directory.appendingPathComponent("planable-sync-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        // A failed createFile surfaces as the FileHandle initialiser below throwing.
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = FileHandle.nullDevice

@@ -26,6 +26,26 @@ import Testing
         }
     }
 
+    @Test func unclosedQuoteNamesItsStart() throws {
+        let error = try #require(throws: YAMLError.self) {
+            try YAMLParser.parse("title: \"Broken\nsummary: more text\n", lineOffset: 1)
+        }
+        #expect(error.mark == YAMLMark(line: 4, column: 1))
+        #expect(error.contextMark == YAMLMark(line: 2, column: 8))
+        #expect(
+            error.description
+                == "line 4, column 1: found unexpected end of stream while scanning a quoted scalar "
+                + "that starts at line 2, column 8")
+    }
+
+    @Test func contextAtProblemNamesNoStart() throws {
+        let error = try #require(throws: YAMLError.self) { try YAMLParser.parse("key: @value\n") }
+        #expect(error.contextMark == nil)
+        #expect(
+            error.description
+                == "line 1, column 6: found character that cannot start any token while scanning for the next token")
+    }
+
     @Test func aliasBombIsRejected() {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1..<9 {
