@@ -93,17 +93,17 @@ import Testing
         let before = try state(workspace).readFailures()
         #expect(before.map(\.location) == ["a.md", "b.md", "drafts/c.md"])
 
-        // Every file is fixed on disk, but the watcher reported only a.md.
+        // Both files are fixed on disk, but the watcher reported only a.md.
         try workspace.writePost("a.md", title: "Alpha", body: "Fixed.")
         try workspace.writePost("b.md", title: "Beta", body: "Fixed.")
-        try workspace.writePost("drafts/c.md", title: "Gamma", body: "Fixed.")
         let partial = try runPartial(workspace, paths: ["a.md"])
         #expect(partial.created == 1)
         let after = try state(workspace).readFailures()
         #expect(after.map(\.location) == ["b.md", "drafts/c.md"])
         #expect(after.map(\.lastSeenAt) == before.dropFirst().map(\.lastSeenAt))
 
-        // A reported folder covers every file under it.
+        // The watcher reports a removed folder by its own path, which covers every file that was under it.
+        try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("drafts"))
         _ = try runPartial(workspace, paths: ["drafts"])
         #expect(try state(workspace).readFailures().map(\.location) == ["b.md"])
     }
