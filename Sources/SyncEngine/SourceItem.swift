@@ -126,6 +126,8 @@ package struct SourceError: Error, Sendable, CustomStringConvertible {
     /// Nil means `identity`, which is the file path relative to the source folder.
     package var location: String?
     /// The key of the feed entry that could not be read, when the problem is in one entry of a feed.
+    /// NOTE: no source sets this yet, because the feed reader derives a key for every entry. Feed problems are rows
+    /// of the whole feed.
     package var entry: String?
 
     package init(
