@@ -25,8 +25,24 @@ enum StatusCommand {
         var lastError: String?
     }
 
+    /// A file, folder or feed that the last scan of its source could not read, so it has no item.
+    struct ReadFailureStatus: Encodable {
+        var source: String
+        /// The file path relative to the source folder, the source folder, or the feed URL.
+        var location: String
+        /// The feed entry's key, when one entry of a feed failed.
+        var entry: String?
+        var message: String
+        var firstSeenAt: String?
+        var lastSeenAt: String?
+        /// False when the configuration no longer lists the source. The next full pass (`sync`, or the daemon's
+        /// start or reload) deletes such rows.
+        var sourceConfigured: Bool
+    }
+
     struct Summary: Encodable {
         var items: [ItemStatus]
+        var readFailures: [ReadFailureStatus]
         var pendingIntents: Int
         var lastRun: String?
     }
@@ -47,8 +63,16 @@ enum StatusCommand {
                         publishedLink: post.publishedLink, lastError: post.lastError)
                 })
         }
+        let configured = Set(configuration.sources.map(\.name))
+        let readFailures = try state.readFailures().map { failure in
+            ReadFailureStatus(
+                source: failure.source, location: failure.location, entry: failure.entry.isEmpty ? nil : failure.entry,
+                message: failure.message, firstSeenAt: failure.firstSeenAt, lastSeenAt: failure.lastSeenAt,
+                sourceConfigured: configured.contains(failure.source))
+        }
         let summary = Summary(
-            items: items, pendingIntents: try state.pendingIntents().count, lastRun: try state.setting("last_run"))
+            items: items, readFailures: readFailures, pendingIntents: try state.pendingIntents().count,
+            lastRun: try state.setting("last_run"))
 
         if parsed.format == "json" {
             let encoder = JSONEncoder()
@@ -72,13 +96,34 @@ enum StatusCommand {
                 lines.append("          " + parts.joined(separator: ", "))
             }
         }
+        lines += readFailureLines(readFailures)
         let publishedCount = items.filter { $0.posts.contains(where: \.published) }.count
         lines.append(
             "\(items.count) items, \(items.reduce(0) { $0 + $1.posts.count }) posts, \(publishedCount) items published"
+                + (readFailures.isEmpty ? "" : ", \(readFailures.count) read failures")
                 + (summary.pendingIntents > 0 ? ", \(summary.pendingIntents) creates awaiting read-back" : "")
                 + (summary.lastRun.map { "; last run \($0)" } ?? ""))
         try emit(Data((lines.joined(separator: "\n") + "\n").utf8), to: parsed.output)
         return .success
+    }
+
+    /// Formats the read failures as a section of the text listing, empty when there are none.
+    private static func readFailureLines(_ failures: [ReadFailureStatus]) -> [String] {
+        guard !failures.isEmpty else { return [] }
+        var lines = ["Read failures (these files and feeds could not be read, so they have no item):"]
+        for failure in failures {
+            var heading = "  \(failure.source): \(failure.location)"
+            if let entry = failure.entry { heading += ", entry \(entry)" }
+            if !failure.sourceConfigured {
+                heading += " (source no longer in the configuration; the next sync forgets it)"
+            }
+            lines.append(heading)
+            lines.append("          \(failure.message)")
+            let firstSeen = failure.firstSeenAt ?? "unknown"
+            let lastSeen = failure.lastSeenAt ?? "unknown"
+            lines.append("          first seen \(firstSeen), last seen \(lastSeen)")
+        }
+        return lines
     }
 
     /// Writes the listing to `output`, or to standard output when it is nil.

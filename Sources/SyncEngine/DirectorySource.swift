@@ -26,13 +26,15 @@ package struct DirectorySource: ItemSource {
 
     package func scan(state: StateStore, timeZone: TimeZone) -> SourceScan {
         var result = SourceScan()
+        // A partial scan checks that the folder exists too, so its scope includes the folder's own row.
+        result.readFailureScope = onlyPaths.map { .locations($0.union([root])) } ?? .wholeSource
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             result.errors.append(
                 SourceError(
                     source: name, identity: nil,
                     message: "source \"\(name)\": folder \(root) does not exist; fix \"path\" in the configuration",
-                    isDataError: false))
+                    isDataError: false, location: root))
             return result
         }
         let (files, errors) =

@@ -49,7 +49,8 @@ package struct FeedSource: ItemSource {
                 lastModified: validatorsApply ? stored?.lastModified : nil)
         } catch {
             let message = "feed \(name) (\(url)): \(error); the next run tries again"
-            result.errors.append(SourceError(source: name, identity: nil, message: message, isDataError: false))
+            result.errors.append(
+                SourceError(source: name, identity: nil, message: message, isDataError: false, location: url))
             let failedURL = url
             let sourceName = name
             result.commit = { state in try state.recordFeedFailure(source: sourceName, url: failedURL, message: message)
@@ -73,7 +74,8 @@ package struct FeedSource: ItemSource {
             result.errors.append(
                 SourceError(
                     source: name, identity: nil,
-                    message: "feed \(name) (\(url)) cannot be read: \(error); fix the feed or its URL"))
+                    message: "feed \(name) (\(url)) cannot be read: \(error); fix the feed or its URL",
+                    location: url))
             return result
         }
         if feed.isIllFormed {
@@ -97,7 +99,8 @@ package struct FeedSource: ItemSource {
         do {
             plan = try intake.decide(feed)
         } catch {
-            result.errors.append(SourceError(source: name, identity: nil, message: "\(name): \(error)"))
+            result.errors.append(
+                SourceError(source: name, identity: nil, message: "\(name): \(error)", location: url))
             return result
         }
 

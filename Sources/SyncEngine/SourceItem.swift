@@ -109,6 +109,8 @@ package struct SourceScan: Sendable {
     /// Work the engine runs after an apply pass in which no item of the source failed, such as storing a feed's
     /// validators and baseline. `plan` never runs it, so a preview changes nothing.
     package var commit: (@Sendable (StateStore) throws -> Void)?
+    /// The locations this scan read, whose stored read failures its `errors` replace after an apply pass.
+    package var readFailureScope = ReadFailureScope.wholeSource
 
     package init() {}
 }
@@ -120,12 +122,24 @@ package struct SourceError: Error, Sendable, CustomStringConvertible {
     package var message: String
     /// True when the problem is in the content (exit code 65), false for I/O such as an unreachable feed (75).
     package var isDataError: Bool
+    /// The place of the problem that the state's read failures store, such as the source folder or the feed URL.
+    /// Nil means `identity`, which is the file path relative to the source folder.
+    package var location: String?
+    /// The key of the feed entry that could not be read, when the problem is in one entry of a feed.
+    /// NOTE: no source sets this yet, because the feed reader derives a key for every entry. Feed problems are rows
+    /// of the whole feed.
+    package var entry: String?
 
-    package init(source: String, identity: String?, message: String, isDataError: Bool = true) {
+    package init(
+        source: String, identity: String?, message: String, isDataError: Bool = true, location: String? = nil,
+        entry: String? = nil
+    ) {
         self.source = source
         self.identity = identity
         self.message = message
         self.isDataError = isDataError
+        self.location = location
+        self.entry = entry
     }
 
     package var description: String { message }

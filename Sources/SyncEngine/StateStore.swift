@@ -102,6 +102,19 @@ package final class StateStore: @unchecked Sendable {
         """,
         // The daemon's partial scans look items up by file path.
         "CREATE INDEX items_by_location ON items (source, location);",
+        // Files and feeds that could not be read, for `status`. They are kept apart from items because a file whose
+        // front matter cannot be read has no trustworthy identity, so a row is keyed by source, location and entry.
+        """
+        CREATE TABLE read_failures (
+            source TEXT NOT NULL,
+            location TEXT NOT NULL,
+            entry TEXT NOT NULL DEFAULT '',
+            message TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            PRIMARY KEY (source, location, entry)
+        );
+        """,
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

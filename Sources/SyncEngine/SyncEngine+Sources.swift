@@ -37,6 +37,17 @@ extension SyncEngine {
         scan.removedIdentities.removeAll { renamed.contains($0) }
     }
 
+    /// Stores the scan's errors as the source's read failures within the scan's scope, so `status` lists each file
+    /// or feed that could not be read until a later scan reads it or finds it gone.
+    func recordReadFailures(_ scan: SourceScan, source: String) throws {
+        let failures = scan.errors.map { error in
+            ReadFailure(
+                source: source, location: error.location ?? error.identity ?? "", entry: error.entry ?? "",
+                message: error.message)
+        }
+        try state.replaceReadFailures(source: source, scope: scan.readFailureScope, with: failures)
+    }
+
     /// Handles an item whose source file or entry is gone: its drafts are deleted when the configuration says
     /// so, and otherwise left alone. Returns the report line, or nil when there is nothing new to say.
     func handleRemoved(source: String, identity: String, mode: RunMode) throws -> ReportedItem? {

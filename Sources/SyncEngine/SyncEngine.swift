@@ -75,6 +75,10 @@ package final class SyncEngine: @unchecked Sendable {
 
         var scanned: [SourceItem] = []
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
+        if mode == .apply && sourceNames == nil {
+            // A source removed from the configuration is never scanned again, so nothing else would clear its rows.
+            try state.deleteReadFailures(exceptSources: Set(configuration.sources.map(\.name)))
+        }
         for source in sources where sourceNames?.contains(source.name) ?? true {
             var scan: SourceScan
             if var directory = source as? DirectorySource, let paths = changedPaths[source.name] {
@@ -104,6 +108,7 @@ package final class SyncEngine: @unchecked Sendable {
                         message: "recorded on the feed's first run; not posted", posts: []))
             }
             if let commit = scan.commit { commits.append((source.name, commit)) }
+            if mode == .apply { try recordReadFailures(scan, source: source.name) }
             for error in scan.errors {
                 logger.error(
                     "item read failed",

@@ -119,6 +119,40 @@ import Testing
         #expect(status.stdout.contains("\"identity\" : \"archive/hello.md\""), "state after stop: \(status.stdout)")
     }
 
+    /// The daemon's rescan after a file change records the file's read failure and clears it once the file is fixed.
+    @Test func readFailuresFollowFileChanges() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let notify = try NotifySocket()
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath],
+            environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+
+        func failedLocations() throws -> [String] {
+            let status = try ProductProcess.run(["status", "--config", configPath, "--format", "json"])
+            let summary = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            let failures = summary?["readFailures"] as? [[String: Any]] ?? []
+            return failures.compactMap { $0["location"] as? String }
+        }
+        let brokenFrontMatter = "---\ntitle: Bad\n  tags: [a, b\n---\n\nBody.\n"
+        for name in ["a.md", "b.md"] {
+            let temporary = root.appendingPathComponent("content/.\(name).tmp")
+            try brokenFrontMatter.write(to: temporary, atomically: false, encoding: .utf8)
+            _ = rename(temporary.path, root.appendingPathComponent("content/\(name)").path)
+        }
+        let listed = try waitUntil(timeout: 10) { try failedLocations() == ["a.md", "b.md"] }
+        #expect(listed, "status lists \((try? failedLocations()) ?? []); stderr: \(daemon.stderr())")
+
+        try write("a.md", title: "Fixed", body: "Now it reads.")
+        let cleared = try waitUntil(timeout: 10) { try failedLocations() == ["b.md"] }
+        #expect(cleared, "status lists \((try? failedLocations()) ?? []); stderr: \(daemon.stderr())")
+        #expect(try groupCount() == 1)
+    }
+
     /// The daemon's configuration is broken on purpose by now, so status reads a fresh copy with the same state.
     func configPathForStatus() throws -> String {
         let path = root.appendingPathComponent("status.yaml").path

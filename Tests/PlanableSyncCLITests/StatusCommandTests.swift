@@ -1,0 +1,128 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `status` lists the files and feeds that `sync` could not read, from the state database, in text and JSON.
+@Suite(.serialized) struct StatusCommandTests {
+    static let brokenFrontMatter = "---\ntitle: Bad\n  tags: [a, b\n---\n\nBody.\n"
+
+    let root: URL
+    var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
+    var feedURL: URL { root.appendingPathComponent("feed.xml") }
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-status-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        try writeConfiguration(sources: ["posts"])
+    }
+
+    /// Writes the configuration with the named sources: `posts`, a folder, and `news`, a feed file beside it.
+    func writeConfiguration(sources: [String]) throws {
+        var lines = [
+            "state: state/planable-sync.sqlite", "api: embedded", "workspace: Northwind Coffee",
+            "pages: [Northwind LinkedIn]", "template: \"{{title}}\"", "sources:",
+        ]
+        if sources.contains("posts") {
+            lines += ["  - name: posts", "    type: directory", "    path: content"]
+        }
+        if sources.contains("news") {
+            lines += ["  - name: news", "    type: feed", "    url: \(feedURL.absoluteString)"]
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: root.appendingPathComponent("content/\(name)"), atomically: true, encoding: .utf8)
+    }
+
+    func status(_ extra: [String] = []) throws -> String {
+        let result = try ProductProcess.run(["status", "--config", configPath] + extra)
+        #expect(result.status == 0, "status failed: \(result.stderr)")
+        return result.stdout
+    }
+
+    func readFailures() throws -> [[String: Any]] {
+        let object = try JSONSerialization.jsonObject(with: Data(try status(["--format", "json"]).utf8))
+        let summary = try #require(object as? [String: Any])
+        return try #require(summary["readFailures"] as? [[String: Any]], "no readFailures array in \(summary.keys)")
+    }
+
+    @Test func textListsBrokenFileUntilFixed() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("good.md", "---\ntitle: Good\n---\n\nFine.\n")
+        try write("bad.md", Self.brokenFrontMatter)
+        let sync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(sync.status == 65, "stderr: \(sync.stderr)")
+
+        let text = try status()
+        #expect(text.contains("Read failures (these files and feeds could not be read"), "\(text)")
+        #expect(text.contains("  posts: bad.md\n"), "\(text)")
+        #expect(text.contains("bad.md:3:"), "\(text)")
+        #expect(text.contains("first seen 20"), "\(text)")
+        #expect(text.contains(", last seen 20"), "\(text)")
+        #expect(text.contains("1 items, 1 posts, 0 items published, 1 read failures"), "\(text)")
+
+        try write("bad.md", "---\ntitle: Bad, fixed\n---\n\nBody.\n")
+        let fixed = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(fixed.status == 0, "stderr: \(fixed.stderr)")
+        let after = try status()
+        #expect(!after.contains("Read failures"), "\(after)")
+        #expect(after.contains("2 items, 2 posts, 0 items published; last run"), "\(after)")
+    }
+
+    @Test func jsonCarriesReadFailures() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("bad.md", Self.brokenFrontMatter)
+        _ = try ProductProcess.run(["sync", "--config", configPath])
+
+        let failures = try readFailures()
+        #expect(failures.count == 1)
+        let failure = try #require(failures.first)
+        #expect(failure["source"] as? String == "posts")
+        #expect(failure["location"] as? String == "bad.md")
+        #expect(failure["entry"] == nil)
+        #expect((failure["message"] as? String)?.contains("bad.md:3:") == true, "\(failure)")
+        let first = try #require(failure["firstSeenAt"] as? String)
+        #expect(failure["lastSeenAt"] as? String == first)
+        #expect(failure["sourceConfigured"] as? Bool == true)
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent("content/bad.md"))
+        _ = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(try readFailures().isEmpty)
+    }
+
+    @Test func unparsableFeedShows() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try writeConfiguration(sources: ["news"])
+        try "<html><body>Moved</body></html>".write(to: feedURL, atomically: true, encoding: .utf8)
+        let sync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(sync.status == 65, "stderr: \(sync.stderr)")
+
+        let text = try status()
+        #expect(text.contains("  news: \(feedURL.absoluteString)\n"), "\(text)")
+        #expect(text.contains("cannot be read"), "\(text)")
+        let failure = try #require(try readFailures().first)
+        #expect(failure["location"] as? String == feedURL.absoluteString)
+    }
+
+    @Test func removedSourceIsMarkedThenForgotten() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("bad.md", Self.brokenFrontMatter)
+        try "<html></html>".write(to: feedURL, atomically: true, encoding: .utf8)
+        try writeConfiguration(sources: ["posts", "news"])
+        _ = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(try readFailures().count == 2)
+
+        try writeConfiguration(sources: ["news"])
+        let text = try status()
+        #expect(text.contains("  posts: bad.md (source no longer in the configuration"), "\(text)")
+        let marked = try readFailures()
+        #expect(marked.first { $0["source"] as? String == "posts" }?["sourceConfigured"] as? Bool == false)
+        #expect(marked.first { $0["source"] as? String == "news" }?["sourceConfigured"] as? Bool == true)
+
+        _ = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(try readFailures().map { $0["source"] as? String } == ["news"])
+    }
+}
