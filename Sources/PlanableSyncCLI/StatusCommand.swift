@@ -98,13 +98,19 @@ enum StatusCommand {
         }
         lines += readFailureLines(readFailures)
         let publishedCount = items.filter { $0.posts.contains(where: \.published) }.count
+        let postCount = items.reduce(0) { $0 + $1.posts.count }
         lines.append(
-            "\(items.count) items, \(items.reduce(0) { $0 + $1.posts.count }) posts, \(publishedCount) items published"
-                + (readFailures.isEmpty ? "" : ", \(readFailures.count) read failures")
-                + (summary.pendingIntents > 0 ? ", \(summary.pendingIntents) creates awaiting read-back" : "")
+            "\(counted(items.count, "item")), \(counted(postCount, "post")), \(counted(publishedCount, "item")) published"
+                + (readFailures.isEmpty ? "" : ", \(counted(readFailures.count, "read failure"))")
+                + (summary.pendingIntents > 0 ? ", \(counted(summary.pendingIntents, "create")) awaiting read-back" : "")
                 + (summary.lastRun.map { "; last run \($0)" } ?? ""))
         try emit(Data((lines.joined(separator: "\n") + "\n").utf8), to: parsed.output)
         return .success
+    }
+
+    /// `1 item`, `2 items`: the count with the noun in the number it takes.
+    private static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
     /// Formats the read failures as a section of the text listing, empty when there are none.

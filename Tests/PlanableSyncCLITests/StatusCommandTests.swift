@@ -62,7 +62,7 @@ import Testing
         #expect(text.contains("bad.md:3:"), "\(text)")
         #expect(text.contains("first seen 20"), "\(text)")
         #expect(text.contains(", last seen 20"), "\(text)")
-        #expect(text.contains("1 items, 1 posts, 0 items published, 1 read failures"), "\(text)")
+        #expect(text.contains("1 item, 1 post, 0 items published, 1 read failure;"), "\(text)")
 
         try write("bad.md", "---\ntitle: Bad, fixed\n---\n\nBody.\n")
         let fixed = try ProductProcess.run(["sync", "--config", configPath])
