@@ -148,7 +148,7 @@ package struct StateRebuilder {
         }
         summary.unclaimedGroups = groups.count - claimed.count
         engine.logger.info(
-            "state rebuilt from the API",
+            engine.state.path == ":memory:" ? "links to existing posts found for the plan" : "state rebuilt from the API",
             [
                 "linked.text": String(summary.linkedByText), "linked.key": String(summary.linkedByKey),
                 "unlinked": String(summary.unlinked), "unclaimed_groups": String(summary.unclaimedGroups),
@@ -210,5 +210,25 @@ extension SyncEngine {
                 ])
         }
         try state.setSetting("existing_posts_checked", StateStore.timestamp())
+    }
+
+    /// For `plan` on a state that `adoptExistingPostsIfStateIsNew` would still check: a state in memory with the
+    /// links the sync would make, or nil when the sync would link nothing because the state is in use or the
+    /// workspace has no post.
+    func previewAdoption(context: WorkspaceContext) throws -> StateStore? {
+        guard try state.setting("existing_posts_checked") == nil, try state.isEmpty(),
+            !(try client.listPosts(workspaceId: context.workspace.id, offset: 0, limit: 1).items.isEmpty)
+        else { return nil }
+        let preview = try StateStore(path: ":memory:")
+        let engine = SyncEngine(
+            configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
+            mediaReach: mediaChecker.reach)
+        let summary = try StateRebuilder(engine: engine).rebuild(exactOnly: true)
+        try preview.setSetting("existing_posts_checked", StateStore.timestamp())
+        logger.warning(
+            "state database is new but the workspace has posts, so the plan links items whose text matches a post "
+                + "exactly, as the sync will, instead of creating them again",
+            ["state.path": state.path, "linked": String(summary.linkedByText), "to_create": String(summary.unlinked)])
+        return preview
     }
 }

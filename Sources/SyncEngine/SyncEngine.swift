@@ -71,6 +71,19 @@ package final class SyncEngine: @unchecked Sendable {
         if mode == .apply {
             try reconcileIntents(workspaceId: context.workspace.id)
             if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
+        } else if sourceNames == nil, let preview = try previewAdoption(context: context) {
+            // The plan runs against a copy in memory that holds the links the sync would make, so it shows what
+            // the sync would do, and the state file stays untouched.
+            let engine = SyncEngine(
+                configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
+                mediaReach: mediaChecker.reach, progress: progress)
+            var planned = try engine.run(
+                mode: .plan, context: context, refreshStatus: refreshStatus, shouldStop: shouldStop)
+            let statistics = client.requestStatistics
+            planned.requests = .init(
+                read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write,
+                rateLimited: statistics.rateLimited - startStatistics.rateLimited)
+            return planned
         }
 
         var scanned: [SourceItem] = []

@@ -56,6 +56,31 @@ import Testing
         let third = try workspace.run(.apply)
         #expect(third.requests.write == 0)
     }
+
+    /// `plan` on a lost state shows the links the sync would make, and writes neither posts nor state.
+    @Test func planOnNewStateShowsTheLinks() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+        try workspace.writePost("b.md", title: "Beta", body: "Second post.")
+        #expect(try workspace.run(.apply).created == 2)
+
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: statePath + suffix) }
+        try workspace.writePost("c.md", title: "Gamma", body: "Third post.")
+        let plan = try workspace.run(.plan)
+        #expect(plan.created == 1)
+        #expect(plan.unchanged == 2)
+        #expect(plan.requests.write == 0)
+        let state = try StateStore(path: statePath)
+        #expect(try state.isEmpty())
+        #expect(try state.setting("existing_posts_checked") == nil)
+
+        let sync = try workspace.run(.apply)
+        #expect(sync.created == 1)
+        #expect(sync.unchanged == 2)
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 6)
+    }
 }
 
 /// An item that failed and whose file is then deleted must not stay listed as failed.
