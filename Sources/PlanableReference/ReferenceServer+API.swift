@@ -145,8 +145,9 @@ extension ReferenceServer {
                     store: store, token: token, now: now, input: input, operation: operation, services: services,
                     prefetchedMedia: prefetched, lockedStore: self.store)
                 var response = try handler(context)
-                if let cacheKey, response.status == 200, let body = response.body {
-                    let bytes = body.serialized
+                if let cacheKey, response.status == 200,
+                    let bytes = response.serializedBody ?? response.body?.serialized
+                {
                     response.serializedBody = bytes
                     store.responseCache.store(bytes, key: cacheKey, version: version)
                 }

@@ -54,7 +54,7 @@ extension ReferenceServer {
             throw APIError.notFound("post \(id) not found")
         }
         let renderer = try PostRenderer(store: store, workspace: workspace, posts: [post])
-        return .ok(["data": renderer.render(post)])
+        return .ok(serialized: renderer.serialized(data: post))
     }
 
     func tokensBody() throws -> JSONValue {

@@ -104,6 +104,58 @@ import Timestamps
         #expect(try JSONParser.parse(Array("\"caf\u{E9}\\u00e9\"".utf8)) == .string("caf\u{E9}\u{E9}"))
     }
 
+    /// A value written through `JSONStream` container by container gives the bytes of its serialization.
+    @Test func jsonStreamWritesWhatTheTreeSerializes() {
+        var generator = SplitMix(seed: 7)
+        func randomValue(depth: Int) -> JSONValue {
+            switch generator.next() % (depth > 3 ? 5 : 7) {
+            case 0: return .null
+            case 1: return .bool(generator.next() % 2 == 0)
+            case 2: return .integer(Int(truncatingIfNeeded: generator.next()) >> Int(generator.next() % 60))
+            case 3: return .number(Double(generator.next() % 10_000) / 8)
+            case 4: return .string(["", "a", "é\"\\\n", "plain text", "\u{1}"][Int(generator.next() % 5)])
+            case 5: return .array((0..<Int(generator.next() % 4)).map { _ in randomValue(depth: depth + 1) })
+            default:
+                return .object(
+                    (0..<Int(generator.next() % 4)).map { index in ("k\(index)\"", randomValue(depth: depth + 1)) })
+            }
+        }
+        func stream(_ value: JSONValue, into json: inout JSONStream) {
+            switch value {
+            case .array(let items):
+                json.beginArray()
+                for item in items { stream(item, into: &json) }
+                json.endArray()
+            case .object(let members):
+                json.beginObject()
+                for (name, member) in members {
+                    json.key(name)
+                    stream(member, into: &json)
+                }
+                json.endObject()
+            case .string(let text): json.string(text)
+            case .integer(let number): json.integer(number)
+            case .bool(let flag): json.bool(flag)
+            case .null: json.null()
+            case .number: json.value(value)
+            }
+        }
+        for _ in 0..<500 {
+            let value = randomValue(depth: 0)
+            var json = JSONStream()
+            stream(value, into: &json)
+            #expect(json.bytes == value.serialized, "\(value.serializedString)")
+        }
+        var json = JSONStream()
+        json.beginObject()
+        json.key("a")
+        json.serialized(Array("[1,2]".utf8))
+        json.key("b")
+        json.string(nil as String?)
+        json.endObject()
+        #expect(String(decoding: json.bytes, as: UTF8.self) == #"{"a":[1,2],"b":null}"#)
+    }
+
     @Test func validatorReportsEachProblem() {
         let schema: JSONValue = [
             "type": "object", "required": ["name", "count"],
@@ -142,5 +194,22 @@ import Timestamps
         #expect(SHA256.hex(long) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
         #expect(SHA256.constantTimeEqual([1, 2, 3], [1, 2, 3]))
         #expect(!SHA256.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+    }
+}
+
+/// A small deterministic generator, so a failing case can be run again.
+private struct SplitMix {
+    var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }

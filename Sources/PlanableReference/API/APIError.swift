@@ -69,6 +69,13 @@ struct APIResponse {
     }
 
     static func ok(_ body: JSONValue) -> APIResponse { APIResponse(status: 200, body: body) }
+    /// An answer whose body was written as bytes already.
+    static func ok(serialized bytes: [UInt8]) -> APIResponse {
+        APIResponse(status: 200, body: nil, serializedBody: bytes)
+    }
     static func created(_ body: JSONValue) -> APIResponse { APIResponse(status: 201, body: body) }
+    static func created(serialized bytes: [UInt8]) -> APIResponse {
+        APIResponse(status: 201, body: nil, serializedBody: bytes)
+    }
     static let noContent = APIResponse(status: 204, body: nil)
 }

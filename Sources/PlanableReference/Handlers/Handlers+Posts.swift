@@ -11,16 +11,14 @@ enum PostHandlers {
             workspaceID: workspace.id, pageID: pageID, campaignID: context.input.queryString("campaignId"),
             offset: offset, limit: limit)
         let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: posts)
-        return .ok([
-            "data": .array(posts.map(renderer.render)),
-            "pagination": context.paginationBody(offset: offset, limit: limit, total: total),
-        ])
+        let pagination = context.paginationBody(offset: offset, limit: limit, total: total)
+        return .ok(serialized: renderer.serialized(posts, under: "data", pagination: pagination))
     }
 
     static func get(_ context: APIContext) throws -> APIResponse {
         let (post, workspace) = try context.post(context.input.path("id"))
         let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: [post])
-        return .ok(["data": renderer.render(post)])
+        return .ok(serialized: renderer.serialized(data: post))
     }
 
     static func count(_ context: APIContext) throws -> APIResponse {
@@ -85,7 +83,7 @@ enum PostHandlers {
             try insertAll()
         }
         let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: created, fresh: true)
-        return .created(["posts": .array(created.map(renderer.render))])
+        return .created(serialized: renderer.serialized(created, under: "posts"))
     }
 
     static func update(_ context: APIContext) throws -> APIResponse {
@@ -129,7 +127,7 @@ enum PostHandlers {
             for record in updated { try context.store.updatePost(record) }
         }
         let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: [post])
-        return .ok(["data": renderer.render(post)])
+        return .ok(serialized: renderer.serialized(data: post))
     }
 
     /// Rejects changes to a post that is published or being published.

@@ -43,61 +43,141 @@ struct PostRenderer {
         self.mediaURLs = mediaURLs
     }
 
-    func render(_ post: PostRecord) -> JSONValue {
-        let fullyApproved = post.isFullyApproved(in: workspace)
-        var members: [(String, JSONValue)] = []
-        members.reserveCapacity(32)
-        members.append(("id", .string(post.id)))
-        members.append(("workspaceId", .string(post.workspaceID)))
-        members.append(("pageId", .string(post.pageID)))
-        members.append(("type", .string(pages[post.pageID]?.platform ?? "unknown")))
-        members.append(("classification", .string(post.classification)))
-        members.append(("plainText", .string(post.text)))
-        members.append(("createdAt", .string(Timestamp.format(post.createdAt))))
-        if let position = post.gridPosition { members.append(("gridPosition", .integer(position))) }
-        members.append(("campaignId", .optional(post.campaignID)))
-        members.append(("media", .array(media(post).map { .string($0) })))
-        members.append(("scheduledAt", post.scheduledAt.map { .string(Timestamp.format($0)) } ?? .null))
-        members.append(("status", .string(post.status)))
-        members.append(("approved", .bool(fullyApproved)))
-        members.append(("approvedBy", .array(post.approvals)))
-        members.append(("approval", approval(post)))
-        members.append(("published", .bool(post.state == "published")))
-        members.append(("scheduledSet", .bool(post.scheduledSet)))
-        members.append(("teamOnly", .bool(post.teamOnly)))
-        members.append(("archived", .bool(post.archived)))
-        members.append(("modifiedAt", .string(Timestamp.format(post.modifiedAt))))
-        if let mediaType = post.mediaType { members.append(("mediaType", .string(mediaType))) }
+    /// Writes the post as one JSON object, straight to bytes: a list of posts is the hottest answer the server
+    /// gives, and building it as a `JSONValue` tree first took most of its time.
+    func write(_ post: PostRecord, into json: inout JSONStream) {
+        json.beginObject()
+        json.key("id")
+        json.string(post.id)
+        json.key("workspaceId")
+        json.string(post.workspaceID)
+        json.key("pageId")
+        json.string(post.pageID)
+        json.key("type")
+        json.string(pages[post.pageID]?.platform ?? "unknown")
+        json.key("classification")
+        json.string(post.classification)
+        json.key("plainText")
+        json.string(post.text)
+        json.key("createdAt")
+        json.string(Timestamp.format(post.createdAt))
+        if let position = post.gridPosition {
+            json.key("gridPosition")
+            json.integer(position)
+        }
+        json.key("campaignId")
+        json.string(post.campaignID)
+        json.key("media")
+        json.beginArray()
+        for url in media(post) { json.string(url) }
+        json.endArray()
+        json.key("scheduledAt")
+        json.string(post.scheduledAt.map { Timestamp.format($0) })
+        json.key("status")
+        json.string(post.status)
+        json.key("approved")
+        json.bool(post.isFullyApproved(in: workspace))
+        json.key("approvedBy")
+        json.value(.array(post.approvals))
+        json.key("approval")
+        writeApproval(post, into: &json)
+        json.key("published")
+        json.bool(post.state == "published")
+        json.key("scheduledSet")
+        json.bool(post.scheduledSet)
+        json.key("teamOnly")
+        json.bool(post.teamOnly)
+        json.key("archived")
+        json.bool(post.archived)
+        json.key("modifiedAt")
+        json.string(Timestamp.format(post.modifiedAt))
+        if let mediaType = post.mediaType {
+            json.key("mediaType")
+            json.string(mediaType)
+        }
         if let thumbnail = post.extras["videoThumbnail"]?["imageUrl"] {
-            members.append(("videoThumbnailUrl", thumbnail))
+            json.key("videoThumbnailUrl")
+            json.value(thumbnail)
         }
-        let labelItems = post.labels.compactMap { id -> JSONValue? in
-            guard let label = labels[id] else { return nil }
-            return ["uuid": .string(id), "text": .string(label.name ?? ""), "color": .string(label.color)]
+        json.key("labels")
+        json.beginArray()
+        for id in post.labels {
+            guard let label = labels[id] else { continue }
+            json.beginObject()
+            json.key("uuid")
+            json.string(id)
+            json.key("text")
+            json.string(label.name ?? "")
+            json.key("color")
+            json.string(label.color)
+            json.endObject()
         }
-        members.append(("labels", .array(labelItems)))
-        members.append(("commentsCounter", .integer(commentCounts[post.id] ?? 0)))
-        members.append(("notesCounter", .integer(post.extras["internalNote"] == nil ? 0 : 1)))
-        if let share = post.shareLink { members.append(("publicShareLink", .string(share))) }
-        if let link = post.publishedLink { members.append(("publishedPostLink", .string(link))) }
+        json.endArray()
+        json.key("commentsCounter")
+        json.integer(commentCounts[post.id] ?? 0)
+        json.key("notesCounter")
+        json.integer(post.extras["internalNote"] == nil ? 0 : 1)
+        if let share = post.shareLink {
+            json.key("publicShareLink")
+            json.string(share)
+        }
+        if let link = post.publishedLink {
+            json.key("publishedPostLink")
+            json.string(link)
+        }
         if let groupID = post.groupID {
-            members.append(("groupId", .string(groupID)))
-            members.append(("groupPageIds", .array((post.groupPageIDs ?? []).map { .string($0) })))
-            members.append(("groupSync", .bool(true)))
+            json.key("groupId")
+            json.string(groupID)
+            json.key("groupPageIds")
+            json.beginArray()
+            for id in post.groupPageIDs ?? [] { json.string(id) }
+            json.endArray()
+            json.key("groupSync")
+            json.bool(true)
         }
         if let pinterest = post.pinterest, pages[post.pageID]?.platform == "pinterest" {
             let board = pinterest["boardId"]?.stringValue ?? ""
-            members.append(
-                (
-                    "pinterest",
-                    [
-                        "boardId": .string(board), "boardName": .string("Board \(board)"),
-                        "title": pinterest["title"] ?? .null, "link": pinterest["link"] ?? .null,
-                        "description": pinterest["description"] ?? .null,
-                    ]
-                ))
+            json.key("pinterest")
+            json.beginObject()
+            json.key("boardId")
+            json.string(board)
+            json.key("boardName")
+            json.string("Board \(board)")
+            json.key("title")
+            json.value(pinterest["title"] ?? .null)
+            json.key("link")
+            json.value(pinterest["link"] ?? .null)
+            json.key("description")
+            json.value(pinterest["description"] ?? .null)
+            json.endObject()
         }
-        return .object(members)
+        json.endObject()
+    }
+
+    /// `{"data": post}`.
+    func serialized(data post: PostRecord) -> [UInt8] {
+        var json = JSONStream(capacity: 1024)
+        json.beginObject()
+        json.key("data")
+        write(post, into: &json)
+        json.endObject()
+        return json.bytes
+    }
+
+    /// `{"NAME": [post, ...]}` or, with `pagination`, `{"NAME": [...], "pagination": ...}`.
+    func serialized(_ posts: [PostRecord], under name: StaticString, pagination: JSONValue? = nil) -> [UInt8] {
+        var json = JSONStream(capacity: 1024 * (posts.count + 1))
+        json.beginObject()
+        json.key(name)
+        json.beginArray()
+        for post in posts { write(post, into: &json) }
+        json.endArray()
+        if let pagination {
+            json.key("pagination")
+            json.value(pagination)
+        }
+        json.endObject()
+        return json.bytes
     }
 
     /// A story's media comes from the library once processed; a post's media was imported before it was saved.
@@ -106,23 +186,27 @@ struct PostRenderer {
         return post.mediaIDs.compactMap { mediaURLs[$0] }
     }
 
-    func approval(_ post: PostRecord) -> JSONValue {
+    func writeApproval(_ post: PostRecord, into json: inout JSONStream) {
         let levels = workspace.effectiveLevels
+        json.beginObject()
         guard !levels.isEmpty else {
-            return [
-                "status": "NOT_APPLICABLE", "approved": .bool(!post.approvals.isEmpty), "type": "NONE",
-                "completedLevels": 0, "totalLevels": 0, "levels": [],
-            ]
+            json.key("status")
+            json.string("NOT_APPLICABLE")
+            json.key("approved")
+            json.bool(!post.approvals.isEmpty)
+            json.key("type")
+            json.string("NONE")
+            json.key("completedLevels")
+            json.integer(0)
+            json.key("totalLevels")
+            json.integer(0)
+            json.key("levels")
+            json.beginArray()
+            json.endArray()
+            json.endObject()
+            return
         }
         let approvedIDs = post.approvedLevelIDs
-        let levelItems = levels.map { level -> JSONValue in
-            let approvals = post.approvals.filter { ($0["levelId"]?.stringValue ?? "approval") == level.id }
-            return [
-                "id": .string(level.id), "label": .string(level.label),
-                "approved": .bool(approvedIDs.contains(level.id)),
-                "approvedBy": .array(approvals),
-            ]
-        }
         let completed = levels.filter { approvedIDs.contains($0.id) }.count
         let status: String
         if completed == levels.count {
@@ -132,15 +216,35 @@ struct PostRenderer {
         } else {
             status = post.approvalRequested ? "PENDING" : "NEVER_SENT"
         }
-        var members: [(String, JSONValue)] = [
-            ("status", .string(status)), ("approved", .bool(completed == levels.count)),
-            ("type", .string(workspace.approvalType)), ("completedLevels", .integer(completed)),
-            ("totalLevels", .integer(levels.count)),
-        ]
+        json.key("status")
+        json.string(status)
+        json.key("approved")
+        json.bool(completed == levels.count)
+        json.key("type")
+        json.string(workspace.approvalType)
+        json.key("completedLevels")
+        json.integer(completed)
+        json.key("totalLevels")
+        json.integer(levels.count)
         if let current = levels.first(where: { !approvedIDs.contains($0.id) }) {
-            members.append(("currentLevelId", .string(current.id)))
+            json.key("currentLevelId")
+            json.string(current.id)
         }
-        members.append(("levels", .array(levelItems)))
-        return .object(members)
+        json.key("levels")
+        json.beginArray()
+        for level in levels {
+            json.beginObject()
+            json.key("id")
+            json.string(level.id)
+            json.key("label")
+            json.string(level.label)
+            json.key("approved")
+            json.bool(approvedIDs.contains(level.id))
+            json.key("approvedBy")
+            json.value(.array(post.approvals.filter { ($0["levelId"]?.stringValue ?? "approval") == level.id }))
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
     }
 }

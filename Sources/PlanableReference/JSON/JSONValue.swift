@@ -92,6 +92,112 @@ package enum JSONValue: Sendable, Equatable {
     package var serializedString: String {
         String(decoding: serialized, as: UTF8.self)
     }
+
+    /// Appends the value serialized as compact UTF-8 JSON to `output`.
+    func write(into output: inout [UInt8]) {
+        JSONWriter.write(self, into: &output)
+    }
+}
+
+/// Writes JSON text straight to bytes, for responses that are too hot to build as a `JSONValue` tree first.
+///
+/// Containers open and close in order; a member name comes before each value of an object, and the commas are
+/// placed by the stream. Its output is the same as the serialization of the equivalent `JSONValue`.
+struct JSONStream {
+    private(set) var bytes: [UInt8] = []
+    /// For each open container: whether it is an array, and whether it has an element yet.
+    private var open: [(isArray: Bool, hasElement: Bool)] = []
+
+    init(capacity: Int = 4096) {
+        bytes.reserveCapacity(capacity)
+        open.reserveCapacity(8)
+    }
+
+    /// Writes the comma before an array element, and marks the container as having one.
+    private mutating func element() {
+        guard let last = open.indices.last else { return }
+        if open[last].isArray {
+            if open[last].hasElement { bytes.append(UInt8(ascii: ",")) }
+            open[last].hasElement = true
+        }
+    }
+
+    mutating func beginObject() {
+        element()
+        bytes.append(UInt8(ascii: "{"))
+        open.append((false, false))
+    }
+
+    mutating func endObject() {
+        open.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    mutating func beginArray() {
+        element()
+        bytes.append(UInt8(ascii: "["))
+        open.append((true, false))
+    }
+
+    mutating func endArray() {
+        open.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// The name of the next member of the open object; `name` needs no escaping.
+    mutating func key(_ name: StaticString) {
+        let last = open.count - 1
+        if open[last].hasElement { bytes.append(UInt8(ascii: ",")) }
+        open[last].hasElement = true
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+
+    /// The name of the next member of the open object, escaped as needed.
+    mutating func key(_ name: String) {
+        let last = open.count - 1
+        if open[last].hasElement { bytes.append(UInt8(ascii: ",")) }
+        open[last].hasElement = true
+        JSONWriter.writeString(name, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    mutating func string(_ text: String) {
+        element()
+        JSONWriter.writeString(text, into: &bytes)
+    }
+
+    /// A string, or null for nil.
+    mutating func string(_ text: String?) {
+        if let text { string(text) } else { null() }
+    }
+
+    mutating func integer(_ number: Int) {
+        element()
+        JSONWriter.writeInteger(number, into: &bytes)
+    }
+
+    mutating func bool(_ flag: Bool) {
+        element()
+        JSONWriter.writeStatic(flag ? "true" : "false", into: &bytes)
+    }
+
+    mutating func null() {
+        element()
+        JSONWriter.writeStatic("null", into: &bytes)
+    }
+
+    mutating func value(_ value: JSONValue) {
+        element()
+        JSONWriter.write(value, into: &bytes)
+    }
+
+    /// Bytes that already hold one serialized JSON value.
+    mutating func serialized(_ json: [UInt8]) {
+        element()
+        bytes.append(contentsOf: json)
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -180,6 +180,9 @@ final class ReferenceStore {
 
     func decodeJSON(_ text: String?) -> JSONValue? {
         guard let text else { return nil }
+        // Most posts store no approval and no extra field.
+        if text == "[]" { return .array([]) }
+        if text == "{}" { return .object([]) }
         return try? JSONParser.parse(text)
     }
 }
