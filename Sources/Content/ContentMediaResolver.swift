@@ -7,6 +7,8 @@ struct ContentMediaResolver {
     /// The folder of the file being read, absolute.
     let fileFolder: String
     let staticFolders: [String]
+    /// Absolute folders where site-relative media are looked up after the root, such as Hugo's `static`.
+    var siteFolders: [String] = []
 
     /// Front matter keys that name a post's images, as Jekyll themes, Hugo themes and jekyll-seo-tag use them.
     static let frontMatterKeys = ["image", "images", "cover", "featured_image", "featuredImage", "thumbnail"]
@@ -73,11 +75,14 @@ struct ContentMediaResolver {
         let path = Self.filePath(of: source)
         guard !path.isEmpty else { return nil }
         if path.hasPrefix("/") {
-            let candidates = staticFolders.map { Self.join(root, $0, path) } + [Self.join(root, path)]
+            let atRoot = Self.join(root, path)
+            let candidates =
+                staticFolders.map { Self.join(root, $0, path) } + [atRoot]
+                + siteFolders.map { Self.join($0, path, floorPath: $0) }
             let existing = candidates.first(where: Self.isRegularFile)
             return ContentMedia(
-                reference: source, kind: .siteRelative, resolvedPath: existing ?? candidates.last,
-                fileExists: existing != nil, alt: alt)
+                reference: source, kind: .siteRelative, resolvedPath: existing ?? atRoot, fileExists: existing != nil,
+                alt: alt)
         }
         let candidates = [Self.join(fileFolder, path, floorPath: root), Self.join(root, path)]
         let existing = candidates.first(where: Self.isRegularFile)

@@ -12,13 +12,20 @@ extension ContentReader {
     /// Detects a site's template syntax: Jekyll when its root (or the root's parent) has `_config.yml`, Hugo when it
     /// has a Hugo configuration file, else `.auto` to decide per file.
     static func detectSiteSyntax(_ root: String) -> TemplateSyntax {
+        detectSite(root)?.syntax ?? .auto
+    }
+
+    /// The site whose configuration file is in `root` or its parent: its folder and its template syntax.
+    static func detectSite(_ root: String) -> (folder: String, syntax: TemplateSyntax)? {
         let parent = ContentMediaResolver.join(root, "..", floorPath: "/")
         for folder in [root, parent] {
             let has = { (name: String) in FileManager.default.fileExists(atPath: folder + "/" + name) }
-            if ["_config.yml", "_config.yaml", "_config.toml"].contains(where: has) { return .jekyll }
-            if ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml"].contains(where: has) { return .hugo }
+            if ["_config.yml", "_config.yaml", "_config.toml"].contains(where: has) { return (folder, .jekyll) }
+            if ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml"].contains(where: has) {
+                return (folder, .hugo)
+            }
         }
-        return .auto
+        return nil
     }
 
     func templateStripper(path: String, frontMatter: FrontMatter) -> TemplateTagStripper {

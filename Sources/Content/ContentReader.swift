@@ -13,12 +13,24 @@ package struct ContentReader: Sendable {
     package let options: ContentReaderOptions
     let loader: SourceFileLoader
     let siteSyntax: TemplateSyntax
+    /// Folders, absolute, where site-relative media are looked up after the source's own: Hugo's `static` and
+    /// `assets` and a Jekyll site's root, when the source folder or its parent holds the site's configuration.
+    let siteMediaFolders: [String]
 
     package init(root: String, options: ContentReaderOptions = .init()) {
         self.root = root
         self.options = options
         loader = SourceFileLoader(root: root, maximumFileSize: options.maximumFileSize)
-        siteSyntax = Self.detectSiteSyntax(loader.resolvedRoot)
+        let site = Self.detectSite(loader.resolvedRoot)
+        siteSyntax = site?.syntax ?? .auto
+        switch site {
+        case .some((let folder, .hugo)):
+            siteMediaFolders = ["static", "assets"].map { ContentMediaResolver.join(folder, $0, floorPath: "/") }
+        case .some((let folder, _)) where folder != loader.resolvedRoot:
+            siteMediaFolders = [folder]
+        default:
+            siteMediaFolders = []
+        }
     }
 
     /// Reads the file at `relativePath`, relative to the root with forward slashes.
@@ -63,7 +75,8 @@ package struct ContentReader: Sendable {
 
         let folder = ContentMediaResolver.join(loader.resolvedRoot, String(path.dropLast(fileName.count)))
         let resolver = ContentMediaResolver(
-            root: loader.resolvedRoot, fileFolder: folder, staticFolders: options.staticFolders)
+            root: loader.resolvedRoot, fileFolder: folder, staticFolders: options.staticFolders,
+            siteFolders: siteMediaFolders)
         let references = ContentMediaResolver.frontMatterMedia(fields) + stripped.media + body.images
 
         var item = ContentItem(

@@ -61,6 +61,38 @@ import Testing
         #expect(byReference["missing%20file.png?v=2"]?.fileExists == false)
     }
 
+    /// `/img/a.png` in a Hugo site is served from `static/` or `assets/`, and `/assets/b.png` in a Jekyll site from
+    /// the site's root, which is the parent when the source is its `_posts` folder.
+    @Test func siteRelativeMediaFollowsTheSiteLayout() throws {
+        let hugo = try TemporarySource()
+        try hugo.write("hugo.toml", "title = 'Bakery'\n")
+        try hugo.write("content/posts/loaf.md", "---\ntitle: Loaf\n---\n![loaf](/img/loaf.png) ![tart](/tart.png)")
+        try hugo.write("static/img/loaf.png", "png")
+        try hugo.write("assets/tart.png", "png")
+        for (root, path) in [(hugo.root, "content/posts/loaf.md"), (hugo.root + "/content", "posts/loaf.md")] {
+            let item = try #require(try ContentReader(root: root).read(relativePath: path).item)
+            let byReference = Dictionary(uniqueKeysWithValues: item.media.map { ($0.reference, $0) })
+            #expect(byReference["/img/loaf.png"]?.resolvedPath == hugo.root + "/static/img/loaf.png", "\(root)")
+            #expect(byReference["/tart.png"]?.resolvedPath == hugo.root + "/assets/tart.png", "\(root)")
+            #expect(item.media.count == 2 && item.media.allSatisfy { $0.fileExists }, "\(root)")
+        }
+
+        let jekyll = try TemporarySource()
+        try jekyll.write("_config.yml", "title: Bakery\n")
+        try jekyll.write("_posts/2024-05-01-bread.md", "---\ntitle: Bread\nimage: /assets/bread.png\n---\nText")
+        try jekyll.write("assets/bread.png", "png")
+        let post = try #require(
+            try ContentReader(root: jekyll.root + "/_posts").read(relativePath: "2024-05-01-bread.md").item)
+        #expect(post.media.first?.resolvedPath == jekyll.root + "/assets/bread.png")
+        #expect(post.media.first?.fileExists == true)
+
+        let plain = try TemporarySource()
+        try plain.write("notes/a.md", "---\nimage: /b.png\n---\nText")
+        try plain.write("b.png", "png")
+        let note = try #require(try ContentReader(root: plain.root + "/notes").read(relativePath: "a.md").item)
+        #expect(note.media.first?.fileExists == false, "a folder without a site configuration has no site root")
+    }
+
     @Test func relativePathCannotClimbAboveRoot() throws {
         let source = try TemporarySource()
         try source.write("a.md", "---\nimage: ../../etc/passwd\n---\nText")
