@@ -1,4 +1,6 @@
+import Feeds
 import Foundation
+import HTTPClient
 import PlanableAPI
 import SyncEngine
 
@@ -31,9 +33,12 @@ enum CheckCommand {
             }
         }
         _ = try Mapper(configuration: configuration, context: context)
-        print("templates: valid")
+        let templateWarnings = try TemplateCheck.warnings(configuration)
+        print(templateWarnings.isEmpty ? "templates: valid" : "templates: valid, with warnings")
+        for warning in templateWarnings { print("  warning: \(warning)") }
         for source in configuration.sources {
-            if case .directory(let path, _, _) = source.kind {
+            switch source.kind {
+            case .directory(let path, _, _):
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                     print("source \"\(source.name)\": folder \(path) exists")
@@ -41,8 +46,45 @@ enum CheckCommand {
                     problems += 1
                     print("source \"\(source.name)\": folder \(path) does not exist")
                 }
+            case .feed(let url, _, _, _):
+                switch FeedCheck.read(url) {
+                case .success(let summary):
+                    print("source \"\(source.name)\": feed \(url) read, \(summary)")
+                case .failure(let problem):
+                    problems += 1
+                    print("source \"\(source.name)\": feed \(url) \(problem.message)")
+                }
             }
         }
         return problems == 0 ? .success : .configurationError
+    }
+}
+
+/// Reads a feed source's URL once for `check`, without the validators a sync sends.
+enum FeedCheck {
+    struct Problem: Error {
+        var message: String
+    }
+
+    /// Fetches and parses the feed, and returns a summary such as `rss20, 12 entries` or the problem in words that
+    /// follow the URL.
+    static func read(_ url: String) -> Result<String, Problem> {
+        let fetched: FeedFetchResult
+        do {
+            fetched = try FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: FeedParser.maximumDocumentBytes)
+                .fetch(url: url, etag: nil, lastModified: nil)
+        } catch {
+            return .failure(Problem(message: "cannot be fetched: \(error)"))
+        }
+        guard case .fetched(let data, let contentType, _, _, let finalURL, _) = fetched else {
+            return .failure(Problem(message: "returned 304 Not Modified to a request without validators"))
+        }
+        do {
+            let feed = try FeedParser.parse(data, url: finalURL, contentType: contentType)
+            let count = feed.entries.count
+            return .success("\(feed.format.rawValue), \(count) \(count == 1 ? "entry" : "entries")")
+        } catch {
+            return .failure(Problem(message: "is not a feed planable-sync can read: \(error)"))
+        }
     }
 }

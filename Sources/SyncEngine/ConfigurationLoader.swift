@@ -139,12 +139,30 @@ extension Configuration {
             try root["state"].map { try reader.string($0, "state") } ?? "planable-sync.sqlite")
         configuration.sources = configuration.sources.map { source in
             var resolved = source
-            if case .directory(let directory, let include, let exclude) = source.kind {
+            switch source.kind {
+            case .directory(let directory, let include, let exclude):
                 resolved.kind = .directory(path: configuration.resolve(directory), include: include, exclude: exclude)
+            case .feed(let url, let backfill, let pollInterval, let share) where !Self.hasScheme(url):
+                // A feed file written without a scheme is a path, taken from the configuration's folder.
+                let fileURL = URL(fileURLWithPath: configuration.resolve(url)).absoluteString
+                resolved.kind = .feed(
+                    url: fileURL, backfill: backfill, pollInterval: pollInterval, maximumNewShare: share)
+            case .feed:
+                break
             }
             return resolved
         }
         return configuration
+    }
+}
+
+extension Configuration {
+    /// Whether `text` starts with a URL scheme such as `https:` or `file:`.
+    static func hasScheme(_ text: String) -> Bool {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
+        let scheme = text[..<colon]
+        return scheme.first?.isLetter == true
+            && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }
     }
 }
 

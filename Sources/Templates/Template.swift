@@ -20,6 +20,14 @@ package struct Template: Sendable {
     package let variableNames: Set<String>
     let nodes: [TemplateNode]
 
+    /// The names in variable tags outside every section, as written. Rendering fails for an item that does not
+    /// define one of them, while a section whose name is not defined renders as false.
+    package var unguardedVariableNames: Set<String> {
+        var names = Set<String>()
+        for case .variable(let name, _, _) in nodes where !name.keys.isEmpty { names.insert(name.text) }
+        return names
+    }
+
     /// Parses a template.
     ///
     /// - Parameters:

@@ -111,4 +111,40 @@ import Testing
         #expect(missing.status == 78)
         #expect(missing.stderr.contains("page \"Nowhere\" is not found"))
     }
+
+    /// `check` reads each feed once and warns of template variables that only some front matter could define.
+    @Test func checkReadsFeedsAndWarnsOfTemplateVariables() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let rss = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>News</title><link>https://n.example/</link>
+            <item><title>One</title><link>https://n.example/1</link><guid>1</guid></item></channel></rss>
+            """
+        try rss.write(to: root.appendingPathComponent("news.xml"), atomically: true, encoding: .utf8)
+        try "not a feed".write(to: root.appendingPathComponent("broken.xml"), atomically: true, encoding: .utf8)
+        let configuration = """
+            state: state/planable-sync.sqlite
+            api: embedded
+            workspace: Northwind Coffee
+            pages: [Northwind LinkedIn]
+            template: "{{titel}} {{#image}}{{image}}{{/image}} {{customer}}"
+            sources:
+              - {name: posts, type: directory, path: content}
+              - {name: news, type: feed, url: news.xml}
+            """
+        let path = root.appendingPathComponent("feeds.yaml").path
+        try configuration.write(toFile: path, atomically: true, encoding: .utf8)
+        let good = try ProductProcess.run(["check", "--config", path])
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("source \"news\": feed file://\(root.path)/news.xml read, rss20, 1 entry"))
+        #expect(good.stdout.contains("template uses {{titel}}"), "\(good.stdout)")
+        #expect(good.stdout.contains("did you mean {{title}}?"), "\(good.stdout)")
+        #expect(good.stdout.contains("template uses {{customer}}"), "\(good.stdout)")
+        #expect(!good.stdout.contains("{{image}}, which"), "a variable inside its own section is guarded")
+
+        try configuration.replacingOccurrences(of: "news.xml", with: "broken.xml")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let bad = try ProductProcess.run(["check", "--config", path])
+        #expect(bad.status == 78)
+        #expect(bad.stdout.contains("broken.xml is not a feed planable-sync can read"), "\(bad.stdout)")
+    }
 }

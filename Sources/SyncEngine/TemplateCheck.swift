@@ -1,0 +1,70 @@
+import Templates
+
+/// Warnings for `check` about template variables that the standard item fields do not define.
+package enum TemplateCheck {
+    /// The variables every item defines, as `Mapper.templateValues` sets them; `date` is missing for an item
+    /// without a date.
+    static let standardNames: Set<String> = [
+        "title", "summary", "text", "url", "tags", "tag_list", "categories", "source", "id", "date", "slug", "fields",
+    ]
+
+    /// Lists one warning per template and variable that is neither standard nor guarded by a section, with the
+    /// standard name it most likely misspells.
+    ///
+    /// Such a variable renders only for items whose front matter has a field of that name, and every other item
+    /// fails with "variable is not defined", so a typo such as `{{titel}}` fails every item.
+    package static func warnings(_ configuration: Configuration) throws -> [String] {
+        let templates = try CompiledTemplates(configuration: configuration)
+        var named: [(String, Template)] = [("template", templates.defaultTemplate)]
+        named += templates.byPageOrNetwork.sorted { $0.key < $1.key }.map { ("templates.\($0.key)", $0.value) }
+        named += templates.rules.sorted { $0.key < $1.key }.map { ("rules.\($0.key).template", $0.value) }
+        named += templates.fields.values.sorted { $0.name < $1.name }.map { ($0.name, $0) }
+        named += templates.links.sorted { $0.key < $1.key }.map { ("sources.\($0.key).link", $0.value) }
+        var warnings: [String] = []
+        for (name, template) in named {
+            for variable in template.unguardedVariableNames.sorted() {
+                let root = String(variable.split(separator: ".").first ?? "")
+                guard !standardNames.contains(root) else { continue }
+                var warning =
+                    "\(name) uses {{\(variable)}}, which is not a standard variable, so each item needs a front "
+                    + "matter field \(root) or fails to render"
+                if let guess = closestStandardName(root) {
+                    warning += "; did you mean {{\(guess)}}?"
+                } else {
+                    warning += "; wrap it in {{#\(root)}}...{{/\(root)}} to skip it for items without the field"
+                }
+                warnings.append(warning)
+            }
+        }
+        return warnings
+    }
+
+    /// Returns the standard name within two edits of `name`, if there is one.
+    static func closestStandardName(_ name: String) -> String? {
+        var best: (name: String, distance: Int)?
+        for candidate in standardNames.sorted() {
+            let distance = editDistance(Array(name), Array(candidate))
+            guard distance <= 2, distance < name.count else { continue }
+            if let current = best, distance >= current.distance { continue }
+            best = (candidate, distance)
+        }
+        return best?.name
+    }
+
+    /// Counts the Levenshtein distance between two strings.
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        var current = Array(repeating: 0, count: b.count + 1)
+        for row in 1...a.count {
+            current[0] = row
+            for column in 1...b.count {
+                let substitution = previous[column - 1] + (a[row - 1] == b[column - 1] ? 0 : 1)
+                current[column] = min(previous[column] + 1, current[column - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
