@@ -258,7 +258,14 @@ package final class PlanableClient: @unchecked Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            limiter?.acquire(requestClass)
+            limiter?.acquire(requestClass) { seconds in
+                logger.info(
+                    "waiting for the API rate limit",
+                    [
+                        "api.operation": operation, "api.request_class": requestClass.rawValue,
+                        "api.wait_seconds": String(format: "%.1f", seconds),
+                    ])
+            }
             if clock.isCancelled { throw PlanableAPIError.cancelled(operation: operation) }
             lock.withLock {
                 if requestClass == .read { statistics.read += 1 } else { statistics.write += 1 }

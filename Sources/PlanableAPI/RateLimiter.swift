@@ -95,8 +95,11 @@ package final class RateLimiter: @unchecked Sendable {
 
     /// Waits until a request of `requestClass` fits in the window, then counts it as sent.
     ///
-    /// Returns early, without counting, when the clock is cancelled.
-    package func acquire(_ requestClass: RequestClass) {
+    /// Returns early, without counting, when the clock is cancelled. `onLongWait` is called with the wait in
+    /// seconds before each wait of `longWait` seconds or more, so that a long pause can be reported.
+    package func acquire(
+        _ requestClass: RequestClass, longWait: Double = 5, onLongWait: (Double) -> Void = { _ in }
+    ) {
         while !clock.isCancelled {
             let delay = lock.withLock { () -> Double in
                 let now = clock.now()
@@ -115,6 +118,7 @@ package final class RateLimiter: @unchecked Sendable {
                 return window - now.timeIntervalSince(times[0])
             }
             if delay <= 0 { return }
+            if delay >= longWait { onLongWait(delay) }
             clock.sleep(seconds: delay)
         }
     }

@@ -1,0 +1,34 @@
+import Foundation
+import PlanableAPI
+import Testing
+
+/// The client's rate limiter reports each long wait before it sleeps, so a paused sync says why it is quiet.
+@Suite struct RateLimiterWaitTests {
+    /// A clock whose sleeps advance its time at once.
+    final class SteppingClock: ClientClock, @unchecked Sendable {
+        private let lock = NSLock()
+        private var current = Date(timeIntervalSince1970: 1_800_000_000)
+
+        func now() -> Date { lock.withLock { current } }
+
+        func sleep(seconds: Double) {
+            lock.withLock { current = current.addingTimeInterval(seconds) }
+        }
+    }
+
+    @Test func longWaitIsReported() {
+        let clock = SteppingClock()
+        let limiter = RateLimiter(readsPerMinute: 10, writesPerMinute: 2, window: 60, clock: clock)
+        var waits: [Double] = []
+        for _ in 0..<3 { limiter.acquire(.write) { waits.append($0) } }
+        #expect(waits.count == 1)
+        #expect(abs((waits.first ?? 0) - 60) < 0.001, "\(waits)")
+
+        // The fourth write fits; the fifth waits 60 s again, which is under a longWait of 120 s.
+        let before = clock.now()
+        var shortWaits: [Double] = []
+        for _ in 0..<2 { limiter.acquire(.write, longWait: 120) { shortWaits.append($0) } }
+        #expect(clock.now().timeIntervalSince(before) >= 59.999)
+        #expect(shortWaits.isEmpty)
+    }
+}
