@@ -185,8 +185,15 @@ package struct Mapper: Sendable {
                     "\(item.source): \(item.location): front matter planable.schedule \"\(text)\" is not a date and time; write 2026-12-24 09:00 or an RFC 3339 time"
                 )
             }
-            payload.scheduledAt = ScheduleResolver.format(date)
-            payload.publishAtScheduledDate = rule?.schedule?.publish
+            if date <= now && rule?.schedule?.keepPast != true {
+                // A stale date would otherwise publish at once when the rule sets publish: true.
+                warnings.append(
+                    "front matter planable.schedule \(ScheduleResolver.format(date)) is in the past, so the post is "
+                        + "not scheduled")
+            } else {
+                payload.scheduledAt = ScheduleResolver.format(date)
+                payload.publishAtScheduledDate = rule?.schedule?.publish
+            }
         } else if let schedule = rule?.schedule {
             let (value, note) = ScheduleResolver.scheduledAt(
                 date: item.date, dateHasTime: item.dateHasTime, rule: schedule, timeZone: context.timeZone, now: now)

@@ -41,8 +41,9 @@ import Testing
                 "2030-03-01T10:00:00Z"
             ),
             ("unscheduled.md", "date: 2030-07-15\nplanable: {schedule: false}\n", nil),
-            // A past date leaves the post unscheduled rather than failing it.
+            // A past date leaves the post unscheduled rather than failing it, and so does a past override.
             ("past.md", "date: 2020-01-15\n", nil),
+            ("past-override.md", "date: 2030-07-15\nplanable: {schedule: \"2020-01-01 09:00\"}\n", nil),
             ("undated.md", "", nil),
         ]
         for entry in cases {
@@ -60,6 +61,10 @@ import Testing
         #expect(report.created == cases.count)
         let past = try #require(report.items.first { $0.identity == "past.md" })
         #expect(past.posts.first?.warnings.contains { $0.contains("in the past") } == true)
+        let pastOverride = try #require(report.items.first { $0.identity == "past-override.md" })
+        #expect(
+            pastOverride.posts.first?.warnings.contains { $0.contains("planable.schedule 2020-01-01T14:00:00.000Z") }
+                == true, "\(pastOverride.posts.first?.warnings ?? [])")
 
         let posts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts()
         for entry in cases {
