@@ -91,12 +91,15 @@ let usageText = """
       sync       Sync every source once, then exit (for cron and timers). --dry-run is the same as plan.
                  --rebuild-state first rebuilds a missing or corrupt state database from the API's posts.
       plan       Print what sync would create or change, with the rendered text per page; sends no write.
-      status     List the items the state knows, with their posts, approval and publication status.
+      status     List the items the state knows, with their posts, approval and publication status, and the
+                 files and feeds that could not be read.
       run        Run as a daemon: watch folders, poll feeds and follow post status until SIGTERM.
-      check      Validate the configuration, the token and the pages it names.
+      check      Validate the configuration, the token, the pages it names and each source; warn of template
+                 variables that are not standard.
       feed inspect PATH_OR_URL
                  Print a feed as planable-sync reads it.
-      reference  Run the reference Planable API server on its own (--listen 127.0.0.1:PORT --database PATH).
+      reference  Run the reference Planable API server on its own: --listen 127.0.0.1:PORT --database PATH
+                 [--seed FILE] [--offline-media]; planable-sync reference --help describes them.
       help       Print this text.
 
     Options:
