@@ -56,6 +56,7 @@ enum CheckCommand {
                 }
             }
         }
+        for warning in try runtime.state.unlistedSourceWarnings(configuration) { print("warning: \(warning)") }
         return problems == 0 ? .success : .configurationError
     }
 }

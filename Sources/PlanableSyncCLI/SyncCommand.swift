@@ -26,6 +26,9 @@ enum SyncCommand {
         let progress = ProgressReporter(logger: logger)
         let engine = runtime.engine(progress: { done, total in progress.update(done: done, total: total) })
         logger.info("run started", ["command": mode == .apply ? "sync" : "plan", "config": configuration.path])
+        for warning in try runtime.state.unlistedSourceWarnings(configuration) {
+            logger.warning(warning, ["state.path": configuration.statePath])
+        }
         if rebuildState { _ = try StateRebuilder(engine: engine).rebuild() }
         var report = try engine.run(mode: mode)
         progress.finish()

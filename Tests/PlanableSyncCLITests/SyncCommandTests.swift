@@ -112,6 +112,22 @@ import Testing
         #expect(missing.stderr.contains("page \"Nowhere\" is not found"))
     }
 
+    /// A source renamed in the configuration would create its items again; check and sync say so first.
+    @Test func renamedSourceIsReported() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: A\n---\n\nText.\n")
+        let first = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(first.status == 0, "\(first.stderr)")
+        let renamed = try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: "name: posts", with: "name: blog")
+        try renamed.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(check.stdout.contains("1 synced item of source \"posts\", which the configuration no longer lists"))
+        let plan = try ProductProcess.run(["plan", "--config", configPath])
+        #expect(plan.stderr.contains("if the source was renamed, give it back its old name"), "\(plan.stderr)")
+    }
+
     /// `check` reads each feed once and warns of template variables that only some front matter could define.
     @Test func checkReadsFeedsAndWarnsOfTemplateVariables() throws {
         defer { try? FileManager.default.removeItem(at: root) }

@@ -1,0 +1,30 @@
+import SQLite
+
+extension StateStore {
+    /// Counts the items of each source that have posts and are not removed, by source name.
+    package func syncedItemCounts() throws -> [String: Int] {
+        try withDatabase { database in
+            let rows = try database.query(
+                """
+                SELECT items.source AS source, COUNT(DISTINCT items.identity) AS n FROM items
+                JOIN posts ON posts.source = items.source AND posts.identity = items.identity
+                WHERE items.status != 'removed' GROUP BY items.source
+                """)
+            var counts: [String: Int] = [:]
+            for row in rows { counts[row.string("source") ?? ""] = row.int("n") ?? 0 }
+            return counts
+        }
+    }
+
+    /// Warnings for sources the state has synced items of but the configuration no longer lists. A renamed source
+    /// is the usual cause, and its items would then be created again as new posts under the new name.
+    package func unlistedSourceWarnings(_ configuration: Configuration) throws -> [String] {
+        let listed = Set(configuration.sources.map(\.name))
+        return try syncedItemCounts().filter { !listed.contains($0.key) }.sorted { $0.key < $1.key }.map {
+            source, count in
+            "the state holds \(count) synced \(count == 1 ? "item" : "items") of source \"\(source)\", which the "
+                + "configuration no longer lists; if the source was renamed, give it back its old name, or each of "
+                + "its items becomes a new post under the new name"
+        }
+    }
+}
