@@ -19,8 +19,13 @@ package enum PlanHTMLRenderer {
         for (index, item) in plan.items.enumerated() {
             appendItem(item, number: index + 1, to: &html)
         }
-        if plan.items.isEmpty {
+        let listedUnchanged = plan.items.filter { $0.decision == .unchanged }.count
+        let unlistedUnchanged = plan.summary.unchanged - listedUnchanged
+        if plan.items.isEmpty && plan.summary.total == 0 {
             html += "<p class=\"empty\">No source items were found.</p>\n"
+        } else if unlistedUnchanged > 0 {
+            let noun = unlistedUnchanged == 1 ? "unchanged item is" : "unchanged items are"
+            html += "<p class=\"empty\">\(unlistedUnchanged) \(noun) counted above but not listed.</p>\n"
         }
         html += "</main>\n</body>\n</html>\n"
         return html
@@ -34,13 +39,22 @@ package enum PlanHTMLRenderer {
             ("failed", summary.failed, "failed"), ("blocked", summary.blocked, "blocked"),
         ]
         html += "<header class=\"top\">\n<h1>\(escape(plan.title))</h1>\n"
-        html +=
-            "<p class=\"meta\">Plan made \(escape(plan.generatedAt)) · \(plan.items.count) items · no request was sent</p>\n"
+        let total = summary.total
+        html += "<p class=\"meta\">Plan made \(escape(plan.generatedAt)) · \(total) \(total == 1 ? "item" : "items")"
+        html += " · \(requestSummary(plan.requests))</p>\n"
         html += "<ul class=\"summary\">\n"
         for (label, count, decision) in counts {
             html += "<li class=\"count d-\(decision)\"><span class=\"n\">\(count)</span> \(label)</li>\n"
         }
         html += "</ul>\n</header>\n"
+    }
+
+    /// Describes the requests a plan sent, such as "2 read requests · no write was sent".
+    static func requestSummary(_ requests: PreviewPlan.Requests) -> String {
+        if requests.read == 0 && requests.write == 0 { return "no request was sent" }
+        let reads = "\(requests.read) read \(requests.read == 1 ? "request" : "requests")"
+        if requests.write == 0 { return "\(reads) · no write was sent" }
+        return "\(reads) · \(requests.write) write \(requests.write == 1 ? "request" : "requests")"
     }
 
     private static func appendItem(_ item: PreviewPlan.Item, number: Int, to html: inout String) {

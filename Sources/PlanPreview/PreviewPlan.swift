@@ -22,6 +22,9 @@ package struct PreviewPlan: Sendable, Equatable {
             self.blocked = blocked
         }
 
+        /// The number of items the plan covers, listed or only counted.
+        package var total: Int { created + updated + unchanged + skipped + failed + blocked }
+
         /// Counts the decisions of `items`.
         package init(counting items: [Item]) {
             self.init()
@@ -35,6 +38,17 @@ package struct PreviewPlan: Sendable, Equatable {
                 case .blocked: blocked += 1
                 }
             }
+        }
+    }
+
+    /// The number of API requests the plan sent, by kind.
+    package struct Requests: Sendable, Equatable {
+        package var read: Int
+        package var write: Int
+
+        package init(read: Int = 0, write: Int = 0) {
+            self.read = read
+            self.write = write
         }
     }
 
@@ -102,13 +116,18 @@ package struct PreviewPlan: Sendable, Equatable {
     package var title: String
     /// When the plan was made, already formatted for display.
     package var generatedAt: String
+    /// The counts of every item, including unchanged items that are counted but not listed in `items`.
     package var summary: Summary
     package var items: [Item]
+    package var requests: Requests
 
-    package init(title: String, generatedAt: String, summary: Summary, items: [Item]) {
+    package init(
+        title: String, generatedAt: String, summary: Summary, items: [Item], requests: Requests = Requests()
+    ) {
         self.title = title
         self.generatedAt = generatedAt
         self.summary = summary
         self.items = items
+        self.requests = requests
     }
 }

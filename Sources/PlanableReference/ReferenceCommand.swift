@@ -1,11 +1,18 @@
 import Dispatch
 import Foundation
+import SQLite
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs `planable-sync reference --listen HOST:PORT --database PATH [--seed FILE]` until SIGTERM or SIGINT.
 ///
 /// Without `--seed`, a new database gets the demo seed with a fresh write token, printed once.
 ///
-/// - Returns: the process exit code: 0 after a signal, 64 for a usage error, 1 when the server cannot start.
+/// - Returns: the process exit code. It is 0 after a signal and 64 for a usage error, such as a non-loopback
+///   `--listen`. It is 69 when the server cannot listen or open its database, 75 when another reference server
+///   holds the database file, and 78 for an invalid seed file.
 package func runReferenceCommand(arguments: [String]) -> Int32 {
     let parsed: ReferenceCommandArguments
     do {
@@ -43,7 +50,17 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
             options.allowLoopbackMedia = true
             options.offlineMedia = true
         }
-        let server = try ReferenceServer(options: options)
+        let server: ReferenceServer
+        do {
+            server = try ReferenceServer(options: options)
+        } catch let error as SQLiteError where error.isBusy {
+            // The other server keeps its database file locked while it runs, so this is temporary (sysexits' 75).
+            FileHandle.standardError.write(
+                Data(
+                    ("planable-sync reference: another reference server holds the database file \(parsed.databasePath); "
+                        + "stop it or pass another --database (\(error))\n").utf8))
+            return 75
+        }
         try server.start(host: parsed.host, port: parsed.port)
         writeLine("reference server listening on \(server.baseURL)")
         if server.createdDatabase, let demoToken {
@@ -69,7 +86,8 @@ private func writeLine(_ text: String) {
 struct ReferenceCommandArguments {
     static let usage = """
         usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE] [--offline-media]
-          --listen HOST:PORT  address to serve on, such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a free one)
+          --listen HOST:PORT  loopback address to serve on, such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a
+                              free one)
           --database PATH     SQLite file with the server state; created and seeded when missing
           --seed FILE         YAML seed for a new database; without it the demo seed and a new token are used
           --offline-media     record media on hosts other than loopback by file name without downloading it, and
@@ -114,8 +132,28 @@ struct ReferenceCommandArguments {
         }
         var host = String(listen[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard Self.isLoopback(host) else {
+            throw UsageError(
+                description: "--listen \(listen) is not a loopback address. The reference server listens on loopback "
+                    + "only (127.0.0.1 or ::1), because its /reference/ controls take no token and would let anyone "
+                    + "who can reach the port change its clock, tokens and posts")
+        }
         self.host = host
         self.port = port
+    }
+
+    /// Whether `host` is a numeric loopback address, in 127.0.0.0/8 or `::1`.
+    static func isLoopback(_ host: String) -> Bool {
+        var ipv4 = in_addr()
+        if inet_pton(AF_INET, host, &ipv4) == 1 {
+            return UInt32(bigEndian: ipv4.s_addr) >> 24 == 127
+        }
+        var ipv6 = in6_addr()
+        if inet_pton(AF_INET6, host, &ipv6) == 1 {
+            let bytes = withUnsafeBytes(of: ipv6) { Array($0) }
+            return bytes == Array(repeating: 0, count: 15) + [1]
+        }
+        return false
     }
 }
 

@@ -24,9 +24,16 @@ enum PlanHTML {
         }
         let plan = PreviewPlan(
             title: title, generatedAt: Timestamp.format(Date(), fractional: false),
-            summary: PreviewPlan.Summary(counting: items),
-            items: items)
+            summary: summary(report), items: items,
+            requests: PreviewPlan.Requests(read: report.requests.read, write: report.requests.write))
         return PlanHTMLRenderer.render(plan)
+    }
+
+    /// Returns the report's counts, which include the unchanged items it counts without listing them.
+    static func summary(_ report: RunReport) -> PreviewPlan.Summary {
+        PreviewPlan.Summary(
+            created: report.created, updated: report.updated, unchanged: report.unchanged,
+            skipped: report.skipped + report.baselined, failed: report.failed, blocked: report.blocked)
     }
 
     /// Returns the scheduled time, labels and campaign of a planned post, as the card shows them.

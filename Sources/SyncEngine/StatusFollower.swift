@@ -6,8 +6,8 @@ import SQLite
 /// Follows tracked posts through approval and publication by polling, because the API has no webhooks.
 ///
 /// `GET /posts` has no status or updated-since filter, so the follower picks the cheaper of two ways per pass:
-/// one `GET /posts/{id}` per unpublished post, or listing the workspace 100 posts a page until every unpublished
-/// post was seen.
+/// one `GET /posts/{id}` per followed post, or listing the workspace 100 posts a page until every followed post
+/// was seen.
 package struct StatusFollower {
     let client: PlanableClient
     let state: StateStore
@@ -22,10 +22,19 @@ package struct StatusFollower {
         self.readBudget = readBudget
     }
 
-    /// Polls the unpublished posts of `workspaceId` and records what changed; returns the number of transitions.
+    /// Whether `post` has a final status, `published` or `failed`, and needs no more polling.
+    ///
+    /// The `published` flag alone does not end following, because a sync pass sets it when a PATCH returns
+    /// `POST_ALREADY_PUBLISHED`, before any poll has recorded the final status and the published link.
+    package static func isSettled(_ post: PostRecord) -> Bool {
+        post.status == "published" || post.status == "failed"
+    }
+
+    /// Polls the posts of `workspaceId` whose status is not final, records what changed and returns the number
+    /// of transitions.
     @discardableResult
     package func refresh(workspaceId: String, workspacePostCount: Int? = nil) throws -> Int {
-        let tracked = try state.allPosts().filter { !$0.published }
+        let tracked = try state.allPosts().filter { !Self.isSettled($0) }
         guard !tracked.isEmpty, readBudget > 0 else { return 0 }
         var byId = Dictionary(tracked.map { ($0.postId, $0) }, uniquingKeysWith: { first, _ in first })
         var transitions = 0

@@ -144,6 +144,13 @@ extension SyncEngine {
             return try create(group, item: item, context: context)
         }
         try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash)
+        // A PATCH makes a failed post a draft again, so its status is unknown until the follower polls it.
+        let failed = covered.filter { $0.status == "failed" }.map(\.postId)
+        if !failed.isEmpty {
+            try state.withDatabase { database in
+                for id in failed { _ = try database.run("UPDATE posts SET status = NULL WHERE post_id = ?", [id]) }
+            }
+        }
         logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
         return GroupOutcome(decision: .update, postIds: ids)
     }

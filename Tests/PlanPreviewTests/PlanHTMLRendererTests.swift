@@ -128,6 +128,23 @@ import Testing
         #expect(html.contains("<span class=\"n\">3000</span> created"))
     }
 
+    @Test func countedUnchangedItemsAreNotEmpty() {
+        let plan = PreviewPlan(
+            title: "demo", generatedAt: "now", summary: .init(unchanged: 102), items: [],
+            requests: .init(read: 2, write: 0))
+        let html = PlanHTMLRenderer.render(plan)
+        #expect(html.contains("<span class=\"n\">102</span> unchanged"))
+        #expect(html.contains(" · 102 items · 2 read requests · no write was sent</p>"))
+        #expect(!html.contains("No source items were found."))
+        #expect(html.contains("102 unchanged items are counted above but not listed."))
+    }
+
+    @Test func requestSummaryNamesReadsAndWrites() {
+        #expect(PlanHTMLRenderer.requestSummary(.init()) == "no request was sent")
+        #expect(PlanHTMLRenderer.requestSummary(.init(read: 1)) == "1 read request · no write was sent")
+        #expect(PlanHTMLRenderer.requestSummary(.init(read: 3, write: 2)) == "3 read requests · 2 write requests")
+    }
+
     @Test func emptyPlanSaysSo() {
         let plan = PreviewPlan(title: "empty", generatedAt: "now", summary: .init(), items: [])
         #expect(PlanHTMLRenderer.render(plan).contains("No source items were found."))

@@ -65,6 +65,49 @@ import Timestamps
         if scope == "read" { #expect(write.errorCode == "FORBIDDEN") }
     }
 
+    @Test(arguments: ["read", "write"])
+    func scopeDecidesPostCreation(scope: String) throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let token = try makeToken(server, ["scope": .string(scope)])
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let body: JSONValue = [
+            "workspaceId": .string(workspace), "pageId": .string(try server.pageID("Northwind LinkedIn")),
+            "text": "Scoped post",
+        ]
+        let before = try #require(try server.send("GET", "/posts/count").data["total"]?.doubleValue)
+        let created = try server.send("POST", "/posts", body: body, token: token)
+        let after = try #require(try server.send("GET", "/posts/count").data["total"]?.doubleValue)
+        if scope == "write" {
+            #expect(created.status == 201, "POST /posts answered \(created.text)")
+            #expect(after == before + 1)
+        } else {
+            #expect(created.status == 403, "POST /posts answered \(created.text)")
+            #expect(created.errorCode == "FORBIDDEN")
+            #expect(created.json["error"]?["message"]?.stringValue?.contains("this token is read-only") == true)
+            #expect(after == before)
+        }
+    }
+
+    /// Every POST, PATCH and DELETE of the document, whatever its security requirement lists, is a write.
+    @Test func readTokenIsForbiddenEveryWrite() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let token = try makeToken(server, ["scope": "read"])
+        let recorder = ContractRecorder(server: server)
+        let writes = recorder.document.operations.filter { ["POST", "PATCH", "DELETE"].contains($0.method) }
+        #expect(writes.count > 20)
+        for operation in writes {
+            #expect(operation.requiresWrite, "\(operation.key) does not require the write scope")
+            let reply = try server.send(operation.method, recorder.placeholderPath(operation), body: [:], token: token)
+            #expect(reply.status == 403, "\(operation.key) answered \(reply.status): \(reply.text)")
+            #expect(reply.errorCode == "FORBIDDEN", "\(operation.key) answered \(reply.text)")
+        }
+        for operation in recorder.document.operations where operation.method == "GET" {
+            #expect(!operation.requiresWrite, "\(operation.key) requires the write scope")
+        }
+    }
+
     @Test func workspaceRestrictionLimitsAccess() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

@@ -94,6 +94,64 @@ import Timestamps
         #expect(runReferenceCommand(arguments: ["--bogus"]) == 64)
     }
 
+    @Test(arguments: ["0.0.0.0:0", "[::]:0", "192.0.2.10:8080", "[2001:db8::1]:8080", "localhost:8080"])
+    func nonLoopbackListenIsRejected(listen: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("listen-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("state.sqlite").path
+        var message = ""
+        do {
+            _ = try ReferenceCommandArguments(["--listen", listen, "--database", database])
+        } catch {
+            message = "\(error)"
+        }
+        // A required check, so that a parser that accepts the address never starts a server on it below.
+        try #require(message.contains("is not a loopback address"), "--listen \(listen) was accepted")
+        #expect(message.contains("127.0.0.1 or ::1"))
+        #expect(runReferenceCommand(arguments: ["--listen", listen, "--database", database]) == 64)
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
+
+    @Test func loopbackListenIsAccepted() throws {
+        for (listen, host) in [("127.0.0.1:0", "127.0.0.1"), ("127.0.0.2:8080", "127.0.0.2"), ("[::1]:0", "::1")] {
+            let parsed = try ReferenceCommandArguments(["--listen", listen, "--database", "x.sqlite"])
+            #expect(parsed.host == host)
+        }
+    }
+
+    @Test func lockedDatabaseNamesTheOtherServer() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("locked-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("state.sqlite").path
+        var options = ReferenceServerOptions(databasePath: database)
+        options.exclusiveDatabase = true
+        let holder = try ReferenceServer(options: options)
+        try holder.start()
+        defer { holder.stop() }
+
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = root.appendingPathComponent(".build/debug/planable-sync")
+        process.arguments = ["reference", "--listen", "127.0.0.1:0", "--database", database]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            Issue.record("the second reference server started on a locked database")
+        }
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 75, "stderr: \(message)")
+        #expect(message.contains("another reference server holds the database file \(database)"), "stderr: \(message)")
+        #expect(message.contains("stop it or pass another --database"), "stderr: \(message)")
+    }
+
     @Test func commandServesUntilSignal() throws {
         let probe = HTTPServer(host: "127.0.0.1", port: 0) { _ in .dropConnection }
         let port = try probe.start()

@@ -59,6 +59,26 @@ import Testing
         }
     }
 
+    @Test func summaryCountsUnlistedUnchangedItems() throws {
+        let (root, config) = try Self.makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sync = try ProductProcess.run(["sync", "--config", config])
+        #expect(sync.status == 65, "stderr: \(sync.stderr)")
+        let output = root.appendingPathComponent("plan.html")
+        let text = try ProductProcess.run(["plan", "--config", config])
+        #expect(text.stdout.contains("unchanged 2"), "text plan: \(text.stdout)")
+        _ = try ProductProcess.run(["plan", "--config", config, "--format", "html", "--output", output.path])
+        let html = try String(contentsOf: output, encoding: .utf8)
+        #expect(html.contains("<span class=\"n\">2</span> unchanged"))
+        #expect(html.contains("<span class=\"n\">1</span> failed"))
+        #expect(html.contains(" · 3 items · "))
+        #expect(html.contains("read request"))
+        #expect(html.contains("no write was sent"))
+        #expect(!html.contains("no request was sent"))
+        #expect(!html.contains("No source items were found."))
+        #expect(html.contains("2 unchanged items are counted above but not listed."))
+    }
+
     @Test(.enabled(if: chromium != nil, "the Debian package chromium is not installed"))
     func theWrittenPageRendersInChromium() throws {
         let (root, config) = try Self.makeTree()

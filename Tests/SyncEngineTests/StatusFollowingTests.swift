@@ -108,4 +108,82 @@ import Testing
         #expect(blocked.decision == .blocked)
         #expect(afterEdit.requests.write == 0)
     }
+
+    @Test func publishedEditKeepsFollowing() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let file = root.appendingPathComponent("content/live.md")
+        try "---\ntitle: Live\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let runtime = try runtime(budget: 10)
+        let engine = runtime.engine()
+        let created = try engine.run(mode: .apply, refreshStatus: false)
+        #expect(created.created == 1)
+        let posts = try runtime.state.allPosts()
+        #expect(posts.count == 2)
+        for post in posts { try admin("/reference/posts/\(post.postId)/publish") }
+        try admin("/reference/clock", "{\"advanceSeconds\": 10}")
+
+        // The PATCH for the edit returns POST_ALREADY_PUBLISHED, which sets `published` before any poll saw the post.
+        try "---\ntitle: Live, edited\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let edited = try engine.run(mode: .apply, refreshStatus: false)
+        #expect(edited.items.first { $0.identity == "live.md" }?.decision == .blocked)
+        for post in try runtime.state.allPosts() {
+            #expect(post.published)
+            #expect(post.status != "published", "the edit pass already recorded the final status")
+        }
+
+        let pass = try engine.run(mode: .apply)
+        #expect(pass.statusChanges > 0)
+        for post in try runtime.state.allPosts() {
+            #expect(post.status == "published", "post \(post.postId) has status \(post.status ?? "none")")
+            #expect(post.publishedLink?.hasPrefix("https://") == true, "post \(post.postId) has no published link")
+            #expect(try transitions(runtime.state, postId: post.postId).contains("status=published"))
+        }
+
+        // A post with a final status is not polled again.
+        let workspaceId = try engine.resolveContext().workspace.id
+        server.resetRequestCounts()
+        _ = try StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+            .refresh(workspaceId: workspaceId)
+        #expect((server.requestCounts()["GET"] ?? 0) == 0, "the follower polled posts whose status is final")
+    }
+
+    @Test func failedPostIsFollowedAfterEdit() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let file = root.appendingPathComponent("content/offline.md")
+        try "---\ntitle: Offline\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let runtime = try runtime(budget: 10)
+        let engine = runtime.engine()
+        _ = try engine.run(mode: .apply, refreshStatus: false)
+        let posts = try runtime.state.allPosts()
+        #expect(posts.count == 2)
+        for post in posts {
+            try admin("/reference/pages/\(post.pageId)/disconnect")
+            try admin("/reference/posts/\(post.postId)/publish")
+        }
+        try admin("/reference/clock", "{\"advanceSeconds\": 10}")
+        let workspaceId = try engine.resolveContext().workspace.id
+        let follower = StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+        _ = try follower.refresh(workspaceId: workspaceId)
+        for post in try runtime.state.allPosts() {
+            #expect(post.status == "failed", "post \(post.postId) has status \(post.status ?? "none")")
+        }
+        server.resetRequestCounts()
+        _ = try follower.refresh(workspaceId: workspaceId)
+        #expect((server.requestCounts()["GET"] ?? 0) == 0, "the follower polled failed posts")
+
+        // Changing a failed post makes it a draft again, so the follower polls it once more.
+        try "---\ntitle: Offline, edited\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let edited = try engine.run(mode: .apply, refreshStatus: false)
+        #expect(edited.updated == 1)
+        _ = try follower.refresh(workspaceId: workspaceId)
+        for post in try runtime.state.allPosts() {
+            #expect(post.status == "draft", "post \(post.postId) has status \(post.status ?? "none")")
+        }
+    }
 }

@@ -21,7 +21,8 @@ package final class OpenAPIOperation: Sendable {
     package let parameters: [OpenAPIParameter]
     /// The JSON request body schema with references resolved, when the operation takes a body.
     package let bodySchema: JSONValue?
-    /// Whether the operation's security requirement names the `write` scope.
+    /// Whether a read token gets 403, because the security requirement names the `write` scope or the method is
+    /// POST, PATCH or DELETE.
     package let requiresWrite: Bool
     package let summary: String
     package let description: String
@@ -99,6 +100,8 @@ package final class OpenAPIDocument: Sendable {
         self.literalRoutes = literalRoutes
     }
 
+    private static let writeMethods: Set<String> = ["POST", "PATCH", "DELETE"]
+
     private static func operation(
         method: String, template: String, _ operation: JSONValue, _ root: JSONValue
     ) -> OpenAPIOperation {
@@ -114,9 +117,12 @@ package final class OpenAPIDocument: Sendable {
         let scopes = (operation["security"]?.arrayValue ?? []).flatMap { requirement in
             (requirement.objectValue ?? []).flatMap { $0.1.arrayValue ?? [] }.compactMap(\.stringValue)
         }
+        // POST /posts lists no scope in its security requirement, yet creating a post is a write like every
+        // other POST, PATCH and DELETE, which the rate limiter also counts as writes.
+        let writes = scopes.contains("write") || writeMethods.contains(method)
         return OpenAPIOperation(
             method: method, template: template, segments: pathSegments(template), parameters: parameters,
-            bodySchema: body, requiresWrite: scopes.contains("write"),
+            bodySchema: body, requiresWrite: writes,
             summary: operation["summary"]?.stringValue ?? "", description: operation["description"]?.stringValue ?? "",
             statusCodes: (operation["responses"]?.objectValue ?? []).map(\.0))
     }
