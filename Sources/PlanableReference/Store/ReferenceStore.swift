@@ -16,6 +16,9 @@ final class ReferenceStore {
     var nextLifecycleEvent = 0.0
     /// Responses of read operations, keyed by token and request.
     var responseCache = ResponseCache()
+    /// Post counts of listings by filter, valid while `changeCount()` stays the same, so that paging through a
+    /// large workspace counts its posts once rather than once a page.
+    var postCountCache: [String: (version: Int64, count: Int)] = [:]
     /// Token rows by lookup prefix, with their digests; cleared by every change to tokens or their workspaces.
     var tokenCache: [String: [(digest: [UInt8], token: TokenRecord)]] = [:]
     /// The companies whose API access is turned off, read once and kept in step by `setAPIEnabled`.

@@ -181,7 +181,16 @@ extension ReferenceStore {
         }
         // Two statements: a window function (COUNT(*) OVER ()) would read every matching row instead of one page
         // of the (workspace_id, created_at) index.
-        let total = try database.queryFirst("SELECT COUNT(*) AS n FROM posts WHERE \(filter)", arguments)?.int("n") ?? 0
+        let countKey = ([filter] + arguments.map { "\($0.sqliteValue)" }).joined(separator: "\u{0}")
+        let version = changeCount()
+        let total: Int
+        if let cached = postCountCache[countKey], cached.version == version {
+            total = cached.count
+        } else {
+            total = try database.queryFirst("SELECT COUNT(*) AS n FROM posts WHERE \(filter)", arguments)?.int("n") ?? 0
+            if postCountCache.count >= 256 { postCountCache.removeAll(keepingCapacity: true) }
+            postCountCache[countKey] = (version, total)
+        }
         let rows = try database.query(
             Self.selectPosts + " WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
             arguments + [limit, offset])
