@@ -106,6 +106,7 @@ package final class SyncEngine: @unchecked Sendable {
                 scan = source.scan(state: state, timeZone: context.timeZone)
             }
             try matchRenames(&scan, source: source.name, mode: mode)
+            try holdMassRemoval(&scan, source: source.name)
             for identity in scan.removedIdentities {
                 if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
                     report.add(reported)
