@@ -79,14 +79,16 @@ package struct StateRebuilder {
                     feedReads.append((feed.name, read))
                     items = read.items
                 } catch let error as SourceError {
-                    throw SourceError(
-                        source: error.source, identity: nil,
-                        message: "\(error.message); the posts of a new state database cannot be linked to the "
-                            + "feed's entries without it, so nothing was sent. The next run tries again",
-                        isDataError: false, location: error.location)
+                    throw Self.unreadable(error)
                 }
             } else {
-                items = source.scan(state: engine.state, timeZone: context.timeZone).items
+                let scan = source.scan(state: engine.state, timeZone: context.timeZone)
+                // A folder missing now would have its items created later, beside their posts, because the
+                // state is no longer new by then.
+                if let error = scan.errors.first(where: { $0.identity == nil && !$0.isDataError }) {
+                    throw Self.unreadable(error)
+                }
+                items = scan.items
             }
             for item in items {
                 let mediaBaseURL = engine.configuration.sources.first { $0.name == item.source }?.mediaBaseURL
@@ -185,6 +187,15 @@ package struct StateRebuilder {
                 "unclaimed_groups": String(summary.unclaimedGroups),
             ])
         return summary
+    }
+
+    /// Returns `error`, of a source that cannot be read at all, with the reason why the rebuild stops for it.
+    private static func unreadable(_ error: SourceError) -> SourceError {
+        SourceError(
+            source: error.source, identity: nil,
+            message: "\(error.message). The posts of a new state database cannot be linked to the source's items "
+                + "without it, so nothing was sent, and the next run tries again",
+            isDataError: false, location: error.location)
     }
 
     /// Records as baselined the entries of a feed that no post matched and that the feed's first run would not

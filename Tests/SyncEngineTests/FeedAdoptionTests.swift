@@ -127,4 +127,27 @@ extension FeedAdoptionTests {
         #expect(created(sync) == [])
         #expect(try postCount() == 6)
     }
+
+    /// A folder that is missing on the first run of a new state would have its files created later as duplicates.
+    @Test func missingFolderStopsAdoption() throws {
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First.")
+        try workspace.writePost("b.md", title: "Beta", body: "Second.")
+        try writeFeed(count: 7)
+        #expect(try workspace.run(.apply).created == 4)
+        #expect(try postCount() == 8)
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: statePath + suffix) }
+        let aside = workspace.root.appendingPathComponent("content-aside")
+        try FileManager.default.moveItem(at: workspace.contentFolder, to: aside)
+        let error = try #require(throws: SourceError.self) { try workspace.run(.apply) }
+        #expect(error.message.contains(workspace.contentFolder.path), "\(error.message)")
+        #expect(error.message.contains("next run tries again"), "\(error.message)")
+        #expect(try postCount() == 8)
+
+        try FileManager.default.moveItem(at: aside, to: workspace.contentFolder)
+        let sync = try workspace.run(.apply)
+        #expect(created(sync) == [])
+        #expect(try postCount() == 8)
+    }
 }
