@@ -119,7 +119,7 @@ import Testing
 
         // A second client's configuration copied from the first, with its `state` left unchanged.
         let other = root.appendingPathComponent("contoso.yaml").path
-        try """
+        let text = """
             state: state/planable-sync.sqlite
             api: embedded
             workspace: Contoso Bakery
@@ -130,7 +130,8 @@ import Testing
               - name: posts
                 type: directory
                 path: content
-            """.write(toFile: other, atomically: true, encoding: .utf8)
+            """
+        try text.write(toFile: other, atomically: true, encoding: .utf8)
         let statePath = root.appendingPathComponent("state/planable-sync.sqlite").path
         for command in ["sync", "plan", "check"] {
             let result = try ProductProcess.run([command, "--config", other])
