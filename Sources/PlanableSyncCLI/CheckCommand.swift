@@ -24,6 +24,13 @@ enum CheckCommand {
             "workspace \"\(context.workspace.name)\": found (\(context.workspace.id), time zone \(context.workspace.timezone))"
         )
         var problems = 0
+        if let mismatch = try runtime.state.workspaceMismatch(context.workspace, configurationPath: configuration.path)
+        {
+            problems += 1
+            print("state: \(mismatch.message)")
+        } else {
+            print("state \(configuration.statePath): belongs to this workspace or to none yet")
+        }
         for page in context.pages {
             if page.isConnected {
                 print("page \"\(page.name)\": found, \(page.platform), connected")

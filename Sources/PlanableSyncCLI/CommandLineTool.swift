@@ -59,6 +59,8 @@ enum CommandLineTool {
             return (.configurationError, error.description)
         case let error as MappingError:
             return (error.isConfigurationError ? .configurationError : .dataError, error.description)
+        case let error as SourceError:
+            return (error.isDataError ? .dataError : .temporaryFailure, error.description)
         case let error as StateLockError:
             return (.temporaryFailure, error.description)
         case let error as StateError:

@@ -74,6 +74,13 @@ package struct SourceConfiguration: Equatable, Sendable {
     /// For a feed, whether a run with more new entries than `max_new_share` records them as known without
     /// posting (`on_rewrite: baseline`), instead of posting nothing and failing (`reject`, the default).
     package var baselinesRewrites = false
+    /// For a directory, whether a scan that finds no file may remove every item (`allow_empty`). By default such a
+    /// scan removes nothing and fails like a missing folder, because an unmounted share or a failed checkout also
+    /// leaves an empty folder.
+    package var allowsEmpty = false
+    /// For a directory with `delete_drafts`, the largest share of its items, from 0 to 1, whose files one pass may
+    /// find gone and delete the drafts of (`max_removed_share`).
+    package var maximumRemovedShare = 0.5
 }
 
 /// The whole configuration file.

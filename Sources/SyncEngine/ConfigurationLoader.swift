@@ -271,7 +271,7 @@ private struct NodeReader {
     static let scheduleKeys: Set<String> = ["time", "publish", "keep_past"]
     static let pinterestKeys: Set<String> = ["board", "title", "link", "description"]
     static let directorySourceKeys: Set<String> = [
-        "name", "type", "path", "include", "exclude", "link", "media_base_url",
+        "name", "type", "path", "include", "exclude", "link", "media_base_url", "allow_empty", "max_removed_share",
     ]
     static let feedSourceKeys: Set<String> = [
         "name", "type", "url", "backfill", "poll_interval", "max_new_share", "on_rewrite", "link", "media_base_url",
@@ -413,6 +413,14 @@ private struct NodeReader {
             name: name, kind: kind,
             urlTemplate: try node["link"].map { try string($0, "link") },
             mediaBaseURL: try node["media_base_url"].map { try string($0, "media_base_url") })
+        if case .directory = kind {
+            source.allowsEmpty = try bool(node["allow_empty"], "allow_empty") ?? false
+            let share = try number(node["max_removed_share"], "max_removed_share") ?? 0.5
+            guard (0...1).contains(share) else {
+                throw error(node["max_removed_share"], "\"max_removed_share\" must be between 0 and 1")
+            }
+            source.maximumRemovedShare = share
+        }
         switch try node["on_rewrite"].map({ try string($0, "on_rewrite") }) {
         case nil, "reject": break
         case "baseline": source.baselinesRewrites = true

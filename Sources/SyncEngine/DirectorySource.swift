@@ -12,16 +12,22 @@ package struct DirectorySource: ItemSource {
     let exclude: [String]
     /// The fingerprint of the mapping settings; a change makes every file count as changed.
     let mappingFingerprint: String
+    /// Whether a scan that finds no file may remove every item of the source (`allow_empty`).
+    let allowsEmpty: Bool
     /// The paths, relative to the root, that a watcher reported as changed, removed or renamed; nil scans the whole
     /// tree. A path may name a folder, which stands for everything under it.
     package var onlyPaths: Set<String>?
 
-    package init(name: String, root: String, include: [String], exclude: [String], mappingFingerprint: String) {
+    package init(
+        name: String, root: String, include: [String], exclude: [String], mappingFingerprint: String,
+        allowsEmpty: Bool = false
+    ) {
         self.name = name
         self.root = root
         self.include = include
         self.exclude = exclude
         self.mappingFingerprint = mappingFingerprint
+        self.allowsEmpty = allowsEmpty
     }
 
     package func scan(state: StateStore, timeZone: TimeZone) -> SourceScan {
@@ -41,6 +47,10 @@ package struct DirectorySource: ItemSource {
             onlyPaths.map(statFiles) ?? DirectoryScanner(root: root, include: include, exclude: exclude).scan()
         for error in errors {
             result.errors.append(SourceError(source: name, identity: error.path, message: "\(name): \(error)"))
+        }
+        if let emptyFolder = emptyFolderError(files: files, state: state) {
+            result.errors.append(emptyFolder)
+            return result
         }
 
         let records = (try? onlyPaths.map { try state.items(source: name, at: $0) } ?? state.items(source: name)) ?? []
@@ -90,6 +100,30 @@ package struct DirectorySource: ItemSource {
 }
 
 extension DirectorySource {
+    /// Returns the error for a folder that has no file left while the state has items of the source that are
+    /// not removed, or nil. The scan then removes nothing, as for a missing folder.
+    ///
+    /// A partial scan counts as empty only when the folder has no entry at all, because it is given only the
+    /// changed paths.
+    func emptyFolderError(files: [ScannedFile], state: StateStore) -> SourceError? {
+        guard !allowsEmpty, files.isEmpty else { return nil }
+        if onlyPaths != nil {
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root), entries.isEmpty else {
+                return nil
+            }
+        }
+        let active = ((try? state.items(source: name)) ?? []).filter { $0.status != "removed" && $0.location != nil }
+        guard !active.isEmpty else { return nil }
+        let count = active.count == 1 ? "1 item" : "\(active.count) items"
+        return SourceError(
+            source: name, identity: nil,
+            message: "source \"\(name)\": folder \(root) contains no file to sync, but the state has \(count) "
+                + "from it, so nothing was removed. If the folder is a share that is not mounted or a checkout that "
+                + "failed, restore it. If its files were deleted on purpose, set allow_empty: true on the source "
+                + "for one run",
+            isDataError: false, location: root)
+    }
+
     /// Lists the given paths that are regular files matching the patterns, with one `stat` each; the watcher has
     /// already left out hidden and temporary names.
     func statFiles(_ paths: Set<String>) -> (files: [ScannedFile], errors: [ContentError]) {

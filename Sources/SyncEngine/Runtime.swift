@@ -60,7 +60,7 @@ package final class Runtime: @unchecked Sendable {
             case .directory(let path, let include, let exclude):
                 return DirectorySource(
                     name: source.name, root: path, include: include, exclude: exclude,
-                    mappingFingerprint: configuration.mappingFingerprint)
+                    mappingFingerprint: configuration.mappingFingerprint, allowsEmpty: source.allowsEmpty)
             case .feed:
                 return FeedSource(
                     configuration: source, mappingFingerprint: configuration.mappingFingerprint, logger: logger)

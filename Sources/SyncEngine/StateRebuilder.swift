@@ -9,7 +9,8 @@ import PlanableAPI
 /// rendered text. For an item whose text changed since, it then takes a group on the same pages whose text
 /// contains the item's URL, or else its title, when exactly one item and one group qualify. An item linked by text is recorded as synced;
 /// one linked by URL or title is recorded with an empty payload hash, so the sync that follows updates its post.
-/// Items left unlinked are created by that sync.
+/// Items left unlinked are created by that sync, except the entries of a feed with a linked entry that the feed's
+/// first run would baseline: those are recorded as baselined, so only the newest `backfill` entries can get a post.
 package struct StateRebuilder {
     let engine: SyncEngine
 
@@ -21,6 +22,8 @@ package struct StateRebuilder {
         package var linkedByKey = 0
         /// Planned groups with no post; the next sync creates them.
         package var unlinked = 0
+        /// Feed entries recorded as baselined, as the feed's first run would, because no post matched them.
+        package var baselined = 0
         /// Post groups of the workspace that no item claimed.
         package var unclaimedGroups = 0
     }
@@ -65,9 +68,29 @@ package struct StateRebuilder {
         let context = try engine.resolveContext()
         let mapper = try Mapper(configuration: engine.configuration, context: context)
         var planned: [(item: SourceItem, groups: [PlannedGroup])] = []
+        var feedReads: [(source: String, read: FeedSource.AdoptionRead)] = []
         for source in engine.sources {
-            let scan = source.scan(state: engine.state, timeZone: context.timeZone)
-            for item in scan.items {
+            let items: [SourceItem]
+            if let feed = source as? FeedSource {
+                // A scan of a new state would return only the newest `backfill` entries, so the entries that were
+                // baselined or posted before would stay unlinked and look new to the sync that follows.
+                do {
+                    let read = try feed.readForAdoption()
+                    feedReads.append((feed.name, read))
+                    items = read.items
+                } catch let error as SourceError {
+                    throw Self.unreadable(error)
+                }
+            } else {
+                let scan = source.scan(state: engine.state, timeZone: context.timeZone)
+                // A folder missing now would have its items created later, beside their posts, because the
+                // state is no longer new by then.
+                if let error = scan.errors.first(where: { $0.identity == nil && !$0.isDataError }) {
+                    throw Self.unreadable(error)
+                }
+                items = scan.items
+            }
+            for item in items {
                 let mediaBaseURL = engine.configuration.sources.first { $0.name == item.source }?.mediaBaseURL
                 guard let (media, _) = try? engine.mediaChecker.check(item.media, mediaBaseURL: mediaBaseURL),
                     let plan = try? mapper.plan(item, media: media), plan.skipReason == nil, !plan.groups.isEmpty
@@ -133,7 +156,6 @@ package struct StateRebuilder {
                     payloadHash: link.exact ? link.group.payload.hash : "")
                 if link.exact { summary.linkedByText += 1 } else { summary.linkedByKey += 1 }
             }
-            summary.unlinked += entry.groups.count - found.count
             guard !found.isEmpty else { continue }
             if found.count == entry.groups.count && found.allSatisfy(\.exact) {
                 record.status = "synced"
@@ -146,14 +168,59 @@ package struct StateRebuilder {
             }
             try engine.state.saveItem(record)
         }
+        var baselined = Set<String>()
+        for (source, read) in feedReads {
+            let identities = try baselineFeed(source: source, read: read, planned: planned, links: links)
+            baselined.formUnion(identities.map { source + "\n" + $0 })
+            summary.baselined += identities.count
+        }
+        for (index, entry) in planned.enumerated()
+        where !baselined.contains(entry.item.source + "\n" + entry.item.identity) {
+            summary.unlinked += entry.groups.count - (links[index] ?? []).count
+        }
         summary.unclaimedGroups = groups.count - claimed.count
         engine.logger.info(
             engine.state.path == ":memory:" ? "links to existing posts found for the plan" : "state rebuilt from the API",
             [
                 "linked.text": String(summary.linkedByText), "linked.key": String(summary.linkedByKey),
-                "unlinked": String(summary.unlinked), "unclaimed_groups": String(summary.unclaimedGroups),
+                "unlinked": String(summary.unlinked), "baselined": String(summary.baselined),
+                "unclaimed_groups": String(summary.unclaimedGroups),
             ])
         return summary
+    }
+
+    /// Returns `error`, of a source that cannot be read at all, with the reason why the rebuild stops for it.
+    private static func unreadable(_ error: SourceError) -> SourceError {
+        SourceError(
+            source: error.source, identity: nil,
+            message: "\(error.message). The posts of a new state database cannot be linked to the source's items "
+                + "without it, so nothing was sent, and the next run tries again",
+            isDataError: false, location: error.location)
+    }
+
+    /// Records as baselined the entries of a feed that no post matched and that the feed's first run would not
+    /// post. The sync that follows then creates only the newest `backfill` entries without a post, as a first run
+    /// would. Returns the identities recorded.
+    ///
+    /// A feed none of whose entries has a post is left alone: the sync that follows runs the first-run rule
+    /// itself.
+    private func baselineFeed(
+        source: String, read: FeedSource.AdoptionRead, planned: [(item: SourceItem, groups: [PlannedGroup])],
+        links: [Int: [(group: PlannedGroup, posts: [Post], exact: Bool)]]
+    ) throws -> [String] {
+        let linked = Set(
+            planned.indices.filter { links[$0] != nil && planned[$0].item.source == source }
+                .map { planned[$0].item.identity })
+        guard !linked.isEmpty else { return [] }
+        var recorded: [String] = []
+        for item in read.items where !linked.contains(item.identity) && !read.firstRunPosted.contains(item.identity) {
+            try engine.state.saveItem(
+                ItemRecord(
+                    source: source, identity: item.identity, title: item.title, location: item.location,
+                    contentHash: item.contentHash, status: "baselined", publishedEditReported: false))
+            recorded.append(item.identity)
+        }
+        return recorded
     }
 
     /// A key that links an item to a post whose text changed: its URL anywhere in the text, or its title as a line.
@@ -206,7 +273,7 @@ extension SyncEngine {
                     + "were linked to it instead of created again",
                 [
                     "state.path": state.path, "linked": String(summary.linkedByText),
-                    "to_create": String(summary.unlinked),
+                    "baselined": String(summary.baselined), "to_create": String(summary.unlinked),
                 ])
         }
         try state.setSetting("existing_posts_checked", StateStore.timestamp())
@@ -228,7 +295,10 @@ extension SyncEngine {
         logger.warning(
             "state database is new but the workspace has posts, so the plan links items whose text matches a post "
                 + "exactly, as the sync will, instead of creating them again",
-            ["state.path": state.path, "linked": String(summary.linkedByText), "to_create": String(summary.unlinked)])
+            [
+                "state.path": state.path, "linked": String(summary.linkedByText),
+                "baselined": String(summary.baselined), "to_create": String(summary.unlinked),
+            ])
         return preview
     }
 }

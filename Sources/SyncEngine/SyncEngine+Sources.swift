@@ -37,6 +37,37 @@ extension SyncEngine {
         scan.removedIdentities.removeAll { renamed.contains($0) }
     }
 
+    /// Cancels the removals of a directory source's scan when they would delete the drafts of more than its
+    /// `max_removed_share` of its items, and adds an error instead, so the pass removes nothing and exits with 75.
+    ///
+    /// Applies only with `delete_drafts` and to a source with at least `minimumItemsForRemovalGuard` items that
+    /// are not removed, since a small folder often loses most of its files on purpose. Renamed files are matched
+    /// before, so moving files within the folder does not count.
+    func holdMassRemoval(_ scan: inout SourceScan, source: String) throws {
+        guard configuration.deleteDrafts, !scan.removedIdentities.isEmpty,
+            let settings = configuration.sources.first(where: { $0.name == source }),
+            case .directory(let path, _, _) = settings.kind
+        else { return }
+        let active = Set(try state.items(source: source).filter { $0.status != "removed" }.map(\.identity))
+        let removed = scan.removedIdentities.filter(active.contains).count
+        guard active.count >= Self.minimumItemsForRemovalGuard,
+            Double(removed) > settings.maximumRemovedShare * Double(active.count)
+        else { return }
+        let percent = Int((Double(removed) / Double(active.count) * 100).rounded())
+        let limit = Int((settings.maximumRemovedShare * 100).rounded())
+        let message =
+            "source \"\(source)\": \(removed) of \(active.count) items (\(percent)%) are gone from folder \(path) "
+            + "in one pass, more than the source's max_removed_share of \(limit)%, so no draft was deleted. If "
+            + "the files were deleted on purpose, raise the source's max_removed_share (a share from 0 to 1) for "
+            + "one run. Otherwise restore them"
+        scan.removedIdentities = []
+        scan.errors.append(
+            SourceError(source: source, identity: nil, message: message, isDataError: false, location: path))
+    }
+
+    /// The minimum number of items a directory source needs before `holdMassRemoval` applies.
+    static let minimumItemsForRemovalGuard = 10
+
     /// Stores the scan's errors as the source's read failures within the scan's scope, so `status` lists each file
     /// or feed that could not be read until a later scan reads it or finds it gone.
     func recordReadFailures(_ scan: SourceScan, source: String) throws {
@@ -61,7 +92,8 @@ extension SyncEngine {
         if configuration.deleteDrafts {
             let drafts = posts.filter { !$0.published }
             reported.decision = drafts.isEmpty ? .skipped : .update
-            reported.message = "removed from the source; deleting \(drafts.count) draft posts"
+            reported.message =
+                "removed from the source; deleting \(drafts.count) draft post\(drafts.count == 1 ? "" : "s")"
             if mode == .apply {
                 for post in drafts {
                     do {

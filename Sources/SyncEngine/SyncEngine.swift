@@ -47,8 +47,9 @@ package final class SyncEngine: @unchecked Sendable {
 
     /// Runs one pass and returns its report.
     ///
-    /// - Throws: `MappingError` for a configuration the API contradicts (an unknown page), `PlanableAPIError`
-    ///   when the API cannot be reached at all, and `StateError` when the state cannot be written.
+    /// - Throws: `MappingError` for a configuration the API contradicts (an unknown page) or a state database of
+    ///   another workspace, `PlanableAPIError` when the API cannot be reached at all, `SourceError` when a feed
+    ///   that a new state database must link cannot be read, and `StateError` when the state cannot be written.
     ///
     /// - Parameters:
     ///   - sourceNames: the sources to scan; nil scans every source.
@@ -64,6 +65,10 @@ package final class SyncEngine: @unchecked Sendable {
         var report = RunReport(command: mode == .apply ? "sync" : "plan")
         let startStatistics = client.requestStatistics
         let context = try context ?? resolveContext()
+        if let mismatch = try state.workspaceMismatch(context.workspace, configurationPath: configuration.path) {
+            throw mismatch
+        }
+        if mode == .apply { try state.recordWorkspace(context.workspace) }
         let mapper = try Mapper(configuration: configuration, context: context)
         names = NameResolver(
             client: client, workspaceId: context.workspace.id, createLabels: configuration.createLabels, logger: logger)
@@ -101,6 +106,7 @@ package final class SyncEngine: @unchecked Sendable {
                 scan = source.scan(state: state, timeZone: context.timeZone)
             }
             try matchRenames(&scan, source: source.name, mode: mode)
+            try holdMassRemoval(&scan, source: source.name)
             for identity in scan.removedIdentities {
                 if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
                     report.add(reported)

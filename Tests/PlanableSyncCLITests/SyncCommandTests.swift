@@ -163,4 +163,37 @@ import Testing
         #expect(bad.status == 78)
         #expect(bad.stdout.contains("broken.xml is not a feed planable-sync can read"), "\(bad.stdout)")
     }
+
+    @Test func otherWorkspaceStateExits78() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+
+        // A second client's configuration copied from the first, with its `state` left unchanged.
+        let other = root.appendingPathComponent("contoso.yaml").path
+        let text = """
+            state: state/planable-sync.sqlite
+            api: embedded
+            workspace: Contoso Bakery
+            pages: [Contoso Facebook]
+            template: "{{title}}"
+            delete_drafts: true
+            sources:
+              - name: posts
+                type: directory
+                path: content
+            """
+        try text.write(toFile: other, atomically: true, encoding: .utf8)
+        let statePath = root.appendingPathComponent("state/planable-sync.sqlite").path
+        for command in ["sync", "plan", "check"] {
+            let result = try ProductProcess.run([command, "--config", other])
+            #expect(result.status == 78, "\(command) exited with \(result.status): \(result.stderr)")
+            let output = result.stdout + result.stderr
+            #expect(output.contains(statePath), "\(command): \(output)")
+            #expect(output.contains("belongs to workspace \"Northwind Coffee\""), "\(command): \(output)")
+            #expect(output.contains("names workspace \"Contoso Bakery\""), "\(command): \(output)")
+        }
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(check.status == 0, "\(check.stdout)")
+    }
 }

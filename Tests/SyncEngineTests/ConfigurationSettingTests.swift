@@ -74,4 +74,19 @@ import Testing
             "\(error)".contains("\"log_level\" must be one of trace, debug, info")
         }
     }
+
+    @Test func removalGuardSettingsLoad() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let defaults = try #require(try load("").sources.first)
+        #expect(defaults.allowsEmpty == false)
+        #expect(defaults.maximumRemovedShare == 0.5)
+        let set = try #require(try load("    allow_empty: true\n    max_removed_share: 0.8").sources.first)
+        #expect(set.allowsEmpty)
+        #expect(set.maximumRemovedShare == 0.8)
+        #expect {
+            try load("    max_removed_share: 1.5")
+        } throws: { error in
+            "\(error)".contains("\"max_removed_share\" must be between 0 and 1")
+        }
+    }
 }

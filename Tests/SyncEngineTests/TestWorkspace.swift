@@ -90,7 +90,7 @@ struct TestWorkspace {
             guard case .directory(let path, let include, let exclude) = source.kind else { preconditionFailure() }
             return DirectorySource(
                 name: source.name, root: path, include: include, exclude: exclude,
-                mappingFingerprint: configuration.mappingFingerprint)
+                mappingFingerprint: configuration.mappingFingerprint, allowsEmpty: source.allowsEmpty)
         }
         let engine = SyncEngine(
             configuration: configuration, state: state, client: client, sources: runtimeSources, logger: logger,

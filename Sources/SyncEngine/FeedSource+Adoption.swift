@@ -1,0 +1,48 @@
+import Feeds
+import Foundation
+
+extension FeedSource {
+    /// Every entry of the feed, for a state rebuild, with the keys that the feed's first run would post.
+    package struct AdoptionRead: Sendable {
+        /// One item per entry, in feed order.
+        package var items: [SourceItem]
+        /// The keys of the newest `backfill` entries, which a first run posts. A first run baselines the rest.
+        package var firstRunPosted: Set<String>
+    }
+
+    /// Fetches the feed without validators and returns all of its entries.
+    ///
+    /// A state rebuild must see the entries that the first run baselined as well as those it posted, because
+    /// either may have a post by now, and it must know which entries the first-run rule would baseline.
+    ///
+    /// - Throws: `SourceError` when the feed cannot be fetched or parsed, so that the caller can stop before it
+    ///   records a state in which the feed's entries look new.
+    package func readForAdoption() throws -> AdoptionRead {
+        let fetched: FeedFetchResult
+        do {
+            fetched = try fetcher.fetch(url: url, etag: nil, lastModified: nil)
+        } catch {
+            throw SourceError(
+                source: name, identity: nil, message: "feed \(name) (\(url)): \(error)", isDataError: false,
+                location: url)
+        }
+        guard case .fetched(let data, let contentType, _, _, let finalURL, _) = fetched else {
+            throw SourceError(
+                source: name, identity: nil,
+                message: "feed \(name) (\(url)) answered 304 Not Modified to a request without validators",
+                isDataError: false, location: url)
+        }
+        let feed: Feed
+        do {
+            feed = try FeedParser.parse(data, url: finalURL, contentType: contentType)
+        } catch {
+            throw SourceError(
+                source: name, identity: nil, message: "feed \(name) (\(url)) cannot be read: \(error)", location: url)
+        }
+        let intake = FeedIntake(feedURL: url, known: [:], isNewFeed: true, backfill: backfill)
+        let plan = try intake.decide(feed)
+        return AdoptionRead(
+            items: plan.decisions.map { SourceItem($0.entry, source: name) },
+            firstRunPosted: Set(plan.entries(.new).map(\.key)))
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import SyncEngine
+
+/// A lost state database in front of a feed with `backfill`: the new state links the posted entries and keeps the
+/// first-run baseline, so no entry that was baselined or posted before gets a post.
+@Suite(.serialized) struct FeedAdoptionTests {
+    let workspace: TestWorkspace
+    let feedPath: URL
+
+    init() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-adoption-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        feedPath = root.appendingPathComponent("feed.xml")
+        workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn", "Northwind Facebook"],
+            extraConfiguration: """
+                  - name: news
+                    type: feed
+                    url: \(feedPath.absoluteString)
+                    backfill: 2
+                """)
+    }
+
+    /// Writes a feed of entries `1...count`, newest (highest number) first, one day apart.
+    func writeFeed(count: Int) throws {
+        let items = (1...count).reversed().map { number in
+            """
+            <item><guid isPermaLink="false">entry-\(number)</guid><title>Entry \(number)</title>
+            <link>https://news.example/\(number)</link><description>Body of entry \(number)</description>
+            <pubDate>\(String(format: "%02d", number)) Nov 2026 09:00:00 GMT</pubDate></item>
+            """
+        }
+        let text = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+            \(items.joined(separator: "\n"))
+            </channel></rss>
+            """
+        try text.write(to: feedPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Syncs 7 entries (6 and 7 are posted), then an 8th, and deletes the state database.
+    func syncThenLoseState() throws {
+        try writeFeed(count: 7)
+        let first = try workspace.run(.apply)
+        #expect(first.created == 2, "\(first.items.map { ($0.identity, $0.decision) })")
+        try writeFeed(count: 8)
+        let second = try workspace.run(.apply)
+        #expect(second.created == 1, "\(second.items.map { ($0.identity, $0.decision) })")
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: statePath + suffix) }
+    }
+
+    func created(_ report: RunReport) -> [String] {
+        report.items.filter { $0.decision == .create }.map(\.identity).sorted()
+    }
+
+    func postCount() throws -> Int {
+        try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count
+    }
+
+    @Test func newStateCreatesNoEntry() throws {
+        defer { workspace.remove() }
+        try syncThenLoseState()
+        #expect(try postCount() == 6)
+
+        let plan = try workspace.run(.plan)
+        #expect(created(plan) == [], "the plan on a new state creates entries")
+        let sync = try workspace.run(.apply)
+        #expect(created(sync) == [], "the sync on a new state creates entries")
+        #expect(sync.requests.write == 0)
+        #expect(try postCount() == 6)
+
+        let again = try workspace.run(.apply)
+        #expect(again.requests.write == 0)
+        #expect(created(again) == [])
+    }
+
+    @Test func newStateCreatesOnlyNewEntry() throws {
+        defer { workspace.remove() }
+        try syncThenLoseState()
+        // An entry published after the state was lost is among the newest two and has no post.
+        try writeFeed(count: 9)
+        let plan = try workspace.run(.plan)
+        #expect(created(plan) == ["entry-9"])
+        let sync = try workspace.run(.apply)
+        #expect(created(sync) == ["entry-9"])
+        #expect(try postCount() == 8)
+    }
+
+    @Test func rebuildStateCreatesNoEntry() throws {
+        defer { workspace.remove() }
+        try syncThenLoseState()
+        let configuration = try Configuration.load(path: workspace.configPath)
+        let runtime = try Runtime(
+            configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
+        let engine = try runtime.engine()
+        let summary = try StateRebuilder(engine: engine).rebuild()
+        #expect(summary.linkedByText == 3)
+        #expect(summary.baselined == 5)
+        #expect(summary.unlinked == 0)
+        let sync = try engine.run(mode: .apply)
+        #expect(created(sync) == [], "the sync after --rebuild-state creates entries")
+        #expect(sync.requests.write == 0)
+        #expect(try postCount() == 6)
+    }
+}
+
+extension FeedAdoptionTests {
+    @Test func unreadableFeedStopsAdoption() throws {
+        defer { workspace.remove() }
+        try syncThenLoseState()
+        let saved = try Data(contentsOf: feedPath)
+        try FileManager.default.removeItem(at: feedPath)
+        let error = try #require(throws: SourceError.self) { try workspace.run(.apply) }
+        #expect(!error.isDataError)
+        #expect(error.message.contains(feedPath.absoluteString), "\(error.message)")
+        #expect(error.message.contains("next run tries again"), "\(error.message)")
+        #expect(try postCount() == 6)
+
+        try saved.write(to: feedPath)
+        let sync = try workspace.run(.apply)
+        #expect(created(sync) == [])
+        #expect(try postCount() == 6)
+    }
+
+    /// A folder that is missing on the first run of a new state would have its files created later as duplicates.
+    @Test func missingFolderStopsAdoption() throws {
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First.")
+        try workspace.writePost("b.md", title: "Beta", body: "Second.")
+        try writeFeed(count: 7)
+        #expect(try workspace.run(.apply).created == 4)
+        #expect(try postCount() == 8)
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: statePath + suffix) }
+        let aside = workspace.root.appendingPathComponent("content-aside")
+        try FileManager.default.moveItem(at: workspace.contentFolder, to: aside)
+        let error = try #require(throws: SourceError.self) { try workspace.run(.apply) }
+        #expect(error.message.contains(workspace.contentFolder.path), "\(error.message)")
+        #expect(error.message.contains("next run tries again"), "\(error.message)")
+        #expect(try postCount() == 8)
+
+        try FileManager.default.moveItem(at: aside, to: workspace.contentFolder)
+        let sync = try workspace.run(.apply)
+        #expect(created(sync) == [])
+        #expect(try postCount() == 8)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import SyncEngine
+
+/// With `delete_drafts: true`, a source folder that turns up empty, or that lost most of its files in one pass,
+/// deletes nothing: it fails like a missing folder until the files come back or the source allows it.
+@Suite(.serialized) struct RemovalGuardTests {
+    func makeWorkspace(sourceSettings: String = "") throws -> TestWorkspace {
+        try TestWorkspace(
+            pages: ["Northwind LinkedIn"], extraConfiguration: "delete_drafts: true", sourceSettings: sourceSettings)
+    }
+
+    func writePosts(_ workspace: TestWorkspace, count: Int) throws {
+        for number in 1...count {
+            try workspace.writePost("post-\(number).md", title: "Guarded post \(number)", body: "Body \(number).")
+        }
+    }
+
+    func removeFiles(_ workspace: TestWorkspace, _ numbers: ClosedRange<Int>) throws {
+        for number in numbers {
+            try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("post-\(number).md"))
+        }
+    }
+
+    func postCount(_ workspace: TestWorkspace) throws -> Int {
+        try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count
+    }
+
+    func removals(_ report: RunReport) -> [ReportedItem] {
+        report.items.filter { $0.message?.hasPrefix("removed from the source") == true }
+    }
+
+    @Test func emptyFolderDeletesNothing() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 3)
+        #expect(try workspace.run(.apply).created == 3)
+        try removeFiles(workspace, 1...3)
+
+        let plan = try workspace.run(.plan)
+        #expect(removals(plan).isEmpty, "\(removals(plan).map(\.identity))")
+        #expect(plan.errors.count == 1)
+        let sync = try workspace.run(.apply)
+        #expect(removals(sync).isEmpty, "\(removals(sync).map(\.identity))")
+        #expect(sync.requests.write == 0)
+        #expect(try postCount(workspace) == 3)
+        let message = try #require(sync.errors.first)
+        #expect(message.contains(workspace.contentFolder.path), "\(message)")
+        #expect(message.contains("3 items"), "\(message)")
+        #expect(message.contains("allow_empty: true"), "\(message)")
+        let state = try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
+        #expect(try state.readFailures().map(\.location) == [workspace.contentFolder.path])
+
+        // The share is mounted again: nothing was lost, so nothing is sent.
+        try writePosts(workspace, count: 3)
+        let back = try workspace.run(.apply)
+        #expect(back.errors.isEmpty, "\(back.errors)")
+        #expect(back.requests.write == 0)
+        #expect(try state.readFailures().isEmpty)
+    }
+
+    @Test func allowEmptyDeletesDrafts() throws {
+        let workspace = try makeWorkspace(sourceSettings: "allow_empty: true")
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 3)
+        #expect(try workspace.run(.apply).created == 3)
+        try removeFiles(workspace, 1...3)
+
+        let sync = try workspace.run(.apply)
+        #expect(sync.errors.isEmpty, "\(sync.errors)")
+        #expect(removals(sync).count == 3)
+        #expect(removals(sync).allSatisfy { $0.message == "removed from the source; deleting 1 draft post" })
+        #expect(try postCount(workspace) == 0)
+    }
+
+    @Test func mostFilesRemovedDeletesNothing() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 10)
+        #expect(try workspace.run(.apply).created == 10)
+        try removeFiles(workspace, 1...6)
+
+        let sync = try workspace.run(.apply)
+        #expect(removals(sync).isEmpty, "\(removals(sync).map(\.identity))")
+        #expect(sync.requests.write == 0)
+        #expect(try postCount(workspace) == 10)
+        let message = try #require(sync.errors.first)
+        #expect(message.contains("6 of 10"), "\(message)")
+        #expect(message.contains("max_removed_share"), "\(message)")
+    }
+
+    @Test func fewFilesRemovedDeletesDrafts() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 10)
+        #expect(try workspace.run(.apply).created == 10)
+        try removeFiles(workspace, 1...5)
+
+        let sync = try workspace.run(.apply)
+        #expect(sync.errors.isEmpty, "\(sync.errors)")
+        #expect(removals(sync).count == 5)
+        #expect(try postCount(workspace) == 5)
+    }
+
+    @Test func raisedShareDeletesDrafts() throws {
+        let workspace = try makeWorkspace(sourceSettings: "max_removed_share: 1")
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 10)
+        #expect(try workspace.run(.apply).created == 10)
+        try removeFiles(workspace, 1...6)
+
+        let sync = try workspace.run(.apply)
+        #expect(sync.errors.isEmpty, "\(sync.errors)")
+        #expect(removals(sync).count == 6)
+        #expect(try postCount(workspace) == 4)
+    }
+
+    /// The daemon rescans only the paths that changed: deleting every file reports each of them.
+    @Test func emptiedFolderPartialScanDeletesNothing() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 3)
+        #expect(try workspace.run(.apply).created == 3)
+        try removeFiles(workspace, 1...3)
+
+        let configuration = try Configuration.load(path: workspace.configPath)
+        let runtime = try Runtime(
+            configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
+        let paths: Set<String> = ["post-1.md", "post-2.md", "post-3.md"]
+        let partial = try runtime.engine().run(
+            mode: .apply, sourceNames: ["posts"], changedPaths: ["posts": paths], refreshStatus: false)
+        #expect(removals(partial).isEmpty, "\(removals(partial).map(\.identity))")
+        #expect(partial.errors.count == 1)
+        #expect(partial.requests.write == 0)
+        #expect(try postCount(workspace) == 3)
+    }
+}
