@@ -98,7 +98,7 @@ import Testing
         let configuration = try Configuration.load(path: workspace.configPath)
         let runtime = try Runtime(
             configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
-        let engine = try runtime.engine()
+        let engine = runtime.engine()
         let summary = try StateRebuilder(engine: engine).rebuild()
         #expect(summary.linkedByText == 3)
         #expect(summary.baselined == 5)
