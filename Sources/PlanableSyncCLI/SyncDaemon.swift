@@ -13,6 +13,9 @@ final class SyncDaemon: @unchecked Sendable {
     static let statusIntervalRange: ClosedRange<Double> = 30...900
     /// Feeds that fail are polled again after a back-off that doubles up to this, in seconds.
     static let maximumFeedBackoff: Double = 3600
+    /// The first and longest wait before a folder without a watch is tried again, in seconds; the wait doubles after
+    /// each failed attempt.
+    static let watchRetryRange: ClosedRange<Double> = 2...60
 
     private let configurationPath: String
     private let logLevelOverride: String?
@@ -26,14 +29,25 @@ final class SyncDaemon: @unchecked Sendable {
     private var reloadRequested = false
     /// Paths reported by each directory source's watcher since its last pass.
     private var dirtyPaths: [String: Set<String>] = [:]
-    /// Sources that need a whole rescan, after an inotify queue overflow.
+    /// Sources that need a whole rescan: after an inotify queue overflow, a lost root or a watch armed again.
     private var fullRescans: Set<String> = []
+    /// Directory sources whose watcher reported that its root folder is no longer watched.
+    private var lostWatches: Set<String> = []
+    /// Directory sources without a watch, with the time of the next attempt to add one and the wait before it.
+    private var watchRetries: [String: (next: Date, delay: Double)] = [:]
+    /// The time of the next full rescan of every directory source, or nil when `rescan_interval` is 0.
+    private var nextRescan: Date?
     private var heartbeat = Date()
 
     private var logger: Logger
     private var configuration: Configuration
     private var runtime: Runtime?
-    private var watchers: [DirectoryWatcher] = []
+    private var watchers: [String: DirectoryWatcher] = [:]
+    /// The device and inode of each watched root when its watch was added, to notice a path that now leads elsewhere.
+    private var watchedRoots: [String: [UInt64]] = [:]
+    private var readFailureCount = 0
+    /// The first line of the last reload's error, until a reload succeeds.
+    private var reloadError: String?
     private var context: WorkspaceContext?
     private var contextResolvedAt = Date.distantPast
     private var feedSchedule: [String: (next: Date, failures: Int)] = [:]
@@ -67,17 +81,24 @@ final class SyncDaemon: @unchecked Sendable {
         startWatchers()
         fullPass(reason: "start")
         scheduleFeeds()
+        scheduleRescan()
         startup.cancel()
         _ = notifier.ready()
-        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+        updateStatus()
 
         while let work = nextWork() {
             switch work {
             case .reload:
                 reload()
-            case .directories(let paths, let full):
+            case .watchesLost(let names):
+                handleLostWatches(names)
+            case .watchRetries(let names):
+                retryWatches(names)
+            case .directories(let paths, let full, let periodic):
+                if periodic { checkWatchedRoots() }
                 let partial = paths.filter { !full.contains($0.key) }
-                pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: "files changed")
+                let reason = periodic ? "periodic rescan" : "files changed"
+                pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: reason)
             case .feed(let name):
                 pollFeed(name)
             case .status:
@@ -88,7 +109,7 @@ final class SyncDaemon: @unchecked Sendable {
 
         _ = notifier.stopping()
         logger.info("daemon stopping", ["config": configurationPath])
-        watchers.forEach { $0.stop() }
+        watchers.values.forEach { $0.stop() }
         runtime = nil
         logger.info("daemon stopped")
         return .success
@@ -98,7 +119,10 @@ final class SyncDaemon: @unchecked Sendable {
 
     private enum Work {
         case reload
-        case directories(paths: [String: Set<String>], full: Set<String>)
+        case watchesLost(Set<String>)
+        case watchRetries([String])
+        /// `periodic` is set when the rescan interval elapsed, so `full` lists every directory source.
+        case directories(paths: [String: Set<String>], full: Set<String>, periodic: Bool)
         case feed(String)
         case status
     }
@@ -114,18 +138,32 @@ final class SyncDaemon: @unchecked Sendable {
                 reloadRequested = false
                 return .reload
             }
+            if !lostWatches.isEmpty {
+                defer { lostWatches = [] }
+                return .watchesLost(lostWatches)
+            }
+            let now = Date()
+            let dueRetries = watchRetries.filter { $0.value.next <= now }.map(\.key)
+            if !dueRetries.isEmpty { return .watchRetries(dueRetries.sorted()) }
+            var periodic = false
+            if let rescan = nextRescan, rescan <= now {
+                periodic = true
+                fullRescans.formUnion(directorySourceNames)
+                nextRescan = now.addingTimeInterval(configuration.rescanInterval)
+            }
             if !dirtyPaths.isEmpty || !fullRescans.isEmpty {
-                let work = Work.directories(paths: dirtyPaths, full: fullRescans)
+                let work = Work.directories(paths: dirtyPaths, full: fullRescans, periodic: periodic)
                 dirtyPaths = [:]
                 fullRescans = []
                 return work
             }
-            let now = Date()
             if let due = feedSchedule.filter({ $0.value.next <= now }).min(by: { $0.value.next < $1.value.next }) {
                 return .feed(due.key)
             }
             if nextStatusPoll <= now { return .status }
-            let deadlines = feedSchedule.values.map(\.next) + [nextStatusPoll]
+            let deadlines =
+                feedSchedule.values.map(\.next) + watchRetries.values.map(\.next) + [nextStatusPoll]
+                + [nextRescan].compactMap { $0 }
             let wake = deadlines.min() ?? now.addingTimeInterval(60)
             _ = lock.wait(until: min(wake, now.addingTimeInterval(60)))
         }
@@ -148,9 +186,11 @@ final class SyncDaemon: @unchecked Sendable {
         }
     }
 
-    /// Records what a watcher reported: the paths to read again, or a whole rescan after an overflow.
-    private func markDirty(_ source: String, events: [WatchEvent]) {
+    /// Records what a watcher reported: the paths to read again, or a whole rescan after an overflow. `rootLost`
+    /// means the watcher no longer watches its root, so the work thread replaces it.
+    private func markDirty(_ source: String, events: [WatchEvent], rootLost: Bool) {
         lock.withLock {
+            if rootLost { lostWatches.insert(source) }
             for event in events {
                 switch event.kind {
                 case .overflow:
@@ -221,7 +261,7 @@ final class SyncDaemon: @unchecked Sendable {
             logger.error("pass failed; the next change or poll tries again", ["reason": reason, "error": "\(error)"])
             context = nil
         }
-        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+        updateStatus()
     }
 
     private func pollFeed(_ name: String) {
@@ -268,7 +308,7 @@ final class SyncDaemon: @unchecked Sendable {
             statusInterval = min(Self.statusIntervalRange.upperBound, statusInterval * 2)
         }
         lock.withLock { nextStatusPoll = Date().addingTimeInterval(statusInterval) }
-        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+        updateStatus()
     }
 
     /// Polls status sooner after a change, since an approval often comes with others.
@@ -279,26 +319,133 @@ final class SyncDaemon: @unchecked Sendable {
 
     // MARK: Sources
 
+    private var directorySourceNames: [String] {
+        configuration.sources.compactMap { source in
+            if case .directory = source.kind { source.name } else { nil }
+        }
+    }
+
+    /// Starts a watcher for every directory source. A folder that cannot be watched, such as one that is missing or
+    /// on a share not yet mounted, is tried again on the `watchRetryRange` schedule.
     private func startWatchers() {
         for source in configuration.sources {
             guard case .directory(let path, _, _) = source.kind else { continue }
-            let watcher = DirectoryWatcher(root: path)
-            let name = source.name
             do {
-                try watcher.start(
-                    handler: { [weak self] events in
-                        self?.logger.debug("files changed", ["source": name, "events": String(events.count)])
-                        self?.markDirty(name, events: events)
-                    },
-                    onError: { [weak self] error in
-                        self?.logger.warning("watch problem", ["source": name, "error": error.description])
-                    })
-                watchers.append(watcher)
+                try startWatcher(source.name, path: path)
             } catch {
                 logger.error(
-                    "folder watch failed; the folder is scanned again only on reload", ["source": name, "error": "\(error)"])
+                    "folder watch failed; retrying every \(Int(Self.watchRetryRange.lowerBound)) to "
+                        + "\(Int(Self.watchRetryRange.upperBound)) seconds",
+                    ["source": source.name, "error": "\(error)"])
+                scheduleWatchRetry(source.name, delay: Self.watchRetryRange.lowerBound)
             }
         }
+    }
+
+    private func startWatcher(_ name: String, path: String) throws {
+        let watcher = DirectoryWatcher(root: path)
+        try watcher.start(
+            handler: { [weak self, weak watcher] events in
+                let rootLost = events.contains { $0.kind == .overflow } && watcher?.isRootWatched == false
+                self?.logger.debug("files changed", ["source": name, "events": String(events.count)])
+                self?.markDirty(name, events: events, rootLost: rootLost)
+            },
+            onError: { [weak self] error in
+                self?.logger.warning("watch problem", ["source": name, "error": error.description])
+            })
+        watchers[name] = watcher
+        watchedRoots[name] = Self.fileIdentity(watcher.root)
+    }
+
+    private func scheduleWatchRetry(_ name: String, delay: Double) {
+        lock.withLock { watchRetries[name] = (Date().addingTimeInterval(delay), delay) }
+    }
+
+    /// Stops the watchers whose root folder was moved, removed or unmounted, and tries to watch the path again soon.
+    private func handleLostWatches(_ names: Set<String>) {
+        for name in names.sorted() {
+            // A watcher started since the loss was reported watches its root, so it stays.
+            guard let watcher = watchers[name], !watcher.isRootWatched else { continue }
+            dropWatcher(name, reason: "the folder was moved, removed or unmounted")
+        }
+        updateStatus()
+    }
+
+    private func dropWatcher(_ name: String, reason: String) {
+        guard let watcher = watchers.removeValue(forKey: name) else { return }
+        watcher.stop()
+        watchedRoots[name] = nil
+        logger.warning(
+            "folder watch lost because \(reason); retrying every \(Int(Self.watchRetryRange.lowerBound)) to "
+                + "\(Int(Self.watchRetryRange.upperBound)) seconds",
+            ["source": name, "path": watcher.root])
+        scheduleWatchRetry(name, delay: Self.watchRetryRange.lowerBound)
+    }
+
+    /// Tries again to watch each folder in `names`. Once a watch is added, the folder is scanned whole, so files
+    /// added while it was not watched are synced; otherwise the next attempt waits twice as long.
+    private func retryWatches(_ names: [String]) {
+        for name in names {
+            let delay = lock.withLock { watchRetries[name]?.delay } ?? Self.watchRetryRange.lowerBound
+            let path = configuration.sources.lazy.compactMap { source -> String? in
+                guard source.name == name, case .directory(let path, _, _) = source.kind else { return nil }
+                return path
+            }.first
+            guard let path else {
+                lock.withLock { _ = watchRetries.removeValue(forKey: name) }
+                continue
+            }
+            do {
+                try startWatcher(name, path: path)
+                logger.info("folder watched again; rescanning it", ["source": name, "path": path])
+                lock.withLock {
+                    watchRetries[name] = nil
+                    fullRescans.insert(name)
+                }
+            } catch {
+                let next = min(Self.watchRetryRange.upperBound, delay * 2)
+                logger.debug(
+                    "folder watch retry failed", ["source": name, "error": "\(error)", "retry_in": String(next)])
+                scheduleWatchRetry(name, delay: next)
+            }
+        }
+        updateStatus()
+    }
+
+    /// Replaces the watchers whose root path now leads to another folder, such as after its parent folder was
+    /// renamed. The kernel reports no event for that, because the watched folder itself did not move.
+    private func checkWatchedRoots() {
+        for (name, watcher) in watchers where Self.fileIdentity(watcher.root) != watchedRoots[name] {
+            dropWatcher(name, reason: "its path now leads to another folder or to none")
+        }
+    }
+
+    /// The device and inode numbers of the folder at `path`, following links, or nil when it cannot be read.
+    private static func fileIdentity(_ path: String) -> [UInt64]? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return [UInt64(status.st_dev), UInt64(status.st_ino)]
+    }
+
+    private func scheduleRescan() {
+        let interval = configuration.rescanInterval
+        lock.withLock { nextRescan = interval > 0 ? Date().addingTimeInterval(interval) : nil }
+    }
+
+    /// Sends the STATUS= line: what is watched and polled, then what is wrong, such as folders without a watch.
+    private func updateStatus() {
+        if let count = try? runtime?.state.readFailures().count { readFailureCount = count }
+        let retrying = lock.withLock { watchRetries.count }
+        var parts = ["watching \(Self.counted(watchers.count, "folder")) and \(Self.counted(feedSchedule.count, "feed"))"]
+        if retrying > 0 { parts.append("\(Self.counted(retrying, "folder")) not watched (retrying)") }
+        if readFailureCount > 0 { parts.append(Self.counted(readFailureCount, "read failure")) }
+        if let reloadError { parts.append("reload failed: \(reloadError)") }
+        _ = notifier.status(parts.joined(separator: "; "))
+    }
+
+    /// `1 folder`, `2 folders`: the count with the noun in the number it takes.
+    private static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
     private func scheduleFeeds() {
@@ -321,23 +468,26 @@ final class SyncDaemon: @unchecked Sendable {
 
     // MARK: Reload and watchdog
 
-    /// Loads the configuration again; a broken one is logged and the running one kept.
+    /// Loads the configuration again; a broken one is logged, shown in the status line and the running one kept.
     private func reload() {
         _ = notifier.reloading()
         do {
             let loaded = try Configuration.load(path: configurationPath)
-            watchers.forEach { $0.stop() }
-            watchers = []
+            stopWatchers()
             runtime = nil
             configuration = loaded
             logger = makeLogger(level: logLevelOverride ?? loaded.logLevel)
             runtime = try Runtime(configuration: loaded, logger: logger, exclusive: true, clock: clock)
             context = nil
+            reloadError = nil
             logger.info("configuration reloaded", ["config": configurationPath])
             startWatchers()
             fullPass(reason: "reload")
             scheduleFeeds()
+            scheduleRescan()
         } catch {
+            reloadError = "\(error)".split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init)
+                ?? "unknown error"
             logger.error(
                 "configuration reload failed; keeping the running configuration",
                 ["config": configurationPath, "error": "\(error)"])
@@ -347,7 +497,18 @@ final class SyncDaemon: @unchecked Sendable {
             }
         }
         _ = notifier.ready()
-        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+        updateStatus()
+    }
+
+    /// Stops every watcher and forgets the pending retries and losses, which belong to the old configuration.
+    private func stopWatchers() {
+        watchers.values.forEach { $0.stop() }
+        watchers = [:]
+        watchedRoots = [:]
+        lock.withLock {
+            lostWatches = []
+            watchRetries = [:]
+        }
     }
 
     /// Asks systemd for 90 more seconds of start-up time every 30 seconds until cancelled.
