@@ -13,9 +13,6 @@ final class SyncDaemon: @unchecked Sendable {
     static let statusIntervalRange: ClosedRange<Double> = 30...900
     /// Feeds that fail are polled again after a back-off that doubles up to this, in seconds.
     static let maximumFeedBackoff: Double = 3600
-    /// The first and longest wait before a folder without a watch is tried again, in seconds; the wait doubles after
-    /// each failed attempt.
-    static let watchRetryRange: ClosedRange<Double> = 2...60
 
     private let configurationPath: String
     private let logLevelOverride: String?
@@ -33,8 +30,6 @@ final class SyncDaemon: @unchecked Sendable {
     private var fullRescans: Set<String> = []
     /// Directory sources whose watcher reported that its root folder is no longer watched.
     private var lostWatches: Set<String> = []
-    /// Directory sources without a watch, with the time of the next attempt to add one and the wait before it.
-    private var watchRetries: [String: (next: Date, delay: Double)] = [:]
     /// The time of the next full rescan of every directory source, or nil when `rescan_interval` is 0.
     private var nextRescan: Date?
     private var heartbeat = Date()
@@ -42,9 +37,8 @@ final class SyncDaemon: @unchecked Sendable {
     private var logger: Logger
     private var configuration: Configuration
     private var runtime: Runtime?
-    private var watchers: [String: DirectoryWatcher] = [:]
-    /// The device and inode of each watched root when its watch was added, to notice a path that now leads elsewhere.
-    private var watchedRoots: [String: [UInt64]] = [:]
+    /// Used by the work thread only, like the properties below.
+    private var folders: FolderWatchSet?
     private var readFailureCount = 0
     /// The first line of the last reload's error, until a reload succeeds.
     private var reloadError: String?
@@ -91,11 +85,14 @@ final class SyncDaemon: @unchecked Sendable {
             case .reload:
                 reload()
             case .watchesLost(let names):
-                handleLostWatches(names)
+                folders?.dropLost(names)
+                updateStatus()
             case .watchRetries(let names):
-                retryWatches(names)
+                let armed = folders?.retry(names) ?? []
+                lock.withLock { fullRescans.formUnion(armed) }
+                updateStatus()
             case .directories(let paths, let full, let periodic):
-                if periodic { checkWatchedRoots() }
+                if periodic { folders?.dropMoved() }
                 let partial = paths.filter { !full.contains($0.key) }
                 let reason = periodic ? "periodic rescan" : "files changed"
                 pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: reason)
@@ -109,7 +106,7 @@ final class SyncDaemon: @unchecked Sendable {
 
         _ = notifier.stopping()
         logger.info("daemon stopping", ["config": configurationPath])
-        watchers.values.forEach { $0.stop() }
+        folders?.stopAll()
         runtime = nil
         logger.info("daemon stopped")
         return .success
@@ -143,12 +140,12 @@ final class SyncDaemon: @unchecked Sendable {
                 return .watchesLost(lostWatches)
             }
             let now = Date()
-            let dueRetries = watchRetries.filter { $0.value.next <= now }.map(\.key)
-            if !dueRetries.isEmpty { return .watchRetries(dueRetries.sorted()) }
+            let dueRetries = folders?.dueRetries(at: now) ?? []
+            if !dueRetries.isEmpty { return .watchRetries(dueRetries) }
             var periodic = false
             if let rescan = nextRescan, rescan <= now {
                 periodic = true
-                fullRescans.formUnion(directorySourceNames)
+                fullRescans.formUnion(folders?.sourceNames ?? [])
                 nextRescan = now.addingTimeInterval(configuration.rescanInterval)
             }
             if !dirtyPaths.isEmpty || !fullRescans.isEmpty {
@@ -162,8 +159,7 @@ final class SyncDaemon: @unchecked Sendable {
             }
             if nextStatusPoll <= now { return .status }
             let deadlines =
-                feedSchedule.values.map(\.next) + watchRetries.values.map(\.next) + [nextStatusPoll]
-                + [nextRescan].compactMap { $0 }
+                feedSchedule.values.map(\.next) + [nextStatusPoll] + [nextRescan, folders?.nextRetry].compactMap { $0 }
             let wake = deadlines.min() ?? now.addingTimeInterval(60)
             _ = lock.wait(until: min(wake, now.addingTimeInterval(60)))
         }
@@ -319,112 +315,13 @@ final class SyncDaemon: @unchecked Sendable {
 
     // MARK: Sources
 
-    private var directorySourceNames: [String] {
-        configuration.sources.compactMap { source in
-            if case .directory = source.kind { source.name } else { nil }
-        }
-    }
-
-    /// Starts a watcher for every directory source. A folder that cannot be watched, such as one that is missing or
-    /// on a share not yet mounted, is tried again on the `watchRetryRange` schedule.
+    /// Starts watching the folders of the current configuration.
     private func startWatchers() {
-        for source in configuration.sources {
-            guard case .directory(let path, _, _) = source.kind else { continue }
-            do {
-                try startWatcher(source.name, path: path)
-            } catch {
-                logger.error(
-                    "folder watch failed; retrying every \(Int(Self.watchRetryRange.lowerBound)) to "
-                        + "\(Int(Self.watchRetryRange.upperBound)) seconds",
-                    ["source": source.name, "error": "\(error)"])
-                scheduleWatchRetry(source.name, delay: Self.watchRetryRange.lowerBound)
-            }
+        let folders = FolderWatchSet(sources: configuration.sources, logger: logger) { [weak self] name, events, lost in
+            self?.markDirty(name, events: events, rootLost: lost)
         }
-    }
-
-    private func startWatcher(_ name: String, path: String) throws {
-        let watcher = DirectoryWatcher(root: path)
-        try watcher.start(
-            handler: { [weak self, weak watcher] events in
-                let rootLost = events.contains { $0.kind == .overflow } && watcher?.isRootWatched == false
-                self?.logger.debug("files changed", ["source": name, "events": String(events.count)])
-                self?.markDirty(name, events: events, rootLost: rootLost)
-            },
-            onError: { [weak self] error in
-                self?.logger.warning("watch problem", ["source": name, "error": error.description])
-            })
-        watchers[name] = watcher
-        watchedRoots[name] = Self.fileIdentity(watcher.root)
-    }
-
-    private func scheduleWatchRetry(_ name: String, delay: Double) {
-        lock.withLock { watchRetries[name] = (Date().addingTimeInterval(delay), delay) }
-    }
-
-    /// Stops the watchers whose root folder was moved, removed or unmounted, and tries to watch the path again soon.
-    private func handleLostWatches(_ names: Set<String>) {
-        for name in names.sorted() {
-            // A watcher started since the loss was reported watches its root, so it stays.
-            guard let watcher = watchers[name], !watcher.isRootWatched else { continue }
-            dropWatcher(name, reason: "the folder was moved, removed or unmounted")
-        }
-        updateStatus()
-    }
-
-    private func dropWatcher(_ name: String, reason: String) {
-        guard let watcher = watchers.removeValue(forKey: name) else { return }
-        watcher.stop()
-        watchedRoots[name] = nil
-        logger.warning(
-            "folder watch lost because \(reason); retrying every \(Int(Self.watchRetryRange.lowerBound)) to "
-                + "\(Int(Self.watchRetryRange.upperBound)) seconds",
-            ["source": name, "path": watcher.root])
-        scheduleWatchRetry(name, delay: Self.watchRetryRange.lowerBound)
-    }
-
-    /// Tries again to watch each folder in `names`. Once a watch is added, the folder is scanned whole, so files
-    /// added while it was not watched are synced; otherwise the next attempt waits twice as long.
-    private func retryWatches(_ names: [String]) {
-        for name in names {
-            let delay = lock.withLock { watchRetries[name]?.delay } ?? Self.watchRetryRange.lowerBound
-            let path = configuration.sources.lazy.compactMap { source -> String? in
-                guard source.name == name, case .directory(let path, _, _) = source.kind else { return nil }
-                return path
-            }.first
-            guard let path else {
-                lock.withLock { _ = watchRetries.removeValue(forKey: name) }
-                continue
-            }
-            do {
-                try startWatcher(name, path: path)
-                logger.info("folder watched again; rescanning it", ["source": name, "path": path])
-                lock.withLock {
-                    watchRetries[name] = nil
-                    fullRescans.insert(name)
-                }
-            } catch {
-                let next = min(Self.watchRetryRange.upperBound, delay * 2)
-                logger.debug(
-                    "folder watch retry failed", ["source": name, "error": "\(error)", "retry_in": String(next)])
-                scheduleWatchRetry(name, delay: next)
-            }
-        }
-        updateStatus()
-    }
-
-    /// Replaces the watchers whose root path now leads to another folder, such as after its parent folder was
-    /// renamed. The kernel reports no event for that, because the watched folder itself did not move.
-    private func checkWatchedRoots() {
-        for (name, watcher) in watchers where Self.fileIdentity(watcher.root) != watchedRoots[name] {
-            dropWatcher(name, reason: "its path now leads to another folder or to none")
-        }
-    }
-
-    /// The device and inode numbers of the folder at `path`, following links, or nil when it cannot be read.
-    private static func fileIdentity(_ path: String) -> [UInt64]? {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        return [UInt64(status.st_dev), UInt64(status.st_ino)]
+        folders.startAll()
+        self.folders = folders
     }
 
     private func scheduleRescan() {
@@ -435,9 +332,10 @@ final class SyncDaemon: @unchecked Sendable {
     /// Sends the STATUS= line: what is watched and polled, then what is wrong, such as folders without a watch.
     private func updateStatus() {
         if let count = try? runtime?.state.readFailures().count { readFailureCount = count }
-        let retrying = lock.withLock { watchRetries.count }
-        var parts = ["watching \(Self.counted(watchers.count, "folder")) and \(Self.counted(feedSchedule.count, "feed"))"]
-        if retrying > 0 { parts.append("\(Self.counted(retrying, "folder")) not watched (retrying)") }
+        let watched = folders?.watchedCount ?? 0
+        let unwatched = folders?.unwatchedCount ?? 0
+        var parts = ["watching \(Self.counted(watched, "folder")) and \(Self.counted(feedSchedule.count, "feed"))"]
+        if unwatched > 0 { parts.append("\(Self.counted(unwatched, "folder")) not watched (retrying)") }
         if readFailureCount > 0 { parts.append(Self.counted(readFailureCount, "read failure")) }
         if let reloadError { parts.append("reload failed: \(reloadError)") }
         _ = notifier.status(parts.joined(separator: "; "))
@@ -500,15 +398,11 @@ final class SyncDaemon: @unchecked Sendable {
         updateStatus()
     }
 
-    /// Stops every watcher and forgets the pending retries and losses, which belong to the old configuration.
+    /// Stops every watcher and forgets the losses they reported, which belong to the old configuration.
     private func stopWatchers() {
-        watchers.values.forEach { $0.stop() }
-        watchers = [:]
-        watchedRoots = [:]
-        lock.withLock {
-            lostWatches = []
-            watchRetries = [:]
-        }
+        folders?.stopAll()
+        folders = nil
+        lock.withLock { lostWatches = [] }
     }
 
     /// Asks systemd for 90 more seconds of start-up time every 30 seconds until cancelled.
