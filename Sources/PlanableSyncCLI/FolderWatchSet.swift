@@ -46,7 +46,7 @@ final class FolderWatchSet {
         retries.filter { $0.value.next <= now }.map(\.key).sorted()
     }
 
-    /// Starts a watcher for every folder; a folder that cannot be watched gets a retry.
+    /// Starts a watcher for every folder. A folder that cannot be watched gets a retry.
     func startAll() {
         for (name, path) in folders.sorted(by: { $0.key < $1.key }) {
             do {
@@ -123,14 +123,15 @@ final class FolderWatchSet {
         watcher.stop()
         watchedRoots[name] = nil
         retries[name] = (Date().addingTimeInterval(Self.retryRange.lowerBound), Self.retryRange.lowerBound)
-        logger.warning("folder watch lost because \(reason); \(Self.retryAdvice)", ["source": name, "path": watcher.root])
+        logger.warning(
+            "folder watch lost because \(reason); \(Self.retryAdvice)", ["source": name, "path": watcher.root])
     }
 
     private static var retryAdvice: String {
         "retrying after \(Int(retryRange.lowerBound)) s, backing off to every \(Int(retryRange.upperBound)) s"
     }
 
-    /// The device and inode numbers of the folder at `path`, following links, or nil when it cannot be read.
+    /// Returns the device and inode numbers of the folder at `path`, following links, or nil when it cannot be read.
     private static func fileIdentity(_ path: String) -> [UInt64]? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }

@@ -384,8 +384,8 @@ final class SyncDaemon: @unchecked Sendable {
             scheduleFeeds()
             scheduleRescan()
         } catch {
-            reloadError = "\(error)".split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init)
-                ?? "unknown error"
+            let firstLine = "\(error)".split(separator: "\n", omittingEmptySubsequences: true).first
+            reloadError = firstLine.map(String.init) ?? "unknown error"
             logger.error(
                 "configuration reload failed; keeping the running configuration",
                 ["config": configurationPath, "error": "\(error)"])
@@ -398,7 +398,7 @@ final class SyncDaemon: @unchecked Sendable {
         updateStatus()
     }
 
-    /// Stops every watcher and forgets the losses they reported, which belong to the old configuration.
+    /// Stops every watcher and discards the losses they reported, because they belong to the old configuration.
     private func stopWatchers() {
         folders?.stopAll()
         folders = nil

@@ -103,7 +103,7 @@ import Testing
 
     @Test func rootWatchRemovedProducesOverflow() throws {
         try withTree { _, tree, root in
-            // The kernel sends a lone IN_IGNORED for the root when its watch goes away without DELETE_SELF first.
+            // inotify_rm_watch makes the kernel send a lone IN_IGNORED for the root, with no DELETE_SELF before it.
             #expect(inotify_rm_watch(tree.descriptor, root) == 0)
             var buffer = [UInt8](repeating: 0, count: 4096)
             let count = buffer.withUnsafeMutableBytes { read(tree.descriptor, $0.baseAddress, $0.count) }

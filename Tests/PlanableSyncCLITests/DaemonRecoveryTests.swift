@@ -12,8 +12,10 @@ import Testing
     let token = "pln_" + String(repeating: "e5", count: 16)
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-recovery-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("planable-sync-recovery-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
         options.seed = ReferenceSeed.demo(token: token)
         server = try ReferenceServer(options: options)
@@ -149,7 +151,8 @@ import Testing
             try handle.write(contentsOf: Data(text.utf8))
             try handle.close()
         }
-        // With the rescan off, the edit stays unseen: the watch gets no event for it.
+        // With the rescan off, the edit stays unseen, because inotify reports a write to the watch on the folder of the
+        // path written through, which is outside/.
         server.resetRequestCounts()
         try overwrite(post(title: "Shared", body: "Second version, written through the link."))
         Thread.sleep(forTimeInterval: 2)
