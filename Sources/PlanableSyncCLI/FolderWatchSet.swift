@@ -84,6 +84,9 @@ final class FolderWatchSet {
 
     /// Tries again to watch each folder in `names`, and returns those that are watched now. The caller scans those
     /// whole, so files added while they had no watch are synced.
+    ///
+    /// NOTE: an unmounted share's empty mount point is watched like the share itself, so the scan that follows
+    /// finds every file gone. Nothing here tells the two apart, because a remounted share may get a new device number.
     func retry(_ names: [String]) -> [String] {
         var armed: [String] = []
         for name in names {
