@@ -8,7 +8,8 @@ import Glibc
 /// moment are reported as changed. Links are not followed below the root, and names that `WatchNameFilter` ignores
 /// are neither reported nor entered. Moves are paired by cookie into `.renamed`; a move out of the tree is `.removed`
 /// and a move into it `.changed`. Events are merged per path by `EventCoalescer`. When the kernel queue overflows, the
-/// watcher re-adds its watches and delivers `.overflow` alone, so the consumer rescans everything.
+/// watcher re-adds its watches and delivers `.overflow` alone, so the consumer rescans everything. When the root
+/// itself is moved, removed or unmounted, the watcher also delivers `.overflow`, and `isRootWatched` is false by then.
 ///
 /// A reader thread waits in `poll(2)` until the descriptor is readable, a batch or a move is due, or `stop` wakes it,
 /// so it never polls in a loop while idle. The handler runs on a private serial queue, one batch at a time.
@@ -24,6 +25,7 @@ package final class DirectoryWatcher: @unchecked Sendable {
     private let queueKey = DispatchSpecificKey<Bool>()
     private let lock = NSLock()
     private var loop: ReadLoop?
+    private let rootState = RootState()
 
     /// - Parameters:
     ///   - root: the folder to watch; a relative path is taken from the current folder.
@@ -37,6 +39,13 @@ package final class DirectoryWatcher: @unchecked Sendable {
     }
 
     deinit { stop() }
+
+    /// Whether the root folder has a watch: true from a successful `start` until the root is moved, removed or
+    /// unmounted, or its watch cannot be added again after an overflow. Once false, the watcher reports nothing more,
+    /// so the consumer stops it and starts a new watcher when the folder is back.
+    ///
+    /// The flag turns false before the `.overflow` batch that reports the loss reaches the handler.
+    package var isRootWatched: Bool { rootState.isWatched }
 
     /// Adds the watches for the whole tree and starts delivering batches to `handler`.
     ///
@@ -77,7 +86,8 @@ package final class DirectoryWatcher: @unchecked Sendable {
         let loop = ReadLoop(
             tree: tree, wakeReader: wake[0], wakeWriter: wake[1],
             coalescer: EventCoalescer(debounce: debounce, maximumDelay: maximumDelay),
-            queue: handlerQueue, handler: handler, onError: onError)
+            queue: handlerQueue, handler: handler, onError: onError, rootState: rootState)
+        rootState.isWatched = true
         for error in errors { handlerQueue.async { onError?(error) } }
         let thread = Thread { loop.run() }
         thread.start()
@@ -98,6 +108,17 @@ package final class DirectoryWatcher: @unchecked Sendable {
     }
 }
 
+/// Whether the root has a watch, set by the reader thread and read from any thread.
+private final class RootState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var watched = false
+
+    var isWatched: Bool {
+        get { lock.withLock { watched } }
+        set { lock.withLock { watched = newValue } }
+    }
+}
+
 /// The reader thread's state: everything in it is used from that thread only, except `stop`.
 private final class ReadLoop: @unchecked Sendable {
     private let tree: InotifyTree
@@ -107,6 +128,7 @@ private final class ReadLoop: @unchecked Sendable {
     private let queue: DispatchQueue
     private let handler: DirectoryWatcher.Handler
     private let onError: DirectoryWatcher.ErrorHandler?
+    private let rootState: RootState
     private let finished = DispatchSemaphore(value: 0)
     /// Reads per wake-up before the loop delivers due batches, so a storm of events cannot starve delivery.
     private let maximumReadsPerWake = 16
@@ -114,7 +136,7 @@ private final class ReadLoop: @unchecked Sendable {
 
     init(
         tree: InotifyTree, wakeReader: Int32, wakeWriter: Int32, coalescer: EventCoalescer, queue: DispatchQueue,
-        handler: @escaping DirectoryWatcher.Handler, onError: DirectoryWatcher.ErrorHandler?
+        handler: @escaping DirectoryWatcher.Handler, onError: DirectoryWatcher.ErrorHandler?, rootState: RootState
     ) {
         self.tree = tree
         self.wakeReader = wakeReader
@@ -123,6 +145,7 @@ private final class ReadLoop: @unchecked Sendable {
         self.queue = queue
         self.handler = handler
         self.onError = onError
+        self.rootState = rootState
     }
 
     func stop() {
@@ -160,6 +183,7 @@ private final class ReadLoop: @unchecked Sendable {
             }
             let now = Self.now()
             if descriptors[0].revents & Int16(POLLIN) != 0 { readAvailable(into: buffer, at: now) }
+            if tree.descriptors[""] == nil { rootState.isWatched = false }
             for event in tree.expireMoves(at: now) { coalescer.record(event, at: now) }
             for error in tree.takeErrors() { report(error) }
             let batch = coalescer.takeDue(at: now)

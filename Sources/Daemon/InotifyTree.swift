@@ -79,6 +79,11 @@ package final class InotifyTree {
             guard let folder = paths[record.descriptor] else { continue }
             if mask & UInt32(IN_IGNORED) != 0 {
                 forget(record.descriptor)
+                // The kernel dropped the root's watch without a DELETE_SELF or UNMOUNT first, so nothing is watched.
+                if folder.isEmpty {
+                    removeWatches(under: "")
+                    events.append(.overflow)
+                }
                 continue
             }
             if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) != 0 {

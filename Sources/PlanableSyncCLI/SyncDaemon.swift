@@ -26,14 +26,22 @@ final class SyncDaemon: @unchecked Sendable {
     private var reloadRequested = false
     /// Paths reported by each directory source's watcher since its last pass.
     private var dirtyPaths: [String: Set<String>] = [:]
-    /// Sources that need a whole rescan, after an inotify queue overflow.
+    /// Sources that need a whole rescan: after an inotify queue overflow, a lost root or a watch armed again.
     private var fullRescans: Set<String> = []
+    /// Directory sources whose watcher reported that its root folder is no longer watched.
+    private var lostWatches: Set<String> = []
+    /// The time of the next full rescan of every directory source, or nil when `rescan_interval` is 0.
+    private var nextRescan: Date?
     private var heartbeat = Date()
 
     private var logger: Logger
     private var configuration: Configuration
     private var runtime: Runtime?
-    private var watchers: [DirectoryWatcher] = []
+    /// Used by the work thread only, like the properties below.
+    private var folders: FolderWatchSet?
+    private var readFailureCount = 0
+    /// The first line of the last reload's error, until a reload succeeds.
+    private var reloadError: String?
     private var context: WorkspaceContext?
     private var contextResolvedAt = Date.distantPast
     private var feedSchedule: [String: (next: Date, failures: Int)] = [:]
@@ -67,17 +75,27 @@ final class SyncDaemon: @unchecked Sendable {
         startWatchers()
         fullPass(reason: "start")
         scheduleFeeds()
+        scheduleRescan()
         startup.cancel()
         _ = notifier.ready()
-        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+        updateStatus()
 
         while let work = nextWork() {
             switch work {
             case .reload:
                 reload()
-            case .directories(let paths, let full):
+            case .watchesLost(let names):
+                folders?.dropLost(names)
+                updateStatus()
+            case .watchRetries(let names):
+                let armed = folders?.retry(names) ?? []
+                lock.withLock { fullRescans.formUnion(armed) }
+                updateStatus()
+            case .directories(let paths, let full, let periodic):
+                if periodic { folders?.dropMoved() }
                 let partial = paths.filter { !full.contains($0.key) }
-                pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: "files changed")
+                let reason = periodic ? "periodic rescan" : "files changed"
+                pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: reason)
             case .feed(let name):
                 pollFeed(name)
             case .status:
@@ -88,7 +106,7 @@ final class SyncDaemon: @unchecked Sendable {
 
         _ = notifier.stopping()
         logger.info("daemon stopping", ["config": configurationPath])
-        watchers.forEach { $0.stop() }
+        folders?.stopAll()
         runtime = nil
         logger.info("daemon stopped")
         return .success
@@ -98,7 +116,10 @@ final class SyncDaemon: @unchecked Sendable {
 
     private enum Work {
         case reload
-        case directories(paths: [String: Set<String>], full: Set<String>)
+        case watchesLost(Set<String>)
+        case watchRetries([String])
+        /// `periodic` is set when the rescan interval elapsed, so `full` lists every directory source.
+        case directories(paths: [String: Set<String>], full: Set<String>, periodic: Bool)
         case feed(String)
         case status
     }
@@ -114,18 +135,31 @@ final class SyncDaemon: @unchecked Sendable {
                 reloadRequested = false
                 return .reload
             }
+            if !lostWatches.isEmpty {
+                defer { lostWatches = [] }
+                return .watchesLost(lostWatches)
+            }
+            let now = Date()
+            let dueRetries = folders?.dueRetries(at: now) ?? []
+            if !dueRetries.isEmpty { return .watchRetries(dueRetries) }
+            var periodic = false
+            if let rescan = nextRescan, rescan <= now {
+                periodic = true
+                fullRescans.formUnion(folders?.sourceNames ?? [])
+                nextRescan = now.addingTimeInterval(configuration.rescanInterval)
+            }
             if !dirtyPaths.isEmpty || !fullRescans.isEmpty {
-                let work = Work.directories(paths: dirtyPaths, full: fullRescans)
+                let work = Work.directories(paths: dirtyPaths, full: fullRescans, periodic: periodic)
                 dirtyPaths = [:]
                 fullRescans = []
                 return work
             }
-            let now = Date()
             if let due = feedSchedule.filter({ $0.value.next <= now }).min(by: { $0.value.next < $1.value.next }) {
                 return .feed(due.key)
             }
             if nextStatusPoll <= now { return .status }
-            let deadlines = feedSchedule.values.map(\.next) + [nextStatusPoll]
+            let deadlines =
+                feedSchedule.values.map(\.next) + [nextStatusPoll] + [nextRescan, folders?.nextRetry].compactMap { $0 }
             let wake = deadlines.min() ?? now.addingTimeInterval(60)
             _ = lock.wait(until: min(wake, now.addingTimeInterval(60)))
         }
@@ -148,9 +182,11 @@ final class SyncDaemon: @unchecked Sendable {
         }
     }
 
-    /// Records what a watcher reported: the paths to read again, or a whole rescan after an overflow.
-    private func markDirty(_ source: String, events: [WatchEvent]) {
+    /// Records what a watcher reported: the paths to read again, or a whole rescan after an overflow. `rootLost`
+    /// means the watcher no longer watches its root, so the work thread replaces it.
+    private func markDirty(_ source: String, events: [WatchEvent], rootLost: Bool) {
         lock.withLock {
+            if rootLost { lostWatches.insert(source) }
             for event in events {
                 switch event.kind {
                 case .overflow:
@@ -221,7 +257,7 @@ final class SyncDaemon: @unchecked Sendable {
             logger.error("pass failed; the next change or poll tries again", ["reason": reason, "error": "\(error)"])
             context = nil
         }
-        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+        updateStatus()
     }
 
     private func pollFeed(_ name: String) {
@@ -268,7 +304,7 @@ final class SyncDaemon: @unchecked Sendable {
             statusInterval = min(Self.statusIntervalRange.upperBound, statusInterval * 2)
         }
         lock.withLock { nextStatusPoll = Date().addingTimeInterval(statusInterval) }
-        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+        updateStatus()
     }
 
     /// Polls status sooner after a change, since an approval often comes with others.
@@ -279,26 +315,35 @@ final class SyncDaemon: @unchecked Sendable {
 
     // MARK: Sources
 
+    /// Starts watching the folders of the current configuration.
     private func startWatchers() {
-        for source in configuration.sources {
-            guard case .directory(let path, _, _) = source.kind else { continue }
-            let watcher = DirectoryWatcher(root: path)
-            let name = source.name
-            do {
-                try watcher.start(
-                    handler: { [weak self] events in
-                        self?.logger.debug("files changed", ["source": name, "events": String(events.count)])
-                        self?.markDirty(name, events: events)
-                    },
-                    onError: { [weak self] error in
-                        self?.logger.warning("watch problem", ["source": name, "error": error.description])
-                    })
-                watchers.append(watcher)
-            } catch {
-                logger.error(
-                    "folder watch failed; the folder is scanned again only on reload", ["source": name, "error": "\(error)"])
-            }
+        let folders = FolderWatchSet(sources: configuration.sources, logger: logger) { [weak self] name, events, lost in
+            self?.markDirty(name, events: events, rootLost: lost)
         }
+        folders.startAll()
+        self.folders = folders
+    }
+
+    private func scheduleRescan() {
+        let interval = configuration.rescanInterval
+        lock.withLock { nextRescan = interval > 0 ? Date().addingTimeInterval(interval) : nil }
+    }
+
+    /// Sends the STATUS= line: what is watched and polled, then what is wrong, such as folders without a watch.
+    private func updateStatus() {
+        if let count = try? runtime?.state.readFailures().count { readFailureCount = count }
+        let watched = folders?.watchedCount ?? 0
+        let unwatched = folders?.unwatchedCount ?? 0
+        var parts = ["watching \(Self.counted(watched, "folder")) and \(Self.counted(feedSchedule.count, "feed"))"]
+        if unwatched > 0 { parts.append("\(Self.counted(unwatched, "folder")) not watched (retrying)") }
+        if readFailureCount > 0 { parts.append(Self.counted(readFailureCount, "read failure")) }
+        if let reloadError { parts.append("reload failed: \(reloadError)") }
+        _ = notifier.status(parts.joined(separator: "; "))
+    }
+
+    /// `1 folder`, `2 folders`: the count with the noun in the number it takes.
+    private static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
     private func scheduleFeeds() {
@@ -321,23 +366,26 @@ final class SyncDaemon: @unchecked Sendable {
 
     // MARK: Reload and watchdog
 
-    /// Loads the configuration again; a broken one is logged and the running one kept.
+    /// Loads the configuration again; a broken one is logged, shown in the status line and the running one kept.
     private func reload() {
         _ = notifier.reloading()
         do {
             let loaded = try Configuration.load(path: configurationPath)
-            watchers.forEach { $0.stop() }
-            watchers = []
+            stopWatchers()
             runtime = nil
             configuration = loaded
             logger = makeLogger(level: logLevelOverride ?? loaded.logLevel)
             runtime = try Runtime(configuration: loaded, logger: logger, exclusive: true, clock: clock)
             context = nil
+            reloadError = nil
             logger.info("configuration reloaded", ["config": configurationPath])
             startWatchers()
             fullPass(reason: "reload")
             scheduleFeeds()
+            scheduleRescan()
         } catch {
+            let firstLine = "\(error)".split(separator: "\n", omittingEmptySubsequences: true).first
+            reloadError = firstLine.map(String.init) ?? "unknown error"
             logger.error(
                 "configuration reload failed; keeping the running configuration",
                 ["config": configurationPath, "error": "\(error)"])
@@ -347,7 +395,14 @@ final class SyncDaemon: @unchecked Sendable {
             }
         }
         _ = notifier.ready()
-        _ = notifier.status("watching \(watchers.count) folders and \(feedSchedule.count) feeds")
+        updateStatus()
+    }
+
+    /// Stops every watcher and discards the losses they reported, because they belong to the old configuration.
+    private func stopWatchers() {
+        folders?.stopAll()
+        folders = nil
+        lock.withLock { lostWatches = [] }
     }
 
     /// Asks systemd for 90 more seconds of start-up time every 30 seconds until cancelled.

@@ -111,6 +111,9 @@ package struct Configuration: Equatable, Sendable {
     package var statusReadBudget = 60
     /// The shortest time between two status refreshes by `sync`, in seconds; the daemon polls on its own schedule.
     package var statusInterval: Double = 300
+    /// The time between two full rescans of every directory source by the daemon, in seconds, or 0 for none. The
+    /// rescan finds changes that inotify does not report, such as edits on a network share made from another host.
+    package var rescanInterval: Double = 600
     /// The time limit of one API request attempt, in seconds, or nil for `PlanableClient.defaultTimeout`. A create
     /// whose response is lost is waited on for twice this plus 2 seconds before it is sent again.
     package var apiTimeout: Double?

@@ -8,7 +8,7 @@ extension Configuration {
         "state", "api", "workspace", "pages", "template", "templates", "sources", "notify", "delete_drafts",
         "log_level",
         "rules", "create_labels", "check_media", "truncate", "status_read_budget", "status_interval",
-        "api_timeout",
+        "api_timeout", "rescan_interval",
     ]
 
     /// Reads and validates the configuration file at `path`.
@@ -126,6 +126,14 @@ extension Configuration {
                     path: path, at: root["status_interval"], "\"status_interval\" must not be negative")
             }
             configuration.statusInterval = interval
+        }
+        if let interval = try reader.number(root["rescan_interval"], "rescan_interval") {
+            guard interval == 0 || interval >= 1 else {
+                throw ConfigurationError(
+                    path: path, at: root["rescan_interval"],
+                    "\"rescan_interval\" must be 0 (no periodic rescan) or at least 1 second, such as 600")
+            }
+            configuration.rescanInterval = interval
         }
         if let timeout = try reader.number(root["api_timeout"], "api_timeout") {
             guard timeout > 0 else {

@@ -187,12 +187,33 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
         let watcher = DirectoryWatcher(root: parent.path + "/root")
         try watcher.start(handler: recorder.handler)
         defer { watcher.stop() }
+        #expect(watcher.isRootWatched)
 
         try parent.move("root", "moved")
         #expect(recorder.wait(for: [.overflow]))
+        #expect(!watcher.isRootWatched)
         try parent.write("moved/sub/later.md", "x\n")
         recorder.settle()
         #expect(recorder.events == [.overflow])
+    }
+
+    @Test func restartAfterRootReturns() throws {
+        let parent = try TemporaryFolder()
+        defer { parent.remove() }
+        try parent.makeFolder("root")
+        let recorder = WatchRecorder()
+        let watcher = DirectoryWatcher(root: parent.path + "/root")
+        try watcher.start(handler: recorder.handler)
+        defer { watcher.stop() }
+
+        try parent.move("root", "away")
+        #expect(recorder.wait(for: [.overflow]))
+        watcher.stop()
+        try parent.move("away", "root")
+        try watcher.start(handler: recorder.handler)
+        #expect(watcher.isRootWatched)
+        try parent.write("root/back.md", "x\n")
+        #expect(recorder.wait(for: [.overflow, WatchEvent(path: "back.md", kind: .changed)]))
     }
 
     @Test func rootRemovalReportsOverflow() throws {
@@ -206,6 +227,7 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
 
         try parent.remove("root")
         #expect(recorder.wait(for: [.overflow]))
+        #expect(!watcher.isRootWatched)
     }
 
     @Test func burstHasFewBatches() throws {

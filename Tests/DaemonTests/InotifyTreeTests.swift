@@ -101,6 +101,22 @@ import Testing
         }
     }
 
+    @Test func rootWatchRemovedProducesOverflow() throws {
+        try withTree { _, tree, root in
+            // inotify_rm_watch makes the kernel send a lone IN_IGNORED for the root, with no DELETE_SELF before it.
+            #expect(inotify_rm_watch(tree.descriptor, root) == 0)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = buffer.withUnsafeMutableBytes { read(tree.descriptor, $0.baseAddress, $0.count) }
+            try #require(count > 0)
+            let records = buffer.withUnsafeBytes {
+                InotifyDecoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+            }
+            #expect(records.map(\.mask) == [UInt32(IN_IGNORED)])
+            #expect(tree.translate(records, at: 1) == [.overflow])
+            #expect(tree.descriptors[""] == nil)
+        }
+    }
+
     @Test func unknownDescriptorIgnored() throws {
         try withTree { _, tree, root in
             let events = translate(tree, [InotifyRecord(descriptor: root + 100, mask: UInt32(IN_CREATE), name: "x.md")])

@@ -39,6 +39,27 @@ final class NotifySocket {
         }
     }
 
+    /// Returns the text of the last `STATUS=` line received so far, or nil when none arrived.
+    func latestStatus() -> String? {
+        drain()
+        for message in messages.reversed() {
+            for line in message.split(separator: "\n").reversed() where line.hasPrefix("STATUS=") {
+                return String(line.dropFirst("STATUS=".count))
+            }
+        }
+        return nil
+    }
+
+    /// Waits until the last `STATUS=` line satisfies `condition`, or `timeout` seconds pass.
+    func waitForStatus(timeout: TimeInterval, _ condition: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let status = latestStatus(), condition(status) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return false
+    }
+
     /// Waits until a message containing `text` arrives, or `timeout` seconds pass.
     func waitFor(_ text: String, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

@@ -42,6 +42,23 @@ import Testing
         }
     }
 
+    @Test func rescanIntervalDefaultAndOff() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try load("").rescanInterval == 600)
+        #expect(try load("rescan_interval: 0").rescanInterval == 0)
+        #expect(try load("rescan_interval: 90").rescanInterval == 90)
+    }
+
+    @Test(arguments: ["-5", "0.5"])
+    func rescanIntervalBelowOneRejected(value: String) throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect {
+            try load("rescan_interval: \(value)")
+        } throws: { error in
+            "\(error)".contains("\"rescan_interval\" must be 0 (no periodic rescan) or at least 1 second")
+        }
+    }
+
     /// A typo inside a source or the api mapping would otherwise drop the setting without a word.
     @Test(arguments: [
         ("    lnk: \"https://example.com/{{slug}}\"", "unknown directory source setting \"lnk\""),
