@@ -85,8 +85,9 @@ final class FolderWatchSet {
     /// Tries again to watch each folder in `names`, and returns those that are watched now. The caller scans those
     /// whole, so files added while they had no watch are synced.
     ///
-    /// NOTE: an unmounted share's empty mount point is watched like the share itself, so the scan that follows
-    /// finds every file gone. Nothing here tells the two apart, because a remounted share may get a new device number.
+    /// An unmounted share's empty mount point is watched like the share itself, because a remounted share may get
+    /// a new device number. The scan that follows finds no file, which the directory source holds like a missing
+    /// folder, so no item is removed.
     func retry(_ names: [String]) -> [String] {
         var armed: [String] = []
         for name in names {
