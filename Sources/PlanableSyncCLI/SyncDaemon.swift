@@ -68,6 +68,13 @@ final class SyncDaemon: @unchecked Sendable {
 
         runtime = try Runtime(configuration: configuration, logger: logger, exclusive: true, clock: clock)
         logger.info("daemon started", ["config": configurationPath, "pid": String(getpid())])
+        // Every pass would fail on a state database of another workspace, so the daemon stops with exit code 78,
+        // which its unit does not restart. When the API cannot be reached yet, the first pass checks it instead.
+        if let engine = engine(), let context = try? currentContext(engine),
+            let mismatch = try runtime?.state.workspaceMismatch(context.workspace, configurationPath: configurationPath)
+        {
+            throw mismatch
+        }
         _ = notifier.status("first scan")
         // A first pass over a large backlog outlasts TimeoutStartSec at 120 writes a minute, so the start timeout is
         // extended while it runs. Watchers start first, so a change during the pass is not missed.

@@ -120,6 +120,30 @@ import Testing
     }
 
     /// The daemon's rescan after a file change records the file's read failure and clears it once the file is fixed.
+    /// A daemon started on another workspace's state database stops with 78 instead of failing every pass.
+    @Test func otherWorkspaceStateStopsDaemon() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        try write("a.md", title: "Alpha", body: "First.")
+        let first = try ProductProcess.run(
+            ["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        #expect(first.status == 0, "\(first.stderr)")
+        let other = root.appendingPathComponent("contoso.yaml").path
+        try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: "workspace: Northwind Coffee", with: "workspace: Contoso Bakery")
+            .replacingOccurrences(of: "[Northwind LinkedIn, Northwind Facebook]", with: "[Contoso Facebook]")
+            .write(toFile: other, atomically: true, encoding: .utf8)
+        let daemon = try ProductProcess.run(
+            ["run", "--config", other], environment: ["PLANABLE_TEST_TOKEN": token], timeout: 30)
+        #expect(daemon.status == 78, "\(daemon.stderr)")
+        #expect(daemon.stderr.contains("belongs to workspace \"Northwind Coffee\""), "\(daemon.stderr)")
+        let bakery = try #require(try client().listWorkspaces().first { $0.name == "Contoso Bakery" })
+        #expect(try client().listPosts(workspaceId: bakery.id, offset: 0, limit: 10).items.isEmpty)
+        #expect(try groupCount() == 1)
+    }
+
     @Test func readFailuresFollowFileChanges() throws {
         defer {
             server.stop()
