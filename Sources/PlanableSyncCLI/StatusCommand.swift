@@ -16,6 +16,8 @@ enum StatusCommand {
     struct PostStatus: Encodable {
         var postId: String
         var pageId: String
+        /// The page's name as the last sync saw it, when the state has one.
+        var pageName: String?
         var groupId: String?
         var status: String?
         var approval: String?
@@ -52,13 +54,15 @@ enum StatusCommand {
         let configuration = try loadConfiguration(parsed)
         let state = try StateStore(path: configuration.statePath)
         let posts = Dictionary(grouping: try state.allPosts(), by: { "\($0.source)\u{0}\($0.identity)" })
+        let pageNames = try state.pageNames()
         let items = try state.items().map { item in
             ItemStatus(
                 source: item.source, identity: item.identity, title: item.title, status: item.status,
                 lastError: item.lastError, updatedAt: item.updatedAt,
                 posts: (posts["\(item.source)\u{0}\(item.identity)"] ?? []).map { post in
                     PostStatus(
-                        postId: post.postId, pageId: post.pageId, groupId: post.groupId, status: post.status,
+                        postId: post.postId, pageId: post.pageId, pageName: pageNames[post.pageId],
+                        groupId: post.groupId, status: post.status,
                         approval: post.approvalStatus, scheduled: post.scheduledSet, published: post.published,
                         publishedLink: post.publishedLink, lastError: post.lastError)
                 })
@@ -88,7 +92,8 @@ enum StatusCommand {
             )
             if let error = item.lastError { lines.append("          \(error)") }
             for post in item.posts {
-                var parts = ["post \(post.postId)", "page \(post.pageId)"]
+                let page = post.pageName.map { "page \"\($0)\" (\(post.pageId))" } ?? "page \(post.pageId)"
+                var parts = ["post \(post.postId)", page]
                 if let status = post.status { parts.append(status) }
                 if let approval = post.approval { parts.append("approval \(approval)") }
                 if post.scheduled { parts.append("scheduled") }

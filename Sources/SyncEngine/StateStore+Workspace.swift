@@ -1,3 +1,4 @@
+import Foundation
 import PlanableAPI
 
 extension StateStore {
@@ -22,5 +23,29 @@ extension StateStore {
     func recordWorkspace(_ workspace: Workspace) throws {
         if try setting("workspace_id") != workspace.id { try setSetting("workspace_id", workspace.id) }
         if try setting("workspace_name") != workspace.name { try setSetting("workspace_name", workspace.name) }
+    }
+
+    /// Stores the workspace's page names by id, so that `status` can name pages without asking the API.
+    func recordPageNames(_ pages: [ResolvedPage]) throws {
+        let names = SettingText.object(pages.map { ($0.id, $0.name) })
+        if try setting("page_names") != names { try setSetting("page_names", names) }
+    }
+
+    /// The page names by id that the last sync stored; empty before the first.
+    package func pageNames() throws -> [String: String] {
+        guard let text = try setting("page_names"), let data = text.data(using: .utf8),
+            let names = try? JSONDecoder().decode([String: String].self, from: data)
+        else { return [:] }
+        return names
+    }
+}
+
+/// A small JSON writer for settings, with keys sorted so that an unchanged value is written the same way.
+private enum SettingText {
+    static func object(_ pairs: [(String, String)]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let dictionary = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+        return (try? encoder.encode(dictionary)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

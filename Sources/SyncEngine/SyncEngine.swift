@@ -68,7 +68,10 @@ package final class SyncEngine: @unchecked Sendable {
         if let mismatch = try state.workspaceMismatch(context.workspace, configurationPath: configuration.path) {
             throw mismatch
         }
-        if mode == .apply { try state.recordWorkspace(context.workspace) }
+        if mode == .apply {
+            try state.recordWorkspace(context.workspace)
+            try state.recordPageNames(context.allPages)
+        }
         let mapper = try Mapper(configuration: configuration, context: context)
         names = NameResolver(
             client: client, workspaceId: context.workspace.id, createLabels: configuration.createLabels, logger: logger)

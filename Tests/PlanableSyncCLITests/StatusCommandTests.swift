@@ -63,6 +63,11 @@ import Testing
         #expect(text.contains("first seen 20"), "\(text)")
         #expect(text.contains(", last seen 20"), "\(text)")
         #expect(text.contains("1 item, 1 post, 0 items published, 1 read failure;"), "\(text)")
+        #expect(text.contains(", page \"Northwind LinkedIn\" ("), "the page is named: \(text)")
+        let json = try JSONSerialization.jsonObject(with: Data(try status(["--format", "json"]).utf8))
+        let items = (json as? [String: Any])?["items"] as? [[String: Any]]
+        let post = (items?.first?["posts"] as? [[String: Any]])?.first
+        #expect(post?["pageName"] as? String == "Northwind LinkedIn", "\(post ?? [:])")
 
         try write("bad.md", "---\ntitle: Bad, fixed\n---\n\nBody.\n")
         let fixed = try ProductProcess.run(["sync", "--config", configPath])
