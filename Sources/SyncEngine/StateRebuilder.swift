@@ -32,8 +32,8 @@ package struct StateRebuilder {
         self.engine = engine
     }
 
-    /// Checks the state file before it is opened: a missing file is fine, a corrupt one is moved aside, and a
-    /// sound one is rejected, because rebuilding it would throw away what it stores.
+    /// Checks the state file before it is opened: a missing or empty file is fine, a corrupt one is moved aside,
+    /// and a sound one that records items is rejected, because rebuilding it would throw away what it stores.
     ///
     /// - Returns: where the corrupt file was moved, or nil when there was none.
     /// - Throws: `StateError` for a database from a newer program or one that cannot be opened, and
@@ -44,7 +44,8 @@ package struct StateRebuilder {
         let lock = try StateLock(statePath: statePath)
         defer { lock.release() }
         do {
-            _ = try StateStore(path: statePath)
+            // A state that has never recorded an item, such as the one a `plan` leaves, holds nothing to lose.
+            if try StateStore(path: statePath).isEmpty() { return nil }
         } catch StateError.corrupt {
             let aside = statePath + ".corrupt-" + StateStore.timestamp().replacingOccurrences(of: ":", with: "")
             for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: statePath + suffix) {
