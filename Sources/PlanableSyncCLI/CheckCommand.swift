@@ -63,7 +63,10 @@ enum CheckCommand {
                 }
             }
         }
-        for warning in try runtime.state.unlistedSourceWarnings(configuration) { print("warning: \(warning)") }
+        for warning in try runtime.engine().unlistedSourceWarnings() { print("warning: \(warning)") }
+        for (old, new) in try runtime.engine().renamedSources() {
+            print("source \"\(new)\": takes over the items of source \"\(old)\", which it was renamed from")
+        }
         return problems == 0 ? .success : .configurationError
     }
 }

@@ -26,7 +26,7 @@ enum SyncCommand {
         let progress = ProgressReporter(logger: logger)
         let engine = runtime.engine(progress: { done, total in progress.update(done: done, total: total) })
         logger.info("run started", ["command": mode == .apply ? "sync" : "plan", "config": configuration.path])
-        for warning in try runtime.state.unlistedSourceWarnings(configuration) {
+        for warning in try engine.unlistedSourceWarnings() {
             logger.warning(warning, ["state.path": configuration.statePath])
         }
         if rebuildState { _ = try StateRebuilder(engine: engine).rebuild() }

@@ -18,13 +18,36 @@ extension StateStore {
 
     /// Warnings for sources the state has synced items of but the configuration no longer lists. A renamed source
     /// is the usual cause, and its items would then be created again as new posts under the new name.
-    package func unlistedSourceWarnings(_ configuration: Configuration) throws -> [String] {
-        let listed = Set(configuration.sources.map(\.name))
+    package func unlistedSourceWarnings(_ configuration: Configuration, except renamed: Set<String> = []) throws
+        -> [String]
+    {
+        let listed = Set(configuration.sources.map(\.name)).union(renamed)
         return try syncedItemCounts().filter { !listed.contains($0.key) }.sorted { $0.key < $1.key }.map {
             source, count in
             "the state holds \(count) synced \(count == 1 ? "item" : "items") of source \"\(source)\", which the "
                 + "configuration no longer lists; if the source was renamed, give it back its old name, or each of "
                 + "its items becomes a new post under the new name"
+        }
+    }
+
+    /// Moves every record of source `old` to source `new`: items, posts, pending creates, the feed's record and
+    /// read failures.
+    package func renameSource(from old: String, to new: String) throws {
+        try withDatabase { database in
+            try database.transaction {
+                // Posts refer to their items by source, so the key check waits for the commit.
+                try database.execute("PRAGMA defer_foreign_keys = ON")
+                for table in ["items", "posts", "intents", "feeds", "read_failures"] {
+                    try database.run("UPDATE \(table) SET source = ? WHERE source = ?", [new, old])
+                }
+            }
+        }
+    }
+
+    /// Writes a consistent copy of the database to `path`, which must not exist.
+    func copy(to path: String) throws {
+        try withDatabase { database in
+            try database.run("VACUUM INTO ?", [path])
         }
     }
 }

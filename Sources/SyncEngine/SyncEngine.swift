@@ -71,6 +71,7 @@ package final class SyncEngine: @unchecked Sendable {
         if mode == .apply {
             try state.recordWorkspace(context.workspace)
             try state.recordPageNames(context.allPages)
+            if sourceNames == nil { try adoptRenamedSources() }
         }
         let mapper = try Mapper(configuration: configuration, context: context)
         names = NameResolver(
@@ -79,6 +80,20 @@ package final class SyncEngine: @unchecked Sendable {
         if mode == .apply {
             try reconcileIntents(workspaceId: context.workspace.id)
             if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
+        } else if sourceNames == nil, let preview = try previewRenames() {
+            defer {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: preview.path + suffix) }
+            }
+            let engine = SyncEngine(
+                configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
+                mediaReach: mediaChecker.reach, progress: progress)
+            var planned = try engine.run(
+                mode: .plan, context: context, refreshStatus: refreshStatus, shouldStop: shouldStop)
+            let statistics = client.requestStatistics
+            planned.requests = .init(
+                read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write,
+                rateLimited: statistics.rateLimited - startStatistics.rateLimited)
+            return planned
         } else if sourceNames == nil, let preview = try previewAdoption(context: context) {
             // The plan runs against a copy in memory that holds the links the sync would make, so it shows what
             // the sync would do, and the state file stays untouched.

@@ -112,20 +112,37 @@ import Testing
         #expect(missing.stderr.contains("page \"Nowhere\" is not found"))
     }
 
-    /// A source renamed in the configuration would create its items again; check and sync say so first.
-    @Test func renamedSourceIsReported() throws {
+    /// A source renamed in the configuration keeps its items: the sync moves them to the new name, and plan and
+    /// check say so, while a source removed for good is only warned about.
+    @Test func renamedSourceKeepsItsItems() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: A\n---\n\nText.\n")
         let first = try ProductProcess.run(["sync", "--config", configPath])
         #expect(first.status == 0, "\(first.stderr)")
-        let renamed = try String(contentsOfFile: configPath, encoding: .utf8)
-            .replacingOccurrences(of: "name: posts", with: "name: blog")
-        try renamed.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let original = try String(contentsOfFile: configPath, encoding: .utf8)
+        try original.replacingOccurrences(of: "name: posts", with: "name: blog")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
 
         let check = try ProductProcess.run(["check", "--config", configPath])
-        #expect(check.stdout.contains("1 synced item of source \"posts\", which the configuration no longer lists"))
-        let plan = try ProductProcess.run(["plan", "--config", configPath])
-        #expect(plan.stderr.contains("if the source was renamed, give it back its old name"), "\(plan.stderr)")
+        #expect(check.stdout.contains("source \"blog\": takes over the items of source \"posts\""), "\(check.stdout)")
+        let plan = try ProductProcess.run(["plan", "--config", configPath, "--format", "json"])
+        #expect(try summary(plan)["created"] as? Int == 0, "\(plan.stdout.prefix(400))")
+        #expect(try summary(plan)["unchanged"] as? Int == 1)
+        let sync = try ProductProcess.run(["sync", "--config", configPath, "--format", "json"])
+        #expect(try summary(sync)["created"] as? Int == 0, "\(sync.stderr)")
+        #expect(sync.stderr.contains("source was renamed in the configuration"), "\(sync.stderr)")
+        let status = try ProductProcess.run(["status", "--config", configPath])
+        #expect(status.stdout.contains("blog/a.md"), "\(status.stdout)")
+
+        // A source pointed at another folder is a different source, so the old one is only warned about.
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("other"), withIntermediateDirectories: true)
+        try original.replacingOccurrences(of: "name: posts", with: "name: notes")
+            .replacingOccurrences(of: "path: content", with: "path: other")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let moved = try ProductProcess.run(["check", "--config", configPath])
+        #expect(moved.stdout.contains("1 synced item of source \"blog\", which the configuration no longer lists"))
+        #expect(!moved.stdout.contains("takes over"), "\(moved.stdout)")
     }
 
     /// `check` reads each feed once and warns of template variables that only some front matter could define.
