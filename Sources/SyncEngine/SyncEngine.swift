@@ -269,6 +269,15 @@ package final class SyncEngine: @unchecked Sendable {
             }
             reported.decision = Self.combine(decisions)
             reported.message = messages.isEmpty ? nil : messages.joined(separator: "; ")
+            // A warning such as a past schedule or a media file left out is logged when the post is written, so a
+            // sync under cron or systemd reports it once, and unchanged reruns stay quiet.
+            if mode == .apply, reported.decision == .create || reported.decision == .update {
+                for warning in Set(reported.posts.flatMap(\.warnings)).sorted() {
+                    logger.warning(
+                        "item written with a warning",
+                        ["item.source": item.source, "item.id": item.identity, "warning": warning])
+                }
+            }
             if mode == .apply {
                 record.title = item.title
                 record.location = item.location

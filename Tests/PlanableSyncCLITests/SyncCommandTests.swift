@@ -145,6 +145,18 @@ import Testing
         #expect(!moved.stdout.contains("takes over"), "\(moved.stdout)")
     }
 
+    /// A warning of a written post reaches the log once, so cron and journald see it; an unchanged rerun is quiet.
+    @Test func postWarningsAreLoggedOnce() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("old.md", "---\ntitle: Old\nplanable: {schedule: \"2020-01-01 09:00\"}\n---\n\nText.\n")
+        let first = try ProductProcess.run(["sync", "--config", configPath, "--log-level", "warning"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("item written with a warning"), "\(first.stderr)")
+        #expect(first.stderr.contains("planable.schedule 2020-01-01"), "\(first.stderr)")
+        let again = try ProductProcess.run(["sync", "--config", configPath, "--log-level", "warning"])
+        #expect(!again.stderr.contains("item written with a warning"), "\(again.stderr)")
+    }
+
     /// `check` reads each feed once and warns of template variables that only some front matter could define.
     @Test func checkReadsFeedsAndWarnsOfTemplateVariables() throws {
         defer { try? FileManager.default.removeItem(at: root) }
