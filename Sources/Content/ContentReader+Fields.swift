@@ -21,7 +21,9 @@ extension ContentReader {
         for folder in [root, parent] {
             let has = { (name: String) in FileManager.default.fileExists(atPath: folder + "/" + name) }
             if ["_config.yml", "_config.yaml", "_config.toml"].contains(where: has) { return (folder, .jekyll) }
-            if ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml"].contains(where: has) {
+            // Hugo also reads its settings from config/_default/, as sites split per environment do.
+            let hugoFiles = ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml"]
+            if hugoFiles.contains(where: has) || hugoFiles.contains(where: { has("config/_default/" + $0) }) {
                 return (folder, .hugo)
             }
         }

@@ -77,6 +77,13 @@ import Testing
             #expect(item.media.count == 2 && item.media.allSatisfy { $0.fileExists }, "\(root)")
         }
 
+        let split = try TemporarySource()
+        try split.write("config/_default/hugo.toml", "title = 'Bakery'\n")
+        try split.write("content/loaf.md", "---\ntitle: Loaf\n---\n![loaf](/img/loaf.png)")
+        try split.write("static/img/loaf.png", "png")
+        let loaf = try #require(try ContentReader(root: split.root + "/content").read(relativePath: "loaf.md").item)
+        #expect(loaf.media.first?.resolvedPath == split.root + "/static/img/loaf.png")
+
         let jekyll = try TemporarySource()
         try jekyll.write("_config.yml", "title: Bakery\n")
         try jekyll.write("_posts/2024-05-01-bread.md", "---\ntitle: Bread\nimage: /assets/bread.png\n---\nText")
