@@ -39,7 +39,9 @@ package struct DirectorySource: ItemSource {
             result.errors.append(
                 SourceError(
                     source: name, identity: nil,
-                    message: "source \"\(name)\": folder \(root) does not exist; fix \"path\" in the configuration",
+                    message:
+                        "source \"\(name)\": folder \(root) does not exist; if it was moved or is a share that is "
+                        + "not mounted, put it back, or else fix \"path\" in the configuration. Nothing was removed",
                     isDataError: false, location: root))
             return result
         }
