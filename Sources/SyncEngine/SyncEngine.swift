@@ -147,9 +147,10 @@ package final class SyncEngine: @unchecked Sendable {
             if let commit = scan.commit { commits.append((source.name, commit)) }
             if mode == .apply { try recordReadFailures(scan, source: source.name) }
             for error in scan.errors {
-                logger.error(
-                    "item read failed",
-                    ["item.source": error.source, "item.id": error.identity ?? "", "error": error.message])
+                var fields = ["item.source": error.source, "error": error.message]
+                if let identity = error.identity { fields["item.id"] = identity }
+                if let location = error.location { fields["item.location"] = location }
+                logger.error(error.identity == nil ? "source read failed" : "item read failed", fields)
                 if error.isDataError || error.identity != nil {
                     report.add(
                         ReportedItem(
