@@ -67,7 +67,7 @@ struct SystemdUnitTests {
         let lines = result.output.split(separator: "\n").map(String.init)
         for unit in [
             "planable-sync.service", "planable-sync@example.service", "planable-sync-oneshot.service",
-            "planable-sync.timer",
+            "planable-sync.timer", "planable-sync-oneshot@example.service", "planable-sync-oneshot@example.timer",
         ] {
             #expect(lines.contains("verify \(unit): ok"), "no verify result for \(unit):\n\(result.output)")
         }
@@ -75,7 +75,7 @@ struct SystemdUnitTests {
             guard line.hasPrefix("security "), let range = line.range(of: "exposure ") else { return nil }
             return Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." })
         }
-        #expect(exposures.count == 3, "expected three services rated:\n\(result.output)")
+        #expect(exposures.count == 4, "expected four services rated:\n\(result.output)")
         for exposure in exposures { #expect(exposure <= 2.0) }
         #expect(lines.contains { $0.hasPrefix("sandbox: binary starts") || $0.hasPrefix("sandbox: skipped") })
     }
