@@ -94,4 +94,30 @@ import Testing
         #expect(synced.status == 0, "\(synced.stderr)")
         #expect(server.requestCounts()["PATCH"] == 2, "\(server.requestCounts())")
     }
+
+    /// Deleting the draft of a removed file is a write too, and the removal waits for a token that can write.
+    @Test func readOnlyTokenStopsAtFirstDelete() throws {
+        defer { cleanUp() }
+        try String(contentsOfFile: configPath, encoding: .utf8).appending("\ndelete_drafts: true\n")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        try write("a.md", title: "Alpha")
+        try write("b.md", title: "Beta")
+        // One file stays, so the guard against an emptied folder does not hold the removals back.
+        try write("c.md", title: "Gamma")
+        let first = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        #expect(first.status == 0, "\(first.stderr)")
+        for name in ["a.md", "b.md"] {
+            try FileManager.default.removeItem(at: root.appendingPathComponent("content/\(name)"))
+        }
+        server.resetRequestCounts()
+        let denied = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": readToken])
+        #expect(denied.status == 78, "\(denied.stderr)")
+        #expect(server.requestCounts()["DELETE"] == 1, "\(server.requestCounts())")
+        #expect(denied.stderr.contains("DELETE /posts/"), "\(denied.stderr)")
+        #expect(try postCount() == 3)
+
+        let synced = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(try postCount() == 1)
+    }
 }
