@@ -61,6 +61,8 @@ enum CommandLineTool {
             return (error.isConfigurationError ? .configurationError : .dataError, error.description)
         case let error as SourceError:
             return (error.isDataError ? .dataError : .temporaryFailure, error.description)
+        case let error as WriteDeniedError:
+            return (.configurationError, error.description)
         case let error as StateLockError:
             return (.temporaryFailure, error.description)
         case let error as StateError:

@@ -33,15 +33,17 @@ final class SyncDaemon: @unchecked Sendable {
     /// The time of the next full rescan of every directory source, or nil when `rescan_interval` is 0.
     private var nextRescan: Date?
     private var heartbeat = Date()
+    /// When a full pass runs again after one failed with an error that may pass, such as an unreachable API.
+    private var passRetry: Date?
 
     private var logger: Logger
     private var configuration: Configuration
     private var runtime: Runtime?
     /// Used by the work thread only, like the properties below.
     private var folders: FolderWatchSet?
-    private var readFailureCount = 0
-    /// The first line of the last reload's error, until a reload succeeds.
-    private var reloadError: String?
+    /// The problems that the STATUS= line reports besides the counts, such as the last pass's failure.
+    private var problems = DaemonProblems()
+    private var passRetryDelay = SyncDaemon.statusIntervalRange.lowerBound
     private var context: WorkspaceContext?
     private var contextResolvedAt = Date.distantPast
     private var feedSchedule: [String: (next: Date, failures: Int)] = [:]
@@ -150,6 +152,10 @@ final class SyncDaemon: @unchecked Sendable {
             let dueRetries = folders?.dueRetries(at: now) ?? []
             if !dueRetries.isEmpty { return .watchRetries(dueRetries) }
             var periodic = false
+            if let retry = passRetry, retry <= now {
+                passRetry = nil
+                fullRescans.formUnion(folders?.sourceNames ?? [])
+            }
             if let rescan = nextRescan, rescan <= now {
                 periodic = true
                 fullRescans.formUnion(folders?.sourceNames ?? [])
@@ -166,7 +172,8 @@ final class SyncDaemon: @unchecked Sendable {
             }
             if nextStatusPoll <= now { return .status }
             let deadlines =
-                feedSchedule.values.map(\.next) + [nextStatusPoll] + [nextRescan, folders?.nextRetry].compactMap { $0 }
+                feedSchedule.values.map(\.next) + [nextStatusPoll]
+                + [nextRescan, folders?.nextRetry, passRetry].compactMap { $0 }
             let wake = deadlines.min() ?? now.addingTimeInterval(60)
             _ = lock.wait(until: min(wake, now.addingTimeInterval(60)))
         }
@@ -258,11 +265,13 @@ final class SyncDaemon: @unchecked Sendable {
                     "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
                 ])
             if report.statusChanges > 0 { noteStatusChange() }
+            notePassSucceeded()
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
         } catch {
             logger.error("pass failed; the next change or poll tries again", ["reason": reason, "error": "\(error)"])
             context = nil
+            notePassFailed(error)
         }
         updateStatus()
     }
@@ -277,6 +286,8 @@ final class SyncDaemon: @unchecked Sendable {
                 mode: .apply, sourceNames: [name], context: try currentContext(engine), refreshStatus: false,
                 shouldStop: { [weak self] in self?.isStopping ?? true })
             failures = report.errors.isEmpty ? 0 : failures + 1
+            if problems.passError?.feed == name { problems.passError = nil }
+            noteFailedItems()
             if report.created + report.updated > 0 {
                 logger.info(
                     "feed polled",
@@ -285,6 +296,7 @@ final class SyncDaemon: @unchecked Sendable {
         } catch {
             failures += 1
             logger.error("feed poll failed", ["source": name, "error": "\(error)"])
+            problems.passError = (DaemonProblems.summary(error), name)
         }
         let base = failures == 0 ? interval : min(Self.maximumFeedBackoff, interval * pow(2, Double(failures)))
         // Up to 10 % jitter keeps many daemons from polling one publisher in step.
@@ -302,8 +314,10 @@ final class SyncDaemon: @unchecked Sendable {
                 client: runtime.client, state: runtime.state, logger: logger,
                 readBudget: configuration.statusReadBudget
             ).refresh(workspaceId: context.workspace.id)
+            problems.statusPollError = nil
         } catch {
             logger.warning("status poll failed", ["error": "\(error)"])
+            problems.statusPollError = DaemonProblems.summary(error)
         }
         if changes > 0 {
             noteStatusChange()
@@ -338,19 +352,33 @@ final class SyncDaemon: @unchecked Sendable {
 
     /// Sends the STATUS= line: what is watched and polled, then what is wrong, such as folders without a watch.
     private func updateStatus() {
-        if let count = try? runtime?.state.readFailures().count { readFailureCount = count }
-        let watched = folders?.watchedCount ?? 0
-        let unwatched = folders?.unwatchedCount ?? 0
-        var parts = ["watching \(Self.counted(watched, "folder")) and \(Self.counted(feedSchedule.count, "feed"))"]
-        if unwatched > 0 { parts.append("\(Self.counted(unwatched, "folder")) not watched (retrying)") }
-        if readFailureCount > 0 { parts.append(Self.counted(readFailureCount, "read failure")) }
-        if let reloadError { parts.append("reload failed: \(reloadError)") }
-        _ = notifier.status(parts.joined(separator: "; "))
+        if let count = try? runtime?.state.readFailures().count { problems.readFailures = count }
+        let line = problems.statusLine(
+            watched: folders?.watchedCount ?? 0, unwatched: folders?.unwatchedCount ?? 0, feeds: feedSchedule.count)
+        _ = notifier.status(line)
     }
 
-    /// `1 folder`, `2 folders`: the count with the noun in the number it takes.
-    private static func counted(_ count: Int, _ noun: String) -> String {
-        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    /// Clears the pass error and any retry of a failed pass.
+    private func notePassSucceeded() {
+        problems.passError = nil
+        passRetryDelay = Self.statusIntervalRange.lowerBound
+        lock.withLock { passRetry = nil }
+        noteFailedItems()
+    }
+
+    /// Counts the items whose last sync failed, as the state database records them, for the status line.
+    private func noteFailedItems() {
+        if let items = try? runtime?.state.items() { problems.failedItems = items.filter { $0.status == "failed" }.count }
+    }
+
+    /// Records why a pass failed for the status line, and runs a full pass again after a back-off when the error
+    /// may pass by itself.
+    private func notePassFailed(_ error: any Error) {
+        problems.passError = (DaemonProblems.summary(error), nil)
+        guard DaemonProblems.isTransient(error) else { return }
+        let delay = passRetryDelay
+        passRetryDelay = min(Self.statusIntervalRange.upperBound, passRetryDelay * 2)
+        lock.withLock { passRetry = Date().addingTimeInterval(delay) }
     }
 
     private func scheduleFeeds() {
@@ -373,26 +401,42 @@ final class SyncDaemon: @unchecked Sendable {
 
     // MARK: Reload and watchdog
 
-    /// Loads the configuration again; a broken one is logged, shown in the status line and the running one kept.
+    /// Loads the configuration again. A broken configuration, or one that names another workspace than the state
+    /// database's, is logged and shown in the status line, and the running one is kept.
     private func reload() {
         _ = notifier.reloading()
+        let running = (configuration: configuration, logger: logger)
+        var replaced = false
         do {
             let loaded = try Configuration.load(path: configurationPath)
             stopWatchers()
             runtime = nil
+            replaced = true
             configuration = loaded
             logger = makeLogger(level: logLevelOverride ?? loaded.logLevel)
             runtime = try Runtime(configuration: loaded, logger: logger, exclusive: true, clock: clock)
             context = nil
-            reloadError = nil
+            // As at start, a workspace the API cannot be asked about yet is checked by the first pass instead.
+            if let engine = engine(), let context = try? currentContext(engine),
+                let mismatch = try runtime?.state.workspaceMismatch(
+                    context.workspace, configurationPath: configurationPath)
+            {
+                throw mismatch
+            }
+            problems.reloadError = nil
             logger.info("configuration reloaded", ["config": configurationPath])
             startWatchers()
             fullPass(reason: "reload")
             scheduleFeeds()
             scheduleRescan()
         } catch {
-            let firstLine = "\(error)".split(separator: "\n", omittingEmptySubsequences: true).first
-            reloadError = firstLine.map(String.init) ?? "unknown error"
+            problems.reloadError = "\(error)"
+            if replaced {
+                runtime = nil
+                context = nil
+                configuration = running.configuration
+                logger = running.logger
+            }
             logger.error(
                 "configuration reload failed; keeping the running configuration",
                 ["config": configurationPath, "error": "\(error)"])

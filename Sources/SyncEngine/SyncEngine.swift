@@ -50,6 +50,7 @@ package final class SyncEngine: @unchecked Sendable {
     /// - Throws: `MappingError` for a configuration the API contradicts (an unknown page) or a state database of
     ///   another workspace, `PlanableAPIError` when the API cannot be reached at all, `SourceError` when a feed
     ///   that a new state database must link cannot be read, and `StateError` when the state cannot be written.
+    ///   `WriteDeniedError` ends the run at the first write that the API rejects with 401 or 403.
     ///
     /// - Parameters:
     ///   - sourceNames: the sources to scan; nil scans every source.
@@ -126,8 +127,12 @@ package final class SyncEngine: @unchecked Sendable {
             try matchRenames(&scan, source: source.name, mode: mode)
             try holdMassRemoval(&scan, source: source.name)
             for identity in scan.removedIdentities {
-                if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
-                    report.add(reported)
+                do {
+                    if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
+                        report.add(reported)
+                    }
+                } catch {
+                    throw WriteDeniedError(error, workspace: context.workspace.name) ?? error
                 }
             }
             scanned += scan.items
@@ -164,7 +169,7 @@ package final class SyncEngine: @unchecked Sendable {
 
         for (index, item) in scanned.enumerated() {
             if shouldStop() { break }
-            let reported = process(item, mapper: mapper, context: context, mode: mode)
+            let reported = try process(item, mapper: mapper, context: context, mode: mode)
             report.add(reported)
             progress?(index + 1, scanned.count)
         }
@@ -212,7 +217,11 @@ package final class SyncEngine: @unchecked Sendable {
 
     // MARK: Items
 
-    private func process(_ item: SourceItem, mapper: Mapper, context: WorkspaceContext, mode: RunMode) -> ReportedItem {
+    /// Maps and applies one item and reports its failure in the returned item. A write that the token may not make
+    /// throws `WriteDeniedError` instead, which ends the run, because every later write would fail the same way.
+    private func process(_ item: SourceItem, mapper: Mapper, context: WorkspaceContext, mode: RunMode) throws
+        -> ReportedItem
+    {
         var reported = ReportedItem(
             source: item.source, identity: item.identity, title: item.title, decision: .unchanged, message: nil,
             posts: [])
@@ -296,6 +305,8 @@ package final class SyncEngine: @unchecked Sendable {
                 try state.saveItem(record)
             }
         } catch {
+            // The item keeps its state, so a run with a token that can write syncs it.
+            if let denied = WriteDeniedError(error, workspace: context.workspace.name) { throw denied }
             reported.decision = .failed
             let message = "\(error)"
             // Mapping errors such as a missing label already name the item.

@@ -1,0 +1,83 @@
+import Foundation
+import HTTPClient
+import PlanableAPI
+import SyncEngine
+
+/// The problems of the running daemon that its STATUS= line reports. systemd shows that line as one line, so each
+/// problem is kept short.
+struct DaemonProblems {
+    /// The maximum length, in characters, of one error in the status line.
+    static let maximumLength = 160
+
+    var readFailures = 0
+    /// Items whose last sync failed, as the state database records them.
+    var failedItems = 0
+    /// The reason the last pass failed, and the feed when it was a feed's poll, until a pass over the same
+    /// sources succeeds.
+    var passError: (message: String, feed: String?)?
+    /// The reason the last status poll failed, until one succeeds.
+    var statusPollError: String?
+    /// The last reload's error, until a reload succeeds.
+    var reloadError: String?
+
+    /// Builds the status line: what is watched and polled, then what is wrong, such as folders without a watch.
+    func statusLine(watched: Int, unwatched: Int, feeds: Int) -> String {
+        var parts = ["watching \(Self.counted(watched, "folder")) and \(Self.counted(feeds, "feed"))"]
+        if unwatched > 0 { parts.append("\(Self.counted(unwatched, "folder")) not watched (retrying)") }
+        if readFailures > 0 { parts.append(Self.counted(readFailures, "read failure")) }
+        if let passError {
+            parts.append("last pass failed: \(passError.message)")
+        } else if let statusPollError {
+            parts.append("status poll failed: \(statusPollError)")
+        }
+        if failedItems > 0 { parts.append("\(Self.counted(failedItems, "item")) failed to sync") }
+        if let reloadError { parts.append("reload failed: \(Self.shortened(reloadError))") }
+        return parts.joined(separator: "; ")
+    }
+
+    /// `1 folder`, `2 folders`: the count with the noun in the number it takes.
+    static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    /// Summarizes `error` in a few words, ending in "retrying" when the daemon tries again by itself.
+    static func summary(_ error: any Error) -> String {
+        switch error {
+        case let error as WriteDeniedError:
+            return error.summary
+        case let error as PlanableAPIError:
+            switch error {
+            case .transport(.transport(_, let message, _), _):
+                return "API unreachable (\(shortened(message, limit: 80))), retrying"
+            case .transport(let error, _):
+                return "API unreachable (\(shortened(error.description, limit: 80))), retrying"
+            case .api(let status, _, let message, _, _) where error.isRetryable:
+                return "API answered \(status) (\(shortened(message, limit: 80))), retrying"
+            case .invalidResponse(let status, _, _) where error.isRetryable:
+                return "API answered \(status), retrying"
+            case .api(let status, let code, let message, _, let operation):
+                // The request id helps in the log, not in one line.
+                return shortened("\(operation) failed with \(status) \(code): \(message)")
+            default:
+                return shortened(error.description)
+            }
+        default:
+            return shortened("\(error)")
+        }
+    }
+
+    /// Whether a pass that failed with `error` may succeed when run again without a change: no response, a rate
+    /// limit or a server error.
+    static func isTransient(_ error: any Error) -> Bool {
+        (error as? PlanableAPIError)?.isRetryable ?? false
+    }
+
+    /// Returns the first line of `text`, cut at a word boundary to at most `limit` characters, with an ellipsis when cut.
+    static func shortened(_ text: String, limit: Int = maximumLength) -> String {
+        let line = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+        guard line.count > limit else { return line }
+        let prefix = line.prefix(limit - 1)
+        let cut = prefix.lastIndex(of: " ").map { prefix[..<$0] } ?? prefix
+        return cut.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:")) + "…"
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import PlanableAPI
+import PlanableReference
+import TestSupport
+import Testing
+
+/// Runs `planable-sync run` as a subprocess while its passes fail, and checks that its STATUS= line reports the failures.
+@Suite(.serialized) struct DaemonStatusTests {
+    let root: URL
+    let server: ReferenceServer
+    let token = "pln_" + String(repeating: "b8", count: 16)
+    let readToken = "pln_" + String(repeating: "c9", count: 16)
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-dstatus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
+        var seed = ReferenceSeed.demo(token: token)
+        seed.companies[0].tokens.append(.init(token: readToken, name: "read only", scope: "read"))
+        options.seed = seed
+        server = try ReferenceServer(options: options)
+        try server.start()
+        try writeConfiguration()
+        try writeToken(token)
+    }
+
+    var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
+    var contentPath: String { root.appendingPathComponent("content").path }
+    var tokenPath: String { root.appendingPathComponent("token").path }
+
+    func writeConfiguration(
+        url: String? = nil, workspace: String = "Northwind Coffee", page: String = "Northwind LinkedIn"
+    ) throws {
+        try """
+        state: state/planable-sync.sqlite
+        api:
+          url: \(url ?? server.baseURL)
+          token_file: \(tokenPath)
+        workspace: \(workspace)
+        pages: [\(page)]
+        template: "{{title}}\\n\\n{{summary}}"
+        status_read_budget: 5
+        sources:
+          - name: posts
+            type: directory
+            path: content
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    func writeToken(_ value: String) throws {
+        try value.write(toFile: tokenPath, atomically: true, encoding: .utf8)
+        chmod(tokenPath, 0o600)
+    }
+
+    func write(_ name: String, _ frontMatter: String) throws {
+        try "---\n\(frontMatter)\n---\n\nBody of \(name).\n"
+            .write(toFile: contentPath + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    func startDaemon(_ notify: NotifySocket) throws -> ProductProcess {
+        try ProductProcess.start(["run", "--config", configPath], environment: ["NOTIFY_SOCKET": notify.path])
+    }
+
+    func postCount(_ workspaceName: String = "Northwind Coffee") throws -> Int {
+        let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
+        let workspace = try #require(try client.listWorkspaces().first { $0.name == workspaceName })
+        return try client.listPosts(workspaceId: workspace.id, offset: 0, limit: 100).items.count
+    }
+
+    func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    func cleanUp(_ daemon: ProductProcess?) {
+        if let daemon, daemon.process.isRunning {
+            daemon.process.terminate()
+            daemon.process.waitUntilExit()
+        }
+        server.stop()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    @Test func unreachableAPIShowsInStatus() throws {
+        // A port that was bound and closed again refuses connections.
+        let listener = try LoopbackListener()
+        close(listener.descriptor)
+        try writeConfiguration(url: "http://127.0.0.1:\(listener.port)")
+        try write("a.md", "title: Alpha")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 60), "no READY=1; stderr: \(daemon.stderr())")
+        let failed = notify.waitForStatus(timeout: 10) {
+            $0.hasPrefix("watching 1 folder and 0 feeds; last pass failed: API unreachable (")
+        }
+        let status = notify.latestStatus() ?? "none"
+        #expect(failed, "status: \(status); stderr: \(daemon.stderr())")
+        #expect(status.hasSuffix("), retrying"), "\(status)")
+        #expect(status.count <= 200, "\(status)")
+    }
+
+    @Test func readOnlyTokenShowsInStatusUntilReloadWithWriteToken() throws {
+        try writeToken(readToken)
+        try write("a.md", "title: Alpha")
+        try write("b.md", "title: Beta")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+        let denied = notify.waitForStatus(timeout: 5) {
+            $0 == "watching 1 folder and 0 feeds; last pass failed: the API token cannot write (403); "
+                + "use a token with the write scope and reload"
+        }
+        #expect(denied, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
+        #expect(daemon.stderr().contains("this token is read-only"), "\(daemon.stderr())")
+        // Only the first create was tried, and the daemon does not try again by itself.
+        Thread.sleep(forTimeInterval: 1)
+        #expect(server.requestCounts()["POST"] == 1, "\(server.requestCounts())")
+
+        try writeToken(token)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let synced = try waitUntil(timeout: 10) { try postCount() == 2 }
+        #expect(synced, "stderr: \(daemon.stderr())")
+        let recovered = notify.waitForStatus(timeout: 5) { $0 == "watching 1 folder and 0 feeds" }
+        #expect(recovered, "status: \(notify.latestStatus() ?? "none")")
+    }
+
+    @Test func failedItemsShowInStatusUntilFixed() throws {
+        try write("good.md", "title: Good")
+        try write("label.md", "title: Labelled\nplanable: {labels: [Nowhere]}")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+        let failing = notify.waitForStatus(timeout: 5) { $0 == "watching 1 folder and 0 feeds; 1 item failed to sync" }
+        #expect(failing, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
+
+        try write("label.md", "title: Labelled")
+        let fixed = notify.waitForStatus(timeout: 10) { $0 == "watching 1 folder and 0 feeds" }
+        #expect(fixed, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
+        #expect(try postCount() == 2)
+    }
+
+    @Test func reloadNamingAnotherWorkspaceIsRefused() throws {
+        try write("a.md", "title: Alpha")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+        #expect(try waitUntil(timeout: 5) { try postCount() == 1 })
+
+        try writeConfiguration(workspace: "Contoso Bakery", page: "Contoso Facebook")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let refused = notify.waitForStatus(timeout: 10) {
+            $0.hasPrefix("watching 1 folder and 0 feeds; reload failed: state database ")
+        }
+        let status = notify.latestStatus() ?? "none"
+        #expect(refused, "status: \(status); stderr: \(daemon.stderr())")
+        #expect(status.count <= 250, "\(status)")
+        #expect(daemon.stderr().contains("belongs to workspace \\\"Northwind Coffee\\\""), "\(daemon.stderr())")
+
+        // The running configuration is kept: a new file still goes to Northwind Coffee.
+        try write("b.md", "title: Beta")
+        #expect(try waitUntil(timeout: 10) { try postCount() == 2 }, "stderr: \(daemon.stderr())")
+        #expect(try postCount("Contoso Bakery") == 0)
+        #expect(daemon.process.isRunning)
+    }
+}
