@@ -35,8 +35,9 @@ package enum PlanHTMLRenderer {
         let summary = plan.summary
         let counts: [(String, Int, String)] = [
             ("created", summary.created, "create"), ("updated", summary.updated, "update"),
-            ("unchanged", summary.unchanged, "unchanged"), ("skipped", summary.skipped, "skip"),
-            ("failed", summary.failed, "failed"), ("blocked", summary.blocked, "blocked"),
+            ("deleted", summary.deleted, "delete"), ("unchanged", summary.unchanged, "unchanged"),
+            ("skipped", summary.skipped, "skip"), ("failed", summary.failed, "failed"),
+            ("blocked", summary.blocked, "blocked"),
         ]
         html += "<header class=\"top\">\n<h1>\(escape(plan.title))</h1>\n"
         let total = summary.total
