@@ -75,7 +75,6 @@ import Testing
 
     @Test func pageShowsSummaryItemsAndCards() throws {
         let html = PlanHTMLRenderer.render(Self.samplePlan())
-        #expect(html.contains("<span class=\"n\">1</span> created"))
         #expect(html.contains("<span class=\"n\">1</span> blocked"))
         #expect(html.components(separatedBy: "<section class=\"item").count - 1 == 7)
         #expect(html.components(separatedBy: "<article class=\"card").count - 1 == 11)
@@ -91,9 +90,14 @@ import Testing
         #expect(html.contains("section \"tags\" is never closed".replacingOccurrences(of: "\"", with: "&quot;")))
     }
 
-    @Test func deleteIsCountedAndShown() {
+    /// A plan sends no write, so its counts of creates, updates and deletes say what the sync would do.
+    @Test func summaryCountsReadAsWould() {
         let html = PlanHTMLRenderer.render(Self.samplePlan())
-        #expect(html.contains("<li class=\"count d-delete\"><span class=\"n\">1</span> deleted</li>"))
+        #expect(html.contains("<li class=\"count d-create\"><span class=\"n\">1</span> would create</li>"))
+        #expect(html.contains("<li class=\"count d-update\"><span class=\"n\">1</span> would update</li>"))
+        #expect(html.contains("<li class=\"count d-delete\"><span class=\"n\">1</span> would delete</li>"))
+        #expect(!html.contains("</span> created"), "a plan's summary says created")
+        #expect(!html.contains("</span> updated"), "a plan's summary says updated")
         #expect(html.contains("<section class=\"item d-delete\""))
         #expect(html.contains("<span class=\"badge\">delete</span>"))
         #expect(html.contains(".d-delete {"), "the style sheet has no colour for deletes")
@@ -140,7 +144,7 @@ import Testing
         let html = PlanHTMLRenderer.render(plan)
         #expect(html.components(separatedBy: "<section class=\"item").count - 1 == 3000)
         #expect(html.contains("id=\"item-3000\""))
-        #expect(html.contains("<span class=\"n\">3000</span> created"))
+        #expect(html.contains("<span class=\"n\">3000</span> would create"))
     }
 
     @Test func countedUnchangedItemsAreNotEmpty() {

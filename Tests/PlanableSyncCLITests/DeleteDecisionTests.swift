@@ -63,8 +63,8 @@ import Testing
         let page = root.appendingPathComponent("plan.html")
         _ = try run(["plan", "--format", "html", "--output", page.path])
         let html = try String(contentsOf: page, encoding: .utf8)
-        #expect(html.contains("<span class=\"n\">1</span> deleted</li>"), "\(html.prefix(3000))")
-        #expect(html.contains("<span class=\"n\">0</span> updated</li>"))
+        #expect(html.contains("<span class=\"n\">1</span> would delete</li>"), "\(html.prefix(3000))")
+        #expect(html.contains("<span class=\"n\">0</span> would update</li>"))
         #expect(html.contains("<span class=\"badge\">delete</span>"))
 
         let sync = try run(["sync"]).stdout
