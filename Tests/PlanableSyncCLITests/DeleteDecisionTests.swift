@@ -77,7 +77,7 @@ import Testing
         #expect(removed?["status"] as? String == "removed")
         #expect((removed?["posts"] as? [Any])?.isEmpty == true, "\(removed ?? [:])")
 
-        // The deletion is reported once: the next pass has nothing to say about the file.
+        // The deletion is reported once, so the next pass reports nothing for the file.
         let again = try json(try run(["sync", "--format", "json"]))
         #expect(again["deleted"] as? Int == 0)
         #expect((again["requests"] as? [String: Int])?["write"] == 0)
