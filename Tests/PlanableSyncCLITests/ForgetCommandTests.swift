@@ -78,8 +78,10 @@ import Testing
     /// The way out of a regrouped item: delete its posts in Planable, forget it, and sync creates the new groups.
     @Test func regroupedItemIsCreatedAgain() throws {
         defer { try? FileManager.default.removeItem(at: root) }
+        // Each sync polls the posts' status, so the one after the deletion finds them gone.
+        try writeConfiguration(extra: ["status_interval: 0"])
         #expect(try run("sync").status == 0)
-        try writeConfiguration(extra: ["templates: {x: \"X: {{title}} {{url}}\"}"])
+        try writeConfiguration(extra: ["status_interval: 0", "templates: {x: \"X: {{title}} {{url}}\"}"])
         let blocked = try run("sync")
         #expect(blocked.stdout.contains("blocked   posts/a.md \"Alpha\""), "\(blocked.stdout)")
         #expect(
@@ -94,6 +96,14 @@ import Testing
             for id in oldPosts { try client.deletePost(id: id) }
         }
         let inPlanable = try planablePostIds()
+        #expect(try run("sync").status == 0)
+        let gone = try run("status").stdout
+        for id in oldPosts {
+            #expect(gone.contains("post \(id), page "), "\(gone)")
+        }
+        #expect(
+            gone.components(separatedBy: ", draft, approval NEVER_SENT, the post no longer exists in Planable\n")
+                .count - 1 == 2, "\(gone)")
 
         let forget = try run("forget", ["posts/a.md"])
         #expect(forget.status == 0, "\(forget.stderr)")
