@@ -83,6 +83,21 @@ import Testing
         #expect((again["requests"] as? [String: Int])?["write"] == 0)
     }
 
+    /// An item that failed before its file was removed has no draft, so its removal is skipped, not a delete.
+    @Test func removedItemWithoutPostsIsSkipped() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let long = root.appendingPathComponent("content/long.md")
+        try "---\ntitle: \(String(repeating: "word ", count: 70))\n---\n\nToo long for X.\n"
+            .write(to: long, atomically: true, encoding: .utf8)
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 65)
+        try FileManager.default.removeItem(at: long)
+
+        let sync = try run(["sync"]).stdout
+        #expect(sync.contains("skipped   posts/long.md"), "\(sync)")
+        #expect(sync.contains("removed from the source; it has no post to delete\n"), "\(sync)")
+        #expect(sync.contains("sync: create 0, update 0, delete 0, unchanged 2, skipped 1,"), "\(sync)")
+    }
+
     /// A sync with `--format json` carries the count and the decision as well as a plan does.
     @Test func syncJSONCountsDeleted() throws {
         defer { try? FileManager.default.removeItem(at: root) }
