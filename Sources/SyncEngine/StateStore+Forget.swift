@@ -111,6 +111,10 @@ extension StateStore {
     /// record too, so the next sync reads it as a new feed.
     ///
     /// The caller holds the state lock, so no sync changes the records between the read and the removal.
+    ///
+    /// NOTE: Every forgotten entry of a feed counts as new on the next sync, so forgetting more than the source's
+    /// `max_new_share` of the entries in the feed trips the GUID-rewrite guard unless the source says
+    /// `on_rewrite: baseline`.
     package func forget(_ targets: [ForgetTarget]) throws -> ForgottenRecords {
         let records = try recordsToForget(targets)
         let clearedFeeds = Set(records.items.map(\.source) + records.intents.map(\.source))
