@@ -112,9 +112,9 @@ extension StateStore {
     ///
     /// The caller holds the state lock, so no sync changes the records between the read and the removal.
     ///
-    /// NOTE: Every forgotten entry of a feed counts as new on the next sync, so forgetting more than the source's
-    /// `max_new_share` of the entries in the feed trips the GUID-rewrite guard unless the source says
-    /// `on_rewrite: baseline`.
+    /// NOTE: Every forgotten entry of a feed counts as new on the next sync. Forgetting more than the source's
+    /// `max_new_share` of a large feed's entries trips the GUID-rewrite guard, so that sync rejects the feed, or
+    /// with `on_rewrite: baseline` records those entries without posting them.
     package func forget(_ targets: [ForgetTarget]) throws -> ForgottenRecords {
         let records = try recordsToForget(targets)
         let clearedFeeds = Set(records.items.map(\.source) + records.intents.map(\.source))
