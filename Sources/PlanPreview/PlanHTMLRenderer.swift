@@ -33,10 +33,12 @@ package enum PlanHTMLRenderer {
 
     private static func appendSummary(_ plan: PreviewPlan, to html: inout String) {
         let summary = plan.summary
+        // A plan sends no write, so the counts of writes read as what the sync would do, as in the text plan.
         let counts: [(String, Int, String)] = [
-            ("created", summary.created, "create"), ("updated", summary.updated, "update"),
-            ("unchanged", summary.unchanged, "unchanged"), ("skipped", summary.skipped, "skip"),
-            ("failed", summary.failed, "failed"), ("blocked", summary.blocked, "blocked"),
+            ("would create", summary.created, "create"), ("would update", summary.updated, "update"),
+            ("would delete", summary.deleted, "delete"), ("unchanged", summary.unchanged, "unchanged"),
+            ("skipped", summary.skipped, "skip"), ("failed", summary.failed, "failed"),
+            ("blocked", summary.blocked, "blocked"),
         ]
         html += "<header class=\"top\">\n<h1>\(escape(plan.title))</h1>\n"
         let total = summary.total

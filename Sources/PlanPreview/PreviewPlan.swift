@@ -6,16 +6,19 @@ package struct PreviewPlan: Sendable, Equatable {
     package struct Summary: Sendable, Equatable {
         package var created: Int
         package var updated: Int
+        package var deleted: Int
         package var unchanged: Int
         package var skipped: Int
         package var failed: Int
         package var blocked: Int
 
         package init(
-            created: Int = 0, updated: Int = 0, unchanged: Int = 0, skipped: Int = 0, failed: Int = 0, blocked: Int = 0
+            created: Int = 0, updated: Int = 0, deleted: Int = 0, unchanged: Int = 0, skipped: Int = 0,
+            failed: Int = 0, blocked: Int = 0
         ) {
             self.created = created
             self.updated = updated
+            self.deleted = deleted
             self.unchanged = unchanged
             self.skipped = skipped
             self.failed = failed
@@ -23,7 +26,7 @@ package struct PreviewPlan: Sendable, Equatable {
         }
 
         /// The number of items the plan covers, listed or only counted.
-        package var total: Int { created + updated + unchanged + skipped + failed + blocked }
+        package var total: Int { created + updated + deleted + unchanged + skipped + failed + blocked }
 
         /// Counts the decisions of `items`.
         package init(counting items: [Item]) {
@@ -32,6 +35,7 @@ package struct PreviewPlan: Sendable, Equatable {
                 switch item.decision {
                 case .create: created += 1
                 case .update: updated += 1
+                case .delete: deleted += 1
                 case .unchanged: unchanged += 1
                 case .skip: skipped += 1
                 case .failed: failed += 1
@@ -56,6 +60,8 @@ package struct PreviewPlan: Sendable, Equatable {
     package enum Decision: String, Sendable, Equatable, CaseIterable {
         case create
         case update
+        /// The item is gone from its source, so its draft posts would be deleted.
+        case delete
         case unchanged
         case skip
         /// The item could not be prepared, for example because its template or a medium failed.

@@ -93,6 +93,10 @@ let usageText = """
       plan       Print what sync would create or change, with the rendered text per page; sends no write.
       status     List the items the state knows, with their posts, approval and publication status, and the
                  files and feeds that could not be read.
+      forget SOURCE/ITEM_ID ... | forget --source NAME
+                 Remove items (as status lists them), or every record of a source, from the state database, so
+                 the next sync creates their posts again as new ones. Their posts in Planable are left as they
+                 are. Sends nothing to the API; --dry-run lists what would be removed.
       run        Run as a daemon: watch folders, poll feeds and follow post status until SIGTERM.
       check      Validate the configuration, the token, the pages it names and each source; warn of template
                  variables that are not standard.

@@ -26,6 +26,8 @@ enum CommandLineTool {
                 return try SyncCommand.run(rest, planOnly: true).rawValue
             case "status":
                 return try StatusCommand.run(rest).rawValue
+            case "forget":
+                return try ForgetCommand.run(rest).rawValue
             case "check":
                 return try CheckCommand.run(rest).rawValue
             case "run":
@@ -55,6 +57,8 @@ enum CommandLineTool {
         switch error {
         case let error as UsageError:
             return (.usage, error.description)
+        case let error as ForgetCommand.Failure:
+            return (error.code, error.description)
         case let error as ConfigurationError:
             return (.configurationError, error.description)
         case let error as MappingError:

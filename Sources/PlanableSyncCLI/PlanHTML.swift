@@ -32,7 +32,7 @@ enum PlanHTML {
     /// Returns the report's counts, which include the unchanged items it counts without listing them.
     static func summary(_ report: RunReport) -> PreviewPlan.Summary {
         PreviewPlan.Summary(
-            created: report.created, updated: report.updated, unchanged: report.unchanged,
+            created: report.created, updated: report.updated, deleted: report.deleted, unchanged: report.unchanged,
             skipped: report.skipped + report.baselined, failed: report.failed, blocked: report.blocked)
     }
 
@@ -49,6 +49,7 @@ enum PlanHTML {
         switch decision {
         case .create: .create
         case .update: .update
+        case .delete: .delete
         case .unchanged: .unchanged
         case .skipped, .baselined: .skip
         case .blocked: .blocked

@@ -52,7 +52,7 @@ enum ReportWriter {
         for error in report.errors { lines.append("error     \(error)") }
         let summary =
             "\(report.command): \(verb)create \(report.created), \(verb)update \(report.updated), "
-            + "unchanged \(report.unchanged), skipped \(report.skipped), blocked \(report.blocked), "
+            + "\(verb)delete \(report.deleted), unchanged \(report.unchanged), skipped \(report.skipped), blocked \(report.blocked), "
             + "failed \(report.failed)"
             + (report.baselined > 0 ? ", baselined \(report.baselined)" : "")
             + "; requests: \(report.requests.read) read, \(report.requests.write) write"

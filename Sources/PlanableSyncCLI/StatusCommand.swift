@@ -98,6 +98,7 @@ enum StatusCommand {
                 if let approval = post.approval { parts.append("approval \(approval)") }
                 if post.scheduled { parts.append("scheduled") }
                 if let link = post.publishedLink { parts.append(link) }
+                if let error = post.lastError { parts.append(error) }
                 lines.append("          " + parts.joined(separator: ", "))
             }
         }

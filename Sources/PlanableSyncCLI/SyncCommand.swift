@@ -36,7 +36,8 @@ enum SyncCommand {
         logger.info(
             "run finished",
             ["created": String(report.created), "updated": String(report.updated),
-             "unchanged": String(report.unchanged), "failed": String(report.failed),
+             "deleted": String(report.deleted), "unchanged": String(report.unchanged),
+             "failed": String(report.failed),
              "requests.read": String(report.requests.read), "requests.write": String(report.requests.write)])
 
         try ReportWriter.write(report, format: parsed.format, to: parsed.output, title: "Plan for \(configuration.path)")

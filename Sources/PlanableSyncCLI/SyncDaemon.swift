@@ -256,11 +256,12 @@ final class SyncDaemon: @unchecked Sendable {
                 mode: .apply, sourceNames: sources, changedPaths: changedPaths, context: context,
                 refreshStatus: refreshStatus,
                 shouldStop: { [weak self] in self?.isStopping ?? true })
-            let level: LogLevel = report.created + report.updated + report.failed > 0 ? .info : .debug
+            let level: LogLevel = report.created + report.updated + report.deleted + report.failed > 0 ? .info : .debug
             logger.log(
                 level, "pass finished",
                 [
                     "reason": reason, "created": String(report.created), "updated": String(report.updated),
+                    "deleted": String(report.deleted),
                     "unchanged": String(report.unchanged), "failed": String(report.failed),
                     "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
                 ])

@@ -5,6 +5,8 @@ import PlanableAPI
 package enum ItemDecision: String, Sendable, Codable {
     case create
     case update
+    /// The item is gone from its source and its draft posts are deleted, as `delete_drafts` says.
+    case delete
     case unchanged
     case skipped
     /// The item cannot be synced as it is, such as an edit to a published post; it is reported, not retried.
@@ -53,6 +55,7 @@ package struct RunReport: Sendable, Codable {
     package var command: String
     package var created = 0
     package var updated = 0
+    package var deleted = 0
     package var unchanged = 0
     package var skipped = 0
     package var blocked = 0
@@ -80,6 +83,7 @@ package struct RunReport: Sendable, Codable {
         switch item.decision {
         case .create: created += 1
         case .update: updated += 1
+        case .delete: deleted += 1
         case .unchanged: unchanged += 1
         case .skipped: skipped += 1
         case .blocked: blocked += 1
@@ -90,7 +94,7 @@ package struct RunReport: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case command, created, updated, unchanged, skipped, blocked, failed, baselined, requests, serverRequests
-        case errors, items, statusChanges
+        case command, created, updated, deleted, unchanged, skipped, blocked, failed, baselined, requests
+        case serverRequests, errors, items, statusChanges
     }
 }

@@ -26,7 +26,8 @@ extension StateStore {
             source, count in
             "the state holds \(count) synced \(count == 1 ? "item" : "items") of source \"\(source)\", which the "
                 + "configuration no longer lists; if the source was renamed, give it back its old name, or each of "
-                + "its items becomes a new post under the new name"
+                + "its items becomes a new post under the new name; to drop them, run "
+                + "`\(ForgetCommandLine.source(source))`"
         }
     }
 

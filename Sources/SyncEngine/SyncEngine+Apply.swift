@@ -37,8 +37,9 @@ extension SyncEngine {
         guard keys == [group.key], covered.count == group.pages.count else {
             let message =
                 "\(item.location): its pages now group differently than when its posts were created; "
-                + "the existing posts are kept unchanged; delete them in Planable and clear the item with "
-                + "`planable-sync status` to create the new grouping"
+                + "the existing posts are kept unchanged; delete them in Planable, then run "
+                + "`\(ForgetCommandLine.item(source: item.source, identity: item.identity))` to create the new "
+                + "grouping"
             return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
         }
         if covered.contains(where: \.published) {

@@ -91,9 +91,15 @@ extension SyncEngine {
             message: "removed from the source; its posts are left in Planable", posts: [])
         if configuration.deleteDrafts {
             let drafts = posts.filter { !$0.published }
-            reported.decision = drafts.isEmpty ? .skipped : .update
-            reported.message =
-                "removed from the source; deleting \(drafts.count) draft post\(drafts.count == 1 ? "" : "s")"
+            reported.decision = drafts.isEmpty ? .skipped : .delete
+            if !drafts.isEmpty {
+                reported.message =
+                    "removed from the source; deleting \(drafts.count) draft post\(drafts.count == 1 ? "" : "s")"
+            } else if !posts.isEmpty {
+                reported.message = "removed from the source; its published posts are left in Planable"
+            } else {
+                reported.message = "removed from the source; it has no post to delete"
+            }
             if mode == .apply {
                 for post in drafts {
                     do {

@@ -55,6 +55,9 @@ import Testing
                 error: "template \"linkedin\": line 2, column 14: section \"tags\" is never closed; add {{/tags}}"),
             PreviewPlan.Item(identity: "content/posts/old.md", title: "An older post", decision: .unchanged),
             PreviewPlan.Item(identity: "content/drafts/wip.md", title: "Work in progress", decision: .skip),
+            PreviewPlan.Item(
+                identity: "content/posts/retired.md", title: "A retired post", decision: .delete,
+                error: "removed from the source; deleting 2 draft posts"),
         ]
         return PreviewPlan(
             title: "planable-sync plan: acme.yaml", generatedAt: "2026-12-04 14:30 UTC",
@@ -63,14 +66,17 @@ import Testing
 
     @Test func summaryCountsDecisions() {
         let summary = Self.samplePlan().summary
-        #expect(summary == PreviewPlan.Summary(created: 1, updated: 1, unchanged: 1, skipped: 1, failed: 1, blocked: 1))
+        #expect(
+            summary
+                == PreviewPlan.Summary(
+                    created: 1, updated: 1, deleted: 1, unchanged: 1, skipped: 1, failed: 1, blocked: 1))
+        #expect(summary.total == 7)
     }
 
     @Test func pageShowsSummaryItemsAndCards() throws {
         let html = PlanHTMLRenderer.render(Self.samplePlan())
-        #expect(html.contains("<span class=\"n\">1</span> created"))
         #expect(html.contains("<span class=\"n\">1</span> blocked"))
-        #expect(html.components(separatedBy: "<section class=\"item").count - 1 == 6)
+        #expect(html.components(separatedBy: "<section class=\"item").count - 1 == 7)
         #expect(html.components(separatedBy: "<article class=\"card").count - 1 == 11)
         for network in Network.known {
             #expect(html.contains("class=\"card n-\(network.platform)\""), "no card for \(network)")
@@ -82,6 +88,19 @@ import Testing
         #expect(over > 0)
         #expect(html.contains("\(blocked.characterCount) / 280 · \(over) over the limit"))
         #expect(html.contains("section \"tags\" is never closed".replacingOccurrences(of: "\"", with: "&quot;")))
+    }
+
+    /// A plan sends no write, so its counts of creates, updates and deletes say what the sync would do.
+    @Test func summaryCountsReadAsWould() {
+        let html = PlanHTMLRenderer.render(Self.samplePlan())
+        #expect(html.contains("<li class=\"count d-create\"><span class=\"n\">1</span> would create</li>"))
+        #expect(html.contains("<li class=\"count d-update\"><span class=\"n\">1</span> would update</li>"))
+        #expect(html.contains("<li class=\"count d-delete\"><span class=\"n\">1</span> would delete</li>"))
+        #expect(!html.contains("</span> created"), "a plan's summary says created")
+        #expect(!html.contains("</span> updated"), "a plan's summary says updated")
+        #expect(html.contains("<section class=\"item d-delete\""))
+        #expect(html.contains("<span class=\"badge\">delete</span>"))
+        #expect(html.contains(".d-delete {"), "the style sheet has no colour for deletes")
     }
 
     @Test func detailsShowUnderTheCard() {
@@ -125,7 +144,7 @@ import Testing
         let html = PlanHTMLRenderer.render(plan)
         #expect(html.components(separatedBy: "<section class=\"item").count - 1 == 3000)
         #expect(html.contains("id=\"item-3000\""))
-        #expect(html.contains("<span class=\"n\">3000</span> created"))
+        #expect(html.contains("<span class=\"n\">3000</span> would create"))
     }
 
     @Test func countedUnchangedItemsAreNotEmpty() {

@@ -79,6 +79,30 @@ import Testing
         #expect(html.contains("2 unchanged items are counted above but not listed."))
     }
 
+    /// A dry run sends no write, so its page counts what the sync would create and update, as the text plan does.
+    @Test func dryRunSummarySaysWould() throws {
+        let (root, config) = try Self.makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let output = root.appendingPathComponent("plan.html")
+        _ = try ProductProcess.run(
+            ["sync", "--dry-run", "--config", config, "--format", "html", "--output", output.path])
+        let html = try String(contentsOf: output, encoding: .utf8)
+        #expect(html.contains("<span class=\"n\">2</span> would create</li>"), "\(html.prefix(3000))")
+        #expect(html.contains("<span class=\"n\">0</span> would update</li>"))
+        #expect(html.contains("<span class=\"n\">0</span> would delete</li>"))
+        #expect(!html.contains("</span> created</li>"), "the plan says created")
+
+        _ = try ProductProcess.run(["sync", "--config", config])
+        let edited = root.appendingPathComponent("content/beans.md")
+        try "---\ntitle: Single origin beans, restocked\n---\n\nBack in stock.\n"
+            .write(to: edited, atomically: true, encoding: .utf8)
+        _ = try ProductProcess.run(["plan", "--config", config, "--format", "html", "--output", output.path])
+        let update = try String(contentsOf: output, encoding: .utf8)
+        #expect(update.contains("<span class=\"n\">1</span> would update</li>"), "\(update.prefix(3000))")
+        #expect(update.contains("<span class=\"n\">0</span> would create</li>"))
+        #expect(!update.contains("</span> updated</li>"), "the plan says updated")
+    }
+
     @Test(.enabled(if: chromium != nil, "the Debian package chromium is not installed"))
     func theWrittenPageRendersInChromium() throws {
         let (root, config) = try Self.makeTree()

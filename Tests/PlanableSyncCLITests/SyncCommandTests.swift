@@ -55,7 +55,7 @@ import Testing
         let first = try summary(try ProductProcess.run(["sync", "--config", configPath, "--format", "json"]))
         let requests = try #require(first["requests"] as? [String: Int])
         #expect(requests["write"] == 1)
-        for key in ["created", "updated", "unchanged", "skipped", "failed"] {
+        for key in ["created", "updated", "deleted", "unchanged", "skipped", "blocked", "failed"] {
             #expect(first[key] is Int, "missing \(key)")
         }
         let second = try summary(try ProductProcess.run(["sync", "--config", configPath, "--format", "json"]))
