@@ -48,7 +48,7 @@ extension StateStore {
     /// Writes a consistent copy of the database to `path`, which must not exist.
     func copy(to path: String) throws {
         try withDatabase { database in
-            try database.run("VACUUM INTO ?", [path])
+            _ = try database.run("VACUUM INTO ?", [path])
         }
     }
 }

@@ -22,12 +22,12 @@ import Testing
     }
 
     /// Writes the configuration: two pages, one template, and the given extra lines and source name.
-    func writeConfiguration(extra: [String] = [], sourceName: String = "posts") throws {
+    func writeConfiguration(extra: [String] = [], sourceName: String = "posts", path: String = "content") throws {
         let lines =
             [
                 "state: state/planable-sync.sqlite", "api: embedded", "workspace: Northwind Coffee",
                 "pages: [Northwind LinkedIn, Northwind X]", "template: \"{{title}}\"",
-            ] + extra + ["sources:", "  - name: \(sourceName)", "    type: directory", "    path: content"]
+            ] + extra + ["sources:", "  - name: \(sourceName)", "    type: directory", "    path: \(path)"]
         try (lines.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
@@ -207,7 +207,10 @@ import Testing
         try write("bad.md", "---\ntitle: Bad\n  tags: [a, b\n---\n\nBody.\n")
         #expect(try run("sync").status == 65)
         let inPlanable = try planablePostIds()
-        try writeConfiguration(sourceName: "blog")
+        // A new source on another folder replaces the old one; on the same folder it would be a rename.
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("other"), withIntermediateDirectories: true)
+        try writeConfiguration(sourceName: "blog", path: "other")
         let plan = try run("plan")
         #expect(
             plan.stderr.contains("2 synced items of source \"posts\", which the configuration no longer lists"),
