@@ -108,8 +108,8 @@ package struct FeedSource: ItemSource {
                 SourceError(source: name, identity: url, message: "\(name): \(error)", location: url))
             return result
         }
-        let newestEntryAt = (plan.decisions.compactMap { $0.entry.published ?? $0.entry.updated } + [storedNewest])
-            .compactMap { $0 }.max()
+        let entryDates: [Date] = plan.decisions.compactMap { $0.entry.published ?? $0.entry.updated }
+        let newestEntryAt = (entryDates + [storedNewest].compactMap { $0 }).max()
 
         var baselined: [FeedEntry] = []
         for (entry, decision) in plan.decisions {

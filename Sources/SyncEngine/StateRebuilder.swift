@@ -9,8 +9,8 @@ import PlanableAPI
 /// rendered text. For an item whose text changed since, it then takes a group on the same pages whose text
 /// contains the item's URL, or else its title, when exactly one item and one group qualify. An item linked by text is recorded as synced;
 /// one linked by URL or title is recorded with an empty payload hash, so the sync that follows updates its post.
-/// Items left unlinked are created by that sync, except the entries of a feed with a linked entry that the feed's
-/// first run would baseline: those are recorded as baselined, so only the newest `backfill` entries can get a post.
+/// Items left unlinked are created by that sync, except the entries of a feed that are older than its newest
+/// linked entry: those were posted or baselined before the state was lost, so they are recorded as baselined.
 package struct StateRebuilder {
     let engine: SyncEngine
 
@@ -22,7 +22,8 @@ package struct StateRebuilder {
         package var linkedByKey = 0
         /// Planned groups with no post; the next sync creates them.
         package var unlinked = 0
-        /// Feed entries recorded as baselined, as the feed's first run would, because no post matched them.
+        /// Feed entries recorded as baselined because no post matched them and the feed's newest linked entry is
+        /// newer.
         package var baselined = 0
         /// Post groups of the workspace that no item claimed.
         package var unclaimedGroups = 0
@@ -198,12 +199,14 @@ package struct StateRebuilder {
             isDataError: false, location: error.location)
     }
 
-    /// Records as baselined the entries of a feed that no post matched and that the feed's first run would not
-    /// post. The sync that follows then creates only the newest `backfill` entries without a post, as a first run
-    /// would. Returns the identities recorded.
+    /// Records as baselined the entries of a feed that no post matched and that are older than its newest entry
+    /// with a post. Returns the identities recorded.
     ///
-    /// A feed none of whose entries has a post is left alone: the sync that follows runs the first-run rule
-    /// itself.
+    /// The newest linked entry marks how far the lost state had read the feed, so the entries after it were
+    /// published since and the sync that follows creates them, as it would have without the loss. The older ones
+    /// were posted or baselined before. An entry is newer when its date is later than the newest linked entry's,
+    /// or, when either has no date, when the feed lists it before the first linked entry. A feed none of whose
+    /// entries has a post is left alone: the sync that follows runs the first-run rule itself.
     private func baselineFeed(
         source: String, read: FeedSource.AdoptionRead, planned: [(item: SourceItem, groups: [PlannedGroup])],
         links: [Int: [(group: PlannedGroup, posts: [Post], exact: Bool)]]
@@ -211,9 +214,13 @@ package struct StateRebuilder {
         let linked = Set(
             planned.indices.filter { links[$0] != nil && planned[$0].item.source == source }
                 .map { planned[$0].item.identity })
-        guard !linked.isEmpty else { return [] }
+        guard let firstLinked = read.items.firstIndex(where: { linked.contains($0.identity) }) else { return [] }
+        let newestLinkedDate = read.items.filter { linked.contains($0.identity) }.compactMap(\.date).max()
         var recorded: [String] = []
-        for item in read.items where !linked.contains(item.identity) && !read.firstRunPosted.contains(item.identity) {
+        for (index, item) in read.items.enumerated() where !linked.contains(item.identity) {
+            let isNewer =
+                if let date = item.date, let newestLinkedDate { date > newestLinkedDate } else { index < firstLinked }
+            if isNewer { continue }
             try engine.state.saveItem(
                 ItemRecord(
                     source: source, identity: item.identity, title: item.title, location: item.location,
