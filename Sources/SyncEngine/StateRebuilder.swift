@@ -7,8 +7,10 @@ import PlanableAPI
 /// The API has no field that ties a post to a source item, so the rebuilder maps every item as a sync would and
 /// links it to one of the workspace's post groups. It first looks for a group on the same pages with exactly the
 /// rendered text. For an item whose text changed since, it then takes a group on the same pages whose text
-/// contains the item's URL, or else its title, when exactly one item and one group qualify. An item linked by text is recorded as synced;
-/// one linked by URL or title is recorded with an empty payload hash, so the sync that follows updates its post.
+/// contains the item's URL, or else its title, when exactly one item and one group qualify. An item linked by text is recorded as synced.
+/// For `sync --rebuild-state`, one linked by URL or title is recorded with an empty payload hash, so the sync that
+/// follows updates its post. The automatic linking of a new state records it as synced instead, because a person
+/// may have edited the post in Planable, and it logs a warning that names the item and the post.
 /// Items left unlinked are created by that sync, except the entries of a feed that are older than its newest
 /// linked entry: those were posted or baselined before the state was lost, so they are recorded as baselined.
 package struct StateRebuilder {
@@ -27,6 +29,16 @@ package struct StateRebuilder {
         package var baselined = 0
         /// Post groups of the workspace that no item claimed.
         package var unclaimedGroups = 0
+    }
+
+    /// The run a rebuild is for, which decides what happens to a post whose text differs from its item's.
+    package enum Purpose: Sendable {
+        /// `sync --rebuild-state`: the sync that follows updates such a post to the item's text.
+        case rebuild
+        /// The first pass of a new state database: such a post keeps its text until the item changes.
+        case adoption
+        /// `plan` on a new state database: the links `adoption` would make, in a state in memory.
+        case adoptionPreview
     }
 
     package init(engine: SyncEngine) {
@@ -62,10 +74,7 @@ package struct StateRebuilder {
     }
 
     /// Maps every item, reads the workspace's posts and records the links in the (new, empty) state.
-    ///
-    /// - Parameter exactOnly: links only groups with exactly the rendered text, which leaves posts that people
-    ///   edited in Planable untouched, since the sync that follows does not update an exact link.
-    package func rebuild(exactOnly: Bool = false) throws -> Summary {
+    package func rebuild(for purpose: Purpose = .rebuild) throws -> Summary {
         let context = try engine.resolveContext()
         let mapper = try Mapper(configuration: engine.configuration, context: context)
         var planned: [(item: SourceItem, groups: [PlannedGroup])] = []
@@ -127,7 +136,7 @@ package struct StateRebuilder {
                 }
             }
         }
-        for (index, entry) in planned.enumerated() where !exactOnly {
+        for (index, entry) in planned.enumerated() {
             for group in entry.groups where !(links[index] ?? []).contains(where: { $0.group.key == group.key }) {
                 let keys = [entry.item.url.map(Key.url), Key.title(entry.item.title)].compactMap { $0 }
                 for key in keys where key.isDistinctive {
@@ -139,11 +148,14 @@ package struct StateRebuilder {
                     guard rivals == 1, candidates.count == 1, let (groupKey, posts) = candidates.first else { continue }
                     claimed.insert(groupKey)
                     links[index, default: []].append((group, posts, false))
+                    logEditedLink(entry.item, posts: posts, key: key, purpose: purpose)
                     break
                 }
             }
         }
 
+        // A link by URL or title keeps the post's text unless a person asked for the rebuild.
+        let keepsEditedText = purpose != .rebuild
         for (index, entry) in planned.enumerated() {
             let item = entry.item
             let found = links[index] ?? []
@@ -154,11 +166,11 @@ package struct StateRebuilder {
             for link in found {
                 try engine.state.recordCreated(
                     intentId: 0, item: record, groupKey: link.group.key, posts: link.posts.map(PostSnapshot.init),
-                    payloadHash: link.exact ? link.group.payload.hash : "")
+                    payloadHash: link.exact || keepsEditedText ? link.group.payload.hash : "")
                 if link.exact { summary.linkedByText += 1 } else { summary.linkedByKey += 1 }
             }
             guard !found.isEmpty else { continue }
-            if found.count == entry.groups.count && found.allSatisfy(\.exact) {
+            if found.count == entry.groups.count && (keepsEditedText || found.allSatisfy(\.exact)) {
                 record.status = "synced"
                 record.payloadHash = entry.groups.map(\.payload.hash).joined(separator: ",")
             } else {
@@ -180,14 +192,39 @@ package struct StateRebuilder {
             summary.unlinked += entry.groups.count - (links[index] ?? []).count
         }
         summary.unclaimedGroups = groups.count - claimed.count
+        let message =
+            switch purpose {
+            case .rebuild: "state rebuilt from the API"
+            case .adoption: "linked items to existing posts"
+            case .adoptionPreview: "links to existing posts found for the plan"
+            }
         engine.logger.info(
-            engine.state.path == ":memory:" ? "links to existing posts found for the plan" : "state rebuilt from the API",
+            message,
             [
                 "linked.text": String(summary.linkedByText), "linked.key": String(summary.linkedByKey),
                 "unlinked": String(summary.unlinked), "baselined": String(summary.baselined),
                 "unclaimed_groups": String(summary.unclaimedGroups),
             ])
         return summary
+    }
+
+    /// Logs that `item` was linked by its URL or title to `posts`, whose text differs from the item's, and what
+    /// the sync that follows does with them, so a person can decide which text to keep.
+    private func logEditedLink(_ item: SourceItem, posts: [Post], key: Key, purpose: Purpose) {
+        let metadata = [
+            "item.source": item.source, "item.id": item.identity, "item.title": item.title,
+            "post.ids": posts.map(\.id).joined(separator: ","), "linked.by": key.name,
+        ]
+        if purpose == .rebuild {
+            engine.logger.warning(
+                "linked an item to a post whose text differs from the item's; the sync updates the post to the "
+                    + "item's text", metadata)
+        } else {
+            engine.logger.warning(
+                "linked an item to a post whose text differs from the item's, probably edited in Planable; the post "
+                    + "keeps its text until the item changes, so edit the item to send its text instead",
+                metadata)
+        }
     }
 
     /// Returns `error`, of a source that cannot be read at all, with the reason why the rebuild stops for it.
@@ -235,6 +272,14 @@ package struct StateRebuilder {
         case url(String)
         case title(String)
 
+        /// The key's kind, for logs: `url` or `title`.
+        var name: String {
+            switch self {
+            case .url: "url"
+            case .title: "title"
+            }
+        }
+
         /// Whether the key is long enough to tell items apart.
         var isDistinctive: Bool {
             switch self {
@@ -265,22 +310,23 @@ extension SyncEngine {
     /// Links items to existing posts when the state database is new but the workspace is not.
     ///
     /// A state that has never recorded an item, against a workspace that already has posts, is most likely a lost
-    /// or moved state database, and a plain sync would create every post a second time. So the items whose
-    /// rendered text matches a post group exactly on the same pages are linked to it, as `sync --rebuild-state`
-    /// does, and only the rest are created. This runs once per state database, and costs one read when the
-    /// workspace is empty.
+    /// or moved state database, and a plain sync would create every post a second time. So the items are linked
+    /// to post groups on the same pages by their text, URL or title, as `sync --rebuild-state` does, and only the
+    /// rest are created. A post linked by URL or title keeps its text. This runs once per state database, and
+    /// costs one read when the workspace is empty.
     func adoptExistingPostsIfStateIsNew(context: WorkspaceContext) throws {
         guard try state.setting("existing_posts_checked") == nil else { return }
         if try state.isEmpty(),
             !(try client.listPosts(workspaceId: context.workspace.id, offset: 0, limit: 1).items.isEmpty)
         {
-            let summary = try StateRebuilder(engine: self).rebuild(exactOnly: true)
+            let summary = try StateRebuilder(engine: self).rebuild(for: .adoption)
             logger.warning(
-                "state database is new but the workspace has posts, so items whose text matches a post exactly "
-                    + "were linked to it instead of created again",
+                "state database is new but the workspace has posts, so items whose text, URL or title matches a "
+                    + "post were linked to it instead of created again",
                 [
-                    "state.path": state.path, "linked": String(summary.linkedByText),
-                    "baselined": String(summary.baselined), "to_create": String(summary.unlinked),
+                    "state.path": state.path, "linked": String(summary.linkedByText + summary.linkedByKey),
+                    "linked.edited": String(summary.linkedByKey), "baselined": String(summary.baselined),
+                    "to_create": String(summary.unlinked),
                 ])
         }
         try state.setSetting("existing_posts_checked", StateStore.timestamp())
@@ -297,14 +343,15 @@ extension SyncEngine {
         let engine = SyncEngine(
             configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
             mediaReach: mediaChecker.reach)
-        let summary = try StateRebuilder(engine: engine).rebuild(exactOnly: true)
+        let summary = try StateRebuilder(engine: engine).rebuild(for: .adoptionPreview)
         try preview.setSetting("existing_posts_checked", StateStore.timestamp())
         logger.warning(
-            "state database is new but the workspace has posts, so the plan links items whose text matches a post "
-                + "exactly, as the sync will, instead of creating them again",
+            "state database is new but the workspace has posts, so the plan links items whose text, URL or title "
+                + "matches a post, as the sync will, instead of creating them again",
             [
-                "state.path": state.path, "linked": String(summary.linkedByText),
-                "baselined": String(summary.baselined), "to_create": String(summary.unlinked),
+                "state.path": state.path, "linked": String(summary.linkedByText + summary.linkedByKey),
+                "linked.edited": String(summary.linkedByKey), "baselined": String(summary.baselined),
+                "to_create": String(summary.unlinked),
             ])
         return preview
     }
