@@ -22,10 +22,11 @@ package struct StateRebuilder {
         package var linkedByText = 0
         /// Planned groups linked through their item's URL or title.
         package var linkedByKey = 0
-        /// Planned groups with no post; the next sync creates them.
+        /// Planned items with a group that has no post, which the next sync creates, so it counts them as created.
         package var unlinked = 0
-        /// Feed entries recorded as baselined because no post matched them and the feed's newest linked entry is
-        /// newer.
+        /// Feed entries that the next sync records without a post. For a feed with a linked entry, they are those
+        /// older than its newest linked entry, recorded as baselined now. For a feed without one, they are those
+        /// that the feed's first run baselines: all but the newest `backfill`.
         package var baselined = 0
         /// Post groups of the workspace that no item claimed.
         package var unclaimedGroups = 0
@@ -183,13 +184,18 @@ package struct StateRebuilder {
         }
         var baselined = Set<String>()
         for (source, read) in feedReads {
-            let identities = try baselineFeed(source: source, read: read, planned: planned, links: links)
+            let recorded = try baselineFeed(source: source, read: read, planned: planned, links: links)
+            let hasLinks = planned.indices.contains { links[$0] != nil && planned[$0].item.source == source }
+            let identities =
+                hasLinks ? recorded : read.items.map(\.identity).filter { !read.firstRunPosted.contains($0) }
             baselined.formUnion(identities.map { source + "\n" + $0 })
             summary.baselined += identities.count
         }
         for (index, entry) in planned.enumerated()
-        where !baselined.contains(entry.item.source + "\n" + entry.item.identity) {
-            summary.unlinked += entry.groups.count - (links[index] ?? []).count
+        where !baselined.contains(entry.item.source + "\n" + entry.item.identity)
+            && (links[index] ?? []).count < entry.groups.count
+        {
+            summary.unlinked += 1
         }
         summary.unclaimedGroups = groups.count - claimed.count
         let message =
