@@ -73,7 +73,7 @@ package struct FeedSource: ItemSource {
         } catch {
             result.errors.append(
                 SourceError(
-                    source: name, identity: url,
+                    source: name, identity: nil,
                     message: "feed \(name) (\(url)) cannot be read: \(error); fix the feed or its URL",
                     location: url))
             return result
@@ -103,9 +103,8 @@ package struct FeedSource: ItemSource {
         do {
             plan = try intake.decide(feed)
         } catch {
-            // The feed's URL names the failure in the report, which has no entry to name.
             result.errors.append(
-                SourceError(source: name, identity: url, message: "\(name): \(error)", location: url))
+                SourceError(source: name, identity: nil, message: "\(name): \(error)", location: url))
             return result
         }
         let entryDates: [Date] = plan.decisions.compactMap { $0.entry.published ?? $0.entry.updated }

@@ -136,10 +136,11 @@ package final class SyncEngine: @unchecked Sendable {
                     "item read failed",
                     ["item.source": error.source, "item.id": error.identity ?? "", "error": error.message])
                 if error.isDataError || error.identity != nil {
+                    // A whole feed or folder that failed is named by its location, such as the feed's URL.
                     report.add(
                         ReportedItem(
-                            source: error.source, identity: error.identity ?? "", title: "", decision: .failed,
-                            message: error.message, posts: []))
+                            source: error.source, identity: error.identity ?? error.location ?? "", title: "",
+                            decision: .failed, message: error.message, posts: []))
                 } else {
                     report.errors.append(error.message)
                 }
