@@ -102,16 +102,20 @@ package struct FeedIntake: Sendable {
     /// The newest published (or updated) date among the known entries, as stored after earlier runs. The guard
     /// also takes the dates of the known entries in the feed.
     package var newestKnownDate: Date?
+    /// The time of the run. A known date more than a day after it is not taken as the newest known date, because
+    /// one mistyped year would make every later entry a suspect.
+    package var now: Date
 
     package init(
         feedURL: String, known: [String: String], isNewFeed: Bool, backfill: Int? = nil,
         rewriteGuardShare: Double = 0.5, rewriteGuardMinimumEntries: Int = 4, rewritePolicy: RewritePolicy = .reject,
-        knownEntries: [String: KnownEntry] = [:], newestKnownDate: Date? = nil
+        knownEntries: [String: KnownEntry] = [:], newestKnownDate: Date? = nil, now: Date = Date()
     ) {
         self.feedURL = feedURL
         self.known = known
         self.knownEntries = knownEntries
         self.newestKnownDate = newestKnownDate
+        self.now = now
         self.isNewFeed = isNewFeed
         self.backfill = backfill
         self.rewriteGuardShare = rewriteGuardShare
@@ -202,7 +206,7 @@ package struct FeedIntake: Sendable {
             if !title.isEmpty { titles.insert(title) }
         }
         let knownDates = feed.filter { known[$0.key] != nil }.compactMap { $0.published ?? $0.updated }
-        let newestKnown = (knownDates + [newestKnownDate].compactMap { $0 }).max()
+        let newestKnown = (knownDates + [newestKnownDate].compactMap { $0 }).filter(isPlausible).max()
         return Set(
             newEntries.filter { entry in
                 if !entry.link.isEmpty && links.contains(Self.looseForm(entry.link)) { return true }
@@ -211,6 +215,11 @@ package struct FeedIntake: Sendable {
                 return date <= newestKnown
             }
             .map(\.key))
+    }
+
+    /// Tells whether `date` is at most a day after the run, so it can mark how far the state has read the feed.
+    package func isPlausible(_ date: Date) -> Bool {
+        date <= now.addingTimeInterval(86_400)
     }
 
     private static func titleForm(_ title: String) -> String {

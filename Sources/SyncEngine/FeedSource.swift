@@ -108,7 +108,7 @@ package struct FeedSource: ItemSource {
             return result
         }
         let entryDates: [Date] = plan.decisions.compactMap { $0.entry.published ?? $0.entry.updated }
-        let newestEntryAt = (entryDates + [storedNewest].compactMap { $0 }).max()
+        let newestEntryAt = (entryDates + [storedNewest].compactMap { $0 }).filter(intake.isPlausible).max()
 
         var baselined: [FeedEntry] = []
         for (entry, decision) in plan.decisions {

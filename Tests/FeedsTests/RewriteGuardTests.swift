@@ -97,6 +97,15 @@ import Testing
         #expect(plan.entries(.new).count == 7)
     }
 
+    @Test func futureKnownDateIsIgnored() throws {
+        var intake = try Self.intake(knowing: (1...10).map(Self.entry))
+        // One known entry was dated years ahead by mistake; the run is on 30 November 2026.
+        intake.newestKnownDate = Date(timeIntervalSince1970: 4_102_444_800)
+        intake.now = Date(timeIntervalSince1970: 1_796_000_000)
+        let plan = try intake.decide(try Self.parse((8...17).map(Self.entry)))
+        #expect(plan.entries(.new).count == 7)
+    }
+
     @Test func baselinePolicyBaselinesOnlySuspects() throws {
         var intake = try Self.intake(knowing: (1...10).map(Self.entry))
         intake.rewritePolicy = .baseline
