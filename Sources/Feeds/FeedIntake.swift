@@ -38,21 +38,37 @@ package struct FeedIntake: Sendable {
         }
     }
 
+    /// The link and title that the state stores for a known key.
+    package struct KnownEntry: Sendable, Equatable {
+        package var link: String
+        package var title: String
+
+        package init(link: String, title: String) {
+            self.link = link
+            self.title = title
+        }
+    }
+
     /// A run rejected because a known feed looks as if its publisher rewrote every id at once.
     package struct GUIDRewriteReport: Error, Sendable, CustomStringConvertible {
         package var feedURL: String
+        /// Entries whose key the state has not seen.
         package var newCount: Int
+        /// New entries that look like known entries under a new id, which the guard counts against the limit.
+        package var suspectCount: Int
         package var entryCount: Int
         package var threshold: Double
-        /// New keys that match a known key once scheme, host case and trailing slashes are ignored.
+        /// Suspect keys that match a known key once scheme, host case and trailing slashes are ignored.
         package var rewrittenKnownKeys: [(new: String, known: String)]
-        /// Up to five of the new keys, for the report.
+        /// Up to five of the suspect keys, for the report.
         package var sampleNewKeys: [String]
 
         package var description: String {
-            let percent = Int((Double(newCount) / Double(max(entryCount, 1)) * 100).rounded())
-            var text = "feed \(feedURL): \(newCount) of \(entryCount) entries (\(percent)%) are new, more than the "
-            text += "limit of \(Int(threshold * 100))% for a known feed, so nothing was posted. "
+            let percent = Int((Double(suspectCount) / Double(max(entryCount, 1)) * 100).rounded())
+            var text = "feed \(feedURL): \(suspectCount) of \(entryCount) entries (\(percent)%) have ids the state has "
+            text += "not seen but look like known entries (the same link or title as a known entry, or no date after "
+            text += "the newest known entry's), more than the limit of \(Int(threshold * 100))% for a known feed, so "
+            text += "nothing was posted. "
             if !rewrittenKnownKeys.isEmpty {
                 let example = rewrittenKnownKeys[0]
                 text +=
@@ -81,13 +97,25 @@ package struct FeedIntake: Sendable {
     /// keys: small feeds often turn over, and a feed that was nearly empty on its first run has no ids to rewrite.
     package var rewriteGuardMinimumEntries: Int
     package var rewritePolicy: RewritePolicy
+    /// The link and title of known keys, by key, so that the guard can tell a rewritten id from a new entry.
+    package var knownEntries: [String: KnownEntry]
+    /// The newest published (or updated) date among the known entries, as stored after earlier runs. The guard
+    /// also takes the dates of the known entries in the feed.
+    package var newestKnownDate: Date?
+    /// The time of the run. A known date more than a day after it is not taken as the newest known date, because
+    /// one mistyped year would make every later entry a suspect.
+    package var now: Date
 
     package init(
         feedURL: String, known: [String: String], isNewFeed: Bool, backfill: Int? = nil,
-        rewriteGuardShare: Double = 0.5, rewriteGuardMinimumEntries: Int = 4, rewritePolicy: RewritePolicy = .reject
+        rewriteGuardShare: Double = 0.5, rewriteGuardMinimumEntries: Int = 4, rewritePolicy: RewritePolicy = .reject,
+        knownEntries: [String: KnownEntry] = [:], newestKnownDate: Date? = nil, now: Date = Date()
     ) {
         self.feedURL = feedURL
         self.known = known
+        self.knownEntries = knownEntries
+        self.newestKnownDate = newestKnownDate
+        self.now = now
         self.isNewFeed = isNewFeed
         self.backfill = backfill
         self.rewriteGuardShare = rewriteGuardShare
@@ -97,9 +125,15 @@ package struct FeedIntake: Sendable {
 
     /// Decides every entry of `feed`.
     ///
+    /// The guard counts suspects: new entries that may be known entries under a rewritten id. A new entry is a
+    /// suspect when its link (ignoring scheme, `www.` and a trailing slash) or its title is that of a known entry
+    /// that left the feed, or when it has no date after the newest known entry's. Entries dated later, with a
+    /// link and a title that no known entry has, are new entries of a busy feed. With the `baseline` policy only
+    /// the suspects are baselined.
+    ///
     /// - Throws: `GUIDRewriteReport` when the feed is known, it and the state both have at least
-    ///   `rewriteGuardMinimumEntries` entries, more than `rewriteGuardShare` of them are new and the policy is
-    ///   `reject`.
+    ///   `rewriteGuardMinimumEntries` entries, more than `rewriteGuardShare` of them are suspects and the policy
+    ///   is `reject`.
     package func decide(_ feed: Feed) throws -> Plan {
         var seen = Set<String>()
         var duplicates: [String] = []
@@ -122,17 +156,21 @@ package struct FeedIntake: Sendable {
         }
 
         let newEntries = unique.filter { known[$0.key] == nil }
+        let suspects = suspectKeys(newEntries, feed: unique)
         let overLimit =
             unique.count >= rewriteGuardMinimumEntries && known.count >= rewriteGuardMinimumEntries
-            && Double(newEntries.count) > rewriteGuardShare * Double(unique.count)
+            && Double(suspects.count) > rewriteGuardShare * Double(unique.count)
         if overLimit && rewritePolicy == .reject {
+            let suspectEntries = newEntries.filter { suspects.contains($0.key) }
             throw GUIDRewriteReport(
-                feedURL: feedURL, newCount: newEntries.count, entryCount: unique.count, threshold: rewriteGuardShare,
-                rewrittenKnownKeys: rewrittenKeys(newEntries.map(\.key)), sampleNewKeys: newEntries.prefix(5).map(\.key)
-            )
+                feedURL: feedURL, newCount: newEntries.count, suspectCount: suspects.count, entryCount: unique.count,
+                threshold: rewriteGuardShare, rewrittenKnownKeys: rewrittenKeys(suspectEntries.map(\.key)),
+                sampleNewKeys: suspectEntries.prefix(5).map(\.key))
         }
         let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
-            guard let hash = known[entry.key] else { return (entry, overLimit ? .baselined : .new) }
+            guard let hash = known[entry.key] else {
+                return (entry, overLimit && suspects.contains(entry.key) ? .baselined : .new)
+            }
             return (entry, hash == entry.contentHash ? .unchanged : .changed)
         }
         for entry in unique { knownAfter[entry.key] = entry.contentHash }
@@ -154,6 +192,38 @@ package struct FeedIntake: Sendable {
             }
         }
         return ordered.prefix(count).map(\.element.key)
+    }
+
+    /// Selects the keys of the new entries that may be known entries under a rewritten id.
+    private func suspectKeys(_ newEntries: [FeedEntry], feed: [FeedEntry]) -> Set<String> {
+        // A known entry still in the feed under its own key is not what a new entry with its title rewrote.
+        let present = Set(feed.map(\.key))
+        var links = Set<String>()
+        var titles = Set<String>()
+        for (key, entry) in knownEntries where !present.contains(key) {
+            if !entry.link.isEmpty { links.insert(Self.looseForm(entry.link)) }
+            let title = Self.titleForm(entry.title)
+            if !title.isEmpty { titles.insert(title) }
+        }
+        let knownDates = feed.filter { known[$0.key] != nil }.compactMap { $0.published ?? $0.updated }
+        let newestKnown = (knownDates + [newestKnownDate].compactMap { $0 }).filter(isPlausible).max()
+        return Set(
+            newEntries.filter { entry in
+                if !entry.link.isEmpty && links.contains(Self.looseForm(entry.link)) { return true }
+                if titles.contains(Self.titleForm(entry.title)) { return true }
+                guard let date = entry.published ?? entry.updated, let newestKnown else { return true }
+                return date <= newestKnown
+            }
+            .map(\.key))
+    }
+
+    /// Tells whether `date` is at most a day after the run, so it can mark how far the state has read the feed.
+    package func isPlausible(_ date: Date) -> Bool {
+        date <= now.addingTimeInterval(86_400)
+    }
+
+    private static func titleForm(_ title: String) -> String {
+        title.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
     private func rewrittenKeys(_ newKeys: [String]) -> [(new: String, known: String)] {

@@ -86,15 +86,19 @@ package struct FeedSource: ItemSource {
 
         let records = ((try? state.items(source: name)) ?? [])
         var known: [String: String] = [:]
+        var knownEntries: [String: FeedIntake.KnownEntry] = [:]
         var statuses: [String: String] = [:]
         for record in records {
             known[record.identity] = record.contentHash ?? ""
+            knownEntries[record.identity] = FeedIntake.KnownEntry(link: record.location ?? "", title: record.title)
             statuses[record.identity] = record.status
         }
         let isNewFeed = stored?.baselined != true && records.isEmpty
+        let storedNewest = StateStore.date(stored?.newestEntryAt)
         let intake = FeedIntake(
             feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare,
-            rewritePolicy: baselinesRewrites ? .baseline : .reject)
+            rewritePolicy: baselinesRewrites ? .baseline : .reject, knownEntries: knownEntries,
+            newestKnownDate: storedNewest)
         let plan: FeedIntake.Plan
         do {
             plan = try intake.decide(feed)
@@ -103,6 +107,8 @@ package struct FeedSource: ItemSource {
                 SourceError(source: name, identity: nil, message: "\(name): \(error)", location: url))
             return result
         }
+        let entryDates: [Date] = plan.decisions.compactMap { $0.entry.published ?? $0.entry.updated }
+        let newestEntryAt = (entryDates + [storedNewest].compactMap { $0 }).filter(intake.isPlausible).max()
 
         var baselined: [FeedEntry] = []
         for (entry, decision) in plan.decisions {
@@ -132,7 +138,8 @@ package struct FeedSource: ItemSource {
         let baselinedEntries = baselined
         result.commit = { state in
             try state.recordFeedFetched(
-                source: sourceName, url: feedURL, etag: etag, lastModified: lastModified, finalURL: finalURL)
+                source: sourceName, url: feedURL, etag: etag, lastModified: lastModified, finalURL: finalURL,
+                newestEntryAt: newestEntryAt)
             for entry in baselinedEntries {
                 try state.saveItem(
                     ItemRecord(

@@ -7,10 +7,12 @@ import PlanableAPI
 /// The API has no field that ties a post to a source item, so the rebuilder maps every item as a sync would and
 /// links it to one of the workspace's post groups. It first looks for a group on the same pages with exactly the
 /// rendered text. For an item whose text changed since, it then takes a group on the same pages whose text
-/// contains the item's URL, or else its title, when exactly one item and one group qualify. An item linked by text is recorded as synced;
-/// one linked by URL or title is recorded with an empty payload hash, so the sync that follows updates its post.
-/// Items left unlinked are created by that sync, except the entries of a feed with a linked entry that the feed's
-/// first run would baseline: those are recorded as baselined, so only the newest `backfill` entries can get a post.
+/// contains the item's URL, or else its title, when exactly one item and one group qualify. An item linked by text is recorded as synced.
+/// For `sync --rebuild-state`, one linked by URL or title is recorded with an empty payload hash, so the sync that
+/// follows updates its post. The automatic linking of a new state records it as synced instead, because a person
+/// may have edited the post in Planable, and it logs a warning that names the item and the post.
+/// Items left unlinked are created by that sync, except the entries of a feed that are older than its newest
+/// linked entry: those were posted or baselined before the state was lost, so they are recorded as baselined.
 package struct StateRebuilder {
     let engine: SyncEngine
 
@@ -20,12 +22,24 @@ package struct StateRebuilder {
         package var linkedByText = 0
         /// Planned groups linked through their item's URL or title.
         package var linkedByKey = 0
-        /// Planned groups with no post; the next sync creates them.
+        /// Planned items with a group that has no post, which the next sync creates, so it counts them as created.
         package var unlinked = 0
-        /// Feed entries recorded as baselined, as the feed's first run would, because no post matched them.
+        /// Feed entries that the next sync records without a post. For a feed with a linked entry, they are those
+        /// older than its newest linked entry, recorded as baselined now. For a feed without one, they are those
+        /// that the feed's first run baselines: all but the newest `backfill`.
         package var baselined = 0
         /// Post groups of the workspace that no item claimed.
         package var unclaimedGroups = 0
+    }
+
+    /// The run a rebuild is for, which decides what happens to a post whose text differs from its item's.
+    package enum Purpose: Sendable {
+        /// `sync --rebuild-state`: the sync that follows updates such a post to the item's text.
+        case rebuild
+        /// The first pass of a new state database: such a post keeps its text until the item changes.
+        case adoption
+        /// `plan` on a new state database: the links `adoption` would make, in a state in memory.
+        case adoptionPreview
     }
 
     package init(engine: SyncEngine) {
@@ -62,10 +76,7 @@ package struct StateRebuilder {
     }
 
     /// Maps every item, reads the workspace's posts and records the links in the (new, empty) state.
-    ///
-    /// - Parameter exactOnly: links only groups with exactly the rendered text, which leaves posts that people
-    ///   edited in Planable untouched, since the sync that follows does not update an exact link.
-    package func rebuild(exactOnly: Bool = false) throws -> Summary {
+    package func rebuild(for purpose: Purpose = .rebuild) throws -> Summary {
         let context = try engine.resolveContext()
         let mapper = try Mapper(configuration: engine.configuration, context: context)
         var planned: [(item: SourceItem, groups: [PlannedGroup])] = []
@@ -127,7 +138,7 @@ package struct StateRebuilder {
                 }
             }
         }
-        for (index, entry) in planned.enumerated() where !exactOnly {
+        for (index, entry) in planned.enumerated() {
             for group in entry.groups where !(links[index] ?? []).contains(where: { $0.group.key == group.key }) {
                 let keys = [entry.item.url.map(Key.url), Key.title(entry.item.title)].compactMap { $0 }
                 for key in keys where key.isDistinctive {
@@ -139,11 +150,14 @@ package struct StateRebuilder {
                     guard rivals == 1, candidates.count == 1, let (groupKey, posts) = candidates.first else { continue }
                     claimed.insert(groupKey)
                     links[index, default: []].append((group, posts, false))
+                    logEditedLink(entry.item, posts: posts, key: key, purpose: purpose)
                     break
                 }
             }
         }
 
+        // A link by URL or title keeps the post's text unless a person asked for the rebuild.
+        let keepsEditedText = purpose != .rebuild
         for (index, entry) in planned.enumerated() {
             let item = entry.item
             let found = links[index] ?? []
@@ -154,11 +168,11 @@ package struct StateRebuilder {
             for link in found {
                 try engine.state.recordCreated(
                     intentId: 0, item: record, groupKey: link.group.key, posts: link.posts.map(PostSnapshot.init),
-                    payloadHash: link.exact ? link.group.payload.hash : "")
+                    payloadHash: link.exact || keepsEditedText ? link.group.payload.hash : "")
                 if link.exact { summary.linkedByText += 1 } else { summary.linkedByKey += 1 }
             }
             guard !found.isEmpty else { continue }
-            if found.count == entry.groups.count && found.allSatisfy(\.exact) {
+            if found.count == entry.groups.count && (keepsEditedText || found.allSatisfy(\.exact)) {
                 record.status = "synced"
                 record.payloadHash = entry.groups.map(\.payload.hash).joined(separator: ",")
             } else {
@@ -171,23 +185,53 @@ package struct StateRebuilder {
         }
         var baselined = Set<String>()
         for (source, read) in feedReads {
-            let identities = try baselineFeed(source: source, read: read, planned: planned, links: links)
+            let recorded = try baselineFeed(source: source, read: read, planned: planned, links: links)
+            let hasLinks = planned.indices.contains { links[$0] != nil && planned[$0].item.source == source }
+            let identities =
+                hasLinks ? recorded : read.items.map(\.identity).filter { !read.firstRunPosted.contains($0) }
             baselined.formUnion(identities.map { source + "\n" + $0 })
             summary.baselined += identities.count
         }
         for (index, entry) in planned.enumerated()
-        where !baselined.contains(entry.item.source + "\n" + entry.item.identity) {
-            summary.unlinked += entry.groups.count - (links[index] ?? []).count
+        where !baselined.contains(entry.item.source + "\n" + entry.item.identity)
+            && (links[index] ?? []).count < entry.groups.count
+        {
+            summary.unlinked += 1
         }
         summary.unclaimedGroups = groups.count - claimed.count
+        let message =
+            switch purpose {
+            case .rebuild: "state rebuilt from the API"
+            case .adoption: "linked items to existing posts"
+            case .adoptionPreview: "links to existing posts found for the plan"
+            }
         engine.logger.info(
-            engine.state.path == ":memory:" ? "links to existing posts found for the plan" : "state rebuilt from the API",
+            message,
             [
                 "linked.text": String(summary.linkedByText), "linked.key": String(summary.linkedByKey),
                 "unlinked": String(summary.unlinked), "baselined": String(summary.baselined),
                 "unclaimed_groups": String(summary.unclaimedGroups),
             ])
         return summary
+    }
+
+    /// Logs that `item` was linked by its URL or title to `posts`, whose text differs from the item's, and what
+    /// the sync that follows does with them, so a person can decide which text to keep.
+    private func logEditedLink(_ item: SourceItem, posts: [Post], key: Key, purpose: Purpose) {
+        let metadata = [
+            "item.source": item.source, "item.id": item.identity, "item.title": item.title,
+            "post.ids": posts.map(\.id).joined(separator: ","), "linked.by": key.name,
+        ]
+        if purpose == .rebuild {
+            engine.logger.warning(
+                "linked an item to a post whose text differs from the item's; the sync updates the post to the "
+                    + "item's text", metadata)
+        } else {
+            engine.logger.warning(
+                "linked an item to a post whose text differs from the item's, probably edited in Planable; the post "
+                    + "keeps its text until the item changes, so edit the item to send its text instead",
+                metadata)
+        }
     }
 
     /// Returns `error`, of a source that cannot be read at all, with the reason why the rebuild stops for it.
@@ -199,12 +243,14 @@ package struct StateRebuilder {
             isDataError: false, location: error.location)
     }
 
-    /// Records as baselined the entries of a feed that no post matched and that the feed's first run would not
-    /// post. The sync that follows then creates only the newest `backfill` entries without a post, as a first run
-    /// would. Returns the identities recorded.
+    /// Records as baselined the entries of a feed that no post matched and that are older than its newest entry
+    /// with a post. Returns the identities recorded.
     ///
-    /// A feed none of whose entries has a post is left alone: the sync that follows runs the first-run rule
-    /// itself.
+    /// The newest linked entry marks how far the lost state had read the feed, so the entries after it were
+    /// published since and the sync that follows creates them, as it would have without the loss. The older ones
+    /// were posted or baselined before. An entry is newer when its date is later than the newest linked entry's,
+    /// or, when either has no date, when the feed lists it before the first linked entry. A feed none of whose
+    /// entries has a post is left alone: the sync that follows runs the first-run rule itself.
     private func baselineFeed(
         source: String, read: FeedSource.AdoptionRead, planned: [(item: SourceItem, groups: [PlannedGroup])],
         links: [Int: [(group: PlannedGroup, posts: [Post], exact: Bool)]]
@@ -212,9 +258,13 @@ package struct StateRebuilder {
         let linked = Set(
             planned.indices.filter { links[$0] != nil && planned[$0].item.source == source }
                 .map { planned[$0].item.identity })
-        guard !linked.isEmpty else { return [] }
+        guard let firstLinked = read.items.firstIndex(where: { linked.contains($0.identity) }) else { return [] }
+        let newestLinkedDate = read.items.filter { linked.contains($0.identity) }.compactMap(\.date).max()
         var recorded: [String] = []
-        for item in read.items where !linked.contains(item.identity) && !read.firstRunPosted.contains(item.identity) {
+        for (index, item) in read.items.enumerated() where !linked.contains(item.identity) {
+            let isNewer =
+                if let date = item.date, let newestLinkedDate { date > newestLinkedDate } else { index < firstLinked }
+            if isNewer { continue }
             try engine.state.saveItem(
                 ItemRecord(
                     source: source, identity: item.identity, title: item.title, location: item.location,
@@ -228,6 +278,14 @@ package struct StateRebuilder {
     private enum Key {
         case url(String)
         case title(String)
+
+        /// The key's kind, for logs: `url` or `title`.
+        var name: String {
+            switch self {
+            case .url: "url"
+            case .title: "title"
+            }
+        }
 
         /// Whether the key is long enough to tell items apart.
         var isDistinctive: Bool {
@@ -259,22 +317,23 @@ extension SyncEngine {
     /// Links items to existing posts when the state database is new but the workspace is not.
     ///
     /// A state that has never recorded an item, against a workspace that already has posts, is most likely a lost
-    /// or moved state database, and a plain sync would create every post a second time. So the items whose
-    /// rendered text matches a post group exactly on the same pages are linked to it, as `sync --rebuild-state`
-    /// does, and only the rest are created. This runs once per state database, and costs one read when the
-    /// workspace is empty.
+    /// or moved state database, and a plain sync would create every post a second time. So the items are linked
+    /// to post groups on the same pages by their text, URL or title, as `sync --rebuild-state` does, and only the
+    /// rest are created. A post linked by URL or title keeps its text. This runs once per state database, and
+    /// costs one read when the workspace is empty.
     func adoptExistingPostsIfStateIsNew(context: WorkspaceContext) throws {
         guard try state.setting("existing_posts_checked") == nil else { return }
         if try state.isEmpty(),
             !(try client.listPosts(workspaceId: context.workspace.id, offset: 0, limit: 1).items.isEmpty)
         {
-            let summary = try StateRebuilder(engine: self).rebuild(exactOnly: true)
+            let summary = try StateRebuilder(engine: self).rebuild(for: .adoption)
             logger.warning(
-                "state database is new but the workspace has posts, so items whose text matches a post exactly "
-                    + "were linked to it instead of created again",
+                "state database is new but the workspace has posts, so items whose text, URL or title matches a "
+                    + "post were linked to it instead of created again",
                 [
-                    "state.path": state.path, "linked": String(summary.linkedByText),
-                    "baselined": String(summary.baselined), "to_create": String(summary.unlinked),
+                    "state.path": state.path, "linked": String(summary.linkedByText + summary.linkedByKey),
+                    "linked.edited": String(summary.linkedByKey), "baselined": String(summary.baselined),
+                    "to_create": String(summary.unlinked),
                 ])
         }
         try state.setSetting("existing_posts_checked", StateStore.timestamp())
@@ -291,14 +350,15 @@ extension SyncEngine {
         let engine = SyncEngine(
             configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
             mediaReach: mediaChecker.reach)
-        let summary = try StateRebuilder(engine: engine).rebuild(exactOnly: true)
+        let summary = try StateRebuilder(engine: engine).rebuild(for: .adoptionPreview)
         try preview.setSetting("existing_posts_checked", StateStore.timestamp())
         logger.warning(
-            "state database is new but the workspace has posts, so the plan links items whose text matches a post "
-                + "exactly, as the sync will, instead of creating them again",
+            "state database is new but the workspace has posts, so the plan links items whose text, URL or title "
+                + "matches a post, as the sync will, instead of creating them again",
             [
-                "state.path": state.path, "linked": String(summary.linkedByText),
-                "baselined": String(summary.baselined), "to_create": String(summary.unlinked),
+                "state.path": state.path, "linked": String(summary.linkedByText + summary.linkedByKey),
+                "linked.edited": String(summary.linkedByKey), "baselined": String(summary.baselined),
+                "to_create": String(summary.unlinked),
             ])
         return preview
     }

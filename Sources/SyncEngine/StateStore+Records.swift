@@ -256,6 +256,8 @@ extension StateStore {
         package var fetchedAt: String?
         package var failures: Int
         package var lastError: String?
+        /// The newest published (or updated) date of the entries seen so far, as a timestamp.
+        package var newestEntryAt: String?
     }
 
     package func feedRecord(source: String) throws -> FeedRecord? {
@@ -265,27 +267,32 @@ extension StateStore {
                     url: row.string("url") ?? "", etag: row.string("etag"), lastModified: row.string("last_modified"),
                     finalURL: row.string("final_url"), baselined: row.bool("baselined") ?? false,
                     fetchedAt: row.string("fetched_at"), failures: row.int("failures") ?? 0,
-                    lastError: row.string("last_error"))
+                    lastError: row.string("last_error"), newestEntryAt: row.string("newest_entry_at"))
             }
         }
     }
 
     /// Stores a successful fetch's validators and marks the feed as baselined.
+    ///
+    /// - Parameter newestEntryAt: the newest entry date seen so far; nil keeps the stored one.
     package func recordFeedFetched(
-        source: String, url: String, etag: String?, lastModified: String?, finalURL: String
+        source: String, url: String, etag: String?, lastModified: String?, finalURL: String,
+        newestEntryAt: Date? = nil
     )
         throws
     {
         try withDatabase { database in
             _ = try database.run(
                 """
-                INSERT INTO feeds (source, url, etag, last_modified, final_url, baselined, fetched_at, failures, last_error)
-                VALUES (?, ?, ?, ?, ?, 1, ?, 0, NULL)
+                INSERT INTO feeds (source, url, etag, last_modified, final_url, baselined, fetched_at, failures,
+                    last_error, newest_entry_at)
+                VALUES (?, ?, ?, ?, ?, 1, ?, 0, NULL, ?)
                 ON CONFLICT (source) DO UPDATE SET url = excluded.url, etag = excluded.etag,
                     last_modified = excluded.last_modified, final_url = excluded.final_url, baselined = 1,
-                    fetched_at = excluded.fetched_at, failures = 0, last_error = NULL
+                    fetched_at = excluded.fetched_at, failures = 0, last_error = NULL,
+                    newest_entry_at = COALESCE(excluded.newest_entry_at, newest_entry_at)
                 """,
-                [source, url, etag, lastModified, finalURL, Self.timestamp()])
+                [source, url, etag, lastModified, finalURL, Self.timestamp(), newestEntryAt.map { Self.timestamp($0) }])
         }
     }
 

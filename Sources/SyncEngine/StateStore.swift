@@ -115,6 +115,9 @@ package final class StateStore: @unchecked Sendable {
             PRIMARY KEY (source, location, entry)
         );
         """,
+        // The newest entry date a feed has shown, so that the GUID-rewrite guard can tell new entries from old
+        // entries under new ids after the known entries have left the feed.
+        "ALTER TABLE feeds ADD COLUMN newest_entry_at TEXT;",
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

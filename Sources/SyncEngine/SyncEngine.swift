@@ -157,10 +157,11 @@ package final class SyncEngine: @unchecked Sendable {
                 if let location = error.location { fields["item.location"] = location }
                 logger.error(error.identity == nil ? "source read failed" : "item read failed", fields)
                 if error.isDataError || error.identity != nil {
+                    // A whole feed or folder that failed is named by its location, such as the feed's URL.
                     report.add(
                         ReportedItem(
-                            source: error.source, identity: error.identity ?? "", title: "", decision: .failed,
-                            message: error.message, posts: []))
+                            source: error.source, identity: error.identity ?? error.location ?? "", title: "",
+                            decision: .failed, message: error.message, posts: []))
                 } else {
                     report.errors.append(error.message)
                 }

@@ -53,6 +53,7 @@ import Testing
         let rebuilt = try fixture.sync(["--rebuild-state", "--format", "json"])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr.suffix(1500))")
         #expect(rebuilt.stderr.contains("moved the corrupt state database aside"))
+        #expect(rebuilt.stderr.contains("the sync updates the post to the item's text"), "\(rebuilt.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(rebuilt.stdout.utf8)) as? [String: Any]
         #expect(summary?["created"] as? Int == 0, "\(rebuilt.stdout.prefix(600))")
         #expect(summary?["updated"] as? Int == 1)

@@ -27,12 +27,18 @@ import Testing
 
     /// Writes a feed of entries `1...count`, newest (highest number) first, one day apart.
     func writeFeed(count: Int) throws {
-        let items = (1...count).reversed().map { number in
-            """
-            <item><guid isPermaLink="false">entry-\(number)</guid><title>Entry \(number)</title>
-            <link>https://news.example/\(number)</link><description>Body of entry \(number)</description>
-            <pubDate>\(String(format: "%02d", number)) Nov 2026 09:00:00 GMT</pubDate></item>
-            """
+        try writeFeed(1...count)
+    }
+
+    /// Writes a feed of the entries `numbers`, newest (highest number) first, one day apart, or without dates.
+    func writeFeed(_ numbers: ClosedRange<Int>, dated: Bool = true) throws {
+        let items = numbers.reversed().map { number in
+            let date = dated ? "<pubDate>\(String(format: "%02d", number)) Nov 2026 09:00:00 GMT</pubDate>" : ""
+            return """
+                <item><guid isPermaLink="false">entry-\(number)</guid><title>Entry \(number)</title>
+                <link>https://news.example/\(number)</link><description>Body of entry \(number)</description>
+                \(date)</item>
+                """
         }
         let text = """
             <?xml version="1.0" encoding="utf-8"?>
@@ -44,11 +50,11 @@ import Testing
     }
 
     /// Syncs 7 entries (6 and 7 are posted), then an 8th, and deletes the state database.
-    func syncThenLoseState() throws {
-        try writeFeed(count: 7)
+    func syncThenLoseState(dated: Bool = true) throws {
+        try writeFeed(1...7, dated: dated)
         let first = try workspace.run(.apply)
         #expect(first.created == 2, "\(first.items.map { ($0.identity, $0.decision) })")
-        try writeFeed(count: 8)
+        try writeFeed(1...8, dated: dated)
         let second = try workspace.run(.apply)
         #expect(second.created == 1, "\(second.items.map { ($0.identity, $0.decision) })")
         let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
@@ -90,6 +96,31 @@ import Testing
         let sync = try workspace.run(.apply)
         #expect(created(sync) == ["entry-9"])
         #expect(try postCount() == 8)
+    }
+
+    /// Entries 9 to 15 were published while the state was lost; only 14 and 15 are among the newest `backfill`.
+    @Test func newStateCreatesEntriesAfterNewestLinked() throws {
+        defer { workspace.remove() }
+        try syncThenLoseState()
+        try writeFeed(6...15)
+        let expected = (9...15).map { "entry-\($0)" }.sorted()
+        let plan = try workspace.run(.plan)
+        #expect(created(plan) == expected)
+        let sync = try workspace.run(.apply)
+        #expect(created(sync) == expected)
+        #expect(!sync.items.contains { $0.decision == .failed }, "\(sync.items.compactMap(\.message))")
+        #expect(try postCount() == 20, "7 new entries on 2 pages each")
+        let again = try workspace.run(.apply)
+        #expect(again.requests.write == 0)
+    }
+
+    @Test func newStateCreatesUndatedEntriesListedFirst() throws {
+        defer { workspace.remove() }
+        try syncThenLoseState(dated: false)
+        try writeFeed(6...15, dated: false)
+        let sync = try workspace.run(.apply)
+        #expect(created(sync) == (9...15).map { "entry-\($0)" }.sorted())
+        #expect(try postCount() == 20, "7 new entries on 2 pages each")
     }
 
     @Test func rebuildStateCreatesNoEntry() throws {
