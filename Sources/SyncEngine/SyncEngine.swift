@@ -85,29 +85,13 @@ package final class SyncEngine: @unchecked Sendable {
             defer {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: preview.path + suffix) }
             }
-            let engine = SyncEngine(
-                configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
-                mediaReach: mediaChecker.reach, progress: progress)
-            var planned = try engine.run(
-                mode: .plan, context: context, refreshStatus: refreshStatus, shouldStop: shouldStop)
-            let statistics = client.requestStatistics
-            planned.requests = .init(
-                read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write,
-                rateLimited: statistics.rateLimited - startStatistics.rateLimited)
-            return planned
+            return try plan(
+                against: preview, context: context, since: startStatistics, refreshStatus: refreshStatus,
+                shouldStop: shouldStop)
         } else if sourceNames == nil, let preview = try previewAdoption(context: context) {
-            // The plan runs against a copy in memory that holds the links the sync would make, so it shows what
-            // the sync would do, and the state file stays untouched.
-            let engine = SyncEngine(
-                configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
-                mediaReach: mediaChecker.reach, progress: progress)
-            var planned = try engine.run(
-                mode: .plan, context: context, refreshStatus: refreshStatus, shouldStop: shouldStop)
-            let statistics = client.requestStatistics
-            planned.requests = .init(
-                read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write,
-                rateLimited: statistics.rateLimited - startStatistics.rateLimited)
-            return planned
+            return try plan(
+                against: preview, context: context, since: startStatistics, refreshStatus: refreshStatus,
+                shouldStop: shouldStop)
         }
 
         var scanned: [SourceItem] = []
@@ -321,6 +305,25 @@ package final class SyncEngine: @unchecked Sendable {
             "item decided",
             ["item.source": item.source, "item.id": item.identity, "decision": reported.decision.rawValue])
         return reported
+    }
+
+    /// Plans against `preview`, a copy of the state that holds the renames or links a sync would make, so the
+    /// plan shows what the sync will do while the state file stays untouched. The request counts include the
+    /// reads that built the copy, which `start` was taken before.
+    private func plan(
+        against preview: StateStore, context: WorkspaceContext, since start: RequestStatistics, refreshStatus: Bool,
+        shouldStop: @Sendable () -> Bool
+    ) throws -> RunReport {
+        let engine = SyncEngine(
+            configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
+            mediaReach: mediaChecker.reach, progress: progress)
+        var planned = try engine.run(
+            mode: .plan, context: context, refreshStatus: refreshStatus, shouldStop: shouldStop)
+        let statistics = client.requestStatistics
+        planned.requests = .init(
+            read: statistics.read - start.read, write: statistics.write - start.write,
+            rateLimited: statistics.rateLimited - start.rateLimited)
+        return planned
     }
 
     /// The item's overall decision: a failure wins, then blocked, create, update and unchanged.
