@@ -136,10 +136,7 @@ package struct FeedSource: ItemSource {
         let sourceName = name
         let feedURL = url
         let baselinedEntries = baselined
-        result.commit = { state in
-            try state.recordFeedFetched(
-                source: sourceName, url: feedURL, etag: etag, lastModified: lastModified, finalURL: finalURL,
-                newestEntryAt: newestEntryAt)
+        let saveBaseline: @Sendable (StateStore) throws -> Void = { state in
             for entry in baselinedEntries {
                 try state.saveItem(
                     ItemRecord(
@@ -147,6 +144,14 @@ package struct FeedSource: ItemSource {
                         contentHash: entry.contentHash, status: "baselined", publishedEditReported: false))
             }
         }
+        // The validators wait for a pass without failures, so that a failed entry is fetched and tried again.
+        result.commit = { state in
+            try state.recordFeedFetched(
+                source: sourceName, url: feedURL, etag: etag, lastModified: lastModified, finalURL: finalURL,
+                newestEntryAt: newestEntryAt)
+            try saveBaseline(state)
+        }
+        result.commitAlways = saveBaseline
         return result
     }
 }

@@ -96,6 +96,7 @@ package final class SyncEngine: @unchecked Sendable {
 
         var scanned: [SourceItem] = []
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
+        var alwaysCommits: [@Sendable (StateStore) throws -> Void] = []
         if mode == .apply && sourceNames == nil {
             // A source removed from the configuration is never scanned again, so nothing else would clear its rows.
             try state.deleteReadFailures(exceptSources: Set(configuration.sources.map(\.name)))
@@ -134,6 +135,7 @@ package final class SyncEngine: @unchecked Sendable {
                         message: "recorded on the feed's first run; not posted", posts: []))
             }
             if let commit = scan.commit { commits.append((source.name, commit)) }
+            if let commit = scan.commitAlways { alwaysCommits.append(commit) }
             if mode == .apply { try recordReadFailures(scan, source: source.name) }
             for error in scan.errors {
                 var fields = ["item.source": error.source, "error": error.message]
@@ -157,6 +159,9 @@ package final class SyncEngine: @unchecked Sendable {
             let reported = try process(item, mapper: mapper, context: context, mode: mode)
             report.add(reported)
             progress?(index + 1, scanned.count)
+        }
+        if mode == .apply {
+            for commit in alwaysCommits { try commit(state) }
         }
         if mode == .apply && !shouldStop() {
             for (source, commit) in commits

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import SyncEngine
+
+/// A feed's first run in which one entry fails still records the entries it baselined, so the next run posts
+/// only what is new instead of the whole archive.
+@Suite(.serialized) struct FeedFirstRunFailureTests {
+    let workspace: TestWorkspace
+    let feedPath: URL
+
+    init() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-first-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        feedPath = root.appendingPathComponent("feed.xml")
+        workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"],
+            extraConfiguration: """
+                  - name: news
+                    type: feed
+                    url: \(feedPath.absoluteString)
+                    backfill: 2
+                """)
+    }
+
+    /// Writes entries 1 to 10, newest first; entry 10's text is longer than LinkedIn's 3,000 characters.
+    func writeFeed() throws {
+        let items = (1...10).reversed().map { number in
+            let body = number == 10 ? String(repeating: "Far too long a story. ", count: 200) : "Body \(number)"
+            return """
+                <item><guid isPermaLink="false">entry-\(number)</guid><title>Entry \(number)</title>
+                <link>https://news.example/\(number)</link><description>\(body)</description>
+                <pubDate>\(String(format: "%02d", number)) Nov 2026 09:00:00 GMT</pubDate></item>
+                """
+        }
+        let text = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+            \(items.joined(separator: "\n"))
+            </channel></rss>
+            """
+        try text.write(to: feedPath, atomically: true, encoding: .utf8)
+    }
+
+    @Test func failedEntryKeepsTheBaseline() throws {
+        defer { workspace.remove() }
+        try writeFeed()
+        let first = try workspace.run(.apply)
+        let failed = first.items.filter { $0.source == "news" && $0.decision == .failed }.map(\.identity)
+        #expect(failed.count == 1, "\(first.items.compactMap(\.message))")
+        #expect(first.created == 1)
+
+        let second = try workspace.run(.apply)
+        #expect(second.created == 0, "\(second.items.filter { $0.decision == .create }.map(\.identity))")
+        #expect(second.items.filter { $0.decision == .failed }.count == 1, "the failed entry is tried again")
+    }
+}
