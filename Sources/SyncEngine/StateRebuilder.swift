@@ -138,9 +138,15 @@ package struct StateRebuilder {
                 }
             }
         }
+        let sourcesWithExactLinks = Set(links.keys.map { planned[$0].item.source })
         for (index, entry) in planned.enumerated() {
             for group in entry.groups where !(links[index] ?? []).contains(where: { $0.group.key == group.key }) {
-                let keys = [entry.item.url.map(Key.url), Key.title(entry.item.title)].compactMap { $0 }
+                // On a new state, a title alone links only in a source whose other posts were found by their exact
+                // text, which shows that its posts came from this program. In a new client's first sync it would
+                // take over a hand-written post that happens to share an item's title.
+                let titleAllowed = purpose == .rebuild || sourcesWithExactLinks.contains(entry.item.source)
+                let titleKey = titleAllowed ? Key.title(entry.item.title) : nil
+                let keys = [entry.item.url.map(Key.url), titleKey].compactMap { $0 }
                 for key in keys where key.isDistinctive {
                     let rivals = planned.filter { key.matches($0.item) }.count
                     let candidates = groups.filter { groupKey, posts in

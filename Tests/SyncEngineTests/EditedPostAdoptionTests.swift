@@ -58,6 +58,28 @@ extension TestWorkspace {
             .map(\.plainText)
     }
 
+    /// A new client's first sync in a workspace with hand-written posts: a post that merely shares an item's title
+    /// is neither linked nor overwritten, because no post of the source was found by its exact text.
+    @Test func handWrittenPostWithSameTitleIsLeftAlone() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        _ = try workspace.run(.apply)
+        let readBack = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        let page = try #require(
+            try readBack.client.listPages(workspaceId: readBack.workspaceId).first { $0.name == "Northwind LinkedIn" })
+        let handWritten = "Grand opening\n\nCome visit our new shop this weekend, coffee on us!"
+        _ = try readBack.json(
+            "POST", "/posts", body: ["workspaceId": readBack.workspaceId, "pageId": page.id, "text": handWritten])
+        workspace.deleteState()
+
+        try workspace.writePost("grand.md", title: "Grand opening", body: "Our blog post about the new roastery.")
+        let sync = try workspace.run(.apply)
+        #expect(sync.created == 1, "\(sync.items.map { "\($0.identity): \($0.decision)" })")
+        let texts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.plainText)
+        #expect(texts.contains(handWritten), "the hand-written post was changed: \(texts)")
+        #expect(texts.count == 2)
+    }
+
     @Test func editedDraftIsLinkedNotCreated() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
         defer { workspace.remove() }
