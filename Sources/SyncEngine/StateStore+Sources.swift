@@ -31,15 +31,25 @@ extension StateStore {
         }
     }
 
-    /// Moves every record of source `old` to source `new`: items, posts, pending creates, the feed's record and
-    /// read failures.
-    package func renameSource(from old: String, to new: String) throws {
+    /// Moves the records of source `old` to source `new`: every item, post, pending create, the feed's record and
+    /// read failures, or only the items in `identities` with their posts and pending creates.
+    package func renameSource(from old: String, to new: String, identities: [String]? = nil) throws {
         try withDatabase { database in
             try database.transaction {
                 // Posts refer to their items by source, so the key check waits for the commit.
                 try database.execute("PRAGMA defer_foreign_keys = ON")
-                for table in ["items", "posts", "intents", "feeds", "read_failures"] {
-                    try database.run("UPDATE \(table) SET source = ? WHERE source = ?", [new, old])
+                guard let identities else {
+                    for table in ["items", "posts", "intents", "feeds", "read_failures"] {
+                        try database.run("UPDATE \(table) SET source = ? WHERE source = ?", [new, old])
+                    }
+                    return
+                }
+                // Part of a source: its items move one by one, and the next scan records its read failures anew.
+                for identity in identities {
+                    for table in ["items", "posts", "intents"] {
+                        try database.run(
+                            "UPDATE \(table) SET source = ? WHERE source = ? AND identity = ?", [new, old, identity])
+                    }
                 }
             }
         }

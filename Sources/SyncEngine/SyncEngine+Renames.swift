@@ -1,3 +1,4 @@
+import Content
 import Foundation
 
 extension SyncEngine {
@@ -7,42 +8,90 @@ extension SyncEngine {
     /// items and create every post again. A configured source that has no item yet takes over the records of an
     /// unlisted source when they are the same source. For a feed that means the same URL. For a folder it means
     /// that at least 80 % of a sample of the old source's files exist at the same paths.
+    /// A split into several sources that share the old folder, each with its own `include`, hands each item to the
+    /// source whose patterns match its file.
     func adoptRenamedSources() throws {
         let counts = try state.syncedItemCounts()
-        for (old, new) in try renamedSources() {
-            try state.renameSource(from: old, to: new)
+        for takeover in try sourceTakeovers() {
+            try state.renameSource(from: takeover.old, to: takeover.new, identities: takeover.identities)
             logger.warning(
                 "source was renamed in the configuration, so its items were moved to the new name instead of being "
                     + "created again",
-                ["source.old": old, "source.new": new, "items": String(counts[old] ?? 0)])
+                [
+                    "source.old": takeover.old, "source.new": takeover.new,
+                    "items": String(takeover.identities?.count ?? counts[takeover.old] ?? 0),
+                ])
         }
+    }
+
+    /// One source's records moving to another name: all of them, or the items in `identities`.
+    struct SourceTakeover {
+        var old: String
+        var new: String
+        var identities: [String]?
     }
 
     /// Lists the unlisted sources that a configured source without items is a renamed copy of, as (old, new).
     package func renamedSources() throws -> [(old: String, new: String)] {
+        try sourceTakeovers().map { ($0.old, $0.new) }
+    }
+
+    /// Works out which configured sources without items take over which unlisted sources' records.
+    func sourceTakeovers() throws -> [SourceTakeover] {
         let listed = Set(configuration.sources.map(\.name))
-        var unlisted = try state.syncedItemCounts().keys.filter { !listed.contains($0) }.sorted()
-        var pairs: [(old: String, new: String)] = []
-        for source in configuration.sources where !unlisted.isEmpty {
-            guard try state.items(source: source.name).isEmpty,
-                let old = try unlisted.first(where: { try isRenamed(from: $0, to: source) })
-            else { continue }
-            unlisted.removeAll { $0 == old }
-            pairs.append((old, source.name))
+        let unlisted = try state.syncedItemCounts().keys.filter { !listed.contains($0) }.sorted()
+        guard !unlisted.isEmpty else { return [] }
+        var free = try configuration.sources.filter { try state.items(source: $0.name).isEmpty }
+        var takeovers: [SourceTakeover] = []
+        for old in unlisted {
+            let candidates = try free.filter { try isRenamed(from: old, to: $0) }
+            guard let first = candidates.first else { continue }
+            if case .feed = first.kind {
+                takeovers.append(SourceTakeover(old: old, new: first.name))
+            } else {
+                // Each item goes to the first source on the old folder whose patterns take its file, so a source split
+                // in two by `include` keeps every item; items no source takes stay under the old name.
+                let items = try state.items(source: old).filter { $0.status != "removed" }
+                var byTarget: [String: [String]] = [:]
+                for item in items {
+                    guard let location = item.location,
+                        let target = candidates.first(where: { Self.includes($0, location) })
+                    else { continue }
+                    byTarget[target.name, default: []].append(item.identity)
+                }
+                for candidate in candidates {
+                    guard let identities = byTarget[candidate.name] else { continue }
+                    let whole = byTarget.count == 1 && identities.count == items.count
+                    takeovers.append(
+                        SourceTakeover(old: old, new: candidate.name, identities: whole ? nil : identities))
+                }
+            }
+            let taken = Set(takeovers.filter { $0.old == old }.map(\.new))
+            free.removeAll { taken.contains($0.name) }
         }
-        return pairs
+        return takeovers
+    }
+
+    /// Tells whether a directory source's `include` and `exclude` patterns take the file at `location`.
+    static func includes(_ source: SourceConfiguration, _ location: String) -> Bool {
+        guard case .directory(let path, let include, let exclude) = source.kind,
+            FileManager.default.fileExists(atPath: path + "/" + location)
+        else { return false }
+        let scanner = DirectoryScanner(root: path, include: include, exclude: exclude)
+        return scanner.include.contains { $0.matches(location) } && !scanner.exclude.contains { $0.matches(location) }
     }
 
     /// Copies the state for `plan` into a temporary file and makes the renames a sync would make there. Returns
     /// nil when there is none; the caller deletes the copy.
     func previewRenames() throws -> StateStore? {
-        let pairs = try renamedSources()
-        guard !pairs.isEmpty else { return nil }
+        let takeovers = try sourceTakeovers()
+        guard !takeovers.isEmpty else { return nil }
         let path = NSTemporaryDirectory() + "planable-sync-plan-\(UUID().uuidString).sqlite"
         try state.copy(to: path)
         let preview = try StateStore(path: path)
-        for (old, new) in pairs {
-            try preview.renameSource(from: old, to: new)
+        for takeover in takeovers {
+            let (old, new) = (takeover.old, takeover.new)
+            try preview.renameSource(from: old, to: new, identities: takeover.identities)
             logger.warning(
                 "source was renamed in the configuration; the sync will move its items to the new name, and the "
                     + "plan shows them so",

@@ -145,6 +145,40 @@ import Testing
         #expect(!moved.stdout.contains("takes over"), "\(moved.stdout)")
     }
 
+    /// A source split in two by `include` on the same folder hands each item to the source that takes its file.
+    @Test func splitSourceKeepsEachItem() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        for folder in ["en", "de"] {
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("content/\(folder)"), withIntermediateDirectories: true)
+        }
+        try write("en/a.md", "---\ntitle: English\n---\n\nText.\n")
+        try write("de/b.md", "---\ntitle: Deutsch\n---\n\nText.\n")
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+        let split = try String(contentsOfFile: configPath, encoding: .utf8).replacingOccurrences(
+            of: "  - name: posts\n    type: directory\n    path: content",
+            with: """
+                  - name: posts-en
+                    type: directory
+                    path: content
+                    include: ["en/**"]
+                  - name: posts-de
+                    type: directory
+                    path: content
+                    include: ["de/**"]
+                """)
+        try split.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        let plan = try ProductProcess.run(["plan", "--config", configPath, "--format", "json"])
+        #expect(try summary(plan)["created"] as? Int == 0, "\(plan.stdout.prefix(600))")
+        let sync = try ProductProcess.run(["sync", "--config", configPath, "--format", "json"])
+        #expect(try summary(sync)["created"] as? Int == 0, "\(sync.stderr)")
+        #expect(try summary(sync)["deleted"] as? Int == 0)
+        let status = try ProductProcess.run(["status", "--config", configPath]).stdout
+        #expect(status.contains("posts-en/en/a.md"), "\(status)")
+        #expect(status.contains("posts-de/de/b.md"), "\(status)")
+    }
+
     /// A warning of a written post reaches the log once, so cron and journald see it; an unchanged rerun is quiet.
     @Test func postWarningsAreLoggedOnce() throws {
         defer { try? FileManager.default.removeItem(at: root) }
