@@ -62,9 +62,14 @@ enum ForgetCommand {
                 "Source \"\(source)\" is still in the configuration, so the next sync reads its feed as a new "
                     + "feed and records its entries without posting them, apart from its backfill.")
         }
+        if let sourceOption, configured.contains(sourceOption), !records.feedSources.contains(sourceOption) {
+            lines.append(
+                "Source \"\(sourceOption)\" is still in the configuration, so the next sync creates a post for "
+                    + "each of its items again.")
+        }
         lines.append(
-            "The posts in Planable are left as they are: delete them there if they should go. The next sync "
-                + "creates new posts for each forgotten item that is still in its source.")
+            "The posts in Planable are left as they are. The next sync creates new posts for each forgotten item "
+                + "that is still in its source, so delete the old posts in Planable first, or both stay.")
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         return .success
     }

@@ -3,13 +3,22 @@ import Foundation
 /// The `planable-sync forget` command lines that messages suggest, quoted for a POSIX shell.
 package enum ForgetCommandLine {
     /// Returns the command that removes one item from the state, such as `planable-sync forget posts/a.md`.
-    package static func item(source: String, identity: String) -> String {
-        "planable-sync forget \(shellWord(source + "/" + identity))"
+    ///
+    /// The command names `configurationPath` unless it is the default one, so that it acts on the same state
+    /// database when run by hand, such as for one instance of a per-client systemd unit.
+    package static func item(source: String, identity: String, configurationPath: String? = nil) -> String {
+        "planable-sync forget \(configOption(configurationPath))\(shellWord(source + "/" + identity))"
     }
 
     /// Returns the command that removes every record of a source from the state.
-    package static func source(_ name: String) -> String {
-        "planable-sync forget --source \(shellWord(name))"
+    package static func source(_ name: String, configurationPath: String? = nil) -> String {
+        "planable-sync forget \(configOption(configurationPath))--source \(shellWord(name))"
+    }
+
+    /// `--config PATH ` for a configuration other than the default one, or nothing.
+    private static func configOption(_ path: String?) -> String {
+        guard let path, path != "/etc/planable-sync/config.yaml" else { return "" }
+        return "--config \(shellWord(path)) "
     }
 
     /// The characters besides ASCII letters and digits that a shell reads as part of a plain word.

@@ -27,7 +27,7 @@ extension StateStore {
             "the state holds \(count) synced \(count == 1 ? "item" : "items") of source \"\(source)\", which the "
                 + "configuration no longer lists; if the source was renamed, give it back its old name, or each of "
                 + "its items becomes a new post under the new name; to drop them, run "
-                + "`\(ForgetCommandLine.source(source))`"
+                + "`\(ForgetCommandLine.source(source, configurationPath: configuration.path))`"
         }
     }
 

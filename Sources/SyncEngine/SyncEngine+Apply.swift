@@ -35,11 +35,12 @@ extension SyncEngine {
         }
         let keys = Set(covered.map(\.groupKey))
         guard keys == [group.key], covered.count == group.pages.count else {
+            let forget = ForgetCommandLine.item(
+                source: item.source, identity: item.identity, configurationPath: configuration.path)
             let message =
                 "\(item.location): its pages now group differently than when its posts were created; "
                 + "the existing posts are kept unchanged; delete them in Planable, then run "
-                + "`\(ForgetCommandLine.item(source: item.source, identity: item.identity))` to create the new "
-                + "grouping"
+                + "`\(forget)` to create the new grouping"
             return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
         }
         if covered.contains(where: \.published) {

@@ -86,7 +86,8 @@ import Testing
         #expect(blocked.stdout.contains("blocked   posts/a.md \"Alpha\""), "\(blocked.stdout)")
         #expect(
             blocked.stdout.contains(
-                "delete them in Planable, then run `planable-sync forget posts/a.md` to create the new grouping"),
+                "delete them in Planable, then run `planable-sync forget --config \(configPath) posts/a.md` to "
+                    + "create the new grouping"),
             "\(blocked.stdout)")
         #expect(!blocked.stdout.contains("with `planable-sync status`"), "\(blocked.stdout)")
 
@@ -215,7 +216,9 @@ import Testing
         #expect(
             plan.stderr.contains("2 synced items of source \"posts\", which the configuration no longer lists"),
             "\(plan.stderr)")
-        #expect(plan.stderr.contains("to drop them, run `planable-sync forget --source posts`"), "\(plan.stderr)")
+        #expect(
+            plan.stderr.contains("to drop them, run `planable-sync forget --config \(configPath) --source posts`"),
+            "\(plan.stderr)")
 
         let forget = try run("forget", ["--source", "posts"])
         #expect(forget.status == 0, "\(forget.stderr)")
