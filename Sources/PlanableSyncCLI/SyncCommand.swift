@@ -41,7 +41,10 @@ enum SyncCommand {
              "requests.read": String(report.requests.read), "requests.write": String(report.requests.write)])
 
         try ReportWriter.write(report, format: parsed.format, to: parsed.output, title: "Plan for \(configuration.path)")
-        if report.items.contains(where: { $0.decision == .failed }) { return .dataError }
+        // Items the API may take later, after a 503 or a lost connection, make the run a temporary failure.
+        let failed = report.items.filter { $0.decision == .failed }
+        if failed.contains(where: { $0.failedTemporarily != true }) { return .dataError }
+        if !failed.isEmpty { return .temporaryFailure }
         if !report.errors.isEmpty { return .temporaryFailure }
         return .success
     }

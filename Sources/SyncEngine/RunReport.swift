@@ -41,6 +41,9 @@ package struct ReportedItem: Sendable, Codable {
     package var decision: ItemDecision
     package var message: String?
     package var posts: [ReportedPost]
+    /// For a failed item: whether the API may accept it later, such as after a 503 or a lost connection, so the
+    /// run exits as a temporary failure rather than as bad input.
+    package var failedTemporarily: Bool? = nil
 }
 
 /// The result of a `sync` or `plan` run.

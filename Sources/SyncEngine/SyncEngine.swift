@@ -298,6 +298,7 @@ package final class SyncEngine: @unchecked Sendable {
             // The item keeps its state, so a run with a token that can write syncs it.
             if let denied = WriteDeniedError(error, workspace: context.workspace.name) { throw denied }
             reported.decision = .failed
+            if let apiError = error as? PlanableAPIError, apiError.isRetryable { reported.failedTemporarily = true }
             let message = "\(error)"
             // Mapping errors such as a missing label already name the item.
             reported.message =

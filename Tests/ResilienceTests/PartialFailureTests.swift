@@ -56,6 +56,24 @@ import Testing
     }
 
     /// A published post whose source changes is reported once, sends no PATCH, and stays that way on later runs.
+    /// Creates that the API answers with 503 fail their items for now, so the run exits with 75, which a timer or
+    /// systemd treats as temporary, and the next run creates them.
+    @Test func serverErrorsExitAsTemporary() throws {
+        let fixture = try ReferenceFixture(name: "outage")
+        try fixture.writeConfiguration()
+        try fixture.writeItems(2)
+        try fixture.addFault(operation: "POST /posts", "\"kind\": \"error\", \"status\": 503, \"count\": 50")
+        let outage = try fixture.sync(["--format", "json"])
+        #expect(outage.status == 75, "\(outage.stderr.suffix(800))")
+        let summary = try JSONSerialization.jsonObject(with: Data(outage.stdout.utf8)) as? [String: Any]
+        #expect(summary?["failed"] as? Int == 2)
+
+        try fixture.clearFaults()
+        let after = try fixture.sync(["--format", "json"])
+        #expect(after.status == 0, "\(after.stderr.suffix(800))")
+        #expect(try fixture.posts().count == 2 * 3)
+    }
+
     @Test func publishedEditReportedOnceNeverRetried() throws {
         let fixture = try ReferenceFixture(name: "published")
         try fixture.writeConfiguration()
