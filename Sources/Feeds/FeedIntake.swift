@@ -207,11 +207,17 @@ package struct FeedIntake: Sendable {
         }
         let knownDates = feed.filter { known[$0.key] != nil }.compactMap { $0.published ?? $0.updated }
         let newestKnown = (knownDates + [newestKnownDate].compactMap { $0 }).filter(isPlausible).max()
+        // Feeds list their newest entries first, so an undated entry above every known one was added since.
+        let firstKnown = feed.firstIndex { known[$0.key] != nil }
+        let positions = Dictionary(feed.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
         return Set(
             newEntries.filter { entry in
                 if !entry.link.isEmpty && links.contains(Self.looseForm(entry.link)) { return true }
                 if titles.contains(Self.titleForm(entry.title)) { return true }
-                guard let date = entry.published ?? entry.updated, let newestKnown else { return true }
+                guard let date = entry.published ?? entry.updated, let newestKnown else {
+                    guard let firstKnown, let position = positions[entry.key] else { return true }
+                    return position > firstKnown
+                }
                 return date <= newestKnown
             }
             .map(\.key))

@@ -18,12 +18,13 @@ import Testing
         Entry(guid: "entry-\(number)", title: "Entry \(number)", link: "http://news.example/\(number)", day: number)
     }
 
-    static func parse(_ entries: [Entry]) throws -> Feed {
+    static func parse(_ entries: [Entry], dated: Bool = true) throws -> Feed {
         var xml = "<rss version=\"2.0\"><channel><title>News</title><link>https://news.example/</link>"
         for entry in entries.sorted(by: { $0.day > $1.day }) {
             xml += "<item><guid isPermaLink=\"false\">\(entry.guid)</guid><title>\(entry.title)</title>"
             xml += "<link>\(entry.link)</link><description>Body of \(entry.title)</description>"
-            xml += "<pubDate>\(String(format: "%02d", entry.day)) Nov 2026 09:00:00 GMT</pubDate></item>"
+            if dated { xml += "<pubDate>\(String(format: "%02d", entry.day)) Nov 2026 09:00:00 GMT</pubDate>" }
+            xml += "</item>"
         }
         return try FeedParser.parse(
             Array((xml + "</channel></rss>").utf8), url: "https://news.example/feed", contentType: "application/rss+xml")
@@ -50,6 +51,35 @@ import Testing
         let plan = try intake.decide(try Self.parse((8...17).map(Self.entry)))
         #expect(plan.entries(.new).count == 7)
         #expect(plan.entries(.unchanged).count == 3)
+    }
+
+    /// An undated feed lists its newest entries first, so new entries above every known one pass, and new ids
+    /// on known links are still counted.
+    @Test func undatedBusyFeedPostsNewEntries() throws {
+        let known = (1...10).map(Self.entry)
+        let feed = try Self.parse(known, dated: false)
+        var hashes: [String: String] = [:]
+        var details: [String: FeedIntake.KnownEntry] = [:]
+        for entry in feed.entries {
+            hashes[entry.key] = entry.contentHash
+            details[entry.key] = FeedIntake.KnownEntry(link: entry.link, title: entry.title)
+        }
+        let intake = FeedIntake(
+            feedURL: "https://news.example/feed", known: hashes, isNewFeed: false, knownEntries: details,
+            newestKnownDate: nil)
+        let plan = try intake.decide(try Self.parse((8...17).map(Self.entry), dated: false))
+        #expect(plan.entries(.new).count == 7, "\(plan)")
+
+        let rewritten = (1...10).map { number in
+            Entry(
+                guid: "new-\(number)", title: "Entry \(number)", link: "https://www.news.example/\(number)/",
+                day: number)
+        }
+        #expect {
+            try intake.decide(try Self.parse(rewritten, dated: false))
+        } throws: { error in
+            (error as? FeedIntake.GUIDRewriteReport)?.suspectCount == 10
+        }
     }
 
     @Test func turnedOverFeedPostsNewEntries() throws {
