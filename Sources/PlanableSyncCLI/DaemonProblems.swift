@@ -12,6 +12,8 @@ struct DaemonProblems {
     var readFailures = 0
     /// Items whose last sync failed, as the state database records them.
     var failedItems = 0
+    /// Items a sync holds back until a person acts, such as one whose pages now group differently.
+    var blockedItems = 0
     /// The reason the last pass failed, and the feed when it was a feed's poll, until a pass over the same
     /// sources succeeds.
     var passError: (message: String, feed: String?)?
@@ -31,6 +33,7 @@ struct DaemonProblems {
             parts.append("status poll failed: \(statusPollError)")
         }
         if failedItems > 0 { parts.append("\(Self.counted(failedItems, "item")) failed to sync") }
+        if blockedItems > 0 { parts.append("\(Self.counted(blockedItems, "item")) blocked (see status)") }
         if let reloadError { parts.append("reload failed: \(Self.shortened(reloadError))") }
         return parts.joined(separator: "; ")
     }

@@ -369,7 +369,10 @@ final class SyncDaemon: @unchecked Sendable {
 
     /// Counts the items whose last sync failed, as the state database records them, for the status line.
     private func noteFailedItems() {
-        if let items = try? runtime?.state.items() { problems.failedItems = items.filter { $0.status == "failed" }.count }
+        if let items = try? runtime?.state.items() {
+            problems.failedItems = items.filter { $0.status == "failed" }.count
+            problems.blockedItems = items.filter { $0.status == "blocked" }.count
+        }
     }
 
     /// Records why a pass failed for the status line, and runs a full pass again after a back-off when the error

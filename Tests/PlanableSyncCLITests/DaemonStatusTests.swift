@@ -30,7 +30,8 @@ import Testing
     var tokenPath: String { root.appendingPathComponent("token").path }
 
     func writeConfiguration(
-        url: String? = nil, workspace: String = "Northwind Coffee", page: String = "Northwind LinkedIn"
+        url: String? = nil, workspace: String = "Northwind Coffee", page: String = "Northwind LinkedIn",
+        extra: String = ""
     ) throws {
         try """
         state: state/planable-sync.sqlite
@@ -45,6 +46,7 @@ import Testing
           - name: posts
             type: directory
             path: content
+        \(extra)
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
@@ -145,6 +147,22 @@ import Testing
         let fixed = notify.waitForStatus(timeout: 10) { $0 == "watching 1 folder and 0 feeds" }
         #expect(fixed, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
         #expect(try postCount() == 2)
+    }
+
+    /// An item whose pages now group differently waits for a person, so STATUS says so.
+    @Test func blockedItemsShowInStatus() throws {
+        try writeConfiguration(page: "Northwind LinkedIn, Northwind X")
+        try write("a.md", "title: Alpha")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+        #expect(try waitUntil(timeout: 5) { try postCount() == 2 })
+
+        try writeConfiguration(page: "Northwind LinkedIn, Northwind X", extra: "templates: {x: \"X: {{title}}\"}")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let blocked = notify.waitForStatus(timeout: 10) { $0.hasSuffix("; 1 item blocked (see status)") }
+        #expect(blocked, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
     }
 
     @Test func reloadNamingAnotherWorkspaceIsRefused() throws {
