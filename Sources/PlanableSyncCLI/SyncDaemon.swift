@@ -367,11 +367,12 @@ final class SyncDaemon: @unchecked Sendable {
         noteFailedItems()
     }
 
-    /// Counts the items whose last sync failed, as the state database records them, for the status line.
+    /// Counts the items whose last sync failed or is blocked, as the state database records them, for the status
+    /// line. One counting query runs after each pass, because loading every item there slowed a large tree's passes.
     private func noteFailedItems() {
-        if let items = try? runtime?.state.items() {
-            problems.failedItems = items.filter { $0.status == "failed" }.count
-            problems.blockedItems = items.filter { $0.status == "blocked" }.count
+        if let counts = try? runtime?.state.itemCountsByStatus() {
+            problems.failedItems = counts["failed"] ?? 0
+            problems.blockedItems = counts["blocked"] ?? 0
         }
     }
 

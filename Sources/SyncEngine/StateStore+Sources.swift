@@ -1,6 +1,17 @@
 import SQLite
 
 extension StateStore {
+    /// Counts the items of every source by status, such as `["synced": 40, "failed": 2]`.
+    package func itemCountsByStatus() throws -> [String: Int] {
+        try withDatabase { database in
+            var counts: [String: Int] = [:]
+            for row in try database.query("SELECT status, COUNT(*) AS n FROM items GROUP BY status") {
+                counts[row.string("status") ?? ""] = row.int("n") ?? 0
+            }
+            return counts
+        }
+    }
+
     /// Counts the items of each source that have posts and are not removed, by source name.
     package func syncedItemCounts() throws -> [String: Int] {
         try withDatabase { database in
