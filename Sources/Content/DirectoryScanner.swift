@@ -133,6 +133,11 @@ package struct DirectoryScanner: Sendable {
         return (files, errors)
     }
 
+    /// Tells whether a file at `path`, relative to the root, matches an include pattern and no exclude pattern.
+    package func takes(_ path: String) -> Bool {
+        isIncluded(path) && !isExcluded(path)
+    }
+
     private func isIncluded(_ path: String) -> Bool {
         include.contains { $0.matches(path) }
     }

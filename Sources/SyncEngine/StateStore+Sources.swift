@@ -12,18 +12,33 @@ extension StateStore {
         }
     }
 
-    /// Counts the items of each source that have posts and are not removed, by source name.
-    package func syncedItemCounts() throws -> [String: Int] {
+    /// Counts the items that have posts and are not removed, by source name, for the sources not in `listed`.
+    ///
+    /// Every run asks this at its start, and usually every source is listed, so the sources are read from the
+    /// items' key first and the join with the posts runs only for unlisted ones.
+    package func syncedItemCounts(outside listed: Set<String>) throws -> [String: Int] {
         try withDatabase { database in
-            let rows = try database.query(
-                """
-                SELECT items.source AS source, COUNT(DISTINCT items.identity) AS n FROM items
-                JOIN posts ON posts.source = items.source AND posts.identity = items.identity
-                WHERE items.status != 'removed' GROUP BY items.source
-                """)
+            let unlisted = try database.query("SELECT DISTINCT source FROM items").compactMap { $0.string("source") }
+                .filter { !listed.contains($0) }
             var counts: [String: Int] = [:]
-            for row in rows { counts[row.string("source") ?? ""] = row.int("n") ?? 0 }
+            for source in unlisted {
+                let row = try database.queryFirst(
+                    """
+                    SELECT COUNT(DISTINCT items.identity) AS n FROM items
+                    JOIN posts ON posts.source = items.source AND posts.identity = items.identity
+                    WHERE items.source = ? AND items.status != 'removed'
+                    """, [source])
+                if let count = row?.int("n"), count > 0 { counts[source] = count }
+            }
             return counts
+        }
+    }
+
+    /// Tells whether the state holds any item of `source`.
+    package func hasItems(source: String) throws -> Bool {
+        try withDatabase { database in
+            try database.queryFirst("SELECT EXISTS (SELECT 1 FROM items WHERE source = ?) AS found", [source])?
+                .int("found") == 1
         }
     }
 
@@ -33,7 +48,7 @@ extension StateStore {
         -> [String]
     {
         let listed = Set(configuration.sources.map(\.name)).union(renamed)
-        return try syncedItemCounts().filter { !listed.contains($0.key) }.sorted { $0.key < $1.key }.map {
+        return try syncedItemCounts(outside: listed).sorted { $0.key < $1.key }.map {
             source, count in
             "the state holds \(count) synced \(count == 1 ? "item" : "items") of source \"\(source)\", which the "
                 + "configuration no longer lists; if the source was renamed, give it back its old name, or each of "

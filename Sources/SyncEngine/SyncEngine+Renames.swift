@@ -8,11 +8,14 @@ extension SyncEngine {
     /// items and create every post again. A configured source that has no item yet takes over the records of an
     /// unlisted source when they are the same source. For a feed that means the same URL. For a folder it means
     /// that at least 80 % of a sample of the old source's files exist at the same paths.
+    ///
     /// A split into several sources that share the old folder, each with its own `include`, hands each item to the
     /// source whose patterns match its file.
     func adoptRenamedSources() throws {
-        let counts = try state.syncedItemCounts()
-        for takeover in try sourceTakeovers() {
+        let takeovers = try sourceTakeovers()
+        guard !takeovers.isEmpty else { return }
+        let counts = try state.syncedItemCounts(outside: Set(configuration.sources.map(\.name)))
+        for takeover in takeovers {
             try state.renameSource(from: takeover.old, to: takeover.new, identities: takeover.identities)
             logger.warning(
                 "source was renamed in the configuration, so its items were moved to the new name instead of being "
@@ -39,9 +42,9 @@ extension SyncEngine {
     /// Works out which configured sources without items take over which unlisted sources' records.
     func sourceTakeovers() throws -> [SourceTakeover] {
         let listed = Set(configuration.sources.map(\.name))
-        let unlisted = try state.syncedItemCounts().keys.filter { !listed.contains($0) }.sorted()
+        let unlisted = try state.syncedItemCounts(outside: listed).keys.sorted()
         guard !unlisted.isEmpty else { return [] }
-        var free = try configuration.sources.filter { try state.items(source: $0.name).isEmpty }
+        var free = try configuration.sources.filter { try !state.hasItems(source: $0.name) }
         var takeovers: [SourceTakeover] = []
         for old in unlisted {
             let candidates = try free.filter { try isRenamed(from: old, to: $0) }
@@ -50,12 +53,13 @@ extension SyncEngine {
                 takeovers.append(SourceTakeover(old: old, new: first.name))
             } else {
                 // Each item goes to the first source on the old folder whose patterns take its file, so a source split
-                // in two by `include` keeps every item; items no source takes stay under the old name.
+                // in two by `include` keeps every item. Items that no source takes stay under the old name.
                 let items = try state.items(source: old).filter { $0.status != "removed" }
+                let scanners = candidates.compactMap(Self.scanner)
                 var byTarget: [String: [String]] = [:]
                 for item in items {
                     guard let location = item.location,
-                        let target = candidates.first(where: { Self.includes($0, location) })
+                        let target = scanners.first(where: { Self.includes($0.scanner, location) })
                     else { continue }
                     byTarget[target.name, default: []].append(item.identity)
                 }
@@ -72,13 +76,15 @@ extension SyncEngine {
         return takeovers
     }
 
-    /// Tells whether a directory source's `include` and `exclude` patterns take the file at `location`.
-    static func includes(_ source: SourceConfiguration, _ location: String) -> Bool {
-        guard case .directory(let path, let include, let exclude) = source.kind,
-            FileManager.default.fileExists(atPath: path + "/" + location)
-        else { return false }
-        let scanner = DirectoryScanner(root: path, include: include, exclude: exclude)
-        return scanner.include.contains { $0.matches(location) } && !scanner.exclude.contains { $0.matches(location) }
+    /// Builds the scanner of a directory source, with its patterns compiled once, or nil for a feed.
+    private static func scanner(_ source: SourceConfiguration) -> (name: String, scanner: DirectoryScanner)? {
+        guard case .directory(let path, let include, let exclude) = source.kind else { return nil }
+        return (source.name, DirectoryScanner(root: path, include: include, exclude: exclude))
+    }
+
+    /// Tells whether the file at `location` exists below the scanner's root and its patterns take it.
+    private static func includes(_ scanner: DirectoryScanner, _ location: String) -> Bool {
+        scanner.takes(location) && FileManager.default.fileExists(atPath: scanner.root + "/" + location)
     }
 
     /// Copies the state for `plan` into a temporary file and makes the renames a sync would make there. Returns
