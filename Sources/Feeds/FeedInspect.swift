@@ -93,24 +93,19 @@ package func runFeedInspectCommand(arguments: [String]) -> Int32 {
         return 64
     }
     let url = URLResolver.hasScheme(target) ? target : URL(fileURLWithPath: target).absoluteString
-    let fetched: FeedFetchResult
-    do {
-        fetched = try FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: FeedParser.maximumDocumentBytes)
-            .fetch(url: url, etag: nil, lastModified: nil)
-    } catch {
+    let fetcher = FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: FeedParser.maximumDocumentBytes)
+    switch fetcher.readOnce(url) {
+    case .success(let feed):
+        print(format == "json" ? feedInspectJSON(feed) : feedInspectText(feed))
+        return 0
+    case .failure(.fetch(let error)):
         FileHandle.standardError.write(Data("cannot fetch the feed \(target): \(error)\n".utf8))
         return 69
-    }
-    guard case .fetched(let data, let contentType, _, _, let finalURL, _) = fetched else {
+    case .failure(.notModified):
         FileHandle.standardError.write(
             Data("\(target) responded 304 Not Modified to a request without validators\n".utf8))
         return 69
-    }
-    do {
-        let feed = try FeedParser.parse(data, url: finalURL, contentType: contentType)
-        print(format == "json" ? feedInspectJSON(feed) : feedInspectText(feed))
-        return 0
-    } catch {
+    case .failure(.parse(let error)):
         FileHandle.standardError.write(Data("cannot parse the feed \(target): \(error)\n".utf8))
         return 65
     }

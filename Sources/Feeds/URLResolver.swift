@@ -1,6 +1,6 @@
 /// Resolution of relative references as RFC 3986 section 5 gives it, for URIs and IRIs alike: non-ASCII
 /// characters pass through unchanged, as feedparser leaves them.
-enum URLResolver {
+package enum URLResolver {
     private struct Reference {
         var scheme: String?
         var authority: String?
@@ -39,7 +39,7 @@ enum URLResolver {
     }
 
     /// Whether `reference` starts with a URI scheme such as `http:` or `mailto:`.
-    static func hasScheme(_ reference: String) -> Bool {
+    package static func hasScheme(_ reference: String) -> Bool {
         guard let colon = reference.firstIndex(of: ":"), colon != reference.startIndex else { return false }
         let scheme = reference[..<colon]
         guard let first = scheme.first, first.isASCII, first.isLetter else { return false }

@@ -80,21 +80,16 @@ enum FeedCheck {
     /// Fetches and parses the feed, and returns a summary such as `rss20, 12 entries` or the problem in words that
     /// follow the URL.
     static func read(_ url: String) -> Result<String, Problem> {
-        let fetched: FeedFetchResult
-        do {
-            fetched = try FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: FeedParser.maximumDocumentBytes)
-                .fetch(url: url, etag: nil, lastModified: nil)
-        } catch {
-            return .failure(Problem(message: "cannot be fetched: \(error)"))
-        }
-        guard case .fetched(let data, let contentType, _, _, let finalURL, _) = fetched else {
-            return .failure(Problem(message: "returned 304 Not Modified to a request without validators"))
-        }
-        do {
-            let feed = try FeedParser.parse(data, url: finalURL, contentType: contentType)
+        let fetcher = FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: FeedParser.maximumDocumentBytes)
+        switch fetcher.readOnce(url) {
+        case .success(let feed):
             let count = feed.entries.count
             return .success("\(feed.format.rawValue), \(count) \(count == 1 ? "entry" : "entries")")
-        } catch {
+        case .failure(.fetch(let error)):
+            return .failure(Problem(message: "cannot be fetched: \(error)"))
+        case .failure(.notModified):
+            return .failure(Problem(message: "returned 304 Not Modified to a request without validators"))
+        case .failure(.parse(let error)):
             return .failure(Problem(message: "is not a feed planable-sync can read: \(error)"))
         }
     }

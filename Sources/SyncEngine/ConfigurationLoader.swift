@@ -1,3 +1,4 @@
+import Feeds
 import Foundation
 import Logging
 import YAML
@@ -150,7 +151,7 @@ extension Configuration {
             switch source.kind {
             case .directory(let directory, let include, let exclude):
                 resolved.kind = .directory(path: configuration.resolve(directory), include: include, exclude: exclude)
-            case .feed(let url, let backfill, let pollInterval, let share) where !Self.hasScheme(url):
+            case .feed(let url, let backfill, let pollInterval, let share) where !URLResolver.hasScheme(url):
                 // A feed file written without a scheme is a path, taken from the configuration's folder.
                 let fileURL = URL(fileURLWithPath: configuration.resolve(url)).absoluteString
                 resolved.kind = .feed(
@@ -161,16 +162,6 @@ extension Configuration {
             return resolved
         }
         return configuration
-    }
-}
-
-extension Configuration {
-    /// Whether `text` starts with a URL scheme such as `https:` or `file:`.
-    static func hasScheme(_ text: String) -> Bool {
-        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
-        let scheme = text[..<colon]
-        return scheme.first?.isLetter == true
-            && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }
     }
 }
 

@@ -18,24 +18,20 @@ extension FeedSource {
     /// - Throws: `SourceError` when the feed cannot be fetched or parsed, so that the caller can stop before it
     ///   records a state in which the feed's entries look new.
     package func readForAdoption() throws -> AdoptionRead {
-        let fetched: FeedFetchResult
-        do {
-            fetched = try fetcher.fetch(url: url, etag: nil, lastModified: nil)
-        } catch {
+        let feed: Feed
+        switch fetcher.readOnce(url) {
+        case .success(let read):
+            feed = read
+        case .failure(.fetch(let error)):
             throw SourceError(
                 source: name, identity: nil, message: "feed \(name) (\(url)): \(error)", isDataError: false,
                 location: url)
-        }
-        guard case .fetched(let data, let contentType, _, _, let finalURL, _) = fetched else {
+        case .failure(.notModified):
             throw SourceError(
                 source: name, identity: nil,
-                message: "feed \(name) (\(url)) answered 304 Not Modified to a request without validators",
+                message: "feed \(name) (\(url)) returned 304 Not Modified to a request without validators",
                 isDataError: false, location: url)
-        }
-        let feed: Feed
-        do {
-            feed = try FeedParser.parse(data, url: finalURL, contentType: contentType)
-        } catch {
+        case .failure(.parse(let error)):
             throw SourceError(
                 source: name, identity: nil, message: "feed \(name) (\(url)) cannot be read: \(error)", location: url)
         }
