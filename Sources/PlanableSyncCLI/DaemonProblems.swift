@@ -24,23 +24,18 @@ struct DaemonProblems {
 
     /// Builds the status line: what is watched and polled, then what is wrong, such as folders without a watch.
     func statusLine(watched: Int, unwatched: Int, feeds: Int) -> String {
-        var parts = ["watching \(Self.counted(watched, "folder")) and \(Self.counted(feeds, "feed"))"]
-        if unwatched > 0 { parts.append("\(Self.counted(unwatched, "folder")) not watched (retrying)") }
-        if readFailures > 0 { parts.append(Self.counted(readFailures, "read failure")) }
+        var parts = ["watching \(counted(watched, "folder")) and \(counted(feeds, "feed"))"]
+        if unwatched > 0 { parts.append("\(counted(unwatched, "folder")) not watched (retrying)") }
+        if readFailures > 0 { parts.append(counted(readFailures, "read failure")) }
         if let passError {
             parts.append("last pass failed: \(passError.message)")
         } else if let statusPollError {
             parts.append("status poll failed: \(statusPollError)")
         }
-        if failedItems > 0 { parts.append("\(Self.counted(failedItems, "item")) failed to sync") }
-        if blockedItems > 0 { parts.append("\(Self.counted(blockedItems, "item")) blocked (see status)") }
+        if failedItems > 0 { parts.append("\(counted(failedItems, "item")) failed to sync") }
+        if blockedItems > 0 { parts.append("\(counted(blockedItems, "item")) blocked (see status)") }
         if let reloadError { parts.append("reload failed: \(Self.shortened(reloadError))") }
         return parts.joined(separator: "; ")
-    }
-
-    /// `1 folder`, `2 folders`: the count with the noun in the number it takes.
-    static func counted(_ count: Int, _ noun: String) -> String {
-        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
     /// Summarizes `error` in a few words, ending in "retrying" when the daemon tries again by itself.

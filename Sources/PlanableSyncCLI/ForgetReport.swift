@@ -56,8 +56,4 @@ enum ForgetReport {
         return "Removed from state database \(statePath): \(list)."
     }
 
-    /// `1 item`, `2 items`: the count with the noun in the number it takes.
-    private static func counted(_ count: Int, _ noun: String) -> String {
-        "\(count) \(noun)\(count == 1 ? "" : "s")"
-    }
 }

@@ -114,11 +114,6 @@ enum StatusCommand {
         return .success
     }
 
-    /// `1 item`, `2 items`: the count with the noun in the number it takes.
-    private static func counted(_ count: Int, _ noun: String) -> String {
-        "\(count) \(noun)\(count == 1 ? "" : "s")"
-    }
-
     /// Formats the read failures as a section of the text listing, empty when there are none.
     private static func readFailureLines(_ failures: [ReadFailureStatus]) -> [String] {
         guard !failures.isEmpty else { return [] }
