@@ -63,8 +63,9 @@ enum CheckCommand {
                 }
             }
         }
-        for warning in try runtime.engine().unlistedSourceWarnings() { print("warning: \(warning)") }
-        for (old, new) in try runtime.engine().renamedSources() {
+        let engine = runtime.engine()
+        for warning in try engine.unlistedSourceWarnings() { print("warning: \(warning)") }
+        for (old, new) in try engine.renamedSources() {
             print("source \"\(new)\": takes over the items of source \"\(old)\", which it was renamed from")
         }
         return problems == 0 ? .success : .configurationError
