@@ -15,7 +15,8 @@ extension ContentReader {
         detectSite(root)?.syntax ?? .auto
     }
 
-    /// The site whose configuration file is in `root` or its parent: its folder and its template syntax.
+    /// Finds the site whose configuration file is in `root` or its parent, and returns its folder and its template
+    /// syntax.
     static func detectSite(_ root: String) -> (folder: String, syntax: TemplateSyntax)? {
         let parent = ContentMediaResolver.join(root, "..", floorPath: "/")
         for folder in [root, parent] {

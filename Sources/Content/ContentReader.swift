@@ -14,7 +14,7 @@ package struct ContentReader: Sendable {
     let loader: SourceFileLoader
     let siteSyntax: TemplateSyntax
     /// Folders, absolute, where site-relative media are looked up after the source's own: Hugo's `static` and
-    /// `assets` and a Jekyll site's root, when the source folder or its parent holds the site's configuration.
+    /// `assets` and a Jekyll site's root, when the source folder or its parent contains the site's configuration.
     let siteMediaFolders: [String]
 
     package init(root: String, options: ContentReaderOptions = .init()) {

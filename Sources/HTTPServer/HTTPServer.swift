@@ -198,7 +198,7 @@ private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> 
     return withExtendedLifetime(collector) { collector.values }
 }
 
-/// The request headers by lowercased name; repeated headers are joined with ", " as RFC 9110 allows.
+/// Collects the request headers by lowercased name. Repeated headers are joined with ", ", as RFC 9110 allows.
 private func collectHeaders(_ connection: OpaquePointer) -> [String: String] {
     let collector = HeaderCollector()
     let pointer = Unmanaged.passUnretained(collector).toOpaque()

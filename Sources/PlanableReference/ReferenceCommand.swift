@@ -142,7 +142,7 @@ struct ReferenceCommandArguments {
         self.port = port
     }
 
-    /// Whether `host` is a numeric loopback address, in 127.0.0.0/8 or `::1`.
+    /// Tells whether `host` is a numeric loopback address, in 127.0.0.0/8 or `::1`.
     static func isLoopback(_ host: String) -> Bool {
         var ipv4 = in_addr()
         if inet_pton(AF_INET, host, &ipv4) == 1 {

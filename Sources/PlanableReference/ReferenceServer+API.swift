@@ -107,7 +107,7 @@ extension ReferenceServer {
         }
 
         do {
-            // A cached answer belongs to an identical request that passed validation, so a hit skips it.
+            // A cached response belongs to an identical request that passed validation, so a hit skips validation.
             let cacheKey = ResponseCache.key(for: operation, request: request, tokenID: token.id)
             if let cacheKey,
                 let cached = try store.withLock({ store -> [UInt8]? in

@@ -64,8 +64,8 @@ struct DaemonProblems {
         }
     }
 
-    /// Whether a pass that failed with `error` may succeed when run again without a change: no response, a rate
-    /// limit or a server error.
+    /// Tells whether a pass that failed with `error` may succeed when run again without a change, as after no
+    /// response, a rate limit or a server error.
     static func isTransient(_ error: any Error) -> Bool {
         (error as? PlanableAPIError)?.isRetryable ?? false
     }

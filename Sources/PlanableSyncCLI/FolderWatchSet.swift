@@ -86,7 +86,7 @@ final class FolderWatchSet {
     /// whole, so files added while they had no watch are synced.
     ///
     /// An unmounted share's empty mount point is watched like the share itself, because a remounted share may get
-    /// a new device number. The scan that follows finds no file, which the directory source holds like a missing
+    /// a new device number. The scan that follows finds no file, which the directory source treats like a missing
     /// folder, so no item is removed.
     func retry(_ names: [String]) -> [String] {
         var armed: [String] = []

@@ -5,7 +5,7 @@ import PlanableAPI
 package enum ItemDecision: String, Sendable, Codable {
     case create
     case update
-    /// The item is gone from its source and its draft posts are deleted, as `delete_drafts` says.
+    /// The item was removed from its source, and `delete_drafts` deletes its draft posts.
     case delete
     case unchanged
     case skipped

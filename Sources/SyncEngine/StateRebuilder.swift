@@ -58,7 +58,7 @@ package struct StateRebuilder {
         let lock = try StateLock(statePath: statePath)
         defer { lock.release() }
         do {
-            // A state that has never recorded an item, such as the one a `plan` leaves, holds nothing to lose.
+            // A state that has never recorded an item, such as the one a `plan` leaves, has nothing to lose.
             if try StateStore(path: statePath).isEmpty() { return nil }
         } catch StateError.corrupt {
             let aside = statePath + ".corrupt-" + StateStore.timestamp().replacingOccurrences(of: ":", with: "")
@@ -345,9 +345,8 @@ extension SyncEngine {
         try state.setSetting("existing_posts_checked", StateStore.timestamp())
     }
 
-    /// For `plan` on a state that `adoptExistingPostsIfStateIsNew` would still check: a state in memory with the
-    /// links the sync would make, or nil when the sync would link nothing because the state is in use or the
-    /// workspace has no post.
+    /// Builds, for `plan`, a state in memory with the links that `adoptExistingPostsIfStateIsNew` would make.
+    /// Returns nil when the sync would link nothing, because the state is in use or the workspace has no post.
     func previewAdoption(context: WorkspaceContext) throws -> StateStore? {
         guard try state.setting("existing_posts_checked") == nil, try state.isEmpty(),
             !(try client.listPosts(workspaceId: context.workspace.id, offset: 0, limit: 1).items.isEmpty)

@@ -31,7 +31,7 @@ extension StateStore {
         if try setting("page_names") != names { try setSetting("page_names", names) }
     }
 
-    /// The page names by id that the last sync stored; empty before the first.
+    /// Returns the page names by id that the last sync stored, or an empty dictionary before the first sync.
     package func pageNames() throws -> [String: String] {
         guard let text = try setting("page_names"), let data = text.data(using: .utf8),
             let names = try? JSONDecoder().decode([String: String].self, from: data)

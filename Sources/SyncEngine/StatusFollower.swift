@@ -22,7 +22,7 @@ package struct StatusFollower {
         self.readBudget = readBudget
     }
 
-    /// Whether `post` has a final status, `published` or `failed`, and needs no more polling.
+    /// Tells whether `post` has a final status, `published` or `failed`, and needs no more polling.
     ///
     /// The `published` flag alone does not end following, because a sync pass sets it when a PATCH returns
     /// `POST_ALREADY_PUBLISHED`, before any poll has recorded the final status and the published link.

@@ -99,8 +99,8 @@ extension SyncEngine {
             let (old, new) = (takeover.old, takeover.new)
             try preview.renameSource(from: old, to: new, identities: takeover.identities)
             logger.warning(
-                "source was renamed in the configuration; the sync will move its items to the new name, and the "
-                    + "plan shows them so",
+                "source was renamed in the configuration, so the sync will move its items to the new name, and "
+                    + "the plan shows them there",
                 ["source.old": old, "source.new": new])
         }
         return preview

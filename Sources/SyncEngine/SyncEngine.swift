@@ -313,9 +313,9 @@ package final class SyncEngine: @unchecked Sendable {
         return reported
     }
 
-    /// Plans against `preview`, a copy of the state that holds the renames or links a sync would make, so the
-    /// plan shows what the sync will do while the state file stays untouched. The request counts include the
-    /// reads that built the copy, which `start` was taken before.
+    /// Plans against `preview`, a copy of the state that contains the renames or links a sync would make. The plan
+    /// then shows what the sync will do, and the state file stays untouched. The request counts include the reads
+    /// that built the copy, because `start` was taken before them.
     private func plan(
         against preview: StateStore, context: WorkspaceContext, since start: RequestStatistics, refreshStatus: Bool,
         shouldStop: @Sendable () -> Bool

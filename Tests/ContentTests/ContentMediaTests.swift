@@ -74,7 +74,8 @@ import Testing
             let byReference = Dictionary(uniqueKeysWithValues: item.media.map { ($0.reference, $0) })
             #expect(byReference["/img/loaf.png"]?.resolvedPath == hugo.root + "/static/img/loaf.png", "\(root)")
             #expect(byReference["/tart.png"]?.resolvedPath == hugo.root + "/assets/tart.png", "\(root)")
-            #expect(item.media.count == 2 && item.media.allSatisfy { $0.fileExists }, "\(root)")
+            #expect(item.media.count == 2, "\(root)")
+            #expect(item.media.allSatisfy { $0.fileExists }, "\(root)")
         }
 
         let split = try TemporarySource()

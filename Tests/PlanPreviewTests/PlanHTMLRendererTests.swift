@@ -90,7 +90,7 @@ import Testing
         #expect(html.contains("section \"tags\" is never closed".replacingOccurrences(of: "\"", with: "&quot;")))
     }
 
-    /// A plan sends no write, so its counts of creates, updates and deletes say what the sync would do.
+    /// A plan sends no write, so its counts of creates, updates and deletes read as what the sync would do.
     @Test func summaryCountsReadAsWould() {
         let html = PlanHTMLRenderer.render(Self.samplePlan())
         #expect(html.contains("<li class=\"count d-create\"><span class=\"n\">1</span> would create</li>"))

@@ -149,7 +149,7 @@ import Testing
         #expect(try postCount() == 2)
     }
 
-    /// An item whose pages now group differently waits for a person, so STATUS says so.
+    /// An item whose pages now group differently waits for a person, so STATUS reports it.
     @Test func blockedItemsShowInStatus() throws {
         try writeConfiguration(page: "Northwind LinkedIn, Northwind X")
         try write("a.md", "title: Alpha")

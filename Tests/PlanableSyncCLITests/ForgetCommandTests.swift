@@ -39,7 +39,7 @@ import Testing
         try ProductProcess.run([command, "--config", configPath] + extra)
     }
 
-    /// The items `status --format json` lists, keyed by `source/identity`.
+    /// Returns the items that `status --format json` lists, keyed by `source/identity`.
     func statusItems() throws -> [String: [String: Any]] {
         let result = try run("status", ["--format", "json"])
         #expect(result.status == 0, "status failed: \(result.stderr)")

@@ -113,7 +113,7 @@ import Testing
     }
 
     /// A source renamed in the configuration keeps its items: the sync moves them to the new name, and plan and
-    /// check say so, while a source removed for good is only warned about.
+    /// check report it. A source removed for good is only warned about.
     @Test func renamedSourceKeepsItsItems() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: A\n---\n\nText.\n")

@@ -56,7 +56,7 @@ import Testing
     }
 
     /// A published post whose source changes is reported once, sends no PATCH, and stays that way on later runs.
-    /// Creates that the API answers with 503 fail their items for now, so the run exits with 75, which a timer or
+    /// Creates that the API rejects with 503 fail their items for now. The run exits with 75, which a timer or
     /// systemd treats as temporary, and the next run creates them.
     @Test func serverErrorsExitAsTemporary() throws {
         let fixture = try ReferenceFixture(name: "outage")

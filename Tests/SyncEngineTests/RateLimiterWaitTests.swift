@@ -2,7 +2,7 @@ import Foundation
 import PlanableAPI
 import Testing
 
-/// The client's rate limiter reports each long wait before it sleeps, so a paused sync says why it is quiet.
+/// The client's rate limiter reports each long wait before it sleeps, so a paused sync logs why it is quiet.
 @Suite struct RateLimiterWaitTests {
     /// A clock whose sleeps advance its time at once.
     final class SteppingClock: ClientClock, @unchecked Sendable {

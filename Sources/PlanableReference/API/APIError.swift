@@ -69,7 +69,7 @@ struct APIResponse {
     }
 
     static func ok(_ body: JSONValue) -> APIResponse { APIResponse(status: 200, body: body) }
-    /// An answer whose body was written as bytes already.
+    /// A response whose body was written as bytes already.
     static func ok(serialized bytes: [UInt8]) -> APIResponse {
         APIResponse(status: 200, body: nil, serializedBody: bytes)
     }

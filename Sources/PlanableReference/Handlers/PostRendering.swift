@@ -43,8 +43,8 @@ struct PostRenderer {
         self.mediaURLs = mediaURLs
     }
 
-    /// Writes the post as one JSON object, straight to bytes: a list of posts is the hottest answer the server
-    /// gives, and building it as a `JSONValue` tree first took most of its time.
+    /// Writes the post as one JSON object, straight to bytes. A list of posts is the server's most frequent
+    /// response, and building it as a `JSONValue` tree first took most of its time.
     func write(_ post: PostRecord, into json: inout JSONStream) {
         json.beginObject()
         json.key("id")

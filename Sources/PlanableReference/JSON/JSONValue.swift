@@ -144,7 +144,7 @@ struct JSONStream {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    /// The name of the next member of the open object; `name` needs no escaping.
+    /// Writes the name of the next member of the open object. `name` must need no escaping.
     mutating func key(_ name: StaticString) {
         let last = open.count - 1
         if open[last].hasElement { bytes.append(UInt8(ascii: ",")) }
@@ -154,7 +154,7 @@ struct JSONStream {
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
 
-    /// The name of the next member of the open object, escaped as needed.
+    /// Writes the name of the next member of the open object, escaped as needed.
     mutating func key(_ name: String) {
         let last = open.count - 1
         if open[last].hasElement { bytes.append(UInt8(ascii: ",")) }
@@ -168,7 +168,7 @@ struct JSONStream {
         JSONWriter.writeString(text, into: &bytes)
     }
 
-    /// A string, or null for nil.
+    /// Writes a string, or null for nil.
     mutating func string(_ text: String?) {
         if let text { string(text) } else { null() }
     }

@@ -66,7 +66,7 @@ package final class OpenAPIDocument: Sendable {
     /// The embedded document text, served as is.
     package let text: String
     /// The operations whose template has no parameter, by key, such as `GET /posts`. An exact match there is the
-    /// answer, because no template has more literal segments than a template made only of them.
+    /// route, because no template has more literal segments than a template made only of them.
     private let literalRoutes: [String: OpenAPIOperation]
 
     /// The document compiled into the binary.
