@@ -70,15 +70,6 @@ import Testing
         return try client.listPosts(workspaceId: workspace.id, offset: 0, limit: 100).items.count
     }
 
-    func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
-    }
-
     func cleanUp(_ daemon: ProductProcess?) {
         if let daemon, daemon.process.isRunning {
             daemon.process.terminate()

@@ -52,15 +52,6 @@ import Testing
         return Set(posts.map { $0.groupId ?? $0.id }).count
     }
 
-    func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
-    }
-
     func write(_ name: String, title: String, body: String) throws {
         let url = root.appendingPathComponent("content/\(name)")
         let temporary = root.appendingPathComponent("content/.\(name).tmp")
