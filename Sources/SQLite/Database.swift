@@ -127,6 +127,7 @@ package final class SQLiteDatabase {
     package let path: String
     private var handle: OpaquePointer?
     private var statements: [String: (statement: OpaquePointer, columns: [String])] = [:]
+    private var tableChanges: TableChanges?
     /// The maximum number of statements kept prepared. The cache empties when it is full, because SQL texts with a
     /// variable number of placeholders could otherwise grow it without bound.
     private static let statementCapacity = 256
@@ -157,6 +158,8 @@ package final class SQLiteDatabase {
 
     deinit {
         for entry in statements.values { sqlite3_finalize(entry.statement) }
+        sqlite3_update_hook(handle, nil, nil)
+        sqlite3_rollback_hook(handle, nil, nil)
         sqlite3_close_v2(handle)
     }
 
@@ -189,6 +192,24 @@ package final class SQLiteDatabase {
         return rows
     }
 
+    /// Runs one query with positional parameters and returns `transform` of each row, read in place.
+    package func query<Row>(
+        _ sql: String, _ arguments: [any SQLiteBindable] = [], map transform: (SQLiteStatementRow) throws -> Row
+    ) throws -> [Row] {
+        var rows: [Row] = []
+        try withStatement(sql, arguments) { statement, _ in
+            while true {
+                let code = sqlite3_step(statement)
+                if code == SQLITE_DONE { return }
+                guard code == SQLITE_ROW else {
+                    throw SQLiteError(code: code, message: lastMessage, path: path)
+                }
+                rows.append(try transform(SQLiteStatementRow(statement: statement)))
+            }
+        }
+        return rows
+    }
+
     /// Runs one query and returns its first row, if any.
     package func queryFirst(_ sql: String, _ arguments: [any SQLiteBindable] = []) throws -> SQLiteRow? {
         try query(sql, arguments).first
@@ -199,6 +220,20 @@ package final class SQLiteDatabase {
     /// It reads a counter in memory, so it costs far less than `SELECT total_changes()`.
     package var totalChanges: Int64 {
         sqlite3_total_changes64(handle)
+    }
+
+    /// Starts counting the rows that change in `tables`, for `changes(in:)`. A later call replaces the list.
+    package func countChanges(in tables: [String]) {
+        let counter = TableChanges(tables: tables)
+        counter.install(on: handle)
+        tableChanges = counter
+    }
+
+    /// The rows changed in `table` since `countChanges(in:)` named it, with each rollback counted as a change.
+    /// It only grows, so a cached copy of the table's rows is current while the count is the same. The count
+    /// misses rows that a REPLACE conflict deletes and rows that a `DELETE` without `WHERE` removes.
+    package func changes(in table: String) -> Int64 {
+        tableChanges?.count(table) ?? 0
     }
 
     /// The rowid of the last inserted row on this connection.
@@ -305,7 +340,8 @@ package final class SQLiteDatabase {
             case .real(let value):
                 code = sqlite3_bind_double(statement, index, value)
             case .text(let value):
-                code = sqlite3_bind_text(statement, index, value, -1, planable_sqlite_transient())
+                // The byte count, not -1, keeps a text with a NUL character whole.
+                code = sqlite3_bind_text(statement, index, value, Int32(value.utf8.count), planable_sqlite_transient())
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes { buffer in
                     sqlite3_bind_blob(
@@ -348,7 +384,10 @@ package final class SQLiteDatabase {
         case SQLITE_FLOAT:
             return .real(sqlite3_column_double(statement, column))
         case SQLITE_TEXT:
-            return .text(String(cString: sqlite3_column_text(statement, column)))
+            // The length from SQLite saves a strlen and keeps a text with a NUL character whole.
+            guard let pointer = sqlite3_column_text(statement, column) else { return .text("") }
+            let length = Int(sqlite3_column_bytes(statement, column))
+            return .text(String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self))
         case SQLITE_BLOB:
             let length = Int(sqlite3_column_bytes(statement, column))
             guard length > 0, let pointer = sqlite3_column_blob(statement, column) else { return .blob([]) }

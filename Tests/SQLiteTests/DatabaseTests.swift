@@ -62,4 +62,43 @@ import Testing
         #expect(row["x"] == .null)
         #expect(row["y"] == .blob([1, 2, 3]))
     }
+
+    @Test func changesAreCountedPerTableAndOnRollback() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try database.execute("CREATE TABLE a (x); CREATE TABLE b (x)")
+        database.countChanges(in: ["a"])
+        try database.run("INSERT INTO a VALUES (1), (2)")
+        try database.run("INSERT INTO b VALUES (1)")
+        #expect(database.changes(in: "a") == 2)
+        #expect(database.changes(in: "b") == 0)
+        try database.run("UPDATE a SET x = 3 WHERE x = 1")
+        try database.run("DELETE FROM a WHERE x = 2")
+        #expect(database.changes(in: "a") == 4)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try database.transaction {
+                try database.run("INSERT INTO b VALUES (2)")
+                throw Stop()
+            }
+        }
+        // The rollback undid no row of a, but a cache of a may hold rows read inside the transaction.
+        #expect(database.changes(in: "a") == 5)
+    }
+
+    @Test func rowsReadInPlaceKeepTypesAndWholeText() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try database.execute("CREATE TABLE a (t, i, r, n)")
+        try database.run("INSERT INTO a VALUES (?, ?, ?, ?)", ["one\u{0}two é", 7, 2.5, SQLiteValue.null])
+        let rows = try database.query("SELECT t, i, r, n FROM a") { row in
+            (row.text(0), row.integer(1), row.double(1), row.double(2), row.text(1), row.isNull(3), row.count)
+        }
+        let row = try #require(rows.first)
+        #expect(row.0 == "one\u{0}two é")
+        #expect(row.1 == 7)
+        #expect(row.2 == 7)
+        #expect(row.3 == 2.5)
+        #expect(row.4 == nil)
+        #expect(row.5)
+        #expect(row.6 == 4)
+    }
 }
