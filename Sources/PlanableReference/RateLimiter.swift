@@ -21,8 +21,18 @@ final class RateLimiter: Sendable {
     }
 
     let window: Double
-    private let limits: LockedValue<[RequestClass: Int]>
-    private let history = LockedValue<[WindowKey: WindowLog]>([:])
+    /// The limits and the logs share one lock, which every API request takes once.
+    private let state: LockedValue<State>
+
+    private struct State {
+        var readLimit: Int
+        var writeLimit: Int
+        var logs: [WindowKey: WindowLog] = [:]
+
+        func limit(for requestClass: RequestClass) -> Int {
+            requestClass == .read ? readLimit : writeLimit
+        }
+    }
 
     private struct WindowKey: Hashable {
         var tokenID: String
@@ -49,28 +59,33 @@ final class RateLimiter: Sendable {
 
     init(readLimit: Int, writeLimit: Int, window: Double = 60) {
         self.window = window
-        limits = LockedValue([.read: readLimit, .write: writeLimit])
+        state = LockedValue(State(readLimit: readLimit, writeLimit: writeLimit))
     }
 
     func limit(for requestClass: RequestClass) -> Int {
-        limits.withLock { $0[requestClass] ?? 0 }
+        state.withLock { $0.limit(for: requestClass) }
     }
 
     /// Changes the limits from now on; the recorded requests stay.
     func setLimits(read: Int?, write: Int?) {
-        limits.withLock { limits in
-            if let read { limits[.read] = read }
-            if let write { limits[.write] = write }
+        state.withLock { state in
+            if let read { state.readLimit = read }
+            if let write { state.writeLimit = write }
         }
     }
 
     /// Records a request of `requestClass` for `tokenID` at `now` when the window has room.
     func admit(tokenID: String, requestClass: RequestClass, now: Double) -> Decision {
-        let limit = limit(for: requestClass)
-        return history.withLock { history in
+        state.withLock { state in
+            let limit = state.limit(for: requestClass)
             let key = WindowKey(tokenID: tokenID, requestClass: requestClass)
-            let log = history[key] ?? WindowLog()
-            history[key] = log
+            let log: WindowLog
+            if let existing = state.logs[key] {
+                log = existing
+            } else {
+                log = WindowLog()
+                state.logs[key] = log
+            }
             log.dropOlder(than: now - window)
             let allowed = log.count < limit
             if allowed { log.times.append(now) }
@@ -88,6 +103,6 @@ final class RateLimiter: Sendable {
     }
 
     func reset() {
-        history.withLock { $0.removeAll() }
+        state.withLock { $0.logs.removeAll() }
     }
 }

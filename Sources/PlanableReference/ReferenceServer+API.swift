@@ -53,7 +53,8 @@ extension ReferenceServer {
     func serveAPI(_ request: HTTPServerRequest, relativePath: String, requestID: String) -> HTTPServerOutcome {
         let now = options.clock.now()
         let requestClass = RateLimiter.RequestClass(method: request.method)
-        let untracked = rateLimiter.untracked(requestClass: requestClass, now: now)
+        // The rate-limit header values for responses sent before the token is known, computed only when needed.
+        var untracked: RateLimiter.Decision { rateLimiter.untracked(requestClass: requestClass, now: now) }
         let operation: OpenAPIOperation
         let pathParameters: [String: String]
         switch document.match(method: request.method, path: relativePath.isEmpty ? "/" : relativePath) {
@@ -88,8 +89,10 @@ extension ReferenceServer {
         }
 
         let token: TokenRecord
-        switch authenticate(request, now: now) {
-        case .success(let found): token = found
+        let cacheKey: String?
+        let cached: [UInt8]?
+        switch authenticate(request, now: now, operation: operation) {
+        case .success(let found): (token, cacheKey, cached) = found
         case .failure(let error): return .respond(errorResponse(error, requestID, untracked))
         }
         let decision = rateLimiter.admit(tokenID: token.id, requestClass: requestClass, now: now)
@@ -108,13 +111,7 @@ extension ReferenceServer {
 
         do {
             // A cached response belongs to an identical request that passed validation, so a hit skips validation.
-            let cacheKey = ResponseCache.key(for: operation, request: request, tokenID: token.id)
-            if let cacheKey,
-                let cached = try store.withLock({ store -> [UInt8]? in
-                    try store.advanceLifecycle(now: now)
-                    return store.responseCache.lookup(cacheKey, version: store.changeCount())
-                })
-            {
+            if let cached {
                 if case .commitWithoutAnswer = fault.action { return .dropConnection }
                 return .respond(
                     successResponse(APIResponse(status: 200, body: nil, serializedBody: cached), requestID, decision))
@@ -164,7 +161,12 @@ extension ReferenceServer {
         }
     }
 
-    private func authenticate(_ request: HTTPServerRequest, now: Double) -> Result<TokenRecord, APIError> {
+    /// Finds the request's token and, for a cached operation, looks up its response under the same lock, because
+    /// every request thread waits on that lock. Returns the token, the cache key when the operation is
+    /// cached, and the cached response when there is a current one.
+    private func authenticate(
+        _ request: HTTPServerRequest, now: Double, operation: OpenAPIOperation
+    ) -> Result<(TokenRecord, cacheKey: String?, cached: [UInt8]?), APIError> {
         guard let header = request.header("authorization") else {
             return .failure(.unauthorized("missing Authorization header; send Authorization: Bearer pln_..."))
         }
@@ -174,17 +176,24 @@ extension ReferenceServer {
         }
         let plaintext = parts[1].trimmingHTTPWhitespace()
         let result = Result {
-            try store.withLock { store -> Result<TokenRecord, TokenRejection> in
+            try store.withLock { store -> Result<(TokenRecord, String?, [UInt8]?), TokenRejection> in
                 let found = try store.authenticate(plaintext, now: now)
-                if case .success(let token) = found, try !store.isAPIEnabled(companyID: token.companyID) {
-                    return .failure(.apiDisabled)
+                guard case .success(let token) = found else { return found.map { ($0, nil, nil) } }
+                if try !store.isAPIEnabled(companyID: token.companyID) { return .failure(.apiDisabled) }
+                guard let key = ResponseCache.key(for: operation, request: request, tokenID: token.id) else {
+                    return .success((token, nil, nil))
                 }
-                return found
+                // A failed lifecycle step is reported by the uncached path, which runs the step again.
+                let cached = try? { () throws -> [UInt8]? in
+                    try store.advanceLifecycle(now: now)
+                    return store.responseCache.lookup(key, version: store.changeCount())
+                }()
+                return .success((token, key, cached))
             }
         }
         switch result {
-        case .success(.success(let token)):
-            return .success(token)
+        case .success(.success(let found)):
+            return .success(found)
         case .success(.failure(.expired)):
             return .failure(.unauthorized("the token has expired; create a new token"))
         case .success(.failure(.revoked)):

@@ -93,11 +93,13 @@ package final class ReferenceServer: Sendable {
             return .respond(handleAdmin(request, requestID: requestID))
         }
         guard request.path == "/api/v1" || request.path.hasPrefix("/api/v1/") else {
-            return .respond(errorResponse(.notFound("no route for \(request.path); the API lives under /api/v1"), requestID, nil))
+            let error = APIError.notFound("no route for \(request.path); the API lives under /api/v1")
+            return .respond(errorResponse(error, requestID, nil))
         }
         statistics.withLock { $0[request.method, default: 0] += 1 }
         let relative = String(request.path.dropFirst("/api/v1".count))
-        if request.method == "GET" || request.method == "HEAD" {
+        let isDocument = relative == "/openapi.json" || relative.hasPrefix("/docs")
+        if isDocument && (request.method == "GET" || request.method == "HEAD") {
             let limits = rateLimiter.untracked(requestClass: .read, now: options.clock.now())
             let headers: [(name: String, value: String)] = [
                 ("X-RateLimit-Limit", String(limits.limit)), ("X-RateLimit-Remaining", String(limits.remaining)),

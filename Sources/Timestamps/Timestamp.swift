@@ -24,6 +24,14 @@ package enum Timestamp {
 
     /// Formats Unix seconds as `2026-03-01T09:30:00.000Z`, in UTC, with milliseconds unless `fractional` is false.
     package static func format(_ seconds: Double, fractional: Bool = true) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        append(seconds, fractional: fractional, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 bytes of `format(seconds, fractional:)` to `bytes`, for writers that build bytes.
+    package static func append(_ seconds: Double, fractional: Bool = true, to bytes: inout [UInt8]) {
         // Whole microseconds first, so that a time read back from a millisecond text, whose Double is a hair under
         // the exact value, keeps its millisecond.
         let microseconds = Int64((seconds * 1_000_000).rounded())
@@ -33,8 +41,6 @@ package enum Timestamp {
         let days = Int(wholeSeconds >= 0 ? wholeSeconds / 86400 : (wholeSeconds - 86399) / 86400)
         let secondOfDay = Int(wholeSeconds - Int64(days) * 86400)
         let (year, month, day) = civilFromDays(days)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
         func digits(_ value: Int, _ count: Int) {
             var divisor = 1
             for _ in 1..<count { divisor *= 10 }
@@ -61,7 +67,6 @@ package enum Timestamp {
             digits(fraction, 3)
         }
         bytes.append(90)
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The proleptic Gregorian date of a day number since 1970-01-01 (Howard Hinnant's civil_from_days).

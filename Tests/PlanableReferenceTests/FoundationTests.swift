@@ -129,7 +129,7 @@ import Timestamps
             case .object(let members):
                 json.beginObject()
                 for (name, member) in members {
-                    json.key(name)
+                    json.key(escaping: name)
                     stream(member, into: &json)
                 }
                 json.endObject()

@@ -1,5 +1,3 @@
-import Timestamps
-
 /// The JSON shape of a post, shared by every operation that returns one.
 struct PostRenderer {
     let workspace: WorkspaceRecord
@@ -20,15 +18,8 @@ struct PostRenderer {
             for label in try store.labels(workspaceID: workspace.id) { labels[label.id] = (label.name, label.color) }
         }
         self.labels = labels
-        var counts: [String: Int] = [:]
         var mediaURLs: [String: String] = [:]
-        if !posts.isEmpty && !fresh {
-            let marks = Array(repeating: "?", count: posts.count).joined(separator: ",")
-            let rows = try store.database.query(
-                "SELECT post_id, COUNT(*) AS n FROM comments WHERE post_id IN (\(marks)) GROUP BY post_id",
-                posts.map(\.id))
-            for row in rows { counts[row.string("post_id") ?? ""] = row.int("n") ?? 0 }
-        }
+        let counts = posts.isEmpty || fresh ? [:] : try store.commentCounts()
         if !posts.isEmpty {
             let storyMedia = posts.filter { $0.classification == "story" }.flatMap(\.mediaIDs)
             for id in storyMedia {
@@ -60,7 +51,7 @@ struct PostRenderer {
         json.key("plainText")
         json.string(post.text)
         json.key("createdAt")
-        json.string(Timestamp.format(post.createdAt))
+        json.timestamp(post.createdAt)
         if let position = post.gridPosition {
             json.key("gridPosition")
             json.integer(position)
@@ -72,7 +63,7 @@ struct PostRenderer {
         for url in media(post) { json.string(url) }
         json.endArray()
         json.key("scheduledAt")
-        json.string(post.scheduledAt.map { Timestamp.format($0) })
+        json.timestamp(post.scheduledAt)
         json.key("status")
         json.string(post.status)
         json.key("approved")
@@ -90,7 +81,7 @@ struct PostRenderer {
         json.key("archived")
         json.bool(post.archived)
         json.key("modifiedAt")
-        json.string(Timestamp.format(post.modifiedAt))
+        json.timestamp(post.modifiedAt)
         if let mediaType = post.mediaType {
             json.key("mediaType")
             json.string(mediaType)

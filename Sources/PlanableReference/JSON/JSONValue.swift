@@ -1,3 +1,5 @@
+import Timestamps
+
 /// A JSON value that keeps the order of object members and keeps integers apart from other numbers.
 ///
 /// Not `indirect`: arrays and member lists already hold their elements out of line, and boxing every value cost
@@ -151,11 +153,14 @@ struct JSONStream {
         open[last].hasElement = true
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
-    /// Writes the name of the next member of the open object, escaped as needed.
-    mutating func key(_ name: String) {
+    /// Writes the name of the next member of the open object, escaped as needed. It has a label because a
+    /// literal would otherwise take this overload, String being the default literal type, instead of the
+    /// StaticString one that needs no escaping check.
+    mutating func key(escaping name: String) {
         let last = open.count - 1
         if open[last].hasElement { bytes.append(UInt8(ascii: ",")) }
         open[last].hasElement = true
@@ -171,6 +176,15 @@ struct JSONStream {
     /// Writes a string, or null for nil.
     mutating func string(_ text: String?) {
         if let text { string(text) } else { null() }
+    }
+
+    /// Writes Unix seconds as a `Timestamp.format` string, or null for nil.
+    mutating func timestamp(_ seconds: Double?) {
+        guard let seconds else { return null() }
+        element()
+        bytes.append(UInt8(ascii: "\""))
+        Timestamp.append(seconds, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func integer(_ number: Int) {

@@ -20,8 +20,18 @@ struct ResponseCache {
     /// The cache key of a request, or nil when its operation is not cached.
     static func key(for operation: OpenAPIOperation, request: HTTPServerRequest, tokenID: String) -> String? {
         guard cacheable.contains(operation.key) else { return nil }
-        let query = request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
-        return tokenID + " " + request.path + "?" + query
+        var key = tokenID
+        key.reserveCapacity(tokenID.count + request.path.utf8.count + 64)
+        key += " "
+        key += request.path
+        key += "?"
+        for (index, argument) in request.query.enumerated() {
+            if index > 0 { key += "&" }
+            key += argument.name
+            key += "="
+            key += argument.value
+        }
+        return key
     }
 
     func lookup(_ key: String, version: Int64) -> [UInt8]? {

@@ -18,8 +18,7 @@ extension ReferenceStore {
             Self.selectPosts + """
                  WHERE state = 'draft' AND publish_at_scheduled = 1 AND archived = 0
                 AND scheduled_at IS NOT NULL AND scheduled_at <= ?
-                """, [now]
-        ).map(postRecord)
+                """, [now], map: postRecord)
         for var post in due {
             guard let owner = try workspace(post.workspaceID) else { continue }
             if owner.requiresApproval && !post.isFullyApproved(in: owner) { continue }
@@ -28,7 +27,7 @@ extension ReferenceStore {
             try updatePost(post)
         }
 
-        let publishing = try database.query(Self.selectPosts + " WHERE state = 'publishing'").map(postRecord)
+        let publishing = try database.query(Self.selectPosts + " WHERE state = 'publishing'", map: postRecord)
         var nextEvent = Double.infinity
         for post in publishing {
             let finishesAt = (post.publishStartedAt ?? now) + publishingSeconds

@@ -25,7 +25,9 @@ extension ReferenceStore {
     }
 
     func page(id: String) throws -> PageRecord? {
-        try database.queryFirst("SELECT * FROM pages WHERE id = ?", [id]).map(pageRecord)
+        try pageCache.value(id, in: database) {
+            try database.queryFirst("SELECT * FROM pages WHERE id = ?", [id]).map(pageRecord)
+        }
     }
 
     /// The pages of `workspaceIDs` in creation order, with the total count before paging.
@@ -42,7 +44,10 @@ extension ReferenceStore {
     }
 
     func pages(workspaceID: String) throws -> [PageRecord] {
-        try database.query("SELECT * FROM pages WHERE workspace_id = ? ORDER BY rowid", [workspaceID]).map(pageRecord)
+        try workspacePagesCache.value(workspaceID, in: database) {
+            try database.query("SELECT * FROM pages WHERE workspace_id = ? ORDER BY rowid", [workspaceID])
+                .map(pageRecord)
+        } ?? []
     }
 
     func setPageConnected(id: String, connected: Bool) throws {

@@ -85,33 +85,20 @@ extension ReferenceStore {
         "UPDATE posts SET \(postColumns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
     /// A post from a row of `selectPosts`.
-    func postRecord(_ row: SQLiteRow) -> PostRecord {
-        let values = row.values
-        func text(_ index: Int) -> String? {
-            if case .text(let value) = values[index] { value } else { nil }
-        }
-        func number(_ index: Int) -> Double? {
-            switch values[index] {
-            case .real(let value): value
-            case .integer(let value): Double(value)
-            default: nil
-            }
-        }
-        func integer(_ index: Int) -> Int? {
-            if case .integer(let value) = values[index] { Int(value) } else { nil }
-        }
-        func flag(_ index: Int) -> Bool { (integer(index) ?? 0) != 0 }
+    func postRecord(_ row: SQLiteStatementRow) -> PostRecord {
+        func flag(_ index: Int) -> Bool { (row.integer(index) ?? 0) != 0 }
         return PostRecord(
-            id: text(0) ?? "", workspaceID: text(1) ?? "", pageID: text(2) ?? "", classification: text(3) ?? "post",
-            text: text(4) ?? "", createdAt: number(5) ?? 0, modifiedAt: number(6) ?? 0, gridPosition: integer(7),
-            campaignID: text(8), media: decodeStrings(text(9)), mediaIDs: decodeStrings(text(10)), mediaType: text(11),
-            scheduledAt: number(12), publishAtScheduledDate: flag(13), state: text(14) ?? "draft",
-            publishStartedAt: number(15), publishedAt: number(16), publishedLink: text(17), failure: text(18),
-            approvals: decodeJSON(text(19))?.arrayValue ?? [], approvalRequested: flag(20), teamOnly: flag(21),
-            archived: flag(22), labels: decodeStrings(text(23)), groupID: text(24),
-            groupPageIDs: text(25).map { decodeStrings($0) }, shareLink: text(26), pinterest: decodeJSON(text(27)),
-            extras: decodeJSON(text(28)) ?? .object([]), metricsSyncStartedAt: number(29), metricsSyncedAt: number(30),
-            storyGroupID: text(31))
+            id: row.text(0) ?? "", workspaceID: row.text(1) ?? "", pageID: row.text(2) ?? "",
+            classification: row.text(3) ?? "post", text: row.text(4) ?? "", createdAt: row.double(5) ?? 0,
+            modifiedAt: row.double(6) ?? 0, gridPosition: row.integer(7), campaignID: row.text(8),
+            media: decodeStrings(row.text(9)), mediaIDs: decodeStrings(row.text(10)), mediaType: row.text(11),
+            scheduledAt: row.double(12), publishAtScheduledDate: flag(13), state: row.text(14) ?? "draft",
+            publishStartedAt: row.double(15), publishedAt: row.double(16), publishedLink: row.text(17),
+            failure: row.text(18), approvals: decodeJSON(row.text(19))?.arrayValue ?? [],
+            approvalRequested: flag(20), teamOnly: flag(21), archived: flag(22), labels: decodeStrings(row.text(23)),
+            groupID: row.text(24), groupPageIDs: row.text(25).map { decodeStrings($0) }, shareLink: row.text(26),
+            pinterest: decodeJSON(row.text(27)), extras: decodeJSON(row.text(28)) ?? .object([]),
+            metricsSyncStartedAt: row.double(29), metricsSyncedAt: row.double(30), storyGroupID: row.text(31))
     }
 
     private func postValues(_ post: PostRecord) -> [any SQLiteBindable] {
@@ -145,12 +132,12 @@ extension ReferenceStore {
     }
 
     func post(id: String) throws -> PostRecord? {
-        try database.queryFirst("SELECT * FROM posts WHERE id = ?", [id]).map(postRecord)
+        try database.query("SELECT * FROM posts WHERE id = ?", [id], map: postRecord).first
     }
 
     /// The posts of a grouped create, in page order of the group.
     func posts(groupID: String) throws -> [PostRecord] {
-        try database.query("SELECT * FROM posts WHERE group_id = ? ORDER BY id", [groupID]).map(postRecord)
+        try database.query("SELECT * FROM posts WHERE group_id = ? ORDER BY id", [groupID], map: postRecord)
     }
 
     func deletePost(id: String) throws {
@@ -181,7 +168,12 @@ extension ReferenceStore {
         }
         // Two statements: a window function (COUNT(*) OVER ()) would read every matching row instead of one page
         // of the (workspace_id, created_at) index.
-        let countKey = ([filter] + arguments.map { "\($0.sqliteValue)" }).joined(separator: "\u{0}")
+        // The arguments are the workspace, page and campaign ids, all strings.
+        var countKey = filter
+        for case .text(let argument) in arguments.map(\.sqliteValue) {
+            countKey += "\u{0}"
+            countKey += argument
+        }
         let version = changeCount()
         let total: Int
         if let cached = postCountCache[countKey], cached.version == version {
@@ -191,10 +183,10 @@ extension ReferenceStore {
             if postCountCache.count >= 256 { postCountCache.removeAll(keepingCapacity: true) }
             postCountCache[countKey] = (version, total)
         }
-        let rows = try database.query(
+        let posts = try database.query(
             Self.selectPosts + " WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
-            arguments + [limit, offset])
-        return (rows.map(postRecord), total)
+            arguments + [limit, offset], map: postRecord)
+        return (posts, total)
     }
 
     func postCounts(workspaceIDs: [String]) throws -> [String: Int] {
@@ -206,6 +198,18 @@ extension ReferenceStore {
         var counts: [String: Int] = [:]
         for row in rows { counts[row.string("workspace_id") ?? ""] = row.int("n") ?? 0 }
         return counts
+    }
+
+    /// Returns the number of comments of each post that has any. Every listing of posts shows them, so the store
+    /// keeps them until a comment changes.
+    func commentCounts() throws -> [String: Int] {
+        try commentCountCache.value("", in: database) {
+            var counts: [String: Int] = [:]
+            for row in try database.query("SELECT post_id, COUNT(*) AS n FROM comments GROUP BY post_id") {
+                counts[row.string("post_id") ?? ""] = row.int("n") ?? 0
+            }
+            return counts
+        } ?? [:]
     }
 
     func commentCount(postID: String) throws -> Int {

@@ -63,7 +63,9 @@ extension ReferenceStore {
     }
 
     func workspace(id: String) throws -> WorkspaceRecord? {
-        try database.queryFirst("SELECT * FROM workspaces WHERE id = ?", [id]).map(workspaceRecord)
+        try workspaceCache.value(id, in: database) {
+            try database.queryFirst("SELECT * FROM workspaces WHERE id = ?", [id]).map(workspaceRecord)
+        }
     }
 
     func workspaces(ids: [String]) throws -> [WorkspaceRecord] {
