@@ -48,6 +48,8 @@ package enum HTTPServerOutcome: Sendable {
     case respond(HTTPServerResponse)
     /// Closes the connection without sending any answer.
     case dropConnection
+    /// The outcome comes later through the reply; a reply that sends `deferred` again drops the connection.
+    case deferred(HTTPServerReply)
 }
 
 /// A handler that turns a request into an outcome; it runs on one of the server's pool threads.

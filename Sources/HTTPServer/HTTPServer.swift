@@ -51,7 +51,9 @@ package final class HTTPServer: Sendable {
         try state.withLock { daemonState in
             guard daemonState.daemon == nil else { throw HTTPServerError.alreadyStarted }
             let address = try SocketAddress(host: host, port: requestedPort)
-            var flags = UInt32(MHD_USE_AUTO_INTERNAL_THREAD.rawValue)
+            // Suspend and resume let a handler answer later (`HTTPServerOutcome.deferred`) without holding its
+            // pool thread.
+            var flags = UInt32(MHD_USE_AUTO_INTERNAL_THREAD.rawValue) | UInt32(MHD_ALLOW_SUSPEND_RESUME.rawValue)
             if address.isIPv6 { flags |= UInt32(MHD_USE_IPv6.rawValue) }
             let context = Unmanaged.passUnretained(core).toOpaque()
             let daemon = address.withSockaddr { sockaddr in
@@ -59,6 +61,7 @@ package final class HTTPServer: Sendable {
                     flags, sockaddr, UInt32(threadCount), 30, accessHandler, context, completedHandler, context)
             }
             guard let daemon else { throw HTTPServerError.startFailed(host: host, port: requestedPort) }
+            core.startDeferring()
             daemonState.daemon = daemon
             daemonState.port = planable_mhd_bound_port(daemon)
             return daemonState.port
@@ -66,7 +69,11 @@ package final class HTTPServer: Sendable {
     }
 
     /// Stops listening and waits for the pool threads to finish; open connections are closed.
+    ///
+    /// Connections that wait for a deferred reply get up to 30 seconds to receive it first, because libmicrohttpd
+    /// must not stop with a suspended connection.
     package func stop() {
+        core.stopDeferring(waitingUpTo: 30)
         let daemon = state.withLock { daemonState -> OpaquePointer? in
             defer {
                 daemonState.daemon = nil
@@ -98,10 +105,46 @@ private final class LockedDaemon: @unchecked Sendable {
 private final class ServerCore: @unchecked Sendable {
     let handler: HTTPServerHandler
     let maximumBodyBytes: Int
+    /// The connections suspended for a deferred reply, and whether the server is stopping.
+    private let deferrals = NSCondition()
+    private var suspended = 0
+    private var stoppingFlag = false
 
     init(handler: @escaping HTTPServerHandler, maximumBodyBytes: Int) {
         self.handler = handler
         self.maximumBodyBytes = maximumBodyBytes
+    }
+
+    /// Counts one more suspended connection, or returns false while the server stops, when the pool thread must
+    /// wait for the reply itself.
+    func beginDeferral() -> Bool {
+        deferrals.lock()
+        defer { deferrals.unlock() }
+        guard !stoppingFlag else { return false }
+        suspended += 1
+        return true
+    }
+
+    func startDeferring() {
+        deferrals.lock()
+        stoppingFlag = false
+        deferrals.unlock()
+    }
+
+    func endDeferral() {
+        deferrals.lock()
+        suspended -= 1
+        deferrals.broadcast()
+        deferrals.unlock()
+    }
+
+    /// Makes later deferred replies wait in their pool thread, then waits for the suspended connections to resume.
+    func stopDeferring(waitingUpTo seconds: Double) {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        deferrals.lock()
+        stoppingFlag = true
+        while suspended > 0 && deferrals.wait(until: deadline) {}
+        deferrals.unlock()
     }
 }
 
@@ -109,6 +152,13 @@ private final class ServerCore: @unchecked Sendable {
 private final class PendingRequest {
     var body: [UInt8] = []
     var tooLarge = false
+    /// The reply that the suspended connection waits for.
+    var reply: HTTPServerReply?
+}
+
+/// A connection handle that the thread sending a deferred reply passes to `MHD_resume_connection`.
+private struct SuspendedConnection: @unchecked Sendable {
+    let pointer: OpaquePointer
 }
 
 private let accessHandler: planable_mhd_access_handler = {
@@ -137,8 +187,13 @@ private let accessHandler: planable_mhd_access_handler = {
         return planable_mhd_yes
     }
 
-    let outcome: HTTPServerOutcome
-    if pending.tooLarge {
+    var outcome: HTTPServerOutcome
+    if let reply = pending.reply {
+        // Called again after MHD_resume_connection, so the deferred outcome has been sent.
+        pending.reply = nil
+        core.endDeferral()
+        outcome = reply.sentOutcome ?? .dropConnection
+    } else if pending.tooLarge {
         let message = "{\"error\":\"request body is larger than \(core.maximumBodyBytes) bytes\"}"
         outcome = .respond(
             HTTPServerResponse(
@@ -153,8 +208,21 @@ private let accessHandler: planable_mhd_access_handler = {
         pending.body = []
         outcome = core.handler(request)
     }
+    if case .deferred(let reply) = outcome {
+        if let sent = reply.sentOutcome {
+            outcome = sent
+        } else if core.beginDeferral() {
+            pending.reply = reply
+            MHD_suspend_connection(connection)
+            let suspended = SuspendedConnection(pointer: connection)
+            reply.whenSent { MHD_resume_connection(suspended.pointer) }
+            return planable_mhd_yes
+        } else {
+            outcome = reply.wait()
+        }
+    }
     switch outcome {
-    case .dropConnection:
+    case .dropConnection, .deferred:
         return planable_mhd_no
     case .respond(let response):
         return queue(response, on: connection)
