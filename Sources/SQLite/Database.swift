@@ -236,6 +236,18 @@ package final class SQLiteDatabase {
         tableChanges?.count(table) ?? 0
     }
 
+    /// Starts keeping the rowids that change in `table`, which `countChanges(in:)` must have set up, for
+    /// `takeChangedRows`. The same cases as for `changes(in:)` go unseen.
+    package func trackRows(of table: String) {
+        tableChanges?.trackRows(of: table)
+    }
+
+    /// Returns the rowids changed in the table that `trackRows(of:)` named since the last call, or nil when every
+    /// row may have changed, as after a rollback.
+    package func takeChangedRows() -> [Int64]? {
+        tableChanges?.takeChangedRows()
+    }
+
     /// The rowid of the last inserted row on this connection.
     package var lastInsertRowID: Int64 {
         sqlite3_last_insert_rowid(handle)
@@ -244,18 +256,29 @@ package final class SQLiteDatabase {
     /// Runs `body` inside a transaction, committing when it returns and rolling back when it throws.
     ///
     /// `BEGIN IMMEDIATE` takes the write lock at once, so two processes never deadlock upgrading a read lock.
+    /// Inside a transaction that is already open, `body` runs in a savepoint instead, so that a failure rolls back
+    /// only its own changes and the outer transaction decides the commit.
     /// The result is discardable because a body often ends in `run`, whose changed-row count callers rarely need.
     @discardableResult
     package func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        let nested = !isAutocommit
+        // Prepared statements: parsing these short texts again for each request cost more than running them.
+        try run(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try run(nested ? "RELEASE nested" : "COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            try? execute(nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK")
+            // SQLite's rollback hook sees only whole transactions, so a savepoint's rollback is counted here.
+            if nested { tableChanges?.noteRollback() }
             throw error
         }
+    }
+
+    /// Whether no transaction is open, so that each statement commits by itself.
+    package var isAutocommit: Bool {
+        sqlite3_get_autocommit(handle) != 0
     }
 
     /// The schema version stored in `PRAGMA user_version`.

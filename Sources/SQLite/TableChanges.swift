@@ -10,6 +10,13 @@ import Foundation
 final class TableChanges {
     private let names: [String]
     private var counts: [Int64]
+    /// The table whose changed rowids are kept, for a cache of single rows.
+    private var rowTable: [CChar]?
+    /// The rowids changed in `rowTable` since the last `takeChangedRows`, unless `allRowsChanged`.
+    private var changedRows: [Int64] = []
+    /// Set by a rollback, or when more rows changed than are kept, so that the caller drops every cached row.
+    private var allRowsChanged = false
+    private static let maximumChangedRows = 4096
 
     init(tables: [String]) {
         names = tables
@@ -27,9 +34,9 @@ final class TableChanges {
         let context = Unmanaged.passUnretained(self).toOpaque()
         sqlite3_update_hook(
             handle,
-            { context, _, _, table, _ in
+            { context, _, _, table, rowID in
                 guard let context, let table else { return }
-                Unmanaged<TableChanges>.fromOpaque(context).takeUnretainedValue().noteChange(table)
+                Unmanaged<TableChanges>.fromOpaque(context).takeUnretainedValue().noteChange(table, rowID: rowID)
             }, context)
         sqlite3_rollback_hook(
             handle,
@@ -39,13 +46,38 @@ final class TableChanges {
             }, context)
     }
 
-    private func noteChange(_ table: UnsafePointer<CChar>) {
+    /// Starts keeping the rowids that change in `table`, for `takeChangedRows`.
+    func trackRows(of table: String) {
+        rowTable = Array(table.utf8CString)
+        changedRows = []
+        allRowsChanged = true
+    }
+
+    /// Returns the rowids changed in the tracked table since the last call, or nil when every row may have changed.
+    func takeChangedRows() -> [Int64]? {
+        defer {
+            changedRows.removeAll(keepingCapacity: true)
+            allRowsChanged = false
+        }
+        return allRowsChanged ? nil : changedRows
+    }
+
+    private func noteChange(_ table: UnsafePointer<CChar>, rowID: Int64) {
         for index in names.indices where names[index].withCString({ strcmp($0, table) == 0 }) {
             counts[index] += 1
         }
+        if let rowTable, !allRowsChanged, strcmp(rowTable, table) == 0 {
+            if changedRows.count < Self.maximumChangedRows {
+                changedRows.append(rowID)
+            } else {
+                allRowsChanged = true
+            }
+        }
     }
 
-    private func noteRollback() {
+    /// Counts a rollback, of a transaction or to a savepoint, as a change to every table and row.
+    func noteRollback() {
         for index in counts.indices { counts[index] += 1 }
+        allRowsChanged = true
     }
 }
