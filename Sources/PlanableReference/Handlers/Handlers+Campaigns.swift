@@ -41,7 +41,7 @@ enum CampaignHandlers {
             throw APIError.forbidden("workspace \(workspace.id) has reached its limit of \(campaignLimit) campaigns")
         }
         let fields = try CampaignFields(context.body, existing: nil)
-        let id = Identifiers.random()
+        let id = Identifiers.objectID()
         try context.store.database.run(
             """
             INSERT INTO campaigns (id, workspace_id, name, status, icon, color, started_at, ended_at, description, links,
@@ -124,7 +124,7 @@ enum CampaignHandlers {
         guard !existing.contains(where: { $0.name == text }) else {
             throw APIError.validation("workspace \(workspace.id) already has a label named \(text)")
         }
-        let id = Identifiers.random()
+        let id = Identifiers.objectID()
         try context.store.database.run(
             "INSERT INTO labels (id, workspace_id, name, color, created_at) VALUES (?, ?, ?, ?, ?)",
             [id, workspace.id, text, color, context.now])

@@ -41,7 +41,7 @@ enum CommentHandlers {
             }
             replyFor = parent
         }
-        let id = Identifiers.random()
+        let id = Identifiers.objectID()
         try context.store.database.run(
             """
             INSERT INTO comments (id, post_id, text, author_id, team_only, reply_for, reactions, created_at)

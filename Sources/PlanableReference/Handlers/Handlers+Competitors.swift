@@ -45,7 +45,7 @@ enum CompetitorHandlers {
             throw APIError.forbidden(
                 "page \(page.id) already tracks \(competitorLimit) competitors; stop tracking one first")
         }
-        let id = Identifiers.random()
+        let id = Identifiers.objectID()
         try context.store.database.run(
             """
             INSERT INTO competitors (id, page_id, scraped_page_id, handle, display_name, platform, created_at)

@@ -44,7 +44,7 @@ enum KeywordHandlers {
             throw APIError.validation(
                 "workspace \(workspace.id) already tracks \(brandLimit) brand keywords, the limit")
         }
-        let id = Identifiers.random()
+        let id = Identifiers.objectID()
         try context.store.database.run(
             "INSERT INTO keywords (id, workspace_id, text, type, created_at) VALUES (?, ?, ?, ?, ?)",
             [id, workspace.id, text, type, context.now])

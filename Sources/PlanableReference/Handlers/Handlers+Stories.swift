@@ -28,7 +28,7 @@ enum StoryHandlers {
         var body = context.body.objectValue ?? []
         body.removeAll { $0.0 == "media" }
         let draft = try PostDraft.parse(.object(body), context: context, workspace: workspace, isCreate: true)
-        let groupID = urls.count > 1 ? Identifiers.random() : nil
+        let groupID = urls.count > 1 ? Identifiers.objectID() : nil
         var posts: [PostRecord] = []
         var imports: [(String, String)] = []
         try context.store.database.transaction {
@@ -86,7 +86,7 @@ extension PostRecord {
         workspace: WorkspaceRecord, pageID: String, classification: String, createdAt: Double
     ) -> PostRecord {
         PostRecord(
-            id: Identifiers.random(), workspaceID: workspace.id, pageID: pageID, classification: classification,
+            id: Identifiers.objectID(), workspaceID: workspace.id, pageID: pageID, classification: classification,
             text: "", createdAt: createdAt, modifiedAt: createdAt, gridPosition: nil, campaignID: nil, media: [],
             mediaIDs: [], mediaType: nil, scheduledAt: nil, publishAtScheduledDate: false, state: "draft",
             publishStartedAt: nil, publishedAt: nil, publishedLink: nil, failure: nil, approvals: [],

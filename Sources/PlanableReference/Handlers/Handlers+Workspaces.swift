@@ -52,7 +52,7 @@ enum WorkspaceHandlers {
             throw APIError.workspaceLimitReached(limit)
         }
         let workspace = WorkspaceRecord(
-            id: Identifiers.random(), companyID: context.token.companyID, name: name, timezone: timezone,
+            id: Identifiers.objectID(), companyID: context.token.companyID, name: name, timezone: timezone,
             websiteURL: body["websiteUrl"]?.stringValue, approvalType: type, approvalLevels: levels,
             autoSchedule: settings["autoSchedule"]?.boolValue ?? false,
             autoLock: settings["autoLock"]?.boolValue ?? false,

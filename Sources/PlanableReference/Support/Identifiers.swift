@@ -1,5 +1,7 @@
 import CSQLite
+import Foundation
 import Hashing
+import Synchronization
 
 /// Identifiers and secrets the server hands out.
 package enum Identifiers {
@@ -24,6 +26,30 @@ package enum Identifiers {
             return 24
         }
     }
+
+    /// A new row id in MongoDB's ObjectId layout, as Planable's ids are: 24 hex digits of the Unix time in seconds
+    /// (4 bytes), a value drawn once per process (5 bytes) and a counter (3 bytes).
+    ///
+    /// Ids made later sort after earlier ones, so each insert adds to the last page of the primary-key index
+    /// instead of a random one, and a commit of several rows writes fewer pages.
+    package static func objectID() -> String {
+        let seconds = UInt32(truncatingIfNeeded: Int64(Date().timeIntervalSince1970))
+        let count = objectIDCounter.add(1, ordering: .relaxed).newValue & 0xFF_FFFF
+        let high = UInt64(seconds) << 32 | objectIDProcessValue >> 8
+        let low = UInt32(truncatingIfNeeded: objectIDProcessValue) << 24 | UInt32(count)
+        return String(unsafeUninitializedCapacity: 24) { text in
+            let digits: StaticString = "0123456789abcdef"
+            digits.withUTF8Buffer { hex in
+                for index in 0..<16 { text[index] = hex[Int(high >> (60 - 4 * index) & 0xF)] }
+                for index in 0..<8 { text[16 + index] = hex[Int(low >> (28 - 4 * index) & 0xF)] }
+            }
+            return 24
+        }
+    }
+
+    /// The 5 random bytes of `objectID`, in the low 40 bits.
+    private static let objectIDProcessValue: UInt64 = UInt64.random(in: 0..<(1 << 40))
+    private static let objectIDCounter = Atomic<UInt32>(UInt32.random(in: 0..<(1 << 24)))
 
     /// A stable 24-digit hex identifier derived from `parts`, so a seed gives the same ids on every run.
     package static func derived(_ parts: String...) -> String {
