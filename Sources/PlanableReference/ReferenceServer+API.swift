@@ -124,12 +124,14 @@ extension ReferenceServer {
             if Self.downloadsBeforeLock.contains(operation.key) {
                 let urls = Self.mediaURLs(input.body["media"])
                 if !urls.isEmpty,
-                    try store.withLock({ try Self.mayImportMedia(operation, input, token: token, store: $0) })
+                    try store.withLockUncommitted({
+                        try Self.mayImportMedia(operation, input, token: token, store: $0)
+                    })
                 {
                     prefetched = services.fetchAll(urls)
                 }
             }
-            let response = try store.withLock { store -> APIResponse in
+            let handle = { (store: ReferenceStore) throws -> APIResponse in
                 try store.advanceLifecycle(now: now)
                 var version: Int64 = 0
                 if let cacheKey {
@@ -139,7 +141,7 @@ extension ReferenceServer {
                     }
                 }
                 let context = APIContext(
-                    store: store, token: token, now: now, input: input, operation: operation, services: services,
+                    store: store, token: token, now: now, input: input, operation: operation, services: self.services,
                     prefetchedMedia: prefetched, lockedStore: self.store)
                 var response = try handler(context)
                 if let cacheKey, response.status == 200,
@@ -150,11 +152,30 @@ extension ReferenceServer {
                 }
                 return response
             }
+            // Writes share commits with the writes of concurrent requests, and the answer waits for the commit
+            // (see StoreGate) without holding this HTTP thread.
+            let reply = HTTPServerReply()
+            store.perform(writing: requestClass == .write, handle) { result in
+                reply.send(self.outcome(of: result, operation: operation, requestID: requestID, decision: decision, fault: fault))
+            }
+            return .deferred(reply)
+        } catch {
+            return outcome(of: .failure(error), operation: operation, requestID: requestID, decision: decision, fault: fault)
+        }
+    }
+
+    /// The answer to an API request from its handler's result.
+    private func outcome(
+        of result: Result<APIResponse, any Error>, operation: OpenAPIOperation, requestID: String,
+        decision: RateLimiter.Decision, fault: FaultInjector.Decision
+    ) -> HTTPServerOutcome {
+        switch result {
+        case .success(let response):
             if case .commitWithoutAnswer = fault.action { return .dropConnection }
             return .respond(successResponse(response, requestID, decision))
-        } catch let error as APIError {
+        case .failure(let error as APIError):
             return .respond(errorResponse(error, requestID, decision))
-        } catch {
+        case .failure(let error):
             FileHandle.standardError.write(Data("reference server: \(operation.key) failed: \(error)\n".utf8))
             return .respond(
                 errorResponse(.internal("the server failed on \(operation.key): \(error)"), requestID, decision))
@@ -175,8 +196,9 @@ extension ReferenceServer {
             return .failure(.unauthorized("the Authorization header must be Bearer followed by a pln_ token"))
         }
         let plaintext = parts[1].trimmingHTTPWhitespace()
+        let gate = store
         let result = Result {
-            try store.withLock { store -> Result<(TokenRecord, String?, [UInt8]?), TokenRejection> in
+            try gate.withLockUncommitted { store -> Result<(TokenRecord, String?, [UInt8]?), TokenRejection> in
                 let found = try store.authenticate(plaintext, now: now)
                 guard case .success(let token) = found else { return found.map { ($0, nil, nil) } }
                 if try !store.isAPIEnabled(companyID: token.companyID) { return .failure(.apiDisabled) }
@@ -186,6 +208,9 @@ extension ReferenceServer {
                 // A failed lifecycle step is reported by the uncached path, which runs the step again.
                 let cached = try? { () throws -> [UInt8]? in
                     try store.advanceLifecycle(now: now)
+                    // A response made while a batch is open may show its writes, so it waits for the commit on
+                    // the uncached path, which looks the cache up again.
+                    if gate.batchIsOpen { return nil }
                     return store.responseCache.lookup(key, version: store.changeCount())
                 }()
                 return .success((token, key, cached))

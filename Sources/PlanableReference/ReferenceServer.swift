@@ -8,7 +8,7 @@ import HTTPServer
 package final class ReferenceServer: Sendable {
     package let options: ReferenceServerOptions
     let document = OpenAPIDocument.embedded
-    let store: LockedValue<ReferenceStore>
+    let store: StoreGate
     let rateLimiter: RateLimiter
     let faults = FaultInjector()
     let services: ReferenceServices
@@ -27,7 +27,7 @@ package final class ReferenceServer: Sendable {
             path: options.databasePath, clock: options.clock, seed: options.seed,
             publishingSeconds: options.publishingSeconds, exclusiveLocking: options.exclusiveDatabase)
         createdDatabase = store.wasCreated
-        self.store = LockedValue(store)
+        self.store = StoreGate(store)
         rateLimiter = RateLimiter(
             readLimit: options.readLimitPerMinute, writeLimit: options.writeLimitPerMinute,
             window: options.rateLimitWindowSeconds)
@@ -40,6 +40,7 @@ package final class ReferenceServer: Sendable {
 
     deinit {
         stop()
+        store.close()
     }
 
     /// Starts listening on `host` and `port` (0 for any free port).

@@ -77,7 +77,7 @@ final class ReferenceServices: Sendable {
 
     /// Inserts a media row in `processing` and returns its id.
     func insertProcessing(_ store: ReferenceStore, workspaceID: String, url: String, now: Double) throws -> String {
-        let id = Identifiers.random()
+        let id = Identifiers.objectID()
         let name = URL(string: url)?.lastPathComponent.nilIfEmpty ?? "media"
         let guessed = name.lowercased().hasSuffix(".gif") ? "gif" : [".mp4", ".mov", ".webm"].contains { name.lowercased().hasSuffix($0) } ? "video" : "image"
         try store.database.run(
@@ -109,7 +109,7 @@ final class ReferenceServices: Sendable {
     }
 
     /// Downloads media row `id` in the background and records the outcome.
-    func importLater(id: String, url: String, store: LockedValue<ReferenceStore>) {
+    func importLater(id: String, url: String, store: StoreGate) {
         pendingImports.enter()
         queue.async { [self] in
             defer { pendingImports.leave() }

@@ -9,7 +9,7 @@ struct APIContext {
     /// Media downloaded for this request before the store lock was taken, by URL.
     var prefetchedMedia: [String: Result<FetchedMedia, MediaDownloadError>] = [:]
     /// The lock-protected store, for work that continues after the request (background media imports).
-    let lockedStore: LockedValue<ReferenceStore>
+    let lockedStore: StoreGate
 
     var body: JSONValue { input.body }
 

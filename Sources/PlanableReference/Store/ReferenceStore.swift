@@ -155,7 +155,7 @@ final class ReferenceStore {
         plaintext: String, companyID: String, memberID: String, name: String, scope: String, workspaceIDs: [String]?,
         expiresAt: Double?, now: Double
     ) throws -> String {
-        let id = Identifiers.random()
+        let id = Identifiers.objectID()
         try database.run(
             """
             INSERT INTO tokens (id, company_id, member_id, name, lookup, digest, scope, all_workspaces, created_at,
@@ -172,6 +172,19 @@ final class ReferenceStore {
         }
         tokenCache.removeAll()
         return id
+    }
+
+    /// Empties every cache of rows and responses, after a rollback that undid changes the caches may have seen.
+    func forgetCachedState() {
+        lifecycleDirty = true
+        responseCache = ResponseCache()
+        postCountCache.removeAll()
+        tokenCache.removeAll()
+        workspaceCache = TableCache(table: "workspaces")
+        pageCache = TableCache(table: "pages")
+        workspacePagesCache = TableCache(table: "pages")
+        commentCountCache = TableCache(table: "comments")
+        apiDisabledCompanies = nil
     }
 
     /// The number of rows this connection has inserted, updated or deleted since it opened.

@@ -1,0 +1,191 @@
+import Foundation
+
+/// The store behind one lock, with group commit for API writes.
+///
+/// A write opens a SQLite transaction (a batch) when none is open and runs in a savepoint inside it, so a failed
+/// request rolls back only its own changes. A committer thread commits the open batch as soon as it gets the lock,
+/// with the writes of every request that ran meanwhile. Under load, several writes thus share one commit and one
+/// write of each changed page to the WAL file, instead of committing one by one.
+///
+/// No request is answered before the data it saw is committed: work that ends while a batch is open, a read as
+/// well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
+/// so that the HTTP thread can serve other connections meanwhile; `withLock` and `write` block instead.
+final class StoreGate: @unchecked Sendable {
+    typealias Completion<T> = (Result<T, any Error>) -> Void
+
+    private let lock = NSLock()
+    private let store: ReferenceStore
+    /// Guarded by `lock`: whether a batch is open, its number (or the last one's), and what waits for its commit.
+    private var batchOpen = false
+    private var batchNumber: UInt64 = 0
+    private var waitingForCommit: [((any Error)?) -> Void] = []
+
+    /// Guards the committer's state below.
+    private let commits = NSCondition()
+    private var commitRequested = false
+    private var committerRunning = false
+    private var closing = false
+    /// Every batch up to this number is closed, committed or rolled back.
+    private var closedThrough: UInt64 = 0
+    /// The errors of batches whose commit failed, by batch number; entries older than 1,024 batches are dropped.
+    private var failures: [UInt64: any Error] = [:]
+
+    init(_ store: ReferenceStore) {
+        self.store = store
+    }
+
+    /// Runs `body` with the store and passes its result to `completion` once whatever `body` saw is committed: at
+    /// once on this thread when no batch is open, else on the committer thread after the commit.
+    ///
+    /// - Parameter writing: runs `body` in the open batch, opening one when none is open, inside a savepoint that
+    ///   a thrown error rolls back. A failed commit passes its error to `completion` in place of the result.
+    func perform<T>(
+        writing: Bool, _ body: (ReferenceStore) throws -> T, completion: @escaping Completion<T>
+    ) {
+        lock.lock()
+        var opened = false
+        let result: Result<T, any Error>
+        if writing {
+            do {
+                if !batchOpen {
+                    try store.database.run("BEGIN IMMEDIATE")
+                    batchOpen = true
+                    batchNumber += 1
+                    opened = true
+                }
+                result = Result { try store.database.transaction { try body(store) } }
+            } catch {
+                result = .failure(error)
+            }
+        } else {
+            result = Result { try body(store) }
+        }
+        guard batchOpen else {
+            lock.unlock()
+            completion(result)
+            return
+        }
+        waitingForCommit.append { failure in completion(failure.map { .failure($0) } ?? result) }
+        lock.unlock()
+        if opened { requestCommit() }
+    }
+
+    /// Runs `body` with the store and returns once whatever it saw is committed, for reads and for writes that
+    /// commit on their own, such as a lifecycle step.
+    func withLock<T>(_ body: (ReferenceStore) throws -> T) rethrows -> T {
+        lock.lock()
+        defer {
+            let batch = batchOpen ? batchNumber : 0
+            lock.unlock()
+            if batch != 0 { _ = awaitCommit(of: batch) }
+        }
+        return try body(store)
+    }
+
+    /// Runs `body` with the store without waiting for an open batch's commit, for a step whose caller goes on to
+    /// `perform`, which then waits for it.
+    func withLockUncommitted<T>(_ body: (ReferenceStore) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(store)
+    }
+
+    /// Whether a batch is open; read only inside a body that this gate runs, which holds the lock.
+    var batchIsOpen: Bool { batchOpen }
+
+    /// Runs `body` as a write in the open batch, as `perform(writing: true)` does, and blocks until it is committed.
+    ///
+    /// - Throws: the error of `body`, whose changes are then rolled back, or the SQLite error of a failed commit.
+    func write<T>(_ body: (ReferenceStore) throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        var outcome: Result<T, any Error>?
+        perform(writing: true, body) { result in
+            outcome = result
+            done.signal()
+        }
+        done.wait()
+        return try outcome!.get()
+    }
+
+    /// Commits what is open and stops the committer thread. A later write starts it again.
+    func close() {
+        commits.lock()
+        closing = true
+        commits.broadcast()
+        while committerRunning { commits.wait() }
+        closing = false
+        commits.unlock()
+        commitOpenBatch()
+    }
+
+    /// Wakes the committer, starting it when it is not running.
+    private func requestCommit() {
+        commits.lock()
+        commitRequested = true
+        if !committerRunning {
+            committerRunning = true
+            let thread = Thread { [self] in runCommitter() }
+            thread.name = "reference-store-commit"
+            thread.start()
+        }
+        commits.signal()
+        commits.unlock()
+    }
+
+    private func runCommitter() {
+        commits.lock()
+        while true {
+            while !commitRequested && !closing { commits.wait() }
+            guard commitRequested else { break }
+            commitRequested = false
+            commits.unlock()
+            commitOpenBatch()
+            commits.lock()
+        }
+        committerRunning = false
+        commits.broadcast()
+        commits.unlock()
+    }
+
+    /// Blocks until batch `number` is closed and returns its commit's error, if any.
+    private func awaitCommit(of number: UInt64) -> (any Error)? {
+        commits.lock()
+        defer { commits.unlock() }
+        while closedThrough < number { commits.wait() }
+        return failures[number]
+    }
+
+    /// Commits the open batch, if any, then wakes and calls whatever waited for it.
+    private func commitOpenBatch() {
+        lock.lock()
+        guard batchOpen else {
+            lock.unlock()
+            return
+        }
+        let number = batchNumber
+        var failure: (any Error)?
+        do {
+            try store.database.run("COMMIT")
+        } catch {
+            failure = error
+            try? store.database.execute("ROLLBACK")
+            store.forgetCachedState()
+            FileHandle.standardError.write(
+                Data("reference server: committing a batch of writes failed, so it was rolled back: \(error)\n".utf8))
+        }
+        batchOpen = false
+        let waiting = waitingForCommit
+        waitingForCommit = []
+        lock.unlock()
+
+        commits.lock()
+        closedThrough = number
+        if let failure {
+            failures[number] = failure
+            failures = failures.filter { $0.key + 1024 > number }
+        }
+        commits.broadcast()
+        commits.unlock()
+        for completion in waiting { completion(failure) }
+    }
+}
