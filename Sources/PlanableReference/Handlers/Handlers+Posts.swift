@@ -7,12 +7,11 @@ enum PostHandlers {
             throw APIError.validation("query parameter pageId \(pageID) is not a page of workspace \(workspace.id)")
         }
         let (offset, limit) = context.pagination(defaultLimit: 20)
-        let (posts, total) = try context.store.posts(
+        let (rowIDs, total) = try context.store.postRowIDs(
             workspaceID: workspace.id, pageID: pageID, campaignID: context.input.queryString("campaignId"),
             offset: offset, limit: limit)
-        let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: posts)
         let pagination = context.paginationBody(offset: offset, limit: limit, total: total)
-        return .ok(serialized: renderer.serialized(posts, under: "data", pagination: pagination))
+        return .ok(serialized: try context.store.postListJSON(rowIDs: rowIDs, workspace: workspace, pagination: pagination))
     }
 
     static func get(_ context: APIContext) throws -> APIResponse {
@@ -62,7 +61,7 @@ enum PostHandlers {
         }
         var draft = try PostDraft.parse(body, context: context, workspace: workspace, isCreate: true)
         draft.media = try context.services.importMedia(body["media"], workspaceID: workspace.id, context: context)
-        let groupID = grouped ? Identifiers.random() : nil
+        let groupID = grouped ? Identifiers.objectID() : nil
         var created: [PostRecord] = []
         // One INSERT is atomic by itself; a group needs a transaction so that it is stored whole or not at all.
         let insertAll = {

@@ -26,6 +26,8 @@ final class ReferenceStore {
     var workspaceCache = TableCache<WorkspaceRecord>(table: "workspaces")
     var pageCache = TableCache<PageRecord>(table: "pages")
     var workspacePagesCache = TableCache<[PageRecord]>(table: "pages")
+    /// Each post's JSON as listings show it, by rowid.
+    var postFragments = PostFragments()
     /// Comment counts by post id, under the one key "".
     var commentCountCache = TableCache<[String: Int]>(table: "comments")
     /// The companies whose API access is turned off, read once and kept in step by `setAPIEnabled`.
@@ -49,7 +51,8 @@ final class ReferenceStore {
         // more requests and syncs the file a quarter as often; POST /posts gained about 15 % in the benchmark.
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         try database.execute("PRAGMA wal_autocheckpoint = 4000")
-        database.countChanges(in: ["workspaces", "pages", "comments"])
+        database.countChanges(in: ["workspaces", "pages", "comments"] + PostFragments.dependencies)
+        database.trackRows(of: "posts")
         let isNew = try database.userVersion == 0
         wasCreated = isNew
         try database.migrate(StoreSchema.migrations)
@@ -184,6 +187,7 @@ final class ReferenceStore {
         pageCache = TableCache(table: "pages")
         workspacePagesCache = TableCache(table: "pages")
         commentCountCache = TableCache(table: "comments")
+        postFragments = PostFragments()
         apiDisabledCompanies = nil
     }
 

@@ -146,12 +146,12 @@ extension ReferenceStore {
         lifecycleDirty = true
     }
 
-    /// The posts of a workspace, newest first, with the total count before paging.
+    /// The WHERE clause and its arguments that select a workspace's posts, optionally of one page or campaign.
     ///
     /// - Parameter campaignID: a campaign id, `no-campaign` for posts without one, or nil for every post.
-    func posts(
-        workspaceID: String, pageID: String?, campaignID: String?, offset: Int, limit: Int
-    ) throws -> (posts: [PostRecord], total: Int) {
+    static func postFilter(
+        workspaceID: String, pageID: String?, campaignID: String?
+    ) -> (filter: String, arguments: [any SQLiteBindable]) {
         var filter = "workspace_id = ?"
         var arguments: [any SQLiteBindable] = [workspaceID]
         if let pageID {
@@ -166,6 +166,11 @@ extension ReferenceStore {
                 arguments.append(campaignID)
             }
         }
+        return (filter, arguments)
+    }
+
+    /// The number of posts that `filter` selects, kept in `postCountCache` while no row changes.
+    func postCount(filter: String, arguments: [any SQLiteBindable]) throws -> Int {
         // Two statements: a window function (COUNT(*) OVER ()) would read every matching row instead of one page
         // of the (workspace_id, created_at) index.
         // The arguments are the workspace, page and campaign ids, all strings.
@@ -183,10 +188,7 @@ extension ReferenceStore {
             if postCountCache.count >= 256 { postCountCache.removeAll(keepingCapacity: true) }
             postCountCache[countKey] = (version, total)
         }
-        let posts = try database.query(
-            Self.selectPosts + " WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
-            arguments + [limit, offset], map: postRecord)
-        return (posts, total)
+        return total
     }
 
     func postCounts(workspaceIDs: [String]) throws -> [String: Int] {

@@ -1,0 +1,90 @@
+import SQLite
+
+/// Each post's JSON object as `GET /posts` lists it, by rowid, so that a listing renders only posts that changed.
+///
+/// SQLite's update hook reports each changed post row, whose entry is then dropped (see
+/// `SQLiteDatabase.trackRows(of:)`). A post's JSON also shows its page's network, its labels, its comment count,
+/// its workspace's approval levels and, for a story, its media, so any change to those tables or a rollback drops
+/// every entry.
+struct PostFragments {
+    /// The tables besides `posts` whose rows a post's JSON shows.
+    static let dependencies = ["labels", "media"]
+    private static let sharedDependencies = ["workspaces", "pages", "comments"] + dependencies
+    /// The most entries kept; the cache empties when it is full.
+    static let capacity = 20_000
+
+    private var entries: [Int64: [UInt8]] = [:]
+    private var tableChanges: [Int64] = []
+
+    /// Drops the entries of posts changed since the last call, or every entry after a change to another table that
+    /// a post's JSON shows or after a rollback.
+    mutating func refresh(from database: SQLiteDatabase) {
+        let current = Self.sharedDependencies.map { database.changes(in: $0) }
+        let changedRows = database.takeChangedRows()
+        guard current == tableChanges, let changedRows else {
+            entries.removeAll(keepingCapacity: true)
+            tableChanges = current
+            return
+        }
+        for rowID in changedRows { entries[rowID] = nil }
+    }
+
+    subscript(rowID: Int64) -> [UInt8]? {
+        entries[rowID]
+    }
+
+    mutating func store(_ json: [UInt8], rowID: Int64) {
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[rowID] = json
+    }
+}
+
+extension ReferenceStore {
+    /// The rowids of one page of a workspace's posts, newest first, with the count of every post that `postFilter` selects.
+    func postRowIDs(
+        workspaceID: String, pageID: String?, campaignID: String?, offset: Int, limit: Int
+    ) throws -> (rowIDs: [Int64], total: Int) {
+        let (filter, arguments) = Self.postFilter(workspaceID: workspaceID, pageID: pageID, campaignID: campaignID)
+        let total = try postCount(filter: filter, arguments: arguments)
+        let rowIDs = try database.query(
+            "SELECT rowid FROM posts WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            arguments + [limit, offset], map: { $0.integer(0).map(Int64.init) ?? 0 })
+        return (rowIDs, total)
+    }
+
+    /// `{"data": [post, ...], "pagination": ...}` for the posts at `rowIDs`, rendering only those whose JSON is not
+    /// kept in `postFragments`.
+    func postListJSON(rowIDs: [Int64], workspace: WorkspaceRecord, pagination: JSONValue) throws -> [UInt8] {
+        postFragments.refresh(from: database)
+        let missing = rowIDs.filter { postFragments[$0] == nil }
+        // Kept here too, because storing into a full cache empties it.
+        var rendered: [Int64: [UInt8]] = [:]
+        if !missing.isEmpty {
+            var loaded: [(rowID: Int64, post: PostRecord)] = []
+            for rowID in missing {
+                if let post = try database.query(Self.selectPosts + " WHERE rowid = ?", [rowID], map: postRecord).first {
+                    loaded.append((rowID, post))
+                }
+            }
+            let renderer = try PostRenderer(store: self, workspace: workspace, posts: loaded.map(\.post))
+            for (rowID, post) in loaded {
+                var json = JSONStream(capacity: 1024)
+                renderer.write(post, into: &json)
+                rendered[rowID] = json.bytes
+                postFragments.store(json.bytes, rowID: rowID)
+            }
+        }
+        var json = JSONStream(capacity: 1024 * (rowIDs.count + 1))
+        json.beginObject()
+        json.key("data")
+        json.beginArray()
+        for rowID in rowIDs {
+            if let fragment = rendered[rowID] ?? postFragments[rowID] { json.serialized(fragment) }
+        }
+        json.endArray()
+        json.key("pagination")
+        json.value(pagination)
+        json.endObject()
+        return json.bytes
+    }
+}
