@@ -138,7 +138,7 @@ private final class ServerCore: @unchecked Sendable {
         deferrals.unlock()
     }
 
-    /// Makes later deferred replies wait in their pool thread, then waits for the suspended connections to resume.
+    /// Makes later deferred replies wait in their pool thread, then waits until the suspended connections are answered.
     func stopDeferring(waitingUpTo seconds: Double) {
         let deadline = Date(timeIntervalSinceNow: seconds)
         deferrals.lock()
@@ -154,6 +154,8 @@ private final class PendingRequest {
     var tooLarge = false
     /// The reply that the suspended connection waits for.
     var reply: HTTPServerReply?
+    /// Whether the request was deferred, so that its completion ends a deferral.
+    var deferred = false
 }
 
 /// A connection handle that the thread sending a deferred reply passes to `MHD_resume_connection`.
@@ -189,9 +191,9 @@ private let accessHandler: planable_mhd_access_handler = {
 
     var outcome: HTTPServerOutcome
     if let reply = pending.reply {
-        // Called again after MHD_resume_connection, so the deferred outcome has been sent.
+        // Called again after MHD_resume_connection, so the deferred outcome has been sent. The deferral ends when
+        // the request completes, so that stop() waits until its answer is sent.
         pending.reply = nil
-        core.endDeferral()
         outcome = reply.sentOutcome ?? .dropConnection
     } else if pending.tooLarge {
         let message = "{\"error\":\"request body is larger than \(core.maximumBodyBytes) bytes\"}"
@@ -213,6 +215,7 @@ private let accessHandler: planable_mhd_access_handler = {
             outcome = sent
         } else if core.beginDeferral() {
             pending.reply = reply
+            pending.deferred = true
             MHD_suspend_connection(connection)
             let suspended = SuspendedConnection(pointer: connection)
             reply.whenSent { MHD_resume_connection(suspended.pointer) }
@@ -229,9 +232,13 @@ private let accessHandler: planable_mhd_access_handler = {
     }
 }
 
-private let completedHandler: planable_mhd_completed_handler = { _, _, requestContext, _ in
-    guard let requestContext, let existing = requestContext.pointee else { return }
-    Unmanaged<PendingRequest>.fromOpaque(existing).release()
+private let completedHandler: planable_mhd_completed_handler = { context, _, requestContext, _ in
+    guard let context, let requestContext, let existing = requestContext.pointee else { return }
+    let pending = Unmanaged<PendingRequest>.fromOpaque(existing)
+    if pending.takeUnretainedValue().deferred {
+        Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue().endDeferral()
+    }
+    pending.release()
     requestContext.pointee = nil
 }
 

@@ -156,11 +156,14 @@ extension ReferenceServer {
             // (see StoreGate) without holding this HTTP thread.
             let reply = HTTPServerReply()
             store.perform(writing: requestClass == .write, handle) { result in
-                reply.send(self.outcome(of: result, operation: operation, requestID: requestID, decision: decision, fault: fault))
+                reply.send(
+                    self.outcome(
+                        of: result, operation: operation, requestID: requestID, decision: decision, fault: fault))
             }
             return .deferred(reply)
         } catch {
-            return outcome(of: .failure(error), operation: operation, requestID: requestID, decision: decision, fault: fault)
+            return outcome(
+                of: .failure(error), operation: operation, requestID: requestID, decision: decision, fault: fault)
         }
     }
 

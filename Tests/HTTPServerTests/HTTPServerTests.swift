@@ -58,6 +58,63 @@ import Testing
         #expect(response.status == 413)
     }
 
+    @Test func deferredReplyFreesThread() throws {
+        // One pool thread: a reply that held it would keep /release from being served, and /wait would time out.
+        let waiting = HTTPServerReply()
+        let server = HTTPServer(host: "127.0.0.1", port: 0, threadCount: 1) { request in
+            switch request.path {
+            case "/wait":
+                return .deferred(waiting)
+            case "/release":
+                waiting.send(.respond(HTTPServerResponse(status: 200, body: Array("released".utf8))))
+                return .respond(HTTPServerResponse(status: 204))
+            default:
+                let sentAlready = HTTPServerReply()
+                sentAlready.send(.respond(HTTPServerResponse(status: 202)))
+                return .deferred(sentAlready)
+            }
+        }
+        try server.start()
+        defer { server.stop() }
+        let base = "http://127.0.0.1:\(server.port)"
+        let answer = LockedResponse()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            answer.set(Result { try HTTPClient().send(HTTPRequest(url: base + "/wait", timeout: 10)) })
+            done.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try HTTPClient().send(HTTPRequest(url: base + "/ready", timeout: 5)).status == 202)
+        #expect(try HTTPClient().send(HTTPRequest(url: base + "/release", timeout: 5)).status == 204)
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        let response = try #require(try answer.get()?.get())
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "released")
+    }
+
+    @Test func stopWaitsForDeferredReply() throws {
+        let server = HTTPServer(host: "127.0.0.1", port: 0) { _ in
+            let reply = HTTPServerReply()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) {
+                reply.send(.respond(HTTPServerResponse(status: 200, body: Array("late".utf8))))
+            }
+            return .deferred(reply)
+        }
+        try server.start()
+        let port = server.port
+        let answer = LockedResponse()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            answer.set(Result { try HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: 10)) })
+            done.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+        server.stop()
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        let response = try #require(try answer.get()?.get())
+        #expect(String(decoding: response.body, as: UTF8.self) == "late")
+    }
+
     @Test func rejectsInvalidHost() {
         let server = HTTPServer(host: "localhost", port: 0) { _ in .dropConnection }
         #expect(throws: HTTPServerError.invalidAddress("localhost")) { try server.start() }
@@ -71,5 +128,23 @@ import Testing
         #expect(throws: HTTPClientError.self) {
             try HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: 2, connectTimeout: 2))
         }
+    }
+}
+
+/// The result of a request made on another thread.
+private final class LockedResponse: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<HTTPResponse, any Error>?
+
+    func set(_ value: Result<HTTPResponse, any Error>) {
+        lock.lock()
+        result = value
+        lock.unlock()
+    }
+
+    func get() -> Result<HTTPResponse, any Error>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return result
     }
 }

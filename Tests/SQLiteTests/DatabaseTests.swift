@@ -85,6 +85,53 @@ import Testing
         #expect(database.changes(in: "a") == 5)
     }
 
+    @Test func nestedTransactionRollsBackAlone() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try database.execute("CREATE TABLE a (x)")
+        database.countChanges(in: ["a"])
+        struct Stop: Error {}
+        try database.transaction {
+            try database.run("INSERT INTO a VALUES (1)")
+            #expect(throws: Stop.self) {
+                try database.transaction {
+                    try database.run("INSERT INTO a VALUES (2)")
+                    throw Stop()
+                }
+            }
+            #expect(!database.isAutocommit)
+            try database.transaction { try database.run("INSERT INTO a VALUES (3)") }
+        }
+        #expect(database.isAutocommit)
+        let values = try database.query("SELECT x FROM a ORDER BY x").compactMap { $0.int("x") }
+        #expect(values == [1, 3])
+        // Three inserts and the savepoint's rollback, which SQLite's rollback hook does not report.
+        #expect(database.changes(in: "a") == 4)
+    }
+
+    @Test func changedRowsAreTrackedUntilRollback() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
+        try database.execute("CREATE TABLE a (x); CREATE TABLE b (x)")
+        database.countChanges(in: ["a"])
+        database.trackRows(of: "a")
+        #expect(database.takeChangedRows() == nil)
+        try database.run("INSERT INTO a VALUES (10), (20)")
+        try database.run("INSERT INTO b VALUES (1)")
+        try database.run("UPDATE a SET x = 11 WHERE x = 10")
+        #expect(database.takeChangedRows() == [1, 2, 1])
+        #expect(database.takeChangedRows() == [])
+        try database.run("DELETE FROM a WHERE x = 20")
+        #expect(database.takeChangedRows() == [2])
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try database.transaction {
+                try database.run("INSERT INTO b VALUES (2)")
+                throw Stop()
+            }
+        }
+        #expect(database.takeChangedRows() == nil)
+        #expect(database.takeChangedRows() == [])
+    }
+
     @Test func rowsReadInPlaceKeepTypesAndWholeText() throws {
         let database = try SQLiteDatabase(path: ":memory:")
         try database.execute("CREATE TABLE a (t, i, r, n)")

@@ -11,7 +11,8 @@ enum PostHandlers {
             workspaceID: workspace.id, pageID: pageID, campaignID: context.input.queryString("campaignId"),
             offset: offset, limit: limit)
         let pagination = context.paginationBody(offset: offset, limit: limit, total: total)
-        return .ok(serialized: try context.store.postListJSON(rowIDs: rowIDs, workspace: workspace, pagination: pagination))
+        return .ok(
+            serialized: try context.store.postListJSON(rowIDs: rowIDs, workspace: workspace, pagination: pagination))
     }
 
     static func get(_ context: APIContext) throws -> APIResponse {
@@ -98,7 +99,8 @@ enum PostHandlers {
                 throw APIError.validation("a story takes exactly one media URL, not \(urls.count)")
             }
         }
-        draft.media = try context.services.importMedia(context.body["media"], workspaceID: workspace.id, context: context)
+        draft.media = try context.services.importMedia(
+            context.body["media"], workspaceID: workspace.id, context: context)
         // A grouped post keeps its pages in sync, as Planable's app does: an edit to one post of the group
         // applies to every post of the group that is not published or publishing.
         var targets = [existing]

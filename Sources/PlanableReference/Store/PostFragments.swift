@@ -10,7 +10,7 @@ struct PostFragments {
     /// The tables besides `posts` whose rows a post's JSON shows.
     static let dependencies = ["labels", "media"]
     private static let sharedDependencies = ["workspaces", "pages", "comments"] + dependencies
-    /// The most entries kept; the cache empties when it is full.
+    /// The maximum number of entries; the cache empties when it is full.
     static let capacity = 20_000
 
     private var entries: [Int64: [UInt8]] = [:]
@@ -40,7 +40,7 @@ struct PostFragments {
 }
 
 extension ReferenceStore {
-    /// The rowids of one page of a workspace's posts, newest first, with the count of every post that `postFilter` selects.
+    /// Returns the rowids of one page of a workspace's posts, newest first, with the count of every post that `postFilter` selects.
     func postRowIDs(
         workspaceID: String, pageID: String?, campaignID: String?, offset: Int, limit: Int
     ) throws -> (rowIDs: [Int64], total: Int) {
@@ -57,12 +57,14 @@ extension ReferenceStore {
     func postListJSON(rowIDs: [Int64], workspace: WorkspaceRecord, pagination: JSONValue) throws -> [UInt8] {
         postFragments.refresh(from: database)
         let missing = rowIDs.filter { postFragments[$0] == nil }
+
         // Kept here too, because storing into a full cache empties it.
         var rendered: [Int64: [UInt8]] = [:]
         if !missing.isEmpty {
             var loaded: [(rowID: Int64, post: PostRecord)] = []
             for rowID in missing {
-                if let post = try database.query(Self.selectPosts + " WHERE rowid = ?", [rowID], map: postRecord).first {
+                if let post = try database.query(Self.selectPosts + " WHERE rowid = ?", [rowID], map: postRecord).first
+                {
                     loaded.append((rowID, post))
                 }
             }
@@ -74,6 +76,7 @@ extension ReferenceStore {
                 postFragments.store(json.bytes, rowID: rowID)
             }
         }
+
         var json = JSONStream(capacity: 1024 * (rowIDs.count + 1))
         json.beginObject()
         json.key("data")

@@ -49,7 +49,9 @@ package enum Identifiers {
 
     /// The 5 random bytes of `objectID`, in the low 40 bits.
     private static let objectIDProcessValue: UInt64 = UInt64.random(in: 0..<(1 << 40))
-    private static let objectIDCounter = Atomic<UInt32>(UInt32.random(in: 0..<(1 << 24)))
+    /// Starts in the lower half, so the 3-byte counter wraps, and ids stop sorting by creation, only after more
+    /// than 8 million ids.
+    private static let objectIDCounter = Atomic<UInt32>(UInt32.random(in: 0..<(1 << 23)))
 
     /// A stable 24-digit hex identifier derived from `parts`, so a seed gives the same ids on every run.
     package static func derived(_ parts: String...) -> String {

@@ -1,0 +1,173 @@
+import Foundation
+import HTTPClient
+import Testing
+
+@testable import PlanableReference
+
+/// Group commit of API writes and the kept JSON of listed posts.
+@Suite struct StoreGateTests {
+    @Test func concurrentCreatesAllPersist() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gate-\(UUID().uuidString)")
+        var server: TestServer? = try TestServer(writeLimit: 10_000, directory: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let workspace = try #require(try server?.workspaceID("Northwind Coffee"))
+        let page = try #require(try server?.pageID("Northwind LinkedIn"))
+        let created = LockedValue<[String]>([])
+        let failures = LockedValue<[String]>([])
+        let baseURL = try #require(server?.server.baseURL)
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            let client = HTTPClient()
+            for index in 0..<12 {
+                let body: JSONValue = [
+                    "workspaceId": .string(workspace), "pageId": .string(page), "text": .string("w\(worker) #\(index)"),
+                ]
+                let request = HTTPRequest(
+                    method: "POST", url: baseURL + "/posts",
+                    headers: [("Authorization", "Bearer \(TestServer.token)"), ("Content-Type", "application/json")],
+                    body: body.serialized, timeout: 10)
+                do {
+                    let response = try client.send(request)
+                    let json = try JSONParser.parse(response.body)
+                    if response.status == 201, let id = json["posts"]?.arrayValue?.first?["id"]?.stringValue {
+                        created.withLock { $0.append(id) }
+                    } else {
+                        failures.withLock {
+                            $0.append("\(response.status) \(String(decoding: response.body, as: UTF8.self))")
+                        }
+                    }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        #expect(created.withLock { $0.count } == 96)
+
+        // A new server on the same file lists every create that was answered.
+        server?.server.stop()
+        server = nil
+        let reopened = try TestServer(directory: directory)
+        let listed = try reopened.send("GET", "/posts?workspaceId=\(workspace)&limit=100").data.arrayValue ?? []
+        let listedIDs = Set(listed.compactMap { $0["id"]?.stringValue })
+        #expect(listedIDs.isSuperset(of: created.withLock { $0 }))
+    }
+
+    @Test func failedWriteKeepsOthersInBatch() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let gate = server.server.store
+        let before = try gate.withLock { try $0.database.queryFirst("SELECT COUNT(*) AS n FROM labels")?.int("n") }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        // Two writes share one batch: the first succeeds, the second fails after writing, and only its row goes.
+        let done = DispatchGroup()
+        var outcomes: [Result<Int, any Error>] = []
+        let record = LockedValue<[Result<Int, any Error>]>([])
+        for (index, fails) in [false, true].enumerated() {
+            done.enter()
+            gate.perform(
+                writing: true,
+                { store -> Int in
+                    try store.database.run(
+                        "INSERT INTO labels (id, workspace_id, name, color, created_at) VALUES (?, ?, ?, 'red', 0)",
+                        ["gate-label-\(index)", workspace, "Label \(index)"])
+                    if fails { throw APIError.validation("failed on purpose") }
+                    return index
+                },
+                completion: { result in
+                    record.withLock { $0.append(result) }
+                    done.leave()
+                })
+        }
+        done.wait()
+        outcomes = record.withLock { $0 }
+        #expect(outcomes.count == 2)
+        #expect(outcomes.filter { (try? $0.get()) == 0 }.count == 1)
+        #expect(outcomes.filter { if case .failure = $0 { true } else { false } }.count == 1)
+        let labels = try gate.withLock { store in
+            try store.database.query("SELECT id FROM labels WHERE id LIKE 'gate-label-%'").compactMap {
+                $0.string("id")
+            }
+        }
+        #expect(labels == ["gate-label-0"])
+        let after = try gate.withLock { try $0.database.queryFirst("SELECT COUNT(*) AS n FROM labels")?.int("n") }
+        #expect(after == (before ?? 0) + 1)
+    }
+
+    @Test func listShowsNewCommentCount() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
+        let id = try #require(post["id"]?.stringValue)
+        let workspace = try server.workspaceID("Northwind Coffee")
+        // Distinct query strings miss the response cache, so each listing reads the kept post JSON.
+        #expect(
+            try server.send("GET", "/posts?workspaceId=\(workspace)&n=1").data.arrayValue?.first?["commentsCounter"]
+                == 0)
+        let comment = try server.send("POST", "/posts/\(id)/comments", body: ["text": "Looks good"])
+        #expect(comment.status == 201)
+        #expect(
+            try server.send("GET", "/posts?workspaceId=\(workspace)&n=2").data.arrayValue?.first?["commentsCounter"]
+                == 1)
+    }
+
+    @Test func listShowsRenamedLabel() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let label = try server.send(
+            "POST", "/labels", body: ["workspaceId": .string(workspace), "text": "Launch", "color": "fog"])
+        #expect(label.status == 201)
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind LinkedIn", extra: [("labels", ["Launch"])])
+        #expect(post["labels"]?.arrayValue?.first?["text"] == "Launch")
+        #expect(
+            try server.send("GET", "/posts?workspaceId=\(workspace)&n=1").data.arrayValue?.first?["labels"]?.arrayValue?
+                .first?["text"] == "Launch")
+        _ = try server.server.store.withLock { store in
+            try store.database.run("UPDATE labels SET name = 'Relaunch' WHERE name = 'Launch'")
+        }
+        let listed = try server.send("GET", "/posts?workspaceId=\(workspace)&n=2").data.arrayValue?.first
+        #expect(listed?["labels"]?.arrayValue?.first?["text"] == "Relaunch")
+    }
+
+    @Test func listShowsRowChangedBelowAPI() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
+        let id = try #require(post["id"]?.stringValue)
+        let workspace = try server.workspaceID("Northwind Coffee")
+        #expect(
+            try server.send("GET", "/posts?workspaceId=\(workspace)&n=1").data.arrayValue?.first?["plainText"]
+                == "Hello")
+        // A savepoint rolled back after the change must not leave the changed JSON behind.
+        _ = try? server.server.store.withLock { store in
+            try store.database.transaction {
+                try store.database.run("UPDATE posts SET text = 'Rolled back' WHERE id = ?", [id])
+                _ = try store.postListJSON(
+                    rowIDs: store.postRowIDs(workspaceID: workspace, pageID: nil, campaignID: nil, offset: 0, limit: 20)
+                        .rowIDs,
+                    workspace: try #require(try store.workspace(id: workspace)), pagination: .null)
+                throw APIError.validation("undo")
+            }
+        }
+        #expect(
+            try server.send("GET", "/posts?workspaceId=\(workspace)&n=2").data.arrayValue?.first?["plainText"]
+                == "Hello")
+        _ = try server.server.store.withLock { store in
+            try store.database.run("UPDATE posts SET text = 'Changed' WHERE id = ?", [id])
+        }
+        #expect(
+            try server.send("GET", "/posts?workspaceId=\(workspace)&n=3").data.arrayValue?.first?["plainText"]
+                == "Changed")
+    }
+
+    @Test func objectIDsSortInCreationOrder() {
+        let ids = (0..<1000).map { _ in Identifiers.objectID() }
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.utf8.count == 24 })
+        #expect(ids.allSatisfy { $0.allSatisfy(\.isHexDigit) })
+        let seconds = UInt32(ids[0].prefix(8), radix: 16) ?? 0
+        #expect(abs(Double(seconds) - Date().timeIntervalSince1970) < 60)
+    }
+}
