@@ -61,9 +61,11 @@ import Testing
     @Test func deferredReplyFreesThread() throws {
         // One pool thread: a reply that held it would keep /release from being served, and /wait would time out.
         let waiting = HTTPServerReply()
+        let received = DispatchSemaphore(value: 0)
         let server = HTTPServer(host: "127.0.0.1", port: 0, threadCount: 1) { request in
             switch request.path {
             case "/wait":
+                received.signal()
                 return .deferred(waiting)
             case "/release":
                 waiting.send(.respond(HTTPServerResponse(status: 200, body: Array("released".utf8))))
@@ -79,11 +81,12 @@ import Testing
         let base = "http://127.0.0.1:\(server.port)"
         let answer = LockedResponse()
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        // Threads of their own, because other tests running in parallel can keep Dispatch's pool busy.
+        Thread {
             answer.set(Result { try HTTPClient().send(HTTPRequest(url: base + "/wait", timeout: 10)) })
             done.signal()
-        }
-        Thread.sleep(forTimeInterval: 0.2)
+        }.start()
+        #expect(received.wait(timeout: .now() + 10) == .success)
         #expect(try HTTPClient().send(HTTPRequest(url: base + "/ready", timeout: 5)).status == 202)
         #expect(try HTTPClient().send(HTTPRequest(url: base + "/release", timeout: 5)).status == 204)
         #expect(done.wait(timeout: .now() + 10) == .success)
@@ -93,22 +96,25 @@ import Testing
     }
 
     @Test func stopWaitsForDeferredReply() throws {
+        let received = DispatchSemaphore(value: 0)
         let server = HTTPServer(host: "127.0.0.1", port: 0) { _ in
+            received.signal()
             let reply = HTTPServerReply()
-            DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) {
+            Thread {
+                Thread.sleep(forTimeInterval: 0.3)
                 reply.send(.respond(HTTPServerResponse(status: 200, body: Array("late".utf8))))
-            }
+            }.start()
             return .deferred(reply)
         }
         try server.start()
         let port = server.port
         let answer = LockedResponse()
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        Thread {
             answer.set(Result { try HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: 10)) })
             done.signal()
-        }
-        Thread.sleep(forTimeInterval: 0.1)
+        }.start()
+        #expect(received.wait(timeout: .now() + 10) == .success)
         server.stop()
         #expect(done.wait(timeout: .now() + 10) == .success)
         let response = try #require(try answer.get()?.get())
