@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import HTTPServer
+import Hashing
 import Timestamps
 
 extension ReferenceServer {
@@ -53,6 +54,8 @@ extension ReferenceServer {
     func serveAPI(_ request: HTTPServerRequest, relativePath: String, requestID: String) -> HTTPServerOutcome {
         let now = options.clock.now()
         let requestClass = RateLimiter.RequestClass(method: request.method)
+        if requestClass == .write { store.beginWriteRequest() }
+        defer { if requestClass == .write { store.endWriteRequest() } }
         // The rate-limit header values for responses sent before the token is known, computed only when needed.
         var untracked: RateLimiter.Decision { rateLimiter.untracked(requestClass: requestClass, now: now) }
         let operation: OpenAPIOperation
@@ -200,6 +203,25 @@ extension ReferenceServer {
         }
         let plaintext = parts[1].trimmingHTTPWhitespace()
         let gate = store
+        // Looks up the response of a cached operation; a failed lifecycle step is reported by the uncached path,
+        // which runs the step again.
+        func cachedResponse(_ key: String, _ store: ReferenceStore) -> [UInt8]? {
+            try? store.advanceLifecycle(now: now)
+            // A response made while a batch is open may show its writes, so it waits for the commit on the
+            // uncached path, which looks the cache up again.
+            if gate.batchIsOpen { return nil }
+            return store.responseCache.lookup(key, version: store.changeCount())
+        }
+        // A token used within the last second is checked against the token cache alone, without the store's lock,
+        // which only a cached operation then takes here.
+        let digest = SHA256.digest(Array(plaintext.utf8))
+        let check = gate.tokenCache.check(lookup: TokenDigest.lookup(plaintext), digest: digest, now: now)
+        if case .accepted(let token) = check {
+            guard let key = ResponseCache.key(for: operation, request: request, tokenID: token.id) else {
+                return .success((token, nil, nil))
+            }
+            return .success((token, key, gate.withLockUncommitted { cachedResponse(key, $0) }))
+        }
         let result = Result {
             try gate.withLockUncommitted { store -> Result<(TokenRecord, String?, [UInt8]?), TokenRejection> in
                 let found = try store.authenticate(plaintext, now: now)
@@ -208,15 +230,7 @@ extension ReferenceServer {
                 guard let key = ResponseCache.key(for: operation, request: request, tokenID: token.id) else {
                     return .success((token, nil, nil))
                 }
-                // A failed lifecycle step is reported by the uncached path, which runs the step again.
-                let cached = try? { () throws -> [UInt8]? in
-                    try store.advanceLifecycle(now: now)
-                    // A response made while a batch is open may show its writes, so it waits for the commit on
-                    // the uncached path, which looks the cache up again.
-                    if gate.batchIsOpen { return nil }
-                    return store.responseCache.lookup(key, version: store.changeCount())
-                }()
-                return .success((token, key, cached))
+                return .success((token, key, cachedResponse(key, store)))
             }
         }
         switch result {

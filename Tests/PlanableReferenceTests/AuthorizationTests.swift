@@ -145,6 +145,35 @@ import Timestamps
         #expect(revoked.json["error"]?["message"]?.stringValue?.contains("revoked") == true)
     }
 
+    /// A token used within the last second is checked without the store, so each change must reach that check.
+    @Test func recentlyUsedTokenFollowsChanges() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        // The test clock is frozen, so every use below is within a second of the one before.
+        let expiring = try makeToken(server, ["expiresAt": .string(Timestamp.format(server.clock.now() + 0.5))])
+        #expect(try server.send("GET", "/ping", token: expiring).status == 200)
+        #expect(try server.send("GET", "/ping", token: expiring).status == 200)
+        server.clock.advance(by: 0.6)
+        #expect(try server.send("GET", "/ping", token: expiring).status == 401)
+
+        let revocable = try makeToken(server, ["scope": "read"])
+        #expect(try server.send("GET", "/ping", token: revocable).status == 200)
+        #expect(try server.send("GET", "/ping", token: revocable).status == 200)
+        let tokens = try server.send("GET", "/reference/tokens", token: nil).data.arrayValue ?? []
+        let id = try #require(tokens.last?["id"]?.stringValue)
+        #expect(try server.send("DELETE", "/reference/tokens/\(id)", token: nil).status == 204)
+        #expect(try server.send("GET", "/ping", token: revocable).status == 401)
+
+        #expect(try server.send("GET", "/ping").status == 200)
+        let company = try #require(
+            try server.send("GET", "/reference/companies", token: nil).data.arrayValue?.first?["id"]?.stringValue)
+        let control = "/reference/companies/\(company)/api-access"
+        #expect(try server.send("POST", control, body: ["enabled": false], token: nil).status == 204)
+        #expect(try server.send("GET", "/ping").status == 403)
+        #expect(try server.send("POST", control, body: ["enabled": true], token: nil).status == 204)
+        #expect(try server.send("GET", "/ping").status == 200)
+    }
+
     @Test func companyHasAtMostTenActiveTokens() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

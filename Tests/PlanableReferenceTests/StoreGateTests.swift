@@ -161,6 +161,28 @@ import Testing
                 == "Changed")
     }
 
+    @Test func listPagesFollowNewPosts() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        for _ in 0..<3 { _ = try server.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn") }
+        let path = "/posts?workspaceId=\(workspace)&limit=2"
+        let first = try server.send("GET", path + "&n=1")
+        #expect(first.data.arrayValue?.count == 2)
+        #expect(first.json["pagination"]?["hasMore"] == .bool(true))
+        let newest = try server.createPost(workspace: "Northwind Coffee", page: "Northwind X")
+        let second = try server.send("GET", path + "&n=2")
+        #expect(second.data.arrayValue?.first?["id"] == newest["id"])
+        #expect(second.data.arrayValue?.dropFirst().first?["id"] == first.data.arrayValue?.first?["id"])
+        let last = try server.send("GET", path + "&offset=2&n=3").data.arrayValue ?? []
+        #expect(last.count == 2)
+        #expect(last.first?["id"] == first.data.arrayValue?.last?["id"])
+        let deleted = try #require(newest["id"]?.stringValue)
+        #expect(try server.send("DELETE", "/posts/\(deleted)").status == 204)
+        let third = try server.send("GET", path + "&n=4")
+        #expect(third.data.arrayValue?.first?["id"] == first.data.arrayValue?.first?["id"])
+    }
+
     @Test func objectIDsSortInCreationOrder() {
         let ids = (0..<1000).map { _ in Identifiers.objectID() }
         #expect(ids == ids.sorted())

@@ -46,9 +46,14 @@ extension ReferenceStore {
     ) throws -> (rowIDs: [Int64], total: Int) {
         let (filter, arguments) = Self.postFilter(workspaceID: workspaceID, pageID: pageID, campaignID: campaignID)
         let total = try postCount(filter: filter, arguments: arguments)
+        let key = Self.postFilterKey(filter: filter, arguments: arguments) + "\u{0}\(offset)\u{0}\(limit)"
+        let version = database.changes(in: "posts")
+        if let cached = postPageCache[key], cached.version == version { return (cached.rowIDs, total) }
         let rowIDs = try database.query(
             "SELECT rowid FROM posts WHERE \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
             arguments + [limit, offset], map: { $0.integer(0).map(Int64.init) ?? 0 })
+        if postPageCache.count >= 256 { postPageCache.removeAll(keepingCapacity: true) }
+        postPageCache[key] = (version, rowIDs)
         return (rowIDs, total)
     }
 

@@ -19,8 +19,11 @@ final class ReferenceStore {
     /// Post counts of listings by filter, valid while `changeCount()` stays the same, so that paging through a
     /// large workspace counts its posts once rather than once a page.
     var postCountCache: [String: (version: Int64, count: Int)] = [:]
-    /// Token rows by lookup prefix, with their digests; cleared by every change to tokens or their workspaces.
-    var tokenCache: [String: [(digest: [UInt8], token: TokenRecord)]] = [:]
+    /// The rowids of listed pages of posts by filter, offset and limit, valid while no post changes.
+    var postPageCache: [String: (version: Int64, rowIDs: [Int64])] = [:]
+    /// Token rows by lookup prefix and the companies with API access off, which request threads also read without
+    /// the store's lock; cleared by every change to tokens, their workspaces or API access.
+    let tokenCache = TokenCache()
     /// Workspaces by id, pages by id, and each workspace's pages in creation order, for the many requests that
     /// read them.
     var workspaceCache = TableCache<WorkspaceRecord>(table: "workspaces")
@@ -30,8 +33,6 @@ final class ReferenceStore {
     var postFragments = PostFragments()
     /// Comment counts by post id, under the one key "".
     var commentCountCache = TableCache<[String: Int]>(table: "comments")
-    /// The companies whose API access is turned off, read once and kept in step by `setAPIEnabled`.
-    var apiDisabledCompanies: Set<String>?
 
     /// Opens or creates the database, migrates it and applies `seed` when the file had no schema yet.
     ///
@@ -51,7 +52,7 @@ final class ReferenceStore {
         // more requests and syncs the file a quarter as often; POST /posts gained about 15 % in the benchmark.
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         try database.execute("PRAGMA wal_autocheckpoint = 4000")
-        database.countChanges(in: ["workspaces", "pages", "comments"] + PostFragments.dependencies)
+        database.countChanges(in: ["workspaces", "pages", "comments", "posts"] + PostFragments.dependencies)
         database.trackRows(of: "posts")
         let isNew = try database.userVersion == 0
         wasCreated = isNew
@@ -182,13 +183,14 @@ final class ReferenceStore {
         lifecycleDirty = true
         responseCache = ResponseCache()
         postCountCache.removeAll()
+        postPageCache.removeAll()
         tokenCache.removeAll()
         workspaceCache = TableCache(table: "workspaces")
         pageCache = TableCache(table: "pages")
         workspacePagesCache = TableCache(table: "pages")
         commentCountCache = TableCache(table: "comments")
         postFragments = PostFragments()
-        apiDisabledCompanies = nil
+        tokenCache.apiDisabledCompanies = nil
     }
 
     /// The number of rows this connection has inserted, updated or deleted since it opened.

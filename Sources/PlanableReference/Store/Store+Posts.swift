@@ -169,17 +169,22 @@ extension ReferenceStore {
         return (filter, arguments)
     }
 
-    /// The number of posts that `filter` selects, kept in `postCountCache` while no row changes.
+    /// A key for the posts that `filter` selects with `arguments`, which are the workspace, page and campaign ids.
+    static func postFilterKey(filter: String, arguments: [any SQLiteBindable]) -> String {
+        var key = filter
+        for case .text(let argument) in arguments.map(\.sqliteValue) {
+            key += "\u{0}"
+            key += argument
+        }
+        return key
+    }
+
+    /// The number of posts that `filter` selects, kept in `postCountCache` while no post changes.
     func postCount(filter: String, arguments: [any SQLiteBindable]) throws -> Int {
         // Two statements: a window function (COUNT(*) OVER ()) would read every matching row instead of one page
         // of the (workspace_id, created_at) index.
-        // The arguments are the workspace, page and campaign ids, all strings.
-        var countKey = filter
-        for case .text(let argument) in arguments.map(\.sqliteValue) {
-            countKey += "\u{0}"
-            countKey += argument
-        }
-        let version = changeCount()
+        let countKey = Self.postFilterKey(filter: filter, arguments: arguments)
+        let version = database.changes(in: "posts")
         let total: Int
         if let cached = postCountCache[countKey], cached.version == version {
             total = cached.count

@@ -37,25 +37,27 @@ extension ReferenceStore {
     func authenticate(_ plaintext: String, now: Double) throws -> Result<TokenRecord, TokenRejection> {
         let presented = SHA256.digest(Array(plaintext.utf8))
         let lookup = TokenDigest.lookup(plaintext)
-        if tokenCache[lookup] == nil {
+        var candidates = tokenCache.entries(lookup: lookup)
+        if candidates == nil {
             let rows = try database.query("SELECT * FROM tokens WHERE lookup = ?", [lookup])
-            tokenCache[lookup] = try rows.compactMap { row in
+            let found = try rows.compactMap { row -> TokenCache.Entry? in
                 guard case .blob(let digest) = row["digest"], let token = try tokenRecord(row) else { return nil }
                 return (digest, token)
             }
+            tokenCache.setEntries(found, lookup: lookup)
+            candidates = found
         }
-        var match: Int?
-        for (index, candidate) in (tokenCache[lookup] ?? []).enumerated()
-        where SHA256.constantTimeEqual(candidate.digest, presented) {
-            match = index
+        var match: TokenRecord?
+        for candidate in candidates ?? [] where SHA256.constantTimeEqual(candidate.digest, presented) {
+            match = candidate.token
         }
-        guard let match, var token = tokenCache[lookup]?[match].token else { return .failure(.unknown) }
+        guard var token = match else { return .failure(.unknown) }
         if token.revokedAt != nil { return .failure(.revoked) }
         if let expiresAt = token.expiresAt, expiresAt <= now { return .failure(.expired) }
         if token.lastUsedAt.map({ now - $0 >= 1 || now < $0 }) ?? true {
             try database.run("UPDATE tokens SET last_used_at = ? WHERE id = ?", [now, token.id])
             token.lastUsedAt = now
-            tokenCache[lookup]?[match].token = token
+            tokenCache.update(token, lookup: lookup)
         }
         return .success(token)
     }
@@ -63,17 +65,19 @@ extension ReferenceStore {
     /// Tells whether the company may use the API. A company with access turned off stands for one whose plan
     /// lacks the Public API, and every operation returns 403 to it, `GET /ping` included.
     func isAPIEnabled(companyID: String) throws -> Bool {
-        if apiDisabledCompanies == nil {
+        var disabled = tokenCache.apiDisabledCompanies
+        if disabled == nil {
             let rows = try database.query("SELECT id FROM companies WHERE api_enabled = 0")
-            apiDisabledCompanies = Set(rows.compactMap { $0.string("id") })
+            disabled = Set(rows.compactMap { $0.string("id") })
+            tokenCache.apiDisabledCompanies = disabled
         }
-        return !(apiDisabledCompanies?.contains(companyID) ?? false)
+        return !(disabled?.contains(companyID) ?? false)
     }
 
     /// Turns the company's API access on or off. Returns false when there is no such company.
     func setAPIEnabled(companyID: String, enabled: Bool) throws -> Bool {
         let changed = try database.run("UPDATE companies SET api_enabled = ? WHERE id = ?", [enabled, companyID])
-        apiDisabledCompanies = nil
+        tokenCache.apiDisabledCompanies = nil
         return changed > 0
     }
 
