@@ -1,6 +1,7 @@
 #ifndef PLANABLE_SYNC_CMICROHTTPD_SHIM_H
 #define PLANABLE_SYNC_CMICROHTTPD_SHIM_H
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -40,6 +41,14 @@ static inline struct MHD_Daemon *planable_mhd_start_per_connection_thread(
         MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
         MHD_OPTION_END);
+}
+
+// Raises glibc's trim threshold to 64 MB and its mmap threshold to 1 MB. By default glibc returns free memory at
+// the top of a thread's heap to the system once it passes 128 KB, so the buffers of the next answers fault their
+// pages in again.
+static inline void planable_keep_freed_memory(void) {
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
 }
 
 static inline uint16_t planable_mhd_bound_port(struct MHD_Daemon *daemon) {
