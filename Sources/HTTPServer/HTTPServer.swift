@@ -71,9 +71,16 @@ package final class HTTPServer: Sendable {
     /// Stops listening and waits for the pool threads to finish; open connections are closed.
     ///
     /// Connections that wait for a deferred reply get up to 30 seconds to receive it first, because libmicrohttpd
-    /// must not stop with a suspended connection.
+    /// must not stop with a suspended connection. Those still waiting then have their connection dropped. If one is
+    /// still suspended 5 seconds later, the server is left running and the failure is written to standard error.
     package func stop() {
-        core.stopDeferring(waitingUpTo: 30)
+        guard core.stopDeferring(waitingUpTo: 30) else {
+            FileHandle.standardError.write(
+                Data(
+                    "HTTP server on port \(port): a deferred reply never resumed its connection, so the server keeps running\n"
+                        .utf8))
+            return
+        }
         let daemon = state.withLock { daemonState -> OpaquePointer? in
             defer {
                 daemonState.daemon = nil
@@ -114,9 +121,9 @@ private final class LockedDaemon: @unchecked Sendable {
 private final class ServerCore: @unchecked Sendable {
     let handler: HTTPServerHandler
     let maximumBodyBytes: Int
-    /// The connections suspended for a deferred reply, and whether the server is stopping.
+    /// The replies of the connections suspended for them, and whether the server is stopping.
     private let deferrals = NSCondition()
-    private var suspended = 0
+    private var suspended: [ObjectIdentifier: HTTPServerReply] = [:]
     private var stoppingFlag = false
 
     init(handler: @escaping HTTPServerHandler, maximumBodyBytes: Int) {
@@ -126,11 +133,11 @@ private final class ServerCore: @unchecked Sendable {
 
     /// Counts one more suspended connection, or returns false while the server stops, when the pool thread must
     /// wait for the reply itself.
-    func beginDeferral() -> Bool {
+    func beginDeferral(_ reply: HTTPServerReply) -> Bool {
         deferrals.lock()
         defer { deferrals.unlock() }
         guard !stoppingFlag else { return false }
-        suspended += 1
+        suspended[ObjectIdentifier(reply)] = reply
         return true
     }
 
@@ -140,20 +147,30 @@ private final class ServerCore: @unchecked Sendable {
         deferrals.unlock()
     }
 
-    func endDeferral() {
+    func endDeferral(_ reply: HTTPServerReply) {
         deferrals.lock()
-        suspended -= 1
+        suspended[ObjectIdentifier(reply)] = nil
         deferrals.broadcast()
         deferrals.unlock()
     }
 
-    /// Makes later deferred replies wait in their pool thread, then waits until the suspended connections are answered.
-    func stopDeferring(waitingUpTo seconds: Double) {
-        let deadline = Date(timeIntervalSinceNow: seconds)
+    /// Makes later deferred replies wait in their pool thread, then waits until the suspended connections are
+    /// answered, dropping those still waiting after `seconds`. Returns false when a connection stays suspended
+    /// 5 seconds after that.
+    func stopDeferring(waitingUpTo seconds: Double) -> Bool {
         deferrals.lock()
         stoppingFlag = true
-        while suspended > 0 && deferrals.wait(until: deadline) {}
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while !suspended.isEmpty && deferrals.wait(until: deadline) {}
+        let late = Array(suspended.values)
         deferrals.unlock()
+        for reply in late { reply.send(.dropConnection) }
+
+        deferrals.lock()
+        defer { deferrals.unlock() }
+        let lastDeadline = Date(timeIntervalSinceNow: 5)
+        while !suspended.isEmpty && deferrals.wait(until: lastDeadline) {}
+        return suspended.isEmpty
     }
 }
 
@@ -163,8 +180,8 @@ private final class PendingRequest {
     var tooLarge = false
     /// The reply that the suspended connection waits for.
     var reply: HTTPServerReply?
-    /// Whether the request was deferred, so that its completion ends a deferral.
-    var deferred = false
+    /// The reply of a request that was deferred, so that its completion ends the deferral.
+    var deferred: HTTPServerReply?
 }
 
 /// A connection handle that the thread sending a deferred reply passes to `MHD_resume_connection`.
@@ -222,15 +239,16 @@ private let accessHandler: planable_mhd_access_handler = {
     if case .deferred(let reply) = outcome {
         if let sent = reply.sentOutcome {
             outcome = sent
-        } else if core.beginDeferral() {
+        } else if core.beginDeferral(reply) {
             pending.reply = reply
-            pending.deferred = true
+            pending.deferred = reply
             MHD_suspend_connection(connection)
             let suspended = SuspendedConnection(pointer: connection)
             reply.whenSent { MHD_resume_connection(suspended.pointer) }
             return planable_mhd_yes
         } else {
-            outcome = reply.wait()
+            // The server is stopping: this thread waits for the reply itself, for a bounded time.
+            outcome = reply.wait(timeout: 30) ?? .dropConnection
         }
     }
     switch outcome {
@@ -244,8 +262,8 @@ private let accessHandler: planable_mhd_access_handler = {
 private let completedHandler: planable_mhd_completed_handler = { context, _, requestContext, _ in
     guard let context, let requestContext, let existing = requestContext.pointee else { return }
     let pending = Unmanaged<PendingRequest>.fromOpaque(existing)
-    if pending.takeUnretainedValue().deferred {
-        Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue().endDeferral()
+    if let reply = pending.takeUnretainedValue().deferred {
+        Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue().endDeferral(reply)
     }
     pending.release()
     requestContext.pointee = nil

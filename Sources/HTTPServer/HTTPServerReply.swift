@@ -33,12 +33,13 @@ package final class HTTPServerReply: @unchecked Sendable {
         return outcome
     }
 
-    /// Blocks until the outcome is sent and returns it.
-    package func wait() -> HTTPServerOutcome {
+    /// Blocks until the outcome is sent and returns it, or nil after `timeout` seconds without it.
+    package func wait(timeout: Double) -> HTTPServerOutcome? {
+        let deadline = Date(timeIntervalSinceNow: timeout)
         condition.lock()
         defer { condition.unlock() }
-        while outcome == nil { condition.wait() }
-        return outcome!
+        while outcome == nil && condition.wait(until: deadline) {}
+        return outcome
     }
 
     /// Runs `action` once the outcome is sent: at once when it already is, else on the thread that sends it.

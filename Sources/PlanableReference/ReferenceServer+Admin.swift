@@ -118,7 +118,7 @@ extension ReferenceServer {
         guard body["set"] != nil || body["advanceSeconds"] != nil || body["resume"] != nil else {
             throw APIError.validation("give set (a date-time), advanceSeconds (a number) or resume (true)")
         }
-        store.withLock { $0.lifecycleDirty = true }
+        try store.withLock { $0.lifecycleDirty = true }
     }
 
     private func rateLimitBody() -> JSONValue {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Testing
+import Timestamps
 
 @testable import PlanableReference
 
@@ -181,6 +182,30 @@ import Testing
         #expect(try server.send("DELETE", "/posts/\(deleted)").status == 204)
         let third = try server.send("GET", path + "&n=4")
         #expect(third.data.arrayValue?.first?["id"] == first.data.arrayValue?.first?["id"])
+    }
+
+    /// A write that fails after its request's lifecycle step published a post rolls the step back, so the next
+    /// request must take the step again rather than trust what the rolled-back step noted in memory.
+    @Test func failedWriteRedoesLifecycle() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let page = try server.pageID("Northwind Facebook")
+        let created = try server.send(
+            "POST", "/posts",
+            body: [
+                "workspaceId": .string(workspace), "pageId": .string(page), "text": "Due soon",
+                "scheduledAt": .string(Timestamp.format(server.clock.now() + 60)), "publishAtScheduledDate": true,
+            ])
+        let id = try #require(created.json["posts"]?.arrayValue?.first?["id"]?.stringValue)
+        #expect(try server.send("GET", "/posts/\(id)").data["status"] == "scheduled")
+        server.clock.advance(by: 70)
+        let late = try server.send("PATCH", "/posts/\(id)", body: ["text": "Too late"])
+        #expect(late.status == 400)
+        #expect(late.errorCode == "POST_ALREADY_PUBLISHED")
+        let current = try server.send("GET", "/posts/\(id)").data
+        #expect(current["status"] == "published")
+        #expect(current["plainText"] == "Due soon")
     }
 
     @Test func objectIDsSortInCreationOrder() {

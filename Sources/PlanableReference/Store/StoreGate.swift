@@ -62,12 +62,12 @@ final class StoreGate: @unchecked Sendable {
                     batchNumber += 1
                     opened = true
                 }
-                result = Result { try store.database.transaction { try body(store) } }
+                result = runRollingBack(body)
             } catch {
                 result = .failure(error)
             }
         } else {
-            result = Result { try body(store) }
+            result = runRollingBack(body)
         }
         guard batchOpen else {
             lock.unlock()
@@ -75,20 +75,38 @@ final class StoreGate: @unchecked Sendable {
             return
         }
         waitingForCommit.append { failure in completion(failure.map { .failure($0) } ?? result) }
+        if store.database.isAutocommit {
+            // SQLite rolled the whole batch back by itself, as it may on an I/O error or a full disk, so the batch
+            // is closed as failed at once; later writes would otherwise commit outside it.
+            closeOpenBatch(committing: false)
+            return
+        }
         lock.unlock()
         if opened { requestCommit() }
     }
 
+    /// Runs `body`, in a savepoint when a batch is open, and empties the store's caches when it throws after
+    /// changing rows, because the rollback undid changes that the caches or the lifecycle may have seen.
+    /// Call with `lock` held.
+    private func runRollingBack<T>(_ body: (ReferenceStore) throws -> T) -> Result<T, any Error> {
+        let changesBefore = store.changeCount()
+        let result = Result { batchOpen ? try store.database.transaction { try body(store) } : try body(store) }
+        if case .failure = result, store.changeCount() != changesBefore { store.forgetCachedState() }
+        return result
+    }
+
     /// Runs `body` with the store and returns once whatever it saw is committed, for reads and for writes that
     /// commit on their own, such as a lifecycle step.
-    func withLock<T>(_ body: (ReferenceStore) throws -> T) rethrows -> T {
+    ///
+    /// - Throws: the error of `body`, or the SQLite error of the failed commit of a batch that was open as `body`
+    ///   ended, since `body`'s own writes may have been in it.
+    func withLock<T>(_ body: (ReferenceStore) throws -> T) throws -> T {
         lock.lock()
-        defer {
-            let batch = batchOpen ? batchNumber : 0
-            lock.unlock()
-            if batch != 0 { _ = awaitCommit(of: batch) }
-        }
-        return try body(store)
+        let result = Result { try body(store) }
+        let batch = batchOpen ? batchNumber : 0
+        lock.unlock()
+        if batch != 0, let failure = awaitCommit(of: batch) { throw failure }
+        return try result.get()
     }
 
     /// Runs `body` with the store without waiting for an open batch's commit, for a step whose caller goes on to
@@ -160,7 +178,8 @@ final class StoreGate: @unchecked Sendable {
             thread.name = "reference-store-commit"
             thread.start()
         }
-        commits.signal()
+        // Blocked `withLock` callers wait on the same condition, so a signal could wake one of them instead.
+        commits.broadcast()
         commits.unlock()
     }
 
@@ -198,16 +217,23 @@ final class StoreGate: @unchecked Sendable {
             lock.unlock()
             return
         }
+        closeOpenBatch(committing: true)
+    }
+
+    /// Commits the open batch, or records it as failed when SQLite already rolled it back, then releases `lock`,
+    /// which the caller holds, and wakes and calls whatever waited for the batch.
+    private func closeOpenBatch(committing: Bool) {
         let number = batchNumber
         var failure: (any Error)?
         do {
+            guard committing else { throw StoreGateError.rolledBackBySQLite }
             try store.database.run("COMMIT")
         } catch {
             failure = error
-            try? store.database.execute("ROLLBACK")
+            if !store.database.isAutocommit { try? store.database.execute("ROLLBACK") }
             store.forgetCachedState()
             FileHandle.standardError.write(
-                Data("reference server: committing a batch of writes failed, so it was rolled back: \(error)\n".utf8))
+                Data("reference server: a batch of writes failed and was rolled back: \(error)\n".utf8))
         }
         batchOpen = false
         let waiting = waitingForCommit
@@ -215,7 +241,7 @@ final class StoreGate: @unchecked Sendable {
         lock.unlock()
 
         commits.lock()
-        closedThrough = number
+        closedThrough = max(closedThrough, number)
         if let failure {
             failures[number] = failure
             failures = failures.filter { $0.key + 1024 > number }
@@ -223,5 +249,19 @@ final class StoreGate: @unchecked Sendable {
         commits.broadcast()
         commits.unlock()
         for completion in waiting { completion(failure) }
+    }
+}
+
+/// Why a batch of writes failed without a failed COMMIT.
+enum StoreGateError: Error, CustomStringConvertible {
+    /// SQLite rolled the open transaction back by itself after a statement failed, as it may on an I/O error or
+    /// a full disk.
+    case rolledBackBySQLite
+
+    var description: String {
+        switch self {
+        case .rolledBackBySQLite:
+            "SQLite rolled back the open transaction after a statement failed; check the disk and retry the request"
+        }
     }
 }
