@@ -65,9 +65,10 @@ package enum Identifiers {
         return "pln_" + String((0..<40).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 
-    /// A request id for error bodies and the X-Request-Id header.
+    /// A request id for error bodies and the X-Request-Id header. It needs to be unique, not secret, so it takes
+    /// an ObjectId, which costs an atomic increment where a random id takes the lock of SQLite's generator.
     package static func requestID() -> String {
-        "req_" + random()
+        "req_" + objectID()
     }
 
     /// A deterministic pseudo-random number in 0..<1 for `key`, for synthetic analytics.
