@@ -3,9 +3,10 @@ import Foundation
 /// The store behind one lock, with group commit for API writes.
 ///
 /// A write opens a SQLite transaction (a batch) when none is open and runs in a savepoint inside it, so a failed
-/// request rolls back only its own changes. A committer thread commits the open batch as soon as it gets the lock,
-/// with the writes of every request that ran meanwhile. Under load, several writes thus share one commit and one
-/// write of each changed page to the WAL file, instead of committing one by one.
+/// request rolls back only its own changes. A committer thread commits the open batch with the writes of every
+/// request that ran meanwhile, after waiting at most `maximumCommitDelay` for write requests already under way.
+/// Under load, several writes thus share one commit and one write of each changed page to the WAL file, instead
+/// of committing one by one.
 ///
 /// No request is answered before the data it saw is committed: work that ends while a batch is open, a read as
 /// well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
