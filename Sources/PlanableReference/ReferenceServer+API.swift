@@ -197,11 +197,9 @@ extension ReferenceServer {
         guard let header = request.header("authorization") else {
             return .failure(.unauthorized("missing Authorization header; send Authorization: Bearer pln_..."))
         }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let plaintext = Self.bearerToken(header) else {
             return .failure(.unauthorized("the Authorization header must be Bearer followed by a pln_ token"))
         }
-        let plaintext = parts[1].trimmingHTTPWhitespace()
         let gate = store
         // Looks up the response of a cached operation; a failed lifecycle step is reported by the uncached path,
         // which runs the step again.
@@ -249,6 +247,32 @@ extension ReferenceServer {
                         + "(on the reference server, POST /reference/companies/{id}/api-access)"))
         case .failure(let error):
             return .failure(.internal("token lookup failed: \(error)"))
+        }
+    }
+
+    /// The token of an `Authorization: Bearer TOKEN` header value, with HTTP whitespace trimmed, or nil when the
+    /// scheme is not Bearer (in any case) or no token follows it. It reads the UTF-8 bytes in place, because every
+    /// request runs it.
+    static func bearerToken(_ header: String) -> String? {
+        var header = header
+        return header.withUTF8 { bytes -> String? in
+            let scheme: StaticString = "bearer"
+            var index = 0
+            while index < bytes.count && bytes[index] == 0x20 { index += 1 }
+            let schemeStart = index
+            while index < bytes.count && bytes[index] != 0x20 { index += 1 }
+            guard index - schemeStart == scheme.utf8CodeUnitCount, index + 1 < bytes.count else { return nil }
+            for offset in 0..<scheme.utf8CodeUnitCount {
+                let byte = bytes[schemeStart + offset]
+                let lowered = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                guard lowered == scheme.utf8Start[offset] else { return nil }
+            }
+            func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+            var start = index + 1
+            var end = bytes.count
+            while start < end && isBlank(bytes[start]) { start += 1 }
+            while end > start && isBlank(bytes[end - 1]) { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
     }
 

@@ -174,6 +174,15 @@ import Timestamps
         #expect(try server.send("GET", "/ping").status == 200)
     }
 
+    @Test(arguments: [
+        ("Bearer pln_abc", "pln_abc"), ("bearer pln_abc", "pln_abc"), ("BEARER   pln_abc \t", "pln_abc"),
+        ("  Bearer pln_abc", "pln_abc"), ("Bearer  ", ""), ("Bearer ", nil), ("Bearer", nil), ("Basic pln_abc", nil),
+        ("Bearer\tpln_abc", nil), ("Bearerx pln_abc", nil), ("", nil), ("Bearer pln_é", "pln_é"),
+    ] as [(String, String?)])
+    func bearerTokenParsing(header: String, expected: String?) {
+        #expect(ReferenceServer.bearerToken(header) == expected)
+    }
+
     @Test func companyHasAtMostTenActiveTokens() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

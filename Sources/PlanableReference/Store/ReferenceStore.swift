@@ -199,7 +199,18 @@ final class ReferenceStore {
     }
 
     func encode(_ strings: [String]) -> String {
-        JSONValue.array(strings.map { .string($0) }).serializedString
+        // Most posts have no media, labels or approvals, and every insert and update encodes those lists.
+        if strings.isEmpty { return "[]" }
+        return JSONValue.array(strings.map { .string($0) }).serializedString
+    }
+
+    /// The JSON text of `value` for a column, without serializing the empty array or object that most posts store.
+    func encodeJSON(_ value: JSONValue) -> String {
+        switch value {
+        case .array(let items) where items.isEmpty: "[]"
+        case .object(let members) where members.isEmpty: "{}"
+        default: value.serializedString
+        }
     }
 
     func decodeStrings(_ text: String?) -> [String] {

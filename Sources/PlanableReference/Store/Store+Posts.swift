@@ -106,9 +106,9 @@ extension ReferenceStore {
             post.id, post.workspaceID, post.pageID, post.classification, post.text, post.createdAt, post.modifiedAt,
             post.gridPosition, post.campaignID, encode(post.media), encode(post.mediaIDs), post.mediaType,
             post.scheduledAt, post.publishAtScheduledDate, post.state, post.publishStartedAt, post.publishedAt,
-            post.publishedLink, post.failure, JSONValue.array(post.approvals).serializedString, post.approvalRequested,
+            post.publishedLink, post.failure, encodeJSON(.array(post.approvals)), post.approvalRequested,
             post.teamOnly, post.archived, encode(post.labels), post.groupID, post.groupPageIDs.map { encode($0) },
-            post.shareLink, post.pinterest?.serializedString, post.extras.serializedString, post.metricsSyncStartedAt,
+            post.shareLink, post.pinterest.map { encodeJSON($0) }, encodeJSON(post.extras), post.metricsSyncStartedAt,
             post.metricsSyncedAt, post.storyGroupID,
         ]
     }
