@@ -5,12 +5,14 @@ package struct HTTPServerRequest: Sendable {
     package var path: String
     /// The query arguments in the order they appear; a key without `=` has an empty value.
     package var query: [(name: String, value: String)]
-    /// Header names are lower-cased; a repeated header keeps its values joined with ", ".
-    package var headers: [String: String]
+    /// The headers in the order received, with lower-cased names. A list, not a dictionary, because a request
+    /// has a handful of headers and building a dictionary for each request cost more than searching the list.
+    package var headers: [(name: String, value: String)]
     package var body: [UInt8]
 
     package init(
-        method: String, path: String, query: [(name: String, value: String)] = [], headers: [String: String] = [:],
+        method: String, path: String, query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [],
         body: [UInt8] = []
     ) {
         self.method = method
@@ -20,8 +22,15 @@ package struct HTTPServerRequest: Sendable {
         self.body = body
     }
 
+    /// The value of header `name` in any case, with the values of a repeated header joined with ", ", as RFC 9110
+    /// allows.
     package func header(_ name: String) -> String? {
-        headers[name.lowercased()]
+        let lowered = name.lowercased()
+        var found: String?
+        for header in headers where header.name == lowered {
+            found = found.map { $0 + ", " + header.value } ?? header.value
+        }
+        return found
     }
 
     /// Every value of the query argument `name`, in order.

@@ -300,8 +300,8 @@ private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> 
     return withExtendedLifetime(collector) { collector.values }
 }
 
-/// Collects the request headers by lowercased name. Repeated headers are joined with ", ", as RFC 9110 allows.
-private func collectHeaders(_ connection: OpaquePointer) -> [String: String] {
+/// Collects the request headers with lowercased names, in the order received.
+private func collectHeaders(_ connection: OpaquePointer) -> [(name: String, value: String)] {
     let collector = HeaderCollector()
     let pointer = Unmanaged.passUnretained(collector).toOpaque()
     _ = MHD_get_connection_values(
@@ -309,20 +309,18 @@ private func collectHeaders(_ connection: OpaquePointer) -> [String: String] {
         { context, _, key, value in
             guard let context, let key else { return planable_mhd_yes }
             let collector = Unmanaged<HeaderCollector>.fromOpaque(context).takeUnretainedValue()
-            let name = lowercasedASCII(key)
-            let text = value.map { String(cString: $0) } ?? ""
-            if let existing = collector.headers[name] {
-                collector.headers[name] = existing + ", " + text
-            } else {
-                collector.headers[name] = text
-            }
+            collector.headers.append((lowercasedASCII(key), value.map { String(cString: $0) } ?? ""))
             return planable_mhd_yes
         }, pointer)
     return withExtendedLifetime(collector) { collector.headers }
 }
 
 private final class HeaderCollector {
-    var headers: [String: String] = [:]
+    var headers: [(name: String, value: String)] = []
+
+    init() {
+        headers.reserveCapacity(8)
+    }
 }
 
 /// `String(cString:).lowercased()` in one copy; header names are ASCII, and other bytes are kept as they are.

@@ -26,6 +26,14 @@ import Testing
         #expect(String(decoding: response.body, as: UTF8.self) == "GET /a/b x=1&y=two words&x=3 p 0")
     }
 
+    @Test func joinsRepeatedHeaders() throws {
+        let server = try echoServer()
+        defer { server.stop() }
+        let response = try HTTPClient().send(
+            HTTPRequest(url: "http://127.0.0.1:\(server.port)/h", headers: [("X-Probe", "a"), ("x-PROBE", "b")]))
+        #expect(String(decoding: response.body, as: UTF8.self) == "GET /h  a, b 0")
+    }
+
     @Test func receivesRequestBody() throws {
         let server = try echoServer()
         defer { server.stop() }
