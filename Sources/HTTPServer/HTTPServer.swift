@@ -121,7 +121,8 @@ private final class LockedDaemon: @unchecked Sendable {
 private final class ServerCore: @unchecked Sendable {
     let handler: HTTPServerHandler
     let maximumBodyBytes: Int
-    /// The replies of the connections suspended for them, and whether the server is stopping.
+    /// The replies that requests wait for, with the connection suspended or in their pool thread while the server
+    /// stops, and whether it is stopping.
     private let deferrals = NSCondition()
     private var suspended: [ObjectIdentifier: HTTPServerReply] = [:]
     private var stoppingFlag = false
@@ -139,6 +140,13 @@ private final class ServerCore: @unchecked Sendable {
         guard !stoppingFlag else { return false }
         suspended[ObjectIdentifier(reply)] = reply
         return true
+    }
+
+    /// Counts a deferred reply that its pool thread waits for because the server is stopping.
+    func trackWaitInThread(_ reply: HTTPServerReply) {
+        deferrals.lock()
+        suspended[ObjectIdentifier(reply)] = reply
+        deferrals.unlock()
     }
 
     func startDeferring() {
@@ -247,7 +255,10 @@ private let accessHandler: planable_mhd_access_handler = {
             reply.whenSent { MHD_resume_connection(suspended.pointer) }
             return planable_mhd_yes
         } else {
-            // The server is stopping: this thread waits for the reply itself, for a bounded time.
+            // The server is stopping: this thread waits for the reply itself, for a bounded time. The request still
+            // counts until it completes, so that stop() waits until its answer is sent.
+            core.trackWaitInThread(reply)
+            pending.deferred = reply
             outcome = reply.wait(timeout: 30) ?? .dropConnection
         }
     }
