@@ -26,13 +26,13 @@ struct RequestInput {
     ) throws -> RequestInput {
         var problems: [String] = []
         var requiredProblems: [String] = []
-        var query: [String: JSONValue] = [:]
+        var query: [String: JSONValue] = Dictionary(minimumCapacity: operation.parameters.count)
         for parameter in operation.parameters {
             switch parameter.location {
             case .path:
                 let value = JSONValue.string(pathParameters[parameter.name] ?? "")
                 requiredProblems += SchemaValidator.validate(
-                    value, against: parameter.schema, at: "path parameter \(parameter.name)")
+                    value, against: parameter.schema, lazilyAt: { "path parameter \(parameter.name)" })
             case .query:
                 let values = request.queryValues(parameter.name)
                 guard !values.isEmpty else {
@@ -46,7 +46,8 @@ struct RequestInput {
                 var found: [String] = []
                 switch convert(values, schema: parameter.schema, name: parameter.name) {
                 case .success(let value):
-                    found = SchemaValidator.validate(value, against: parameter.schema, at: "query parameter \(parameter.name)")
+                    found = SchemaValidator.validate(
+                        value, against: parameter.schema, lazilyAt: { "query parameter \(parameter.name)" })
                     if found.isEmpty { query[parameter.name] = value }
                 case .failure(let problem):
                     found = [problem.message]
@@ -75,7 +76,8 @@ struct RequestInput {
         if let schema = operation.bodySchema {
             if request.body.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
                 if !(schema["required"]?.arrayValue ?? []).isEmpty {
-                    problems.append("the request body is missing; send a JSON object with Content-Type: application/json")
+                    problems.append(
+                        "the request body is missing; send a JSON object with Content-Type: application/json")
                 }
                 body = .object([])
             } else {
@@ -95,7 +97,9 @@ struct RequestInput {
         var message: String
     }
 
-    private static func convert(_ values: [String], schema: JSONValue, name: String) -> Result<JSONValue, ConversionProblem> {
+    private static func convert(
+        _ values: [String], schema: JSONValue, name: String
+    ) -> Result<JSONValue, ConversionProblem> {
         let type = schema["type"]?.stringValue ?? "string"
         switch type {
         case "array":
@@ -103,7 +107,9 @@ struct RequestInput {
             return .success(.array(items.map { .string($0) }))
         case "integer":
             guard values.count == 1, let number = Int(values[0]) else {
-                return .failure(ConversionProblem(message: "query parameter \(name) must be one integer, not \(values.joined(separator: ","))"))
+                return .failure(
+                    ConversionProblem(
+                        message: "query parameter \(name) must be one integer, not \(values.joined(separator: ","))"))
             }
             return .success(.integer(number))
         case "number":

@@ -16,6 +16,16 @@ package enum SchemaValidator {
         return problems
     }
 
+    /// Validates `value` as `validate(_:against:at:)` does, but builds the location's name only when there is a
+    /// problem to name, because most values are valid and the request path validates several per request.
+    package static func validate(
+        _ value: JSONValue, against schema: JSONValue, lazilyAt location: () -> String
+    ) -> [String] {
+        var problems: [String] = []
+        check(value, schema, "", &problems)
+        return problems.isEmpty ? [] : validate(value, against: schema, at: location())
+    }
+
     private static func check(_ value: JSONValue, _ schema: JSONValue, _ location: String, _ problems: inout [String]) {
         guard case .object = schema else { return }
         if let types = schema["type"], !matchesType(value, types) {

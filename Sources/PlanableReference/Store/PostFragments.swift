@@ -61,7 +61,8 @@ extension ReferenceStore {
     /// kept in `postFragments`.
     func postListJSON(rowIDs: [Int64], workspace: WorkspaceRecord, pagination: JSONValue) throws -> [UInt8] {
         postFragments.refresh(from: database)
-        let missing = rowIDs.filter { postFragments[$0] == nil }
+        var fragments = rowIDs.map { postFragments[$0] }
+        let missing = zip(rowIDs, fragments).compactMap { $1 == nil ? $0 : nil }
 
         // Kept here too, because storing into a full cache empties it.
         var rendered: [Int64: [UInt8]] = [:]
@@ -80,15 +81,16 @@ extension ReferenceStore {
                 rendered[rowID] = json.bytes
                 postFragments.store(json.bytes, rowID: rowID)
             }
+            for index in fragments.indices where fragments[index] == nil { fragments[index] = rendered[rowIDs[index]] }
         }
 
-        var json = JSONStream(capacity: 1024 * (rowIDs.count + 1))
+        // The fragments' size and room for the rest, so that the buffer is allocated once.
+        let size = fragments.reduce(128) { $0 + ($1?.count ?? 0) + 1 }
+        var json = JSONStream(capacity: size)
         json.beginObject()
         json.key("data")
         json.beginArray()
-        for rowID in rowIDs {
-            if let fragment = rendered[rowID] ?? postFragments[rowID] { json.serialized(fragment) }
-        }
+        for case let fragment? in fragments { json.serialized(fragment) }
         json.endArray()
         json.key("pagination")
         json.value(pagination)
