@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Faults injected into API operations: added latency, 5xx answers, dropped connections, and writes that are
 /// committed but whose answer is never sent.
@@ -43,10 +44,16 @@ final class FaultInjector: Sendable {
     }
 
     private let rules = LockedValue<[Rule]>([])
+    /// The number of rules, kept in step with `rules` under its lock, so that a request with no rule to apply
+    /// takes no lock.
+    private let ruleCount = Atomic<Int>(0)
     private let random = LockedValue<RandomSource>(RandomSource(seed: 0x5EED))
 
     func add(_ rule: Rule) {
-        rules.withLock { $0.append(rule) }
+        rules.withLock { rules in
+            rules.append(rule)
+            ruleCount.store(rules.count, ordering: .releasing)
+        }
     }
 
     func list() -> [Rule] {
@@ -54,7 +61,10 @@ final class FaultInjector: Sendable {
     }
 
     func clear() {
-        rules.withLock { $0.removeAll() }
+        rules.withLock { rules in
+            rules.removeAll()
+            ruleCount.store(0, ordering: .releasing)
+        }
     }
 
     /// Seeds the generator that probability rules draw from, so a test run repeats.
@@ -64,7 +74,8 @@ final class FaultInjector: Sendable {
 
     /// Draws the faults for one request of `operationKey`, using up counted rules.
     func decide(operationKey: String) -> Decision {
-        rules.withLock { rules in
+        guard ruleCount.load(ordering: .acquiring) > 0 else { return Decision() }
+        return rules.withLock { rules in
             var decision = Decision()
             for index in rules.indices where rules[index].operation == operationKey || rules[index].operation == "*" {
                 var rule = rules[index]
@@ -89,6 +100,7 @@ final class FaultInjector: Sendable {
                 }
             }
             rules.removeAll { $0.remaining == 0 }
+            ruleCount.store(rules.count, ordering: .releasing)
             return decision
         }
     }

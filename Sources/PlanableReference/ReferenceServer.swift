@@ -12,7 +12,7 @@ package final class ReferenceServer: Sendable {
     let rateLimiter: RateLimiter
     let faults = FaultInjector()
     let services: ReferenceServices
-    let statistics = LockedValue<[String: Int]>([:])
+    let statistics = RequestCounter()
     private let http = LockedValue<HTTPServer?>(nil)
     private let listenHost = LockedValue<String>("127.0.0.1")
     /// Whether this server created the database file, so the seed was applied.
@@ -77,11 +77,11 @@ package final class ReferenceServer: Sendable {
 
     /// Served API requests (under /api/v1) by HTTP method, such as `["GET": 12, "POST": 3]`.
     package func requestCounts() -> [String: Int] {
-        statistics.withLock { $0 }
+        statistics.snapshot()
     }
 
     package func resetRequestCounts() {
-        statistics.withLock { $0.removeAll() }
+        statistics.reset()
     }
 
     /// The HTML reference page, generated once from the embedded document.
@@ -97,7 +97,7 @@ package final class ReferenceServer: Sendable {
             let error = APIError.notFound("no route for \(request.path); the API lives under /api/v1")
             return .respond(errorResponse(error, requestID, nil))
         }
-        statistics.withLock { $0[request.method, default: 0] += 1 }
+        statistics.count(request.method)
         let relative = String(request.path.dropFirst("/api/v1".count))
         let isDocument = relative == "/openapi.json" || relative.hasPrefix("/docs")
         if isDocument && (request.method == "GET" || request.method == "HEAD") {
