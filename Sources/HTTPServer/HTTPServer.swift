@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Foundation
+import Synchronization
 
 /// An HTTP/1.1 server over libmicrohttpd that hands each complete request to one handler.
 ///
@@ -70,14 +71,15 @@ package final class HTTPServer: Sendable {
 
     /// Stops listening and waits for the pool threads to finish; open connections are closed.
     ///
-    /// Connections that wait for a deferred reply get up to 30 seconds to receive it first, because libmicrohttpd
-    /// must not stop with a suspended connection. Those still waiting then have their connection dropped. If one is
-    /// still suspended 5 seconds later, the server is left running and the failure is written to standard error.
+    /// Requests that reached the handler get up to 30 seconds to complete first, deferred ones included, because
+    /// libmicrohttpd must not stop with a suspended connection and drops answers that it has not sent. Deferred
+    /// replies still awaited then have their connection dropped. If a request is still not complete 5 seconds
+    /// later, the server is left running and the failure is written to standard error.
     package func stop() {
         guard core.stopDeferring(waitingUpTo: 30) else {
             FileHandle.standardError.write(
                 Data(
-                    "HTTP server on port \(port): a deferred reply never resumed its connection, so the server keeps running\n"
+                    "HTTP server on port \(port): a request did not complete within 35 seconds of stop(), so the server keeps running\n"
                         .utf8))
             return
         }
@@ -121,64 +123,85 @@ private final class LockedDaemon: @unchecked Sendable {
 private final class ServerCore: @unchecked Sendable {
     let handler: HTTPServerHandler
     let maximumBodyBytes: Int
-    /// The replies that requests wait for, with the connection suspended or in their pool thread while the server
-    /// stops, and whether it is stopping.
+    /// The requests passed to the handler and not yet completed, which stop() waits for. Atomic, because every
+    /// request counts itself twice and a lock would be contended by the pool threads.
+    private let inFlight = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    /// The replies that requests wait for, with the connection suspended or, while the server stops, in their
+    /// pool thread.
     private let deferrals = NSCondition()
-    private var suspended: [ObjectIdentifier: HTTPServerReply] = [:]
-    private var stoppingFlag = false
+    private var waitingReplies: [ObjectIdentifier: HTTPServerReply] = [:]
 
     init(handler: @escaping HTTPServerHandler, maximumBodyBytes: Int) {
         self.handler = handler
         self.maximumBodyBytes = maximumBodyBytes
     }
 
-    /// Counts one more suspended connection, or returns false while the server stops, when the pool thread must
-    /// wait for the reply itself.
+    /// Counts a request from the call of its handler until libmicrohttpd completes it.
+    func beginRequest() {
+        inFlight.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    /// Ends the count of `beginRequest`, and the deferral of `reply` when the request had one.
+    func endRequest(deferred reply: HTTPServerReply?) {
+        if let reply {
+            deferrals.lock()
+            waitingReplies[ObjectIdentifier(reply)] = nil
+            deferrals.unlock()
+        }
+        inFlight.subtract(1, ordering: .sequentiallyConsistent)
+        if stopping.load(ordering: .sequentiallyConsistent) {
+            deferrals.lock()
+            deferrals.broadcast()
+            deferrals.unlock()
+        }
+    }
+
+    /// Records a deferred reply whose connection is suspended, or returns false while the server stops, when the
+    /// pool thread must wait for the reply itself.
     func beginDeferral(_ reply: HTTPServerReply) -> Bool {
         deferrals.lock()
         defer { deferrals.unlock() }
-        guard !stoppingFlag else { return false }
-        suspended[ObjectIdentifier(reply)] = reply
+        guard !stopping.load(ordering: .sequentiallyConsistent) else { return false }
+        waitingReplies[ObjectIdentifier(reply)] = reply
         return true
     }
 
-    /// Counts a deferred reply that its pool thread waits for because the server is stopping.
+    /// Records a deferred reply that its pool thread waits for because the server is stopping, so that stop() can
+    /// drop it.
     func trackWaitInThread(_ reply: HTTPServerReply) {
         deferrals.lock()
-        suspended[ObjectIdentifier(reply)] = reply
+        waitingReplies[ObjectIdentifier(reply)] = reply
         deferrals.unlock()
     }
 
     func startDeferring() {
-        deferrals.lock()
-        stoppingFlag = false
-        deferrals.unlock()
+        stopping.store(false, ordering: .sequentiallyConsistent)
     }
 
-    func endDeferral(_ reply: HTTPServerReply) {
-        deferrals.lock()
-        suspended[ObjectIdentifier(reply)] = nil
-        deferrals.broadcast()
-        deferrals.unlock()
-    }
-
-    /// Makes later deferred replies wait in their pool thread, then waits until the suspended connections are
-    /// answered, dropping those still waiting after `seconds`. Returns false when a connection stays suspended
-    /// 5 seconds after that.
+    /// Makes later deferred replies wait in their pool thread, then waits until every request passed to the handler
+    /// has completed, dropping the connections of replies still awaited after `seconds`. Returns false when a
+    /// request is still not complete 5 seconds after that.
     func stopDeferring(waitingUpTo seconds: Double) -> Bool {
         deferrals.lock()
-        stoppingFlag = true
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while !suspended.isEmpty && deferrals.wait(until: deadline) {}
-        let late = Array(suspended.values)
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        awaitRequests(until: Date(timeIntervalSinceNow: seconds))
+        let late = Array(waitingReplies.values)
         deferrals.unlock()
         for reply in late { reply.send(.dropConnection) }
 
         deferrals.lock()
         defer { deferrals.unlock() }
-        let lastDeadline = Date(timeIntervalSinceNow: 5)
-        while !suspended.isEmpty && deferrals.wait(until: lastDeadline) {}
-        return suspended.isEmpty
+        awaitRequests(until: Date(timeIntervalSinceNow: 5))
+        return inFlight.load(ordering: .sequentiallyConsistent) == 0
+    }
+
+    /// Waits, with `deferrals` locked, until no request is in flight or `deadline` passes. It wakes every 50 ms as
+    /// well, in case a request ended between its count and its check of `stopping`.
+    private func awaitRequests(until deadline: Date) {
+        while inFlight.load(ordering: .sequentiallyConsistent) > 0 && Date() < deadline {
+            _ = deferrals.wait(until: min(deadline, Date(timeIntervalSinceNow: 0.05)))
+        }
     }
 }
 
@@ -190,6 +213,8 @@ private final class PendingRequest {
     var reply: HTTPServerReply?
     /// The reply of a request that was deferred, so that its completion ends the deferral.
     var deferred: HTTPServerReply?
+    /// Whether the handler was called, so that the request's completion ends its count.
+    var counted = false
 }
 
 /// A connection handle that the thread sending a deferred reply passes to `MHD_resume_connection`.
@@ -235,6 +260,8 @@ private let accessHandler: planable_mhd_access_handler = {
             HTTPServerResponse(
                 status: 413, headers: [("Content-Type", "application/json")], body: Array(message.utf8)))
     } else {
+        core.beginRequest()
+        pending.counted = true
         let request = HTTPServerRequest(
             method: method.map { String(cString: $0) } ?? "GET",
             path: url.map { String(cString: $0) } ?? "/",
@@ -273,8 +300,9 @@ private let accessHandler: planable_mhd_access_handler = {
 private let completedHandler: planable_mhd_completed_handler = { context, _, requestContext, _ in
     guard let context, let requestContext, let existing = requestContext.pointee else { return }
     let pending = Unmanaged<PendingRequest>.fromOpaque(existing)
-    if let reply = pending.takeUnretainedValue().deferred {
-        Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue().endDeferral(reply)
+    let request = pending.takeUnretainedValue()
+    if request.counted {
+        Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue().endRequest(deferred: request.deferred)
     }
     pending.release()
     requestContext.pointee = nil
