@@ -40,13 +40,15 @@ struct PostFragments {
 }
 
 extension ReferenceStore {
-    /// Returns the rowids of one page of a workspace's posts, newest first, with the count of every post that `postFilter` selects.
+    /// Returns the rowids of one page of a workspace's posts, newest first, with the count of every post that
+    /// `postFilter` selects.
     func postRowIDs(
         workspaceID: String, pageID: String?, campaignID: String?, offset: Int, limit: Int
     ) throws -> (rowIDs: [Int64], total: Int) {
         let (filter, arguments) = Self.postFilter(workspaceID: workspaceID, pageID: pageID, campaignID: campaignID)
-        let total = try postCount(filter: filter, arguments: arguments)
-        let key = Self.postFilterKey(filter: filter, arguments: arguments) + "\u{0}\(offset)\u{0}\(limit)"
+        let filterKey = Self.postFilterKey(filter: filter, arguments: arguments)
+        let total = try postCount(filter: filter, arguments: arguments, key: filterKey)
+        let key = filterKey + "\u{0}\(offset)\u{0}\(limit)"
         let version = database.changes(in: "posts")
         if let cached = postPageCache[key], cached.version == version { return (cached.rowIDs, total) }
         let rowIDs = try database.query(
@@ -57,31 +59,27 @@ extension ReferenceStore {
         return (rowIDs, total)
     }
 
-    /// `{"data": [post, ...], "pagination": ...}` for the posts at `rowIDs`, rendering only those whose JSON is not
-    /// kept in `postFragments`.
+    /// Writes `{"data": [post, ...], "pagination": ...}` for the posts at `rowIDs`, rendering only those whose JSON
+    /// is not kept in `postFragments`.
     func postListJSON(rowIDs: [Int64], workspace: WorkspaceRecord, pagination: JSONValue) throws -> [UInt8] {
         postFragments.refresh(from: database)
+        // The listing keeps its own copies, because storing into a full cache empties it.
         var fragments = rowIDs.map { postFragments[$0] }
-        let missing = zip(rowIDs, fragments).compactMap { $1 == nil ? $0 : nil }
-
-        // Kept here too, because storing into a full cache empties it.
-        var rendered: [Int64: [UInt8]] = [:]
-        if !missing.isEmpty {
-            var loaded: [(rowID: Int64, post: PostRecord)] = []
-            for rowID in missing {
-                if let post = try database.query(Self.selectPosts + " WHERE rowid = ?", [rowID], map: postRecord).first
-                {
-                    loaded.append((rowID, post))
-                }
+        var loaded: [(index: Int, post: PostRecord)] = []
+        for index in fragments.indices where fragments[index] == nil {
+            let query = Self.selectPosts + " WHERE rowid = ?"
+            if let post = try database.query(query, [rowIDs[index]], map: postRecord).first {
+                loaded.append((index, post))
             }
+        }
+        if !loaded.isEmpty {
             let renderer = try PostRenderer(store: self, workspace: workspace, posts: loaded.map(\.post))
-            for (rowID, post) in loaded {
+            for (index, post) in loaded {
                 var json = JSONStream(capacity: 1024)
                 renderer.write(post, into: &json)
-                rendered[rowID] = json.bytes
-                postFragments.store(json.bytes, rowID: rowID)
+                fragments[index] = json.bytes
+                postFragments.store(json.bytes, rowID: rowIDs[index])
             }
-            for index in fragments.indices where fragments[index] == nil { fragments[index] = rendered[rowIDs[index]] }
         }
 
         // The fragments' size and room for the rest, so that the buffer is allocated once.

@@ -179,11 +179,11 @@ extension ReferenceStore {
         return key
     }
 
-    /// The number of posts that `filter` selects, kept in `postCountCache` while no post changes.
-    func postCount(filter: String, arguments: [any SQLiteBindable]) throws -> Int {
+    /// Returns the number of posts that `filter` selects, kept in `postCountCache` under `key`, the filter's
+    /// `postFilterKey`, while no post changes.
+    func postCount(filter: String, arguments: [any SQLiteBindable], key countKey: String) throws -> Int {
         // Two statements: a window function (COUNT(*) OVER ()) would read every matching row instead of one page
         // of the (workspace_id, created_at) index.
-        let countKey = Self.postFilterKey(filter: filter, arguments: arguments)
         let version = database.changes(in: "posts")
         let total: Int
         if let cached = postCountCache[countKey], cached.version == version {

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// No request is answered before the data it saw is committed: work that ends while a batch is open, a read as
 /// well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
-/// so that the HTTP thread can serve other connections meanwhile; `withLock` and `write` block instead.
+/// so that the HTTP thread can serve other connections meanwhile, and `withLock` blocks instead.
 final class StoreGate: @unchecked Sendable {
     typealias Completion<T> = (Result<T, any Error>) -> Void
 
@@ -120,20 +120,6 @@ final class StoreGate: @unchecked Sendable {
 
     /// Whether a batch is open; read only inside a body that this gate runs, which holds the lock.
     var batchIsOpen: Bool { batchOpen }
-
-    /// Runs `body` as a write in the open batch, as `perform(writing: true)` does, and blocks until it is committed.
-    ///
-    /// - Throws: the error of `body`, whose changes are then rolled back, or the SQLite error of a failed commit.
-    func write<T>(_ body: (ReferenceStore) throws -> T) throws -> T {
-        let done = DispatchSemaphore(value: 0)
-        var outcome: Result<T, any Error>?
-        perform(writing: true, body) { result in
-            outcome = result
-            done.signal()
-        }
-        done.wait()
-        return try outcome!.get()
-    }
 
     /// Notes a write request that is on its way to `perform`, so that the committer waits for it.
     ///
