@@ -44,7 +44,7 @@ static inline struct MHD_Daemon *planable_mhd_start_per_connection_thread(
 }
 
 // Raises glibc's trim threshold to 64 MB and its mmap threshold to 1 MB. By default glibc returns free memory at
-// the top of a thread's heap to the system once it passes 128 KB, so the buffers of the next answers fault their
+// the top of a thread's heap to the system once it passes 128 KB, so the buffers of the next responses fault their
 // pages in again.
 static inline void planable_keep_freed_memory(void) {
     mallopt(M_TRIM_THRESHOLD, 64 << 20);

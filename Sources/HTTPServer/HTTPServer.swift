@@ -52,7 +52,7 @@ package final class HTTPServer: Sendable {
         try state.withLock { daemonState in
             guard daemonState.daemon == nil else { throw HTTPServerError.alreadyStarted }
             let address = try SocketAddress(host: host, port: requestedPort)
-            // Suspend and resume let a handler answer later (`HTTPServerOutcome.deferred`) without holding its
+            // Suspend and resume let a handler send its response later (`HTTPServerOutcome.deferred`) without holding its
             // pool thread.
             var flags = UInt32(MHD_USE_AUTO_INTERNAL_THREAD.rawValue) | UInt32(MHD_ALLOW_SUSPEND_RESUME.rawValue)
             if address.isIPv6 { flags |= UInt32(MHD_USE_IPv6.rawValue) }
@@ -72,7 +72,7 @@ package final class HTTPServer: Sendable {
     /// Stops listening and waits for the pool threads to finish; open connections are closed.
     ///
     /// Requests that reached the handler get up to 30 seconds to complete first, deferred ones included, because
-    /// libmicrohttpd must not stop with a suspended connection and drops answers that it has not sent. Deferred
+    /// libmicrohttpd must not stop with a suspended connection and discards responses that it has not sent. Deferred
     /// replies still awaited then have their connection dropped. If a request is still not complete 5 seconds
     /// later, the server is left running and the failure is written to standard error.
     package func stop() {
@@ -95,9 +95,9 @@ package final class HTTPServer: Sendable {
 }
 
 extension HTTPServer {
-    /// Keeps memory that answers freed in the process for the next answers, instead of giving it back to the system
-    /// and faulting it in again; for a process whose main work is serving. It raises glibc's trim threshold to
-    /// 64 MB and its mmap threshold to 1 MB.
+    /// Keeps freed memory in the process for later responses, instead of returning it to the system, which makes
+    /// the next response fault its pages in again. It raises glibc's trim threshold to 64 MB and its mmap threshold
+    /// to 1 MB, so it suits a process whose main work is serving.
     package static func keepFreedMemory() {
         planable_keep_freed_memory()
     }

@@ -155,7 +155,7 @@ extension ReferenceServer {
                 }
                 return response
             }
-            // Writes share commits with the writes of concurrent requests, and the answer waits for the commit
+            // Writes share commits with the writes of concurrent requests, and the response waits for the commit
             // (see StoreGate) without holding this HTTP thread.
             let reply = HTTPServerReply()
             store.perform(writing: requestClass == .write, handle) { result in
@@ -170,7 +170,7 @@ extension ReferenceServer {
         }
     }
 
-    /// The answer to an API request from its handler's result.
+    /// Builds the HTTP outcome of an API request from its handler's result.
     private func outcome(
         of result: Result<APIResponse, any Error>, operation: OpenAPIOperation, requestID: String,
         decision: RateLimiter.Decision, fault: FaultInjector.Decision
@@ -250,9 +250,9 @@ extension ReferenceServer {
         }
     }
 
-    /// The token of an `Authorization: Bearer TOKEN` header value, with HTTP whitespace trimmed, or nil when the
-    /// scheme is not Bearer (in any case) or no token follows it. It reads the UTF-8 bytes in place, because every
-    /// request runs it.
+    /// Returns the token of an `Authorization: Bearer TOKEN` header value, with HTTP whitespace trimmed, or nil when
+    /// the scheme is not Bearer (in any case) or no token follows it. It reads the UTF-8 bytes in place instead of
+    /// calling `trimmingHTTPWhitespace` on split parts, because every request runs it.
     static func bearerToken(_ header: String) -> String? {
         var header = header
         return header.withUTF8 { bytes -> String? in

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Counts served API requests by HTTP method, for `ReferenceServer.requestCounts()`.
 ///
-/// The methods of the API have a counter each, which a request increments without a lock; another method's name,
+/// Each method of the API has an atomic counter, which a request increments without a lock. Another method's name,
 /// which only a client outside the API sends, is counted behind a lock.
 final class RequestCounter: Sendable {
     private let get = Atomic<Int>(0)

@@ -270,7 +270,7 @@ package final class SQLiteDatabase {
             return result
         } catch {
             try? execute(nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK")
-            // SQLite's rollback hook sees only whole transactions, so a savepoint's rollback is counted here.
+            // SQLite calls its rollback hook only for whole transactions, so a savepoint's rollback is counted here.
             if nested { tableChanges?.noteRollback() }
             throw error
         }

@@ -44,7 +44,7 @@ import Timestamps
         #expect(failures.withLock { $0 } == [])
         #expect(created.withLock { $0.count } == 96)
 
-        // A new server on the same file lists every create that was answered.
+        // A new server on the same file lists every create that got a 201 response.
         server?.server.stop()
         server = nil
         let reopened = try TestServer(directory: directory)

@@ -21,8 +21,8 @@ final class ReferenceStore {
     var postCountCache: [String: (version: Int64, count: Int)] = [:]
     /// The rowids of listed pages of posts by filter, offset and limit, valid while no post changes.
     var postPageCache: [String: (version: Int64, rowIDs: [Int64])] = [:]
-    /// Token rows by lookup prefix and the companies with API access off, which request threads also read without
-    /// the store's lock; cleared by every change to tokens, their workspaces or API access.
+    /// Token rows by lookup prefix and the companies with API access off. Request threads also read them without
+    /// the store's lock, and every change to tokens, their workspaces or API access empties them.
     let tokenCache = TokenCache()
     /// Workspaces by id, pages by id, and each workspace's pages in creation order, for the many requests that
     /// read them.
@@ -204,7 +204,7 @@ final class ReferenceStore {
         return JSONValue.array(strings.map { .string($0) }).serializedString
     }
 
-    /// The JSON text of `value` for a column, without serializing the empty array or object that most posts store.
+    /// Returns the JSON text of `value` for a column, without serializing the empty array or object that most posts store.
     func encodeJSON(_ value: JSONValue) -> String {
         switch value {
         case .array(let items) where items.isEmpty: "[]"

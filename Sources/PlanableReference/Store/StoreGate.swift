@@ -8,8 +8,8 @@ import Foundation
 /// Under load, several writes thus share one commit and one write of each changed page to the WAL file, instead
 /// of committing one by one.
 ///
-/// No request is answered before the data it saw is committed: work that ends while a batch is open, a read as
-/// well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
+/// No response is sent before the data its request saw is committed. Work that ends while a batch is open, a read
+/// as well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
 /// so that the HTTP thread can serve other connections meanwhile, and `withLock` blocks instead.
 final class StoreGate: @unchecked Sendable {
     typealias Completion<T> = (Result<T, any Error>) -> Void
@@ -77,8 +77,8 @@ final class StoreGate: @unchecked Sendable {
         }
         waitingForCommit.append { failure in completion(failure.map { .failure($0) } ?? result) }
         if store.database.isAutocommit {
-            // SQLite rolled the whole batch back by itself, as it may on an I/O error or a full disk, so the batch
-            // is closed as failed at once; later writes would otherwise commit outside it.
+            // SQLite rolled the whole batch back by itself, as it may on an I/O error or a full disk. The batch is
+            // closed as failed at once, because later writes would otherwise commit outside it.
             closeOpenBatch(committing: false)
             return
         }
@@ -239,7 +239,7 @@ final class StoreGate: @unchecked Sendable {
     }
 }
 
-/// Why a batch of writes failed without a failed COMMIT.
+/// An error that ended a batch of writes other than a failed COMMIT.
 enum StoreGateError: Error, CustomStringConvertible {
     /// SQLite rolled the open transaction back by itself after a statement failed, as it may on an I/O error or
     /// a full disk.

@@ -27,7 +27,7 @@ package enum Identifiers {
         }
     }
 
-    /// A new row id in MongoDB's ObjectId layout, as Planable's ids are: 24 hex digits of the Unix time in seconds
+    /// Returns a new row id in MongoDB's ObjectId layout, as Planable's ids are: 24 hex digits of the Unix time in seconds
     /// (4 bytes), a value drawn once per process (5 bytes) and a counter (3 bytes).
     ///
     /// Ids made later sort after earlier ones, so each insert adds to the last page of the primary-key index
