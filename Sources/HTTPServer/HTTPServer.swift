@@ -316,7 +316,10 @@ private func queue(_ response: HTTPServerResponse, on connection: OpaquePointer)
     guard let mhdResponse = created else { return planable_mhd_no }
     defer { MHD_destroy_response(mhdResponse) }
     for header in response.headers {
-        _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+        // Explicit C strings: the implicit conversion of two String arguments copies each into a new array.
+        header.name.withCString { name in
+            header.value.withCString { value in _ = MHD_add_response_header(mhdResponse, name, value) }
+        }
     }
     return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
 }

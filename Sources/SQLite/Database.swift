@@ -363,8 +363,17 @@ package final class SQLiteDatabase {
             case .real(let value):
                 code = sqlite3_bind_double(statement, index, value)
             case .text(let value):
-                // The byte count, not -1, keeps a text with a NUL character whole.
-                code = sqlite3_bind_text(statement, index, value, Int32(value.utf8.count), planable_sqlite_transient())
+                // The bytes in place with their count: passing the String itself copies it into a new C string
+                // first, and the count, not -1, keeps a text with a NUL character whole.
+                var text = value
+                code = text.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                        return sqlite3_bind_text(statement, index, "", 0, planable_sqlite_transient())
+                    }
+                    return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        sqlite3_bind_text(statement, index, $0, Int32(bytes.count), planable_sqlite_transient())
+                    }
+                }
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes { buffer in
                     sqlite3_bind_blob(
