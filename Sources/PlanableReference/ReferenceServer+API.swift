@@ -1,7 +1,6 @@
 import Foundation
 import HTTPClient
 import HTTPServer
-import Hashing
 import Timestamps
 
 extension ReferenceServer {
@@ -212,8 +211,7 @@ extension ReferenceServer {
         }
         // A token used within the last second is checked against the token cache alone, without the store's lock,
         // which only a cached operation then takes here.
-        let digest = SHA256.digest(Array(plaintext.utf8))
-        let check = gate.tokenCache.check(lookup: TokenDigest.lookup(plaintext), digest: digest, now: now)
+        let check = gate.tokenCache.check(token: plaintext, now: now)
         if case .accepted(let token) = check {
             guard let key = ResponseCache.key(for: operation, request: request, tokenID: token.id) else {
                 return .success((token, nil, nil))

@@ -174,11 +174,34 @@ import Timestamps
         #expect(try server.send("GET", "/ping").status == 200)
     }
 
-    @Test(arguments: [
-        ("Bearer pln_abc", "pln_abc"), ("bearer pln_abc", "pln_abc"), ("BEARER   pln_abc \t", "pln_abc"),
-        ("  Bearer pln_abc", "pln_abc"), ("Bearer  ", ""), ("Bearer ", nil), ("Bearer", nil), ("Basic pln_abc", nil),
-        ("Bearer\tpln_abc", nil), ("Bearerx pln_abc", nil), ("", nil), ("Bearer pln_é", "pln_é"),
-    ] as [(String, String?)])
+    /// The token cache matches a token it has seen by its text, so a text that shares its lookup prefix, or only
+    /// begins or ends like it, must still fail.
+    @Test func recentlyUsedTokenMatchesOnlyItsWholeText() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let token = try makeToken(server, ["scope": "write"])
+        #expect(try server.send("GET", "/ping", token: token).status == 200)
+        #expect(try server.send("GET", "/ping", token: token).status == 200)
+        var altered = Array(token.utf8)
+        altered[altered.count - 1] = altered.last == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        let forgeries = [
+            String(decoding: altered, as: UTF8.self), String(token.dropLast()), token + "x",
+            String(token.prefix(12)) + String(repeating: "z", count: token.count - 12),
+        ]
+        for forgery in forgeries {
+            let reply = try server.send("GET", "/ping", token: forgery)
+            #expect(reply.status == 401, "\(forgery) was answered \(reply.status)")
+        }
+        #expect(try server.send("GET", "/ping", token: token).status == 200)
+    }
+
+    @Test(
+        arguments: [
+            ("Bearer pln_abc", "pln_abc"), ("bearer pln_abc", "pln_abc"), ("BEARER   pln_abc \t", "pln_abc"),
+            ("  Bearer pln_abc", "pln_abc"), ("Bearer  ", ""), ("Bearer ", nil), ("Bearer", nil),
+            ("Basic pln_abc", nil), ("Bearer\tpln_abc", nil), ("Bearerx pln_abc", nil), ("", nil),
+            ("Bearer pln_é", "pln_é"),
+        ] as [(String, String?)])
     func bearerTokenParsing(header: String, expected: String?) {
         #expect(ReferenceServer.bearerToken(header) == expected)
     }

@@ -42,7 +42,7 @@ extension ReferenceStore {
             let rows = try database.query("SELECT * FROM tokens WHERE lookup = ?", [lookup])
             let found = try rows.compactMap { row -> TokenCache.Entry? in
                 guard case .blob(let digest) = row["digest"], let token = try tokenRecord(row) else { return nil }
-                return (digest, token)
+                return (digest, token, nil)
             }
             tokenCache.setEntries(found, lookup: lookup)
             candidates = found

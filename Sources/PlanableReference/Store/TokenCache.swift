@@ -7,7 +7,9 @@ import Hashing
 /// own lock. Request threads read it under this cache's lock alone, so that a token that was seen before is checked
 /// without waiting for the store.
 final class TokenCache: @unchecked Sendable {
-    typealias Entry = (digest: [UInt8], token: TokenRecord)
+    /// A token row: its SHA-256 digest, its record, and its text once a request presented it and its digest
+    /// matched, so that a later request with the same token is matched without hashing it again.
+    typealias Entry = (digest: [UInt8], token: TokenRecord, text: [UInt8]?)
 
     private let lock = NSLock()
     private var entries: [String: [Entry]] = [:]
@@ -22,15 +24,27 @@ final class TokenCache: @unchecked Sendable {
         case unknown
     }
 
-    /// Checks a token by its lookup prefix and the SHA-256 `digest` of its text, as `ReferenceStore.authenticate`
-    /// would, without reading the store.
-    func check(lookup: String, digest: [UInt8], now: Double) -> Check {
+    /// Checks a presented token, as `ReferenceStore.authenticate` would, without reading the store.
+    ///
+    /// The token is compared in constant time with the text of each row for its lookup prefix that a request
+    /// presented before, and only when none is equal, by its SHA-256 digest, which is the larger part of the cost.
+    func check(token text: String, now: Double) -> Check {
+        let lookup = TokenDigest.lookup(text)
+        let presented = Array(text.utf8)
         lock.lock()
         defer { lock.unlock() }
-        guard let candidates = entries[lookup], let disabledCompanies else { return .unknown }
+        guard var candidates = entries[lookup], let disabledCompanies else { return .unknown }
         var match: TokenRecord?
-        for candidate in candidates where SHA256.constantTimeEqual(candidate.digest, digest) {
-            match = candidate.token
+        for candidate in candidates {
+            if let known = candidate.text, SHA256.constantTimeEqual(known, presented) { match = candidate.token }
+        }
+        if match == nil {
+            let digest = SHA256.digest(presented)
+            for index in candidates.indices where SHA256.constantTimeEqual(candidates[index].digest, digest) {
+                match = candidates[index].token
+                candidates[index].text = presented
+            }
+            if match != nil { entries[lookup] = candidates }
         }
         guard let token = match, token.revokedAt == nil, token.expiresAt.map({ $0 > now }) ?? true,
             let lastUsed = token.lastUsedAt, now - lastUsed < 1, now >= lastUsed,
