@@ -81,6 +81,8 @@ let package = Package(
             name: "PlanableReference",
             dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient", "CCurl", "CSQLite", "Hashing", "Timestamps"],
             exclude: ["Resources/openapi.json", "Resources/embed.py"]),
+        .executableTarget(
+            name: "reference-bench", dependencies: ["PlanableReference", "HTTPServer"], path: "Sources/ReferenceBench"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient"]),
         .testTarget(
             name: "PlanableReferenceTests",

@@ -88,7 +88,7 @@ package final class ReferenceServer: Sendable {
     static let documentationHTML = DocumentationPage.html(OpenAPIDocument.embedded)
 
     /// Routes one HTTP request.
-    func handle(_ request: HTTPServerRequest) -> HTTPServerOutcome {
+    package func handle(_ request: HTTPServerRequest) -> HTTPServerOutcome {
         let requestID = Identifiers.requestID()
         if request.path.hasPrefix("/reference/") || request.path == "/reference" {
             return .respond(handleAdmin(request, requestID: requestID))
