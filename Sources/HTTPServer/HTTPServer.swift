@@ -309,11 +309,7 @@ private let completedHandler: planable_mhd_completed_handler = { context, _, req
 }
 
 private func queue(_ response: HTTPServerResponse, on connection: OpaquePointer) -> MHD_Result {
-    let created = response.body.withUnsafeBytes { buffer -> OpaquePointer? in
-        let base = UnsafeMutableRawPointer(mutating: buffer.baseAddress)
-        return MHD_create_response_from_buffer(buffer.count, base, planable_mhd_must_copy)
-    }
-    guard let mhdResponse = created else { return planable_mhd_no }
+    guard let mhdResponse = makeResponse(body: response.body) else { return planable_mhd_no }
     defer { MHD_destroy_response(mhdResponse) }
     for header in response.headers {
         // Explicit C strings: the implicit conversion of two String arguments copies each into a new array.
@@ -322,6 +318,39 @@ private func queue(_ response: HTTPServerResponse, on connection: OpaquePointer)
         }
     }
     return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+}
+
+/// Creates a libmicrohttpd response that sends `body` from the array's own storage. A copy cost about 3 µs of an
+/// uncached GET /posts of 12.5 KB, which took 42 to 46 µs in three alternating pairs of loopback runs.
+///
+/// The response retains a `ResponseBody` that keeps the array, and libmicrohttpd releases it when it destroys the
+/// response, after its last read of the bytes.
+private func makeResponse(body: [UInt8]) -> OpaquePointer? {
+    if body.isEmpty { return MHD_create_response_from_buffer(0, nil, planable_mhd_must_copy) }
+    let owner = ResponseBody(body)
+    // NOTE: The pointer outlives `withUnsafeBytes`, which documents it for the closure only. It stays valid
+    // because `owner` keeps the array alive and never mutates it, and a native array's storage does not move.
+    let base = owner.bytes.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress) }
+    let retained = Unmanaged.passRetained(owner)
+    let created = MHD_create_response_from_buffer_with_free_callback_cls(
+        body.count, base,
+        { context in
+            guard let context else { return }
+            Unmanaged<ResponseBody>.fromOpaque(context).release()
+        }, retained.toOpaque())
+    // On failure libmicrohttpd returns NULL before it stores the callback (response.c, 0.9.75), so it never
+    // calls it.
+    if created == nil { retained.release() }
+    return created
+}
+
+/// The bytes of a response body that libmicrohttpd sends in place.
+private final class ResponseBody {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
 }
 
 private final class ValueCollector {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import HTTPServer
+import Synchronization
 import Testing
 
 @Suite struct HTTPServerTests {
@@ -41,6 +42,43 @@ import Testing
         let response = try HTTPClient().send(
             HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/upload", body: body))
         #expect(String(decoding: response.body, as: UTF8.self) == "POST /upload  - 300000")
+    }
+
+    /// libmicrohttpd sends a body from the handler's array after the handler has returned, over many writes when
+    /// the body is larger than the socket's buffer, so each body must stay whole until it is sent.
+    @Test func sendsLargeBodiesWhole() throws {
+        let paths = ["/1", "/2", "/3", "/4", "/5", "/6"]
+        var bodies: [String: [UInt8]] = [:]
+        for (index, path) in paths.enumerated() {
+            bodies[path] = (0..<(2 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+        }
+        let expected = bodies
+        let server = HTTPServer(host: "127.0.0.1", port: 0) { request in
+            .respond(HTTPServerResponse(status: 200, headers: [], body: expected[request.path] ?? []))
+        }
+        try server.start()
+        defer { server.stop() }
+        let received = Mutex<[String: [UInt8]]>([:])
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            let response = try? HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(server.port)\(paths[index])"))
+            received.withLock { $0[paths[index]] = response?.body }
+        }
+        for path in paths {
+            let body = received.withLock { $0[path] }
+            #expect(body?.count == expected[path]?.count, "\(path) arrived with \(body?.count ?? 0) bytes")
+            // A Bool, so that a failure does not print two arrays of 2 MB.
+            let intact = body == expected[path]
+            #expect(intact, "\(path) arrived with different bytes")
+        }
+
+        let empty = HTTPServer(host: "127.0.0.1", port: 0) { _ in
+            .respond(HTTPServerResponse(status: 204, headers: [], body: []))
+        }
+        try empty.start()
+        defer { empty.stop() }
+        let response = try HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(empty.port)/none"))
+        #expect(response.status == 204)
+        #expect(response.body.isEmpty)
     }
 
     @Test func servesIPv6Loopback() throws {
