@@ -1,7 +1,8 @@
 import Foundation
 import Hashing
 
-/// Token rows by lookup prefix, with their digests, and the companies whose API access is off.
+/// Token rows by lookup prefix, with their digests and the texts that requests presented, and the companies whose
+/// API access is off.
 ///
 /// The store fills the cache and empties it on every change to tokens, their workspaces or API access, under its
 /// own lock. Request threads read it under this cache's lock alone, so that a token that was seen before is checked
@@ -10,6 +11,10 @@ final class TokenCache: @unchecked Sendable {
     /// A token row: its SHA-256 digest, its record, and its text once a request presented it and its digest
     /// matched, so that a later request with the same token is matched without hashing it again.
     typealias Entry = (digest: [UInt8], token: TokenRecord, text: [UInt8]?)
+
+    /// The maximum number of lookup prefixes kept. The store also caches a prefix that matched no row, so requests
+    /// with random tokens would otherwise grow the cache until the next change to tokens.
+    static let capacity = 4096
 
     private let lock = NSLock()
     private var entries: [String: [Entry]] = [:]
@@ -27,28 +32,38 @@ final class TokenCache: @unchecked Sendable {
     /// Checks a presented token, as `ReferenceStore.authenticate` would, without reading the store.
     ///
     /// The token is compared in constant time with the text of each row for its lookup prefix that a request
-    /// presented before, and only when none is equal, by its SHA-256 digest, which is the larger part of the cost.
+    /// presented before. Only when none is equal is it hashed, which is the larger part of the cost, and its SHA-256
+    /// compared with the rows' digests.
     func check(token text: String, now: Double) -> Check {
         let lookup = TokenDigest.lookup(text)
         let presented = Array(text.utf8)
         lock.lock()
-        defer { lock.unlock() }
-        guard var candidates = entries[lookup], let disabledCompanies else { return .unknown }
         var match: TokenRecord?
-        for candidate in candidates {
+        for candidate in entries[lookup] ?? [] {
             if let known = candidate.text, SHA256.constantTimeEqual(known, presented) { match = candidate.token }
         }
+        let cached = entries[lookup] != nil
+        var disabled = disabledCompanies
+        lock.unlock()
+        guard cached else { return .unknown }
+
         if match == nil {
+            // Hashed without the lock, so that other request threads do not wait for it. The rows are read again
+            // afterwards, because the store may have replaced them meanwhile.
             let digest = SHA256.digest(presented)
-            for index in candidates.indices where SHA256.constantTimeEqual(candidates[index].digest, digest) {
-                match = candidates[index].token
-                candidates[index].text = presented
+            lock.lock()
+            for index in (entries[lookup] ?? []).indices {
+                guard let candidate = entries[lookup]?[index],
+                    SHA256.constantTimeEqual(candidate.digest, digest)
+                else { continue }
+                match = candidate.token
+                entries[lookup]?[index].text = presented
             }
-            if match != nil { entries[lookup] = candidates }
+            disabled = disabledCompanies
+            lock.unlock()
         }
-        guard let token = match, token.revokedAt == nil, token.expiresAt.map({ $0 > now }) ?? true,
-            let lastUsed = token.lastUsedAt, now - lastUsed < 1, now >= lastUsed,
-            !disabledCompanies.contains(token.companyID)
+        guard let token = match, let disabled, token.revokedAt == nil, token.expiresAt.map({ $0 > now }) ?? true,
+            let lastUsed = token.lastUsedAt, now - lastUsed < 1, now >= lastUsed, !disabled.contains(token.companyID)
         else { return .unknown }
         return .accepted(token)
     }
@@ -61,6 +76,7 @@ final class TokenCache: @unchecked Sendable {
 
     func setEntries(_ found: [Entry], lookup: String) {
         lock.lock()
+        if entries[lookup] == nil && entries.count >= Self.capacity { entries.removeAll() }
         entries[lookup] = found
         lock.unlock()
     }
