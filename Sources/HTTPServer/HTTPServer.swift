@@ -321,7 +321,8 @@ private func queue(_ response: HTTPServerResponse, on connection: OpaquePointer)
 }
 
 /// Creates a libmicrohttpd response that sends `body` from the array's own storage. A copy cost about 3 µs of an
-/// uncached GET /posts of 12.5 KB, which took 42 to 46 µs in three alternating pairs of loopback runs.
+/// uncached GET /posts of 12.5 KB, which took 42 to 46 µs of the reference server's CPU time, in three
+/// alternating pairs of wrk runs with benchmarks/reference-throughput's data on a 2-CPU machine.
 ///
 /// The response retains a `ResponseBody` that keeps the array, and libmicrohttpd releases it when it destroys the
 /// response, after its last read of the bytes.

@@ -35,12 +35,13 @@ enum ReferenceBench {
             }
             index += 2
         }
-        if index != arguments.count { usage() }
+        if index != arguments.count || threads > requests { usage() }
 
         // As `planable-sync reference` does, so that the numbers match the stand-alone server's.
         HTTPServer.keepFreedMemory()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reference-bench-\(getpid())")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporaryFolder = folder
         defer { try? FileManager.default.removeItem(at: folder) }
         let server: ReferenceServer
         do {
@@ -101,7 +102,7 @@ enum ReferenceBench {
         let perThread = requests / threads
         let group = DispatchGroup()
         let startCPU = cpuSeconds()
-        let start = Date()
+        let start = ContinuousClock.now
         for _ in 0..<threads {
             group.enter()
             Thread {
@@ -110,7 +111,7 @@ enum ReferenceBench {
             }.start()
         }
         group.wait()
-        let elapsed = Date().timeIntervalSince(start)
+        let elapsed = (ContinuousClock.now - start) / .seconds(1)
         let cpu = cpuSeconds() - startCPU
         let total = Double(perThread * threads)
         return (cpu * 1e6 / total, total / elapsed)
@@ -182,8 +183,12 @@ enum ReferenceBench {
         fail("usage: reference-bench [--requests N] [--threads N] [--rounds N] [--only get|uncached|post|ping]")
     }
 
+    /// The folder of the benchmark's database, which `fail` removes because `exit` skips `defer`.
+    nonisolated(unsafe) static var temporaryFolder: URL?
+
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("reference-bench: \(message)\n".utf8))
+        if let temporaryFolder { try? FileManager.default.removeItem(at: temporaryFolder) }
         exit(1)
     }
 }
