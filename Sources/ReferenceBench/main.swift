@@ -60,22 +60,23 @@ enum ReferenceBench {
                 .utf8)
         for _ in 0..<40 { _ = send(server, post(postBody)) }
 
-        let counter = Counter()
-        let kinds: [(String, String, @Sendable () -> HTTPServerRequest)] = [
-            ("ping", "GET /ping", { get("/api/v1/ping") }),
+        // Each request maker gets the round, the thread and the request's number in the thread, which the
+        // uncached GET turns into a query value that no other request of the run has.
+        let kinds: [(String, String, @Sendable (Int, Int, Int) -> HTTPServerRequest)] = [
+            ("ping", "GET /ping", { _, _, _ in get("/api/v1/ping") }),
             (
                 "get", "GET /posts (20, cached)",
-                { get("/api/v1/posts", query: [("workspaceId", workspace), ("limit", "20")]) }
+                { _, _, _ in get("/api/v1/posts", query: [("workspaceId", workspace), ("limit", "20")]) }
             ),
             (
                 "uncached", "GET /posts (20, uncached)",
-                {
+                { round, thread, number in
                     get(
                         "/api/v1/posts",
-                        query: [("workspaceId", workspace), ("limit", "20"), ("n", String(counter.next()))])
+                        query: [("workspaceId", workspace), ("limit", "20"), ("n", "\(round)-\(thread)-\(number)")])
                 }
             ),
-            ("post", "POST /posts (one page)", { post(postBody) }),
+            ("post", "POST /posts (one page)", { _, _, _ in post(postBody) }),
         ]
         print("reference request handling without the network: \(threads) threads, \(requests) requests a round,")
         print("median of \(rounds) rounds; CPU is the process's user and system time")
@@ -83,8 +84,11 @@ enum ReferenceBench {
         for (short, name, make) in kinds where only == nil || only == short {
             var cpu: [Double] = []
             var rates: [Double] = []
-            for _ in 0..<rounds {
-                let (cpuPerRequest, rate) = measure(server, requests: requests, threads: threads, make: make)
+            // Round 0 warms the caches and is not counted.
+            for round in 0...rounds {
+                let (cpuPerRequest, rate) = measure(
+                    server, requests: requests, threads: threads, round: round, make: make)
+                if round == 0 { continue }
                 cpu.append(cpuPerRequest)
                 rates.append(rate)
             }
@@ -97,16 +101,17 @@ enum ReferenceBench {
     /// Sends `requests` requests from `threads` threads and returns the CPU µs per request and the requests per
     /// second.
     static func measure(
-        _ server: ReferenceServer, requests: Int, threads: Int, make: @escaping @Sendable () -> HTTPServerRequest
+        _ server: ReferenceServer, requests: Int, threads: Int, round: Int,
+        make: @escaping @Sendable (Int, Int, Int) -> HTTPServerRequest
     ) -> (Double, Double) {
         let perThread = requests / threads
         let group = DispatchGroup()
         let startCPU = cpuSeconds()
         let start = ContinuousClock.now
-        for _ in 0..<threads {
+        for thread in 0..<threads {
             group.enter()
             Thread {
-                for _ in 0..<perThread { _ = send(server, make()) }
+                for number in 0..<perThread { _ = send(server, make(round, thread, number)) }
                 group.leave()
             }.start()
         }
@@ -190,18 +195,5 @@ enum ReferenceBench {
         FileHandle.standardError.write(Data("reference-bench: \(message)\n".utf8))
         if let temporaryFolder { try? FileManager.default.removeItem(at: temporaryFolder) }
         exit(1)
-    }
-}
-
-/// A counter that threads share, for query values that differ on every request.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
     }
 }
