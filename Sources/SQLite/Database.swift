@@ -363,8 +363,8 @@ package final class SQLiteDatabase {
             case .real(let value):
                 code = sqlite3_bind_double(statement, index, value)
             case .text(let value):
-                // The bytes in place with their count: passing the String itself copies it into a new C string
-                // first, and the count, not -1, keeps a text with a NUL character whole.
+                // Binds the bytes in place with their count. Passing the String itself would copy it into a new C
+                // string first, and the count, not -1, keeps a text with a NUL character whole.
                 var text = value
                 code = text.withUTF8 { bytes in
                     guard let base = bytes.baseAddress, !bytes.isEmpty else {
@@ -416,10 +416,7 @@ package final class SQLiteDatabase {
         case SQLITE_FLOAT:
             return .real(sqlite3_column_double(statement, column))
         case SQLITE_TEXT:
-            // The length from SQLite saves a strlen and keeps a text with a NUL character whole.
-            guard let pointer = sqlite3_column_text(statement, column) else { return .text("") }
-            let length = Int(sqlite3_column_bytes(statement, column))
-            return .text(String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self))
+            return .text(columnText(statement, column))
         case SQLITE_BLOB:
             let length = Int(sqlite3_column_bytes(statement, column))
             guard length > 0, let pointer = sqlite3_column_blob(statement, column) else { return .blob([]) }

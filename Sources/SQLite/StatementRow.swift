@@ -23,11 +23,8 @@ package struct SQLiteStatementRow {
     /// Returns the text of a text column, or nil for a column of another type.
     package func text(_ column: Int) -> String? {
         let index = Int32(column)
-        guard sqlite3_column_type(statement, index) == SQLITE_TEXT,
-            let pointer = sqlite3_column_text(statement, index)
-        else { return nil }
-        let length = Int(sqlite3_column_bytes(statement, index))
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
+        guard sqlite3_column_type(statement, index) == SQLITE_TEXT else { return nil }
+        return columnText(statement, index)
     }
 
     /// Returns the number in an integer or real column, or nil for a column of another type.
@@ -45,4 +42,12 @@ package struct SQLiteStatementRow {
         guard sqlite3_column_type(statement, index) == SQLITE_INTEGER else { return nil }
         return Int(sqlite3_column_int64(statement, index))
     }
+}
+
+/// Returns the text of column `column` of the current row of `statement`. The length from SQLite saves a strlen and
+/// keeps a text with a NUL character whole.
+func columnText(_ statement: OpaquePointer, _ column: Int32) -> String {
+    guard let pointer = sqlite3_column_text(statement, column) else { return "" }
+    let length = Int(sqlite3_column_bytes(statement, column))
+    return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
 }

@@ -9,6 +9,8 @@ import Foundation
 /// optimization of a `DELETE` without `WHERE` removes, so a caller that caches must not change its tables that way.
 final class TableChanges {
     private let names: [String]
+    /// The names as C strings, which the update hook compares with the table name that SQLite passes.
+    private let nameCStrings: [[CChar]]
     private var counts: [Int64]
     /// The table whose changed rowids are kept, for a cache of single rows.
     private var rowTable: [CChar]?
@@ -20,6 +22,7 @@ final class TableChanges {
 
     init(tables: [String]) {
         names = tables
+        nameCStrings = tables.map { Array($0.utf8CString) }
         counts = Array(repeating: 0, count: tables.count)
     }
 
@@ -63,7 +66,7 @@ final class TableChanges {
     }
 
     private func noteChange(_ table: UnsafePointer<CChar>, rowID: Int64) {
-        for index in names.indices where names[index].withCString({ strcmp($0, table) == 0 }) {
+        for index in nameCStrings.indices where strcmp(nameCStrings[index], table) == 0 {
             counts[index] += 1
         }
         if let rowTable, !allRowsChanged, strcmp(rowTable, table) == 0 {

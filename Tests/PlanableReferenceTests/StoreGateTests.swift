@@ -61,7 +61,6 @@ import Timestamps
         let workspace = try server.workspaceID("Northwind Coffee")
         // Two writes share one batch: the first succeeds, the second fails after writing, and only its row goes.
         let done = DispatchGroup()
-        var outcomes: [Result<Int, any Error>] = []
         let record = LockedValue<[Result<Int, any Error>]>([])
         for (index, fails) in [false, true].enumerated() {
             done.enter()
@@ -80,7 +79,7 @@ import Timestamps
                 })
         }
         done.wait()
-        outcomes = record.withLock { $0 }
+        let outcomes = record.withLock { $0 }
         #expect(outcomes.count == 2)
         #expect(outcomes.filter { (try? $0.get()) == 0 }.count == 1)
         #expect(outcomes.filter { if case .failure = $0 { true } else { false } }.count == 1)
@@ -94,20 +93,25 @@ import Timestamps
         #expect(after == (before ?? 0) + 1)
     }
 
+    /// Returns the first post of the workspace's listing. Each `queryNumber` gives a query string of its own, which misses the
+    /// response cache, so the listing reads the kept post JSON.
+    private func firstListed(_ server: TestServer, workspace: String, queryNumber: Int) throws -> JSONValue? {
+        try server.send("GET", "/posts?workspaceId=\(workspace)&n=\(queryNumber)").data.arrayValue?.first
+    }
+
     @Test func listShowsNewCommentCount() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
         let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
         let id = try #require(post["id"]?.stringValue)
         let workspace = try server.workspaceID("Northwind Coffee")
-        // Distinct query strings miss the response cache, so each listing reads the kept post JSON.
         #expect(
-            try server.send("GET", "/posts?workspaceId=\(workspace)&n=1").data.arrayValue?.first?["commentsCounter"]
+            try firstListed(server, workspace: workspace, queryNumber: 1)?["commentsCounter"]
                 == 0)
         let comment = try server.send("POST", "/posts/\(id)/comments", body: ["text": "Looks good"])
         #expect(comment.status == 201)
         #expect(
-            try server.send("GET", "/posts?workspaceId=\(workspace)&n=2").data.arrayValue?.first?["commentsCounter"]
+            try firstListed(server, workspace: workspace, queryNumber: 2)?["commentsCounter"]
                 == 1)
     }
 
@@ -122,12 +126,12 @@ import Timestamps
             workspace: "Northwind Coffee", page: "Northwind LinkedIn", extra: [("labels", ["Launch"])])
         #expect(post["labels"]?.arrayValue?.first?["text"] == "Launch")
         #expect(
-            try server.send("GET", "/posts?workspaceId=\(workspace)&n=1").data.arrayValue?.first?["labels"]?.arrayValue?
-                .first?["text"] == "Launch")
+            try firstListed(server, workspace: workspace, queryNumber: 1)?["labels"]?.arrayValue?.first?["text"]
+                == "Launch")
         _ = try server.server.store.withLock { store in
             try store.database.run("UPDATE labels SET name = 'Relaunch' WHERE name = 'Launch'")
         }
-        let listed = try server.send("GET", "/posts?workspaceId=\(workspace)&n=2").data.arrayValue?.first
+        let listed = try firstListed(server, workspace: workspace, queryNumber: 2)
         #expect(listed?["labels"]?.arrayValue?.first?["text"] == "Relaunch")
     }
 
@@ -138,7 +142,7 @@ import Timestamps
         let id = try #require(post["id"]?.stringValue)
         let workspace = try server.workspaceID("Northwind Coffee")
         #expect(
-            try server.send("GET", "/posts?workspaceId=\(workspace)&n=1").data.arrayValue?.first?["plainText"]
+            try firstListed(server, workspace: workspace, queryNumber: 1)?["plainText"]
                 == "Hello")
         // A savepoint rolled back after the change must not leave the changed JSON behind.
         _ = try? server.server.store.withLock { store in
@@ -152,13 +156,13 @@ import Timestamps
             }
         }
         #expect(
-            try server.send("GET", "/posts?workspaceId=\(workspace)&n=2").data.arrayValue?.first?["plainText"]
+            try firstListed(server, workspace: workspace, queryNumber: 2)?["plainText"]
                 == "Hello")
         _ = try server.server.store.withLock { store in
             try store.database.run("UPDATE posts SET text = 'Changed' WHERE id = ?", [id])
         }
         #expect(
-            try server.send("GET", "/posts?workspaceId=\(workspace)&n=3").data.arrayValue?.first?["plainText"]
+            try firstListed(server, workspace: workspace, queryNumber: 3)?["plainText"]
                 == "Changed")
     }
 

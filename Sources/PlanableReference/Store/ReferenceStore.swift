@@ -185,10 +185,10 @@ final class ReferenceStore {
         postCountCache.removeAll()
         postPageCache.removeAll()
         tokenCache.removeAll()
-        workspaceCache = TableCache(table: "workspaces")
-        pageCache = TableCache(table: "pages")
-        workspacePagesCache = TableCache(table: "pages")
-        commentCountCache = TableCache(table: "comments")
+        workspaceCache.removeAll()
+        pageCache.removeAll()
+        workspacePagesCache.removeAll()
+        commentCountCache.removeAll()
         postFragments = PostFragments()
         tokenCache.apiDisabledCompanies = nil
     }
@@ -204,7 +204,8 @@ final class ReferenceStore {
         return JSONValue.array(strings.map { .string($0) }).serializedString
     }
 
-    /// Returns the JSON text of `value` for a column, without serializing the empty array or object that most posts store.
+    /// Returns the JSON text of `value` for a column, without serializing the empty array or object that most
+    /// posts store.
     func encodeJSON(_ value: JSONValue) -> String {
         switch value {
         case .array(let items) where items.isEmpty: "[]"

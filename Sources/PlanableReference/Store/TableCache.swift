@@ -6,7 +6,7 @@ import SQLite
 /// Any change to the table empties the cache; see `SQLiteDatabase.changes(in:)` for what the count sees.
 struct TableCache<Value> {
     let table: String
-    /// The most entries kept; the cache empties when it is full.
+    /// The maximum number of entries kept. The cache empties when it is full.
     static var capacity: Int { 1024 }
 
     private var version: Int64 = -1
@@ -14,6 +14,12 @@ struct TableCache<Value> {
 
     init(table: String) {
         self.table = table
+    }
+
+    /// Drops every entry, whatever the change count says.
+    mutating func removeAll() {
+        entries.removeAll()
+        version = -1
     }
 
     /// Returns the cached value for `key`, or else the value that `load` reads, which the cache then keeps. A nil
