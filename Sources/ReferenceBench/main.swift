@@ -1,7 +1,6 @@
-// Measures the CPU time of the reference server's request handling without libmicrohttpd and the network.
-// Requests go straight to `ReferenceServer.handle` from a few threads, as the HTTP pool threads would send them.
-// The loopback benchmark, benchmarks/reference-throughput, measures the whole server. This one shows what a change
-// to the request path saves, because its figures move less between runs than the loopback ones do.
+// Measures the CPU time of the reference server's request handling, with requests sent straight to
+// `ReferenceServer.handle` from a few threads instead of through libmicrohttpd and the network. Its figures move
+// less between runs than those of benchmarks/reference-throughput, which measures the whole server.
 //
 // usage: reference-bench [--requests N] [--threads N] [--rounds N] [--only get|uncached|post|ping]
 import Foundation
@@ -60,8 +59,8 @@ enum ReferenceBench {
                 .utf8)
         for _ in 0..<40 { _ = send(server, post(postBody)) }
 
-        // Each request maker gets the round, the thread and the request's number in the thread, which the
-        // uncached GET turns into a query value that no other request of the run has.
+        // The uncached GET builds its query value from the round, the thread and the request's number in the
+        // thread, so no two requests of a run share one.
         let kinds: [(String, String, @Sendable (Int, Int, Int) -> HTTPServerRequest)] = [
             ("ping", "GET /ping", { _, _, _ in get("/api/v1/ping") }),
             (

@@ -61,7 +61,7 @@ import Testing
         }
         try server.start()
         defer { server.stop() }
-        // glibc then overwrites freed memory, so that bytes read after their release arrive changed.
+        // glibc now overwrites freed memory, so bytes that libmicrohttpd reads after their release arrive changed.
         setFreedMemoryFill(0xA5)
         defer { setFreedMemoryFill(0) }
         let received = Mutex<[String: Result<[UInt8], any Error>]>([:])

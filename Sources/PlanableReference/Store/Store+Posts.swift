@@ -169,7 +169,8 @@ extension ReferenceStore {
         return (filter, arguments)
     }
 
-    /// Returns a cache key for the posts that `filter` selects with `arguments`, which are the workspace, page and campaign ids.
+    /// Returns a cache key for the posts that `filter` selects with `arguments`, which are the workspace, page and
+    /// campaign ids.
     static func postFilterKey(filter: String, arguments: [any SQLiteBindable]) -> String {
         var key = filter
         for case .text(let argument) in arguments.map(\.sqliteValue) {

@@ -8,8 +8,8 @@ import Hashing
 /// own lock. Request threads read it under this cache's lock alone, so that a token that was seen before is checked
 /// without waiting for the store.
 final class TokenCache: @unchecked Sendable {
-    /// A token row: its SHA-256 digest, its record, and its text once a request presented it and its digest
-    /// matched, so that a later request with the same token is matched without hashing it again.
+    /// A token row: its SHA-256 digest, its record and the token's text. The text is set once a request presents
+    /// the token and its digest matches, so that later requests with it are matched without hashing.
     typealias Entry = (digest: [UInt8], token: TokenRecord, text: [UInt8]?)
 
     /// The maximum number of lookup prefixes kept. The store also caches a prefix that matched no row, so requests

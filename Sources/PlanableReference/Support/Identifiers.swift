@@ -27,8 +27,8 @@ package enum Identifiers {
         }
     }
 
-    /// Returns a new row id in MongoDB's ObjectId layout, as Planable's ids are: 24 hex digits of the Unix time in seconds
-    /// (4 bytes), a value drawn once per process (5 bytes) and a counter (3 bytes).
+    /// Returns a new row id in MongoDB's ObjectId layout, as Planable's ids are. Its 24 hex digits hold the Unix time
+    /// in seconds (4 bytes), a value drawn once per process (5 bytes) and a counter (3 bytes).
     ///
     /// Ids made later sort after earlier ones, so each insert adds to the last page of the primary-key index
     /// instead of a random one, and a commit of several rows writes fewer pages.
