@@ -4,9 +4,9 @@ import Foundation
 ///
 /// A write opens a SQLite transaction (a batch) when none is open and runs in a savepoint inside it, so a failed
 /// request rolls back only its own changes. A committer thread commits the open batch with the writes of every
-/// request that ran meanwhile, after waiting at most `maximumCommitDelay` for write requests already under way.
-/// Under load, several writes thus share one commit and one write of each changed page to the WAL file, instead
-/// of committing one by one.
+/// request that ran meanwhile, after waiting at most `maximumCommitDelay` for write requests already under way,
+/// and `busyCommitDelay` longer when the last batch held more than one write. Under load, several writes thus
+/// share one commit and one write of each changed page to the WAL file, instead of committing one by one.
 ///
 /// No response is sent before the data its request saw is committed. Work that ends while a batch is open, a read
 /// as well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
@@ -19,6 +19,8 @@ final class StoreGate: @unchecked Sendable {
     /// Guarded by `lock`: whether a batch is open, its number (or the last one's), and what waits for its commit.
     private var batchOpen = false
     private var batchNumber: UInt64 = 0
+    /// The writes that ran in the open batch.
+    private var batchWrites = 0
     private var waitingForCommit: [((any Error)?) -> Void] = []
 
     /// Guards the committer's state below.
@@ -31,6 +33,8 @@ final class StoreGate: @unchecked Sendable {
     private var writeRequestsEnded: UInt64 = 0
     /// The count of ended write requests that the committer waits for, 0 while it does not wait.
     private var committerWaitsFor: UInt64 = 0
+    /// The writes of the last closed batch; more than one means that clients write concurrently.
+    private var lastBatchWrites = 0
     /// Every batch up to this number is closed, committed or rolled back.
     private var closedThrough: UInt64 = 0
     /// The errors of batches whose commit failed, by batch number; entries older than 1,024 batches are dropped.
@@ -63,6 +67,7 @@ final class StoreGate: @unchecked Sendable {
                     batchNumber += 1
                     opened = true
                 }
+                batchWrites += 1
                 result = runRollingBack(body)
             } catch {
                 result = .failure(error)
@@ -144,6 +149,10 @@ final class StoreGate: @unchecked Sendable {
     /// The maximum time, in seconds, that the committer waits for write requests under way before it commits.
     static let maximumCommitDelay = 0.001
 
+    /// How long the committer waits in addition when the last batch held more than one write, so that concurrent
+    /// writers share fewer, larger commits. A lone writer's batches hold one write each and never wait for it.
+    static let busyCommitDelay = 0.000_25
+
     /// Commits what is open and stops the committer thread. A later write starts it again.
     func close() {
         commits.lock()
@@ -180,6 +189,10 @@ final class StoreGate: @unchecked Sendable {
             committerWaitsFor = writeRequestsBegun
             while writeRequestsEnded < committerWaitsFor && !closing && commits.wait(until: deadline) {}
             committerWaitsFor = 0
+            if lastBatchWrites > 1 {
+                let busyDeadline = Date(timeIntervalSinceNow: Self.busyCommitDelay)
+                while !closing && commits.wait(until: busyDeadline) {}
+            }
             commits.unlock()
             commitOpenBatch()
             commits.lock()
@@ -223,12 +236,15 @@ final class StoreGate: @unchecked Sendable {
                 Data("reference server: a batch of writes failed and was rolled back: \(error)\n".utf8))
         }
         batchOpen = false
+        let writes = batchWrites
+        batchWrites = 0
         let waiting = waitingForCommit
         waitingForCommit = []
         lock.unlock()
 
         commits.lock()
         closedThrough = max(closedThrough, number)
+        lastBatchWrites = writes
         if let failure {
             failures[number] = failure
             failures = failures.filter { $0.key + 1024 > number }
