@@ -36,7 +36,8 @@ enum ReferenceBench {
         }
         if index != arguments.count || threads > requests { usage() }
 
-        // As `planable-sync reference` does, so that the numbers match the stand-alone server's.
+        // As `planable-sync reference` does, with the database locked exclusively below, so that the numbers match
+        // the stand-alone server's.
         HTTPServer.keepFreedMemory()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reference-bench-\(getpid())")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -46,6 +47,7 @@ enum ReferenceBench {
         do {
             var options = ReferenceServerOptions(databasePath: folder.appendingPathComponent("bench.sqlite").path)
             options.seed = try seed(in: folder)
+            options.exclusiveDatabase = true
             options.readLimitPerMinute = 1_000_000_000
             options.writeLimitPerMinute = 1_000_000_000
             server = try ReferenceServer(options: options)
