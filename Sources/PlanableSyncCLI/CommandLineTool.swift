@@ -13,8 +13,9 @@ enum CommandLineTool {
             return ExitCode.usage.rawValue
         }
         let rest = Array(arguments.dropFirst())
-        // `planable-sync sync --help` and the like print the one help text, which covers every command.
-        if rest.contains("--help") || rest.contains("-h") {
+        // `planable-sync sync --help` and the like print the one help text, which covers every command but
+        // `reference`, whose options that text leaves to `planable-sync reference --help`.
+        if command != "reference" && (rest.contains("--help") || rest.contains("-h")) {
             FileHandle.standardOutput.write(Data((usageText + "\n").utf8))
             return ExitCode.success.rawValue
         }

@@ -89,6 +89,11 @@ import Testing
             #expect(result.status == 0, "\(arguments) exited with \(result.status)")
             #expect(result.stdout.hasSuffix("configuration error.\n"), "\(arguments): \(result.stdout.suffix(80))")
         }
+        // The general help sends readers of the reference command to its own help, which lists its options.
+        let reference = try ProductProcess.run(["reference", "--help"])
+        #expect(reference.status == 0, "reference --help exited with \(reference.status)")
+        #expect(reference.stdout.hasPrefix("usage: planable-sync reference --listen"), "\(reference.stdout.prefix(80))")
+        #expect(reference.stdout.contains("--offline-media"))
     }
 
     @Test func checkValidatesConfiguration() throws {
