@@ -30,9 +30,8 @@ extension SyncEngine {
             return try create(group, item: item, context: context)
         }
         let coveredIds = covered.map(\.postId)
-        if covered.allSatisfy({ $0.payloadHash == hash }) {
-            return GroupOutcome(decision: .unchanged, postIds: coveredIds)
-        }
+        // The grouping is checked before the payload, so that a page added to the configuration is reported
+        // even when the text did not change, instead of being left without a post.
         let keys = Set(covered.map(\.groupKey))
         guard keys == [group.key], covered.count == group.pages.count else {
             let forget = ForgetCommandLine.item(
@@ -42,6 +41,9 @@ extension SyncEngine {
                 + "the existing posts are kept unchanged; delete them in Planable, then run "
                 + "`\(forget)` to create the new grouping"
             return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
+        }
+        if covered.allSatisfy({ $0.payloadHash == hash }) {
+            return GroupOutcome(decision: .unchanged, postIds: coveredIds)
         }
         if covered.contains(where: \.published) {
             let message = "\(item.location) changed after its post was published; published posts cannot be edited"

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+@testable import SyncEngine
+
+/// A changed setting that shapes posts reaches the items that were synced before it changed.
+@Suite struct ConfigurationChangeTests {
+    /// Replaces `old` with `new` in the workspace's configuration file.
+    static func editConfiguration(_ workspace: TestWorkspace, replacing old: String, with new: String) throws {
+        let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        #expect(text.contains(old), "the configuration has no \(old)")
+        try text.replacingOccurrences(of: old, with: new).write(
+            toFile: workspace.configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// A page added to a group that already has posts cannot join it through the API, so the item is blocked with
+    /// the way out, even though its text did not change.
+    @Test func addedPageBlocksItsGroup() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
+        let first = try workspace.run(.apply)
+        #expect(first.created == 1, "\(first.items.compactMap(\.message))")
+
+        try Self.editConfiguration(
+            workspace, replacing: "  - Northwind Facebook\n", with: "  - Northwind Facebook\n  - Northwind Threads\n")
+        let report = try workspace.run(.apply)
+        let item = try #require(report.items.first { $0.identity == "a.md" })
+        #expect(item.decision == .blocked)
+        #expect(item.message?.contains("pages now group differently") == true, "\(item.message ?? "no message")")
+        #expect(report.requests.write == 0)
+    }
+
+    /// The template is applied again to every synced item when it changes, the same text staying unchanged.
+    @Test func changedTemplateUpdatesSyncedItems() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
+        _ = try workspace.run(.apply)
+
+        try Self.editConfiguration(
+            workspace, replacing: "template: |\n  {{title}}", with: "template: |\n  New: {{title}}")
+        let report = try workspace.run(.apply)
+        #expect(report.items.first { $0.identity == "a.md" }?.decision == .update)
+        #expect(report.requests.write == 1)
+        #expect(try workspace.run(.apply).requests.write == 0)
+    }
+}
