@@ -17,6 +17,7 @@ package struct FeedSource: ItemSource {
     let maximumNewShare: Double
     let baselinesRewrites: Bool
     let urlTemplateSet: Bool
+    let mappingFingerprint: String
     let logger: Logger
     let fetcher: FeedFetcher
 
@@ -34,6 +35,7 @@ package struct FeedSource: ItemSource {
         }
         baselinesRewrites = configuration.baselinesRewrites
         urlTemplateSet = configuration.urlTemplate != nil
+        self.mappingFingerprint = mappingFingerprint
         self.logger = logger
         fetcher = FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: Self.maximumFeedBytes)
     }
@@ -41,7 +43,10 @@ package struct FeedSource: ItemSource {
     package func scan(state: StateStore, timeZone: TimeZone) -> SourceScan {
         var result = SourceScan()
         let stored = try? state.feedRecord(source: name)
-        let validatorsApply = stored?.url == url
+        // After a change to a setting that shapes posts, such as the template or the pages, every entry is mapped
+        // again, as a folder's files are, so the feed is fetched whole even when the server would answer 304.
+        let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
+        let validatorsApply = stored?.url == url && fingerprintMatches
         let fetched: FeedFetchResult
         do {
             fetched = try fetcher.fetch(
@@ -121,7 +126,11 @@ package struct FeedSource: ItemSource {
                     result.items.append(SourceItem(entry, source: name))
                 }
             case .unchanged:
-                result.unchangedIdentities.append(entry.key)
+                if fingerprintMatches || statuses[entry.key] == "baselined" {
+                    result.unchangedIdentities.append(entry.key)
+                } else {
+                    result.items.append(SourceItem(entry, source: name))
+                }
             case .baselined:
                 baselined.append(entry)
                 result.baselined.append((identity: entry.key, title: entry.title))

@@ -97,6 +97,7 @@ package final class SyncEngine: @unchecked Sendable {
         var scanned: [SourceItem] = []
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
         var alwaysCommits: [@Sendable (StateStore) throws -> Void] = []
+        var sourceUnread = false
         if mode == .apply && sourceNames == nil {
             // A source removed from the configuration is never scanned again, so nothing else would clear its rows.
             try state.deleteReadFailures(exceptSources: Set(configuration.sources.map(\.name)))
@@ -138,6 +139,7 @@ package final class SyncEngine: @unchecked Sendable {
             if let commit = scan.commitAlways { alwaysCommits.append(commit) }
             if mode == .apply { try recordReadFailures(scan, source: source.name) }
             for error in scan.errors {
+                if error.identity == nil { sourceUnread = true }
                 var fields = ["item.source": error.source, "error": error.message]
                 if let identity = error.identity { fields["item.id"] = identity }
                 if let location = error.location { fields["item.location"] = location }
@@ -168,7 +170,9 @@ package final class SyncEngine: @unchecked Sendable {
             where !report.items.contains(where: { $0.source == source && $0.decision == .failed }) {
                 try commit(state)
             }
-            if sourceNames == nil {
+            // A source that could not be read was not mapped with this configuration, so the fingerprint waits
+            // for a run that reads every source, which then maps all of their items again.
+            if sourceNames == nil && !sourceUnread {
                 try state.setSetting("mapping_fingerprint", configuration.mappingFingerprint)
             }
             try state.setSetting("last_run", StateStore.timestamp())

@@ -82,6 +82,42 @@ import Testing
         #expect(report.requests.write == 2)
     }
 
+    /// A changed template reaches posted entries, as it does a folder's files, and leaves baselined ones unposted,
+    /// even though the feed itself did not change.
+    @Test func changedTemplateUpdatesPostedEntries() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second")])
+        let first = try workspace.run(.apply)
+        let posted = try #require(feedItems(first).first { $0.decision == .create }?.identity)
+
+        try ConfigurationChangeTests.editConfiguration(
+            workspace, replacing: "template: |\n  {{title}}", with: "template: |\n  New: {{title}}")
+        let report = try workspace.run(.apply)
+        let decisions = Dictionary(uniqueKeysWithValues: feedItems(report).map { ($0.identity, $0.decision) })
+        #expect(decisions == [posted: .update], "\(decisions)")
+        #expect(report.requests.write == 1)
+        #expect(try workspace.run(.apply).requests.write == 0)
+    }
+
+    /// A run that cannot read the feed leaves the new template for the next run that can.
+    @Test func changedTemplateWaitsForAReadableFeed() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second")])
+        _ = try workspace.run(.apply)
+        let saved = try Data(contentsOf: feedPath)
+
+        try ConfigurationChangeTests.editConfiguration(
+            workspace, replacing: "template: |\n  {{title}}", with: "template: |\n  New: {{title}}")
+        try FileManager.default.removeItem(at: feedPath)
+        let unread = try workspace.run(.apply)
+        #expect(unread.requests.write == 0)
+        #expect(!unread.errors.isEmpty || unread.failed > 0, "the missing feed was not reported")
+
+        try saved.write(to: feedPath)
+        let report = try workspace.run(.apply)
+        #expect(feedItems(report).map(\.decision) == [.update])
+    }
+
     @Test func entriesThatComeBackAreNotNew() throws {
         defer { workspace.remove() }
         try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second"), ("c", "Gamma", "Third")])
