@@ -44,7 +44,8 @@ package struct FeedSource: ItemSource {
         var result = SourceScan()
         let stored = try? state.feedRecord(source: name)
         // After a change to a setting that shapes posts, such as the template or the pages, every entry is mapped
-        // again, as a folder's files are, so the feed is fetched whole even when the server would answer 304.
+        // again, as a folder's files are, so the feed is fetched whole, without the validators that would get a 304
+        // response.
         let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
         let validatorsApply = stored?.url == url && fingerprintMatches
         let fetched: FeedFetchResult

@@ -31,7 +31,7 @@ import Testing
         #expect(report.requests.write == 0)
     }
 
-    /// The template is applied again to every synced item when it changes, the same text staying unchanged.
+    /// A changed template is applied to every synced item, and a second run sends no write.
     @Test func changedTemplateUpdatesSyncedItems() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
