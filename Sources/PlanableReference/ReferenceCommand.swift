@@ -137,6 +137,12 @@ struct ReferenceCommandArguments {
         var host = String(listen[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard Self.isLoopback(host) else {
+            if host.contains(where: \.isLetter) && !host.contains(":") {
+                throw UsageError(
+                    description: "--listen \(listen) is not a loopback address but a host name, which the reference "
+                        + "server does not look up; give the address itself, 127.0.0.1 or ::1, such as "
+                        + "127.0.0.1:\(port) or [::1]:\(port)")
+            }
             throw UsageError(
                 description: "--listen \(listen) is not a loopback address. The reference server listens on loopback "
                     + "only (127.0.0.1 or ::1), because its /reference/ controls take no token and would let anyone "

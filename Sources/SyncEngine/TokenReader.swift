@@ -26,7 +26,7 @@ package enum TokenReader {
                 warnIfShared(path, logger: logger)
                 return try validated(token, from: "file \(path)")
             }
-            tried.append("file \(path)")
+            tried.append("file \(path), which \(unreadableReason(path))")
         }
         if let variable = source.environmentVariable {
             if let token = environment[variable], !token.isEmpty {
@@ -44,8 +44,21 @@ package enum TokenReader {
         try String(contentsOfFile: path, encoding: .utf8)
     }
 
+    /// Describes why the file at `path` could not be read as text, as a clause that follows "which".
+    private static func unreadableReason(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "does not exist" }
+        if isDirectory.boolValue { return "is a folder" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "this user may not read" }
+        return "is not UTF-8 text"
+    }
+
     private static func validated(_ raw: String, from place: String) throws -> String {
         let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else {
+            throw MappingError(
+                "the \(place) is empty; put the API token from Planable's settings in it", isConfigurationError: true)
+        }
         guard token.hasPrefix("pln_"), !token.contains(where: { $0.isWhitespace }) else {
             throw MappingError(
                 "the token in \(place) is not a Planable API token (tokens start with pln_ and have no spaces)",
