@@ -56,9 +56,11 @@ package struct FeedFetcher: Sendable {
                 switch error {
                 case .responseTooLarge(let limit, _):
                     throw FeedError(.fetchFailed, "the feed at \(current) is larger than the limit of \(limit) bytes")
-                case .transport:
+                case .transport(let code, let message, _):
+                    // The feed's URL is already in the caller's message; only a redirect's target is named here.
+                    let request = current == url ? "the request" : "the request to \(current)"
                     let kind = error.isTimeout ? "timed out after \(timeout) seconds" : "failed"
-                    throw FeedError(.fetchFailed, "fetching \(current) \(kind): \(error)")
+                    throw FeedError(.fetchFailed, "\(request) \(kind): \(message) (curl error \(code))")
                 }
             }
             switch response.status {

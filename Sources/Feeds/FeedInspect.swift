@@ -37,9 +37,8 @@ package func feedInspectJSON(_ feed: Feed) -> String {
 
 /// Renders a parsed feed as short text for people: the feed line, then one block per entry.
 package func feedInspectText(_ feed: Feed) -> String {
-    var lines = [
-        "\(feed.format.rawValue) feed \"\(feed.title)\" \(feed.link) (\(feed.encoding), \(feed.entries.count) entries)"
-    ]
+    let entries = feed.entries.count == 1 ? "1 entry" : "\(feed.entries.count) entries"
+    var lines = ["\(feed.format.rawValue) feed \"\(feed.title)\" \(feed.link) (\(feed.encoding), \(entries))"]
     if let reason = feed.illFormedReason { lines.append("ill-formed: \(reason)") }
     for entry in feed.entries {
         lines.append("- \(entry.title.isEmpty ? "(no title)" : entry.title)")
