@@ -111,9 +111,10 @@ package struct Mapper: Sendable {
         if let names = overrides.pages {
             return try names.map { name in
                 guard let page = context.page(named: name) else {
+                    let known = context.allPages.map { "\"\($0.name)\"" }.joined(separator: ", ")
                     throw MappingError(
-                        "\(item.source): \(item.location): front matter planable.pages names \"\(name)\", which is not a page of workspace \"\(context.workspace.name)\""
-                    )
+                        "\(item.source): \(item.location): front matter planable.pages names \"\(name)\", which is not "
+                            + "a page of workspace \"\(context.workspace.name)\"; its pages are \(known)")
                 }
                 return page
             }

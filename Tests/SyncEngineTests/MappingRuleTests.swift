@@ -115,6 +115,7 @@ import Testing
             report.items.first { $0.identity == identity && $0.decision == .failed }?.message
         }
         #expect(failure("unknown-page.md")?.contains("planable.pages names \"Northwind Myspace\"") == true)
+        #expect(failure("unknown-page.md")?.contains("its pages are \"Northwind LinkedIn\", ") == true)
         #expect(failure("typo.md")?.contains("planable.page is not a known setting") == true, "\(failure("typo.md") ?? "")")
         #expect(failure("kind.md")?.contains("planable.skip must be true or false") == true, "\(failure("kind.md") ?? "")")
         #expect(report.failed == 3)
