@@ -20,7 +20,7 @@ package enum FeedParser {
             throw FeedError(
                 .tooLarge, "the document is \(data.count) bytes, more than the limit of \(maximumDocumentBytes)")
         }
-        if looksLikeJSON(data, contentType: contentType) {
+        if looksLikeJSON(data, contentType: contentType, url: url) {
             return try JSONFeedReader.parse(data, url: url)
         }
         let decoded = try FeedEncoding.decode(data, contentType: contentType)
@@ -49,10 +49,15 @@ package enum FeedParser {
         return feed
     }
 
-    private static func looksLikeJSON(_ data: [UInt8], contentType: String?) -> Bool {
+    /// Tells whether the document is JSON by its content type, else by its first character. A `.json` file that
+    /// came without a content type, such as a local export, counts as JSON whatever it starts with, so that its
+    /// error is a JSON error.
+    private static func looksLikeJSON(_ data: [UInt8], contentType: String?, url: String?) -> Bool {
         if let contentType {
             let mediaType = FeedEncoding.parseContentType(contentType).mediaType
             if mediaType == "application/feed+json" || mediaType == "application/json" { return true }
+        } else if let path = url.flatMap(URLComponents.init(string:))?.path, path.lowercased().hasSuffix(".json") {
+            return true
         }
         let first = data.drop {
             $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF

@@ -9,7 +9,10 @@ enum JSONFeedReader {
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
-            throw FeedError(.notAFeed, "the document is not valid JSON: \(error.localizedDescription)")
+            // Foundation's localized description is a generic "not in the correct format"; the debug description
+            // names the problem and often its position.
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw FeedError(.notAFeed, "the document is not valid JSON: \(detail ?? error.localizedDescription)")
         }
         guard let root = object as? [String: Any] else {
             throw FeedError(.notAFeed, "the JSON document is not an object, so it is not a JSON Feed")

@@ -213,6 +213,23 @@ import Testing
         #expect(throws: FeedError.self) { try parse("just words") }
     }
 
+    /// A broken JSON feed's error names the JSON problem, also for a `.json` file that does not start like JSON.
+    @Test func brokenJSONFeedNamesProblem() {
+        func message(_ text: String, url: String?) -> String {
+            do {
+                _ = try FeedParser.parse(Array(text.utf8), url: url, contentType: nil)
+                return "parsed"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let truncated = message("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [", url: nil)
+        #expect(truncated.contains("not valid JSON: Unexpected end of file"), "\(truncated)")
+        let words = message("not json at all", url: "file:///exports/feed.json")
+        #expect(words.contains("not valid JSON"), "\(words)")
+        #expect(message("not json at all", url: "file:///exports/feed.xml").contains("not XML"))
+    }
+
     @Test func entityBombIsBounded() throws {
         var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY lol \"lol\">\n"
         xml += "<!ENTITY lol1 \"" + String(repeating: "&lol;", count: 10) + "\">\n"
