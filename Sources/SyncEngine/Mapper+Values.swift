@@ -50,10 +50,16 @@ extension Mapper {
         "#" + tag.filter { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 
-    /// The slug: front matter `slug`, else the file name without a Jekyll date prefix and extension.
+    /// The slug: front matter `slug`, else the file name without a Jekyll date prefix and extension. An `index` or
+    /// `_index` file, such as a Hugo page bundle's, takes its folder's name, as the site's own URL does.
     static func slug(for item: SourceItem) -> String {
         if case .string(let text)? = item.field("slug") { return text }
-        var name = ((item.location as NSString).lastPathComponent as NSString).deletingPathExtension
+        let location = item.location as NSString
+        var name = (location.lastPathComponent as NSString).deletingPathExtension
+        let folder = (location.deletingLastPathComponent as NSString).lastPathComponent
+        if name == "index" || name == "_index", !folder.isEmpty, folder != "/", !folder.hasSuffix(":") {
+            name = folder
+        }
         let prefix = name.prefix(11)
         if prefix.count == 11, prefix.dropLast().allSatisfy({ $0.isNumber || $0 == "-" }), prefix.last == "-" {
             name = String(name.dropFirst(11))

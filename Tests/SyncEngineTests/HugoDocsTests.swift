@@ -71,6 +71,10 @@ import Testing
             #expect(item.identity.hasSuffix("_index.md") || item.identity.hasPrefix("_common/"), "\(item.identity)")
         }
         #expect(plan.created > 850)
+        // A page bundle's index.md takes its folder's name as its slug, as Hugo's own URL does.
+        let bundle = try #require(plan.items.first { $0.identity.hasSuffix("/image-processing/index.md") })
+        let bundleText = bundle.posts.first?.text ?? ""
+        #expect(bundleText.hasSuffix("https://gohugo.io/image-processing/"), "\(bundleText.suffix(80))")
         for item in plan.items {
             for post in item.posts where post.networks.contains("x") {
                 let weighted = NetworkCheck.count(post.text, network: .x)
