@@ -97,7 +97,50 @@ package struct DirectorySource: ItemSource {
                     SourceError(source: name, identity: file.relativePath, message: "\(name): \(error)"))
             }
         }
+        rejectDuplicateIdentities(in: &result, known: known, present: present, state: state)
         return result
+    }
+
+    /// Fails each item whose identity, a front matter `id`, another file in the folder already has, so that two
+    /// files never take turns updating one post. The file that the state already links to the identity keeps it,
+    /// else the first path in sorted order.
+    func rejectDuplicateIdentities(
+        in result: inout SourceScan, known: [String: ItemRecord], present: Set<String>, state: StateStore
+    ) {
+        let readIdentities = Dictionary(
+            result.items.map { ($0.location, $0.identity) }, uniquingKeysWith: { first, _ in first })
+        /// The location of the file the state links to `identity`, when that file still exists and still has it.
+        func incumbent(of identity: String) -> String? {
+            let record = known[identity] ?? (onlyPaths == nil ? nil : try? state.item(source: name, identity: identity))
+            guard let record, record.status != "removed", let location = record.location else { return nil }
+            if let readIdentity = readIdentities[location] { return readIdentity == identity ? location : nil }
+            if present.contains(location) { return location }
+            // A partial scan's `present` holds only the changed paths.
+            let path = (root as NSString).appendingPathComponent(location)
+            return onlyPaths != nil && FileManager.default.fileExists(atPath: path) ? location : nil
+        }
+        var owners: [String: String] = [:]
+        let incumbents = result.items.map { incumbent(of: $0.identity) }
+        let ordered = zip(result.items, incumbents).sorted { first, second in
+            let firstKeeps = first.1 == first.0.location
+            let secondKeeps = second.1 == second.0.location
+            return firstKeeps != secondKeeps ? firstKeeps : first.0.location < second.0.location
+        }
+        var rejected: Set<String> = []
+        for (item, incumbent) in ordered {
+            let owner = owners[item.identity] ?? incumbent
+            if let owner, owner != item.location {
+                rejected.insert(item.location)
+                result.errors.append(
+                    SourceError(
+                        source: name, identity: item.location,
+                        message: "\(name): \(item.location): its id \"\(item.identity)\" is also the id of \(owner); "
+                            + "give each file its own id in its front matter, or remove the copy"))
+            } else {
+                owners[item.identity] = item.location
+            }
+        }
+        result.items.removeAll { rejected.contains($0.location) }
     }
 }
 

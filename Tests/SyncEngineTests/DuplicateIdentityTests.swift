@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@testable import SyncEngine
+
+/// Two files with the same front matter `id` would take turns updating one post, so the second one fails with an
+/// error that names both, and the first keeps its post.
+@Suite struct DuplicateIdentityTests {
+    static func failure(_ report: RunReport, _ identity: String) -> String? {
+        report.items.first { $0.identity == identity && $0.decision == .failed }?.message
+    }
+
+    @Test func secondFileWithSameIDFails() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "First", body: "One.", frontMatter: "id: same\n")
+        try workspace.writePost("b.md", title: "Second", body: "Two.", frontMatter: "id: same\n")
+
+        let first = try workspace.run(.apply)
+        #expect(first.created == 1)
+        #expect(first.updated == 0)
+        let message = try #require(Self.failure(first, "b.md"))
+        #expect(message.contains("b.md: its id \"same\" is also the id of a.md"), "\(message)")
+
+        // The next runs leave the post alone and report the copy again.
+        let second = try workspace.run(.apply)
+        #expect(second.requests.write == 0)
+        #expect(Self.failure(second, "b.md") != nil)
+    }
+
+    /// A copy made after the first file was synced fails, even when it sorts first.
+    @Test func syncedFileKeepsItsID() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("b.md", title: "Original", body: "One.", frontMatter: "id: same\n")
+        _ = try workspace.run(.apply)
+
+        try workspace.writePost("a.md", title: "Copy", body: "Two.", frontMatter: "id: same\n")
+        let report = try workspace.run(.apply)
+        #expect(report.requests.write == 0)
+        #expect(Self.failure(report, "a.md")?.contains("also the id of b.md") == true)
+    }
+
+    /// The daemon rescans only the changed file, which must still be checked against the file it copies.
+    @Test func partialScanFindsCopy() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Original", body: "One.", frontMatter: "id: same\n")
+        _ = try workspace.run(.apply)
+
+        try workspace.writePost("copy.md", title: "Copy", body: "Two.", frontMatter: "id: same\n")
+        let report = try ReadFailureTests().runPartial(workspace, paths: ["copy.md"])
+        #expect(report.requests.write == 0)
+        #expect(Self.failure(report, "copy.md")?.contains("also the id of a.md") == true)
+    }
+
+    /// A file renamed with its id is a move, not a copy.
+    @Test func renamedFileKeepsPost() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Moved", body: "One.", frontMatter: "id: same\n")
+        _ = try workspace.run(.apply)
+
+        try FileManager.default.moveItem(
+            at: workspace.contentFolder.appendingPathComponent("a.md"),
+            to: workspace.contentFolder.appendingPathComponent("b.md"))
+        let report = try workspace.run(.apply)
+        #expect(report.failed == 0, "\(report.items.compactMap(\.message))")
+        #expect(report.created == 0)
+    }
+}
