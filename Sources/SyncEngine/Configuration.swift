@@ -120,7 +120,7 @@ package struct Configuration: Equatable, Sendable {
 
     /// The folder that relative paths are taken from.
     package var baseDirectory: String {
-        (path as NSString).deletingLastPathComponent
+        parentFolder(of: path)
     }
 
     /// `relative` taken from the configuration's folder, or unchanged when absolute.

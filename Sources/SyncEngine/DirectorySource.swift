@@ -202,7 +202,7 @@ extension SourceItem {
             case .relativePath:
                 guard let path = medium.resolvedPath else { return nil }
                 // A path relative to the file maps below the file's own folder, as the site publishes it.
-                let folder = (content.relativePath as NSString).deletingLastPathComponent
+                let folder = parentFolder(of: content.relativePath)
                 let sitePath = "/" + (folder.isEmpty ? medium.reference : folder + "/" + medium.reference)
                 return SourceMedia(
                     location: .localFile(path: path, sitePath: (sitePath as NSString).standardizingPath),

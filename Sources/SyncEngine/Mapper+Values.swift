@@ -54,11 +54,11 @@ extension Mapper {
     /// `_index` file, such as a Hugo page bundle's, takes its folder's name, as the site's own URL does.
     static func slug(for item: SourceItem) -> String {
         if case .string(let text)? = item.field("slug") { return text }
-        let location = item.location as NSString
-        var name = (location.lastPathComponent as NSString).deletingPathExtension
-        let folder = (location.deletingLastPathComponent as NSString).lastPathComponent
-        if name == "index" || name == "_index", !folder.isEmpty, folder != "/", !folder.hasSuffix(":") {
-            name = folder
+        // Split by hand: a feed's location is a URL, and Foundation's path methods are for file paths.
+        let components = item.location.split(separator: "/")
+        var name = ((components.last.map(String.init) ?? item.location) as NSString).deletingPathExtension
+        if name == "index" || name == "_index", components.count > 1, !components[components.count - 2].hasSuffix(":") {
+            name = String(components[components.count - 2])
         }
         let prefix = name.prefix(11)
         if prefix.count == 11, prefix.dropLast().allSatisfy({ $0.isNumber || $0 == "-" }), prefix.last == "-" {

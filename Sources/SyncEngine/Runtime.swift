@@ -82,7 +82,7 @@ package final class Runtime: @unchecked Sendable {
     ) throws
         -> (ReferenceServer, String)
     {
-        let directory = (statePath as NSString).deletingLastPathComponent
+        let directory = parentFolder(of: statePath)
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let databasePath = (directory as NSString).appendingPathComponent("reference.sqlite")
         let tokenPath = (directory as NSString).appendingPathComponent("reference-token")

@@ -17,7 +17,7 @@ package final class StateLock {
     /// - Throws: `StateLockError.held` when another process has it.
     package init(statePath: String) throws {
         path = statePath + ".lock"
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = parentFolder(of: path)
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }

@@ -125,7 +125,7 @@ package final class StateStore: @unchecked Sendable {
     /// - Throws: `StateError` when the file is corrupt, from a newer program, or cannot be opened.
     package init(path: String) throws {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = parentFolder(of: path)
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }

@@ -21,7 +21,7 @@ package enum TokenReader {
             let path =
                 file.hasPrefix("/")
                 ? file
-                : ((configurationPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
+                : (parentFolder(of: configurationPath) as NSString).appendingPathComponent(file)
             if let token = try? readFile(path) {
                 warnIfShared(path, logger: logger)
                 return try validated(token, from: "file \(path)")

@@ -96,6 +96,14 @@ import Testing
         #expect(reference.stdout.contains("--offline-media"))
     }
 
+    /// Foundation's path methods crash on a path of one character, which once made every command crash.
+    @Test func oneCharacterConfigurationName() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(atPath: configPath, toPath: root.appendingPathComponent("c").path)
+        let result = try ProductProcess.run(["plan", "--config", "c"], currentDirectory: root)
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr.suffix(400))")
+    }
+
     @Test func checkValidatesConfiguration() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let good = try ProductProcess.run(["check", "--config", configPath])

@@ -37,12 +37,16 @@ package struct ProductProcess {
         try? FileManager.default.removeItem(at: stderrURL)
     }
 
-    /// Starts the binary with `arguments`. The environment is the test's own without a proxy for loopback and
-    /// without systemd's `JOURNAL_STREAM` and `NOTIFY_SOCKET`, then `environment` on top.
-    package static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ProductProcess {
+    /// Starts the binary with `arguments`, in `currentDirectory` when given. The environment is the test's own
+    /// without a proxy for loopback and without systemd's `JOURNAL_STREAM` and `NOTIFY_SOCKET`, then `environment`
+    /// on top.
+    package static func start(
+        _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil
+    ) throws -> ProductProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binaryPath)
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         var merged = ProcessInfo.processInfo.environment
         merged["no_proxy"] = "127.0.0.1,localhost,::1"
         merged.removeValue(forKey: "JOURNAL_STREAM")
@@ -64,11 +68,12 @@ package struct ProductProcess {
 
     /// Runs the binary to its exit, terminating it after `timeout` seconds, and returns its status and output.
     package static func run(
-        _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 300
+        _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 300,
+        currentDirectory: URL? = nil
     )
         throws -> Result
     {
-        let running = try start(arguments, environment: environment)
+        let running = try start(arguments, environment: environment, currentDirectory: currentDirectory)
         defer { running.removeOutput() }
         let deadline = Date().addingTimeInterval(timeout)
         while running.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
