@@ -87,7 +87,9 @@ package struct FeedIntake: Sendable {
     package var feedURL: String
     /// Every key the state stores for the feed, with the content hash last seen.
     package var known: [String: String]
-    /// Whether the state has no record of the feed: its first run.
+    /// Whether the feed is new to the source: its first run, or a run after the source's URL changed. The entries
+    /// the state does not know are then baselined, except the `backfill` newest, and known entries are decided as
+    /// on any run.
     package var isNewFeed: Bool
     /// On a first run, how many of the newest entries to post; the rest are baselined. nil posts none.
     package var backfill: Int?
@@ -147,9 +149,10 @@ package struct FeedIntake: Sendable {
         }
         var knownAfter = known
         if isNewFeed {
-            let posted = Set(newestKeys(unique, count: backfill ?? 0))
-            let decisions = unique.map { entry in
-                (entry: entry, decision: posted.contains(entry.key) ? Decision.new : .baselined)
+            let posted = Set(newestKeys(unique.filter { known[$0.key] == nil }, count: backfill ?? 0))
+            let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
+                if let hash = known[entry.key] { return (entry, hash == entry.contentHash ? .unchanged : .changed) }
+                return (entry, posted.contains(entry.key) ? .new : .baselined)
             }
             for entry in unique { knownAfter[entry.key] = entry.contentHash }
             return Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)

@@ -99,7 +99,10 @@ package struct FeedSource: ItemSource {
             knownEntries[record.identity] = FeedIntake.KnownEntry(link: record.location ?? "", title: record.title)
             statuses[record.identity] = record.status
         }
-        let isNewFeed = stored?.baselined != true && records.isEmpty
+        // A source whose URL changed reads another feed, so the entries the state does not know are baselined as on
+        // a first run instead of all being posted. The stored URL changes only after a run without failures.
+        let urlChanged = stored.map { !$0.url.isEmpty && $0.url != url } ?? false
+        let isNewFeed = (stored?.baselined != true && records.isEmpty) || urlChanged
         let storedNewest = StateStore.date(stored?.newestEntryAt)
         let intake = FeedIntake(
             feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare,

@@ -133,7 +133,7 @@ package final class SyncEngine: @unchecked Sendable {
                 report.add(
                     ReportedItem(
                         source: source.name, identity: entry.identity, title: entry.title, decision: .baselined,
-                        message: "recorded on the feed's first run; not posted", posts: []))
+                        message: "recorded without a post; only entries that appear later are posted", posts: []))
             }
             if let commit = scan.commit { commits.append((source.name, commit)) }
             if let commit = scan.commitAlways { alwaysCommits.append(commit) }

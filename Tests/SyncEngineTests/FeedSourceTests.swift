@@ -30,7 +30,7 @@ import Testing
                 """)
     }
 
-    func writeFeed(_ entries: [(guid: String, title: String, description: String)]) throws {
+    func writeFeed(_ entries: [(guid: String, title: String, description: String)], to path: URL? = nil) throws {
         let items = entries.map { entry in
             """
             <item><guid isPermaLink="false">\(entry.guid)</guid><title>\(entry.title)</title>
@@ -44,7 +44,7 @@ import Testing
             \(items.joined(separator: "\n"))
             </channel></rss>
             """
-        try text.write(to: feedPath, atomically: true, encoding: .utf8)
+        try text.write(to: path ?? feedPath, atomically: true, encoding: .utf8)
     }
 
     func feedItems(_ report: RunReport) -> [ReportedItem] {
@@ -116,6 +116,33 @@ import Testing
         try saved.write(to: feedPath)
         let report = try workspace.run(.apply)
         #expect(feedItems(report).map(\.decision) == [.update])
+    }
+
+    /// A source pointed at another feed posts only its `backfill` newest unknown entry, as on a first run, and
+    /// leaves an entry it already synced alone.
+    @Test func changedURLBaselinesOtherFeed() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second")])
+        let first = try workspace.run(.apply)
+        let posted = try #require(feedItems(first).first { $0.decision == .create }?.identity)
+
+        let otherPath = feedPath.deletingLastPathComponent().appendingPathComponent("other.xml")
+        try writeFeed([("c", "Gamma", "Third"), (posted, "Alpha", "First"), ("d", "Delta", "Fourth")], to: otherPath)
+        try ConfigurationChangeTests.editConfiguration(
+            workspace, replacing: feedPath.absoluteString, with: otherPath.absoluteString)
+        let report = try workspace.run(.apply)
+        let decisions = Dictionary(uniqueKeysWithValues: feedItems(report).map { ($0.identity, $0.decision) })
+        #expect(decisions["c"] == .create, "\(decisions)")
+        #expect(decisions["d"] == .baselined, "\(decisions)")
+        #expect(decisions[posted] == nil || decisions[posted] == .unchanged, "\(decisions)")
+        #expect(report.requests.write == 1)
+
+        // Later runs treat the new URL as a known feed.
+        try writeFeed(
+            [("e", "Epsilon", "Fifth"), ("c", "Gamma", "Third"), (posted, "Alpha", "First"), ("d", "Delta", "Fourth")],
+            to: otherPath)
+        let later = try workspace.run(.apply)
+        #expect(feedItems(later).filter { $0.decision == .create }.map(\.identity) == ["e"])
     }
 
     @Test func entriesThatComeBackAreNotNew() throws {
