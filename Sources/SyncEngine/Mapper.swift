@@ -56,21 +56,25 @@ package struct Mapper: Sendable {
         }
     }
 
+    /// Returns why `item` is skipped, by its front matter or by a rule, or nil when it is posted. The engine asks
+    /// before it checks the item's media, so that a skipped item's media is never requested.
+    package func skipReason(for item: SourceItem) throws -> String? {
+        if try ItemOverrides(item.overrides, item: item).skip { return "front matter sets planable.skip" }
+        let rule = configuration.rules.first { $0.skip && $0.match.matches(item) }
+        return rule.map { "rule \"\($0.name)\" skips it" }
+    }
+
     /// Plans the posts for `item`, with `media` already checked and mapped to public URLs.
     ///
     /// - Throws: `MappingError` naming the item, the page, the rule and the limit it breaks.
     package func plan(_ item: SourceItem, media: [CheckedMedium], now: Date = Date()) throws -> ItemPlan {
         var plan = ItemPlan()
+        if let reason = try skipReason(for: item) {
+            plan.skipReason = reason
+            return plan
+        }
         let overrides = try ItemOverrides(item.overrides, item: item)
-        if overrides.skip {
-            plan.skipReason = "front matter sets planable.skip"
-            return plan
-        }
         let matching = configuration.rules.filter { $0.match.matches(item) }
-        if let rule = matching.first(where: \.skip) {
-            plan.skipReason = "rule \"\(rule.name)\" skips it"
-            return plan
-        }
 
         var values = templateValues(for: item)
         if let link = templates.links[item.source] {

@@ -221,6 +221,11 @@ package final class SyncEngine: @unchecked Sendable {
             posts: [])
         let groups: [PlannedGroup]
         do {
+            if let reason = try mapper.skipReason(for: item) {
+                reported.decision = .skipped
+                reported.message = reason
+                return reported
+            }
             let mediaBaseURL = configuration.sources.first { $0.name == item.source }?.mediaBaseURL
             let (media, mediaWarnings) = try mediaChecker.check(item.media, mediaBaseURL: mediaBaseURL)
             let plan = try mapper.plan(item, media: media)

@@ -121,6 +121,26 @@ import Testing
         #expect(report.failed == 3)
     }
 
+    /// A skipped item's media is not checked, so a missing image does not turn the skip into a failure.
+    @Test func skippedItemMediaIsNotChecked() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules,
+            sourceSettings: "media_base_url: https://coffee.northwind.example/")
+        defer { workspace.remove() }
+        try workspace.writePost(
+            "memo.md", title: "Memo", body: "Internal.", frontMatter: "visibility: internal\nimage: /missing-memo.png\n")
+        try workspace.writePost(
+            "quiet.md", title: "Quiet", body: "Skip me.", frontMatter: "planable: {skip: true}\nimage: /nope.png\n")
+        try workspace.writePost("shown.md", title: "Shown", body: "Posted.", frontMatter: "image: /absent.png\n")
+
+        let report = try workspace.run(.plan)
+        let decisions = Dictionary(uniqueKeysWithValues: report.items.map { ($0.identity, $0.decision) })
+        #expect(decisions["memo.md"] == .skipped)
+        #expect(decisions["quiet.md"] == .skipped)
+        // The same missing image still fails an item that is posted.
+        #expect(decisions["shown.md"] == .failed)
+    }
+
     @Test func aRuleNamingAnUnknownPageIsAConfigurationError() throws {
         let workspace = try TestWorkspace(
             extraConfiguration: """
