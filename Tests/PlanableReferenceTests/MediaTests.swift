@@ -16,6 +16,12 @@ import Testing
                 return .respond(HTTPServerResponse(status: 200, headers: [("Content-Type", "image/png")], body: Self.png))
             case "/notes.txt":
                 return .respond(HTTPServerResponse(status: 200, body: Array("plain text".utf8)))
+            case "/moved.png":
+                return .respond(HTTPServerResponse(status: 302, headers: [("Location", "/photo.png")]))
+            case "/away.png":
+                return .respond(HTTPServerResponse(status: 302, headers: [("Location", "https://cdn.example/a.png")]))
+            case "/circle.png":
+                return .respond(HTTPServerResponse(status: 302, headers: [("Location", "/circle.png")]))
             default:
                 return .respond(HTTPServerResponse(status: 404))
             }
@@ -171,6 +177,28 @@ import Testing
             try downloader.download("https://cdn.example/a.png")
         } throws: { error in
             (error as? MediaDownloadError)?.message.contains("loopback addresses only") == true
+        }
+    }
+
+    /// Without public hosts, a redirect is followed to loopback only, and a redirect to a host name is refused
+    /// before libcurl would look the name up.
+    @Test func loopbackOnlyModeFollowsLoopbackRedirects() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let downloader = MediaDownloader(allowLoopback: true, allowPublic: false)
+        let base = "http://127.0.0.1:\(media.port)"
+        let moved = try downloader.download("\(base)/moved.png")
+        #expect(moved.size == Self.png.count)
+        #expect(moved.effectiveURL == "\(base)/photo.png")
+        #expect {
+            try downloader.download("\(base)/away.png")
+        } throws: { error in
+            (error as? MediaDownloadError)?.message.contains("redirects to https://cdn.example/a.png") == true
+        }
+        #expect {
+            try downloader.download("\(base)/circle.png")
+        } throws: { error in
+            (error as? MediaDownloadError)?.message.contains("redirected more than 5 times") == true
         }
     }
 

@@ -30,9 +30,11 @@ final class MediaDownloader: Sendable {
     let maximumBytes: Int
     let policy: AddressPolicy
     let timeout: Double
-    /// Whether URLs may name public hosts; when false, only localhost and loopback addresses are fetched, redirects
-    /// are not followed, and no packet leaves the machine.
+    /// Whether URLs may name public hosts; when false, only localhost and loopback addresses are fetched, a redirect
+    /// is followed only to such an address, and no packet leaves the machine.
     let allowPublic: Bool
+    /// The most redirects one download follows.
+    static let maximumRedirects = 5
 
     init(
         maximumBytes: Int = MediaDownloader.defaultMaximumBytes, allowLoopback: Bool, allowPublic: Bool = true,
@@ -58,17 +60,45 @@ final class MediaDownloader: Sendable {
     /// - Throws: `MediaDownloadError` for a refused address, a failed transfer, a non-2xx response or a file over the
     ///   limit.
     func download(_ url: String) throws -> DownloadedMedia {
+        var current = url
+        var redirects = 0
+        while true {
+            let hop = try transfer(current, for: url)
+            guard let next = hop.redirect else { return hop.media }
+            // With public hosts, libcurl follows redirects itself; this loop runs only without them, so that a
+            // redirect to a host name is refused before libcurl would look the name up.
+            guard redirects < Self.maximumRedirects else {
+                throw MediaDownloadError(
+                    url: url, message: "the URL redirected more than \(Self.maximumRedirects) times", bytesReceived: 0)
+            }
+            guard Self.hasLoopbackLiteralHost(next) else {
+                throw MediaDownloadError(
+                    url: url,
+                    message: "the URL redirects to \(next); this server downloads media from loopback addresses "
+                        + "only (localhost, 127.0.0.1 or [::1])",
+                    bytesReceived: 0)
+            }
+            redirects += 1
+            current = next
+        }
+    }
+
+    /// Runs one transfer of `url`, the original URL or a redirect's target, and returns the media, or the next URL
+    /// when public hosts are off and the server answered with a redirect.
+    private func transfer(_ url: String, for original: String) throws -> (media: DownloadedMedia, redirect: String?) {
         let lowered = url.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
-            throw MediaDownloadError(url: url, message: "only http and https URLs can be imported", bytesReceived: 0)
+            throw MediaDownloadError(
+                url: original, message: "only http and https URLs can be imported", bytesReceived: 0)
         }
         guard allowPublic || Self.hasLoopbackLiteralHost(url) else {
             throw MediaDownloadError(
-                url: url, message: "this server downloads media from loopback addresses only (localhost, 127.0.0.1 or [::1])",
+                url: original,
+                message: "this server downloads media from loopback addresses only (localhost, 127.0.0.1 or [::1])",
                 bytesReceived: 0)
         }
         guard let handle = curl_easy_init() else {
-            throw MediaDownloadError(url: url, message: "libcurl could not create a handle", bytesReceived: 0)
+            throw MediaDownloadError(url: original, message: "libcurl could not create a handle", bytesReceived: 0)
         }
         defer { curl_easy_cleanup(handle) }
         let transfer = DownloadTransfer(maximumBytes: maximumBytes, policy: policy)
@@ -76,9 +106,8 @@ final class MediaDownloader: Sendable {
         planable_curl_setopt_string(handle, CURLOPT_URL, url)
         planable_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         planable_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        // Without public hosts, redirects are not followed, because a redirect could name a host to look up.
         planable_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, allowPublic ? 1 : 0)
-        planable_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 5)
+        planable_curl_setopt_long(handle, CURLOPT_MAXREDIRS, Self.maximumRedirects)
         planable_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         planable_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
         planable_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, 10_000)
@@ -93,27 +122,40 @@ final class MediaDownloader: Sendable {
 
         let code = withExtendedLifetime(transfer) { curl_easy_perform(handle) }
         if let refusal = transfer.refusal {
-            throw MediaDownloadError(url: url, message: "the URL leads to a \(refusal), which media downloads may not reach", bytesReceived: 0)
+            throw MediaDownloadError(
+                url: original, message: "the URL leads to a \(refusal), which media downloads may not reach",
+                bytesReceived: 0)
         }
         if transfer.exceededLimit {
             throw MediaDownloadError(
-                url: url, message: "the file is larger than the limit of \(maximumBytes) bytes",
+                url: original, message: "the file is larger than the limit of \(maximumBytes) bytes",
                 bytesReceived: transfer.received)
         }
         guard code == CURLE_OK else {
             let message = String(cString: curl_easy_strerror(code))
-            throw MediaDownloadError(url: url, message: "download failed: \(message)", bytesReceived: transfer.received)
+            throw MediaDownloadError(
+                url: original, message: "download failed: \(message)", bytesReceived: transfer.received)
         }
         var status = 0
         planable_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        if !allowPublic && (300..<400).contains(status) {
+            var location: UnsafeMutablePointer<CChar>?
+            planable_curl_getinfo_string(handle, CURLINFO_REDIRECT_URL, &location)
+            if let location {
+                let media = DownloadedMedia(prefix: [], size: 0, contentType: nil, effectiveURL: url)
+                return (media, String(cString: location))
+            }
+        }
         guard (200..<300).contains(status) else {
-            throw MediaDownloadError(url: url, message: "the server responded with HTTP \(status)", bytesReceived: transfer.received)
+            throw MediaDownloadError(
+                url: original, message: "the server responded with HTTP \(status)", bytesReceived: transfer.received)
         }
         var effective: UnsafeMutablePointer<CChar>?
         planable_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        return DownloadedMedia(
+        let media = DownloadedMedia(
             prefix: transfer.prefix, size: transfer.received, contentType: transfer.contentType,
             effectiveURL: effective.map { String(cString: $0) } ?? url)
+        return (media, nil)
     }
 }
 
