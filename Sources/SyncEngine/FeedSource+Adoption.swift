@@ -38,7 +38,7 @@ extension FeedSource {
         let intake = FeedIntake(feedURL: url, known: [:], isNewFeed: true, backfill: backfill)
         let plan = try intake.decide(feed)
         return AdoptionRead(
-            items: plan.decisions.map { SourceItem($0.entry, source: name) },
+            items: plan.decisions.map { SourceItem($0.entry, source: name, feedURL: url) },
             firstRunPosted: Set(plan.entries(.new).map(\.key)))
     }
 }

@@ -127,13 +127,13 @@ package struct FeedSource: ItemSource {
                     // An old entry edited after the baseline stays unposted.
                     baselined.append(entry)
                 } else {
-                    result.items.append(SourceItem(entry, source: name))
+                    result.items.append(SourceItem(entry, source: name, feedURL: url))
                 }
             case .unchanged:
                 if fingerprintMatches || statuses[entry.key] == "baselined" {
                     result.unchangedIdentities.append(entry.key)
                 } else {
-                    result.items.append(SourceItem(entry, source: name))
+                    result.items.append(SourceItem(entry, source: name, feedURL: url))
                 }
             case .baselined:
                 baselined.append(entry)
@@ -176,9 +176,25 @@ extension SourceItem {
         !link.isEmpty && !link.lowercased().hasPrefix("file:")
     }
 
-    init(_ entry: FeedEntry, source: String) {
+    /// Locates a feed entry's medium. In a local `file://` export, a relative media link resolves to a `file://`
+    /// URL, which is a local file as in a folder source: it is checked on disk and published through the
+    /// source's `media_base_url`. The export's folder stands for the site root, so `/img/a.png` is looked up
+    /// there and published as `/img/a.png`.
+    static func feedMedium(_ url: String, feedURL: String) -> SourceMedia.Location {
+        guard url.lowercased().hasPrefix("file:"), let file = URL(string: url), file.isFileURL,
+            let feed = URL(string: feedURL), feed.isFileURL
+        else { return .url(url) }
+        let root = parentFolder(of: feed.path)
+        let path = file.path
+        if path.hasPrefix(root + "/") {
+            return .localFile(path: path, sitePath: String(path.dropFirst(root.count)))
+        }
+        return .localFile(path: (root as NSString).appendingPathComponent(path), sitePath: path)
+    }
+
+    init(_ entry: FeedEntry, source: String, feedURL: String) {
         let media = entry.media.map { medium in
-            SourceMedia(location: .url(medium.url), alt: nil, declaredType: medium.type)
+            SourceMedia(location: Self.feedMedium(medium.url, feedURL: feedURL), alt: nil, declaredType: medium.type)
         }
         let fields: [(String, YAMLValue)] = [
             ("title", .string(entry.title)), ("link", .string(entry.link)), ("author", .string(entry.author)),

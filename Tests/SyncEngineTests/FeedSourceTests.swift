@@ -184,6 +184,33 @@ import Testing
         #expect(posts.allSatisfy { $0.plainText.hasPrefix("Local") })
     }
 
+    /// A local export's relative media links are local files, published through the source's media_base_url.
+    @Test func localExportMediaUseBaseURL() throws {
+        workspace.remove()
+        let folder = feedPath.deletingLastPathComponent()
+        let exported = try Self.workspace(
+            feedPath: feedPath, extraConfiguration: "    media_base_url: https://news.example/")
+        defer { exported.remove() }
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("img"), withIntermediateDirectories: true)
+        try Data(MediaTestServer.pngBytes).write(to: folder.appendingPathComponent("img/cover.png"))
+        try Data(MediaTestServer.pngBytes).write(to: folder.appendingPathComponent("photo.png"))
+        let text = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+            <item><guid isPermaLink="false">local-1</guid><title>Local</title><link>https://news.example/local-1</link>
+            <description>Exported body</description><pubDate>Tue, 01 Dec 2026 09:00:00 EST</pubDate>
+            <enclosure url="/img/cover.png" type="image/png" length="100"/>
+            <enclosure url="photo.png" type="image/png" length="100"/></item>
+            </channel></rss>
+            """
+        try text.write(to: feedPath, atomically: true, encoding: .utf8)
+        let report = try exported.run(.plan)
+        let item = try #require(feedItems(report).first)
+        #expect(item.decision == .create, "\(item.message ?? "")")
+        #expect(item.posts.first?.media == ["https://news.example/img/cover.png", "https://news.example/photo.png"])
+    }
+
     @Test func guidRewriteIsRefused() throws {
         defer { workspace.remove() }
         let entries = (0..<6).map { ("http://news.example/\($0)", "Entry \($0)", "Body \($0)") }
