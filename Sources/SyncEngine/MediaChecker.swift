@@ -89,9 +89,7 @@ package final class MediaChecker: @unchecked Sendable {
                 description: "medium \(reference): file \(path) does not exist; fix the reference or add the file")
         }
         if size > Self.maximumBytes {
-            throw Failure(
-                description:
-                    "medium \(reference) is \(Self.megabytes(size)) MB; Planable accepts at most 100 MB per medium")
+            throw Failure(description: "medium \(reference) is \(Self.tooLarge(size))")
         }
         let kind = Self.kind(forExtension: (path as NSString).pathExtension)
         if kind == .unknown {
@@ -151,8 +149,7 @@ package final class MediaChecker: @unchecked Sendable {
             throw Failure(description: "medium \(url) is served with \(shown), not as an image or video")
         }
         if let size = Self.size(of: response), size > Self.maximumBytes {
-            throw Failure(
-                description: "medium \(url) is \(Self.megabytes(size)) MB; Planable accepts at most 100 MB per medium")
+            throw Failure(description: "medium \(url) is \(Self.tooLarge(size))")
         }
         return kind
     }
@@ -228,6 +225,23 @@ package final class MediaChecker: @unchecked Sendable {
 
     static func megabytes(_ bytes: Int) -> String {
         String(format: "%.1f", Double(bytes) / 1_048_576)
+    }
+
+    /// Describes a size over the limit, with the bytes as well, because a file just over 100 MB rounds to "100.0".
+    static func tooLarge(_ bytes: Int) -> String {
+        "\(megabytes(bytes)) MB (\(grouped(bytes)) bytes); Planable accepts at most 100 MB (\(grouped(maximumBytes)) "
+            + "bytes) per medium"
+    }
+
+    /// Writes `value` with a comma between groups of three digits, whatever the locale.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return result
     }
 
     private func cachedResult(_ url: String) throws -> (ok: Bool, kind: MediaKind, message: String?)? {

@@ -68,7 +68,8 @@ import Testing
         for name in ["huge.md", "huge-ranged.md"] {
             let huge = try item(name)
             #expect(huge.decision == .failed)
-            #expect(huge.message?.contains("101.0 MB") == true, "\(huge.message ?? "")")
+            #expect(huge.message?.contains("101.0 MB (105,906,176 bytes)") == true, "\(huge.message ?? "")")
+            #expect(huge.message?.contains("at most 100 MB (104,857,600 bytes)") == true, "\(huge.message ?? "")")
             #expect(huge.message?.contains("100 MB") == true)
         }
         #expect(try item("missing.md").message?.contains("HTTP 404") == true)
