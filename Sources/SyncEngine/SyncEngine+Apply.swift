@@ -56,7 +56,7 @@ extension SyncEngine {
             return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
         }
         guard mode == .apply else { return GroupOutcome(decision: .update, postIds: coveredIds) }
-        return try update(covered, to: group, item: item, context: context)
+        return try update(covered, to: group, item: item, context: context, record: &record)
     }
 
     private func create(_ group: PlannedGroup, item: SourceItem, context: WorkspaceContext) throws -> GroupOutcome {
@@ -116,7 +116,8 @@ extension SyncEngine {
     }
 
     private func update(
-        _ covered: [PostRecord], to group: PlannedGroup, item: SourceItem, context: WorkspaceContext
+        _ covered: [PostRecord], to group: PlannedGroup, item: SourceItem, context: WorkspaceContext,
+        record: inout ItemRecord
     )
         throws -> GroupOutcome
     {
@@ -132,20 +133,32 @@ extension SyncEngine {
             try state.withDatabase { database in
                 for id in ids { _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [id]) }
             }
-            logger.warning(
-                "source changed after publication; not updating",
-                ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
+            // The caller stores the flag with the item's record, so the next runs stay quiet.
+            if !record.publishedEditReported {
+                logger.warning(
+                    "source changed after publication; not updating",
+                    ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
+                record.publishedEditReported = true
+            }
             return GroupOutcome(
                 decision: .blocked,
                 message: "\(item.location) changed after its post was published; published posts cannot be edited",
                 postIds: ids)
         } catch let error as PlanableAPIError where error.status == 404 {
-            // The post was deleted in Planable; forget it and create the group again.
+            try state.deletePostRecords(postIds: [ids[0]])
+            guard covered.count > 1 else {
+                // Every post of the group was deleted in Planable, so the group is created again.
+                logger.warning(
+                    "post no longer exists; creating it again",
+                    ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
+                return try create(group, item: item, context: context)
+            }
+            // Its siblings may still exist, and a new group would duplicate them, so they are updated instead and
+            // the deleted post's page goes without; the next runs report the item as blocked, with the way out.
             logger.warning(
-                "post no longer exists; creating it again",
+                "post no longer exists; updating the rest of its group",
                 ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
-            try state.deletePostRecords(postIds: ids)
-            return try create(group, item: item, context: context)
+            return try update(Array(covered.dropFirst()), to: group, item: item, context: context, record: &record)
         }
         try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash)
         // A PATCH makes a failed post a draft again, so its status is unknown until the follower polls it.

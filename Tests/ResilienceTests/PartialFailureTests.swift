@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import PlanableAPI
 import SQLite
 import Testing
 
@@ -94,6 +95,48 @@ import Testing
         }
         #expect(warnings == 1, "the edit was logged \(warnings) times over three runs")
         #expect(try fixture.posts().count == 3)
+    }
+
+    /// A post published in Planable before the status follower saw it makes the PATCH fail with
+    /// POST_ALREADY_PUBLISHED; that warning is logged once too.
+    @Test func unseenPublicationReportedOnce() throws {
+        let fixture = try ReferenceFixture(name: "published-unseen")
+        try fixture.writeConfiguration()
+        try fixture.writeContent("news.md", "---\ntitle: Newsletter\n---\n\nFirst version.\n")
+        #expect(try fixture.sync().status == 0)
+        for post in try fixture.posts() { try fixture.control("POST", "/posts/\(post.id)/publish") }
+        try advanceClock(fixture, seconds: 60)
+
+        try fixture.writeContent("news.md", "---\ntitle: Newsletter\n---\n\nSecond version, after publication.\n")
+        var warnings = 0
+        for _ in 0..<3 {
+            let result = try fixture.sync(["--format", "json"])
+            warnings += result.stderr.components(separatedBy: "source changed after publication").count - 1
+        }
+        #expect(warnings == 1, "the edit was logged \(warnings) times over three runs")
+    }
+
+    /// A post deleted in Planable while its group's other posts remain: the edit updates those, and nothing is
+    /// created again, which would duplicate them.
+    @Test func deletedPostIsNotRecreatedBesideItsGroup() throws {
+        let fixture = try ReferenceFixture(name: "deleted-one")
+        try fixture.writeConfiguration()
+        try fixture.writeContent("menu.md", "---\ntitle: Menu\n---\n\nFirst menu.\n")
+        #expect(try fixture.sync().status == 0)
+        let posts = try fixture.posts()
+        #expect(posts.count == 3)
+        // The engine sends its PATCH to the post of the first page id, so that one is deleted.
+        let deleted = try #require(posts.min { $0.pageId < $1.pageId })
+        try PlanableClient(baseURL: fixture.server.baseURL, token: fixture.token, limiter: nil).deletePost(id: deleted.id)
+
+        try fixture.writeContent("menu.md", "---\ntitle: Menu\n---\n\nSecond menu.\n")
+        let edited = try fixture.sync(["--format", "json"])
+        #expect(edited.status == 0, "\(edited.stderr.suffix(800))")
+        #expect(edited.stderr.contains("updating the rest of its group"), "\(edited.stderr.suffix(800))")
+        let after = try fixture.posts()
+        #expect(after.count == 2, "posts: \(after.map(\.plainText))")
+        #expect(after.allSatisfy { $0.plainText.contains("Second menu.") }, "\(after.map(\.plainText))")
+        #expect(Set(after.map(\.id)) == Set(posts.map(\.id)).subtracting([deleted.id]))
     }
 
     /// A create the API rejects with 400 is reported with the API's message and sent once per run, never retried
