@@ -60,6 +60,7 @@ package struct StatusFollower {
         let start = (try? state.setting("status_cursor")).flatMap { Int($0) } ?? 0
         var offset = start
         var wrapped = start == 0
+        var sweptWholeList = false
         while !byId.isEmpty && reads < readBudget {
             reads += 1
             let page = try client.listPosts(workspaceId: workspaceId, offset: offset, limit: 100)
@@ -70,13 +71,30 @@ package struct StatusFollower {
             offset += page.items.count
             if page.items.isEmpty || page.pagination?.hasMore != true {
                 offset = 0
-                if wrapped { break }
+                if wrapped {
+                    sweptWholeList = true
+                    break
+                }
                 wrapped = true
             } else if wrapped && start > 0 && offset >= start {
+                sweptWholeList = true
                 break
             }
         }
         try? state.setSetting("status_cursor", String(offset))
+        // A tracked post that a sweep of the whole list did not show was probably deleted in Planable. A post
+        // created meanwhile shifts the list's pages, so each one is read on its own before it is marked.
+        if sweptWholeList {
+            for record in byId.values.sorted(by: { $0.postId < $1.postId }) {
+                guard reads < readBudget else { break }
+                reads += 1
+                do {
+                    transitions += try store(try client.getPost(id: record.postId), previous: record)
+                } catch let error as PlanableAPIError where error.status == 404 {
+                    try state.recordPostError(postId: record.postId, message: "the post no longer exists in Planable")
+                }
+            }
+        }
         return transitions
     }
 

@@ -150,6 +150,32 @@ import Testing
         #expect((server.requestCounts()["GET"] ?? 0) == 0, "the follower polled posts whose status is final")
     }
 
+    /// With more posts than it reads one by one, the follower lists the workspace; a tracked post that the whole
+    /// list no longer shows is read on its own and marked as gone.
+    @Test func listedRefreshNoticesDeletedPost() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        for index in 0..<8 {
+            try "---\ntitle: Listed \(index)\n---\n\nBody.\n"
+                .write(to: root.appendingPathComponent("content/l\(index).md"), atomically: true, encoding: .utf8)
+        }
+        let runtime = try runtime(budget: 10)
+        let engine = runtime.engine()
+        _ = try engine.run(mode: .apply, refreshStatus: false)
+        let deleted = try #require(try runtime.state.allPosts().first)
+        try runtime.client.deletePost(id: deleted.postId)
+
+        let workspaceId = try engine.resolveContext().workspace.id
+        _ = try StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+            .refresh(workspaceId: workspaceId)
+        let records = try runtime.state.allPosts()
+        let gone = try #require(records.first { $0.postId == deleted.postId })
+        #expect(gone.lastError == "the post no longer exists in Planable")
+        #expect(records.filter { $0.lastError != nil }.count == 1)
+    }
+
     @Test func failedPostIsFollowedAfterEdit() throws {
         defer {
             server.stop()
