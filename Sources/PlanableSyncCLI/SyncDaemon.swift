@@ -266,7 +266,15 @@ final class SyncDaemon: @unchecked Sendable {
                     "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
                 ])
             if report.statusChanges > 0 { noteStatusChange() }
-            notePassSucceeded()
+            if report.items.contains(where: { $0.failedTemporarily == true }) {
+                // Nothing else would read an item that failed on a server error or a time-out again before its
+                // file changes or the periodic rescan, which may be off, so a full pass follows after a back-off.
+                problems.passError = nil
+                noteFailedItems()
+                scheduleRetry()
+            } else {
+                notePassSucceeded()
+            }
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
         } catch {
@@ -303,6 +311,7 @@ final class SyncDaemon: @unchecked Sendable {
         // Up to 10 % jitter keeps many daemons from polling one publisher in step.
         let next = Date().addingTimeInterval(base * Double.random(in: 0.9...1.1))
         lock.withLock { feedSchedule[name] = (next, failures) }
+        updateStatus()
     }
 
     private func pollStatus() {
@@ -381,6 +390,11 @@ final class SyncDaemon: @unchecked Sendable {
     private func notePassFailed(_ error: any Error) {
         problems.passError = (DaemonProblems.summary(error), nil)
         guard DaemonProblems.isTransient(error) else { return }
+        scheduleRetry()
+    }
+
+    /// Runs a full pass again after the back-off, which doubles with each retry until a pass succeeds.
+    private func scheduleRetry() {
         let delay = passRetryDelay
         passRetryDelay = min(Self.statusIntervalRange.upperBound, passRetryDelay * 2)
         lock.withLock { passRetry = Date().addingTimeInterval(delay) }

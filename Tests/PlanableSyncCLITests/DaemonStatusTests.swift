@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import PlanableAPI
 import PlanableReference
 import TestSupport
@@ -138,6 +139,33 @@ import Testing
         let fixed = notify.waitForStatus(timeout: 10) { $0 == "watching 1 folder and 0 feeds" }
         #expect(fixed, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
         #expect(try postCount() == 2)
+    }
+
+    /// An item that failed on a server error is tried again after a back-off of 30 s, without a file change or a
+    /// rescan, which this configuration turns off.
+    @Test func temporaryItemFailureIsRetried() throws {
+        try writeConfiguration(extra: "rescan_interval: 0")
+        let control = server.baseURL.replacingOccurrences(of: "/api/v1", with: "/reference")
+        func sendControl(_ method: String, _ path: String, _ body: String) throws {
+            let request = HTTPRequest(
+                method: method, url: control + path, headers: [("Content-Type", "application/json")],
+                body: Array(body.utf8))
+            #expect((200..<300).contains(try HTTPClient().send(request).status))
+        }
+        try sendControl("POST", "/faults", "{\"operation\": \"POST /posts\", \"kind\": \"error\", \"status\": 503, \"count\": 1000}")
+        try write("retry.md", "title: Retry")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+        let failing = notify.waitForStatus(timeout: 20) { $0 == "watching 1 folder and 0 feeds; 1 item failed to sync" }
+        #expect(failing, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
+
+        try sendControl("DELETE", "/faults", "{}")
+        // The status line, not the post list, is watched: polling the list would spend the token's read limit.
+        let recovered = notify.waitForStatus(timeout: 60) { $0 == "watching 1 folder and 0 feeds" }
+        #expect(recovered, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr().suffix(800))")
+        #expect(try postCount() == 1)
     }
 
     /// An item whose pages now group differently waits for a person, so STATUS reports it.
