@@ -306,6 +306,9 @@ package final class SyncEngine: @unchecked Sendable {
         } catch {
             // The item keeps its state, so a run with a token that can write syncs it.
             if let denied = WriteDeniedError(error, workspace: context.workspace.name) { throw denied }
+            // A request not sent because the process is stopping is no failure of the item: the run ends, and the
+            // item keeps its state for the next one.
+            if case PlanableAPIError.cancelled = error { throw error }
             reported.decision = .failed
             if let apiError = error as? PlanableAPIError, apiError.isRetryable { reported.failedTemporarily = true }
             let message = "\(error)"
