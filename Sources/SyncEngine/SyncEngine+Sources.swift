@@ -37,8 +37,9 @@ extension SyncEngine {
         scan.removedIdentities.removeAll { renamed.contains($0) }
     }
 
-    /// Cancels the removals of a directory source's scan when they would delete the drafts of more than its
-    /// `max_removed_share` of its items, and adds an error instead, so the pass removes nothing and exits with 75.
+    /// Cancels the removals of a directory source's scan when they, with the removals of the last hour, would
+    /// delete the drafts of more than its `max_removed_share` of its items, and adds an error instead, so the pass
+    /// removes nothing and exits with 75.
     ///
     /// Applies only with `delete_drafts` and to a source with at least `minimumItemsForRemovalGuard` items that
     /// are not removed, since a small folder often loses most of its files on purpose. Renamed files are matched
@@ -48,16 +49,24 @@ extension SyncEngine {
             let settings = configuration.sources.first(where: { $0.name == source }),
             case .directory(let path, _, _) = settings.kind
         else { return }
-        let active = Set(try state.items(source: source).filter { $0.status != "removed" }.map(\.identity))
-        let removed = scan.removedIdentities.filter(active.contains).count
-        guard active.count >= Self.minimumItemsForRemovalGuard,
-            Double(removed) > settings.maximumRemovedShare * Double(active.count)
+        let items = try state.items(source: source)
+        let active = Set(items.filter { $0.status != "removed" }.map(\.identity))
+        // Items removed within the window count too, so that files deleted one at a time, each seen by its own
+        // pass of the daemon, meet the same limit as files deleted at once.
+        let windowStart = Date().addingTimeInterval(-Self.removalGuardWindow)
+        let recentlyRemoved = items.filter { item in
+            item.status == "removed" && (StateStore.date(item.updatedAt).map { $0 > windowStart } ?? false)
+        }.count
+        let removed = scan.removedIdentities.filter(active.contains).count + recentlyRemoved
+        let total = active.count + recentlyRemoved
+        guard total >= Self.minimumItemsForRemovalGuard,
+            Double(removed) > settings.maximumRemovedShare * Double(total)
         else { return }
-        let percent = Int((Double(removed) / Double(active.count) * 100).rounded())
+        let percent = Int((Double(removed) / Double(total) * 100).rounded())
         let limit = Int((settings.maximumRemovedShare * 100).rounded())
         let message =
-            "source \"\(source)\": \(removed) of \(active.count) items (\(percent)%) are gone from folder \(path) "
-            + "in one pass, more than the source's max_removed_share of \(limit)%, so no draft was deleted. If "
+            "source \"\(source)\": \(removed) of \(total) items (\(percent)%) are gone from folder \(path) "
+            + "within an hour, more than the source's max_removed_share of \(limit)%, so no draft was deleted. If "
             + "the files were deleted on purpose, raise the source's max_removed_share (a share from 0 to 1) for "
             + "one run. Otherwise restore them"
         scan.removedIdentities = []
@@ -67,6 +76,9 @@ extension SyncEngine {
 
     /// The minimum number of items a directory source needs before `holdMassRemoval` applies.
     static let minimumItemsForRemovalGuard = 10
+
+    /// How far back, in seconds, `holdMassRemoval` counts items that earlier passes removed.
+    static let removalGuardWindow: Double = 3600
 
     /// Stores the scan's errors as the source's read failures within the scan's scope, so `status` lists each file
     /// or feed that could not be read until a later scan reads it or finds it gone.
