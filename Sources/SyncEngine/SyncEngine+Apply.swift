@@ -45,6 +45,20 @@ extension SyncEngine {
         if covered.allSatisfy({ $0.payloadHash == hash }) {
             return GroupOutcome(decision: .unchanged, postIds: coveredIds)
         }
+        let unpublished = covered.filter { !$0.published }
+        if !unpublished.isEmpty && unpublished.count < covered.count {
+            // Part of the group is published. A PATCH to one of its drafts updates every draft of the group, so the
+            // pages still to publish get the new text, and the published ones keep theirs.
+            let published = covered.filter(\.published).map(\.pageId)
+            let pageNames = group.pages.filter { published.contains($0.id) }.map(\.name).joined(separator: ", ")
+            let message = "\(item.location): updated the drafts; the posts already published on \(pageNames) keep "
+                + "the old text"
+            guard mode == .apply else { return GroupOutcome(decision: .update, message: message, postIds: coveredIds) }
+            var outcome = try update(
+                unpublished + covered.filter(\.published), to: group, item: item, context: context, record: &record)
+            if outcome.decision == .update { outcome.message = message }
+            return outcome
+        }
         if covered.contains(where: \.published) {
             let message = "\(item.location) changed after its post was published; published posts cannot be edited"
             if !record.publishedEditReported {

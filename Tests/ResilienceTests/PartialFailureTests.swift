@@ -116,6 +116,30 @@ import Testing
         #expect(warnings == 1, "the edit was logged \(warnings) times over three runs")
     }
 
+    /// An edit to an item whose group is partly published updates the drafts, so the pages still to publish get
+    /// the new text, and the published post keeps its own.
+    @Test func partlyPublishedGroupUpdatesDrafts() throws {
+        let fixture = try ReferenceFixture(name: "partly-published")
+        try fixture.writeConfiguration()
+        try fixture.writeContent("offer.md", "---\ntitle: Offer\n---\n\nFirst offer.\n")
+        #expect(try fixture.sync().status == 0)
+        let published = try #require(try fixture.posts().first)
+        try fixture.control("POST", "/posts/\(published.id)/publish")
+        try advanceClock(fixture, seconds: 60)
+        #expect(try fixture.sync().status == 0)
+
+        try fixture.writeContent("offer.md", "---\ntitle: Offer\n---\n\nSecond offer.\n")
+        let edited = try fixture.sync(["--format", "json"])
+        #expect(edited.status == 0, "\(edited.stderr.suffix(800))")
+        #expect(writes(edited) == 1)
+        let summary = try JSONSerialization.jsonObject(with: Data(edited.stdout.utf8)) as? [String: Any]
+        #expect(summary?["updated"] as? Int == 1, "\(edited.stdout.prefix(400))")
+        for post in try fixture.posts() {
+            let expected = post.id == published.id ? "First offer." : "Second offer."
+            #expect(post.plainText.contains(expected), "post \(post.id): \(post.plainText)")
+        }
+    }
+
     /// A post deleted in Planable while its group's other posts remain: the edit updates those, and nothing is
     /// created again, which would duplicate them.
     @Test func deletedPostIsNotRecreatedBesideItsGroup() throws {
