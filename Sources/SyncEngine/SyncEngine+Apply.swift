@@ -51,8 +51,8 @@ extension SyncEngine {
             // pages still to publish get the new text, and the published ones keep theirs.
             let published = covered.filter(\.published).map(\.pageId)
             let pageNames = group.pages.filter { published.contains($0.id) }.map(\.name).joined(separator: ", ")
-            let message = "\(item.location): updated the drafts; the posts already published on \(pageNames) keep "
-                + "the old text"
+            let message =
+                "\(item.location): updated the drafts; the posts already published on \(pageNames) keep the old text"
             guard mode == .apply else { return GroupOutcome(decision: .update, message: message, postIds: coveredIds) }
             var outcome = try update(
                 unpublished + covered.filter(\.published), to: group, item: item, context: context, record: &record)
