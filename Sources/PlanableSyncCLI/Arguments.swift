@@ -110,7 +110,8 @@ let usageText = """
       --config PATH      The configuration file (default /etc/planable-sync/config.yaml, then ./planable-sync.yaml).
       --format FORMAT    Output format: text, json, or html (plan only).
       --output PATH      Write the report to PATH instead of standard output.
-      --log-level LEVEL  trace, debug, info, notice, warning or error (default info); logs go to standard error.
+      --log-level LEVEL  trace, debug, info, notice, warning, error or critical (default info); logs go to
+                         standard error.
 
     Exit codes: 0 success, 64 usage error, 65 bad input data, 69 API unavailable, 75 temporary failure
     (such as another run holding the state lock), 78 configuration error.
