@@ -4,9 +4,10 @@ import Foundation
 ///
 /// A write opens a SQLite transaction (a batch) when none is open and runs in a savepoint inside it, so a failed
 /// request rolls back only its own changes. A committer thread commits the open batch with the writes of every
-/// request that ran meanwhile, after waiting at most `maximumCommitDelay` for write requests already under way,
-/// and `busyCommitDelay` longer when the last batch held more than one write. Under load, several writes thus
-/// share one commit and one write of each changed page to the WAL file, instead of committing one by one.
+/// request that ran meanwhile, after waiting at most `maximumCommitDelay` for write requests already under way.
+/// When the last batch held more than one write, it also waits, at most `busyCommitDelay`, until the batch holds
+/// as many writes as the last. Under load, several writes thus share one commit and one write of each changed page
+/// to the WAL file, instead of committing one by one.
 ///
 /// No response is sent before the data its request saw is committed. Work that ends while a batch is open, a read
 /// as well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
@@ -21,6 +22,8 @@ final class StoreGate: @unchecked Sendable {
     private var batchNumber: UInt64 = 0
     /// The writes that ran in the open batch.
     private var batchWrites = 0
+    /// The writes the committer waits for in the open batch, 0 while it does not wait for them.
+    private var busyTarget = 0
     private var waitingForCommit: [((any Error)?) -> Void] = []
 
     /// Guards the committer's state below.
@@ -58,6 +61,7 @@ final class StoreGate: @unchecked Sendable {
     ) {
         lock.lock()
         var opened = false
+        var reachedTarget = false
         let result: Result<T, any Error>
         if writing {
             do {
@@ -68,6 +72,7 @@ final class StoreGate: @unchecked Sendable {
                     opened = true
                 }
                 batchWrites += 1
+                reachedTarget = busyTarget > 0 && batchWrites >= busyTarget
                 result = runRollingBack(body)
             } catch {
                 result = .failure(error)
@@ -89,6 +94,11 @@ final class StoreGate: @unchecked Sendable {
         }
         lock.unlock()
         if opened { requestCommit() }
+        if reachedTarget {
+            commits.lock()
+            commits.broadcast()
+            commits.unlock()
+        }
     }
 
     /// Runs `body`, in a savepoint when a batch is open, and empties the store's caches when it throws after
@@ -149,8 +159,9 @@ final class StoreGate: @unchecked Sendable {
     /// The maximum time, in seconds, that the committer waits for write requests under way before it commits.
     static let maximumCommitDelay = 0.001
 
-    /// How long the committer waits in addition when the last batch held more than one write, so that concurrent
-    /// writers share fewer, larger commits. A lone writer's batches hold one write each and never wait for it.
+    /// How long the committer waits at most in addition when the last batch held more than one write, so that
+    /// concurrent writers share fewer, larger commits. A lone writer's batches hold one write each and never wait
+    /// for it.
     static let busyCommitDelay = 0.000_25
 
     /// Commits what is open and stops the committer thread. A later write starts it again.
@@ -189,10 +200,7 @@ final class StoreGate: @unchecked Sendable {
             committerWaitsFor = writeRequestsBegun
             while writeRequestsEnded < committerWaitsFor && !closing && commits.wait(until: deadline) {}
             committerWaitsFor = 0
-            if lastBatchWrites > 1 {
-                let busyDeadline = Date(timeIntervalSinceNow: Self.busyCommitDelay)
-                while !closing && commits.wait(until: busyDeadline) {}
-            }
+            if lastBatchWrites > 1 { gatherBusyBatch() }
             commits.unlock()
             commitOpenBatch()
             commits.lock()
@@ -200,6 +208,24 @@ final class StoreGate: @unchecked Sendable {
         committerRunning = false
         commits.broadcast()
         commits.unlock()
+    }
+
+    /// Waits, at most `busyCommitDelay`, until the open batch holds as many writes as the last one. Clients that
+    /// write concurrently were mostly waiting for the last commit and send their next writes together, so with two
+    /// clients this waits for the other one's write only, and with many it gathers a batch as large as the last.
+    /// Call with `commits` held; it takes `lock` inside, which no code holds while it takes `commits`.
+    private func gatherBusyBatch() {
+        let deadline = Date(timeIntervalSinceNow: Self.busyCommitDelay)
+        while !closing {
+            lock.lock()
+            busyTarget = lastBatchWrites
+            let gathered = !batchOpen || batchWrites >= busyTarget
+            lock.unlock()
+            if gathered || !commits.wait(until: deadline) { break }
+        }
+        lock.lock()
+        busyTarget = 0
+        lock.unlock()
     }
 
     /// Blocks until batch `number` is closed and returns its commit's error, if any.
