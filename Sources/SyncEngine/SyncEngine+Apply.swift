@@ -90,19 +90,9 @@ extension SyncEngine {
             let intentId = try state.recordIntent(
                 source: item.source, identity: item.identity, groupKey: group.key, workspaceId: context.workspace.id,
                 pageIds: pageIds, text: group.payload.text, payloadHash: hash, at: Date())
+            let posts: [Post]
             do {
-                let posts = try client.createPost(request)
-                try state.recordCreated(
-                    intentId: intentId, item: record, groupKey: group.key, posts: posts.map(PostSnapshot.init),
-                    payloadHash: hash)
-                logger.info(
-                    "created grouped draft",
-                    [
-                        "item.source": item.source, "item.id": item.identity,
-                        "post.group_id": posts.first?.groupId ?? "",
-                        "post.ids": posts.map(\.id).joined(separator: ","),
-                    ])
-                return GroupOutcome(decision: .create, postIds: posts.map(\.id))
+                posts = try client.createPost(request)
             } catch let error as PlanableAPIError where error.outcomeIsUnknown {
                 logger.warning(
                     "create got no answer; reading back",
@@ -111,8 +101,7 @@ extension SyncEngine {
                 // When this read-back fails, the intent stays, and the next run reads back before it creates anything.
                 let outcomes = try Reconciler(client: client, state: state, logger: logger)
                     .resolve([intent], workspaceId: context.workspace.id, serverAnswered: error.status != nil)
-                let outcome = outcomes[intentId] ?? .notFound
-                switch outcome {
+                switch outcomes[intentId] ?? .notFound {
                 case .found(let posts):
                     try state.recordCreated(
                         intentId: intentId, item: record, groupKey: group.key, posts: posts, payloadHash: hash)
@@ -120,11 +109,25 @@ extension SyncEngine {
                 case .notFound:
                     try state.dropIntent(id: intentId)
                     if attempt == Self.maximumCreateAttempts { throw error }
+                    continue
                 }
             } catch {
                 try state.dropIntent(id: intentId)
                 throw error
             }
+            // The posts exist from here on. When recording them fails, as on a full disk, the intent stays, so the
+            // next run reads the posts back instead of creating them again.
+            try state.recordCreated(
+                intentId: intentId, item: record, groupKey: group.key, posts: posts.map(PostSnapshot.init),
+                payloadHash: hash)
+            logger.info(
+                "created grouped draft",
+                [
+                    "item.source": item.source, "item.id": item.identity,
+                    "post.group_id": posts.first?.groupId ?? "",
+                    "post.ids": posts.map(\.id).joined(separator: ","),
+                ])
+            return GroupOutcome(decision: .create, postIds: posts.map(\.id))
         }
         preconditionFailure("the create loop returns or throws")
     }

@@ -1,0 +1,31 @@
+import Foundation
+import SQLite
+import Testing
+
+@testable import SyncEngine
+
+/// A create that succeeded but could not be recorded, as on a full disk, must not be sent again by the next run.
+@Suite struct StateWriteFailureTests {
+    @Test func unrecordedCreateIsReadBack() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "First", body: "One.")
+        #expect(try workspace.run(.apply).created == 1)
+
+        // A trigger makes recording the new post fail after the API created it.
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        let database = try SQLiteDatabase(path: statePath)
+        try database.execute(
+            "CREATE TRIGGER fail_posts BEFORE INSERT ON posts BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+        try workspace.writePost("b.md", title: "Second", body: "Two.")
+        let failed = try workspace.run(.apply)
+        #expect(failed.failed == 1, "\(failed.items.compactMap(\.message))")
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 2)
+
+        try database.execute("DROP TRIGGER fail_posts")
+        let next = try workspace.run(.apply)
+        #expect(next.requests.write == 0, "the post of b.md was created again")
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 2)
+        #expect(try StateStore(path: statePath).posts(source: "posts", identity: "b.md").count == 1)
+    }
+}
