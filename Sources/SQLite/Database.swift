@@ -13,6 +13,13 @@ package struct SQLiteError: Error, CustomStringConvertible {
         "sqlite error \(code): \(message) (database \(path))"
     }
 
+    /// Whether the error is `SQLITE_CANTOPEN`, `SQLITE_READONLY` or `SQLITE_PERM`: the path is a folder, or a file
+    /// or folder that this process may not write, which trying again does not change.
+    package var isInaccessible: Bool {
+        let primary = code & 0xff
+        return primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY || primary == SQLITE_PERM
+    }
+
     /// Whether the error is `SQLITE_CORRUPT` or `SQLITE_NOTADB`: the file is damaged or not a database.
     package var isCorruption: Bool {
         let primary = code & 0xff
@@ -157,6 +164,9 @@ package final class SQLiteDatabase {
     }
 
     deinit {
+        // `init` throws before it sets `handle` when the file cannot be opened, and SQLite's hook setters do not
+        // accept a null connection.
+        guard let handle else { return }
         for entry in statements.values { sqlite3_finalize(entry.statement) }
         sqlite3_update_hook(handle, nil, nil)
         sqlite3_rollback_hook(handle, nil, nil)

@@ -143,6 +143,8 @@ package final class StateStore: @unchecked Sendable {
             throw StateError.corrupt(path: path, detail: error.message)
         } catch let error as SQLiteMigrationError {
             throw StateError.newerSchema(error.description)
+        } catch let error as SQLiteError where error.isInaccessible {
+            throw StateError.inaccessible(path: path, detail: error.description)
         } catch let error as SQLiteError {
             throw StateError.unavailable(path: path, detail: error.description)
         }
@@ -167,6 +169,9 @@ package enum StateError: Error, CustomStringConvertible {
     case corrupt(path: String, detail: String)
     case newerSchema(String)
     case unavailable(path: String, detail: String)
+    /// The path cannot be opened or written, such as a folder or a file that this user may not write, which a
+    /// retry does not fix.
+    case inaccessible(path: String, detail: String)
 
     package var description: String {
         switch self {
@@ -177,6 +182,9 @@ package enum StateError: Error, CustomStringConvertible {
             message
         case .unavailable(let path, let detail):
             "cannot open state database \(path): \(detail)"
+        case .inaccessible(let path, let detail):
+            "cannot open state database \(path) for writing: \(detail); make the configuration's state setting name "
+                + "a file in a folder that this user may write"
         }
     }
 }

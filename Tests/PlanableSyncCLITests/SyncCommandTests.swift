@@ -104,6 +104,19 @@ import Testing
         #expect(result.status == 0, "exit \(result.status): \(result.stderr.suffix(400))")
     }
 
+    /// A state path that names a folder is a configuration error, for every command, and never a crash.
+    @Test func stateFolderPathIsConfigurationError() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: "state: state/planable-sync.sqlite", with: "state: content")
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+        for command in ["status", "plan", "sync"] {
+            let result = try ProductProcess.run([command, "--config", configPath])
+            #expect(result.status == 78, "\(command) exited with \(result.status): \(result.stderr.suffix(300))")
+            #expect(result.stderr.contains("state setting name a file"), "\(command): \(result.stderr.suffix(300))")
+        }
+    }
+
     @Test func checkValidatesConfiguration() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let good = try ProductProcess.run(["check", "--config", configPath])
