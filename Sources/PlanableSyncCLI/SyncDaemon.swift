@@ -272,8 +272,13 @@ final class SyncDaemon: @unchecked Sendable {
                 problems.passError = nil
                 noteFailedItems()
                 scheduleRetry()
-            } else {
+            } else if changedPaths.isEmpty {
                 notePassSucceeded()
+            } else {
+                // A pass over changed files only leaves a scheduled retry in place, because the items that the
+                // retry reads again were not part of this pass.
+                problems.passError = nil
+                noteFailedItems()
             }
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
@@ -302,6 +307,8 @@ final class SyncDaemon: @unchecked Sendable {
                     "feed polled",
                     ["source": name, "created": String(report.created), "updated": String(report.updated)])
             }
+        } catch let error as PlanableAPIError where error.code == nil && isStopping {
+            logger.info("feed poll interrupted by stop", ["source": name])
         } catch {
             failures += 1
             logger.error("feed poll failed", ["source": name, "error": "\(error)"])

@@ -162,6 +162,8 @@ import Testing
         #expect(failing, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
 
         try sendControl("DELETE", "/faults", "{}")
+        // A pass over another changed file, which succeeds, leaves the retry in place.
+        try write("other.md", "title: Other\nplanable: {skip: true}")
         // The status line, not the post list, is watched: polling the list would spend the token's read limit.
         let recovered = notify.waitForStatus(timeout: 60) { $0 == "watching 1 folder and 0 feeds" }
         #expect(recovered, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr().suffix(800))")
