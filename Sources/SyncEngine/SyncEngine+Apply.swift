@@ -30,34 +30,31 @@ extension SyncEngine {
             return try create(group, item: item, context: context)
         }
         let coveredIds = covered.map(\.postId)
-        // The grouping is checked before the payload, so that a page added to the configuration is reported
-        // even when the text did not change, instead of being left without a post.
-        let keys = Set(covered.map(\.groupKey))
-        guard keys == [group.key], covered.count == group.pages.count else {
-            let forget = ForgetCommandLine.item(
-                source: item.source, identity: item.identity, configurationPath: configuration.path)
-            let message =
-                "\(item.location): its pages now group differently than when its posts were created; "
+        let forget = ForgetCommandLine.item(
+            source: item.source, identity: item.identity, configurationPath: configuration.path)
+        let regrouped = GroupOutcome(
+            decision: .blocked,
+            message: "\(item.location): its pages now group differently than when its posts were created; "
                 + "the existing posts are kept unchanged; delete them in Planable, then run "
-                + "`\(forget)` to create the new grouping"
-            return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
-        }
+                + "`\(forget)` to create the new grouping",
+            postIds: coveredIds)
+        // A page of the group without a post, such as one added to the configuration, is reported even when the
+        // text did not change, because it would otherwise never get a post.
+        guard covered.count == group.pages.count else { return regrouped }
         if covered.allSatisfy({ $0.payloadHash == hash }) {
             return GroupOutcome(decision: .unchanged, postIds: coveredIds)
         }
+        // A PATCH updates every post of the existing group, so a group that also holds a page removed from the
+        // configuration is not updated.
+        guard Set(covered.map(\.groupKey)) == [group.key] else { return regrouped }
         let unpublished = covered.filter { !$0.published }
         if !unpublished.isEmpty && unpublished.count < covered.count {
             // Part of the group is published. A PATCH to one of its drafts updates every draft of the group, so the
             // pages still to publish get the new text, and the published ones keep theirs.
-            let published = covered.filter(\.published).map(\.pageId)
-            let pageNames = group.pages.filter { published.contains($0.id) }.map(\.name).joined(separator: ", ")
-            let message =
-                "\(item.location): updated the drafts; the posts already published on \(pageNames) keep the old text"
+            let message = partlyPublishedMessage(item, group, covered)
             guard mode == .apply else { return GroupOutcome(decision: .update, message: message, postIds: coveredIds) }
-            var outcome = try update(
+            return try update(
                 unpublished + covered.filter(\.published), to: group, item: item, context: context, record: &record)
-            if outcome.decision == .update { outcome.message = message }
-            return outcome
         }
         if covered.contains(where: \.published) {
             let message = "\(item.location) changed after its post was published; published posts cannot be edited"
@@ -148,7 +145,17 @@ extension SyncEngine {
             _ = try client.updatePost(id: ids[0], request)
         } catch let error as PlanableAPIError where error.code == .postAlreadyPublished {
             try state.withDatabase { database in
-                for id in ids { _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [id]) }
+                _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [ids[0]])
+            }
+            var first = covered[0]
+            first.published = true
+            let drafts = covered.dropFirst().filter { !$0.published }
+            if !drafts.isEmpty {
+                // The status follower had not seen the publication yet. The group's other posts may still be
+                // drafts, which a PATCH to one of them updates.
+                return try update(
+                    drafts + covered.dropFirst().filter(\.published) + [first], to: group, item: item,
+                    context: context, record: &record)
             }
             // The caller stores the flag with the item's record, so the next runs stay quiet.
             if !record.publishedEditReported {
@@ -178,6 +185,7 @@ extension SyncEngine {
             return try update(Array(covered.dropFirst()), to: group, item: item, context: context, record: &record)
         }
         try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash)
+        let message = covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered) : nil
         // A PATCH makes a failed post a draft again, so its status is unknown until the follower polls it.
         let failed = covered.filter { $0.status == "failed" }.map(\.postId)
         if !failed.isEmpty {
@@ -186,7 +194,14 @@ extension SyncEngine {
             }
         }
         logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
-        return GroupOutcome(decision: .update, postIds: ids)
+        return GroupOutcome(decision: .update, message: message, postIds: ids)
+    }
+
+    /// Describes an update that reached only the drafts of a group, naming the pages whose posts are published.
+    private func partlyPublishedMessage(_ item: SourceItem, _ group: PlannedGroup, _ covered: [PostRecord]) -> String {
+        let published = covered.filter(\.published).map(\.pageId)
+        let pageNames = group.pages.filter { published.contains($0.id) }.map(\.name).joined(separator: ", ")
+        return "\(item.location): updated the drafts; the posts already published on \(pageNames) keep the old text"
     }
 
     /// Resolves the intents a killed or failed run left, before anything new is created.

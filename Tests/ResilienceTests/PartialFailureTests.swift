@@ -140,6 +140,29 @@ import Testing
         }
     }
 
+    /// The post that the PATCH goes to was published before the status follower saw it: the PATCH fails with
+    /// POST_ALREADY_PUBLISHED, and the engine sends it to a draft of the group instead.
+    @Test func unseenPartialPublicationUpdatesDrafts() throws {
+        let fixture = try ReferenceFixture(name: "partly-unseen")
+        try fixture.writeConfiguration()
+        try fixture.writeContent("deal.md", "---\ntitle: Deal\n---\n\nFirst deal.\n")
+        #expect(try fixture.sync().status == 0)
+        // The engine sends its PATCH to the post of the first page id.
+        let published = try #require(try fixture.posts().min { $0.pageId < $1.pageId })
+        try fixture.control("POST", "/posts/\(published.id)/publish")
+        try advanceClock(fixture, seconds: 60)
+
+        try fixture.writeContent("deal.md", "---\ntitle: Deal\n---\n\nSecond deal.\n")
+        let edited = try fixture.sync(["--format", "json"])
+        #expect(edited.status == 0, "\(edited.stderr.suffix(800))")
+        let summary = try JSONSerialization.jsonObject(with: Data(edited.stdout.utf8)) as? [String: Any]
+        #expect(summary?["updated"] as? Int == 1, "\(edited.stdout.prefix(400))")
+        for post in try fixture.posts() {
+            let expected = post.id == published.id ? "First deal." : "Second deal."
+            #expect(post.plainText.contains(expected), "post \(post.id): \(post.plainText)")
+        }
+    }
+
     /// A post deleted in Planable while its group's other posts remain: the edit updates those, and nothing is
     /// created again, which would duplicate them.
     @Test func deletedPostIsNotRecreatedBesideItsGroup() throws {

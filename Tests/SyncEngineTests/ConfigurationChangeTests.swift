@@ -31,6 +31,24 @@ import Testing
         #expect(report.requests.write == 0)
     }
 
+    /// A page removed from the configuration leaves items whose text did not change unchanged; a PATCH would
+    /// also change the removed page's post, so an item whose text changed is blocked.
+    @Test func removedPageKeepsUnchangedItems() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Same", body: "One.")
+        try workspace.writePost("b.md", title: "Edited", body: "Two.")
+        _ = try workspace.run(.apply)
+
+        try Self.editConfiguration(workspace, replacing: "  - Northwind Facebook\n", with: "")
+        try workspace.writePost("b.md", title: "Edited", body: "Two, edited.")
+        let report = try workspace.run(.apply)
+        let decisions = Dictionary(uniqueKeysWithValues: report.items.map { ($0.identity, $0.decision) })
+        #expect(decisions["a.md"] == nil || decisions["a.md"] == .unchanged, "\(decisions)")
+        #expect(decisions["b.md"] == .blocked, "\(decisions)")
+        #expect(report.requests.write == 0)
+    }
+
     /// A changed template is applied to every synced item, and a second run sends no write.
     @Test func changedTemplateUpdatesSyncedItems() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
