@@ -87,9 +87,9 @@ package struct FeedIntake: Sendable {
     package var feedURL: String
     /// Every key the state stores for the feed, with the content hash last seen.
     package var known: [String: String]
-    /// Whether the feed is new to the source: its first run, or a run after the source's URL changed. The entries
-    /// the state does not know are then baselined, except the `backfill` newest, and known entries are decided as
-    /// on any run.
+    /// Whether the feed is new to the source: its first run, or a run after the source's URL changed to another
+    /// feed. The entries the state does not know are then baselined, except the `backfill` newest, and known
+    /// entries are decided as on any run.
     package var isNewFeed: Bool
     /// On a first run, how many of the newest entries to post; the rest are baselined. nil posts none.
     package var backfill: Int?

@@ -99,10 +99,13 @@ package struct FeedSource: ItemSource {
             knownEntries[record.identity] = FeedIntake.KnownEntry(link: record.location ?? "", title: record.title)
             statuses[record.identity] = record.status
         }
-        // A source whose URL changed reads another feed, so the entries the state does not know are baselined as on
-        // a first run instead of all being posted. The stored URL changes only after a run without failures.
+        // A source whose URL changed to another feed, one that shares no entry with the stored ones, is read as on a
+        // first run, so its entries are baselined instead of all being posted. The same feed at a new address (https,
+        // or a redirect's target) shares entries and is read as a known feed. The stored URL changes only after a
+        // run without failures.
         let urlChanged = stored.map { !$0.url.isEmpty && $0.url != url } ?? false
-        let isNewFeed = (stored?.baselined != true && records.isEmpty) || urlChanged
+        let sharesEntries = feed.entries.contains { known[$0.key] != nil }
+        let isNewFeed = (stored?.baselined != true && records.isEmpty) || (urlChanged && !sharesEntries)
         let storedNewest = StateStore.date(stored?.newestEntryAt)
         let intake = FeedIntake(
             feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare,

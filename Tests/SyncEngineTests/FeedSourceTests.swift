@@ -118,31 +118,43 @@ import Testing
         #expect(feedItems(report).map(\.decision) == [.update])
     }
 
-    /// A source pointed at another feed posts only its `backfill` newest unknown entry, as on a first run, and
-    /// leaves an entry it already synced alone.
+    /// A source pointed at another feed, which shares no entry with the first, posts only its `backfill` newest
+    /// entry, as on a first run.
     @Test func changedURLBaselinesOtherFeed() throws {
         defer { workspace.remove() }
         try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second")])
-        let first = try workspace.run(.apply)
-        let posted = try #require(feedItems(first).first { $0.decision == .create }?.identity)
+        _ = try workspace.run(.apply)
 
         let otherPath = feedPath.deletingLastPathComponent().appendingPathComponent("other.xml")
-        try writeFeed([("c", "Gamma", "Third"), (posted, "Alpha", "First"), ("d", "Delta", "Fourth")], to: otherPath)
+        try writeFeed([("c", "Gamma", "Third"), ("d", "Delta", "Fourth")], to: otherPath)
         try ConfigurationChangeTests.editConfiguration(
             workspace, replacing: feedPath.absoluteString, with: otherPath.absoluteString)
         let report = try workspace.run(.apply)
         let decisions = Dictionary(uniqueKeysWithValues: feedItems(report).map { ($0.identity, $0.decision) })
         #expect(decisions["c"] == .create, "\(decisions)")
         #expect(decisions["d"] == .baselined, "\(decisions)")
-        #expect(decisions[posted] == nil || decisions[posted] == .unchanged, "\(decisions)")
         #expect(report.requests.write == 1)
 
         // Later runs treat the new URL as a known feed.
-        try writeFeed(
-            [("e", "Epsilon", "Fifth"), ("c", "Gamma", "Third"), (posted, "Alpha", "First"), ("d", "Delta", "Fourth")],
-            to: otherPath)
+        try writeFeed([("e", "Epsilon", "Fifth"), ("c", "Gamma", "Third"), ("d", "Delta", "Fourth")], to: otherPath)
         let later = try workspace.run(.apply)
         #expect(feedItems(later).filter { $0.decision == .create }.map(\.identity) == ["e"])
+    }
+
+    /// The same feed at a new address shares its entries with the stored ones, so an entry published meanwhile is
+    /// posted as on any run.
+    @Test func movedFeedPostsNewEntries() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second")])
+        _ = try workspace.run(.apply)
+
+        let movedPath = feedPath.deletingLastPathComponent().appendingPathComponent("moved.xml")
+        try writeFeed([("n", "New", "Meanwhile"), ("a", "Alpha", "First"), ("b", "Beta", "Second")], to: movedPath)
+        try ConfigurationChangeTests.editConfiguration(
+            workspace, replacing: feedPath.absoluteString, with: movedPath.absoluteString)
+        let report = try workspace.run(.apply)
+        #expect(feedItems(report).filter { $0.decision == .create }.map(\.identity) == ["n"])
+        #expect(feedItems(report).filter { $0.decision == .baselined }.isEmpty)
     }
 
     @Test func entriesThatComeBackAreNotNew() throws {
