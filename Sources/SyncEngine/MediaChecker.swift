@@ -107,13 +107,14 @@ package final class MediaChecker: @unchecked Sendable {
                 description: "medium \(url) is not an http or https URL; Planable downloads media by public URL")
         }
         if !enabled || (reach == .loopbackOnly && !Self.isLoopback(host)) {
-            // A URL that is not probed is judged by its extension. One without an extension may still be an image,
-            // as a CDN's often is, but a page's extension rules the medium out, as a probe's text/html would.
-            let pageExtensions: Set = ["html", "htm", "xhtml", "php", "asp", "aspx", "jsp", "txt", "md", "xml", "json"]
+            // A URL that is not probed is judged by its extension. One without a media extension may still be an
+            // image, as a CDN's or a script's (thumb.php?id=3) often is, but an HTML page's extension rules the
+            // medium out, as a probe's text/html would.
+            let pageExtensions: Set = ["html", "htm", "xhtml"]
             if declaredType == nil, pageExtensions.contains(parsed.pathExtension.lowercased()) {
                 throw Failure(
-                    description: "medium \(url) names a .\(parsed.pathExtension) page, not an image or video; "
-                        + "link the image or video file itself")
+                    description: "medium \(url) names an HTML page, not an image or video; link the image or video "
+                        + "file itself")
             }
             let kind = declaredType.map(Self.kind(forContentType:)) ?? Self.kind(forExtension: parsed.pathExtension)
             let reason = enabled ? "the embedded server stays on this machine" : "check_media is off"

@@ -12,7 +12,7 @@ package enum TokenReader {
             if let directory = environment["CREDENTIALS_DIRECTORY"] {
                 let path = (directory as NSString).appendingPathComponent(credential)
                 if let token = try? readFile(path) { return try validated(token, from: "credential \(credential)") }
-                tried.append("credential \(credential) in \(directory)")
+                tried.append("credential \(credential) in \(directory) (\(unreadableReason(path)))")
             } else {
                 tried.append("credential \(credential) (CREDENTIALS_DIRECTORY is not set)")
             }
@@ -26,17 +26,17 @@ package enum TokenReader {
                 warnIfShared(path, logger: logger)
                 return try validated(token, from: "file \(path)")
             }
-            tried.append("file \(path), which \(unreadableReason(path))")
+            tried.append("file \(path) (\(unreadableReason(path)))")
         }
         if let variable = source.environmentVariable {
             if let token = environment[variable], !token.isEmpty {
                 return try validated(token, from: "environment variable \(variable)")
             }
-            tried.append("environment variable \(variable)")
+            tried.append("environment variable \(variable) (not set)")
         }
         throw MappingError(
-            "\(configurationPath): no API token found (looked in \(tried.joined(separator: ", "))); "
-                + "create a token in Planable's settings and put it there",
+            "\(configurationPath): no API token found. Looked in \(tried.joined(separator: ", ")). "
+                + "Create a token in Planable's settings and put it there",
             isConfigurationError: true)
     }
 
@@ -44,13 +44,13 @@ package enum TokenReader {
         try String(contentsOfFile: path, encoding: .utf8)
     }
 
-    /// Describes why the file at `path` could not be read as text, as a clause that follows "which".
+    /// Describes why the file at `path` could not be read as text.
     private static func unreadableReason(_ path: String) -> String {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "does not exist" }
-        if isDirectory.boolValue { return "is a folder" }
-        if !FileManager.default.isReadableFile(atPath: path) { return "this user may not read" }
-        return "is not UTF-8 text"
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "missing" }
+        if isDirectory.boolValue { return "a folder" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "not readable by this user" }
+        return "not UTF-8 text"
     }
 
     private static func validated(_ raw: String, from place: String) throws -> String {

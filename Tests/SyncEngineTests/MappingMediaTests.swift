@@ -175,7 +175,7 @@ import Testing
         let report = try workspace.run(.plan)
         let page = try #require(report.items.first { $0.identity == "page.md" })
         #expect(page.decision == .failed)
-        #expect(page.message?.contains("names a .html page, not an image or video") == true, "\(page.message ?? "")")
+        #expect(page.message?.contains("names an HTML page, not an image or video") == true, "\(page.message ?? "")")
         let cdn = try #require(report.items.first { $0.identity == "cdn.md" })
         #expect(cdn.posts.first?.media == ["https://cdn.example/i/42"])
     }

@@ -29,12 +29,12 @@ import Testing
 
         let missing = failure(file: "missing", in: folder)
         #expect(missing.contains("no API token found"), "\(missing)")
-        #expect(missing.contains("/missing, which does not exist"), "\(missing)")
+        #expect(missing.contains("/missing (missing)"), "\(missing)")
         let empty = failure(file: "empty", in: folder)
         #expect(empty.contains("/empty is empty; put the API token"), "\(empty)")
         let directory = failure(file: "folder", in: folder)
-        #expect(directory.contains("/folder, which is a folder"), "\(directory)")
+        #expect(directory.contains("/folder (a folder)"), "\(directory)")
         let binary = failure(file: "binary", in: folder)
-        #expect(binary.contains("/binary, which is not UTF-8 text"), "\(binary)")
+        #expect(binary.contains("/binary (not UTF-8 text)"), "\(binary)")
     }
 }
