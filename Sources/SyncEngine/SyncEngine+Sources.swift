@@ -67,8 +67,8 @@ extension SyncEngine {
         let message =
             "source \"\(source)\": \(removed) of \(total) items (\(percent)%) are gone from folder \(path) "
             + "within an hour, more than the source's max_removed_share of \(limit)%, so no draft was deleted. If "
-            + "the files were deleted on purpose, raise the source's max_removed_share (a share from 0 to 1) for "
-            + "one run. Otherwise restore them"
+            + "the files were deleted on purpose, raise the source's max_removed_share (a share from 0 to 1) until "
+            + "the deletion is done, since the removals of the last hour count. Otherwise restore them"
         scan.removedIdentities = []
         scan.errors.append(
             SourceError(source: source, identity: nil, message: message, isDataError: false, location: path))
