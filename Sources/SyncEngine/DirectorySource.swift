@@ -109,10 +109,23 @@ package struct DirectorySource: ItemSource {
     ) {
         let readIdentities = Dictionary(
             result.items.map { ($0.location, $0.identity) }, uniquingKeysWith: { first, _ in first })
+        func isOlder(_ first: ItemRecord, _ second: ItemRecord) -> Bool {
+            (first.updatedAt ?? "") < (second.updatedAt ?? "")
+        }
+        let newestByLocation = Dictionary(
+            known.values.compactMap { record in record.location.map { ($0, record) } },
+            uniquingKeysWith: { first, second in isOlder(first, second) ? second : first })
         /// The location of the file the state links to `identity`, when that file still exists and still has it.
         func incumbent(of identity: String) -> String? {
             let record = known[identity] ?? (onlyPaths == nil ? nil : try? state.item(source: name, identity: identity))
             guard let record, record.status != "removed", let location = record.location else { return nil }
+            // A file whose id changed leaves its old identity's row behind; the newest row of the location is its
+            // current one.
+            let newest =
+                onlyPaths == nil
+                ? newestByLocation[location]
+                : (try? state.items(source: name, at: [location]))?.max { isOlder($0, $1) }
+            guard newest?.identity == identity else { return nil }
             if let readIdentity = readIdentities[location] { return readIdentity == identity ? location : nil }
             if present.contains(location) { return location }
             // A partial scan's `present` holds only the changed paths.

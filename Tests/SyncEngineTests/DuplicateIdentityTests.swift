@@ -54,6 +54,20 @@ import Testing
         #expect(Self.failure(report, "copy.md")?.contains("also the id of a.md") == true)
     }
 
+    /// A file whose id changed no longer owns its old id, although the state keeps the old id's row.
+    @Test func changedIDFreesOldOne() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Renamed id", body: "One.", frontMatter: "id: zeta\n")
+        _ = try workspace.run(.apply)
+        try workspace.writePost("a.md", title: "Renamed id", body: "One.", frontMatter: "id: alpha\n")
+        _ = try workspace.run(.apply)
+
+        try workspace.writePost("b.md", title: "Takes the old id", body: "Two.", frontMatter: "id: zeta\n")
+        let report = try workspace.run(.apply)
+        #expect(Self.failure(report, "b.md") == nil, "\(Self.failure(report, "b.md") ?? "")")
+    }
+
     /// A file renamed with its id is a move, not a copy.
     @Test func renamedFileKeepsPost() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
