@@ -45,7 +45,7 @@ package struct DirectorySource: ItemSource {
                     isDataError: false, location: root))
             return result
         }
-        let (files, errors) =
+        var (files, errors) =
             onlyPaths.map(statFiles) ?? DirectoryScanner(root: root, include: include, exclude: exclude).scan()
         for error in errors {
             result.errors.append(SourceError(source: name, identity: error.path, message: "\(name): \(error)"))
@@ -64,7 +64,7 @@ package struct DirectorySource: ItemSource {
         var options = ContentReaderOptions()
         options.timeZone = timeZone
         let reader = ContentReader(root: root, options: options)
-        let present = Set(files.map(\.relativePath))
+        var present = Set(files.map(\.relativePath))
         result.removedIdentities = known.values
             .filter { record in
                 guard let location = record.location, !present.contains(location) else { return false }
@@ -73,6 +73,19 @@ package struct DirectorySource: ItemSource {
                 return onlyPaths.contains(location) || onlyPaths.contains { location.hasPrefix($0 + "/") }
             }
             .map(\.identity).sorted()
+        if onlyPaths != nil && !result.removedIdentities.isEmpty {
+            // A copy that an earlier partial scan failed as a duplicate of a file removed now takes over its id,
+            // as it would in a full scan, instead of the item being removed while the copy stays failed.
+            let claimants = Set(
+                ((try? state.readFailures(source: name)) ?? []).filter { failure in
+                    result.removedIdentities.contains { failure.message.contains(Self.duplicateMarker($0)) }
+                }
+                .map(\.location)
+            ).subtracting(present)
+            let claimantFiles = statFiles(claimants).files
+            files += claimantFiles
+            present.formUnion(claimantFiles.map(\.relativePath))
+        }
 
         for file in files {
             if fingerprintMatches, let record = knownByLocation[file.relativePath], record.status == "synced",
@@ -98,7 +111,16 @@ package struct DirectorySource: ItemSource {
             }
         }
         rejectDuplicateIdentities(in: &result, known: known, present: present, state: state)
+        // A file moved with its front matter id keeps its item: the id is read at the new path, so it is not
+        // removed, and its drafts are not deleted and created again.
+        let readIdentities = Set(result.items.map(\.identity))
+        result.removedIdentities.removeAll { readIdentities.contains($0) }
         return result
+    }
+
+    /// The words of a duplicate id's error that name the id, which a later partial scan searches for.
+    static func duplicateMarker(_ identity: String) -> String {
+        "its id \"\(identity)\" is also the id of "
     }
 
     /// Fails each item whose identity, a front matter `id`, another file in the folder already has, so that two
@@ -147,7 +169,7 @@ package struct DirectorySource: ItemSource {
                 result.errors.append(
                     SourceError(
                         source: name, identity: item.location,
-                        message: "\(name): \(item.location): its id \"\(item.identity)\" is also the id of \(owner); "
+                        message: "\(name): \(item.location): \(Self.duplicateMarker(item.identity))\(owner); "
                             + "give each file its own id in its front matter, or remove the copy"))
             } else {
                 owners[item.identity] = item.location

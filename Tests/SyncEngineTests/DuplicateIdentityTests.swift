@@ -68,9 +68,31 @@ import Testing
         #expect(Self.failure(report, "b.md") == nil, "\(Self.failure(report, "b.md") ?? "")")
     }
 
+    /// The daemon sees a copy, then the original's deletion, in passes of their own: the copy then takes over the
+    /// id and its post, instead of the draft being deleted and created again.
+    @Test func copyTakesOverDeletedOriginal() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: "delete_drafts: true")
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Original", body: "One.", frontMatter: "id: same\n")
+        _ = try workspace.run(.apply)
+        let before = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.id)
+
+        try workspace.writePost("b.md", title: "Original", body: "One.", frontMatter: "id: same\n")
+        let copied = try ReadFailureTests().runPartial(workspace, paths: ["b.md"])
+        #expect(Self.failure(copied, "b.md") != nil)
+        try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("a.md"))
+        let deleted = try ReadFailureTests().runPartial(workspace, paths: ["a.md"])
+        #expect(deleted.requests.write == 0, "\(deleted.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.id) == before)
+
+        let full = try workspace.run(.apply)
+        #expect(full.failed == 0, "\(full.items.compactMap(\.message))")
+        #expect(full.requests.write == 0)
+    }
+
     /// A file renamed with its id is a move, not a copy.
     @Test func renamedFileKeepsPost() throws {
-        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: "delete_drafts: true")
         defer { workspace.remove() }
         try workspace.writePost("a.md", title: "Moved", body: "One.", frontMatter: "id: same\n")
         _ = try workspace.run(.apply)
@@ -81,5 +103,6 @@ import Testing
         let report = try workspace.run(.apply)
         #expect(report.failed == 0, "\(report.items.compactMap(\.message))")
         #expect(report.created == 0)
+        #expect(report.deleted == 0)
     }
 }
