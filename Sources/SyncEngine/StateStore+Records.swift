@@ -220,6 +220,15 @@ extension StateStore {
         }
     }
 
+    /// Marks a post that the API no longer has as deleted, a final status that the status follower stops polling.
+    package func recordPostGone(postId: String) throws {
+        try withDatabase { database in
+            _ = try database.run(
+                "UPDATE posts SET status = 'deleted', last_error = ? WHERE post_id = ?",
+                ["the post no longer exists in Planable", postId])
+        }
+    }
+
     package func deletePostRecords(postIds: [String]) throws {
         try withDatabase { database in
             try database.transaction {

@@ -22,12 +22,13 @@ package struct StatusFollower {
         self.readBudget = readBudget
     }
 
-    /// Tells whether `post` has a final status, `published` or `failed`, and needs no more polling.
+    /// Tells whether `post` has a final status, `published`, `failed` or `deleted` (gone from Planable), and needs
+    /// no more polling.
     ///
     /// The `published` flag alone does not end following, because a sync pass sets it when a PATCH returns
     /// `POST_ALREADY_PUBLISHED`, before any poll has recorded the final status and the published link.
     package static func isSettled(_ post: PostRecord) -> Bool {
-        post.status == "published" || post.status == "failed"
+        post.status == "published" || post.status == "failed" || post.status == "deleted"
     }
 
     /// Polls the posts of `workspaceId` whose status is not final, records what changed and returns the number
@@ -49,7 +50,7 @@ package struct StatusFollower {
                     let post = try client.getPost(id: record.postId)
                     transitions += try store(post, previous: record)
                 } catch let error as PlanableAPIError where error.status == 404 {
-                    try state.recordPostError(postId: record.postId, message: "the post no longer exists in Planable")
+                    try state.recordPostGone(postId: record.postId)
                 }
             }
             return transitions
@@ -91,7 +92,7 @@ package struct StatusFollower {
                 do {
                     transitions += try store(try client.getPost(id: record.postId), previous: record)
                 } catch let error as PlanableAPIError where error.status == 404 {
-                    try state.recordPostError(postId: record.postId, message: "the post no longer exists in Planable")
+                    try state.recordPostGone(postId: record.postId)
                 }
             }
         }

@@ -103,7 +103,7 @@ import Testing
             #expect(gone.contains("post \(id), page "), "\(gone)")
         }
         #expect(
-            gone.components(separatedBy: ", draft, approval NEVER_SENT, the post no longer exists in Planable\n")
+            gone.components(separatedBy: ", deleted, approval NEVER_SENT, the post no longer exists in Planable\n")
                 .count - 1 == 2, "\(gone)")
 
         let forget = try run("forget", ["posts/a.md"])

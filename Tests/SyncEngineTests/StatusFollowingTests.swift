@@ -174,7 +174,14 @@ import Testing
         let records = try runtime.state.allPosts()
         let gone = try #require(records.first { $0.postId == deleted.postId })
         #expect(gone.lastError == "the post no longer exists in Planable")
+        #expect(gone.status == "deleted")
         #expect(records.filter { $0.lastError != nil }.count == 1)
+
+        // A deleted post is settled, so the next refresh does not read it again.
+        server.resetRequestCounts()
+        _ = try StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+            .refresh(workspaceId: workspaceId)
+        #expect((server.requestCounts()["GET"] ?? 0) == 1, "\(server.requestCounts())")
     }
 
     @Test func failedPostIsFollowedAfterEdit() throws {
