@@ -26,7 +26,17 @@ extension SyncEngine {
             _ = try names?.campaignId(group.payload.campaign, item: item)
         }
         if covered.isEmpty {
-            guard mode == .apply else { return GroupOutcome(decision: .create, postIds: []) }
+            guard mode == .apply else {
+                // A sync reads an interrupted create back before anything else, and may find its post.
+                let interrupted = try state.pendingIntents().contains {
+                    $0.source == item.source && $0.identity == item.identity
+                }
+                let message =
+                    interrupted
+                    ? "\(item.location): an earlier create got no answer; the sync first looks for its post and links "
+                        + "it when found, else creates one" : nil
+                return GroupOutcome(decision: .create, message: message, postIds: [])
+            }
             return try create(group, item: item, context: context)
         }
         let coveredIds = covered.map(\.postId)

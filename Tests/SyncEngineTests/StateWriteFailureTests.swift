@@ -28,4 +28,22 @@ import Testing
         #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 2)
         #expect(try StateStore(path: statePath).posts(source: "posts", identity: "b.md").count == 1)
     }
+
+    /// A plan cannot read an interrupted create back, which only a sync does, so it says that the sync may link
+    /// the post instead of creating it.
+    @Test func planNamesInterruptedCreate() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "First", body: "One.")
+        _ = try workspace.run(.plan)
+        let state = try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
+        _ = try state.recordIntent(
+            source: "posts", identity: "a.md", groupKey: "page", workspaceId: "workspace", pageIds: ["page"],
+            text: "First", payloadHash: "hash", at: Date())
+
+        let plan = try workspace.run(.plan)
+        let item = try #require(plan.items.first { $0.identity == "a.md" })
+        #expect(item.decision == .create)
+        #expect(item.message?.contains("an earlier create got no answer") == true, "\(item.message ?? "none")")
+    }
 }
