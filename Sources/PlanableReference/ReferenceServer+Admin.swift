@@ -38,6 +38,8 @@ extension ReferenceServer {
         case ("POST", "pages", 3) where third == "connect" || third == "disconnect":
             try store.withLock { store in
                 guard try store.page(id: second) != nil else { throw APIError.notFound("page \(second) not found") }
+                // Posts due before this change publish, or fail, with the connection as it was until now.
+                try store.advanceLifecycle(now: options.clock.now())
                 try store.setPageConnected(id: second, connected: third == "connect")
             }
             return .noContent

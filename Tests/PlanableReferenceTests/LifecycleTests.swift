@@ -207,6 +207,21 @@ import Timestamps
         #expect(try server.send("POST", "/reference/posts/\(requiredID)/publish", body: [:], token: nil).status == 400)
     }
 
+    /// A page reconnected after a post was due to publish does not change the outcome of that publication, even
+    /// when no request read the post in between.
+    @Test func reconnectAfterDueTimeKeepsFailure() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let pageID = try server.pageID("Northwind Threads")
+        let created = try server.createPost(workspace: "Northwind Coffee", page: "Northwind Threads")
+        let id = try #require(created["id"]?.stringValue)
+        #expect(try server.send("POST", "/reference/pages/\(pageID)/disconnect", body: [:], token: nil).status == 204)
+        try server.send("POST", "/reference/posts/\(id)/publish", body: [:], token: nil)
+        server.clock.advance(by: 3)
+        #expect(try server.send("POST", "/reference/pages/\(pageID)/connect", body: [:], token: nil).status == 204)
+        #expect(try post(server, id)["status"] == "failed")
+    }
+
     @Test func archivingRemovesSchedule() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
