@@ -3,6 +3,18 @@ import SyncEngine
 
 /// Writes a run report as text for people or JSON for scripts.
 enum ReportWriter {
+    /// Creates the `--output` file, empty, so that a path that cannot be written stops the command before it sends
+    /// anything, instead of after a sync whose report would be lost.
+    static func prepareOutput(_ output: String?) throws {
+        guard let output else { return }
+        guard FileManager.default.createFile(atPath: output, contents: nil) else {
+            let folder = parentFolder(of: output)
+            throw UsageError(
+                message: "cannot write --output \(output): check that the folder \(folder.isEmpty ? "." : folder) "
+                    + "exists and that this user may write there")
+        }
+    }
+
     static func write(
         _ report: RunReport, format: String, to output: String?, title: String = "planable-sync plan"
     ) throws {

@@ -17,6 +17,7 @@ enum SyncCommand {
         }
         let configuration = try loadConfiguration(parsed)
         let logger = makeLogger(parsed, configuration: configuration)
+        try ReportWriter.prepareOutput(parsed.output)
         if rebuildState {
             guard mode == .apply else { throw UsageError(message: "--rebuild-state is for sync, not plan") }
             _ = try StateRebuilder.prepare(statePath: configuration.statePath, logger: logger)

@@ -117,6 +117,18 @@ import Testing
         }
     }
 
+    /// An --output path that cannot be written stops the sync before it sends anything.
+    @Test func unwritableOutputStopsBeforeSync() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")
+        let output = root.appendingPathComponent("missing/report.txt").path
+        let result = try ProductProcess.run(["sync", "--config", configPath, "--output", output])
+        #expect(result.status == 64, "exit \(result.status): \(result.stderr.suffix(300))")
+        #expect(result.stderr.contains("cannot write --output"), "\(result.stderr.suffix(300))")
+        let again = try ProductProcess.run(["sync", "--config", configPath, "--format", "json"])
+        #expect(again.stdout.contains("\"created\" : 1"), "\(again.stdout.prefix(300))")
+    }
+
     @Test func checkValidatesConfiguration() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let good = try ProductProcess.run(["check", "--config", configPath])
