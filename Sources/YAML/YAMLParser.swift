@@ -138,6 +138,16 @@ package enum YAMLParser {
                 stack.append(.sequence(items, mark: mark, anchor: anchor))
             case .mapping(var pairs, let pendingKey, let mark, let anchor):
                 if let pendingKey {
+                    // YAML 1.2 requires unique keys. libyaml does not check them, and a repeated key would otherwise
+                    // hide one of its values without a word.
+                    if let key = pendingKey.scalarValue, key.text != "<<",
+                        let earlier = pairs.first(where: { $0.key.scalarValue?.text == key.text })?.key.scalarValue
+                    {
+                        throw YAMLError(
+                            message: "the key \"\(key.text)\" appears twice in one mapping, at lines "
+                                + "\(earlier.mark.line) and \(key.mark.line); keep one of them",
+                            mark: key.mark)
+                    }
                     pairs.append((key: pendingKey, value: node))
                     stack.append(.mapping(pairs, pendingKey: nil, mark: mark, anchor: anchor))
                 } else {

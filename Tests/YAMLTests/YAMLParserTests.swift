@@ -26,6 +26,18 @@ import Testing
         }
     }
 
+    /// A repeated key is an error that names both lines, in a nested mapping too; a merge key may repeat.
+    @Test func repeatedKeyIsError() throws {
+        let error = try #require(throws: YAMLError.self) { try YAMLParser.parse("state: a.sqlite\nstate: b.sqlite\n") }
+        #expect(error.message == "the key \"state\" appears twice in one mapping, at lines 1 and 2; keep one of them")
+        #expect(error.mark.line == 2)
+        #expect(throws: YAMLError.self) { try YAMLParser.parse("api:\n  url: a\n  url: b\n") }
+        let merged = try YAMLParser.parse("base: &b {x: 1}\nmore: &m {y: 2}\nitem:\n  <<: *b\n  <<: *m\n")
+        #expect(merged["item"]?["y"]?.scalarValue?.text == "2")
+        // The same key in two mappings is no repetition.
+        #expect(try YAMLParser.parse("a: {k: 1}\nb: {k: 2}\n")["b"]?["k"]?.scalarValue?.text == "2")
+    }
+
     @Test func unclosedQuoteNamesItsStart() throws {
         let error = try #require(throws: YAMLError.self) {
             try YAMLParser.parse("title: \"Broken\nsummary: more text\n", lineOffset: 1)
