@@ -14,8 +14,8 @@ enum CommandLineTool {
         }
         let rest = Array(arguments.dropFirst())
         // `planable-sync sync --help` and the like print the one help text, which covers every command but
-        // `reference`, whose options that text leaves to `planable-sync reference --help`.
-        if command != "reference" && (rest.contains("--help") || rest.contains("-h")) {
+        // `reference` and `feed inspect`, whose options their own help lists.
+        if command != "reference" && command != "feed" && (rest.contains("--help") || rest.contains("-h")) {
             FileHandle.standardOutput.write(Data((usageText + "\n").utf8))
             return ExitCode.success.rawValue
         }

@@ -94,6 +94,9 @@ import Testing
         #expect(reference.status == 0, "reference --help exited with \(reference.status)")
         #expect(reference.stdout.hasPrefix("usage: planable-sync reference --listen"), "\(reference.stdout.prefix(80))")
         #expect(reference.stdout.contains("--offline-media"))
+        let feed = try ProductProcess.run(["feed", "inspect", "--help"])
+        #expect(feed.status == 0)
+        #expect(feed.stdout.hasPrefix("usage: planable-sync feed inspect PATH_OR_URL [--format json|text]"))
     }
 
     /// Foundation's path methods crash on a path of one character, which once made every command crash.
