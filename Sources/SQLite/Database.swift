@@ -310,6 +310,14 @@ package final class SQLiteDatabase {
         guard current <= migrations.count else {
             throw SQLiteMigrationError.newerSchema(path: path, found: current, supported: migrations.count)
         }
+        // Version 0 is an empty file; a negative version, or tables at version 0, mean that something else
+        // changed the version, and migrating would fail half way.
+        let hasTables =
+            try queryFirst("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
+            .values.first.map { $0 != .integer(0) } ?? false
+        guard current > 0 || (current == 0 && !hasTables) else {
+            throw SQLiteMigrationError.mismatchedSchema(path: path, found: current)
+        }
         for (index, sql) in migrations.enumerated() where index >= current {
             try transaction {
                 try execute(sql)
@@ -440,9 +448,13 @@ package final class SQLiteDatabase {
 /// A schema that this program cannot use.
 package enum SQLiteMigrationError: Error, CustomStringConvertible {
     case newerSchema(path: String, found: Int, supported: Int)
+    /// The stored version is negative, or 0 while the file has tables.
+    case mismatchedSchema(path: String, found: Int)
 
     package var description: String {
         switch self {
+        case .mismatchedSchema(let path, let found):
+            "database \(path) has schema version \(found), which does not match its tables"
         case .newerSchema(let path, let found, let supported):
             "database \(path) has schema version \(found), but this program supports up to \(supported); "
                 + "upgrade planable-sync or point it at another state file"

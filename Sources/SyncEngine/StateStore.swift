@@ -141,6 +141,8 @@ package final class StateStore: @unchecked Sendable {
             try database.migrate(Self.migrations)
         } catch let error as SQLiteError where error.isCorruption {
             throw StateError.corrupt(path: path, detail: error.message)
+        } catch SQLiteMigrationError.mismatchedSchema(_, let found) {
+            throw StateError.corrupt(path: path, detail: "schema version \(found) does not match its tables")
         } catch let error as SQLiteMigrationError {
             throw StateError.newerSchema(error.description)
         } catch let error as SQLiteError where error.isInaccessible {

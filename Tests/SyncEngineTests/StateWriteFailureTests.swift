@@ -46,4 +46,22 @@ import Testing
         #expect(item.decision == .create)
         #expect(item.message?.contains("an earlier create got no answer") == true, "\(item.message ?? "none")")
     }
+
+    /// A schema version that another program set to 0 or below, under existing tables, is a damaged file (exit 65)
+    /// that `--rebuild-state` fixes, not a temporary failure.
+    @Test(arguments: [0, -1])
+    func mismatchedSchemaVersionIsCorruption(version: Int) throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "First", body: "One.")
+        _ = try workspace.run(.apply)
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        try SQLiteDatabase(path: statePath).execute("PRAGMA user_version = \(version)")
+        #expect {
+            _ = try StateStore(path: statePath)
+        } throws: { error in
+            guard case StateError.corrupt(_, let detail) = error else { return false }
+            return detail == "schema version \(version) does not match its tables"
+        }
+    }
 }
