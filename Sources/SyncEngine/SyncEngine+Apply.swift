@@ -102,7 +102,7 @@ extension SyncEngine {
                 posts = try client.createPost(request)
             } catch let error as PlanableAPIError where error.outcomeIsUnknown {
                 logger.warning(
-                    "create got no answer; reading back",
+                    "create's outcome is unknown; reading back",
                     ["item.source": item.source, "item.id": item.identity, "error": error.description])
                 let intent = try state.pendingIntents().first { $0.id == intentId }!
                 // When this read-back fails, the intent stays, and the next run reads back before it creates anything.

@@ -273,7 +273,8 @@ package final class SyncEngine: @unchecked Sendable {
                 let outcome = try apply(
                     group, item: item, existing: existing, record: &record, context: context, mode: mode)
                 decisions.append(outcome.decision)
-                if let message = outcome.message { messages.append(message) }
+                // Groups blocked for the same reason give the same message, which the report names once.
+                if let message = outcome.message, !messages.contains(message) { messages.append(message) }
                 reported.posts[index].postIds = outcome.postIds
             }
             reported.decision = Self.combine(decisions)

@@ -31,6 +31,23 @@ import Testing
         #expect(report.requests.write == 0)
     }
 
+    /// Two groups blocked for the same reason give the item one message.
+    @Test func regroupingIsReportedOnce() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Split", body: "One.")
+        _ = try workspace.run(.apply)
+
+        try Self.editConfiguration(
+            workspace, replacing: "sources:\n",
+            with: "templates:\n  facebook: \"F: {{title}}\"\n  x: \"X: {{title}}\"\nsources:\n")
+        let report = try workspace.run(.apply)
+        let item = try #require(report.items.first { $0.identity == "a.md" })
+        #expect(item.decision == .blocked)
+        let message = item.message ?? ""
+        #expect(message.components(separatedBy: "pages now group differently").count == 2, "\(message)")
+    }
+
     /// A page removed from the configuration leaves items whose text did not change unchanged; a PATCH would
     /// also change the removed page's post, so an item whose text changed is blocked.
     @Test func removedPageKeepsUnchangedItems() throws {
