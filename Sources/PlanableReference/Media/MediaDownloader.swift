@@ -62,8 +62,15 @@ final class MediaDownloader: Sendable {
     func download(_ url: String) throws -> DownloadedMedia {
         var current = url
         var redirects = 0
+        // The redirects share one time limit, so a chain of them cannot take `timeout` for each hop.
+        let deadline = Date(timeIntervalSinceNow: timeout)
         while true {
-            let hop = try transfer(current, for: url)
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else {
+                throw MediaDownloadError(
+                    url: url, message: "the download timed out after \(Int(timeout)) seconds", bytesReceived: 0)
+            }
+            let hop = try transfer(current, for: url, timeout: remaining)
             guard let next = hop.redirect else { return hop.media }
             // With public hosts, libcurl follows redirects itself; this loop runs only without them, so that a
             // redirect to a host name is refused before libcurl would look the name up.
@@ -85,11 +92,15 @@ final class MediaDownloader: Sendable {
 
     /// Runs one transfer of `url`, the original URL or a redirect's target, and returns the media, or the next URL
     /// when public hosts are off and the server answered with a redirect.
-    private func transfer(_ url: String, for original: String) throws -> (media: DownloadedMedia, redirect: String?) {
+    private func transfer(
+        _ url: String, for original: String, timeout: Double
+    ) throws -> (media: DownloadedMedia, redirect: String?) {
         let lowered = url.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
-            throw MediaDownloadError(
-                url: original, message: "only http and https URLs can be imported", bytesReceived: 0)
+            let message =
+                url == original
+                ? "only http and https URLs can be imported" : "the URL redirects to \(url), which is not http or https"
+            throw MediaDownloadError(url: original, message: message, bytesReceived: 0)
         }
         guard allowPublic || Self.hasLoopbackLiteralHost(url) else {
             throw MediaDownloadError(
