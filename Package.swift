@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(
             name: "SyncEngineTests",
             dependencies: ["SyncEngine", "PlanableAPI", "PlanableReference", "Logging", "TestSupport"]),
-        .testTarget(name: "PlanableSyncCLITests", dependencies: ["HTTPClient", "PlanableAPI", "PlanableReference", "TestSupport"]),
+        .testTarget(name: "PlanableSyncCLITests", dependencies: ["HTTPClient", "PlanableAPI", "PlanableReference", "SyncEngine", "TestSupport"]),
         .target(name: "Networks"),
         .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
         .target(name: "PlanPreview", dependencies: ["Networks"]),

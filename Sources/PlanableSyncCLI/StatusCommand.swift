@@ -1,5 +1,6 @@
 import Foundation
 import SyncEngine
+import Timestamps
 
 /// `status`: what the state database stores, without contacting the API.
 enum StatusCommand {
@@ -42,10 +43,18 @@ enum StatusCommand {
         var sourceConfigured: Bool
     }
 
+    /// A create whose answer was lost, which the next sync reads back before it creates anything.
+    struct PendingCreate: Encodable {
+        var source: String
+        var identity: String
+        var startedAt: String
+    }
+
     struct Summary: Encodable {
         var items: [ItemStatus]
         var readFailures: [ReadFailureStatus]
         var pendingIntents: Int
+        var pendingCreates: [PendingCreate]
         var lastRun: String?
     }
 
@@ -74,9 +83,13 @@ enum StatusCommand {
                 message: failure.message, firstSeenAt: failure.firstSeenAt, lastSeenAt: failure.lastSeenAt,
                 sourceConfigured: configured.contains(failure.source))
         }
+        let pendingCreates = try state.pendingIntents().map { intent in
+            PendingCreate(
+                source: intent.source, identity: intent.identity, startedAt: Timestamp.format(intent.startedAt))
+        }
         let summary = Summary(
-            items: items, readFailures: readFailures, pendingIntents: try state.pendingIntents().count,
-            lastRun: try state.setting("last_run"))
+            items: items, readFailures: readFailures, pendingIntents: pendingCreates.count,
+            pendingCreates: pendingCreates, lastRun: try state.setting("last_run"))
 
         if parsed.format == "json" {
             let encoder = JSONEncoder()
@@ -103,6 +116,12 @@ enum StatusCommand {
             }
         }
         lines += readFailureLines(readFailures)
+        if !pendingCreates.isEmpty {
+            lines.append("Creates awaiting read-back (the next sync looks for their posts before it creates anything):")
+            for create in pendingCreates {
+                lines.append("  \(create.source)/\(create.identity), started \(create.startedAt)")
+            }
+        }
         let publishedCount = items.filter { $0.posts.contains(where: \.published) }.count
         let postCount = items.reduce(0) { $0 + $1.posts.count }
         lines.append(

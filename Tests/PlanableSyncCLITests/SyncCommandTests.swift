@@ -1,4 +1,5 @@
 import Foundation
+import SyncEngine
 import TestSupport
 import Testing
 
@@ -130,6 +131,23 @@ import Testing
         #expect(result.stderr.contains("cannot write --output"), "\(result.stderr.suffix(300))")
         let again = try ProductProcess.run(["sync", "--config", configPath, "--format", "json"])
         #expect(again.stdout.contains("\"created\" : 1"), "\(again.stdout.prefix(300))")
+    }
+
+    /// A create whose answer was lost is listed by its item, in text and JSON, until a sync reads it back.
+    @Test func statusNamesPendingCreate() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+        let state = try StateStore(path: root.appendingPathComponent("state/planable-sync.sqlite").path)
+        _ = try state.recordIntent(
+            source: "posts", identity: "lost.md", groupKey: "page", workspaceId: "workspace", pageIds: ["page"],
+            text: "Lost", payloadHash: "hash", at: Date(timeIntervalSince1970: 1_800_000_000))
+
+        let text = try ProductProcess.run(["status", "--config", configPath]).stdout
+        #expect(text.contains("Creates awaiting read-back"), "\(text)")
+        #expect(text.contains("  posts/lost.md, started 2027-01-15T08:00:00"), "\(text)")
+        let json = try ProductProcess.run(["status", "--config", configPath, "--format", "json"]).stdout
+        #expect(json.contains("\"identity\" : \"lost.md\""), "\(json.suffix(400))")
     }
 
     @Test func checkValidatesConfiguration() throws {
