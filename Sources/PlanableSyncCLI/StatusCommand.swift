@@ -61,6 +61,22 @@ enum StatusCommand {
     static func run(_ arguments: [String]) throws -> ExitCode {
         let parsed = try ParsedArguments(arguments)
         let configuration = try loadConfiguration(parsed)
+        // A listing creates no state: a missing file means that no sync ran with this configuration, or that its
+        // state setting names another file.
+        guard FileManager.default.fileExists(atPath: configuration.statePath) else {
+            if parsed.format == "json" {
+                let empty = Summary(items: [], readFailures: [], pendingIntents: 0, pendingCreates: [], lastRun: nil)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                try emit(try encoder.encode(empty) + Data("\n".utf8), to: parsed.output)
+            } else {
+                let line =
+                    "0 items: no state database at \(configuration.statePath) yet; the first sync creates it, "
+                    + "or the configuration's state setting names another file\n"
+                try emit(Data(line.utf8), to: parsed.output)
+            }
+            return .success
+        }
         let state = try StateStore(path: configuration.statePath)
         let posts = Dictionary(grouping: try state.allPosts(), by: { "\($0.source)\u{0}\($0.identity)" })
         let pageNames = try state.pageNames()

@@ -133,6 +133,17 @@ import Testing
         #expect(again.stdout.contains("\"created\" : 1"), "\(again.stdout.prefix(300))")
     }
 
+    /// status before any sync says so and creates no state file.
+    @Test func statusBeforeSyncCreatesNothing() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try ProductProcess.run(["status", "--config", configPath])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("0 items: no state database at "), "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("state").path))
+        let json = try ProductProcess.run(["status", "--config", configPath, "--format", "json"])
+        #expect(json.stdout.contains("\"items\" : ["), "\(json.stdout)")
+    }
+
     /// A create whose answer was lost is listed by its item, in text and JSON, until a sync reads it back.
     @Test func statusNamesPendingCreate() throws {
         defer { try? FileManager.default.removeItem(at: root) }
