@@ -266,19 +266,14 @@ final class SyncDaemon: @unchecked Sendable {
                     "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
                 ])
             if report.statusChanges > 0 { noteStatusChange() }
-            if report.items.contains(where: { $0.failedTemporarily == true }) {
+            let retriesItems = report.items.contains { $0.failedTemporarily == true }
+            // A pass over changed files only leaves a scheduled retry in place, because the items that the retry
+            // reads again were not part of this pass.
+            notePassSucceeded(clearingRetry: !retriesItems && changedPaths.isEmpty)
+            if retriesItems {
                 // Nothing else would read an item that failed on a server error or a time-out again before its
                 // file changes or the periodic rescan, which may be off, so a full pass follows after a back-off.
-                problems.passError = nil
-                noteFailedItems()
                 scheduleRetry()
-            } else if changedPaths.isEmpty {
-                notePassSucceeded()
-            } else {
-                // A pass over changed files only leaves a scheduled retry in place, because the items that the
-                // retry reads again were not part of this pass.
-                problems.passError = nil
-                noteFailedItems()
             }
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
@@ -375,11 +370,13 @@ final class SyncDaemon: @unchecked Sendable {
         _ = notifier.status(line)
     }
 
-    /// Clears the pass error and any retry of a failed pass.
-    private func notePassSucceeded() {
+    /// Clears the pass error and, when `clearingRetry` is true, any scheduled retry and its back-off.
+    private func notePassSucceeded(clearingRetry: Bool) {
         problems.passError = nil
-        passRetryDelay = Self.statusIntervalRange.lowerBound
-        lock.withLock { passRetry = nil }
+        if clearingRetry {
+            passRetryDelay = Self.statusIntervalRange.lowerBound
+            lock.withLock { passRetry = nil }
+        }
         noteFailedItems()
     }
 

@@ -118,7 +118,7 @@ package struct DirectorySource: ItemSource {
         return result
     }
 
-    /// The words of a duplicate id's error that name the id, which a later partial scan searches for.
+    /// Returns the words of a duplicate id's error that name the id, which a later partial scan searches for.
     static func duplicateMarker(_ identity: String) -> String {
         "its id \"\(identity)\" is also the id of "
     }
@@ -129,15 +129,22 @@ package struct DirectorySource: ItemSource {
     func rejectDuplicateIdentities(
         in result: inout SourceScan, known: [String: ItemRecord], present: Set<String>, state: StateStore
     ) {
+        // A rescan that read no file, the common case for a large unchanged folder, has nothing to check.
+        guard !result.items.isEmpty else { return }
         let readIdentities = Dictionary(
             result.items.map { ($0.location, $0.identity) }, uniquingKeysWith: { first, _ in first })
         func isOlder(_ first: ItemRecord, _ second: ItemRecord) -> Bool {
             (first.updatedAt ?? "") < (second.updatedAt ?? "")
         }
+        // Only the locations that the read identities' rows name are looked up below.
+        let candidateLocations = Set(result.items.compactMap { known[$0.identity]?.location })
         let newestByLocation = Dictionary(
-            known.values.compactMap { record in record.location.map { ($0, record) } },
+            known.values.compactMap { record in
+                record.location.flatMap { candidateLocations.contains($0) ? ($0, record) : nil }
+            },
             uniquingKeysWith: { first, second in isOlder(first, second) ? second : first })
-        /// The location of the file the state links to `identity`, when that file still exists and still has it.
+        /// Returns the location of the file that the state links to `identity`, when that file still exists and
+        /// still has that id.
         func incumbent(of identity: String) -> String? {
             let record = known[identity] ?? (onlyPaths == nil ? nil : try? state.item(source: name, identity: identity))
             guard let record, record.status != "removed", let location = record.location else { return nil }
@@ -150,7 +157,7 @@ package struct DirectorySource: ItemSource {
             guard newest?.identity == identity else { return nil }
             if let readIdentity = readIdentities[location] { return readIdentity == identity ? location : nil }
             if present.contains(location) { return location }
-            // A partial scan's `present` holds only the changed paths.
+            // A partial scan's `present` contains only the changed paths.
             let path = (root as NSString).appendingPathComponent(location)
             return onlyPaths != nil && FileManager.default.fileExists(atPath: path) ? location : nil
         }

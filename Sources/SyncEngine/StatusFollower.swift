@@ -46,12 +46,7 @@ package struct StatusFollower {
             for record in tracked {
                 guard reads < readBudget else { break }
                 reads += 1
-                do {
-                    let post = try client.getPost(id: record.postId)
-                    transitions += try store(post, previous: record)
-                } catch let error as PlanableAPIError where error.status == 404 {
-                    try state.recordPostGone(postId: record.postId)
-                }
+                transitions += try readOne(record)
             }
             return transitions
         }
@@ -89,14 +84,21 @@ package struct StatusFollower {
             for record in byId.values.sorted(by: { $0.postId < $1.postId }) {
                 guard reads < readBudget else { break }
                 reads += 1
-                do {
-                    transitions += try store(try client.getPost(id: record.postId), previous: record)
-                } catch let error as PlanableAPIError where error.status == 404 {
-                    try state.recordPostGone(postId: record.postId)
-                }
+                transitions += try readOne(record)
             }
         }
         return transitions
+    }
+
+    /// Reads one post by its id and stores its status, or marks it deleted when the API no longer has it. Returns
+    /// the number of fields that changed.
+    private func readOne(_ record: PostRecord) throws -> Int {
+        do {
+            return try store(try client.getPost(id: record.postId), previous: record)
+        } catch let error as PlanableAPIError where error.status == 404 {
+            try state.recordPostGone(postId: record.postId)
+            return 0
+        }
     }
 
     /// Stores the post's current status and logs each field that changed; returns how many changed.

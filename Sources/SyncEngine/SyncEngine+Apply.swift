@@ -28,9 +28,7 @@ extension SyncEngine {
         if covered.isEmpty {
             guard mode == .apply else {
                 // A sync reads an interrupted create back before anything else, and may find its post.
-                let interrupted = try state.pendingIntents().contains {
-                    $0.source == item.source && $0.identity == item.identity
-                }
+                let interrupted = interruptedCreates.contains("\(item.source)\u{0}\(item.identity)")
                 let message =
                     interrupted
                     ? "\(item.location): an earlier create got no answer; the sync first looks for its post and links "
@@ -63,8 +61,7 @@ extension SyncEngine {
             // pages still to publish get the new text, and the published ones keep theirs.
             let message = partlyPublishedMessage(item, group, covered)
             guard mode == .apply else { return GroupOutcome(decision: .update, message: message, postIds: coveredIds) }
-            return try update(
-                unpublished + covered.filter(\.published), to: group, item: item, context: context, record: &record)
+            return try update(Self.draftsFirst(covered), to: group, item: item, context: context, record: &record)
         }
         if covered.contains(where: \.published) {
             let message = "\(item.location) changed after its post was published; published posts cannot be edited"
@@ -157,15 +154,12 @@ extension SyncEngine {
             try state.withDatabase { database in
                 _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [ids[0]])
             }
-            var first = covered[0]
-            first.published = true
-            let drafts = covered.dropFirst().filter { !$0.published }
-            if !drafts.isEmpty {
+            var marked = covered
+            marked[0].published = true
+            if marked.contains(where: { !$0.published }) {
                 // The status follower had not seen the publication yet. The group's other posts may still be
                 // drafts, which a PATCH to one of them updates.
-                return try update(
-                    drafts + covered.dropFirst().filter(\.published) + [first], to: group, item: item,
-                    context: context, record: &record)
+                return try update(Self.draftsFirst(marked), to: group, item: item, context: context, record: &record)
             }
             // The caller stores the flag with the item's record, so the next runs stay quiet.
             if !record.publishedEditReported {
@@ -205,6 +199,11 @@ extension SyncEngine {
         }
         logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
         return GroupOutcome(decision: .update, message: message, postIds: ids)
+    }
+
+    /// Orders a group's posts with the drafts first, so that a PATCH goes to a post that can still change.
+    static func draftsFirst(_ posts: [PostRecord]) -> [PostRecord] {
+        posts.filter { !$0.published } + posts.filter(\.published)
     }
 
     /// Describes an update that reached only the drafts of a group, naming the pages whose posts are published.

@@ -29,6 +29,8 @@ package final class SyncEngine: @unchecked Sendable {
     let mediaChecker: MediaChecker
     /// Label and campaign names, resolved once per run.
     var names: NameResolver?
+    /// The items whose create lost its answer, as "source NUL identity", read once per plan.
+    var interruptedCreates: Set<String> = []
     /// Called after each item, with the count done and the total, for progress output.
     var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -78,6 +80,8 @@ package final class SyncEngine: @unchecked Sendable {
         names = NameResolver(
             client: client, workspaceId: context.workspace.id, createLabels: configuration.createLabels, logger: logger)
 
+        interruptedCreates =
+            mode == .plan ? Set(try state.pendingIntents().map { "\($0.source)\u{0}\($0.identity)" }) : []
         if mode == .apply {
             try reconcileIntents(workspaceId: context.workspace.id)
             if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
@@ -228,12 +232,8 @@ package final class SyncEngine: @unchecked Sendable {
             }
             let mediaBaseURL = configuration.sources.first { $0.name == item.source }?.mediaBaseURL
             let (media, mediaWarnings) = try mediaChecker.check(item.media, mediaBaseURL: mediaBaseURL)
+            // The skip was decided above, before the media check, so the plan sets no skip reason here.
             let plan = try mapper.plan(item, media: media)
-            if let reason = plan.skipReason {
-                reported.decision = .skipped
-                reported.message = reason
-                return reported
-            }
             groups = plan.groups.map { group in
                 var group = group
                 group.warnings = mediaWarnings + group.warnings
