@@ -165,8 +165,8 @@ private final class Transfer {
         set(CURLOPT_ACCEPT_ENCODING, "")
         set(CURLOPT_USERAGENT, "planable-sync/0.1")
         // A kept-alive connection idle for 20 s or more is not reused, because servers close idle connections after
-        // a timeout of their own (libmicrohttpd's reference server after 30 s). A request sent just as the server
-        // closes one fails with no answer, and a lost create answer costs a read-back.
+        // a timeout of their own (the reference server after 30 s). A request sent just as the server closes one
+        // gets no response, and a create without a response costs a read-back.
         set(CURLOPT_MAXAGE_CONN, 20)
 
         switch request.method {

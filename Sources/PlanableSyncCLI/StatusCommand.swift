@@ -43,7 +43,7 @@ enum StatusCommand {
         var sourceConfigured: Bool
     }
 
-    /// A create whose answer was lost, which the next sync reads back before it creates anything.
+    /// A create whose response was lost, which the next sync reads back before it creates anything.
     struct PendingCreate: Encodable {
         var source: String
         var identity: String

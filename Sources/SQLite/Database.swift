@@ -310,8 +310,8 @@ package final class SQLiteDatabase {
         guard current <= migrations.count else {
             throw SQLiteMigrationError.newerSchema(path: path, found: current, supported: migrations.count)
         }
-        // Version 0 is an empty file; a negative version, or tables at version 0, mean that something else
-        // changed the version, and migrating would fail half way.
+        // Version 0 is an empty file. A negative version, or tables at version 0, mean that something else changed
+        // the version, and migrating would fail half way.
         let hasTables =
             try queryFirst("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
             .values.first.map { $0 != .integer(0) } ?? false

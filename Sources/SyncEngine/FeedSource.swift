@@ -44,8 +44,8 @@ package struct FeedSource: ItemSource {
         var result = SourceScan()
         let stored = try? state.feedRecord(source: name)
         // After a change to a setting that shapes posts, such as the template or the pages, every entry is mapped
-        // again, as a folder's files are, so the feed is fetched whole, without the validators that would get a 304
-        // response.
+        // again, as a folder's files are. The feed is then fetched whole, without the validators that would get a
+        // 304 response.
         let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
         let validatorsApply = stored?.url == url && fingerprintMatches
         let fetched: FeedFetchResult

@@ -56,8 +56,8 @@ package struct Mapper: Sendable {
         }
     }
 
-    /// Returns why `item` is skipped, by its front matter or by a rule, or nil when it is posted. The engine asks
-    /// before it checks the item's media, so that a skipped item's media is never requested.
+    /// Returns why `item` is skipped, by its front matter or by a rule, or nil when it is posted. The engine calls
+    /// this before it checks the item's media, so that a skipped item's media is never requested.
     package func skipReason(for item: SourceItem) throws -> String? {
         if try ItemOverrides(item.overrides, item: item).skip { return "front matter sets planable.skip" }
         let rule = configuration.rules.first { $0.skip && $0.match.matches(item) }

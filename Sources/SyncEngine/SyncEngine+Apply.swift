@@ -52,7 +52,7 @@ extension SyncEngine {
         if covered.allSatisfy({ $0.payloadHash == hash }) {
             return GroupOutcome(decision: .unchanged, postIds: coveredIds)
         }
-        // A PATCH updates every post of the existing group, so a group that also holds a page removed from the
+        // A PATCH updates every post of the existing group, so a group that also contains a page removed from the
         // configuration is not updated.
         guard Set(covered.map(\.groupKey)) == [group.key] else { return regrouped }
         let unpublished = covered.filter { !$0.published }
@@ -182,7 +182,7 @@ extension SyncEngine {
                 return try create(group, item: item, context: context)
             }
             // Its siblings may still exist, and a new group would duplicate them, so they are updated instead and
-            // the deleted post's page goes without; the next runs report the item as blocked, with the way out.
+            // the deleted post's page goes without. The next runs report the item as blocked, with the way out.
             logger.warning(
                 "post no longer exists; updating the rest of its group",
                 ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])

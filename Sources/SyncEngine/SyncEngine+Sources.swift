@@ -38,7 +38,7 @@ extension SyncEngine {
     }
 
     /// Cancels the removals of a directory source's scan when they, with the removals of the last hour, would
-    /// delete the drafts of more than its `max_removed_share` of its items, and adds an error instead, so the pass
+    /// delete the drafts of more than its `max_removed_share` of its items. It adds an error instead, so the pass
     /// removes nothing and exits with 75.
     ///
     /// Applies only with `delete_drafts` and to a source with at least `minimumItemsForRemovalGuard` items that

@@ -30,10 +30,10 @@ final class MediaDownloader: Sendable {
     let maximumBytes: Int
     let policy: AddressPolicy
     let timeout: Double
-    /// Whether URLs may name public hosts; when false, only localhost and loopback addresses are fetched, a redirect
-    /// is followed only to such an address, and no packet leaves the machine.
+    /// Whether URLs may name public hosts. When false, only localhost and loopback addresses are fetched and a
+    /// redirect is followed only to such an address, so no packet leaves the machine.
     let allowPublic: Bool
-    /// The most redirects one download follows.
+    /// The maximum number of redirects that one download follows.
     static let maximumRedirects = 5
 
     init(
@@ -72,8 +72,8 @@ final class MediaDownloader: Sendable {
             }
             let hop = try transfer(current, for: url, timeout: remaining)
             guard let next = hop.redirect else { return hop.media }
-            // With public hosts, libcurl follows redirects itself; this loop runs only without them, so that a
-            // redirect to a host name is refused before libcurl would look the name up.
+            // With public hosts, libcurl follows redirects itself. This loop runs only without them, so that a
+            // redirect to a host name is rejected before libcurl would look the name up.
             guard redirects < Self.maximumRedirects else {
                 throw MediaDownloadError(
                     url: url, message: "the URL redirected more than \(Self.maximumRedirects) times", bytesReceived: 0)
@@ -90,8 +90,8 @@ final class MediaDownloader: Sendable {
         }
     }
 
-    /// Runs one transfer of `url`, the original URL or a redirect's target, and returns the media, or the next URL
-    /// when public hosts are off and the server answered with a redirect.
+    /// Runs one transfer of `url`, the original URL or a redirect's target. Returns the media, or the next URL when
+    /// public hosts are off and the server responded with a redirect.
     private func transfer(
         _ url: String, for original: String, timeout: Double
     ) throws -> (media: DownloadedMedia, redirect: String?) {

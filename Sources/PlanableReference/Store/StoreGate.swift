@@ -5,8 +5,8 @@ import Foundation
 /// A write opens a SQLite transaction (a batch) when none is open and runs in a savepoint inside it, so a failed
 /// request rolls back only its own changes. A committer thread commits the open batch with the writes of every
 /// request that ran meanwhile, after waiting at most `maximumCommitDelay` for write requests already under way.
-/// When the last batch held more than one write, it also waits, at most `busyCommitDelay`, until the batch holds
-/// as many writes as the last. Under load, several writes thus share one commit and one write of each changed page
+/// When the last batch contained more than one write, it also waits, at most `busyCommitDelay`, until the batch
+/// contains as many writes as the last. Under load, several writes thus share one commit and one write of each changed page
 /// to the WAL file, instead of committing one by one.
 ///
 /// No response is sent before the data its request saw is committed. Work that ends while a batch is open, a read
@@ -159,9 +159,9 @@ final class StoreGate: @unchecked Sendable {
     /// The maximum time, in seconds, that the committer waits for write requests under way before it commits.
     static let maximumCommitDelay = 0.001
 
-    /// How long the committer waits at most in addition when the last batch held more than one write, so that
-    /// concurrent writers share fewer, larger commits. A lone writer's batches hold one write each and never wait
-    /// for it.
+    /// The maximum extra time, in seconds, that the committer waits when the last batch contained more than one
+    /// write, so that concurrent writers share fewer, larger commits. A lone writer's batches contain one write
+    /// each, so it waits at most once, right after a burst of concurrent writes.
     static let busyCommitDelay = 0.000_25
 
     /// Commits what is open and stops the committer thread. A later write starts it again.
@@ -210,10 +210,11 @@ final class StoreGate: @unchecked Sendable {
         commits.unlock()
     }
 
-    /// Waits, at most `busyCommitDelay`, until the open batch holds as many writes as the last one. Clients that
-    /// write concurrently were mostly waiting for the last commit and send their next writes together, so with two
+    /// Waits, at most `busyCommitDelay`, until the open batch contains as many writes as the last one. Clients that
+    /// write concurrently were mostly waiting for the last commit and send their next writes together. With two
     /// clients this waits for the other one's write only, and with many it gathers a batch as large as the last.
-    /// Call with `commits` held; it takes `lock` inside, which no code holds while it takes `commits`.
+    /// Call with `commits` held. It takes `lock` inside, which is safe because no code takes `commits` while it
+    /// holds `lock`.
     private func gatherBusyBatch() {
         let deadline = Date(timeIntervalSinceNow: Self.busyCommitDelay)
         while !closing {
