@@ -133,7 +133,7 @@ import Testing
         #expect(again.stdout.contains("\"created\" : 1"), "\(again.stdout.prefix(300))")
     }
 
-    /// status before any sync says so and creates no state file.
+    /// status before any sync reports that no state exists yet, and creates no state file.
     @Test func statusBeforeSyncCreatesNothing() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let result = try ProductProcess.run(["status", "--config", configPath])
@@ -144,7 +144,7 @@ import Testing
         #expect(json.stdout.contains("\"items\" : ["), "\(json.stdout)")
     }
 
-    /// A create whose answer was lost is listed by its item, in text and JSON, until a sync reads it back.
+    /// A create whose response was lost is listed by its item, in text and JSON, until a sync reads it back.
     @Test func statusNamesPendingCreate() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")

@@ -117,21 +117,25 @@ import Testing
     }
 
     /// An edit to an item whose group is partly published updates the drafts, so the pages still to publish get
-    /// the new text, and the published post keeps its own.
-    @Test func partlyPublishedGroupUpdatesDrafts() throws {
+    /// the new text, and the published post keeps its own. The published post is the one the engine sends its
+    /// PATCH to, that of the first page id. When the status follower has not seen the publication, that PATCH
+    /// fails with POST_ALREADY_PUBLISHED, and the engine sends it to a draft of the group instead.
+    @Test(arguments: [true, false])
+    func partlyPublishedGroupUpdatesDrafts(followerSawPublication: Bool) throws {
         let fixture = try ReferenceFixture(name: "partly-published")
         try fixture.writeConfiguration()
         try fixture.writeContent("offer.md", "---\ntitle: Offer\n---\n\nFirst offer.\n")
         #expect(try fixture.sync().status == 0)
-        let published = try #require(try fixture.posts().first)
+        let published = try #require(try fixture.posts().min { $0.pageId < $1.pageId })
         try fixture.control("POST", "/posts/\(published.id)/publish")
         try advanceClock(fixture, seconds: 60)
-        #expect(try fixture.sync().status == 0)
+        if followerSawPublication { #expect(try fixture.sync().status == 0) }
 
         try fixture.writeContent("offer.md", "---\ntitle: Offer\n---\n\nSecond offer.\n")
         let edited = try fixture.sync(["--format", "json"])
         #expect(edited.status == 0, "\(edited.stderr.suffix(800))")
-        #expect(writes(edited) == 1)
+        // When the follower has not seen the publication, the rejected PATCH counts as a write too.
+        if followerSawPublication { #expect(writes(edited) == 1) }
         let summary = try JSONSerialization.jsonObject(with: Data(edited.stdout.utf8)) as? [String: Any]
         #expect(summary?["updated"] as? Int == 1, "\(edited.stdout.prefix(400))")
         for post in try fixture.posts() {
@@ -140,32 +144,9 @@ import Testing
         }
     }
 
-    /// The post that the PATCH goes to was published before the status follower saw it: the PATCH fails with
-    /// POST_ALREADY_PUBLISHED, and the engine sends it to a draft of the group instead.
-    @Test func unseenPartialPublicationUpdatesDrafts() throws {
-        let fixture = try ReferenceFixture(name: "partly-unseen")
-        try fixture.writeConfiguration()
-        try fixture.writeContent("deal.md", "---\ntitle: Deal\n---\n\nFirst deal.\n")
-        #expect(try fixture.sync().status == 0)
-        // The engine sends its PATCH to the post of the first page id.
-        let published = try #require(try fixture.posts().min { $0.pageId < $1.pageId })
-        try fixture.control("POST", "/posts/\(published.id)/publish")
-        try advanceClock(fixture, seconds: 60)
-
-        try fixture.writeContent("deal.md", "---\ntitle: Deal\n---\n\nSecond deal.\n")
-        let edited = try fixture.sync(["--format", "json"])
-        #expect(edited.status == 0, "\(edited.stderr.suffix(800))")
-        let summary = try JSONSerialization.jsonObject(with: Data(edited.stdout.utf8)) as? [String: Any]
-        #expect(summary?["updated"] as? Int == 1, "\(edited.stdout.prefix(400))")
-        for post in try fixture.posts() {
-            let expected = post.id == published.id ? "First deal." : "Second deal."
-            #expect(post.plainText.contains(expected), "post \(post.id): \(post.plainText)")
-        }
-    }
-
     /// A post deleted in Planable while its group's other posts remain: the edit updates those, and nothing is
     /// created again, which would duplicate them.
-    @Test func deletedPostIsNotRecreatedBesideItsGroup() throws {
+    @Test func deletedPostNotRecreated() throws {
         let fixture = try ReferenceFixture(name: "deleted-one")
         try fixture.writeConfiguration()
         try fixture.writeContent("menu.md", "---\ntitle: Menu\n---\n\nFirst menu.\n")

@@ -3,7 +3,7 @@ import Testing
 
 @testable import SyncEngine
 
-/// A changed setting that shapes posts reaches the items that were synced before it changed.
+/// Changes to settings that shape posts, and how they reach the items synced before them.
 @Suite struct ConfigurationChangeTests {
     /// Replaces `old` with `new` in the workspace's configuration file.
     static func editConfiguration(_ workspace: TestWorkspace, replacing old: String, with new: String) throws {
@@ -48,8 +48,8 @@ import Testing
         #expect(message.components(separatedBy: "pages now group differently").count == 2, "\(message)")
     }
 
-    /// A page removed from the configuration leaves items whose text did not change unchanged; a PATCH would
-    /// also change the removed page's post, so an item whose text changed is blocked.
+    /// A page removed from the configuration leaves items whose text did not change unchanged. A PATCH would also
+    /// change the removed page's post, so an item whose text changed is blocked.
     @Test func removedPageKeepsUnchangedItems() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
         defer { workspace.remove() }

@@ -68,7 +68,7 @@ import Testing
         #expect(Self.failure(report, "b.md") == nil, "\(Self.failure(report, "b.md") ?? "")")
     }
 
-    /// The daemon sees a copy, then the original's deletion, in passes of their own: the copy then takes over the
+    /// The daemon reads a copy, then the original's deletion, in passes of their own. The copy then takes over the
     /// id and its post, instead of the draft being deleted and created again.
     @Test func copyTakesOverDeletedOriginal() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: "delete_drafts: true")

@@ -100,7 +100,7 @@ import Testing
     }
 
     /// A run that cannot read the feed leaves the new template for the next run that can.
-    @Test func changedTemplateWaitsForAReadableFeed() throws {
+    @Test func templateWaitsForReadableFeed() throws {
         defer { workspace.remove() }
         try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second")])
         _ = try workspace.run(.apply)

@@ -117,7 +117,7 @@ import Testing
         #expect(try postCount(workspace) == 4)
     }
 
-    /// The daemon sees files deleted one at a time in passes of their own; the removals of the last hour count
+    /// The daemon reads files deleted one at a time in passes of their own. The removals of the last hour count
     /// together, so a slow deletion meets the same limit.
     @Test func slowDeletionMeetsTheLimit() throws {
         let workspace = try makeWorkspace()
@@ -128,18 +128,18 @@ import Testing
         let configuration = try Configuration.load(path: workspace.configPath)
         let runtime = try Runtime(
             configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
-        var held: RunReport?
+        var heldPass: RunReport?
         for number in 1...6 {
             try removeFiles(workspace, number...number)
             let partial = try runtime.engine().run(
                 mode: .apply, sourceNames: ["posts"], changedPaths: ["posts": ["post-\(number).md"]],
                 refreshStatus: false)
             if !partial.errors.isEmpty {
-                held = partial
+                heldPass = partial
                 break
             }
         }
-        let report = try #require(held, "six files deleted one by one were all removed")
+        let report = try #require(heldPass, "six files deleted one by one were all removed")
         #expect(report.errors.first?.contains("6 of 10 items (60%)") == true, "\(report.errors)")
         #expect(try postCount(workspace) == 5)
     }

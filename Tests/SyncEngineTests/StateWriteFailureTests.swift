@@ -29,8 +29,8 @@ import Testing
         #expect(try StateStore(path: statePath).posts(source: "posts", identity: "b.md").count == 1)
     }
 
-    /// A plan cannot read an interrupted create back, which only a sync does, so it says that the sync may link
-    /// the post instead of creating it.
+    /// A plan cannot read an interrupted create back, which only a sync does, so its message states that the sync
+    /// may link the post instead of creating it.
     @Test func planNamesInterruptedCreate() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }

@@ -100,7 +100,7 @@ import Testing
         #expect(record.published)
         #expect(record.publishedLink?.hasPrefix("https://") == true)
 
-        // Only one post of the group is published: an edit updates the other, a draft, and says what it left.
+        // Only one post of the group is published. An edit updates the other, a draft, and names the page it left.
         try "---\ntitle: Status 1, edited\n---\n\nBody.\n"
             .write(to: root.appendingPathComponent("content/s1.md"), atomically: true, encoding: .utf8)
         let afterEdit = try engine.run(mode: .apply, refreshStatus: false)
@@ -151,8 +151,8 @@ import Testing
         #expect((server.requestCounts()["GET"] ?? 0) == 0, "the follower polled posts whose status is final")
     }
 
-    /// With more posts than it reads one by one, the follower lists the workspace; a tracked post that the whole
-    /// list no longer shows is read on its own and marked as gone.
+    /// With more posts than it reads one by one, the follower lists the workspace. A tracked post missing from the
+    /// whole list is read on its own and marked deleted.
     @Test func listedRefreshNoticesDeletedPost() throws {
         defer {
             server.stop()
@@ -172,9 +172,9 @@ import Testing
         _ = try StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
             .refresh(workspaceId: workspaceId)
         let records = try runtime.state.allPosts()
-        let gone = try #require(records.first { $0.postId == deleted.postId })
-        #expect(gone.lastError == "the post no longer exists in Planable")
-        #expect(gone.status == "deleted")
+        let deletedRecord = try #require(records.first { $0.postId == deleted.postId })
+        #expect(deletedRecord.lastError == "the post no longer exists in Planable")
+        #expect(deletedRecord.status == "deleted")
         #expect(records.filter { $0.lastError != nil }.count == 1)
 
         // A deleted post is settled, so the next refresh does not read it again.

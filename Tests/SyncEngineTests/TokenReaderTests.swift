@@ -4,7 +4,7 @@ import Testing
 
 @testable import SyncEngine
 
-/// A token that cannot be read gets an error that names where it was looked for and why it was not found there.
+/// Errors for a token that cannot be read, which name where it was looked for and why it was not found there.
 @Suite struct TokenReaderTests {
     func failure(file: String, in folder: URL) -> String {
         let source = TokenSource(file: file, environmentVariable: nil, credential: nil)
