@@ -183,6 +183,7 @@ extension SyncEngine {
             }
             // Its siblings may still exist, and a new group would duplicate them, so they are updated instead and
             // the deleted post's page goes without. The next runs report the item as blocked, with the way out.
+            // NOTE: that report says the pages now group differently, which does not name the deleted post.
             logger.warning(
                 "post no longer exists; updating the rest of its group",
                 ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])

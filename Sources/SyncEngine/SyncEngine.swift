@@ -176,6 +176,7 @@ package final class SyncEngine: @unchecked Sendable {
             }
             // A source that could not be read was not mapped with this configuration, so the fingerprint waits
             // for a run that reads every source, which then maps all of their items again.
+            // NOTE: while one source stays unreadable, every full run maps all items and fetches feeds whole.
             if sourceNames == nil && !sourceUnread {
                 try state.setSetting("mapping_fingerprint", configuration.mappingFingerprint)
             }
