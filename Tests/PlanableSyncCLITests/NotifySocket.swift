@@ -52,12 +52,18 @@ final class NotifySocket {
 
     /// Waits until the last `STATUS=` line satisfies `condition`, or `timeout` seconds pass.
     func waitForStatus(timeout: TimeInterval, _ condition: (String) -> Bool) -> Bool {
+        matchingStatus(timeout: timeout, condition) != nil
+    }
+
+    /// Returns the first last-`STATUS=` line that satisfies `condition` within `timeout` seconds, or nil. A status
+    /// read again afterwards may already be a newer one.
+    func matchingStatus(timeout: TimeInterval, _ condition: (String) -> Bool) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let status = latestStatus(), condition(status) { return true }
+            if let status = latestStatus(), condition(status) { return status }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        return false
+        return nil
     }
 
     /// Waits until a message containing `text` arrives, or `timeout` seconds pass.
