@@ -11,7 +11,9 @@ enum CheckCommand {
         let configuration = try loadConfiguration(parsed)
         print("configuration \(configuration.path): valid")
         let logger = makeLogger(parsed, configuration: configuration)
-        let runtime = try Runtime(configuration: configuration, logger: logger, exclusive: false)
+        // A check creates no state file: a missing one means that no sync ran yet, or that the state setting names
+        // another file, which the check reports.
+        let runtime = try Runtime(configuration: configuration, logger: logger, exclusive: false, createsState: false)
 
         let ping = try runtime.client.ping()
         print("token: valid (token \(ping.tokenId), company \(ping.companyId))")
@@ -28,6 +30,10 @@ enum CheckCommand {
         {
             problems += 1
             print("state: \(mismatch.message)")
+        } else if !runtime.stateFileExists {
+            print(
+                "state \(configuration.statePath): does not exist yet; the first sync creates it (if a sync ran "
+                    + "before, the state setting names another file)")
         } else {
             print("state \(configuration.statePath): belongs to this workspace or to none yet")
         }

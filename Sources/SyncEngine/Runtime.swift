@@ -15,18 +15,26 @@ package final class Runtime: @unchecked Sendable {
     package let embeddedServer: ReferenceServer?
     private let lock: StateLock?
 
+    /// Whether `state` is the configured file; false when `createsState` was false and the file did not exist, so
+    /// that `state` is an empty database in memory.
+    package let stateFileExists: Bool
+
     /// Opens the state, takes its lock when `exclusive`, starts the embedded server if configured, and builds the
     /// API client.
     ///
+    /// - Parameter createsState: creates the state file when it does not exist. When false, a missing file is
+    ///   left missing and `state` is an empty database in memory, for a command that only reads the state.
     /// - Throws: `StateLockError`, `StateError`, `MappingError` (token or configuration problems), or the
     ///   reference server's start-up error.
     package init(
-        configuration: Configuration, logger: Logger, exclusive: Bool, clock: any ClientClock = SystemClock()
+        configuration: Configuration, logger: Logger, exclusive: Bool, createsState: Bool = true,
+        clock: any ClientClock = SystemClock()
     ) throws {
         self.configuration = configuration
         self.logger = logger
         lock = exclusive ? try StateLock(statePath: configuration.statePath) : nil
-        state = try StateStore(path: configuration.statePath)
+        stateFileExists = createsState || FileManager.default.fileExists(atPath: configuration.statePath)
+        state = try StateStore(path: stateFileExists ? configuration.statePath : ":memory:")
 
         switch configuration.api {
         case .embedded(let options):

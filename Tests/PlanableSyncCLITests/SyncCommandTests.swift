@@ -166,6 +166,14 @@ import Testing
         let good = try ProductProcess.run(["check", "--config", configPath])
         #expect(good.status == 0, "check failed: \(good.stderr)")
         #expect(good.stdout.contains("page \"Northwind X\": found, x, connected"))
+        // Before the first sync, a check reports the missing state file and does not create it.
+        let statePath = root.appendingPathComponent("state/planable-sync.sqlite").path
+        #expect(good.stdout.contains("state \(statePath): does not exist yet"), "\(good.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: statePath))
+        try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+        let synced = try ProductProcess.run(["check", "--config", configPath])
+        #expect(synced.stdout.contains("state \(statePath): belongs to this workspace"), "\(synced.stdout)")
 
         let broken = root.appendingPathComponent("broken.yaml").path
         try "workspace: Northwind Coffee\npages: [Northwind X]\nsources:\n  - name: a\n    type: folder\n"
