@@ -40,9 +40,23 @@ extension SyncEngine {
         let coveredIds = covered.map(\.postId)
         let forget = ForgetCommandLine.item(
             source: item.source, identity: item.identity, configurationPath: configuration.path)
+        // A page of the group has no post when it was added to the configuration, or when its post was deleted in
+        // Planable, because a PATCH that gets a 404 drops the post from the state. The message names such pages.
+        let coveredPageIds = Set(covered.map(\.pageId))
+        let pagesWithoutPost = group.pages.filter { !coveredPageIds.contains($0.id) }.map { "\"\($0.name)\"" }
+        var cause = ""
+        if pagesWithoutPost.count == 1 {
+            cause =
+                " (page \(pagesWithoutPost[0]) has no post: it was added to the configuration, or its post "
+                + "was deleted in Planable)"
+        } else if pagesWithoutPost.count > 1 {
+            cause =
+                " (pages \(pagesWithoutPost.joined(separator: ", ")) have no post: they were added to the "
+                + "configuration, or their posts were deleted in Planable)"
+        }
         let regrouped = GroupOutcome(
             decision: .blocked,
-            message: "\(item.location): its pages now group differently than when its posts were created; "
+            message: "\(item.location): its pages now group differently than when its posts were created\(cause); "
                 + "the existing posts are kept unchanged; delete them in Planable, then run "
                 + "`\(forget)` to create the new grouping",
             postIds: coveredIds)
@@ -182,8 +196,8 @@ extension SyncEngine {
                 return try create(group, item: item, context: context)
             }
             // Its siblings may still exist, and a new group would duplicate them, so they are updated instead and
-            // the deleted post's page goes without. The next runs report the item as blocked, with the way out.
-            // NOTE: that report says the pages now group differently, which does not name the deleted post.
+            // the deleted post's page goes without. The next runs report the item as blocked, naming that page,
+            // with the way out.
             logger.warning(
                 "post no longer exists; updating the rest of its group",
                 ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])

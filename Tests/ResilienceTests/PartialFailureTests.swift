@@ -165,6 +165,17 @@ import Testing
         #expect(after.count == 2, "posts: \(after.map(\.plainText))")
         #expect(after.allSatisfy { $0.plainText.contains("Second menu.") }, "\(after.map(\.plainText))")
         #expect(Set(after.map(\.id)) == Set(posts.map(\.id)).subtracting([deleted.id]))
+
+        // The next edit is blocked, and the message names the page whose post was deleted.
+        try fixture.writeContent("menu.md", "---\ntitle: Menu\n---\n\nThird menu.\n")
+        let blocked = try fixture.sync(["--format", "json"])
+        let client = PlanableClient(baseURL: fixture.server.baseURL, token: fixture.token, limiter: nil)
+        let pageName = try #require(
+            try client.listPages(workspaceId: deleted.workspaceId).first { $0.id == deleted.pageId }?.name)
+        #expect(
+            blocked.stdout.contains("page \\\"\(pageName)\\\" has no post: it was added to the configuration, or its post was deleted in Planable"),
+            "\(blocked.stdout.prefix(800))")
+        #expect(try fixture.posts().count == 2)
     }
 
     /// A create the API rejects with 400 is reported with the API's message and sent once per run, never retried

@@ -28,6 +28,7 @@ import Testing
         let item = try #require(report.items.first { $0.identity == "a.md" })
         #expect(item.decision == .blocked)
         #expect(item.message?.contains("pages now group differently") == true, "\(item.message ?? "no message")")
+        #expect(item.message?.contains("page \"Northwind Threads\" has no post") == true, "\(item.message ?? "")")
         #expect(report.requests.write == 0)
     }
 
