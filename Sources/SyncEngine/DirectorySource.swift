@@ -60,7 +60,7 @@ package struct DirectorySource: ItemSource {
         let knownByLocation = Dictionary(
             records.compactMap { record in record.location.map { ($0, record) } },
             uniquingKeysWith: { first, _ in first })
-        let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
+        let fingerprintMatches = (try? state.mappingFingerprint(source: name)) == mappingFingerprint
         var options = ContentReaderOptions()
         options.timeZone = timeZone
         let reader = ContentReader(root: root, options: options)

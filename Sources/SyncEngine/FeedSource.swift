@@ -46,7 +46,7 @@ package struct FeedSource: ItemSource {
         // After a change to a setting that shapes posts, such as the template or the pages, every entry is mapped
         // again, as a folder's files are. The feed is then fetched whole, without the validators that would get a
         // 304 response.
-        let fingerprintMatches = (try? state.setting("mapping_fingerprint")) == mappingFingerprint
+        let fingerprintMatches = (try? state.mappingFingerprint(source: name)) == mappingFingerprint
         let validatorsApply = stored?.url == url && fingerprintMatches
         let fetched: FeedFetchResult
         do {

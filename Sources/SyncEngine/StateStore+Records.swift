@@ -331,6 +331,17 @@ extension StateStore {
         }
     }
 
+    /// Returns the mapping fingerprint of the configuration that last mapped every item of `source`. A state
+    /// written before fingerprints were kept per source has one for all sources, which this falls back to.
+    package func mappingFingerprint(source: String) throws -> String? {
+        try setting("mapping_fingerprint:\(source)") ?? setting("mapping_fingerprint")
+    }
+
+    /// Records that a run mapped every item of `source` with the configuration whose fingerprint is `fingerprint`.
+    package func setMappingFingerprint(_ fingerprint: String, source: String) throws {
+        try setSetting("mapping_fingerprint:\(source)", fingerprint)
+    }
+
     package func setSetting(_ key: String, _ value: String) throws {
         try withDatabase { database in
             _ = try database.run(

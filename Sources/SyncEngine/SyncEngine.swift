@@ -101,7 +101,8 @@ package final class SyncEngine: @unchecked Sendable {
         var scanned: [SourceItem] = []
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
         var alwaysCommits: [@Sendable (StateStore) throws -> Void] = []
-        var sourceUnread = false
+        // The sources whose every item this run maps, which are those scanned whole and read without failure.
+        var mappedWhole = Set<String>()
         if mode == .apply && sourceNames == nil {
             // A source removed from the configuration is never scanned again, so nothing else would clear its rows.
             try state.deleteReadFailures(exceptSources: Set(configuration.sources.map(\.name)))
@@ -113,6 +114,7 @@ package final class SyncEngine: @unchecked Sendable {
                 scan = directory.scan(state: state, timeZone: context.timeZone)
             } else {
                 scan = source.scan(state: state, timeZone: context.timeZone)
+                if !scan.errors.contains(where: { $0.identity == nil }) { mappedWhole.insert(source.name) }
             }
             try matchRenames(&scan, source: source.name, mode: mode)
             try holdMassRemoval(&scan, source: source.name)
@@ -143,7 +145,6 @@ package final class SyncEngine: @unchecked Sendable {
             if let commit = scan.commitAlways { alwaysCommits.append(commit) }
             if mode == .apply { try recordReadFailures(scan, source: source.name) }
             for error in scan.errors {
-                if error.identity == nil { sourceUnread = true }
                 var fields = ["item.source": error.source, "error": error.message]
                 if let identity = error.identity { fields["item.id"] = identity }
                 if let location = error.location { fields["item.location"] = location }
@@ -174,11 +175,10 @@ package final class SyncEngine: @unchecked Sendable {
             where !report.items.contains(where: { $0.source == source && $0.decision == .failed }) {
                 try commit(state)
             }
-            // A source that could not be read was not mapped with this configuration, so the fingerprint waits
-            // for a run that reads every source, which then maps all of their items again.
-            // NOTE: while one source stays unreadable, every full run maps all items and fetches feeds whole.
-            if sourceNames == nil && !sourceUnread {
-                try state.setSetting("mapping_fingerprint", configuration.mappingFingerprint)
+            // A source that could not be read, or was scanned in part, was not mapped with this configuration, so
+            // its fingerprint waits for a run that reads it whole, which then maps all of its items again.
+            for source in mappedWhole {
+                try state.setMappingFingerprint(configuration.mappingFingerprint, source: source)
             }
             try state.setSetting("last_run", StateStore.timestamp())
         }

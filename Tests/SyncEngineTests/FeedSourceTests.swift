@@ -118,6 +118,27 @@ import Testing
         #expect(feedItems(report).map(\.decision) == [.update])
     }
 
+    /// A feed that stays unreadable after a template change holds back only itself. The folder's files, mapped
+    /// with the new template once, are skipped by their unchanged content on the next run instead of being
+    /// mapped again.
+    @Test func unreadableFeedKeepsFolderMapped() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First")])
+        try workspace.writePost("post.md", title: "Post", body: "Text.")
+        _ = try workspace.run(.apply)
+
+        try ConfigurationChangeTests.editConfiguration(
+            workspace, replacing: "template: |\n  {{title}}", with: "template: |\n  New: {{title}}")
+        try FileManager.default.removeItem(at: feedPath)
+        let changed = try workspace.run(.apply)
+        #expect(changed.items.first { $0.identity == "post.md" }?.decision == .update)
+
+        let next = try workspace.run(.apply)
+        #expect(next.requests.write == 0)
+        #expect(next.unchanged == 1, "\(next.items.map { ($0.identity, $0.decision) })")
+        #expect(!next.items.contains { $0.identity == "post.md" }, "post.md was mapped again")
+    }
+
     /// A source pointed at another feed, which shares no entry with the first, posts only its `backfill` newest
     /// entry, as on a first run.
     @Test func changedURLBaselinesOtherFeed() throws {
