@@ -9,6 +9,10 @@ enum ExitCode: Int32 {
     case software = 70
     case temporaryFailure = 75
     case configurationError = 78
+    /// A run stopped by SIGINT, 128 plus the signal's number, as a shell reports it.
+    case interrupted = 130
+    /// A run stopped by SIGTERM, 128 plus the signal's number.
+    case terminated = 143
 }
 
 /// A command line that cannot be run as written.

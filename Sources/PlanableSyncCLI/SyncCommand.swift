@@ -1,3 +1,4 @@
+import Daemon
 import Foundation
 import Logging
 import PlanableAPI
@@ -22,7 +23,9 @@ enum SyncCommand {
             guard mode == .apply else { throw UsageError(message: "--rebuild-state is for sync, not plan") }
             _ = try StateRebuilder.prepare(statePath: configuration.statePath, logger: logger)
         }
-        let runtime = try Runtime(configuration: configuration, logger: logger, exclusive: mode == .apply)
+        let clock = CancellableClock()
+        let runtime = try Runtime(
+            configuration: configuration, logger: logger, exclusive: mode == .apply, clock: clock)
 
         let progress = ProgressReporter(logger: logger)
         let engine = runtime.engine(progress: { done, total in progress.update(done: done, total: total) })
@@ -30,8 +33,25 @@ enum SyncCommand {
         for warning in try engine.unlistedSourceWarnings() {
             logger.warning(warning, ["state.path": configuration.statePath])
         }
-        if rebuildState { _ = try StateRebuilder(engine: engine).rebuild() }
-        var report = try engine.run(mode: mode)
+        let stop = StopSignal()
+        let signals = SignalHandler()
+        signals.install(stop.handlers(clock: clock, logger: logger))
+        defer { signals.cancel() }
+        var report: RunReport
+        do {
+            if rebuildState { _ = try StateRebuilder(engine: engine).rebuild() }
+            report = try engine.run(mode: mode, shouldStop: { stop.received != nil })
+        } catch PlanableAPIError.cancelled {
+            // A wait for the rate limit or a retry was cut short, so the run ends without its report. Every write
+            // that got a response is in the state, and the next run reads back a create that got none.
+            progress.finish()
+            let signal = stop.received ?? SIGTERM
+            let message =
+                "planable-sync: \(StopSignal.name(signal)) stopped the run before it finished; what it sent is in "
+                + "the state, and the next run syncs the rest\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            return StopSignal.exitCode(signal)
+        }
         progress.finish()
         report.serverRequests = runtime.embeddedServer?.requestCounts()
         logger.info(
@@ -42,12 +62,60 @@ enum SyncCommand {
              "requests.read": String(report.requests.read), "requests.write": String(report.requests.write)])
 
         try ReportWriter.write(report, format: parsed.format, to: parsed.output, title: "Plan for \(configuration.path)")
+        if let signal = stop.received {
+            let message =
+                "planable-sync: \(StopSignal.name(signal)) stopped the run early; the report lists the items it "
+                + "reached, and the next run syncs the rest\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            return StopSignal.exitCode(signal)
+        }
         // Items the API may take later, after a 503 or a lost connection, make the run a temporary failure.
         let failed = report.items.filter { $0.decision == .failed }
         if failed.contains(where: { $0.failedTemporarily != true }) { return .dataError }
         if !failed.isEmpty { return .temporaryFailure }
         if !report.errors.isEmpty { return .temporaryFailure }
         return .success
+    }
+}
+
+/// The first SIGINT or SIGTERM that a one-shot run received. The run stops after the item in flight and writes
+/// its report, and a second signal ends the process at once.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: Int32?
+
+    /// The first signal received, nil before one arrives.
+    var received: Int32? {
+        lock.withLock { first }
+    }
+
+    /// Returns the handlers for SIGINT and SIGTERM. The first signal cancels `clock`, which ends waits for the rate
+    /// limit and for retries, and a second one exits with 128 plus its number, as the default action would.
+    func handlers(clock: CancellableClock, logger: Logger) -> [Int32: SignalHandler.Handler] {
+        var handlers: [Int32: SignalHandler.Handler] = [:]
+        for number in [SIGINT, SIGTERM] {
+            handlers[number] = { [self] in
+                let isFirst = lock.withLock { () -> Bool in
+                    guard first == nil else { return false }
+                    first = number
+                    return true
+                }
+                guard isFirst else { _exit(128 + number) }
+                logger.warning(
+                    "stop requested; the run ends after the request in flight, and a second signal ends it at once",
+                    ["signal": Self.name(number)])
+                clock.cancel()
+            }
+        }
+        return handlers
+    }
+
+    static func name(_ signal: Int32) -> String {
+        signal == SIGINT ? "SIGINT" : "SIGTERM"
+    }
+
+    static func exitCode(_ signal: Int32) -> ExitCode {
+        signal == SIGINT ? .interrupted : .terminated
     }
 }
 
