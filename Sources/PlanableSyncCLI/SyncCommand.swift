@@ -24,8 +24,10 @@ enum SyncCommand {
             _ = try StateRebuilder.prepare(statePath: configuration.statePath, logger: logger)
         }
         let clock = CancellableClock()
+        // A plan leaves a missing state file missing, because it writes nothing; it plans as for a first sync.
         let runtime = try Runtime(
-            configuration: configuration, logger: logger, exclusive: mode == .apply, clock: clock)
+            configuration: configuration, logger: logger, exclusive: mode == .apply, createsState: mode == .apply,
+            clock: clock)
 
         let progress = ProgressReporter(logger: logger)
         let engine = runtime.engine(progress: { done, total in progress.update(done: done, total: total) })

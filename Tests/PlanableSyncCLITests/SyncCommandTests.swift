@@ -144,6 +144,21 @@ import Testing
         #expect(json.stdout.contains("\"items\" : ["), "\(json.stdout)")
     }
 
+    /// A plan before the first sync lists every item as a create and leaves the state file missing.
+    @Test func planBeforeSyncCreatesNoState() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
+        let plan = try ProductProcess.run(["plan", "--config", configPath, "--format", "json"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(try summary(plan)["created"] as? Int == 1, "\(plan.stdout.prefix(400))")
+        let statePath = root.appendingPathComponent("state/planable-sync.sqlite").path
+        #expect(!FileManager.default.fileExists(atPath: statePath))
+
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+        let again = try ProductProcess.run(["plan", "--config", configPath, "--format", "json"])
+        #expect(try summary(again)["created"] as? Int == 0, "\(again.stdout.prefix(400))")
+    }
+
     /// A create whose response was lost is listed by its item, in text and JSON, until a sync reads it back.
     @Test func statusNamesPendingCreate() throws {
         defer { try? FileManager.default.removeItem(at: root) }

@@ -77,13 +77,13 @@ import Testing
         #expect(try StateAudit(fixture: fixture, itemCount: Self.itemCount, prefix: "Rebuild item").isClean)
     }
 
-    /// A `plan` after the loss leaves a state file that records nothing; the rebuild takes it as missing.
+    /// A `plan` after the loss creates no state file, so the rebuild that follows still finds it missing.
     @Test func rebuildAfterPlanOnMissingState() throws {
         let fixture = try syncedFixture()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: fixture.statePath + suffix) }
         let plan = try fixture.sync(["--dry-run"])
         #expect(plan.status == 0, "\(plan.stderr.suffix(800))")
-        #expect(FileManager.default.fileExists(atPath: fixture.statePath))
+        #expect(!FileManager.default.fileExists(atPath: fixture.statePath))
         let rebuilt = try fixture.sync(["--rebuild-state", "--format", "json"])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr.suffix(800))")
         let summary = try JSONSerialization.jsonObject(with: Data(rebuilt.stdout.utf8)) as? [String: Any]
