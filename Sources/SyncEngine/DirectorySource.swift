@@ -65,9 +65,16 @@ package struct DirectorySource: ItemSource {
         options.timeZone = timeZone
         let reader = ContentReader(root: root, options: options)
         var present = Set(files.map(\.relativePath))
+        // A file under a folder or path that the scan could not read may still exist, so it is not removed.
+        let unreadPaths = errors.map(\.path)
+        func isUnread(_ location: String) -> Bool {
+            unreadPaths.contains { $0 == "." || $0 == location || location.hasPrefix($0 + "/") }
+        }
         result.removedIdentities = known.values
             .filter { record in
-                guard let location = record.location, !present.contains(location) else { return false }
+                guard let location = record.location, !present.contains(location), !isUnread(location) else {
+                    return false
+                }
                 guard let onlyPaths else { return true }
                 // A partial scan only knows about the paths it was given and what lies under them.
                 return onlyPaths.contains(location) || onlyPaths.contains { location.hasPrefix($0 + "/") }
@@ -217,17 +224,28 @@ extension DirectorySource {
         let includes = (include.isEmpty ? DirectoryScanner.defaultInclude : include).map(GlobPattern.init)
         let excludes = exclude.map(GlobPattern.init)
         var files: [ScannedFile] = []
+        var errors: [ContentError] = []
         for path in paths.sorted() {
             guard includes.contains(where: { $0.matches(path) }), !excludes.contains(where: { $0.matches(path) })
             else { continue }
             let full = (root as NSString).appendingPathComponent(path)
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
-                attributes[.type] as? FileAttributeType == .typeRegular,
-                let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date
-            else { continue }
-            files.append(ScannedFile(relativePath: path, size: size, modificationTime: modified))
+            var status = stat()
+            guard lstat(full, &status) == 0 else {
+                // Only a path that does not exist is a removed file. Another failure, such as a folder above it
+                // that this user may not open, keeps the file's item.
+                if errno != ENOENT && errno != ENOTDIR {
+                    errors.append(ContentError(path: path, message: "cannot read: \(String(cString: strerror(errno)))"))
+                }
+                continue
+            }
+            guard status.st_mode & S_IFMT == S_IFREG else { continue }
+            let seconds = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000
+            files.append(
+                ScannedFile(
+                    relativePath: path, size: Int(status.st_size),
+                    modificationTime: Date(timeIntervalSince1970: seconds)))
         }
-        return (files, [])
+        return (files, errors)
     }
 }
 

@@ -163,4 +163,34 @@ import Testing
         #expect(partial.requests.write == 0)
         #expect(try postCount(workspace) == 3)
     }
+
+    /// A subfolder that the scan cannot enter keeps the drafts of its files, which may still exist. Root reads any
+    /// folder whatever its mode, so the test replaces the subfolder with a link to a folder outside the source,
+    /// which the scan does not follow either.
+    @Test func unreadSubfolderDeletesNothing() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 8)
+        for number in 1...2 {
+            try workspace.writePost("sub/inner-\(number).md", title: "Inner post \(number)", body: "Inner \(number).")
+        }
+        #expect(try workspace.run(.apply).created == 10)
+
+        let subfolder = workspace.contentFolder.appendingPathComponent("sub")
+        let outside = workspace.root.appendingPathComponent("outside")
+        try FileManager.default.moveItem(at: subfolder, to: outside)
+        try FileManager.default.createSymbolicLink(at: subfolder, withDestinationURL: outside)
+        let sync = try workspace.run(.apply)
+        #expect(removals(sync).isEmpty, "\(removals(sync).map(\.identity))")
+        #expect(sync.requests.write == 0)
+        #expect(sync.failed == 1, "\(sync.items.map { ($0.identity, $0.decision) })")
+        #expect(try postCount(workspace) == 10)
+
+        // Once the folder can be read again, its files are unchanged and nothing is sent.
+        try FileManager.default.removeItem(at: subfolder)
+        try FileManager.default.moveItem(at: outside, to: subfolder)
+        let back = try workspace.run(.apply)
+        #expect(back.requests.write == 0)
+        #expect(back.failed == 0)
+    }
 }
