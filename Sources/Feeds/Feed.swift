@@ -119,6 +119,8 @@ package struct FeedError: Error, CustomStringConvertible, Equatable {
         case wrongEncoding = "wrong-encoding"
         case tooLarge = "too-large"
         case fetchFailed = "fetch-failed"
+        /// The document ends inside an entry, as one cut off in transfer or read while it was written does.
+        case cutOff = "cut-off"
     }
 
     package var code: Code

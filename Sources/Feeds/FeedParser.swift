@@ -28,6 +28,14 @@ package enum FeedParser {
         guard let root = result.root else {
             throw FeedError(.notAFeed, "the document is not XML: \(result.error ?? "it has no root element")")
         }
+        // An entry still open at the end lost its end, so its text would be cut short. Such a document is not
+        // read at all, because a later fetch usually gets it whole.
+        if let open = result.openElements.last(where: { $0 == "item" || $0 == "entry" }) {
+            throw FeedError(
+                .cutOff,
+                "the document ends inside an <\(open)> element, as a feed cut off in transfer or read while it was "
+                    + "being written does; the next read gets it whole")
+        }
         var feed: Feed
         switch (root.name, root.namespace) {
         case ("rss", _), ("RDF", _), ("channel", ""):

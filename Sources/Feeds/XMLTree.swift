@@ -70,6 +70,9 @@ struct XMLParseResult {
     var root: XMLElement?
     /// The first error libxml2 reported, with its line, or nil for a well-formed document.
     var error: String?
+    /// The local names of the elements still open where the document ended, outermost first, which a document cut
+    /// off in transfer has. Empty when every element was closed or libxml2 stopped reading before the end.
+    var openElements: [String] = []
 }
 
 /// Reads XML with libxml2, bounded against hostile input.
@@ -104,6 +107,16 @@ enum XMLReader {
                 xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, "UTF-8", options)
             }
         }
+        // A document that ends with open elements gets "Premature end of data in tag" as its last error, unlike one
+        // that libxml2 stopped reading, such as at its depth limit. libxml2 2.9 keeps its stack of element names
+        // after the parse, so the elements left open are still on it.
+        var openElements: [String] = []
+        let endedInsideElements = context.pointee.lastError.code == Int32(XML_ERR_TAG_NOT_FINISHED.rawValue)
+        if endedInsideElements, let names = context.pointee.nameTab {
+            for index in 0..<Int(max(0, context.pointee.nameNr)) {
+                if let name = names[index] { openElements.append(String(cString: name)) }
+            }
+        }
         var error: String?
         if context.pointee.wellFormed == 0 || context.pointee.nsWellFormed == 0 {
             let last = context.pointee.lastError
@@ -123,7 +136,7 @@ enum XMLReader {
         if copier.exceededBudget && error == nil {
             error = "entity expansion passed the limit of \(maximumEntityExpansion) characters"
         }
-        return XMLParseResult(root: root, error: error)
+        return XMLParseResult(root: root, error: error, openElements: openElements)
     }
 }
 

@@ -77,11 +77,15 @@ package struct FeedSource: ItemSource {
         do {
             feed = try FeedParser.parse(data, url: finalURL, contentType: contentType)
         } catch {
+            // A document cut off in transfer is a temporary failure, which the next run retries.
+            let isCutOff = (error as? FeedError)?.code == .cutOff
             result.errors.append(
                 SourceError(
                     source: name, identity: nil,
-                    message: "feed \(name) (\(url)) cannot be read: \(error); fix the feed or its URL",
-                    location: url))
+                    message: isCutOff
+                        ? "feed \(name) (\(url)) cannot be read: \(error)"
+                        : "feed \(name) (\(url)) cannot be read: \(error); fix the feed or its URL",
+                    isDataError: !isCutOff, location: url))
             return result
         }
         if feed.isIllFormed {

@@ -282,6 +282,27 @@ import Testing
         #expect(!feed.title.contains("secret"))
     }
 
+    /// A document that ends inside an entry, as one cut off in transfer does, is not read, so the cut entry never
+    /// reaches a post with its text cut short.
+    @Test(arguments: [
+        "<rss version=\"2.0\"><channel><title>t</title><item><guid>a</guid><description>Whole</description></item>"
+            + "<item><guid>b</guid><description>Cut off in the mid",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title><entry><id>a</id><title>Cut</title><summ",
+    ])
+    func cutOffEntryIsRejected(xml: String) throws {
+        let error = try #require(throws: FeedError.self) { try parse(xml) }
+        #expect(error.code == .cutOff)
+        #expect(error.message.contains("ends inside an <"), "\(error.message)")
+    }
+
+    /// A document whose entries are whole but whose channel is never closed is read, and flagged as ill-formed.
+    @Test func unclosedChannelIsRead() throws {
+        let feed = try parse(
+            "<rss version=\"2.0\"><channel><title>t</title><item><guid>a</guid><title>Whole</title></item>")
+        #expect(feed.isIllFormed)
+        #expect(feed.entries.map(\.title) == ["Whole"])
+    }
+
     @Test func deepNestingIsBounded() throws {
         let depth = 5000
         let xml =

@@ -118,6 +118,30 @@ import Testing
         #expect(feedItems(report).map(\.decision) == [.update])
     }
 
+    /// A feed document cut off inside a new entry creates nothing and counts as a temporary failure. The next read
+    /// of the whole document creates the entry with its whole text.
+    @Test func cutOffFeedWaitsForWholeDocument() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First")])
+        _ = try workspace.run(.apply)
+
+        try writeFeed([("c", "Gamma", "Third, and long enough to be cut"), ("a", "Alpha", "First")])
+        let whole = try String(contentsOf: feedPath, encoding: .utf8)
+        let cutPoint = try #require(whole.range(of: "and long")).lowerBound
+        let cut = String(whole[..<cutPoint])
+        try cut.write(to: feedPath, atomically: true, encoding: .utf8)
+        let report = try workspace.run(.apply)
+        #expect(report.requests.write == 0)
+        #expect(report.errors.contains { $0.contains("ends inside an <item> element") }, "\(report.errors)")
+        #expect(report.failed == 0, "a cut-off document is a temporary failure, not an item's")
+
+        try whole.write(to: feedPath, atomically: true, encoding: .utf8)
+        let next = try workspace.run(.apply)
+        #expect(feedItems(next).map(\.decision) == [.create], "\(feedItems(next).map(\.identity))")
+        let posts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts()
+        #expect(posts.contains { $0.plainText.contains("Gamma") }, "\(posts.map(\.plainText))")
+    }
+
     /// A feed that stays unreadable after a template change holds back only itself. The folder's files, mapped
     /// with the new template once, are skipped by their unchanged content on the next run instead of being
     /// mapped again.
