@@ -49,7 +49,8 @@ struct Reconciler {
         logger.info(
             "waiting for creates that may still be in flight",
             ["intents": String(unsettled.count), "wait_seconds": String(format: "%.1f", wait)])
-        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        // A stop ends the wait, and the intents stay for the next run to read back.
+        if wait > 0 { try client.wait(seconds: wait, operation: "waiting for creates that may still be in flight") }
         for (id, outcome) in try readBack(unsettled, workspaceId: workspaceId, claimed: &claimed) {
             outcomes[id] = outcome
         }

@@ -56,4 +56,34 @@ import Testing
         #expect(running.process.terminationStatus == 130, "\(running.stderr().suffix(800))")
         #expect(running.stderr().contains("stop requested"), "\(running.stderr().suffix(800))")
     }
+
+    /// A stop during the wait for a create that got no response ends the run at once, instead of after the wait,
+    /// which the default time limit makes about a minute long. The next run reads the create back.
+    @Test func sigtermEndsInFlightWait() throws {
+        let fixture = try ReferenceFixture(name: "in-flight-stop")
+        try fixture.writeConfiguration()
+        try fixture.writeItems(1)
+        // The client gives up after 4 s, so it waits up to 10 s (twice the limit and 2 s) for the create, which the
+        // server commits after 8 s.
+        try fixture.addFault(operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 8000, \"count\": 1")
+        let running = try ProductProcess.start(
+            ["sync", "--config", fixture.configPath],
+            environment: fixture.environment.merging(["PLANABLE_SYNC_API_TIMEOUT": "4"]) { $1 })
+        defer { running.removeOutput() }
+        let waiting = waitUntil(timeout: 30) { running.stderr().contains("may still be in flight") }
+        #expect(waiting, "the run did not wait: \(running.stderr().suffix(800))")
+        let signalled = Date()
+        kill(running.process.processIdentifier, SIGTERM)
+        running.process.waitUntilExit()
+
+        // The wait had at least 4 s to go when the signal came.
+        #expect(Date().timeIntervalSince(signalled) < 3, "\(running.stderr().suffix(800))")
+        #expect(running.process.terminationStatus == 143, "\(running.stderr().suffix(800))")
+        #expect(running.stderr().contains("SIGTERM stopped the run before it finished"), "\(running.stderr().suffix(800))")
+        let committed = try waitUntil(timeout: 30) { try !fixture.posts().isEmpty }
+        #expect(committed)
+        let next = try fixture.sync(["--format", "json"])
+        #expect(next.status == 0, "\(next.stderr.suffix(800))")
+        #expect(try fixture.posts().count == ReferenceFixture.pageNames.count, "the create was made again")
+    }
 }
