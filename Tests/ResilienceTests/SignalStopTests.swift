@@ -79,7 +79,8 @@ import Testing
         // The wait had at least 4 s to go when the signal came.
         #expect(Date().timeIntervalSince(signalled) < 3, "\(running.stderr().suffix(800))")
         #expect(running.process.terminationStatus == 143, "\(running.stderr().suffix(800))")
-        #expect(running.stderr().contains("SIGTERM stopped the run before it finished"), "\(running.stderr().suffix(800))")
+        #expect(
+            running.stderr().contains("SIGTERM stopped the run before it finished"), "\(running.stderr().suffix(800))")
         let committed = try waitUntil(timeout: 30) { try !fixture.posts().isEmpty }
         #expect(committed)
         let next = try fixture.sync(["--format", "json"])
