@@ -7,8 +7,15 @@ enum ReportWriter {
     /// anything, instead of after a sync whose report would be lost.
     static func prepareOutput(_ output: String?) throws {
         guard let output else { return }
-        guard FileManager.default.createFile(atPath: output, contents: nil) else {
-            let folder = parentFolder(of: output)
+        // The check leaves an existing file as it is, so a run that fails keeps the last report.
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
+        let folder = parentFolder(of: output)
+        let writable =
+            exists
+            ? !isDirectory.boolValue && access(output, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0
+            : access(folder.isEmpty ? "." : folder, W_OK | X_OK) == 0
+        guard writable else {
             throw UsageError(
                 message: "cannot write --output \(output): check that the folder \(folder.isEmpty ? "." : folder) "
                     + "exists and that this user may write there")
@@ -30,7 +37,8 @@ enum ReportWriter {
             text = renderText(report)
         }
         if let output {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            // Written to a temporary file that then replaces the output, so a reader never sees half a report.
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }

@@ -133,6 +133,24 @@ import Testing
         #expect(again.stdout.contains("\"created\" : 1"), "\(again.stdout.prefix(300))")
     }
 
+    /// A run that fails leaves the last report in the --output file, instead of an empty file.
+    @Test func failedRunKeepsOutput() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")
+        let output = root.appendingPathComponent("report.json").path
+        let first = try ProductProcess.run(["sync", "--config", configPath, "--format", "json", "--output", output])
+        #expect(first.status == 0, "\(first.stderr.suffix(300))")
+        let report = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(report.contains("\"created\" : 1"), "\(report.prefix(300))")
+
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "Northwind X]", with: "Nowhere]")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let failed = try ProductProcess.run(["sync", "--config", configPath, "--format", "json", "--output", output])
+        #expect(failed.status == 78, "\(failed.stderr.suffix(300))")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == report)
+    }
+
     /// status before any sync reports that no state exists yet, and creates no state file.
     @Test func statusBeforeSyncCreatesNothing() throws {
         defer { try? FileManager.default.removeItem(at: root) }
