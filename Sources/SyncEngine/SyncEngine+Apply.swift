@@ -125,7 +125,10 @@ extension SyncEngine {
                         intentId: intentId, item: record, groupKey: group.key, posts: posts, payloadHash: hash)
                     return GroupOutcome(decision: .create, postIds: posts.map(\.id))
                 case .notFound:
-                    try state.dropIntent(id: intentId)
+                    // A server that answered has finished with the request, so it created nothing. Without an
+                    // answer, the server may still create the post after the wait, so the intent stays, and the
+                    // next run reads it back and reports a duplicate group if one appeared.
+                    if error.status != nil { try state.dropIntent(id: intentId) }
                     if attempt == Self.maximumCreateAttempts { throw error }
                     continue
                 }
@@ -229,14 +232,31 @@ extension SyncEngine {
     }
 
     /// Resolves the intents a killed or failed run left, before anything new is created.
-    func reconcileIntents(workspaceId: String) throws {
+    ///
+    /// - Returns: a message for each duplicate post group found, which a person has to delete.
+    func reconcileIntents(workspaceId: String) throws -> [String] {
         let intents = try state.pendingIntents()
-        guard !intents.isEmpty else { return }
+        guard !intents.isEmpty else { return [] }
+        var duplicateGroupMessages: [String] = []
         logger.info("resolving interrupted creates", ["intents": String(intents.count)])
         let outcomes = try Reconciler(client: client, state: state, logger: logger)
             .resolve(intents.filter { $0.workspaceId == workspaceId }, workspaceId: workspaceId)
         for intent in intents where intent.workspaceId == workspaceId {
             switch outcomes[intent.id] ?? .notFound {
+            case .found(let posts)
+            where try !state.posts(source: intent.source, identity: intent.identity)
+                .filter({ $0.groupKey == intent.groupKey }).isEmpty:
+                // The item got its posts from a later attempt of the same create, so this group is a duplicate
+                // that only a person can safely remove.
+                let groupId = posts.first?.groupId ?? posts.first?.id ?? ""
+                let message =
+                    "\(intent.source): \(intent.identity): a create that got no response took effect after it was "
+                    + "sent again, so post group \(groupId) duplicates the item's posts; delete it in Planable"
+                logger.warning(
+                    "duplicate post group from a create without a response",
+                    ["item.source": intent.source, "item.id": intent.identity, "post.group_id": groupId])
+                duplicateGroupMessages.append(message)
+                try state.dropIntent(id: intent.id)
             case .found(let posts):
                 let record =
                     try state.item(source: intent.source, identity: intent.identity)
@@ -250,5 +270,6 @@ extension SyncEngine {
                 try state.dropIntent(id: intent.id)
             }
         }
+        return duplicateGroupMessages
     }
 }

@@ -83,7 +83,7 @@ package final class SyncEngine: @unchecked Sendable {
         interruptedCreates =
             mode == .plan ? Set(try state.pendingIntents().map { "\($0.source)\u{0}\($0.identity)" }) : []
         if mode == .apply {
-            try reconcileIntents(workspaceId: context.workspace.id)
+            report.errors += try reconcileIntents(workspaceId: context.workspace.id)
             if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
         } else if sourceNames == nil, let preview = try previewRenames() {
             defer {

@@ -1,0 +1,39 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A create that the server carries out only after the client gave up on it and read back in vain.
+@Suite(.serialized) struct LateCreateTests {
+    /// The first create outlasts the client's wait, so the sync sends it again, and the second create also
+    /// completes late. The item keeps one group, and the next run reports the other as a duplicate to delete,
+    /// instead of forgetting it.
+    @Test func lateDuplicateIsReported() throws {
+        let fixture = try ReferenceFixture(name: "late-create")
+        try fixture.writeConfiguration()
+        try fixture.writeItems(1)
+        // The client gives up after 2 s and waits until 6 s after each create's start (twice the limit and 2 s),
+        // while the server commits each of the first two creates 7 s after it arrives.
+        try fixture.addFault(operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 7000, \"count\": 2")
+        let environment = ["PLANABLE_SYNC_API_TIMEOUT": "2"]
+        let first = try fixture.sync(["--format", "json"], environment: environment)
+        #expect(first.status == 0, "\(first.stderr.suffix(800))")
+
+        let groups = { Set(try fixture.posts().map { $0.groupId ?? $0.id }) }
+        #expect(try waitUntil(timeout: 30) { try groups().count == 2 }, "the second create never took effect")
+        let status = try ProductProcess.run(
+            ["status", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        // The first create's intent stays until a run reads it back.
+        let summary = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let pending = summary?["pendingCreates"] as? [[String: Any]] ?? []
+        #expect(pending.map { $0["identity"] as? String } == ["item-0.md"], "\(status.stdout.suffix(600))")
+
+        let next = try fixture.sync(["--format", "json"], environment: environment)
+        #expect(next.status == 75, "\(next.stderr.suffix(800))")
+        #expect(
+            next.stdout.contains("duplicates the item's posts; delete it in Planable"), "\(next.stdout.prefix(800))")
+        #expect(try groups().count == 2, "a run after the duplicate created or deleted posts")
+
+        let quiet = try fixture.sync(environment: environment)
+        #expect(quiet.status == 0, "\(quiet.stderr.suffix(800))")
+    }
+}
