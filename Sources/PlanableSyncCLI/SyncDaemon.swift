@@ -439,12 +439,23 @@ final class SyncDaemon: @unchecked Sendable {
             logger = makeLogger(level: logLevelOverride ?? loaded.logLevel)
             runtime = try Runtime(configuration: loaded, logger: logger, exclusive: true, clock: clock)
             context = nil
-            // As at start, a workspace the API cannot be asked about yet is checked by the first pass instead.
-            if let engine = engine(), let context = try? currentContext(engine),
-                let mismatch = try runtime?.state.workspaceMismatch(
-                    context.workspace, configurationPath: configurationPath)
-            {
-                throw mismatch
+            // A workspace or page that the API does not know rejects the reload. As at start, a workspace that the
+            // API cannot be asked about yet is checked by the first pass instead.
+            if let engine = engine() {
+                var resolved: WorkspaceContext?
+                do {
+                    resolved = try currentContext(engine)
+                } catch let error as MappingError where error.isConfigurationError {
+                    throw error
+                } catch {
+                    resolved = nil
+                }
+                if let resolved,
+                    let mismatch = try runtime?.state.workspaceMismatch(
+                        resolved.workspace, configurationPath: configurationPath)
+                {
+                    throw mismatch
+                }
             }
             problems.reloadError = nil
             logger.info("configuration reloaded", ["config": configurationPath])

@@ -211,4 +211,25 @@ import Testing
         #expect(try postCount("Contoso Bakery") == 0)
         #expect(daemon.process.isRunning)
     }
+
+    /// A reload that names a page the workspace does not have is refused as well, and the daemon keeps syncing
+    /// with the running configuration.
+    @Test func reloadNamingUnknownPageIsRefused() throws {
+        try write("a.md", "title: Alpha")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+        #expect(try waitUntil(timeout: 5) { try postCount() == 1 })
+
+        try writeConfiguration(page: "Northwind LinkedIm")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let refused = notify.waitForStatus(timeout: 10) { $0.contains("reload failed: ") }
+        #expect(refused, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
+        #expect(daemon.stderr().contains("Northwind LinkedIm"), "\(daemon.stderr())")
+
+        try write("b.md", "title: Beta")
+        #expect(try waitUntil(timeout: 10) { try postCount() == 2 }, "stderr: \(daemon.stderr())")
+        #expect(daemon.process.isRunning)
+    }
 }
