@@ -56,6 +56,13 @@ enum StatusCommand {
         var pendingIntents: Int
         var pendingCreates: [PendingCreate]
         var lastRun: String?
+        /// The failure that ended the last run, when it failed.
+        var lastFailure: RunFailure?
+    }
+
+    struct RunFailure: Encodable {
+        var at: String
+        var message: String
     }
 
     static func run(_ arguments: [String]) throws -> ExitCode {
@@ -105,7 +112,12 @@ enum StatusCommand {
         }
         let summary = Summary(
             items: items, readFailures: readFailures, pendingIntents: pendingCreates.count,
-            pendingCreates: pendingCreates, lastRun: try state.setting("last_run"))
+            pendingCreates: pendingCreates, lastRun: try state.setting("last_run"),
+            lastFailure: try state.setting("last_failure").flatMap { value -> RunFailure? in
+                let parts = value.split(separator: "\t", maxSplits: 1)
+                guard parts.count == 2 else { return nil }
+                return RunFailure(at: String(parts[0]), message: String(parts[1]))
+            })
 
         if parsed.format == "json" {
             let encoder = JSONEncoder()
@@ -138,13 +150,16 @@ enum StatusCommand {
                 lines.append("  \(create.source)/\(create.identity), started \(create.startedAt)")
             }
         }
+        if let failure = summary.lastFailure {
+            lines.append("The last run failed at \(failure.at): \(failure.message)")
+        }
         let publishedCount = items.filter { $0.posts.contains(where: \.published) }.count
         let postCount = items.reduce(0) { $0 + $1.posts.count }
         lines.append(
             "\(counted(items.count, "item")), \(counted(postCount, "post")), \(counted(publishedCount, "item")) published"
                 + (readFailures.isEmpty ? "" : ", \(counted(readFailures.count, "read failure"))")
                 + (summary.pendingIntents > 0 ? ", \(counted(summary.pendingIntents, "create")) awaiting read-back" : "")
-                + (summary.lastRun.map { "; last run \($0)" } ?? ""))
+                + (summary.lastRun.map { "; last completed run \($0)" } ?? ""))
         try emit(Data((lines.joined(separator: "\n") + "\n").utf8), to: parsed.output)
         return .success
     }

@@ -65,6 +65,30 @@ package final class SyncEngine: @unchecked Sendable {
         context: WorkspaceContext? = nil, refreshStatus: Bool = true,
         shouldStop: @Sendable () -> Bool = { false }
     ) throws -> RunReport {
+        guard mode == .apply else {
+            return try runPass(
+                mode: mode, sourceNames: sourceNames, changedPaths: changedPaths, context: context,
+                refreshStatus: refreshStatus, shouldStop: shouldStop)
+        }
+        // `status` shows the failure of the last run beside the time of the last one that completed, so that a
+        // cron job whose runs all fail does not look as if it were up to date.
+        do {
+            let report = try runPass(
+                mode: mode, sourceNames: sourceNames, changedPaths: changedPaths, context: context,
+                refreshStatus: refreshStatus, shouldStop: shouldStop)
+            try? state.setSetting("last_failure", "")
+            return report
+        } catch {
+            if case PlanableAPIError.cancelled = error { throw error }
+            try? state.setSetting("last_failure", StateStore.timestamp() + "\t\(error)")
+            throw error
+        }
+    }
+
+    private func runPass(
+        mode: RunMode, sourceNames: Set<String>?, changedPaths: [String: Set<String>], context: WorkspaceContext?,
+        refreshStatus: Bool, shouldStop: @Sendable () -> Bool
+    ) throws -> RunReport {
         var report = RunReport(command: mode == .apply ? "sync" : "plan")
         let startStatistics = client.requestStatistics
         let context = try context ?? resolveContext()

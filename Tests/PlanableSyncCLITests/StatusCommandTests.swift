@@ -74,7 +74,7 @@ import Testing
         #expect(fixed.status == 0, "stderr: \(fixed.stderr)")
         let after = try status()
         #expect(!after.contains("Read failures"), "\(after)")
-        #expect(after.contains("2 items, 2 posts, 0 items published; last run"), "\(after)")
+        #expect(after.contains("2 items, 2 posts, 0 items published; last completed run"), "\(after)")
     }
 
     @Test func jsonCarriesReadFailures() throws {

@@ -151,6 +151,29 @@ import Testing
         #expect(try String(contentsOfFile: output, encoding: .utf8) == report)
     }
 
+    /// status shows the failure of the last run, until a run completes.
+    @Test func statusShowsFailedRun() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "Northwind X]", with: "Nowhere]")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 78)
+
+        let failed = try ProductProcess.run(["status", "--config", configPath])
+        #expect(failed.stdout.contains("The last run failed at "), "\(failed.stdout)")
+        #expect(failed.stdout.contains("page \"Nowhere\" is not found"), "\(failed.stdout)")
+        let json = try ProductProcess.run(["status", "--config", configPath, "--format", "json"])
+        #expect(json.stdout.contains("\"lastFailure\" : {"), "\(json.stdout.suffix(400))")
+
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+        let fixed = try ProductProcess.run(["status", "--config", configPath])
+        #expect(!fixed.stdout.contains("failed at"), "\(fixed.stdout)")
+        #expect(fixed.stdout.contains("; last completed run "), "\(fixed.stdout)")
+    }
+
     /// status before any sync reports that no state exists yet, and creates no state file.
     @Test func statusBeforeSyncCreatesNothing() throws {
         defer { try? FileManager.default.removeItem(at: root) }
