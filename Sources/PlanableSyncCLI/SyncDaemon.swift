@@ -188,6 +188,27 @@ final class SyncDaemon: @unchecked Sendable {
         }
     }
 
+    /// Reloads when the API rejected the token (401) and the token file or variable now holds another one, as
+    /// after a person replaced a revoked token, so that the daemon needs no SIGHUP for it. A systemd credential
+    /// changes only with a restart.
+    private func reloadIfTokenReplaced(after error: any Error) {
+        let status: Int? =
+            switch error {
+            case PlanableAPIError.api(let status, _, _, _, _): status
+            case let denied as WriteDeniedError: denied.status
+            default: nil
+            }
+        guard status == 401, case .remote(_, let source) = configuration.api, let runtime,
+            let current = try? TokenReader.read(source, configurationPath: configuration.path, logger: logger),
+            current != runtime.token
+        else { return }
+        logger.info("the API rejected the token and its source holds a new one; reloading", [:])
+        lock.withLock {
+            reloadRequested = true
+            lock.broadcast()
+        }
+    }
+
     private func requestReload() {
         logger.info("reload requested", ["signal": "SIGHUP"])
         lock.withLock {
@@ -393,6 +414,7 @@ final class SyncDaemon: @unchecked Sendable {
     /// may pass by itself.
     private func notePassFailed(_ error: any Error) {
         problems.passError = (DaemonProblems.summary(error), nil)
+        reloadIfTokenReplaced(after: error)
         guard DaemonProblems.isTransient(error) else { return }
         scheduleRetry()
     }

@@ -10,6 +10,8 @@ package final class Runtime: @unchecked Sendable {
     package let configuration: Configuration
     package let state: StateStore
     package let client: PlanableClient
+    /// The API token that `client` sends.
+    package let token: String
     package let logger: Logger
     /// The in-process reference server, for `api: embedded`.
     package let embeddedServer: ReferenceServer?
@@ -41,6 +43,7 @@ package final class Runtime: @unchecked Sendable {
             let (server, token) = try Self.startEmbedded(
                 statePath: configuration.statePath, options: options, logger: logger)
             embeddedServer = server
+            self.token = token
             let limiter = RateLimiter(
                 readsPerMinute: options.readsPerMinute, writesPerMinute: options.writesPerMinute,
                 window: options.windowSeconds, clock: clock)
@@ -50,6 +53,7 @@ package final class Runtime: @unchecked Sendable {
         case .remote(let url, let tokenSource):
             embeddedServer = nil
             let token = try TokenReader.read(tokenSource, configurationPath: configuration.path, logger: logger)
+            self.token = token
             client = PlanableClient(
                 baseURL: url, token: token, limiter: RateLimiter(clock: clock), clock: clock, logger: logger,
                 timeout: configuration.apiTimeout ?? PlanableClient.defaultTimeout)

@@ -232,4 +232,38 @@ import Testing
         #expect(try waitUntil(timeout: 10) { try postCount() == 2 }, "stderr: \(daemon.stderr())")
         #expect(daemon.process.isRunning)
     }
+
+    /// After the API rejects a revoked token, the daemon reads the token file again and goes on with the new token
+    /// that a person wrote there, without a SIGHUP.
+    @Test func replacedTokenIsReadAfterRejection() throws {
+        try write("a.md", "title: Alpha")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+        #expect(try waitUntil(timeout: 5) { try postCount() == 1 })
+
+        let control = String(server.baseURL.dropLast("/api/v1".count)) + "/reference"
+        let http = HTTPClient()
+        let newToken = "pln_" + String(repeating: "d7", count: 16)
+        let created = try http.send(
+            HTTPRequest(
+                method: "POST", url: control + "/tokens", headers: [("Content-Type", "application/json")],
+                body: Array("{\"scope\": \"write\", \"token\": \"\(newToken)\"}".utf8), timeout: 10))
+        #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
+        let oldID = try PlanableClient(baseURL: server.baseURL, token: token, limiter: nil).ping().tokenId
+        let revoked = try http.send(
+            HTTPRequest(method: "DELETE", url: control + "/tokens/\(oldID)", headers: [], body: nil, timeout: 10))
+        #expect(revoked.status == 204)
+        try writeToken(newToken)
+
+        try write("b.md", "title: Beta")
+        let client = PlanableClient(baseURL: server.baseURL, token: newToken, limiter: nil)
+        let synced = try waitUntil(timeout: 20) {
+            let workspace = try #require(try client.listWorkspaces().first)
+            return try client.listPosts(workspaceId: workspace.id, offset: 0, limit: 100).items.count == 2
+        }
+        #expect(synced, "stderr: \(daemon.stderr())")
+        #expect(daemon.stderr().contains("its source holds a new one; reloading"), "\(daemon.stderr())")
+    }
 }
