@@ -122,6 +122,14 @@ package struct DirectorySource: ItemSource {
         // removed, and its drafts are not deleted and created again.
         let readIdentities = Set(result.items.map(\.identity))
         result.removedIdentities.removeAll { readIdentities.contains($0) }
+        // An item that a run linked to the post of an interrupted create, before any scan read its file, has no
+        // location. A full scan that read every file without a failure and met no file with its id removes it.
+        if onlyPaths == nil && result.errors.isEmpty {
+            let seen = readIdentities.union(result.unchangedIdentities).union(result.skipped.map(\.identity))
+            result.removedIdentities += known.values
+                .filter { $0.location == nil && $0.status != "removed" && !seen.contains($0.identity) }
+                .map(\.identity).sorted()
+        }
         return result
     }
 

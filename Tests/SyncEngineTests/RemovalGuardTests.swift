@@ -193,4 +193,32 @@ import Testing
         #expect(back.requests.write == 0)
         #expect(back.failed == 0)
     }
+
+    /// An item that an interrupted create left, whose file was deleted before the next run read the create back,
+    /// counts as removed once a full scan does not find it, so its draft is deleted instead of staying pending.
+    @Test func reconciledItemWithoutFileIsRemoved() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 2)
+        #expect(try workspace.run(.apply).created == 2)
+
+        // The interrupted run's post exists, and its intent is still in the state.
+        let text = "Gone\n\nThis file was deleted."
+        do {
+            let readBack = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+            let page = try #require(try readBack.client.listPages(workspaceId: readBack.workspaceId).first)
+            _ = try readBack.json(
+                "POST", "/posts", body: ["workspaceId": readBack.workspaceId, "pageId": page.id, "text": text])
+            let state = try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
+            _ = try state.recordIntent(
+                source: "posts", identity: "gone.md", groupKey: page.id, workspaceId: readBack.workspaceId,
+                pageIds: [page.id], text: text, payloadHash: "hash", at: Date())
+        }
+        #expect(try postCount(workspace) == 3)
+
+        let report = try workspace.run(.apply)
+        let gone = try #require(report.items.first { $0.identity == "gone.md" }, "\(report.items.map(\.identity))")
+        #expect(gone.decision == .delete)
+        #expect(try postCount(workspace) == 2)
+    }
 }
