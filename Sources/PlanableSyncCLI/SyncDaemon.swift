@@ -394,6 +394,9 @@ final class SyncDaemon: @unchecked Sendable {
     /// Clears the pass error and, when `clearingRetry` is true, any scheduled retry and its back-off.
     private func notePassSucceeded(clearingRetry: Bool) {
         problems.passError = nil
+        // The API answered this pass, so a status poll that failed before, whose back-off may have grown to 15
+        // minutes, runs again soon and replaces its error in the STATUS= line.
+        if problems.statusPollError != nil { noteStatusChange() }
         if clearingRetry {
             passRetryDelay = Self.statusIntervalRange.lowerBound
             lock.withLock { passRetry = nil }
