@@ -69,6 +69,7 @@ enum CommandLineTool {
         case let error as WriteDeniedError:
             return (.configurationError, error.description)
         case let error as StateLockError:
+            if case .inaccessible = error { return (.configurationError, error.description) }
             return (.temporaryFailure, error.description)
         case let error as StateError:
             switch error {

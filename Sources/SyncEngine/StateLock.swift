@@ -23,7 +23,13 @@ package final class StateLock {
         }
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw StateLockError.unavailable(path: path, reason: String(cString: strerror(errno)))
+            let code = errno
+            let reason = String(cString: strerror(code))
+            // A folder that this user may not write, or that cannot exist, stays so until a person changes it.
+            if [EACCES, EPERM, EROFS, ENOTDIR, EISDIR, ENOENT].contains(code) {
+                throw StateLockError.inaccessible(path: path, reason: reason)
+            }
+            throw StateLockError.unavailable(path: path, reason: reason)
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(
@@ -51,6 +57,8 @@ package final class StateLock {
 package enum StateLockError: Error, CustomStringConvertible {
     case held(path: String, holder: String?)
     case unavailable(path: String, reason: String)
+    /// The lock file cannot be created because of the folder's permissions or path, which a retry does not fix.
+    case inaccessible(path: String, reason: String)
 
     package var description: String {
         switch self {
@@ -60,6 +68,9 @@ package enum StateLockError: Error, CustomStringConvertible {
                 + "wait for it to finish, or stop the daemon before running sync"
         case .unavailable(let path, let reason):
             return "cannot create the lock file \(path): \(reason)"
+        case .inaccessible(let path, let reason):
+            return "cannot create the lock file \(path): \(reason); make its folder writable for this user, or "
+                + "change the state setting to a folder that is"
         }
     }
 }

@@ -108,6 +108,20 @@ import Testing
         #expect(result.status == 0, "exit \(result.status): \(result.stderr.suffix(400))")
     }
 
+    /// A state path below a regular file cannot hold the lock file, which a retry does not fix, so sync exits
+    /// with 78, a configuration error, instead of 75, which would make systemd restart it again and again.
+    @Test func stateBelowFileIsConfigurationError() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "not a folder".write(to: root.appendingPathComponent("plain"), atomically: true, encoding: .utf8)
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: "state: state/planable-sync.sqlite", with: "state: plain/sync.sqlite")
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let result = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(result.status == 78, "exit \(result.status): \(result.stderr.suffix(300))")
+        #expect(result.stderr.contains("cannot create the lock file"), "\(result.stderr.suffix(300))")
+        #expect(result.stderr.contains("change the state setting"), "\(result.stderr.suffix(300))")
+    }
+
     /// A state path that names a folder is a configuration error, for every command, and never a crash.
     @Test func stateFolderPathIsConfigurationError() throws {
         defer { try? FileManager.default.removeItem(at: root) }
