@@ -207,7 +207,23 @@ extension SyncEngine {
             return try update(Array(covered.dropFirst()), to: group, item: item, context: context, record: &record)
         }
         try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash)
-        let message = covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered) : nil
+        var message = covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered) : nil
+        // An edit can change text that a reviewer approved. The API document does not say whether Planable
+        // resets an approval on a PATCH, so the edit is reported for a person to check.
+        let approved = covered.filter {
+            !$0.published && ($0.approvalStatus == "FULLY_APPROVED" || $0.approvalStatus == "PARTIALLY_APPROVED")
+        }
+        if !approved.isEmpty {
+            logger.warning(
+                "updated a post that was already approved",
+                [
+                    "item.source": item.source, "item.id": item.identity,
+                    "post.ids": approved.map(\.postId).joined(separator: ","),
+                ])
+            let note =
+                "\(item.location): updated posts that were approved before the edit; check their approval in Planable"
+            message = message.map { $0 + "; " + note } ?? note
+        }
         // A PATCH makes a failed post a draft again, so its status is unknown until the follower polls it.
         let failed = covered.filter { $0.status == "failed" }.map(\.postId)
         if !failed.isEmpty {

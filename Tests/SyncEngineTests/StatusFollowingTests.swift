@@ -108,6 +108,17 @@ import Testing
         #expect(partly.decision == .update)
         #expect(partly.message?.contains("already published on") == true, "\(partly.message ?? "")")
         #expect(afterEdit.requests.write == 1)
+
+        // An edit of the approved post is sent, and reported for a person to check its approval.
+        let approvedRecord = try runtime.state.allPosts().first { $0.postId == approved.postId }
+        let approval = try #require(approvedRecord?.approvalStatus)
+        #expect(approval.hasSuffix("APPROVED"), "\(approval)")
+        try "---\ntitle: Status 0, edited\n---\n\nBody.\n"
+            .write(to: root.appendingPathComponent("content/s0.md"), atomically: true, encoding: .utf8)
+        let approvedEdit = try engine.run(mode: .apply, refreshStatus: false)
+        let edited = try #require(approvedEdit.items.first { $0.identity == "s0.md" })
+        #expect(edited.decision == .update)
+        #expect(edited.message?.contains("approved before the edit") == true, "\(edited.message ?? "")")
     }
 
     @Test func publishedEditKeepsFollowing() throws {
