@@ -178,8 +178,8 @@ package enum StateError: Error, CustomStringConvertible {
     package var description: String {
         switch self {
         case .corrupt(let path, let detail):
-            "state database \(path) is corrupt (\(detail)); move it aside and run `planable-sync sync --rebuild-state` "
-                + "to rebuild it from the API"
+            "state database \(path) is corrupt (\(detail)); run `planable-sync sync --rebuild-state`, which moves it "
+                + "aside and rebuilds it from the API"
         case .newerSchema(let message):
             message
         case .unavailable(let path, let detail):
