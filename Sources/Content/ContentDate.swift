@@ -8,15 +8,16 @@ struct ContentDate: Equatable {
     var hasZone: Bool
 
     /// Parses `2013-05-06`, `2013-05-06 10:00:00 -0500`, `2013-05-06 10:00`, RFC 3339 forms such as
-    /// `2013-05-06T10:00:00.5+02:00` and `...Z`, and a trailing `UTC` or `GMT`.
+    /// `2013-05-06T10:00:00.5+02:00` and `...Z`, and a trailing `UTC` or `GMT`. The month, day and hour may have
+    /// one digit, as in `2013-5-6 9:00`.
     ///
     /// A date without a zone is taken in `timeZone`. Returns `nil` for text in any other form or with a field out
     /// of range.
     static func parse(_ text: String, timeZone: TimeZone) -> ContentDate? {
         var scanner = DateScanner(Array(text.trimmingCharacters(in: .whitespaces).utf8))
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
-            let month = scanner.number(digits: 2), scanner.skip("-"),
-            let day = scanner.number(digits: 2),
+            let month = scanner.shortNumber(), scanner.skip("-"),
+            let day = scanner.shortNumber(),
             (1...12).contains(month), (1...Timestamp.daysIn(month: month, year: year)).contains(day)
         else { return nil }
 
@@ -24,7 +25,7 @@ struct ContentDate: Equatable {
         var hasTime = false
         if scanner.skip("T") || scanner.skip("t") || (scanner.skip(" ") && !scanner.isAtEnd) {
             scanner.skipSpaces()
-            guard let hour = scanner.number(digits: 2), scanner.skip(":"), let minute = scanner.number(digits: 2),
+            guard let hour = scanner.shortNumber(), scanner.skip(":"), let minute = scanner.number(digits: 2),
                 hour < 24, minute < 60
             else { return nil }
             var second = 0.0
@@ -82,6 +83,13 @@ private struct DateScanner {
     }
 
     var isAtEnd: Bool { index >= bytes.count }
+
+    /// Reads one or two digits, as Ruby's `Time.parse`, and so Jekyll, accepts for a month, a day or an hour.
+    mutating func shortNumber() -> Int? {
+        guard let first = number(digits: 1) else { return nil }
+        guard let second = number(digits: 1) else { return first }
+        return first * 10 + second
+    }
 
     mutating func number(digits count: Int) -> Int? {
         guard index + count <= bytes.count else { return nil }

@@ -17,6 +17,8 @@ import Testing
         ("2013-05-06 15:00", 1_367_852_400.0, true, false),
         ("2013-05-06", 1_367_798_400.0, false, false),
         ("2023-01-29 18:30:22 2023 -0800", 1_675_045_822.0, true, true),
+        ("2013-5-6", 1_367_798_400.0, false, false),
+        ("2013-5-6 9:00", 1_367_830_800.0, true, false),
     ])
     func parsesForms(text: String, seconds: Double, hasTime: Bool, hasZone: Bool) throws {
         let date = try #require(ContentDate.parse(text, timeZone: Self.utc))
@@ -34,7 +36,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "2013-13-01", "2013-02-30", "2013-05-06 25:00", "May 6, 2013", "2013-05-06 10:00:00 EST", "", "2013-5-6",
+        "2013-13-01", "2013-02-30", "2013-05-06 25:00", "May 6, 2013", "2013-05-06 10:00:00 EST", "", "2013-123-6",
         "2013-05-06T10:00:00+25:00",
     ])
     func rejectsInvalid(text: String) {
