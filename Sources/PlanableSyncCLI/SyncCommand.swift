@@ -128,6 +128,7 @@ final class ProgressReporter: @unchecked Sendable {
     private let started = Date()
     private var lastLog = Date()
     private var shown = false
+    private var firstItemEnd: Date?
     private let lock = NSLock()
 
     init(logger: Logger) {
@@ -137,8 +138,14 @@ final class ProgressReporter: @unchecked Sendable {
     func update(done: Int, total: Int) {
         lock.withLock {
             let elapsed = Date().timeIntervalSince(started)
-            guard total >= 20, elapsed > 2 else { return }
-            let remaining = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+            // The estimate counts from the first item's end, because reading the sources before it, such as a
+            // feed that timed out, says nothing about the time per item.
+            guard let firstItemEnd else {
+                firstItemEnd = Date()
+                return
+            }
+            guard total >= 20, elapsed > 2, done > 1 else { return }
+            let remaining = Date().timeIntervalSince(firstItemEnd) / Double(done - 1) * Double(total - done)
             if isTerminal {
                 let line = String(format: "\r%d/%d items, about %@ left ", done, total, Self.duration(remaining))
                 FileHandle.standardError.write(Data(line.utf8))
