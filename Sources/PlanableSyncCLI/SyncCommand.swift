@@ -16,6 +16,27 @@ enum SyncCommand {
         if parsed.format == "html" && mode == .apply {
             throw UsageError(message: "--format html is for plan (or sync --dry-run) only")
         }
+        // A JSON report on standard output becomes an object with the error when the run fails, so that a script
+        // that parses the output gets JSON either way. Standard error still carries the message.
+        do {
+            return try run(parsed, mode: mode, rebuildState: rebuildState)
+        } catch {
+            if parsed.format == "json" && parsed.output == nil && !(error is UsageError) {
+                let (code, message) = CommandLineTool.classify(error)
+                let failure: [String: Any] = [
+                    "command": mode == .apply ? "sync" : "plan", "error": message, "exitCode": Int(code.rawValue),
+                ]
+                if let data = try? JSONSerialization.data(
+                    withJSONObject: failure, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                {
+                    FileHandle.standardOutput.write(data + Data("\n".utf8))
+                }
+            }
+            throw error
+        }
+    }
+
+    private static func run(_ parsed: ParsedArguments, mode: RunMode, rebuildState: Bool) throws -> ExitCode {
         let configuration = try loadConfiguration(parsed)
         let logger = makeLogger(parsed, configuration: configuration)
         try ReportWriter.prepareOutput(parsed.output)

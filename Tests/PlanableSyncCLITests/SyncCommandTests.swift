@@ -174,6 +174,13 @@ import Testing
         try text.replacingOccurrences(of: "Northwind X]", with: "Nowhere]")
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 78)
+        // A JSON report on standard output carries the error.
+        let jsonFailure = try ProductProcess.run(["sync", "--config", configPath, "--format", "json"])
+        #expect(jsonFailure.status == 78)
+        let failure = try summary(jsonFailure)
+        #expect(failure["exitCode"] as? Int == 78, "\(jsonFailure.stdout)")
+        let error = failure["error"] as? String ?? ""
+        #expect(error.contains("page \"Nowhere\" is not found"), "\(jsonFailure.stdout)")
 
         let failed = try ProductProcess.run(["status", "--config", configPath])
         #expect(failed.stdout.contains("The last run failed at "), "\(failed.stdout)")
