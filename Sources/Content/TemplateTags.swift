@@ -108,10 +108,29 @@ struct TemplateTagStripper {
                 let block = blockEnd(endName: "endhighlight")
                 appendFencedCode(bytes[index..<block.contentEnd], language: tag.words.dropFirst().first ?? "")
                 index = block.resume
+            case "post_url", "link":
+                // These output a URL, which is usually a Markdown link's target. Removing it would break the link,
+                // and a reference definition such as `[ref]: {% post_url name %}` would leave `[text][ref]` in the
+                // text, so the tag becomes a URL in Jekyll's default form instead.
+                if let argument = tag.words.dropFirst().first {
+                    let url = tag.words[0] == "post_url" ? Self.postURL(argument) : "/" + argument.trimmingPrefix("/")
+                    output.append(contentsOf: Array(url.utf8))
+                }
             default:
                 break
             }
             return true
+        }
+
+        /// Returns the URL that Jekyll's default permalink style gives the post `name`, such as
+        /// `/2013/05/06/jekyll-1-0-0-released.html` for `2013-05-06-jekyll-1-0-0-released`. A site with another
+        /// permalink style publishes the post elsewhere, which only matters where the URL is shown as text.
+        static func postURL(_ name: String) -> String {
+            let parts = name.split(separator: "-", maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count == 4, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2 else {
+                return "/" + name + ".html"
+            }
+            return "/\(parts[0])/\(parts[1])/\(parts[2])/\(parts[3]).html"
         }
 
         /// Extracts the string of a Liquid output such as `{{ "/docs/" | relative_url }}`, whose value is that string

@@ -22,6 +22,8 @@ import Testing
         ("a {% capture note %}stored{% endcapture %}b {{ note }}", "a b "),
         ("escaped {{</* figure src=\"x\" */>}} call", "escaped {{< figure src=\"x\" >}} call"),
         ("unclosed {% tag and {{ text", "unclosed {% tag and {{ text"),
+        ("[ref]: {% post_url 2013-05-06-jekyll-1-0-0-released %}", "[ref]: /2013/05/06/jekyll-1-0-0-released.html"),
+        ("[a]({% link _docs/install.md %})", "[a](/_docs/install.md)"),
     ])
     func strips(input: String, expected: String) {
         #expect(Self.both.strip(input).text == expected)
@@ -65,5 +67,15 @@ import Testing
         #expect(Self.both.strip(unclosedCode).text == String(repeating: " x ", count: 50_000))
         let nested = String(repeating: "{% raw %}", count: 50_000)
         #expect(Self.both.strip(nested).text.hasPrefix("{% raw %}"))
+    }
+
+    /// A `post_url` tag as a reference link's target leaves the link text alone in the plain text, not the
+    /// Markdown of the link and a stray definition.
+    @Test func postURLKeepsReferenceLink() throws {
+        let body = "See [the launch post][launch].\n\n[launch]: {% post_url 2013-05-06-jekyll-1-0-0-released %}\n"
+        let stripped = Self.both.strip(body).text
+        let plain = MarkdownText(markdown: stripped, keepCode: false).blocks.joined(separator: "\n")
+        #expect(plain.contains("See the launch post."), "\(plain)")
+        #expect(!plain.contains("["), "\(plain)")
     }
 }
