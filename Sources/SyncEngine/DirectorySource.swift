@@ -67,8 +67,9 @@ package struct DirectorySource: ItemSource {
         var present = Set(files.map(\.relativePath))
         // A file under a folder or path that the scan could not read may still exist, so it is not removed.
         let unreadPaths = errors.map(\.path)
+        result.missedPaths = !unreadPaths.isEmpty
         func isUnread(_ location: String) -> Bool {
-            unreadPaths.contains { $0 == "." || $0 == location || location.hasPrefix($0 + "/") }
+            Self.isUnder(location, anyOf: unreadPaths)
         }
         result.removedIdentities = known.values
             .filter { record in
@@ -117,7 +118,7 @@ package struct DirectorySource: ItemSource {
                     SourceError(source: name, identity: file.relativePath, message: "\(name): \(error)"))
             }
         }
-        rejectDuplicateIdentities(in: &result, known: known, present: present, state: state)
+        rejectDuplicateIdentities(in: &result, known: known, present: present, unreadPaths: unreadPaths, state: state)
         // A file moved with its front matter id keeps its item: the id is read at the new path, so it is not
         // removed, and its drafts are not deleted and created again.
         let readIdentities = Set(result.items.map(\.identity))
@@ -133,6 +134,11 @@ package struct DirectorySource: ItemSource {
         return result
     }
 
+    /// Tells whether `location` is one of `paths` or lies under one of them; `.` stands for the whole source.
+    static func isUnder(_ location: String, anyOf paths: [String]) -> Bool {
+        paths.contains { $0 == "." || $0 == location || location.hasPrefix($0 + "/") }
+    }
+
     /// Returns the words of a duplicate id's error that name the id, which a later partial scan searches for.
     static func duplicateMarker(_ identity: String) -> String {
         "its id \"\(identity)\" is also the id of "
@@ -142,7 +148,8 @@ package struct DirectorySource: ItemSource {
     /// files never take turns updating one post. The file that the state already links to the identity keeps it,
     /// else the first path in sorted order.
     func rejectDuplicateIdentities(
-        in result: inout SourceScan, known: [String: ItemRecord], present: Set<String>, state: StateStore
+        in result: inout SourceScan, known: [String: ItemRecord], present: Set<String>, unreadPaths: [String],
+        state: StateStore
     ) {
         // A rescan that read no file, the common case for a large unchanged folder, has nothing to check.
         guard !result.items.isEmpty else { return }
@@ -171,7 +178,8 @@ package struct DirectorySource: ItemSource {
                 : (try? state.items(source: name, at: [location]))?.max { isOlder($0, $1) }
             guard newest?.identity == identity else { return nil }
             if let readIdentity = readIdentities[location] { return readIdentity == identity ? location : nil }
-            if present.contains(location) { return location }
+            // A file under a path that the scan could not read keeps its id, because it may still exist.
+            if present.contains(location) || Self.isUnder(location, anyOf: unreadPaths) { return location }
             // A partial scan's `present` contains only the changed paths.
             let path = (root as NSString).appendingPathComponent(location)
             return onlyPaths != nil && FileManager.default.fileExists(atPath: path) ? location : nil

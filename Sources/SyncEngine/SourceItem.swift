@@ -104,6 +104,8 @@ package struct SourceScan: Sendable {
     package var unchangedIdentities: [String] = []
     /// Identities in the state that the source no longer has, such as deleted or renamed files.
     package var removedIdentities: [String] = []
+    /// Whether the scan could not read part of the source, such as a subfolder, whose items it left unread.
+    package var missedPaths = false
     /// Feed entries recorded without posting, on a feed's first run.
     package var baselined: [(identity: String, title: String)] = []
     /// Work the engine runs after an apply pass in which no item of the source failed, such as storing a feed's

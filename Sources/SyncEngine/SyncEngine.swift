@@ -125,7 +125,8 @@ package final class SyncEngine: @unchecked Sendable {
         var scanned: [SourceItem] = []
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
         var alwaysCommits: [@Sendable (StateStore) throws -> Void] = []
-        // The sources whose every item this run maps, which are those scanned whole and read without failure.
+        // The sources whose every item this run maps, which are those scanned whole and read without failure, with
+        // no subfolder or file left unread.
         var mappedWhole = Set<String>()
         if mode == .apply && sourceNames == nil {
             // A source removed from the configuration is never scanned again, so nothing else would clear its rows.
@@ -138,7 +139,9 @@ package final class SyncEngine: @unchecked Sendable {
                 scan = directory.scan(state: state, timeZone: context.timeZone)
             } else {
                 scan = source.scan(state: state, timeZone: context.timeZone)
-                if !scan.errors.contains(where: { $0.identity == nil }) { mappedWhole.insert(source.name) }
+                if !scan.missedPaths && !scan.errors.contains(where: { $0.identity == nil }) {
+                    mappedWhole.insert(source.name)
+                }
             }
             try matchRenames(&scan, source: source.name, mode: mode)
             try holdMassRemoval(&scan, source: source.name)

@@ -194,6 +194,50 @@ import Testing
         #expect(back.failed == 0)
     }
 
+    /// A template change while a subfolder cannot be read reaches the subfolder's posts once it can be read again.
+    @Test func unreadSubfolderGetsNewTemplate() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 2)
+        try workspace.writePost("sub/inner.md", title: "Inner post", body: "Inner.")
+        #expect(try workspace.run(.apply).created == 3)
+
+        let subfolder = workspace.contentFolder.appendingPathComponent("sub")
+        let outside = workspace.root.appendingPathComponent("outside")
+        try FileManager.default.moveItem(at: subfolder, to: outside)
+        try FileManager.default.createSymbolicLink(at: subfolder, withDestinationURL: outside)
+        try ConfigurationChangeTests.editConfiguration(
+            workspace, replacing: "template: |\n  {{title}}", with: "template: |\n  New: {{title}}")
+        #expect(try workspace.run(.apply).updated == 2)
+
+        try FileManager.default.removeItem(at: subfolder)
+        try FileManager.default.moveItem(at: outside, to: subfolder)
+        let back = try workspace.run(.apply)
+        #expect(back.items.first { $0.identity == "sub/inner.md" }?.decision == .update, "\(back.items.map(\.identity))")
+        let texts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.plainText)
+        #expect(texts.contains { $0.hasPrefix("New: Inner post") }, "\(texts)")
+    }
+
+    /// While a subfolder cannot be read, a copy elsewhere with the same front matter id does not take over the
+    /// item of the file in the subfolder.
+    @Test func unreadSubfolderKeepsItsIds() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 2)
+        try workspace.writePost("sub/inner.md", title: "Inner post", body: "Inner.", frontMatter: "id: shared\n")
+        #expect(try workspace.run(.apply).created == 3)
+
+        let subfolder = workspace.contentFolder.appendingPathComponent("sub")
+        let outside = workspace.root.appendingPathComponent("outside")
+        try FileManager.default.moveItem(at: subfolder, to: outside)
+        try FileManager.default.createSymbolicLink(at: subfolder, withDestinationURL: outside)
+        try workspace.writePost("copy.md", title: "Copy", body: "Copy.", frontMatter: "id: shared\n")
+        let sync = try workspace.run(.apply)
+        #expect(sync.requests.write == 0, "\(sync.items.map { ($0.identity, $0.decision) })")
+        let texts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.plainText)
+        #expect(!texts.contains { $0.contains("Copy") }, "\(texts)")
+    }
+
     /// An item that an interrupted create left, whose file was deleted before the next run read the create back,
     /// counts as removed once a full scan does not find it, so its draft is deleted instead of staying pending.
     @Test func reconciledItemWithoutFileIsRemoved() throws {
