@@ -213,7 +213,8 @@ import Testing
         try FileManager.default.removeItem(at: subfolder)
         try FileManager.default.moveItem(at: outside, to: subfolder)
         let back = try workspace.run(.apply)
-        #expect(back.items.first { $0.identity == "sub/inner.md" }?.decision == .update, "\(back.items.map(\.identity))")
+        let inner = back.items.first { $0.identity == "sub/inner.md" }
+        #expect(inner?.decision == .update, "\(back.items.map(\.identity))")
         let texts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.plainText)
         #expect(texts.contains { $0.hasPrefix("New: Inner post") }, "\(texts)")
     }
