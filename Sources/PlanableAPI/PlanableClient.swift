@@ -296,7 +296,8 @@ package final class PlanableClient: @unchecked Sendable {
                         ["api.operation": operation, "api.wait_seconds": String(format: "%.1f", max(0, wait))])
                     limiter?.block(requestClass, until: resetAt)
                     clock.sleep(seconds: max(0, wait) + Double.random(in: 0...0.25))
-                    if clock.isCancelled { throw failure }
+                    // A stop that cut the wait short is no failure of the request, which the server refused.
+                    if clock.isCancelled { throw PlanableAPIError.cancelled(operation: operation) }
                     continue
                 }
             case .failure(let error as HTTPClientError):
@@ -312,7 +313,8 @@ package final class PlanableClient: @unchecked Sendable {
                 ["api.operation": operation, "api.attempt": String(attempt), "error": failure.description,
                  "api.delay_seconds": String(format: "%.2f", delay)])
             clock.sleep(seconds: delay)
-            if clock.isCancelled { throw failure }
+            // The attempt that failed may be repeated safely, so a stop during the wait leaves nothing done.
+            if clock.isCancelled { throw PlanableAPIError.cancelled(operation: operation) }
         }
     }
 

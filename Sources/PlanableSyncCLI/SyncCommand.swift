@@ -65,8 +65,9 @@ enum SyncCommand {
             if rebuildState { _ = try StateRebuilder(engine: engine).rebuild() }
             report = try engine.run(mode: mode, shouldStop: { stop.received != nil })
         } catch PlanableAPIError.cancelled {
-            // A wait for the rate limit or a retry was cut short, so the run ends without its report. Every write
-            // that got a response is in the state, and the next run reads back a create that got none.
+            // A stop cut short a wait outside the items, such as for a create without a response, so the run ends
+            // without its report. Every write that got a response is in the state, and the next run reads back a
+            // create that got none.
             progress.finish()
             let signal = stop.received ?? SIGTERM
             let message =

@@ -190,7 +190,14 @@ package final class SyncEngine: @unchecked Sendable {
 
         for (index, item) in scanned.enumerated() {
             if shouldStop() { break }
-            let reported = try process(item, mapper: mapper, context: context, mode: mode)
+            let reported: ReportedItem
+            do {
+                reported = try process(item, mapper: mapper, context: context, mode: mode)
+            } catch PlanableAPIError.cancelled where shouldStop() {
+                // A stop cut a wait for the rate limit or a retry short. The item keeps its state for the next
+                // run, and the report lists the items before it.
+                break
+            }
             report.add(reported)
             progress?(index + 1, scanned.count)
         }

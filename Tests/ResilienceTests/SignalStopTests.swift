@@ -43,18 +43,28 @@ import Testing
         #expect(Set(posts.map { "\($0.pageId) \($0.plainText)" }).count == posts.count, "duplicate posts")
     }
 
-    /// A second SIGINT ends the process at once, with exit 130.
+    /// A second SIGINT ends the process at once, with exit 130, while the first waits for a create that takes
+    /// 10 s to be answered.
     @Test func secondSigintExitsAtOnce() throws {
         let fixture = try ReferenceFixture(name: "sigint")
-        let running = try startSlowSync(fixture)
+        try fixture.writeConfiguration()
+        try fixture.writeItems(1)
+        try fixture.addFault(operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 10000, \"count\": 1")
+        let running = try ProductProcess.start(
+            ["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
         defer { running.removeOutput() }
+        // The run reads the workspace and the folder well within 2 s, and then waits for the create's answer.
+        Thread.sleep(forTimeInterval: 2)
         kill(running.process.processIdentifier, SIGINT)
-        Thread.sleep(forTimeInterval: 0.05)
+        Thread.sleep(forTimeInterval: 0.3)
+        let second = Date()
         kill(running.process.processIdentifier, SIGINT)
         running.process.waitUntilExit()
 
+        #expect(Date().timeIntervalSince(second) < 3, "\(running.stderr().suffix(800))")
         #expect(running.process.terminationStatus == 130, "\(running.stderr().suffix(800))")
         #expect(running.stderr().contains("stop requested"), "\(running.stderr().suffix(800))")
+        #expect(running.stdout().isEmpty, "a report was written: \(running.stdout().prefix(300))")
     }
 
     /// A stop during the wait for a create that got no response ends the run at once, instead of after the wait,
@@ -79,12 +89,31 @@ import Testing
         // The wait had at least 4 s to go when the signal came.
         #expect(Date().timeIntervalSince(signalled) < 3, "\(running.stderr().suffix(800))")
         #expect(running.process.terminationStatus == 143, "\(running.stderr().suffix(800))")
-        #expect(
-            running.stderr().contains("SIGTERM stopped the run before it finished"), "\(running.stderr().suffix(800))")
+        #expect(running.stderr().contains("SIGTERM stopped the run"), "\(running.stderr().suffix(800))")
         let committed = try waitUntil(timeout: 30) { try !fixture.posts().isEmpty }
         #expect(committed)
         let next = try fixture.sync(["--format", "json"])
         #expect(next.status == 0, "\(next.stderr.suffix(800))")
         #expect(try fixture.posts().count == ReferenceFixture.pageNames.count, "the create was made again")
+    }
+
+    /// A stop while the client waits for the rate limit's reset still writes the report of the items before it.
+    @Test func sigtermDuringRateLimitWait() throws {
+        let fixture = try ReferenceFixture(name: "rate-limit-stop")
+        try fixture.writeConfiguration()
+        try fixture.writeItems(4)
+        try fixture.control("POST", "/rate-limits", "{\"write\": 2}")
+        let running = try ProductProcess.start(
+            ["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        defer { running.removeOutput() }
+        let waiting = waitUntil(timeout: 30) { running.stderr().contains("waiting for") }
+        #expect(waiting, "the run did not wait: \(running.stderr().suffix(800))")
+        kill(running.process.processIdentifier, SIGTERM)
+        running.process.waitUntilExit()
+
+        #expect(running.process.terminationStatus == 143, "\(running.stderr().suffix(800))")
+        let report = try JSONSerialization.jsonObject(with: Data(running.stdout().utf8)) as? [String: Any]
+        #expect(report?["created"] as? Int == 2, "\(running.stdout().prefix(600))")
+        #expect(report?["failed"] as? Int == 0, "\(running.stdout().prefix(600))")
     }
 }
