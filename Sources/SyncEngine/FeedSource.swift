@@ -137,7 +137,9 @@ package struct FeedSource: ItemSource {
                     result.items.append(SourceItem(entry, source: name, feedURL: url))
                 }
             case .unchanged:
-                if fingerprintMatches || statuses[entry.key] == "baselined" {
+                // A failed entry keeps the hash of its last good version, so it is mapped again, as a folder's
+                // failed file is read again, in case what made it fail, such as a missing label, was fixed.
+                if (fingerprintMatches && statuses[entry.key] != "failed") || statuses[entry.key] == "baselined" {
                     result.unchangedIdentities.append(entry.key)
                 } else {
                     result.items.append(SourceItem(entry, source: name, feedURL: url))

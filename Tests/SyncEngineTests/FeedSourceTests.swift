@@ -142,6 +142,26 @@ import Testing
         #expect(posts.contains { $0.plainText.contains("Gamma") }, "\(posts.map(\.plainText))")
     }
 
+    /// A posted entry that failed to update after a configuration change, here on a label that the workspace
+    /// lacks, is tried again by the next run once the label exists, although nothing changed in the feed.
+    @Test func failedEntryIsTriedAgain() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First")])
+        let first = try workspace.run(.apply)
+        #expect(feedItems(first).first?.decision == .create, "\(feedItems(first))")
+
+        let rule = "rules:\n  - match: {source: news}\n    labels: [Roasts]\nsources:\n"
+        try ConfigurationChangeTests.editConfiguration(workspace, replacing: "sources:\n", with: rule)
+        let failed = try workspace.run(.apply)
+        #expect(feedItems(failed).first?.decision == .failed, "\(feedItems(failed))")
+
+        let readBack = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        _ = try readBack.client.createLabel(workspaceId: readBack.workspaceId, text: "Roasts", color: "feta")
+        readBack.server.stop()
+        let next = try workspace.run(.apply)
+        #expect(feedItems(next).first?.decision == .update, "\(feedItems(next))")
+    }
+
     /// A feed that stays unreadable after a template change holds back only itself. The folder's files, mapped
     /// with the new template once, are skipped by their unchanged content on the next run instead of being
     /// mapped again.
