@@ -70,6 +70,7 @@ enum ReportWriter {
             }
         }
         for error in report.errors { lines.append("error     \(error)") }
+        for duplicate in report.duplicateGroups { lines.append("duplicate \(duplicate)") }
         let summary =
             "\(report.command): \(verb)create \(report.created), \(verb)update \(report.updated), "
             + "\(verb)delete \(report.deleted), unchanged \(report.unchanged), skipped \(report.skipped), blocked \(report.blocked), "

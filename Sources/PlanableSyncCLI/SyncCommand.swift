@@ -93,9 +93,12 @@ enum SyncCommand {
             FileHandle.standardError.write(Data(message.utf8))
             return StopSignal.exitCode(signal)
         }
-        // Items the API may take later, after a 503 or a lost connection, make the run a temporary failure.
+        // Items the API may take later, after a 503 or a lost connection, make the run a temporary failure. A
+        // duplicate post group needs a person, as bad data does.
         let failed = report.items.filter { $0.decision == .failed }
-        if failed.contains(where: { $0.failedTemporarily != true }) { return .dataError }
+        if failed.contains(where: { $0.failedTemporarily != true }) || !report.duplicateGroups.isEmpty {
+            return .dataError
+        }
         if !failed.isEmpty { return .temporaryFailure }
         if !report.errors.isEmpty { return .temporaryFailure }
         return .success

@@ -69,6 +69,8 @@ package struct RunReport: Sendable, Codable {
     package var serverRequests: [String: Int]?
     /// Problems that are not about one item, such as an unreachable feed.
     package var errors: [String] = []
+    /// Post groups that a create without a response made after it was sent again, which a person has to delete.
+    package var duplicateGroups: [String] = []
     package var items: [ReportedItem] = []
     package var statusChanges = 0
 
@@ -98,6 +100,6 @@ package struct RunReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case command, created, updated, deleted, unchanged, skipped, blocked, failed, baselined, requests
-        case serverRequests, errors, items, statusChanges
+        case serverRequests, errors, duplicateGroups, items, statusChanges
     }
 }

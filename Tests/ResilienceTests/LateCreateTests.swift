@@ -28,7 +28,7 @@ import Testing
         #expect(pending.map { $0["identity"] as? String } == ["item-0.md"], "\(status.stdout.suffix(600))")
 
         let next = try fixture.sync(["--format", "json"], environment: environment)
-        #expect(next.status == 75, "\(next.stderr.suffix(800))")
+        #expect(next.status == 65, "\(next.stderr.suffix(800))")
         #expect(
             next.stdout.contains("duplicates the item's posts; delete it in Planable"), "\(next.stdout.prefix(800))")
         #expect(try groups().count == 2, "a run after the duplicate created or deleted posts")
