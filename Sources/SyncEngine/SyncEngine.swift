@@ -76,7 +76,8 @@ package final class SyncEngine: @unchecked Sendable {
             let report = try runPass(
                 mode: mode, sourceNames: sourceNames, changedPaths: changedPaths, context: context,
                 refreshStatus: refreshStatus, shouldStop: shouldStop)
-            try? state.setSetting("last_failure", "")
+            // A pass over one feed or a few changed files says nothing about the sources it did not read.
+            if sourceNames == nil && changedPaths.isEmpty { try? state.setSetting("last_failure", "") }
             return report
         } catch {
             if case PlanableAPIError.cancelled = error { throw error }
@@ -107,7 +108,7 @@ package final class SyncEngine: @unchecked Sendable {
         interruptedCreates =
             mode == .plan ? Set(try state.pendingIntents().map { "\($0.source)\u{0}\($0.identity)" }) : []
         if mode == .apply {
-            report.errors += try reconcileIntents(workspaceId: context.workspace.id)
+            report.duplicateGroups = try reconcileIntents(workspaceId: context.workspace.id)
             if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
         } else if sourceNames == nil, let preview = try previewRenames() {
             defer {
