@@ -195,6 +195,7 @@ final class SyncDaemon: @unchecked Sendable {
         let status: Int? =
             switch error {
             case PlanableAPIError.api(let status, _, _, _, _): status
+            case PlanableAPIError.invalidResponse(let status, _, _): status
             case let denied as WriteDeniedError: denied.status
             default: nil
             }
@@ -329,6 +330,7 @@ final class SyncDaemon: @unchecked Sendable {
             failures += 1
             logger.error("feed poll failed", ["source": name, "error": "\(error)"])
             problems.passError = (DaemonProblems.summary(error), name)
+            reloadIfTokenReplaced(after: error)
         }
         let base = failures == 0 ? interval : min(Self.maximumFeedBackoff, interval * pow(2, Double(failures)))
         // Up to 10 % jitter keeps many daemons from polling one publisher in step.
@@ -351,6 +353,7 @@ final class SyncDaemon: @unchecked Sendable {
         } catch {
             logger.warning("status poll failed", ["error": "\(error)"])
             problems.statusPollError = DaemonProblems.summary(error)
+            reloadIfTokenReplaced(after: error)
         }
         if changes > 0 {
             noteStatusChange()
@@ -364,7 +367,8 @@ final class SyncDaemon: @unchecked Sendable {
     /// Polls status sooner after a change, since an approval often comes with others.
     private func noteStatusChange() {
         statusInterval = Self.statusIntervalRange.lowerBound
-        lock.withLock { nextStatusPoll = Date().addingTimeInterval(statusInterval) }
+        // A poll already due sooner stays as it is, so that frequent passes do not keep pushing it back.
+        lock.withLock { nextStatusPoll = min(nextStatusPoll, Date().addingTimeInterval(statusInterval)) }
     }
 
     // MARK: Sources
@@ -502,6 +506,9 @@ final class SyncDaemon: @unchecked Sendable {
             if runtime == nil {
                 runtime = try? Runtime(configuration: configuration, logger: logger, exclusive: true, clock: clock)
                 startWatchers()
+                // The folders went unwatched while the reload was checked, so each is scanned whole once.
+                let names = folders?.sourceNames ?? []
+                lock.withLock { fullRescans.formUnion(names) }
             }
         }
         _ = notifier.ready()
