@@ -3,23 +3,33 @@ import SyncEngine
 
 /// Writes a run report as text for people or JSON for scripts.
 enum ReportWriter {
-    /// Creates the `--output` file, empty, so that a path that cannot be written stops the command before it sends
-    /// anything, instead of after a sync whose report would be lost.
+    /// Checks that the `--output` path can be written, so that a path that cannot stops the command before it
+    /// sends anything, instead of after a sync whose report would be lost. An existing file is left as it is, so a
+    /// run that fails keeps the last report.
     static func prepareOutput(_ output: String?) throws {
         guard let output else { return }
-        // The check leaves an existing file as it is, so a run that fails keeps the last report.
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
         let folder = parentFolder(of: output)
         let writable =
             exists
-            ? !isDirectory.boolValue && access(output, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0
+            ? !isDirectory.boolValue && access(output, W_OK) == 0
             : access(folder.isEmpty ? "." : folder, W_OK | X_OK) == 0
         guard writable else {
             throw UsageError(
                 message: "cannot write --output \(output): check that the folder \(folder.isEmpty ? "." : folder) "
                     + "exists and that this user may write there")
         }
+    }
+
+    /// Tells whether `path` can be replaced by a renamed temporary file: a regular file, or none yet, in a folder
+    /// that this user may write. A device such as `/dev/stdout`, a symbolic link or a file in a folder of another
+    /// user is written in place instead.
+    static func canReplaceAtomically(_ path: String) -> Bool {
+        var status = stat()
+        if lstat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFREG { return false }
+        let folder = parentFolder(of: path)
+        return access(folder.isEmpty ? "." : folder, W_OK | X_OK) == 0
     }
 
     static func write(
@@ -37,8 +47,9 @@ enum ReportWriter {
             text = renderText(report)
         }
         if let output {
-            // Written to a temporary file that then replaces the output, so a reader never sees half a report.
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            // A temporary file that then replaces the output keeps a reader from seeing half a report.
+            let options: Data.WritingOptions = canReplaceAtomically(output) ? .atomic : []
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: options)
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }

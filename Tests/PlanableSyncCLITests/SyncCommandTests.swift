@@ -165,6 +165,16 @@ import Testing
         #expect(try String(contentsOfFile: output, encoding: .utf8) == report)
     }
 
+    /// --output takes a device such as /dev/stdout, which is written in place.
+    @Test func outputToDevice() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")
+        let result = try ProductProcess.run(
+            ["plan", "--config", configPath, "--format", "json", "--output", "/dev/stdout"])
+        #expect(result.status == 0, "\(result.stderr.suffix(300))")
+        #expect(try summary(result)["created"] as? Int == 1, "\(result.stdout.prefix(300))")
+    }
+
     /// status shows the failure of the last run, until a run completes.
     @Test func statusShowsFailedRun() throws {
         defer { try? FileManager.default.removeItem(at: root) }
