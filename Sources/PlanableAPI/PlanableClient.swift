@@ -49,13 +49,6 @@ package final class PlanableClient: @unchecked Sendable {
     private let limiter: RateLimiter?
     private let retry: RetryPolicy
     private let clock: any ClientClock
-
-    /// Sleeps for `seconds` on the client's clock, and throws `PlanableAPIError.cancelled` when a stop cancels the
-    /// clock meanwhile, so that a caller's own wait ends with the process's stop as the client's waits do.
-    package func wait(seconds: Double, operation: String) throws {
-        clock.sleep(seconds: seconds)
-        if clock.isCancelled { throw PlanableAPIError.cancelled(operation: operation) }
-    }
     private let logger: Logger
     private let timeout: Double
     private let lock = NSLock()
@@ -108,6 +101,13 @@ package final class PlanableClient: @unchecked Sendable {
     }
 
     // MARK: Operations
+
+    /// Sleeps for `seconds` on the client's clock, and throws `PlanableAPIError.cancelled` when a stop cancels the
+    /// clock meanwhile, so that a caller's own wait ends with the process's stop as the client's waits do.
+    package func wait(seconds: Double, operation: String) throws {
+        clock.sleep(seconds: seconds)
+        if clock.isCancelled { throw PlanableAPIError.cancelled(operation: operation) }
+    }
 
     package func ping() throws -> PingResult {
         try send("GET", "/ping", as: PingResult.self)

@@ -12,7 +12,8 @@ enum CheckCommand {
         print("configuration \(configuration.path): valid")
         let logger = makeLogger(parsed, configuration: configuration)
         // A check creates no state file: a missing one means that no sync ran yet, or that the state setting names
-        // another file, which the check reports.
+        // another file, which the check reports. With `api: embedded`, the embedded server's files are still
+        // created in the state's folder.
         let runtime = try Runtime(configuration: configuration, logger: logger, exclusive: false, createsState: false)
 
         let ping = try runtime.client.ping()

@@ -45,7 +45,8 @@ enum SyncCommand {
             _ = try StateRebuilder.prepare(statePath: configuration.statePath, logger: logger)
         }
         let clock = CancellableClock()
-        // A plan leaves a missing state file missing, because it writes nothing; it plans as for a first sync.
+        // A plan leaves a missing state file missing, because it writes nothing; it plans as for a first sync. With
+        // `api: embedded`, the embedded server's files are still created in the state's folder.
         let runtime = try Runtime(
             configuration: configuration, logger: logger, exclusive: mode == .apply, createsState: mode == .apply,
             clock: clock)

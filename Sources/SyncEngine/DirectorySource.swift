@@ -125,6 +125,8 @@ package struct DirectorySource: ItemSource {
         result.removedIdentities.removeAll { readIdentities.contains($0) }
         // An item that a run linked to the post of an interrupted create, before any scan read its file, has no
         // location. A full scan that read every file without a failure and met no file with its id removes it.
+        // NOTE: a skipped file counts by its path, not its front matter id, and any failed file in the folder
+        // keeps such an item pending until the failure is fixed.
         if onlyPaths == nil && result.errors.isEmpty {
             let seen = readIdentities.union(result.unchangedIdentities).union(result.skipped.map(\.identity))
             result.removedIdentities += known.values

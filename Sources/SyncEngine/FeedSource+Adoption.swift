@@ -32,8 +32,10 @@ extension FeedSource {
                 message: "feed \(name) (\(url)) returned 304 Not Modified to a request without validators",
                 isDataError: false, location: url)
         case .failure(.parse(let error)):
+            // A document cut off in transfer is a temporary failure, as in a sync's scan.
             throw SourceError(
-                source: name, identity: nil, message: "feed \(name) (\(url)) cannot be read: \(error)", location: url)
+                source: name, identity: nil, message: "feed \(name) (\(url)) cannot be read: \(error)",
+                isDataError: (error as? FeedError)?.code != .cutOff, location: url)
         }
         let intake = FeedIntake(feedURL: url, known: [:], isNewFeed: true, backfill: backfill)
         let plan = try intake.decide(feed)
