@@ -48,7 +48,14 @@ enum CheckCommand {
         }
         _ = try Mapper(configuration: configuration, context: context)
         let templateWarnings = try TemplateCheck.warnings(configuration)
-        print(templateWarnings.isEmpty ? "templates: valid" : "templates: valid, with warnings")
+        let templateProblems = try TemplateCheck.listVariableProblems(configuration)
+        if !templateProblems.isEmpty {
+            problems += templateProblems.count
+            print("templates: invalid")
+            for problem in templateProblems { print("  error: \(problem)") }
+        } else {
+            print(templateWarnings.isEmpty ? "templates: valid" : "templates: valid, with warnings")
+        }
         for warning in templateWarnings { print("  warning: \(warning)") }
         for source in configuration.sources {
             switch source.kind {

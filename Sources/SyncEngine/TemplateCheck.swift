@@ -8,20 +8,39 @@ package enum TemplateCheck {
         "title", "summary", "text", "url", "tags", "tag_list", "categories", "source", "id", "date", "slug", "fields",
     ]
 
-    /// Lists one warning per template and variable that is neither standard nor guarded by a section, with the
-    /// standard name it most likely misspells.
-    ///
-    /// Such a variable renders only for items whose front matter has a field of that name, and every other item
-    /// fails with "variable is not defined", so a typo such as `{{titel}}` fails every item.
-    package static func warnings(_ configuration: Configuration) throws -> [String] {
+    /// The standard variables that are lists, which a variable tag cannot render.
+    static let listNames: Set<String> = ["tag_list", "categories"]
+
+    /// Lists one problem per template that writes a standard list, such as `{{categories}}`, as a variable tag,
+    /// which fails to render for every item.
+    package static func listVariableProblems(_ configuration: Configuration) throws -> [String] {
+        try namedTemplates(configuration).flatMap { name, template in
+            template.unguardedVariableNames.filter { listNames.contains($0) }.sorted().map { variable in
+                "\(name) uses {{\(variable)}}, which is a list and fails to render for every item; write its items "
+                    + "with {{#\(variable)}}{{.}} {{/\(variable)}}, or use {{tags}} for hashtags"
+            }
+        }
+    }
+
+    /// Returns every template of the configuration with the setting that names it.
+    static func namedTemplates(_ configuration: Configuration) throws -> [(String, Template)] {
         let templates = try CompiledTemplates(configuration: configuration)
         var named: [(String, Template)] = [("template", templates.defaultTemplate)]
         named += templates.byPageOrNetwork.sorted { $0.key < $1.key }.map { ("templates.\($0.key)", $0.value) }
         named += templates.rules.sorted { $0.key < $1.key }.map { ("rules.\($0.key).template", $0.value) }
         named += templates.fields.values.sorted { $0.name < $1.name }.map { ($0.name, $0) }
         named += templates.links.sorted { $0.key < $1.key }.map { ("sources.\($0.key).link", $0.value) }
+        return named
+    }
+
+    /// Lists one warning per template and variable that is neither standard nor guarded by a section, with the
+    /// standard name it most likely misspells.
+    ///
+    /// Such a variable renders only for items whose front matter has a field of that name, and every other item
+    /// fails with "variable is not defined", so a typo such as `{{titel}}` fails every item.
+    package static func warnings(_ configuration: Configuration) throws -> [String] {
         var warnings: [String] = []
-        for (name, template) in named {
+        for (name, template) in try namedTemplates(configuration) {
             for variable in template.unguardedVariableNames.sorted() {
                 let root = String(variable.split(separator: ".").first ?? "")
                 guard !standardNames.contains(root) else { continue }

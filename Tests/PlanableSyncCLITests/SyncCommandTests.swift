@@ -165,6 +165,17 @@ import Testing
         #expect(try String(contentsOfFile: output, encoding: .utf8) == report)
     }
 
+    /// A standard list written as a variable tag fails every item, so check reports it as an error.
+    @Test func checkRejectsListVariable() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "{{summary}}\"", with: "{{summary}} {{categories}}\"")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let result = try ProductProcess.run(["check", "--config", configPath])
+        #expect(result.status == 78, "\(result.stdout)")
+        #expect(result.stdout.contains("template uses {{categories}}, which is a list"), "\(result.stdout)")
+    }
+
     /// --output takes a device such as /dev/stdout, which is written in place.
     @Test func outputToDevice() throws {
         defer { try? FileManager.default.removeItem(at: root) }
