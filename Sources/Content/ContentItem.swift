@@ -75,6 +75,11 @@ package struct ContentItem: Sendable, Equatable {
     /// SHA-256 over the fields that make the post (see `ContentHash`), as hexadecimal digits.
     package var contentHash: String
     package var format: FrontMatterFormat
+    /// Hugo's `publishDate` when the front matter also has a `date`: the time the page goes live, which `date`
+    /// (the time it was written) may precede.
+    package var publishDate: Date? = nil
+    /// True when `publishDate` was written with a time of day.
+    package var publishDateHasTime = false
 }
 
 /// The outcome of reading one file.

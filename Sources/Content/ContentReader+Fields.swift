@@ -77,6 +77,15 @@ extension ContentReader {
         return stem
     }
 
+    /// Returns the front matter's `publishDate` (or `publishdate`) alone, for `itemDate` to parse, or an empty
+    /// mapping.
+    func publishDateFields(_ fields: YAMLValue) -> YAMLValue {
+        for key in ["publishDate", "publishdate"] {
+            if let value = fields[key] { return .mapping([(key, value)]) }
+        }
+        return .mapping([])
+    }
+
     func itemDate(
         _ fields: YAMLValue, frontMatter: FrontMatter, path: String, fileName: String, htmlDate: String?
     ) throws(ContentError) -> ContentDate? {

@@ -89,6 +89,13 @@ package struct ContentReader: Sendable {
             media: resolver.resolve(references),
             url: fields.text("url") ?? fields.text("permalink") ?? fields.text("link"),
             frontMatter: fields, overrides: overrides, contentHash: "", format: frontMatter.format)
+        if date != nil, fields["date"] != nil,
+            let publish = try itemDate(
+                publishDateFields(fields), frontMatter: frontMatter, path: path, fileName: "", htmlDate: nil)
+        {
+            item.publishDate = publish.date
+            item.publishDateHasTime = publish.hasTime
+        }
         item.contentHash = ContentHash.compute(item)
         return .item(item)
     }

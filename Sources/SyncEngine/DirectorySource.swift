@@ -292,5 +292,7 @@ extension SourceItem {
             summary: content.summary, text: content.text, url: content.url, date: content.date,
             dateHasTime: content.dateHasTime, tags: content.tags, categories: content.categories, media: media,
             fields: content.frontMatter, overrides: content.overrides, contentHash: content.contentHash)
+        publishDate = content.publishDate
+        publishDateHasTime = content.publishDateHasTime
     }
 }

@@ -200,8 +200,11 @@ package struct Mapper: Sendable {
                 payload.publishAtScheduledDate = rule?.schedule?.publish
             }
         } else if let schedule = rule?.schedule {
+            // Hugo publishes a page at its publishDate, which may follow the date it was written.
             let (value, note) = ScheduleResolver.scheduledAt(
-                date: item.date, dateHasTime: item.dateHasTime, rule: schedule, timeZone: context.timeZone, now: now)
+                date: item.publishDate ?? item.date,
+                dateHasTime: item.publishDate != nil ? item.publishDateHasTime : item.dateHasTime, rule: schedule,
+                timeZone: context.timeZone, now: now)
             payload.scheduledAt = value
             if value != nil { payload.publishAtScheduledDate = schedule.publish }
             if let note { warnings.append(note) }

@@ -30,6 +30,9 @@ package struct SourceItem: Sendable {
     package var fileModificationTime: Double?
     /// The identity the state stores for this item, when it was renamed in this pass and the run only plans.
     package var previousIdentity: String?
+    /// The date a schedule rule uses when it differs from `date`, such as Hugo's `publishDate` beside `date`.
+    package var publishDate: Date?
+    package var publishDateHasTime = false
 
     package init(
         source: String, identity: String, location: String, title: String, summary: String = "", text: String = "",

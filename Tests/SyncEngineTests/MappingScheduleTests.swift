@@ -45,6 +45,9 @@ import Testing
             ("past.md", "date: 2020-01-15\n", nil),
             ("past-override.md", "date: 2030-07-15\nplanable: {schedule: \"2020-01-01 09:00\"}\n", nil),
             ("undated.md", "", nil),
+            // Hugo's publishDate, the time the page goes live, wins over a date that it follows.
+            ("hugo.md", "date: 2020-01-01\npublishDate: 2030-03-01T09:00:00-05:00\n", "2030-03-01T14:00:00Z"),
+            ("hugo-day.md", "date: 2020-01-01\npublishDate: 2030-03-01\n", "2030-03-01T14:30:00Z"),
         ]
         for entry in cases {
             try workspace.writePost(entry.file, title: entry.file, body: "Body.", frontMatter: entry.frontMatter)
