@@ -32,6 +32,9 @@ package struct FeedIntake: Sendable {
         package var knownAfter: [String: String]
         /// Keys that appear more than once in the feed; only the first entry with each key is decided.
         package var duplicateKeys: [String]
+        /// New keys whose entry has the link of a known entry that left the feed, with that entry's key. They are
+        /// baselined, because the same page under a rewritten id would otherwise get a second post.
+        package var relinkedKeys: [(new: String, known: String)] = []
 
         package func entries(_ decision: Decision) -> [FeedEntry] {
             decisions.filter { $0.decision == decision }.map(\.entry)
@@ -170,14 +173,45 @@ package struct FeedIntake: Sendable {
                 threshold: rewriteGuardShare, rewrittenKnownKeys: rewrittenKeys(suspectEntries.map(\.key)),
                 sampleNewKeys: suspectEntries.prefix(5).map(\.key))
         }
+        let relinked = relinkedKeys(newEntries, feed: unique)
         let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
             guard let hash = known[entry.key] else {
-                return (entry, overLimit && suspects.contains(entry.key) ? .baselined : .new)
+                let baselined = (overLimit && suspects.contains(entry.key)) || relinked[entry.key] != nil
+                return (entry, baselined ? .baselined : .new)
             }
             return (entry, hash == entry.contentHash ? .unchanged : .changed)
         }
         for entry in unique { knownAfter[entry.key] = entry.contentHash }
-        return Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)
+        var plan = Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)
+        plan.relinkedKeys = newEntries.compactMap { entry in relinked[entry.key].map { (entry.key, $0) } }
+        return plan
+    }
+
+    /// Maps each new key whose entry has the link (ignoring scheme, `www.` and a trailing slash) of a known entry
+    /// that left the feed to that entry's key. A title alone does not count, because titles such as "Weekly
+    /// update" recur.
+    ///
+    /// A link that several known entries or several entries of the feed share, such as a site's home page that a
+    /// feed gives every entry, identifies none of them and is left out.
+    private func relinkedKeys(_ newEntries: [FeedEntry], feed: [FeedEntry]) -> [String: String] {
+        let present = Set(feed.map(\.key))
+        var knownLinkCounts: [String: Int] = [:]
+        for entry in knownEntries.values where !entry.link.isEmpty {
+            knownLinkCounts[Self.looseForm(entry.link), default: 0] += 1
+        }
+        var feedLinkCounts: [String: Int] = [:]
+        for entry in feed where !entry.link.isEmpty { feedLinkCounts[Self.looseForm(entry.link), default: 0] += 1 }
+        var knownByLink: [String: String] = [:]
+        for (key, entry) in knownEntries where !present.contains(key) && !entry.link.isEmpty {
+            let link = Self.looseForm(entry.link)
+            if knownLinkCounts[link] == 1 { knownByLink[link] = key }
+        }
+        var result: [String: String] = [:]
+        for entry in newEntries where !entry.link.isEmpty {
+            let link = Self.looseForm(entry.link)
+            if feedLinkCounts[link] == 1, let knownKey = knownByLink[link] { result[entry.key] = knownKey }
+        }
+        return result
     }
 
     /// Selects the keys of the `count` newest entries: by published or updated date where entries have one, else in

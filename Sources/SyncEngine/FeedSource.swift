@@ -123,6 +123,12 @@ package struct FeedSource: ItemSource {
                 SourceError(source: name, identity: nil, message: "\(name): \(error)", location: url))
             return result
         }
+        for (newKey, knownKey) in plan.relinkedKeys {
+            logger.warning(
+                "feed entry has the link of a known entry that left the feed, so it is taken as that entry under a new "
+                    + "id and not posted again",
+                ["source": name, "entry.id": newKey, "entry.previous_id": knownKey])
+        }
         let entryDates: [Date] = plan.decisions.compactMap { $0.entry.published ?? $0.entry.updated }
         let newestEntryAt = (entryDates + [storedNewest].compactMap { $0 }).filter(intake.isPlausible).max()
 

@@ -162,6 +162,42 @@ import Testing
         #expect(feedItems(next).first?.decision == .update, "\(feedItems(next))")
     }
 
+    /// Writes an RSS feed whose entries have the given guids and links.
+    func writeFeed(links entries: [(guid: String, link: String, title: String)]) throws {
+        let items = entries.map { entry in
+            "<item><guid isPermaLink=\"false\">\(entry.guid)</guid><title>\(entry.title)</title>"
+                + "<link>\(entry.link)</link><description>About \(entry.title)</description></item>"
+        }
+        try """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+            \(items.joined(separator: "\n"))
+            </channel></rss>
+            """.write(to: feedPath, atomically: true, encoding: .utf8)
+    }
+
+    /// One entry whose id changes while its link stays is the same page, so it is not posted a second time. A new
+    /// entry that shares the site's home page link with every other entry is still posted.
+    @Test func rewrittenIdOnKnownLinkIsNotPosted() throws {
+        defer { workspace.remove() }
+        let home = "https://news.example/"
+        try writeFeed(links: [
+            ("a", "https://news.example/a", "Alpha"), ("b", "https://news.example/b", "Beta"),
+            ("h1", home, "Home one"), ("h2", home, "Home two"),
+        ])
+        _ = try workspace.run(.apply)
+
+        try writeFeed(links: [
+            ("a-v2", "https://news.example/a", "Alpha"), ("b", "https://news.example/b", "Beta"),
+            ("h3", home, "Home three"), ("h2", home, "Home two"),
+        ])
+        let report = try workspace.run(.apply)
+        let decisions = Dictionary(uniqueKeysWithValues: feedItems(report).map { ($0.identity, $0.decision) })
+        #expect(decisions["a-v2"] == .baselined, "\(decisions)")
+        #expect(decisions["h3"] == .create, "\(decisions)")
+        #expect(report.created == 1)
+    }
+
     /// A feed that stays unreadable after a template change holds back only itself. The folder's files, mapped
     /// with the new template once, are skipped by their unchanged content on the next run instead of being
     /// mapped again.
