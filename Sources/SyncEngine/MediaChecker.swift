@@ -253,18 +253,22 @@ package final class MediaChecker: @unchecked Sendable {
         return result
     }
 
+    /// Returns the stored result of `url`'s last check, or nil when there is none or it failed longer ago than
+    /// `failureRetryInterval`. A failure's message says when it was checked and when it is checked again.
     private func cachedResult(_ url: String) throws -> (ok: Bool, kind: MediaKind, message: String?)? {
         try state.withDatabase { database in
             guard let row = try database.queryFirst("SELECT * FROM media_checks WHERE url = ?", [url]) else {
                 return nil
             }
             let ok = row.bool("ok") ?? false
-            if !ok, let checked = StateStore.date(row.string("checked_at")),
-                Date().timeIntervalSince(checked) > Self.failureRetryInterval
-            {
-                return nil
+            var message = row.string("message")
+            if !ok, let checked = StateStore.date(row.string("checked_at")) {
+                if Date().timeIntervalSince(checked) > Self.failureRetryInterval { return nil }
+                let again = checked.addingTimeInterval(Self.failureRetryInterval)
+                message = (message ?? "medium \(url) failed its check")
+                    + " (checked at \(StateStore.timestamp(checked)); checked again from \(StateStore.timestamp(again)))"
             }
-            return (ok, MediaKind(rawValue: row.string("kind") ?? "") ?? .unknown, row.string("message"))
+            return (ok, MediaKind(rawValue: row.string("kind") ?? "") ?? .unknown, message)
         }
     }
 
