@@ -265,7 +265,8 @@ package final class MediaChecker: @unchecked Sendable {
             if !ok, let checked = StateStore.date(row.string("checked_at")) {
                 if Date().timeIntervalSince(checked) > Self.failureRetryInterval { return nil }
                 let again = checked.addingTimeInterval(Self.failureRetryInterval)
-                let times = "checked at \(StateStore.timestamp(checked)); checked again from \(StateStore.timestamp(again))"
+                let times =
+                    "checked at \(StateStore.timestamp(checked)); checked again from \(StateStore.timestamp(again))"
                 message = (message ?? "medium \(url) failed its check") + " (\(times))"
             }
             return (ok, MediaKind(rawValue: row.string("kind") ?? "") ?? .unknown, message)
