@@ -111,8 +111,8 @@ package struct ContentReader: Sendable {
         for folder in components.dropLast() where folder.hasPrefix("_") {
             if folder == "_drafts" { return "in _drafts, which Jekyll publishes only with --drafts" }
             if options.publishedUnderscoreFolders.contains(folder) || options.readUnderscoreFolders { continue }
-            return "under \(folder), and Jekyll does not publish folders starting with _; add the folder to "
-                + "publishedUnderscoreFolders to read it"
+            return "under \(folder), a folder whose name starts with _, which holds no pages of its own (Jekyll "
+                + "does not publish such folders), so its files are not posted"
         }
         if let name = components.last, name.hasPrefix("_"), !name.hasPrefix("_index."), !options.readUnderscoreFolders {
             return "the file name starts with _, and Jekyll does not publish such files"
@@ -131,7 +131,7 @@ package struct ContentReader: Sendable {
         }
         let fileName = path.split(separator: "/").last ?? ""
         if options.skipSectionIndexes && fileName.hasPrefix("_index.") {
-            return "a Hugo section page (_index), which lists other pages; turn off skipSectionIndexes to read it"
+            return "a Hugo section page (_index), which lists other pages instead of being a post of its own"
         }
         return nil
     }
