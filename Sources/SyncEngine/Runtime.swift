@@ -3,6 +3,7 @@ import HTTPClient
 import Logging
 import PlanableAPI
 import PlanableReference
+import SQLite
 
 /// The pieces a command works with: configuration, state, API client, sources, and the embedded server when
 /// the configuration says `api: embedded`.
@@ -129,7 +130,13 @@ package final class Runtime: @unchecked Sendable {
         options.readLimitPerMinute = embedded.readsPerMinute
         options.writeLimitPerMinute = embedded.writesPerMinute
         options.rateLimitWindowSeconds = embedded.windowSeconds
-        let server = try ReferenceServer(options: options)
+        let server: ReferenceServer
+        do {
+            server = try ReferenceServer(options: options)
+        } catch let error as SQLiteError where error.isBusy {
+            // A reference server started on the embedded database keeps the file locked while it runs.
+            throw StateLockError.embeddedDatabaseInUse(path: databasePath)
+        }
         try server.start(host: "127.0.0.1", port: 0)
         logger.debug("embedded reference server listening", ["api.url": server.baseURL])
         return (server, token)

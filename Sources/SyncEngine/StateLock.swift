@@ -59,6 +59,8 @@ package enum StateLockError: Error, CustomStringConvertible {
     case unavailable(path: String, reason: String)
     /// The lock file cannot be created because of the folder's permissions or path, which a retry does not fix.
     case inaccessible(path: String, reason: String)
+    /// Another process, such as a reference server started on it, holds the embedded server's database.
+    case embeddedDatabaseInUse(path: String)
 
     package var description: String {
         switch self {
@@ -68,6 +70,9 @@ package enum StateLockError: Error, CustomStringConvertible {
                 + "wait for it to finish, or stop the daemon before running sync"
         case .unavailable(let path, let reason):
             return "cannot create the lock file \(path): \(reason)"
+        case .embeddedDatabaseInUse(let path):
+            return "another process holds the embedded server's database \(path), such as a reference server "
+                + "started on that file; stop it, or read the posts through the API it serves, and run again"
         case .inaccessible(let path, let reason):
             return "cannot create the lock file \(path): \(reason); make its folder writable for this user, or "
                 + "change the state setting to a folder that is"

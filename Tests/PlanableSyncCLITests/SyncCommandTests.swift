@@ -1,4 +1,5 @@
 import Foundation
+import PlanableReference
 import SyncEngine
 import TestSupport
 import Testing
@@ -174,6 +175,20 @@ import Testing
         let result = try ProductProcess.run(["check", "--config", configPath])
         #expect(result.status == 78, "\(result.stdout)")
         #expect(result.stdout.contains("template uses {{categories}}, which is a list"), "\(result.stdout)")
+    }
+
+    /// A reference server started on the embedded database holds it, which a run reports as temporary, exit 75.
+    @Test func embeddedDatabaseInUseExits75() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+        var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("state/reference.sqlite").path)
+        options.exclusiveDatabase = true
+        let server = try ReferenceServer(options: options)
+        defer { server.stop() }
+        let result = try ProductProcess.run(["plan", "--config", configPath])
+        #expect(result.status == 75, "\(result.stderr.suffix(300))")
+        #expect(result.stderr.contains("another process holds the embedded server's database"), "\(result.stderr)")
     }
 
     /// --output takes a device such as /dev/stdout, which is written in place.
