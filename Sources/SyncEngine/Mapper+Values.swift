@@ -15,7 +15,7 @@ extension Mapper {
         values["summary"] = .string(item.summary)
         values["text"] = .string(item.text)
         values["url"] = item.url.map { .string($0) } ?? .null
-        values["tags"] = .string(item.tags.map(Self.hashtag).joined(separator: " "))
+        values["tags"] = .string(Self.hashtags(item.tags).joined(separator: " "))
         values["tag_list"] = .list(item.tags.map { .string($0) })
         values["categories"] = .list(item.categories.map { .string($0) })
         values["source"] = .string(item.source)
@@ -48,6 +48,16 @@ extension Mapper {
     /// A tag as a hashtag: letters and digits kept, everything else dropped, so "Jekyll 4.0" becomes "#Jekyll40".
     static func hashtag(_ tag: String) -> String {
         "#" + tag.filter { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+
+    /// The hashtags of `tags`, each once, in the case of its first use, since networks match hashtags without case.
+    /// A tag with no letter, such as "2025" or an empty one, is left out, because X does not link a hashtag of
+    /// digits alone.
+    static func hashtags(_ tags: [String]) -> [String] {
+        var seen = Set<String>()
+        return tags.map(hashtag).filter { tag in
+            tag.contains { $0.isLetter } && seen.insert(tag.lowercased()).inserted
+        }
     }
 
     /// The slug: front matter `slug`, else the file name without a Jekyll date prefix and extension. An `index` or

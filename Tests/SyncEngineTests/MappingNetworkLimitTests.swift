@@ -152,4 +152,10 @@ import Testing
         #expect(message.contains("; page \"Northwind Threads\" (rule \"all\"): text is 600 characters; Threads allows at most 500"))
         #expect(!message.contains("Northwind LinkedIn"))
     }
+
+    /// Tags become hashtags once each, whatever their case, and a tag of digits alone is left out.
+    @Test func tagsBecomeDistinctHashtags() {
+        let tags = ["#coffee", "Women's Day", "coffee", "COFFEE", "2025", "", "Node.js", "咖啡"]
+        #expect(Mapper.hashtags(tags) == ["#coffee", "#WomensDay", "#Nodejs", "#咖啡"])
+    }
 }
