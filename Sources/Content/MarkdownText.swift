@@ -28,9 +28,16 @@ struct MarkdownText {
         return true
     }()
 
+    /// Serializes parsers. With parsers on several threads, the Debian 12 build of cmark-gfm (0.29.0.gfm.6) now
+    /// and then missed a GFM autolink such as `www.example.com`, seen in parallel test runs. The likely cause, not
+    /// confirmed in its source here, is that attaching and freeing extensions changes state shared by the process.
+    private static let parserLock = NSLock()
+
     init(markdown: String, keepCode: Bool) {
         self.keepCode = keepCode
         _ = Self.extensionsRegistered
+        Self.parserLock.lock()
+        defer { Self.parserLock.unlock() }
         let options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES
         guard let parser = cmark_parser_new(options) else { return }
         defer { cmark_parser_free(parser) }
@@ -188,7 +195,23 @@ struct MarkdownText {
             }
         }
         if output.last == UInt8(ascii: "\n") { output.removeLast() }
-        return String(decoding: output, as: UTF8.self)
+        return String(decoding: Self.joiningPunctuation(output), as: UTF8.self)
+    }
+
+    /// Drops the space before a `.` or `,` that ends a word, as in "Look at this ." where an image or a template
+    /// tag was removed. A `.` that starts a word, as in ".NET", keeps its space.
+    static func joiningPunctuation(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        for (index, byte) in bytes.enumerated() {
+            let isSpace = byte == UInt8(ascii: " ") && index > 0 && index + 1 < bytes.count
+            if isSpace && (bytes[index + 1] == UInt8(ascii: ".") || bytes[index + 1] == UInt8(ascii: ",")) {
+                let after = index + 2 < bytes.count ? bytes[index + 2] : UInt8(ascii: " ")
+                if after == UInt8(ascii: " ") || after == UInt8(ascii: "\n") { continue }
+            }
+            output.append(byte)
+        }
+        return output
     }
 
     private mutating func appendInlines(of node: OpaquePointer, to text: inout String, depth: Int) {

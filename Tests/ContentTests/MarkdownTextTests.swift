@@ -42,6 +42,12 @@ import Testing
             ])
     }
 
+    /// A removed image leaves no space before the punctuation that followed it, and ".NET" keeps its space.
+    @Test func removedImageLeavesNoSpaceBeforePunctuation() {
+        let result = Self.text("Look at this ![sunset](photo.jpg). Then this ![x](x.png), then learn .NET today.")
+        #expect(result.blocks == ["Look at this. Then this, then learn .NET today."])
+    }
+
     @Test func codeBlocksDroppedByDefault() {
         let markdown = "Before\n\n```swift\nlet x = 1\n```\n\n    indented code\n\nAfter `inline` code"
         #expect(Self.text(markdown).blocks == ["Before", "After inline code"])
