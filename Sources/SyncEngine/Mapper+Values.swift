@@ -33,7 +33,21 @@ extension Mapper {
             ])
         }
         values["slug"] = .string(Self.slug(for: item))
+        values["path"] = Self.sitePath(for: item).map { .string($0) } ?? .null
         return values
+    }
+
+    /// The file's path below the source folder without its extension, such as `functions/collections/in` for
+    /// `functions/collections/in.md`, with a page bundle's `index` or a section's `_index` left out. On a Hugo site
+    /// with the default permalinks and lowercase file names, `https://example.org/{{path}}/` is the page's URL.
+    /// Nil for a feed entry, whose location is a URL.
+    static func sitePath(for item: SourceItem) -> String? {
+        guard !item.location.contains("://") else { return nil }
+        var components = item.location.split(separator: "/").map(String.init)
+        guard let last = components.popLast() else { return nil }
+        let name = (last as NSString).deletingPathExtension
+        if name != "index" && name != "_index" { components.append(name) }
+        return components.joined(separator: "/")
     }
 
     /// The `YYYY-MM-DD-` prefix of a Jekyll post's file name.

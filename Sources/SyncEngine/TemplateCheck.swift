@@ -6,6 +6,7 @@ package enum TemplateCheck {
     /// without a date.
     static let standardNames: Set<String> = [
         "title", "summary", "text", "url", "tags", "tag_list", "categories", "source", "id", "date", "slug", "fields",
+        "path",
     ]
 
     /// The standard variables that are lists, which a variable tag cannot render.

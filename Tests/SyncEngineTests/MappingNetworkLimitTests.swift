@@ -158,4 +158,16 @@ import Testing
         let tags = ["#coffee", "Women's Day", "coffee", "COFFEE", "2025", "", "Node.js", "咖啡"]
         #expect(Mapper.hashtags(tags) == ["#coffee", "#WomensDay", "#Nodejs", "#咖啡"])
     }
+
+    /// {{path}} is the file's path without its extension, a bundle's folder for its index, and empty for a feed.
+    @Test func pathOfFilesAndBundles() {
+        func path(_ location: String) -> String? {
+            Mapper.sitePath(for: SourceItem(source: "s", identity: location, location: location, title: "", contentHash: ""))
+        }
+        #expect(path("functions/collections/in.md") == "functions/collections/in")
+        #expect(path("news/bundle/index.md") == "news/bundle")
+        #expect(path("news/_index.md") == "news")
+        #expect(path("about.markdown") == "about")
+        #expect(path("https://news.example/a") == nil)
+    }
 }
