@@ -87,7 +87,14 @@ extension SyncEngine {
             }
             return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
         }
-        guard mode == .apply else { return GroupOutcome(decision: .update, postIds: coveredIds) }
+        guard mode == .apply else {
+            // A plan names the approved posts that the edit would change, while a person can still hold it back.
+            let message =
+                covered.contains(where: Self.isApprovedDraft)
+                ? "\(item.location): would update posts that are approved; the edit may need their approval again"
+                : nil
+            return GroupOutcome(decision: .update, message: message, postIds: coveredIds)
+        }
         return try update(covered, to: group, item: item, context: context, record: &record)
     }
 
@@ -210,9 +217,7 @@ extension SyncEngine {
         var message = covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered) : nil
         // An edit can change text that a reviewer approved. The API document does not say whether Planable
         // resets an approval on a PATCH, so the edit is reported for a person to check.
-        let approved = covered.filter {
-            !$0.published && ($0.approvalStatus == "FULLY_APPROVED" || $0.approvalStatus == "PARTIALLY_APPROVED")
-        }
+        let approved = covered.filter(Self.isApprovedDraft)
         if !approved.isEmpty {
             logger.warning(
                 "updated a post that was already approved",
@@ -233,6 +238,11 @@ extension SyncEngine {
         }
         logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
         return GroupOutcome(decision: .update, message: message, postIds: ids)
+    }
+
+    /// Tells whether `post` is not published and a reviewer approved it, fully or in part.
+    static func isApprovedDraft(_ post: PostRecord) -> Bool {
+        !post.published && (post.approvalStatus == "FULLY_APPROVED" || post.approvalStatus == "PARTIALLY_APPROVED")
     }
 
     /// Orders a group's posts with the drafts first, so that a PATCH goes to a post that can still change.

@@ -115,6 +115,9 @@ import Testing
         #expect(approval.hasSuffix("APPROVED"), "\(approval)")
         try "---\ntitle: Status 0, edited\n---\n\nBody.\n"
             .write(to: root.appendingPathComponent("content/s0.md"), atomically: true, encoding: .utf8)
+        let plannedEdit = try engine.run(mode: .plan, refreshStatus: false)
+        let planned = try #require(plannedEdit.items.first { $0.identity == "s0.md" })
+        #expect(planned.message?.contains("would update posts that are approved") == true, "\(planned.message ?? "")")
         let approvedEdit = try engine.run(mode: .apply, refreshStatus: false)
         let edited = try #require(approvedEdit.items.first { $0.identity == "s0.md" })
         #expect(edited.decision == .update)
