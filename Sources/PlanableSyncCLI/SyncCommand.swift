@@ -164,8 +164,8 @@ final class ProgressReporter: @unchecked Sendable {
     func update(done: Int, total: Int) {
         lock.withLock {
             let elapsed = Date().timeIntervalSince(started)
-            // The estimate counts from the first item's end, because reading the sources before it, such as a
-            // feed that timed out, says nothing about the time per item.
+            // The estimate counts from the first item's end, because the time spent reading the sources before
+            // it, such as on a feed that timed out, tells nothing about the time per item.
             guard let firstItemEnd else {
                 firstItemEnd = Date()
                 return

@@ -188,7 +188,7 @@ final class SyncDaemon: @unchecked Sendable {
         }
     }
 
-    /// Reloads when the API rejected the token (401) and the token file or variable now holds another one, as
+    /// Reloads when the API rejected the token (401) and the token file or variable now contains another one, as
     /// after a person replaced a revoked token, so that the daemon needs no SIGHUP for it. A systemd credential
     /// changes only with a restart.
     private func reloadIfTokenReplaced(after error: any Error) {
@@ -203,7 +203,7 @@ final class SyncDaemon: @unchecked Sendable {
             let current = try? TokenReader.read(source, configurationPath: configuration.path, logger: logger),
             current != runtime.token
         else { return }
-        logger.info("the API rejected the token and its source holds a new one; reloading", [:])
+        logger.info("the API rejected the token, and its token file or variable has a new one; reloading", [:])
         lock.withLock {
             reloadRequested = true
             lock.broadcast()
@@ -398,7 +398,7 @@ final class SyncDaemon: @unchecked Sendable {
     /// Clears the pass error and, when `clearingRetry` is true, any scheduled retry and its back-off.
     private func notePassSucceeded(clearingRetry: Bool) {
         problems.passError = nil
-        // The API answered this pass, so a status poll that failed before, whose back-off may have grown to 15
+        // The API responded to this pass, so a status poll that failed before, whose back-off may have grown to 15
         // minutes, runs again soon and replaces its error in the STATUS= line.
         if problems.statusPollError != nil { noteStatusChange() }
         if clearingRetry {

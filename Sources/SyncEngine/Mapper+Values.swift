@@ -37,7 +37,7 @@ extension Mapper {
         return values
     }
 
-    /// The file's path below the source folder without its extension, such as `functions/collections/in` for
+    /// Returns the file's path below the source folder without its extension, such as `functions/collections/in` for
     /// `functions/collections/in.md`, with a page bundle's `index` or a section's `_index` left out. On a Hugo site
     /// with the default permalinks and lowercase file names, `https://example.org/{{path}}/` is the page's URL.
     /// Nil for a feed entry, whose location is a URL.
@@ -64,7 +64,8 @@ extension Mapper {
         "#" + tag.filter { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 
-    /// The hashtags of `tags`, each once, in the case of its first use, since networks match hashtags without case.
+    /// Returns the hashtags of `tags`, each once, in the case of its first use, since networks match hashtags
+    /// without case.
     /// A tag with no letter, such as "2025" or an empty one, is left out, because X does not link a hashtag of
     /// digits alone.
     static func hashtags(_ tags: [String]) -> [String] {

@@ -254,7 +254,7 @@ package final class MediaChecker: @unchecked Sendable {
     }
 
     /// Returns the stored result of `url`'s last check, or nil when there is none or it failed longer ago than
-    /// `failureRetryInterval`. A failure's message says when it was checked and when it is checked again.
+    /// `failureRetryInterval`. A failure's message gives the time of the check and of the next one.
     private func cachedResult(_ url: String) throws -> (ok: Bool, kind: MediaKind, message: String?)? {
         try state.withDatabase { database in
             guard let row = try database.queryFirst("SELECT * FROM media_checks WHERE url = ?", [url]) else {

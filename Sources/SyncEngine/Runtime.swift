@@ -18,8 +18,8 @@ package final class Runtime: @unchecked Sendable {
     package let embeddedServer: ReferenceServer?
     private let lock: StateLock?
 
-    /// Whether `state` is the configured file; false when `createsState` was false and the file did not exist, so
-    /// that `state` is an empty database in memory.
+    /// Whether `state` is the configured file. It is false when `createsState` was false and the file did not
+    /// exist, and `state` is then an empty database in memory.
     package let stateFileExists: Bool
 
     /// Opens the state, takes its lock when `exclusive`, starts the embedded server if configured, and builds the

@@ -132,9 +132,9 @@ extension SyncEngine {
                         intentId: intentId, item: record, groupKey: group.key, posts: posts, payloadHash: hash)
                     return GroupOutcome(decision: .create, postIds: posts.map(\.id))
                 case .notFound:
-                    // A server that answered has finished with the request, so it created nothing. Without an
-                    // answer, the server may still create the post after the wait, so the intent stays, and the
-                    // next run reads it back and reports a duplicate group if one appeared.
+                    // A server that sent a response has finished with the request, so it created nothing. Without
+                    // a response, the server may still create the post after the wait. The intent then stays, and
+                    // the next run reads it back and reports a duplicate group if one appeared.
                     if error.status != nil { try state.dropIntent(id: intentId) }
                     if attempt == Self.maximumCreateAttempts { throw error }
                     continue

@@ -76,7 +76,7 @@ package final class SyncEngine: @unchecked Sendable {
             let report = try runPass(
                 mode: mode, sourceNames: sourceNames, changedPaths: changedPaths, context: context,
                 refreshStatus: refreshStatus, shouldStop: shouldStop)
-            // A pass over one feed or a few changed files says nothing about the sources it did not read.
+            // A pass over one feed or a few changed files shows nothing about the sources it did not read.
             if sourceNames == nil && changedPaths.isEmpty { try? state.setSetting("last_failure", "") }
             return report
         } catch {

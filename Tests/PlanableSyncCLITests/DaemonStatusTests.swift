@@ -264,6 +264,6 @@ import Testing
             return try client.listPosts(workspaceId: workspace.id, offset: 0, limit: 100).items.count == 2
         }
         #expect(synced, "stderr: \(daemon.stderr())")
-        #expect(daemon.stderr().contains("its source holds a new one; reloading"), "\(daemon.stderr())")
+        #expect(daemon.stderr().contains("its token file or variable has a new one; reloading"), "\(daemon.stderr())")
     }
 }
