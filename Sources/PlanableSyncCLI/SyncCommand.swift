@@ -32,8 +32,22 @@ enum SyncCommand {
                     FileHandle.standardOutput.write(data + Data("\n".utf8))
                 }
             }
+            if mode == .apply { recordFailureBeforeRun(error, parsed) }
             throw error
         }
+    }
+
+    /// Records in an existing state database a failure that ended a sync before its pass began, such as an
+    /// unreadable token file, so that `status` shows it as it shows a failed pass. A run that found the state
+    /// locked leaves it alone, because the process that holds the lock is working.
+    private static func recordFailureBeforeRun(_ error: any Error, _ parsed: ParsedArguments) {
+        if error is UsageError { return }
+        if case StateLockError.held = error { return }
+        guard let configuration = try? loadConfiguration(parsed),
+            FileManager.default.fileExists(atPath: configuration.statePath),
+            let state = try? StateStore(path: configuration.statePath)
+        else { return }
+        try? state.recordRunFailure(CommandLineTool.classify(error).1)
     }
 
     private static func run(_ parsed: ParsedArguments, mode: RunMode, rebuildState: Bool) throws -> ExitCode {

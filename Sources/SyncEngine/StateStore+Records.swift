@@ -331,6 +331,12 @@ extension StateStore {
         }
     }
 
+    /// Records the failure that ended the last run, with its time, which `status` shows until a full pass
+    /// completes.
+    package func recordRunFailure(_ message: String) throws {
+        try setSetting("last_failure", Self.timestamp() + "\t" + message)
+    }
+
     /// Returns the mapping fingerprint of the configuration that last mapped every item of `source`. A state
     /// written before fingerprints were kept per source has one for all sources, which this falls back to.
     package func mappingFingerprint(source: String) throws -> String? {

@@ -81,7 +81,7 @@ package final class SyncEngine: @unchecked Sendable {
             return report
         } catch {
             if case PlanableAPIError.cancelled = error { throw error }
-            try? state.setSetting("last_failure", StateStore.timestamp() + "\t\(error)")
+            try? state.recordRunFailure("\(error)")
             throw error
         }
     }

@@ -189,6 +189,12 @@ import Testing
         let result = try ProductProcess.run(["plan", "--config", configPath])
         #expect(result.status == 75, "\(result.stderr.suffix(300))")
         #expect(result.stderr.contains("another process holds the embedded server's database"), "\(result.stderr)")
+
+        // A sync that fails this way, before its pass begins, shows in status too.
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 75)
+        let status = try ProductProcess.run(["status", "--config", configPath])
+        #expect(status.stdout.contains("The last run failed at "), "\(status.stdout)")
+        #expect(status.stdout.contains("another process holds the embedded server's database"), "\(status.stdout)")
     }
 
     /// --output takes a device such as /dev/stdout, which is written in place.
