@@ -67,7 +67,10 @@ enum ReportWriter {
             if let message = item.message { lines.append("          \(message)") }
             if report.command == "plan" && (item.decision == .create || item.decision == .update) {
                 for post in item.posts {
-                    lines.append("          → \(post.pages.joined(separator: ", ")) (\(post.characters) characters)")
+                    // A post that stays as it is beside a new or changed one says so, so it is not taken for a copy.
+                    let state = post.decision.flatMap { $0 == item.decision ? nil : ", \($0.rawValue)" } ?? ""
+                    lines.append(
+                        "          → \(post.pages.joined(separator: ", ")) (\(post.characters) characters)\(state)")
                     for textLine in post.text.split(separator: "\n", omittingEmptySubsequences: false) {
                         lines.append("            │ \(textLine)")
                     }

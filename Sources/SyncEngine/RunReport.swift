@@ -31,6 +31,9 @@ package struct ReportedPost: Sendable, Codable {
     package var labels: [String] = []
     /// The campaign's name or id, when the post joins one.
     package var campaign: String?
+    /// What the run does with this post, which differs from the item's decision when the item has posts that
+    /// stay as they are beside a new one, such as after a page was added.
+    package var decision: ItemDecision?
 }
 
 /// One item's line in a report.

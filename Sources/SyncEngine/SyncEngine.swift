@@ -312,6 +312,7 @@ package final class SyncEngine: @unchecked Sendable {
                 // Groups blocked for the same reason give the same message, which the report names once.
                 if let message = outcome.message, !messages.contains(message) { messages.append(message) }
                 reported.posts[index].postIds = outcome.postIds
+                reported.posts[index].decision = outcome.decision
             }
             reported.decision = Self.combine(decisions)
             reported.message = messages.isEmpty ? nil : messages.joined(separator: "; ")

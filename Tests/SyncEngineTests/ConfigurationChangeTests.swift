@@ -32,6 +32,26 @@ import Testing
         #expect(report.requests.write == 0)
     }
 
+    /// A page added to an item whose existing post has text of its own makes a new group, and the plan marks the
+    /// existing post as unchanged, so that it is not taken for a copy.
+    @Test func planMarksUnchangedPostBesideNewOne() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind X"], extraConfiguration: "templates:\n  x: \"X: {{title}}\"\n")
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
+        #expect(try workspace.run(.apply).created == 1)
+
+        try workspace.writePost(
+            "a.md", title: "Roast notes", body: "A new roast.",
+            frontMatter: "planable:\n  pages: [Northwind X, Northwind LinkedIn]\n")
+        let plan = try workspace.run(.plan)
+        let item = try #require(plan.items.first { $0.identity == "a.md" })
+        #expect(item.decision == .create, "\(item)")
+        let byPage = Dictionary(uniqueKeysWithValues: item.posts.map { ($0.pages.joined(), $0.decision) })
+        #expect(byPage["Northwind X"] == .unchanged, "\(byPage)")
+        #expect(byPage["Northwind LinkedIn"] == .create, "\(byPage)")
+    }
+
     /// Two groups blocked for the same reason give the item one message.
     @Test func regroupingIsReportedOnce() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"])
