@@ -34,6 +34,8 @@ package struct ContentMedia: Sendable, Equatable {
     package var fileExists: Bool
     /// The alternative text or caption, when one was written.
     package var alt: String?
+    /// Every path looked at for a local file that exists at none of them, `resolvedPath` first.
+    package var searchedPaths: [String] = []
 
     package init(reference: String, kind: Kind, resolvedPath: String?, fileExists: Bool, alt: String?) {
         self.reference = reference

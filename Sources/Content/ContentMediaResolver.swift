@@ -80,15 +80,23 @@ struct ContentMediaResolver {
                 staticFolders.map { Self.join(root, $0, path) } + [atRoot]
                 + siteFolders.map { Self.join($0, path, floorPath: $0) }
             let existing = candidates.first(where: Self.isRegularFile)
-            return ContentMedia(
+            var medium = ContentMedia(
                 reference: source, kind: .siteRelative, resolvedPath: existing ?? atRoot, fileExists: existing != nil,
                 alt: alt)
+            if existing == nil { medium.searchedPaths = [atRoot] + candidates.filter { $0 != atRoot } }
+            return medium
         }
         let candidates = [Self.join(fileFolder, path, floorPath: root), Self.join(root, path)]
         let existing = candidates.first(where: Self.isRegularFile)
-        return ContentMedia(
+        var medium = ContentMedia(
             reference: source, kind: .relativePath, resolvedPath: existing ?? candidates[0],
             fileExists: existing != nil, alt: alt)
+        if existing == nil {
+            medium.searchedPaths = candidates.reduce(into: []) { paths, path in
+                if !paths.contains(path) { paths.append(path) }
+            }
+        }
+        return medium
     }
 
     /// The URL scheme, lowercased, when `text` starts with one (`https:`, `data:`).

@@ -276,15 +276,19 @@ extension SourceItem {
                 return SourceMedia(location: .url(url), alt: medium.alt)
             case .siteRelative:
                 guard let path = medium.resolvedPath else { return nil }
-                return SourceMedia(location: .localFile(path: path, sitePath: medium.reference), alt: medium.alt)
+                var local = SourceMedia(location: .localFile(path: path, sitePath: medium.reference), alt: medium.alt)
+                local.searchedPaths = medium.searchedPaths
+                return local
             case .relativePath:
                 guard let path = medium.resolvedPath else { return nil }
                 // A path relative to the file maps below the file's own folder, as the site publishes it.
                 let folder = parentFolder(of: content.relativePath)
                 let sitePath = "/" + (folder.isEmpty ? medium.reference : folder + "/" + medium.reference)
-                return SourceMedia(
+                var local = SourceMedia(
                     location: .localFile(path: path, sitePath: (sitePath as NSString).standardizingPath),
                     alt: medium.alt)
+                local.searchedPaths = medium.searchedPaths
+                return local
             }
         }
         self.init(

@@ -88,6 +88,8 @@ package struct SourceMedia: Sendable, Equatable {
     package var alt: String?
     /// A MIME type the source stated, such as an enclosure's `type`.
     package var declaredType: String?
+    /// For a local file that was not found, every path looked at, which the error names.
+    package var searchedPaths: [String] = []
 
     package init(location: Location, alt: String? = nil, declaredType: String? = nil) {
         self.location = location

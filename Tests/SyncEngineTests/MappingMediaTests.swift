@@ -129,6 +129,7 @@ import Testing
             "site.md", title: "Site path", body: "![Logo](/images/logo.png)\n\nText after the logo.")
         try workspace.writePost("front.md", title: "Front matter path", body: "Text.", frontMatter: "image: images/logo.png\n")
         try workspace.writePost("absent.md", title: "Missing file", body: "![Gone](/images/absent.png)")
+        try workspace.writePost("posts/relative.md", title: "Missing relative file", body: "![Gone](pics/gone.png)")
 
         let report = try workspace.run(.plan)
         let expected = server.baseURL + "/images/logo.png"
@@ -140,6 +141,11 @@ import Testing
         let absent = try #require(report.items.first { $0.identity == "absent.md" })
         #expect(absent.decision == .failed)
         #expect(absent.message?.contains("/images/absent.png") == true)
+        // A relative path is looked for beside the file and under the source folder, and the error names both.
+        let relative = try #require(report.items.first { $0.identity == "posts/relative.md" })
+        let message = relative.message ?? ""
+        #expect(message.contains("content/posts/pics/gone.png does not exist"), "\(message)")
+        #expect(message.contains("also looked for \(workspace.contentFolder.path)/pics/gone.png"), "\(message)")
         // The file is checked on disk; the public URL is only named, never fetched by the check.
         #expect(server.requests.isEmpty)
     }
