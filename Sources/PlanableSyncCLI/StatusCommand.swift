@@ -113,11 +113,7 @@ enum StatusCommand {
         let summary = Summary(
             items: items, readFailures: readFailures, pendingIntents: pendingCreates.count,
             pendingCreates: pendingCreates, lastRun: try state.setting("last_run"),
-            lastFailure: try state.setting("last_failure").flatMap { value -> RunFailure? in
-                let parts = value.split(separator: "\t", maxSplits: 1)
-                guard parts.count == 2 else { return nil }
-                return RunFailure(at: String(parts[0]), message: String(parts[1]))
-            })
+            lastFailure: try state.lastRunFailure().map { RunFailure(at: $0.at, message: $0.message) })
 
         if parsed.format == "json" {
             let encoder = JSONEncoder()

@@ -337,6 +337,19 @@ extension StateStore {
         try setSetting("last_failure", Self.timestamp() + "\t" + message)
     }
 
+    /// Clears the failure that `recordRunFailure` recorded, after a full pass completed.
+    package func clearRunFailure() throws {
+        try setSetting("last_failure", "")
+    }
+
+    /// Returns the time and message of the failure that ended the last run, or nil when the last run completed.
+    package func lastRunFailure() throws -> (at: String, message: String)? {
+        guard let value = try setting("last_failure") else { return nil }
+        let parts = value.split(separator: "\t", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+
     /// Returns the mapping fingerprint of the configuration that last mapped every item of `source`. A state
     /// written before fingerprints were kept per source has one for all sources, which this falls back to.
     package func mappingFingerprint(source: String) throws -> String? {

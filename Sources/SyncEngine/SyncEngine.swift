@@ -65,11 +65,6 @@ package final class SyncEngine: @unchecked Sendable {
         context: WorkspaceContext? = nil, refreshStatus: Bool = true,
         shouldStop: @Sendable () -> Bool = { false }
     ) throws -> RunReport {
-        guard mode == .apply else {
-            return try runPass(
-                mode: mode, sourceNames: sourceNames, changedPaths: changedPaths, context: context,
-                refreshStatus: refreshStatus, shouldStop: shouldStop)
-        }
         // `status` shows the failure of the last run beside the time of the last one that completed, so that a
         // cron job whose runs all fail does not look as if it were up to date.
         do {
@@ -77,11 +72,12 @@ package final class SyncEngine: @unchecked Sendable {
                 mode: mode, sourceNames: sourceNames, changedPaths: changedPaths, context: context,
                 refreshStatus: refreshStatus, shouldStop: shouldStop)
             // A pass over one feed or a few changed files shows nothing about the sources it did not read.
-            if sourceNames == nil && changedPaths.isEmpty { try? state.setSetting("last_failure", "") }
+            if mode == .apply && sourceNames == nil && changedPaths.isEmpty { try? state.clearRunFailure() }
             return report
         } catch {
+            // A stop is no failure of the run.
             if case PlanableAPIError.cancelled = error { throw error }
-            try? state.recordRunFailure("\(error)")
+            if mode == .apply { try? state.recordRunFailure("\(error)") }
             throw error
         }
     }
