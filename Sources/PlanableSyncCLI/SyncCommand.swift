@@ -84,12 +84,9 @@ enum SyncCommand {
             // without its report. Every write that got a response is in the state, and the next run reads back a
             // create that got none.
             progress.finish()
-            let signal = stop.received ?? SIGTERM
-            let message =
-                "planable-sync: \(StopSignal.name(signal)) stopped the run before it finished; what it sent is in "
-                + "the state, and the next run syncs the rest\n"
-            FileHandle.standardError.write(Data(message.utf8))
-            return StopSignal.exitCode(signal)
+            return StopSignal.report(
+                stop.received ?? SIGTERM,
+                "before it finished; what it sent is in the state, and the next run syncs the rest")
         }
         progress.finish()
         report.serverRequests = runtime.embeddedServer?.requestCounts()
@@ -102,11 +99,8 @@ enum SyncCommand {
 
         try ReportWriter.write(report, format: parsed.format, to: parsed.output, title: "Plan for \(configuration.path)")
         if let signal = stop.received {
-            let message =
-                "planable-sync: \(StopSignal.name(signal)) stopped the run early; the report lists the items it "
-                + "reached, and the next run syncs the rest\n"
-            FileHandle.standardError.write(Data(message.utf8))
-            return StopSignal.exitCode(signal)
+            return StopSignal.report(
+                signal, "early; the report lists the items it reached, and the next run syncs the rest")
         }
         // Items the API may take later, after a 503 or a lost connection, make the run a temporary failure. A
         // duplicate post group needs a person, as bad data does.
@@ -156,8 +150,11 @@ final class StopSignal: @unchecked Sendable {
         signal == SIGINT ? "SIGINT" : "SIGTERM"
     }
 
-    static func exitCode(_ signal: Int32) -> ExitCode {
-        signal == SIGINT ? .interrupted : .terminated
+    /// Writes that `signal` stopped the run, followed by `detail`, to standard error, and returns the exit code,
+    /// 128 plus the signal's number.
+    static func report(_ signal: Int32, _ detail: String) -> ExitCode {
+        FileHandle.standardError.write(Data("planable-sync: \(name(signal)) stopped the run \(detail)\n".utf8))
+        return signal == SIGINT ? .interrupted : .terminated
     }
 }
 
@@ -179,7 +176,7 @@ final class ProgressReporter: @unchecked Sendable {
         lock.withLock {
             let elapsed = Date().timeIntervalSince(started)
             // The estimate counts from the first item's end, because the time spent reading the sources before
-            // it, such as on a feed that timed out, tells nothing about the time per item.
+            // it, such as on a feed that timed out, does not show the time per item.
             guard let firstItemEnd else {
                 firstItemEnd = Date()
                 return

@@ -204,14 +204,16 @@ final class SyncDaemon: @unchecked Sendable {
             current != runtime.token
         else { return }
         logger.info("the API rejected the token, and its token file or variable has a new one; reloading", [:])
-        lock.withLock {
-            reloadRequested = true
-            lock.broadcast()
-        }
+        scheduleReload()
     }
 
     private func requestReload() {
         logger.info("reload requested", ["signal": "SIGHUP"])
+        scheduleReload()
+    }
+
+    /// Wakes the work thread to load the configuration again.
+    private func scheduleReload() {
         lock.withLock {
             reloadRequested = true
             lock.broadcast()

@@ -268,10 +268,13 @@ extension SyncEngine {
         let outcomes = try Reconciler(client: client, state: state, logger: logger)
             .resolve(intents.filter { $0.workspaceId == workspaceId }, workspaceId: workspaceId)
         for intent in intents where intent.workspaceId == workspaceId {
-            switch outcomes[intent.id] ?? .notFound {
-            case .found(let posts)
-            where try !state.posts(source: intent.source, identity: intent.identity)
-                .filter({ $0.groupKey == intent.groupKey }).isEmpty:
+            guard case .found(let posts) = outcomes[intent.id] ?? .notFound else {
+                try state.dropIntent(id: intent.id)
+                continue
+            }
+            let itemHasGroup = try state.posts(source: intent.source, identity: intent.identity)
+                .contains { $0.groupKey == intent.groupKey }
+            if itemHasGroup {
                 // The item got its posts from a later attempt of the same create, so this group is a duplicate
                 // that only a person can safely remove.
                 let groupId = posts.first?.groupId ?? posts.first?.id ?? ""
@@ -283,18 +286,16 @@ extension SyncEngine {
                     ["item.source": intent.source, "item.id": intent.identity, "post.group_id": groupId])
                 duplicateGroupMessages.append(message)
                 try state.dropIntent(id: intent.id)
-            case .found(let posts):
-                let record =
-                    try state.item(source: intent.source, identity: intent.identity)
-                    ?? ItemRecord(
-                        source: intent.source, identity: intent.identity, title: "", status: "pending",
-                        publishedEditReported: false)
-                try state.recordCreated(
-                    intentId: intent.id, item: record, groupKey: intent.groupKey, posts: posts,
-                    payloadHash: intent.payloadHash)
-            case .notFound:
-                try state.dropIntent(id: intent.id)
+                continue
             }
+            let record =
+                try state.item(source: intent.source, identity: intent.identity)
+                ?? ItemRecord(
+                    source: intent.source, identity: intent.identity, title: "", status: "pending",
+                    publishedEditReported: false)
+            try state.recordCreated(
+                intentId: intent.id, item: record, groupKey: intent.groupKey, posts: posts,
+                payloadHash: intent.payloadHash)
         }
         return duplicateGroupMessages
     }
