@@ -91,11 +91,8 @@ struct ContentMediaResolver {
         var medium = ContentMedia(
             reference: source, kind: .relativePath, resolvedPath: existing ?? candidates[0],
             fileExists: existing != nil, alt: alt)
-        if existing == nil {
-            medium.searchedPaths = candidates.reduce(into: []) { paths, path in
-                if !paths.contains(path) { paths.append(path) }
-            }
-        }
+        // A file at the source folder's top level has one candidate path, named twice.
+        if existing == nil { medium.searchedPaths = candidates[0] == candidates[1] ? [candidates[0]] : candidates }
         return medium
     }
 

@@ -132,4 +132,7 @@ package struct FeedError: Error, CustomStringConvertible, Equatable {
     }
 
     package var description: String { "\(code.rawValue): \(message)" }
+
+    /// Whether a later read may succeed without a change to the feed, as for a document cut off in transfer.
+    package var isTemporary: Bool { code == .cutOff }
 }

@@ -68,12 +68,11 @@ package struct DirectorySource: ItemSource {
         // A file under a folder or path that the scan could not read may still exist, so it is not removed.
         let unreadPaths = errors.map(\.path)
         result.missedPaths = !unreadPaths.isEmpty
-        func isUnread(_ location: String) -> Bool {
-            Self.isUnder(location, anyOf: unreadPaths)
-        }
         result.removedIdentities = known.values
             .filter { record in
-                guard let location = record.location, !present.contains(location), !isUnread(location) else {
+                guard let location = record.location, !present.contains(location),
+                    !Self.isUnder(location, anyOf: unreadPaths)
+                else {
                     return false
                 }
                 guard let onlyPaths else { return true }
@@ -276,19 +275,17 @@ extension SourceItem {
                 return SourceMedia(location: .url(url), alt: medium.alt)
             case .siteRelative:
                 guard let path = medium.resolvedPath else { return nil }
-                var local = SourceMedia(location: .localFile(path: path, sitePath: medium.reference), alt: medium.alt)
-                local.searchedPaths = medium.searchedPaths
-                return local
+                return SourceMedia(
+                    location: .localFile(path: path, sitePath: medium.reference), alt: medium.alt,
+                    searchedPaths: medium.searchedPaths)
             case .relativePath:
                 guard let path = medium.resolvedPath else { return nil }
                 // A path relative to the file maps below the file's own folder, as the site publishes it.
                 let folder = parentFolder(of: content.relativePath)
                 let sitePath = "/" + (folder.isEmpty ? medium.reference : folder + "/" + medium.reference)
-                var local = SourceMedia(
+                return SourceMedia(
                     location: .localFile(path: path, sitePath: (sitePath as NSString).standardizingPath),
-                    alt: medium.alt)
-                local.searchedPaths = medium.searchedPaths
-                return local
+                    alt: medium.alt, searchedPaths: medium.searchedPaths)
             }
         }
         self.init(

@@ -35,7 +35,7 @@ extension FeedSource {
             // A document cut off in transfer is a temporary failure, as in a sync's scan.
             throw SourceError(
                 source: name, identity: nil, message: "feed \(name) (\(url)) cannot be read: \(error)",
-                isDataError: (error as? FeedError)?.code != .cutOff, location: url)
+                isDataError: (error as? FeedError)?.isTemporary != true, location: url)
         }
         let intake = FeedIntake(feedURL: url, known: [:], isNewFeed: true, backfill: backfill)
         let plan = try intake.decide(feed)

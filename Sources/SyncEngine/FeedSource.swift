@@ -78,7 +78,7 @@ package struct FeedSource: ItemSource {
             feed = try FeedParser.parse(data, url: finalURL, contentType: contentType)
         } catch {
             // A document cut off in transfer is a temporary failure, which the next run retries.
-            let isCutOff = (error as? FeedError)?.code == .cutOff
+            let isCutOff = (error as? FeedError)?.isTemporary == true
             result.errors.append(
                 SourceError(
                     source: name, identity: nil,

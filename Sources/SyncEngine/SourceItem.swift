@@ -91,10 +91,11 @@ package struct SourceMedia: Sendable, Equatable {
     /// For a local file that was not found, every path looked at, which the error names.
     package var searchedPaths: [String] = []
 
-    package init(location: Location, alt: String? = nil, declaredType: String? = nil) {
+    package init(location: Location, alt: String? = nil, declaredType: String? = nil, searchedPaths: [String] = []) {
         self.location = location
         self.alt = alt
         self.declaredType = declaredType
+        self.searchedPaths = searchedPaths
     }
 }
 
