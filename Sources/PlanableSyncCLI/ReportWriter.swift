@@ -67,7 +67,8 @@ enum ReportWriter {
             if let message = item.message { lines.append("          \(message)") }
             if report.command == "plan" && (item.decision == .create || item.decision == .update) {
                 for post in item.posts {
-                    // A post that stays as it is beside a new or changed one says so, so it is not taken for a copy.
+                    // A post whose decision differs from its item's, such as an unchanged post beside a new one, is
+                    // marked, so that it is not taken for a copy.
                     let state = post.decision.flatMap { $0 == item.decision ? nil : ", \($0.rawValue)" } ?? ""
                     lines.append(
                         "          → \(post.pages.joined(separator: ", ")) (\(post.characters) characters)\(state)")

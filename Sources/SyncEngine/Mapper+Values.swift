@@ -65,9 +65,8 @@ extension Mapper {
     }
 
     /// Returns the hashtags of `tags`, each once, in the case of its first use, since networks match hashtags
-    /// without case.
-    /// A tag with no letter, such as "2025" or an empty one, is left out, because X does not link a hashtag of
-    /// digits alone.
+    /// without case. A tag with no letter, such as "2025" or an empty one, is left out, because X does not link a
+    /// hashtag of digits alone.
     static func hashtags(_ tags: [String]) -> [String] {
         var seen = Set<String>()
         return tags.map(hashtag).filter { tag in

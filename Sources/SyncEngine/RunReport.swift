@@ -31,8 +31,8 @@ package struct ReportedPost: Sendable, Codable {
     package var labels: [String] = []
     /// The campaign's name or id, when the post joins one.
     package var campaign: String?
-    /// What the run does with this post, which differs from the item's decision when the item has posts that
-    /// stay as they are beside a new one, such as after a page was added.
+    /// The run's decision for this post. It differs from the item's decision when the item has posts that stay
+    /// as they are beside a new one, such as after a page was added.
     package var decision: ItemDecision?
 }
 

@@ -65,6 +65,15 @@ import Testing
         try ProductProcess.start(["run", "--config", configPath], environment: ["NOTIFY_SOCKET": notify.path])
     }
 
+    /// Writes one file, starts the daemon and waits until it is ready and has created the file's post.
+    func startDaemonWithOnePost(_ notify: NotifySocket) throws -> ProductProcess {
+        try write("a.md", "title: Alpha")
+        let daemon = try startDaemon(notify)
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+        #expect(try waitUntil(timeout: 5) { try postCount() == 1 })
+        return daemon
+    }
+
     func postCount(_ workspaceName: String = "Northwind Coffee") throws -> Int {
         let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
         let workspace = try #require(try client.listWorkspaces().first { $0.name == workspaceName })
@@ -188,12 +197,9 @@ import Testing
     }
 
     @Test func reloadNamingAnotherWorkspaceIsRefused() throws {
-        try write("a.md", "title: Alpha")
         let notify = try NotifySocket()
-        let daemon = try startDaemon(notify)
+        let daemon = try startDaemonWithOnePost(notify)
         defer { cleanUp(daemon) }
-        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
-        #expect(try waitUntil(timeout: 5) { try postCount() == 1 })
 
         try writeConfiguration(workspace: "Contoso Bakery", page: "Contoso Facebook")
         kill(daemon.process.processIdentifier, SIGHUP)
@@ -215,17 +221,14 @@ import Testing
     /// A reload that names a page the workspace does not have is refused as well, and the daemon keeps syncing
     /// with the running configuration.
     @Test func reloadNamingUnknownPageIsRefused() throws {
-        try write("a.md", "title: Alpha")
         let notify = try NotifySocket()
-        let daemon = try startDaemon(notify)
+        let daemon = try startDaemonWithOnePost(notify)
         defer { cleanUp(daemon) }
-        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
-        #expect(try waitUntil(timeout: 5) { try postCount() == 1 })
 
         try writeConfiguration(page: "Northwind LinkedIm")
         kill(daemon.process.processIdentifier, SIGHUP)
-        let refused = notify.waitForStatus(timeout: 10) { $0.contains("reload failed: ") }
-        #expect(refused, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
+        let rejected = notify.waitForStatus(timeout: 10) { $0.contains("reload failed: ") }
+        #expect(rejected, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
         #expect(daemon.stderr().contains("Northwind LinkedIm"), "\(daemon.stderr())")
 
         try write("b.md", "title: Beta")
@@ -236,12 +239,9 @@ import Testing
     /// After the API rejects a revoked token, the daemon reads the token file again and goes on with the new token
     /// that a person wrote there, without a SIGHUP.
     @Test func replacedTokenIsReadAfterRejection() throws {
-        try write("a.md", "title: Alpha")
         let notify = try NotifySocket()
-        let daemon = try startDaemon(notify)
+        let daemon = try startDaemonWithOnePost(notify)
         defer { cleanUp(daemon) }
-        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
-        #expect(try waitUntil(timeout: 5) { try postCount() == 1 })
 
         let control = String(server.baseURL.dropLast("/api/v1".count)) + "/reference"
         let http = HTTPClient()

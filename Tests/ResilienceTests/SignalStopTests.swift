@@ -6,14 +6,24 @@ import Testing
 @Suite(.serialized) struct SignalStopTests {
     static let itemCount = 6
 
+    /// Writes the fixture's configuration and `items` files, then starts `sync` with `arguments` after the
+    /// configuration, and with `environment` on top of the fixture's.
+    func startSync(
+        _ fixture: ReferenceFixture, items: Int, arguments: [String] = ["--format", "json"],
+        environment: [String: String] = [:]
+    ) throws -> ProductProcess {
+        try fixture.writeConfiguration()
+        try fixture.writeItems(items)
+        return try ProductProcess.start(
+            ["sync", "--config", fixture.configPath] + arguments,
+            environment: fixture.environment.merging(environment) { $1 })
+    }
+
     /// Starts `sync` against a fixture whose creates each take 600 ms, and waits until the first item's posts
     /// exist, so that the signal arrives while later items are still to come.
     func startSlowSync(_ fixture: ReferenceFixture) throws -> ProductProcess {
-        try fixture.writeConfiguration()
-        try fixture.writeItems(Self.itemCount)
         try fixture.addFault(operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 600, \"probability\": 1")
-        let running = try ProductProcess.start(
-            ["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        let running = try startSync(fixture, items: Self.itemCount)
         let started = try waitUntil(timeout: 60) { try !fixture.posts().isEmpty }
         #expect(started, "no post was created: \(running.stderr().suffix(800))")
         return running
@@ -43,17 +53,14 @@ import Testing
         #expect(Set(posts.map { "\($0.pageId) \($0.plainText)" }).count == posts.count, "duplicate posts")
     }
 
-    /// A second SIGINT ends the process at once, with exit 130, while the first waits for a create that takes
-    /// 10 s to be answered.
+    /// A second SIGINT ends the process at once, with exit 130, while the first waits for a create whose response
+    /// takes 10 s.
     @Test func secondSigintExitsAtOnce() throws {
         let fixture = try ReferenceFixture(name: "sigint")
-        try fixture.writeConfiguration()
-        try fixture.writeItems(1)
         try fixture.addFault(operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 10000, \"count\": 1")
-        let running = try ProductProcess.start(
-            ["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        let running = try startSync(fixture, items: 1)
         defer { running.removeOutput() }
-        // The run reads the workspace and the folder well within 2 s, and then waits for the create's answer.
+        // The run reads the workspace and the folder well within 2 s, and then waits for the create's response.
         Thread.sleep(forTimeInterval: 2)
         kill(running.process.processIdentifier, SIGINT)
         Thread.sleep(forTimeInterval: 0.3)
@@ -71,14 +78,11 @@ import Testing
     /// which the default time limit makes about a minute long. The next run reads the create back.
     @Test func sigtermEndsInFlightWait() throws {
         let fixture = try ReferenceFixture(name: "in-flight-stop")
-        try fixture.writeConfiguration()
-        try fixture.writeItems(1)
         // The client gives up after 4 s, so it waits up to 10 s (twice the limit and 2 s) for the create, which the
         // server commits after 8 s.
         try fixture.addFault(operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 8000, \"count\": 1")
-        let running = try ProductProcess.start(
-            ["sync", "--config", fixture.configPath],
-            environment: fixture.environment.merging(["PLANABLE_SYNC_API_TIMEOUT": "4"]) { $1 })
+        let running = try startSync(
+            fixture, items: 1, arguments: [], environment: ["PLANABLE_SYNC_API_TIMEOUT": "4"])
         defer { running.removeOutput() }
         let waiting = waitUntil(timeout: 30) { running.stderr().contains("may still be in flight") }
         #expect(waiting, "the run did not wait: \(running.stderr().suffix(800))")
@@ -100,11 +104,8 @@ import Testing
     /// A stop while the client waits for the rate limit's reset still writes the report of the items before it.
     @Test func sigtermDuringRateLimitWait() throws {
         let fixture = try ReferenceFixture(name: "rate-limit-stop")
-        try fixture.writeConfiguration()
-        try fixture.writeItems(4)
         try fixture.control("POST", "/rate-limits", "{\"write\": 2}")
-        let running = try ProductProcess.start(
-            ["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        let running = try startSync(fixture, items: 4)
         defer { running.removeOutput() }
         let waiting = waitUntil(timeout: 30) { running.stderr().contains("waiting for") }
         #expect(waiting, "the run did not wait: \(running.stderr().suffix(800))")

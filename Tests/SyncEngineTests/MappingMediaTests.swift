@@ -113,7 +113,7 @@ import Testing
         let second = try workspace.run(.plan)
         #expect(second.failed == 1)
         #expect(second.items.first?.message?.contains(url) == true)
-        // The remembered failure says when it was checked and when the next check comes.
+        // The remembered failure gives the time of its check and of the next one.
         #expect(second.items.first?.message?.contains("; checked again from ") == true, "\(second.items)")
         #expect(server.requests(for: "/page.html").count == 1)
     }

@@ -28,6 +28,22 @@ import Testing
         try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count
     }
 
+    /// Makes the content folder's `sub` unreadable to a scan. Root reads any folder whatever its mode, so `sub` is
+    /// moved outside the source and replaced with a link to it, which the scan does not follow.
+    func hideSubfolder(_ workspace: TestWorkspace) throws {
+        let subfolder = workspace.contentFolder.appendingPathComponent("sub")
+        let outside = workspace.root.appendingPathComponent("outside")
+        try FileManager.default.moveItem(at: subfolder, to: outside)
+        try FileManager.default.createSymbolicLink(at: subfolder, withDestinationURL: outside)
+    }
+
+    /// Puts back the folder that `hideSubfolder` moved.
+    func restoreSubfolder(_ workspace: TestWorkspace) throws {
+        let subfolder = workspace.contentFolder.appendingPathComponent("sub")
+        try FileManager.default.removeItem(at: subfolder)
+        try FileManager.default.moveItem(at: workspace.root.appendingPathComponent("outside"), to: subfolder)
+    }
+
     func removals(_ report: RunReport) -> [ReportedItem] {
         report.items.filter { $0.message?.hasPrefix("removed from the source") == true }
     }
@@ -164,9 +180,7 @@ import Testing
         #expect(try postCount(workspace) == 3)
     }
 
-    /// A subfolder that the scan cannot enter keeps the drafts of its files, which may still exist. Root reads any
-    /// folder whatever its mode, so the test replaces the subfolder with a link to a folder outside the source,
-    /// which the scan does not follow either.
+    /// A subfolder that the scan cannot enter keeps the drafts of its files, which may still exist.
     @Test func unreadSubfolderDeletesNothing() throws {
         let workspace = try makeWorkspace()
         defer { workspace.remove() }
@@ -176,10 +190,7 @@ import Testing
         }
         #expect(try workspace.run(.apply).created == 10)
 
-        let subfolder = workspace.contentFolder.appendingPathComponent("sub")
-        let outside = workspace.root.appendingPathComponent("outside")
-        try FileManager.default.moveItem(at: subfolder, to: outside)
-        try FileManager.default.createSymbolicLink(at: subfolder, withDestinationURL: outside)
+        try hideSubfolder(workspace)
         let sync = try workspace.run(.apply)
         #expect(removals(sync).isEmpty, "\(removals(sync).map(\.identity))")
         #expect(sync.requests.write == 0)
@@ -187,8 +198,7 @@ import Testing
         #expect(try postCount(workspace) == 10)
 
         // Once the folder can be read again, its files are unchanged and nothing is sent.
-        try FileManager.default.removeItem(at: subfolder)
-        try FileManager.default.moveItem(at: outside, to: subfolder)
+        try restoreSubfolder(workspace)
         let back = try workspace.run(.apply)
         #expect(back.requests.write == 0)
         #expect(back.failed == 0)
@@ -202,16 +212,12 @@ import Testing
         try workspace.writePost("sub/inner.md", title: "Inner post", body: "Inner.")
         #expect(try workspace.run(.apply).created == 3)
 
-        let subfolder = workspace.contentFolder.appendingPathComponent("sub")
-        let outside = workspace.root.appendingPathComponent("outside")
-        try FileManager.default.moveItem(at: subfolder, to: outside)
-        try FileManager.default.createSymbolicLink(at: subfolder, withDestinationURL: outside)
+        try hideSubfolder(workspace)
         try ConfigurationChangeTests.editConfiguration(
             workspace, replacing: "template: |\n  {{title}}", with: "template: |\n  New: {{title}}")
         #expect(try workspace.run(.apply).updated == 2)
 
-        try FileManager.default.removeItem(at: subfolder)
-        try FileManager.default.moveItem(at: outside, to: subfolder)
+        try restoreSubfolder(workspace)
         let back = try workspace.run(.apply)
         let inner = back.items.first { $0.identity == "sub/inner.md" }
         #expect(inner?.decision == .update, "\(back.items.map(\.identity))")
@@ -228,10 +234,7 @@ import Testing
         try workspace.writePost("sub/inner.md", title: "Inner post", body: "Inner.", frontMatter: "id: shared\n")
         #expect(try workspace.run(.apply).created == 3)
 
-        let subfolder = workspace.contentFolder.appendingPathComponent("sub")
-        let outside = workspace.root.appendingPathComponent("outside")
-        try FileManager.default.moveItem(at: subfolder, to: outside)
-        try FileManager.default.createSymbolicLink(at: subfolder, withDestinationURL: outside)
+        try hideSubfolder(workspace)
         try workspace.writePost("copy.md", title: "Copy", body: "Copy.", frontMatter: "id: shared\n")
         let sync = try workspace.run(.apply)
         #expect(sync.requests.write == 0, "\(sync.items.map { ($0.identity, $0.decision) })")
@@ -262,8 +265,8 @@ import Testing
         #expect(try postCount(workspace) == 3)
 
         let report = try workspace.run(.apply)
-        let gone = try #require(report.items.first { $0.identity == "gone.md" }, "\(report.items.map(\.identity))")
-        #expect(gone.decision == .delete)
+        let removed = try #require(report.items.first { $0.identity == "gone.md" }, "\(report.items.map(\.identity))")
+        #expect(removed.decision == .delete)
         #expect(try postCount(workspace) == 2)
     }
 }
