@@ -22,14 +22,19 @@ final class NameResolver: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// The ids of `names`; in plan mode a missing label that would be created returns no id but no error.
+    /// The ids of `names`, each once; in plan mode a missing label that would be created returns no id but no error.
+    ///
+    /// A name matches a label's id or its exact name, else the one label whose name differs only in case, so that
+    /// `seasonal` in one file's front matter and `Seasonal` in another's share one label instead of creating a
+    /// second.
     func labelIds(_ names: [String], item: SourceItem, mode: RunMode) throws -> [String] {
         guard !names.isEmpty else { return [] }
         if labels == nil { labels = try client.listLabels(workspaceId: workspaceId) }
         var ids: [String] = []
         for name in names {
-            if let label = labels?.first(where: { $0.name == name || $0.id == name }) {
-                ids.append(label.id)
+            let candidates = (labels ?? []).map { (id: $0.id, name: $0.name ?? "") }
+            if let id = try Self.match(name, in: candidates, kind: "label", item: item) {
+                if !ids.contains(id) { ids.append(id) }
                 continue
             }
             guard createLabels else {
@@ -46,14 +51,32 @@ final class NameResolver: @unchecked Sendable {
         return ids
     }
 
+    /// The id of the campaign that `name` names, matched as labels are.
     func campaignId(_ name: String?, item: SourceItem) throws -> String? {
         guard let name else { return nil }
         if campaigns == nil { campaigns = try client.listCampaigns(workspaceId: workspaceId) }
-        guard let campaign = campaigns?.first(where: { $0.name == name || $0.id == name }) else {
+        let candidates = (campaigns ?? []).map { (id: $0.id, name: $0.name) }
+        guard let id = try Self.match(name, in: candidates, kind: "campaign", item: item) else {
             throw MappingError(
                 "\(item.source): \(item.location): campaign \"\(name)\" does not exist in the workspace; create it in Planable"
             )
         }
-        return campaign.id
+        return id
+    }
+
+    /// Finds the id that `name` names: an id, an exact name, or the only name that differs from it in case alone.
+    ///
+    /// - Throws: `MappingError` when two or more names differ from `name` in case alone and none equals it.
+    static func match(
+        _ name: String, in candidates: [(id: String, name: String)], kind: String, item: SourceItem
+    ) throws -> String? {
+        if let exact = candidates.first(where: { $0.id == name || $0.name == name }) { return exact.id }
+        let folded = name.lowercased()
+        let caseVariants = candidates.filter { $0.name.lowercased() == folded }
+        guard caseVariants.count > 1 else { return caseVariants.first?.id }
+        let names = caseVariants.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        throw MappingError(
+            "\(item.source): \(item.location): \(kind) \"\(name)\" matches \(names), which differ only in case; "
+                + "write the exact name")
     }
 }

@@ -109,6 +109,61 @@ import Testing
         for post in posts { #expect(Set(post.labels?.map(\.uuid) ?? []) == [espresso, blog]) }
     }
 
+    @Test func labelNamesMatchRegardlessOfCase() throws {
+        let workspace = try Self.workspace(createLabels: true)
+        defer { workspace.remove() }
+        _ = try workspace.run(.plan)
+        let espresso: String
+        do {
+            let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+            espresso = try reference.client.createLabel(
+                workspaceId: reference.workspaceId, text: "Espresso", color: "fog"
+            ).id
+        }
+        try workspace.writePost(
+            "a.md", title: "A", body: "Beans.",
+            frontMatter: "tags: [coffee]\nplanable: {labels: [ESPRESSO, seasonal, SEASONAL, blog]}\n")
+        try workspace.writePost(
+            "b.md", title: "B", body: "Tea.", frontMatter: "planable: {labels: [seasonal, Seasonal]}\n")
+
+        let report = try workspace.run(.apply)
+        #expect(report.failed == 0, "\(report.items.compactMap(\.message))")
+        let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        let labels = try reference.client.listLabels(workspaceId: reference.workspaceId)
+        #expect(labels.map { $0.name ?? "" }.sorted() == ["Blog", "Espresso", "seasonal"])
+        let seasonal = try #require(labels.first { $0.name == "seasonal" }?.id)
+        let blog = try #require(labels.first { $0.name == "Blog" }?.id)
+
+        let posts = try reference.posts()
+        let a = try #require(posts.first { $0.plainText.hasPrefix("A") })
+        let b = try #require(posts.first { $0.plainText.hasPrefix("B") })
+        #expect(a.labels?.map(\.uuid).sorted() == [espresso, blog, seasonal].sorted())
+        #expect(b.labels?.map(\.uuid).sorted() == [blog, seasonal].sorted())
+    }
+
+    @Test func labelMatchingSeveralByCaseFails() throws {
+        let workspace = try Self.workspace(createLabels: true)
+        defer { workspace.remove() }
+        _ = try workspace.run(.plan)
+        do {
+            let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+            for text in ["Promo", "PROMO"] {
+                _ = try reference.client.createLabel(workspaceId: reference.workspaceId, text: text, color: "fog")
+            }
+        }
+        try workspace.writePost("a.md", title: "A", body: "Beans.", frontMatter: "planable: {labels: [promo]}\n")
+
+        let report = try workspace.run(.apply)
+        #expect(report.failed == 1)
+        let message = try #require(report.items.first?.message)
+        #expect(message.contains("a.md"), "\(message)")
+        #expect(message.contains("label \"promo\" matches \"Promo\", \"PROMO\""), "\(message)")
+        #expect(message.contains("write the exact name"), "\(message)")
+        let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        let labels = try reference.client.listLabels(workspaceId: reference.workspaceId)
+        #expect(!labels.contains { $0.name == "promo" }, "\(labels.map(\.name))")
+    }
+
     @Test func theCreateBodyCarriesLabelIdsNotNames() throws {
         var payload = PostPayload(text: "Beans.")
         payload.labels = ["Espresso"]
