@@ -58,6 +58,8 @@ enum StatusCommand {
         var lastRun: String?
         /// The failure that ended the last run, when it failed.
         var lastFailure: RunFailure?
+        /// Post groups that duplicate an item's posts, which a person has to delete in Planable.
+        var duplicateGroups: [DuplicateGroup] = []
     }
 
     struct RunFailure: Encodable {
@@ -113,7 +115,8 @@ enum StatusCommand {
         let summary = Summary(
             items: items, readFailures: readFailures, pendingIntents: pendingCreates.count,
             pendingCreates: pendingCreates, lastRun: try state.setting("last_run"),
-            lastFailure: try state.lastRunFailure().map { RunFailure(at: $0.at, message: $0.message) })
+            lastFailure: try state.lastRunFailure().map { RunFailure(at: $0.at, message: $0.message) },
+            duplicateGroups: try state.duplicateGroups())
 
         if parsed.format == "json" {
             let encoder = JSONEncoder()
@@ -144,6 +147,14 @@ enum StatusCommand {
             lines.append("Creates awaiting read-back (the next sync looks for their posts before it creates anything):")
             for create in pendingCreates {
                 lines.append("  \(create.source)/\(create.identity), started \(create.startedAt)")
+            }
+        }
+        if !summary.duplicateGroups.isEmpty {
+            lines.append("Duplicate post groups (delete each in Planable; the next full sync then forgets it):")
+            for group in summary.duplicateGroups {
+                lines.append(
+                    "  group \(group.groupId) of \(group.source)/\(group.identity), posts "
+                        + "\(group.postIds.joined(separator: ", ")), found \(group.foundAt)")
             }
         }
         if let failure = summary.lastFailure {

@@ -259,15 +259,19 @@ extension SyncEngine {
 
     /// Resolves the intents a killed or failed run left, before anything new is created.
     ///
-    /// - Returns: a message for each duplicate post group found, which a person has to delete.
-    func reconcileIntents(workspaceId: String) throws -> [String] {
-        let intents = try state.pendingIntents()
-        guard !intents.isEmpty else { return [] }
+    /// - Parameter checkRecorded: whether to look up every duplicate group that earlier runs recorded, drop those
+    ///   whose posts are all gone, and report the rest. Full runs do, and a daemon's partial passes do not.
+    /// - Returns: a message for each duplicate post group, which a person has to delete.
+    func reconcileIntents(workspaceId: String, checkRecorded: Bool) throws -> [String] {
+        let intents = try state.pendingIntents().filter { $0.workspaceId == workspaceId }
         var duplicateGroupMessages: [String] = []
-        logger.info("resolving interrupted creates", ["intents": String(intents.count)])
-        let outcomes = try Reconciler(client: client, state: state, logger: logger)
-            .resolve(intents.filter { $0.workspaceId == workspaceId }, workspaceId: workspaceId)
-        for intent in intents where intent.workspaceId == workspaceId {
+        var outcomes: [Int64: Reconciler.Outcome] = [:]
+        if !intents.isEmpty {
+            logger.info("resolving interrupted creates", ["intents": String(intents.count)])
+            outcomes = try Reconciler(client: client, state: state, logger: logger)
+                .resolve(intents, workspaceId: workspaceId)
+        }
+        for intent in intents {
             guard case .found(let posts) = outcomes[intent.id] ?? .notFound else {
                 try state.dropIntent(id: intent.id)
                 continue
@@ -277,14 +281,15 @@ extension SyncEngine {
             if itemHasGroup {
                 // The item got its posts from a later attempt of the same create, so this group is a duplicate
                 // that only a person can safely remove.
-                let groupId = posts.first?.groupId ?? posts.first?.id ?? ""
-                let message =
-                    "\(intent.source): \(intent.identity): a create that got no response took effect after it was "
-                    + "sent again, so post group \(groupId) duplicates the item's posts; delete it in Planable"
+                let duplicate = DuplicateGroup(
+                    groupId: posts.first?.groupId ?? posts.first?.id ?? "", postIds: posts.map(\.id),
+                    workspaceId: workspaceId, source: intent.source, identity: intent.identity,
+                    foundAt: StateStore.timestamp())
                 logger.warning(
                     "duplicate post group from a create without a response",
-                    ["item.source": intent.source, "item.id": intent.identity, "post.group_id": groupId])
-                duplicateGroupMessages.append(message)
+                    ["item.source": intent.source, "item.id": intent.identity, "post.group_id": duplicate.groupId])
+                try state.recordDuplicateGroup(duplicate)
+                if !checkRecorded { duplicateGroupMessages.append(duplicate.message) }
                 try state.dropIntent(id: intent.id)
                 continue
             }
@@ -297,6 +302,33 @@ extension SyncEngine {
                 intentId: intent.id, item: record, groupKey: intent.groupKey, posts: posts,
                 payloadHash: intent.payloadHash)
         }
-        return duplicateGroupMessages
+        guard checkRecorded else { return duplicateGroupMessages }
+        return try remainingDuplicateGroups(workspaceId: workspaceId).map(\.message)
+    }
+
+    /// Looks up the posts of each recorded duplicate group of the workspace, forgets the groups whose posts are
+    /// all gone, and returns the others.
+    private func remainingDuplicateGroups(workspaceId: String) throws -> [DuplicateGroup] {
+        var remaining: [DuplicateGroup] = []
+        for group in try state.duplicateGroups() where group.workspaceId == workspaceId {
+            var exists = false
+            for postId in group.postIds where !exists {
+                do {
+                    _ = try client.getPost(id: postId)
+                    exists = true
+                } catch let error as PlanableAPIError where error.status == 404 {
+                    continue
+                }
+            }
+            if exists {
+                remaining.append(group)
+            } else {
+                logger.info(
+                    "duplicate post group deleted",
+                    ["item.source": group.source, "item.id": group.identity, "post.group_id": group.groupId])
+                try state.dropDuplicateGroup(groupId: group.groupId)
+            }
+        }
+        return remaining
     }
 }

@@ -104,7 +104,8 @@ package final class SyncEngine: @unchecked Sendable {
         interruptedCreates =
             mode == .plan ? Set(try state.pendingIntents().map { "\($0.source)\u{0}\($0.identity)" }) : []
         if mode == .apply {
-            report.duplicateGroups = try reconcileIntents(workspaceId: context.workspace.id)
+            report.duplicateGroups = try reconcileIntents(
+                workspaceId: context.workspace.id, checkRecorded: sourceNames == nil)
             if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
         } else if sourceNames == nil, let preview = try previewRenames() {
             defer {

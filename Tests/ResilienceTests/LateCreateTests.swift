@@ -1,12 +1,13 @@
 import Foundation
+import PlanableAPI
 import TestSupport
 import Testing
 
 /// A create that the server carries out only after the client gave up on it and read back in vain.
 @Suite(.serialized) struct LateCreateTests {
     /// The first create outlasts the client's wait, so the sync sends it again, and the second create also
-    /// completes late. The item keeps one group, and the next run reports the other as a duplicate to delete,
-    /// instead of forgetting it.
+    /// completes late. The item keeps one group, and each full run reports the other as a duplicate to delete,
+    /// until its posts are deleted.
     @Test func lateDuplicateIsReported() throws {
         let fixture = try ReferenceFixture(name: "late-create")
         try fixture.writeConfiguration()
@@ -33,7 +34,28 @@ import Testing
             next.stdout.contains("duplicates the item's posts; delete it in Planable"), "\(next.stdout.prefix(800))")
         #expect(try groups().count == 2, "a run after the duplicate created or deleted posts")
 
+        // The group stays in the state, and every full run reports it, until a person deletes it.
+        let listed = try duplicateGroups(fixture)
+        #expect(listed.count == 1, "\(listed)")
+        let postIds = listed.first?["postIds"] as? [String] ?? []
+        #expect(postIds.count == 3, "one post on each demo page: \(listed)")
+        let again = try fixture.sync(["--format", "json"], environment: environment)
+        #expect(again.status == 65, "\(again.stderr.suffix(800))")
+        #expect(again.stdout.contains("duplicates the item's posts"), "\(again.stdout.prefix(800))")
+
+        let client = PlanableClient(baseURL: fixture.server.baseURL, token: fixture.token, limiter: nil)
+        for id in postIds { try client.deletePost(id: id) }
         let quiet = try fixture.sync(environment: environment)
         #expect(quiet.status == 0, "\(quiet.stderr.suffix(800))")
+        #expect(try duplicateGroups(fixture).isEmpty, "a deleted group is forgotten")
+        #expect(try groups().count == 1)
+    }
+
+    /// The `duplicateGroups` list of `status --format json`.
+    private func duplicateGroups(_ fixture: ReferenceFixture) throws -> [[String: Any]] {
+        let status = try ProductProcess.run(
+            ["status", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        let summary = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        return summary?["duplicateGroups"] as? [[String: Any]] ?? []
     }
 }
