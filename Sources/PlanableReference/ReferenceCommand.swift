@@ -13,7 +13,7 @@ import SQLite
 ///
 /// - Returns: the process exit code. It is 0 after a signal and 64 for a usage error, such as a non-loopback
 ///   `--listen`. It is 69 when the server cannot listen or open its database, 75 when another reference server
-///   holds the database file, and 78 for an invalid seed file.
+///   holds the database file, and 78 for a seed that is invalid or cannot be applied.
 package func runReferenceCommand(arguments: [String]) -> Int32 {
     let parsed: ReferenceCommandArguments
     do {
@@ -27,58 +27,90 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
         print(ReferenceCommandArguments.usage)
         return 0
     }
-    do {
-        var seed: ReferenceSeed
-        var demoToken: String?
-        if let seedPath = parsed.seedPath {
-            do {
-                seed = try ReferenceSeed.load(yamlFile: seedPath)
-            } catch {
-                // A seed file is configuration, so it gets sysexits' configuration error.
-                FileHandle.standardError.write(Data("planable-sync reference: \(error)\n".utf8))
-                return 78
-            }
-        } else {
-            let token = Identifiers.token()
-            seed = ReferenceSeed.demo(token: token)
-            demoToken = token
-        }
-        // The signal sources are registered before the server accepts requests, so a SIGTERM sent once it is up is caught.
-        let signal = SignalWaiter()
-        var options = ReferenceServerOptions(databasePath: parsed.databasePath, seed: seed)
-        options.exclusiveDatabase = true
-        // Measured side by side in benchmarks/reference-throughput's setup, this cut the CPU time of an uncached
-        // GET /posts by 5 to 9 %.
-        HTTPServer.keepFreedMemory()
-        if parsed.offlineMedia {
-            options.allowLoopbackMedia = true
-            options.offlineMedia = true
-        }
-        let server: ReferenceServer
+    var seed: ReferenceSeed
+    var demoToken: String?
+    if let seedPath = parsed.seedPath {
         do {
-            server = try ReferenceServer(options: options)
-        } catch let error as SQLiteError where error.isBusy {
-            // The other server keeps its database file locked while it runs, so this is temporary (sysexits' 75).
-            FileHandle.standardError.write(
-                Data(
-                    ("planable-sync reference: another reference server holds the database file \(parsed.databasePath); "
-                        + "stop it or pass another --database (\(error))\n").utf8))
-            return 75
+            seed = try ReferenceSeed.load(yamlFile: seedPath)
+        } catch {
+            // A seed file is configuration, so it gets sysexits' configuration error.
+            FileHandle.standardError.write(Data("planable-sync reference: \(error)\n".utf8))
+            return 78
         }
-        try server.start(host: parsed.host, port: parsed.port)
-        writeLine("reference server listening on \(server.baseURL)")
-        if server.createdDatabase, let demoToken {
-            writeLine("demo token (write scope, every workspace): \(demoToken)")
-        }
-        let received = signal.wait()
-        FileHandle.standardError.write(Data("reference server: received \(received), shutting down\n".utf8))
-        server.stop()
-        return 0
-    } catch {
+    } else {
+        let token = Identifiers.token()
+        seed = ReferenceSeed.demo(token: token)
+        demoToken = token
+    }
+    // The signal sources are registered before the server accepts requests, so a SIGTERM sent once it is up is caught.
+    let signal = SignalWaiter()
+    var options = ReferenceServerOptions(databasePath: parsed.databasePath, seed: seed)
+    options.exclusiveDatabase = true
+    // Measured side by side in benchmarks/reference-throughput's setup, this cut the CPU time of an uncached
+    // GET /posts by 5 to 9 %.
+    HTTPServer.keepFreedMemory()
+    if parsed.offlineMedia {
+        options.allowLoopbackMedia = true
+        options.offlineMedia = true
+    }
+    // A file this command creates is removed again when the server cannot start, so that the next start
+    // seeds it afresh and prints the demo token.
+    let databaseExisted = FileManager.default.fileExists(atPath: parsed.databasePath)
+    var created: ReferenceServer?
+    do {
+        created = try ReferenceServer(options: options)
+    } catch let error as SQLiteError where error.isBusy {
+        // The other server keeps its database file locked while it runs, so this is temporary (sysexits' 75).
+        FileHandle.standardError.write(
+            Data(
+                ("planable-sync reference: another reference server holds the database file \(parsed.databasePath); "
+                    + "stop it or pass another --database (\(error))\n").utf8))
+        return 75
+    } catch let error as StoreError {
+        if !databaseExisted { removeDatabase(parsed.databasePath) }
+        let source = parsed.seedPath.map { "the seed file \($0)" } ?? "the demo seed"
+        FileHandle.standardError.write(
+            Data("planable-sync reference: \(source) cannot be applied: \(error); correct it and start again\n".utf8))
+        return 78
+    } catch let error as SQLiteMigrationError {
         FileHandle.standardError.write(Data("planable-sync reference: \(error)\n".utf8))
-        // A port in use or a database that cannot be opened: the service is unavailable (sysexits' 69).
+        return 69
+    } catch {
+        if !databaseExisted { removeDatabase(parsed.databasePath) }
+        FileHandle.standardError.write(
+            Data(
+                ("planable-sync reference: cannot open the database file \(parsed.databasePath): \(error); check "
+                    + "that its folder exists and that this user may write to it\n").utf8))
         return 69
     }
+    var startError: (any Error)?
+    do {
+        try created?.start(host: parsed.host, port: parsed.port)
+    } catch {
+        startError = error
+    }
+    if let startError {
+        FileHandle.standardError.write(Data("planable-sync reference: \(startError)\n".utf8))
+        // Releasing the only reference closes the database before its files go.
+        created = nil
+        if !databaseExisted { removeDatabase(parsed.databasePath) }
+        // A port in use: the service is unavailable (sysexits' 69).
+        return 69
+    }
+    guard let server = created else { return 69 }
+    writeLine("reference server listening on \(server.baseURL)")
+    if server.createdDatabase, let demoToken {
+        writeLine("demo token (write scope, every workspace): \(demoToken)")
+    }
+    let received = signal.wait()
+    FileHandle.standardError.write(Data("reference server: received \(received), shutting down\n".utf8))
+    server.stop()
+    return 0
+}
+
+/// Removes a database file that this command created, with its WAL and shared-memory files.
+private func removeDatabase(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
 /// Writes one line to standard output without buffering, so a parent process reads it at once.

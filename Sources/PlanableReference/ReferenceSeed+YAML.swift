@@ -21,9 +21,14 @@ extension ReferenceSeed {
     ///
     /// - Throws: `ReferenceSeedError` with the position of the first problem.
     package static func load(yamlFile path: String) throws -> ReferenceSeed {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-        else {
-            throw ReferenceSeedError(path: path, line: 1, column: 1, message: "cannot read the seed file as UTF-8 text")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason =
+                FileManager.default.fileExists(atPath: path)
+                ? "cannot read the seed file; check its permissions" : "the seed file does not exist; check the path"
+            throw ReferenceSeedError(path: path, line: 1, column: 1, message: reason)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ReferenceSeedError(path: path, line: 1, column: 1, message: "the seed file is not UTF-8 text")
         }
         return try parse(yaml: text, path: path)
     }
@@ -38,10 +43,19 @@ extension ReferenceSeed {
                 path: path, line: error.mark.line, column: error.mark.column, message: error.message)
         }
         let reader = SeedReader(path: path)
+        try reader.checkKeys(root, ["companies"], in: "the seed")
         guard let companies = root["companies"]?.sequenceValue, !companies.isEmpty else {
             throw reader.failure(root, "the seed needs a non-empty list under `companies`")
         }
-        return ReferenceSeed(companies: try companies.map { try reader.company($0) })
+        let seed = ReferenceSeed(companies: try companies.map { try reader.company($0) })
+        try reader.checkUnique(
+            zip(companies, seed.companies).map { ($0.0, $0.1.name) }, "company name",
+            fix: "give each company its own name")
+        let tokenNodes = companies.flatMap { (try? reader.list($0, "tokens")) ?? [] }
+        try reader.checkUnique(
+            zip(tokenNodes, seed.companies.flatMap(\.tokens)).map { ($0.0, $0.1.token) }, "token",
+            fix: "give each token its own text, because the server finds a token by its text", quoted: false)
+        return seed
     }
 
     fileprivate struct SeedReader {
@@ -49,6 +63,38 @@ extension ReferenceSeed {
 
         func failure(_ node: YAMLNode, _ message: String) -> ReferenceSeedError {
             ReferenceSeedError(path: path, line: node.mark.line, column: node.mark.column, message: message)
+        }
+
+        /// Rejects a node that is not a mapping, or that has a key outside `allowed`, as a misspelt key would
+        /// otherwise be ignored.
+        func checkKeys(_ node: YAMLNode, _ allowed: [String], in what: String) throws {
+            guard let pairs = node.mappingValue else {
+                throw failure(node, "\(what) must be a mapping, not \(node.kindDescription)")
+            }
+            for (key, _) in pairs where !allowed.contains(key.string ?? "") {
+                throw failure(
+                    key, "unknown key `\(key.string ?? "")` in \(what); the keys are \(allowed.joined(separator: ", "))"
+                )
+            }
+        }
+
+        /// Rejects the second of two values that are equal, at that value's node.
+        func checkUnique(_ values: [(YAMLNode, String)], _ what: String, fix: String, quoted: Bool = true) throws {
+            var seen: Set<String> = []
+            for (node, value) in values where !seen.insert(value).inserted {
+                let shown = quoted ? " \"\(value)\"" : ""
+                throw failure(node, "the \(what)\(shown) appears twice; \(fix)")
+            }
+        }
+
+        /// Rejects member emails that are not in `known`, the emails of the company's members.
+        func checkMembers(_ node: YAMLNode, _ key: String, _ emails: [String], known: Set<String>) throws {
+            for email in emails where !known.contains(email) {
+                throw failure(
+                    node[key] ?? node,
+                    "`\(key)` names \(email), who is not a member of the company; add the member under `members` "
+                        + "or correct the email")
+            }
         }
 
         func string(_ node: YAMLNode, _ key: String) throws -> String {
@@ -86,6 +132,7 @@ extension ReferenceSeed {
         }
 
         func company(_ node: YAMLNode) throws -> Company {
+            try checkKeys(node, ["id", "name", "workspaceLimit", "members", "workspaces", "tokens"], in: "a company")
             let name = try string(node, "name")
             var limit = 25
             if let value = node["workspaceLimit"] {
@@ -94,39 +141,69 @@ extension ReferenceSeed {
                 }
                 limit = number
             }
-            let members = try list(node, "members").map { try member($0) }
-            let workspaces = try list(node, "workspaces").map { try workspace($0, company: name) }
-            let tokens = try list(node, "tokens").map { try token($0) }
+            let memberNodes = try list(node, "members")
+            let members = try memberNodes.map { try member($0, company: name) }
+            try checkUnique(
+                zip(memberNodes, members).map { ($0.0, $0.1.email) }, "member email",
+                fix: "list each member of company \(name) once")
+            let emails = Set(members.map(\.email))
+            let workspaceNodes = try list(node, "workspaces")
+            let workspaces = try workspaceNodes.map { try workspace($0, company: name, emails: emails) }
+            try checkUnique(
+                zip(workspaceNodes, workspaces).map { ($0.0, $0.1.name) }, "workspace name",
+                fix: "give each workspace of company \(name) its own name")
+            let workspaceNames = Set(workspaces.map(\.name))
+            let tokens = try list(node, "tokens").map { try token($0, emails: emails, workspaces: workspaceNames) }
             return Company(
                 id: optionalString(node, "id"), name: name, workspaceLimit: limit, members: members,
                 workspaces: workspaces, tokens: tokens)
         }
 
-        func member(_ node: YAMLNode) throws -> Member {
+        func member(_ node: YAMLNode, company: String) throws -> Member {
+            try checkKeys(node, ["id", "name", "email", "membership", "permissions"], in: "a member")
             let membership = optionalString(node, "membership") ?? "team"
             guard ["team", "client"].contains(membership) else {
                 throw failure(node, "`membership` must be team or client, not \(membership)")
             }
             return Member(
                 id: optionalString(node, "id"), name: try string(node, "name"), email: try string(node, "email"),
-                membership: membership, permissions: try strings(node, "permissions"))
+                membership: membership, permissions: try strings(node, "permissions"), companyName: company)
         }
 
-        func workspace(_ node: YAMLNode, company: String) throws -> Workspace {
+        func workspace(_ node: YAMLNode, company: String, emails: Set<String>) throws -> Workspace {
+            try checkKeys(
+                node,
+                [
+                    "id", "name", "timezone", "approval", "approvalLevels", "autoSchedule", "autoLock", "websiteUrl",
+                    "members", "approvers", "pages",
+                ], in: "a workspace")
             let name = try string(node, "name")
+            let timezone = try string(node, "timezone")
+            guard TimeZone(identifier: timezone) != nil else {
+                throw failure(
+                    node["timezone"] ?? node, "`timezone` \(timezone) is not an IANA time zone such as Europe/Berlin")
+            }
             let approval = optionalString(node, "approval") ?? "NONE"
             guard ["NONE", "OPTIONAL", "REQUIRED", "MULTIPLE"].contains(approval) else {
                 throw failure(node, "`approval` must be NONE, OPTIONAL, REQUIRED or MULTIPLE, not \(approval)")
             }
             let levels = try list(node, "approvalLevels").map { level in
-                ApprovalLevel(
+                try checkKeys(level, ["id", "label", "approvers"], in: "an approval level")
+                try checkMembers(level, "approvers", try strings(level, "approvers") ?? [], known: emails)
+                return ApprovalLevel(
                     id: try string(level, "id"), label: try string(level, "label"),
                     approverEmails: try strings(level, "approvers") ?? [])
             }
             if approval == "MULTIPLE" && levels.isEmpty {
                 throw failure(node, "a MULTIPLE approval workspace needs `approvalLevels` with at least one level")
             }
-            let pages = try list(node, "pages").map { page in
+            let memberEmails = try strings(node, "members") ?? []
+            let approverEmails = try strings(node, "approvers") ?? []
+            try checkMembers(node, "members", memberEmails, known: emails)
+            try checkMembers(node, "approvers", approverEmails, known: emails)
+            let pageNodes = try list(node, "pages")
+            let pages = try pageNodes.map { page in
+                try checkKeys(page, ["id", "name", "platform", "connected"], in: "a page")
                 let platform = try string(page, "platform")
                 guard platforms.contains(platform) else {
                     throw failure(
@@ -134,18 +211,22 @@ extension ReferenceSeed {
                 }
                 return Page(
                     id: optionalString(page, "id"), name: try string(page, "name"), platform: platform,
-                    connected: try bool(page, "connected", default: true), workspaceName: name)
+                    connected: try bool(page, "connected", default: true), workspaceName: name, companyName: company)
             }
+            try checkUnique(
+                zip(pageNodes, pages).map { ($0.0, $0.1.name) }, "page name",
+                fix: "give each page of workspace \(name) its own name")
             return Workspace(
-                id: optionalString(node, "id"), name: name, timezone: try string(node, "timezone"),
+                id: optionalString(node, "id"), name: name, timezone: timezone,
                 approvalType: approval, approvalLevels: levels,
                 autoSchedule: try bool(node, "autoSchedule", default: false),
                 autoLock: try bool(node, "autoLock", default: false), websiteURL: optionalString(node, "websiteUrl"),
-                memberEmails: try strings(node, "members") ?? [], approverEmails: try strings(node, "approvers") ?? [],
-                pages: pages, companyName: company)
+                memberEmails: memberEmails, approverEmails: approverEmails, pages: pages, companyName: company)
         }
 
-        func token(_ node: YAMLNode) throws -> Token {
+        func token(_ node: YAMLNode, emails: Set<String>, workspaces: Set<String>) throws -> Token {
+            try checkKeys(
+                node, ["token", "name", "scope", "workspaces", "expiresAt", "revoked", "owner"], in: "a token")
             let plaintext = try string(node, "token")
             guard plaintext.hasPrefix("pln_"), plaintext.count >= 12 else {
                 throw failure(node, "a token must start with pln_ and have at least 12 characters")
@@ -161,10 +242,19 @@ extension ReferenceSeed {
                 }
                 expiresAt = seconds
             }
+            let owner = optionalString(node, "owner")
+            if let owner { try checkMembers(node, "owner", [owner], known: emails) }
+            let workspaceNames = try strings(node, "workspaces")
+            for name in workspaceNames ?? [] where !workspaces.contains(name) {
+                throw failure(
+                    node["workspaces"] ?? node,
+                    "`workspaces` names \(name), which is not a workspace of the company; the workspaces are "
+                        + workspaces.sorted().joined(separator: ", "))
+            }
             return Token(
                 token: plaintext, name: optionalString(node, "name") ?? "seed token", scope: scope,
-                workspaceNames: try strings(node, "workspaces"), expiresAt: expiresAt,
-                revoked: try bool(node, "revoked", default: false), ownerEmail: optionalString(node, "owner"))
+                workspaceNames: workspaceNames, expiresAt: expiresAt,
+                revoked: try bool(node, "revoked", default: false), ownerEmail: owner)
         }
     }
 }

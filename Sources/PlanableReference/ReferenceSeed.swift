@@ -30,8 +30,13 @@ package struct ReferenceSeed: Sendable, Equatable {
         package var membership: String
         package var permissions: [String]
 
-        package init(id: String? = nil, name: String, email: String, membership: String = "team", permissions: [String]? = nil) {
-            self.id = id ?? Identifiers.derived("member", email)
+        /// - Parameter companyName: the company's name, which the derived id includes, because one person may be a
+        ///   member of several companies.
+        package init(
+            id: String? = nil, name: String, email: String, membership: String = "team", permissions: [String]? = nil,
+            companyName: String = ""
+        ) {
+            self.id = id ?? Identifiers.derived("member", companyName, email)
             self.name = name
             self.email = email
             self.membership = membership
@@ -59,8 +64,13 @@ package struct ReferenceSeed: Sendable, Equatable {
         package var platform: String
         package var connected: Bool
 
-        package init(id: String? = nil, name: String, platform: String, connected: Bool = true, workspaceName: String = "") {
-            self.id = id ?? Identifiers.derived("page", workspaceName, name)
+        /// - Parameter companyName: the company's name, which the derived id includes, because workspaces of two
+        ///   companies may share a name.
+        package init(
+            id: String? = nil, name: String, platform: String, connected: Bool = true, workspaceName: String = "",
+            companyName: String = ""
+        ) {
+            self.id = id ?? Identifiers.derived("page", companyName, workspaceName, name)
             self.name = name
             self.platform = platform
             self.connected = connected
@@ -149,14 +159,14 @@ package struct ReferenceSeed: Sendable, Equatable {
             ("Northwind LinkedIn", "linkedin"), ("Northwind Facebook", "facebook"), ("Northwind X", "x"),
             ("Northwind Instagram", "instagram"), ("Northwind Pinterest", "pinterest"),
             ("Northwind YouTube", "youtube"), ("Northwind TikTok", "tiktok"), ("Northwind Threads", "threads"),
-        ].map { Page(name: $0.0, platform: $0.1, workspaceName: "Northwind Coffee") }
+        ].map { Page(name: $0.0, platform: $0.1, workspaceName: "Northwind Coffee", companyName: company) }
         let bakeryPages = [("Contoso Facebook", "facebook"), ("Contoso Instagram", "instagram")].map {
-            Page(name: $0.0, platform: $0.1, workspaceName: "Contoso Bakery")
+            Page(name: $0.0, platform: $0.1, workspaceName: "Contoso Bakery", companyName: company)
         }
         let members = [
-            Member(name: "Avery Quinn", email: "avery@northwind.example", membership: "team"),
-            Member(name: "Jordan Lee", email: "jordan@northwind.example", membership: "team"),
-            Member(name: "Casey Morgan", email: "casey@contoso.example", membership: "client"),
+            Member(name: "Avery Quinn", email: "avery@northwind.example", membership: "team", companyName: company),
+            Member(name: "Jordan Lee", email: "jordan@northwind.example", membership: "team", companyName: company),
+            Member(name: "Casey Morgan", email: "casey@contoso.example", membership: "client", companyName: company),
         ]
         let workspaces = [
             Workspace(

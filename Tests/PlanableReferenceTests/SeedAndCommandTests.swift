@@ -67,6 +67,41 @@ import Timestamps
         ("companies:\n  - name: A\n    tokens: [{token: secret}]", "must start with pln_"),
         ("companies:\n  - name: A\n    workspaces: [{name: W, timezone: UTC, approval: SOMETIMES}]", "approval"),
         ("companies: [", "line"),
+        ("companies:\n  - name: A\n    worksapces: []", "unknown key `worksapces` in a company"),
+        ("companies:\n  - name: A\n    workspaces: [{name: W, timezone: Mars/Olympus}]", "not an IANA time zone"),
+        (
+            "companies:\n  - name: A\n    members: [{name: M, email: m@a.example}]\n"
+                + "    workspaces: [{name: W, timezone: UTC, approvers: [m@a.exampel]}]",
+            "`approvers` names m@a.exampel, who is not a member"
+        ),
+        (
+            "companies:\n  - name: A\n    members: [{name: M, email: m@a.example}]\n"
+                + "    tokens: [{token: pln_abcdefghijkl, owner: x@a.example}]",
+            "`owner` names x@a.example, who is not a member"
+        ),
+        (
+            "companies:\n  - name: A\n    workspaces: [{name: W, timezone: UTC}]\n"
+                + "    tokens: [{token: pln_abcdefghijkl, workspaces: [V]}]",
+            "names V, which is not a workspace of the company"
+        ),
+        (
+            "companies:\n  - name: A\n    workspaces: [{name: W, timezone: UTC}, {name: W, timezone: UTC}]",
+            "the workspace name \"W\" appears twice"
+        ),
+        (
+            "companies:\n  - name: A\n    members: [{name: M, email: m@a.example}, {name: N, email: m@a.example}]",
+            "the member email \"m@a.example\" appears twice"
+        ),
+        (
+            "companies:\n  - name: A\n    workspaces: [{name: W, timezone: UTC, pages: "
+                + "[{name: P, platform: x}, {name: P, platform: facebook}]}]",
+            "the page name \"P\" appears twice"
+        ),
+        (
+            "companies:\n  - name: A\n    tokens: [{token: pln_abcdefghijkl}]\n"
+                + "  - name: B\n    tokens: [{token: pln_abcdefghijkl}]",
+            "the token appears twice"
+        ),
     ])
     func rejectsInvalidSeed(yaml: String, fragment: String) throws {
         let path = try temporaryFile(yaml)
@@ -118,6 +153,99 @@ import Timestamps
             let parsed = try ReferenceCommandArguments(["--listen", listen, "--database", "x.sqlite"])
             #expect(parsed.host == host)
         }
+    }
+
+    @Test func missingSeedFileIsNamed() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID().uuidString).yaml")
+            .path
+        #expect {
+            try ReferenceSeed.load(yamlFile: path)
+        } throws: { error in
+            "\(error)" == "\(path):1:1: the seed file does not exist; check the path"
+        }
+    }
+
+    /// One person in two client companies, and two companies with a workspace and a page of the same names.
+    @Test func companiesMayShareNames() throws {
+        let yaml = """
+            companies:
+              - name: Fabrikam
+                members: [{name: Robin Diaz, email: robin@freelance.example}]
+                workspaces: [{name: Main, timezone: UTC, pages: [{name: Facebook, platform: facebook}]}]
+                tokens: [{token: pln_fabrikamToken0001}]
+              - name: Contoso
+                members: [{name: Robin Diaz, email: robin@freelance.example}]
+                workspaces: [{name: Main, timezone: UTC, pages: [{name: Facebook, platform: facebook}]}]
+                tokens: [{token: pln_contosoToken00001}]
+            """
+        let server = try TestServer(seed: try ReferenceSeed.parse(yaml: yaml))
+        defer { server.removeFiles() }
+        var pageIDs: Set<String> = []
+        for token in ["pln_fabrikamToken0001", "pln_contosoToken00001"] {
+            let pages = try server.send("GET", "/pages", token: token).data.arrayValue ?? []
+            #expect(pages.count == 1, "\(token): \(pages)")
+            if let id = pages.first?["id"]?.stringValue { pageIDs.insert(id) }
+            let workspace = pages.first?["workspaceId"]?.stringValue ?? ""
+            let members =
+                try server.send("GET", "/members?workspaceId=\(workspace)", token: token).data.arrayValue ?? []
+            #expect(members.count == 1, "\(token): \(members)")
+        }
+        #expect(pageIDs.count == 2, "each company has its own page")
+    }
+
+    /// A seed that fails part way leaves no schema behind, so the next start applies a corrected seed.
+    @Test func failedSeedIsAppliedAgain() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("reference.sqlite").path
+        var broken = ReferenceSeed.demo(token: TestServer.token)
+        broken.companies[0].tokens.append(.init(token: "pln_brokenToken00001", workspaceNames: ["Nowhere"]))
+        #expect(throws: StoreError.self) { _ = try ReferenceServer(options: .init(databasePath: path, seed: broken)) }
+
+        let server = try ReferenceServer(
+            options: .init(databasePath: path, seed: ReferenceSeed.demo(token: TestServer.token)))
+        #expect(server.createdDatabase)
+        try server.start()
+        defer { server.stop() }
+        let reply = try HTTPClient().send(
+            HTTPRequest(
+                url: server.baseURL + "/workspaces", headers: [("Authorization", "Bearer \(TestServer.token)")],
+                timeout: 5))
+        #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
+    }
+
+    /// A server that cannot listen removes the database it created, so the next start seeds it and prints the
+    /// demo token.
+    @Test func portInUseLeavesNoDatabase() throws {
+        let holder = HTTPServer(host: "127.0.0.1", port: 0) { _ in .dropConnection }
+        let port = try holder.start()
+        defer { holder.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("port-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("state.sqlite").path
+
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = root.appendingPathComponent(".build/debug/planable-sync")
+        process.arguments = ["reference", "--listen", "127.0.0.1:\(port)", "--database", database]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            Issue.record("the reference server started on a port in use")
+        }
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 69, "stderr: \(message)")
+        #expect(message.contains("port \(port)"), "stderr: \(message)")
+        #expect(!FileManager.default.fileExists(atPath: database), "the database file stayed")
     }
 
     @Test func lockedDatabaseNamesTheOtherServer() throws {

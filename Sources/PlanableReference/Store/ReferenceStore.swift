@@ -56,9 +56,15 @@ final class ReferenceStore {
         database.trackRows(of: "posts")
         let isNew = try database.userVersion == 0
         wasCreated = isNew
-        try database.migrate(StoreSchema.migrations)
-        if isNew, let seed {
-            try database.transaction { try apply(seed) }
+        if isNew {
+            // The schema and the seed commit together, so that a seed that fails part way leaves a file that the
+            // next start seeds again, rather than a schema without rows that it would serve as it is.
+            try database.transaction {
+                try database.migrate(StoreSchema.migrations)
+                if let seed { try apply(seed) }
+            }
+        } else {
+            try database.migrate(StoreSchema.migrations)
         }
     }
 
