@@ -141,16 +141,20 @@ package final class RateLimiter: @unchecked Sendable {
                 sent[requestClass] = times
             }
             if remaining <= 0, let reset = info.reset, reset > now {
-                blockedUntil[requestClass] = reset
+                blockedUntil[requestClass] = min(reset, now.addingTimeInterval(window))
             }
         }
     }
 
-    /// Blocks `requestClass` until `date`, after a 429 response.
+    /// Blocks `requestClass` until `date`, after a 429 response, or for one window when `date` is further away.
+    ///
+    /// A sliding window frees a request at most one window after it was sent, so a later reset comes from a
+    /// server clock that runs ahead of this one, and waiting for it would stall an unattended run for that long.
     package func block(_ requestClass: RequestClass, until date: Date) {
         lock.withLock {
-            if let current = blockedUntil[requestClass], current >= date { return }
-            blockedUntil[requestClass] = date
+            let capped = min(date, clock.now().addingTimeInterval(window))
+            if let current = blockedUntil[requestClass], current >= capped { return }
+            blockedUntil[requestClass] = capped
         }
     }
 }

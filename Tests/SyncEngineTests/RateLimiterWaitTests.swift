@@ -31,4 +31,21 @@ import Testing
         #expect(clock.now().timeIntervalSince(before) >= 59.999)
         #expect(shortWaits.isEmpty)
     }
+
+    /// A reset hours ahead, as from a server whose clock runs ahead, holds requests back for one window only.
+    @Test func farResetWaitsOneWindow() {
+        let clock = SteppingClock()
+        let limiter = RateLimiter(readsPerMinute: 10, writesPerMinute: 2, window: 60, clock: clock)
+        let far = clock.now().addingTimeInterval(72_000)
+
+        limiter.update(.read, from: RateLimitInfo(limit: 10, remaining: 0, reset: far))
+        var before = clock.now()
+        limiter.acquire(.read)
+        #expect(abs(clock.now().timeIntervalSince(before) - 60) < 0.001)
+
+        limiter.block(.write, until: far)
+        before = clock.now()
+        limiter.acquire(.write)
+        #expect(abs(clock.now().timeIntervalSince(before) - 60) < 0.001)
+    }
 }
