@@ -22,16 +22,26 @@ package final class HTTPServer: Sendable {
     ///   - port: the TCP port, or 0 for any free port (read `port` after `start()`).
     ///   - threadCount: the size of libmicrohttpd's thread pool.
     ///   - maximumBodyBytes: the request body limit.
+    ///   - tooLargeResponse: the 413 response to a request whose body passes the limit, given the limit; without
+    ///     it the server sends `{"error": "request body is larger than N bytes"}`.
     ///   - handler: called once per complete request.
     package init(
         host: String = "127.0.0.1", port: UInt16 = 0, threadCount: Int = 4, maximumBodyBytes: Int = 16 << 20,
-        handler: @escaping HTTPServerHandler
+        tooLargeResponse: (@Sendable (Int) -> HTTPServerResponse)? = nil, handler: @escaping HTTPServerHandler
     ) {
         self.host = host
         self.requestedPort = port
         self.threadCount = max(1, threadCount)
         self.maximumBodyBytes = maximumBodyBytes
-        self.core = ServerCore(handler: handler, maximumBodyBytes: maximumBodyBytes)
+        self.core = ServerCore(
+            handler: handler, maximumBodyBytes: maximumBodyBytes,
+            tooLargeResponse: tooLargeResponse ?? Self.defaultTooLargeResponse)
+    }
+
+    private static let defaultTooLargeResponse: @Sendable (Int) -> HTTPServerResponse = { limit in
+        let message = "{\"error\":\"request body is larger than \(limit) bytes\"}"
+        return HTTPServerResponse(
+            status: 413, headers: [("Content-Type", "application/json")], body: Array(message.utf8))
     }
 
     deinit {
@@ -132,9 +142,15 @@ private final class ServerCore: @unchecked Sendable {
     private let deferrals = NSCondition()
     private var waitingReplies: [ObjectIdentifier: HTTPServerReply] = [:]
 
-    init(handler: @escaping HTTPServerHandler, maximumBodyBytes: Int) {
+    let tooLargeResponse: @Sendable (Int) -> HTTPServerResponse
+
+    init(
+        handler: @escaping HTTPServerHandler, maximumBodyBytes: Int,
+        tooLargeResponse: @escaping @Sendable (Int) -> HTTPServerResponse
+    ) {
         self.handler = handler
         self.maximumBodyBytes = maximumBodyBytes
+        self.tooLargeResponse = tooLargeResponse
     }
 
     /// Counts a request from the call of its handler until libmicrohttpd completes it.
@@ -255,10 +271,7 @@ private let accessHandler: planable_mhd_access_handler = {
         pending.reply = nil
         outcome = reply.sentOutcome ?? .dropConnection
     } else if pending.tooLarge {
-        let message = "{\"error\":\"request body is larger than \(core.maximumBodyBytes) bytes\"}"
-        outcome = .respond(
-            HTTPServerResponse(
-                status: 413, headers: [("Content-Type", "application/json")], body: Array(message.utf8)))
+        outcome = .respond(core.tooLargeResponse(core.maximumBodyBytes))
     } else {
         core.beginRequest()
         pending.counted = true

@@ -62,7 +62,8 @@ extension ReferenceServer {
         switch document.match(method: request.method, path: relativePath.isEmpty ? "/" : relativePath) {
         case .notFound:
             return .respond(
-                errorResponse(.notFound("no operation at \(relativePath); see GET /api/v1/docs"), requestID, untracked))
+                errorResponse(
+                    .notFound("no operation at /api/v1\(relativePath); see GET /api/v1/docs"), requestID, untracked))
         case .methodNotAllowed(let allowed):
             var response = errorResponse(
                 .methodNotAllowed(
@@ -278,7 +279,7 @@ extension ReferenceServer {
         _ response: APIResponse, _ requestID: String, _ decision: RateLimiter.Decision?
     ) -> HTTPServerResponse {
         var headers: [(name: String, value: String)] = [("X-Request-Id", requestID)]
-        headers += rateLimitHeaders(decision)
+        headers += Self.rateLimitHeaders(decision)
         var body: [UInt8] = []
         if let serialized = response.serializedBody {
             headers.append(("Content-Type", "application/json; charset=utf-8"))
@@ -292,6 +293,12 @@ extension ReferenceServer {
 
     func errorResponse(_ error: APIError, _ requestID: String, _ decision: RateLimiter.Decision?) -> HTTPServerResponse
     {
+        Self.errorResponse(error, requestID, decision)
+    }
+
+    static func errorResponse(
+        _ error: APIError, _ requestID: String, _ decision: RateLimiter.Decision?
+    ) -> HTTPServerResponse {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json; charset=utf-8"), ("X-Request-Id", requestID),
         ]
@@ -300,7 +307,7 @@ extension ReferenceServer {
             status: error.status, headers: headers, body: error.body(requestID: requestID).serialized)
     }
 
-    private func rateLimitHeaders(_ decision: RateLimiter.Decision?) -> [(name: String, value: String)] {
+    private static func rateLimitHeaders(_ decision: RateLimiter.Decision?) -> [(name: String, value: String)] {
         guard let decision else { return [] }
         return [
             ("X-RateLimit-Limit", String(decision.limit)), ("X-RateLimit-Remaining", String(decision.remaining)),

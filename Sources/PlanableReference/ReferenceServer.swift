@@ -45,8 +45,18 @@ package final class ReferenceServer: Sendable {
 
     /// Starts listening on `host` and `port` (0 for any free port).
     package func start(host: String = "127.0.0.1", port: UInt16 = 0) throws {
-        let server = HTTPServer(host: host, port: port, threadCount: options.threadCount, maximumBodyBytes: 4 << 20) {
-            [weak self] request in
+        let limits = rateLimiter
+        let clock = options.clock
+        let server = HTTPServer(
+            host: host, port: port, threadCount: options.threadCount, maximumBodyBytes: 4 << 20,
+            tooLargeResponse: { limit in
+                let error = APIError(
+                    status: 413, code: "VALIDATION_ERROR",
+                    message: "the request body is larger than \(limit) bytes, the server's limit; send a smaller body")
+                return Self.errorResponse(
+                    error, Identifiers.requestID(), limits.untracked(requestClass: .write, now: clock.now()))
+            }
+        ) { [weak self] request in
             guard let self else { return .dropConnection }
             return self.handle(request)
         }
@@ -110,7 +120,7 @@ package final class ReferenceServer: Sendable {
                 return .respond(
                     HTTPServerResponse(
                         status: 200, headers: headers + [("Content-Type", "application/json")],
-                        body: Array(document.text.utf8)))
+                        body: Array(servedDocument().utf8)))
             }
             if relative == "/docs" || relative == "/docs/" {
                 return .respond(
@@ -119,6 +129,24 @@ package final class ReferenceServer: Sendable {
                         body: Array(Self.documentationHTML.utf8)))
             }
         }
+        if isDocument && ["/openapi.json", "/docs", "/docs/"].contains(relative) {
+            var response = errorResponse(
+                .methodNotAllowed("\(request.method) is not allowed on /api/v1\(relative); use GET or HEAD"), requestID,
+                nil)
+            response.headers.append(("Allow", "GET, HEAD"))
+            return .respond(response)
+        }
         return serveAPI(request, relativePath: relative, requestID: requestID)
     }
+
+    /// Planable's document with its production server URL replaced by this server's, so that a client generated
+    /// from it calls the reference server. The rest of the text is served as published.
+    func servedDocument() -> String {
+        let published = "\"url\": \"\(Self.publishedServerURL)\""
+        guard let range = document.text.range(of: published) else { return document.text }
+        return document.text.replacingCharacters(in: range, with: "\"url\": \"\(baseURL)\"")
+    }
+
+    /// The server URL that Planable's document gives.
+    static let publishedServerURL = "https://api.planable.io/api/v1"
 }

@@ -99,6 +99,33 @@ import Testing
         #expect(docs.text.contains("<h1>Planable Public API"))
         #expect(docs.text.contains("/posts/{id}/request-approval"))
         #expect(docs.headers["x-ratelimit-limit"] == "600")
+
+        // A client generated from the served document calls this server, not Planable's.
+        let servers = document.json["servers"]?.arrayValue ?? []
+        #expect(servers.first?["url"]?.stringValue == server.server.baseURL, "\(servers)")
+        #expect(!document.text.contains(ReferenceServer.publishedServerURL))
+        #expect(document.json["paths"]?["/posts"] != nil)
+
+        let wrongMethod = try server.send("POST", "/docs", token: nil)
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.errorCode == "METHOD_NOT_ALLOWED")
+        #expect(wrongMethod.headers["allow"] == "GET, HEAD")
+        let root = try server.send("GET", "", token: TestServer.token)
+        #expect(root.status == 404)
+        let message = root.json["error"]?["message"]?.stringValue ?? ""
+        #expect(message.contains("no operation at /api/v1;"), "\(root.text)")
+    }
+
+    @Test func oversizedBodyGetsAPIError() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let body = JSONValue.object([("text", .string(String(repeating: "a", count: 5 << 20)))])
+        let reply = try server.send("POST", "/posts", body: body)
+        #expect(reply.status == 413)
+        #expect(reply.errorCode == "VALIDATION_ERROR", "\(reply.text.prefix(300))")
+        #expect(reply.json["error"]?["message"]?.stringValue?.contains("larger than 4194304 bytes") == true)
+        #expect(reply.json["error"]?["requestId"]?.stringValue == reply.headers["x-request-id"])
+        #expect(reply.headers["x-ratelimit-limit"] == "120")
     }
 
     @Test func servesIPv6Loopback() throws {
