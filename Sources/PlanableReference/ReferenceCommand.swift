@@ -53,6 +53,7 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
         options.allowLoopbackMedia = true
         options.offlineMedia = true
     }
+    if parsed.allowLoopbackMedia { options.allowLoopbackMedia = true }
     // A file this command creates is removed again when the server cannot start, so that the next start
     // seeds it afresh and prints the demo token.
     let databaseExisted = FileManager.default.fileExists(atPath: parsed.databasePath)
@@ -122,12 +123,16 @@ private func writeLine(_ text: String) {
 struct ReferenceCommandArguments {
     static let usage = """
         usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE] [--offline-media]
+                                       [--allow-loopback-media]
           --listen HOST:PORT  loopback address to serve on, such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a
                               free one)
           --database PATH     SQLite file with the server state; created and seeded when missing
           --seed FILE         YAML seed for a new database; without it the demo seed and a new token are used
           --offline-media     record media on hosts other than loopback by file name without downloading it, and
                               download loopback media, for runs that must not leave the machine
+          --allow-loopback-media
+                              download media from loopback addresses too, such as files served on 127.0.0.1 for a
+                              rehearsal; other media is downloaded as usual
         """
 
     var host = "127.0.0.1"
@@ -135,6 +140,7 @@ struct ReferenceCommandArguments {
     var databasePath = ""
     var seedPath: String?
     var offlineMedia = false
+    var allowLoopbackMedia = false
     var help = false
 
     struct UsageError: Error, CustomStringConvertible {
@@ -155,6 +161,7 @@ struct ReferenceCommandArguments {
             case "--database": databasePath = try value("--database")
             case "--seed": seedPath = try value("--seed")
             case "--offline-media": offlineMedia = true
+            case "--allow-loopback-media": allowLoopbackMedia = true
             case "--help", "-h": help = true
             default: throw UsageError(description: "unknown argument \(arguments[index])")
             }
@@ -163,6 +170,11 @@ struct ReferenceCommandArguments {
         if help { return }
         guard !databasePath.isEmpty else { throw UsageError(description: "--database PATH is required") }
         guard let listen else { throw UsageError(description: "--listen HOST:PORT is required") }
+        if let colon = listen.lastIndex(of: ":"), let number = Int(listen[listen.index(after: colon)...]),
+            !(0...Int(UInt16.max)).contains(number)
+        {
+            throw UsageError(description: "--listen \(listen) has port \(number), which is out of range; use 0 to 65535")
+        }
         guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
             throw UsageError(description: "--listen \(listen) must be HOST:PORT, such as 127.0.0.1:8080")
         }

@@ -114,6 +114,11 @@ final class ReferenceServices: Sendable {
         queue.async { [self] in
             defer { pendingImports.leave() }
             let result = fetch(url)
+            if case .failure(let error) = result {
+                // The media schema has no field for the reason, so the log is where a user finds it.
+                FileHandle.standardError.write(
+                    Data("reference server: media \(id) from \(url) failed: \(error.message)\n".utf8))
+            }
             do {
                 try store.withLock { try record(result, id: id, store: $0) }
             } catch {

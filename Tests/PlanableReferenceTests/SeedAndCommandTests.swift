@@ -127,6 +127,17 @@ import Timestamps
             try ReferenceCommandArguments(["--listen", "nohost", "--database", "x"])
         }
         #expect(runReferenceCommand(arguments: ["--bogus"]) == 64)
+
+        let loopback = try ReferenceCommandArguments([
+            "--listen", "127.0.0.1:0", "--database", "x", "--allow-loopback-media",
+        ])
+        #expect(loopback.allowLoopbackMedia)
+        #expect(!loopback.offlineMedia)
+        #expect {
+            try ReferenceCommandArguments(["--listen", "127.0.0.1:70000", "--database", "x"])
+        } throws: { error in
+            "\(error)".contains("has port 70000, which is out of range; use 0 to 65535")
+        }
     }
 
     @Test(arguments: ["0.0.0.0:0", "[::]:0", "192.0.2.10:8080", "[2001:db8::1]:8080", "localhost:8080"])
