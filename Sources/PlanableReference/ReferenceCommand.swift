@@ -173,7 +173,8 @@ struct ReferenceCommandArguments {
         if let colon = listen.lastIndex(of: ":"), let number = Int(listen[listen.index(after: colon)...]),
             !(0...Int(UInt16.max)).contains(number)
         {
-            throw UsageError(description: "--listen \(listen) has port \(number), which is out of range; use 0 to 65535")
+            throw UsageError(
+                description: "--listen \(listen) has port \(number), which is out of range; use 0 to 65535")
         }
         guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
             throw UsageError(description: "--listen \(listen) must be HOST:PORT, such as 127.0.0.1:8080")
