@@ -145,6 +145,23 @@ import Timestamps
         #expect(revoked.json["error"]?["message"]?.stringValue?.contains("revoked") == true)
     }
 
+    /// A second token with the text of another, revoked or not, would take over the first's requests.
+    @Test func tokenTextIsUnique() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let reused = try server.send("POST", "/reference/tokens", body: ["token": .string(TestServer.token)], token: nil)
+        #expect(reused.status == 400, "\(reused.text)")
+        #expect(reused.text.contains("already has this text"), "\(reused.text)")
+
+        let revocable = try makeToken(server, ["scope": "read"])
+        let tokens = try server.send("GET", "/reference/tokens", token: nil).data.arrayValue ?? []
+        let id = try #require(tokens.last?["id"]?.stringValue)
+        #expect(try server.send("DELETE", "/reference/tokens/\(id)", token: nil).status == 204)
+        let revived = try server.send("POST", "/reference/tokens", body: ["token": .string(revocable)], token: nil)
+        #expect(revived.status == 400, "\(revived.text)")
+        #expect(try server.send("GET", "/ping", token: revocable).status == 401)
+    }
+
     /// A token used within the last second is checked without the store, so each change must reach that check.
     @Test func recentlyUsedTokenFollowsChanges() throws {
         let server = try TestServer()

@@ -165,6 +165,15 @@ final class ReferenceStore {
         plaintext: String, companyID: String, memberID: String, name: String, scope: String, workspaceIDs: [String]?,
         expiresAt: Double?, now: Double
     ) throws -> String {
+        // Requests find a token by its text, so a second row with the same text would take over the first, and
+        // revoking either would leave the text working.
+        let digest = SQLiteValue.blob(SHA256.digest(Array(plaintext.utf8)))
+        if let existing = try database.queryFirst(
+            "SELECT id FROM tokens WHERE lookup = ? AND digest = ?", [TokenDigest.lookup(plaintext), digest]
+        )?.string("id") {
+            throw APIError.validation(
+                "token \(existing) already has this text, revoked or not; choose another token text")
+        }
         let id = Identifiers.objectID()
         try database.run(
             """
@@ -173,8 +182,8 @@ final class ReferenceStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                id, companyID, memberID, name, TokenDigest.lookup(plaintext),
-                SQLiteValue.blob(SHA256.digest(Array(plaintext.utf8))), scope, workspaceIDs == nil, now, expiresAt,
+                id, companyID, memberID, name, TokenDigest.lookup(plaintext), digest, scope, workspaceIDs == nil, now,
+                expiresAt,
             ])
         for workspaceID in workspaceIDs ?? [] {
             try database.run(
