@@ -83,6 +83,15 @@ package struct FeedEntry: Sendable {
     }
 }
 
+extension FeedEntry {
+    /// The pictures in the entry's HTML content, or in its HTML summary when it has no content, with relative URLs
+    /// resolved as in `contentHTML`. See `HTMLText.images` for what is left out.
+    package var contentImages: [(url: String, alt: String?)] {
+        guard let html = contentHTML ?? summaryHTML else { return [] }
+        return HTMLText.images(html)
+    }
+}
+
 /// A media file attached to an entry.
 package struct FeedMedia: Sendable, Equatable {
     /// The element the media came from.

@@ -121,6 +121,44 @@ enum HTMLText {
         }
     }
 
+    /// Collects the `src` of each `img` element in document order, each once, with its `alt` text. Tracking pixels (a
+    /// `width` or `height` of 2 or less), emoji images (a class that contains `emoji` or `smiley`, as WordPress
+    /// writes them) and `data:` URIs are left out, because none of them is a picture of the post.
+    static func images(_ html: String) -> [(url: String, alt: String?)] {
+        guard html.contains("<"), let body = parseFragment(html) else { return [] }
+        var found: [(url: String, alt: String?)] = []
+        var seen: Set<String> = []
+        func visit(_ element: XMLElement) {
+            for child in element.children {
+                guard case .element(let inner) = child else { continue }
+                let name = inner.name.lowercased()
+                if skippedElements.contains(name) { continue }
+                if name == "img", let src = inner.attribute("src").map(collapse),
+                    isPicture(inner, src: src), seen.insert(src).inserted
+                {
+                    let alt = inner.attribute("alt").map(collapse)
+                    found.append((src, alt?.isEmpty == false ? alt : nil))
+                }
+                visit(inner)
+            }
+        }
+        visit(body)
+        return found
+    }
+
+    private static func isPicture(_ image: XMLElement, src: String) -> Bool {
+        if src.isEmpty || src.lowercased().hasPrefix("data:") { return false }
+        for dimension in ["width", "height"] {
+            if let value = image.attribute(dimension), let pixels = Int(value.filter(\.isNumber)), pixels <= 2,
+                !value.contains("%")
+            {
+                return false
+            }
+        }
+        let classes = (image.attribute("class") ?? "").lowercased()
+        return !classes.contains("emoji") && !classes.contains("smiley")
+    }
+
     /// Replaces each run of whitespace with one space and trims the ends.
     static func collapse(_ text: String) -> String {
         var result = ""

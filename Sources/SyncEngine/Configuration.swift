@@ -74,6 +74,8 @@ package struct SourceConfiguration: Equatable, Sendable {
     /// For a feed, whether a run with more new entries than `max_new_share` records them as known without
     /// posting (`on_rewrite: baseline`), instead of posting nothing and failing (`reject`, the default).
     package var baselinesRewrites = false
+    /// For a feed, which pictures in an entry's HTML become media after its enclosures (`content_images`).
+    package var contentImages = ContentImages.none
     /// For a directory, whether a scan that finds no file may remove every item (`allow_empty`). By default such a
     /// scan removes nothing and fails like a missing folder, because an unmounted share or a failed checkout also
     /// leaves an empty folder.
@@ -81,6 +83,16 @@ package struct SourceConfiguration: Equatable, Sendable {
     /// For a directory with `delete_drafts`, the largest share of its items, from 0 to 1, whose files one pass may
     /// find gone and delete the drafts of (`max_removed_share`).
     package var maximumRemovedShare = 0.5
+}
+
+/// The choice of pictures in a feed entry's HTML that become media.
+package enum ContentImages: String, Equatable, Sendable, CaseIterable {
+    /// None: only enclosures and Media RSS elements are media.
+    case none
+    /// The first picture, for a network such as Instagram that needs one when the feed has no enclosure.
+    case first
+    /// Every picture, up to the API's 20 media per post.
+    case all
 }
 
 /// The whole configuration file.

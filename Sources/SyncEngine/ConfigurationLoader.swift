@@ -274,6 +274,7 @@ private struct NodeReader {
     ]
     static let feedSourceKeys: Set<String> = [
         "name", "type", "url", "backfill", "poll_interval", "max_new_share", "on_rewrite", "link", "media_base_url",
+        "content_images",
     ]
     static let apiKeys: Set<String> = ["url", "token_file", "token_env", "token_credential"]
     static let embeddedKeys: Set<String> = ["reads_per_minute", "writes_per_minute", "window_seconds"]
@@ -419,6 +420,13 @@ private struct NodeReader {
                 throw error(node["max_removed_share"], "\"max_removed_share\" must be between 0 and 1")
             }
             source.maximumRemovedShare = share
+        }
+        if let value = try node["content_images"].map({ try string($0, "content_images") }) {
+            guard let images = ContentImages(rawValue: value) else {
+                throw error(
+                    node["content_images"], "\"content_images\" must be none, first or all, not \"\(value)\"")
+            }
+            source.contentImages = images
         }
         switch try node["on_rewrite"].map({ try string($0, "on_rewrite") }) {
         case nil, "reject": break

@@ -40,7 +40,9 @@ extension FeedSource {
         let intake = FeedIntake(feedURL: url, known: [:], isNewFeed: true, backfill: backfill)
         let plan = try intake.decide(feed)
         return AdoptionRead(
-            items: plan.decisions.map { SourceItem($0.entry, source: name, feedURL: url) },
+            items: plan.decisions.map {
+                SourceItem($0.entry, source: name, feedURL: url, contentImages: contentImages)
+            },
             firstRunPosted: Set(plan.entries(.new).map(\.key)))
     }
 }

@@ -16,6 +16,7 @@ package struct FeedSource: ItemSource {
     let backfill: Int
     let maximumNewShare: Double
     let baselinesRewrites: Bool
+    let contentImages: ContentImages
     let urlTemplateSet: Bool
     let mappingFingerprint: String
     let logger: Logger
@@ -34,6 +35,7 @@ package struct FeedSource: ItemSource {
             preconditionFailure("FeedSource needs a feed source configuration")
         }
         baselinesRewrites = configuration.baselinesRewrites
+        contentImages = configuration.contentImages
         urlTemplateSet = configuration.urlTemplate != nil
         self.mappingFingerprint = mappingFingerprint
         self.logger = logger
@@ -140,7 +142,7 @@ package struct FeedSource: ItemSource {
                     // An old entry edited after the baseline stays unposted.
                     baselined.append(entry)
                 } else {
-                    result.items.append(SourceItem(entry, source: name, feedURL: url))
+                    result.items.append(SourceItem(entry, source: name, feedURL: url, contentImages: contentImages))
                 }
             case .unchanged:
                 // A failed entry keeps the hash of its last good version, so it is mapped again, as a folder's
@@ -148,7 +150,7 @@ package struct FeedSource: ItemSource {
                 if (fingerprintMatches && statuses[entry.key] != "failed") || statuses[entry.key] == "baselined" {
                     result.unchangedIdentities.append(entry.key)
                 } else {
-                    result.items.append(SourceItem(entry, source: name, feedURL: url))
+                    result.items.append(SourceItem(entry, source: name, feedURL: url, contentImages: contentImages))
                 }
             case .baselined:
                 baselined.append(entry)
@@ -207,9 +209,16 @@ extension SourceItem {
         return .localFile(path: (root as NSString).appendingPathComponent(path), sitePath: path)
     }
 
-    init(_ entry: FeedEntry, source: String, feedURL: String) {
-        let media = entry.media.map { medium in
+    init(_ entry: FeedEntry, source: String, feedURL: String, contentImages: ContentImages = .none) {
+        var media = entry.media.map { medium in
             SourceMedia(location: Self.feedMedium(medium.url, feedURL: feedURL), alt: nil, declaredType: medium.type)
+        }
+        if contentImages != .none {
+            let declared = Set(entry.media.map(\.url))
+            let pictures = entry.contentImages.filter { !declared.contains($0.url) }
+            for picture in contentImages == .first ? Array(pictures.prefix(1)) : pictures {
+                media.append(SourceMedia(location: Self.feedMedium(picture.url, feedURL: feedURL), alt: picture.alt))
+            }
         }
         let fields: [(String, YAMLValue)] = [
             ("title", .string(entry.title)), ("link", .string(entry.link)), ("author", .string(entry.author)),

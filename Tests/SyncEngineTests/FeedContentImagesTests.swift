@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import Feeds
+@testable import SyncEngine
+
+/// Pictures in a feed entry's HTML, which `content_images` turns into media for pages such as Instagram that
+/// need one when the feed has no enclosure.
+@Suite(.serialized) struct FeedContentImagesTests {
+    static let entryHTML = """
+        <p><img src="https://pixel.news.example/b.gif" width="1" height="1">Opening day.</p>
+        <p><img class="wp-smiley" src="https://news.example/smile.png" alt=":)"></p>
+        <figure><img src="/img/front.jpg" alt="The shop front"></figure>
+        <p><img src="data:image/png;base64,AAAA"><img src="https://cdn.news.example/counter.jpg"></p>
+        <p><img src="/img/front.jpg"></p>
+        """
+
+    @Test func imagesSkipPixelsAndEmoji() {
+        let images = HTMLText.images(
+            HTMLText.resolvingURLs(Self.entryHTML, base: "https://news.example/feed/"))
+        #expect(images.map(\.url) == ["https://news.example/img/front.jpg", "https://cdn.news.example/counter.jpg"])
+        #expect(images.first?.alt == "The shop front")
+        #expect(images.last?.alt == nil)
+    }
+
+    /// Runs a plan of a one-entry feed on an Instagram page with `content_images` set to `setting`, or unset.
+    func plan(contentImages setting: String?) throws -> ReportedItem {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-feed-images-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let feedPath = root.appendingPathComponent("feed.xml")
+        // A relative URL would resolve against the file:// document and name a local file.
+        let absoluteHTML = Self.entryHTML.replacingOccurrences(of: "\"/img/", with: "\"https://news.example/img/")
+        let text = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+            <channel><title>News</title><link>https://news.example/</link>
+            <item><guid isPermaLink="false">open-1</guid><title>Open</title><link>https://news.example/open</link>
+            <description>Opening day.</description><pubDate>Tue, 01 Dec 2026 09:00:00 EST</pubDate>
+            <content:encoded><![CDATA[\(absoluteHTML)]]></content:encoded></item>
+            </channel></rss>
+            """
+        try text.write(to: feedPath, atomically: true, encoding: .utf8)
+        let workspace = try TestWorkspace(
+            pages: ["Northwind Instagram"],
+            extraConfiguration: """
+                  - name: news
+                    type: feed
+                    url: \(feedPath.absoluteString)
+                    backfill: 1
+                \(setting.map { "    content_images: \($0)" } ?? "")
+                """)
+        defer { workspace.remove() }
+        let report = try workspace.run(.plan)
+        return try #require(report.items.first { $0.source == "news" })
+    }
+
+    @Test func contentImagesFeedInstagram() throws {
+        let without = try plan(contentImages: nil)
+        #expect(without.decision == .failed, "\(without)")
+        #expect(without.message?.contains("needs at least one") == true, "\(without.message ?? "")")
+
+        let first = try plan(contentImages: "first")
+        #expect(first.decision == .create, "\(first.message ?? "")")
+        #expect(first.posts.first?.media == ["https://news.example/img/front.jpg"])
+
+        let all = try plan(contentImages: "all")
+        #expect(all.decision == .create, "\(all.message ?? "")")
+        #expect(
+            all.posts.first?.media == ["https://news.example/img/front.jpg", "https://cdn.news.example/counter.jpg"])
+    }
+
+    @Test func unknownContentImagesIsRejected() throws {
+        #expect {
+            try plan(contentImages: "some")
+        } throws: { error in
+            "\(error)".contains("\"content_images\" must be none, first or all, not \"some\"")
+        }
+    }
+}
