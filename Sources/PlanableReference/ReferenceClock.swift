@@ -2,6 +2,9 @@ import Foundation
 
 /// The server's clock: system time by default, or a time that tests set and advance.
 ///
+/// It is either frozen at a time or running at the speed of system time, with an offset that `advance(by:)` and
+/// `run()` set and `resume()` removes.
+///
 /// Every time-dependent behaviour (scheduling, publication, token expiry, rate-limit windows, synthetic analytics)
 /// reads this clock, so a test can move through a post's lifecycle without waiting.
 package final class ReferenceClock: Sendable {
@@ -49,8 +52,14 @@ package final class ReferenceClock: Sendable {
         }
     }
 
-    /// Makes the clock follow system time again, from the current reading onwards.
+    /// Makes the clock follow system time again, with no offset, so a frozen time and every advance are dropped.
     package func resume() {
+        state.withLock { $0.mode = .system(offset: 0) }
+    }
+
+    /// Lets a frozen clock run on at the speed of system time from its current reading, which keeps the offset
+    /// from system time. A running clock is left as it is.
+    package func run() {
         state.withLock { state in
             if case .frozen(let seconds) = state.mode {
                 state.mode = .system(offset: seconds - Date().timeIntervalSince1970)

@@ -104,7 +104,20 @@ extension ReferenceServer {
         ]
     }
 
+    /// Applies a clock body. `resume` must come alone, and the other fields apply in the order set,
+    /// advanceSeconds, run, so a body can freeze a time and let it run on from there.
     private func setClock(_ body: JSONValue) throws {
+        guard body["set"] != nil || body["advanceSeconds"] != nil || body["resume"] != nil || body["run"] != nil else {
+            throw APIError.validation(
+                "give set (a date-time), advanceSeconds (a number), run (true) or resume (true)")
+        }
+        if body["resume"]?.boolValue == true {
+            guard body["set"] == nil, body["advanceSeconds"] == nil, body["run"] == nil else {
+                throw APIError.validation(
+                    "resume returns the clock to system time, so send it alone, without set, advanceSeconds or run")
+            }
+            options.clock.resume()
+        }
         if let text = body["set"]?.stringValue {
             guard let seconds = Timestamp.parse(text) else {
                 throw APIError.validation("clock.set \(text) is not an RFC 3339 date-time")
@@ -114,11 +127,8 @@ extension ReferenceServer {
         if let seconds = body["advanceSeconds"]?.doubleValue {
             options.clock.advance(by: seconds)
         }
-        if body["resume"]?.boolValue == true {
-            options.clock.resume()
-        }
-        guard body["set"] != nil || body["advanceSeconds"] != nil || body["resume"] != nil else {
-            throw APIError.validation("give set (a date-time), advanceSeconds (a number) or resume (true)")
+        if body["run"]?.boolValue == true {
+            options.clock.run()
         }
         try store.withLock { $0.lifecycleDirty = true }
     }
