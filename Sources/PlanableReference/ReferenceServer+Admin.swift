@@ -36,6 +36,7 @@ extension ReferenceServer {
         case ("POST", "posts", 3):
             return try postAction(id: second, action: third, body: body)
         case ("POST", "pages", 3) where third == "connect" || third == "disconnect":
+            _ = try ControlBody(body, control: "POST /reference/pages/{id}/\(third)", fields: [])
             try store.withLock { store in
                 guard try store.page(id: second) != nil else { throw APIError.notFound("page \(second) not found") }
                 // Posts due before this change publish, or fail, with the connection as it was until now.
@@ -44,8 +45,10 @@ extension ReferenceServer {
             }
             return .noContent
         case ("POST", "companies", 3) where third == "api-access":
-            guard let enabled = body["enabled"]?.boolValue else {
-                throw APIError.validation("the body needs enabled: true or false")
+            let fields = try ControlBody(
+                body, control: "POST /reference/companies/{id}/api-access", fields: ["enabled"])
+            guard let enabled = try fields.bool("enabled") else {
+                throw fields.missing("enabled", expected: "true or false", example: false)
             }
             let found = try store.withLock { try $0.setAPIEnabled(companyID: second, enabled: enabled) }
             guard found else {
@@ -53,6 +56,7 @@ extension ReferenceServer {
             }
             return .noContent
         case ("DELETE", "tokens", 2):
+            _ = try ControlBody(body, control: "DELETE /reference/tokens/{id}", fields: [])
             let revoked = try store.withLock { try $0.revokeToken(id: second, now: options.clock.now()) }
             guard revoked else { throw APIError.notFound("token \(second) not found or already revoked") }
             return .noContent
@@ -64,6 +68,7 @@ extension ReferenceServer {
             let counts = requestCounts().sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer($0.value)) }
             return .ok(["requests": .object(counts)])
         case "POST stats/reset":
+            _ = try ControlBody(body, control: "POST /reference/stats/reset", fields: [])
             resetRequestCounts()
             return .noContent
         case "GET clock":
@@ -82,14 +87,16 @@ extension ReferenceServer {
         case "POST faults":
             return .created(["data": try addFault(body).json])
         case "DELETE faults":
+            _ = try ControlBody(body, control: "DELETE /reference/faults", fields: [])
             faults.clear()
             return .noContent
         case "POST rate-limits":
-            rateLimiter.setLimits(read: body["read"]?.intValue, write: body["write"]?.intValue)
+            try setRateLimits(body)
             return .ok(rateLimitBody())
         case "GET rate-limits":
             return .ok(rateLimitBody())
         case "POST rate-limits/reset":
+            _ = try ControlBody(body, control: "POST /reference/rate-limits/reset", fields: [])
             rateLimiter.reset()
             return .noContent
         default:
@@ -104,33 +111,67 @@ extension ReferenceServer {
         ]
     }
 
-    /// Applies a clock body. `resume` must come alone, and the other fields apply in the order set,
-    /// advanceSeconds, run, so a body can freeze a time and let it run on from there.
+    /// Applies a clock body after checking all of it, so a rejected body leaves the clock as it was. `resume`
+    /// must come alone, and the other fields apply in the order set, advanceSeconds, run, so a body can freeze a
+    /// time and let it run on from there.
     private func setClock(_ body: JSONValue) throws {
-        guard body["set"] != nil || body["advanceSeconds"] != nil || body["resume"] != nil || body["run"] != nil else {
-            throw APIError.validation(
-                "give set (a date-time), advanceSeconds (a number), run (true) or resume (true)")
+        let fields = try ControlBody(
+            body, control: "POST /reference/clock", fields: ["set", "advanceSeconds", "run", "resume"])
+        let resume = try fields.flag("resume")
+        let run = try fields.flag("run")
+        let dateTime = "an RFC 3339 date-time"
+        var setSeconds: Double?
+        if let text = try fields.string("set", expected: dateTime, example: "2026-06-01T09:00:00Z") {
+            guard let seconds = Timestamp.parse(text) else {
+                throw fields.invalid("set", expected: dateTime, example: "2026-06-01T09:00:00Z")
+            }
+            setSeconds = seconds
         }
-        if body["resume"]?.boolValue == true {
-            guard body["set"] == nil, body["advanceSeconds"] == nil, body["run"] == nil else {
+        let advance = try fields.number(
+            "advanceSeconds", in: -.greatestFiniteMagnitude ... .greatestFiniteMagnitude,
+            expected: "a number of seconds, negative to go back", example: 60)
+        guard resume || run || setSeconds != nil || advance != nil else {
+            throw APIError.validation(
+                "POST /reference/clock needs set (\(dateTime)), advanceSeconds (a number of seconds), run (true) or "
+                    + "resume (true). Send for example {\"advanceSeconds\": 60}")
+        }
+        if resume {
+            guard setSeconds == nil, advance == nil, !run else {
                 throw APIError.validation(
                     "resume returns the clock to system time, so send it alone, without set, advanceSeconds or run")
             }
             options.clock.resume()
-        }
-        if let text = body["set"]?.stringValue {
-            guard let seconds = Timestamp.parse(text) else {
-                throw APIError.validation("clock.set \(text) is not an RFC 3339 date-time")
+        } else {
+            if let advance {
+                let target = (setSeconds ?? options.clock.now()) + advance
+                guard Self.clockRange.contains(target) else {
+                    throw fields.invalid(
+                        "advanceSeconds",
+                        expected: "a number of seconds that keeps the clock within the years 0000 to 9999", example: 60)
+                }
             }
-            options.clock.set(seconds)
-        }
-        if let seconds = body["advanceSeconds"]?.doubleValue {
-            options.clock.advance(by: seconds)
-        }
-        if body["run"]?.boolValue == true {
-            options.clock.run()
+            if let setSeconds { options.clock.set(setSeconds) }
+            if let advance { options.clock.advance(by: advance) }
+            if run { options.clock.run() }
         }
         try store.withLock { $0.lifecycleDirty = true }
+    }
+
+    /// The times an RFC 3339 date-time can express, 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, in Unix seconds.
+    private static let clockRange: ClosedRange<Double> = -62_167_219_200...253_402_300_799
+
+    /// Sets the read and write limits after checking both, so a rejected body changes neither.
+    private func setRateLimits(_ body: JSONValue) throws {
+        let fields = try ControlBody(body, control: "POST /reference/rate-limits", fields: ["read", "write"])
+        let expected = "an integer of 0 or more, the requests allowed per window"
+        let read = try fields.integer("read", in: 0...Int.max, expected: expected, example: 600)
+        let write = try fields.integer("write", in: 0...Int.max, expected: expected, example: 120)
+        guard read != nil || write != nil else {
+            throw APIError.validation(
+                "POST /reference/rate-limits needs read, write or both, each \(expected). "
+                    + "Send for example {\"read\": 600, \"write\": 120}")
+        }
+        rateLimiter.setLimits(read: read, write: write)
     }
 
     private func rateLimitBody() -> JSONValue {
@@ -153,5 +194,107 @@ extension ReferenceServer {
                     })
             ]
         }
+    }
+}
+
+/// The JSON object body of a reference control, with readers that check each field's type and range.
+///
+/// `init` rejects a body that is not an object or that has a field the control does not take. Each reader
+/// returns nil for a missing field and throws a 400 `VALIDATION_ERROR` for a present one that is invalid, whose
+/// message names the field, its value, what the field must be and an example to send.
+struct ControlBody {
+    /// The control's method and path template, such as `POST /reference/clock`, for messages.
+    let control: String
+    private let members: [(String, JSONValue)]
+
+    init(_ body: JSONValue, control: String, fields: [String]) throws {
+        self.control = control
+        guard let members = body.objectValue else {
+            throw APIError.validation(
+                "the body of \(control) must be a JSON object, not the \(body.typeName) \(body.serializedString)")
+        }
+        for (name, _) in members where !fields.contains(name) {
+            let accepted = fields.isEmpty ? "takes no fields" : "takes only " + Self.list(fields)
+            throw APIError.validation("\(name) is not a field of \(control), which \(accepted)")
+        }
+        self.members = members
+    }
+
+    func value(_ name: String) -> JSONValue? {
+        members.first { $0.0 == name }?.1
+    }
+
+    func string(_ name: String, expected: String = "a string", example: JSONValue? = nil) throws -> String? {
+        guard let value = value(name) else { return nil }
+        guard let text = value.stringValue else { throw invalid(name, expected: expected, example: example) }
+        return text
+    }
+
+    /// Reads a string field that must be one of `choices`.
+    func choice(_ name: String, from choices: [String]) throws -> String? {
+        let expected = (choices.count > 2 ? "one of " : "") + Self.list(choices, conjunction: "or")
+        guard let text = try string(name, expected: expected, example: .string(choices[0])) else { return nil }
+        guard choices.contains(text) else { throw invalid(name, expected: expected, example: .string(choices[0])) }
+        return text
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let value = value(name) else { return nil }
+        guard let flag = value.boolValue else { throw invalid(name, expected: "true or false", example: true) }
+        return flag
+    }
+
+    /// Reads a field that switches something on: true, or left out. False would read as a request to do the
+    /// opposite, which no control offers, so it is rejected.
+    func flag(_ name: String) throws -> Bool {
+        guard let value = value(name) else { return false }
+        guard value.boolValue == true else { throw invalid(name, expected: "true, or left out", example: true) }
+        return true
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>, expected: String, example: Int) throws -> Int? {
+        guard let value = value(name) else { return nil }
+        guard let number = value.intValue, range.contains(number) else {
+            throw invalid(name, expected: expected, example: .integer(example))
+        }
+        return number
+    }
+
+    func number(_ name: String, in range: ClosedRange<Double>, expected: String, example: Double) throws -> Double? {
+        guard let value = value(name) else { return nil }
+        guard let number = value.doubleValue, range.contains(number) else {
+            throw invalid(name, expected: expected, example: .number(example))
+        }
+        return number
+    }
+
+    func strings(_ name: String, expected: String) throws -> [String]? {
+        guard let value = value(name) else { return nil }
+        guard let items = value.arrayValue else { throw invalid(name, expected: expected) }
+        return try items.map { item in
+            guard let text = item.stringValue else { throw invalid(name, expected: expected) }
+            return text
+        }
+    }
+
+    /// Builds the error for the present field `name`, whose value is not `expected`.
+    func invalid(_ name: String, expected: String, example: JSONValue? = nil) -> APIError {
+        let value = value(name)?.serializedString ?? "missing"
+        return APIError.validation("\(name) is \(value), but it must be \(expected)" + Self.sendExample(name, example))
+    }
+
+    /// Builds the error for the required field `name`, which the body lacks.
+    func missing(_ name: String, expected: String, example: JSONValue? = nil) -> APIError {
+        APIError.validation("\(control) needs \(name), \(expected)" + Self.sendExample(name, example))
+    }
+
+    private static func sendExample(_ name: String, _ example: JSONValue?) -> String {
+        guard let example else { return "" }
+        return ". Send for example " + JSONValue.object([(name, example)]).serializedString
+    }
+
+    private static func list(_ names: [String], conjunction: String = "and") -> String {
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " \(conjunction) " + names[names.count - 1]
     }
 }

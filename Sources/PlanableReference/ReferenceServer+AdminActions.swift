@@ -4,6 +4,13 @@ import Timestamps
 extension ReferenceServer {
     /// approve, reject and publish: what an approver or editor does in Planable's app.
     func postAction(id: String, action: String, body: JSONValue) throws -> APIResponse {
+        let fieldNames: [String]
+        switch action {
+        case "approve": fieldNames = ["approverId", "levelId"]
+        case "reject", "publish": fieldNames = []
+        default: throw APIError.notFound("no post action \(action); use approve, reject or publish")
+        }
+        let fields = try ControlBody(body, control: "POST /reference/posts/{id}/\(action)", fields: fieldNames)
         let now = options.clock.now()
         return try store.withLock { store -> APIResponse in
             try store.advanceLifecycle(now: now)
@@ -15,12 +22,13 @@ extension ReferenceServer {
             case "approve":
                 let members = try store.members(workspaceID: workspace.id)
                 let approverID =
-                    body["approverId"]?.stringValue ?? members.first { $0.isApprover }?.id
+                    try fields.string("approverId", expected: "a member id string")
+                    ?? members.first { $0.isApprover }?.id
                     ?? members.first?.id ?? "system"
                 guard members.contains(where: { $0.id == approverID }) || approverID == "system" else {
                     throw APIError.validation("approver \(approverID) is not a member of workspace \(workspace.id)")
                 }
-                let levelID = body["levelId"]?.stringValue
+                let levelID = try fields.string("levelId", expected: "an approval level id string")
                 if let levelID, !workspace.effectiveLevels.contains(where: { $0.id == levelID }) {
                     throw APIError.validation("workspace \(workspace.id) has no approval level \(levelID)")
                 }
@@ -78,85 +86,125 @@ extension ReferenceServer {
 
     /// Creates a token; the answer carries the plaintext, which is never shown again.
     func createToken(_ body: JSONValue) throws -> JSONValue {
+        let fields = try ControlBody(
+            body, control: "POST /reference/tokens",
+            fields: ["companyId", "scope", "workspaceIds", "expiresAt", "name", "memberId", "token"])
+        let requestedCompany = try fields.string(
+            "companyId", expected: "a company id string from GET /reference/companies")
+        let scope = try fields.choice("scope", from: ["write", "read"]) ?? "write"
+        let requestedWorkspaces = try fields.strings(
+            "workspaceIds", expected: "an array of workspace id strings of the token's company")
+        let dateTime = "an RFC 3339 date-time"
+        var expiresAt: Double?
+        if let text = try fields.string("expiresAt", expected: dateTime, example: "2099-01-01T00:00:00Z") {
+            guard let seconds = Timestamp.parse(text) else {
+                throw fields.invalid("expiresAt", expected: dateTime, example: "2099-01-01T00:00:00Z")
+            }
+            expiresAt = seconds
+        }
+        let name = try fields.string("name", expected: "a string that is not empty", example: "reference token")
+        if let name, name.isEmpty {
+            throw fields.invalid("name", expected: "a string that is not empty", example: "reference token")
+        }
+        let requestedMember = try fields.string("memberId", expected: "a member id string from GET /members")
+        // The plaintext is a secret, so messages about it never repeat it.
+        let plaintext =
+            try fields.string("token", expected: "a string that starts with pln_ and has at least 12 characters")
+            ?? Identifiers.token()
+        guard plaintext.hasPrefix("pln_"), plaintext.count >= 12 else {
+            throw APIError.validation("a token must start with pln_ and have at least 12 characters")
+        }
         let now = options.clock.now()
         return try store.withLock { store in
             let companies = try store.database.query("SELECT id FROM companies ORDER BY rowid").compactMap {
                 $0.string("id")
             }
-            guard let companyID = body["companyId"]?.stringValue ?? companies.first, companies.contains(companyID)
-            else {
-                throw APIError.notFound("company not found; list companies with GET /reference/companies")
-            }
-            let scope = body["scope"]?.stringValue ?? "write"
-            guard scope == "read" || scope == "write" else {
-                throw APIError.validation("scope must be read or write, not \(scope)")
+            guard let companyID = requestedCompany ?? companies.first, companies.contains(companyID) else {
+                throw APIError.notFound(
+                    "company \(requestedCompany ?? "") not found; list companies with GET /reference/companies")
             }
             var workspaceIDs: [String]?
-            if let ids = body["workspaceIds"]?.arrayValue {
+            if let requestedWorkspaces {
                 let owned = Set(
                     try store.database.query("SELECT id FROM workspaces WHERE company_id = ?", [companyID])
                         .compactMap { $0.string("id") })
-                workspaceIDs = try ids.map { value in
-                    guard let id = value.stringValue, owned.contains(id) else {
-                        throw APIError.validation(
-                            "workspace \(value.serializedString) is not a workspace of company \(companyID)")
-                    }
-                    return id
+                for id in requestedWorkspaces where !owned.contains(id) {
+                    throw APIError.validation(
+                        "workspaceIds names \(id), which is not a workspace of company \(companyID); "
+                            + "list them with GET /workspaces")
                 }
-            }
-            var expiresAt: Double?
-            if let text = body["expiresAt"]?.stringValue {
-                guard let seconds = Timestamp.parse(text) else {
-                    throw APIError.validation("expiresAt \(text) is not an RFC 3339 date-time")
-                }
-                expiresAt = seconds
+                workspaceIDs = requestedWorkspaces
             }
             guard try store.activeTokenCount(companyID: companyID, now: now) < ReferenceStore.maximumActiveTokens else {
                 throw APIError.forbidden(
                     "company \(companyID) already has \(ReferenceStore.maximumActiveTokens) active tokens; revoke one first"
                 )
             }
+            if let requestedMember, try !store.companyMemberIDs(companyID: companyID).contains(requestedMember) {
+                throw APIError.validation(
+                    "memberId is \"\(requestedMember)\", but it must be the id of a member of company \(companyID). "
+                        + "List member ids with GET /members?workspaceId=<id>")
+            }
             let memberID =
-                try body["memberId"]?.stringValue
+                try requestedMember
                 ?? store.database.queryFirst(
                     "SELECT id FROM members WHERE company_id = ? ORDER BY membership = 'team' DESC, rowid LIMIT 1",
                     [companyID])?.string("id") ?? "system"
-            let plaintext = body["token"]?.stringValue ?? Identifiers.token()
-            guard plaintext.hasPrefix("pln_"), plaintext.count >= 12 else {
-                throw APIError.validation("a token must start with pln_ and have at least 12 characters")
-            }
             let id = try store.insertToken(
-                plaintext: plaintext, companyID: companyID, memberID: memberID,
-                name: body["name"]?.stringValue ?? "reference token", scope: scope, workspaceIDs: workspaceIDs,
-                expiresAt: expiresAt, now: now)
+                plaintext: plaintext, companyID: companyID, memberID: memberID, name: name ?? "reference token",
+                scope: scope, workspaceIDs: workspaceIDs, expiresAt: expiresAt, now: now)
             guard let token = try store.token(id: id) else { throw APIError.internal("token \(id) vanished") }
             return ["data": tokenJSON(token, now: now), "token": .string(plaintext)]
         }
     }
 
+    /// Checks a fault rule body and adds the rule. The fields are described in docs/reference-server.md.
     func addFault(_ body: JSONValue) throws -> FaultInjector.Rule {
-        guard let operation = body["operation"]?.stringValue,
-            operation == "*" || document.operation(key: operation) != nil
+        let fields = try ControlBody(
+            body, control: "POST /reference/faults",
+            fields: ["operation", "kind", "status", "probability", "count", "latencyMs", "seed"])
+        let operationText = "* or a method and path template of the API"
+        guard let operation = try fields.string("operation", expected: operationText, example: "POST /posts") else {
+            throw fields.missing("operation", expected: operationText, example: "POST /posts")
+        }
+        guard operation == "*" || document.operation(key: operation) != nil else {
+            throw fields.invalid("operation", expected: operationText, example: "POST /posts")
+        }
+        let kinds = ["latency", "error", "drop", "commit-without-answer"]
+        guard let kindName = try fields.choice("kind", from: kinds), let kind = FaultInjector.Kind(rawValue: kindName)
         else {
-            throw APIError.validation("operation must be * or a method and path template such as \"POST /posts\"")
+            throw fields.missing(
+                "kind", expected: "one of latency, error, drop or commit-without-answer", example: "drop")
         }
-        guard let kindName = body["kind"]?.stringValue, let kind = FaultInjector.Kind(rawValue: kindName) else {
-            throw APIError.validation("kind must be latency, error, drop or commit-without-answer")
+        let status = try fields.integer("status", in: 500...599, expected: "an integer from 500 to 599", example: 503)
+        if status != nil && kind != .error {
+            throw APIError.validation(
+                "status applies only to kind error, but this rule's kind is \(kindName), so leave status out")
         }
-        let status = body["status"]?.intValue ?? 500
-        guard (500...599).contains(status) else { throw APIError.validation("status must be 500 to 599") }
-        let probability = body["probability"]?.doubleValue
-        let count = body["count"]?.intValue
+        let latencyText = "a number of milliseconds from 0 to 3600000 (one hour)"
+        let latencyMs = try fields.number("latencyMs", in: 0...3_600_000, expected: latencyText, example: 250)
+        if latencyMs != nil && kind != .latency {
+            throw APIError.validation(
+                "latencyMs applies only to kind latency, but this rule's kind is \(kindName), so leave latencyMs out")
+        }
+        if latencyMs == nil && kind == .latency {
+            throw APIError.validation(
+                "a rule of kind latency needs latencyMs, \(latencyText). Send for example {\"latencyMs\": 250}")
+        }
+        let probability = try fields.number(
+            "probability", in: 0...1, expected: "a number from 0 to 1, the chance per request", example: 0.1)
+        let count = try fields.integer(
+            "count", in: 1...Int.max, expected: "an integer of 1 or more, the number of requests", example: 1)
         guard (probability == nil) != (count == nil) else {
-            throw APIError.validation("give exactly one of probability (0 to 1) and count (a positive integer)")
+            throw APIError.validation(
+                "POST /reference/faults needs exactly one of probability (a number from 0 to 1) and count "
+                    + "(an integer of 1 or more). Send for example {\"count\": 1}")
         }
-        if let probability, !(0...1).contains(probability) { throw APIError.validation("probability must be 0 to 1") }
-        if let count, count < 1 { throw APIError.validation("count must be at least 1") }
-        if let seed = body["seed"]?.intValue { faults.seed(UInt64(bitPattern: Int64(seed))) }
+        let seed = try fields.integer("seed", in: Int.min...Int.max, expected: "an integer", example: 7)
+        if let seed { faults.seed(UInt64(bitPattern: Int64(seed))) }
         let rule = FaultInjector.Rule(
-            id: Identifiers.random(), operation: operation, kind: kind,
-            latencySeconds: (body["latencyMs"]?.doubleValue ?? 0) / 1000, status: status, probability: probability,
-            remaining: count)
+            id: Identifiers.random(), operation: operation, kind: kind, latencySeconds: (latencyMs ?? 0) / 1000,
+            status: status ?? 500, probability: probability, remaining: count)
         faults.add(rule)
         return rule
     }
