@@ -20,21 +20,7 @@ extension ReferenceServer {
             try PostHandlers.requireMutable(post)
             switch action {
             case "approve":
-                let members = try store.members(workspaceID: workspace.id)
-                let approverID =
-                    try fields.string("approverId", expected: "a member id string")
-                    ?? members.first { $0.isApprover }?.id
-                    ?? members.first?.id ?? "system"
-                guard members.contains(where: { $0.id == approverID }) || approverID == "system" else {
-                    throw APIError.validation("approver \(approverID) is not a member of workspace \(workspace.id)")
-                }
-                let levelID = try fields.string("levelId", expected: "an approval level id string")
-                if let levelID, !workspace.effectiveLevels.contains(where: { $0.id == levelID }) {
-                    throw APIError.validation("workspace \(workspace.id) has no approval level \(levelID)")
-                }
-                // Without a level, an approver approves the current level only, as Planable's levels go in order.
-                let target = levelID ?? workspace.effectiveLevels.first { !post.approvedLevelIDs.contains($0.id) }?.id
-                ApprovalRules.approve(&post, workspace: workspace, approverID: approverID, levelID: target, now: now)
+                try approve(&post, workspace: workspace, fields: fields, store: store, now: now)
             case "reject":
                 post.approvals = []
                 post.approvalRequested = false
@@ -55,6 +41,74 @@ extension ReferenceServer {
             try store.advanceLifecycle(now: now)
             return try renderedPost(id: id, store: store)
         }
+    }
+
+    /// Records an approval of `post` at the level that `fields` names, or at its current level, by the approver
+    /// that `fields` names or by the first member who may approve that level.
+    private func approve(
+        _ post: inout PostRecord, workspace: WorkspaceRecord, fields: ControlBody, store: ReferenceStore, now: Double
+    ) throws {
+        let levels = workspace.effectiveLevels
+        guard !levels.isEmpty else {
+            throw APIError.validation(
+                "workspace \(workspace.id) has approval type NONE, so its posts are not approved; "
+                    + "approve posts in an OPTIONAL, REQUIRED or MULTIPLE workspace")
+        }
+
+        let levelIDs = levels.map(\.id)
+        let requestedLevel = try fields.string("levelId", expected: "an approval level id string")
+        if let requestedLevel, !levelIDs.contains(requestedLevel) {
+            throw APIError.validation(
+                "workspace \(workspace.id) has no approval level \(requestedLevel); its levels are "
+                    + levelIDs.joined(separator: ", "))
+        }
+        // Without a level, an approver approves the current level only, as Planable's levels go in order.
+        guard let levelID = requestedLevel ?? levelIDs.first(where: { !post.approvedLevelIDs.contains($0) }) else {
+            return  // Every level is approved already.
+        }
+
+        let members = try store.members(workspaceID: workspace.id)
+        let allowed = Self.approvers(of: levelID, in: workspace, members: members)
+        let allowedText = allowed.map { "\($0.name) (\($0.id))" }.joined(separator: ", ")
+
+        let approverID: String
+        if let requested = try fields.string("approverId", expected: "a member id string") {
+            guard let member = members.first(where: { $0.id == requested }) else {
+                throw APIError.validation("approver \(requested) is not a member of workspace \(workspace.id)")
+            }
+            guard allowed.contains(where: { $0.id == requested }) else {
+                let who = allowed.isEmpty ? "no member of the workspace may" : "only \(allowedText) may"
+                throw APIError.validation(
+                    "approver \(member.name) (\(requested)) may not approve level \(levelID) of workspace "
+                        + "\(workspace.id), because \(who). Give one of them as approverId, or leave it out")
+            }
+            approverID = requested
+        } else {
+            guard let first = allowed.first else {
+                throw APIError.validation(
+                    "no member of workspace \(workspace.id) may approve level \(levelID). A member may approve "
+                        + "a level whose approversIds lists them, or a level without approversIds when their "
+                        + "isApprover is true")
+            }
+            approverID = first.id
+        }
+
+        ApprovalRules.approve(&post, workspace: workspace, approverID: approverID, levelID: levelID, now: now)
+    }
+
+    /// Returns the workspace members who may approve `levelID`. A level of a MULTIPLE workspace that lists
+    /// `approversIds` takes those members only. Any other level takes the members marked `isApprover`, as the
+    /// single level of OPTIONAL and REQUIRED workspaces does.
+    private static func approvers(
+        of levelID: String, in workspace: WorkspaceRecord, members: [MemberRecord]
+    ) -> [MemberRecord] {
+        if workspace.approvalType == "MULTIPLE",
+            let level = workspace.approvalLevels.first(where: { $0["id"]?.stringValue == levelID }),
+            let listed = level["approversIds"]?.arrayValue?.compactMap(\.stringValue), !listed.isEmpty
+        {
+            return members.filter { listed.contains($0.id) }
+        }
+        return members.filter(\.isApprover)
     }
 
     private func renderedPost(id: String, store: ReferenceStore) throws -> APIResponse {

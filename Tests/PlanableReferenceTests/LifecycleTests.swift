@@ -156,6 +156,128 @@ import Timestamps
         #expect(try post(server, id)["status"] == "published")
     }
 
+    /// Returns the demo seed with two more workspaces of the same members: Northwind Legal (MULTIPLE, level legal
+    /// approved by Jordan Lee and level client by Casey Morgan) and Northwind Drafts (NONE).
+    private func approvalSeed() -> ReferenceSeed {
+        var seed = ReferenceSeed.demo(token: TestServer.token)
+        let company = seed.companies[0].name
+        let everyone = seed.companies[0].members.map(\.email)
+        seed.companies[0].workspaces += [
+            ReferenceSeed.Workspace(
+                name: "Northwind Legal", timezone: "UTC", approvalType: "MULTIPLE",
+                approvalLevels: [
+                    .init(id: "legal", label: "Legal", approverEmails: ["jordan@northwind.example"]),
+                    .init(id: "client", label: "Client", approverEmails: ["casey@contoso.example"]),
+                ],
+                memberEmails: everyone,
+                pages: [.init(name: "Legal LinkedIn", platform: "linkedin", workspaceName: "Northwind Legal")],
+                companyName: company),
+            ReferenceSeed.Workspace(
+                name: "Northwind Drafts", timezone: "UTC", approvalType: "NONE", memberEmails: everyone,
+                approverEmails: ["jordan@northwind.example"],
+                pages: [.init(name: "Drafts X", platform: "x", workspaceName: "Northwind Drafts")],
+                companyName: company),
+        ]
+        return seed
+    }
+
+    /// Reads the ids of the workspace's members from GET /members, keyed by member name.
+    private func memberIDs(_ server: TestServer, workspace: String) throws -> [String: String] {
+        let id = try server.workspaceID(workspace)
+        let members = try server.send("GET", "/members?workspaceId=\(id)").data.arrayValue ?? []
+        var ids: [String: String] = [:]
+        for member in members {
+            if let name = member["name"]?.stringValue, let memberID = member["id"]?.stringValue { ids[name] = memberID }
+        }
+        return ids
+    }
+
+    private func approvers(_ post: JSONValue) -> [String] {
+        (post["approvedBy"]?.arrayValue ?? []).compactMap { $0["userId"]?.stringValue }
+    }
+
+    @Test func approveDefaultsToLevelApprover() throws {
+        let server = try TestServer(seed: approvalSeed())
+        defer { server.removeFiles() }
+        let ids = try memberIDs(server, workspace: "Northwind Legal")
+        let jordan = try #require(ids["Jordan Lee"])
+        let casey = try #require(ids["Casey Morgan"])
+
+        let first = try server.createPost(workspace: "Northwind Legal", page: "Legal LinkedIn")
+        let firstID = try #require(first["id"]?.stringValue)
+        let client = try server.send(
+            "POST", "/reference/posts/\(firstID)/approve", body: ["levelId": "client"], token: nil)
+        #expect(client.status == 200, "\(client.text)")
+        #expect(approvers(client.data) == [casey])
+        #expect(client.data["approval"]?["status"] == "PARTIALLY_APPROVED")
+
+        let second = try server.createPost(workspace: "Northwind Legal", page: "Legal LinkedIn")
+        let secondID = try #require(second["id"]?.stringValue)
+        let current = try server.send("POST", "/reference/posts/\(secondID)/approve", body: [:], token: nil)
+        #expect(current.status == 200, "\(current.text)")
+        #expect(approvers(current.data) == [jordan])
+        #expect(current.data["approval"]?["currentLevelId"] == "client")
+    }
+
+    @Test func approveRejectsApproverOfOtherLevel() throws {
+        let server = try TestServer(seed: approvalSeed())
+        defer { server.removeFiles() }
+        let ids = try memberIDs(server, workspace: "Northwind Legal")
+        let jordan = try #require(ids["Jordan Lee"])
+        let casey = try #require(ids["Casey Morgan"])
+        let post = try server.createPost(workspace: "Northwind Legal", page: "Legal LinkedIn")
+        let id = try #require(post["id"]?.stringValue)
+
+        let reply = try server.send(
+            "POST", "/reference/posts/\(id)/approve", body: ["levelId": "client", "approverId": .string(jordan)],
+            token: nil)
+        #expect(reply.status == 400)
+        #expect(reply.errorCode == "VALIDATION_ERROR")
+        let message = reply.json["error"]?["message"]?.stringValue ?? ""
+        #expect(message.contains("Jordan Lee (\(jordan))"), "\(message)")
+        #expect(message.contains("level client"), "\(message)")
+        #expect(message.contains("only Casey Morgan (\(casey)) may"), "\(message)")
+        #expect(approvers(try self.post(server, id)).isEmpty)
+    }
+
+    @Test func approveRejectsMemberWhoIsNotApprover() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let ids = try memberIDs(server, workspace: "Contoso Bakery")
+        let avery = try #require(ids["Avery Quinn"])
+        let casey = try #require(ids["Casey Morgan"])
+        let post = try server.createPost(workspace: "Contoso Bakery", page: "Contoso Facebook")
+        let id = try #require(post["id"]?.stringValue)
+
+        let reply = try server.send(
+            "POST", "/reference/posts/\(id)/approve", body: ["approverId": .string(avery)], token: nil)
+        #expect(reply.status == 400)
+        let message = reply.json["error"]?["message"]?.stringValue ?? ""
+        #expect(message.contains("Avery Quinn (\(avery))"), "\(message)")
+        #expect(message.contains("level approval"), "\(message)")
+        #expect(message.contains("Casey Morgan (\(casey))"), "\(message)")
+        let current = try self.post(server, id)
+        #expect(current["approval"]?["status"] == "NEVER_SENT")
+        #expect(current["approved"] == .bool(false))
+
+        let approved = try server.send(
+            "POST", "/reference/posts/\(id)/approve", body: ["approverId": .string(casey)], token: nil)
+        #expect(approved.status == 200)
+        #expect(approved.data["approval"]?["status"] == "FULLY_APPROVED")
+        #expect(approvers(approved.data) == [casey])
+    }
+
+    @Test func approveRejectedInNoneWorkspace() throws {
+        let server = try TestServer(seed: approvalSeed())
+        defer { server.removeFiles() }
+        let post = try server.createPost(workspace: "Northwind Drafts", page: "Drafts X")
+        let id = try #require(post["id"]?.stringValue)
+        let reply = try server.send("POST", "/reference/posts/\(id)/approve", body: [:], token: nil)
+        #expect(reply.status == 400)
+        #expect(reply.json["error"]?["message"]?.stringValue?.contains("approval type NONE") == true)
+        #expect(approvers(try self.post(server, id)).isEmpty)
+    }
+
     @Test func rejectionClearsApprovals() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
