@@ -63,14 +63,31 @@ package struct SourceItem: Sendable {
 extension SourceItem {
     /// A hash of what a reader sees (title, date, summary, text, media) without the identity or location, so a
     /// renamed file is recognized as the item it was.
+    ///
+    /// A local medium counts by its file name alone, because moving a page bundle or a post with its picture
+    /// changes the picture's path below the site but not what the post shows.
     package var bodyHash: String {
-        let media = self.media.map { medium -> String in
+        bodyHash { medium in
+            switch medium.location {
+            case .url(let url): url
+            case .localFile(_, let sitePath): (sitePath as NSString).lastPathComponent
+            }
+        }
+    }
+
+    /// The body hash as states written before `bodyHash` counted local media by file name stored it, with each
+    /// local medium's whole path below the site. A rename that keeps the folder still matches such a state.
+    var earlierBodyHash: String {
+        bodyHash { medium in
             switch medium.location {
             case .url(let url): url
             case .localFile(_, let sitePath): sitePath
             }
         }
-        let parts = [title, date.map { String($0.timeIntervalSince1970) } ?? "", summary, text] + media
+    }
+
+    private func bodyHash(media key: (SourceMedia) -> String) -> String {
+        let parts = [title, date.map { String($0.timeIntervalSince1970) } ?? "", summary, text] + media.map(key)
         return SHA256.hex(Array(parts.joined(separator: "\u{0}").utf8))
     }
 }

@@ -20,10 +20,11 @@ extension SyncEngine {
         var renamed = Set<String>()
         for index in scan.items.indices {
             let item = scan.items[index]
-            guard let oldIdentity = removed[item.bodyHash], oldIdentity != item.identity,
+            guard let hash = [item.bodyHash, item.earlierBodyHash].first(where: { removed[$0] != nil }),
+                let oldIdentity = removed[hash], oldIdentity != item.identity,
                 try state.item(source: source, identity: item.identity) == nil
             else { continue }
-            removed[item.bodyHash] = nil
+            removed[hash] = nil
             renamed.insert(oldIdentity)
             logger.info(
                 "item renamed; keeping its posts",

@@ -105,4 +105,35 @@ import Testing
         #expect(report.created == 0)
         #expect(report.deleted == 0)
     }
+
+    /// A page bundle moved with its picture keeps its post: the picture's new URL is an update, not a new post.
+    @Test func movedBundleKeepsPost() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], extraConfiguration: "delete_drafts: true",
+            sourceSettings: "media_base_url: https://coffee.example/")
+        defer { workspace.remove() }
+        try workspace.writePost(
+            "posts/opening-day/index.md", title: "Opening day", body: "We open at nine.", frontMatter: "image: cover.png\n")
+        try workspace.writeFile("posts/opening-day/cover.png", bytes: MediaTestServer.pngBytes)
+        let first = try workspace.run(.apply)
+        #expect(first.created == 1, "\(first.items.compactMap(\.message))")
+        let before = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.id)
+
+        try FileManager.default.moveItem(
+            at: workspace.contentFolder.appendingPathComponent("posts/opening-day"),
+            to: workspace.contentFolder.appendingPathComponent("posts/second-store-opening"))
+        let plan = try workspace.run(.plan)
+        #expect(plan.created == 0, "\(plan.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(plan.deleted == 0)
+
+        let moved = try workspace.run(.apply)
+        #expect(moved.failed == 0, "\(moved.items.compactMap(\.message))")
+        #expect(moved.created == 0)
+        #expect(moved.deleted == 0)
+        #expect(moved.updated == 1, "the picture's URL changed with the folder")
+        let posts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts()
+        #expect(posts.map(\.id) == before)
+        #expect(
+            moved.items.first?.posts.first?.media == ["https://coffee.example/posts/second-store-opening/cover.png"])
+    }
 }
