@@ -113,7 +113,8 @@ import Testing
             sourceSettings: "media_base_url: https://coffee.example/")
         defer { workspace.remove() }
         try workspace.writePost(
-            "posts/opening-day/index.md", title: "Opening day", body: "We open at nine.", frontMatter: "image: cover.png\n")
+            "posts/opening-day/index.md", title: "Opening day", body: "We open at nine.",
+            frontMatter: "image: cover.png\n")
         try workspace.writeFile("posts/opening-day/cover.png", bytes: MediaTestServer.pngBytes)
         let first = try workspace.run(.apply)
         #expect(first.created == 1, "\(first.items.compactMap(\.message))")
