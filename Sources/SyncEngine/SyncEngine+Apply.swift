@@ -167,13 +167,14 @@ extension SyncEngine {
         throws -> GroupOutcome
     {
         let ids = covered.map(\.postId)
+        let updated: Post
         // A grouped post keeps its pages in sync, so one PATCH to any of its posts updates the whole group.
         do {
             let request = group.payload.updateRequest(
                 notify: configuration.notify,
                 labelIds: try names?.labelIds(group.payload.labels, item: item, mode: .apply) ?? [],
                 campaignId: try names?.campaignId(group.payload.campaign, item: item))
-            _ = try client.updatePost(id: ids[0], request)
+            updated = try client.updatePost(id: ids[0], request)
         } catch let error as PlanableAPIError where error.code == .postAlreadyPublished {
             try state.withDatabase { database in
                 _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [ids[0]])
@@ -216,14 +217,17 @@ extension SyncEngine {
         try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash)
         var message = covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered) : nil
         // An edit can change text that a reviewer approved. The API document does not say whether Planable
-        // resets an approval on a PATCH, so the edit is reported for a person to check.
-        let approved = covered.filter(Self.isApprovedDraft)
+        // resets an approval on a PATCH, so the edit is reported for a person to check. The state knows the
+        // approvals that the last status poll saw, and the PATCH answer shows one given since.
+        var approved = covered.filter(Self.isApprovedDraft).map(\.postId)
+        let answerApproved = ["FULLY_APPROVED", "PARTIALLY_APPROVED"].contains(updated.approval?.status ?? "")
+        if answerApproved && !updated.published && !approved.contains(updated.id) { approved.append(updated.id) }
         if !approved.isEmpty {
             logger.warning(
                 "updated a post that was already approved",
                 [
                     "item.source": item.source, "item.id": item.identity,
-                    "post.ids": approved.map(\.postId).joined(separator: ","),
+                    "post.ids": approved.joined(separator: ","),
                 ])
             let note =
                 "\(item.location): updated posts that were approved before the edit; check their approval in Planable"

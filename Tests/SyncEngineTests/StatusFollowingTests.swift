@@ -124,6 +124,27 @@ import Testing
         #expect(edited.message?.contains("approved before the edit") == true, "\(edited.message ?? "")")
     }
 
+    /// An approval given after the last status poll shows in the PATCH answer, so the edit is still reported.
+    @Test func approvalSinceLastPollIsReported() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let file = root.appendingPathComponent("content/fresh.md")
+        try "---\ntitle: Fresh\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let runtime = try runtime(budget: 10)
+        let engine = runtime.engine()
+        #expect(try engine.run(mode: .apply, refreshStatus: false).created == 1)
+        let post = try #require(try runtime.state.allPosts().first)
+        try admin("/reference/posts/\(post.postId)/approve")
+
+        try "---\ntitle: Fresh, edited\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let edited = try engine.run(mode: .apply, refreshStatus: false)
+        let item = try #require(edited.items.first { $0.identity == "fresh.md" })
+        #expect(item.decision == .update)
+        #expect(item.message?.contains("approved before the edit") == true, "\(item.message ?? "")")
+    }
+
     @Test func publishedEditKeepsFollowing() throws {
         defer {
             server.stop()
