@@ -130,6 +130,10 @@ extension SyncEngine {
         if mode == .apply {
             record.status = "removed"
             try state.saveItem(record)
+            // A daemon's pass that only records a removal sends no write, so this line is where its log shows it.
+            logger.info(
+                "item removed from the source",
+                ["item.source": source, "item.id": identity, "outcome": reported.message ?? ""])
         }
         return reported
     }

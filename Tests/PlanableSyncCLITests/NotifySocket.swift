@@ -1,10 +1,24 @@
 import Foundation
 
 /// A Unix datagram socket that receives what a service sends to `NOTIFY_SOCKET`, as systemd would.
+///
+/// A reader thread drains the socket as systemd does. Linux queues at most `net.unix.max_dgram_qlen` datagrams (10
+/// by default) on an unread socket, and a service's next `sd_notify` then blocks until the test reads.
 final class NotifySocket {
+    /// What the reader thread shares with the socket, kept apart so that the thread does not keep the socket alive.
+    private final class Inbox: @unchecked Sendable {
+        let lock = NSLock()
+        var received: [String] = []
+        var closing = false
+    }
+
     let path: String
     private let descriptor: Int32
-    private(set) var messages: [String] = []
+    private let inbox = Inbox()
+    private let reader = DispatchGroup()
+
+    /// Every message received so far.
+    var messages: [String] { inbox.lock.withLock { inbox.received } }
 
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))").path
@@ -22,20 +36,37 @@ final class NotifySocket {
         }
         guard descriptor >= 0, result == 0 else { throw POSIXError(.EADDRINUSE) }
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        let (socketDescriptor, sharedInbox, readerGroup) = (descriptor, inbox, reader)
+        readerGroup.enter()
+        Thread.detachNewThread {
+            defer { readerGroup.leave() }
+            while !sharedInbox.lock.withLock({ sharedInbox.closing }) {
+                var pollDescriptor = pollfd(fd: socketDescriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&pollDescriptor, 1, 50)
+                Self.drain(socketDescriptor, into: sharedInbox)
+            }
+        }
     }
 
     deinit {
+        inbox.lock.withLock { inbox.closing = true }
+        reader.wait()
         close(descriptor)
         unlink(path)
     }
 
     /// Reads every datagram that arrived so far.
     func drain() {
+        Self.drain(descriptor, into: inbox)
+    }
+
+    private static func drain(_ descriptor: Int32, into inbox: Inbox) {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count <= 0 { return }
-            messages.append(String(decoding: buffer[0..<count], as: UTF8.self))
+            let message = String(decoding: buffer[0..<count], as: UTF8.self)
+            inbox.lock.withLock { inbox.received.append(message) }
         }
     }
 

@@ -86,12 +86,21 @@ import Testing
         #expect(server.requestCounts()["PATCH"] == 1)
         #expect(server.requestCounts()["POST"] == nil)
 
+        // A deleted file sends no write without delete_drafts, so only the log shows it.
+        try write("bye.md", title: "Bye", body: "Short-lived.")
+        #expect(try waitUntil(timeout: 10) { try groupCount() == 2 }, "stderr: \(daemon.stderr())")
+        try FileManager.default.removeItem(at: root.appendingPathComponent("content/bye.md"))
+        let removalLogged = waitUntil(timeout: 10) {
+            daemon.stderr().contains("item removed from the source") && daemon.stderr().contains("bye.md")
+        }
+        #expect(removalLogged, "stderr: \(daemon.stderr())")
+
         server.resetRequestCounts()
         try FileManager.default.createDirectory(at: root.appendingPathComponent("content/archive"), withIntermediateDirectories: true)
         _ = rename(root.appendingPathComponent("content/hello.md").path, root.appendingPathComponent("content/archive/hello.md").path)
         Thread.sleep(forTimeInterval: 2)
         #expect(server.requestCounts()["POST"] == nil, "the rename created a post")
-        #expect(try groupCount() == 1)
+        #expect(try groupCount() == 2)
 
         try "sources: [".write(toFile: configPath, atomically: true, encoding: .utf8)
         kill(daemon.process.processIdentifier, SIGHUP)
