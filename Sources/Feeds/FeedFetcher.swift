@@ -35,6 +35,10 @@ package struct FeedFetcher: Sendable {
     /// - Throws: `FeedError` with code `fetchFailed` for a transport failure, a time-out, a body over the size
     ///   cap, too many redirects or an HTTP status other than 200 and 304.
     package func fetch(url: String, etag: String?, lastModified: String?) throws -> FeedFetchResult {
+        // libcurl reports a missing file as error 37 without the path, and reads a folder as an empty document.
+        if url.hasPrefix("file:"), let problem = Self.localFileProblem(url) {
+            throw FeedError(.fetchFailed, problem)
+        }
         var current = url
         var redirects: [String] = []
         while true {
@@ -93,5 +97,30 @@ package struct FeedFetcher: Sendable {
                     .fetchFailed, "fetching \(current) failed with HTTP status \(response.status); check the feed URL")
             }
         }
+    }
+
+    /// Describes why the file that a `file:` URL names cannot be read as a feed, with its path, or returns nil
+    /// when it is a file that this user can open.
+    static func localFileProblem(_ url: String) -> String? {
+        guard let path = URL(string: url)?.path, !path.isEmpty else { return nil }
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR {
+                return "file \(path) does not exist; check the path or URL of the feed"
+            }
+            return "cannot read file \(path): \(String(cString: strerror(code)))"
+        }
+        if status.st_mode & S_IFMT == S_IFDIR {
+            return "\(path) is a folder, not a feed file; name the feed file in it"
+        }
+        // O_NONBLOCK keeps a FIFO without a writer from blocking the open.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            return "cannot read file \(path): \(reason); make it readable for this user"
+        }
+        close(descriptor)
+        return nil
     }
 }

@@ -124,6 +124,36 @@ import Testing
             try fetcher().fetch(url: missing.absoluteString, etag: nil, lastModified: nil)
         }
     }
+
+    /// A `file:` URL that cannot be read fails with the file's path and the reason, not libcurl's error 37.
+    @Test func unreadableFileURLNamesPath() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feeds file \(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func message(_ url: URL) -> String {
+            do {
+                _ = try fetcher().fetch(url: url.absoluteString, etag: nil, lastModified: nil)
+                return "fetched"
+            } catch {
+                return "\(error)"
+            }
+        }
+
+        let missing = folder.appendingPathComponent("missing.xml")
+        let missingMessage = message(missing)
+        #expect(missingMessage.contains("file \(missing.path) does not exist"), "\(missingMessage)")
+        #expect(!missingMessage.contains("curl error"), "\(missingMessage)")
+        let folderMessage = message(folder)
+        #expect(folderMessage.contains("\(folder.path) is a folder"), "\(folderMessage)")
+
+        // Root reads any file, so only another user sees the permission error.
+        guard getuid() != 0 else { return }
+        let locked = folder.appendingPathComponent("locked.xml")
+        try Data(Self.feedBody).write(to: locked)
+        chmod(locked.path, 0)
+        let lockedMessage = message(locked)
+        #expect(lockedMessage.contains("cannot read file \(locked.path): Permission denied"), "\(lockedMessage)")
+    }
 }
 
 extension FeedFetchResult {
