@@ -14,14 +14,13 @@ package enum TokenReader {
                 if let token = try? readFile(path) { return try validated(token, from: "credential \(credential)") }
                 tried.append("credential \(credential) in \(directory) (\(unreadableReason(path)))")
             } else {
-                tried.append("credential \(credential) (CREDENTIALS_DIRECTORY is not set)")
+                tried.append(
+                    "credential \(credential) (CREDENTIALS_DIRECTORY is not set, so this command runs outside a "
+                        + "systemd service, which is where credentials are passed)")
             }
         }
         if let file = source.file {
-            let path =
-                file.hasPrefix("/")
-                ? file
-                : (parentFolder(of: configurationPath) as NSString).appendingPathComponent(file)
+            let path = absolutePath(file, relativeTo: parentFolder(of: configurationPath))
             if let token = try? readFile(path) {
                 warnIfShared(path, logger: logger)
                 return try validated(token, from: "file \(path)")
@@ -34,10 +33,29 @@ package enum TokenReader {
             }
             tried.append("environment variable \(variable) (not set)")
         }
-        throw MappingError(
-            "\(configurationPath): no API token found. Looked in \(tried.joined(separator: ", ")). "
-                + "Create a token in Planable's settings and put it there",
-            isConfigurationError: true)
+        var message = "\(configurationPath): no API token found. Looked in \(tried.joined(separator: ", ")). "
+        if let credential = source.credential, environment["CREDENTIALS_DIRECTORY"] == nil {
+            // Run by hand, check and plan cannot see the unit, whose LoadCredential= names the token file.
+            message +=
+                "To run by hand, also set token_file to the token file that the unit's LoadCredential= loads "
+                + "(it is read after the credential), run the command with systemd-run --pipe --wait -p "
+                + "LoadCredential=\(credential):FILE, or set CREDENTIALS_DIRECTORY to a folder that holds the "
+                + "token in a file named \(credential). Without a token, create one in Planable's settings"
+        } else {
+            message += "Create a token in Planable's settings and put it there"
+        }
+        throw MappingError(message, isConfigurationError: true)
+    }
+
+    /// Returns `path` made absolute against `folder`, and against the working folder when `folder` is relative.
+    static func absolutePath(_ path: String, relativeTo folder: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        var base = folder
+        if !base.hasPrefix("/") {
+            let current = FileManager.default.currentDirectoryPath
+            base = base.isEmpty ? current : current + "/" + base
+        }
+        return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
     }
 
     private static func readFile(_ path: String) throws -> String {
