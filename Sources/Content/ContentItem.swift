@@ -36,6 +36,9 @@ package struct ContentMedia: Sendable, Equatable {
     package var alt: String?
     /// Every path looked at for a local file that exists at none of them, `resolvedPath` first.
     package var searchedPaths: [String] = []
+    /// For a local file that was not found, the reason other folders were not searched, such as a missing site
+    /// configuration.
+    package var searchNote: String?
 
     package init(reference: String, kind: Kind, resolvedPath: String?, fileExists: Bool, alt: String?) {
         self.reference = reference

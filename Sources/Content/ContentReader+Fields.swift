@@ -15,20 +15,37 @@ extension ContentReader {
         detectSite(root)?.syntax ?? .auto
     }
 
-    /// Finds the site whose configuration file is in `root` or its parent, and returns its folder and its template
-    /// syntax.
+    /// The number of folders above a source's root that `detectSite` searches, so that `content/posts` in a Hugo
+    /// site finds the site's root two levels up.
+    static let siteSearchDepth = 3
+
+    /// Finds the nearest site whose configuration file is in `root` or one of the `siteSearchDepth` folders above
+    /// it, and returns its folder and its template syntax.
     static func detectSite(_ root: String) -> (folder: String, syntax: TemplateSyntax)? {
-        let parent = ContentMediaResolver.join(root, "..", floorPath: "/")
-        for folder in [root, parent] {
+        for folder in siteSearchFolders(root) {
             let has = { (name: String) in FileManager.default.fileExists(atPath: folder + "/" + name) }
             if ["_config.yml", "_config.yaml", "_config.toml"].contains(where: has) { return (folder, .jekyll) }
             // Hugo also reads its settings from config/_default/, as sites split per environment do.
-            let hugoFiles = ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml"]
+            // NOTE: config.yaml and config.json are common names, so another tool's file in a folder above the
+            // source is taken for a Hugo site too.
+            let hugoFiles = [
+                "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
+                "config.json",
+            ]
             if hugoFiles.contains(where: has) || hugoFiles.contains(where: { has("config/_default/" + $0) }) {
                 return (folder, .hugo)
             }
         }
         return nil
+    }
+
+    /// Returns `root` and the folders above it that `detectSite` searches, nearest first.
+    static func siteSearchFolders(_ root: String) -> [String] {
+        var folders = [root]
+        while folders.count <= siteSearchDepth, let last = folders.last, last != "/" {
+            folders.append(ContentMediaResolver.join(last, "..", floorPath: "/"))
+        }
+        return folders
     }
 
     func templateStripper(path: String, frontMatter: FrontMatter) -> TemplateTagStripper {

@@ -14,8 +14,11 @@ package struct ContentReader: Sendable {
     let loader: SourceFileLoader
     let siteSyntax: TemplateSyntax
     /// Folders, absolute, where site-relative media are looked up after the source's own: Hugo's `static` and
-    /// `assets` and a Jekyll site's root, when the source folder or its parent contains the site's configuration.
+    /// `assets` and a Jekyll site's root, when `detectSite` finds the site's configuration.
     let siteMediaFolders: [String]
+    /// The note for a site-relative medium that was not found, naming the folders searched for a site
+    /// configuration; nil when one was found.
+    let siteMissingNote: String?
 
     package init(root: String, options: ContentReaderOptions = .init()) {
         self.root = root
@@ -30,6 +33,14 @@ package struct ContentReader: Sendable {
             siteMediaFolders = [folder]
         default:
             siteMediaFolders = []
+        }
+        if site == nil {
+            let folders = Self.siteSearchFolders(loader.resolvedRoot)
+            siteMissingNote =
+                "no Hugo or Jekyll site configuration (hugo.toml, config.toml, _config.yml and the like) was found "
+                + "in \(folders.joined(separator: ", ")), so no static/ or assets/ folder was searched"
+        } else {
+            siteMissingNote = nil
         }
     }
 
@@ -86,7 +97,7 @@ package struct ContentReader: Sendable {
             slug: slug, tags: fields.strings("tags") ?? [],
             categories: fields.strings("categories") ?? fields.strings("category") ?? [],
             summary: summary, text: body.blocks.joined(separator: "\n\n"), links: body.links,
-            media: resolver.resolve(references),
+            media: resolver.resolve(references).map(notingSiteSearch),
             url: fields.text("url") ?? fields.text("permalink") ?? fields.text("link"),
             frontMatter: fields, overrides: overrides, contentHash: "", format: frontMatter.format)
         if date != nil, fields["date"] != nil,
@@ -98,6 +109,14 @@ package struct ContentReader: Sendable {
         }
         item.contentHash = ContentHash.compute(item)
         return .item(item)
+    }
+
+    /// Adds `siteMissingNote` to a site-relative medium that was not found.
+    private func notingSiteSearch(_ medium: ContentMedia) -> ContentMedia {
+        guard medium.kind == .siteRelative, !medium.fileExists, let note = siteMissingNote else { return medium }
+        var noted = medium
+        noted.searchNote = note
+        return noted
     }
 
     /// Removes `./` parts from a path and turns backslashes into slashes.

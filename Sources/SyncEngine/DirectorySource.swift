@@ -275,9 +275,11 @@ extension SourceItem {
                 return SourceMedia(location: .url(url), alt: medium.alt)
             case .siteRelative:
                 guard let path = medium.resolvedPath else { return nil }
-                return SourceMedia(
+                var media = SourceMedia(
                     location: .localFile(path: path, sitePath: medium.reference), alt: medium.alt,
                     searchedPaths: medium.searchedPaths)
+                media.searchNote = medium.searchNote
+                return media
             case .relativePath:
                 guard let path = medium.resolvedPath else { return nil }
                 // A path relative to the file maps below the file's own folder, as the site publishes it.

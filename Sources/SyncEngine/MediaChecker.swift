@@ -62,7 +62,8 @@ package final class MediaChecker: @unchecked Sendable {
                         "local medium \(sitePath) left out: set media_base_url on the source to publish local files")
                     continue
                 }
-                let kind = try checkLocalFile(path, reference: sitePath, searched: medium.searchedPaths)
+                let kind = try checkLocalFile(
+                    path, reference: sitePath, searched: medium.searchedPaths, note: medium.searchNote)
                 let url = Self.join(base, sitePath)
                 if !checked.contains(where: { $0.url == url }) { checked.append(CheckedMedium(url: url, kind: kind)) }
             }
@@ -81,14 +82,18 @@ package final class MediaChecker: @unchecked Sendable {
         return trimmedBase + "/" + encoded.joined(separator: "/")
     }
 
-    private func checkLocalFile(_ path: String, reference: String, searched: [String]) throws -> MediaKind {
+    private func checkLocalFile(
+        _ path: String, reference: String, searched: [String], note: String?
+    ) throws -> MediaKind {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = attributes[.size] as? Int
         else {
             let others = searched.filter { $0 != path }
             let alsoSearched = others.isEmpty ? "" : " (also looked for \(others.joined(separator: ", ")))"
+            let reason = note.map { "; \($0)" } ?? ""
             let description =
-                "medium \(reference): file \(path) does not exist\(alsoSearched); fix the reference or add the file"
+                "medium \(reference): file \(path) does not exist\(alsoSearched)\(reason); fix the reference or add "
+                + "the file"
             throw Failure(description: description)
         }
         if size > Self.maximumBytes {

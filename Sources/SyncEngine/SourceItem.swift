@@ -107,6 +107,8 @@ package struct SourceMedia: Sendable, Equatable {
     package var declaredType: String?
     /// For a local file that was not found, every path looked at, which the error names.
     package var searchedPaths: [String] = []
+    /// For a local file that was not found, the reason other folders were not searched, which the error adds.
+    package var searchNote: String?
 
     package init(location: Location, alt: String? = nil, declaredType: String? = nil, searchedPaths: [String] = []) {
         self.location = location

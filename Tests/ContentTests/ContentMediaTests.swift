@@ -69,7 +69,11 @@ import Testing
         try hugo.write("content/posts/loaf.md", "---\ntitle: Loaf\n---\n![loaf](/img/loaf.png) ![tart](/tart.png)")
         try hugo.write("static/img/loaf.png", "png")
         try hugo.write("assets/tart.png", "png")
-        for (root, path) in [(hugo.root, "content/posts/loaf.md"), (hugo.root + "/content", "posts/loaf.md")] {
+        let roots = [
+            (hugo.root, "content/posts/loaf.md"), (hugo.root + "/content", "posts/loaf.md"),
+            (hugo.root + "/content/posts", "loaf.md"),
+        ]
+        for (root, path) in roots {
             let item = try #require(try ContentReader(root: root).read(relativePath: path).item)
             let byReference = Dictionary(uniqueKeysWithValues: item.media.map { ($0.reference, $0) })
             #expect(byReference["/img/loaf.png"]?.resolvedPath == hugo.root + "/static/img/loaf.png", "\(root)")
@@ -99,6 +103,26 @@ import Testing
         try plain.write("b.png", "png")
         let note = try #require(try ContentReader(root: plain.root + "/notes").read(relativePath: "a.md").item)
         #expect(note.media.first?.fileExists == false, "a folder without a site configuration has no site root")
+        let searchNote = note.media.first?.searchNote ?? ""
+        #expect(searchNote.contains("no Hugo or Jekyll site configuration"), "\(searchNote)")
+        #expect(searchNote.contains("\(plain.root)/notes, \(plain.root),"), "\(searchNote)")
+        #expect(searchNote.contains("so no static/ or assets/ folder was searched"), "\(searchNote)")
+    }
+
+    /// The site configuration is looked for in the source folder and up to three folders above it, no further.
+    @Test func siteSearchStopsThreeLevelsUp() throws {
+        let site = try TemporarySource()
+        try site.write("config.yaml", "title: Bakery\n")
+        try site.write("static/img/loaf.png", "png")
+        try site.write("a/b/c/loaf.md", "---\ntitle: Loaf\n---\n![loaf](/img/loaf.png)")
+        try site.write("a/b/c/d/loaf.md", "---\ntitle: Loaf\n---\n![loaf](/img/loaf.png)")
+
+        let near = try #require(try ContentReader(root: site.root + "/a/b/c").read(relativePath: "loaf.md").item)
+        #expect(near.media.first?.resolvedPath == site.root + "/static/img/loaf.png")
+        #expect(near.media.first?.searchNote == nil)
+        let far = try #require(try ContentReader(root: site.root + "/a/b/c/d").read(relativePath: "loaf.md").item)
+        #expect(far.media.first?.fileExists == false)
+        #expect(far.media.first?.searchNote?.contains("\(site.root)/a, so no static/") == true)
     }
 
     @Test func relativePathCannotClimbAboveRoot() throws {

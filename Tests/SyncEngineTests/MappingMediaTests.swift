@@ -150,6 +150,33 @@ import Testing
         #expect(server.requests.isEmpty)
     }
 
+    /// A source at `content/posts` of a Hugo site finds `/images/...` in the site's `static/`. Without a site
+    /// configuration, the error names the folders searched for one and that `static/` was not searched.
+    @Test func hugoPostsFolderFindsStaticImages() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: https://coffee.northwind.example/")
+        defer { workspace.remove() }
+        let site = workspace.contentFolder
+        try workspace.writeFile("static/images/cafe.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost("content/posts/cafe.md", title: "Cafe", body: "![Cafe](/images/cafe.png)")
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "path: content", with: "path: content/content/posts")
+        try configuration.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+
+        let missing = try #require(try workspace.run(.plan).items.first)
+        let message = missing.message ?? ""
+        #expect(missing.decision == .failed)
+        #expect(message.contains("\(site.path)/content/posts/images/cafe.png does not exist"), "\(message)")
+        #expect(message.contains("no Hugo or Jekyll site configuration"), "\(message)")
+        #expect(message.contains("so no static/ or assets/ folder was searched"), "\(message)")
+
+        try "baseURL = 'https://coffee.northwind.example/'\n".write(
+            to: site.appendingPathComponent("hugo.toml"), atomically: true, encoding: .utf8)
+        let found = try #require(try workspace.run(.plan).items.first)
+        #expect(found.decision == .create, "\(found.message ?? "")")
+        #expect(found.posts.first?.media == ["https://coffee.northwind.example/images/cafe.png"])
+    }
+
     @Test func relativeLocalImagesKeepTheirFolder() throws {
         let workspace = try TestWorkspace(
             pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: https://coffee.northwind.example/")
