@@ -4,59 +4,225 @@ import HTTPClient
 import PlanableAPI
 import SyncEngine
 
-/// `check`: validates the configuration, the token and every page it names, and sends no write.
+/// `check`: validates the configuration, the token, the state folder, every page, label and campaign it names,
+/// its templates and its sources, and sends no write.
+///
+/// Each step that does not depend on a failed one still runs, so one run lists every problem it can find.
 enum CheckCommand {
     static func run(_ arguments: [String]) throws -> ExitCode {
         let parsed = try ParsedArguments(arguments)
         let configuration = try loadConfiguration(parsed)
         print("configuration \(configuration.path): valid")
         let logger = makeLogger(parsed, configuration: configuration)
+        var report = CheckReport()
+
+        let stateProblem = StateFolderCheck.problem(statePath: configuration.statePath)
+        if let stateProblem { report.problem(stateProblem) }
         // A check creates no state file: a missing one means that no sync ran yet, or that the state setting names
         // another file, which the check reports. With `api: embedded`, the embedded server's files are still
         // created in the state's folder.
-        let runtime = try Runtime(configuration: configuration, logger: logger, exclusive: false, createsState: false)
+        var runtime: Runtime?
+        do {
+            runtime = try Runtime(configuration: configuration, logger: logger, exclusive: false, createsState: false)
+        } catch {
+            report.failure(error)
+        }
 
-        let ping = try runtime.client.ping()
+        var context: WorkspaceContext?
+        if let runtime {
+            do {
+                context = try checkWorkspace(runtime, stateWritable: stateProblem == nil, report: &report)
+            } catch {
+                report.failure(error)
+            }
+        }
+        checkTemplates(configuration, context: context, report: &report)
+        checkSources(configuration, report: &report)
+        if let runtime {
+            do {
+                let engine = runtime.engine()
+                for warning in try engine.unlistedSourceWarnings() { print("warning: \(warning)") }
+                for (old, new) in try engine.renamedSources() {
+                    print("source \"\(new)\": takes over the items of source \"\(old)\", which it was renamed from")
+                }
+            } catch {
+                report.failure(error)
+            }
+        }
+        return report.finish(configurationPath: configuration.path)
+    }
+
+    /// Checks the token, the workspace, the state's workspace, the pages, the labels and the campaigns, and
+    /// returns the workspace context when every page is found.
+    ///
+    /// - Throws: `PlanableAPIError` when a request fails, which ends the checks that need the API.
+    static func checkWorkspace(
+        _ runtime: Runtime, stateWritable: Bool, report: inout CheckReport
+    ) throws -> WorkspaceContext? {
+        let configuration = runtime.configuration
+        let client = runtime.client
+        let ping = try client.ping()
         print("token: valid (token \(ping.tokenId), company \(ping.companyId))")
-        let visible = try runtime.client.listWorkspaces().map { "\"\($0.name)\"" }
-        print("token: can see workspaces \(visible.joined(separator: ", "))")
+        let workspaces = try client.listWorkspaces()
+        print("token: can see workspaces \(workspaces.map { "\"\($0.name)\"" }.joined(separator: ", "))")
         // The API does not report a token's scope; a read-only token fails its first write with 403 FORBIDDEN.
         print("token scope: not reported by the API; sync needs write scope")
-        let context = try WorkspaceResolver.resolve(configuration, client: runtime.client)
-        print(
-            "workspace \"\(context.workspace.name)\": found (\(context.workspace.id), time zone \(context.workspace.timezone))"
-        )
-        var problems = 0
-        if let mismatch = try runtime.state.workspaceMismatch(context.workspace, configurationPath: configuration.path)
-        {
-            problems += 1
-            print("state: \(mismatch.message)")
+        guard
+            let workspace = workspaces.first(where: { $0.id == configuration.workspace })
+                ?? workspaces.first(where: { $0.name == configuration.workspace })
+        else {
+            let known = workspaces.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            report.problem(
+                "workspace \"\(configuration.workspace)\": not found; the token can see "
+                    + "\(known.isEmpty ? "no workspace" : known). Fix workspace: in \(configuration.path)")
+            return nil
+        }
+        print("workspace \"\(workspace.name)\": found (\(workspace.id), time zone \(workspace.timezone))")
+
+        if let mismatch = try runtime.state.workspaceMismatch(workspace, configurationPath: configuration.path) {
+            report.problem("state: \(mismatch.message)")
         } else if !runtime.stateFileExists {
-            print(
-                "state \(configuration.statePath): does not exist yet; the first sync creates it (if a sync ran "
-                    + "before, the state setting names another file)")
+            if stateWritable {
+                print(
+                    "state \(configuration.statePath): does not exist yet; the first sync creates it (if a sync ran "
+                        + "before, the state setting names another file)")
+            }
         } else {
             print("state \(configuration.statePath): belongs to this workspace or to none yet")
         }
-        for page in context.pages {
+
+        let pages = try client.listPages(workspaceId: workspace.id)
+        let pagesFound = checkPages(configuration, workspace: workspace, pages: pages, report: &report)
+        let labels = configuredNames(configuration.rules.map { ($0.name, $0.labels) })
+        if !labels.isEmpty {
+            let candidates = try client.listLabels(workspaceId: workspace.id).map { (id: $0.id, name: $0.name ?? "") }
+            checkNames(
+                labels, kind: "label", in: candidates, workspace: workspace, createsMissing: configuration.createLabels,
+                report: &report)
+        }
+        let campaigns = configuredNames(configuration.rules.map { ($0.name, $0.campaign.map { [$0] } ?? []) })
+        if !campaigns.isEmpty {
+            let candidates = try client.listCampaigns(workspaceId: workspace.id).map { (id: $0.id, name: $0.name) }
+            checkNames(
+                campaigns, kind: "campaign", in: candidates, workspace: workspace, createsMissing: false,
+                report: &report)
+        }
+        // With every page found, the resolver, which sync uses, resolves the same lists.
+        return pagesFound ? try WorkspaceResolver.resolve(configuration, client: client) : nil
+    }
+
+    /// Reports each page that the configuration or a rule names and the workspace lacks, and each page that is
+    /// not connected, and returns whether every page was found.
+    static func checkPages(
+        _ configuration: Configuration, workspace: Workspace, pages: [Page], report: inout CheckReport
+    ) -> Bool {
+        func find(_ name: String) -> Page? {
+            pages.first(where: { $0.id == name }) ?? pages.first(where: { $0.name == name })
+        }
+        let known = pages.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        var allFound = true
+        for rule in configuration.rules {
+            for name in rule.pages ?? [] where find(name) == nil {
+                allFound = false
+                report.problem(
+                    "page \"\(name)\" (rule \"\(rule.name)\"): not found in workspace \"\(workspace.name)\"; its "
+                        + "pages are \(known)")
+            }
+        }
+        var listed: Set<String> = []
+        for name in configuration.pages {
+            guard let page = find(name) else {
+                allFound = false
+                report.problem("page \"\(name)\": not found in workspace \"\(workspace.name)\"; its pages are \(known)")
+                continue
+            }
+            guard listed.insert(page.id).inserted else { continue }
             if page.isConnected {
                 print("page \"\(page.name)\": found, \(page.platform), connected")
             } else {
-                problems += 1
-                print("page \"\(page.name)\": found, \(page.platform), NOT connected; reconnect it in Planable")
+                report.problem(
+                    "page \"\(page.name)\": found, \(page.platform), NOT connected; reconnect it in Planable")
             }
         }
-        _ = try Mapper(configuration: configuration, context: context)
-        let templateWarnings = try TemplateCheck.warnings(configuration)
-        let templateProblems = try TemplateCheck.listVariableProblems(configuration)
-        if !templateProblems.isEmpty {
-            problems += templateProblems.count
-            print("templates: invalid")
-            for problem in templateProblems { print("  error: \(problem)") }
-        } else {
-            print(templateWarnings.isEmpty ? "templates: valid" : "templates: valid, with warnings")
+        return allFound
+    }
+
+    /// Collects each name once, in order, with the rules that name it.
+    static func configuredNames(_ rules: [(rule: String, names: [String])]) -> [(name: String, rules: [String])] {
+        var result: [(name: String, rules: [String])] = []
+        for (rule, names) in rules {
+            for name in names {
+                if let index = result.firstIndex(where: { $0.name == name }) {
+                    if !result[index].rules.contains(rule) { result[index].rules.append(rule) }
+                } else {
+                    result.append((name, [rule]))
+                }
+            }
         }
-        for warning in templateWarnings { print("  warning: \(warning)") }
+        return result
+    }
+
+    /// Reports each label or campaign name that matches none, or several, of the workspace's, with the matching
+    /// rule that sync uses.
+    static func checkNames(
+        _ names: [(name: String, rules: [String])], kind: String, in candidates: [(id: String, name: String)],
+        workspace: Workspace, createsMissing: Bool, report: inout CheckReport
+    ) {
+        let existing = candidates.map { "\"\($0.name)\"" }
+        let listed =
+            existing.count > 20
+            ? existing.prefix(20).joined(separator: ", ") + ", ..." : existing.joined(separator: ", ")
+        for (name, rules) in names {
+            let subject =
+                "\(kind) \"\(name)\" (rule\(rules.count == 1 ? "" : "s") \(rules.map { "\"\($0)\"" }.joined(separator: ", ")))"
+            switch NameMatch.find(name, in: candidates) {
+            case .found:
+                print("\(subject): found")
+            case .ambiguous(let matches):
+                let quoted = matches.map { "\"\($0)\"" }.joined(separator: ", ")
+                report.problem("\(subject): matches \(quoted), which differ only in case; write the exact name")
+            case .missing where createsMissing:
+                print("\(subject): not in workspace \"\(workspace.name)\" yet; sync creates it (create_labels: true)")
+            case .missing:
+                let fix =
+                    kind == "label"
+                    ? "create it in Planable, fix the name, or set create_labels: true"
+                    : "create it in Planable or fix the name"
+                let known = existing.isEmpty ? "it has no \(kind)s" : "its \(kind)s are \(listed)"
+                report.problem(
+                    "\(subject): does not exist in workspace \"\(workspace.name)\"; \(known). To fix, \(fix)")
+            }
+        }
+    }
+
+    /// Reports templates that do not compile, and otherwise the list variables and the warnings of
+    /// `TemplateCheck`, and the `templates` keys that name no page or network when the pages are known.
+    static func checkTemplates(_ configuration: Configuration, context: WorkspaceContext?, report: inout CheckReport) {
+        let syntaxProblems = TemplateCheck.syntaxProblems(configuration)
+        if !syntaxProblems.isEmpty {
+            print("templates: invalid")
+            for problem in syntaxProblems { report.problem("  error: \(problem)") }
+            return
+        }
+        do {
+            if let context { _ = try Mapper(configuration: configuration, context: context) }
+            let warnings = try TemplateCheck.warnings(configuration)
+            let listProblems = try TemplateCheck.listVariableProblems(configuration)
+            if listProblems.isEmpty {
+                print(warnings.isEmpty ? "templates: valid" : "templates: valid, with warnings")
+            } else {
+                print("templates: invalid")
+                for problem in listProblems { report.problem("  error: \(problem)") }
+            }
+            for warning in warnings { print("  warning: \(warning)") }
+        } catch {
+            print("templates: invalid")
+            report.failure(error, prefix: "  error: ")
+        }
+    }
+
+    /// Reports each directory source whose folder does not exist and each feed that cannot be read.
+    static func checkSources(_ configuration: Configuration, report: inout CheckReport) {
         for source in configuration.sources {
             switch source.kind {
             case .directory(let path, _, _):
@@ -64,25 +230,95 @@ enum CheckCommand {
                 if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                     print("source \"\(source.name)\": folder \(path) exists")
                 } else {
-                    problems += 1
-                    print("source \"\(source.name)\": folder \(path) does not exist")
+                    report.problem("source \"\(source.name)\": folder \(path) does not exist")
                 }
             case .feed(let url, _, _, _):
                 switch FeedCheck.read(url) {
                 case .success(let summary):
                     print("source \"\(source.name)\": feed \(url) read, \(summary)")
                 case .failure(let problem):
-                    problems += 1
-                    print("source \"\(source.name)\": feed \(url) \(problem.message)")
+                    report.problem("source \"\(source.name)\": feed \(url) \(problem.message)")
                 }
             }
         }
-        let engine = runtime.engine()
-        for warning in try engine.unlistedSourceWarnings() { print("warning: \(warning)") }
-        for (old, new) in try engine.renamedSources() {
-            print("source \"\(new)\": takes over the items of source \"\(old)\", which it was renamed from")
+    }
+}
+
+/// The problems a check found, printed on standard output as they are found, and the exit code they add up to.
+struct CheckReport {
+    private(set) var count = 0
+    /// The exit code of each problem, in the order found.
+    private var codes: [ExitCode] = []
+
+    /// Prints a problem that a person must fix in the configuration or the workspace.
+    mutating func problem(_ line: String, code: ExitCode = .configurationError) {
+        print(line)
+        count += 1
+        codes.append(code)
+    }
+
+    /// Prints an error that ended one step, with the exit code that the command would end with for it.
+    mutating func failure(_ error: any Error, prefix: String = "error: ") {
+        let (code, message) = CommandLineTool.classify(error)
+        problem(prefix + message, code: code)
+    }
+
+    /// Prints the count of problems on standard error, and returns 0 without problems, 78 when one of them is a
+    /// configuration error, and else the exit code of the first, such as 69 for an API that cannot be reached.
+    func finish(configurationPath: String) -> ExitCode {
+        guard let first = codes.first else { return .success }
+        let noun = count == 1 ? "problem" : "problems"
+        FileHandle.standardError.write(
+            Data(
+                "planable-sync: check found \(count) \(noun) in \(configurationPath), listed on standard output\n".utf8)
+        )
+        return codes.contains(.configurationError) ? .configurationError : first
+    }
+}
+
+/// Checks that this user may create and write the state database, its lock file and SQLite's journal beside it.
+enum StateFolderCheck {
+    /// Returns the problem with the state's folder, or nil when this user may write it or create it.
+    ///
+    /// A folder that does not exist yet counts as writable when its nearest existing parent is, because sync
+    /// creates the missing folders. Root passes every permission check, so a check run as root cannot tell
+    /// whether the service's user may write the folder.
+    static func problem(statePath: String) -> String? {
+        let folder = parentFolder(of: statePath)
+        var existing = folder
+        while !existing.isEmpty && existing != "/" && !FileManager.default.fileExists(atPath: existing) {
+            existing = parentFolder(of: existing)
         }
-        return problems == 0 ? .success : .configurationError
+        if existing.isEmpty { existing = FileManager.default.currentDirectoryPath }
+        let fix = "make it writable for user \(userName), or change the state setting to a folder that is"
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return "state \(statePath): \(existing) is a file, not a folder; change the state setting"
+        }
+        if faccessat(AT_FDCWD, existing, W_OK | X_OK, AT_EACCESS) != 0 {
+            let reason = String(cString: strerror(errno))
+            if existing == folder {
+                return "state \(statePath): this user cannot write the folder \(folder) (\(reason)), so sync cannot "
+                    + "create its lock file and database there; \(fix)"
+            }
+            return "state \(statePath): the folder \(folder) does not exist, and this user cannot create it in "
+                + "\(existing) (\(reason)); create the folder, \(fix)"
+        }
+        for path in [statePath, statePath + ".lock"] where FileManager.default.fileExists(atPath: path) {
+            if faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) != 0 {
+                let reason = String(cString: strerror(errno))
+                return "state \(statePath): this user cannot write \(path) (\(reason)); give the file to user "
+                    + "\(userName), or change the state setting"
+            }
+        }
+        return nil
+    }
+
+    /// The name of the effective user, or its numeric id when it has no name.
+    static var userName: String {
+        let uid = geteuid()
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "with id \(uid)" }
+        return String(cString: name)
     }
 }
 

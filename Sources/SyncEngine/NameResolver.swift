@@ -70,13 +70,37 @@ final class NameResolver: @unchecked Sendable {
     static func match(
         _ name: String, in candidates: [(id: String, name: String)], kind: String, item: SourceItem
     ) throws -> String? {
-        if let exact = candidates.first(where: { $0.id == name || $0.name == name }) { return exact.id }
+        switch NameMatch.find(name, in: candidates) {
+        case .found(let id):
+            return id
+        case .missing:
+            return nil
+        case .ambiguous(let names):
+            let quoted = names.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw MappingError(
+                "\(item.source): \(item.location): \(kind) \"\(name)\" matches \(quoted), which differ only in case; "
+                    + "write the exact name")
+        }
+    }
+}
+
+/// The outcome of matching a configured label or campaign name against the workspace's, which sync and check
+/// share.
+package enum NameMatch: Equatable, Sendable {
+    case found(id: String)
+    case missing
+    /// Two or more names differ from the name in case alone, and none equals it.
+    case ambiguous(names: [String])
+
+    /// Matches `name` against an id, then an exact name, then the only name that differs from it in case alone.
+    package static func find(_ name: String, in candidates: [(id: String, name: String)]) -> NameMatch {
+        if let exact = candidates.first(where: { $0.id == name || $0.name == name }) { return .found(id: exact.id) }
         let folded = name.lowercased()
         let caseVariants = candidates.filter { $0.name.lowercased() == folded }
-        guard caseVariants.count > 1 else { return caseVariants.first?.id }
-        let names = caseVariants.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        throw MappingError(
-            "\(item.source): \(item.location): \(kind) \"\(name)\" matches \(names), which differ only in case; "
-                + "write the exact name")
+        switch caseVariants.count {
+        case 0: return .missing
+        case 1: return .found(id: caseVariants[0].id)
+        default: return .ambiguous(names: caseVariants.map(\.name))
+        }
     }
 }

@@ -23,6 +23,41 @@ package enum TemplateCheck {
         }
     }
 
+    /// Lists one problem per template that does not compile, so that `check` reports them all in one run, while
+    /// `CompiledTemplates` stops at the first.
+    package static func syntaxProblems(_ configuration: Configuration) -> [String] {
+        templateSources(configuration).compactMap { name, source in
+            do {
+                _ = try Template(name: name, source: source)
+                return nil
+            } catch {
+                return "\(configuration.path): \(error)"
+            }
+        }
+    }
+
+    /// Returns the source of every template setting with its name, as `CompiledTemplates` compiles them.
+    static func templateSources(_ configuration: Configuration) -> [(String, String)] {
+        var sources: [(String, String)] = [("template", configuration.template)]
+        sources += configuration.templates.sorted { $0.key < $1.key }.map { ("templates.\($0.key)", $0.value) }
+        for rule in configuration.rules {
+            if let template = rule.template { sources.append(("rules.\(rule.name).template", template)) }
+            let fields: [(String, String?)] = [
+                ("first_comment", rule.firstComment), ("internal_note", rule.internalNote),
+                ("youtube_title", rule.youtubeTitle), ("linkedin_document_title", rule.linkedinDocumentTitle),
+                ("linkedin_video_title", rule.linkedinVideoTitle), ("pinterest.title", rule.pinterest?.title),
+                ("pinterest.link", rule.pinterest?.link), ("pinterest.description", rule.pinterest?.description),
+            ]
+            for case (let field, let template?) in fields {
+                sources.append(("rules.\(rule.name).\(field)", template))
+            }
+        }
+        for source in configuration.sources {
+            if let template = source.urlTemplate { sources.append(("sources.\(source.name).link", template)) }
+        }
+        return sources
+    }
+
     /// Returns every template of the configuration with the setting that names it.
     static func namedTemplates(_ configuration: Configuration) throws -> [(String, Template)] {
         let templates = try CompiledTemplates(configuration: configuration)

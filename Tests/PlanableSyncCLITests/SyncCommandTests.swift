@@ -306,7 +306,8 @@ import Testing
             .write(toFile: unknownPage, atomically: true, encoding: .utf8)
         let missing = try ProductProcess.run(["check", "--config", unknownPage])
         #expect(missing.status == 78)
-        #expect(missing.stderr.contains("page \"Nowhere\" is not found"))
+        #expect(missing.stdout.contains("page \"Nowhere\": not found in workspace"), "\(missing.stdout)")
+        #expect(missing.stderr.contains("check found 1 problem in \(unknownPage)"), "\(missing.stderr)")
     }
 
     /// A source renamed in the configuration keeps its items: the sync moves them to the new name, and plan and

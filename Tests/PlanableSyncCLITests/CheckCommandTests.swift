@@ -1,0 +1,235 @@
+import Foundation
+import HTTPClient
+import PlanableAPI
+import PlanableReference
+import TestSupport
+import Testing
+
+/// `check` against a reference server in the test process: every problem that `sync` would fail on, found in
+/// one run.
+@Suite(.serialized) struct CheckCommandTests {
+    let root: URL
+    let server: ReferenceServer
+    let token = "pln_" + String(repeating: "d4", count: 16)
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
+        options.seed = ReferenceSeed.demo(token: token)
+        server = try ReferenceServer(options: options)
+        try server.start()
+        try token.write(to: root.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        chmod(root.appendingPathComponent("token").path, 0o600)
+    }
+
+    var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
+
+    func cleanUp() {
+        server.stop()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Writes the configuration with `extra` appended as top-level settings.
+    func writeConfiguration(
+        pages: String = "[Northwind LinkedIn]", template: String = "{{title}}", path: String = "content",
+        state: String = "state/planable-sync.sqlite", extra: String = ""
+    ) throws {
+        try """
+        state: \(state)
+        api:
+          url: \(server.baseURL)
+          token_file: token
+        workspace: Northwind Coffee
+        pages: \(pages)
+        template: "\(template)"
+        sources:
+          - name: posts
+            type: directory
+            path: \(path)
+        \(extra)
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Sends a request with the token to the reference server and returns the `data` object of the response.
+    @discardableResult
+    func post(_ path: String, _ body: [String: Any]) throws -> [String: Any] {
+        let response = try HTTPClient().send(
+            HTTPRequest(
+                method: "POST", url: server.baseURL + path,
+                headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+                body: [UInt8](try JSONSerialization.data(withJSONObject: body))))
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+        #expect((200..<300).contains(response.status), "POST \(path) responded \(response.status): \(object)")
+        return object["data"] as? [String: Any] ?? object
+    }
+
+    func workspaceId() throws -> String {
+        let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
+        return try #require(try client.listWorkspaces().first { $0.name == "Northwind Coffee" }).id
+    }
+
+    /// A rule's label or campaign that the workspace lacks fails every item it applies to, so check reports it.
+    /// A label that differs only in case matches, as in sync.
+    @Test func missingLabelsAndCampaigns() throws {
+        defer { cleanUp() }
+        let workspace = try workspaceId()
+        try post("/labels", ["workspaceId": workspace, "text": "Hiring", "color": "blue-chalk"])
+        try post("/campaigns", ["workspaceId": workspace, "name": "Spring launch"])
+        let rules = """
+            rules:
+              - name: jobs
+                labels: [Hirring, hiring]
+                campaign: Sprng launch
+              - name: spring
+                campaign: Spring launch
+            """
+        try writeConfiguration(extra: rules)
+
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
+        #expect(
+            check.stdout.contains(
+                "label \"Hirring\" (rule \"jobs\"): does not exist in workspace \"Northwind Coffee\"; its labels are "
+                    + "\"Hiring\". To fix, create it in Planable, fix the name, or set create_labels: true"),
+            "\(check.stdout)")
+        #expect(check.stdout.contains("label \"hiring\" (rule \"jobs\"): found"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains("campaign \"Sprng launch\" (rule \"jobs\"): does not exist in workspace"),
+            "\(check.stdout)")
+        #expect(check.stdout.contains("campaign \"Spring launch\" (rule \"spring\"): found"), "\(check.stdout)")
+        #expect(check.stderr.contains("check found 2 problems"), "\(check.stderr)")
+
+        // Plan fails the item on the same label, which is what check reports ahead of it.
+        try "---\ntitle: A\n---\n\nText.\n".write(
+            to: root.appendingPathComponent("content/a.md"), atomically: true, encoding: .utf8)
+        let plan = try ProductProcess.run(["plan", "--config", configPath])
+        #expect(plan.stdout.contains("label \"Hirring\" does not exist in the workspace"), "\(plan.stdout)")
+
+        // With create_labels: true a missing label is created by sync, so check only mentions it.
+        try writeConfiguration(extra: "create_labels: true\n" + rules.replacingOccurrences(of: "Sprng", with: "Spring"))
+        let creating = try ProductProcess.run(["check", "--config", configPath])
+        #expect(creating.status == 0, "\(creating.stdout)\(creating.stderr)")
+        #expect(creating.stdout.contains("label \"Hirring\" (rule \"jobs\"): not in workspace"), "\(creating.stdout)")
+    }
+
+    /// Two labels that differ only in case make a name that equals neither of them ambiguous.
+    @Test func labelMatchingTwoCaseVariants() throws {
+        defer { cleanUp() }
+        let workspace = try workspaceId()
+        try post("/labels", ["workspaceId": workspace, "text": "Seasonal", "color": "blue-chalk"])
+        try post("/labels", ["workspaceId": workspace, "text": "SEASONAL", "color": "blue-chalk"])
+        try writeConfiguration(extra: "rules:\n  - name: autumn\n    labels: [seasonal]\n")
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(check.status == 78)
+        #expect(
+            check.stdout.contains("label \"seasonal\" (rule \"autumn\"): matches \"Seasonal\", \"SEASONAL\""),
+            "\(check.stdout)")
+    }
+
+    /// A wrong page does not hide the templates, the sources and the other pages: one run lists every problem.
+    @Test func reportsEveryProblemInOneRun() throws {
+        defer { cleanUp() }
+        try writeConfiguration(
+            pages: "[Nowhere, Northwind X, Elsewhere]", template: "{{#title}}", path: "missing",
+            extra: "rules:\n  - name: x\n    pages: [Gone]\n    template: \"{{/title}}\"\n")
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
+        let lines = check.stdout
+        #expect(lines.contains("page \"Nowhere\": not found in workspace \"Northwind Coffee\""), "\(lines)")
+        #expect(lines.contains("page \"Elsewhere\": not found in workspace"), "\(lines)")
+        #expect(lines.contains("page \"Gone\" (rule \"x\"): not found in workspace"), "\(lines)")
+        #expect(lines.contains("page \"Northwind X\": found, x, connected"), "\(lines)")
+        #expect(lines.contains("templates: invalid"), "\(lines)")
+        #expect(lines.contains("error: \(configPath): template \"template\": line 1"), "\(lines)")
+        #expect(lines.contains("error: \(configPath): template \"rules.x.template\": line 1"), "\(lines)")
+        #expect(lines.contains("source \"posts\": folder \(root.path)/missing does not exist"), "\(lines)")
+        #expect(check.stderr.contains("check found 6 problems"), "\(check.stderr)")
+
+        // Without the API, the checks that need none still run, and the exit code is still 78.
+        let stopped = try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: server.baseURL, with: "http://127.0.0.1:1")
+        try stopped.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let offline = try ProductProcess.run(["check", "--config", configPath])
+        #expect(offline.status == 78, "\(offline.stdout)\(offline.stderr)")
+        #expect(offline.stdout.contains("error: the Planable API is unavailable"), "\(offline.stdout)")
+        #expect(offline.stdout.contains("folder \(root.path)/missing does not exist"), "\(offline.stdout)")
+
+        // With only the API down, check exits 69, as before.
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("missing"), withIntermediateDirectories: true)
+        try writeConfiguration(path: "missing")
+        let onlyAPI = try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: server.baseURL, with: "http://127.0.0.1:1")
+        try onlyAPI.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let unavailable = try ProductProcess.run(["check", "--config", configPath])
+        #expect(unavailable.status == 69, "\(unavailable.stdout)\(unavailable.stderr)")
+    }
+
+    /// Runs the built binary as user nobody when the test runs as root, else as the test's own user.
+    func runWithoutRoot(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        if getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments =
+                ["--reuid=nobody", "--regid=nogroup", "--clear-groups", ProductProcess.binaryPath] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: ProductProcess.binaryPath)
+            process.arguments = arguments
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["no_proxy"] = "127.0.0.1,localhost,::1"
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stdout, stderr)
+    }
+
+    /// A state folder this user may not write makes sync exit 78 at its lock file, so check reports it too,
+    /// instead of "the first sync creates it".
+    @Test func stateFolderNotWritable() throws {
+        defer { cleanUp() }
+        let state = root.appendingPathComponent("state")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        // Root owns the folder with mode 0755 when the test runs as root, and the binary runs as nobody; another
+        // user gets a folder without write permission.
+        chmod(state.path, getuid() == 0 ? 0o755 : 0o555)
+        defer { chmod(state.path, 0o755) }
+        chmod(root.appendingPathComponent("token").path, 0o644)
+        try writeConfiguration()
+
+        let check = try runWithoutRoot(["check", "--config", configPath])
+        #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
+        #expect(
+            check.stdout.contains("state \(state.path)/planable-sync.sqlite: this user cannot write the folder"),
+            "\(check.stdout)")
+        #expect(check.stdout.contains("Permission denied"), "\(check.stdout)")
+        #expect(!check.stdout.contains("the first sync creates it"), "\(check.stdout)")
+        #expect(check.stdout.contains("page \"Northwind LinkedIn\": found"), "the other checks still run")
+        let sync = try runWithoutRoot(["sync", "--config", configPath])
+        #expect(sync.status == 78, "\(sync.stderr)")
+        #expect(sync.stderr.contains("cannot create the lock file"), "\(sync.stderr)")
+
+        // A state folder that does not exist yet is judged by the nearest folder above it.
+        try writeConfiguration(state: "state/client/planable-sync.sqlite")
+        let nested = try runWithoutRoot(["check", "--config", configPath])
+        #expect(nested.status == 78)
+        #expect(
+            nested.stdout.contains("the folder \(state.path)/client does not exist, and this user cannot create it"),
+            "\(nested.stdout)")
+
+        // The same folder, writable, passes as a state that the first sync creates.
+        chmod(state.path, 0o777)
+        let writable = try runWithoutRoot(["check", "--config", configPath])
+        #expect(writable.status == 0, "\(writable.stdout)\(writable.stderr)")
+        #expect(writable.stdout.contains("does not exist yet; the first sync creates it"), "\(writable.stdout)")
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@testable import SyncEngine
+
+/// `TemplateCheck` compiles each template on its own, so `check` lists every syntax error in one run.
+@Suite struct TemplateCheckTests {
+    /// Loads a configuration that sets every template setting, with `broken` in place of some of them.
+    func configuration(broken: String = "{{title}}") throws -> Configuration {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "template-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("planable-sync.yaml").path
+        try """
+        api: embedded
+        workspace: Northwind Coffee
+        pages: [Northwind LinkedIn]
+        template: "{{title}}"
+        templates:
+          x: "\(broken)"
+          linkedin: "{{summary}}"
+        rules:
+          - name: every
+            template: "{{title}}"
+            first_comment: "\(broken)"
+            internal_note: "{{url}}"
+            youtube_title: "{{title}}"
+            linkedin_document_title: "{{title}}"
+            linkedin_video_title: "{{title}}"
+            pinterest: {board: Recipes, title: "{{title}}", link: "{{url}}", description: "{{summary}}"}
+        sources:
+          - {name: posts, type: directory, path: content, link: "https://coffee.example/{{slug}}/"}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return try Configuration.load(path: path)
+    }
+
+    /// Every template that `CompiledTemplates` compiles is checked, so a new template setting needs both.
+    @Test func sourcesMatchCompiledTemplates() throws {
+        let loaded = try configuration()
+        let compiled = try CompiledTemplates(configuration: loaded)
+        let names = TemplateCheck.templateSources(loaded).map(\.0)
+        let compiledNames =
+            ["template"] + compiled.byPageOrNetwork.keys.map { "templates.\($0)" }
+            + compiled.rules.keys.map { "rules.\($0).template" } + compiled.fields.values.map(\.name)
+            + compiled.links.keys.map { "sources.\($0).link" }
+        #expect(names.sorted() == compiledNames.sorted())
+        #expect(TemplateCheck.syntaxProblems(loaded).isEmpty)
+    }
+
+    @Test func syntaxErrorsAreAllListed() throws {
+        let problems = TemplateCheck.syntaxProblems(try configuration(broken: "{{#title}}"))
+        #expect(problems.count == 2, "\(problems)")
+        #expect(problems.contains { $0.contains("template \"templates.x\"") }, "\(problems)")
+        #expect(problems.contains { $0.contains("template \"rules.every.first_comment\"") }, "\(problems)")
+    }
+}
