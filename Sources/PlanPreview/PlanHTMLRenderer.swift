@@ -105,6 +105,7 @@ package enum PlanHTMLRenderer {
         if !post.details.isEmpty {
             html += "<p class=\"details\">\(post.details.map(escape).joined(separator: " · "))</p>\n"
         }
+        appendFields(post.fields, to: &html)
         if !post.warnings.isEmpty {
             html += "<ul class=\"warnings\">"
             for warning in post.warnings {
@@ -113,6 +114,17 @@ package enum PlanHTMLRenderer {
             html += "</ul>\n"
         }
         html += "</article>\n"
+    }
+
+    private static func appendFields(_ fields: [PreviewPlan.Field], to html: inout String) {
+        guard !fields.isEmpty else { return }
+        html += "<dl class=\"fields\">"
+        for field in fields {
+            html += "<dt>\(escape(field.label))"
+            if let note = field.note { html += " <span class=\"note\">(\(escape(note)))</span>" }
+            html += "</dt><dd>\(escape(field.value))</dd>"
+        }
+        html += "</dl>\n"
     }
 
     private static func handle(for post: PreviewPlan.Post) -> String {

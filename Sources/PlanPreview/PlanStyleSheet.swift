@@ -58,6 +58,10 @@ enum PlanStyleSheet {
         .meter.over { background: #ffebe9; color: #82071e; font-weight: 700; }
         .meter.over .bar span { background: #cf222e; }
         .details { margin: 0; padding: 6px 14px; color: #57606a; font-size: 13px; }
+        .fields { margin: 0; padding: 6px 14px; border-top: 1px solid var(--line); font-size: 13px; }
+        .fields dt { color: #57606a; font-weight: 600; }
+        .fields dt .note { font-weight: 400; }
+        .fields dd { margin: 0 0 6px; white-space: pre-wrap; overflow-wrap: anywhere; }
         .warnings { margin: 0; padding: 8px 14px 10px 30px; background: #fff8c5; color: #4d2d00; font-size: 13px; }
 
         .n-linkedin { border-top: 4px solid var(--brand); }

@@ -102,10 +102,12 @@ package struct PreviewPlan: Sendable, Equatable {
         package var warnings: [String]
         /// Settings shown under the post, such as its scheduled time, labels and campaign.
         package var details: [String]
+        /// The post's text fields beside its text, such as its first comment or YouTube title.
+        package var fields: [Field]
 
         package init(
             pageName: String, network: Network, text: String, mediaURLs: [String] = [], characterCount: Int,
-            limit: Int?, warnings: [String] = [], details: [String] = []
+            limit: Int?, warnings: [String] = [], details: [String] = [], fields: [Field] = []
         ) {
             self.pageName = pageName
             self.network = network
@@ -115,6 +117,22 @@ package struct PreviewPlan: Sendable, Equatable {
             self.limit = limit
             self.warnings = warnings
             self.details = details
+            self.fields = fields
+        }
+    }
+
+    /// A text field of a post beside its text, such as its first comment, shown under the card.
+    package struct Field: Sendable, Equatable {
+        /// The field's name for people, such as "First comment".
+        package var label: String
+        package var value: String
+        /// A remark shown after the label, such as that an update does not send the field, or nil.
+        package var note: String?
+
+        package init(label: String, value: String, note: String? = nil) {
+            self.label = label
+            self.value = value
+            self.note = note
         }
     }
 

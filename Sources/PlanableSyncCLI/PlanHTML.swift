@@ -18,7 +18,7 @@ enum PlanHTML {
                             pageName: page, network: network, text: post.text, mediaURLs: post.media,
                             characterCount: NetworkCheck.count(post.text, network: network),
                             limit: NetworkRules.rules(for: network).textLimit, warnings: post.warnings,
-                            details: details(post))
+                            details: details(post), fields: fields(post))
                     }
                 })
         }
@@ -36,13 +36,29 @@ enum PlanHTML {
             skipped: report.skipped + report.baselined, failed: report.failed, blocked: report.blocked)
     }
 
-    /// Returns the scheduled time, labels and campaign of a planned post, as the card shows them.
+    /// Returns the settings of a planned post that the card shows on one line: its scheduled time and whether it
+    /// is published then, labels, campaign, team-only and notification.
     static func details(_ post: ReportedPost) -> [String] {
         var details: [String] = []
-        if let scheduledAt = post.scheduledAt { details.append("Scheduled \(scheduledAt)") }
+        if let scheduledAt = post.scheduledAt {
+            let publishes = post.publishAtScheduledDate == true ? ", published then once approved" : ""
+            details.append("Scheduled \(scheduledAt)\(publishes)")
+        }
         if !post.labels.isEmpty { details.append("Labels: \(post.labels.joined(separator: ", "))") }
         if let campaign = post.campaign { details.append("Campaign: \(campaign)") }
+        if post.teamOnly == true { details.append("Team only") }
+        if post.notify == true { details.append("Notifies workspace members") }
         return details
+    }
+
+    /// Returns the text fields of a planned post, such as its first comment, as the card lists them.
+    static func fields(_ post: ReportedPost) -> [PreviewPlan.Field] {
+        let unsent = Set(post.unchangedByUpdate ?? [])
+        return ReportWriter.textFields(post).map { field in
+            let label = field.label.prefix(1).uppercased() + field.label.dropFirst()
+            let note = unsent.contains(field.key) ? "not sent: an update cannot change it" : nil
+            return PreviewPlan.Field(label: label, value: field.value, note: note)
+        }
     }
 
     static func decision(_ decision: ItemDecision) -> PreviewPlan.Decision {

@@ -75,11 +75,7 @@ enum ReportWriter {
                     for textLine in post.text.split(separator: "\n", omittingEmptySubsequences: false) {
                         lines.append("            │ \(textLine)")
                     }
-                    var settings: [String] = []
-                    if let scheduledAt = post.scheduledAt { settings.append("scheduled \(scheduledAt)") }
-                    if !post.labels.isEmpty { settings.append("labels \(post.labels.joined(separator: ", "))") }
-                    if let campaign = post.campaign { settings.append("campaign \(campaign)") }
-                    if !settings.isEmpty { lines.append("            " + settings.joined(separator: "; ")) }
+                    lines += postDetails(post).map { "            " + $0 }
                     for warning in post.warnings { lines.append("            ! \(warning)") }
                 }
             }
@@ -94,5 +90,61 @@ enum ReportWriter {
             + "; requests: \(report.requests.read) read, \(report.requests.write) write"
         lines.append(summary)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Returns the lines that show every field of a planned post's request beside its text: media, then the
+    /// settings on one line, then one line for each text field. A text field of several lines continues on lines
+    /// that start with "│".
+    static func postDetails(_ post: ReportedPost) -> [String] {
+        var lines: [String] = []
+        if !post.media.isEmpty { lines.append("media: \(post.media.joined(separator: ", "))") }
+        var settings: [String] = []
+        if let scheduledAt = post.scheduledAt {
+            let publishes = post.publishAtScheduledDate == true ? ", published then once approved" : ""
+            settings.append("scheduled \(scheduledAt)\(publishes)")
+        }
+        if !post.labels.isEmpty { settings.append("labels \(post.labels.joined(separator: ", "))") }
+        if let campaign = post.campaign { settings.append("campaign \(campaign)") }
+        if post.teamOnly == true { settings.append("team only") }
+        if post.notify == true { settings.append("notifies workspace members") }
+        if !settings.isEmpty { lines.append(settings.joined(separator: "; ")) }
+        let unsent = Set(post.unchangedByUpdate ?? [])
+        for field in textFields(post) {
+            var label = field.label
+            if unsent.contains(field.key) { label += " (not sent: an update cannot change it)" }
+            let valueLines = field.value.split(separator: "\n", omittingEmptySubsequences: false)
+            if valueLines.count == 1 {
+                lines.append("\(label): \(field.value)")
+            } else {
+                lines.append("\(label):")
+                lines += valueLines.map { "  │ \($0)" }
+            }
+        }
+        return lines
+    }
+
+    /// A text field of a post's request that the post sets, with its JSON key and its name for people.
+    struct TextField: Equatable {
+        var key: String
+        var label: String
+        var value: String
+    }
+
+    /// Returns the text fields that `post` sets, beside its text, in the order that docs/mapping.md lists them.
+    static func textFields(_ post: ReportedPost) -> [TextField] {
+        let candidates: [(String, String, String?)] = [
+            ("firstComment", "first comment", post.firstComment),
+            ("internalNote", "internal note", post.internalNote),
+            ("youtubeTitle", "YouTube title", post.youtubeTitle),
+            ("linkedinPdfTitle", "LinkedIn document title", post.linkedinPdfTitle),
+            ("linkedinVideoTitle", "LinkedIn video title", post.linkedinVideoTitle),
+            ("pinterest.boardId", "Pinterest board", post.pinterest?.boardId),
+            ("pinterest.title", "Pinterest title", post.pinterest?.title),
+            ("pinterest.link", "Pinterest link", post.pinterest?.link),
+            ("pinterest.description", "Pinterest description", post.pinterest?.description),
+        ]
+        return candidates.compactMap { key, label, value in
+            value.map { TextField(key: key, label: label, value: $0) }
+        }
     }
 }

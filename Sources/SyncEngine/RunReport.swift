@@ -33,7 +33,40 @@ package struct ReportedPost: Sendable, Codable {
     package var campaign: String?
     /// The run's decision for this post. It differs from the item's decision when the item has posts that stay
     /// as they are beside a new one, such as after a page was added.
-    package var decision: ItemDecision?
+    package var decision: ItemDecision? {
+        didSet {
+            let unsent = decision == .update ? createOnlyFieldsWithValues() : []
+            unchangedByUpdate = unsent.isEmpty ? nil : unsent
+        }
+    }
+    /// Whether Planable publishes the post at `scheduledAt` by itself once it is approved.
+    package var publishAtScheduledDate: Bool?
+    package var firstComment: String?
+    /// A note visible to the team only.
+    package var internalNote: String?
+    /// Whether the post is visible to the team only, and hidden from the client.
+    package var teamOnly: Bool?
+    package var youtubeTitle: String?
+    /// The title of a LinkedIn document (PDF carousel) post.
+    package var linkedinPdfTitle: String?
+    package var linkedinVideoTitle: String?
+    package var pinterest: PinterestFields?
+    /// Whether Planable notifies workspace members of the create or update, from the configuration's `notify`.
+    package var notify: Bool?
+    /// For a post to update, the fields of `createOnlyFields` that it sets, and nil for other posts. The update
+    /// leaves them as the create set them, so an edit to them does not reach Planable. Setting `decision` sets it
+    /// from the fields the post has at that time.
+    package var unchangedByUpdate: [String]?
+
+    /// The fields, by their JSON key, that `POST /posts` takes and `PATCH /posts/{id}` does not, so only a create
+    /// sends them.
+    package static let createOnlyFields = ["firstComment", "internalNote", "youtubeTitle"]
+
+    /// Returns the fields of `createOnlyFields` that this post sets, in that order.
+    private func createOnlyFieldsWithValues() -> [String] {
+        let values = [firstComment, internalNote, youtubeTitle]
+        return zip(Self.createOnlyFields, values).compactMap { name, value in value == nil ? nil : name }
+    }
 }
 
 /// One item's line in a report.

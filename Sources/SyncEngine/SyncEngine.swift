@@ -282,7 +282,7 @@ package final class SyncEngine: @unchecked Sendable {
             return reported
         }
         reported.posts = groups.map { group in
-            ReportedPost(
+            var post = ReportedPost(
                 pages: group.pages.map(\.name), networks: group.pages.map(\.platform), text: group.payload.text,
                 characters: group.pages.map {
                     NetworkCheck.count(group.payload.text, network: Network(platform: $0.platform))
@@ -290,6 +290,16 @@ package final class SyncEngine: @unchecked Sendable {
                 .max() ?? 0,
                 media: group.payload.media, postIds: [], warnings: group.warnings,
                 scheduledAt: group.payload.scheduledAt, labels: group.payload.labels, campaign: group.payload.campaign)
+            post.publishAtScheduledDate = group.payload.publishAtScheduledDate
+            post.firstComment = group.payload.firstComment
+            post.internalNote = group.payload.internalNote
+            post.teamOnly = group.payload.teamOnly
+            post.youtubeTitle = group.payload.youtubeTitle
+            post.linkedinPdfTitle = group.payload.linkedinPdfTitle
+            post.linkedinVideoTitle = group.payload.linkedinVideoTitle
+            post.pinterest = group.payload.pinterest
+            post.notify = configuration.notify
+            return post
         }
 
         do {

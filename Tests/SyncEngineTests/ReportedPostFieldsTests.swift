@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import SyncEngine
+
+/// A run's report carries every field of each post's payload, so that `plan` can show what a sync would send.
+@Suite struct ReportedPostFieldsTests {
+    static func workspace() throws -> TestWorkspace {
+        try TestWorkspace(
+            pages: ["Northwind LinkedIn", "Northwind YouTube"],
+            extraConfiguration: """
+                notify: true
+                rules:
+                  - name: fields
+                    schedule: {time: "08:15", publish: true}
+                    first_comment: "Read more: {{url}}"
+                    internal_note: "From {{source}}"
+                    team_only: true
+                    youtube_title: "{{title}} (video)"
+                    linkedin_video_title: "{{title}} clip"
+                """,
+            sourceSettings: "link: \"https://coffee.northwind.example/{{path}}/\"")
+    }
+
+    static func writeItem(_ workspace: TestWorkspace) throws {
+        try workspace.writePost(
+            "a.md", title: "Alpha", body: "Beans.",
+            frontMatter: "date: 2031-02-03\nimage: https://media.northwind.example/a.mp4\n")
+    }
+
+    @Test func planReportsEveryPayloadField() throws {
+        let workspace = try Self.workspace()
+        defer { workspace.remove() }
+        try Self.writeItem(workspace)
+        let report = try workspace.run(.plan)
+        let posts = try #require(report.items.first?.posts)
+        #expect(posts.count == 2, "\(report.items.compactMap(\.message))")
+        let linkedin = try #require(posts.first { $0.pages == ["Northwind LinkedIn"] })
+        #expect(linkedin.media == ["https://media.northwind.example/a.mp4"])
+        #expect(linkedin.scheduledAt == "2031-02-03T13:15:00.000Z")
+        #expect(linkedin.publishAtScheduledDate == true)
+        #expect(linkedin.firstComment == "Read more: https://coffee.northwind.example/a/")
+        #expect(linkedin.internalNote == "From posts")
+        #expect(linkedin.teamOnly == true)
+        #expect(linkedin.linkedinVideoTitle == "Alpha clip")
+        #expect(linkedin.youtubeTitle == nil)
+        #expect(linkedin.notify == true)
+        #expect(linkedin.decision == .create)
+        #expect(linkedin.unchangedByUpdate == nil)
+        let youtube = try #require(posts.first { $0.pages == ["Northwind YouTube"] })
+        #expect(youtube.youtubeTitle == "Alpha (video)")
+    }
+
+    /// An edit to the first comment updates the posts, and the report names the fields that the update leaves
+    /// as the create set them.
+    @Test func updateNamesFieldsItLeaves() throws {
+        let workspace = try Self.workspace()
+        defer { workspace.remove() }
+        try Self.writeItem(workspace)
+        let created = try workspace.run(.apply)
+        #expect(created.created == 1, "\(created.items.compactMap(\.message))")
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        try configuration.replacingOccurrences(of: "Read more: {{url}}", with: "Order at {{url}}")
+            .write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+
+        let report = try workspace.run(.plan)
+        let posts = try #require(report.items.first?.posts)
+        let linkedin = try #require(posts.first { $0.pages == ["Northwind LinkedIn"] })
+        #expect(linkedin.decision == .update)
+        #expect(linkedin.firstComment == "Order at https://coffee.northwind.example/a/")
+        #expect(linkedin.unchangedByUpdate == ["firstComment", "internalNote"])
+        let youtube = try #require(posts.first { $0.pages == ["Northwind YouTube"] })
+        #expect(youtube.unchangedByUpdate == ["firstComment", "internalNote", "youtubeTitle"])
+    }
+}
