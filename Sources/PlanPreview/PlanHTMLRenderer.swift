@@ -34,12 +34,15 @@ package enum PlanHTMLRenderer {
     private static func appendSummary(_ plan: PreviewPlan, to html: inout String) {
         let summary = plan.summary
         // A plan sends no write, so the counts of writes read as what the sync would do, as in the text plan.
-        let counts: [(String, Int, String)] = [
+        var counts: [(String, Int, String)] = [
             ("would create", summary.created, "create"), ("would update", summary.updated, "update"),
             ("would delete", summary.deleted, "delete"), ("unchanged", summary.unchanged, "unchanged"),
             ("skipped", summary.skipped, "skip"), ("failed", summary.failed, "failed"),
             ("blocked", summary.blocked, "blocked"),
         ]
+        // Only feed sources baseline entries, so the page shows the count only when it is above 0, as the text plan
+        // does.
+        if summary.baselined > 0 { counts.append(("baselined", summary.baselined, "baselined")) }
         html += "<header class=\"top\">\n<h1>\(escape(plan.title))</h1>\n"
         let total = summary.total
         html += "<p class=\"meta\">Plan made \(escape(plan.generatedAt)) · \(total) \(total == 1 ? "item" : "items")"

@@ -11,10 +11,13 @@ package struct PreviewPlan: Sendable, Equatable {
         package var skipped: Int
         package var failed: Int
         package var blocked: Int
+        /// Feed entries recorded on a feed's first run without being posted, counted apart from the items that a
+        /// rule or front matter skips.
+        package var baselined: Int
 
         package init(
             created: Int = 0, updated: Int = 0, deleted: Int = 0, unchanged: Int = 0, skipped: Int = 0,
-            failed: Int = 0, blocked: Int = 0
+            failed: Int = 0, blocked: Int = 0, baselined: Int = 0
         ) {
             self.created = created
             self.updated = updated
@@ -23,10 +26,11 @@ package struct PreviewPlan: Sendable, Equatable {
             self.skipped = skipped
             self.failed = failed
             self.blocked = blocked
+            self.baselined = baselined
         }
 
         /// The number of items the plan covers, listed or only counted.
-        package var total: Int { created + updated + deleted + unchanged + skipped + failed + blocked }
+        package var total: Int { created + updated + deleted + unchanged + skipped + failed + blocked + baselined }
 
         /// Counts the decisions of `items`.
         package init(counting items: [Item]) {
@@ -40,6 +44,7 @@ package struct PreviewPlan: Sendable, Equatable {
                 case .skip: skipped += 1
                 case .failed: failed += 1
                 case .blocked: blocked += 1
+                case .baselined: baselined += 1
                 }
             }
         }
@@ -68,6 +73,8 @@ package struct PreviewPlan: Sendable, Equatable {
         case failed
         /// The item's posts break a network rule, so nothing would be sent.
         case blocked
+        /// A feed entry recorded on the feed's first run without being posted.
+        case baselined
     }
 
     /// One source item and the posts it maps to.

@@ -33,7 +33,7 @@ enum PlanHTML {
     static func summary(_ report: RunReport) -> PreviewPlan.Summary {
         PreviewPlan.Summary(
             created: report.created, updated: report.updated, deleted: report.deleted, unchanged: report.unchanged,
-            skipped: report.skipped + report.baselined, failed: report.failed, blocked: report.blocked)
+            skipped: report.skipped, failed: report.failed, blocked: report.blocked, baselined: report.baselined)
     }
 
     /// Returns the settings of a planned post that the card shows on one line: its scheduled time and whether it
@@ -67,7 +67,8 @@ enum PlanHTML {
         case .update: .update
         case .delete: .delete
         case .unchanged: .unchanged
-        case .skipped, .baselined: .skip
+        case .skipped: .skip
+        case .baselined: .baselined
         case .blocked: .blocked
         case .failed: .failed
         }

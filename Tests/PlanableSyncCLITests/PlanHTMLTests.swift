@@ -103,6 +103,47 @@ import Testing
         #expect(!update.contains("</span> updated</li>"), "the plan says updated")
     }
 
+    /// A feed's first run records its entries without posting them. The page counts them as baselined, apart
+    /// from the items that a rule or front matter skips, as the text and JSON plans do.
+    @Test func baselinedEntriesAreNotSkipped() throws {
+        let (root, config) = try Self.makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "---\ntitle: Draft\nplanable: {skip: true}\n---\n\nNot yet.\n"
+            .write(to: root.appendingPathComponent("content/draft.md"), atomically: true, encoding: .utf8)
+        let entries = (1...3).map { number in
+            "<item><guid>entry-\(number)</guid><title>Entry \(number)</title>"
+                + "<link>https://news.northwind.example/\(number)</link><description>Entry \(number).</description>"
+                + "<pubDate>0\(number) Nov 2026 09:00:00 GMT</pubDate></item>"
+        }
+        try """
+        <?xml version="1.0" encoding="utf-8"?>
+        <rss version="2.0"><channel><title>News</title><link>https://news.northwind.example/</link>
+        \(entries.joined(separator: "\n"))
+        </channel></rss>
+        """.write(to: root.appendingPathComponent("feed.xml"), atomically: true, encoding: .utf8)
+        let configuration = try String(contentsOfFile: config, encoding: .utf8)
+        try (configuration + "\n  - name: news\n    type: feed\n    url: feed.xml\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+
+        let json = try ProductProcess.run(["plan", "--config", config, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(report["skipped"] as? Int == 1, "stderr: \(json.stderr.suffix(400))")
+        #expect(report["baselined"] as? Int == 3)
+        let text = try ProductProcess.run(["plan", "--config", config])
+        #expect(text.stdout.contains("skipped 1, "), "\(text.stdout.suffix(300))")
+        #expect(text.stdout.contains(", baselined 3;"), "\(text.stdout.suffix(300))")
+
+        let output = root.appendingPathComponent("plan.html")
+        _ = try ProductProcess.run(["plan", "--config", config, "--format", "html", "--output", output.path])
+        let html = try String(contentsOf: output, encoding: .utf8)
+        #expect(html.contains("<li class=\"count d-skip\"><span class=\"n\">1</span> skipped</li>"))
+        #expect(html.contains("<li class=\"count d-baselined\"><span class=\"n\">3</span> baselined</li>"))
+        #expect(html.components(separatedBy: "<span class=\"badge\">baselined</span>").count - 1 == 3)
+        #expect(html.components(separatedBy: "<span class=\"badge\">skip</span>").count - 1 == 1)
+        #expect(html.contains(".d-baselined {"), "the style sheet has no colour for baselined entries")
+        #expect(html.contains(" · 7 items · "))
+    }
+
     @Test(.enabled(if: chromium != nil, "the Debian package chromium is not installed"))
     func theWrittenPageRendersInChromium() throws {
         let (root, config) = try Self.makeTree()
