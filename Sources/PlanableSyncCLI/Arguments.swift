@@ -90,11 +90,14 @@ let usageText = """
     planable-sync: feeds content folders and feeds into Planable as draft posts.
 
     Usage: planable-sync COMMAND [OPTIONS]
+           planable-sync COMMAND --help
+           planable-sync --version
 
     Commands:
       sync       Sync every source once, then exit (for cron and timers). --dry-run is the same as plan.
                  --rebuild-state first rebuilds a missing or corrupt state database from the API's posts.
-      plan       Print what sync would create or change, with the rendered text per page; sends no write.
+      plan       Print what sync would create or change, with each post's text and fields per page; sends no
+                 write.
       status     List the items the state knows, with their posts, approval and publication status, and the
                  files and feeds that could not be read.
       forget SOURCE/ITEM_ID ... | forget --source NAME
@@ -108,7 +111,8 @@ let usageText = """
                  Print a feed as planable-sync reads it.
       reference  Run the reference Planable API server on its own: --listen 127.0.0.1:PORT --database PATH
                  [--seed FILE] [--offline-media]; planable-sync reference --help describes them.
-      help       Print this text.
+      help [COMMAND]
+                 Print this text, or the help of COMMAND.
 
     Options:
       --config PATH      The configuration file (default /etc/planable-sync/config.yaml, then ./planable-sync.yaml).
@@ -116,7 +120,180 @@ let usageText = """
       --output PATH      Write the report to PATH instead of standard output.
       --log-level LEVEL  trace, debug, info, notice, warning, error or critical (default info); logs go to
                          standard error.
+      --help, -h         Print the help of the command it follows.
+      --version          Print the version of planable-sync.
 
     Exit codes: 0 success, 64 usage error, 65 bad input data, 69 API unavailable, 75 temporary failure
     (such as another run holding the state lock), 78 configuration error.
     """
+
+/// The help of each command, which `planable-sync COMMAND --help` and `planable-sync help COMMAND` print.
+enum CommandHelp {
+    /// Returns the help of `command`, or nil for a command without one here. `reference` prints its own.
+    static func text(for command: String) -> String? {
+        switch command {
+        case "sync": sync
+        case "plan": plan
+        case "status": status
+        case "forget": forget
+        case "run": run
+        case "check": check
+        case "feed": feed
+        default: nil
+        }
+    }
+
+    static let configurationOption = """
+          --config PATH      The configuration file (default /etc/planable-sync/config.yaml, then
+                             ./planable-sync.yaml).
+        """
+
+    static let logLevelOption = """
+          --log-level LEVEL  trace, debug, info, notice, warning, error or critical. The default is the
+                             configuration's log_level, else PLANABLE_SYNC_LOG_LEVEL, else info. Logs go to
+                             standard error, or to the journal under systemd.
+        """
+
+    static let sync = """
+        Usage: planable-sync sync [--config PATH] [--format text|json] [--output PATH] [--log-level LEVEL]
+                                  [--rebuild-state] [--dry-run]
+
+        Syncs every source once and exits, for cron and systemd timers. It creates a grouped draft post for each
+        new item, updates the drafts of changed items, deletes the drafts of removed items when delete_drafts is
+        true, and polls the status of followed posts at most every status_interval seconds (default 300).
+        Then it prints a report with one line per item that changed and a summary line.
+
+        Options:
+        \(configurationOption)
+          --format FORMAT    The report format: text (default) or json. html is for --dry-run only.
+          --output PATH      Write the report to PATH instead of standard output. PATH is checked before anything
+                             is sent, and a regular file is replaced whole.
+        \(logLevelOption)
+          --rebuild-state    Before the pass, rebuild a missing or corrupt state database from the posts that the
+                             API lists. A corrupt file is moved aside to PATH.corrupt-TIME, and a sound one that
+                             records items is rejected.
+          --dry-run          Send no write and print the plan, as planable-sync plan does; html is then allowed.
+
+        With --format json and no --output, a run that fails prints {"command", "error", "exitCode"} on
+        standard output. SIGTERM or SIGINT stops the run after the request in flight, and a second one stops
+        it at once.
+
+        Exit codes: 0 success, 64 usage error, 65 an item could not be read or mapped (every other item still
+        syncs), a duplicate post group was found, or the state database is corrupt, 69 API unavailable,
+        75 temporary failure (another process holds the state lock, a feed could not be fetched, the API
+        rejected a write with a server error or a rate limit, or a source folder is missing, empty or lost
+        more than max_removed_share of its files), 78 configuration error (including a token that may not
+        write), 130 stopped by SIGINT, 143 stopped by SIGTERM.
+        """
+
+    static let plan = """
+        Usage: planable-sync plan [--config PATH] [--format text|json|html] [--output PATH] [--log-level LEVEL]
+
+        Prints what sync would create, update or delete, item by item, with each post's pages, text, media and
+        every field the create or update request would send, such as the schedule, labels, first comment and
+        network titles. It reads the workspace, pages and labels through the API and sends no write. A missing
+        state database stays missing, and the plan is that of a first sync.
+
+        Options:
+        \(configurationOption)
+          --format FORMAT    text (default), json, or html: a self-contained page with one card per page,
+                             styled after its network, with the character count against the network's limit.
+          --output PATH      Write the plan to PATH instead of standard output.
+        \(logLevelOption)
+
+        Exit codes: 0 every item can be synced, 64 usage error, 65 an item could not be read or mapped, such
+        as a text over a network's limit, 69 API unavailable, 75 temporary failure (another process holds the
+        state lock, or a feed could not be fetched), 78 configuration error, 130 stopped by SIGINT,
+        143 stopped by SIGTERM.
+        """
+
+    static let status = """
+        Usage: planable-sync status [--config PATH] [--format text|json] [--output PATH] [--log-level LEVEL]
+
+        Lists what the state database stores, without contacting the API: each item with its posts, their
+        approval and publication status and last error, the files and feeds that could not be read, creates
+        whose response was lost, duplicate post groups, and the failure of the last run when it failed. A
+        missing state database means that no sync ran with this configuration.
+
+        Options:
+        \(configurationOption)
+          --format FORMAT    text (default) or json.
+          --output PATH      Write the listing to PATH instead of standard output.
+        \(logLevelOption)
+
+        Exit codes: 0 success, 64 usage error, 65 the state database is corrupt, 75 temporary failure, 78
+        configuration error (such as a state database written by a newer version).
+        """
+
+    static let forget = """
+        Usage: planable-sync forget [--config PATH] [--dry-run] SOURCE/ITEM_ID ...
+               planable-sync forget [--config PATH] [--dry-run] --source NAME
+
+        Removes items, or every record of a source, from the state database, so that the next sync treats them
+        as new and creates their posts again. It removes the items' rows, their post records, read failures
+        and pending creates, and prints each. It sends nothing to the API, so the posts in Planable stay as
+        they are: delete them there first, or both stay. A feed source forgotten as a whole is read as a new
+        feed by the next sync, which records its entries without posting them, apart from its backfill.
+
+        Options:
+          SOURCE/ITEM_ID     An item as planable-sync status lists it, such as posts/2024/launch.md.
+          --source NAME      Every item, read failure and feed record of source NAME, such as one removed from
+                             the configuration.
+          --dry-run          List what would be removed and change nothing.
+        \(configurationOption)
+        \(logLevelOption)
+
+        Exit codes: 0 success, 64 usage error, a missing state database, or an item or source that the state
+        database does not hold, 75 another process holds the state lock (stop the daemon or wait for the sync),
+        78 configuration error.
+        """
+
+    static let run = """
+        Usage: planable-sync run [--config PATH] [--log-level LEVEL]
+
+        Runs as a daemon, a systemd Type=notify service, until SIGTERM or SIGINT. It syncs every source at
+        start, then syncs the files that change in each folder (inotify), rescans every folder each
+        rescan_interval seconds (default 600), polls each feed each poll_interval seconds (default 900), and
+        follows the status of its posts. SIGHUP reloads the configuration, and a configuration that does not
+        load is rejected while the running one stays in use.
+
+        Options:
+        \(configurationOption)
+        \(logLevelOption)
+
+        Exit codes: 0 stopped by SIGTERM or SIGINT, 64 usage error, 65 bad input data, 69 API unavailable,
+        75 temporary failure (such as another process holding the state lock), 78 configuration error (such as
+        a state database of another workspace). systemd does not restart the service after 64, 65 or 78.
+        """
+
+    static let check = """
+        Usage: planable-sync check [--config PATH] [--log-level LEVEL]
+
+        Validates the configuration and prints one line per check: the token, the workspace, whether the state
+        database belongs to it, each page the configuration names and whether it is connected, the templates
+        (with warnings for variables that are not standard), and each source: a folder exists, a feed can be
+        fetched and parsed. It sends no write.
+
+        Options:
+        \(configurationOption)
+        \(logLevelOption)
+
+        Exit codes: 0 every check passed, 64 usage error, 69 API unavailable, 78 configuration error or a check
+        failed, such as a page that is not connected, a missing folder or a feed that cannot be read.
+        """
+
+    static let feed = """
+        Usage: planable-sync feed inspect PATH_OR_URL [--format json|text]
+
+        Reads one feed (RSS, Atom or JSON Feed) from a file path or an http, https or file URL, and prints it
+        as planable-sync parses it: the format, title, link and encoding, then each entry with its key, link,
+        dates and media. It reads no configuration or state, sends nothing to Planable, and fetches the URL
+        once, with a time limit of 30 seconds.
+
+        Options:
+          --format FORMAT    text (default) or json, with every parsed field, dates in ISO 8601 (UTC).
+
+        Exit codes: 0 success, 64 usage error, 65 the document is not a feed planable-sync can parse, 69 the
+        feed could not be fetched.
+        """
+}

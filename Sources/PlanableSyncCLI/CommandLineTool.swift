@@ -7,16 +7,21 @@ import SyncEngine
 
 /// The root command: picks the subcommand and maps every error to its exit code and a one-line message.
 enum CommandLineTool {
+    /// The version that `planable-sync --version` prints. Raise it for each release.
+    static let version = "0.1.0"
+
     static func main(_ arguments: [String]) -> Int32 {
         guard let command = arguments.first else {
             FileHandle.standardError.write(Data((usageText + "\n").utf8))
             return ExitCode.usage.rawValue
         }
         let rest = Array(arguments.dropFirst())
-        // `planable-sync sync --help` and the like print the one help text, which covers every command but
-        // `reference` and `feed inspect`, whose options their own help lists.
-        if command != "reference" && command != "feed" && (rest.contains("--help") || rest.contains("-h")) {
-            FileHandle.standardOutput.write(Data((usageText + "\n").utf8))
+        if command == "--version" {
+            FileHandle.standardOutput.write(Data("planable-sync \(version)\n".utf8))
+            return ExitCode.success.rawValue
+        }
+        if let help = help(command: command, rest: rest) {
+            FileHandle.standardOutput.write(Data((help + "\n").utf8))
             return ExitCode.success.rawValue
         }
         do {
@@ -41,7 +46,17 @@ enum CommandLineTool {
                 }
                 return runFeedInspectCommand(arguments: Array(rest.dropFirst()))
             case "help", "--help", "-h":
-                FileHandle.standardOutput.write(Data((usageText + "\n").utf8))
+                // `help reference` prints the help that the reference command writes itself.
+                if rest.first == "reference" { return runReferenceCommand(arguments: ["--help"]) }
+                guard rest.count <= 1 else { throw UsageError(message: "help takes at most one command") }
+                if let name = rest.first, !["help", "--help", "-h"].contains(name) {
+                    guard let text = CommandHelp.text(for: name) else {
+                        throw UsageError(message: "help: unknown command \"\(name)\"")
+                    }
+                    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+                } else {
+                    FileHandle.standardOutput.write(Data((usageText + "\n").utf8))
+                }
                 return ExitCode.success.rawValue
             default:
                 throw UsageError(message: "unknown command \"\(command)\"")
@@ -51,6 +66,15 @@ enum CommandLineTool {
             FileHandle.standardError.write(Data("planable-sync: \(message)\n".utf8))
             return code.rawValue
         }
+    }
+
+    /// Returns the help of `command` when `rest` contains `--help` or `-h`, and nil otherwise. It is nil for
+    /// `reference`, which prints its own help. For `feed`, a first argument `help` requests the help too.
+    static func help(command: String, rest: [String]) -> String? {
+        let asksForHelp = rest.contains("--help") || rest.contains("-h")
+        if command == "feed" && (asksForHelp || rest.first == "help") { return CommandHelp.feed }
+        guard asksForHelp, command != "reference" else { return nil }
+        return CommandHelp.text(for: command)
     }
 
     /// The exit code and message for an error that ended a command.

@@ -86,9 +86,10 @@ import Testing
 
     @Test func helpOptionPrintsUsage() throws {
         defer { try? FileManager.default.removeItem(at: root) }
-        for arguments in [["help"], ["sync", "--help"], ["status", "-h"]] {
+        for arguments in [["help"], ["--help"], ["-h"], ["help", "--help"]] {
             let result = try ProductProcess.run(arguments)
             #expect(result.status == 0, "\(arguments) exited with \(result.status)")
+            #expect(result.stdout.hasPrefix("planable-sync: feeds content folders"), "\(arguments)")
             #expect(result.stdout.hasSuffix("configuration error.\n"), "\(arguments): \(result.stdout.suffix(80))")
         }
         // The general help sends readers of the reference command to its own help, which lists its options.
@@ -96,9 +97,64 @@ import Testing
         #expect(reference.status == 0, "reference --help exited with \(reference.status)")
         #expect(reference.stdout.hasPrefix("usage: planable-sync reference --listen"), "\(reference.stdout.prefix(80))")
         #expect(reference.stdout.contains("--offline-media"))
-        let feed = try ProductProcess.run(["feed", "inspect", "--help"])
-        #expect(feed.status == 0)
-        #expect(feed.stdout.hasPrefix("usage: planable-sync feed inspect PATH_OR_URL [--format json|text]"))
+        let referenceHelp = try ProductProcess.run(["help", "reference"])
+        #expect(referenceHelp.status == 0)
+        #expect(referenceHelp.stdout == reference.stdout)
+    }
+
+    /// Each command's own options, which its help must list.
+    static let commandOptions: [String: [String]] = [
+        "sync": ["--config", "--format", "--output", "--log-level", "--rebuild-state", "--dry-run", "Exit codes:"],
+        "plan": ["--config", "--format", "--output", "--log-level", "html", "Exit codes:"],
+        "status": ["--config", "--format", "--output", "--log-level", "Exit codes:"],
+        "forget": ["--config", "--source", "--dry-run", "SOURCE/ITEM_ID", "Exit codes:"],
+        "run": ["--config", "--log-level", "SIGHUP", "Exit codes:"],
+        "check": ["--config", "--log-level", "Exit codes:"],
+        "feed": ["feed inspect PATH_OR_URL", "--format", "Exit codes:"],
+    ]
+
+    @Test func commandHelpIsItsOwn() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let general = try ProductProcess.run(["help"]).stdout
+        for (command, options) in Self.commandOptions.sorted(by: { $0.key < $1.key }) {
+            for flag in ["--help", "-h"] {
+                let result = try ProductProcess.run([command, flag])
+                #expect(result.status == 0, "\(command) \(flag) exited with \(result.status): \(result.stderr)")
+                #expect(result.stdout.hasPrefix("Usage: planable-sync \(command)"), "\(command) \(flag)")
+                #expect(result.stdout != general, "\(command) \(flag) printed the general help")
+                #expect(result.stderr.isEmpty, "\(command) \(flag): \(result.stderr)")
+                for option in options {
+                    #expect(result.stdout.contains(option), "\(command) \(flag) does not mention \(option)")
+                }
+            }
+            let viaHelp = try ProductProcess.run(["help", command])
+            #expect(viaHelp.status == 0, "help \(command) exited with \(viaHelp.status)")
+            #expect(viaHelp.stdout == (try ProductProcess.run([command, "--help"])).stdout, "help \(command)")
+        }
+    }
+
+    /// `feed` alone has one subcommand, so every way of asking for its help prints that of `feed inspect`.
+    @Test func feedHelpWorks() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let expected = try ProductProcess.run(["help", "feed"]).stdout
+        #expect(expected.hasPrefix("Usage: planable-sync feed inspect PATH_OR_URL [--format json|text]"))
+        for arguments in [["feed", "--help"], ["feed", "-h"], ["feed", "help"], ["feed", "inspect", "--help"]] {
+            let result = try ProductProcess.run(arguments)
+            #expect(result.status == 0, "\(arguments) exited with \(result.status): \(result.stderr)")
+            #expect(result.stdout == expected, "\(arguments)")
+        }
+        let unknown = try ProductProcess.run(["help", "fed"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("unknown command \"fed\""), "\(unknown.stderr)")
+    }
+
+    @Test func versionOptionPrintsVersion() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try ProductProcess.run(["--version"])
+        #expect(result.status == 0, "--version exited with \(result.status): \(result.stderr)")
+        let pattern = #/planable-sync [0-9]+\.[0-9]+\.[0-9]+\n/#
+        #expect(result.stdout.wholeMatch(of: pattern) != nil, "\(result.stdout)")
+        #expect(result.stderr.isEmpty)
     }
 
     /// Foundation's path methods crash on a path of one character, which once made every command crash.
