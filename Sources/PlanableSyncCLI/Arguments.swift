@@ -22,6 +22,20 @@ struct UsageError: Error, CustomStringConvertible {
     var description: String { "\(message)\nRun `planable-sync help` for the commands and their options." }
 }
 
+/// No `--config` was given and none of the default configuration files exists. It has no file to name, so its
+/// message, unlike that of `ConfigurationError`, starts with no path.
+struct MissingConfigurationError: Error, CustomStringConvertible {
+    /// The default paths that were looked up, in order.
+    var candidates: [String]
+    /// The folder that relative candidates were looked up in.
+    var currentDirectory: String
+
+    var description: String {
+        let looked = candidates.map { $0.hasPrefix("/") ? $0 : "./" + $0 }.joined(separator: " or ")
+        return "no configuration found at \(looked) (current folder \(currentDirectory)); pass --config PATH"
+    }
+}
+
 /// The options every command shares, and the words left after them.
 struct ParsedArguments {
     var configPath: String?

@@ -86,6 +86,8 @@ enum CommandLineTool {
             return (error.code, error.description)
         case let error as ConfigurationError:
             return (.configurationError, error.description)
+        case let error as MissingConfigurationError:
+            return (.configurationError, error.description)
         case let error as MappingError:
             return (error.isConfigurationError ? .configurationError : .dataError, error.description)
         case let error as SourceError:

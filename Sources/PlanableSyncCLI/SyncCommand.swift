@@ -218,9 +218,9 @@ func loadConfiguration(_ parsed: ParsedArguments) throws -> Configuration {
     where FileManager.default.fileExists(atPath: candidate) {
         return try Configuration.load(path: candidate)
     }
-    throw ConfigurationError(
-        path: "planable-sync.yaml",
-        message: "no configuration found at /etc/planable-sync/config.yaml or ./planable-sync.yaml; pass --config PATH")
+    throw MissingConfigurationError(
+        candidates: ["/etc/planable-sync/config.yaml", "planable-sync.yaml"],
+        currentDirectory: FileManager.default.currentDirectoryPath)
 }
 
 func makeLogger(_ parsed: ParsedArguments, configuration: Configuration?) -> Logger {

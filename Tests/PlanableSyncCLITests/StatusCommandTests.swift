@@ -130,4 +130,33 @@ import Testing
         _ = try ProductProcess.run(["sync", "--config", configPath])
         #expect(try readFailures().map { $0["source"] as? String } == ["news"])
     }
+
+    /// Without `--config` and without a default file, every command names the files it looked for, and the
+    /// message starts with no file name, because there is no file to name.
+    @Test(
+        .enabled(
+            if: !FileManager.default.fileExists(atPath: "/etc/planable-sync/config.yaml"),
+            "/etc/planable-sync/config.yaml exists, so the commands would load it"))
+    func missingConfigurationNamesNoFile() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let empty = root.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let expected =
+            "planable-sync: no configuration found at /etc/planable-sync/config.yaml or ./planable-sync.yaml "
+            + "(current folder "
+        let commands = [["status"], ["sync"], ["plan"], ["check"], ["run"], ["forget", "posts/a.md"]]
+        for arguments in commands {
+            let result = try ProductProcess.run(arguments, currentDirectory: empty)
+            #expect(result.status == 78, "\(arguments) exited with \(result.status): \(result.stderr)")
+            #expect(result.stderr.hasPrefix(expected), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasSuffix("); pass --config PATH\n"), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("planable-sync.yaml: "), "\(arguments): \(result.stderr)")
+        }
+        // A JSON report on standard output carries the same message.
+        let json = try ProductProcess.run(["sync", "--format", "json"], currentDirectory: empty)
+        let failure = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let message = try #require(failure["error"] as? String)
+        #expect(message.hasPrefix("no configuration found at /etc/planable-sync/config.yaml"), "\(message)")
+        #expect(failure["exitCode"] as? Int == 78)
+    }
 }
