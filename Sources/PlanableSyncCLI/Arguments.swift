@@ -284,16 +284,18 @@ enum CommandHelp {
         Usage: planable-sync check [--config PATH] [--log-level LEVEL]
 
         Validates the configuration and prints one line per check: the token, the workspace, whether the state
-        database belongs to it, each page the configuration names and whether it is connected, the templates
-        (with warnings for variables that are not standard), and each source: a folder exists, a feed can be
-        fetched and parsed. It sends no write.
+        database belongs to it and its folder can be written, each page the configuration names and whether it
+        is connected, the rules' labels and campaigns, the templates (with warnings for variables that are not
+        standard), and each source: a folder exists, a feed can be fetched and parsed. It reports every problem
+        it finds in one run and sends no write.
 
         Options:
         \(configurationOption)
         \(logLevelOption)
 
-        Exit codes: 0 every check passed, 64 usage error, 69 API unavailable, 78 configuration error or a check
-        failed, such as a page that is not connected, a missing folder or a feed that cannot be read.
+        Exit codes: 0 every check passed, 64 usage error, 69 API unavailable, 78 when any problem is a
+        configuration error or a failed check, such as a page that is not connected, a missing label, a missing
+        folder or a feed that cannot be read.
         """
 
     static let feed = """
