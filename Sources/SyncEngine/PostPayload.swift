@@ -89,6 +89,10 @@ package struct PostPayload: Sendable, Equatable, Codable {
     ///
     /// Lists are always sent, empty ones included, so a medium or label removed from the source is removed
     /// from the post too.
+    ///
+    /// NOTE: A nil schedule or campaign is left out of the PATCH body, so a schedule or campaign removed from the
+    /// source stays on the post. Sending null would also clear one that a person set in Planable, and the state
+    /// keeps no record of which of the two set it.
     package func updateRequest(notify: Bool, labelIds: [String] = [], campaignId: String? = nil) -> UpdatePostRequest {
         var request = UpdatePostRequest(text: text)
         request.media = media
