@@ -289,7 +289,8 @@ final class SyncDaemon: @unchecked Sendable {
                     "unchanged": String(report.unchanged), "failed": String(report.failed),
                     "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
                 ])
-            if report.statusChanges > 0 { noteStatusChange() }
+            // A new or edited post is the one most likely to be approved next, so polling starts over at 30 s.
+            if report.statusChanges > 0 || report.created + report.updated > 0 { noteStatusChange() }
             let retriesItems = report.items.contains { $0.failedTemporarily == true }
             // A pass over changed files only leaves a scheduled retry in place, because the items that the retry
             // reads again were not part of this pass.
@@ -322,6 +323,7 @@ final class SyncDaemon: @unchecked Sendable {
             if problems.passError?.feed == name { problems.passError = nil }
             noteFailedItems()
             if report.created + report.updated > 0 {
+                noteStatusChange()
                 logger.info(
                     "feed polled",
                     ["source": name, "created": String(report.created), "updated": String(report.updated)])
