@@ -16,6 +16,8 @@ package final class Runtime: @unchecked Sendable {
     package let logger: Logger
     /// The in-process reference server, for `api: embedded`.
     package let embeddedServer: ReferenceServer?
+    /// The folder of an embedded server started for a command that creates no state, removed with the runtime.
+    private var temporaryFolder: URL?
     private let lock: StateLock?
 
     /// Whether `state` is the configured file. It is false when `createsState` was false and the file did not
@@ -41,8 +43,20 @@ package final class Runtime: @unchecked Sendable {
 
         switch configuration.api {
         case .embedded(let options):
+            // A command that only reads the state, such as check or plan, leaves no files behind when nothing was
+            // synced yet, so a mistyped `state` path does not grow folders. Its embedded server starts as a first
+            // sync's would, with the demo seed, in a temporary folder.
+            var embeddedStatePath = configuration.statePath
+            let embeddedDatabase = (parentFolder(of: configuration.statePath) as NSString)
+                .appendingPathComponent("reference.sqlite")
+            if !stateFileExists && !FileManager.default.fileExists(atPath: embeddedDatabase) {
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "planable-sync-embedded-\(UUID().uuidString)")
+                temporaryFolder = folder
+                embeddedStatePath = folder.appendingPathComponent("planable-sync.sqlite").path
+            }
             let (server, token) = try Self.startEmbedded(
-                statePath: configuration.statePath, options: options, logger: logger)
+                statePath: embeddedStatePath, options: options, logger: logger)
             embeddedServer = server
             self.token = token
             let limiter = RateLimiter(
@@ -64,6 +78,7 @@ package final class Runtime: @unchecked Sendable {
     deinit {
         embeddedServer?.stop()
         lock?.release()
+        if let temporaryFolder { try? FileManager.default.removeItem(at: temporaryFolder) }
     }
 
     /// The sources the configuration lists, ready to scan.

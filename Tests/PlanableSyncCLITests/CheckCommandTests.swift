@@ -72,6 +72,29 @@ import Testing
 
     /// A rule's label or campaign that the workspace lacks fails every item it applies to, so check reports it.
     /// A label that differs only in case matches, as in sync.
+    /// With `api: embedded` and no state yet, check and plan leave no folder or file behind.
+    @Test func embeddedCheckLeavesNoFiles() throws {
+        defer { cleanUp() }
+        try """
+        state: typo/deeper/planable-sync.sqlite
+        api: embedded
+        workspace: Northwind Coffee
+        pages: [Northwind LinkedIn]
+        sources:
+          - name: posts
+            type: directory
+            path: content
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try "---\ntitle: Hello\n---\n\nBody.\n".write(
+            to: root.appendingPathComponent("content/a.md"), atomically: true, encoding: .utf8)
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let plan = try ProductProcess.run(["plan", "--config", configPath])
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.contains("would create 1"), "\(plan.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("typo").path))
+    }
+
     @Test func missingLabelsAndCampaigns() throws {
         defer { cleanUp() }
         let workspace = try workspaceId()
