@@ -288,7 +288,11 @@ package final class PlanableClient: @unchecked Sendable {
                 failure = apiError(response, operation: operation)
                 if response.status == 429 {
                     lock.withLock { statistics.rateLimited += 1 }
-                    let resetAt = info.reset ?? clock.now().addingTimeInterval(limiter?.window ?? RateLimiter.standardWindow)
+                    // A sliding window frees a request within one window, so a later reset comes from a server
+                    // clock that runs ahead of this one, and the wait stops at one window.
+                    let window = limiter?.window ?? RateLimiter.standardWindow
+                    let resetAt = min(
+                        info.reset ?? clock.now().addingTimeInterval(window), clock.now().addingTimeInterval(window))
                     let wait = resetAt.timeIntervalSince(clock.now())
                     guard attempt < retry.maximumAttempts, wait <= retry.maximumRateLimitWait else { throw failure }
                     logger.warning(

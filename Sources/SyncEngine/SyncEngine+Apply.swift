@@ -322,6 +322,13 @@ extension SyncEngine {
                     exists = true
                 } catch let error as PlanableAPIError where error.status == 404 {
                     continue
+                } catch {
+                    // A lookup that fails otherwise, such as on a 503 or a 403, must not hold back the run's items,
+                    // so the group stays recorded and reported, and the next full run looks again.
+                    logger.warning(
+                        "could not look up a duplicate post group; keeping it",
+                        ["post.group_id": group.groupId, "post.id": postId, "error": "\(error)"])
+                    exists = true
                 }
             }
             if exists {

@@ -1,5 +1,6 @@
 import Foundation
 import PlanableAPI
+import PlanableReference
 import Testing
 
 /// The client's rate limiter reports each long wait before it sleeps, so a paused sync logs why it is quiet.
@@ -47,5 +48,35 @@ import Testing
         before = clock.now()
         limiter.acquire(.write)
         #expect(abs(clock.now().timeIntervalSince(before) - 60) < 0.001)
+    }
+
+    /// A 429 whose reset lies an hour ahead, from a server clock that runs an hour ahead, waits one window and
+    /// retries instead of failing the request.
+    @Test func farResetAfter429WaitsOneWindow() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("far-reset-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let token = "pln_" + String(repeating: "e5", count: 16)
+        let clock = ReferenceClock()
+        clock.advance(by: 3_600)
+        var options = ReferenceServerOptions(
+            databasePath: folder.appendingPathComponent("reference.sqlite").path, seed: .demo(token: token),
+            readLimitPerMinute: 1, writeLimitPerMinute: 10, clock: clock)
+        options.rateLimitWindowSeconds = 2
+        let server = try ReferenceServer(options: options)
+        try server.start()
+        defer { server.stop() }
+
+        // Another process with the same token used the window's one read, so this client's limiter knows nothing
+        // of it and the server answers 429.
+        _ = try PlanableClient(baseURL: server.baseURL, token: token, limiter: nil).ping()
+        let client = PlanableClient(
+            baseURL: server.baseURL, token: token,
+            limiter: RateLimiter(readsPerMinute: 100, writesPerMinute: 100, window: 2))
+        let started = Date()
+        _ = try client.ping()
+        let waited = Date().timeIntervalSince(started)
+        #expect(client.requestStatistics.rateLimited >= 1, "the server never answered 429; the test tested nothing")
+        #expect(waited < 10, "waited \(waited) s")
     }
 }
