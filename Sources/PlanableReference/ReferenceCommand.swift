@@ -56,7 +56,8 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
     if parsed.allowLoopbackMedia { options.allowLoopbackMedia = true }
     // A file this command creates is removed again when the server cannot start, so that the next start
     // seeds it afresh and prints the demo token.
-    let databaseExisted = FileManager.default.fileExists(atPath: parsed.databasePath)
+    // The attributes of a symbolic link are its own, so a link to a missing file counts as existing and stays.
+    let databaseExisted = (try? FileManager.default.attributesOfItem(atPath: parsed.databasePath)) != nil
     var created: ReferenceServer?
     do {
         created = try ReferenceServer(options: options)

@@ -51,6 +51,7 @@ extension ReferenceSeed {
         try reader.checkUnique(
             zip(companies, seed.companies).map { ($0.0, $0.1.name) }, "company name",
             fix: "give each company its own name")
+        try reader.checkIDs(companies, seed)
         let tokenNodes = companies.flatMap { (try? reader.list($0, "tokens")) ?? [] }
         try reader.checkUnique(
             zip(tokenNodes, seed.companies.flatMap(\.tokens)).map { ($0.0, $0.1.token) }, "token",
@@ -84,6 +85,30 @@ extension ReferenceSeed {
             for (node, value) in values where !seen.insert(value).inserted {
                 let shown = quoted ? " \"\(value)\"" : ""
                 throw failure(node, "the \(what)\(shown) appears twice; \(fix)")
+            }
+        }
+
+        /// Rejects two companies, members, workspaces or pages with one id, given or derived from their names,
+        /// since each id keys a table row.
+        func checkIDs(_ companyNodes: [YAMLNode], _ seed: ReferenceSeed) throws {
+            var members: [(YAMLNode, String)] = []
+            var workspaces: [(YAMLNode, String)] = []
+            var pages: [(YAMLNode, String)] = []
+            for (companyNode, company) in zip(companyNodes, seed.companies) {
+                members += zip((try? list(companyNode, "members")) ?? [], company.members.map(\.id)).map { $0 }
+                let workspaceNodes = (try? list(companyNode, "workspaces")) ?? []
+                workspaces += zip(workspaceNodes, company.workspaces.map(\.id)).map { $0 }
+                for (workspaceNode, workspace) in zip(workspaceNodes, company.workspaces) {
+                    pages += zip((try? list(workspaceNode, "pages")) ?? [], workspace.pages.map(\.id)).map { $0 }
+                }
+            }
+            let companies = zip(companyNodes, seed.companies.map(\.id)).map { $0 }
+            for (entries, what) in [
+                (companies, "company"), (members, "member"), (workspaces, "workspace"), (pages, "page"),
+            ] {
+                try checkUnique(
+                    entries, "\(what) id",
+                    fix: "give one of the two its own `id`, or another name when the id is derived from the names")
             }
         }
 
@@ -213,9 +238,6 @@ extension ReferenceSeed {
                     id: optionalString(page, "id"), name: try string(page, "name"), platform: platform,
                     connected: try bool(page, "connected", default: true), workspaceName: name, companyName: company)
             }
-            try checkUnique(
-                zip(pageNodes, pages).map { ($0.0, $0.1.name) }, "page name",
-                fix: "give each page of workspace \(name) its own name")
             return Workspace(
                 id: optionalString(node, "id"), name: name, timezone: timezone,
                 approvalType: approval, approvalLevels: levels,

@@ -64,13 +64,13 @@ package struct ReferenceSeed: Sendable, Equatable {
         package var platform: String
         package var connected: Bool
 
-        /// - Parameter companyName: the company's name, which the derived id includes, because workspaces of two
-        ///   companies may share a name.
+        /// - Parameter companyName: the company's name, which the derived id includes with the platform, because
+        ///   workspaces of two companies may share a name, and one brand name often names pages on several networks.
         package init(
             id: String? = nil, name: String, platform: String, connected: Bool = true, workspaceName: String = "",
             companyName: String = ""
         ) {
-            self.id = id ?? Identifiers.derived("page", companyName, workspaceName, name)
+            self.id = id ?? Identifiers.derived("page", companyName, workspaceName, name, platform)
             self.name = name
             self.platform = platform
             self.connected = connected

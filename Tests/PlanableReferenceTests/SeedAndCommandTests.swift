@@ -94,8 +94,13 @@ import Timestamps
         ),
         (
             "companies:\n  - name: A\n    workspaces: [{name: W, timezone: UTC, pages: "
-                + "[{name: P, platform: x}, {name: P, platform: facebook}]}]",
-            "the page name \"P\" appears twice"
+                + "[{name: P, platform: x}, {name: P, platform: x}]}]",
+            "the page id"
+        ),
+        (
+            "companies:\n  - name: A\n    members: [{id: m1, name: M, email: m@a.example}, "
+                + "{id: m1, name: N, email: n@a.example}]",
+            "the member id \"m1\" appears twice"
         ),
         (
             "companies:\n  - name: A\n    tokens: [{token: pln_abcdefghijkl}]\n"
@@ -204,6 +209,23 @@ import Timestamps
         #expect(pageIDs.count == 2, "each company has its own page")
     }
 
+    /// One brand name often names pages on several networks.
+    @Test func pageNamesRepeatAcrossPlatforms() throws {
+        let yaml = """
+            companies:
+              - name: Northwind
+                workspaces:
+                  - name: Coffee
+                    timezone: UTC
+                    pages: [{name: Northwind Coffee, platform: facebook}, {name: Northwind Coffee, platform: instagram}]
+                tokens: [{token: pln_northwindToken001}]
+            """
+        let server = try TestServer(seed: try ReferenceSeed.parse(yaml: yaml))
+        defer { server.removeFiles() }
+        let pages = try server.send("GET", "/pages", token: "pln_northwindToken001").data.arrayValue ?? []
+        #expect(pages.count == 2, "\(pages)")
+    }
+
     /// A seed that fails part way leaves no schema behind, so the next start applies a corrected seed.
     @Test func failedSeedIsAppliedAgain() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
@@ -257,6 +279,27 @@ import Timestamps
         #expect(process.terminationStatus == 69, "stderr: \(message)")
         #expect(message.contains("port \(port)"), "stderr: \(message)")
         #expect(!FileManager.default.fileExists(atPath: database), "the database file stayed")
+
+        // A database that existed before, and a link to a file that does not exist yet, stay after such a start.
+        do {
+            let existing = try ReferenceServer(
+                options: .init(databasePath: database, seed: .demo(token: TestServer.token)))
+            existing.stop()
+        }
+        let link = directory.appendingPathComponent("link.sqlite").path
+        try FileManager.default.createSymbolicLink(
+            atPath: link, withDestinationPath: directory.appendingPathComponent("target.sqlite").path)
+        for path in [database, link] {
+            let again = Process()
+            again.executableURL = process.executableURL
+            again.arguments = ["reference", "--listen", "127.0.0.1:\(port)", "--database", path]
+            again.standardOutput = FileHandle.nullDevice
+            again.standardError = FileHandle.nullDevice
+            try again.run()
+            again.waitUntilExit()
+            #expect(again.terminationStatus == 69)
+            #expect((try? FileManager.default.attributesOfItem(atPath: path)) != nil, "\(path) was removed")
+        }
     }
 
     @Test func lockedDatabaseNamesTheOtherServer() throws {

@@ -61,7 +61,15 @@ final class ReferenceStore {
             // next start seeds again, rather than a schema without rows that it would serve as it is.
             try database.transaction {
                 try database.migrate(StoreSchema.migrations)
-                if let seed { try apply(seed) }
+                guard let seed else { return }
+                do {
+                    try apply(seed)
+                } catch let error as StoreError {
+                    throw error
+                } catch {
+                    // Such as a UNIQUE constraint on ids that a seed built in code repeats.
+                    throw StoreError.seed("\(error)")
+                }
             }
         } else {
             try database.migrate(StoreSchema.migrations)
