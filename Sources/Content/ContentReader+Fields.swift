@@ -22,17 +22,18 @@ extension ContentReader {
     /// Finds the nearest site whose configuration file is in `root` or one of the `siteSearchDepth` folders above
     /// it, and returns its folder and its template syntax.
     static func detectSite(_ root: String) -> (folder: String, syntax: TemplateSyntax)? {
-        for folder in siteSearchFolders(root) {
+        for (depth, folder) in siteSearchFolders(root).enumerated() {
             let has = { (name: String) in FileManager.default.fileExists(atPath: folder + "/" + name) }
             if ["_config.yml", "_config.yaml", "_config.toml"].contains(where: has) { return (folder, .jekyll) }
             // Hugo also reads its settings from config/_default/, as sites split per environment do.
-            // NOTE: config.yaml and config.json are common names, so another tool's file in a folder above the
-            // source is taken for a Hugo site too.
-            let hugoFiles = [
-                "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
-                "config.json",
-            ]
-            if hugoFiles.contains(where: has) || hugoFiles.contains(where: { has("config/_default/" + $0) }) {
+            let hugoFiles = ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"]
+            let genericFiles = ["config.toml", "config.yaml", "config.yml", "config.json"]
+            let splitConfiguration = (hugoFiles + genericFiles).contains { has("config/_default/" + $0) }
+            if hugoFiles.contains(where: has) || splitConfiguration { return (folder, .hugo) }
+            // config.* are common names, so above the source's parent such a file counts only beside a folder
+            // that Hugo sites have, and another tool's config.json further up does not make the source a Hugo site.
+            let hugoFolders = ["content", "archetypes", "layouts", "themes"]
+            if genericFiles.contains(where: has) && (depth <= 1 || hugoFolders.contains(where: has)) {
                 return (folder, .hugo)
             }
         }

@@ -112,7 +112,7 @@ import Testing
     /// The site configuration is looked for in the source folder and up to three folders above it, no further.
     @Test func siteSearchStopsThreeLevelsUp() throws {
         let site = try TemporarySource()
-        try site.write("config.yaml", "title: Bakery\n")
+        try site.write("hugo.toml", "title = 'Bakery'\n")
         try site.write("static/img/loaf.png", "png")
         try site.write("a/b/c/loaf.md", "---\ntitle: Loaf\n---\n![loaf](/img/loaf.png)")
         try site.write("a/b/c/d/loaf.md", "---\ntitle: Loaf\n---\n![loaf](/img/loaf.png)")
@@ -123,6 +123,20 @@ import Testing
         let far = try #require(try ContentReader(root: site.root + "/a/b/c/d").read(relativePath: "loaf.md").item)
         #expect(far.media.first?.fileExists == false)
         #expect(far.media.first?.searchNote?.contains("\(site.root)/a, so no static/") == true)
+    }
+
+    /// Above the source's parent, a config.* file marks a Hugo site only beside a folder that Hugo sites have.
+    @Test func genericConfigFarUpNeedsHugoFolders() throws {
+        let tool = try TemporarySource()
+        try tool.write("config.json", "{}")
+        try tool.write("static/img/loaf.png", "png")
+        try tool.write("a/b/loaf.md", "---\ntitle: Loaf\n---\n![loaf](/img/loaf.png)")
+        #expect(ContentReader.detectSite(tool.root + "/a/b") == nil)
+
+        try tool.write("content/.keep", "")
+        let site = try #require(ContentReader.detectSite(tool.root + "/a/b"))
+        #expect(site.folder == tool.root)
+        #expect(site.syntax == .hugo)
     }
 
     @Test func relativePathCannotClimbAboveRoot() throws {

@@ -15,12 +15,6 @@ import Testing
         #expect(links[0] != links[1], "\(platform) gave \(links[0]) to both posts")
     }
 
-    @Test func linkedInLinksDifferAcrossPages() {
-        let first = PlatformLinks.publishedLink(platform: "linkedin", pageName: "Page A", postID: sameSecondIDs[0])
-        let second = PlatformLinks.publishedLink(platform: "linkedin", pageName: "Page B", postID: sameSecondIDs[1])
-        #expect(first != second)
-    }
-
     @Test(arguments: PlatformLinks.platforms)
     func linksAreStableAndPlausible(platform: String) throws {
         let id = sameSecondIDs[0]
