@@ -77,6 +77,10 @@ extension SourceItem {
 
     /// The body hash as states written before `bodyHash` counted local media by file name stored it, with each
     /// local medium's whole path below the site. A rename that keeps the folder still matches such a state.
+    ///
+    /// NOTE: A file moved to another folder with its local picture before the first run that stores the new hash
+    /// is not matched, because this hash takes the new path. Every item is mapped again, and its hash stored, by
+    /// the first run after a change to the settings that shape posts.
     var earlierBodyHash: String {
         bodyHash { medium in
             switch medium.location {
