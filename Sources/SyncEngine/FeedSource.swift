@@ -214,10 +214,12 @@ extension SourceItem {
             SourceMedia(location: Self.feedMedium(medium.url, feedURL: feedURL), alt: nil, declaredType: medium.type)
         }
         if contentImages != .none {
+            // Every picture is a candidate, so that with `first` one that fails its check gives way to the next.
             let declared = Set(entry.media.map(\.url))
-            let pictures = entry.contentImages.filter { !declared.contains($0.url) }
-            for picture in contentImages == .first ? Array(pictures.prefix(1)) : pictures {
-                media.append(SourceMedia(location: Self.feedMedium(picture.url, feedURL: feedURL), alt: picture.alt))
+            for picture in entry.contentImages where !declared.contains(picture.url) {
+                var medium = SourceMedia(location: Self.feedMedium(picture.url, feedURL: feedURL), alt: picture.alt)
+                medium.isOptional = true
+                media.append(medium)
             }
         }
         let fields: [(String, YAMLValue)] = [
@@ -233,5 +235,6 @@ extension SourceItem {
             dateHasTime: true,
             tags: entry.categories, categories: entry.categories, media: media, fields: .mapping(fields),
             contentHash: entry.contentHash)
+        optionalMediaLimit = contentImages == .first ? 1 : Int.max
     }
 }

@@ -43,36 +43,56 @@ package final class MediaChecker: @unchecked Sendable {
     ///
     /// - Returns: The checked media, and warnings for media left out (a local file without a base URL) or not
     ///   probed.
-    /// - Throws: `Failure` for the first medium that is unreachable, too large or not an image or video.
+    /// - Parameter optionalLimit: the maximum number of optional media to use; optional media past it, or past
+    ///   the API's 20, are not checked.
+    /// - Throws: `Failure` for the first medium that is unreachable, too large or not an image or video, unless it
+    ///   is optional, in which case it is left out with a warning.
     package func check(
-        _ media: [SourceMedia], mediaBaseURL: String?
+        _ media: [SourceMedia], mediaBaseURL: String?, optionalLimit: Int = .max
     ) throws -> (media: [CheckedMedium], warnings: [String]) {
         var checked: [CheckedMedium] = []
         var warnings: [String] = []
+        var optionalUsed = 0
         for medium in media {
-            switch medium.location {
-            case .url(let url):
-                guard !checked.contains(where: { $0.url == url }) else { continue }
-                let (kind, warning) = try probe(url, declaredType: medium.declaredType)
-                if let warning { warnings.append(warning) }
-                checked.append(CheckedMedium(url: url, kind: kind))
-            case .localFile(let path, let sitePath):
-                guard let base = mediaBaseURL else {
-                    warnings.append(
-                        "local medium \(sitePath) left out: set media_base_url on the source to publish local files")
-                    continue
-                }
-                let kind = try checkLocalFile(
-                    path, reference: sitePath, searched: medium.searchedPaths, note: medium.searchNote)
-                let url = Self.join(base, sitePath)
-                if !checked.contains(where: { $0.url == url }) { checked.append(CheckedMedium(url: url, kind: kind)) }
+            if medium.isOptional && (optionalUsed >= optionalLimit || checked.count >= NetworkRules.apiMaxMedia) {
+                continue
             }
+            let before = checked.count
+            do {
+                try check(medium, mediaBaseURL: mediaBaseURL, into: &checked, warnings: &warnings)
+            } catch let failure as Failure where medium.isOptional {
+                warnings.append("picture left out: \(failure)")
+            }
+            if medium.isOptional && checked.count > before { optionalUsed += 1 }
         }
         if checked.count > 20 {
             warnings.append("\(checked.count) media found; only the first 20 are attached, as the API allows")
             checked = Array(checked.prefix(20))
         }
         return (checked, warnings)
+    }
+
+    /// Checks one medium and appends it to `checked`, unless a medium with its URL is there already.
+    private func check(
+        _ medium: SourceMedia, mediaBaseURL: String?, into checked: inout [CheckedMedium], warnings: inout [String]
+    ) throws {
+        switch medium.location {
+        case .url(let url):
+            guard !checked.contains(where: { $0.url == url }) else { return }
+            let (kind, warning) = try probe(url, declaredType: medium.declaredType)
+            if let warning { warnings.append(warning) }
+            checked.append(CheckedMedium(url: url, kind: kind))
+        case .localFile(let path, let sitePath):
+            guard let base = mediaBaseURL else {
+                warnings.append(
+                    "local medium \(sitePath) left out: set media_base_url on the source to publish local files")
+                return
+            }
+            let kind = try checkLocalFile(
+                path, reference: sitePath, searched: medium.searchedPaths, note: medium.searchNote)
+            let url = Self.join(base, sitePath)
+            if !checked.contains(where: { $0.url == url }) { checked.append(CheckedMedium(url: url, kind: kind)) }
+        }
     }
 
     static func join(_ base: String, _ path: String) -> String {

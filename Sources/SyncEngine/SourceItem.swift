@@ -21,6 +21,9 @@ package struct SourceItem: Sendable {
     package var tags: [String]
     package var categories: [String]
     package var media: [SourceMedia]
+    /// The maximum number of optional media (see `SourceMedia.isOptional`) that the item uses, the first ones
+    /// that pass their check.
+    package var optionalMediaLimit = Int.max
     /// The source's own fields (front matter, or feed entry fields) for templates and rules.
     package var fields: YAMLValue
     /// Per-item settings from the `planable:` front matter mapping.
@@ -113,6 +116,9 @@ package struct SourceMedia: Sendable, Equatable {
     package var searchedPaths: [String] = []
     /// For a local file that was not found, the reason other folders were not searched, which the error adds.
     package var searchNote: String?
+    /// Whether the item can do without this medium, as a picture taken from a feed entry's HTML can: one that
+    /// fails its check is left out with a warning instead of failing the item.
+    package var isOptional = false
 
     package init(location: Location, alt: String? = nil, declaredType: String? = nil, searchedPaths: [String] = []) {
         self.location = location

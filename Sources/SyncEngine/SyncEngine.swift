@@ -264,7 +264,8 @@ package final class SyncEngine: @unchecked Sendable {
                 return reported
             }
             let mediaBaseURL = configuration.sources.first { $0.name == item.source }?.mediaBaseURL
-            let (media, mediaWarnings) = try mediaChecker.check(item.media, mediaBaseURL: mediaBaseURL)
+            let (media, mediaWarnings) = try mediaChecker.check(
+                item.media, mediaBaseURL: mediaBaseURL, optionalLimit: item.optionalMediaLimit)
             // The skip was decided above, before the media check, so the plan sets no skip reason here.
             let plan = try mapper.plan(item, media: media)
             groups = plan.groups.map { group in

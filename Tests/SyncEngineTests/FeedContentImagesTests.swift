@@ -24,14 +24,14 @@ import Testing
     }
 
     /// Runs a plan of a one-entry feed on an Instagram page with `content_images` set to `setting`, or unset.
-    func plan(contentImages setting: String?) throws -> ReportedItem {
+    func plan(contentImages setting: String?, html: String = entryHTML) throws -> ReportedItem {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent(
             "planable-sync-feed-images-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         let feedPath = root.appendingPathComponent("feed.xml")
         // A relative URL would resolve against the file:// document and name a local file.
-        let absoluteHTML = Self.entryHTML.replacingOccurrences(of: "\"/img/", with: "\"https://news.example/img/")
+        let absoluteHTML = html.replacingOccurrences(of: "\"/img/", with: "\"https://news.example/img/")
         let text = """
             <?xml version="1.0" encoding="utf-8"?>
             <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
@@ -69,6 +69,20 @@ import Testing
         #expect(all.decision == .create, "\(all.message ?? "")")
         #expect(
             all.posts.first?.media == ["https://news.example/img/front.jpg", "https://cdn.news.example/counter.jpg"])
+    }
+
+    /// A picture that fails its check is left out with a warning, and with `first` the next one takes its place.
+    @Test func failingPictureGivesWay() throws {
+        let broken = #"<p><img src="https://news.example/gallery.html"></p>"#
+        let first = try plan(contentImages: "first", html: broken + Self.entryHTML)
+        #expect(first.decision == .create, "\(first.message ?? "")")
+        #expect(first.posts.first?.media == ["https://news.example/img/front.jpg"])
+        let warnings = first.posts.first?.warnings ?? []
+        #expect(warnings.contains { $0.contains("picture left out") && $0.contains("gallery.html") }, "\(warnings)")
+
+        let all = try plan(contentImages: "all", html: broken + Self.entryHTML)
+        #expect(all.decision == .create, "\(all.message ?? "")")
+        #expect(all.posts.first?.media.count == 2, "\(all.posts.first?.media ?? [])")
     }
 
     @Test func unknownContentImagesIsRejected() throws {
