@@ -104,9 +104,10 @@ package struct StateRebuilder {
             }
             for item in items {
                 let mediaBaseURL = engine.configuration.sources.first { $0.name == item.source }?.mediaBaseURL
-                guard let (media, _) = try? engine.mediaChecker.check(
-                    item.media, mediaBaseURL: mediaBaseURL, optionalLimit: item.optionalMediaLimit),
-                    let plan = try? mapper.plan(item, media: media), plan.skipReason == nil, !plan.groups.isEmpty
+                let checked = try? engine.mediaChecker.check(
+                    item.media, mediaBaseURL: mediaBaseURL, optionalLimit: item.optionalMediaLimit)
+                guard let media = checked?.media, let plan = try? mapper.plan(item, media: media),
+                    plan.skipReason == nil, !plan.groups.isEmpty
                 else { continue }
                 planned.append((item, plan.groups))
             }
