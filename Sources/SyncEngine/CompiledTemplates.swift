@@ -28,13 +28,7 @@ struct CompiledTemplates: Sendable {
         var fields: [String: Template] = [:]
         for rule in configuration.rules {
             if let source = rule.template { rules[rule.name] = try compile("rules.\(rule.name).template", source) }
-            let fieldSources: [(String, String?)] = [
-                ("first_comment", rule.firstComment), ("internal_note", rule.internalNote),
-                ("youtube_title", rule.youtubeTitle), ("linkedin_document_title", rule.linkedinDocumentTitle),
-                ("linkedin_video_title", rule.linkedinVideoTitle), ("pinterest.title", rule.pinterest?.title),
-                ("pinterest.link", rule.pinterest?.link), ("pinterest.description", rule.pinterest?.description),
-            ]
-            for case (let field, let source?) in fieldSources {
+            for (field, source) in Self.fieldSources(of: rule) {
                 fields["\(rule.name)\u{0}\(field)"] = try compile("rules.\(rule.name).\(field)", source)
             }
         }
@@ -47,6 +41,17 @@ struct CompiledTemplates: Sendable {
             }
         }
         self.links = links
+    }
+
+    /// The field templates that `rule` sets, by setting name, such as `first_comment`.
+    static func fieldSources(of rule: MappingRule) -> [(field: String, source: String)] {
+        let fields: [(String, String?)] = [
+            ("first_comment", rule.firstComment), ("internal_note", rule.internalNote),
+            ("youtube_title", rule.youtubeTitle), ("linkedin_document_title", rule.linkedinDocumentTitle),
+            ("linkedin_video_title", rule.linkedinVideoTitle), ("pinterest.title", rule.pinterest?.title),
+            ("pinterest.link", rule.pinterest?.link), ("pinterest.description", rule.pinterest?.description),
+        ]
+        return fields.compactMap { field, source in source.map { (field, $0) } }
     }
 
     /// The template for a page: its name's, else its network's, else the default.

@@ -42,13 +42,7 @@ package enum TemplateCheck {
         sources += configuration.templates.sorted { $0.key < $1.key }.map { ("templates.\($0.key)", $0.value) }
         for rule in configuration.rules {
             if let template = rule.template { sources.append(("rules.\(rule.name).template", template)) }
-            let fields: [(String, String?)] = [
-                ("first_comment", rule.firstComment), ("internal_note", rule.internalNote),
-                ("youtube_title", rule.youtubeTitle), ("linkedin_document_title", rule.linkedinDocumentTitle),
-                ("linkedin_video_title", rule.linkedinVideoTitle), ("pinterest.title", rule.pinterest?.title),
-                ("pinterest.link", rule.pinterest?.link), ("pinterest.description", rule.pinterest?.description),
-            ]
-            for case (let field, let template?) in fields {
+            for (field, template) in CompiledTemplates.fieldSources(of: rule) {
                 sources.append(("rules.\(rule.name).\(field)", template))
             }
         }
