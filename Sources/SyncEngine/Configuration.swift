@@ -119,6 +119,9 @@ package struct Configuration: Equatable, Sendable {
     package var checkMedia = true
     /// Whether text over a network's limit is cut to fit, keeping the link, rather than failing the item.
     package var truncate = false
+    /// Whether an update replaces a post's text that someone edited in Planable since the last sync
+    /// (`overwrite_planable_edits`). By default such a post is left as it is and the item is blocked.
+    package var overwritesPlanableEdits = false
     /// The maximum number of read requests one status refresh may send.
     package var statusReadBudget = 60
     /// The shortest time between two status refreshes by `sync`, in seconds; the daemon polls on its own schedule.

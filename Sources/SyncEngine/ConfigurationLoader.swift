@@ -8,7 +8,8 @@ extension Configuration {
     private static let topLevelKeys: Set<String> = [
         "state", "api", "workspace", "pages", "template", "templates", "sources", "notify", "delete_drafts",
         "log_level",
-        "rules", "create_labels", "check_media", "truncate", "status_read_budget", "status_interval",
+        "rules", "create_labels", "check_media", "truncate", "overwrite_planable_edits", "status_read_budget",
+        "status_interval",
         "api_timeout", "rescan_interval",
     ]
 
@@ -114,6 +115,8 @@ extension Configuration {
         configuration.createLabels = try reader.bool(root["create_labels"], "create_labels") ?? false
         configuration.checkMedia = try reader.bool(root["check_media"], "check_media") ?? true
         configuration.truncate = try reader.bool(root["truncate"], "truncate") ?? false
+        configuration.overwritesPlanableEdits =
+            try reader.bool(root["overwrite_planable_edits"], "overwrite_planable_edits") ?? false
         if let budget = try reader.integer(root["status_read_budget"], "status_read_budget") {
             guard budget >= 0 else {
                 throw ConfigurationError(

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import SQLite
 
 /// The state's record of one source item.
@@ -37,6 +38,9 @@ package struct PostRecord: Sendable, Equatable {
     package var published: Bool
     package var publishedLink: String?
     package var lastError: String?
+    /// The SHA-256 of the post's text as Planable returned it after the last create or update, nil in states
+    /// written before it was kept.
+    package var planableTextHash: String? = nil
 }
 
 /// A create that was sent, or about to be, whose response the state has not recorded yet.
@@ -187,13 +191,13 @@ extension StateStore {
                         """
                         INSERT OR REPLACE INTO posts (post_id, source, identity, group_key, page_id, group_id,
                             payload_hash, status, approval_status, scheduled_set, published, published_link,
-                            created_at, checked_at, changed_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            created_at, checked_at, changed_at, planable_text_hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [
                             post.id, item.source, item.identity, groupKey, post.pageId, post.groupId, payloadHash,
                             post.status, post.approvalStatus, post.scheduledSet, post.published, post.publishedLink,
-                            now, now, now,
+                            now, now, now, post.plainText.map(Self.textHash),
                         ])
                 }
                 try database.run("DELETE FROM intents WHERE id = ?", [intentId])
@@ -388,7 +392,22 @@ extension StateStore {
             payloadHash: row.string("payload_hash") ?? "", status: row.string("status"),
             approvalStatus: row.string("approval_status"), scheduledSet: row.bool("scheduled_set") ?? false,
             published: row.bool("published") ?? false, publishedLink: row.string("published_link"),
-            lastError: row.string("last_error"))
+            lastError: row.string("last_error"), planableTextHash: row.string("planable_text_hash"))
+    }
+
+    /// The hash that `PostRecord.planableTextHash` keeps for `text`.
+    package static func textHash(_ text: String) -> String {
+        SHA256.hex(Array(text.utf8))
+    }
+
+    /// Records the text that Planable returned for the posts after a create or an update.
+    package func recordPlanableText(_ text: String, postIds: [String]) throws {
+        try withDatabase { database in
+            for id in postIds {
+                try database.run(
+                    "UPDATE posts SET planable_text_hash = ? WHERE post_id = ?", [Self.textHash(text), id])
+            }
+        }
     }
 }
 
@@ -402,4 +421,6 @@ package struct PostSnapshot: Sendable, Equatable {
     package var scheduledSet: Bool
     package var published: Bool
     package var publishedLink: String?
+    /// The post's text, when the answer that the snapshot comes from carried it.
+    package var plainText: String? = nil
 }

@@ -118,6 +118,9 @@ package final class StateStore: @unchecked Sendable {
         // The newest entry date a feed has shown, so that the GUID-rewrite guard can tell new entries from old
         // entries under new ids after the known entries have left the feed.
         "ALTER TABLE feeds ADD COLUMN newest_entry_at TEXT;",
+        // The SHA-256 of each post's text as Planable returned it after this program's last create or update, so
+        // that an edit made in Planable since is not overwritten unnoticed.
+        "ALTER TABLE posts ADD COLUMN planable_text_hash TEXT;",
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

@@ -167,6 +167,24 @@ extension SyncEngine {
         throws -> GroupOutcome
     {
         let ids = covered.map(\.postId)
+        if !configuration.overwritesPlanableEdits {
+            let edited = try postsEditedInPlanable(covered)
+            if !edited.isEmpty {
+                let pages = edited.map { post in group.pages.first { $0.id == post.pageId }?.name ?? post.pageId }
+                logger.warning(
+                    "post edited in Planable since the last sync; not updating",
+                    [
+                        "item.source": item.source, "item.id": item.identity,
+                        "post.ids": edited.map(\.postId).joined(separator: ","),
+                    ])
+                return GroupOutcome(
+                    decision: .blocked,
+                    message: "\(item.location): the text on \(pages.joined(separator: ", ")) was edited in Planable "
+                        + "since the last sync, so the source's change was not sent; copy the edit into the source, "
+                        + "or set overwrite_planable_edits: true for one sync to replace it",
+                    postIds: ids)
+            }
+        }
         let updated: Post
         // A grouped post keeps its pages in sync, so one PATCH to any of its posts updates the whole group.
         do {
@@ -215,6 +233,7 @@ extension SyncEngine {
             return try update(Array(covered.dropFirst()), to: group, item: item, context: context, record: &record)
         }
         try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash)
+        try state.recordPlanableText(updated.plainText, postIds: ids)
         var message = covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered) : nil
         // An edit can change text that a reviewer approved. The API document does not say whether Planable
         // resets an approval on a PATCH, so the edit is reported for a person to check. The state knows the
@@ -242,6 +261,23 @@ extension SyncEngine {
         }
         logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
         return GroupOutcome(decision: .update, message: message, postIds: ids)
+    }
+
+    /// Returns the drafts among `posts` whose text in Planable differs from the text Planable returned after this
+    /// program's last create or update, as after a client's edit in Planable. A post whose state predates the
+    /// record of that text, or that no longer exists, is not counted.
+    private func postsEditedInPlanable(_ posts: [PostRecord]) throws -> [PostRecord] {
+        var edited: [PostRecord] = []
+        for post in posts where !post.published {
+            guard let recorded = post.planableTextHash else { continue }
+            do {
+                let current = try client.getPost(id: post.postId)
+                if StateStore.textHash(current.plainText) != recorded { edited.append(post) }
+            } catch let error as PlanableAPIError where error.status == 404 {
+                continue
+            }
+        }
+        return edited
     }
 
     /// Tells whether `post` is not published and a reviewer approved it, fully or in part.

@@ -43,13 +43,16 @@ import Testing
         #expect(again.status == 65, "\(again.stderr.suffix(800))")
         #expect(again.stdout.contains("duplicates the item's posts"), "\(again.stdout.prefix(800))")
 
-        // A lookup of the group that fails holds back neither the run nor its items.
-        try fixture.addFault(operation: "GET /posts/{id}", "\"kind\": \"error\", \"status\": 503, \"count\": 100")
+        // A lookup of the group that fails holds back neither the run nor its items. The client tries a read 5
+        // times, so the group's first lookup takes all 5 errors, and the update's own reads succeed.
+        try fixture.addFault(operation: "GET /posts/{id}", "\"kind\": \"error\", \"status\": 503, \"count\": 5")
         try fixture.writeContent("item-0.md", "---\ntitle: Item 0\n---\n\nBody of item 0, edited.\n")
         let unavailable = try fixture.sync(["--format", "json"], environment: environment)
         #expect(unavailable.status == 65, "\(unavailable.stderr.suffix(800))")
         #expect(unavailable.stdout.contains("\"updated\" : 1"), "\(unavailable.stdout.prefix(800))")
         #expect(unavailable.stdout.contains("duplicates the item's posts"), "\(unavailable.stdout.prefix(800))")
+        #expect(
+            unavailable.stderr.contains("could not look up a duplicate post group"), "\(unavailable.stderr.suffix(800))")
         #expect(try duplicateGroups(fixture).count == 1)
         try fixture.clearFaults()
 
