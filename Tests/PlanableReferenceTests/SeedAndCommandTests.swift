@@ -259,24 +259,10 @@ import Timestamps
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("state.sqlite").path
 
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = root.appendingPathComponent(".build/debug/planable-sync")
-        process.arguments = ["reference", "--listen", "127.0.0.1:\(port)", "--database", database]
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            Issue.record("the reference server started on a port in use")
-        }
-        process.waitUntilExit()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 69, "stderr: \(message)")
+        let (status, message) = try runCommand(
+            ["reference", "--listen", "127.0.0.1:\(port)", "--database", database],
+            stillRunning: "the reference server started on a port in use")
+        #expect(status == 69, "stderr: \(message)")
         #expect(message.contains("port \(port)"), "stderr: \(message)")
         #expect(!FileManager.default.fileExists(atPath: database), "the database file stayed")
 
@@ -290,14 +276,10 @@ import Timestamps
         try FileManager.default.createSymbolicLink(
             atPath: link, withDestinationPath: directory.appendingPathComponent("target.sqlite").path)
         for path in [database, link] {
-            let again = Process()
-            again.executableURL = process.executableURL
-            again.arguments = ["reference", "--listen", "127.0.0.1:\(port)", "--database", path]
-            again.standardOutput = FileHandle.nullDevice
-            again.standardError = FileHandle.nullDevice
-            try again.run()
-            again.waitUntilExit()
-            #expect(again.terminationStatus == 69)
+            let again = try runCommand(
+                ["reference", "--listen", "127.0.0.1:\(port)", "--database", path],
+                stillRunning: "the reference server started on a port in use")
+            #expect(again.status == 69, "stderr: \(again.stderr)")
             #expect((try? FileManager.default.attributesOfItem(atPath: path)) != nil, "\(path) was removed")
         }
     }
@@ -313,11 +295,22 @@ import Timestamps
         try holder.start()
         defer { holder.stop() }
 
+        let (status, message) = try runCommand(
+            ["reference", "--listen", "127.0.0.1:0", "--database", database],
+            stillRunning: "the second reference server started on a locked database")
+        #expect(status == 75, "stderr: \(message)")
+        #expect(message.contains("another reference server holds the database file \(database)"), "stderr: \(message)")
+        #expect(message.contains("stop it or pass another --database"), "stderr: \(message)")
+    }
+
+    /// Runs the built `planable-sync` with `arguments` until it exits and returns its status and standard error.
+    /// A process still running after 30 s gets SIGTERM, and the test records `stillRunning`.
+    private func runCommand(_ arguments: [String], stillRunning: String) throws -> (status: Int32, stderr: String) {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let process = Process()
         process.executableURL = root.appendingPathComponent(".build/debug/planable-sync")
-        process.arguments = ["reference", "--listen", "127.0.0.1:0", "--database", database]
+        process.arguments = arguments
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
@@ -326,13 +319,11 @@ import Timestamps
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)
-            Issue.record("the second reference server started on a locked database")
+            Issue.record(Comment(rawValue: stillRunning))
         }
         process.waitUntilExit()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 75, "stderr: \(message)")
-        #expect(message.contains("another reference server holds the database file \(database)"), "stderr: \(message)")
-        #expect(message.contains("stop it or pass another --database"), "stderr: \(message)")
+        return (process.terminationStatus, message)
     }
 
     @Test func commandServesUntilSignal() throws {
