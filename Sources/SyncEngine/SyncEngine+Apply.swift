@@ -88,6 +88,7 @@ extension SyncEngine {
             return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
         }
         guard mode == .apply else {
+            if let blocked = try planableEditOutcome(covered, group: group, item: item, mode: mode) { return blocked }
             // A plan names the approved posts that the edit would change, while a person can still hold it back.
             let message =
                 covered.contains(where: Self.isApprovedDraft)
@@ -167,24 +168,7 @@ extension SyncEngine {
         throws -> GroupOutcome
     {
         let ids = covered.map(\.postId)
-        if !configuration.overwritesPlanableEdits {
-            let edited = try postsEditedInPlanable(covered)
-            if !edited.isEmpty {
-                let pages = edited.map { post in group.pages.first { $0.id == post.pageId }?.name ?? post.pageId }
-                logger.warning(
-                    "post edited in Planable since the last sync; not updating",
-                    [
-                        "item.source": item.source, "item.id": item.identity,
-                        "post.ids": edited.map(\.postId).joined(separator: ","),
-                    ])
-                return GroupOutcome(
-                    decision: .blocked,
-                    message: "\(item.location): the text on \(pages.joined(separator: ", ")) was edited in Planable "
-                        + "since the last sync, so the source's change was not sent; copy the edit into the source, "
-                        + "or set overwrite_planable_edits: true for one sync to replace it",
-                    postIds: ids)
-            }
-        }
+        if let blocked = try planableEditOutcome(covered, group: group, item: item, mode: .apply) { return blocked }
         let updated: Post
         // A grouped post keeps its pages in sync, so one PATCH to any of its posts updates the whole group.
         do {
@@ -261,6 +245,32 @@ extension SyncEngine {
         }
         logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
         return GroupOutcome(decision: .update, message: message, postIds: ids)
+    }
+
+    /// Returns the blocked outcome of an update whose drafts someone edited in Planable since the last sync, or nil
+    /// when none was edited or `overwrite_planable_edits` is set. A plan reads the posts as a sync would.
+    private func planableEditOutcome(
+        _ covered: [PostRecord], group: PlannedGroup, item: SourceItem, mode: RunMode
+    ) throws -> GroupOutcome? {
+        guard !configuration.overwritesPlanableEdits else { return nil }
+        let edited = try postsEditedInPlanable(covered)
+        guard !edited.isEmpty else { return nil }
+        let pages = edited.map { post in group.pages.first { $0.id == post.pageId }?.name ?? post.pageId }
+        if mode == .apply {
+            logger.warning(
+                "post edited in Planable since the last sync; not updating",
+                [
+                    "item.source": item.source, "item.id": item.identity,
+                    "post.ids": edited.map(\.postId).joined(separator: ","),
+                ])
+        }
+        let verb = mode == .apply ? "was not sent" : "would not be sent"
+        return GroupOutcome(
+            decision: .blocked,
+            message: "\(item.location): the text on \(pages.joined(separator: ", ")) was edited in Planable since "
+                + "the last sync, so the source's change \(verb); copy the edit into the source, or set "
+                + "overwrite_planable_edits: true for one sync to replace it",
+            postIds: covered.map(\.postId))
     }
 
     /// Returns the drafts among `posts` whose text in Planable differs from the text Planable returned after this

@@ -20,6 +20,9 @@ import Testing
         }
 
         try workspace.writePost("a.md", title: "Opening day", body: "We open at nine.")
+        let planned = try #require(try workspace.run(.plan).items.first)
+        #expect(planned.decision == .blocked, "\(planned.message ?? "")")
+        #expect(planned.message?.contains("would not be sent") == true, "\(planned.message ?? "")")
         let blocked = try workspace.run(.apply)
         let item = try #require(blocked.items.first)
         #expect(item.decision == .blocked, "\(item.message ?? "")")
