@@ -290,10 +290,10 @@ package final class PlanableClient: @unchecked Sendable {
                     lock.withLock { statistics.rateLimited += 1 }
                     // A sliding window frees a request within one window, so a later reset comes from a server
                     // clock that runs ahead of this one, and the wait stops at one window.
-                    let window = limiter?.window ?? RateLimiter.standardWindow
-                    let resetAt = min(
-                        info.reset ?? clock.now().addingTimeInterval(window), clock.now().addingTimeInterval(window))
-                    let wait = resetAt.timeIntervalSince(clock.now())
+                    let now = clock.now()
+                    let windowEnd = now.addingTimeInterval(limiter?.window ?? RateLimiter.standardWindow)
+                    let resetAt = min(info.reset ?? windowEnd, windowEnd)
+                    let wait = resetAt.timeIntervalSince(now)
                     guard attempt < retry.maximumAttempts, wait <= retry.maximumRateLimitWait else { throw failure }
                     logger.warning(
                         "rate limited; waiting for the reset",

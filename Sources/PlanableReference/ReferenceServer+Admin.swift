@@ -119,20 +119,13 @@ extension ReferenceServer {
             body, control: "POST /reference/clock", fields: ["set", "advanceSeconds", "run", "resume"])
         let resume = try fields.flag("resume")
         let run = try fields.flag("run")
-        let dateTime = "an RFC 3339 date-time"
-        var setSeconds: Double?
-        if let text = try fields.string("set", expected: dateTime, example: "2026-06-01T09:00:00Z") {
-            guard let seconds = Timestamp.parse(text) else {
-                throw fields.invalid("set", expected: dateTime, example: "2026-06-01T09:00:00Z")
-            }
-            setSeconds = seconds
-        }
+        let setSeconds = try fields.dateTime("set", example: "2026-06-01T09:00:00Z")
         let advance = try fields.number(
             "advanceSeconds", in: -.greatestFiniteMagnitude ... .greatestFiniteMagnitude,
             expected: "a number of seconds, negative to go back", example: 60)
         guard resume || run || setSeconds != nil || advance != nil else {
             throw APIError.validation(
-                "POST /reference/clock needs set (\(dateTime)), advanceSeconds (a number of seconds), run (true) or "
+                "POST /reference/clock needs set (\(ControlBody.dateTimeExpected)), advanceSeconds (a number of seconds), run (true) or "
                     + "resume (true). Send for example {\"advanceSeconds\": 60}")
         }
         if resume {
@@ -236,6 +229,20 @@ struct ControlBody {
         guard let text = try string(name, expected: expected, example: .string(choices[0])) else { return nil }
         guard choices.contains(text) else { throw invalid(name, expected: expected, example: .string(choices[0])) }
         return text
+    }
+
+    /// What a date-time field must be, for messages.
+    static let dateTimeExpected = "an RFC 3339 date-time"
+
+    /// Reads an RFC 3339 date-time field as Unix seconds.
+    func dateTime(_ name: String, example: String) throws -> Double? {
+        guard let text = try string(name, expected: Self.dateTimeExpected, example: .string(example)) else {
+            return nil
+        }
+        guard let seconds = Timestamp.parse(text) else {
+            throw invalid(name, expected: Self.dateTimeExpected, example: .string(example))
+        }
+        return seconds
     }
 
     func bool(_ name: String) throws -> Bool? {

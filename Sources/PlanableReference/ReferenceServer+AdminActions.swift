@@ -148,14 +148,7 @@ extension ReferenceServer {
         let scope = try fields.choice("scope", from: ["write", "read"]) ?? "write"
         let requestedWorkspaces = try fields.strings(
             "workspaceIds", expected: "an array of workspace id strings of the token's company")
-        let dateTime = "an RFC 3339 date-time"
-        var expiresAt: Double?
-        if let text = try fields.string("expiresAt", expected: dateTime, example: "2099-01-01T00:00:00Z") {
-            guard let seconds = Timestamp.parse(text) else {
-                throw fields.invalid("expiresAt", expected: dateTime, example: "2099-01-01T00:00:00Z")
-            }
-            expiresAt = seconds
-        }
+        let expiresAt = try fields.dateTime("expiresAt", example: "2099-01-01T00:00:00Z")
         let name = try fields.string("name", expected: "a string that is not empty", example: "reference token")
         if let name, name.isEmpty {
             throw fields.invalid("name", expected: "a string that is not empty", example: "reference token")

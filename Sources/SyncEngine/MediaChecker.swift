@@ -65,9 +65,10 @@ package final class MediaChecker: @unchecked Sendable {
             }
             if medium.isOptional && checked.count > before { optionalUsed += 1 }
         }
-        if checked.count > 20 {
-            warnings.append("\(checked.count) media found; only the first 20 are attached, as the API allows")
-            checked = Array(checked.prefix(20))
+        let maximum = NetworkRules.apiMaxMedia
+        if checked.count > maximum {
+            warnings.append("\(checked.count) media found; only the first \(maximum) are attached, as the API allows")
+            checked = Array(checked.prefix(maximum))
         }
         return (checked, warnings)
     }

@@ -223,8 +223,9 @@ extension SyncEngine {
         // resets an approval on a PATCH, so the edit is reported for a person to check. The state knows the
         // approvals that the last status poll saw, and the PATCH answer shows one given since.
         var approved = covered.filter(Self.isApprovedDraft).map(\.postId)
-        let answerApproved = ["FULLY_APPROVED", "PARTIALLY_APPROVED"].contains(updated.approval?.status ?? "")
-        if answerApproved && !updated.published && !approved.contains(updated.id) { approved.append(updated.id) }
+        if Self.isApproved(updated.approval?.status) && !updated.published && !approved.contains(updated.id) {
+            approved.append(updated.id)
+        }
         if !approved.isEmpty {
             logger.warning(
                 "updated a post that was already approved",
@@ -292,7 +293,12 @@ extension SyncEngine {
 
     /// Tells whether `post` is not published and a reviewer approved it, fully or in part.
     static func isApprovedDraft(_ post: PostRecord) -> Bool {
-        !post.published && (post.approvalStatus == "FULLY_APPROVED" || post.approvalStatus == "PARTIALLY_APPROVED")
+        !post.published && isApproved(post.approvalStatus)
+    }
+
+    /// Tells whether `status` records a reviewer's approval, full or partial.
+    static func isApproved(_ status: String?) -> Bool {
+        status == "FULLY_APPROVED" || status == "PARTIALLY_APPROVED"
     }
 
     /// Orders a group's posts with the drafts first, so that a PATCH goes to a post that can still change.
