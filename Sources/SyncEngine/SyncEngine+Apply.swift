@@ -69,6 +69,8 @@ extension SyncEngine {
         // A PATCH updates every post of the existing group, so a group that also contains a page removed from the
         // configuration is not updated.
         guard Set(covered.map(\.groupKey)) == [group.key] else { return regrouped }
+        // Checked once here, for a plan as for a sync, and before the retries of `update` that would read again.
+        if let blocked = try planableEditOutcome(covered, group: group, item: item, mode: mode) { return blocked }
         let unpublished = covered.filter { !$0.published }
         if !unpublished.isEmpty && unpublished.count < covered.count {
             // Part of the group is published. A PATCH to one of its drafts updates every draft of the group, so the
@@ -88,7 +90,6 @@ extension SyncEngine {
             return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
         }
         guard mode == .apply else {
-            if let blocked = try planableEditOutcome(covered, group: group, item: item, mode: mode) { return blocked }
             // A plan names the approved posts that the edit would change, while a person can still hold it back.
             let message =
                 covered.contains(where: Self.isApprovedDraft)
@@ -168,7 +169,6 @@ extension SyncEngine {
         throws -> GroupOutcome
     {
         let ids = covered.map(\.postId)
-        if let blocked = try planableEditOutcome(covered, group: group, item: item, mode: .apply) { return blocked }
         let updated: Post
         // A grouped post keeps its pages in sync, so one PATCH to any of its posts updates the whole group.
         do {
