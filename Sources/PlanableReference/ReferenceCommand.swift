@@ -54,9 +54,9 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
         options.offlineMedia = true
     }
     if parsed.allowLoopbackMedia { options.allowLoopbackMedia = true }
-    // A file this command creates is removed again when the server cannot start, so that the next start
-    // seeds it afresh and prints the demo token.
-    // The attributes of a symbolic link are its own, so a link to a missing file counts as existing and stays.
+    // A file this command creates is removed again when the server cannot start, so that the next start seeds it
+    // afresh and prints the demo token. The attributes of a symbolic link are its own, so a link to a missing file
+    // counts as existing and stays.
     let databaseExisted = (try? FileManager.default.attributesOfItem(atPath: parsed.databasePath)) != nil
     var created: ReferenceServer?
     do {
@@ -85,14 +85,10 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
                     + "that its folder exists and that this user may write to it\n").utf8))
         return 69
     }
-    var startError: (any Error)?
     do {
         try created?.start(host: parsed.host, port: parsed.port)
     } catch {
-        startError = error
-    }
-    if let startError {
-        FileHandle.standardError.write(Data("planable-sync reference: \(startError)\n".utf8))
+        FileHandle.standardError.write(Data("planable-sync reference: \(error)\n".utf8))
         // Releasing the only reference closes the database before its files go.
         created = nil
         if !databaseExisted { removeDatabase(parsed.databasePath) }

@@ -19,8 +19,8 @@ enum CheckCommand {
         let stateProblem = StateFolderCheck.problem(statePath: configuration.statePath)
         if let stateProblem { report.problem(stateProblem) }
         // A check creates no state file: a missing one means that no sync ran yet, or that the state setting names
-        // another file, which the check reports. With `api: embedded`, the embedded server's files are still
-        // created in the state's folder.
+        // another file, which the check reports. With `api: embedded` and no state yet, the embedded server runs
+        // in a temporary folder that the runtime removes.
         var runtime: Runtime?
         do {
             runtime = try Runtime(configuration: configuration, logger: logger, exclusive: false, createsState: false)
@@ -107,8 +107,8 @@ enum CheckCommand {
                 campaigns, kind: "campaign", in: candidates, workspace: workspace, createsMissing: false,
                 report: &report)
         }
-        // With every page found, the resolver, which sync uses, resolves the same lists.
-        return pagesFound ? try WorkspaceResolver.resolve(configuration, client: client) : nil
+        // With every page found, the resolver that sync uses builds the context from the lists read above.
+        return pagesFound ? try WorkspaceResolver.context(configuration, workspace: workspace, pages: pages) : nil
     }
 
     /// Reports each page that the configuration or a rule names and the workspace lacks, and each page that is

@@ -14,7 +14,13 @@ package enum WorkspaceResolver {
                 "\(configuration.path): workspace \"\(configuration.workspace)\" is not found; the token can see \(known.isEmpty ? "no workspace" : known)",
                 isConfigurationError: true)
         }
-        let pages = try client.listPages(workspaceId: workspace.id)
+        return try context(configuration, workspace: workspace, pages: try client.listPages(workspaceId: workspace.id))
+    }
+
+    /// Resolves the configuration's pages among `pages`, the pages of `workspace` as the API listed them.
+    package static func context(
+        _ configuration: Configuration, workspace: Workspace, pages: [Page]
+    ) throws -> WorkspaceContext {
         let allPages = pages.map {
             ResolvedPage(id: $0.id, name: $0.name, platform: $0.platform, isConnected: $0.isConnected)
         }
