@@ -148,8 +148,8 @@ package final class RateLimiter: @unchecked Sendable {
 
     /// Blocks `requestClass` until `date`, after a 429 response, or for one window when `date` is further away.
     ///
-    /// A sliding window frees a request at most one window after it was sent, so a later reset comes from a
-    /// server clock that runs ahead of this one, and waiting for it would stall an unattended run for that long.
+    /// A sliding window frees a request at most one window after it was sent. A later reset comes from a server
+    /// clock that runs ahead of this one, and waiting for it would stall an unattended run for that long.
     package func block(_ requestClass: RequestClass, until date: Date) {
         lock.withLock {
             let capped = min(date, clock.now().addingTimeInterval(window))

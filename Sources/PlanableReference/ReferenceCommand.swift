@@ -13,7 +13,7 @@ import SQLite
 ///
 /// - Returns: the process exit code. It is 0 after a signal and 64 for a usage error, such as a non-loopback
 ///   `--listen`. It is 69 when the server cannot listen or open its database, 75 when another reference server
-///   holds the database file, and 78 for a seed that is invalid or cannot be applied.
+///   has the database file locked, and 78 for a seed that is invalid or cannot be applied.
 package func runReferenceCommand(arguments: [String]) -> Int32 {
     let parsed: ReferenceCommandArguments
     do {

@@ -83,8 +83,8 @@ extension ReferenceSeed {
         func checkUnique(_ values: [(YAMLNode, String)], _ what: String, fix: String, quoted: Bool = true) throws {
             var seen: Set<String> = []
             for (node, value) in values where !seen.insert(value).inserted {
-                let shown = quoted ? " \"\(value)\"" : ""
-                throw failure(node, "the \(what)\(shown) appears twice; \(fix)")
+                let quotedValue = quoted ? " \"\(value)\"" : ""
+                throw failure(node, "the \(what)\(quotedValue) appears twice; \(fix)")
             }
         }
 

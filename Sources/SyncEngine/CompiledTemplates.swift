@@ -43,7 +43,7 @@ struct CompiledTemplates: Sendable {
         self.links = links
     }
 
-    /// The field templates that `rule` sets, by setting name, such as `first_comment`.
+    /// Lists the field templates that `rule` sets, by setting name, such as `first_comment`.
     static func fieldSources(of rule: MappingRule) -> [(field: String, source: String)] {
         let fields: [(String, String?)] = [
             ("first_comment", rule.firstComment), ("internal_note", rule.internalNote),

@@ -12,7 +12,7 @@ package struct DuplicateGroup: Codable, Sendable, Equatable {
     /// When a run found it, as an RFC 3339 time.
     package var foundAt: String
 
-    /// The report line that asks a person to delete the group.
+    /// The report line, which names the group for a person to delete.
     package var message: String {
         "\(source): \(identity): a create that got no response took effect after it was sent again, so post group "
             + "\(groupId) duplicates the item's posts; delete it in Planable (found \(foundAt))"

@@ -395,7 +395,7 @@ extension StateStore {
             lastError: row.string("last_error"), planableTextHash: row.string("planable_text_hash"))
     }
 
-    /// The hash that `PostRecord.planableTextHash` keeps for `text`.
+    /// Hashes `text` as `PostRecord.planableTextHash` stores it.
     package static func textHash(_ text: String) -> String {
         SHA256.hex(Array(text.utf8))
     }
@@ -421,6 +421,6 @@ package struct PostSnapshot: Sendable, Equatable {
     package var scheduledSet: Bool
     package var published: Bool
     package var publishedLink: String?
-    /// The post's text, when the answer that the snapshot comes from carried it.
+    /// The post's text, when the response that the snapshot comes from contains it.
     package var plainText: String? = nil
 }

@@ -220,8 +220,8 @@ extension SyncEngine {
         try state.recordPlanableText(updated.plainText, postIds: ids)
         var message = covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered) : nil
         // An edit can change text that a reviewer approved. The API document does not say whether Planable
-        // resets an approval on a PATCH, so the edit is reported for a person to check. The state knows the
-        // approvals that the last status poll saw, and the PATCH answer shows one given since.
+        // resets an approval on a PATCH, so the edit is reported for a person to check. The state records the
+        // approvals that the last status poll saw, and the PATCH response shows one given since.
         var approved = covered.filter(Self.isApprovedDraft).map(\.postId)
         if Self.isApproved(updated.approval?.status) && !updated.published && !approved.contains(updated.id) {
             approved.append(updated.id)
@@ -362,8 +362,8 @@ extension SyncEngine {
         return try remainingDuplicateGroups(workspaceId: workspaceId).map(\.message)
     }
 
-    /// Looks up the posts of each recorded duplicate group of the workspace, forgets the groups whose posts are
-    /// all gone, and returns the others.
+    /// Looks up the posts of each recorded duplicate group of the workspace, drops the records of groups whose
+    /// posts are all gone, and returns the others.
     private func remainingDuplicateGroups(workspaceId: String) throws -> [DuplicateGroup] {
         var remaining: [DuplicateGroup] = []
         for group in try state.duplicateGroups() where group.workspaceId == workspaceId {

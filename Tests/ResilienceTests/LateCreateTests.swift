@@ -64,7 +64,7 @@ import Testing
         #expect(try groups().count == 1)
     }
 
-    /// The `duplicateGroups` list of `status --format json`.
+    /// Reads the `duplicateGroups` list of `status --format json`.
     private func duplicateGroups(_ fixture: ReferenceFixture) throws -> [[String: Any]] {
         let status = try ProductProcess.run(
             ["status", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)

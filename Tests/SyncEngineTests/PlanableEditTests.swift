@@ -5,7 +5,7 @@ import Testing
 @testable import SyncEngine
 
 /// A post whose text someone edited in Planable after the last sync, as a client may: a source edit does not
-/// replace that text unless the configuration says so.
+/// replace that text unless the configuration allows it.
 @Suite(.serialized) struct PlanableEditTests {
     @Test func editInPlanableBlocksUpdate() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
@@ -29,8 +29,8 @@ import Testing
         #expect(item.message?.contains("was edited in Planable since the last sync") == true, "\(item.message ?? "")")
         #expect(item.message?.contains("overwrite_planable_edits: true") == true)
         #expect(blocked.requests.write == 0)
-        let kept = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().first?.plainText
-        #expect(kept == "Client's wording")
+        let textAfterBlock = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().first?.plainText
+        #expect(textAfterBlock == "Client's wording")
 
         let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
         try (configuration + "\noverwrite_planable_edits: true\n").write(

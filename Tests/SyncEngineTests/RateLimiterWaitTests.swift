@@ -67,8 +67,8 @@ import Testing
         try server.start()
         defer { server.stop() }
 
-        // Another process with the same token used the window's one read, so this client's limiter knows nothing
-        // of it and the server answers 429.
+        // Another process with the same token used the window's one read, so this client's limiter has no record
+        // of it and the server returns 429.
         _ = try PlanableClient(baseURL: server.baseURL, token: token, limiter: nil).ping()
         let client = PlanableClient(
             baseURL: server.baseURL, token: token,

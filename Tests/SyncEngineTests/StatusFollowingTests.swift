@@ -124,7 +124,7 @@ import Testing
         #expect(edited.message?.contains("approved before the edit") == true, "\(edited.message ?? "")")
     }
 
-    /// An approval given after the last status poll shows in the PATCH answer, so the edit is still reported.
+    /// An approval given after the last status poll shows in the PATCH response, so the edit is still reported.
     @Test func approvalSinceLastPollIsReported() throws {
         defer {
             server.stop()
