@@ -11,7 +11,15 @@ import SyncEngine
 enum CheckCommand {
     static func run(_ arguments: [String]) throws -> ExitCode {
         let parsed = try ParsedArguments(arguments)
-        let configuration = try loadConfiguration(parsed)
+        let configuration: Configuration
+        do {
+            configuration = try loadConfiguration(parsed)
+        } catch let error as ConfigurationError {
+            // The other checks need a configuration, so the file's problems are all this run can list.
+            var report = CheckReport()
+            for problem in error.problems { report.problem(problem.description) }
+            return report.finish(configurationPath: error.path)
+        }
         print("configuration \(configuration.path): valid")
         let logger = makeLogger(parsed, configuration: configuration)
         var report = CheckReport()

@@ -497,7 +497,11 @@ final class SyncDaemon: @unchecked Sendable {
             scheduleFeeds()
             scheduleRescan()
         } catch {
-            problems.reloadError = "\(error)"
+            if let error = error as? ConfigurationError, error.problems.count > 1 {
+                problems.reloadError = "\(error.problems[0]) (and \(error.problems.count - 1) more, see the log)"
+            } else {
+                problems.reloadError = "\(error)"
+            }
             if replaced {
                 runtime = nil
                 context = nil

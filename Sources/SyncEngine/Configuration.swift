@@ -9,6 +9,8 @@ package struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     package var line: Int?
     package var column: Int?
     package var message: String
+    /// The file's other problems, in the order found, so that one run reports them all.
+    package var further: [ConfigurationError] = []
 
     package init(path: String, line: Int? = nil, column: Int? = nil, message: String) {
         self.path = path
@@ -21,11 +23,21 @@ package struct ConfigurationError: Error, CustomStringConvertible, Equatable {
         self.init(path: path, line: node?.mark.line, column: node?.mark.column, message: message)
     }
 
+    /// This problem and the further ones, each alone.
+    package var problems: [ConfigurationError] {
+        var first = self
+        first.further = []
+        return [first] + further.flatMap(\.problems)
+    }
+
+    /// Each problem on its own line, as `path:line:column: message`.
     package var description: String {
-        var location = path
-        if let line { location += ":\(line)" }
-        if let column { location += ":\(column)" }
-        return "\(location): \(message)"
+        problems.map { problem in
+            var location = problem.path
+            if let line = problem.line { location += ":\(line)" }
+            if let column = problem.column { location += ":\(column)" }
+            return "\(location): \(problem.message)"
+        }.joined(separator: "\n")
     }
 }
 

@@ -35,6 +35,9 @@ extension Configuration {
     }
 
     /// Parses configuration `text`; `path` names the file in errors and anchors relative paths.
+    ///
+    /// - Throws: `ConfigurationError` for the first problem, with every further one that settings which do not
+    ///   depend on it show in `further`, so that one run lists them all.
     package static func parse(_ text: String, path: String) throws -> Configuration {
         let root: YAMLNode
         do {
@@ -47,108 +50,162 @@ extension Configuration {
             throw ConfigurationError(path: path, at: root, "the configuration must be a mapping of settings")
         }
         let reader = NodeReader(path: path)
+        var problems: [ConfigurationError] = []
+        // Runs one setting's reader and keeps its error, so that the settings after it are read too.
+        func read<T>(_ body: () throws -> T?) -> T? {
+            do {
+                return try body()
+            } catch let error as ConfigurationError {
+                problems += error.problems
+            } catch {
+                problems.append(ConfigurationError(path: path, message: "\(error)"))
+            }
+            return nil
+        }
         for pair in pairs {
             let key = pair.key.string ?? ""
             if !topLevelKeys.contains(key) {
-                throw ConfigurationError(
-                    path: path, at: pair.key,
-                    "unknown setting \"\(key)\"; known settings are \(topLevelKeys.sorted().joined(separator: ", "))")
+                problems.append(
+                    ConfigurationError(
+                        path: path, at: pair.key,
+                        "unknown setting \"\(key)\"; known settings are \(topLevelKeys.sorted().joined(separator: ", "))"
+                    ))
             }
         }
 
-        let workspace = try reader.requiredString(root, "workspace")
-        let pages = try reader.stringList(root, "pages")
-        if pages.isEmpty {
-            throw ConfigurationError(path: path, at: root["pages"] ?? root, "\"pages\" must name at least one page")
+        let workspace = read { try reader.requiredString(root, "workspace") } ?? ""
+        let pages = read { try reader.stringList(root, "pages") }
+        if pages?.isEmpty == true {
+            problems.append(
+                ConfigurationError(path: path, at: root["pages"] ?? root, "\"pages\" must name at least one page"))
         }
         var templates: [String: String] = [:]
         if let node = root["templates"] {
-            guard let entries = node.mappingValue else {
-                throw ConfigurationError(
-                    path: path, at: node, "\"templates\" must map page names or networks to templates")
+            if let entries = node.mappingValue {
+                for entry in entries {
+                    let name = entry.key.string ?? ""
+                    templates[name] = read { try reader.string(entry.value, "templates.\(name)") }
+                }
+            } else {
+                problems.append(
+                    ConfigurationError(
+                        path: path, at: node, "\"templates\" must map page names or networks to templates"))
             }
-            for entry in entries {
-                templates[entry.key.string ?? ""] = try reader.string(
-                    entry.value, "templates.\(entry.key.string ?? "")")
-            }
-        }
-        guard let sourceNodes = root["sources"]?.sequenceValue, !sourceNodes.isEmpty else {
-            throw ConfigurationError(
-                path: path, at: root["sources"] ?? root, "\"sources\" must list at least one source")
         }
         var sources: [SourceConfiguration] = []
-        for node in sourceNodes {
-            let source = try reader.source(node)
-            if sources.contains(where: { $0.name == source.name }) {
-                throw ConfigurationError(
-                    path: path, at: node, "two sources are named \"\(source.name)\"; give each a unique name")
+        if let sourceNodes = root["sources"]?.sequenceValue, !sourceNodes.isEmpty {
+            for node in sourceNodes {
+                guard let source = read({ try reader.source(node) }) else { continue }
+                if sources.contains(where: { $0.name == source.name }) {
+                    problems.append(
+                        ConfigurationError(
+                            path: path, at: node,
+                            "two sources are named \"\(source.name)\"; give each a unique name"))
+                }
+                sources.append(source)
             }
-            sources.append(source)
+        } else {
+            problems.append(
+                ConfigurationError(
+                    path: path, at: root["sources"] ?? root, "\"sources\" must list at least one source"))
         }
 
+        let api = read { try reader.api(root["api"]) }
         var configuration = Configuration(
-            path: path, statePath: "", api: try reader.api(root["api"]), workspace: workspace, pages: pages,
-            template: try root["template"].map { try reader.string($0, "template") } ?? defaultTemplate,
+            path: path, statePath: "", api: api ?? .embedded(EmbeddedOptions()), workspace: workspace,
+            pages: pages ?? [],
+            template: read { try root["template"].map { try reader.string($0, "template") } } ?? defaultTemplate,
             templates: templates, sources: sources,
-            notify: try reader.bool(root["notify"], "notify") ?? false,
-            deleteDrafts: try reader.bool(root["delete_drafts"], "delete_drafts") ?? false,
-            logLevel: try reader.logLevel(root["log_level"]))
+            notify: read { try reader.bool(root["notify"], "notify") } ?? false,
+            deleteDrafts: read { try reader.bool(root["delete_drafts"], "delete_drafts") } ?? false,
+            logLevel: read { try reader.logLevel(root["log_level"]) })
         if let ruleNodes = root["rules"] {
-            guard let items = ruleNodes.sequenceValue else {
-                throw ConfigurationError(path: path, at: ruleNodes, "\"rules\" must be a list of rules")
-            }
-            configuration.rules = try items.enumerated().map { try reader.rule($0.element, index: $0.offset) }
-            for (index, rule) in configuration.rules.enumerated()
-            where configuration.rules[..<index].contains(where: { $0.name == rule.name }) {
-                throw ConfigurationError(
-                    path: path, at: items[index], "two rules are named \"\(rule.name)\"; give each a unique name")
-            }
-            for (index, rule) in configuration.rules.enumerated() {
-                for name in rule.match.sources where !sources.contains(where: { $0.name == name }) {
-                    throw ConfigurationError(
-                        path: path, at: items[index]["match"] ?? items[index],
-                        "rule \"\(rule.name)\" matches source \"\(name)\", which is not a configured source; "
-                            + "sources are \(sources.map { "\"\($0.name)\"" }.joined(separator: ", "))")
+            if let items = ruleNodes.sequenceValue {
+                var rules: [(rule: MappingRule, node: YAMLNode)] = []
+                for (index, item) in items.enumerated() {
+                    guard let rule = read({ try reader.rule(item, index: index) }) else { continue }
+                    if rules.contains(where: { $0.rule.name == rule.name }) {
+                        problems.append(
+                            ConfigurationError(
+                                path: path, at: item,
+                                "two rules are named \"\(rule.name)\"; give each a unique name"))
+                    }
+                    rules.append((rule, item))
                 }
+                // A rule that names a source whose entry failed is not reported again.
+                let known = Set(sources.map(\.name))
+                let names = (root["sources"]?.sequenceValue ?? []).compactMap { $0["name"]?.string }
+                let named = Set(names)
+                for (rule, node) in rules {
+                    for name in rule.match.sources where !known.contains(name) && !named.contains(name) {
+                        problems.append(
+                            ConfigurationError(
+                                path: path, at: node["match"] ?? node,
+                                "rule \"\(rule.name)\" matches source \"\(name)\", which is not a configured source; "
+                                    + "sources are \(names.map { "\"\($0)\"" }.joined(separator: ", "))"))
+                    }
+                }
+                configuration.rules = rules.map(\.rule)
+            } else {
+                problems.append(ConfigurationError(path: path, at: ruleNodes, "\"rules\" must be a list of rules"))
             }
         }
-        configuration.createLabels = try reader.bool(root["create_labels"], "create_labels") ?? false
-        configuration.checkMedia = try reader.bool(root["check_media"], "check_media") ?? true
-        configuration.truncate = try reader.bool(root["truncate"], "truncate") ?? false
+        configuration.createLabels = read { try reader.bool(root["create_labels"], "create_labels") } ?? false
+        configuration.checkMedia = read { try reader.bool(root["check_media"], "check_media") } ?? true
+        configuration.truncate = read { try reader.bool(root["truncate"], "truncate") } ?? false
         configuration.overwritesPlanableEdits =
-            try reader.bool(root["overwrite_planable_edits"], "overwrite_planable_edits") ?? false
-        if let budget = try reader.integer(root["status_read_budget"], "status_read_budget") {
-            guard budget >= 0 else {
-                throw ConfigurationError(
-                    path: path, at: root["status_read_budget"], "\"status_read_budget\" must not be negative")
+            read { try reader.bool(root["overwrite_planable_edits"], "overwrite_planable_edits") } ?? false
+        if let budget = read({ try reader.integer(root["status_read_budget"], "status_read_budget") }) {
+            if budget >= 0 {
+                configuration.statusReadBudget = budget
+            } else {
+                problems.append(
+                    ConfigurationError(
+                        path: path, at: root["status_read_budget"], "\"status_read_budget\" must not be negative"))
             }
-            configuration.statusReadBudget = budget
         }
-        if let interval = try reader.number(root["status_interval"], "status_interval") {
-            guard interval >= 0 else {
-                throw ConfigurationError(
-                    path: path, at: root["status_interval"], "\"status_interval\" must not be negative")
+        if let interval = read({ try reader.number(root["status_interval"], "status_interval") }) {
+            if interval >= 0 {
+                configuration.statusInterval = interval
+            } else {
+                problems.append(
+                    ConfigurationError(
+                        path: path, at: root["status_interval"], "\"status_interval\" must not be negative"))
             }
-            configuration.statusInterval = interval
         }
-        if let interval = try reader.number(root["rescan_interval"], "rescan_interval") {
-            guard interval == 0 || interval >= 1 else {
-                throw ConfigurationError(
-                    path: path, at: root["rescan_interval"],
-                    "\"rescan_interval\" must be 0 (no periodic rescan) or at least 1 second, such as 600")
+        if let interval = read({ try reader.number(root["rescan_interval"], "rescan_interval") }) {
+            if interval == 0 || interval >= 1 {
+                configuration.rescanInterval = interval
+            } else {
+                problems.append(
+                    ConfigurationError(
+                        path: path, at: root["rescan_interval"],
+                        "\"rescan_interval\" must be 0 (no periodic rescan) or at least 1 second, such as 600"))
             }
-            configuration.rescanInterval = interval
         }
-        if let timeout = try reader.number(root["api_timeout"], "api_timeout") {
-            guard timeout > 0 else {
-                throw ConfigurationError(
-                    path: path, at: root["api_timeout"],
-                    "\"api_timeout\" must be a positive number of seconds, such as 30")
+        if let timeout = read({ try reader.number(root["api_timeout"], "api_timeout") }) {
+            if timeout > 0 {
+                configuration.apiTimeout = timeout
+            } else {
+                problems.append(
+                    ConfigurationError(
+                        path: path, at: root["api_timeout"],
+                        "\"api_timeout\" must be a positive number of seconds, such as 30"))
             }
-            configuration.apiTimeout = timeout
         }
-        configuration.statePath = configuration.resolve(
-            try root["state"].map { try reader.string($0, "state") } ?? "planable-sync.sqlite")
+        let state = read { try root["state"].map { try reader.string($0, "state") } }
+        if !problems.isEmpty {
+            // Problems in file order, so that a person fixes them from the top.
+            let sorted = problems.enumerated().sorted { left, right in
+                let leftLine = left.element.line ?? Int.max
+                let rightLine = right.element.line ?? Int.max
+                return leftLine != rightLine ? leftLine < rightLine : left.offset < right.offset
+            }.map(\.element)
+            var first = sorted[0]
+            first.further = Array(sorted.dropFirst())
+            throw first
+        }
+        configuration.statePath = configuration.resolve(state ?? "planable-sync.sqlite")
         configuration.sources = configuration.sources.map { source in
             var resolved = source
             switch source.kind {

@@ -351,11 +351,14 @@ import Testing
         #expect(synced.stdout.contains("state \(statePath): belongs to this workspace"), "\(synced.stdout)")
 
         let broken = root.appendingPathComponent("broken.yaml").path
-        try "workspace: Northwind Coffee\npages: [Northwind X]\nsources:\n  - name: a\n    type: folder\n"
+        try "workspace: Northwind Coffee\npages: [Northwind X]\nsources:\n  - name: a\n    type: folder\nnotify: 2\n"
             .write(toFile: broken, atomically: true, encoding: .utf8)
+        // Every problem of a configuration that does not load is listed on standard output, as check's others are.
         let bad = try ProductProcess.run(["check", "--config", broken])
         #expect(bad.status == 78)
-        #expect(bad.stderr.contains("broken.yaml:5:11: unknown source type \"folder\""), "stderr: \(bad.stderr)")
+        #expect(bad.stdout.contains("broken.yaml:5:11: unknown source type \"folder\""), "stdout: \(bad.stdout)")
+        #expect(bad.stdout.contains("broken.yaml:6:9: \"notify\" must be true or false"), "stdout: \(bad.stdout)")
+        #expect(bad.stderr.contains("check found 2 problems in \(broken)"), "stderr: \(bad.stderr)")
 
         let unknownPage = root.appendingPathComponent("page.yaml").path
         try "state: s/x.sqlite\nworkspace: Northwind Coffee\npages: [Nowhere]\nsources:\n  - name: a\n    type: directory\n    path: content\n"

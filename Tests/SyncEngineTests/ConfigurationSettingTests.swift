@@ -82,6 +82,53 @@ import Testing
         }
     }
 
+    /// Settings that do not depend on a broken one are read too, so that one run names every problem.
+    @Test func everyProblemIsReported() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let extra = """
+              - name: news
+                type: rss
+                url: feed.xml
+            bogus: 1
+            rules:
+              - name: r1
+                match: {sources: [nope]}
+            status_interval: -3
+            notify: maybe
+            """
+        do {
+            _ = try load(extra)
+            Issue.record("the configuration loaded")
+        } catch let error as ConfigurationError {
+            let messages = error.problems.map { "\($0.line ?? 0): \($0.message)" }
+            #expect(messages.count == 5)
+            #expect(messages[0] == "8: unknown source type \"rss\"; use \"directory\" or \"feed\"")
+            #expect(messages[1].hasPrefix("10: unknown setting \"bogus\""))
+            #expect(messages[2].hasPrefix("13: rule \"r1\" matches source \"nope\", which is not a configured source"))
+            #expect(messages[3] == "14: \"status_interval\" must not be negative")
+            #expect(messages[4] == "15: \"notify\" must be true or false")
+            #expect("\(error)".split(separator: "\n").count == 5)
+        }
+    }
+
+    /// A rule that names a source whose own entry is broken gets no second error about that name.
+    @Test func ruleNamingBrokenSourceIsNotReportedTwice() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let extra = """
+              - name: news
+                type: rss
+            rules:
+              - name: r1
+                match: {sources: [news]}
+            """
+        do {
+            _ = try load(extra)
+            Issue.record("the configuration loaded")
+        } catch let error as ConfigurationError {
+            #expect(error.problems.map(\.message) == ["unknown source type \"rss\"; use \"directory\" or \"feed\""])
+        }
+    }
+
     @Test func logLevelMustBeKnown() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(try load("log_level: debug").logLevel == "debug")
