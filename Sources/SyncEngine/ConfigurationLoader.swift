@@ -36,8 +36,8 @@ extension Configuration {
 
     /// Parses configuration `text`; `path` names the file in errors and anchors relative paths.
     ///
-    /// - Throws: `ConfigurationError` for the first problem, with every further one that settings which do not
-    ///   depend on it show in `further`, so that one run lists them all.
+    /// - Throws: `ConfigurationError` for the first problem in file order. Its `further` lists the other problems,
+    ///   found by reading every setting that does not depend on an invalid one.
     package static func parse(_ text: String, path: String) throws -> Configuration {
         let root: YAMLNode
         do {
@@ -132,7 +132,7 @@ extension Configuration {
                     }
                     rules.append((rule, item))
                 }
-                // A rule that names a source whose entry failed is not reported again.
+                // A rule that names a source with an invalid entry gets no second error for that name.
                 let known = Set(sources.map(\.name))
                 let names = (root["sources"]?.sequenceValue ?? []).compactMap { $0["name"]?.string }
                 let named = Set(names)

@@ -59,7 +59,7 @@ package struct Mapper: Sendable {
     /// Returns why `item` is skipped, by its front matter or by a rule, or nil when it is posted. The engine calls
     /// this before it checks the item's media, so that a skipped item's media is never requested.
     package func skipReason(for item: SourceItem) throws -> String? {
-        if try ItemOverrides(item.overrides, item: item).skip { return "front matter sets planable.skip" }
+        if try overrides(for: item).skip { return "front matter sets planable.skip" }
         let rule = configuration.rules.first { $0.skip && $0.match.matches(item) }
         return rule.map { "rule \"\($0.name)\" skips it" }
     }
@@ -73,14 +73,14 @@ package struct Mapper: Sendable {
             plan.skipReason = reason
             return plan
         }
-        let overrides = try ItemOverrides(item.overrides, item: item)
+        let overrides = try overrides(for: item)
         let matching = configuration.rules.filter { $0.match.matches(item) }
 
         var values = templateValues(for: item)
         if let link = templates.links[item.source] {
             values["url"] = .string(try render(link, values, item: item, page: nil))
         }
-        let pages = try pages(for: item, matching: matching, overrides: overrides)
+        let pages = pages(for: item, matching: matching, overrides: overrides)
         var groups: [PlannedGroup] = []
         // Every page is checked, so one message lists all the limits an item breaks.
         var violations: [String] = []
@@ -108,21 +108,29 @@ package struct Mapper: Sendable {
         return plan
     }
 
+    /// Reads the item's front matter overrides and checks the pages they name.
+    ///
+    /// - Throws: `MappingError` naming the item and every wrong key or page.
+    private func overrides(for item: SourceItem) throws -> ItemOverrides {
+        let overrides = ItemOverrides(item.overrides)
+        var problems = overrides.problems
+        for name in overrides.pages ?? [] where context.page(named: name) == nil {
+            let known = context.allPages.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            problems.append(
+                "front matter planable.pages names \"\(name)\", which is not a page of workspace "
+                    + "\"\(context.workspace.name)\"; its pages are \(known)")
+        }
+        guard problems.isEmpty else {
+            throw MappingError("\(item.source): \(item.location): " + problems.joined(separator: "; "))
+        }
+        return overrides
+    }
+
     /// The item's pages: the override's, else the union of the matching rules' (in configuration order), else the
     /// configuration's `pages`.
-    private func pages(for item: SourceItem, matching: [MappingRule], overrides: ItemOverrides) throws -> [ResolvedPage]
-    {
-        if let names = overrides.pages {
-            return try names.map { name in
-                guard let page = context.page(named: name) else {
-                    let known = context.allPages.map { "\"\($0.name)\"" }.joined(separator: ", ")
-                    throw MappingError(
-                        "\(item.source): \(item.location): front matter planable.pages names \"\(name)\", which is not "
-                            + "a page of workspace \"\(context.workspace.name)\"; its pages are \(known)")
-                }
-                return page
-            }
-        }
+    private func pages(for item: SourceItem, matching: [MappingRule], overrides: ItemOverrides) -> [ResolvedPage] {
+        // `overrides(for:)` has checked that each named page exists.
+        if let names = overrides.pages { return names.compactMap { context.page(named: $0) } }
         guard !matching.isEmpty else { return context.pages }
         var result: [ResolvedPage] = []
         for rule in matching {

@@ -104,6 +104,10 @@ import Testing
             "unknown-page.md", title: "Unknown", body: "No such page.", frontMatter: "planable: {pages: [Northwind Myspace]}\n")
         try workspace.writePost("typo.md", title: "Typo", body: "Misspelt key.", frontMatter: "planable: {page: Northwind X}\n")
         try workspace.writePost("kind.md", title: "Kind", body: "Wrong kind.", frontMatter: "planable: {skip: maybe}\n")
+        // Every wrong key and page of one item is named in one run.
+        try workspace.writePost(
+            "several.md", title: "Several", body: "Three mistakes.",
+            frontMatter: "planable: {lables: [a], pages: [Northwind Myspace], schedule: 3}\n")
 
         let report = try workspace.run(.plan)
         #expect(Self.pages(report)["news/moved.md"] == ["Northwind Facebook", "Northwind Threads"])
@@ -118,7 +122,11 @@ import Testing
         #expect(failure("unknown-page.md")?.contains("its pages are \"Northwind LinkedIn\", ") == true)
         #expect(failure("typo.md")?.contains("planable.page is not a known setting") == true, "\(failure("typo.md") ?? "")")
         #expect(failure("kind.md")?.contains("planable.skip must be true or false") == true, "\(failure("kind.md") ?? "")")
-        #expect(report.failed == 3)
+        let several = failure("several.md") ?? ""
+        #expect(several.hasPrefix("posts: several.md: front matter planable.lables is not a known setting"), "\(several)")
+        #expect(several.contains("; front matter planable.schedule must be false or a date and time"), "\(several)")
+        #expect(several.contains("; front matter planable.pages names \"Northwind Myspace\""), "\(several)")
+        #expect(report.failed == 4)
     }
 
     /// A skipped item's media is not checked, so a missing image does not turn the skip into a failure.
