@@ -49,6 +49,8 @@ package struct Post: Codable, Sendable, Equatable {
     package var createdAt: String
     package var media: [String]
     package var scheduledAt: String?
+    /// The campaign the post belongs to, or nil.
+    package var campaignId: String?
     /// The post's status; the API leaves its values open, so the client never switches on it exhaustively.
     package var status: String
     package var approved: Bool
@@ -145,10 +147,32 @@ package struct PinterestFields: Codable, Sendable, Equatable {
     }
 }
 
+/// A field of a PATCH body that either sets a value or clears it with an explicit JSON `null`.
+///
+/// A property of type `PatchField?` that is nil is left out of the body, so the post keeps its value.
+package enum PatchField<Value: Encodable & Sendable & Equatable>: Encodable, Sendable, Equatable {
+    case set(Value)
+    /// Sent as `null`, which clears the field on the post.
+    case null
+
+    /// The value that the field sets, or nil when it clears the field.
+    package var value: Value? {
+        if case .set(let value) = self { value } else { nil }
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .set(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
+    }
+}
+
 /// The body of `PATCH /posts/{id}`; fields left nil are not sent.
 package struct UpdatePostRequest: Encodable, Sendable, Equatable {
     package var text: String?
-    package var scheduledAt: String?
+    package var scheduledAt: PatchField<String>?
     package var labels: [String]?
     package var media: [String]?
     package var teamOnly: Bool?
@@ -156,7 +180,7 @@ package struct UpdatePostRequest: Encodable, Sendable, Equatable {
     package var linkedinPdfTitle: String?
     package var linkedinVideoTitle: String?
     package var pinterest: PinterestFields?
-    package var campaignId: String?
+    package var campaignId: PatchField<String>?
     package var notify: Bool?
 
     package init(text: String? = nil) {

@@ -97,13 +97,13 @@ package struct PostPayload: Sendable, Equatable, Codable {
         var request = UpdatePostRequest(text: text)
         request.media = media
         request.labels = labelIds
-        request.scheduledAt = scheduledAt
+        request.scheduledAt = scheduledAt.map { .set($0) }
         request.publishAtScheduledDate = publishAtScheduledDate
         request.teamOnly = teamOnly
         request.linkedinPdfTitle = linkedinPdfTitle
         request.linkedinVideoTitle = linkedinVideoTitle
         request.pinterest = pinterest
-        request.campaignId = campaignId
+        request.campaignId = campaignId.map { .set($0) }
         request.notify = notify
         return request
     }

@@ -102,6 +102,43 @@ import Timestamps
         #expect(try server.send("DELETE", "/posts/\(id)").status == 404)
     }
 
+    /// A null clears a schedule or campaign, while a PATCH that leaves a field out keeps it.
+    @Test func nullClearsScheduleAndCampaign() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let campaign = try server.send(
+            "POST", "/campaigns", body: ["workspaceId": .string(workspace), "name": "Spring launch"])
+        let campaignID = try #require(campaign.data["id"]?.stringValue, "\(campaign.text)")
+        let scheduledAt = Timestamp.format(server.clock.now() + 3600)
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind LinkedIn",
+            extra: [
+                ("scheduledAt", .string(scheduledAt)), ("publishAtScheduledDate", true),
+                ("campaignId", .string(campaignID)),
+            ])
+        let id = try #require(post["id"]?.stringValue)
+        #expect(post["status"] == "scheduled")
+
+        let textOnly = try server.send("PATCH", "/posts/\(id)", body: ["text": "Changed"])
+        #expect(textOnly.status == 200, "\(textOnly.text)")
+        #expect(textOnly.data["scheduledAt"]?.stringValue == scheduledAt)
+        #expect(textOnly.data["campaignId"]?.stringValue == campaignID)
+
+        // A post that publishes at its date cannot lose the date alone.
+        let dateOnly = try server.send("PATCH", "/posts/\(id)", body: ["scheduledAt": .null])
+        #expect(dateOnly.status == 400, "\(dateOnly.text)")
+        let cleared = try server.send(
+            "PATCH", "/posts/\(id)",
+            body: ["scheduledAt": .null, "publishAtScheduledDate": false, "campaignId": .null])
+        #expect(cleared.status == 200, "\(cleared.text)")
+        let read = try server.send("GET", "/posts/\(id)").data
+        #expect(read["scheduledAt"] == JSONValue.null)
+        #expect(read["campaignId"] == JSONValue.null)
+        #expect(read["status"] == "draft")
+        #expect(read["scheduledSet"] == .bool(false))
+    }
+
     @Test func countsPostsPerWorkspace() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
