@@ -88,24 +88,51 @@ package struct PostPayload: Sendable, Equatable, Codable {
     /// The body of a PATCH that brings an existing post to this payload.
     ///
     /// Lists are always sent, empty ones included, so a medium or label removed from the source is removed
-    /// from the post too.
-    ///
-    /// NOTE: A nil schedule or campaign is left out of the PATCH body, so a schedule or campaign removed from the
-    /// source stays on the post. Sending null would also clear one that a person set in Planable, and the state
-    /// keeps no record of which of the two set it.
-    package func updateRequest(notify: Bool, labelIds: [String] = [], campaignId: String? = nil) -> UpdatePostRequest {
+    /// from the post too. A nil schedule or campaign is left out, so the post keeps its value, unless `clearing`
+    /// names that field: the engine sets it only when Planable still shows the value that this program sent last.
+    /// A cleared schedule also sends `publishAtScheduledDate: false`, because a post cannot publish at no date.
+    package func updateRequest(
+        notify: Bool, labelIds: [String] = [], campaignId: String? = nil, clearing: ClearedFields = []
+    ) -> UpdatePostRequest {
         var request = UpdatePostRequest(text: text)
         request.media = media
         request.labels = labelIds
         request.scheduledAt = scheduledAt.map { .set($0) }
         request.publishAtScheduledDate = publishAtScheduledDate
+        if scheduledAt == nil && clearing.contains(.schedule) {
+            request.scheduledAt = .null
+            request.publishAtScheduledDate = false
+        }
         request.teamOnly = teamOnly
         request.linkedinPdfTitle = linkedinPdfTitle
         request.linkedinVideoTitle = linkedinVideoTitle
         request.pinterest = pinterest
         request.campaignId = campaignId.map { .set($0) }
+        if campaignId == nil && clearing.contains(.campaign) { request.campaignId = .null }
         request.notify = notify
         return request
+    }
+}
+
+/// The fields that an update clears on a post with an explicit `null`.
+package struct ClearedFields: OptionSet, Sendable {
+    package let rawValue: Int
+
+    package init(rawValue: Int) {
+        self.rawValue = rawValue
+    }
+
+    /// `scheduledAt`, with `publishAtScheduledDate`.
+    package static let schedule = ClearedFields(rawValue: 1 << 0)
+    /// `campaignId`.
+    package static let campaign = ClearedFields(rawValue: 1 << 1)
+
+    /// The report's keys of the fields in the set: `scheduledAt` and `campaign`, in that order.
+    package var reportKeys: [String] {
+        var keys: [String] = []
+        if contains(.schedule) { keys.append("scheduledAt") }
+        if contains(.campaign) { keys.append("campaign") }
+        return keys
     }
 }
 

@@ -125,6 +125,7 @@ extension PostSnapshot {
         self.init(
             id: post.id, pageId: post.pageId, groupId: post.groupId, status: post.status,
             approvalStatus: post.approval?.status, scheduledSet: post.scheduledSet, published: post.published,
-            publishedLink: post.publishedPostLink, plainText: post.plainText)
+            publishedLink: post.publishedPostLink, plainText: post.plainText, scheduledAt: post.scheduledAt,
+            campaignId: post.campaignId)
     }
 }

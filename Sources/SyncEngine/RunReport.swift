@@ -57,6 +57,10 @@ package struct ReportedPost: Sendable, Codable {
     /// leaves them as the create set them, so an edit to them does not reach Planable. Setting `decision` sets it
     /// from the fields the post has at that time.
     package var unchangedByUpdate: [String]?
+    /// For a post to update, the fields that the update clears with `null`, because the source no longer sets them
+    /// and Planable still shows the values that this program sent: `scheduledAt` (with `publishAtScheduledDate`)
+    /// and `campaign`. Nil when it clears none.
+    package var clearedByUpdate: [String]?
 
     /// The fields, by their JSON key, that `POST /posts` takes and `PATCH /posts/{id}` does not, so only a create
     /// sends them.

@@ -41,6 +41,25 @@ package struct PostRecord: Sendable, Equatable {
     /// The SHA-256 of the post's text as Planable returned it after the last create or update, nil in states
     /// written before it was kept.
     package var planableTextHash: String? = nil
+    /// The schedule and campaign id that the last create or update sent, which are empty in states written before
+    /// they were kept.
+    package var sent = SentFields()
+}
+
+/// The schedule and campaign id of a create or update, which the state keeps per post.
+///
+/// An update whose source no longer sets one of them compares Planable's current value with the one kept here.
+/// When they are equal, this program set the value, so the update clears it. Otherwise a person changed it in
+/// Planable, and the update leaves it.
+package struct SentFields: Sendable, Equatable {
+    /// The `scheduledAt` sent, as RFC 3339.
+    package var scheduledAt: String?
+    package var campaignId: String?
+
+    package init(scheduledAt: String? = nil, campaignId: String? = nil) {
+        self.scheduledAt = scheduledAt
+        self.campaignId = campaignId
+    }
 }
 
 /// A create that was sent, or about to be, whose response the state has not recorded yet.
@@ -168,8 +187,12 @@ extension StateStore {
     }
 
     /// Records the posts of a completed create and removes its intent, in one transaction.
+    ///
+    /// - Parameter sent: the schedule and campaign id that the create sent. It is empty for posts that this
+    ///   program links but did not create, so that a later update never clears their values.
     package func recordCreated(
-        intentId: Int64, item: ItemRecord, groupKey: String, posts: [PostSnapshot], payloadHash: String
+        intentId: Int64, item: ItemRecord, groupKey: String, posts: [PostSnapshot], payloadHash: String,
+        sent: SentFields = SentFields()
     ) throws {
         try withDatabase { database in
             try database.transaction {
@@ -191,13 +214,14 @@ extension StateStore {
                         """
                         INSERT OR REPLACE INTO posts (post_id, source, identity, group_key, page_id, group_id,
                             payload_hash, status, approval_status, scheduled_set, published, published_link,
-                            created_at, checked_at, changed_at, planable_text_hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            created_at, checked_at, changed_at, planable_text_hash, sent_scheduled_at,
+                            sent_campaign_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [
                             post.id, item.source, item.identity, groupKey, post.pageId, post.groupId, payloadHash,
                             post.status, post.approvalStatus, post.scheduledSet, post.published, post.publishedLink,
-                            now, now, now, post.plainText.map(Self.textHash),
+                            now, now, now, post.plainText.map(Self.textHash), sent.scheduledAt, sent.campaignId,
                         ])
                 }
                 try database.run("DELETE FROM intents WHERE id = ?", [intentId])
@@ -205,14 +229,19 @@ extension StateStore {
         }
     }
 
-    /// Records that the posts of a group now carry `payloadHash`.
-    package func recordUpdated(postIds: [String], payloadHash: String) throws {
+    /// Records that the posts of a group now carry `payloadHash`, and the schedule and campaign id that the update
+    /// sent. A field that the update left out or cleared is recorded as nil.
+    package func recordUpdated(postIds: [String], payloadHash: String, sent: SentFields) throws {
         try withDatabase { database in
             try database.transaction {
                 for id in postIds {
                     try database.run(
-                        "UPDATE posts SET payload_hash = ?, last_error = NULL, changed_at = ? WHERE post_id = ?",
-                        [payloadHash, Self.timestamp(), id])
+                        """
+                        UPDATE posts SET payload_hash = ?, last_error = NULL, changed_at = ?, sent_scheduled_at = ?,
+                            sent_campaign_id = ?
+                        WHERE post_id = ?
+                        """,
+                        [payloadHash, Self.timestamp(), sent.scheduledAt, sent.campaignId, id])
                 }
             }
         }
@@ -392,7 +421,9 @@ extension StateStore {
             payloadHash: row.string("payload_hash") ?? "", status: row.string("status"),
             approvalStatus: row.string("approval_status"), scheduledSet: row.bool("scheduled_set") ?? false,
             published: row.bool("published") ?? false, publishedLink: row.string("published_link"),
-            lastError: row.string("last_error"), planableTextHash: row.string("planable_text_hash"))
+            lastError: row.string("last_error"), planableTextHash: row.string("planable_text_hash"),
+            sent: SentFields(
+                scheduledAt: row.string("sent_scheduled_at"), campaignId: row.string("sent_campaign_id")))
     }
 
     /// Hashes `text` as `PostRecord.planableTextHash` stores it.
@@ -423,4 +454,7 @@ package struct PostSnapshot: Sendable, Equatable {
     package var publishedLink: String?
     /// The post's text, when the response that the snapshot comes from contains it.
     package var plainText: String? = nil
+    /// The post's `scheduledAt` and campaign id, when the response that the snapshot comes from contains them.
+    package var scheduledAt: String? = nil
+    package var campaignId: String? = nil
 }

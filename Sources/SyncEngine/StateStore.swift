@@ -121,6 +121,12 @@ package final class StateStore: @unchecked Sendable {
         // The SHA-256 of each post's text as Planable returned it after this program's last create or update, so
         // that an edit made in Planable since is not overwritten unnoticed.
         "ALTER TABLE posts ADD COLUMN planable_text_hash TEXT;",
+        // The schedule and campaign id that this program last sent for each post, so that an update can clear the
+        // ones the source dropped without clearing those a person set in Planable. NULL also in rows written before.
+        """
+        ALTER TABLE posts ADD COLUMN sent_scheduled_at TEXT;
+        ALTER TABLE posts ADD COLUMN sent_campaign_id TEXT;
+        """,
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

@@ -7,6 +7,10 @@ extension SyncEngine {
         var decision: ItemDecision
         var message: String?
         var postIds: [String]
+        /// For an update, the fields that it clears because the source dropped them.
+        var cleared: ClearedFields = []
+        /// Warnings for the group's post that do not stop the item, such as a schedule that the update leaves.
+        var warnings: [String] = []
     }
 
     /// The most creates tried for one group when answers are lost and reading back finds nothing.
@@ -69,15 +73,26 @@ extension SyncEngine {
         // A PATCH updates every post of the existing group, so a group that also contains a page removed from the
         // configuration is not updated.
         guard Set(covered.map(\.groupKey)) == [group.key] else { return regrouped }
-        // Checked once here, for a plan as for a sync, and before the retries of `update` that would read again.
-        if let blocked = try planableEditOutcome(covered, group: group, item: item, mode: mode) { return blocked }
+        // The drafts are read once here, for a plan as for a sync, and before the retries of `update` that would
+        // read again.
+        let drafts = try currentDrafts(covered, payload: group.payload)
+        if let blocked = planableEditOutcome(covered, drafts: drafts, group: group, item: item, mode: mode) {
+            return blocked
+        }
+        let clearing = clearingPlan(covered, drafts: drafts, group: group)
         let unpublished = covered.filter { !$0.published }
         if !unpublished.isEmpty && unpublished.count < covered.count {
             // Part of the group is published. A PATCH to one of its drafts updates every draft of the group, so the
             // pages still to publish get the new text, and the published ones keep theirs.
             let message = partlyPublishedMessage(item, group, covered)
-            guard mode == .apply else { return GroupOutcome(decision: .update, message: message, postIds: coveredIds) }
-            return try update(Self.draftsFirst(covered), to: group, item: item, context: context, record: &record)
+            guard mode == .apply else {
+                return GroupOutcome(
+                    decision: .update, message: message, postIds: coveredIds, cleared: clearing.fields,
+                    warnings: clearing.warnings)
+            }
+            return try update(
+                Self.draftsFirst(covered), to: group, item: item, context: context, clearing: clearing,
+                record: &record)
         }
         if covered.contains(where: \.published) {
             let message = "\(item.location) changed after its post was published; published posts cannot be edited"
@@ -95,9 +110,11 @@ extension SyncEngine {
                 covered.contains(where: Self.isApprovedDraft)
                 ? "\(item.location): would update posts that are approved; the edit may need their approval again"
                 : nil
-            return GroupOutcome(decision: .update, message: message, postIds: coveredIds)
+            return GroupOutcome(
+                decision: .update, message: message, postIds: coveredIds, cleared: clearing.fields,
+                warnings: clearing.warnings)
         }
-        return try update(covered, to: group, item: item, context: context, record: &record)
+        return try update(covered, to: group, item: item, context: context, clearing: clearing, record: &record)
     }
 
     private func create(_ group: PlannedGroup, item: SourceItem, context: WorkspaceContext) throws -> GroupOutcome {
@@ -107,6 +124,7 @@ extension SyncEngine {
             workspaceId: context.workspace.id, pageIds: pageIds, notify: configuration.notify,
             labelIds: try names?.labelIds(group.payload.labels, item: item, mode: .apply) ?? [],
             campaignId: try names?.campaignId(group.payload.campaign, item: item))
+        let sent = SentFields(scheduledAt: request.scheduledAt, campaignId: request.campaignId)
         let record = ItemRecord(
             source: item.source, identity: item.identity, title: item.title, location: item.location,
             contentHash: item.contentHash, bodyHash: item.bodyHash, status: "pending", fileSize: item.fileSize,
@@ -131,7 +149,8 @@ extension SyncEngine {
                 switch outcomes[intentId] ?? .notFound {
                 case .found(let posts):
                     try state.recordCreated(
-                        intentId: intentId, item: record, groupKey: group.key, posts: posts, payloadHash: hash)
+                        intentId: intentId, item: record, groupKey: group.key, posts: posts, payloadHash: hash,
+                        sent: sent)
                     return GroupOutcome(decision: .create, postIds: posts.map(\.id))
                 case .notFound:
                     // A server that sent a response has finished with the request, so it created nothing. Without
@@ -149,7 +168,7 @@ extension SyncEngine {
             // next run reads the posts back instead of creating them again.
             try state.recordCreated(
                 intentId: intentId, item: record, groupKey: group.key, posts: posts.map(PostSnapshot.init),
-                payloadHash: hash)
+                payloadHash: hash, sent: sent)
             logger.info(
                 "created grouped draft",
                 [
@@ -162,20 +181,26 @@ extension SyncEngine {
         preconditionFailure("the create loop returns or throws")
     }
 
+    /// Sends the PATCH that brings a group's posts to `group`. When the post it went to turns out to be published
+    /// or deleted, it tries the rest of the group, and creates the group again when none of its posts is left.
+    ///
+    /// - Parameter clearing: the fields that the PATCH clears, which `apply` decided from the drafts it read.
     private func update(
         _ covered: [PostRecord], to group: PlannedGroup, item: SourceItem, context: WorkspaceContext,
-        record: inout ItemRecord
+        clearing: ClearingPlan, record: inout ItemRecord
     )
         throws -> GroupOutcome
     {
         let ids = covered.map(\.postId)
         let updated: Post
+        let sent: SentFields
         // A grouped post keeps its pages in sync, so one PATCH to any of its posts updates the whole group.
         do {
             let request = group.payload.updateRequest(
                 notify: configuration.notify,
                 labelIds: try names?.labelIds(group.payload.labels, item: item, mode: .apply) ?? [],
-                campaignId: try names?.campaignId(group.payload.campaign, item: item))
+                campaignId: try names?.campaignId(group.payload.campaign, item: item), clearing: clearing.fields)
+            sent = SentFields(scheduledAt: request.scheduledAt?.value, campaignId: request.campaignId?.value)
             updated = try client.updatePost(id: ids[0], request)
         } catch let error as PlanableAPIError where error.code == .postAlreadyPublished {
             try state.withDatabase { database in
@@ -186,7 +211,9 @@ extension SyncEngine {
             if marked.contains(where: { !$0.published }) {
                 // The status follower had not seen the publication yet. The group's other posts may still be
                 // drafts, which a PATCH to one of them updates.
-                return try update(Self.draftsFirst(marked), to: group, item: item, context: context, record: &record)
+                return try update(
+                    Self.draftsFirst(marked), to: group, item: item, context: context, clearing: clearing,
+                    record: &record)
             }
             // The caller stores the flag with the item's record, so the next runs stay quiet.
             if !record.publishedEditReported {
@@ -214,9 +241,11 @@ extension SyncEngine {
             logger.warning(
                 "post no longer exists; updating the rest of its group",
                 ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
-            return try update(Array(covered.dropFirst()), to: group, item: item, context: context, record: &record)
+            return try update(
+                Array(covered.dropFirst()), to: group, item: item, context: context, clearing: clearing,
+                record: &record)
         }
-        try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash)
+        try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash, sent: sent)
         try state.recordPlanableText(updated.plainText, postIds: ids)
         var message = covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered) : nil
         // An edit can change text that a reviewer approved. The API document does not say whether Planable
@@ -245,50 +274,8 @@ extension SyncEngine {
             }
         }
         logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
-        return GroupOutcome(decision: .update, message: message, postIds: ids)
-    }
-
-    /// Returns the blocked outcome of an update whose drafts someone edited in Planable since the last sync, or nil
-    /// when none was edited or `overwrite_planable_edits` is set. A plan reads the posts as a sync would.
-    private func planableEditOutcome(
-        _ covered: [PostRecord], group: PlannedGroup, item: SourceItem, mode: RunMode
-    ) throws -> GroupOutcome? {
-        guard !configuration.overwritesPlanableEdits else { return nil }
-        let edited = try postsEditedInPlanable(covered)
-        guard !edited.isEmpty else { return nil }
-        let pages = edited.map { post in group.pages.first { $0.id == post.pageId }?.name ?? post.pageId }
-        if mode == .apply {
-            logger.warning(
-                "post edited in Planable since the last sync; not updating",
-                [
-                    "item.source": item.source, "item.id": item.identity,
-                    "post.ids": edited.map(\.postId).joined(separator: ","),
-                ])
-        }
-        let verb = mode == .apply ? "was not sent" : "would not be sent"
         return GroupOutcome(
-            decision: .blocked,
-            message: "\(item.location): the text on \(pages.joined(separator: ", ")) was edited in Planable since "
-                + "the last sync, so the source's change \(verb); copy the edit into the source, or set "
-                + "overwrite_planable_edits: true for one sync to replace it",
-            postIds: covered.map(\.postId))
-    }
-
-    /// Returns the drafts among `posts` whose text in Planable differs from the text Planable returned after this
-    /// program's last create or update, as after a client's edit in Planable. A post whose state predates the
-    /// record of that text, or that no longer exists, is not counted.
-    private func postsEditedInPlanable(_ posts: [PostRecord]) throws -> [PostRecord] {
-        var edited: [PostRecord] = []
-        for post in posts where !post.published {
-            guard let recorded = post.planableTextHash else { continue }
-            do {
-                let current = try client.getPost(id: post.postId)
-                if StateStore.textHash(current.plainText) != recorded { edited.append(post) }
-            } catch let error as PlanableAPIError where error.status == 404 {
-                continue
-            }
-        }
-        return edited
+            decision: .update, message: message, postIds: ids, cleared: clearing.fields, warnings: clearing.warnings)
     }
 
     /// Tells whether `post` is not published and a reviewer approved it, fully or in part.
@@ -354,9 +341,12 @@ extension SyncEngine {
                 ?? ItemRecord(
                     source: intent.source, identity: intent.identity, title: "", status: "pending",
                     publishedEditReported: false)
+            // NOTE: The intent does not record the schedule and campaign that the create sent, so the values that
+            // the posts show now are taken for them. A person's change made before this read-back counts as sent.
             try state.recordCreated(
                 intentId: intent.id, item: record, groupKey: intent.groupKey, posts: posts,
-                payloadHash: intent.payloadHash)
+                payloadHash: intent.payloadHash,
+                sent: SentFields(scheduledAt: posts.first?.scheduledAt, campaignId: posts.first?.campaignId))
         }
         guard checkRecorded else { return duplicateGroupMessages }
         return try remainingDuplicateGroups(workspaceId: workspaceId).map(\.message)

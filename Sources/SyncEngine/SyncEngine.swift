@@ -5,444 +5,422 @@ import PlanableAPI
 
 /// A source of items that the engine scans once per pass.
 package protocol ItemSource: Sendable {
-  var name: String { get }
-  /// Reads the source's current items. `state` lets a source skip what did not change since the last pass, and
-  /// `timeZone`, the workspace's, completes dates written without one.
-  func scan(state: StateStore, timeZone: TimeZone) -> SourceScan
+    var name: String { get }
+    /// Reads the source's current items. `state` lets a source skip what did not change since the last pass, and
+    /// `timeZone`, the workspace's, completes dates written without one.
+    func scan(state: StateStore, timeZone: TimeZone) -> SourceScan
 }
 
 /// Whether a run sends writes.
 package enum RunMode: Sendable {
-  /// Create and update posts.
-  case apply
-  /// Decide and render only; no write request is sent.
-  case plan
+    /// Create and update posts.
+    case apply
+    /// Decide and render only; no write request is sent.
+    case plan
 }
 
 /// One pass of the main job: reconcile interrupted creates, scan the sources, map each item and apply the plan.
 package final class SyncEngine: @unchecked Sendable {
-  let configuration: Configuration
-  let state: StateStore
-  let client: PlanableClient
-  let sources: [any ItemSource]
-  let logger: Logger
-  let mediaChecker: MediaChecker
-  /// Label and campaign names, resolved once per run.
-  var names: NameResolver?
-  /// The items whose create lost its answer, as "source NUL identity", read once per plan.
-  var interruptedCreates: Set<String> = []
-  /// Called after each item, with the count done and the total, for progress output.
-  var progress: (@Sendable (Int, Int) -> Void)?
+    let configuration: Configuration
+    let state: StateStore
+    let client: PlanableClient
+    let sources: [any ItemSource]
+    let logger: Logger
+    let mediaChecker: MediaChecker
+    /// Label and campaign names, resolved once per run.
+    var names: NameResolver?
+    /// The items whose create lost its answer, as "source NUL identity", read once per plan.
+    var interruptedCreates: Set<String> = []
+    /// Called after each item, with the count done and the total, for progress output.
+    var progress: (@Sendable (Int, Int) -> Void)?
 
-  package init(
-    configuration: Configuration, state: StateStore, client: PlanableClient,
-    sources: [any ItemSource],
-    logger: Logger, mediaReach: MediaChecker.Reach = .everyHost,
-    progress: (@Sendable (Int, Int) -> Void)? = nil
-  ) {
-    self.configuration = configuration
-    self.state = state
-    self.client = client
-    self.sources = sources
-    self.logger = logger
-    self.mediaChecker = MediaChecker(
-      state: state, reach: mediaReach, enabled: configuration.checkMedia)
-    self.progress = progress
-  }
-
-  /// Runs one pass and returns its report.
-  ///
-  /// - Throws: `MappingError` for a configuration the API contradicts (an unknown page) or a state database of
-  ///   another workspace, `PlanableAPIError` when the API cannot be reached at all, `SourceError` when a feed
-  ///   that a new state database must link cannot be read, and `StateError` when the state cannot be written.
-  ///   `WriteDeniedError` ends the run at the first write that the API rejects with 401 or 403.
-  ///
-  /// - Parameters:
-  ///   - sourceNames: the sources to scan; nil scans every source.
-  ///   - changedPaths: for directory sources, the paths a watcher reported; a source not listed is scanned whole.
-  ///   - context: the resolved workspace and pages, when the caller keeps them between passes.
-  ///   - refreshStatus: whether the pass ends by polling the status of unpublished posts.
-  ///   - shouldStop: checked between items; when it returns true the pass ends after the item in flight.
-  package func run(
-    mode: RunMode, sourceNames: Set<String>? = nil, changedPaths: [String: Set<String>] = [:],
-    context: WorkspaceContext? = nil, refreshStatus: Bool = true,
-    shouldStop: @Sendable () -> Bool = { false }
-  ) throws -> RunReport {
-    // `status` shows the failure of the last run beside the time of the last one that completed, so that a
-    // cron job whose runs all fail does not look as if it were up to date.
-    do {
-      let report = try runPass(
-        mode: mode, sourceNames: sourceNames, changedPaths: changedPaths, context: context,
-        refreshStatus: refreshStatus, shouldStop: shouldStop)
-      // A pass over one feed or a few changed files shows nothing about the sources it did not read.
-      if mode == .apply && sourceNames == nil && changedPaths.isEmpty {
-        try? state.clearRunFailure()
-      }
-      return report
-    } catch {
-      // A stop is no failure of the run.
-      if case PlanableAPIError.cancelled = error { throw error }
-      if mode == .apply { try? state.recordRunFailure("\(error)") }
-      throw error
-    }
-  }
-
-  private func runPass(
-    mode: RunMode, sourceNames: Set<String>?, changedPaths: [String: Set<String>],
-    context: WorkspaceContext?,
-    refreshStatus: Bool, shouldStop: @Sendable () -> Bool
-  ) throws -> RunReport {
-    var report = RunReport(command: mode == .apply ? "sync" : "plan")
-    let startStatistics = client.requestStatistics
-    let context = try context ?? resolveContext()
-    if let mismatch = try state.workspaceMismatch(
-      context.workspace, configurationPath: configuration.path)
-    {
-      throw mismatch
-    }
-    if mode == .apply {
-      try state.recordWorkspace(context.workspace)
-      try state.recordPageNames(context.allPages)
-      if sourceNames == nil { try adoptRenamedSources() }
-    }
-    let mapper = try Mapper(configuration: configuration, context: context)
-    names = NameResolver(
-      client: client, workspaceId: context.workspace.id, createLabels: configuration.createLabels,
-      logger: logger)
-
-    interruptedCreates =
-      mode == .plan ? Set(try state.pendingIntents().map { "\($0.source)\u{0}\($0.identity)" }) : []
-    if mode == .apply {
-      report.duplicateGroups = try reconcileIntents(
-        workspaceId: context.workspace.id, checkRecorded: sourceNames == nil)
-      if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
-    } else if sourceNames == nil, let preview = try previewRenames() {
-      defer {
-        for suffix in ["", "-wal", "-shm"] {
-          try? FileManager.default.removeItem(atPath: preview.path + suffix)
-        }
-      }
-      return try plan(
-        against: preview, context: context, since: startStatistics, refreshStatus: refreshStatus,
-        shouldStop: shouldStop)
-    } else if sourceNames == nil, let preview = try previewAdoption(context: context) {
-      return try plan(
-        against: preview, context: context, since: startStatistics, refreshStatus: refreshStatus,
-        shouldStop: shouldStop)
+    package init(
+        configuration: Configuration, state: StateStore, client: PlanableClient, sources: [any ItemSource],
+        logger: Logger, mediaReach: MediaChecker.Reach = .everyHost, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.state = state
+        self.client = client
+        self.sources = sources
+        self.logger = logger
+        self.mediaChecker = MediaChecker(state: state, reach: mediaReach, enabled: configuration.checkMedia)
+        self.progress = progress
     }
 
-    var scanned: [SourceItem] = []
-    var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
-    var alwaysCommits: [@Sendable (StateStore) throws -> Void] = []
-    // The sources whose every item this run maps, which are those scanned whole and read without failure, with
-    // no subfolder or file left unread.
-    var mappedWhole = Set<String>()
-    if mode == .apply && sourceNames == nil {
-      // A source removed from the configuration is never scanned again, so nothing else would clear its rows.
-      try state.deleteReadFailures(exceptSources: Set(configuration.sources.map(\.name)))
-    }
-    for source in sources where sourceNames?.contains(source.name) ?? true {
-      var scan: SourceScan
-      if var directory = source as? DirectorySource, let paths = changedPaths[source.name] {
-        directory.onlyPaths = paths
-        scan = directory.scan(state: state, timeZone: context.timeZone)
-      } else {
-        scan = source.scan(state: state, timeZone: context.timeZone)
-        if !scan.missedPaths && !scan.errors.contains(where: { $0.identity == nil }) {
-          mappedWhole.insert(source.name)
-        }
-      }
-      try matchRenames(&scan, source: source.name, mode: mode)
-      try holdMassRemoval(&scan, source: source.name)
-      for identity in scan.removedIdentities {
+    /// Runs one pass and returns its report.
+    ///
+    /// - Throws: `MappingError` for a configuration the API contradicts (an unknown page) or a state database of
+    ///   another workspace, `PlanableAPIError` when the API cannot be reached at all, `SourceError` when a feed
+    ///   that a new state database must link cannot be read, and `StateError` when the state cannot be written.
+    ///   `WriteDeniedError` ends the run at the first write that the API rejects with 401 or 403.
+    ///
+    /// - Parameters:
+    ///   - sourceNames: the sources to scan; nil scans every source.
+    ///   - changedPaths: for directory sources, the paths a watcher reported; a source not listed is scanned whole.
+    ///   - context: the resolved workspace and pages, when the caller keeps them between passes.
+    ///   - refreshStatus: whether the pass ends by polling the status of unpublished posts.
+    ///   - shouldStop: checked between items; when it returns true the pass ends after the item in flight.
+    package func run(
+        mode: RunMode, sourceNames: Set<String>? = nil, changedPaths: [String: Set<String>] = [:],
+        context: WorkspaceContext? = nil, refreshStatus: Bool = true,
+        shouldStop: @Sendable () -> Bool = { false }
+    ) throws -> RunReport {
+        // `status` shows the failure of the last run beside the time of the last one that completed, so that a
+        // cron job whose runs all fail does not look as if it were up to date.
         do {
-          if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
-            report.add(reported)
-          }
+            let report = try runPass(
+                mode: mode, sourceNames: sourceNames, changedPaths: changedPaths, context: context,
+                refreshStatus: refreshStatus, shouldStop: shouldStop)
+            // A pass over one feed or a few changed files shows nothing about the sources it did not read.
+            if mode == .apply && sourceNames == nil && changedPaths.isEmpty { try? state.clearRunFailure() }
+            return report
         } catch {
-          throw WriteDeniedError(error, workspace: context.workspace.name) ?? error
+            // A stop is no failure of the run.
+            if case PlanableAPIError.cancelled = error { throw error }
+            if mode == .apply { try? state.recordRunFailure("\(error)") }
+            throw error
         }
-      }
-      scanned += scan.items
-      for skipped in scan.skipped {
-        report.add(
-          ReportedItem(
-            source: source.name, identity: skipped.identity, title: "", decision: .skipped,
-            message: skipped.reason, posts: []))
-      }
-      report.countUnchanged(scan.unchangedIdentities.count)
-      for entry in scan.baselined {
-        report.add(
-          ReportedItem(
-            source: source.name, identity: entry.identity, title: entry.title, decision: .baselined,
-            message: "recorded without a post; only entries that appear later are posted", posts: []
-          ))
-      }
-      if let commit = scan.commit { commits.append((source.name, commit)) }
-      if let commit = scan.commitAlways { alwaysCommits.append(commit) }
-      if mode == .apply { try recordReadFailures(scan, source: source.name) }
-      for error in scan.errors {
-        var fields = ["item.source": error.source, "error": error.message]
-        if let identity = error.identity { fields["item.id"] = identity }
-        if let location = error.location { fields["item.location"] = location }
-        logger.error(error.identity == nil ? "source read failed" : "item read failed", fields)
-        if error.isDataError || error.identity != nil {
-          // A whole feed or folder that failed is named by its location, such as the feed's URL.
-          report.add(
-            ReportedItem(
-              source: error.source, identity: error.identity ?? error.location ?? "", title: "",
-              decision: .failed, message: error.message, posts: []))
-        } else {
-          report.errors.append(error.message)
+    }
+
+    private func runPass(
+        mode: RunMode, sourceNames: Set<String>?, changedPaths: [String: Set<String>], context: WorkspaceContext?,
+        refreshStatus: Bool, shouldStop: @Sendable () -> Bool
+    ) throws -> RunReport {
+        var report = RunReport(command: mode == .apply ? "sync" : "plan")
+        let startStatistics = client.requestStatistics
+        let context = try context ?? resolveContext()
+        if let mismatch = try state.workspaceMismatch(context.workspace, configurationPath: configuration.path) {
+            throw mismatch
         }
-      }
+        if mode == .apply {
+            try state.recordWorkspace(context.workspace)
+            try state.recordPageNames(context.allPages)
+            if sourceNames == nil { try adoptRenamedSources() }
+        }
+        let mapper = try Mapper(configuration: configuration, context: context)
+        names = NameResolver(
+            client: client, workspaceId: context.workspace.id, createLabels: configuration.createLabels, logger: logger)
+
+        interruptedCreates =
+            mode == .plan ? Set(try state.pendingIntents().map { "\($0.source)\u{0}\($0.identity)" }) : []
+        if mode == .apply {
+            report.duplicateGroups = try reconcileIntents(
+                workspaceId: context.workspace.id, checkRecorded: sourceNames == nil)
+            if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
+        } else if sourceNames == nil, let preview = try previewRenames() {
+            defer {
+                for suffix in ["", "-wal", "-shm"] {
+                    try? FileManager.default.removeItem(atPath: preview.path + suffix)
+                }
+            }
+            return try plan(
+                against: preview, context: context, since: startStatistics, refreshStatus: refreshStatus,
+                shouldStop: shouldStop)
+        } else if sourceNames == nil, let preview = try previewAdoption(context: context) {
+            return try plan(
+                against: preview, context: context, since: startStatistics, refreshStatus: refreshStatus,
+                shouldStop: shouldStop)
+        }
+
+        var scanned: [SourceItem] = []
+        var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
+        var alwaysCommits: [@Sendable (StateStore) throws -> Void] = []
+        // The sources whose every item this run maps, which are those scanned whole and read without failure, with
+        // no subfolder or file left unread.
+        var mappedWhole = Set<String>()
+        if mode == .apply && sourceNames == nil {
+            // A source removed from the configuration is never scanned again, so nothing else would clear its rows.
+            try state.deleteReadFailures(exceptSources: Set(configuration.sources.map(\.name)))
+        }
+        for source in sources where sourceNames?.contains(source.name) ?? true {
+            var scan: SourceScan
+            if var directory = source as? DirectorySource, let paths = changedPaths[source.name] {
+                directory.onlyPaths = paths
+                scan = directory.scan(state: state, timeZone: context.timeZone)
+            } else {
+                scan = source.scan(state: state, timeZone: context.timeZone)
+                if !scan.missedPaths && !scan.errors.contains(where: { $0.identity == nil }) {
+                    mappedWhole.insert(source.name)
+                }
+            }
+            try matchRenames(&scan, source: source.name, mode: mode)
+            try holdMassRemoval(&scan, source: source.name)
+            for identity in scan.removedIdentities {
+                do {
+                    if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
+                        report.add(reported)
+                    }
+                } catch {
+                    throw WriteDeniedError(error, workspace: context.workspace.name) ?? error
+                }
+            }
+            scanned += scan.items
+            for skipped in scan.skipped {
+                report.add(
+                    ReportedItem(
+                        source: source.name, identity: skipped.identity, title: "", decision: .skipped,
+                        message: skipped.reason, posts: []))
+            }
+            report.countUnchanged(scan.unchangedIdentities.count)
+            for entry in scan.baselined {
+                report.add(
+                    ReportedItem(
+                        source: source.name, identity: entry.identity, title: entry.title, decision: .baselined,
+                        message: "recorded without a post; only entries that appear later are posted", posts: []))
+            }
+            if let commit = scan.commit { commits.append((source.name, commit)) }
+            if let commit = scan.commitAlways { alwaysCommits.append(commit) }
+            if mode == .apply { try recordReadFailures(scan, source: source.name) }
+            for error in scan.errors {
+                var fields = ["item.source": error.source, "error": error.message]
+                if let identity = error.identity { fields["item.id"] = identity }
+                if let location = error.location { fields["item.location"] = location }
+                logger.error(error.identity == nil ? "source read failed" : "item read failed", fields)
+                if error.isDataError || error.identity != nil {
+                    // A whole feed or folder that failed is named by its location, such as the feed's URL.
+                    report.add(
+                        ReportedItem(
+                            source: error.source, identity: error.identity ?? error.location ?? "", title: "",
+                            decision: .failed, message: error.message, posts: []))
+                } else {
+                    report.errors.append(error.message)
+                }
+            }
+        }
+
+        for (index, item) in scanned.enumerated() {
+            if shouldStop() { break }
+            let reported: ReportedItem
+            do {
+                reported = try process(item, mapper: mapper, context: context, mode: mode)
+            } catch PlanableAPIError.cancelled where shouldStop() {
+                // A stop cut a wait for the rate limit or a retry short. The item keeps its state for the next
+                // run, and the report lists the items before it.
+                break
+            }
+            report.add(reported)
+            progress?(index + 1, scanned.count)
+        }
+        if mode == .apply {
+            for commit in alwaysCommits { try commit(state) }
+        }
+        if mode == .apply && !shouldStop() {
+            for (source, commit) in commits
+            where !report.items.contains(where: { $0.source == source && $0.decision == .failed }) {
+                try commit(state)
+            }
+            // A source that could not be read, or was scanned in part, was not mapped with this configuration, so
+            // its fingerprint waits for a run that reads it whole, which then maps all of its items again.
+            for source in mappedWhole {
+                try state.setMappingFingerprint(configuration.mappingFingerprint, source: source)
+            }
+            try state.setSetting("last_run", StateStore.timestamp())
+        }
+        if mode == .apply && refreshStatus && !shouldStop() && statusRefreshIsDue() {
+            do {
+                report.statusChanges = try StatusFollower(
+                    client: client, state: state, logger: logger, readBudget: configuration.statusReadBudget
+                ).refresh(workspaceId: context.workspace.id)
+            } catch {
+                logger.warning("post status refresh failed", ["error": "\(error)"])
+            }
+        }
+        let statistics = client.requestStatistics
+        report.requests = .init(
+            read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write,
+            rateLimited: statistics.rateLimited - startStatistics.rateLimited)
+        return report
     }
 
-    for (index, item) in scanned.enumerated() {
-      if shouldStop() { break }
-      let reported: ReportedItem
-      do {
-        reported = try process(item, mapper: mapper, context: context, mode: mode)
-      } catch PlanableAPIError.cancelled where shouldStop() {
-        // A stop cut a wait for the rate limit or a retry short. The item keeps its state for the next
-        // run, and the report lists the items before it.
-        break
-      }
-      report.add(reported)
-      progress?(index + 1, scanned.count)
+    /// Whether `status_interval` has passed since the last status refresh of a `sync`, so back-to-back runs do
+    /// not list the workspace's posts each time.
+    func statusRefreshIsDue() -> Bool {
+        let last = (try? state.setting("status_refreshed_at")).flatMap(StateStore.date)
+        guard let last, Date().timeIntervalSince(last) < configuration.statusInterval else {
+            try? state.setSetting("status_refreshed_at", StateStore.timestamp())
+            return true
+        }
+        return false
     }
-    if mode == .apply {
-      for commit in alwaysCommits { try commit(state) }
-    }
-    if mode == .apply && !shouldStop() {
-      for (source, commit) in commits
-      where !report.items.contains(where: { $0.source == source && $0.decision == .failed }) {
-        try commit(state)
-      }
-      // A source that could not be read, or was scanned in part, was not mapped with this configuration, so
-      // its fingerprint waits for a run that reads it whole, which then maps all of its items again.
-      for source in mappedWhole {
-        try state.setMappingFingerprint(configuration.mappingFingerprint, source: source)
-      }
-      try state.setSetting("last_run", StateStore.timestamp())
-    }
-    if mode == .apply && refreshStatus && !shouldStop() && statusRefreshIsDue() {
-      do {
-        report.statusChanges = try StatusFollower(
-          client: client, state: state, logger: logger, readBudget: configuration.statusReadBudget
-        ).refresh(workspaceId: context.workspace.id)
-      } catch {
-        logger.warning("post status refresh failed", ["error": "\(error)"])
-      }
-    }
-    let statistics = client.requestStatistics
-    report.requests = .init(
-      read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write,
-      rateLimited: statistics.rateLimited - startStatistics.rateLimited)
-    return report
-  }
 
-  /// Whether `status_interval` has passed since the last status refresh of a `sync`, so back-to-back runs do
-  /// not list the workspace's posts each time.
-  func statusRefreshIsDue() -> Bool {
-    let last = (try? state.setting("status_refreshed_at")).flatMap(StateStore.date)
-    guard let last, Date().timeIntervalSince(last) < configuration.statusInterval else {
-      try? state.setSetting("status_refreshed_at", StateStore.timestamp())
-      return true
+    /// Resolves the configuration's workspace and pages through the API.
+    package func resolveContext() throws -> WorkspaceContext {
+        try WorkspaceResolver.resolve(configuration, client: client)
     }
-    return false
-  }
 
-  /// Resolves the configuration's workspace and pages through the API.
-  package func resolveContext() throws -> WorkspaceContext {
-    try WorkspaceResolver.resolve(configuration, client: client)
-  }
+    // MARK: Items
 
-  // MARK: Items
+    /// Maps and applies one item and reports its failure in the returned item. A write that the token may not make
+    /// throws `WriteDeniedError` instead, which ends the run, because every later write would fail the same way.
+    private func process(
+        _ item: SourceItem, mapper: Mapper, context: WorkspaceContext, mode: RunMode
+    ) throws
+        -> ReportedItem
+    {
+        var reported = ReportedItem(
+            source: item.source, identity: item.identity, title: item.title, decision: .unchanged, message: nil,
+            posts: [])
+        let groups: [PlannedGroup]
+        do {
+            if let reason = try mapper.skipReason(for: item) {
+                reported.decision = .skipped
+                reported.message = reason
+                return reported
+            }
+            let mediaBaseURL = configuration.sources.first { $0.name == item.source }?.mediaBaseURL
+            let (media, mediaWarnings) = try mediaChecker.check(
+                item.media, mediaBaseURL: mediaBaseURL, optionalLimit: item.optionalMediaLimit)
+            // The skip was decided above, before the media check, so the plan sets no skip reason here.
+            let plan = try mapper.plan(item, media: media)
+            groups = plan.groups.map { group in
+                var group = group
+                group.warnings = mediaWarnings + group.warnings
+                return group
+            }
+        } catch {
+            let message = "\(error)"
+            logger.error(
+                "item mapping failed", ["item.source": item.source, "item.id": item.identity, "error": message])
+            reported.decision = .failed
+            reported.message = message.hasPrefix(item.source) ? message : "\(item.source): \(item.location): \(message)"
+            if mode == .apply { recordFailure(item, message: reported.message ?? message) }
+            return reported
+        }
+        reported.posts = groups.map { group in
+            var post = ReportedPost(
+                pages: group.pages.map(\.name), networks: group.pages.map(\.platform), text: group.payload.text,
+                characters: group.pages.map {
+                    NetworkCheck.count(group.payload.text, network: Network(platform: $0.platform))
+                }
+                .max() ?? 0,
+                media: group.payload.media, postIds: [], warnings: group.warnings,
+                scheduledAt: group.payload.scheduledAt, labels: group.payload.labels, campaign: group.payload.campaign)
+            post.publishAtScheduledDate = group.payload.publishAtScheduledDate
+            post.firstComment = group.payload.firstComment
+            post.internalNote = group.payload.internalNote
+            post.teamOnly = group.payload.teamOnly
+            post.youtubeTitle = group.payload.youtubeTitle
+            post.linkedinPdfTitle = group.payload.linkedinPdfTitle
+            post.linkedinVideoTitle = group.payload.linkedinVideoTitle
+            post.pinterest = group.payload.pinterest
+            post.notify = configuration.notify
+            return post
+        }
 
-  /// Maps and applies one item and reports its failure in the returned item. A write that the token may not make
-  /// throws `WriteDeniedError` instead, which ends the run, because every later write would fail the same way.
-  private func process(_ item: SourceItem, mapper: Mapper, context: WorkspaceContext, mode: RunMode)
-    throws
-    -> ReportedItem
-  {
-    var reported = ReportedItem(
-      source: item.source, identity: item.identity, title: item.title, decision: .unchanged,
-      message: nil,
-      posts: [])
-    let groups: [PlannedGroup]
-    do {
-      if let reason = try mapper.skipReason(for: item) {
-        reported.decision = .skipped
-        reported.message = reason
+        do {
+            let stateIdentity = item.previousIdentity ?? item.identity
+            let existing = try state.posts(source: item.source, identity: stateIdentity)
+            var record =
+                try state.item(source: item.source, identity: stateIdentity)
+                ?? ItemRecord(
+                    source: item.source, identity: item.identity, title: item.title, status: "pending",
+                    publishedEditReported: false)
+            var decisions: [ItemDecision] = []
+            var messages: [String] = []
+            for (index, group) in groups.enumerated() {
+                let outcome = try apply(
+                    group, item: item, existing: existing, record: &record, context: context, mode: mode)
+                decisions.append(outcome.decision)
+                // Groups blocked for the same reason give the same message, which the report names once.
+                if let message = outcome.message, !messages.contains(message) { messages.append(message) }
+                reported.posts[index].postIds = outcome.postIds
+                reported.posts[index].decision = outcome.decision
+                reported.posts[index].clearedByUpdate = outcome.cleared.isEmpty ? nil : outcome.cleared.reportKeys
+                reported.posts[index].warnings += outcome.warnings
+            }
+            reported.decision = Self.combine(decisions)
+            reported.message = messages.isEmpty ? nil : messages.joined(separator: "; ")
+            // A warning such as a past schedule or a media file left out is logged when the post is written, so a
+            // sync under cron or systemd reports it once, and unchanged reruns stay quiet.
+            if mode == .apply, reported.decision == .create || reported.decision == .update {
+                for warning in Set(reported.posts.flatMap(\.warnings)).sorted() {
+                    logger.warning(
+                        "item written with a warning",
+                        ["item.source": item.source, "item.id": item.identity, "warning": warning])
+                }
+            }
+            if mode == .apply {
+                record.title = item.title
+                record.location = item.location
+                record.contentHash = item.contentHash
+                record.bodyHash = item.bodyHash
+                record.payloadHash = groups.map(\.payload.hash).joined(separator: ",")
+                record.fileSize = item.fileSize
+                record.fileModificationTime = item.fileModificationTime
+                switch reported.decision {
+                case .failed: record.status = "failed"
+                case .blocked: record.status = "blocked"
+                default: record.status = "synced"
+                }
+                record.lastError = reported.message
+                try state.saveItem(record)
+            }
+        } catch {
+            // The item keeps its state, so a run with a token that can write syncs it.
+            if let denied = WriteDeniedError(error, workspace: context.workspace.name) { throw denied }
+            // A request not sent because the process is stopping is no failure of the item: the run ends, and the
+            // item keeps its state for the next one.
+            if case PlanableAPIError.cancelled = error { throw error }
+            reported.decision = .failed
+            if let apiError = error as? PlanableAPIError, apiError.isRetryable { reported.failedTemporarily = true }
+            let message = "\(error)"
+            // Mapping errors such as a missing label already name the item.
+            reported.message =
+                message.hasPrefix("\(item.source): ") ? message : "\(item.source): \(item.location): \(message)"
+            logger.error(
+                "item sync failed", ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
+            if mode == .apply { recordFailure(item, message: reported.message ?? "\(error)") }
+        }
+        logger.debug(
+            "item decided",
+            ["item.source": item.source, "item.id": item.identity, "decision": reported.decision.rawValue])
         return reported
-      }
-      let mediaBaseURL = configuration.sources.first { $0.name == item.source }?.mediaBaseURL
-      let (media, mediaWarnings) = try mediaChecker.check(
-        item.media, mediaBaseURL: mediaBaseURL, optionalLimit: item.optionalMediaLimit)
-      // The skip was decided above, before the media check, so the plan sets no skip reason here.
-      let plan = try mapper.plan(item, media: media)
-      groups = plan.groups.map { group in
-        var group = group
-        group.warnings = mediaWarnings + group.warnings
-        return group
-      }
-    } catch {
-      let message = "\(error)"
-      logger.error(
-        "item mapping failed",
-        ["item.source": item.source, "item.id": item.identity, "error": message])
-      reported.decision = .failed
-      reported.message =
-        message.hasPrefix(item.source) ? message : "\(item.source): \(item.location): \(message)"
-      if mode == .apply { recordFailure(item, message: reported.message ?? message) }
-      return reported
     }
-    reported.posts = groups.map { group in
-      var post = ReportedPost(
-        pages: group.pages.map(\.name), networks: group.pages.map(\.platform),
-        text: group.payload.text,
-        characters: group.pages.map {
-          NetworkCheck.count(group.payload.text, network: Network(platform: $0.platform))
+
+    /// Plans against `preview`, a copy of the state that contains the renames or links a sync would make. The plan
+    /// then shows what the sync will do, and the state file stays untouched. The request counts include the reads
+    /// that built the copy, because `start` was taken before them.
+    private func plan(
+        against preview: StateStore, context: WorkspaceContext, since start: RequestStatistics, refreshStatus: Bool,
+        shouldStop: @Sendable () -> Bool
+    ) throws -> RunReport {
+        let engine = SyncEngine(
+            configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
+            mediaReach: mediaChecker.reach, progress: progress)
+        var planned = try engine.run(
+            mode: .plan, context: context, refreshStatus: refreshStatus, shouldStop: shouldStop)
+        let statistics = client.requestStatistics
+        planned.requests = .init(
+            read: statistics.read - start.read, write: statistics.write - start.write,
+            rateLimited: statistics.rateLimited - start.rateLimited)
+        return planned
+    }
+
+    /// The item's overall decision: a failure wins, then blocked, create, update and unchanged.
+    static func combine(_ decisions: [ItemDecision]) -> ItemDecision {
+        for candidate in [ItemDecision.failed, .blocked, .create, .update] where decisions.contains(candidate) {
+            return candidate
         }
-        .max() ?? 0,
-        media: group.payload.media, postIds: [], warnings: group.warnings,
-        scheduledAt: group.payload.scheduledAt, labels: group.payload.labels,
-        campaign: group.payload.campaign)
-      post.publishAtScheduledDate = group.payload.publishAtScheduledDate
-      post.firstComment = group.payload.firstComment
-      post.internalNote = group.payload.internalNote
-      post.teamOnly = group.payload.teamOnly
-      post.youtubeTitle = group.payload.youtubeTitle
-      post.linkedinPdfTitle = group.payload.linkedinPdfTitle
-      post.linkedinVideoTitle = group.payload.linkedinVideoTitle
-      post.pinterest = group.payload.pinterest
-      post.notify = configuration.notify
-      return post
+        return .unchanged
     }
 
-    do {
-      let stateIdentity = item.previousIdentity ?? item.identity
-      let existing = try state.posts(source: item.source, identity: stateIdentity)
-      var record =
-        try state.item(source: item.source, identity: stateIdentity)
-        ?? ItemRecord(
-          source: item.source, identity: item.identity, title: item.title, status: "pending",
-          publishedEditReported: false)
-      var decisions: [ItemDecision] = []
-      var messages: [String] = []
-      for (index, group) in groups.enumerated() {
-        let outcome = try apply(
-          group, item: item, existing: existing, record: &record, context: context, mode: mode)
-        decisions.append(outcome.decision)
-        // Groups blocked for the same reason give the same message, which the report names once.
-        if let message = outcome.message, !messages.contains(message) { messages.append(message) }
-        reported.posts[index].postIds = outcome.postIds
-        reported.posts[index].decision = outcome.decision
-      }
-      reported.decision = Self.combine(decisions)
-      reported.message = messages.isEmpty ? nil : messages.joined(separator: "; ")
-      // A warning such as a past schedule or a media file left out is logged when the post is written, so a
-      // sync under cron or systemd reports it once, and unchanged reruns stay quiet.
-      if mode == .apply, reported.decision == .create || reported.decision == .update {
-        for warning in Set(reported.posts.flatMap(\.warnings)).sorted() {
-          logger.warning(
-            "item written with a warning",
-            ["item.source": item.source, "item.id": item.identity, "warning": warning])
+    private func recordFailure(_ item: SourceItem, message: String) {
+        do {
+            var record =
+                try state.item(source: item.source, identity: item.identity)
+                ?? ItemRecord(
+                    source: item.source, identity: item.identity, title: item.title, status: "failed",
+                    publishedEditReported: false)
+            // With its location, a failed item whose file is deleted is later recorded as removed.
+            record.location = item.location
+            record.status = "failed"
+            record.lastError = message
+            // The hashes stay as they were, so the next run tries the item again.
+            try state.saveItem(record)
+        } catch {
+            logger.error(
+                "recording the item failure failed",
+                ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
         }
-      }
-      if mode == .apply {
-        record.title = item.title
-        record.location = item.location
-        record.contentHash = item.contentHash
-        record.bodyHash = item.bodyHash
-        record.payloadHash = groups.map(\.payload.hash).joined(separator: ",")
-        record.fileSize = item.fileSize
-        record.fileModificationTime = item.fileModificationTime
-        switch reported.decision {
-        case .failed: record.status = "failed"
-        case .blocked: record.status = "blocked"
-        default: record.status = "synced"
-        }
-        record.lastError = reported.message
-        try state.saveItem(record)
-      }
-    } catch {
-      // The item keeps its state, so a run with a token that can write syncs it.
-      if let denied = WriteDeniedError(error, workspace: context.workspace.name) { throw denied }
-      // A request not sent because the process is stopping is no failure of the item: the run ends, and the
-      // item keeps its state for the next one.
-      if case PlanableAPIError.cancelled = error { throw error }
-      reported.decision = .failed
-      if let apiError = error as? PlanableAPIError, apiError.isRetryable {
-        reported.failedTemporarily = true
-      }
-      let message = "\(error)"
-      // Mapping errors such as a missing label already name the item.
-      reported.message =
-        message.hasPrefix("\(item.source): ")
-        ? message : "\(item.source): \(item.location): \(message)"
-      logger.error(
-        "item sync failed",
-        ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
-      if mode == .apply { recordFailure(item, message: reported.message ?? "\(error)") }
     }
-    logger.debug(
-      "item decided",
-      [
-        "item.source": item.source, "item.id": item.identity,
-        "decision": reported.decision.rawValue,
-      ])
-    return reported
-  }
-
-  /// Plans against `preview`, a copy of the state that contains the renames or links a sync would make. The plan
-  /// then shows what the sync will do, and the state file stays untouched. The request counts include the reads
-  /// that built the copy, because `start` was taken before them.
-  private func plan(
-    against preview: StateStore, context: WorkspaceContext, since start: RequestStatistics,
-    refreshStatus: Bool,
-    shouldStop: @Sendable () -> Bool
-  ) throws -> RunReport {
-    let engine = SyncEngine(
-      configuration: configuration, state: preview, client: client, sources: sources,
-      logger: logger,
-      mediaReach: mediaChecker.reach, progress: progress)
-    var planned = try engine.run(
-      mode: .plan, context: context, refreshStatus: refreshStatus, shouldStop: shouldStop)
-    let statistics = client.requestStatistics
-    planned.requests = .init(
-      read: statistics.read - start.read, write: statistics.write - start.write,
-      rateLimited: statistics.rateLimited - start.rateLimited)
-    return planned
-  }
-
-  /// The item's overall decision: a failure wins, then blocked, create, update and unchanged.
-  static func combine(_ decisions: [ItemDecision]) -> ItemDecision {
-    for candidate in [ItemDecision.failed, .blocked, .create, .update]
-    where decisions.contains(candidate) {
-      return candidate
-    }
-    return .unchanged
-  }
-
-  private func recordFailure(_ item: SourceItem, message: String) {
-    do {
-      var record =
-        try state.item(source: item.source, identity: item.identity)
-        ?? ItemRecord(
-          source: item.source, identity: item.identity, title: item.title, status: "failed",
-          publishedEditReported: false)
-      // With its location, a failed item whose file is deleted is later recorded as removed.
-      record.location = item.location
-      record.status = "failed"
-      record.lastError = message
-      // The hashes stay as they were, so the next run tries the item again.
-      try state.saveItem(record)
-    } catch {
-      logger.error(
-        "recording the item failure failed",
-        ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
-    }
-  }
 }
