@@ -37,7 +37,7 @@ enum PlanHTML {
     }
 
     /// Returns the settings of a planned post that the card shows on one line: its scheduled time and whether it
-    /// is published then, labels, campaign, team-only and notification.
+    /// is published then, labels, campaign, the fields that an update clears, team-only and notification.
     static func details(_ post: ReportedPost) -> [String] {
         var details: [String] = []
         if let scheduledAt = post.scheduledAt {
@@ -46,6 +46,9 @@ enum PlanHTML {
         }
         if !post.labels.isEmpty { details.append("Labels: \(post.labels.joined(separator: ", "))") }
         if let campaign = post.campaign { details.append("Campaign: \(campaign)") }
+        for field in ReportWriter.clearedFieldNames(post) {
+            details.append(field.prefix(1).uppercased() + field.dropFirst() + " cleared: the source no longer sets one")
+        }
         if post.teamOnly == true { details.append("Team only") }
         if post.notify == true { details.append("Notifies workspace members") }
         return details

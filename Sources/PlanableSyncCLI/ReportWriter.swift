@@ -105,6 +105,7 @@ enum ReportWriter {
         }
         if !post.labels.isEmpty { settings.append("labels \(post.labels.joined(separator: ", "))") }
         if let campaign = post.campaign { settings.append("campaign \(campaign)") }
+        for field in clearedFieldNames(post) { settings.append("\(field) cleared: the source no longer sets one") }
         if post.teamOnly == true { settings.append("team only") }
         if post.notify == true { settings.append("notifies workspace members") }
         if !settings.isEmpty { lines.append(settings.joined(separator: "; ")) }
@@ -121,6 +122,12 @@ enum ReportWriter {
             }
         }
         return lines
+    }
+
+    /// Returns the names for people of the fields that an update of `post` clears, in the order of its
+    /// `clearedByUpdate`.
+    static func clearedFieldNames(_ post: ReportedPost) -> [String] {
+        (post.clearedByUpdate ?? []).map { key in key == "scheduledAt" ? "schedule" : key }
     }
 
     /// A text field of a post's request that the post sets, with its JSON key and its name for people.

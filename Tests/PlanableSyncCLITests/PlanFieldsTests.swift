@@ -190,6 +190,38 @@ import Testing
         #expect(html.contains("<dt>LinkedIn video title</dt>"))
     }
 
+    /// A schedule that the source no longer sets is cleared by the update, and every format shows it.
+    @Test func updateShowsClearedSchedule() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(sync.status == 0, "stderr: \(sync.stderr.suffix(400))")
+        try """
+        ---
+        title: Roast day
+        image: https://media.northwind.example/roast.mp4
+        ---
+
+        Watch the roast.
+        """.write(to: root.appendingPathComponent("content/video.md"), atomically: true, encoding: .utf8)
+
+        let text = try ProductProcess.run(["plan", "--config", configPath])
+        #expect(text.status == 0, "stderr: \(text.stderr.suffix(400))")
+        let lines = text.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(
+            lines.contains { $0.contains("schedule cleared: the source no longer sets one") }, "\(text.stdout)")
+
+        let json = try ProductProcess.run(["plan", "--config", configPath, "--format", "json"])
+        let linkedin = try #require(try Self.posts(json.stdout)["Northwind LinkedIn"])
+        #expect(linkedin["decision"] as? String == "update")
+        #expect(linkedin["clearedByUpdate"] as? [String] == ["scheduledAt"])
+        #expect(linkedin["scheduledAt"] == nil)
+
+        let output = root.appendingPathComponent("plan.html")
+        _ = try ProductProcess.run(["plan", "--config", configPath, "--format", "html", "--output", output.path])
+        let html = try String(contentsOf: output, encoding: .utf8)
+        #expect(html.contains("Schedule cleared: the source no longer sets one"))
+    }
+
     /// Returns the posts of a JSON report by their first page's name.
     static func posts(_ stdout: String) throws -> [String: [String: Any]] {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
