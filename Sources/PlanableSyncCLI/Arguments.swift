@@ -175,7 +175,9 @@ enum CommandHelp {
         Syncs every source once and exits, for cron and systemd timers. It creates a grouped draft post for each
         new item, updates the drafts of changed items, deletes the drafts of removed items when delete_drafts is
         true, and polls the status of followed posts at most every status_interval seconds (default 300).
-        Then it prints a report with one line per item that changed and a summary line.
+        Then it prints a report with one line per item that changed, one line per post whose approval or state
+        changed (or, when status_interval skipped the poll, when statuses were last read and are read next), and
+        a summary line.
 
         Options:
         \(configurationOption)
@@ -226,8 +228,9 @@ enum CommandHelp {
 
         Lists what the state database stores, without contacting the API: each item with its posts, their
         approval and publication status and last error, the files and feeds that could not be read, creates
-        whose response was lost, duplicate post groups, and the failure of the last run when it failed. A
-        missing state database means that no sync ran with this configuration.
+        whose response was lost, duplicate post groups, the failure of the last run when it failed, and when
+        the posts' statuses were last read. A missing state database means that no sync ran with this
+        configuration.
 
         Options:
         \(configurationOption)

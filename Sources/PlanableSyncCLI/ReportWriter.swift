@@ -80,6 +80,7 @@ enum ReportWriter {
                 }
             }
         }
+        lines += statusPollLines(report.statusPoll)
         for error in report.errors { lines.append("error     \(error)") }
         for duplicate in report.duplicateGroups { lines.append("duplicate \(duplicate)") }
         let summary =
@@ -90,6 +91,34 @@ enum ReportWriter {
             + "; requests: \(report.requests.read) read, \(report.requests.write) write"
         lines.append(summary)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Returns the lines of a run's status poll: one for each post whose status changed, or one that states why the
+    /// run read no status and when it last did. A poll that found no change adds no line.
+    static func statusPollLines(_ poll: StatusPollReport?) -> [String] {
+        guard let poll else { return [] }
+        if let error = poll.error { return ["status    status poll failed: \(error)"] }
+        guard poll.polled else {
+            let last = poll.lastPolledAt.map { "last read at \($0)" } ?? "never read"
+            let next = poll.nextPollAt.map { ", next read by sync from \($0)" } ?? ""
+            return [
+                "status    post statuses not read in this run (status_interval "
+                    + "\(poll.intervalText) s): \(last)\(next)"
+            ]
+        }
+        return poll.changes.map { change in
+            let title = change.title.isEmpty ? "" : " \"\(change.title)\""
+            let page = change.page.map { "\"\($0)\"" } ?? change.pageId
+            var parts: [String] = []
+            if let approval = change.approval {
+                parts.append("approval \(approval.from ?? "none") → \(approval.to ?? "none")")
+            }
+            if let status = change.status { parts.append("state \(status.from ?? "none") → \(status.to ?? "none")") }
+            if let scheduled = change.scheduled { parts.append(scheduled ? "now scheduled" : "no longer scheduled") }
+            if let link = change.publishedLink { parts.append("published at \(link)") }
+            return "status    \(change.source)/\(change.identity)\(title), page \(page), post \(change.postId): "
+                + parts.joined(separator: ", ")
+        }
     }
 
     /// Returns the lines that show every field of a planned post's request beside its text: media, then the

@@ -56,6 +56,9 @@ enum StatusCommand {
         var pendingIntents: Int
         var pendingCreates: [PendingCreate]
         var lastRun: String?
+        /// The time of the last poll of the posts' approval and publication status that completed, nil before
+        /// the first. The statuses listed are those that poll read, or that a later create or update returned.
+        var lastStatusPoll: String? = nil
         /// The failure that ended the last run, when it failed.
         var lastFailure: RunFailure?
         /// Post groups that duplicate an item's posts, which a person has to delete in Planable.
@@ -115,6 +118,7 @@ enum StatusCommand {
         let summary = Summary(
             items: items, readFailures: readFailures, pendingIntents: pendingCreates.count,
             pendingCreates: pendingCreates, lastRun: try state.setting("last_run"),
+            lastStatusPoll: state.lastStatusPoll(),
             lastFailure: try state.lastRunFailure().map { RunFailure(at: $0.at, message: $0.message) },
             duplicateGroups: try state.duplicateGroups())
 
@@ -166,7 +170,8 @@ enum StatusCommand {
             "\(counted(items.count, "item")), \(counted(postCount, "post")), \(counted(publishedCount, "item")) published"
                 + (readFailures.isEmpty ? "" : ", \(counted(readFailures.count, "read failure"))")
                 + (summary.pendingIntents > 0 ? ", \(counted(summary.pendingIntents, "create")) awaiting read-back" : "")
-                + (summary.lastRun.map { "; last completed run \($0)" } ?? ""))
+                + (summary.lastRun.map { "; last completed run \($0)" } ?? "")
+                + (postCount == 0 ? "" : "; post statuses last read \(summary.lastStatusPoll ?? "never")"))
         try emit(Data((lines.joined(separator: "\n") + "\n").utf8), to: parsed.output)
         return .success
     }

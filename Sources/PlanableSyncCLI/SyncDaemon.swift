@@ -349,10 +349,11 @@ final class SyncDaemon: @unchecked Sendable {
         var changes = 0
         do {
             let context = try currentContext(runtime.engine())
+            // A post deleted in Planable is no sign that others change soon, so it does not shorten the wait.
             changes = try StatusFollower(
                 client: runtime.client, state: runtime.state, logger: logger,
                 readBudget: configuration.statusReadBudget
-            ).refresh(workspaceId: context.workspace.id)
+            ).refresh(workspaceId: context.workspace.id).filter { !$0.isDeletion }.count
             problems.statusPollError = nil
         } catch {
             logger.warning("status poll failed", ["error": "\(error)"])

@@ -112,7 +112,11 @@ package struct RunReport: Sendable, Codable {
     /// Post groups that a create without a response made after it was sent again, which a person has to delete.
     package var duplicateGroups: [String] = []
     package var items: [ReportedItem] = []
+    /// The number of status fields, such as the approval, that the run's status poll found changed.
     package var statusChanges = 0
+    /// The run's status poll, nil for a plan and for a pass that does not poll, such as the daemon's pass over
+    /// changed files.
+    package var statusPoll: StatusPollReport?
 
     package init(command: String) {
         self.command = command
@@ -140,6 +144,6 @@ package struct RunReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case command, created, updated, deleted, unchanged, skipped, blocked, failed, baselined, requests
-        case serverRequests, errors, duplicateGroups, items, statusChanges
+        case serverRequests, errors, duplicateGroups, items, statusChanges, statusPoll
     }
 }

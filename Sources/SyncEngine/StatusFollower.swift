@@ -31,14 +31,27 @@ package struct StatusFollower {
         post.status == "published" || post.status == "failed" || post.status == "deleted"
     }
 
-    /// Polls the posts of `workspaceId` whose status is not final, records what changed and returns the number
-    /// of transitions.
+    /// The state setting that contains the time of the last status poll that completed.
+    package static let polledAtSetting = "status_polled_at"
+
+    /// Polls the posts of `workspaceId` whose status is not final, records what changed and returns one change
+    /// per post whose status changed.
+    ///
+    /// A poll that completes records its time under `polledAtSetting`, also when no post needed reading. A poll
+    /// with a read budget of 0 reads nothing and records nothing.
     @discardableResult
-    package func refresh(workspaceId: String, workspacePostCount: Int? = nil) throws -> Int {
+    package func refresh(workspaceId: String, workspacePostCount: Int? = nil) throws -> [PostStatusChange] {
+        guard readBudget > 0 else { return [] }
+        let changes = try poll(workspaceId: workspaceId, workspacePostCount: workspacePostCount)
+        try? state.setSetting(Self.polledAtSetting, StateStore.timestamp())
+        return changes
+    }
+
+    private func poll(workspaceId: String, workspacePostCount: Int?) throws -> [PostStatusChange] {
         let tracked = try state.allPosts().filter { !Self.isSettled($0) }
-        guard !tracked.isEmpty, readBudget > 0 else { return 0 }
+        guard !tracked.isEmpty else { return [] }
         var byId = Dictionary(tracked.map { ($0.postId, $0) }, uniquingKeysWith: { first, _ in first })
-        var transitions = 0
+        var changed: [PostStatusChange] = []
         var reads = 0
 
         let listPages = workspacePostCount.map { ($0 + 99) / 100 } ?? Int.max
@@ -46,9 +59,9 @@ package struct StatusFollower {
             for record in tracked {
                 guard reads < readBudget else { break }
                 reads += 1
-                transitions += try readOne(record)
+                changed += try readOne(record)
             }
-            return transitions
+            return changed
         }
 
         // A refresh that runs out of budget goes on where the last one stopped, so every post is seen in turn
@@ -62,7 +75,7 @@ package struct StatusFollower {
             let page = try client.listPosts(workspaceId: workspaceId, offset: offset, limit: 100)
             for post in page.items {
                 guard let previous = byId.removeValue(forKey: post.id) else { continue }
-                transitions += try store(post, previous: previous)
+                changed += try store(post, previous: previous)
             }
             offset += page.items.count
             if page.items.isEmpty || page.pagination?.hasMore != true {
@@ -84,25 +97,27 @@ package struct StatusFollower {
             for record in byId.values.sorted(by: { $0.postId < $1.postId }) {
                 guard reads < readBudget else { break }
                 reads += 1
-                transitions += try readOne(record)
+                changed += try readOne(record)
             }
         }
-        return transitions
+        return changed
     }
 
     /// Reads one post by its id and stores its status, or marks it deleted when the API no longer has it. Returns
-    /// the number of fields that changed.
-    private func readOne(_ record: PostRecord) throws -> Int {
+    /// the post's change, or nothing when its status is as the state records it.
+    private func readOne(_ record: PostRecord) throws -> [PostStatusChange] {
         do {
             return try store(try client.getPost(id: record.postId), previous: record)
         } catch let error as PlanableAPIError where error.status == 404 {
             try state.recordPostGone(postId: record.postId)
-            return 0
+            let gone = PostStatusChange.Field(name: "status", old: record.status, new: "deleted")
+            return [PostStatusChange(previous: record, fields: [gone], publishedLink: nil, isDeletion: true)]
         }
     }
 
-    /// Stores the post's current status and logs each field that changed; returns how many changed.
-    private func store(_ post: Post, previous: PostRecord) throws -> Int {
+    /// Stores the post's current status and logs each field that changed. Returns the post's change, or nothing
+    /// when no field changed.
+    private func store(_ post: Post, previous: PostRecord) throws -> [PostStatusChange] {
         let snapshot = PostSnapshot(post)
         var changes: [(String, String?, String?)] = []
         if snapshot.status != previous.status { changes.append(("status", previous.status, snapshot.status)) }
@@ -146,6 +161,33 @@ package struct StatusFollower {
                     "new": new ?? "", "item.id": previous.identity,
                 ])
         }
-        return changes.count
+        guard !changes.isEmpty else { return [] }
+        let fields = changes.map { PostStatusChange.Field(name: $0.0, old: $0.1, new: $0.2) }
+        return [PostStatusChange(previous: previous, fields: fields, publishedLink: snapshot.publishedLink)]
+    }
+}
+
+/// The status fields of one followed post that a poll found changed.
+package struct PostStatusChange: Sendable, Equatable {
+    /// One field's value before and after the poll, as the `transitions` table records it.
+    package struct Field: Sendable, Equatable {
+        /// `status`, `approval`, `scheduled`, `published` or `published_link`.
+        package var name: String
+        package var old: String?
+        package var new: String?
+    }
+
+    /// The post as the state recorded it before the poll.
+    package var previous: PostRecord
+    package var fields: [Field]
+    /// The post's published link after the poll, nil until it is published.
+    package var publishedLink: String?
+    /// Whether the API no longer has the post, so the poll marked it deleted. The `transitions` table records no
+    /// row for a deletion.
+    package var isDeletion = false
+
+    /// Returns the change of the field `name`, nil when it did not change.
+    package func field(_ name: String) -> Field? {
+        fields.first { $0.name == name }
     }
 }

@@ -216,31 +216,14 @@ package final class SyncEngine: @unchecked Sendable {
             }
             try state.setSetting("last_run", StateStore.timestamp())
         }
-        if mode == .apply && refreshStatus && !shouldStop() && statusRefreshIsDue() {
-            do {
-                report.statusChanges = try StatusFollower(
-                    client: client, state: state, logger: logger, readBudget: configuration.statusReadBudget
-                ).refresh(workspaceId: context.workspace.id)
-            } catch {
-                logger.warning("post status refresh failed", ["error": "\(error)"])
-            }
+        if mode == .apply && refreshStatus && !shouldStop() {
+            report.statusPoll = pollStatus(context: context, report: &report)
         }
         let statistics = client.requestStatistics
         report.requests = .init(
             read: statistics.read - startStatistics.read, write: statistics.write - startStatistics.write,
             rateLimited: statistics.rateLimited - startStatistics.rateLimited)
         return report
-    }
-
-    /// Whether `status_interval` has passed since the last status refresh of a `sync`, so back-to-back runs do
-    /// not list the workspace's posts each time.
-    func statusRefreshIsDue() -> Bool {
-        let last = (try? state.setting("status_refreshed_at")).flatMap(StateStore.date)
-        guard let last, Date().timeIntervalSince(last) < configuration.statusInterval else {
-            try? state.setSetting("status_refreshed_at", StateStore.timestamp())
-            return true
-        }
-        return false
     }
 
     /// Resolves the configuration's workspace and pages through the API.
