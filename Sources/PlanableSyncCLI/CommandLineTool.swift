@@ -78,8 +78,14 @@ enum CommandLineTool {
     }
 
     /// The exit code and message for an error that ended a command.
-    static func classify(_ error: any Error) -> (ExitCode, String) {
+    ///
+    /// - Parameter tokenOrigin: the setting that the token was read from, which the message of a 401 or 403
+    ///   names.
+    static func classify(_ error: any Error, tokenOrigin: TokenOrigin? = nil) -> (ExitCode, String) {
+        let origin = tokenOrigin.map { "\($0)" }
         switch error {
+        case let error as TokenRejectedError:
+            return classify(error.error, tokenOrigin: error.origin)
         case let error as UsageError:
             return (.usage, error.description)
         case let error as ForgetCommand.Failure:
@@ -93,7 +99,7 @@ enum CommandLineTool {
         case let error as SourceError:
             return (error.isDataError ? .dataError : .temporaryFailure, error.description)
         case let error as WriteDeniedError:
-            return (.configurationError, error.description)
+            return (.configurationError, error.description + (origin.map { " The token was read from \($0)." } ?? ""))
         case let error as StateLockError:
             if case .inaccessible = error { return (.configurationError, error.description) }
             return (.temporaryFailure, error.description)
@@ -108,11 +114,16 @@ enum CommandLineTool {
             case .api(let status, _, _, _, _) where status == 401:
                 return (
                     .configurationError,
-                    "\(error.description); the configuration's api token_file, token_env or token_credential "
-                        + "names the token"
+                    "\(error.description); "
+                        + (origin.map { "the token was read from \($0)" }
+                            ?? "the configuration's api token_file, token_env or token_credential names the token")
                 )
             case .api(let status, _, _, _, _) where status == 403:
-                return (.configurationError, "\(error.description); sync needs a write token that covers the workspace")
+                return (
+                    .configurationError,
+                    "\(error.description); sync needs a write token that covers the workspace"
+                        + (origin.map { ", and the token was read from \($0)" } ?? "")
+                )
             case .transport, .invalidResponse:
                 return (.unavailable, "the Planable API is unavailable: \(error.description)")
             case .api(let status, _, _, _, _) where status == 429 || status >= 500:

@@ -87,6 +87,8 @@ enum SyncCommand {
             return StopSignal.report(
                 stop.received ?? SIGTERM,
                 "before it finished; what it sent is in the state, and the next run syncs the rest")
+        } catch {
+            throw TokenRejectedError.attributing(error, to: runtime.tokenOrigin)
         }
         progress.finish()
         report.serverRequests = runtime.embeddedServer?.requestCounts()

@@ -243,6 +243,11 @@ final class SyncDaemon: @unchecked Sendable {
         lock.withLock { stopRequested }
     }
 
+    /// Describes `error` for a log line, with the token's file, variable or credential when the API rejected it.
+    private func describe(_ error: any Error) -> String {
+        "\(TokenRejectedError.attributing(error, to: runtime?.tokenOrigin))"
+    }
+
     // MARK: Passes
 
     private func engine() -> SyncEngine? {
@@ -303,7 +308,8 @@ final class SyncDaemon: @unchecked Sendable {
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
         } catch {
-            logger.error("pass failed; the next change or poll tries again", ["reason": reason, "error": "\(error)"])
+            logger.error(
+                "pass failed; the next change or poll tries again", ["reason": reason, "error": describe(error)])
             context = nil
             notePassFailed(error)
         }
@@ -332,7 +338,7 @@ final class SyncDaemon: @unchecked Sendable {
             logger.info("feed poll interrupted by stop", ["source": name])
         } catch {
             failures += 1
-            logger.error("feed poll failed", ["source": name, "error": "\(error)"])
+            logger.error("feed poll failed", ["source": name, "error": describe(error)])
             problems.passError = (DaemonProblems.summary(error), name)
             reloadIfTokenReplaced(after: error)
         }
@@ -356,7 +362,7 @@ final class SyncDaemon: @unchecked Sendable {
             ).refresh(workspaceId: context.workspace.id).filter { !$0.isDeletion }.count
             problems.statusPollError = nil
         } catch {
-            logger.warning("status poll failed", ["error": "\(error)"])
+            logger.warning("status poll failed", ["error": describe(error)])
             problems.statusPollError = DaemonProblems.summary(error)
             reloadIfTokenReplaced(after: error)
         }

@@ -13,6 +13,8 @@ package final class Runtime: @unchecked Sendable {
     package let client: PlanableClient
     /// The API token that `client` sends.
     package let token: String
+    /// The setting that `token` was read from, nil for `api: embedded`.
+    package let tokenOrigin: TokenOrigin?
     package let logger: Logger
     /// The in-process reference server, for `api: embedded`.
     package let embeddedServer: ReferenceServer?
@@ -59,6 +61,7 @@ package final class Runtime: @unchecked Sendable {
                 statePath: embeddedStatePath, options: options, logger: logger)
             embeddedServer = server
             self.token = token
+            tokenOrigin = nil
             let limiter = RateLimiter(
                 readsPerMinute: options.readsPerMinute, writesPerMinute: options.writesPerMinute,
                 window: options.windowSeconds, clock: clock)
@@ -67,8 +70,10 @@ package final class Runtime: @unchecked Sendable {
                 timeout: configuration.apiTimeout ?? PlanableClient.defaultTimeout)
         case .remote(let url, let tokenSource):
             embeddedServer = nil
-            let token = try TokenReader.read(tokenSource, configurationPath: configuration.path, logger: logger)
+            let (token, origin) = try TokenReader.locate(
+                tokenSource, configurationPath: configuration.path, logger: logger)
             self.token = token
+            tokenOrigin = origin
             client = PlanableClient(
                 baseURL: url, token: token, limiter: RateLimiter(clock: clock), clock: clock, logger: logger,
                 timeout: configuration.apiTimeout ?? PlanableClient.defaultTimeout)

@@ -6,12 +6,21 @@ import Logging
 /// Errors and warnings name where the token was looked for, never the token.
 package enum TokenReader {
     package static func read(_ source: TokenSource, configurationPath: String, logger: Logger) throws -> String {
+        try locate(source, configurationPath: configurationPath, logger: logger).token
+    }
+
+    /// Reads the token as `read` does, and returns it with the setting that it came from.
+    package static func locate(
+        _ source: TokenSource, configurationPath: String, logger: Logger
+    ) throws -> (token: String, origin: TokenOrigin) {
         let environment = ProcessInfo.processInfo.environment
         var tried: [String] = []
         if let credential = source.credential {
             if let directory = environment["CREDENTIALS_DIRECTORY"] {
                 let path = (directory as NSString).appendingPathComponent(credential)
-                if let token = try? readFile(path) { return try validated(token, from: "credential \(credential)") }
+                if let token = try? readFile(path) {
+                    return (try validated(token, from: "credential \(credential)"), .credential(credential))
+                }
                 tried.append("credential \(credential) in \(directory) (\(unreadableReason(path)))")
             } else {
                 tried.append(
@@ -23,13 +32,13 @@ package enum TokenReader {
             let path = absolutePath(file, relativeTo: parentFolder(of: configurationPath))
             if let token = try? readFile(path) {
                 warnIfShared(path, logger: logger)
-                return try validated(token, from: "file \(path)")
+                return (try validated(token, from: "file \(path)"), .file(path))
             }
             tried.append("file \(path) (\(unreadableReason(path)))")
         }
         if let variable = source.environmentVariable {
             if let token = environment[variable], !token.isEmpty {
-                return try validated(token, from: "environment variable \(variable)")
+                return (try validated(token, from: "environment variable \(variable)"), .environmentVariable(variable))
             }
             tried.append("environment variable \(variable) (not set)")
         }
@@ -94,6 +103,27 @@ package enum TokenReader {
             logger.warning(
                 "token file is readable by other users; run chmod 600 on it",
                 ["token.file": path, "token.mode": String(permissions, radix: 8)])
+        }
+    }
+}
+
+/// The setting of the configuration's `api` mapping that the token was read from, for messages about a token that
+/// the API rejects. It names the file, variable or credential, never the token.
+package enum TokenOrigin: Sendable, Equatable, CustomStringConvertible {
+    /// `token_credential`, with the credential's name.
+    case credential(String)
+    /// `token_file`, with the file's absolute path.
+    case file(String)
+    /// `token_env`, with the variable's name.
+    case environmentVariable(String)
+
+    package var description: String {
+        switch self {
+        case .credential(let name):
+            "the systemd credential \(name), which the configuration's api token_credential names"
+        case .file(let path): "the file \(path), which the configuration's api token_file names"
+        case .environmentVariable(let name):
+            "the environment variable \(name), which the configuration's api token_env names"
         }
     }
 }
