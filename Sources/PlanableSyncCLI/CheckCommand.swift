@@ -30,18 +30,22 @@ enum CheckCommand {
         // another file, which the check reports. With `api: embedded` and no state yet, the embedded server runs
         // in a temporary folder that the runtime removes.
         var runtime: Runtime?
+        var apiChecks = APIChecks(configuration)
         do {
             runtime = try Runtime(configuration: configuration, logger: logger, exclusive: false, createsState: false)
         } catch {
             report.failure(error)
+            apiChecks.skipRemaining(after: error)
         }
 
         var context: WorkspaceContext?
         if let runtime {
             do {
-                context = try checkWorkspace(runtime, stateWritable: stateProblem == nil, report: &report)
+                context = try checkWorkspace(
+                    runtime, stateWritable: stateProblem == nil, apiChecks: &apiChecks, report: &report)
             } catch {
-                report.failure(error)
+                report.failure(TokenRejectedError.attributing(error, to: runtime.tokenOrigin))
+                apiChecks.skipRemaining(after: error)
             }
         }
         checkTemplates(configuration, context: context, report: &report)
@@ -61,11 +65,12 @@ enum CheckCommand {
     }
 
     /// Checks the token, the workspace, the state's workspace, the pages, the labels and the campaigns, and
-    /// returns the workspace context when every page is found.
+    /// returns the workspace context when every page is found. Each step is marked as started in `apiChecks`, and
+    /// the steps after a workspace that is not found are listed as not checked.
     ///
     /// - Throws: `PlanableAPIError` when a request fails, which ends the checks that need the API.
     static func checkWorkspace(
-        _ runtime: Runtime, stateWritable: Bool, report: inout CheckReport
+        _ runtime: Runtime, stateWritable: Bool, apiChecks: inout APIChecks, report: inout CheckReport
     ) throws -> WorkspaceContext? {
         let configuration = runtime.configuration
         let client = runtime.client
@@ -75,6 +80,7 @@ enum CheckCommand {
         print("token: can see workspaces \(workspaces.map { "\"\($0.name)\"" }.joined(separator: ", "))")
         // The API does not report a token's scope; a read-only token fails its first write with 403 FORBIDDEN.
         print("token scope: not reported by the API; sync needs write scope")
+        apiChecks.start(.workspace)
         guard
             let workspace = workspaces.first(where: { $0.id == configuration.workspace })
                 ?? workspaces.first(where: { $0.name == configuration.workspace })
@@ -83,10 +89,12 @@ enum CheckCommand {
             report.problem(
                 "workspace \"\(configuration.workspace)\": not found; the token can see "
                     + "\(known.isEmpty ? "no workspace" : known). Fix workspace: in \(configuration.path)")
+            apiChecks.skipRemaining(because: "the workspace was not found")
             return nil
         }
         print("workspace \"\(workspace.name)\": found (\(workspace.id), time zone \(workspace.timezone))")
 
+        apiChecks.start(.state)
         if let mismatch = try runtime.state.workspaceMismatch(workspace, configurationPath: configuration.path) {
             report.problem("state: \(mismatch.message)")
         } else if !runtime.stateFileExists {
@@ -99,10 +107,12 @@ enum CheckCommand {
             print("state \(configuration.statePath): belongs to this workspace or to none yet")
         }
 
+        apiChecks.start(.pages)
         let pages = try client.listPages(workspaceId: workspace.id)
         let pagesFound = checkPages(configuration, workspace: workspace, pages: pages, report: &report)
         let labels = configuredNames(configuration.rules.map { ($0.name, $0.labels) })
         if !labels.isEmpty {
+            apiChecks.start(.labels)
             let candidates = try client.listLabels(workspaceId: workspace.id).map { (id: $0.id, name: $0.name ?? "") }
             checkNames(
                 labels, kind: "label", in: candidates, workspace: workspace, createsMissing: configuration.createLabels,
@@ -110,6 +120,7 @@ enum CheckCommand {
         }
         let campaigns = configuredNames(configuration.rules.map { ($0.name, $0.campaign.map { [$0] } ?? []) })
         if !campaigns.isEmpty {
+            apiChecks.start(.campaigns)
             let candidates = try client.listCampaigns(workspaceId: workspace.id).map { (id: $0.id, name: $0.name) }
             checkNames(
                 campaigns, kind: "campaign", in: candidates, workspace: workspace, createsMissing: false,

@@ -31,17 +31,19 @@ import Testing
         try? FileManager.default.removeItem(at: root)
     }
 
-    /// Writes the configuration with `extra` appended as top-level settings.
+    /// Writes the configuration with `extra` appended as top-level settings. `token` is the `api` setting that
+    /// names the token.
     func writeConfiguration(
         pages: String = "[Northwind LinkedIn]", template: String = "{{title}}", path: String = "content",
-        state: String = "state/planable-sync.sqlite", extra: String = ""
+        state: String = "state/planable-sync.sqlite", token: String = "token_file: token",
+        workspace: String = "Northwind Coffee", extra: String = ""
     ) throws {
         try """
         state: \(state)
         api:
           url: \(server.baseURL)
-          token_file: token
-        workspace: Northwind Coffee
+          \(token)
+        workspace: \(workspace)
         pages: \(pages)
         template: "\(template)"
         sources:
@@ -254,5 +256,97 @@ import Testing
         let writable = try runWithoutRoot(["check", "--config", configPath])
         #expect(writable.status == 0, "\(writable.stdout)\(writable.stderr)")
         #expect(writable.stdout.contains("does not exist yet; the first sync creates it"), "\(writable.stdout)")
+    }
+
+    /// A token that the API rejects is traced to the setting that it was read from, which the message names
+    /// without the token itself.
+    @Test func rejectedTokenNamesItsSource() throws {
+        defer { cleanUp() }
+        let wrong = "pln_" + String(repeating: "0b", count: 16)
+        let file = root.appendingPathComponent("badtoken")
+        try wrong.write(to: file, atomically: true, encoding: .utf8)
+        chmod(file.path, 0o600)
+        try writeConfiguration(token: "token_file: badtoken")
+
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("401 UNAUTHORIZED"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains(
+                "; the token was read from the file \(file.path), which the configuration's api token_file names\n"),
+            "\(check.stdout)")
+        #expect(!check.stdout.contains(wrong), "\(check.stdout)")
+        let sync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(sync.status == 78, "\(sync.stderr)")
+        #expect(sync.stderr.contains("the token was read from the file \(file.path)"), "\(sync.stderr)")
+        #expect(!sync.stderr.contains(wrong), "\(sync.stderr)")
+
+        try writeConfiguration(token: "token_env: PLANABLE_CHECK_WRONG_TOKEN")
+        let fromVariable = try ProductProcess.run(
+            ["check", "--config", configPath], environment: ["PLANABLE_CHECK_WRONG_TOKEN": wrong])
+        #expect(fromVariable.status == 78, "\(fromVariable.stdout)\(fromVariable.stderr)")
+        #expect(
+            fromVariable.stdout.contains(
+                "the token was read from the environment variable PLANABLE_CHECK_WRONG_TOKEN, which the "
+                    + "configuration's api token_env names"),
+            "\(fromVariable.stdout)")
+        #expect(!fromVariable.stdout.contains(wrong), "\(fromVariable.stdout)")
+
+        let credentials = root.appendingPathComponent("credentials")
+        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
+        try wrong.write(to: credentials.appendingPathComponent("planable"), atomically: true, encoding: .utf8)
+        try writeConfiguration(token: "token_credential: planable")
+        let fromCredential = try ProductProcess.run(
+            ["check", "--config", configPath], environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+        #expect(fromCredential.status == 78, "\(fromCredential.stdout)\(fromCredential.stderr)")
+        #expect(
+            fromCredential.stdout.contains(
+                "the token was read from the systemd credential planable, which the configuration's api "
+                    + "token_credential names"),
+            "\(fromCredential.stdout)")
+        #expect(!fromCredential.stdout.contains(wrong), "\(fromCredential.stdout)")
+    }
+
+    /// The checks that an API error or a missing workspace keeps from running each get a line that states so, and
+    /// the exit code stays that of the error.
+    @Test func skippedChecksAreListed() throws {
+        defer { cleanUp() }
+        let rules = "rules:\n  - name: jobs\n    labels: [Hiring]\n    campaign: Spring launch\n"
+        try writeConfiguration(extra: rules)
+        let offlineText = try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: server.baseURL, with: "http://127.0.0.1:1")
+        try offlineText.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let offline = try ProductProcess.run(["check", "--config", configPath])
+        #expect(offline.status == 69, "\(offline.stdout)\(offline.stderr)")
+        let unreachable = "not checked, because the API could not be reached\n"
+        for subject in ["workspace \"Northwind Coffee\"", "pages", "labels", "campaigns"] {
+            #expect(offline.stdout.contains("\n\(subject): \(unreachable)"), "\(subject): \(offline.stdout)")
+        }
+        let statePath = root.appendingPathComponent("state/planable-sync.sqlite").path
+        #expect(
+            offline.stdout.contains("\nstate \(statePath): not checked against the workspace, because the API could "),
+            "\(offline.stdout)")
+
+        let wrong = root.appendingPathComponent("badtoken")
+        try ("pln_" + String(repeating: "0c", count: 16)).write(to: wrong, atomically: true, encoding: .utf8)
+        chmod(wrong.path, 0o600)
+        try writeConfiguration(token: "token_file: badtoken")
+        let rejected = try ProductProcess.run(["check", "--config", configPath])
+        #expect(rejected.status == 78, "\(rejected.stdout)\(rejected.stderr)")
+        #expect(
+            rejected.stdout.contains("\npages: not checked, because the API rejected the token\n"),
+            "\(rejected.stdout)")
+        #expect(!rejected.stdout.contains("labels: not checked"), "no rule names a label: \(rejected.stdout)")
+
+        try writeConfiguration(workspace: "Nowhere", extra: rules)
+        let missing = try ProductProcess.run(["check", "--config", configPath])
+        #expect(missing.status == 78, "\(missing.stdout)\(missing.stderr)")
+        #expect(missing.stdout.contains("workspace \"Nowhere\": not found"), "\(missing.stdout)")
+        #expect(
+            missing.stdout.contains("\npages: not checked, because the workspace was not found\n"),
+            "\(missing.stdout)")
+        #expect(
+            missing.stdout.contains("\nlabels: not checked, because the workspace was not found\n"),
+            "\(missing.stdout)")
     }
 }
