@@ -87,6 +87,7 @@ final class SyncDaemon: @unchecked Sendable {
         scheduleRescan()
         startup.cancel()
         _ = notifier.ready()
+        logReady(after: "start")
         updateStatus()
 
         while let work = nextWork() {
@@ -406,6 +407,34 @@ final class SyncDaemon: @unchecked Sendable {
         _ = notifier.status(line)
     }
 
+    /// Logs what the daemon watches and polls once the full pass of a start or reload ended, so that an operator
+    /// sees that it is ready also when the pass had nothing to do and logged nothing.
+    private func logReady(after reason: String) {
+        let feeds = lock.withLock { feedSchedule.keys.sorted() }
+        let rescan = configuration.rescanInterval
+        var metadata = [
+            "reason": reason, "folders.watched": String(folders?.watchedCount ?? 0),
+            "feeds.polled": String(feeds.count),
+            "rescan_interval_seconds": rescan > 0 ? Self.seconds(rescan) : "0 (off)",
+            "status.poll_interval_seconds":
+                "\(Self.seconds(Self.statusIntervalRange.lowerBound)), doubling up to "
+                + "\(Self.seconds(Self.statusIntervalRange.upperBound)) while no status changes",
+        ]
+        if let unwatched = folders?.unwatchedCount, unwatched > 0 {
+            metadata["folders.unwatched"] = String(unwatched)
+        }
+        if !feeds.isEmpty {
+            metadata["feeds.poll_interval_seconds"] = feeds.map { "\($0)=\(Self.seconds(feedInterval($0)))" }
+                .joined(separator: ", ")
+        }
+        logger.info("daemon ready; watching folders and polling feeds", metadata)
+    }
+
+    /// Formats a number of seconds without a fraction when it has none.
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
     /// Clears the pass error and, when `clearingRetry` is true, any scheduled retry and its back-off.
     private func notePassSucceeded(clearingRetry: Bool) {
         problems.passError = nil
@@ -503,6 +532,7 @@ final class SyncDaemon: @unchecked Sendable {
             fullPass(reason: "reload")
             scheduleFeeds()
             scheduleRescan()
+            logReady(after: "reload")
         } catch {
             if let error = error as? ConfigurationError, error.problems.count > 1 {
                 problems.reloadError = "\(error.problems[0]) (and \(error.problems.count - 1) more, see the log)"

@@ -123,6 +123,9 @@ import Testing
         }
         #expect(denied, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
         #expect(daemon.stderr().contains("this token is read-only"), "\(daemon.stderr())")
+        #expect(
+            daemon.stderr().contains("The token was read from the file \(tokenPath), which the configuration's api "),
+            "\(daemon.stderr())")
         // Only the first create was tried, and the daemon does not try again by itself.
         Thread.sleep(forTimeInterval: 1)
         #expect(server.requestCounts()["POST"] == 1, "\(server.requestCounts())")

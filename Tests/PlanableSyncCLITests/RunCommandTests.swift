@@ -119,6 +119,46 @@ import Testing
         #expect(status.stdout.contains("\"identity\" : \"archive/hello.md\""), "state after stop: \(status.stdout)")
     }
 
+    /// A start pass with nothing to do still ends with one info line that names what the daemon watches and polls.
+    @Test func idleStartLogsReadyLine() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let feed = root.appendingPathComponent("feed.xml")
+        try """
+        <?xml version="1.0"?>
+        <rss version="2.0"><channel><title>News</title><link>https://example.org/</link><description>News</description>
+        <item><title>One</title><link>https://example.org/1</link><guid>one</guid></item>
+        </channel></rss>
+        """.write(to: feed, atomically: true, encoding: .utf8)
+        let extra = "  - name: news\n    type: feed\n    url: \(feed.absoluteString)\n    poll_interval: 120\n"
+        try writeConfiguration(to: configPath, extra: extra + "rescan_interval: 0\n")
+        let notify = try NotifySocket()
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath],
+            environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path])
+        defer {
+            if daemon.process.isRunning { daemon.process.terminate() }
+            daemon.process.waitUntilExit()
+        }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+
+        let logged = waitUntil(timeout: 5) { daemon.stderr().contains("daemon ready") }
+        #expect(logged, "stderr: \(daemon.stderr())")
+        let lines = daemon.stderr().split(separator: "\n").filter { $0.contains("daemon ready") }
+        #expect(lines.count == 1, "\(lines)")
+        let line = String(lines.first ?? "")
+        #expect(line.contains(" info planable-sync: daemon ready; watching folders and polling feeds "), "\(line)")
+        #expect(line.contains(" folders.watched=1 "), "\(line)")
+        #expect(line.contains(" feeds.polled=1 "), "\(line)")
+        #expect(line.contains(" feeds.poll_interval_seconds=\"news=120\" "), "\(line)")
+        #expect(line.contains(" rescan_interval_seconds=\"0 (off)\""), "\(line)")
+        #expect(line.contains(" status.poll_interval_seconds=\"30, doubling up to 900"), "\(line)")
+        #expect(line.contains(" reason=start "), "\(line)")
+        #expect(!daemon.stderr().contains("pass finished"), "the start pass had nothing to do: \(daemon.stderr())")
+    }
+
     /// The daemon's rescan after a file change records the file's read failure and clears it once the file is fixed.
     /// A daemon started on another workspace's state database stops with 78 instead of failing every pass.
     @Test func otherWorkspaceStateStopsDaemon() throws {
