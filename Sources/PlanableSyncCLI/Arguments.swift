@@ -143,9 +143,10 @@ let usageText = """
 
 /// The help of each command, which `planable-sync COMMAND --help` and `planable-sync help COMMAND` print.
 enum CommandHelp {
-    /// Returns the help of `command`, or nil for a command without one here. `reference` prints its own.
+    /// Returns the help of `command`, or nil for a command without help.
     static func text(for command: String) -> String? {
         switch command {
+        case "reference": reference
         case "sync": sync
         case "plan": plan
         case "status": status
@@ -318,5 +319,34 @@ enum CommandHelp {
 
         Exit codes: 0 success, 64 usage error, 65 the document is not a feed planable-sync can parse, 69 the
         feed could not be fetched.
+        """
+
+    // NOTE: the reference command's own usage line, printed with a usage error, is a separate text in the
+    // PlanableReference target, so a change to its options belongs in both places.
+    static let reference = """
+        Usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE] [--offline-media]
+                                       [--allow-loopback-media]
+
+        Runs the reference implementation of Planable's API on its own, on a loopback address, until SIGTERM
+        or SIGINT. A new database gets the data of the --seed file, or else the demo seed with a new write
+        token, which it prints once. docs/reference-server.md describes the server and its /reference/
+        controls, which take no token.
+
+        Options:
+          --listen HOST:PORT
+                             The loopback address to serve on, such as 127.0.0.1:8080 or [::1]:8080. Port 0
+                             picks a free port. A host name or an address other than loopback is rejected.
+          --database PATH    The SQLite file with the server's state, created and seeded when missing.
+          --seed FILE        A YAML seed for a new database. Without it, the demo seed and a new token are
+                             used.
+          --offline-media    Record media on hosts other than loopback by file name without downloading it,
+                             and download loopback media, for runs that must not leave the machine.
+          --allow-loopback-media
+                             Download media from loopback addresses too, such as files served on 127.0.0.1
+                             for a rehearsal. Other media is downloaded as usual.
+
+        Exit codes: 0 stopped by SIGTERM or SIGINT, 64 usage error (such as a --listen address that is not
+        loopback), 69 the server cannot listen or open its database, 75 another reference server holds the
+        database file, 78 the seed is invalid or cannot be applied.
         """
 }

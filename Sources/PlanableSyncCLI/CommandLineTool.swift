@@ -46,8 +46,6 @@ enum CommandLineTool {
                 }
                 return runFeedInspectCommand(arguments: Array(rest.dropFirst()))
             case "help", "--help", "-h":
-                // `help reference` prints the help that the reference command writes itself.
-                if rest.first == "reference" { return runReferenceCommand(arguments: ["--help"]) }
                 guard rest.count <= 1 else { throw UsageError(message: "help takes at most one command") }
                 if let name = rest.first, !["help", "--help", "-h"].contains(name) {
                     guard let text = CommandHelp.text(for: name) else {
@@ -68,12 +66,12 @@ enum CommandLineTool {
         }
     }
 
-    /// Returns the help of `command` when `rest` contains `--help` or `-h`, and nil otherwise. It is nil for
-    /// `reference`, which prints its own help. For `feed`, a first argument `help` requests the help too.
+    /// Returns the help of `command` when `rest` contains `--help` or `-h`, and nil otherwise. For `feed`, a first
+    /// argument `help` requests the help too.
     static func help(command: String, rest: [String]) -> String? {
         let asksForHelp = rest.contains("--help") || rest.contains("-h")
         if command == "feed" && (asksForHelp || rest.first == "help") { return CommandHelp.feed }
-        guard asksForHelp, command != "reference" else { return nil }
+        guard asksForHelp else { return nil }
         return CommandHelp.text(for: command)
     }
 

@@ -92,11 +92,15 @@ import Testing
             #expect(result.stdout.hasPrefix("planable-sync: feeds content folders"), "\(arguments)")
             #expect(result.stdout.hasSuffix("configuration error.\n"), "\(arguments): \(result.stdout.suffix(80))")
         }
-        // The general help sends readers of the reference command to its own help, which lists its options.
+        // The general help sends readers of the reference command to its own help, which lists its options and
+        // exit codes in the format of the other commands' help.
         let reference = try ProductProcess.run(["reference", "--help"])
         #expect(reference.status == 0, "reference --help exited with \(reference.status)")
-        #expect(reference.stdout.hasPrefix("usage: planable-sync reference --listen"), "\(reference.stdout.prefix(80))")
+        #expect(reference.stdout.hasPrefix("Usage: planable-sync reference --listen"), "\(reference.stdout.prefix(80))")
         #expect(reference.stdout.contains("--offline-media"))
+        for code in ["0 stopped by SIGTERM or SIGINT", "64 usage error", "69 ", "75 ", "78 "] {
+            #expect(reference.stdout.contains(code), "reference --help does not list exit code \(code)")
+        }
         let referenceHelp = try ProductProcess.run(["help", "reference"])
         #expect(referenceHelp.status == 0)
         #expect(referenceHelp.stdout == reference.stdout)
@@ -111,6 +115,9 @@ import Testing
         "run": ["--config", "--log-level", "SIGHUP", "Exit codes:"],
         "check": ["--config", "--log-level", "Exit codes:"],
         "feed": ["feed inspect PATH_OR_URL", "--format", "Exit codes:"],
+        "reference": [
+            "--listen", "--database", "--seed", "--offline-media", "--allow-loopback-media", "Options:", "Exit codes:",
+        ],
     ]
 
     @Test func commandHelpIsItsOwn() throws {
