@@ -192,32 +192,6 @@ import Testing
         #expect(unavailable.status == 69, "\(unavailable.stdout)\(unavailable.stderr)")
     }
 
-    /// Runs the built binary as user nobody when the test runs as root, else as the test's own user.
-    func runWithoutRoot(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        if getuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments =
-                ["--reuid=nobody", "--regid=nogroup", "--clear-groups", ProductProcess.binaryPath] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: ProductProcess.binaryPath)
-            process.arguments = arguments
-        }
-        var environment = ProcessInfo.processInfo.environment
-        environment["no_proxy"] = "127.0.0.1,localhost,::1"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
-    }
-
     /// A state folder this user may not write makes sync exit 78 at its lock file, so check reports it too,
     /// instead of "the first sync creates it".
     @Test func stateFolderNotWritable() throws {
@@ -231,7 +205,7 @@ import Testing
         chmod(root.appendingPathComponent("token").path, 0o644)
         try writeConfiguration()
 
-        let check = try runWithoutRoot(["check", "--config", configPath])
+        let check = try ProductProcess.run(["check", "--config", configPath], withoutRoot: true)
         #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
         #expect(
             check.stdout.contains("state \(state.path)/planable-sync.sqlite: this user cannot write the folder"),
@@ -239,13 +213,13 @@ import Testing
         #expect(check.stdout.contains("Permission denied"), "\(check.stdout)")
         #expect(!check.stdout.contains("the first sync creates it"), "\(check.stdout)")
         #expect(check.stdout.contains("page \"Northwind LinkedIn\": found"), "the other checks still run")
-        let sync = try runWithoutRoot(["sync", "--config", configPath])
+        let sync = try ProductProcess.run(["sync", "--config", configPath], withoutRoot: true)
         #expect(sync.status == 78, "\(sync.stderr)")
         #expect(sync.stderr.contains("cannot create the lock file"), "\(sync.stderr)")
 
         // A state folder that does not exist yet is judged by the nearest folder above it.
         try writeConfiguration(state: "state/client/planable-sync.sqlite")
-        let nested = try runWithoutRoot(["check", "--config", configPath])
+        let nested = try ProductProcess.run(["check", "--config", configPath], withoutRoot: true)
         #expect(nested.status == 78)
         #expect(
             nested.stdout.contains("the folder \(state.path)/client does not exist, and this user cannot create it"),
@@ -253,7 +227,7 @@ import Testing
 
         // The same folder, writable, passes as a state that the first sync creates.
         chmod(state.path, 0o777)
-        let writable = try runWithoutRoot(["check", "--config", configPath])
+        let writable = try ProductProcess.run(["check", "--config", configPath], withoutRoot: true)
         #expect(writable.status == 0, "\(writable.stdout)\(writable.stderr)")
         #expect(writable.stdout.contains("does not exist yet; the first sync creates it"), "\(writable.stdout)")
     }

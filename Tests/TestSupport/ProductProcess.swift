@@ -13,6 +13,14 @@ package struct ProductProcess {
         return root.appendingPathComponent(".build/debug/planable-sync").path
     }
 
+    /// The user that `start(_:withoutRoot: true)` runs the binary as: nobody when the test runs as root, else the
+    /// test's own user.
+    package static var userWithoutRoot: String {
+        guard getuid() != 0 else { return "nobody" }
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "with id \(geteuid())" }
+        return String(cString: name)
+    }
+
     package struct Result {
         package var status: Int32
         package var stdout: String
@@ -40,12 +48,21 @@ package struct ProductProcess {
     /// Starts the binary with `arguments`, in `currentDirectory` when given. The environment is the test's own
     /// without a proxy for loopback and without systemd's `JOURNAL_STREAM` and `NOTIFY_SOCKET`, then `environment`
     /// on top.
+    ///
+    /// With `withoutRoot`, a test that runs as root starts the binary as user nobody through `setpriv`, so that
+    /// file permissions apply to it. A test run by another user starts it as that user.
     package static func start(
-        _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil
+        _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil,
+        withoutRoot: Bool = false
     ) throws -> ProductProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binaryPath)
-        process.arguments = arguments
+        if withoutRoot && getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", binaryPath] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binaryPath)
+            process.arguments = arguments
+        }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         var merged = ProcessInfo.processInfo.environment
         merged["no_proxy"] = "127.0.0.1,localhost,::1"
@@ -69,11 +86,12 @@ package struct ProductProcess {
     /// Runs the binary to its exit, terminating it after `timeout` seconds, and returns its status and output.
     package static func run(
         _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 300,
-        currentDirectory: URL? = nil
+        currentDirectory: URL? = nil, withoutRoot: Bool = false
     )
         throws -> Result
     {
-        let running = try start(arguments, environment: environment, currentDirectory: currentDirectory)
+        let running = try start(
+            arguments, environment: environment, currentDirectory: currentDirectory, withoutRoot: withoutRoot)
         defer { running.removeOutput() }
         let deadline = Date().addingTimeInterval(timeout)
         while running.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
