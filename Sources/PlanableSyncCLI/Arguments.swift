@@ -292,10 +292,11 @@ enum CommandHelp {
         Validates the configuration and prints one line per check: the token, the workspace, whether the state
         database belongs to it and its folder can be written, each page the configuration names and whether it
         is connected, the rules' labels and campaigns, the templates (with warnings for variables that are not
-        standard), and each source: a folder exists, a feed can be fetched and parsed. It reports every problem
-        it finds in one run and sends no write. A check that an earlier error keeps from running, such as the
-        pages when the API cannot be reached, gets a line that states so, with the reason. A token that
-        the API rejects is reported with the file, environment variable or credential it was read from.
+        standard), and each source: a folder exists and this user can read it, a feed can be fetched and parsed.
+        It reports every problem it finds in one run and sends no write. A check that an earlier error keeps from
+        running, such as the pages when the API cannot be reached, gets a line that states so, with the reason.
+        A token that the API rejects is reported with the file, environment variable or credential it was read
+        from.
 
         Options:
         \(configurationOption)

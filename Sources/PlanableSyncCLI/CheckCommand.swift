@@ -240,16 +240,22 @@ enum CheckCommand {
         }
     }
 
-    /// Reports each directory source whose folder does not exist and each feed that cannot be read.
+    /// Reports each directory source whose folder does not exist or that this user cannot read, and each feed
+    /// that cannot be read.
     static func checkSources(_ configuration: Configuration, report: inout CheckReport) {
         for source in configuration.sources {
             switch source.kind {
             case .directory(let path, _, _):
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                switch FolderAccess.of(path) {
+                case .readable:
                     print("source \"\(source.name)\": folder \(path) exists")
-                } else {
+                case .missing:
                     report.problem("source \"\(source.name)\": folder \(path) does not exist")
+                case .unreadable(let reason):
+                    let user = FolderAccess.userName
+                    report.problem(
+                        "source \"\(source.name)\": folder \(path) exists, but user \(user) cannot read it "
+                            + "(\(reason)); \(FolderAccess.fix(user: user))")
                 }
             case .feed(let url, _, _, _):
                 switch FeedCheck.read(url) {
@@ -334,11 +340,7 @@ enum StateFolderCheck {
     }
 
     /// The name of the effective user, or its numeric id when it has no name.
-    static var userName: String {
-        let uid = geteuid()
-        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "with id \(uid)" }
-        return String(cString: name)
-    }
+    static var userName: String { FolderAccess.userName }
 }
 
 /// Reads a feed source's URL once for `check`, without the validators a sync sends.

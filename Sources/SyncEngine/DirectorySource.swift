@@ -34,8 +34,10 @@ package struct DirectorySource: ItemSource {
         var result = SourceScan()
         // A partial scan checks that the folder exists too, so its scope includes the folder's own row.
         result.readFailureScope = onlyPaths.map { .locations($0.union([root])) } ?? .wholeSource
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+        switch FolderAccess.of(root) {
+        case .readable:
+            break
+        case .missing:
             result.errors.append(
                 SourceError(
                     source: name, identity: nil,
@@ -44,13 +46,24 @@ package struct DirectorySource: ItemSource {
                         + "not mounted, put it back, or else fix \"path\" in the configuration. Nothing was removed",
                     isDataError: false, location: root))
             return result
+        case .unreadable(let reason):
+            // A folder that cannot be listed would look empty, so the scan stops here, as for a missing folder,
+            // and removes nothing.
+            let user = FolderAccess.userName
+            result.errors.append(
+                SourceError(
+                    source: name, identity: nil,
+                    message: "source \"\(name)\": user \(user) cannot read folder \(root) (\(reason)); "
+                        + "\(FolderAccess.fix(user: user)). Nothing was removed",
+                    isDataError: false, location: root))
+            return result
         }
         var (files, errors) =
             onlyPaths.map(statFiles) ?? DirectoryScanner(root: root, include: include, exclude: exclude).scan()
         for error in errors {
             result.errors.append(SourceError(source: name, identity: error.path, message: "\(name): \(error)"))
         }
-        if let emptyFolder = emptyFolderError(files: files, state: state) {
+        if let emptyFolder = emptyFolderError(files: files, unreadPaths: errors.map(\.path), state: state) {
             result.errors.append(emptyFolder)
             return result
         }
@@ -215,20 +228,31 @@ extension DirectorySource {
     /// not removed, or nil. The scan then removes nothing, as for a missing folder.
     ///
     /// A partial scan counts as empty only when the folder has no entry at all, because it is given only the
-    /// changed paths.
-    func emptyFolderError(files: [ScannedFile], state: StateStore) -> SourceError? {
+    /// changed paths. Items under `unreadPaths`, the folders and files that the scan could not read, do not count,
+    /// because the scan keeps them anyway. So a folder whose files all lie in a subfolder that it cannot read gets
+    /// that subfolder's read failure, not this error.
+    func emptyFolderError(files: [ScannedFile], unreadPaths: [String], state: StateStore) -> SourceError? {
         guard !allowsEmpty, files.isEmpty else { return nil }
         if onlyPaths != nil {
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root), entries.isEmpty else {
                 return nil
             }
         }
-        let active = ((try? state.items(source: name)) ?? []).filter { $0.status != "removed" && $0.location != nil }
+        let active = ((try? state.items(source: name)) ?? []).filter { record in
+            guard record.status != "removed", let location = record.location else { return false }
+            return !Self.isUnder(location, anyOf: unreadPaths)
+        }
         guard !active.isEmpty else { return nil }
         let count = active.count == 1 ? "1 item" : "\(active.count) items"
+        let unread =
+            switch unreadPaths.count {
+            case 0: ""
+            case 1: " outside \(unreadPaths[0]), which the scan could not read,"
+            default: " outside the \(unreadPaths.count) paths that the scan could not read, such as \(unreadPaths[0]),"
+            }
         return SourceError(
             source: name, identity: nil,
-            message: "source \"\(name)\": folder \(root) contains no file to sync, but the state has \(count) "
+            message: "source \"\(name)\": folder \(root) contains no file to sync\(unread) but the state has \(count) "
                 + "from it, so nothing was removed. If the folder is a share that is not mounted or a checkout that "
                 + "failed, restore it. If its files were deleted on purpose, set allow_empty: true on the source "
                 + "for one run",

@@ -323,4 +323,38 @@ import Testing
             missing.stdout.contains("\nlabels: not checked, because the workspace was not found\n"),
             "\(missing.stdout)")
     }
+
+    /// A source folder that this user may not list would sync as an empty one, so check reports it as a problem
+    /// that names the folder, the user and the fix. The modes take away read permission, search permission, or
+    /// both.
+    @Test(arguments: [0o000, 0o311, 0o644] as [mode_t])
+    func sourceFolderNotReadable(mode: mode_t) throws {
+        defer { cleanUp() }
+        let content = root.appendingPathComponent("content")
+        // The binary runs as nobody when the test runs as root, so the mode's bits for others apply to it, and
+        // another user is the folder's owner.
+        chmod(content.path, mode)
+        defer { chmod(content.path, 0o755) }
+        chmod(root.appendingPathComponent("token").path, 0o644)
+        let state = root.appendingPathComponent("state")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        chmod(state.path, 0o777)
+        try writeConfiguration()
+
+        let check = try ProductProcess.run(["check", "--config", configPath], withoutRoot: true)
+        let user = ProductProcess.userWithoutRoot
+        #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
+        #expect(
+            check.stdout.contains(
+                "source \"posts\": folder \(content.path) exists, but user \(user) cannot read it (Permission denied); "
+                    + "give user \(user) read and search (r and x) permission on the folder"),
+            "\(check.stdout)")
+        #expect(!check.stdout.contains("folder \(content.path) exists\n"), "\(check.stdout)")
+        #expect(check.stderr.contains("check found 1 problem"), "\(check.stderr)")
+
+        chmod(content.path, 0o755)
+        let readable = try ProductProcess.run(["check", "--config", configPath], withoutRoot: true)
+        #expect(readable.status == 0, "\(readable.stdout)\(readable.stderr)")
+        #expect(readable.stdout.contains("source \"posts\": folder \(content.path) exists\n"), "\(readable.stdout)")
+    }
 }
