@@ -88,6 +88,7 @@ enum ReportWriter {
             + "\(verb)delete \(report.deleted), unchanged \(report.unchanged), skipped \(report.skipped), blocked \(report.blocked), "
             + "failed \(report.failed)"
             + (report.baselined > 0 ? ", baselined \(report.baselined)" : "")
+            + (report.removed > 0 ? ", removed \(report.removed)" : "")
             + "; requests: \(report.requests.read) read, \(report.requests.write) write"
         lines.append(summary)
         return lines.joined(separator: "\n") + "\n"

@@ -7,6 +7,8 @@ package enum ItemDecision: String, Sendable, Codable {
     case update
     /// The item was removed from its source, and `delete_drafts` deletes its draft posts.
     case delete
+    /// The item was removed from its source, and its posts, if it has any, are left in Planable.
+    case removed
     case unchanged
     case skipped
     /// The item cannot be synced as it is, such as an edit to a published post; it is reported, not retried.
@@ -99,6 +101,8 @@ package struct RunReport: Sendable, Codable {
     package var created = 0
     package var updated = 0
     package var deleted = 0
+    /// Items removed from their source whose posts are left in Planable, or that had none.
+    package var removed = 0
     package var unchanged = 0
     package var skipped = 0
     package var blocked = 0
@@ -133,6 +137,7 @@ package struct RunReport: Sendable, Codable {
         case .create: created += 1
         case .update: updated += 1
         case .delete: deleted += 1
+        case .removed: removed += 1
         case .unchanged: unchanged += 1
         case .skipped: skipped += 1
         case .blocked: blocked += 1
@@ -143,7 +148,7 @@ package struct RunReport: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case command, created, updated, deleted, unchanged, skipped, blocked, failed, baselined, requests
+        case command, created, updated, deleted, removed, unchanged, skipped, blocked, failed, baselined, requests
         case serverRequests, errors, duplicateGroups, items, statusChanges, statusPoll
     }
 }

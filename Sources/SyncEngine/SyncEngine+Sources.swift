@@ -94,18 +94,33 @@ extension SyncEngine {
 
     /// Handles an item whose source file or entry is gone: its drafts are deleted when the configuration says
     /// so, and otherwise left alone. Returns the report line, or nil when there is nothing new to say.
+    ///
+    /// An item that has no post and no pending create, such as one that failed before its first create, is
+    /// forgotten. Its records are deleted from the state instead of kept as removed, because nothing in Planable
+    /// belongs to it.
     func handleRemoved(source: String, identity: String, mode: RunMode) throws -> ReportedItem? {
         guard var record = try state.item(source: source, identity: identity), record.status != "removed" else {
             return nil
         }
         let posts = try state.posts(source: source, identity: identity)
+        let hasPendingCreate = try state.pendingIntents().contains { $0.source == source && $0.identity == identity }
         var reported = ReportedItem(
-            source: source, identity: identity, title: record.title, decision: .skipped,
+            source: source, identity: identity, title: record.title, decision: .removed,
             message: "removed from the source; its posts are left in Planable", posts: [])
+        if posts.isEmpty && !hasPendingCreate {
+            reported.message = "removed from the source; it has no post, so the state no longer keeps it"
+            if mode == .apply {
+                _ = try state.forget([.item(source: source, identity: identity)])
+                logger.info(
+                    "item removed from the source",
+                    ["item.source": source, "item.id": identity, "outcome": reported.message ?? ""])
+            }
+            return reported
+        }
         if configuration.deleteDrafts {
             let drafts = posts.filter { !$0.published }
-            reported.decision = drafts.isEmpty ? .skipped : .delete
             if !drafts.isEmpty {
+                reported.decision = .delete
                 reported.message =
                     "removed from the source; deleting \(drafts.count) draft post\(drafts.count == 1 ? "" : "s")"
             } else if !posts.isEmpty {

@@ -83,8 +83,9 @@ import Testing
         #expect((again["requests"] as? [String: Int])?["write"] == 0)
     }
 
-    /// An item that failed before its file was removed has no draft, so its removal is skipped, not a delete.
-    @Test func removedItemWithoutPostsIsSkipped() throws {
+    /// An item that failed before its file was removed has no draft, so its removal is not a delete, and its
+    /// record is deleted from the state.
+    @Test func removedItemWithoutPostsIsForgotten() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let long = root.appendingPathComponent("content/long.md")
         try "---\ntitle: \(String(repeating: "word ", count: 70))\n---\n\nToo long for X.\n"
@@ -93,9 +94,16 @@ import Testing
         try FileManager.default.removeItem(at: long)
 
         let sync = try run(["sync"]).stdout
-        #expect(sync.contains("skipped   posts/long.md"), "\(sync)")
-        #expect(sync.contains("removed from the source; it has no post to delete\n"), "\(sync)")
-        #expect(sync.contains("sync: create 0, update 0, delete 0, unchanged 2, skipped 1,"), "\(sync)")
+        #expect(sync.contains("removed   posts/long.md"), "\(sync)")
+        #expect(sync.contains("removed from the source; it has no post, so the state no longer keeps it\n"), "\(sync)")
+        #expect(
+            sync.contains(
+                "sync: create 0, update 0, delete 0, unchanged 2, skipped 0, blocked 0, failed 0, removed 1;"),
+            "\(sync)")
+        let status = try json(try run(["status", "--format", "json"]))
+        let identities = (status["items"] as? [[String: Any]])?.compactMap { $0["identity"] as? String }
+        #expect(identities == ["a.md", "b.md"], "\(status)")
+        #expect(!(try run(["sync"]).stdout.contains("long.md")), "the removal is reported once")
     }
 
     /// A sync with `--format json` carries the count and the decision as well as a plan does.

@@ -98,6 +98,56 @@ import Testing
         #expect(try readFailures().isEmpty)
     }
 
+    /// A synced file that is deleted counts as removed in the sync summary, as `status` lists it. Its item stays,
+    /// because its post stays in Planable.
+    @Test func removedFileCountsAsRemoved() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("one.md", "---\ntitle: One\n---\n\nFirst.\n")
+        try write("two.md", "---\ntitle: Two\n---\n\nSecond.\n")
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent("content/one.md"))
+        let sync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(sync.status == 0, "stderr: \(sync.stderr)")
+        #expect(sync.stdout.contains("removed   posts/one.md \"One\"\n"), "\(sync.stdout)")
+        #expect(sync.stdout.contains("removed from the source; its posts are left in Planable\n"), "\(sync.stdout)")
+        #expect(sync.stdout.contains("unchanged 1, skipped 0, blocked 0, failed 0, removed 1;"), "\(sync.stdout)")
+        #expect(try status().contains("removed   posts/one.md \"One\"\n"))
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent("content/two.md"))
+        try write("three.md", "---\ntitle: Three\n---\n\nThird.\n")
+        let json = try ProductProcess.run(["sync", "--config", configPath, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(report["removed"] as? Int == 1, "\(report)")
+        #expect(report["skipped"] as? Int == 0, "\(report)")
+        let item = (report["items"] as? [[String: Any]])?.first { $0["identity"] as? String == "two.md" }
+        #expect(item?["decision"] as? String == "removed", "\(item ?? [:])")
+    }
+
+    /// A file that failed before it got a post leaves nothing in the state once deleted, and its removal does not
+    /// claim that posts are left in Planable.
+    @Test func removedFailedItemIsForgotten() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        // LinkedIn takes at most 3,000 characters.
+        try write("long.md", "---\ntitle: \(String(repeating: "word ", count: 700))\n---\n\nToo long.\n")
+        try write("good.md", "---\ntitle: Good\n---\n\nFine.\n")
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 65)
+        #expect(try status().contains("failed    posts/long.md"))
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent("content/long.md"))
+        let sync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(sync.status == 0, "stderr: \(sync.stderr)")
+        #expect(sync.stdout.contains("removed   posts/long.md"), "\(sync.stdout)")
+        #expect(sync.stdout.contains("removed from the source; it has no post, so the state no longer keeps it\n"))
+        #expect(!sync.stdout.contains("left in Planable"), "\(sync.stdout)")
+        #expect(!sync.stderr.contains("left in Planable"), "\(sync.stderr)")
+        let after = try status()
+        #expect(!after.contains("long.md"), "\(after)")
+        #expect(after.contains("1 item, 1 post,"), "\(after)")
+        let again = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(!again.stdout.contains("long.md"), "\(again.stdout)")
+    }
+
     @Test func unparsableFeedShows() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try writeConfiguration(sources: ["news"])

@@ -83,9 +83,10 @@ import Testing
     }
 }
 
-/// An item that failed and whose file is then deleted must not stay listed as failed.
+/// An item that failed and whose file is then deleted must not stay listed as failed. It never got a post, so the
+/// state no longer keeps it.
 @Suite struct FailedItemRemovalTests {
-    @Test func deletedFailedItemIsRemoved() throws {
+    @Test func deletedFailedItemIsForgotten() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
         try workspace.writePost("bad.md", title: "Bad", body: "Text.", frontMatter: "planable: {labels: [Nowhere]}\n")
@@ -94,9 +95,14 @@ import Testing
         #expect(first.failed == 1)
 
         try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("bad.md"))
-        _ = try workspace.run(.apply)
+        let second = try workspace.run(.apply)
+        #expect(second.removed == 1)
+        #expect(second.skipped == 0)
+        let reported = second.items.first { $0.identity == "bad.md" }
+        #expect(reported?.decision == .removed)
+        #expect(reported?.message == "removed from the source; it has no post, so the state no longer keeps it")
         let state = try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
-        let record = try #require(try state.item(source: "posts", identity: "bad.md"))
-        #expect(record.status == "removed")
+        #expect(try state.item(source: "posts", identity: "bad.md") == nil)
+        #expect(try state.item(source: "posts", identity: "good.md")?.status == "synced")
     }
 }
