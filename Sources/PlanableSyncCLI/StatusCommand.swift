@@ -169,7 +169,8 @@ enum StatusCommand {
         lines.append(
             "\(counted(items.count, "item")), \(counted(postCount, "post")), \(counted(publishedCount, "item")) published"
                 + (readFailures.isEmpty ? "" : ", \(counted(readFailures.count, "read failure"))")
-                + (summary.pendingIntents > 0 ? ", \(counted(summary.pendingIntents, "create")) awaiting read-back" : "")
+                + (summary.pendingIntents > 0
+                    ? ", \(counted(summary.pendingIntents, "create")) awaiting read-back" : "")
                 + (summary.lastRun.map { "; last completed run \($0)" } ?? "")
                 + (postCount == 0 ? "" : "; post statuses last read \(summary.lastStatusPoll ?? "never")"))
         try emit(Data((lines.joined(separator: "\n") + "\n").utf8), to: parsed.output)
@@ -181,18 +182,37 @@ enum StatusCommand {
         guard !failures.isEmpty else { return [] }
         var lines = ["Read failures (these files and feeds could not be read, so they have no item):"]
         for failure in failures {
-            var heading = "  \(failure.source): \(failure.location)"
+            let (position, message) = splitLocation(failure)
+            var heading = "  \(failure.source): \(failure.location)\(position)"
             if let entry = failure.entry { heading += ", entry \(entry)" }
             if !failure.sourceConfigured {
                 heading += " (source no longer in the configuration; the next sync forgets it)"
             }
             lines.append(heading)
-            lines.append("          \(failure.message)")
+            lines.append("          \(message)")
             let firstSeen = failure.firstSeenAt ?? "unknown"
             let lastSeen = failure.lastSeenAt ?? "unknown"
             lines.append("          first seen \(firstSeen), last seen \(lastSeen)")
         }
         return lines
+    }
+
+    /// Splits a read failure's message that starts with its source and location, as a file's read error does,
+    /// into the line and column after the location, such as ":3:7", and the rest of the message. Returns an empty
+    /// position and the whole message when the message starts otherwise.
+    static func splitLocation(_ failure: ReadFailureStatus) -> (position: String, message: String) {
+        let prefix = "\(failure.source): \(failure.location)"
+        guard failure.message.hasPrefix(prefix) else { return ("", failure.message) }
+        var rest = failure.message.dropFirst(prefix.count)
+        var position = ""
+        while rest.hasPrefix(":") {
+            let digits = rest.dropFirst().prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty else { break }
+            position += ":" + digits
+            rest = rest.dropFirst(1 + digits.count)
+        }
+        guard rest.hasPrefix(": ") else { return ("", failure.message) }
+        return (position, String(rest.dropFirst(2)))
     }
 
     /// Writes the listing to `output`, or to standard output when it is nil.

@@ -58,8 +58,8 @@ import Testing
 
         let text = try status()
         #expect(text.contains("Read failures (these files and feeds could not be read"), "\(text)")
-        #expect(text.contains("  posts: bad.md\n"), "\(text)")
-        #expect(text.contains("bad.md:3:"), "\(text)")
+        #expect(text.contains("  posts: bad.md:3:7\n"), "\(text)")
+        #expect(text.contains("\n          invalid YAML front matter: "), "\(text)")
         #expect(text.contains("first seen 20"), "\(text)")
         #expect(text.contains(", last seen 20"), "\(text)")
         #expect(text.contains("1 item, 1 post, 0 items published, 1 read failure;"), "\(text)")
@@ -96,6 +96,23 @@ import Testing
         try FileManager.default.removeItem(at: root.appendingPathComponent("content/bad.md"))
         _ = try ProductProcess.run(["sync", "--config", configPath])
         #expect(try readFailures().isEmpty)
+    }
+
+    /// A read failure shows its file, line and column once, in its heading, and the message without them.
+    @Test func textShowsLocationOnce() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("broken.md", "---\ntitle: Broken\ndate: 2024-13-45\n---\n\nBody.\n")
+        let sync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(sync.status == 65, "stderr: \(sync.stderr)")
+
+        let text = try status()
+        #expect(
+            text.contains("  posts: broken.md:3:7\n          invalid date \"2024-13-45\" in the front matter;"),
+            "\(text)")
+        #expect(text.components(separatedBy: "broken.md").count == 2, "the path appears once: \(text)")
+        let failure = try #require(try readFailures().first)
+        #expect(failure["location"] as? String == "broken.md")
+        #expect((failure["message"] as? String)?.hasPrefix("posts: broken.md:3:7: invalid date") == true, "\(failure)")
     }
 
     /// A synced file that is deleted counts as removed in the sync summary, as `status` lists it. Its item stays,
@@ -172,7 +189,7 @@ import Testing
 
         try writeConfiguration(sources: ["news"])
         let text = try status()
-        #expect(text.contains("  posts: bad.md (source no longer in the configuration"), "\(text)")
+        #expect(text.contains("  posts: bad.md:3:7 (source no longer in the configuration"), "\(text)")
         let marked = try readFailures()
         #expect(marked.first { $0["source"] as? String == "posts" }?["sourceConfigured"] as? Bool == false)
         #expect(marked.first { $0["source"] as? String == "news" }?["sourceConfigured"] as? Bool == true)
