@@ -19,13 +19,11 @@ package func runReferenceCommand(arguments: [String]) -> Int32 {
     do {
         parsed = try ReferenceCommandArguments(arguments)
     } catch {
+        // The command-line tool prints the help for `--help` before it calls this function.
         FileHandle.standardError.write(
-            Data("planable-sync reference: \(error)\n\(ReferenceCommandArguments.usage)\n".utf8))
+            Data(
+                "planable-sync reference: \(error)\nRun `planable-sync reference --help` for its options.\n".utf8))
         return 64
-    }
-    if parsed.help {
-        print(ReferenceCommandArguments.usage)
-        return 0
     }
     var seed: ReferenceSeed
     var demoToken: String?
@@ -118,27 +116,12 @@ private func writeLine(_ text: String) {
 
 /// The parsed `reference` subcommand options.
 struct ReferenceCommandArguments {
-    static let usage = """
-        usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE] [--offline-media]
-                                       [--allow-loopback-media]
-          --listen HOST:PORT  loopback address to serve on, such as 127.0.0.1:8080 or [::1]:8080 (port 0 picks a
-                              free one)
-          --database PATH     SQLite file with the server state; created and seeded when missing
-          --seed FILE         YAML seed for a new database; without it the demo seed and a new token are used
-          --offline-media     record media on hosts other than loopback by file name without downloading it, and
-                              download loopback media, for runs that must not leave the machine
-          --allow-loopback-media
-                              download media from loopback addresses too, such as files served on 127.0.0.1 for a
-                              rehearsal; other media is downloaded as usual
-        """
-
     var host = "127.0.0.1"
     var port: UInt16 = 0
     var databasePath = ""
     var seedPath: String?
     var offlineMedia = false
     var allowLoopbackMedia = false
-    var help = false
 
     struct UsageError: Error, CustomStringConvertible {
         var description: String
@@ -159,12 +142,10 @@ struct ReferenceCommandArguments {
             case "--seed": seedPath = try value("--seed")
             case "--offline-media": offlineMedia = true
             case "--allow-loopback-media": allowLoopbackMedia = true
-            case "--help", "-h": help = true
             default: throw UsageError(description: "unknown argument \(arguments[index])")
             }
             index += 1
         }
-        if help { return }
         guard !databasePath.isEmpty else { throw UsageError(description: "--database PATH is required") }
         guard let listen else { throw UsageError(description: "--listen HOST:PORT is required") }
         if let colon = listen.lastIndex(of: ":"), let number = Int(listen[listen.index(after: colon)...]),

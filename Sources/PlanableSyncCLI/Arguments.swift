@@ -322,8 +322,6 @@ enum CommandHelp {
         feed could not be fetched.
         """
 
-    // NOTE: the reference command's own usage line, printed with a usage error, is a separate text in the
-    // PlanableReference target, so a change to its options belongs in both places.
     static let reference = """
         Usage: planable-sync reference --listen HOST:PORT --database PATH [--seed FILE] [--offline-media]
                                        [--allow-loopback-media]

@@ -140,6 +140,18 @@ import Testing
         }
     }
 
+    /// A usage error of `reference` points to its help, which lists every option, instead of repeating it.
+    @Test func referenceUsageErrorPointsToHelp() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try ProductProcess.run(["reference", "--bogus"])
+        #expect(result.status == 64)
+        #expect(
+            result.stderr
+                == "planable-sync reference: unknown argument --bogus\n"
+                + "Run `planable-sync reference --help` for its options.\n",
+            "\(result.stderr)")
+    }
+
     /// `feed` alone has one subcommand, so every way of asking for its help prints that of `feed inspect`.
     @Test func feedHelpWorks() throws {
         defer { try? FileManager.default.removeItem(at: root) }
