@@ -53,11 +53,13 @@ extension SyncEngine {
         let items = try state.items(source: source)
         let active = Set(items.filter { $0.status != "removed" }.map(\.identity))
         // Items removed within the window count too, so that files deleted one at a time, each seen by its own
-        // pass of the daemon, meet the same limit as files deleted at once.
+        // pass of the daemon, meet the same limit as files deleted at once. Those include the items without a post,
+        // which the state forgot and counts by the recorded time of their removal.
         let windowStart = Date().addingTimeInterval(-Self.removalGuardWindow)
-        let recentlyRemoved = items.filter { item in
-            item.status == "removed" && (StateStore.date(item.updatedAt).map { $0 > windowStart } ?? false)
-        }.count
+        let recentlyRemoved =
+            items.filter { item in
+                item.status == "removed" && (StateStore.date(item.updatedAt).map { $0 > windowStart } ?? false)
+            }.count + (try state.forgottenRemovals(source: source, since: windowStart))
         let removed = scan.removedIdentities.filter(active.contains).count + recentlyRemoved
         let total = active.count + recentlyRemoved
         guard total >= Self.minimumItemsForRemovalGuard,
@@ -111,6 +113,9 @@ extension SyncEngine {
             reported.message = "removed from the source; it has no post, so the state no longer keeps it"
             if mode == .apply {
                 _ = try state.forget([.item(source: source, identity: identity)])
+                // The state no longer has a row that `holdMassRemoval` counts, so the removal's time is kept.
+                try state.recordForgottenRemoval(
+                    source: source, since: Date().addingTimeInterval(-Self.removalGuardWindow))
                 logger.info(
                     "item removed from the source",
                     ["item.source": source, "item.id": identity, "outcome": reported.message ?? ""])
@@ -151,5 +156,29 @@ extension SyncEngine {
                 ["item.source": source, "item.id": identity, "outcome": reported.message ?? ""])
         }
         return reported
+    }
+}
+
+extension StateStore {
+    private static func forgottenRemovalsKey(_ source: String) -> String {
+        "forgotten_removals:\(source)"
+    }
+
+    /// Returns how many items of `source` without a post were removed and forgotten after `date`.
+    func forgottenRemovals(source: String, since date: Date) throws -> Int {
+        try forgottenRemovalTimes(source: source).filter { $0 > date }.count
+    }
+
+    /// Records that an item of `source` without a post was removed and forgotten now, and drops the records of
+    /// removals before `date`, which no longer count.
+    func recordForgottenRemoval(source: String, since date: Date) throws {
+        let times = try forgottenRemovalTimes(source: source).filter { $0 > date } + [Date()]
+        try setSetting(Self.forgottenRemovalsKey(source), times.map { Self.timestamp($0) }.joined(separator: "\n"))
+    }
+
+    /// Returns the recorded times at which items of `source` without a post were removed and forgotten.
+    private func forgottenRemovalTimes(source: String) throws -> [Date] {
+        let text = try setting(Self.forgottenRemovalsKey(source)) ?? ""
+        return text.split(separator: "\n").compactMap { Self.date(String($0)) }
     }
 }

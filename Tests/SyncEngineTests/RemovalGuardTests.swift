@@ -270,3 +270,38 @@ import Testing
         #expect(try postCount(workspace) == 2)
     }
 }
+
+extension RemovalGuardTests {
+    /// Items without a post, such as ones that failed to map, that were removed in the last hour count toward the
+    /// limit like the others, although the state forgets them, so removing them first does not let a later pass
+    /// through.
+    @Test func forgottenRemovalsMeetTheLimit() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 9)
+        for number in 1...3 {
+            try workspace.writePost(
+                "unmapped-\(number).md", title: "Unmapped \(number)", body: "No page.",
+                frontMatter: "planable: {pages: \"No such page\"}\n")
+        }
+        let created = try workspace.run(.apply)
+        #expect(created.created == 9)
+        #expect(created.failed == 3)
+        for number in 1...3 {
+            let file = workspace.contentFolder.appendingPathComponent("unmapped-\(number).md")
+            try FileManager.default.removeItem(at: file)
+        }
+        let first = try workspace.run(.apply)
+        #expect(first.errors.isEmpty, "\(first.errors)")
+        #expect(first.removed == 3)
+
+        // 5 more of the 12 items, 8 of 12 within the hour, are more than the default share of 0.5.
+        try removeFiles(workspace, 1...5)
+        let sync = try workspace.run(.apply)
+        #expect(removals(sync).isEmpty, "\(removals(sync).map(\.identity))")
+        #expect(sync.requests.write == 0)
+        #expect(try postCount(workspace) == 9)
+        let message = try #require(sync.errors.first)
+        #expect(message.contains("8 of 12"), "\(message)")
+    }
+}
