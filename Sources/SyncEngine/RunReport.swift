@@ -118,8 +118,8 @@ package struct RunReport: Sendable, Codable {
     package var items: [ReportedItem] = []
     /// The number of status fields, such as the approval, that the run's status poll found changed.
     package var statusChanges = 0
-    /// The run's status poll, nil for a plan and for a pass that does not poll, such as the daemon's pass over
-    /// changed files.
+    /// The run's status poll, nil for a plan, for a pass that does not poll, such as the daemon's pass over
+    /// changed files, and when `status_read_budget` is 0.
     package var statusPoll: StatusPollReport?
 
     package init(command: String) {

@@ -4,8 +4,11 @@ import Logging
 extension SyncEngine {
     /// Polls the statuses of followed posts when `status_interval` has passed since the last poll that a `sync`
     /// started, so back-to-back runs do not list the workspace's posts each time. Sets `report.statusChanges`,
-    /// and returns what the poll found, or when it is due when it did not run.
-    func pollStatus(context: WorkspaceContext, report: inout RunReport) -> StatusPollReport {
+    /// and returns what the poll found, or when it is due when it did not run. Returns nil when
+    /// `status_read_budget` is 0, which turns status polling off, so that no report claims a poll or names a time
+    /// for the next one.
+    func pollStatus(context: WorkspaceContext, report: inout RunReport) -> StatusPollReport? {
+        guard configuration.statusReadBudget > 0 else { return nil }
         let interval = configuration.statusInterval
         let now = Date()
         let lastPolled = state.lastStatusPoll()
@@ -25,7 +28,7 @@ extension SyncEngine {
 
         try? state.setSetting(StateStore.statusPollStartedAtSetting, StateStore.timestamp(now))
         var poll = StatusPollReport(
-            polled: configuration.statusReadBudget > 0, lastPolledAt: lastPolled,
+            polled: true, lastPolledAt: lastPolled,
             nextPollAt: StateStore.timestamp(now.addingTimeInterval(interval)), intervalSeconds: interval)
         do {
             let changes = try StatusFollower(

@@ -261,3 +261,22 @@ import Testing
         }
     }
 }
+
+extension StatusFollowingTests {
+    /// A read budget of 0 turns status polling off, so the report has no poll, and the state records no read.
+    @Test func zeroBudgetReportsNoPoll() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        try "---\ntitle: Unpolled\n---\n\nBody.\n"
+            .write(to: root.appendingPathComponent("content/unpolled.md"), atomically: true, encoding: .utf8)
+        let runtime = try runtime(budget: 0)
+        let first = try runtime.engine().run(mode: .apply)
+        #expect(first.created == 1)
+        #expect(first.statusPoll == nil, "\(String(describing: first.statusPoll))")
+        let second = try runtime.engine().run(mode: .apply)
+        #expect(second.statusPoll == nil, "\(String(describing: second.statusPoll))")
+        #expect(runtime.state.lastStatusPoll() == nil)
+    }
+}
