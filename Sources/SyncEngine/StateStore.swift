@@ -127,6 +127,12 @@ package final class StateStore: @unchecked Sendable {
         ALTER TABLE posts ADD COLUMN sent_scheduled_at TEXT;
         ALTER TABLE posts ADD COLUMN sent_campaign_id TEXT;
         """,
+        // States from before completed status polls were recorded have only the start of a sync's last poll,
+        // which counts as the last completed one.
+        """
+        INSERT OR IGNORE INTO settings (key, value)
+        SELECT 'status_polled_at', value FROM settings WHERE key = 'status_refreshed_at';
+        """,
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

@@ -68,10 +68,9 @@ extension StateStore {
     /// counts from.
     package static let statusPollStartedAtSetting = "status_refreshed_at"
 
-    /// Returns the RFC 3339 time of the last status poll that completed, nil before the first. A state written
-    /// before that time was recorded has only the start of the last poll of a `sync`, which is returned instead.
+    /// Returns the RFC 3339 time of the last status poll that completed, nil before the first. A poll that
+    /// started and failed does not count.
     package func lastStatusPoll() -> String? {
-        if let polled = try? setting(StatusFollower.polledAtSetting) { return polled }
-        return (try? setting(Self.statusPollStartedAtSetting)) ?? nil
+        (try? setting(StatusFollower.polledAtSetting)) ?? nil
     }
 }

@@ -279,4 +279,40 @@ extension StatusFollowingTests {
         #expect(second.statusPoll == nil, "\(String(describing: second.statusPoll))")
         #expect(runtime.state.lastStatusPoll() == nil)
     }
+
+    /// A state from before completed polls were recorded keeps the start of its last poll as the last read.
+    @Test func olderStateKeepsLastPollStart() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let path = root.appendingPathComponent("older.sqlite").path
+        let started = "2026-11-30T08:00:00.000Z"
+        do {
+            let state = try StateStore(path: path)
+            try state.setSetting(StateStore.statusPollStartedAtSetting, started)
+            try state.withDatabase { database in
+                try database.execute("DELETE FROM settings WHERE key = '\(StatusFollower.polledAtSetting)'")
+                try database.execute("PRAGMA user_version = \(StateStore.migrations.count - 1)")
+            }
+        }
+        #expect(try StateStore(path: path).lastStatusPoll() == started)
+    }
+
+    /// A poll that started and failed is no read of the statuses, so the state shows none until one completes.
+    @Test func failedPollIsNoRead() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        try "---\ntitle: Failed poll\n---\n\nBody.\n"
+            .write(to: root.appendingPathComponent("content/failed.md"), atomically: true, encoding: .utf8)
+        try admin("/reference/faults", #"{"operation": "GET /posts/{id}", "kind": "error", "count": 1000}"#)
+        let runtime = try runtime(budget: 5)
+        let first = try runtime.engine().run(mode: .apply)
+        #expect(first.created == 1)
+        let poll = try #require(first.statusPoll)
+        #expect(poll.error != nil, "\(poll)")
+        #expect(runtime.state.lastStatusPoll() == nil)
+    }
 }
