@@ -43,6 +43,9 @@ package enum PlanHTMLRenderer {
         // Only feed sources baseline entries, so the page shows the count only when it is above 0, as the text plan
         // does.
         if summary.baselined > 0 { counts.append(("baselined", summary.baselined, "baselined")) }
+        // Items leave a folder source rarely, so the page shows their count only when it is above 0, as the text
+        // plan does.
+        if summary.removed > 0 { counts.append(("removed", summary.removed, "removed")) }
         html += "<header class=\"top\">\n<h1>\(escape(plan.title))</h1>\n"
         let total = summary.total
         html += "<p class=\"meta\">Plan made \(escape(plan.generatedAt)) · \(total) \(total == 1 ? "item" : "items")"

@@ -14,7 +14,7 @@ enum PlanStyleSheet {
         .count .n { display: block; font-size: 28px; font-weight: 700; color: var(--ink); }
         .d-create { --accent: #1a7f37; } .d-update { --accent: #0969da; } .d-unchanged { --accent: #8c959f; }
         .d-skip { --accent: #bf8700; } .d-failed { --accent: #cf222e; } .d-blocked { --accent: #8250df; }
-        .d-delete { --accent: #bc4c00; } .d-baselined { --accent: #6e7781; }
+        .d-delete { --accent: #bc4c00; } .d-baselined { --accent: #6e7781; } .d-removed { --accent: #57606a; }
         main { padding: 16px 32px 48px; }
         .empty { color: var(--muted); }
         .item { content-visibility: auto; contain-intrinsic-size: auto 520px; margin: 0 0 20px; padding: 16px 20px;

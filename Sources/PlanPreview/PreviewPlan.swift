@@ -14,10 +14,12 @@ package struct PreviewPlan: Sendable, Equatable {
         /// Feed entries recorded on a feed's first run without being posted, counted apart from the items that a
         /// rule or front matter skips.
         package var baselined: Int
+        /// Items gone from their source whose posts stay in Planable, or which had none.
+        package var removed: Int
 
         package init(
             created: Int = 0, updated: Int = 0, deleted: Int = 0, unchanged: Int = 0, skipped: Int = 0,
-            failed: Int = 0, blocked: Int = 0, baselined: Int = 0
+            failed: Int = 0, blocked: Int = 0, baselined: Int = 0, removed: Int = 0
         ) {
             self.created = created
             self.updated = updated
@@ -27,10 +29,13 @@ package struct PreviewPlan: Sendable, Equatable {
             self.failed = failed
             self.blocked = blocked
             self.baselined = baselined
+            self.removed = removed
         }
 
         /// The number of items the plan covers, listed or only counted.
-        package var total: Int { created + updated + deleted + unchanged + skipped + failed + blocked + baselined }
+        package var total: Int {
+            created + updated + deleted + unchanged + skipped + failed + blocked + baselined + removed
+        }
 
         /// Counts the decisions of `items`.
         package init(counting items: [Item]) {
@@ -45,6 +50,7 @@ package struct PreviewPlan: Sendable, Equatable {
                 case .failed: failed += 1
                 case .blocked: blocked += 1
                 case .baselined: baselined += 1
+                case .removed: removed += 1
                 }
             }
         }
@@ -75,6 +81,8 @@ package struct PreviewPlan: Sendable, Equatable {
         case blocked
         /// A feed entry recorded on the feed's first run without being posted.
         case baselined
+        /// The item is gone from its source, and its posts stay in Planable, or it had none.
+        case removed
     }
 
     /// One source item and the posts it maps to.

@@ -30,14 +30,11 @@ enum PlanHTML {
     }
 
     /// Returns the report's counts, which include the unchanged items it counts without listing them.
-    ///
-    /// The page has no decision for a removed item whose posts stay in Planable, so it shows one as skipped, with
-    /// the report's message saying that it was removed.
     static func summary(_ report: RunReport) -> PreviewPlan.Summary {
         PreviewPlan.Summary(
             created: report.created, updated: report.updated, deleted: report.deleted, unchanged: report.unchanged,
-            skipped: report.skipped + report.removed, failed: report.failed, blocked: report.blocked,
-            baselined: report.baselined)
+            skipped: report.skipped, failed: report.failed, blocked: report.blocked, baselined: report.baselined,
+            removed: report.removed)
     }
 
     /// Returns the settings of a planned post that the card shows on one line: its scheduled time and whether it
@@ -74,7 +71,8 @@ enum PlanHTML {
         case .update: .update
         case .delete: .delete
         case .unchanged: .unchanged
-        case .skipped, .removed: .skip
+        case .skipped: .skip
+        case .removed: .removed
         case .baselined: .baselined
         case .blocked: .blocked
         case .failed: .failed

@@ -103,6 +103,25 @@ import Testing
         #expect(html.contains(".d-delete {"), "the style sheet has no colour for deletes")
     }
 
+    /// An item gone from its source whose posts stay in Planable is shown as removed, apart from skipped items,
+    /// as the text plan counts it.
+    @Test func removedItemsHaveTheirOwnCount() {
+        var plan = Self.samplePlan()
+        #expect(!PlanHTMLRenderer.render(plan).contains("removed</li>"), "a plan without removals shows a count")
+        plan.items.append(
+            PreviewPlan.Item(
+                identity: "content/posts/gone.md", title: "Gone", decision: .removed,
+                error: "removed from the source; its posts are left in Planable"))
+        plan.summary = PreviewPlan.Summary(counting: plan.items)
+        #expect(plan.summary.removed == 1)
+        #expect(plan.summary.skipped == 1)
+        let html = PlanHTMLRenderer.render(plan)
+        #expect(html.contains("<li class=\"count d-removed\"><span class=\"n\">1</span> removed</li>"))
+        #expect(html.contains("<section class=\"item d-removed\""))
+        #expect(html.contains("<span class=\"badge\">removed</span>"))
+        #expect(html.contains(".d-removed {"), "the style sheet has no colour for removals")
+    }
+
     @Test func detailsShowUnderTheCard() {
         let post = PreviewPlan.Post(
             pageName: "Northwind X", network: .x, text: "Hello", characterCount: 5, limit: 280,
