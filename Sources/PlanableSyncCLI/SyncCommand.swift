@@ -94,12 +94,15 @@ enum SyncCommand {
         report.serverRequests = runtime.embeddedServer?.requestCounts()
         logger.info(
             "run finished",
-            ["created": String(report.created), "updated": String(report.updated),
-             "deleted": String(report.deleted), "unchanged": String(report.unchanged),
-             "failed": String(report.failed),
-             "requests.read": String(report.requests.read), "requests.write": String(report.requests.write)])
+            [
+                "created": String(report.created), "updated": String(report.updated),
+                "deleted": String(report.deleted), "removed": String(report.removed),
+                "unchanged": String(report.unchanged), "failed": String(report.failed),
+                "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
+            ])
 
-        try ReportWriter.write(report, format: parsed.format, to: parsed.output, title: "Plan for \(configuration.path)")
+        try ReportWriter.write(
+            report, format: parsed.format, to: parsed.output, title: "Plan for \(configuration.path)")
         if let signal = stop.received {
             return StopSignal.report(
                 signal, "early; the report lists the items it reached, and the next run syncs the rest")
@@ -193,8 +196,10 @@ final class ProgressReporter: @unchecked Sendable {
                 lastLog = Date()
                 logger.info(
                     "sync progress",
-                    ["items.done": String(done), "items.total": String(total),
-                     "remaining_seconds": String(Int(remaining))])
+                    [
+                        "items.done": String(done), "items.total": String(total),
+                        "remaining_seconds": String(Int(remaining)),
+                    ])
             }
         }
     }

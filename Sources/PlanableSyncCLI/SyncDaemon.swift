@@ -286,12 +286,13 @@ final class SyncDaemon: @unchecked Sendable {
                 mode: .apply, sourceNames: sources, changedPaths: changedPaths, context: context,
                 refreshStatus: refreshStatus,
                 shouldStop: { [weak self] in self?.isStopping ?? true })
-            let level: LogLevel = report.created + report.updated + report.deleted + report.failed > 0 ? .info : .debug
+            let changed = report.created + report.updated + report.deleted + report.removed + report.failed
+            let level: LogLevel = changed > 0 ? .info : .debug
             logger.log(
                 level, "pass finished",
                 [
                     "reason": reason, "created": String(report.created), "updated": String(report.updated),
-                    "deleted": String(report.deleted),
+                    "deleted": String(report.deleted), "removed": String(report.removed),
                     "unchanged": String(report.unchanged), "failed": String(report.failed),
                     "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
                 ])

@@ -110,7 +110,10 @@ extension SyncEngine {
             source: source, identity: identity, title: record.title, decision: .removed,
             message: "removed from the source; its posts are left in Planable", posts: [])
         if posts.isEmpty && !hasPendingCreate {
-            reported.message = "removed from the source; it has no post, so the state no longer keeps it"
+            reported.message =
+                mode == .apply
+                ? "removed from the source; it has no post, so the state no longer keeps it"
+                : "removed from the source; it has no post, so a sync removes it from the state"
             if mode == .apply {
                 _ = try state.forget([.item(source: source, identity: identity)])
                 // The state no longer has a row that `holdMassRemoval` counts, so the removal's time is kept.
