@@ -155,43 +155,33 @@ extension Configuration {
         configuration.truncate = read { try reader.bool(root["truncate"], "truncate") } ?? false
         configuration.overwritesPlanableEdits =
             read { try reader.bool(root["overwrite_planable_edits"], "overwrite_planable_edits") } ?? false
-        if let budget = read({ try reader.integer(root["status_read_budget"], "status_read_budget") }) {
-            if budget >= 0 {
-                configuration.statusReadBudget = budget
-            } else {
-                problems.append(
-                    ConfigurationError(
-                        path: path, at: root["status_read_budget"], "\"status_read_budget\" must not be negative"))
+        // Reads the number at `key` with `value`, and records `problem` when `isValid` rejects it.
+        func number<T>(
+            _ key: String, _ value: (YAMLNode?, String) throws -> T?, where isValid: (T) -> Bool, else problem: String
+        ) -> T? {
+            guard let found = read({ try value(root[key], key) }) else { return nil }
+            guard isValid(found) else {
+                problems.append(ConfigurationError(path: path, at: root[key], "\"\(key)\" must \(problem)"))
+                return nil
             }
+            return found
         }
-        if let interval = read({ try reader.number(root["status_interval"], "status_interval") }) {
-            if interval >= 0 {
-                configuration.statusInterval = interval
-            } else {
-                problems.append(
-                    ConfigurationError(
-                        path: path, at: root["status_interval"], "\"status_interval\" must not be negative"))
-            }
+        if let budget = number("status_read_budget", reader.integer, where: { $0 >= 0 }, else: "not be negative") {
+            configuration.statusReadBudget = budget
         }
-        if let interval = read({ try reader.number(root["rescan_interval"], "rescan_interval") }) {
-            if interval == 0 || interval >= 1 {
-                configuration.rescanInterval = interval
-            } else {
-                problems.append(
-                    ConfigurationError(
-                        path: path, at: root["rescan_interval"],
-                        "\"rescan_interval\" must be 0 (no periodic rescan) or at least 1 second, such as 600"))
-            }
+        if let interval = number("status_interval", reader.number, where: { $0 >= 0 }, else: "not be negative") {
+            configuration.statusInterval = interval
         }
-        if let timeout = read({ try reader.number(root["api_timeout"], "api_timeout") }) {
-            if timeout > 0 {
-                configuration.apiTimeout = timeout
-            } else {
-                problems.append(
-                    ConfigurationError(
-                        path: path, at: root["api_timeout"],
-                        "\"api_timeout\" must be a positive number of seconds, such as 30"))
-            }
+        if let interval = number(
+            "rescan_interval", reader.number, where: { $0 == 0 || $0 >= 1 },
+            else: "be 0 (no periodic rescan) or at least 1 second, such as 600")
+        {
+            configuration.rescanInterval = interval
+        }
+        if let timeout = number(
+            "api_timeout", reader.number, where: { $0 > 0 }, else: "be a positive number of seconds, such as 30")
+        {
+            configuration.apiTimeout = timeout
         }
         let state = read { try root["state"].map { try reader.string($0, "state") } }
         if !problems.isEmpty {
