@@ -159,6 +159,27 @@ import Testing
         #expect(!daemon.stderr().contains("pass finished"), "the start pass had nothing to do: \(daemon.stderr())")
     }
 
+    /// A daemon whose first pass failed still watches and retries, and its ready line says that the pass failed.
+    @Test func readyLineNamesFailedPass() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try writeConfiguration(to: configPath, extra: "rescan_interval: 0\n")
+        // With the server stopped, nothing listens on its loopback port, so the first pass cannot reach the API.
+        server.stop()
+        let notify = try NotifySocket()
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath],
+            environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path])
+        defer {
+            if daemon.process.isRunning { daemon.process.terminate() }
+            daemon.process.waitUntilExit()
+        }
+        #expect(notify.waitFor("READY=1", timeout: 60), "no READY=1; stderr: \(daemon.stderr())")
+        let logged = waitUntil(timeout: 5) { daemon.stderr().contains("daemon ready") }
+        #expect(logged, "stderr: \(daemon.stderr())")
+        let line = daemon.stderr().split(separator: "\n").first { $0.contains("daemon ready") } ?? ""
+        #expect(line.contains(" pass.error="), "\(line)")
+    }
+
     /// The daemon's rescan after a file change records the file's read failure and clears it once the file is fixed.
     /// A daemon started on another workspace's state database stops with 78 instead of failing every pass.
     @Test func otherWorkspaceStateStopsDaemon() throws {
