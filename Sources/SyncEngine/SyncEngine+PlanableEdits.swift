@@ -51,7 +51,7 @@ extension SyncEngine {
         _ covered: [PostRecord], drafts: [String: Post], group: PlannedGroup, item: SourceItem, mode: RunMode
     ) -> GroupOutcome? {
         guard !configuration.overwritesPlanableEdits else { return nil }
-        let edited = postsEditedInPlanable(covered, drafts: drafts)
+        let edited = postsEditedInPlanable(covered, drafts: drafts, sending: group.payload.text)
         guard !edited.isEmpty else { return nil }
         let pages = edited.map { post in group.pages.first { $0.id == post.pageId }?.name ?? post.pageId }
         if mode == .apply {
@@ -74,11 +74,23 @@ extension SyncEngine {
     /// Returns the drafts among `posts` whose text in Planable differs from the text Planable returned after this
     /// program's last create or update, as after a client's edit in Planable. A post whose state predates the
     /// record of that text, or that no longer exists, is not counted.
-    private func postsEditedInPlanable(_ posts: [PostRecord], drafts: [String: Post]) -> [PostRecord] {
+    ///
+    /// A draft that already shows `text`, the text this update sends, is not counted either. It got an update
+    /// whose response was never recorded, as when the process was killed while the PATCH was in flight or the state
+    /// could not be written after it. The update then sends the same text again and records it.
+    ///
+    /// NOTE: An unrecorded update of an older version of the source, followed by another change to the source,
+    /// still looks like an edit made in Planable, because the state keeps no record of a PATCH before it is sent.
+    private func postsEditedInPlanable(
+        _ posts: [PostRecord], drafts: [String: Post], sending text: String
+    )
+        -> [PostRecord]
+    {
         posts.filter { post in
             guard !post.published, let recorded = post.planableTextHash, let current = drafts[post.postId] else {
                 return false
             }
+            if current.plainText == text { return false }
             return StateStore.textHash(current.plainText) != recorded
         }
     }

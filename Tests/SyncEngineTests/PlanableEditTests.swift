@@ -1,5 +1,6 @@
 import Foundation
 import PlanableAPI
+import SQLite
 import Testing
 
 @testable import SyncEngine
@@ -53,5 +54,83 @@ import Testing
             #expect(report.updated == 1, "\(report.items.compactMap(\.message))")
             #expect(report.blocked == 0)
         }
+    }
+
+    /// A draft that shows the text the update would send got an earlier PATCH whose response was never recorded, so
+    /// it is no edit made in Planable. The update goes ahead and records the text, and the next run is quiet.
+    @Test(arguments: [true, false]) func unrecordedUpdateIsNotAnEdit(wholeGroup: Bool) throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Opening", body: "We open at nine.")
+        #expect(try workspace.run(.apply).created == 1)
+        try workspace.writePost("a.md", title: "Opening day", body: "We open at nine.")
+        let text = try #require(try workspace.run(.plan).items.first?.posts.first?.text)
+
+        // The PATCH reached the whole group, or, when the group's posts were not kept in sync, only its LinkedIn
+        // post, while the state still records the text of the create.
+        let pageIds = try Self.pageIds(workspace)
+        let patched = wholeGroup ? ["Northwind LinkedIn", "Northwind Facebook"] : ["Northwind LinkedIn"]
+        try Self.setReferenceText(workspace, text, pageIds: patched.compactMap { pageIds[$0] })
+
+        let report = try workspace.run(.apply)
+        let item = try #require(report.items.first)
+        #expect(item.decision == .update, "\(item.message ?? "")")
+        #expect(report.blocked == 0)
+        let posts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts()
+        #expect(posts.count == 2)
+        for post in posts { #expect(post.plainText == text, "\(post.pageId)") }
+        let recorded = try Self.recordedTextHashes(workspace)
+        #expect(recorded == [StateStore.textHash(text)], "\(recorded)")
+
+        let rerun = try workspace.run(.apply)
+        #expect(rerun.unchanged == 1, "\(rerun.items.compactMap(\.message))")
+        #expect(rerun.requests.write == 0)
+    }
+
+    /// In a group where one draft got the unrecorded PATCH and a person edited another, the item is blocked, and
+    /// the message names only the page that the person edited.
+    @Test func editBesideUnrecordedUpdateBlocks() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Opening", body: "We open at nine.")
+        #expect(try workspace.run(.apply).created == 1)
+        try workspace.writePost("a.md", title: "Opening day", body: "We open at nine.")
+        let text = try #require(try workspace.run(.plan).items.first?.posts.first?.text)
+        let pageIds = try Self.pageIds(workspace)
+        try Self.setReferenceText(workspace, text, pageIds: [try #require(pageIds["Northwind LinkedIn"])])
+        try Self.setReferenceText(workspace, "Client's wording", pageIds: [try #require(pageIds["Northwind Facebook"])])
+
+        let report = try workspace.run(.apply)
+        let item = try #require(report.items.first)
+        #expect(item.decision == .blocked, "\(item.message ?? "")")
+        let message = item.message ?? ""
+        #expect(message.contains("the text on Northwind Facebook was edited in Planable"), "\(message)")
+        #expect(!message.contains("Northwind LinkedIn"), "\(message)")
+        #expect(report.requests.write == 0)
+    }
+
+    /// Maps each page name of the embedded server's workspace to its id.
+    private static func pageIds(_ workspace: TestWorkspace) throws -> [String: String] {
+        let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        let pages = try reference.client.listPages(workspaceId: reference.workspaceId)
+        return Dictionary(uniqueKeysWithValues: pages.map { ($0.name, $0.id) })
+    }
+
+    /// Sets the text of the posts on `pageIds` in the embedded server's database, which no server has open
+    /// between runs. The API cannot do it, because a PATCH changes every post of a group.
+    private static func setReferenceText(_ workspace: TestWorkspace, _ text: String, pageIds: [String]) throws {
+        let path = workspace.stateFolder.appendingPathComponent("reference.sqlite").path
+        let database = try SQLiteDatabase(path: path)
+        for pageId in pageIds {
+            let changed = try database.run("UPDATE posts SET text = ? WHERE page_id = ?", [text, pageId])
+            #expect(changed == 1, "page \(pageId)")
+        }
+    }
+
+    /// Reads the distinct text hashes that the state records for the posts.
+    private static func recordedTextHashes(_ workspace: TestWorkspace) throws -> Set<String> {
+        let path = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        let rows = try SQLiteDatabase(path: path, readOnly: true).query("SELECT planable_text_hash FROM posts")
+        return Set(rows.compactMap { $0.string("planable_text_hash") })
     }
 }

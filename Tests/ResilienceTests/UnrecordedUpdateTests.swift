@@ -1,0 +1,53 @@
+import Foundation
+import PlanableAPI
+import SQLite
+import SyncEngine
+import TestSupport
+import Testing
+
+/// A PATCH that reaches the server after the `sync` that sent it was killed, so the state never records it.
+@Suite(.serialized) struct UnrecordedUpdateTests {
+    /// The server delays the first PATCH by 4 s before it runs it, and `sync` is killed meanwhile. The next sync
+    /// finds the draft showing the text it would send, updates it instead of reporting an edit made in Planable,
+    /// and records the text, so the run after sends nothing.
+    @Test func killedUpdateIsNotAnEdit() throws {
+        let fixture = try ReferenceFixture(name: "unrecorded-update")
+        try fixture.writeConfiguration()
+        try fixture.writeItems(2)
+        let first = try fixture.sync()
+        #expect(first.status == 0, "\(first.stderr.suffix(800))")
+
+        try fixture.writeConfiguration(template: "{{title}}\\n\\n{{text}}\\n\\n#news")
+        // A rule whose count is used up leaves the list, so a count of 2 keeps it there to show that it applied.
+        try fixture.addFault(operation: "PATCH /posts/{id}", "\"kind\": \"latency\", \"latencyMs\": 4000, \"count\": 2")
+        let running = try ProductProcess.start(
+            ["sync", "--config", fixture.configPath], environment: fixture.environment)
+        defer { running.removeOutput() }
+        let delayed = try waitUntil(timeout: 60) { try fixture.faultsApplied()["latency", default: 0] >= 1 }
+        running.killNow()
+        #expect(delayed, "the PATCH never reached the server: \(running.stderr().suffix(800))")
+        let patched = try waitUntil(timeout: 30) { try fixture.posts().contains { $0.plainText.hasSuffix("#news") } }
+        #expect(patched, "the delayed PATCH never took effect")
+        try fixture.clearFaults()
+
+        let next = try fixture.sync(["--format", "json"])
+        #expect(next.status == 0, "\(next.stdout.prefix(1200)) \(next.stderr.suffix(800))")
+        #expect(next.stdout.contains("\"blocked\" : 0"), "\(next.stdout.prefix(1200))")
+        #expect(next.stdout.contains("\"updated\" : 2"), "\(next.stdout.prefix(1200))")
+        #expect(!next.stdout.contains("edited in Planable"), "\(next.stdout.prefix(1200))")
+
+        let posts = try fixture.posts()
+        #expect(posts.count == 6)
+        for post in posts { #expect(post.plainText.hasSuffix("#news"), "\(post.plainText)") }
+        let database = try SQLiteDatabase(path: fixture.statePath, readOnly: true)
+        for post in posts {
+            let row = try database.queryFirst("SELECT planable_text_hash FROM posts WHERE post_id = ?", [post.id])
+            #expect(row?.string("planable_text_hash") == StateStore.textHash(post.plainText), "post \(post.id)")
+        }
+
+        let quiet = try fixture.sync(["--format", "json"])
+        #expect(quiet.status == 0, "\(quiet.stderr.suffix(800))")
+        #expect(quiet.stdout.contains("\"unchanged\" : 2"), "\(quiet.stdout.prefix(1200))")
+        #expect(quiet.stdout.contains("\"write\" : 0"), "\(quiet.stdout.prefix(1200))")
+    }
+}
