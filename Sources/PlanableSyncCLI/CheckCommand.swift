@@ -301,7 +301,8 @@ struct CheckReport {
     }
 }
 
-/// Checks that this user may create and write the state database, its lock file and SQLite's journal beside it.
+/// Checks that this user may create and write the state database, its lock file and SQLite's WAL and
+/// shared-memory files beside it.
 enum StateFolderCheck {
     /// Returns the problem with the state's folder, or nil when this user may write it or create it.
     ///
@@ -329,7 +330,8 @@ enum StateFolderCheck {
             return "state \(statePath): the folder \(folder) does not exist, and this user cannot create it in "
                 + "\(existing) (\(reason)); create the folder, \(fix)"
         }
-        for path in [statePath, statePath + ".lock"] where FileManager.default.fileExists(atPath: path) {
+        let files = [statePath, statePath + "-wal", statePath + "-shm", statePath + ".lock"]
+        for path in files where FileManager.default.fileExists(atPath: path) {
             if faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) != 0 {
                 let reason = String(cString: strerror(errno))
                 return "state \(statePath): this user cannot write \(path) (\(reason)); give the file to user "

@@ -104,7 +104,7 @@ enum CommandLineTool {
         case let error as StateError:
             switch error {
             case .corrupt: return (.dataError, error.description)
-            case .newerSchema, .inaccessible: return (.configurationError, error.description)
+            case .newerSchema, .inaccessible, .readOnly: return (.configurationError, error.description)
             case .unavailable: return (.temporaryFailure, error.description)
             }
         case let error as PlanableAPIError:

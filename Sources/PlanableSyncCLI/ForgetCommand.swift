@@ -49,6 +49,7 @@ enum ForgetCommand {
             }
         }
         defer { lock?.release() }
+        if !parsed.dryRun { try StateStore.checkWritable(path: statePath) }
         let state = try StateStore(path: statePath)
         let targets = try resolveTargets(parsed.positional, source: sourceOption, state: state)
 

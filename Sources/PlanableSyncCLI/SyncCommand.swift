@@ -43,6 +43,8 @@ enum SyncCommand {
     private static func recordFailureBeforeRun(_ error: any Error, _ parsed: ParsedArguments) {
         if error is UsageError { return }
         if case StateLockError.held = error { return }
+        // Opening a state file that this user may not write would only leave read-only WAL files beside it.
+        if case StateError.readOnly = error { return }
         guard let configuration = try? loadConfiguration(parsed),
             FileManager.default.fileExists(atPath: configuration.statePath),
             let state = try? StateStore(path: configuration.statePath)

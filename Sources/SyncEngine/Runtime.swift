@@ -31,8 +31,8 @@ package final class Runtime: @unchecked Sendable {
     ///
     /// - Parameter createsState: creates the state file when it does not exist. When false, a missing file is
     ///   left missing and `state` is an empty database in memory, for a command that only reads the state.
-    /// - Throws: `StateLockError`, `StateError`, `MappingError` (token or configuration problems), or the
-    ///   reference server's start-up error.
+    /// - Throws: `StateLockError`, `StateError` (also when `exclusive` and this user may not write an existing
+    ///   state file), `MappingError` (token or configuration problems), or the reference server's start-up error.
     package init(
         configuration: Configuration, logger: Logger, exclusive: Bool, createsState: Bool = true,
         clock: any ClientClock = SystemClock()
@@ -40,6 +40,7 @@ package final class Runtime: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         lock = exclusive ? try StateLock(statePath: configuration.statePath) : nil
+        if exclusive { try StateStore.checkWritable(path: configuration.statePath) }
         stateFileExists = createsState || FileManager.default.fileExists(atPath: configuration.statePath)
         state = try StateStore(path: stateFileExists ? configuration.statePath : ":memory:")
 

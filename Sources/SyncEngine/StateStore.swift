@@ -144,12 +144,15 @@ package final class StateStore: @unchecked Sendable {
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        let sideFiles = [path + "-wal", path + "-shm"]
+        let existingSideFiles = sideFiles.filter { FileManager.default.fileExists(atPath: $0) }
         do {
             database = try SQLiteDatabase(path: path)
             try database.execute("PRAGMA journal_mode = WAL")
             try database.execute("PRAGMA synchronous = NORMAL")
             try database.execute("PRAGMA foreign_keys = ON")
             let problems = try database.integrityProblems()
+            Self.addOwnerWrite(sideFiles.filter { !existingSideFiles.contains($0) })
             if !problems.isEmpty {
                 throw StateError.corrupt(path: path, detail: problems.prefix(3).joined(separator: "; "))
             }
@@ -164,6 +167,35 @@ package final class StateStore: @unchecked Sendable {
             throw StateError.inaccessible(path: path, detail: error.description)
         } catch let error as SQLiteError {
             throw StateError.unavailable(path: path, detail: error.description)
+        }
+    }
+
+    /// Adds owner write permission to the WAL and shared-memory files that opening the database created.
+    ///
+    /// SQLite gives them the database file's mode. When a command that only reads the state, such as `check` or
+    /// `status`, opens a read-only database file, they would stay read-only after the file is made writable again,
+    /// and every sync would fail on them.
+    private static func addOwnerWrite(_ createdFiles: [String]) {
+        for file in createdFiles {
+            var status = stat()
+            guard stat(file, &status) == 0, status.st_mode & S_IWUSR == 0 else { continue }
+            chmod(file, (status.st_mode & 0o7777) | S_IWUSR)
+        }
+    }
+
+    /// Checks that this user may write the state database at `path` and the WAL and shared-memory files beside it,
+    /// for a command that writes the state, before it opens the database or sends a request.
+    ///
+    /// SQLite opens a database file that it may not write without an error, and fails only at the first write,
+    /// which may come after a create or update was sent. Root passes every permission check.
+    ///
+    /// - Throws: `StateError.readOnly` for the first of the files that exists and that this user may not write.
+    package static func checkWritable(path: String) throws {
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            if faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) != 0 {
+                let reason = String(cString: strerror(errno))
+                throw StateError.readOnly(path: path, file: file, user: FolderAccess.userName, reason: reason)
+            }
         }
     }
 
@@ -189,6 +221,8 @@ package enum StateError: Error, CustomStringConvertible {
     /// The path cannot be opened or written, such as a folder or a file that this user may not write, which a
     /// retry does not fix.
     case inaccessible(path: String, detail: String)
+    /// The database, or its WAL or shared-memory file, exists, but `user` may not write it.
+    case readOnly(path: String, file: String, user: String, reason: String)
 
     package var description: String {
         switch self {
@@ -202,6 +236,9 @@ package enum StateError: Error, CustomStringConvertible {
         case .inaccessible(let path, let detail):
             "cannot open state database \(path) for writing: \(detail); make the configuration's state setting name "
                 + "a file in a folder that this user may write"
+        case .readOnly(let path, let file, let user, let reason):
+            "cannot write state database \(path): user \(user) may not write \(file) (\(reason)), so nothing was "
+                + "sent; make it writable for user \(user), or change the state setting to a file that is"
         }
     }
 }
