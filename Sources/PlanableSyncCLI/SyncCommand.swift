@@ -94,8 +94,9 @@ enum SyncCommand {
         }
         progress.finish()
         report.serverRequests = runtime.embeddedServer?.requestCounts()
+        // A plan's counts are what a sync would do, so its line names the plan.
         logger.info(
-            "run finished",
+            mode == .apply ? "run finished" : "plan finished",
             [
                 "created": String(report.created), "updated": String(report.updated),
                 "deleted": String(report.deleted), "removed": String(report.removed),
@@ -173,6 +174,10 @@ final class ProgressReporter: @unchecked Sendable {
     private var lastLog = Date()
     private var shown = false
     private var firstItemEnd: Date?
+    /// The count of items done and the total at the last update, and the count that the last log line gave.
+    private var lastDone = 0
+    private var lastTotal = 0
+    private var loggedDone: Int?
     private let lock = NSLock()
 
     init(logger: Logger) {
@@ -181,6 +186,8 @@ final class ProgressReporter: @unchecked Sendable {
 
     func update(done: Int, total: Int) {
         lock.withLock {
+            lastDone = done
+            lastTotal = total
             let elapsed = Date().timeIntervalSince(started)
             // The estimate counts from the first item's end, because the time spent reading the sources before
             // it, such as on a feed that timed out, does not show the time per item.
@@ -196,6 +203,7 @@ final class ProgressReporter: @unchecked Sendable {
                 shown = true
             } else if Date().timeIntervalSince(lastLog) >= 30 {
                 lastLog = Date()
+                loggedDone = done
                 logger.info(
                     "sync progress",
                     [
@@ -206,9 +214,17 @@ final class ProgressReporter: @unchecked Sendable {
         }
     }
 
+    /// Ends the progress output. When a progress line was logged, a last one gives the items done at the end, so
+    /// that the log does not end on a count from the middle of the run.
     func finish() {
         lock.withLock {
             if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+            if let loggedDone, loggedDone != lastDone {
+                var metadata = ["items.done": String(lastDone), "items.total": String(lastTotal)]
+                // A run that a signal stopped leaves items for the next run, which this one does not estimate.
+                if lastDone == lastTotal { metadata["remaining_seconds"] = "0" }
+                logger.info("sync progress", metadata)
+            }
         }
     }
 

@@ -87,7 +87,8 @@ final class SyncDaemon: @unchecked Sendable {
         scheduleRescan()
         startup.cancel()
         _ = notifier.ready()
-        logReady(after: "start")
+        // A stop during the first pass ends the daemon next, so the line would announce work that never comes.
+        if !isStopping { logReady(after: "start") }
         updateStatus()
 
         while let work = nextWork() {
@@ -535,7 +536,7 @@ final class SyncDaemon: @unchecked Sendable {
             fullPass(reason: "reload")
             scheduleFeeds()
             scheduleRescan()
-            logReady(after: "reload")
+            if !isStopping { logReady(after: "reload") }
         } catch {
             if let error = error as? ConfigurationError, error.problems.count > 1 {
                 problems.reloadError = "\(error.problems[0]) (and \(error.problems.count - 1) more, see the log)"

@@ -94,6 +94,9 @@ import Testing
         let plan = try ProductProcess.run(["plan", "--config", configPath])
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
         #expect(plan.stdout.contains("would create 1"), "\(plan.stdout)")
+        // The log line of a plan names the plan, because its counts are what a sync would do.
+        #expect(plan.stderr.contains("info planable-sync: plan finished created=1"), "\(plan.stderr)")
+        #expect(!plan.stderr.contains("run finished"), "\(plan.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("typo").path))
     }
 
