@@ -104,12 +104,24 @@ package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
 
     /// Whether a write may have taken effect although no success answer arrived.
     ///
-    /// A 429 or a 4xx answer means the server did nothing; a 5xx or a missing answer leaves it unknown.
+    /// A 429 or another 4xx response means the server did nothing, and so does a connection that never opened. A
+    /// 5xx or another missing response leaves it unknown.
     package var outcomeIsUnknown: Bool {
         switch self {
-        case .transport: true
+        case .transport: !neverReachedServer
         case .cancelled: false
         case .api(let status, _, _, _, _), .invalidResponse(let status, _, _): status >= 500
         }
+    }
+
+    /// Whether the request certainly never reached the server, because the connection was refused or the host name
+    /// never resolved.
+    ///
+    /// libcurl fails with CURLE_COULDNT_RESOLVE_HOST (6) or CURLE_COULDNT_CONNECT (7) before it sends a byte. A
+    /// connection that timed out gives CURLE_OPERATION_TIMEDOUT (28), like a response that timed out, so it does
+    /// not count.
+    package var neverReachedServer: Bool {
+        guard case .transport(.transport(let code, _, _), _) = self else { return false }
+        return code == 6 || code == 7
     }
 }

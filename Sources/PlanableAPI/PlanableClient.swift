@@ -36,12 +36,27 @@ package struct RequestStatistics: Sendable, Equatable, Codable {
     package init() {}
 }
 
+/// A step of one create's attempts, which `PlanableClient.createPost` reports so that the caller's record of the
+/// create stays in step with what was sent.
+package enum CreateAttempt: Sendable {
+    /// The request is about to be sent, after every rate-limit and 429 wait. An error thrown for it stops the create
+    /// before anything is sent.
+    case willSend
+    /// The attempt failed in a way that shows that the server created nothing: a 4xx response such as a 429, or a
+    /// connection that never opened. A `willSend` follows when the client tries again.
+    case notPerformed
+}
+
 /// A client for Planable's Public API v1 over libcurl, with bearer authentication, the client-side rate limiter
 /// and retries with exponential back-off.
 ///
 /// Reads, updates and deletes retry on a rate limit, a server error or a lost response. A create retries only when
 /// the server certainly did nothing (a 429, or a connection that never opened); otherwise it throws, and the
 /// caller reads the workspace back to learn whether the post exists, because the API has no idempotency key.
+///
+/// When every attempt of a request fails because no connection opens, the client takes the API for unreachable
+/// and tries each later request once, without back-off, until one gets a response. A run over many items then
+/// fails them in turn within milliseconds each, instead of spending the retries on each one.
 package final class PlanableClient: @unchecked Sendable {
     package let baseURL: String
     private let token: String
@@ -54,6 +69,8 @@ package final class PlanableClient: @unchecked Sendable {
     private let lock = NSLock()
     private var statistics = RequestStatistics()
     private var lastRateLimit: [RequestClass: RateLimitInfo] = [:]
+    /// Whether the last request that ended got no connection in any of its attempts, with no response since.
+    private var unreachable = false
 
     /// The time limit of one attempt, in seconds: 30, or `PLANABLE_SYNC_API_TIMEOUT` when set to a positive number.
     ///
@@ -143,8 +160,14 @@ package final class PlanableClient: @unchecked Sendable {
     }
 
     /// Creates one grouped post, one post per page in `request.pageIds`.
-    package func createPost(_ request: CreatePostRequest) throws -> [Post] {
-        try send("POST", "/posts", body: request, as: CreatedPosts.self).posts
+    ///
+    /// - Parameter onAttempt: called right before each attempt is sent, after any wait for the rate limit, and
+    ///   after each attempt that the server certainly did not carry out. An error it throws ends the create with
+    ///   that error, and for `.willSend` nothing is sent.
+    package func createPost(
+        _ request: CreatePostRequest, onAttempt: (CreateAttempt) throws -> Void = { _ in }
+    ) throws -> [Post] {
+        try send("POST", "/posts", body: request, as: CreatedPosts.self, onAttempt: onAttempt).posts
     }
 
     package func getPost(id: String) throws -> Post {
@@ -225,12 +248,14 @@ package final class PlanableClient: @unchecked Sendable {
     }
 
     private func send<Body: Encodable, Response: Decodable>(
-        _ method: String, _ path: String, body: Body, as type: Response.Type
+        _ method: String, _ path: String, body: Body, as type: Response.Type,
+        onAttempt: (CreateAttempt) throws -> Void = { _ in }
     ) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(body)
-        return try decode(sendRaw(method, path, body: Array(data)), as: type, operation: "\(method) \(path)")
+        let response = try sendRaw(method, path, body: Array(data), onAttempt: onAttempt)
+        return try decode(response, as: type, operation: "\(method) \(path)")
     }
 
     private func decode<Response: Decodable>(_ response: HTTPResponse, as type: Response.Type, operation: String) throws
@@ -245,8 +270,14 @@ package final class PlanableClient: @unchecked Sendable {
     }
 
     /// Sends one request with rate limiting and retries, and returns a 2xx answer or throws `PlanableAPIError`.
+    ///
+    /// - Parameter onAttempt: for a create, called before each attempt is sent and after each attempt that the
+    ///   server did not carry out; see `createPost`.
     @discardableResult
-    private func sendRaw(_ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil) throws
+    private func sendRaw(
+        _ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
+        onAttempt: (CreateAttempt) throws -> Void = { _ in }
+    ) throws
         -> HTTPResponse
     {
         let requestClass = RequestClass(method: method)
@@ -274,6 +305,7 @@ package final class PlanableClient: @unchecked Sendable {
                     ])
             }
             if clock.isCancelled { throw PlanableAPIError.cancelled(operation: operation) }
+            if isCreate { try onAttempt(.willSend) }
             lock.withLock {
                 if requestClass == .read { statistics.read += 1 } else { statistics.write += 1 }
                 if attempt > 1 { statistics.retried += 1 }
@@ -281,11 +313,13 @@ package final class PlanableClient: @unchecked Sendable {
             let failure: PlanableAPIError
             switch Result(catching: { try http.send(request) }) {
             case .success(let response):
+                markReachable(operation: operation)
                 let info = RateLimitInfo(headers: response.headers)
                 lock.withLock { lastRateLimit[requestClass] = info }
                 limiter?.update(requestClass, from: info)
                 if (200..<300).contains(response.status) { return response }
                 failure = apiError(response, operation: operation)
+                if isCreate && !failure.outcomeIsUnknown { try onAttempt(.notPerformed) }
                 if response.status == 429 {
                     lock.withLock { statistics.rateLimited += 1 }
                     // A sliding window frees a request within one window, so a later reset comes from a server
@@ -294,7 +328,7 @@ package final class PlanableClient: @unchecked Sendable {
                     let windowEnd = now.addingTimeInterval(limiter?.window ?? RateLimiter.standardWindow)
                     let resetAt = min(info.reset ?? windowEnd, windowEnd)
                     let wait = resetAt.timeIntervalSince(now)
-                    guard attempt < retry.maximumAttempts, wait <= retry.maximumRateLimitWait else { throw failure }
+                    guard attempt < attemptLimit, wait <= retry.maximumRateLimitWait else { throw failure }
                     logger.warning(
                         "rate limited; waiting for the reset",
                         ["api.operation": operation, "api.wait_seconds": String(format: "%.1f", max(0, wait))])
@@ -306,11 +340,15 @@ package final class PlanableClient: @unchecked Sendable {
                 }
             case .failure(let error as HTTPClientError):
                 failure = .transport(error, operation: operation)
+                if isCreate && !failure.outcomeIsUnknown { try onAttempt(.notPerformed) }
             case .failure(let error):
                 throw error
             }
-            let safeToRepeat = !isCreate || neverReachedServer(failure)
-            guard failure.isRetryable, safeToRepeat, attempt < retry.maximumAttempts else { throw failure }
+            let safeToRepeat = !isCreate || failure.neverReachedServer
+            guard failure.isRetryable, safeToRepeat, attempt < attemptLimit else {
+                if failure.neverReachedServer { markUnreachable(failure, attempts: attempt) }
+                throw failure
+            }
             let delay = retry.delay(afterAttempt: attempt)
             logger.warning(
                 "request failed; retrying",
@@ -322,12 +360,30 @@ package final class PlanableClient: @unchecked Sendable {
         }
     }
 
-    /// Returns whether the request certainly never reached the server, because the connection was refused or the host
-    /// name never resolved.
-    private func neverReachedServer(_ error: PlanableAPIError) -> Bool {
-        guard case .transport(.transport(let code, _, _), _) = error else { return false }
-        // CURLE_COULDNT_RESOLVE_HOST (6) and CURLE_COULDNT_CONNECT (7) fail before a byte is sent.
-        return code == 6 || code == 7
+    /// The number of attempts a request gets: one while the API is unreachable, else the retry policy's maximum.
+    private var attemptLimit: Int {
+        lock.withLock { unreachable } ? 1 : retry.maximumAttempts
+    }
+
+    /// Records that a request got no connection in `attempts` attempts, so later requests are tried once each.
+    private func markUnreachable(_ failure: PlanableAPIError, attempts: Int) {
+        let changed = lock.withLock { () -> Bool in
+            defer { unreachable = true }
+            return !unreachable
+        }
+        guard changed else { return }
+        logger.warning(
+            "API unreachable; later requests are tried once each until one gets a response",
+            ["api.attempts": String(attempts), "error": failure.description])
+    }
+
+    /// Ends the single attempts of an unreachable API once a request of `operation` got a response.
+    private func markReachable(operation: String) {
+        let changed = lock.withLock { () -> Bool in
+            defer { unreachable = false }
+            return unreachable
+        }
+        if changed { logger.info("API reachable again", ["api.operation": operation]) }
     }
 
     private func apiError(_ response: HTTPResponse, operation: String) -> PlanableAPIError {

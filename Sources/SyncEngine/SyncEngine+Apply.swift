@@ -132,17 +132,31 @@ extension SyncEngine {
             publishedEditReported: false)
 
         for attempt in 1...Self.maximumCreateAttempts {
-            let intentId = try state.recordIntent(
-                source: item.source, identity: item.identity, groupKey: group.key, workspaceId: context.workspace.id,
-                pageIds: pageIds, text: group.payload.text, payloadHash: hash, at: Date())
+            // The intent is committed right before each send, after any wait for the rate limit or a 429's reset,
+            // so its time is the send's, from which a later run counts the in-flight window. A process killed
+            // during such a wait leaves no intent, since nothing was sent. An attempt that the server certainly
+            // did not carry out, such as a 429, drops its intent again.
+            var intentId: Int64?
             let posts: [Post]
             do {
-                posts = try client.createPost(request)
+                posts = try client.createPost(request) { attemptStep in
+                    switch attemptStep {
+                    case .willSend:
+                        intentId = try state.recordIntent(
+                            source: item.source, identity: item.identity, groupKey: group.key,
+                            workspaceId: context.workspace.id, pageIds: pageIds, text: group.payload.text,
+                            payloadHash: hash, at: Date())
+                    case .notPerformed:
+                        if let id = intentId { try state.dropIntent(id: id) }
+                        intentId = nil
+                    }
+                }
             } catch let error as PlanableAPIError where error.outcomeIsUnknown {
+                guard let intentId, let intent = try state.pendingIntents().first(where: { $0.id == intentId })
+                else { throw error }
                 logger.warning(
                     "create's outcome is unknown; reading back",
                     ["item.source": item.source, "item.id": item.identity, "error": error.description])
-                let intent = try state.pendingIntents().first { $0.id == intentId }!
                 // When this read-back fails, the intent stays, and the next run reads back before it creates anything.
                 let outcomes = try Reconciler(client: client, state: state, logger: logger)
                     .resolve([intent], workspaceId: context.workspace.id, serverAnswered: error.status != nil)
@@ -161,9 +175,11 @@ extension SyncEngine {
                     continue
                 }
             } catch {
-                try state.dropIntent(id: intentId)
+                // The server created nothing, or the request was never sent, as when the API refused the connection.
+                if let intentId { try state.dropIntent(id: intentId) }
                 throw error
             }
+            guard let intentId else { preconditionFailure("createPost reports .willSend before it sends") }
             // The posts exist from here on. When recording them fails, as on a full disk, the intent stays, so the
             // next run reads the posts back instead of creating them again.
             try state.recordCreated(
@@ -316,6 +332,9 @@ extension SyncEngine {
         }
         for intent in intents {
             guard case .found(let posts) = outcomes[intent.id] ?? .notFound else {
+                // NOTE: a create that the server carries out only after this read-back gave up becomes a second
+                // group that no later run reports, because the intent that would match it is gone. That takes a
+                // server slower than the in-flight window.
                 try state.dropIntent(id: intent.id)
                 continue
             }
