@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "YAML"]),
         .testTarget(
             name: "SyncEngineTests",
-            dependencies: ["SyncEngine", "PlanableAPI", "PlanableReference", "Logging", "TestSupport"]),
+            dependencies: ["SyncEngine", "HTTPClient", "PlanableAPI", "PlanableReference", "Logging", "TestSupport"]),
         .testTarget(name: "PlanableSyncCLITests", dependencies: ["HTTPClient", "PlanableAPI", "PlanableReference", "SyncEngine", "TestSupport"]),
         .target(name: "Networks"),
         .testTarget(name: "NetworksTests", dependencies: ["Networks"]),

@@ -105,12 +105,14 @@ package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
     /// Whether a write may have taken effect although no success answer arrived.
     ///
     /// A 429 or another 4xx response means the server did nothing, and so does a connection that never opened. A
-    /// 5xx or another missing response leaves it unknown.
+    /// 5xx or another missing response leaves it unknown, and so does a 2xx whose body cannot be decoded, since the
+    /// server did the write but the answer does not say what it made.
     package var outcomeIsUnknown: Bool {
         switch self {
         case .transport: !neverReachedServer
         case .cancelled: false
-        case .api(let status, _, _, _, _), .invalidResponse(let status, _, _): status >= 500
+        case .api(let status, _, _, _, _): status >= 500
+        case .invalidResponse(let status, _, _): status >= 500 || (200..<300).contains(status)
         }
     }
 
