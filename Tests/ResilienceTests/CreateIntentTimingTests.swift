@@ -111,7 +111,8 @@ import Testing
         let status = try ProductProcess.run(
             ["status", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
         let summary = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
-        #expect((summary?["pendingCreates"] as? [[String: Any]] ?? []).isEmpty, "\(status.stdout.suffix(600))")
+        let pending = summary?["pendingCreates"] as? [[String: Any]] ?? []
+        #expect(pending.isEmpty, "\(status.stdout.suffix(600))")
 
         try fixture.server.start(host: "127.0.0.1", port: port)
         try fixture.control("POST", "/rate-limits", "{\"write\": 1000}")
