@@ -330,7 +330,7 @@ enum StateFolderCheck {
             return "state \(statePath): the folder \(folder) does not exist, and this user cannot create it in "
                 + "\(existing) (\(reason)); create the folder, \(fix)"
         }
-        let files = [statePath, statePath + "-wal", statePath + "-shm", statePath + ".lock"]
+        let files = [statePath] + StateStore.sideFiles(of: statePath) + [statePath + ".lock"]
         for path in files where FileManager.default.fileExists(atPath: path) {
             if faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) != 0 {
                 let reason = String(cString: strerror(errno))

@@ -144,7 +144,7 @@ package final class StateStore: @unchecked Sendable {
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let sideFiles = [path + "-wal", path + "-shm"]
+        let sideFiles = Self.sideFiles(of: path)
         let existingSideFiles = sideFiles.filter { FileManager.default.fileExists(atPath: $0) }
         do {
             database = try SQLiteDatabase(path: path)
@@ -183,6 +183,22 @@ package final class StateStore: @unchecked Sendable {
         }
     }
 
+    /// Returns the paths of SQLite's WAL and shared-memory files for the database at `path`.
+    ///
+    /// SQLite (3.40.1 on Debian 12) names them after the database path with its symbolic links resolved, so for a
+    /// `state` setting that is a link they lie beside the link's target.
+    ///
+    /// NOTE: a link whose target does not exist yet is not resolved here, although SQLite creates the files beside
+    /// that target.
+    package static func sideFiles(of path: String) -> [String] {
+        var resolved = path
+        if let pointer = realpath(path, nil) {
+            resolved = String(cString: pointer)
+            free(pointer)
+        }
+        return [resolved + "-wal", resolved + "-shm"]
+    }
+
     /// Checks that this user may write the state database at `path` and the WAL and shared-memory files beside it,
     /// for a command that writes the state, before it opens the database or sends a request.
     ///
@@ -191,7 +207,7 @@ package final class StateStore: @unchecked Sendable {
     ///
     /// - Throws: `StateError.readOnly` for the first of the files that exists and that this user may not write.
     package static func checkWritable(path: String) throws {
-        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+        for file in [path] + sideFiles(of: path) where FileManager.default.fileExists(atPath: file) {
             if faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) != 0 {
                 let reason = String(cString: strerror(errno))
                 throw StateError.readOnly(path: path, file: file, user: FolderAccess.userName, reason: reason)

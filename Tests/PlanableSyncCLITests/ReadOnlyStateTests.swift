@@ -105,6 +105,49 @@ import Testing
         #expect(try postTexts() == ["Opening day"])
     }
 
+    /// A `state` setting that is a symbolic link: SQLite puts the WAL and shared-memory files beside the link's
+    /// target, so the read-only ones that `status` leaves there must get owner write, and are checked there.
+    @Test func symlinkedStateFileGetsWritableSideFiles() throws {
+        defer { cleanUp() }
+        let target = root.appendingPathComponent("real/planable-sync.sqlite").path
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("real"), withIntermediateDirectories: true)
+        chmod(root.appendingPathComponent("real").path, 0o777)
+        try FileManager.default.createSymbolicLink(atPath: statePath, withDestinationPath: target)
+        try writePost(title: "Opening")
+        let first = try run(["sync"])
+        #expect(first.status == 0, "\(first.stderr)")
+        try writePost(title: "Opening day")
+
+        chmod(target, 0o444)
+        let status = try run(["status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        for suffix in ["-wal", "-shm"] {
+            var fileStatus = stat()
+            guard stat(target + suffix, &fileStatus) == 0 else { continue }
+            #expect(
+                fileStatus.st_mode & 0o200 != 0,
+                "\(suffix) has mode \(String(fileStatus.st_mode & 0o777, radix: 8))")
+        }
+
+        chmod(target, 0o644)
+        let shm = target + "-shm"
+        let shmExists = FileManager.default.fileExists(atPath: shm)
+        if shmExists {
+            // The side file that a user may not write is named in the rejection.
+            chmod(shm, 0o444)
+            let rejected = try run(["sync"])
+            #expect(rejected.status == 78, "\(rejected.stderr)")
+            #expect(rejected.stderr.contains("may not write \(shm)"), "\(rejected.stderr)")
+            #expect(try postTexts() == ["Opening"], "sync sent an update")
+            chmod(shm, 0o644)
+        }
+        let sync = try run(["sync"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stdout.contains("update 1"), "\(sync.stdout)")
+        #expect(try postTexts() == ["Opening day"])
+    }
+
     /// A shared-memory file that the user may not write stops `sync` as the database file does.
     @Test func readOnlySharedMemoryFileStopsSync() throws {
         defer { cleanUp() }
