@@ -181,6 +181,10 @@ private final class Transfer {
             set(CURLOPT_POST, 1)
             set(CURLOPT_CUSTOMREQUEST, request.method)
             planable_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(requestBody.count))
+            // NOTE: without a seek function, libcurl cannot resend a body that a reused connection took before it
+            // closed, and fails with CURLE_SEND_FAIL_REWIND (65). With one, it retries on a new connection, and a
+            // refused one gives CURLE_COULDNT_CONNECT (7) for a POST that the server received, which
+            // `PlanableAPIError.neverReachedServer` takes for a request never sent.
             planable_curl_setopt_data_callback(handle, CURLOPT_READFUNCTION, readCallback)
             planable_curl_setopt_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque())
         }
