@@ -11,7 +11,35 @@ enum TextConstruct {
 
     /// Converts a title to plain text: markup and character references that feeds put in titles are decoded.
     static func plainTitle(_ text: String) -> String {
-        HTMLText.looksLikeHTML(text) ? HTMLText.plainText(text) : HTMLText.collapse(text)
+        titleLooksLikeHTML(text) ? HTMLText.plainText(text) : HTMLText.collapse(text)
+    }
+
+    /// HTML elements that may make a title HTML, as feedparser's sanitizer accepts them.
+    private static let titleElements: Set<String> = [
+        "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "big", "blockquote", "br",
+        "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup", "command", "datagrid",
+        "datalist", "dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em", "event-source",
+        "fieldset", "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "i", "img", "input", "ins", "kbd", "keygen", "label", "legend", "li", "m", "map", "menu", "meter",
+        "multicol", "nav", "nextid", "noscript", "ol", "optgroup", "option", "output", "p", "pre", "progress", "q",
+        "s", "samp", "section", "select", "small", "sound", "source", "spacer", "span", "strike", "strong", "sub",
+        "sup", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var",
+        "video",
+    ]
+
+    /// Whether a title's text is HTML, by feedparser's test: it has a closing tag or a character reference, and
+    /// every tag names an element in `titleElements`. So `Array<T> vs List<T>` and `the <picture> element`, which
+    /// WordPress writes escaped in RSS titles, stay text, while `A <b>bold</b> move` is HTML.
+    static func titleLooksLikeHTML(_ text: String) -> Bool {
+        guard text.contains("<") || text.contains("&") else { return false }
+        let closingTag = try! Regex(#"</\w+>"#)
+        let reference = try! Regex(#"&#?\w+;"#)
+        guard text.contains(closingTag) || text.contains(reference) else { return false }
+        let tagName = try! Regex(#"</?(\w+)"#)
+        return text.matches(of: tagName).allSatisfy { match in
+            guard let name = match.output[1].substring else { return false }
+            return titleElements.contains(name.lowercased())
+        }
     }
 
     /// Escaped HTML, with its URLs resolved against `base`.

@@ -184,6 +184,20 @@ import Testing
         #expect(entry.title == "AT&T news")
     }
 
+    /// A title whose angle brackets are no HTML elements, as WordPress escapes them, keeps them as text.
+    @Test(arguments: [
+        ("Generics: Array&lt;T&gt; vs List&lt;T&gt; in Swift", "Generics: Array<T> vs List<T> in Swift"),
+        ("How to use the &lt;picture&gt; element", "How to use the <picture> element"),
+        ("Fish &amp; Chips", "Fish & Chips"),
+        ("A &lt;b&gt;bold&lt;/b&gt; and &lt;T&gt;", "A <b>bold</b> and <T>"),
+        ("Caf&amp;eacute; &amp;#8211; open", "Café – open"),
+    ])
+    func rssTitleWithTextBracketsStaysText(escaped: String, title: String) throws {
+        let rss = "<rss version=\"2.0\"><channel><item><title>\(escaped)</title></item></channel></rss>"
+        let entry = try #require(try parse(rss).entries.first)
+        #expect(entry.title == title)
+    }
+
     @Test func missingGUIDKeyComesFromNormalizedLink() throws {
         let first = try parse(
             "<rss version=\"2.0\"><channel><item><title>A</title><link>HTTP://Example.com/a/#top</link><description>one</description></item></channel></rss>"
