@@ -57,6 +57,14 @@ package final class MediaChecker: @unchecked Sendable {
             if medium.isOptional && (optionalUsed >= optionalLimit || checked.count >= NetworkRules.apiMaxMedia) {
                 continue
             }
+            // A feed states the type of an enclosure, and a podcast's audio cannot be posted, so it is left out
+            // rather than failing the entry.
+            if let type = medium.declaredType, Self.kind(forContentType: type) == .unknown {
+                warnings.append(
+                    "medium \(medium.location.shown) left out: the feed gives its type as \(type), which is not an "
+                        + "image, video or PDF that Planable can post")
+                continue
+            }
             let before = checked.count
             do {
                 try check(medium, mediaBaseURL: mediaBaseURL, into: &checked, warnings: &warnings)

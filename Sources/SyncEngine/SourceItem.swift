@@ -106,6 +106,14 @@ package struct SourceMedia: Sendable, Equatable {
         case url(String)
         /// A file on disk, which `media_base_url` maps to a public URL; `sitePath` is its path below the site root.
         case localFile(path: String, sitePath: String)
+
+        /// The URL, or the local file's path below the site root, as messages name the medium.
+        package var shown: String {
+            switch self {
+            case .url(let url): url
+            case .localFile(_, let sitePath): sitePath
+            }
+        }
     }
 
     package var location: Location

@@ -24,7 +24,9 @@ import Testing
     }
 
     /// Runs a plan of a one-entry feed on an Instagram page with `content_images` set to `setting`, or unset.
-    func plan(contentImages setting: String?, html: String = entryHTML) throws -> ReportedItem {
+    func plan(
+        contentImages setting: String?, html: String = entryHTML, enclosures: String = ""
+    ) throws -> ReportedItem {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent(
             "planable-sync-feed-images-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -38,7 +40,7 @@ import Testing
             <channel><title>News</title><link>https://news.example/</link>
             <item><guid isPermaLink="false">open-1</guid><title>Open</title><link>https://news.example/open</link>
             <description>Opening day.</description><pubDate>Tue, 01 Dec 2026 09:00:00 EST</pubDate>
-            <content:encoded><![CDATA[\(absoluteHTML)]]></content:encoded></item>
+            <content:encoded><![CDATA[\(absoluteHTML)]]></content:encoded>\(enclosures)</item>
             </channel></rss>
             """
         try text.write(to: feedPath, atomically: true, encoding: .utf8)
@@ -85,6 +87,24 @@ import Testing
         let all = try plan(contentImages: "all", html: broken + Self.entryHTML)
         #expect(all.decision == .create, "\(all.message ?? "")")
         #expect(all.posts.first?.media.count == 2, "\(all.posts.first?.media ?? [])")
+    }
+
+    /// A podcast's audio enclosure cannot be posted, so it is left out with a warning and the entry keeps its
+    /// picture.
+    @Test func audioEnclosureIsLeftOut() throws {
+        let enclosures = """
+            <enclosure url="https://news.example/ep1.mp3" type="audio/mpeg" length="1000"/>
+            <enclosure url="https://news.example/cover.jpg" type="image/jpeg" length="1000"/>
+            """
+        let item = try plan(contentImages: nil, enclosures: enclosures)
+        #expect(item.decision == .create, "\(item.message ?? "")")
+        #expect(item.posts.first?.media == ["https://news.example/cover.jpg"])
+        let warnings = item.posts.first?.warnings ?? []
+        #expect(
+            warnings.contains {
+                $0.hasPrefix("medium https://news.example/ep1.mp3 left out: the feed gives its type as audio/mpeg")
+            },
+            "\(warnings)")
     }
 
     @Test func unknownContentImagesIsRejected() throws {
