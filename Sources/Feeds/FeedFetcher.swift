@@ -59,7 +59,7 @@ package struct FeedFetcher: Sendable {
             } catch let error as HTTPClientError {
                 switch error {
                 case .responseTooLarge(let limit, _):
-                    throw FeedError(.fetchFailed, "the feed at \(current) is larger than the limit of \(limit) bytes")
+                    throw FeedError(.tooLarge, "the feed at \(current) is larger than the limit of \(limit) bytes")
                 case .transport(let code, let message, _):
                     // The feed's URL is already in the caller's message; only a redirect's target is named here.
                     let request = current == url ? "the request" : "the request to \(current)"

@@ -56,9 +56,16 @@ package struct FeedSource: ItemSource {
                 url: url, etag: validatorsApply ? stored?.etag : nil,
                 lastModified: validatorsApply ? stored?.lastModified : nil)
         } catch {
-            let message = "feed \(name) (\(url)): \(error); the next run tries again"
+            // A feed over the size limit fails every run until its publisher shortens it, so it is no temporary
+            // failure.
+            let tooLarge = (error as? FeedError)?.code == .tooLarge
+            let message =
+                tooLarge
+                ? "feed \(name) (\(url)): \(error); every run fails until the feed is smaller, so ask its publisher "
+                    + "to list fewer entries"
+                : "feed \(name) (\(url)): \(error); the next run tries again"
             result.errors.append(
-                SourceError(source: name, identity: nil, message: message, isDataError: false, location: url))
+                SourceError(source: name, identity: nil, message: message, isDataError: tooLarge, location: url))
             let failedURL = url
             let sourceName = name
             result.commit = { state in try state.recordFeedFailure(source: sourceName, url: failedURL, message: message)

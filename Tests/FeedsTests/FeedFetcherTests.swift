@@ -82,7 +82,8 @@ import Testing
         #expect {
             try fetcher(maximumBytes: 10_000).fetch(url: server.baseURL + "/big", etag: nil, lastModified: nil)
         } throws: { error in
-            (error as? FeedError)?.message.contains("larger than the limit of 10000 bytes") == true
+            (error as? FeedError)?.code == .tooLarge
+                && (error as? FeedError)?.message.contains("larger than the limit of 10000 bytes") == true
         }
     }
 
