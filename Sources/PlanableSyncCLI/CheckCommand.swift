@@ -316,7 +316,8 @@ enum StateFolderCheck {
             existing = parentFolder(of: existing)
         }
         if existing.isEmpty { existing = FileManager.default.currentDirectoryPath }
-        let fix = "make it writable for user \(userName), or change the state setting to a folder that is"
+        let fix =
+            "make it writable for user \(FolderAccess.userName), or change the state setting to a folder that is"
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory), !isDirectory.boolValue {
             return "state \(statePath): \(existing) is a file, not a folder; change the state setting"
@@ -331,18 +332,10 @@ enum StateFolderCheck {
                 + "\(existing) (\(reason)); create the folder, \(fix)"
         }
         let files = [statePath] + StateStore.sideFiles(of: statePath) + [statePath + ".lock"]
-        for path in files where FileManager.default.fileExists(atPath: path) {
-            if faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) != 0 {
-                let reason = String(cString: strerror(errno))
-                return "state \(statePath): this user cannot write \(path) (\(reason)); give the file to user "
-                    + "\(userName), or change the state setting"
-            }
-        }
-        return nil
+        guard let (path, reason) = StateStore.unwritableFile(among: files) else { return nil }
+        return "state \(statePath): this user cannot write \(path) (\(reason)); give the file to user "
+            + "\(FolderAccess.userName), or change the state setting"
     }
-
-    /// The name of the effective user, or its numeric id when it has no name.
-    static var userName: String { FolderAccess.userName }
 }
 
 /// Reads a feed source's URL once for `check`, without the validators a sync sends.

@@ -202,17 +202,25 @@ package final class StateStore: @unchecked Sendable {
     /// Checks that this user may write the state database at `path` and the WAL and shared-memory files beside it,
     /// for a command that writes the state, before it opens the database or sends a request.
     ///
-    /// SQLite opens a database file that it may not write without an error, and fails only at the first write,
-    /// which may come after a create or update was sent. Root passes every permission check.
+    /// SQLite opens a database file that it may not write without an error, and fails only at the first write.
+    /// That write may come after a create or update was sent. Root passes every permission check.
     ///
     /// - Throws: `StateError.readOnly` for the first of the files that exists and that this user may not write.
     package static func checkWritable(path: String) throws {
-        for file in [path] + sideFiles(of: path) where FileManager.default.fileExists(atPath: file) {
+        if let (file, reason) = unwritableFile(among: [path] + sideFiles(of: path)) {
+            throw StateError.readOnly(path: path, file: file, user: FolderAccess.userName, reason: reason)
+        }
+    }
+
+    /// Returns the first of `files` that exists and that this user may not read and write, with the system's
+    /// reason, or nil when there is none.
+    package static func unwritableFile(among files: [String]) -> (file: String, reason: String)? {
+        for file in files where FileManager.default.fileExists(atPath: file) {
             if faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) != 0 {
-                let reason = String(cString: strerror(errno))
-                throw StateError.readOnly(path: path, file: file, user: FolderAccess.userName, reason: reason)
+                return (file, String(cString: strerror(errno)))
             }
         }
+        return nil
     }
 
     /// Runs `body` with the connection, serialized with every other caller.
