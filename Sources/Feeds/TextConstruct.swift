@@ -27,11 +27,13 @@ enum TextConstruct {
         "video",
     ]
 
-    /// Whether a title's text is HTML, by feedparser's test: it has a closing tag or a character reference, and
-    /// every tag names an element in `titleElements`. So `Array<T> vs List<T>` and `the <picture> element`, which
-    /// WordPress writes escaped in RSS titles, stay text, while `A <b>bold</b> move` is HTML.
+    /// Returns whether a title's text is HTML, by feedparser's test: it has a closing tag or a character
+    /// reference, and every tag names an element in `titleElements`. So `Array<T> vs List<T>` and
+    /// `the <picture> element`, which WordPress writes escaped in RSS titles, stay text, while `A <b>bold</b> move`
+    /// is HTML.
     static func titleLooksLikeHTML(_ text: String) -> Bool {
         guard text.contains("<") || text.contains("&") else { return false }
+        // `Regex` is not `Sendable`, and feeds are parsed on several threads, so each call builds its own.
         let closingTag = try! Regex(#"</\w+>"#)
         let reference = try! Regex(#"&#?\w+;"#)
         guard text.contains(closingTag) || text.contains(reference) else { return false }

@@ -105,8 +105,8 @@ package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
     /// Whether a write may have taken effect although no success answer arrived.
     ///
     /// A 429 or another 4xx response means the server did nothing, and so does a connection that never opened. A
-    /// 5xx or another missing response leaves it unknown, and so does a 2xx whose body cannot be decoded, since the
-    /// server did the write but the answer does not say what it made.
+    /// 5xx or another missing response leaves it unknown. So does a 2xx whose body cannot be decoded, because the
+    /// server did the write but the response does not show what it created.
     package var outcomeIsUnknown: Bool {
         switch self {
         case .transport: !neverReachedServer

@@ -425,7 +425,7 @@ final class SyncDaemon: @unchecked Sendable {
         if let unwatched = folders?.unwatchedCount, unwatched > 0 {
             metadata["folders.unwatched"] = String(unwatched)
         }
-        // The daemon watches and polls after a failed pass too, and retries it, so the line says that it failed.
+        // The daemon watches and polls after a failed pass too, and retries it, so the line includes the error.
         if let passError = problems.passError { metadata["pass.error"] = passError.message }
         if !feeds.isEmpty {
             metadata["feeds.poll_interval_seconds"] = feeds.map { "\($0)=\(Self.seconds(feedInterval($0)))" }

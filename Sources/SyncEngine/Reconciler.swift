@@ -16,8 +16,8 @@ struct Reconciler {
     ///
     /// NOTE: the paging of a read-back stops at a page that lists posts newest first and ends before this margin.
     /// The reference server lists posts newest first, but Planable's OpenAPI document states no order for
-    /// `GET /posts`, so the margin is a whole day rather than minutes of clock skew, and in a workspace whose
-    /// posts are all from the last day a read-back still lists every post.
+    /// `GET /posts`. So the margin is a whole day rather than minutes of clock skew. In a workspace whose posts
+    /// are all from the last day, a read-back still lists every post.
     static let clockSkew: TimeInterval = 86_400
     /// The maximum number of list pages read back for one reconciliation pass.
     static let maximumPages = 200

@@ -159,7 +159,7 @@ import Testing
         #expect(!daemon.stderr().contains("pass finished"), "the start pass had nothing to do: \(daemon.stderr())")
     }
 
-    /// A daemon whose first pass failed still watches and retries, and its ready line says that the pass failed.
+    /// A daemon whose first pass failed still watches and retries, and its ready line includes the pass's error.
     @Test func readyLineNamesFailedPass() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try writeConfiguration(to: configPath, extra: "rescan_interval: 0\n")

@@ -93,7 +93,7 @@ import Testing
         let failedMessages = items.filter { ($0["decision"] as? String) == "failed" }.compactMap { $0["message"] as? String }
         let allErrors = (errors + failedMessages).joined(separator: "\n")
         #expect(allErrors.contains("feed huge") && allErrors.contains("larger than the limit"), "\(allErrors)")
-        // The size limit is no temporary failure, so the message asks for a smaller feed instead of a retry.
+        // The size limit is no temporary failure, so the message requests a smaller feed instead of a retry.
         #expect(allErrors.contains("every run fails until the feed is smaller"), "\(allErrors)")
         let laughsOrEntries = allErrors.contains("feed laughs") || items.contains { ($0["source"] as? String) == "laughs" }
         #expect(laughsOrEntries, "the entity bomb feed left no trace: \(allErrors)")

@@ -20,7 +20,7 @@ import Testing
         .transport(.transport(code: code, message: "failed", url: "http://127.0.0.1:9/posts"), operation: operation)
     }
 
-    /// A 2xx answer means that the server made the post, even when its body cannot be decoded.
+    /// A 2xx response means that the server created the post, even when its body cannot be decoded.
     @Test func undecodableSuccessIsUnknown() {
         #expect(Self.invalid(201).outcomeIsUnknown)
         #expect(Self.invalid(200).outcomeIsUnknown)
