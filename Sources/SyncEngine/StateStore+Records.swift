@@ -41,6 +41,9 @@ package struct PostRecord: Sendable, Equatable {
     /// The SHA-256 of the post's text as Planable returned it after the last create or update, nil in states
     /// written before it was kept.
     package var planableTextHash: String? = nil
+    /// The SHA-256 of the text of an update that was sent but whose answer is not recorded, nil when none is
+    /// pending.
+    package var sentTextHash: String? = nil
     /// The schedule and campaign id that the last create or update sent, which are empty in states written before
     /// they were kept.
     package var sent = SentFields()
@@ -422,6 +425,7 @@ extension StateStore {
             approvalStatus: row.string("approval_status"), scheduledSet: row.bool("scheduled_set") ?? false,
             published: row.bool("published") ?? false, publishedLink: row.string("published_link"),
             lastError: row.string("last_error"), planableTextHash: row.string("planable_text_hash"),
+            sentTextHash: row.string("sent_text_hash"),
             sent: SentFields(
                 scheduledAt: row.string("sent_scheduled_at"), campaignId: row.string("sent_campaign_id")))
     }
@@ -431,12 +435,29 @@ extension StateStore {
         SHA256.hex(Array(text.utf8))
     }
 
-    /// Records the text that Planable returned for the posts after a create or an update.
+    /// Records the text that Planable returned for the posts after a create or an update, and that no update of
+    /// them is pending any longer.
     package func recordPlanableText(_ text: String, postIds: [String]) throws {
         try withDatabase { database in
-            for id in postIds {
-                try database.run(
-                    "UPDATE posts SET planable_text_hash = ? WHERE post_id = ?", [Self.textHash(text), id])
+            try database.transaction {
+                for id in postIds {
+                    try database.run(
+                        "UPDATE posts SET planable_text_hash = ?, sent_text_hash = NULL WHERE post_id = ?",
+                        [Self.textHash(text), id])
+                }
+            }
+        }
+    }
+
+    /// Records the text of an update before it is sent, so that the next run knows the text even when this
+    /// process ends before the answer arrives.
+    package func recordUpdateSending(_ text: String, postIds: [String]) throws {
+        try withDatabase { database in
+            try database.transaction {
+                for id in postIds {
+                    try database.run(
+                        "UPDATE posts SET sent_text_hash = ? WHERE post_id = ?", [Self.textHash(text), id])
+                }
             }
         }
     }

@@ -133,6 +133,10 @@ package final class StateStore: @unchecked Sendable {
         INSERT OR IGNORE INTO settings (key, value)
         SELECT 'status_polled_at', value FROM settings WHERE key = 'status_refreshed_at';
         """,
+        // The SHA-256 of the text of the last PATCH this program sent for each post, written before the request is
+        // sent, so that a draft showing that text is not taken for an edit made in Planable when the process ended
+        // before it could record the answer.
+        "ALTER TABLE posts ADD COLUMN sent_text_hash TEXT;",
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

@@ -217,6 +217,7 @@ extension SyncEngine {
                 labelIds: try names?.labelIds(group.payload.labels, item: item, mode: .apply) ?? [],
                 campaignId: try names?.campaignId(group.payload.campaign, item: item), clearing: clearing.fields)
             sent = SentFields(scheduledAt: request.scheduledAt?.value, campaignId: request.campaignId?.value)
+            if let text = request.text { try state.recordUpdateSending(text, postIds: ids) }
             updated = try client.updatePost(id: ids[0], request)
         } catch let error as PlanableAPIError where error.code == .postAlreadyPublished {
             try state.withDatabase { database in

@@ -75,12 +75,10 @@ extension SyncEngine {
     /// program's last create or update, as after a client's edit in Planable. A post whose state predates the
     /// record of that text, or that no longer exists, is not counted.
     ///
-    /// A draft that already shows `text`, the text this update sends, is not counted either. It got an update
-    /// whose response was never recorded, as when the process was killed while the PATCH was in flight or the state
-    /// could not be written after it. The update then sends the same text again and records it.
-    ///
-    /// NOTE: An unrecorded update of an older version of the source, followed by another change to the source,
-    /// still looks like an edit made in Planable, because the state keeps no record of a PATCH before it is sent.
+    /// A draft that shows `text`, the text this update sends, or the text of an earlier update whose answer was
+    /// never recorded, is not counted either. Such an update reached Planable while the process was killed or the
+    /// state could not be written after it, and the source may have changed again since. This update then sends
+    /// the current text and records it.
     private func postsEditedInPlanable(
         _ posts: [PostRecord], drafts: [String: Post], sending text: String
     )
@@ -91,7 +89,8 @@ extension SyncEngine {
                 return false
             }
             if current.plainText == text { return false }
-            return StateStore.textHash(current.plainText) != recorded
+            let currentHash = StateStore.textHash(current.plainText)
+            return currentHash != recorded && currentHash != post.sentTextHash
         }
     }
 

@@ -50,4 +50,40 @@ import Testing
         #expect(quiet.stdout.contains("\"unchanged\" : 2"), "\(quiet.stdout.prefix(1200))")
         #expect(quiet.stdout.contains("\"write\" : 0"), "\(quiet.stdout.prefix(1200))")
     }
+
+    /// As above, but the source changes again before the next sync, so the drafts show neither the recorded text
+    /// nor the text to send. The state recorded the killed PATCH's text before it was sent, so the next sync still
+    /// tells it from an edit made in Planable and updates the drafts to the newest text.
+    @Test func killedUpdateThenSourceChangeIsNotAnEdit() throws {
+        let fixture = try ReferenceFixture(name: "unrecorded-update-changed")
+        try fixture.writeConfiguration()
+        try fixture.writeItems(2)
+        let first = try fixture.sync()
+        #expect(first.status == 0, "\(first.stderr.suffix(800))")
+
+        try fixture.writeConfiguration(template: "{{title}}\\n\\n{{text}}\\n\\n#news")
+        try fixture.addFault(operation: "PATCH /posts/{id}", "\"kind\": \"latency\", \"latencyMs\": 4000, \"count\": 2")
+        let running = try ProductProcess.start(
+            ["sync", "--config", fixture.configPath], environment: fixture.environment)
+        defer { running.removeOutput() }
+        let delayed = try waitUntil(timeout: 60) { try fixture.faultsApplied()["latency", default: 0] >= 1 }
+        running.killNow()
+        #expect(delayed, "the PATCH never reached the server: \(running.stderr().suffix(800))")
+        let patched = try waitUntil(timeout: 30) { try fixture.posts().contains { $0.plainText.hasSuffix("#news") } }
+        #expect(patched, "the delayed PATCH never took effect")
+        try fixture.clearFaults()
+
+        try fixture.writeConfiguration(template: "{{title}}\\n\\n{{text}}\\n\\n#today")
+        let next = try fixture.sync(["--format", "json"])
+        #expect(next.status == 0, "\(next.stdout.prefix(1200)) \(next.stderr.suffix(800))")
+        #expect(next.stdout.contains("\"blocked\" : 0"), "\(next.stdout.prefix(1200))")
+        #expect(next.stdout.contains("\"updated\" : 2"), "\(next.stdout.prefix(1200))")
+        #expect(!next.stdout.contains("edited in Planable"), "\(next.stdout.prefix(1200))")
+        let posts = try fixture.posts()
+        #expect(posts.count == 6)
+        for post in posts { #expect(post.plainText.hasSuffix("#today"), "\(post.plainText)") }
+        let database = try SQLiteDatabase(path: fixture.statePath, readOnly: true)
+        let pending = try database.queryFirst("SELECT count(*) AS n FROM posts WHERE sent_text_hash IS NOT NULL")
+        #expect(pending?.int("n") == 0)
+    }
 }

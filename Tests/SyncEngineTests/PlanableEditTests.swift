@@ -109,6 +109,34 @@ import Testing
         #expect(report.requests.write == 0)
     }
 
+    /// An update whose answer was never recorded covers only the text it sent. A draft that a person changed to other
+    /// text after it still blocks the next update, and one that shows the sent text does not.
+    @Test(arguments: [true, false]) func pendingUpdateCoversOnlyItsText(personEdited: Bool) throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Opening", body: "We open at nine.")
+        #expect(try workspace.run(.apply).created == 1)
+        // The state records the text of an update as sent, and the server shows it, or a person's text in its place.
+        let sentText = "Opening day\n\nWe open at nine."
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        try SQLiteDatabase(path: statePath).execute(
+            "UPDATE posts SET sent_text_hash = '\(StateStore.textHash(sentText))'")
+        let pageIds = try Self.pageIds(workspace)
+        let shown = personEdited ? "Client's wording" : sentText
+        try Self.setReferenceText(workspace, shown, pageIds: [try #require(pageIds["Northwind LinkedIn"])])
+
+        try workspace.writePost("a.md", title: "Opening week", body: "We open at nine.")
+        let report = try workspace.run(.apply)
+        let item = try #require(report.items.first)
+        #expect(item.decision == (personEdited ? .blocked : .update), "\(item.message ?? "")")
+        let post = try #require(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().first)
+        if personEdited {
+            #expect(post.plainText == shown)
+        } else {
+            #expect(post.plainText.hasPrefix("Opening week"), "\(post.plainText)")
+        }
+    }
+
     /// Maps each page name of the embedded server's workspace to its id.
     private static func pageIds(_ workspace: TestWorkspace) throws -> [String: String] {
         let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
