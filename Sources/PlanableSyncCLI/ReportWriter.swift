@@ -89,6 +89,7 @@ enum ReportWriter {
             + "failed \(report.failed)"
             + (report.baselined > 0 ? ", baselined \(report.baselined)" : "")
             + (report.removed > 0 ? ", removed \(report.removed)" : "")
+            + (report.notReached > 0 ? ", not reached \(report.notReached)" : "")
             + "; requests: \(report.requests.read) read, \(report.requests.write) write"
         lines.append(summary)
         return lines.joined(separator: "\n") + "\n"

@@ -95,20 +95,24 @@ enum SyncCommand {
         progress.finish()
         report.serverRequests = runtime.embeddedServer?.requestCounts()
         // A plan's counts are what a sync would do, so its line names the plan.
-        logger.info(
-            mode == .apply ? "run finished" : "plan finished",
-            [
-                "created": String(report.created), "updated": String(report.updated),
-                "deleted": String(report.deleted), "removed": String(report.removed),
-                "unchanged": String(report.unchanged), "failed": String(report.failed),
-                "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
-            ])
+        var finished = [
+            "created": String(report.created), "updated": String(report.updated),
+            "deleted": String(report.deleted), "removed": String(report.removed),
+            "unchanged": String(report.unchanged), "failed": String(report.failed),
+            "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
+        ]
+        if report.notReached > 0 { finished["not_reached"] = String(report.notReached) }
+        logger.info(mode == .apply ? "run finished" : "plan finished", finished)
 
         try ReportWriter.write(
             report, format: parsed.format, to: parsed.output, title: "Plan for \(configuration.path)")
         if let signal = stop.received {
+            let rest =
+                report.notReached > 0
+                ? "the \(report.notReached) \(report.notReached == 1 ? "item" : "items") it did not reach"
+                : "the rest"
             return StopSignal.report(
-                signal, "early; the report lists the items it reached, and the next run syncs the rest")
+                signal, "early; the report lists the items it reached, and the next run syncs \(rest)")
         }
         // Items the API may take later, after a 503 or a lost connection, make the run a temporary failure. A
         // duplicate post group needs a person, as bad data does.

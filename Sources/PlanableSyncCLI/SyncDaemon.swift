@@ -289,14 +289,14 @@ final class SyncDaemon: @unchecked Sendable {
                 shouldStop: { [weak self] in self?.isStopping ?? true })
             let changed = report.created + report.updated + report.deleted + report.removed + report.failed
             let level: LogLevel = changed > 0 ? .info : .debug
-            logger.log(
-                level, "pass finished",
-                [
-                    "reason": reason, "created": String(report.created), "updated": String(report.updated),
-                    "deleted": String(report.deleted), "removed": String(report.removed),
-                    "unchanged": String(report.unchanged), "failed": String(report.failed),
-                    "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
-                ])
+            var finished = [
+                "reason": reason, "created": String(report.created), "updated": String(report.updated),
+                "deleted": String(report.deleted), "removed": String(report.removed),
+                "unchanged": String(report.unchanged), "failed": String(report.failed),
+                "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
+            ]
+            if report.notReached > 0 { finished["not_reached"] = String(report.notReached) }
+            logger.log(level, "pass finished", finished)
             // A new or edited post is the one most likely to be approved next, so polling starts over at 30 s.
             if report.statusChanges > 0 || report.created + report.updated > 0 { noteStatusChange() }
             let retriesItems = report.items.contains { $0.failedTemporarily == true }

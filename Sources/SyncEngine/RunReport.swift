@@ -108,6 +108,8 @@ package struct RunReport: Sendable, Codable {
     package var blocked = 0
     package var failed = 0
     package var baselined = 0
+    /// Items that were read but not processed, because a stop ended the run first; the next run syncs them.
+    package var notReached = 0
     package var requests = Requests(read: 0, write: 0)
     /// Requests the reference server counted by method, when the run used the embedded server.
     package var serverRequests: [String: Int]?
@@ -148,7 +150,8 @@ package struct RunReport: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case command, created, updated, deleted, removed, unchanged, skipped, blocked, failed, baselined, requests
+        case command, created, updated, deleted, removed, unchanged, skipped, blocked, failed, baselined, notReached
+        case requests
         case serverRequests, errors, duplicateGroups, items, statusChanges, statusPoll
     }
 }

@@ -189,13 +189,17 @@ package final class SyncEngine: @unchecked Sendable {
         }
 
         for (index, item) in scanned.enumerated() {
-            if shouldStop() { break }
+            if shouldStop() {
+                report.notReached = scanned.count - index
+                break
+            }
             let reported: ReportedItem
             do {
                 reported = try process(item, mapper: mapper, context: context, mode: mode)
             } catch PlanableAPIError.cancelled where shouldStop() {
                 // A stop cut a wait for the rate limit or a retry short. The item keeps its state for the next
                 // run, and the report lists the items before it.
+                report.notReached = scanned.count - index
                 break
             }
             report.add(reported)

@@ -29,8 +29,8 @@ import Testing
         return running
     }
 
-    /// SIGTERM ends the run after the request in flight, with the report of what it did and exit 143. The next
-    /// run creates the rest, and no item gets a second group of posts.
+    /// SIGTERM ends the run after the request in flight, with the report of what it did and of how many items it
+    /// did not reach, and exit 143. The next run creates the rest, and no item gets a second group of posts.
     @Test func sigtermWritesReport() throws {
         let fixture = try ReferenceFixture(name: "sigterm")
         let running = try startSlowSync(fixture)
@@ -44,6 +44,10 @@ import Testing
         let created = try #require(report?["created"] as? Int, "no report: \(running.stdout().prefix(400))")
         #expect(created >= 1)
         #expect(created < Self.itemCount)
+        // Every item is counted: those the run reached by their decision, the rest as not reached.
+        let notReached = try #require(report?["notReached"] as? Int)
+        #expect(created + notReached == Self.itemCount, "\(running.stdout().prefix(600))")
+        #expect(running.stderr().contains("the next run syncs the \(notReached) item"), "\(running.stderr().suffix(800))")
 
         try fixture.clearFaults()
         let next = try fixture.sync()
