@@ -47,7 +47,8 @@ import Testing
         // Every item is counted: those the run reached by their decision, the rest as not reached.
         let notReached = try #require(report?["notReached"] as? Int)
         #expect(created + notReached == Self.itemCount, "\(running.stdout().prefix(600))")
-        #expect(running.stderr().contains("the next run syncs the \(notReached) item"), "\(running.stderr().suffix(800))")
+        let stopMessage = running.stderr()
+        #expect(stopMessage.contains("the next run syncs the \(notReached) item"), "\(stopMessage.suffix(800))")
 
         try fixture.clearFaults()
         let next = try fixture.sync()
