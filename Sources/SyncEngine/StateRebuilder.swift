@@ -166,6 +166,8 @@ package struct StateRebuilder {
 
         // A link by URL or title keeps the post's text unless a person asked for the rebuild.
         let keepsEditedText = purpose != .rebuild
+        let names = NameResolver(
+            client: engine.client, workspaceId: context.workspace.id, createLabels: false, logger: engine.logger)
         for (index, entry) in planned.enumerated() {
             let item = entry.item
             let found = links[index] ?? []
@@ -176,7 +178,8 @@ package struct StateRebuilder {
             for link in found {
                 try engine.state.recordCreated(
                     intentId: 0, item: record, groupKey: link.group.key, posts: link.posts.map(PostSnapshot.init),
-                    payloadHash: link.exact || keepsEditedText ? link.group.payload.hash : "")
+                    payloadHash: link.exact || keepsEditedText ? link.group.payload.hash : "",
+                    sent: Self.sentFields(link.group, posts: link.posts, item: item, names: names))
                 if link.exact { summary.linkedByText += 1 } else { summary.linkedByKey += 1 }
             }
             guard !found.isEmpty else { continue }
@@ -221,6 +224,25 @@ package struct StateRebuilder {
                 "unclaimed_groups": String(summary.unclaimedGroups),
             ])
         return summary
+    }
+
+    /// Returns the schedule and campaign of `group` that every linked post shows, which this program would have
+    /// sent, so that the state records them as sent and an update clears them once the source drops them. A value
+    /// that a post lacks or shows otherwise may be a person's, and is not recorded.
+    static func sentFields(_ group: PlannedGroup, posts: [Post], item: SourceItem, names: NameResolver) -> SentFields {
+        var sent = SentFields()
+        if let scheduledAt = group.payload.scheduledAt,
+            posts.allSatisfy({ $0.scheduledAt.map { SyncEngine.isSameTime(scheduledAt, $0) } ?? false })
+        {
+            sent.scheduledAt = scheduledAt
+        }
+        // A campaign that cannot be found now leaves nothing recorded, as the sync that follows reports it.
+        if let campaign = group.payload.campaign, let id = try? names.campaignId(campaign, item: item),
+            posts.allSatisfy({ $0.campaignId == id })
+        {
+            sent.campaignId = id
+        }
+        return sent
     }
 
     /// Logs that `item` was linked by its URL or title to `posts`, whose text differs from the item's, and what

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PlanableAPI
 import SQLite
 import Testing
@@ -87,6 +88,39 @@ import Timestamps
         let post = try ReferenceReadBack(stateFolder: workspace.stateFolder).rawPost(postId)
         #expect(post["campaignId"] is NSNull, "\(post["campaignId"] ?? "missing")")
         #expect(try Self.sentFields(workspace) == [SentFields()])
+    }
+
+    /// A rebuilt state records as sent the schedule and campaign that the source sets and the linked posts show, so
+    /// removing them from the source later clears them, as after a create.
+    @Test func rebuiltStateRecordsSentFields() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
+        defer { workspace.remove() }
+        _ = try workspace.run(.plan)
+        let campaignId = try ReferenceReadBack(stateFolder: workspace.stateFolder).createCampaign("Fall menu")
+        let both = Self.dated + "planable: {campaign: Fall menu}\n"
+        try workspace.writePost("a.md", title: "Pumpkin", body: "Spice.", frontMatter: both)
+        #expect(try workspace.run(.apply).created == 1)
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: Self.statePath(workspace) + suffix)
+        }
+
+        do {
+            let configuration = try Configuration.load(path: workspace.configPath)
+            let runtime = try Runtime(
+                configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
+            let summary = try StateRebuilder(engine: runtime.engine()).rebuild()
+            #expect(summary.linkedByText == 1)
+        }
+        #expect(
+            try Self.sentFields(workspace) == [SentFields(scheduledAt: Self.scheduledAt, campaignId: campaignId)])
+
+        try workspace.writePost("a.md", title: "Pumpkin", body: "Spice.")
+        let report = try workspace.run(.apply)
+        #expect(report.updated == 1, "\(Self.messages(report))")
+        #expect(report.items.first?.posts.first?.clearedByUpdate == ["scheduledAt", "campaign"])
+        let post = try #require(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().first)
+        #expect(post.scheduledAt == nil)
+        #expect(post.campaignId == nil)
     }
 
     /// A person moved the post in Planable, so the update leaves that schedule and warns about it.
