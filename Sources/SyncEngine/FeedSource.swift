@@ -173,6 +173,9 @@ package struct FeedSource: ItemSource {
         let sourceName = name
         let feedURL = url
         let baselinedEntries = baselined
+        let dates = plan.decisions.compactMap { decided in
+            (decided.entry.published ?? decided.entry.updated).map { (identity: decided.entry.key, date: $0) }
+        }
         let saveBaseline: @Sendable (StateStore) throws -> Void = { state in
             for entry in baselinedEntries {
                 try state.saveItem(
@@ -188,7 +191,11 @@ package struct FeedSource: ItemSource {
                 newestEntryAt: newestEntryAt)
             try saveBaseline(state)
         }
-        result.commitAlways = saveBaseline
+        result.commitAlways = { state in
+            try saveBaseline(state)
+            // The dates let a later run match an entry whose link or id changed by its title and date.
+            try state.recordFeedEntryDates(source: sourceName, dates: dates)
+        }
         return result
     }
 }

@@ -137,6 +137,9 @@ package final class StateStore: @unchecked Sendable {
         // sent, so that a draft showing that text is not taken for an edit made in Planable when the process ended
         // before it could record the answer.
         "ALTER TABLE posts ADD COLUMN sent_text_hash TEXT;",
+        // The published (else updated) date of each feed entry, so that an entry whose link or id changed can be
+        // recognized by its title and date. NULL in rows written before, until the entry's next read.
+        "ALTER TABLE items ADD COLUMN entry_date TEXT;",
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

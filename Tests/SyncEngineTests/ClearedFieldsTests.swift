@@ -182,14 +182,15 @@ import Timestamps
         defer { workspace.remove() }
         try workspace.writePost("a.md", title: "Opening", body: "We open at nine.", frontMatter: Self.dated)
         #expect(try workspace.run(.apply).created == 1)
-        // Version 5 is the last schema without the columns, which were appended to the posts table, as was the
-        // column of a later version, so dropping the three gives that schema back.
+        // Version 5 is the last schema without the columns, which were appended to the posts table, so dropping
+        // them, and the columns of later versions, gives that schema back.
         let previousVersion = 5
         do {
             let database = try SQLiteDatabase(path: Self.statePath(workspace))
             try database.execute("ALTER TABLE posts DROP COLUMN sent_text_hash")
             try database.execute("ALTER TABLE posts DROP COLUMN sent_scheduled_at")
             try database.execute("ALTER TABLE posts DROP COLUMN sent_campaign_id")
+            try database.execute("ALTER TABLE items DROP COLUMN entry_date")
             try database.execute("PRAGMA user_version = \(previousVersion)")
         }
 
