@@ -62,4 +62,22 @@ enum FeedIdentity {
         if components.path.isEmpty { components.path = "/" }
         return components.string ?? link
     }
+
+    /// Tells whether `key` is derived from the entry's link, title or text, because the entry has no id. Such a
+    /// key changes with the link, so a changed key is no sign that the publisher rewrote its ids.
+    static func isDerivedKey(_ key: String) -> Bool {
+        key.hasPrefix("link:") || key.hasPrefix("title:") || key.hasPrefix("text:")
+    }
+
+    /// Reduces a link to the form in which two links name the same page: normalized as for keys, then without
+    /// scheme, `www.` and letter case.
+    static func comparableLink(_ link: String) -> String {
+        var text = normalizeLink(link).lowercased()
+        for prefix in ["https://", "http://"] where text.hasPrefix(prefix) {
+            text.removeFirst(prefix.count)
+        }
+        if text.hasPrefix("www.") { text.removeFirst(4) }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
 }

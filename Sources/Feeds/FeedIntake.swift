@@ -32,23 +32,60 @@ package struct FeedIntake: Sendable {
         package var knownAfter: [String: String]
         /// Keys that appear more than once in the feed; only the first entry with each key is decided.
         package var duplicateKeys: [String]
-        /// New keys whose entry has the link of a known entry that left the feed, with that entry's key. They are
-        /// baselined, because the same page under a rewritten id would otherwise get a second post.
-        package var relinkedKeys: [(new: String, known: String)] = []
+        /// New keys taken for known entries, in feed order. Their entries are decided against the known entry's
+        /// content hash, and the caller moves the known entry's records and posts to the new key, so that edits
+        /// keep reaching its draft.
+        package var keyChanges: [KeyChange] = []
+        /// New keys of entries without an id whose title is that of a known entry that left the feed, but that
+        /// no link or date ties to it, with that entry's key. They are baselined, because a post would be a
+        /// duplicate if the entry is the known one under a changed link.
+        package var uncertainMatches: [(new: String, known: String)] = []
 
         package func entries(_ decision: Decision) -> [FeedEntry] {
             decisions.filter { $0.decision == decision }.map(\.entry)
         }
     }
 
-    /// The link and title that the state stores for a known key.
+    /// The link, title and date that the state stores for a known key.
     package struct KnownEntry: Sendable, Equatable {
         package var link: String
         package var title: String
+        /// The entry's published (else updated) date, nil in states written before dates were stored and for
+        /// entries without one.
+        package var date: Date?
 
-        package init(link: String, title: String) {
+        package init(link: String, title: String, date: Date? = nil) {
             self.link = link
             self.title = title
+            self.date = date
+        }
+    }
+
+    /// A new key taken for a known entry, with what ties the two together.
+    package struct KeyChange: Sendable, Equatable {
+        package enum Evidence: String, Sendable {
+            /// The same link, ignoring scheme, `www.`, case and a trailing slash.
+            case link
+            /// The same id, ignoring scheme, `www.`, case and a trailing slash.
+            case idForm
+            /// The same title and the same date, to the second.
+            case titleAndDate
+        }
+
+        package var newKey: String
+        package var knownKey: String
+        package var evidence: Evidence
+
+        package init(newKey: String, knownKey: String, evidence: Evidence) {
+            self.newKey = newKey
+            self.knownKey = knownKey
+            self.evidence = evidence
+        }
+
+        /// Whether the publisher changed the id of the entry, which the GUID-rewrite guard counts. A change of a
+        /// key that this program derives from the link, title or text of an entry without an id is not one.
+        package var isIDRewrite: Bool {
+            !FeedIdentity.isDerivedKey(newKey) && !FeedIdentity.isDerivedKey(knownKey)
         }
     }
 
@@ -65,13 +102,16 @@ package struct FeedIntake: Sendable {
         package var rewrittenKnownKeys: [(new: String, known: String)]
         /// Up to five of the suspect keys, for the report.
         package var sampleNewKeys: [String]
+        /// Suspects that one known entry matches by link, id form, or title and date, whose records and posts
+        /// `on_rewrite: baseline` moves to the new ids.
+        package var matchedCount = 0
 
         package var description: String {
             let percent = Int((Double(suspectCount) / Double(max(entryCount, 1)) * 100).rounded())
-            var text = "feed \(feedURL): \(suspectCount) of \(entryCount) entries (\(percent)%) have ids the state has "
-            text += "not seen but look like known entries (the same link or title as a known entry, or no date after "
-            text += "the newest known entry's), more than the limit of \(Int(threshold * 100))% for a known feed, so "
-            text += "nothing was posted. "
+            var text = "feed \(feedURL): \(suspectCount) of \(entryCount) entries (\(percent)%) have ids (or, for "
+            text += "entries without one, links) the state has not seen but look like known entries (the same link "
+            text += "or title as a known entry, or no date after the newest known entry's), more than the limit of "
+            text += "\(Int(threshold * 100))% for a known feed, so nothing was posted. "
             if !rewrittenKnownKeys.isEmpty {
                 let example = rewrittenKnownKeys[0]
                 text +=
@@ -82,8 +122,12 @@ package struct FeedIntake: Sendable {
             }
             text += "If the entries are really new, raise the source's max_new_share (a share from 0 to 1) for one "
             text += "run. If the ids were rewritten, set the source's on_rewrite: baseline for one run, which records "
-            text += "them as known without posting."
-            return text
+            text += "them as known without posting"
+            if matchedCount > 0 {
+                text += " and moves the drafts of the \(matchedCount) that match a known entry by link, by id, or by "
+                text += "title and date to their new ids, so that later edits reach those drafts"
+            }
+            return text + "."
         }
     }
 
@@ -130,11 +174,15 @@ package struct FeedIntake: Sendable {
 
     /// Decides every entry of `feed`.
     ///
+    /// A new key is first matched to the known entries that left the feed (see `keyChanges(_:feed:)`). A match is
+    /// the known entry under a new key, so it is decided against the known content hash and never posted again.
+    ///
     /// The guard counts suspects: new entries that may be known entries under a rewritten id. A new entry is a
     /// suspect when its link (ignoring scheme, `www.` and a trailing slash) or its title is that of a known entry
     /// that left the feed, or when it has no date after the newest known entry's. Entries dated later, with a
-    /// link and a title that no known entry has, are new entries of a busy feed. With the `baseline` policy only
-    /// the suspects are baselined.
+    /// link and a title that no known entry has, are new entries of a busy feed. A matched
+    /// entry without an id changed its link, not its id, so the guard does not count it. With the `baseline`
+    /// policy, the suspects that no match ties to a known entry are baselined.
     ///
     /// - Throws: `GUIDRewriteReport` when the feed is known, it and the state both have at least
     ///   `rewriteGuardMinimumEntries` entries, more than `rewriteGuardShare` of them are suspects and the policy
@@ -150,68 +198,67 @@ package struct FeedIntake: Sendable {
                 duplicates.append(entry.key)
             }
         }
-        var knownAfter = known
+        let newEntries = unique.filter { known[$0.key] == nil }
+        let changes = keyChanges(newEntries, feed: unique)
         if isNewFeed {
-            let posted = Set(newestKeys(unique.filter { known[$0.key] == nil }, count: backfill ?? 0))
+            let unmatched = newEntries.filter { changes[$0.key] == nil }
+            let posted = Set(newestKeys(unmatched, count: backfill ?? 0))
             let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
-                if let hash = known[entry.key] { return (entry, hash == entry.contentHash ? .unchanged : .changed) }
+                if let decision = knownDecision(entry, change: changes[entry.key]) { return (entry, decision) }
                 return (entry, posted.contains(entry.key) ? .new : .baselined)
             }
-            for entry in unique { knownAfter[entry.key] = entry.contentHash }
-            return Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)
+            return plan(decisions, changes: changes, duplicates: duplicates)
         }
 
-        let newEntries = unique.filter { known[$0.key] == nil }
-        let suspects = suspectKeys(newEntries, feed: unique)
+        let guarded = newEntries.filter { changes[$0.key]?.isIDRewrite ?? true }
+        let suspects = suspectKeys(guarded, feed: unique)
         let overLimit =
             unique.count >= rewriteGuardMinimumEntries && known.count >= rewriteGuardMinimumEntries
             && Double(suspects.count) > rewriteGuardShare * Double(unique.count)
         if overLimit && rewritePolicy == .reject {
-            let suspectEntries = newEntries.filter { suspects.contains($0.key) }
-            throw GUIDRewriteReport(
+            let suspectEntries = guarded.filter { suspects.contains($0.key) }
+            var report = GUIDRewriteReport(
                 feedURL: feedURL, newCount: newEntries.count, suspectCount: suspects.count, entryCount: unique.count,
                 threshold: rewriteGuardShare, rewrittenKnownKeys: rewrittenKeys(suspectEntries.map(\.key)),
                 sampleNewKeys: suspectEntries.prefix(5).map(\.key))
+            report.matchedCount = suspectEntries.filter { changes[$0.key] != nil }.count
+            throw report
         }
-        let relinked = relinkedKeys(newEntries, feed: unique)
+        let uncertain = uncertainMatches(newEntries.filter { changes[$0.key] == nil }, feed: unique)
         let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
-            guard let hash = known[entry.key] else {
-                let baselined = (overLimit && suspects.contains(entry.key)) || relinked[entry.key] != nil
-                return (entry, baselined ? .baselined : .new)
-            }
-            return (entry, hash == entry.contentHash ? .unchanged : .changed)
+            if let decision = knownDecision(entry, change: changes[entry.key]) { return (entry, decision) }
+            let baselined = (overLimit && suspects.contains(entry.key)) || uncertain[entry.key] != nil
+            return (entry, baselined ? .baselined : .new)
         }
-        for entry in unique { knownAfter[entry.key] = entry.contentHash }
-        var plan = Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)
-        plan.relinkedKeys = newEntries.compactMap { entry in relinked[entry.key].map { (entry.key, $0) } }
+        var plan = plan(decisions, changes: changes, duplicates: duplicates)
+        plan.uncertainMatches = newEntries.compactMap { entry in uncertain[entry.key].map { (entry.key, $0) } }
         return plan
     }
 
-    /// Maps each new key whose entry has the link (ignoring scheme, `www.` and a trailing slash) of a known entry
-    /// that left the feed to that entry's key. A title alone does not count, because titles such as "Weekly
-    /// update" recur.
-    ///
-    /// A link that several known entries or several entries of the feed share, such as a site's home page that a
-    /// feed gives every entry, identifies none of them and is left out.
-    private func relinkedKeys(_ newEntries: [FeedEntry], feed: [FeedEntry]) -> [String: String] {
-        let present = Set(feed.map(\.key))
-        var knownLinkCounts: [String: Int] = [:]
-        for entry in knownEntries.values where !entry.link.isEmpty {
-            knownLinkCounts[Self.looseForm(entry.link), default: 0] += 1
+    /// Decides an entry whose key is known, or that `change` takes for a known entry, against the known content
+    /// hash. Returns nil for an entry that is new.
+    private func knownDecision(_ entry: FeedEntry, change: KeyChange?) -> Decision? {
+        guard let hash = known[change?.knownKey ?? entry.key] else { return nil }
+        return hash == entry.contentHash ? .unchanged : .changed
+    }
+
+    /// Builds the plan for `decisions`. A known key that changed is replaced by its new key in `knownAfter`, as
+    /// the caller moves its records.
+    private func plan(
+        _ decisions: [(entry: FeedEntry, decision: Decision)], changes: [String: KeyChange], duplicates: [String]
+    ) -> Plan {
+        var knownAfter = known
+        var keyChanges: [KeyChange] = []
+        for (entry, _) in decisions {
+            if let change = changes[entry.key] {
+                knownAfter[change.knownKey] = nil
+                keyChanges.append(change)
+            }
+            knownAfter[entry.key] = entry.contentHash
         }
-        var feedLinkCounts: [String: Int] = [:]
-        for entry in feed where !entry.link.isEmpty { feedLinkCounts[Self.looseForm(entry.link), default: 0] += 1 }
-        var knownByLink: [String: String] = [:]
-        for (key, entry) in knownEntries where !present.contains(key) && !entry.link.isEmpty {
-            let link = Self.looseForm(entry.link)
-            if knownLinkCounts[link] == 1 { knownByLink[link] = key }
-        }
-        var result: [String: String] = [:]
-        for entry in newEntries where !entry.link.isEmpty {
-            let link = Self.looseForm(entry.link)
-            if feedLinkCounts[link] == 1, let knownKey = knownByLink[link] { result[entry.key] = knownKey }
-        }
-        return result
+        var plan = Plan(decisions: decisions, knownAfter: knownAfter, duplicateKeys: duplicates)
+        plan.keyChanges = keyChanges
+        return plan
     }
 
     /// Selects the keys of the `count` newest entries: by published or updated date where entries have one, else in
@@ -238,26 +285,36 @@ package struct FeedIntake: Sendable {
         var links = Set<String>()
         var titles = Set<String>()
         for (key, entry) in knownEntries where !present.contains(key) {
-            if !entry.link.isEmpty { links.insert(Self.looseForm(entry.link)) }
+            if !entry.link.isEmpty { links.insert(FeedIdentity.comparableLink(entry.link)) }
             let title = Self.titleForm(entry.title)
             if !title.isEmpty { titles.insert(title) }
         }
-        let knownDates = feed.filter { known[$0.key] != nil }.compactMap { $0.published ?? $0.updated }
-        let newestKnown = (knownDates + [newestKnownDate].compactMap { $0 }).filter(isPlausible).max()
-        // Feeds list their newest entries first, so an undated entry above every known one was added since.
-        let firstKnown = feed.firstIndex { known[$0.key] != nil }
-        let positions = Dictionary(feed.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let newestKnown = newestKnownDate(in: feed)
         return Set(
             newEntries.filter { entry in
-                if !entry.link.isEmpty && links.contains(Self.looseForm(entry.link)) { return true }
+                if !entry.link.isEmpty && links.contains(FeedIdentity.comparableLink(entry.link)) { return true }
                 if titles.contains(Self.titleForm(entry.title)) { return true }
                 guard let date = entry.published ?? entry.updated, let newestKnown else {
-                    guard let firstKnown, let position = positions[entry.key] else { return true }
-                    return position > firstKnown
+                    return !isListedAboveKnownEntries(entry, feed: feed)
                 }
                 return date <= newestKnown
             }
             .map(\.key))
+    }
+
+    /// Returns the newest plausible date of the known entries: the stored one, or that of a known entry in `feed`.
+    func newestKnownDate(in feed: [FeedEntry]) -> Date? {
+        let knownDates = feed.filter { known[$0.key] != nil }.compactMap { $0.published ?? $0.updated }
+        return (knownDates + [newestKnownDate].compactMap { $0 }).filter(isPlausible).max()
+    }
+
+    /// Tells whether `entry` is listed above every known entry of `feed`. Feeds list their newest entries first,
+    /// so an undated entry there was added since the last run. For a feed without known entries it returns false.
+    func isListedAboveKnownEntries(_ entry: FeedEntry, feed: [FeedEntry]) -> Bool {
+        guard let firstKnown = feed.firstIndex(where: { known[$0.key] != nil }),
+            let position = feed.firstIndex(where: { $0.key == entry.key })
+        else { return false }
+        return position < firstKnown
     }
 
     /// Tells whether `date` is at most a day after the run, so it can mark how far the state has read the feed.
@@ -265,7 +322,7 @@ package struct FeedIntake: Sendable {
         date <= now.addingTimeInterval(86_400)
     }
 
-    private static func titleForm(_ title: String) -> String {
+    static func titleForm(_ title: String) -> String {
         title.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
@@ -276,7 +333,7 @@ package struct FeedIntake: Sendable {
     }
 
     /// Strips a key of its scheme, `www.` prefix, letter case and trailing slash, to spot rewritten ids.
-    private static func looseForm(_ key: String) -> String {
+    static func looseForm(_ key: String) -> String {
         var text = key.lowercased()
         for prefix in ["https://", "http://", "tag:", "urn:"] where text.hasPrefix(prefix) {
             text.removeFirst(prefix.count)

@@ -104,12 +104,14 @@ package struct FeedSource: ItemSource {
         }
 
         let records = ((try? state.items(source: name)) ?? [])
+        let knownDates = (try? state.feedEntryDates(source: name)) ?? [:]
         var known: [String: String] = [:]
         var knownEntries: [String: FeedIntake.KnownEntry] = [:]
         var statuses: [String: String] = [:]
         for record in records {
             known[record.identity] = record.contentHash ?? ""
-            knownEntries[record.identity] = FeedIntake.KnownEntry(link: record.location ?? "", title: record.title)
+            knownEntries[record.identity] = FeedIntake.KnownEntry(
+                link: record.location ?? "", title: record.title, date: knownDates[record.identity])
             statuses[record.identity] = record.status
         }
         // A source whose URL changed to another feed, one that shares no entry with the stored ones, is read as on a
@@ -132,20 +134,26 @@ package struct FeedSource: ItemSource {
                 SourceError(source: name, identity: nil, message: "\(name): \(error)", location: url))
             return result
         }
-        for (newKey, knownKey) in plan.relinkedKeys {
+        result.identityChanges = plan.keyChanges.map(Self.identityChange)
+        let uncertain = Dictionary(plan.uncertainMatches, uniquingKeysWith: { first, _ in first })
+        for (newKey, knownKey) in plan.uncertainMatches {
             logger.warning(
-                "feed entry has the link of a known entry that left the feed, so it is taken as that entry under a new "
-                    + "id and not posted again",
+                "feed entry without an id has a new link and the title of a known entry that left the feed, and no "
+                    + "date shows whether it is that entry, so it is held back without a post",
                 ["source": name, "entry.id": newKey, "entry.previous_id": knownKey])
         }
         let entryDates: [Date] = plan.decisions.compactMap { $0.entry.published ?? $0.entry.updated }
         let newestEntryAt = (entryDates + [storedNewest].compactMap { $0 }).filter(intake.isPlausible).max()
 
+        // An entry under a changed key has the records of its known key until the engine moves them.
+        let previousKeys = Dictionary(uniqueKeysWithValues: plan.keyChanges.map { ($0.newKey, $0.knownKey) })
+        let reportedKeyChanges = Set(result.identityChanges.map(\.identity))
         var baselined: [FeedEntry] = []
         for (entry, decision) in plan.decisions {
+            let status = statuses[previousKeys[entry.key] ?? entry.key]
             switch decision {
             case .new, .changed:
-                if statuses[entry.key] == "baselined" {
+                if status == "baselined" {
                     // An old entry edited after the baseline stays unposted.
                     baselined.append(entry)
                 } else {
@@ -153,15 +161,19 @@ package struct FeedSource: ItemSource {
                 }
             case .unchanged:
                 // A failed entry keeps the hash of its last good version, so it is mapped again, as a folder's
-                // failed file is read again, in case what made it fail, such as a missing label, was fixed.
-                if (fingerprintMatches && statuses[entry.key] != "failed") || statuses[entry.key] == "baselined" {
+                // failed file is read again, in case what made it fail, such as a missing label, was fixed. An
+                // entry whose key changed is mapped too, so that the report lists it with its posts.
+                let keyChanged = reportedKeyChanges.contains(entry.key)
+                if (fingerprintMatches && status != "failed" && !keyChanged) || status == "baselined" {
                     result.unchangedIdentities.append(entry.key)
                 } else {
                     result.items.append(SourceItem(entry, source: name, feedURL: url, contentImages: contentImages))
                 }
             case .baselined:
                 baselined.append(entry)
-                result.baselined.append((identity: entry.key, title: entry.title))
+                let message = baselineMessage(
+                    isNewFeed: isNewFeed, uncertainMatch: uncertain[entry.key], policy: intake.rewritePolicy)
+                result.baselined.append((identity: entry.key, title: entry.title, message: message))
             }
         }
         let localLinks = result.items.filter { !$0.location.isEmpty && $0.url == nil && $0.location.hasPrefix("file:") }

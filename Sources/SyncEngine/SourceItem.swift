@@ -149,8 +149,12 @@ package struct SourceScan: Sendable {
     package var removedIdentities: [String] = []
     /// Whether the scan could not read part of the source, such as a subfolder, whose items it left unread.
     package var missedPaths = false
-    /// Feed entries recorded without posting, on a feed's first run.
-    package var baselined: [(identity: String, title: String)] = []
+    /// Feed entries recorded without posting, such as on a feed's first run, with the report message when it is
+    /// not the first run's.
+    package var baselined: [(identity: String, title: String, message: String?)] = []
+    /// Feed entries whose key changed, whose records and posts the engine moves to the new key before it maps the
+    /// scan's items.
+    package var identityChanges: [IdentityChange] = []
     /// Work the engine runs after an apply pass in which no item of the source failed, such as storing a feed's
     /// validators and baseline. `plan` never runs it, so a preview changes nothing.
     package var commit: (@Sendable (StateStore) throws -> Void)?
@@ -161,6 +165,21 @@ package struct SourceScan: Sendable {
     package var readFailureScope = ReadFailureScope.wholeSource
 
     package init() {}
+}
+
+/// A source item whose identity changed, such as a feed entry whose link or id the publisher changed.
+package struct IdentityChange: Sendable, Equatable {
+    package var identity: String
+    /// The identity under which the state stores the item's records.
+    package var previousIdentity: String
+    /// The evidence that ties the two identities together, for the report and the log, such as "the same link".
+    package var evidence: String
+
+    package init(identity: String, previousIdentity: String, evidence: String) {
+        self.identity = identity
+        self.previousIdentity = previousIdentity
+        self.evidence = evidence
+    }
 }
 
 /// One item that could not be read, with a message that names the file or entry.

@@ -38,6 +38,63 @@ extension SyncEngine {
         scan.removedIdentities.removeAll { renamed.contains($0) }
     }
 
+    /// Moves the records and posts of each item whose identity changed, such as a feed entry whose link changed, to
+    /// its new identity, so that the item updates its posts instead of creating new ones.
+    ///
+    /// In apply mode the state rows move; in plan mode the items only carry their previous identity.
+    ///
+    /// - Returns: the report message of each moved item, by identity.
+    func moveChangedIdentities(_ scan: inout SourceScan, source: String, mode: RunMode) throws -> [String: String] {
+        var messages: [String: String] = [:]
+        var moved: [IdentityChange] = []
+        for change in scan.identityChanges {
+            if mode == .apply {
+                // A row under the new identity would be lost in the move, so such an item keeps both.
+                guard try state.hasItem(source: source, identity: change.previousIdentity),
+                    try !state.hasItem(source: source, identity: change.identity)
+                else {
+                    // Mapped under the new identity, the item would find no post and create one, so it waits.
+                    scan.items.removeAll { $0.identity == change.identity }
+                    logger.warning(
+                        "item identity changed, but the state has records under both identities, so the item was "
+                            + "left out of this pass; run `planable-sync status` to see both",
+                        [
+                            "item.source": source, "item.id": change.identity,
+                            "item.previous_id": change.previousIdentity,
+                        ])
+                    continue
+                }
+                try state.renameItem(source: source, from: change.previousIdentity, to: change.identity)
+            } else if let index = scan.items.firstIndex(where: { $0.identity == change.identity }) {
+                scan.items[index].previousIdentity = change.previousIdentity
+            }
+            moved.append(change)
+            logger.info(
+                mode == .apply ? "item identity changed; moved its records and posts" : "item identity changed",
+                [
+                    "item.source": source, "item.id": change.identity, "item.previous_id": change.previousIdentity,
+                    "evidence": change.evidence,
+                ])
+            let action =
+                mode == .apply
+                ? "its records and posts moved to the new key, so later edits reach its draft"
+                : "a sync moves its records and posts to the new key, so later edits reach its draft"
+            messages[change.identity] =
+                "its key changed from \(change.previousIdentity), matched by \(change.evidence); \(action)"
+        }
+        if let example = moved.first {
+            logger.warning(
+                mode == .apply
+                    ? "items of the source changed their keys; moved their records and posts to the new keys"
+                    : "items of the source changed their keys; a sync moves their records and posts to the new keys",
+                [
+                    "item.source": source, "items": String(moved.count), "example.id": example.identity,
+                    "example.previous_id": example.previousIdentity,
+                ])
+        }
+        return messages
+    }
+
     /// Cancels the removals of a directory source's scan when they, with the removals of the last hour, would
     /// delete the drafts of more than its `max_removed_share` of its items. It adds an error instead, so the pass
     /// removes nothing and exits with 75.

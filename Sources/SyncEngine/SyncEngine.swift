@@ -123,6 +123,8 @@ package final class SyncEngine: @unchecked Sendable {
         }
 
         var scanned: [SourceItem] = []
+        // Report messages of items whose identity changed in this pass, by source and identity.
+        var identityMessages: [String: String] = [:]
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
         var alwaysCommits: [@Sendable (StateStore) throws -> Void] = []
         // The sources whose every item this run maps, which are those scanned whole and read without failure, with
@@ -142,6 +144,9 @@ package final class SyncEngine: @unchecked Sendable {
                 if !scan.missedPaths && !scan.errors.contains(where: { $0.identity == nil }) {
                     mappedWhole.insert(source.name)
                 }
+            }
+            for (identity, message) in try moveChangedIdentities(&scan, source: source.name, mode: mode) {
+                identityMessages["\(source.name)\u{0}\(identity)"] = message
             }
             try matchRenames(&scan, source: source.name, mode: mode)
             try holdMassRemoval(&scan, source: source.name)
@@ -166,7 +171,8 @@ package final class SyncEngine: @unchecked Sendable {
                 report.add(
                     ReportedItem(
                         source: source.name, identity: entry.identity, title: entry.title, decision: .baselined,
-                        message: "recorded without a post; only entries that appear later are posted", posts: []))
+                        message: entry.message ?? "recorded without a post; only entries that appear later are posted",
+                        posts: []))
             }
             if let commit = scan.commit { commits.append((source.name, commit)) }
             if let commit = scan.commitAlways { alwaysCommits.append(commit) }
@@ -193,7 +199,7 @@ package final class SyncEngine: @unchecked Sendable {
                 report.notReached = scanned.count - index
                 break
             }
-            let reported: ReportedItem
+            var reported: ReportedItem
             do {
                 reported = try process(item, mapper: mapper, context: context, mode: mode)
             } catch PlanableAPIError.cancelled where shouldStop() {
@@ -201,6 +207,9 @@ package final class SyncEngine: @unchecked Sendable {
                 // run, and the report lists the items before it.
                 report.notReached = scanned.count - index
                 break
+            }
+            if let message = identityMessages["\(item.source)\u{0}\(item.identity)"] {
+                reported.message = [message, reported.message].compactMap { $0 }.joined(separator: "; ")
             }
             report.add(reported)
             progress?(index + 1, scanned.count)

@@ -140,18 +140,39 @@ import Testing
         }
     }
 
-    @Test func acceptedGUIDRewriteBaselinesInsteadOfPosting() throws {
+    /// An accepted rewrite whose ids match the known ones up to their scheme takes each entry for its known one.
+    /// The GUIDs are no permalinks and the entries have no links, so the ids alone tie them together.
+    @Test func acceptedGUIDRewriteMovesKnownEntries() throws {
+        func feed(scheme: String) throws -> Feed {
+            var xml = "<rss version=\"2.0\"><channel><title>Blog</title>"
+            for number in 1...5 {
+                xml += "<item><title>Post \(number)</title><description>Body \(number)</description>"
+                xml += "<guid isPermaLink=\"false\">\(scheme)://blog.example.com/?p=\(number)</guid></item>"
+            }
+            return try Self.parse(xml + "</channel></rss>")
+        }
+        let first = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true).decide(try feed(scheme: "http"))
+        let intake = FeedIntake(feedURL: "f", known: first.knownAfter, isNewFeed: false, rewritePolicy: .baseline)
+        let plan = try intake.decide(try feed(scheme: "https"))
+        #expect(plan.entries(.unchanged).count == 5)
+        #expect(plan.entries(.new).isEmpty)
+        #expect(plan.keyChanges.map(\.evidence) == Array(repeating: .idForm, count: 5))
+        #expect(plan.keyChanges.first?.knownKey == "http://blog.example.com/?p=1")
+        #expect(plan.knownAfter.count == 5)
+        #expect(plan.knownAfter["https://blog.example.com/?p=1"] != nil)
+    }
+
+    /// An accepted rewrite to ids that nothing ties to the known entries records them without posting.
+    @Test func acceptedGUIDRewriteBaselinesUnmatchedEntries() throws {
         let known = try Self.baseline(Self.fiveItems)
-        let rewritten = Self.fiveItems.map { item in
-            (
-                guid: item.guid.map { $0.replacingOccurrences(of: "http://", with: "https://") }, title: item.title,
-                body: item.body
-            )
+        let rewritten = Self.fiveItems.enumerated().map { index, item in
+            (guid: Optional("urn:uuid:entry-\(index)"), title: item.title, body: item.body)
         }
         let intake = FeedIntake(feedURL: "f", known: known, isNewFeed: false, rewritePolicy: .baseline)
         let plan = try intake.decide(try Self.parse(Self.rss(rewritten)))
         #expect(plan.entries(.baselined).count == 5)
         #expect(plan.entries(.new).isEmpty)
+        #expect(plan.keyChanges.isEmpty)
         #expect(plan.knownAfter.count == 10)
     }
 

@@ -136,14 +136,46 @@ import Testing
         #expect(plan.entries(.new).count == 7)
     }
 
+    /// Suspects that nothing ties to one known entry, here new ids on a mirror's links with known titles, are
+    /// baselined.
     @Test func baselinePolicyBaselinesOnlySuspects() throws {
         var intake = try Self.intake(knowing: (1...10).map(Self.entry))
         intake.rewritePolicy = .baseline
         let rewritten = (3...10).map { number in
-            Entry(guid: "post-\(number)", title: "Entry \(number)", link: "http://news.example/\(number)", day: number)
+            Entry(
+                guid: "post-\(number)", title: "Entry \(number)", link: "http://mirror.example/\(number)", day: number)
         }
         let plan = try intake.decide(try Self.parse(rewritten + [Self.entry(11), Self.entry(12)]))
         #expect(plan.entries(.baselined).count == 8)
         #expect(plan.entries(.new).map(\.key).sorted() == ["entry-11", "entry-12"])
+        #expect(plan.keyChanges.isEmpty)
+    }
+
+    /// Under the baseline policy, suspects that keep their link are taken for their known entries, so their
+    /// records move to the new ids.
+    @Test func baselinePolicyMovesMatchedSuspects() throws {
+        var intake = try Self.intake(knowing: (1...10).map(Self.entry))
+        intake.rewritePolicy = .baseline
+        let rewritten = (3...10).map { number in
+            Entry(
+                guid: "post-\(number)", title: "Entry \(number)", link: "https://news.example/\(number)/", day: number)
+        }
+        let plan = try intake.decide(try Self.parse(rewritten + [Self.entry(11)]))
+        #expect(plan.entries(.baselined).isEmpty)
+        #expect(plan.entries(.new).map(\.key) == ["entry-11"])
+        let changes = Dictionary(uniqueKeysWithValues: plan.keyChanges.map { ($0.newKey, $0) })
+        #expect(changes.count == 8)
+        #expect(changes["post-3"]?.knownKey == "entry-3")
+        #expect(changes["post-3"]?.evidence == .link)
+        #expect(changes["post-3"]?.isIDRewrite == true)
+        #expect(plan.knownAfter["entry-3"] == nil)
+
+        intake.rewritePolicy = .reject
+        #expect {
+            try intake.decide(try Self.parse(rewritten + [Self.entry(11)]))
+        } throws: { error in
+            guard let report = error as? FeedIntake.GUIDRewriteReport else { return false }
+            return report.matchedCount == 8 && report.description.contains("moves the drafts of the 8")
+        }
     }
 }

@@ -1,0 +1,30 @@
+import Feeds
+
+extension FeedSource {
+    /// Describes a key change that the intake found, for the engine that moves the entry's records.
+    static func identityChange(_ change: FeedIntake.KeyChange) -> IdentityChange {
+        let evidence =
+            switch change.evidence {
+            case .link: "the same link"
+            case .idForm: "the same id up to its scheme, www. prefix, case or trailing slash"
+            case .titleAndDate: "the same title and date"
+            }
+        return IdentityChange(identity: change.newKey, previousIdentity: change.knownKey, evidence: evidence)
+    }
+
+    /// Returns the report message of an entry recorded without a post, or nil for the first run's message.
+    ///
+    /// - Parameter uncertainMatch: the key of the known entry whose title the entry has, when the intake held the
+    ///   entry back because it may be that entry under a changed link.
+    func baselineMessage(isNewFeed: Bool, uncertainMatch: String?, policy: FeedIntake.RewritePolicy) -> String? {
+        if let known = uncertainMatch {
+            return "recorded without a post: it has no id, its link is new, and its title is that of known entry "
+                + "\(known), which left the feed, but no date shows whether it is that entry under a changed link; "
+                + "if it is a new entry, create its post in Planable"
+        }
+        guard !isNewFeed, policy == .baseline else { return nil }
+        return "recorded without a post, as on_rewrite: baseline asks; no known entry that left the feed has its "
+            + "link, its id up to its form, or its title and date, so no earlier draft was moved to this entry, "
+            + "and if it had one, that draft no longer gets its edits"
+    }
+}
