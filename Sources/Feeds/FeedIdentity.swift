@@ -47,12 +47,24 @@ enum FeedIdentity {
     }
 
     /// Normalizes a link for identity: lower-cased scheme and host, no fragment, no default port, no trailing
-    /// slash on the path, and `http` and `https` treated alike.
-    static func normalizeLink(_ link: String) -> String {
+    /// slash on the path, `http` and `https` treated alike, and no tracking parameters in the query.
+    ///
+    /// - Parameter removingTrackingParameters: false gives the form that versions before tracking parameters were
+    ///   removed used for keys, which `earlierKeys(of:)` needs to find the entries that states written by those
+    ///   versions store.
+    static func normalizeLink(_ link: String, removingTrackingParameters: Bool = true) -> String {
         guard var components = URLComponents(string: link.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             return link.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         components.fragment = nil
+        if removingTrackingParameters, let query = components.percentEncodedQuery {
+            // The query is filtered as text, so the parameters that stay keep their encoding and order.
+            let kept = query.split(separator: "&", omittingEmptySubsequences: false).filter { parameter in
+                let name = parameter.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+                return !isTrackingParameter(name)
+            }
+            components.percentEncodedQuery = kept.isEmpty ? nil : kept.joined(separator: "&")
+        }
         if let scheme = components.scheme?.lowercased() {
             components.scheme = scheme == "https" ? "http" : scheme
         }
@@ -61,6 +73,30 @@ enum FeedIdentity {
         if components.path.hasSuffix("/") && components.path.count > 1 { components.path.removeLast() }
         if components.path.isEmpty { components.path = "/" }
         return components.string ?? link
+    }
+
+    /// Query parameters that analytics, advertising and e-mail tools add to a link to attribute the visit. A
+    /// publisher adds or changes them without changing the page. Beside Google Analytics' `utm_*`, which
+    /// `isTrackingParameter` matches by prefix, they are Google Ads' `gclid` and `dclid`, Facebook's `fbclid`,
+    /// Microsoft Ads' `msclkid`, Yandex's `yclid`, Instagram's `igshid`, Mailchimp's `mc_cid` and `mc_eid`,
+    /// HubSpot's `_hsenc` and `_hsmi`, and Marketo's `mkt_tok`.
+    static let trackingParameters: Set<String> = [
+        "gclid", "dclid", "fbclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok",
+    ]
+
+    /// Tells whether the query parameter `name`, still percent-encoded, is a tracking parameter.
+    static func isTrackingParameter(_ name: String) -> Bool {
+        let name = (name.removingPercentEncoding ?? name).lowercased()
+        return name.hasPrefix("utm_") || trackingParameters.contains(name)
+    }
+
+    /// Returns the keys that earlier versions derived for `entry` and that differ from its key now: the link
+    /// normalized with its tracking parameters, for an entry without an id whose link has some. A state written
+    /// by such a version stores the entry under that key.
+    static func earlierKeys(of entry: FeedEntry) -> [String] {
+        guard entry.id?.isEmpty ?? true, !entry.link.isEmpty else { return [] }
+        let earlier = "link:" + normalizeLink(entry.link, removingTrackingParameters: false)
+        return earlier == entry.key ? [] : [earlier]
     }
 
     /// Tells whether `key` is derived from the entry's link, title or text, because the entry has no id. Such a

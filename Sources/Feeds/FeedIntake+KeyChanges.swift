@@ -3,9 +3,10 @@ import Foundation
 extension FeedIntake {
     /// Maps each new key that stands for a known entry that left the feed to a `KeyChange`.
     ///
-    /// The evidence is the same link, the same id up to its form, or the same title and date. Each piece of
-    /// evidence counts only when exactly one known entry and one entry of the feed have it, so a home page link
-    /// that a feed gives every entry, or a title such as "Weekly update", identifies nothing. A new entry whose pieces of evidence point to different
+    /// The state's key of the entry under an earlier form settles it alone. Otherwise the evidence is the same
+    /// link, the same id up to its form, or the same title and date. Each piece of evidence counts only when exactly
+    /// one known entry and one entry of the feed have it, so a home page link that a feed gives every entry, or a
+    /// title such as "Weekly update", identifies nothing. A new entry whose pieces of evidence point to different
     /// known entries, or a known entry that two new entries point to, is left unmatched.
     func keyChanges(_ newEntries: [FeedEntry], feed: [FeedEntry]) -> [String: KeyChange] {
         guard !newEntries.isEmpty, !known.isEmpty else { return [:] }
@@ -26,6 +27,11 @@ extension FeedIntake {
 
         var candidates: [String: KeyChange] = [:]
         for entry in newEntries {
+            let earlier = FeedIdentity.earlierKeys(of: entry).first { known[$0] != nil && !present.contains($0) }
+            if let earlier {
+                candidates[entry.key] = KeyChange(newKey: entry.key, knownKey: earlier, evidence: .earlierKeyForm)
+                continue
+            }
             var matches: [(key: String, evidence: KeyChange.Evidence)] = []
             if !entry.link.isEmpty, let key = links.match(FeedIdentity.comparableLink(entry.link)) {
                 matches.append((key, .link))

@@ -64,7 +64,9 @@ package struct FeedIntake: Sendable {
     /// A new key taken for a known entry, with what ties the two together.
     package struct KeyChange: Sendable, Equatable {
         package enum Evidence: String, Sendable {
-            /// The same link, ignoring scheme, `www.`, case and a trailing slash.
+            /// The state stores the key that earlier versions of this program derived for the entry.
+            case earlierKeyForm
+            /// The same link, ignoring scheme, `www.`, case, a trailing slash and tracking parameters.
             case link
             /// The same id, ignoring scheme, `www.`, case and a trailing slash.
             case idForm
@@ -85,7 +87,8 @@ package struct FeedIntake: Sendable {
         /// Whether the publisher changed the id of the entry, which the GUID-rewrite guard counts. A change of a
         /// key that this program derives from the link, title or text of an entry without an id is not one.
         package var isIDRewrite: Bool {
-            !FeedIdentity.isDerivedKey(newKey) && !FeedIdentity.isDerivedKey(knownKey)
+            evidence != .earlierKeyForm && !FeedIdentity.isDerivedKey(newKey)
+                && !FeedIdentity.isDerivedKey(knownKey)
         }
     }
 
@@ -178,9 +181,9 @@ package struct FeedIntake: Sendable {
     /// the known entry under a new key, so it is decided against the known content hash and never posted again.
     ///
     /// The guard counts suspects: new entries that may be known entries under a rewritten id. A new entry is a
-    /// suspect when its link (ignoring scheme, `www.` and a trailing slash) or its title is that of a known entry
-    /// that left the feed, or when it has no date after the newest known entry's. Entries dated later, with a
-    /// link and a title that no known entry has, are new entries of a busy feed. A matched
+    /// suspect when its link (ignoring scheme, `www.`, a trailing slash and tracking parameters) or its title is
+    /// that of a known entry that left the feed, or when it has no date after the newest known entry's. Entries
+    /// dated later, with a link and a title that no known entry has, are new entries of a busy feed. A matched
     /// entry without an id changed its link, not its id, so the guard does not count it. With the `baseline`
     /// policy, the suspects that no match ties to a known entry are baselined.
     ///

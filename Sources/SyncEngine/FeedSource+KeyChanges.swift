@@ -5,11 +5,14 @@ extension FeedSource {
     static func identityChange(_ change: FeedIntake.KeyChange) -> IdentityChange {
         let evidence =
             switch change.evidence {
+            case .earlierKeyForm: "the key that earlier versions derived from its link"
             case .link: "the same link"
             case .idForm: "the same id up to its scheme, www. prefix, case or trailing slash"
             case .titleAndDate: "the same title and date"
             }
-        return IdentityChange(identity: change.newKey, previousIdentity: change.knownKey, evidence: evidence)
+        return IdentityChange(
+            identity: change.newKey, previousIdentity: change.knownKey, evidence: evidence,
+            isRoutine: change.evidence == .earlierKeyForm)
     }
 
     /// Returns the report message of an entry recorded without a post, or nil for the first run's message.

@@ -147,7 +147,7 @@ package struct FeedSource: ItemSource {
 
         // An entry under a changed key has the records of its known key until the engine moves them.
         let previousKeys = Dictionary(uniqueKeysWithValues: plan.keyChanges.map { ($0.newKey, $0.knownKey) })
-        let reportedKeyChanges = Set(result.identityChanges.map(\.identity))
+        let reportedKeyChanges = Set(result.identityChanges.filter { !$0.isRoutine }.map(\.identity))
         var baselined: [FeedEntry] = []
         for (entry, decision) in plan.decisions {
             let status = statuses[previousKeys[entry.key] ?? entry.key]

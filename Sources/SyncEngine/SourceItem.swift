@@ -174,11 +174,15 @@ package struct IdentityChange: Sendable, Equatable {
     package var previousIdentity: String
     /// The evidence that ties the two identities together, for the report and the log, such as "the same link".
     package var evidence: String
+    /// Whether this program caused the change, by deriving keys differently than the version that stored the
+    /// item. Such a change is logged at info level and not reported for the item.
+    package var isRoutine: Bool
 
-    package init(identity: String, previousIdentity: String, evidence: String) {
+    package init(identity: String, previousIdentity: String, evidence: String, isRoutine: Bool) {
         self.identity = identity
         self.previousIdentity = previousIdentity
         self.evidence = evidence
+        self.isRoutine = isRoutine
     }
 }
 

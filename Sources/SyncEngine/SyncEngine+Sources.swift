@@ -43,7 +43,7 @@ extension SyncEngine {
     ///
     /// In apply mode the state rows move; in plan mode the items only carry their previous identity.
     ///
-    /// - Returns: the report message of each moved item, by identity.
+    /// - Returns: the report message of each moved item that is not routine, by identity.
     func moveChangedIdentities(_ scan: inout SourceScan, source: String, mode: RunMode) throws -> [String: String] {
         var messages: [String: String] = [:]
         var moved: [IdentityChange] = []
@@ -75,6 +75,7 @@ extension SyncEngine {
                     "item.source": source, "item.id": change.identity, "item.previous_id": change.previousIdentity,
                     "evidence": change.evidence,
                 ])
+            guard !change.isRoutine else { continue }
             let action =
                 mode == .apply
                 ? "its records and posts moved to the new key, so later edits reach its draft"
@@ -82,13 +83,14 @@ extension SyncEngine {
             messages[change.identity] =
                 "its key changed from \(change.previousIdentity), matched by \(change.evidence); \(action)"
         }
-        if let example = moved.first {
+        let reported = moved.filter { !$0.isRoutine }
+        if let example = reported.first {
             logger.warning(
                 mode == .apply
                     ? "items of the source changed their keys; moved their records and posts to the new keys"
                     : "items of the source changed their keys; a sync moves their records and posts to the new keys",
                 [
-                    "item.source": source, "items": String(moved.count), "example.id": example.identity,
+                    "item.source": source, "items": String(reported.count), "example.id": example.identity,
                     "example.previous_id": example.previousIdentity,
                 ])
         }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Feeds
 
-/// New keys that the intake takes for known entries.
+/// Keys of entries without ids, and new keys that the intake takes for known entries.
 @Suite struct KeyChangeTests {
     struct Entry {
         var guid: String?
@@ -48,6 +48,28 @@ import Testing
             newestKnownDate: feed.entries.compactMap(\.published).max())
     }
 
+    @Test(arguments: [
+        ("https://news.example/a?utm_source=rss&utm_medium=feed", "link:http://news.example/a"),
+        ("https://news.example/a/?p=5&utm_campaign=x&lang=en", "link:http://news.example/a?p=5&lang=en"),
+        ("https://news.example/a?UTM_Source=rss&fbclid=abc&q=caf%C3%A9", "link:http://news.example/a?q=caf%C3%A9"),
+        ("https://news.example/a?source=rss", "link:http://news.example/a?source=rss"),
+    ])
+    func keyLeavesOutTrackingParameters(link: String, key: String) throws {
+        let feed = try Self.parse([Entry(title: "A", link: link, day: 1)])
+        #expect(feed.entries.first?.key == key)
+    }
+
+    @Test func earlierKeyKeepsTrackingParameters() throws {
+        let feed = try Self.parse([
+            Entry(title: "A", link: "https://news.example/a?utm_source=rss", day: 1),
+            Entry(title: "B", link: "https://news.example/b", day: 2),
+            Entry(guid: "b-1", title: "C", link: "https://news.example/c?utm_source=rss", day: 3),
+        ])
+        #expect(FeedIdentity.earlierKeys(of: feed.entries[0]) == ["link:http://news.example/a?utm_source=rss"])
+        #expect(FeedIdentity.earlierKeys(of: feed.entries[1]).isEmpty, "a link without parameters kept its key")
+        #expect(FeedIdentity.earlierKeys(of: feed.entries[2]).isEmpty, "an entry with an id never had a link key")
+    }
+
     /// Every link of a feed without ids moves to another host. The state stores the dates, so each entry is
     /// taken for its known one, and the guard, which counts id rewrites, lets the run through.
     @Test func movedLinksMatchByTitleAndDate() throws {
@@ -60,6 +82,20 @@ import Testing
         #expect(plan.keyChanges.allSatisfy { $0.evidence == .titleAndDate })
         #expect(plan.keyChanges.allSatisfy { !$0.isIDRewrite })
         #expect(plan.keyChanges.first?.knownKey == "link:http://news.example/2026/1")
+    }
+
+    @Test func storedKeyOfEarlierVersionMatches() throws {
+        let links = (1...5).map { "https://news.example/\($0)?utm_source=rss" }
+        let feed = try Self.parse((1...5).map { Self.entry($0, link: links[$0 - 1]) })
+        var known: [String: String] = [:]
+        for (index, entry) in feed.entries.enumerated() {
+            known["link:" + FeedIdentity.normalizeLink(links[index], removingTrackingParameters: false)] =
+                entry.contentHash
+        }
+        let plan = try FeedIntake(feedURL: "f", known: known, isNewFeed: false).decide(feed)
+        #expect(plan.entries(.unchanged).count == 5)
+        #expect(plan.keyChanges.allSatisfy { $0.evidence == .earlierKeyForm })
+        #expect(plan.keyChanges.first?.knownKey == "link:http://news.example/1?utm_source=rss")
     }
 
     /// Two known entries with one title and date identify neither.
