@@ -58,8 +58,11 @@ enum ReportWriter {
     static func renderText(_ report: RunReport) -> String {
         var lines: [String] = []
         let verb = report.command == "plan" ? "would " : ""
-        for item in report.items where item.decision != .unchanged || report.command == "plan" {
-            if item.decision == .unchanged && report.command == "plan" && item.posts.isEmpty { continue }
+        // An unchanged item is listed when it carries a message, such as a feed entry whose key changed.
+        for item in report.items where item.decision != .unchanged || report.command == "plan" || item.message != nil {
+            if item.decision == .unchanged && report.command == "plan" && item.posts.isEmpty && item.message == nil {
+                continue
+            }
             let title = item.title.isEmpty ? "" : " \"\(item.title)\""
             lines.append(
                 "\(item.decision.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.source)/\(item.identity)\(title)"

@@ -467,6 +467,47 @@ import Testing
         #expect(!again.stderr.contains("item written with a warning"), "\(again.stderr)")
     }
 
+    /// The text report of `sync` lists an unchanged item that carries a message, such as a feed entry whose link
+    /// changed and whose draft moved to its new key, while its text, which leaves out the link, stayed the same. It
+    /// leaves out the other unchanged items.
+    @Test func textReportListsUnchangedItemsWithMessages() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        func writeFeed(query: String) throws {
+            let items = (1...2).map { number in
+                "<item><title>Entry \(number)</title><link>https://n.example/\(number)\(number == 1 ? query : "")"
+                    + "</link><pubDate>Mon, 0\(number) Jun 2026 09:00:00 GMT</pubDate></item>"
+            }
+            let rss = """
+                <?xml version="1.0"?><rss version="2.0"><channel><title>News</title><link>https://n.example/</link>
+                \(items.joined())</channel></rss>
+                """
+            try rss.write(to: root.appendingPathComponent("news.xml"), atomically: true, encoding: .utf8)
+        }
+        try writeFeed(query: "")
+        let configuration = """
+            state: state/planable-sync.sqlite
+            api: embedded
+            workspace: Northwind Coffee
+            pages: [Northwind LinkedIn]
+            template: "{{title}}"
+            sources:
+              - {name: news, type: feed, url: news.xml, backfill: 2}
+            """
+        let path = root.appendingPathComponent("feeds.yaml").path
+        try configuration.write(toFile: path, atomically: true, encoding: .utf8)
+        let first = try ProductProcess.run(["sync", "--config", path])
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("create 2"), "\(first.stdout)")
+
+        try writeFeed(query: "?page=moved")
+        let moved = try ProductProcess.run(["sync", "--config", path])
+        #expect(moved.status == 0, "\(moved.stdout)\(moved.stderr)")
+        #expect(moved.stdout.contains("unchanged news/link:http://n.example/1?page=moved"), "\(moved.stdout)")
+        #expect(moved.stdout.contains("its key changed from link:http://n.example/1"), "\(moved.stdout)")
+        #expect(!moved.stdout.contains("news/link:http://n.example/2"), "\(moved.stdout)")
+        #expect(moved.stdout.contains("create 0"), "\(moved.stdout)")
+    }
+
     /// `check` reads each feed once and warns of template variables that only some front matter could define.
     @Test func checkReadsFeedsAndWarnsOfTemplateVariables() throws {
         defer { try? FileManager.default.removeItem(at: root) }
