@@ -14,6 +14,8 @@ struct DaemonProblems {
     var failedItems = 0
     /// Items a sync holds back until a person acts, such as one whose pages now group differently.
     var blockedItems = 0
+    /// Posts whose publication failed in Planable, as the last status poll saw them.
+    var failedPosts = 0
     /// The reason the last pass failed, and the feed when it was a feed's poll, until a pass over the same
     /// sources succeeds.
     var passError: (message: String, feed: String?)?
@@ -34,6 +36,7 @@ struct DaemonProblems {
         }
         if failedItems > 0 { parts.append("\(counted(failedItems, "item")) failed to sync") }
         if blockedItems > 0 { parts.append("\(counted(blockedItems, "item")) blocked (see status)") }
+        if failedPosts > 0 { parts.append("\(counted(failedPosts, "post")) failed to publish (see status)") }
         if let reloadError { parts.append("reload failed: \(Self.shortened(reloadError))") }
         return parts.joined(separator: "; ")
     }

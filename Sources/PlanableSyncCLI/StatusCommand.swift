@@ -166,8 +166,10 @@ enum StatusCommand {
         }
         let publishedCount = items.filter { $0.posts.contains(where: \.published) }.count
         let postCount = items.reduce(0) { $0 + $1.posts.count }
+        let failedPostCount = items.reduce(0) { $0 + $1.posts.filter { $0.status == "failed" }.count }
         lines.append(
             "\(counted(items.count, "item")), \(counted(postCount, "post")), \(counted(publishedCount, "item")) published"
+                + (failedPostCount == 0 ? "" : ", \(counted(failedPostCount, "post")) failed to publish")
                 + (readFailures.isEmpty ? "" : ", \(counted(readFailures.count, "read failure"))")
                 + (summary.pendingIntents > 0
                     ? ", \(counted(summary.pendingIntents, "create")) awaiting read-back" : "")

@@ -364,6 +364,7 @@ final class SyncDaemon: @unchecked Sendable {
                 readBudget: configuration.statusReadBudget
             ).refresh(workspaceId: context.workspace.id).filter { !$0.isDeletion }.count
             problems.statusPollError = nil
+            noteFailedItems()
         } catch {
             logger.warning("status poll failed", ["error": describe(error)])
             problems.statusPollError = DaemonProblems.summary(error)
@@ -452,13 +453,15 @@ final class SyncDaemon: @unchecked Sendable {
         noteFailedItems()
     }
 
-    /// Counts the items whose last sync failed or is blocked, as the state database records them, for the status
-    /// line. One counting query runs after each pass, because loading every item there slowed a large tree's passes.
+    /// Counts the items whose last sync failed or is blocked, and the posts whose publication failed, as the state
+    /// database records them, for the status line. Counting queries run after each pass and status poll, because
+    /// loading every item there slowed a large tree's passes.
     private func noteFailedItems() {
         if let counts = try? runtime?.state.itemCountsByStatus() {
             problems.failedItems = counts["failed"] ?? 0
             problems.blockedItems = counts["blocked"] ?? 0
         }
+        if let failedPosts = try? runtime?.state.failedPostCount() { problems.failedPosts = failedPosts }
     }
 
     /// Records why a pass failed for the status line, and runs a full pass again after a back-off when the error

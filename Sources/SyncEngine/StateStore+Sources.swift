@@ -12,6 +12,13 @@ extension StateStore {
         }
     }
 
+    /// Counts the posts whose publication failed in Planable, as the last status poll saw them.
+    package func failedPostCount() throws -> Int {
+        try withDatabase { database in
+            try database.queryFirst("SELECT COUNT(*) AS n FROM posts WHERE status = 'failed'")?.int("n") ?? 0
+        }
+    }
+
     /// Counts the items that have posts and are not removed, by source name, for the sources not in `listed`.
     ///
     /// Every run asks this at its start, and usually every source is listed, so the sources are read from the

@@ -184,6 +184,37 @@ import Testing
     }
 
     /// An item whose pages now group differently waits for a person, so STATUS reports it.
+    /// A post that fails to publish, because its page was disconnected, shows in the STATUS= line after a status
+    /// poll reads it, with a warning in the log.
+    @Test func failedPublicationShowsInStatus() throws {
+        let notify = try NotifySocket()
+        let daemon = try startDaemonWithOnePost(notify)
+        defer { cleanUp(daemon) }
+        let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
+        let workspace = try #require(try client.listWorkspaces().first { $0.name == "Northwind Coffee" })
+        let post = try #require(try client.listPosts(workspaceId: workspace.id, offset: 0, limit: 10).items.first)
+        try control("/reference/pages/\(post.pageId)/disconnect")
+        try control("/reference/posts/\(post.id)/publish")
+        // Publishing takes the reference server's clock a moment, after which the post fails.
+        try control("/reference/clock", #"{"advanceSeconds": 60}"#)
+
+        // A reload runs a full pass, which polls the statuses when status_interval allows it.
+        try writeConfiguration(extra: "status_interval: 0")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let failed = notify.waitForStatus(timeout: 30) { $0.hasSuffix("; 1 post failed to publish (see status)") }
+        #expect(failed, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr().suffix(1200))")
+        #expect(daemon.stderr().contains("post failed to publish; check the page's connection"))
+    }
+
+    /// Sends a control request, such as a publication, to the reference server.
+    func control(_ path: String, _ body: String = "{}") throws {
+        let url = server.baseURL.replacingOccurrences(of: "/api/v1", with: "") + path
+        let response = try HTTPClient().send(
+            HTTPRequest(
+                method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Array(body.utf8)))
+        #expect((200..<300).contains(response.status), "\(path): \(String(decoding: response.body, as: UTF8.self))")
+    }
+
     @Test func blockedItemsShowInStatus() throws {
         try writeConfiguration(page: "Northwind LinkedIn, Northwind X")
         try write("a.md", "title: Alpha")

@@ -35,6 +35,11 @@ import Testing
         let second = try fixture.sync(["--format", "json"])
         #expect(second.status == 0, "\(second.stderr.suffix(800))")
         #expect(writes(second) == 0)
+        // The failure needs a person, so it is a warning that names the post and says what to do.
+        let warnings = second.stderr.split(separator: "\n").filter { $0.contains("post failed to publish") }
+        #expect(warnings.count == 1, "\(second.stderr.suffix(1200))")
+        #expect(warnings.first?.contains(failing.id) == true, "\(warnings)")
+        #expect(warnings.first?.contains("check the page's connection") == true, "\(warnings)")
 
         let database = try SQLiteDatabase(path: fixture.statePath, readOnly: true)
         let rows = try database.query("SELECT post_id, status, published FROM posts ORDER BY post_id")
@@ -52,8 +57,10 @@ import Testing
         #expect(item?.string("status") == "synced")
 
         let status = try ProductProcess.run(["status", "--config", fixture.configPath], environment: fixture.environment)
-        #expect(status.stdout.contains("failed"), "\(status.stdout)")
+        #expect(status.stdout.contains("1 post failed to publish"), "\(status.stdout)")
         #expect(try fixture.posts().count == 3, "a post was created again")
+        let third = try fixture.sync(["--format", "json"])
+        #expect(!third.stderr.contains("post failed to publish"), "the warning came again: \(third.stderr.suffix(800))")
     }
 
     /// A published post whose source changes is reported once, sends no PATCH, and stays that way on later runs.
