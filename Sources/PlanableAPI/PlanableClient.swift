@@ -71,6 +71,14 @@ package final class PlanableClient: @unchecked Sendable {
     private var lastRateLimit: [RequestClass: RateLimitInfo] = [:]
     /// Whether the last request that ended got no connection in any of its attempts, with no response since.
     private var unreachable = false
+    private var reachableAgainHandler: (@Sendable () -> Void)?
+
+    /// Called when a request gets a response after the client took the API for unreachable, such as for a daemon
+    /// to retry at once the work that the outage held back.
+    package var onReachableAgain: (@Sendable () -> Void)? {
+        get { lock.withLock { reachableAgainHandler } }
+        set { lock.withLock { reachableAgainHandler = newValue } }
+    }
 
     /// The time limit of one attempt, in seconds: 30, or `PLANABLE_SYNC_API_TIMEOUT` when set to a positive number.
     ///
@@ -383,7 +391,9 @@ package final class PlanableClient: @unchecked Sendable {
             defer { unreachable = false }
             return unreachable
         }
-        if changed { logger.info("API reachable again", ["api.operation": operation]) }
+        guard changed else { return }
+        logger.info("API reachable again", ["api.operation": operation])
+        onReachableAgain?()
     }
 
     private func apiError(_ response: HTTPResponse, operation: String) -> PlanableAPIError {

@@ -38,7 +38,9 @@ final class SyncDaemon: @unchecked Sendable {
 
     private var logger: Logger
     private var configuration: Configuration
-    private var runtime: Runtime?
+    private var runtime: Runtime? {
+        didSet { runtime?.client.onReachableAgain = { [weak self] in self?.retryPendingPassNow() } }
+    }
     /// Used by the work thread only, like the properties below.
     private var folders: FolderWatchSet?
     /// The problems that the STATUS= line reports besides the counts, such as the last pass's failure.
@@ -102,10 +104,10 @@ final class SyncDaemon: @unchecked Sendable {
                 let armed = folders?.retry(names) ?? []
                 lock.withLock { fullRescans.formUnion(armed) }
                 updateStatus()
-            case .directories(let paths, let full, let periodic):
+            case .directories(let paths, let full, let periodic, let retry):
                 if periodic { folders?.dropMoved() }
                 let partial = paths.filter { !full.contains($0.key) }
-                let reason = periodic ? "periodic rescan" : "files changed"
+                let reason = periodic ? "periodic rescan" : retry ? "retry after a failed pass" : "files changed"
                 pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: reason)
             case .feed(let name):
                 pollFeed(name)
@@ -129,8 +131,9 @@ final class SyncDaemon: @unchecked Sendable {
         case reload
         case watchesLost(Set<String>)
         case watchRetries([String])
-        /// `periodic` is set when the rescan interval elapsed, so `full` lists every directory source.
-        case directories(paths: [String: Set<String>], full: Set<String>, periodic: Bool)
+        /// `periodic` is set when the rescan interval elapsed, so `full` lists every directory source, and `retry`
+        /// when a failed pass is tried again.
+        case directories(paths: [String: Set<String>], full: Set<String>, periodic: Bool, retry: Bool)
         case feed(String)
         case status
     }
@@ -154,8 +157,10 @@ final class SyncDaemon: @unchecked Sendable {
             let dueRetries = folders?.dueRetries(at: now) ?? []
             if !dueRetries.isEmpty { return .watchRetries(dueRetries) }
             var periodic = false
+            var retrying = false
             if let retry = passRetry, retry <= now {
                 passRetry = nil
+                retrying = true
                 fullRescans.formUnion(folders?.sourceNames ?? [])
             }
             if let rescan = nextRescan, rescan <= now {
@@ -164,7 +169,8 @@ final class SyncDaemon: @unchecked Sendable {
                 nextRescan = now.addingTimeInterval(configuration.rescanInterval)
             }
             if !dirtyPaths.isEmpty || !fullRescans.isEmpty {
-                let work = Work.directories(paths: dirtyPaths, full: fullRescans, periodic: periodic)
+                let work = Work.directories(
+                    paths: dirtyPaths, full: fullRescans, periodic: periodic, retry: retrying)
                 dirtyPaths = [:]
                 fullRescans = []
                 return work
@@ -471,6 +477,17 @@ final class SyncDaemon: @unchecked Sendable {
         reloadIfTokenReplaced(after: error)
         guard DaemonProblems.isTransient(error) else { return }
         scheduleRetry()
+    }
+
+    /// Brings a scheduled retry of a failed pass forward to now, once a request reached the API again after an
+    /// outage, so that the files changed meanwhile do not wait out a back-off of up to 15 minutes. Runs on the
+    /// thread of the request, while the daemon's lock is free.
+    private func retryPendingPassNow() {
+        lock.withLock {
+            guard passRetry != nil else { return }
+            passRetry = Date()
+            lock.broadcast()
+        }
     }
 
     /// Runs a full pass again after the back-off, which doubles with each retry until a pass succeeds.

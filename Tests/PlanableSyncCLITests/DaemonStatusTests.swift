@@ -109,6 +109,29 @@ import Testing
         #expect(status.count <= 200, "\(status)")
     }
 
+    /// Files written while the API is down are synced as soon as a request reaches the API again, instead of after
+    /// the back-off of the failed passes, which grows to 15 minutes.
+    @Test func outageWorkIsRetriedOnceTheAPIAnswers() throws {
+        let notify = try NotifySocket()
+        let daemon = try startDaemonWithOnePost(notify)
+        defer { cleanUp(daemon) }
+        let port = server.port
+        server.stop()
+        // Two passes whose items failed put the retry of the full pass a minute or more away.
+        for (count, name) in zip(["1 item", "2 items"], ["b.md", "c.md"]) {
+            try write(name, "title: Written during the outage")
+            let failed = notify.waitForStatus(timeout: 30) { $0.hasSuffix("; \(count) failed to sync") }
+            #expect(failed, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr().suffix(1200))")
+            Thread.sleep(forTimeInterval: 1)
+        }
+        try server.start(port: port)
+        // A file written after the outage gets a pass of its own, whose requests reach the API.
+        try write("d.md", "title: Written after the outage")
+        let synced = try waitUntil(timeout: 20) { try postCount() == 4 }
+        #expect(synced, "stderr: \(daemon.stderr().suffix(1500))")
+        #expect(daemon.stderr().contains("reason=\"retry after a failed pass\""), "\(daemon.stderr().suffix(1500))")
+    }
+
     @Test func readOnlyTokenShowsInStatusUntilReloadWithWriteToken() throws {
         try writeToken(readToken)
         try write("a.md", "title: Alpha")
