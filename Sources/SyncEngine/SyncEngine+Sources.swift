@@ -156,15 +156,22 @@ extension SyncEngine {
     /// Handles an item whose source file or entry is gone: its drafts are deleted when the configuration says
     /// so, and otherwise left alone. Returns the report line, or nil when there is nothing new to say.
     ///
-    /// An item that has no post and no pending create, such as one that failed before its first create, is
-    /// forgotten. Its records are deleted from the state instead of kept as removed, because nothing in Planable
-    /// belongs to it.
+    /// An item left with no post and no pending create, because it never had a post or because this pass deleted
+    /// all of its drafts, is forgotten. Its records are deleted from the state instead of kept as removed, because
+    /// nothing in Planable belongs to it. So is an item kept as removed without a post by an earlier version.
     func handleRemoved(source: String, identity: String, mode: RunMode) throws -> ReportedItem? {
-        guard var record = try state.item(source: source, identity: identity), record.status != "removed" else {
+        guard var record = try state.item(source: source, identity: identity) else { return nil }
+        let posts = try state.posts(source: source, identity: identity)
+        guard record.status != "removed" else {
+            if mode == .apply, posts.isEmpty, try !hasPendingCreate(source: source, identity: identity) {
+                // Earlier versions kept the rows of items whose drafts `delete_drafts` deleted. Such a removal
+                // counts toward `holdMassRemoval` from the time its row records.
+                try forgetRemovedItem(
+                    source: source, identity: identity, removedAt: StateStore.date(record.updatedAt) ?? Date())
+            }
             return nil
         }
-        let posts = try state.posts(source: source, identity: identity)
-        let hasPendingCreate = try state.pendingIntents().contains { $0.source == source && $0.identity == identity }
+        let hasPendingCreate = try hasPendingCreate(source: source, identity: identity)
         var reported = ReportedItem(
             source: source, identity: identity, title: record.title, decision: .removed,
             message: "removed from the source; its posts are left in Planable", posts: [])
@@ -174,16 +181,14 @@ extension SyncEngine {
                 ? "removed from the source; it has no post, so the state no longer keeps it"
                 : "removed from the source; it has no post, so a sync removes it from the state"
             if mode == .apply {
-                _ = try state.forget([.item(source: source, identity: identity)])
-                // The state no longer has a row that `holdMassRemoval` counts, so the removal's time is kept.
-                try state.recordForgottenRemoval(
-                    source: source, since: Date().addingTimeInterval(-Self.removalGuardWindow))
+                try forgetRemovedItem(source: source, identity: identity, removedAt: Date())
                 logger.info(
                     "item removed from the source",
                     ["item.source": source, "item.id": identity, "outcome": reported.message ?? ""])
             }
             return reported
         }
+        var deletedEveryPost = false
         if configuration.deleteDrafts {
             let drafts = posts.filter { !$0.published }
             if !drafts.isEmpty {
@@ -208,16 +213,34 @@ extension SyncEngine {
                         ["item.source": source, "item.id": identity, "post.id": post.postId])
                 }
             }
+            deletedEveryPost = drafts.count == posts.count && !hasPendingCreate
         }
         if mode == .apply {
-            record.status = "removed"
-            try state.saveItem(record)
+            if deletedEveryPost {
+                // Nothing in Planable belongs to the item any more, so a restored file gets a new draft.
+                try forgetRemovedItem(source: source, identity: identity, removedAt: Date())
+            } else {
+                record.status = "removed"
+                try state.saveItem(record)
+            }
             // A daemon's pass that only records a removal sends no write, so this line is where its log shows it.
             logger.info(
                 "item removed from the source",
                 ["item.source": source, "item.id": identity, "outcome": reported.message ?? ""])
         }
         return reported
+    }
+
+    private func hasPendingCreate(source: String, identity: String) throws -> Bool {
+        try state.pendingIntents().contains { $0.source == source && $0.identity == identity }
+    }
+
+    /// Deletes the records of a removed item that has no post, and records the time of its removal, because the
+    /// state no longer has the row that `holdMassRemoval` counts.
+    private func forgetRemovedItem(source: String, identity: String, removedAt: Date) throws {
+        _ = try state.forget([.item(source: source, identity: identity)])
+        try state.recordForgottenRemoval(
+            source: source, at: removedAt, since: Date().addingTimeInterval(-Self.removalGuardWindow))
     }
 }
 
@@ -231,10 +254,10 @@ extension StateStore {
         try forgottenRemovalTimes(source: source).filter { $0 > date }.count
     }
 
-    /// Records that an item of `source` without a post was removed and forgotten now, and drops the records of
-    /// removals before `date`, which no longer count.
-    func recordForgottenRemoval(source: String, since date: Date) throws {
-        let times = try forgottenRemovalTimes(source: source).filter { $0 > date } + [Date()]
+    /// Records that an item of `source` without a post, removed at `removal`, was forgotten, and drops the records
+    /// of removals before `date`, which no longer count.
+    func recordForgottenRemoval(source: String, at removal: Date, since date: Date) throws {
+        let times = (try forgottenRemovalTimes(source: source) + [removal]).filter { $0 > date }
         try setSetting(Self.forgottenRemovalsKey(source), times.map { Self.timestamp($0) }.joined(separator: "\n"))
     }
 

@@ -72,15 +72,27 @@ import Testing
         #expect(
             sync.contains("sync: create 0, update 0, delete 1, unchanged 1, skipped 0, blocked 0, failed 0;"), "\(sync)"
         )
+        // Nothing in Planable belongs to the item any more, so the state no longer keeps it.
         let status = try json(try run(["status", "--format", "json"]))
-        let removed = (status["items"] as? [[String: Any]])?.first { $0["identity"] as? String == "a.md" }
-        #expect(removed?["status"] as? String == "removed")
-        #expect((removed?["posts"] as? [Any])?.isEmpty == true, "\(removed ?? [:])")
+        let identities = (status["items"] as? [[String: Any]])?.compactMap { $0["identity"] as? String }
+        #expect(identities == ["b.md"], "\(status)")
+        #expect(!(try run(["status"]).stdout.contains("a.md")))
 
         // The deletion is reported once, so the next pass reports nothing for the file.
         let again = try json(try run(["sync", "--format", "json"]))
         #expect(again["deleted"] as? Int == 0)
         #expect((again["requests"] as? [String: Int])?["write"] == 0)
+        #expect((again["items"] as? [Any])?.isEmpty == true, "\(again)")
+
+        // The restored file gets new drafts.
+        try "---\ntitle: Alpha\n---\n\nText of Alpha.\n"
+            .write(to: root.appendingPathComponent("content/a.md"), atomically: true, encoding: .utf8)
+        let restored = try run(["sync"]).stdout
+        #expect(restored.contains("create    posts/a.md \"Alpha\"\n"), "\(restored)")
+        let after = try json(try run(["status", "--format", "json"]))
+        let item = (after["items"] as? [[String: Any]])?.first { $0["identity"] as? String == "a.md" }
+        #expect(item?["status"] as? String == "synced", "\(item ?? [:])")
+        #expect((item?["posts"] as? [Any])?.count == 2, "\(item ?? [:])")
     }
 
     /// An item that failed before its file was removed has no draft, so its removal is not a delete, and its

@@ -305,3 +305,89 @@ extension RemovalGuardTests {
         #expect(message.contains("8 of 12"), "\(message)")
     }
 }
+
+extension RemovalGuardTests {
+    func state(_ workspace: TestWorkspace) throws -> StateStore {
+        try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
+    }
+
+    /// An item whose drafts were all deleted leaves the state, so `status` does not list it for good, but its
+    /// removal still counts toward the limit for the hour.
+    @Test func deletedDraftsLeaveTheState() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 10)
+        #expect(try workspace.run(.apply).created == 10)
+        try removeFiles(workspace, 1...5)
+
+        let sync = try workspace.run(.apply)
+        #expect(sync.errors.isEmpty, "\(sync.errors)")
+        #expect(sync.deleted == 5)
+        #expect(try postCount(workspace) == 5)
+        let state = try state(workspace)
+        #expect(try state.item(source: "posts", identity: "post-1.md") == nil)
+        #expect(try state.items(source: "posts").count == 5)
+        #expect(try state.allPosts().count == 5)
+        let windowStart = Date().addingTimeInterval(-SyncEngine.removalGuardWindow)
+        #expect(try state.forgottenRemovals(source: "posts", since: windowStart) == 5)
+
+        // 6 of the 10 items within the hour are more than the default share of 0.5.
+        try removeFiles(workspace, 6...6)
+        let held = try workspace.run(.apply)
+        #expect(removals(held).isEmpty, "\(removals(held).map(\.identity))")
+        #expect(try postCount(workspace) == 5)
+        let message = try #require(held.errors.first)
+        #expect(message.contains("6 of 10"), "\(message)")
+    }
+
+    /// A file restored after its drafts were deleted gets a new draft, linked to no deleted post.
+    @Test func restoredFileGetsNewDraft() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 3)
+        #expect(try workspace.run(.apply).created == 3)
+        let deletedIds = try state(workspace).posts(source: "posts", identity: "post-1.md").map(\.postId)
+        #expect(deletedIds.count == 1)
+        try removeFiles(workspace, 1...1)
+        #expect(try workspace.run(.apply).deleted == 1)
+
+        try writePosts(workspace, count: 3)
+        let restored = try workspace.run(.apply)
+        #expect(restored.created == 1, "\(restored.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(restored.updated == 0)
+        let posts = try state(workspace).posts(source: "posts", identity: "post-1.md")
+        #expect(posts.count == 1)
+        #expect(posts.allSatisfy { !deletedIds.contains($0.postId) }, "\(posts.map(\.postId)) \(deletedIds)")
+        #expect(try state(workspace).item(source: "posts", identity: "post-1.md")?.status == "synced")
+        let texts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.plainText)
+        #expect(texts.filter { $0.hasPrefix("Guarded post 1\n") }.count == 1, "\(texts)")
+    }
+
+    /// A state written by an earlier version keeps the row of an item whose drafts were deleted, as removed and
+    /// without a post. The next pass that finds its file gone deletes the row and counts the removal for the hour.
+    @Test func earlierRemovedRowIsForgotten() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 2)
+        #expect(try workspace.run(.apply).created == 2)
+        let state = try state(workspace)
+        var record = try #require(try state.item(source: "posts", identity: "post-1.md"))
+        let postIds = try state.posts(source: "posts", identity: "post-1.md").map(\.postId)
+        do {
+            let readBack = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+            for id in postIds { try readBack.client.deletePost(id: id) }
+        }
+        try state.deletePostRecords(postIds: postIds)
+        record.status = "removed"
+        try state.saveItem(record)
+        try removeFiles(workspace, 1...1)
+
+        let sync = try workspace.run(.apply)
+        #expect(sync.items.isEmpty, "\(sync.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(sync.requests.write == 0)
+        #expect(try state.item(source: "posts", identity: "post-1.md") == nil)
+        #expect(try state.items(source: "posts").map(\.identity) == ["post-2.md"])
+        let windowStart = Date().addingTimeInterval(-SyncEngine.removalGuardWindow)
+        #expect(try state.forgottenRemovals(source: "posts", since: windowStart) == 1)
+    }
+}
