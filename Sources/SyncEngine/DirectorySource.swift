@@ -58,7 +58,7 @@ package struct DirectorySource: ItemSource {
                     isDataError: false, location: root))
             return result
         }
-        var (files, errors) =
+        let (files, errors) =
             onlyPaths.map(statFiles) ?? DirectoryScanner(root: root, include: include, exclude: exclude).scan()
         for error in errors {
             result.errors.append(SourceError(source: name, identity: error.path, message: "\(name): \(error)"))
@@ -93,42 +93,12 @@ package struct DirectorySource: ItemSource {
                 return onlyPaths.contains(location) || onlyPaths.contains { location.hasPrefix($0 + "/") }
             }
             .map(\.identity).sorted()
-        if onlyPaths != nil && !result.removedIdentities.isEmpty {
-            // A copy that an earlier partial scan failed as a duplicate of a file removed now takes over its id,
-            // as it would in a full scan, instead of the item being removed while the copy stays failed.
-            let claimants = Set(
-                ((try? state.readFailures(source: name)) ?? []).filter { failure in
-                    result.removedIdentities.contains { failure.message.contains(Self.duplicateMarker($0)) }
-                }
-                .map(\.location)
-            ).subtracting(present)
-            let claimantFiles = statFiles(claimants).files
-            files += claimantFiles
-            present.formUnion(claimantFiles.map(\.relativePath))
-        }
-
-        for file in files {
-            if fingerprintMatches, let record = knownByLocation[file.relativePath], record.status == "synced",
-                record.fileSize == file.size,
-                record.fileModificationTime == file.modificationTime.timeIntervalSince1970
-            {
-                result.unchangedIdentities.append(record.identity)
-                continue
-            }
-            do {
-                switch try reader.read(relativePath: file.relativePath) {
-                case .skipped(let path, let reason):
-                    result.skipped.append((identity: path, reason: reason))
-                case .item(let content):
-                    var item = SourceItem(content, source: name)
-                    item.fileSize = file.size
-                    item.fileModificationTime = file.modificationTime.timeIntervalSince1970
-                    result.items.append(item)
-                }
-            } catch {
-                result.errors.append(
-                    SourceError(source: name, identity: file.relativePath, message: "\(name): \(error)"))
-            }
+        read(
+            files, into: &result, knownByLocation: knownByLocation, fingerprintMatches: fingerprintMatches,
+            reader: reader)
+        if onlyPaths != nil {
+            let claimants = readClaimants(in: &result, known: known, present: present, reader: reader, state: state)
+            present.formUnion(claimants)
         }
         rejectDuplicateIdentities(in: &result, known: known, present: present, unreadPaths: unreadPaths, state: state)
         // A file moved with its front matter id keeps its item: the id is read at the new path, so it is not
@@ -224,6 +194,76 @@ package struct DirectorySource: ItemSource {
 }
 
 extension DirectorySource {
+    /// Reads `files` into `result`'s items, skipped files and errors. A file whose size and modification time
+    /// match its synced row, under the same mapping, counts as unchanged without being read.
+    func read(
+        _ files: [ScannedFile], into result: inout SourceScan, knownByLocation: [String: ItemRecord],
+        fingerprintMatches: Bool, reader: ContentReader
+    ) {
+        for file in files {
+            if fingerprintMatches, let record = knownByLocation[file.relativePath], record.status == "synced",
+                record.fileSize == file.size,
+                record.fileModificationTime == file.modificationTime.timeIntervalSince1970
+            {
+                result.unchangedIdentities.append(record.identity)
+                continue
+            }
+            do {
+                switch try reader.read(relativePath: file.relativePath) {
+                case .skipped(let path, let reason):
+                    result.skipped.append((identity: path, reason: reason))
+                case .item(let content):
+                    var item = SourceItem(content, source: name)
+                    item.fileSize = file.size
+                    item.fileModificationTime = file.modificationTime.timeIntervalSince1970
+                    result.items.append(item)
+                }
+            } catch {
+                result.errors.append(
+                    SourceError(source: name, identity: file.relativePath, message: "\(name): \(error)"))
+            }
+        }
+    }
+
+    /// Reads again the copies that earlier scans failed as duplicates of an id that a partial scan's changed paths
+    /// no longer have. Such an id is free because its file was removed or now has another id. A full scan would let
+    /// the first copy take over the id and its post, so this scan does too, instead of leaving the copy failed
+    /// until the next full scan.
+    ///
+    /// The copies join the scan's read-failure scope, so a copy's failure as a duplicate goes once it reads
+    /// without one, and so does the failure of a copy that is gone.
+    ///
+    /// - Returns: the paths of the copies that still exist.
+    func readClaimants(
+        in result: inout SourceScan, known: [String: ItemRecord], present: Set<String>, reader: ContentReader,
+        state: StateStore
+    ) -> [String] {
+        let readIdentities = Dictionary(
+            result.items.map { ($0.location, $0.identity) }, uniquingKeysWith: { first, _ in first })
+        let changedIdentities = known.values.filter { record in
+            guard record.status != "removed", let location = record.location,
+                let readIdentity = readIdentities[location]
+            else { return false }
+            return readIdentity != record.identity
+        }
+        let released = Set(result.removedIdentities + changedIdentities.map(\.identity))
+        guard !released.isEmpty else { return [] }
+        let claimants = Set(
+            ((try? state.readFailures(source: name)) ?? []).filter { failure in
+                released.contains { failure.message.contains(Self.duplicateMarker($0)) }
+            }
+            .map(\.location)
+        ).subtracting(present)
+        guard !claimants.isEmpty else { return [] }
+        if case .locations(let locations) = result.readFailureScope {
+            result.readFailureScope = .locations(locations.union(claimants))
+        }
+        let files = statFiles(claimants).files
+        // A copy has no synced row, so it is read whatever its size and time.
+        read(files, into: &result, knownByLocation: [:], fingerprintMatches: false, reader: reader)
+        return files.map(\.relativePath)
+    }
+
     /// Returns the error for a folder that has no file left while the state has items of the source that are
     /// not removed, or nil. The scan then removes nothing, as for a missing folder.
     ///

@@ -238,6 +238,51 @@ import Testing
         #expect(try groupCount() == 1)
     }
 
+    /// A copy that fails as a duplicate takes over the id when the original is deleted. The daemon's pass over the
+    /// deleted path clears the copy's failure, in status and in the STATUS= line, without a full rescan.
+    @Test func duplicateFailureClearsOnTakeover() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        try writeConfiguration(to: configPath, extra: "rescan_interval: 0")
+        for name in ["promo-a.md", "promo-b.md"] {
+            try "---\nid: promo-1\ntitle: Promo\n---\n\nText of \(name).\n"
+                .write(to: root.appendingPathComponent("content/\(name)"), atomically: true, encoding: .utf8)
+        }
+        let notify = try NotifySocket()
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath],
+            environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path])
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+
+        func status() throws -> [String: Any] {
+            let status = try ProductProcess.run(["status", "--config", configPath, "--format", "json"])
+            return try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any] ?? [:]
+        }
+        func failedLocations() throws -> [String] {
+            (try status()["readFailures"] as? [[String: Any]] ?? []).compactMap { $0["location"] as? String }
+        }
+        let failing = notify.waitForStatus(timeout: 10) { $0 == "watching 1 folder and 0 feeds; 1 read failure" }
+        #expect(failing, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
+        #expect(try failedLocations() == ["promo-b.md"])
+        #expect(try groupCount() == 1)
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent("content/promo-a.md"))
+        let cleared = notify.waitForStatus(timeout: 10) { $0 == "watching 1 folder and 0 feeds" }
+        #expect(cleared, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
+        #expect(try failedLocations().isEmpty, "status lists \((try? failedLocations()) ?? [])")
+        let item = (try status()["items"] as? [[String: Any]])?.first { $0["identity"] as? String == "promo-1" }
+        #expect(item?["status"] as? String == "synced", "\(item ?? [:])")
+        #expect(try groupCount() == 1)
+        let texts = try client().listPosts(
+            workspaceId: try #require(try client().listWorkspaces().first { $0.name == "Northwind Coffee" }).id,
+            offset: 0, limit: 100
+        ).items.map(\.plainText)
+        #expect(texts.allSatisfy { $0.contains("Text of promo-b.md") }, "\(texts)")
+    }
+
     /// The daemon's configuration is broken on purpose by now, so status reads a fresh copy with the same state.
     func configPathForStatus() throws -> String {
         let path = root.appendingPathComponent("status.yaml").path

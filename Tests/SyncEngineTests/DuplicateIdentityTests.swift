@@ -90,6 +90,69 @@ import Testing
         #expect(full.requests.write == 0)
     }
 
+    /// The copy's failure as a duplicate goes in the same partial pass that lets it take over the id, instead of
+    /// staying in the state until a full scan.
+    @Test func takeoverClearsCopyFailure() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("promo-a.md", title: "Promo", body: "One.", frontMatter: "id: promo-1\n")
+        try workspace.writePost("promo-b.md", title: "Promo", body: "Two.", frontMatter: "id: promo-1\n")
+        let first = try workspace.run(.apply)
+        #expect(first.created == 1)
+        let state = try ReadFailureTests().state(workspace)
+        #expect(try state.readFailures().map(\.location) == ["promo-b.md"])
+
+        try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("promo-a.md"))
+        let takeover = try ReadFailureTests().runPartial(workspace, paths: ["promo-a.md"])
+        #expect(takeover.updated == 1, "\(takeover.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(try state.item(source: "posts", identity: "promo-1")?.location == "promo-b.md")
+        let failures = try state.readFailures()
+        #expect(failures.isEmpty, "\(failures.map(\.message))")
+    }
+
+    /// A file that takes another id in a partial pass frees its old one, so the copy with the old id takes it over
+    /// and loses its failure.
+    @Test func changedIDClearsCopyFailure() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("promo-a.md", title: "Promo", body: "One.", frontMatter: "id: promo-1\n")
+        try workspace.writePost("promo-b.md", title: "Promo", body: "Two.", frontMatter: "id: promo-1\n")
+        _ = try workspace.run(.apply)
+        let state = try ReadFailureTests().state(workspace)
+        #expect(try state.readFailures().map(\.location) == ["promo-b.md"])
+
+        try workspace.writePost("promo-a.md", title: "Promo", body: "One.", frontMatter: "id: promo-2\n")
+        let changed = try ReadFailureTests().runPartial(workspace, paths: ["promo-a.md"])
+        #expect(changed.failed == 0, "\(changed.items.compactMap(\.message))")
+        #expect(try state.item(source: "posts", identity: "promo-1")?.location == "promo-b.md")
+        let failures = try state.readFailures()
+        #expect(failures.isEmpty, "\(failures.map(\.message))")
+
+        // A full scan finds the same owners, so it changes nothing.
+        let full = try workspace.run(.apply)
+        #expect(full.failed == 0, "\(full.items.compactMap(\.message))")
+        #expect(full.requests.write == 0)
+    }
+
+    /// Of two copies of a removed file, the first path takes over the id, and the other's failure names it.
+    @Test func secondCopyNamesNewOwner() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        for name in ["promo-a.md", "promo-b.md", "promo-c.md"] {
+            try workspace.writePost(name, title: "Promo", body: "Text of \(name).", frontMatter: "id: promo-1\n")
+        }
+        _ = try workspace.run(.apply)
+        let state = try ReadFailureTests().state(workspace)
+        #expect(try state.readFailures().map(\.location) == ["promo-b.md", "promo-c.md"])
+
+        try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("promo-a.md"))
+        _ = try ReadFailureTests().runPartial(workspace, paths: ["promo-a.md"])
+        let failures = try state.readFailures()
+        #expect(failures.map(\.location) == ["promo-c.md"])
+        let message = try #require(failures.first?.message)
+        #expect(message.contains("its id \"promo-1\" is also the id of promo-b.md"), "\(message)")
+    }
+
     /// A file renamed with its id is a move, not a copy.
     @Test func renamedFileKeepsPost() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: "delete_drafts: true")
