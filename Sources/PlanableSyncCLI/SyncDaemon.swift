@@ -260,7 +260,9 @@ final class SyncDaemon: @unchecked Sendable {
 
     private func engine() -> SyncEngine? {
         guard let runtime else { return nil }
-        return runtime.engine()
+        let engine = runtime.engine()
+        engine.skippedStatusPollLevel = .debug
+        return engine
     }
 
     /// The workspace context, resolved again every ten minutes so renamed pages are noticed.
@@ -293,12 +295,15 @@ final class SyncDaemon: @unchecked Sendable {
                 mode: .apply, sourceNames: sources, changedPaths: changedPaths, context: context,
                 refreshStatus: refreshStatus,
                 shouldStop: { [weak self] in self?.isStopping ?? true })
-            let changed = report.created + report.updated + report.deleted + report.removed + report.failed
+            // A blocked item needs a person, so a pass with one is logged at the info level too.
+            let changed =
+                report.created + report.updated + report.deleted + report.removed + report.failed + report.blocked
             let level: LogLevel = changed > 0 ? .info : .debug
             var finished = [
                 "reason": reason, "created": String(report.created), "updated": String(report.updated),
                 "deleted": String(report.deleted), "removed": String(report.removed),
-                "unchanged": String(report.unchanged), "failed": String(report.failed),
+                "unchanged": String(report.unchanged), "skipped": String(report.skipped),
+                "blocked": String(report.blocked), "failed": String(report.failed),
                 "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
             ]
             if report.notReached > 0 { finished["not_reached"] = String(report.notReached) }

@@ -17,7 +17,8 @@ extension SyncEngine {
             let skipped = StatusPollReport(
                 polled: false, lastPolledAt: lastPolled,
                 nextPollAt: StateStore.timestamp(started.addingTimeInterval(interval)), intervalSeconds: interval)
-            logger.info(
+            logger.log(
+                skippedStatusPollLevel,
                 "post status poll skipped, because status_interval has not passed since the last poll",
                 [
                     "status.last_polled_at": lastPolled ?? "never", "status.next_poll_at": skipped.nextPollAt ?? "",

@@ -33,6 +33,9 @@ package final class SyncEngine: @unchecked Sendable {
     var interruptedCreates: Set<String> = []
     /// Called after each item, with the count done and the total, for progress output.
     var progress: (@Sendable (Int, Int) -> Void)?
+    /// The level of the log line of a status poll that `status_interval` skipped. The daemon polls statuses on a
+    /// schedule of its own, which that interval does not govern, so the line would mislead in its log.
+    package var skippedStatusPollLevel: LogLevel = .info
 
     package init(
         configuration: Configuration, state: StateStore, client: PlanableClient, sources: [any ItemSource],

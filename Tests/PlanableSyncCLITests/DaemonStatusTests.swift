@@ -251,6 +251,11 @@ import Testing
         kill(daemon.process.processIdentifier, SIGHUP)
         let blocked = notify.waitForStatus(timeout: 10) { $0.hasSuffix("; 1 item blocked (see status)") }
         #expect(blocked, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
+        // The reload's pass, whose only outcome is the blocked item, is logged with its counts. Its status poll,
+        // which the sync command's status_interval skips, is not, because the daemon polls on its own schedule.
+        let passLines = daemon.stderr().split(separator: "\n").filter { $0.contains("pass finished") }
+        #expect(passLines.contains { $0.contains("blocked=1") && $0.contains("reason=reload") }, "\(passLines)")
+        #expect(!daemon.stderr().contains("post status poll skipped"), "\(daemon.stderr().suffix(1200))")
     }
 
     @Test func reloadNamingAnotherWorkspaceIsRefused() throws {
