@@ -220,18 +220,23 @@ private struct TreeCopier {
     /// joined text so that a sequence spread over several references is repaired as a whole.
     private static func mergingText(_ nodes: [XMLNode]) -> [XMLNode] {
         var merged: [XMLNode] = []
-        var pending: String?
+        // Appending in place keeps an element with many entity references linear; `pending + text` copied the
+        // text so far for each reference.
+        var pending = ""
+        var hasPending = false
         for node in nodes {
             switch node {
             case .text(let text):
-                pending = (pending ?? "") + text
+                pending.append(text)
+                hasPending = true
             case .element:
-                if let text = pending { merged.append(.text(text.repairingC1Controls)) }
-                pending = nil
+                if hasPending { merged.append(.text(pending.repairingC1Controls)) }
+                pending = ""
+                hasPending = false
                 merged.append(node)
             }
         }
-        if let text = pending { merged.append(.text(text.repairingC1Controls)) }
+        if hasPending { merged.append(.text(pending.repairingC1Controls)) }
         return merged
     }
 
