@@ -26,19 +26,29 @@ enum HTMLText {
     static func plainText(_ html: String) -> String {
         guard looksLikeHTML(html) else { return collapse(html) }
         guard let body = parseFragment(html) else { return collapse(html) }
-        var output = ""
+        var output = PlainTextBuilder()
         appendPlainText(body, to: &output)
-        let paragraphs = output.split(separator: paragraphBreak).map { paragraph in
-            paragraph.split(separator: lineBreak).map { collapse(String($0)) }.filter { !$0.isEmpty }
-                .joined(separator: "\n")
-        }
-        return paragraphs.filter { !$0.isEmpty }.joined(separator: "\n\n")
+        return output.finish()
     }
 
     /// Re-serializes an HTML fragment with each URL attribute resolved against `base`.
     static func resolvingURLs(_ html: String, base: String?) -> String {
         guard html.contains("<"), let body = parseFragment(html) else { return html }
-        return XHTMLWriter.serialize(body.children) { attribute, value in
+        return serializeResolvingURLs(body, base: base)
+    }
+
+    /// Returns an HTML fragment as `plainText` and as `resolvingURLs` return it, parsing it once.
+    static func plainTextAndResolvedHTML(_ html: String, base: String?) -> (plain: String, html: String) {
+        guard looksLikeHTML(html), let body = parseFragment(html) else {
+            return (collapse(html), html)
+        }
+        var output = PlainTextBuilder()
+        appendPlainText(body, to: &output)
+        return (output.finish(), html.contains("<") ? serializeResolvingURLs(body, base: base) : html)
+    }
+
+    private static func serializeResolvingURLs(_ body: XMLElement, base: String?) -> String {
+        XHTMLWriter.serialize(body.children) { attribute, value in
             urlAttributes.contains(attribute) ? URLResolver.resolve(value, against: base) : value
         }
     }
@@ -99,24 +109,26 @@ enum HTMLText {
         return element
     }
 
-    /// Markers for the breaks that elements make, kept apart from newlines in the text, which are whitespace.
-    private static let lineBreak: Character = "\u{2028}"
-    private static let paragraphBreak: Character = "\u{2029}"
-
-    private static func appendPlainText(_ element: XMLElement, to output: inout String) {
+    private static func appendPlainText(_ element: XMLElement, to output: inout PlainTextBuilder) {
         for child in element.children {
             switch child {
             case .text(let text):
-                output += String(text.map { $0.isNewline ? " " : $0 })
+                output.appendText(text)
             case .element(let inner):
                 let name = inner.name.lowercased()
                 if skippedElements.contains(name) { continue }
-                if name == "img", let alt = inner.attribute("alt") { output += alt }
-                let separator: Character? =
-                    paragraphElements.contains(name) ? paragraphBreak : (lineElements.contains(name) ? lineBreak : nil)
-                if let separator { output.append(separator) }
-                appendPlainText(inner, to: &output)
-                if let separator { output.append(separator) }
+                if name == "img", let alt = inner.attribute("alt") { output.appendAlternativeText(alt) }
+                if paragraphElements.contains(name) {
+                    output.breakParagraph()
+                    appendPlainText(inner, to: &output)
+                    output.breakParagraph()
+                } else if lineElements.contains(name) {
+                    output.breakLine()
+                    appendPlainText(inner, to: &output)
+                    output.breakLine()
+                } else {
+                    appendPlainText(inner, to: &output)
+                }
             }
         }
     }
@@ -162,6 +174,7 @@ enum HTMLText {
     /// Replaces each run of whitespace with one space and trims the ends.
     static func collapse(_ text: String) -> String {
         var result = ""
+        result.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for scalar in text.unicodeScalars {
             if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}" {
@@ -173,5 +186,79 @@ enum HTMLText {
             }
         }
         return result
+    }
+}
+
+/// Plain text in paragraphs of lines, built in one pass as UTF-8. Each line's whitespace is collapsed as
+/// `HTMLText.collapse` does, empty lines and paragraphs are left out, lines end with a newline and paragraphs with a
+/// blank line.
+private struct PlainTextBuilder {
+    private var bytes: [UInt8] = []
+    private var paragraphHasLine = false
+    private var lineHasText = false
+    private var pendingSpace = false
+    /// The newlines to write before the next text: one after a line, two after a paragraph.
+    private var pendingNewlines = 0
+
+    /// Appends a text node, in which every line break is whitespace: only elements break lines.
+    mutating func appendText(_ content: String) {
+        for scalar in content.unicodeScalars {
+            switch scalar {
+            case " ", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\u{85}", "\u{2028}", "\u{2029}": appendSpace()
+            default: append(scalar)
+            }
+        }
+    }
+
+    /// Appends an image's `alt` text, whose line and paragraph separators (U+2028, U+2029) break like elements.
+    mutating func appendAlternativeText(_ content: String) {
+        for scalar in content.unicodeScalars {
+            switch scalar {
+            case " ", "\t", "\n", "\u{0C}", "\r": appendSpace()
+            case "\u{2028}": breakLine()
+            case "\u{2029}": breakParagraph()
+            default: append(scalar)
+            }
+        }
+    }
+
+    mutating func breakLine() {
+        if lineHasText {
+            paragraphHasLine = true
+            pendingNewlines = 1
+        }
+        lineHasText = false
+        pendingSpace = false
+    }
+
+    mutating func breakParagraph() {
+        breakLine()
+        if paragraphHasLine { pendingNewlines = 2 }
+        paragraphHasLine = false
+    }
+
+    func finish() -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    private mutating func appendSpace() {
+        pendingSpace = lineHasText
+    }
+
+    private mutating func append(_ scalar: Unicode.Scalar) {
+        if !lineHasText {
+            if !bytes.isEmpty {
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: pendingNewlines))
+            }
+            pendingNewlines = 0
+        }
+        if pendingSpace { bytes.append(UInt8(ascii: " ")) }
+        pendingSpace = false
+        lineHasText = true
+        if scalar.isASCII {
+            bytes.append(UInt8(scalar.value))
+        } else {
+            bytes.append(contentsOf: UTF8.encode(scalar)!)
+        }
     }
 }

@@ -74,7 +74,7 @@ enum JSONFeedReader {
             entry.content = value.plain
             entry.contentHTML = value.html
         } else if let text = item["content_text"] as? String {
-            entry.content = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            entry.content = text.trimmingWhitespaceAndNewlines
         }
         entry.categories = (item["tags"] as? [Any] ?? []).compactMap { $0 as? String }
         for key in ["image", "banner_image"] {

@@ -48,12 +48,12 @@ enum RSSReader {
             entry.title = TextConstruct.plainTitle(title.text)
         }
         if let guid = item.child("guid", in: rss) {
-            let value = guid.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = guid.text.trimmingWhitespaceAndNewlines
             if !value.isEmpty { entry.id = value }
         } else if let about = item.attribute("about", namespace: Namespace.rdf), !about.isEmpty {
             entry.id = about
         } else if let identifier = item.child("identifier", in: [Namespace.dc]) {
-            entry.id = identifier.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            entry.id = identifier.text.trimmingWhitespaceAndNewlines
         }
         if let link = item.child("link", in: rss), !link.text.trimmingCharacters(in: .whitespaces).isEmpty {
             entry.link = URLResolver.resolve(link.text, against: link.base)

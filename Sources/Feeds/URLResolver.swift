@@ -40,72 +40,92 @@ package enum URLResolver {
 
     /// Whether `reference` starts with a URI scheme such as `http:` or `mailto:`.
     package static func hasScheme(_ reference: String) -> Bool {
-        guard let colon = reference.firstIndex(of: ":"), colon != reference.startIndex else { return false }
-        let scheme = reference[..<colon]
-        guard let first = scheme.first, first.isASCII, first.isLetter else { return false }
-        return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+        let bytes = reference.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        return isScheme(bytes[..<colon])
     }
 
-    /// Splits a reference into its five components, as the regular expression in RFC 3986 appendix B does.
+    /// Tells whether `bytes` are a scheme: an ASCII letter, then ASCII letters, digits, `+`, `-` and `.`.
+    private static func isScheme<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        guard let first = bytes.first, isASCIILetter(first) else { return false }
+        return bytes.allSatisfy {
+            isASCIILetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "+")
+                || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+        }
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    /// Splits a reference into its five components, as the regular expression in RFC 3986 appendix B does. It works
+    /// on UTF-8 bytes, because every delimiter is ASCII and no other character's UTF-8 contains an ASCII byte.
     private static func split(_ text: String) -> Reference {
-        var rest = Substring(text)
+        let bytes = Array(text.utf8)
+        func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
         var reference = Reference(path: "")
-        if let hash = rest.firstIndex(of: "#") {
-            reference.fragment = String(rest[rest.index(after: hash)...])
-            rest = rest[..<hash]
+        var end = bytes.count
+        if let hash = bytes.firstIndex(of: UInt8(ascii: "#")) {
+            reference.fragment = string((hash + 1)..<end)
+            end = hash
         }
-        if let question = rest.firstIndex(of: "?") {
-            reference.query = String(rest[rest.index(after: question)...])
-            rest = rest[..<question]
+        if let question = bytes[..<end].firstIndex(of: UInt8(ascii: "?")) {
+            reference.query = string((question + 1)..<end)
+            end = question
         }
-        if let colon = rest.firstIndex(of: ":"), hasScheme(String(rest[...colon])) {
-            reference.scheme = String(rest[..<colon]).lowercased()
-            rest = rest[rest.index(after: colon)...]
+        var start = 0
+        if let colon = bytes[..<end].firstIndex(of: UInt8(ascii: ":")), isScheme(bytes[..<colon]) {
+            reference.scheme = string(0..<colon).lowercased()
+            start = colon + 1
         }
-        if rest.hasPrefix("//") {
-            let afterSlashes = rest.dropFirst(2)
-            let end = afterSlashes.firstIndex(of: "/") ?? afterSlashes.endIndex
-            reference.authority = String(afterSlashes[..<end])
-            rest = afterSlashes[end...]
+        if bytes[start..<end].starts(with: "//".utf8) {
+            let authorityStart = start + 2
+            let authorityEnd = bytes[authorityStart..<end].firstIndex(of: UInt8(ascii: "/")) ?? end
+            reference.authority = string(authorityStart..<authorityEnd)
+            start = authorityEnd
         }
-        reference.path = String(rest)
+        reference.path = string(start..<end)
         return reference
     }
 
     private static func merge(base: Reference, path: String) -> String {
         if base.authority != nil && base.path.isEmpty { return "/" + path }
-        guard let slash = base.path.lastIndex(of: "/") else { return path }
+        guard let slash = base.path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
         return String(base.path[...slash]) + path
     }
 
+    /// Removes `.` and `..` segments as RFC 3986 section 5.2.4 does, on UTF-8 bytes.
     private static func removeDotSegments(_ path: String) -> String {
-        var input = Substring(path)
-        var output: [Substring] = []
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        var input = ArraySlice(path.utf8)
+        var output: [ArraySlice<UInt8>] = []
+        func starts(_ prefix: [UInt8]) -> Bool { input.starts(with: prefix) }
         while !input.isEmpty {
-            if input.hasPrefix("../") {
+            if starts([dot, dot, slash]) {
                 input = input.dropFirst(3)
-            } else if input.hasPrefix("./") {
+            } else if starts([dot, slash]) {
                 input = input.dropFirst(2)
-            } else if input.hasPrefix("/./") {
+            } else if starts([slash, dot, slash]) {
                 input = input.dropFirst(2)
-            } else if input == "/." {
-                input = "/"
-            } else if input.hasPrefix("/../") {
+            } else if input.elementsEqual([slash, dot]) {
+                input = [slash]
+            } else if starts([slash, dot, dot, slash]) {
                 input = input.dropFirst(3)
                 if !output.isEmpty { output.removeLast() }
-            } else if input == "/.." {
-                input = "/"
+            } else if input.elementsEqual([slash, dot, dot]) {
+                input = [slash]
                 if !output.isEmpty { output.removeLast() }
-            } else if input == "." || input == ".." {
-                input = ""
+            } else if input.elementsEqual([dot]) || input.elementsEqual([dot, dot]) {
+                input = []
             } else {
-                let start = input.hasPrefix("/") ? input.index(after: input.startIndex) : input.startIndex
-                let end = input[start...].firstIndex(of: "/") ?? input.endIndex
-                output.append(input[..<end])
-                input = input[end...]
+                let segmentStart = input.first == slash ? input.startIndex + 1 : input.startIndex
+                let segmentEnd = input[segmentStart...].firstIndex(of: slash) ?? input.endIndex
+                output.append(input[..<segmentEnd])
+                input = input[segmentEnd...]
             }
         }
-        return output.joined()
+        return String(decoding: output.joined(), as: UTF8.self)
     }
 
     private static func compose(_ reference: Reference) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Feeds
@@ -13,9 +14,40 @@ import Testing
         ("<img src=\"a.png\" alt=\"A cat\"> sleeps", "A cat sleeps"),
         ("plain   text\n with  spaces", "plain text with spaces"),
         ("<p>unclosed <b>bold", "unclosed bold"),
+        ("<p> </p><p>a</p><div> </div><div>b</div><p></p>", "a\n\nb"),
+        ("a<br><br><br>b<p>c<br>d</p>e", "a\nb\n\nc\nd\n\ne"),
+        ("<b>x</b>\u{2028}y\u{2029}z\tw\r\nv", "x y z w v"),
+        ("<img alt=\"one\u{2028}two\u{2029}three\">", "one\ntwo\n\nthree"),
+        ("<img alt=\" \t lead\">  <b>bold</b>  tail ", "lead bold tail"),
+        ("\u{A0}<p>\u{3000}wide</p>", "\u{A0}\n\n\u{3000}wide"),
+        ("e\u{301}<br>\u{301}x", "e\u{301}\n\u{301}x"),
     ])
     func plainText(html: String, expected: String) {
         #expect(HTMLText.plainText(html) == expected)
+    }
+
+    /// Parsing once for both forms gives what the two functions give on their own.
+    @Test(arguments: [
+        "<p>a <a href=\"../x\">link</a></p><p>b</p>", "no markup", "Fish &amp; chips", "",
+        "<img src=\"i.png\" alt=\"A\">",
+    ])
+    func plainTextAndResolvedHTML(html: String) {
+        let base = "https://example.com/blog/feed/"
+        let both = HTMLText.plainTextAndResolvedHTML(html, base: base)
+        #expect(both.plain == HTMLText.plainText(html))
+        #expect(both.html == HTMLText.resolvingURLs(html, base: base))
+    }
+
+    /// The trimming that replaced Foundation's `trimmingCharacters(in: .whitespacesAndNewlines)` removes the same
+    /// characters.
+    @Test(arguments: [
+        "", " ", "plain", "  both ends\t\n", "\u{A0}no-break\u{A0}", "\u{3000}ideographic\u{2003}",
+        "\u{2028}\u{2029}\u{85}separators\u{0B}\u{0C}", "\u{200B}zero width space\u{200B}",
+        "\u{FEFF}byte order mark\u{180E}",
+        " \u{301}combining mark", "inner  spaces stay", "\r\n",
+    ])
+    func trimmingMatchesFoundation(text: String) {
+        #expect(text.trimmingWhitespaceAndNewlines == text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     @Test func resolvesURLAttributes() {
@@ -38,5 +70,25 @@ import Testing
     ])
     func resolvesReference(reference: String, base: String, expected: String) {
         #expect(URLResolver.resolve(reference, against: base) == expected)
+    }
+
+    /// The examples of RFC 3986 section 5.4, normal and abnormal, against its base `http://a/b/c/d;p?q`.
+    @Test(arguments: [
+        ("g:h", "g:h"), ("g", "http://a/b/c/g"), ("./g", "http://a/b/c/g"), ("g/", "http://a/b/c/g/"),
+        ("/g", "http://a/g"), ("//g", "http://g"), ("?y", "http://a/b/c/d;p?y"), ("g?y", "http://a/b/c/g?y"),
+        ("#s", "http://a/b/c/d;p?q#s"), ("g#s", "http://a/b/c/g#s"), ("g?y#s", "http://a/b/c/g?y#s"),
+        (";x", "http://a/b/c/;x"), ("g;x", "http://a/b/c/g;x"), ("g;x?y#s", "http://a/b/c/g;x?y#s"),
+        ("", "http://a/b/c/d;p?q"), (".", "http://a/b/c/"), ("./", "http://a/b/c/"), ("..", "http://a/b/"),
+        ("../", "http://a/b/"), ("../g", "http://a/b/g"), ("../..", "http://a/"), ("../../", "http://a/"),
+        ("../../g", "http://a/g"), ("../../../g", "http://a/g"), ("../../../../g", "http://a/g"),
+        ("/./g", "http://a/g"), ("/../g", "http://a/g"), ("g.", "http://a/b/c/g."), (".g", "http://a/b/c/.g"),
+        ("g..", "http://a/b/c/g.."), ("..g", "http://a/b/c/..g"), ("./../g", "http://a/b/g"),
+        ("./g/.", "http://a/b/c/g/"), ("g/./h", "http://a/b/c/g/h"), ("g/../h", "http://a/b/c/h"),
+        ("g;x=1/./y", "http://a/b/c/g;x=1/y"), ("g;x=1/../y", "http://a/b/c/y"), ("g?y/./x", "http://a/b/c/g?y/./x"),
+        ("g?y/../x", "http://a/b/c/g?y/../x"), ("g#s/./x", "http://a/b/c/g#s/./x"),
+        ("g#s/../x", "http://a/b/c/g#s/../x"), ("http:g", "http:g"), ("caf\u{E9}/../th\u{E9}", "http://a/b/c/th\u{E9}"),
+    ])
+    func resolvesRFC3986Example(reference: String, expected: String) {
+        #expect(URLResolver.resolve(reference, against: "http://a/b/c/d;p?q") == expected)
     }
 }
