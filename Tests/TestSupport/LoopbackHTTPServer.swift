@@ -1,26 +1,32 @@
 import Foundation
-import TestSupport
 import Glibc
 
 /// A small HTTP/1.1 server on 127.0.0.1 for tests: one thread accepts connections and responds to each
 /// request with the handler's response, then closes the connection.
-final class LoopbackHTTPServer: @unchecked Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
+package final class LoopbackHTTPServer: @unchecked Sendable {
+    package struct Request: Sendable {
+        package var method: String
+        package var path: String
         /// Header names lower-cased.
-        var headers: [String: String]
+        package var headers: [String: String]
     }
 
-    struct Response: Sendable {
-        var status: Int
-        var headers: [(String, String)] = []
-        var body: [UInt8] = []
+    package struct Response: Sendable {
+        package var status: Int
+        package var headers: [(String, String)] = []
+        package var body: [UInt8] = []
         /// Seconds to wait before responding, to test time-outs.
-        var delay: Double = 0
+        package var delay: Double = 0
+
+        package init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], delay: Double = 0) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+        }
     }
 
-    let port: UInt16
+    package let port: UInt16
     private let listener: Int32
     private let handler: @Sendable (Request) -> Response
     private let lock = NSLock()
@@ -28,15 +34,15 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private var stopped = false
 
     /// The requests received so far, in order.
-    var requests: [Request] {
+    package var requests: [Request] {
         lock.lock()
         defer { lock.unlock() }
         return recorded
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init(handler: @escaping @Sendable (Request) -> Response) throws {
+    package init(handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
         let listening = try LoopbackListener()
         listener = listening.descriptor
@@ -45,7 +51,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    func stop() {
+    package func stop() {
         lock.lock()
         stopped = true
         lock.unlock()
