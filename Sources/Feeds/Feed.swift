@@ -132,16 +132,35 @@ package struct FeedError: Error, CustomStringConvertible, Equatable {
         case cutOff = "cut-off"
     }
 
+    /// The change that makes a failed read succeed, which the exit codes of `sync` and `check` follow.
+    package enum Remedy: Sendable {
+        /// Reading again later, as after a time-out, a server error or a document cut off in transfer.
+        case retry
+        /// A change to the feed by its publisher, as for a document that is not a feed or is over the size limit.
+        case fixFeed
+        /// A change to the source's configuration or to this user's access: the URL names no feed this program may
+        /// read, as for a missing or unreadable file or an HTTP 404.
+        case fixConfiguration
+    }
+
     package var code: Code
     package var message: String
+    package var remedy: Remedy
 
-    package init(_ code: Code, _ message: String) {
+    /// - Parameter remedy: what makes a read succeed; nil takes the usual one for `code`, `fixFeed` for a document
+    ///   that is not a feed, in the wrong encoding or too large, and `retry` for the others.
+    package init(_ code: Code, _ message: String, remedy: Remedy? = nil) {
         self.code = code
         self.message = message
+        switch code {
+        case .notAFeed, .wrongEncoding, .tooLarge: self.remedy = remedy ?? .fixFeed
+        case .fetchFailed, .cutOff: self.remedy = remedy ?? .retry
+        }
     }
 
     package var description: String { "\(code.rawValue): \(message)" }
 
-    /// Whether a later read may succeed without a change to the feed, as for a document cut off in transfer.
-    package var isTemporary: Bool { code == .cutOff }
+    /// Whether a later read may succeed without a change to the feed or its URL, as for a document cut off in
+    /// transfer or a server error.
+    package var isTemporary: Bool { remedy == .retry }
 }

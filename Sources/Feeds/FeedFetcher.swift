@@ -37,7 +37,8 @@ package struct FeedFetcher: Sendable {
     package func fetch(url: String, etag: String?, lastModified: String?) throws -> FeedFetchResult {
         // libcurl reports a missing file as error 37 without the path, and reads a folder as an empty document.
         if url.hasPrefix("file:"), let problem = Self.localFileProblem(url) {
-            throw FeedError(.fetchFailed, problem)
+            throw FeedError(
+                .fetchFailed, problem.message, remedy: problem.isConfigurationProblem ? .fixConfiguration : .retry)
         }
         var current = url
         var redirects: [String] = []
@@ -80,7 +81,8 @@ package struct FeedFetcher: Sendable {
                 guard let location = response.header("location") else {
                     throw FeedError(
                         .fetchFailed,
-                        "\(current) responded \(response.status) without a Location header; check the feed URL")
+                        "\(current) responded \(response.status) without a Location header; check the feed URL",
+                        remedy: .fixConfiguration)
                 }
                 guard redirects.count < Self.maximumRedirects else {
                     throw FeedError(
@@ -88,37 +90,48 @@ package struct FeedFetcher: Sendable {
                 }
                 let next = URLResolver.resolve(location, against: current)
                 guard next.hasPrefix("http://") || next.hasPrefix("https://") else {
-                    throw FeedError(.fetchFailed, "\(current) redirected to \(next), which is not an http or https URL")
+                    throw FeedError(
+                        .fetchFailed, "\(current) redirected to \(next), which is not an http or https URL",
+                        remedy: .fixConfiguration)
                 }
                 redirects.append(next)
                 current = next
             default:
+                // A client error other than a time-out or a rate limit shows that the URL names no feed this program
+                // may read, such as 404 or 410. Server errors and the rest may pass.
+                let urlIsWrong = (400..<500).contains(response.status) && ![408, 425, 429].contains(response.status)
+                let advice = urlIsWrong ? "check the feed URL" : "the server may recover, so the next run tries again"
                 throw FeedError(
-                    .fetchFailed, "fetching \(current) failed with HTTP status \(response.status); check the feed URL")
+                    .fetchFailed, "fetching \(current) failed with HTTP status \(response.status); \(advice)",
+                    remedy: urlIsWrong ? .fixConfiguration : .retry)
             }
         }
     }
 
     /// Describes why the file that a `file:` URL names cannot be read as a feed, with its path, or returns nil
-    /// when it is a file that this user can open.
-    static func localFileProblem(_ url: String) -> String? {
+    /// when it is a file that this user can open. `isConfigurationProblem` is set when the file is missing, a folder
+    /// or not readable for this user, which an operator fixes, and not for an error such as EIO.
+    static func localFileProblem(_ url: String) -> (message: String, isConfigurationProblem: Bool)? {
         guard let path = URL(string: url)?.path, !path.isEmpty else { return nil }
         var status = stat()
         guard stat(path, &status) == 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR {
-                return "file \(path) does not exist; check the path or URL of the feed"
+                return ("file \(path) does not exist; check the path or URL of the feed", true)
             }
-            return "cannot read file \(path): \(String(cString: strerror(code)))"
+            return ("cannot read file \(path): \(String(cString: strerror(code)))", code == EACCES || code == EPERM)
         }
         if status.st_mode & S_IFMT == S_IFDIR {
-            return "\(path) is a folder, not a feed file; name the feed file in it"
+            return ("\(path) is a folder, not a feed file; name the feed file in it", true)
         }
         // O_NONBLOCK keeps a FIFO without a writer from blocking the open.
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
-            let reason = String(cString: strerror(errno))
-            return "cannot read file \(path): \(reason); make it readable for this user"
+            let code = errno
+            let reason = String(cString: strerror(code))
+            return (
+                "cannot read file \(path): \(reason); make it readable for this user", code == EACCES || code == EPERM
+            )
         }
         close(descriptor)
         return nil

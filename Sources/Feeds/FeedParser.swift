@@ -48,6 +48,14 @@ package enum FeedParser {
                 "the root element is <\(root.name)>, not <rss>, <rdf:RDF> or <feed>; check that the URL points at a feed"
             )
         }
+        // A document that ends inside its channel before any entry is whole may have lost every entry. A sync that
+        // took it as an empty feed would store its validators, and later reads of the whole feed would get 304.
+        if feed.entries.isEmpty, let open = result.openElements.last {
+            throw FeedError(
+                .cutOff,
+                "the document ends inside its <\(open)> element before its first entry, as a feed cut off in transfer "
+                    + "or read while it was being written does; the next read gets it whole")
+        }
         feed.encoding = decoded.encoding
         if let problem = decoded.problem ?? result.error {
             feed.isIllFormed = true

@@ -9,6 +9,12 @@ enum JSONFeedReader {
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
+            if let open = openContainerAtEnd(bytes) {
+                throw FeedError(
+                    .cutOff,
+                    "the document ends inside a JSON \(open), as a feed cut off in transfer or read while it was "
+                        + "being written does; the next read gets it whole")
+            }
             // Foundation's localized description is a generic "not in the correct format"; the debug description
             // names the problem and often its position.
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
@@ -45,6 +51,42 @@ enum JSONFeedReader {
             feed.illFormedReason = feed.illFormedReason ?? "\(items.count - feed.entries.count) items are not objects"
         }
         return FeedIdentity.completeAll(feed)
+    }
+
+    /// Names what a document that JSON cannot parse leaves open at its end: "string", "array" or "object". Returns
+    /// nil when nothing is open, or when a bracket closes one of another kind, because the document is then broken
+    /// rather than cut off.
+    static func openContainerAtEnd(_ bytes: [UInt8]) -> String? {
+        var open: [UInt8] = []
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                open.append(byte)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                let opening = byte == UInt8(ascii: "}") ? UInt8(ascii: "{") : UInt8(ascii: "[")
+                guard open.last == opening else { return nil }
+                open.removeLast()
+            default:
+                break
+            }
+        }
+        if inString { return "string" }
+        guard let last = open.last else { return nil }
+        return last == UInt8(ascii: "{") ? "object" : "array"
     }
 
     private static func authorName(_ object: [String: Any]) -> String {

@@ -197,10 +197,10 @@ enum CommandHelp {
 
         Exit codes: 0 success, 64 usage error, 65 an item could not be read or mapped (every other item still
         syncs), a duplicate post group was found, or the state database is corrupt, 69 API unavailable,
-        75 temporary failure (another process holds the state lock, a feed could not be fetched, the API
-        rejected a write with a server error or a rate limit, or a source folder is missing, empty or lost
-        more than max_removed_share of its files), 78 configuration error (including a token that may not
-        write), 130 stopped by SIGINT, 143 stopped by SIGTERM.
+        75 temporary failure (another process holds the state lock, a feed could not be fetched or was cut off
+        in transfer, the API rejected a write with a server error or a rate limit, or a source folder is
+        missing, empty or lost more than max_removed_share of its files), 78 configuration error (including a
+        token that may not write), 130 stopped by SIGINT, 143 stopped by SIGTERM.
         """
 
     static let plan = """
@@ -302,9 +302,12 @@ enum CommandHelp {
         \(configurationOption)
         \(logLevelOption)
 
-        Exit codes: 0 every check passed, 64 usage error, 69 API unavailable, 78 when any problem is a
-        configuration error or a failed check, such as a page that is not connected, a missing label, a missing
-        folder or a feed that cannot be read.
+        Exit codes: 0 every check passed, 64 usage error, 65 a feed that is no RSS, Atom or JSON Feed
+        planable-sync can read, 69 API unavailable, 75 a feed that cannot be read for now (a server error, a
+        time-out, or a document cut off in transfer), 78 a configuration error or a failed check, such as a page
+        that is not connected, a missing label, a missing folder, or a feed URL that names no feed (a missing
+        file or an HTTP 404). With several problems, the code is 78 when any of them is a configuration error,
+        and else the code of the first.
         """
 
     static let feed = """

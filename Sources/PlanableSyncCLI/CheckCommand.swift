@@ -262,7 +262,7 @@ enum CheckCommand {
                 case .success(let summary):
                     print("source \"\(source.name)\": feed \(url) read, \(summary)")
                 case .failure(let problem):
-                    report.problem("source \"\(source.name)\": feed \(url) \(problem.message)")
+                    report.problem("source \"\(source.name)\": feed \(url) \(problem.message)", code: problem.code)
                 }
             }
         }
@@ -342,6 +342,11 @@ enum StateFolderCheck {
 enum FeedCheck {
     struct Problem: Error {
         var message: String
+        /// 75 when a later read may succeed, as after a server error or a document cut off in transfer, as `sync`
+        /// exits for it. 65 for a document that is not a feed planable-sync reads, as `sync` exits for it. 78 for a
+        /// URL that names no feed, such as a missing file or an HTTP 404, which `sync` counts as temporary, as it
+        /// does a missing folder.
+        var code: ExitCode
     }
 
     /// Fetches and parses the feed, and returns a summary such as `rss20, 12 entries` or the problem in words that
@@ -353,11 +358,30 @@ enum FeedCheck {
             let count = feed.entries.count
             return .success("\(feed.format.rawValue), \(count) \(count == 1 ? "entry" : "entries")")
         case .failure(.fetch(let error)):
-            return .failure(Problem(message: "cannot be fetched: \(error)"))
+            let code = exitCode(error)
+            let when = code == .temporaryFailure ? " (a temporary failure, so check again later)" : ""
+            return .failure(Problem(message: "cannot be fetched\(when): \(error)", code: code))
         case .failure(.notModified):
-            return .failure(Problem(message: "returned 304 Not Modified to a request without validators"))
+            return .failure(
+                Problem(
+                    message: "returned 304 Not Modified to a request without validators, which a server sends only "
+                        + "by mistake; check again later",
+                    code: .temporaryFailure))
         case .failure(.parse(let error)):
-            return .failure(Problem(message: "is not a feed planable-sync can read: \(error)"))
+            let code = exitCode(error)
+            let message =
+                code == .temporaryFailure
+                ? "cannot be read for now: \(error)" : "is not a feed planable-sync can read: \(error)"
+            return .failure(Problem(message: message, code: code))
+        }
+    }
+
+    /// Returns the exit code of a failed fetch or parse by what makes a later read succeed.
+    static func exitCode(_ error: any Error) -> ExitCode {
+        switch (error as? FeedError)?.remedy ?? .retry {
+        case .retry: .temporaryFailure
+        case .fixFeed: .dataError
+        case .fixConfiguration: .configurationError
         }
     }
 }

@@ -110,6 +110,22 @@ import Testing
         }
     }
 
+    /// A client error says that the URL names no feed, and a server error or a rate limit that a later read may
+    /// pass.
+    @Test(arguments: [
+        (404, FeedError.Remedy.fixConfiguration), (410, .fixConfiguration), (401, .fixConfiguration),
+        (500, .retry), (503, .retry), (429, .retry), (408, .retry),
+    ])
+    func httpErrorStatusRemedy(status: Int, remedy: FeedError.Remedy) throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: status) }
+        defer { server.stop() }
+        let error = try #require(throws: FeedError.self) {
+            try fetcher().fetch(url: server.baseURL + "/feed.xml", etag: nil, lastModified: nil)
+        }
+        #expect(error.code == .fetchFailed)
+        #expect(error.remedy == remedy, "\(error)")
+    }
+
     @Test func fileURLFeed() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("feeds-\(UUID().uuidString).xml")
         try Data(Self.feedBody).write(to: file)
@@ -122,9 +138,10 @@ import Testing
         #expect(data == Self.feedBody)
         #expect(contentType == nil, "a local file has no media type, so the XML declaration decides the encoding")
         let missing = file.deletingLastPathComponent().appendingPathComponent("absent-\(UUID().uuidString).xml")
-        #expect(throws: FeedError.self) {
+        let error = try #require(throws: FeedError.self) {
             try fetcher().fetch(url: missing.absoluteString, etag: nil, lastModified: nil)
         }
+        #expect(error.remedy == .fixConfiguration, "a missing file is the URL's problem, not a passing one")
     }
 
     /// A `file:` URL that cannot be read fails with the file's path and the reason, not libcurl's error 37.

@@ -237,8 +237,8 @@ import Testing
                 return "\(error)"
             }
         }
-        let truncated = message("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [", url: nil)
-        #expect(truncated.contains("not valid JSON: Unexpected end of file"), "\(truncated)")
+        let broken = message("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [,]}", url: nil)
+        #expect(broken.contains("not-a-feed: the document is not valid JSON: "), "\(broken)")
         let words = message("not json at all", url: "file:///exports/feed.json")
         #expect(words.contains("not valid JSON"), "\(words)")
         #expect(message("not json at all", url: "file:///exports/feed.xml").contains("not XML"))
@@ -307,6 +307,54 @@ import Testing
         let error = try #require(throws: FeedError.self) { try parse(xml) }
         #expect(error.code == .cutOff)
         #expect(error.message.contains("ends inside an <"), "\(error.message)")
+    }
+
+    /// A JSON Feed cut off in transfer cannot be parsed at all, and is rejected as cut off, as an RSS or Atom feed
+    /// cut off inside an entry is, so that a sync counts it as a temporary failure and not as bad data.
+    @Test(arguments: [
+        ("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [", "array"),
+        ("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"id\": \"1\", \"title\": \"Cut", "string"),
+        ("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"title\": \"a \\\"q\\\" ]}\"", "object"),
+        ("\u{FEFF}{\"version\": \"https://jsonfeed.org/version/1\", \"items\": [{\"id\": 1}, {\"id\": 2", "object"),
+    ])
+    func cutOffJSONFeedIsRejected(json: String, open: String) throws {
+        let error = try #require(throws: FeedError.self) {
+            try FeedParser.parse(Array(json.utf8), url: nil, contentType: "application/feed+json")
+        }
+        #expect(error.code == .cutOff, "\(error)")
+        #expect(error.isTemporary)
+        #expect(error.message.contains("ends inside a JSON \(open)"), "\(error.message)")
+    }
+
+    /// A JSON document whose brackets do not match, or that goes on after its end, is broken, not cut off.
+    @Test(arguments: [
+        "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [}", "{\"items\": []} trailing",
+        "{\"items\": [1 2]}",
+    ])
+    func brokenJSONIsNotCutOff(json: String) throws {
+        let error = try #require(throws: FeedError.self) {
+            try FeedParser.parse(Array(json.utf8), url: nil, contentType: "application/feed+json")
+        }
+        #expect(error.code == .notAFeed, "\(error)")
+        #expect(error.remedy == .fixFeed)
+    }
+
+    /// A document that ends before its first entry is whole may have lost all of them, so it is cut off too. A whole
+    /// feed without entries is read.
+    @Test(arguments: [
+        "<rss version=\"2.0\"><channel><title>t</title>", "<rss version=\"2.0\"><channel><title>t</title><it",
+        "<rss version=\"2.0\"><channel><ti", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>",
+    ])
+    func cutBeforeFirstEntryIsRejected(xml: String) throws {
+        let error = try #require(throws: FeedError.self) { try parse(xml) }
+        #expect(error.code == .cutOff, "\(error)")
+        #expect(error.message.contains("before its first entry"), "\(error.message)")
+    }
+
+    @Test func wholeFeedWithoutEntriesIsRead() throws {
+        let feed = try parse("<rss version=\"2.0\"><channel><title>t</title></channel></rss>")
+        #expect(feed.entries.isEmpty)
+        #expect(!feed.isIllFormed, "\(feed.illFormedReason ?? "")")
     }
 
     /// A document whose entries are whole but whose channel is never closed is read, and flagged as ill-formed.

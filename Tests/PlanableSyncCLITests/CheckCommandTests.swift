@@ -361,3 +361,154 @@ import Testing
         #expect(readable.stdout.contains("source \"posts\": folder \(content.path) exists\n"), "\(readable.stdout)")
     }
 }
+
+/// The exit code of `check` for a feed that cannot be read follows what makes a later read succeed, as that of
+/// `sync` does: 75 for a server error or a document cut off in transfer, 65 for a document that is not a feed, and
+/// 78 for a URL that names no feed.
+@Suite(.serialized) struct CheckFeedExitCodeTests {
+    static let wholeRSS = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <rss version="2.0"><channel><title>News</title>
+        <item><guid>a</guid><title>Alpha</title><description>First entry.</description></item>
+        <item><guid>b</guid><title>Beta</title><description>Second entry, long enough to be cut.</description></item>
+        </channel></rss>
+        """
+    static let wholeJSON = """
+        {"version": "https://jsonfeed.org/version/1.1", "title": "News",
+         "items": [{"id": "a", "title": "Alpha", "content_text": "First entry."},
+                   {"id": "b", "title": "Beta", "content_text": "Second entry, long enough to be cut."}]}
+        """
+
+    /// Returns the bytes of `text` up to the first `marker`, as a transfer cut off there gets them.
+    static func cutBefore(_ marker: String, in text: String) -> [UInt8] {
+        guard let end = text.range(of: marker)?.lowerBound else { return Array(text.utf8) }
+        return Array(text[..<end].utf8)
+    }
+
+    /// The responses of the test's feed server, by path.
+    static let responses: [String: LoopbackHTTPServer.Response] = [
+        "/error.xml": .init(status: 500),
+        "/busy.xml": .init(status: 503),
+        "/gone.xml": .init(status: 404),
+        "/cut.xml": .init(
+            status: 200, headers: [("Content-Type", "application/rss+xml")],
+            body: cutBefore("long", in: wholeRSS)),
+        "/cut.json": .init(
+            status: 200, headers: [("Content-Type", "application/feed+json")],
+            body: cutBefore("long", in: wholeJSON)),
+        "/page.html": .init(
+            status: 200, headers: [("Content-Type", "text/html")],
+            body: Array("<html><body>Not a feed</body></html>".utf8)),
+        "/whole.json": .init(
+            status: 200, headers: [("Content-Type", "application/feed+json")], body: Array(wholeJSON.utf8)),
+    ]
+
+    @Test(arguments: [
+        ("/error.xml", 75, "cannot be fetched (a temporary failure, so check again later): fetch-failed: "),
+        ("/busy.xml", 75, "failed with HTTP status 503; the server may recover"),
+        ("/cut.xml", 75, "cannot be read for now: cut-off: the document ends inside an <item> element"),
+        ("/cut.json", 75, "cannot be read for now: cut-off: the document ends inside a JSON string"),
+        ("/page.html", 65, "is not a feed planable-sync can read: not-a-feed: "),
+        ("/gone.xml", 78, "failed with HTTP status 404; check the feed URL"),
+        ("/whole.json", 0, "read, json11, 2 entries"),
+    ])
+    func feedExitCode(path: String, status: Int32, line: String) throws {
+        let fixture = try CheckFixture()
+        defer { fixture.cleanUp() }
+        let feeds = try LoopbackHTTPServer { request in Self.responses[request.path] ?? .init(status: 404) }
+        defer { feeds.stop() }
+        try fixture.writeConfiguration(feedURL: feeds.baseURL + path)
+
+        let check = try ProductProcess.run(["check", "--config", fixture.configPath])
+        #expect(check.status == status, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("source \"news\": feed \(feeds.baseURL)\(path) "), "\(check.stdout)")
+        #expect(check.stdout.contains(line), "\(check.stdout)")
+    }
+
+    /// `sync` exits as `check` does for a feed that a later read may get: 75, for a cut-off JSON Feed as well.
+    @Test(arguments: ["/error.xml", "/cut.xml", "/cut.json"])
+    func syncAgreesOnTemporaryFeed(path: String) throws {
+        let fixture = try CheckFixture()
+        defer { fixture.cleanUp() }
+        let feeds = try LoopbackHTTPServer { request in Self.responses[request.path] ?? .init(status: 404) }
+        defer { feeds.stop() }
+        try fixture.writeConfiguration(feedURL: feeds.baseURL + path)
+
+        let sync = try ProductProcess.run(["sync", "--config", fixture.configPath])
+        #expect(sync.status == 75, "\(sync.stdout)\(sync.stderr)")
+        let check = try ProductProcess.run(["check", "--config", fixture.configPath])
+        #expect(check.status == 75, "\(check.stdout)\(check.stderr)")
+    }
+
+    /// A missing local feed file is a wrong path in the configuration, as a missing folder is.
+    @Test func missingFeedFileIsConfigurationError() throws {
+        let fixture = try CheckFixture()
+        defer { fixture.cleanUp() }
+        let missing = fixture.root.appendingPathComponent("exports/absent.xml")
+        try fixture.writeConfiguration(feedURL: missing.absoluteString)
+        let check = try ProductProcess.run(["check", "--config", fixture.configPath])
+        #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("file \(missing.path) does not exist"), "\(check.stdout)")
+    }
+
+    /// A configuration problem still makes the exit code 78 when a feed's failure, listed first, is temporary.
+    @Test func configurationProblemOutranksTemporaryFeed() throws {
+        let fixture = try CheckFixture()
+        defer { fixture.cleanUp() }
+        let feeds = try LoopbackHTTPServer { request in Self.responses[request.path] ?? .init(status: 404) }
+        defer { feeds.stop() }
+        try fixture.writeConfiguration(feedURL: feeds.baseURL + "/error.xml", folder: "missing")
+        let check = try ProductProcess.run(["check", "--config", fixture.configPath])
+        #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("folder \(fixture.root.path)/missing does not exist"), "\(check.stdout)")
+        #expect(check.stdout.contains("cannot be fetched (a temporary failure"), "\(check.stdout)")
+        #expect(check.stderr.contains("check found 2 problems"), "\(check.stderr)")
+    }
+}
+
+/// A reference server with the demo workspace, a token file and a folder source, for one check.
+struct CheckFixture {
+    let root: URL
+    let server: ReferenceServer
+    let token = "pln_" + String(repeating: "e5", count: 16)
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-check-feed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
+        options.seed = ReferenceSeed.demo(token: token)
+        server = try ReferenceServer(options: options)
+        try server.start()
+        try token.write(to: root.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        chmod(root.appendingPathComponent("token").path, 0o600)
+    }
+
+    var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
+
+    func cleanUp() {
+        server.stop()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Writes a configuration with a folder source and a feed source named `news` at `feedURL`.
+    func writeConfiguration(feedURL: String, folder: String = "content") throws {
+        try """
+        state: state/planable-sync.sqlite
+        api:
+          url: \(server.baseURL)
+          token_file: token
+        workspace: Northwind Coffee
+        pages: [Northwind LinkedIn]
+        template: "{{title}}"
+        sources:
+          - name: posts
+            type: directory
+            path: \(folder)
+          - name: news
+            type: feed
+            url: \(feedURL)
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+}
