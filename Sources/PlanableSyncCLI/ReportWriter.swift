@@ -85,6 +85,7 @@ enum ReportWriter {
         }
         lines += statusPollLines(report.statusPoll)
         for error in report.errors { lines.append("error     \(error)") }
+        for warning in report.warnings { lines.append("warning   \(warning)") }
         for duplicate in report.duplicateGroups { lines.append("duplicate \(duplicate)") }
         let summary =
             "\(report.command): \(verb)create \(report.created), \(verb)update \(report.updated), "

@@ -49,7 +49,13 @@ package struct FeedSource: ItemSource {
         // again, as a folder's files are. The feed is then fetched whole, without the validators that would get a
         // 304 response.
         let fingerprintMatches = (try? state.mappingFingerprint(source: name)) == mappingFingerprint
-        let validatorsApply = stored?.url == url && fingerprintMatches
+        let records = ((try? state.items(source: name)) ?? [])
+        let entryCounts = try? state.feedEntryCounts(source: name)
+        // A 304 response counts the entries of the last stored read as unchanged, so the validators wait for a
+        // stored count, and an entry that failed since that read is mapped again only after a whole fetch.
+        let validatorsApply =
+            stored?.url == url && fingerprintMatches && entryCounts?.last != nil
+            && !records.contains { $0.status == "failed" }
         let fetched: FeedFetchResult
         do {
             fetched = try fetcher.fetch(
@@ -76,6 +82,8 @@ package struct FeedSource: ItemSource {
             case .fetched(let data, let contentType, let etag, let lastModified, let finalURL, let redirects) = fetched
         else {
             logger.debug("feed not modified", ["source": name, "feed.url": url])
+            result.unchangedUnlistedCount = entryCounts?.last ?? 0
+            if entryCounts?.last == 0 { warnOfEmptyFeed(entryCounts, knownEntries: records.count, into: &result) }
             return result
         }
         if !redirects.isEmpty {
@@ -103,7 +111,6 @@ package struct FeedSource: ItemSource {
                 ["source": name, "feed.url": url, "error": feed.illFormedReason ?? ""])
         }
 
-        let records = ((try? state.items(source: name)) ?? [])
         let knownDates = (try? state.feedEntryDates(source: name)) ?? [:]
         var known: [String: String] = [:]
         var knownEntries: [String: FeedIntake.KnownEntry] = [:]
@@ -142,6 +149,7 @@ package struct FeedSource: ItemSource {
                     + "date shows whether it is that entry, so it is held back without a post",
                 ["source": name, "entry.id": newKey, "entry.previous_id": knownKey])
         }
+        if plan.decisions.isEmpty { warnOfEmptyFeed(entryCounts, knownEntries: records.count, into: &result) }
         let entryDates: [Date] = plan.decisions.compactMap { $0.entry.published ?? $0.entry.updated }
         let newestEntryAt = (entryDates + [storedNewest].compactMap { $0 }).filter(intake.isPlausible).max()
 
@@ -156,6 +164,7 @@ package struct FeedSource: ItemSource {
                 if status == "baselined" {
                     // An old entry edited after the baseline stays unposted.
                     baselined.append(entry)
+                    result.baselinedEdits.append((identity: entry.key, title: entry.title))
                 } else {
                     result.items.append(SourceItem(entry, source: name, feedURL: url, contentImages: contentImages))
                 }
@@ -188,6 +197,7 @@ package struct FeedSource: ItemSource {
         let dates = plan.decisions.compactMap { decided in
             (decided.entry.published ?? decided.entry.updated).map { (identity: decided.entry.key, date: $0) }
         }
+        let entryCount = plan.decisions.count
         let saveBaseline: @Sendable (StateStore) throws -> Void = { state in
             for entry in baselinedEntries {
                 try state.saveItem(
@@ -201,6 +211,7 @@ package struct FeedSource: ItemSource {
             try state.recordFeedFetched(
                 source: sourceName, url: feedURL, etag: etag, lastModified: lastModified, finalURL: finalURL,
                 newestEntryAt: newestEntryAt)
+            try state.recordFeedEntryCount(entryCount, source: sourceName)
             try saveBaseline(state)
         }
         result.commitAlways = { state in

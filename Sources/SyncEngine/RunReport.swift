@@ -115,6 +115,8 @@ package struct RunReport: Sendable, Codable {
     package var serverRequests: [String: Int]?
     /// Problems that are not about one item, such as an unreachable feed.
     package var errors: [String] = []
+    /// Problems that failed nothing but that a person should look at, such as a feed that lists no entries any more.
+    package var warnings: [String] = []
     /// Post groups that a create without a response made after it was sent again, which a person has to delete.
     package var duplicateGroups: [String] = []
     package var items: [ReportedItem] = []
@@ -152,6 +154,6 @@ package struct RunReport: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case command, created, updated, deleted, removed, unchanged, skipped, blocked, failed, baselined, notReached
         case requests
-        case serverRequests, errors, duplicateGroups, items, statusChanges, statusPoll
+        case serverRequests, errors, warnings, duplicateGroups, items, statusChanges, statusPoll
     }
 }

@@ -145,6 +145,11 @@ package struct SourceScan: Sendable {
     package var errors: [SourceError] = []
     /// Identities the source still has but did not read again because they are unchanged since the last pass.
     package var unchangedIdentities: [String] = []
+    /// Items the source counts as unchanged without knowing their identities, such as the entries of a feed whose
+    /// server responded 304 Not Modified.
+    package var unchangedUnlistedCount = 0
+    /// Problems that fail nothing but that a person should look at, such as a feed that lists no entries any more.
+    package var warnings: [String] = []
     /// Identities in the state that the source no longer has, such as deleted or renamed files.
     package var removedIdentities: [String] = []
     /// Whether the scan could not read part of the source, such as a subfolder, whose items it left unread.
@@ -155,6 +160,8 @@ package struct SourceScan: Sendable {
     /// Feed entries whose key changed, whose records and posts the engine moves to the new key before it maps the
     /// scan's items.
     package var identityChanges: [IdentityChange] = []
+    /// Feed entries recorded without posting earlier that changed since, whose edit is recorded without a post too.
+    package var baselinedEdits: [(identity: String, title: String)] = []
     /// Work the engine runs after an apply pass in which no item of the source failed, such as storing a feed's
     /// validators and baseline. `plan` never runs it, so a preview changes nothing.
     package var commit: (@Sendable (StateStore) throws -> Void)?

@@ -35,3 +35,40 @@ extension StateStore {
         }
     }
 }
+
+extension StateStore {
+    /// The entry counts of a feed's stored reads, those after which no entry failed.
+    package struct FeedEntryCounts: Sendable, Equatable {
+        /// The entries of the last stored read, or nil when none was stored since the state recorded counts.
+        package var last: Int?
+        /// The entries of the last stored read that had any, and the time of that read.
+        package var lastNonEmpty: Int?
+        package var lastNonEmptyAt: String?
+    }
+
+    /// Returns the entry counts of the feed of `source`, all nil when the state has no record of its feed.
+    package func feedEntryCounts(source: String) throws -> FeedEntryCounts {
+        try withDatabase { database in
+            let row = try database.queryFirst(
+                "SELECT entry_count, last_nonempty_count, last_nonempty_at FROM feeds WHERE source = ?", [source])
+            return FeedEntryCounts(
+                last: row?.int("entry_count"), lastNonEmpty: row?.int("last_nonempty_count"),
+                lastNonEmptyAt: row?.string("last_nonempty_at"))
+        }
+    }
+
+    /// Records the number of entries of a read of the feed of `source`, after `recordFeedFetched` stored the read.
+    package func recordFeedEntryCount(_ count: Int, source: String) throws {
+        try withDatabase { database in
+            if count > 0 {
+                _ = try database.run(
+                    """
+                    UPDATE feeds SET entry_count = ?, last_nonempty_count = ?, last_nonempty_at = ?
+                    WHERE source = ?
+                    """, [count, count, Self.timestamp(), source])
+            } else {
+                _ = try database.run("UPDATE feeds SET entry_count = 0 WHERE source = ?", [source])
+            }
+        }
+    }
+}

@@ -140,6 +140,13 @@ package final class StateStore: @unchecked Sendable {
         // The published (else updated) date of each feed entry, so that an entry whose link or id changed can be
         // recognized by its title and date. NULL in rows written before, until the entry's next read.
         "ALTER TABLE items ADD COLUMN entry_date TEXT;",
+        // The entries of each feed's last stored read, which a run whose fetch gets 304 counts as unchanged, and the
+        // entries and time of the last stored read that had any, which a read that finds none names in its warning.
+        """
+        ALTER TABLE feeds ADD COLUMN entry_count INTEGER;
+        ALTER TABLE feeds ADD COLUMN last_nonempty_count INTEGER;
+        ALTER TABLE feeds ADD COLUMN last_nonempty_at TEXT;
+        """,
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

@@ -169,13 +169,21 @@ package final class SyncEngine: @unchecked Sendable {
                         source: source.name, identity: skipped.identity, title: "", decision: .skipped,
                         message: skipped.reason, posts: []))
             }
-            report.countUnchanged(scan.unchangedIdentities.count)
+            report.countUnchanged(scan.unchangedIdentities.count + scan.unchangedUnlistedCount)
+            report.warnings += scan.warnings
             for entry in scan.baselined {
                 report.add(
                     ReportedItem(
                         source: source.name, identity: entry.identity, title: entry.title, decision: .baselined,
                         message: entry.message ?? "recorded without a post; only entries that appear later are posted",
                         posts: []))
+            }
+            for entry in scan.baselinedEdits {
+                report.add(
+                    ReportedItem(
+                        source: source.name, identity: entry.identity, title: entry.title, decision: .baselined,
+                        message: "changed since it was recorded without a post; the change is recorded, and the entry "
+                            + "stays without a post", posts: []))
             }
             if let commit = scan.commit { commits.append((source.name, commit)) }
             if let commit = scan.commitAlways { alwaysCommits.append(commit) }

@@ -182,11 +182,14 @@ import Timestamps
         defer { workspace.remove() }
         try workspace.writePost("a.md", title: "Opening", body: "We open at nine.", frontMatter: Self.dated)
         #expect(try workspace.run(.apply).created == 1)
-        // Version 5 is the last schema without the columns, which were appended to the posts table, so dropping
-        // them, and the columns of later versions, gives that schema back.
+        // Version 5 is the last schema without the columns, which were appended to the posts table, as were the
+        // columns of later versions to the posts, items and feeds tables, so dropping them all gives that schema back.
         let previousVersion = 5
         do {
             let database = try SQLiteDatabase(path: Self.statePath(workspace))
+            for column in ["entry_count", "last_nonempty_count", "last_nonempty_at"] {
+                try database.execute("ALTER TABLE feeds DROP COLUMN \(column)")
+            }
             try database.execute("ALTER TABLE posts DROP COLUMN sent_text_hash")
             try database.execute("ALTER TABLE posts DROP COLUMN sent_scheduled_at")
             try database.execute("ALTER TABLE posts DROP COLUMN sent_campaign_id")

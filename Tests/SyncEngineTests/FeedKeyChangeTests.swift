@@ -107,10 +107,15 @@ import Testing
         #expect(try workspace.run(.apply).created == 3)
         let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
         do {
-            // The column was appended to the items table, so dropping it gives the previous schema back.
+            // The column was appended to the items table, and a later migration appended columns to the feeds
+            // table, so dropping them gives the schema before the column back.
             let database = try SQLiteDatabase(path: statePath)
+            let migration = try #require(StateStore.migrations.firstIndex { $0.contains("entry_date") })
             try database.execute("ALTER TABLE items DROP COLUMN entry_date")
-            try database.execute("PRAGMA user_version = \(StateStore.migrations.count - 1)")
+            for column in ["entry_count", "last_nonempty_count", "last_nonempty_at"] {
+                try database.execute("ALTER TABLE feeds DROP COLUMN \(column)")
+            }
+            try database.execute("PRAGMA user_version = \(migration)")
         }
 
         let report = try workspace.run(.apply)

@@ -291,13 +291,17 @@ extension StatusFollowingTests {
         do {
             let state = try StateStore(path: path)
             try state.setSetting(StateStore.statusPollStartedAtSetting, started)
-            // Version 6 is the last schema before completed polls were recorded. Dropping the columns of later
-            // versions gives that schema back.
+            // The schema before the poll's migration comes back when the columns that later migrations add are
+            // dropped.
             try state.withDatabase { database in
                 try database.execute("DELETE FROM settings WHERE key = '\(StatusFollower.polledAtSetting)'")
+                let pollMigration = try #require(StateStore.migrations.firstIndex { $0.contains("status_polled_at") })
                 try database.execute("ALTER TABLE posts DROP COLUMN sent_text_hash")
                 try database.execute("ALTER TABLE items DROP COLUMN entry_date")
-                try database.execute("PRAGMA user_version = 6")
+                for column in ["entry_count", "last_nonempty_count", "last_nonempty_at"] {
+                    try database.execute("ALTER TABLE feeds DROP COLUMN \(column)")
+                }
+                try database.execute("PRAGMA user_version = \(pollMigration)")
             }
         }
         #expect(try StateStore(path: path).lastStatusPoll() == started)

@@ -1,0 +1,34 @@
+import Foundation
+
+extension FeedSource {
+    /// Adds a warning to the scan, and logs it, when the feed lists no entries but an earlier read listed some.
+    ///
+    /// Nothing is removed: feeds list only their newest entries, so the state keeps every entry it has seen, and
+    /// entries that come back are known ones. A feed that never listed an entry stays quiet.
+    ///
+    /// - Parameters:
+    ///   - counts: the entry counts of the feed's stored reads; nil when they cannot be read.
+    ///   - knownEntries: the entries the state holds for the source, which stand in for the count of an earlier
+    ///     read in a state from a version that did not store counts.
+    func warnOfEmptyFeed(_ counts: StateStore.FeedEntryCounts?, knownEntries: Int, into result: inout SourceScan) {
+        let before: String
+        var fields = ["source": name, "feed.url": url]
+        if let count = counts?.lastNonEmpty, count > 0 {
+            let time = counts?.lastNonEmptyAt.map { ", at \($0)" } ?? ""
+            before = "its last read with entries listed \(count)\(time)"
+            fields["feed.entries_before"] = String(count)
+            if let time = counts?.lastNonEmptyAt { fields["feed.entries_before_at"] = time }
+        } else if knownEntries > 0 {
+            before = "the state holds \(knownEntries) \(knownEntries == 1 ? "entry" : "entries") read from it before"
+            fields["feed.known_entries"] = String(knownEntries)
+        } else {
+            return
+        }
+        logger.warning("feed lists no entries, but it listed some before", fields)
+        result.warnings.append(
+            "feed \(name) (\(url)) lists no entries, but \(before). Nothing was removed or forgotten, so entries "
+                + "that come back are not posted again. Check that the URL still serves the site's "
+                + "feed: that the site did not move it, that a category or query in the URL still matches posts, "
+                + "and that no CMS setting or plugin hides the posts")
+    }
+}
