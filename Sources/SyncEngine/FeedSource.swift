@@ -248,7 +248,10 @@ extension SourceItem {
 
     init(_ entry: FeedEntry, source: String, feedURL: String, contentImages: ContentImages = .none) {
         var media = entry.media.map { medium in
-            SourceMedia(location: Self.feedMedium(medium.url, feedURL: feedURL), alt: nil, declaredType: medium.type)
+            var checked = SourceMedia(
+                location: Self.feedMedium(medium.url, feedURL: feedURL), alt: nil, declaredType: medium.type)
+            checked.isLeftOutWhenNotPostable = true
+            return checked
         }
         if contentImages != .none {
             // Every picture is a candidate, so that with `first` one that fails its check gives way to the next.

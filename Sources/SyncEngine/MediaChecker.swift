@@ -25,7 +25,19 @@ package final class MediaChecker: @unchecked Sendable {
     /// A failed check, with a message naming the URL, what is wrong and what to do.
     package struct Failure: Error, CustomStringConvertible {
         package var description: String
+        /// When the check failed only because Planable cannot post the medium's type: what showed the type, such as
+        /// "it is served as audio/mpeg".
+        package var unpostableType: String?
+
+        package init(description: String, unpostableType: String? = nil) {
+            self.description = description
+            self.unpostableType = unpostableType
+        }
     }
+
+    /// The prefix of the `kind` that the cache stores for a failed check of a medium served with a type that
+    /// Planable cannot post, before the type.
+    static let unpostableTypePrefix = "type:"
 
     private let state: StateStore
     private let http: HTTPClient
@@ -70,6 +82,12 @@ package final class MediaChecker: @unchecked Sendable {
                 try check(medium, mediaBaseURL: mediaBaseURL, into: &checked, warnings: &warnings)
             } catch let failure as Failure where medium.isOptional {
                 warnings.append("picture left out: \(failure)")
+            } catch let failure as Failure where medium.isLeftOutWhenNotPostable {
+                // The check learned the type that the feed did not state, as a podcast's audio enclosure shows.
+                guard let shown = failure.unpostableType else { throw failure }
+                warnings.append(
+                    "medium \(medium.location.shown) left out: \(shown), which is not an image, video or PDF that "
+                        + "Planable can post")
             }
             if medium.isOptional && checked.count > before { optionalUsed += 1 }
         }
@@ -128,9 +146,12 @@ package final class MediaChecker: @unchecked Sendable {
         if size > Self.maximumBytes {
             throw Failure(description: "medium \(reference) is \(Self.tooLarge(size))")
         }
-        let kind = Self.kind(forExtension: (path as NSString).pathExtension)
+        let fileExtension = (path as NSString).pathExtension
+        let kind = Self.kind(forExtension: fileExtension)
         if kind == .unknown {
-            throw Failure(description: "medium \(reference) is not an image or video file (by its extension)")
+            throw Failure(
+                description: "medium \(reference) is not an image or video file (by its extension)",
+                unpostableType: fileExtension.isEmpty ? nil : "its extension is .\(fileExtension)")
         }
         return kind
     }
@@ -158,15 +179,24 @@ package final class MediaChecker: @unchecked Sendable {
             return (kind == .unknown ? .image : kind, "medium \(url) was not checked (\(reason))")
         }
         if let cached = try cachedResult(url) {
-            if cached.ok { return (cached.kind, nil) }
-            throw Failure(description: cached.message ?? "medium \(url) failed its check")
+            if cached.ok { return (MediaKind(rawValue: cached.kind) ?? .unknown, nil) }
+            let servedType =
+                cached.kind.hasPrefix(Self.unpostableTypePrefix)
+                ? String(cached.kind.dropFirst(Self.unpostableTypePrefix.count)) : nil
+            throw Failure(
+                description: cached.message ?? "medium \(url) failed its check",
+                unpostableType: servedType.map { "it is served as \($0)" })
         }
         do {
             let kind = try probeOverHTTP(url)
-            try store(url, ok: true, kind: kind, message: nil)
+            try store(url, ok: true, kind: kind.rawValue, message: nil)
             return (kind, nil)
+        } catch let failure as ServedTypeFailure {
+            try store(
+                url, ok: false, kind: Self.unpostableTypePrefix + failure.type, message: failure.failure.description)
+            throw failure.failure
         } catch let failure as Failure {
-            try store(url, ok: false, kind: .unknown, message: failure.description)
+            try store(url, ok: false, kind: MediaKind.unknown.rawValue, message: failure.description)
             throw failure
         }
     }
@@ -191,8 +221,14 @@ package final class MediaChecker: @unchecked Sendable {
         let contentType = response.header("content-type") ?? ""
         let kind = Self.kind(forContentType: contentType)
         guard kind != .unknown else {
-            let shown = contentType.isEmpty ? "no content type" : "type \(contentType)"
-            throw Failure(description: "medium \(url) is served with \(shown), not as an image or video")
+            guard let type = Self.mediaType(contentType) else {
+                throw Failure(description: "medium \(url) is served with no content type, not as an image or video")
+            }
+            throw ServedTypeFailure(
+                type: type,
+                failure: Failure(
+                    description: "medium \(url) is served with type \(contentType), not as an image or video",
+                    unpostableType: "it is served as \(type)"))
         }
         if let size = Self.size(of: response), size > Self.maximumBytes {
             throw Failure(description: "medium \(url) is \(Self.tooLarge(size))")
@@ -246,6 +282,19 @@ package final class MediaChecker: @unchecked Sendable {
         return response.header("content-length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
+    /// A failed probe of a medium served with a type that Planable cannot post, with the type for the cache.
+    private struct ServedTypeFailure: Error {
+        var type: String
+        var failure: Failure
+    }
+
+    /// Returns the lower-cased media type of a `Content-Type` value without its parameters, or nil when it has none.
+    static func mediaType(_ contentType: String) -> String? {
+        let type =
+            contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return type.isEmpty ? nil : type
+    }
+
     static func kind(forContentType contentType: String) -> MediaKind {
         let type =
             contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
@@ -292,7 +341,7 @@ package final class MediaChecker: @unchecked Sendable {
 
     /// Returns the stored result of `url`'s last check, or nil when there is none or it failed longer ago than
     /// `failureRetryInterval`. A failure's message gives the time of the check and of the next one.
-    private func cachedResult(_ url: String) throws -> (ok: Bool, kind: MediaKind, message: String?)? {
+    private func cachedResult(_ url: String) throws -> (ok: Bool, kind: String, message: String?)? {
         try state.withDatabase { database in
             guard let row = try database.queryFirst("SELECT * FROM media_checks WHERE url = ?", [url]) else {
                 return nil
@@ -306,11 +355,13 @@ package final class MediaChecker: @unchecked Sendable {
                     "checked at \(StateStore.timestamp(checked)); checked again from \(StateStore.timestamp(again))"
                 message = (message ?? "medium \(url) failed its check") + " (\(times))"
             }
-            return (ok, MediaKind(rawValue: row.string("kind") ?? "") ?? .unknown, message)
+            return (ok, row.string("kind") ?? "", message)
         }
     }
 
-    private func store(_ url: String, ok: Bool, kind: MediaKind, message: String?) throws {
+    /// Stores a check's result. `kind` is the medium's `MediaKind`, or for a medium served with a type that Planable
+    /// cannot post, `unpostableTypePrefix` and the type.
+    private func store(_ url: String, ok: Bool, kind: String, message: String?) throws {
         try state.withDatabase { database in
             _ = try database.run(
                 """
@@ -318,7 +369,7 @@ package final class MediaChecker: @unchecked Sendable {
                 ON CONFLICT (url) DO UPDATE SET ok = excluded.ok, kind = excluded.kind,
                     message = excluded.message, checked_at = excluded.checked_at
                 """,
-                [url, ok, kind.rawValue, message, StateStore.timestamp()])
+                [url, ok, kind, message, StateStore.timestamp()])
         }
     }
 }

@@ -127,6 +127,9 @@ package struct SourceMedia: Sendable, Equatable {
     /// Whether the item can do without this medium, as a picture taken from a feed entry's HTML can: one that
     /// fails its check is left out with a warning instead of failing the item.
     package var isOptional = false
+    /// Whether the item leaves this medium out with a warning when its check finds a type that Planable cannot
+    /// post, as a feed's enclosure of a podcast's audio, instead of failing.
+    package var isLeftOutWhenNotPostable = false
 
     package init(location: Location, alt: String? = nil, declaredType: String? = nil, searchedPaths: [String] = []) {
         self.location = location
