@@ -162,9 +162,14 @@ package struct FeedSource: ItemSource {
             switch decision {
             case .new, .changed:
                 if status == "baselined" {
-                    // An old entry edited after the baseline stays unposted.
+                    // An old entry edited after the baseline stays unposted. One whose key changed differs at least
+                    // in its link or id, which is no edit to report, so it counts as unchanged.
                     baselined.append(entry)
-                    result.baselinedEdits.append((identity: entry.key, title: entry.title))
+                    if previousKeys[entry.key] == nil {
+                        result.baselinedEdits.append((identity: entry.key, title: entry.title))
+                    } else {
+                        result.unchangedIdentities.append(entry.key)
+                    }
                 } else {
                     result.items.append(SourceItem(entry, source: name, feedURL: url, contentImages: contentImages))
                 }
