@@ -416,8 +416,10 @@ final class SyncDaemon: @unchecked Sendable {
     /// Sends the STATUS= line: what is watched and polled, then what is wrong, such as folders without a watch.
     private func updateStatus() {
         if let count = try? runtime?.state.readFailures().count { problems.readFailures = count }
+        // The feeds are counted from the configuration, because their schedule is made only after the first pass.
+        let feeds = configuration.sources.filter { if case .feed = $0.kind { true } else { false } }.count
         let line = problems.statusLine(
-            watched: folders?.watchedCount ?? 0, unwatched: folders?.unwatchedCount ?? 0, feeds: feedSchedule.count)
+            watched: folders?.watchedCount ?? 0, unwatched: folders?.unwatchedCount ?? 0, feeds: feeds)
         _ = notifier.status(line)
     }
 

@@ -67,7 +67,7 @@ package enum StateLockError: Error, CustomStringConvertible {
         case .held(let path, let holder):
             let who = holder.map { " (\($0))" } ?? ""
             return "another planable-sync process\(who) is using this state database (lock \(path)); "
-                + "wait for it to finish, or stop the daemon before running sync"
+                + "wait for it to finish, or stop the other process, such as the daemon, and run this command again"
         case .unavailable(let path, let reason):
             return "cannot create the lock file \(path): \(reason)"
         case .embeddedDatabaseInUse(let path):

@@ -84,7 +84,7 @@ extension SyncEngine {
         if !unpublished.isEmpty && unpublished.count < covered.count {
             // Part of the group is published. A PATCH to one of its drafts updates every draft of the group, so the
             // pages still to publish get the new text, and the published ones keep theirs.
-            let message = partlyPublishedMessage(item, group, covered)
+            let message = partlyPublishedMessage(item, group, covered, mode: mode)
             guard mode == .apply else {
                 return GroupOutcome(
                     decision: .update, message: message, postIds: coveredIds, cleared: clearing.fields,
@@ -264,7 +264,8 @@ extension SyncEngine {
         }
         try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash, sent: sent)
         try state.recordPlanableText(updated.plainText, postIds: ids)
-        var message = covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered) : nil
+        var message =
+            covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered, mode: .apply) : nil
         // An edit can change text that a reviewer approved. The API document does not say whether Planable
         // resets an approval on a PATCH, so the edit is reported for a person to check. The state records the
         // approvals that the last status poll saw, and the PATCH response shows one given since.
@@ -280,7 +281,8 @@ extension SyncEngine {
                     "post.ids": approved.joined(separator: ","),
                 ])
             let note =
-                "\(item.location): updated posts that were approved before the edit; check their approval in Planable"
+                "\(item.location): updated posts that were approved before the edit; Planable may keep the approval "
+                + "for the new text, so ask the reviewer to check it in Planable before the posts publish"
             message = message.map { $0 + "; " + note } ?? note
         }
         // A PATCH makes a failed post a draft again, so its status is unknown until the follower polls it.
@@ -311,10 +313,13 @@ extension SyncEngine {
     }
 
     /// Describes an update that reached only the drafts of a group, naming the pages whose posts are published.
-    private func partlyPublishedMessage(_ item: SourceItem, _ group: PlannedGroup, _ covered: [PostRecord]) -> String {
+    private func partlyPublishedMessage(
+        _ item: SourceItem, _ group: PlannedGroup, _ covered: [PostRecord], mode: RunMode
+    ) -> String {
         let published = covered.filter(\.published).map(\.pageId)
         let pageNames = group.pages.filter { published.contains($0.id) }.map(\.name).joined(separator: ", ")
-        return "\(item.location): updated the drafts; the posts already published on \(pageNames) keep the old text"
+        let verb = mode == .apply ? "updated the drafts" : "would update the drafts"
+        return "\(item.location): \(verb); the posts already published on \(pageNames) keep the old text"
     }
 
     /// Resolves the intents a killed or failed run left, before anything new is created.
