@@ -182,8 +182,10 @@ enum StatusCommand {
     /// Formats the read failures as a section of the text listing, empty when there are none.
     private static func readFailureLines(_ failures: [ReadFailureStatus]) -> [String] {
         guard !failures.isEmpty else { return [] }
-        var lines = ["Read failures (these files and feeds could not be read; a file that failed has no item, and a feed "
-                + "keeps the items of its earlier reads):"]
+        var lines = [
+            "Read failures (these files and feeds could not be read; a file that failed has no item, and a feed "
+                + "keeps the items of its earlier reads):"
+        ]
         for failure in failures {
             let (position, message) = splitLocation(failure)
             var heading = "  \(failure.source): \(failure.location)\(position)"
