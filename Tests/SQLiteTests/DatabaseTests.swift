@@ -3,12 +3,16 @@ import Testing
 
 @testable import SQLite
 
-@Suite struct DatabaseTests {
+@Suite final class DatabaseTests {
     let directory: URL
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
     }
 
     @Test func migrationsRaiseUserVersion() throws {

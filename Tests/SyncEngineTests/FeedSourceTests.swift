@@ -274,7 +274,7 @@ import Testing
 
     /// A local export with relative links: the links resolve against the file, so posts must not carry them.
     @Test func localFileLinksStayOutOfPosts() throws {
-        workspace.remove()
+        defer { workspace.remove() }
         let linked = try Self.workspace(
             feedPath: feedPath,
             extraConfiguration: """

@@ -6,6 +6,9 @@ import PlanableAPI
 /// A temporary folder with a content tree and a configuration that syncs it into the embedded reference server.
 struct TestWorkspace {
     let root: URL
+    /// Folders of their own under the temporary folder that hold feed files the configuration reads, which
+    /// `remove` deletes with the workspace.
+    private(set) var feedFolders: [URL] = []
     var contentFolder: URL { root.appendingPathComponent("content") }
     var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
     /// The folder of the state database, where the embedded server keeps `reference.sqlite` and its token.
@@ -20,6 +23,7 @@ struct TestWorkspace {
         sourceSettings: String = "", api: String = "api: embedded\n"
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-test-\(UUID().uuidString)")
+        feedFolders = Self.feedFolders(in: extraConfiguration)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         let pageList = pages.map { "  - \($0)" }.joined(separator: "\n")
         let configuration = """
@@ -100,5 +104,22 @@ struct TestWorkspace {
 
     func remove() {
         try? FileManager.default.removeItem(at: root)
+        for folder in feedFolders { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    /// Returns the folders of the `file:` feed URLs in `configuration` that a test made for the feed alone: each is
+    /// named `planable-sync-...` and lies right in the temporary folder.
+    static func feedFolders(in configuration: String) -> [URL] {
+        let temporary = FileManager.default.temporaryDirectory.standardizedFileURL.path
+        return configuration.split(separator: "\n").compactMap { line in
+            guard let start = line.range(of: "url: file://"),
+                let url = URL(string: String(line[start.lowerBound...].dropFirst("url: ".count)))
+            else { return nil }
+            let folder = url.deletingLastPathComponent().standardizedFileURL
+            guard folder.deletingLastPathComponent().path == temporary,
+                folder.lastPathComponent.hasPrefix("planable-sync-")
+            else { return nil }
+            return folder
+        }
     }
 }

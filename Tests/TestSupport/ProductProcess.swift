@@ -30,6 +30,8 @@ package struct ProductProcess {
     package let process: Process
     package let stdoutURL: URL
     package let stderrURL: URL
+    /// Deletes the output files once no copy of this value is left, for tests that never call `removeOutput`.
+    private let outputFiles: OutputFiles
 
     package func stdout() -> String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
     package func stderr() -> String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
@@ -80,7 +82,9 @@ package struct ProductProcess {
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        return ProductProcess(process: process, stdoutURL: stdoutURL, stderrURL: stderrURL)
+        return ProductProcess(
+            process: process, stdoutURL: stdoutURL, stderrURL: stderrURL,
+            outputFiles: OutputFiles([stdoutURL, stderrURL]))
     }
 
     /// Runs the binary to its exit, terminating it after `timeout` seconds, and returns its status and output.
@@ -98,5 +102,18 @@ package struct ProductProcess {
         if running.process.isRunning { running.process.terminate() }
         running.process.waitUntilExit()
         return Result(status: running.process.terminationStatus, stdout: running.stdout(), stderr: running.stderr())
+    }
+}
+
+/// The output files of one started process, deleted when the last `ProductProcess` that holds them goes away.
+private final class OutputFiles: Sendable {
+    let urls: [URL]
+
+    init(_ urls: [URL]) {
+        self.urls = urls
+    }
+
+    deinit {
+        for url in urls { try? FileManager.default.removeItem(at: url) }
     }
 }

@@ -92,12 +92,16 @@ final class ReferenceFixture {
 
     var controlURL: String { String(server.baseURL.dropLast("/api/v1".count)) + "/reference" }
 
+    /// Sends a control request. With `newConnection`, the request opens a connection of its own instead of reusing
+    /// the fixture's, whose server thread may be held by a request that a latency fault delays.
     @discardableResult
-    func control(_ method: String, _ path: String, _ body: String? = nil) throws -> HTTPResponse {
+    func control(
+        _ method: String, _ path: String, _ body: String? = nil, newConnection: Bool = false
+    ) throws -> HTTPResponse {
         let request = HTTPRequest(
             method: method, url: controlURL + path, headers: [("Content-Type", "application/json")],
             body: body.map { Array($0.utf8) }, timeout: 10)
-        let response = try http.send(request)
+        let response = try (newConnection ? HTTPClient() : http).send(request)
         guard (200..<300).contains(response.status) else {
             throw FixtureError("\(method) \(path) returned \(response.status): \(String(decoding: response.body, as: UTF8.self))")
         }
@@ -115,7 +119,9 @@ final class ReferenceFixture {
 
     /// Counts how often the fault rules fired, by kind.
     func faultsApplied() throws -> [String: Int] {
-        let body = try control("GET", "/faults").body
+        // A delayed request may hold the server thread of the fixture's connection, which would hold this answer back
+        // until the delay ends.
+        let body = try control("GET", "/faults", newConnection: true).body
         let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
         var counts: [String: Int] = [:]
         for rule in object?["data"] as? [[String: Any]] ?? [] {
