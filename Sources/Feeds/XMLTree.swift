@@ -79,17 +79,10 @@ struct XMLParseResult {
 ///
 /// Entities are never substituted by libxml2 (no `XML_PARSE_NOENT`) and external ones are never loaded
 /// (`XML_PARSE_NONET`, no DTD loading). Internal entities are expanded here while copying the tree, against a
-/// budget of characters, so a nested entity bomb stops at the budget.
-///
-/// `XML_PARSE_HUGE` is on, because without it libxml2 2.9 stops a document read from memory once it has read
-/// 10,000,000 bytes ("Huge input lookup"), and stops at a text node over 10,000,000 bytes. The option also turns off
-/// libxml2's depth limit and its entity amplification checks, so the SAX handlers below enforce both. A document that
-/// nests elements deeper than `maximumDepth` is read up to there and flagged. The references that libxml2 resolves
-/// inside entity text, as it does to check an attribute's entities, are charged to a budget of the same size as the
-/// copy's.
+/// budget of characters, so a nested entity bomb stops at the budget. `XML_PARSE_HUGE` stays off, so libxml2 keeps
+/// its default depth limit of 256 elements and its limits on text node sizes.
 enum XMLReader {
     static let maximumEntityExpansion = 1 << 20
-    /// The deepest element nesting read, the limit libxml2 applies without `XML_PARSE_HUGE`.
     static let maximumDepth = 256
 
     /// libxml2 must be initialized once before threads parse at the same time; the XML and HTML readers both
@@ -103,19 +96,15 @@ enum XMLReader {
         _ = libraryInitialized
         guard let context = xmlNewParserCtxt() else { return XMLParseResult(root: nil, error: "libxml2 has no memory") }
         defer { xmlFreeParserCtxt(context) }
-        let bounds = ParseBounds()
-        context.pointee._private = Unmanaged.passUnretained(bounds).toOpaque()
+        let undeclared = UndeclaredEntities()
+        context.pointee._private = Unmanaged.passUnretained(undeclared).toOpaque()
         context.pointee.sax.pointee.getEntity = lookUpEntity
-        context.pointee.sax.pointee.startElementNs = startElementWithinDepth
         let options = Int32(
             XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
-                | XML_PARSE_NOWARNING.rawValue | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOCDATA.rawValue
-                | XML_PARSE_HUGE.rawValue)
-        let document = withExtendedLifetime(bounds) {
-            utf8.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, "UTF-8", options)
-                }
+                | XML_PARSE_NOWARNING.rawValue | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let document = utf8.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, "UTF-8", options)
             }
         }
         // A document that ends with open elements gets "Premature end of data in tag" as its last error, unlike one
@@ -128,20 +117,13 @@ enum XMLReader {
                 if let name = names[index] { openElements.append(String(cString: name)) }
             }
         }
-        // A bound that stopped the parse comes first, because libxml2's own error then only follows from it.
         var error: String?
-        if let line = bounds.depthExceededLine {
-            error =
-                "line \(line): elements nest deeper than \(XMLReader.maximumDepth) levels, so the document was read "
-                + "only up to there"
-        } else if bounds.entityBudgetExceeded {
-            error = "entity expansion passed the limit of \(maximumEntityExpansion) characters"
-        } else if context.pointee.wellFormed == 0 || context.pointee.nsWellFormed == 0 {
+        if context.pointee.wellFormed == 0 || context.pointee.nsWellFormed == 0 {
             let last = context.pointee.lastError
             let message = last.message.map { String(cString: $0).trimmedWhitespace }
             error = "line \(last.line): \(message ?? "the document is not well-formed XML")"
         }
-        if error == nil, let name = bounds.undeclaredNames.first {
+        if error == nil, let name = undeclared.names.first {
             error = "the entity &\(name); is not declared; it was read as the HTML entity of that name"
         }
         guard let document else { return XMLParseResult(root: nil, error: error ?? "the document is empty") }
@@ -305,73 +287,25 @@ private struct TreeCopier {
     }
 }
 
-/// The state of the SAX handlers during one parse, reached through the parser context's `_private` pointer. libxml2
-/// 2.9 copies that pointer into the contexts it makes to parse entity text, so those share the state.
-private final class ParseBounds {
-    /// The HTML entity names the document used without declaring them.
-    var undeclaredNames: [String] = []
-    /// The characters of entity text left for the references that libxml2 resolves inside other entities' text.
-    var nestedEntityBudget = XMLReader.maximumEntityExpansion
-    var entityBudgetExceeded = false
-    /// The line of the first element deeper than `XMLReader.maximumDepth`, where the parse stopped.
-    var depthExceededLine: Int?
-    /// An empty entity, declared in the document once the budget is spent, which the handler returns in place of
-    /// every entity that libxml2 looks up inside entity text from then on.
-    var emptyEntity: xmlEntityPtr?
-
-    static func of(_ context: UnsafeMutablePointer<xmlParserCtxt>) -> ParseBounds? {
-        context.pointee._private.map { Unmanaged<ParseBounds>.fromOpaque($0).takeUnretainedValue() }
-    }
+/// The HTML entity names a document used without declaring them.
+private final class UndeclaredEntities {
+    var names: [String] = []
 }
 
 /// Finds an entity for the parser: the declared ones first, then HTML's named character references, which feeds
 /// use without declaring (`&nbsp;`). An HTML one is declared in the document on first use and recorded, so the
 /// document is still flagged as ill-formed, as feedparser flags it.
-///
-/// A reference met while libxml2 reads another entity's text (a context `depth` above 0) is charged its entity's
-/// length. Once the budget is spent such references find an empty entity, because with `XML_PARSE_HUGE` libxml2
-/// expands the entities of an attribute value in full to check them, and a nested entity bomb would otherwise take
-/// hours. Returning nil would not stop it: libxml2 2.9 then looks the name up itself.
 private let lookUpEntity: getEntitySAXFunc = { userData, name in
     guard let userData, let name else { return nil }
+    if let entity = xmlSAX2GetEntity(userData, name) { return entity }
     let context = userData.assumingMemoryBound(to: xmlParserCtxt.self)
-    let bounds = ParseBounds.of(context)
-    let nested = context.pointee.depth > 0
-    if nested, let bounds, bounds.nestedEntityBudget <= 0 {
-        bounds.entityBudgetExceeded = true
-        if bounds.emptyEntity == nil, let document = context.pointee.myDoc {
-            if document.pointee.intSubset == nil { _ = xmlCreateIntSubset(document, nil, nil, nil) }
-            bounds.emptyEntity = xmlAddDocEntity(
-                document, "planable-sync-entity-budget-spent", Int32(XML_INTERNAL_GENERAL_ENTITY.rawValue), nil, nil,
-                "")
-        }
-        return bounds.emptyEntity
-    }
-    if let entity = xmlSAX2GetEntity(userData, name) {
-        if nested, let bounds { bounds.nestedEntityBudget -= max(1, Int(entity.pointee.length)) }
-        return entity
-    }
     guard let html = htmlEntityLookup(name), let document = context.pointee.myDoc,
         let scalar = Unicode.Scalar(html.pointee.value)
     else { return nil }
-    bounds?.undeclaredNames.append(String(cString: name))
+    if let box = context.pointee._private {
+        Unmanaged<UndeclaredEntities>.fromOpaque(box).takeUnretainedValue().names.append(String(cString: name))
+    }
     if document.pointee.intSubset == nil { _ = xmlCreateIntSubset(document, nil, nil, nil) }
     let content = String(Character(scalar))
     return xmlAddDocEntity(document, name, Int32(XML_INTERNAL_GENERAL_ENTITY.rawValue), nil, nil, content)
-}
-
-/// Builds each element as libxml2's SAX2 handler does, and stops the parse at an element nested deeper than
-/// `XMLReader.maximumDepth`, as libxml2 itself does without `XML_PARSE_HUGE`. The element's ancestors are still on
-/// the name stack (`nameNr`) when the handler runs.
-private let startElementWithinDepth: startElementNsSAX2Func = {
-    userData, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
-    xmlSAX2StartElementNs(
-        userData, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes)
-    guard let userData else { return }
-    let context = userData.assumingMemoryBound(to: xmlParserCtxt.self)
-    guard Int(context.pointee.nameNr) >= XMLReader.maximumDepth else { return }
-    if let bounds = ParseBounds.of(context), bounds.depthExceededLine == nil {
-        bounds.depthExceededLine = Int(xmlSAX2GetLineNumber(userData))
-    }
-    xmlStopParser(context)
 }

@@ -372,57 +372,21 @@ import Testing
             + String(repeating: "<div>", count: depth) + String(repeating: "</div>", count: depth)
             + "</description></item></channel></rss>"
         let feed = try parse(xml)
-        #expect(feed.isIllFormed)
-        #expect(
-            feed.illFormedReason?.contains("nest deeper than \(XMLReader.maximumDepth) levels") == true,
-            "\(feed.illFormedReason ?? "")")
+        #expect(feed.isIllFormed, "libxml2's depth limit flags the document")
         #expect(feed.title == "deep")
     }
 
-    /// Nesting up to the depth limit is read whole: `rss`, `channel`, `item` and `description` are 4 levels.
-    @Test func nestingWithinLimitIsRead() throws {
-        let depth = XMLReader.maximumDepth - 4
+    @Test func deepEscapedHTMLIsBounded() throws {
+        let depth = 100_000
         let xml =
-            "<rss version=\"2.0\"><channel><title>deep</title><item><title>x</title><description>"
-            + String(repeating: "<div>", count: depth) + "inside" + String(repeating: "</div>", count: depth)
-            + "</description></item><item><title>after</title></item></channel></rss>"
+            "<rss version=\"2.0\"><channel><item><title>x</title><description>"
+            + String(repeating: "&lt;div&gt;", count: depth) + "deep" + String(repeating: "&lt;/div&gt;", count: depth)
+            + "</description></item></channel></rss>"
+        let start = Date()
         let feed = try parse(xml)
-        #expect(!feed.isIllFormed, "\(feed.illFormedReason ?? "")")
-        #expect(feed.entries.map(\.title) == ["x", "after"])
-    }
-
-    /// libxml2 2.9 stops a document read from memory after 10,000,000 bytes unless `XML_PARSE_HUGE` is set, so a
-    /// long feed with a DTD was flagged with "Huge input lookup".
-    @Test func documentOverTenMillionBytesIsRead() throws {
-        var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY brand \"Planable\">]>\n"
-        xml += "<rss version=\"2.0\"><channel><title>&brand; news</title>\n"
-        let padding = String(repeating: " ", count: 9500)
-        for index in 0..<1100 {
-            xml += "<item><guid>entry-\(index)</guid><title>Entry \(index) &brand;</title></item>\n\(padding)\n"
-        }
-        xml += "</channel></rss>\n"
-        #expect(xml.utf8.count > 10_000_000)
-        let feed = try parse(xml)
-        let reason = feed.illFormedReason
-        #expect(reason == nil)
-        #expect(feed.entries.count == 1100)
-        #expect(feed.entries.last?.title == "Entry 1099 Planable")
-    }
-
-    /// A text node over 10,000,000 bytes was cut and flagged, and the entries after it were lost.
-    @Test func textOverTenMillionBytesIsRead() throws {
-        let sentence = "Lorem ipsum dolor sit amet."
-        let text = Array(repeating: sentence, count: 380_000).joined(separator: " ")
-        #expect(text.utf8.count > 10_000_000)
-        let xml =
-            "<rss version=\"2.0\"><channel><title>t</title><item><guid>long</guid><description>\(text)</description>"
-            + "</item><item><guid>after</guid><title>After</title></item></channel></rss>"
-        let feed = try parse(xml)
-        let reason = feed.illFormedReason
-        #expect(reason == nil)
-        #expect(feed.entries.map(\.key) == ["long", "after"])
-        let summaryBytes = feed.entries.first?.summary.utf8.count
-        #expect(summaryBytes == text.utf8.count)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(feed.entries.count == 1)
+        #expect(!feed.isIllFormed, "the XML is well-formed; the HTML inside is cut at the depth limit")
     }
 
     /// Entity references split an element's text into many nodes, which are joined in linear time.
@@ -438,19 +402,6 @@ import Testing
         #expect(seconds < 10)
         let summaryBytes = feed.entries.first?.summary.utf8.count
         #expect(summaryBytes == 4 * count)
-    }
-
-    @Test func deepEscapedHTMLIsBounded() throws {
-        let depth = 100_000
-        let xml =
-            "<rss version=\"2.0\"><channel><item><title>x</title><description>"
-            + String(repeating: "&lt;div&gt;", count: depth) + "deep" + String(repeating: "&lt;/div&gt;", count: depth)
-            + "</description></item></channel></rss>"
-        let start = Date()
-        let feed = try parse(xml)
-        #expect(Date().timeIntervalSince(start) < 10)
-        #expect(feed.entries.count == 1)
-        #expect(!feed.isIllFormed, "the XML is well-formed; the HTML inside is cut at the depth limit")
     }
 
     @Test func oversizedDocumentIsRejected() {
