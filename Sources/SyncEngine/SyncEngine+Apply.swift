@@ -95,7 +95,7 @@ extension SyncEngine {
                 record: &record)
         }
         if covered.contains(where: \.published) {
-            let message = "\(item.location) changed after its post was published; published posts cannot be edited"
+            let message = Self.publishedEditMessage(item)
             if !record.publishedEditReported {
                 logger.warning(
                     "source changed after publication; not updating",
@@ -241,7 +241,7 @@ extension SyncEngine {
             }
             return GroupOutcome(
                 decision: .blocked,
-                message: "\(item.location) changed after its post was published; published posts cannot be edited",
+                message: Self.publishedEditMessage(item),
                 postIds: ids)
         } catch let error as PlanableAPIError where error.status == 404 {
             try state.deletePostRecords(postIds: [ids[0]])
@@ -305,6 +305,13 @@ extension SyncEngine {
     /// Tells whether `status` records a reviewer's approval, full or partial.
     static func isApproved(_ status: String?) -> Bool {
         status == "FULLY_APPROVED" || status == "PARTIALLY_APPROVED"
+    }
+
+    /// The message of an item whose source changed after its post was published, with the ways out: the item
+    /// stays blocked until its source shows the published text again.
+    static func publishedEditMessage(_ item: SourceItem) -> String {
+        "\(item.location) changed after its post was published; published posts cannot be edited, so nothing was "
+            + "sent; to post the change, put it in a new file, and to clear this, restore the published text"
     }
 
     /// Orders a group's posts with the drafts first, so that a PATCH goes to a post that can still change.
