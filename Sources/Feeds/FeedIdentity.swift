@@ -106,9 +106,10 @@ enum FeedIdentity {
     }
 
     /// Reduces a link to the form in which two links name the same page: normalized as for keys, then without
-    /// scheme, `www.` and letter case.
+    /// scheme and `www.`. The path and query keep their case, since `?v=AbC` and `?v=abc` may be two pages; the
+    /// normalization already lowered the scheme and host.
     static func comparableLink(_ link: String) -> String {
-        var text = normalizeLink(link).lowercased()
+        var text = normalizeLink(link)
         for prefix in ["https://", "http://"] where text.hasPrefix(prefix) {
             text.removeFirst(prefix.count)
         }

@@ -8,7 +8,12 @@ extension FeedIntake {
     /// one known entry and one entry of the feed have it, so a home page link that a feed gives every entry, or a
     /// title such as "Weekly update", identifies nothing. A new entry whose pieces of evidence point to different
     /// known entries, or a known entry that two new entries point to, is left unmatched.
-    func keyChanges(_ newEntries: [FeedEntry], feed: [FeedEntry]) -> [String: KeyChange] {
+    ///
+    /// - Parameter acceptingRewrites: whether ids count as rewritten, so that a link or a title and date ties two
+    ///   ids; by default, when `on_rewrite` is `baseline`.
+    func keyChanges(
+        _ newEntries: [FeedEntry], feed: [FeedEntry], acceptingRewrites: Bool? = nil
+    ) -> [String: KeyChange] {
         guard !newEntries.isEmpty, !known.isEmpty else { return [:] }
         let present = Set(feed.map(\.key))
         let links = EvidenceIndex(
@@ -33,14 +38,21 @@ extension FeedIntake {
                 continue
             }
             var matches: [(key: String, evidence: KeyChange.Evidence)] = []
-            if !entry.link.isEmpty, let key = links.match(FeedIdentity.comparableLink(entry.link)) {
+            // A publisher that gives an entry a new id means a new entry, such as this week's menu at the same link
+            // or a second job ad with the same title on the same day. So between two ids, a link or a title and
+            // date counts only when `on_rewrite: baseline` says that the ids were rewritten.
+            func counts(_ knownKey: String) -> Bool {
+                FeedIdentity.isDerivedKey(entry.key) || FeedIdentity.isDerivedKey(knownKey)
+                    || (acceptingRewrites ?? (rewritePolicy == .baseline))
+            }
+            if !entry.link.isEmpty, let key = links.match(FeedIdentity.comparableLink(entry.link)), counts(key) {
                 matches.append((key, .link))
             }
             if !FeedIdentity.isDerivedKey(entry.key), let key = ids.match(Self.looseForm(entry.key)) {
                 matches.append((key, .idForm))
             }
             if let form = Self.titleAndDateForm(title: entry.title, date: entry.published ?? entry.updated),
-                let key = titlesAndDates.match(form)
+                let key = titlesAndDates.match(form), counts(key)
             {
                 matches.append((key, .titleAndDate))
             }
@@ -63,14 +75,27 @@ extension FeedIntake {
     func uncertainMatches(_ unmatched: [FeedEntry], feed: [FeedEntry]) -> [String: String] {
         guard !unmatched.isEmpty else { return [:] }
         let present = Set(feed.map(\.key))
+        var result: [String: String] = [:]
+        // An entry with a new id at the link of a known entry with an id that left the feed may be that entry under a
+        // rewritten id, or a new one, such as this week's menu at the same link. Posting it could duplicate the
+        // known entry and moving the draft could overwrite it, so it is held back, as before key changes were
+        // matched.
+        let idLinks = EvidenceIndex(
+            known: knownEntries.compactMap { key, entry in
+                FeedIdentity.isDerivedKey(key) || entry.link.isEmpty || present.contains(key)
+                    ? nil : (FeedIdentity.comparableLink(entry.link), key)
+            },
+            feed: feed.compactMap { $0.link.isEmpty ? nil : FeedIdentity.comparableLink($0.link) })
+        for entry in unmatched where !FeedIdentity.isDerivedKey(entry.key) && !entry.link.isEmpty {
+            if let key = idLinks.match(FeedIdentity.comparableLink(entry.link)) { result[entry.key] = key }
+        }
         var leftByTitle: [String: [String]] = [:]
         for (key, entry) in knownEntries where !present.contains(key) {
             let title = Self.titleForm(entry.title)
             if !title.isEmpty { leftByTitle[title, default: []].append(key) }
         }
-        guard !leftByTitle.isEmpty else { return [:] }
+        guard !leftByTitle.isEmpty else { return result }
         let newestKnown = newestKnownDate(in: feed)
-        var result: [String: String] = [:]
         for entry in unmatched where FeedIdentity.isDerivedKey(entry.key) {
             guard let sameTitle = leftByTitle[Self.titleForm(entry.title)] else { continue }
             let date = entry.published ?? entry.updated

@@ -21,9 +21,9 @@ extension FeedSource {
     ///   entry back because it may be that entry under a changed link.
     func baselineMessage(isNewFeed: Bool, uncertainMatch: String?, policy: FeedIntake.RewritePolicy) -> String? {
         if let known = uncertainMatch {
-            return "recorded without a post: it has no id, its link is new, and its title is that of known entry "
-                + "\(known), which left the feed, but no date shows whether it is that entry under a changed link; "
-                + "if it is a new entry, create its post in Planable"
+            return "recorded without a post: it may be known entry \(known), which left the feed, under a new id or "
+                + "link, since it has that entry's link or title, and nothing shows whether it is that entry; if it "
+                + "is a new entry, create its post in Planable"
         }
         guard !isNewFeed, policy == .baseline else { return nil }
         return "recorded without a post, as on_rewrite: baseline asks; no known entry that left the feed has its "

@@ -84,6 +84,38 @@ import Testing
         #expect(plan.keyChanges.first?.knownKey == "link:http://news.example/2026/1")
     }
 
+    /// A new id at a known link, or with a known title and date, may be a new entry: a weekly menu that lists only
+    /// this week's entry at one link, or a second job ad with the same title on the same day. Neither is taken for
+    /// the known entry, whose draft it would overwrite. The job ad is posted, and the menu held back, because at
+    /// the same link it may also be the known entry under a rewritten id.
+    @Test(arguments: [
+        (
+            Entry(guid: "menu-w1", title: "Menu", link: "https://news.example/menu", day: 1),
+            Entry(guid: "menu-w2", title: "Menu of the week", link: "https://news.example/menu", day: 8)
+        ),
+        (
+            Entry(guid: "job-1", title: "Barista", link: "https://news.example/jobs/1", day: 3),
+            Entry(guid: "job-2", title: "Barista", link: "https://news.example/jobs/2", day: 3)
+        ),
+    ])
+    func newIdIsNewEntry(known: Entry, next: Entry) throws {
+        let intake = try Self.intake(knowing: [known])
+        let plan = try intake.decide(try Self.parse([next]))
+        #expect(plan.keyChanges.isEmpty, "\(plan.keyChanges)")
+        // At the same link it may still be the known entry under a rewritten id, so it is held back.
+        let sameLink = known.link == next.link
+        #expect(plan.entries(.new).count == (sameLink ? 0 : 1))
+        #expect(plan.uncertainMatches.count == (sameLink ? 1 : 0))
+    }
+
+    /// Links that differ in the case of their path or query name two pages.
+    @Test func linkCaseTellsPagesApart() {
+        #expect(FeedIdentity.comparableLink("https://www.News.example/watch?v=AbC") == "news.example/watch?v=AbC")
+        #expect(
+            FeedIdentity.comparableLink("https://news.example/watch?v=AbC")
+                != FeedIdentity.comparableLink("https://news.example/watch?v=abc"))
+    }
+
     @Test func storedKeyOfEarlierVersionMatches() throws {
         let links = (1...5).map { "https://news.example/\($0)?utm_source=rss" }
         let feed = try Self.parse((1...5).map { Self.entry($0, link: links[$0 - 1]) })

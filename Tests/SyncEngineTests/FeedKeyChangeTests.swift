@@ -243,7 +243,7 @@ import Testing
         let heldBack = feedItems(report, .baselined)
         #expect(heldBack.count == 3, "\(messages(report))")
         #expect(
-            heldBack.allSatisfy { $0.message?.contains("no date shows whether it is that entry") == true },
+            heldBack.allSatisfy { $0.message?.contains("nothing shows whether it is that entry") == true },
             "\(messages(report))")
         #expect(heldBack.allSatisfy { $0.message?.contains("link:http://news.example/2026/entry-") == true })
         #expect(try workspace.run(.apply).created == 0)
