@@ -206,7 +206,6 @@ import Testing
         #expect(try postCount() == 1)
     }
 
-    /// An item whose pages now group differently waits for a person, so STATUS reports it.
     /// A post that fails to publish, because its page was disconnected, shows in the STATUS= line after a status
     /// poll reads it, with a warning in the log.
     @Test func failedPublicationShowsInStatus() throws {
@@ -238,6 +237,7 @@ import Testing
         #expect((200..<300).contains(response.status), "\(path): \(String(decoding: response.body, as: UTF8.self))")
     }
 
+    /// An item whose pages now group differently waits for a person, so STATUS reports it.
     @Test func blockedItemsShowInStatus() throws {
         try writeConfiguration(page: "Northwind LinkedIn, Northwind X")
         try write("a.md", "title: Alpha")
