@@ -57,7 +57,9 @@ extension SyncEngine {
                     scan.items.removeAll { $0.identity == change.identity }
                     logger.warning(
                         "item identity changed, but the state has records under both identities, so the item was "
-                            + "left out of this pass; run `planable-sync status` to see both",
+                            + "left out of this pass; run `planable-sync status` to see both, and when the new "
+                            + "identity has no post, `planable-sync forget SOURCE/NEW_ID` lets the next pass move "
+                            + "the earlier records to it",
                         [
                             "item.source": source, "item.id": change.identity,
                             "item.previous_id": change.previousIdentity,
