@@ -296,8 +296,7 @@ package final class MediaChecker: @unchecked Sendable {
     }
 
     static func kind(forContentType contentType: String) -> MediaKind {
-        let type =
-            contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let type = mediaType(contentType) ?? ""
         if type.hasPrefix("image/") && type != "image/svg+xml" { return .image }
         if type.hasPrefix("video/") { return .video }
         if type == "application/pdf" { return .document }
