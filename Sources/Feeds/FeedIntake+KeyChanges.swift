@@ -9,8 +9,8 @@ extension FeedIntake {
     /// title such as "Weekly update", identifies nothing. A new entry whose pieces of evidence point to different
     /// known entries, or a known entry that two new entries point to, is left unmatched.
     ///
-    /// - Parameter acceptingRewrites: whether ids count as rewritten, so that a link or a title and date ties two
-    ///   ids; by default, when `on_rewrite` is `baseline`.
+    /// - Parameter acceptingRewrites: whether ids count as rewritten. Only then does a link or a title and date tie
+    ///   two ids. The default is true when `on_rewrite` is `baseline`.
     func keyChanges(
         _ newEntries: [FeedEntry], feed: [FeedEntry], acceptingRewrites: Bool? = nil
     ) -> [String: KeyChange] {
@@ -38,9 +38,9 @@ extension FeedIntake {
                 continue
             }
             var matches: [(key: String, evidence: KeyChange.Evidence)] = []
-            // A publisher that gives an entry a new id means a new entry, such as this week's menu at the same link
-            // or a second job ad with the same title on the same day. So between two ids, a link or a title and
-            // date counts only when `on_rewrite: baseline` says that the ids were rewritten.
+            // A publisher that gives an entry a new id usually means a new entry, such as this week's menu at the
+            // same link or a second job ad with the same title on the same day. So between two ids, a link or a
+            // title and date counts only when the ids are taken as rewritten.
             func counts(_ knownKey: String) -> Bool {
                 FeedIdentity.isDerivedKey(entry.key) || FeedIdentity.isDerivedKey(knownKey)
                     || (acceptingRewrites ?? (rewritePolicy == .baseline))
@@ -66,20 +66,19 @@ extension FeedIntake {
     }
 
     /// Maps each of `unmatched`, the new entries that `keyChanges` left unmatched, to a known entry that left the
-    /// feed and may be the same entry under a changed link. Such a known entry has the same title, and its date
-    /// does not show that it is another entry.
+    /// feed and may be the same entry under a new id or link. The caller holds such entries back without a post.
     ///
-    /// Only entries without an id count, because their key is their link, so a changed link is a new key, while a
-    /// publisher that gives an entry a new id means a new entry. An entry dated after every known entry, or an
-    /// undated one listed above every known entry in the feed, was published since and is not matched.
+    /// An entry with an id matches a known entry with an id and the same link. An entry without an id matches a
+    /// known entry with the same title whose date does not show that it is another entry. An entry without an id
+    /// that is dated after every known entry, or undated and listed above them, was published since and is not
+    /// matched.
     func uncertainMatches(_ unmatched: [FeedEntry], feed: [FeedEntry]) -> [String: String] {
         guard !unmatched.isEmpty else { return [:] }
         let present = Set(feed.map(\.key))
         var result: [String: String] = [:]
-        // An entry with a new id at the link of a known entry with an id that left the feed may be that entry under a
-        // rewritten id, or a new one, such as this week's menu at the same link. Posting it could duplicate the
-        // known entry and moving the draft could overwrite it, so it is held back, as before key changes were
-        // matched.
+
+        // A new id at a known entry's link may be that entry under a rewritten id, or a new entry such as this
+        // week's menu. Posting it could repeat the known entry, and moving the draft could overwrite it.
         let idLinks = EvidenceIndex(
             known: knownEntries.compactMap { key, entry in
                 FeedIdentity.isDerivedKey(key) || entry.link.isEmpty || present.contains(key)
@@ -89,12 +88,14 @@ extension FeedIntake {
         for entry in unmatched where !FeedIdentity.isDerivedKey(entry.key) && !entry.link.isEmpty {
             if let key = idLinks.match(FeedIdentity.comparableLink(entry.link)) { result[entry.key] = key }
         }
+
         var leftByTitle: [String: [String]] = [:]
         for (key, entry) in knownEntries where !present.contains(key) {
             let title = Self.titleForm(entry.title)
             if !title.isEmpty { leftByTitle[title, default: []].append(key) }
         }
         guard !leftByTitle.isEmpty else { return result }
+
         let newestKnown = newestKnownDate(in: feed)
         for entry in unmatched where FeedIdentity.isDerivedKey(entry.key) {
             guard let sameTitle = leftByTitle[Self.titleForm(entry.title)] else { continue }

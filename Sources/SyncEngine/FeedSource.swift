@@ -145,8 +145,8 @@ package struct FeedSource: ItemSource {
         let uncertain = Dictionary(plan.uncertainMatches, uniquingKeysWith: { first, _ in first })
         for (newKey, knownKey) in plan.uncertainMatches {
             logger.warning(
-                "feed entry without an id has a new link and the title of a known entry that left the feed, and no "
-                    + "date shows whether it is that entry, so it is held back without a post",
+                "feed entry has the link or title of a known entry that left the feed, and nothing shows whether it "
+                    + "is that entry under a new id or link, so it is held back without a post",
                 ["source": name, "entry.id": newKey, "entry.previous_id": knownKey])
         }
         if plan.decisions.isEmpty { warnOfEmptyFeed(entryCounts, knownEntries: records.count, into: &result) }
