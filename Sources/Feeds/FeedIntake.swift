@@ -224,7 +224,7 @@ package struct FeedIntake: Sendable {
                 feedURL: feedURL, newCount: newEntries.count, suspectCount: suspects.count, entryCount: unique.count,
                 threshold: rewriteGuardShare, rewrittenKnownKeys: rewrittenKeys(suspectEntries.map(\.key)),
                 sampleNewKeys: suspectEntries.prefix(5).map(\.key))
-            // The message says what `on_rewrite: baseline` would do, which takes links and titles as ties too.
+            // The message describes what `on_rewrite: baseline` would do, which also takes links and titles as ties.
             let accepted = keyChanges(newEntries, feed: unique, acceptingRewrites: true)
             report.matchedCount = suspectEntries.filter { accepted[$0.key] != nil }.count
             throw report

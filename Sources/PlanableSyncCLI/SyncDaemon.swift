@@ -107,7 +107,9 @@ final class SyncDaemon: @unchecked Sendable {
             case .directories(let paths, let full, let periodic, let retry):
                 if periodic { folders?.dropMoved() }
                 let partial = paths.filter { !full.contains($0.key) }
-                let reason = periodic ? "periodic rescan" : retry ? "retry after a failed pass" : "files changed"
+                var reason = "files changed"
+                if retry { reason = "retry after a failed pass" }
+                if periodic { reason = "periodic rescan" }
                 pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: reason)
             case .feed(let name):
                 pollFeed(name)

@@ -41,7 +41,7 @@ package struct PostRecord: Sendable, Equatable {
     /// The SHA-256 of the post's text as Planable returned it after the last create or update, nil in states
     /// written before it was kept.
     package var planableTextHash: String? = nil
-    /// The SHA-256 of the text of an update that was sent but whose answer is not recorded, nil when none is
+    /// The SHA-256 of the text of an update that was sent but whose response is not recorded, nil when none is
     /// pending.
     package var sentTextHash: String? = nil
     /// The schedule and campaign id that the last create or update sent, which are empty in states written before
@@ -449,8 +449,8 @@ extension StateStore {
         }
     }
 
-    /// Records the text of an update before it is sent, so that the next run knows the text even when this
-    /// process ends before the answer arrives.
+    /// Records the text of an update before it is sent, so that the next run has the text even when this process
+    /// ends before the response arrives.
     package func recordUpdateSending(_ text: String, postIds: [String]) throws {
         try withDatabase { database in
             try database.transaction {

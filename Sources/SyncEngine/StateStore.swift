@@ -134,14 +134,14 @@ package final class StateStore: @unchecked Sendable {
         SELECT 'status_polled_at', value FROM settings WHERE key = 'status_refreshed_at';
         """,
         // The SHA-256 of the text of the last PATCH this program sent for each post, written before the request is
-        // sent, so that a draft showing that text is not taken for an edit made in Planable when the process ended
-        // before it could record the answer.
+        // sent. A draft that shows that text is then not taken for an edit made in Planable when the process ended
+        // before it could record the response.
         "ALTER TABLE posts ADD COLUMN sent_text_hash TEXT;",
         // The published (else updated) date of each feed entry, so that an entry whose link or id changed can be
         // recognized by its title and date. NULL in rows written before, until the entry's next read.
         "ALTER TABLE items ADD COLUMN entry_date TEXT;",
-        // The entries of each feed's last stored read, which a run whose fetch gets 304 counts as unchanged, and the
-        // entries and time of the last stored read that had any, which a read that finds none names in its warning.
+        // The entry count of each feed's last stored read, which a run that gets 304 counts as unchanged. Also the
+        // count and time of the last stored read with entries, which the warning of an empty read names.
         """
         ALTER TABLE feeds ADD COLUMN entry_count INTEGER;
         ALTER TABLE feeds ADD COLUMN last_nonempty_count INTEGER;

@@ -307,8 +307,8 @@ extension SyncEngine {
         status == "FULLY_APPROVED" || status == "PARTIALLY_APPROVED"
     }
 
-    /// The message of an item whose source changed after its post was published, with the ways out: the item
-    /// stays blocked until its source shows the published text again.
+    /// Returns the message of an item whose source changed after its post was published, with the ways out. The
+    /// item stays blocked until its source shows the published text again.
     static func publishedEditMessage(_ item: SourceItem) -> String {
         "\(item.location) changed after its post was published; published posts cannot be edited, so nothing was "
             + "sent; to post the change, put it in a new file, and to clear this, restore the published text"

@@ -75,10 +75,12 @@ extension SyncEngine {
     /// program's last create or update, as after a client's edit in Planable. A post whose state predates the
     /// record of that text, or that no longer exists, is not counted.
     ///
-    /// A draft that shows `text`, the text this update sends, or the text of an earlier update whose answer was
-    /// never recorded, is not counted either. Such an update reached Planable while the process was killed or the
-    /// state could not be written after it, and the source may have changed again since. This update then sends
-    /// the current text and records it.
+    /// A draft that shows `text`, the text this update sends, is not counted either, nor one that shows the text of
+    /// the last update whose response was never recorded. Such an update reached Planable while the process was
+    /// killed or the state could not be written. This update then sends the current text and records it.
+    ///
+    /// NOTE: only the last unrecorded update's text is kept, and it is compared with the text Planable returns, so
+    /// two killed updates in a row, or an API that rewrites the text it stores, still look like a person's edit.
     private func postsEditedInPlanable(
         _ posts: [PostRecord], drafts: [String: Post], sending text: String
     )

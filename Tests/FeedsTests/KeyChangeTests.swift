@@ -84,10 +84,10 @@ import Testing
         #expect(plan.keyChanges.first?.knownKey == "link:http://news.example/2026/1")
     }
 
-    /// A new id at a known link, or with a known title and date, may be a new entry: a weekly menu that lists only
-    /// this week's entry at one link, or a second job ad with the same title on the same day. Neither is taken for
-    /// the known entry, whose draft it would overwrite. The job ad is posted, and the menu held back, because at
-    /// the same link it may also be the known entry under a rewritten id.
+    /// A new id at a known link, or with a known title and date, may be a new entry. Examples are a weekly menu at
+    /// one link and a second job ad with the same title on the same day. Neither is taken for the known entry,
+    /// whose draft it would overwrite. The job ad is posted. The menu is held back, because at the same link it may
+    /// also be the known entry under a rewritten id.
     @Test(arguments: [
         (
             Entry(guid: "menu-w1", title: "Menu", link: "https://news.example/menu", day: 1),

@@ -35,7 +35,7 @@ import Testing
         let second = try fixture.sync(["--format", "json"])
         #expect(second.status == 0, "\(second.stderr.suffix(800))")
         #expect(writes(second) == 0)
-        // The failure needs a person, so it is a warning that names the post and says what to do.
+        // The failure needs a person, so it is a warning that names the post and what to do.
         let warnings = second.stderr.split(separator: "\n").filter { $0.contains("post failed to publish") }
         #expect(warnings.count == 1, "\(second.stderr.suffix(1200))")
         #expect(warnings.first?.contains(failing.id) == true, "\(warnings)")

@@ -36,7 +36,7 @@ import Testing
 
     /// As above, but the source changes again before the next sync, so the drafts show neither the recorded text
     /// nor the text to send. The state recorded the killed PATCH's text before it was sent, so the next sync still
-    /// tells it from an edit made in Planable and updates the drafts to the newest text.
+    /// distinguishes it from an edit made in Planable and updates the drafts to the newest text.
     @Test func killedUpdateThenSourceChangeIsNotAnEdit() throws {
         let fixture = try Self.killDuringDelayedUpdate(name: "unrecorded-update-changed")
         try fixture.writeConfiguration(template: "{{title}}\\n\\n{{text}}\\n\\n#today")

@@ -176,9 +176,9 @@ import Testing
             """.write(to: feedPath, atomically: true, encoding: .utf8)
     }
 
-    /// One entry whose id changes while its link stays may be the same page, so it is not posted a second time, and
-    /// held back with a message rather than moved onto the known entry's draft, which a new entry at the same link
-    /// would overwrite. A new entry that shares the site's home page link with every other entry is still posted.
+    /// One entry whose id changes while its link stays may be the same page, so it is not posted a second time. It is
+    /// held back with a message instead of taking the known entry's draft, which a new entry would overwrite. A new
+    /// entry that shares the site's home page link with every other entry is still posted.
     @Test func rewrittenIdOnKnownLinkIsNotPosted() throws {
         defer { workspace.remove() }
         let home = "https://news.example/"

@@ -109,7 +109,7 @@ import Testing
         #expect(report.requests.write == 0)
     }
 
-    /// An update whose answer was never recorded covers only the text it sent. A draft that a person changed to other
+    /// An update whose response was never recorded covers only the text it sent. A draft that a person changed to other
     /// text after it still blocks the next update, and one that shows the sent text does not.
     @Test(arguments: [true, false]) func pendingUpdateCoversOnlyItsText(personEdited: Bool) throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])

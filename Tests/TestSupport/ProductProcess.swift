@@ -105,7 +105,7 @@ package struct ProductProcess {
     }
 }
 
-/// The output files of one started process, deleted when the last `ProductProcess` that holds them goes away.
+/// The output files of one started process, deleted when the last `ProductProcess` that refers to them goes away.
 private final class OutputFiles: Sendable {
     let urls: [URL]
 

@@ -119,8 +119,8 @@ final class ReferenceFixture {
 
     /// Counts how often the fault rules fired, by kind.
     func faultsApplied() throws -> [String: Int] {
-        // A delayed request may hold the server thread of the fixture's connection, which would hold this answer back
-        // until the delay ends.
+        // A delayed request may occupy the server thread of the fixture's connection, which would delay this
+        // response until the delay ends.
         let body = try control("GET", "/faults", newConnection: true).body
         let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
         var counts: [String: Int] = [:]
