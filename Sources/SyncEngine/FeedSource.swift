@@ -83,7 +83,12 @@ package struct FeedSource: ItemSource {
         else {
             logger.debug("feed not modified", ["source": name, "feed.url": url])
             result.unchangedUnlistedCount = entryCounts?.last ?? 0
-            if entryCounts?.last == 0 { warnOfEmptyFeed(entryCounts, knownEntries: records.count, into: &result) }
+            if entryCounts?.last == 0,
+                let warnedAt = warnOfEmptyFeed(entryCounts, knownEntries: records.count, into: &result)
+            {
+                let sourceName = name
+                result.commitAlways = { state in try state.recordEmptyFeedWarning(source: sourceName, at: warnedAt) }
+            }
             return result
         }
         if !redirects.isEmpty {
@@ -149,7 +154,8 @@ package struct FeedSource: ItemSource {
                     + "is that entry under a new id or link, so it is held back without a post",
                 ["source": name, "entry.id": newKey, "entry.previous_id": knownKey])
         }
-        if plan.decisions.isEmpty { warnOfEmptyFeed(entryCounts, knownEntries: records.count, into: &result) }
+        let emptyWarnedAt =
+            plan.decisions.isEmpty ? warnOfEmptyFeed(entryCounts, knownEntries: records.count, into: &result) : nil
         let entryDates: [Date] = plan.decisions.compactMap { $0.entry.published ?? $0.entry.updated }
         let newestEntryAt = (entryDates + [storedNewest].compactMap { $0 }).filter(intake.isPlausible).max()
 
@@ -223,6 +229,7 @@ package struct FeedSource: ItemSource {
             try saveBaseline(state)
             // The dates let a later run match an entry whose link or id changed by its title and date.
             try state.recordFeedEntryDates(source: sourceName, dates: dates)
+            if let emptyWarnedAt { try state.recordEmptyFeedWarning(source: sourceName, at: emptyWarnedAt) }
         }
         return result
     }

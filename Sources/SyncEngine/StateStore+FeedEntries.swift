@@ -44,16 +44,21 @@ extension StateStore {
         /// The entries of the last stored read that had any, and the time of that read.
         package var lastNonEmpty: Int?
         package var lastNonEmptyAt: String?
+        /// When the warning of the feed's empty reads was last logged, nil when it lists entries.
+        package var emptyWarnedAt: String?
     }
 
     /// Returns the entry counts of the feed of `source`, all nil when the state has no record of its feed.
     package func feedEntryCounts(source: String) throws -> FeedEntryCounts {
         try withDatabase { database in
             let row = try database.queryFirst(
-                "SELECT entry_count, last_nonempty_count, last_nonempty_at FROM feeds WHERE source = ?", [source])
+                """
+                SELECT entry_count, last_nonempty_count, last_nonempty_at, empty_warned_at FROM feeds
+                WHERE source = ?
+                """, [source])
             return FeedEntryCounts(
                 last: row?.int("entry_count"), lastNonEmpty: row?.int("last_nonempty_count"),
-                lastNonEmptyAt: row?.string("last_nonempty_at"))
+                lastNonEmptyAt: row?.string("last_nonempty_at"), emptyWarnedAt: row?.string("empty_warned_at"))
         }
     }
 
@@ -63,12 +68,21 @@ extension StateStore {
             if count > 0 {
                 _ = try database.run(
                     """
-                    UPDATE feeds SET entry_count = ?, last_nonempty_count = ?, last_nonempty_at = ?
+                    UPDATE feeds SET entry_count = ?, last_nonempty_count = ?, last_nonempty_at = ?,
+                        empty_warned_at = NULL
                     WHERE source = ?
                     """, [count, count, Self.timestamp(), source])
             } else {
                 _ = try database.run("UPDATE feeds SET entry_count = 0 WHERE source = ?", [source])
             }
+        }
+    }
+
+    /// Records that the warning of the empty feed of `source` was logged at `date`.
+    package func recordEmptyFeedWarning(source: String, at date: Date) throws {
+        try withDatabase { database in
+            _ = try database.run(
+                "UPDATE feeds SET empty_warned_at = ? WHERE source = ?", [Self.timestamp(date), source])
         }
     }
 }

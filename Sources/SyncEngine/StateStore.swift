@@ -147,6 +147,9 @@ package final class StateStore: @unchecked Sendable {
         ALTER TABLE feeds ADD COLUMN last_nonempty_count INTEGER;
         ALTER TABLE feeds ADD COLUMN last_nonempty_at TEXT;
         """,
+        // When the warning of a feed that lists no entries was last logged, so that a feed that stays empty is
+        // logged as a warning once a day instead of at every poll. NULL while the feed lists entries.
+        "ALTER TABLE feeds ADD COLUMN empty_warned_at TEXT;",
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

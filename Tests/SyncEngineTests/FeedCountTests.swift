@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import TestSupport
 import Testing
 
@@ -102,17 +103,20 @@ import Testing
     }
 
     /// A feed that drops to no entries raises a warning that names it, keeps every record, and raises it again
-    /// while the feed stays empty, also when its server responds 304.
+    /// in every report while the feed stays empty, also when its server responds 304. The log has it as a warning
+    /// once a day, and at info in between.
     @Test func emptiedFeedIsReported() throws {
         defer { cleanUp() }
         document.set([("a", "Alpha", "First"), ("b", "Beta", "Second")])
         let first = try workspace.run(.apply)
         #expect(first.warnings.isEmpty, "\(first.warnings)")
-        let recorded = try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
-            .items(source: "news").count
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        let recorded = try StateStore(path: statePath).items(source: "news").count
 
         document.set([])
-        let empty = try workspace.run(.apply)
+        let emptyLogs = LogCapture()
+        let empty = try workspace.run(.apply, logger: emptyLogs.logger)
+        #expect(emptyLogs.entries(startingWith: "feed lists no entries").map { $0["level"] } == ["warning"])
         #expect(empty.requests.write == 0)
         #expect(empty.removed == 0)
         let warning = try #require(empty.warnings.first, "a feed that dropped to no entries raised no warning")
@@ -123,15 +127,32 @@ import Testing
         let state = try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
         #expect(try state.items(source: "news").count == recorded, "an entry's record was removed")
 
-        let stillEmpty = try workspace.run(.apply)
+        let stillEmptyLogs = LogCapture()
+        let stillEmpty = try workspace.run(.apply, logger: stillEmptyLogs.logger)
         #expect(server.requests.last?.headers["if-none-match"] != nil)
         #expect(stillEmpty.warnings == [warning], "the warning was not repeated while the feed stays empty")
+        #expect(stillEmptyLogs.entries(startingWith: "feed lists no entries").isEmpty, "logged as a warning again")
+        let info = stillEmptyLogs.entries(startingWith: "feed still lists no entries")
+        #expect(info.map { $0["level"] } == ["info"], "\(info)")
+        #expect(info.first?["feed.warned_at"]?.isEmpty == false, "\(info)")
+
+        // A day after the last warning, the log has it as a warning again, also on a fetch without validators.
+        let dayAgo = StateStore.timestamp(Date().addingTimeInterval(-FeedSource.emptyFeedWarningInterval - 60))
+        let database = try SQLiteDatabase(path: statePath)
+        _ = try database.run("UPDATE feeds SET empty_warned_at = ?, etag = NULL WHERE source = 'news'", [dayAgo])
+        let dayLaterLogs = LogCapture()
+        let dayLater = try workspace.run(.apply, logger: dayLaterLogs.logger)
+        #expect(server.requests.last?.headers["if-none-match"] == nil)
+        #expect(dayLater.warnings == [warning])
+        #expect(dayLaterLogs.entries(startingWith: "feed lists no entries").map { $0["level"] } == ["warning"])
+        #expect(try StateStore(path: statePath).feedEntryCounts(source: "news").emptyWarnedAt != dayAgo)
 
         document.set([("a", "Alpha", "First"), ("b", "Beta", "Second")])
         let back = try workspace.run(.apply)
         #expect(back.warnings.isEmpty, "\(back.warnings)")
         #expect(back.requests.write == 0, "entries that came back were posted again")
         #expect(back.unchanged == 2)
+        #expect(try StateStore(path: statePath).feedEntryCounts(source: "news").emptyWarnedAt == nil)
     }
 
     /// An entry that failed is tried again by the next run although its feed is not modified, because that run fetches
