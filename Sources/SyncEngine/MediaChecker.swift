@@ -169,10 +169,19 @@ package final class MediaChecker: @unchecked Sendable {
             // image, as a CDN's or a script's (thumb.php?id=3) often is, but an HTML page's extension rules the
             // medium out, as a probe's text/html would.
             let pageExtensions: Set = ["html", "htm", "xhtml"]
-            if declaredType == nil, pageExtensions.contains(parsed.pathExtension.lowercased()) {
+            let fileExtension = parsed.pathExtension.lowercased()
+            if declaredType == nil, pageExtensions.contains(fileExtension) {
                 throw Failure(
                     description: "medium \(url) names an HTML page, not an image or video; link the image or video "
                         + "file itself")
+            }
+            // So does the extension of a file that Planable cannot post, such as a podcast's audio, so that a feed's
+            // enclosure of it is left out instead of being sent as an image that Planable then fails to process.
+            if declaredType == nil, Self.unpostableExtensions.contains(fileExtension) {
+                throw Failure(
+                    description: "medium \(url) is not an image, video or PDF (by its extension .\(fileExtension)); "
+                        + "link an image or video file",
+                    unpostableType: "its extension is .\(fileExtension)")
             }
             let kind = declaredType.map(Self.kind(forContentType:)) ?? Self.kind(forExtension: parsed.pathExtension)
             let reason = enabled ? "the embedded server stays on this machine" : "check_media is off"
@@ -311,6 +320,15 @@ package final class MediaChecker: @unchecked Sendable {
         default: .unknown
         }
     }
+
+    /// Extensions of files that are no image, video or PDF: audio, archives, office documents and programs. A URL
+    /// that is not probed is judged by them, where an unknown extension is taken for an image.
+    static let unpostableExtensions: Set = [
+        "mp3", "m4a", "aac", "wav", "ogg", "oga", "opus", "flac", "wma", "aif", "aiff", "mid", "midi",
+        "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz",
+        "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt", "csv", "epub",
+        "exe", "msi", "dmg", "apk", "deb", "rpm",
+    ]
 
     static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()

@@ -110,6 +110,40 @@ import Testing
             warnings.contains { $0.hasPrefix("medium /episode.mp3 left out: its extension is .mp3,") }, "\(warnings)")
     }
 
+    /// An enclosure without a type that is not probed, because its host is not on loopback while the embedded
+    /// server runs, is judged by its extension: audio is left out with a warning, and an unknown extension is
+    /// taken for an image.
+    @Test func unprobedAudioEnclosureIsLeftOut() throws {
+        defer { cleanUp() }
+        let feedPath = root.appendingPathComponent("feed.xml")
+        try """
+        <?xml version="1.0" encoding="utf-8"?>
+        <rss version="2.0"><channel><title>Podcast</title><link>https://pod.example/</link>
+        <item><guid isPermaLink="false">ep-1</guid><title>Episode 1</title><link>https://pod.example/1</link>
+        <description>The first episode.</description><enclosure url="https://cdn.pod.example/ep-1.MP3" length="4"/>
+        <enclosure url="https://cdn.pod.example/art?id=1" length="33"/></item>
+        </channel></rss>
+        """.write(to: feedPath, atomically: true, encoding: .utf8)
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"],
+            extraConfiguration: """
+                  - name: podcast
+                    type: feed
+                    url: \(feedPath.absoluteString)
+                    backfill: 1
+                """)
+        defer { workspace.remove() }
+        let item = try #require(try workspace.run(.plan).items.first { $0.source == "podcast" })
+        #expect(item.decision == .create, "\(item.message ?? "")")
+        #expect(item.posts.first?.media == ["https://cdn.pod.example/art?id=1"])
+        let warnings = item.posts.first?.warnings ?? []
+        #expect(
+            warnings.contains(
+                "medium https://cdn.pod.example/ep-1.MP3 left out: its extension is .mp3, which is not an image, "
+                    + "video or PDF that Planable can post"),
+            "\(warnings)")
+    }
+
     /// An enclosure that cannot be reached still fails its entry, because the feed meant it to be posted.
     @Test func unreachableEnclosureFailsEntry() throws {
         defer { cleanUp() }

@@ -200,17 +200,23 @@ import Testing
         #expect(post.warnings.contains { $0.contains("media_base_url") })
     }
 
-    /// A URL that is not probed is judged by its extension: a page's extension fails its item, and a URL
-    /// without one is taken for an image.
+    /// A URL that is not probed is judged by its extension: a page's or an audio file's extension fails its item,
+    /// and a URL without one is taken for an image.
     @Test func unprobedPageURLFailsItsItem() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
         try workspace.writePost("page.md", title: "Page", body: "Linked.", frontMatter: "image: https://cdn.example/post.html\n")
+        try workspace.writePost("song.md", title: "Song", body: "Linked.", frontMatter: "image: https://cdn.example/a.mp3\n")
         try workspace.writePost("cdn.md", title: "CDN", body: "Linked.", frontMatter: "image: https://cdn.example/i/42\n")
         let report = try workspace.run(.plan)
         let page = try #require(report.items.first { $0.identity == "page.md" })
         #expect(page.decision == .failed)
         #expect(page.message?.contains("names an HTML page, not an image or video") == true, "\(page.message ?? "")")
+        let song = try #require(report.items.first { $0.identity == "song.md" })
+        #expect(song.decision == .failed)
+        #expect(
+            song.message?.contains("https://cdn.example/a.mp3 is not an image, video or PDF (by its extension .mp3)")
+                == true, "\(song.message ?? "")")
         let cdn = try #require(report.items.first { $0.identity == "cdn.md" })
         #expect(cdn.posts.first?.media == ["https://cdn.example/i/42"])
     }
