@@ -187,9 +187,7 @@ import Timestamps
         let previousVersion = 5
         do {
             let database = try SQLiteDatabase(path: Self.statePath(workspace))
-            for column in ["entry_count", "last_nonempty_count", "last_nonempty_at"] {
-                try database.execute("ALTER TABLE feeds DROP COLUMN \(column)")
-            }
+            try OlderStateSchema.dropFeedColumns(database)
             try database.execute("ALTER TABLE posts DROP COLUMN sent_text_hash")
             try database.execute("ALTER TABLE posts DROP COLUMN sent_scheduled_at")
             try database.execute("ALTER TABLE posts DROP COLUMN sent_campaign_id")

@@ -112,9 +112,7 @@ import Testing
             let database = try SQLiteDatabase(path: statePath)
             let migration = try #require(StateStore.migrations.firstIndex { $0.contains("entry_date") })
             try database.execute("ALTER TABLE items DROP COLUMN entry_date")
-            for column in ["entry_count", "last_nonempty_count", "last_nonempty_at"] {
-                try database.execute("ALTER TABLE feeds DROP COLUMN \(column)")
-            }
+            try OlderStateSchema.dropFeedColumns(database)
             try database.execute("PRAGMA user_version = \(migration)")
         }
 

@@ -298,9 +298,7 @@ extension StatusFollowingTests {
                 let pollMigration = try #require(StateStore.migrations.firstIndex { $0.contains("status_polled_at") })
                 try database.execute("ALTER TABLE posts DROP COLUMN sent_text_hash")
                 try database.execute("ALTER TABLE items DROP COLUMN entry_date")
-                for column in ["entry_count", "last_nonempty_count", "last_nonempty_at"] {
-                    try database.execute("ALTER TABLE feeds DROP COLUMN \(column)")
-                }
+                try OlderStateSchema.dropFeedColumns(database)
                 try database.execute("PRAGMA user_version = \(pollMigration)")
             }
         }
