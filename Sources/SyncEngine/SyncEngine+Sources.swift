@@ -158,12 +158,16 @@ extension SyncEngine {
     /// Handles an item whose source file or entry is gone: its drafts are deleted when the configuration says
     /// so, and otherwise left alone. Returns the report line, or nil when there is nothing new to say.
     ///
-    /// An item left with no post and no pending create, because it never had a post or because this pass deleted
-    /// all of its drafts, is forgotten. Its records are deleted from the state instead of kept as removed, because
-    /// nothing in Planable belongs to it. So is an item kept as removed without a post by an earlier version.
+    /// An item left with no post and no pending create, because it never had a post, because this pass deleted
+    /// all of its drafts, or because a status poll found its posts deleted in Planable, is forgotten. Its records
+    /// are deleted from the state instead of kept as removed, because nothing in Planable belongs to it. So is an
+    /// item kept as removed without a post by an earlier version.
     func handleRemoved(source: String, identity: String, mode: RunMode) throws -> ReportedItem? {
         guard var record = try state.item(source: source, identity: identity) else { return nil }
-        let posts = try state.posts(source: source, identity: identity)
+        let allPosts = try state.posts(source: source, identity: identity)
+        // A post that a status poll found deleted in Planable keeps its record only to show in `status`.
+        let posts = allPosts.filter { $0.status != "deleted" }
+        let deletedInPlanable = allPosts.count - posts.count
         guard record.status != "removed" else {
             if mode == .apply, posts.isEmpty, try !hasPendingCreate(source: source, identity: identity) {
                 // Earlier versions kept the rows of items whose drafts `delete_drafts` deleted. Such a removal
@@ -178,10 +182,11 @@ extension SyncEngine {
             source: source, identity: identity, title: record.title, decision: .removed,
             message: "removed from the source; its posts are left in Planable", posts: [])
         if posts.isEmpty && !hasPendingCreate {
+            let noPost = deletedInPlanable > 0 ? "its posts were deleted in Planable" : "it has no post"
             reported.message =
                 mode == .apply
-                ? "removed from the source; it has no post, so the state no longer keeps it"
-                : "removed from the source; it has no post, so a sync removes it from the state"
+                ? "removed from the source; \(noPost), so the state no longer keeps it"
+                : "removed from the source; \(noPost), so a sync removes it from the state"
             if mode == .apply {
                 try forgetRemovedItem(source: source, identity: identity, removedAt: Date())
                 logger.info(

@@ -224,6 +224,55 @@ import Testing
         #expect((server.requestCounts()["GET"] ?? 0) == 1, "\(server.requestCounts())")
     }
 
+    /// A removed item whose posts a person deleted in Planable is forgotten once a status poll finds them gone,
+    /// whether they went before or after its file, so that `status` does not keep it for good. One with a post
+    /// left in Planable stays removed.
+    @Test func removedItemWithPostsDeletedInPlanableIsForgotten() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        // The file that stays keeps the folder from looking empty, which would stop the removals.
+        for name in ["before", "after", "half", "stays"] {
+            try "---\ntitle: \(name)\n---\n\nBody.\n"
+                .write(to: root.appendingPathComponent("content/\(name).md"), atomically: true, encoding: .utf8)
+        }
+        let runtime = try runtime(budget: 10)
+        let engine = runtime.engine()
+        _ = try engine.run(mode: .apply, refreshStatus: false)
+        let workspaceId = try engine.resolveContext().workspace.id
+        func deletePosts(_ identity: String, count: Int) throws {
+            let posts = try runtime.state.posts(source: "posts", identity: identity)
+            #expect(posts.count == 2)
+            for post in posts.prefix(count) { try runtime.client.deletePost(id: post.postId) }
+            _ = try StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+                .refresh(workspaceId: workspaceId)
+        }
+        func remove(_ identity: String) throws {
+            try FileManager.default.removeItem(at: root.appendingPathComponent("content/\(identity)"))
+        }
+
+        try deletePosts("before.md", count: 2)
+        try remove("before.md")
+        try remove("after.md")
+        try remove("half.md")
+        let removal = try engine.run(mode: .apply, refreshStatus: false)
+        let before = try #require(removal.items.first { $0.identity == "before.md" })
+        #expect(before.message == "removed from the source; its posts were deleted in Planable, so the state no "
+            + "longer keeps it")
+        #expect(try runtime.state.item(source: "posts", identity: "before.md") == nil)
+        #expect(try runtime.state.posts(source: "posts", identity: "before.md").isEmpty)
+        #expect(try runtime.state.item(source: "posts", identity: "after.md")?.status == "removed")
+
+        try deletePosts("after.md", count: 2)
+        try deletePosts("half.md", count: 1)
+        _ = try engine.run(mode: .apply, refreshStatus: false)
+        #expect(try runtime.state.item(source: "posts", identity: "after.md") == nil, "kept after its posts went")
+        #expect(try runtime.state.posts(source: "posts", identity: "after.md").isEmpty)
+        #expect(try runtime.state.item(source: "posts", identity: "half.md")?.status == "removed")
+        #expect(try runtime.state.posts(source: "posts", identity: "half.md").count == 2)
+    }
+
     @Test func failedPostIsFollowedAfterEdit() throws {
         defer {
             server.stop()
