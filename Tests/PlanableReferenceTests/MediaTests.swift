@@ -238,4 +238,24 @@ import Testing
             body: ["workspaceId": .string(workspace), "pageId": .string(try server.pageID("Northwind LinkedIn")), "media": .string(url)])
         #expect(linkedin.status == 400)
     }
+
+    @Test func storyPatchRejectsGIF() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let story = try server.send(
+            "POST", "/stories",
+            body: [
+                "workspaceId": .string(try server.workspaceID("Northwind Coffee")),
+                "pageId": .string(try server.pageID("Northwind Instagram")), "media": "https://cdn.example/frame.jpg",
+            ])
+        let id = try #require(story.data["id"]?.stringValue)
+        let gif = try server.send("PATCH", "/posts/\(id)", body: ["media": ["https://cdn.example/loop.gif"]])
+        #expect(gif.status == 400)
+        #expect(gif.errorCode == "VALIDATION_ERROR")
+        let after = try server.send("GET", "/posts/\(id)")
+        #expect(after.data["media"] != .array(["https://cdn.example/loop.gif"]))
+        let image = try server.send("PATCH", "/posts/\(id)", body: ["media": ["https://cdn.example/other.png"]])
+        #expect(image.status == 200)
+        #expect(image.data["media"] == .array(["https://cdn.example/other.png"]))
+    }
 }

@@ -101,6 +101,11 @@ enum PostHandlers {
         }
         draft.media = try context.services.importMedia(
             context.body["media"], workspaceID: workspace.id, context: context)
+        // The type is detected from the downloaded bytes (from the file name with offlineMedia), so a GIF is
+        // found whatever its URL ends with. Throwing rolls back the media library rows that the import added.
+        if existing.classification == "story", draft.media?.mediaType == "gif" {
+            throw APIError.validation("a story does not support GIFs; give one image or video URL in body.media")
+        }
         // A grouped post keeps its pages in sync, as Planable's app does: an edit to one post of the group
         // applies to every post of the group that is not published or publishing.
         var targets = [existing]
