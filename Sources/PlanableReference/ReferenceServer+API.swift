@@ -178,6 +178,7 @@ extension ReferenceServer {
         switch result {
         case .success(let response):
             if case .commitWithoutAnswer = fault.action { return .dropConnection }
+            if let error = response.committedError { return .respond(errorResponse(error, requestID, decision)) }
             return .respond(successResponse(response, requestID, decision))
         case .failure(let error as APIError):
             return .respond(errorResponse(error, requestID, decision))

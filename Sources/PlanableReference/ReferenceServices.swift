@@ -6,6 +6,9 @@ struct MediaImport {
     var urls: [String]
     var ids: [String]
     var mediaType: String?
+    /// Whether a video is among the media, which a `videoThumbnail` needs. `mediaType` is `mixed` with or
+    /// without one.
+    var containsVideo: Bool
 }
 
 /// A media URL that was downloaded and recognized.
@@ -151,7 +154,7 @@ final class ReferenceServices: Sendable {
             stored.append(media.download.effectiveURL)
         }
         let mediaType = Set(types).count > 1 ? "mixed" : types.first
-        return MediaImport(urls: stored, ids: ids, mediaType: mediaType)
+        return MediaImport(urls: stored, ids: ids, mediaType: mediaType, containsVideo: types.contains("video"))
     }
 }
 

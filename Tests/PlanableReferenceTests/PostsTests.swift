@@ -171,4 +171,60 @@ import Timestamps
         server.clock.advance(by: 61)
         #expect(try server.send("GET", path).data.arrayValue?.first?["status"] == "publishing")
     }
+
+    @Test func createKeepsPostWhenThumbnailLacksVideo() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let page = try server.pageID("Northwind YouTube")
+        let thumbnail: JSONValue = ["imageUrl": "https://cdn.example/cover.jpg"]
+        let noVideo = try server.send(
+            "POST", "/posts",
+            body: [
+                "workspaceId": .string(workspace), "pageId": .string(page),
+                "media": ["https://cdn.example/still.jpg", "https://cdn.example/loop.gif"], "videoThumbnail": thumbnail,
+            ])
+        #expect(noVideo.status == 400)
+        #expect(noVideo.errorCode == "VALIDATION_ERROR")
+        let listed = try server.send("GET", "/posts?workspaceId=\(workspace)&pageId=\(page)").data.arrayValue ?? []
+        #expect(listed.count == 1)
+        #expect(listed.first?["mediaType"] == "mixed")
+        #expect(listed.first?["videoThumbnailUrl"] == nil)
+        let id = try #require(listed.first?["id"]?.stringValue)
+        #expect(noVideo.json["error"]?["message"]?.stringValue?.contains(id) == true)
+
+        let withVideo = try server.send(
+            "POST", "/posts",
+            body: [
+                "workspaceId": .string(workspace), "pageId": .string(page), "media": ["https://cdn.example/clip.mp4"],
+                "videoThumbnail": thumbnail,
+            ])
+        #expect(withVideo.status == 201)
+        #expect(withVideo.json["posts"]?.arrayValue?.first?["videoThumbnailUrl"] == "https://cdn.example/cover.jpg")
+    }
+
+    @Test func patchThumbnailFollowsVideo() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind YouTube")
+        let id = try #require(post["id"]?.stringValue)
+        let thumbnail: JSONValue = ["imageUrl": "https://cdn.example/cover.jpg"]
+
+        let noVideo = try server.send("PATCH", "/posts/\(id)", body: ["videoThumbnail": thumbnail])
+        #expect(noVideo.status == 400)
+        #expect(noVideo.errorCode == "VALIDATION_ERROR")
+        #expect(try server.send("GET", "/posts/\(id)").data["videoThumbnailUrl"] == nil)
+
+        let offset = try server.send(
+            "PATCH", "/posts/\(id)",
+            body: ["media": ["https://cdn.example/clip.mp4"], "videoThumbnail": ["offsetSeconds": 2]])
+        #expect(offset.status == 200)
+        let image = try server.send("PATCH", "/posts/\(id)", body: ["videoThumbnail": thumbnail])
+        #expect(image.status == 200)
+        #expect(image.data["videoThumbnailUrl"] == "https://cdn.example/cover.jpg")
+
+        let imageOnly = try server.send("PATCH", "/posts/\(id)", body: ["media": ["https://cdn.example/still.jpg"]])
+        #expect(imageOnly.status == 200)
+        #expect(imageOnly.data["videoThumbnailUrl"] == nil)
+    }
 }

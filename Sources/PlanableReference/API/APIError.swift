@@ -61,6 +61,9 @@ struct APIResponse {
     var body: JSONValue?
     /// The body already serialized, for an answer from the response cache.
     var serializedBody: [UInt8]?
+    /// An error that the server returns although the request's changes are committed. `status` and `body` are
+    /// then unused.
+    var committedError: APIError?
 
     init(status: Int, body: JSONValue?, serializedBody: [UInt8]? = nil) {
         self.status = status
@@ -78,4 +81,11 @@ struct APIResponse {
         APIResponse(status: 201, body: nil, serializedBody: bytes)
     }
     static let noContent = APIResponse(status: 204, body: nil)
+
+    /// An error response for a request whose changes are kept, where a thrown error would roll them back.
+    static func committedError(_ error: APIError) -> APIResponse {
+        var response = APIResponse(status: error.status, body: nil)
+        response.committedError = error
+        return response
+    }
 }

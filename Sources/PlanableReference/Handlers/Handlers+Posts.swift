@@ -62,6 +62,10 @@ enum PostHandlers {
         }
         var draft = try PostDraft.parse(body, context: context, workspace: workspace, isCreate: true)
         draft.media = try context.services.importMedia(body["media"], workspaceID: workspace.id, context: context)
+        // The document describes POST /posts as returning 400 for a thumbnail without a video after it creates
+        // the post, so the posts stay, without the thumbnail, for a PATCH that adds the video.
+        let thumbnailLacksVideo = body["videoThumbnail"] != nil && draft.media?.containsVideo != true
+        if thumbnailLacksVideo { draft.extras.removeAll { $0.0 == "videoThumbnail" } }
         let groupID = grouped ? Identifiers.objectID() : nil
         var created: [PostRecord] = []
         // One INSERT is atomic by itself; a group needs a transaction so that it is stored whole or not at all.
@@ -81,6 +85,14 @@ enum PostHandlers {
             try context.store.database.transaction(insertAll)
         } else {
             try insertAll()
+        }
+        if thumbnailLacksVideo {
+            let ids = created.map(\.id).joined(separator: ", ")
+            let noun = created.count == 1 ? "post" : "posts"
+            return .committedError(
+                APIError.validation(
+                    "body.videoThumbnail needs a video in body.media; created \(noun) \(ids) without the thumbnail, "
+                        + "so add a video and the thumbnail with PATCH /posts/{id}"))
         }
         let renderer = try PostRenderer(store: context.store, workspace: workspace, posts: created, fresh: true)
         return .created(serialized: renderer.serialized(created, under: "posts"))
@@ -105,6 +117,14 @@ enum PostHandlers {
         // found whatever its URL ends with. Throwing rolls back the media library rows that the import added.
         if existing.classification == "story", draft.media?.mediaType == "gif" {
             throw APIError.validation("a story does not support GIFs; give one image or video URL in body.media")
+        }
+        if context.body["videoThumbnail"] != nil {
+            let containsVideo =
+                try draft.media.map(\.containsVideo) ?? context.store.containsVideo(mediaIDs: existing.mediaIDs)
+            guard containsVideo else {
+                throw APIError.validation(
+                    "body.videoThumbnail needs a video in the post's media; add one with body.media first")
+            }
         }
         // A grouped post keeps its pages in sync, as Planable's app does: an edit to one post of the group
         // applies to every post of the group that is not published or publishing.

@@ -99,6 +99,11 @@ struct PostDraft {
             post.media = media.urls
             post.mediaIDs = media.ids
             post.mediaType = media.mediaType
+            // A thumbnail belongs to the post's video, so it goes with the last video.
+            if !media.containsVideo, var stored = post.extras.objectValue {
+                stored.removeAll { $0.0 == "videoThumbnail" }
+                post.extras = .object(stored)
+            }
         }
         if let teamOnly { post.teamOnly = teamOnly }
         if let publishAtScheduledDate { post.publishAtScheduledDate = publishAtScheduledDate }

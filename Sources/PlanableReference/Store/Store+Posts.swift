@@ -197,6 +197,14 @@ extension ReferenceStore {
         return total
     }
 
+    /// Returns whether a video is among the media library items `mediaIDs`.
+    func containsVideo(mediaIDs: [String]) throws -> Bool {
+        guard !mediaIDs.isEmpty else { return false }
+        let marks = Array(repeating: "?", count: mediaIDs.count).joined(separator: ",")
+        return try database.queryFirst(
+            "SELECT 1 AS found FROM media WHERE type = 'video' AND id IN (\(marks)) LIMIT 1", mediaIDs) != nil
+    }
+
     func postCounts(workspaceIDs: [String]) throws -> [String: Int] {
         guard !workspaceIDs.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: workspaceIDs.count).joined(separator: ",")
