@@ -14,7 +14,8 @@ package enum FeedParser {
     ///   - data: The document's bytes as served.
     ///   - url: The document's own URL, the last base for relative links; nil when unknown.
     ///   - contentType: The HTTP `Content-Type` value, or nil when the document did not come over HTTP.
-    /// - Throws: `FeedError` when the document is too large, cannot be decoded or is not a feed.
+    /// - Throws: `FeedError` when the document is too large, passes a limit of `XMLMarkupScan.Limits`, cannot be
+    ///   decoded or is not a feed.
     package static func parse(_ data: [UInt8], url: String?, contentType: String?) throws -> Feed {
         guard data.count <= maximumDocumentBytes else {
             throw FeedError(
@@ -24,6 +25,9 @@ package enum FeedParser {
             return try JSONFeedReader.parse(data, url: url)
         }
         let decoded = try FeedEncoding.decode(data, contentType: contentType)
+        if let violation = XMLMarkupScan.firstViolation(in: decoded.utf8) {
+            throw FeedError(.tooLarge, violation.message(in: decoded.utf8))
+        }
         let result = XMLReader.parse(decoded.utf8, url: url)
         guard let root = result.root else {
             throw FeedError(.notAFeed, "the document is not XML: \(result.error ?? "it has no root element")")
