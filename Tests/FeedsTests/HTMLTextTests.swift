@@ -26,6 +26,33 @@ import Testing
         #expect(HTMLText.plainText(html) == expected)
     }
 
+    /// A tag with more attributes than the limit is not given to libxml2, whose duplicate check takes time
+    /// quadratic in their count, whatever separates them; the text is then used as it is. One at the limit is
+    /// parsed.
+    ///
+    /// - Parameter attribute: one attribute, whose `#` is replaced by its number.
+    @Test(arguments: [(" ", "a#=\"\""), ("", "a#=\"\""), (" ", "a#"), ("\n", "a#=v"), ("/", "a#='x'")])
+    func tagOverAttributeLimitIsNotParsed(separator: String, attribute: String) {
+        func html(_ count: Int) -> String {
+            let attributes = (0..<count).map { attribute.replacingOccurrences(of: "#", with: String($0)) }
+            return "<p " + attributes.joined(separator: separator) + ">hello</p>"
+        }
+        let limit = HTMLText.maximumAttributesPerTag
+        #expect(!HTMLText.hasOversizedTag(html(limit)))
+        #expect(HTMLText.plainText(html(limit)) == "hello")
+        #expect(HTMLText.hasOversizedTag(html(limit + 1)))
+        #expect(HTMLText.plainText(html(limit + 1)).hasPrefix("<p a0"))
+        #expect(HTMLText.images("<img src=\"a.png\"> " + html(limit + 1)).isEmpty)
+    }
+
+    /// Quoted values, and markup after a closed tag, do not count as attributes.
+    @Test func quotedValuesAndTextAreNoAttributes() {
+        let quoted = "<img alt=\"" + String(repeating: "a b ", count: 1_000) + "\" src=\"x.png\">"
+        #expect(!HTMLText.hasOversizedTag(quoted))
+        let text = "<p>" + String(repeating: "word ", count: 1_000) + "</p>"
+        #expect(!HTMLText.hasOversizedTag(text))
+    }
+
     /// Parsing once for both forms gives what the two functions give on their own.
     @Test(arguments: [
         "<p>a <a href=\"../x\">link</a></p><p>b</p>", "no markup", "Fish &amp; chips", "",
