@@ -112,9 +112,14 @@ package struct FeedSource: ItemSource {
         }
         if feed.isIllFormed {
             logger.warning(
-                "feed is not well-formed; read what could be recovered",
+                "feed is not well-formed; read what could be recovered, and the next read fetches it whole",
                 ["source": name, "feed.url": url, "error": feed.illFormedReason ?? ""])
         }
+        // A document that is not well-formed may be one read while it was written, cut after a whole entry, and a
+        // server that dates files to the second answers the whole file written within that second with 304. So
+        // its validators are not stored, and the next read fetches the document whole.
+        let storedETag = feed.isIllFormed ? nil : etag
+        let storedLastModified = feed.isIllFormed ? nil : lastModified
 
         let knownDates = (try? state.feedEntryDates(source: name)) ?? [:]
         var known: [String: String] = [:]
@@ -220,8 +225,8 @@ package struct FeedSource: ItemSource {
         // The validators wait for a pass without failures, so that a failed entry is fetched and tried again.
         result.commit = { state in
             try state.recordFeedFetched(
-                source: sourceName, url: feedURL, etag: etag, lastModified: lastModified, finalURL: finalURL,
-                newestEntryAt: newestEntryAt)
+                source: sourceName, url: feedURL, etag: storedETag, lastModified: storedLastModified,
+                finalURL: finalURL, newestEntryAt: newestEntryAt)
             try state.recordFeedEntryCount(entryCount, source: sourceName)
             try saveBaseline(state)
         }

@@ -1,0 +1,81 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import SyncEngine
+
+/// A feed read while its file was written, cut after a whole entry, is read as far as it goes, but its validators
+/// are not stored. A server that dates files to the second, as Python's `http.server` does, answers the whole file
+/// written within that second with 304, and the entry after the cut would never be posted.
+@Suite(.serialized) struct CutFeedValidatorTests {
+    /// The feed the server serves, with the Last-Modified of a file dated to the second.
+    final class Document: @unchecked Sendable {
+        private let lock = NSLock()
+        private var text = ""
+        private var modified = ""
+
+        var current: (text: String, lastModified: String) { lock.withLock { (text, modified) } }
+        func set(_ value: String, lastModified: String) { lock.withLock { (text, modified) = (value, lastModified) } }
+    }
+
+    static let firstSecond = "Tue, 01 Dec 2026 09:00:00 GMT"
+    /// The second in which the file is written twice: cut, then whole.
+    static let rewriteSecond = "Tue, 01 Dec 2026 09:05:00 GMT"
+
+    static func entry(_ number: Int) -> String {
+        """
+        <entry><id>urn:entry:\(number)</id><title>Entry \(number)</title>
+        <link href="https://news.example/\(number)"/><updated>2026-12-0\(number)T09:00:00Z</updated>
+        <summary>Entry number \(number).</summary></entry>
+        """
+    }
+
+    static func feed(_ numbers: [Int], closed: Bool = true) -> String {
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>News</title>"
+            + "<id>urn:news</id><updated>2026-12-05T09:00:00Z</updated>\n"
+            + numbers.map(entry).joined(separator: "\n") + (closed ? "\n</feed>\n" : "\n")
+    }
+
+    @Test func cutFeedIsFetchedWholeNextTime() throws {
+        let document = Document()
+        let server = try LoopbackHTTPServer { request in
+            let (text, lastModified) = document.current
+            if request.headers["if-modified-since"] == lastModified {
+                return .init(status: 304, headers: [("Last-Modified", lastModified)])
+            }
+            return .init(
+                status: 200, headers: [("Content-Type", "application/atom+xml"), ("Last-Modified", lastModified)],
+                body: Array(text.utf8))
+        }
+        defer { server.stop() }
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"],
+            extraConfiguration: """
+                  - name: news
+                    type: feed
+                    url: \(server.baseURL)/feed.xml
+                    backfill: 2
+                """)
+        defer { workspace.remove() }
+
+        document.set(Self.feed([1, 2]), lastModified: Self.firstSecond)
+        #expect(try workspace.run(.apply).created == 2)
+        let unchanged = try workspace.run(.apply)
+        #expect(server.requests.last?.headers["if-modified-since"] == Self.firstSecond)
+        #expect(unchanged.unchanged == 2)
+
+        // The file is read while it is written: cut after entry 2, before entry 3 and the end of the feed.
+        document.set(Self.feed([1, 2], closed: false), lastModified: Self.rewriteSecond)
+        let cut = try workspace.run(.apply)
+        #expect(cut.created == 0)
+        #expect(cut.failed == 0)
+
+        document.set(Self.feed([1, 2, 3]), lastModified: Self.rewriteSecond)
+        let whole = try workspace.run(.apply)
+        #expect(server.requests.last?.headers["if-modified-since"] == nil, "the cut read's validators were sent")
+        #expect(whole.created == 1, "the entry after the cut was not posted: \(whole.items.map(\.identity))")
+        let next = try workspace.run(.apply)
+        #expect(server.requests.last?.headers["if-modified-since"] == Self.rewriteSecond)
+        #expect(next.unchanged == 3)
+    }
+}
