@@ -100,7 +100,7 @@ package struct FeedFetcher: Sendable {
                 // A client error other than a time-out or a rate limit shows that the URL names no feed this program
                 // may read, such as 404 or 410. Server errors and the rest may pass.
                 let urlIsWrong = (400..<500).contains(response.status) && ![408, 425, 429].contains(response.status)
-                let advice = urlIsWrong ? "check the feed URL" : "the server may recover, so the next run tries again"
+                let advice = urlIsWrong ? "check the feed URL" : "the server may recover"
                 throw FeedError(
                     .fetchFailed, "fetching \(current) failed with HTTP status \(response.status); \(advice)",
                     remedy: urlIsWrong ? .fixConfiguration : .retry)

@@ -12,6 +12,13 @@ import Testing
     final class FeedDocument: @unchecked Sendable {
         private let lock = NSLock()
         private var text = ""
+        private var unavailable = false
+
+        /// Whether the server answers 503 instead of the feed.
+        var isUnavailable: Bool {
+            get { lock.withLock { unavailable } }
+            set { lock.withLock { unavailable = newValue } }
+        }
 
         var current: String {
             lock.lock()
@@ -45,6 +52,7 @@ import Testing
     init() throws {
         let document = document
         server = try LoopbackHTTPServer { request in
+            if document.isUnavailable { return .init(status: 503) }
             let text = document.current
             let etag = "\"\(text.hashValue)\""
             if request.headers["if-none-match"] == etag { return .init(status: 304, headers: [("ETag", etag)]) }
@@ -175,6 +183,21 @@ import Testing
         #expect(server.requests.last?.headers["if-none-match"] == nil, "a validator hid the failed entry")
         #expect(next.updated == 1, "\(next.items.map { "\($0.identity) \($0.decision)" })")
         #expect(entriesCounted(next) == 1)
+    }
+
+    /// A feed whose server answers 503 fails the run as a temporary failure, and its message says once that the
+    /// next run tries again.
+    @Test func unavailableFeedIsTriedAgain() throws {
+        defer { cleanUp() }
+        document.set([("a", "Alpha", "First")])
+        #expect(try workspace.run(.apply).created == 1)
+        document.isUnavailable = true
+        let failed = try workspace.run(.apply)
+        let message = try #require(failed.errors.first, "\(failed.items.map(\.message))")
+        #expect(message.contains("failed with HTTP status 503; the server may recover"), "\(message)")
+        #expect(message.components(separatedBy: "tries again").count == 2, "\(message)")
+        document.isUnavailable = false
+        #expect(try workspace.run(.apply).unchanged == 1)
     }
 
     /// A feed that never listed an entry raises no warning.
