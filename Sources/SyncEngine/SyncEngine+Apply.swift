@@ -250,7 +250,13 @@ extension SyncEngine {
                 logger.warning(
                     "post no longer exists; creating it again",
                     ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
-                return try create(group, item: item, context: context)
+                // The report says why, since a client may have deleted the post on purpose.
+                var outcome = try create(group, item: item, context: context)
+                let note =
+                    "its post \(ids[0]) was deleted in Planable, so the edit created it again; if it was deleted on "
+                    + "purpose, delete the new post too and remove the item from its source"
+                outcome.message = outcome.message.map { $0 + "; " + note } ?? note
+                return outcome
             }
             // Its siblings may still exist, and a new group would duplicate them, so they are updated instead and
             // the deleted post's page goes without. The next runs report the item as blocked, naming that page,

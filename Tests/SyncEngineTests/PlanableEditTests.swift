@@ -8,6 +8,31 @@ import Testing
 /// A post whose text someone edited in Planable after the last sync, as a client may: a source edit does not
 /// replace that text unless the configuration allows it.
 @Suite(.serialized) struct PlanableEditTests {
+    /// A post deleted in Planable is created again by the next edit of its item, and the report says why, since
+    /// a client may have deleted it on purpose.
+    @Test func editOfDeletedPostSaysWhyItIsCreatedAgain() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Opening", body: "We open at nine.")
+        #expect(try workspace.run(.apply).created == 1)
+        let postId: String
+        do {
+            let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+            postId = try #require(try reference.posts().first?.id)
+            try reference.client.deletePost(id: postId)
+        }
+
+        try workspace.writePost("a.md", title: "Opening day", body: "We open at nine.")
+        let edited = try workspace.run(.apply)
+        let item = try #require(edited.items.first)
+        #expect(item.decision == .create, "\(item.message ?? "")")
+        #expect(
+            item.message?.hasPrefix("its post \(postId) was deleted in Planable, so the edit created it again") == true,
+            "\(item.message ?? "")")
+        let posts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts()
+        #expect(posts.map(\.plainText) == ["Opening day\n\nWe open at nine."], "\(posts.map(\.plainText))")
+    }
+
     @Test func editInPlanableBlocksUpdate() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
