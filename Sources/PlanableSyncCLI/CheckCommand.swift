@@ -234,6 +234,7 @@ enum CheckCommand {
                 for problem in listProblems { report.problem("  error: \(problem)") }
             }
             for warning in warnings { print("  warning: \(warning)") }
+            for warning in TemplateCheck.ruleWarnings(configuration) { print("warning: \(warning)") }
         } catch {
             print("templates: invalid")
             report.failure(error, prefix: "  error: ")

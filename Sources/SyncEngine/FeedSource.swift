@@ -263,6 +263,9 @@ extension SourceItem {
         return .localFile(path: (root as NSString).appendingPathComponent(path), sitePath: path)
     }
 
+    /// The fields of a feed entry's item, which templates and a rule's `match.fields` can name.
+    static let feedFieldNames = ["id", "title", "link", "author", "summary", "content", "categories"]
+
     init(_ entry: FeedEntry, source: String, feedURL: String, contentImages: ContentImages = .none) {
         var media = entry.media.map { medium in
             var checked = SourceMedia(
@@ -279,7 +282,10 @@ extension SourceItem {
                 media.append(medium)
             }
         }
-        let fields: [(String, YAMLValue)] = [
+        // The names are `feedFieldNames`. The id is the entry's as the feed writes it, so that a rule can match
+        // one entry; an entry without one has no `id` field, as a file has none without the front matter key.
+        var fields: [(String, YAMLValue)] = entry.id.map { [("id", .string($0))] } ?? []
+        fields += [
             ("title", .string(entry.title)), ("link", .string(entry.link)), ("author", .string(entry.author)),
             ("summary", .string(entry.summary)), ("content", .string(entry.content)),
             ("categories", .list(entry.categories.map { .string($0) })),

@@ -88,6 +88,30 @@ package enum TemplateCheck {
         return warnings
     }
 
+    /// Lists one warning per rule and `match.fields` key that no item of the rule's sources can have, because
+    /// those sources are all feeds and feed entries have only `SourceItem.feedFieldNames`. Such a rule matches
+    /// nothing, silently.
+    package static func ruleWarnings(_ configuration: Configuration) -> [String] {
+        let feedSources = Set(
+            configuration.sources.compactMap { source -> String? in
+                if case .feed = source.kind { return source.name }
+                return nil
+            })
+        var warnings: [String] = []
+        for rule in configuration.rules where !rule.match.fields.isEmpty {
+            let sources = rule.match.sources.isEmpty ? configuration.sources.map(\.name) : rule.match.sources
+            guard !sources.isEmpty, sources.allSatisfy(feedSources.contains) else { continue }
+            for key in rule.match.fields.keys.sorted() where !SourceItem.feedFieldNames.contains(key) {
+                let names = sources.map { "\"\($0)\"" }.joined(separator: ", ")
+                warnings.append(
+                    "rule \"\(rule.name)\" matches the field \(key), which feed entries do not have, so it matches no "
+                        + "entry of \(sources.count == 1 ? "source" : "sources") \(names); feed entries have the fields "
+                        + SourceItem.feedFieldNames.joined(separator: ", "))
+            }
+        }
+        return warnings
+    }
+
     /// Returns the standard name within two edits of `name`, if there is one.
     static func closestStandardName(_ name: String) -> String? {
         var best: (name: String, distance: Int)?
