@@ -296,7 +296,7 @@ struct CheckReport {
         let noun = count == 1 ? "problem" : "problems"
         FileHandle.standardError.write(
             Data(
-                "planable-sync: check found \(count) \(noun) in \(configurationPath), listed on standard output\n".utf8)
+                "planable-sync: check of \(configurationPath) found \(count) \(noun), listed on standard output\n".utf8)
         )
         return codes.contains(.configurationError) ? .configurationError : first
     }

@@ -377,7 +377,7 @@ import Testing
         #expect(bad.status == 78)
         #expect(bad.stdout.contains("broken.yaml:5:11: unknown source type \"folder\""), "stdout: \(bad.stdout)")
         #expect(bad.stdout.contains("broken.yaml:6:9: \"notify\" must be true or false"), "stdout: \(bad.stdout)")
-        #expect(bad.stderr.contains("check found 2 problems in \(broken)"), "stderr: \(bad.stderr)")
+        #expect(bad.stderr.contains("check of \(broken) found 2 problems"), "stderr: \(bad.stderr)")
 
         let unknownPage = root.appendingPathComponent("page.yaml").path
         try "state: s/x.sqlite\nworkspace: Northwind Coffee\npages: [Nowhere]\nsources:\n  - name: a\n    type: directory\n    path: content\n"
@@ -385,7 +385,7 @@ import Testing
         let missing = try ProductProcess.run(["check", "--config", unknownPage])
         #expect(missing.status == 78)
         #expect(missing.stdout.contains("page \"Nowhere\": not found in workspace"), "\(missing.stdout)")
-        #expect(missing.stderr.contains("check found 1 problem in \(unknownPage)"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("check of \(unknownPage) found 1 problem"), "\(missing.stderr)")
     }
 
     /// A source renamed in the configuration keeps its items: the sync moves them to the new name, and plan and
