@@ -25,7 +25,7 @@ struct FrontMatter {
 
 /// Splits and parses YAML (`---`), TOML (`+++`) and JSON (`{ ... }`) front matter.
 enum FrontMatterParser {
-    private static let fixHint = "fix the front matter or mark the file with draft: true"
+    private static let fixHint = "fix the front matter, or leave the file out with the source's exclude setting"
 
     /// Splits `text` into front matter and body and parses the front matter into a mapping.
     ///
