@@ -31,8 +31,14 @@ import Testing
     /// Plans a one-entry feed whose entry has an enclosure of each of `paths` on the test server, without a type,
     /// twice, so that the second plan reads the media checks from the state, and returns both runs' entry.
     func planTwice(enclosures paths: [String]) throws -> [ReportedItem] {
-        let feedPath = root.appendingPathComponent("feed.xml")
         let enclosures = paths.map { "<enclosure url=\"\(server.baseURL)\($0)\" length=\"1000\"/>" }.joined()
+        return try plan(enclosures: enclosures, runs: 2)
+    }
+
+    /// Writes a one-entry feed whose entry has the `enclosures` elements, plans it `runs` times with the feed
+    /// source's `settings` lines added, and returns each run's entry.
+    func plan(enclosures: String, settings: [String] = [], runs: Int = 1) throws -> [ReportedItem] {
+        let feedPath = root.appendingPathComponent("feed.xml")
         try """
         <?xml version="1.0" encoding="utf-8"?>
         <rss version="2.0"><channel><title>Podcast</title><link>https://pod.example/</link>
@@ -40,16 +46,16 @@ import Testing
         <description>The first episode.</description>\(enclosures)</item>
         </channel></rss>
         """.write(to: feedPath, atomically: true, encoding: .utf8)
+        let extra = (["backfill: 1"] + settings).map { "\n    \($0)" }.joined()
         let workspace = try TestWorkspace(
             pages: ["Northwind LinkedIn"],
             extraConfiguration: """
                   - name: podcast
                     type: feed
-                    url: \(feedPath.absoluteString)
-                    backfill: 1
+                    url: \(feedPath.absoluteString)\(extra)
                 """)
         defer { workspace.remove() }
-        return try (0..<2).map { _ in
+        return try (0..<runs).map { _ in
             try #require(try workspace.run(.plan).items.first { $0.source == "podcast" })
         }
     }
@@ -83,26 +89,11 @@ import Testing
         defer { cleanUp() }
         try Data(MediaTestServer.pngBytes).write(to: root.appendingPathComponent("cover.png"))
         try Data([0x49, 0x44, 0x33, 0x04]).write(to: root.appendingPathComponent("episode.mp3"))
-        let feedPath = root.appendingPathComponent("feed.xml")
-        try """
-        <?xml version="1.0" encoding="utf-8"?>
-        <rss version="2.0"><channel><title>Podcast</title><link>https://pod.example/</link>
-        <item><guid isPermaLink="false">ep-1</guid><title>Episode 1</title><link>https://pod.example/1</link>
-        <description>The first episode.</description><enclosure url="episode.mp3" length="4"/>
-        <enclosure url="cover.png" length="33"/></item>
-        </channel></rss>
-        """.write(to: feedPath, atomically: true, encoding: .utf8)
-        let workspace = try TestWorkspace(
-            pages: ["Northwind LinkedIn"],
-            extraConfiguration: """
-                  - name: podcast
-                    type: feed
-                    url: \(feedPath.absoluteString)
-                    backfill: 1
-                    media_base_url: https://pod.example/
-                """)
-        defer { workspace.remove() }
-        let item = try #require(try workspace.run(.plan).items.first { $0.source == "podcast" })
+        let item = try #require(
+            try plan(
+                enclosures: "<enclosure url=\"episode.mp3\" length=\"4\"/><enclosure url=\"cover.png\" length=\"33\"/>",
+                settings: ["media_base_url: https://pod.example/"]
+            ).first)
         #expect(item.decision == .create, "\(item.message ?? "")")
         #expect(item.posts.first?.media == ["https://pod.example/cover.png"])
         let warnings = item.posts.first?.warnings ?? []
@@ -115,25 +106,11 @@ import Testing
     /// taken for an image.
     @Test func unprobedAudioEnclosureIsLeftOut() throws {
         defer { cleanUp() }
-        let feedPath = root.appendingPathComponent("feed.xml")
-        try """
-        <?xml version="1.0" encoding="utf-8"?>
-        <rss version="2.0"><channel><title>Podcast</title><link>https://pod.example/</link>
-        <item><guid isPermaLink="false">ep-1</guid><title>Episode 1</title><link>https://pod.example/1</link>
-        <description>The first episode.</description><enclosure url="https://cdn.pod.example/ep-1.MP3" length="4"/>
-        <enclosure url="https://cdn.pod.example/art?id=1" length="33"/></item>
-        </channel></rss>
-        """.write(to: feedPath, atomically: true, encoding: .utf8)
-        let workspace = try TestWorkspace(
-            pages: ["Northwind LinkedIn"],
-            extraConfiguration: """
-                  - name: podcast
-                    type: feed
-                    url: \(feedPath.absoluteString)
-                    backfill: 1
-                """)
-        defer { workspace.remove() }
-        let item = try #require(try workspace.run(.plan).items.first { $0.source == "podcast" })
+        let item = try #require(
+            try plan(
+                enclosures: "<enclosure url=\"https://cdn.pod.example/ep-1.MP3\" length=\"4\"/>"
+                    + "<enclosure url=\"https://cdn.pod.example/art?id=1\" length=\"33\"/>"
+            ).first)
         #expect(item.decision == .create, "\(item.message ?? "")")
         #expect(item.posts.first?.media == ["https://cdn.pod.example/art?id=1"])
         let warnings = item.posts.first?.warnings ?? []

@@ -8,19 +8,25 @@ import Testing
 /// A post whose text someone edited in Planable after the last sync, as a client may: a source edit does not
 /// replace that text unless the configuration allows it.
 @Suite(.serialized) struct PlanableEditTests {
+    /// Syncs the file `a.md` to its one post, then hands the post's id to `change`, which acts as a person in
+    /// Planable would, and returns the id.
+    static func syncOnePost(
+        _ workspace: TestWorkspace, then change: (PlanableClient, String) throws -> Void
+    ) throws -> String {
+        try workspace.writePost("a.md", title: "Opening", body: "We open at nine.")
+        #expect(try workspace.run(.apply).created == 1)
+        let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        let postId = try #require(try reference.posts().first?.id)
+        try change(reference.client, postId)
+        return postId
+    }
+
     /// A post deleted in Planable is created again by the next edit of its item, and the report says why, since
     /// a client may have deleted it on purpose.
     @Test func editOfDeletedPostSaysWhyItIsCreatedAgain() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
-        try workspace.writePost("a.md", title: "Opening", body: "We open at nine.")
-        #expect(try workspace.run(.apply).created == 1)
-        let postId: String
-        do {
-            let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
-            postId = try #require(try reference.posts().first?.id)
-            try reference.client.deletePost(id: postId)
-        }
+        let postId = try Self.syncOnePost(workspace) { client, id in try client.deletePost(id: id) }
 
         try workspace.writePost("a.md", title: "Opening day", body: "We open at nine.")
         let edited = try workspace.run(.apply)
@@ -36,13 +42,8 @@ import Testing
     @Test func editInPlanableBlocksUpdate() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
-        try workspace.writePost("a.md", title: "Opening", body: "We open at nine.")
-        #expect(try workspace.run(.apply).created == 1)
-        let postId: String
-        do {
-            let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
-            postId = try #require(try reference.posts().first?.id)
-            _ = try reference.client.updatePost(id: postId, UpdatePostRequest(text: "Client's wording"))
+        _ = try Self.syncOnePost(workspace) { client, id in
+            _ = try client.updatePost(id: id, UpdatePostRequest(text: "Client's wording"))
         }
 
         try workspace.writePost("a.md", title: "Opening day", body: "We open at nine.")
