@@ -85,6 +85,11 @@ package struct ContentItem: Sendable, Equatable {
     package var publishDate: Date? = nil
     /// True when `publishDate` was written with a time of day.
     package var publishDateHasTime = false
+    /// The file's folder below a Hugo site's content folder, such as `posts/opening` for
+    /// `content/posts/opening/index.md`, which is where Hugo publishes the page and its bundle's files with the
+    /// default permalinks. Empty for a file at the content folder's top level, and nil when no Hugo site encloses
+    /// the file, as in a Jekyll site or a folder without a site configuration.
+    package var siteFolder: String? = nil
 }
 
 /// The outcome of reading one file.

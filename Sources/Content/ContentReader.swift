@@ -19,6 +19,8 @@ package struct ContentReader: Sendable {
     /// The note for a site-relative medium that was not found, naming the folders searched for a site
     /// configuration; nil when one was found.
     let siteMissingNote: String?
+    /// Hugo's content folder, absolute, when `detectSite` finds a Hugo site, else nil.
+    let siteContentFolder: String?
 
     package init(root: String, options: ContentReaderOptions = .init()) {
         self.root = root
@@ -29,10 +31,13 @@ package struct ContentReader: Sendable {
         switch site {
         case .some((let folder, .hugo)):
             siteMediaFolders = ["static", "assets"].map { ContentMediaResolver.join(folder, $0, floorPath: "/") }
+            siteContentFolder = Self.hugoContentFolder(site: folder)
         case .some((let folder, _)) where folder != loader.resolvedRoot:
             siteMediaFolders = [folder]
+            siteContentFolder = nil
         default:
             siteMediaFolders = []
+            siteContentFolder = nil
         }
         if site == nil {
             let folders = Self.siteSearchFolders(loader.resolvedRoot)
@@ -100,6 +105,7 @@ package struct ContentReader: Sendable {
             media: resolver.resolve(references).map(notingSiteSearch),
             url: fields.text("url") ?? fields.text("permalink") ?? fields.text("link"),
             frontMatter: fields, overrides: overrides, contentHash: "", format: frontMatter.format)
+        item.siteFolder = siteContentFolder.flatMap { Self.path(of: folder, below: $0) }
         if date != nil, fields["date"] != nil,
             let publish = try itemDate(
                 publishDateFields(fields), frontMatter: frontMatter, path: path, fileName: "", htmlDate: nil)

@@ -346,8 +346,13 @@ extension SourceItem {
                 return media
             case .relativePath:
                 guard let path = medium.resolvedPath else { return nil }
-                // A path relative to the file maps below the file's own folder, as the site publishes it.
-                let folder = parentFolder(of: content.relativePath)
+                // A path relative to the file maps below the folder where the site publishes the page. In a Hugo
+                // site that is the file's folder below the content folder, so a source at `content/posts` keeps
+                // `posts/` in the URL. Elsewhere it is the file's folder below the source folder.
+                // NOTE: Jekyll does not publish files in `_posts` that are not posts, so a relative image next to
+                // a post maps below the source folder but is served there only when a plugin or a copy puts it
+                // there.
+                let folder = content.siteFolder ?? parentFolder(of: content.relativePath)
                 let sitePath = "/" + (folder.isEmpty ? medium.reference : folder + "/" + medium.reference)
                 return SourceMedia(
                     location: .localFile(path: path, sitePath: (sitePath as NSString).standardizingPath),

@@ -109,6 +109,84 @@ import Testing
         #expect(searchNote.contains("so no static/ or assets/ folder was searched"), "\(searchNote)")
     }
 
+    /// A file's `siteFolder` is its folder below the Hugo site's content folder, wherever the source folder
+    /// starts: at the site, at `content`, at a section or at a nested section.
+    @Test func siteFolderIsBelowHugoContent() throws {
+        let site = try TemporarySource()
+        try site.write("hugo.toml", "baseURL = 'https://coffee.example/'\n")
+        let page = "---\ntitle: Opening\n---\n![photo](photo.png)"
+        try site.write("content/posts/opening/index.md", page)
+        try site.write("content/posts/2025/march/beans/index.md", page)
+        try site.write("content/about.md", page)
+        let cases: [(root: String, path: String, folder: String)] = [
+            ("", "content/posts/opening/index.md", "posts/opening"),
+            ("/content", "posts/opening/index.md", "posts/opening"),
+            ("/content", "about.md", ""),
+            ("/content/posts", "opening/index.md", "posts/opening"),
+            ("/content/posts", "2025/march/beans/index.md", "posts/2025/march/beans"),
+            ("/content/posts/2025", "march/beans/index.md", "posts/2025/march/beans"),
+        ]
+        for (root, path, folder) in cases {
+            let item = try #require(try ContentReader(root: site.root + root).read(relativePath: path).item)
+            #expect(item.siteFolder == folder, "source \(root), file \(path)")
+        }
+    }
+
+    /// A branch bundle's `_index.md`, read when section pages are not skipped, publishes at its own folder.
+    @Test func siteFolderOfBranchBundle() throws {
+        let site = try TemporarySource()
+        try site.write("hugo.toml", "title = 'Bakery'\n")
+        try site.write("content/posts/news/_index.md", "---\ntitle: News\n---\n![banner](banner.png)")
+        var options = ContentReaderOptions()
+        options.skipSectionIndexes = false
+        let reader = ContentReader(root: site.root + "/content/posts", options: options)
+        let item = try #require(try reader.read(relativePath: "news/_index.md").item)
+        #expect(item.siteFolder == "posts/news")
+    }
+
+    /// A site's `contentDir`, in any of Hugo's configuration formats and places, moves the content folder.
+    @Test func siteFolderFollowsContentDir() throws {
+        let configurations = [
+            ("hugo.toml", "contentDir = 'pages'\n"),
+            ("config.yaml", "---\ntitle: Bakery\ncontentdir: pages\n"),
+            ("hugo.json", "{\"title\": \"Bakery\", \"contentDir\": \"pages\"}"),
+            ("config/_default/hugo.toml", "ContentDir = \"pages\"\n"),
+        ]
+        for (name, text) in configurations {
+            let site = try TemporarySource()
+            try site.write(name, text)
+            // Without a `content` folder, a config.* file two folders up marks a site only beside `layouts`.
+            try site.write("layouts/_default/single.html", "{{ .Content }}")
+            try site.write("pages/posts/opening/index.md", "---\ntitle: Opening\n---\nText")
+            let reader = ContentReader(root: site.root + "/pages/posts")
+            let item = try #require(try reader.read(relativePath: "opening/index.md").item)
+            #expect(item.siteFolder == "posts/opening", "\(name)")
+        }
+    }
+
+    /// Outside a Hugo site's content folder, in a Jekyll site, or without a site configuration, a file has no
+    /// `siteFolder`.
+    @Test func siteFolderNeedsHugoContent() throws {
+        let hugo = try TemporarySource()
+        try hugo.write("hugo.toml", "title = 'Bakery'\n")
+        try hugo.write("notes/opening/index.md", "---\ntitle: Opening\n---\nText")
+        let outside = try #require(try ContentReader(root: hugo.root).read(relativePath: "notes/opening/index.md").item)
+        #expect(outside.siteFolder == nil)
+
+        let jekyll = try TemporarySource()
+        try jekyll.write("_config.yml", "title: Bakery\n")
+        try jekyll.write("_posts/2025-01-02-opening.md", "---\ntitle: Opening\n---\n![photo](photo.png)")
+        let post = try #require(
+            try ContentReader(root: jekyll.root + "/_posts").read(relativePath: "2025-01-02-opening.md").item)
+        #expect(post.siteFolder == nil)
+
+        let plain = try TemporarySource()
+        try plain.write("content/posts/opening/index.md", "---\ntitle: Opening\n---\nText")
+        let page = try #require(
+            try ContentReader(root: plain.root + "/content/posts").read(relativePath: "opening/index.md").item)
+        #expect(page.siteFolder == nil)
+    }
+
     /// The site configuration is looked for in the source folder and up to three folders above it, no further.
     @Test func siteSearchStopsThreeLevelsUp() throws {
         let site = try TemporarySource()

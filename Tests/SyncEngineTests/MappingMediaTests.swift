@@ -189,6 +189,99 @@ import Testing
         #expect(media == ["https://coffee.northwind.example/news/opening/photo.png"])
     }
 
+    /// Points the workspace's source at `path` below its content folder.
+    private func setSourcePath(_ path: String, in workspace: TestWorkspace) throws {
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "path: content", with: "path: content/\(path)")
+        try configuration.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// A source at a Hugo section maps a page bundle's image below the section, where Hugo publishes it, and
+    /// still maps `/images/...` to the site's root, where `static/` is published.
+    @Test func hugoSectionBundleImagesKeepTheSection() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: https://coffee.example/")
+        defer { workspace.remove() }
+        try workspace.writeRaw("hugo.toml", "baseURL = 'https://coffee.example/'\n")
+        try workspace.writeFile("static/images/cafe.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writeFile("content/posts/opening/photo.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost(
+            "content/posts/opening/index.md", title: "Opening",
+            body: "![Photo](photo.png)\n\n![Cafe](/images/cafe.png)")
+        try workspace.writeFile("content/posts/2025/beans/bag.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost("content/posts/2025/beans/index.md", title: "Beans", body: "![Bag](bag.png)")
+        try setSourcePath("content/posts", in: workspace)
+
+        let report = try workspace.run(.plan)
+        let opening = try #require(report.items.first { $0.identity == "opening/index.md" })
+        #expect(opening.decision == .create, "\(opening.message ?? "")")
+        #expect(
+            opening.posts.first?.media == [
+                "https://coffee.example/posts/opening/photo.png", "https://coffee.example/images/cafe.png",
+            ])
+        let beans = try #require(report.items.first { $0.identity == "2025/beans/index.md" })
+        #expect(beans.posts.first?.media == ["https://coffee.example/posts/2025/beans/bag.png"])
+    }
+
+    /// A source at the Hugo site's content folder maps a bundle's image as before, and so does a source at the
+    /// site's own folder, whose files' paths start with `content/`.
+    @Test func hugoContentRootBundleImages() throws {
+        for sourcePath in ["content", ""] {
+            let workspace = try TestWorkspace(
+                pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: https://coffee.example/")
+            defer { workspace.remove() }
+            try workspace.writeRaw("hugo.toml", "baseURL = 'https://coffee.example/'\n")
+            try workspace.writeFile("content/posts/opening/photo.png", bytes: MediaTestServer.pngBytes)
+            try workspace.writePost("content/posts/opening/index.md", title: "Opening", body: "![Photo](photo.png)")
+            if !sourcePath.isEmpty { try setSourcePath(sourcePath, in: workspace) }
+
+            let item = try #require(try workspace.run(.plan).items.first)
+            #expect(item.decision == .create, "source \(sourcePath): \(item.message ?? "")")
+            #expect(
+                item.posts.first?.media == ["https://coffee.example/posts/opening/photo.png"], "source \(sourcePath)")
+        }
+    }
+
+    /// Without a site configuration the content folder is unknown, so a bundle's image maps below the source
+    /// folder, as it always has.
+    @Test func sectionWithoutSiteMapsBelowSource() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: https://coffee.example/")
+        defer { workspace.remove() }
+        try workspace.writeFile("content/posts/opening/photo.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost("content/posts/opening/index.md", title: "Opening", body: "![Photo](photo.png)")
+        try setSourcePath("content/posts", in: workspace)
+
+        let item = try #require(try workspace.run(.plan).items.first)
+        #expect(item.decision == .create, "\(item.message ?? "")")
+        #expect(item.posts.first?.media == ["https://coffee.example/opening/photo.png"])
+    }
+
+    /// A Jekyll site's `_posts` source and a collection's source map a relative image below the source folder,
+    /// unchanged by the Hugo content folder rule.
+    @Test func jekyllRelativeImagesMapBelowSource() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: https://coffee.example/")
+        defer { workspace.remove() }
+        try workspace.writeRaw("_config.yml", "title: Northwind\ncollections:\n  recipes:\n    output: true\n")
+        try workspace.writeFile("_posts/photo.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost("_posts/2025-01-02-opening.md", title: "Opening", body: "![Photo](photo.png)")
+        try workspace.writeFile("_recipes/cake/photo.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost("_recipes/cake/index.md", title: "Cake", body: "![Photo](photo.png)")
+
+        try setSourcePath("_posts", in: workspace)
+        let post = try #require(try workspace.run(.plan).items.first)
+        #expect(post.decision == .create, "\(post.message ?? "")")
+        #expect(post.posts.first?.media == ["https://coffee.example/photo.png"])
+
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "path: content/_posts", with: "path: content/_recipes")
+        try configuration.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        let recipe = try #require(try workspace.run(.plan).items.first { $0.identity == "cake/index.md" })
+        #expect(recipe.decision == .create, "\(recipe.message ?? "")")
+        #expect(recipe.posts.first?.media == ["https://coffee.example/cake/photo.png"])
+    }
+
     @Test func localImagesWithoutABaseURLAreLeftOutWithAWarning() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
