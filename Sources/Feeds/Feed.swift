@@ -17,6 +17,9 @@ package struct Feed: Sendable {
     package var isIllFormed: Bool
     /// Why the document is ill-formed: the first problem found, with its line where known.
     package var illFormedReason: String?
+    /// Whether the document ends before the end of its root element, after a whole entry, as one read while it was
+    /// written may. Its entries are read, but a later read may find more.
+    package var isCutShort = false
     package var entries: [FeedEntry]
 
     package init(

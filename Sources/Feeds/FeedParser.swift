@@ -61,6 +61,7 @@ package enum FeedParser {
                     + "or read while it was being written does; the next read gets it whole")
         }
         feed.encoding = decoded.encoding
+        feed.isCutShort = !result.openElements.isEmpty
         if let problem = decoded.problem ?? result.error {
             feed.isIllFormed = true
             feed.illFormedReason = problem

@@ -112,14 +112,17 @@ package struct FeedSource: ItemSource {
         }
         if feed.isIllFormed {
             logger.warning(
-                "feed is not well-formed; read what could be recovered, and the next read fetches it whole",
+                feed.isCutShort
+                    ? "feed ends before its end tag; read the entries before the cut, and the next read fetches it whole"
+                    : "feed is not well-formed; read what could be recovered",
                 ["source": name, "feed.url": url, "error": feed.illFormedReason ?? ""])
         }
-        // A document that is not well-formed may be one read while it was written, cut after a whole entry, and a
-        // server that dates files to the second answers the whole file written within that second with 304. So
-        // its validators are not stored, and the next read fetches the document whole.
-        let storedETag = feed.isIllFormed ? nil : etag
-        let storedLastModified = feed.isIllFormed ? nil : lastModified
+        // A document cut after a whole entry may be one read while it was written, and a server that dates files
+        // to the second answers the whole file written within that second with 304. So its validators are not
+        // stored, and the next read fetches the document whole. Other ill-formed feeds, such as one with an
+        // undeclared `&nbsp;`, keep theirs, or they would be fetched whole at every poll.
+        let storedETag = feed.isCutShort ? nil : etag
+        let storedLastModified = feed.isCutShort ? nil : lastModified
 
         let knownDates = (try? state.feedEntryDates(source: name)) ?? [:]
         var known: [String: String] = [:]

@@ -36,8 +36,9 @@ import Testing
             + numbers.map(entry).joined(separator: "\n") + (closed ? "\n</feed>\n" : "\n")
     }
 
-    @Test func cutFeedIsFetchedWholeNextTime() throws {
-        let document = Document()
+    /// A server that answers 304 when `If-Modified-Since` is the document's Last-Modified, and a workspace that
+    /// reads its feed.
+    static func serve(_ document: Document) throws -> (LoopbackHTTPServer, TestWorkspace) {
         let server = try LoopbackHTTPServer { request in
             let (text, lastModified) = document.current
             if request.headers["if-modified-since"] == lastModified {
@@ -47,7 +48,6 @@ import Testing
                 status: 200, headers: [("Content-Type", "application/atom+xml"), ("Last-Modified", lastModified)],
                 body: Array(text.utf8))
         }
-        defer { server.stop() }
         let workspace = try TestWorkspace(
             pages: ["Northwind LinkedIn"],
             extraConfiguration: """
@@ -56,6 +56,28 @@ import Testing
                     url: \(server.baseURL)/feed.xml
                     backfill: 2
                 """)
+        return (server, workspace)
+    }
+
+    /// A whole feed that is not well-formed for another reason, such as an undeclared `&nbsp;`, which is common,
+    /// keeps its validators, so that it is not fetched whole at every poll.
+    @Test func illFormedWholeFeedKeepsValidators() throws {
+        let document = Document()
+        let (server, workspace) = try Self.serve(document)
+        defer { server.stop() }
+        defer { workspace.remove() }
+        let undeclaredEntity = Self.feed([1, 2]).replacingOccurrences(of: "Entry 1<", with: "Entry&nbsp;1<")
+        document.set(undeclaredEntity, lastModified: Self.firstSecond)
+        #expect(try workspace.run(.apply).created == 2)
+        let next = try workspace.run(.apply)
+        #expect(server.requests.last?.headers["if-modified-since"] == Self.firstSecond)
+        #expect(next.unchanged == 2)
+    }
+
+    @Test func cutFeedIsFetchedWholeNextTime() throws {
+        let document = Document()
+        let (server, workspace) = try Self.serve(document)
+        defer { server.stop() }
         defer { workspace.remove() }
 
         document.set(Self.feed([1, 2]), lastModified: Self.firstSecond)
