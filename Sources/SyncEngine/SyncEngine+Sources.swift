@@ -155,25 +155,32 @@ extension SyncEngine {
         try state.replaceReadFailures(source: source, scope: scan.readFailureScope, with: failures)
     }
 
+    /// How long the state keeps a removed item whose posts were deleted in Planable, so that its file, back within
+    /// that time, is not posted again: a client may have deleted the posts on purpose.
+    static let deletedPostsGracePeriod: TimeInterval = 30 * 24 * 3600
+
     /// Handles an item whose source file or entry is gone: its drafts are deleted when the configuration says
     /// so, and otherwise left alone. Returns the report line, or nil when there is nothing new to say.
     ///
-    /// An item left with no post and no pending create, because it never had a post, because this pass deleted
-    /// all of its drafts, or because a status poll found its posts deleted in Planable, is forgotten. Its records
-    /// are deleted from the state instead of kept as removed, because nothing in Planable belongs to it. So is an
-    /// item kept as removed without a post by an earlier version.
+    /// An item left with no post and no pending create, because it never had a post or because this pass deleted
+    /// all of its drafts, is forgotten. Its records are deleted from the state instead of kept as removed, because
+    /// nothing in Planable belongs to it. So is an item kept as removed without a post by an earlier version. An
+    /// item whose posts a status poll found deleted in Planable is forgotten `deletedPostsGracePeriod` after its
+    /// removal, so that `status` does not keep it for good.
     func handleRemoved(source: String, identity: String, mode: RunMode) throws -> ReportedItem? {
         guard var record = try state.item(source: source, identity: identity) else { return nil }
         let allPosts = try state.posts(source: source, identity: identity)
-        // A post that a status poll found deleted in Planable keeps its record only to show in `status`.
+        // A post that a status poll found deleted in Planable keeps its record, so that the item's file, should it
+        // come back, is not posted again at once.
         let posts = allPosts.filter { $0.status != "deleted" }
-        let deletedInPlanable = allPosts.count - posts.count
         guard record.status != "removed" else {
-            if mode == .apply, posts.isEmpty, try !hasPendingCreate(source: source, identity: identity) {
+            let removedAt = StateStore.date(record.updatedAt) ?? Date()
+            let forgettable =
+                allPosts.isEmpty || Date().timeIntervalSince(removedAt) >= Self.deletedPostsGracePeriod
+            if mode == .apply, posts.isEmpty, forgettable, try !hasPendingCreate(source: source, identity: identity) {
                 // Earlier versions kept the rows of items whose drafts `delete_drafts` deleted. Such a removal
                 // counts toward `holdMassRemoval` from the time its row records.
-                try forgetRemovedItem(
-                    source: source, identity: identity, removedAt: StateStore.date(record.updatedAt) ?? Date())
+                try forgetRemovedItem(source: source, identity: identity, removedAt: removedAt)
             }
             return nil
         }
@@ -181,14 +188,26 @@ extension SyncEngine {
         var reported = ReportedItem(
             source: source, identity: identity, title: record.title, decision: .removed,
             message: "removed from the source; its posts are left in Planable", posts: [])
-        if posts.isEmpty && !hasPendingCreate {
-            let noPost = deletedInPlanable > 0 ? "its posts were deleted in Planable" : "it has no post"
+        if allPosts.isEmpty && !hasPendingCreate {
             reported.message =
                 mode == .apply
-                ? "removed from the source; \(noPost), so the state no longer keeps it"
-                : "removed from the source; \(noPost), so a sync removes it from the state"
+                ? "removed from the source; it has no post, so the state no longer keeps it"
+                : "removed from the source; it has no post, so a sync removes it from the state"
             if mode == .apply {
                 try forgetRemovedItem(source: source, identity: identity, removedAt: Date())
+                logger.info(
+                    "item removed from the source",
+                    ["item.source": source, "item.id": identity, "outcome": reported.message ?? ""])
+            }
+            return reported
+        }
+        if posts.isEmpty && !hasPendingCreate {
+            reported.message =
+                "removed from the source; its posts were deleted in Planable, so the state forgets it in 30 days "
+                + "unless the file comes back"
+            if mode == .apply {
+                record.status = "removed"
+                try state.saveItem(record)
                 logger.info(
                     "item removed from the source",
                     ["item.source": source, "item.id": identity, "outcome": reported.message ?? ""])

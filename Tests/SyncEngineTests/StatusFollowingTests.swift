@@ -224,16 +224,17 @@ import Testing
         #expect((server.requestCounts()["GET"] ?? 0) == 1, "\(server.requestCounts())")
     }
 
-    /// A removed item whose posts a person deleted in Planable is forgotten once a status poll finds them gone,
-    /// whether they went before or after its file, so that `status` does not keep it for good. One with a post
-    /// left in Planable stays removed.
-    @Test func removedItemWithPostsDeletedInPlanableIsForgotten() throws {
+    /// A removed item whose posts a person deleted in Planable is kept for 30 days after its removal, whether the
+    /// posts went before or after its file, so that the file, back within that time, is not posted again. After
+    /// that it is forgotten, so that `status` does not keep it for good. One with a post left in Planable stays
+    /// removed.
+    @Test func removedItemWithPostsDeletedInPlanableIsForgottenLater() throws {
         defer {
             server.stop()
             try? FileManager.default.removeItem(at: root)
         }
         // The file that stays keeps the folder from looking empty, which would stop the removals.
-        for name in ["before", "after", "half", "stays"] {
+        for name in ["before", "after", "half", "back", "stays"] {
             try "---\ntitle: \(name)\n---\n\nBody.\n"
                 .write(to: root.appendingPathComponent("content/\(name).md"), atomically: true, encoding: .utf8)
         }
@@ -241,34 +242,50 @@ import Testing
         let engine = runtime.engine()
         _ = try engine.run(mode: .apply, refreshStatus: false)
         let workspaceId = try engine.resolveContext().workspace.id
-        func deletePosts(_ identity: String, count: Int) throws {
+        func deletePosts(_ identity: String, count: Int = 2) throws {
             let posts = try runtime.state.posts(source: "posts", identity: identity)
             #expect(posts.count == 2)
             for post in posts.prefix(count) { try runtime.client.deletePost(id: post.postId) }
             _ = try StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
                 .refresh(workspaceId: workspaceId)
         }
+        let files = root.appendingPathComponent("content")
         func remove(_ identity: String) throws {
-            try FileManager.default.removeItem(at: root.appendingPathComponent("content/\(identity)"))
+            try FileManager.default.moveItem(
+                at: files.appendingPathComponent(identity), to: root.appendingPathComponent(identity))
         }
 
-        try deletePosts("before.md", count: 2)
-        try remove("before.md")
-        try remove("after.md")
-        try remove("half.md")
+        try deletePosts("before.md")
+        try deletePosts("back.md")
+        for identity in ["before.md", "after.md", "half.md", "back.md"] { try remove(identity) }
         let removal = try engine.run(mode: .apply, refreshStatus: false)
         let before = try #require(removal.items.first { $0.identity == "before.md" })
-        #expect(before.message == "removed from the source; its posts were deleted in Planable, so the state no "
-            + "longer keeps it")
-        #expect(try runtime.state.item(source: "posts", identity: "before.md") == nil)
-        #expect(try runtime.state.posts(source: "posts", identity: "before.md").isEmpty)
-        #expect(try runtime.state.item(source: "posts", identity: "after.md")?.status == "removed")
-
-        try deletePosts("after.md", count: 2)
+        #expect(
+            before.message == "removed from the source; its posts were deleted in Planable, so the state forgets it "
+                + "in 30 days unless the file comes back")
+        try deletePosts("after.md")
         try deletePosts("half.md", count: 1)
         _ = try engine.run(mode: .apply, refreshStatus: false)
-        #expect(try runtime.state.item(source: "posts", identity: "after.md") == nil, "kept after its posts went")
-        #expect(try runtime.state.posts(source: "posts", identity: "after.md").isEmpty)
+        for identity in ["before.md", "after.md", "half.md", "back.md"] {
+            #expect(try runtime.state.item(source: "posts", identity: identity)?.status == "removed", "\(identity)")
+        }
+
+        // A file back within the 30 days is not posted again.
+        try FileManager.default.moveItem(
+            at: root.appendingPathComponent("back.md"), to: files.appendingPathComponent("back.md"))
+        let back = try engine.run(mode: .apply, refreshStatus: false)
+        #expect(back.created == 0, "\(back.items.map { "\($0.identity) \($0.decision)" })")
+
+        // 30 days after their removal, the items whose posts are all gone are forgotten.
+        let monthAgo = StateStore.timestamp(Date().addingTimeInterval(-SyncEngine.deletedPostsGracePeriod - 60))
+        try runtime.state.withDatabase { database in
+            _ = try database.run("UPDATE items SET updated_at = ? WHERE status = 'removed'", [monthAgo])
+        }
+        _ = try engine.run(mode: .apply, refreshStatus: false)
+        for identity in ["before.md", "after.md"] {
+            #expect(try runtime.state.item(source: "posts", identity: identity) == nil, "\(identity) was kept")
+            #expect(try runtime.state.posts(source: "posts", identity: identity).isEmpty)
+        }
         #expect(try runtime.state.item(source: "posts", identity: "half.md")?.status == "removed")
         #expect(try runtime.state.posts(source: "posts", identity: "half.md").count == 2)
     }
