@@ -2,10 +2,14 @@ import Foundation
 import YAML
 
 extension ContentReader {
-    /// The configuration files that can set a Hugo site's `contentDir`, relative to the site's folder, in the
-    /// order they are read. A root `hugo.*` file comes before `config.*`, and the per-environment
-    /// folder `config/_default/` comes last.
-    static let hugoConfigurationFiles = ["hugo", "config", "config/_default/hugo", "config/_default/config"]
+    /// The root configuration files of a Hugo site, relative to its folder, in the order Hugo looks for them. Hugo
+    /// reads only the first that exists, so a `hugo.*` file hides a stale `config.*` beside it.
+    static let hugoRootConfigurationFiles = ["hugo", "config"]
+        .flatMap { name in ["toml", "yaml", "yml", "json"].map { "\(name).\($0)" } }
+
+    /// The files of the per-environment folder `config/_default/` that can set `contentDir`, read after the root
+    /// file.
+    static let hugoDefaultFolderFiles = ["config/_default/hugo", "config/_default/config"]
         .flatMap { name in ["toml", "yaml", "yml", "json"].map { "\(name).\($0)" } }
 
     /// The largest Hugo configuration file read for `contentDir`, in bytes.
@@ -17,7 +21,8 @@ extension ContentReader {
     /// NOTE: a multilingual site's per-language `contentDir` (`languages.fr.contentDir`) is not read, so such a
     /// site's content folder counts as `content`.
     static func hugoContentFolder(site: String) -> String {
-        let contentDir = hugoConfigurationFiles.lazy.compactMap { name in
+        let rootFile = hugoRootConfigurationFiles.first { FileManager.default.fileExists(atPath: site + "/" + $0) }
+        let contentDir = ((rootFile.map { [$0] } ?? []) + hugoDefaultFolderFiles).lazy.compactMap { name in
             Self.contentDir(inConfigurationAt: site + "/" + name)
         }.first
         guard let contentDir, !contentDir.isEmpty else { return ContentMediaResolver.join(site, "content") }

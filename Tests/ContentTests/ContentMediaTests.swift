@@ -164,6 +164,18 @@ import Testing
         }
     }
 
+    /// Hugo reads only the first root configuration file that exists, so a stale `config.toml` beside
+    /// `hugo.toml` does not move the content folder.
+    @Test func hugoFileHidesConfigFile() throws {
+        let site = try TemporarySource()
+        try site.write("hugo.toml", "title = 'Bakery'\n")
+        try site.write("config.toml", "contentDir = 'old'\n")
+        try site.write("content/posts/opening/index.md", "---\ntitle: Opening\n---\nText")
+        let reader = ContentReader(root: site.root + "/content/posts")
+        let item = try #require(try reader.read(relativePath: "opening/index.md").item)
+        #expect(item.siteFolder == "posts/opening")
+    }
+
     /// Outside a Hugo site's content folder, in a Jekyll site, or without a site configuration, a file has no
     /// `siteFolder`.
     @Test func siteFolderNeedsHugoContent() throws {
