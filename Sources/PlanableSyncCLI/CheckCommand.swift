@@ -234,11 +234,12 @@ enum CheckCommand {
                 for problem in listProblems { report.problem("  error: \(problem)") }
             }
             for warning in warnings { print("  warning: \(warning)") }
-            for warning in TemplateCheck.ruleWarnings(configuration) { print("warning: \(warning)") }
         } catch {
             print("templates: invalid")
             report.failure(error, prefix: "  error: ")
         }
+        // A rule that can match nothing is no template problem, so it is listed whether the templates compile.
+        for warning in TemplateCheck.ruleWarnings(configuration) { print("warning: \(warning)") }
     }
 
     /// Reports each directory source whose folder does not exist or that this user cannot read, and each feed

@@ -287,7 +287,7 @@ extension SourceItem {
         }
         // The names are `feedFieldNames`. The id is the entry's as the feed writes it, so that a rule can match
         // one entry; an entry without one has no `id` field, as a file has none without the front matter key.
-        var fields: [(String, YAMLValue)] = entry.id.map { [("id", .string($0))] } ?? []
+        var fields: [(String, YAMLValue)] = entry.id.flatMap { $0.isEmpty ? nil : [("id", .string($0))] } ?? []
         fields += [
             ("title", .string(entry.title)), ("link", .string(entry.link)), ("author", .string(entry.author)),
             ("summary", .string(entry.summary)), ("content", .string(entry.content)),
