@@ -9,7 +9,8 @@
 ///
 /// The scan counts what libxml2 would read and errs on the high side. It skips only the bytes that libxml2 also
 /// reads as no markup: comments, CDATA sections, processing instructions, quoted attribute values and the
-/// declarations of an internal DTD subset. Where libxml2 recovers from broken markup by reading on at the next
+/// declarations of an internal DTD subset. It rejects an entity whose value contains markup, because libxml2
+/// parses that value again at each reference. Where libxml2 recovers from broken markup by reading on at the next
 /// `<`, so does the scan.
 ///
 /// NOTE: the recovery cases were checked against libxml2 2.9.14 (`XMLMarkupScanTests`). A later libxml2 that
@@ -32,6 +33,12 @@ struct XMLMarkupScan {
         case attributes(element: String, offset: Int)
         case namespaces(element: String, offset: Int)
         case nodes(offset: Int)
+        /// An entity of the internal DTD subset whose value contains markup, which libxml2 would parse again
+        /// wherever the entity is referenced, out of the scan's sight.
+        case entityMarkup(entity: String, offset: Int)
+        /// An `<!ATTLIST>` that declares an `xmlns` or `xmlns:` attribute, whose default would add a namespace
+        /// declaration to every element it names.
+        case namespaceDefault(element: String, offset: Int)
     }
 
     /// Returns the first limit the document passes, or nil when it passes none.
@@ -54,6 +61,8 @@ struct XMLMarkupScan {
     private var namespacesInScope = 0
     /// Whether a start tag was read: libxml2 reads a DOCTYPE only before the root element.
     private var afterFirstStartTag = false
+    /// The first declaration of the internal DTD subset that the scan rejects.
+    private var documentTypeViolation: Violation?
 
     private init(bytes: UnsafeBufferPointer<UInt8>, limits: Limits) {
         self.bytes = bytes
@@ -62,6 +71,7 @@ struct XMLMarkupScan {
 
     private mutating func run() -> Violation? {
         while index < bytes.count {
+            if let violation = documentTypeViolation { return violation }
             let byte = bytes[index]
             if byte == UInt8(ascii: "&") {
                 countReference()
@@ -96,7 +106,7 @@ struct XMLMarkupScan {
             }
             if nodes > limits.maximumNodes { return .nodes(offset: start) }
         }
-        return nil
+        return documentTypeViolation
     }
 
     // MARK: Elements
@@ -232,9 +242,19 @@ struct XMLMarkupScan {
             } else if hasPrefix("<?") {
                 skip(past: "?>", from: index + 2)
             } else if hasPrefix("<!ENTITY") {
+                let start = index
+                if let entity = entityWithMarkup() {
+                    documentTypeViolation = .entityMarkup(entity: entity, offset: start)
+                    return
+                }
+                index = start
                 // An entity value may contain markup, so a `<` inside quotes belongs to it.
                 skipDeclaration(quotedMayContainLessThan: true, countingQuoted: false)
             } else if hasPrefix("<!ATTLIST") {
+                if let element = attributeListDeclaringNamespace() {
+                    documentTypeViolation = .namespaceDefault(element: element, offset: index)
+                    return
+                }
                 skipDeclaration(quotedMayContainLessThan: false, countingQuoted: true)
             } else if hasPrefix("<!ELEMENT") || hasPrefix("<!NOTATION") {
                 skipDeclaration(quotedMayContainLessThan: false, countingQuoted: false)
@@ -246,6 +266,98 @@ struct XMLMarkupScan {
                 return
             }
         }
+    }
+
+    /// Reads `<!ENTITY [%] name "value"` from its `<` and returns the entity's name when the value contains markup:
+    /// a `<`, a character reference to `<` (expanded when libxml2 reads the declaration) or a parameter entity
+    /// reference. libxml2 parses such a value again at each reference, where the scan cannot count what it adds.
+    /// An external entity, with no quoted value, returns nil.
+    private mutating func entityWithMarkup() -> String? {
+        index += 8
+        skipSpaces()
+        if byte(at: index) == UInt8(ascii: "%") {
+            index += 1
+            skipSpaces()
+        }
+        let nameStart = index
+        while index < bytes.count && isNameCharacter(bytes[index]) { index += 1 }
+        let nameEnd = index
+        skipSpaces()
+        let quote = byte(at: index)
+        guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
+        index += 1
+        while index < bytes.count && bytes[index] != quote {
+            if bytes[index] == UInt8(ascii: "<") || isParameterEntityReference()
+                || characterReferenceValue() == UInt32(UInt8(ascii: "<"))
+            {
+                return name(nameStart..<nameEnd)
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Tells whether the bytes at `index` start a parameter entity reference, `%name;`.
+    private func isParameterEntityReference() -> Bool {
+        guard bytes[index] == UInt8(ascii: "%"), isNameStart(byte(at: index + 1)) else { return false }
+        var position = index + 2
+        while position < bytes.count && isNameCharacter(bytes[position]) { position += 1 }
+        return byte(at: position) == UInt8(ascii: ";")
+    }
+
+    /// Returns the code point of the character reference (`&#60;` or `&#x3C;`) at `index`, or nil when none starts
+    /// there. A value too large for a code point returns `UInt32.max`.
+    private func characterReferenceValue() -> UInt32? {
+        guard bytes[index] == UInt8(ascii: "&"), byte(at: index + 1) == UInt8(ascii: "#") else { return nil }
+        var position = index + 2
+        let radix: UInt32 = byte(at: position) == UInt8(ascii: "x") ? 16 : 10
+        if radix == 16 { position += 1 }
+        var value: UInt32 = 0
+        var digits = 0
+        while position < bytes.count, let digit = digitValue(bytes[position], radix: radix) {
+            value = value > 0x10FFFF ? UInt32.max : value * radix + digit
+            digits += 1
+            position += 1
+        }
+        guard digits > 0, byte(at: position) == UInt8(ascii: ";") else { return nil }
+        return value
+    }
+
+    private func digitValue(_ byte: UInt8, radix: UInt32) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+
+    /// Returns the element name of the `<!ATTLIST` at `index` when the declaration names an `xmlns` or `xmlns:`
+    /// attribute, without moving `index`. Feeds never declare one, and its default would add a namespace
+    /// declaration to each element it names, out of the scan's count.
+    private func attributeListDeclaringNamespace() -> String? {
+        var position = index + 9
+        while position < bytes.count && isSpace(bytes[position]) { position += 1 }
+        let elementStart = position
+        while position < bytes.count && isNameCharacter(bytes[position]) { position += 1 }
+        let element = elementStart..<position
+        while position < bytes.count && bytes[position] != UInt8(ascii: ">") && bytes[position] != UInt8(ascii: "<") {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                position += 1
+                while position < bytes.count && bytes[position] != byte && bytes[position] != UInt8(ascii: "<") {
+                    position += 1
+                }
+                if self.byte(at: position) == byte { position += 1 }
+            } else if isNameCharacter(byte) {
+                let nameStart = position
+                while position < bytes.count && isNameCharacter(bytes[position]) { position += 1 }
+                if isNamespaceDeclaration(nameStart..<position) { return name(element) }
+            } else {
+                position += 1
+            }
+        }
+        return nil
     }
 
     /// Skips a markup declaration to its `>`, or to a `<` outside quotes, where libxml2 stops reading it too.
@@ -315,13 +427,12 @@ struct XMLMarkupScan {
     @discardableResult
     private mutating func skipSpaces() -> Bool {
         let start = index
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return index > start
-            }
-        }
+        while index < bytes.count && isSpace(bytes[index]) { index += 1 }
         return index > start
+    }
+
+    private func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// Tells whether a byte may start an XML name. Every byte of a multi-byte UTF-8 character counts, which reads more
@@ -367,6 +478,14 @@ extension XMLMarkupScan.Violation {
         case .nodes(let offset):
             "the document has more than \(limits.maximumNodes) elements, attributes and other nodes, the limit for "
                 + "one feed, by line \(line(of: offset, in: utf8))"
+        case .entityMarkup(let entity, let offset):
+            "the DTD entity '\(entity)' declared on line \(line(of: offset, in: utf8)) contains markup, and "
+                + "planable-sync does not read markup inside DTD entities; ask the feed's publisher to write that "
+                + "markup in the feed itself"
+        case .namespaceDefault(let element, let offset):
+            "the <!ATTLIST> for <\(element)> on line \(line(of: offset, in: utf8)) declares a namespace (xmlns) "
+                + "attribute, which planable-sync does not accept; ask the feed's publisher to declare namespaces on "
+                + "the elements themselves"
         }
     }
 

@@ -76,6 +76,55 @@ import Testing
         #expect(error.code == .tooLarge)
     }
 
+    /// libxml2 parses an entity's value again at each reference, so markup inside it would escape the scan.
+    @Test(arguments: [
+        "<!DOCTYPE rss [ <!ENTITY e '<y ELEMENT/>'> ]><rss>&e;</rss>",
+        "<!DOCTYPE rss [ <!ENTITY e '&#60;y ELEMENT/>'> ]><rss>&e;</rss>",
+        "<!DOCTYPE rss [ <!ENTITY e '&#x003c;y ELEMENT/>'> ]><rss>&e;</rss>",
+        "<!DOCTYPE rss [ <!ENTITY e '&#0060;y ELEMENT/>'> ]><rss>&e;</rss>",
+    ])
+    func entityWithMarkupIsRejected(template: String) throws {
+        let document = Array(template.replacingOccurrences(of: "ELEMENT", with: Self.attributes(600)).utf8)
+        #expect(Self.maximumAttributesLibxml2Reads(document) >= 600, "libxml2 read the element inside the entity")
+        let violation = try #require(XMLMarkupScan.firstViolation(in: document))
+        #expect(violation == .entityMarkup(entity: "e", offset: 16))
+        let message = violation.message(in: document)
+        #expect(message.contains("the DTD entity 'e' declared on line 1 contains markup"), "\(message)")
+        #expect(message.contains("ask the feed's publisher"), "\(message)")
+    }
+
+    @Test func parameterEntityWithMarkupIsRejected() throws {
+        let defaults = (0..<600).map { "a\($0) CDATA 'v'" }.joined(separator: " ")
+        let xml = "<!DOCTYPE rss [ <!ENTITY % d \"<!ATTLIST x \(defaults)>\"> %d; ]>\n" + Self.rss(body: "<x/>")
+        let error = try #require(parseError(xml))
+        #expect(error.code == .tooLarge)
+        #expect(error.message.contains("the DTD entity 'd' declared on line 1 contains markup"), "\(error.message)")
+    }
+
+    @Test func parameterEntityReferenceInValueIsRejected() {
+        let xml = "<!DOCTYPE rss [ <!ENTITY % p 'x'> <!ENTITY e 'a %p; b'> ]><rss/>"
+        #expect(XMLMarkupScan.firstViolation(in: Array(xml.utf8)) == .entityMarkup(entity: "e", offset: 34))
+    }
+
+    /// Entities that stand for characters or plain text are read.
+    @Test func textEntitiesAreRead() throws {
+        let doctype =
+            "<!DOCTYPE rss [ <!ENTITY nbsp \"&#160;\"> <!ENTITY lt2 '&#38;#60;'> <!ENTITY pct '100&#37;'> ]>\n"
+        let xml = doctype + Self.rss(body: "<description>a&nbsp;b</description>")
+        #expect(XMLMarkupScan.firstViolation(in: Array(xml.utf8)) == nil)
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil, contentType: nil)
+        #expect(feed.entries.first?.title == "one")
+    }
+
+    @Test func namespaceAttributeListIsRejected() throws {
+        for declaration in ["<!ATTLIST x xmlns:n CDATA 'urn:n'>", "<!ATTLIST x xmlns CDATA #FIXED 'urn:n'>"] {
+            let xml = "<!DOCTYPE rss [ \(declaration) ]>\n" + Self.rss(body: "<x/>")
+            let error = try #require(parseError(xml))
+            #expect(error.code == .tooLarge)
+            #expect(error.message.contains("the <!ATTLIST> for <x> on line 1 declares a namespace"), "\(error.message)")
+        }
+    }
+
     /// Markup that the scan skips or reads as text must be what libxml2 skips or reads as text too, so that no
     /// element hides its attributes from the scan.
     @Test(arguments: [
