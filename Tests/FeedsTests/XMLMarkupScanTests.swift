@@ -125,6 +125,16 @@ import Testing
         }
     }
 
+    /// Attribute defaults for elements the feed never uses are neither namespaces nor nodes at each element.
+    @Test func attributeListDefaultsAreNoNamespaces() throws {
+        let declarations = (0..<50).map { "<!ATTLIST e\($0) a CDATA \"v\">" }.joined(separator: "\n")
+        let nested = String(repeating: "<div>", count: 18) + "deep" + String(repeating: "</div>", count: 18)
+        let xml = "<!DOCTYPE rss [\n\(declarations)\n]>\n" + Self.rss(body: "<description>\(nested)</description>")
+        #expect(XMLMarkupScan.firstViolation(in: Array(xml.utf8)) == nil)
+        let feed = try FeedParser.parse(Array(xml.utf8), url: nil, contentType: nil)
+        #expect(feed.entries.first?.title == "one")
+    }
+
     /// Markup that the scan skips or reads as text must be what libxml2 skips or reads as text too, so that no
     /// element hides its attributes from the scan.
     @Test(arguments: [
