@@ -58,7 +58,41 @@ import Testing
         let xml = Self.rss(body: nested + String(repeating: "</d>", count: 5))
         let error = try #require(parseError(xml))
         #expect(error.code == .tooLarge)
-        #expect(error.message.contains("more than 1000 namespace declarations in scope"), "\(error.message)")
+        #expect(error.message.contains("more than 100 namespace declarations in scope"), "\(error.message)")
+    }
+
+    @Test func namespacesAtTheLimitAreRead() {
+        let limit = Self.limits.maximumNamespacesInScope
+        let half = limit / 2
+        func document(inner: Int) -> [UInt8] {
+            let outer = "<d\(Self.attributes(half, prefix: "xmlns:o"))>"
+            let nested = outer + "<d\(Self.attributes(inner, prefix: "xmlns:i"))><oa0:x/></d></d>"
+            return Array(Self.rss(body: nested).utf8)
+        }
+        #expect(XMLMarkupScan.firstViolation(in: document(inner: limit - half)) == nil)
+        let violation = XMLMarkupScan.firstViolation(in: document(inner: limit - half + 1))
+        guard case .namespaces(let element, _) = violation else {
+            Issue.record("expected a namespaces violation, got \(String(describing: violation))")
+            return
+        }
+        #expect(element == "d")
+    }
+
+    /// Text between elements becomes a text node in libxml2's tree, as large as an empty element.
+    @Test func textNodesAreCounted() {
+        let count = Self.limits.maximumNodes / 2 + 1
+        let text = Array(Self.rss(body: String(repeating: "<a/>x", count: count)).utf8)
+        guard case .nodes = XMLMarkupScan.firstViolation(in: text) else {
+            Issue.record("\(count) elements each followed by text passed the node limit")
+            return
+        }
+        let entities = "<!DOCTYPE rss [ <!ENTITY e 'e'> ]>" + Self.rss(body: String(repeating: "x&e;", count: count))
+        guard case .nodes = XMLMarkupScan.firstViolation(in: Array(entities.utf8)) else {
+            Issue.record("\(count) entity references each after text passed the node limit")
+            return
+        }
+        let elements = Array(Self.rss(body: String(repeating: "<a/>", count: count)).utf8)
+        #expect(XMLMarkupScan.firstViolation(in: elements) == nil)
     }
 
     @Test func manyEmptyElementsAreRejected() throws {
