@@ -58,10 +58,18 @@ enum HTMLText {
     /// debug build, and a 32 MiB feed could hold enough of them to stall a sync for hours. Real HTML has a few.
     static let maximumAttributesPerTag = 500
 
+    /// The most tags, end tags, comments and declarations that one fragment may have. libxml2's HTML tree takes
+    /// hundreds of bytes a node: three entries of 9.6 MB of `x<br>` took 10.5 s and 1.0 GB.
+    static let maximumTagsPerFragment = 100_000
+
+    /// The longest name that libxml2 2.9.14's `htmlParseHTMLName` reads (`HTML_PARSER_BUFFER_SIZE`). It reads the
+    /// rest of a longer name as the next attribute, with no space between them.
+    private static let maximumNameLength = 100
+
     /// Parses `html` as the content of a `body` element and returns that element, or nil when libxml2 cannot
-    /// read it or a tag has more than `maximumAttributesPerTag` attributes.
+    /// read it or `exceedsParserLimits` rejects it.
     static func parseFragment(_ html: String) -> XMLElement? {
-        if hasOversizedTag(html) { return nil }
+        if exceedsParserLimits(html) { return nil }
         _ = XMLReader.libraryInitialized
         let wrapped = Array("<html><body>\(html)</body></html>".utf8)
         let options = Int32(
@@ -85,55 +93,81 @@ enum HTMLText {
         return nil
     }
 
-    /// Tells whether a tag of `html` may have more than `maximumAttributesPerTag` attributes. It counts every name
-    /// that follows white space, a slash or a quoted value inside a tag, outside quoted values, which is at least
-    /// as many as libxml2's HTML parser reads: it needs no space between a quoted value and the next attribute.
-    static func hasOversizedTag(_ html: String) -> Bool {
+    /// Tells whether `html` has more than `maximumTagsPerFragment` tags, or a tag that may have more than
+    /// `maximumAttributesPerTag` attributes. Inside a tag and outside quoted values, a name that follows white
+    /// space, a slash or a quoted value counts as `ceil(length / 100)` attributes, and any other run of bytes,
+    /// such as the tag's name or an unquoted value, as one fewer. That is at least as many as libxml2's HTML
+    /// parser reads: it needs no space between a quoted value and the next attribute, and it splits a name
+    /// every 100 bytes.
+    static func exceedsParserLimits(_ html: String) -> Bool {
         var html = html
         return html.withUTF8 { bytes in
             let count = bytes.count
+            var tags = 0
             var index = 0
             while index + 1 < count {
-                guard bytes[index] == UInt8(ascii: "<"), isASCIILetter(bytes[index + 1]) else {
+                guard bytes[index] == UInt8(ascii: "<") else {
                     index += 1
                     continue
                 }
-                index += 2
-                var attributes = 0
-                var startsName = false
-                tag: while index < count {
-                    switch bytes[index] {
-                    case UInt8(ascii: ">"):
-                        index += 1
-                        break tag
-                    case let byte where isHTMLSpace(byte) || byte == UInt8(ascii: "/"):
-                        startsName = true
-                        index += 1
-                    case UInt8(ascii: "="):
-                        index += 1
-                        while index < count && isHTMLSpace(bytes[index]) { index += 1 }
-                        guard index < count else { break tag }
-                        let quote = bytes[index]
-                        if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
-                            index += 1
-                            while index < count && bytes[index] != quote { index += 1 }
-                            index += 1
-                            startsName = true
-                        } else {
-                            startsName = false
-                        }
-                    default:
-                        if startsName {
-                            attributes += 1
-                            if attributes > maximumAttributesPerTag { return true }
-                        }
-                        startsName = false
-                        index += 1
-                    }
+                let next = bytes[index + 1]
+                if isASCIILetter(next) || next == UInt8(ascii: "/") || next == UInt8(ascii: "!")
+                    || next == UInt8(ascii: "?")
+                {
+                    tags += 1
+                    if tags > maximumTagsPerFragment { return true }
                 }
+                guard isASCIILetter(next) else {
+                    index += 1
+                    continue
+                }
+                index += 1
+                if tagAttributeCount(bytes, from: &index) > maximumAttributesPerTag { return true }
             }
             return false
         }
+    }
+
+    /// Counts the attributes of the tag whose name starts at `index`, as `exceedsParserLimits` describes, and
+    /// moves `index` past the tag. Stops counting once the count passes `maximumAttributesPerTag`.
+    private static func tagAttributeCount(_ bytes: UnsafeBufferPointer<UInt8>, from index: inout Int) -> Int {
+        let count = bytes.count
+        var attributes = 0
+        var startsName = false
+        while index < count && attributes <= maximumAttributesPerTag {
+            switch bytes[index] {
+            case UInt8(ascii: ">"):
+                index += 1
+                return attributes
+            case let byte where isHTMLSpace(byte) || byte == UInt8(ascii: "/"):
+                startsName = true
+                index += 1
+            case UInt8(ascii: "="):
+                index += 1
+                while index < count && isHTMLSpace(bytes[index]) { index += 1 }
+                guard index < count else { return attributes }
+                let quote = bytes[index]
+                if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+                    index += 1
+                    while index < count && bytes[index] != quote { index += 1 }
+                    index += 1
+                    startsName = true
+                } else {
+                    startsName = false
+                }
+            default:
+                let runStart = index
+                while index < count && !endsRun(bytes[index]) { index += 1 }
+                let chunks = (index - runStart + maximumNameLength - 1) / maximumNameLength
+                attributes += startsName ? chunks : chunks - 1
+                startsName = false
+            }
+        }
+        return attributes
+    }
+
+    private static func endsRun(_ byte: UInt8) -> Bool {
+        isHTMLSpace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "=")
     }
 
     private static func isHTMLSpace(_ byte: UInt8) -> Bool {

@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 import Testing
 
@@ -38,19 +39,73 @@ import Testing
             return "<p " + attributes.joined(separator: separator) + ">hello</p>"
         }
         let limit = HTMLText.maximumAttributesPerTag
-        #expect(!HTMLText.hasOversizedTag(html(limit)))
+        #expect(!HTMLText.exceedsParserLimits(html(limit)))
         #expect(HTMLText.plainText(html(limit)) == "hello")
-        #expect(HTMLText.hasOversizedTag(html(limit + 1)))
+        #expect(HTMLText.exceedsParserLimits(html(limit + 1)))
         #expect(HTMLText.plainText(html(limit + 1)).hasPrefix("<p a0"))
         #expect(HTMLText.images("<img src=\"a.png\"> " + html(limit + 1)).isEmpty)
+    }
+
+    /// libxml2 2.9.14 reads at most 100 bytes of a name and the rest as the next attribute, so a run of names
+    /// with no space between them counts as one attribute for every 100 bytes.
+    @Test func longNameCountsAsManyAttributes() {
+        func tag(_ chunks: Int) -> String {
+            let letters: [Character] = Array("abcdefghijklmnopqrstuvwxyz")
+            let names = (0..<chunks).map { (index: Int) -> String in
+                var name = String(repeating: "a", count: 96)
+                for divisor in [17_576, 676, 26, 1] { name.append(letters[index / divisor % 26]) }
+                return name
+            }
+            return "<x " + names.joined() + ">hello</x>"
+        }
+        let limit = HTMLText.maximumAttributesPerTag
+        #expect(Self.attributeCountLibxml2Reads(tag(limit + 1)) == limit + 1)
+        #expect(!HTMLText.exceedsParserLimits(tag(limit)))
+        #expect(HTMLText.exceedsParserLimits(tag(limit + 1)))
+        #expect(HTMLText.plainText(tag(limit + 1)).hasPrefix("<x aaaa"))
+    }
+
+    /// A fragment with more tags than the limit is used as it is, because libxml2's tree of it would be huge.
+    @Test func fragmentOverTagLimitIsNotParsed() {
+        let limit = HTMLText.maximumTagsPerFragment
+        #expect(!HTMLText.exceedsParserLimits(String(repeating: "x<br>", count: limit)))
+        let over = String(repeating: "x<br>", count: limit + 1)
+        #expect(HTMLText.exceedsParserLimits(over))
+        #expect(HTMLText.plainText(over) == over)
+        #expect(HTMLText.exceedsParserLimits(String(repeating: "<b></b>", count: limit / 2 + 1)))
+    }
+
+    /// Returns the attribute count of the first element in `body` that libxml2's HTML parser reads from `html`.
+    static func attributeCountLibxml2Reads(_ html: String) -> Int {
+        _ = XMLReader.libraryInitialized
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
+        let wrapped = Array("<html><body>\(html)</body></html>".utf8)
+        let document = wrapped.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                htmlReadMemory($0, Int32(buffer.count), nil, "UTF-8", options)
+            }
+        }
+        guard let document else { return 0 }
+        defer { xmlFreeDoc(document) }
+        var node = xmlDocGetRootElement(document)?.pointee.children
+        while let current = node, String(cString: current.pointee.name) != "body" { node = current.pointee.next }
+        var element = node?.pointee.children
+        while let current = element, current.pointee.type != XML_ELEMENT_NODE { element = current.pointee.next }
+        var count = 0
+        var attribute = element?.pointee.properties
+        while let current = attribute {
+            count += 1
+            attribute = current.pointee.next
+        }
+        return count
     }
 
     /// Quoted values, and markup after a closed tag, do not count as attributes.
     @Test func quotedValuesAndTextAreNoAttributes() {
         let quoted = "<img alt=\"" + String(repeating: "a b ", count: 1_000) + "\" src=\"x.png\">"
-        #expect(!HTMLText.hasOversizedTag(quoted))
+        #expect(!HTMLText.exceedsParserLimits(quoted))
         let text = "<p>" + String(repeating: "word ", count: 1_000) + "</p>"
-        #expect(!HTMLText.hasOversizedTag(text))
+        #expect(!HTMLText.exceedsParserLimits(text))
     }
 
     /// Parsing once for both forms gives what the two functions give on their own.
