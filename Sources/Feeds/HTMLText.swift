@@ -58,11 +58,11 @@ enum HTMLText {
     /// debug build, and a 32 MiB feed could hold enough of them to stall a sync for hours. Real HTML has a few.
     static let maximumAttributesPerTag = 500
 
-    /// The most tags, end tags, comments and declarations that one fragment may have. libxml2's HTML tree takes
+    /// The maximum number of tags, end tags, comments and declarations in one fragment. libxml2's HTML tree takes
     /// hundreds of bytes a node: three entries of 9.6 MB of `x<br>` took 10.5 s and 1.0 GB.
     static let maximumTagsPerFragment = 100_000
 
-    /// The longest name that libxml2 2.9.14's `htmlParseHTMLName` reads (`HTML_PARSER_BUFFER_SIZE`). It reads the
+    /// The maximum name length that libxml2 2.9.14's `htmlParseHTMLName` reads (`HTML_PARSER_BUFFER_SIZE`). It reads the
     /// rest of a longer name as the next attribute, with no space between them.
     private static let maximumNameLength = 100
 
@@ -95,10 +95,10 @@ enum HTMLText {
 
     /// Tells whether `html` has more than `maximumTagsPerFragment` tags, or a tag that may have more than
     /// `maximumAttributesPerTag` attributes. Inside a tag and outside quoted values, a name that follows white
-    /// space, a slash or a quoted value counts as `ceil(length / 100)` attributes, and any other run of bytes,
-    /// such as the tag's name or an unquoted value, as one fewer. That is at least as many as libxml2's HTML
-    /// parser reads: it needs no space between a quoted value and the next attribute, and it splits a name
-    /// every 100 bytes.
+    /// space, a slash or a quoted value counts as `ceil(length / 100)` attributes. Any other run of bytes, such as
+    /// the tag's name or an unquoted value, counts as one fewer. That is at least as many as libxml2's HTML
+    /// parser reads, because it needs no space between a quoted value and the next attribute and it splits a
+    /// name every 100 bytes.
     static func exceedsParserLimits(_ html: String) -> Bool {
         var html = html
         return html.withUTF8 { bytes in

@@ -23,15 +23,15 @@ struct XMLMarkupScan {
         /// Attributes of one element, namespace declarations and every `<!ATTLIST>` default of the document
         /// included.
         var maximumAttributesPerElement = 500
-        /// Namespace declarations in scope at one element, its own included. libxml2 walks all of them for each
-        /// prefixed name, comparing prefixes byte by byte, so this limit bounds that walk.
+        /// Namespace declarations in scope at one element, its own included. libxml2 walks the declarations in
+        /// scope for each prefixed name: with 100 of them, 990,000 prefixed elements still took 3.9 s.
         var maximumNamespacesInScope = 100
         /// Elements, attributes, text nodes, comments, processing instructions, CDATA sections and entity
         /// references.
         var maximumNodes = 1_000_000
     }
 
-    /// The first limit a document passes, with the byte offset of the markup that passes it.
+    /// The first limit a document passes or DTD declaration the scan rejects, with the byte offset of its markup.
     enum Violation: Equatable {
         case attributes(element: String, offset: Int)
         case namespaces(element: String, offset: Int)
@@ -44,7 +44,7 @@ struct XMLMarkupScan {
         case namespaceDefault(element: String, offset: Int)
     }
 
-    /// Returns the first limit the document passes, or nil when it passes none.
+    /// Returns the first violation in the document, or nil when there is none.
     static func firstViolation(in utf8: [UInt8], limits: Limits = Limits()) -> Violation? {
         utf8.withUnsafeBufferPointer { buffer in
             var scan = XMLMarkupScan(bytes: buffer, limits: limits)
