@@ -70,7 +70,10 @@ package enum PlanHTMLRenderer {
         html += "<div class=\"item-head\"><span class=\"badge\">\(item.decision.rawValue)</span>"
         html += "<h2>\(escape(item.title))</h2><code>\(escape(item.identity))</code></div>\n"
         if let error = item.error {
-            html += "<p class=\"error\">\(escape(error))</p>\n"
+            // Only an item that would not be sent gets the error colours. Others carry a note, such as why an
+            // item is skipped or what happens to a removed item's posts.
+            let kind = item.decision == .failed || item.decision == .blocked ? "error" : "message"
+            html += "<p class=\"\(kind)\">\(escape(error))</p>\n"
         }
         if !item.posts.isEmpty {
             html += "<div class=\"cards\">\n"

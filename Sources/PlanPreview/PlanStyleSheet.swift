@@ -25,6 +25,7 @@ enum PlanStyleSheet {
         .badge { padding: 2px 10px; border-radius: 999px; background: var(--accent); color: #fff;
           font-size: 12px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
         .error { margin: 8px 0; padding: 8px 12px; border-radius: 8px; background: #ffebe9; color: #82071e; }
+        .message { margin: 8px 0; padding: 8px 12px; border-radius: 8px; background: #f6f8fa; color: #424a53; }
         .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 16px;
           align-items: start; }
         .card { overflow: hidden; background: #fff; border: 1px solid var(--line); border-radius: 12px;

@@ -91,7 +91,8 @@ package struct PreviewPlan: Sendable, Equatable {
         package var identity: String
         package var title: String
         package var decision: Decision
-        /// The reason the item failed or is blocked, or nil.
+        /// The item's message, such as why it failed, is blocked or is skipped, or nil. Only a failed or blocked
+        /// item's message is shown as an error.
         package var error: String?
         package var posts: [Post]
 

@@ -120,6 +120,21 @@ import Testing
         #expect(html.contains("<section class=\"item d-removed\""))
         #expect(html.contains("<span class=\"badge\">removed</span>"))
         #expect(html.contains(".d-removed {"), "the style sheet has no colour for removals")
+        // A removal is no error, so its message does not get the error colours.
+        #expect(html.contains("<p class=\"message\">removed from the source; its posts are left in Planable</p>"))
+        #expect(html.contains(".message {"), "the style sheet has no style for messages")
+    }
+
+    /// A failed or blocked item's message gets the error colours, and a skipped item's reason does not.
+    @Test func onlyUnsentItemsShowErrors() {
+        let items: [(PreviewPlan.Decision, String)] = [
+            (.failed, "error"), (.blocked, "error"), (.skip, "message"), (.update, "message"),
+        ]
+        for (decision, kind) in items {
+            var plan = Self.samplePlan()
+            plan.items = [PreviewPlan.Item(identity: "a.md", title: "A", decision: decision, error: "why")]
+            #expect(PlanHTMLRenderer.render(plan).contains("<p class=\"\(kind)\">why</p>"), "\(decision)")
+        }
     }
 
     @Test func detailsShowUnderTheCard() {
