@@ -75,6 +75,23 @@ import Testing
         #expect(planned.failed == 1, "plan reports the same failure")
     }
 
+    /// An item whose campaign is missing fails before any of its labels is created, so that no label is left
+    /// behind for a post that does not exist.
+    @Test func missingCampaignCreatesNoLabel() throws {
+        let workspace = try Self.workspace(createLabels: true)
+        defer { workspace.remove() }
+        try workspace.writePost(
+            "a.md", title: "A", body: "Beans.", frontMatter: "planable: {labels: [Seasonal], campaign: Winter sale}\n")
+
+        let report = try workspace.run(.apply)
+        #expect(report.failed == 1)
+        let message = try #require(report.items.first?.message)
+        #expect(message.contains("campaign \"Winter sale\" does not exist"), "\(message)")
+        #expect(report.requests.write == 0)
+        let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        #expect(try reference.client.listLabels(workspaceId: reference.workspaceId).isEmpty)
+    }
+
     @Test func planNeverCreatesLabels() throws {
         let workspace = try Self.workspace(createLabels: true)
         defer { workspace.remove() }
