@@ -19,8 +19,9 @@ extension FeedSource {
     ///     read in a state from a version that did not store counts.
     /// - Returns: the time the warning was logged at warning level, which the state records after the pass, or nil.
     func warnOfEmptyFeed(
-        _ counts: StateStore.FeedEntryCounts?, knownEntries: Int, now: Date = Date(), into result: inout SourceScan
+        _ counts: StateStore.FeedEntryCounts?, knownEntries: Int, into result: inout SourceScan
     ) -> Date? {
+        let now = Date()
         let before: String
         var fields = ["source": name, "feed.url": url]
         if let count = counts?.lastNonEmpty, count > 0 {

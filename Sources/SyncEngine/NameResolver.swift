@@ -22,6 +22,15 @@ final class NameResolver: @unchecked Sendable {
         self.logger = logger
     }
 
+    /// Returns the ids of a post's labels and campaign. The campaign is looked up first, because a missing one fails
+    /// the item, and a label created before that would be left behind.
+    func ids(
+        labels: [String], campaign: String?, item: SourceItem, mode: RunMode
+    ) throws -> (labels: [String], campaign: String?) {
+        let campaignId = try campaignId(campaign, item: item)
+        return (try labelIds(labels, item: item, mode: mode), campaignId)
+    }
+
     /// The ids of `names`, each once; in plan mode a missing label that would be created returns no id but no error.
     ///
     /// A name matches a label's id or its exact name, else the one label whose name differs only in case, so that

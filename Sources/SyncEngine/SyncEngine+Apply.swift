@@ -120,13 +120,11 @@ extension SyncEngine {
     private func create(_ group: PlannedGroup, item: SourceItem, context: WorkspaceContext) throws -> GroupOutcome {
         let pageIds = group.pages.map(\.id)
         let hash = group.payload.hash
-        // The campaign is looked up first, because a missing one fails the item, and a label created before that
-        // would be left behind.
-        let campaignId = try names?.campaignId(group.payload.campaign, item: item)
+        let named = try names?.ids(
+            labels: group.payload.labels, campaign: group.payload.campaign, item: item, mode: .apply)
         let request = group.payload.createRequest(
             workspaceId: context.workspace.id, pageIds: pageIds, notify: configuration.notify,
-            labelIds: try names?.labelIds(group.payload.labels, item: item, mode: .apply) ?? [],
-            campaignId: campaignId)
+            labelIds: named?.labels ?? [], campaignId: named?.campaign)
         let sent = SentFields(scheduledAt: request.scheduledAt, campaignId: request.campaignId)
         let record = ItemRecord(
             source: item.source, identity: item.identity, title: item.title, location: item.location,
@@ -215,11 +213,11 @@ extension SyncEngine {
         let sent: SentFields
         // A grouped post keeps its pages in sync, so one PATCH to any of its posts updates the whole group.
         do {
-            let campaignId = try names?.campaignId(group.payload.campaign, item: item)
+            let named = try names?.ids(
+                labels: group.payload.labels, campaign: group.payload.campaign, item: item, mode: .apply)
             let request = group.payload.updateRequest(
-                notify: configuration.notify,
-                labelIds: try names?.labelIds(group.payload.labels, item: item, mode: .apply) ?? [],
-                campaignId: campaignId, clearing: clearing.fields)
+                notify: configuration.notify, labelIds: named?.labels ?? [], campaignId: named?.campaign,
+                clearing: clearing.fields)
             sent = SentFields(scheduledAt: request.scheduledAt?.value, campaignId: request.campaignId?.value)
             if let text = request.text { try state.recordUpdateSending(text, postIds: ids) }
             updated = try client.updatePost(id: ids[0], request)
