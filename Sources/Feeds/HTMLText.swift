@@ -53,9 +53,9 @@ enum HTMLText {
         }
     }
 
-    /// The most attributes that one tag of an entry's HTML may have. libxml2 2.9.14's HTML parser checks a tag's
+    /// The maximum number of attributes that one tag of an entry's HTML may have. libxml2 2.9.14's HTML parser checks a tag's
     /// attributes for duplicates in time quadratic in their count: one tag with 20,000 attributes took 1.6 s in a
-    /// debug build, and a 32 MiB feed could hold enough of them to stall a sync for hours. Real HTML has a few.
+    /// debug build, so by that rate a 32 MiB feed could hold enough of them to stall a sync for hours. Real HTML has a few.
     static let maximumAttributesPerTag = 500
 
     /// The maximum number of tags, end tags, comments and declarations in one fragment. libxml2's HTML tree takes

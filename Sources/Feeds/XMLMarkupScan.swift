@@ -56,11 +56,11 @@ struct XMLMarkupScan {
     private let limits: Limits
     private var index = 0
     private var nodes = 0
-    /// The quoted default values of every `<!ATTLIST>` declaration. Each element counts all of them as its own
-    /// attributes, because the scan does not track which element each one names. They are no namespace
-    /// declarations, because the scan rejects an `<!ATTLIST>` that declares one. They are no nodes either:
-    /// libxml2 2.9.14's tree builder drops defaulted attributes unless `XML_PARSE_DTDATTR` is set, and `XMLReader`
-    /// does not set it.
+    /// The count of quoted default values in every `<!ATTLIST>` declaration. Each element counts all of them as its
+    /// own attributes, because the scan does not track which element each one names. They do not count as
+    /// namespace declarations, because the scan rejects an `<!ATTLIST>` that declares one. Nor do they count as
+    /// nodes, because libxml2 2.9.14's tree builder drops defaulted attributes unless `XML_PARSE_DTDATTR` is set,
+    /// and `XMLReader` does not set it.
     private var attributeDefaults = 0
     /// The namespace declarations of each open element, innermost last.
     private var openElementNamespaces: [Int32] = []
@@ -343,8 +343,8 @@ struct XMLMarkupScan {
     }
 
     /// Returns the element name of the `<!ATTLIST` at `index` when the declaration names an `xmlns` or `xmlns:`
-    /// attribute, without moving `index`. Feeds never declare one, and its default would add a namespace
-    /// declaration to each element it names, out of the scan's count.
+    /// attribute, without moving `index`. No file of the feedparser corpus declares one, and its default would add
+    /// a namespace declaration to each element it names, out of the scan's count.
     private func attributeListDeclaringNamespace() -> String? {
         var position = index + 9
         while position < bytes.count && isSpace(bytes[position]) { position += 1 }

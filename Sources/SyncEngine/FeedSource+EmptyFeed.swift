@@ -9,9 +9,9 @@ extension FeedSource {
     /// Nothing is removed: feeds list only their newest entries, so the state keeps every entry it has seen, and
     /// entries that come back are known ones. A feed that never listed an entry stays quiet.
     ///
-    /// Every report carries the warning while the feed stays empty, but the log has it as a warning only at the
-    /// first empty read and then once every `emptyFeedWarningInterval`, so that a daemon that polls the feed every
-    /// few minutes does not fill the journal with it; the reads in between log it at info.
+    /// Every report contains the warning while the feed stays empty. The log has it as a warning only at the first
+    /// empty read and then once every `emptyFeedWarningInterval`, so that a daemon that polls the feed every few
+    /// minutes does not fill the journal with it. The reads in between log it at info.
     ///
     /// - Parameters:
     ///   - counts: the entry counts of the feed's stored reads; nil when they cannot be read.
@@ -40,7 +40,7 @@ extension FeedSource {
             now.timeIntervalSince(warned) < Self.emptyFeedWarningInterval, warned <= now
         {
             fields["feed.warned_at"] = StateStore.timestamp(warned)
-            logger.info("feed still lists no entries; it was warned of within the last day", fields)
+            logger.info("feed still lists no entries; its warning was logged within the last day", fields)
             warnedAt = nil
         } else {
             logger.warning("feed lists no entries, but it listed some before", fields)

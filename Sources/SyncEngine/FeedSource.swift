@@ -118,7 +118,7 @@ package struct FeedSource: ItemSource {
                 ["source": name, "feed.url": url, "error": feed.illFormedReason ?? ""])
         }
         // A document cut after a whole entry may be one read while it was written, and a server that dates files
-        // to the second answers the whole file written within that second with 304. So its validators are not
+        // to the second returns 304 for the whole file written within that second. So its validators are not
         // stored, and the next read fetches the document whole. Other ill-formed feeds, such as one with an
         // undeclared `&nbsp;`, keep theirs, or they would be fetched whole at every poll.
         let storedETag = feed.isCutShort ? nil : etag
@@ -286,7 +286,7 @@ extension SourceItem {
             }
         }
         // The names are `feedFieldNames`. The id is the entry's as the feed writes it, so that a rule can match
-        // one entry; an entry without one has no `id` field, as a file has none without the front matter key.
+        // one entry. An entry without one has no `id` field, as a file has none without the front matter key.
         var fields: [(String, YAMLValue)] = entry.id.flatMap { $0.isEmpty ? nil : [("id", .string($0))] } ?? []
         fields += [
             ("title", .string(entry.title)), ("link", .string(entry.link)), ("author", .string(entry.author)),

@@ -252,7 +252,7 @@ extension SyncEngine {
                 logger.warning(
                     "post no longer exists; creating it again",
                     ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
-                // The report says why, since a client may have deleted the post on purpose.
+                // The report gives the reason, because a client may have deleted the post on purpose.
                 var outcome = try create(group, item: item, context: context)
                 let note =
                     "its post \(ids[0]) was deleted in Planable, so the edit created it again; if it was deleted on "

@@ -156,7 +156,7 @@ extension SyncEngine {
     }
 
     /// How long the state keeps a removed item whose posts were deleted in Planable, so that its file, back within
-    /// that time, is not posted again: a client may have deleted the posts on purpose.
+    /// that time, is not posted again, because a client may have deleted the posts on purpose.
     static let deletedPostsGracePeriod: TimeInterval = 30 * 24 * 3600
 
     /// Handles an item whose source file or entry is gone: its drafts are deleted when the configuration says

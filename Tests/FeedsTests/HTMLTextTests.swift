@@ -27,8 +27,8 @@ import Testing
         #expect(HTMLText.plainText(html) == expected)
     }
 
-    /// A tag with more attributes than the limit is not given to libxml2, whose duplicate check takes time
-    /// quadratic in their count, whatever separates them; the text is then used as it is. One at the limit is
+    /// A tag with more attributes than the limit is not given to libxml2, whatever separates them, because its
+    /// duplicate check takes time quadratic in their count. The text is then used as it is. A tag at the limit is
     /// parsed.
     ///
     /// - Parameter attribute: one attribute, whose `#` is replaced by its number.
@@ -101,7 +101,7 @@ import Testing
     }
 
     /// Quoted values, and markup after a closed tag, do not count as attributes.
-    @Test func quotedValuesAndTextAreNoAttributes() {
+    @Test func quotedValuesAndTextNotCounted() {
         let quoted = "<img alt=\"" + String(repeating: "a b ", count: 1_000) + "\" src=\"x.png\">"
         #expect(!HTMLText.exceedsParserLimits(quoted))
         let text = "<p>" + String(repeating: "word ", count: 1_000) + "</p>"

@@ -135,7 +135,7 @@ import Testing
         #expect(error.message.contains("the DTD entity 'd' declared on line 1 contains markup"), "\(error.message)")
     }
 
-    @Test func parameterEntityReferenceInValueIsRejected() {
+    @Test func parameterEntityInValueRejected() {
         let xml = "<!DOCTYPE rss [ <!ENTITY % p 'x'> <!ENTITY e 'a %p; b'> ]><rss/>"
         #expect(XMLMarkupScan.firstViolation(in: Array(xml.utf8)) == .entityMarkup(entity: "e", offset: 34))
     }

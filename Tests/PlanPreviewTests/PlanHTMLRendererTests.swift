@@ -120,7 +120,7 @@ import Testing
         #expect(html.contains("<section class=\"item d-removed\""))
         #expect(html.contains("<span class=\"badge\">removed</span>"))
         #expect(html.contains(".d-removed {"), "the style sheet has no colour for removals")
-        // A removal is no error, so its message does not get the error colours.
+        // A removal is not an error, so its message does not get the error colours.
         #expect(html.contains("<p class=\"message\">removed from the source; its posts are left in Planable</p>"))
         #expect(html.contains(".message {"), "the style sheet has no style for messages")
     }

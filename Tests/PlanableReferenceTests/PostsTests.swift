@@ -172,7 +172,7 @@ import Timestamps
         #expect(try server.send("GET", path).data.arrayValue?.first?["status"] == "publishing")
     }
 
-    @Test func createKeepsPostWhenThumbnailLacksVideo() throws {
+    @Test func thumbnailWithoutVideoKeepsPost() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
         let workspace = try server.workspaceID("Northwind Coffee")

@@ -5,8 +5,8 @@ import Testing
 @testable import SyncEngine
 
 /// A feed read while its file was written, cut after a whole entry, is read as far as it goes, but its validators
-/// are not stored. A server that dates files to the second, as Python's `http.server` does, answers the whole file
-/// written within that second with 304, and the entry after the cut would never be posted.
+/// are not stored. A server that dates files to the second, as Python's `http.server` does, returns 304 for the
+/// whole file written within that second, and the entry after the cut would never be posted.
 @Suite(.serialized) struct CutFeedValidatorTests {
     /// The feed the server serves, with the Last-Modified of a file dated to the second.
     final class Document: @unchecked Sendable {
@@ -36,8 +36,8 @@ import Testing
             + numbers.map(entry).joined(separator: "\n") + (closed ? "\n</feed>\n" : "\n")
     }
 
-    /// A server that answers 304 when `If-Modified-Since` is the document's Last-Modified, and a workspace that
-    /// reads its feed.
+    /// Starts a server that returns 304 when `If-Modified-Since` is the document's Last-Modified, and a workspace
+    /// that reads its feed.
     static func serve(_ document: Document) throws -> (LoopbackHTTPServer, TestWorkspace) {
         let server = try LoopbackHTTPServer { request in
             let (text, lastModified) = document.current

@@ -14,7 +14,7 @@ import Testing
         private var text = ""
         private var unavailable = false
 
-        /// Whether the server answers 503 instead of the feed.
+        /// Whether the server returns 503 instead of the feed.
         var isUnavailable: Bool {
             get { lock.withLock { unavailable } }
             set { lock.withLock { unavailable = newValue } }
@@ -185,7 +185,7 @@ import Testing
         #expect(entriesCounted(next) == 1)
     }
 
-    /// A feed whose server answers 503 fails the run as a temporary failure, and its message says once that the
+    /// A feed whose server returns 503 fails the run as a temporary failure, and its message states once that the
     /// next run tries again.
     @Test func unavailableFeedIsTriedAgain() throws {
         defer { cleanUp() }

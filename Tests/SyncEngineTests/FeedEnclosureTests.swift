@@ -101,9 +101,9 @@ import Testing
             warnings.contains { $0.hasPrefix("medium /episode.mp3 left out: its extension is .mp3,") }, "\(warnings)")
     }
 
-    /// An enclosure without a type that is not probed, because its host is not on loopback while the embedded
-    /// server runs, is judged by its extension: audio is left out with a warning, and an unknown extension is
-    /// taken for an image.
+    /// An enclosure without a type is not probed when its host is not on loopback and the embedded server runs.
+    /// It is judged by its extension: audio is left out with a warning, and an unknown extension is taken for an
+    /// image.
     @Test func unprobedAudioEnclosureIsLeftOut() throws {
         defer { cleanUp() }
         let item = try #require(

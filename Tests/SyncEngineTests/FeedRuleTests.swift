@@ -46,7 +46,7 @@ import Testing
 
     /// A rule over feed sources alone that matches on a field no feed entry has is named by `check`'s warnings,
     /// since it silently matches nothing. One that can also match a folder's items is not.
-    @Test func ruleOnFieldFeedsLackIsWarnedOf() throws {
+    @Test func ruleOnMissingFeedFieldWarned() throws {
         let workspace = try Self.workspace(
             rules: """
                 rules:

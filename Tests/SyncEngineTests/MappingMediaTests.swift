@@ -198,7 +198,7 @@ import Testing
 
     /// A source at a Hugo section maps a page bundle's image below the section, where Hugo publishes it, and
     /// still maps `/images/...` to the site's root, where `static/` is published.
-    @Test func hugoSectionBundleImagesKeepTheSection() throws {
+    @Test func sectionBundleImagesKeepSection() throws {
         let workspace = try TestWorkspace(
             pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: https://coffee.example/")
         defer { workspace.remove() }

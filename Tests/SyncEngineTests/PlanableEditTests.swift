@@ -21,9 +21,9 @@ import Testing
         return postId
     }
 
-    /// A post deleted in Planable is created again by the next edit of its item, and the report says why, since
-    /// a client may have deleted it on purpose.
-    @Test func editOfDeletedPostSaysWhyItIsCreatedAgain() throws {
+    /// A post deleted in Planable is created again by the next edit of its item, and the report gives the reason,
+    /// because a client may have deleted it on purpose.
+    @Test func recreatedPostReportsReason() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
         let postId = try Self.syncOnePost(workspace) { client, id in try client.deletePost(id: id) }

@@ -228,7 +228,7 @@ import Testing
     /// posts went before or after its file, so that the file, back within that time, is not posted again. After
     /// that it is forgotten, so that `status` does not keep it for good. One with a post left in Planable stays
     /// removed.
-    @Test func removedItemWithPostsDeletedInPlanableIsForgottenLater() throws {
+    @Test func removedItemForgottenAfterGracePeriod() throws {
         defer {
             server.stop()
             try? FileManager.default.removeItem(at: root)

@@ -82,7 +82,7 @@ struct APIResponse {
     }
     static let noContent = APIResponse(status: 204, body: nil)
 
-    /// An error response for a request whose changes are kept, where a thrown error would roll them back.
+    /// Returns an error response for a request whose changes are kept, where a thrown error would roll them back.
     static func committedError(_ error: APIError) -> APIResponse {
         var response = APIResponse(status: error.status, body: nil)
         response.committedError = error
