@@ -26,8 +26,7 @@ extension SyncEngine {
         let hash = group.payload.hash
 
         if mode == .plan {
-            _ = try names?.labelIds(group.payload.labels, item: item, mode: .plan)
-            _ = try names?.campaignId(group.payload.campaign, item: item)
+            _ = try names?.ids(labels: group.payload.labels, campaign: group.payload.campaign, item: item, mode: .plan)
         }
         if covered.isEmpty {
             guard mode == .apply else {
@@ -187,7 +186,7 @@ extension SyncEngine {
                 intentId: intentId, item: record, groupKey: group.key, posts: posts.map(PostSnapshot.init),
                 payloadHash: hash, sent: sent)
             logger.info(
-                "created grouped draft",
+                posts.count > 1 ? "created grouped draft" : "created draft",
                 [
                     "item.source": item.source, "item.id": item.identity,
                     "post.group_id": posts.first?.groupId ?? "",

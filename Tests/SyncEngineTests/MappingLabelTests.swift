@@ -92,6 +92,19 @@ import Testing
         #expect(try reference.client.listLabels(workspaceId: reference.workspaceId).isEmpty)
     }
 
+    /// `plan` and `sync` give an item that misses both a label and its campaign the same first reason.
+    @Test func planAndSyncNameTheMissingCampaignFirst() throws {
+        let workspace = try Self.workspace(createLabels: false)
+        defer { workspace.remove() }
+        try workspace.writePost(
+            "a.md", title: "A", body: "Beans.", frontMatter: "planable: {labels: [Seasonal], campaign: Winter sale}\n")
+
+        let planned = try #require(try workspace.run(.plan).items.first?.message)
+        let synced = try #require(try workspace.run(.apply).items.first?.message)
+        #expect(planned.contains("campaign \"Winter sale\" does not exist"), "\(planned)")
+        #expect(planned == synced)
+    }
+
     @Test func planNeverCreatesLabels() throws {
         let workspace = try Self.workspace(createLabels: true)
         defer { workspace.remove() }
