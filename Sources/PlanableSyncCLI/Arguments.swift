@@ -118,6 +118,9 @@ let usageText = """
                  Remove items (as status lists them), or every record of a source, from the state database, so
                  the next sync creates their posts again as new ones. Their posts in Planable are left as they
                  are. Sends nothing to the API; --dry-run lists what would be removed.
+      post SOURCE/ITEM_ID ...
+                 Have the next sync create the posts of feed entries recorded without one (status baselined),
+                 such as one held back as a possible known entry. --dry-run lists them and marks nothing.
       run        Run as a daemon: watch folders, poll feeds and follow post status until SIGTERM.
       check      Validate the configuration, the token, the pages it names and each source; warn of template
                  variables that are not standard.
@@ -151,6 +154,7 @@ enum CommandHelp {
         case "plan": plan
         case "status": status
         case "forget": forget
+        case "post": post
         case "run": run
         case "check": check
         case "feed": feed
@@ -264,6 +268,28 @@ enum CommandHelp {
         Exit codes: 0 success, 64 usage error, a missing state database, or an item or source that the state
         database does not hold, 75 another process holds the state lock (stop the daemon or wait for the sync),
         78 configuration error.
+        """
+
+    static let post = """
+        Usage: planable-sync post [--config PATH] [--dry-run] SOURCE/ITEM_ID ...
+
+        Marks feed entries that a sync recorded without a post (status baselined in planable-sync status), so
+        that the next sync creates their posts. Such are an entry held back because it may be a known entry
+        under a new id or link, an entry of a new feed past its backfill, and one recorded by on_rewrite:
+        baseline. The next sync fetches the feed whole and creates the post of each marked entry that the feed
+        still lists; one that the feed no longer lists stays without a post, with a warning. It sends nothing
+        to the API itself, and marks nothing when any id is not such an entry.
+
+        Options:
+          SOURCE/ITEM_ID     A feed entry as planable-sync status lists it, such as
+                             blog/https://example.org/2024/launch.
+          --dry-run          List the entries and mark nothing.
+        \(configurationOption)
+        \(logLevelOption)
+
+        Exit codes: 0 success, 64 usage error, a missing state database, or an id that is not a feed entry
+        recorded without a post, 75 another process holds the state lock (stop the daemon or wait for the
+        sync), 78 configuration error.
         """
 
     static let run = """

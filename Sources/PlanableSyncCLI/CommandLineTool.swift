@@ -34,6 +34,8 @@ enum CommandLineTool {
                 return try StatusCommand.run(rest).rawValue
             case "forget":
                 return try ForgetCommand.run(rest).rawValue
+            case "post":
+                return try PostCommand.run(rest).rawValue
             case "check":
                 return try CheckCommand.run(rest).rawValue
             case "run":

@@ -80,8 +80,11 @@ enum ForgetCommand {
     /// An id is `SOURCE/ITEM_ID`, as `status` lists it. Both parts may contain slashes, so the id is split after
     /// the longest source name the state records for which the rest is an item of that source.
     ///
+    /// - Parameter command: the command whose arguments these are, `forget` or `post`, which the error names.
     /// - Throws: `Failure` with exit code 64 for an id or a source the state does not contain.
-    static func resolveTargets(_ ids: [String], source: String?, state: StateStore) throws -> [ForgetTarget] {
+    static func resolveTargets(
+        _ ids: [String], source: String?, state: StateStore, command: String = "forget"
+    ) throws -> [ForgetTarget] {
         let sources = try state.recordedSourceNames()
         var targets: [ForgetTarget] = []
         if let source {
@@ -113,8 +116,10 @@ enum ForgetCommand {
                 code: .usage,
                 message: "state database \(state.path) has no item "
                     + unknown.map { "\"\($0)\"" }.joined(separator: ", ")
-                    + "; give each item as SOURCE/ITEM_ID as `planable-sync status` lists them, such as \(example), "
-                    + "or every item of a source with --source NAME. Nothing was removed")
+                    + "; give each item as SOURCE/ITEM_ID as `planable-sync status` lists them, such as \(example)"
+                    + (command == "forget"
+                        ? ", or every item of a source with --source NAME. Nothing was removed"
+                        : ". Nothing was marked"))
         }
         return targets
     }

@@ -22,8 +22,7 @@ extension FeedSource {
     func baselineMessage(isNewFeed: Bool, uncertainMatch: String?, policy: FeedIntake.RewritePolicy) -> String? {
         if let known = uncertainMatch {
             return "recorded without a post: it may be known entry \(known), which left the feed, under a new id or "
-                + "link, since it has that entry's link or title, and nothing shows whether it is that entry; if it "
-                + "is a new entry, create its post in Planable"
+                + "link, since it has that entry's link or title, and nothing shows whether it is that entry"
         }
         guard !isNewFeed, policy == .baseline else { return nil }
         return "recorded without a post, as on_rewrite: baseline asks; no known entry that left the feed has its "

@@ -52,10 +52,11 @@ package struct FeedSource: ItemSource {
         let records = ((try? state.items(source: name)) ?? [])
         let entryCounts = try? state.feedEntryCounts(source: name)
         // A 304 response counts the entries of the last stored read as unchanged, so the validators wait for a
-        // stored count, and an entry that failed since that read is mapped again only after a whole fetch.
+        // stored count, and an entry that failed since that read, or whose post `planable-sync post` requested, is
+        // mapped only after a whole fetch.
         let validatorsApply =
             stored?.url == url && fingerprintMatches && entryCounts?.last != nil
-            && !records.contains { $0.status == "failed" }
+            && !records.contains { $0.status == "failed" || $0.status == "requested" }
         let fetched: FeedFetchResult
         do {
             fetched = try fetcher.fetch(
@@ -192,7 +193,8 @@ package struct FeedSource: ItemSource {
                 // failed file is read again, in case what made it fail, such as a missing label, was fixed. An
                 // entry whose key changed is mapped too, so that the report lists it with its posts.
                 let keyChanged = reportedKeyChanges.contains(entry.key)
-                if (fingerprintMatches && status != "failed" && !keyChanged) || status == "baselined" {
+                let mapsAgain = status == "failed" || status == "requested" || keyChanged
+                if (fingerprintMatches && !mapsAgain) || status == "baselined" {
                     result.unchangedIdentities.append(entry.key)
                 } else {
                     result.items.append(SourceItem(entry, source: name, feedURL: url, contentImages: contentImages))
@@ -210,6 +212,18 @@ package struct FeedSource: ItemSource {
                 "feed entries link to local files, so their posts get no link; set the source's link template",
                 ["source": name, "entries": String(localLinks.count), "example": localLinks[0].location])
         }
+        // A requested entry that the feed no longer lists cannot be posted. A feed cut short may list it after the
+        // cut, so only a whole read withdraws the request.
+        let listed = Set(plan.decisions.map { previousKeys[$0.entry.key] ?? $0.entry.key })
+        let withdrawn =
+            feed.isCutShort ? [] : records.filter { $0.status == "requested" && !listed.contains($0.identity) }
+        for record in withdrawn {
+            result.warnings.append(
+                "feed \(name) (\(url)) no longer lists entry \(record.identity), whose post `planable-sync post` "
+                    + "requested, so it stays recorded without a post; if it is still wanted, create its post in "
+                    + "Planable")
+        }
+        let withdrawnIdentities = withdrawn.map(\.identity)
         let sourceName = name
         let feedURL = url
         let baselinedEntries = baselined
@@ -235,6 +249,7 @@ package struct FeedSource: ItemSource {
         }
         result.commitAlways = { state in
             try saveBaseline(state)
+            try state.withdrawPostRequests(source: sourceName, identities: withdrawnIdentities)
             // The dates let a later run match an entry whose link or id changed by its title and date.
             try state.recordFeedEntryDates(source: sourceName, dates: dates)
             if let emptyWarnedAt { try state.recordEmptyFeedWarning(source: sourceName, at: emptyWarnedAt) }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `planable-sync forget` command lines that messages suggest, quoted for a POSIX shell.
+/// The `planable-sync forget` and `post` command lines that messages suggest, quoted for a POSIX shell.
 package enum ForgetCommandLine {
     /// Returns the command that removes one item from the state, such as `planable-sync forget posts/a.md`.
     ///
@@ -8,6 +8,11 @@ package enum ForgetCommandLine {
     /// database when run by hand, such as for one instance of a per-client systemd unit.
     package static func item(source: String, identity: String, configurationPath: String? = nil) -> String {
         "planable-sync forget \(configOption(configurationPath))\(shellWord(source + "/" + identity))"
+    }
+
+    /// Returns the command that asks the next sync to create the post of a feed entry recorded without one.
+    package static func post(source: String, identity: String, configurationPath: String? = nil) -> String {
+        "planable-sync post \(configOption(configurationPath))\(shellWord(source + "/" + identity))"
     }
 
     /// Returns the command that removes every record of a source from the state.

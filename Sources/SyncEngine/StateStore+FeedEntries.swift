@@ -86,3 +86,42 @@ extension StateStore {
         }
     }
 }
+
+extension StateStore {
+    /// Marks each of `entries`, feed entries recorded without a post (`baselined`), as `requested`, in one
+    /// transaction, so that the next read of their feed creates their posts. An entry already requested stays so.
+    ///
+    /// - Returns: the number of entries whose status changed.
+    package func requestPosts(_ entries: [(source: String, identity: String)]) throws -> Int {
+        try withDatabase { database in
+            var changed = 0
+            try database.transaction {
+                for (source, identity) in entries {
+                    changed += try database.run(
+                        """
+                        UPDATE items SET status = 'requested', updated_at = ?
+                        WHERE source = ? AND identity = ? AND status = 'baselined'
+                        """, [Self.timestamp(), source, identity])
+                }
+            }
+            return changed
+        }
+    }
+
+    /// Marks the requested entries `identities` of feed source `source` as recorded without a post again, as for
+    /// entries that left the feed before their post was created.
+    package func withdrawPostRequests(source: String, identities: [String]) throws {
+        guard !identities.isEmpty else { return }
+        try withDatabase { database in
+            try database.transaction {
+                for identity in identities {
+                    try database.run(
+                        """
+                        UPDATE items SET status = 'baselined', updated_at = ?
+                        WHERE source = ? AND identity = ? AND status = 'requested'
+                        """, [Self.timestamp(), source, identity])
+                }
+            }
+        }
+    }
+}

@@ -13,7 +13,8 @@ package struct ItemRecord: Sendable, Equatable {
     /// A hash of the item's title, date and text without its identity or location, to recognize a renamed file.
     package var bodyHash: String?
     package var payloadHash: String?
-    /// `synced`, `failed`, `skipped`, `blocked` or `baselined`.
+    /// `synced`, `failed`, `skipped`, `blocked`, `removed`, `baselined`, or `requested` for a feed entry recorded
+    /// without a post whose post `planable-sync post` asked for.
     package var status: String
     package var lastError: String?
     package var fileSize: Int?

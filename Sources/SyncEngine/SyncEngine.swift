@@ -172,11 +172,16 @@ package final class SyncEngine: @unchecked Sendable {
             report.countUnchanged(scan.unchangedIdentities.count + scan.unchangedUnlistedCount)
             report.warnings += scan.warnings
             for entry in scan.baselined {
+                let post = ForgetCommandLine.post(
+                    source: source.name, identity: entry.identity, configurationPath: configuration.path)
+                let message =
+                    entry.message.map { "\($0); if it is to be posted, `\(post)` has the next sync create its post" }
+                    ?? "recorded without a post; only entries that appear later are posted, and those that "
+                    + "`planable-sync post` names"
                 report.add(
                     ReportedItem(
                         source: source.name, identity: entry.identity, title: entry.title, decision: .baselined,
-                        message: entry.message ?? "recorded without a post; only entries that appear later are posted",
-                        posts: []))
+                        message: message, posts: []))
             }
             for entry in scan.baselinedEdits {
                 report.add(

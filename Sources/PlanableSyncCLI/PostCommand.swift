@@ -1,0 +1,77 @@
+import Foundation
+import SyncEngine
+
+/// `post`: marks feed entries recorded without a post, so that the next sync creates their posts. It does not
+/// contact the API.
+///
+/// It is the way out for an entry held back as a possible known entry under a new id or link, and for one that a
+/// new feed's first read recorded without a post, past its backfill.
+enum PostCommand {
+    static func run(_ arguments: [String]) throws -> ExitCode {
+        let parsed = try ParsedArguments(arguments, valueOptions: [])
+        if parsed.format != "text" {
+            throw UsageError(message: "post prints text only, so it takes no --format \(parsed.format)")
+        }
+        guard !parsed.positional.isEmpty else {
+            throw UsageError(
+                message: "post needs the feed entries to post, as SOURCE/ITEM_ID, the ids that "
+                    + "`planable-sync status` lists with the status baselined")
+        }
+
+        let configuration = try loadConfiguration(parsed)
+        let statePath = configuration.statePath
+        guard FileManager.default.fileExists(atPath: statePath) else {
+            throw ForgetCommand.Failure(
+                code: .usage,
+                message: "state database \(statePath) does not exist, so it has no entry to post; check the "
+                    + "`state` setting of \(configuration.path)")
+        }
+        // The lock keeps a sync or the daemon from recording the entries without a post again while they are marked.
+        var lock: StateLock?
+        if !parsed.dryRun {
+            do {
+                lock = try StateLock(statePath: statePath)
+            } catch StateLockError.held(let path, let holder) {
+                throw ForgetCommand.Failure(
+                    code: .temporaryFailure,
+                    message: "another planable-sync process\(holder.map { " (\($0))" } ?? "") is using state "
+                        + "database \(statePath) (lock \(path)); stop the daemon or wait for the sync to finish, "
+                        + "then run post again")
+            }
+        }
+        defer { lock?.release() }
+
+        if !parsed.dryRun { try StateStore.checkWritable(path: statePath) }
+        let state = try StateStore(path: statePath)
+        let targets = try ForgetCommand.resolveTargets(parsed.positional, source: nil, state: state, command: "post")
+        var entries: [(source: String, identity: String)] = []
+        var rejected: [String] = []
+        for case .item(let source, let identity) in targets {
+            let status = try state.item(source: source, identity: identity)?.status ?? ""
+            if status == "baselined" || status == "requested" {
+                entries.append((source, identity))
+            } else {
+                rejected.append("\(source)/\(identity) has the status \(status)")
+            }
+        }
+        guard rejected.isEmpty else {
+            throw ForgetCommand.Failure(
+                code: .usage,
+                message: "post creates the posts of feed entries recorded without one, with the status baselined, "
+                    + "but " + rejected.joined(separator: ", ") + ". A synced or failed item is created by sync "
+                    + "itself, and `planable-sync forget` makes one that has posts new again. Nothing was marked")
+        }
+
+        let changed = parsed.dryRun ? 0 : try state.requestPosts(entries)
+        var lines = entries.map { "\($0.source)/\($0.identity)" }
+        let verb = parsed.dryRun ? "would be marked" : "marked"
+        let count = entries.count == 1 ? "1 entry" : "\(entries.count) entries"
+        lines.append(
+            "\(count) \(verb) for posting in state database \(statePath)"
+                + (parsed.dryRun || changed == entries.count ? "" : " (\(entries.count - changed) already were)")
+                + ". The next sync fetches each entry's feed whole and creates the entry's post while the feed still "
+                + "lists it; an entry that the feed no longer lists stays recorded without a post, with a warning.")
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        return .success
+    }
+}

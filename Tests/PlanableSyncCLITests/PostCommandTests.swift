@@ -1,0 +1,137 @@
+import Foundation
+import PlanableAPI
+import PlanableReference
+import TestSupport
+import Testing
+
+/// `planable-sync post` run as a subprocess on a feed whose first read recorded its entries without a post.
+@Suite(.serialized) struct PostCommandTests {
+    let root: URL
+    var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
+    var stateFolder: URL { root.appendingPathComponent("state") }
+    var feedURL: URL { root.appendingPathComponent("feed.xml") }
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-post-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let lines = [
+            "state: state/planable-sync.sqlite", "api: embedded", "workspace: Northwind Coffee",
+            "pages: [Northwind LinkedIn]", "template: \"{{title}}\"", "sources:",
+            "  - name: news", "    type: feed", "    url: \(feedURL.absoluteString)",
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+        try writeFeed(["one", "two", "three"])
+    }
+
+    /// Writes an RSS feed with one entry per name, each with the guid `urn:entry:NAME` and the title `Entry NAME`.
+    func writeFeed(_ names: [String]) throws {
+        let items = names.enumerated().map { index, name in
+            """
+            <item><guid isPermaLink="false">urn:entry:\(name)</guid><title>Entry \(name)</title>
+            <link>https://example.org/\(name)</link>
+            <pubDate>Mon, 0\(index + 1) Jun 2026 10:00:00 +0000</pubDate><description>About \(name).</description></item>
+            """
+        }
+        let feed = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>News</title><link>https://example.org/</link>
+            \(items.joined(separator: "\n"))
+            </channel></rss>
+            """
+        try feed.write(to: feedURL, atomically: true, encoding: .utf8)
+    }
+
+    func run(_ command: String, _ extra: [String] = []) throws -> ProductProcess.Result {
+        try ProductProcess.run([command, "--config", configPath] + extra)
+    }
+
+    /// Returns each item's status as `status --format json` lists it, keyed by identity.
+    func statuses() throws -> [String: String] {
+        let result = try run("status", ["--format", "json"])
+        #expect(result.status == 0, "status failed: \(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let items = try #require(summary["items"] as? [[String: Any]])
+        var statuses: [String: String] = [:]
+        for item in items { statuses[item["identity"] as? String ?? ""] = item["status"] as? String ?? "" }
+        return statuses
+    }
+
+    /// The texts of the posts in the embedded server's workspace, as Planable's web app would show them.
+    func planableTexts() throws -> [String] {
+        let token = try String(contentsOf: stateFolder.appendingPathComponent("reference-token"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try ReferenceServer(
+            options: ReferenceServerOptions(databasePath: stateFolder.appendingPathComponent("reference.sqlite").path))
+        try server.start()
+        defer { server.stop() }
+        let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
+        let workspace = try #require(try client.listWorkspaces().first { $0.name == "Northwind Coffee" })
+        return try client.listPosts(workspaceId: workspace.id, limit: 100).items.map(\.plainText).sorted()
+    }
+
+    @Test func markedEntryIsPostedByTheNextSync() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try run("sync")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("`planable-sync post` names"), "\(first.stdout)")
+        #expect(
+            try statuses() == [
+                "urn:entry:one": "baselined", "urn:entry:two": "baselined", "urn:entry:three": "baselined",
+            ])
+
+        let dryRun = try run("post", ["--dry-run", "news/urn:entry:two"])
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout.contains("1 entry would be marked"), "\(dryRun.stdout)")
+        #expect(try statuses()["urn:entry:two"] == "baselined")
+
+        let marked = try run("post", ["news/urn:entry:two"])
+        #expect(marked.status == 0, "\(marked.stderr)")
+        #expect(marked.stdout.contains("news/urn:entry:two\n1 entry marked for posting"), "\(marked.stdout)")
+        #expect(try statuses()["urn:entry:two"] == "requested")
+
+        let second = try run("sync", ["--format", "json"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
+        #expect(report["created"] as? Int == 1, "\(second.stdout)")
+        #expect(try planableTexts() == ["Entry two"])
+        #expect(try statuses()["urn:entry:two"] == "synced")
+
+        let third = try run("sync", ["--format", "json"])
+        let again = try #require(try JSONSerialization.jsonObject(with: Data(third.stdout.utf8)) as? [String: Any])
+        #expect((again["requests"] as? [String: Any])?["write"] as? Int == 0, "\(third.stdout)")
+    }
+
+    @Test func onlyEntriesRecordedWithoutAPostAreMarked() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try run("sync").status == 0)
+        #expect(try run("post", ["news/urn:entry:two"]).status == 0)
+        #expect(try run("sync").status == 0)
+
+        let synced = try run("post", ["news/urn:entry:one", "news/urn:entry:two"])
+        #expect(synced.status == 64)
+        #expect(synced.stderr.contains("news/urn:entry:two has the status synced"), "\(synced.stderr)")
+        #expect(synced.stderr.contains("Nothing was marked"), "\(synced.stderr)")
+        #expect(try statuses()["urn:entry:one"] == "baselined", "one refused id marks none of the others")
+
+        let unknown = try run("post", ["news/urn:entry:four"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("has no item \"news/urn:entry:four\""), "\(unknown.stderr)")
+        #expect(!unknown.stderr.contains("--source"), "\(unknown.stderr)")
+    }
+
+    @Test func markedEntryThatLeftTheFeedStaysWithoutAPost() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try run("sync").status == 0)
+        #expect(try run("post", ["news/urn:entry:three"]).status == 0)
+        try writeFeed(["one", "two"])
+
+        let sync = try run("sync", ["--format", "json"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(sync.stdout.utf8)) as? [String: Any])
+        #expect(report["created"] as? Int == 0)
+        let warnings = report["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.contains("no longer lists entry urn:entry:three") }, "\(warnings)")
+        #expect(try statuses()["urn:entry:three"] == "baselined")
+        #expect(try planableTexts().isEmpty)
+    }
+}
