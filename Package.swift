@@ -47,12 +47,15 @@ let package = Package(
             cxxSettings: [.define("TOML_HEADER_ONLY", to: "0"), .define("TOML_SHARED_LIB", to: "1")],
             linkerSettings: [.linkedLibrary("tomlplusplus"), .linkedLibrary("stdc++")]
         ),
-        .target(name: "Content", dependencies: ["YAML", "CCmark", "CLibXML2", "CTOMLBridge", "Hashing", "Timestamps"]),
+        .target(name: "HTMLScan"),
+        .target(
+            name: "Content",
+            dependencies: ["YAML", "CCmark", "CLibXML2", "CTOMLBridge", "Hashing", "HTMLScan", "Timestamps"]),
         .testTarget(name: "ContentTests", dependencies: ["Content", "YAML"]),
         // END content
 
         // MARK: Feeds (feed sources: parsing, fetching, intake decisions)
-        .target(name: "Feeds", dependencies: ["CLibXML2", "HTTPClient", "Hashing", "Timestamps"]),
+        .target(name: "Feeds", dependencies: ["CLibXML2", "HTMLScan", "HTTPClient", "Hashing", "Timestamps"]),
         .executableTarget(name: "feed-bench", dependencies: ["Feeds"], path: "Sources/FeedBench"),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "HTTPClient", "TestSupport"]),
         // MARK: end of Feeds
@@ -69,7 +72,9 @@ let package = Package(
         .testTarget(
             name: "SyncEngineTests",
             dependencies: ["SyncEngine", "HTTPClient", "PlanableAPI", "PlanableReference", "Logging", "TestSupport"]),
-        .testTarget(name: "PlanableSyncCLITests", dependencies: ["HTTPClient", "PlanableAPI", "PlanableReference", "SyncEngine", "TestSupport"]),
+        .testTarget(
+            name: "PlanableSyncCLITests",
+            dependencies: ["HTTPClient", "PlanableAPI", "PlanableReference", "SyncEngine", "TestSupport"]),
         .target(name: "Networks"),
         .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
         .target(name: "PlanPreview", dependencies: ["Networks"]),

@@ -1,4 +1,5 @@
 import Foundation
+import HTMLScan
 import YAML
 
 /// Reads Markdown and HTML files of a directory source into `ContentItem`s.
@@ -83,6 +84,14 @@ package struct ContentReader: Sendable {
         let isHTML = ["html", "htm"].contains(fileName.split(separator: ".").last?.lowercased() ?? "")
         let stripper = templateStripper(path: path, frontMatter: frontMatter)
         let stripped = stripper.strip(String(frontMatter.body))
+        // Markdown's HTML goes to the same parser as an HTML file's.
+        if HTMLMarkupScan.exceedsLimits(stripped.text) {
+            throw ContentError(
+                path: path,
+                message: "a tag in the body has more than \(HTMLMarkupScan.maximumAttributesPerTag) attributes, "
+                    + "which the HTML parser reads in time that grows with their square; remove the attributes or "
+                    + "exclude the file")
+        }
         let body = BodyText(stripped.text, isHTML: isHTML, keepCode: options.keepCodeBlocks)
 
         let slug = fields.text("slug") ?? Self.slug(path: path)

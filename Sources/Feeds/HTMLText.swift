@@ -1,5 +1,6 @@
 import CLibXML2
 import Glibc
+import HTMLScan
 
 /// HTML fragments read with libxml2's HTML parser: turned into plain text, or re-serialized with relative URLs
 /// resolved.
@@ -53,19 +54,13 @@ enum HTMLText {
         }
     }
 
-    /// The maximum number of attributes that one tag of an entry's HTML may have. libxml2 2.9.14's HTML parser checks a tag's
-    /// attributes for duplicates in time quadratic in their count: one tag with 20,000 attributes took 1.6 s in a
-    /// debug build, so by that rate a 32 MiB feed could hold enough of them to stall a sync for hours. Real HTML has a few.
-    static let maximumAttributesPerTag = 500
+    /// The maximum number of attributes that one tag of an entry's HTML may have (`HTMLMarkupScan`).
+    static let maximumAttributesPerTag = HTMLMarkupScan.maximumAttributesPerTag
 
     /// The maximum number of tags, end tags, comments and declarations in one fragment. libxml2's HTML tree takes
     /// hundreds of bytes a node: three entries of 9.6 MB of `x<br>` took 10.5 s and 1.0 GB.
     /// NOTE: the cap is per fragment. A 33 MB feed of 66 entries just under it took 8.2 s and 239 MB.
     static let maximumTagsPerFragment = 100_000
-
-    /// The maximum name length that libxml2 2.9.14's `htmlParseHTMLName` reads (`HTML_PARSER_BUFFER_SIZE`). It reads the
-    /// rest of a longer name as the next attribute, with no space between them.
-    private static let maximumNameLength = 100
 
     /// Parses `html` as the content of a `body` element and returns that element, or nil when libxml2 cannot
     /// read it or `exceedsParserLimits` rejects it.
@@ -95,88 +90,9 @@ enum HTMLText {
     }
 
     /// Tells whether `html` has more than `maximumTagsPerFragment` tags, or a tag that may have more than
-    /// `maximumAttributesPerTag` attributes. Inside a tag and outside quoted values, a name that follows white
-    /// space, a slash or a quoted value counts as `ceil(length / 100)` attributes. Any other run of bytes, such as
-    /// the tag's name or an unquoted value, counts as one fewer. That is at least as many as libxml2's HTML
-    /// parser reads, because it needs no space between a quoted value and the next attribute and it splits a
-    /// name every 100 bytes.
+    /// `maximumAttributesPerTag` attributes, as `HTMLMarkupScan` counts them.
     static func exceedsParserLimits(_ html: String) -> Bool {
-        var html = html
-        return html.withUTF8 { bytes in
-            let count = bytes.count
-            var tags = 0
-            var index = 0
-            while index + 1 < count {
-                guard bytes[index] == UInt8(ascii: "<") else {
-                    index += 1
-                    continue
-                }
-                let next = bytes[index + 1]
-                if isASCIILetter(next) || next == UInt8(ascii: "/") || next == UInt8(ascii: "!")
-                    || next == UInt8(ascii: "?")
-                {
-                    tags += 1
-                    if tags > maximumTagsPerFragment { return true }
-                }
-                guard isASCIILetter(next) else {
-                    index += 1
-                    continue
-                }
-                index += 1
-                if tagAttributeCount(bytes, from: &index) > maximumAttributesPerTag { return true }
-            }
-            return false
-        }
-    }
-
-    /// Counts the attributes of the tag whose name starts at `index`, as `exceedsParserLimits` describes, and
-    /// moves `index` past the tag. Stops counting once the count passes `maximumAttributesPerTag`.
-    private static func tagAttributeCount(_ bytes: UnsafeBufferPointer<UInt8>, from index: inout Int) -> Int {
-        let count = bytes.count
-        var attributes = 0
-        var startsName = false
-        while index < count && attributes <= maximumAttributesPerTag {
-            switch bytes[index] {
-            case UInt8(ascii: ">"):
-                index += 1
-                return attributes
-            case let byte where isHTMLSpace(byte) || byte == UInt8(ascii: "/"):
-                startsName = true
-                index += 1
-            case UInt8(ascii: "="):
-                index += 1
-                while index < count && isHTMLSpace(bytes[index]) { index += 1 }
-                guard index < count else { return attributes }
-                let quote = bytes[index]
-                if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
-                    index += 1
-                    while index < count && bytes[index] != quote { index += 1 }
-                    index += 1
-                    startsName = true
-                } else {
-                    startsName = false
-                }
-            default:
-                let runStart = index
-                while index < count && !endsRun(bytes[index]) { index += 1 }
-                let chunks = (index - runStart + maximumNameLength - 1) / maximumNameLength
-                attributes += startsName ? chunks : chunks - 1
-                startsName = false
-            }
-        }
-        return attributes
-    }
-
-    private static func endsRun(_ byte: UInt8) -> Bool {
-        isHTMLSpace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "=")
-    }
-
-    private static func isHTMLSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
-    }
-
-    private static func isASCIILetter(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+        HTMLMarkupScan.exceedsLimits(html, maximumTags: maximumTagsPerFragment)
     }
 
     private static func copyHTML(_ node: xmlNodePtr, depth: Int) -> XMLElement {

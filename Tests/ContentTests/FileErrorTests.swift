@@ -45,6 +45,25 @@ import Testing
         #expect(ContentReaderOptions().maximumFileSize == 10 * 1024 * 1024)
     }
 
+    /// libxml2's HTML parser checks a tag's attributes for duplicates in quadratic time, so a file with a tag of
+    /// 200,000 attributes would hold a sync for hours. Such a file fails alone, and one at the limit reads.
+    @Test func tagWithTooManyAttributes() throws {
+        let source = try TemporarySource()
+        let limit = 500
+        func tag(_ count: Int) -> String {
+            "<p " + (0..<count).map { "a\($0)=\"1\"" }.joined(separator: " ") + ">x</p>"
+        }
+        try source.write("over.html", "---\ntitle: Over\n---\n" + tag(limit + 1))
+        try source.write("over.md", "---\ntitle: Over\n---\nText.\n\n" + tag(200_000))
+        try source.write("at.html", "---\ntitle: At\n---\n" + tag(limit))
+        for name in ["over.html", "over.md"] {
+            let error = try #require(readError(source.reader(), name))
+            #expect(error.message.hasPrefix("a tag in the body has more than 500 attributes"), "\(error)")
+            #expect(error.description.hasPrefix("\(name): "))
+        }
+        #expect(try source.reader().read(relativePath: "at.html").item?.title == "At")
+    }
+
     @Test func symlinkOutsideRoot() throws {
         let outside = try TemporarySource()
         try outside.write("secret.md", "---\ntitle: secret\n---\nText")
