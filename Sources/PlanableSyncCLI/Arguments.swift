@@ -276,9 +276,10 @@ enum CommandHelp {
         Marks feed entries that a sync recorded without a post (status baselined in planable-sync status), so
         that the next sync creates their posts. Such are an entry held back because it may be a known entry
         under a new id or link, an entry of a new feed past its backfill, and one recorded by on_rewrite:
-        baseline. The next sync fetches the feed whole and creates the post of each marked entry that the feed
-        still lists; one that the feed no longer lists stays without a post, with a warning. It sends nothing
-        to the API itself, and marks nothing when any id is not such an entry.
+        baseline. The next sync, or the running daemon's next poll of the feed, fetches the feed whole and
+        creates the post of each marked entry that the feed still lists; one that the feed no longer lists
+        stays without a post, with a warning. It sends nothing to the API itself, needs no stop of the daemon,
+        and marks nothing when any id is not such an entry.
 
         Options:
           SOURCE/ITEM_ID     A feed entry as planable-sync status lists it, such as
@@ -288,8 +289,8 @@ enum CommandHelp {
         \(logLevelOption)
 
         Exit codes: 0 success, 64 usage error, a missing state database, or an id that is not a feed entry
-        recorded without a post, 75 another process holds the state lock (stop the daemon or wait for the
-        sync), 78 configuration error.
+        recorded without a post, 65 the state database is corrupt, 78 configuration error (such as a state
+        database that this user may not write).
         """
 
     static let run = """

@@ -26,21 +26,8 @@ enum PostCommand {
                 message: "state database \(statePath) does not exist, so it has no entry to post; check the "
                     + "`state` setting of \(configuration.path)")
         }
-        // The lock keeps a sync or the daemon from recording the entries without a post again while they are marked.
-        var lock: StateLock?
-        if !parsed.dryRun {
-            do {
-                lock = try StateLock(statePath: statePath)
-            } catch StateLockError.held(let path, let holder) {
-                throw ForgetCommand.Failure(
-                    code: .temporaryFailure,
-                    message: "another planable-sync process\(holder.map { " (\($0))" } ?? "") is using state "
-                        + "database \(statePath) (lock \(path)); stop the daemon or wait for the sync to finish, "
-                        + "then run post again")
-            }
-        }
-        defer { lock?.release() }
-
+        // No state lock, so that the daemon can keep running: it reads the mark at its next poll of the feed, and a
+        // pass that read the entry before keeps the mark when it records the entry again (`saveItem`).
         if !parsed.dryRun { try StateStore.checkWritable(path: statePath) }
         let state = try StateStore(path: statePath)
         let targets = try ForgetCommand.resolveTargets(parsed.positional, source: nil, state: state, command: "post")
@@ -69,8 +56,9 @@ enum PostCommand {
         lines.append(
             "\(count) \(verb) for posting in state database \(statePath)"
                 + (parsed.dryRun || changed == entries.count ? "" : " (\(entries.count - changed) already were)")
-                + ". The next sync fetches each entry's feed whole and creates the entry's post while the feed still "
-                + "lists it; an entry that the feed no longer lists stays recorded without a post, with a warning.")
+                + ". The next sync, or the daemon's next poll of the feed, fetches each entry's feed whole and "
+                + "creates the entry's post while the feed still lists it. An entry that the feed no longer lists "
+                + "stays recorded without a post, with a warning.")
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         return .success
     }

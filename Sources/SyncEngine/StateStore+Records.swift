@@ -129,7 +129,8 @@ extension StateStore {
         }
     }
 
-    /// Inserts or replaces the item's row.
+    /// Inserts or replaces the item's row. A `requested` row keeps its status when `item` is `baselined`, because
+    /// `planable-sync post` may mark it while the daemon's pass that read it as baselined still runs.
     package func saveItem(_ item: ItemRecord) throws {
         try withDatabase { database in
             let now = Self.timestamp()
@@ -140,7 +141,9 @@ extension StateStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source, identity) DO UPDATE SET title = excluded.title, location = excluded.location,
                     content_hash = excluded.content_hash, body_hash = excluded.body_hash, payload_hash = excluded.payload_hash,
-                    status = excluded.status, last_error = excluded.last_error, file_size = excluded.file_size,
+                    status = CASE WHEN items.status = 'requested' AND excluded.status = 'baselined' THEN 'requested'
+                        ELSE excluded.status END,
+                    last_error = excluded.last_error, file_size = excluded.file_size,
                     file_mtime = excluded.file_mtime, updated_at = excluded.updated_at,
                     published_edit_reported = excluded.published_edit_reported
                 """,

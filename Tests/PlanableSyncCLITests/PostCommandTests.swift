@@ -1,6 +1,7 @@
 import Foundation
 import PlanableAPI
 import PlanableReference
+import SyncEngine
 import TestSupport
 import Testing
 
@@ -10,6 +11,7 @@ import Testing
     var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
     var stateFolder: URL { root.appendingPathComponent("state") }
     var feedURL: URL { root.appendingPathComponent("feed.xml") }
+    var statePath: String { stateFolder.appendingPathComponent("planable-sync.sqlite").path }
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-post-\(UUID().uuidString)")
@@ -99,6 +101,27 @@ import Testing
         let third = try run("sync", ["--format", "json"])
         let again = try #require(try JSONSerialization.jsonObject(with: Data(third.stdout.utf8)) as? [String: Any])
         #expect((again["requests"] as? [String: Any])?["write"] as? Int == 0, "\(third.stdout)")
+    }
+
+    /// The daemon holds the state lock while it runs, and `post` marks entries without stopping it.
+    @Test func markingNeedsNoStateLock() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try run("sync").status == 0)
+        let lock = try StateLock(statePath: statePath)
+        let marked = try run("post", ["news/urn:entry:one"])
+        #expect(marked.status == 0, "\(marked.stderr)")
+
+        // A pass that read the entry as baselined before the mark records it again and keeps the mark.
+        let state = try StateStore(path: statePath)
+        var record = try #require(try state.item(source: "news", identity: "urn:entry:one"))
+        #expect(record.status == "requested")
+        record.status = "baselined"
+        try state.saveItem(record)
+        #expect(try state.item(source: "news", identity: "urn:entry:one")?.status == "requested")
+        lock.release()
+
+        #expect(try run("sync").status == 0)
+        #expect(try planableTexts() == ["Entry one"])
     }
 
     @Test func onlyEntriesRecordedWithoutAPostAreMarked() throws {
