@@ -11,6 +11,8 @@ extension SyncEngine {
         var cleared: ClearedFields = []
         /// Warnings for the group's post that do not stop the item, such as a schedule that the update leaves.
         var warnings: [String] = []
+        /// Whether a blocked group stays so whatever a later run does, because its posts are published.
+        var isSettled = false
     }
 
     /// The most creates tried for one group when answers are lost and reading back finds nothing.
@@ -101,7 +103,7 @@ extension SyncEngine {
                     ["item.source": item.source, "item.id": item.identity, "post.id": coveredIds[0]])
                 if mode == .apply { record.publishedEditReported = true }
             }
-            return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds)
+            return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds, isSettled: true)
         }
         guard mode == .apply else {
             // A plan names the approved posts that the edit would change, while a person can still hold it back.
@@ -241,9 +243,7 @@ extension SyncEngine {
                 record.publishedEditReported = true
             }
             return GroupOutcome(
-                decision: .blocked,
-                message: Self.publishedEditMessage(item),
-                postIds: ids)
+                decision: .blocked, message: Self.publishedEditMessage(item), postIds: ids, isSettled: true)
         } catch let error as PlanableAPIError where error.status == 404 {
             try state.deletePostRecords(postIds: [ids[0]])
             guard covered.count > 1 else {

@@ -329,10 +329,12 @@ package final class SyncEngine: @unchecked Sendable {
                     publishedEditReported: false)
             var decisions: [ItemDecision] = []
             var messages: [String] = []
+            var blocksSettled = true
             for (index, group) in groups.enumerated() {
                 let outcome = try apply(
                     group, item: item, existing: existing, record: &record, context: context, mode: mode)
                 decisions.append(outcome.decision)
+                if outcome.decision == .blocked && !outcome.isSettled { blocksSettled = false }
                 // Groups blocked for the same reason give the same message, which the report names once.
                 if let message = outcome.message, !messages.contains(message) { messages.append(message) }
                 reported.posts[index].postIds = outcome.postIds
@@ -361,7 +363,9 @@ package final class SyncEngine: @unchecked Sendable {
                 record.fileModificationTime = item.fileModificationTime
                 switch reported.decision {
                 case .failed: record.status = "failed"
-                case .blocked: record.status = "blocked"
+                // An edit that only published posts missed is reported in this run, and `status` keeps its message.
+                // Later runs count the item as unchanged, so the daemon's status line does not list it for good.
+                case .blocked: record.status = blocksSettled ? "synced" : "blocked"
                 default: record.status = "synced"
                 }
                 record.lastError = reported.message
