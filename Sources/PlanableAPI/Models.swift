@@ -125,6 +125,9 @@ package struct CreatePostRequest: Encodable, Sendable, Equatable {
     /// False keeps a bulk import from sending every workspace member a notification per post.
     package var notify: Bool?
 
+    /// The maximum number of pages in one create, because the OpenAPI document limits `pageIds` to 20 items.
+    package static let maximumPageIds = 20
+
     package init(workspaceId: String, pageIds: [String], text: String) {
         self.workspaceId = workspaceId
         self.pageIds = pageIds

@@ -95,7 +95,10 @@ package struct Mapper: Sendable {
                 violations.append(error.message)
                 continue
             }
-            if let index = groups.firstIndex(where: { $0.payload == payload }) {
+            // A create takes at most 20 pages, so further pages with an equal payload start another group.
+            if let index = groups.firstIndex(where: {
+                $0.payload == payload && $0.pages.count < CreatePostRequest.maximumPageIds
+            }) {
                 groups[index].pages.append(page)
             } else {
                 groups.append(PlannedGroup(pages: [page], payload: payload, warnings: warnings))
