@@ -223,8 +223,9 @@ package struct Mapper: Sendable {
         return (payload, warnings)
     }
 
-    /// Applies the network's rules: truncates when allowed, and throws for every error a network would reject,
-    /// with a message that names the page, the rule and each limit.
+    /// Applies the network's rules: truncates when allowed, and throws for every error a network would reject and
+    /// for every field over a limit of the API's request body, with a message that names the page, the rule and
+    /// each limit.
     private func check(
         _ payload: inout PostPayload, page: ResolvedPage, rule: MappingRule?, media: [CheckedMedium], url: String?
     ) throws -> [String] {
@@ -250,8 +251,9 @@ package struct Mapper: Sendable {
         let violations = NetworkCheck.check(draft, network: network)
         let ruleText = rule.map { " (rule \"\($0.name)\")" } ?? ""
         let errors = violations.filter { $0.severity == .error }
-        if !errors.isEmpty {
-            let details = errors.map(\.description).joined(separator: "; ")
+        let requestErrors = RequestFieldLimits.violations(payload, reported: Set(errors.map(\.rule)))
+        if !errors.isEmpty || !requestErrors.isEmpty {
+            let details = (errors.map(\.description) + requestErrors).joined(separator: "; ")
             throw MappingError("page \"\(page.name)\"\(ruleText): \(details)")
         }
         return warnings + violations.filter { $0.severity == .warning }.map(\.description)
