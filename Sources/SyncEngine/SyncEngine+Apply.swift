@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Networks
 import PlanableAPI
 
 extension SyncEngine {
@@ -216,9 +217,13 @@ extension SyncEngine {
         do {
             let named = try names?.ids(
                 labels: group.payload.labels, campaign: group.payload.campaign, item: item, mode: .apply)
-            let request = group.payload.updateRequest(
+            var request = group.payload.updateRequest(
                 notify: configuration.notify, labelIds: named?.labels ?? [], campaignId: named?.campaign,
                 clearing: clearing.fields)
+            // Left out, the field keeps the title and PDF mode that an earlier create or update set on the LinkedIn
+            // post. Planable's OpenAPI document specifies an empty string in a PATCH to turn PDF mode off.
+            let postsOnLinkedIn = group.pages.contains { Network(platform: $0.platform) == .linkedin }
+            if request.linkedinPdfTitle == nil && postsOnLinkedIn { request.linkedinPdfTitle = "" }
             sent = SentFields(scheduledAt: request.scheduledAt?.value, campaignId: request.campaignId?.value)
             if let text = request.text { try state.recordUpdateSending(text, postIds: ids) }
             updated = try client.updatePost(id: ids[0], request)
