@@ -3,6 +3,8 @@ package enum MediaKind: String, Sendable, Equatable {
     case image
     case video
     /// A PDF or slide deck, which LinkedIn shows as a document post.
+    /// NOTE: the media check gives no medium this kind, because Planable's API takes image and video URLs only.
+    /// The network rules keep LinkedIn's document limits for drafts built in code.
     case document
     /// A kind the check could not tell, such as a URL whose response had no usable content type.
     case unknown

@@ -3,7 +3,7 @@ import HTTPClient
 import Logging
 import Networks
 
-/// Checks each medium before a post refers to it: reachable, an image, video or document, at most 100 MB.
+/// Checks each medium before a post refers to it: reachable, an image or video, at most 100 MB.
 ///
 /// URLs are probed with HEAD, falling back to a GET of the first byte (`Range: bytes=0-0`) for servers that do
 /// not support HEAD. Results are cached in the state, so each URL is checked once; failures are checked again
@@ -74,7 +74,7 @@ package final class MediaChecker: @unchecked Sendable {
             if let type = medium.declaredType, Self.kind(forContentType: type) == .unknown {
                 warnings.append(
                     "medium \(medium.location.shown) left out: the feed gives its type as \(type), which is not an "
-                        + "image, video or PDF that Planable can post")
+                        + "image or video that Planable can post")
                 continue
             }
             let before = checked.count
@@ -86,7 +86,7 @@ package final class MediaChecker: @unchecked Sendable {
                 // The check learned the type that the feed did not state, as a podcast's audio enclosure shows.
                 guard let shown = failure.unpostableType else { throw failure }
                 warnings.append(
-                    "medium \(medium.location.shown) left out: \(shown), which is not an image, video or PDF that "
+                    "medium \(medium.location.shown) left out: \(shown), which is not an image or video that "
                         + "Planable can post")
             }
             if medium.isOptional && checked.count > before { optionalUsed += 1 }
@@ -150,7 +150,8 @@ package final class MediaChecker: @unchecked Sendable {
         let kind = Self.kind(forExtension: fileExtension)
         if kind == .unknown {
             throw Failure(
-                description: "medium \(reference) is not an image or video file (by its extension)",
+                description: "medium \(reference) is not an image or video file (by its extension)"
+                    + Self.pdfHint(fileExtension),
                 unpostableType: fileExtension.isEmpty ? nil : "its extension is .\(fileExtension)")
         }
         return kind
@@ -179,15 +180,16 @@ package final class MediaChecker: @unchecked Sendable {
             // enclosure of it is left out instead of being sent as an image that Planable then fails to process.
             if declaredType == nil, Self.unpostableExtensions.contains(fileExtension) {
                 throw Failure(
-                    description: "medium \(url) is not an image, video or PDF (by its extension .\(fileExtension)); "
-                        + "link an image or video file",
+                    description: "medium \(url) is not an image or video (by its extension .\(fileExtension)); "
+                        + "link an image or video file\(Self.pdfHint(fileExtension))",
                     unpostableType: "its extension is .\(fileExtension)")
             }
             let kind = declaredType.map(Self.kind(forContentType:)) ?? Self.kind(forExtension: parsed.pathExtension)
             let reason = enabled ? "the embedded server stays on this machine" : "check_media is off"
             return (kind == .unknown ? .image : kind, "medium \(url) was not checked (\(reason))")
         }
-        if let cached = try cachedResult(url) {
+        // Earlier versions stored a PDF as a passed check, so such a result is checked again, and now fails.
+        if let cached = try cachedResult(url), cached.kind != MediaKind.document.rawValue {
             if cached.ok { return (MediaKind(rawValue: cached.kind) ?? .unknown, nil) }
             let servedType =
                 cached.kind.hasPrefix(Self.unpostableTypePrefix)
@@ -236,7 +238,8 @@ package final class MediaChecker: @unchecked Sendable {
             throw ServedTypeFailure(
                 type: type,
                 failure: Failure(
-                    description: "medium \(url) is served with type \(contentType), not as an image or video",
+                    description: "medium \(url) is served with type \(contentType), not as an image or video"
+                        + (type == "application/pdf" ? Self.pdfHint("pdf") : ""),
                     unpostableType: "it is served as \(type)"))
         }
         if let size = Self.size(of: response), size > Self.maximumBytes {
@@ -308,7 +311,6 @@ package final class MediaChecker: @unchecked Sendable {
         let type = mediaType(contentType) ?? ""
         if type.hasPrefix("image/") && type != "image/svg+xml" { return .image }
         if type.hasPrefix("video/") { return .video }
-        if type == "application/pdf" { return .document }
         return .unknown
     }
 
@@ -316,19 +318,26 @@ package final class MediaChecker: @unchecked Sendable {
         switch fileExtension.lowercased() {
         case "jpg", "jpeg", "png", "gif", "webp", "heic", "avif", "bmp", "tif", "tiff": .image
         case "mp4", "mov", "m4v", "webm", "avi", "mkv": .video
-        case "pdf": .document
         default: .unknown
         }
     }
 
-    /// Extensions of files that are no image, video or PDF: audio, archives, office documents and programs. A URL
-    /// that is not probed is judged by them, where an unknown extension is taken for an image.
+    /// Extensions of files that are no image or video: audio, archives, PDF and office documents, and programs. A
+    /// URL that is not probed is judged by them, where an unknown extension is taken for an image.
     static let unpostableExtensions: Set = [
+        "pdf",
         "mp3", "m4a", "aac", "wav", "ogg", "oga", "opus", "flac", "wma", "aif", "aiff", "mid", "midi",
         "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz",
         "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt", "csv", "epub",
         "exe", "msi", "dmg", "apk", "deb", "rpm",
     ]
+
+    /// Returns, for a PDF, the way to a LinkedIn document post through the API, which takes no PDF file.
+    static func pdfHint(_ fileExtension: String) -> String {
+        guard fileExtension.lowercased() == "pdf" else { return "" }
+        return ". Planable's API takes image and video URLs only; for a LinkedIn PDF carousel, give its pages as "
+            + "images and set linkedin_document_title"
+    }
 
     static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()

@@ -71,8 +71,8 @@ import Testing
             let warnings = item.posts.first?.warnings ?? []
             #expect(
                 warnings.contains(
-                    "medium \(server.baseURL)/episode left out: it is served as audio/mpeg, which is not an image, "
-                        + "video or PDF that Planable can post"),
+                    "medium \(server.baseURL)/episode left out: it is served as audio/mpeg, which is not an image "
+                        + "or video that Planable can post"),
                 "\(warnings)")
             #expect(
                 warnings.contains {
@@ -116,8 +116,8 @@ import Testing
         let warnings = item.posts.first?.warnings ?? []
         #expect(
             warnings.contains(
-                "medium https://cdn.pod.example/ep-1.MP3 left out: its extension is .mp3, which is not an image, "
-                    + "video or PDF that Planable can post"),
+                "medium https://cdn.pod.example/ep-1.MP3 left out: its extension is .mp3, which is not an image "
+                    + "or video that Planable can post"),
             "\(warnings)")
     }
 

@@ -20,7 +20,9 @@ import Testing
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
@@ -32,7 +34,8 @@ import Testing
     /// Writes one post per `(file name, image URL)` and plans them.
     private func plan(_ images: [(String, String)], in workspace: TestWorkspace) throws -> RunReport {
         for (name, url) in images {
-            try workspace.writePost(name, title: "Post \(name)", body: "Body of \(name).", frontMatter: "image: \"\(url)\"\n")
+            try workspace.writePost(
+                name, title: "Post \(name)", body: "Body of \(name).", frontMatter: "image: \"\(url)\"\n")
         }
         return try workspace.run(.plan)
     }
@@ -48,7 +51,8 @@ import Testing
                 ("png.md", server.baseURL + "/photo.png"), ("video.md", server.baseURL + "/clip.mp4"),
                 ("no-head.md", server.baseURL + "/no-head.jpg"), ("redirect.md", server.baseURL + "/redirect-in.png"),
                 ("html.md", server.baseURL + "/page.html"), ("huge.md", server.baseURL + "/huge.mp4"),
-                ("huge-ranged.md", server.baseURL + "/huge-ranged.mp4"), ("missing.md", server.baseURL + "/missing.png"),
+                ("huge-ranged.md", server.baseURL + "/huge-ranged.mp4"),
+                ("missing.md", server.baseURL + "/missing.png"),
                 ("unreachable.md", unreachable),
             ], in: workspace)
 
@@ -127,7 +131,8 @@ import Testing
         try workspace.writeFile("images/logo.png", bytes: MediaTestServer.pngBytes)
         try workspace.writePost(
             "site.md", title: "Site path", body: "![Logo](/images/logo.png)\n\nText after the logo.")
-        try workspace.writePost("front.md", title: "Front matter path", body: "Text.", frontMatter: "image: images/logo.png\n")
+        try workspace.writePost(
+            "front.md", title: "Front matter path", body: "Text.", frontMatter: "image: images/logo.png\n")
         try workspace.writePost("absent.md", title: "Missing file", body: "![Gone](/images/absent.png)")
         try workspace.writePost("posts/relative.md", title: "Missing relative file", body: "![Gone](pics/gone.png)")
 
@@ -298,9 +303,12 @@ import Testing
     @Test func unprobedPageURLFailsItsItem() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
-        try workspace.writePost("page.md", title: "Page", body: "Linked.", frontMatter: "image: https://cdn.example/post.html\n")
-        try workspace.writePost("song.md", title: "Song", body: "Linked.", frontMatter: "image: https://cdn.example/a.mp3\n")
-        try workspace.writePost("cdn.md", title: "CDN", body: "Linked.", frontMatter: "image: https://cdn.example/i/42\n")
+        try workspace.writePost(
+            "page.md", title: "Page", body: "Linked.", frontMatter: "image: https://cdn.example/post.html\n")
+        try workspace.writePost(
+            "song.md", title: "Song", body: "Linked.", frontMatter: "image: https://cdn.example/a.mp3\n")
+        try workspace.writePost(
+            "cdn.md", title: "CDN", body: "Linked.", frontMatter: "image: https://cdn.example/i/42\n")
         let report = try workspace.run(.plan)
         let page = try #require(report.items.first { $0.identity == "page.md" })
         #expect(page.decision == .failed)
@@ -308,23 +316,53 @@ import Testing
         let song = try #require(report.items.first { $0.identity == "song.md" })
         #expect(song.decision == .failed)
         #expect(
-            song.message?.contains("https://cdn.example/a.mp3 is not an image, video or PDF (by its extension .mp3)")
+            song.message?.contains("https://cdn.example/a.mp3 is not an image or video (by its extension .mp3)")
                 == true, "\(song.message ?? "")")
         let cdn = try #require(report.items.first { $0.identity == "cdn.md" })
         #expect(cdn.posts.first?.media == ["https://cdn.example/i/42"])
+    }
+
+    /// Planable's API takes image and video URLs only, so a PDF fails its item before any request, whether it is
+    /// judged by its extension, its served type or a local file's name, and the message names the way to a
+    /// LinkedIn PDF carousel.
+    @Test func pdfFailsItsItem() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"],
+            extraConfiguration: "rules:\n  - name: decks\n    linkedin_document_title: \"{{title}} (slides)\"",
+            sourceSettings: "media_base_url: https://coffee.example/")
+        defer { workspace.remove() }
+        try workspace.writePost(
+            "url.md", title: "URL", body: "Deck.", frontMatter: "image: https://cdn.example/deck.pdf\n")
+        try workspace.writePost(
+            "served.md", title: "Served", body: "Deck.", frontMatter: "image: \(server.baseURL)/deck\n")
+        try workspace.writeFile("slides.pdf", bytes: Array("%PDF-1.4\n".utf8))
+        try workspace.writePost("local.md", title: "Local", body: "Deck.", frontMatter: "image: slides.pdf\n")
+        let report = try workspace.run(.plan)
+        for name in ["url.md", "served.md", "local.md"] {
+            let item = try #require(report.items.first { $0.identity == name })
+            #expect(item.decision == .failed, "\(name): \(item.message ?? "")")
+            #expect(
+                item.message?.contains("for a LinkedIn PDF carousel, give its pages as images") == true,
+                "\(name): \(item.message ?? "")")
+        }
     }
 
     @Test func theEmbeddedServerKeepsMediaChecksOnLoopback() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
         let runtime = try Runtime(
-            configuration: try Configuration.load(path: workspace.configPath), logger: Logger(label: "test", destination: .none),
+            configuration: try Configuration.load(path: workspace.configPath),
+            logger: Logger(label: "test", destination: .none),
             exclusive: false)
         #expect(runtime.engine().mediaChecker.reach == .loopbackOnly)
     }
 
     @Test func onlyLoopbackHostsCountAsLoopback() {
-        for host in ["127.0.0.1", "127.1.2.3", "localhost", "[::1]", "::1"] { #expect(MediaChecker.isLoopback(host), "\(host)") }
+        for host in ["127.0.0.1", "127.1.2.3", "localhost", "[::1]", "::1"] {
+            #expect(MediaChecker.isLoopback(host), "\(host)")
+        }
         for host in ["192.0.2.1", "example.com", "localhost.example", "10.0.0.1", "::ffff:192.0.2.1", "0.0.0.0"] {
             #expect(!MediaChecker.isLoopback(host), "\(host)")
         }
@@ -332,11 +370,13 @@ import Testing
 
     @Test func redirectsOffLoopbackAreRefusedBeforeTheyAreFollowed() throws {
         let local = try MediaChecker.redirectTarget(
-            from: "http://127.0.0.1:9/a.png", location: "/b.png", original: "http://127.0.0.1:9/a.png", reach: .loopbackOnly)
+            from: "http://127.0.0.1:9/a.png", location: "/b.png", original: "http://127.0.0.1:9/a.png",
+            reach: .loopbackOnly)
         #expect(local == "http://127.0.0.1:9/b.png")
         #expect(throws: MediaChecker.Failure.self) {
             try MediaChecker.redirectTarget(
-                from: "http://127.0.0.1:9/a.png", location: "http://192.0.2.1/b.png", original: "http://127.0.0.1:9/a.png",
+                from: "http://127.0.0.1:9/a.png", location: "http://192.0.2.1/b.png",
+                original: "http://127.0.0.1:9/a.png",
                 reach: .loopbackOnly)
         }
         #expect(throws: MediaChecker.Failure.self) {
@@ -345,7 +385,8 @@ import Testing
                 reach: .everyHost)
         }
         let remote = try MediaChecker.redirectTarget(
-            from: "https://example.com/a.png", location: "https://cdn.example.com/b.png", original: "https://example.com/a.png",
+            from: "https://example.com/a.png", location: "https://cdn.example.com/b.png",
+            original: "https://example.com/a.png",
             reach: .everyHost)
         #expect(remote == "https://cdn.example.com/b.png")
     }

@@ -5,7 +5,7 @@ import Glibc
 /// A loopback HTTP/1.1 server for the media checks: one thread answers each connection from a fixed table of
 /// resources, then closes it.
 ///
-/// Paths: `/photo.png` (a PNG), `/clip.mp4` (a video), `/page.html` (an HTML page), `/no-head.jpg` (answers
+/// Paths: `/photo.png` (a PNG), `/clip.mp4` (a video), `/page.html` (an HTML page), `/deck` (a PDF), `/no-head.jpg` (answers
 /// only a ranged GET), `/huge.mp4` (101 MB by `Content-Length`, body never sent), `/huge-ranged.mp4` (101 MB by
 /// `Content-Range` to a ranged GET, HEAD refused), `/missing.png` (404), and `/redirect-in.png` (a redirect to
 /// `/photo.png` on this server). Every request is recorded. No resource points anywhere but this server.
@@ -126,6 +126,8 @@ final class MediaTestServer: @unchecked Sendable {
             return sized("image/png", Self.pngBytes)
         case "/clip.mp4":
             return sized("video/mp4", Self.mp4Bytes)
+        case "/deck":
+            return sized("application/pdf", Array("%PDF-1.4\n".utf8))
         case "/page.html", "/page.png":
             return sized("text/html; charset=utf-8", Array("<!DOCTYPE html><title>Not an image</title>".utf8))
         case "/no-head.jpg":
