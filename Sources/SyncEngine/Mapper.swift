@@ -2,6 +2,7 @@ import Foundation
 import Networks
 import PlanableAPI
 import Templates
+import Timestamps
 import YAML
 
 /// An item that the mapping cannot turn into posts: a template error, a per-network limit, a missing field.
@@ -219,6 +220,16 @@ package struct Mapper: Sendable {
             payload.scheduledAt = value
             if value != nil { payload.publishAtScheduledDate = schedule.publish }
             if let note { warnings.append(note) }
+        }
+        // With keep_past, a past date stays the post's date, but Planable publishes only at a time to come and
+        // rejects the request that asks it to publish at a past one.
+        if payload.publishAtScheduledDate == true, let text = payload.scheduledAt, let date = Timestamp.date(text),
+            date <= now
+        {
+            payload.publishAtScheduledDate = nil
+            warnings.append(
+                "the schedule \(text) is in the past, so the post keeps it as its date (keep_past) but is not "
+                    + "published at it")
         }
         return (payload, warnings)
     }

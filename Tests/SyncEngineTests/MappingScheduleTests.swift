@@ -22,6 +22,34 @@ import Testing
             schedule: {time: "09:30", publish: true}
         """
 
+    /// With keep_past, a past date stays the post's date, and the post is not asked to publish at it, which
+    /// Planable rejects.
+    @Test func keptPastDateIsNotPublishedAt() throws {
+        let rules = """
+            rules:
+              - name: archive
+                schedule: {publish: true, keep_past: true}
+            """
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: rules)
+        defer { workspace.remove() }
+        try workspace.writePost("old.md", title: "Old", body: "Body.", frontMatter: "date: 2020-01-15T10:00:00Z\n")
+        try workspace.writePost("new.md", title: "New", body: "Body.", frontMatter: "date: 2030-01-15T10:00:00Z\n")
+
+        let plan = try workspace.run(.plan)
+        let old = try #require(plan.items.first { $0.identity == "old.md" }?.posts.first)
+        #expect(old.scheduledAt == "2020-01-15T10:00:00.000Z")
+        #expect(old.publishAtScheduledDate == nil)
+        #expect(
+            old.warnings.contains { $0.contains("is in the past, so the post keeps it as its date") }, "\(old.warnings)"
+        )
+        let new = try #require(plan.items.first { $0.identity == "new.md" }?.posts.first)
+        #expect(new.publishAtScheduledDate == true)
+
+        let report = try workspace.run(.apply)
+        #expect(report.failed == 0, "\(report.items.compactMap(\.message))")
+        #expect(report.created == 2)
+    }
+
     @Test func datesBecomeScheduledTimesInExplicitZones() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
         defer { workspace.remove() }
