@@ -26,9 +26,12 @@ package struct StatusFollower {
     /// no more polling.
     ///
     /// The `published` flag alone does not end following, because a sync pass sets it when a PATCH returns
-    /// `POST_ALREADY_PUBLISHED`, before any poll has recorded the final status and the published link.
+    /// `POST_ALREADY_PUBLISHED`, before any poll has recorded the final status and the published link. A published
+    /// post whose link a poll recorded is settled whatever its status, which Planable's OpenAPI document leaves
+    /// open, so that a status word other than `published` does not keep it polled for good.
     package static func isSettled(_ post: PostRecord) -> Bool {
         post.status == "published" || post.status == "failed" || post.status == "deleted"
+            || (post.published && post.publishedLink != nil)
     }
 
     /// The state setting that contains the time of the last status poll that completed.

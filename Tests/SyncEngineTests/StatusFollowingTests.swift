@@ -184,6 +184,12 @@ import Testing
         _ = try StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
             .refresh(workspaceId: workspaceId)
         #expect((server.requestCounts()["GET"] ?? 0) == 0, "the follower polled posts whose status is final")
+
+        // Nor is a published post with its link under a status word that the follower does not know.
+        try runtime.state.withDatabase { database in _ = try database.run("UPDATE posts SET status = 'live'") }
+        _ = try StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+            .refresh(workspaceId: workspaceId)
+        #expect((server.requestCounts()["GET"] ?? 0) == 0, "the follower polled published posts with links")
     }
 
     /// With more posts than it reads one by one, the follower lists the workspace. A tracked post missing from the
