@@ -138,8 +138,9 @@ package final class PlanableClient: @unchecked Sendable {
         try send("GET", "/ping", as: PingResult.self)
     }
 
-    package func listWorkspaces(offset: Int = 0, limit: Int = 100) throws -> [Workspace] {
-        try send("GET", "/workspaces", query: [("offset", String(offset)), ("limit", String(limit))], as: DataList<Workspace>.self).data
+    /// Lists the workspaces that the token may use. The operation takes no parameters and has no pagination.
+    package func listWorkspaces() throws -> [Workspace] {
+        try send("GET", "/workspaces", as: DataList<Workspace>.self).data
     }
 
     /// Lists every page of a workspace, following pagination.
