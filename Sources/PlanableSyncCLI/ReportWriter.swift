@@ -178,7 +178,7 @@ enum ReportWriter {
             ("firstComment", "first comment", post.firstComment),
             ("internalNote", "internal note", post.internalNote),
             ("youtubeTitle", "YouTube title", post.youtubeTitle),
-            ("linkedinPdfTitle", "LinkedIn document title", post.linkedinPdfTitle),
+            ("linkedinPdfTitle", "LinkedIn PDF carousel title", post.linkedinPdfTitle),
             ("linkedinVideoTitle", "LinkedIn video title", post.linkedinVideoTitle),
             ("pinterest.boardId", "Pinterest board", post.pinterest?.boardId),
             ("pinterest.title", "Pinterest title", post.pinterest?.title),

@@ -30,7 +30,7 @@ enum RequestFieldLimits {
             fields.append(("YouTube title", payload.youtubeTitle, youtubeTitle))
             fields.append(("Pinterest title", payload.pinterest?.title, pinterestTitle))
         }
-        fields.append(("LinkedIn document title", payload.linkedinPdfTitle, linkedinTitle))
+        fields.append(("LinkedIn PDF carousel title", payload.linkedinPdfTitle, linkedinTitle))
         fields.append(("LinkedIn video title", payload.linkedinVideoTitle, linkedinTitle))
         fields.append(("Pinterest description", payload.pinterest?.description, pinterestDescription))
 
