@@ -101,7 +101,10 @@ enum CommandLineTool {
         case let error as WriteDeniedError:
             return (.configurationError, error.description + (origin.map { " The token was read from \($0)." } ?? ""))
         case let error as StateLockError:
-            if case .inaccessible = error { return (.configurationError, error.description) }
+            switch error {
+            case .inaccessible, .fileNotWritable: return (.configurationError, error.description)
+            default: break
+            }
             return (.temporaryFailure, error.description)
         case let error as StateError:
             switch error {

@@ -21,16 +21,22 @@ package final class StateLock {
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        let existed = access(path, F_OK) == 0
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let code = errno
             let reason = String(cString: strerror(code))
+            var status = stat()
+            if existed && (code == EACCES || code == EPERM) && stat(path, &status) == 0 {
+                throw StateLockError.fileNotWritable(path: path, ownerId: status.st_uid, reason: reason)
+            }
             // A folder that this user may not write, or that cannot exist, stays so until a person changes it.
             if [EACCES, EPERM, EROFS, ENOTDIR, EISDIR, ENOENT].contains(code) {
                 throw StateLockError.inaccessible(path: path, reason: reason)
             }
             throw StateLockError.unavailable(path: path, reason: reason)
         }
+        if !existed { Self.giveToStateOwner(descriptor, statePath: statePath, folder: directory) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(
                 in: .whitespacesAndNewlines)
@@ -46,6 +52,18 @@ package final class StateLock {
         release()
     }
 
+    /// Gives a lock file that root created to the owner of the state database, or of its folder before the first
+    /// run, as SQLite does with the files it creates beside a database. Without it, a `sync` or `forget` run by
+    /// hand as root leaves a lock file that the service's user may not open, and the service stops with exit 78.
+    private static func giveToStateOwner(_ descriptor: Int32, statePath: String, folder: String) {
+        guard geteuid() == 0 else { return }
+        var status = stat()
+        guard stat(statePath, &status) == 0 || stat(folder.isEmpty ? "." : folder, &status) == 0,
+            status.st_uid != 0
+        else { return }
+        _ = fchown(descriptor, status.st_uid, status.st_gid)
+    }
+
     package func release() {
         guard descriptor >= 0 else { return }
         flock(descriptor, LOCK_UN)
@@ -59,6 +77,8 @@ package enum StateLockError: Error, CustomStringConvertible {
     case unavailable(path: String, reason: String)
     /// The lock file cannot be created because of the folder's permissions or path, which a retry does not fix.
     case inaccessible(path: String, reason: String)
+    /// The lock file exists, but this user may not open it for writing, as when root created it.
+    case fileNotWritable(path: String, ownerId: uid_t, reason: String)
     /// Another process, such as a reference server started on it, holds the embedded server's database.
     case embeddedDatabaseInUse(path: String)
 
@@ -73,6 +93,10 @@ package enum StateLockError: Error, CustomStringConvertible {
         case .embeddedDatabaseInUse(let path):
             return "another process holds the embedded server's database \(path), such as a reference server "
                 + "started on that file; stop it, or read the posts through the API it serves, and run again"
+        case .fileNotWritable(let path, let ownerId, let reason):
+            let owner = getpwuid(ownerId).map { String(cString: $0.pointee.pw_name) } ?? "uid \(ownerId)"
+            return "cannot open the lock file \(path), which belongs to \(owner) (\(reason)). While no planable-sync "
+                + "process runs on this state, delete the file or give it to this user with chown"
         case .inaccessible(let path, let reason):
             return "cannot create the lock file \(path): \(reason); make its folder writable for this user, or "
                 + "change the state setting to a folder that is"

@@ -169,4 +169,33 @@ import Testing
         #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("this user cannot write \(shm)"), "\(check.stdout)")
     }
+
+    /// A `sync` run by hand as root, beside a service that runs as another user, gives the lock file it creates to
+    /// the state's owner. A lock file that still belongs to root stops the other user's sync with exit 78 and the fix.
+    @Test(.enabled(if: getuid() == 0)) func lockFileFromRootRunStaysUsable() throws {
+        defer { cleanUp() }
+        try writePost(title: "Opening")
+        let first = try run(["sync"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let lockPath = statePath + ".lock"
+        try FileManager.default.removeItem(atPath: lockPath)
+
+        try writePost(title: "Opening day")
+        let asRoot = try ProductProcess.run(["sync", "--config", configPath], timeout: 60)
+        #expect(asRoot.status == 0, "\(asRoot.stderr)")
+        var status = stat()
+        #expect(stat(lockPath, &status) == 0)
+        #expect(status.st_uid != 0, "root's sync left the lock file to root")
+        let afterRoot = try run(["sync"])
+        #expect(afterRoot.status == 0, "\(afterRoot.stderr)")
+
+        chown(lockPath, 0, 0)
+        chmod(lockPath, 0o600)
+        let blocked = try run(["sync"])
+        #expect(blocked.status == 78, "\(blocked.stderr)")
+        let named = "cannot open the lock file \(lockPath), which belongs to root"
+        #expect(blocked.stderr.contains(named), "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("delete the file or give it to this user"), "\(blocked.stderr)")
+        #expect(!blocked.stderr.contains("make its folder writable"), "\(blocked.stderr)")
+    }
 }
