@@ -126,12 +126,21 @@ package struct StateRebuilder {
         var claimed = Set<String>()
         var links: [Int: [(group: PlannedGroup, posts: [Post], exact: Bool)]] = [:]
         func pages(_ posts: [Post]) -> Set<String> { Set(posts.map(\.pageId)) }
+        // When a person deletes one page's post of a group in Planable, the other posts stay, and their
+        // `groupPageIds` still name every page of the group. Linking them leaves the item blocked with the way out,
+        // as a kept state does. Creating the group again would duplicate the posts that remain.
+        func isGroup(_ posts: [Post], for expected: Set<String>) -> Bool {
+            let present = pages(posts)
+            if present == expected { return true }
+            return !present.isEmpty && present.isSubset(of: expected)
+                && posts.allSatisfy { Set($0.groupPageIds ?? []) == expected }
+        }
 
         for (index, entry) in planned.enumerated() {
             for group in entry.groups {
                 let expectedPages = Set(group.pages.map(\.id))
                 let match = groups.first { key, posts in
-                    !claimed.contains(key) && pages(posts) == expectedPages
+                    !claimed.contains(key) && isGroup(posts, for: expectedPages)
                         && posts.allSatisfy { $0.plainText == group.payload.text }
                 }
                 if let (key, posts) = match {
@@ -152,7 +161,7 @@ package struct StateRebuilder {
                 for key in keys where key.isDistinctive {
                     let rivals = planned.filter { key.matches($0.item) }.count
                     let candidates = groups.filter { groupKey, posts in
-                        !claimed.contains(groupKey) && pages(posts) == Set(group.pages.map(\.id))
+                        !claimed.contains(groupKey) && isGroup(posts, for: Set(group.pages.map(\.id)))
                             && posts.allSatisfy { key.isIn($0.plainText) }
                     }
                     guard rivals == 1, candidates.count == 1, let (groupKey, posts) = candidates.first else { continue }

@@ -1,4 +1,5 @@
 import Foundation
+import PlanableAPI
 import SQLite
 import Testing
 
@@ -88,6 +89,26 @@ import Testing
         #expect(rebuilt.status == 0, "\(rebuilt.stderr.suffix(800))")
         let summary = try JSONSerialization.jsonObject(with: Data(rebuilt.stdout.utf8)) as? [String: Any]
         #expect(summary?["created"] as? Int == 0)
+    }
+
+    /// A person deleted one page's post of a group in Planable, then the state was lost. The rebuild links the
+    /// posts that remain, so the item is blocked as with the kept state, instead of getting a second group.
+    @Test func rebuildLinksGroupMissingDeletedPost() throws {
+        let fixture = try syncedFixture()
+        let text = "Rebuild item 0\n\nBody of rebuild item 0."
+        let group = try fixture.posts().filter { $0.plainText == text }
+        #expect(group.count == 3, "\(group.map(\.id))")
+        let client = PlanableClient(baseURL: fixture.server.baseURL, token: fixture.token, limiter: nil)
+        try client.deletePost(id: try #require(group.first).id)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: fixture.statePath + suffix) }
+
+        let rebuilt = try fixture.sync(["--rebuild-state", "--format", "json"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr.suffix(1500))")
+        let summary = try JSONSerialization.jsonObject(with: Data(rebuilt.stdout.utf8)) as? [String: Any]
+        #expect(summary?["created"] as? Int == 0, "\(rebuilt.stdout.prefix(600))")
+        #expect(summary?["blocked"] as? Int == 1, "\(rebuilt.stdout.prefix(600))")
+        let remaining = try fixture.posts().filter { $0.plainText == text }
+        #expect(remaining.count == 2, "the rebuild created the group again: \(remaining.map(\.id))")
     }
 
     @Test func rebuildRejectsSoundState() throws {
