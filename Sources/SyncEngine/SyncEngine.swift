@@ -353,6 +353,18 @@ package final class SyncEngine: @unchecked Sendable {
                         ["item.source": item.source, "item.id": item.identity, "warning": warning])
                 }
             }
+            // A blocked item needs a person, and the daemon reports nothing else that names it. It is logged with
+            // the way out when it becomes blocked or its reason changes, not on every pass.
+            if mode == .apply, reported.decision == .blocked,
+                record.status != "blocked" || record.lastError != reported.message
+            {
+                logger.warning(
+                    "item blocked",
+                    [
+                        "item.source": item.source, "item.id": item.identity,
+                        "reason": reported.message ?? "no reason recorded",
+                    ])
+            }
             if mode == .apply {
                 record.title = item.title
                 record.location = item.location

@@ -52,6 +52,30 @@ import Testing
         #expect(byPage["Northwind LinkedIn"] == .create, "\(byPage)")
     }
 
+    /// A blocked item is logged with its reason when it becomes blocked, and not again while nothing changes, so a
+    /// daemon's log names it.
+    @Test func blockedItemIsLoggedOnce() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
+        #expect(try workspace.run(.apply).created == 1)
+
+        try Self.editConfiguration(
+            workspace, replacing: "  - Northwind Facebook\n", with: "  - Northwind Facebook\n  - Northwind Threads\n")
+        let logs = LogCapture()
+        let report = try workspace.run(.apply, logger: logs.logger)
+        #expect(report.blocked == 1)
+        let warning = try #require(logs.entries(startingWith: "item blocked").first)
+        #expect(warning["item.id"] == "a.md")
+        #expect(warning["item.source"] == "posts")
+        #expect(warning["reason"]?.contains("pages now group differently") == true, "\(warning)")
+        #expect(warning["reason"]?.contains("forget") == true, "\(warning)")
+
+        let again = LogCapture()
+        #expect(try workspace.run(.apply, logger: again.logger).blocked == 1)
+        #expect(again.entries(startingWith: "item blocked").isEmpty, "the unchanged blocked item was logged again")
+    }
+
     /// Two groups blocked for the same reason give the item one message.
     @Test func regroupingIsReportedOnce() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"])
