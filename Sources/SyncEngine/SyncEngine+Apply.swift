@@ -319,11 +319,15 @@ extension SyncEngine {
         status == "FULLY_APPROVED" || status == "PARTIALLY_APPROVED"
     }
 
-    /// Returns the message of an item whose source changed after its post was published, with the ways out. The
-    /// item stays blocked until its source shows the published text again.
+    /// Returns the message of an item whose source changed after its post was published. A file's change can go
+    /// out in a new file, while a feed entry's publisher is someone else, so its message names no way out.
     static func publishedEditMessage(_ item: SourceItem) -> String {
-        "\(item.location) changed after its post was published; published posts cannot be edited, so nothing was "
-            + "sent; to post the change, put it in a new file, and to clear this, restore the published text"
+        let isFeedEntry = item.location.contains("://")
+        let wayOut =
+            isFeedEntry
+            ? "the post keeps its published text" : "to post the change, put it in a new file"
+        return "\(item.location) changed after its post was published; published posts cannot be edited, so nothing "
+            + "was sent, and \(wayOut)"
     }
 
     /// Orders a group's posts with the drafts first, so that a PATCH goes to a post that can still change.

@@ -354,8 +354,9 @@ package final class SyncEngine: @unchecked Sendable {
                 }
             }
             // A blocked item needs a person, and the daemon reports nothing else that names it. It is logged with
-            // the way out when it becomes blocked or its reason changes, not on every pass.
-            if mode == .apply, reported.decision == .blocked,
+            // the way out when it becomes blocked or its reason changes, not on every pass. An edit that only
+            // published posts missed has its own warning.
+            if mode == .apply, reported.decision == .blocked, !blocksSettled,
                 record.status != "blocked" || record.lastError != reported.message
             {
                 logger.warning(

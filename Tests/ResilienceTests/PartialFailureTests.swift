@@ -110,6 +110,7 @@ import Testing
         let status = try ProductProcess.run(
             ["status", "--config", fixture.configPath], environment: fixture.environment)
         #expect(status.stdout.contains("changed after its post was published"), "\(status.stdout)")
+        #expect(status.stdout.contains("to post the change, put it in a new file"), "\(status.stdout)")
         #expect(status.stdout.hasPrefix("synced"), "\(status.stdout)")
     }
 
