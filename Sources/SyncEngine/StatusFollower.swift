@@ -113,6 +113,13 @@ package struct StatusFollower {
             return try store(try client.getPost(id: record.postId), previous: record)
         } catch let error as PlanableAPIError where error.status == 404 {
             try state.recordPostGone(postId: record.postId)
+            // A person deleted the post in Planable. Its page then goes without a post, so the log names it.
+            logger.info(
+                "post status changed",
+                [
+                    "post.id": record.postId, "post.group_id": record.groupId ?? "", "field": "status",
+                    "old": record.status ?? "", "new": "deleted", "item.id": record.identity,
+                ])
             let gone = PostStatusChange.Field(name: "status", old: record.status, new: "deleted")
             return [PostStatusChange(previous: record, fields: [gone], publishedLink: nil, isDeletion: true)]
         }

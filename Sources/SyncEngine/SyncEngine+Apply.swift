@@ -25,11 +25,27 @@ extension SyncEngine {
         context: WorkspaceContext, mode: RunMode
     ) throws -> GroupOutcome {
         let pageIds = Set(group.pages.map(\.id))
-        let covered = existing.filter { pageIds.contains($0.pageId) }
+        // A post that a person deleted in Planable keeps its record with the status `deleted`, and its page goes
+        // without a post from then on, while the rest of the group keeps getting edits.
+        let covered = existing.filter { pageIds.contains($0.pageId) && $0.status != "deleted" }
+        let deleted = existing.filter { pageIds.contains($0.pageId) && $0.status == "deleted" }
+        let deletedPageIds = Set(deleted.map(\.pageId)).subtracting(covered.map(\.pageId))
         let hash = group.payload.hash
 
         if mode == .plan {
             _ = try names?.ids(labels: group.payload.labels, campaign: group.payload.campaign, item: item, mode: .plan)
+        }
+        if covered.isEmpty && !deleted.isEmpty {
+            // Every post of the group was deleted in Planable. An edit creates the group again, with a note, and an
+            // unchanged item is left without posts.
+            if deleted.allSatisfy({ $0.payloadHash == hash }) {
+                return GroupOutcome(decision: .unchanged, postIds: [])
+            }
+            let note = Self.recreatedNote(deleted.map(\.postId), mode: mode)
+            guard mode == .apply else { return GroupOutcome(decision: .create, message: note, postIds: []) }
+            var outcome = try create(group, item: item, context: context)
+            outcome.message = outcome.message.map { $0 + "; " + note } ?? note
+            return outcome
         }
         if covered.isEmpty {
             guard mode == .apply else {
@@ -47,8 +63,9 @@ extension SyncEngine {
         let forget = ForgetCommandLine.item(
             source: item.source, identity: item.identity, configurationPath: configuration.path)
         // A page of the group has no post when it was added to the configuration, or when its post was deleted in
-        // Planable, because a PATCH that gets a 404 drops the post from the state. The message names such pages.
-        let coveredPageIds = Set(covered.map(\.pageId))
+        // Planable and an earlier version, whose PATCH dropped the record of a deleted post, ran. The message names
+        // such pages.
+        let coveredPageIds = Set(covered.map(\.pageId)).union(deletedPageIds)
         let pagesWithoutPost = group.pages.filter { !coveredPageIds.contains($0.id) }.map { "\"\($0.name)\"" }
         var cause = ""
         if pagesWithoutPost.count == 1 {
@@ -68,7 +85,7 @@ extension SyncEngine {
             postIds: coveredIds)
         // A page of the group without a post, such as one added to the configuration, is reported even when the
         // text did not change, because it would otherwise never get a post.
-        guard covered.count == group.pages.count else { return regrouped }
+        guard covered.count + deletedPageIds.count == group.pages.count else { return regrouped }
         if covered.allSatisfy({ $0.payloadHash == hash }) {
             return GroupOutcome(decision: .unchanged, postIds: coveredIds)
         }
@@ -250,7 +267,7 @@ extension SyncEngine {
             return GroupOutcome(
                 decision: .blocked, message: Self.publishedEditMessage(item), postIds: ids, isSettled: true)
         } catch let error as PlanableAPIError where error.status == 404 {
-            try state.deletePostRecords(postIds: [ids[0]])
+            try state.recordPostGone(postId: ids[0])
             guard covered.count > 1 else {
                 // Every post of the group was deleted in Planable, so the group is created again.
                 logger.warning(
@@ -258,15 +275,12 @@ extension SyncEngine {
                     ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
                 // The report gives the reason, because a client may have deleted the post on purpose.
                 var outcome = try create(group, item: item, context: context)
-                let note =
-                    "its post \(ids[0]) was deleted in Planable, so the edit created it again; if it was deleted on "
-                    + "purpose, delete the new post too and remove the item from its source"
+                let note = Self.recreatedNote([ids[0]], mode: .apply)
                 outcome.message = outcome.message.map { $0 + "; " + note } ?? note
                 return outcome
             }
             // Its siblings may still exist, and a new group would duplicate them, so they are updated instead and
-            // the deleted post's page goes without. The next runs report the item as blocked, naming that page,
-            // with the way out.
+            // the deleted post's page goes without, in later runs too.
             logger.warning(
                 "post no longer exists; updating the rest of its group",
                 ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
@@ -317,6 +331,18 @@ extension SyncEngine {
     /// Tells whether `status` records a reviewer's approval, full or partial.
     static func isApproved(_ status: String?) -> Bool {
         status == "FULLY_APPROVED" || status == "PARTIALLY_APPROVED"
+    }
+
+    /// Returns the report's note for a group whose posts, `postIds`, were all deleted in Planable and that an edit
+    /// creates again.
+    static func recreatedNote(_ postIds: [String], mode: RunMode) -> String {
+        let verb = mode == .apply ? "created" : "would create"
+        if postIds.count == 1 {
+            return "its post \(postIds[0]) was deleted in Planable, so the edit \(verb) it again; if it was deleted on "
+                + "purpose, delete the new post too and remove the item from its source"
+        }
+        return "its posts \(postIds.joined(separator: ", ")) were deleted in Planable, so the edit \(verb) them "
+            + "again; if they were deleted on purpose, delete the new posts too and remove the item from its source"
     }
 
     /// Returns the message of an item whose source changed after its post was published. A file's change can go

@@ -184,18 +184,42 @@ import Testing
         #expect(after.allSatisfy { $0.plainText.contains("Second menu.") }, "\(after.map(\.plainText))")
         #expect(Set(after.map(\.id)) == Set(posts.map(\.id)).subtracting([deleted.id]))
 
-        // The next edit is blocked, and the message names the page whose post was deleted.
+        // Later edits update the remaining posts too, and the deleted post's page stays without one.
         try fixture.writeContent("menu.md", "---\ntitle: Menu\n---\n\nThird menu.\n")
-        let blocked = try fixture.sync(["--format", "json"])
-        let client = PlanableClient(baseURL: fixture.server.baseURL, token: fixture.token, limiter: nil)
-        let pageName = try #require(
-            try client.listPages(workspaceId: deleted.workspaceId).first { $0.id == deleted.pageId }?.name)
+        let third = try fixture.sync(["--format", "json"])
+        #expect(third.status == 0, "\(third.stderr.suffix(800))")
+        let summary = try JSONSerialization.jsonObject(with: Data(third.stdout.utf8)) as? [String: Any]
+        #expect(summary?["updated"] as? Int == 1, "\(third.stdout.prefix(800))")
+        #expect(summary?["blocked"] as? Int == 0, "\(third.stdout.prefix(800))")
+        let final = try fixture.posts()
+        #expect(final.count == 2, "posts: \(final.map(\.plainText))")
+        #expect(final.allSatisfy { $0.plainText.contains("Third menu.") }, "\(final.map(\.plainText))")
+    }
+
+    /// A post that a status poll found deleted in Planable: the next edit updates the rest of its group without a
+    /// request to the deleted post, and the log names the deletion.
+    @Test func polledDeletionLeavesPageWithoutPost() throws {
+        let fixture = try ReferenceFixture(name: "deleted-polled")
+        try fixture.writeConfiguration()
+        try fixture.writeContent("menu.md", "---\ntitle: Menu\n---\n\nFirst menu.\n")
+        #expect(try fixture.sync().status == 0)
+        let posts = try fixture.posts()
+        let deleted = try #require(posts.max { $0.pageId < $1.pageId })
+        try PlanableClient(baseURL: fixture.server.baseURL, token: fixture.token, limiter: nil).deletePost(
+            id: deleted.id)
+        let polled = try fixture.sync()
         #expect(
-            blocked.stdout.contains(
-                "page \\\"\(pageName)\\\" has no post: it was added to the configuration, or its post was deleted in Planable"
-            ),
-            "\(blocked.stdout.prefix(800))")
-        #expect(try fixture.posts().count == 2)
+            polled.stderr.contains("post.id=\(deleted.id)") && polled.stderr.contains("new=deleted"),
+            "\(polled.stderr.suffix(800))")
+
+        try fixture.writeContent("menu.md", "---\ntitle: Menu\n---\n\nSecond menu.\n")
+        let edited = try fixture.sync(["--format", "json"])
+        let summary = try JSONSerialization.jsonObject(with: Data(edited.stdout.utf8)) as? [String: Any]
+        #expect(summary?["updated"] as? Int == 1, "\(edited.stdout.prefix(800))")
+        #expect(summary?["created"] as? Int == 0, "\(edited.stdout.prefix(800))")
+        let after = try fixture.posts()
+        #expect(after.count == 2)
+        #expect(after.allSatisfy { $0.plainText.contains("Second menu.") }, "\(after.map(\.plainText))")
     }
 
     /// A create the API rejects with 400 is reported with the API's message and sent once per run, never retried
