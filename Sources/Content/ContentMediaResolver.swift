@@ -30,7 +30,8 @@ struct ContentMediaResolver {
         guard depth < 4 else { return }
         switch value {
         case .string(let text) where !text.trimmingCharacters(in: .whitespaces).isEmpty:
-            result.append(ShortcodeMedia(source: text.trimmingCharacters(in: .whitespaces), alt: nil))
+            result.append(
+                ShortcodeMedia(source: text.trimmingCharacters(in: .whitespaces), alt: nil, isFrontMatter: true))
         case .list(let items):
             for item in items { collect(item, into: &result, depth: depth + 1) }
         case .mapping(let pairs):
@@ -42,7 +43,7 @@ struct ContentMediaResolver {
                 return text
             }.first
             if case .string(let text) = source, !text.isEmpty {
-                result.append(ShortcodeMedia(source: text, alt: alt))
+                result.append(ShortcodeMedia(source: text, alt: alt, isFrontMatter: true))
             } else {
                 collect(source, into: &result, depth: depth + 1)
             }
@@ -74,18 +75,7 @@ struct ContentMediaResolver {
         }
         let path = Self.filePath(of: source)
         guard !path.isEmpty else { return nil }
-        if path.hasPrefix("/") {
-            let atRoot = Self.join(root, path)
-            let candidates =
-                staticFolders.map { Self.join(root, $0, path) } + [atRoot]
-                + siteFolders.map { Self.join($0, path, floorPath: $0) }
-            let existing = candidates.first(where: Self.isRegularFile)
-            var medium = ContentMedia(
-                reference: source, kind: .siteRelative, resolvedPath: existing ?? atRoot, fileExists: existing != nil,
-                alt: alt)
-            if existing == nil { medium.searchedPaths = [atRoot] + candidates.filter { $0 != atRoot } }
-            return medium
-        }
+        if path.hasPrefix("/") { return siteRelative(source: source, path: path, alt: alt) }
         let candidates = [Self.join(fileFolder, path, floorPath: root), Self.join(root, path)]
         let existing = candidates.first(where: Self.isRegularFile)
         var medium = ContentMedia(
@@ -93,6 +83,28 @@ struct ContentMediaResolver {
             fileExists: existing != nil, alt: alt)
         // A file at the source folder's top level has one candidate path, named twice.
         if existing == nil { medium.searchedPaths = candidates[0] == candidates[1] ? [candidates[0]] : candidates }
+        // Hugo's and Jekyll's templates turn a relative front matter image into a URL below the site's root, as
+        // Hugo's `absURL` does, so such a path not found beside the page is looked up as a site path too.
+        if existing == nil && reference.isFrontMatter {
+            let fromSite = siteRelative(source: source, path: "/" + path, alt: alt)
+            if fromSite.fileExists { return fromSite }
+            medium.searchedPaths += fromSite.searchedPaths.filter { !medium.searchedPaths.contains($0) }
+        }
+        return medium
+    }
+
+    /// Resolves `path`, which starts with a slash, below the source folder, its static folders and the site's
+    /// folders.
+    private func siteRelative(source: String, path: String, alt: String?) -> ContentMedia {
+        let atRoot = Self.join(root, path)
+        let candidates =
+            staticFolders.map { Self.join(root, $0, path) } + [atRoot]
+            + siteFolders.map { Self.join($0, path, floorPath: $0) }
+        let existing = candidates.first(where: Self.isRegularFile)
+        var medium = ContentMedia(
+            reference: source, kind: .siteRelative, resolvedPath: existing ?? atRoot, fileExists: existing != nil,
+            alt: alt)
+        if existing == nil { medium.searchedPaths = [atRoot] + candidates.filter { $0 != atRoot } }
         return medium
     }
 

@@ -20,6 +20,9 @@ package enum TemplateSyntax: String, Sendable, Equatable {
 struct ShortcodeMedia: Equatable {
     var source: String
     var alt: String?
+    /// Whether a front matter key such as `images` names the medium, which Hugo's and Jekyll's templates read
+    /// from the site's root when its path is relative.
+    var isFrontMatter = false
 }
 
 /// A tokenizer that removes Liquid tags and Hugo shortcodes from a body, as Jekyll and Hugo process them before

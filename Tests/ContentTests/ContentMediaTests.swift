@@ -109,6 +109,35 @@ import Testing
         #expect(searchNote.contains("so no static/ or assets/ folder was searched"), "\(searchNote)")
     }
 
+    /// Hugo's templates read a relative front matter image, such as `images: [images/usage.png]`, from the site's
+    /// root, so one not found beside the page is looked up in `static/`. A relative image in the body is not.
+    @Test func relativeFrontMatterImageFromStatic() throws {
+        let hugo = try TemporarySource()
+        try hugo.write("hugo.toml", "title = 'Docs'\n")
+        try hugo.write(
+            "content/start/usage.md", "---\ntitle: Usage\nimages: [images/usage.png]\n---\n![x](images/body.png)")
+        try hugo.write("static/images/usage.png", "png")
+        try hugo.write("static/images/body.png", "png")
+        let item = try #require(
+            try ContentReader(root: hugo.root + "/content").read(relativePath: "start/usage.md").item)
+        let byReference = Dictionary(uniqueKeysWithValues: item.media.map { ($0.reference, $0) })
+        let usage = try #require(byReference["images/usage.png"])
+        #expect(usage.kind == .siteRelative)
+        #expect(usage.resolvedPath == hugo.root + "/static/images/usage.png")
+        #expect(usage.fileExists)
+        let body = try #require(byReference["images/body.png"])
+        #expect(body.kind == .relativePath)
+        #expect(!body.fileExists)
+
+        // Not found anywhere, the image's error lists the static folder among the places searched.
+        try FileManager.default.removeItem(atPath: hugo.root + "/static/images/usage.png")
+        let missing = try #require(
+            try ContentReader(root: hugo.root + "/content").read(relativePath: "start/usage.md").item)
+        let searched = missing.media.first { $0.reference == "images/usage.png" }?.searchedPaths ?? []
+        #expect(searched.first == hugo.root + "/content/start/images/usage.png", "\(searched)")
+        #expect(searched.contains(hugo.root + "/static/images/usage.png"), "\(searched)")
+    }
+
     /// A file's `siteFolder` is its folder below the Hugo site's content folder, wherever the source folder
     /// starts: at the site, at `content`, at a section or at a nested section.
     @Test func siteFolderIsBelowHugoContent() throws {
