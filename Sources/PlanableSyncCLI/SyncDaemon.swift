@@ -209,10 +209,16 @@ final class SyncDaemon: @unchecked Sendable {
             case let denied as WriteDeniedError: denied.status
             default: nil
             }
-        guard status == 401, case .remote(_, let source) = configuration.api, let runtime,
-            let current = try? TokenReader.read(source, configurationPath: configuration.path, logger: logger),
-            current != runtime.token
-        else { return }
+        guard status == 401, case .remote(_, let source) = configuration.api, let runtime else { return }
+        let current: String
+        do {
+            current = try TokenReader.read(source, configurationPath: configuration.path, logger: logger)
+        } catch {
+            // An emptied or removed token file is a likelier cause than a revoked token, so the log names it.
+            logger.warning("the API rejected the token, and the token cannot be read again", ["error": "\(error)"])
+            return
+        }
+        guard current != runtime.token else { return }
         logger.info("the API rejected the token, and its token file or variable has a new one; reloading", [:])
         scheduleReload()
     }

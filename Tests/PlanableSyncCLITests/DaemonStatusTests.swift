@@ -332,4 +332,26 @@ import Testing
         #expect(synced, "stderr: \(daemon.stderr())")
         #expect(daemon.stderr().contains("its token file or variable has a new one; reloading"), "\(daemon.stderr())")
     }
+
+    /// A token file emptied while the daemon runs is named in the log when the API rejects the token, because a
+    /// revoked token is then not the likelier cause.
+    @Test func emptiedTokenFileIsLogged() throws {
+        let notify = try NotifySocket()
+        let daemon = try startDaemonWithOnePost(notify)
+        defer { cleanUp(daemon) }
+
+        let control = String(server.baseURL.dropLast("/api/v1".count)) + "/reference"
+        let oldID = try PlanableClient(baseURL: server.baseURL, token: token, limiter: nil).ping().tokenId
+        let revoked = try HTTPClient().send(
+            HTTPRequest(method: "DELETE", url: control + "/tokens/\(oldID)", headers: [], body: nil, timeout: 10))
+        #expect(revoked.status == 204)
+        try writeToken("")
+
+        try write("b.md", "title: Beta")
+        let logged = waitUntil(timeout: 20) {
+            daemon.stderr().contains("the API rejected the token, and the token cannot be read again")
+        }
+        #expect(logged, "stderr: \(daemon.stderr())")
+        #expect(daemon.stderr().contains("is empty; put the API token from Planable's settings in it"))
+    }
 }
