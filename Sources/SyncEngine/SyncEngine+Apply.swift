@@ -311,11 +311,14 @@ extension SyncEngine {
                 + "for the new text, so ask the reviewer to check it in Planable before the posts publish"
             message = message.map { $0 + "; " + note } ?? note
         }
-        // A PATCH makes a failed post a draft again, so its status is unknown until the follower polls it.
+        // A PATCH makes a failed post a draft again. The answer gives the status of the post it went to, which the
+        // group's other posts share until the follower polls them, so a poll logs no change from an empty status.
         let failed = covered.filter { $0.status == "failed" }.map(\.postId)
         if !failed.isEmpty {
             try state.withDatabase { database in
-                for id in failed { _ = try database.run("UPDATE posts SET status = NULL WHERE post_id = ?", [id]) }
+                for id in failed {
+                    _ = try database.run("UPDATE posts SET status = ? WHERE post_id = ?", [updated.status, id])
+                }
             }
         }
         logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
