@@ -27,13 +27,7 @@ enum ForgetCommand {
                     + "lists), or --source NAME for every item of a source")
         }
         let configuration = try loadConfiguration(parsed)
-        let statePath = configuration.statePath
-        guard FileManager.default.fileExists(atPath: statePath) else {
-            throw Failure(
-                code: .usage,
-                message: "state database \(statePath) does not exist, so it has no item to forget; check the "
-                    + "`state` setting of \(configuration.path)")
-        }
+        let statePath = try existingStatePath(configuration, purpose: "has no item to forget")
         // The lock keeps a sync or the daemon from writing records while they are read and removed. A dry run
         // only reads, so it needs none.
         var lock: StateLock?
@@ -73,6 +67,21 @@ enum ForgetCommand {
                 + "that is still in its source, so delete the old posts in Planable first, or both stay.")
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         return .success
+    }
+
+    /// Returns the state database path of `configuration`, which must exist for a command that changes records.
+    ///
+    /// - Parameter purpose: what a missing database means for the command, such as "has no item to forget".
+    /// - Throws: `Failure` with exit code 64 when the file does not exist.
+    static func existingStatePath(_ configuration: Configuration, purpose: String) throws -> String {
+        let statePath = configuration.statePath
+        guard FileManager.default.fileExists(atPath: statePath) else {
+            throw Failure(
+                code: .usage,
+                message: "state database \(statePath) does not exist, so it \(purpose); check the `state` setting "
+                    + "of \(configuration.path)")
+        }
+        return statePath
     }
 
     /// Turns the command line's item ids and `--source` into targets, checking each against the state.

@@ -19,13 +19,7 @@ enum PostCommand {
         }
 
         let configuration = try loadConfiguration(parsed)
-        let statePath = configuration.statePath
-        guard FileManager.default.fileExists(atPath: statePath) else {
-            throw ForgetCommand.Failure(
-                code: .usage,
-                message: "state database \(statePath) does not exist, so it has no entry to post; check the "
-                    + "`state` setting of \(configuration.path)")
-        }
+        let statePath = try ForgetCommand.existingStatePath(configuration, purpose: "has no entry to post")
         // No state lock, so that the daemon can keep running: it reads the mark at its next poll of the feed, and a
         // pass that read the entry before keeps the mark when it records the entry again (`saveItem`).
         if !parsed.dryRun { try StateStore.checkWritable(path: statePath) }
