@@ -396,8 +396,10 @@ extension SyncEngine {
                 try state.dropIntent(id: intent.id)
                 continue
             }
+            // A post deleted in Planable keeps its record, and an edit then creates its group again under the same
+            // key, so only a post that still exists makes the found group a duplicate.
             let itemHasGroup = try state.posts(source: intent.source, identity: intent.identity)
-                .contains { $0.groupKey == intent.groupKey }
+                .contains { $0.groupKey == intent.groupKey && $0.status != "deleted" }
             if itemHasGroup {
                 // The item got its posts from a later attempt of the same create, so this group is a duplicate
                 // that only a person can safely remove.

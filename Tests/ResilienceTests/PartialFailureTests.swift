@@ -222,6 +222,33 @@ import Testing
         #expect(after.allSatisfy { $0.plainText.contains("Second menu.") }, "\(after.map(\.plainText))")
     }
 
+    /// An edit creates again a group whose posts were all deleted in Planable. When that create gets no response
+    /// and its read-back fails, the next run links the group it finds. The item's only other posts under that
+    /// group key are the deleted ones, so the group is no duplicate.
+    @Test func recreatedGroupWithLostAnswerIsLinked() throws {
+        let fixture = try ReferenceFixture(name: "deleted-recreated-lost")
+        try fixture.writeConfiguration()
+        try fixture.writeContent("menu.md", "---\ntitle: Menu\n---\n\nFirst menu.\n")
+        #expect(try fixture.sync().status == 0)
+        let client = PlanableClient(baseURL: fixture.server.baseURL, token: fixture.token, limiter: nil)
+        for post in try fixture.posts() { try client.deletePost(id: post.id) }
+        #expect(try fixture.sync().status == 0, "the status poll that records the deletions failed")
+
+        try fixture.writeContent("menu.md", "---\ntitle: Menu\n---\n\nSecond menu.\n")
+        try fixture.addFault(operation: "POST /posts", "\"kind\": \"commit-without-answer\", \"count\": 1")
+        try fixture.addFault(operation: "GET /posts", "\"kind\": \"error\", \"count\": 50")
+        let lost = try fixture.sync()
+        #expect(lost.status != 0, "the read-back did not fail: \(lost.stderr.suffix(800))")
+        try fixture.clearFaults()
+
+        let resolved = try fixture.sync(["--format", "json"])
+        #expect(resolved.status == 0, "\(resolved.stdout.prefix(800)) \(resolved.stderr.suffix(800))")
+        #expect(!resolved.stderr.contains("duplicate post group"), "\(resolved.stderr.suffix(800))")
+        let posts = try fixture.posts()
+        #expect(posts.count == 3, "posts: \(posts.map(\.plainText))")
+        #expect(posts.allSatisfy { $0.plainText.contains("Second menu.") }, "\(posts.map(\.plainText))")
+    }
+
     /// A create the API rejects with 400 is reported with the API's message and sent once per run, never retried
     /// within it, while the other items sync.
     @Test func validationErrorIsNotRetried() throws {
