@@ -1,3 +1,5 @@
+import HTMLScan
+
 /// The plain text of a body, from Markdown or, for `.html` files, from HTML.
 struct BodyText {
     var blocks: [String]
@@ -9,9 +11,19 @@ struct BodyText {
     var excerpt: String?
     /// The HTML `<meta name="date">` or `article:published_time`.
     var date: String?
+    /// Whether the HTML that the body gives libxml2's parser has markup that `HTMLMarkupScan` rejects: the whole
+    /// body of an HTML file, or the raw HTML blocks and tags of a Markdown file. Such HTML is not parsed.
+    var exceedsHTMLLimits = false
 
     init(_ text: String, isHTML: Bool, keepCode: Bool) {
         if isHTML {
+            if HTMLMarkupScan.exceedsLimits(text) {
+                blocks = []
+                links = []
+                images = []
+                exceedsHTMLLimits = true
+                return
+            }
             let html = HTMLText(html: text, keepCode: keepCode)
             blocks = html.blocks
             links = html.links
@@ -27,6 +39,7 @@ struct BodyText {
             title = markdown.firstHeading
             excerpt = markdown.firstParagraph ?? markdown.blocks.first
             date = nil
+            exceedsHTMLLimits = markdown.exceedsHTMLLimits
         }
     }
 }

@@ -84,15 +84,16 @@ package struct ContentReader: Sendable {
         let isHTML = ["html", "htm"].contains(fileName.split(separator: ".").last?.lowercased() ?? "")
         let stripper = templateStripper(path: path, frontMatter: frontMatter)
         let stripped = stripper.strip(String(frontMatter.body))
-        // Markdown's HTML goes to the same parser as an HTML file's.
-        if HTMLMarkupScan.exceedsLimits(stripped.text) {
+        let body = BodyText(stripped.text, isHTML: isHTML, keepCode: options.keepCodeBlocks)
+        // Markdown's raw HTML goes to the same parser as an HTML file's. Its text and code blocks do not, so a `<`
+        // in them, as in `x<y`, counts for nothing.
+        if body.exceedsHTMLLimits {
             throw ContentError(
                 path: path,
                 message: "a tag in the body has more than \(HTMLMarkupScan.maximumAttributesPerTag) attributes, "
                     + "which the HTML parser reads in time that grows with their square; remove the attributes or "
                     + "exclude the file")
         }
-        let body = BodyText(stripped.text, isHTML: isHTML, keepCode: options.keepCodeBlocks)
 
         let slug = fields.text("slug") ?? Self.slug(path: path)
         let date = try itemDate(fields, frontMatter: frontMatter, path: path, fileName: fileName, htmlDate: body.date)

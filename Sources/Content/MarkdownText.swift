@@ -1,5 +1,6 @@
 import CCmark
 import Foundation
+import HTMLScan
 
 /// Plain text, links and images of a Markdown body, from a walk over the cmark-gfm tree.
 ///
@@ -16,6 +17,8 @@ struct MarkdownText {
     var firstHeading: String?
     /// The first paragraph's text, the default excerpt as Jekyll defines it.
     var firstParagraph: String?
+    /// Whether a raw HTML block or tag has markup that `HTMLMarkupScan` rejects. Such HTML is not parsed.
+    var exceedsHTMLLimits = false
     let keepCode: Bool
 
     /// Nesting deeper than this is read as flat text, so hostile input cannot exhaust the call stack.
@@ -102,7 +105,12 @@ struct MarkdownText {
             case CMARK_NODE_CODE_BLOCK:
                 if keepCode { result.append(Self.literal(node).trimmingTrailingNewlines()) }
             case CMARK_NODE_HTML_BLOCK:
-                let html = HTMLText(html: Self.literal(node), keepCode: keepCode)
+                let literal = Self.literal(node)
+                if HTMLMarkupScan.exceedsLimits(literal) {
+                    exceedsHTMLLimits = true
+                    continue
+                }
+                let html = HTMLText(html: literal, keepCode: keepCode)
                 result.append(contentsOf: html.blocks)
                 html.links.forEach { addLink($0) }
                 images.append(contentsOf: html.images)
@@ -254,6 +262,10 @@ struct MarkdownText {
         if lowered.hasPrefix("<br") {
             text += "\n"
         } else if lowered.hasPrefix("<img") || lowered.hasPrefix("<a ") {
+            if HTMLMarkupScan.exceedsLimits(html) {
+                exceedsHTMLLimits = true
+                return
+            }
             let parsed = HTMLText(html: html, keepCode: keepCode)
             images.append(contentsOf: parsed.images)
             parsed.links.forEach { addLink($0) }

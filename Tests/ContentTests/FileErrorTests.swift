@@ -55,13 +55,27 @@ import Testing
         }
         try source.write("over.html", "---\ntitle: Over\n---\n" + tag(limit + 1))
         try source.write("over.md", "---\ntitle: Over\n---\nText.\n\n" + tag(200_000))
+        let inlineTag = "<img src=\"a.png\" " + (0..<limit).map { "a\($0)=\"1\"" }.joined(separator: " ") + ">"
+        try source.write("inline.md", "---\ntitle: Inline\n---\nText \(inlineTag) more text.\n")
         try source.write("at.html", "---\ntitle: At\n---\n" + tag(limit))
-        for name in ["over.html", "over.md"] {
+        for name in ["over.html", "over.md", "inline.md"] {
             let error = try #require(readError(source.reader(), name))
             #expect(error.message.hasPrefix("a tag in the body has more than 500 attributes"), "\(error)")
             #expect(error.description.hasPrefix("\(name): "))
         }
         #expect(try source.reader().read(relativePath: "at.html").item?.title == "At")
+    }
+
+    /// A `<` in Markdown text or code is no tag for the HTML parser, which reads only raw HTML, so the words after
+    /// it count as no attributes.
+    @Test func lessThanInMarkdownTextReads() throws {
+        let source = try TemporarySource()
+        let words = (0..<600).map { "word\($0)" }.joined(separator: " ")
+        try source.write("prose.md", "---\ntitle: Prose\n---\nWe check whether x<y holds for \(words).\n")
+        let lines = (0..<600).map { "  total += value\($0);" }.joined(separator: "\n")
+        try source.write("code.md", "---\ntitle: Code\n---\nA loop:\n\n```c\nfor (i = 0; i <n; i++) {\n\(lines)\n}\n```\n")
+        #expect(try source.reader().read(relativePath: "prose.md").item?.title == "Prose")
+        #expect(try source.reader().read(relativePath: "code.md").item?.title == "Code")
     }
 
     @Test func symlinkOutsideRoot() throws {
