@@ -127,8 +127,8 @@ package struct StateRebuilder {
         var links: [Int: [(group: PlannedGroup, posts: [Post], exact: Bool)]] = [:]
         func pages(_ posts: [Post]) -> Set<String> { Set(posts.map(\.pageId)) }
         // When a person deletes one page's post of a group in Planable, the other posts stay, and their
-        // `groupPageIds` still name every page of the group. Linking them leaves the item blocked with the way out,
-        // as a kept state does. Creating the group again would duplicate the posts that remain.
+        // `groupPageIds` still name every page of the group. They are linked, and the deleted post's page goes
+        // without one, as with a kept state. Creating the group again would duplicate the posts that remain.
         func isGroup(_ posts: [Post], for expected: Set<String>) -> Bool {
             let present = pages(posts)
             if present == expected { return true }
@@ -185,10 +185,19 @@ package struct StateRebuilder {
                 contentHash: item.contentHash, bodyHash: item.bodyHash, status: "pending", fileSize: item.fileSize,
                 fileModificationTime: item.fileModificationTime, publishedEditReported: false)
             for link in found {
+                let payloadHash = link.exact || keepsEditedText ? link.group.payload.hash : ""
                 try engine.state.recordCreated(
                     intentId: 0, item: record, groupKey: link.group.key, posts: link.posts.map(PostSnapshot.init),
-                    payloadHash: link.exact || keepsEditedText ? link.group.payload.hash : "",
+                    payloadHash: payloadHash,
                     sent: Self.sentFields(link.group, posts: link.posts, item: item, names: names))
+                // A page whose post a person deleted goes without one, as with a kept state, so later edits update
+                // the rest of the group.
+                let linkedPages = Set(link.posts.map(\.pageId))
+                for page in link.group.pages where !linkedPages.contains(page.id) {
+                    try engine.state.recordPageDeletedBeforeLink(
+                        source: item.source, identity: item.identity, groupKey: link.group.key,
+                        groupId: link.posts.first?.groupId, pageId: page.id, payloadHash: payloadHash)
+                }
                 if link.exact { summary.linkedByText += 1 } else { summary.linkedByKey += 1 }
             }
             guard !found.isEmpty else { continue }

@@ -269,6 +269,26 @@ extension StateStore {
         }
     }
 
+    /// Records that the post of page `pageId` in the group `groupKey` of an item was deleted in Planable before a
+    /// new or rebuilt state linked the rest of the group. The post's id is gone with it, so the record's id is
+    /// `deleted:GROUP_ID:PAGE_ID`, and it counts as a deleted post: its page goes without one.
+    package func recordPageDeletedBeforeLink(
+        source: String, identity: String, groupKey: String, groupId: String?, pageId: String, payloadHash: String
+    ) throws {
+        try withDatabase { database in
+            _ = try database.run(
+                """
+                INSERT OR IGNORE INTO posts (post_id, source, identity, group_key, page_id, group_id, payload_hash,
+                    status, last_error, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'deleted', ?, ?)
+                """,
+                [
+                    "deleted:\(groupId ?? groupKey):\(pageId)", source, identity, groupKey, pageId, groupId,
+                    payloadHash, "the post was deleted in Planable before the state was rebuilt", Self.timestamp(),
+                ])
+        }
+    }
+
     package func deletePostRecords(postIds: [String]) throws {
         try withDatabase { database in
             try database.transaction {

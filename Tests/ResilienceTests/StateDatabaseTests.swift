@@ -106,9 +106,19 @@ import Testing
         #expect(rebuilt.status == 0, "\(rebuilt.stderr.suffix(1500))")
         let summary = try JSONSerialization.jsonObject(with: Data(rebuilt.stdout.utf8)) as? [String: Any]
         #expect(summary?["created"] as? Int == 0, "\(rebuilt.stdout.prefix(600))")
-        #expect(summary?["blocked"] as? Int == 1, "\(rebuilt.stdout.prefix(600))")
+        #expect(summary?["blocked"] as? Int == 0, "\(rebuilt.stdout.prefix(600))")
         let remaining = try fixture.posts().filter { $0.plainText == text }
         #expect(remaining.count == 2, "the rebuild created the group again: \(remaining.map(\.id))")
+
+        // The deleted post's page goes without one, and an edit updates the rest of the group, as with a kept
+        // state.
+        try fixture.writeContent("item-0.md", "---\ntitle: Rebuild item 0\n---\n\nBody of rebuild item 0, edited.\n")
+        let edited = try fixture.sync(["--format", "json"])
+        let after = try JSONSerialization.jsonObject(with: Data(edited.stdout.utf8)) as? [String: Any]
+        #expect(after?["updated"] as? Int == 1, "\(edited.stdout.prefix(600))")
+        #expect(after?["blocked"] as? Int == 0, "\(edited.stdout.prefix(600))")
+        let texts = try fixture.posts().map(\.plainText)
+        #expect(texts.filter { $0.hasSuffix("rebuild item 0, edited.") }.count == 2, "\(texts)")
     }
 
     @Test func rebuildRejectsSoundState() throws {
