@@ -222,11 +222,12 @@ package struct Mapper: Sendable {
             if let note { warnings.append(note) }
         }
         // With keep_past, a past date stays the post's date, but Planable publishes only at a time to come and
-        // rejects the request that asks it to publish at a past one.
+        // rejects the request that asks it to publish at a past one. An update sends false, so that a post created
+        // to publish at that date no longer does once a reviewer approves it late.
         if payload.publishAtScheduledDate == true, let text = payload.scheduledAt, let date = Timestamp.date(text),
             date <= now
         {
-            payload.publishAtScheduledDate = nil
+            payload.publishAtScheduledDate = false
             warnings.append(
                 "the schedule \(text) is in the past, so the post keeps it as its date (keep_past) but is not "
                     + "published at it")

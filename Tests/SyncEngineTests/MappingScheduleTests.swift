@@ -38,7 +38,7 @@ import Testing
         let plan = try workspace.run(.plan)
         let old = try #require(plan.items.first { $0.identity == "old.md" }?.posts.first)
         #expect(old.scheduledAt == "2020-01-15T10:00:00.000Z")
-        #expect(old.publishAtScheduledDate == nil)
+        #expect(old.publishAtScheduledDate == false)
         #expect(
             old.warnings.contains { $0.contains("is in the past, so the post keeps it as its date") }, "\(old.warnings)"
         )
