@@ -120,6 +120,7 @@ package final class Runtime: @unchecked Sendable {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let databasePath = (directory as NSString).appendingPathComponent("reference.sqlite")
         let tokenPath = (directory as NSString).appendingPathComponent("reference-token")
+        let isNewDatabase = !FileManager.default.fileExists(atPath: databasePath)
         let token: String
         if let saved = try? String(contentsOfFile: tokenPath, encoding: .utf8),
             FileManager.default.fileExists(atPath: databasePath)
@@ -157,6 +158,10 @@ package final class Runtime: @unchecked Sendable {
         } catch let error as SQLiteError where error.isBusy {
             // A reference server started on the embedded database keeps the file locked while it runs.
             throw StateLockError.embeddedDatabaseInUse(path: databasePath)
+        }
+        if isNewDatabase {
+            let files = [databasePath, databasePath + "-wal", databasePath + "-shm", tokenPath]
+            FolderOwner.giveFiles(files, in: directory)
         }
         try server.start(host: "127.0.0.1", port: 0)
         logger.debug("embedded reference server listening", ["api.url": server.baseURL])

@@ -163,6 +163,7 @@ package final class StateStore: @unchecked Sendable {
         }
         let sideFiles = Self.sideFiles(of: path)
         let existingSideFiles = sideFiles.filter { FileManager.default.fileExists(atPath: $0) }
+        let isNew = !FileManager.default.fileExists(atPath: path)
         do {
             database = try SQLiteDatabase(path: path)
             try database.execute("PRAGMA journal_mode = WAL")
@@ -174,6 +175,7 @@ package final class StateStore: @unchecked Sendable {
                 throw StateError.corrupt(path: path, detail: problems.prefix(3).joined(separator: "; "))
             }
             try database.migrate(Self.migrations)
+            if isNew { FolderOwner.giveFiles([path] + sideFiles, in: directory) }
         } catch let error as SQLiteError where error.isCorruption {
             throw StateError.corrupt(path: path, detail: error.message)
         } catch SQLiteMigrationError.mismatchedSchema(_, let found) {

@@ -172,6 +172,26 @@ import Testing
 
     /// A `sync` run by hand as root, beside a service that runs as another user, gives the lock file it creates to
     /// the state's owner. A lock file that still belongs to root stops the other user's sync with exit 78 and the fix.
+    /// A first sync run by hand as root, in a state folder that the service's user owns, gives the new state
+    /// database to that user, so the service can write it afterwards.
+    @Test(.enabled(if: getuid() == 0)) func stateFromRootRunGoesToFolderOwner() throws {
+        defer { cleanUp() }
+        let nobody = try #require(getpwnam("nobody")).pointee
+        let folder = root.appendingPathComponent("state").path
+        #expect(chown(folder, nobody.pw_uid, nobody.pw_gid) == 0)
+        chmod(folder, 0o755)
+        try writePost(title: "Opening")
+        let asRoot = try ProductProcess.run(["sync", "--config", configPath], timeout: 60)
+        #expect(asRoot.status == 0, "\(asRoot.stderr)")
+        var status = stat()
+        #expect(stat(statePath, &status) == 0)
+        #expect(status.st_uid == nobody.pw_uid, "root's first sync left the state database to root")
+
+        try writePost(title: "Opening day")
+        let asService = try run(["sync"])
+        #expect(asService.status == 0, "\(asService.stderr)")
+    }
+
     @Test(.enabled(if: getuid() == 0)) func lockFileFromRootRunStaysUsable() throws {
         defer { cleanUp() }
         try writePost(title: "Opening")
