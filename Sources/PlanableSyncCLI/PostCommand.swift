@@ -45,11 +45,15 @@ enum PostCommand {
 
         let changed = parsed.dryRun ? 0 : try state.requestPosts(entries)
         var lines = entries.map { "\($0.source)/\($0.identity)" }
-        let verb = parsed.dryRun ? "would be marked" : "marked"
-        let count = entries.count == 1 ? "1 entry" : "\(entries.count) entries"
+        func entryCount(_ count: Int) -> String { count == 1 ? "1 entry" : "\(count) entries" }
+        var marked = "\(entryCount(changed)) marked"
+        if parsed.dryRun {
+            marked = "\(entryCount(entries.count)) would be marked"
+        } else if changed < entries.count {
+            marked += " and \(entries.count - changed) already marked"
+        }
         lines.append(
-            "\(count) \(verb) for posting in state database \(statePath)"
-                + (parsed.dryRun || changed == entries.count ? "" : " (\(entries.count - changed) already were)")
+            "\(marked) for posting in state database \(statePath)"
                 + ". The next sync, or the daemon's next poll of the feed, fetches each entry's feed whole and "
                 + "creates the entry's post while the feed still lists it. An entry that the feed no longer lists "
                 + "stays recorded without a post, with a warning.")

@@ -90,6 +90,8 @@ import Testing
         #expect(marked.status == 0, "\(marked.stderr)")
         #expect(marked.stdout.contains("news/urn:entry:two\n1 entry marked for posting"), "\(marked.stdout)")
         #expect(try statuses()["urn:entry:two"] == "requested")
+        let repeated = try run("post", ["news/urn:entry:two"])
+        #expect(repeated.stdout.contains("0 entries marked and 1 already marked for posting"), "\(repeated.stdout)")
 
         let second = try run("sync", ["--format", "json"])
         #expect(second.status == 0, "\(second.stderr)")
