@@ -59,10 +59,13 @@ package struct SentFields: Sendable, Equatable {
     /// The `scheduledAt` sent, as RFC 3339.
     package var scheduledAt: String?
     package var campaignId: String?
+    /// The `linkedinPdfTitle` sent, nil when none or an empty one was.
+    package var linkedinPdfTitle: String?
 
-    package init(scheduledAt: String? = nil, campaignId: String? = nil) {
+    package init(scheduledAt: String? = nil, campaignId: String? = nil, linkedinPdfTitle: String? = nil) {
         self.scheduledAt = scheduledAt
         self.campaignId = campaignId
+        self.linkedinPdfTitle = linkedinPdfTitle.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
@@ -222,13 +225,14 @@ extension StateStore {
                         INSERT OR REPLACE INTO posts (post_id, source, identity, group_key, page_id, group_id,
                             payload_hash, status, approval_status, scheduled_set, published, published_link,
                             created_at, checked_at, changed_at, planable_text_hash, sent_scheduled_at,
-                            sent_campaign_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            sent_campaign_id, sent_pdf_title)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [
                             post.id, item.source, item.identity, groupKey, post.pageId, post.groupId, payloadHash,
                             post.status, post.approvalStatus, post.scheduledSet, post.published, post.publishedLink,
                             now, now, now, post.plainText.map(Self.textHash), sent.scheduledAt, sent.campaignId,
+                            sent.linkedinPdfTitle,
                         ])
                 }
                 try database.run("DELETE FROM intents WHERE id = ?", [intentId])
@@ -236,8 +240,8 @@ extension StateStore {
         }
     }
 
-    /// Records that the posts of a group now carry `payloadHash`, and the schedule and campaign id that the update
-    /// sent. A field that the update left out or cleared is recorded as nil.
+    /// Records that the posts of a group now carry `payloadHash`, and the schedule, campaign id and LinkedIn PDF
+    /// carousel title that the update sent. A field that the update left out or cleared is recorded as nil.
     package func recordUpdated(postIds: [String], payloadHash: String, sent: SentFields) throws {
         try withDatabase { database in
             try database.transaction {
@@ -245,10 +249,10 @@ extension StateStore {
                     try database.run(
                         """
                         UPDATE posts SET payload_hash = ?, last_error = NULL, changed_at = ?, sent_scheduled_at = ?,
-                            sent_campaign_id = ?
+                            sent_campaign_id = ?, sent_pdf_title = ?
                         WHERE post_id = ?
                         """,
-                        [payloadHash, Self.timestamp(), sent.scheduledAt, sent.campaignId, id])
+                        [payloadHash, Self.timestamp(), sent.scheduledAt, sent.campaignId, sent.linkedinPdfTitle, id])
                 }
             }
         }
@@ -451,7 +455,8 @@ extension StateStore {
             lastError: row.string("last_error"), planableTextHash: row.string("planable_text_hash"),
             sentTextHash: row.string("sent_text_hash"),
             sent: SentFields(
-                scheduledAt: row.string("sent_scheduled_at"), campaignId: row.string("sent_campaign_id")))
+                scheduledAt: row.string("sent_scheduled_at"), campaignId: row.string("sent_campaign_id"),
+                linkedinPdfTitle: row.string("sent_pdf_title")))
     }
 
     /// Hashes `text` as `PostRecord.planableTextHash` stores it.

@@ -150,6 +150,9 @@ package final class StateStore: @unchecked Sendable {
         // When the warning of a feed that lists no entries was last logged, so that a feed that stays empty is
         // logged as a warning once a day instead of at every poll. NULL while the feed lists entries.
         "ALTER TABLE feeds ADD COLUMN empty_warned_at TEXT;",
+        // The LinkedIn PDF carousel title that this program last sent for each post, so that an update turns PDF
+        // mode off only where this program turned it on, not where a person did in Planable.
+        "ALTER TABLE posts ADD COLUMN sent_pdf_title TEXT;",
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

@@ -144,7 +144,9 @@ extension SyncEngine {
         let request = group.payload.createRequest(
             workspaceId: context.workspace.id, pageIds: pageIds, notify: configuration.notify,
             labelIds: named?.labels ?? [], campaignId: named?.campaign)
-        let sent = SentFields(scheduledAt: request.scheduledAt, campaignId: request.campaignId)
+        let sent = SentFields(
+            scheduledAt: request.scheduledAt, campaignId: request.campaignId, linkedinPdfTitle: request.linkedinPdfTitle
+        )
         let record = ItemRecord(
             source: item.source, identity: item.identity, title: item.title, location: item.location,
             contentHash: item.contentHash, bodyHash: item.bodyHash, status: "pending", fileSize: item.fileSize,
@@ -238,10 +240,14 @@ extension SyncEngine {
                 notify: configuration.notify, labelIds: named?.labels ?? [], campaignId: named?.campaign,
                 clearing: clearing.fields)
             // Left out, the field keeps the title and PDF mode that an earlier create or update set on the LinkedIn
-            // post. Planable's OpenAPI document specifies an empty string in a PATCH to turn PDF mode off.
+            // post. Planable's OpenAPI document specifies an empty string in a PATCH to turn PDF mode off, which is
+            // sent only where this program sent a title, so that PDF mode that a person turned on stays.
             let postsOnLinkedIn = group.pages.contains { Network(platform: $0.platform) == .linkedin }
-            if request.linkedinPdfTitle == nil && postsOnLinkedIn { request.linkedinPdfTitle = "" }
-            sent = SentFields(scheduledAt: request.scheduledAt?.value, campaignId: request.campaignId?.value)
+            let sentTitle = covered.contains { $0.sent.linkedinPdfTitle != nil }
+            if request.linkedinPdfTitle == nil && postsOnLinkedIn && sentTitle { request.linkedinPdfTitle = "" }
+            sent = SentFields(
+                scheduledAt: request.scheduledAt?.value, campaignId: request.campaignId?.value,
+                linkedinPdfTitle: request.linkedinPdfTitle)
             if let text = request.text { try state.recordUpdateSending(text, postIds: ids) }
             updated = try client.updatePost(id: ids[0], request)
         } catch let error as PlanableAPIError where error.code == .postAlreadyPublished {

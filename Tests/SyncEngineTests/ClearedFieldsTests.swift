@@ -187,7 +187,7 @@ import Timestamps
         let previousVersion = 5
         do {
             let database = try SQLiteDatabase(path: Self.statePath(workspace))
-            try OlderStateSchema.dropFeedColumns(database)
+            try OlderStateSchema.dropLaterColumns(database)
             try database.execute("ALTER TABLE posts DROP COLUMN sent_text_hash")
             try database.execute("ALTER TABLE posts DROP COLUMN sent_scheduled_at")
             try database.execute("ALTER TABLE posts DROP COLUMN sent_campaign_id")

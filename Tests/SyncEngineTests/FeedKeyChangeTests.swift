@@ -112,7 +112,7 @@ import Testing
             let database = try SQLiteDatabase(path: statePath)
             let migration = try #require(StateStore.migrations.firstIndex { $0.contains("entry_date") })
             try database.execute("ALTER TABLE items DROP COLUMN entry_date")
-            try OlderStateSchema.dropFeedColumns(database)
+            try OlderStateSchema.dropLaterColumns(database)
             try database.execute("PRAGMA user_version = \(migration)")
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PlanableAPI
 import SQLite
 import Testing
 
@@ -39,5 +40,27 @@ import Testing
         let report = try workspace.run(.apply)
         #expect(report.updated == 1, "\(report.items.compactMap(\.message))")
         #expect(try Self.storedTitles(workspace) == [""])
+    }
+
+    /// A title that a person set in Planable, where no rule sets one, stays through an update.
+    @Test func handSetTitleStaysOnUpdate() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        let images = "images: [https://media.northwind.example/a.jpg, https://media.northwind.example/b.jpg]\n"
+        try workspace.writePost("deck.md", title: "Roast day", body: "Photos.", frontMatter: images)
+        #expect(try workspace.run(.apply).created == 1)
+        do {
+            let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+            let post = try #require(try reference.posts().first)
+            var request = UpdatePostRequest()
+            request.linkedinPdfTitle = "Slides by hand"
+            _ = try reference.client.updatePost(id: post.id, request)
+        }
+        #expect(try Self.storedTitles(workspace) == ["Slides by hand"])
+
+        try workspace.writePost("deck.md", title: "Roast day", body: "More photos.", frontMatter: images)
+        let report = try workspace.run(.apply)
+        #expect(report.updated == 1, "\(report.items.compactMap(\.message))")
+        #expect(try Self.storedTitles(workspace) == ["Slides by hand"])
     }
 }

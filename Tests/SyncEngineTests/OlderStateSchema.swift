@@ -5,8 +5,13 @@ enum OlderStateSchema {
     /// The columns that migrations appended to the feeds table, which every older schema lacks.
     static let feedColumns = ["entry_count", "last_nonempty_count", "last_nonempty_at", "empty_warned_at"]
 
-    /// Drops the columns that migrations appended to the feeds table.
-    static func dropFeedColumns(_ database: SQLiteDatabase) throws {
+    /// The columns that the latest migrations appended to the posts table, which the older schemas that tests
+    /// restore lack.
+    static let postColumns = ["sent_pdf_title"]
+
+    /// Drops the columns that the latest migrations appended to the feeds and posts tables.
+    static func dropLaterColumns(_ database: SQLiteDatabase) throws {
         for column in feedColumns { try database.execute("ALTER TABLE feeds DROP COLUMN \(column)") }
+        for column in postColumns { try database.execute("ALTER TABLE posts DROP COLUMN \(column)") }
     }
 }

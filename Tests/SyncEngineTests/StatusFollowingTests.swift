@@ -370,7 +370,7 @@ extension StatusFollowingTests {
                 let pollMigration = try #require(StateStore.migrations.firstIndex { $0.contains("status_polled_at") })
                 try database.execute("ALTER TABLE posts DROP COLUMN sent_text_hash")
                 try database.execute("ALTER TABLE items DROP COLUMN entry_date")
-                try OlderStateSchema.dropFeedColumns(database)
+                try OlderStateSchema.dropLaterColumns(database)
                 try database.execute("PRAGMA user_version = \(pollMigration)")
             }
         }
