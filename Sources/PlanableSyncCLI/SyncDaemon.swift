@@ -14,6 +14,18 @@ final class SyncDaemon: @unchecked Sendable {
     /// Feeds that fail are polled again after a back-off that doubles up to this, in seconds.
     static let maximumFeedBackoff: Double = 3600
 
+    /// How long the work thread may go without finishing an item or a piece of work before the watchdog pings stop,
+    /// in seconds: 600, or `PLANABLE_SYNC_WATCHDOG_STALL_SECONDS` when set to a positive number. One item may wait
+    /// out a rate-limit window. Tests shorten it.
+    static var stallLimit: Double {
+        if let text = ProcessInfo.processInfo.environment["PLANABLE_SYNC_WATCHDOG_STALL_SECONDS"],
+            let seconds = Double(text), seconds > 0
+        {
+            return seconds
+        }
+        return 600
+    }
+
     private let configurationPath: String
     private let logLevelOverride: String?
     private let notifier = SystemdNotifier()
@@ -255,6 +267,11 @@ final class SyncDaemon: @unchecked Sendable {
         }
     }
 
+    /// Records that the work thread is making progress, for the watchdog.
+    private func noteProgress() {
+        lock.withLock { heartbeat = Date() }
+    }
+
     private var isStopping: Bool {
         lock.withLock { stopRequested }
     }
@@ -268,7 +285,9 @@ final class SyncDaemon: @unchecked Sendable {
 
     private func engine() -> SyncEngine? {
         guard let runtime else { return nil }
-        let engine = runtime.engine()
+        // Each item done is progress for the watchdog, so a pass that syncs a large backlog at the API's rate
+        // limit for longer than the stall limit is not taken for a stuck work thread.
+        let engine = runtime.engine(progress: { [weak self] _, _ in self?.noteProgress() })
         engine.skippedStatusPollLevel = .debug
         return engine
     }
@@ -618,7 +637,8 @@ final class SyncDaemon: @unchecked Sendable {
     /// Pings the systemd watchdog at half its interval while the work thread is alive.
     ///
     /// A pass that waits out a rate-limit window can take a minute, so the work thread counts as alive while its
-    /// heartbeat is younger than ten minutes; a thread stuck longer than that is restarted by systemd.
+    /// heartbeat, which each finished item or piece of work renews, is younger than `stallLimit`. systemd restarts a
+    /// thread stuck longer than that.
     private func startWatchdog() -> DispatchSourceTimer? {
         guard let interval = notifier.watchdogInterval else { return nil }
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "planable-sync.watchdog"))
@@ -626,7 +646,7 @@ final class SyncDaemon: @unchecked Sendable {
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             let age = self.lock.withLock { Date().timeIntervalSince(self.heartbeat) }
-            if age < max(600, interval * 2) { _ = self.notifier.watchdogPing() }
+            if age < max(Self.stallLimit, interval * 2) { _ = self.notifier.watchdogPing() }
         }
         timer.resume()
         return timer

@@ -208,6 +208,35 @@ import Testing
         #expect(try postCount() == 1)
     }
 
+    /// A pass that runs longer than the watchdog's stall limit while it finishes item after item keeps sending
+    /// WATCHDOG=1, because systemd would otherwise kill a daemon that syncs a large backlog at the rate limit.
+    @Test func longPassKeepsWatchdogAlive() throws {
+        let control = server.baseURL.replacingOccurrences(of: "/api/v1", with: "/reference")
+        let request = HTTPRequest(
+            method: "POST", url: control + "/faults", headers: [("Content-Type", "application/json")],
+            body: Array("{\"operation\": \"POST /posts\", \"kind\": \"latency\", \"latencyMs\": 2000, \"count\": 8}".utf8))
+        #expect((200..<300).contains(try HTTPClient().send(request).status))
+        let notify = try NotifySocket()
+        // Pings every 0.5 s, and a stall limit of 4 s against creates that take 2 s each.
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath],
+            environment: [
+                "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000", "PLANABLE_SYNC_WATCHDOG_STALL_SECONDS": "4",
+            ])
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+
+        for index in 1...8 { try write("item\(index).md", "title: Item \(index)") }
+        // Three creates take 6 s, so the pass has run past the stall limit once the third post exists.
+        #expect(try waitUntil(timeout: 60) { try postCount() >= 3 }, "stderr: \(daemon.stderr())")
+        let pingsBefore = notify.messages.filter { $0 == "WATCHDOG=1" }.count
+        Thread.sleep(forTimeInterval: 1.5)
+        notify.drain()
+        let pingsDuring = notify.messages.filter { $0 == "WATCHDOG=1" }.count - pingsBefore
+        #expect(try postCount() < 8, "the pass ended before the pings were counted")
+        #expect(pingsDuring > 0, "no WATCHDOG=1 while the pass made progress; stderr: \(daemon.stderr())")
+    }
+
     /// A post that fails to publish, because its page was disconnected, shows in the STATUS= line after a status
     /// poll reads it, with a warning in the log.
     @Test func failedPublicationShowsInStatus() throws {
