@@ -62,6 +62,11 @@ package struct ContentReader: Sendable {
         if let reason = pathSkipReason(path) { return .skipped(relativePath: path, reason: reason) }
 
         let text = try loader.loadText(path)
+        // An editor's "new file" and `touch` create the file before anyone writes to it. Read as it is, it would
+        // become a post whose whole text is the file name.
+        if text.allSatisfy(\.isWhitespace) {
+            return .skipped(relativePath: path, reason: "the file is empty; it is read again once it has content")
+        }
         let frontMatter = try FrontMatterParser.parse(text, path: path)
         let fields = frontMatter.value
         if let reason = frontMatterSkipReason(fields, path: path) {

@@ -22,6 +22,15 @@ import YAML
         #expect(result.skipReason == reason)
     }
 
+    @Test(arguments: ["", "\n", "  \n\t\n"])
+    func emptyFileSkipped(text: String) throws {
+        let source = try TemporarySource()
+        try source.write("new-post.md", text)
+        let result = try source.reader().read(relativePath: "new-post.md")
+        #expect(result.item == nil)
+        #expect(result.skipReason == "the file is empty; it is read again once it has content")
+    }
+
     @Test func publishedTrueAndDraftFalseRead() throws {
         let source = try TemporarySource()
         try source.write("a.md", "---\ntitle: x\ndraft: false\npublished: true\n---\nText")
