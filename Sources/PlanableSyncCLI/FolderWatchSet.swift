@@ -75,11 +75,15 @@ final class FolderWatchSet {
     }
 
     /// Replaces the watchers whose root path now leads to another folder or to none, such as after its parent
-    /// folder was renamed. The kernel reports no event for that, because the watched folder itself did not move.
-    func dropMoved() {
-        for (name, watcher) in watchers where Self.fileIdentity(watcher.root) != watchedRoots[name] {
+    /// folder was renamed or a symbolic link on the path was pointed elsewhere, and returns their sources. The kernel
+    /// reports no event for that, because the watched folder itself did not move.
+    @discardableResult
+    func dropMoved() -> [String] {
+        let moved = watchers.filter { Self.fileIdentity($0.value.root) != watchedRoots[$0.key] }.keys.sorted()
+        for name in moved {
             drop(name, reason: "its path now leads to another folder or to none")
         }
+        return moved
     }
 
     /// Tries again to watch each folder in `names`, and returns those that are watched now. The caller scans those

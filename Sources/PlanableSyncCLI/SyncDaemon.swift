@@ -13,6 +13,9 @@ final class SyncDaemon: @unchecked Sendable {
     static let statusIntervalRange: ClosedRange<Double> = 30...900
     /// Feeds that fail are polled again after a back-off that doubles up to this, in seconds.
     static let maximumFeedBackoff: Double = 3600
+    /// How often the daemon checks that each watched folder's path still leads to the folder it watches, in seconds.
+    /// A symbolic link swapped to a new release, or a renamed parent folder, sends no inotify event on the folder.
+    static let rootCheckInterval: Double = 10
 
     /// How long the work thread may go without finishing an item or a piece of work before the watchdog pings stop,
     /// in seconds: 600, or `PLANABLE_SYNC_WATCHDOG_STALL_SECONDS` when set to a positive number. One item may wait
@@ -44,6 +47,8 @@ final class SyncDaemon: @unchecked Sendable {
     private var lostWatches: Set<String> = []
     /// The time of the next full rescan of every directory source, or nil when `rescan_interval` is 0.
     private var nextRescan: Date?
+    /// The time of the next check that the watched folders' paths still lead to them.
+    private var nextRootCheck = Date().addingTimeInterval(SyncDaemon.rootCheckInterval)
     private var heartbeat = Date()
     /// When a full pass runs again after one failed with an error that may pass, such as an unreachable API.
     private var passRetry: Date?
@@ -112,6 +117,8 @@ final class SyncDaemon: @unchecked Sendable {
             case .watchesLost(let names):
                 folders?.dropLost(names)
                 updateStatus()
+            case .rootCheck:
+                if folders?.dropMoved().isEmpty == false { updateStatus() }
             case .watchRetries(let names):
                 let armed = folders?.retry(names) ?? []
                 lock.withLock { fullRescans.formUnion(armed) }
@@ -145,6 +152,8 @@ final class SyncDaemon: @unchecked Sendable {
         case reload
         case watchesLost(Set<String>)
         case watchRetries([String])
+        /// Checks that each watched folder's path still leads to the folder that its watch was added on.
+        case rootCheck
         /// `periodic` is set when the rescan interval elapsed, so `full` lists every directory source, and `retry`
         /// when a failed pass is tried again.
         case directories(paths: [String: Set<String>], full: Set<String>, periodic: Bool, retry: Bool)
@@ -189,12 +198,16 @@ final class SyncDaemon: @unchecked Sendable {
                 fullRescans = []
                 return work
             }
+            if nextRootCheck <= now {
+                nextRootCheck = now.addingTimeInterval(Self.rootCheckInterval)
+                return .rootCheck
+            }
             if let due = feedSchedule.filter({ $0.value.next <= now }).min(by: { $0.value.next < $1.value.next }) {
                 return .feed(due.key)
             }
             if nextStatusPoll <= now { return .status }
             let deadlines =
-                feedSchedule.values.map(\.next) + [nextStatusPoll]
+                feedSchedule.values.map(\.next) + [nextStatusPoll, nextRootCheck]
                 + [nextRescan, folders?.nextRetry, passRetry].compactMap { $0 }
             let wake = deadlines.min() ?? now.addingTimeInterval(60)
             _ = lock.wait(until: min(wake, now.addingTimeInterval(60)))

@@ -191,6 +191,36 @@ import Testing
         #expect(synced, "new.md was not synced; stderr: \(daemon.stderr())")
     }
 
+    /// A source path that is a symbolic link swapped to a new release, as deploy scripts do with `ln -sfn`, leads to
+    /// another folder without an event on the watched one. The daemon notices without a periodic rescan, which this
+    /// configuration turns off, and syncs the new release.
+    @Test func swappedRootLinkIsWatched() throws {
+        let first = root.appendingPathComponent("release1")
+        let second = root.appendingPathComponent("release2")
+        for folder in [first, second] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let link = root.appendingPathComponent("current").path
+        try #require(symlink("release1", link) == 0)
+        try writeConfiguration(path: "current", extra: "rescan_interval: 0")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+
+        try post(title: "Second release", body: "Deployed with the new release.")
+            .write(toFile: second.path + "/new.md", atomically: false, encoding: .utf8)
+        // The link is replaced in one rename, as `ln -s` to a temporary name followed by `mv -T` does.
+        let staged = root.appendingPathComponent("current.new").path
+        try #require(symlink("release2", staged) == 0)
+        try #require(rename(staged, link) == 0)
+        let synced = try waitUntil(timeout: 40) { try postCount() == 1 }
+        #expect(synced, "the new release was not synced; stderr: \(daemon.stderr())")
+
+        try post(title: "Later", body: "Written after the swap.")
+            .write(toFile: second.path + "/later.md", atomically: false, encoding: .utf8)
+        let watched = try waitUntil(timeout: 10) { try postCount() == 2 }
+        #expect(watched, "a file written after the swap was not synced; stderr: \(daemon.stderr())")
+    }
+
     @Test func statusShowsReloadAndReadFailures() throws {
         try "---\ntitle: Bad\n  tags: [a, b\n---\n\nBody.\n"
             .write(toFile: contentPath + "/bad.md", atomically: false, encoding: .utf8)
