@@ -6,8 +6,9 @@ import Glibc
 /// watches.
 package final class InotifyTree {
     /// The events watched on every folder. Below the root, `addWatch` adds `IN_DONT_FOLLOW`, so no link is watched.
+    /// `IN_ATTRIB` reports permission changes, so a folder or file that becomes readable again is read at once.
     static let folderMask: UInt32 =
-        UInt32(IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO)
+        UInt32(IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB)
         | UInt32(IN_DELETE_SELF | IN_MOVE_SELF) | UInt32(IN_ONLYDIR)
     /// How long an `IN_MOVED_FROM` waits for its `IN_MOVED_TO` before it counts as a move out of the tree. The kernel
     /// queues both records in the same `rename(2)` call, so the wait only covers a read that split the pair.
@@ -86,6 +87,15 @@ package final class InotifyTree {
                 }
                 continue
             }
+            // The root has no watched parent to name it, so a change of its own permissions rescans the whole tree.
+            // A folder below the root is reported by its parent, below.
+            if mask & UInt32(IN_ATTRIB) != 0 && record.name.isEmpty {
+                if folder.isEmpty {
+                    addTree("", reportFiles: false)
+                    events.append(.overflow)
+                }
+                continue
+            }
             if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) != 0 {
                 // The parent folder reports the same change by name, except for the root, which has no watched parent.
                 if folder.isEmpty {
@@ -118,6 +128,9 @@ package final class InotifyTree {
                 events.append(WatchEvent(path: path, kind: .removed))
             } else if mask & UInt32(IN_MODIFY | IN_CLOSE_WRITE) != 0, !isFolder {
                 events.append(WatchEvent(path: path, kind: .changed))
+            } else if mask & UInt32(IN_ATTRIB) != 0 {
+                // A folder that became readable may hold files and folders that could not be listed before.
+                events += isFolder ? addTree(path, reportFiles: true) : [WatchEvent(path: path, kind: .changed)]
             }
         }
         return events

@@ -109,6 +109,32 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
         }
     }
 
+    /// A folder made readable again, as by chmod, may hold files that the daemon's user could not read, so each file
+    /// under it is reported as changed.
+    @Test func permissionChangeReportsFolderFiles() throws {
+        let prepare: (TemporaryFolder) throws -> Void = { folder in
+            try folder.makeFolder("sub/deep")
+            try folder.write("sub/a.md", "a\n")
+            try folder.write("sub/deep/b.md", "b\n")
+            try folder.write("c.md", "c\n")
+        }
+        try withWatcher(prepare: prepare) { folder, recorder in
+            #expect(chmod(folder.path + "/sub", 0o700) == 0)
+            #expect(recorder.wait(for: [changed("sub/a.md"), changed("sub/deep/b.md")]))
+            #expect(chmod(folder.path + "/c.md", 0o600) == 0)
+            #expect(recorder.wait(for: [changed("c.md")]))
+        }
+    }
+
+    @Test func rootPermissionChangeReportsOverflow() throws {
+        try withWatcher(prepare: { try $0.write("a.md", "a\n") }) { folder, recorder in
+            #expect(chmod(folder.path, 0o700) == 0)
+            #expect(recorder.wait(for: [.overflow]))
+            try folder.write("later.md", "x\n")
+            #expect(recorder.wait(for: [changed("later.md")]))
+        }
+    }
+
     @Test func folderMovedInIsScanned() throws {
         let outside = try TemporaryFolder()
         defer { outside.remove() }
