@@ -289,6 +289,12 @@ final class SyncDaemon: @unchecked Sendable {
         lock.withLock { stopRequested }
     }
 
+    /// Whether the pass in progress ends after the item in flight: on a stop, and on a reload, so that a
+    /// configuration that fixes a mistake applies before a long pass has written every post with the old one.
+    private var shouldEndPass: Bool {
+        lock.withLock { stopRequested || reloadRequested }
+    }
+
     /// Describes `error` for a log line, with the token's file, variable or credential when the API rejected it.
     private func describe(_ error: any Error) -> String {
         "\(TokenRejectedError.attributing(error, to: runtime?.tokenOrigin))"
@@ -334,7 +340,7 @@ final class SyncDaemon: @unchecked Sendable {
             let report = try engine.run(
                 mode: .apply, sourceNames: sources, changedPaths: changedPaths, context: context,
                 refreshStatus: refreshStatus,
-                shouldStop: { [weak self] in self?.isStopping ?? true })
+                shouldStop: { [weak self] in self?.shouldEndPass ?? true })
             // A blocked item needs a person, so a pass with one is logged at the info level too.
             let changed =
                 report.created + report.updated + report.deleted + report.removed + report.failed + report.blocked
@@ -348,6 +354,12 @@ final class SyncDaemon: @unchecked Sendable {
             ]
             if report.notReached > 0 { finished["not_reached"] = String(report.notReached) }
             logger.log(level, "pass finished", finished)
+            if report.notReached > 0 && !isStopping {
+                // A reload cut the pass short. Its folders are scanned whole again, also when the reload fails and
+                // runs no pass of its own, because the changed paths that this pass did not reach are gone.
+                let folderNames = Set(folders?.sourceNames ?? [])
+                lock.withLock { fullRescans.formUnion(sources.map { $0.intersection(folderNames) } ?? folderNames) }
+            }
             // A new or edited post is the one most likely to be approved next, so polling starts over at 30 s.
             if report.statusChanges > 0 || report.created + report.updated > 0 { noteStatusChange() }
             let retriesItems = report.items.contains { $0.failedTemporarily == true }
@@ -378,7 +390,7 @@ final class SyncDaemon: @unchecked Sendable {
         do {
             let report = try engine.run(
                 mode: .apply, sourceNames: [name], context: try currentContext(engine), refreshStatus: false,
-                shouldStop: { [weak self] in self?.isStopping ?? true })
+                shouldStop: { [weak self] in self?.shouldEndPass ?? true })
             failures = report.errors.isEmpty ? 0 : failures + 1
             if problems.passError?.feed == name { problems.passError = nil }
             noteFailedItems()

@@ -32,7 +32,7 @@ import Testing
 
     func writeConfiguration(
         url: String? = nil, workspace: String = "Northwind Coffee", page: String = "Northwind LinkedIn",
-        extra: String = ""
+        template: String = "{{title}}\\n\\n{{summary}}", extra: String = ""
     ) throws {
         try """
         state: state/planable-sync.sqlite
@@ -41,7 +41,7 @@ import Testing
           token_file: \(tokenPath)
         workspace: \(workspace)
         pages: [\(page)]
-        template: "{{title}}\\n\\n{{summary}}"
+        template: "\(template)"
         status_read_budget: 5
         sources:
           - name: posts
@@ -49,6 +49,15 @@ import Testing
             path: content
         \(extra)
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Adds a fault rule through the reference server's `/reference/faults` control.
+    func addFault(_ rule: String) throws {
+        let control = server.baseURL.replacingOccurrences(of: "/api/v1", with: "/reference")
+        let request = HTTPRequest(
+            method: "POST", url: control + "/faults", headers: [("Content-Type", "application/json")],
+            body: Array(rule.utf8))
+        #expect((200..<300).contains(try HTTPClient().send(request).status))
     }
 
     func writeToken(_ value: String) throws {
@@ -211,11 +220,7 @@ import Testing
     /// A pass that runs longer than the watchdog's stall limit while it finishes item after item keeps sending
     /// WATCHDOG=1, because systemd would otherwise kill a daemon that syncs a large backlog at the rate limit.
     @Test func longPassKeepsWatchdogAlive() throws {
-        let control = server.baseURL.replacingOccurrences(of: "/api/v1", with: "/reference")
-        let request = HTTPRequest(
-            method: "POST", url: control + "/faults", headers: [("Content-Type", "application/json")],
-            body: Array("{\"operation\": \"POST /posts\", \"kind\": \"latency\", \"latencyMs\": 2000, \"count\": 8}".utf8))
-        #expect((200..<300).contains(try HTTPClient().send(request).status))
+        try addFault("{\"operation\": \"POST /posts\", \"kind\": \"latency\", \"latencyMs\": 2000, \"count\": 8}")
         let notify = try NotifySocket()
         // Pings every 0.5 s, and a stall limit of 4 s against creates that take 2 s each.
         let daemon = try ProductProcess.start(
@@ -235,6 +240,46 @@ import Testing
         let pingsDuring = notify.messages.filter { $0 == "WATCHDOG=1" }.count - pingsBefore
         #expect(try postCount() < 8, "the pass ended before the pings were counted")
         #expect(pingsDuring > 0, "no WATCHDOG=1 while the pass made progress; stderr: \(daemon.stderr())")
+    }
+
+    /// A reload during a long pass applies after the item in flight, so a template that fixes a mistake does not
+    /// wait until every post of the pass was written with the old one.
+    @Test func reloadCutsLongPassShort() throws {
+        try addFault("{\"operation\": \"POST /posts\", \"kind\": \"latency\", \"latencyMs\": 1500, \"count\": 8}")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+
+        server.resetRequestCounts()
+        for index in 1...8 { try write("item\(index).md", "title: Item \(index)") }
+        #expect(try waitUntil(timeout: 60) { try postCount() >= 2 }, "stderr: \(daemon.stderr())")
+        try writeConfiguration(template: "Fixed: {{title}}")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let reloaded = waitUntil(timeout: 60) { daemon.stderr().contains("configuration reloaded") }
+        #expect(reloaded, "stderr: \(daemon.stderr())")
+        let createsBeforeReload = server.requestCounts()["POST"] ?? 0
+        #expect(createsBeforeReload < 8, "the reload waited until the pass had created every post")
+
+        #expect(try waitUntil(timeout: 60) { try postCount() == 8 }, "stderr: \(daemon.stderr())")
+    }
+
+    /// A reload that fails after it cut a pass short still leaves no changed file unsynced.
+    @Test func failedReloadFinishesCutPass() throws {
+        try writeConfiguration(extra: "rescan_interval: 0")
+        try addFault("{\"operation\": \"POST /posts\", \"kind\": \"latency\", \"latencyMs\": 1500, \"count\": 6}")
+        let notify = try NotifySocket()
+        let daemon = try startDaemon(notify)
+        defer { cleanUp(daemon) }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+
+        for index in 1...6 { try write("item\(index).md", "title: Item \(index)") }
+        #expect(try waitUntil(timeout: 60) { try postCount() >= 2 }, "stderr: \(daemon.stderr())")
+        try "sources: [".write(toFile: configPath, atomically: true, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let failed = waitUntil(timeout: 60) { daemon.stderr().contains("configuration reload failed") }
+        #expect(failed, "stderr: \(daemon.stderr())")
+        #expect(try waitUntil(timeout: 60) { try postCount() == 6 }, "stderr: \(daemon.stderr())")
     }
 
     /// A post that fails to publish, because its page was disconnected, shows in the STATUS= line after a status
