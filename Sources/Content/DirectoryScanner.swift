@@ -49,6 +49,8 @@ package struct DirectoryScanner: Sendable {
         var files: [ScannedFile] = []
         var errors: [ContentError] = []
         var visited = Set<[UInt64]>()
+        // Each listed file's device and inode, and whether a symbolic link reached it, to find a file listed twice.
+        var fileIdentities: [String: (identity: [UInt64], isLink: Bool)] = [:]
         var pending: [(absolute: String, relative: String, depth: Int)] = [(resolvedRoot, "", 0)]
         var rootStatus = stat()
         if stat(resolvedRoot, &rootStatus) == 0 {
@@ -118,6 +120,7 @@ package struct DirectoryScanner: Sendable {
                 case S_IFREG:
                     guard isIncluded(relative), !isExcluded(relative) else { continue }
                     let seconds = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000
+                    fileIdentities[relative] = ([UInt64(status.st_dev), UInt64(status.st_ino)], isLink)
                     files.append(
                         ScannedFile(
                             relativePath: relative, size: Int(status.st_size),
@@ -129,8 +132,36 @@ package struct DirectoryScanner: Sendable {
             pending.append(contentsOf: subfolders.reversed())
         }
         files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
+        let seconds = Self.secondPaths(of: files.map(\.relativePath), identities: fileIdentities)
+        if !seconds.isEmpty {
+            files.removeAll { seconds[$0.relativePath] != nil }
+            for (path, kept) in seconds {
+                errors.append(
+                    ContentError(
+                        path: path,
+                        message: "a second path of file \(kept), through a symbolic or hard link; not read, so that "
+                            + "the file gets one post, so exclude this path from the source"))
+            }
+        }
         errors.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         return (files, errors)
+    }
+
+    /// Maps each path that names the same file as another listed path to the path that is read instead: the one
+    /// reached without a symbolic link, else the first in sorted order.
+    private static func secondPaths(
+        of paths: [String], identities: [String: (identity: [UInt64], isLink: Bool)]
+    ) -> [String: String] {
+        var byFile: [[UInt64]: [String]] = [:]
+        for path in paths {
+            if let entry = identities[path] { byFile[entry.identity, default: []].append(path) }
+        }
+        var seconds: [String: String] = [:]
+        for group in byFile.values where group.count > 1 {
+            let kept = group.first { identities[$0]?.isLink == false } ?? group[0]
+            for path in group where path != kept { seconds[path] = kept }
+        }
+        return seconds
     }
 
     /// Tells whether a file at `path`, relative to the root, matches an include pattern and no exclude pattern.
