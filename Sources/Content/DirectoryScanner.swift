@@ -51,7 +51,7 @@ package struct DirectoryScanner: Sendable {
         var visited = Set<[UInt64]>()
         // Each listed file's device and inode, and whether a symbolic link reached it, to find a file listed twice.
         var fileIdentities: [String: (identity: [UInt64], isLink: Bool)] = [:]
-        var pending: [(absolute: String, relative: String, depth: Int)] = [(resolvedRoot, "", 0)]
+        var pending: [(absolute: String, relative: String, depth: Int, viaLink: Bool)] = [(resolvedRoot, "", 0, false)]
         var rootStatus = stat()
         if stat(resolvedRoot, &rootStatus) == 0 {
             visited.insert([UInt64(rootStatus.st_dev), UInt64(rootStatus.st_ino)])
@@ -59,9 +59,10 @@ package struct DirectoryScanner: Sendable {
 
         // Symlinked folders wait until every real folder is walked, so a folder reachable both ways is listed
         // under its real path, whatever order the folder entries come in.
-        var linkedFolders: [(absolute: String, relative: String, depth: Int)] = []
+        var linkedFolders: [(absolute: String, relative: String, depth: Int, viaLink: Bool)] = []
         while let folder = pending.popLast() ?? linkedFolders.popLast() {
-            if folder.absolute != resolvedRoot, folder.relative != "" {
+            // A link back to the root is a second path to it like any other.
+            if folder.relative != "" {
                 var status = stat()
                 guard stat(folder.absolute, &status) == 0 else { continue }
                 guard visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted else {
@@ -80,7 +81,7 @@ package struct DirectoryScanner: Sendable {
                         message: "cannot open the folder: \(String(cString: strerror(errno)))"))
                 continue
             }
-            var subfolders: [(absolute: String, relative: String, depth: Int)] = []
+            var subfolders: [(absolute: String, relative: String, depth: Int, viaLink: Bool)] = []
             for name in entries.sorted() where !name.hasPrefix(".") {
                 let relative = folder.relative.isEmpty ? name : folder.relative + "/" + name
                 let absolute = folder.absolute + "/" + name
@@ -113,14 +114,16 @@ package struct DirectoryScanner: Sendable {
                         continue
                     }
                     if isLink {
-                        linkedFolders.insert((target, relative, folder.depth + 1), at: 0)
+                        linkedFolders.insert((target, relative, folder.depth + 1, true), at: 0)
                     } else {
-                        subfolders.append((target, relative, folder.depth + 1))
+                        subfolders.append((target, relative, folder.depth + 1, folder.viaLink))
                     }
                 case S_IFREG:
                     guard isIncluded(relative), !isExcluded(relative) else { continue }
                     let seconds = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000
-                    fileIdentities[relative] = ([UInt64(status.st_dev), UInt64(status.st_ino)], isLink)
+                    fileIdentities[relative] = (
+                        [UInt64(status.st_dev), UInt64(status.st_ino)], isLink || folder.viaLink
+                    )
                     files.append(
                         ScannedFile(
                             relativePath: relative, size: Int(status.st_size),

@@ -92,6 +92,29 @@ import Testing
         #expect(!scan.files.contains { $0.relativePath.contains("outside") || $0.relativePath.hasPrefix("escape") })
     }
 
+    /// A link back to the root is a second path to every file, so it is reported and not walked.
+    @Test func linkToRootIsNotWalked() throws {
+        let source = try TemporarySource()
+        try source.write("z.md", "x")
+        try source.write("nested/b.md", "x")
+        try source.link("nested/up", to: "..")
+        let scan = DirectoryScanner(root: source.root).scan()
+        #expect(scan.files.map(\.relativePath) == ["nested/b.md", "z.md"])
+        let messages = Dictionary(uniqueKeysWithValues: scan.errors.map { ($0.path, $0.message) })
+        #expect(messages["nested/up"]?.hasPrefix("symlink to a folder that is already scanned") == true, "\(messages)")
+    }
+
+    /// Two hard links to one file are one file, listed under the first path in sorted order.
+    @Test func hardLinkedFileIsListedOnce() throws {
+        let source = try TemporarySource()
+        try source.write("b.md", "x")
+        #expect(link(source.root + "/b.md", source.root + "/a.md") == 0)
+        let scan = DirectoryScanner(root: source.root).scan()
+        #expect(scan.files.map(\.relativePath) == ["a.md"])
+        #expect(scan.errors.first?.path == "b.md")
+        #expect(scan.errors.first?.message.hasPrefix("a second path of file a.md") == true)
+    }
+
     @Test func missingRoot() {
         let scan = DirectoryScanner(root: "/nonexistent-content-root-\(UUID().uuidString)").scan()
         #expect(scan.files.isEmpty)
