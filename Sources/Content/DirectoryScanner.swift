@@ -135,10 +135,10 @@ package struct DirectoryScanner: Sendable {
             pending.append(contentsOf: subfolders.reversed())
         }
         files.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
-        let seconds = Self.secondPaths(of: files.map(\.relativePath), identities: fileIdentities)
-        if !seconds.isEmpty {
-            files.removeAll { seconds[$0.relativePath] != nil }
-            for (path, kept) in seconds {
+        let secondPaths = Self.secondPaths(of: files.map(\.relativePath), identities: fileIdentities)
+        if !secondPaths.isEmpty {
+            files.removeAll { secondPaths[$0.relativePath] != nil }
+            for (path, kept) in secondPaths {
                 errors.append(
                     ContentError(
                         path: path,
