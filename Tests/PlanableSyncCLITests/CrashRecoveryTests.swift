@@ -36,18 +36,30 @@ import Testing
         // so the limit is shortened to keep the test fast.
         let environment = ["PLANABLE_SYNC_API_TIMEOUT": "2"]
         var kills = 0
+        var finished: [String] = []
         for _ in 0..<6 {
             let running = try ProductProcess.start(["sync", "--config", configPath], environment: environment)
-            Thread.sleep(forTimeInterval: Double.random(in: 0.2...0.9))
+            // The kill comes after a random number of creates, as the log shows them, so that it lands mid-run on a
+            // fast machine too, where a fixed wait let the first run create every post.
+            let creates = Int.random(in: 0...60)
+            let deadline = Date().addingTimeInterval(60)
+            while running.process.isRunning && Date() < deadline
+                && running.stderr().components(separatedBy: "info planable-sync: created").count - 1 < creates
+            {
+                Thread.sleep(forTimeInterval: 0.002)
+            }
             if running.process.isRunning {
                 kill(running.process.processIdentifier, SIGKILL)
                 kills += 1
             }
             running.process.waitUntilExit()
+            if running.process.terminationReason == .exit {
+                finished.append("exit \(running.process.terminationStatus): \(running.stderr().suffix(600))")
+            }
         }
         let final = try ProductProcess.run(["sync", "--config", configPath], environment: environment)
         #expect(final.status == 0, "final sync failed: \(final.stderr)")
-        #expect(kills > 0, "no run was still going when its kill came; the harness tested nothing")
+        #expect(kills > 0, "no run was still going when its kill came; the harness tested nothing: \(finished)")
 
         let groups = try Self.groupsByText(stateFolder: root.appendingPathComponent("state"))
         #expect(groups.count == itemCount)
