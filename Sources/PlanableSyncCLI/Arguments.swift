@@ -278,8 +278,9 @@ enum CommandHelp {
         under a new id or link, an entry of a new feed past its backfill, and one recorded by on_rewrite:
         baseline. The next sync, or the running daemon's next poll of the feed, fetches the feed whole and
         creates the post of each marked entry that the feed still lists; one that the feed no longer lists
-        stays without a post, with a warning. It sends nothing to the API itself, needs no stop of the daemon,
-        and marks nothing when any id is not such an entry.
+        stays without a post, with a warning. Until then, planable-sync status lists a marked entry as
+        requested. It sends nothing to the API itself, needs no stop of the daemon, and marks nothing when any
+        id is not such an entry.
 
         Options:
           SOURCE/ITEM_ID     A feed entry as planable-sync status lists it, such as
