@@ -95,6 +95,26 @@ extension SyncEngine {
         // The drafts are read once here, for a plan as for a sync, and before the retries of `update` that would
         // read again.
         let drafts = try currentDrafts(covered, payload: group.payload)
+        // A post published since the last status poll reads as published here. Its old text is then no edit made
+        // in Planable, and the group is decided again with the post known as published.
+        let newlyPublished = Set(covered.filter { !$0.published && drafts[$0.postId]?.published == true }.map(\.postId))
+        if !newlyPublished.isEmpty {
+            // Only the flag is stored, as after a PATCH that Planable rejects as published, so that the next status
+            // poll still records the final status, its link and the transition.
+            if mode == .apply {
+                try state.withDatabase { database in
+                    for id in newlyPublished.sorted() {
+                        _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [id])
+                    }
+                }
+            }
+            let known = existing.map { post in
+                var post = post
+                if newlyPublished.contains(post.postId) { post.published = true }
+                return post
+            }
+            return try apply(group, item: item, existing: known, record: &record, context: context, mode: mode)
+        }
         if let blocked = planableEditOutcome(covered, drafts: drafts, group: group, item: item, mode: mode) {
             return blocked
         }
@@ -360,9 +380,9 @@ extension SyncEngine {
         let isFeedEntry = item.location.contains("://")
         let wayOut =
             isFeedEntry
-            ? "the post keeps its published text" : "to post the change, put it in a new file"
-        return "\(item.location) changed after its post was published; published posts cannot be edited, so nothing "
-            + "was sent, and \(wayOut)"
+            ? "the entry's later edits are not sent either" : "to post the change, put it in a new file"
+        return "\(item.location) changed after its post was published; published posts cannot be edited, so the "
+            + "post keeps its published text, and \(wayOut)"
     }
 
     /// Orders a group's posts with the drafts first, so that a PATCH goes to a post that can still change.

@@ -151,14 +151,23 @@ import Testing
         try fixture.writeContent("offer.md", "---\ntitle: Offer\n---\n\nSecond offer.\n")
         let edited = try fixture.sync(["--format", "json"])
         #expect(edited.status == 0, "\(edited.stderr.suffix(800))")
-        // When the follower has not seen the publication, the rejected PATCH counts as a write too.
-        if followerSawPublication { #expect(writes(edited) == 1) }
+        // The drafts' read before the update shows the publication that no poll saw yet, so no PATCH goes to the
+        // published post.
+        #expect(writes(edited) == 1, "\(edited.stdout.prefix(400))")
         let summary = try JSONSerialization.jsonObject(with: Data(edited.stdout.utf8)) as? [String: Any]
         #expect(summary?["updated"] as? Int == 1, "\(edited.stdout.prefix(400))")
         for post in try fixture.posts() {
             let expected = post.id == published.id ? "First offer." : "Second offer."
             #expect(post.plainText.contains(expected), "post \(post.id): \(post.plainText)")
         }
+
+        // The published post's old text is no edit made in Planable, so the next edit updates the drafts too.
+        try fixture.writeContent("offer.md", "---\ntitle: Offer\n---\n\nThird offer.\n")
+        let third = try fixture.sync(["--format", "json"])
+        let thirdSummary = try JSONSerialization.jsonObject(with: Data(third.stdout.utf8)) as? [String: Any]
+        #expect(thirdSummary?["updated"] as? Int == 1, "\(third.stdout.prefix(600))")
+        #expect(thirdSummary?["blocked"] as? Int == 0, "\(third.stdout.prefix(600))")
+        #expect(!third.stdout.contains("edited in Planable"), "\(third.stdout.prefix(600))")
     }
 
     /// A post deleted in Planable while its group's other posts remain: the edit updates those, and nothing is

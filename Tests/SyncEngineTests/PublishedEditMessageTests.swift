@@ -16,7 +16,8 @@ import Testing
         let link = "https://news.example/2026/roast"
         let item = SourceItem(source: "news", identity: link, location: link, title: "Roast", contentHash: "")
         let message = SyncEngine.publishedEditMessage(item)
-        #expect(message.hasSuffix("the post keeps its published text"))
+        #expect(message.contains("so the post keeps its published text"))
+        #expect(message.hasSuffix("the entry's later edits are not sent either"))
         #expect(!message.contains("file"))
     }
 }

@@ -161,7 +161,7 @@ import Testing
         for post in posts { try admin("/reference/posts/\(post.postId)/publish") }
         try admin("/reference/clock", "{\"advanceSeconds\": 10}")
 
-        // The PATCH for the edit returns POST_ALREADY_PUBLISHED, which sets `published` before any poll saw the post.
+        // The edit finds the post published, which sets `published` before any poll saw the post.
         try "---\ntitle: Live, edited\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
         let edited = try engine.run(mode: .apply, refreshStatus: false)
         #expect(edited.items.first { $0.identity == "live.md" }?.decision == .blocked)
