@@ -142,8 +142,8 @@ package struct DirectoryScanner: Sendable {
                 errors.append(
                     ContentError(
                         path: path,
-                        message: "a second path of file \(kept), through a symbolic or hard link; not read, so that "
-                            + "the file gets one post, so exclude this path from the source"))
+                        message: "a second path to file \(kept) (a symbolic or hard link), so it is not read and the "
+                            + "file gets one post; add this path to the source's exclude"))
             }
         }
         errors.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }

@@ -15,7 +15,7 @@ extension FeedSource {
             isRoutine: change.evidence == .earlierKeyForm)
     }
 
-    /// Returns the report message of an entry recorded without a post, or nil for the first run's message.
+    /// Returns the report message of an entry recorded without a post, or nil when no reason applies.
     ///
     /// - Parameter uncertainMatch: the key of the known entry whose title the entry has, when the intake held the
     ///   entry back because it may be that entry under a changed link.
@@ -24,7 +24,15 @@ extension FeedSource {
             return "recorded without a post: it may be known entry \(known), which left the feed, under a new id or "
                 + "link, since it has that entry's link or title, and nothing shows whether it is that entry"
         }
-        guard !isNewFeed, policy == .baseline else { return nil }
+        if isNewFeed {
+            if backfill == 0 {
+                return "recorded without a post: from a new feed, only entries that appear after its first read are "
+                    + "posted (backfill: 0)"
+            }
+            let newest = backfill == 1 ? "its newest entry" : "its \(backfill) newest entries"
+            return "recorded without a post: the first read of a new feed posts only \(newest) (backfill: \(backfill))"
+        }
+        guard policy == .baseline else { return nil }
         return "recorded without a post, as on_rewrite: baseline asks; no known entry that left the feed has its "
             + "link, its id up to its form, or its title and date, so no earlier draft was moved to this entry, "
             + "and if it had one, that draft no longer gets its edits"

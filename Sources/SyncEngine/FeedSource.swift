@@ -218,6 +218,10 @@ package struct FeedSource: ItemSource {
         let withdrawn =
             feed.isCutShort ? [] : records.filter { $0.status == "requested" && !listed.contains($0.identity) }
         for record in withdrawn {
+            // The daemon reports through its log only, so the warning goes there too.
+            logger.warning(
+                "feed no longer lists an entry whose post `planable-sync post` requested; it stays without a post",
+                ["source": name, "feed.url": url, "entry.id": record.identity])
             result.warnings.append(
                 "feed \(name) (\(url)) no longer lists entry \(record.identity), whose post `planable-sync post` "
                     + "requested, so it stays recorded without a post; if it is still wanted, create its post in "

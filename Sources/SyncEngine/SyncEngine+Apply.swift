@@ -41,7 +41,7 @@ extension SyncEngine {
             if deleted.allSatisfy({ $0.payloadHash == hash }) {
                 return GroupOutcome(decision: .unchanged, postIds: [])
             }
-            let note = Self.recreatedNote(deleted.map(\.postId), mode: mode)
+            let note = Self.recreatedNote(deleted.map(\.postId), item: item, mode: mode)
             guard mode == .apply else { return GroupOutcome(decision: .create, message: note, postIds: []) }
             var outcome = try create(group, item: item, context: context)
             outcome.message = outcome.message.map { $0 + "; " + note } ?? note
@@ -300,8 +300,10 @@ extension SyncEngine {
                     "post no longer exists; creating it again",
                     ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
                 // The report gives the reason, because a client may have deleted the post on purpose.
+                let deleted = try state.posts(source: item.source, identity: item.identity)
+                    .filter { $0.groupKey == group.key && $0.status == "deleted" }.map(\.postId)
                 var outcome = try create(group, item: item, context: context)
-                let note = Self.recreatedNote([ids[0]], mode: .apply)
+                let note = Self.recreatedNote(deleted.isEmpty ? [ids[0]] : deleted, item: item, mode: .apply)
                 outcome.message = outcome.message.map { $0 + "; " + note } ?? note
                 return outcome
             }
@@ -363,15 +365,20 @@ extension SyncEngine {
     }
 
     /// Returns the report's note for a group whose posts, `postIds`, were all deleted in Planable and that an edit
-    /// creates again.
-    static func recreatedNote(_ postIds: [String], mode: RunMode) -> String {
+    /// of `item` creates again, with the way to keep the item out of Planable for good.
+    static func recreatedNote(_ postIds: [String], item: SourceItem, mode: RunMode) -> String {
         let verb = mode == .apply ? "created" : "would create"
+        // A feed's entries are someone else's, so a rule skips one. A file can say so in its front matter.
+        let keepOut =
+            item.location.contains("://")
+            ? "add a rule with skip: true that matches fields: {id: \(item.identity)}"
+            : "remove the file or set planable: {skip: true} in its front matter"
         if postIds.count == 1 {
             return "its post \(postIds[0]) was deleted in Planable, so the edit \(verb) it again; if it was deleted on "
-                + "purpose, delete the new post too and remove the item from its source"
+                + "purpose, delete the new post too and \(keepOut)"
         }
         return "its posts \(postIds.joined(separator: ", ")) were deleted in Planable, so the edit \(verb) them "
-            + "again; if they were deleted on purpose, delete the new posts too and remove the item from its source"
+            + "again; if they were deleted on purpose, delete the new posts too and \(keepOut)"
     }
 
     /// Returns the message of an item whose source changed after its post was published. A file's change can go

@@ -82,7 +82,7 @@ import Testing
         // A link to a file that is listed under its real path too would give that file a second post.
         #expect(scan.files.map(\.relativePath) == ["real/a.md"])
         let messages = Dictionary(uniqueKeysWithValues: scan.errors.map { ($0.path, $0.message) })
-        #expect(messages["alias/linked.md"]?.hasPrefix("a second path of file real/a.md") == true)
+        #expect(messages["alias/linked.md"]?.hasPrefix("a second path to file real/a.md") == true)
         #expect(messages["escape.md"]?.hasPrefix("symlink points outside the source root") == true)
         #expect(messages["escape-folder"]?.hasPrefix("symlink points outside the source root") == true)
         #expect(messages["broken.md"]?.hasPrefix("broken symlink") == true)
@@ -112,7 +112,8 @@ import Testing
         let scan = DirectoryScanner(root: source.root).scan()
         #expect(scan.files.map(\.relativePath) == ["a.md"])
         #expect(scan.errors.first?.path == "b.md")
-        #expect(scan.errors.first?.message.hasPrefix("a second path of file a.md") == true)
+        #expect(scan.errors.first?.message.hasPrefix("a second path to file a.md") == true)
+        #expect(scan.errors.first?.message.hasSuffix("add this path to the source's exclude") == true)
     }
 
     @Test func missingRoot() {

@@ -75,7 +75,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let first = try run("sync")
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("`planable-sync post` names"), "\(first.stdout)")
+        #expect(
+            first.stdout.contains("only entries that appear after its first read are posted (backfill: 0)"),
+            "\(first.stdout)")
+        #expect(
+            first.stdout.contains("`planable-sync post --config \(configPath) news/urn:entry:two` has"),
+            "\(first.stdout)")
         #expect(
             try statuses() == [
                 "urn:entry:one": "baselined", "urn:entry:two": "baselined", "urn:entry:three": "baselined",
@@ -156,6 +161,8 @@ import Testing
         #expect(report["created"] as? Int == 0)
         let warnings = report["warnings"] as? [String] ?? []
         #expect(warnings.contains { $0.contains("no longer lists entry urn:entry:three") }, "\(warnings)")
+        // The daemon has only its log, so the log has the warning too.
+        #expect(sync.stderr.contains("entry.id=urn:entry:three"), "\(sync.stderr)")
         #expect(try statuses()["urn:entry:three"] == "baselined")
         #expect(try planableTexts().isEmpty)
     }

@@ -2,7 +2,8 @@ import Testing
 
 @testable import SyncEngine
 
-/// The message of an item whose source changed after its post was published names a way out that its source has.
+/// The messages about posts that Planable keeps as they are, published or deleted, name a way out that the item's
+/// source has.
 @Suite struct PublishedEditMessageTests {
     @Test func fileMessageNamesNewFile() {
         let item = SourceItem(source: "posts", identity: "a.md", location: "a.md", title: "A", contentHash: "")
@@ -19,5 +20,20 @@ import Testing
         #expect(message.contains("so the post keeps its published text"))
         #expect(message.hasSuffix("the entry's later edits are not sent either"))
         #expect(!message.contains("file"))
+    }
+
+    /// A group whose posts were all deleted is created again by an edit. The note says how to keep the item out,
+    /// which for a feed entry is a rule, since its feed is someone else's.
+    @Test func recreatedNoteNamesTheWayOut() {
+        let link = "https://news.example/2026/roast"
+        let entry = SourceItem(source: "news", identity: link, location: link, title: "Roast", contentHash: "")
+        let feedNote = SyncEngine.recreatedNote(["p1", "p2"], item: entry, mode: .apply)
+        #expect(feedNote.hasPrefix("its posts p1, p2 were deleted in Planable, so the edit created them again"))
+        #expect(feedNote.hasSuffix("add a rule with skip: true that matches fields: {id: \(link)}"))
+
+        let file = SourceItem(source: "posts", identity: "a.md", location: "a.md", title: "A", contentHash: "")
+        let fileNote = SyncEngine.recreatedNote(["p1"], item: file, mode: .plan)
+        #expect(fileNote.hasPrefix("its post p1 was deleted in Planable, so the edit would create it again"))
+        #expect(fileNote.hasSuffix("remove the file or set planable: {skip: true} in its front matter"))
     }
 }
