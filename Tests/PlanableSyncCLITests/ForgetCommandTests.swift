@@ -58,15 +58,7 @@ import Testing
 
     /// Runs `body` with a client of the embedded server's data, as Planable's web app would see it.
     func withPlanable<T>(_ body: (PlanableClient, String) throws -> T) throws -> T {
-        let token = try String(contentsOf: stateFolder.appendingPathComponent("reference-token"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let server = try ReferenceServer(
-            options: ReferenceServerOptions(databasePath: stateFolder.appendingPathComponent("reference.sqlite").path))
-        try server.start()
-        defer { server.stop() }
-        let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
-        let workspace = try #require(try client.listWorkspaces().first { $0.name == "Northwind Coffee" })
-        return try body(client, workspace.id)
+        try withEmbeddedPlanable(stateFolder: stateFolder, body)
     }
 
     func planablePostIds() throws -> Set<String> {

@@ -60,15 +60,9 @@ import Testing
 
     /// The texts of the posts in the embedded server's workspace, as Planable's web app would show them.
     func planableTexts() throws -> [String] {
-        let token = try String(contentsOf: stateFolder.appendingPathComponent("reference-token"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let server = try ReferenceServer(
-            options: ReferenceServerOptions(databasePath: stateFolder.appendingPathComponent("reference.sqlite").path))
-        try server.start()
-        defer { server.stop() }
-        let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
-        let workspace = try #require(try client.listWorkspaces().first { $0.name == "Northwind Coffee" })
-        return try client.listPosts(workspaceId: workspace.id, limit: 100).items.map(\.plainText).sorted()
+        try withEmbeddedPlanable(stateFolder: stateFolder) { client, workspaceId in
+            try client.listPosts(workspaceId: workspaceId, limit: 100).items.map(\.plainText).sorted()
+        }
     }
 
     @Test func markedEntryIsPostedByTheNextSync() throws {
