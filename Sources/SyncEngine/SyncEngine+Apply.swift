@@ -143,6 +143,15 @@ extension SyncEngine {
             }
             return GroupOutcome(decision: .blocked, message: message, postIds: coveredIds, isSettled: true)
         }
+        // The update names the pages whose posts a person deleted, which it leaves without one.
+        let deletedPages = group.pages.filter { deletedPageIds.contains($0.id) }.map { "\"\($0.name)\"" }
+        let deletedWarnings =
+            deletedPages.isEmpty
+            ? []
+            : [
+                "the post of page \(deletedPages.joined(separator: ", ")) was deleted in Planable, so the update leaves "
+                    + "that page without one"
+            ]
         guard mode == .apply else {
             // A plan names the approved posts that the edit would change, while a person can still hold it back.
             let message =
@@ -151,9 +160,12 @@ extension SyncEngine {
                 : nil
             return GroupOutcome(
                 decision: .update, message: message, postIds: coveredIds, cleared: clearing.fields,
-                warnings: clearing.warnings)
+                warnings: clearing.warnings + deletedWarnings)
         }
-        return try update(covered, to: group, item: item, context: context, clearing: clearing, record: &record)
+        var outcome = try update(
+            covered, to: group, item: item, context: context, clearing: clearing, record: &record)
+        outcome.warnings += deletedWarnings
+        return outcome
     }
 
     private func create(_ group: PlannedGroup, item: SourceItem, context: WorkspaceContext) throws -> GroupOutcome {

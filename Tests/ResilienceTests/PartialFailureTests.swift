@@ -226,6 +226,8 @@ import Testing
         let summary = try JSONSerialization.jsonObject(with: Data(edited.stdout.utf8)) as? [String: Any]
         #expect(summary?["updated"] as? Int == 1, "\(edited.stdout.prefix(800))")
         #expect(summary?["created"] as? Int == 0, "\(edited.stdout.prefix(800))")
+        // The update's warning, which the log has too, names the page that goes without a post.
+        #expect(edited.stderr.contains("was deleted in Planable, so the update leaves that page without one"))
         let after = try fixture.posts()
         #expect(after.count == 2)
         #expect(after.allSatisfy { $0.plainText.contains("Second menu.") }, "\(after.map(\.plainText))")
