@@ -264,6 +264,16 @@ extension StateStore {
         }
     }
 
+    /// Marks posts that a sync found published before any status poll did. Only the flag is stored, so that the next
+    /// poll still records the final status, the published link and the transition.
+    package func recordPublished(postIds: [String]) throws {
+        try withDatabase { database in
+            try database.transaction {
+                for id in postIds { _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [id]) }
+            }
+        }
+    }
+
     /// Marks a post that the API no longer has as deleted, a final status that the status follower stops polling.
     package func recordPostGone(postId: String) throws {
         try withDatabase { database in

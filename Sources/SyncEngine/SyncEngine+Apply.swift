@@ -99,15 +99,7 @@ extension SyncEngine {
         // in Planable, and the group is decided again with the post known as published.
         let newlyPublished = Set(covered.filter { !$0.published && drafts[$0.postId]?.published == true }.map(\.postId))
         if !newlyPublished.isEmpty {
-            // Only the flag is stored, as after a PATCH that Planable rejects as published, so that the next status
-            // poll still records the final status, its link and the transition.
-            if mode == .apply {
-                try state.withDatabase { database in
-                    for id in newlyPublished.sorted() {
-                        _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [id])
-                    }
-                }
-            }
+            if mode == .apply { try state.recordPublished(postIds: newlyPublished.sorted()) }
             let known = existing.map { post in
                 var post = post
                 if newlyPublished.contains(post.postId) { post.published = true }
@@ -283,9 +275,7 @@ extension SyncEngine {
             if let text = request.text { try state.recordUpdateSending(text, postIds: ids) }
             updated = try client.updatePost(id: ids[0], request)
         } catch let error as PlanableAPIError where error.code == .postAlreadyPublished {
-            try state.withDatabase { database in
-                _ = try database.run("UPDATE posts SET published = 1 WHERE post_id = ?", [ids[0]])
-            }
+            try state.recordPublished(postIds: [ids[0]])
             var marked = covered
             marked[0].published = true
             if marked.contains(where: { !$0.published }) {
