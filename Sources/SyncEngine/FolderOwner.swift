@@ -9,11 +9,20 @@ enum FolderOwner {
     /// Gives each of `paths` that exists to the owner of `folder`, when this process runs as root and another user
     /// owns the folder. A failure leaves the file as it is, because the permission checks then name it.
     static func giveFiles(_ paths: [String], in folder: String) {
-        guard geteuid() == 0 else { return }
-        var status = stat()
-        guard stat(folder.isEmpty ? "." : folder, &status) == 0, status.st_uid != 0 else { return }
+        guard let owner = nonRootOwner(of: [folder]) else { return }
         for path in paths where FileManager.default.fileExists(atPath: path) {
-            _ = chown(path, status.st_uid, status.st_gid)
+            _ = chown(path, owner.user, owner.group)
         }
+    }
+
+    /// Returns the owner of the first of `paths` that exists, an empty path meaning the working folder, when this
+    /// process runs as root and that owner is another user. Returns nil otherwise.
+    static func nonRootOwner(of paths: [String]) -> (user: uid_t, group: gid_t)? {
+        guard geteuid() == 0 else { return nil }
+        var status = stat()
+        guard paths.contains(where: { stat($0.isEmpty ? "." : $0, &status) == 0 }), status.st_uid != 0 else {
+            return nil
+        }
+        return (status.st_uid, status.st_gid)
     }
 }

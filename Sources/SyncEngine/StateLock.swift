@@ -56,12 +56,8 @@ package final class StateLock {
     /// run, as SQLite does with the files it creates beside a database. Without it, a `sync` or `forget` run by
     /// hand as root leaves a lock file that the service's user may not open, and the service stops with exit 78.
     private static func giveToStateOwner(_ descriptor: Int32, statePath: String, folder: String) {
-        guard geteuid() == 0 else { return }
-        var status = stat()
-        guard stat(statePath, &status) == 0 || stat(folder.isEmpty ? "." : folder, &status) == 0,
-            status.st_uid != 0
-        else { return }
-        _ = fchown(descriptor, status.st_uid, status.st_gid)
+        guard let owner = FolderOwner.nonRootOwner(of: [statePath, folder]) else { return }
+        _ = fchown(descriptor, owner.user, owner.group)
     }
 
     package func release() {
