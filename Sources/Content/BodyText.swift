@@ -1,5 +1,3 @@
-import HTMLScan
-
 /// The plain text of a body, from Markdown or, for `.html` files, from HTML.
 struct BodyText {
     var blocks: [String]
@@ -17,14 +15,8 @@ struct BodyText {
 
     init(_ text: String, isHTML: Bool, keepCode: Bool) {
         if isHTML {
-            if HTMLMarkupScan.exceedsLimits(text) {
-                blocks = []
-                links = []
-                images = []
-                exceedsHTMLLimits = true
-                return
-            }
             let html = HTMLText(html: text, keepCode: keepCode)
+            exceedsHTMLLimits = html.exceedsLimits
             blocks = html.blocks
             links = html.links
             images = html.images

@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import HTMLScan
 
 /// Text, links and images extracted from HTML with libxml2's HTML parser.
 struct HTMLText {
@@ -14,6 +15,9 @@ struct HTMLText {
     var links: [String] = []
     private var seenLinks = Set<String>()
     var images: [ShortcodeMedia] = []
+    /// Whether the HTML has markup that `HTMLMarkupScan` rejects, such as a tag of over 500 attributes. Such HTML is
+    /// not parsed, and its text, links and images stay empty.
+    var exceedsLimits = false
 
     private static let skippedElements: Set<String> = [
         "script", "style", "template", "noscript", "head", "svg", "iframe",
@@ -35,6 +39,10 @@ struct HTMLText {
     init(html: String, keepCode: Bool) {
         let bytes = Array(html.utf8)
         guard !bytes.isEmpty else { return }
+        if HTMLMarkupScan.exceedsLimits(html) {
+            exceedsLimits = true
+            return
+        }
         _ = Self.parserInitialized
         let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
         let document = bytes.withUnsafeBufferPointer { buffer in

@@ -1,6 +1,5 @@
 import CCmark
 import Foundation
-import HTMLScan
 
 /// Plain text, links and images of a Markdown body, from a walk over the cmark-gfm tree.
 ///
@@ -105,12 +104,8 @@ struct MarkdownText {
             case CMARK_NODE_CODE_BLOCK:
                 if keepCode { result.append(Self.literal(node).trimmingTrailingNewlines()) }
             case CMARK_NODE_HTML_BLOCK:
-                let literal = Self.literal(node)
-                if HTMLMarkupScan.exceedsLimits(literal) {
-                    exceedsHTMLLimits = true
-                    continue
-                }
-                let html = HTMLText(html: literal, keepCode: keepCode)
+                let html = HTMLText(html: Self.literal(node), keepCode: keepCode)
+                if html.exceedsLimits { exceedsHTMLLimits = true }
                 result.append(contentsOf: html.blocks)
                 html.links.forEach { addLink($0) }
                 images.append(contentsOf: html.images)
@@ -262,11 +257,8 @@ struct MarkdownText {
         if lowered.hasPrefix("<br") {
             text += "\n"
         } else if lowered.hasPrefix("<img") || lowered.hasPrefix("<a ") {
-            if HTMLMarkupScan.exceedsLimits(html) {
-                exceedsHTMLLimits = true
-                return
-            }
             let parsed = HTMLText(html: html, keepCode: keepCode)
+            if parsed.exceedsLimits { exceedsHTMLLimits = true }
             images.append(contentsOf: parsed.images)
             parsed.links.forEach { addLink($0) }
         }
