@@ -174,10 +174,8 @@ package final class SyncEngine: @unchecked Sendable {
             for entry in scan.baselined {
                 let post = ForgetCommandLine.post(
                     source: source.name, identity: entry.identity, configurationPath: configuration.path)
-                let message =
-                    entry.message.map { "\($0); if it is to be posted, `\(post)` has the next sync create its post" }
-                    ?? "recorded without a post; only entries that appear later are posted, and those that "
-                    + "`planable-sync post` names"
+                let reason = entry.message ?? "recorded without a post"
+                let message = "\(reason); if it is to be posted, `\(post)` has the next sync create its post"
                 report.add(
                     ReportedItem(
                         source: source.name, identity: entry.identity, title: entry.title, decision: .baselined,
