@@ -71,7 +71,9 @@ let package = Package(
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "YAML"]),
         .testTarget(
             name: "SyncEngineTests",
-            dependencies: ["SyncEngine", "HTTPClient", "PlanableAPI", "PlanableReference", "Logging", "TestSupport"]),
+            dependencies: [
+                "SyncEngine", "Feeds", "HTTPClient", "PlanableAPI", "PlanableReference", "Logging", "TestSupport",
+            ]),
         .testTarget(
             name: "PlanableSyncCLITests",
             dependencies: ["HTTPClient", "PlanableAPI", "PlanableReference", "SyncEngine", "TestSupport"]),

@@ -321,5 +321,6 @@ extension SourceItem {
             tags: entry.categories, categories: entry.categories, media: media, fields: .mapping(fields),
             contentHash: entry.contentHash)
         optionalMediaLimit = contentImages == .first ? 1 : Int.max
+        isFeedEntry = true
     }
 }

@@ -36,6 +36,8 @@ package struct SourceItem: Sendable {
     /// The date a schedule rule uses when it differs from `date`, such as Hugo's `publishDate` beside `date`.
     package var publishDate: Date?
     package var publishDateHasTime = false
+    /// Whether the item is a feed entry, whose feed someone else publishes, rather than a folder's file.
+    package var isFeedEntry = false
 
     package init(
         source: String, identity: String, location: String, title: String, summary: String = "", text: String = "",

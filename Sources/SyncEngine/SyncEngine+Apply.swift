@@ -372,7 +372,7 @@ extension SyncEngine {
         let verb = mode == .apply ? "created" : "would create"
         // A feed's entries are someone else's, so a rule skips one. A file can say so in its front matter.
         let keepOut =
-            item.location.contains("://")
+            item.isFeedEntry
             ? "add a rule with skip: true that matches fields: {id: \(item.identity)}"
             : "remove the file or set planable: {skip: true} in its front matter"
         if postIds.count == 1 {
@@ -386,9 +386,8 @@ extension SyncEngine {
     /// Returns the message of an item whose source changed after its post was published. A file's change can go
     /// out in a new file, while a feed entry's publisher is someone else, so its message names no way out.
     static func publishedEditMessage(_ item: SourceItem) -> String {
-        let isFeedEntry = item.location.contains("://")
         let wayOut =
-            isFeedEntry
+            item.isFeedEntry
             ? "the entry's later edits are not sent either" : "to post the change, put it in a new file"
         return "\(item.location) changed after its post was published; published posts cannot be edited, so the "
             + "post keeps its published text, and \(wayOut)"

@@ -1,3 +1,4 @@
+import Feeds
 import Testing
 
 @testable import SyncEngine
@@ -12,24 +13,33 @@ import Testing
         #expect(message.hasSuffix("to post the change, put it in a new file"))
     }
 
-    /// A feed's publisher is someone else, so the message asks for no file and no restored text.
+    /// Returns the item of a feed entry, through the initializer that feed sources use.
+    static func feedItem(id: String, link: String = "") -> SourceItem {
+        SourceItem(
+            FeedEntry(id: id, key: id, title: "Roast", link: link), source: "news",
+            feedURL: "https://news.example/feed.xml")
+    }
+
+    /// A feed's publisher is someone else, so the message names no file and no restored text. An entry without a
+    /// link, whose location is its id, is a feed entry too.
     @Test func feedEntryMessageNamesNoFile() {
-        let link = "https://news.example/2026/roast"
-        let item = SourceItem(source: "news", identity: link, location: link, title: "Roast", contentHash: "")
-        let message = SyncEngine.publishedEditMessage(item)
-        #expect(message.contains("so the post keeps its published text"))
-        #expect(message.hasSuffix("the entry's later edits are not sent either"))
-        #expect(!message.contains("file"))
+        let linked = Self.feedItem(id: "urn:entry:roast", link: "https://news.example/2026/roast")
+        let unlinked = Self.feedItem(id: "urn:entry:roast")
+        for item in [linked, unlinked] {
+            let message = SyncEngine.publishedEditMessage(item)
+            #expect(message.contains("so the post keeps its published text"), "\(item.location)")
+            #expect(message.hasSuffix("the entry's later edits are not sent either"), "\(item.location)")
+            #expect(!message.contains("file"), "\(item.location)")
+        }
     }
 
     /// A group whose posts were all deleted is created again by an edit. The note says how to keep the item out,
     /// which for a feed entry is a rule, since its feed is someone else's.
     @Test func recreatedNoteNamesTheWayOut() {
-        let link = "https://news.example/2026/roast"
-        let entry = SourceItem(source: "news", identity: link, location: link, title: "Roast", contentHash: "")
+        let entry = Self.feedItem(id: "urn:entry:roast")
         let feedNote = SyncEngine.recreatedNote(["p1", "p2"], item: entry, mode: .apply)
         #expect(feedNote.hasPrefix("its posts p1, p2 were deleted in Planable, so the edit created them again"))
-        #expect(feedNote.hasSuffix("add a rule with skip: true that matches fields: {id: \(link)}"))
+        #expect(feedNote.hasSuffix("add a rule with skip: true that matches fields: {id: urn:entry:roast}"))
 
         let file = SourceItem(source: "posts", identity: "a.md", location: "a.md", title: "A", contentHash: "")
         let fileNote = SyncEngine.recreatedNote(["p1"], item: file, mode: .plan)
