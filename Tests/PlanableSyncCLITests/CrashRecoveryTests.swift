@@ -1,7 +1,5 @@
 import Foundation
 import TestSupport
-import PlanableAPI
-import PlanableReference
 import Testing
 
 @Suite(.serialized) struct CrashRecoveryTests {
@@ -70,22 +68,16 @@ import Testing
 
     /// Reads every post from the embedded server's database and maps each text to its distinct group ids.
     static func groupsByText(stateFolder: URL) throws -> [String: Set<String>] {
-        let token = try String(contentsOf: stateFolder.appendingPathComponent("reference-token"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let server = try ReferenceServer(
-            options: ReferenceServerOptions(databasePath: stateFolder.appendingPathComponent("reference.sqlite").path))
-        try server.start()
-        defer { server.stop() }
-        let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
-        let workspace = try #require(try client.listWorkspaces().first { $0.name == "Northwind Coffee" })
-        var groups: [String: Set<String>] = [:]
-        var offset = 0
-        while true {
-            let page = try client.listPosts(workspaceId: workspace.id, offset: offset, limit: 100)
-            for post in page.items { groups[post.plainText, default: []].insert(post.groupId ?? post.id) }
-            offset += page.items.count
-            if page.items.isEmpty || page.pagination?.hasMore != true { break }
+        try withEmbeddedPlanable(stateFolder: stateFolder) { client, workspaceId in
+            var groups: [String: Set<String>] = [:]
+            var offset = 0
+            while true {
+                let page = try client.listPosts(workspaceId: workspaceId, offset: offset, limit: 100)
+                for post in page.items { groups[post.plainText, default: []].insert(post.groupId ?? post.id) }
+                offset += page.items.count
+                if page.items.isEmpty || page.pagination?.hasMore != true { break }
+            }
+            return groups
         }
-        return groups
     }
 }
