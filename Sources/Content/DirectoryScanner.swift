@@ -138,11 +138,12 @@ package struct DirectoryScanner: Sendable {
         let secondPaths = Self.secondPaths(of: files.map(\.relativePath), identities: fileIdentities)
         if !secondPaths.isEmpty {
             files.removeAll { secondPaths[$0.relativePath] != nil }
-            for (path, kept) in secondPaths {
+            for (path, readPath) in secondPaths {
                 errors.append(
                     ContentError(
                         path: path,
-                        message: "a second path to file \(kept) (a symbolic or hard link), so it is not read and the "
+                        message:
+                            "a second path to file \(readPath) (a symbolic or hard link), so it is not read and the "
                             + "file gets one post; add this path to the source's exclude"))
             }
         }
@@ -159,12 +160,12 @@ package struct DirectoryScanner: Sendable {
         for path in paths {
             if let entry = identities[path] { byFile[entry.identity, default: []].append(path) }
         }
-        var seconds: [String: String] = [:]
+        var result: [String: String] = [:]
         for group in byFile.values where group.count > 1 {
-            let kept = group.first { identities[$0]?.isLink == false } ?? group[0]
-            for path in group where path != kept { seconds[path] = kept }
+            let readPath = group.first { identities[$0]?.isLink == false } ?? group[0]
+            for path in group where path != readPath { result[path] = readPath }
         }
-        return seconds
+        return result
     }
 
     /// Tells whether a file at `path`, relative to the root, matches an include pattern and no exclude pattern.

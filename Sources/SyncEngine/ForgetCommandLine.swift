@@ -10,7 +10,7 @@ package enum ForgetCommandLine {
         "planable-sync forget \(configOption(configurationPath))\(shellWord(source + "/" + identity))"
     }
 
-    /// Returns the command that asks the next sync to create the post of a feed entry recorded without one.
+    /// Returns the command that marks a feed entry recorded without a post, so that the next sync creates its post.
     package static func post(source: String, identity: String, configurationPath: String? = nil) -> String {
         "planable-sync post \(configOption(configurationPath))\(shellWord(source + "/" + identity))"
     }

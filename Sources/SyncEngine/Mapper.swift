@@ -222,7 +222,7 @@ package struct Mapper: Sendable {
             if let note { warnings.append(note) }
         }
         // With keep_past, a past date stays the post's date, but Planable publishes only at a time to come and
-        // rejects the request that asks it to publish at a past one. An update sends false, so that a post created
+        // rejects a request to publish at a past one. An update sends false, so that a post created
         // to publish at that date no longer does once a reviewer approves it late.
         if payload.publishAtScheduledDate == true, let text = payload.scheduledAt, let date = Timestamp.date(text),
             date <= now

@@ -14,7 +14,7 @@ package struct ItemRecord: Sendable, Equatable {
     package var bodyHash: String?
     package var payloadHash: String?
     /// `synced`, `failed`, `skipped`, `blocked`, `removed`, `baselined`, or `requested` for a feed entry recorded
-    /// without a post whose post `planable-sync post` asked for.
+    /// without a post whose post `planable-sync post` requested.
     package var status: String
     package var lastError: String?
     package var fileSize: Int?

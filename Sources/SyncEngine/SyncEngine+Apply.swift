@@ -62,9 +62,9 @@ extension SyncEngine {
         let coveredIds = covered.map(\.postId)
         let forget = ForgetCommandLine.item(
             source: item.source, identity: item.identity, configurationPath: configuration.path)
-        // A page of the group has no post when it was added to the configuration, or when its post was deleted in
-        // Planable and an earlier version, whose PATCH dropped the record of a deleted post, ran. The message names
-        // such pages.
+        // A page of the group has no post when it was added to the configuration. It also has none when its post was
+        // deleted in Planable and an earlier version, whose PATCH dropped a deleted post's record, synced the item
+        // since. The message names such pages.
         let coveredPageIds = Set(covered.map(\.pageId)).union(deletedPageIds)
         let pagesWithoutPost = group.pages.filter { !coveredPageIds.contains($0.id) }.map { "\"\($0.name)\"" }
         var cause = ""
@@ -341,8 +341,8 @@ extension SyncEngine {
                 + "for the new text, so ask the reviewer to check it in Planable before the posts publish"
             message = message.map { $0 + "; " + note } ?? note
         }
-        // A PATCH makes a failed post a draft again. The answer gives the status of the post it went to, which the
-        // group's other posts share until the follower polls them, so a poll logs no change from an empty status.
+        // A PATCH makes a failed post a draft again. The response contains the status of the post it went to, which
+        // the group's other posts share until the follower polls them, so a poll logs no change from an empty status.
         let failed = covered.filter { $0.status == "failed" }.map(\.postId)
         if !failed.isEmpty {
             try state.withDatabase { database in
@@ -370,7 +370,7 @@ extension SyncEngine {
     /// of `item` creates again, with the way to keep the item out of Planable for good.
     static func recreatedNote(_ postIds: [String], item: SourceItem, mode: RunMode) -> String {
         let verb = mode == .apply ? "created" : "would create"
-        // A feed's entries are someone else's, so a rule skips one. A file can say so in its front matter.
+        // A feed's entries are someone else's, so a rule skips one. A file's front matter can skip it.
         let keepOut =
             item.isFeedEntry
             ? "add a rule with skip: true that matches fields: {id: \(item.identity)}"

@@ -58,7 +58,7 @@ import Testing
         return statuses
     }
 
-    /// The texts of the posts in the embedded server's workspace, as Planable's web app would show them.
+    /// Returns the texts of the posts in the embedded server's workspace, as Planable's web app shows them.
     func planableTexts() throws -> [String] {
         try withEmbeddedPlanable(stateFolder: stateFolder) { client, workspaceId in
             try client.listPosts(workspaceId: workspaceId, limit: 100).items.map(\.plainText).sorted()

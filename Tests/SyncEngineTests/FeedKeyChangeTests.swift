@@ -244,18 +244,18 @@ import Testing
             heldBack.allSatisfy { $0.message?.contains("nothing shows whether it is that entry") == true },
             "\(messages(report))")
         #expect(heldBack.allSatisfy { $0.message?.contains("link:http://news.example/2026/entry-") == true })
-        let held = try #require(heldBack.first { $0.title == "Entry 2" })
+        let heldEntry = try #require(heldBack.first { $0.title == "Entry 2" })
         let command = ForgetCommandLine.post(
-            source: "news", identity: held.identity, configurationPath: workspace.configPath)
+            source: "news", identity: heldEntry.identity, configurationPath: workspace.configPath)
         #expect(command.hasPrefix("planable-sync post --config /"))
-        #expect(held.message?.contains("`\(command)` has the next sync create its post") == true, "\(messages(report))")
+        #expect(heldEntry.message?.contains("`\(command)` has the next sync create its post") == true, "\(messages(report))")
         #expect(try workspace.run(.apply).created == 0)
 
         // The way out when a held-back entry is a new one: `planable-sync post` marks it, and the next run posts it.
         let state = try StateStore(path: statePath)
-        #expect(try state.requestPosts([(source: "news", identity: held.identity)]) == 1)
+        #expect(try state.requestPosts([(source: "news", identity: heldEntry.identity)]) == 1)
         let posted = try workspace.run(.apply)
-        #expect(feedItems(posted, .create).map(\.identity) == [held.identity], "\(messages(posted))")
+        #expect(feedItems(posted, .create).map(\.identity) == [heldEntry.identity], "\(messages(posted))")
         #expect(try postTexts(workspace).filter { $0.hasPrefix("Entry 2") }.count == 2)
         #expect(try workspace.run(.apply).requests.write == 0)
     }

@@ -322,9 +322,9 @@ import Testing
         #expect(cdn.posts.first?.media == ["https://cdn.example/i/42"])
     }
 
-    /// Planable's API takes image and video URLs only, so a PDF fails its item before any request, whether it is
-    /// judged by its extension, its served type or a local file's name, and the message names the way to a
-    /// LinkedIn PDF carousel.
+    /// Planable's API takes image and video URLs only, so a PDF fails its item before any request. That holds
+    /// whether it is judged by its extension, its served type or a local file's name, and the message names the
+    /// way to a LinkedIn PDF carousel.
     @Test func pdfFailsItsItem() throws {
         let server = try MediaTestServer()
         defer { server.stop() }

@@ -33,7 +33,7 @@ import Testing
         }
     }
 
-    /// A group whose posts were all deleted is created again by an edit. The note says how to keep the item out,
+    /// A group whose posts were all deleted is created again by an edit. The note names how to keep the item out,
     /// which for a feed entry is a rule, since its feed is someone else's.
     @Test func recreatedNoteNamesTheWayOut() {
         let entry = Self.feedItem(id: "urn:entry:roast")
