@@ -53,44 +53,140 @@ import Timestamps
         #expect(listedIDs.isSuperset(of: created.withLock { $0 }))
     }
 
-    @Test func failedWriteKeepsOthersInBatch() throws {
-        let server = try TestServer()
-        defer { server.removeFiles() }
-        let gate = server.server.store
-        let before = try gate.withLock { try $0.database.queryFirst("SELECT COUNT(*) AS n FROM labels")?.int("n") }
-        let workspace = try server.workspaceID("Northwind Coffee")
-        // Two writes share one batch: the first succeeds, the second fails after writing, and only its row goes.
-        let done = DispatchGroup()
-        let record = LockedValue<[Result<Int, any Error>]>([])
-        for (index, fails) in [false, true].enumerated() {
-            done.enter()
-            gate.perform(
-                writing: true,
-                { store -> Int in
-                    try store.database.run(
-                        "INSERT INTO labels (id, workspace_id, name, color, created_at) VALUES (?, ?, ?, 'red', 0)",
-                        ["gate-label-\(index)", workspace, "Label \(index)"])
-                    if fails { throw APIError.validation("failed on purpose") }
-                    return index
-                },
-                completion: { result in
-                    record.withLock { $0.append(result) }
-                    done.leave()
-                })
-        }
-        done.wait()
-        let outcomes = record.withLock { $0 }
-        #expect(outcomes.count == 2)
-        #expect(outcomes.filter { (try? $0.get()) == 0 }.count == 1)
-        #expect(outcomes.filter { if case .failure = $0 { true } else { false } }.count == 1)
-        let labels = try gate.withLock { store in
-            try store.database.query("SELECT id FROM labels WHERE id LIKE 'gate-label-%'").compactMap {
+    /// Inserts label `gate-label-NAME` into `workspace`.
+    private func insertLabel(_ store: ReferenceStore, _ name: String, workspace: String) throws {
+        try store.database.run(
+            "INSERT INTO labels (id, workspace_id, name, color, created_at) VALUES (?, ?, ?, 'red', 0)",
+            ["gate-label-\(name)", workspace, "Label \(name)"])
+    }
+
+    private func gateLabels(_ gate: StoreGate) throws -> [String] {
+        try gate.withLock { store in
+            try store.database.query("SELECT id FROM labels WHERE id LIKE 'gate-label-%' ORDER BY id").compactMap {
                 $0.string("id")
             }
         }
-        #expect(labels == ["gate-label-0"])
-        let after = try gate.withLock { try $0.database.queryFirst("SELECT COUNT(*) AS n FROM labels")?.int("n") }
-        #expect(after == (before ?? 0) + 1)
+    }
+
+    /// Waits up to 5 seconds for another thread to wait for the gate's lock.
+    private func awaitWaitingWriter(_ gate: StoreGate) {
+        let deadline = Date().addingTimeInterval(5)
+        while gate.writersWaitingCount == 0 && Date() < deadline { usleep(100) }
+    }
+
+    @Test func loneWriteCommitsBeforeReturning() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let gate = server.server.store
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let outcome = LockedValue<Result<Int, any Error>?>(nil)
+        gate.perform(
+            writing: true,
+            { store -> Int in
+                try insertLabel(store, "lone", workspace: workspace)
+                return 1
+            },
+            completion: { result in outcome.withLock { $0 = result } })
+        // No other writer waited, so this thread committed and called the completion before `perform` returned.
+        #expect(try outcome.withLock { try $0?.get() } == 1)
+        #expect(gate.withLockUncommitted { $0.database.isAutocommit })
+        #expect(try gateLabels(gate) == ["gate-label-lone"])
+    }
+
+    @Test func waitingWriterCommitsSharedBatch() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let gate = server.server.store
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let events = LockedValue<[String]>([])
+        let firstRunning = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        done.enter()
+        Thread {
+            gate.perform(
+                writing: true,
+                { store -> Int in
+                    try insertLabel(store, "0", workspace: workspace)
+                    firstRunning.signal()
+                    awaitWaitingWriter(gate)
+                    return 0
+                },
+                completion: { result in
+                    events.withLock { $0.append("first answered \((try? result.get()).map(String.init) ?? "error")") }
+                    done.leave()
+                })
+            events.withLock { $0.append("first returned") }
+        }.start()
+        firstRunning.wait()
+        done.enter()
+        // The second write waits for the lock while the first holds it, so the first leaves the batch open, and the
+        // second, which fails, rolls back only its own row and commits the first one's.
+        gate.perform(
+            writing: true,
+            { store -> Int in
+                events.withLock { $0.append("second ran") }
+                try insertLabel(store, "1", workspace: workspace)
+                throw APIError.validation("failed on purpose")
+            },
+            completion: { result in
+                let outcome: String
+                switch result {
+                case .success: outcome = "second answered"
+                case .failure: outcome = "second failed"
+                }
+                events.withLock { $0.append(outcome) }
+                done.leave()
+            })
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        let order = events.withLock { $0 }
+        let ran = try #require(order.firstIndex(of: "second ran"))
+        let answered = try #require(order.firstIndex(of: "first answered 0"))
+        #expect(answered > ran)
+        #expect(order.contains("second failed"))
+        #expect(gate.withLockUncommitted { $0.database.isAutocommit })
+        #expect(try gateLabels(gate) == ["gate-label-0"])
+    }
+
+    @Test func oldBatchCommitsWhileWritersWait() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let gate = server.server.store
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let events = LockedValue<[String]>([])
+        let firstRunning = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        done.enter()
+        let first = Thread {
+            gate.perform(
+                writing: true,
+                { store -> Int in
+                    try insertLabel(store, "old", workspace: workspace)
+                    firstRunning.signal()
+                    awaitWaitingWriter(gate)
+                    Thread.sleep(forTimeInterval: StoreGate.maximumBatchAge * 2)
+                    return 0
+                },
+                completion: { _ in events.withLock { $0.append("first answered") } })
+            events.withLock {
+                $0.append(
+                    $0.contains("first answered") ? "first answered before returning" : "first returned unanswered")
+            }
+            done.leave()
+        }
+        first.start()
+        firstRunning.wait()
+        // A writer waits, but the batch is older than the limit, so the first write commits it and completes at once.
+        gate.perform(
+            writing: true,
+            { store -> Int in
+                try insertLabel(store, "new", workspace: workspace)
+                return 1
+            },
+            completion: { _ in events.withLock { $0.append("second answered") } })
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        let order = events.withLock { $0 }
+        #expect(order.contains("first answered before returning"))
+        #expect(try gateLabels(gate) == ["gate-label-new", "gate-label-old"])
     }
 
     /// Returns the first post of the workspace's listing. Each `queryNumber` gives a query string of its own, which misses the
