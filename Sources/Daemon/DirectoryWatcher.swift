@@ -7,9 +7,11 @@ import Glibc
 /// Every folder under the root gets a watch, including folders created or moved in later; their files found at that
 /// moment are reported as changed. Links are not followed below the root, and names that `WatchNameFilter` ignores
 /// are neither reported nor entered. Moves are paired by cookie into `.renamed`; a move out of the tree is `.removed`
-/// and a move into it `.changed`. Events are merged per path by `EventCoalescer`. When the kernel queue overflows, the
-/// watcher re-adds its watches and delivers `.overflow` alone, so the consumer rescans everything. When the root
-/// itself is moved, removed or unmounted, the watcher also delivers `.overflow`, and `isRootWatched` is false by then.
+/// and a move into it `.changed`. Events are merged per path by `EventCoalescer`, which holds back a file that a
+/// writer still has open (written to and not closed since) for up to `maximumWriteWait` seconds. When the kernel
+/// queue overflows, the watcher re-adds its watches and delivers `.overflow` alone, so the consumer rescans
+/// everything. When the root itself is moved, removed or unmounted, the watcher also delivers `.overflow`, and
+/// `isRootWatched` is false by then.
 ///
 /// A reader thread waits in `poll(2)` until the descriptor is readable, a batch or a move is due, or `stop` wakes it,
 /// so it never polls in a loop while idle. The handler runs on a private serial queue, one batch at a time.
@@ -20,6 +22,7 @@ package final class DirectoryWatcher: @unchecked Sendable {
     package let root: String
     package let debounce: Double
     package let maximumDelay: Double
+    package let maximumWriteWait: Double
 
     private let handlerQueue = DispatchQueue(label: "planable-sync.directory-watcher")
     private let queueKey = DispatchSpecificKey<Bool>()
@@ -31,10 +34,13 @@ package final class DirectoryWatcher: @unchecked Sendable {
     ///   - root: the folder to watch; a relative path is taken from the current folder.
     ///   - debounce: how many seconds a path must be quiet before its events are delivered.
     ///   - maximumDelay: the most seconds an event waits while its path keeps changing.
-    package init(root: String, debounce: Double = 0.3, maximumDelay: Double = 1.0) {
+    ///   - maximumWriteWait: the most seconds an event waits while a writer keeps its file open, so that a file
+    ///     that takes long to write is delivered once it is closed, not half written.
+    package init(root: String, debounce: Double = 0.3, maximumDelay: Double = 1.0, maximumWriteWait: Double = 60) {
         self.root = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
         self.debounce = debounce
         self.maximumDelay = maximumDelay
+        self.maximumWriteWait = maximumWriteWait
         handlerQueue.setSpecific(key: queueKey, value: true)
     }
 
@@ -85,7 +91,8 @@ package final class DirectoryWatcher: @unchecked Sendable {
         }
         let loop = ReadLoop(
             tree: tree, wakeReader: wake[0], wakeWriter: wake[1],
-            coalescer: EventCoalescer(debounce: debounce, maximumDelay: maximumDelay),
+            coalescer: EventCoalescer(
+                debounce: debounce, maximumDelay: maximumDelay, maximumWriteWait: maximumWriteWait),
             queue: handlerQueue, handler: handler, onError: onError, rootState: rootState)
         rootState.isWatched = true
         for error in errors { handlerQueue.async { onError?(error) } }
@@ -186,7 +193,7 @@ private final class ReadLoop: @unchecked Sendable {
             if tree.descriptors[""] == nil { rootState.isWatched = false }
             for event in tree.expireMoves(at: now) { coalescer.record(event, at: now) }
             for error in tree.takeErrors() { report(error) }
-            let batch = coalescer.takeDue(at: now)
+            let batch = coalescer.takeDue(at: now, writing: tree.pathsBeingWritten)
             if !batch.isEmpty {
                 let handler = self.handler
                 queue.async { handler(batch) }
@@ -205,7 +212,9 @@ private final class ReadLoop: @unchecked Sendable {
 
     /// Returns the `poll` timeout in milliseconds until the next batch or move is due, or -1 when none is pending.
     private func timeout(now: Double) -> Int32 {
-        let deadlines = [coalescer.nextDeadline, tree.nextMoveDeadline].compactMap { $0 }
+        let deadlines = [coalescer.nextDeadline(writing: tree.pathsBeingWritten), tree.nextMoveDeadline].compactMap {
+            $0
+        }
         guard let deadline = deadlines.min() else { return -1 }
         return Int32(max(0, min(60_000, ((deadline - now) * 1000).rounded(.up))))
     }

@@ -5,6 +5,10 @@
 /// `maximumDelay` seconds old. A batch contains every path that has been quiet for `debounce` seconds or whose first
 /// event is `maximumDelay` seconds old, and the other paths wait. Waiting for the whole tree to be quiet, and not for each
 /// path separately, keeps a burst of many files in one batch.
+///
+/// A path that a writer still has open, which `takeDue` and `nextDeadline` get in `writing`, waits past both
+/// rules until the writer closes it, and at most `maximumWriteWait` seconds from its first event. So a file copied
+/// or saved over several seconds is delivered once, whole, and not first half written.
 package struct EventCoalescer: Sendable {
     private struct Entry: Sendable {
         var kind: WatchEvent.Kind
@@ -14,6 +18,7 @@ package struct EventCoalescer: Sendable {
 
     package let debounce: Double
     package let maximumDelay: Double
+    package let maximumWriteWait: Double
 
     private var entries: [String: Entry] = [:]
     /// Paths in the order of their first pending event, so batches keep the order the changes happened in.
@@ -24,9 +29,10 @@ package struct EventCoalescer: Sendable {
     /// Comparisons allow this much (one millisecond) so a wake-up rounded by `poll(2)` finds its batch due.
     private let tolerance = 0.001
 
-    package init(debounce: Double, maximumDelay: Double) {
+    package init(debounce: Double, maximumDelay: Double, maximumWriteWait: Double = 60) {
         self.debounce = debounce
         self.maximumDelay = max(maximumDelay, debounce)
+        self.maximumWriteWait = max(maximumWriteWait, self.maximumDelay)
     }
 
     package var isEmpty: Bool { entries.isEmpty && overflowTime == nil }
@@ -86,28 +92,47 @@ package struct EventCoalescer: Sendable {
     }
 
     /// The time at which the next batch is due, or nil when nothing is pending.
-    package var nextDeadline: Double? {
+    package var nextDeadline: Double? { nextDeadline(writing: []) }
+
+    /// Returns the time at which the next batch is due, or nil when nothing is pending, while the paths in
+    /// `writing` are open for writing.
+    package func nextDeadline(writing: Set<String>) -> Double? {
         if let overflowTime { return min(lastEventTime + debounce, overflowTime + maximumDelay) }
-        guard let oldest = entries.values.map(\.firstTime).min() else { return nil }
-        return min(lastEventTime + debounce, oldest + maximumDelay)
+        var oldest: Double?
+        var writeWaitEnd: Double?
+        for (path, entry) in entries {
+            if writing.contains(path) {
+                writeWaitEnd = min(writeWaitEnd ?? .infinity, entry.firstTime + maximumWriteWait)
+            } else {
+                oldest = min(oldest ?? .infinity, entry.firstTime)
+            }
+        }
+        // Only paths that no writer has open make the quiet tree or the maximum delay a deadline.
+        let ready = oldest.map { min(lastEventTime + debounce, $0 + maximumDelay) }
+        return [ready, writeWaitEnd].compactMap { $0 }.min()
     }
 
     /// Removes and returns the events due at `time`, in the order their paths first changed; empty when none is due.
-    package mutating func takeDue(at time: Double) -> [WatchEvent] {
+    ///
+    /// - Parameter writing: the paths open for writing, which stay pending until `maximumWriteWait` after their
+    ///   first event.
+    package mutating func takeDue(at time: Double, writing: Set<String> = []) -> [WatchEvent] {
         if let overflowTime {
             guard time + tolerance >= min(lastEventTime + debounce, overflowTime + maximumDelay) else { return [] }
             self.overflowTime = nil
             return [.overflow]
         }
-        guard let deadline = nextDeadline, time + tolerance >= deadline else { return [] }
+        guard let deadline = nextDeadline(writing: writing), time + tolerance >= deadline else { return [] }
         let treeIsQuiet = time + tolerance >= lastEventTime + debounce
         var batch: [WatchEvent] = []
         var remaining: [String] = []
         for path in order {
             guard let entry = entries[path] else { continue }
             let due =
-                treeIsQuiet || time + tolerance >= entry.lastTime + debounce
-                || time + tolerance >= entry.firstTime + maximumDelay
+                writing.contains(path)
+                ? time + tolerance >= entry.firstTime + maximumWriteWait
+                : treeIsQuiet || time + tolerance >= entry.lastTime + debounce
+                    || time + tolerance >= entry.firstTime + maximumDelay
             if due {
                 batch.append(WatchEvent(path: path, kind: entry.kind))
                 entries[path] = nil

@@ -27,6 +27,9 @@ package final class InotifyTree {
     var paths: [Int32: String] = [:]
     var descriptors: [String: Int32] = [:]
     private var pendingMoves: [UInt32: PendingMove] = [:]
+    /// The files written to (`IN_MODIFY`) and not closed since (`IN_CLOSE_WRITE`), by relative path. Emptied on an
+    /// overflow, because the queue may have lost their close.
+    package private(set) var pathsBeingWritten: Set<String> = []
     /// Failures met since the last call to `takeErrors`.
     var errors: [DirectoryWatcherError] = []
 
@@ -74,6 +77,7 @@ package final class InotifyTree {
             if mask & UInt32(IN_Q_OVERFLOW) != 0 {
                 events.append(.overflow)
                 pendingMoves.removeAll()
+                pathsBeingWritten.removeAll()
                 rebuildWatches()
                 continue
             }
@@ -125,8 +129,14 @@ package final class InotifyTree {
                 events += isFolder ? addTree(path, reportFiles: true) : [WatchEvent(path: path, kind: .changed)]
             } else if mask & UInt32(IN_DELETE) != 0 {
                 if isFolder { removeWatches(under: path) }
+                forgetWriting(under: path)
                 events.append(WatchEvent(path: path, kind: .removed))
             } else if mask & UInt32(IN_MODIFY | IN_CLOSE_WRITE) != 0, !isFolder {
+                if mask & UInt32(IN_MODIFY) != 0 {
+                    pathsBeingWritten.insert(path)
+                } else {
+                    pathsBeingWritten.remove(path)
+                }
                 events.append(WatchEvent(path: path, kind: .changed))
             } else if mask & UInt32(IN_ATTRIB) != 0 {
                 // A folder that became readable may hold files and folders that could not be listed before.
@@ -134,6 +144,12 @@ package final class InotifyTree {
             }
         }
         return events
+    }
+
+    /// Removes `path`, and every path under it when it names a folder, from `pathsBeingWritten`.
+    private func forgetWriting(under path: String) {
+        if pathsBeingWritten.isEmpty { return }
+        pathsBeingWritten = pathsBeingWritten.filter { !Self.isSame($0, orUnder: path) }
     }
 
     /// The time at which the oldest unpaired `IN_MOVED_FROM` counts as a move out of the tree, or nil.
@@ -159,6 +175,10 @@ package final class InotifyTree {
         case (false, true): return moveOut(departure)
         case (false, false): break
         }
+        // A writer keeps a renamed file open, so it is still being written under its new name.
+        let written = pathsBeingWritten.filter { Self.isSame($0, orUnder: departure.path) }
+        pathsBeingWritten.subtract(written)
+        for path in written { pathsBeingWritten.insert(arrival.path + path.dropFirst(departure.path.count)) }
         guard departure.isFolder else { return [WatchEvent(path: arrival.path, kind: .renamed(from: departure.path))] }
         renameWatches(from: departure.path, to: arrival.path)
         // Report each file, so the consumer can keep the post of every file under the renamed folder.
@@ -177,6 +197,7 @@ package final class InotifyTree {
     private func moveOut(_ departure: PendingMove) -> [WatchEvent] {
         // A folder moved out of the tree keeps its watches in the kernel, which would go on reporting from outside.
         if departure.isFolder { removeWatches(under: departure.path) }
+        forgetWriting(under: departure.path)
         return departure.isIgnored ? [] : [WatchEvent(path: departure.path, kind: .removed)]
     }
 }

@@ -6,14 +6,15 @@ import Testing
 
 /// Runs `body` with a started watcher on a fresh temporary folder, then stops it and removes the folder.
 private func withWatcher(
-    debounce: Double = 0.3, maximumDelay: Double = 1.0, prepare: (TemporaryFolder) throws -> Void = { _ in },
-    _ body: (TemporaryFolder, WatchRecorder) throws -> Void
+    debounce: Double = 0.3, maximumDelay: Double = 1.0, maximumWriteWait: Double = 60,
+    prepare: (TemporaryFolder) throws -> Void = { _ in }, _ body: (TemporaryFolder, WatchRecorder) throws -> Void
 ) throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     try prepare(folder)
     let recorder = WatchRecorder()
-    let watcher = DirectoryWatcher(root: folder.path, debounce: debounce, maximumDelay: maximumDelay)
+    let watcher = DirectoryWatcher(
+        root: folder.path, debounce: debounce, maximumDelay: maximumDelay, maximumWriteWait: maximumWriteWait)
     try watcher.start(handler: recorder.handler, onError: recorder.errorHandler)
     defer { watcher.stop() }
     try body(folder, recorder)
@@ -75,6 +76,54 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
             #expect(recorder.wait(for: [changed("post.md")]))
             recorder.settle()
             #expect(recorder.batches == [[changed("post.md")]])
+        }
+    }
+
+    @Test func openFileWaitsForClose() throws {
+        try withWatcher(debounce: 0.1, maximumDelay: 0.3, prepare: { try $0.write("post.md", "---\n") }) {
+            folder, recorder in
+            let handle = try FileHandle(forWritingTo: folder.url("post.md"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("title: Half\n".utf8))
+            // Past the debounce and the maximum delay, the file is still open, so nothing is delivered.
+            recorder.settle(0.8)
+            #expect(recorder.events == [])
+            try handle.write(contentsOf: Data("---\nBody\n".utf8))
+            try handle.close()
+            #expect(recorder.wait(for: [changed("post.md")]))
+            recorder.settle()
+            #expect(recorder.batches == [[changed("post.md")]])
+        }
+    }
+
+    @Test func openFileDeliveredAfterWriteWait() throws {
+        try withWatcher(
+            debounce: 0.1, maximumDelay: 0.3, maximumWriteWait: 0.8, prepare: { try $0.write("log.md", "one\n") }
+        ) { folder, recorder in
+            let handle = try FileHandle(forWritingTo: folder.url("log.md"))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            let written = WatchRecorder.now()
+            try handle.write(contentsOf: Data("two\n".utf8))
+            #expect(recorder.wait(for: [changed("log.md")]))
+            let arrival = try #require(recorder.arrival(of: changed("log.md")))
+            #expect(arrival - written >= 0.7, "delivered while open after \(arrival - written) s")
+        }
+    }
+
+    @Test func renamedOpenFileWaitsForClose() throws {
+        try withWatcher(debounce: 0.1, maximumDelay: 0.3, prepare: { try $0.write("draft.md", "one\n") }) {
+            folder, recorder in
+            let handle = try FileHandle(forWritingTo: folder.url("draft.md"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("two\n".utf8))
+            try folder.move("draft.md", "post.md")
+            recorder.settle(0.8)
+            #expect(recorder.events == [])
+            try handle.close()
+            #expect(recorder.wait(for: [renamed("draft.md", "post.md")]))
+            recorder.settle()
+            #expect(recorder.events == [renamed("draft.md", "post.md")])
         }
     }
 

@@ -51,6 +51,39 @@ import Testing
         #expect(batch.last == changed("post-999.md"))
     }
 
+    @Test func openFileWaitsForClose() {
+        var coalescer = EventCoalescer(debounce: 0.3, maximumDelay: 1.0, maximumWriteWait: 60)
+        coalescer.record(changed("a.md"), at: 10.0)
+        #expect(isClose(coalescer.nextDeadline(writing: ["a.md"]), 70.0))
+        #expect(coalescer.takeDue(at: 11.5, writing: ["a.md"]).isEmpty)
+        // The writer closes the file, which is past the maximum delay, so it is due at once.
+        coalescer.record(changed("a.md"), at: 12.0)
+        #expect(coalescer.takeDue(at: 12.0) == [changed("a.md")])
+        #expect(coalescer.isEmpty)
+    }
+
+    @Test func openFileDueAtWriteWait() {
+        var coalescer = EventCoalescer(debounce: 0.3, maximumDelay: 1.0, maximumWriteWait: 60)
+        coalescer.record(changed("a.md"), at: 10.0)
+        coalescer.record(changed("a.md"), at: 50.0)
+        #expect(coalescer.takeDue(at: 69.9, writing: ["a.md"]).isEmpty)
+        #expect(coalescer.takeDue(at: 70.0, writing: ["a.md"]) == [changed("a.md")])
+    }
+
+    @Test func openFileHoldsOnlyItself() {
+        var coalescer = EventCoalescer(debounce: 0.3, maximumDelay: 1.0, maximumWriteWait: 60)
+        coalescer.record(changed("open.md"), at: 10.0)
+        coalescer.record(changed("done.md"), at: 10.1)
+        #expect(isClose(coalescer.nextDeadline(writing: ["open.md"]), 10.4))
+        #expect(coalescer.takeDue(at: 10.4, writing: ["open.md"]) == [changed("done.md")])
+        #expect(isClose(coalescer.nextDeadline(writing: ["open.md"]), 70.0))
+    }
+
+    @Test func writeWaitIsAtLeastMaximumDelay() {
+        let coalescer = EventCoalescer(debounce: 0.3, maximumDelay: 1.0, maximumWriteWait: 0.5)
+        #expect(coalescer.maximumWriteWait == 1.0)
+    }
+
     @Test func atomicSaveIsChange() {
         // An editor may move the old file to a backup name (a removal), then rename its temporary file onto the
         // target, which the watcher reports as a change.
