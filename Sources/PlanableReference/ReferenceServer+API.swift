@@ -53,6 +53,8 @@ extension ReferenceServer {
     func serveAPI(_ request: HTTPServerRequest, relativePath: String, requestID: String) -> HTTPServerOutcome {
         let now = options.clock.now()
         let requestClass = RateLimiter.RequestClass(method: request.method)
+        if requestClass == .write { store.beginWriteRequest() }
+        defer { if requestClass == .write { store.endWriteRequest() } }
         // The rate-limit header values for responses sent before the token is known, computed only when needed.
         var untracked: RateLimiter.Decision { rateLimiter.untracked(requestClass: requestClass, now: now) }
         let operation: OpenAPIOperation

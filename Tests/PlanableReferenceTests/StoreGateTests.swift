@@ -74,35 +74,68 @@ import Timestamps
         while gate.writersWaitingCount == 0 && Date() < deadline { usleep(100) }
     }
 
-    @Test func loneWriteCommitsBeforeReturning() throws {
+    @Test func loneWriteCommitsInPlace() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
         let gate = server.server.store
         let workspace = try server.workspaceID("Northwind Coffee")
-        let outcome = LockedValue<Result<Int, any Error>?>(nil)
+        let caller = pthread_self()
+        let outcome = LockedValue<(Int, pthread_t)?>(nil)
         gate.perform(
             writing: true,
             { store -> Int in
                 try insertLabel(store, "lone", workspace: workspace)
                 return 1
             },
-            completion: { result in outcome.withLock { $0 = result } })
-        // No other writer waited, so this thread committed and called the completion before `perform` returned.
-        #expect(try outcome.withLock { try $0?.get() } == 1)
+            completion: { result in outcome.withLock { $0 = ((try? result.get()) ?? 0, pthread_self()) } })
+        // No other write was under way, so this thread committed and called the completion before returning.
+        let (value, thread) = try #require(outcome.withLock { $0 })
+        #expect(value == 1)
+        #expect(thread == caller)
         #expect(gate.withLockUncommitted { $0.database.isAutocommit })
         #expect(try gateLabels(gate) == ["gate-label-lone"])
     }
 
-    @Test func waitingWriterCommitsSharedBatch() throws {
+    @Test func writeBesideOtherRequestsGoesToCommitter() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
         let gate = server.server.store
         let workspace = try server.workspaceID("Northwind Coffee")
-        let events = LockedValue<[String]>([])
+        // Another write request is under way, so the committer may gather it into the same commit.
+        gate.beginWriteRequest()
+        gate.beginWriteRequest()
+        let caller = pthread_self()
+        let answered = DispatchSemaphore(value: 0)
+        let thread = LockedValue<pthread_t?>(nil)
+        gate.perform(
+            writing: true,
+            { store -> Int in
+                try insertLabel(store, "shared", workspace: workspace)
+                return 1
+            },
+            completion: { _ in
+                thread.withLock { $0 = pthread_self() }
+                answered.signal()
+            })
+        gate.endWriteRequest()
+        gate.endWriteRequest()
+        #expect(answered.wait(timeout: .now() + 10) == .success)
+        #expect(thread.withLock { $0 } != caller)
+        #expect(try gateLabels(gate) == ["gate-label-shared"])
+    }
+
+    @Test func waitingWriterSendsBatchToCommitter() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let gate = server.server.store
+        let workspace = try server.workspaceID("Northwind Coffee")
         let firstRunning = DispatchSemaphore(value: 0)
         let done = DispatchGroup()
+        let firstThread = LockedValue<pthread_t?>(nil)
+        let answeringThread = LockedValue<pthread_t?>(nil)
         done.enter()
         Thread {
+            firstThread.withLock { $0 = pthread_self() }
             gate.perform(
                 writing: true,
                 { store -> Int in
@@ -111,82 +144,32 @@ import Timestamps
                     awaitWaitingWriter(gate)
                     return 0
                 },
-                completion: { result in
-                    events.withLock { $0.append("first answered \((try? result.get()).map(String.init) ?? "error")") }
+                completion: { _ in
+                    answeringThread.withLock { $0 = pthread_self() }
                     done.leave()
                 })
-            events.withLock { $0.append("first returned") }
         }.start()
         firstRunning.wait()
         done.enter()
-        // The second write waits for the lock while the first holds it, so the first leaves the batch open, and the
-        // second, which fails, rolls back only its own row and commits the first one's.
+        // The second write waits for the lock while the first holds it, so the first leaves the commit to the
+        // committer. The second fails and rolls back only its own row.
+        let second = LockedValue<Bool?>(nil)
         gate.perform(
             writing: true,
             { store -> Int in
-                events.withLock { $0.append("second ran") }
                 try insertLabel(store, "1", workspace: workspace)
                 throw APIError.validation("failed on purpose")
             },
             completion: { result in
-                let outcome: String
-                switch result {
-                case .success: outcome = "second answered"
-                case .failure: outcome = "second failed"
+                second.withLock {
+                    if case .failure = result { $0 = false } else { $0 = true }
                 }
-                events.withLock { $0.append(outcome) }
                 done.leave()
             })
         #expect(done.wait(timeout: .now() + 10) == .success)
-        let order = events.withLock { $0 }
-        let ran = try #require(order.firstIndex(of: "second ran"))
-        let answered = try #require(order.firstIndex(of: "first answered 0"))
-        #expect(answered > ran)
-        #expect(order.contains("second failed"))
-        #expect(gate.withLockUncommitted { $0.database.isAutocommit })
+        #expect(answeringThread.withLock { $0 } != firstThread.withLock { $0 })
+        #expect(second.withLock { $0 } == false)
         #expect(try gateLabels(gate) == ["gate-label-0"])
-    }
-
-    @Test func oldBatchCommitsWhileWritersWait() throws {
-        let server = try TestServer()
-        defer { server.removeFiles() }
-        let gate = server.server.store
-        let workspace = try server.workspaceID("Northwind Coffee")
-        let events = LockedValue<[String]>([])
-        let firstRunning = DispatchSemaphore(value: 0)
-        let done = DispatchGroup()
-        done.enter()
-        let first = Thread {
-            gate.perform(
-                writing: true,
-                { store -> Int in
-                    try insertLabel(store, "old", workspace: workspace)
-                    firstRunning.signal()
-                    awaitWaitingWriter(gate)
-                    Thread.sleep(forTimeInterval: StoreGate.maximumBatchAge * 2)
-                    return 0
-                },
-                completion: { _ in events.withLock { $0.append("first answered") } })
-            events.withLock {
-                $0.append(
-                    $0.contains("first answered") ? "first answered before returning" : "first returned unanswered")
-            }
-            done.leave()
-        }
-        first.start()
-        firstRunning.wait()
-        // A writer waits, but the batch is older than the limit, so the first write commits it and completes at once.
-        gate.perform(
-            writing: true,
-            { store -> Int in
-                try insertLabel(store, "new", workspace: workspace)
-                return 1
-            },
-            completion: { _ in events.withLock { $0.append("second answered") } })
-        #expect(done.wait(timeout: .now() + 10) == .success)
-        let order = events.withLock { $0 }
-        #expect(order.contains("first answered before returning"))
-        #expect(try gateLabels(gate) == ["gate-label-new", "gate-label-old"])
     }
 
     /// Returns the first post of the workspace's listing. Each `queryNumber` gives a query string of its own, which misses the

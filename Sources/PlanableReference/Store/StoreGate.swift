@@ -3,13 +3,14 @@ import Synchronization
 
 /// The store behind one lock, with group commit for API writes.
 ///
-/// A write opens a SQLite transaction (a batch) when none is open. Later writes run in a savepoint inside it, so
-/// a failed request rolls back only its own changes. The write that ends while no other write waits for the lock
-/// commits the batch on its own thread, with the writes of every request that ran in it. Under load, writers
-/// queue for the lock while one of them works or commits, so several writes share one commit and one write of
-/// each changed page to the WAL file. A lone writer commits at once, on its own thread. A
-/// write that ends `maximumBatchAge` or more after its batch opened commits it even while writers wait, so that
-/// writers who keep arriving cannot hold a commit back.
+/// A write opens a SQLite transaction (a batch) when none is open. Later writes run in a savepoint inside it, so a
+/// failed request rolls back only its own changes. A committer thread commits the open batch with the writes of
+/// every request that ran meanwhile, after waiting at most `maximumCommitDelay` for write requests already under
+/// way. When the last batch contained more than one write, it also waits, at most `busyCommitDelay`, until the
+/// batch contains as many writes as the last. Under load, several writes thus share one commit and one write of
+/// each changed page to the WAL file, instead of committing one by one. A write that opened its batch commits it
+/// on its own thread when it is the only write request under way and the last batch contained one write, as a lone
+/// client's writes do, so its response needs no other thread.
 ///
 /// No response is sent before the data its request saw is committed. Work that ends while a batch is open, a read
 /// as well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
@@ -22,15 +23,30 @@ final class StoreGate: @unchecked Sendable {
     /// Guarded by `lock`: whether a batch is open, its number (or the last one's), and what waits for its commit.
     private var batchOpen = false
     private var batchNumber: UInt64 = 0
-    /// When the open batch began, in `DispatchTime` nanoseconds.
-    private var batchOpenedAt: UInt64 = 0
+    /// The writes that ran in the open batch.
+    private var batchWrites = 0
+    /// The writes the committer waits for in the open batch, 0 while it does not wait for them.
+    private var busyTarget = 0
     private var waitingForCommit: [((any Error)?) -> Void] = []
-    /// The writes that have called `perform` and not yet taken the lock. A write that ends while this is above
-    /// zero leaves the batch open for the next one.
+    /// Guarded by `lock`: the writes of the last closed batch, as `lastBatchWrites` below.
+    private var writesOfLastBatch = 0
+    /// The writes that have called `perform` and not yet taken `lock`.
     private let writersWaiting = Atomic<Int>(0)
+    /// The write requests between `beginWriteRequest` and `endWriteRequest`.
+    private let writeRequestsUnderWay = Atomic<Int>(0)
 
-    /// Guards `closedThrough` and `failures`, which blocked `withLock` callers wait on.
+    /// Guards the committer's state below.
     private let commits = NSCondition()
+    private var commitRequested = false
+    private var committerRunning = false
+    private var closing = false
+    /// The write requests that reached `beginWriteRequest` and `endWriteRequest`, counted since the start.
+    private var writeRequestsBegun: UInt64 = 0
+    private var writeRequestsEnded: UInt64 = 0
+    /// The count of ended write requests that the committer waits for, 0 while it does not wait.
+    private var committerWaitsFor: UInt64 = 0
+    /// The writes of the last closed batch; more than one means that clients write concurrently.
+    private var lastBatchWrites = 0
     /// Every batch up to this number is closed, committed or rolled back.
     private var closedThrough: UInt64 = 0
     /// The errors of batches whose commit failed, by batch number; entries older than 1,024 batches are dropped.
@@ -44,12 +60,8 @@ final class StoreGate: @unchecked Sendable {
         tokenCache = store.tokenCache
     }
 
-    /// The maximum age, in seconds, of a batch that a write leaves open for a waiting writer.
-    static let maximumBatchAge = 0.001
-
     /// Runs `body` with the store and passes its result to `completion` once whatever `body` saw is committed: at
-    /// once on this thread when no batch is open or when this write commits it, else on the thread of the write
-    /// that commits the batch.
+    /// once on this thread when no batch is open, else on the committer thread after the commit.
     ///
     /// - Parameter writing: runs `body` in the open batch, opening one when none is open, inside a savepoint that
     ///   a thrown error rolls back. A failed commit passes its error to `completion` in place of the result.
@@ -59,16 +71,21 @@ final class StoreGate: @unchecked Sendable {
         if writing { writersWaiting.add(1, ordering: .relaxed) }
         lock.lock()
         if writing { writersWaiting.subtract(1, ordering: .relaxed) }
+        var opened = false
+        var reachedTarget = false
         let result: Result<T, any Error>
         if writing {
             do {
                 if batchOpen {
+                    batchWrites += 1
+                    reachedTarget = busyTarget > 0 && batchWrites >= busyTarget
                     result = runRollingBack(body)
                 } else {
                     try store.database.run("BEGIN IMMEDIATE")
                     batchOpen = true
                     batchNumber += 1
-                    batchOpenedAt = DispatchTime.now().uptimeNanoseconds
+                    batchWrites = 1
+                    opened = true
                     result = runOpeningBatch(body)
                 }
             } catch {
@@ -89,14 +106,21 @@ final class StoreGate: @unchecked Sendable {
             closeOpenBatch(committing: false)
             return
         }
-        // A read leaves the commit to a write. A write leaves the batch open only while another write waits for the
-        // lock, and that one commits it or leaves it to the next.
-        let age = Double(DispatchTime.now().uptimeNanoseconds &- batchOpenedAt) / 1e9
-        if writing && (writersWaiting.load(ordering: .relaxed) == 0 || age >= Self.maximumBatchAge) {
+        // A lone client's write commits here: handing it to the committer would cost two thread wake-ups and
+        // gather nothing.
+        if opened && writesOfLastBatch <= 1 && writersWaiting.load(ordering: .relaxed) == 0
+            && writeRequestsUnderWay.load(ordering: .relaxed) <= 1
+        {
             closeOpenBatch(committing: true)
             return
         }
         lock.unlock()
+        if opened { requestCommit() }
+        if reachedTarget {
+            commits.lock()
+            commits.broadcast()
+            commits.unlock()
+        }
     }
 
     /// Runs `body` as the first write of the batch that this call just opened, without a savepoint: the batch
@@ -107,11 +131,10 @@ final class StoreGate: @unchecked Sendable {
         if case .failure = result {
             if !store.database.isAutocommit { try? store.database.execute("ROLLBACK") }
             if store.changeCount() != changesBefore { store.forgetCachedState() }
+            // No one waits for this batch, which opened and closed under this one hold of `lock`, so `closedThrough`
+            // is left to the next batch's close, and `commits` is not taken while `lock` is held.
             batchOpen = false
-            commits.lock()
-            closedThrough = max(closedThrough, batchNumber)
-            commits.broadcast()
-            commits.unlock()
+            batchWrites = 0
         }
         return result
     }
@@ -154,9 +177,99 @@ final class StoreGate: @unchecked Sendable {
     /// Whether a batch is open; read only inside a body that this gate runs, which holds the lock.
     var batchIsOpen: Bool { batchOpen }
 
-    /// Commits what is open, for a server that stops.
+    /// Notes a write request that is on its way to `perform`, so that the committer waits for it.
+    ///
+    /// A commit costs about as much for many writes as for one, so before it commits, the committer waits until
+    /// as many write requests have ended as had begun when the commit was requested, for at most
+    /// `maximumCommitDelay`. Requests that begin later do not hold the commit back, and a lone client's write is
+    /// committed at once.
+    func beginWriteRequest() {
+        writeRequestsUnderWay.add(1, ordering: .relaxed)
+        commits.lock()
+        writeRequestsBegun += 1
+        commits.unlock()
+    }
+
+    /// Notes that a write request from `beginWriteRequest` has passed `perform` or ended before it.
+    func endWriteRequest() {
+        writeRequestsUnderWay.subtract(1, ordering: .relaxed)
+        commits.lock()
+        writeRequestsEnded += 1
+        if committerWaitsFor != 0 && writeRequestsEnded >= committerWaitsFor { commits.broadcast() }
+        commits.unlock()
+    }
+
+    /// The maximum time, in seconds, that the committer waits for write requests under way before it commits.
+    static let maximumCommitDelay = 0.001
+
+    /// The maximum extra time, in seconds, that the committer waits when the last batch contained more than one
+    /// write, so that concurrent writers share fewer, larger commits. A lone writer's batches contain one write
+    /// each, so it waits at most once, right after a burst of concurrent writes.
+    static let busyCommitDelay = 0.000_25
+
+    /// Commits what is open and stops the committer thread. A later write starts it again.
     func close() {
+        commits.lock()
+        closing = true
+        commits.broadcast()
+        while committerRunning { commits.wait() }
+        closing = false
+        commits.unlock()
         commitOpenBatch()
+    }
+
+    /// Wakes the committer, starting it when it is not running.
+    private func requestCommit() {
+        commits.lock()
+        commitRequested = true
+        if !committerRunning {
+            committerRunning = true
+            let thread = Thread { [self] in runCommitter() }
+            thread.name = "reference-store-commit"
+            thread.start()
+        }
+        // Blocked `withLock` callers wait on the same condition, so a signal could wake one of them instead.
+        commits.broadcast()
+        commits.unlock()
+    }
+
+    private func runCommitter() {
+        commits.lock()
+        while true {
+            while !commitRequested && !closing { commits.wait() }
+            guard commitRequested else { break }
+            commitRequested = false
+            let deadline = Date(timeIntervalSinceNow: Self.maximumCommitDelay)
+            committerWaitsFor = writeRequestsBegun
+            while writeRequestsEnded < committerWaitsFor && !closing && commits.wait(until: deadline) {}
+            committerWaitsFor = 0
+            if lastBatchWrites > 1 { gatherBusyBatch() }
+            commits.unlock()
+            commitOpenBatch()
+            commits.lock()
+        }
+        committerRunning = false
+        commits.broadcast()
+        commits.unlock()
+    }
+
+    /// Waits, at most `busyCommitDelay`, until the open batch contains as many writes as the last one. Clients that
+    /// write concurrently were mostly waiting for the last commit and send their next writes together. With two
+    /// clients this waits for the other one's write only, and with many it gathers a batch as large as the last.
+    /// Call with `commits` held. It takes `lock` inside, which is safe because no code takes `commits` while it
+    /// holds `lock`.
+    private func gatherBusyBatch() {
+        let deadline = Date(timeIntervalSinceNow: Self.busyCommitDelay)
+        while !closing {
+            lock.lock()
+            busyTarget = lastBatchWrites
+            let gathered = !batchOpen || batchWrites >= busyTarget
+            lock.unlock()
+            if gathered || !commits.wait(until: deadline) { break }
+        }
+        lock.lock()
+        busyTarget = 0
+        lock.unlock()
     }
 
     /// Blocks until batch `number` is closed and returns its commit's error, if any.
@@ -193,12 +306,16 @@ final class StoreGate: @unchecked Sendable {
                 Data("reference server: a batch of writes failed and was rolled back: \(error)\n".utf8))
         }
         batchOpen = false
+        let writes = batchWrites
+        writesOfLastBatch = writes
+        batchWrites = 0
         let waiting = waitingForCommit
         waitingForCommit = []
         lock.unlock()
 
         commits.lock()
         closedThrough = max(closedThrough, number)
+        lastBatchWrites = writes
         if let failure {
             failures[number] = failure
             failures = failures.filter { $0.key + 1024 > number }
