@@ -175,9 +175,13 @@ package final class InotifyTree {
         case (false, true): return moveOut(departure)
         case (false, false): break
         }
-        // A writer keeps a renamed file open, so it is still being written under its new name.
+        // A writer keeps a renamed file open, so it is still being written under its new name. The file that the
+        // rename replaced is unlinked, so a writer that still has it open no longer writes the new one.
+        // NOTE: the kernel still reports that writer's later writes and close under this path, so a further
+        // write to the replaced file delays the new one again until that close.
         let written = pathsBeingWritten.filter { Self.isSame($0, orUnder: departure.path) }
         pathsBeingWritten.subtract(written)
+        forgetWriting(under: arrival.path)
         for path in written { pathsBeingWritten.insert(arrival.path + path.dropFirst(departure.path.count)) }
         guard departure.isFolder else { return [WatchEvent(path: arrival.path, kind: .renamed(from: departure.path))] }
         renameWatches(from: departure.path, to: arrival.path)
@@ -190,6 +194,8 @@ package final class InotifyTree {
 
     private func moveIn(_ arrival: PendingMove) -> [WatchEvent] {
         if arrival.isIgnored { return [] }
+        // A file moved in over one that a writer has open replaces it, so the writer no longer writes this path.
+        forgetWriting(under: arrival.path)
         return arrival.isFolder
             ? addTree(arrival.path, reportFiles: true) : [WatchEvent(path: arrival.path, kind: .changed)]
     }

@@ -127,6 +127,21 @@ private func renamed(_ from: String, _ to: String) -> WatchEvent { WatchEvent(pa
         }
     }
 
+    @Test func renameOverOpenFileIsDelivered() throws {
+        try withWatcher(debounce: 0.1, maximumDelay: 0.3, prepare: { try $0.write("post.md", "one\n") }) {
+            folder, recorder in
+            // A writer still has the old post.md open when a complete, closed file is renamed over it.
+            let handle = try FileHandle(forWritingTo: folder.url("post.md"))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("two\n".utf8))
+            try folder.write("next.md", "whole\n")
+            try folder.move("next.md", "post.md")
+            // The new post.md is closed, so it does not wait for the writer of the file it replaced.
+            #expect(recorder.wait(for: [renamed("next.md", "post.md")], timeout: 3))
+        }
+    }
+
     @Test func renameKeepsOrigin() throws {
         try withWatcher(prepare: { try $0.write("a.md", "text\n") }) { folder, recorder in
             try folder.move("a.md", "b.md")
