@@ -11,6 +11,14 @@ import SyncEngine
 enum CheckCommand {
     static func run(_ arguments: [String]) throws -> ExitCode {
         let parsed = try ParsedArguments(arguments)
+        // The shared parser accepts these options for every command, and check would otherwise ignore them.
+        if parsed.dryRun { throw UsageError(message: "check sends no write, so it takes no --dry-run") }
+        if parsed.format != "text" {
+            throw UsageError(message: "check prints text only, so it takes no --format \(parsed.format)")
+        }
+        if parsed.output != nil {
+            throw UsageError(message: "check prints to standard output only, so it takes no --output")
+        }
         let configuration: Configuration
         do {
             configuration = try loadConfiguration(parsed)

@@ -683,6 +683,19 @@ enum DaemonCommand {
     static func run(_ arguments: [String]) throws -> ExitCode {
         let parsed = try ParsedArguments(arguments)
         if !parsed.positional.isEmpty { throw UsageError(message: "unexpected argument \(parsed.positional[0])") }
+        // The shared parser accepts these options for every command. Ignored here, `--dry-run` would let a daemon
+        // meant as a preview send its writes.
+        if parsed.dryRun {
+            throw UsageError(
+                message: "run takes no --dry-run, because the daemon always sends its writes. "
+                    + "Preview them with planable-sync plan")
+        }
+        if parsed.format != "text" {
+            throw UsageError(message: "run prints no report, so it takes no --format \(parsed.format)")
+        }
+        if parsed.output != nil {
+            throw UsageError(message: "run writes only logs, to standard error, so it takes no --output")
+        }
         let configuration = try loadConfiguration(parsed)
         let logger = makeLogger(parsed, configuration: configuration)
         let daemon = SyncDaemon(

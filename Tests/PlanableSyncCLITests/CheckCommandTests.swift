@@ -236,6 +236,21 @@ import Testing
         #expect(writable.stdout.contains("does not exist yet; the first sync creates it"), "\(writable.stdout)")
     }
 
+    /// `check` rejects the report options that the shared parser takes, instead of printing text regardless.
+    @Test(arguments: [
+        (["--dry-run"], "check sends no write, so it takes no --dry-run"),
+        (["--format", "json"], "check prints text only, so it takes no --format json"),
+        (["--output", "check.txt"], "check prints to standard output only, so it takes no --output"),
+    ])
+    func reportOptionsRejected(options: [String], message: String) throws {
+        defer { cleanUp() }
+        try writeConfiguration()
+        let check = try ProductProcess.run(["check", "--config", configPath] + options)
+        #expect(check.status == 64, "\(check.stdout)\(check.stderr)")
+        #expect(check.stderr.contains(message), "\(check.stderr)")
+        #expect(check.stdout.isEmpty, "\(check.stdout)")
+    }
+
     /// A token that the API rejects is traced to the setting that it was read from, which the message names
     /// without the token itself.
     @Test func rejectedTokenNamesItsSource() throws {

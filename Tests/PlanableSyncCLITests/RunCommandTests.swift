@@ -119,6 +119,25 @@ import Testing
         #expect(status.stdout.contains("\"identity\" : \"archive/hello.md\""), "state after stop: \(status.stdout)")
     }
 
+    /// `run` rejects the report options that the shared parser takes, so `--dry-run` cannot start a daemon that writes.
+    @Test(arguments: [
+        (["--dry-run"], "run takes no --dry-run"),
+        (["--format", "json"], "run prints no report, so it takes no --format json"),
+        (["--output", "report.txt"], "run writes only logs, to standard error, so it takes no --output"),
+    ])
+    func reportOptionsRejected(options: [String], message: String) throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        try write("a.md", title: "Alpha", body: "First.")
+        let daemon = try ProductProcess.run(
+            ["run", "--config", configPath] + options, environment: ["PLANABLE_TEST_TOKEN": token], timeout: 30)
+        #expect(daemon.status == 64, "\(daemon.stderr)")
+        #expect(daemon.stderr.contains(message), "\(daemon.stderr)")
+        #expect(try groupCount() == 0)
+    }
+
     /// A start pass with nothing to do still ends with one info line that names what the daemon watches and polls.
     @Test func idleStartLogsReadyLine() throws {
         defer {
