@@ -20,6 +20,9 @@ enum ForgetCommand {
         if parsed.format != "text" {
             throw UsageError(message: "forget prints text only, so it takes no --format \(parsed.format)")
         }
+        if parsed.output != nil {
+            throw UsageError(message: "forget prints to standard output only, so it takes no --output")
+        }
         let sourceOption = parsed.values["--source"]
         if sourceOption == nil && parsed.positional.isEmpty {
             throw UsageError(

@@ -12,6 +12,9 @@ enum PostCommand {
         if parsed.format != "text" {
             throw UsageError(message: "post prints text only, so it takes no --format \(parsed.format)")
         }
+        if parsed.output != nil {
+            throw UsageError(message: "post prints to standard output only, so it takes no --output")
+        }
         guard !parsed.positional.isEmpty else {
             throw UsageError(
                 message: "post needs the feed entries to post, as SOURCE/ITEM_ID, the ids that "

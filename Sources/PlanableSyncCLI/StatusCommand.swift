@@ -72,6 +72,9 @@ enum StatusCommand {
 
     static func run(_ arguments: [String]) throws -> ExitCode {
         let parsed = try ParsedArguments(arguments)
+        if parsed.format == "html" {
+            throw UsageError(message: "status prints text or json, so it takes no --format html")
+        }
         let configuration = try loadConfiguration(parsed)
         // A listing creates no state: a missing file means that no sync ran with this configuration, or that its
         // state setting names another file.

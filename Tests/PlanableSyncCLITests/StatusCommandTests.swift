@@ -198,6 +198,20 @@ import Testing
         #expect(try readFailures().map { $0["source"] as? String } == ["news"])
     }
 
+    /// A report option that a command does not write is rejected before the configuration is read, not ignored.
+    @Test(arguments: [
+        (["status", "--format", "html"], "status prints text or json, so it takes no --format html"),
+        (["forget", "--output", "forget.txt", "posts/a.md"], "forget prints to standard output only"),
+        (["post", "--output", "post.txt", "news/a"], "post prints to standard output only"),
+    ])
+    func unwrittenReportOptionRejected(arguments: [String], message: String) throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try ProductProcess.run(arguments + ["--config", configPath])
+        #expect(result.status == 64, "\(arguments) exited with \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(arguments): \(result.stdout)")
+    }
+
     /// Without `--config` and without a default file, every command names the files it looked for, and the
     /// message starts with no file name, because there is no file to name.
     @Test(
