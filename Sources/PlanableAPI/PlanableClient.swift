@@ -403,8 +403,19 @@ package final class PlanableClient: @unchecked Sendable {
                 status: response.status, code: PlanableErrorCode(rawValue: body.error.code),
                 message: body.error.message, requestId: body.error.requestId, operation: operation)
         }
+        // The excerpt goes on one line, so that a web server's HTML error page keeps a log line whole.
         let text = String(decoding: response.body.prefix(200), as: UTF8.self)
-        return .invalidResponse(
-            status: response.status, message: text.isEmpty ? "no error body" : text, operation: operation)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard !text.isEmpty else {
+            return .invalidResponse(status: response.status, message: "no error body", operation: operation)
+        }
+        // Planable's API sends its JSON error body, or no body, with a 4xx status, so another body most likely
+        // comes from another server at the configured URL.
+        let hint =
+            (400..<500).contains(response.status)
+            ? "; this is not an error body of Planable's API, so check that the configuration's api url names "
+                + "the API, such as https://api.planable.io/api/v1"
+            : ""
+        return .invalidResponse(status: response.status, message: text + hint, operation: operation)
     }
 }

@@ -251,6 +251,28 @@ import Testing
         #expect(check.stdout.isEmpty, "\(check.stdout)")
     }
 
+    /// An API url that names another web server gets one error line that points at the url, not its HTML page.
+    @Test func foreignServerNamesApiUrl() throws {
+        defer { cleanUp() }
+        let page = "<!DOCTYPE HTML>\n<html>\n  <body>\n    <h1>Error response</h1>\n  </body>\n</html>\n"
+        let web = try LoopbackHTTPServer { _ in
+            .init(status: 404, headers: [("Content-Type", "text/html")], body: Array(page.utf8))
+        }
+        defer { web.stop() }
+        try writeConfiguration()
+        let configuration = try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: server.baseURL, with: "http://127.0.0.1:\(web.port)/api/v1")
+        try configuration.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        let line = try #require(
+            check.stdout.split(separator: "\n").first { $0.hasPrefix("error: ") }, "\(check.stdout)")
+        #expect(line.contains("GET /ping returned an invalid answer (status 404)"), "\(line)")
+        #expect(line.contains("<!DOCTYPE HTML> <html> <body> <h1>Error response</h1>"), "\(line)")
+        #expect(line.contains("check that the configuration's api url names the API"), "\(line)")
+        #expect(!check.stdout.contains("\n<html>"), "\(check.stdout)")
+    }
+
     /// A token that the API rejects is traced to the setting that it was read from, which the message names
     /// without the token itself.
     @Test func rejectedTokenNamesItsSource() throws {
