@@ -407,6 +407,41 @@ import Testing
         #expect(daemon.stderr().contains("its token file or variable has a new one; reloading"), "\(daemon.stderr())")
     }
 
+    /// An edit reads its post before it updates it, so a revoked token is first rejected on that read.
+    @Test func replacedTokenIsReadAfterRejectedRead() throws {
+        let notify = try NotifySocket()
+        let daemon = try startDaemonWithOnePost(notify)
+        defer { cleanUp(daemon) }
+
+        let control = String(server.baseURL.dropLast("/api/v1".count)) + "/reference"
+        let http = HTTPClient()
+        let newToken = "pln_" + String(repeating: "e8", count: 16)
+        let created = try http.send(
+            HTTPRequest(
+                method: "POST", url: control + "/tokens", headers: [("Content-Type", "application/json")],
+                body: Array("{\"scope\": \"write\", \"token\": \"\(newToken)\"}".utf8), timeout: 10))
+        #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
+        let oldID = try PlanableClient(baseURL: server.baseURL, token: token, limiter: nil).ping().tokenId
+        let revoked = try http.send(
+            HTTPRequest(method: "DELETE", url: control + "/tokens/\(oldID)", headers: [], body: nil, timeout: 10))
+        #expect(revoked.status == 204)
+        try writeToken(newToken)
+
+        try write("a.md", "title: Alpha, edited")
+        let client = PlanableClient(baseURL: server.baseURL, token: newToken, limiter: nil)
+        // The daemon's status poll, 30 s or more after its last write, would reload too, so the wait is shorter.
+        // Each check sleeps first, because the reference server's limit of 600 reads a minute would otherwise
+        // hold the checks back.
+        let updated = try waitUntil(timeout: 20) {
+            Thread.sleep(forTimeInterval: 0.5)
+            let workspace = try #require(try client.listWorkspaces().first)
+            let posts = try client.listPosts(workspaceId: workspace.id, offset: 0, limit: 100).items
+            return posts.count == 1 && posts[0].plainText.contains("Alpha, edited")
+        }
+        #expect(updated, "stderr: \(daemon.stderr())")
+        #expect(daemon.stderr().contains("its token file or variable has a new one; reloading"), "\(daemon.stderr())")
+    }
+
     /// A token file emptied while the daemon runs is named in the log when the API rejects the token, because a
     /// revoked token is then not the likelier cause.
     @Test func emptiedTokenFileIsLogged() throws {

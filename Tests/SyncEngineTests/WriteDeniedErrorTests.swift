@@ -22,9 +22,17 @@ import Testing
         }
     }
 
-    @Test func readRejectionsAreNotWriteDenials() {
+    @Test func readForbiddenStaysWithItem() {
         #expect(WriteDeniedError(apiError(403, "GET /posts"), workspace: "W") == nil)
-        #expect(WriteDeniedError(apiError(401, "GET /labels"), workspace: "W") == nil)
+    }
+
+    /// A revoked or expired token fails every request, so a 401 to the read before an update ends the run too, and
+    /// the daemon then reads a replaced token at once.
+    @Test func readUnauthorizedEndsRun() throws {
+        let denied = try #require(WriteDeniedError(apiError(401, "GET /posts/p1"), workspace: "W"))
+        #expect(denied.status == 401)
+        #expect(denied.description.contains("was rejected on a read of workspace \"W\""))
+        #expect(denied.description.contains("Create a new token with the write scope"))
     }
 
     @Test func otherWriteErrorsStayWithTheItem() {
