@@ -6,10 +6,11 @@ import PlanableAPI
 ///
 /// The API has no field that ties a post to a source item, so the rebuilder maps every item as a sync would and
 /// links it to one of the workspace's post groups. It first looks for a group on the same pages with exactly the
-/// rendered text. For an item whose text changed since, it then takes a group on the same pages whose text
-/// contains the item's URL, or else its title, when exactly one item and one group qualify. An item linked by text is recorded as synced.
-/// For `sync --rebuild-state`, one linked by URL or title is recorded with an empty payload hash, so the sync that
-/// follows updates its post. The automatic linking of a new state records it as synced instead, because a person
+/// rendered text, then for the only group on those pages with that text on some of its pages. For an item whose
+/// text changed since, it then takes a group on the same pages whose text contains the item's URL, or else its
+/// title, when exactly one item and one group qualify. An item linked by its text on every page is recorded as
+/// synced. For `sync --rebuild-state`, one linked otherwise is recorded with an empty payload hash, so the sync
+/// that follows updates its post. The automatic linking of a new state records it as synced instead, because a person
 /// may have edited the post in Planable, and it logs a warning that names the item and the post.
 /// Items left unlinked are created by that sync, except the entries of a feed that are older than its newest
 /// linked entry: those were posted or baselined before the state was lost, so they are recorded as baselined.
@@ -20,7 +21,7 @@ package struct StateRebuilder {
     package struct Summary: Sendable, Equatable {
         /// Planned groups linked to a post group with the same text.
         package var linkedByText = 0
-        /// Planned groups linked through their item's URL or title.
+        /// Planned groups linked through the exact text on some of their pages, or their item's URL or title.
         package var linkedByKey = 0
         /// Planned items with a group that has no post, which the next sync creates, so it counts them as created.
         package var unlinked = 0
@@ -149,6 +150,27 @@ package struct StateRebuilder {
                 }
             }
         }
+        // A group whose posts a person edited in Planable on some pages still shows the item's exact text on the
+        // others, and the group id ties its posts together. So a group on the same pages with the exact text on
+        // one page or more is linked when it is the only such group and no other item renders that text.
+        for (index, entry) in planned.enumerated() {
+            for group in entry.groups where !(links[index] ?? []).contains(where: { $0.group.key == group.key }) {
+                let expectedPages = Set(group.pages.map(\.id))
+                let rivals = planned.filter { other in
+                    other.groups.contains {
+                        Set($0.pages.map(\.id)) == expectedPages && $0.payload.text == group.payload.text
+                    }
+                }.count
+                let candidates = groups.filter { key, posts in
+                    !claimed.contains(key) && isGroup(posts, for: expectedPages)
+                        && posts.contains { $0.plainText == group.payload.text }
+                }
+                guard rivals == 1, candidates.count == 1, let (groupKey, posts) = candidates.first else { continue }
+                claimed.insert(groupKey)
+                links[index, default: []].append((group, posts, false))
+                logEditedLink(entry.item, posts: posts, linkedBy: "text", purpose: purpose)
+            }
+        }
         let sourcesWithExactLinks = Set(links.keys.map { planned[$0].item.source })
         for (index, entry) in planned.enumerated() {
             for group in entry.groups where !(links[index] ?? []).contains(where: { $0.group.key == group.key }) {
@@ -167,7 +189,7 @@ package struct StateRebuilder {
                     guard rivals == 1, candidates.count == 1, let (groupKey, posts) = candidates.first else { continue }
                     claimed.insert(groupKey)
                     links[index, default: []].append((group, posts, false))
-                    logEditedLink(entry.item, posts: posts, key: key, purpose: purpose)
+                    logEditedLink(entry.item, posts: posts, linkedBy: key.name, purpose: purpose)
                     break
                 }
             }
@@ -263,12 +285,14 @@ package struct StateRebuilder {
         return sent
     }
 
-    /// Logs that `item` was linked by its URL or title to `posts`, whose text differs from the item's, and what
+    /// Logs that `item` was linked to `posts`, whose text differs from the item's on one page or more, and what
     /// the sync that follows does with them, so a person can decide which text to keep.
-    private func logEditedLink(_ item: SourceItem, posts: [Post], key: Key, purpose: Purpose) {
+    ///
+    /// - Parameter linkedBy: `url`, `title`, or `text` for a group with the item's text on some of its pages.
+    private func logEditedLink(_ item: SourceItem, posts: [Post], linkedBy: String, purpose: Purpose) {
         let metadata = [
             "item.source": item.source, "item.id": item.identity, "item.title": item.title,
-            "post.ids": posts.map(\.id).joined(separator: ","), "linked.by": key.name,
+            "post.ids": posts.map(\.id).joined(separator: ","), "linked.by": linkedBy,
         ]
         if purpose == .rebuild {
             engine.logger.warning(

@@ -121,6 +121,30 @@ import Testing
         #expect(texts.filter { $0.hasSuffix("rebuild item 0, edited.") }.count == 2, "\(texts)")
     }
 
+    /// A person published one page's post of a group, then changed the text of the rest in Planable, and the
+    /// state was lost. Only the published post still shows the item's text, and the title is in no post, yet the
+    /// group is linked instead of created again.
+    @Test func rebuildLinksGroupExactOnOnePage() throws {
+        let fixture = try syncedFixture()
+        let text = "Rebuild item 0\n\nBody of rebuild item 0."
+        let group = try fixture.posts().filter { $0.plainText == text }
+        #expect(group.count == 3, "\(group.map(\.id))")
+        let published = try #require(group.first)
+        try fixture.control("POST", "/posts/\(published.id)/publish")
+        let client = PlanableClient(baseURL: fixture.server.baseURL, token: fixture.token, limiter: nil)
+        let draft = try #require(group.last)
+        _ = try client.updatePost(id: draft.id, UpdatePostRequest(text: "The client's own words"))
+        let postsBefore = try fixture.posts().count
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: fixture.statePath + suffix) }
+
+        let rebuilt = try fixture.sync(["--rebuild-state", "--format", "json"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr.suffix(1500))")
+        let summary = try JSONSerialization.jsonObject(with: Data(rebuilt.stdout.utf8)) as? [String: Any]
+        #expect(summary?["created"] as? Int == 0, "\(rebuilt.stdout.prefix(600))")
+        #expect(try fixture.posts().count == postsBefore)
+        #expect(rebuilt.stderr.contains("linked.by=text"), "\(rebuilt.stderr.suffix(1500))")
+    }
+
     @Test func rebuildRejectsSoundState() throws {
         let fixture = try syncedFixture()
         let result = try fixture.sync(["--rebuild-state"])
