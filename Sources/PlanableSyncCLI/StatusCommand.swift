@@ -170,8 +170,14 @@ enum StatusCommand {
         let publishedCount = items.filter { $0.posts.contains(where: \.published) }.count
         let postCount = items.reduce(0) { $0 + $1.posts.count }
         let failedPostCount = items.reduce(0) { $0 + $1.posts.filter { $0.status == "failed" }.count }
+        // Items that need a person: a failed one waits for its input or the API to be fixed, a blocked one for a
+        // decision about posts changed in Planable.
+        let failedItemCount = items.filter { $0.status == "failed" }.count
+        let blockedItemCount = items.filter { $0.status == "blocked" }.count
         lines.append(
             "\(counted(items.count, "item")), \(counted(postCount, "post")), \(counted(publishedCount, "item")) published"
+                + (failedItemCount == 0 ? "" : ", \(counted(failedItemCount, "item")) failed")
+                + (blockedItemCount == 0 ? "" : ", \(counted(blockedItemCount, "item")) blocked")
                 + (failedPostCount == 0 ? "" : ", \(counted(failedPostCount, "post")) failed to publish")
                 + (readFailures.isEmpty ? "" : ", \(counted(readFailures.count, "read failure"))")
                 + (summary.pendingIntents > 0

@@ -77,6 +77,18 @@ import Testing
         #expect(after.contains("2 items, 2 posts, 0 items published; last completed run"), "\(after)")
     }
 
+    @Test func textCountsFailedItems() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("good.md", "---\ntitle: Good\n---\n\nFine.\n")
+        // LinkedIn takes at most 3,000 characters, so this item fails.
+        try write("long.md", "---\ntitle: \(String(repeating: "word ", count: 700))\n---\n\nBody.\n")
+        let sync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(sync.status == 65, "stderr: \(sync.stderr)")
+
+        let text = try status()
+        #expect(text.contains("2 items, 1 post, 0 items published, 1 item failed;"), "\(text)")
+    }
+
     @Test func jsonCarriesReadFailures() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("bad.md", Self.brokenFrontMatter)
