@@ -30,9 +30,16 @@ enum PostCommand {
         let targets = try ForgetCommand.resolveTargets(parsed.positional, source: nil, state: state, command: "post")
         var entries: [(source: String, identity: String)] = []
         var rejected: [String] = []
+        let folderSources = Set(
+            configuration.sources.compactMap { source -> String? in
+                if case .directory = source.kind { return source.name }
+                return nil
+            })
         for case .item(let source, let identity) in targets {
             let status = try state.item(source: source, identity: identity)?.status ?? ""
-            if status == "baselined" || status == "requested" {
+            if folderSources.contains(source) {
+                rejected.append("\(source)/\(identity) is a file of folder source \(source), not a feed entry")
+            } else if status == "baselined" || status == "requested" {
                 entries.append((source, identity))
             } else {
                 rejected.append("\(source)/\(identity) has the status \(status)")

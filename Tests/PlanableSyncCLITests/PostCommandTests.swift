@@ -143,6 +143,27 @@ import Testing
         #expect(!unknown.stderr.contains("--source"), "\(unknown.stderr)")
     }
 
+    @Test func fileOfFolderIsNotMarked() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let content = root.appendingPathComponent("content")
+        try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
+        try "---\ntitle: Launch\n---\n\nBody.\n".write(
+            to: content.appendingPathComponent("launch.md"), atomically: true, encoding: .utf8)
+        let lines = [
+            "state: state/planable-sync.sqlite", "api: embedded", "workspace: Northwind Coffee",
+            "pages: [Northwind LinkedIn]", "template: \"{{title}}\"", "sources:",
+            "  - name: blog", "    type: directory", "    path: content",
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+        #expect(try run("sync").status == 0)
+
+        let result = try run("post", ["blog/launch.md"])
+        #expect(result.status == 64)
+        #expect(
+            result.stderr.contains("blog/launch.md is a file of folder source blog, not a feed entry"),
+            "\(result.stderr)")
+    }
+
     @Test func markedEntryThatLeftTheFeedStaysWithoutAPost() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(try run("sync").status == 0)
