@@ -105,6 +105,12 @@ package func runFeedInspectCommand(arguments: [String]) -> Int32 {
             Data("\(target) responded 304 Not Modified to a request without validators\n".utf8))
         return 69
     case .failure(.parse(let error)):
+        // A document cut off in transfer, or read while it was written, may parse at the next read, which
+        // `check` and `sync` also report with 75.
+        if let feedError = error as? FeedError, feedError.isTemporary {
+            FileHandle.standardError.write(Data("cannot read the feed \(target) for now: \(error)\n".utf8))
+            return 75
+        }
         FileHandle.standardError.write(Data("cannot parse the feed \(target): \(error)\n".utf8))
         return 65
     }

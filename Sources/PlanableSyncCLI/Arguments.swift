@@ -350,7 +350,8 @@ enum CommandHelp {
           --format FORMAT    text (default) or json, with every parsed field, dates in ISO 8601 (UTC).
 
         Exit codes: 0 success, 64 usage error, 65 the document is not a feed planable-sync can parse, 69 the
-        feed could not be fetched.
+        feed could not be fetched, 75 the document ends inside an entry, as one cut off in transfer does, so a
+        later read may parse it.
         """
 
     static let reference = """

@@ -45,6 +45,11 @@ import Testing
         #expect(runFeedInspectCommand(arguments: [good.path, "--format", "json"]) == 0)
         #expect(runFeedInspectCommand(arguments: [good.absoluteString]) == 0)
         #expect(runFeedInspectCommand(arguments: [bad.path, "--format", "json"]) == 65)
+        // A feed cut off inside an entry may read whole later, as check and sync report it.
+        let cut = folder.appendingPathComponent("cut.xml")
+        let entryEnd = try #require(Self.atom.range(of: "<category"))
+        try String(Self.atom[..<entryEnd.lowerBound]).write(to: cut, atomically: true, encoding: .utf8)
+        #expect(runFeedInspectCommand(arguments: [cut.path]) == 75)
         #expect(runFeedInspectCommand(arguments: [folder.appendingPathComponent("absent.xml").path]) == 69)
         #expect(runFeedInspectCommand(arguments: []) == 64)
         #expect(runFeedInspectCommand(arguments: [good.path, "--format", "yaml"]) == 64)
