@@ -339,24 +339,20 @@ private struct NodeReader {
         return text
     }
 
-    /// Throws for the first key of the mapping `node` that is not in `known`, naming `setting`.
+    /// Throws for the keys of the mapping `node` that are not in `known`, naming `setting` and every such key, at
+    /// the position of the first, so that one run shows all the typos of a mapping.
     func checkKeys(_ node: YAMLNode, _ known: Set<String>, setting: String) throws {
-        for pair in node.mappingValue ?? [] where !known.contains(pair.key.string ?? "") {
-            throw error(
-                pair.key,
-                "unknown \(setting) setting \"\(pair.key.string ?? "")\"; known settings are \(known.sorted().joined(separator: ", "))"
-            )
-        }
+        let unknown = (node.mappingValue ?? []).map(\.key).filter { !known.contains($0.string ?? "") }
+        guard let first = unknown.first else { return }
+        let names = unknown.map { "\"\($0.string ?? "")\"" }.joined(separator: ", ")
+        let noun = unknown.count == 1 ? "setting" : "settings"
+        throw error(
+            first, "unknown \(setting) \(noun) \(names); known settings are \(known.sorted().joined(separator: ", "))")
     }
 
     func rule(_ node: YAMLNode, index: Int) throws -> MappingRule {
-        guard let pairs = node.mappingValue else { throw error(node, "each rule must be a mapping") }
-        for pair in pairs where !Self.ruleKeys.contains(pair.key.string ?? "") {
-            throw error(
-                pair.key,
-                "unknown rule setting \"\(pair.key.string ?? "")\"; known settings are \(Self.ruleKeys.sorted().joined(separator: ", "))"
-            )
-        }
+        guard node.mappingValue != nil else { throw error(node, "each rule must be a mapping") }
+        try checkKeys(node, Self.ruleKeys, setting: "rule")
         var rule = MappingRule(name: try node["name"].map { try string($0, "rules.name") } ?? "rule \(index + 1)")
         if let match = node["match"] {
             guard match.mappingValue != nil else { throw error(match, "\"match\" must be a mapping") }

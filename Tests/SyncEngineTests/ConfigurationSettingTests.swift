@@ -73,6 +73,15 @@ import Testing
         }
     }
 
+    @Test func everyUnknownSourceKeyIsNamed() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect {
+            try load("    lnk: \"https://example.com/{{slug}}\"\n    exlude: [\"drafts/**\"]")
+        } throws: { error in
+            "\(error)".contains("unknown directory source settings \"lnk\", \"exlude\"; known settings are ")
+        }
+    }
+
     @Test func unknownAPIKeyIsRejected() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect {
