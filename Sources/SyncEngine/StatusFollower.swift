@@ -165,11 +165,13 @@ package struct StatusFollower {
         }
         if snapshot.status == "failed" && previous.status != "failed" {
             // A client's post that never went out needs a person, so it is a warning, unlike other changes.
+            // The page's name, which the last sync stored, tells a person which connection to check.
+            let pageName = (try? state.pageNames())?[post.pageId] ?? ""
             logger.warning(
                 "post failed to publish; check the page's connection in Planable, then publish the post there again",
                 [
                     "post.id": post.id, "post.group_id": post.groupId ?? "", "page.id": post.pageId,
-                    "item.source": previous.source, "item.id": previous.identity,
+                    "page.name": pageName, "item.source": previous.source, "item.id": previous.identity,
                 ])
         }
         for (field, old, new) in changes {
