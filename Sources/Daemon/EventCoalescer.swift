@@ -91,12 +91,9 @@ package struct EventCoalescer: Sendable {
         order.append(path)
     }
 
-    /// The time at which the next batch is due, or nil when nothing is pending.
-    package var nextDeadline: Double? { nextDeadline(writing: []) }
-
     /// Returns the time at which the next batch is due, or nil when nothing is pending, while the paths in
     /// `writing` are open for writing.
-    package func nextDeadline(writing: Set<String>) -> Double? {
+    package func nextDeadline(writing: Set<String> = []) -> Double? {
         if let overflowTime { return min(lastEventTime + debounce, overflowTime + maximumDelay) }
         var oldest: Double?
         var writeWaitEnd: Double?

@@ -20,14 +20,14 @@ final class SyncDaemon: @unchecked Sendable {
     /// How long the work thread may go without finishing an item or a piece of work before the watchdog pings stop,
     /// in seconds: 600, or `PLANABLE_SYNC_WATCHDOG_STALL_SECONDS` when set to a positive number. One item may wait
     /// out a rate-limit window. Tests shorten it.
-    static var stallLimit: Double {
+    static let stallLimit: Double = {
         if let text = ProcessInfo.processInfo.environment["PLANABLE_SYNC_WATCHDOG_STALL_SECONDS"],
             let seconds = Double(text), seconds > 0
         {
             return seconds
         }
         return 600
-    }
+    }()
 
     private let configurationPath: String
     private let logLevelOverride: String?

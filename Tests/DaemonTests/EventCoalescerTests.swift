@@ -18,17 +18,17 @@ import Testing
         var coalescer = EventCoalescer(debounce: 0.3, maximumDelay: 1.0)
         coalescer.record(changed("a.md"), at: 10.0)
         coalescer.record(changed("a.md"), at: 10.2)
-        #expect(isClose(coalescer.nextDeadline, 10.5))
+        #expect(isClose(coalescer.nextDeadline(), 10.5))
         #expect(coalescer.takeDue(at: 10.4).isEmpty)
         #expect(coalescer.takeDue(at: 10.5) == [changed("a.md")])
         #expect(coalescer.isEmpty)
-        #expect(coalescer.nextDeadline == nil)
+        #expect(coalescer.nextDeadline() == nil)
     }
 
     @Test func capsDelayWhileChanging() {
         var coalescer = EventCoalescer(debounce: 0.3, maximumDelay: 1.0)
         for step in 0..<10 { coalescer.record(changed("log.md"), at: 10.0 + Double(step) * 0.2) }
-        #expect(isClose(coalescer.nextDeadline, 11.0))
+        #expect(isClose(coalescer.nextDeadline(), 11.0))
         #expect(coalescer.takeDue(at: 11.0) == [changed("log.md")])
     }
 
@@ -38,14 +38,14 @@ import Testing
         coalescer.record(changed("busy.md"), at: 10.5)
         coalescer.record(changed("busy.md"), at: 10.9)
         #expect(coalescer.takeDue(at: 11.0) == [changed("old.md")])
-        #expect(isClose(coalescer.nextDeadline, 11.2))
+        #expect(isClose(coalescer.nextDeadline(), 11.2))
         #expect(coalescer.takeDue(at: 11.2) == [changed("busy.md")])
     }
 
     @Test func burstIsOneBatch() {
         var coalescer = EventCoalescer(debounce: 0.3, maximumDelay: 1.0)
         for index in 0..<1000 { coalescer.record(changed("post-\(index).md"), at: 10.0 + Double(index) * 0.0002) }
-        let batch = coalescer.takeDue(at: coalescer.nextDeadline!)
+        let batch = coalescer.takeDue(at: coalescer.nextDeadline()!)
         #expect(batch.count == 1000)
         #expect(batch.first == changed("post-0.md"))
         #expect(batch.last == changed("post-999.md"))

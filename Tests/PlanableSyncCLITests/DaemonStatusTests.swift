@@ -378,14 +378,11 @@ import Testing
 
     /// After the API rejects a revoked token, the daemon reads the token file again and goes on with the new token
     /// that a person wrote there, without a SIGHUP.
-    @Test func replacedTokenIsReadAfterRejection() throws {
-        let notify = try NotifySocket()
-        let daemon = try startDaemonWithOnePost(notify)
-        defer { cleanUp(daemon) }
-
+    /// Creates `newToken` on the reference server, revokes the daemon's token and writes the new one to the token
+    /// file, as a person replacing a revoked token does.
+    func replaceToken(with newToken: String) throws {
         let control = String(server.baseURL.dropLast("/api/v1".count)) + "/reference"
         let http = HTTPClient()
-        let newToken = "pln_" + String(repeating: "d7", count: 16)
         let created = try http.send(
             HTTPRequest(
                 method: "POST", url: control + "/tokens", headers: [("Content-Type", "application/json")],
@@ -396,6 +393,15 @@ import Testing
             HTTPRequest(method: "DELETE", url: control + "/tokens/\(oldID)", headers: [], body: nil, timeout: 10))
         #expect(revoked.status == 204)
         try writeToken(newToken)
+    }
+
+    @Test func replacedTokenIsReadAfterRejection() throws {
+        let notify = try NotifySocket()
+        let daemon = try startDaemonWithOnePost(notify)
+        defer { cleanUp(daemon) }
+
+        let newToken = "pln_" + String(repeating: "d7", count: 16)
+        try replaceToken(with: newToken)
 
         try write("b.md", "title: Beta")
         let client = PlanableClient(baseURL: server.baseURL, token: newToken, limiter: nil)
@@ -413,19 +419,8 @@ import Testing
         let daemon = try startDaemonWithOnePost(notify)
         defer { cleanUp(daemon) }
 
-        let control = String(server.baseURL.dropLast("/api/v1".count)) + "/reference"
-        let http = HTTPClient()
         let newToken = "pln_" + String(repeating: "e8", count: 16)
-        let created = try http.send(
-            HTTPRequest(
-                method: "POST", url: control + "/tokens", headers: [("Content-Type", "application/json")],
-                body: Array("{\"scope\": \"write\", \"token\": \"\(newToken)\"}".utf8), timeout: 10))
-        #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
-        let oldID = try PlanableClient(baseURL: server.baseURL, token: token, limiter: nil).ping().tokenId
-        let revoked = try http.send(
-            HTTPRequest(method: "DELETE", url: control + "/tokens/\(oldID)", headers: [], body: nil, timeout: 10))
-        #expect(revoked.status == 204)
-        try writeToken(newToken)
+        try replaceToken(with: newToken)
 
         try write("a.md", "title: Alpha, edited")
         let client = PlanableClient(baseURL: server.baseURL, token: newToken, limiter: nil)
