@@ -34,8 +34,8 @@ package final class DirectoryWatcher: @unchecked Sendable {
     ///   - root: the folder to watch; a relative path is taken from the current folder.
     ///   - debounce: how many seconds a path must be quiet before its events are delivered.
     ///   - maximumDelay: the most seconds an event waits while its path keeps changing.
-    ///   - maximumWriteWait: the most seconds an event waits while a writer keeps its file open, so that a file
-    ///     that takes long to write is delivered once it is closed, not half written.
+    ///   - maximumWriteWait: the maximum time, in seconds, that an event waits while a writer keeps its file open,
+    ///     so that a file that takes long to write is delivered once it is closed, not half written.
     package init(root: String, debounce: Double = 0.3, maximumDelay: Double = 1.0, maximumWriteWait: Double = 60) {
         self.root = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
         self.debounce = debounce

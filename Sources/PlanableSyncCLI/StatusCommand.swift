@@ -170,8 +170,8 @@ enum StatusCommand {
         let publishedCount = items.filter { $0.posts.contains(where: \.published) }.count
         let postCount = items.reduce(0) { $0 + $1.posts.count }
         let failedPostCount = items.reduce(0) { $0 + $1.posts.filter { $0.status == "failed" }.count }
-        // Items that need a person: a failed one waits for its input or the API to be fixed, a blocked one for a
-        // decision about posts changed in Planable.
+        // Failed and blocked items need a person. A failed one waits for its input or the API to be fixed, and a
+        // blocked one for a decision about posts changed in Planable.
         let failedItemCount = items.filter { $0.status == "failed" }.count
         let blockedItemCount = items.filter { $0.status == "blocked" }.count
         lines.append(

@@ -165,7 +165,7 @@ package struct StatusFollower {
         }
         if snapshot.status == "failed" && previous.status != "failed" {
             // A client's post that never went out needs a person, so it is a warning, unlike other changes.
-            // The page's name, which the last sync stored, tells a person which connection to check.
+            // The page's name, which the last sync stored, shows a person which connection to check.
             let pageName = (try? state.pageNames())?[post.pageId] ?? ""
             logger.warning(
                 "post failed to publish; check the page's connection in Planable, then publish the post there again",

@@ -40,7 +40,7 @@ import Testing
         #expect(warnings.count == 1, "\(second.stderr.suffix(1200))")
         #expect(warnings.first?.contains(failing.id) == true, "\(warnings)")
         #expect(warnings.first?.contains("check the page's connection") == true, "\(warnings)")
-        // The page's name tells a person which connection to check.
+        // The page's name shows a person which connection to check.
         let client = PlanableClient(baseURL: fixture.server.baseURL, token: fixture.token, limiter: nil)
         let workspace = try #require(try client.listWorkspaces().first { $0.name == ReferenceFixture.workspaceName })
         let page = try #require(try client.listPages(workspaceId: workspace.id).first { $0.id == failing.pageId })

@@ -8,9 +8,9 @@ import Synchronization
 /// every request that ran meanwhile, after waiting at most `maximumCommitDelay` for write requests already under
 /// way. When the last batch contained more than one write, it also waits, at most `busyCommitDelay`, until the
 /// batch contains as many writes as the last. Under load, several writes thus share one commit and one write of
-/// each changed page to the WAL file, instead of committing one by one. A write that opened its batch commits it
-/// on its own thread when it is the only write request under way and the last batch contained one write, as a lone
-/// client's writes do, so its response needs no other thread.
+/// each changed page to the WAL file, instead of committing one by one. A lone client's write skips the
+/// committer, so its response needs no other thread. It commits the batch it opened on its own thread when no other
+/// write request is under way or waits for the lock, and the last batch contained one write.
 ///
 /// No response is sent before the data its request saw is committed. Work that ends while a batch is open, a read
 /// as well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
@@ -28,7 +28,7 @@ final class StoreGate: @unchecked Sendable {
     /// The writes the committer waits for in the open batch, 0 while it does not wait for them.
     private var busyTarget = 0
     private var waitingForCommit: [((any Error)?) -> Void] = []
-    /// Guarded by `lock`: the writes of the last closed batch, as `lastBatchWrites` below.
+    /// The writes of the last closed batch, guarded by `lock`, unlike `lastBatchWrites`, which `commits` guards.
     private var writesOfLastBatch = 0
     /// The writes that have called `perform` and not yet taken `lock`.
     private let writersWaiting = Atomic<Int>(0)
@@ -106,8 +106,8 @@ final class StoreGate: @unchecked Sendable {
             closeOpenBatch(committing: false)
             return
         }
-        // A lone client's write commits here: handing it to the committer would cost two thread wake-ups and
-        // gather nothing.
+        // A lone client's write commits here, because handing it to the committer would cost two thread wake-ups
+        // and gather nothing.
         if opened && writesOfLastBatch <= 1 && writersWaiting.load(ordering: .relaxed) == 0
             && writeRequestsUnderWay.load(ordering: .relaxed) <= 1
         {
@@ -123,7 +123,7 @@ final class StoreGate: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` as the first write of the batch that this call just opened, without a savepoint: the batch
+    /// Runs `body` as the first write of the batch that this call just opened, without a savepoint. The batch
     /// contains no other write yet, so a failure rolls the whole batch back and closes it. Call with `lock` held.
     private func runOpeningBatch<T>(_ body: (ReferenceStore) throws -> T) -> Result<T, any Error> {
         let changesBefore = store.changeCount()
