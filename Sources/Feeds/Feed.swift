@@ -161,7 +161,8 @@ package struct FeedError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    package var description: String { "\(code.rawValue): \(message)" }
+    /// The message alone: `code` is for programs, and the message already says what went wrong in words.
+    package var description: String { message }
 
     /// Whether a later read may succeed without a change to the feed or its URL, as for a document cut off in
     /// transfer or a server error.

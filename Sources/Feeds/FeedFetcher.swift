@@ -101,8 +101,9 @@ package struct FeedFetcher: Sendable {
                 // may read, such as 404 or 410. Server errors and the rest may pass.
                 let urlIsWrong = (400..<500).contains(response.status) && ![408, 425, 429].contains(response.status)
                 let advice = urlIsWrong ? "check the feed URL" : "the server may recover"
+                let server = current == url ? "the server" : current
                 throw FeedError(
-                    .fetchFailed, "fetching \(current) failed with HTTP status \(response.status); \(advice)",
+                    .fetchFailed, "\(server) answered with HTTP status \(response.status); \(advice)",
                     remedy: urlIsWrong ? .fixConfiguration : .retry)
             }
         }

@@ -442,12 +442,15 @@ import Testing
     ]
 
     @Test(arguments: [
-        ("/error.xml", 75, "cannot be fetched (a temporary failure, so check again later): fetch-failed: "),
-        ("/busy.xml", 75, "failed with HTTP status 503; the server may recover"),
-        ("/cut.xml", 75, "cannot be read for now: cut-off: the document ends inside an <item> element"),
-        ("/cut.json", 75, "cannot be read for now: cut-off: the document ends inside a JSON string"),
-        ("/page.html", 65, "is not a feed planable-sync can read: not-a-feed: "),
-        ("/gone.xml", 78, "failed with HTTP status 404; check the feed URL"),
+        (
+            "/error.xml", 75,
+            "cannot be fetched (a temporary failure, so check again later): the server answered with HTTP status 500; "
+        ),
+        ("/busy.xml", 75, "check again later): the server answered with HTTP status 503; the server may recover"),
+        ("/cut.xml", 75, "cannot be read for now: the document ends inside an <item> element"),
+        ("/cut.json", 75, "cannot be read for now: the document ends inside a JSON string"),
+        ("/page.html", 65, "is not a feed planable-sync can read: the root element is <html>, "),
+        ("/gone.xml", 78, "cannot be fetched: the server answered with HTTP status 404; check the feed URL"),
         ("/whole.json", 0, "read, json11, 2 entries"),
     ])
     func feedExitCode(path: String, status: Int32, line: String) throws {

@@ -194,7 +194,7 @@ import Testing
         document.isUnavailable = true
         let failed = try workspace.run(.apply)
         let message = try #require(failed.errors.first, "\(failed.items.map(\.message))")
-        #expect(message.contains("failed with HTTP status 503; the server may recover"), "\(message)")
+        #expect(message.contains("answered with HTTP status 503; the server may recover"), "\(message)")
         #expect(message.components(separatedBy: "tries again").count == 2, "\(message)")
         document.isUnavailable = false
         #expect(try workspace.run(.apply).unchanged == 1)
