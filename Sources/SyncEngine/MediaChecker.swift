@@ -7,11 +7,13 @@ import Networks
 ///
 /// URLs are probed with HEAD, falling back to a GET of the first byte (`Range: bytes=0-0`) for servers that do
 /// not support HEAD. Results are cached in the state, so each URL is checked once; failures are checked again
-/// after an hour, because a server may come back.
+/// after ten minutes, because a server may come back, or a file not yet uploaded may appear.
 package final class MediaChecker: @unchecked Sendable {
     /// The API's limit per medium.
     package static let maximumBytes = 100 * 1024 * 1024
-    static let failureRetryInterval: TimeInterval = 3600
+    /// As long as the daemon's default `rescan_interval`, so that a file fixed on the server is seen at the
+    /// daemon's next rescan or cron's next sync after that.
+    static let failureRetryInterval: TimeInterval = 600
 
     /// The set of URLs that are probed over the network.
     package enum Reach: Sendable {
@@ -205,10 +207,10 @@ package final class MediaChecker: @unchecked Sendable {
         } catch let failure as ServedTypeFailure {
             try store(
                 url, ok: false, kind: Self.unpostableTypePrefix + failure.type, message: failure.failure.description)
-            throw failure.failure
+            throw Self.timed(failure.failure, checkedAt: Date())
         } catch let failure as Failure {
             try store(url, ok: false, kind: MediaKind.unknown.rawValue, message: failure.description)
-            throw failure
+            throw Self.timed(failure, checkedAt: Date())
         }
     }
 
@@ -376,13 +378,22 @@ package final class MediaChecker: @unchecked Sendable {
             var message = row.string("message")
             if !ok, let checked = StateStore.date(row.string("checked_at")) {
                 if Date().timeIntervalSince(checked) > Self.failureRetryInterval { return nil }
-                let again = checked.addingTimeInterval(Self.failureRetryInterval)
-                let times =
-                    "checked at \(StateStore.timestamp(checked)); checked again from \(StateStore.timestamp(again))"
-                message = (message ?? "medium \(url) failed its check") + " (\(times))"
+                message =
+                    Self.timed(Failure(description: message ?? "medium \(url) failed its check"), checkedAt: checked)
+                    .description
             }
             return (ok, row.string("kind") ?? "", message)
         }
+    }
+
+    /// Adds to a failed check's message the time of the check and the time from which the URL is checked again,
+    /// the same on the run that checked it as on later runs that read the stored result.
+    private static func timed(_ failure: Failure, checkedAt checked: Date) -> Failure {
+        let again = checked.addingTimeInterval(failureRetryInterval)
+        var timed = failure
+        timed.description +=
+            " (checked at \(StateStore.timestamp(checked)); checked again from \(StateStore.timestamp(again)))"
+        return timed
     }
 
     /// Stores a check's result. `kind` is the medium's `MediaKind`, or for a medium served with a type that Planable

@@ -122,6 +122,31 @@ import Testing
         #expect(server.requests(for: "/page.html").count == 1)
     }
 
+    /// The first failed check already says when the URL is checked again, and after those ten minutes, the next
+    /// run probes it again instead of repeating the stored failure, so an image uploaded late is found.
+    @Test func aFailedMediumIsCheckedAgainAfterTenMinutes() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        let url = server.baseURL + "/missing.png"
+        let first = try plan([("a.md", url)], in: workspace)
+        #expect(first.failed == 1)
+        let message = try #require(first.items.first?.message)
+        #expect(message.contains("returned HTTP 404; fix the URL or make it public (checked at "), "\(message)")
+        #expect(message.contains("; checked again from "), "\(message)")
+        #expect(try workspace.run(.plan).failed == 1)
+        #expect(server.requests(for: "/missing.png").count == 2, "HEAD, then the ranged GET, once: \(server.requests)")
+
+        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
+        let elevenMinutesAgo = StateStore.timestamp(Date().addingTimeInterval(-660))
+        try state.withDatabase { database in
+            _ = try database.run("UPDATE media_checks SET checked_at = ? WHERE url = ?", [elevenMinutesAgo, url])
+        }
+        #expect(try workspace.run(.plan).failed == 1)
+        #expect(server.requests(for: "/missing.png").count == 4, "\(server.requests)")
+    }
+
     @Test func localImagesMapToThePublicBaseURL() throws {
         let server = try MediaTestServer()
         defer { server.stop() }
