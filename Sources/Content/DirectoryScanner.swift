@@ -21,7 +21,11 @@ package struct ScannedFile: Sendable, Equatable {
 /// loop, are reported as errors and not followed. A folder is visited once even when links reach it twice. Names
 /// starting with `.` (such as `.git`) are left out, as Jekyll and Hugo leave them out.
 package struct DirectoryScanner: Sendable {
-    package static let defaultInclude = ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"]
+    /// Markdown and HTML files, with the extension in any case, as Jekyll matches it: an export from Windows may
+    /// name its files `POST.MD`.
+    package static let defaultInclude = [
+        "**/*.[mM][dD]", "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]", "**/*.[hH][tT][mM][lL]", "**/*.[hH][tT][mM]",
+    ]
     /// Folders nested deeper than this are reported and not entered.
     package static let maximumDepth = 64
 

@@ -1,3 +1,4 @@
+import Content
 import Feeds
 import Foundation
 import Logging
@@ -439,7 +440,7 @@ private struct NodeReader {
             let include = try stringList(node, "include")
             kind = .directory(
                 path: try requiredString(node, "path"),
-                include: include.isEmpty ? ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm"] : include,
+                include: include.isEmpty ? DirectoryScanner.defaultInclude : include,
                 exclude: try stringList(node, "exclude"))
         case "feed":
             try checkKeys(node, Self.feedSourceKeys, setting: "feed source")

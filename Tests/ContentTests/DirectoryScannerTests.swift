@@ -35,11 +35,18 @@ import Testing
         try source.write("a/page.html", "<p>x</p>")
         try source.write("a/old.htm", "<p>x</p>")
         try source.write("a/image.png", "png")
+        try source.write("a/notes.mdx", "not Markdown")
         try source.write(".git/notes.md", "hidden")
         try source.write("a/.hidden.md", "hidden")
+        // Windows exports may name files in capitals; Jekyll reads them, whatever the extension's case.
+        try source.write("EXPORT.MD", "upper")
+        try source.write("a/Index.HTML", "<p>x</p>")
         let scan = DirectoryScanner(root: source.root).scan()
         #expect(scan.errors.isEmpty)
-        #expect(scan.files.map(\.relativePath) == ["a/old.htm", "a/page.html", "a/z.markdown", "b.md"])
+        #expect(
+            scan.files.map(\.relativePath) == [
+                "EXPORT.MD", "a/Index.HTML", "a/old.htm", "a/page.html", "a/z.markdown", "b.md",
+            ])
         let b = try #require(scan.files.last)
         #expect(b.size == 2)
         let attributes = try FileManager.default.attributesOfItem(atPath: source.root + "/b.md")
