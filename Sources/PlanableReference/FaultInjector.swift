@@ -24,13 +24,22 @@ final class FaultInjector: Sendable {
         var remaining: Int?
         var applied: Int = 0
 
+        /// The rule as the controls list it, with `latencyMs` for a latency rule only and `status` for an error
+        /// rule only, as a new rule takes them.
         var json: JSONValue {
-            [
-                "id": .string(id), "operation": .string(operation), "kind": .string(kind.rawValue),
-                "latencyMs": .integer(Int(latencySeconds * 1000)), "status": .integer(status),
-                "probability": probability.map { .number($0) } ?? .null,
-                "remaining": remaining.map { .integer($0) } ?? .null, "applied": .integer(applied),
+            var fields: [(String, JSONValue)] = [
+                ("id", .string(id)), ("operation", .string(operation)), ("kind", .string(kind.rawValue)),
             ]
+            switch kind {
+            case .latency: fields.append(("latencyMs", .integer(Int(latencySeconds * 1000))))
+            case .error: fields.append(("status", .integer(status)))
+            case .drop, .commitWithoutAnswer: break
+            }
+            fields += [
+                ("probability", probability.map { .number($0) } ?? .null),
+                ("remaining", remaining.map { .integer($0) } ?? .null), ("applied", .integer(applied)),
+            ]
+            return .object(fields)
         }
     }
 

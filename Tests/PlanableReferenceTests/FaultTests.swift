@@ -20,6 +20,28 @@ import Testing
         #expect(try server.send("GET", "/reference/faults", token: nil).data == .array([]))
     }
 
+    /// The listing shows each rule with the fields its kind takes: no `status` for a latency rule, as there is no
+    /// answer status to choose, and no `latencyMs` for an error rule.
+    @Test func listedRulesShowTheirKindsFields() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        try addFault(server, ["operation": "GET /ping", "kind": "latency", "latencyMs": 250, "count": 3])
+        try addFault(server, ["operation": "GET /pages", "kind": "error", "status": 502, "probability": 0.5])
+        try addFault(server, ["operation": "*", "kind": "drop", "count": 1])
+        let listed = try server.send("GET", "/reference/faults", token: nil).data.arrayValue ?? []
+        #expect(listed.count == 3)
+        func keys(_ rule: JSONValue?) -> [String] {
+            guard case .object(let fields) = rule else { return [] }
+            return fields.map(\.0).sorted()
+        }
+        let shared = ["applied", "id", "kind", "operation", "probability", "remaining"]
+        #expect(keys(listed.first) == (shared + ["latencyMs"]).sorted())
+        #expect(listed.first?["latencyMs"] == .integer(250))
+        #expect(keys(listed.dropFirst().first) == (shared + ["status"]).sorted())
+        #expect(listed.dropFirst().first?["status"] == .integer(502))
+        #expect(keys(listed.last) == shared)
+    }
+
     @Test func errorFaultAnswersServerErrorByCount() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
