@@ -77,11 +77,20 @@ extension SyncEngine {
                 " (pages \(pagesWithoutPost.joined(separator: ", ")) have no post: they were added to the "
                 + "configuration, or their posts were deleted in Planable)"
         }
+        // Deleting a published post would not take it off the network, and the new grouping would publish the
+        // item there a second time, so the advice then leaves the new grouping to a person.
+        let publishedPages = covered.filter(\.published).map { post in
+            group.pages.first { $0.id == post.pageId }.map { "\"\($0.name)\"" } ?? "page \(post.pageId)"
+        }
+        let wayOut =
+            publishedPages.isEmpty
+            ? "delete them in Planable, then run `\(forget)` to create the new grouping"
+            : "the item is already published on \(publishedPages.joined(separator: ", ")), and a new grouping would "
+                + "publish it there again, so add a post for a page that needs one in Planable by hand"
         let regrouped = GroupOutcome(
             decision: .blocked,
             message: "\(item.location): its pages now group differently than when its posts were created\(cause); "
-                + "the existing posts are kept unchanged; delete them in Planable, then run "
-                + "`\(forget)` to create the new grouping",
+                + "the existing posts are kept unchanged; \(wayOut)",
             postIds: coveredIds)
         // A page of the group without a post, such as one added to the configuration, is reported even when the
         // text did not change, because it would otherwise never get a post.

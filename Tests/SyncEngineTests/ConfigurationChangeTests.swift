@@ -32,6 +32,31 @@ import Testing
         #expect(report.requests.write == 0)
     }
 
+    /// When one of the posts is published, the blocked item's advice does not say to delete the posts and create
+    /// the new grouping, which would publish the item a second time on that page.
+    @Test func addedPageBesidePublishedPostAdvisesByHand() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
+        #expect(try workspace.run(.apply).created == 1)
+        // As a status poll records a post that a person published in Planable.
+        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
+        let linkedIn = try #require(try state.pageNames().first { $0.value == "Northwind LinkedIn" }?.key)
+        try state.withDatabase { database in
+            _ = try database.run("UPDATE posts SET published = 1, status = 'published' WHERE page_id = ?", [linkedIn])
+        }
+
+        try Self.editConfiguration(
+            workspace, replacing: "  - Northwind Facebook\n", with: "  - Northwind Facebook\n  - Northwind Threads\n")
+        let item = try #require(try workspace.run(.apply).items.first { $0.identity == "a.md" })
+        #expect(item.decision == .blocked)
+        let message = item.message ?? ""
+        #expect(message.contains("page \"Northwind Threads\" has no post"), "\(message)")
+        #expect(message.contains("already published on \"Northwind LinkedIn\""), "\(message)")
+        #expect(!message.contains("delete them in Planable"), "\(message)")
+        #expect(!message.contains("forget"), "\(message)")
+    }
+
     /// A page added to an item whose existing post has text of its own makes a new group, and the plan marks the
     /// existing post as unchanged, so that it is not taken for a copy.
     @Test func planMarksUnchangedPostBesideNewOne() throws {
