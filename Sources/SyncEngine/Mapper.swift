@@ -265,7 +265,13 @@ package struct Mapper: Sendable {
         let errors = violations.filter { $0.severity == .error }
         let requestErrors = RequestFieldLimits.violations(payload, reported: Set(errors.map(\.rule)))
         if !errors.isEmpty || !requestErrors.isEmpty {
-            let details = (errors.map(\.description) + requestErrors).joined(separator: "; ")
+            var details = (errors.map(\.description) + requestErrors).joined(separator: "; ")
+            if errors.contains(where: { $0.rule == .mediaRequired }) {
+                // Every page of a configuration gets every item, so a text-only item meets such a page often.
+                details +=
+                    " (add one to the item, or leave the page out for such items with front matter planable.pages "
+                    + "or a rule's pages)"
+            }
             throw MappingError("page \"\(page.name)\"\(ruleText): \(details)")
         }
         return warnings + violations.filter { $0.severity == .warning }.map(\.description)

@@ -77,6 +77,7 @@ import Testing
         let message = try #require(try failedItem(workspace, body: "Beans. \(tags)").message)
         #expect(message.contains("31 hashtags; Instagram allows at most 30"), "\(message)")
         #expect(message.contains("no image or video; Instagram needs at least one"), "\(message)")
+        #expect(message.contains("(add one to the item, or leave the page out for such items"), "\(message)")
         #expect(message.contains("rule \"instagram\""))
     }
 
