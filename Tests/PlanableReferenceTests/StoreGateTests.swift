@@ -74,6 +74,49 @@ import Timestamps
         while gate.writersWaitingCount == 0 && Date() < deadline { usleep(100) }
     }
 
+    /// A `withLock` body that throws after writing, as an admin action may, leaves none of its rows, with no
+    /// batch open and inside an open batch, whose other writes stay.
+    @Test func failedLockedBodyLeavesNoRows() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let gate = server.server.store
+        let workspace = try server.workspaceID("Northwind Coffee")
+        #expect(throws: APIError.self) {
+            try gate.withLock { store in
+                try insertLabel(store, "alone", workspace: workspace)
+                throw APIError.validation("failed on purpose")
+            }
+        }
+        #expect(try gateLabels(gate) == [])
+
+        // Two write requests under way make the committer, not the write, commit its batch, after waiting up to a
+        // millisecond for them. The body runs in that batch unless the committer was quicker, so this tries again
+        // until it did.
+        var sawOpenBatch = false
+        var kept: [String] = []
+        for attempt in 0..<20 where !sawOpenBatch {
+            gate.beginWriteRequest()
+            gate.beginWriteRequest()
+            let answered = DispatchSemaphore(value: 0)
+            gate.perform(
+                writing: true, { try insertLabel($0, "kept-\(attempt)", workspace: workspace) },
+                completion: { _ in answered.signal() })
+            kept.append("gate-label-kept-\(attempt)")
+            #expect(throws: APIError.self) {
+                try gate.withLock { store in
+                    sawOpenBatch = gate.batchIsOpen
+                    try insertLabel(store, "partial-\(attempt)", workspace: workspace)
+                    throw APIError.validation("failed on purpose")
+                }
+            }
+            gate.endWriteRequest()
+            gate.endWriteRequest()
+            #expect(answered.wait(timeout: .now() + 10) == .success)
+        }
+        #expect(sawOpenBatch)
+        #expect(try gateLabels(gate) == kept.sorted())
+    }
+
     @Test func loneWriteCommitsInPlace() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

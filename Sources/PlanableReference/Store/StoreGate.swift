@@ -152,11 +152,16 @@ final class StoreGate: @unchecked Sendable {
     /// Runs `body` with the store and returns once whatever it saw is committed, for reads and for writes that
     /// commit on their own, such as a lifecycle step.
     ///
+    /// `body` runs in a transaction of its own, or in a savepoint of the open batch, so that an error that it
+    /// throws after writing, as an admin action may, leaves none of its writes behind.
+    ///
     /// - Throws: the error of `body`, or the SQLite error of the failed commit of a batch that was open as `body`
     ///   ended, since `body`'s own writes may have been in it.
     func withLock<T>(_ body: (ReferenceStore) throws -> T) throws -> T {
         lock.lock()
-        let result = Result { try body(store) }
+        let changesBefore = store.changeCount()
+        let result = Result { try store.database.transaction { try body(store) } }
+        if case .failure = result, store.changeCount() != changesBefore { store.forgetCachedState() }
         let batch = batchOpen ? batchNumber : 0
         lock.unlock()
         if batch != 0, let failure = awaitCommit(of: batch) { throw failure }
