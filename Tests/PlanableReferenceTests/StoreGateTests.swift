@@ -117,6 +117,56 @@ import Timestamps
         #expect(try gateLabels(gate) == kept.sorted())
     }
 
+    /// After SQLite rolled the open batch back by itself, during work that did not notice (a ROLLBACK here
+    /// stands for an I/O error), the batch's write is reported as failed, and the next write commits and is
+    /// reported as done.
+    @Test func writeAfterRollbackBySQLiteSucceeds() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let gate = server.server.store
+        let workspace = try server.workspaceID("Northwind Coffee")
+        // As in failedLockedBodyLeavesNoRows, the rollback lands in the open batch unless the committer was
+        // quicker, so this tries again until it did.
+        var rolledBack = false
+        for attempt in 0..<20 where !rolledBack {
+            gate.beginWriteRequest()
+            gate.beginWriteRequest()
+            let first = LockedValue<Bool?>(nil)
+            let firstAnswered = DispatchSemaphore(value: 0)
+            gate.perform(
+                writing: true, { try insertLabel($0, "lost-\(attempt)", workspace: workspace) },
+                completion: { result in
+                    first.withLock { if case .success = result { $0 = true } else { $0 = false } }
+                    firstAnswered.signal()
+                })
+            rolledBack = gate.withLockUncommitted { store in
+                guard gate.batchIsOpen else { return false }
+                try? store.database.execute("ROLLBACK")
+                return true
+            }
+            let second = LockedValue<Bool?>(nil)
+            let secondAnswered = DispatchSemaphore(value: 0)
+            gate.perform(
+                writing: true, { try insertLabel($0, "second-\(attempt)", workspace: workspace) },
+                completion: { result in
+                    second.withLock { if case .success = result { $0 = true } else { $0 = false } }
+                    secondAnswered.signal()
+                })
+            gate.endWriteRequest()
+            gate.endWriteRequest()
+            #expect(firstAnswered.wait(timeout: .now() + 10) == .success)
+            #expect(secondAnswered.wait(timeout: .now() + 10) == .success)
+            #expect(second.withLock { $0 } == true)
+            if rolledBack {
+                #expect(first.withLock { $0 } == false)
+                #expect(try gateLabels(gate).contains("gate-label-second-\(attempt)"))
+                #expect(try !gateLabels(gate).contains("gate-label-lost-\(attempt)"))
+            }
+        }
+        #expect(rolledBack)
+        #expect(gate.withLockUncommitted { $0.database.isAutocommit })
+    }
+
     @Test func loneWriteCommitsInPlace() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

@@ -71,6 +71,7 @@ final class StoreGate: @unchecked Sendable {
         if writing { writersWaiting.add(1, ordering: .relaxed) }
         lock.lock()
         if writing { writersWaiting.subtract(1, ordering: .relaxed) }
+        closeBatchRolledBackBySQLite()
         var opened = false
         var reachedTarget = false
         let result: Result<T, any Error>
@@ -159,13 +160,28 @@ final class StoreGate: @unchecked Sendable {
     ///   ended, since `body`'s own writes may have been in it.
     func withLock<T>(_ body: (ReferenceStore) throws -> T) throws -> T {
         lock.lock()
+        closeBatchRolledBackBySQLite()
         let changesBefore = store.changeCount()
         let result = Result { try store.database.transaction { try body(store) } }
         if case .failure = result, store.changeCount() != changesBefore { store.forgetCachedState() }
         let batch = batchOpen ? batchNumber : 0
-        lock.unlock()
+        if batchOpen && store.database.isAutocommit {
+            closeOpenBatch(committing: false)
+        } else {
+            lock.unlock()
+        }
         if batch != 0, let failure = awaitCommit(of: batch) { throw failure }
         return try result.get()
+    }
+
+    /// Closes the open batch as failed when SQLite rolled it back by itself, as it may on an I/O error or a full
+    /// disk, during work that did not notice, such as a step under `withLockUncommitted`. The next write would
+    /// otherwise commit outside the batch and still be reported as failed with it. Call with `lock` held; it is
+    /// held again on return.
+    private func closeBatchRolledBackBySQLite() {
+        guard batchOpen && store.database.isAutocommit else { return }
+        closeOpenBatch(committing: false)
+        lock.lock()
     }
 
     /// Runs `body` with the store without waiting for an open batch's commit, for a step whose caller goes on to
