@@ -87,7 +87,7 @@ package struct Mapper: Sendable {
         var violations: [String] = []
         for page in pages {
             let rule = matching.first { covers($0, page) }
-            var (payload, warnings) = try payload(
+            var (payload, warnings, scheduleBeforeDate) = try payload(
                 for: item, page: page, rule: rule, matching: matching, overrides: overrides, values: values,
                 media: media, now: now)
             do {
@@ -96,13 +96,22 @@ package struct Mapper: Sendable {
                 violations.append(error.message)
                 continue
             }
+            let hashBeforeDate = scheduleBeforeDate.map { schedule in
+                var before = payload
+                before.scheduledAt = schedule.scheduledAt
+                before.publishAtScheduledDate = schedule.publishAtScheduledDate
+                return before.hash
+            }
             // A create takes at most 20 pages, so further pages with an equal payload start another group.
             if let index = groups.firstIndex(where: {
                 $0.payload == payload && $0.pages.count < CreatePostRequest.maximumPageIds
             }) {
                 groups[index].pages.append(page)
+                if let hashBeforeDate { groups[index].hashesBeforeDate.insert(hashBeforeDate) }
             } else {
-                groups.append(PlannedGroup(pages: [page], payload: payload, warnings: warnings))
+                var group = PlannedGroup(pages: [page], payload: payload, warnings: warnings)
+                if let hashBeforeDate { group.hashesBeforeDate.insert(hashBeforeDate) }
+                groups.append(group)
             }
         }
         if !violations.isEmpty {
@@ -151,12 +160,22 @@ package struct Mapper: Sendable {
         return names.contains(page.id) || names.contains(page.name)
     }
 
+    /// The schedule fields of a payload as they were before its date passed.
+    private struct ScheduleFields {
+        var scheduledAt: String?
+        var publishAtScheduledDate: Bool?
+    }
+
     /// Renders one page's payload from its rule, the other matching rules' labels and the item's overrides.
+    ///
+    /// - Returns: the payload, its warnings, and when its schedule date is past, the schedule fields it had before
+    ///   that date, which a post created then carries.
     private func payload(
         for item: SourceItem, page: ResolvedPage, rule: MappingRule?, matching: [MappingRule], overrides: ItemOverrides,
         values: [String: TemplateValue], media: [CheckedMedium], now: Date
-    ) throws -> (PostPayload, [String]) {
+    ) throws -> (PostPayload, [String], ScheduleFields?) {
         var warnings: [String] = []
+        var scheduleBeforeDate: ScheduleFields?
         let template = rule.flatMap { templates.rules[$0.name] } ?? templates.page(page)
         var payload = PostPayload(
             text: Self.trimmed(try render(template, values, item: item, page: page)))
@@ -204,6 +223,8 @@ package struct Mapper: Sendable {
             }
             if date <= now && rule?.schedule?.keepPast != true {
                 // A stale date would otherwise publish at once when the rule sets publish: true.
+                scheduleBeforeDate = ScheduleFields(
+                    scheduledAt: ScheduleResolver.format(date), publishAtScheduledDate: rule?.schedule?.publish)
                 warnings.append(
                     "front matter planable.schedule \(ScheduleResolver.format(date)) is in the past, so the post is "
                         + "not scheduled")
@@ -220,6 +241,13 @@ package struct Mapper: Sendable {
             payload.scheduledAt = value
             if value != nil { payload.publishAtScheduledDate = schedule.publish }
             if let note { warnings.append(note) }
+            if value == nil, item.publishDate ?? item.date != nil {
+                let (before, _) = ScheduleResolver.scheduledAt(
+                    date: item.publishDate ?? item.date,
+                    dateHasTime: item.publishDate != nil ? item.publishDateHasTime : item.dateHasTime, rule: schedule,
+                    timeZone: context.timeZone, now: .distantPast)
+                scheduleBeforeDate = ScheduleFields(scheduledAt: before, publishAtScheduledDate: schedule.publish)
+            }
         }
         // With keep_past, a past date stays the post's date, but Planable publishes only at a time to come and
         // rejects a request to publish at a past one. An update sends false, so that a post created
@@ -227,12 +255,13 @@ package struct Mapper: Sendable {
         if payload.publishAtScheduledDate == true, let text = payload.scheduledAt, let date = Timestamp.date(text),
             date <= now
         {
+            scheduleBeforeDate = ScheduleFields(scheduledAt: text, publishAtScheduledDate: true)
             payload.publishAtScheduledDate = false
             warnings.append(
                 "the schedule \(text) is in the past, so the post keeps it as its date (keep_past) but is not "
                     + "published at it")
         }
-        return (payload, warnings)
+        return (payload, warnings, scheduleBeforeDate)
     }
 
     /// Applies the network's rules: truncates when allowed, and throws for every error a network would reject and

@@ -31,6 +31,10 @@ extension SyncEngine {
         let deleted = existing.filter { pageIds.contains($0.pageId) && $0.status == "deleted" }
         let deletedPageIds = Set(deleted.map(\.pageId)).subtracting(covered.map(\.pageId))
         let hash = group.payload.hash
+        // A post carries the group's payload as it is now, or as it was before its schedule date passed.
+        func carriesPayload(_ post: PostRecord) -> Bool {
+            post.payloadHash == hash || group.hashesBeforeDate.contains(post.payloadHash)
+        }
 
         if mode == .plan {
             _ = try names?.ids(labels: group.payload.labels, campaign: group.payload.campaign, item: item, mode: .plan)
@@ -38,7 +42,7 @@ extension SyncEngine {
         if covered.isEmpty && !deleted.isEmpty {
             // Every post of the group was deleted in Planable. An edit creates the group again, with a note, and an
             // unchanged item is left without posts.
-            if deleted.allSatisfy({ $0.payloadHash == hash }) {
+            if deleted.allSatisfy({ carriesPayload($0) }) {
                 return GroupOutcome(decision: .unchanged, postIds: [])
             }
             let note = Self.recreatedNote(deleted.map(\.postId), item: item, mode: mode)
@@ -95,7 +99,7 @@ extension SyncEngine {
         // A page of the group without a post, such as one added to the configuration, is reported even when the
         // text did not change, because it would otherwise never get a post.
         guard covered.count + deletedPageIds.count == group.pages.count else { return regrouped }
-        if covered.allSatisfy({ $0.payloadHash == hash }) {
+        if covered.allSatisfy({ carriesPayload($0) }) {
             return GroupOutcome(decision: .unchanged, postIds: coveredIds)
         }
         // A PATCH updates every post of the existing group, so a group that also contains a page removed from the
@@ -172,6 +176,10 @@ extension SyncEngine {
     private func create(_ group: PlannedGroup, item: SourceItem, context: WorkspaceContext) throws -> GroupOutcome {
         let pageIds = group.pages.map(\.id)
         let hash = group.payload.hash
+        // A post carries the group's payload as it is now, or as it was before its schedule date passed.
+        func carriesPayload(_ post: PostRecord) -> Bool {
+            post.payloadHash == hash || group.hashesBeforeDate.contains(post.payloadHash)
+        }
         let named = try names?.ids(
             labels: group.payload.labels, campaign: group.payload.campaign, item: item, mode: .apply)
         let request = group.payload.createRequest(

@@ -50,6 +50,40 @@ import Testing
         #expect(report.created == 2)
     }
 
+    /// A post created before its schedule date is unchanged after the date passed, when its item is mapped again
+    /// for a setting that does not shape posts. Past its date, the payload has no schedule, or with keep_past no
+    /// request to publish at it, but that is no edit: a PATCH, or for a published post the report of an edit made
+    /// after publication, would be wrong.
+    @Test(arguments: [false, true])
+    func passedScheduleDateIsNoEdit(keepPast: Bool) throws {
+        let rules = """
+            rules:
+              - name: scheduled
+                schedule: {publish: true, keep_past: \(keepPast)}
+            """
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: rules)
+        defer { workspace.remove() }
+        let date = Date().addingTimeInterval(2)
+        try workspace.writePost(
+            "soon.md", title: "Soon", body: "Body.", frontMatter: "date: \(ScheduleResolver.format(date))\n")
+        let first = try workspace.run(.apply)
+        #expect(first.created == 1, "\(first.items.compactMap(\.message))")
+        #expect(first.items.first?.posts.first?.publishAtScheduledDate == true)
+
+        Thread.sleep(forTimeInterval: max(0, date.timeIntervalSinceNow) + 0.5)
+        // check_media is part of the mapping fingerprint, so every item is mapped again.
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        try (configuration + "\ncheck_media: false\n").write(
+            toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        let plan = try workspace.run(.plan)
+        let planned = try #require(plan.items.first)
+        #expect(planned.decision == .unchanged, "\(planned)")
+        let report = try workspace.run(.apply)
+        #expect(report.unchanged == 1, "\(report.items.compactMap(\.message))")
+        #expect(report.requests.write == 0)
+        #expect(report.items.allSatisfy { $0.message == nil }, "\(report.items.compactMap(\.message))")
+    }
+
     @Test func datesBecomeScheduledTimesInExplicitZones() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
         defer { workspace.remove() }
