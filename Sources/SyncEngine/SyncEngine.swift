@@ -168,6 +168,7 @@ package final class SyncEngine: @unchecked Sendable {
                     ReportedItem(
                         source: source.name, identity: skipped.identity, title: "", decision: .skipped,
                         message: skipped.reason, posts: []))
+                if mode == .apply { try noteSkippedFile(source: source.name, path: skipped.identity, skipped.reason) }
             }
             report.countUnchanged(scan.unchangedIdentities.count + scan.unchangedUnlistedCount)
             report.warnings += scan.warnings
@@ -429,6 +430,17 @@ package final class SyncEngine: @unchecked Sendable {
             return candidate
         }
         return .unchanged
+    }
+
+    /// Notes on a synced item whose file the scan skipped, such as one emptied or marked `draft: true`, why its
+    /// posts stay as they are, so that `status` shows it; the next read of the file with content clears the note.
+    private func noteSkippedFile(source: String, path: String, _ reason: String) throws {
+        let note = "the last scan skipped the file (\(reason)), so its posts are kept as they are"
+        for var record in try state.items(source: source, at: [path])
+        where record.location == path && record.status == "synced" && record.lastError != note {
+            record.lastError = note
+            try state.saveItem(record)
+        }
     }
 
     private func recordFailure(_ item: SourceItem, message: String) {

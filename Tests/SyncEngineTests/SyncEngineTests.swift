@@ -35,6 +35,36 @@ import Testing
         #expect(second.unchanged == 1)
     }
 
+    /// A synced file that is emptied, or marked as a draft, is skipped and keeps its posts, and its item carries a
+    /// note that says so for `status`, until the file is read with content again.
+    @Test func skippedSyncedFileGetsNote() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+        try workspace.writePost("b.md", title: "Beta", body: "Second post.")
+        #expect(try workspace.run(.apply).created == 2)
+        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
+
+        try workspace.writeRaw("a.md", "")
+        try workspace.writePost("b.md", title: "Beta", body: "Second post.", frontMatter: "draft: true\n")
+        let skipped = try workspace.run(.apply)
+        #expect(skipped.skipped == 2)
+        #expect(skipped.requests.write == 0)
+        let emptied = try #require(try state.item(source: "posts", identity: "a.md"))
+        #expect(emptied.status == "synced")
+        #expect(
+            emptied.lastError
+                == "the last scan skipped the file (the file is empty; it is read again once it has content), so its "
+                + "posts are kept as they are")
+        let draft = try #require(try state.item(source: "posts", identity: "b.md"))
+        #expect(draft.lastError?.contains("(draft: true in the front matter)") == true, "\(draft)")
+
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+        let restored = try workspace.run(.apply)
+        #expect(restored.unchanged == 1, "\(restored.items)")
+        #expect(try state.item(source: "posts", identity: "a.md")?.lastError == nil)
+    }
+
     @Test func editedFileSendsOnePatch() throws {
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
