@@ -161,7 +161,7 @@ package struct FeedError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    /// The message alone: `code` is for programs, and the message already says what went wrong in words.
+    /// The message alone, because it describes the failure in words; `code` is for programs that branch on it.
     package var description: String { message }
 
     /// Whether a later read may succeed without a change to the feed or its URL, as for a document cut off in

@@ -81,8 +81,8 @@ extension SyncEngine {
                 " (pages \(pagesWithoutPost.joined(separator: ", ")) have no post: they were added to the "
                 + "configuration, or their posts were deleted in Planable)"
         }
-        // Deleting a published post would not take it off the network, and the new grouping would publish the
-        // item there a second time, so the advice then leaves the new grouping to a person.
+        // A published post is already on its network, and a new grouping would publish the item there a second
+        // time, so the advice then leaves the missing posts to a person.
         let publishedPages = covered.filter(\.published).map { post in
             group.pages.first { $0.id == post.pageId }.map { "\"\($0.name)\"" } ?? "page \(post.pageId)"
         }
@@ -176,10 +176,6 @@ extension SyncEngine {
     private func create(_ group: PlannedGroup, item: SourceItem, context: WorkspaceContext) throws -> GroupOutcome {
         let pageIds = group.pages.map(\.id)
         let hash = group.payload.hash
-        // A post carries the group's payload as it is now, or as it was before its schedule date passed.
-        func carriesPayload(_ post: PostRecord) -> Bool {
-            post.payloadHash == hash || group.hashesBeforeDate.contains(post.payloadHash)
-        }
         let named = try names?.ids(
             labels: group.payload.labels, campaign: group.payload.campaign, item: item, mode: .apply)
         let request = group.payload.createRequest(

@@ -432,8 +432,8 @@ package final class SyncEngine: @unchecked Sendable {
         return .unchanged
     }
 
-    /// Notes on a synced item whose file the scan skipped, such as one emptied or marked `draft: true`, why its
-    /// posts stay as they are, so that `status` shows it; the next read of the file with content clears the note.
+    /// Records on a synced item why the scan skipped its file, such as one emptied or marked `draft: true`, so that
+    /// `status` shows why its posts stay as they are. The next read of the file with content clears the note.
     private func noteSkippedFile(source: String, path: String, _ reason: String) throws {
         let note = "the last scan skipped the file (\(reason)), so its posts are kept as they are"
         for var record in try state.items(source: source, at: [path])
