@@ -100,17 +100,17 @@ package struct Mapper: Sendable {
                 var before = payload
                 before.scheduledAt = schedule.scheduledAt
                 before.publishAtScheduledDate = schedule.publishAtScheduledDate
-                return before.hash
+                return (hash: before.hash, askedToPublish: schedule.publishAtScheduledDate == true)
             }
             // A create takes at most 20 pages, so further pages with an equal payload start another group.
             if let index = groups.firstIndex(where: {
                 $0.payload == payload && $0.pages.count < CreatePostRequest.maximumPageIds
             }) {
                 groups[index].pages.append(page)
-                if let hashBeforeDate { groups[index].hashesBeforeDate.insert(hashBeforeDate) }
+                if let hashBeforeDate { groups[index].hashesBeforeDate[hashBeforeDate.hash] = hashBeforeDate.askedToPublish }
             } else {
                 var group = PlannedGroup(pages: [page], payload: payload, warnings: warnings)
-                if let hashBeforeDate { group.hashesBeforeDate.insert(hashBeforeDate) }
+                if let hashBeforeDate { group.hashesBeforeDate[hashBeforeDate.hash] = hashBeforeDate.askedToPublish }
                 groups.append(group)
             }
         }
@@ -294,13 +294,14 @@ package struct Mapper: Sendable {
         let errors = violations.filter { $0.severity == .error }
         let requestErrors = RequestFieldLimits.violations(payload, reported: Set(errors.map(\.rule)))
         if !errors.isEmpty || !requestErrors.isEmpty {
-            var details = (errors.map(\.description) + requestErrors).joined(separator: "; ")
-            if errors.contains(where: { $0.rule == .mediaRequired }) {
-                // Every page of a configuration gets every item, so a text-only item meets such a page often.
-                details +=
-                    " (add one to the item, or leave the page out for such items with front matter planable.pages "
-                    + "or a rule's pages)"
+            // Every page of a configuration gets every item, so a text-only item meets a page that needs media often.
+            let descriptions = errors.map { error in
+                error.rule == .mediaRequired
+                    ? error.description + " (add one to the item, or leave the page out for such items with front "
+                        + "matter planable.pages or a rule's pages)"
+                    : error.description
             }
+            let details = (descriptions + requestErrors).joined(separator: "; ")
             throw MappingError("page \"\(page.name)\"\(ruleText): \(details)")
         }
         return warnings + violations.filter { $0.severity == .warning }.map(\.description)

@@ -7,13 +7,13 @@ import Networks
 ///
 /// URLs are probed with HEAD, falling back to a GET of the first byte (`Range: bytes=0-0`) for servers that do
 /// not support HEAD. Results are cached in the state, so each URL is checked once; failures are checked again
-/// after ten minutes, because a server may come back, or a file not yet uploaded may appear.
+/// after nine minutes, because a server may come back, or a file not yet uploaded may appear.
 package final class MediaChecker: @unchecked Sendable {
     /// The API's limit per medium.
     package static let maximumBytes = 100 * 1024 * 1024
-    /// As long as the daemon's default `rescan_interval`, so that a file fixed on the server is seen at the
-    /// daemon's next rescan or cron's next sync after that.
-    static let failureRetryInterval: TimeInterval = 600
+    /// A minute shorter than the daemon's default `rescan_interval`, so that its next rescan, or the next sync of a
+    /// cron job every ten minutes, checks the URL again, although it checked the URL a moment after its start.
+    static let failureRetryInterval: TimeInterval = 540
 
     /// The set of URLs that are probed over the network.
     package enum Reach: Sendable {

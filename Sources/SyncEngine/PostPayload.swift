@@ -142,10 +142,10 @@ package struct PlannedGroup: Sendable {
     package var payload: PostPayload
     /// Warnings that do not stop the item, such as a truncated text.
     package var warnings: [String] = []
-    /// The hashes of the pages' payloads as they were before their schedule date passed, when it did. Past its
-    /// date, a post is no longer scheduled (or, with keep_past, no longer asked to publish at it), which changes the
-    /// payload but is no edit, so a post recorded with one of these hashes is unchanged.
-    package var hashesBeforeDate: Set<String> = []
+    /// The hashes of the pages' payloads as they were before their schedule date passed, when it did, each with
+    /// whether that payload asked Planable to publish at the date. Past its date, a post is no longer scheduled (or,
+    /// with keep_past, no longer asked to publish at it), which changes the payload but is no edit.
+    package var hashesBeforeDate: [String: Bool] = [:]
 
     /// The sorted page ids, which identify the group in the state.
     package var key: String {

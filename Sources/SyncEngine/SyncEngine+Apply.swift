@@ -31,9 +31,13 @@ extension SyncEngine {
         let deleted = existing.filter { pageIds.contains($0.pageId) && $0.status == "deleted" }
         let deletedPageIds = Set(deleted.map(\.pageId)).subtracting(covered.map(\.pageId))
         let hash = group.payload.hash
-        // A post carries the group's payload as it is now, or as it was before its schedule date passed.
+        // A post carries the group's payload as it is now, or as it was before its schedule date passed. A draft
+        // still asked to publish at that past date is not counted, so that an update withdraws the request and a
+        // late approval does not publish the post at once.
         func carriesPayload(_ post: PostRecord) -> Bool {
-            post.payloadHash == hash || group.hashesBeforeDate.contains(post.payloadHash)
+            if post.payloadHash == hash { return true }
+            guard let askedToPublish = group.hashesBeforeDate[post.payloadHash] else { return false }
+            return !askedToPublish || post.published
         }
 
         if mode == .plan {
@@ -83,8 +87,9 @@ extension SyncEngine {
         }
         // A published post is already on its network, and a new grouping would publish the item there a second
         // time, so the advice then leaves the missing posts to a person.
-        let publishedPages = covered.filter(\.published).map { post in
-            group.pages.first { $0.id == post.pageId }.map { "\"\($0.name)\"" } ?? "page \(post.pageId)"
+        // `forget` drops every post of the item, so a published post of another of its groups counts too.
+        let publishedPages = existing.filter { $0.published && $0.status != "deleted" }.map { post in
+            context.allPages.first { $0.id == post.pageId }.map { "\"\($0.name)\"" } ?? "page \(post.pageId)"
         }
         let wayOut =
             publishedPages.isEmpty

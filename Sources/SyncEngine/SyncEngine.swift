@@ -276,6 +276,11 @@ package final class SyncEngine: @unchecked Sendable {
             if let reason = try mapper.skipReason(for: item) {
                 reported.decision = .skipped
                 reported.message = reason
+                if mode == .apply, !item.isFeedEntry,
+                    let record = try state.item(source: item.source, identity: item.identity)
+                {
+                    try noteSkip(record, reason)
+                }
                 return reported
             }
             let mediaBaseURL = configuration.sources.first { $0.name == item.source }?.mediaBaseURL
@@ -433,14 +438,22 @@ package final class SyncEngine: @unchecked Sendable {
     }
 
     /// Records on a synced item why the scan skipped its file, such as one emptied or marked `draft: true`, so that
-    /// `status` shows why its posts stay as they are. The next read of the file with content clears the note.
+    /// `status` shows why its posts stay as they are. The next sync of the file clears the note.
     private func noteSkippedFile(source: String, path: String, _ reason: String) throws {
-        let note = "the last scan skipped the file (\(reason)), so its posts are kept as they are"
-        for var record in try state.items(source: source, at: [path])
-        where record.location == path && record.status == "synced" && record.lastError != note {
-            record.lastError = note
-            try state.saveItem(record)
+        for record in try state.items(source: source, at: [path]) where record.location == path {
+            try noteSkip(record, reason)
         }
+    }
+
+    /// Records on `record`, when it is synced, the note of `noteSkippedFile`. The file's size is forgotten, so
+    /// that the next scan reads the file even when it is restored with its old size and time, and clears the note.
+    private func noteSkip(_ record: ItemRecord, _ reason: String) throws {
+        let note = "the last scan skipped the file (\(reason)), so its posts are kept as they are"
+        guard record.status == "synced", record.lastError != note || record.fileSize != nil else { return }
+        var noted = record
+        noted.lastError = note
+        noted.fileSize = nil
+        try state.saveItem(noted)
     }
 
     private func recordFailure(_ item: SourceItem, message: String) {

@@ -57,6 +57,27 @@ import Testing
         #expect(!message.contains("forget"), "\(message)")
     }
 
+    /// A published post of another group of the item counts too, since `forget` drops every post of the item.
+    @Test func regroupBesidePublishedGroupAdvisesByHand() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
+        #expect(try workspace.run(.apply).created == 1)
+        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
+        let linkedIn = try #require(try state.pageNames().first { $0.value == "Northwind LinkedIn" }?.key)
+        try state.withDatabase { database in
+            _ = try database.run("UPDATE posts SET published = 1, status = 'published' WHERE page_id = ?", [linkedIn])
+        }
+
+        try Self.editConfiguration(
+            workspace, replacing: "sources:\n", with: "templates:\n  x: \"X: {{title}}\"\nsources:\n")
+        let item = try #require(try workspace.run(.apply).items.first { $0.identity == "a.md" })
+        #expect(item.decision == .blocked)
+        let message = item.message ?? ""
+        #expect(message.contains("already published on \"Northwind LinkedIn\""), "\(message)")
+        #expect(!message.contains("forget"), "\(message)")
+    }
+
     /// A page added to an item whose existing post has text of its own makes a new group, and the plan marks the
     /// existing post as unchanged, so that it is not taken for a copy.
     @Test func planMarksUnchangedPostBesideNewOne() throws {

@@ -122,9 +122,9 @@ import Testing
         #expect(server.requests(for: "/page.html").count == 1)
     }
 
-    /// The first failed check already says when the URL is checked again, and after those ten minutes, the next
+    /// The first failed check already says when the URL is checked again, and after those nine minutes, the next
     /// run probes it again instead of repeating the stored failure, so an image uploaded late is found.
-    @Test func aFailedMediumIsCheckedAgainAfterTenMinutes() throws {
+    @Test func aFailedMediumIsCheckedAgainAfterNineMinutes() throws {
         let server = try MediaTestServer()
         defer { server.stop() }
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
@@ -139,9 +139,9 @@ import Testing
         #expect(server.requests(for: "/missing.png").count == 2, "HEAD, then the ranged GET, once: \(server.requests)")
 
         let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
-        let elevenMinutesAgo = StateStore.timestamp(Date().addingTimeInterval(-660))
+        let tenMinutesAgo = StateStore.timestamp(Date().addingTimeInterval(-600))
         try state.withDatabase { database in
-            _ = try database.run("UPDATE media_checks SET checked_at = ? WHERE url = ?", [elevenMinutesAgo, url])
+            _ = try database.run("UPDATE media_checks SET checked_at = ? WHERE url = ?", [tenMinutesAgo, url])
         }
         #expect(try workspace.run(.plan).failed == 1)
         #expect(server.requests(for: "/missing.png").count == 4, "\(server.requests)")

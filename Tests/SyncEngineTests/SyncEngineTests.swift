@@ -59,10 +59,20 @@ import Testing
         let draft = try #require(try state.item(source: "posts", identity: "b.md"))
         #expect(draft.lastError?.contains("(draft: true in the front matter)") == true, "\(draft)")
 
+        // A restore that keeps the file's time, as `cp -p` does, clears the note too.
+        let path = workspace.contentFolder.appendingPathComponent("a.md").path
+        let synced = try #require(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
         try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+        try FileManager.default.setAttributes([.modificationDate: synced], ofItemAtPath: path)
         let restored = try workspace.run(.apply)
         #expect(restored.unchanged == 1, "\(restored.items)")
         #expect(try state.item(source: "posts", identity: "a.md")?.lastError == nil)
+
+        // A file that the mapping skips, by planable.skip, gets that reason instead.
+        try workspace.writePost("b.md", title: "Beta", body: "Second post.", frontMatter: "planable:\n  skip: true\n")
+        #expect(try workspace.run(.apply).skipped == 1)
+        let mapperSkipped = try #require(try state.item(source: "posts", identity: "b.md"))
+        #expect(mapperSkipped.lastError?.contains("(front matter sets planable.skip)") == true, "\(mapperSkipped)")
     }
 
     @Test func editedFileSendsOnePatch() throws {
