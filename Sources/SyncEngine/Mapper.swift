@@ -103,15 +103,16 @@ package struct Mapper: Sendable {
                 return (hash: before.hash, askedToPublish: schedule.publishAtScheduledDate == true)
             }
             // A create takes at most 20 pages, so further pages with an equal payload start another group.
-            if let index = groups.firstIndex(where: {
-                $0.payload == payload && $0.pages.count < CreatePostRequest.maximumPageIds
-            }) {
-                groups[index].pages.append(page)
-                if let hashBeforeDate { groups[index].hashesBeforeDate[hashBeforeDate.hash] = hashBeforeDate.askedToPublish }
-            } else {
-                var group = PlannedGroup(pages: [page], payload: payload, warnings: warnings)
-                if let hashBeforeDate { group.hashesBeforeDate[hashBeforeDate.hash] = hashBeforeDate.askedToPublish }
-                groups.append(group)
+            let index =
+                groups.firstIndex {
+                    $0.payload == payload && $0.pages.count < CreatePostRequest.maximumPageIds
+                } ?? groups.count
+            if index == groups.count {
+                groups.append(PlannedGroup(pages: [], payload: payload, warnings: warnings))
+            }
+            groups[index].pages.append(page)
+            if let hashBeforeDate {
+                groups[index].hashesBeforeDate[hashBeforeDate.hash] = hashBeforeDate.askedToPublish
             }
         }
         if !violations.isEmpty {
