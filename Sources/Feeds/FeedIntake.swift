@@ -138,8 +138,8 @@ package struct FeedIntake: Sendable {
     /// Every key the state stores for the feed, with the content hash last seen.
     package var known: [String: String]
     /// Whether the feed is new to the source: its first run, or a run after the source's URL changed to another
-    /// feed. The entries the state does not know are then baselined, except the `backfill` newest, and known
-    /// entries are decided as on any run.
+    /// feed. The entries the state does not know are then baselined, except those among the `backfill` newest
+    /// entries, and known entries are decided as on any run.
     package var isNewFeed: Bool
     /// On a first run, how many of the newest entries to post; the rest are baselined. nil posts none.
     package var backfill: Int?
@@ -204,8 +204,9 @@ package struct FeedIntake: Sendable {
         let newEntries = unique.filter { known[$0.key] == nil }
         let changes = keyChanges(newEntries, feed: unique)
         if isNewFeed {
-            let unmatched = newEntries.filter { changes[$0.key] == nil }
-            let posted = Set(newestKeys(unmatched, count: backfill ?? 0))
+            // Known entries of the feed take their places among the newest too, so that a first run that was
+            // stopped after posting some of them posts only the rest of the backfill when it runs again.
+            let posted = Set(newestKeys(unique.filter { changes[$0.key] == nil }, count: backfill ?? 0))
             let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
                 if let decision = knownDecision(entry, change: changes[entry.key]) { return (entry, decision) }
                 return (entry, posted.contains(entry.key) ? .new : .baselined)

@@ -141,7 +141,9 @@ package struct FeedSource: ItemSource {
         // run without failures.
         let urlChanged = stored.map { !$0.url.isEmpty && $0.url != url } ?? false
         let sharesEntries = feed.entries.contains { known[$0.key] != nil }
-        let isNewFeed = (stored?.baselined != true && records.isEmpty) || (urlChanged && !sharesEntries)
+        // A first run that was stopped, or in which an entry failed, leaves records but no baseline, and the next
+        // run finishes it as a first run. Taken for a known feed, its unposted entries would look like rewritten ids.
+        let isNewFeed = stored?.baselined != true || (urlChanged && !sharesEntries)
         let storedNewest = StateStore.date(stored?.newestEntryAt)
         let intake = FeedIntake(
             feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare,

@@ -81,7 +81,7 @@ package struct StateRebuilder {
         let context = try engine.resolveContext()
         let mapper = try Mapper(configuration: engine.configuration, context: context)
         var planned: [(item: SourceItem, groups: [PlannedGroup])] = []
-        var feedReads: [(source: String, read: FeedSource.AdoptionRead)] = []
+        var feedReads: [(source: String, url: String, read: FeedSource.AdoptionRead)] = []
         for source in engine.sources {
             let items: [SourceItem]
             if let feed = source as? FeedSource {
@@ -89,7 +89,7 @@ package struct StateRebuilder {
                 // baselined or posted before would stay unlinked and look new to the sync that follows.
                 do {
                     let read = try feed.readForAdoption()
-                    feedReads.append((feed.name, read))
+                    feedReads.append((feed.name, feed.url, read))
                     items = read.items
                 } catch let error as SourceError {
                     throw Self.unreadable(error)
@@ -235,9 +235,11 @@ package struct StateRebuilder {
             try engine.state.saveItem(record)
         }
         var baselined = Set<String>()
-        for (source, read) in feedReads {
+        for (source, url, read) in feedReads {
             let recorded = try baselineFeed(source: source, read: read, planned: planned, links: links)
             let hasLinks = planned.indices.contains { links[$0] != nil && planned[$0].item.source == source }
+            // The linked entries stand for the feed's first run, so later entries are new entries of a known feed.
+            if hasLinks { try engine.state.markFeedBaselined(source: source, url: url) }
             let identities =
                 hasLinks ? recorded : read.items.map(\.identity).filter { !read.firstRunPosted.contains($0) }
             baselined.formUnion(identities.map { source + "\n" + $0 })

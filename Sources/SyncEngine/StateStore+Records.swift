@@ -379,6 +379,19 @@ extension StateStore {
         }
     }
 
+    /// Marks the feed as past its first run, as a state rebuild that linked its entries to posts does, and keeps
+    /// any stored validators.
+    package func markFeedBaselined(source: String, url: String) throws {
+        try withDatabase { database in
+            _ = try database.run(
+                """
+                INSERT INTO feeds (source, url, baselined) VALUES (?, ?, 1)
+                ON CONFLICT (source) DO UPDATE SET baselined = 1
+                """,
+                [source, url])
+        }
+    }
+
     /// Counts a failed fetch, for back-off and `status`.
     package func recordFeedFailure(source: String, url: String, message: String) throws {
         try withDatabase { database in

@@ -24,10 +24,12 @@ import Testing
                 """)
     }
 
-    /// Writes entries 1 to 10, newest first; entry 10's text is longer than LinkedIn's 3,000 characters.
-    func writeFeed() throws {
+    /// Writes entries 1 to 10, newest first; unless `allFit` is set, entry 10's text is longer than LinkedIn's
+    /// 3,000 characters.
+    func writeFeed(allFit: Bool = false) throws {
         let items = (1...10).reversed().map { number in
-            let body = number == 10 ? String(repeating: "Far too long a story. ", count: 200) : "Body \(number)"
+            let tooLong = number == 10 && !allFit
+            let body = tooLong ? String(repeating: "Far too long a story. ", count: 200) : "Body \(number)"
             return """
                 <item><guid isPermaLink="false">entry-\(number)</guid><title>Entry \(number)</title>
                 <link>https://news.example/\(number)</link><description>\(body)</description>
@@ -41,6 +43,31 @@ import Testing
             </channel></rss>
             """
         try text.write(to: feedPath, atomically: true, encoding: .utf8)
+    }
+
+    /// A first run stopped after its first create, by SIGTERM, a reload or a crash, left that entry's records
+    /// and nothing else: no baseline and no other entry. The next run finishes the first run, so it posts the
+    /// other backfill entry and baselines the rest, instead of taking the unrecorded entries for rewritten ids.
+    @Test func stoppedFirstRunFinishes() throws {
+        defer { workspace.remove() }
+        try writeFeed(allFit: true)
+        let first = try workspace.run(.apply)
+        #expect(first.created == 2, "\(first.items.compactMap(\.message))")
+        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
+        try state.withDatabase { database in
+            _ = try database.run("DELETE FROM feeds WHERE source = 'news'")
+            _ = try database.run("DELETE FROM posts WHERE source = 'news' AND identity = 'entry-9'")
+            _ = try database.run("DELETE FROM items WHERE source = 'news' AND identity <> 'entry-10'")
+        }
+
+        let resumed = try workspace.run(.apply)
+        #expect(resumed.failed == 0, "\(resumed.errors) \(resumed.items.compactMap(\.message))")
+        #expect(resumed.errors.isEmpty, "\(resumed.errors)")
+        #expect(resumed.items.filter { $0.decision == .create }.map(\.identity) == ["entry-9"])
+        #expect(resumed.items.filter { $0.decision == .baselined }.count == 8)
+        let again = try workspace.run(.apply)
+        #expect(again.requests.write == 0)
+        #expect(again.created == 0)
     }
 
     @Test func failedEntryKeepsTheBaseline() throws {
