@@ -141,8 +141,8 @@ package struct FeedSource: ItemSource {
         // run without failures.
         let urlChanged = stored.map { !$0.url.isEmpty && $0.url != url } ?? false
         let sharesEntries = feed.entries.contains { known[$0.key] != nil }
-        // A first run that was stopped, or in which an entry failed, leaves records but no baseline, and the next
-        // run finishes it as a first run. Taken for a known feed, its unposted entries would look like rewritten ids.
+        // A first run that was stopped leaves records but no baseline, and the next run finishes it as a first run.
+        // Taken for a known feed, its unposted entries would look like rewritten ids.
         let isNewFeed = stored?.baselined != true || (urlChanged && !sharesEntries)
         let storedNewest = StateStore.date(stored?.newestEntryAt)
         let intake = FeedIntake(
@@ -252,6 +252,11 @@ package struct FeedSource: ItemSource {
                 finalURL: finalURL, newestEntryAt: newestEntryAt)
             try state.recordFeedEntryCount(entryCount, source: sourceName)
             try saveBaseline(state)
+        }
+        // A first run that decided every entry is over, even when an entry failed: later entries are new entries
+        // of a known feed.
+        if isNewFeed && !urlChanged {
+            result.commitUnlessStopped = { state in try state.markFeedBaselined(source: sourceName, url: feedURL) }
         }
         result.commitAlways = { state in
             try saveBaseline(state)

@@ -173,6 +173,9 @@ package struct SourceScan: Sendable {
     /// Work the engine runs after every apply pass, even one in which an item failed, such as recording the entries
     /// a feed's first run baselined: without them, the next run would take the whole feed for new entries.
     package var commitAlways: (@Sendable (StateStore) throws -> Void)?
+    /// Work the engine runs after an apply pass that was not stopped, even one in which an item failed, such as
+    /// marking a feed as past its first run once every entry of that run was decided.
+    package var commitUnlessStopped: (@Sendable (StateStore) throws -> Void)?
     /// The locations this scan read, whose stored read failures its `errors` replace after an apply pass.
     package var readFailureScope = ReadFailureScope.wholeSource
 

@@ -130,6 +130,7 @@ package final class SyncEngine: @unchecked Sendable {
         var identityMessages: [String: String] = [:]
         var commits: [(source: String, commit: @Sendable (StateStore) throws -> Void)] = []
         var alwaysCommits: [@Sendable (StateStore) throws -> Void] = []
+        var unstoppedCommits: [@Sendable (StateStore) throws -> Void] = []
         // The sources whose every item this run maps, which are those scanned whole and read without failure, with
         // no subfolder or file left unread.
         var mappedWhole = Set<String>()
@@ -191,6 +192,7 @@ package final class SyncEngine: @unchecked Sendable {
             }
             if let commit = scan.commit { commits.append((source.name, commit)) }
             if let commit = scan.commitAlways { alwaysCommits.append(commit) }
+            if let commit = scan.commitUnlessStopped { unstoppedCommits.append(commit) }
             if mode == .apply { try recordReadFailures(scan, source: source.name) }
             for error in scan.errors {
                 var fields = ["item.source": error.source, "error": error.message]
@@ -233,6 +235,7 @@ package final class SyncEngine: @unchecked Sendable {
             for commit in alwaysCommits { try commit(state) }
         }
         if mode == .apply && !shouldStop() {
+            for commit in unstoppedCommits { try commit(state) }
             for (source, commit) in commits
             where !report.items.contains(where: { $0.source == source && $0.decision == .failed }) {
                 try commit(state)

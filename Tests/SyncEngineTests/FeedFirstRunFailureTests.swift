@@ -24,10 +24,10 @@ import Testing
                 """)
     }
 
-    /// Writes entries 1 to 10, newest first; unless `allFit` is set, entry 10's text is longer than LinkedIn's
-    /// 3,000 characters.
-    func writeFeed(allFit: Bool = false) throws {
-        let items = (1...10).reversed().map { number in
+    /// Writes entries 1 to `last`, newest first; unless `allFit` is set, entry 10's text is longer than
+    /// LinkedIn's 3,000 characters.
+    func writeFeed(allFit: Bool = false, through last: Int = 10) throws {
+        let items = (1...last).reversed().map { number in
             let tooLong = number == 10 && !allFit
             let body = tooLong ? String(repeating: "Far too long a story. ", count: 200) : "Body \(number)"
             return """
@@ -81,5 +81,11 @@ import Testing
         let second = try workspace.run(.apply)
         #expect(second.created == 0, "\(second.items.filter { $0.decision == .create }.map(\.identity))")
         #expect(second.items.filter { $0.decision == .failed }.count == 1, "the failed entry is tried again")
+
+        // The first run decided every entry, so the feed is known: three new entries are all posted, more than
+        // the two that `backfill` would give a first run.
+        try writeFeed(through: 13)
+        let third = try workspace.run(.apply)
+        #expect(third.created == 3, "\(third.items.map { ($0.identity, $0.decision) })")
     }
 }
