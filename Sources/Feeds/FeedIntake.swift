@@ -30,8 +30,11 @@ package struct FeedIntake: Sendable {
         package var decisions: [(entry: FeedEntry, decision: Decision)]
         /// Every key known after this run, with its content hash: the previous keys plus this run's.
         package var knownAfter: [String: String]
-        /// Keys that appear more than once in the feed; only the first entry with each key is decided.
+        /// Keys that appear more than once in the feed; only one entry with each key is decided.
         package var duplicateKeys: [String]
+        /// The entries left out because another entry of the feed has their key, each with the entry decided under
+        /// that key.
+        package var leftOutDuplicates: [(entry: FeedEntry, decided: FeedEntry)] = []
         /// New keys taken for known entries, in feed order. Their entries are decided against the known entry's
         /// content hash, and the caller moves the known entry's records and posts to the new key, so that edits
         /// keep reaching its draft.
@@ -191,14 +194,22 @@ package struct FeedIntake: Sendable {
     ///   `rewriteGuardMinimumEntries` entries, more than `rewriteGuardShare` of them are suspects and the policy
     ///   is `reject`.
     package func decide(_ feed: Feed) throws -> Plan {
-        var seen = Set<String>()
+        var byKey: [String: [FeedEntry]] = [:]
+        var keys: [String] = []
+        for entry in feed.entries {
+            if byKey[entry.key] == nil { keys.append(entry.key) }
+            byKey[entry.key, default: []].append(entry)
+        }
         var duplicates: [String] = []
         var unique: [FeedEntry] = []
-        for entry in feed.entries {
-            if seen.insert(entry.key).inserted {
-                unique.append(entry)
-            } else if !duplicates.contains(entry.key) {
-                duplicates.append(entry.key)
+        var leftOut: [(entry: FeedEntry, decided: FeedEntry)] = []
+        for key in keys {
+            let entries = byKey[key] ?? []
+            let chosen = chosenEntry(entries, key: key)
+            unique.append(entries[chosen])
+            if entries.count > 1 {
+                duplicates.append(key)
+                leftOut += entries.indices.filter { $0 != chosen }.map { (entries[$0], entries[chosen]) }
             }
         }
         let newEntries = unique.filter { known[$0.key] == nil }
@@ -211,7 +222,9 @@ package struct FeedIntake: Sendable {
                 if let decision = knownDecision(entry, change: changes[entry.key]) { return (entry, decision) }
                 return (entry, posted.contains(entry.key) ? .new : .baselined)
             }
-            return plan(decisions, changes: changes, duplicates: duplicates)
+            var plan = plan(decisions, changes: changes, duplicates: duplicates)
+            plan.leftOutDuplicates = leftOut
+            return plan
         }
 
         let guarded = newEntries.filter { changes[$0.key]?.isIDRewrite ?? true }
@@ -238,7 +251,26 @@ package struct FeedIntake: Sendable {
         }
         var plan = plan(decisions, changes: changes, duplicates: duplicates)
         plan.uncertainMatches = newEntries.compactMap { entry in uncertain[entry.key].map { (entry.key, $0) } }
+        plan.leftOutDuplicates = leftOut
         return plan
+    }
+
+    /// Returns the index of the entry decided under `key` among `entries`, which all have it. That is the one with
+    /// the known entry's link, else its title, so that a feed that gives one id to several entries, as a CMS that
+    /// sets every guid to the site's address does, leaves the known entry's post alone. Without a match it is the
+    /// first one listed.
+    private func chosenEntry(_ entries: [FeedEntry], key: String) -> Int {
+        guard entries.count > 1, let known = knownEntries[key] else { return 0 }
+        let link = FeedIdentity.comparableLink(known.link)
+        if !known.link.isEmpty, let index = entries.firstIndex(where: { FeedIdentity.comparableLink($0.link) == link })
+        {
+            return index
+        }
+        let title = Self.titleForm(known.title)
+        if !title.isEmpty, let index = entries.firstIndex(where: { Self.titleForm($0.title) == title }) {
+            return index
+        }
+        return 0
     }
 
     /// Decides an entry whose key is known, or that `change` takes for a known entry, against the known content

@@ -158,6 +158,16 @@ package struct FeedSource: ItemSource {
             return result
         }
         result.identityChanges = plan.keyChanges.map(Self.identityChange)
+        for (entry, decided) in plan.leftOutDuplicates {
+            let link = entry.link.isEmpty ? "" : " (\(entry.link))"
+            logger.warning(
+                "feed entry has the id of another entry, so it is left out",
+                ["source": name, "entry.id": entry.key, "entry.title": entry.title, "synced.title": decided.title])
+            result.warnings.append(
+                "feed \(name) (\(url)) gives id \(entry.key) to more than one entry, so \"\(entry.title)\"\(link) is "
+                    + "left out and \"\(decided.title)\" is synced under that id; ask the feed's publisher to give each "
+                    + "entry an id of its own")
+        }
         let uncertain = Dictionary(plan.uncertainMatches, uniquingKeysWith: { first, _ in first })
         for (newKey, knownKey) in plan.uncertainMatches {
             logger.warning(
