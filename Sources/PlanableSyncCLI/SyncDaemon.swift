@@ -391,7 +391,7 @@ final class SyncDaemon: @unchecked Sendable {
             let report = try engine.run(
                 mode: .apply, sourceNames: [name], context: try currentContext(engine), refreshStatus: false,
                 shouldStop: { [weak self] in self?.shouldEndPass ?? true })
-            failures = report.errors.isEmpty ? 0 : failures + 1
+            failures = Self.feedPollFailed(report, source: name, url: feedURL(name)) ? failures + 1 : 0
             if problems.passError?.feed == name { problems.passError = nil }
             noteFailedItems()
             if report.created + report.updated > 0 {
@@ -498,6 +498,13 @@ final class SyncDaemon: @unchecked Sendable {
                 .joined(separator: ", ")
         }
         logger.info("daemon ready; watching folders and polling feeds", metadata)
+        for source in configuration.sources {
+            guard case .feed(_, _, let interval, _) = source.kind, interval < Self.minimumFeedInterval else { continue }
+            logger.warning(
+                "feed poll_interval is below the minimum, so the daemon polls the feed every 10 seconds; set "
+                    + "poll_interval to 10 or more",
+                ["source": source.name, "poll_interval": Self.seconds(interval)])
+        }
     }
 
     /// Formats a number of seconds without a fraction when it has none.
@@ -567,9 +574,29 @@ final class SyncDaemon: @unchecked Sendable {
         lock.withLock { feedSchedule = schedule }
     }
 
+    /// The shortest wait between two polls of one feed, in seconds, whatever its `poll_interval`, so that a typo
+    /// does not poll a publisher many times a second.
+    static let minimumFeedInterval = 10.0
+
+    /// The URL of feed source `name`, nil when no feed source has that name.
+    private func feedURL(_ name: String) -> String? {
+        for source in configuration.sources where source.name == name {
+            if case .feed(let url, _, _, _) = source.kind { return url }
+        }
+        return nil
+    }
+
+    /// Whether a feed poll failed, so that the next waits longer: the feed could not be fetched, which the report
+    /// lists as an error, or it could not be read as a feed or was rejected whole, which the report lists as a
+    /// failed item named by the feed's URL. A failed entry of a feed read whole is no failure of the poll.
+    static func feedPollFailed(_ report: RunReport, source: String, url: String?) -> Bool {
+        !report.errors.isEmpty
+            || report.items.contains { $0.source == source && $0.decision == .failed && $0.identity == url }
+    }
+
     private func feedInterval(_ name: String) -> Double {
         for source in configuration.sources where source.name == name {
-            if case .feed(_, _, let interval, _) = source.kind { return max(10, interval) }
+            if case .feed(_, _, let interval, _) = source.kind { return max(Self.minimumFeedInterval, interval) }
         }
         return 900
     }

@@ -178,6 +178,40 @@ import Testing
         #expect(!daemon.stderr().contains("pass finished"), "the start pass had nothing to do: \(daemon.stderr())")
     }
 
+    /// A feed that serves a page instead of a feed fails each poll as bad data, and the polls back off as they do
+    /// for a server error: after the first failed poll, 10 s apart, the next waits 20 s, not 10. The 5 s
+    /// `poll_interval` is raised to the minimum of 10 s with a warning.
+    @Test func feedServingPageBacksOff() throws {
+        let requests = LockedValue<[Date]>([])
+        let feeds = try LoopbackHTTPServer { _ in
+            requests.withLock { $0.append(Date()) }
+            return .init(
+                status: 200, headers: [("Content-Type", "text/html")],
+                body: Array("<html><body>Not a feed</body></html>".utf8))
+        }
+        defer {
+            feeds.stop()
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let extra = "  - name: news\n    type: feed\n    url: \(feeds.baseURL)/feed.xml\n    poll_interval: 5\n"
+        try writeConfiguration(to: configPath, extra: extra + "rescan_interval: 0\n")
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        defer {
+            if daemon.process.isRunning { daemon.process.terminate() }
+            daemon.process.waitUntilExit()
+        }
+        // The start pass reads the feed, and the first poll follows 9 to 11 s later.
+        let polled = waitUntil(timeout: 40) { requests.withLock { $0.count } >= 2 }
+        #expect(polled, "stderr: \(daemon.stderr())")
+        let firstPoll = try #require(requests.withLock { $0.last })
+        // Without the back-off, the next poll would come 9 to 11 s after the first; with it, 18 to 22 s.
+        Thread.sleep(forTimeInterval: max(0, firstPoll.addingTimeInterval(15).timeIntervalSinceNow))
+        #expect(requests.withLock { $0.count } == 2, "\(requests.withLock { $0 })")
+        #expect(daemon.stderr().contains("feed poll_interval is below the minimum"), "\(daemon.stderr())")
+    }
+
     /// A daemon whose first pass failed still watches and retries, and its ready line includes the pass's error.
     @Test func readyLineNamesFailedPass() throws {
         defer { try? FileManager.default.removeItem(at: root) }
