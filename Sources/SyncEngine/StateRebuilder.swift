@@ -310,11 +310,18 @@ package struct StateRebuilder {
 
     /// Returns `error`, of a source that cannot be read at all, with the reason why the rebuild stops for it.
     private static func unreadable(_ error: SourceError) -> SourceError {
-        SourceError(
+        var message = error.message
+        while message.hasSuffix(".") { message.removeLast() }
+        // A feed that is no feed stays so until its URL or its publisher changes, so its exit code says so.
+        let fix =
+            error.isDataError
+            ? "fix the source's URL, or remove the source from the configuration until it reads"
+            : "the next run tries again; if the source stays unreadable, remove it from the configuration until it reads"
+        return SourceError(
             source: error.source, identity: nil,
-            message: "\(error.message). The posts of a new state database cannot be linked to the source's items "
-                + "without it, so nothing was sent, and the next run tries again",
-            isDataError: false, location: error.location)
+            message: "\(message). The posts of a new state database cannot be linked to the source's items without "
+                + "it, so nothing was sent for any source; \(fix)",
+            isDataError: error.isDataError, location: error.location)
     }
 
     /// Records as baselined the entries of a feed that no post matched and that are older than its newest entry

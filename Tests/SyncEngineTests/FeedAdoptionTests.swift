@@ -159,6 +159,21 @@ extension FeedAdoptionTests {
         #expect(try postCount() == 6)
     }
 
+    /// A feed that reads but is no feed stops the linking as bad data, with a message that says how to go on and
+    /// no doubled full stop.
+    @Test func feedThatIsNoFeedStopsAdoptionAsBadData() throws {
+        defer { workspace.remove() }
+        try syncThenLoseState()
+        try "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [,]}".write(
+            to: feedPath, atomically: true, encoding: .utf8)
+        let error = try #require(throws: SourceError.self) { try workspace.run(.apply) }
+        #expect(error.isDataError)
+        #expect(!error.message.contains(".."), "\(error.message)")
+        #expect(error.message.contains("nothing was sent for any source"), "\(error.message)")
+        #expect(error.message.contains("remove the source from the configuration until it reads"), "\(error.message)")
+        #expect(try postCount() == 6)
+    }
+
     /// A folder that is missing on the first run of a new state would have its files created later as duplicates.
     @Test func missingFolderStopsAdoption() throws {
         defer { workspace.remove() }
