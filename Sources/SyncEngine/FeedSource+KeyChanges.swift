@@ -33,8 +33,8 @@ extension FeedSource {
             return "recorded without a post: the first read of a new feed posts only \(newest) (backfill: \(backfill))"
         }
         guard policy == .baseline else { return nil }
-        return "recorded without a post, as on_rewrite: baseline asks; no known entry that left the feed has its "
-            + "link, its id up to its form, or its title and date, so no earlier draft was moved to this entry, "
-            + "and if it had one, that draft no longer gets its edits"
+        return "recorded without a post, as on_rewrite: baseline asks; no single known entry that left the feed "
+            + "has its link, its id up to its form, or its title and date (none does, or several do), so no earlier "
+            + "draft was moved to this entry, and if it had one, that draft no longer gets its edits"
     }
 }
