@@ -70,7 +70,8 @@ enum SyncCommand {
         let progress = ProgressReporter(logger: logger)
         let engine = runtime.engine(progress: { done, total in progress.update(done: done, total: total) })
         logger.info("run started", ["command": mode == .apply ? "sync" : "plan", "config": configuration.path])
-        for warning in try engine.unlistedSourceWarnings() {
+        let unlistedSources = try engine.unlistedSourceWarnings()
+        for warning in unlistedSources {
             logger.warning(warning, ["state.path": configuration.statePath])
         }
         let stop = StopSignal()
@@ -94,6 +95,8 @@ enum SyncCommand {
         }
         progress.finish()
         report.serverRequests = runtime.embeddedServer?.requestCounts()
+        // The report's reader, such as a cron mail, may not see the log.
+        report.warnings = unlistedSources + report.warnings
         // A plan's counts are what a sync would do, so its line names the plan.
         var finished = [
             "created": String(report.created), "updated": String(report.updated),

@@ -211,6 +211,10 @@ import Testing
         #expect(
             plan.stderr.contains("to drop them, run `planable-sync forget --config \(configPath) --source posts`"),
             "\(plan.stderr)")
+        // The report carries it too, for a reader of standard output only, such as a cron mail.
+        #expect(
+            plan.stdout.contains("2 synced items of source \"posts\", which the configuration no longer lists"),
+            "\(plan.stdout)")
 
         let forget = try run("forget", ["--source", "posts"])
         #expect(forget.status == 0, "\(forget.stderr)")
