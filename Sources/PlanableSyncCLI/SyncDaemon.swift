@@ -237,7 +237,9 @@ final class SyncDaemon: @unchecked Sendable {
         guard status == 401, case .remote(_, let source) = configuration.api, let runtime else { return }
         let current: String
         do {
-            current = try TokenReader.read(source, configurationPath: configuration.path, logger: logger)
+            // The reload reads the token again and logs what the file's permissions call for, so this read does not.
+            current = try TokenReader.read(
+                source, configurationPath: configuration.path, logger: Logger(label: "token-check", destination: .none))
         } catch {
             // An emptied or removed token file is a likelier cause than a revoked token, so the log names it.
             logger.warning("the API rejected the token, and the token cannot be read again", ["error": "\(error)"])

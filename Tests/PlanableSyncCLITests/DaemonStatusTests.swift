@@ -402,6 +402,8 @@ import Testing
 
         let newToken = "pln_" + String(repeating: "d7", count: 16)
         try replaceToken(with: newToken)
+        // A replaced file that other users may read is warned about once, by the reload's read of it.
+        chmod(tokenPath, 0o644)
 
         try write("b.md", "title: Beta")
         let client = PlanableClient(baseURL: server.baseURL, token: newToken, limiter: nil)
@@ -411,6 +413,8 @@ import Testing
         }
         #expect(synced, "stderr: \(daemon.stderr())")
         #expect(daemon.stderr().contains("its token file or variable has a new one; reloading"), "\(daemon.stderr())")
+        let warnings = daemon.stderr().components(separatedBy: "token file is readable by other users").count - 1
+        #expect(warnings == 1, "\(daemon.stderr())")
     }
 
     /// An edit reads its post before it updates it, so a revoked token is first rejected on that read.
