@@ -50,6 +50,14 @@ package func feedInspectText(_ feed: Feed) -> String {
         if let updated = entry.updated { lines.append("  updated: \(Timestamp.format(updated, fractional: false))") }
         for media in entry.media { lines.append("  \(media.role.rawValue): \(media.url)") }
     }
+    var counts: [String: Int] = [:]
+    for entry in feed.entries { counts[entry.key, default: 0] += 1 }
+    var reported = Set<String>()
+    for entry in feed.entries where counts[entry.key, default: 0] > 1 && reported.insert(entry.key).inserted {
+        lines.append(
+            "warning: \(counts[entry.key] ?? 0) entries share the key \(entry.key), so a sync posts only one of them; "
+                + "the feed's publisher should give each entry an id of its own")
+    }
     return lines.joined(separator: "\n")
 }
 

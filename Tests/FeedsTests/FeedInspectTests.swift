@@ -33,6 +33,24 @@ import Testing
         #expect(keys == keys.sorted(), "top-level keys are sorted")
     }
 
+    /// Entries that share a key are flagged once per key, since a sync posts only one of them.
+    @Test func textFlagsSharedKeys() throws {
+        let rss = """
+            <rss version="2.0"><channel><title>Same</title><link>https://example.com/</link>
+            <item><guid>https://example.com/</guid><title>One</title><link>https://example.com/1</link></item>
+            <item><guid>https://example.com/</guid><title>Two</title><link>https://example.com/2</link></item>
+            <item><guid>https://example.com/</guid><title>Three</title><link>https://example.com/3</link></item>
+            <item><guid>four</guid><title>Four</title><link>https://example.com/4</link></item>
+            </channel></rss>
+            """
+        let text = feedInspectText(try FeedParser.parse(Array(rss.utf8), url: nil, contentType: nil))
+        let warnings = text.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
+        #expect(warnings.count == 1, "\(text)")
+        #expect(warnings.first?.contains("3 entries share the key https://example.com/, so a sync posts only one") == true)
+        let single = feedInspectText(try FeedParser.parse(Array(Self.atom.utf8), url: nil, contentType: nil))
+        #expect(!single.contains("warning: "), "\(single)")
+    }
+
     @Test func commandExitStatuses() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feeds-inspect-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
