@@ -33,8 +33,8 @@ package struct FeedIntake: Sendable {
         /// Keys that appear more than once in the feed; only one entry with each key is decided.
         package var duplicateKeys: [String]
         /// The entries left out because another entry of the feed has their key, each with the entry decided under
-        /// that key.
-        package var leftOutDuplicates: [(entry: FeedEntry, decided: FeedEntry)] = []
+        /// that key, nil when none is: a known key none of whose entries is the known entry.
+        package var leftOutDuplicates: [(entry: FeedEntry, decided: FeedEntry?)] = []
         /// New keys taken for known entries, in feed order. Their entries are decided against the known entry's
         /// content hash, and the caller moves the known entry's records and posts to the new key, so that edits
         /// keep reaching its draft.
@@ -202,14 +202,20 @@ package struct FeedIntake: Sendable {
         }
         var duplicates: [String] = []
         var unique: [FeedEntry] = []
-        var leftOut: [(entry: FeedEntry, decided: FeedEntry)] = []
+        var leftOut: [(entry: FeedEntry, decided: FeedEntry?)] = []
         for key in keys {
             let entries = byKey[key] ?? []
-            let chosen = chosenEntry(entries, key: key)
-            unique.append(entries[chosen])
-            if entries.count > 1 {
-                duplicates.append(key)
+            guard entries.count > 1 else {
+                unique += entries
+                continue
+            }
+            duplicates.append(key)
+            if let chosen = chosenEntry(entries, key: key) {
+                unique.append(entries[chosen])
                 leftOut += entries.indices.filter { $0 != chosen }.map { (entries[$0], entries[chosen]) }
+            } else {
+                // None is the known entry, so deciding one would overwrite that entry's post with another's text.
+                leftOut += entries.map { ($0, nil) }
             }
         }
         let newEntries = unique.filter { known[$0.key] == nil }
@@ -255,22 +261,23 @@ package struct FeedIntake: Sendable {
         return plan
     }
 
-    /// Returns the index of the entry decided under `key` among `entries`, which all have it. That is the one with
-    /// the known entry's link, else its title, so that a feed that gives one id to several entries, as a CMS that
-    /// sets every guid to the site's address does, leaves the known entry's post alone. Without a match it is the
-    /// first one listed.
-    private func chosenEntry(_ entries: [FeedEntry], key: String) -> Int {
-        guard entries.count > 1, let known = knownEntries[key] else { return 0 }
+    /// Returns the index of the entry decided under `key` among `entries`, which all have it, or nil when none may
+    /// be. For a key the state does not know, it is the first entry listed. For a known key, it is the one entry
+    /// with the known entry's link, else the one with its link and title, else, when none has its link, the one
+    /// with its title. So a feed that gives one id to several entries, as a CMS that sets every guid to the site's
+    /// address does, never has another entry's text overwrite the known entry's post.
+    private func chosenEntry(_ entries: [FeedEntry], key: String) -> Int? {
+        guard let known = knownEntries[key] else { return 0 }
         let link = FeedIdentity.comparableLink(known.link)
-        if !known.link.isEmpty, let index = entries.firstIndex(where: { FeedIdentity.comparableLink($0.link) == link })
-        {
-            return index
-        }
         let title = Self.titleForm(known.title)
-        if !title.isEmpty, let index = entries.firstIndex(where: { Self.titleForm($0.title) == title }) {
-            return index
-        }
-        return 0
+        let byLink =
+            known.link.isEmpty ? [] : entries.indices.filter { FeedIdentity.comparableLink(entries[$0].link) == link }
+        let byTitle = title.isEmpty ? [] : entries.indices.filter { Self.titleForm(entries[$0].title) == title }
+        if byLink.count == 1 { return byLink[0] }
+        let byBoth = byLink.filter { byTitle.contains($0) }
+        if byBoth.count == 1 { return byBoth[0] }
+        if byLink.isEmpty && byTitle.count == 1 { return byTitle[0] }
+        return nil
     }
 
     /// Decides an entry whose key is known, or that `change` takes for a known entry, against the known content

@@ -23,9 +23,10 @@ extension FeedSource {
         case .success(let read):
             feed = read
         case .failure(.fetch(let error)):
+            // A feed over the size limit stays so until its publisher shortens it, as in a sync's scan.
             throw SourceError(
-                source: name, identity: nil, message: "feed \(name) (\(url)): \(error)", isDataError: false,
-                location: url)
+                source: name, identity: nil, message: "feed \(name) (\(url)): \(error)",
+                isDataError: (error as? FeedError)?.code == .tooLarge, location: url)
         case .failure(.notModified):
             throw SourceError(
                 source: name, identity: nil,

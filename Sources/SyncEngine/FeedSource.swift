@@ -162,11 +162,16 @@ package struct FeedSource: ItemSource {
             let link = entry.link.isEmpty ? "" : " (\(entry.link))"
             logger.warning(
                 "feed entry has the id of another entry, so it is left out",
-                ["source": name, "entry.id": entry.key, "entry.title": entry.title, "synced.title": decided.title])
+                [
+                    "source": name, "entry.id": entry.key, "entry.title": entry.title,
+                    "synced.title": decided?.title ?? "",
+                ])
+            let synced =
+                decided.map { "\"\($0.title)\" is synced under that id" }
+                ?? "so are the others, since none is the entry whose post has that id, and that post stays as it is"
             result.warnings.append(
                 "feed \(name) (\(url)) gives id \(entry.key) to more than one entry, so \"\(entry.title)\"\(link) is "
-                    + "left out and \"\(decided.title)\" is synced under that id; ask the feed's publisher to give each "
-                    + "entry an id of its own")
+                    + "left out and \(synced); ask the feed's publisher to give each entry an id of its own")
         }
         let uncertain = Dictionary(plan.uncertainMatches, uniquingKeysWith: { first, _ in first })
         for (newKey, knownKey) in plan.uncertainMatches {
@@ -265,7 +270,7 @@ package struct FeedSource: ItemSource {
         }
         // A first run that decided every entry is over, even when an entry failed: later entries are new entries
         // of a known feed.
-        if isNewFeed && !urlChanged {
+        if isNewFeed {
             result.commitUnlessStopped = { state in try state.markFeedBaselined(source: sourceName, url: feedURL) }
         }
         result.commitAlways = { state in

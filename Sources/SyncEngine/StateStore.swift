@@ -153,6 +153,18 @@ package final class StateStore: @unchecked Sendable {
         // The LinkedIn PDF carousel title that this program last sent for each post, so that an update turns PDF
         // mode off only where this program turned it on, not where a person did in Planable.
         "ALTER TABLE posts ADD COLUMN sent_pdf_title TEXT;",
+        // A feed now counts as new until a run that was not stopped marks it baselined. Earlier versions marked it
+        // only after a run without a failed entry and took a feed with items for known, so the feeds they left
+        // with items and no mark are marked here. A feed's items are its baselined entries, those with a date,
+        // and those whose location is a URL, which a folder's file paths never are.
+        """
+        UPDATE feeds SET baselined = 1 WHERE baselined = 0 AND source IN (
+            SELECT source FROM items WHERE status = 'baselined' OR entry_date IS NOT NULL
+                OR location LIKE 'http://%' OR location LIKE 'https://%' OR location LIKE 'file:%');
+        INSERT OR IGNORE INTO feeds (source, url, baselined)
+            SELECT DISTINCT source, '', 1 FROM items WHERE status = 'baselined' OR entry_date IS NOT NULL
+                OR location LIKE 'http://%' OR location LIKE 'https://%' OR location LIKE 'file:%';
+        """,
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

@@ -25,13 +25,15 @@ import Testing
                 """)
     }
 
-    /// Writes the entries `titles`, newest first, each with the guid `https://news.example/` and a link of its own.
-    func writeFeed(_ titles: [String]) throws {
+    /// Writes the entries `titles`, newest first, each with the guid `https://news.example/` and a link of its own,
+    /// or with `sharedLink`, the site's address as their link too.
+    func writeFeed(_ titles: [String], sharedLink: Bool = false) throws {
         let items = titles.map { title in
-            """
-            <item><guid>https://news.example/</guid><title>\(title)</title>
-            <link>https://news.example/\(title.lowercased())</link><description>About \(title)</description></item>
-            """
+            let link = sharedLink ? "https://news.example/" : "https://news.example/\(title.lowercased())"
+            return """
+                <item><guid>https://news.example/</guid><title>\(title)</title>
+                <link>\(link)</link><description>About \(title)</description></item>
+                """
         }
         let text = """
             <?xml version="1.0" encoding="utf-8"?>
@@ -59,5 +61,32 @@ import Testing
         #expect(second.unchanged == 1)
         #expect(second.warnings.filter { $0.contains("to more than one entry") }.count == 2, "\(second.warnings)")
         #expect(second.warnings.contains { $0.contains("so \"Three\" (https://news.example/three) is left out") })
+    }
+
+    /// When the known entry has left the feed, none of the entries under its id is synced, so none overwrites its
+    /// post.
+    @Test func sharedIdWithoutKnownEntryChangesNothing() throws {
+        defer { workspace.remove() }
+        try writeFeed(["Two", "One"])
+        #expect(try workspace.run(.apply).created == 1)
+        try writeFeed(["Four", "Three"])
+        let second = try workspace.run(.apply)
+        #expect(second.requests.write == 0, "\(second.items.map { ($0.identity, $0.decision, $0.title) })")
+        #expect(second.updated == 0)
+        let warnings = second.warnings.filter { $0.contains("to more than one entry") }
+        #expect(warnings.count == 2, "\(second.warnings)")
+        #expect(
+            warnings.allSatisfy { $0.contains("so are the others, since none is the entry whose post has that id") })
+    }
+
+    /// Entries that share the link as well as the id are told apart by the title.
+    @Test func sharedIdAndLinkKeepKnownEntryByTitle() throws {
+        defer { workspace.remove() }
+        try writeFeed(["Two", "One"], sharedLink: true)
+        #expect(try workspace.run(.apply).created == 1)
+        try writeFeed(["Three", "Two", "One"], sharedLink: true)
+        let second = try workspace.run(.apply)
+        #expect(second.requests.write == 0, "\(second.items.map { ($0.identity, $0.decision, $0.title) })")
+        #expect(second.unchanged == 1)
     }
 }

@@ -88,4 +88,40 @@ import Testing
         let third = try workspace.run(.apply)
         #expect(third.created == 3, "\(third.items.map { ($0.identity, $0.decision) })")
     }
+
+    /// A state that an earlier version left after a first run with a failed entry has items but no baseline mark,
+    /// which that version did not need. The migration marks it, so new entries are posted as for a known feed.
+    @Test func olderStateWithFailedEntryStaysKnown() throws {
+        defer { workspace.remove() }
+        try writeFeed()
+        #expect(try workspace.run(.apply).created == 1)
+        let statePath = try Configuration.load(path: workspace.configPath).statePath
+        try StateStore(path: statePath).withDatabase { database in
+            _ = try database.run("DELETE FROM feeds WHERE source = 'news'")
+            try database.execute("PRAGMA user_version = \(StateStore.migrations.count - 1)")
+        }
+        try writeFeed(through: 13)
+        let next = try workspace.run(.apply)
+        #expect(next.created == 3, "\(next.items.map { ($0.identity, $0.decision) })")
+        #expect(try StateStore(path: statePath).feedRecord(source: "news")?.baselined == true)
+    }
+
+    /// A feed whose first fetch failed, as at a mistyped URL, has a record without the baseline mark. After the
+    /// URL is fixed, a first run with an entry that keeps failing still ends the first run, so later entries are
+    /// posted as for a known feed.
+    @Test func fixedURLFirstRunEndsDespiteFailedEntry() throws {
+        defer { workspace.remove() }
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        let mistyped = feedPath.deletingLastPathComponent().appendingPathComponent("fed.xml").absoluteString
+        try configuration.replacingOccurrences(of: feedPath.absoluteString, with: mistyped).write(
+            toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        #expect(try workspace.run(.apply).created == 0)
+        try configuration.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        try writeFeed()
+        let first = try workspace.run(.apply)
+        #expect(first.created == 1, "\(first.items.map { ($0.identity, $0.decision) })")
+        try writeFeed(through: 13)
+        let next = try workspace.run(.apply)
+        #expect(next.created == 3, "\(next.items.map { ($0.identity, $0.decision) })")
+    }
 }
