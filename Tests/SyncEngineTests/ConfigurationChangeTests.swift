@@ -13,6 +13,18 @@ import Testing
             toFile: workspace.configPath, atomically: true, encoding: .utf8)
     }
 
+    /// Syncs one item, then records its LinkedIn post as published in the state, as a status poll records a post
+    /// that a person published in Planable.
+    private func syncWithLinkedInPublished(_ workspace: TestWorkspace) throws {
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
+        #expect(try workspace.run(.apply).created == 1)
+        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
+        let linkedIn = try #require(try state.pageNames().first { $0.value == "Northwind LinkedIn" }?.key)
+        try state.withDatabase { database in
+            _ = try database.run("UPDATE posts SET published = 1, status = 'published' WHERE page_id = ?", [linkedIn])
+        }
+    }
+
     /// A page added to a group that already has posts cannot join it through the API, so the item is blocked with
     /// the way out, even though its text did not change.
     @Test func addedPageBlocksItsGroup() throws {
@@ -37,14 +49,7 @@ import Testing
     @Test func addedPageBesidePublishedPostAdvisesByHand() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
         defer { workspace.remove() }
-        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
-        #expect(try workspace.run(.apply).created == 1)
-        // As a status poll records a post that a person published in Planable.
-        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
-        let linkedIn = try #require(try state.pageNames().first { $0.value == "Northwind LinkedIn" }?.key)
-        try state.withDatabase { database in
-            _ = try database.run("UPDATE posts SET published = 1, status = 'published' WHERE page_id = ?", [linkedIn])
-        }
+        try syncWithLinkedInPublished(workspace)
 
         try Self.editConfiguration(
             workspace, replacing: "  - Northwind Facebook\n", with: "  - Northwind Facebook\n  - Northwind Threads\n")
@@ -61,13 +66,7 @@ import Testing
     @Test func regroupBesidePublishedGroupAdvisesByHand() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"])
         defer { workspace.remove() }
-        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
-        #expect(try workspace.run(.apply).created == 1)
-        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
-        let linkedIn = try #require(try state.pageNames().first { $0.value == "Northwind LinkedIn" }?.key)
-        try state.withDatabase { database in
-            _ = try database.run("UPDATE posts SET published = 1, status = 'published' WHERE page_id = ?", [linkedIn])
-        }
+        try syncWithLinkedInPublished(workspace)
 
         try Self.editConfiguration(
             workspace, replacing: "sources:\n", with: "templates:\n  x: \"X: {{title}}\"\nsources:\n")
