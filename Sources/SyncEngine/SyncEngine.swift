@@ -349,6 +349,16 @@ package final class SyncEngine: @unchecked Sendable {
                 reported.posts[index].clearedByUpdate = outcome.cleared.isEmpty ? nil : outcome.cleared.reportKeys
                 reported.posts[index].warnings += outcome.warnings
             }
+            let unmanaged = Self.unmanagedPostsNote(existing: existing, groups: groups, item: item, context: context)
+            if let unmanaged {
+                messages.append(unmanaged)
+                // Logged when the note is new, as a blocked item is, so the daemon's log names the posts once.
+                if mode == .apply, record.lastError?.contains(unmanaged) != true {
+                    logger.warning(
+                        "item no longer goes to pages that have its posts; those posts are kept",
+                        ["item.source": item.source, "item.id": item.identity, "reason": unmanaged])
+                }
+            }
             reported.decision = Self.combine(decisions)
             reported.message = messages.isEmpty ? nil : messages.joined(separator: "; ")
             // A warning such as a past schedule or a media file left out is logged when the post is written, so a
@@ -438,6 +448,26 @@ package final class SyncEngine: @unchecked Sendable {
             return candidate
         }
         return .unchanged
+    }
+
+    /// Describes the item's unpublished posts on pages that it no longer goes to, as after a page was removed from
+    /// `pages`, from a rule or from the item's `planable.pages`, or nil when there are none. Such a post is kept as
+    /// it is, since deleting it could lose a person's work, but it no longer follows the item, and one that is
+    /// scheduled may still be published there.
+    static func unmanagedPostsNote(
+        existing: [PostRecord], groups: [PlannedGroup], item: SourceItem, context: WorkspaceContext
+    ) -> String? {
+        let plannedPages = Set(groups.flatMap { $0.pages.map(\.id) })
+        let unmanaged = existing.filter { !$0.published && $0.status != "deleted" && !plannedPages.contains($0.pageId) }
+        guard !unmanaged.isEmpty else { return nil }
+        let posts = unmanaged.map { post in
+            let page = context.allPages.first { $0.id == post.pageId }.map { "\"\($0.name)\"" } ?? post.pageId
+            return "post \(post.postId) on page \(page)" + (post.scheduledSet ? " (scheduled)" : "")
+        }
+        let scheduled = unmanaged.contains(where: \.scheduledSet) ? "; a scheduled one may still be published" : ""
+        return "\(item.location): the item no longer goes to the pages of \(posts.joined(separator: ", ")), which "
+            + "are kept as they are and no longer follow the item\(scheduled); delete them in Planable if the item "
+            + "should not be posted there"
     }
 
     /// Records on a synced item why the scan skipped its file, such as one emptied or marked `draft: true`, so that

@@ -151,9 +151,39 @@ import Testing
         try workspace.writePost("b.md", title: "Edited", body: "Two, edited.")
         let report = try workspace.run(.apply)
         let decisions = Dictionary(uniqueKeysWithValues: report.items.map { ($0.identity, $0.decision) })
-        #expect(decisions["a.md"] == nil || decisions["a.md"] == .unchanged, "\(decisions)")
+        #expect(decisions["a.md"] == .unchanged, "\(decisions)")
         #expect(decisions["b.md"] == .blocked, "\(decisions)")
         #expect(report.requests.write == 0)
+        // The posts on the removed page stay, and each item says so, for the report and for `status`.
+        let kept = try #require(report.items.first { $0.identity == "a.md" }?.message)
+        #expect(kept.contains("a.md: the item no longer goes to the pages of post "), "\(kept)")
+        #expect(kept.contains(" on page \"Northwind Facebook\", which are kept as they are"), "\(kept)")
+        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
+        #expect(try state.item(source: "posts", identity: "a.md")?.lastError == kept)
+    }
+
+    /// An item whose front matter takes it off a page leaves its scheduled post there with a note that it may
+    /// still be published.
+    @Test func pageLeftByItemKeepsScheduledPostWithNote() throws {
+        let rules = """
+            rules:
+              - name: scheduled
+                schedule: {publish: true}
+            """
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: rules)
+        defer { workspace.remove() }
+        try workspace.writePost(
+            "a.md", title: "Launch", body: "Soon.",
+            frontMatter: "date: 2030-05-05\nplanable:\n  pages: [Northwind LinkedIn, Northwind Facebook]\n")
+        #expect(try workspace.run(.apply).created == 1)
+        try workspace.writePost(
+            "a.md", title: "Launch", body: "Soon.",
+            frontMatter: "date: 2030-05-05\nplanable:\n  pages: [Northwind Facebook]\n")
+        let report = try workspace.run(.apply)
+        let message = try #require(report.items.first { $0.identity == "a.md" }?.message)
+        #expect(message.contains("on page \"Northwind LinkedIn\" (scheduled)"), "\(message)")
+        #expect(message.contains("a scheduled one may still be published"), "\(message)")
+        #expect(!message.contains("Northwind Facebook"), "\(message)")
     }
 
     /// A changed template is applied to every synced item, and a second run sends no write.
