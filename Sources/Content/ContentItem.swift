@@ -39,6 +39,9 @@ package struct ContentMedia: Sendable, Equatable {
     /// For a local file that was not found, the reason other folders were not searched, such as a missing site
     /// configuration.
     package var searchNote: String?
+    /// Whether the reference comes from the body only, as an inline picture or a shortcode's, not from a front
+    /// matter field that names the post's media.
+    package var isFromBody = false
 
     package init(reference: String, kind: Kind, resolvedPath: String?, fileExists: Bool, alt: String?) {
         self.reference = reference

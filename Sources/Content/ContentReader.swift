@@ -108,7 +108,9 @@ package struct ContentReader: Sendable {
         let resolver = ContentMediaResolver(
             root: loader.resolvedRoot, fileFolder: folder, staticFolders: options.staticFolders,
             siteFolders: siteMediaFolders)
-        let references = ContentMediaResolver.frontMatterMedia(fields) + stripped.media + body.images
+        let frontMatterMedia = ContentMediaResolver.frontMatterMedia(fields)
+        let references = frontMatterMedia + stripped.media + body.images
+        let namedInFrontMatter = Set(frontMatterMedia.map(\.source))
 
         var item = ContentItem(
             identity: fields.text("id") ?? path, relativePath: path,
@@ -117,7 +119,11 @@ package struct ContentReader: Sendable {
             slug: slug, tags: fields.strings("tags") ?? [],
             categories: fields.strings("categories") ?? fields.strings("category") ?? [],
             summary: summary, text: body.blocks.joined(separator: "\n\n"), links: body.links,
-            media: resolver.resolve(references).map(notingSiteSearch),
+            media: resolver.resolve(references).map { resolved in
+                var medium = notingSiteSearch(resolved)
+                medium.isFromBody = !namedInFrontMatter.contains(medium.reference)
+                return medium
+            },
             url: fields.text("url") ?? fields.text("permalink") ?? fields.text("link"),
             frontMatter: fields, overrides: overrides, contentHash: "", format: frontMatter.format)
         item.siteFolder = siteContentFolder.flatMap { Self.path(of: folder, below: $0) }

@@ -333,31 +333,11 @@ extension DirectorySource {
 extension SourceItem {
     init(_ content: ContentItem, source: String) {
         let media = content.media.compactMap { medium -> SourceMedia? in
-            switch medium.kind {
-            case .absoluteURL:
-                let url = medium.reference.hasPrefix("//") ? "https:" + medium.reference : medium.reference
-                return SourceMedia(location: .url(url), alt: medium.alt)
-            case .siteRelative:
-                guard let path = medium.resolvedPath else { return nil }
-                var media = SourceMedia(
-                    location: .localFile(path: path, sitePath: medium.reference), alt: medium.alt,
-                    searchedPaths: medium.searchedPaths)
-                media.searchNote = medium.searchNote
-                return media
-            case .relativePath:
-                guard let path = medium.resolvedPath else { return nil }
-                // A path relative to the file maps below the folder where the site publishes the page. In a Hugo
-                // site that is the file's folder below the content folder, so a source at `content/posts` keeps
-                // `posts/` in the URL. Elsewhere it is the file's folder below the source folder.
-                // NOTE: Jekyll does not publish files in `_posts` that are not posts, so a relative image next to
-                // a post maps below the source folder but is served there only when a plugin or a copy puts it
-                // there.
-                let folder = content.siteFolder ?? parentFolder(of: content.relativePath)
-                let sitePath = "/" + (folder.isEmpty ? medium.reference : folder + "/" + medium.reference)
-                return SourceMedia(
-                    location: .localFile(path: path, sitePath: (sitePath as NSString).standardizingPath),
-                    alt: medium.alt, searchedPaths: medium.searchedPaths)
-            }
+            // A picture in the body that Planable cannot post, such as an SVG logo, is left out with a warning,
+            // as in a feed's HTML; a front matter field names the post's media, so a wrong type there fails.
+            var located = Self.sourceMedium(medium, content: content)
+            located?.isLeftOutWhenNotPostable = medium.isFromBody
+            return located
         }
         self.init(
             source: source, identity: content.identity, location: content.relativePath, title: content.title,
@@ -366,5 +346,35 @@ extension SourceItem {
             fields: content.frontMatter, overrides: content.overrides, contentHash: content.contentHash)
         publishDate = content.publishDate
         publishDateHasTime = content.publishDateHasTime
+    }
+
+    /// Locates a folder item's medium: a URL as it is, a local file with its path below the site, or nil for a
+    /// local reference that names no file path.
+    private static func sourceMedium(_ medium: ContentMedia, content: ContentItem) -> SourceMedia? {
+        switch medium.kind {
+        case .absoluteURL:
+            let url = medium.reference.hasPrefix("//") ? "https:" + medium.reference : medium.reference
+            return SourceMedia(location: .url(url), alt: medium.alt)
+        case .siteRelative:
+            guard let path = medium.resolvedPath else { return nil }
+            var media = SourceMedia(
+                location: .localFile(path: path, sitePath: medium.reference), alt: medium.alt,
+                searchedPaths: medium.searchedPaths)
+            media.searchNote = medium.searchNote
+            return media
+        case .relativePath:
+            guard let path = medium.resolvedPath else { return nil }
+            // A path relative to the file maps below the folder where the site publishes the page. In a Hugo
+            // site that is the file's folder below the content folder, so a source at `content/posts` keeps
+            // `posts/` in the URL. Elsewhere it is the file's folder below the source folder.
+            // NOTE: Jekyll does not publish files in `_posts` that are not posts, so a relative image next to
+            // a post maps below the source folder but is served there only when a plugin or a copy puts it
+            // there.
+            let folder = content.siteFolder ?? parentFolder(of: content.relativePath)
+            let sitePath = "/" + (folder.isEmpty ? medium.reference : folder + "/" + medium.reference)
+            return SourceMedia(
+                location: .localFile(path: path, sitePath: (sitePath as NSString).standardizingPath),
+                alt: medium.alt, searchedPaths: medium.searchedPaths)
+        }
     }
 }

@@ -273,6 +273,7 @@ import Testing
             reference: "images/f.png", kind: .relativePath, resolvedPath: source.root + "/images/f.png",
             fileExists: false, alt: "Figure")
         expected.searchedPaths = [source.root + "/images/f.png"]
+        expected.isFromBody = true
         #expect(item.media == [expected])
         #expect(item.text == "Text")
     }

@@ -147,6 +147,33 @@ import Testing
         #expect(server.requests(for: "/missing.png").count == 4, "\(server.requests)")
     }
 
+    /// A picture in the body that Planable cannot post, such as an SVG logo, is left out with a warning, as in a
+    /// feed's HTML, while the same file named by a front matter field fails its item.
+    @Test func unpostableBodyPictureIsLeftOut() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: \(server.baseURL)/")
+        defer { workspace.remove() }
+        try workspace.writeFile("images/logo.svg", bytes: Array("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8))
+        try workspace.writeFile("images/photo.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost(
+            "body.md", title: "Sponsor", body: "<img src=\"/images/logo.svg\">\n\n![Photo](/images/photo.png)")
+        try workspace.writePost(
+            "front.md", title: "Front matter logo", body: "Text.", frontMatter: "image: /images/logo.svg\n")
+
+        let report = try workspace.run(.plan)
+        let body = try #require(report.items.first { $0.identity == "body.md" })
+        #expect(body.decision == .create, "\(body.message ?? "")")
+        #expect(body.posts.first?.media == [server.baseURL + "/images/photo.png"])
+        let warnings = body.posts.first?.warnings ?? []
+        #expect(
+            warnings.contains { $0.contains("medium /images/logo.svg left out: its extension is .svg") }, "\(warnings)")
+        let front = try #require(report.items.first { $0.identity == "front.md" })
+        #expect(front.decision == .failed)
+        #expect(front.message?.contains("/images/logo.svg is not an image or video file") == true, "\(front)")
+    }
+
     @Test func localImagesMapToThePublicBaseURL() throws {
         let server = try MediaTestServer()
         defer { server.stop() }
