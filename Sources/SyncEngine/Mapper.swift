@@ -295,17 +295,29 @@ package struct Mapper: Sendable {
         let errors = violations.filter { $0.severity == .error }
         let requestErrors = RequestFieldLimits.violations(payload, reported: Set(errors.map(\.rule)))
         if !errors.isEmpty || !requestErrors.isEmpty {
-            // Every page of a configuration gets every item, so a text-only item meets a page that needs media often.
-            let descriptions = errors.map { error in
-                error.rule == .mediaRequired
-                    ? error.description + " (add one to the item, or leave the page out for such items with front "
-                        + "matter planable.pages or a rule's pages)"
-                    : error.description
-            }
+            let descriptions = errors.map { error in error.description + Self.settingHint(error, network: network) }
             let details = (descriptions + requestErrors).joined(separator: "; ")
             throw MappingError("page \"\(page.name)\"\(ruleText): \(details)")
         }
         return warnings + violations.filter { $0.severity == .warning }.map(\.description)
+    }
+
+    /// The setting that resolves a violation, in parentheses, for the violations that a setting resolves.
+    static func settingHint(_ violation: NetworkViolation, network: Network) -> String {
+        switch (violation.rule, network) {
+        case (.mediaRequired, _):
+            // Every page of a configuration gets every item, so a text-only item meets a page that needs media often.
+            " (add one to the item, or leave the page out for such items with front matter planable.pages or a "
+                + "rule's pages)"
+        case (.requiredField, .pinterest) where violation.message.hasPrefix("Pinterest board"):
+            " (set pinterest: {board: BOARD_ID} in a rule that applies to the page)"
+        case (.requiredField, .youtube) where violation.message.hasPrefix("YouTube title"):
+            " (set youtube_title in a rule that applies to the page)"
+        case (.requiredField, .linkedin) where violation.message.hasPrefix("LinkedIn document title"):
+            " (set linkedin_document_title in a rule that applies to the page)"
+        default:
+            ""
+        }
     }
 
     func render(

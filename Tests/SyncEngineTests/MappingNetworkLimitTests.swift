@@ -130,6 +130,7 @@ import Testing
         defer { workspace.remove() }
         let message = try #require(try failedItem(workspace, body: "No board.").message)
         #expect(message.contains("Pinterest board is missing"), "\(message)")
+        #expect(message.contains("(set pinterest: {board: BOARD_ID} in a rule that applies to the page)"), "\(message)")
         #expect(message.contains("no image; Pinterest needs at least one"), "\(message)")
     }
 
