@@ -273,7 +273,17 @@ package struct Mapper: Sendable {
     ) throws -> [String] {
         let network = Network(platform: page.platform)
         var warnings: [String] = []
+        var media = media
         if rule?.truncate ?? configuration.truncate {
+            let fitted = Self.fitMedia(media, rules: NetworkRules.rules(for: network).media)
+            if fitted.count < media.count {
+                let left = media.count - fitted.count
+                warnings.append(
+                    "\(left) of \(media.count) media left out to fit \(network.displayName)'s limits on the number and "
+                        + "kinds of media; the first ones are kept")
+                media = fitted
+                payload.media = fitted.map(\.url)
+            }
             // The link is kept only when the template put it in the text; truncation never adds one.
             let link = url.flatMap { !$0.isEmpty && payload.text.contains($0) ? $0 : nil }
             let shortened = NetworkCheck.truncate(payload.text, keeping: link, toFit: network)
@@ -300,6 +310,30 @@ package struct Mapper: Sendable {
             throw MappingError("page \"\(page.name)\"\(ruleText): \(details)")
         }
         return warnings + violations.filter { $0.severity == .warning }.map(\.description)
+    }
+
+    /// Returns the first of `media` that fit the network's limits on images, videos, documents and media in all,
+    /// and on mixing kinds, in their order: with `truncate`, a gallery keeps its first 4 pictures on X instead of
+    /// failing the item.
+    static func fitMedia(_ media: [CheckedMedium], rules: MediaRules) -> [CheckedMedium] {
+        let visual: Set<MediaKind> = [.image, .video]
+        let firstVisualKind = media.first { visual.contains($0.kind) }?.kind
+        var kept: [CheckedMedium] = []
+        var counts: [MediaKind: Int] = [:]
+        for medium in media where kept.count < rules.maxItems {
+            if !rules.allowsMixedKinds, visual.contains(medium.kind), medium.kind != firstVisualKind { continue }
+            let limit =
+                switch medium.kind {
+                case .image: rules.maxImages
+                case .video: rules.maxVideos
+                case .document: rules.maxDocuments
+                case .unknown: Int.max
+                }
+            guard counts[medium.kind, default: 0] < limit else { continue }
+            counts[medium.kind, default: 0] += 1
+            kept.append(medium)
+        }
+        return kept
     }
 
     /// The setting that resolves a violation, in parentheses, for the violations that a setting resolves.

@@ -95,6 +95,32 @@ import Testing
         #expect(mixedItem.message?.contains("X takes one kind per post") == true, "\(mixedItem.message ?? "")")
     }
 
+    /// With `truncate`, media past X's limits are left out with a warning instead of failing the item: the first
+    /// 4 of 5 photos, and of a photo and a clip, the photo.
+    @Test func truncateFitsMediaToX() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let workspace = try Self.workspace(pages: ["Northwind X"], rule: "x media", extra: "    truncate: true")
+        defer { workspace.remove() }
+        let photos = (1...5).map { "\(server.baseURL)/photo.png?\($0)" }
+        try workspace.writePost(
+            "five.md", title: "Five", body: "Five photos.",
+            frontMatter: "images:\n" + photos.map { "  - \($0)\n" }.joined())
+        try workspace.writePost(
+            "mixed.md", title: "Mixed", body: "A photo and a clip.",
+            frontMatter: "images:\n  - \(server.baseURL)/photo.png\n  - \(server.baseURL)/clip.mp4\n")
+        let report = try workspace.run(.plan)
+        let five = try #require(report.items.first { $0.identity == "five.md" }?.posts.first)
+        #expect(five.media == Array(photos.prefix(4)), "\(report.items.map(\.message))")
+        #expect(
+            five.warnings.contains(
+                "1 of 5 media left out to fit X's limits on the number and kinds of media; the first ones are kept"),
+            "\(five.warnings)")
+        let mixed = try #require(report.items.first { $0.identity == "mixed.md" }?.posts.first)
+        #expect(mixed.media == [server.baseURL + "/photo.png"], "\(report.items.map(\.message))")
+        #expect(report.failed == 0)
+    }
+
     @Test func youtubeAndTikTokNeedAVideoAndYouTubeATitle() throws {
         let server = try MediaTestServer()
         defer { server.stop() }
@@ -110,7 +136,8 @@ import Testing
             extra: "    youtube_title: \"{{title}} {{title}}\"")
         defer { titled.remove() }
         let longTitle = String(repeating: "t", count: 60)
-        try titled.writePost("item.md", title: longTitle, body: "A clip.", frontMatter: "image: \(server.baseURL)/clip.mp4\n")
+        try titled.writePost(
+            "item.md", title: longTitle, body: "A clip.", frontMatter: "image: \(server.baseURL)/clip.mp4\n")
         let report = try titled.run(.apply)
         let message = try #require(report.items.first?.message)
         #expect(message.contains("YouTube title is 121 characters; YouTube allows at most 100"), "\(message)")
@@ -147,11 +174,14 @@ import Testing
     }
 
     @Test func theMessageListsEveryPageThatBreaksALimit() throws {
-        let workspace = try Self.workspace(pages: ["Northwind LinkedIn", "Northwind X", "Northwind Threads"], rule: "all")
+        let workspace = try Self.workspace(
+            pages: ["Northwind LinkedIn", "Northwind X", "Northwind Threads"], rule: "all")
         defer { workspace.remove() }
         let message = try #require(try failedItem(workspace, body: String(repeating: "a", count: 600)).message)
         #expect(message.hasPrefix("posts: item.md: page \"Northwind X\" (rule \"all\"): text is 600"), "\(message)")
-        #expect(message.contains("; page \"Northwind Threads\" (rule \"all\"): text is 600 characters; Threads allows at most 500"))
+        #expect(
+            message.contains(
+                "; page \"Northwind Threads\" (rule \"all\"): text is 600 characters; Threads allows at most 500"))
         #expect(!message.contains("Northwind LinkedIn"))
     }
 
@@ -164,7 +194,8 @@ import Testing
     /// {{path}} is the file's path without its extension, a bundle's folder for its index, and empty for a feed.
     @Test func pathOfFilesAndBundles() {
         func path(_ location: String) -> String? {
-            Mapper.sitePath(for: SourceItem(source: "s", identity: location, location: location, title: "", contentHash: ""))
+            Mapper.sitePath(
+                for: SourceItem(source: "s", identity: location, location: location, title: "", contentHash: ""))
         }
         #expect(path("functions/collections/in.md") == "functions/collections/in")
         #expect(path("news/bundle/index.md") == "news/bundle")
