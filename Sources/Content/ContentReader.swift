@@ -158,7 +158,8 @@ package struct ContentReader: Sendable {
             if folder == "_drafts" { return "in _drafts, which Jekyll publishes only with --drafts" }
             if options.publishedUnderscoreFolders.contains(folder) || options.readUnderscoreFolders { continue }
             return "under \(folder), a folder whose name starts with _, which holds no pages of its own (Jekyll "
-                + "does not publish such folders), so its files are not posted"
+                + "does not publish such folders, and Hugo's own documentation keeps shared snippets in its "
+                + "_common folders), so its files are not posted"
         }
         if let name = components.last, name.hasPrefix("_"), !name.hasPrefix("_index."), !options.readUnderscoreFolders {
             return "the file name starts with _, and Jekyll does not publish such files"
