@@ -7,7 +7,7 @@ import Timestamps
 /// Turns a run report into the self-contained HTML preview: one card per page, styled after its network.
 enum PlanHTML {
     static func render(_ report: RunReport, title: String) -> String {
-        let items = report.items.map { item in
+        let items = ordered(report.items).map { item in
             PreviewPlan.Item(
                 identity: "\(item.source)/\(item.identity)", title: item.title, decision: decision(item.decision),
                 error: item.message,
@@ -27,6 +27,23 @@ enum PlanHTML {
             summary: summary(report), items: items,
             requests: PreviewPlan.Requests(read: report.requests.read, write: report.requests.write))
         return PlanHTMLRenderer.render(plan)
+    }
+
+    /// Returns the items with those that need a person first, failed then blocked, then those with writes, then the
+    /// rest, each in the report's order, so that a failure is not found only after a long run of skipped cards.
+    static func ordered(_ items: [ReportedItem]) -> [ReportedItem] {
+        func rank(_ decision: ItemDecision) -> Int {
+            switch decision {
+            case .failed: 0
+            case .blocked: 1
+            case .create, .update, .delete: 2
+            default: 3
+            }
+        }
+        return items.enumerated().sorted { left, right in
+            let (leftRank, rightRank) = (rank(left.element.decision), rank(right.element.decision))
+            return leftRank != rightRank ? leftRank < rightRank : left.offset < right.offset
+        }.map(\.element)
     }
 
     /// Returns the report's counts, which include the unchanged items it counts without listing them.

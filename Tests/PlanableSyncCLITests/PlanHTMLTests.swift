@@ -53,6 +53,10 @@ import Testing
         for text in ["New roastery opens", "Single origin beans", "Northwind Threads", "long.md", "X allows at most 280"] {
             #expect(html.contains(text), "the page lacks \(text)")
         }
+        // The failed item comes first, before beans.md, which sorts before it by path.
+        let failed = try #require(html.range(of: "posts/long.md"))
+        let created = try #require(html.range(of: "posts/beans.md"))
+        #expect(failed.lowerBound < created.lowerBound)
         // Self-contained: no script, style sheet or image is loaded from elsewhere.
         for reference in ["<script src", "<link rel=\"stylesheet\"", "src=\"http", "@import"] {
             #expect(!html.contains(reference), "the page refers to \(reference)")
