@@ -303,6 +303,11 @@ extension SyncEngine {
                     Self.draftsFirst(marked), to: group, item: item, context: context, clearing: clearing,
                     record: &record)
             }
+            // A post that published while this run read it, at the schedule date that made its payload change, was
+            // not edited: its payload changed only because the date passed.
+            if marked.allSatisfy({ group.hashesBeforeDate[$0.payloadHash] != nil }) {
+                return GroupOutcome(decision: .unchanged, postIds: ids)
+            }
             // The caller stores the flag with the item's record, so the next runs stay quiet.
             if !record.publishedEditReported {
                 logger.warning(

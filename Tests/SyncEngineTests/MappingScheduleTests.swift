@@ -86,6 +86,31 @@ import Testing
         #expect(report.items.allSatisfy { $0.message == nil }, "\(report.items)")
     }
 
+    /// A post that is still publishing at its date when the run maps its item again, so that the update waits
+    /// until it is published, is no edit made after publication either.
+    @Test func postPublishingDuringRunIsNoEdit() throws {
+        let rules = """
+            rules:
+              - name: scheduled
+                schedule: {publish: true}
+            """
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: rules)
+        defer { workspace.remove() }
+        let date = Date().addingTimeInterval(2)
+        try workspace.writePost(
+            "soon.md", title: "Soon", body: "Body.", frontMatter: "date: \(ScheduleResolver.format(date))\n")
+        #expect(try workspace.run(.apply).created == 1)
+        // The reference server takes 2 seconds to publish, so the run below finds the post publishing.
+        Thread.sleep(forTimeInterval: max(0, date.timeIntervalSinceNow) + 0.3)
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        try (configuration + "\ncheck_media: false\n").write(
+            toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        let report = try workspace.run(.apply)
+        let item = try #require(report.items.first)
+        #expect(item.decision == .unchanged, "\(report.items)")
+        #expect(item.message == nil, "\(report.items)")
+    }
+
     @Test func datesBecomeScheduledTimesInExplicitZones() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
         defer { workspace.remove() }
