@@ -580,7 +580,7 @@ final class SyncDaemon: @unchecked Sendable {
     /// does not poll a publisher many times a second.
     static let minimumFeedInterval = 10.0
 
-    /// The URL of feed source `name`, nil when no feed source has that name.
+    /// Returns the URL of feed source `name`, or nil when no feed source has that name.
     private func feedURL(_ name: String) -> String? {
         for source in configuration.sources where source.name == name {
             if case .feed(let url, _, _, _) = source.kind { return url }
@@ -588,9 +588,9 @@ final class SyncDaemon: @unchecked Sendable {
         return nil
     }
 
-    /// Whether a feed poll failed, so that the next waits longer: the feed could not be fetched, which the report
-    /// lists as an error, or it could not be read as a feed or was rejected whole, which the report lists as a
-    /// failed item named by the feed's URL. A failed entry of a feed read whole is no failure of the poll.
+    /// Tells whether a feed poll failed, so that the next one waits longer. A feed that could not be fetched is an
+    /// error of the report. One that is no feed, or that was rejected whole, is a failed item named by its URL. A
+    /// failed entry of a feed read whole is no failure of the poll.
     static func feedPollFailed(_ report: RunReport, source: String, url: String?) -> Bool {
         !report.errors.isEmpty
             || report.items.contains { $0.source == source && $0.decision == .failed && $0.identity == url }

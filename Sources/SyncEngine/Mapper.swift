@@ -312,8 +312,8 @@ package struct Mapper: Sendable {
         return warnings + violations.filter { $0.severity == .warning }.map(\.description)
     }
 
-    /// Returns the first of `media` that fit the network's limits on images, videos, documents and media in all,
-    /// and on mixing kinds, in their order: with `truncate`, a gallery keeps its first 4 pictures on X instead of
+    /// Returns the first of `media`, in their order, that fit the network's limits on images, videos, documents,
+    /// media in all and mixing kinds. With `truncate`, a gallery thus keeps its first 4 pictures on X instead of
     /// failing the item.
     static func fitMedia(_ media: [CheckedMedium], rules: MediaRules) -> [CheckedMedium] {
         let visual: Set<MediaKind> = [.image, .video]
@@ -336,7 +336,7 @@ package struct Mapper: Sendable {
         return kept
     }
 
-    /// The setting that resolves a violation, in parentheses, for the violations that a setting resolves.
+    /// Returns the setting that resolves `violation`, in parentheses, or an empty string when no setting does.
     static func settingHint(_ violation: NetworkViolation, network: Network) -> String {
         switch (violation.rule, network) {
         case (.mediaRequired, _):

@@ -312,7 +312,7 @@ package struct StateRebuilder {
     private static func unreadable(_ error: SourceError) -> SourceError {
         var message = error.message
         while message.hasSuffix(".") { message.removeLast() }
-        // A feed that is no feed stays so until its URL or its publisher changes, so its exit code says so.
+        // A feed that is no feed stays so until its URL or its publisher changes, so it exits as bad data.
         let fix =
             error.isDataError
             ? "fix the source's URL, or remove the source from the configuration until it reads"

@@ -317,6 +317,13 @@ extension SyncEngine {
             }
             return GroupOutcome(
                 decision: .blocked, message: Self.publishedEditMessage(item), postIds: ids, isSettled: true)
+        } catch let error as PlanableAPIError
+            where error.code == .publishingInProgress
+            && covered.allSatisfy({ group.hashesBeforeDate[$0.payloadHash] != nil })
+        {
+            // The post is publishing at the date whose passing alone changed the payload, so there is no edit to
+            // send, and the status poll records the publication.
+            return GroupOutcome(decision: .unchanged, postIds: ids)
         } catch let error as PlanableAPIError where error.status == 404 {
             try state.recordPostGone(postId: ids[0])
             guard covered.count > 1 else {
