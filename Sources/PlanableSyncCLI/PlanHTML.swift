@@ -29,19 +29,20 @@ enum PlanHTML {
         return PlanHTMLRenderer.render(plan)
     }
 
-    /// Returns the items with those that need a person first, failed then blocked, then those with writes, then the
-    /// rest, each in the report's order, so that a failure is not found only after a long run of skipped cards.
+    /// Returns the items with those that need a person first, failed then blocked, then those with writes, then
+    /// those with a note, then the rest, each in the report's order, so that a failure is not found only after a
+    /// long run of skipped cards.
     static func ordered(_ items: [ReportedItem]) -> [ReportedItem] {
-        func rank(_ decision: ItemDecision) -> Int {
-            switch decision {
+        func rank(_ item: ReportedItem) -> Int {
+            switch item.decision {
             case .failed: 0
             case .blocked: 1
             case .create, .update, .delete: 2
-            default: 3
+            default: item.message == nil ? 4 : 3
             }
         }
         return items.enumerated().sorted { left, right in
-            let (leftRank, rightRank) = (rank(left.element.decision), rank(right.element.decision))
+            let (leftRank, rightRank) = (rank(left.element), rank(right.element))
             return leftRank != rightRank ? leftRank < rightRank : left.offset < right.offset
         }.map(\.element)
     }

@@ -316,20 +316,23 @@ package struct Mapper: Sendable {
     /// media in all and mixing kinds. With `truncate`, a gallery thus keeps its first 4 pictures on X instead of
     /// failing the item.
     static func fitMedia(_ media: [CheckedMedium], rules: MediaRules) -> [CheckedMedium] {
+        func limit(_ kind: MediaKind) -> Int {
+            switch kind {
+            case .image: rules.maxImages
+            case .video: rules.maxVideos
+            case .document: rules.maxDocuments
+            case .unknown: Int.max
+            }
+        }
+        // The kind kept where kinds may not mix is the first that the network takes, so that a thumbnail before a
+        // clip does not crowd the clip out on YouTube, which takes no image.
         let visual: Set<MediaKind> = [.image, .video]
-        let firstVisualKind = media.first { visual.contains($0.kind) }?.kind
+        let firstVisualKind = media.first { visual.contains($0.kind) && limit($0.kind) > 0 }?.kind
         var kept: [CheckedMedium] = []
         var counts: [MediaKind: Int] = [:]
         for medium in media where kept.count < rules.maxItems {
             if !rules.allowsMixedKinds, visual.contains(medium.kind), medium.kind != firstVisualKind { continue }
-            let limit =
-                switch medium.kind {
-                case .image: rules.maxImages
-                case .video: rules.maxVideos
-                case .document: rules.maxDocuments
-                case .unknown: Int.max
-                }
-            guard counts[medium.kind, default: 0] < limit else { continue }
+            guard counts[medium.kind, default: 0] < limit(medium.kind) else { continue }
             counts[medium.kind, default: 0] += 1
             kept.append(medium)
         }

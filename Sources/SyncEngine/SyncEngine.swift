@@ -399,6 +399,9 @@ package final class SyncEngine: @unchecked Sendable {
                 default: record.status = "synced"
                 }
                 record.lastError = reported.message
+                // The note on posts left on other pages is worked out again at each scan, which reads the file
+                // while its size is unknown, so it goes once a person deleted those posts or they were published.
+                if unmanaged != nil && !item.isFeedEntry { record.fileSize = nil }
                 try state.saveItem(record)
             }
         } catch {

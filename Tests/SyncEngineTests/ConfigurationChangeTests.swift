@@ -160,6 +160,14 @@ import Testing
         #expect(kept.contains(" on page \"Northwind Facebook\", which are kept as they are"), "\(kept)")
         let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
         #expect(try state.item(source: "posts", identity: "a.md")?.lastError == kept)
+
+        // Once a person deleted those posts, as a status poll records it, the next scan drops the note.
+        let facebook = try #require(try state.pageNames().first { $0.value == "Northwind Facebook" }?.key)
+        try state.withDatabase { database in
+            _ = try database.run("UPDATE posts SET status = 'deleted' WHERE page_id = ?", [facebook])
+        }
+        _ = try workspace.run(.apply)
+        #expect(try state.item(source: "posts", identity: "a.md")?.lastError == nil)
     }
 
     /// An item whose front matter takes it off a page leaves its scheduled post there with a note that it may

@@ -121,6 +121,22 @@ import Testing
         #expect(report.failed == 0)
     }
 
+    /// `fitMedia` keeps the first kind that the network takes: a clip after a thumbnail on YouTube and TikTok,
+    /// which take no image, and a picture after a clip on Pinterest, which takes no video.
+    @Test(arguments: [
+        (Network.youtube, [MediaKind.image, .video], [MediaKind.video]),
+        (.tiktok, [.image, .video], [.video]),
+        (.pinterest, [.video, .image], [.image]),
+        (.x, [.image, .image, .image, .image, .image, .video], [.image, .image, .image, .image]),
+        (.x, [.video, .image, .video], [.video]),
+        (.linkedin, [.image, .image], [.image, .image]),
+    ])
+    func fitMediaKeepsKindsTheNetworkTakes(network: Network, kinds: [MediaKind], expected: [MediaKind]) {
+        let media = kinds.enumerated().map { CheckedMedium(url: "https://cdn.example/\($0.offset)", kind: $0.element) }
+        let fitted = Mapper.fitMedia(media, rules: NetworkRules.rules(for: network).media)
+        #expect(fitted.map(\.kind) == expected, "\(network): \(fitted)")
+    }
+
     @Test func youtubeAndTikTokNeedAVideoAndYouTubeATitle() throws {
         let server = try MediaTestServer()
         defer { server.stop() }
