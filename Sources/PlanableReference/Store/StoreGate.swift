@@ -28,7 +28,7 @@ final class StoreGate: @unchecked Sendable {
     /// The writes the committer waits for in the open batch, 0 while it does not wait for them.
     private var busyTarget = 0
     private var waitingForCommit: [((any Error)?) -> Void] = []
-    /// The writes of the last closed batch, guarded by `lock`, unlike `lastBatchWrites`, which `commits` guards.
+    /// The writes of the last closed batch; more than one means that clients write concurrently.
     private var writesOfLastBatch = 0
     /// The writes that have called `perform` and not yet taken `lock`.
     private let writersWaiting = Atomic<Int>(0)
@@ -45,8 +45,6 @@ final class StoreGate: @unchecked Sendable {
     private var writeRequestsEnded: UInt64 = 0
     /// The count of ended write requests that the committer waits for, 0 while it does not wait.
     private var committerWaitsFor: UInt64 = 0
-    /// The writes of the last closed batch; more than one means that clients write concurrently.
-    private var lastBatchWrites = 0
     /// Every batch up to this number is closed, committed or rolled back.
     private var closedThrough: UInt64 = 0
     /// The errors of batches whose commit failed, by batch number; entries older than 1,024 batches are dropped.
@@ -264,7 +262,7 @@ final class StoreGate: @unchecked Sendable {
             committerWaitsFor = writeRequestsBegun
             while writeRequestsEnded < committerWaitsFor && !closing && commits.wait(until: deadline) {}
             committerWaitsFor = 0
-            if lastBatchWrites > 1 { gatherBusyBatch() }
+            gatherBusyBatch()
             commits.unlock()
             commitOpenBatch()
             commits.lock()
@@ -274,16 +272,20 @@ final class StoreGate: @unchecked Sendable {
         commits.unlock()
     }
 
-    /// Waits, at most `busyCommitDelay`, until the open batch contains as many writes as the last one. Clients that
-    /// write concurrently were mostly waiting for the last commit and send their next writes together. With two
-    /// clients this waits for the other one's write only, and with many it gathers a batch as large as the last.
-    /// Call with `commits` held. It takes `lock` inside, which is safe because no code takes `commits` while it
-    /// holds `lock`.
+    /// Waits, at most `busyCommitDelay`, until the open batch contains as many writes as the last one, when the last
+    /// one contained more than one. Clients that write concurrently were mostly waiting for the last commit and
+    /// send their next writes together. With two clients this waits for the other one's write only, and with many
+    /// it gathers a batch as large as the last. Call with `commits` held. It takes `lock` inside, which is safe
+    /// because no code takes `commits` while it holds `lock`.
     private func gatherBusyBatch() {
+        lock.lock()
+        let target = writesOfLastBatch
+        lock.unlock()
+        guard target > 1 else { return }
         let deadline = Date(timeIntervalSinceNow: Self.busyCommitDelay)
         while !closing {
             lock.lock()
-            busyTarget = lastBatchWrites
+            busyTarget = target
             let gathered = !batchOpen || batchWrites >= busyTarget
             lock.unlock()
             if gathered || !commits.wait(until: deadline) { break }
@@ -327,8 +329,7 @@ final class StoreGate: @unchecked Sendable {
                 Data("reference server: a batch of writes failed and was rolled back: \(error)\n".utf8))
         }
         batchOpen = false
-        let writes = batchWrites
-        writesOfLastBatch = writes
+        writesOfLastBatch = batchWrites
         batchWrites = 0
         let waiting = waitingForCommit
         waitingForCommit = []
@@ -336,7 +337,6 @@ final class StoreGate: @unchecked Sendable {
 
         commits.lock()
         closedThrough = max(closedThrough, number)
-        lastBatchWrites = writes
         if let failure {
             failures[number] = failure
             failures = failures.filter { $0.key + 1024 > number }
