@@ -30,6 +30,12 @@ package struct WorkspaceContext: Sendable {
         allPages.first { $0.id == name } ?? allPages.first { $0.name == name }
     }
 
+    /// Returns the name of the workspace's page with id `id` in quotes, for messages, or nil when the workspace has
+    /// no such page.
+    package func quotedPageName(id: String) -> String? {
+        allPages.first { $0.id == id }.map { "\"\($0.name)\"" }
+    }
+
     package var timeZone: TimeZone {
         TimeZone(identifier: workspace.timezone) ?? TimeZone(identifier: "UTC")!
     }
@@ -146,6 +152,11 @@ package struct PlannedGroup: Sendable {
     /// whether that payload asked Planable to publish at the date. Past its date, a post is no longer scheduled (or,
     /// with keep_past, no longer asked to publish at it), which changes the payload but is no edit.
     package var hashesBeforeDate: [String: Bool] = [:]
+
+    /// Tells whether each of `posts` was recorded with a payload of this group from before its schedule date passed.
+    package func predatesScheduleDate(_ posts: [PostRecord]) -> Bool {
+        posts.allSatisfy { hashesBeforeDate[$0.payloadHash] != nil }
+    }
 
     /// The sorted page ids, which identify the group in the state.
     package var key: String {

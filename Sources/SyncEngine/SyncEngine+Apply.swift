@@ -89,7 +89,7 @@ extension SyncEngine {
         // time, so the advice then leaves the missing posts to a person.
         // `forget` drops every post of the item, so a published post of another of its groups counts too.
         let publishedPages = existing.filter { $0.published && $0.status != "deleted" }.map { post in
-            context.allPages.first { $0.id == post.pageId }.map { "\"\($0.name)\"" } ?? "page \(post.pageId)"
+            context.quotedPageName(id: post.pageId) ?? "page \(post.pageId)"
         }
         let wayOut =
             publishedPages.isEmpty
@@ -305,7 +305,7 @@ extension SyncEngine {
             }
             // A post that published while this run read it, at the schedule date that made its payload change, was
             // not edited: its payload changed only because the date passed.
-            if marked.allSatisfy({ group.hashesBeforeDate[$0.payloadHash] != nil }) {
+            if group.predatesScheduleDate(marked) {
                 return GroupOutcome(decision: .unchanged, postIds: ids)
             }
             // The caller stores the flag with the item's record, so the next runs stay quiet.
@@ -319,7 +319,7 @@ extension SyncEngine {
                 decision: .blocked, message: Self.publishedEditMessage(item), postIds: ids, isSettled: true)
         } catch let error as PlanableAPIError
             where error.code == .publishingInProgress
-            && covered.allSatisfy({ group.hashesBeforeDate[$0.payloadHash] != nil })
+            && group.predatesScheduleDate(covered)
         {
             // The post is publishing at the date whose passing alone changed the payload, so there is no edit to
             // send, and the status poll records the publication.

@@ -464,7 +464,7 @@ package final class SyncEngine: @unchecked Sendable {
         let unmanaged = existing.filter { !$0.published && $0.status != "deleted" && !plannedPages.contains($0.pageId) }
         guard !unmanaged.isEmpty else { return nil }
         let posts = unmanaged.map { post in
-            let page = context.allPages.first { $0.id == post.pageId }.map { "\"\($0.name)\"" } ?? post.pageId
+            let page = context.quotedPageName(id: post.pageId) ?? post.pageId
             return "post \(post.postId) on page \(page)" + (post.scheduledSet ? " (scheduled)" : "")
         }
         let scheduled = unmanaged.contains(where: \.scheduledSet) ? "; a scheduled one may still be published" : ""
