@@ -393,7 +393,7 @@ final class SyncDaemon: @unchecked Sendable {
             let report = try engine.run(
                 mode: .apply, sourceNames: [name], context: try currentContext(engine), refreshStatus: false,
                 shouldStop: { [weak self] in self?.shouldEndPass ?? true })
-            failures = Self.feedPollFailed(report, source: name, url: feedURL(name)) ? failures + 1 : 0
+            failures = Self.feedPollFailed(report, source: name, url: feedSettings(name)?.url) ? failures + 1 : 0
             if problems.passError?.feed == name { problems.passError = nil }
             noteFailedItems()
             if report.created + report.updated > 0 {
@@ -500,11 +500,12 @@ final class SyncDaemon: @unchecked Sendable {
                 .joined(separator: ", ")
         }
         logger.info("daemon ready; watching folders and polling feeds", metadata)
+        let minimum = Self.seconds(Self.minimumFeedInterval)
         for source in configuration.sources {
             guard case .feed(_, _, let interval, _) = source.kind, interval < Self.minimumFeedInterval else { continue }
             logger.warning(
-                "feed poll_interval is below the minimum, so the daemon polls the feed every 10 seconds; set "
-                    + "poll_interval to 10 or more",
+                "feed poll_interval is below the minimum, so the daemon polls the feed every \(minimum) seconds; "
+                    + "set poll_interval to \(minimum) or more",
                 ["source": source.name, "poll_interval": Self.seconds(interval)])
         }
     }
@@ -580,10 +581,10 @@ final class SyncDaemon: @unchecked Sendable {
     /// does not poll a publisher many times a second.
     static let minimumFeedInterval = 10.0
 
-    /// Returns the URL of feed source `name`, or nil when no feed source has that name.
-    private func feedURL(_ name: String) -> String? {
+    /// Returns the URL and `poll_interval` of feed source `name`, or nil when no feed source has that name.
+    private func feedSettings(_ name: String) -> (url: String, pollInterval: Double)? {
         for source in configuration.sources where source.name == name {
-            if case .feed(let url, _, _, _) = source.kind { return url }
+            if case .feed(let url, _, let interval, _) = source.kind { return (url, interval) }
         }
         return nil
     }
@@ -597,10 +598,7 @@ final class SyncDaemon: @unchecked Sendable {
     }
 
     private func feedInterval(_ name: String) -> Double {
-        for source in configuration.sources where source.name == name {
-            if case .feed(_, _, let interval, _) = source.kind { return max(Self.minimumFeedInterval, interval) }
-        }
-        return 900
+        feedSettings(name).map { max(Self.minimumFeedInterval, $0.pollInterval) } ?? 900
     }
 
     // MARK: Reload and watchdog
