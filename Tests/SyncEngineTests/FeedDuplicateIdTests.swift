@@ -11,18 +11,7 @@ import Testing
     let feedPath: URL
 
     init() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "planable-sync-duplicate-id-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        feedPath = root.appendingPathComponent("feed.xml")
-        workspace = try TestWorkspace(
-            pages: ["Northwind LinkedIn"],
-            extraConfiguration: """
-                  - name: news
-                    type: feed
-                    url: \(feedPath.absoluteString)
-                    backfill: 10
-                """)
+        (workspace, feedPath) = try TestWorkspace.withNewsFeed(pages: ["Northwind LinkedIn"], backfill: 10)
     }
 
     /// Writes the entries `titles`, newest first, each with the guid `https://news.example/` and a link of its own,

@@ -10,18 +10,7 @@ import Testing
     let feedPath: URL
 
     init() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "planable-sync-first-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        feedPath = root.appendingPathComponent("feed.xml")
-        workspace = try TestWorkspace(
-            pages: ["Northwind LinkedIn"],
-            extraConfiguration: """
-                  - name: news
-                    type: feed
-                    url: \(feedPath.absoluteString)
-                    backfill: 2
-                """)
+        (workspace, feedPath) = try TestWorkspace.withNewsFeed(pages: ["Northwind LinkedIn"], backfill: 2)
     }
 
     /// Writes entries 1 to `last`, newest first; unless `allFit` is set, entry 10's text is longer than

@@ -56,16 +56,8 @@ import Testing
     /// post the report of an edit made after publication, would be wrong.
     @Test(arguments: [(false, true), (true, true), (false, false), (true, false)])
     func passedScheduleDateIsNoEdit(keepPast: Bool, publish: Bool) throws {
-        let rules = """
-            rules:
-              - name: scheduled
-                schedule: {publish: \(publish), keep_past: \(keepPast)}
-            """
-        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: rules)
+        let (workspace, date) = try workspaceWithItemDueSoon(publish: publish, keepPast: keepPast)
         defer { workspace.remove() }
-        let date = Date().addingTimeInterval(2)
-        try workspace.writePost(
-            "soon.md", title: "Soon", body: "Body.", frontMatter: "date: \(ScheduleResolver.format(date))\n")
         let first = try workspace.run(.apply)
         #expect(first.created == 1, "\(first.items.compactMap(\.message))")
         #expect(first.items.first?.posts.first?.publishAtScheduledDate == (publish ? true : false))
@@ -73,10 +65,7 @@ import Testing
         // With publish, the reference server publishes the post at its date, which takes it 2 seconds. A draft
         // still asked to publish at a past date would get an update that withdraws the request.
         Thread.sleep(forTimeInterval: max(0, date.timeIntervalSinceNow) + (publish ? 2.5 : 0.5))
-        // check_media is part of the mapping fingerprint, so every item is mapped again.
-        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
-        try (configuration + "\ncheck_media: false\n").write(
-            toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        try mapEveryItemAgain(workspace)
         let plan = try workspace.run(.plan)
         let planned = try #require(plan.items.first)
         #expect(planned.decision == .unchanged, "\(planned)")
@@ -89,26 +78,38 @@ import Testing
     /// A post that is still publishing at its date when the run maps its item again, so that the update waits
     /// until it is published, is no edit made after publication either.
     @Test func postPublishingDuringRunIsNoEdit() throws {
-        let rules = """
-            rules:
-              - name: scheduled
-                schedule: {publish: true}
-            """
-        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: rules)
+        let (workspace, date) = try workspaceWithItemDueSoon(publish: true, keepPast: false)
         defer { workspace.remove() }
-        let date = Date().addingTimeInterval(2)
-        try workspace.writePost(
-            "soon.md", title: "Soon", body: "Body.", frontMatter: "date: \(ScheduleResolver.format(date))\n")
         #expect(try workspace.run(.apply).created == 1)
         // The reference server takes 2 seconds to publish, so the run below finds the post publishing.
         Thread.sleep(forTimeInterval: max(0, date.timeIntervalSinceNow) + 0.3)
-        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
-        try (configuration + "\ncheck_media: false\n").write(
-            toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        try mapEveryItemAgain(workspace)
         let report = try workspace.run(.apply)
         let item = try #require(report.items.first)
         #expect(item.decision == .unchanged, "\(report.items)")
         #expect(item.message == nil, "\(report.items)")
+    }
+
+    /// Makes a workspace whose rule schedules each item at its date, with `soon.md` dated 2 seconds from now, and
+    /// returns it with that date.
+    private func workspaceWithItemDueSoon(publish: Bool, keepPast: Bool) throws -> (TestWorkspace, Date) {
+        let rules = """
+            rules:
+              - name: scheduled
+                schedule: {publish: \(publish), keep_past: \(keepPast)}
+            """
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: rules)
+        let date = Date().addingTimeInterval(2)
+        try workspace.writePost(
+            "soon.md", title: "Soon", body: "Body.", frontMatter: "date: \(ScheduleResolver.format(date))\n")
+        return (workspace, date)
+    }
+
+    /// Turns `check_media` off, a setting in the mapping fingerprint, so that the next run maps every item again.
+    private func mapEveryItemAgain(_ workspace: TestWorkspace) throws {
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        try (configuration + "\ncheck_media: false\n").write(
+            toFile: workspace.configPath, atomically: true, encoding: .utf8)
     }
 
     @Test func datesBecomeScheduledTimesInExplicitZones() throws {

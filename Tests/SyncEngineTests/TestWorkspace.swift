@@ -102,6 +102,24 @@ struct TestWorkspace {
         return try engine.run(mode: mode)
     }
 
+    /// Makes a workspace for `pages` with the feed source `news`, read from `feed.xml` in a folder of its own that
+    /// `remove` deletes, and returns it with that file's path, which the test writes.
+    static func withNewsFeed(pages: [String], backfill: Int) throws -> (workspace: TestWorkspace, feedPath: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-news-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let feedPath = folder.appendingPathComponent("feed.xml")
+        let workspace = try TestWorkspace(
+            pages: pages,
+            extraConfiguration: """
+                  - name: news
+                    type: feed
+                    url: \(feedPath.absoluteString)
+                    backfill: \(backfill)
+                """)
+        return (workspace, feedPath)
+    }
+
     func remove() {
         try? FileManager.default.removeItem(at: root)
         for folder in feedFolders { try? FileManager.default.removeItem(at: folder) }
