@@ -33,7 +33,7 @@ package struct FeedIntake: Sendable {
         /// Keys that appear more than once in the feed; only one entry with each key is decided.
         package var duplicateKeys: [String]
         /// The entries left out because another entry of the feed has their key, each with the entry decided under
-        /// that key, nil when none is: a known key none of whose entries is the known entry.
+        /// that key. That is nil for a known key when none of its entries is the known entry.
         package var leftOutDuplicates: [(entry: FeedEntry, decided: FeedEntry?)] = []
         /// New keys taken for known entries, in feed order. Their entries are decided against the known entry's
         /// content hash, and the caller moves the known entry's records and posts to the new key, so that edits

@@ -29,9 +29,8 @@ enum PlanHTML {
         return PlanHTMLRenderer.render(plan)
     }
 
-    /// Returns the items with those that need a person first, failed then blocked, then those with writes, then
-    /// those with a note, then the rest, each in the report's order, so that a failure is not found only after a
-    /// long run of skipped cards.
+    /// Returns the items in the order failed, blocked, written, with a note, then the rest, each group in the
+    /// report's order. So a failure comes before a long run of skipped cards.
     static func ordered(_ items: [ReportedItem]) -> [ReportedItem] {
         func rank(_ item: ReportedItem) -> Int {
             switch item.decision {

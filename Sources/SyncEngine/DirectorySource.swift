@@ -333,8 +333,8 @@ extension DirectorySource {
 extension SourceItem {
     init(_ content: ContentItem, source: String) {
         let media = content.media.compactMap { medium -> SourceMedia? in
-            // A picture in the body that Planable cannot post, such as an SVG logo, is left out with a warning,
-            // as in a feed's HTML; a front matter field names the post's media, so a wrong type there fails.
+            // A picture in the body that Planable cannot post, such as an SVG logo, is left out with a warning, as in
+            // a feed's HTML. A front matter field names the post's media, so a wrong type there fails the item.
             var located = Self.sourceMedium(medium, content: content)
             located?.isLeftOutWhenNotPostable = medium.isFromBody
             return located

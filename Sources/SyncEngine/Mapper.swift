@@ -277,9 +277,9 @@ package struct Mapper: Sendable {
         if rule?.truncate ?? configuration.truncate {
             let fitted = Self.fitMedia(media, rules: NetworkRules.rules(for: network).media)
             if fitted.count < media.count {
-                let left = media.count - fitted.count
+                let leftOut = media.count - fitted.count
                 warnings.append(
-                    "\(left) of \(media.count) media left out to fit \(network.displayName)'s limits on the number and "
+                    "\(leftOut) of \(media.count) media left out to fit \(network.displayName)'s limits on the number and "
                         + "kinds of media; the first ones are kept")
                 media = fitted
                 payload.media = fitted.map(\.url)
@@ -328,15 +328,15 @@ package struct Mapper: Sendable {
         // clip does not crowd the clip out on YouTube, which takes no image.
         let visual: Set<MediaKind> = [.image, .video]
         let firstVisualKind = media.first { visual.contains($0.kind) && limit($0.kind) > 0 }?.kind
-        var kept: [CheckedMedium] = []
+        var fitting: [CheckedMedium] = []
         var counts: [MediaKind: Int] = [:]
-        for medium in media where kept.count < rules.maxItems {
+        for medium in media where fitting.count < rules.maxItems {
             if !rules.allowsMixedKinds, visual.contains(medium.kind), medium.kind != firstVisualKind { continue }
             guard counts[medium.kind, default: 0] < limit(medium.kind) else { continue }
             counts[medium.kind, default: 0] += 1
-            kept.append(medium)
+            fitting.append(medium)
         }
-        return kept
+        return fitting
     }
 
     /// Returns the setting that resolves `violation`, in parentheses, or an empty string when no setting does.

@@ -11,8 +11,8 @@ import Networks
 package final class MediaChecker: @unchecked Sendable {
     /// The API's limit per medium.
     package static let maximumBytes = 100 * 1024 * 1024
-    /// A minute shorter than the daemon's default `rescan_interval`, so that its next rescan, or the next sync of a
-    /// cron job every ten minutes, checks the URL again, although it checked the URL a moment after its start.
+    /// A minute shorter than the daemon's default `rescan_interval`, because a check happens a moment after a pass
+    /// starts. So the next rescan, or a cron job's sync ten minutes later, checks the URL again.
     static let failureRetryInterval: TimeInterval = 540
 
     /// The set of URLs that are probed over the network.

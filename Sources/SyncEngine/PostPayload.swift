@@ -148,9 +148,8 @@ package struct PlannedGroup: Sendable {
     package var payload: PostPayload
     /// Warnings that do not stop the item, such as a truncated text.
     package var warnings: [String] = []
-    /// The hashes of the pages' payloads as they were before their schedule date passed, when it did, each with
-    /// whether that payload asked Planable to publish at the date. Past its date, a post is no longer scheduled (or,
-    /// with keep_past, no longer asked to publish at it), which changes the payload but is no edit.
+    /// The hashes of the pages' payloads from before their schedule date passed, each with whether that payload
+    /// asked Planable to publish at the date. The date passing changes a payload, but it is no edit.
     package var hashesBeforeDate: [String: Bool] = [:]
 
     /// Tells whether each of `posts` was recorded with a payload of this group from before its schedule date passed.

@@ -399,8 +399,9 @@ package final class SyncEngine: @unchecked Sendable {
                 default: record.status = "synced"
                 }
                 record.lastError = reported.message
-                // The note on posts left on other pages is worked out again at each scan, which reads the file
-                // while its size is unknown, so it goes once a person deleted those posts or they were published.
+                // Without a size, the file is read and the note worked out again at each scan, so the note goes once
+                // those posts are deleted or published.
+                // NOTE: a feed entry is mapped again only when it changes, so its note can outlast its posts.
                 if unmanaged != nil && !item.isFeedEntry { record.fileSize = nil }
                 try state.saveItem(record)
             }
@@ -453,10 +454,9 @@ package final class SyncEngine: @unchecked Sendable {
         return .unchanged
     }
 
-    /// Describes the item's unpublished posts on pages that it no longer goes to, as after a page was removed from
-    /// `pages`, from a rule or from the item's `planable.pages`, or nil when there are none. Such a post is kept as
-    /// it is, since deleting it could lose a person's work, but it no longer follows the item, and one that is
-    /// scheduled may still be published there.
+    /// Describes the item's unpublished posts on pages that it no longer goes to, or returns nil when there are none.
+    /// Such a post is left as it is, because deleting it could lose a person's work, and a scheduled one may still
+    /// be published.
     static func unmanagedPostsNote(
         existing: [PostRecord], groups: [PlannedGroup], item: SourceItem, context: WorkspaceContext
     ) -> String? {

@@ -20,8 +20,8 @@ import Testing
         #expect(try server.send("GET", "/reference/faults", token: nil).data == .array([]))
     }
 
-    /// The listing shows each rule with the fields its kind takes: no `status` for a latency rule, as there is no
-    /// answer status to choose, and no `latencyMs` for an error rule.
+    /// The listing shows each rule with the fields its kind takes: no `status` for a latency rule, which returns no
+    /// error, and no `latencyMs` for an error rule.
     @Test func listedRulesShowTheirKindsFields() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

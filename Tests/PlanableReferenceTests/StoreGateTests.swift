@@ -93,7 +93,7 @@ import Timestamps
         // millisecond for them. The body runs in that batch unless the committer was quicker, so this tries again
         // until it did.
         var sawOpenBatch = false
-        var kept: [String] = []
+        var committedLabels: [String] = []
         for attempt in 0..<20 where !sawOpenBatch {
             gate.beginWriteRequest()
             gate.beginWriteRequest()
@@ -101,7 +101,7 @@ import Timestamps
             gate.perform(
                 writing: true, { try insertLabel($0, "kept-\(attempt)", workspace: workspace) },
                 completion: { _ in answered.signal() })
-            kept.append("gate-label-kept-\(attempt)")
+            committedLabels.append("gate-label-kept-\(attempt)")
             #expect(throws: APIError.self) {
                 try gate.withLock { store in
                     sawOpenBatch = gate.batchIsOpen
@@ -114,7 +114,7 @@ import Timestamps
             #expect(answered.wait(timeout: .now() + 10) == .success)
         }
         #expect(sawOpenBatch)
-        #expect(try gateLabels(gate) == kept.sorted())
+        #expect(try gateLabels(gate) == committedLabels.sorted())
     }
 
     /// After SQLite rolled the open batch back by itself, during work that did not notice (a ROLLBACK here
@@ -125,6 +125,7 @@ import Timestamps
         defer { server.removeFiles() }
         let gate = server.server.store
         let workspace = try server.workspaceID("Northwind Coffee")
+
         // As in failedLockedBodyLeavesNoRows, the rollback lands in the open batch unless the committer was
         // quicker, so this tries again until it did.
         var rolledBack = false
@@ -136,20 +137,24 @@ import Timestamps
             gate.perform(
                 writing: true, { try insertLabel($0, "lost-\(attempt)", workspace: workspace) },
                 completion: { result in
-                    first.withLock { if case .success = result { $0 = true } else { $0 = false } }
+                    let succeeded = (try? result.get()) != nil
+                    first.withLock { $0 = succeeded }
                     firstAnswered.signal()
                 })
+
             rolledBack = gate.withLockUncommitted { store in
                 guard gate.batchIsOpen else { return false }
                 try? store.database.execute("ROLLBACK")
                 return true
             }
+
             let second = LockedValue<Bool?>(nil)
             let secondAnswered = DispatchSemaphore(value: 0)
             gate.perform(
                 writing: true, { try insertLabel($0, "second-\(attempt)", workspace: workspace) },
                 completion: { result in
-                    second.withLock { if case .success = result { $0 = true } else { $0 = false } }
+                    let succeeded = (try? result.get()) != nil
+                    second.withLock { $0 = succeeded }
                     secondAnswered.signal()
                 })
             gate.endWriteRequest()

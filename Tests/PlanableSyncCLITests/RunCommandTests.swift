@@ -178,9 +178,9 @@ import Testing
         #expect(!daemon.stderr().contains("pass finished"), "the start pass had nothing to do: \(daemon.stderr())")
     }
 
-    /// A feed that serves a page instead of a feed fails each poll as bad data, and the polls back off as they do
-    /// for a server error: after the first failed poll, 10 s apart, the next waits 20 s, not 10. The 5 s
-    /// `poll_interval` is raised to the minimum of 10 s with a warning.
+    /// A feed that serves a page instead of a feed fails each poll as bad data, and the polls back off as for a
+    /// server error. After the first failed poll, 10 s apart, the next waits 20 s, not 10. The 5 s `poll_interval`
+    /// is raised to the minimum of 10 s with a warning.
     @Test func feedServingPageBacksOff() throws {
         let requests = LockedValue<[Date]>([])
         let feeds = try LoopbackHTTPServer { _ in

@@ -46,7 +46,7 @@ import Testing
 
     /// When one of the posts is published, the blocked item's advice does not say to delete the posts and create
     /// the new grouping, which would publish the item a second time on that page.
-    @Test func addedPageBesidePublishedPostAdvisesByHand() throws {
+    @Test func addedPageBesidePublishedPost() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
         defer { workspace.remove() }
         try syncWithLinkedInPublished(workspace)
@@ -63,7 +63,7 @@ import Testing
     }
 
     /// A published post of another group of the item counts too, since `forget` drops every post of the item.
-    @Test func regroupBesidePublishedGroupAdvisesByHand() throws {
+    @Test func regroupBesidePublishedGroup() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"])
         defer { workspace.remove() }
         try syncWithLinkedInPublished(workspace)
@@ -154,12 +154,12 @@ import Testing
         #expect(decisions["a.md"] == .unchanged, "\(decisions)")
         #expect(decisions["b.md"] == .blocked, "\(decisions)")
         #expect(report.requests.write == 0)
-        // The posts on the removed page stay, and each item says so, for the report and for `status`.
-        let kept = try #require(report.items.first { $0.identity == "a.md" }?.message)
-        #expect(kept.contains("a.md: the item no longer goes to the pages of post "), "\(kept)")
-        #expect(kept.contains(" on page \"Northwind Facebook\", which are kept as they are"), "\(kept)")
+        // The posts on the removed page stay, and each item's message names them, for the report and for `status`.
+        let note = try #require(report.items.first { $0.identity == "a.md" }?.message)
+        #expect(note.contains("a.md: the item no longer goes to the pages of post "), "\(note)")
+        #expect(note.contains(" on page \"Northwind Facebook\", which are kept as they are"), "\(note)")
         let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
-        #expect(try state.item(source: "posts", identity: "a.md")?.lastError == kept)
+        #expect(try state.item(source: "posts", identity: "a.md")?.lastError == note)
 
         // Once a person deleted those posts, as a status poll records it, the next scan drops the note.
         let facebook = try #require(try state.pageNames().first { $0.value == "Northwind Facebook" }?.key)
@@ -172,7 +172,7 @@ import Testing
 
     /// An item whose front matter takes it off a page leaves its scheduled post there with a note that it may
     /// still be published.
-    @Test func pageLeftByItemKeepsScheduledPostWithNote() throws {
+    @Test func leftPageKeepsScheduledPost() throws {
         let rules = """
             rules:
               - name: scheduled

@@ -159,9 +159,9 @@ extension FeedAdoptionTests {
         #expect(try postCount() == 6)
     }
 
-    /// A feed that reads but is no feed stops the linking as bad data, with a message that says how to go on and
-    /// no doubled full stop.
-    @Test func feedThatIsNoFeedStopsAdoptionAsBadData() throws {
+    /// A feed that reads but is no feed stops the linking as bad data, with a message that tells how to go on and
+    /// has no doubled full stop.
+    @Test func nonFeedStopsAdoptionAsBadData() throws {
         defer { workspace.remove() }
         try syncThenLoseState()
         try "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [,]}".write(

@@ -3,8 +3,8 @@ import Testing
 
 @testable import SyncEngine
 
-/// A feed that gives one id to several entries, as a CMS that sets every guid to the site's address does: one
-/// entry is synced under the id, the others are left out with a warning, and a new entry under that id does not
+/// A feed that gives one id to several entries, as a CMS that sets every guid to the site's address does. One entry
+/// is synced under the id and the others are left out with a warning, so a new entry under that id does not
 /// overwrite the known entry's post.
 @Suite(.serialized) struct FeedDuplicateIdTests {
     let workspace: TestWorkspace
@@ -54,7 +54,7 @@ import Testing
 
     /// When the known entry has left the feed, none of the entries under its id is synced, so none overwrites its
     /// post.
-    @Test func sharedIdWithoutKnownEntryChangesNothing() throws {
+    @Test func sharedIdWithoutKnownEntry() throws {
         defer { workspace.remove() }
         try writeFeed(["Two", "One"])
         #expect(try workspace.run(.apply).created == 1)
@@ -68,8 +68,8 @@ import Testing
             warnings.allSatisfy { $0.contains("so are the others, since none is the entry whose post has that id") })
     }
 
-    /// Entries that share the link as well as the id are told apart by the title.
-    @Test func sharedIdAndLinkKeepKnownEntryByTitle() throws {
+    /// Entries that share the link as well as the id are matched to the known entry by the title.
+    @Test func sharedLinkMatchedByTitle() throws {
         defer { workspace.remove() }
         try writeFeed(["Two", "One"], sharedLink: true)
         #expect(try workspace.run(.apply).created == 1)

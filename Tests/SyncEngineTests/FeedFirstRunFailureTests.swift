@@ -80,7 +80,7 @@ import Testing
 
     /// A state that an earlier version left after a first run with a failed entry has items but no baseline mark,
     /// which that version did not need. The migration marks it, so new entries are posted as for a known feed.
-    @Test func olderStateWithFailedEntryStaysKnown() throws {
+    @Test func olderStateFeedStaysKnown() throws {
         defer { workspace.remove() }
         try writeFeed()
         #expect(try workspace.run(.apply).created == 1)
@@ -98,7 +98,7 @@ import Testing
     /// A feed whose first fetch failed, as at a mistyped URL, has a record without the baseline mark. After the
     /// URL is fixed, a first run with an entry that keeps failing still ends the first run, so later entries are
     /// posted as for a known feed.
-    @Test func fixedURLFirstRunEndsDespiteFailedEntry() throws {
+    @Test func fixedURLEndsFirstRun() throws {
         defer { workspace.remove() }
         let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
         let mistyped = feedPath.deletingLastPathComponent().appendingPathComponent("fed.xml").absoluteString

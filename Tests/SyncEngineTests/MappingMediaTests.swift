@@ -122,9 +122,9 @@ import Testing
         #expect(server.requests(for: "/page.html").count == 1)
     }
 
-    /// The first failed check already says when the URL is checked again, and after those nine minutes, the next
-    /// run probes it again instead of repeating the stored failure, so an image uploaded late is found.
-    @Test func aFailedMediumIsCheckedAgainAfterNineMinutes() throws {
+    /// The first failed check's message already gives the time when the URL is checked again. After those nine
+    /// minutes, the next run probes it instead of repeating the stored failure, so an image uploaded late is found.
+    @Test func failedMediumRecheckedAfterNineMinutes() throws {
         let server = try MediaTestServer()
         defer { server.stop() }
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])

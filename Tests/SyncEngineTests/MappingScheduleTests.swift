@@ -52,8 +52,8 @@ import Testing
 
     /// A post created before its schedule date is unchanged after the date passed, when its item is mapped again
     /// for a setting that does not shape posts. Past its date, the payload has no schedule, or with keep_past no
-    /// request to publish at it, but that is no edit: a PATCH to a draft not asked to publish, or for a published
-    /// post the report of an edit made after publication, would be wrong.
+    /// request to publish at it. That is no edit, so no PATCH goes to a draft not asked to publish, and a published
+    /// post is not reported as edited after publication.
     @Test(arguments: [(false, true), (true, true), (false, false), (true, false)])
     func passedScheduleDateIsNoEdit(keepPast: Bool, publish: Bool) throws {
         let (workspace, date) = try workspaceWithItemDueSoon(publish: publish, keepPast: keepPast)

@@ -35,8 +35,8 @@ import Testing
         #expect(second.unchanged == 1)
     }
 
-    /// A synced file that is emptied, or marked as a draft, is skipped and keeps its posts, and its item carries a
-    /// note that says so for `status`, until the file is read with content again.
+    /// A synced file that is emptied, or marked as a draft, is skipped and keeps its posts. Its item carries a note
+    /// about the skip for `status` until the file is read with content again.
     @Test func skippedSyncedFileGetsNote() throws {
         let workspace = try TestWorkspace()
         defer { workspace.remove() }
