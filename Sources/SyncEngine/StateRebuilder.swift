@@ -436,7 +436,8 @@ extension SyncEngine {
             "state database is new but the workspace has posts, so the plan links items whose text, URL or title "
                 + "matches a post, as the sync will, instead of creating them again",
             [
-                "state.path": state.path, "linked": String(summary.linkedByText + summary.linkedByKey),
+                // A command that only reads the state runs on an empty database in memory when the file is missing.
+                "state.path": configuration.statePath, "linked": String(summary.linkedByText + summary.linkedByKey),
                 "linked.edited": String(summary.linkedByKey), "baselined": String(summary.baselined),
                 "to_create": String(summary.unlinked),
             ])

@@ -272,6 +272,23 @@ import Testing
         #expect(status.stdout.contains("another process holds the embedded server's database"), "\(status.stdout)")
     }
 
+    /// A plan without a state file, in a workspace that has posts, names the configured state file in its warning,
+    /// not the empty database in memory that stands in for it.
+    @Test func adoptionPreviewNamesStateFile() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")
+        #expect(try ProductProcess.run(["sync", "--config", configPath]).status == 0)
+        let statePath = root.appendingPathComponent("state/planable-sync.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: statePath + suffix) }
+
+        let result = try ProductProcess.run(["plan", "--config", configPath])
+        #expect(result.status == 0, "\(result.stderr.suffix(300))")
+        let warning = try #require(
+            result.stderr.split(separator: "\n").first { $0.contains("state database is new") }, "\(result.stderr)")
+        #expect(warning.contains("state.path=\(statePath)"), "\(warning)")
+        #expect(!FileManager.default.fileExists(atPath: statePath), "plan created the state file")
+    }
+
     /// --output takes a device such as /dev/stdout, which is written in place.
     @Test func outputToDevice() throws {
         defer { try? FileManager.default.removeItem(at: root) }
