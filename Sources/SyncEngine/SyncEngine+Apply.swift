@@ -84,6 +84,19 @@ extension SyncEngine {
             cause =
                 " (pages \(pagesWithoutPost.joined(separator: ", ")) have no post: they were added to the "
                 + "configuration, or their posts were deleted in Planable)"
+        } else {
+            // Templates, rules or network limits gave some pages a text of their own, or the same text again. The
+            // posts' groups are named the same way for each group of the item, which the report then names once.
+            let createdGroups = Dictionary(grouping: existing.filter { $0.status != "deleted" }, by: \.groupKey)
+                .values.map { posts in
+                    posts.map { context.quotedPageName(id: $0.pageId) ?? "page \($0.pageId)" }.sorted()
+                        .joined(separator: ", ")
+                }
+                .sorted()
+            cause =
+                createdGroups.count == 1
+                ? " (then one group on \(createdGroups[0]))"
+                : " (then \(createdGroups.count) groups: \(createdGroups.joined(separator: "; ")))"
         }
         // A new grouping would publish the item a second time where it is published, so the advice then leaves
         // the missing posts to a person. `forget` drops every post of the item, so every group's posts count.

@@ -121,7 +121,8 @@ import Testing
         #expect(again.entries(startingWith: "item blocked").isEmpty, "the unchanged blocked item was logged again")
     }
 
-    /// Two groups blocked for the same reason give the item one message.
+    /// Two groups blocked for the same reason give the item one message, which names the pages that the posts
+    /// were created for as one group.
     @Test func regroupingIsReportedOnce() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"])
         defer { workspace.remove() }
@@ -136,6 +137,10 @@ import Testing
         #expect(item.decision == .blocked)
         let message = item.message ?? ""
         #expect(message.components(separatedBy: "pages now group differently").count == 2, "\(message)")
+        #expect(
+            message.contains(
+                "than when its posts were created (then one group on \"Northwind Facebook\", \"Northwind LinkedIn\", "
+                    + "\"Northwind X\")"), "\(message)")
     }
 
     /// A page removed from the configuration leaves items whose text did not change unchanged. A PATCH would also
