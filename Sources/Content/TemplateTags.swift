@@ -136,6 +136,23 @@ struct TemplateTagStripper {
             return "/\(parts[0])/\(parts[1])/\(parts[2])/\(parts[3]).html"
         }
 
+        /// Returns the URL that Hugo's default permalinks give the content file `reference` of a `ref` or
+        /// `relref` shortcode, such as `/blog/post-one/#part` for `/Blog/Post-One/index.md#part`: the path below
+        /// the content folder in lower case, without its extension or index file name. Hugo resolves a relative
+        /// reference from the page's own folder and may apply other permalinks, which only matters where the URL
+        /// is shown as text.
+        static func pageURL(_ reference: String) -> String {
+            let parts = reference.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+            let fragment = parts.count == 2 ? "#" + parts[1] : ""
+            var components = parts[0].split(separator: "/").map(String.init)
+            if let last = components.last, let dot = last.lastIndex(of: "."), dot != last.startIndex {
+                components[components.count - 1] = String(last[..<dot])
+            }
+            if components.last == "index" || components.last == "_index" { components.removeLast() }
+            if components.isEmpty { return parts[0].isEmpty ? fragment : "/" + fragment }
+            return "/" + components.joined(separator: "/").lowercased() + "/" + fragment
+        }
+
         /// Extracts the string of a Liquid output such as `{{ "/docs/" | relative_url }}`, whose value is that string
         /// under the site's base URL. Returns `nil` for any other expression, whose value only Jekyll can compute.
         static func urlLiteral(_ expression: String) -> String? {
@@ -190,6 +207,14 @@ struct TemplateTagStripper {
             if stripper.mediaShortcodes.contains(shortcode.name), let source = shortcode.parameters["src"] {
                 media.append(
                     ShortcodeMedia(source: source, alt: shortcode.parameters["alt"] ?? shortcode.parameters["caption"]))
+            }
+            if shortcode.name == "ref" || shortcode.name == "relref",
+                let reference = shortcode.positional.first ?? shortcode.parameters["path"]
+            {
+                // Hugo writes the page's URL in place of the shortcode, which is a Markdown link's target or part
+                // of a sentence, so the URL takes its place here too, as for Jekyll's `post_url`.
+                output.append(contentsOf: Array(Self.pageURL(reference).utf8))
+                return true
             }
             if stripper.codeShortcodes.contains(shortcode.name) && !shortcode.isSelfClosing
                 && !unclosedShortcodes.contains(shortcode.name)

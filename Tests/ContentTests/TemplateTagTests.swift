@@ -24,6 +24,10 @@ import Testing
         ("unclosed {% tag and {{ text", "unclosed {% tag and {{ text"),
         ("[ref]: {% post_url 2013-05-06-jekyll-1-0-0-released %}", "[ref]: /2013/05/06/jekyll-1-0-0-released.html"),
         ("[a]({% link _docs/install.md %})", "[a](/_docs/install.md)"),
+        ("see {{< ref \"about.md\" >}} now", "see /about/ now"),
+        ("[t]({{< relref \"/Blog/Post-One/index.md#part\" >}})", "[t](/blog/post-one/#part)"),
+        ("{{% ref path=\"docs/_index.md\" lang=\"en\" %}}", "/docs/"),
+        ("{{< ref \"#usage\" >}}", "#usage"),
     ])
     func strips(input: String, expected: String) {
         #expect(Self.both.strip(input).text == expected)
@@ -43,7 +47,7 @@ import Testing
 
     @Test func hugoModeKeepsGoTemplates() {
         let output = Self.hugo.strip("Use `{{ .Title }}` and {% not liquid %} {{< ref \"x\" >}}.").text
-        #expect(output == "Use `{{ .Title }}` and {% not liquid %} .")
+        #expect(output == "Use `{{ .Title }}` and {% not liquid %} /x/.")
     }
 
     @Test func figureShortcodeGivesMedia() {
