@@ -47,6 +47,16 @@ final class RateLimiter: Sendable {
         var count: Int { times.count - head }
         var oldest: Double? { head < times.count ? times[head] : nil }
 
+        /// Counts the requests recorded after `now` as made at `now`, for a clock that was moved back: they were
+        /// made within the window, and would otherwise stay in it until the clock reached them again.
+        func clamp(to now: Double) {
+            var index = times.count - 1
+            while index >= head && times[index] > now {
+                times[index] = now
+                index -= 1
+            }
+        }
+
         func dropOlder(than cutoff: Double) {
             while head < times.count && times[head] <= cutoff { head += 1 }
             // Compacting once the dropped part is the larger half keeps each request O(1) amortized.
@@ -86,6 +96,7 @@ final class RateLimiter: Sendable {
                 log = WindowLog()
                 state.logs[key] = log
             }
+            log.clamp(to: now)
             log.dropOlder(than: now - window)
             let allowed = log.count < limit
             if allowed { log.times.append(now) }

@@ -27,11 +27,15 @@ package final class ReferenceClock: Sendable {
         state.withLock { $0.mode = .frozen(seconds) }
     }
 
-    /// The current time in Unix seconds.
+    /// The times an RFC 3339 date-time can express, 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, in Unix seconds.
+    package static let range: ClosedRange<Double> = -62_167_219_200...253_402_300_799
+
+    /// The current time in Unix seconds. A clock that runs past the end of `range` stays at its end, because a
+    /// later time has no date-time to show it.
     package func now() -> Double {
         state.withLock { state in
             switch state.mode {
-            case .system(let offset): Date().timeIntervalSince1970 + offset
+            case .system(let offset): min(Date().timeIntervalSince1970 + offset, Self.range.upperBound)
             case .frozen(let seconds): seconds
             }
         }

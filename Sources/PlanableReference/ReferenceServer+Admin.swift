@@ -137,7 +137,7 @@ extension ReferenceServer {
         } else {
             if let advance {
                 let target = (setSeconds ?? options.clock.now()) + advance
-                guard Self.clockRange.contains(target) else {
+                guard ReferenceClock.range.contains(target) else {
                     throw fields.invalid(
                         "advanceSeconds",
                         expected: "a number of seconds that keeps the clock within the years 0000 to 9999", example: 60)
@@ -149,9 +149,6 @@ extension ReferenceServer {
         }
         try store.withLock { $0.lifecycleDirty = true }
     }
-
-    /// The times an RFC 3339 date-time can express, 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, in Unix seconds.
-    private static let clockRange: ClosedRange<Double> = -62_167_219_200...253_402_300_799
 
     /// Sets the read and write limits after checking both, so a rejected body changes neither.
     private func setRateLimits(_ body: JSONValue) throws {

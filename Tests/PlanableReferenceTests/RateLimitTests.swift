@@ -58,6 +58,22 @@ import Testing
         #expect(try server.send("GET", "/ping").status == 429)
     }
 
+    /// Requests made while the clock was ahead count as made when it is moved back, so they leave the window a
+    /// window's length later, not when the clock reaches the later time again.
+    @Test func clockMovedBackKeepsWindow() throws {
+        let server = try TestServer(readLimit: 2, writeLimit: 2)
+        defer { server.removeFiles() }
+        let start = server.clock.now()
+        server.clock.set(start + 3600)
+        for _ in 0..<2 { #expect(try server.send("GET", "/ping").status == 200) }
+        server.clock.set(start)
+        let limited = try server.send("GET", "/ping")
+        #expect(limited.status == 429)
+        #expect(limited.headers["x-ratelimit-reset"] == String(Int(start) + 60))
+        server.clock.set(start + 60)
+        #expect(try server.send("GET", "/ping").status == 200)
+    }
+
     @Test func limitsArePerToken() throws {
         let server = try TestServer(readLimit: 1, writeLimit: 1)
         defer { server.removeFiles() }

@@ -53,6 +53,17 @@ import Testing
         #expect(server.clock.now() > first, "a running clock did not move")
     }
 
+    /// A running clock stops at the last time a date-time can show, 9999-12-31T23:59:59Z, instead of passing it.
+    @Test func runningClockStopsAtYear9999() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        #expect(try setClock(server, ["set": "9999-12-31T23:59:59Z", "run": true]).status == 200)
+        Thread.sleep(forTimeInterval: 1.2)
+        let reading = try server.send("GET", "/reference/clock", token: nil)
+        #expect(reading.json["now"]?.stringValue?.hasPrefix("9999-12-31T23:59:59") == true, "\(reading.json)")
+        #expect(server.clock.now() == ReferenceClock.range.upperBound)
+    }
+
     @Test func clockResumeMustComeAlone() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
