@@ -24,15 +24,23 @@ import Testing
             "linkedin": #"^https://www\.linkedin\.com/feed/update/urn:li:activity:[1-9][0-9]{18}$"#,
             "facebook": #"^https://www\.facebook\.com/northwind-page/posts/[1-9][0-9]{18}$"#,
             "instagram": #"^https://www\.instagram\.com/p/[A-Za-z0-9_-]{11}$"#,
-            "x": #"^https://x\.com/northwind-page/status/[1-9][0-9]{18}$"#,
+            "x": #"^https://x\.com/northwind_page/status/[1-9][0-9]{18}$"#,
             "pinterest": #"^https://www\.pinterest\.com/pin/[1-9][0-9]{18}$"#,
             "youtube": #"^https://www\.youtube\.com/watch\?v=[A-Za-z0-9_-]{11}$"#,
-            "tiktok": #"^https://www\.tiktok\.com/@northwind-page/video/[1-9][0-9]{18}$"#,
-            "threads": #"^https://www\.threads\.net/@northwind-page/post/[A-Za-z0-9_-]{11}$"#,
+            "tiktok": #"^https://www\.tiktok\.com/@northwind_page/video/[1-9][0-9]{18}$"#,
+            "threads": #"^https://www\.threads\.net/@northwind_page/post/[A-Za-z0-9_-]{11}$"#,
             "googlebusiness": #"^https://business\.google\.com/posts/[1-9][0-9]{18}$"#,
         ]
         let pattern = try #require(patterns[platform])
         #expect(link.range(of: pattern, options: .regularExpression) != nil, "\(link) does not match \(pattern)")
+    }
+
+    /// A published post's link names the page by the handle of the page's own link.
+    @Test(arguments: ["facebook", "x", "tiktok", "threads"])
+    func postLinksUseProfileHandle(platform: String) throws {
+        let profile = PlatformLinks.profileLink(platform: platform, name: "Northwind Page")
+        let post = PlatformLinks.publishedLink(platform: platform, pageName: "Northwind Page", postID: sameSecondIDs[0])
+        #expect(post.hasPrefix(profile + "/"), "\(post) is not under \(profile)")
     }
 
     /// Posts created back to back through the API get ObjectIds that usually share their first 18 digits, and

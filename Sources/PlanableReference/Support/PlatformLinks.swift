@@ -2,24 +2,35 @@ import Hashing
 
 /// Plausible public URLs for pages and published posts; the server never fetches them.
 enum PlatformLinks {
-    static let platforms = ["linkedin", "facebook", "instagram", "x", "pinterest", "youtube", "tiktok", "threads", "googlebusiness"]
+    static let platforms = [
+        "linkedin", "facebook", "instagram", "x", "pinterest", "youtube", "tiktok", "threads", "googlebusiness",
+    ]
 
     static func slug(_ name: String) -> String {
         let lowered = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         return String(lowered).split(separator: "-").joined(separator: "-")
     }
 
+    /// The page's handle on `platform`: its name's slug, with underscores where the network allows no hyphen.
+    static func handle(platform: String, name: String) -> String {
+        let slug = slug(name)
+        switch platform {
+        case "instagram", "x", "tiktok", "threads": return slug.replacingOccurrences(of: "-", with: "_")
+        default: return slug
+        }
+    }
+
     static func profileLink(platform: String, name: String) -> String {
-        let handle = slug(name)
+        let handle = handle(platform: platform, name: name)
         switch platform {
         case "linkedin": return "https://www.linkedin.com/company/\(handle)"
         case "facebook": return "https://www.facebook.com/\(handle)"
-        case "instagram": return "https://www.instagram.com/\(handle.replacingOccurrences(of: "-", with: "_"))"
-        case "x": return "https://x.com/\(handle.replacingOccurrences(of: "-", with: "_"))"
+        case "instagram": return "https://www.instagram.com/\(handle)"
+        case "x": return "https://x.com/\(handle)"
         case "pinterest": return "https://www.pinterest.com/\(handle)"
         case "youtube": return "https://www.youtube.com/@\(handle)"
         case "tiktok": return "https://www.tiktok.com/@\(handle)"
-        case "threads": return "https://www.threads.net/@\(handle.replacingOccurrences(of: "-", with: "_"))"
+        case "threads": return "https://www.threads.net/@\(handle)"
         default: return "https://business.google.com/\(handle)"
         }
     }
@@ -33,7 +44,7 @@ enum PlatformLinks {
         let digest = SHA256.digest(Array(postID.utf8))
         let number = String(numericID(digest))
         let code = shortcode(digest)
-        let handle = slug(pageName)
+        let handle = handle(platform: platform, name: pageName)
         switch platform {
         case "linkedin": return "https://www.linkedin.com/feed/update/urn:li:activity:\(number)"
         case "facebook": return "https://www.facebook.com/\(handle)/posts/\(number)"
