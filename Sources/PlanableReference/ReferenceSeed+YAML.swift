@@ -168,8 +168,10 @@ extension ReferenceSeed {
             }
             let memberNodes = try list(node, "members")
             let members = try memberNodes.map { try member($0, company: name) }
+            // Mail servers ignore the case of the domain, and nearly all that of the name before it, so two emails
+            // that differ in case alone name one member.
             try checkUnique(
-                zip(memberNodes, members).map { ($0.0, $0.1.email) }, "member email",
+                zip(memberNodes, members).map { ($0.0, $0.1.email.lowercased()) }, "member email",
                 fix: "list each member of company \(name) once")
             let emails = Set(members.map(\.email))
             let workspaceNodes = try list(node, "workspaces")
@@ -179,6 +181,12 @@ extension ReferenceSeed {
                 fix: "give each workspace of company \(name) its own name")
             let workspaceNames = Set(workspaces.map(\.name))
             let tokens = try list(node, "tokens").map { try token($0, emails: emails, workspaces: workspaceNames) }
+            if !tokens.isEmpty && members.isEmpty {
+                throw failure(
+                    node["tokens"] ?? node,
+                    "company \(name) has tokens but no `members`; each token acts for a member, so add one under "
+                        + "`members`")
+            }
             return Company(
                 id: optionalString(node, "id"), name: name, workspaceLimit: limit, members: members,
                 workspaces: workspaces, tokens: tokens)
@@ -188,7 +196,7 @@ extension ReferenceSeed {
             try checkKeys(node, ["id", "name", "email", "membership", "permissions"], in: "a member")
             let membership = optionalString(node, "membership") ?? "team"
             guard ["team", "client"].contains(membership) else {
-                throw failure(node, "`membership` must be team or client, not \(membership)")
+                throw failure(node["membership"] ?? node, "`membership` must be team or client, not \(membership)")
             }
             return Member(
                 id: optionalString(node, "id"), name: try string(node, "name"), email: try string(node, "email"),
@@ -210,7 +218,9 @@ extension ReferenceSeed {
             }
             let approval = optionalString(node, "approval") ?? "NONE"
             guard ["NONE", "OPTIONAL", "REQUIRED", "MULTIPLE"].contains(approval) else {
-                throw failure(node, "`approval` must be NONE, OPTIONAL, REQUIRED or MULTIPLE, not \(approval)")
+                throw failure(
+                    node["approval"] ?? node, "`approval` must be NONE, OPTIONAL, REQUIRED or MULTIPLE, not \(approval)"
+                )
             }
             let levels = try list(node, "approvalLevels").map { level in
                 try checkKeys(level, ["id", "label", "approvers"], in: "an approval level")
@@ -222,10 +232,31 @@ extension ReferenceSeed {
             if approval == "MULTIPLE" && levels.isEmpty {
                 throw failure(node, "a MULTIPLE approval workspace needs `approvalLevels` with at least one level")
             }
+            if approval != "MULTIPLE", let levelsNode = node["approvalLevels"] {
+                throw failure(
+                    levelsNode,
+                    "`approvalLevels` applies to MULTIPLE approval only, and this workspace's approval is \(approval); "
+                        + "set `approval: MULTIPLE` or remove `approvalLevels`")
+            }
             let memberEmails = try strings(node, "members") ?? []
             let approverEmails = try strings(node, "approvers") ?? []
             try checkMembers(node, "members", memberEmails, known: emails)
             try checkMembers(node, "approvers", approverEmails, known: emails)
+            // An approver outside the workspace's members could never approve its posts.
+            if !memberEmails.isEmpty {
+                let approverLists =
+                    [(node, approverEmails)]
+                    + zip(try list(node, "approvalLevels"), levels).map { ($0.0, $0.1.approverEmails) }
+                for (listNode, approvers) in approverLists {
+                    for email in approvers where !memberEmails.contains(email) {
+                        throw failure(
+                            listNode["approvers"] ?? listNode,
+                            "`approvers` names \(email), who is not among the `members` of workspace \(name); add "
+                                + "\(email) to its `members`, or leave `members` out so that every member of the "
+                                + "company belongs to it")
+                    }
+                }
+            }
             let pageNodes = try list(node, "pages")
             let pages = try pageNodes.map { page in
                 try checkKeys(page, ["id", "name", "platform", "connected"], in: "a page")
@@ -255,12 +286,14 @@ extension ReferenceSeed {
             }
             let scope = optionalString(node, "scope") ?? "write"
             guard ["read", "write"].contains(scope) else {
-                throw failure(node, "`scope` must be read or write, not \(scope)")
+                throw failure(node["scope"] ?? node, "`scope` must be read or write, not \(scope)")
             }
             var expiresAt: Double?
             if let text = optionalString(node, "expiresAt") {
                 guard let seconds = Timestamp.parse(text) else {
-                    throw failure(node, "`expiresAt` must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z")
+                    throw failure(
+                        node["expiresAt"] ?? node,
+                        "`expiresAt` must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z")
                 }
                 expiresAt = seconds
             }

@@ -192,11 +192,16 @@ extension ReferenceServer {
                     "memberId is \"\(requestedMember)\", but it must be the id of a member of company \(companyID). "
                         + "List member ids with GET /members?workspaceId=<id>")
             }
-            let memberID =
-                try requestedMember
-                ?? store.database.queryFirst(
-                    "SELECT id FROM members WHERE company_id = ? ORDER BY membership = 'team' DESC, rowid LIMIT 1",
-                    [companyID])?.string("id") ?? "system"
+            guard
+                let memberID = try requestedMember
+                    ?? store.database.queryFirst(
+                        "SELECT id FROM members WHERE company_id = ? ORDER BY membership = 'team' DESC, rowid LIMIT 1",
+                        [companyID])?.string("id")
+            else {
+                throw APIError.validation(
+                    "company \(companyID) has no members, and each token acts for a member; start the server with a "
+                        + "seed that lists one under the company's `members`")
+            }
             let id = try store.insertToken(
                 plaintext: plaintext, companyID: companyID, memberID: memberID, name: name ?? "reference token",
                 scope: scope, workspaceIDs: workspaceIDs, expiresAt: expiresAt, now: now)

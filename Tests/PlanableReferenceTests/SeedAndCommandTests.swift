@@ -103,9 +103,35 @@ import Timestamps
             "the member id \"m1\" appears twice"
         ),
         (
-            "companies:\n  - name: A\n    tokens: [{token: pln_abcdefghijkl}]\n"
-                + "  - name: B\n    tokens: [{token: pln_abcdefghijkl}]",
+            "companies:\n  - name: A\n    members: [{name: M, email: m@a.example}]\n"
+                + "    tokens: [{token: pln_abcdefghijkl}]\n"
+                + "  - name: B\n    members: [{name: N, email: n@b.example}]\n    tokens: [{token: pln_abcdefghijkl}]",
             "the token appears twice"
+        ),
+        (
+            "companies:\n  - name: A\n    tokens: [{token: pln_abcdefghijkl}]",
+            "company A has tokens but no `members`"
+        ),
+        (
+            "companies:\n  - name: A\n    members: [{name: M, email: m@a.example}, {name: N, email: M@A.example}]",
+            "the member email \"m@a.example\" appears twice"
+        ),
+        (
+            "companies:\n  - name: A\n    members: [{name: M, email: m@a.example}, {name: N, email: n@a.example}]\n"
+                + "    workspaces: [{name: W, timezone: UTC, approval: REQUIRED, members: [n@a.example], "
+                + "approvers: [m@a.example]}]",
+            "`approvers` names m@a.example, who is not among the `members` of workspace W"
+        ),
+        (
+            "companies:\n  - name: A\n    members: [{name: M, email: m@a.example}, {name: N, email: n@a.example}]\n"
+                + "    workspaces: [{name: W, timezone: UTC, approval: MULTIPLE, members: [n@a.example], "
+                + "approvalLevels: [{id: l1, label: L, approvers: [m@a.example]}]}]",
+            "`approvers` names m@a.example, who is not among the `members` of workspace W"
+        ),
+        (
+            "companies:\n  - name: A\n    workspaces: [{name: W, timezone: UTC, approval: REQUIRED, "
+                + "approvalLevels: [{id: l1, label: L}]}]",
+            "`approvalLevels` applies to MULTIPLE approval only"
         ),
     ])
     func rejectsInvalidSeed(yaml: String, fragment: String) throws {
@@ -115,6 +141,29 @@ import Timestamps
             try ReferenceSeed.load(yamlFile: path)
         } throws: { error in
             "\(error)".contains(fragment) || ((error as? ReferenceSeedError)?.line ?? 0) > 0 && fragment == "line"
+        }
+    }
+
+    /// An invalid value is reported at its own line, not at the line of the mapping that holds it.
+    @Test(arguments: [
+        ("approval", "    approval: required"), ("scope", "    scope: admin"), ("expiresAt", "    expiresAt: soon"),
+        ("membership", "    membership: owner"),
+    ])
+    func invalidValueIsReportedAtItsLine(key: String, line: String) throws {
+        let lines = [
+            "companies:", "- name: A", "  members:", "  - name: M", "    email: m@a.example",
+            key == "membership" ? line : "    membership: team", "  workspaces:", "  - name: W", "    timezone: UTC",
+            key == "approval" ? line : "    approval: NONE", "  tokens:", "  - token: pln_abcdefghijkl",
+            key == "scope" ? line : "    scope: read",
+            key == "expiresAt" ? line : "    expiresAt: 2099-01-01T00:00:00Z",
+        ]
+        let path = try temporaryFile(lines.joined(separator: "\n") + "\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let expectedLine = try #require(lines.firstIndex(of: line)) + 1
+        #expect {
+            try ReferenceSeed.load(yamlFile: path)
+        } throws: { error in
+            "\(error)".contains("\(path):\(expectedLine):") && "\(error)".contains("`\(key)`")
         }
     }
 
@@ -209,11 +258,25 @@ import Timestamps
         #expect(pageIDs.count == 2, "each company has its own page")
     }
 
+    /// A token acts for a member, so the token control refuses one for a company without members instead of
+    /// making up an owner that GET /members does not list.
+    @Test func tokenControlNeedsMember() throws {
+        let seed = ReferenceSeed(companies: [
+            .init(name: "Solo", workspaces: [.init(name: "Main", timezone: "UTC", companyName: "Solo")])
+        ])
+        let server = try TestServer(seed: seed)
+        defer { server.removeFiles() }
+        let reply = try server.send("POST", "/reference/tokens", body: [:], token: nil)
+        #expect(reply.status == 400, "\(reply.text)")
+        #expect(reply.text.contains("has no members, and each token acts for a member"), "\(reply.text)")
+    }
+
     /// One brand name often names pages on several networks.
     @Test func pageNamesRepeatAcrossPlatforms() throws {
         let yaml = """
             companies:
               - name: Northwind
+                members: [{name: Jordan Lee, email: jordan@northwind.example}]
                 workspaces:
                   - name: Coffee
                     timezone: UTC
