@@ -38,6 +38,38 @@ package enum YAMLParser {
         }
     }
 
+    /// The change to make for each of libyaml's most frequent problems, by the start of the problem's text.
+    /// libyaml states what it found, which names no cause: most often an indentation that differs from the lines
+    /// above, a tab, or a value with `: ` or a leading special character that needs quotes.
+    static let hints: [(problem: String, hint: String)] = [
+        (
+            "found character that cannot start any token",
+            "indent with spaces, since YAML allows no tabs there, and quote a value that starts with @ or `"
+        ),
+        ("found a tab character", "indent with spaces; YAML allows no tabs there"),
+        (
+            "mapping values are not allowed",
+            "quote a value that contains \": \", and indent each key like the keys beside it"
+        ),
+        (
+            "did not find expected key",
+            "indent this line like the other keys of its mapping, and quote a value that starts with a quote, "
+                + "bracket or brace and goes on after it"
+        ),
+        ("did not find expected '-' indicator", "indent this line like the other items of its list"),
+        (
+            "could not find expected ':'",
+            "add `: ` after the key, or quote a value that goes on over several lines"
+        ),
+        ("did not find expected ',' or ']'", "close the list with ], and quote an item that contains a comma"),
+        ("did not find expected ',' or '}'", "close the mapping with }, and quote a value that contains a comma"),
+        ("found unexpected end of stream", "close the quote"),
+        (
+            "block sequence entries are not allowed",
+            "start each list item on a line of its own, indented under its key"
+        ),
+    ]
+
     private struct Builder {
         enum Frame {
             case sequence([YAMLNode], mark: YAMLMark, anchor: String?)
@@ -194,17 +226,19 @@ package enum YAMLParser {
         func parserError(_ parser: yaml_parser_t) -> YAMLError {
             let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
             let position = mark(parser.problem_mark)
+            let hint = YAMLParser.hints.first { problem.hasPrefix($0.problem) }.map { "; " + $0.hint } ?? ""
             guard let context = parser.context.map({ String(cString: $0) }) else {
-                return YAMLError(message: problem, mark: position)
+                return YAMLError(message: problem + hint, mark: position)
             }
             // Contexts such as "while scanning for the next token" are marked where the problem is.
             let contextStart = mark(parser.context_mark)
             guard contextStart != position else {
-                return YAMLError(message: "\(problem) \(context)", mark: position)
+                return YAMLError(message: "\(problem) \(context)\(hint)", mark: position)
             }
             let startText = "line \(contextStart.line), column \(contextStart.column)"
             return YAMLError(
-                message: "\(problem) \(context) that starts at \(startText)", mark: position, contextMark: contextStart)
+                message: "\(problem) \(context) that starts at \(startText)\(hint)", mark: position,
+                contextMark: contextStart)
         }
     }
 }

@@ -128,7 +128,8 @@ import YAML
         #expect(
             error.description
                 == "posts/a.md:3:8: invalid YAML front matter: mapping values are not allowed in this context; "
-                + "fix the front matter, or leave the file out with the source's exclude setting")
+                + "quote a value that contains \": \", and indent each key like the keys beside it; fix the front matter, or leave the file out with the source's exclude setting"
+        )
     }
 
     @Test func unclosedYAMLQuoteNamesItsStart() throws {
@@ -140,7 +141,8 @@ import YAML
         #expect(
             error.description
                 == "a.md:4:1: invalid YAML front matter: found unexpected end of stream while scanning a quoted scalar "
-                + "that starts at line 2, column 8; fix the front matter, or leave the file out with the source's exclude setting")
+                + "that starts at line 2, column 8; close the quote; fix the front matter, or leave the file out with the source's exclude setting"
+        )
     }
 
     @Test func malformedTOMLNamesLineAndColumn() throws {
@@ -150,7 +152,8 @@ import YAML
         #expect(error.line == 3)
         #expect(error.column == 8)
         #expect(error.message.hasPrefix("invalid TOML front matter: "))
-        #expect(error.message.hasSuffix("fix the front matter, or leave the file out with the source's exclude setting"))
+        #expect(
+            error.message.hasSuffix("fix the front matter, or leave the file out with the source's exclude setting"))
     }
 
     @Test func malformedJSONNamesLineAndColumn() throws {

@@ -47,7 +47,22 @@ import Testing
         #expect(
             error.description
                 == "line 4, column 1: found unexpected end of stream while scanning a quoted scalar "
-                + "that starts at line 2, column 8")
+                + "that starts at line 2, column 8; close the quote")
+    }
+
+    /// Each hint matches the problem text that libyaml gives for a typical mistake.
+    @Test(arguments: [
+        ("a: 1\n\tb: 2\n", "indent with spaces"),
+        ("title: Roast: dark\n", "quote a value that contains \": \""),
+        ("a:\n  b: 1\n c: 2\n", "indent this line like the other keys of its mapping"),
+        ("a:\n  - x\n  y\n", "could not find expected ':'"),
+        ("tags: [a, b\nc: 1\n", "close the list with ]"),
+        ("a: {b: 1\n", "close the mapping with }"),
+    ])
+    func typicalMistakesGetHints(text: String, fragment: String) throws {
+        let error = try #require(throws: YAMLError.self) { try YAMLParser.parse(text) }
+        #expect(error.message.contains(fragment), "\(error.message)")
+        #expect(YAMLParser.hints.contains { error.message.contains("; " + $0.hint) }, "no hint: \(error.message)")
     }
 
     @Test func contextAtProblemNamesNoStart() throws {
@@ -55,7 +70,8 @@ import Testing
         #expect(error.contextMark == nil)
         #expect(
             error.description
-                == "line 1, column 6: found character that cannot start any token while scanning for the next token")
+                == "line 1, column 6: found character that cannot start any token while scanning for the next token; "
+                + "indent with spaces, since YAML allows no tabs there, and quote a value that starts with @ or `")
     }
 
     @Test func aliasBombIsRejected() {
