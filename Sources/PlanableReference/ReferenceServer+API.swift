@@ -101,9 +101,14 @@ extension ReferenceServer {
         let decision = rateLimiter.admit(tokenID: token.id, requestClass: requestClass, now: now)
         guard decision.allowed else {
             let window = Int(rateLimiter.window)
-            let error = APIError.rateLimited(
-                "the token made \(decision.limit) \(requestClass.rawValue) requests in the last \(window) seconds; "
-                    + "retry after \(Timestamp.format(Double(decision.reset)))")
+            let error =
+                decision.limit == 0
+                ? APIError.rateLimited(
+                    "the server allows no \(requestClass.rawValue) requests, since its limit is 0 per \(window) "
+                        + "seconds; raise it with POST /reference/rate-limits")
+                : APIError.rateLimited(
+                    "the token made \(decision.limit) \(requestClass.rawValue) requests in the last \(window) seconds; "
+                        + "retry after \(Timestamp.format(Double(decision.reset)))")
             return .respond(errorResponse(error, requestID, decision))
         }
         if operation.requiresWrite && !token.canWrite {

@@ -125,9 +125,10 @@ import Timestamps
         #expect(textOnly.data["scheduledAt"]?.stringValue == scheduledAt)
         #expect(textOnly.data["campaignId"]?.stringValue == campaignID)
 
-        // A post that publishes at its date cannot lose the date alone.
+        // A post that publishes at its date cannot lose the date alone, and the answer says how to remove it.
         let dateOnly = try server.send("PATCH", "/posts/\(id)", body: ["scheduledAt": .null])
         #expect(dateOnly.status == 400, "\(dateOnly.text)")
+        #expect(dateOnly.text.contains("send publishAtScheduledDate: false to remove the date"), "\(dateOnly.text)")
         let cleared = try server.send(
             "PATCH", "/posts/\(id)",
             body: ["scheduledAt": .null, "publishAtScheduledDate": false, "campaignId": .null])

@@ -74,6 +74,16 @@ import Testing
         #expect(try server.send("GET", "/ping").status == 200)
     }
 
+    /// A limit of 0, which only the reference controls set, is named as the cause instead of a retry time.
+    @Test func zeroLimitIsNamed() throws {
+        let server = try TestServer(readLimit: 5, writeLimit: 0)
+        defer { server.removeFiles() }
+        let reply = try server.send("DELETE", "/posts/missing")
+        #expect(reply.status == 429)
+        #expect(reply.text.contains("its limit is 0 per 60 seconds; raise it with POST /reference/rate-limits"))
+        #expect(!reply.text.contains("retry after"), "\(reply.text)")
+    }
+
     @Test func limitsArePerToken() throws {
         let server = try TestServer(readLimit: 1, writeLimit: 1)
         defer { server.removeFiles() }

@@ -140,7 +140,10 @@ enum PostHandlers {
             var post = target
             draft.apply(to: &post, workspace: workspace, now: context.now)
             if post.publishAtScheduledDate && post.scheduledAt == nil && !post.archived {
-                throw APIError.validation("publishAtScheduledDate needs a scheduledAt date; set scheduledAt as well")
+                // The post may have been set to publish by an earlier request, so the message gives both ways out.
+                throw APIError.validation(
+                    "publishAtScheduledDate needs a scheduledAt date; set scheduledAt as well, or send "
+                        + "publishAtScheduledDate: false to remove the date")
             }
             if post.state == "failed" {
                 post.state = "draft"
