@@ -86,7 +86,9 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         .target(
             name: "PlanableReference",
-            dependencies: ["HTTPServer", "SQLite", "YAML", "HTTPClient", "CCurl", "CSQLite", "Hashing", "Timestamps"],
+            dependencies: [
+                "HTTPServer", "SQLite", "YAML", "HTTPClient", "CCmark", "CCurl", "CSQLite", "Hashing", "Timestamps",
+            ],
             exclude: ["Resources/openapi.json", "Resources/embed.py"]),
         .executableTarget(
             name: "reference-bench", dependencies: ["PlanableReference", "HTTPServer"], path: "Sources/ReferenceBench"),

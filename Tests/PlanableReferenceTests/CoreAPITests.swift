@@ -98,6 +98,10 @@ import Testing
         #expect(docs.status == 200)
         #expect(docs.text.contains("<h1>Planable Public API"))
         #expect(docs.text.contains("/posts/{id}/request-approval"))
+        // The descriptions are CommonMark, shown as HTML rather than as their source.
+        #expect(docs.text.contains("<strong>Plan eligibility:</strong>"), "\(docs.text.prefix(1500))")
+        #expect(!docs.text.contains("**"), "\(docs.text.prefix(1500))")
+        #expect(DocumentationPage.markdown("a <script>x</script>").contains("<script>") == false)
         #expect(docs.headers["x-ratelimit-limit"] == "600")
 
         // A client generated from the served document calls this server, not Planable's.
