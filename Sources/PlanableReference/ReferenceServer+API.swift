@@ -223,7 +223,8 @@ extension ReferenceServer {
             guard let key = ResponseCache.key(for: operation, request: request, tokenID: token.id) else {
                 return .success((token, nil, nil))
             }
-            return .success((token, key, gate.withLockUncommitted { cachedResponse(key, $0) }))
+            // A hit needs no lock of the store: the response belongs to its last committed state.
+            return .success((token, key, gate.committedResponse(key, now: now)))
         }
         let result = Result {
             try gate.withLockUncommitted { store -> Result<(TokenRecord, String?, [UInt8]?), TokenRejection> in

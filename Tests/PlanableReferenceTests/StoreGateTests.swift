@@ -365,6 +365,52 @@ import Timestamps
         #expect(third.data.arrayValue?.first?["id"] == first.data.arrayValue?.first?["id"])
     }
 
+    /// A cached response is served without the store's lock only while no lifecycle step is due. Here the clock
+    /// moves without the controls, which would also mark the lifecycle for a new look, and by less than the second
+    /// within which the token counts as checked, so only the due time of the scheduled post can stop the cached
+    /// answer.
+    @Test func cachedReadWaitsForDueLifecycleStep() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let start = server.clock.now()
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind LinkedIn",
+            extra: [("scheduledAt", .string(Timestamp.format(start + 60))), ("publishAtScheduledDate", true)])
+        let path = "/posts/\(try #require(post["id"]?.stringValue))"
+        server.clock.set(start + 59.8)
+        for _ in 0..<3 { #expect(try server.send("GET", path).data["status"] == "scheduled") }
+        server.clock.set(start + 60.3)
+        #expect(try server.send("GET", path).data["status"] == "publishing")
+    }
+
+    /// A repeated listing after a write shows the write, from the first read after the write's answer, whether
+    /// the write committed on its own or in a batch with others.
+    @Test func cachedListShowsCommittedWrites() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let path = "/posts?workspaceId=\(workspace)&limit=100"
+        var expected = try server.send("GET", path).data.arrayValue?.count ?? 0
+        for round in 0..<5 {
+            #expect(try server.send("GET", path).data.arrayValue?.count == expected)
+            // Two writers at once, so that some writes share a batch that the committer commits.
+            let statuses = LockedValue<[Int]>([])
+            let (baseURL, page) = (server.server.baseURL, try server.pageID("Northwind LinkedIn"))
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                let body: JSONValue = ["workspaceId": .string(workspace), "pageId": .string(page), "text": "Batch"]
+                let request = HTTPRequest(
+                    method: "POST", url: baseURL + "/posts",
+                    headers: [("Authorization", "Bearer \(TestServer.token)"), ("Content-Type", "application/json")],
+                    body: body.serialized, timeout: 10)
+                let status = (try? HTTPClient().send(request).status) ?? 0
+                statuses.withLock { $0.append(status) }
+            }
+            #expect(statuses.withLock { $0 } == [201, 201])
+            expected += 2
+            #expect(try server.send("GET", path).data.arrayValue?.count == expected, "round \(round)")
+        }
+    }
+
     /// A write that fails after its request's lifecycle step published a post rolls the step back, so the next
     /// request must take the step again rather than trust what the rolled-back step noted in memory.
     @Test func failedWriteRedoesLifecycle() throws {

@@ -14,8 +14,9 @@ final class ReferenceStore {
     var lifecycleDirty = true
     /// The next time at which a scheduled post becomes due or a publication finishes.
     var nextLifecycleEvent = 0.0
-    /// Responses of read operations, keyed by token and request.
-    var responseCache = ResponseCache()
+    /// Responses of read operations, keyed by token and request. Request threads also read it without the
+    /// store's lock, through `StoreGate.committedResponse`.
+    let responseCache = ResponseCache()
     /// Post counts of listings by filter, valid while `changeCount()` stays the same, so that paging through a
     /// large workspace counts its posts once rather than once a page.
     var postCountCache: [String: (version: Int64, count: Int)] = [:]
@@ -204,7 +205,7 @@ final class ReferenceStore {
     /// Empties every cache of rows and responses, after a rollback that undid changes the caches may have seen.
     func forgetCachedState() {
         lifecycleDirty = true
-        responseCache = ResponseCache()
+        responseCache.removeAll()
         postCountCache.removeAll()
         postPageCache.removeAll()
         tokenCache.removeAll()

@@ -13,7 +13,9 @@ import Synchronization
 /// write request is under way or waits for the lock, and the last batch contained one write.
 ///
 /// No response is sent before the data its request saw is committed. Work that ends while a batch is open, a read
-/// as well as a write, gets its result only after that batch's commit. `perform` hands the result to a completion,
+/// as well as a write, gets its result only after that batch's commit. A cached response of the last committed
+/// state needs no lock at all: each release of the lock outside a batch, and each commit, publishes that state's
+/// change count to the response cache before any response that depends on it is sent. `perform` hands the result to a completion,
 /// so that the HTTP thread can serve other connections meanwhile, and `withLock` blocks instead.
 final class StoreGate: @unchecked Sendable {
     typealias Completion<T> = (Result<T, any Error>) -> Void
@@ -49,6 +51,12 @@ final class StoreGate: @unchecked Sendable {
     private var closedThrough: UInt64 = 0
     /// The errors of batches whose commit failed, by batch number; entries older than 1,024 batches are dropped.
     private var failures: [UInt64: any Error] = [:]
+
+    /// What `publishCommittedState` last published, guarded by `lock`, so that an unchanged state is not
+    /// published again under the response cache's lock.
+    private var publishedVersion: Int64 = -1
+    private var publishedUntil = -Double.infinity
+    private var publishedGeneration = 0
 
     /// The store's token cache, which request threads read without this gate's lock.
     let tokenCache: TokenCache
@@ -94,6 +102,7 @@ final class StoreGate: @unchecked Sendable {
             result = runRollingBack(body)
         }
         guard batchOpen else {
+            publishCommittedState()
             lock.unlock()
             completion(result)
             return
@@ -166,6 +175,7 @@ final class StoreGate: @unchecked Sendable {
         if batchOpen && store.database.isAutocommit {
             closeOpenBatch(committing: false)
         } else {
+            if !batchOpen { publishCommittedState() }
             lock.unlock()
         }
         if batch != 0, let failure = awaitCommit(of: batch) { throw failure }
@@ -186,8 +196,32 @@ final class StoreGate: @unchecked Sendable {
     /// `perform`, which then waits for it.
     func withLockUncommitted<T>(_ body: (ReferenceStore) throws -> T) rethrows -> T {
         lock.lock()
-        defer { lock.unlock() }
+        defer {
+            if !batchOpen { publishCommittedState() }
+            lock.unlock()
+        }
         return try body(store)
+    }
+
+    /// Returns the cached response for `key` of the last committed state, without taking the lock, or nil when
+    /// there is none or a lifecycle step is due at `now`.
+    func committedResponse(_ key: String, now: Double) -> [UInt8]? {
+        store.responseCache.committedResponse(key, now: now)
+    }
+
+    /// Publishes the committed state's change count, and the time until which no lifecycle step is due, to the
+    /// response cache, so that requests find the responses of that state without the lock. Call with `lock` held
+    /// and no batch open, before any response that depends on the state is sent.
+    private func publishCommittedState() {
+        let version = store.changeCount()
+        let until = store.lifecycleDirty ? -Double.infinity : store.nextLifecycleEvent
+        let generation = store.responseCache.generation.load(ordering: .relaxed)
+        guard version != publishedVersion || until != publishedUntil || generation != publishedGeneration
+        else { return }
+        store.responseCache.publish(version: version, validUntil: until)
+        publishedVersion = version
+        publishedUntil = until
+        publishedGeneration = generation
     }
 
     /// The writes waiting for the lock, for tests.
@@ -333,6 +367,7 @@ final class StoreGate: @unchecked Sendable {
         batchWrites = 0
         let waiting = waitingForCommit
         waitingForCommit = []
+        publishCommittedState()
         lock.unlock()
 
         commits.lock()
