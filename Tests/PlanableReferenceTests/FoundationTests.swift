@@ -179,6 +179,40 @@ import Timestamps
         #expect(problems.contains { $0.hasPrefix("body.link must be an absolute URI") })
     }
 
+    /// A value that matches no form of `anyOf` gets every problem of the closest form, as POST /workspaces
+    /// without both flags of its approval settings does; `oneOf` also rejects a value that matches two forms.
+    @Test func validatorNamesClosestFormsProblems() {
+        let flags: JSONValue = [
+            "type": "object", "required": ["autoSchedule", "autoLock"],
+            "properties": ["autoSchedule": ["type": "boolean"], "autoLock": ["type": "boolean"]],
+        ]
+        let schema: JSONValue = [
+            "anyOf": [
+                [
+                    "allOf": [
+                        flags,
+                        ["type": "object", "required": ["type"], "properties": ["type": ["enum": ["MULTIPLE"]]]],
+                    ]
+                ],
+                [
+                    "allOf": [
+                        flags, ["type": "object", "required": ["type"], "properties": ["type": ["enum": ["NONE"]]]],
+                    ]
+                ],
+            ]
+        ]
+        let problems = SchemaValidator.validate(["type": "NONE"], against: schema, at: "body.approvalSettings")
+        #expect(
+            problems == [
+                "body.approvalSettings does not match any allowed form (body.approvalSettings.autoSchedule is required; "
+                    + "body.approvalSettings.autoLock is required)"
+            ], "\(problems)")
+        let either: JSONValue = ["oneOf": [["type": "integer"], ["type": "number"]]]
+        #expect(
+            SchemaValidator.validate(3, against: either, at: "body.n")
+                == ["body.n matches more than one allowed form, where exactly one is allowed"])
+    }
+
     @Test func timestampsParseAndFormat() {
         #expect(Timestamp.parse("2026-03-01T09:30:00Z") == 1_772_357_400)
         #expect(Timestamp.parse("2026-03-01T11:30:00.500+02:00") == 1_772_357_400.5)

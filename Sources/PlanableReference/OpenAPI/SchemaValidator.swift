@@ -38,11 +38,15 @@ package enum SchemaValidator {
         }
         for keyword in ["anyOf", "oneOf"] {
             guard let options = schema[keyword]?.arrayValue else { continue }
-            let matching = options.filter { validate(value, against: $0, at: location).isEmpty }.count
-            if matching == 0 || (keyword == "oneOf" && matching > 1) {
-                var first: [String] = []
-                if let option = options.first { check(value, option, location, &first) }
-                problems.append("\(location) does not match any allowed form" + (first.first.map { " (\($0))" } ?? ""))
+            let results = options.map { validate(value, against: $0, at: location) }
+            let matching = results.filter(\.isEmpty).count
+            if matching == 0 {
+                // The form with the fewest problems is most likely the one meant, so all of its problems are named.
+                let closest = results.min { $0.count < $1.count } ?? []
+                let detail = closest.isEmpty ? "" : " (\(closest.joined(separator: "; ")))"
+                problems.append("\(location) does not match any allowed form\(detail)")
+            } else if keyword == "oneOf" && matching > 1 {
+                problems.append("\(location) matches more than one allowed form, where exactly one is allowed")
             }
         }
         for option in schema["allOf"]?.arrayValue ?? [] {
