@@ -88,6 +88,18 @@ import Testing
         #expect(wrongMethod.headers["allow"] == "GET, POST")
     }
 
+    /// An operation whose document lists no 400 answers a missing required parameter with its 404, and says why.
+    @Test func missingParameterWithout400SaysWhy() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let reply = try server.send("GET", "/keywords/abc/mentions")
+        #expect(reply.status == 404)
+        #expect(
+            reply.json["error"]?["message"]?.stringValue
+                == "query parameter workspaceId is required; this answers 404 because Planable's API documents no "
+                + "400 for GET /keywords/{keywordId}/mentions", "\(reply.text)")
+    }
+
     @Test func servesDocumentAndDocs() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

@@ -66,8 +66,11 @@ struct RequestInput {
         // 404 (or 403), and ignores an invalid optional parameter, using its default.
         if !operation.statusCodes.contains("400") {
             if !requiredProblems.isEmpty {
-                let message = requiredProblems.prefix(10).joined(separator: "; ")
-                throw operation.statusCodes.contains("404") ? APIError.notFound(message) : APIError.forbidden(message)
+                let status = operation.statusCodes.contains("404") ? "404" : "403"
+                let message =
+                    requiredProblems.prefix(10).joined(separator: "; ")
+                    + "; this answers \(status) because Planable's API documents no 400 for \(operation.key)"
+                throw status == "404" ? APIError.notFound(message) : APIError.forbidden(message)
             }
             problems = []
         }
