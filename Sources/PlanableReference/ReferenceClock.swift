@@ -30,13 +30,19 @@ package final class ReferenceClock: Sendable {
     /// The times an RFC 3339 date-time can express, 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, in Unix seconds.
     package static let range: ClosedRange<Double> = -62_167_219_200...253_402_300_799
 
-    /// The current time in Unix seconds. A clock that runs past the end of `range` stays at its end, because a
-    /// later time has no date-time to show it.
+    /// The current time in Unix seconds. A running clock that reaches the end of `range` is frozen there, because
+    /// a later time has no date-time to show it; it can be set, advanced back or resumed from there.
     package func now() -> Double {
         state.withLock { state in
             switch state.mode {
-            case .system(let offset): min(Date().timeIntervalSince1970 + offset, Self.range.upperBound)
-            case .frozen(let seconds): seconds
+            case .system(let offset):
+                let seconds = Date().timeIntervalSince1970 + offset
+                guard seconds <= Self.range.upperBound else {
+                    state.mode = .frozen(Self.range.upperBound)
+                    return Self.range.upperBound
+                }
+                return seconds
+            case .frozen(let seconds): return seconds
             }
         }
     }
@@ -48,6 +54,7 @@ package final class ReferenceClock: Sendable {
 
     /// Moves the clock forward (or back, for a negative value) by `seconds`, frozen or not.
     package func advance(by seconds: Double) {
+        _ = now()  // freezes a clock that ran past the end of `range`, so that it moves from there
         state.withLock { state in
             switch state.mode {
             case .system(let offset): state.mode = .system(offset: offset + seconds)

@@ -53,7 +53,8 @@ import Testing
         #expect(server.clock.now() > first, "a running clock did not move")
     }
 
-    /// A running clock stops at the last time a date-time can show, 9999-12-31T23:59:59Z, instead of passing it.
+    /// A running clock stops at the last time a date-time can show, 9999-12-31T23:59:59Z, instead of passing it,
+    /// and moves back from there.
     @Test func runningClockStopsAtYear9999() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
@@ -62,6 +63,9 @@ import Testing
         let reading = try server.send("GET", "/reference/clock", token: nil)
         #expect(reading.json["now"]?.stringValue?.hasPrefix("9999-12-31T23:59:59") == true, "\(reading.json)")
         #expect(server.clock.now() == ReferenceClock.range.upperBound)
+        // It moves back from where it stopped.
+        #expect(try setClock(server, ["advanceSeconds": -1]).status == 200)
+        #expect(server.clock.now() == ReferenceClock.range.upperBound - 1)
     }
 
     @Test func clockResumeMustComeAlone() throws {
