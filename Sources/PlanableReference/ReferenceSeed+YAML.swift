@@ -112,13 +112,17 @@ extension ReferenceSeed {
             }
         }
 
-        /// Rejects member emails that are not in `known`, the emails of the company's members.
-        func checkMembers(_ node: YAMLNode, _ key: String, _ emails: [String], known: Set<String>) throws {
-            for email in emails where !known.contains(email) {
-                throw failure(
-                    node[key] ?? node,
-                    "`\(key)` names \(email), who is not a member of the company; add the member under `members` "
-                        + "or correct the email")
+        /// Returns `emails` as the company's members spell them, and rejects one that names no member. `known` maps
+        /// each member's email in lower case to its spelling, since emails that differ in case alone name one member.
+        func members(_ node: YAMLNode, _ key: String, _ emails: [String], known: [String: String]) throws -> [String] {
+            try emails.map { email in
+                guard let spelled = known[email.lowercased()] else {
+                    throw failure(
+                        node[key] ?? node,
+                        "`\(key)` names \(email), who is not a member of the company; add the member under `members` "
+                            + "or correct the email")
+                }
+                return spelled
             }
         }
 
@@ -170,10 +174,17 @@ extension ReferenceSeed {
             let members = try memberNodes.map { try member($0, company: name) }
             // Mail servers ignore the case of the domain, and nearly all that of the name before it, so two emails
             // that differ in case alone name one member.
-            try checkUnique(
-                zip(memberNodes, members).map { ($0.0, $0.1.email.lowercased()) }, "member email",
-                fix: "list each member of company \(name) once")
-            let emails = Set(members.map(\.email))
+            var emails: [String: String] = [:]
+            for (memberNode, member) in zip(memberNodes, members) {
+                if let first = emails[member.email.lowercased()] {
+                    let also = first == member.email ? "" : " (also as \"\(first)\")"
+                    throw failure(
+                        memberNode["email"] ?? memberNode,
+                        "the member email \"\(member.email)\" appears twice\(also); list each member of company \(name) "
+                            + "once")
+                }
+                emails[member.email.lowercased()] = member.email
+            }
             let workspaceNodes = try list(node, "workspaces")
             let workspaces = try workspaceNodes.map { try workspace($0, company: name, emails: emails) }
             try checkUnique(
@@ -203,7 +214,7 @@ extension ReferenceSeed {
                 membership: membership, permissions: try strings(node, "permissions"), companyName: company)
         }
 
-        func workspace(_ node: YAMLNode, company: String, emails: Set<String>) throws -> Workspace {
+        func workspace(_ node: YAMLNode, company: String, emails: [String: String]) throws -> Workspace {
             try checkKeys(
                 node,
                 [
@@ -224,10 +235,10 @@ extension ReferenceSeed {
             }
             let levels = try list(node, "approvalLevels").map { level in
                 try checkKeys(level, ["id", "label", "approvers"], in: "an approval level")
-                try checkMembers(level, "approvers", try strings(level, "approvers") ?? [], known: emails)
                 return ApprovalLevel(
                     id: try string(level, "id"), label: try string(level, "label"),
-                    approverEmails: try strings(level, "approvers") ?? [])
+                    approverEmails: try members(
+                        level, "approvers", try strings(level, "approvers") ?? [], known: emails))
             }
             if approval == "MULTIPLE" && levels.isEmpty {
                 throw failure(node, "a MULTIPLE approval workspace needs `approvalLevels` with at least one level")
@@ -238,10 +249,8 @@ extension ReferenceSeed {
                     "`approvalLevels` applies to MULTIPLE approval only, and this workspace's approval is \(approval); "
                         + "set `approval: MULTIPLE` or remove `approvalLevels`")
             }
-            let memberEmails = try strings(node, "members") ?? []
-            let approverEmails = try strings(node, "approvers") ?? []
-            try checkMembers(node, "members", memberEmails, known: emails)
-            try checkMembers(node, "approvers", approverEmails, known: emails)
+            let memberEmails = try members(node, "members", try strings(node, "members") ?? [], known: emails)
+            let approverEmails = try members(node, "approvers", try strings(node, "approvers") ?? [], known: emails)
             // An approver outside the workspace's members could never approve its posts.
             if !memberEmails.isEmpty {
                 let approverLists =
@@ -277,7 +286,7 @@ extension ReferenceSeed {
                 memberEmails: memberEmails, approverEmails: approverEmails, pages: pages, companyName: company)
         }
 
-        func token(_ node: YAMLNode, emails: Set<String>, workspaces: Set<String>) throws -> Token {
+        func token(_ node: YAMLNode, emails: [String: String], workspaces: Set<String>) throws -> Token {
             try checkKeys(
                 node, ["token", "name", "scope", "workspaces", "expiresAt", "revoked", "owner"], in: "a token")
             let plaintext = try string(node, "token")
@@ -297,8 +306,9 @@ extension ReferenceSeed {
                 }
                 expiresAt = seconds
             }
-            let owner = optionalString(node, "owner")
-            if let owner { try checkMembers(node, "owner", [owner], known: emails) }
+            let owner = try optionalString(node, "owner").flatMap {
+                try members(node, "owner", [$0], known: emails).first
+            }
             let workspaceNames = try strings(node, "workspaces")
             for name in workspaceNames ?? [] where !workspaces.contains(name) {
                 throw failure(

@@ -199,8 +199,9 @@ extension ReferenceServer {
                         [companyID])?.string("id")
             else {
                 throw APIError.validation(
-                    "company \(companyID) has no members, and each token acts for a member; start the server with a "
-                        + "seed that lists one under the company's `members`")
+                    "company \(companyID) has no members, and each token acts for a member; a seed applies to a new "
+                        + "database only, so start the server with a new --database file and a seed that lists a "
+                        + "member under the company's `members`")
             }
             let id = try store.insertToken(
                 plaintext: plaintext, companyID: companyID, memberID: memberID, name: name ?? "reference token",

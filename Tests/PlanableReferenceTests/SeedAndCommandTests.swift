@@ -114,7 +114,7 @@ import Timestamps
         ),
         (
             "companies:\n  - name: A\n    members: [{name: M, email: m@a.example}, {name: N, email: M@A.example}]",
-            "the member email \"m@a.example\" appears twice"
+            "the member email \"M@A.example\" appears twice (also as \"m@a.example\")"
         ),
         (
             "companies:\n  - name: A\n    members: [{name: M, email: m@a.example}, {name: N, email: n@a.example}]\n"
@@ -256,6 +256,30 @@ import Timestamps
             #expect(members.count == 1, "\(token): \(members)")
         }
         #expect(pageIDs.count == 2, "each company has its own page")
+    }
+
+    /// An email names its member in any case, in a workspace's members and approvers and a token's owner.
+    @Test func memberEmailsMatchInAnyCase() throws {
+        let yaml = """
+            companies:
+              - name: Fabrikam
+                members: [{name: Ana Ruiz, email: Ana@fabrikam.example}, {name: Bo Li, email: bo@fabrikam.example}]
+                workspaces:
+                  - {name: Tea, timezone: UTC, approval: REQUIRED, members: [ana@FABRIKAM.example], approvers: [ANA@fabrikam.example]}
+                tokens: [{token: pln_fabrikamToken0001, owner: BO@fabrikam.example}]
+            """
+        let seed = try ReferenceSeed.parse(yaml: yaml)
+        let workspace = try #require(seed.companies.first?.workspaces.first)
+        #expect(workspace.memberEmails == ["Ana@fabrikam.example"])
+        #expect(workspace.approverEmails == ["Ana@fabrikam.example"])
+        #expect(seed.companies.first?.tokens.first?.ownerEmail == "bo@fabrikam.example")
+        let server = try TestServer(seed: seed)
+        defer { server.removeFiles() }
+        let members =
+            try server.send(
+                "GET", "/members?workspaceId=\(workspace.id)", token: "pln_fabrikamToken0001"
+            ).data.arrayValue ?? []
+        #expect(members.map { $0["isApprover"] } == [.bool(true)], "\(members)")
     }
 
     /// A token acts for a member, so the token control refuses one for a company without members instead of
