@@ -194,9 +194,10 @@ extension ReferenceServer {
         }
     }
 
-    /// Finds the request's token and, for a cached operation, looks up its response under the same lock, because
-    /// every request thread waits on that lock. Returns the token, the cache key when the operation is
-    /// cached, and the cached response when there is a current one.
+    /// Finds the request's token and, for a cached operation, its response of the last committed state. A token
+    /// that the token cache accepts takes no lock of the store; another is checked under the store's lock, and
+    /// its response looked up under the same hold. Returns the token, the cache key when the operation is cached,
+    /// and the cached response when there is a current one.
     private func authenticate(
         _ request: HTTPServerRequest, now: Double, operation: OpenAPIOperation
     ) -> Result<(TokenRecord, cacheKey: String?, cached: [UInt8]?), APIError> {

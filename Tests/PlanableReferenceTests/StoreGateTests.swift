@@ -435,6 +435,35 @@ import Timestamps
         #expect(current["plainText"] == "Due soon")
     }
 
+    /// The same, within the second in which a token counts as checked, so that the reads after the failed write
+    /// look for a cached response without the store's lock, and a clock moved by the controls.
+    @Test func cachedReadAfterRollbackAndClockControl() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let start = server.clock.now()
+        let posts = try (0..<2).map { _ in
+            try server.createPost(
+                workspace: "Northwind Coffee", page: "Northwind Facebook",
+                extra: [("scheduledAt", .string(Timestamp.format(start + 60))), ("publishAtScheduledDate", true)])
+        }
+        let ids = try posts.map { try #require($0["id"]?.stringValue) }
+        server.clock.set(start + 59.8)
+        for _ in 0..<2 { #expect(try server.send("GET", "/posts/\(ids[0])").data["status"] == "scheduled") }
+        server.clock.set(start + 60.3)
+        let late = try server.send("PATCH", "/posts/\(ids[0])", body: ["text": "Too late"])
+        #expect(late.errorCode == "PUBLISHING_IN_PROGRESS" || late.errorCode == "POST_ALREADY_PUBLISHED")
+        let current = try server.send("GET", "/posts/\(ids[0])").data
+        #expect(current["status"] == "publishing")
+        #expect(current["plainText"] != "Too late")
+
+        // A clock moved by the controls past the end of the 2 s publication, within a second of token checks.
+        server.clock.set(start + 61.5)
+        for _ in 0..<2 { #expect(try server.send("GET", "/posts/\(ids[1])").data["status"] == "publishing") }
+        let finished = Timestamp.format(start + 62.2)
+        #expect(try server.send("POST", "/reference/clock", body: ["set": .string(finished)], token: nil).status == 200)
+        #expect(try server.send("GET", "/posts/\(ids[1])").data["status"] == "published")
+    }
+
     @Test func objectIDsSortInCreationOrder() {
         let ids = (0..<1000).map { _ in Identifiers.objectID() }
         #expect(ids == ids.sorted())

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// The version is SQLite's `total_changes()` for the store's connection, which every insert, update and delete
 /// advances (API writes, controls, background media imports and lifecycle steps alike), so a cached response is
-/// never served after a change. Only operations whose response depends on nothing but stored rows are cached:
+/// never served after a committed change. Only operations whose response depends on nothing but stored rows are cached:
 /// analytics and sync status read the clock and are always computed.
 final class ResponseCache: @unchecked Sendable {
     static let cacheable: Set<String> = [

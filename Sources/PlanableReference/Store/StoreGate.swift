@@ -13,10 +13,13 @@ import Synchronization
 /// write request is under way or waits for the lock, and the last batch contained one write.
 ///
 /// No response is sent before the data its request saw is committed. Work that ends while a batch is open, a read
-/// as well as a write, gets its result only after that batch's commit. A cached response of the last committed
-/// state needs no lock at all: each release of the lock outside a batch, and each commit, publishes that state's
-/// change count to the response cache before any response that depends on it is sent. `perform` hands the result to a completion,
-/// so that the HTTP thread can serve other connections meanwhile, and `withLock` blocks instead.
+/// as well as a write, gets its result only after that batch's commit. `perform` hands the result to a
+/// completion, so that the HTTP thread can serve other connections meanwhile, and `withLock` blocks instead.
+///
+/// A cached response of the last committed state needs no lock at all. Each release of the lock outside a batch,
+/// and each commit, publishes that state's change count to the response cache before any response that depends
+/// on it is sent. While a batch is open, such a hit shows the state before the batch, whose writes are not
+/// answered yet.
 final class StoreGate: @unchecked Sendable {
     typealias Completion<T> = (Result<T, any Error>) -> Void
 
