@@ -43,6 +43,17 @@ import Testing
         #expect(post.hasPrefix(profile + "/"), "\(post) is not under \(profile)")
     }
 
+    /// A page stored with an older form of its handle keeps it in its posts' links.
+    @Test func postLinksKeepStoredHandle() {
+        let post = PlatformLinks.publishedLink(
+            platform: "tiktok", pageName: "Northwind Page", postID: sameSecondIDs[0],
+            profileLink: "https://www.tiktok.com/@northwind-page")
+        #expect(post.hasPrefix("https://www.tiktok.com/@northwind-page/video/"), "\(post)")
+        let custom = PlatformLinks.publishedLink(
+            platform: "x", pageName: "Northwind Page", postID: sameSecondIDs[0], profileLink: "https://example.org/x")
+        #expect(custom.hasPrefix("https://x.com/northwind_page/status/"), "\(custom)")
+    }
+
     /// Posts created back to back through the API get ObjectIds that usually share their first 18 digits, and
     /// each published post still gets its own link.
     @Test func publishedPostsGetDistinctLinks() throws {

@@ -62,7 +62,8 @@ extension ReferenceStore {
         if let page, page.connected {
             post.state = "published"
             post.publishedAt = finishedAt
-            post.publishedLink = PlatformLinks.publishedLink(platform: page.platform, pageName: page.name, postID: post.id)
+            post.publishedLink = PlatformLinks.publishedLink(
+                platform: page.platform, pageName: page.name, postID: post.id, profileLink: page.link)
             post.failure = nil
             post.publishAtScheduledDate = false
         } else {

@@ -40,11 +40,20 @@ enum PlatformLinks {
     ///
     /// NOTE: two different post ids get the same link when their digests agree in the 63 bits that the number
     /// keeps (66 for a shortcode). Among a million posts that has a chance of about one in 18 million.
-    static func publishedLink(platform: String, pageName: String, postID: String) -> String {
+    ///
+    /// - Parameter profileLink: the page's stored link, whose handle the post's link takes when it has the form
+    ///   that `profileLink(platform:name:)` gives, as for a page stored before that form changed.
+    static func publishedLink(platform: String, pageName: String, postID: String, profileLink: String? = nil) -> String
+    {
         let digest = SHA256.digest(Array(postID.utf8))
         let number = String(numericID(digest))
         let code = shortcode(digest)
-        let handle = handle(platform: platform, name: pageName)
+        let prefix = Self.profileLink(platform: platform, name: "")
+        var handle = handle(platform: platform, name: pageName)
+        if let profileLink, profileLink.hasPrefix(prefix) {
+            let stored = profileLink.dropFirst(prefix.count)
+            if !stored.isEmpty && !stored.contains("/") { handle = String(stored) }
+        }
         switch platform {
         case "linkedin": return "https://www.linkedin.com/feed/update/urn:li:activity:\(number)"
         case "facebook": return "https://www.facebook.com/\(handle)/posts/\(number)"
