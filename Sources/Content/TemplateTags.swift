@@ -136,21 +136,31 @@ struct TemplateTagStripper {
             return "/\(parts[0])/\(parts[1])/\(parts[2])/\(parts[3]).html"
         }
 
+        /// The extensions of the content formats that Hugo reads.
+        static let contentExtensions: Set<String> = [
+            "md", "markdown", "mdown", "html", "htm", "adoc", "asciidoc", "ad", "org", "pdc", "pandoc", "rst",
+        ]
+
         /// Returns the URL that Hugo's default permalinks give the content file `reference` of a `ref` or
         /// `relref` shortcode, such as `/blog/post-one/#part` for `/Blog/Post-One/index.md#part`: the path below
-        /// the content folder in lower case, without its extension or index file name. Hugo resolves a relative
-        /// reference from the page's own folder and may apply other permalinks, which only matters where the URL
-        /// is shown as text.
+        /// the content folder in lower case, with hyphens for spaces, and without its extension or index file name.
+        /// Hugo resolves a relative reference from the page's own folder and may apply other permalinks, which
+        /// only matters where the URL is shown as text.
         static func pageURL(_ reference: String) -> String {
             let parts = reference.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
             let fragment = parts.count == 2 ? "#" + parts[1] : ""
             var components = parts[0].split(separator: "/").map(String.init)
-            if let last = components.last, let dot = last.lastIndex(of: "."), dot != last.startIndex {
+            // Only a content file's extension goes, so a name such as `v1.2-release` keeps its dot.
+            if let last = components.last, let dot = last.lastIndex(of: "."), dot != last.startIndex,
+                Self.contentExtensions.contains(last[last.index(after: dot)...].lowercased())
+            {
                 components[components.count - 1] = String(last[..<dot])
             }
             if components.last == "index" || components.last == "_index" { components.removeLast() }
             if components.isEmpty { return parts[0].isEmpty ? fragment : "/" + fragment }
-            return "/" + components.joined(separator: "/").lowercased() + "/" + fragment
+            // Hugo's URLs put hyphens for spaces.
+            let path = components.joined(separator: "/").lowercased().replacingOccurrences(of: " ", with: "-")
+            return "/" + path + "/" + fragment
         }
 
         /// Extracts the string of a Liquid output such as `{{ "/docs/" | relative_url }}`, whose value is that string

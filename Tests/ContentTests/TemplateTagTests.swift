@@ -28,6 +28,8 @@ import Testing
         ("[t]({{< relref \"/Blog/Post-One/index.md#part\" >}})", "[t](/blog/post-one/#part)"),
         ("{{% ref path=\"docs/_index.md\" lang=\"en\" %}}", "/docs/"),
         ("{{< ref \"#usage\" >}}", "#usage"),
+        ("{{< ref \"news/v1.2-release\" >}}", "/news/v1.2-release/"),
+        ("{{< ref \"news/Big Launch.md\" >}}", "/news/big-launch/"),
     ])
     func strips(input: String, expected: String) {
         #expect(Self.both.strip(input).text == expected)
