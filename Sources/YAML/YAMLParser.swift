@@ -46,7 +46,7 @@ package enum YAMLParser {
             "found character that cannot start any token",
             "indent with spaces, since YAML allows no tabs there, and quote a value that starts with @ or `"
         ),
-        ("found a tab character", "indent with spaces; YAML allows no tabs there"),
+        ("found a tab character", "indent with spaces, since YAML allows no tabs there"),
         (
             "mapping values are not allowed",
             "quote a value that contains \": \", and indent each key like the keys beside it"
@@ -59,7 +59,7 @@ package enum YAMLParser {
         ("did not find expected '-' indicator", "indent this line like the other items of its list"),
         (
             "could not find expected ':'",
-            "add `: ` after the key, or quote a value that goes on over several lines"
+            "add `: ` after the key, start a list item with `- `, or quote a value that goes on over several lines"
         ),
         ("did not find expected ',' or ']'", "close the list with ], and quote an item that contains a comma"),
         ("did not find expected ',' or '}'", "close the mapping with }, and quote a value that contains a comma"),

@@ -50,19 +50,22 @@ import Testing
                 + "that starts at line 2, column 8; close the quote")
     }
 
-    /// Each hint matches the problem text that libyaml gives for a typical mistake.
+    /// Each typical mistake gets the hint for its cause.
     @Test(arguments: [
-        ("a: 1\n\tb: 2\n", "indent with spaces"),
-        ("title: Roast: dark\n", "quote a value that contains \": \""),
-        ("a:\n  b: 1\n c: 2\n", "indent this line like the other keys of its mapping"),
-        ("a:\n  - x\n  y\n", "could not find expected ':'"),
-        ("tags: [a, b\nc: 1\n", "close the list with ]"),
-        ("a: {b: 1\n", "close the mapping with }"),
+        ("a: 1\n\tb: 2\n", "found a tab character", "indent with spaces"),
+        ("key: @value\n", "found character that cannot start any token", "quote a value that starts with @"),
+        ("title: Roast: dark\n", "mapping values are not allowed", "quote a value that contains \": \""),
+        ("a:\n  b: 1\n c: 2\n", "did not find expected key", "indent this line like the other keys"),
+        ("a:\n  - x\n  y\n", "could not find expected ':'", "start a list item with `- `"),
+        ("tags: [a, b\nc: 1\n", "did not find expected ',' or ']'", "close the list with ]"),
+        ("a: {b: 1\n", "did not find expected ',' or '}'", "close the mapping with }"),
     ])
-    func typicalMistakesGetHints(text: String, fragment: String) throws {
+    func typicalMistakesGetHints(text: String, problem: String, hint: String) throws {
         let error = try #require(throws: YAMLError.self) { try YAMLParser.parse(text) }
-        #expect(error.message.contains(fragment), "\(error.message)")
-        #expect(YAMLParser.hints.contains { error.message.contains("; " + $0.hint) }, "no hint: \(error.message)")
+        #expect(error.message.hasPrefix(problem), "\(error.message)")
+        let expected = try #require(YAMLParser.hints.first { problem.hasPrefix($0.problem) }?.hint)
+        #expect(expected.contains(hint), "\(expected)")
+        #expect(error.message.hasSuffix("; " + expected), "\(error.message)")
     }
 
     @Test func contextAtProblemNamesNoStart() throws {
