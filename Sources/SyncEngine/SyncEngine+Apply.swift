@@ -95,8 +95,10 @@ extension SyncEngine {
                 .sorted()
             cause =
                 createdGroups.count == 1
-                ? " (then one group on \(createdGroups[0]))"
-                : " (then \(createdGroups.count) groups: \(createdGroups.joined(separator: "; ")))"
+                ? " as one group on \(createdGroups[0])"
+                : " in \(createdGroups.count) groups, "
+                    + createdGroups.map { "(\($0))" }.dropLast().joined(separator: ", ") + " and ("
+                    + (createdGroups.last ?? "") + ")"
         }
         // A new grouping would publish the item a second time where it is published, so the advice then leaves
         // the missing posts to a person. `forget` drops every post of the item, so every group's posts count.

@@ -139,8 +139,26 @@ import Testing
         #expect(message.components(separatedBy: "pages now group differently").count == 2, "\(message)")
         #expect(
             message.contains(
-                "than when its posts were created (then one group on \"Northwind Facebook\", \"Northwind LinkedIn\", "
-                    + "\"Northwind X\")"), "\(message)")
+                "than when its posts were created as one group on \"Northwind Facebook\", \"Northwind LinkedIn\", "
+                    + "\"Northwind X\"; the existing posts"), "\(message)")
+    }
+
+    /// Posts created in two groups that the pages now share name both groups.
+    @Test func mergedGroupsAreNamed() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"],
+            extraConfiguration: "templates:\n  x: \"X: {{title}}\"\n")
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Split", body: "One.")
+        #expect(try workspace.run(.apply).created == 1)
+
+        try Self.editConfiguration(workspace, replacing: "templates:\n  x: \"X: {{title}}\"\n", with: "")
+        let item = try #require(try workspace.run(.apply).items.first { $0.identity == "a.md" })
+        #expect(item.decision == .blocked)
+        #expect(
+            item.message?.contains(
+                "than when its posts were created in 2 groups, (\"Northwind Facebook\", \"Northwind LinkedIn\") "
+                    + "and (\"Northwind X\"); the existing posts") == true, "\(item.message ?? "")")
     }
 
     /// A page removed from the configuration leaves items whose text did not change unchanged. A PATCH would also
