@@ -75,11 +75,12 @@ enum DocumentationPage {
     }
 
     /// Renders a description, which the document writes in CommonMark, as HTML. cmark-gfm leaves out raw HTML
-    /// unless it is asked to keep it, so the document's text cannot add markup of its own.
+    /// unless it is asked to keep it, so the document's text cannot add markup of its own. Versions before 0.29
+    /// kept it by default, and `CMARK_OPT_SAFE` makes them leave it out too.
     static func markdown(_ text: String) -> String {
         guard !text.isEmpty else { return "" }
         let bytes = Array(text.utf8)
-        guard let rendered = cmark_markdown_to_html(bytes.map { CChar(bitPattern: $0) }, bytes.count, CMARK_OPT_DEFAULT)
+        guard let rendered = cmark_markdown_to_html(bytes.map { CChar(bitPattern: $0) }, bytes.count, CMARK_OPT_SAFE)
         else { return "<p>\(escape(text))</p>" }
         defer { free(rendered) }
         return String(cString: rendered)
