@@ -87,6 +87,7 @@ final class SyncDaemon: @unchecked Sendable {
         let watchdog = startWatchdog()
         defer { watchdog?.cancel() }
 
+        try Self.checkTemplates(configuration)
         runtime = try Runtime(configuration: configuration, logger: logger, exclusive: true, clock: clock)
         logger.info("daemon started", ["config": configurationPath, "pid": String(getpid())])
         // Every pass would fail on a state database of another workspace, so the daemon stops with exit code 78,
@@ -611,6 +612,7 @@ final class SyncDaemon: @unchecked Sendable {
         var replaced = false
         do {
             let loaded = try Configuration.load(path: configurationPath)
+            try Self.checkTemplates(loaded)
             stopWatchers()
             runtime = nil
             replaced = true
@@ -668,6 +670,15 @@ final class SyncDaemon: @unchecked Sendable {
         }
         _ = notifier.ready()
         updateStatus()
+    }
+
+    /// Rejects a configuration with a template that does not compile, which would fail every pass, as a
+    /// configuration error: at start the daemon stops with 78, and a reload keeps the running configuration.
+    private static func checkTemplates(_ configuration: Configuration) throws {
+        let problems = TemplateCheck.syntaxProblems(configuration)
+        guard let first = problems.first else { return }
+        let more = problems.count > 1 ? " (and \(problems.count - 1) more; run planable-sync check to list them)" : ""
+        throw MappingError(first + more, isConfigurationError: true)
     }
 
     /// Stops every watcher and discards the losses they reported, because they belong to the old configuration.

@@ -264,6 +264,28 @@ import Testing
         #expect(try waitUntil(timeout: 60) { try postCount() == 8 }, "stderr: \(daemon.stderr())")
     }
 
+    /// A template that does not compile would fail every pass, so a reload rejects it and the daemon keeps
+    /// syncing with the running configuration; at start it stops the daemon with 78.
+    @Test func templateSyntaxErrorRejectsReload() throws {
+        let notify = try NotifySocket()
+        let daemon = try startDaemonWithOnePost(notify)
+        defer { cleanUp(daemon) }
+        try writeConfiguration(template: "V5: {{#title}}")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let failed = waitUntil(timeout: 30) { daemon.stderr().contains("configuration reload failed") }
+        #expect(failed, "stderr: \(daemon.stderr())")
+        #expect(daemon.stderr().contains("is never closed; add {{/title}}"), "stderr: \(daemon.stderr())")
+        try write("b.md", "title: Beta")
+        #expect(try waitUntil(timeout: 30) { try postCount() == 2 }, "stderr: \(daemon.stderr())")
+        #expect(!daemon.stderr().contains("pass failed"), "stderr: \(daemon.stderr())")
+
+        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.waitUntilExit()
+        let start = try ProductProcess.run(["run", "--config", configPath])
+        #expect(start.status == 78, "stderr: \(start.stderr)")
+        #expect(start.stderr.contains("section \"title\" is never closed"), "stderr: \(start.stderr)")
+    }
+
     /// A reload that fails after it cut a pass short still leaves no changed file unsynced.
     @Test func failedReloadFinishesCutPass() throws {
         try writeConfiguration(extra: "rescan_interval: 0")
