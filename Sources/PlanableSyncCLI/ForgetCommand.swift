@@ -15,6 +15,17 @@ enum ForgetCommand {
         var description: String { message }
     }
 
+    /// Rejects a state database that belongs to another workspace than the configuration's, such as another
+    /// client's after a copied configuration kept its `state` path. The commands that change the state without the
+    /// API check the workspace by the id and name that the last sync recorded.
+    static func checkWorkspace(_ configuration: Configuration, state: StateStore) throws {
+        if let mismatch = try state.offlineWorkspaceMismatch(
+            configuredWorkspace: configuration.workspace, configurationPath: configuration.path)
+        {
+            throw mismatch
+        }
+    }
+
     static func run(_ arguments: [String]) throws -> ExitCode {
         let parsed = try ParsedArguments(arguments, valueOptions: ["--source"])
         if parsed.format != "text" {
@@ -48,6 +59,7 @@ enum ForgetCommand {
         defer { lock?.release() }
         if !parsed.dryRun { try StateStore.checkWritable(path: statePath) }
         let state = try StateStore(path: statePath)
+        try checkWorkspace(configuration, state: state)
         let targets = try resolveTargets(parsed.positional, source: sourceOption, state: state)
 
         let records = parsed.dryRun ? try state.recordsToForget(targets) : try state.forget(targets)

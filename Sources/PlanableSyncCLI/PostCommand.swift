@@ -27,6 +27,7 @@ enum PostCommand {
         // pass that read the entry before keeps the mark when it records the entry again (`saveItem`).
         if !parsed.dryRun { try StateStore.checkWritable(path: statePath) }
         let state = try StateStore(path: statePath)
+        try ForgetCommand.checkWorkspace(configuration, state: state)
         let targets = try ForgetCommand.resolveTargets(parsed.positional, source: nil, state: state, command: "post")
         var entries: [(source: String, identity: String)] = []
         var rejected: [String] = []

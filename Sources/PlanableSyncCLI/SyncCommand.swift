@@ -70,7 +70,10 @@ enum SyncCommand {
         let progress = ProgressReporter(logger: logger)
         let engine = runtime.engine(progress: { done, total in progress.update(done: done, total: total) })
         logger.info("run started", ["command": mode == .apply ? "sync" : "plan", "config": configuration.path])
-        let unlistedSources = try engine.unlistedSourceWarnings()
+        // A state database of another workspace fails the run below, and its sources would all look unlisted.
+        let otherWorkspace = try runtime.state.offlineWorkspaceMismatch(
+            configuredWorkspace: configuration.workspace, configurationPath: configuration.path)
+        let unlistedSources = otherWorkspace == nil ? try engine.unlistedSourceWarnings() : []
         for warning in unlistedSources {
             logger.warning(warning, ["state.path": configuration.statePath])
         }

@@ -19,6 +19,24 @@ extension StateStore {
             isConfigurationError: true)
     }
 
+    /// Returns the error for a state database whose recorded workspace has neither the id nor the name that the
+    /// configuration gives, for commands that change the state without asking the API. The name is the one the
+    /// last sync recorded, so a workspace renamed since then is told to sync first.
+    package func offlineWorkspaceMismatch(
+        configuredWorkspace: String, configurationPath: String
+    ) throws
+        -> MappingError?
+    {
+        guard let storedId = try setting("workspace_id") else { return nil }
+        let storedName = try setting("workspace_name") ?? storedId
+        guard configuredWorkspace != storedId && configuredWorkspace != storedName else { return nil }
+        return MappingError(
+            "state database \(path) belongs to workspace \"\(storedName)\" (\(storedId)), but \(configurationPath) "
+                + "names workspace \"\(configuredWorkspace)\", so nothing was changed. Give each configuration its own "
+                + "state path. If the workspace was renamed in Planable, run a sync first, which records the new name.",
+            isConfigurationError: true)
+    }
+
     /// Stores `workspace` as the one the state database belongs to, and its current name for messages.
     func recordWorkspace(_ workspace: Workspace) throws {
         if try setting("workspace_id") != workspace.id { try setSetting("workspace_id", workspace.id) }

@@ -151,6 +151,28 @@ import Testing
         #expect(try run("sync", ["--format", "json"]).stdout.contains("\"created\" : 0"))
     }
 
+    /// A configuration copied from another client's, whose `state` still names that client's file, cannot
+    /// forget or post that client's items: the state records another workspace, which `forget` and `post` check
+    /// without the API.
+    @Test func otherWorkspacesStateIsRejected() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try run("sync").status == 0)
+        let own = try String(contentsOfFile: configPath, encoding: .utf8)
+        try own.replacingOccurrences(of: "workspace: Northwind Coffee", with: "workspace: Contoso Bakery")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        for (command, arguments) in [("forget", ["--source", "posts"]), ("post", ["posts/a.md"])] {
+            let result = try run(command, arguments)
+            #expect(result.status == 78, "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.contains("belongs to workspace \"Northwind Coffee\"")
+                    && result.stderr.contains("names workspace \"Contoso Bakery\", so nothing was changed"),
+                "\(command): \(result.stderr)")
+        }
+        try own.write(toFile: configPath, atomically: true, encoding: .utf8)
+        #expect(try statusItems()["posts/a.md"] != nil, "the other workspace's forget removed an item")
+    }
+
     @Test func unknownItemExits64() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(try run("sync").status == 0)
