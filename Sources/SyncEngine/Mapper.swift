@@ -28,6 +28,8 @@ package struct CheckedMedium: Sendable, Equatable {
 /// The plan for one item: its groups, or the reason it is skipped.
 package struct ItemPlan: Sendable {
     package var groups: [PlannedGroup] = []
+    /// The item's URL as the templates see it: the source's `link` rendered for the item, or else the item's own.
+    package var url: String?
     package var skipReason: String?
     package var warnings: [String] = []
 }
@@ -81,6 +83,7 @@ package struct Mapper: Sendable {
         if let link = templates.links[item.source] {
             values["url"] = .string(try render(link, values, item: item, page: nil))
         }
+        plan.url = values["url"]?.scalarText ?? item.url
         let pages = pages(for: item, matching: matching, overrides: overrides)
         var groups: [PlannedGroup] = []
         // Every page is checked, so one message lists all the limits an item breaks.

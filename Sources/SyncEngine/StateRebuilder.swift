@@ -110,7 +110,10 @@ package struct StateRebuilder {
                 guard let media = checked?.media, let plan = try? mapper.plan(item, media: media),
                     plan.skipReason == nil, !plan.groups.isEmpty
                 else { continue }
-                planned.append((item, plan.groups))
+                // A post shows the URL that the source's `link` gives, which the item itself may not carry.
+                var linked = item
+                if let url = plan.url, !url.isEmpty { linked.url = url }
+                planned.append((linked, plan.groups))
             }
         }
 

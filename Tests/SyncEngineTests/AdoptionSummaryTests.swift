@@ -6,6 +6,27 @@ import Testing
 /// The log of a new state's first pass in a workspace that has posts: its counts match what the run does, and
 /// a plain sync does not claim a rebuild.
 @Suite(.serialized) struct AdoptionSummaryTests {
+    /// A post whose title was edited since it was created is linked to its item by the URL that the source's
+    /// `link` gives, when the state database is lost, as it is by a URL in the front matter.
+    @Test func linksByLinkTemplateURL() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn", "Northwind Facebook"], sourceSettings: "link: \"https://s.example/{{path}}/\"")
+        defer { workspace.remove() }
+        try ConfigurationChangeTests.editConfiguration(
+            workspace, replacing: "  {{summary}}\n", with: "  {{summary}}\n\n  {{url}}\n")
+        try workspace.writePost("p1.md", title: "Roast notes", body: "A new roast.")
+        try workspace.writePost("p2.md", title: "Brew guide", body: "How to brew.")
+        #expect(try workspace.run(.apply).created == 2)
+        try workspace.writePost("p2.md", title: "Brew guide, revised", body: "How to brew.")
+        workspace.deleteState()
+
+        let logs = LogCapture()
+        let report = try workspace.run(.apply, logger: logs.logger)
+        #expect(report.created == 0, "\(report.items.map { ($0.identity, $0.decision, $0.message ?? "") })")
+        let linked = logs.entries(startingWith: "linked an item to a post whose text differs")
+        #expect(linked.contains { $0["linked.by"] == "url" && $0["item.id"] == "p2.md" }, "\(logs.entries)")
+    }
+
     @Test func countsMatchTheRun() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
         defer { workspace.remove() }
