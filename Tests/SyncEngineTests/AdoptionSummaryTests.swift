@@ -10,7 +10,8 @@ import Testing
     /// `link` gives, when the state database is lost, as it is by a URL in the front matter.
     @Test func linksByLinkTemplateURL() throws {
         let workspace = try TestWorkspace(
-            pages: ["Northwind LinkedIn", "Northwind Facebook"], sourceSettings: "link: \"https://s.example/{{path}}/\"")
+            pages: ["Northwind LinkedIn", "Northwind Facebook"], sourceSettings: "link: \"https://s.example/{{path}}/\""
+        )
         defer { workspace.remove() }
         try ConfigurationChangeTests.editConfiguration(
             workspace, replacing: "  {{summary}}\n", with: "  {{summary}}\n\n  {{url}}\n")
