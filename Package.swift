@@ -76,7 +76,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "PlanableSyncCLITests",
-            dependencies: ["HTTPClient", "PlanableAPI", "PlanableReference", "SyncEngine", "TestSupport"]),
+            dependencies: ["HTTPClient", "PlanableAPI", "PlanableReference", "SQLite", "SyncEngine", "TestSupport"]),
         .target(name: "Networks"),
         .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
         .target(name: "PlanPreview", dependencies: ["Networks"]),

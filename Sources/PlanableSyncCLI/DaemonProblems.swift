@@ -68,9 +68,9 @@ struct DaemonProblems {
     }
 
     /// Tells whether a pass that failed with `error` may succeed when run again without a change, as after no
-    /// response, a rate limit or a server error.
+    /// response, a rate limit, a server error or a full disk.
     static func isTransient(_ error: any Error) -> Bool {
-        (error as? PlanableAPIError)?.isRetryable ?? false
+        PassFailure.mayPassByItself(error)
     }
 
     /// Returns the first line of `text`, cut at a word boundary to at most `limit` characters, with an ellipsis when cut.

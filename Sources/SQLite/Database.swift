@@ -10,7 +10,8 @@ package struct SQLiteError: Error, CustomStringConvertible {
     package var path: String
 
     package var description: String {
-        "sqlite error \(code): \(message) (database \(path))"
+        let advice = code & 0xff == 13 ? "; free space on the disk that holds it" : ""
+        return "sqlite error \(code): \(message) (database \(path))\(advice)"
     }
 
     /// Whether the error is `SQLITE_CANTOPEN`, `SQLITE_READONLY` or `SQLITE_PERM`: the path is a folder, or a file

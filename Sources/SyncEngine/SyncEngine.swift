@@ -412,7 +412,8 @@ package final class SyncEngine: @unchecked Sendable {
             // item keeps its state for the next one.
             if case PlanableAPIError.cancelled = error { throw error }
             reported.decision = .failed
-            if let apiError = error as? PlanableAPIError, apiError.isRetryable { reported.failedTemporarily = true }
+            // A server error of the API, or a state database that could not be written, as on a full disk.
+            if PassFailure.mayPassByItself(error) { reported.failedTemporarily = true }
             let message = "\(error)"
             // Mapping errors such as a missing label already name the item.
             reported.message =

@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import PlanableAPI
 import PlanableReference
+import SQLite
 import TestSupport
 import Testing
 
@@ -284,6 +285,25 @@ import Testing
         let start = try ProductProcess.run(["run", "--config", configPath])
         #expect(start.status == 78, "stderr: \(start.stderr)")
         #expect(start.stderr.contains("section \"title\" is never closed"), "stderr: \(start.stderr)")
+    }
+
+    /// An item that fails on the state database, as on a full disk, is tried again after the back-off, so it is
+    /// synced without waiting for another change or the periodic rescan.
+    @Test func itemFailedOnStateIsRetried() throws {
+        try writeConfiguration(extra: "rescan_interval: 0")
+        let notify = try NotifySocket()
+        let daemon = try startDaemonWithOnePost(notify)
+        defer { cleanUp(daemon) }
+        // A trigger fails the record that each create writes before its request, so nothing is sent.
+        let database = try SQLiteDatabase(path: root.appendingPathComponent("state/planable-sync.sqlite").path)
+        try database.execute(
+            "CREATE TRIGGER full_disk BEFORE INSERT ON intents BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+        try write("b.md", "title: Beta")
+        #expect(waitUntil(timeout: 30) { daemon.stderr().contains("item sync failed") }, "stderr: \(daemon.stderr())")
+        #expect(try postCount() == 1)
+        try database.execute("DROP TRIGGER full_disk")
+        // The first retry comes after 30 s.
+        #expect(try waitUntil(timeout: 90) { try postCount() == 2 }, "stderr: \(daemon.stderr())")
     }
 
     /// A reload that fails after it cut a pass short still leaves no changed file unsynced.
