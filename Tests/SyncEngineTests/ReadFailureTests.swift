@@ -55,6 +55,22 @@ import Testing
         #expect(try state(workspace).readFailures().isEmpty)
     }
 
+    /// An unchanged broken file is logged as an error when a scan first meets it, and at debug level by later
+    /// scans, since `status` lists it; a new message for it is an error again.
+    @Test func knownFailureIsLoggedOnce() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writeRaw("bad.md", Self.brokenFrontMatter)
+        var counts: [Int] = []
+        for round in 0..<3 {
+            if round == 2 { try workspace.writeRaw("bad.md", "---\ntitle: [unclosed\n---\n\nBody.\n") }
+            let logs = LogCapture()
+            #expect(try workspace.run(.apply, logger: logs.logger).failed == 1)
+            counts.append(logs.entries(startingWith: "item read failed").filter { $0["level"] == "error" }.count)
+        }
+        #expect(counts == [1, 0, 1])
+    }
+
     @Test func deletedFileClearsItsFailure() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }
