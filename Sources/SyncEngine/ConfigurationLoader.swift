@@ -30,7 +30,8 @@ extension Configuration {
         } catch {
             throw ConfigurationError(
                 path: path,
-                message: "the configuration file cannot be read (\(error.localizedDescription)); pass --config PATH")
+                message: "the configuration file cannot be read (\(error.localizedDescription)); check that it "
+                    + "exists and that this user may read it, or pass --config PATH")
         }
         return try parse(text, path: path)
     }

@@ -273,6 +273,11 @@ package final class StateStore: @unchecked Sendable {
 
 /// A state database that cannot be used.
 package enum StateError: Error, CustomStringConvertible {
+    private static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
     case corrupt(path: String, detail: String)
     case newerSchema(String)
     case unavailable(path: String, detail: String)
@@ -292,8 +297,11 @@ package enum StateError: Error, CustomStringConvertible {
         case .unavailable(let path, let detail):
             "cannot open state database \(path): \(detail)"
         case .inaccessible(let path, let detail):
-            "cannot open state database \(path) for writing: \(detail); make the configuration's state setting name "
-                + "a file in a folder that this user may write"
+            "cannot open state database \(path) for writing: \(detail); "
+                + (Self.isFolder(path)
+                    ? ""
+                    : "make its folder \((path as NSString).deletingLastPathComponent) writable for this user, or ")
+                + "make the configuration's state setting name a file in a folder that this user may write"
         case .readOnly(let path, let file, let user, let reason):
             "cannot write state database \(path): user \(user) may not write \(file) (\(reason)), so nothing was "
                 + "sent; make it writable for user \(user), or change the state setting to a file that is"

@@ -75,8 +75,8 @@ package enum TemplateCheck {
                 let root = String(variable.split(separator: ".").first ?? "")
                 guard !standardNames.contains(root) else { continue }
                 var warning =
-                    "\(name) uses {{\(variable)}}, which is not a standard variable, so each item needs a front "
-                    + "matter field \(root) or fails to render"
+                    "\(name) uses {{\(variable)}}, which is not a standard variable, so each item needs a field "
+                    + "\(root), from its front matter or feed entry, or fails to render"
                 if let guess = closestStandardName(root) {
                     warning += "; did you mean {{\(guess)}}?"
                 } else {

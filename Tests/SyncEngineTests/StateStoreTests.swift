@@ -6,6 +6,19 @@ import Testing
 @Suite struct StateStoreTests {
     /// A partial scan reads the rows for the watcher's paths only: the file itself and everything under a folder,
     /// and nothing from folders whose names merely start the same way.
+    /// A state file that cannot be opened for writing names its folder, unless the state setting names a folder.
+    @Test func inaccessibleStateNamesItsFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("planable-sync.sqlite").path
+        let inFolder = StateError.inaccessible(path: file, detail: "attempt to write a readonly database")
+        #expect(inFolder.description.contains("make its folder \(folder.path) writable for this user, or make"))
+        let isFolder = StateError.inaccessible(path: folder.path, detail: "unable to open database file")
+        #expect(!isFolder.description.contains("make its folder"), "\(isFolder)")
+        #expect(isFolder.description.contains("state setting name a file in a folder that this user may write"))
+    }
+
     @Test func itemsAtPathsTakesFilesAndFolderContents() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -48,6 +48,18 @@ import Testing
         #expect(TemplateCheck.syntaxProblems(loaded).isEmpty)
     }
 
+    /// A variable that no item defines is named with where an item may get it, which is a feed entry as well as
+    /// front matter.
+    @Test func unknownVariableWarningNamesBothOrigins() throws {
+        let warnings = try TemplateCheck.warnings(try configuration(broken: "{{titel}}"))
+        #expect(
+            warnings.contains {
+                $0.hasPrefix(
+                    "templates.x uses {{titel}}, which is not a standard variable, so each item needs a field "
+                        + "titel, from its front matter or feed entry, or fails to render; did you mean {{title}}?")
+            }, "\(warnings)")
+    }
+
     @Test func syntaxErrorsAreAllListed() throws {
         let problems = TemplateCheck.syntaxProblems(try configuration(broken: "{{#title}}"))
         #expect(problems.count == 2, "\(problems)")
