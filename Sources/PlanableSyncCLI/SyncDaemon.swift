@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PlanableAPI
 import SyncEngine
+import Timestamps
 
 /// `planable-sync run`: watches directory sources, polls feeds and post status, and serves until SIGTERM.
 ///
@@ -415,6 +416,12 @@ final class SyncDaemon: @unchecked Sendable {
         // Up to 10 % jitter keeps many daemons from polling one publisher in step.
         let next = Date().addingTimeInterval(base * Double.random(in: 0.9...1.1))
         lock.withLock { feedSchedule[name] = (next, failures) }
+        if failures > 0 {
+            // The feed's error says that the next run tries again; in the daemon that run waits longer each time.
+            logger.info(
+                "next feed poll delayed by a back-off that doubles with each failed poll",
+                ["source": name, "failures": String(failures), "next_poll": Timestamp.format(next, fractional: false)])
+        }
         updateStatus()
     }
 

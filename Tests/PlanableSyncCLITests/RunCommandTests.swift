@@ -210,6 +210,8 @@ import Testing
         Thread.sleep(forTimeInterval: max(0, firstPoll.addingTimeInterval(15).timeIntervalSinceNow))
         #expect(requests.withLock { $0.count } == 2, "\(requests.withLock { $0 })")
         #expect(daemon.stderr().contains("feed poll_interval is below the minimum"), "\(daemon.stderr())")
+        #expect(daemon.stderr().contains("next feed poll delayed by a back-off"), "\(daemon.stderr())")
+        #expect(daemon.stderr().contains("failures=1 next_poll="), "\(daemon.stderr())")
     }
 
     /// A daemon whose first pass failed still watches and retries, and its ready line includes the pass's error.
