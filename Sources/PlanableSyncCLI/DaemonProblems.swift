@@ -25,7 +25,10 @@ struct DaemonProblems {
     var reloadError: String?
 
     /// Builds the status line: what is watched and polled, then what is wrong, such as folders without a watch.
-    func statusLine(watched: Int, unwatched: Int, feeds: Int) -> String {
+    ///
+    /// - Parameter retrying: whether a full pass is scheduled to try the failed items again, as after a server
+    ///   error, an API that did not respond or a state database that could not be written.
+    func statusLine(watched: Int, unwatched: Int, feeds: Int, retrying: Bool = false) -> String {
         var parts = ["watching \(counted(watched, "folder")) and \(counted(feeds, "feed"))"]
         if unwatched > 0 { parts.append("\(counted(unwatched, "folder")) not watched (retrying)") }
         if readFailures > 0 { parts.append(counted(readFailures, "read failure")) }
@@ -34,7 +37,9 @@ struct DaemonProblems {
         } else if let statusPollError {
             parts.append("status poll failed: \(statusPollError)")
         }
-        if failedItems > 0 { parts.append("\(counted(failedItems, "item")) failed to sync") }
+        if failedItems > 0 {
+            parts.append("\(counted(failedItems, "item")) failed to sync" + (retrying ? " (retrying)" : ""))
+        }
         if blockedItems > 0 { parts.append("\(counted(blockedItems, "item")) blocked (see status)") }
         if failedPosts > 0 { parts.append("\(counted(failedPosts, "post")) failed to publish (see status)") }
         if let reloadError { parts.append("reload failed: \(Self.shortened(reloadError))") }
@@ -63,7 +68,9 @@ struct DaemonProblems {
                 return shortened(error.description)
             }
         default:
-            return shortened("\(error)")
+            // An error of the state database, such as a full disk, is tried again too.
+            guard PassFailure.mayPassByItself(error) else { return shortened("\(error)") }
+            return shortened("\(error)", limit: maximumLength - 10) + ", retrying"
         }
     }
 

@@ -481,7 +481,8 @@ final class SyncDaemon: @unchecked Sendable {
         // The feeds are counted from the configuration, because their schedule is made only after the first pass.
         let feeds = configuration.sources.filter { if case .feed = $0.kind { true } else { false } }.count
         let line = problems.statusLine(
-            watched: folders?.watchedCount ?? 0, unwatched: folders?.unwatchedCount ?? 0, feeds: feeds)
+            watched: folders?.watchedCount ?? 0, unwatched: folders?.unwatchedCount ?? 0, feeds: feeds,
+            retrying: lock.withLock { passRetry != nil })
         _ = notifier.status(line)
     }
 

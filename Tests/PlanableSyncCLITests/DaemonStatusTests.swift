@@ -130,7 +130,7 @@ import Testing
         // Two passes whose items failed put the retry of the full pass a minute or more away.
         for (count, name) in zip(["1 item", "2 items"], ["b.md", "c.md"]) {
             try write(name, "title: Written during the outage")
-            let failed = notify.waitForStatus(timeout: 30) { $0.hasSuffix("; \(count) failed to sync") }
+            let failed = notify.waitForStatus(timeout: 30) { $0.hasSuffix("; \(count) failed to sync (retrying)") }
             #expect(failed, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr().suffix(1200))")
             Thread.sleep(forTimeInterval: 1)
         }
@@ -206,7 +206,9 @@ import Testing
         let daemon = try startDaemon(notify)
         defer { cleanUp(daemon) }
         #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
-        let failing = notify.waitForStatus(timeout: 20) { $0 == "watching 1 folder and 0 feeds; 1 item failed to sync" }
+        let failing = notify.waitForStatus(timeout: 20) {
+            $0 == "watching 1 folder and 0 feeds; 1 item failed to sync (retrying)"
+        }
         #expect(failing, "status: \(notify.latestStatus() ?? "none"); stderr: \(daemon.stderr())")
 
         try sendControl("DELETE", "/faults", "{}")
@@ -301,6 +303,8 @@ import Testing
         try write("b.md", "title: Beta")
         #expect(waitUntil(timeout: 30) { daemon.stderr().contains("item sync failed") }, "stderr: \(daemon.stderr())")
         #expect(try postCount() == 1)
+        let retrying = notify.waitForStatus(timeout: 10) { $0.hasSuffix("; 1 item failed to sync (retrying)") }
+        #expect(retrying, "status: \(notify.latestStatus() ?? "none")")
         try database.execute("DROP TRIGGER full_disk")
         // The first retry comes after 30 s.
         #expect(try waitUntil(timeout: 90) { try postCount() == 2 }, "stderr: \(daemon.stderr())")
