@@ -31,19 +31,23 @@ package final class ReferenceClock: Sendable {
     package static let range: ClosedRange<Double> = -62_167_219_200...253_402_300_799
 
     /// The current time in Unix seconds. A running clock that reaches the end of `range` is frozen there, because
-    /// a later time has no date-time to show it; it can be set, advanced back or resumed from there.
+    /// a later time has no date-time to show it. It can be set, advanced back or resumed from there.
     package func now() -> Double {
-        state.withLock { state in
-            switch state.mode {
-            case .system(let offset):
-                let seconds = Date().timeIntervalSince1970 + offset
-                guard seconds <= Self.range.upperBound else {
-                    state.mode = .frozen(Self.range.upperBound)
-                    return Self.range.upperBound
-                }
-                return seconds
-            case .frozen(let seconds): return seconds
+        state.withLock { Self.reading(&$0) }
+    }
+
+    /// Returns the clock's time, and freezes a running clock that passed the end of `range` at that end.
+    private static func reading(_ state: inout State) -> Double {
+        switch state.mode {
+        case .system(let offset):
+            let seconds = Date().timeIntervalSince1970 + offset
+            guard seconds <= range.upperBound else {
+                state.mode = .frozen(range.upperBound)
+                return range.upperBound
             }
+            return seconds
+        case .frozen(let seconds):
+            return seconds
         }
     }
 
@@ -54,8 +58,9 @@ package final class ReferenceClock: Sendable {
 
     /// Moves the clock forward (or back, for a negative value) by `seconds`, frozen or not.
     package func advance(by seconds: Double) {
-        _ = now()  // freezes a clock that ran past the end of `range`, so that it moves from there
         state.withLock { state in
+            // A clock that ran past the end of `range` moves from that end.
+            _ = Self.reading(&state)
             switch state.mode {
             case .system(let offset): state.mode = .system(offset: offset + seconds)
             case .frozen(let current): state.mode = .frozen(current + seconds)

@@ -61,11 +61,7 @@ enum CheckCommand {
         if let runtime {
             do {
                 let engine = runtime.engine()
-                // The sources of another workspace's state database all look unlisted; its mismatch is reported.
-                let otherWorkspace = try runtime.state.offlineWorkspaceMismatch(
-                    configuredWorkspace: configuration.workspace, configurationPath: configuration.path)
-                let warnings = otherWorkspace == nil ? try engine.unlistedSourceWarnings() : []
-                for warning in warnings { print("warning: \(warning)") }
+                for warning in try engine.unlistedSourceWarnings() { print("warning: \(warning)") }
                 for (old, new) in try engine.renamedSources() {
                     print("source \"\(new)\": takes over the items of source \"\(old)\", which it was renamed from")
                 }

@@ -74,12 +74,6 @@ struct DaemonProblems {
         }
     }
 
-    /// Tells whether a pass that failed with `error` may succeed when run again without a change, as after no
-    /// response, a rate limit, a server error or a full disk.
-    static func isTransient(_ error: any Error) -> Bool {
-        PassFailure.mayPassByItself(error)
-    }
-
     /// Returns the first line of `text`, cut at a word boundary to at most `limit` characters, with an ellipsis when cut.
     static func shortened(_ text: String, limit: Int = maximumLength) -> String {
         let line = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""

@@ -70,10 +70,7 @@ enum SyncCommand {
         let progress = ProgressReporter(logger: logger)
         let engine = runtime.engine(progress: { done, total in progress.update(done: done, total: total) })
         logger.info("run started", ["command": mode == .apply ? "sync" : "plan", "config": configuration.path])
-        // A state database of another workspace fails the run below, and its sources would all look unlisted.
-        let otherWorkspace = try runtime.state.offlineWorkspaceMismatch(
-            configuredWorkspace: configuration.workspace, configurationPath: configuration.path)
-        let unlistedSources = otherWorkspace == nil ? try engine.unlistedSourceWarnings() : []
+        let unlistedSources = try engine.unlistedSourceWarnings()
         for warning in unlistedSources {
             logger.warning(warning, ["state.path": configuration.statePath])
         }

@@ -553,7 +553,7 @@ final class SyncDaemon: @unchecked Sendable {
     private func notePassFailed(_ error: any Error) {
         problems.passError = (DaemonProblems.summary(error), nil)
         reloadIfTokenReplaced(after: error)
-        guard DaemonProblems.isTransient(error) else { return }
+        guard PassFailure.mayPassByItself(error) else { return }
         scheduleRetry()
     }
 

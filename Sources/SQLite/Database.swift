@@ -10,7 +10,7 @@ package struct SQLiteError: Error, CustomStringConvertible {
     package var path: String
 
     package var description: String {
-        let advice = code & 0xff == 13 ? "; free space on the disk that holds it" : ""
+        let advice = code & 0xff == SQLITE_FULL ? "; free space on the disk that holds it" : ""
         return "sqlite error \(code): \(message) (database \(path))\(advice)"
     }
 

@@ -106,9 +106,14 @@ extension SyncEngine {
         return preview
     }
 
-    /// Lists the warnings for unlisted sources with synced items that no configured source takes over.
+    /// Lists the warnings for unlisted sources with synced items that no configured source takes over. A state
+    /// database that records another workspace gets none, because all of its sources look unlisted and the run
+    /// fails on the workspace check instead.
     package func unlistedSourceWarnings() throws -> [String] {
-        try state.unlistedSourceWarnings(configuration, except: Set(try renamedSources().map(\.old)))
+        let otherWorkspace = try state.offlineWorkspaceMismatch(
+            configuredWorkspace: configuration.workspace, configurationPath: configuration.path)
+        guard otherWorkspace == nil else { return [] }
+        return try state.unlistedSourceWarnings(configuration, except: Set(try renamedSources().map(\.old)))
     }
 
     /// Tells whether the records of source `old` belong to `source`.

@@ -146,13 +146,26 @@ extension SyncEngine {
 
     /// Stores the scan's errors as the source's read failures within the scan's scope, so `status` lists each file
     /// or feed that could not be read until a later scan reads it or finds it gone.
-    func recordReadFailures(_ scan: SourceScan, source: String) throws {
+    ///
+    /// - Returns: the indices in `scan.errors` of the failures that the state already contained with the same
+    ///   message.
+    func recordReadFailures(_ scan: SourceScan, source: String) throws -> Set<Int> {
         let failures = scan.errors.map { error in
             ReadFailure(
                 source: source, location: error.location ?? error.identity ?? "", entry: error.entry ?? "",
                 message: error.message)
         }
+        var known: Set<Int> = []
+        if !failures.isEmpty {
+            let stored = Set(try state.readFailures(source: source).map { [$0.location, $0.entry, $0.message] })
+            known = Set(
+                failures.indices.filter { index in
+                    let failure = failures[index]
+                    return stored.contains([failure.location, failure.entry, failure.message])
+                })
+        }
         try state.replaceReadFailures(source: source, scope: scan.readFailureScope, with: failures)
+        return known
     }
 
     /// How long the state keeps a removed item whose posts were deleted in Planable, so that its file, back within

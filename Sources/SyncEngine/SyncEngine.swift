@@ -193,24 +193,15 @@ package final class SyncEngine: @unchecked Sendable {
             if let commit = scan.commit { commits.append((source.name, commit)) }
             if let commit = scan.commitAlways { alwaysCommits.append(commit) }
             if let commit = scan.commitUnlessStopped { unstoppedCommits.append(commit) }
-            // A failure that the state already holds with the same message was logged as an error when it was
-            // first met, and `status` lists it, so each rescan of an unchanged broken file logs it at debug level.
-            var known: Set<[String]> = []
-            if mode == .apply {
-                if !scan.errors.isEmpty {
-                    known = Set(
-                        try state.readFailures(source: source.name).map { [$0.location, $0.entry, $0.message] })
-                }
-                try recordReadFailures(scan, source: source.name)
-            }
-            for error in scan.errors {
+            // A failure that the state already contains with the same message was logged as an error when a scan
+            // first met it, and `status` lists it. So each rescan of an unchanged broken file logs it at debug level.
+            let known = mode == .apply ? try recordReadFailures(scan, source: source.name) : []
+            for (index, error) in scan.errors.enumerated() {
                 var fields = ["item.source": error.source, "error": error.message]
                 if let identity = error.identity { fields["item.id"] = identity }
                 if let location = error.location { fields["item.location"] = location }
-                let key = [error.location ?? error.identity ?? "", error.entry ?? "", error.message]
-                logger.log(
-                    known.contains(key) ? .debug : .error,
-                    error.identity == nil ? "source read failed" : "item read failed", fields)
+                let level: LogLevel = known.contains(index) ? .debug : .error
+                logger.log(level, error.identity == nil ? "source read failed" : "item read failed", fields)
                 if error.isDataError || error.identity != nil {
                     // A whole feed or folder that failed is named by its location, such as the feed's URL.
                     report.add(

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPServer
-import Synchronization
 
 /// Serialized responses of read operations, valid while the database has not changed.
 ///
@@ -24,8 +23,6 @@ final class ResponseCache: @unchecked Sendable {
     /// last published them; -1 while none is published.
     private var committedVersion: Int64 = -1
     private var committedUntil = -Double.infinity
-    /// The number of `removeAll` calls, after each of which the store publishes its state again.
-    let generation = Atomic<Int>(0)
 
     /// The cache key of a request, or nil when its operation is not cached.
     static func key(for operation: OpenAPIOperation, request: HTTPServerRequest, tokenID: String) -> String? {
@@ -87,7 +84,6 @@ final class ResponseCache: @unchecked Sendable {
         lock.lock()
         entries.removeAll()
         committedVersion = -1
-        generation.add(1, ordering: .relaxed)
         lock.unlock()
     }
 }

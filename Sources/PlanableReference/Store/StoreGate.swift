@@ -55,11 +55,10 @@ final class StoreGate: @unchecked Sendable {
     /// The errors of batches whose commit failed, by batch number; entries older than 1,024 batches are dropped.
     private var failures: [UInt64: any Error] = [:]
 
-    /// What `publishCommittedState` last published, guarded by `lock`, so that an unchanged state is not
-    /// published again under the response cache's lock.
+    /// The change count and lifecycle time that `publishCommittedState` last published, guarded by `lock`, so that
+    /// an unchanged state is not published again under the response cache's lock. -1 forces the next publication.
     private var publishedVersion: Int64 = -1
     private var publishedUntil = -Double.infinity
-    private var publishedGeneration = 0
 
     /// The store's token cache, which request threads read without this gate's lock.
     let tokenCache: TokenCache
@@ -141,7 +140,7 @@ final class StoreGate: @unchecked Sendable {
         let result = Result { try body(store) }
         if case .failure = result {
             if !store.database.isAutocommit { try? store.database.execute("ROLLBACK") }
-            if store.changeCount() != changesBefore { store.forgetCachedState() }
+            if store.changeCount() != changesBefore { forgetCachedState() }
             // No one waits for this batch, which opened and closed under this one hold of `lock`, so `closedThrough`
             // is left to the next batch's close, and `commits` is not taken while `lock` is held.
             batchOpen = false
@@ -156,7 +155,7 @@ final class StoreGate: @unchecked Sendable {
     private func runRollingBack<T>(_ body: (ReferenceStore) throws -> T) -> Result<T, any Error> {
         let changesBefore = store.changeCount()
         let result = Result { batchOpen ? try store.database.transaction { try body(store) } : try body(store) }
-        if case .failure = result, store.changeCount() != changesBefore { store.forgetCachedState() }
+        if case .failure = result, store.changeCount() != changesBefore { forgetCachedState() }
         return result
     }
 
@@ -173,7 +172,7 @@ final class StoreGate: @unchecked Sendable {
         closeBatchRolledBackBySQLite()
         let changesBefore = store.changeCount()
         let result = Result { try store.database.transaction { try body(store) } }
-        if case .failure = result, store.changeCount() != changesBefore { store.forgetCachedState() }
+        if case .failure = result, store.changeCount() != changesBefore { forgetCachedState() }
         let batch = batchOpen ? batchNumber : 0
         if batchOpen && store.database.isAutocommit {
             closeOpenBatch(committing: false)
@@ -218,13 +217,17 @@ final class StoreGate: @unchecked Sendable {
     private func publishCommittedState() {
         let version = store.changeCount()
         let until = store.lifecycleDirty ? -Double.infinity : store.nextLifecycleEvent
-        let generation = store.responseCache.generation.load(ordering: .relaxed)
-        guard version != publishedVersion || until != publishedUntil || generation != publishedGeneration
-        else { return }
+        guard version != publishedVersion || until != publishedUntil else { return }
         store.responseCache.publish(version: version, validUntil: until)
         publishedVersion = version
         publishedUntil = until
-        publishedGeneration = generation
+    }
+
+    /// Empties the store's caches after a rollback, and has the next release of the lock publish the committed
+    /// state again, since emptying the response cache also drops its published state. Call with `lock` held.
+    private func forgetCachedState() {
+        store.forgetCachedState()
+        publishedVersion = -1
     }
 
     /// The writes waiting for the lock, for tests.
@@ -361,7 +364,7 @@ final class StoreGate: @unchecked Sendable {
         } catch {
             failure = error
             if !store.database.isAutocommit { try? store.database.execute("ROLLBACK") }
-            store.forgetCachedState()
+            forgetCachedState()
             FileHandle.standardError.write(
                 Data("reference server: a batch of writes failed and was rolled back: \(error)\n".utf8))
         }
