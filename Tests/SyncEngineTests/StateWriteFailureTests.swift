@@ -1,7 +1,7 @@
 import Foundation
-import SQLite
 import Testing
 
+@testable import SQLite
 @testable import SyncEngine
 
 /// A create that succeeded but could not be recorded, as on a full disk, must not be sent again by the next run.
@@ -27,6 +27,15 @@ import Testing
         #expect(next.requests.write == 0, "the post of b.md was created again")
         #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 2)
         #expect(try StateStore(path: statePath).posts(source: "posts", identity: "b.md").count == 1)
+    }
+
+    /// A full disk may pass by itself, so the daemon retries, while a corrupt database needs a rebuild.
+    @Test func stateErrorsRetriedUnlessCorrupt() {
+        let full = SQLiteError(code: 13, message: "database or disk is full", path: "state.sqlite")
+        let corrupt = SQLiteError(code: 11, message: "database disk image is malformed", path: "state.sqlite")
+        #expect(PassFailure.mayPassByItself(full))
+        #expect(!PassFailure.mayPassByItself(corrupt))
+        #expect(!PassFailure.mayPassByItself(MappingError("no such label")))
     }
 
     /// A plan cannot read an interrupted create back, which only a sync does, so its message states that the sync
