@@ -142,10 +142,10 @@ struct TemplateTagStripper {
         ]
 
         /// Returns the URL that Hugo's default permalinks give the content file `reference` of a `ref` or
-        /// `relref` shortcode, such as `/blog/post-one/#part` for `/Blog/Post-One/index.md#part`: the path below
-        /// the content folder in lower case, with hyphens for spaces, and without its extension or index file name.
-        /// Hugo resolves a relative reference from the page's own folder and may apply other permalinks, which
-        /// only matters where the URL is shown as text.
+        /// `relref` shortcode, such as `/blog/post-one/#part` for `/Blog/Post-One/index.md#part`. That is the path
+        /// below the content folder in lower case, with hyphens for spaces, and without its extension or index file
+        /// name. Hugo resolves a relative reference from the page's own folder and may apply other permalinks,
+        /// which only matters where the URL is shown as text.
         static func pageURL(_ reference: String) -> String {
             let parts = reference.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
             let fragment = parts.count == 2 ? "#" + parts[1] : ""

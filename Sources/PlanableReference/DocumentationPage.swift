@@ -74,9 +74,9 @@ enum DocumentationPage {
         return text
     }
 
-    /// Renders a description, which the document writes in CommonMark, as HTML. cmark-gfm leaves out raw HTML
-    /// unless it is asked to keep it, so the document's text cannot add markup of its own. Versions before 0.29
-    /// kept it by default, and `CMARK_OPT_SAFE` makes them leave it out too.
+    /// Renders a description, which the document writes in CommonMark, as HTML, leaving out raw HTML so that the
+    /// document's text cannot add markup of its own. The installed cmark-gfm does that unless given
+    /// `CMARK_OPT_UNSAFE`, and its header keeps `CMARK_OPT_SAFE` for older versions, which needed it.
     static func markdown(_ text: String) -> String {
         guard !text.isEmpty else { return "" }
         let bytes = Array(text.utf8)

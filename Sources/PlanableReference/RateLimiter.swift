@@ -47,7 +47,7 @@ final class RateLimiter: Sendable {
         var count: Int { times.count - head }
         var oldest: Double? { head < times.count ? times[head] : nil }
 
-        /// Counts the requests recorded after `now` as made at `now`, for a clock that was moved back: they were
+        /// Counts the requests recorded after `now` as made at `now`, for a clock that was moved back. They were
         /// made within the window, and would otherwise stay in it until the clock reached them again.
         func clamp(to now: Double) {
             var index = times.count - 1

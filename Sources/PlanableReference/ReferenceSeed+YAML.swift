@@ -172,8 +172,8 @@ extension ReferenceSeed {
             }
             let memberNodes = try list(node, "members")
             let members = try memberNodes.map { try member($0, company: name) }
-            // Mail servers ignore the case of the domain, and nearly all that of the name before it, so two emails
-            // that differ in case alone name one member.
+            // Domain names ignore case, and mail servers usually ignore the case of the name before the @ too, so
+            // two emails that differ in case alone are taken for one member.
             var emails: [String: String] = [:]
             for (memberNode, member) in zip(memberNodes, members) {
                 if let first = emails[member.email.lowercased()] {

@@ -195,9 +195,9 @@ extension ReferenceServer {
     }
 
     /// Finds the request's token and, for a cached operation, its response of the last committed state. A token
-    /// that the token cache accepts takes no lock of the store; another is checked under the store's lock, and
-    /// its response looked up under the same hold. Returns the token, the cache key when the operation is cached,
-    /// and the cached response when there is a current one.
+    /// that the token cache accepts needs no lock of the store. Another token is checked under the store's lock,
+    /// and its response is looked up under the same hold. Returns the token, the cache key when the operation is
+    /// cached, and the cached response when there is a current one.
     private func authenticate(
         _ request: HTTPServerRequest, now: Double, operation: OpenAPIOperation
     ) -> Result<(TokenRecord, cacheKey: String?, cached: [UInt8]?), APIError> {

@@ -417,7 +417,8 @@ final class SyncDaemon: @unchecked Sendable {
         let next = Date().addingTimeInterval(base * Double.random(in: 0.9...1.1))
         lock.withLock { feedSchedule[name] = (next, failures) }
         if failures > 0 {
-            // The feed's error says that the next run tries again; in the daemon that run waits longer each time.
+            // The feed's error message promises another try at the next run, which the daemon delays further after
+            // each failure.
             logger.info(
                 "next feed poll delayed by a back-off that doubles with each failed poll",
                 ["source": name, "failures": String(failures), "next_poll": Timestamp.format(next, fractional: false)])

@@ -28,7 +28,8 @@ package struct CheckedMedium: Sendable, Equatable {
 /// The plan for one item: its groups, or the reason it is skipped.
 package struct ItemPlan: Sendable {
     package var groups: [PlannedGroup] = []
-    /// The item's URL as the templates see it: the source's `link` rendered for the item, or else the item's own.
+    /// The item's URL as the templates render it: the source's `link` rendered for the item, or else the item's
+    /// own.
     package var url: String?
     package var skipReason: String?
     package var warnings: [String] = []

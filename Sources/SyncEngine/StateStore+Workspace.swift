@@ -20,8 +20,8 @@ extension StateStore {
     }
 
     /// Returns the error for a state database whose recorded workspace has neither the id nor the name that the
-    /// configuration gives, for commands that change the state without asking the API. The name is the one the
-    /// last sync recorded, so a workspace renamed since then is told to sync first.
+    /// configuration gives, for commands that change the state without the API. The name is the one that the
+    /// last sync recorded, so the message for a workspace renamed since then says to sync first.
     package func offlineWorkspaceMismatch(
         configuredWorkspace: String, configurationPath: String
     ) throws

@@ -88,7 +88,8 @@ import Testing
         #expect(wrongMethod.headers["allow"] == "GET, POST")
     }
 
-    /// An operation whose document lists no 400 answers a missing required parameter with its 404, and says why.
+    /// An operation whose document lists no 400 returns its 404 for a missing required parameter, with the reason
+    /// in the message.
     @Test func missingParameterWithout400SaysWhy() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

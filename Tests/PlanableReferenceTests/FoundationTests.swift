@@ -180,7 +180,7 @@ import Timestamps
     }
 
     /// A value that matches no form of `anyOf` gets every problem of the closest form, as POST /workspaces
-    /// without both flags of its approval settings does; `oneOf` also rejects a value that matches two forms.
+    /// without both flags of its approval settings does. `oneOf` also rejects a value that matches two forms.
     @Test func validatorNamesClosestFormsProblems() {
         let flags: JSONValue = [
             "type": "object", "required": ["autoSchedule", "autoLock"],

@@ -125,7 +125,7 @@ import Timestamps
         #expect(textOnly.data["scheduledAt"]?.stringValue == scheduledAt)
         #expect(textOnly.data["campaignId"]?.stringValue == campaignID)
 
-        // A post that publishes at its date cannot lose the date alone, and the answer says how to remove it.
+        // A post that publishes at its date cannot lose the date alone, and the error message names the way out.
         let dateOnly = try server.send("PATCH", "/posts/\(id)", body: ["scheduledAt": .null])
         #expect(dateOnly.status == 400, "\(dateOnly.text)")
         #expect(dateOnly.text.contains("send publishAtScheduledDate: false to remove the date"), "\(dateOnly.text)")

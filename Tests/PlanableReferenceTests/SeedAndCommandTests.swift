@@ -144,7 +144,7 @@ import Timestamps
         }
     }
 
-    /// An invalid value is reported at its own line, not at the line of the mapping that holds it.
+    /// An invalid value is reported at its own line, not at the line of the mapping that contains it.
     @Test(arguments: [
         ("approval", "    approval: required"), ("scope", "    scope: admin"), ("expiresAt", "    expiresAt: soon"),
         ("membership", "    membership: owner"),
@@ -282,7 +282,7 @@ import Timestamps
         #expect(members.map { $0["isApprover"] } == [.bool(true)], "\(members)")
     }
 
-    /// A token acts for a member, so the token control refuses one for a company without members instead of
+    /// A token acts for a member, so the token control rejects one for a company without members instead of
     /// making up an owner that GET /members does not list.
     @Test func tokenControlNeedsMember() throws {
         let seed = ReferenceSeed(companies: [

@@ -365,10 +365,9 @@ import Timestamps
         #expect(third.data.arrayValue?.first?["id"] == first.data.arrayValue?.first?["id"])
     }
 
-    /// A cached response is served without the store's lock only while no lifecycle step is due. Here the clock
-    /// moves without the controls, which would also mark the lifecycle for a new look, and by less than the second
-    /// within which the token counts as checked, so only the due time of the scheduled post can stop the cached
-    /// answer.
+    /// A cached response is served without the store's lock only while no lifecycle step is due. The clock moves
+    /// here without the controls, which would also mark the lifecycle as changed. It moves by less than the second
+    /// within which the token counts as checked, so only the scheduled post's due time can stop the cached response.
     @Test func cachedReadWaitsForDueLifecycleStep() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
@@ -383,8 +382,8 @@ import Timestamps
         #expect(try server.send("GET", path).data["status"] == "publishing")
     }
 
-    /// A repeated listing after a write shows the write, from the first read after the write's answer, whether
-    /// the write committed on its own or in a batch with others.
+    /// A repeated listing shows a write from the first read after the write's response, whether the write
+    /// committed on its own or in a batch with others.
     @Test func cachedListShowsCommittedWrites() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
@@ -435,8 +434,8 @@ import Timestamps
         #expect(current["plainText"] == "Due soon")
     }
 
-    /// The same, within the second in which a token counts as checked, so that the reads after the failed write
-    /// look for a cached response without the store's lock, and a clock moved by the controls.
+    /// The same within the second in which a token counts as checked, so that the reads after the failed write
+    /// look up a cached response without the store's lock. The test then moves the clock through the controls.
     @Test func cachedReadAfterRollbackAndClockControl() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
@@ -451,12 +450,12 @@ import Timestamps
         for _ in 0..<2 { #expect(try server.send("GET", "/posts/\(ids[0])").data["status"] == "scheduled") }
         server.clock.set(start + 60.3)
         let late = try server.send("PATCH", "/posts/\(ids[0])", body: ["text": "Too late"])
-        #expect(late.errorCode == "PUBLISHING_IN_PROGRESS" || late.errorCode == "POST_ALREADY_PUBLISHED")
+        #expect(["PUBLISHING_IN_PROGRESS", "POST_ALREADY_PUBLISHED"].contains(late.errorCode))
         let current = try server.send("GET", "/posts/\(ids[0])").data
         #expect(current["status"] == "publishing")
         #expect(current["plainText"] != "Too late")
 
-        // A clock moved by the controls past the end of the 2 s publication, within a second of token checks.
+        // The controls move the clock past the end of the 2 s publication, within a second of the token's check.
         server.clock.set(start + 61.5)
         for _ in 0..<2 { #expect(try server.send("GET", "/posts/\(ids[1])").data["status"] == "publishing") }
         let finished = Timestamp.format(start + 62.2)

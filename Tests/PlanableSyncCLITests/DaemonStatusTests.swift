@@ -268,7 +268,7 @@ import Testing
     }
 
     /// A template that does not compile would fail every pass, so a reload rejects it and the daemon keeps
-    /// syncing with the running configuration; at start it stops the daemon with 78.
+    /// syncing with the running configuration. At start, such a template stops the daemon with 78.
     @Test func templateSyntaxErrorRejectsReload() throws {
         let notify = try NotifySocket()
         let daemon = try startDaemonWithOnePost(notify)

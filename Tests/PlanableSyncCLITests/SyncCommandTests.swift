@@ -273,7 +273,7 @@ import Testing
     }
 
     /// A plan without a state file, in a workspace that has posts, names the configured state file in its warning,
-    /// not the empty database in memory that stands in for it.
+    /// not the empty database in memory that replaces it for the plan.
     @Test func adoptionPreviewNamesStateFile() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")

@@ -56,7 +56,7 @@ import Testing
     }
 
     /// An unchanged broken file is logged as an error when a scan first meets it, and at debug level by later
-    /// scans, since `status` lists it; a new message for it is an error again.
+    /// scans, because `status` lists it. A new message for the file is an error again.
     @Test func knownFailureIsLoggedOnce() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
         defer { workspace.remove() }

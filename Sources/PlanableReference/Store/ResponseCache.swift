@@ -5,8 +5,8 @@ import HTTPServer
 ///
 /// The version is SQLite's `total_changes()` for the store's connection, which every insert, update and delete
 /// advances (API writes, controls, background media imports and lifecycle steps alike), so a cached response is
-/// never served after a committed change. Only operations whose response depends on nothing but stored rows are cached:
-/// analytics and sync status read the clock and are always computed.
+/// never served after a committed change. Only operations whose response depends on nothing but stored rows are
+/// cached, because analytics and sync status read the clock and are always computed.
 final class ResponseCache: @unchecked Sendable {
     static let cacheable: Set<String> = [
         "GET /workspaces", "GET /pages", "GET /posts", "GET /posts/{id}", "GET /posts/count", "GET /labels",
@@ -51,7 +51,7 @@ final class ResponseCache: @unchecked Sendable {
     }
 
     /// Returns the response stored for `key` at the committed state the store last published, when no lifecycle
-    /// step is due at `now`, for a request thread that does not hold the store's lock. Such a read sees the
+    /// step is due at `now`, for a request thread that does not hold the store's lock. Such a read returns the
     /// state of the last commit, as a read that took the lock before an open batch's writes would.
     func committedResponse(_ key: String, now: Double) -> [UInt8]? {
         lock.lock()

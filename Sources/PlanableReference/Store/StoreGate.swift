@@ -18,8 +18,8 @@ import Synchronization
 ///
 /// A cached response of the last committed state needs no lock at all. Each release of the lock outside a batch,
 /// and each commit, publishes that state's change count to the response cache before any response that depends
-/// on it is sent. While a batch is open, such a hit shows the state before the batch, whose writes are not
-/// answered yet.
+/// on it is sent. While a batch is open, such a hit returns the state before the batch, none of whose writes has
+/// a response yet.
 final class StoreGate: @unchecked Sendable {
     typealias Completion<T> = (Result<T, any Error>) -> Void
 

@@ -11,7 +11,8 @@ enum PlatformLinks {
         return String(lowered).split(separator: "-").joined(separator: "-")
     }
 
-    /// The page's handle on `platform`: its name's slug, with underscores where the network allows no hyphen.
+    /// Returns the page's handle on `platform`: its name's slug, with underscores where the network allows no
+    /// hyphen.
     static func handle(platform: String, name: String) -> String {
         let slug = slug(name)
         switch platform {
