@@ -16,6 +16,35 @@ typedef void (*planable_mhd_completed_handler)(
     void *context, struct MHD_Connection *connection, void **request_context,
     enum MHD_RequestTerminationCode code);
 
+static inline int planable_hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Decodes %XX escapes in place, as libmicrohttpd's own decoder does, except %00, which stays as the three
+// characters. libmicrohttpd hands the path and query values over as C strings, so a decoded NUL would cut them
+// short: GET /posts/%00 would reach the handler as GET /posts/.
+static inline size_t planable_mhd_unescape(void *context, struct MHD_Connection *connection, char *text) {
+    (void)context;
+    (void)connection;
+    char *out = text;
+    for (const char *in = text; *in != '\0'; ) {
+        if (in[0] == '%' && in[1] != '\0' && in[2] != '\0') {
+            int high = planable_hex_digit(in[1]), low = planable_hex_digit(in[2]);
+            if (high >= 0 && low >= 0 && (high | low) != 0) {
+                *out++ = (char)(high * 16 + low);
+                in += 3;
+                continue;
+            }
+        }
+        *out++ = *in++;
+    }
+    *out = '\0';
+    return (size_t)(out - text);
+}
+
 // MHD_start_daemon is variadic, so Swift cannot call it; this wrapper passes the options the server uses.
 // A bind address of NULL binds to every address, which the callers never ask for.
 static inline struct MHD_Daemon *planable_mhd_start(
@@ -28,6 +57,7 @@ static inline struct MHD_Daemon *planable_mhd_start(
         MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
         MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+        MHD_OPTION_UNESCAPE_CALLBACK, planable_mhd_unescape, NULL,
         MHD_OPTION_END);
 }
 
@@ -40,6 +70,7 @@ static inline struct MHD_Daemon *planable_mhd_start_per_connection_thread(
         MHD_OPTION_SOCK_ADDR, bind_address,
         MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+        MHD_OPTION_UNESCAPE_CALLBACK, planable_mhd_unescape, NULL,
         MHD_OPTION_END);
 }
 

@@ -27,6 +27,15 @@ import Testing
         #expect(String(decoding: response.body, as: UTF8.self) == "GET /a/b x=1&y=two words&x=3 p 0")
     }
 
+    /// libmicrohttpd passes the path and query values on as C strings, where a decoded NUL would end them early.
+    @Test func keepsEscapedNulInPathAndQuery() throws {
+        let server = try echoServer()
+        defer { server.stop() }
+        let response = try HTTPClient().send(
+            HTTPRequest(url: "http://127.0.0.1:\(server.port)/posts/%00tail%2Fx?id=a%00b&c=%41%4a%4A"))
+        #expect(String(decoding: response.body, as: UTF8.self) == "GET /posts/%00tail/x id=a%00b&c=AJJ - 0")
+    }
+
     @Test func joinsRepeatedHeaders() throws {
         let server = try echoServer()
         defer { server.stop() }

@@ -57,6 +57,16 @@ import Timestamps
         #expect(both.status == 400)
     }
 
+    /// An escaped NUL once ended the path early, so GET /posts/%00 listed the posts instead of looking one up.
+    @Test func escapedNulInPostIDIsNotFound() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let reply = try server.send("GET", "/posts/%00")
+        #expect(reply.status == 404)
+        #expect(reply.errorCode == "NOT_FOUND")
+        #expect(reply.text.contains("%00"))
+    }
+
     @Test func listsNewestFirstWithPagination() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
