@@ -39,9 +39,11 @@ enum FrontMatterParser {
                 do {
                     return try YAMLParser.parse(content, lineOffset: 1)
                 } catch let error as YAMLError {
+                    // The hint already says what to fix, so only the way out is added to it.
+                    let advice = error.hint.map { "\($0), or leave the file out with the source's exclude setting" }
                     throw ContentError(
                         path: path, line: error.mark.line, column: error.mark.column,
-                        message: "invalid YAML front matter: \(error.message); \(fixHint)")
+                        message: "invalid YAML front matter: \(error.messageWithoutHint); \(advice ?? fixHint)")
                 } catch {
                     throw ContentError(path: path, line: 2, message: "invalid YAML front matter: \(error); \(fixHint)")
                 }

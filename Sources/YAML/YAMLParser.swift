@@ -8,6 +8,14 @@ package struct YAMLError: Error, CustomStringConvertible, Equatable {
     /// The start of the construct that libyaml was reading, such as the opening quote of a quoted scalar, when it
     /// differs from `mark`. `message` names it too.
     package var contextMark: YAMLMark?
+    /// The change to make, for one of libyaml's frequent problems. `message` ends with it, after a semicolon.
+    package var hint: String?
+
+    /// The message without `hint`, for callers that join the hint with advice of their own.
+    package var messageWithoutHint: String {
+        guard let hint, message.hasSuffix("; " + hint) else { return message }
+        return String(message.dropLast(hint.count + 2))
+    }
 
     package var description: String { "line \(mark.line), column \(mark.column): \(message)" }
 }
@@ -226,19 +234,20 @@ package enum YAMLParser {
         func parserError(_ parser: yaml_parser_t) -> YAMLError {
             let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
             let position = mark(parser.problem_mark)
-            let hint = YAMLParser.hints.first { problem.hasPrefix($0.problem) }.map { "; " + $0.hint } ?? ""
+            let found = YAMLParser.hints.first { problem.hasPrefix($0.problem) }?.hint
+            let hint = found.map { "; " + $0 } ?? ""
             guard let context = parser.context.map({ String(cString: $0) }) else {
-                return YAMLError(message: problem + hint, mark: position)
+                return YAMLError(message: problem + hint, mark: position, hint: found)
             }
             // Contexts such as "while scanning for the next token" are marked where the problem is.
             let contextStart = mark(parser.context_mark)
             guard contextStart != position else {
-                return YAMLError(message: "\(problem) \(context)\(hint)", mark: position)
+                return YAMLError(message: "\(problem) \(context)\(hint)", mark: position, hint: found)
             }
             let startText = "line \(contextStart.line), column \(contextStart.column)"
             return YAMLError(
                 message: "\(problem) \(context) that starts at \(startText)\(hint)", mark: position,
-                contextMark: contextStart)
+                contextMark: contextStart, hint: found)
         }
     }
 }

@@ -128,8 +128,20 @@ import YAML
         #expect(
             error.description
                 == "posts/a.md:3:8: invalid YAML front matter: mapping values are not allowed in this context; "
-                + "quote a value that contains \": \", and indent each key like the keys beside it; fix the front matter, or leave the file out with the source's exclude setting"
+                + "quote a value that contains \": \", and indent each key like the keys beside it, "
+                + "or leave the file out with the source's exclude setting"
         )
+    }
+
+    /// A problem without a hint of its own gets the general advice.
+    @Test func yamlProblemWithoutHintSaysFixIt() throws {
+        let source = try TemporarySource()
+        try source.write("a.md", "---\ntitle: *missing\n---\nBody\n")
+        let error = try #require(readError(source.reader(), "a.md"))
+        #expect(
+            error.message
+                == "invalid YAML front matter: unknown alias *missing; fix the front matter, or leave the file out "
+                + "with the source's exclude setting")
     }
 
     @Test func unclosedYAMLQuoteNamesItsStart() throws {
@@ -141,7 +153,8 @@ import YAML
         #expect(
             error.description
                 == "a.md:4:1: invalid YAML front matter: found unexpected end of stream while scanning a quoted scalar "
-                + "that starts at line 2, column 8; close the quote; fix the front matter, or leave the file out with the source's exclude setting"
+                + "that starts at line 2, column 8; close the quote, or leave the file out with the source's exclude "
+                + "setting"
         )
     }
 
