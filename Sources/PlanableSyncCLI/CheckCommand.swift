@@ -40,7 +40,9 @@ enum CheckCommand {
         var runtime: Runtime?
         var apiChecks = APIChecks(configuration)
         do {
-            runtime = try Runtime(configuration: configuration, logger: logger, exclusive: false, createsState: false)
+            runtime = try Runtime(
+                configuration: configuration, logger: logger, exclusive: false, createsState: false,
+                opensState: stateProblem == nil)
         } catch {
             report.failure(error)
             apiChecks.skipRemaining(after: error)
@@ -106,7 +108,12 @@ enum CheckCommand {
         if let mismatch = try runtime.state.workspaceMismatch(workspace, configurationPath: configuration.path) {
             report.problem("state: \(mismatch.message)")
         } else if !runtime.stateFileExists {
-            if stateWritable {
+            if !stateWritable && FileManager.default.fileExists(atPath: configuration.statePath) {
+                // The state folder's problem is listed above, and the state was not opened because of it.
+                print(
+                    "state \(configuration.statePath): not checked against the workspace, because of the state "
+                        + "folder's problem above")
+            } else if stateWritable {
                 print(
                     "state \(configuration.statePath): does not exist yet; the first sync creates it (if a sync ran "
                         + "before, the state setting names another file)")

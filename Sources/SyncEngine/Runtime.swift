@@ -29,19 +29,24 @@ package final class Runtime: @unchecked Sendable {
     /// Opens the state, takes its lock when `exclusive`, starts the embedded server if configured, and builds the
     /// API client.
     ///
-    /// - Parameter createsState: creates the state file when it does not exist. When false, a missing file is
-    ///   left missing and `state` is an empty database in memory, for a command that only reads the state.
+    /// - Parameters:
+    ///   - createsState: creates the state file when it does not exist. When false, a missing file is left
+    ///     missing and `state` is an empty database in memory, for a command that only reads the state.
+    ///   - opensState: when false, `state` is an empty database in memory even when the file exists, and an
+    ///     embedded server runs in a temporary folder. `check` passes false when it has found that this user cannot
+    ///     write the state's folder, which SQLite needs to open the database, so that its API checks still run.
     /// - Throws: `StateLockError`, `StateError` (also when `exclusive` and this user may not write an existing
     ///   state file), `MappingError` (token or configuration problems), or the reference server's start-up error.
     package init(
         configuration: Configuration, logger: Logger, exclusive: Bool, createsState: Bool = true,
-        clock: any ClientClock = SystemClock()
+        opensState: Bool = true, clock: any ClientClock = SystemClock()
     ) throws {
         self.configuration = configuration
         self.logger = logger
         lock = exclusive ? try StateLock(statePath: configuration.statePath) : nil
         if exclusive { try StateStore.checkWritable(path: configuration.statePath) }
-        stateFileExists = createsState || FileManager.default.fileExists(atPath: configuration.statePath)
+        stateFileExists =
+            opensState && (createsState || FileManager.default.fileExists(atPath: configuration.statePath))
         state = try StateStore(path: stateFileExists ? configuration.statePath : ":memory:")
 
         switch configuration.api {
@@ -52,7 +57,7 @@ package final class Runtime: @unchecked Sendable {
             var embeddedStatePath = configuration.statePath
             let embeddedDatabase = (parentFolder(of: configuration.statePath) as NSString)
                 .appendingPathComponent("reference.sqlite")
-            if !stateFileExists && !FileManager.default.fileExists(atPath: embeddedDatabase) {
+            if !opensState || (!stateFileExists && !FileManager.default.fileExists(atPath: embeddedDatabase)) {
                 let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
                     "planable-sync-embedded-\(UUID().uuidString)")
                 temporaryFolder = folder

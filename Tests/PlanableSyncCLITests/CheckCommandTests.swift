@@ -221,6 +221,27 @@ import Testing
         #expect(sync.status == 78, "\(sync.stderr)")
         #expect(sync.stderr.contains("cannot create the lock file"), "\(sync.stderr)")
 
+        // A state that exists in that folder cannot be opened either, because SQLite creates its shared-memory file
+        // beside it. The folder's problem is listed once, and the checks that need the API still run.
+        chmod(state.path, 0o755)
+        let firstSync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(firstSync.status == 0, "\(firstSync.stderr)")
+        chmod(state.path, getuid() == 0 ? 0o755 : 0o555)
+        let existing = try ProductProcess.run(["check", "--config", configPath], withoutRoot: true)
+        #expect(existing.status == 78, "\(existing.stdout)\(existing.stderr)")
+        #expect(existing.stderr.contains("found 1 problem"), "\(existing.stderr)")
+        #expect(!existing.stdout.contains("cannot open state database"), "\(existing.stdout)")
+        #expect(
+            existing.stdout.contains(
+                "planable-sync.sqlite: not checked against the workspace, because of the state folder's problem"),
+            "\(existing.stdout)")
+        #expect(existing.stdout.contains("page \"Northwind LinkedIn\": found"), "\(existing.stdout)")
+        chmod(state.path, 0o755)
+        for file in try FileManager.default.contentsOfDirectory(atPath: state.path) {
+            try FileManager.default.removeItem(at: state.appendingPathComponent(file))
+        }
+        chmod(state.path, getuid() == 0 ? 0o755 : 0o555)
+
         // A state folder that does not exist yet is judged by the nearest folder above it.
         try writeConfiguration(state: "state/client/planable-sync.sqlite")
         let nested = try ProductProcess.run(["check", "--config", configPath], withoutRoot: true)
