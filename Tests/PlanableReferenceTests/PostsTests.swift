@@ -91,6 +91,25 @@ import Timestamps
         #expect(badLimit.status == 400)
     }
 
+    /// An offset near Int.max once overflowed `offset + limit` and stopped the server; a limit of 0 reported more
+    /// posts, which a client that pages on by the limit would ask for without end.
+    @Test func paginationAtExtremes() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        _ = try server.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
+        let workspace = try server.workspaceID("Northwind Coffee")
+        for path in ["/posts?workspaceId=\(workspace)&", "/pages?", "/media?workspaceId=\(workspace)&"] {
+            let far = try server.send("GET", path + "offset=9223372036854775800&limit=100")
+            #expect(far.status == 200, "\(path): \(far.text)")
+            #expect(far.data.arrayValue?.isEmpty == true, "\(path)")
+            #expect(far.json["pagination"]?["hasMore"] == .bool(false), "\(path)")
+            let empty = try server.send("GET", path + "limit=0")
+            #expect(empty.status == 200, "\(path): \(empty.text)")
+            #expect(empty.json["pagination"]?["hasMore"] == .bool(false), "\(path)")
+        }
+        #expect(try server.send("GET", "/workspaces").status == 200, "the server still answers")
+    }
+
     @Test func updatesAndDeletesPost() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

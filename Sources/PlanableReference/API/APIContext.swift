@@ -66,7 +66,9 @@ struct APIContext {
         return (offset, limit)
     }
 
+    /// Builds the `pagination` object. `hasMore` is false for a limit of 0, since paging on by that limit would
+    /// never end, and the comparison avoids `offset + limit`, which overflows for an offset near `Int.max`.
     func paginationBody(offset: Int, limit: Int, total: Int) -> JSONValue {
-        ["offset": .integer(offset), "limit": .integer(limit), "hasMore": .bool(offset + limit < total)]
+        ["offset": .integer(offset), "limit": .integer(limit), "hasMore": .bool(limit > 0 && offset < total - limit)]
     }
 }
