@@ -363,6 +363,30 @@ import Timestamps
         #expect(throws: TestFailure.self) { try scheduledPost(server, workspace: workspace, page: page, in: -60) }
     }
 
+    /// A PATCH that sets only the date, or only the flag, reaches a past schedule too, and is rejected the same.
+    @Test func patchToPastScheduleIsRejected() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let (workspace, page) = try workspace(server, settings("NONE"))
+        let publishing = try scheduledPost(server, workspace: workspace, page: page, in: 600)
+        let past = Timestamp.format(server.clock.now() - 3600)
+        let moved = try server.send("PATCH", "/posts/\(publishing)", body: ["scheduledAt": .string(past)])
+        #expect(moved.status == 400, "\(moved.text)")
+        #expect(moved.text.contains("in the past"), "\(moved.text)")
+        #expect(try post(server, publishing)["status"] == "scheduled")
+
+        let dated = try scheduledPost(server, workspace: workspace, page: page, in: 60, publish: false)
+        server.clock.advance(by: 120)
+        let flagged = try server.send("PATCH", "/posts/\(dated)", body: ["publishAtScheduledDate": true])
+        #expect(flagged.status == 400, "\(flagged.text)")
+        #expect(try post(server, dated)["status"] == "draft")
+        // A change that leaves the past date alone is taken.
+        let text = try server.send("PATCH", "/posts/\(dated)", body: ["text": "Edited"])
+        #expect(text.status == 200, "\(text.text)")
+        let unflagged = try server.send("PATCH", "/posts/\(dated)", body: ["publishAtScheduledDate": false])
+        #expect(unflagged.status == 200, "\(unflagged.text)")
+    }
+
     @Test func metricsOnlyForPublishedPostsAndGrow() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

@@ -1,3 +1,5 @@
+import Timestamps
+
 /// GET, POST, PATCH and DELETE on /posts, and GET /posts/count.
 enum PostHandlers {
     static func list(_ context: APIContext) throws -> APIResponse {
@@ -144,6 +146,15 @@ enum PostHandlers {
                 throw APIError.validation(
                     "publishAtScheduledDate needs a scheduledAt date; set scheduledAt as well, or send "
                         + "publishAtScheduledDate: false to remove the date")
+            }
+            // A body that sets only one of the two fields can schedule the post in the past too. A past date that
+            // the body leaves alone stays, as for a post that waits for its approval to publish.
+            if draft.scheduledAt != nil || draft.publishAtScheduledDate != nil, post.publishAtScheduledDate,
+                !post.archived, let date = post.scheduledAt, date < context.now
+            {
+                throw APIError.validation(
+                    "post \(post.id) would publish at its scheduledAt \(Timestamp.format(date)), which is in the past; "
+                        + "send a future scheduledAt, or publishAtScheduledDate: false")
             }
             if post.state == "failed" {
                 post.state = "draft"
