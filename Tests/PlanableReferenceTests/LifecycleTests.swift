@@ -112,7 +112,7 @@ import Timestamps
         let server = try TestServer()
         defer { server.removeFiles() }
         let workspace = try server.workspaceID("Contoso Bakery")
-        let page = try server.pageID("Contoso Instagram")
+        let page = try server.pageID("Contoso Facebook")
         let id = try scheduledPost(server, workspace: workspace, page: page, in: 60)
         server.clock.advance(by: 120)
         var current = try post(server, id)
@@ -327,6 +327,36 @@ import Timestamps
         let required = try server.createPost(workspace: "Contoso Bakery", page: "Contoso Facebook")
         let requiredID = try #require(required["id"]?.stringValue)
         #expect(try server.send("POST", "/reference/posts/\(requiredID)/publish", body: [:], token: nil).status == 400)
+    }
+
+    /// Instagram, Pinterest, TikTok and YouTube publish nothing without the media they need, so such a post fails
+    /// and keeps the reason.
+    @Test func postWithoutNeededMediaFails() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let cases: [(page: String, media: [JSONValue], published: Bool)] = [
+            ("Northwind Instagram", [], false),
+            ("Northwind Instagram", ["https://cdn.example.com/a.jpg"], true),
+            ("Northwind Pinterest", ["https://cdn.example.com/a.mp4"], false),
+            ("Northwind TikTok", ["https://cdn.example.com/a.jpg"], false),
+            ("Northwind YouTube", ["https://cdn.example.com/a.mp4"], true),
+            ("Northwind Facebook", [], true),
+        ]
+        for entry in cases {
+            let created = try server.createPost(
+                workspace: "Northwind Coffee", page: entry.page, extra: [("media", .array(entry.media))])
+            let id = try #require(created["id"]?.stringValue)
+            try server.send("POST", "/reference/posts/\(id)/publish", body: [:], token: nil)
+            server.clock.advance(by: 3)
+            let status = try post(server, id)["status"]
+            #expect(status == (entry.published ? "published" : "failed"), "\(entry.page) \(entry.media)")
+            let failure = try server.server.store.withLock { try $0.post(id: id)?.failure }
+            if entry.published {
+                #expect(failure == nil, "\(entry.page)")
+            } else {
+                #expect(failure?.contains("whose download succeeded") == true, "\(failure ?? "no reason")")
+            }
+        }
     }
 
     /// A page reconnected after a post was due to publish does not change the outcome of that publication, even

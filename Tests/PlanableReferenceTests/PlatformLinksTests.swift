@@ -61,7 +61,9 @@ import Testing
         defer { server.removeFiles() }
         var ids: [String] = []
         for page in ["Northwind Instagram", "Northwind Instagram", "Northwind LinkedIn", "Northwind LinkedIn"] {
-            let post = try server.createPost(workspace: "Northwind Coffee", page: page)
+            // Instagram publishes no post without an image or a video.
+            let post = try server.createPost(
+                workspace: "Northwind Coffee", page: page, extra: [("media", ["https://cdn.example.com/a.jpg"])])
             ids.append(try #require(post["id"]?.stringValue))
         }
         for id in ids {

@@ -59,7 +59,11 @@ extension ReferenceStore {
     private func finishPublication(_ post: PostRecord, at finishedAt: Double) throws {
         var post = post
         let page = try page(id: post.pageID)
-        if let page, page.connected {
+        if let page, page.connected, let problem = try missingMedia(post, platform: page.platform) {
+            post.state = "failed"
+            post.failure = problem
+            post.publishAtScheduledDate = false
+        } else if let page, page.connected {
             post.state = "published"
             post.publishedAt = finishedAt
             post.publishedLink = PlatformLinks.publishedLink(
@@ -73,5 +77,30 @@ extension ReferenceStore {
         }
         post.modifiedAt = finishedAt
         try updatePost(post)
+    }
+
+    /// Returns why `post` cannot be published on `platform` for want of media, or nil when it has what the
+    /// platform needs. Instagram posts and every story need an image or a video, Pinterest pins an image, and
+    /// TikTok and YouTube posts a video. Only media whose download succeeded count, since a failed or unfinished
+    /// download has nothing to publish.
+    private func missingMedia(_ post: PostRecord, platform: String) throws -> String? {
+        let needed: (types: Set<String>, noun: String, needer: String)
+        switch (post.classification, platform) {
+        case ("story", _): needed = (["image", "video", "gif"], "image or video", "a story")
+        case (_, "instagram"): needed = (["image", "video", "gif"], "image or video", "Instagram")
+        case (_, "pinterest"): needed = (["image", "gif"], "image", "Pinterest")
+        case (_, "tiktok"): needed = (["video"], "video", "TikTok")
+        case (_, "youtube"): needed = (["video"], "video", "YouTube")
+        default: return nil
+        }
+        if !post.mediaIDs.isEmpty {
+            let marks = Array(repeating: "?", count: post.mediaIDs.count).joined(separator: ",")
+            let ready = try database.query(
+                "SELECT type FROM media WHERE status = 'success' AND id IN (\(marks))", post.mediaIDs
+            ).compactMap { $0.string("type") }
+            if ready.contains(where: needed.types.contains) { return nil }
+        }
+        return "post \(post.id) has no \(needed.noun) whose download succeeded, which \(needed.needer) needs; add "
+            + "one with PATCH /posts/\(post.id) and schedule the post again"
     }
 }
