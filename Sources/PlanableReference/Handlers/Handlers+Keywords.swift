@@ -38,11 +38,14 @@ enum KeywordHandlers {
             return .ok(["data": render(existing)])
         }
         guard active.count < keywordLimit else {
-            throw APIError.validation("workspace \(workspace.id) already tracks \(keywordLimit) keywords, the limit")
+            throw APIError.validation(
+                "workspace \(workspace.id) already tracks \(keywordLimit) keywords, the limit; delete one with "
+                    + "DELETE /keywords/{keywordId} to track another")
         }
         if type == "brand" && active.filter({ $0.string("type") == "brand" }).count >= brandLimit {
             throw APIError.validation(
-                "workspace \(workspace.id) already tracks \(brandLimit) brand keywords, the limit")
+                "workspace \(workspace.id) already tracks \(brandLimit) brand keywords, the limit; delete one with "
+                    + "DELETE /keywords/{keywordId}, or track this one as a topic")
         }
         let id = Identifiers.objectID()
         try context.store.database.run(

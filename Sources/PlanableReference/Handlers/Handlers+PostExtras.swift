@@ -77,7 +77,9 @@ enum PostExtraHandlers {
             if !notified.contains(id) { notified.append(id) }
         }
         guard !notified.isEmpty else {
-            throw APIError.validation("post \(post.id) is team-only, and every given approver is a client user")
+            throw APIError.validation(
+                "post \(post.id) is team-only, and every given approver is a client user, who cannot see it; give "
+                    + "a team member in approverIds")
         }
         post.approvalRequested = true
         post.modifiedAt = context.now
