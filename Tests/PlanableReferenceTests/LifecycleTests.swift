@@ -445,4 +445,45 @@ import Timestamps
         #expect(after >= before)
         #expect(after > 0)
     }
+
+    /// Page snapshots agree with themselves and with the posts: a day's change of followers is the followers
+    /// gained less those lost, and the post count is the posts published that day.
+    @Test func pageMetricsAgree() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let facebook = try server.pageID("Northwind Facebook")
+        let created = try server.createPost(workspace: "Northwind Coffee", page: "Northwind Facebook")
+        let id = try #require(created["id"]?.stringValue)
+        try server.send("POST", "/reference/posts/\(id)/publish", body: [:], token: nil)
+        server.clock.advance(by: 10)
+        let today = SyntheticMetrics.dayNumber(server.clock.now())
+        let range =
+            "startDate=\(Timestamp.format(Double(today - 5) * 86400))&endDate=\(Timestamp.format(server.clock.now()))"
+
+        let days = try server.send("GET", "/pages/\(facebook)/metrics?\(range)").data.arrayValue ?? []
+        #expect(days.count == 6)
+        for (previous, current) in zip(days, days.dropFirst()) {
+            let before = previous["facebook"]?["followers"]?.intValue ?? 0
+            let after = current["facebook"]?["followers"]?.intValue ?? 0
+            let gained = current["facebook"]?["gainedFollowers"]?.intValue ?? 0
+            let lost = current["facebook"]?["unFollows"]?.intValue ?? 0
+            #expect(after - before == gained - lost, "\(current)")
+        }
+        #expect(days.dropLast().allSatisfy { $0["facebook"]?["posts"] == .integer(0) })
+        #expect(days.last?["facebook"]?["posts"] == .integer(1))
+
+        let youtube = try server.pageID("Northwind YouTube")
+        let videoDays = try server.send("GET", "/pages/\(youtube)/metrics?\(range)").data.arrayValue ?? []
+        for (previous, current) in zip(videoDays, videoDays.dropFirst()) {
+            let change =
+                (current["youtube"]?["subscribers"]?.intValue ?? 0) - (previous["youtube"]?["subscribers"]?.intValue ?? 0)
+            let gained = current["youtube"]?["subscribersGained"]?.intValue ?? 0
+            let lost = current["youtube"]?["subscribersLost"]?.intValue ?? 0
+            #expect(change == gained - lost, "\(current)")
+        }
+
+        let instagram = try server.pageID("Northwind Instagram")
+        let other = try server.send("GET", "/pages/\(instagram)/metrics?\(range)").data.arrayValue ?? []
+        #expect(other.allSatisfy { $0["instagram"]?["posts"] == .integer(0) }, "no post was published there")
+    }
 }

@@ -18,19 +18,38 @@ enum PageMetricsHandlers {
         let (offset, limit) = context.pagination(defaultLimit: 30, maximumLimit: 90)
         let schema = PageMetricsHandlers.snapshotSchemas[key] ?? .object([])
         let today = SyntheticMetrics.dayNumber(context.now)
+        let published = try publishedPostsByDay(pageID: page.id, days: days, context: context)
         let items = days.dropFirst(offset).prefix(limit).map { day -> JSONValue in
             let partial = day == today
             let fetchedAt = partial ? context.now : Double(day + 1) * 86400 - 1
             return [
                 "pageId": .string(page.id), "pageType": .string(page.platform),
                 "fetchedAt": .string(Timestamp.format(fetchedAt)), "partial": .bool(partial),
-                key: SyntheticMetrics.pageDay(pageID: page.id, day: day, schema: schema),
+                key: SyntheticMetrics.pageDay(
+                    pageID: page.id, day: day, schema: schema, publishedPosts: published[day] ?? 0),
             ]
         }
         return .ok([
             "data": .array(Array(items)),
             "pagination": context.paginationBody(offset: offset, limit: limit, total: days.count),
         ])
+    }
+
+    /// Counts the page's posts published on each of `days`, by UTC day of `publishedAt`, up to the server's now.
+    private static func publishedPostsByDay(
+        pageID: String, days: [Int], context: APIContext
+    ) throws -> [Int: Int] {
+        guard let first = days.first, let last = days.last else { return [:] }
+        let rows = try context.store.database.query(
+            """
+            SELECT published_at FROM posts WHERE page_id = ? AND state = 'published' AND published_at >= ?
+            AND published_at < ? AND published_at <= ?
+            """, [pageID, Double(first) * 86400, Double(last + 1) * 86400, context.now])
+        var counts: [Int: Int] = [:]
+        for row in rows {
+            if let time = row.double("published_at") { counts[SyntheticMetrics.dayNumber(time), default: 0] += 1 }
+        }
+        return counts
     }
 
     static func sync(_ context: APIContext) throws -> APIResponse {

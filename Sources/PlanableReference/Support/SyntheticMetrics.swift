@@ -54,19 +54,21 @@ enum SyntheticMetrics {
     /// One day's page snapshot values, shaped by `schema` (the document's schema for the platform).
     ///
     /// Numbers whose name says total, followers or subscribers are cumulative and grow every day; the rest are
-    /// per-day values. Only required properties are filled, so the shape always matches the document.
-    static func pageDay(pageID: String, day: Int, schema: JSONValue) -> JSONValue {
-        fill(schema, path: pageID, day: day)
+    /// per-day values. Only required properties are filled, so the shape always matches the document. The values
+    /// that depend on each other agree (see `reconcile`), and post and video counts are `publishedPosts`, the
+    /// page's posts published that day.
+    static func pageDay(pageID: String, day: Int, schema: JSONValue, publishedPosts: Int) -> JSONValue {
+        fill(schema, path: pageID, day: day, publishedPosts: publishedPosts)
     }
 
-    private static func fill(_ schema: JSONValue, path: String, day: Int) -> JSONValue {
+    private static func fill(_ schema: JSONValue, path: String, day: Int, publishedPosts: Int) -> JSONValue {
         let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         var members: [(String, JSONValue)] = []
         for (name, property) in schema["properties"]?.objectValue ?? [] where required.contains(name) {
             let key = path + "." + name
             switch property["type"]?.stringValue {
             case "object":
-                members.append((name, fill(property, path: key, day: day)))
+                members.append((name, fill(property, path: key, day: day, publishedPosts: publishedPosts)))
             case "boolean":
                 members.append((name, .bool(false)))
             case "string":
@@ -75,7 +77,34 @@ enum SyntheticMetrics {
                 members.append((name, .integer(number(name: name, key: key, day: day))))
             }
         }
+        reconcile(&members, path: path, day: day, publishedPosts: publishedPosts)
         return .object(members)
+    }
+
+    /// Makes the numbers of one object agree where their names relate them: a day's change of followers (or
+    /// subscribers) equals those gained less those lost, and post and video counts are the posts published that
+    /// day.
+    private static func reconcile(
+        _ members: inout [(String, JSONValue)], path: String, day: Int, publishedPosts: Int
+    ) {
+        func set(_ name: String, _ value: Int) {
+            if let index = members.firstIndex(where: { $0.0 == name }) { members[index].1 = .integer(value) }
+        }
+        func value(_ name: String) -> Int? {
+            guard case .integer(let number)? = members.first(where: { $0.0 == name })?.1 else { return nil }
+            return Int(number)
+        }
+        for (total, gained, lost) in [
+            ("followers", "gainedFollowers", "unFollows"), ("subscribers", "subscribersGained", "subscribersLost"),
+        ] {
+            guard value(total) != nil, value(gained) != nil, let lostCount = value(lost) else { continue }
+            let key = path + "." + total
+            let change = number(name: total, key: key, day: day) - number(name: total, key: key, day: day - 1)
+            // The cumulative count never shrinks, so the change is at least 0.
+            set(gained, max(0, change) + lostCount)
+        }
+        set("posts", publishedPosts)
+        set("videos", publishedPosts)
     }
 
     private static func number(name: String, key: String, day: Int) -> Int {
