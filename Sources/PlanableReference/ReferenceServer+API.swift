@@ -130,7 +130,8 @@ extension ReferenceServer {
             }
             var prefetched: [String: Result<FetchedMedia, MediaDownloadError>] = [:]
             if Self.downloadsBeforeLock.contains(operation.key) {
-                let urls = Self.mediaURLs(input.body["media"])
+                var urls = Self.mediaURLs(input.body["media"])
+                if let thumbnail = input.body["videoThumbnail"]?["imageUrl"]?.stringValue { urls.append(thumbnail) }
                 if !urls.isEmpty,
                     try store.withLockUncommitted({
                         try Self.mayImportMedia(operation, input, token: token, store: $0)

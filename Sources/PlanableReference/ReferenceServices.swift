@@ -158,6 +158,27 @@ final class ReferenceServices: Sendable {
     }
 }
 
+extension ReferenceServices {
+    /// Checks that the image URL of `body.videoThumbnail`, when given, was downloaded before the request was
+    /// handled and is a static image, as the document describes it.
+    func checkThumbnail(_ body: JSONValue, context: APIContext) throws {
+        guard let url = body["videoThumbnail"]?["imageUrl"]?.stringValue else { return }
+        guard let result = context.prefetchedMedia[url] else {
+            throw APIError.internal("thumbnail \(url) was not downloaded before the request was handled")
+        }
+        switch result {
+        case .failure(let error):
+            throw APIError.validation("body.videoThumbnail.imageUrl \(url) cannot be imported: \(error.message)")
+        case .success(let media) where media.inspection.type != "image":
+            throw APIError.validation(
+                "body.videoThumbnail.imageUrl \(url) is a \(media.inspection.type), not a static image; give a PNG, "
+                    + "JPEG or WebP image, or offsetSeconds for a frame of the video")
+        case .success:
+            break
+        }
+    }
+}
+
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }

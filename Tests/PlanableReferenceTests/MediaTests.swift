@@ -239,6 +239,45 @@ import Testing
         #expect(linkedin.status == 400)
     }
 
+    /// A thumbnail's image URL is downloaded like media: a URL that fails, or that is not a static image, is 400.
+    @Test func thumbnailImageIsDownloaded() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let server = try TestServer(allowLoopbackMedia: true)
+        defer { server.removeFiles() }
+        let base = "http://127.0.0.1:\(media.port)"
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind YouTube", extra: [("media", ["https://cdn.example/clip.mp4"])])
+        let id = try #require(post["id"]?.stringValue)
+
+        let missing = try server.send(
+            "PATCH", "/posts/\(id)", body: ["videoThumbnail": ["imageUrl": .string("\(base)/missing.png")]])
+        #expect(missing.status == 400, "\(missing.text)")
+        #expect(missing.text.contains("body.videoThumbnail.imageUrl \(base)/missing.png cannot be imported"))
+        let text = try server.send(
+            "PATCH", "/posts/\(id)", body: ["videoThumbnail": ["imageUrl": .string("\(base)/notes.txt")]])
+        #expect(text.status == 400, "\(text.text)")
+        let video = try server.send(
+            "PATCH", "/posts/\(id)", body: ["videoThumbnail": ["imageUrl": "https://cdn.example/other.mp4"]])
+        #expect(video.status == 400, "\(video.text)")
+        #expect(video.text.contains("not a static image"), "\(video.text)")
+        #expect(try server.send("GET", "/posts/\(id)").data["videoThumbnailUrl"] == nil)
+
+        let image = try server.send(
+            "PATCH", "/posts/\(id)", body: ["videoThumbnail": ["imageUrl": .string("\(base)/photo.png")]])
+        #expect(image.status == 200, "\(image.text)")
+        #expect(image.data["videoThumbnailUrl"] == .string("\(base)/photo.png"))
+
+        let created = try server.send(
+            "POST", "/posts",
+            body: [
+                "workspaceId": .string(try server.workspaceID("Northwind Coffee")),
+                "pageId": .string(try server.pageID("Northwind YouTube")), "media": ["https://cdn.example/clip.mp4"],
+                "videoThumbnail": ["imageUrl": .string("\(base)/missing.png")],
+            ])
+        #expect(created.status == 400, "\(created.text)")
+    }
+
     @Test func storyPatchRejectsGIF() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

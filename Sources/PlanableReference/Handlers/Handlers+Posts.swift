@@ -63,6 +63,7 @@ enum PostHandlers {
             return page
         }
         var draft = try PostDraft.parse(body, context: context, workspace: workspace, isCreate: true)
+        try context.services.checkThumbnail(body, context: context)
         draft.media = try context.services.importMedia(body["media"], workspaceID: workspace.id, context: context)
         // The document describes POST /posts as returning 400 for a thumbnail without a video after it creates
         // the post, so the posts stay, without the thumbnail, for a PATCH that adds the video.
@@ -113,6 +114,7 @@ enum PostHandlers {
                 throw APIError.validation("a story takes exactly one media URL, not \(urls.count)")
             }
         }
+        try context.services.checkThumbnail(context.body, context: context)
         draft.media = try context.services.importMedia(
             context.body["media"], workspaceID: workspace.id, context: context)
         // The type is detected from the downloaded bytes (from the file name with offlineMedia), so a GIF is
