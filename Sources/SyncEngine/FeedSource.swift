@@ -42,6 +42,11 @@ package struct FeedSource: ItemSource {
         fetcher = FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: Self.maximumFeedBytes)
     }
 
+    /// Whether an entry whose state record has `status` is mapped again although the feed did not change it.
+    static func mapsAgain(status: String) -> Bool {
+        status == "failed" || status == "requested" || status == "blocked"
+    }
+
     package func scan(state: StateStore, timeZone: TimeZone) -> SourceScan {
         var result = SourceScan()
         let stored = try? state.feedRecord(source: name)
@@ -52,11 +57,11 @@ package struct FeedSource: ItemSource {
         let records = ((try? state.items(source: name)) ?? [])
         let entryCounts = try? state.feedEntryCounts(source: name)
         // A 304 response counts the entries of the last stored read as unchanged, so the validators wait for a
-        // stored count, and an entry that failed since that read, or whose post `planable-sync post` requested, is
-        // mapped only after a whole fetch.
+        // stored count. An entry that failed since that read, is blocked, or whose post `planable-sync post`
+        // requested, is mapped again, which needs a whole fetch.
         let validatorsApply =
             stored?.url == url && fingerprintMatches && entryCounts?.last != nil
-            && !records.contains { $0.status == "failed" || $0.status == "requested" }
+            && !records.contains { Self.mapsAgain(status: $0.status) }
         let fetched: FeedFetchResult
         do {
             fetched = try fetcher.fetch(
@@ -207,10 +212,11 @@ package struct FeedSource: ItemSource {
                 }
             case .unchanged:
                 // A failed entry keeps the hash of its last good version, so it is mapped again, as a folder's
-                // failed file is read again, in case what made it fail, such as a missing label, was fixed. An
-                // entry whose key changed is mapped too, so that the report lists it with its posts.
+                // failed file is read again, in case what made it fail, such as a missing label, was fixed. A
+                // blocked entry is mapped again too, as a blocked file is, so that `overwrite_planable_edits`
+                // reaches it. An entry whose key changed is mapped too, so that the report lists it with its posts.
                 let keyChanged = reportedKeyChanges.contains(entry.key)
-                let mapsAgain = status == "failed" || status == "requested" || keyChanged
+                let mapsAgain = status.map(Self.mapsAgain) == true || keyChanged
                 if (fingerprintMatches && !mapsAgain) || status == "baselined" {
                     result.unchangedIdentities.append(entry.key)
                 } else {

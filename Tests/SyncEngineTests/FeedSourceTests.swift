@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PlanableAPI
 import Testing
 
 @testable import SyncEngine
@@ -160,6 +161,34 @@ import Testing
         readBack.server.stop()
         let next = try workspace.run(.apply)
         #expect(feedItems(next).first?.decision == .update, "\(feedItems(next))")
+    }
+
+    /// A feed entry blocked by an edit in Planable is mapped again at each read, so that
+    /// `overwrite_planable_edits` replaces the edit as it does for a file.
+    @Test func blockedEntryIsOverwrittenWhenAllowed() throws {
+        defer { workspace.remove() }
+        try writeFeed([("a", "Alpha", "First")])
+        let first = try workspace.run(.apply)
+        #expect(feedItems(first).first?.decision == .create, "\(feedItems(first))")
+
+        let readBack = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        for post in try readBack.posts() {
+            _ = try readBack.client.updatePost(id: post.id, UpdatePostRequest(text: "Client's wording"))
+        }
+        readBack.server.stop()
+        try writeFeed([("a", "Alpha", "First, corrected")])
+        let blocked = try workspace.run(.apply)
+        #expect(feedItems(blocked).first?.decision == .blocked, "\(feedItems(blocked))")
+        let stillBlocked = try workspace.run(.apply)
+        #expect(stillBlocked.blocked == 1, "an unchanged feed keeps the entry blocked: \(feedItems(stillBlocked))")
+
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        try (configuration + "\noverwrite_planable_edits: true\n").write(
+            toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        let replaced = try workspace.run(.apply)
+        #expect(feedItems(replaced).first?.decision == .update, "\(feedItems(replaced))")
+        let texts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.plainText)
+        #expect(texts.allSatisfy { $0.contains("First, corrected") }, "\(texts)")
     }
 
     /// Writes an RSS feed whose entries have the given guids and links.
