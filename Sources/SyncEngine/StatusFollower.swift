@@ -22,16 +22,19 @@ package struct StatusFollower {
         self.readBudget = readBudget
     }
 
-    /// Tells whether `post` has a final status, `published`, `failed` or `deleted` (gone from Planable), and needs
-    /// no more polling.
+    /// Tells whether `post` has a final status, `published` or `deleted` (gone from Planable), and needs no more
+    /// polling.
+    ///
+    /// A `failed` post is followed on, because a person may fix its page and publish it again in Planable, as the
+    /// failure's log line advises. The daemon's polls slow down while they find no change, so such a post costs at
+    /// most one read per poll.
     ///
     /// The `published` flag alone does not end following, because a sync pass sets it when a PATCH returns
     /// `POST_ALREADY_PUBLISHED`, before any poll has recorded the final status and the published link. A published
     /// post whose link a poll recorded is settled whatever its status, which Planable's OpenAPI document leaves
     /// open, so that a status word other than `published` does not keep it polled for good.
     package static func isSettled(_ post: PostRecord) -> Bool {
-        post.status == "published" || post.status == "failed" || post.status == "deleted"
-            || (post.published && post.publishedLink != nil)
+        post.status == "published" || post.status == "deleted" || (post.published && post.publishedLink != nil)
     }
 
     /// The state setting that contains the time of the last status poll that completed.

@@ -319,11 +319,8 @@ import Testing
         for post in try runtime.state.allPosts() {
             #expect(post.status == "failed", "post \(post.postId) has status \(post.status ?? "none")")
         }
-        server.resetRequestCounts()
-        _ = try follower.refresh(workspaceId: workspaceId)
-        #expect((server.requestCounts()["GET"] ?? 0) == 0, "the follower polled failed posts")
 
-        // Changing a failed post makes it a draft again, so the follower polls it once more.
+        // Changing a failed post makes it a draft again, which the follower records.
         try "---\ntitle: Offline, edited\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
         let edited = try engine.run(mode: .apply, refreshStatus: false)
         #expect(edited.updated == 1)
@@ -335,6 +332,42 @@ import Testing
 }
 
 extension StatusFollowingTests {
+    /// A post that failed to publish stays followed, so that publishing it again in Planable, as the failure's
+    /// message advises, is recorded.
+    @Test func failedPostPublishedAgainIsSeen() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        try "---\ntitle: Offline\n---\n\nBody.\n"
+            .write(to: root.appendingPathComponent("content/offline.md"), atomically: true, encoding: .utf8)
+        let runtime = try runtime(budget: 10)
+        let engine = runtime.engine()
+        _ = try engine.run(mode: .apply, refreshStatus: false)
+        let posts = try runtime.state.allPosts()
+        for post in posts {
+            try admin("/reference/pages/\(post.pageId)/disconnect")
+            try admin("/reference/posts/\(post.postId)/publish")
+        }
+        try admin("/reference/clock", "{\"advanceSeconds\": 10}")
+        let workspaceId = try engine.resolveContext().workspace.id
+        let follower = StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+        _ = try follower.refresh(workspaceId: workspaceId)
+        #expect(try runtime.state.allPosts().allSatisfy { $0.status == "failed" })
+
+        for post in posts {
+            try admin("/reference/pages/\(post.pageId)/connect")
+            try admin("/reference/posts/\(post.postId)/publish")
+        }
+        try admin("/reference/clock", "{\"advanceSeconds\": 10}")
+        let changes = try follower.refresh(workspaceId: workspaceId)
+        #expect(changes.count == posts.count, "\(changes)")
+        for post in try runtime.state.allPosts() {
+            #expect(post.status == "published", "post \(post.postId) has status \(post.status ?? "none")")
+            #expect(post.publishedLink != nil)
+        }
+    }
+
     /// A read budget of 0 turns status polling off, so the report has no poll, and the state records no read.
     @Test func zeroBudgetReportsNoPoll() throws {
         defer {
