@@ -96,14 +96,15 @@ extension Configuration {
         }
         var sources: [SourceConfiguration] = []
         if let sourceNodes = root["sources"]?.sequenceValue, !sourceNodes.isEmpty {
+            // Names are compared also for sources with problems, so that one run lists a repeated name as well.
+            var names: Set<String> = []
             for node in sourceNodes {
-                guard let source = read({ try reader.source(node) }) else { continue }
-                if sources.contains(where: { $0.name == source.name }) {
+                if let name = node["name"]?.string, !name.isEmpty, !names.insert(name).inserted {
                     problems.append(
                         ConfigurationError(
-                            path: path, at: node,
-                            "two sources are named \"\(source.name)\"; give each a unique name"))
+                            path: path, at: node, "two sources are named \"\(name)\"; give each a unique name"))
                 }
+                guard let source = read({ try reader.source(node) }) else { continue }
                 sources.append(source)
             }
         } else {
@@ -428,60 +429,105 @@ private struct NodeReader {
         return rule
     }
 
+    /// Reads one source. Every setting that does not depend on an invalid one is read, so that the error lists
+    /// all of the source's problems, each in `further` after the first.
     func source(_ node: YAMLNode) throws -> SourceConfiguration {
         guard node.mappingValue != nil else {
             throw error(node, "each source must be a mapping with \"name\" and \"type\"")
         }
-        let name = try requiredString(node, "name")
-        let type = try requiredString(node, "type")
-        let kind: SourceConfiguration.Kind
-        switch type {
-        case "directory":
-            try checkKeys(node, Self.directorySourceKeys, setting: "directory source")
-            let include = try stringList(node, "include")
-            kind = .directory(
-                path: try requiredString(node, "path"),
-                include: include.isEmpty ? DirectoryScanner.defaultInclude : include,
-                exclude: try stringList(node, "exclude"))
-        case "feed":
-            try checkKeys(node, Self.feedSourceKeys, setting: "feed source")
-            let share = try number(node["max_new_share"], "max_new_share") ?? 0.5
-            guard (0...1).contains(share) else {
-                throw error(node["max_new_share"], "\"max_new_share\" must be between 0 and 1")
+        var problems: [ConfigurationError] = []
+        func collect<T>(_ body: () throws -> T?) -> T? {
+            do {
+                return try body()
+            } catch let error as ConfigurationError {
+                problems += error.problems
+            } catch {
+                problems.append(ConfigurationError(path: path, message: "\(error)"))
             }
-            kind = .feed(
-                url: try requiredString(node, "url"),
-                backfill: try integer(node["backfill"], "backfill") ?? 0,
-                pollInterval: try number(node["poll_interval"], "poll_interval") ?? 900,
-                maximumNewShare: share)
-        default:
-            throw error(node["type"], "unknown source type \"\(type)\"; use \"directory\" or \"feed\"")
+            return nil
+        }
+        let name = collect { try requiredString(node, "name") }
+        let type = collect { try requiredString(node, "type") }
+        var kind: SourceConfiguration.Kind?
+        switch type {
+        case nil:
+            break
+        case "directory":
+            collect { try checkKeys(node, Self.directorySourceKeys, setting: "directory source") }
+            let include = collect { try stringList(node, "include") } ?? []
+            let exclude = collect { try stringList(node, "exclude") } ?? []
+            if let path = collect({ try requiredString(node, "path") }) {
+                kind = .directory(
+                    path: path, include: include.isEmpty ? DirectoryScanner.defaultInclude : include, exclude: exclude)
+            }
+        case "feed":
+            collect { try checkKeys(node, Self.feedSourceKeys, setting: "feed source") }
+            let share = collect { try fraction(node, "max_new_share") } ?? 0.5
+            let backfill = collect { try integer(node["backfill"], "backfill") } ?? 0
+            if backfill < 0 {
+                problems.append(error(node["backfill"], "\"backfill\" must be 0 or more, not \(backfill)"))
+            }
+            let pollInterval = collect { try number(node["poll_interval"], "poll_interval") } ?? 900
+            if pollInterval < 0 {
+                problems.append(
+                    error(node["poll_interval"], "\"poll_interval\" must be a number of seconds, 0 or more"))
+            }
+            if let url = collect({ try feedURL(node) }) {
+                kind = .feed(url: url, backfill: backfill, pollInterval: pollInterval, maximumNewShare: share)
+            }
+        case let other?:
+            problems.append(error(node["type"], "unknown source type \"\(other)\"; use \"directory\" or \"feed\""))
         }
         var source = SourceConfiguration(
-            name: name, kind: kind,
-            urlTemplate: try node["link"].map { try string($0, "link") },
-            mediaBaseURL: try node["media_base_url"].map { try string($0, "media_base_url") })
+            name: name ?? "", kind: kind ?? .directory(path: "", include: [], exclude: []),
+            urlTemplate: collect { try node["link"].map { try string($0, "link") } },
+            mediaBaseURL: collect { try node["media_base_url"].map { try string($0, "media_base_url") } })
         if case .directory = kind {
-            source.allowsEmpty = try bool(node["allow_empty"], "allow_empty") ?? false
-            let share = try number(node["max_removed_share"], "max_removed_share") ?? 0.5
-            guard (0...1).contains(share) else {
-                throw error(node["max_removed_share"], "\"max_removed_share\" must be between 0 and 1")
-            }
-            source.maximumRemovedShare = share
+            source.allowsEmpty = collect { try bool(node["allow_empty"], "allow_empty") } ?? false
+            source.maximumRemovedShare = collect { try fraction(node, "max_removed_share") } ?? 0.5
         }
-        if let value = try node["content_images"].map({ try string($0, "content_images") }) {
-            guard let images = ContentImages(rawValue: value) else {
-                throw error(
-                    node["content_images"], "\"content_images\" must be none, first or all, not \"\(value)\"")
+        if let value = collect({ try node["content_images"].map { try string($0, "content_images") } }) {
+            if let images = ContentImages(rawValue: value) {
+                source.contentImages = images
+            } else {
+                problems.append(
+                    error(node["content_images"], "\"content_images\" must be none, first or all, not \"\(value)\""))
             }
-            source.contentImages = images
         }
-        switch try node["on_rewrite"].map({ try string($0, "on_rewrite") }) {
+        switch collect({ try node["on_rewrite"].map { try string($0, "on_rewrite") } }) {
         case nil, "reject": break
         case "baseline": source.baselinesRewrites = true
         case let other?:
-            throw error(node["on_rewrite"], "\"on_rewrite\" must be reject or baseline, not \"\(other)\"")
+            problems.append(error(node["on_rewrite"], "\"on_rewrite\" must be reject or baseline, not \"\(other)\""))
+        }
+        if var first = problems.first {
+            first.further = Array(problems.dropFirst())
+            throw first
         }
         return source
+    }
+
+    /// Reads the number at `key` of `node`, nil when it is missing, which must be between 0 and 1.
+    private func fraction(_ node: YAMLNode, _ key: String) throws -> Double? {
+        guard let share = try number(node[key], key) else { return nil }
+        guard (0...1).contains(share) else { throw error(node[key], "\"\(key)\" must be between 0 and 1") }
+        return share
+    }
+
+    /// Reads a feed source's `url`: an http or https URL with a host, a file URL, or a path without a scheme.
+    private func feedURL(_ node: YAMLNode) throws -> String {
+        let url = try requiredString(node, "url")
+        guard URLResolver.hasScheme(url) else { return url }
+        let scheme = url.prefix { $0 != ":" }.lowercased()
+        let parsed = URL(string: url)
+        let valid =
+            scheme == "file" || ((scheme == "http" || scheme == "https") && parsed?.host?.isEmpty == false)
+        guard valid else {
+            throw error(
+                node["url"],
+                "\"url\" must be an http, https or file URL, or a file path, not \"\(url)\"; planable-sync reads "
+                    + "feeds over HTTP or from files only")
+        }
+        return url
     }
 }

@@ -120,6 +120,47 @@ import Testing
         }
     }
 
+    /// Each setting of one source is read too, so a source with several problems gets them all listed, and a
+    /// repeated name is named although that source has problems of its own.
+    @Test func everyProblemOfSourceIsReported() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let extra = """
+              - name: news
+                type: feed
+                url: ftp://127.0.0.1/feed.xml
+                backfill: -1
+                poll_interval: -5
+                max_new_share: 2
+                content_images: some
+              - name: news
+                type: feed
+                url: feed.xml
+                pollinterval: 5
+            """
+        do {
+            _ = try load(extra)
+            Issue.record("the configuration loaded")
+        } catch let error as ConfigurationError {
+            let messages = error.problems.map { "\($0.line ?? 0): \($0.message)" }
+            #expect(messages.count == 7, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("9: \"url\" must be an http, https or file URL") }, "\(messages)")
+            #expect(messages.contains("10: \"backfill\" must be 0 or more, not -1"), "\(messages)")
+            #expect(messages.contains("11: \"poll_interval\" must be a number of seconds, 0 or more"), "\(messages)")
+            #expect(messages.contains("12: \"max_new_share\" must be between 0 and 1"), "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("13: \"content_images\" must be") }, "\(messages)")
+            #expect(messages.contains("14: two sources are named \"news\"; give each a unique name"), "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("17: unknown feed source setting \"pollinterval\"") }, "\(messages)")
+        }
+    }
+
+    /// A feed's `url` takes http, https and file URLs and paths, whatever the scheme's case.
+    @Test(arguments: ["https://news.example/feed.xml", "HTTP://news.example/feed", "file:///srv/feed.xml", "feed.xml"])
+    func feedURLIsAccepted(url: String) throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = try load("  - name: news\n    type: feed\n    url: \(url)")
+        #expect(configuration.sources.count == 2)
+    }
+
     /// A rule that names a source whose own entry is broken gets no second error about that name.
     @Test func ruleNamingBrokenSourceIsNotReportedTwice() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
