@@ -92,7 +92,22 @@ enum XMLReader {
         return true
     }()
 
+    /// Parses `utf8`. A document that is not well-formed and contains an `&` that starts no reference is parsed
+    /// again with each such `&` escaped, so that its text keeps the character as feedparser's loose parser does,
+    /// and the result's error names the first one's line.
     static func parse(_ utf8: [UInt8], url: String?) -> XMLParseResult {
+        let result = parseOnce(utf8, url: url)
+        guard result.error != nil, let escaped = BareAmpersands.escaped(utf8) else { return result }
+        var again = parseOnce(escaped.bytes, url: url)
+        if again.error == nil {
+            again.error =
+                "line \(escaped.firstLine): an & starts no entity or character reference, so it was read as the "
+                + "character &; the feed should write it as &amp;"
+        }
+        return again
+    }
+
+    private static func parseOnce(_ utf8: [UInt8], url: String?) -> XMLParseResult {
         _ = libraryInitialized
         guard let context = xmlNewParserCtxt() else { return XMLParseResult(root: nil, error: "libxml2 has no memory") }
         defer { xmlFreeParserCtxt(context) }

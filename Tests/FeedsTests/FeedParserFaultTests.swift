@@ -409,6 +409,30 @@ import Testing
         #expect(throws: FeedError.self) { try FeedParser.parse(data, url: nil, contentType: nil) }
     }
 
+    /// An & that starts no reference is kept as the character, as feedparser's loose parser keeps it, where
+    /// libxml2's recovery dropped it with the next word; in CDATA and comments it stays as written.
+    @Test func bareAmpersandIsKept() throws {
+        let feed = try parse(
+            """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>AT&T & friends</title>
+            <item><title>Fish & chips</title><link>https://news.example/menu?day=1&size=2</link>
+            <guid>urn:item:1</guid><description>Fish & chips now served &amp; more, &#38; &#x26; done.</description>
+            <!-- a comment with & in it --></item>
+            <item><title><![CDATA[Salt & vinegar &amp;]]></title><guid>urn:item:2</guid></item>
+            </channel></rss>
+            """)
+        #expect(feed.title == "AT&T & friends")
+        #expect(feed.entries.count == 2)
+        #expect(feed.entries.first?.title == "Fish & chips")
+        #expect(feed.entries.first?.link == "https://news.example/menu?day=1&size=2")
+        #expect(feed.entries.first?.summary == "Fish & chips now served & more, & & done.")
+        // An RSS title may be HTML, so its &amp; becomes & after the CDATA section kept it.
+        #expect(feed.entries.last?.title == "Salt & vinegar &")
+        #expect(feed.isIllFormed)
+        #expect(feed.illFormedReason?.hasPrefix("line 2: an & starts no entity") == true, "\(feed.illFormedReason ?? "")")
+    }
+
     @Test func undefinedHTMLEntityIsReadButFlagged() throws {
         let feed = try parse("<rss version=\"2.0\"><channel><title>a&nbsp;b&hellip;</title></channel></rss>")
         #expect(feed.isIllFormed)

@@ -1,0 +1,97 @@
+/// Finds the `&` characters of an XML document that start no entity or character reference, such as the one in
+/// `Fish & chips` or in a link's `?a=1&b=2`, which hand-written feeds often contain.
+///
+/// libxml2's recovery mode drops such an `&` with the word after it up to the next `;` or space, so the text
+/// loses a word where feedparser's loose parser keeps the character. Escaping each one as `&amp;` before a second
+/// parse keeps the text as written. Comments, CDATA sections and processing instructions are left alone,
+/// because an `&` is plain text there.
+enum BareAmpersands {
+    /// Returns `bytes` with every bare `&` written as `&amp;`, and the line of the first one, or nil when the
+    /// document has none.
+    static func escaped(_ bytes: [UInt8]) -> (bytes: [UInt8], firstLine: Int)? {
+        var output: [UInt8] = []
+        var firstLine: Int?
+        var line = 1
+        var index = 0
+        var copiedUpTo = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+            } else if byte == UInt8(ascii: "<"), let end = endOfUnparsedSection(bytes, at: index) {
+                for skipped in bytes[index..<end] where skipped == UInt8(ascii: "\n") { line += 1 }
+                index = end
+                continue
+            } else if byte == UInt8(ascii: "&"), !startsReference(bytes, at: index + 1) {
+                if firstLine == nil {
+                    firstLine = line
+                    output.reserveCapacity(bytes.count + 64)
+                }
+                output.append(contentsOf: bytes[copiedUpTo...index])
+                output.append(contentsOf: Array("amp;".utf8))
+                copiedUpTo = index + 1
+            }
+            index += 1
+        }
+        guard let firstLine else { return nil }
+        output.append(contentsOf: bytes[copiedUpTo...])
+        return (output, firstLine)
+    }
+
+    /// Returns the index after the comment, CDATA section or processing instruction that starts at `start`, or
+    /// nil when none starts there. An unclosed one runs to the end of the document.
+    private static func endOfUnparsedSection(_ bytes: [UInt8], at start: Int) -> Int? {
+        for (opening, closing) in [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")] {
+            let open = Array(opening.utf8)
+            guard bytes.count - start >= open.count, bytes[start..<start + open.count].elementsEqual(open) else {
+                continue
+            }
+            let close = Array(closing.utf8)
+            var index = start + open.count
+            while index + close.count <= bytes.count {
+                if bytes[index..<index + close.count].elementsEqual(close) { return index + close.count }
+                index += 1
+            }
+            return bytes.count
+        }
+        return nil
+    }
+
+    /// Tells whether the bytes at `start` continue an `&` into a reference: `#` and decimal digits, `#x` and hex
+    /// digits, or a name, each ended by `;`.
+    private static func startsReference(_ bytes: [UInt8], at start: Int) -> Bool {
+        guard start < bytes.count else { return false }
+        var index = start
+        if bytes[index] == UInt8(ascii: "#") {
+            index += 1
+            let hex = index < bytes.count && (bytes[index] == UInt8(ascii: "x") || bytes[index] == UInt8(ascii: "X"))
+            if hex { index += 1 }
+            let digitsStart = index
+            while index < bytes.count, isDigit(bytes[index], hex: hex) { index += 1 }
+            return index > digitsStart && index < bytes.count && bytes[index] == UInt8(ascii: ";")
+        }
+        guard isNameStart(bytes[index]) else { return false }
+        index += 1
+        while index < bytes.count,
+            isNameStart(bytes[index]) || isDigit(bytes[index], hex: false)
+                || bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: ".")
+        {
+            index += 1
+        }
+        return index < bytes.count && bytes[index] == UInt8(ascii: ";")
+    }
+
+    /// Tells whether `byte` may start an XML name: an ASCII letter, `_`, `:` or a byte of a multi-byte UTF-8
+    /// character.
+    private static func isNameStart(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte >= 0x80
+    }
+
+    private static func isDigit(_ byte: UInt8, hex: Bool) -> Bool {
+        if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { return true }
+        guard hex else { return false }
+        return (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+    }
+}
