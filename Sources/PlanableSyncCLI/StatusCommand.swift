@@ -143,7 +143,8 @@ enum StatusCommand {
                 var parts = ["post \(post.postId)", page]
                 if let status = post.status { parts.append(status) }
                 if let approval = post.approval { parts.append("approval \(approval)") }
-                if post.scheduled { parts.append("scheduled") }
+                // The status word is `scheduled` already when Planable reports the post so.
+                if post.scheduled && post.status != "scheduled" { parts.append("scheduled") }
                 if let link = post.publishedLink { parts.append(link) }
                 if let error = post.lastError { parts.append(error) }
                 lines.append("          " + parts.joined(separator: ", "))

@@ -396,7 +396,9 @@ extension SyncEngine {
                 }
             }
         }
-        logger.info("updated draft", ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
+        logger.info(
+            ids.count > 1 ? "updated grouped draft" : "updated draft",
+            ["item.source": item.source, "item.id": item.identity, "post.ids": ids.joined(separator: ",")])
         return GroupOutcome(
             decision: .update, message: message, postIds: ids, cleared: clearing.fields, warnings: clearing.warnings)
     }
