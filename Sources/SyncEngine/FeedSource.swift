@@ -19,14 +19,20 @@ package struct FeedSource: ItemSource {
     let contentImages: ContentImages
     let urlTemplateSet: Bool
     let mappingFingerprint: String
+    /// Whether an entry blocked by an edit in Planable is mapped again, which `overwrite_planable_edits` needs.
+    let remapsBlockedEntries: Bool
     let logger: Logger
     let fetcher: FeedFetcher
 
     /// The largest feed accepted, in bytes.
     static let maximumFeedBytes = 32 << 20
 
-    package init(configuration: SourceConfiguration, mappingFingerprint: String, logger: Logger) {
+    package init(
+        configuration: SourceConfiguration, mappingFingerprint: String, logger: Logger,
+        remapsBlockedEntries: Bool = false
+    ) {
         name = configuration.name
+        self.remapsBlockedEntries = remapsBlockedEntries
         if case .feed(let url, let backfill, _, let share) = configuration.kind {
             self.url = url
             self.backfill = backfill
@@ -43,8 +49,8 @@ package struct FeedSource: ItemSource {
     }
 
     /// Whether an entry whose state record has `status` is mapped again although the feed did not change it.
-    static func mapsAgain(status: String) -> Bool {
-        status == "failed" || status == "requested" || status == "blocked"
+    func mapsAgain(status: String) -> Bool {
+        status == "failed" || status == "requested" || (status == "blocked" && remapsBlockedEntries)
     }
 
     package func scan(state: StateStore, timeZone: TimeZone) -> SourceScan {
@@ -57,11 +63,11 @@ package struct FeedSource: ItemSource {
         let records = ((try? state.items(source: name)) ?? [])
         let entryCounts = try? state.feedEntryCounts(source: name)
         // A 304 response counts the entries of the last stored read as unchanged, so the validators wait for a
-        // stored count. An entry that failed since that read, is blocked, or whose post `planable-sync post`
-        // requested, is mapped again, which needs a whole fetch.
+        // stored count. An entry that failed since that read, whose post `planable-sync post` requested, or that is
+        // blocked while `overwrite_planable_edits` is set, is mapped again, which needs a whole fetch.
         let validatorsApply =
             stored?.url == url && fingerprintMatches && entryCounts?.last != nil
-            && !records.contains { Self.mapsAgain(status: $0.status) }
+            && !records.contains { mapsAgain(status: $0.status) }
         let fetched: FeedFetchResult
         do {
             fetched = try fetcher.fetch(
@@ -213,11 +219,12 @@ package struct FeedSource: ItemSource {
             case .unchanged:
                 // A failed entry keeps the hash of its last good version, so it is mapped again, as a folder's
                 // failed file is read again, in case what made it fail, such as a missing label, was fixed. A
-                // blocked entry is mapped again too, as a blocked file is, so that `overwrite_planable_edits`
-                // reaches it. An entry whose key changed is mapped too, so that the report lists it with its posts.
+                // blocked entry is mapped again while `overwrite_planable_edits` is set, so that the setting reaches
+                // it; otherwise it waits for a change, since the edit cannot be copied into another's feed. An entry
+                // whose key changed is mapped too, so that the report lists it with its posts.
                 let keyChanged = reportedKeyChanges.contains(entry.key)
-                let mapsAgain = status.map(Self.mapsAgain) == true || keyChanged
-                if (fingerprintMatches && !mapsAgain) || status == "baselined" {
+                let remaps = status.map(mapsAgain) == true || keyChanged
+                if (fingerprintMatches && !remaps) || status == "baselined" {
                     result.unchangedIdentities.append(entry.key)
                 } else {
                     result.items.append(SourceItem(entry, source: name, feedURL: url, contentImages: contentImages))

@@ -102,7 +102,8 @@ package final class Runtime: @unchecked Sendable {
                     mappingFingerprint: configuration.mappingFingerprint, allowsEmpty: source.allowsEmpty)
             case .feed:
                 return FeedSource(
-                    configuration: source, mappingFingerprint: configuration.mappingFingerprint, logger: logger)
+                    configuration: source, mappingFingerprint: configuration.mappingFingerprint, logger: logger,
+                    remapsBlockedEntries: configuration.overwritesPlanableEdits)
             }
         }
     }

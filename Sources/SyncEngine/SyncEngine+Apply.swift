@@ -139,7 +139,9 @@ extension SyncEngine {
             }
             return try apply(group, item: item, existing: known, record: &record, context: context, mode: mode)
         }
-        if let blocked = planableEditOutcome(covered, drafts: drafts, group: group, item: item, mode: mode) {
+        if let blocked = planableEditOutcome(
+            covered, drafts: drafts, group: group, item: item, mode: mode, previous: record)
+        {
             return blocked
         }
         let clearing = clearingPlan(covered, drafts: drafts, group: group)
@@ -367,6 +369,15 @@ extension SyncEngine {
         try state.recordPlanableText(updated.plainText, postIds: ids)
         var message =
             covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered, mode: .apply) : nil
+        if let message {
+            // The daemon reports nothing else that says the published posts kept the old text.
+            logger.warning(
+                "updated only the drafts of a group; its published posts keep the old text",
+                [
+                    "item.source": item.source, "item.id": item.identity,
+                    "post.ids": covered.filter(\.published).map(\.postId).joined(separator: ","), "note": message,
+                ])
+        }
         // An edit can change text that a reviewer approved. The API document does not say whether Planable
         // resets an approval on a PATCH, so the edit is reported for a person to check. The state records the
         // approvals that the last status poll saw, and the PATCH response shows one given since.
@@ -396,9 +407,11 @@ extension SyncEngine {
                 }
             }
         }
+        // A PATCH changes the drafts of the group only, so the published posts among `covered` are left out.
+        let updatedIds = covered.filter { !$0.published }.map(\.postId)
         logger.info(
-            ids.count > 1 ? "updated grouped draft" : "updated draft",
-            ["item.source": item.source, "item.id": item.identity, "post.ids": ids.joined(separator: ",")])
+            updatedIds.count > 1 ? "updated grouped draft" : "updated draft",
+            ["item.source": item.source, "item.id": item.identity, "post.ids": updatedIds.joined(separator: ",")])
         return GroupOutcome(
             decision: .update, message: message, postIds: ids, cleared: clearing.fields, warnings: clearing.warnings)
     }

@@ -47,14 +47,20 @@ extension SyncEngine {
 
     /// Returns the blocked outcome of an update whose drafts someone edited in Planable since the last sync, or nil
     /// when none was edited or `overwrite_planable_edits` is set. A plan reads the posts as a sync would.
+    ///
+    /// - Parameter previous: the item's record before this run. The warning is logged when the item becomes
+    ///   blocked for this reason, not again at each later read of an item that stays blocked.
     func planableEditOutcome(
-        _ covered: [PostRecord], drafts: [String: Post], group: PlannedGroup, item: SourceItem, mode: RunMode
+        _ covered: [PostRecord], drafts: [String: Post], group: PlannedGroup, item: SourceItem, mode: RunMode,
+        previous: ItemRecord
     ) -> GroupOutcome? {
         guard !configuration.overwritesPlanableEdits else { return nil }
         let edited = postsEditedInPlanable(covered, drafts: drafts, sending: group.payload.text)
         guard !edited.isEmpty else { return nil }
         let pages = edited.map { post in group.pages.first { $0.id == post.pageId }?.name ?? post.pageId }
-        if mode == .apply {
+        let alreadyReported =
+            previous.status == "blocked" && previous.lastError?.contains("was edited in Planable since") == true
+        if mode == .apply && !alreadyReported {
             logger.warning(
                 "post edited in Planable since the last sync; not updating",
                 [

@@ -62,6 +62,27 @@ import Testing
         #expect(!message.contains("forget"), "\(message)")
     }
 
+    /// An edit that reaches only the drafts of a group is logged with the published posts that keep the old text,
+    /// since the daemon shows no report.
+    @Test func partlyPublishedUpdateIsLogged() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try syncWithLinkedInPublished(workspace)
+        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
+        let published = try state.allPosts().filter(\.published).map(\.postId)
+        #expect(published.count == 1)
+
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast, edited.")
+        let logs = LogCapture()
+        let report = try workspace.run(.apply, logger: logs.logger)
+        #expect(report.updated == 1, "\(report.items.compactMap(\.message))")
+        let logged = try #require(logs.entries(startingWith: "updated only the drafts of a group").first)
+        #expect(logged["post.ids"] == published.first)
+        #expect(logged["note"]?.contains("already published on Northwind LinkedIn") == true, "\(logged)")
+        let updated = try #require(logs.entries(startingWith: "updated draft").first)
+        #expect(updated["post.ids"]?.contains(published.first ?? "-") == false, "\(updated)")
+    }
+
     /// A published post of another group of the item counts too, since `forget` drops every post of the item.
     @Test func regroupBesidePublishedGroup() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook", "Northwind X"])

@@ -163,8 +163,8 @@ import Testing
         #expect(feedItems(next).first?.decision == .update, "\(feedItems(next))")
     }
 
-    /// A feed entry blocked by an edit in Planable is mapped again at each read, so that
-    /// `overwrite_planable_edits` replaces the edit as it does for a file.
+    /// A feed entry blocked by an edit in Planable waits for a change of the feed, and is mapped again while
+    /// `overwrite_planable_edits` is set, so that the setting replaces the edit as it does for a file.
     @Test func blockedEntryIsOverwrittenWhenAllowed() throws {
         defer { workspace.remove() }
         try writeFeed([("a", "Alpha", "First")])
@@ -180,13 +180,15 @@ import Testing
         let blocked = try workspace.run(.apply)
         #expect(feedItems(blocked).first?.decision == .blocked, "\(feedItems(blocked))")
         let stillBlocked = try workspace.run(.apply)
-        #expect(stillBlocked.blocked == 1, "an unchanged feed keeps the entry blocked: \(feedItems(stillBlocked))")
+        #expect(stillBlocked.blocked == 0, "an unchanged feed is not mapped again: \(feedItems(stillBlocked))")
+        #expect(stillBlocked.requests.read <= blocked.requests.read - 1, "the blocked entry's posts were read again")
 
         let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
         try (configuration + "\noverwrite_planable_edits: true\n").write(
             toFile: workspace.configPath, atomically: true, encoding: .utf8)
         let replaced = try workspace.run(.apply)
         #expect(feedItems(replaced).first?.decision == .update, "\(feedItems(replaced))")
+        #expect(try workspace.run(.apply).requests.write == 0, "the overwrite is sent once")
         let texts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.plainText)
         #expect(texts.allSatisfy { $0.contains("First, corrected") }, "\(texts)")
     }

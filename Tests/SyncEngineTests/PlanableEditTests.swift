@@ -68,6 +68,23 @@ import Testing
         #expect(text.hasPrefix("Opening day"), "\(text)")
     }
 
+    /// An item that stays blocked by an edit in Planable logs its warning when it becomes blocked, not at each
+    /// later read, as each rescan of its file or poll of its feed would.
+    @Test func blockWarningIsLoggedOnce() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        _ = try Self.syncOnePost(workspace) { client, id in
+            _ = try client.updatePost(id: id, UpdatePostRequest(text: "Client's wording"))
+        }
+        try workspace.writePost("a.md", title: "Opening day", body: "We open at nine.")
+        let logs = LogCapture()
+        for _ in 0..<3 {
+            let report = try workspace.run(.apply, logger: logs.logger)
+            #expect(report.blocked == 1, "\(report.items.compactMap(\.message))")
+        }
+        #expect(logs.entries(startingWith: "post edited in Planable since the last sync").count == 1)
+    }
+
     /// The program's own updates are not taken for edits in Planable.
     @Test func ownUpdatesAreNotEdits() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
