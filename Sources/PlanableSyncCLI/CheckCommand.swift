@@ -33,26 +33,37 @@ enum CheckCommand {
         var report = CheckReport()
 
         let stateProblem = StateFolderCheck.problem(statePath: configuration.statePath)
-        if let stateProblem { report.problem(stateProblem) }
+        if let stateProblem { report.problem(stateProblem.message) }
+        // SQLite opens a state in a folder that this user may not write only when its shared-memory file exists,
+        // so such a state is left closed, and its workspace is not compared.
+        let stateFolderBlocked = stateProblem?.folderNotWritable == true
         // A check creates no state file: a missing one means that no sync ran yet, or that the state setting names
         // another file, which the check reports. With `api: embedded` and no state yet, the embedded server runs
         // in a temporary folder that the runtime removes.
         var runtime: Runtime?
         var apiChecks = APIChecks(configuration)
-        do {
-            runtime = try Runtime(
-                configuration: configuration, logger: logger, exclusive: false, createsState: false,
-                opensState: stateProblem == nil)
-        } catch {
-            report.failure(error)
-            apiChecks.skipRemaining(after: error)
+        if stateFolderBlocked, case .embedded = configuration.api {
+            // The embedded server keeps its database in the state folder too, and one seeded afresh elsewhere would
+            // not show the pages, labels and campaigns added to it.
+            apiChecks.skipRemaining(
+                because: "the embedded server keeps its data in the state folder, which this user cannot write")
+        } else {
+            do {
+                runtime = try Runtime(
+                    configuration: configuration, logger: logger, exclusive: false, createsState: false,
+                    opensState: !stateFolderBlocked)
+            } catch {
+                report.failure(error)
+                apiChecks.skipRemaining(after: error)
+            }
         }
 
         var context: WorkspaceContext?
         if let runtime {
             do {
                 context = try checkWorkspace(
-                    runtime, stateWritable: stateProblem == nil, apiChecks: &apiChecks, report: &report)
+                    runtime, stateWritable: stateProblem == nil, stateFolderBlocked: stateFolderBlocked,
+                    apiChecks: &apiChecks, report: &report)
             } catch {
                 report.failure(TokenRejectedError.attributing(error, to: runtime.tokenOrigin))
                 apiChecks.skipRemaining(after: error)
@@ -80,7 +91,8 @@ enum CheckCommand {
     ///
     /// - Throws: `PlanableAPIError` when a request fails, which ends the checks that need the API.
     static func checkWorkspace(
-        _ runtime: Runtime, stateWritable: Bool, apiChecks: inout APIChecks, report: inout CheckReport
+        _ runtime: Runtime, stateWritable: Bool, stateFolderBlocked: Bool, apiChecks: inout APIChecks,
+        report: inout CheckReport
     ) throws -> WorkspaceContext? {
         let configuration = runtime.configuration
         let client = runtime.client
@@ -108,7 +120,7 @@ enum CheckCommand {
         if let mismatch = try runtime.state.workspaceMismatch(workspace, configurationPath: configuration.path) {
             report.problem("state: \(mismatch.message)")
         } else if !runtime.stateFileExists {
-            if !stateWritable && FileManager.default.fileExists(atPath: configuration.statePath) {
+            if stateFolderBlocked && FileManager.default.fileExists(atPath: configuration.statePath) {
                 // The state folder's problem is listed above, and the state was not opened because of it.
                 print(
                     "state \(configuration.statePath): not checked against the workspace, because of the state "
@@ -321,12 +333,19 @@ struct CheckReport {
 /// Checks that this user may create and write the state database, its lock file and SQLite's WAL and
 /// shared-memory files beside it.
 enum StateFolderCheck {
+    struct Problem {
+        var message: String
+        /// Whether the problem is the folder itself, which this user may not write or which is a file, rather than
+        /// a file in it.
+        var folderNotWritable: Bool
+    }
+
     /// Returns the problem with the state's folder, or nil when this user may write it or create it.
     ///
     /// A folder that does not exist yet counts as writable when its nearest existing parent is, because sync
     /// creates the missing folders. Root passes every permission check, so a check run as root cannot tell
     /// whether the service's user may write the folder.
-    static func problem(statePath: String) -> String? {
+    static func problem(statePath: String) -> Problem? {
         let folder = parentFolder(of: statePath)
         var existing = folder
         while !existing.isEmpty && existing != "/" && !FileManager.default.fileExists(atPath: existing) {
@@ -337,21 +356,29 @@ enum StateFolderCheck {
             "make it writable for user \(FolderAccess.userName), or change the state setting to a folder that is"
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory), !isDirectory.boolValue {
-            return "state \(statePath): \(existing) is a file, not a folder; change the state setting"
+            return Problem(
+                message: "state \(statePath): \(existing) is a file, not a folder; change the state setting",
+                folderNotWritable: true)
         }
         if faccessat(AT_FDCWD, existing, W_OK | X_OK, AT_EACCESS) != 0 {
             let reason = String(cString: strerror(errno))
             if existing == folder {
-                return "state \(statePath): this user cannot write the folder \(folder) (\(reason)), so sync cannot "
-                    + "create its lock file and database there; \(fix)"
+                return Problem(
+                    message: "state \(statePath): this user cannot write the folder \(folder) (\(reason)), so sync "
+                        + "cannot create its lock file and database there; \(fix)",
+                    folderNotWritable: true)
             }
-            return "state \(statePath): the folder \(folder) does not exist, and this user cannot create it in "
-                + "\(existing) (\(reason)); create the folder, \(fix)"
+            return Problem(
+                message: "state \(statePath): the folder \(folder) does not exist, and this user cannot create it in "
+                    + "\(existing) (\(reason)); create the folder, \(fix)",
+                folderNotWritable: true)
         }
         let files = [statePath] + StateStore.sideFiles(of: statePath) + [statePath + ".lock"]
         guard let (path, reason) = StateStore.unwritableFile(among: files) else { return nil }
-        return "state \(statePath): this user cannot write \(path) (\(reason)); give the file to user "
-            + "\(FolderAccess.userName), or change the state setting"
+        return Problem(
+            message: "state \(statePath): this user cannot write \(path) (\(reason)); give the file to user "
+                + "\(FolderAccess.userName), or change the state setting",
+            folderNotWritable: false)
     }
 }
 

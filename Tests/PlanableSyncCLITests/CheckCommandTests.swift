@@ -255,6 +255,18 @@ import Testing
         let writable = try ProductProcess.run(["check", "--config", configPath], withoutRoot: true)
         #expect(writable.status == 0, "\(writable.stdout)\(writable.stderr)")
         #expect(writable.stdout.contains("does not exist yet; the first sync creates it"), "\(writable.stdout)")
+
+        // A read-only state file in a folder that this user may write opens, so its workspace is still compared.
+        let client = state.appendingPathComponent("client")
+        let secondSync = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(secondSync.status == 0, "\(secondSync.stderr)")
+        chmod(client.appendingPathComponent("planable-sync.sqlite").path, 0o444)
+        chmod(client.path, 0o777)
+        let readOnlyFile = try ProductProcess.run(["check", "--config", configPath], withoutRoot: true)
+        #expect(readOnlyFile.status == 78, "\(readOnlyFile.stdout)\(readOnlyFile.stderr)")
+        #expect(readOnlyFile.stdout.contains("give the file to user"), "\(readOnlyFile.stdout)")
+        #expect(
+            readOnlyFile.stdout.contains("planable-sync.sqlite: belongs to this workspace"), "\(readOnlyFile.stdout)")
     }
 
     /// `check` rejects the report options that the shared parser takes, instead of printing text regardless.
