@@ -276,6 +276,18 @@ import Testing
                 "videoThumbnail": ["imageUrl": .string("\(base)/missing.png")],
             ])
         #expect(created.status == 400, "\(created.text)")
+        #expect(created.text.contains("cannot be imported"), "\(created.text)")
+
+        // Without a video the thumbnail is dropped, as the document describes, so its image does not matter.
+        let withoutVideo = try server.send(
+            "POST", "/posts",
+            body: [
+                "workspaceId": .string(try server.workspaceID("Northwind Coffee")),
+                "pageId": .string(try server.pageID("Northwind LinkedIn")),
+                "videoThumbnail": ["imageUrl": .string("\(base)/missing.png")],
+            ])
+        #expect(withoutVideo.status == 400, "\(withoutVideo.text)")
+        #expect(withoutVideo.text.contains("without the thumbnail"), "\(withoutVideo.text)")
     }
 
     @Test func storyPatchRejectsGIF() throws {

@@ -63,12 +63,16 @@ enum PostHandlers {
             return page
         }
         var draft = try PostDraft.parse(body, context: context, workspace: workspace, isCreate: true)
-        try context.services.checkThumbnail(body, context: context)
         draft.media = try context.services.importMedia(body["media"], workspaceID: workspace.id, context: context)
         // The document describes POST /posts as returning 400 for a thumbnail without a video after it creates
-        // the post, so the posts stay, without the thumbnail, for a PATCH that adds the video.
+        // the post, so the posts stay, without the thumbnail, for a PATCH that adds the video. The thumbnail's
+        // image then does not matter, so it is checked only for a post with a video.
         let thumbnailLacksVideo = body["videoThumbnail"] != nil && draft.media?.containsVideo != true
-        if thumbnailLacksVideo { draft.extras.removeAll { $0.0 == "videoThumbnail" } }
+        if thumbnailLacksVideo {
+            draft.extras.removeAll { $0.0 == "videoThumbnail" }
+        } else {
+            try context.services.checkThumbnail(body, context: context)
+        }
         let groupID = grouped ? Identifiers.objectID() : nil
         var created: [PostRecord] = []
         // One INSERT is atomic by itself; a group needs a transaction so that it is stored whole or not at all.
@@ -114,7 +118,6 @@ enum PostHandlers {
                 throw APIError.validation("a story takes exactly one media URL, not \(urls.count)")
             }
         }
-        try context.services.checkThumbnail(context.body, context: context)
         draft.media = try context.services.importMedia(
             context.body["media"], workspaceID: workspace.id, context: context)
         // The type is detected from the downloaded bytes (from the file name with offlineMedia), so a GIF is
@@ -129,6 +132,7 @@ enum PostHandlers {
                 throw APIError.validation(
                     "body.videoThumbnail needs a video in the post's media; add one with body.media first")
             }
+            try context.services.checkThumbnail(context.body, context: context)
         }
         // A grouped post keeps its pages in sync, as Planable's app does: an edit to one post of the group
         // applies to every post of the group that is not published or publishing.
