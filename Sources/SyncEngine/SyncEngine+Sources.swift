@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PlanableAPI
+import Synchronization
 
 extension SyncEngine {
     /// Pairs items that are new to the state with removed items of equal content: a renamed or moved file keeps
@@ -148,7 +149,8 @@ extension SyncEngine {
     /// or feed that could not be read until a later scan reads it or finds it gone.
     ///
     /// - Returns: the indices in `scan.errors` of the failures that the state already contained with the same
-    ///   message.
+    ///   message and that this process logged before. A failure stored by another process, such as the daemon
+    ///   before a restart, is logged once more, so that the log after a restart shows an ongoing problem.
     func recordReadFailures(_ scan: SourceScan, source: String) throws -> Set<Int> {
         let failures = scan.errors.map { error in
             ReadFailure(
@@ -158,15 +160,23 @@ extension SyncEngine {
         var known: Set<Int> = []
         if !failures.isEmpty {
             let stored = Set(try state.readFailures(source: source).map { [$0.location, $0.entry, $0.message] })
-            known = Set(
-                failures.indices.filter { index in
-                    let failure = failures[index]
-                    return stored.contains([failure.location, failure.entry, failure.message])
-                })
+            let keys = failures.map { [state.path, source, $0.location, $0.entry, $0.message] }
+            Self.readFailuresLogged.withLock { logged in
+                known = Set(
+                    failures.indices.filter { index in
+                        let failure = failures[index]
+                        return stored.contains([failure.location, failure.entry, failure.message])
+                            && logged.contains(keys[index])
+                    })
+                logged.formUnion(keys)
+            }
         }
         try state.replaceReadFailures(source: source, scope: scan.readFailureScope, with: failures)
         return known
     }
+
+    /// The read failures that this process logged, by state path, source, location, entry and message.
+    private static let readFailuresLogged = Mutex<Set<[String]>>([])
 
     /// How long the state keeps a removed item whose posts were deleted in Planable, so that its file, back within
     /// that time, is not posted again, because a client may have deleted the posts on purpose.

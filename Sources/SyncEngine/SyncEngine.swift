@@ -193,8 +193,9 @@ package final class SyncEngine: @unchecked Sendable {
             if let commit = scan.commit { commits.append((source.name, commit)) }
             if let commit = scan.commitAlways { alwaysCommits.append(commit) }
             if let commit = scan.commitUnlessStopped { unstoppedCommits.append(commit) }
-            // A failure that the state already contains with the same message was logged as an error when a scan
-            // first met it, and `status` lists it. So each rescan of an unchanged broken file logs it at debug level.
+            // A failure that the state already contains with the same message, and that this process logged, was
+            // logged as an error when a scan first met it, and `status` lists it. So each rescan of an unchanged
+            // broken file logs it at debug level, and a restarted daemon logs it as an error once more.
             let known = mode == .apply ? try recordReadFailures(scan, source: source.name) : []
             for (index, error) in scan.errors.enumerated() {
                 var fields = ["item.source": error.source, "error": error.message]

@@ -51,6 +51,19 @@ import Testing
         #expect(message.contains("bad.md:3:"))
     }
 
+    /// A process logs a broken file's error once, also when an earlier process stored it, as the daemon before a
+    /// restart or the last cron run did, so that each process's log shows the problem.
+    @Test func storedReadFailureIsLoggedByNextProcess() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("bad.md", "---\ntitle: Bad\n  tags: [a, b\n---\n\nBody.\n")
+        for run in 1...2 {
+            let result = try ProductProcess.run(["sync", "--config", configPath])
+            #expect(result.status == 65, "run \(run): \(result.stderr)")
+            let errors = result.stderr.split(separator: "\n").filter { $0.contains("error") && $0.contains("item read failed") }
+            #expect(errors.count == 1, "run \(run): \(result.stderr)")
+        }
+    }
+
     @Test func jsonSummaryHasRequestCounts() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
