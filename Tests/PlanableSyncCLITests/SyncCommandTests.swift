@@ -59,7 +59,9 @@ import Testing
         for run in 1...2 {
             let result = try ProductProcess.run(["sync", "--config", configPath])
             #expect(result.status == 65, "run \(run): \(result.stderr)")
-            let errors = result.stderr.split(separator: "\n").filter { $0.contains("error") && $0.contains("item read failed") }
+            let errors = result.stderr.split(separator: "\n").filter {
+                $0.contains("error") && $0.contains("item read failed")
+            }
             #expect(errors.count == 1, "run \(run): \(result.stderr)")
         }
     }
