@@ -138,6 +138,13 @@ extension ReferenceServer {
         ]
     }
 
+    /// Issues a write token with `plaintext`, named `name`, for the database's first company and its first team
+    /// member, as `POST /reference/tokens` with no other fields does. planable-sync issues one when the token file
+    /// of its embedded server is lost, so that the data stays reachable.
+    package func issueWriteToken(_ plaintext: String, name: String) throws {
+        _ = try createToken(["token": .string(plaintext), "name": .string(name)])
+    }
+
     /// Creates a token; the answer carries the plaintext, which is never shown again.
     func createToken(_ body: JSONValue) throws -> JSONValue {
         let fields = try ControlBody(

@@ -128,18 +128,13 @@ package final class Runtime: @unchecked Sendable {
         let tokenPath = (directory as NSString).appendingPathComponent("reference-token")
         let isNewDatabase = !FileManager.default.fileExists(atPath: databasePath)
         let token: String
-        if let saved = try? String(contentsOfFile: tokenPath, encoding: .utf8),
-            FileManager.default.fileExists(atPath: databasePath)
-        {
+        // A database without its token file, as one that `planable-sync reference` created or whose token file was
+        // deleted, gets a new token, so that its drafts, labels and campaigns stay.
+        var issuesToken = false
+        if let saved = try? String(contentsOfFile: tokenPath, encoding: .utf8), !isNewDatabase {
             token = saved.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
-            if FileManager.default.fileExists(atPath: databasePath) {
-                // Without its token nothing can call the old database, so the embedded server starts afresh.
-                logger.warning(
-                    "the embedded server's token file is missing, so its database is seeded again",
-                    ["token.path": tokenPath, "database.path": databasePath])
-                try? FileManager.default.removeItem(atPath: databasePath)
-            }
+            issuesToken = !isNewDatabase
             token = "pln_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
             guard
                 FileManager.default.createFile(
@@ -165,9 +160,25 @@ package final class Runtime: @unchecked Sendable {
             // A reference server started on the embedded database keeps the file locked while it runs.
             throw StateLockError.embeddedDatabaseInUse(path: databasePath)
         }
-        if isNewDatabase {
+        if issuesToken {
+            do {
+                try server.issueWriteToken(token, name: "planable-sync embedded server")
+            } catch {
+                server.stop()
+                // The file's token is in no database, so the next run issues another instead of using it.
+                try? FileManager.default.removeItem(atPath: tokenPath)
+                throw MappingError(
+                    "the embedded server's token file \(tokenPath) is missing, and no new token could be issued for "
+                        + "its database \(databasePath): \(error); restore the token file, or move the database "
+                        + "aside to start afresh", isConfigurationError: true)
+            }
+            logger.warning(
+                "the embedded server's token file was missing, so a new token was issued for its database",
+                ["token.path": tokenPath, "database.path": databasePath])
+        }
+        if isNewDatabase || issuesToken {
             let files = [databasePath, databasePath + "-wal", databasePath + "-shm", tokenPath]
-            FolderOwner.giveFiles(files, in: directory)
+            FolderOwner.giveFiles(isNewDatabase ? files : [tokenPath], in: directory)
         }
         try server.start(host: "127.0.0.1", port: 0)
         logger.debug("embedded reference server listening", ["api.url": server.baseURL])

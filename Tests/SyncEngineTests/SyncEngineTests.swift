@@ -35,6 +35,30 @@ import Testing
         #expect(second.unchanged == 1)
     }
 
+    /// An embedded database whose token file is gone gets a new token, and keeps its drafts. It was seeded again,
+    /// so a plan, a check or a sync lost every draft, and the state still counted them as synced.
+    @Test func lostEmbeddedTokenKeepsDrafts() throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First post.")
+        #expect(try workspace.run(.apply).created == 1)
+        let tokenFile = workspace.stateFolder.appendingPathComponent("reference-token")
+        let oldToken = try String(contentsOf: tokenFile, encoding: .utf8)
+        try FileManager.default.removeItem(at: tokenFile)
+
+        let plan = try workspace.run(.plan)
+        #expect(plan.unchanged == 1, "\(plan.items.compactMap(\.message))")
+        let newToken = try String(contentsOf: tokenFile, encoding: .utf8)
+        #expect(newToken != oldToken)
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 3)
+
+        try workspace.writePost("a.md", title: "Alpha", body: "First post, edited.")
+        let edit = try workspace.run(.apply)
+        #expect(edit.updated == 1, "\(edit.items.compactMap(\.message))")
+        #expect(edit.created == 0)
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 3)
+    }
+
     /// A synced file that is emptied, or marked as a draft, is skipped and keeps its posts. Its item carries a note
     /// about the skip for `status` until the file is read with content again.
     @Test func skippedSyncedFileGetsNote() throws {
