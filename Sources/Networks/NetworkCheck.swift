@@ -37,12 +37,20 @@ package struct NetworkCheck {
     ///   - text: The rendered post text.
     ///   - link: The item's URL to keep at the end of the text, or nil.
     ///   - network: The network whose counting and limit apply.
-    /// - Returns: Text whose `count(_:network:)` is at most the network's limit.
-    package static func truncate(_ text: String, keeping link: String?, toFit network: Network) -> String {
+    ///   - maximumScalars: A further limit in Unicode scalars, such as the API's on every post's text, which
+    ///     applies to networks without a known limit too.
+    /// - Returns: Text whose `count(_:network:)` is at most the network's limit, with at most `maximumScalars`
+    ///   Unicode scalars.
+    package static func truncate(
+        _ text: String, keeping link: String?, toFit network: Network, maximumScalars: Int = .max
+    ) -> String {
         let rules = NetworkRules.rules(for: network)
-        guard let limit = rules.textLimit else { return text }
+        let limit = rules.textLimit ?? .max
         let counting = rules.textCounting
-        if TextCounter.count(text, by: counting) <= limit { return text }
+        func within(_ candidate: String) -> Bool {
+            candidate.unicodeScalars.count <= maximumScalars && TextCounter.count(candidate, by: counting) <= limit
+        }
+        if within(text) { return text }
 
         var body = text
         var suffix = ""
@@ -50,14 +58,14 @@ package struct NetworkCheck {
             body = removing(link, from: text)
             suffix = " " + link
         }
-        if TextCounter.count("…" + suffix, by: counting) > limit { suffix = "" }
+        if !within("…" + suffix) { suffix = "" }
         let characters = Array(body)
         func candidate(_ length: Int) -> String {
             let prefix = trimmedForEllipsis(String(characters[0..<length]))
             if prefix.isEmpty { return suffix.isEmpty ? "" : String(suffix.dropFirst()) }
             return prefix + "…" + suffix
         }
-        func fits(_ length: Int) -> Bool { TextCounter.count(candidate(length), by: counting) <= limit }
+        func fits(_ length: Int) -> Bool { within(candidate(length)) }
 
         var wordEnds: [Int] = []
         for index in characters.indices.dropFirst() where characters[index].isWhitespace {

@@ -290,12 +290,17 @@ package struct Mapper: Sendable {
             }
             // The link is kept only when the template put it in the text; truncation never adds one.
             let link = url.flatMap { !$0.isEmpty && payload.text.contains($0) ? $0 : nil }
-            let shortened = NetworkCheck.truncate(payload.text, keeping: link, toFit: network)
+            // Facebook allows more text than the API's request body, so the API's limit applies too.
+            let shortened = NetworkCheck.truncate(
+                payload.text, keeping: link, toFit: network, maximumScalars: RequestFieldLimits.text)
             if shortened != payload.text {
-                let unit = NetworkRules.rules(for: network).textCounting.unit
+                let rules = NetworkRules.rules(for: network)
+                let unit = rules.textCounting.unit
+                let overNetwork = rules.textLimit.map { NetworkCheck.count(payload.text, network: network) > $0 }
+                let reason = overNetwork == true ? network.displayName : "the Planable API's limit"
                 warnings.append(
                     "text cut from \(NetworkCheck.count(payload.text, network: network)) to "
-                        + "\(NetworkCheck.count(shortened, network: network)) \(unit) to fit \(network.displayName)")
+                        + "\(NetworkCheck.count(shortened, network: network)) \(unit) to fit \(reason)")
                 payload.text = shortened
             }
         }

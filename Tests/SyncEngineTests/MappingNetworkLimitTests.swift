@@ -95,6 +95,24 @@ import Testing
         #expect(mixedItem.message?.contains("X takes one kind per post") == true, "\(mixedItem.message ?? "")")
     }
 
+    /// With `truncate`, a Facebook text is cut to the API's 25,000 characters, below Facebook's own 63,206, which
+    /// it failed at before.
+    @Test func truncateFitsFacebookTextToTheAPI() throws {
+        let workspace = try Self.workspace(pages: ["Northwind Facebook"], rule: "long", extra: "    truncate: true")
+        defer { workspace.remove() }
+        let words = Array(repeating: "word", count: 9_000).joined(separator: " ")
+        try workspace.writePost("item.md", title: "Item", body: words)
+        let report = try workspace.run(.apply)
+        #expect(report.failed == 0, "\(report.items.compactMap(\.message))")
+        #expect(report.created == 1)
+        let post = try #require(report.items.first?.posts.first)
+        #expect(post.warnings.contains { $0.contains("to fit the Planable API's limit") }, "\(post.warnings)")
+        let sent = try #require(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().first)
+        #expect(sent.plainText.unicodeScalars.count <= 25_000)
+        #expect(sent.plainText.unicodeScalars.count > 24_900)
+        #expect(sent.plainText.hasSuffix("word…"))
+    }
+
     /// With `truncate`, media past X's limits are left out with a warning instead of failing the item: the first
     /// 4 of 5 photos, and of a photo and a clip, the photo.
     @Test func truncateFitsMediaToX() throws {
