@@ -15,6 +15,20 @@ package final class StateLock {
     /// Takes the lock for the state at `statePath`, without waiting.
     ///
     /// - Throws: `StateLockError.held` when another process has it.
+    /// Says why `folder` could not be created, naming the nearest folder above it that exists, when this user may
+    /// not write that one; nil when `folder` exists or the cause is another.
+    private static func missingFolderReason(_ folder: String) -> String? {
+        guard !folder.isEmpty, access(folder, F_OK) != 0 else { return nil }
+        var existing = parentFolder(of: folder)
+        while !existing.isEmpty && existing != "/" && access(existing, F_OK) != 0 {
+            existing = parentFolder(of: existing)
+        }
+        if existing.isEmpty { existing = FileManager.default.currentDirectoryPath }
+        guard access(existing, W_OK | X_OK) != 0 else { return nil }
+        return "the folder \(folder) does not exist, and this user cannot create it in \(existing) "
+            + "(\(String(cString: strerror(errno))))"
+    }
+
     package init(statePath: String) throws {
         path = statePath + ".lock"
         let directory = parentFolder(of: path)
@@ -32,7 +46,8 @@ package final class StateLock {
             }
             // A folder that this user may not write, or that cannot exist, stays so until a person changes it.
             if [EACCES, EPERM, EROFS, ENOTDIR, EISDIR, ENOENT].contains(code) {
-                throw StateLockError.inaccessible(path: path, reason: reason)
+                throw StateLockError.inaccessible(
+                    path: path, reason: code == ENOENT ? Self.missingFolderReason(directory) ?? reason : reason)
             }
             throw StateLockError.unavailable(path: path, reason: reason)
         }

@@ -249,6 +249,13 @@ import Testing
         #expect(
             nested.stdout.contains("the folder \(state.path)/client does not exist, and this user cannot create it"),
             "\(nested.stdout)")
+        // sync names the same cause, where it once gave "No such file or directory" for the lock file.
+        let nestedSync = try ProductProcess.run(["sync", "--config", configPath], withoutRoot: true)
+        #expect(nestedSync.status == 78, "\(nestedSync.stderr)")
+        #expect(
+            nestedSync.stderr.contains(
+                "the folder \(state.path)/client does not exist, and this user cannot create it in \(state.path)"),
+            "\(nestedSync.stderr)")
 
         // The same folder, writable, passes as a state that the first sync creates.
         chmod(state.path, 0o777)
