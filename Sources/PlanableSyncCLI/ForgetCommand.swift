@@ -77,9 +77,26 @@ enum ForgetCommand {
                 "Source \"\(sourceOption)\" is still in the configuration, so the next sync creates a post for "
                     + "each of its items again.")
         }
-        lines.append(
-            "The posts in Planable are left as they are. The next sync creates new posts for each forgotten item "
-                + "that is still in its source, so delete the old posts in Planable first, or both stay.")
+        // A whole feed's entries are read as a new feed's, which posts none of them but the backfill, so only the
+        // other forgotten items, and a backfill, get new posts.
+        let repostedItems = records.items.filter { !records.feedSources.contains($0.source) }
+        let backfilled = configuration.sources.contains { source in
+            guard records.feedSources.contains(source.name), case .feed(_, let backfill, _, _) = source.kind else {
+                return false
+            }
+            return backfill > 0
+        }
+        if repostedItems.isEmpty && !backfilled {
+            lines.append("The posts in Planable are left as they are.")
+        } else if repostedItems.isEmpty {
+            lines.append(
+                "The posts in Planable are left as they are. The next sync creates new posts for the entries of the "
+                    + "backfill, so delete their old posts in Planable first, or both stay.")
+        } else {
+            lines.append(
+                "The posts in Planable are left as they are. The next sync creates new posts for each forgotten item "
+                    + "that is still in its source, so delete the old posts in Planable first, or both stay.")
+        }
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         return .success
     }

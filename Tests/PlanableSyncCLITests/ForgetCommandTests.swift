@@ -132,6 +132,35 @@ import Testing
         #expect(texts.contains("Alpha"), "\(texts)")
     }
 
+    /// A whole feed forgotten is read as a new feed, which posts no entry but its backfill, so the closing advice
+    /// to delete the old posts is given only for a backfill.
+    @Test(arguments: [0, 1])
+    func forgottenFeedAdvice(backfill: Int) throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let feed = root.appendingPathComponent("feed.xml")
+        try """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+            <item><guid>urn:a</guid><title>Alpha</title><link>https://news.example/a</link></item>
+            <item><guid>urn:b</guid><title>Beta</title><link>https://news.example/b</link></item>
+            </channel></rss>
+            """.write(to: feed, atomically: true, encoding: .utf8)
+        let lines = [
+            "state: state/planable-sync.sqlite", "api: embedded", "workspace: Northwind Coffee",
+            "pages: [Northwind LinkedIn]", "template: \"{{title}}\"", "sources:", "  - name: news", "    type: feed",
+            "    url: \(feed.absoluteString)", "    backfill: \(backfill)",
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+        let sync = try run("sync")
+        #expect(sync.status == 0, "\(sync.stderr)")
+
+        let forget = try run("forget", ["--source", "news"])
+        #expect(forget.status == 0, "\(forget.stderr)")
+        #expect(forget.stdout.contains("reads its feed as a new feed"), "\(forget.stdout)")
+        #expect(!forget.stdout.contains("creates new posts for each forgotten item"), "\(forget.stdout)")
+        #expect(forget.stdout.contains("creates new posts for the entries of the backfill") == (backfill > 0))
+    }
+
     @Test func dryRunChangesNothing() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(try run("sync").status == 0)
