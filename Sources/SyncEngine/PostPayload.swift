@@ -70,6 +70,30 @@ package struct PostPayload: Sendable, Equatable, Codable {
         return SHA256.hex(Array(data))
     }
 
+    /// The hashes of this payload without some of the fields that only a create sends (see
+    /// `ReportedPost.createOnlyFields`), each with the names of the fields it leaves out, for every combination of
+    /// those fields that this payload sets. A post whose hash is one of them differs from this payload only by
+    /// fields that an update cannot add.
+    package var hashesWithoutCreateOnlyFields: [String: [String]] {
+        let fields: [(name: String, isSet: Bool, clear: (inout PostPayload) -> Void)] = [
+            ("first comment", firstComment != nil, { $0.firstComment = nil }),
+            ("internal note", internalNote != nil, { $0.internalNote = nil }),
+            ("YouTube title", youtubeTitle != nil, { $0.youtubeTitle = nil }),
+        ]
+        let set = fields.filter(\.isSet)
+        var hashes: [String: [String]] = [:]
+        for mask in 1..<(1 << set.count) {
+            var payload = self
+            var names: [String] = []
+            for (index, field) in set.enumerated() where mask & (1 << index) != 0 {
+                field.clear(&payload)
+                names.append(field.name)
+            }
+            hashes[payload.hash] = names
+        }
+        return hashes
+    }
+
     /// The body of the grouped create for `pageIds`, with label names and the campaign resolved to ids.
     package func createRequest(
         workspaceId: String, pageIds: [String], notify: Bool, labelIds: [String] = [], campaignId: String? = nil

@@ -258,6 +258,18 @@ extension StateStore {
         }
     }
 
+    /// Records that the posts of a group carry `payloadHash` without an update, because the payload changed only
+    /// in fields that an update cannot send.
+    package func recordPayloadHash(postIds: [String], payloadHash: String) throws {
+        try withDatabase { database in
+            try database.transaction {
+                for id in postIds {
+                    _ = try database.run("UPDATE posts SET payload_hash = ? WHERE post_id = ?", [payloadHash, id])
+                }
+            }
+        }
+    }
+
     package func recordPostError(postId: String, message: String?) throws {
         try withDatabase { database in
             _ = try database.run("UPDATE posts SET last_error = ? WHERE post_id = ?", [message, postId])

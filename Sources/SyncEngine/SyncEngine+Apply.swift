@@ -124,6 +124,9 @@ extension SyncEngine {
         // A PATCH updates every post of the existing group, so a group that also contains a page removed from the
         // configuration is not updated.
         guard Set(covered.map(\.groupKey)) == [group.key] else { return regrouped }
+        if let unsendable = try unsendableAdditionOutcome(group, covered: covered, item: item, mode: mode) {
+            return unsendable
+        }
         // The drafts are read once here, for a plan as for a sync, and before the retries of `update` that would
         // read again.
         let drafts = try currentDrafts(covered, payload: group.payload)
@@ -451,6 +454,32 @@ extension SyncEngine {
             ? "the entry's later edits are not sent either" : "to post the change, put it in a new file"
         return "\(item.location) changed after its post was published; published posts cannot be edited, so the "
             + "post keeps its published text, and \(wayOut)"
+    }
+
+    /// Returns the unchanged outcome of a group whose source only added fields that an update cannot send, such
+    /// as the first comment of a new rule, or nil when anything else changed. A PATCH would change nothing, so
+    /// none is sent, and in apply mode the posts record the new payload, so that later runs stay quiet.
+    ///
+    /// The state keeps only a hash of each post's payload, so a field that already had another value is not
+    /// recognized here, and its change still sends a PATCH that leaves the field as it is.
+    private func unsendableAdditionOutcome(
+        _ group: PlannedGroup, covered: [PostRecord], item: SourceItem, mode: RunMode
+    ) throws -> GroupOutcome? {
+        let earlier = group.payload.hashesWithoutCreateOnlyFields
+        guard let first = covered.first, let fields = earlier[first.payloadHash],
+            covered.allSatisfy({ earlier[$0.payloadHash] == fields })
+        else { return nil }
+        let names = fields.joined(separator: " and ")
+        let message =
+            "\(item.location): the \(names) that the source now sets is not sent, because an update cannot add it to "
+            + "existing posts; they keep none"
+        if mode == .apply {
+            try state.recordPayloadHash(postIds: covered.map(\.postId), payloadHash: group.payload.hash)
+            logger.warning(
+                "source added fields that an update cannot send; posts left as they are",
+                ["item.source": item.source, "item.id": item.identity, "fields": names])
+        }
+        return GroupOutcome(decision: .unchanged, message: message, postIds: covered.map(\.postId))
     }
 
     /// Orders a group's posts with the drafts first, so that a PATCH goes to a post that can still change.

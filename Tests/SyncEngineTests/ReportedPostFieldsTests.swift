@@ -72,4 +72,37 @@ import Testing
         let youtube = try #require(posts.first { $0.pages == ["Northwind YouTube"] })
         #expect(youtube.unchangedByUpdate == ["firstComment", "internalNote", "youtubeTitle"])
     }
+
+    /// A first comment that a rule starts to set cannot reach existing posts, since an update cannot add one, so
+    /// no PATCH is sent for it and the item says why.
+    @Test func addedFirstCommentSendsNoUpdate() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn", "Northwind Facebook"],
+            extraConfiguration: "rules:\n  - name: comments\n    team_only: true\n")
+        defer { workspace.remove() }
+        try Self.writeItem(workspace)
+        #expect(try workspace.run(.apply).created == 1)
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        try configuration.replacingOccurrences(
+            of: "    team_only: true\n", with: "    team_only: true\n    first_comment: \"More soon\"\n"
+        ).write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+
+        let plan = try workspace.run(.plan)
+        let planned = try #require(plan.items.first)
+        #expect(planned.decision == .unchanged, "\(planned.message ?? "")")
+        #expect(planned.message?.contains("the first comment that the source now sets is not sent") == true)
+        let sync = try workspace.run(.apply)
+        #expect(sync.requests.write == 0)
+        #expect(sync.updated == 0)
+        #expect(sync.unchanged == 1)
+        let again = try workspace.run(.apply)
+        #expect(again.requests.write == 0)
+        #expect(again.items.first?.message == nil, "the next run is quiet")
+
+        // A text edit after it is sent as usual.
+        try workspace.writePost(
+            "a.md", title: "Alpha", body: "Beans, edited.",
+            frontMatter: "date: 2031-02-03\nimage: https://media.northwind.example/a.mp4\n")
+        #expect(try workspace.run(.apply).updated == 1)
+    }
 }
