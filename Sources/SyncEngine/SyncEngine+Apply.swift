@@ -470,9 +470,10 @@ extension SyncEngine {
             covered.allSatisfy({ earlier[$0.payloadHash] == fields })
         else { return nil }
         let names = fields.joined(separator: " and ")
+        let (verb, pronoun) = fields.count == 1 ? ("is", "it") : ("are", "them")
         let message =
-            "\(item.location): the \(names) that the source now sets is not sent, because an update cannot add it to "
-            + "existing posts; they keep none"
+            "\(item.location): the \(names) that the source now sets \(verb) not sent, because an update cannot add "
+            + "\(pronoun) to existing posts; they keep none"
         if mode == .apply {
             try state.recordPayloadHash(postIds: covered.map(\.postId), payloadHash: group.payload.hash)
             logger.warning(
