@@ -183,14 +183,25 @@ enum CheckCommand {
                 continue
             }
             guard listed.insert(page.id).inserted else { continue }
-            if page.isConnected {
-                print("page \"\(page.name)\": found, \(page.platform), connected")
-            } else {
-                report.problem(
-                    "page \"\(page.name)\": found, \(page.platform), NOT connected; reconnect it in Planable")
-            }
+            reportConnection(page, label: "page \"\(page.name)\"", report: &report)
+        }
+        // A page that only rules name gets posts too, so its connection is checked as well.
+        for (name, rules) in configuredNames(configuration.rules.map { ($0.name, $0.pages ?? []) }) {
+            guard let page = find(name), listed.insert(page.id).inserted else { continue }
+            let ruleList = rules.map { "\"\($0)\"" }.joined(separator: ", ")
+            let noun = rules.count == 1 ? "rule" : "rules"
+            reportConnection(page, label: "page \"\(page.name)\" (\(noun) \(ruleList))", report: &report)
         }
         return allFound
+    }
+
+    /// Prints that `page` was found and is connected, or lists it as a problem when it is not connected.
+    private static func reportConnection(_ page: Page, label: String, report: inout CheckReport) {
+        if page.isConnected {
+            print("\(label): found, \(page.platform), connected")
+        } else {
+            report.problem("\(label): found, \(page.platform), NOT connected; reconnect it in Planable")
+        }
     }
 
     /// Collects each name once, in order, with the rules that name it.

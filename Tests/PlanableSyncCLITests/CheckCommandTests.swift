@@ -157,6 +157,30 @@ import Testing
             "\(check.stdout)")
     }
 
+    /// A page that only rules name gets posts too, so check lists it, with its rules, and reports it when it is
+    /// not connected.
+    @Test func rulePagesAreChecked() throws {
+        defer { cleanUp() }
+        try writeConfiguration(
+            extra: "rules:\n  - name: a\n    pages: [Northwind X, Northwind Threads]\n"
+                + "  - name: b\n    pages: [Northwind Threads]\n")
+        let client = PlanableClient(baseURL: server.baseURL, token: token, limiter: nil)
+        let threads = try #require(
+            try client.listPages(workspaceId: try workspaceId()).first { $0.name == "Northwind Threads" })
+        let control = server.baseURL.replacingOccurrences(of: "/api/v1", with: "")
+        let disconnect = try HTTPClient().send(
+            HTTPRequest(method: "POST", url: control + "/reference/pages/\(threads.id)/disconnect", body: []))
+        #expect(disconnect.status == 204)
+
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("page \"Northwind LinkedIn\": found, linkedin, connected"), "\(check.stdout)")
+        #expect(check.stdout.contains("page \"Northwind X\" (rule \"a\"): found, x, connected"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains("page \"Northwind Threads\" (rules \"a\", \"b\"): found, threads, NOT connected"),
+            "\(check.stdout)")
+    }
+
     /// A wrong page does not hide the templates, the sources and the other pages: one run lists every problem.
     @Test func reportsEveryProblemInOneRun() throws {
         defer { cleanUp() }
