@@ -18,7 +18,7 @@ enum PlanHTML {
                             pageName: page, network: network, text: post.text, mediaURLs: post.media,
                             characterCount: NetworkCheck.count(post.text, network: network),
                             limit: NetworkRules.rules(for: network).textLimit, warnings: post.warnings,
-                            details: details(post), fields: fields(post))
+                            details: details(post, timeZone: report.timeZone), fields: fields(post))
                     }
                 })
         }
@@ -56,11 +56,11 @@ enum PlanHTML {
 
     /// Returns the settings of a planned post that the card shows on one line: its scheduled time and whether it
     /// is published then, labels, campaign, the fields that an update clears, team-only and notification.
-    static func details(_ post: ReportedPost) -> [String] {
+    static func details(_ post: ReportedPost, timeZone: String?) -> [String] {
         var details: [String] = []
         if let scheduledAt = post.scheduledAt {
             let publishes = post.publishAtScheduledDate == true ? ", published then once approved" : ""
-            details.append("Scheduled \(scheduledAt)\(publishes)")
+            details.append("Scheduled \(ScheduleText.describe(scheduledAt, timeZone: timeZone))\(publishes)")
         }
         if !post.labels.isEmpty { details.append("Labels: \(post.labels.joined(separator: ", "))") }
         if let campaign = post.campaign { details.append("Campaign: \(campaign)") }

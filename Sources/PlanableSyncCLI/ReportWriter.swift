@@ -78,7 +78,7 @@ enum ReportWriter {
                     for textLine in post.text.split(separator: "\n", omittingEmptySubsequences: false) {
                         lines.append("            │ \(textLine)")
                     }
-                    lines += postDetails(post).map { "            " + $0 }
+                    lines += postDetails(post, timeZone: report.timeZone).map { "            " + $0 }
                     for warning in post.warnings { lines.append("            ! \(warning)") }
                 }
             }
@@ -130,13 +130,13 @@ enum ReportWriter {
     /// Returns the lines that show every field of a planned post's request beside its text: media, then the
     /// settings on one line, then one line for each text field. A text field of several lines continues on lines
     /// that start with "│".
-    static func postDetails(_ post: ReportedPost) -> [String] {
+    static func postDetails(_ post: ReportedPost, timeZone: String?) -> [String] {
         var lines: [String] = []
         if !post.media.isEmpty { lines.append("media: \(post.media.joined(separator: ", "))") }
         var settings: [String] = []
         if let scheduledAt = post.scheduledAt {
             let publishes = post.publishAtScheduledDate == true ? ", published then once approved" : ""
-            settings.append("scheduled \(scheduledAt)\(publishes)")
+            settings.append("scheduled \(ScheduleText.describe(scheduledAt, timeZone: timeZone))\(publishes)")
         }
         if !post.labels.isEmpty { settings.append("labels \(post.labels.joined(separator: ", "))") }
         if let campaign = post.campaign { settings.append("campaign \(campaign)") }

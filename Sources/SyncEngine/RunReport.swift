@@ -90,6 +90,9 @@ package struct ReportedItem: Sendable, Codable {
 
 /// The result of a `sync` or `plan` run.
 package struct RunReport: Sendable, Codable {
+    /// The workspace's IANA time zone, in which the plans show each schedule beside its UTC time; nil when the
+    /// run stopped before it resolved the workspace.
+    package var timeZone: String?
     package struct Requests: Sendable, Codable {
         package var read: Int
         package var write: Int
@@ -152,8 +155,8 @@ package struct RunReport: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case command, created, updated, deleted, removed, unchanged, skipped, blocked, failed, baselined, notReached
-        case requests
+        case command, timeZone, created, updated, deleted, removed, unchanged, skipped, blocked, failed, baselined
+        case notReached, requests
         case serverRequests, errors, warnings, duplicateGroups, items, statusChanges, statusPoll
     }
 }

@@ -92,6 +92,7 @@ package final class SyncEngine: @unchecked Sendable {
         var report = RunReport(command: mode == .apply ? "sync" : "plan")
         let startStatistics = client.requestStatistics
         let context = try context ?? resolveContext()
+        report.timeZone = context.workspace.timezone
         if let mismatch = try state.workspaceMismatch(context.workspace, configurationPath: configuration.path) {
             throw mismatch
         }

@@ -74,7 +74,8 @@ import Testing
     /// The lines that each field gives in the text plan.
     static let textLines = [
         "media: https://media.northwind.example/roast.mp4",
-        "scheduled 2031-02-03T13:15:00.000Z, published then once approved; labels Roasting; team only; "
+        "scheduled 2031-02-03 08:15 America/New_York (2031-02-03T13:15:00.000Z), published then once approved; "
+            + "labels Roasting; team only; "
             + "notifies workspace members",
         "first comment: Read more: https://coffee.northwind.example/video/",
         "internal note: From posts",
@@ -135,7 +136,8 @@ import Testing
         #expect(result.status == 0, "stderr: \(result.stderr.suffix(400))")
         let html = try String(contentsOf: output, encoding: .utf8)
         let fragments = [
-            "Scheduled 2031-02-03T13:15:00.000Z, published then once approved · Labels: Roasting · Team only · "
+            "Scheduled 2031-02-03 08:15 America/New_York (2031-02-03T13:15:00.000Z), published then once approved · "
+                + "Labels: Roasting · Team only · "
                 + "Notifies workspace members",
             "<dt>First comment</dt><dd>Read more: https://coffee.northwind.example/video/</dd>",
             "<dt>Internal note</dt><dd>From posts</dd>",
