@@ -349,6 +349,10 @@ package final class PlanableClient: @unchecked Sendable {
                 }
             case .failure(let error as HTTPClientError):
                 failure = .transport(error, operation: operation)
+                if failure.neverReachedServer {
+                    // The request was never sent, so the run's request counts leave it out.
+                    lock.withLock { if requestClass == .read { statistics.read -= 1 } else { statistics.write -= 1 } }
+                }
                 if isCreate && !failure.outcomeIsUnknown { try onAttempt(.notPerformed) }
             case .failure(let error):
                 throw error

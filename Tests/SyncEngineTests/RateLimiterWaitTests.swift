@@ -17,6 +17,17 @@ import Testing
         }
     }
 
+    /// A request that got no connection was never sent, so the run's counts leave it out, as a report during an
+    /// API outage would otherwise count writes that Planable never saw.
+    @Test func requestWithoutConnectionIsNotCounted() {
+        let client = PlanableClient(
+            baseURL: "http://127.0.0.1:1/api/v1", token: "pln_unreachable0000", limiter: nil,
+            retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.01, maximumDelay: 0.01), clock: SteppingClock())
+        #expect(throws: PlanableAPIError.self) { try client.listWorkspaces() }
+        #expect(client.requestStatistics.read == 0)
+        #expect(client.requestStatistics.retried == 1)
+    }
+
     @Test func longWaitIsReported() {
         let clock = SteppingClock()
         let limiter = RateLimiter(readsPerMinute: 10, writesPerMinute: 2, window: 60, clock: clock)
