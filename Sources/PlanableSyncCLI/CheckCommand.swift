@@ -358,11 +358,7 @@ enum StateFolderCheck {
     /// whether the service's user may write the folder.
     static func problem(statePath: String) -> Problem? {
         let folder = parentFolder(of: statePath)
-        var existing = folder
-        while !existing.isEmpty && existing != "/" && !FileManager.default.fileExists(atPath: existing) {
-            existing = parentFolder(of: existing)
-        }
-        if existing.isEmpty { existing = FileManager.default.currentDirectoryPath }
+        let existing = FolderAccess.nearestExisting(folder)
         let fix =
             "make it writable for user \(FolderAccess.userName), or change the state setting to a folder that is"
         var isDirectory: ObjCBool = false

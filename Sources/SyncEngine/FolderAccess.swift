@@ -35,6 +35,16 @@ package enum FolderAccess: Equatable, Sendable {
             + "folder above it"
     }
 
+    /// Returns `folder` when it exists, else the nearest folder above it that exists, or the current folder for a
+    /// relative path none of whose folders exists. That folder is where a missing `folder` would be created.
+    package static func nearestExisting(_ folder: String) -> String {
+        var existing = folder
+        while !existing.isEmpty && existing != "/" && !FileManager.default.fileExists(atPath: existing) {
+            existing = parentFolder(of: existing)
+        }
+        return existing.isEmpty ? FileManager.default.currentDirectoryPath : existing
+    }
+
     /// The name of the effective user, or "with id N" when the user database has no name for it.
     package static var userName: String {
         let uid = geteuid()

@@ -15,15 +15,11 @@ package final class StateLock {
     /// Takes the lock for the state at `statePath`, without waiting.
     ///
     /// - Throws: `StateLockError.held` when another process has it.
-    /// Says why `folder` could not be created, naming the nearest folder above it that exists, when this user may
-    /// not write that one; nil when `folder` exists or the cause is another.
+    /// Returns why the missing `folder` could not be created, naming the nearest folder above it that exists, when
+    /// this user may not write that one. Returns nil when `folder` exists or the cause is another.
     private static func missingFolderReason(_ folder: String) -> String? {
         guard !folder.isEmpty, access(folder, F_OK) != 0 else { return nil }
-        var existing = parentFolder(of: folder)
-        while !existing.isEmpty && existing != "/" && access(existing, F_OK) != 0 {
-            existing = parentFolder(of: existing)
-        }
-        if existing.isEmpty { existing = FileManager.default.currentDirectoryPath }
+        let existing = FolderAccess.nearestExisting(folder)
         guard access(existing, W_OK | X_OK) != 0 else { return nil }
         return "the folder \(folder) does not exist, and this user cannot create it in \(existing) "
             + "(\(String(cString: strerror(errno))))"
