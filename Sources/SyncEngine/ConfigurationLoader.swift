@@ -53,17 +53,7 @@ extension Configuration {
         }
         let reader = NodeReader(path: path)
         var problems: [ConfigurationError] = []
-        // Runs one setting's reader and keeps its error, so that the settings after it are read too.
-        func read<T>(_ body: () throws -> T?) -> T? {
-            do {
-                return try body()
-            } catch let error as ConfigurationError {
-                problems += error.problems
-            } catch {
-                problems.append(ConfigurationError(path: path, message: "\(error)"))
-            }
-            return nil
-        }
+        func read<T>(_ body: () throws -> T?) -> T? { reader.collect(body, into: &problems) }
         for pair in pairs {
             let key = pair.key.string ?? ""
             if !topLevelKeys.contains(key) {
@@ -224,6 +214,19 @@ private struct NodeReader {
 
     func error(_ node: YAMLNode?, _ message: String) -> ConfigurationError {
         ConfigurationError(path: path, at: node, message)
+    }
+
+    /// Runs one setting's reader and adds its errors to `problems` instead of throwing, so that the settings after
+    /// it are read too.
+    func collect<T>(_ body: () throws -> T?, into problems: inout [ConfigurationError]) -> T? {
+        do {
+            return try body()
+        } catch let error as ConfigurationError {
+            problems += error.problems
+        } catch {
+            problems.append(ConfigurationError(path: path, message: "\(error)"))
+        }
+        return nil
     }
 
     func string(_ node: YAMLNode, _ name: String) throws -> String {
@@ -436,16 +439,7 @@ private struct NodeReader {
             throw error(node, "each source must be a mapping with \"name\" and \"type\"")
         }
         var problems: [ConfigurationError] = []
-        func collect<T>(_ body: () throws -> T?) -> T? {
-            do {
-                return try body()
-            } catch let error as ConfigurationError {
-                problems += error.problems
-            } catch {
-                problems.append(ConfigurationError(path: path, message: "\(error)"))
-            }
-            return nil
-        }
+        func collect<T>(_ body: () throws -> T?) -> T? { self.collect(body, into: &problems) }
         let name = collect { try requiredString(node, "name") }
         let type = collect { try requiredString(node, "type") }
         var kind: SourceConfiguration.Kind?
