@@ -100,8 +100,8 @@ enum SyntheticMetrics {
             guard value(total) != nil, value(gained) != nil, let lostCount = value(lost) else { continue }
             let key = path + "." + total
             let change = number(name: total, key: key, day: day) - number(name: total, key: key, day: day - 1)
-            // The cumulative count never shrinks, so the change is at least 0.
-            set(gained, max(0, change) + lostCount)
+            // The cumulative count never shrinks, so the change is at least 0 and the gained count covers the lost.
+            set(gained, change + lostCount)
         }
         set("posts", publishedPosts)
         set("videos", publishedPosts)
