@@ -39,7 +39,7 @@ enum FrontMatterParser {
                 do {
                     return try YAMLParser.parse(content, lineOffset: 1)
                 } catch let error as YAMLError {
-                    // The hint already says what to fix, so only the way out is added to it.
+                    // The hint already names the fix, so only the way out is added to it.
                     let advice = error.hint.map { "\($0), or leave the file out with the source's exclude setting" }
                     throw ContentError(
                         path: path, line: error.mark.line, column: error.mark.column,

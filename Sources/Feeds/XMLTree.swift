@@ -93,8 +93,8 @@ enum XMLReader {
     }()
 
     /// Parses `utf8`. A document that is not well-formed and contains an `&` that starts no reference is parsed
-    /// again with each such `&` escaped, so that its text keeps the character as feedparser's loose parser does,
-    /// and the result's error names the first one's line.
+    /// again with each such `&` escaped, so that its text keeps the character as feedparser's loose parser does.
+    /// The result's error then names the line of the first such `&`.
     static func parse(_ utf8: [UInt8], url: String?) -> XMLParseResult {
         let result = parseOnce(utf8, url: url)
         guard result.error != nil, let escaped = BareAmpersands.escaped(utf8) else { return result }

@@ -48,7 +48,7 @@ package struct FeedSource: ItemSource {
         fetcher = FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: Self.maximumFeedBytes)
     }
 
-    /// Whether an entry whose state record has `status` is mapped again although the feed did not change it.
+    /// Tells whether an entry whose state record has `status` is mapped again although the feed did not change it.
     func mapsAgain(status: String) -> Bool {
         status == "failed" || status == "requested" || (status == "blocked" && remapsBlockedEntries)
     }
@@ -220,7 +220,7 @@ package struct FeedSource: ItemSource {
                 // A failed entry keeps the hash of its last good version, so it is mapped again, as a folder's
                 // failed file is read again, in case what made it fail, such as a missing label, was fixed. A
                 // blocked entry is mapped again while `overwrite_planable_edits` is set, so that the setting reaches
-                // it; otherwise it waits for a change, since the edit cannot be copied into another's feed. An entry
+                // it. Otherwise it waits for a change, because nobody can copy the edit into another's feed. An entry
                 // whose key changed is mapped too, so that the report lists it with its posts.
                 let keyChanged = reportedKeyChanges.contains(entry.key)
                 let remaps = status.map(mapsAgain) == true || keyChanged

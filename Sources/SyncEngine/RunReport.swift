@@ -90,8 +90,8 @@ package struct ReportedItem: Sendable, Codable {
 
 /// The result of a `sync` or `plan` run.
 package struct RunReport: Sendable, Codable {
-    /// The workspace's IANA time zone, in which the plans show each schedule beside its UTC time; nil when the
-    /// run stopped before it resolved the workspace.
+    /// The workspace's IANA time zone, in which the plans show each schedule beside its UTC time. It is nil when
+    /// the run stopped before it resolved the workspace.
     package var timeZone: String?
     package struct Requests: Sendable, Codable {
         package var read: Int

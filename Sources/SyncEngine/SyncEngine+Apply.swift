@@ -373,7 +373,8 @@ extension SyncEngine {
         var message =
             covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered, mode: .apply) : nil
         if let message {
-            // The daemon reports nothing else that says the published posts kept the old text.
+            // The daemon prints no report, so this warning is the only place where its log names the published posts
+            // that kept the old text.
             logger.warning(
                 "updated only the drafts of a group; its published posts keep the old text",
                 [

@@ -410,7 +410,7 @@ import Testing
     }
 
     /// An & that starts no reference is kept as the character, as feedparser's loose parser keeps it, where
-    /// libxml2's recovery dropped it with the next word; in CDATA and comments it stays as written.
+    /// libxml2's recovery dropped it with the next word. In CDATA and comments it stays as written.
     @Test func bareAmpersandIsKept() throws {
         let feed = try parse(
             """

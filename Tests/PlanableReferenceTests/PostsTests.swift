@@ -91,8 +91,8 @@ import Timestamps
         #expect(badLimit.status == 400)
     }
 
-    /// An offset near Int.max once overflowed `offset + limit` and stopped the server; a limit of 0 reported more
-    /// posts, which a client that pages on by the limit would ask for without end.
+    /// An offset near Int.max once overflowed `offset + limit` and stopped the server. A limit of 0 reported more
+    /// posts, so a client that pages on by the limit would ask for them without end.
     @Test func paginationAtExtremes() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

@@ -73,8 +73,8 @@ import Testing
         #expect(youtube.unchangedByUpdate == ["firstComment", "internalNote", "youtubeTitle"])
     }
 
-    /// A first comment that a rule starts to set cannot reach existing posts, since an update cannot add one, so
-    /// no PATCH is sent for it and the item says why.
+    /// A first comment that a rule starts to set cannot reach existing posts, because an update cannot add one. So
+    /// no PATCH is sent for it, and the item's message gives the reason.
     @Test func addedFirstCommentSendsNoUpdate() throws {
         let workspace = try TestWorkspace(
             pages: ["Northwind LinkedIn", "Northwind Facebook"],
