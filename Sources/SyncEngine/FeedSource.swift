@@ -23,6 +23,9 @@ package struct FeedSource: ItemSource {
     let remapsBlockedEntries: Bool
     let logger: Logger
     let fetcher: FeedFetcher
+    /// The feed's fetch made ahead of the scan, such as one that the daemon made on another thread while it synced
+    /// changed files. The scan uses it when it was sent with no validators or with those the scan would send.
+    var prefetched: PrefetchedFeed?
 
     /// The largest feed accepted, in bytes.
     static let maximumFeedBytes = 32 << 20
@@ -53,6 +56,36 @@ package struct FeedSource: ItemSource {
         status == "failed" || status == "requested" || (status == "blocked" && remapsBlockedEntries)
     }
 
+    /// Returns the validators that the next fetch sends, `If-None-Match` and `If-Modified-Since`, or nils for a whole
+    /// fetch.
+    package func validators(state: StateStore) -> (etag: String?, lastModified: String?) {
+        validators(
+            stored: try? state.feedRecord(source: name),
+            fingerprintMatches: (try? state.mappingFingerprint(source: name)) == mappingFingerprint,
+            records: (try? state.items(source: name)) ?? [], entryCounts: try? state.feedEntryCounts(source: name))
+    }
+
+    private func validators(
+        stored: StateStore.FeedRecord?, fingerprintMatches: Bool, records: [ItemRecord],
+        entryCounts: StateStore.FeedEntryCounts?
+    ) -> (etag: String?, lastModified: String?) {
+        // A 304 response counts the entries of the last stored read as unchanged, so the validators wait for a
+        // stored count. An entry that failed since that read, whose post `planable-sync post` requested, or that is
+        // blocked while `overwrite_planable_edits` is set, is mapped again, which needs a whole fetch.
+        let validatorsApply =
+            stored?.url == url && fingerprintMatches && entryCounts?.last != nil
+            && !records.contains { mapsAgain(status: $0.status) }
+        return validatorsApply ? (stored?.etag, stored?.lastModified) : (nil, nil)
+    }
+
+    /// Fetches the feed with `validators`, for a scan to use later through `prefetched`. It touches no state, so it
+    /// may run on any thread.
+    package func prefetch(validators: (etag: String?, lastModified: String?)) -> PrefetchedFeed {
+        let (etag, lastModified) = validators
+        let result = Result { try fetcher.fetch(url: url, etag: etag, lastModified: lastModified) }
+        return PrefetchedFeed(url: url, etag: etag, lastModified: lastModified, result: result)
+    }
+
     package func scan(state: StateStore, timeZone: TimeZone) -> SourceScan {
         var result = SourceScan()
         let stored = try? state.feedRecord(source: name)
@@ -62,17 +95,19 @@ package struct FeedSource: ItemSource {
         let fingerprintMatches = (try? state.mappingFingerprint(source: name)) == mappingFingerprint
         let records = ((try? state.items(source: name)) ?? [])
         let entryCounts = try? state.feedEntryCounts(source: name)
-        // A 304 response counts the entries of the last stored read as unchanged, so the validators wait for a
-        // stored count. An entry that failed since that read, whose post `planable-sync post` requested, or that is
-        // blocked while `overwrite_planable_edits` is set, is mapped again, which needs a whole fetch.
-        let validatorsApply =
-            stored?.url == url && fingerprintMatches && entryCounts?.last != nil
-            && !records.contains { mapsAgain(status: $0.status) }
+        let validators = validators(
+            stored: stored, fingerprintMatches: fingerprintMatches, records: records, entryCounts: entryCounts)
         let fetched: FeedFetchResult
         do {
-            fetched = try fetcher.fetch(
-                url: url, etag: validatorsApply ? stored?.etag : nil,
-                lastModified: validatorsApply ? stored?.lastModified : nil)
+            // A fetch made ahead without validators read the whole feed, which serves whatever the scan would send.
+            if let prefetched, prefetched.url == url,
+                (prefetched.etag == nil && prefetched.lastModified == nil)
+                    || (prefetched.etag == validators.etag && prefetched.lastModified == validators.lastModified)
+            {
+                fetched = try prefetched.result.get()
+            } else {
+                fetched = try fetcher.fetch(url: url, etag: validators.etag, lastModified: validators.lastModified)
+            }
         } catch {
             // A feed over the size limit fails every run until its publisher shortens it, so it is no temporary
             // failure.
@@ -358,4 +393,12 @@ extension SourceItem {
         optionalMediaLimit = contentImages == .first ? 1 : Int.max
         isFeedEntry = true
     }
+}
+
+/// A feed's conditional GET made ahead of the scan that reads it, with the validators that it sent.
+package struct PrefetchedFeed: Sendable {
+    package let url: String
+    package let etag: String?
+    package let lastModified: String?
+    package let result: Result<FeedFetchResult, any Error>
 }

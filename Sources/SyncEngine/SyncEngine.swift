@@ -36,6 +36,8 @@ package final class SyncEngine: @unchecked Sendable {
     /// The level of the log line of a status poll that `status_interval` skipped. The daemon polls statuses on a
     /// schedule of its own, which that interval does not govern, so the line would mislead in its log.
     package var skippedStatusPollLevel: LogLevel = .info
+    /// Feeds fetched before the pass, by source name, such as the one that the daemon fetched on another thread.
+    package var prefetchedFeeds: [String: PrefetchedFeed] = [:]
 
     package init(
         configuration: Configuration, state: StateStore, client: PlanableClient, sources: [any ItemSource],
@@ -139,13 +141,20 @@ package final class SyncEngine: @unchecked Sendable {
             // A source removed from the configuration is never scanned again, so nothing else would clear its rows.
             try state.deleteReadFailures(exceptSources: Set(configuration.sources.map(\.name)))
         }
-        for source in sources where sourceNames?.contains(source.name) ?? true {
+        let scannedSources = sources.filter { sourceNames?.contains($0.name) ?? true }
+        let prefetched = prefetchFeeds(scannedSources)
+        for source in scannedSources {
             var scan: SourceScan
             if var directory = source as? DirectorySource, let paths = changedPaths[source.name] {
                 directory.onlyPaths = paths
                 scan = directory.scan(state: state, timeZone: context.timeZone)
             } else {
-                scan = source.scan(state: state, timeZone: context.timeZone)
+                var whole = source
+                if var feed = source as? FeedSource, let fetched = prefetched[source.name] {
+                    feed.prefetched = fetched
+                    whole = feed
+                }
+                scan = whole.scan(state: state, timeZone: context.timeZone)
                 if !scan.missedPaths && !scan.errors.contains(where: { $0.identity == nil }) {
                     mappedWhole.insert(source.name)
                 }
