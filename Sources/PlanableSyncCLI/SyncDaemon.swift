@@ -53,6 +53,11 @@ final class SyncDaemon: @unchecked Sendable {
     private var heartbeat = Date()
     /// When a full pass runs again after one failed with an error that may pass, such as an unreachable API.
     private var passRetry: Date?
+    /// Feeds fetched on threads of their own and waiting for the work thread to sync them, by source name.
+    private var fetchedFeeds: [String: PrefetchedFeed] = [:]
+    /// Counts the feed schedules made, so that a fetch started before a reload is not synced with the new
+    /// configuration.
+    private var feedGeneration = 0
 
     private var logger: Logger
     private var configuration: Configuration
@@ -132,8 +137,10 @@ final class SyncDaemon: @unchecked Sendable {
                 if retry { reason = "retry after a failed pass" }
                 if periodic { reason = "periodic rescan" }
                 pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: reason)
-            case .feed(let name):
-                pollFeed(name)
+            case .fetchFeed(let name):
+                startFeedFetch(name)
+            case .feed(let name, let fetched):
+                pollFeed(name, fetched: fetched)
             case .status:
                 pollStatus()
             }
@@ -159,7 +166,10 @@ final class SyncDaemon: @unchecked Sendable {
         /// `periodic` is set when the rescan interval elapsed, so `full` lists every directory source, and `retry`
         /// when a failed pass is tried again.
         case directories(paths: [String: Set<String>], full: Set<String>, periodic: Bool, retry: Bool)
-        case feed(String)
+        /// Starts fetching a feed that is due on a thread of its own, so that a slow feed server holds up no pass.
+        case fetchFeed(String)
+        /// Syncs a feed that was fetched.
+        case feed(String, PrefetchedFeed)
         case status
     }
 
@@ -204,8 +214,13 @@ final class SyncDaemon: @unchecked Sendable {
                 nextRootCheck = now.addingTimeInterval(Self.rootCheckInterval)
                 return .rootCheck
             }
+            if let name = fetchedFeeds.keys.min(), let fetched = fetchedFeeds.removeValue(forKey: name) {
+                return .feed(name, fetched)
+            }
             if let due = feedSchedule.filter({ $0.value.next <= now }).min(by: { $0.value.next < $1.value.next }) {
-                return .feed(due.key)
+                // The feed is polled again once its fetch was synced, which schedules the next poll.
+                feedSchedule[due.key]?.next = .distantFuture
+                return .fetchFeed(due.key)
             }
             if nextStatusPoll <= now { return .status }
             let deadlines =
@@ -386,9 +401,32 @@ final class SyncDaemon: @unchecked Sendable {
         updateStatus()
     }
 
-    private func pollFeed(_ name: String) {
-        guard let engine = engine() else { return }
-        let interval = feedInterval(name)
+    /// Reads the validators of feed `name` from the state and fetches the feed on a thread of its own, which hands
+    /// the result to the work thread.
+    private func startFeedFetch(_ name: String) {
+        guard let feed = runtime?.sources().first(where: { $0.name == name }) as? FeedSource, let runtime else {
+            scheduleFeedPoll(name, failures: feedSchedule[name]?.failures ?? 0)
+            return
+        }
+        let validators = feed.validators(state: runtime.state)
+        let generation = lock.withLock { feedGeneration }
+        Thread.detachNewThread { [weak self] in
+            let fetched = feed.prefetch(validators: validators)
+            guard let self else { return }
+            self.lock.withLock {
+                guard self.feedGeneration == generation else { return }
+                self.fetchedFeeds[name] = fetched
+                self.lock.broadcast()
+            }
+        }
+    }
+
+    private func pollFeed(_ name: String, fetched: PrefetchedFeed) {
+        guard let engine = engine() else {
+            scheduleFeedPoll(name, failures: feedSchedule[name]?.failures ?? 0)
+            return
+        }
+        engine.prefetchedFeeds = [name: fetched]
         var failures = feedSchedule[name]?.failures ?? 0
         _ = notifier.status("polling feed \(name)")
         do {
@@ -412,6 +450,14 @@ final class SyncDaemon: @unchecked Sendable {
             problems.passError = (DaemonProblems.summary(error), name)
             reloadIfTokenReplaced(after: error)
         }
+        scheduleFeedPoll(name, failures: failures)
+        updateStatus()
+    }
+
+    /// Schedules the next poll of feed `name` one interval from now, or after a back-off when its last `failures`
+    /// polls failed.
+    private func scheduleFeedPoll(_ name: String, failures: Int) {
+        let interval = feedInterval(name)
         let base = failures == 0 ? interval : min(Self.maximumFeedBackoff, interval * pow(2, Double(failures)))
         // Up to 10 % jitter keeps many daemons from polling one publisher in step.
         let next = Date().addingTimeInterval(base * Double.random(in: 0.9...1.1))
@@ -423,7 +469,6 @@ final class SyncDaemon: @unchecked Sendable {
                 "next feed poll delayed by a back-off that doubles with each failed poll",
                 ["source": name, "failures": String(failures), "next_poll": Timestamp.format(next, fractional: false)])
         }
-        updateStatus()
     }
 
     private func pollStatus() {
@@ -584,7 +629,11 @@ final class SyncDaemon: @unchecked Sendable {
             let interval = feedInterval(source.name)
             schedule[source.name] = (Date().addingTimeInterval(interval * Double.random(in: 0.9...1.1)), 0)
         }
-        lock.withLock { feedSchedule = schedule }
+        lock.withLock {
+            feedSchedule = schedule
+            feedGeneration += 1
+            fetchedFeeds = [:]
+        }
     }
 
     /// The shortest wait between two polls of one feed, in seconds, whatever its `poll_interval`, so that a typo

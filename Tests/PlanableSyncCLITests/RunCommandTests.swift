@@ -214,6 +214,59 @@ import Testing
         #expect(daemon.stderr().contains("failures=1 next_poll="), "\(daemon.stderr())")
     }
 
+    /// A feed server that holds a poll's request holds up no file change: the daemon fetches the feed on a thread
+    /// of its own and syncs the changed file meanwhile. The feed's entry follows once its server answers.
+    @Test func slowFeedHoldsUpNoFileChange() throws {
+        let released = LockedValue(false)
+        let requests = LockedValue(0)
+        let feedText = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>News</title><link>https://example.org/</link><description>News</description>
+            <item><title>One</title><link>https://example.org/1</link><guid>one</guid></item>
+            </channel></rss>
+            """
+        let feeds = try LoopbackHTTPServer { _ in
+            // The start pass's fetch is answered at once, and each poll's only once the test releases it.
+            let count = requests.withLock { count in
+                count += 1
+                return count
+            }
+            if count > 1 {
+                let deadline = Date().addingTimeInterval(60)
+                while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            }
+            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feedText.utf8))
+        }
+        defer {
+            released.withLock { $0 = true }
+            feeds.stop()
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let extra = "  - name: news\n    type: feed\n    url: \(feeds.baseURL)/feed.xml\n    poll_interval: 10\n"
+        try writeConfiguration(to: configPath, extra: extra + "rescan_interval: 0\n")
+        let notify = try NotifySocket()
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath],
+            environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path])
+        defer {
+            if daemon.process.isRunning { daemon.process.terminate() }
+            daemon.process.waitUntilExit()
+        }
+        #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
+        // A first run records a feed's entries without posts, so the start pass creates none.
+        #expect(try groupCount() == 0)
+        // The first poll comes 9 to 11 s after the start pass, and its request waits.
+        #expect(waitUntil(timeout: 30) { requests.withLock { $0 } >= 2 }, "stderr: \(daemon.stderr())")
+        try write("held.md", title: "Written while a feed poll waits", body: "The daemon syncs it at once.")
+        let synced = try waitUntil(timeout: 15) { try groupCount() == 1 }
+        #expect(synced, "the file waited for the feed; stderr: \(daemon.stderr())")
+        released.withLock { $0 = true }
+        // The held poll ends, and the feed is polled again on its schedule.
+        #expect(waitUntil(timeout: 30) { requests.withLock { $0 } >= 3 }, "stderr: \(daemon.stderr())")
+        #expect(!daemon.stderr().contains("feed poll failed"), "\(daemon.stderr())")
+    }
+
     /// A daemon whose first pass failed still watches and retries, and its ready line includes the pass's error.
     @Test func readyLineNamesFailedPass() throws {
         defer { try? FileManager.default.removeItem(at: root) }
