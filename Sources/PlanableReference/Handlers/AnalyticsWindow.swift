@@ -2,6 +2,10 @@ import Timestamps
 
 /// The time window of an analytics request: a named range such as `7d`, or explicit start and end dates.
 struct AnalyticsWindow {
+    /// How many days of analytics history the server keeps; a window that starts earlier begins that many days
+    /// before its end.
+    static let historyDays = 400
+
     var start: Double
     var end: Double
     var isEmpty = false
@@ -35,10 +39,8 @@ struct AnalyticsWindow {
             if strict { throw APIError.validation("startDate must not be after endDate") }
             return AnalyticsWindow(start: end, end: end, isEmpty: true)
         }
-        if end - start > 400 * 86400 {
-            if strict { throw APIError.validation("the window must not exceed 400 days") }
-            start = end - 400 * 86400
-        }
+        // The document sets no longest window, so an older start reads the 400 days of history the server keeps.
+        start = max(start, end - Double(Self.historyDays) * 86400)
         return AnalyticsWindow(start: start, end: end)
     }
 }

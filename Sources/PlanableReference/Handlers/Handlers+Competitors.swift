@@ -30,10 +30,11 @@ enum CompetitorHandlers {
 
     static func track(_ context: APIContext) throws -> APIResponse {
         let page = try supportedPage(context)
-        guard let raw = context.body["handle"]?.stringValue ?? context.body["url"]?.stringValue else {
+        let given = [context.body["handle"]?.stringValue, context.body["url"]?.stringValue].compactMap { $0 }
+        guard let raw = given.first(where: { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) else {
             throw APIError.validation("give handle (such as @northwind) or url (the competitor's profile URL)")
         }
-        let handle = normalizedHandle(raw)
+        let handle = try normalizedHandle(raw, platform: page.platform)
         guard !handle.isEmpty, handle.count <= 64,
             handle.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
         else { throw APIError.notFound("no \(page.platform) profile \(raw) was found") }
@@ -60,7 +61,11 @@ enum CompetitorHandlers {
     }
 
     static func untrack(_ context: APIContext) throws -> APIResponse {
-        let page = try supportedPage(context)
+        // The operation documents no 400 response, so a page of another type is one that tracks no competitors.
+        let (page, _) = try context.page(context.input.path("id"))
+        guard supportedPlatforms.contains(page.platform) else {
+            throw APIError.notFound("page \(page.id) is a \(page.platform) page, which tracks no competitors")
+        }
         let scraped = context.input.path("scrapedPageId")
         let removed = try context.store.database.run(
             "DELETE FROM competitors WHERE page_id = ? AND scraped_page_id = ?", [page.id, scraped])
@@ -74,14 +79,15 @@ enum CompetitorHandlers {
         var rows: [JSONValue] = [
             comparisonRow(
                 key: page.id, isOwn: true, name: page.name, handle: PlatformLinks.slug(page.name),
-                platform: page.platform, window: window)
+                platform: page.platform, window: window, figures: try ownFigures(page, window: window, context))
         ]
         for competitor in try competitors(page.id, context.store) {
+            let key = competitor.string("scraped_page_id") ?? ""
             rows.append(
                 comparisonRow(
-                    key: competitor.string("scraped_page_id") ?? "", isOwn: false,
-                    name: competitor.string("display_name") ?? "", handle: competitor.string("handle") ?? "",
-                    platform: page.platform, window: window))
+                    key: key, isOwn: false, name: competitor.string("display_name") ?? "",
+                    handle: competitor.string("handle") ?? "", platform: page.platform, window: window,
+                    figures: scrapedFigures(key, window: window)))
         }
         return .ok(["data": .array(rows)])
     }
@@ -93,7 +99,7 @@ enum CompetitorHandlers {
         var series: [JSONValue] = [
             trend(
                 key: page.id, isOwn: true, name: page.name, handle: PlatformLinks.slug(page.name),
-                platform: page.platform, window: window)
+                platform: page.platform, window: window, figures: try ownFigures(page, window: window, context))
         ]
         for competitor in try competitors(page.id, context.store) {
             let key = competitor.string("scraped_page_id") ?? ""
@@ -101,7 +107,8 @@ enum CompetitorHandlers {
             series.append(
                 trend(
                     key: key, isOwn: false, name: competitor.string("display_name") ?? "",
-                    handle: competitor.string("handle") ?? "", platform: page.platform, window: window))
+                    handle: competitor.string("handle") ?? "", platform: page.platform, window: window,
+                    figures: scrapedFigures(key, window: window)))
         }
         return .ok(["data": .array(series)])
     }
@@ -146,42 +153,121 @@ enum CompetitorHandlers {
         return .ok(["data": .array(posts.prefix(limit).map(\.json))])
     }
 
-    private static func normalizedHandle(_ raw: String) -> String {
+    /// The host of each platform's profile URLs, without `www.` or `m.`.
+    static let profileHosts: [String: String] = [
+        "instagram.com": "instagram", "facebook.com": "facebook", "fb.com": "facebook", "youtube.com": "youtube",
+        "tiktok.com": "tiktok", "linkedin.com": "linkedin",
+    ]
+
+    /// Reads the handle from `raw`, a handle such as `@northwind` or a profile URL of a `platform` page such as
+    /// `https://www.instagram.com/northwind/?hl=en`. A URL of another platform, or of a post instead of a profile,
+    /// is a validation error.
+    static func normalizedHandle(_ raw: String, platform: String) throws -> String {
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.contains("://") {
-            let path = text.split(separator: "/", omittingEmptySubsequences: true).dropFirst(2)
-            text = path.last.map(String.init) ?? ""
+        let looksLikeURL =
+            text.contains("://") || profileHosts.keys.contains { text.lowercased().hasPrefix($0 + "/") }
+            || text.lowercased().hasPrefix("www.")
+        guard looksLikeURL else {
+            while text.hasPrefix("@") { text.removeFirst() }
+            return text
         }
-        while text.hasPrefix("@") { text.removeFirst() }
-        return text
+        let host = profileHosts.first { $0.value == platform }?.key ?? "example.com"
+        let example = "such as https://www.\(host)/northwind"
+        guard let components = URLComponents(string: text.contains("://") ? text : "https://" + text),
+            var urlHost = components.host?.lowercased()
+        else { throw APIError.validation("url \(raw) is not a URL; give the competitor's profile URL, \(example)") }
+        for prefix in ["www.", "m.", "mobile.", "web."] where urlHost.hasPrefix(prefix) {
+            urlHost.removeFirst(prefix.count)
+        }
+        guard profileHosts[urlHost] == platform else {
+            throw APIError.validation(
+                "url \(raw) is not a \(platform) profile URL, which a \(platform) page needs; give the URL of a "
+                    + "\(platform) profile, \(example)")
+        }
+        let segments = components.path.split(separator: "/").map(String.init)
+        let query = components.queryItems ?? []
+        var handle: String?
+        switch (platform, segments.first?.lowercased()) {
+        case ("facebook", "profile.php"?):
+            handle = query.first { $0.name == "id" }?.value
+        case ("facebook", "pages"?), ("facebook", "people"?):
+            handle = segments.last
+        case ("youtube", "channel"?), ("youtube", "c"?), ("youtube", "user"?):
+            handle = segments.count > 1 ? segments[1] : nil
+        case ("linkedin", "company"?), ("linkedin", "in"?), ("linkedin", "school"?), ("linkedin", "showcase"?):
+            handle = segments.count > 1 ? segments[1] : nil
+        case ("linkedin", _):
+            handle = nil
+        case ("tiktok", let first?) where !first.hasPrefix("@"):
+            handle = nil
+        case ("instagram", let first?) where ["p", "reel", "reels", "tv", "stories", "explore"].contains(first):
+            handle = nil
+        default:
+            handle = segments.first
+        }
+        guard var found = handle, !found.isEmpty else {
+            throw APIError.validation(
+                "url \(raw) does not name a \(platform) profile; give the profile's own URL, \(example)")
+        }
+        while found.hasPrefix("@") { found.removeFirst() }
+        return found
     }
 
-    private static func followers(_ key: String, day: Int) -> Int {
-        let base = 2000 + Identifiers.unitNoise("followers:" + key) * 80_000
-        return Int(base + Double(max(0, day - 20_000)) * (1 + Identifiers.unitNoise("growth:" + key) * 30))
+    /// One account's figures in a window: followers at the end of a day, engagement on a day, and posts.
+    private struct Figures {
+        var followers: (Int) -> Int
+        var engagement: (Int) -> Int
+        var posts: Int
     }
 
-    private static func engagement(_ key: String, day: Int) -> Int {
-        Int(Identifiers.unitNoise("engagement:\(key):\(day)") * 900)
+    /// Returns the own page's figures as its platform reports them: those of its page metrics, and its published
+    /// posts.
+    private static func ownFigures(
+        _ page: PageRecord, window: AnalyticsWindow, _ context: APIContext
+    ) throws -> Figures {
+        let posts =
+            window.isEmpty
+            ? 0
+            : try context.store.database.queryFirst(
+                """
+                SELECT COUNT(*) AS count FROM posts WHERE page_id = ? AND state = 'published' AND published_at >= ?
+                AND published_at <= ?
+                """, [page.id, window.start, window.end])?.int("count") ?? 0
+        return Figures(
+            followers: { SyntheticMetrics.pageFollowers(pageID: page.id, day: $0) },
+            engagement: { SyntheticMetrics.pageEngagement(pageID: page.id, day: $0) }, posts: posts)
+    }
+
+    /// Returns a competitor's figures as scraped: synthetic, from its scraped page id.
+    private static func scrapedFigures(_ key: String, window: AnalyticsWindow) -> Figures {
+        Figures(
+            followers: { day in
+                let base = 2000 + Identifiers.unitNoise("followers:" + key) * 80_000
+                return Int(base + Double(max(0, day - 20_000)) * (1 + Identifiers.unitNoise("growth:" + key) * 30))
+            },
+            engagement: { Int(Identifiers.unitNoise("engagement:\(key):\($0)") * 900) },
+            posts: window.days.filter { Identifiers.unitNoise("posted:\(key):\($0)") < 0.5 }.count)
     }
 
     private static func comparisonRow(
-        key: String, isOwn: Bool, name: String, handle: String, platform: String, window: AnalyticsWindow
+        key: String, isOwn: Bool, name: String, handle: String, platform: String, window: AnalyticsWindow,
+        figures: Figures
     ) -> JSONValue {
         let days = window.days
-        let total = days.reduce(0) { $0 + engagement(key, day: $1) }
-        let posts = days.filter { Identifiers.unitNoise("posted:\(key):\($0)") < 0.5 }.count
+        let total = days.reduce(0) { $0 + figures.engagement($1) }
+        let posts = figures.posts
         return [
             "id": .string(key), "isOwn": .bool(isOwn), "displayName": .string(name), "handle": .string(handle),
             "platform": .string(platform), "profileImageUrl": .null,
-            "followers": .integer(followers(key, day: days.last ?? 0)), "posts": .integer(posts),
+            "followers": .integer(figures.followers(days.last ?? 0)), "posts": .integer(posts),
             "totalEngagement": .integer(total),
             "avgEngagement": posts == 0 ? .integer(0) : .number((Double(total) / Double(posts) * 100).rounded() / 100),
         ]
     }
 
     private static func trend(
-        key: String, isOwn: Bool, name: String, handle: String, platform: String, window: AnalyticsWindow
+        key: String, isOwn: Bool, name: String, handle: String, platform: String, window: AnalyticsWindow,
+        figures: Figures
     ) -> JSONValue {
         [
             "id": .string(key), "isOwn": .bool(isOwn), "handle": .string(handle), "displayName": .string(name),
@@ -190,8 +276,8 @@ enum CompetitorHandlers {
                 window.days.map { day in
                     [
                         "date": .string(Timestamp.format(Double(day) * 86400)),
-                        "followers": .integer(followers(key, day: day)),
-                        "engagement": .integer(engagement(key, day: day)),
+                        "followers": .integer(figures.followers(day)),
+                        "engagement": .integer(figures.engagement(day)),
                     ]
                 }),
         ]
