@@ -61,6 +61,17 @@ enum SyntheticMetrics {
         fill(schema, path: pageID, day: day, publishedPosts: publishedPosts)
     }
 
+    /// The page's followers, or subscribers, at the end of `day`: the count that its page metrics and the own row of
+    /// its competitor analytics report.
+    static func pageFollowers(pageID: String, day: Int) -> Int {
+        number(name: "followers", key: pageID + ".followers", day: day)
+    }
+
+    /// The page's engagement on `day`, as its page metrics and the own row of its competitor analytics report it.
+    static func pageEngagement(pageID: String, day: Int) -> Int {
+        number(name: "engagement", key: pageID + ".engagement", day: day)
+    }
+
     private static func fill(_ schema: JSONValue, path: String, day: Int, publishedPosts: Int) -> JSONValue {
         let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         var members: [(String, JSONValue)] = []
@@ -94,14 +105,19 @@ enum SyntheticMetrics {
             guard case .integer(let number)? = members.first(where: { $0.0 == name })?.1 else { return nil }
             return Int(number)
         }
-        for (total, gained, lost) in [
-            ("followers", "gainedFollowers", "unFollows"), ("subscribers", "subscribersGained", "subscribersLost"),
-        ] {
-            guard value(total) != nil, value(gained) != nil, let lostCount = value(lost) else { continue }
-            let key = path + "." + total
-            let change = number(name: total, key: key, day: day) - number(name: total, key: key, day: day - 1)
-            // The cumulative count never shrinks, so the change is at least 0 and the gained count covers the lost.
-            set(gained, change + lostCount)
+        // The page's own object reports one follower count under each name its platform uses, and a day's gained
+        // and lost followers agree with it also where the platform reports no count, as Instagram does.
+        if !path.contains(".") {
+            let followers = pageFollowers(pageID: path, day: day)
+            // The count never shrinks, so the change is at least 0 and the gained count covers the lost.
+            let change = followers - pageFollowers(pageID: path, day: day - 1)
+            for name in ["followers", "totalFollowers", "followers_count", "subscribers", "totalSubscribers"] {
+                set(name, followers)
+            }
+            for (gained, lost) in [("gainedFollowers", "unFollows"), ("subscribersGained", "subscribersLost")] {
+                guard value(gained) != nil, let lostCount = value(lost) else { continue }
+                set(gained, change + lostCount)
+            }
         }
         set("posts", publishedPosts)
         set("videos", publishedPosts)
