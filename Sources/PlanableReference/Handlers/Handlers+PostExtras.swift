@@ -6,25 +6,24 @@ enum PostExtraHandlers {
         let (post, _) = try context.post(context.input.path("id"))
         if let link = post.shareLink { return .ok(["data": ["publicShareLink": .string(link)]]) }
         let link = PlatformLinks.shareLink(groupKey: Identifiers.random())
-        try context.store.database.transaction {
-            // Grouped posts share a single link across the group.
-            if let groupID = post.groupID {
-                try context.store.database.run("UPDATE posts SET share_link = ? WHERE group_id = ?", [link, groupID])
-            } else {
-                try context.store.database.run("UPDATE posts SET share_link = ? WHERE id = ?", [link, post.id])
-            }
-        }
+        let (column, key) = shareGroup(post)
+        try context.store.database.run("UPDATE posts SET share_link = ? WHERE \(column) = ?", [link, key])
         return .ok(["data": ["publicShareLink": .string(link)]])
     }
 
     static func unshare(_ context: APIContext) throws -> APIResponse {
         let (post, _) = try context.post(context.input.path("id"))
-        if let groupID = post.groupID {
-            try context.store.database.run("UPDATE posts SET share_link = NULL WHERE group_id = ?", [groupID])
-        } else {
-            try context.store.database.run("UPDATE posts SET share_link = NULL WHERE id = ?", [post.id])
-        }
+        let (column, key) = shareGroup(post)
+        try context.store.database.run("UPDATE posts SET share_link = NULL WHERE \(column) = ?", [key])
         return .noContent
+    }
+
+    /// The posts that share `post`'s link: grouped posts share a single link across the group, and the frames of a
+    /// multi-frame story across their story group.
+    private static func shareGroup(_ post: PostRecord) -> (column: String, key: String) {
+        if let groupID = post.groupID { return ("group_id", groupID) }
+        if let storyGroupID = post.storyGroupID { return ("story_group_id", storyGroupID) }
+        return ("id", post.id)
     }
 
     static func reorder(_ context: APIContext) throws -> APIResponse {

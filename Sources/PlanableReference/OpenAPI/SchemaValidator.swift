@@ -40,7 +40,12 @@ package enum SchemaValidator {
             guard let options = schema[keyword]?.arrayValue else { continue }
             let results = options.map { validate(value, against: $0, at: location) }
             let matching = results.filter(\.isEmpty).count
-            if matching == 0 {
+            let constants = options.compactMap { $0["enum"]?.arrayValue }
+            if matching == 0 && constants.count == options.count {
+                // Forms that are each a list of values, such as one form per emoji skin tone, allow their union.
+                let names = constants.joined().map(\.serializedString).joined(separator: ", ")
+                problems.append("\(location) must be one of \(names)")
+            } else if matching == 0 {
                 // The form with the fewest problems is most likely the one meant, so all of its problems are named.
                 let closest = results.min { $0.count < $1.count } ?? []
                 let detail = closest.isEmpty ? "" : " (\(closest.joined(separator: "; ")))"

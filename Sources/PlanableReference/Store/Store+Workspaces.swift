@@ -100,6 +100,14 @@ extension ReferenceStore {
         try database.run(
             "INSERT OR IGNORE INTO workspace_members (workspace_id, member_id, is_approver) VALUES (?, ?, 1)",
             [workspace.id, memberID])
+        // The approvers of the approval levels join the workspace, as they must be members to approve its posts.
+        for level in workspace.approvalLevels {
+            for approver in level["approversIds"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                try database.run(
+                    "INSERT OR IGNORE INTO workspace_members (workspace_id, member_id, is_approver) VALUES (?, ?, 1)",
+                    [workspace.id, approver])
+            }
+        }
     }
 
     /// Deletes the workspace with everything in it, and removes it from the tokens that name it.
