@@ -31,6 +31,13 @@ final class ReferenceServices: Sendable {
         self.offlineMedia = offlineMedia
     }
 
+    /// The media type and MIME type that an offline server records for each file extension it accepts.
+    static let offlineTypes: [String: (type: String, mimeType: String)] = [
+        "png": ("image", "image/png"), "jpg": ("image", "image/jpeg"), "jpeg": ("image", "image/jpeg"),
+        "webp": ("image", "image/webp"), "gif": ("gif", "image/gif"), "mp4": ("video", "video/mp4"),
+        "m4v": ("video", "video/mp4"), "mov": ("video", "video/quicktime"), "webm": ("video", "video/webm"),
+    ]
+
     /// Downloads and inspects `url`; with `offlineMedia`, a URL on another host than loopback is recorded by its
     /// file name instead, without a connection.
     func fetch(_ url: String) -> Result<FetchedMedia, MediaDownloadError> {
@@ -38,11 +45,23 @@ final class ReferenceServices: Sendable {
             !(host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127."))
         {
             let name = URL(string: url)?.lastPathComponent.lowercased() ?? ""
-            let isVideo = [".mp4", ".mov", ".webm", ".m4v"].contains { name.hasSuffix($0) }
+            let fileExtension = name.contains(".") ? name.split(separator: ".").last.map(String.init) ?? "" : ""
+            let kind: (type: String, mimeType: String)
+            if let known = Self.offlineTypes[fileExtension] {
+                kind = known
+            } else if fileExtension.isEmpty || fileExtension.count > 5 {
+                // A URL without a file extension, as many image services serve, is taken for a JPEG image.
+                kind = ("image", "image/jpeg")
+            } else {
+                return .failure(
+                    MediaDownloadError(
+                        url: url,
+                        message: "the file name ends in .\(fileExtension), which is not a PNG, JPEG, GIF or WebP image "
+                            + "or an MP4, MOV or WebM video; offline, the server reads the type from the file name",
+                        bytesReceived: 0))
+            }
             let inspection = MediaInspector.Inspection(
-                type: isVideo ? "video" : name.hasSuffix(".gif") ? "gif" : "image",
-                mimeType: isVideo ? "video/mp4" : name.hasSuffix(".gif") ? "image/gif" : "image/jpeg", width: nil,
-                height: nil)
+                type: kind.type, mimeType: kind.mimeType, width: nil, height: nil)
             return .success(
                 FetchedMedia(
                     download: DownloadedMedia(prefix: [], size: 0, contentType: nil, effectiveURL: url),
@@ -53,7 +72,8 @@ final class ReferenceServices: Sendable {
             guard let inspection = MediaInspector.inspect(download.prefix) else {
                 return .failure(
                     MediaDownloadError(
-                        url: url, message: "the file is not a PNG, JPEG, GIF or WebP image or an MP4, MOV or WebM video",
+                        url: url,
+                        message: "the file is not a PNG, JPEG, GIF or WebP image or an MP4, MOV or WebM video",
                         bytesReceived: download.size))
             }
             return .success(FetchedMedia(download: download, inspection: inspection))
@@ -82,7 +102,8 @@ final class ReferenceServices: Sendable {
     func insertProcessing(_ store: ReferenceStore, workspaceID: String, url: String, now: Double) throws -> String {
         let id = Identifiers.objectID()
         let name = URL(string: url)?.lastPathComponent.nilIfEmpty ?? "media"
-        let guessed = name.lowercased().hasSuffix(".gif") ? "gif" : [".mp4", ".mov", ".webm"].contains { name.lowercased().hasSuffix($0) } ? "video" : "image"
+        let fileExtension = name.contains(".") ? name.split(separator: ".").last.map { $0.lowercased() } ?? "" : ""
+        let guessed = Self.offlineTypes[fileExtension]?.type ?? "image"
         try store.database.run(
             """
             INSERT INTO media (id, workspace_id, source_url, type, name, mime_type, status, created_at)

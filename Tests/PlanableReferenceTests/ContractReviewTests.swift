@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+import Timestamps
+
+@testable import PlanableReference
+
+/// Behaviour that a review against the published document found missing: competitor profile URLs read as the
+/// platform writes them, own-page analytics that agree across operations, level approvers who join a new
+/// workspace, offline media typed by file name, one share link per story group and validation messages that name
+/// every allowed value.
+@Suite struct ContractReviewTests {
+    private func track(_ server: TestServer, page: String, _ body: JSONValue) throws -> TestServer.Reply {
+        try server.send("POST", "/pages/\(page)/competitors", body: body)
+    }
+
+    @Test func competitorURLsAreReadAsProfileLinks() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let instagram = try server.pageID("Northwind Instagram")
+        let facebook = try server.pageID("Northwind Facebook")
+        let shared = try track(server, page: instagram, ["url": "https://www.instagram.com/dunkin/?hl=en"])
+        #expect(shared.status == 201, "\(shared.text)")
+        #expect(shared.data["handle"] == "dunkin")
+        let reels = try track(server, page: instagram, ["url": "https://www.instagram.com/starbucks/reels/"])
+        #expect(reels.data["handle"] == "starbucks", "\(reels.text)")
+        let numeric = try track(server, page: facebook, ["url": "https://www.facebook.com/profile.php?id=100064758844406"])
+        #expect(numeric.status == 201, "\(numeric.text)")
+        #expect(numeric.data["handle"] == "100064758844406")
+
+        // A profile of another platform, a post instead of a profile, or a blank handle is invalid input.
+        let otherPlatform = try track(server, page: facebook, ["url": "https://www.tiktok.com/@dunkin"])
+        #expect(otherPlatform.status == 400, "\(otherPlatform.text)")
+        #expect(otherPlatform.text.contains("is not a facebook profile URL"), "\(otherPlatform.text)")
+        let post = try track(server, page: instagram, ["url": "https://www.instagram.com/p/C1a2b3c4d5/"])
+        #expect(post.status == 400, "\(post.text)")
+        #expect(try track(server, page: instagram, ["handle": "   "]).status == 400)
+        // A handle that no platform allows is not found there.
+        #expect(try track(server, page: instagram, ["handle": "no such/handle"]).status == 404)
+        #expect(try server.send("GET", "/pages/\(instagram)/competitors").data.arrayValue?.count == 2)
+    }
+
+    /// The operation documents no 400 answer, so a page type without competitor analytics answers 404.
+    @Test func untrackOnUnsupportedPageIsNotFound() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let x = try server.pageID("Northwind X")
+        let reply = try server.send("DELETE", "/pages/\(x)/competitors/abc")
+        #expect(reply.status == 404, "\(reply.text)")
+    }
+
+    /// The own row of the competitor views is the page's platform-reported data: the followers and engagement of its
+    /// page metrics and the posts it published.
+    @Test func ownCompetitorRowMatchesPageMetrics() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let facebook = try server.pageID("Northwind Facebook")
+        let created = try server.createPost(workspace: "Northwind Coffee", page: "Northwind Facebook")
+        let id = try #require(created["id"]?.stringValue)
+        try server.send("POST", "/reference/posts/\(id)/publish", body: [:], token: nil)
+        server.clock.advance(by: 10)
+        let now = server.clock.now()
+        let today = SyntheticMetrics.dayNumber(now)
+        let range = "startDate=\(Timestamp.format(Double(today - 6) * 86400))&endDate=\(Timestamp.format(now))"
+        let days = try server.send("GET", "/pages/\(facebook)/metrics?\(range)").data.arrayValue ?? []
+        #expect(days.count == 7)
+
+        let comparison = try server.send("GET", "/pages/\(facebook)/competitors/comparison?\(range)").data
+        let own = try #require(comparison.arrayValue?.first { $0["isOwn"] == .bool(true) })
+        #expect(own["followers"] == days.last?["facebook"]?["followers"])
+        #expect(own["posts"] == .integer(1))
+        let engagement = days.reduce(0) { $0 + ($1["facebook"]?["engagement"]?.intValue ?? 0) }
+        #expect(own["totalEngagement"] == .integer(engagement))
+
+        let trends = try server.send("GET", "/pages/\(facebook)/competitors/metrics?\(range)").data
+        let points = try #require(trends.arrayValue?.first { $0["isOwn"] == .bool(true) }?["points"]?.arrayValue)
+        #expect(points.map { $0["followers"] } == days.map { $0["facebook"]?["followers"] })
+        #expect(points.map { $0["engagement"] } == days.map { $0["facebook"]?["engagement"] })
+
+        // Instagram reports no follower count among its required numbers, and its gained and lost followers still
+        // agree with the count that its competitor trend shows.
+        let instagram = try server.pageID("Northwind Instagram")
+        let instagramDays = try server.send("GET", "/pages/\(instagram)/metrics?\(range)").data.arrayValue ?? []
+        let instagramTrend = try server.send("GET", "/pages/\(instagram)/competitors/metrics?\(range)").data
+        let followers = try #require(
+            instagramTrend.arrayValue?.first { $0["isOwn"] == .bool(true) }?["points"]?.arrayValue?.map {
+                $0["followers"]?.intValue ?? 0
+            })
+        for (index, day) in instagramDays.enumerated().dropFirst() {
+            let gained = day["instagram"]?["gainedFollowers"]?.intValue ?? 0
+            let lost = day["instagram"]?["unFollows"]?.intValue ?? 0
+            #expect(gained - lost == followers[index] - followers[index - 1], "\(day)")
+        }
+        // The page has no post over all of its history besides the one published.
+        let all = try server.send("GET", "/pages/\(facebook)/competitors/comparison?range=all").data
+        #expect(all.arrayValue?.first { $0["isOwn"] == .bool(true) }?["posts"] == .integer(1))
+    }
+
+    /// The document sets no longest window, so an early start date reads the history the server keeps.
+    @Test func longWindowIsRead() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let instagram = try server.pageID("Northwind Instagram")
+        let reply = try server.send(
+            "GET", "/pages/\(instagram)/competitors/comparison?startDate=2020-01-01T00:00:00Z")
+        #expect(reply.status == 200, "\(reply.text)")
+        let trend = try server.send("GET", "/pages/\(instagram)/competitors/metrics?startDate=2020-01-01T00:00:00Z")
+        let points = trend.data.arrayValue?.first?["points"]?.arrayValue?.count ?? 0
+        #expect(points == AnalyticsWindow.historyDays + 1)
+    }
+
+    @Test func levelApproversJoinNewWorkspace() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let coffee = try server.workspaceID("Northwind Coffee")
+        let memberIDs = (try server.send("GET", "/members?workspaceId=\(coffee)").data.arrayValue ?? []).compactMap {
+            $0["id"]?.stringValue
+        }
+        #expect(memberIDs.count > 1)
+        let created = try server.send(
+            "POST", "/workspaces",
+            body: [
+                "name": "Multi", "timezone": "UTC",
+                "approvalSettings": [
+                    "type": "MULTIPLE", "autoSchedule": false, "autoLock": false,
+                    "approvalLevels": [["id": "a", "label": "A", "approversIds": .array(memberIDs.map { .string($0) })]],
+                ],
+            ])
+        #expect(created.status == 201, "\(created.text)")
+        let workspace = try #require(created.data["id"]?.stringValue)
+        let members = try server.send("GET", "/members?workspaceId=\(workspace)").data.arrayValue ?? []
+        #expect(Set(members.compactMap { $0["id"]?.stringValue }) == Set(memberIDs))
+        #expect(members.allSatisfy { $0["approvalLevelIds"] == ["a"] }, "\(members)")
+    }
+
+    @Test func offlineMediaIsTypedByFileName() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let urls = ["p.png", "w.webp", "v.webm", "v.mov", "report.pdf", "image"].map { "https://cdn.example/\($0)" }
+        let accepted = try server.send(
+            "POST", "/media", body: ["workspaceId": .string(workspace), "mediaUrls": .array(urls.map { .string($0) })])
+        #expect(accepted.status == 202)
+        _ = server.server.services.pendingImports.wait(timeout: .now() + 20)
+        var found: [String] = []
+        for item in accepted.data.arrayValue ?? [] {
+            let media = try server.send("GET", "/media/\(item["id"]?.stringValue ?? "")").data
+            found.append(
+                "\(media["status"]?.stringValue ?? "") \(media["type"]?.stringValue ?? "") "
+                    + "\(media["mimeType"]?.stringValue ?? "-")")
+        }
+        #expect(
+            found == [
+                "success image image/png", "success image image/webp", "success video video/webm",
+                "success video video/quicktime", "error image application/octet-stream", "success image image/jpeg",
+            ], "\(found)")
+    }
+
+    @Test func storyFramesShareOneLink() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let page = try server.pageID("Northwind Instagram")
+        let story = try server.send(
+            "POST", "/stories",
+            body: [
+                "workspaceId": .string(workspace), "pageId": .string(page),
+                "media": ["https://cdn.example/a.png", "https://cdn.example/b.png"],
+            ])
+        let frames = (story.json["group"]?["postIds"]?.arrayValue ?? []).compactMap(\.stringValue)
+        #expect(frames.count == 2)
+        let first = try server.send("POST", "/posts/\(frames[0])/share").data["publicShareLink"]
+        let second = try server.send("POST", "/posts/\(frames[1])/share").data["publicShareLink"]
+        #expect(first != nil && first == second)
+        #expect(try server.send("DELETE", "/posts/\(frames[1])/share").status == 204)
+        let renewed = try server.send("POST", "/posts/\(frames[0])/share").data["publicShareLink"]
+        #expect(renewed != first)
+    }
+
+    @Test func constantFormsAreNamedTogether() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind Facebook")
+        let id = try #require(post["id"]?.stringValue)
+        let comment = try server.send("POST", "/posts/\(id)/comments", body: ["text": "Nice"])
+        let commentID = try #require(comment.data["id"]?.stringValue, "\(comment.text)")
+        let reply = try server.send(
+            "POST", "/posts/\(id)/comments/\(commentID)/reactions",
+            body: ["emoji": ":+1:", "emojiId": "+1", "emojiSkin": 7, "emojiNative": "x"])
+        #expect(reply.status == 400)
+        #expect(reply.text.contains("body.emojiSkin must be one of 0, 1, 2, 3, 4, 5, 6"), "\(reply.text)")
+    }
+}
