@@ -38,6 +38,13 @@ final class ReferenceServices: Sendable {
         "m4v": ("video", "video/mp4"), "mov": ("video", "video/quicktime"), "webm": ("video", "video/webm"),
     ]
 
+    /// File extensions of files that are not media the server accepts, such as documents, audio and the image
+    /// formats that a download would not accept either.
+    static let offlineNonMedia: Set<String> = [
+        "pdf", "txt", "html", "htm", "xml", "json", "csv", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "mp3",
+        "wav", "m4a", "ogg", "svg", "bmp", "tif", "tiff", "heic", "avif", "ico", "psd",
+    ]
+
     /// Downloads and inspects `url`; with `offlineMedia`, a URL on another host than loopback is recorded by its
     /// file name instead, without a connection.
     func fetch(_ url: String) -> Result<FetchedMedia, MediaDownloadError> {
@@ -49,8 +56,9 @@ final class ReferenceServices: Sendable {
             let kind: (type: String, mimeType: String)
             if let known = Self.offlineTypes[fileExtension] {
                 kind = known
-            } else if fileExtension.isEmpty || fileExtension.count > 5 {
-                // A URL without a file extension, as many image services serve, is taken for a JPEG image.
+            } else if !Self.offlineNonMedia.contains(fileExtension.lowercased()) {
+                // A URL without a file extension, or with a script's such as .php, as many image services serve, is
+                // taken for a JPEG image.
                 kind = ("image", "image/jpeg")
             } else {
                 return .failure(

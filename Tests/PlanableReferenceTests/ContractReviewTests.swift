@@ -136,7 +136,7 @@ import Timestamps
         let server = try TestServer()
         defer { server.removeFiles() }
         let workspace = try server.workspaceID("Northwind Coffee")
-        let urls = ["p.png", "w.webp", "v.webm", "v.mov", "report.pdf", "image"].map { "https://cdn.example/\($0)" }
+        let urls = ["p.png", "w.webp", "v.webm", "v.mov", "report.pdf", "image", "thumb.php"].map { "https://cdn.example/\($0)" }
         let accepted = try server.send(
             "POST", "/media", body: ["workspaceId": .string(workspace), "mediaUrls": .array(urls.map { .string($0) })])
         #expect(accepted.status == 202)
@@ -152,6 +152,7 @@ import Timestamps
             found == [
                 "success image image/png", "success image image/webp", "success video video/webm",
                 "success video video/quicktime", "error image application/octet-stream", "success image image/jpeg",
+                "success image image/jpeg",
             ], "\(found)")
     }
 
