@@ -108,9 +108,14 @@ enum PostHandlers {
     static func update(_ context: APIContext) throws -> APIResponse {
         let (existing, workspace) = try context.post(context.input.path("id"))
         try requireMutable(existing)
-        let changed = (context.body.objectValue ?? []).filter { $0.0 != "notify" }
+        let changed = (context.body.objectValue ?? []).filter { PostDraft.updateFields.contains($0.0) }
         guard !changed.isEmpty else {
-            throw APIError.validation("the body changes nothing; give at least one field besides notify")
+            let given = (context.body.objectValue ?? []).map(\.0).filter { $0 != "notify" }
+            let verb = given.count == 1 ? "is" : "are"
+            let ignored = given.isEmpty ? "" : " (\(given.joined(separator: ", ")) \(verb) not one)"
+            throw APIError.validation(
+                "the body changes nothing; give at least one of the fields that PATCH /posts/{id} changes\(ignored): "
+                    + PostDraft.updateFields.sorted().joined(separator: ", "))
         }
         var draft = try PostDraft.parse(context.body, context: context, workspace: workspace, isCreate: false)
         if existing.classification == "story", let urls = context.body["media"]?.arrayValue {

@@ -20,6 +20,13 @@ struct PostDraft {
     static let extraFields = [
         "firstComment", "internalNote", "youtubeTitle", "linkedinPdfTitle", "linkedinVideoTitle", "videoThumbnail",
     ]
+    /// The extra fields that only POST /posts takes.
+    static let createOnlyFields: Set<String> = ["firstComment", "internalNote", "youtubeTitle"]
+    /// The fields of a PATCH /posts/{id} body that change a post; `notify` changes nothing by itself.
+    static let updateFields: Set<String> = [
+        "text", "scheduledAt", "labels", "media", "teamOnly", "approved", "approvedBy", "linkedinPdfTitle",
+        "linkedinVideoTitle", "pinterest", "publishAtScheduledDate", "archived", "campaignId", "videoThumbnail",
+    ]
 
     static func parse(
         _ body: JSONValue, context: APIContext, workspace: WorkspaceRecord, isCreate: Bool
@@ -56,7 +63,8 @@ struct PostDraft {
             draft.approverID = approver
         }
         draft.publishAtScheduledDate = body["publishAtScheduledDate"]?.boolValue
-        draft.archived = body["archived"]?.boolValue
+        // Archiving is a change of an existing post; POST /posts takes no `archived`.
+        draft.archived = isCreate ? nil : body["archived"]?.boolValue
         if let value = body["campaignId"] {
             if let id = value.stringValue {
                 let exists =
@@ -72,7 +80,9 @@ struct PostDraft {
         }
         draft.gridPosition = isCreate ? body["gridPosition"]?.intValue : nil
         draft.pinterest = body["pinterest"]
-        for field in extraFields {
+        // The first comment, the internal note and the YouTube title are set when a post is created: PATCH /posts/{id}
+        // takes none of them, so an update leaves them as they are.
+        for field in extraFields where isCreate || !createOnlyFields.contains(field) {
             if let value = body[field] { draft.extras.append((field, value)) }
         }
         if isCreate {
@@ -135,6 +145,8 @@ struct PostDraft {
                 ApprovalRules.approveAll(&post, workspace: workspace, approverID: approverID, now: now)
             } else {
                 post.approvals = []
+                // Where publication needs approval, a post that loses it is no longer scheduled, as after a rejection.
+                if workspace.requiresApproval { post.publishAtScheduledDate = false }
             }
         }
         post.modifiedAt = now
@@ -150,7 +162,10 @@ enum ApprovalRules {
         let levels = workspace.effectiveLevels
         let approvedAt = JSONValue.string(Timestamp.format(now))
         if levels.isEmpty {
-            post.approvals.append(["userId": .string(approverID), "approvedAt": approvedAt])
+            // A workspace without approval levels records one approval, as a repeated approval of a level does.
+            if post.approvals.isEmpty {
+                post.approvals.append(["userId": .string(approverID), "approvedAt": approvedAt])
+            }
         } else {
             let open = levels.filter { !post.approvedLevelIDs.contains($0.id) && (levelID == nil || $0.id == levelID) }
             for level in open {
