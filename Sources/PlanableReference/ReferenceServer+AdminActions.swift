@@ -27,6 +27,11 @@ extension ReferenceServer {
                 post.publishAtScheduledDate = workspace.requiresApproval ? false : post.publishAtScheduledDate
                 post.modifiedAt = now
             case "publish":
+                if post.archived {
+                    throw APIError.validation(
+                        "post \(id) is archived, and an archived post is not published; restore it with "
+                            + "PATCH /posts/\(id) and {\"archived\": false} first")
+                }
                 if workspace.requiresApproval && !post.isFullyApproved(in: workspace) {
                     throw APIError.validation(
                         "post \(id) needs full approval before it can be published in workspace \(workspace.id)")
@@ -156,6 +161,11 @@ extension ReferenceServer {
         let requestedWorkspaces = try fields.strings(
             "workspaceIds", expected: "an array of workspace id strings of the token's company")
         let expiresAt = try fields.dateTime("expiresAt", example: "2099-01-01T00:00:00Z")
+        if requestedWorkspaces?.isEmpty == true {
+            throw APIError.validation(
+                "workspaceIds is empty, so the token could reach no workspace; list at least one workspace id, or leave "
+                    + "workspaceIds out for a token that reaches every workspace of its company")
+        }
         let name = try fields.string("name", expected: "a string that is not empty", example: "reference token")
         if let name, name.isEmpty {
             throw fields.invalid("name", expected: "a string that is not empty", example: "reference token")
@@ -169,6 +179,11 @@ extension ReferenceServer {
             throw APIError.validation("a token must start with pln_ and have at least 12 characters")
         }
         let now = options.clock.now()
+        if let expiresAt, expiresAt <= now {
+            throw APIError.validation(
+                "expiresAt \(Timestamp.format(expiresAt)) is not after the server's time \(Timestamp.format(now)), so "
+                    + "the token would never work; give a later time, such as 2099-01-01T00:00:00Z")
+        }
         return try store.withLock { store in
             let companies = try store.database.query("SELECT id FROM companies ORDER BY rowid").compactMap {
                 $0.string("id")

@@ -190,4 +190,68 @@ import Timestamps
         #expect(reply.status == 400)
         #expect(reply.text.contains("body.emojiSkin must be one of 0, 1, 2, 3, 4, 5, 6"), "\(reply.text)")
     }
+
+    /// A PATCH body counts only the fields that PATCH /posts/{id} changes: an unknown key, or a field that only a
+    /// create takes, changes nothing and is refused, and a failed post stays failed.
+    @Test func patchNeedsAFieldItChanges() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind Facebook", extra: [("firstComment", "First")])
+        let id = try #require(post["id"]?.stringValue)
+        let unknown = try server.send("PATCH", "/posts/\(id)", body: ["scheduled_at": "2030-01-01T00:00:00Z"])
+        #expect(unknown.status == 400)
+        #expect(unknown.text.contains("scheduled_at is not one"), "\(unknown.text)")
+        #expect(try server.send("PATCH", "/posts/\(id)", body: ["firstComment": "Second"]).status == 400)
+        let edited = try server.send("PATCH", "/posts/\(id)", body: ["text": "Edited", "firstComment": "Second"])
+        #expect(edited.status == 200, "\(edited.text)")
+        #expect(try server.send("GET", "/posts/\(id)").data["plainText"] == "Edited")
+        let stored = try server.server.store.withLock { try $0.post(id: id) }
+        #expect(stored?.extras["firstComment"] == "First", "\(String(describing: stored?.extras))")
+    }
+
+    /// POST /posts takes no `archived`, so a new post is never archived.
+    @Test func createIgnoresArchived() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind Facebook", extra: [("archived", true)])
+        #expect(post["archived"] == .bool(false))
+    }
+
+    /// Page metrics read the 400 days of history that the competitor views read, and the page's sync status counts
+    /// the last whole day's snapshot as a sync.
+    @Test func pageMetricsKeepTheHistoryWindow() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let facebook = try server.pageID("Northwind Facebook")
+        let now = server.clock.now()
+        let today = SyntheticMetrics.dayNumber(now)
+        let range = "startDate=2020-01-01T00:00:00Z&endDate=\(Timestamp.format(now))"
+        let long = try server.send("GET", "/pages/\(facebook)/metrics?\(range)")
+        #expect(long.status == 200, "\(long.text)")
+        // The window holds the last 400 days and today, so the page of 90 at offset 400 holds today only.
+        let last = try server.send(
+            "GET", "/pages/\(facebook)/metrics?\(range)&offset=\(AnalyticsWindow.historyDays)&limit=90")
+        #expect(last.data.arrayValue?.count == 1, "\(last.text)")
+        #expect(last.data.arrayValue?.first?["partial"] == .bool(true))
+        let old = try server.send(
+            "GET", "/pages/\(facebook)/metrics?startDate=2000-01-01T00:00:00Z&endDate=2000-02-01T00:00:00Z")
+        #expect(old.data.arrayValue?.isEmpty == true, "\(old.text)")
+        let status = try server.send("GET", "/pages/\(facebook)/sync-status").data
+        #expect(status["lastSyncedAt"] == .string(Timestamp.format(Double(today) * 86400 - 1)), "\(status)")
+    }
+
+    /// A token that could never be used is refused: one limited to no workspace, and one that expired already.
+    @Test func uselessTokensAreRefused() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let empty = try server.send("POST", "/reference/tokens", body: ["workspaceIds": []], token: nil)
+        #expect(empty.status == 400)
+        #expect(empty.text.contains("workspaceIds is empty"), "\(empty.text)")
+        let expired = try server.send(
+            "POST", "/reference/tokens", body: ["expiresAt": "2020-01-01T00:00:00Z"], token: nil)
+        #expect(expired.status == 400)
+        #expect(expired.text.contains("would never work"), "\(expired.text)")
+    }
 }

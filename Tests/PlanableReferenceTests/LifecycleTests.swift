@@ -486,4 +486,46 @@ import Timestamps
         let other = try server.send("GET", "/pages/\(instagram)/metrics?\(range)").data.arrayValue ?? []
         #expect(other.allSatisfy { $0["instagram"]?["posts"] == .integer(0) }, "no post was published there")
     }
+
+    /// Withdrawing approval with PATCH in a workspace that requires it unschedules the post, as a rejection does, so
+    /// that no post shows `scheduled` while it can never publish.
+    @Test func unapprovedPostIsNoLongerScheduled() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let (workspace, page) = try workspace(server, settings("REQUIRED", autoSchedule: true))
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 3600, publish: false)
+        try server.send("PATCH", "/posts/\(id)", body: ["approved": true])
+        #expect(try post(server, id)["status"] == "scheduled")
+        let withdrawn = try server.send("PATCH", "/posts/\(id)", body: ["approved": false])
+        #expect(withdrawn.status == 200, "\(withdrawn.text)")
+        var current = try post(server, id)
+        #expect(current["status"] == "draft")
+        #expect(current["scheduledSet"] == .bool(false))
+        server.clock.advance(by: 7200)
+        current = try post(server, id)
+        #expect(current["status"] == "draft")
+    }
+
+    /// In a workspace without approval, approving again records no second approval.
+    @Test func repeatedApprovalInNoneWorkspaceIsRecordedOnce() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let (workspace, page) = try workspace(server, settings("NONE"))
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 3600, publish: false)
+        for _ in 0..<3 { try server.send("PATCH", "/posts/\(id)", body: ["approved": true]) }
+        #expect(try post(server, id)["approvedBy"]?.arrayValue?.count == 1)
+    }
+
+    /// The publish control refuses an archived post, which the API's own scheduling never publishes.
+    @Test func archivedPostIsNotPublishedByControl() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let (workspace, page) = try workspace(server, settings("NONE"))
+        let id = try scheduledPost(server, workspace: workspace, page: page, in: 3600)
+        try server.send("PATCH", "/posts/\(id)", body: ["archived": true])
+        let reply = try server.send("POST", "/reference/posts/\(id)/publish", body: [:], token: nil)
+        #expect(reply.status == 400)
+        #expect(reply.text.contains("is archived"), "\(reply.text)")
+        #expect(try post(server, id)["status"] != "publishing")
+    }
 }

@@ -11,13 +11,13 @@ enum PageMetricsHandlers {
             let end = context.input.queryString("endDate").flatMap(Timestamp.parse)
         else { throw APIError.validation("startDate and endDate must be RFC 3339 date-times") }
         guard start <= end else { throw APIError.validation("startDate must not be after endDate") }
-        guard end - start <= 366 * 86400 else { throw APIError.validation("the date range must not exceed 366 days") }
-        let firstDay = SyntheticMetrics.dayNumber(start)
-        let lastDay = min(SyntheticMetrics.dayNumber(end), SyntheticMetrics.dayNumber(context.now))
+        // Snapshots go back as far as the server keeps analytics history.
+        let today = SyntheticMetrics.dayNumber(context.now)
+        let firstDay = max(SyntheticMetrics.dayNumber(start), today - AnalyticsWindow.historyDays)
+        let lastDay = min(SyntheticMetrics.dayNumber(end), today)
         let days = firstDay <= lastDay ? Array(firstDay...lastDay) : []
         let (offset, limit) = context.pagination(defaultLimit: 30, maximumLimit: 90)
         let schema = PageMetricsHandlers.snapshotSchemas[key] ?? .object([])
-        let today = SyntheticMetrics.dayNumber(context.now)
         let published = try publishedPostsByDay(pageID: page.id, days: days, context: context)
         let items = days.dropFirst(offset).prefix(limit).map { day -> JSONValue in
             let partial = day == today
@@ -75,7 +75,12 @@ enum PageMetricsHandlers {
     static func syncStatus(_ context: APIContext) throws -> APIResponse {
         let (page, _) = try context.page(context.input.path("id"))
         let inProgress = page.syncStartedAt.map { context.now < $0 + SyntheticMetrics.syncSeconds } ?? false
-        let last = page.lastSyncedAt.flatMap { $0 <= context.now ? $0 : nil }
+        // The daily snapshot of the last whole day counts as a sync, as a post's automatic snapshots do.
+        let dailySnapshot =
+            SyntheticMetrics.pageMetricsKey(platform: page.platform) == nil
+            ? nil : Double(SyntheticMetrics.dayNumber(context.now)) * 86400 - 1
+        let requested = page.lastSyncedAt.flatMap { $0 <= context.now ? $0 : nil }
+        let last = [requested, dailySnapshot].compactMap { $0 }.max()
         return .ok([
             "data": [
                 "pageId": .string(page.id), "syncInProgress": .bool(inProgress),
