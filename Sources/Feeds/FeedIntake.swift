@@ -146,6 +146,9 @@ package struct FeedIntake: Sendable {
     package var isNewFeed: Bool
     /// On a first run, how many of the newest entries to post; the rest are baselined. nil posts none.
     package var backfill: Int?
+    /// The known keys whose entries got a post or were to get one, as opposed to those recorded without a post. A
+    /// first run that was stopped resumes from the newest of them.
+    package var postedKeys: Set<String> = []
     /// The largest share of new entries a run over a known feed may have, from 0 to 1.
     package var rewriteGuardShare: Double
     /// The guard applies only when the feed has at least this many entries and the state knows at least this many
@@ -223,7 +226,14 @@ package struct FeedIntake: Sendable {
         if isNewFeed {
             // Known entries of the feed take their places among the newest too, so that a first run that was
             // stopped after posting some of them posts only the rest of the backfill when it runs again.
-            let posted = Set(newestKeys(unique.filter { changes[$0.key] == nil }, count: backfill ?? 0))
+            let ordered = newestKeys(unique.filter { changes[$0.key] == nil }, count: unique.count)
+            let window = backfill ?? 0
+            var posted = Set(ordered.prefix(window))
+            if let resumeAt = ordered.firstIndex(where: postedKeys.contains) {
+                // A stopped first run posted the newest entries of its backfill first. Entries newer than those came
+                // after the stop and are posted as on a known feed, and the backfill counts from where it stopped.
+                posted = Set(ordered[..<resumeAt]).union(ordered[resumeAt...].prefix(window))
+            }
             let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
                 if let decision = knownDecision(entry, change: changes[entry.key]) { return (entry, decision) }
                 return (entry, posted.contains(entry.key) ? .new : .baselined)

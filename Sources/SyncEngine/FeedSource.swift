@@ -191,10 +191,11 @@ package struct FeedSource: ItemSource {
         // Taken for a known feed, its unposted entries would look like rewritten ids.
         let isNewFeed = stored?.baselined != true || (urlChanged && !sharesEntries)
         let storedNewest = StateStore.date(stored?.newestEntryAt)
-        let intake = FeedIntake(
+        var intake = FeedIntake(
             feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare,
             rewritePolicy: baselinesRewrites ? .baseline : .reject, knownEntries: knownEntries,
             newestKnownDate: storedNewest)
+        intake.postedKeys = Set(statuses.filter { $0.value != "baselined" }.keys)
         let plan: FeedIntake.Plan
         do {
             plan = try intake.decide(feed)

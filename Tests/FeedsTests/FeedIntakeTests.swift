@@ -62,6 +62,28 @@ import Testing
         #expect(plan.entries(.baselined).map(\.key) == ["old"])
     }
 
+    /// A first run stopped after posting the two newest of its four backfill entries resumes where it stopped, also
+    /// when a new entry came meanwhile: the new entry is posted, and so are the two that the stop left.
+    @Test func stoppedFirstRunResumesItsBackfill() throws {
+        func feed(_ numbers: ClosedRange<Int>) throws -> Feed {
+            let items = numbers.reversed().map { number in
+                "<item><guid>e\(number)</guid><title>Entry \(number)</title>"
+                    + "<pubDate>\(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][number - 1]), 0\(number) Jan 2024 "
+                    + "10:00:00 GMT</pubDate></item>"
+            }
+            return try Self.parse("<rss version=\"2.0\"><channel>" + items.joined() + "</channel></rss>")
+        }
+        let first = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true, backfill: 4).decide(try feed(1...6))
+        #expect(Set(first.entries(.new).map(\.key)) == ["e6", "e5", "e4", "e3"])
+        // The stop came after e6 and e5 got their posts; e2 and e1 were recorded without one.
+        let known = first.knownAfter.filter { ["e6", "e5", "e2", "e1"].contains($0.key) }
+        var resumed = FeedIntake(feedURL: "f", known: known, isNewFeed: true, backfill: 4)
+        resumed.postedKeys = ["e6", "e5"]
+        let plan = try resumed.decide(try feed(1...7))
+        #expect(Set(plan.entries(.new).map(\.key)) == ["e7", "e4", "e3"])
+        #expect(plan.entries(.baselined).isEmpty || Set(plan.entries(.baselined).map(\.key)).isSubset(of: ["e2", "e1"]))
+    }
+
     @Test func unchangedFeedPostsNothing() throws {
         let known = try Self.baseline(Self.fiveItems)
         let plan = try Self.run(Self.fiveItems, known: known)
