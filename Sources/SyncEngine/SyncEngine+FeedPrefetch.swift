@@ -1,4 +1,5 @@
 import Foundation
+import PlanableAPI
 import Synchronization
 
 extension SyncEngine {
@@ -6,19 +7,25 @@ extension SyncEngine {
     static let concurrentFeedFetches = 8
 
     /// Fetches the feeds among `sources` at once, each on a thread of its own, so that a pass over many feeds waits
-    /// for the slowest instead of for their sum. Feeds in `prefetchedFeeds` are not fetched again. A pass that reads
-    /// one feed fetches it in its scan, so this returns nothing for it.
-    func prefetchFeeds(_ sources: [any ItemSource]) -> [String: PrefetchedFeed] {
+    /// for the slowest instead of for their sum. Feeds in `prefetchedFeeds` are not fetched again.
+    ///
+    /// - Throws: `PlanableAPIError.cancelled` once `shouldStop` returns true while a fetch is still running, so that
+    ///   a stop does not wait out a slow feed server's time-out. The fetch goes on and its result is dropped.
+    func prefetchFeeds(
+        _ sources: [any ItemSource], shouldStop: @Sendable () -> Bool
+    ) throws -> [String: PrefetchedFeed] {
         var results = prefetchedFeeds
         let feeds = sources.compactMap { $0 as? FeedSource }.filter { results[$0.name] == nil }
-        guard feeds.count > 1 else { return results }
+        guard !feeds.isEmpty else { return results }
         // The validators come from the state, which only this thread reads.
         let requests = feeds.map { (feed: $0, validators: $0.validators(state: state)) }
         let fetched = Mutex<[String: PrefetchedFeed]>([:])
         let slots = DispatchSemaphore(value: Self.concurrentFeedFetches)
         let group = DispatchGroup()
         for request in requests {
-            slots.wait()
+            while slots.wait(timeout: .now() + 0.1) == .timedOut {
+                if shouldStop() { throw PlanableAPIError.cancelled(operation: "fetching feeds") }
+            }
             group.enter()
             Thread.detachNewThread {
                 let result = request.feed.prefetch(validators: request.validators)
@@ -27,7 +34,9 @@ extension SyncEngine {
                 group.leave()
             }
         }
-        group.wait()
+        while group.wait(timeout: .now() + 0.1) == .timedOut {
+            if shouldStop() { throw PlanableAPIError.cancelled(operation: "fetching feeds") }
+        }
         results.merge(fetched.withLock { $0 }) { first, _ in first }
         return results
     }

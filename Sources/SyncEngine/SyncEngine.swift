@@ -142,7 +142,7 @@ package final class SyncEngine: @unchecked Sendable {
             try state.deleteReadFailures(exceptSources: Set(configuration.sources.map(\.name)))
         }
         let scannedSources = sources.filter { sourceNames?.contains($0.name) ?? true }
-        let prefetched = prefetchFeeds(scannedSources)
+        let prefetched = try prefetchFeeds(scannedSources, shouldStop: shouldStop)
         for source in scannedSources {
             var scan: SourceScan
             if var directory = source as? DirectorySource, let paths = changedPaths[source.name] {
