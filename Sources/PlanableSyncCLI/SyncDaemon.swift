@@ -85,8 +85,8 @@ final class SyncDaemon: @unchecked Sendable {
     /// Runs until SIGTERM or SIGINT and returns the exit code.
     func run() throws -> ExitCode {
         signals.install([
-            SIGTERM: { [weak self] in self?.requestStop("SIGTERM") },
-            SIGINT: { [weak self] in self?.requestStop("SIGINT") },
+            SIGTERM: { [weak self] in self?.requestStop(SIGTERM) },
+            SIGINT: { [weak self] in self?.requestStop(SIGINT) },
             SIGHUP: { [weak self] in self?.requestReload() },
         ])
         defer { signals.cancel() }
@@ -112,10 +112,12 @@ final class SyncDaemon: @unchecked Sendable {
         scheduleFeeds()
         scheduleRescan()
         startup.cancel()
-        _ = notifier.ready()
-        // A stop during the first pass ends the daemon next, so the line would announce work that never comes.
-        if !isStopping { logReady(after: "start") }
-        updateStatus()
+        // A stop during the first pass ends the daemon next, so neither systemd nor the log is told that it is ready.
+        if !isStopping {
+            _ = notifier.ready()
+            logReady(after: "start")
+            updateStatus()
+        }
 
         while let work = nextWork() {
             switch work {
@@ -231,13 +233,20 @@ final class SyncDaemon: @unchecked Sendable {
         }
     }
 
-    private func requestStop(_ signal: String) {
-        logger.info("stop requested", ["signal": signal])
-        clock.cancel()
-        lock.withLock {
-            stopRequested = true
-            lock.broadcast()
+    /// Ends the daemon after the request in flight; a second signal ends the process at once, as it ends `sync`.
+    private func requestStop(_ signal: Int32) {
+        let isFirst = lock.withLock { () -> Bool in
+            defer {
+                stopRequested = true
+                lock.broadcast()
+            }
+            return !stopRequested
         }
+        guard isFirst else { _exit(128 + signal) }
+        logger.info(
+            "stop requested; the daemon stops after the request in flight, and a second signal stops it at once",
+            ["signal": StopSignal.name(signal)])
+        clock.cancel()
     }
 
     /// Reloads when the API rejected the token (401) and the token file or variable now contains another one, as
@@ -392,6 +401,12 @@ final class SyncDaemon: @unchecked Sendable {
             }
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
+        } catch PlanableAPIError.cancelled where shouldEndPass {
+            // A reload cut short the pass before it read its sources. Its own pass reads them, and when the reload
+            // fails and runs none, the folders are scanned whole, as after a pass that a reload cut short later.
+            logger.info("pass interrupted by reload", ["reason": reason])
+            let folderNames = Set(folders?.sourceNames ?? [])
+            lock.withLock { fullRescans.formUnion(sources.map { $0.intersection(folderNames) } ?? folderNames) }
         } catch {
             logger.error(
                 "pass failed; the next change or poll tries again", ["reason": reason, "error": describe(error)])
@@ -726,8 +741,11 @@ final class SyncDaemon: @unchecked Sendable {
                 lock.withLock { fullRescans.formUnion(names) }
             }
         }
-        _ = notifier.ready()
-        updateStatus()
+        // A stop during the reload ends the daemon next, and STOPPING=1 follows instead.
+        if !isStopping {
+            _ = notifier.ready()
+            updateStatus()
+        }
     }
 
     /// Rejects a configuration with a template that does not compile, which would fail every pass, as a

@@ -267,6 +267,86 @@ import Testing
         #expect(!daemon.stderr().contains("feed poll failed"), "\(daemon.stderr())")
     }
 
+    /// A stop during the start pass does not wait for a feed server that holds its answer: the daemon stops within
+    /// a moment, and never tells systemd that it is ready.
+    @Test func stopDuringSlowFeedFetchIsPrompt() throws {
+        let released = LockedValue(false)
+        let asked = LockedValue(false)
+        let feeds = try LoopbackHTTPServer { _ in
+            asked.withLock { $0 = true }
+            let deadline = Date().addingTimeInterval(60)
+            while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            return .init(status: 503)
+        }
+        defer {
+            released.withLock { $0 = true }
+            feeds.stop()
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let extra = "  - name: news\n    type: feed\n    url: \(feeds.baseURL)/feed.xml\n"
+        try writeConfiguration(to: configPath, extra: extra + "rescan_interval: 0\n")
+        let notify = try NotifySocket()
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath],
+            environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path])
+        defer {
+            if daemon.process.isRunning { daemon.process.terminate() }
+            daemon.process.waitUntilExit()
+        }
+        #expect(waitUntil(timeout: 30) { asked.withLock { $0 } }, "stderr: \(daemon.stderr())")
+        let stopped = Date()
+        daemon.process.terminate()
+        let ended = waitUntil(timeout: 10) { !daemon.process.isRunning }
+        #expect(ended, "the stop waited for the feed; stderr: \(daemon.stderr())")
+        #expect(Date().timeIntervalSince(stopped) < 10)
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0)
+        notify.drain()
+        #expect(!notify.messages.contains("READY=1"), "\(notify.messages)")
+        #expect(daemon.stderr().contains("pass interrupted by stop"), "\(daemon.stderr())")
+    }
+
+    /// A second SIGTERM ends the daemon at once, while the first one waits for an API request in flight, as it does
+    /// for `sync`.
+    @Test func secondSignalStopsAtOnce() throws {
+        let released = LockedValue(false)
+        let asked = LockedValue(false)
+        let api = try LoopbackHTTPServer { _ in
+            asked.withLock { $0 = true }
+            let deadline = Date().addingTimeInterval(60)
+            while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            return .init(status: 503)
+        }
+        defer {
+            released.withLock { $0 = true }
+            api.stop()
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        try writeConfiguration(to: configPath, extra: "rescan_interval: 0\napi_timeout: 50\n")
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "url: \(server.baseURL)", with: "url: \(api.baseURL)/api/v1")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        defer {
+            if daemon.process.isRunning { daemon.process.terminate() }
+            daemon.process.waitUntilExit()
+        }
+        #expect(waitUntil(timeout: 30) { asked.withLock { $0 } }, "stderr: \(daemon.stderr())")
+        daemon.process.terminate()
+        #expect(waitUntil(timeout: 10) { daemon.stderr().contains("stop requested") }, "\(daemon.stderr())")
+        // The first signal waits for the request in flight, which the server holds.
+        Thread.sleep(forTimeInterval: 1)
+        #expect(daemon.process.isRunning)
+        daemon.process.terminate()
+        let ended = waitUntil(timeout: 10) { !daemon.process.isRunning }
+        #expect(ended, "the second signal did not end the daemon; stderr: \(daemon.stderr())")
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 128 + SIGTERM)
+    }
+
     /// A daemon whose first pass failed still watches and retries, and its ready line includes the pass's error.
     @Test func readyLineNamesFailedPass() throws {
         defer { try? FileManager.default.removeItem(at: root) }
