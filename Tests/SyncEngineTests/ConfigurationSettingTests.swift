@@ -120,6 +120,22 @@ import Testing
         }
     }
 
+    /// A feed URL that libcurl would refuse at every fetch, with a space or a port past 65535, is a configuration
+    /// error, not a fetch failure that the next run tries again.
+    @Test(arguments: [
+        ("http://127.0.0.1:8765/b xml", "contains a space"), ("http://127.0.0.1:65536/b.xml", "has port 65536"),
+        ("https://127.0.0.1:99999/b.xml", "has port 99999"),
+    ])
+    func malformedFeedURLIsRejected(url: String, problem: String) throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            _ = try load("  - name: news\n    type: feed\n    url: \"\(url)\"\n")
+            Issue.record("the configuration loaded")
+        } catch let error as ConfigurationError {
+            #expect("\(error)".contains(problem), "\(error)")
+        }
+    }
+
     /// Each setting of one source is read too, so a source with several problems gets them all listed, and a
     /// repeated name is named although that source has problems of its own.
     @Test func everyProblemOfSourceIsReported() throws {
