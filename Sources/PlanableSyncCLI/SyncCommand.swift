@@ -105,6 +105,7 @@ enum SyncCommand {
             "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
         ]
         if report.notReached > 0 { finished["not_reached"] = String(report.notReached) }
+        if report.baselined > 0 { finished["baselined"] = String(report.baselined) }
         logger.info(mode == .apply ? "run finished" : "plan finished", finished)
 
         try ReportWriter.write(

@@ -369,15 +369,18 @@ final class SyncDaemon: @unchecked Sendable {
                 mode: .apply, sourceNames: sources, changedPaths: changedPaths, context: context,
                 refreshStatus: refreshStatus,
                 shouldStop: { [weak self] in self?.shouldEndPass ?? true })
-            // A blocked item needs a person, so a pass with one is logged at the info level too.
+            // A blocked item needs a person, and a feed entry recorded without a post is one that a person may want
+            // posted, so a pass with either is logged at the info level too.
             let changed =
                 report.created + report.updated + report.deleted + report.removed + report.failed + report.blocked
+                + report.baselined
             let level: LogLevel = changed > 0 ? .info : .debug
             var finished = [
                 "reason": reason, "created": String(report.created), "updated": String(report.updated),
                 "deleted": String(report.deleted), "removed": String(report.removed),
                 "unchanged": String(report.unchanged), "skipped": String(report.skipped),
                 "blocked": String(report.blocked), "failed": String(report.failed),
+                "baselined": String(report.baselined),
                 "requests.read": String(report.requests.read), "requests.write": String(report.requests.write),
             ]
             if report.notReached > 0 { finished["not_reached"] = String(report.notReached) }
@@ -451,11 +454,14 @@ final class SyncDaemon: @unchecked Sendable {
             failures = Self.feedPollFailed(report, source: name, url: feedSettings(name)?.url) ? failures + 1 : 0
             if problems.passError?.feed == name { problems.passError = nil }
             noteFailedItems()
-            if report.created + report.updated > 0 {
-                noteStatusChange()
+            if report.created + report.updated > 0 { noteStatusChange() }
+            if report.created + report.updated + report.baselined > 0 {
                 logger.info(
                     "feed polled",
-                    ["source": name, "created": String(report.created), "updated": String(report.updated)])
+                    [
+                        "source": name, "created": String(report.created), "updated": String(report.updated),
+                        "baselined": String(report.baselined),
+                    ])
             }
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("feed poll interrupted by stop", ["source": name])

@@ -540,6 +540,34 @@ import Testing
         #expect(moved.stdout.contains("create 0"), "\(moved.stdout)")
     }
 
+    /// The log's last line counts the feed entries that a first read recorded without a post, so that a log reader
+    /// sees why the feed made no posts.
+    @Test func runFinishedLineCountsBaselinedEntries() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let rss = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>News</title><link>https://n.example/</link>
+            <item><title>One</title><link>https://n.example/1</link><guid>1</guid></item>
+            <item><title>Two</title><link>https://n.example/2</link><guid>2</guid></item></channel></rss>
+            """
+        try rss.write(to: root.appendingPathComponent("news.xml"), atomically: true, encoding: .utf8)
+        let configuration = """
+            state: state/planable-sync.sqlite
+            api: embedded
+            workspace: Northwind Coffee
+            pages: [Northwind LinkedIn]
+            template: "{{title}}"
+            sources:
+              - {name: news, type: feed, url: news.xml, backfill: 1}
+            """
+        let path = root.appendingPathComponent("feeds.yaml").path
+        try configuration.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try ProductProcess.run(["sync", "--config", path])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let finished = run.stderr.split(separator: "\n").first { $0.contains("run finished") } ?? ""
+        #expect(finished.contains(" baselined=1"), "\(run.stderr)")
+        #expect(finished.contains(" created=1 "), "\(finished)")
+    }
+
     /// `check` reads each feed once and warns of template variables that only some front matter could define.
     @Test func checkReadsFeedsAndWarnsOfTemplateVariables() throws {
         defer { try? FileManager.default.removeItem(at: root) }
