@@ -73,6 +73,8 @@ final class SyncDaemon: @unchecked Sendable {
     private var contextResolvedAt = Date.distantPast
     private var feedSchedule: [String: (next: Date, failures: Int)] = [:]
     private var nextStatusPoll = Date()
+    /// The report of the last full pass, a start's or a reload's, nil when it failed.
+    private var lastFullPass: RunReport?
     private var statusInterval = SyncDaemon.statusIntervalRange.lowerBound
 
     init(configuration: Configuration, configurationPath: String, logger: Logger, logLevelOverride: String?) {
@@ -349,8 +351,9 @@ final class SyncDaemon: @unchecked Sendable {
     }
 
     private func fullPass(reason: String) {
+        lastFullPass = nil
         guard let engine = engine() else { return }
-        runPass(engine, sources: nil, reason: reason, refreshStatus: true)
+        lastFullPass = runPass(engine, sources: nil, reason: reason, refreshStatus: true)
     }
 
     private func pass(sources: Set<String>, changedPaths: [String: Set<String>], reason: String) {
@@ -358,11 +361,14 @@ final class SyncDaemon: @unchecked Sendable {
         runPass(engine, sources: sources, changedPaths: changedPaths, reason: reason, refreshStatus: false)
     }
 
+    /// Runs a pass and returns its report, or nil when it failed or was interrupted.
+    @discardableResult
     private func runPass(
         _ engine: SyncEngine, sources: Set<String>?, changedPaths: [String: Set<String>] = [:], reason: String,
         refreshStatus: Bool
-    ) {
+    ) -> RunReport? {
         _ = notifier.status("syncing (\(reason))")
+        defer { updateStatus() }
         do {
             let context = try currentContext(engine)
             let report = try engine.run(
@@ -402,6 +408,7 @@ final class SyncDaemon: @unchecked Sendable {
                 // file changes or the periodic rescan, which may be off, so a full pass follows after a back-off.
                 scheduleRetry()
             }
+            return report
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
         } catch PlanableAPIError.cancelled where shouldEndPass {
@@ -416,7 +423,7 @@ final class SyncDaemon: @unchecked Sendable {
             context = nil
             notePassFailed(error)
         }
-        updateStatus()
+        return nil
     }
 
     /// Reads the validators of feed `name` from the state and fetches the feed on a thread of its own, which hands
@@ -446,12 +453,14 @@ final class SyncDaemon: @unchecked Sendable {
         }
         engine.prefetchedFeeds = [name: fetched]
         var failures = feedSchedule[name]?.failures ?? 0
+        var failure: String?
         _ = notifier.status("polling feed \(name)")
         do {
             let report = try engine.run(
                 mode: .apply, sourceNames: [name], context: try currentContext(engine), refreshStatus: false,
                 shouldStop: { [weak self] in self?.shouldEndPass ?? true })
-            failures = Self.feedPollFailed(report, source: name, url: feedSettings(name)?.url) ? failures + 1 : 0
+            failure = Self.feedFailure(report, source: name, url: feedSettings(name)?.url)
+            failures = failure == nil ? 0 : failures + 1
             if problems.passError?.feed == name { problems.passError = nil }
             noteFailedItems()
             if report.created + report.updated > 0 { noteStatusChange() }
@@ -467,29 +476,38 @@ final class SyncDaemon: @unchecked Sendable {
             logger.info("feed poll interrupted by stop", ["source": name])
         } catch {
             failures += 1
+            failure = describe(error)
             logger.error("feed poll failed", ["source": name, "error": describe(error)])
             problems.passError = (DaemonProblems.summary(error), name)
             reloadIfTokenReplaced(after: error)
         }
-        scheduleFeedPoll(name, failures: failures)
+        scheduleFeedPoll(name, failures: failures, error: failure)
         updateStatus()
     }
 
     /// Schedules the next poll of feed `name` one interval from now, or after a back-off when its last `failures`
-    /// polls failed.
-    private func scheduleFeedPoll(_ name: String, failures: Int) {
+    /// polls failed, the last with `error`.
+    private func scheduleFeedPoll(_ name: String, failures: Int, error: String? = nil) {
+        lock.withLock { feedSchedule[name] = nextFeedPoll(name, failures: failures, error: error) }
+    }
+
+    /// Returns when feed `name` is polled next, and logs a back-off after failed polls.
+    private func nextFeedPoll(_ name: String, failures: Int, error: String?) -> (next: Date, failures: Int) {
         let interval = feedInterval(name)
         let base = failures == 0 ? interval : min(Self.maximumFeedBackoff, interval * pow(2, Double(failures)))
         // Up to 10 % jitter keeps many daemons from polling one publisher in step.
         let next = Date().addingTimeInterval(base * Double.random(in: 0.9...1.1))
-        lock.withLock { feedSchedule[name] = (next, failures) }
         if failures > 0 {
             // The feed's error message promises another try at the next run, which the daemon delays further after
-            // each failure.
-            logger.info(
-                "next feed poll delayed by a back-off that doubles with each failed poll",
-                ["source": name, "failures": String(failures), "next_poll": Timestamp.format(next, fractional: false)])
+            // each failure. A failure that the state knows already is logged at debug level by the pass, so this line
+            // repeats it.
+            var fields = [
+                "source": name, "failures": String(failures), "next_poll": Timestamp.format(next, fractional: false),
+            ]
+            if let error { fields["error"] = error }
+            logger.info("next feed poll delayed by a back-off that doubles with each failed poll", fields)
         }
+        return (next, failures)
     }
 
     private func pollStatus() {
@@ -642,14 +660,16 @@ final class SyncDaemon: @unchecked Sendable {
         lock.withLock { passRetry = Date().addingTimeInterval(delay) }
     }
 
+    /// Schedules every feed's next poll after the full pass of a start or reload, which read every feed.
     private func scheduleFeeds() {
         var schedule: [String: (next: Date, failures: Int)] = [:]
         for source in configuration.sources {
-            guard case .feed = source.kind else { continue }
-            // The first pass fetched every feed, so the next fetch waits one interval, spread by jitter.
-            let interval = feedInterval(source.name)
-            schedule[source.name] = (Date().addingTimeInterval(interval * Double.random(in: 0.9...1.1)), 0)
+            guard case .feed(let url, _, _, _) = source.kind else { continue }
+            // The next fetch waits one interval, spread by jitter, or two after a failed read, as after a failed poll.
+            let failure = lastFullPass.flatMap { Self.feedFailure($0, source: source.name, url: url) }
+            schedule[source.name] = nextFeedPoll(source.name, failures: failure == nil ? 0 : 1, error: failure)
         }
+        lastFullPass = nil
         lock.withLock {
             feedSchedule = schedule
             feedGeneration += 1
@@ -670,11 +690,14 @@ final class SyncDaemon: @unchecked Sendable {
     }
 
     /// Tells whether a feed poll failed, so that the next one waits longer. A feed that could not be fetched is an
-    /// error of the report. One that is no feed, or that was rejected whole, is a failed item named by its URL. A
-    /// failed entry of a feed read whole is no failure of the poll.
-    static func feedPollFailed(_ report: RunReport, source: String, url: String?) -> Bool {
-        !report.errors.isEmpty
-            || report.items.contains { $0.source == source && $0.decision == .failed && $0.identity == url }
+    /// unread source of the report. One that is no feed, or that was rejected whole, is a failed item named by its
+    /// URL. A failed entry of a feed read whole is no failure of the poll.
+    /// Returns why feed `source` could not be read in `report`'s pass, or nil when it was read.
+    static func feedFailure(_ report: RunReport, source: String, url: String?) -> String? {
+        if let message = report.unreadSources[source] { return message }
+        let wholeFeed = report.items.first { $0.source == source && $0.decision == .failed && $0.identity == url }
+        guard let item = wholeFeed else { return nil }
+        return item.message ?? "the feed could not be read"
     }
 
     private func feedInterval(_ name: String) -> Double {

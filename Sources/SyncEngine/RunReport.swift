@@ -118,6 +118,9 @@ package struct RunReport: Sendable, Codable {
     package var serverRequests: [String: Int]?
     /// Problems that are not about one item, such as an unreachable feed.
     package var errors: [String] = []
+    /// The message of each source that could not be read at all, such as a feed whose fetch failed, by source name.
+    /// Not part of the report's JSON, which lists the messages in `errors`.
+    package var unreadSources: [String: String] = [:]
     /// Problems that failed nothing but that a person should look at, such as a feed that lists no entries any more.
     package var warnings: [String] = []
     /// Post groups that a create without a response made after it was sent again, which a person has to delete.

@@ -221,6 +221,7 @@ package final class SyncEngine: @unchecked Sendable {
                             decision: .failed, message: error.message, posts: []))
                 } else {
                     report.errors.append(error.message)
+                    if error.identity == nil { report.unreadSources[error.source] = error.message }
                 }
             }
         }

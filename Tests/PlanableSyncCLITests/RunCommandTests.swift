@@ -182,9 +182,9 @@ import Testing
         #expect(passes.first?.contains(" created=0 ") == true, "\(passes)")
     }
 
-    /// A feed that serves a page instead of a feed fails each poll as bad data, and the polls back off as for a
-    /// server error. After the first failed poll, 10 s apart, the next waits 20 s, not 10. The 5 s `poll_interval`
-    /// is raised to the minimum of 10 s with a warning.
+    /// A feed that serves a page instead of a feed fails each read as bad data, and the polls back off as for a
+    /// server error, from the start pass's read on: the first poll waits 20 s, not 10, and the next 40 s. The 5 s
+    /// `poll_interval` is raised to the minimum of 10 s with a warning.
     @Test func feedServingPageBacksOff() throws {
         let requests = LockedValue<[Date]>([])
         let feeds = try LoopbackHTTPServer { _ in
@@ -206,16 +206,21 @@ import Testing
             if daemon.process.isRunning { daemon.process.terminate() }
             daemon.process.waitUntilExit()
         }
-        // The start pass reads the feed, and the first poll follows 9 to 11 s later.
+        // The start pass reads the feed, and the first poll follows 18 to 22 s later, not 9 to 11.
         let polled = waitUntil(timeout: 40) { requests.withLock { $0.count } >= 2 }
         #expect(polled, "stderr: \(daemon.stderr())")
-        let firstPoll = try #require(requests.withLock { $0.last })
-        // Without the back-off, the next poll would come 9 to 11 s after the first; with it, 18 to 22 s.
-        Thread.sleep(forTimeInterval: max(0, firstPoll.addingTimeInterval(15).timeIntervalSinceNow))
+        let times = requests.withLock { $0 }
+        #expect(times.count >= 2 && times[1].timeIntervalSince(times[0]) > 16, "\(times)")
+        let firstPoll = try #require(times.last)
+        // The next poll comes 36 to 44 s after the first.
+        Thread.sleep(forTimeInterval: max(0, firstPoll.addingTimeInterval(25).timeIntervalSinceNow))
         #expect(requests.withLock { $0.count } == 2, "\(requests.withLock { $0 })")
         #expect(daemon.stderr().contains("feed poll_interval is below the minimum"), "\(daemon.stderr())")
         #expect(daemon.stderr().contains("next feed poll delayed by a back-off"), "\(daemon.stderr())")
         #expect(daemon.stderr().contains("failures=1 next_poll="), "\(daemon.stderr())")
+        #expect(daemon.stderr().contains("failures=2 next_poll="), "\(daemon.stderr())")
+        let backOff = daemon.stderr().split(separator: "\n").first { $0.contains("failures=2") } ?? ""
+        #expect(backOff.contains("error="), "\(backOff)")
     }
 
     /// A feed server that holds a poll's request holds up no file change: the daemon fetches the feed on a thread
