@@ -278,7 +278,8 @@ package struct Mapper: Sendable {
         let network = Network(platform: page.platform)
         var warnings: [String] = []
         var media = media
-        if rule?.truncate ?? configuration.truncate {
+        let truncating = rule?.truncate ?? configuration.truncate
+        if truncating {
             let fitted = Self.fitMedia(media, rules: NetworkRules.rules(for: network).media)
             if fitted.count < media.count {
                 let leftOut = media.count - fitted.count
@@ -314,7 +315,9 @@ package struct Mapper: Sendable {
         let errors = violations.filter { $0.severity == .error }
         let requestErrors = RequestFieldLimits.violations(payload, reported: Set(errors.map(\.rule)))
         if !errors.isEmpty || !requestErrors.isEmpty {
-            let descriptions = errors.map { error in error.description + Self.settingHint(error, network: network) }
+            let descriptions = errors.map { error in
+                error.description + Self.settingHint(error, network: network, truncating: truncating)
+            }
             let details = (descriptions + requestErrors).joined(separator: "; ")
             throw MappingError("page \"\(page.name)\"\(ruleText): \(details)")
         }
@@ -349,8 +352,13 @@ package struct Mapper: Sendable {
     }
 
     /// Returns the setting that resolves `violation`, in parentheses, or an empty string when no setting does.
-    static func settingHint(_ violation: NetworkViolation, network: Network) -> String {
+    static func settingHint(_ violation: NetworkViolation, network: Network, truncating: Bool = false) -> String {
         switch (violation.rule, network) {
+        case (.textLength, _) where !truncating:
+            " (set truncate: true, in the configuration or in a rule for the page, to cut the text to fit, or shorten "
+                + "the template or the item)"
+        case (.mediaCount, _) where !truncating:
+            " (set truncate: true, in the configuration or in a rule for the page, to keep the first ones)"
         case (.mediaRequired, _):
             // Every page of a configuration gets every item, so a text-only item meets a page that needs media often.
             " (add one to the item, or leave the page out for such items with front matter planable.pages or a "

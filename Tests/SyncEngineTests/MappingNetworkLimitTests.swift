@@ -47,6 +47,8 @@ import Testing
         #expect(message.contains("rule \"long texts\""))
         #expect(message.contains(limit), "\(message)")
         #expect(message.contains("is \(length) "), "\(message)")
+        // Without truncate, the message names the setting that would fit the text.
+        #expect(message.contains("(set truncate: true, in the configuration or in a rule"), "\(message)")
     }
 
     @Test func textAtTheLimitPasses() throws {
@@ -215,7 +217,8 @@ import Testing
         #expect(message.hasPrefix("posts: item.md: page \"Northwind X\" (rule \"all\"): text is 600"), "\(message)")
         #expect(
             message.contains(
-                "; page \"Northwind Threads\" (rule \"all\"): text is 600 characters; Threads allows at most 500"))
+                "; page \"Northwind Threads\" (rule \"all\"): text is 600 characters; Threads allows at most 500 (set "
+                    + "truncate: true"))
         #expect(!message.contains("Northwind LinkedIn"))
     }
 
