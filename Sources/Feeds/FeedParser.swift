@@ -38,7 +38,7 @@ package enum FeedParser {
             throw FeedError(
                 .cutOff,
                 "the document ends inside an <\(open)> element, as a feed cut off in transfer or read while it was "
-                    + "being written does; the next read gets it whole")
+                    + "being written does; the next read fetches it again")
         }
         var feed: Feed
         switch (root.name, root.namespace) {
@@ -58,7 +58,7 @@ package enum FeedParser {
             throw FeedError(
                 .cutOff,
                 "the document ends inside its <\(open)> element before its first entry, as a feed cut off in transfer "
-                    + "or read while it was being written does; the next read gets it whole")
+                    + "or read while it was being written does; the next read fetches it again")
         }
         feed.encoding = decoded.encoding
         feed.isCutShort = !result.openElements.isEmpty

@@ -13,7 +13,7 @@ enum JSONFeedReader {
                 throw FeedError(
                     .cutOff,
                     "the document ends inside a JSON \(open), as a feed cut off in transfer or read while it was "
-                        + "being written does; the next read gets it whole")
+                        + "being written does; the next read fetches it again")
             }
             // Foundation's localized description is a generic "not in the correct format"; the debug description
             // names the problem and often its position.

@@ -160,7 +160,7 @@ package struct FeedSource: ItemSource {
         if feed.isIllFormed {
             logger.warning(
                 feed.isCutShort
-                    ? "feed ends before its end tag; read the entries before the cut, and the next read fetches it whole"
+                    ? "feed ends before its end tag; read the entries before the cut, and the next read fetches it again"
                     : "feed is not well-formed; read what could be recovered",
                 ["source": name, "feed.url": url, "error": feed.illFormedReason ?? ""])
         }
