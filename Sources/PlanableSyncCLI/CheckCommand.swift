@@ -3,6 +3,7 @@ import Foundation
 import HTTPClient
 import PlanableAPI
 import SyncEngine
+import Synchronization
 
 /// `check`: validates the configuration, the token, the state folder, every page, label and campaign it names,
 /// its templates and its sources, and sends no write.
@@ -283,6 +284,11 @@ enum CheckCommand {
     /// Reports each directory source whose folder does not exist or that this user cannot read, and each feed
     /// that cannot be read.
     static func checkSources(_ configuration: Configuration, report: inout CheckReport) {
+        // The feeds are read at once, as a sync reads them, so that slow feed servers add no wait to each other.
+        let urls = configuration.sources.compactMap { source -> String? in
+            if case .feed(let url, _, _, _) = source.kind { url } else { nil }
+        }
+        let reads = FeedCheck.readAll(urls)
         for source in configuration.sources {
             switch source.kind {
             case .directory(let path, _, _):
@@ -297,12 +303,19 @@ enum CheckCommand {
                         "source \"\(source.name)\": folder \(path) exists, but user \(user) cannot read it "
                             + "(\(reason)); \(FolderAccess.fix(user: user))")
                 }
-            case .feed(let url, _, _, _):
-                switch FeedCheck.read(url) {
+            case .feed(let url, _, let interval, _):
+                switch reads[url] ?? FeedCheck.read(url) {
                 case .success(let summary):
                     print("source \"\(source.name)\": feed \(url) read, \(summary)")
                 case .failure(let problem):
                     report.problem("source \"\(source.name)\": feed \(url) \(problem.message)", code: problem.code)
+                }
+                let minimum = SyncDaemon.minimumFeedInterval
+                if interval < minimum {
+                    print(
+                        "warning: source \"\(source.name)\": poll_interval \(Int(interval)) is below the minimum of "
+                            + "\(Int(minimum)) seconds, so the daemon polls the feed every \(Int(minimum)) seconds; set "
+                            + "\(Int(minimum)) or more")
                 }
             }
         }
@@ -398,6 +411,32 @@ enum FeedCheck {
         /// URL that names no feed, such as a missing file or an HTTP 404, which `sync` counts as temporary, as it
         /// does a missing folder.
         var code: ExitCode
+    }
+
+    /// Reads each of `urls` on a thread of its own, at most 8 at once, and returns the results by URL.
+    static func readAll(_ urls: [String]) -> [String: Result<String, Problem>] {
+        let results = ResultBox()
+        let slots = DispatchSemaphore(value: 8)
+        let group = DispatchGroup()
+        for url in Set(urls) {
+            slots.wait()
+            group.enter()
+            Thread.detachNewThread {
+                let result = read(url)
+                results.set(url, result)
+                slots.signal()
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.all
+    }
+
+    /// The results of `readAll`, filled in by its threads.
+    private final class ResultBox: Sendable {
+        private let results = Mutex<[String: Result<String, Problem>]>([:])
+        func set(_ url: String, _ result: Result<String, Problem>) { results.withLock { $0[url] = result } }
+        var all: [String: Result<String, Problem>] { results.withLock { $0 } }
     }
 
     /// Fetches and parses the feed, and returns a summary such as `rss20, 12 entries` or the problem in words that

@@ -568,6 +568,48 @@ import Testing
         #expect(finished.contains(" created=1 "), "\(finished)")
     }
 
+    /// `check` reads the feeds at once, as a sync does, and warns of a poll_interval that the daemon raises. Feed a's
+    /// server answers only once feed b's request has arrived, and fails after 10 s without it.
+    @Test func checkReadsFeedsAtOnce() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let arrived = LockedValue(Set<String>())
+        let feeds = try LoopbackHTTPServer { request in
+            arrived.withLock { _ = $0.insert(request.path) }
+            if request.path == "/a.xml" {
+                let deadline = Date().addingTimeInterval(10)
+                while !arrived.withLock({ $0.contains("/b.xml") }) {
+                    guard Date() < deadline else { return .init(status: 503) }
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
+            }
+            let rss = """
+                <?xml version="1.0"?><rss version="2.0"><channel><title>News</title><link>https://n.example/</link>
+                <item><title>One</title><link>https://n.example/1</link><guid>1</guid></item></channel></rss>
+                """
+            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(rss.utf8))
+        }
+        defer { feeds.stop() }
+        let configuration = """
+            state: state/planable-sync.sqlite
+            api: embedded
+            workspace: Northwind Coffee
+            pages: [Northwind LinkedIn]
+            template: "{{title}}"
+            sources:
+              - {name: a, type: feed, url: "\(feeds.baseURL)/a.xml", poll_interval: 5}
+              - {name: b, type: feed, url: "\(feeds.baseURL)/b.xml"}
+            """
+        let path = root.appendingPathComponent("feeds.yaml").path
+        try configuration.write(toFile: path, atomically: true, encoding: .utf8)
+        let check = try ProductProcess.run(["check", "--config", path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("source \"a\": feed \(feeds.baseURL)/a.xml read, rss20, 1 entry"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains("warning: source \"a\": poll_interval 5 is below the minimum of 10 seconds"),
+            "\(check.stdout)")
+        #expect(!check.stdout.contains("source \"b\": poll_interval"), "\(check.stdout)")
+    }
+
     /// `check` reads each feed once and warns of template variables that only some front matter could define.
     @Test func checkReadsFeedsAndWarnsOfTemplateVariables() throws {
         defer { try? FileManager.default.removeItem(at: root) }
