@@ -14,15 +14,16 @@ extension SyncEngine {
     func adoptRenamedSources() throws {
         let takeovers = try sourceTakeovers()
         guard !takeovers.isEmpty else { return }
-        let counts = try state.syncedItemCounts(outside: Set(configuration.sources.map(\.name)))
         for takeover in takeovers {
+            // Every record moves, those of entries recorded without a post too.
+            let moved = try takeover.identities?.count ?? state.items(source: takeover.old).count
             try state.renameSource(from: takeover.old, to: takeover.new, identities: takeover.identities)
             logger.warning(
                 "source was renamed in the configuration, so its items were moved to the new name instead of being "
                     + "created again",
                 [
                     "source.old": takeover.old, "source.new": takeover.new,
-                    "items": String(takeover.identities?.count ?? counts[takeover.old] ?? 0),
+                    "items": String(moved),
                 ])
         }
     }
