@@ -28,8 +28,13 @@ struct DaemonProblems {
     ///
     /// - Parameter retrying: whether a full pass is scheduled to try the failed items again, as after a server
     ///   error, an API that did not respond or a state database that could not be written.
-    func statusLine(watched: Int, unwatched: Int, feeds: Int, retrying: Bool = false) -> String {
+    func statusLine(
+        watched: Int, unwatched: Int, feeds: Int, retrying: Bool = false, fetching: [String] = []
+    ) -> String {
         var parts = ["watching \(counted(watched, "folder")) and \(counted(feeds, "feed"))"]
+        if !fetching.isEmpty {
+            parts.append("fetching feed\(fetching.count == 1 ? "" : "s") \(fetching.joined(separator: ", "))")
+        }
         if unwatched > 0 { parts.append("\(counted(unwatched, "folder")) not watched (retrying)") }
         if readFailures > 0 { parts.append(counted(readFailures, "read failure")) }
         if let passError {

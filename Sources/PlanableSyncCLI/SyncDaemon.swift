@@ -55,6 +55,8 @@ final class SyncDaemon: @unchecked Sendable {
     private var passRetry: Date?
     /// Feeds fetched on threads of their own and waiting for the work thread to sync them, by source name.
     private var fetchedFeeds: [String: PrefetchedFeed] = [:]
+    /// Feeds whose fetch on a thread of its own has not ended yet, for the status line.
+    private var fetchingFeeds: Set<String> = []
     /// Counts the feed schedules made, so that a fetch started before a reload is not synced with the new
     /// configuration.
     private var feedGeneration = 0
@@ -434,16 +436,21 @@ final class SyncDaemon: @unchecked Sendable {
             return
         }
         let validators = feed.validators(state: runtime.state)
-        let generation = lock.withLock { feedGeneration }
+        let generation = lock.withLock {
+            fetchingFeeds.insert(name)
+            return feedGeneration
+        }
         Thread.detachNewThread { [weak self] in
             let fetched = feed.prefetch(validators: validators)
             guard let self else { return }
             self.lock.withLock {
                 guard self.feedGeneration == generation else { return }
+                self.fetchingFeeds.remove(name)
                 self.fetchedFeeds[name] = fetched
                 self.lock.broadcast()
             }
         }
+        updateStatus()
     }
 
     private func pollFeed(_ name: String, fetched: PrefetchedFeed) {
@@ -565,9 +572,10 @@ final class SyncDaemon: @unchecked Sendable {
         if let count = try? runtime?.state.readFailures().count { problems.readFailures = count }
         // The feeds are counted from the configuration, because their schedule is made only after the first pass.
         let feeds = configuration.sources.filter { if case .feed = $0.kind { true } else { false } }.count
+        let (retrying, fetching) = lock.withLock { (passRetry != nil, fetchingFeeds.sorted()) }
         let line = problems.statusLine(
             watched: folders?.watchedCount ?? 0, unwatched: folders?.unwatchedCount ?? 0, feeds: feeds,
-            retrying: lock.withLock { passRetry != nil })
+            retrying: retrying, fetching: fetching)
         _ = notifier.status(line)
     }
 
@@ -674,6 +682,7 @@ final class SyncDaemon: @unchecked Sendable {
             feedSchedule = schedule
             feedGeneration += 1
             fetchedFeeds = [:]
+            fetchingFeeds = []
         }
     }
 

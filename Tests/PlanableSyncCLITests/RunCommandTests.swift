@@ -267,6 +267,8 @@ import Testing
         #expect(try groupCount() == 0)
         // The first poll comes 9 to 11 s after the start pass, and its request waits.
         #expect(waitUntil(timeout: 30) { requests.withLock { $0 } >= 2 }, "stderr: \(daemon.stderr())")
+        let shown = notify.waitForStatus(timeout: 10) { $0 == "watching 1 folder and 1 feed; fetching feed news" }
+        #expect(shown, "\(notify.messages)")
         try write("held.md", title: "Written while a feed poll waits", body: "The daemon syncs it at once.")
         let synced = try waitUntil(timeout: 15) { try groupCount() == 1 }
         #expect(synced, "the file waited for the feed; stderr: \(daemon.stderr())")
@@ -274,6 +276,7 @@ import Testing
         // The held poll ends, and the feed is polled again on its schedule.
         #expect(waitUntil(timeout: 30) { requests.withLock { $0 } >= 3 }, "stderr: \(daemon.stderr())")
         #expect(!daemon.stderr().contains("feed poll failed"), "\(daemon.stderr())")
+        #expect(notify.messages.contains("STATUS=watching 1 folder and 1 feed"), "\(notify.messages)")
     }
 
     /// A stop during the start pass does not wait for a feed server that holds its answer: the daemon stops within
