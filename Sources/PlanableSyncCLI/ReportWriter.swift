@@ -106,7 +106,9 @@ enum ReportWriter {
         if let error = poll.error { return ["status    status poll failed: \(error)"] }
         guard poll.polled else {
             let last = poll.lastPolledAt.map { "last read at \($0)" } ?? "never read"
-            let next = poll.nextPollAt.map { ", next read by sync from \($0)" } ?? ""
+            // The daemon's polls count as reads, but the interval counts from the last poll that a sync started.
+            let basis = "status_interval after the last read a sync made"
+            let next = poll.nextPollAt.map { ", next read by sync from \($0), \(basis)" } ?? ""
             return [
                 "status    post statuses not read in this run (status_interval "
                     + "\(poll.intervalText) s): \(last)\(next)"

@@ -103,7 +103,7 @@ import Testing
         #expect(
             text.stdout.contains(
                 "status    post statuses not read in this run (status_interval 300 s): last read at \(lastPolled), "
-                    + "next read by sync from \(nextPoll)\n"),
+                    + "next read by sync from \(nextPoll), status_interval after the last read a sync made\n"),
             "\(text.stdout)")
 
         // `status` shows the same time, so the approval it still lacks is not taken for a current one.
