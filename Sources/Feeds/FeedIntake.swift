@@ -226,14 +226,10 @@ package struct FeedIntake: Sendable {
         if isNewFeed {
             // Known entries of the feed take their places among the newest too, so that a first run that was
             // stopped after posting some of them posts only the rest of the backfill when it runs again.
-            let ordered = newestKeys(unique.filter { changes[$0.key] == nil }, count: unique.count)
+            let candidates = unique.filter { changes[$0.key] == nil }
             let window = backfill ?? 0
-            var posted = Set(ordered.prefix(window))
-            if let resumeAt = ordered.firstIndex(where: postedKeys.contains) {
-                // A stopped first run posted the newest entries of its backfill first. Entries newer than those came
-                // after the stop and are posted as on a known feed, and the backfill counts from where it stopped.
-                posted = Set(ordered[..<resumeAt]).union(ordered[resumeAt...].prefix(window))
-            }
+            var posted = Set(newestKeys(candidates, count: window))
+            if let resumed = resumedBackfill(candidates, window: window) { posted = resumed }
             let decisions = unique.map { entry -> (entry: FeedEntry, decision: Decision) in
                 if let decision = knownDecision(entry, change: changes[entry.key]) { return (entry, decision) }
                 return (entry, posted.contains(entry.key) ? .new : .baselined)
@@ -318,6 +314,32 @@ package struct FeedIntake: Sendable {
 
     /// Selects the keys of the `count` newest entries: by published or updated date where entries have one, else in
     /// document order, since feeds list their newest entries first.
+    /// Returns the keys to post on a first run that a stop cut short, or nil when no earlier run of it posted
+    /// anything, so the backfill is chosen afresh.
+    ///
+    /// The stopped run created the entries of its backfill in the feed's order and recorded the others, those it
+    /// baselined, only at its end, which a crash or a second signal never reaches. So its backfill is the entries it
+    /// posted and, after the last of them in the feed's order, as many entries it did not record as the backfill
+    /// still lacks. Entries dated after the newest of those came after the stop and are posted, as on a known feed;
+    /// without dates, none can be told apart, and the rest are baselined.
+    private func resumedBackfill(_ candidates: [FeedEntry], window: Int) -> Set<String>? {
+        let keys = candidates.map(\.key)
+        guard let lastPosted = keys.lastIndex(where: postedKeys.contains) else { return nil }
+        let postedCount = keys.filter(postedKeys.contains).count
+        let rest = keys[(lastPosted + 1)...].filter { known[$0] == nil }.prefix(max(0, window - postedCount))
+        let backfilled = Set(keys.filter(postedKeys.contains)).union(rest)
+        let newestDate = candidates.filter { backfilled.contains($0.key) }.compactMap { $0.published ?? $0.updated }
+            .max()
+        guard let newestDate else { return backfilled }
+        let newcomers = candidates.filter { entry in
+            guard known[entry.key] == nil, !backfilled.contains(entry.key),
+                let date = entry.published ?? entry.updated
+            else { return false }
+            return date > newestDate
+        }
+        return backfilled.union(newcomers.map(\.key))
+    }
+
     private func newestKeys(_ entries: [FeedEntry], count: Int) -> [String] {
         guard count > 0 else { return [] }
         let ordered = entries.enumerated().sorted { left, right in

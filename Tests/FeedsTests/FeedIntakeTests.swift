@@ -84,6 +84,39 @@ import Testing
         #expect(plan.entries(.baselined).isEmpty || Set(plan.entries(.baselined).map(\.key)).isSubset(of: ["e2", "e1"]))
     }
 
+    /// A first run that ended without recording its baseline, as after a crash or a second signal, resumes its
+    /// backfill too: in a feed listed oldest first, where it posted the oldest entry of its backfill first, and in
+    /// one listed newest first. Entries older than the backfill stay without posts.
+    @Test func crashedFirstRunResumesItsBackfillInFeedOrder() throws {
+        func feed(_ numbers: [Int]) throws -> Feed {
+            let items = numbers.map { number in
+                "<item><guid>e\(number)</guid><title>Entry \(number)</title>"
+                    + "<pubDate>\(String(format: "%02d", number)) Jan 2024 10:00:00 GMT</pubDate></item>"
+            }
+            return try Self.parse("<rss version=\"2.0\"><channel>" + items.joined() + "</channel></rss>")
+        }
+        // Listed oldest first, the backfill of 3 is e8, e9 and e10, created in that order, and the run died after e8.
+        let oldestFirst = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true, backfill: 3).decide(
+            try feed(Array(1...10)))
+        var resumed = FeedIntake(
+            feedURL: "f", known: oldestFirst.knownAfter.filter { $0.key == "e8" }, isNewFeed: true, backfill: 3)
+        resumed.postedKeys = ["e8"]
+        var plan = try resumed.decide(try feed(Array(1...11)))
+        #expect(Set(plan.entries(.new).map(\.key)) == ["e9", "e10", "e11"])
+        #expect(Set(plan.entries(.baselined).map(\.key)) == Set((1...7).map { "e\($0)" }))
+
+        // Listed newest first, the backfill of 4 is e6 to e3, and the run died after e6 and e5.
+        let newestFirst = try FeedIntake(feedURL: "f", known: [:], isNewFeed: true, backfill: 4).decide(
+            try feed(Array((1...6).reversed())))
+        resumed = FeedIntake(
+            feedURL: "f", known: newestFirst.knownAfter.filter { ["e6", "e5"].contains($0.key) }, isNewFeed: true,
+            backfill: 4)
+        resumed.postedKeys = ["e6", "e5"]
+        plan = try resumed.decide(try feed(Array((1...7).reversed())))
+        #expect(Set(plan.entries(.new).map(\.key)) == ["e7", "e4", "e3"])
+        #expect(Set(plan.entries(.baselined).map(\.key)) == ["e2", "e1"])
+    }
+
     @Test func unchangedFeedPostsNothing() throws {
         let known = try Self.baseline(Self.fiveItems)
         let plan = try Self.run(Self.fiveItems, known: known)
