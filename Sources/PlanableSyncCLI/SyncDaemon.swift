@@ -77,6 +77,8 @@ final class SyncDaemon: @unchecked Sendable {
     private var nextStatusPoll = Date()
     /// The report of the last full pass, a start's or a reload's, nil when it failed.
     private var lastFullPass: RunReport?
+    /// Whether a reload cut the last full pass short before it read its feeds, so that they are due at once.
+    private var feedsUnread = false
     private var statusInterval = SyncDaemon.statusIntervalRange.lowerBound
 
     init(configuration: Configuration, configurationPath: String, logger: Logger, logLevelOverride: String?) {
@@ -223,14 +225,18 @@ final class SyncDaemon: @unchecked Sendable {
             if let name = fetchedFeeds.keys.min(), let fetched = fetchedFeeds.removeValue(forKey: name) {
                 return .feed(name, fetched)
             }
-            if let due = feedSchedule.filter({ $0.value.next <= now }).min(by: { $0.value.next < $1.value.next }) {
+            // A due feed waits while as many fetches run as a pass runs at once; the end of one wakes this thread.
+            let fetchesFull = fetchingFeeds.count >= SyncEngine.concurrentFeedFetches
+            if !fetchesFull,
+                let due = feedSchedule.filter({ $0.value.next <= now }).min(by: { $0.value.next < $1.value.next })
+            {
                 // The feed is polled again once its fetch was synced, which schedules the next poll.
                 feedSchedule[due.key]?.next = .distantFuture
                 return .fetchFeed(due.key)
             }
             if nextStatusPoll <= now { return .status }
             let deadlines =
-                feedSchedule.values.map(\.next) + [nextStatusPoll, nextRootCheck]
+                (fetchesFull ? [] : feedSchedule.values.map(\.next)) + [nextStatusPoll, nextRootCheck]
                 + [nextRescan, folders?.nextRetry, passRetry].compactMap { $0 }
             let wake = deadlines.min() ?? now.addingTimeInterval(60)
             _ = lock.wait(until: min(wake, now.addingTimeInterval(60)))
@@ -354,6 +360,7 @@ final class SyncDaemon: @unchecked Sendable {
 
     private func fullPass(reason: String) {
         lastFullPass = nil
+        feedsUnread = false
         guard let engine = engine() else { return }
         lastFullPass = runPass(engine, sources: nil, reason: reason, refreshStatus: true)
     }
@@ -417,6 +424,8 @@ final class SyncDaemon: @unchecked Sendable {
             // A reload cut short the pass before it read its sources. Its own pass reads them, and when the reload
             // fails and runs none, the folders are scanned whole, as after a pass that a reload cut short later.
             logger.info("pass interrupted by reload", ["reason": reason])
+            // A reload that fails runs no pass, so the feeds are read by polls due at once instead.
+            if sources == nil { feedsUnread = true }
             let folderNames = Set(folders?.sourceNames ?? [])
             lock.withLock { fullRescans.formUnion(sources.map { $0.intersection(folderNames) } ?? folderNames) }
         } catch {
@@ -675,9 +684,11 @@ final class SyncDaemon: @unchecked Sendable {
             guard case .feed(let url, _, _, _) = source.kind else { continue }
             // The next fetch waits one interval, spread by jitter, or two after a failed read, as after a failed poll.
             let failure = lastFullPass.flatMap { Self.feedFailure($0, source: source.name, url: url) }
-            schedule[source.name] = nextFeedPoll(source.name, failures: failure == nil ? 0 : 1, error: failure)
+            schedule[source.name] =
+                feedsUnread ? (Date(), 0) : nextFeedPoll(source.name, failures: failure == nil ? 0 : 1, error: failure)
         }
         lastFullPass = nil
+        feedsUnread = false
         lock.withLock {
             feedSchedule = schedule
             feedGeneration += 1

@@ -4,7 +4,7 @@ import Synchronization
 
 extension SyncEngine {
     /// The maximum number of feeds fetched at once. A fetch mostly waits for the network, so more run at once than there are CPUs.
-    static let concurrentFeedFetches = 8
+    package static let concurrentFeedFetches = 8
 
     /// Fetches the feeds among `sources` at once, each on a thread of its own, so that a pass over many feeds waits
     /// for the slowest instead of for their sum. Feeds in `prefetchedFeeds` are not fetched again.

@@ -319,6 +319,51 @@ import Testing
         #expect(daemon.stderr().contains("pass interrupted by stop"), "\(daemon.stderr())")
     }
 
+    /// A reload requested while the start pass waits for its feeds cuts the pass short. When the reload then fails
+    /// and runs no pass of its own, the feeds are read by polls due at once, not one poll_interval later.
+    @Test func failedReloadDuringStartFetchReadsFeedsSoon() throws {
+        let released = LockedValue(false)
+        let requests = LockedValue(0)
+        let feedText = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>News</title><link>https://example.org/</link><description>News</description>
+            <item><title>One</title><link>https://example.org/1</link><guid>one</guid></item>
+            </channel></rss>
+            """
+        let feeds = try LoopbackHTTPServer { _ in
+            let count = requests.withLock { count in
+                count += 1
+                return count
+            }
+            if count == 1 {
+                let deadline = Date().addingTimeInterval(60)
+                while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            }
+            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feedText.utf8))
+        }
+        defer {
+            released.withLock { $0 = true }
+            feeds.stop()
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let extra = "  - name: news\n    type: feed\n    url: \(feeds.baseURL)/feed.xml\n    poll_interval: 600\n"
+        try writeConfiguration(to: configPath, extra: extra + "rescan_interval: 0\n")
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        defer {
+            if daemon.process.isRunning { daemon.process.terminate() }
+            daemon.process.waitUntilExit()
+        }
+        #expect(waitUntil(timeout: 30) { requests.withLock { $0 } >= 1 }, "stderr: \(daemon.stderr())")
+        try "sources: [".write(toFile: configPath, atomically: true, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(waitUntil(timeout: 10) { daemon.stderr().contains("configuration reload failed") }, "\(daemon.stderr())")
+        #expect(daemon.stderr().contains("pass interrupted by reload"), "\(daemon.stderr())")
+        let polled = waitUntil(timeout: 15) { requests.withLock { $0 } >= 2 }
+        #expect(polled, "the feed waited for its poll_interval; stderr: \(daemon.stderr())")
+    }
+
     /// A second SIGTERM ends the daemon at once, while the first one waits for an API request in flight, as it does
     /// for `sync`.
     @Test func secondSignalStopsAtOnce() throws {
