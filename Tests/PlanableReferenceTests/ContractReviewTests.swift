@@ -33,6 +33,10 @@ import Timestamps
         #expect(otherPlatform.text.contains("is not a facebook profile URL"), "\(otherPlatform.text)")
         let post = try track(server, page: instagram, ["url": "https://www.instagram.com/p/C1a2b3c4d5/"])
         #expect(post.status == 400, "\(post.text)")
+        let youtube = try server.pageID("Northwind YouTube")
+        #expect(try track(server, page: youtube, ["url": "https://www.youtube.com/watch?v=abc"]).status == 400)
+        #expect(try track(server, page: youtube, ["url": "https://www.youtube.com/@northwind"]).status == 201)
+        #expect(try track(server, page: facebook, ["url": "https://www.facebook.com/groups/123"]).status == 400)
         #expect(try track(server, page: instagram, ["handle": "   "]).status == 400)
         // A handle that no platform allows is not found there.
         #expect(try track(server, page: instagram, ["handle": "no such/handle"]).status == 404)
@@ -90,6 +94,10 @@ import Timestamps
             let lost = day["instagram"]?["unFollows"]?.intValue ?? 0
             #expect(gained - lost == followers[index] - followers[index - 1], "\(day)")
         }
+        // A window counts whole days, so a post published earlier on its first day counts, as its engagement does.
+        server.clock.advance(by: 7 * 86400 + 60)
+        let week = try server.send("GET", "/pages/\(facebook)/competitors/comparison?range=7d").data
+        #expect(week.arrayValue?.first { $0["isOwn"] == .bool(true) }?["posts"] == .integer(1), "\(week)")
         // The page has no post over all of its history besides the one published.
         let all = try server.send("GET", "/pages/\(facebook)/competitors/comparison?range=all").data
         #expect(all.arrayValue?.first { $0["isOwn"] == .bool(true) }?["posts"] == .integer(1))
@@ -106,6 +114,10 @@ import Timestamps
         let trend = try server.send("GET", "/pages/\(instagram)/competitors/metrics?startDate=2020-01-01T00:00:00Z")
         let points = trend.data.arrayValue?.first?["points"]?.arrayValue?.count ?? 0
         #expect(points == AnalyticsWindow.historyDays + 1)
+        // The history counts back from today, as page metrics count it, so a window that ended before has no day.
+        let old = try server.send(
+            "GET", "/pages/\(instagram)/competitors/metrics?startDate=2021-01-01T00:00:00Z&endDate=2023-01-01T00:00:00Z")
+        #expect(old.data.arrayValue?.first?["points"]?.arrayValue?.isEmpty == true, "\(old.text)")
     }
 
     @Test func levelApproversJoinNewWorkspace() throws {
@@ -238,8 +250,14 @@ import Timestamps
         let old = try server.send(
             "GET", "/pages/\(facebook)/metrics?startDate=2000-01-01T00:00:00Z&endDate=2000-02-01T00:00:00Z")
         #expect(old.data.arrayValue?.isEmpty == true, "\(old.text)")
-        let status = try server.send("GET", "/pages/\(facebook)/sync-status").data
-        #expect(status["lastSyncedAt"] == .string(Timestamp.format(Double(today) * 86400 - 1)), "\(status)")
+        // The page was added today with its history, which counts as its first sync; a day later, the daily
+        // snapshot of the day before counts.
+        var status = try server.send("GET", "/pages/\(facebook)/sync-status").data
+        let first = try #require(status["lastSyncedAt"]?.stringValue.flatMap(Timestamp.parse), "\(status)")
+        #expect(first >= Double(today) * 86400 && first <= now, "\(status)")
+        server.clock.advance(by: 86400)
+        status = try server.send("GET", "/pages/\(facebook)/sync-status").data
+        #expect(status["lastSyncedAt"] == .string(Timestamp.format(Double(today + 1) * 86400 - 1)), "\(status)")
     }
 
     /// A token that could never be used is refused: one limited to no workspace, and one that expired already.

@@ -39,8 +39,11 @@ struct AnalyticsWindow {
             if strict { throw APIError.validation("startDate must not be after endDate") }
             return AnalyticsWindow(start: end, end: end, isEmpty: true)
         }
-        // The document sets no longest window, so an older start reads the 400 days of history the server keeps.
-        start = max(start, end - Double(Self.historyDays) * 86400)
+        // The document sets no longest window, so an older start reads the 400 days of history the server keeps,
+        // counted back from now, as page metrics count them.
+        let historyStart = Double(SyntheticMetrics.dayNumber(now) - Self.historyDays) * 86400
+        if end < historyStart { return AnalyticsWindow(start: end, end: end, isEmpty: true) }
+        start = max(start, historyStart)
         return AnalyticsWindow(start: start, end: end)
     }
 }

@@ -202,6 +202,15 @@ enum CompetitorHandlers {
             handle = nil
         case ("instagram", let first?) where ["p", "reel", "reels", "tv", "stories", "explore"].contains(first):
             handle = nil
+        case ("youtube", let first?)
+        where ["watch", "shorts", "playlist", "results", "feed", "live", "embed"].contains(first):
+            handle = nil
+        case ("facebook", let first?)
+        where [
+            "watch", "groups", "events", "share", "story.php", "permalink.php", "photo", "photo.php", "reel",
+            "marketplace",
+        ].contains(first):
+            handle = nil
         default:
             handle = segments.first
         }
@@ -225,14 +234,17 @@ enum CompetitorHandlers {
     private static func ownFigures(
         _ page: PageRecord, window: AnalyticsWindow, _ context: APIContext
     ) throws -> Figures {
-        let posts =
-            window.isEmpty
-            ? 0
-            : try context.store.database.queryFirst(
-                """
-                SELECT COUNT(*) AS count FROM posts WHERE page_id = ? AND state = 'published' AND published_at >= ?
-                AND published_at <= ?
-                """, [page.id, window.start, window.end])?.int("count") ?? 0
+        // Posts count by whole UTC days, as the engagement beside them and the page metrics' daily counts do.
+        let days = window.days
+        var posts = 0
+        if let first = days.first, let last = days.last {
+            posts =
+                try context.store.database.queryFirst(
+                    """
+                    SELECT COUNT(*) AS count FROM posts WHERE page_id = ? AND state = 'published' AND published_at >= ?
+                    AND published_at < ? AND published_at <= ?
+                    """, [page.id, Double(first) * 86400, Double(last + 1) * 86400, context.now])?.int("count") ?? 0
+        }
         return Figures(
             followers: { SyntheticMetrics.pageFollowers(pageID: page.id, day: $0) },
             engagement: { SyntheticMetrics.pageEngagement(pageID: page.id, day: $0) }, posts: posts)

@@ -75,10 +75,12 @@ enum PageMetricsHandlers {
     static func syncStatus(_ context: APIContext) throws -> APIResponse {
         let (page, _) = try context.page(context.input.path("id"))
         let inProgress = page.syncStartedAt.map { context.now < $0 + SyntheticMetrics.syncSeconds } ?? false
-        // The daily snapshot of the last whole day counts as a sync, as a post's automatic snapshots do.
+        // The daily snapshot of the last whole day counts as a sync, as a post's automatic snapshots do. A page
+        // added since then got its history when it was added, which counts as its first sync.
+        let lastWholeDay = Double(SyntheticMetrics.dayNumber(context.now)) * 86400 - 1
         let dailySnapshot =
             SyntheticMetrics.pageMetricsKey(platform: page.platform) == nil
-            ? nil : Double(SyntheticMetrics.dayNumber(context.now)) * 86400 - 1
+            ? nil : min(max(lastWholeDay, page.createdAt), context.now)
         let requested = page.lastSyncedAt.flatMap { $0 <= context.now ? $0 : nil }
         let last = [requested, dailySnapshot].compactMap { $0 }.max()
         return .ok([
