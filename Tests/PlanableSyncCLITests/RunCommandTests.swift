@@ -319,6 +319,56 @@ import Testing
         #expect(daemon.stderr().contains("pass interrupted by stop"), "\(daemon.stderr())")
     }
 
+    /// The daemon runs no more background fetches at once than a pass does: with 9 feeds whose polls the server
+    /// holds, 8 are fetched and the ninth waits for one of them to end.
+    @Test func backgroundFetchesAreCapped() throws {
+        let released = LockedValue(false)
+        let requests = LockedValue(0)
+        let held = LockedValue(0)
+        let feedText = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>News</title><link>https://example.org/</link><description>News</description>
+            <item><title>One</title><link>https://example.org/1</link><guid>one</guid></item>
+            </channel></rss>
+            """
+        let feeds = try LoopbackHTTPServer { _ in
+            let count = requests.withLock { count in
+                count += 1
+                return count
+            }
+            // The start pass reads the 9 feeds at once; each poll after it is held.
+            if count > 9 {
+                held.withLock { $0 += 1 }
+                let deadline = Date().addingTimeInterval(60)
+                while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+                held.withLock { $0 -= 1 }
+            }
+            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feedText.utf8))
+        }
+        defer {
+            released.withLock { $0 = true }
+            feeds.stop()
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let extra = (1...9).map { "  - name: news\($0)\n    type: feed\n    url: \(feeds.baseURL)/\($0).xml\n    poll_interval: 10\n" }
+        try writeConfiguration(to: configPath, extra: extra.joined() + "rescan_interval: 0\n")
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        defer {
+            if daemon.process.isRunning { daemon.process.terminate() }
+            daemon.process.waitUntilExit()
+        }
+        // Every poll comes due 9 to 11 s after the start pass.
+        #expect(waitUntil(timeout: 40) { held.withLock { $0 } >= 8 }, "stderr: \(daemon.stderr())")
+        Thread.sleep(forTimeInterval: 4)
+        #expect(held.withLock { $0 } == 8, "stderr: \(daemon.stderr())")
+        #expect(requests.withLock { $0 } == 17)
+        released.withLock { $0 = true }
+        // Once the held polls end, the ninth feed is fetched.
+        #expect(waitUntil(timeout: 20) { requests.withLock { $0 } >= 18 }, "stderr: \(daemon.stderr())")
+    }
+
     /// A reload requested while the start pass waits for its feeds cuts the pass short. When the reload then fails
     /// and runs no pass of its own, the feeds are read by polls due at once, not one poll_interval later.
     @Test func failedReloadDuringStartFetchReadsFeedsSoon() throws {
