@@ -62,7 +62,7 @@ package func feedInspectText(_ feed: Feed) -> String {
 }
 
 /// Runs `planable-sync feed inspect PATH_OR_URL [--format json|text]` and returns the exit status: 0 on success,
-/// 64 for a usage error, 65 for a feed that cannot be parsed, 69 for a fetch failure.
+/// 64 for a usage error, 65 for a feed that cannot be parsed or is over the size limit, 69 for a fetch failure.
 package func runFeedInspectCommand(arguments: [String]) -> Int32 {
     let usage = "usage: planable-sync feed inspect PATH_OR_URL [--format json|text]\n"
     var target: String?
@@ -106,6 +106,12 @@ package func runFeedInspectCommand(arguments: [String]) -> Int32 {
         print(format == "json" ? feedInspectJSON(feed) : feedInspectText(feed))
         return 0
     case .failure(.fetch(let error)):
+        // A feed over the size limit stays too large at every read, so it is a data error, as `check` and `sync`
+        // report it.
+        if (error as? FeedError)?.code == .tooLarge {
+            FileHandle.standardError.write(Data("cannot read the feed \(target): \(error)\n".utf8))
+            return 65
+        }
         FileHandle.standardError.write(Data("cannot fetch the feed \(target): \(error)\n".utf8))
         return 69
     case .failure(.notModified):

@@ -70,6 +70,12 @@ import Testing
         try String(Self.atom[..<entryEnd.lowerBound]).write(to: cut, atomically: true, encoding: .utf8)
         #expect(runFeedInspectCommand(arguments: [cut.path]) == 75)
         #expect(runFeedInspectCommand(arguments: [folder.appendingPathComponent("absent.xml").path]) == 69)
+        // A feed over the size limit stays too large at the next read, so it is a data error, as check reports it.
+        let large = folder.appendingPathComponent("large.xml")
+        let padding = String(repeating: " ", count: FeedParser.maximumDocumentBytes)
+        try (Self.atom.replacingOccurrences(of: "</feed>", with: padding + "</feed>")).write(
+            to: large, atomically: true, encoding: .utf8)
+        #expect(runFeedInspectCommand(arguments: [large.path]) == 65)
         #expect(runFeedInspectCommand(arguments: []) == 64)
         #expect(runFeedInspectCommand(arguments: [good.path, "--format", "yaml"]) == 64)
     }
