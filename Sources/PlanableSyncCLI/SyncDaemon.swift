@@ -102,12 +102,24 @@ final class SyncDaemon: @unchecked Sendable {
         try Self.checkTemplates(configuration)
         runtime = try Runtime(configuration: configuration, logger: logger, exclusive: true, clock: clock)
         logger.info("daemon started", ["config": configurationPath, "pid": String(getpid())])
-        // Every pass would fail on a state database of another workspace, so the daemon stops with exit code 78,
-        // which its unit does not restart. When the API cannot be reached yet, the first pass checks it instead.
-        if let engine = engine(), let context = try? currentContext(engine),
-            let mismatch = try runtime?.state.workspaceMismatch(context.workspace, configurationPath: configurationPath)
-        {
-            throw mismatch
+        // Every pass would fail on a state database of another workspace, or on a workspace or page that the API
+        // does not know, so the daemon stops with exit code 78, which its unit does not restart, as a reload rejects
+        // them. When the API cannot be reached yet, the first pass checks them instead.
+        if let engine = engine() {
+            var context: WorkspaceContext?
+            do {
+                context = try currentContext(engine)
+            } catch let error as MappingError where error.isConfigurationError {
+                throw error
+            } catch {
+                context = nil
+            }
+            if let context,
+                let mismatch = try runtime?.state.workspaceMismatch(
+                    context.workspace, configurationPath: configurationPath)
+            {
+                throw mismatch
+            }
         }
         _ = notifier.status("first scan")
         // A first pass over a large backlog outlasts TimeoutStartSec at 120 writes a minute, so the start timeout is

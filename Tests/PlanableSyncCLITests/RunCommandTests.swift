@@ -477,6 +477,29 @@ import Testing
 
     /// The daemon's rescan after a file change records the file's read failure and clears it once the file is fixed.
     /// A daemon started on another workspace's state database stops with 78 instead of failing every pass.
+    /// A workspace or page that the API does not know fails every pass, so the daemon stops at start with 78, as a
+    /// reload rejects them and as `sync` exits.
+    @Test(arguments: [
+        ("workspace: Northwind Coffee", "workspace: Nowhere", "Nowhere"),
+        ("[Northwind LinkedIn, Northwind Facebook]", "[Northwind LinkedIn, Nope]", "Nope"),
+    ])
+    func unknownWorkspaceOrPageStopsDaemon(original: String, replacement: String, name: String) throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        try String(contentsOfFile: configPath, encoding: .utf8).replacingOccurrences(of: original, with: replacement)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let notify = try NotifySocket()
+        let daemon = try ProductProcess.run(
+            ["run", "--config", configPath],
+            environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path], timeout: 30)
+        #expect(daemon.status == 78, "\(daemon.stderr)")
+        #expect(daemon.stderr.contains(name), "\(daemon.stderr)")
+        notify.drain()
+        #expect(!notify.messages.contains("READY=1"), "\(notify.messages)")
+    }
+
     @Test func otherWorkspaceStateStopsDaemon() throws {
         defer {
             server.stop()
