@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PlanableAPI
+import Synchronization
 
 /// Rebuilds a missing or corrupt state database from the API, for `sync --rebuild-state`.
 ///
@@ -76,19 +77,40 @@ package struct StateRebuilder {
             isConfigurationError: true)
     }
 
+    /// Reads `feeds` whole, each on a thread of its own and at most as many at once as a pass fetches, so that slow
+    /// feed servers add no wait to each other. Returns each read or its error, by source name.
+    static func readForAdoption(_ feeds: [FeedSource]) -> [String: Result<FeedSource.AdoptionRead, any Error>] {
+        let results = Mutex<[String: Result<FeedSource.AdoptionRead, any Error>]>([:])
+        let slots = DispatchSemaphore(value: SyncEngine.concurrentFeedFetches)
+        let group = DispatchGroup()
+        for feed in feeds {
+            slots.wait()
+            group.enter()
+            Thread.detachNewThread {
+                let read = Result { try feed.readForAdoption() }
+                results.withLock { $0[feed.name] = read }
+                slots.signal()
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.withLock { $0 }
+    }
+
     /// Maps every item, reads the workspace's posts and records the links in the (new, empty) state.
     package func rebuild(for purpose: Purpose = .rebuild) throws -> Summary {
         let context = try engine.resolveContext()
         let mapper = try Mapper(configuration: engine.configuration, context: context)
         var planned: [(item: SourceItem, groups: [PlannedGroup])] = []
         var feedReads: [(source: String, url: String, read: FeedSource.AdoptionRead)] = []
+        let adoptionReads = Self.readForAdoption(engine.sources.compactMap { $0 as? FeedSource })
         for source in engine.sources {
             let items: [SourceItem]
             if let feed = source as? FeedSource {
                 // A scan of a new state would return only the newest `backfill` entries, so the entries that were
                 // baselined or posted before would stay unlinked and look new to the sync that follows.
                 do {
-                    let read = try feed.readForAdoption()
+                    let read = try (adoptionReads[feed.name] ?? Result { try feed.readForAdoption() }).get()
                     feedReads.append((feed.name, feed.url, read))
                     items = read.items
                 } catch let error as SourceError {

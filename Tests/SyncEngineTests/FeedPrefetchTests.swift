@@ -74,6 +74,31 @@ import Testing
         #expect(server.requests.suffix(2).allSatisfy { $0.headers["if-modified-since"] != nil })
     }
 
+    /// The whole reads of a state rebuild, and of the linking of a new state to a workspace's posts, run at once too.
+    @Test func adoptionReadsFeedsAtOnce() throws {
+        let arrived = LockedValue(Set<String>())
+        let (server, workspace) = try Self.serve { request in
+            arrived.withLock { _ = $0.insert(request.path) }
+            guard request.path == "/a.xml" else { return nil }
+            let deadline = Date().addingTimeInterval(10)
+            while !arrived.withLock({ $0.contains("/b.xml") }) {
+                guard Date() < deadline else { return .init(status: 503) }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            return nil
+        }
+        defer { server.stop() }
+        defer { workspace.remove() }
+        let configuration = try Configuration.load(path: workspace.configPath)
+        let runtime = try Runtime(
+            configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
+        let reads = StateRebuilder.readForAdoption(runtime.sources().compactMap { $0 as? FeedSource })
+        #expect(reads.count == 2)
+        for (name, read) in reads {
+            #expect(try read.get().items.count == 1, "feed \(name)")
+        }
+    }
+
     /// A fetch made ahead with validators that the scan would no longer send, such as one that got a 304 answer
     /// before an entry failed, is not used: the scan fetches the feed again.
     @Test func prefetchWithOtherValidatorsIsFetchedAgain() throws {
