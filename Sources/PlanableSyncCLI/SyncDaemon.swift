@@ -102,25 +102,8 @@ final class SyncDaemon: @unchecked Sendable {
         try Self.checkTemplates(configuration)
         runtime = try Runtime(configuration: configuration, logger: logger, exclusive: true, clock: clock)
         logger.info("daemon started", ["config": configurationPath, "pid": String(getpid())])
-        // Every pass would fail on a state database of another workspace, or on a workspace or page that the API
-        // does not know, so the daemon stops with exit code 78, which its unit does not restart, as a reload rejects
-        // them. When the API cannot be reached yet, the first pass checks them instead.
-        if let engine = engine() {
-            var context: WorkspaceContext?
-            do {
-                context = try currentContext(engine)
-            } catch let error as MappingError where error.isConfigurationError {
-                throw error
-            } catch {
-                context = nil
-            }
-            if let context,
-                let mismatch = try runtime?.state.workspaceMismatch(
-                    context.workspace, configurationPath: configurationPath)
-            {
-                throw mismatch
-            }
-        }
+        // A configuration that fails every pass stops the daemon with exit code 78, which its unit does not restart.
+        try checkWorkspace()
         _ = notifier.status("first scan")
         // A first pass over a large backlog outlasts TimeoutStartSec at 120 writes a minute, so the start timeout is
         // extended while it runs. Watchers start first, so a change during the pass is not missed.
@@ -754,24 +737,7 @@ final class SyncDaemon: @unchecked Sendable {
             logger = makeLogger(level: logLevelOverride ?? loaded.logLevel)
             runtime = try Runtime(configuration: loaded, logger: logger, exclusive: true, clock: clock)
             context = nil
-            // A workspace or page that the API does not know rejects the reload. As at start, a workspace that the
-            // API cannot be asked about yet is checked by the first pass instead.
-            if let engine = engine() {
-                var resolved: WorkspaceContext?
-                do {
-                    resolved = try currentContext(engine)
-                } catch let error as MappingError where error.isConfigurationError {
-                    throw error
-                } catch {
-                    resolved = nil
-                }
-                if let resolved,
-                    let mismatch = try runtime?.state.workspaceMismatch(
-                        resolved.workspace, configurationPath: configurationPath)
-                {
-                    throw mismatch
-                }
-            }
+            try checkWorkspace()
             problems.reloadError = nil
             logger.info("configuration reloaded", ["config": configurationPath])
             startWatchers()
@@ -806,6 +772,25 @@ final class SyncDaemon: @unchecked Sendable {
         if !isStopping {
             _ = notifier.ready()
             updateStatus()
+        }
+    }
+
+    /// Rejects a configuration whose every pass would fail: one that names a workspace or page that the API does not
+    /// know, or whose state database belongs to another workspace. When the API cannot be reached yet, the first
+    /// pass checks them instead.
+    private func checkWorkspace() throws {
+        guard let engine = engine() else { return }
+        let context: WorkspaceContext
+        do {
+            context = try currentContext(engine)
+        } catch let error as MappingError where error.isConfigurationError {
+            throw error
+        } catch {
+            return
+        }
+        if let mismatch = try runtime?.state.workspaceMismatch(context.workspace, configurationPath: configurationPath)
+        {
+            throw mismatch
         }
     }
 

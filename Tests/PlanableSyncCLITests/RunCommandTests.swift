@@ -226,28 +226,9 @@ import Testing
     /// A feed server that holds a poll's request holds up no file change: the daemon fetches the feed on a thread
     /// of its own and syncs the changed file meanwhile. The feed's entry follows once its server answers.
     @Test func slowFeedHoldsUpNoFileChange() throws {
-        let released = LockedValue(false)
-        let requests = LockedValue(0)
-        let feedText = """
-            <?xml version="1.0"?>
-            <rss version="2.0"><channel><title>News</title><link>https://example.org/</link><description>News</description>
-            <item><title>One</title><link>https://example.org/1</link><guid>one</guid></item>
-            </channel></rss>
-            """
-        let feeds = try LoopbackHTTPServer { _ in
-            // The start pass's fetch is answered at once, and each poll's only once the test releases it.
-            let count = requests.withLock { count in
-                count += 1
-                return count
-            }
-            if count > 1 {
-                let deadline = Date().addingTimeInterval(60)
-                while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            }
-            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feedText.utf8))
-        }
+        // The start pass's fetch is answered at once, and each poll's only once the test releases it.
+        let feeds = try HeldServer { $0 > 1 }
         defer {
-            released.withLock { $0 = true }
             feeds.stop()
             server.stop()
             try? FileManager.default.removeItem(at: root)
@@ -266,15 +247,15 @@ import Testing
         // A first run records a feed's entries without posts, so the start pass creates none.
         #expect(try groupCount() == 0)
         // The first poll comes 9 to 11 s after the start pass, and its request waits.
-        #expect(waitUntil(timeout: 30) { requests.withLock { $0 } >= 2 }, "stderr: \(daemon.stderr())")
+        #expect(waitUntil(timeout: 30) { feeds.requests >= 2 }, "stderr: \(daemon.stderr())")
         let shown = notify.waitForStatus(timeout: 10) { $0 == "watching 1 folder and 1 feed; fetching feed news" }
         #expect(shown, "\(notify.messages)")
         try write("held.md", title: "Written while a feed poll waits", body: "The daemon syncs it at once.")
         let synced = try waitUntil(timeout: 15) { try groupCount() == 1 }
         #expect(synced, "the file waited for the feed; stderr: \(daemon.stderr())")
-        released.withLock { $0 = true }
+        feeds.release()
         // The held poll ends, and the feed is polled again on its schedule.
-        #expect(waitUntil(timeout: 30) { requests.withLock { $0 } >= 3 }, "stderr: \(daemon.stderr())")
+        #expect(waitUntil(timeout: 30) { feeds.requests >= 3 }, "stderr: \(daemon.stderr())")
         #expect(!daemon.stderr().contains("feed poll failed"), "\(daemon.stderr())")
         #expect(notify.messages.contains("STATUS=watching 1 folder and 1 feed"), "\(notify.messages)")
     }
@@ -282,16 +263,8 @@ import Testing
     /// A stop during the start pass does not wait for a feed server that holds its answer: the daemon stops within
     /// a moment, and never tells systemd that it is ready.
     @Test func stopDuringSlowFeedFetchIsPrompt() throws {
-        let released = LockedValue(false)
-        let asked = LockedValue(false)
-        let feeds = try LoopbackHTTPServer { _ in
-            asked.withLock { $0 = true }
-            let deadline = Date().addingTimeInterval(60)
-            while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            return .init(status: 503)
-        }
+        let feeds = try HeldServer(status: 503) { _ in true }
         defer {
-            released.withLock { $0 = true }
             feeds.stop()
             server.stop()
             try? FileManager.default.removeItem(at: root)
@@ -306,7 +279,7 @@ import Testing
             if daemon.process.isRunning { daemon.process.terminate() }
             daemon.process.waitUntilExit()
         }
-        #expect(waitUntil(timeout: 30) { asked.withLock { $0 } }, "stderr: \(daemon.stderr())")
+        #expect(waitUntil(timeout: 30) { feeds.requests >= 1 }, "stderr: \(daemon.stderr())")
         let stopped = Date()
         daemon.process.terminate()
         let ended = waitUntil(timeout: 10) { !daemon.process.isRunning }
@@ -322,31 +295,9 @@ import Testing
     /// The daemon runs no more background fetches at once than a pass does: with 9 feeds whose polls the server
     /// holds, 8 are fetched and the ninth waits for one of them to end.
     @Test func backgroundFetchesAreCapped() throws {
-        let released = LockedValue(false)
-        let requests = LockedValue(0)
-        let held = LockedValue(0)
-        let feedText = """
-            <?xml version="1.0"?>
-            <rss version="2.0"><channel><title>News</title><link>https://example.org/</link><description>News</description>
-            <item><title>One</title><link>https://example.org/1</link><guid>one</guid></item>
-            </channel></rss>
-            """
-        let feeds = try LoopbackHTTPServer { _ in
-            let count = requests.withLock { count in
-                count += 1
-                return count
-            }
-            // The start pass reads the 9 feeds at once; each poll after it is held.
-            if count > 9 {
-                held.withLock { $0 += 1 }
-                let deadline = Date().addingTimeInterval(60)
-                while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-                held.withLock { $0 -= 1 }
-            }
-            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feedText.utf8))
-        }
+        // The start pass reads the 9 feeds at once; each poll after it is held.
+        let feeds = try HeldServer { $0 > 9 }
         defer {
-            released.withLock { $0 = true }
             feeds.stop()
             server.stop()
             try? FileManager.default.removeItem(at: root)
@@ -360,39 +311,20 @@ import Testing
             daemon.process.waitUntilExit()
         }
         // Every poll comes due 9 to 11 s after the start pass.
-        #expect(waitUntil(timeout: 40) { held.withLock { $0 } >= 8 }, "stderr: \(daemon.stderr())")
+        #expect(waitUntil(timeout: 40) { feeds.held >= 8 }, "stderr: \(daemon.stderr())")
         Thread.sleep(forTimeInterval: 4)
-        #expect(held.withLock { $0 } == 8, "stderr: \(daemon.stderr())")
-        #expect(requests.withLock { $0 } == 17)
-        released.withLock { $0 = true }
+        #expect(feeds.held == 8, "stderr: \(daemon.stderr())")
+        #expect(feeds.requests == 17)
+        feeds.release()
         // Once the held polls end, the ninth feed is fetched.
-        #expect(waitUntil(timeout: 20) { requests.withLock { $0 } >= 18 }, "stderr: \(daemon.stderr())")
+        #expect(waitUntil(timeout: 20) { feeds.requests >= 18 }, "stderr: \(daemon.stderr())")
     }
 
     /// A reload requested while the start pass waits for its feeds cuts the pass short. When the reload then fails
     /// and runs no pass of its own, the feeds are read by polls due at once, not one poll_interval later.
     @Test func failedReloadDuringStartFetchReadsFeedsSoon() throws {
-        let released = LockedValue(false)
-        let requests = LockedValue(0)
-        let feedText = """
-            <?xml version="1.0"?>
-            <rss version="2.0"><channel><title>News</title><link>https://example.org/</link><description>News</description>
-            <item><title>One</title><link>https://example.org/1</link><guid>one</guid></item>
-            </channel></rss>
-            """
-        let feeds = try LoopbackHTTPServer { _ in
-            let count = requests.withLock { count in
-                count += 1
-                return count
-            }
-            if count == 1 {
-                let deadline = Date().addingTimeInterval(60)
-                while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            }
-            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feedText.utf8))
-        }
+        let feeds = try HeldServer { $0 == 1 }
         defer {
-            released.withLock { $0 = true }
             feeds.stop()
             server.stop()
             try? FileManager.default.removeItem(at: root)
@@ -405,28 +337,20 @@ import Testing
             if daemon.process.isRunning { daemon.process.terminate() }
             daemon.process.waitUntilExit()
         }
-        #expect(waitUntil(timeout: 30) { requests.withLock { $0 } >= 1 }, "stderr: \(daemon.stderr())")
+        #expect(waitUntil(timeout: 30) { feeds.requests >= 1 }, "stderr: \(daemon.stderr())")
         try "sources: [".write(toFile: configPath, atomically: true, encoding: .utf8)
         kill(daemon.process.processIdentifier, SIGHUP)
         #expect(waitUntil(timeout: 10) { daemon.stderr().contains("configuration reload failed") }, "\(daemon.stderr())")
         #expect(daemon.stderr().contains("pass interrupted by reload"), "\(daemon.stderr())")
-        let polled = waitUntil(timeout: 15) { requests.withLock { $0 } >= 2 }
+        let polled = waitUntil(timeout: 15) { feeds.requests >= 2 }
         #expect(polled, "the feed waited for its poll_interval; stderr: \(daemon.stderr())")
     }
 
     /// A second SIGTERM ends the daemon at once, while the first one waits for an API request in flight, as it does
     /// for `sync`.
     @Test func secondSignalStopsAtOnce() throws {
-        let released = LockedValue(false)
-        let asked = LockedValue(false)
-        let api = try LoopbackHTTPServer { _ in
-            asked.withLock { $0 = true }
-            let deadline = Date().addingTimeInterval(60)
-            while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            return .init(status: 503)
-        }
+        let api = try HeldServer(status: 503) { _ in true }
         defer {
-            released.withLock { $0 = true }
             api.stop()
             server.stop()
             try? FileManager.default.removeItem(at: root)
@@ -441,7 +365,7 @@ import Testing
             if daemon.process.isRunning { daemon.process.terminate() }
             daemon.process.waitUntilExit()
         }
-        #expect(waitUntil(timeout: 30) { asked.withLock { $0 } }, "stderr: \(daemon.stderr())")
+        #expect(waitUntil(timeout: 30) { api.requests >= 1 }, "stderr: \(daemon.stderr())")
         daemon.process.terminate()
         #expect(waitUntil(timeout: 10) { daemon.stderr().contains("stop requested") }, "\(daemon.stderr())")
         // The first signal waits for the request in flight, which the server holds.
@@ -606,5 +530,51 @@ import Testing
         let path = root.appendingPathComponent("status.yaml").path
         try writeConfiguration(to: path)
         return path
+    }
+}
+
+/// A loopback server that answers every request with a one-entry RSS feed, or with `status` when it is not 200.
+/// It holds each request that `holds` picks by its number, counted from 1, until `release()` or 60 s, and counts
+/// the requests and those it holds.
+final class HeldServer: Sendable {
+    private let server: LoopbackHTTPServer
+    private let released = LockedValue(false)
+    private let counts = LockedValue((requests: 0, held: 0))
+
+    var baseURL: String { server.baseURL }
+    var requests: Int { counts.withLock { $0.requests } }
+    var held: Int { counts.withLock { $0.held } }
+
+    init(status: Int = 200, holds: @escaping @Sendable (Int) -> Bool) throws {
+        let feedText = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>News</title><link>https://example.org/</link><description>News</description>
+            <item><title>One</title><link>https://example.org/1</link><guid>one</guid></item>
+            </channel></rss>
+            """
+        let (released, counts) = (released, counts)
+        server = try LoopbackHTTPServer { _ in
+            let number = counts.withLock { counts in
+                counts.requests += 1
+                return counts.requests
+            }
+            if holds(number) {
+                counts.withLock { $0.held += 1 }
+                let deadline = Date().addingTimeInterval(60)
+                while !released.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+                counts.withLock { $0.held -= 1 }
+            }
+            guard status == 200 else { return .init(status: status) }
+            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feedText.utf8))
+        }
+    }
+
+    func release() {
+        released.withLock { $0 = true }
+    }
+
+    func stop() {
+        release()
+        server.stop()
     }
 }

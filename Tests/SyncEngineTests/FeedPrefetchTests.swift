@@ -49,11 +49,11 @@ import Testing
         return (server, workspace)
     }
 
-    /// Feed a's server answers only once feed b's request has arrived, and fails after 10 s without it, so a pass
-    /// that fetched the feeds one after the other would fail feed a.
-    @Test func feedsAreFetchedAtOnce() throws {
+    /// Returns a request handler for `serve` under which feed a's server answers only once feed b's request has
+    /// arrived, and fails after 10 s without it, so that fetches made one after the other fail feed a.
+    static func aWaitsForB() -> @Sendable (LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response? {
         let arrived = LockedValue(Set<String>())
-        let (server, workspace) = try Self.serve { request in
+        return { request in
             arrived.withLock { _ = $0.insert(request.path) }
             guard request.path == "/a.xml" else { return nil }
             let deadline = Date().addingTimeInterval(10)
@@ -63,6 +63,12 @@ import Testing
             }
             return nil
         }
+    }
+
+    /// Feed a's server answers only once feed b's request has arrived, and fails after 10 s without it, so a pass
+    /// that fetched the feeds one after the other would fail feed a.
+    @Test func feedsAreFetchedAtOnce() throws {
+        let (server, workspace) = try Self.serve(Self.aWaitsForB())
         defer { server.stop() }
         defer { workspace.remove() }
         let report = try workspace.run(.apply)
@@ -76,17 +82,7 @@ import Testing
 
     /// The whole reads of a state rebuild, and of the linking of a new state to a workspace's posts, run at once too.
     @Test func adoptionReadsFeedsAtOnce() throws {
-        let arrived = LockedValue(Set<String>())
-        let (server, workspace) = try Self.serve { request in
-            arrived.withLock { _ = $0.insert(request.path) }
-            guard request.path == "/a.xml" else { return nil }
-            let deadline = Date().addingTimeInterval(10)
-            while !arrived.withLock({ $0.contains("/b.xml") }) {
-                guard Date() < deadline else { return .init(status: 503) }
-                Thread.sleep(forTimeInterval: 0.01)
-            }
-            return nil
-        }
+        let (server, workspace) = try Self.serve(Self.aWaitsForB())
         defer { server.stop() }
         defer { workspace.remove() }
         let configuration = try Configuration.load(path: workspace.configPath)
