@@ -3,7 +3,6 @@ import Foundation
 import HTTPClient
 import PlanableAPI
 import SyncEngine
-import Synchronization
 
 /// `check`: validates the configuration, the token, the state folder, every page, label and campaign it names,
 /// its templates and its sources, and sends no write.
@@ -413,30 +412,12 @@ enum FeedCheck {
         var code: ExitCode
     }
 
-    /// Reads each of `urls` on a thread of its own, at most 8 at once, and returns the results by URL.
+    /// Reads each of `urls` on a thread of its own, as many at once as a pass fetches, and returns the results by
+    /// URL.
     static func readAll(_ urls: [String]) -> [String: Result<String, Problem>] {
-        let results = ResultBox()
-        let slots = DispatchSemaphore(value: 8)
-        let group = DispatchGroup()
-        for url in Set(urls) {
-            slots.wait()
-            group.enter()
-            Thread.detachNewThread {
-                let result = read(url)
-                results.set(url, result)
-                slots.signal()
-                group.leave()
-            }
-        }
-        group.wait()
-        return results.all
-    }
-
-    /// The results of `readAll`, filled in by its threads.
-    private final class ResultBox: Sendable {
-        private let results = Mutex<[String: Result<String, Problem>]>([:])
-        func set(_ url: String, _ result: Result<String, Problem>) { results.withLock { $0[url] = result } }
-        var all: [String: Result<String, Problem>] { results.withLock { $0 } }
+        let unique = Array(Set(urls))
+        let reads = ThreadFanOut.map(unique, width: SyncEngine.concurrentFeedFetches) { read($0) }
+        return Dictionary(zip(unique, reads ?? []), uniquingKeysWith: { first, _ in first })
     }
 
     /// Fetches and parses the feed, and returns a summary such as `rss20, 12 entries` or the problem in words that

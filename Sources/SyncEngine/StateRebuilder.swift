@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import PlanableAPI
-import Synchronization
 
 /// Rebuilds a missing or corrupt state database from the API, for `sync --rebuild-state`.
 ///
@@ -80,21 +79,10 @@ package struct StateRebuilder {
     /// Reads `feeds` whole, each on a thread of its own and at most as many at once as a pass fetches, so that slow
     /// feed servers add no wait to each other. Returns each read or its error, by source name.
     static func readForAdoption(_ feeds: [FeedSource]) -> [String: Result<FeedSource.AdoptionRead, any Error>] {
-        let results = Mutex<[String: Result<FeedSource.AdoptionRead, any Error>]>([:])
-        let slots = DispatchSemaphore(value: SyncEngine.concurrentFeedFetches)
-        let group = DispatchGroup()
-        for feed in feeds {
-            slots.wait()
-            group.enter()
-            Thread.detachNewThread {
-                let read = Result { try feed.readForAdoption() }
-                results.withLock { $0[feed.name] = read }
-                slots.signal()
-                group.leave()
-            }
+        let reads = ThreadFanOut.map(feeds, width: SyncEngine.concurrentFeedFetches) { feed in
+            Result { try feed.readForAdoption() }
         }
-        group.wait()
-        return results.withLock { $0 }
+        return Dictionary(zip(feeds.map(\.name), reads ?? []), uniquingKeysWith: { first, _ in first })
     }
 
     /// Maps every item, reads the workspace's posts and records the links in the (new, empty) state.

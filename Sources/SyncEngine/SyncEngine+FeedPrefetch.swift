@@ -1,9 +1,9 @@
 import Foundation
 import PlanableAPI
-import Synchronization
 
 extension SyncEngine {
-    /// The maximum number of feeds fetched at once. A fetch mostly waits for the network, so more run at once than there are CPUs.
+    /// The maximum number of feeds fetched at once. A fetch mostly waits for the network, so more run at once than
+    /// there are CPUs.
     package static let concurrentFeedFetches = 8
 
     /// Fetches the feeds among `sources` at once, each on a thread of its own, so that a pass over many feeds waits
@@ -19,25 +19,11 @@ extension SyncEngine {
         guard !feeds.isEmpty else { return results }
         // The validators come from the state, which only this thread reads.
         let requests = feeds.map { (feed: $0, validators: $0.validators(state: state)) }
-        let fetched = Mutex<[String: PrefetchedFeed]>([:])
-        let slots = DispatchSemaphore(value: Self.concurrentFeedFetches)
-        let group = DispatchGroup()
-        for request in requests {
-            while slots.wait(timeout: .now() + 0.1) == .timedOut {
-                if shouldStop() { throw PlanableAPIError.cancelled(operation: "fetching feeds") }
-            }
-            group.enter()
-            Thread.detachNewThread {
-                let result = request.feed.prefetch(validators: request.validators)
-                fetched.withLock { $0[request.feed.name] = result }
-                slots.signal()
-                group.leave()
-            }
+        let fetched = ThreadFanOut.map(requests, width: Self.concurrentFeedFetches, shouldStop: shouldStop) {
+            $0.feed.prefetch(validators: $0.validators)
         }
-        while group.wait(timeout: .now() + 0.1) == .timedOut {
-            if shouldStop() { throw PlanableAPIError.cancelled(operation: "fetching feeds") }
-        }
-        results.merge(fetched.withLock { $0 }) { first, _ in first }
+        guard let fetched else { throw PlanableAPIError.cancelled(operation: "fetching feeds") }
+        for (feed, result) in zip(feeds, fetched) { results[feed.name] = result }
         return results
     }
 }
