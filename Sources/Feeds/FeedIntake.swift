@@ -320,8 +320,8 @@ package struct FeedIntake: Sendable {
     /// The stopped run created the entries of its backfill in the feed's order and recorded the others, those it
     /// baselined, only at its end, which a crash or a second signal never reaches. So its backfill is the entries it
     /// posted and, after the last of them in the feed's order, as many entries it did not record as the backfill
-    /// still lacks. Entries dated after the newest of those came after the stop and are posted, as on a known feed;
-    /// without dates, none can be told apart, and the rest are baselined.
+    /// still lacks. Entries dated after the newest of those came after the stop and are posted, as on a known feed.
+    /// Entries without dates cannot be placed, so they are baselined with the rest.
     private func resumedBackfill(_ candidates: [FeedEntry], window: Int) -> Set<String>? {
         let keys = candidates.map(\.key)
         guard let lastPosted = keys.lastIndex(where: postedKeys.contains) else { return nil }

@@ -113,7 +113,7 @@ final class SyncDaemon: @unchecked Sendable {
         scheduleFeeds()
         scheduleRescan()
         startup.cancel()
-        // A stop during the first pass ends the daemon next, so neither systemd nor the log is told that it is ready.
+        // A stop during the first pass ends the daemon next, so it sends no READY=1 and logs no ready line.
         if !isStopping {
             _ = notifier.ready()
             logReady(after: "start")
@@ -169,7 +169,7 @@ final class SyncDaemon: @unchecked Sendable {
         /// `periodic` is set when the rescan interval elapsed, so `full` lists every directory source, and `retry`
         /// when a failed pass is tried again.
         case directories(paths: [String: Set<String>], full: Set<String>, periodic: Bool, retry: Bool)
-        /// Starts fetching a feed that is due on a thread of its own, so that a slow feed server holds up no pass.
+        /// Starts fetching a due feed on a thread of its own, so that a slow feed server delays no pass.
         case fetchFeed(String)
         /// Syncs a feed that was fetched.
         case feed(String, PrefetchedFeed)
@@ -220,7 +220,7 @@ final class SyncDaemon: @unchecked Sendable {
             if let name = fetchedFeeds.keys.min(), let fetched = fetchedFeeds.removeValue(forKey: name) {
                 return .feed(name, fetched)
             }
-            // A due feed waits while as many fetches run as a pass runs at once; the end of one wakes this thread.
+            // A due feed waits while as many fetches run as a pass runs at once. The end of a fetch wakes this thread.
             let fetchesFull = fetchingFeeds.count >= SyncEngine.concurrentFeedFetches
             if !fetchesFull,
                 let due = feedSchedule.filter({ $0.value.next <= now }).min(by: { $0.value.next < $1.value.next })
@@ -416,10 +416,9 @@ final class SyncDaemon: @unchecked Sendable {
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
         } catch PlanableAPIError.cancelled where shouldEndPass {
-            // A reload cut short the pass before it read its sources. Its own pass reads them, and when the reload
-            // fails and runs none, the folders are scanned whole, as after a pass that a reload cut short later.
+            // A reload cut the pass short before it read its sources. The reload's own pass reads them. A reload that
+            // fails runs no pass, so the folders are then scanned whole and the feeds are polled at once.
             logger.info("pass interrupted by reload", ["reason": reason])
-            // A reload that fails runs no pass, so the feeds are read by polls due at once instead.
             if sources == nil { feedsUnread = true }
             let folderNames = Set(folders?.sourceNames ?? [])
             lock.withLock { fullRescans.formUnion(sources.map { $0.intersection(folderNames) } ?? folderNames) }
@@ -510,8 +509,8 @@ final class SyncDaemon: @unchecked Sendable {
         let next = Date().addingTimeInterval(base * Double.random(in: 0.9...1.1))
         if failures > 0 {
             // The feed's error message promises another try at the next run, which the daemon delays further after
-            // each failure. A failure that the state knows already is logged at debug level by the pass, so this line
-            // repeats it.
+            // each failure. The pass logs a failure already recorded in the state at debug level only, so this line
+            // repeats the error.
             var fields = [
                 "source": name, "failures": String(failures), "next_poll": Timestamp.format(next, fractional: false),
             ]
@@ -704,10 +703,10 @@ final class SyncDaemon: @unchecked Sendable {
         return nil
     }
 
-    /// Tells whether a feed poll failed, so that the next one waits longer. A feed that could not be fetched is an
-    /// unread source of the report. One that is no feed, or that was rejected whole, is a failed item named by its
-    /// URL. A failed entry of a feed read whole is no failure of the poll.
-    /// Returns why feed `source` could not be read in `report`'s pass, or nil when it was read.
+    /// Returns why feed `source` could not be read in `report`'s pass, or nil when it was read, so that a failed read
+    /// makes the next poll wait longer. A feed that could not be fetched is an unread source of the report, and one
+    /// that is no feed, or that was rejected whole, is a failed item named by its URL. A failed entry of a feed read
+    /// whole is no failed read.
     static func feedFailure(_ report: RunReport, source: String, url: String?) -> String? {
         if let message = report.unreadSources[source] { return message }
         let wholeFeed = report.items.first { $0.source == source && $0.decision == .failed && $0.identity == url }

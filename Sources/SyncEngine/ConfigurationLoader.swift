@@ -522,7 +522,7 @@ private struct NodeReader {
                 "\"url\" must be an http, https or file URL, or a file path, not \"\(url)\"; planable-sync reads "
                     + "feeds over HTTP or from files only")
         }
-        // Foundation reads a space into %20, but libcurl refuses the URL at every fetch.
+        // Foundation encodes a space as %20, but libcurl rejects the URL at every fetch.
         if let space = url.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.value < 0x20 }) {
             let name = space == " " ? "a space" : "the character U+\(String(space.value, radix: 16, uppercase: true))"
             throw error(
@@ -530,7 +530,7 @@ private struct NodeReader {
                 "\"url\" \(url) contains \(name), which a URL may not contain; write a space as %20")
         }
         if let port = URLComponents(string: url)?.port, !(1...65535).contains(port) {
-            throw error(node["url"], "\"url\" \(url) has port \(port); a port is a number from 1 to 65535")
+            throw error(node["url"], "\"url\" \(url) has the invalid port \(port); use a port from 1 to 65535")
         }
         return url
     }

@@ -85,9 +85,9 @@ import Testing
     }
 
     /// A first run that ended without recording its baseline, as after a crash or a second signal, resumes its
-    /// backfill too: in a feed listed oldest first, where it posted the oldest entry of its backfill first, and in
-    /// one listed newest first. Entries older than the backfill stay without posts.
-    @Test func crashedFirstRunResumesItsBackfillInFeedOrder() throws {
+    /// backfill too. This holds in a feed listed oldest first, where it posted the oldest entry of its backfill
+    /// first, and in one listed newest first. Entries older than the backfill stay without posts.
+    @Test func crashedRunResumesInFeedOrder() throws {
         func feed(_ numbers: [Int]) throws -> Feed {
             let items = numbers.map { number in
                 "<item><guid>e\(number)</guid><title>Entry \(number)</title>"

@@ -4,16 +4,16 @@ import Timestamps
 
 @testable import PlanableReference
 
-/// Behaviour that a review against the published document found missing: competitor profile URLs read as the
-/// platform writes them, own-page analytics that agree across operations, level approvers who join a new
-/// workspace, offline media typed by file name, one share link per story group and validation messages that name
-/// every allowed value.
+/// Behaviour that a review against the published document found missing. It covers competitor profile URLs as the
+/// platforms write them, own-page analytics that agree across operations and level approvers who join a new
+/// workspace. It also covers offline media typed by file name, one share link per story group, and validation
+/// messages that name every allowed value.
 @Suite struct ContractReviewTests {
     private func track(_ server: TestServer, page: String, _ body: JSONValue) throws -> TestServer.Reply {
         try server.send("POST", "/pages/\(page)/competitors", body: body)
     }
 
-    @Test func competitorURLsAreReadAsProfileLinks() throws {
+    @Test func competitorProfileURLsAreRead() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
         let instagram = try server.pageID("Northwind Instagram")
@@ -43,7 +43,7 @@ import Timestamps
         #expect(try server.send("GET", "/pages/\(instagram)/competitors").data.arrayValue?.count == 2)
     }
 
-    /// The operation documents no 400 answer, so a page type without competitor analytics answers 404.
+    /// The operation documents no 400 response, so a page type without competitor analytics returns 404.
     @Test func untrackOnUnsupportedPageIsNotFound() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
@@ -54,7 +54,7 @@ import Timestamps
 
     /// The own row of the competitor views is the page's platform-reported data: the followers and engagement of its
     /// page metrics and the posts it published.
-    @Test func ownCompetitorRowMatchesPageMetrics() throws {
+    @Test func ownRowMatchesPageMetrics() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
         let facebook = try server.pageID("Northwind Facebook")
@@ -183,7 +183,8 @@ import Timestamps
         #expect(frames.count == 2)
         let first = try server.send("POST", "/posts/\(frames[0])/share").data["publicShareLink"]
         let second = try server.send("POST", "/posts/\(frames[1])/share").data["publicShareLink"]
-        #expect(first != nil && first == second)
+        #expect(first != nil)
+        #expect(first == second)
         #expect(try server.send("DELETE", "/posts/\(frames[1])/share").status == 204)
         let renewed = try server.send("POST", "/posts/\(frames[0])/share").data["publicShareLink"]
         #expect(renewed != first)
@@ -233,7 +234,7 @@ import Timestamps
 
     /// Page metrics read the 400 days of history that the competitor views read, and the page's sync status counts
     /// the last whole day's snapshot as a sync.
-    @Test func pageMetricsKeepTheHistoryWindow() throws {
+    @Test func pageMetricsKeepHistoryWindow() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
         let facebook = try server.pageID("Northwind Facebook")
@@ -242,7 +243,7 @@ import Timestamps
         let range = "startDate=2020-01-01T00:00:00Z&endDate=\(Timestamp.format(now))"
         let long = try server.send("GET", "/pages/\(facebook)/metrics?\(range)")
         #expect(long.status == 200, "\(long.text)")
-        // The window holds the last 400 days and today, so the page of 90 at offset 400 holds today only.
+        // The window contains the last 400 days and today, so the page of 90 at offset 400 contains today only.
         let last = try server.send(
             "GET", "/pages/\(facebook)/metrics?\(range)&offset=\(AnalyticsWindow.historyDays)&limit=90")
         #expect(last.data.arrayValue?.count == 1, "\(last.text)")
@@ -250,18 +251,19 @@ import Timestamps
         let old = try server.send(
             "GET", "/pages/\(facebook)/metrics?startDate=2000-01-01T00:00:00Z&endDate=2000-02-01T00:00:00Z")
         #expect(old.data.arrayValue?.isEmpty == true, "\(old.text)")
-        // The page was added today with its history, which counts as its first sync; a day later, the daily
+        // The page was added today with its history, which counts as its first sync. A day later, the daily
         // snapshot of the day before counts.
         var status = try server.send("GET", "/pages/\(facebook)/sync-status").data
         let first = try #require(status["lastSyncedAt"]?.stringValue.flatMap(Timestamp.parse), "\(status)")
-        #expect(first >= Double(today) * 86400 && first <= now, "\(status)")
+        #expect(first >= Double(today) * 86400, "\(status)")
+        #expect(first <= now, "\(status)")
         server.clock.advance(by: 86400)
         status = try server.send("GET", "/pages/\(facebook)/sync-status").data
         #expect(status["lastSyncedAt"] == .string(Timestamp.format(Double(today + 1) * 86400 - 1)), "\(status)")
     }
 
     /// A token that could never be used is refused: one limited to no workspace, and one that expired already.
-    @Test func uselessTokensAreRefused() throws {
+    @Test func unusableTokensAreRejected() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
         let empty = try server.send("POST", "/reference/tokens", body: ["workspaceIds": []], token: nil)

@@ -182,8 +182,8 @@ import Testing
         #expect(passes.first?.contains(" created=0 ") == true, "\(passes)")
     }
 
-    /// A feed that serves a page instead of a feed fails each read as bad data, and the polls back off as for a
-    /// server error, from the start pass's read on: the first poll waits 20 s, not 10, and the next 40 s. The 5 s
+    /// A feed that serves a page instead of a feed fails each read as bad data. The polls back off as after a server
+    /// error, from the start pass's read on: the first poll waits 20 s, not 10, and the next 40 s. The 5 s
     /// `poll_interval` is raised to the minimum of 10 s with a warning.
     @Test func feedServingPageBacksOff() throws {
         let requests = LockedValue<[Date]>([])
@@ -210,7 +210,8 @@ import Testing
         let polled = waitUntil(timeout: 40) { requests.withLock { $0.count } >= 2 }
         #expect(polled, "stderr: \(daemon.stderr())")
         let times = requests.withLock { $0 }
-        #expect(times.count >= 2 && times[1].timeIntervalSince(times[0]) > 16, "\(times)")
+        #expect(times.count >= 2, "\(times)")
+        #expect(times.count < 2 || times[1].timeIntervalSince(times[0]) > 16, "\(times)")
         let firstPoll = try #require(times.last)
         // The next poll comes 36 to 44 s after the first.
         Thread.sleep(forTimeInterval: max(0, firstPoll.addingTimeInterval(25).timeIntervalSinceNow))
@@ -223,10 +224,10 @@ import Testing
         #expect(backOff.contains("error="), "\(backOff)")
     }
 
-    /// A feed server that holds a poll's request holds up no file change: the daemon fetches the feed on a thread
-    /// of its own and syncs the changed file meanwhile. The feed's entry follows once its server answers.
+    /// A feed server that delays its response to a poll delays no file change, because the daemon fetches the feed
+    /// on a thread of its own and syncs the changed file meanwhile. The feed's entry follows once the server responds.
     @Test func slowFeedHoldsUpNoFileChange() throws {
-        // The start pass's fetch is answered at once, and each poll's only once the test releases it.
+        // The server responds to the start pass's fetch at once, and to each poll only once the test releases it.
         let feeds = try HeldServer { $0 > 1 }
         defer {
             feeds.stop()
@@ -248,8 +249,8 @@ import Testing
         #expect(try groupCount() == 0)
         // The first poll comes 9 to 11 s after the start pass, and its request waits.
         #expect(waitUntil(timeout: 30) { feeds.requests >= 2 }, "stderr: \(daemon.stderr())")
-        let shown = notify.waitForStatus(timeout: 10) { $0 == "watching 1 folder and 1 feed; fetching feed news" }
-        #expect(shown, "\(notify.messages)")
+        let fetchShown = notify.waitForStatus(timeout: 10) { $0 == "watching 1 folder and 1 feed; fetching feed news" }
+        #expect(fetchShown, "\(notify.messages)")
         try write("held.md", title: "Written while a feed poll waits", body: "The daemon syncs it at once.")
         let synced = try waitUntil(timeout: 15) { try groupCount() == 1 }
         #expect(synced, "the file waited for the feed; stderr: \(daemon.stderr())")
@@ -260,9 +261,9 @@ import Testing
         #expect(notify.messages.contains("STATUS=watching 1 folder and 1 feed"), "\(notify.messages)")
     }
 
-    /// A stop during the start pass does not wait for a feed server that holds its answer: the daemon stops within
-    /// a moment, and never tells systemd that it is ready.
-    @Test func stopDuringSlowFeedFetchIsPrompt() throws {
+    /// A stop during the start pass does not wait for a feed server that delays its response. The daemon stops within
+    /// a moment and never sends READY=1.
+    @Test func stopDuringFetchIsPrompt() throws {
         let feeds = try HeldServer(status: 503) { _ in true }
         defer {
             feeds.stop()
@@ -302,7 +303,9 @@ import Testing
             server.stop()
             try? FileManager.default.removeItem(at: root)
         }
-        let extra = (1...9).map { "  - name: news\($0)\n    type: feed\n    url: \(feeds.baseURL)/\($0).xml\n    poll_interval: 10\n" }
+        let extra = (1...9).map { number in
+            "  - name: news\(number)\n    type: feed\n    url: \(feeds.baseURL)/\(number).xml\n    poll_interval: 10\n"
+        }
         try writeConfiguration(to: configPath, extra: extra.joined() + "rescan_interval: 0\n")
         let daemon = try ProductProcess.start(
             ["run", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
@@ -311,9 +314,9 @@ import Testing
             daemon.process.waitUntilExit()
         }
         // Every poll comes due 9 to 11 s after the start pass.
-        #expect(waitUntil(timeout: 40) { feeds.held >= 8 }, "stderr: \(daemon.stderr())")
+        #expect(waitUntil(timeout: 40) { feeds.heldCount >= 8 }, "stderr: \(daemon.stderr())")
         Thread.sleep(forTimeInterval: 4)
-        #expect(feeds.held == 8, "stderr: \(daemon.stderr())")
+        #expect(feeds.heldCount == 8, "stderr: \(daemon.stderr())")
         #expect(feeds.requests == 17)
         feeds.release()
         // Once the held polls end, the ninth feed is fetched.
@@ -322,7 +325,7 @@ import Testing
 
     /// A reload requested while the start pass waits for its feeds cuts the pass short. When the reload then fails
     /// and runs no pass of its own, the feeds are read by polls due at once, not one poll_interval later.
-    @Test func failedReloadDuringStartFetchReadsFeedsSoon() throws {
+    @Test func failedReloadReadsFeedsSoon() throws {
         let feeds = try HeldServer { $0 == 1 }
         defer {
             feeds.stop()
@@ -340,7 +343,8 @@ import Testing
         #expect(waitUntil(timeout: 30) { feeds.requests >= 1 }, "stderr: \(daemon.stderr())")
         try "sources: [".write(toFile: configPath, atomically: true, encoding: .utf8)
         kill(daemon.process.processIdentifier, SIGHUP)
-        #expect(waitUntil(timeout: 10) { daemon.stderr().contains("configuration reload failed") }, "\(daemon.stderr())")
+        let rejected = waitUntil(timeout: 10) { daemon.stderr().contains("configuration reload failed") }
+        #expect(rejected, "\(daemon.stderr())")
         #expect(daemon.stderr().contains("pass interrupted by reload"), "\(daemon.stderr())")
         let polled = waitUntil(timeout: 15) { feeds.requests >= 2 }
         #expect(polled, "the feed waited for its poll_interval; stderr: \(daemon.stderr())")
@@ -533,9 +537,9 @@ import Testing
     }
 }
 
-/// A loopback server that answers every request with a one-entry RSS feed, or with `status` when it is not 200.
-/// It holds each request that `holds` picks by its number, counted from 1, until `release()` or 60 s, and counts
-/// the requests and those it holds.
+/// A loopback server that responds to every request with a one-entry RSS feed, or with `status` when it is not 200.
+/// It delays each request that `holds` selects by its number, counted from 1, until `release()` or 60 s, and counts
+/// the requests and the delayed ones in progress.
 final class HeldServer: Sendable {
     private let server: LoopbackHTTPServer
     private let released = LockedValue(false)
@@ -543,7 +547,7 @@ final class HeldServer: Sendable {
 
     var baseURL: String { server.baseURL }
     var requests: Int { counts.withLock { $0.requests } }
-    var held: Int { counts.withLock { $0.held } }
+    var heldCount: Int { counts.withLock { $0.held } }
 
     init(status: Int = 200, holds: @escaping @Sendable (Int) -> Bool) throws {
         let feedText = """

@@ -572,7 +572,7 @@ import Testing
     }
 
     /// `check` reads the feeds at once, as a sync does, and warns of a poll_interval that the daemon raises. Feed a's
-    /// server answers only once feed b's request has arrived, and fails after 10 s without it.
+    /// response waits for feed b's request and is 503 after 10 s without it.
     @Test func checkReadsFeedsAtOnce() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let arrived = LockedValue(Set<String>())

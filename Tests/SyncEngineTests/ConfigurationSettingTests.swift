@@ -123,8 +123,8 @@ import Testing
     /// A feed URL that libcurl would refuse at every fetch, with a space or a port past 65535, is a configuration
     /// error, not a fetch failure that the next run tries again.
     @Test(arguments: [
-        ("http://127.0.0.1:8765/b xml", "contains a space"), ("http://127.0.0.1:65536/b.xml", "has port 65536"),
-        ("https://127.0.0.1:99999/b.xml", "has port 99999"),
+        ("http://127.0.0.1:8765/b xml", "contains a space"), ("http://127.0.0.1:65536/b.xml", "invalid port 65536"),
+        ("https://127.0.0.1:99999/b.xml", "invalid port 99999"),
     ])
     func malformedFeedURLIsRejected(url: String, problem: String) throws {
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -6,8 +6,8 @@ import Testing
 
 @testable import SyncEngine
 
-/// A pass over several feeds fetches them at once, so that one slow feed server does not add its wait to every other
-/// feed's, and a fetch made ahead of the scan is used only when it sent the validators that the scan would send.
+/// Feed fetches made at once and ahead of the scan. A pass over several feeds fetches them at once, so that one slow
+/// feed server does not delay every other feed. A fetch made ahead is used only when it sent the scan's validators.
 @Suite(.serialized) struct FeedPrefetchTests {
     static func feed(_ name: String) -> String {
         """
@@ -21,7 +21,7 @@ import Testing
     }
 
     /// Starts a server for feeds `a.xml` and `b.xml`, with a Last-Modified date so that a second read sends it,
-    /// and a workspace that reads both. `handle` sees each request first and may answer it instead.
+    /// and a workspace that reads both. `handle` receives each request first and may return the response instead.
     static func serve(
         _ handle: @escaping @Sendable (LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response? = { _ in nil }
     ) throws -> (LoopbackHTTPServer, TestWorkspace) {
@@ -49,8 +49,8 @@ import Testing
         return (server, workspace)
     }
 
-    /// Returns a request handler for `serve` under which feed a's server answers only once feed b's request has
-    /// arrived, and fails after 10 s without it, so that fetches made one after the other fail feed a.
+    /// Returns a request handler for `serve` that delays feed a's response until feed b's request arrives, and returns
+    /// 503 after 10 s without it, so that fetches made one after the other fail feed a.
     static func aWaitsForB() -> @Sendable (LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response? {
         let arrived = LockedValue(Set<String>())
         return { request in
@@ -65,8 +65,8 @@ import Testing
         }
     }
 
-    /// Feed a's server answers only once feed b's request has arrived, and fails after 10 s without it, so a pass
-    /// that fetched the feeds one after the other would fail feed a.
+    /// Feed a's response waits for feed b's request and is 503 after 10 s without it, so a pass that fetched the
+    /// feeds one after the other would fail feed a.
     @Test func feedsAreFetchedAtOnce() throws {
         let (server, workspace) = try Self.serve(Self.aWaitsForB())
         defer { server.stop() }
@@ -95,9 +95,9 @@ import Testing
         }
     }
 
-    /// A fetch made ahead with validators that the scan would no longer send, such as one that got a 304 answer
+    /// A fetch made ahead with validators that the scan would no longer send, such as one that got a 304 response
     /// before an entry failed, is not used: the scan fetches the feed again.
-    @Test func prefetchWithOtherValidatorsIsFetchedAgain() throws {
+    @Test func staleValidatorsFetchAgain() throws {
         let (server, workspace) = try Self.serve()
         defer { server.stop() }
         defer { workspace.remove() }
@@ -117,7 +117,7 @@ import Testing
     }
 
     /// A fetch made ahead with the validators that the scan sends is used, and the feed is not fetched again.
-    @Test func prefetchWithSameValidatorsIsUsed() throws {
+    @Test func matchingPrefetchIsUsed() throws {
         let (server, workspace) = try Self.serve()
         defer { server.stop() }
         defer { workspace.remove() }

@@ -5,8 +5,8 @@ import Testing
 
 @testable import SyncEngine
 
-/// A first run of a feed that a stop cut short is finished by the next run, also when the feed got a new entry
-/// meanwhile: the entries that the stop left are posted, and so is the new one.
+/// Stopped first runs of a feed. The next run finishes such a run, also when the feed got a new entry meanwhile: the
+/// entries that the stop left are posted, and so is the new one.
 @Suite(.serialized) struct FeedStoppedFirstRunTests {
     static func feed(_ numbers: ClosedRange<Int>) -> String {
         let items = numbers.reversed().map { number in
@@ -19,7 +19,7 @@ import Testing
         return "<rss version=\"2.0\"><channel><title>News</title>" + items.joined(separator: "\n") + "</channel></rss>"
     }
 
-    @Test func stoppedFirstRunPostsTheRestAfterANewEntry() throws {
+    @Test func stoppedRunPostsRestAfterNewEntry() throws {
         let (workspace, feedPath) = try TestWorkspace.withNewsFeed(pages: ["Northwind LinkedIn"], backfill: 4)
         defer { workspace.remove() }
         try Self.feed(1...6).write(to: feedPath, atomically: true, encoding: .utf8)

@@ -30,8 +30,8 @@ enum CompetitorHandlers {
 
     static func track(_ context: APIContext) throws -> APIResponse {
         let page = try supportedPage(context)
-        let given = [context.body["handle"]?.stringValue, context.body["url"]?.stringValue].compactMap { $0 }
-        guard let raw = given.first(where: { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) else {
+        let fields = [context.body["handle"]?.stringValue, context.body["url"]?.stringValue].compactMap { $0 }
+        guard let raw = fields.first(where: { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) else {
             throw APIError.validation("give handle (such as @northwind) or url (the competitor's profile URL)")
         }
         let handle = try normalizedHandle(raw, platform: page.platform)

@@ -18,8 +18,8 @@ enum PostExtraHandlers {
         return .noContent
     }
 
-    /// The posts that share `post`'s link: grouped posts share a single link across the group, and the frames of a
-    /// multi-frame story across their story group.
+    /// Returns the column and value that select the posts sharing `post`'s link. Grouped posts share one link across
+    /// the group, and the frames of a multi-frame story across their story group.
     private static func shareGroup(_ post: PostRecord) -> (column: String, key: String) {
         if let groupID = post.groupID { return ("group_id", groupID) }
         if let storyGroupID = post.storyGroupID { return ("story_group_id", storyGroupID) }

@@ -110,9 +110,9 @@ enum PostHandlers {
         try requireMutable(existing)
         let changed = (context.body.objectValue ?? []).filter { PostDraft.updateFields.contains($0.0) }
         guard !changed.isEmpty else {
-            let given = (context.body.objectValue ?? []).map(\.0).filter { $0 != "notify" }
-            let verb = given.count == 1 ? "is" : "are"
-            let ignored = given.isEmpty ? "" : " (\(given.joined(separator: ", ")) \(verb) not one)"
+            let otherKeys = (context.body.objectValue ?? []).map(\.0).filter { $0 != "notify" }
+            let verb = otherKeys.count == 1 ? "is" : "are"
+            let ignored = otherKeys.isEmpty ? "" : " (\(otherKeys.joined(separator: ", ")) \(verb) not one)"
             throw APIError.validation(
                 "the body changes nothing; give at least one of the fields that PATCH /posts/{id} changes\(ignored): "
                     + PostDraft.updateFields.sorted().joined(separator: ", "))

@@ -61,13 +61,14 @@ enum SyntheticMetrics {
         fill(schema, path: pageID, day: day, publishedPosts: publishedPosts)
     }
 
-    /// The page's followers, or subscribers, at the end of `day`: the count that its page metrics and the own row of
-    /// its competitor analytics report.
+    /// Returns the page's followers, or subscribers, at the end of `day`, as its page metrics and the own row of its
+    /// competitor analytics report them.
     static func pageFollowers(pageID: String, day: Int) -> Int {
         number(name: "followers", key: pageID + ".followers", day: day)
     }
 
-    /// The page's engagement on `day`, as its page metrics and the own row of its competitor analytics report it.
+    /// Returns the page's engagement on `day`, as its page metrics and the own row of its competitor analytics
+    /// report it.
     static func pageEngagement(pageID: String, day: Int) -> Int {
         number(name: "engagement", key: pageID + ".engagement", day: day)
     }
