@@ -70,6 +70,37 @@ package struct PostPayload: Sendable, Equatable, Codable {
         return SHA256.hex(Array(data))
     }
 
+    /// The hash of this payload without the fields that only a create sends (see `ReportedPost.createOnlyFields`),
+    /// which changes only when a PATCH has something to change.
+    package var updatableHash: String {
+        var payload = self
+        payload.firstComment = nil
+        payload.internalNote = nil
+        payload.youtubeTitle = nil
+        return payload.hash
+    }
+
+    /// The fields that only a create sends, each with its name for messages and its value.
+    private var createOnlyValues: [(name: String, value: String?)] {
+        [("first comment", firstComment), ("internal note", internalNote), ("YouTube title", youtubeTitle)]
+    }
+
+    /// A digest of the fields that only a create sends: a hash of each field's value, or an empty string for a
+    /// field that is not set, joined with commas, as `PostRecord.createOnlyDigest` keeps it.
+    package var createOnlyDigest: String {
+        createOnlyValues.map { $0.value.map { SHA256.hex(Array($0.utf8)) } ?? "" }.joined(separator: ",")
+    }
+
+    /// Returns the names of the fields that only a create sends whose value in this payload differs from the one
+    /// that `digest`, a `createOnlyDigest`, was made of.
+    package func createOnlyFieldsDiffering(from digest: String) -> [String] {
+        let hashes = digest.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard hashes.count == createOnlyValues.count else { return createOnlyValues.map(\.name) }
+        return zip(createOnlyValues, hashes).compactMap { field, hash in
+            (field.value.map { SHA256.hex(Array($0.utf8)) } ?? "") == hash ? nil : field.name
+        }
+    }
+
     /// The hashes of this payload without some of the fields that only a create sends (see
     /// `ReportedPost.createOnlyFields`), each with the names of the fields it leaves out, for every combination of
     /// those fields that this payload sets. A post whose hash is one of them differs from this payload only by

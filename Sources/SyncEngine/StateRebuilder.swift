@@ -224,7 +224,8 @@ package struct StateRebuilder {
                 try engine.state.recordCreated(
                     intentId: 0, item: record, groupKey: link.group.key, posts: link.posts.map(PostSnapshot.init),
                     payloadHash: payloadHash,
-                    sent: Self.sentFields(link.group, posts: link.posts, item: item, names: names))
+                    sent: Self.sentFields(link.group, posts: link.posts, item: item, names: names),
+                    updatableHash: payloadHash.isEmpty ? nil : link.group.payload.updatableHash)
                 // A page whose post a person deleted goes without one, as with a kept state, so later edits update
                 // the rest of the group.
                 let linkedPages = Set(link.posts.map(\.pageId))

@@ -48,6 +48,12 @@ package struct PostRecord: Sendable, Equatable {
     /// The schedule and campaign id that the last create or update sent, which are empty in states written before
     /// they were kept.
     package var sent = SentFields()
+    /// The `PostPayload.updatableHash` of the payload that `payloadHash` was made of, nil in states written before
+    /// it was kept and for posts linked to their items.
+    package var updatableHash: String? = nil
+    /// The `PostPayload.createOnlyDigest` of the create that made the post, which no update changes. Nil for posts
+    /// that this program linked but did not create, and in states written before it was kept.
+    package var createOnlyDigest: String? = nil
 }
 
 /// The schedule and campaign id of a create or update, which the state keeps per post.
@@ -198,11 +204,14 @@ extension StateStore {
 
     /// Records the posts of a completed create and removes its intent, in one transaction.
     ///
-    /// - Parameter sent: the schedule and campaign id that the create sent. It is empty for posts that this
-    ///   program links but did not create, so that a later update never clears their values.
+    /// - Parameters:
+    ///   - sent: the schedule and campaign id that the create sent. It is empty for posts that this program links
+    ///     but did not create, so that a later update never clears their values.
+    ///   - updatableHash: the `PostPayload.updatableHash` of the payload, when it is known.
+    ///   - createOnlyDigest: the `PostPayload.createOnlyDigest` of the payload that the create sent, when it is known.
     package func recordCreated(
         intentId: Int64, item: ItemRecord, groupKey: String, posts: [PostSnapshot], payloadHash: String,
-        sent: SentFields = SentFields()
+        sent: SentFields = SentFields(), updatableHash: String? = nil, createOnlyDigest: String? = nil
     ) throws {
         try withDatabase { database in
             try database.transaction {
@@ -225,14 +234,14 @@ extension StateStore {
                         INSERT OR REPLACE INTO posts (post_id, source, identity, group_key, page_id, group_id,
                             payload_hash, status, approval_status, scheduled_set, published, published_link,
                             created_at, checked_at, changed_at, planable_text_hash, sent_scheduled_at,
-                            sent_campaign_id, sent_pdf_title)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            sent_campaign_id, sent_pdf_title, sent_create_only, updatable_hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [
                             post.id, item.source, item.identity, groupKey, post.pageId, post.groupId, payloadHash,
                             post.status, post.approvalStatus, post.scheduledSet, post.published, post.publishedLink,
                             now, now, now, post.plainText.map(Self.textHash), sent.scheduledAt, sent.campaignId,
-                            sent.linkedinPdfTitle,
+                            sent.linkedinPdfTitle, createOnlyDigest, updatableHash,
                         ])
                 }
                 try database.run("DELETE FROM intents WHERE id = ?", [intentId])
@@ -240,31 +249,39 @@ extension StateStore {
         }
     }
 
-    /// Records that the posts of a group now carry `payloadHash`, and the schedule, campaign id and LinkedIn PDF
-    /// carousel title that the update sent. A field that the update left out or cleared is recorded as nil.
-    package func recordUpdated(postIds: [String], payloadHash: String, sent: SentFields) throws {
+    /// Records that the posts of a group now carry the payload of `payloadHash` and `updatableHash`, and the
+    /// schedule, campaign id and LinkedIn PDF carousel title that the update sent. A field that the update left out
+    /// or cleared is recorded as nil. The fields that only a create sends keep their record.
+    package func recordUpdated(
+        postIds: [String], payloadHash: String, updatableHash: String, sent: SentFields
+    ) throws {
         try withDatabase { database in
             try database.transaction {
                 for id in postIds {
                     try database.run(
                         """
-                        UPDATE posts SET payload_hash = ?, last_error = NULL, changed_at = ?, sent_scheduled_at = ?,
-                            sent_campaign_id = ?, sent_pdf_title = ?
+                        UPDATE posts SET payload_hash = ?, updatable_hash = ?, last_error = NULL, changed_at = ?,
+                            sent_scheduled_at = ?, sent_campaign_id = ?, sent_pdf_title = ?
                         WHERE post_id = ?
                         """,
-                        [payloadHash, Self.timestamp(), sent.scheduledAt, sent.campaignId, sent.linkedinPdfTitle, id])
+                        [
+                            payloadHash, updatableHash, Self.timestamp(), sent.scheduledAt, sent.campaignId,
+                            sent.linkedinPdfTitle, id,
+                        ])
                 }
             }
         }
     }
 
-    /// Records that the posts of a group carry `payloadHash` without an update, because the payload changed only
-    /// in fields that an update cannot send.
-    package func recordPayloadHash(postIds: [String], payloadHash: String) throws {
+    /// Records that the posts of a group carry the payload of `payloadHash` and `updatableHash` without an update,
+    /// because the payload changed only in fields that an update cannot send.
+    package func recordPayloadHash(postIds: [String], payloadHash: String, updatableHash: String) throws {
         try withDatabase { database in
             try database.transaction {
                 for id in postIds {
-                    _ = try database.run("UPDATE posts SET payload_hash = ? WHERE post_id = ?", [payloadHash, id])
+                    _ = try database.run(
+                        "UPDATE posts SET payload_hash = ?, updatable_hash = ? WHERE post_id = ?",
+                        [payloadHash, updatableHash, id])
                 }
             }
         }
@@ -491,7 +508,8 @@ extension StateStore {
             sentTextHash: row.string("sent_text_hash"),
             sent: SentFields(
                 scheduledAt: row.string("sent_scheduled_at"), campaignId: row.string("sent_campaign_id"),
-                linkedinPdfTitle: row.string("sent_pdf_title")))
+                linkedinPdfTitle: row.string("sent_pdf_title")),
+            updatableHash: row.string("updatable_hash"), createOnlyDigest: row.string("sent_create_only"))
     }
 
     /// Hashes `text` as `PostRecord.planableTextHash` stores it.

@@ -165,6 +165,13 @@ package final class StateStore: @unchecked Sendable {
             SELECT DISTINCT source, '', 1 FROM items WHERE status = 'baselined' OR entry_date IS NOT NULL
                 OR location LIKE 'http://%' OR location LIKE 'https://%' OR location LIKE 'file:%';
         """,
+        // For each post, a digest of the first comment, internal note and YouTube title that its create sent, and
+        // a hash of its payload without them, so that a change to those fields alone, which no PATCH can send, is
+        // told apart from an edit.
+        """
+        ALTER TABLE posts ADD COLUMN sent_create_only TEXT;
+        ALTER TABLE posts ADD COLUMN updatable_hash TEXT;
+        """,
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

@@ -124,6 +124,9 @@ extension SyncEngine {
         // A PATCH updates every post of the existing group, so a group that also contains a page removed from the
         // configuration is not updated.
         guard Set(covered.map(\.groupKey)) == [group.key] else { return regrouped }
+        if let unsendable = try unsendableChangeOutcome(group, covered: covered, item: item, mode: mode) {
+            return unsendable
+        }
         if let unsendable = try unsendableAdditionOutcome(group, covered: covered, item: item, mode: mode) {
             return unsendable
         }
@@ -208,6 +211,7 @@ extension SyncEngine {
         let sent = SentFields(
             scheduledAt: request.scheduledAt, campaignId: request.campaignId, linkedinPdfTitle: request.linkedinPdfTitle
         )
+        let (updatableHash, digest) = (group.payload.updatableHash, group.payload.createOnlyDigest)
         let record = ItemRecord(
             source: item.source, identity: item.identity, title: item.title, location: item.location,
             contentHash: item.contentHash, bodyHash: item.bodyHash, status: "pending", fileSize: item.fileSize,
@@ -247,7 +251,7 @@ extension SyncEngine {
                 case .found(let posts):
                     try state.recordCreated(
                         intentId: intentId, item: record, groupKey: group.key, posts: posts, payloadHash: hash,
-                        sent: sent)
+                        sent: sent, updatableHash: updatableHash, createOnlyDigest: digest)
                     return GroupOutcome(decision: .create, postIds: posts.map(\.id))
                 case .notFound:
                     // A server that sent a response has finished with the request, so it created nothing. Without
@@ -267,7 +271,7 @@ extension SyncEngine {
             // next run reads the posts back instead of creating them again.
             try state.recordCreated(
                 intentId: intentId, item: record, groupKey: group.key, posts: posts.map(PostSnapshot.init),
-                payloadHash: hash, sent: sent)
+                payloadHash: hash, sent: sent, updatableHash: updatableHash, createOnlyDigest: digest)
             logger.info(
                 posts.count > 1 ? "created grouped draft" : "created draft",
                 [
@@ -368,7 +372,8 @@ extension SyncEngine {
                 Array(covered.dropFirst()), to: group, item: item, context: context, clearing: clearing,
                 record: &record)
         }
-        try state.recordUpdated(postIds: ids, payloadHash: group.payload.hash, sent: sent)
+        try state.recordUpdated(
+            postIds: ids, payloadHash: group.payload.hash, updatableHash: group.payload.updatableHash, sent: sent)
         try state.recordPlanableText(updated.plainText, postIds: ids)
         var message =
             covered.contains(where: \.published) ? partlyPublishedMessage(item, group, covered, mode: .apply) : nil
@@ -457,12 +462,55 @@ extension SyncEngine {
             + "post keeps its published text, and \(wayOut)"
     }
 
+    /// Returns the unchanged outcome of a group whose source changed only fields that no PATCH takes (the first
+    /// comment, internal note and YouTube title), or nil when anything else changed or the state lacks the hashes.
+    /// No PATCH is sent, and in apply mode the posts record the new payload, so that later runs stay quiet. The
+    /// message names the fields that now differ from what the create sent, and is nil when none do.
+    private func unsendableChangeOutcome(
+        _ group: PlannedGroup, covered: [PostRecord], item: SourceItem, mode: RunMode
+    ) throws -> GroupOutcome? {
+        let updatableHash = group.payload.updatableHash
+        guard covered.allSatisfy({ $0.updatableHash == updatableHash }) else { return nil }
+        // Posts that this program linked to the item instead of creating them have no digest, and what their
+        // fields hold is unknown.
+        let digests = covered.map(\.createOnlyDigest)
+        let fields: [String]
+        if let digest = digests.first ?? nil, digests.allSatisfy({ $0 == digest }) {
+            fields = group.payload.createOnlyFieldsDiffering(from: digest)
+        } else {
+            fields = ["first comment", "internal note", "YouTube title"]
+        }
+        if mode == .apply {
+            try state.recordPayloadHash(
+                postIds: covered.map(\.postId), payloadHash: group.payload.hash, updatableHash: updatableHash)
+        }
+        guard !fields.isEmpty else { return GroupOutcome(decision: .unchanged, postIds: covered.map(\.postId)) }
+        let names = Self.listed(fields, conjunction: digests.contains(nil) ? "or" : "and")
+        let (pronoun, values) = fields.count == 1 ? ("it", "value") : ("them", "values")
+        let message =
+            "\(item.location): the source changed the \(names), which an update cannot change, so no update is "
+            + "sent and the posts keep the \(values) they were created with; to change \(pronoun), edit the posts "
+            + "in Planable"
+        if mode == .apply {
+            logger.warning(
+                "source changed fields that an update cannot send; posts left as they are",
+                ["item.source": item.source, "item.id": item.identity, "fields": names])
+        }
+        return GroupOutcome(decision: .unchanged, message: message, postIds: covered.map(\.postId))
+    }
+
+    /// Joins `names` for a message: "a", "a and b", "a, b and c".
+    static func listed(_ names: [String], conjunction: String = "and") -> String {
+        guard let last = names.last, names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " \(conjunction) " + last
+    }
+
     /// Returns the unchanged outcome of a group whose source only added fields that an update cannot send, such
     /// as the first comment of a new rule, or nil when anything else changed. A PATCH would change nothing, so
     /// none is sent, and in apply mode the posts record the new payload, so that later runs stay quiet.
     ///
-    /// The state keeps only a hash of each post's payload, so a field that already had another value is not
-    /// recognized here, and its change still sends a PATCH that leaves the field as it is.
+    /// This covers posts recorded before the state kept `PostRecord.updatableHash`; `unsendableChangeOutcome`
+    /// covers the others.
     private func unsendableAdditionOutcome(
         _ group: PlannedGroup, covered: [PostRecord], item: SourceItem, mode: RunMode
     ) throws -> GroupOutcome? {
@@ -476,7 +524,9 @@ extension SyncEngine {
             "\(item.location): the \(names) that the source now sets \(verb) not sent, because an update cannot add "
             + "\(pronoun) to existing posts; they keep none"
         if mode == .apply {
-            try state.recordPayloadHash(postIds: covered.map(\.postId), payloadHash: group.payload.hash)
+            try state.recordPayloadHash(
+                postIds: covered.map(\.postId), payloadHash: group.payload.hash,
+                updatableHash: group.payload.updatableHash)
             logger.warning(
                 "source added fields that an update cannot send; posts left as they are",
                 ["item.source": item.source, "item.id": item.identity, "fields": names])

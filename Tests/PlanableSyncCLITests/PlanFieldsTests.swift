@@ -155,14 +155,17 @@ import Testing
         }
     }
 
-    /// `PATCH /posts/{id}` has no first comment, internal note or YouTube title, so an update cannot change them,
-    /// and every format marks them.
+    /// `PATCH /posts/{id}` has no first comment, internal note or YouTube title, so an update, here of the text,
+    /// cannot change them, and every format marks them.
     @Test func updateMarksFieldsItCannotSend() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let sync = try ProductProcess.run(["sync", "--config", configPath])
         #expect(sync.status == 0, "stderr: \(sync.stderr.suffix(400))")
         try Self.configuration(firstComment: "Order at {{url}}").write(
             toFile: configPath, atomically: true, encoding: .utf8)
+        let video = root.appendingPathComponent("content/video.md")
+        try String(contentsOf: video, encoding: .utf8).replacingOccurrences(of: "Watch the roast.", with: "Watch it.")
+            .write(to: video, atomically: true, encoding: .utf8)
 
         let text = try ProductProcess.run(["plan", "--config", configPath])
         #expect(text.status == 0, "stderr: \(text.stderr.suffix(400))")

@@ -7,7 +7,7 @@ enum OlderStateSchema {
 
     /// The columns that the latest migrations appended to the posts table, which the older schemas that tests
     /// restore lack.
-    static let postColumns = ["sent_pdf_title"]
+    static let postColumns = ["sent_pdf_title", "sent_create_only", "updatable_hash"]
 
     /// Drops the columns that the latest migrations appended to the feeds and posts tables.
     static func dropLaterColumns(_ database: SQLiteDatabase) throws {

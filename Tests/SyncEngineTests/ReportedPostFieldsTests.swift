@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import Testing
 
 @testable import SyncEngine
@@ -51,17 +52,18 @@ import Testing
         #expect(youtube.youtubeTitle == "Alpha (video)")
     }
 
-    /// An edit to the first comment updates the posts, and the report names the fields that the update leaves
-    /// as the create set them.
+    /// An edit to the text and the first comment updates the posts, and the report names the fields that the
+    /// update leaves as the create set them.
     @Test func updateNamesFieldsItLeaves() throws {
         let workspace = try Self.workspace()
         defer { workspace.remove() }
         try Self.writeItem(workspace)
         let created = try workspace.run(.apply)
         #expect(created.created == 1, "\(created.items.compactMap(\.message))")
-        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
-        try configuration.replacingOccurrences(of: "Read more: {{url}}", with: "Order at {{url}}")
-            .write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        try Self.replaceInConfiguration(workspace, "Read more: {{url}}", with: "Order at {{url}}")
+        try workspace.writePost(
+            "a.md", title: "Alpha", body: "Beans, roasted.",
+            frontMatter: "date: 2031-02-03\nimage: https://media.northwind.example/a.mp4\n")
 
         let report = try workspace.run(.plan)
         let posts = try #require(report.items.first?.posts)
@@ -90,7 +92,9 @@ import Testing
         let plan = try workspace.run(.plan)
         let planned = try #require(plan.items.first)
         #expect(planned.decision == .unchanged, "\(planned.message ?? "")")
-        #expect(planned.message?.contains("the first comment that the source now sets is not sent") == true)
+        #expect(
+            planned.message?.contains("the source changed the first comment, which an update cannot change") == true,
+            "\(planned.message ?? "")")
         let sync = try workspace.run(.apply)
         #expect(sync.requests.write == 0)
         #expect(sync.updated == 0)
@@ -104,5 +108,81 @@ import Testing
             "a.md", title: "Alpha", body: "Beans, edited.",
             frontMatter: "date: 2031-02-03\nimage: https://media.northwind.example/a.mp4\n")
         #expect(try workspace.run(.apply).updated == 1)
+    }
+
+    /// A first comment, internal note or YouTube title that changes from one value to another cannot reach
+    /// existing posts either, because no PATCH takes them. So no PATCH is sent, the message names the fields whose
+    /// value differs from the one that the create sent, and the source going back to that value is no change.
+    @Test func changedCreateOnlyFieldSendsNoUpdate() throws {
+        let workspace = try Self.workspace()
+        defer { workspace.remove() }
+        try Self.writeItem(workspace)
+        #expect(try workspace.run(.apply).created == 1)
+        try Self.replaceInConfiguration(workspace, "Read more: {{url}}", with: "Order at {{url}}")
+
+        let plan = try workspace.run(.plan)
+        let planned = try #require(plan.items.first)
+        #expect(planned.decision == .unchanged, "\(planned.message ?? "")")
+        #expect(
+            planned.message?.contains("the source changed the first comment, which an update cannot change") == true,
+            "\(planned.message ?? "")")
+        let sync = try workspace.run(.apply)
+        #expect(sync.requests.write == 0)
+        #expect(sync.unchanged == 1)
+        #expect(sync.items.first?.message == planned.message)
+        let again = try workspace.run(.apply)
+        #expect(again.requests.write == 0)
+        #expect(again.items.first?.message == nil, "the next run is quiet")
+
+        // Two fields at once, one of them only on the YouTube post's group.
+        try Self.replaceInConfiguration(workspace, "From {{source}}", with: "Via {{source}}")
+        try Self.replaceInConfiguration(workspace, "{{title}} (video)", with: "{{title}} (film)")
+        let both = try workspace.run(.apply)
+        #expect(both.requests.write == 0)
+        let message = both.items.first?.message ?? ""
+        #expect(message.contains("the source changed the first comment and internal note,"), "\(message)")
+        #expect(message.contains("the first comment, internal note and YouTube title"), "\(message)")
+
+        // Back to the values that the create sent: nothing to report.
+        try Self.replaceInConfiguration(workspace, "Order at {{url}}", with: "Read more: {{url}}")
+        try Self.replaceInConfiguration(workspace, "Via {{source}}", with: "From {{source}}")
+        try Self.replaceInConfiguration(workspace, "{{title}} (film)", with: "{{title}} (video)")
+        let back = try workspace.run(.apply)
+        #expect(back.requests.write == 0)
+        #expect(back.unchanged == 1)
+        #expect(back.items.first?.message == nil, "\(back.items.first?.message ?? "")")
+
+        // A text edit is sent as usual.
+        try workspace.writePost(
+            "a.md", title: "Alpha", body: "Beans, edited.",
+            frontMatter: "date: 2031-02-03\nimage: https://media.northwind.example/a.mp4\n")
+        #expect(try workspace.run(.apply).updated == 1)
+    }
+
+    /// Posts recorded by a version that kept no digest of the create-only fields still send no PATCH for an added
+    /// first comment, and record the digest-free hash from then on.
+    @Test func olderStateStillSkipsAddedFirstComment() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], extraConfiguration: "rules:\n  - name: comments\n    team_only: true\n")
+        defer { workspace.remove() }
+        try Self.writeItem(workspace)
+        #expect(try workspace.run(.apply).created == 1)
+        do {
+            let database = try SQLiteDatabase(
+                path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
+            try database.execute("UPDATE posts SET updatable_hash = NULL, sent_create_only = NULL")
+        }
+        try Self.replaceInConfiguration(
+            workspace, "    team_only: true\n", with: "    team_only: true\n    first_comment: \"More soon\"\n")
+        let sync = try workspace.run(.apply)
+        #expect(sync.requests.write == 0)
+        #expect(sync.items.first?.message?.contains("the first comment that the source now sets is not sent") == true)
+    }
+
+    static func replaceInConfiguration(_ workspace: TestWorkspace, _ old: String, with new: String) throws {
+        let configuration = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        #expect(configuration.contains(old))
+        try configuration.replacingOccurrences(of: old, with: new)
+            .write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
     }
 }
