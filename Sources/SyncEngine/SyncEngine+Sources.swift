@@ -104,16 +104,18 @@ extension SyncEngine {
     /// delete the drafts of more than its `max_removed_share` of its items. It adds an error instead, so the pass
     /// removes nothing and exits with 75.
     ///
-    /// Applies only with `delete_drafts` and to a source with at least `minimumItemsForRemovalGuard` items that
-    /// are not removed, since a small folder often loses most of its files on purpose. Renamed files are matched
-    /// before, so moving files within the folder does not count.
+    /// Applies only with `delete_drafts` and to a source with at least `minimumItemsForRemovalGuard` items, since a
+    /// small folder often loses most of its files on purpose. Renamed files are matched before, so moving files
+    /// within the folder does not count. Of the items still in the folder, only those with posts count, because
+    /// files that failed would otherwise dilute the share and let a mass removal of the others through.
     func holdMassRemoval(_ scan: inout SourceScan, source: String) throws {
         guard configuration.deleteDrafts, !scan.removedIdentities.isEmpty,
             let settings = configuration.sources.first(where: { $0.name == source }),
             case .directory(let path, _, _) = settings.kind
         else { return }
         let items = try state.items(source: source)
-        let active = Set(items.filter { $0.status != "removed" }.map(\.identity))
+        let withPosts = try state.identitiesWithPosts(source: source)
+        let active = Set(items.filter { $0.status != "removed" && withPosts.contains($0.identity) }.map(\.identity))
         // Items removed within the window count too, so that files deleted one at a time, each seen by its own
         // pass of the daemon, meet the same limit as files deleted at once. Those include the items without a post,
         // which the state forgot and counts by the recorded time of their removal.
@@ -296,6 +298,19 @@ extension SyncEngine {
 extension StateStore {
     private static func forgottenRemovalsKey(_ source: String) -> String {
         "forgotten_removals:\(source)"
+    }
+
+    /// Returns the identities of the items of `source` that have a post not deleted in Planable, or a create that
+    /// may have made one.
+    func identitiesWithPosts(source: String) throws -> Set<String> {
+        try withDatabase { database in
+            let rows = try database.query(
+                """
+                SELECT identity FROM posts WHERE source = ? AND (status IS NULL OR status != 'deleted')
+                UNION SELECT identity FROM intents WHERE source = ?
+                """, [source, source])
+            return Set(rows.compactMap { $0.string("identity") })
+        }
     }
 
     /// Returns how many items of `source` without a post were removed and forgotten after `date`.

@@ -107,6 +107,30 @@ import Testing
         #expect(message.contains("max_removed_share"), "\(message)")
     }
 
+    /// Files that failed have no post, so they do not dilute the share: 6 of 10 items with posts gone is more than
+    /// the default share of 0.5, however many failed files stay.
+    @Test func failedItemsDoNotDiluteTheShare() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 10)
+        for number in 1...6 {
+            try workspace.writePost(
+                "unmapped-\(number).md", title: "Unmapped \(number)", body: "No page.",
+                frontMatter: "planable: {pages: \"No such page\"}\n")
+        }
+        let created = try workspace.run(.apply)
+        #expect(created.created == 10)
+        #expect(created.failed == 6)
+        try removeFiles(workspace, 1...6)
+
+        let sync = try workspace.run(.apply)
+        #expect(removals(sync).isEmpty, "\(removals(sync).map(\.identity))")
+        #expect(sync.requests.write == 0)
+        #expect(try postCount(workspace) == 10)
+        let message = try #require(sync.errors.first)
+        #expect(message.contains("6 of 10"), "\(message)")
+    }
+
     @Test func raisedShareDeletesDrafts() throws {
         let workspace = try makeWorkspace(sourceSettings: "max_removed_share: 1")
         defer { workspace.remove() }
