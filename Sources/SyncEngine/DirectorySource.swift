@@ -105,6 +105,18 @@ package struct DirectorySource: ItemSource {
         // removed, and its drafts are not deleted and created again.
         let readIdentities = Set(result.items.map(\.identity))
         result.removedIdentities.removeAll { readIdentities.contains($0) }
+        // A file whose front matter id was added, changed or removed keeps its posts: its records move to the new
+        // id. Left under the old one, they would stay forever, since the file still exists, while the new id got a
+        // second post. A copy read in this scan with the old id takes that id over instead, as when the file is gone.
+        for item in result.items {
+            guard let record = knownByLocation[item.location], record.status != "removed",
+                record.identity != item.identity, !readIdentities.contains(record.identity)
+            else { continue }
+            result.identityChanges.append(
+                IdentityChange(
+                    identity: item.identity, previousIdentity: record.identity, evidence: "its file \(item.location)",
+                    isRoutine: false))
+        }
         // An item that a run linked to the post of an interrupted create, before any scan read its file, has no
         // location. A full scan that read every file without a failure and met no file with its id removes it.
         // NOTE: a skipped file counts by its path, not its front matter id, and any failed file in the folder

@@ -201,3 +201,62 @@ import Testing
             moved.items.first?.posts.first?.media == ["https://coffee.example/posts/second-store-opening/cover.png"])
     }
 }
+
+/// A front matter `id` added to a synced file, changed or removed, changes the item's identity but not its file,
+/// so the item keeps its posts instead of getting a second one beside a record that no scan removes.
+@Suite struct ChangedFileIDTests {
+    static func items(_ workspace: TestWorkspace) throws -> [String] {
+        let state = try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
+        return try state.items(source: "posts").map(\.identity)
+    }
+
+    @Test func addedAndRemovedIDKeepPosts() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: "delete_drafts: true")
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Post A", body: "Body A.")
+        try workspace.writePost("b.md", title: "Post B", body: "Body B.")
+        #expect(try workspace.run(.apply).created == 2)
+
+        try workspace.writePost("a.md", title: "Post A", body: "Body A.", frontMatter: "id: post-a\n")
+        let plan = try workspace.run(.plan)
+        #expect(plan.created == 0, "\(plan.items.map { "\($0.identity) \($0.decision)" })")
+        let added = try workspace.run(.apply)
+        #expect(added.requests.write == 0, "\(added.items.map { "\($0.identity) \($0.decision)" })")
+        let message = try #require(added.items.first { $0.identity == "post-a" }?.message)
+        #expect(message.contains("changed from a.md"), "\(message)")
+        #expect(try Self.items(workspace) == ["b.md", "post-a"])
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 2)
+
+        try workspace.writePost("a.md", title: "Post A", body: "Body A, edited.", frontMatter: "id: post-a\n")
+        let edited = try workspace.run(.apply)
+        #expect(edited.updated == 1)
+        #expect(edited.created == 0)
+
+        try workspace.writePost("a.md", title: "Post A", body: "Body A, edited.")
+        let removed = try workspace.run(.apply)
+        #expect(removed.requests.write == 0, "\(removed.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(try Self.items(workspace) == ["a.md", "b.md"])
+
+        // The file's deletion deletes its one draft.
+        try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("a.md"))
+        let deleted = try workspace.run(.apply)
+        #expect(deleted.deleted == 1)
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 1)
+    }
+
+    /// The daemon's partial pass over the changed file moves the records too.
+    @Test func partialPassMovesRecords() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Post A", body: "Body A.")
+        #expect(try workspace.run(.apply).created == 1)
+
+        try workspace.writePost("a.md", title: "Post A", body: "Body A.", frontMatter: "id: post-a\n")
+        let partial = try ReadFailureTests().runPartial(workspace, paths: ["a.md"])
+        #expect(partial.requests.write == 0, "\(partial.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(try Self.items(workspace) == ["post-a"])
+        let full = try workspace.run(.apply)
+        #expect(full.requests.write == 0, "\(full.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 1)
+    }
+}
