@@ -2,6 +2,7 @@ import Content
 import Feeds
 import Foundation
 import Logging
+import Templates
 import YAML
 
 extension Configuration {
@@ -115,14 +116,15 @@ extension Configuration {
         if let ruleNodes = root["rules"] {
             if let items = ruleNodes.sequenceValue {
                 var rules: [(rule: MappingRule, node: YAMLNode)] = []
+                // Names are compared as written, so that rules with other problems still count.
+                var ruleNames = Set<String>()
                 for (index, item) in items.enumerated() {
-                    guard let rule = read({ try reader.rule(item, index: index) }) else { continue }
-                    if rules.contains(where: { $0.rule.name == rule.name }) {
+                    if let name = item["name"]?.string, !ruleNames.insert(name).inserted {
                         problems.append(
                             ConfigurationError(
-                                path: path, at: item,
-                                "two rules are named \"\(rule.name)\"; give each a unique name"))
+                                path: path, at: item, "two rules are named \"\(name)\"; give each a unique name"))
                     }
+                    guard let rule = read({ try reader.rule(item, index: index) }) else { continue }
                     rules.append((rule, item))
                 }
                 // A rule that names a source with an invalid entry gets no second error for that name.
@@ -178,6 +180,17 @@ extension Configuration {
         }
         let state = read { try root["state"].map { try reader.string($0, "state") } }
         if !problems.isEmpty {
+            // A configuration with problems is not loaded, so `check` cannot compile its templates later. Their
+            // syntax errors join the other problems instead, so that one run lists them all.
+            for (name, source) in TemplateCheck.templateSources(configuration) {
+                do {
+                    _ = try Template(name: name, source: source)
+                } catch {
+                    let node =
+                        name.hasPrefix("templates.") ? root["templates"]?[String(name.dropFirst(10))] : root[name]
+                    problems.append(ConfigurationError(path: path, at: node, "\(error)"))
+                }
+            }
             // Problems in file order, so that a person fixes them from the top.
             let sorted = problems.enumerated().sorted { left, right in
                 let leftLine = left.element.line ?? Int.max

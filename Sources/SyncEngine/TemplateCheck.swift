@@ -12,13 +12,27 @@ package enum TemplateCheck {
     /// The standard variables that are lists, which a variable tag cannot render.
     static let listNames: Set<String> = ["tag_list", "categories"]
 
-    /// Lists one problem per template that writes a standard list, such as `{{categories}}`, as a variable tag,
-    /// which fails to render for every item.
+    /// The standard variables that are mappings, which a variable tag cannot render either, each with an example
+    /// of a key to write instead.
+    static let mappingNames: [String: String] = [
+        "date": "{{date.iso}}, or {{date.year}}-{{date.month}}-{{date.day}}", "fields": "{{fields.title}}",
+    ]
+
+    /// Lists one problem per template that writes a standard list, such as `{{categories}}`, or a standard mapping,
+    /// such as `{{date}}`, as a variable tag, which fails to render for every item (every dated item, for `date`).
     package static func listVariableProblems(_ configuration: Configuration) throws -> [String] {
         try namedTemplates(configuration).flatMap { name, template in
-            template.unguardedVariableNames.filter { listNames.contains($0) }.sorted().map { variable in
-                "\(name) uses {{\(variable)}}, which is a list and fails to render for every item; write its items "
-                    + "with {{#\(variable)}}{{.}} {{/\(variable)}}, or use {{tags}} for hashtags"
+            template.unguardedVariableNames.sorted().compactMap { variable in
+                if listNames.contains(variable) {
+                    return "\(name) uses {{\(variable)}}, which is a list and fails to render for every item; write "
+                        + "its items with {{#\(variable)}}{{.}} {{/\(variable)}}, or use {{tags}} for hashtags"
+                }
+                if let example = mappingNames[variable] {
+                    let items = variable == "date" ? "every item with a date" : "every item"
+                    return "\(name) uses {{\(variable)}}, which is a mapping and fails to render for \(items); write "
+                        + "one of its keys, such as \(example)"
+                }
+                return nil
             }
         }
     }
