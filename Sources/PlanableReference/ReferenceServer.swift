@@ -36,6 +36,11 @@ package final class ReferenceServer: Sendable {
                 maximumBytes: options.maximumMediaBytes, allowLoopback: options.allowLoopbackMedia,
                 allowPublic: !options.offlineMedia),
             offlineMedia: options.offlineMedia)
+        let resumed = try services.resumeImports(store: self.store)
+        if resumed > 0 {
+            FileHandle.standardError.write(
+                Data("reference server: resuming \(resumed) media downloads that the last stop cut short\n".utf8))
+        }
     }
 
     deinit {

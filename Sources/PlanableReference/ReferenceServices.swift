@@ -120,8 +120,16 @@ final class ReferenceServices: Sendable {
         return id
     }
 
-    /// Records a finished download on media row `id`.
+    /// Records a finished download on media row `id`. A GIF for a story is recorded as failed, because stories do
+    /// not support GIFs, and its URL did not show it when the story was created.
     func record(_ result: Result<FetchedMedia, MediaDownloadError>, id: String, store: ReferenceStore) throws {
+        var result = result
+        if case .success(let media) = result, media.inspection.type == "gif", try Self.isStoryMedia(id, store) {
+            result = .failure(
+                MediaDownloadError(
+                    url: media.download.effectiveURL, message: "the file is a GIF, and stories do not support GIFs",
+                    bytesReceived: media.download.size))
+        }
         switch result {
         case .success(let media):
             try store.database.run(
@@ -134,10 +142,33 @@ final class ReferenceServices: Sendable {
                     media.inspection.height, media.download.effectiveURL, id,
                 ])
         case .failure(let error):
+            // The size is the media item's, and a failed download left none, whatever error page it received.
             try store.database.run(
-                "UPDATE media SET status = 'error', failure = ?, size = ? WHERE id = ?",
-                [error.message, error.bytesReceived, id])
+                "UPDATE media SET status = 'error', failure = ?, size = 0 WHERE id = ?", [error.message, id])
         }
+    }
+
+    /// Tells whether a story post shows media row `id`.
+    static func isStoryMedia(_ id: String, _ store: ReferenceStore) throws -> Bool {
+        try store.database.queryFirst(
+            """
+            SELECT 1 FROM posts, json_each(posts.media_ids)
+            WHERE posts.classification = 'story' AND json_each.value = ? LIMIT 1
+            """, [id]) != nil
+    }
+
+    /// Starts the downloads of the media rows still in `processing`, which a stop cut short, so that they end in
+    /// `success` or `error` as clients polling them expect. Returns how many it started.
+    @discardableResult
+    func resumeImports(store: StoreGate) throws -> Int {
+        let rows = try store.withLock { store in
+            try store.database.query("SELECT id, source_url FROM media WHERE status = 'processing'")
+        }
+        for row in rows {
+            guard let id = row.string("id"), let url = row.string("source_url") else { continue }
+            importLater(id: id, url: url, store: store)
+        }
+        return rows.count
     }
 
     /// Downloads media row `id` in the background and records the outcome.

@@ -16,6 +16,10 @@ import Testing
                 return .respond(HTTPServerResponse(status: 200, headers: [("Content-Type", "image/png")], body: Self.png))
             case "/notes.txt":
                 return .respond(HTTPServerResponse(status: 200, body: Array("plain text".utf8)))
+            case "/gif-named.png":
+                return .respond(HTTPServerResponse(status: 200, body: Array("GIF89a".utf8) + [0x10, 0, 0x20, 0, 0, 0]))
+            case "/missing-page.png":
+                return .respond(HTTPServerResponse(status: 404, body: Array(repeating: 0x20, count: 335)))
             case "/moved.png":
                 return .respond(HTTPServerResponse(status: 302, headers: [("Location", "/photo.png")]))
             case "/away.png":
@@ -209,6 +213,84 @@ import Testing
             workspace: "Northwind Coffee", page: "Northwind YouTube", extra: [("media", ["https://cdn.example/clip.mp4"])])
         #expect(post["media"] == .array(["https://cdn.example/clip.mp4"]))
         #expect(post["mediaType"] == "video")
+    }
+
+    /// A story's GIF whose URL does not show it is found by the download, and its media fails, so the story cannot
+    /// publish a GIF. A fragment does not hide the extension either.
+    @Test func storyGIFFoundByDownloadFails() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let server = try TestServer(allowLoopbackMedia: true)
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let page = try server.pageID("Northwind Instagram")
+        let url = "http://127.0.0.1:\(media.port)/gif-named.png"
+        let story = try server.send(
+            "POST", "/stories", body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": .string(url)])
+        #expect(story.status == 201)
+        waitForImports(server)
+        let mediaID = try #require(story.data["mediaId"]?.stringValue)
+        let row = try server.send("GET", "/media/\(mediaID)").data
+        #expect(row["status"] == "error")
+        let id = try #require(story.data["id"]?.stringValue)
+        try server.send("POST", "/reference/posts/\(id)/publish", body: [:], token: nil)
+        server.clock.advance(by: 3)
+        #expect(try server.send("GET", "/posts/\(id)").data["status"] == "failed")
+
+        let fragment = try server.send(
+            "POST", "/stories",
+            body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": "https://cdn.example/a.gif#x"])
+        #expect(fragment.status == 400)
+
+        // The same file for a post is a GIF that posts take.
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind Facebook", extra: [("media", [.string(url)])])
+        #expect(post["mediaType"] == "gif")
+    }
+
+    /// A failed download records no size, whatever error page it received.
+    @Test func failedDownloadHasNoSize() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let server = try TestServer(allowLoopbackMedia: true)
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let accepted = try server.send(
+            "POST", "/media",
+            body: [
+                "workspaceId": .string(workspace), "mediaUrls": [.string("http://127.0.0.1:\(media.port)/missing-page.png")],
+            ])
+        waitForImports(server)
+        let id = try #require(accepted.data.arrayValue?.first?["id"]?.stringValue)
+        let row = try server.send("GET", "/media/\(id)").data
+        #expect(row["status"] == "error")
+        #expect(row["size"] == .integer(0))
+    }
+
+    /// A download that a stop cut short starts again with the next server on the same database, so the media does
+    /// not stay in `processing`.
+    @Test func interruptedDownloadResumes() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("media-resume-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = "http://127.0.0.1:\(media.port)/photo.png"
+        let id: String
+        do {
+            let first = try TestServer(allowLoopbackMedia: true, directory: directory)
+            let workspace = try first.workspaceID("Northwind Coffee")
+            // The row as a stop leaves it: inserted, with its download never finished.
+            id = try first.server.store.withLock { store in
+                try first.server.services.insertProcessing(store, workspaceID: workspace, url: url, now: 1_780_000_000)
+            }
+            #expect(try first.send("GET", "/media/\(id)").data["status"] == "processing")
+            first.server.stop()
+        }
+        let second = try TestServer(allowLoopbackMedia: true, directory: directory)
+        waitForImports(second)
+        let row = try second.send("GET", "/media/\(id)").data
+        #expect(row["status"] == "success")
+        #expect(row["size"] == .integer(Self.png.count))
     }
 
     @Test func storiesImportMediaInBackground() throws {

@@ -21,7 +21,10 @@ enum StoryHandlers {
             guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
                 throw APIError.validation("media URL \(url) must use http or https")
             }
-            if lowered.split(separator: "?").first?.hasSuffix(".gif") == true {
+            // The query and the fragment are no part of the file name.
+            let path = lowered.split(separator: "#", omittingEmptySubsequences: false)[0]
+                .split(separator: "?", omittingEmptySubsequences: false)[0]
+            if path.hasSuffix(".gif") {
                 throw APIError.validation("media URL \(url) is a GIF, and stories do not support GIFs")
             }
         }

@@ -80,13 +80,14 @@ extension ReferenceStore {
     }
 
     /// Returns why `post` cannot be published on `platform` for want of media, or nil when it has what the
-    /// platform needs. Instagram posts and every story need an image or a video, Pinterest pins an image, and
+    /// platform needs. Instagram posts and every story need an image or a video (a GIF, for posts only), Pinterest
+    /// pins an image, and
     /// TikTok and YouTube posts a video. Only media whose download succeeded count, since a failed or unfinished
     /// download has nothing to publish.
     private func missingMedia(_ post: PostRecord, platform: String) throws -> String? {
         let needed: (types: Set<String>, noun: String, needer: String)
         switch (post.classification, platform) {
-        case ("story", _): needed = (["image", "video", "gif"], "image or video", "a story")
+        case ("story", _): needed = (["image", "video"], "image or video", "a story")
         case (_, "instagram"): needed = (["image", "video", "gif"], "image or video", "Instagram")
         case (_, "pinterest"): needed = (["image", "gif"], "image", "Pinterest")
         case (_, "tiktok"): needed = (["video"], "video", "TikTok")
