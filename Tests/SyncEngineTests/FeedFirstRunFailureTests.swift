@@ -87,7 +87,13 @@ import Testing
         let statePath = try Configuration.load(path: workspace.configPath).statePath
         try StateStore(path: statePath).withDatabase { database in
             _ = try database.run("DELETE FROM feeds WHERE source = 'news'")
-            try database.execute("PRAGMA user_version = \(StateStore.migrations.count - 1)")
+            let marking = try #require(
+                StateStore.migrations.firstIndex { $0.contains("UPDATE feeds SET baselined = 1") })
+            // The migrations after the marking one add these columns, which running them again would add twice.
+            for column in ["sent_create_only", "updatable_hash"] {
+                try database.execute("ALTER TABLE posts DROP COLUMN \(column)")
+            }
+            try database.execute("PRAGMA user_version = \(marking)")
         }
         try writeFeed(through: 13)
         let next = try workspace.run(.apply)
