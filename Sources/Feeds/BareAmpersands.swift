@@ -1,5 +1,8 @@
+import CLibXML2
+
 /// Finds the `&` characters of an XML document that start no entity or character reference, such as the one in
-/// `Fish & chips` or in a link's `?a=1&b=2`, which hand-written feeds often contain.
+/// `Fish & chips` or in a link's `?a=1&b=2`, which hand-written feeds often contain. An `&` before a name that is
+/// neither XML's, HTML's nor declared in the document, as in `Q&A;`, counts too.
 ///
 /// libxml2's recovery mode drops such an `&` with the word after it up to the next `;` or space, so the text
 /// loses a word where feedparser's loose parser keeps the character. Escaping each one as `&amp;` before a second
@@ -9,6 +12,8 @@ enum BareAmpersands {
     /// Returns `bytes` with every bare `&` written as `&amp;`, and the line of the first one, or nil when the
     /// document has none.
     static func escaped(_ bytes: [UInt8]) -> (bytes: [UInt8], firstLine: Int)? {
+        // A document that declares entities may name any of them, so every name counts as a reference there.
+        let declaresEntities = contains(bytes, Array("<!ENTITY".utf8))
         var output: [UInt8] = []
         var firstLine: Int?
         var line = 1
@@ -22,7 +27,9 @@ enum BareAmpersands {
                 for skipped in bytes[index..<end] where skipped == UInt8(ascii: "\n") { line += 1 }
                 index = end
                 continue
-            } else if byte == UInt8(ascii: "&"), !startsReference(bytes, at: index + 1) {
+            } else if byte == UInt8(ascii: "&"),
+                !startsReference(bytes, at: index + 1, anyName: declaresEntities)
+            {
                 if firstLine == nil {
                     firstLine = line
                     output.reserveCapacity(bytes.count + 64)
@@ -58,8 +65,9 @@ enum BareAmpersands {
     }
 
     /// Tells whether the bytes at `start` continue an `&` into a reference: `#` and decimal digits, `#x` and hex
-    /// digits, or a name, each ended by `;`.
-    private static func startsReference(_ bytes: [UInt8], at start: Int) -> Bool {
+    /// digits, or a name, each ended by `;`. The name must be one of XML's five or an HTML entity's, which the
+    /// parser reads, unless `anyName` is set.
+    private static func startsReference(_ bytes: [UInt8], at start: Int, anyName: Bool) -> Bool {
         guard start < bytes.count else { return false }
         var index = start
         if bytes[index] == UInt8(ascii: "#") {
@@ -78,7 +86,21 @@ enum BareAmpersands {
         {
             index += 1
         }
-        return index < bytes.count && bytes[index] == UInt8(ascii: ";")
+        guard index < bytes.count && bytes[index] == UInt8(ascii: ";") else { return false }
+        guard !anyName else { return true }
+        let name = String(decoding: bytes[start..<index], as: UTF8.self)
+        return ["amp", "lt", "gt", "quot", "apos"].contains(name) || htmlEntityLookup(name) != nil
+    }
+
+    /// Tells whether `bytes` contains `needle`.
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var index = 0
+        while index + needle.count <= bytes.count {
+            if bytes[index] == first && bytes[index..<index + needle.count].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Tells whether `byte` may start an XML name: an ASCII letter, `_`, `:` or a byte of a multi-byte UTF-8

@@ -433,6 +433,30 @@ import Testing
         #expect(feed.illFormedReason?.hasPrefix("line 2: an & starts no entity") == true, "\(feed.illFormedReason ?? "")")
     }
 
+    /// `&A;` names no entity of XML or HTML, so it is text, as feedparser's loose parser keeps it, instead of a
+    /// reference that libxml2's recovery drops.
+    @Test func unknownEntityNameIsKept() throws {
+        let feed = try parse(
+            """
+            <rss version="2.0"><channel><item><title>Our Q&A; session &amp; more&hellip;</title>
+            <description>Join the Q&A; today</description></item></channel></rss>
+            """)
+        #expect(feed.entries.first?.title == "Our Q&A; session & more\u{2026}")
+        #expect(feed.entries.first?.summary == "Join the Q&A; today")
+        #expect(feed.isIllFormed)
+    }
+
+    /// A document that declares its own entities keeps its references to them.
+    @Test func declaredEntityIsExpanded() throws {
+        let feed = try parse(
+            """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [<!ENTITY brand "Northwind">]>
+            <rss version="2.0"><channel><item><title>&brand; & friends</title></item></channel></rss>
+            """)
+        #expect(feed.entries.first?.title == "Northwind & friends")
+    }
+
     @Test func undefinedHTMLEntityIsReadButFlagged() throws {
         let feed = try parse("<rss version=\"2.0\"><channel><title>a&nbsp;b&hellip;</title></channel></rss>")
         #expect(feed.isIllFormed)
