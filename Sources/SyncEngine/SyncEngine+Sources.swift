@@ -106,8 +106,8 @@ extension SyncEngine {
     ///
     /// Applies only with `delete_drafts` and to a source with at least `minimumItemsForRemovalGuard` items, since a
     /// small folder often loses most of its files on purpose. Renamed files are matched before, so moving files
-    /// within the folder does not count. Of the items still in the folder, only those with posts count, because
-    /// files that failed would otherwise dilute the share and let a mass removal of the others through.
+    /// within the folder does not count. Of the items still in the folder, only those with posts count toward the
+    /// share, because files that failed would otherwise dilute it and let a mass removal of the others through.
     func holdMassRemoval(_ scan: inout SourceScan, source: String) throws {
         guard configuration.deleteDrafts, !scan.removedIdentities.isEmpty,
             let settings = configuration.sources.first(where: { $0.name == source }),
@@ -115,7 +115,8 @@ extension SyncEngine {
         else { return }
         let items = try state.items(source: source)
         let withPosts = try state.identitiesWithPosts(source: source)
-        let active = Set(items.filter { $0.status != "removed" && withPosts.contains($0.identity) }.map(\.identity))
+        let allActive = items.filter { $0.status != "removed" }
+        let active = Set(allActive.filter { withPosts.contains($0.identity) }.map(\.identity))
         // Items removed within the window count too, so that files deleted one at a time, each seen by its own
         // pass of the daemon, meet the same limit as files deleted at once. Those include the items without a post,
         // which the state forgot and counts by the recorded time of their removal.
@@ -126,7 +127,9 @@ extension SyncEngine {
             }.count + (try state.forgottenRemovals(source: source, since: windowStart))
         let removed = scan.removedIdentities.filter(active.contains).count + recentlyRemoved
         let total = active.count + recentlyRemoved
-        guard total >= Self.minimumItemsForRemovalGuard,
+        // The size that makes the guard apply counts every item, so that leaving out the failed ones from the share
+        // never turns the guard off.
+        guard allActive.count + recentlyRemoved >= Self.minimumItemsForRemovalGuard,
             Double(removed) > settings.maximumRemovedShare * Double(total)
         else { return }
         let percent = Int((Double(removed) / Double(total) * 100).rounded())

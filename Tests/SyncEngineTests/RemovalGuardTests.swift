@@ -131,6 +131,27 @@ import Testing
         #expect(message.contains("6 of 10"), "\(message)")
     }
 
+    /// The size that makes the guard apply counts the failed files too: 9 synced files and 1 failed file are a
+    /// source of 10 items, so losing the 9 is held.
+    @Test func failedItemsCountTowardTheSize() throws {
+        let workspace = try makeWorkspace()
+        defer { workspace.remove() }
+        try writePosts(workspace, count: 9)
+        try workspace.writePost(
+            "unmapped.md", title: "Unmapped", body: "No page.", frontMatter: "planable: {pages: \"No such page\"}\n")
+        let created = try workspace.run(.apply)
+        #expect(created.created == 9)
+        #expect(created.failed == 1)
+        try removeFiles(workspace, 1...9)
+
+        let sync = try workspace.run(.apply)
+        #expect(removals(sync).isEmpty, "\(removals(sync).map(\.identity))")
+        #expect(sync.requests.write == 0)
+        #expect(try postCount(workspace) == 9)
+        let message = try #require(sync.errors.first)
+        #expect(message.contains("9 of 9"), "\(message)")
+    }
+
     @Test func raisedShareDeletesDrafts() throws {
         let workspace = try makeWorkspace(sourceSettings: "max_removed_share: 1")
         defer { workspace.remove() }
