@@ -119,7 +119,9 @@ extension Configuration {
                 // Names are compared as written, so that rules with other problems still count.
                 var ruleNames = Set<String>()
                 for (index, item) in items.enumerated() {
-                    if let name = item["name"]?.string, !ruleNames.insert(name).inserted {
+                    // A rule without a name gets the one that `rule(_:index:)` gives it.
+                    let name = item["name"]?.string ?? "rule \(index + 1)"
+                    if !ruleNames.insert(name).inserted {
                         problems.append(
                             ConfigurationError(
                                 path: path, at: item, "two rules are named \"\(name)\"; give each a unique name"))
@@ -186,9 +188,7 @@ extension Configuration {
                 do {
                     _ = try Template(name: name, source: source)
                 } catch {
-                    let node =
-                        name.hasPrefix("templates.") ? root["templates"]?[String(name.dropFirst(10))] : root[name]
-                    problems.append(ConfigurationError(path: path, at: node, "\(error)"))
+                    problems.append(ConfigurationError(path: path, at: NodeReader.templateNode(name, in: root), "\(error)"))
                 }
             }
             // Problems in file order, so that a person fixes them from the top.
@@ -227,6 +227,21 @@ private struct NodeReader {
 
     func error(_ node: YAMLNode?, _ message: String) -> ConfigurationError {
         ConfigurationError(path: path, at: node, message)
+    }
+
+    /// Returns the node of the template setting that `TemplateCheck.templateSources` calls `name`, such as
+    /// `rules.NAME.first_comment` or `sources.NAME.link`, for the line of its error.
+    static func templateNode(_ name: String, in root: YAMLNode) -> YAMLNode? {
+        if name == "template" { return root["template"] }
+        if name.hasPrefix("templates.") { return root["templates"]?[String(name.dropFirst("templates.".count))] }
+        for (list, keyed) in [("rules", "rules."), ("sources", "sources.")] where name.hasPrefix(keyed) {
+            for node in root[list]?.sequenceValue ?? [] {
+                guard let itemName = node["name"]?.string, name.hasPrefix(keyed + itemName + ".") else { continue }
+                let path = name.dropFirst(keyed.count + itemName.count + 1).split(separator: ".").map(String.init)
+                return path.reduce(Optional(node)) { found, key in found?[key] }
+            }
+        }
+        return nil
     }
 
     /// Runs one setting's reader and adds its errors to `problems` instead of throwing, so that the settings after

@@ -88,9 +88,13 @@ import Testing
         #expect(problems.contains { $0.contains("template \"templates.x\"") }, "\(problems)")
         #expect(problems.contains { $0.contains("template \"rules.every.first_comment\"") }, "\(problems)")
         #expect(problems.contains { $0.contains("bogus") }, "\(problems)")
+        // Each is listed at its line, in file order.
+        #expect(error.problems.map(\.line) == error.problems.map(\.line).sorted { ($0 ?? .max) < ($1 ?? .max) })
+        #expect(error.problems.allSatisfy { $0.line != nil }, "\(problems)")
     }
 
-    /// Two rules with one name are reported even when both have problems of their own.
+    /// Two rules with one name are reported even when both have problems of their own, and a rule without a name
+    /// has the name it is given, "rule N".
     @Test func duplicateRuleNamesWithOtherProblems() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rule-names-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -107,11 +111,15 @@ import Testing
             match: {tagz: [a]}
           - name: twin
             skip: maybe
+          - name: rule 4
+            template: "{{title}}"
+          - template: "{{summary}}"
         """.write(toFile: path, atomically: true, encoding: .utf8)
         let error = try #require(throws: ConfigurationError.self, performing: { try Configuration.load(path: path) })
         let problems = error.problems.map(\.description)
         #expect(problems.contains { $0.contains("two rules are named \"twin\"") }, "\(problems)")
         #expect(problems.contains { $0.contains("tagz") }, "\(problems)")
         #expect(problems.contains { $0.contains("skip") }, "\(problems)")
+        #expect(problems.contains { $0.contains("two rules are named \"rule 4\"") }, "\(problems)")
     }
 }
