@@ -105,18 +105,7 @@ package struct DirectorySource: ItemSource {
         // removed, and its drafts are not deleted and created again.
         let readIdentities = Set(result.items.map(\.identity))
         result.removedIdentities.removeAll { readIdentities.contains($0) }
-        // A file whose front matter id was added, changed or removed keeps its posts: its records move to the new
-        // id. Left under the old one, they would stay forever, since the file still exists, while the new id got a
-        // second post. A copy read in this scan with the old id takes that id over instead, as when the file is gone.
-        for item in result.items {
-            guard let record = knownByLocation[item.location], record.status != "removed",
-                record.identity != item.identity, !readIdentities.contains(record.identity)
-            else { continue }
-            result.identityChanges.append(
-                IdentityChange(
-                    identity: item.identity, previousIdentity: record.identity, evidence: "its file \(item.location)",
-                    isRoutine: false))
-        }
+        movePathsNewIdentities(&result, records: records, readIdentities: readIdentities, state: state)
         // An item that a run linked to the post of an interrupted create, before any scan read its file, has no
         // location. A full scan that read every file without a failure and met no file with its id removes it.
         // NOTE: a skipped file counts by its path, not its front matter id, and any failed file in the folder
@@ -128,6 +117,43 @@ package struct DirectorySource: ItemSource {
                 .map(\.identity).sorted()
         }
         return result
+    }
+
+    /// Handles the items read at a path whose record has another identity, as after a front matter id was added,
+    /// changed or removed. Left alone, that record would stay forever, since its file still exists.
+    ///
+    /// When the text is as before and the state has no record of the new identity, the record and its posts move
+    /// to the new identity. Otherwise the earlier item is removed, as if its file had been replaced, and the item read
+    /// there is new, returns under an identity the state has, or is matched as a rename by its text. A copy read in
+    /// this scan with the old id takes that id over instead, as when the file is gone.
+    func movePathsNewIdentities(
+        _ result: inout SourceScan, records: [ItemRecord], readIdentities: Set<String>, state: StateStore
+    ) {
+        var recordsByLocation: [String: [ItemRecord]] = [:]
+        for record in records where record.status != "removed" {
+            if let location = record.location { recordsByLocation[location, default: []].append(record) }
+        }
+        var movedTo = Set<String>()
+        for item in result.items {
+            for record in recordsByLocation[item.location] ?? []
+            where record.identity != item.identity && !readIdentities.contains(record.identity)
+                && !result.removedIdentities.contains(record.identity)
+            {
+                let sameText = record.bodyHash.map { $0 == item.bodyHash || $0 == item.earlierBodyHash } ?? false
+                let isNewIdentity =
+                    !movedTo.contains(item.identity)
+                    && (try? state.hasItem(source: name, identity: item.identity)) == false
+                if sameText && isNewIdentity {
+                    movedTo.insert(item.identity)
+                    result.identityChanges.append(
+                        IdentityChange(
+                            identity: item.identity, previousIdentity: record.identity,
+                            evidence: "its file \(item.location)", isRoutine: false))
+                } else {
+                    result.removedIdentities.append(record.identity)
+                }
+            }
+        }
     }
 
     /// Tells whether `location` is one of `paths` or lies under one of them; `.` stands for the whole source.

@@ -259,4 +259,78 @@ import Testing
         #expect(full.requests.write == 0, "\(full.items.map { "\($0.identity) \($0.decision)" })")
         #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 1)
     }
+
+    static func identities(_ report: RunReport, _ decision: ItemDecision) -> [String] {
+        report.items.filter { $0.decision == decision }.map(\.identity).sorted()
+    }
+
+    /// A file that takes the id of a removed item brings that item back with its post, and its own earlier item
+    /// is removed, instead of the file being left out of every pass.
+    @Test func idOfRemovedItemBringsItBack() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("old.md", title: "Launch", body: "Launch day.", frontMatter: "id: launch\n")
+        try workspace.writePost("new.md", title: "News", body: "News.", frontMatter: "id: new\n")
+        #expect(try workspace.run(.apply).created == 2)
+        try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("old.md"))
+        #expect(try workspace.run(.apply).removed == 1)
+
+        try workspace.writePost("new.md", title: "News", body: "News, edited.", frontMatter: "id: launch\n")
+        let plan = try workspace.run(.plan)
+        let sync = try workspace.run(.apply)
+        #expect(Self.identities(sync, .update) == ["launch"], "\(sync.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(Self.identities(sync, .removed) == ["new"])
+        #expect(Self.identities(plan, .update) == Self.identities(sync, .update))
+        #expect(Self.identities(plan, .removed) == Self.identities(sync, .removed))
+        #expect(sync.created == 0)
+    }
+
+    /// A file deleted and another renamed onto its path: the renamed file keeps its own draft, matched by its text,
+    /// and the deleted file's draft is deleted. The path alone does not tie the two.
+    @Test func renameOntoDeletedPathKeepsOwnDraft() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: "delete_drafts: true")
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "Alpha text.", frontMatter: "id: post-a\n")
+        try workspace.writePost("b.md", title: "Beta", body: "Beta text.")
+        try workspace.writePost("c.md", title: "Gamma", body: "Gamma text.")
+        #expect(try workspace.run(.apply).created == 3)
+        let folder = workspace.contentFolder
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("a.md"))
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("b.md"), to: folder.appendingPathComponent("a.md"))
+
+        let plan = try workspace.run(.plan)
+        let sync = try workspace.run(.apply)
+        #expect(sync.updated == 0, "\(sync.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(Self.identities(sync, .delete) == ["post-a"])
+        #expect(Self.identities(plan, .delete) == ["post-a"])
+        let texts = try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().map(\.plainText).sorted()
+        #expect(texts.count == 2)
+        #expect(texts.contains { $0.contains("Beta") }, "\(texts)")
+        #expect(!texts.contains { $0.contains("Alpha") }, "\(texts)")
+    }
+
+    /// A state that an earlier version left with two items at one path, one under the file's old identity and one
+    /// under its new one, updates the new one and removes the old one.
+    @Test func twoRecordsAtOnePathResolve() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("x.md", title: "Post A", body: "Body A.", frontMatter: "id: aa-old\n")
+        try workspace.writePost("a.md", title: "Post A", body: "Body A.", frontMatter: "id: zz-new\n")
+        try workspace.writePost("c.md", title: "Post C", body: "Body C.")
+        #expect(try workspace.run(.apply).created == 3)
+        try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("x.md"))
+        let state = try StateStore(path: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path)
+        try state.withDatabase { database in
+            _ = try database.run("UPDATE items SET location = 'a.md' WHERE identity = 'aa-old'")
+        }
+
+        try workspace.writePost("a.md", title: "Post A", body: "Body A, edited.", frontMatter: "id: zz-new\n")
+        let sync = try workspace.run(.apply)
+        #expect(Self.identities(sync, .update) == ["zz-new"], "\(sync.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(Self.identities(sync, .removed) == ["aa-old"])
+        let again = try workspace.run(.apply)
+        #expect(again.requests.write == 0)
+        #expect(
+            again.items.allSatisfy { $0.decision == .unchanged }, "\(again.items.map { "\($0.identity) \($0.decision)" })")
+    }
 }
