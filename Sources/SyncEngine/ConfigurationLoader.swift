@@ -188,7 +188,8 @@ extension Configuration {
                 do {
                     _ = try Template(name: name, source: source)
                 } catch {
-                    problems.append(ConfigurationError(path: path, at: NodeReader.templateNode(name, in: root), "\(error)"))
+                    let node = NodeReader.templateNode(name, in: root)
+                    problems.append(ConfigurationError(path: path, at: node, "\(error)"))
                 }
             }
             // Problems in file order, so that a person fixes them from the top.
