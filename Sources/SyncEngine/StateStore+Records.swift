@@ -86,6 +86,10 @@ package struct IntentRecord: Sendable, Equatable {
     package var text: String
     package var payloadHash: String
     package var startedAt: Date
+    /// The `PostPayload.updatableHash` and `PostPayload.createOnlyDigest` of the payload, nil for intents that
+    /// earlier versions recorded.
+    package var updatableHash: String? = nil
+    package var createOnlyDigest: String? = nil
 }
 
 extension StateStore {
@@ -165,19 +169,25 @@ extension StateStore {
     }
 
     /// Records the intent to create one grouped post, committed before the request is sent.
+    ///
+    /// - Parameters:
+    ///   - updatableHash: the `PostPayload.updatableHash` of the payload, which the posts get when a later run
+    ///     reads them back.
+    ///   - createOnlyDigest: the `PostPayload.createOnlyDigest` of the payload, likewise.
     package func recordIntent(
         source: String, identity: String, groupKey: String, workspaceId: String, pageIds: [String], text: String,
-        payloadHash: String, at date: Date
+        payloadHash: String, updatableHash: String? = nil, createOnlyDigest: String? = nil, at date: Date
     ) throws -> Int64 {
         try withDatabase { database in
             try database.run(
                 """
-                INSERT INTO intents (source, identity, group_key, workspace_id, page_ids, text, payload_hash, started_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO intents (source, identity, group_key, workspace_id, page_ids, text, payload_hash, started_at,
+                    updatable_hash, create_only_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     source, identity, groupKey, workspaceId, pageIds.joined(separator: ","), text, payloadHash,
-                    Self.timestamp(date),
+                    Self.timestamp(date), updatableHash, createOnlyDigest,
                 ])
             return database.lastInsertRowID
         }
@@ -192,7 +202,8 @@ extension StateStore {
                     workspaceId: row.string("workspace_id") ?? "",
                     pageIds: (row.string("page_ids") ?? "").split(separator: ",").map(String.init),
                     text: row.string("text") ?? "", payloadHash: row.string("payload_hash") ?? "",
-                    startedAt: Self.date(row.string("started_at")) ?? Date(timeIntervalSince1970: 0))
+                    startedAt: Self.date(row.string("started_at")) ?? Date(timeIntervalSince1970: 0),
+                    updatableHash: row.string("updatable_hash"), createOnlyDigest: row.string("create_only_digest"))
             }
         }
     }

@@ -172,6 +172,11 @@ package final class StateStore: @unchecked Sendable {
         ALTER TABLE posts ADD COLUMN sent_create_only TEXT;
         ALTER TABLE posts ADD COLUMN updatable_hash TEXT;
         """,
+        // The same two values for a create whose answer was lost, which its posts get when they are read back.
+        """
+        ALTER TABLE intents ADD COLUMN updatable_hash TEXT;
+        ALTER TABLE intents ADD COLUMN create_only_digest TEXT;
+        """,
     ]
 
     /// Opens or creates the state at `path`, checks its integrity and applies pending migrations.

@@ -232,7 +232,7 @@ extension SyncEngine {
                         intentId = try state.recordIntent(
                             source: item.source, identity: item.identity, groupKey: group.key,
                             workspaceId: context.workspace.id, pageIds: pageIds, text: group.payload.text,
-                            payloadHash: hash, at: Date())
+                            payloadHash: hash, updatableHash: updatableHash, createOnlyDigest: digest, at: Date())
                     case .notPerformed:
                         if let id = intentId { try state.dropIntent(id: id) }
                         intentId = nil
@@ -600,7 +600,8 @@ extension SyncEngine {
             try state.recordCreated(
                 intentId: intent.id, item: record, groupKey: intent.groupKey, posts: posts,
                 payloadHash: intent.payloadHash,
-                sent: SentFields(scheduledAt: posts.first?.scheduledAt, campaignId: posts.first?.campaignId))
+                sent: SentFields(scheduledAt: posts.first?.scheduledAt, campaignId: posts.first?.campaignId),
+                updatableHash: intent.updatableHash, createOnlyDigest: intent.createOnlyDigest)
         }
         guard checkRecorded else { return duplicateGroupMessages }
         return try remainingDuplicateGroups(workspaceId: workspaceId).map(\.message)

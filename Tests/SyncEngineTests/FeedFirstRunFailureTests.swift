@@ -93,6 +93,9 @@ import Testing
             for column in ["sent_create_only", "updatable_hash"] {
                 try database.execute("ALTER TABLE posts DROP COLUMN \(column)")
             }
+            for column in ["updatable_hash", "create_only_digest"] {
+                try database.execute("ALTER TABLE intents DROP COLUMN \(column)")
+            }
             try database.execute("PRAGMA user_version = \(marking)")
         }
         try writeFeed(through: 13)

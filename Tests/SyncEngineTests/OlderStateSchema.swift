@@ -9,9 +9,13 @@ enum OlderStateSchema {
     /// restore lack.
     static let postColumns = ["sent_pdf_title", "sent_create_only", "updatable_hash"]
 
-    /// Drops the columns that the latest migrations appended to the feeds and posts tables.
+    /// The columns that the latest migrations appended to the intents table.
+    static let intentColumns = ["updatable_hash", "create_only_digest"]
+
+    /// Drops the columns that the latest migrations appended to the feeds, posts and intents tables.
     static func dropLaterColumns(_ database: SQLiteDatabase) throws {
         for column in feedColumns { try database.execute("ALTER TABLE feeds DROP COLUMN \(column)") }
         for column in postColumns { try database.execute("ALTER TABLE posts DROP COLUMN \(column)") }
+        for column in intentColumns { try database.execute("ALTER TABLE intents DROP COLUMN \(column)") }
     }
 }

@@ -159,6 +159,32 @@ import Testing
         #expect(try workspace.run(.apply).updated == 1)
     }
 
+    /// Posts read back after a create whose recording failed get the hashes of the create too, so a later change
+    /// of the first comment alone sends no PATCH either.
+    @Test func readBackPostsKeepTheHashes() throws {
+        let workspace = try Self.workspace()
+        defer { workspace.remove() }
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        try Self.writeItem(workspace)
+        _ = try workspace.run(.plan)
+        let database = try SQLiteDatabase(path: statePath)
+        try database.execute(
+            "CREATE TRIGGER fail_posts BEFORE INSERT ON posts BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+        #expect(try workspace.run(.apply).failed == 1)
+        try database.execute("DROP TRIGGER fail_posts")
+        // The first group's posts are read back; the item's other group, not reached before, is created now.
+        _ = try workspace.run(.apply)
+        let posts = try StateStore(path: statePath).posts(source: "posts", identity: "a.md")
+        #expect(posts.count == 2)
+        #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 2, "no post twice")
+        #expect(posts.allSatisfy { $0.updatableHash != nil && $0.createOnlyDigest != nil })
+
+        try Self.replaceInConfiguration(workspace, "Read more: {{url}}", with: "Order at {{url}}")
+        let changed = try workspace.run(.apply)
+        #expect(changed.requests.write == 0)
+        #expect(changed.items.first?.message?.contains("the source changed the first comment") == true)
+    }
+
     /// Posts recorded by a version that kept no digest of the create-only fields still send no PATCH for an added
     /// first comment, and record the digest-free hash from then on.
     @Test func olderStateStillSkipsAddedFirstComment() throws {
