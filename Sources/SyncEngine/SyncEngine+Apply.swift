@@ -486,11 +486,10 @@ extension SyncEngine {
         }
         guard !fields.isEmpty else { return GroupOutcome(decision: .unchanged, postIds: covered.map(\.postId)) }
         let names = Self.listed(fields, conjunction: digests.contains(nil) ? "or" : "and")
-        let (pronoun, values) = fields.count == 1 ? ("it", "value") : ("them", "values")
+        let pronoun = fields.count == 1 ? "it" : "them"
         let message =
             "\(item.location): the source changed the \(names), which an update cannot change, so no update is "
-            + "sent and the posts keep the \(values) they were created with; to change \(pronoun), edit the posts "
-            + "in Planable"
+            + "sent and the posts keep what they were created with; to change \(pronoun), edit the posts in Planable"
         if mode == .apply {
             logger.warning(
                 "source changed fields that an update cannot send; posts left as they are",
