@@ -190,6 +190,19 @@ package struct FeedSource: ItemSource {
         // A first run that was stopped leaves records but no baseline, and the next run finishes it as a first run.
         // Taken for a known feed, its unposted entries would look like rewritten ids.
         let isNewFeed = stored?.baselined != true || (urlChanged && !sharesEntries)
+        // A first read records every entry it does not post as old. Cut short, it would miss the entries after the
+        // cut, and a later read of the whole feed would post them as new. So it waits for a whole document.
+        if isNewFeed && feed.isCutShort {
+            result.errors.append(
+                SourceError(
+                    source: name, identity: nil,
+                    message: "feed \(name) (\(url)) cannot be read for its first run: the document ends before its end "
+                        + "tag (\(feed.illFormedReason ?? "it is cut short")), and a first run needs the whole feed to "
+                        + "record which entries are old; the next read fetches it again. If the feed always ends "
+                        + "early, fix it at its publisher",
+                    isDataError: false, location: url))
+            return result
+        }
         let storedNewest = StateStore.date(stored?.newestEntryAt)
         var intake = FeedIntake(
             feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare,

@@ -100,4 +100,32 @@ import Testing
         #expect(server.requests.last?.headers["if-modified-since"] == Self.rewriteSecond)
         #expect(next.unchanged == 3)
     }
+
+    /// A first read records the entries it does not post as old. A cut-short document would leave out the older
+    /// entries after the cut, which a later read of the whole feed would post as new. So a first read of a cut
+    /// document fails as a temporary failure, whether it ends between entries or inside an end tag, and the whole
+    /// document then gives the feed's first run.
+    @Test(arguments: ["between entries", "inside an end tag"])
+    func cutFirstReadWaitsForWholeFeed(cut: String) throws {
+        let document = Document()
+        let (server, workspace) = try Self.serve(document)
+        defer { server.stop() }
+        defer { workspace.remove() }
+        let whole = Self.feed([5, 4, 3, 2, 1])
+        let cutText =
+            cut == "between entries"
+            ? Self.feed([5, 4, 3], closed: false)
+            : String(whole[..<whole.range(of: "</entry>", options: .backwards)!.lowerBound]) + "</en"
+        document.set(cutText, lastModified: Self.firstSecond)
+        let first = try workspace.run(.apply)
+        #expect(first.requests.write == 0)
+        #expect(first.errors.contains { $0.contains("a first run needs the whole feed") }, "\(first.errors)")
+
+        document.set(whole, lastModified: Self.rewriteSecond)
+        let complete = try workspace.run(.apply)
+        #expect(complete.created == 2, "\(complete.items.map { "\($0.identity) \($0.decision)" })")
+        #expect(complete.baselined == 3)
+        let later = try workspace.run(.apply)
+        #expect(later.created == 0, "an old entry was posted: \(later.items.map(\.identity))")
+    }
 }
