@@ -101,29 +101,45 @@ extension SyncEngine {
                     + (createdGroups.last ?? "") + ")"
         }
         // A new grouping would publish the item a second time where it is published, so the advice then leaves
-        // the missing posts to a person. `forget` drops every post of the item, so every group's posts count.
-        let publishedPages = existing.filter { $0.published && $0.status != "deleted" }.map { post in
-            context.quotedPageName(id: post.pageId) ?? "page \(post.pageId)"
+        // the missing posts to a person. `forget` drops every post of the item, so every group's posts count. A post
+        // published since the last status poll is still a draft in the state, so the posts are read before the
+        // advice to delete them is given.
+        func regrouped() throws -> GroupOutcome {
+            var published = existing.filter { $0.published && $0.status != "deleted" }
+            if published.isEmpty {
+                for post in existing where post.status != "deleted" {
+                    let current: Post
+                    do {
+                        current = try client.getPost(id: post.postId)
+                    } catch let error as PlanableAPIError where error.status == 404 {
+                        continue
+                    }
+                    if current.published { published.append(post) }
+                }
+            }
+            let publishedPages = published.map { post in
+                context.quotedPageName(id: post.pageId) ?? "page \(post.pageId)"
+            }
+            let wayOut =
+                publishedPages.isEmpty
+                ? "delete them in Planable, then run `\(forget)` to create the new grouping"
+                : "the item is already published on \(publishedPages.joined(separator: ", ")), and a new grouping "
+                    + "would publish it there again, so add a post for a page that needs one in Planable by hand"
+            return GroupOutcome(
+                decision: .blocked,
+                message: "\(item.location): its pages now group differently than when its posts were created\(cause); "
+                    + "the existing posts are kept unchanged; \(wayOut)",
+                postIds: coveredIds)
         }
-        let wayOut =
-            publishedPages.isEmpty
-            ? "delete them in Planable, then run `\(forget)` to create the new grouping"
-            : "the item is already published on \(publishedPages.joined(separator: ", ")), and a new grouping would "
-                + "publish it there again, so add a post for a page that needs one in Planable by hand"
-        let regrouped = GroupOutcome(
-            decision: .blocked,
-            message: "\(item.location): its pages now group differently than when its posts were created\(cause); "
-                + "the existing posts are kept unchanged; \(wayOut)",
-            postIds: coveredIds)
         // A page of the group without a post, such as one added to the configuration, is reported even when the
         // text did not change, because it would otherwise never get a post.
-        guard covered.count + deletedPageIds.count == group.pages.count else { return regrouped }
+        guard covered.count + deletedPageIds.count == group.pages.count else { return try regrouped() }
         if covered.allSatisfy({ carriesPayload($0) }) {
             return GroupOutcome(decision: .unchanged, postIds: coveredIds)
         }
         // A PATCH updates every post of the existing group, so a group that also contains a page removed from the
         // configuration is not updated.
-        guard Set(covered.map(\.groupKey)) == [group.key] else { return regrouped }
+        guard Set(covered.map(\.groupKey)) == [group.key] else { return try regrouped() }
         if let unsendable = try unsendableChangeOutcome(group, covered: covered, item: item, mode: mode) {
             return unsendable
         }

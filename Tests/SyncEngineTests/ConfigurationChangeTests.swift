@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import Testing
 
 @testable import SyncEngine
@@ -59,6 +60,31 @@ import Testing
         #expect(message.contains("page \"Northwind Threads\" has no post"), "\(message)")
         #expect(message.contains("already published on \"Northwind LinkedIn\""), "\(message)")
         #expect(!message.contains("delete them in Planable"), "\(message)")
+        #expect(!message.contains("forget"), "\(message)")
+    }
+
+    /// A post published in Planable since the last status poll is still a draft in the state. The posts are read
+    /// before the advice is given, so it does not say to delete them either.
+    @Test func addedPageBesidePostPublishedSincePoll() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
+        #expect(try workspace.run(.apply).created == 1)
+        let state = try StateStore(path: try Configuration.load(path: workspace.configPath).statePath)
+        let linkedIn = try #require(try state.pageNames().first { $0.value == "Northwind LinkedIn" }?.key)
+        let postId = try #require(try state.allPosts().first { $0.pageId == linkedIn }?.postId)
+        // A person publishes the post in Planable, which the reference server's database records.
+        let reference = try SQLiteDatabase(path: workspace.stateFolder.appendingPathComponent("reference.sqlite").path)
+        _ = try reference.run(
+            "UPDATE posts SET state = 'published', published_at = 1780000000, published_link = ? WHERE id = ?",
+            ["https://www.linkedin.com/feed/update/1", postId])
+
+        try Self.editConfiguration(
+            workspace, replacing: "  - Northwind Facebook\n", with: "  - Northwind Facebook\n  - Northwind Threads\n")
+        let item = try #require(try workspace.run(.apply).items.first { $0.identity == "a.md" })
+        #expect(item.decision == .blocked)
+        let message = item.message ?? ""
+        #expect(message.contains("already published on \"Northwind LinkedIn\""), "\(message)")
         #expect(!message.contains("forget"), "\(message)")
     }
 
