@@ -182,10 +182,10 @@ extension SyncEngine {
                 record: &record)
         }
         if covered.contains(where: \.published) {
-            let message = Self.publishedEditMessage(item)
+            let message = Self.publishedEditMessage(item, record: record)
             if !record.publishedEditReported {
                 logger.warning(
-                    "source changed after publication; not updating",
+                    Self.publishedEditLog(item, record: record),
                     ["item.source": item.source, "item.id": item.identity, "post.id": coveredIds[0]])
                 if mode == .apply { record.publishedEditReported = true }
             }
@@ -350,12 +350,13 @@ extension SyncEngine {
             // The caller stores the flag with the item's record, so the next runs stay quiet.
             if !record.publishedEditReported {
                 logger.warning(
-                    "source changed after publication; not updating",
+                    Self.publishedEditLog(item, record: record),
                     ["item.source": item.source, "item.id": item.identity, "post.id": ids[0]])
                 record.publishedEditReported = true
             }
             return GroupOutcome(
-                decision: .blocked, message: Self.publishedEditMessage(item), postIds: ids, isSettled: true)
+                decision: .blocked, message: Self.publishedEditMessage(item, record: record), postIds: ids,
+                isSettled: true)
         } catch let error as PlanableAPIError
             where error.code == .publishingInProgress
             && group.predatesScheduleDate(covered)
@@ -468,14 +469,34 @@ extension SyncEngine {
             + "again; if they were deleted on purpose, delete the new posts too and \(keepOut)"
     }
 
-    /// Returns the message of an item whose source changed after its post was published. A file's change can go
-    /// out in a new file, while a feed entry's publisher is someone else, so its message names no way out.
-    static func publishedEditMessage(_ item: SourceItem) -> String {
+    /// Returns the message of an item whose post changed after it was published. A file's change can go out in a
+    /// new file, while a feed entry's publisher is someone else, so its message names no way out. When the source
+    /// is as `record` stored it, the configuration changed the post, as a new template does, and the message says
+    /// so, since a new file would post the item again.
+    static func publishedEditMessage(_ item: SourceItem, record: ItemRecord) -> String {
+        guard sourceChanged(item, record: record) else {
+            return "\(item.location): the configuration now makes its post differ, as a changed template or rule "
+                + "does, but the post is published and published posts cannot be edited, so it keeps its published "
+                + "text"
+        }
         let wayOut =
             item.isFeedEntry
             ? "the entry's later edits are not sent either" : "to post the change, put it in a new file"
         return "\(item.location) changed after its post was published; published posts cannot be edited, so the "
             + "post keeps its published text, and \(wayOut)"
+    }
+
+    /// Returns the log line of an item whose post changed after it was published, as `publishedEditMessage` tells
+    /// the cause.
+    static func publishedEditLog(_ item: SourceItem, record: ItemRecord) -> String {
+        sourceChanged(item, record: record)
+            ? "source changed after publication; not updating"
+            : "configuration changed a published post; not updating"
+    }
+
+    /// Tells whether the item's source differs from what `record` stored, or the record does not say.
+    private static func sourceChanged(_ item: SourceItem, record: ItemRecord) -> Bool {
+        record.contentHash.map { $0 != item.contentHash } ?? true
     }
 
     /// Returns the unchanged outcome of a group whose source changed only fields that no PATCH takes (the first

@@ -88,6 +88,21 @@ import Testing
         #expect(!message.contains("forget"), "\(message)")
     }
 
+    /// A new template changes a published post's text while its file stays as it was, so the blocked item's
+    /// message names the configuration, not a change to post in a new file.
+    @Test func templateChangeOfPublishedPost() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try syncWithLinkedInPublished(workspace)
+
+        try Self.editConfiguration(workspace, replacing: "  {{title}}\n", with: "  New: {{title}}\n")
+        let item = try #require(try workspace.run(.apply).items.first { $0.identity == "a.md" })
+        #expect(item.decision == .blocked)
+        let message = item.message ?? ""
+        #expect(message.contains("the configuration now makes its post differ"), "\(message)")
+        #expect(!message.contains("new file"), "\(message)")
+    }
+
     /// An edit that reaches only the drafts of a group is logged with the published posts that keep the old text,
     /// since the daemon shows no report.
     @Test func partlyPublishedUpdateIsLogged() throws {

@@ -6,11 +6,29 @@ import Testing
 /// The messages about posts that Planable keeps as they are, published or deleted, name a way out that the item's
 /// source has.
 @Suite struct PublishedEditMessageTests {
+    /// The record of an item whose stored content hash is `contentHash`.
+    static func record(contentHash: String?) -> ItemRecord {
+        ItemRecord(
+            source: "posts", identity: "a.md", title: "A", contentHash: contentHash, status: "synced",
+            publishedEditReported: false)
+    }
+
     @Test func fileMessageNamesNewFile() {
-        let item = SourceItem(source: "posts", identity: "a.md", location: "a.md", title: "A", contentHash: "")
-        let message = SyncEngine.publishedEditMessage(item)
+        let item = SourceItem(source: "posts", identity: "a.md", location: "a.md", title: "A", contentHash: "new")
+        let message = SyncEngine.publishedEditMessage(item, record: Self.record(contentHash: "old"))
         #expect(message.hasPrefix("a.md changed after its post was published"))
         #expect(message.hasSuffix("to post the change, put it in a new file"))
+    }
+
+    /// A source as the state stored it had its post changed by the configuration, so the message names that cause
+    /// and no new file, which would post the item a second time.
+    @Test func configurationChangeNamesNoNewFile() {
+        let item = SourceItem(source: "posts", identity: "a.md", location: "a.md", title: "A", contentHash: "same")
+        let record = Self.record(contentHash: "same")
+        let message = SyncEngine.publishedEditMessage(item, record: record)
+        #expect(message.hasPrefix("a.md: the configuration now makes its post differ"), "\(message)")
+        #expect(!message.contains("new file"), "\(message)")
+        #expect(SyncEngine.publishedEditLog(item, record: record).hasPrefix("configuration changed a published post"))
     }
 
     /// Returns the item of a feed entry, through the initializer that feed sources use.
@@ -26,7 +44,7 @@ import Testing
         let linked = Self.feedItem(id: "urn:entry:roast", link: "https://news.example/2026/roast")
         let unlinked = Self.feedItem(id: "urn:entry:roast")
         for item in [linked, unlinked] {
-            let message = SyncEngine.publishedEditMessage(item)
+            let message = SyncEngine.publishedEditMessage(item, record: Self.record(contentHash: nil))
             #expect(message.contains("so the post keeps its published text"), "\(item.location)")
             #expect(message.hasSuffix("the entry's later edits are not sent either"), "\(item.location)")
             #expect(!message.contains("file"), "\(item.location)")
