@@ -275,6 +275,14 @@ package struct Mapper: Sendable {
     private func check(
         _ payload: inout PostPayload, page: ResolvedPage, rule: MappingRule?, media: [CheckedMedium], url: String?
     ) throws -> [String] {
+        // A post with neither text nor media has nothing to publish, and such a text usually comes from a template
+        // whose every section tested a field that the item lacks.
+        if payload.text.isEmpty && media.isEmpty {
+            let template = rule?.template != nil ? "rules.\(rule?.name ?? "").template" : "the template"
+            throw MappingError(
+                "page \"\(page.name)\": \(template) renders no text for this item, which has no media either, so its "
+                    + "post would be empty; check the template's variables and sections against the item's fields")
+        }
         let network = Network(platform: page.platform)
         var warnings: [String] = []
         var media = media

@@ -59,6 +59,27 @@ import YAML
         of: "pages: [Northwind LinkedIn, Northwind YouTube, Northwind Pinterest]",
         with: "pages: [Northwind LinkedIn, Northwind YouTube]")
 
+    /// A template that renders nothing for an item without media would make an empty post, so the item fails with
+    /// the page and template named. With media, an empty text is a picture or video post without a caption.
+    @Test func emptyTextWithoutMediaFails() throws {
+        let text = """
+            workspace: Northwind Coffee
+            pages: [Northwind LinkedIn]
+            template: "{{#subtitle}}{{subtitle}}{{/subtitle}}"
+            sources:
+              - {name: posts, type: directory, path: content}
+            """
+        let mapper = try Self.mapper(text)
+        #expect {
+            try mapper.plan(Self.item(), media: [], now: Date(timeIntervalSince1970: 0))
+        } throws: { error in
+            "\(error)".contains("page \"Northwind LinkedIn\": the template renders no text for this item")
+        }
+        let image = CheckedMedium(url: "https://media.northwind.example/a.png", kind: .image)
+        let plan = try mapper.plan(Self.item(), media: [image], now: Date(timeIntervalSince1970: 0))
+        #expect(plan.groups.first?.payload.text == "")
+    }
+
     @Test func everyFieldReachesItsNetworksPayload() throws {
         let mapper = try Self.mapper(Self.videoConfiguration)
         let plan = try mapper.plan(
