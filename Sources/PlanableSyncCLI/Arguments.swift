@@ -266,8 +266,8 @@ enum CommandHelp {
         \(logLevelOption)
 
         Exit codes: 0 success, 64 usage error, a missing state database, or an item or source that the state
-        database does not hold, 75 another process holds the state lock (stop the daemon or wait for the sync),
-        78 configuration error.
+        database does not hold, 65 the state database is corrupt, 75 another process holds the state lock (stop
+        the daemon or wait for the sync), 78 configuration error.
         """
 
     static let post = """

@@ -23,7 +23,8 @@ enum ForgetReport {
                 let page = pageNames[post.pageId].map { "page \"\($0)\" (\(post.pageId))" } ?? "page \(post.pageId)"
                 var parts = ["post \(post.postId)", page]
                 if let status = post.status { parts.append(status) }
-                if post.published { parts.append("published") }
+                // A status poll records a publication in both fields, which the line names once.
+                if post.published && post.status != "published" { parts.append("published") }
                 lines.append("    " + parts.joined(separator: ", "))
             }
             for intent in intents[key] ?? [] {

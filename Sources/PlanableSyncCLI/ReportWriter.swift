@@ -15,6 +15,11 @@ enum ReportWriter {
             exists
             ? !isDirectory.boolValue && access(output, W_OK) == 0
             : access(folder.isEmpty ? "." : folder, W_OK | X_OK) == 0
+        if exists && isDirectory.boolValue {
+            throw UsageError(
+                message: "cannot write --output \(output): it is a folder; give a file name, such as "
+                    + "\(output)/report.txt")
+        }
         guard writable else {
             throw UsageError(
                 message: "cannot write --output \(output): check that the folder \(folder.isEmpty ? "." : folder) "

@@ -76,6 +76,7 @@ enum StatusCommand {
             throw UsageError(message: "status prints text or json, so it takes no --format html")
         }
         let configuration = try loadConfiguration(parsed)
+        try ReportWriter.prepareOutput(parsed.output)
         // A listing creates no state: a missing file means that no sync ran with this configuration, or that its
         // state setting names another file.
         guard FileManager.default.fileExists(atPath: configuration.statePath) else {

@@ -1,6 +1,7 @@
 import Foundation
 import PlanableAPI
 import PlanableReference
+import SQLite
 import TestSupport
 import Testing
 
@@ -178,6 +179,13 @@ import Testing
         #expect(after.keys.sorted() == before.keys.sorted())
         #expect(postIds(after["posts/a.md"]) == postIds(before["posts/a.md"]))
         #expect(try run("sync", ["--format", "json"]).stdout.contains("\"created\" : 0"))
+
+        // A published post, as a status poll records it, is named published once.
+        let database = try SQLiteDatabase(path: statePath)
+        _ = try database.run("UPDATE posts SET status = 'published', published = 1 WHERE identity = 'a.md'")
+        let published = try run("forget", ["--dry-run", "posts/a.md"])
+        #expect(published.stdout.contains(", published\n"), "\(published.stdout)")
+        #expect(!published.stdout.contains("published, published"), "\(published.stdout)")
     }
 
     /// A configuration copied from another client's, whose `state` still names that client's file, cannot

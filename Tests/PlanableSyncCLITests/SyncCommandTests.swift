@@ -238,6 +238,21 @@ import Testing
         #expect(again.stdout.contains("\"created\" : 1"), "\(again.stdout.prefix(300))")
     }
 
+    /// `status` checks its --output path as `sync` does: a missing folder or a folder given as the file is a usage
+    /// error (64) that names the path, not a raw error with exit 70.
+    @Test func statusRejectsUnwritableOutput() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: Alpha\n---\n\nBody.\n")
+        _ = try ProductProcess.run(["sync", "--config", configPath])
+        let missing = root.appendingPathComponent("missing/status.txt").path
+        let result = try ProductProcess.run(["status", "--config", configPath, "--output", missing])
+        #expect(result.status == 64, "exit \(result.status): \(result.stderr.suffix(300))")
+        #expect(result.stderr.contains("cannot write --output \(missing)"), "\(result.stderr.suffix(300))")
+        let folder = try ProductProcess.run(["status", "--config", configPath, "--output", root.path])
+        #expect(folder.status == 64, "exit \(folder.status): \(folder.stderr.suffix(300))")
+        #expect(folder.stderr.contains("it is a folder"), "\(folder.stderr.suffix(300))")
+    }
+
     /// A run that fails leaves the last report in the --output file, instead of an empty file.
     @Test func failedRunKeepsOutput() throws {
         defer { try? FileManager.default.removeItem(at: root) }
