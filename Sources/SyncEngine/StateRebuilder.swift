@@ -78,20 +78,27 @@ package struct StateRebuilder {
 
     /// Reads `feeds` whole, each on a thread of its own and at most as many at once as a pass fetches, so that slow
     /// feed servers add no wait to each other. Returns each read or its error, by source name.
-    static func readForAdoption(_ feeds: [FeedSource]) -> [String: Result<FeedSource.AdoptionRead, any Error>] {
-        let reads = ThreadFanOut.map(feeds, width: SyncEngine.concurrentFeedFetches) { feed in
+    ///
+    /// - Throws: `PlanableAPIError.cancelled` once `shouldStop` returns true while a read is still running, so that
+    ///   a daemon's stop does not wait for a slow feed server.
+    static func readForAdoption(
+        _ feeds: [FeedSource], shouldStop: @Sendable () -> Bool = { false }
+    ) throws -> [String: Result<FeedSource.AdoptionRead, any Error>] {
+        let reads = ThreadFanOut.map(feeds, width: SyncEngine.concurrentFeedFetches, shouldStop: shouldStop) { feed in
             Result { try feed.readForAdoption() }
         }
-        return Dictionary(zip(feeds.map(\.name), reads ?? []), uniquingKeysWith: { first, _ in first })
+        guard let reads else { throw PlanableAPIError.cancelled(operation: "reading feeds to link the new state") }
+        return Dictionary(zip(feeds.map(\.name), reads), uniquingKeysWith: { first, _ in first })
     }
 
     /// Maps every item, reads the workspace's posts and records the links in the (new, empty) state.
-    package func rebuild(for purpose: Purpose = .rebuild) throws -> Summary {
+    package func rebuild(for purpose: Purpose = .rebuild, shouldStop: @Sendable () -> Bool = { false }) throws -> Summary {
         let context = try engine.resolveContext()
         let mapper = try Mapper(configuration: engine.configuration, context: context)
         var planned: [(item: SourceItem, groups: [PlannedGroup])] = []
         var feedReads: [(source: String, url: String, read: FeedSource.AdoptionRead)] = []
-        let adoptionReads = Self.readForAdoption(engine.sources.compactMap { $0 as? FeedSource })
+        let adoptionReads = try Self.readForAdoption(
+            engine.sources.compactMap { $0 as? FeedSource }, shouldStop: shouldStop)
         for source in engine.sources {
             let items: [SourceItem]
             if let feed = source as? FeedSource {
@@ -416,12 +423,14 @@ extension SyncEngine {
     /// to post groups on the same pages by their text, URL or title, as `sync --rebuild-state` does, and only the
     /// rest are created. A post linked by URL or title keeps its text. This runs once per state database, and
     /// costs one read when the workspace is empty.
-    func adoptExistingPostsIfStateIsNew(context: WorkspaceContext) throws {
+    func adoptExistingPostsIfStateIsNew(
+        context: WorkspaceContext, shouldStop: @Sendable () -> Bool = { false }
+    ) throws {
         guard try state.setting("existing_posts_checked") == nil else { return }
         if try state.isEmpty(),
             !(try client.listPosts(workspaceId: context.workspace.id, offset: 0, limit: 1).items.isEmpty)
         {
-            let summary = try StateRebuilder(engine: self).rebuild(for: .adoption)
+            let summary = try StateRebuilder(engine: self).rebuild(for: .adoption, shouldStop: shouldStop)
             logger.warning(
                 "state database is new but the workspace has posts, so items whose text, URL or title matches a "
                     + "post were linked to it instead of created again",

@@ -112,7 +112,7 @@ package final class SyncEngine: @unchecked Sendable {
         if mode == .apply {
             report.duplicateGroups = try reconcileIntents(
                 workspaceId: context.workspace.id, checkRecorded: sourceNames == nil)
-            if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context) }
+            if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context, shouldStop: shouldStop) }
         } else if sourceNames == nil, let preview = try previewRenames() {
             defer {
                 for suffix in ["", "-wal", "-shm"] {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PlanableAPI
 import PlanableReference
 import TestSupport
 import Testing
@@ -88,11 +89,49 @@ import Testing
         let configuration = try Configuration.load(path: workspace.configPath)
         let runtime = try Runtime(
             configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
-        let reads = StateRebuilder.readForAdoption(runtime.sources().compactMap { $0 as? FeedSource })
+        let reads = try StateRebuilder.readForAdoption(runtime.sources().compactMap { $0 as? FeedSource })
         #expect(reads.count == 2)
         for (name, read) in reads {
             #expect(try read.get().items.count == 1, "feed \(name)")
         }
+    }
+
+    /// A stop while a new state is linked to the workspace's posts does not wait for a feed server that delays its
+    /// response: the pass ends as stopped while the read still waits, and nothing is recorded.
+    @Test func stopDuringLinkingReadsIsPrompt() throws {
+        let release = LockedValue(false)
+        let waiting = LockedValue(false)
+        let answered = LockedValue(false)
+        let (server, workspace) = try Self.serve { request in
+            guard request.path == "/b.xml", waiting.withLock({ $0 }) else { return nil }
+            let deadline = Date().addingTimeInterval(30)
+            while !release.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            answered.withLock { $0 = true }
+            return nil
+        }
+        defer { server.stop() }
+        defer { release.withLock { $0 = true } }
+        defer { workspace.remove() }
+        // A first sync leaves posts in the workspace; without its state, the next pass links a new one to them.
+        try workspace.writePost("a.md", title: "Roast notes", body: "A new roast.")
+        #expect(try workspace.run(.apply).created >= 1)
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(
+                at: workspace.stateFolder.appendingPathComponent("planable-sync.sqlite" + suffix))
+        }
+        waiting.withLock { $0 = true }
+        let configuration = try Configuration.load(path: workspace.configPath)
+        let runtime = try Runtime(
+            configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
+        let stopAt = Date().addingTimeInterval(1)
+        #expect {
+            _ = try runtime.engine().run(mode: .apply, shouldStop: { Date() > stopAt })
+        } throws: { error in
+            guard case PlanableAPIError.cancelled = error else { return false }
+            return true
+        }
+        #expect(!answered.withLock { $0 }, "the pass waited for the held read")
+        #expect(try runtime.state.isEmpty(), "a stopped linking recorded items")
     }
 
     /// A fetch made ahead with validators that the scan would no longer send, such as one that got a 304 response
