@@ -92,7 +92,9 @@ package struct StateRebuilder {
     }
 
     /// Maps every item, reads the workspace's posts and records the links in the (new, empty) state.
-    package func rebuild(for purpose: Purpose = .rebuild, shouldStop: @Sendable () -> Bool = { false }) throws -> Summary {
+    package func rebuild(
+        for purpose: Purpose = .rebuild, shouldStop: @Sendable () -> Bool = { false }
+    ) throws -> Summary {
         let context = try engine.resolveContext()
         let mapper = try Mapper(configuration: engine.configuration, context: context)
         var planned: [(item: SourceItem, groups: [PlannedGroup])] = []
