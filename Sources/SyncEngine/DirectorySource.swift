@@ -105,7 +105,7 @@ package struct DirectorySource: ItemSource {
         // removed, and its drafts are not deleted and created again.
         let readIdentities = Set(result.items.map(\.identity))
         result.removedIdentities.removeAll { readIdentities.contains($0) }
-        movePathsNewIdentities(&result, records: records, readIdentities: readIdentities, state: state)
+        resolveNewIdentitiesOfKnownFiles(&result, records: records, readIdentities: readIdentities, state: state)
         // An item that a run linked to the post of an interrupted create, before any scan read its file, has no
         // location. A full scan that read every file without a failure and met no file with its id removes it.
         // NOTE: a skipped file counts by its path, not its front matter id, and any failed file in the folder
@@ -126,7 +126,7 @@ package struct DirectorySource: ItemSource {
     /// to the new identity. Otherwise the earlier item is removed, as if its file had been replaced, and the item read
     /// there is new, returns under an identity the state has, or is matched as a rename by its text. A copy read in
     /// this scan with the old id takes that id over instead, as when the file is gone.
-    func movePathsNewIdentities(
+    func resolveNewIdentitiesOfKnownFiles(
         _ result: inout SourceScan, records: [ItemRecord], readIdentities: Set<String>, state: StateStore
     ) {
         var recordsByLocation: [String: [ItemRecord]] = [:]
