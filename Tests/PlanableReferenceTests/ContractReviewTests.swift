@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Testing
 import Timestamps
 
@@ -11,6 +12,28 @@ import Timestamps
 @Suite struct ContractReviewTests {
     private func track(_ server: TestServer, page: String, _ body: JSONValue) throws -> TestServer.Reply {
         try server.send("POST", "/pages/\(page)/competitors", body: body)
+    }
+
+    /// The document describes JSON bodies only, so a body sent with another media type, or with none, is a 400
+    /// that names the header, and JSON with parameters or a `+json` type is read.
+    @Test func bodyNeedsJSONContentType() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        for (contentType, status) in [
+            ("text/plain", 400), (nil, 400), ("application/json; charset=utf-8", 201),
+            ("application/vnd.api+json", 201),
+        ] {
+            let body = Array(#"{"workspaceId": "\#(workspace)", "text": "\#(contentType ?? "none")", "color": "fog"}"#.utf8)
+            var headers = [("Authorization", "Bearer \(TestServer.token)")]
+            if let contentType { headers.append(("Content-Type", contentType)) }
+            let response = try server.client.send(
+                HTTPRequest(method: "POST", url: server.server.baseURL + "/labels", headers: headers, body: body))
+            #expect(response.status == status, "\(contentType ?? "none"): \(String(decoding: response.body, as: UTF8.self))")
+            if status == 400 {
+                #expect(String(decoding: response.body, as: UTF8.self).contains("Content-Type: application/json"))
+            }
+        }
     }
 
     @Test func competitorProfileURLsAreRead() throws {

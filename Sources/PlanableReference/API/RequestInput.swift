@@ -83,6 +83,12 @@ struct RequestInput {
                         "the request body is missing; send a JSON object with Content-Type: application/json")
                 }
                 body = .object([])
+            } else if !isJSON(request.header("content-type")) {
+                // The document describes only JSON bodies, and a server that parses by media type leaves any other
+                // body unread, so a client that forgets the header fails here as it would against Planable.
+                let sent = request.header("content-type").map { "Content-Type \($0)" } ?? "no Content-Type"
+                problems.append(
+                    "the request body was sent with \(sent); send it as JSON with Content-Type: application/json")
             } else {
                 do {
                     body = try JSONParser.parse(request.body)
@@ -94,6 +100,14 @@ struct RequestInput {
         }
         guard problems.isEmpty else { throw APIError.validation(problems.prefix(10).joined(separator: "; ")) }
         return RequestInput(pathParameters: pathParameters, query: query, body: body)
+    }
+
+    /// Tells whether `contentType` names JSON: `application/json`, or a `+json` type, with any parameters.
+    private static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let type = (contentType.split(separator: ";", maxSplits: 1).first ?? "")
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 
     private struct ConversionProblem: Error {
