@@ -47,7 +47,7 @@ enum BareAmpersands {
 
     /// Returns the index after the comment, CDATA section or processing instruction that starts at `start`, or
     /// nil when none starts there. An unclosed one runs to the end of the document.
-    private static func endOfUnparsedSection(_ bytes: [UInt8], at start: Int) -> Int? {
+    static func endOfUnparsedSection(_ bytes: [UInt8], at start: Int) -> Int? {
         for (opening, closing) in [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")] {
             let open = Array(opening.utf8)
             guard bytes.count - start >= open.count, bytes[start..<start + open.count].elementsEqual(open) else {

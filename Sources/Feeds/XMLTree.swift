@@ -92,18 +92,14 @@ enum XMLReader {
         return true
     }()
 
-    /// Parses `utf8`. A document that is not well-formed and contains an `&` that starts no reference is parsed
-    /// again with each such `&` escaped, so that its text keeps the character as feedparser's loose parser does.
-    /// The result's error then names the line of the first such `&`.
+    /// Parses `utf8`. A document that is not well-formed is parsed again after `LooseXMLRepair` repairs the
+    /// mistakes that make libxml2 lose text, such as an `&` that starts no reference, so that its text reads as
+    /// feedparser's loose parser reads it. The result's error then names the line and kind of the first repair.
     static func parse(_ utf8: [UInt8], url: String?) -> XMLParseResult {
         let result = parseOnce(utf8, url: url)
-        guard result.error != nil, let escaped = BareAmpersands.escaped(utf8) else { return result }
-        var again = parseOnce(escaped.bytes, url: url)
-        if again.error == nil {
-            again.error =
-                "line \(escaped.firstLine): an & starts no entity or character reference, so it was read as the "
-                + "character &; the feed should write it as &amp;"
-        }
+        guard result.error != nil, let repair = LooseXMLRepair.repaired(utf8) else { return result }
+        var again = parseOnce(repair.bytes, url: url)
+        if again.error == nil { again.error = "line \(repair.firstLine): \(repair.problem)" }
         return again
     }
 

@@ -433,6 +433,44 @@ import Testing
         #expect(feed.illFormedReason?.hasPrefix("line 2: an & starts no entity") == true, "\(feed.illFormedReason ?? "")")
     }
 
+    /// A control character that XML does not allow, as a reference or raw, is left out. After one, libxml2's recovery
+    /// drops every later entity reference, so the entries after it lost their `&amp;` and `&lt;`.
+    @Test(arguments: ["&#11;", "&#x1f;", "&#0;", "&#xFFFF;", "\u{0B}", "\u{08}"])
+    func controlCharacterIsLeftOut(character: String) throws {
+        let feed = try parse(
+            """
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>First</title><guid>g0</guid><description>x \(character) y</description></item>
+            <item><title>Fish &amp; chips &lt;3</title><link>http://a.example.com/3?a=1&amp;b=2</link><guid>g1</guid>
+            <description>d &amp; e</description></item></channel></rss>
+            """)
+        #expect(feed.entries.count == 2)
+        #expect(feed.entries.first?.summary == "x y")
+        #expect(feed.entries.last?.title == "Fish & chips <3")
+        #expect(feed.entries.last?.link == "http://a.example.com/3?a=1&b=2")
+        #expect(feed.entries.last?.summary == "d & e")
+        #expect(feed.isIllFormed)
+    }
+
+    /// Unescaped HTML with `<br>`, `<img ...>` or `<hr>` without their end tags would take in the rest of the
+    /// document, and the entries after it, so such tags are closed. One followed by its end tag stays as it is.
+    @Test func unclosedEmptyHTMLElementsAreClosed() throws {
+        let feed = try parse(
+            """
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>One</title><guid>r1</guid>
+            <description>Line one<br>Line two <IMG src="https://r.example/a.png"> end<br/>x<hr></hr></description>
+            <pubDate>Mon, 02 Dec 2024 10:00:00 +0000</pubDate></item>
+            <item><title>Two</title><guid>r2</guid><description>Second</description></item>
+            </channel></rss>
+            """)
+        #expect(feed.entries.count == 2)
+        #expect(feed.entries.first?.summary.hasPrefix("Line one\nLine two") == true, "\(feed.entries.first?.summary ?? "")")
+        #expect(feed.entries.first?.published != nil)
+        #expect(feed.entries.last?.title == "Two")
+        #expect(feed.illFormedReason?.contains("<br>, <hr>, <img> or <wbr>") == true, "\(feed.illFormedReason ?? "")")
+    }
+
     /// `&A;` names no entity of XML or HTML, so it is text, as feedparser's loose parser keeps it, instead of a
     /// reference that libxml2's recovery drops.
     @Test func unknownEntityNameIsKept() throws {
