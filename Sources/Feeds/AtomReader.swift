@@ -60,6 +60,15 @@ enum AtomReader {
                 let trimmed = HTMLText.collapse(term)
                 return trimmed.isEmpty ? nil : trimmed
             } + element.children("subject", in: [Namespace.dc]).map { HTMLText.collapse($0.text) }
+        // A YouTube entry has its text only in Media RSS's description, which RSS items fall back to as well.
+        if entry.summary.isEmpty && entry.content.isEmpty,
+            let description = element.child("description", in: Namespace.media)
+                ?? element.child("group", in: Namespace.media)?.child("description", in: Namespace.media)
+        {
+            let text = TextConstruct.rss(description)
+            entry.summary = text.plain
+            entry.summaryHTML = text.html
+        }
         entry.media += AtomLinks.enclosures(in: element, namespaces: atom)
         entry.media += MediaRSS.media(in: element)
         return entry

@@ -186,6 +186,11 @@ package enum FeedDate {
     }
 
     private static func parseRFC822(_ text: String) -> Date? {
+        // RFC 822 allows comments in parentheses, which some servers add after the zone: "+0000 (UTC)".
+        var text = text
+        while let open = text.firstIndex(of: "("), let close = text[open...].firstIndex(of: ")") {
+            text.replaceSubrange(open...close, with: " ")
+        }
         var tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" || $0 == "\r" })
             .map(String.init)
         // "01-Jan-2004" and "2006/09/15" spell the date in one token.
@@ -232,8 +237,9 @@ package enum FeedDate {
                 } else {
                     return nil
                 }
-            } else if time != nil || day != nil, zone == nil, namedZoneOffset(token) != nil {
-                zone = token
+            } else if time != nil || day != nil, namedZoneOffset(token) != nil {
+                // A second zone, as in "+0000 GMT", names the same offset in words, so the first one counts.
+                if zone == nil { zone = token }
             } else if month == nil, let value = Int(token), (1...12).contains(value) {
                 month = value
             } else {

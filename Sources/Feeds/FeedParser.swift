@@ -74,6 +74,11 @@ package enum FeedParser {
     /// came without a content type, such as a local export, counts as JSON whatever it starts with, so that its
     /// error is a JSON error.
     private static func looksLikeJSON(_ data: [UInt8], contentType: String?, url: String?) -> Bool {
+        // A document that starts with markup is XML, whatever a misconfigured server calls it.
+        let start = data.drop {
+            $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF
+        }
+        if start.first == UInt8(ascii: "<") { return false }
         if let contentType {
             let mediaType = FeedEncoding.parseContentType(contentType).mediaType
             if mediaType == "application/feed+json" || mediaType == "application/json" { return true }
@@ -109,4 +114,17 @@ enum Namespace {
         "http://purl.org/rss/2.0/",
     ]
     static let atom: Set<String> = [atom10, atom03, ""]
+
+    /// The namespaces of the prefixes that feeds use with one meaning, for elements whose prefix the feed did not
+    /// declare.
+    static let wellKnownPrefixes: [String: String] = [
+        "media": "http://search.yahoo.com/mrss/", "content": content, "dc": dc, "dcterms": dcterms,
+        "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "atom": atom10, "rdf": rdf,
+    ]
+
+    /// Namespace URIs that feeds write without their trailing slash, by the URI the readers look for.
+    static let aliases: [String: String] = [
+        "http://purl.org/rss/1.0/modules/content": content, "http://purl.org/dc/elements/1.1": dc,
+        "http://purl.org/dc/terms": dcterms,
+    ]
 }

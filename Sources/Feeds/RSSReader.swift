@@ -60,9 +60,15 @@ enum RSSReader {
         } else if let link = AtomLinks.alternate(in: item, namespaces: [Namespace.atom10]) {
             entry.link = link
         } else if let guid = item.child("guid", in: rss), guid.attribute("isPermaLink")?.lowercased() != "false",
-            let id = entry.id, URLResolver.hasScheme(id)
+            let id = entry.id
         {
-            entry.link = id
+            // A permalink guid is the link. A path, such as "/posts/two/", is resolved against the feed's address,
+            // as feedparser resolves it; another id without a scheme is no link.
+            if URLResolver.hasScheme(id) {
+                entry.link = id
+            } else if id.hasPrefix("/") && !id.hasPrefix("//"), let base = guid.base {
+                entry.link = URLResolver.resolve(id, against: base)
+            }
         }
         let author =
             item.child("author", in: rss) ?? item.child("creator", in: [Namespace.dc])

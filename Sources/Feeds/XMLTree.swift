@@ -176,10 +176,18 @@ private struct TreeCopier {
             attributes.append((namespace, name, value))
             attribute = current.pointee.next
         }
-        let element = XMLElement(
-            name: String(cString: node.pointee.name),
-            namespace: node.pointee.ns.map { String(cString: $0.pointee.href) } ?? "",
-            attributes: attributes, base: base)
+        var name = String(cString: node.pointee.name)
+        var namespace = node.pointee.ns.map { String(cString: $0.pointee.href) } ?? ""
+        namespace = Namespace.aliases[namespace] ?? namespace
+        // An element whose prefix the feed never declared keeps the prefix in its name. For the prefixes feeds use
+        // with one meaning, the element gets that namespace, as feedparser reads it.
+        if namespace.isEmpty, let colon = name.firstIndex(of: ":"),
+            let known = Namespace.wellKnownPrefixes[String(name[..<colon])]
+        {
+            namespace = known
+            name = String(name[name.index(after: colon)...])
+        }
+        let element = XMLElement(name: name, namespace: namespace, attributes: attributes, base: base)
         var declaration = node.pointee.nsDef
         while let current = declaration {
             if let href = current.pointee.href { element.declaredNamespaces.append(String(cString: href)) }

@@ -32,6 +32,10 @@ import Testing
         Case(text: "Mon, 26 January 2004 16:31:00 PT", expected: [2004, 1, 27, 0, 31, 0]),
         Case(text: "Thu Aug 30 2012 17:26:16 +0200", expected: [2012, 8, 30, 15, 26, 16]),
         Case(text: "Fri, 2006/09/15 08:19:53 EDT", expected: [2006, 9, 15, 12, 19, 53]),
+        // A comment after the zone, and the zone again in words, as some servers write them.
+        Case(text: "Mon, 02 Dec 2024 10:00:00 +0000 (UTC)", expected: [2024, 12, 2, 10, 0, 0]),
+        Case(text: "Mon, 02 Dec 2024 10:00:00 +0200 (CEST)", expected: [2024, 12, 2, 8, 0, 0]),
+        Case(text: "Mon, 02 Dec 2024 10:00:00 +0000 GMT", expected: [2024, 12, 2, 10, 0, 0]),
         // Named zones: EST is UTC-5 and EDT UTC-4, whatever the local zone of the machine.
         Case(text: "Tue, 10 Jun 2003 04:00:00 EST", expected: [2003, 6, 10, 9, 0, 0]),
         Case(text: "Tue, 10 Jun 2003 04:00:00 EDT", expected: [2003, 6, 10, 8, 0, 0]),

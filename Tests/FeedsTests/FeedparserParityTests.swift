@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import Feeds
+
+/// Feeds that real publishers write with mistakes or in less common forms, which feedparser reads, and which lost a
+/// post's text, media, date or link before.
+@Suite struct FeedparserParityTests {
+    func parse(_ text: String, url: String? = nil, contentType: String? = nil) throws -> Feed {
+        try FeedParser.parse(Array(text.utf8), url: url, contentType: contentType)
+    }
+
+    /// `content:`, `dc:` and `media:` elements whose prefix the feed never declared get their usual namespaces, so
+    /// the entry keeps its text, date and media. So do the content and Dublin Core namespaces written without their
+    /// trailing slash.
+    @Test func undeclaredPrefixesAreRead() throws {
+        let undeclared = try parse(
+            """
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>One</title><guid>n1</guid><content:encoded><![CDATA[<p>Full text</p>]]></content:encoded>
+            <dc:date>2024-12-02T10:00:00Z</dc:date><media:content url="https://n.example/a.jpg" medium="image"/>
+            </item></channel></rss>
+            """)
+        let entry = try #require(undeclared.entries.first)
+        #expect(entry.content == "Full text")
+        #expect(entry.updated == Date(timeIntervalSince1970: 1_733_133_600))
+        #expect(entry.media.map(\.url) == ["https://n.example/a.jpg"])
+
+        let withoutSlash = try parse(
+            """
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content"
+            xmlns:dc="http://purl.org/dc/elements/1.1"><channel><title>T</title>
+            <item><title>One</title><guid>n1</guid><content:encoded>Full text</content:encoded>
+            <dc:date>2024-12-02T10:00:00Z</dc:date></item></channel></rss>
+            """)
+        #expect(withoutSlash.entries.first?.content == "Full text")
+        #expect(withoutSlash.entries.first?.updated == Date(timeIntervalSince1970: 1_733_133_600))
+    }
+
+    /// A YouTube entry has its text only in `media:group/media:description`, which becomes the summary.
+    @Test func youTubeDescriptionIsTheSummary() throws {
+        let feed = try parse(
+            """
+            <feed xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom"><title>C</title>
+            <entry><id>yt:video:abc</id><title>Video one</title><link rel="alternate" href="https://www.youtube.com/watch?v=abc"/>
+            <updated>2024-12-02T10:00:00+00:00</updated>
+            <media:group><media:title>Video one</media:title>
+            <media:description>Line two &amp; a link https://example.com/?a=1&amp;b=2</media:description></media:group>
+            </entry></feed>
+            """)
+        #expect(feed.entries.first?.summary == "Line two & a link https://example.com/?a=1&b=2")
+    }
+
+    /// A permalink guid that is a path is the entry's link, resolved against the feed's address. An id that is no
+    /// path gives no link.
+    @Test func relativePermalinkGuidIsTheLink() throws {
+        let feed = try parse(
+            """
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>Path</title><guid>/posts/two/</guid></item>
+            <item><title>Id</title><guid>post-3</guid></item>
+            <item><title>Not a permalink</title><guid isPermaLink="false">/posts/four/</guid></item>
+            </channel></rss>
+            """, url: "https://blog.example/sub/feed.xml")
+        #expect(feed.entries.map(\.link) == ["https://blog.example/posts/two/", "", ""])
+    }
+
+    /// A server that calls an XML feed JSON does not make it one: a document that starts with markup is read as XML.
+    @Test func xmlServedAsJSONIsRead() throws {
+        let feed = try parse(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>One</title></item></channel></rss>",
+            contentType: "application/json")
+        #expect(feed.entries.map(\.title) == ["One"])
+    }
+}
