@@ -65,7 +65,7 @@ enum AtomReader {
             let description = element.child("description", in: Namespace.media)
                 ?? element.child("group", in: Namespace.media)?.child("description", in: Namespace.media)
         {
-            let text = TextConstruct.rss(description)
+            let text = TextConstruct.mediaDescription(description)
             entry.summary = text.plain
             entry.summaryHTML = text.html
         }

@@ -185,11 +185,20 @@ package enum FeedDate {
         return String(text[first...last])
     }
 
-    private static func parseRFC822(_ text: String) -> Date? {
-        // RFC 822 allows comments in parentheses, which some servers add after the zone: "+0000 (UTC)".
-        var text = text
-        while let open = text.firstIndex(of: "("), let close = text[open...].firstIndex(of: ")") {
-            text.replaceSubrange(open...close, with: " ")
+    private static func parseRFC822(_ original: String) -> Date? {
+        // RFC 822 allows comments in parentheses, which some servers add after the zone: "+0000 (UTC)". One pass
+        // drops them, so that a hostile date of many comments costs no more than its length.
+        var text = ""
+        var depth = 0
+        for character in original {
+            if character == "(" {
+                depth += 1
+            } else if character == ")" && depth > 0 {
+                depth -= 1
+                if depth == 0 { text.append(" ") }
+            } else if depth == 0 {
+                text.append(character)
+            }
         }
         var tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" || $0 == "\r" })
             .map(String.init)

@@ -32,9 +32,12 @@ package enum FeedParser {
         guard let root = result.root else {
             throw FeedError(.notAFeed, "the document is not XML: \(result.error ?? "it has no root element")")
         }
+        // A document that ends with its root's end tag was sent whole, and an element that libxml2 leaves open in it,
+        // such as an unclosed <b> in a copyright line, is a markup error, not a cut.
+        let endsWhole = Self.endsWithEndTag(decoded.utf8, named: root.name)
         // An entry still open at the end lost its end, so its text would be cut short. Such a document is not
         // read at all, because a later fetch usually gets it whole.
-        if let open = result.openElements.last(where: { $0 == "item" || $0 == "entry" }) {
+        if !endsWhole, let open = result.openElements.last(where: { $0 == "item" || $0 == "entry" }) {
             throw FeedError(
                 .cutOff,
                 "the document ends inside an <\(open)> element, as a feed cut off in transfer or read while it was "
@@ -54,20 +57,38 @@ package enum FeedParser {
         }
         // A document that ends inside its channel before any entry is whole may have lost every entry. A sync that
         // took it as an empty feed would store its validators, and later reads of the whole feed would get 304.
-        if feed.entries.isEmpty, let open = result.openElements.last {
+        if feed.entries.isEmpty, !endsWhole, let open = result.openElements.last {
             throw FeedError(
                 .cutOff,
                 "the document ends inside its <\(open)> element before its first entry, as a feed cut off in transfer "
                     + "or read while it was being written does; the next read fetches it again")
         }
         feed.encoding = decoded.encoding
-        feed.isCutShort = !result.openElements.isEmpty
+        feed.isCutShort = !result.openElements.isEmpty && !endsWhole
         if let problem = decoded.problem ?? result.error {
             feed.isIllFormed = true
             feed.illFormedReason = problem
         }
         feed.entries = feed.entries.map(FeedIdentity.complete)
         return feed
+    }
+
+    /// Tells whether `bytes` end, before trailing white space, with the end tag of an element whose local name is
+    /// `name`, with or without a prefix: `</rss>`, `</feed>` or `</rdf:RDF>`.
+    static func endsWithEndTag(_ bytes: [UInt8], named name: String) -> Bool {
+        var end = bytes.count
+        while end > 0, [0x20, 0x09, 0x0A, 0x0D, 0x00].contains(bytes[end - 1]) { end -= 1 }
+        guard end > 0, bytes[end - 1] == UInt8(ascii: ">") else { return false }
+        // The tag's start is within a short distance of its end, so a long document is not searched back far.
+        var start = end - 1
+        while start > 0, end - start < 256, bytes[start] != UInt8(ascii: "<") { start -= 1 }
+        guard bytes[start] == UInt8(ascii: "<"), start + 1 < end, bytes[start + 1] == UInt8(ascii: "/") else {
+            return false
+        }
+        let qualified = String(decoding: bytes[(start + 2)..<(end - 1)], as: UTF8.self)
+            .trimmingCharacters(in: .whitespaces)
+        let local = qualified.split(separator: ":").last.map(String.init) ?? qualified
+        return local == name
     }
 
     /// Tells whether the document is JSON by its content type, else by its first character. A `.json` file that

@@ -107,28 +107,49 @@ enum LooseXMLRepair {
     static let emptyElements: [[UInt8]] = ["br", "hr", "img", "wbr"].map { Array($0.utf8) }
 
     /// Returns `bytes` with each `<br>`, `<hr>`, `<img ...>` or `<wbr>` tag, outside comments, CDATA sections and
-    /// processing instructions, written as an empty-element tag (`<br/>`) when it is neither one already nor
-    /// followed by its end tag, or nil when there is none.
+    /// processing instructions, written as an empty-element tag (`<br/>`), or nil when there is none. A tag that is
+    /// one already is left, and so is every tag of a name whose end tag (`</img>`) comes later in the document, as
+    /// in XHTML or in a feed's own element of that name, because closing it would leave that end tag unmatched.
     static func closingEmptyHTMLElements(_ bytes: [UInt8]) -> (bytes: [UInt8], firstLine: Int)? {
-        rewrite(bytes) { bytes, index in
+        let lastEndTags = emptyElements.map { name in lastEndTag(of: name, in: bytes) }
+        return rewrite(bytes) { bytes, index in
             guard bytes[index] == UInt8(ascii: "<"),
-                let name = emptyElements.first(where: { startsName($0, in: bytes, at: index + 1) })
+                let found = emptyElements.firstIndex(where: { startsName($0, in: bytes, at: index + 1) })
             else { return nil }
-            var close = index + 1 + name.count
-            while close < bytes.count, bytes[close] != UInt8(ascii: ">") {
-                if bytes[close] == UInt8(ascii: "<") { return nil }
+            if let lastEnd = lastEndTags[found], lastEnd > index { return nil }
+            // The tag ends at the first `>` outside a quoted attribute value.
+            var close = index + 1 + emptyElements[found].count
+            var quote: UInt8?
+            while close < bytes.count {
+                let byte = bytes[close]
+                if let open = quote {
+                    if byte == open { quote = nil }
+                } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    quote = byte
+                } else if byte == UInt8(ascii: ">") {
+                    break
+                } else if byte == UInt8(ascii: "<") {
+                    return nil
+                }
                 close += 1
             }
             guard close < bytes.count, bytes[close - 1] != UInt8(ascii: "/") else { return nil }
-            var next = close + 1
-            while next < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[next]) { next += 1 }
-            if next + 1 < bytes.count, bytes[next] == UInt8(ascii: "<"), bytes[next + 1] == UInt8(ascii: "/"),
-                startsName(name, in: bytes, at: next + 2)
-            {
-                return nil
-            }
             return (close + 1, Array(bytes[index..<close]) + Array("/>".utf8))
         }
+    }
+
+    /// Returns the index of the last end tag of `name`, in any case, in `bytes`, or nil when there is none.
+    private static func lastEndTag(of name: [UInt8], in bytes: [UInt8]) -> Int? {
+        var index = bytes.count - 2
+        while index >= 0 {
+            if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "/"),
+                startsName(name, in: bytes, at: index + 2)
+            {
+                return index
+            }
+            index -= 1
+        }
+        return nil
     }
 
     /// Tells whether `name`, in any case, starts at `start` and ends there, before white space, `/` or `>`.

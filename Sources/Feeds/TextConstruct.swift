@@ -86,6 +86,15 @@ enum TextConstruct {
         return Value(plain: HTMLText.plainText(markup), html: markup)
     }
 
+    /// Reads a Media RSS `media:description`, which is plain text unless its `type` is `html`, so that its line
+    /// breaks and any `<` in its text are kept, as YouTube's descriptions need.
+    static func mediaDescription(_ element: XMLElement) -> Value {
+        guard element.attribute("type")?.lowercased() == "html" else {
+            return Value(plain: element.text.trimmingWhitespaceAndNewlines, html: nil)
+        }
+        return rss(element)
+    }
+
     /// Inline XHTML children serialized as HTML, the wrapping `div` left out, URLs resolved against each
     /// element's own base.
     static func xhtml(_ nodes: [XMLNode], base: String?, stripDiv: Bool = true) -> String {

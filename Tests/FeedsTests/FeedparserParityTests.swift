@@ -45,10 +45,11 @@ import Testing
             <entry><id>yt:video:abc</id><title>Video one</title><link rel="alternate" href="https://www.youtube.com/watch?v=abc"/>
             <updated>2024-12-02T10:00:00+00:00</updated>
             <media:group><media:title>Video one</media:title>
-            <media:description>Line two &amp; a link https://example.com/?a=1&amp;b=2</media:description></media:group>
+            <media:description>Line one
+            Line two &amp; a link https://example.com/?a=1&amp;b=2, use &lt;div&gt; tags</media:description></media:group>
             </entry></feed>
             """)
-        #expect(feed.entries.first?.summary == "Line two & a link https://example.com/?a=1&b=2")
+        #expect(feed.entries.first?.summary == "Line one\nLine two & a link https://example.com/?a=1&b=2, use <div> tags")
     }
 
     /// A permalink guid that is a path is the entry's link, resolved against the feed's address. An id that is no
@@ -71,5 +72,52 @@ import Testing
             "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>One</title></item></channel></rss>",
             contentType: "application/json")
         #expect(feed.entries.map(\.title) == ["One"])
+    }
+
+    /// A document that ends with its root's end tag was sent whole, so an element that libxml2 leaves open in it,
+    /// such as an unclosed `<b>` in a copyright line, makes it ill-formed but not cut short.
+    @Test func wholeDocumentWithOpenTagIsNotCutShort() throws {
+        let feed = try parse(
+            """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>News</title><id>urn:news</id>
+            <entry><id>urn:1</id><title>One</title></entry><entry><id>urn:2</id><title>Two</title></entry>
+            <rights>(c) 2026 <b>News</rights>
+            </feed>
+            """)
+        #expect(feed.entries.map(\.title) == ["One", "Two"])
+        #expect(feed.isIllFormed)
+        #expect(!feed.isCutShort)
+        #expect(FeedParser.endsWithEndTag(Array("<a:RDF></a:RDF>\n ".utf8), named: "RDF"))
+        #expect(!FeedParser.endsWithEndTag(Array("<rss><channel>".utf8), named: "rss"))
+    }
+
+    /// The repair of an unclosed `<img>` finds the tag's end outside quoted values, and leaves an `img` element
+    /// whose end tag the document has, so both read as before.
+    @Test func imgRepairKeepsQuotesAndElements() throws {
+        let quoted = try parse(
+            """
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>One &amp; co</title><guid>r1</guid>
+            <description>Before <img alt="a > b" src="https://example.com/i.png"> after</description></item>
+            <item><title>Two</title><guid>r2</guid></item></channel></rss>
+            """)
+        #expect(quoted.entries.map(\.title) == ["One & co", "Two"])
+        #expect(quoted.entries.first?.summary == "Before a > b after")
+
+        let element = try parse(
+            """
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>R&D engineer</title><guid>r1</guid><img><url>https://example.com/logo1.png</url></img></item>
+            <item><title>Two</title><guid>r2</guid></item></channel></rss>
+            """)
+        #expect(element.entries.map(\.title) == ["R&D engineer", "Two"])
+        #expect(element.illFormedReason?.contains("an & starts no entity") == true, "\(element.illFormedReason ?? "")")
+    }
+
+    /// Comments in a date are dropped in one pass, nested ones too.
+    @Test func dateCommentsAreDropped() {
+        let expected = Date(timeIntervalSince1970: 1_733_133_600)
+        #expect(FeedDate.parse("Mon, 02 Dec 2024 10:00:00 +0000 (UTC (Z))") == expected)
+        #expect(FeedDate.parse("Mon, 02 Dec 2024 (a) 10:00:00 (b) +0000 (c)") == expected)
     }
 }
