@@ -38,6 +38,15 @@ extension FeedSource {
                 source: name, identity: nil, message: "feed \(name) (\(url)) cannot be read: \(error)",
                 isDataError: (error as? FeedError)?.isTemporary != true, location: url)
         }
+        // Linking records the entries it does not link as old, as a first run does, so a cut-short document would
+        // leave the entries after the cut to be posted as new later.
+        if feed.isCutShort {
+            throw SourceError(
+                source: name, identity: nil,
+                message: "feed \(name) (\(url)) cannot be read whole: the document ends before its end tag "
+                    + "(\(feed.illFormedReason ?? "it is cut short")); the next read fetches it again",
+                isDataError: false, location: url)
+        }
         let intake = FeedIntake(feedURL: url, known: [:], isNewFeed: true, backfill: backfill)
         let plan = try intake.decide(feed)
         return AdoptionRead(

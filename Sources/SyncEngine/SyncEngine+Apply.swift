@@ -103,19 +103,23 @@ extension SyncEngine {
         // A new grouping would publish the item a second time where it is published, so the advice then leaves
         // the missing posts to a person. `forget` drops every post of the item, so every group's posts count. A post
         // published since the last status poll is still a draft in the state, so the posts are read before the
-        // advice to delete them is given.
+        // advice to delete them is first given. Later runs rely on the status polls, so that an item that stays
+        // blocked costs no reads, and a read that fails leaves the state's view.
+        var readPublished: [PostRecord]?
         func regrouped() throws -> GroupOutcome {
             var published = existing.filter { $0.published && $0.status != "deleted" }
-            if published.isEmpty {
-                for post in existing where post.status != "deleted" {
-                    let current: Post
-                    do {
-                        current = try client.getPost(id: post.postId)
-                    } catch let error as PlanableAPIError where error.status == 404 {
-                        continue
+            let adviceGiven = record.lastError?.contains("pages now group differently") == true
+            if published.isEmpty && !adviceGiven {
+                if readPublished == nil {
+                    readPublished = existing.filter { post in
+                        guard post.status != "deleted" else { return false }
+                        return (try? client.getPost(id: post.postId))?.published == true
                     }
-                    if current.published { published.append(post) }
+                    if mode == .apply, let found = readPublished, !found.isEmpty {
+                        try state.recordPublished(postIds: found.map(\.postId))
+                    }
                 }
+                published = readPublished ?? []
             }
             let publishedPages = published.map { post in
                 context.quotedPageName(id: post.pageId) ?? "page \(post.pageId)"
@@ -474,7 +478,7 @@ extension SyncEngine {
     /// is as `record` stored it, the configuration changed the post, as a new template does, and the message says
     /// so, since a new file would post the item again.
     static func publishedEditMessage(_ item: SourceItem, record: ItemRecord) -> String {
-        guard sourceChanged(item, record: record) else {
+        guard sourceChanged(item, record: record) || reportedSourceEdit(record) else {
             return "\(item.location): the configuration now makes its post differ, as a changed template or rule "
                 + "does, but the post is published and published posts cannot be edited, so it keeps its published "
                 + "text"
@@ -489,9 +493,16 @@ extension SyncEngine {
     /// Returns the log line of an item whose post changed after it was published, as `publishedEditMessage` tells
     /// the cause.
     static func publishedEditLog(_ item: SourceItem, record: ItemRecord) -> String {
-        sourceChanged(item, record: record)
+        sourceChanged(item, record: record) || reportedSourceEdit(record)
             ? "source changed after publication; not updating"
             : "configuration changed a published post; not updating"
+    }
+
+    /// Tells whether an earlier run reported the item's source as changed after publication. That run stored the
+    /// new content hash, so a later read of the same source, as after a file was only touched, still has that
+    /// cause.
+    private static func reportedSourceEdit(_ record: ItemRecord) -> Bool {
+        record.publishedEditReported && record.lastError?.contains("changed after its post was published") == true
     }
 
     /// Tells whether the item's source differs from what `record` stored, or the record does not say.

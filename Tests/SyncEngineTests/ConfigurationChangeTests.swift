@@ -43,6 +43,11 @@ import Testing
         #expect(item.message?.contains("pages now group differently") == true, "\(item.message ?? "no message")")
         #expect(item.message?.contains("page \"Northwind Threads\" has no post") == true, "\(item.message ?? "")")
         #expect(report.requests.write == 0)
+
+        // The first report read the posts before advising to delete them; later runs rely on the status polls.
+        let again = try workspace.run(.apply)
+        #expect(again.items.first { $0.identity == "a.md" }?.decision == .blocked)
+        #expect(again.requests.read < report.requests.read, "\(again.requests.read) reads, then \(report.requests.read)")
     }
 
     /// When one of the posts is published, the blocked item's advice does not say to delete the posts and create

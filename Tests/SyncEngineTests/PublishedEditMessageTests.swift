@@ -29,6 +29,13 @@ import Testing
         #expect(message.hasPrefix("a.md: the configuration now makes its post differ"), "\(message)")
         #expect(!message.contains("new file"), "\(message)")
         #expect(SyncEngine.publishedEditLog(item, record: record).hasPrefix("configuration changed a published post"))
+
+        // An earlier run reported the source's edit and stored its hash; reading the same source again, as after
+        // the file was only touched, keeps that cause.
+        var reported = record
+        reported.publishedEditReported = true
+        reported.lastError = SyncEngine.publishedEditMessage(item, record: Self.record(contentHash: "old"))
+        #expect(SyncEngine.publishedEditMessage(item, record: reported).contains("changed after its post was published"))
     }
 
     /// Returns the item of a feed entry, through the initializer that feed sources use.
