@@ -5,7 +5,8 @@
 ///   word processor brings in, are left out. After one, libxml2 drops every later entity reference, so every
 ///   `&amp;` and `&lt;` of the entries after it would be lost;
 /// - HTML's empty elements written without their end in unescaped HTML (`<br>`, `<hr>`, `<img ...>`, `<wbr>`) are
-///   closed, since libxml2 would take the rest of the document as their content;
+///   closed, since libxml2 would take the rest of the document as their content, and so is `<p>` in a document
+///   that has no `</p>`, which uses it the same way, between paragraphs;
 /// - bare `&` characters are escaped, as `BareAmpersands` describes.
 ///
 /// Comments, CDATA sections and processing instructions keep their text, except for control characters, which
@@ -36,8 +37,8 @@ enum LooseXMLRepair {
             problems.append(
                 (
                     closed.firstLine,
-                    "an HTML <br>, <hr>, <img> or <wbr> tag without its end was read as closed; the feed should "
-                        + "escape its HTML or put it in a CDATA section"
+                    "an HTML <br>, <hr>, <img>, <wbr> or <p> tag without its end was read as closed; the feed "
+                        + "should escape its HTML or put it in a CDATA section"
                 ))
         }
         if let escaped = BareAmpersands.escaped(current) {
@@ -103,8 +104,9 @@ enum LooseXMLRepair {
         }
     }
 
-    /// The names of HTML's empty elements that feeds write in unescaped HTML.
-    static let emptyElements: [[UInt8]] = ["br", "hr", "img", "wbr"].map { Array($0.utf8) }
+    /// The names of HTML's empty elements that feeds write in unescaped HTML, and `p`, which a document without
+    /// `</p>` uses as one.
+    static let emptyElements: [[UInt8]] = ["br", "hr", "img", "wbr", "p"].map { Array($0.utf8) }
 
     /// Returns `bytes` with each `<br>`, `<hr>`, `<img ...>` or `<wbr>` tag, outside comments, CDATA sections and
     /// processing instructions, written as an empty-element tag (`<br/>`), or nil when there is none. A tag that is

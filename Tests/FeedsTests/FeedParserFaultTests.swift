@@ -468,7 +468,30 @@ import Testing
         #expect(feed.entries.first?.summary.hasPrefix("Line one\nLine two") == true, "\(feed.entries.first?.summary ?? "")")
         #expect(feed.entries.first?.published != nil)
         #expect(feed.entries.last?.title == "Two")
-        #expect(feed.illFormedReason?.contains("<br>, <hr>, <img> or <wbr>") == true, "\(feed.illFormedReason ?? "")")
+        #expect(feed.illFormedReason?.contains("<br>, <hr>, <img>, <wbr> or <p>") == true, "\(feed.illFormedReason ?? "")")
+    }
+
+    /// A `<p>` in a document without any `</p>` separates paragraphs, as `<br>` does, so it is closed too and the
+    /// next entry is kept. A document that closes its paragraphs keeps them.
+    @Test func unclosedParagraphsAreClosed() throws {
+        let feed = try parse(
+            """
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>One</title><guid>r1</guid><description>Para one<p>Para two</description></item>
+            <item><title>Two</title><guid>r2</guid><description>Second</description></item>
+            </channel></rss>
+            """)
+        #expect(feed.entries.map(\.title) == ["One", "Two"])
+        #expect(feed.entries.first?.summary.contains("Para two") == true)
+        #expect(feed.entries.first?.summary.contains("r2") == false, "\(feed.entries.first?.summary ?? "")")
+
+        let closed = try parse(
+            """
+            <rss version="2.0"><channel><title>T &amp; co</title>
+            <item><title>One & more</title><guid>r1</guid><description><p>Para one</p></description></item>
+            </channel></rss>
+            """)
+        #expect(closed.entries.first?.summary == "Para one")
     }
 
     /// `&A;` names no entity of XML or HTML, so it is text, as feedparser's loose parser keeps it, instead of a
