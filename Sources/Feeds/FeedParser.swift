@@ -57,7 +57,16 @@ package enum FeedParser {
         }
         // A document that ends inside its channel before any entry is whole may have lost every entry. A sync that
         // took it as an empty feed would store its validators, and later reads of the whole feed would get 304.
-        if feed.entries.isEmpty, !endsWhole, let open = result.openElements.last {
+        if feed.entries.isEmpty, let open = result.openElements.last {
+            // A whole document whose entries an unclosed element before them took in reads the same way every
+            // time, so only its publisher can fix it.
+            if endsWhole {
+                throw FeedError(
+                    .notAFeed,
+                    "the document is whole, but an element before its first entry is never closed (libxml2 left "
+                        + "<\(open)> open), so no entry can be read; the feed should close that element or escape "
+                        + "its HTML")
+            }
             throw FeedError(
                 .cutOff,
                 "the document ends inside its <\(open)> element before its first entry, as a feed cut off in transfer "
