@@ -14,35 +14,11 @@ enum BareAmpersands {
     static func escaped(_ bytes: [UInt8]) -> (bytes: [UInt8], firstLine: Int)? {
         // A document that declares entities may name any of them, so every name counts as a reference there.
         let declaresEntities = contains(bytes, Array("<!ENTITY".utf8))
-        var output: [UInt8] = []
-        var firstLine: Int?
-        var line = 1
-        var index = 0
-        var copiedUpTo = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-            } else if byte == UInt8(ascii: "<"), let end = endOfUnparsedSection(bytes, at: index) {
-                for skipped in bytes[index..<end] where skipped == UInt8(ascii: "\n") { line += 1 }
-                index = end
-                continue
-            } else if byte == UInt8(ascii: "&"),
-                !startsReference(bytes, at: index + 1, anyName: declaresEntities)
-            {
-                if firstLine == nil {
-                    firstLine = line
-                    output.reserveCapacity(bytes.count + 64)
-                }
-                output.append(contentsOf: bytes[copiedUpTo...index])
-                output.append(contentsOf: Array("amp;".utf8))
-                copiedUpTo = index + 1
-            }
-            index += 1
+        return LooseXMLRepair.rewrite(bytes) { bytes, index in
+            guard bytes[index] == UInt8(ascii: "&"), !startsReference(bytes, at: index + 1, anyName: declaresEntities)
+            else { return nil }
+            return (index + 1, Array("&amp;".utf8))
         }
-        guard let firstLine else { return nil }
-        output.append(contentsOf: bytes[copiedUpTo...])
-        return (output, firstLine)
     }
 
     /// Returns the index after the comment, CDATA section or processing instruction that starts at `start`, or

@@ -5,8 +5,8 @@
 ///   word processor brings in, are left out. After one, libxml2 drops every later entity reference, so every
 ///   `&amp;` and `&lt;` of the entries after it would be lost;
 /// - HTML's empty elements written without their end in unescaped HTML (`<br>`, `<hr>`, `<img ...>`, `<wbr>`) are
-///   closed, since libxml2 would take the rest of the document as their content, and so is `<p>` in a document
-///   that has no `</p>`, which uses it the same way, between paragraphs;
+///   closed, because libxml2 would take the rest of the document as their content. So is `<p>` in a document
+///   without any `</p>`, which uses it the same way, between paragraphs;
 /// - bare `&` characters are escaped, as `BareAmpersands` describes.
 ///
 /// Comments, CDATA sections and processing instructions keep their text, except for control characters, which
@@ -108,10 +108,10 @@ enum LooseXMLRepair {
     /// `</p>` uses as one.
     static let emptyElements: [[UInt8]] = ["br", "hr", "img", "wbr", "p"].map { Array($0.utf8) }
 
-    /// Returns `bytes` with each `<br>`, `<hr>`, `<img ...>` or `<wbr>` tag, outside comments, CDATA sections and
-    /// processing instructions, written as an empty-element tag (`<br/>`), or nil when there is none. A tag that is
-    /// one already is left, and so is every tag of a name whose end tag (`</img>`) comes later in the document, as
-    /// in XHTML or in a feed's own element of that name, because closing it would leave that end tag unmatched.
+    /// Returns `bytes` with each `<br>`, `<hr>`, `<img ...>`, `<wbr>` or `<p>` tag, outside comments, CDATA sections
+    /// and processing instructions, written as an empty-element tag (`<br/>`), or nil when there is none. An
+    /// empty-element tag stays as it is. So does every tag of a name whose end tag (`</img>`) comes later in the
+    /// document, as in XHTML, because closing it would leave that end tag unmatched.
     static func closingEmptyHTMLElements(_ bytes: [UInt8]) -> (bytes: [UInt8], firstLine: Int)? {
         let lastEndTags = emptyElements.map { name in lastEndTag(of: name, in: bytes) }
         return rewrite(bytes) { bytes, index in
@@ -167,7 +167,7 @@ enum LooseXMLRepair {
     /// Copies `bytes`, skipping comments, CDATA sections and processing instructions, and replaces each range that
     /// `replacement` finds at an index with its bytes. `replacement` returns the index after the range and the
     /// bytes that replace it, or nil to keep the byte at the index. Returns nil when nothing was replaced.
-    private static func rewrite(
+    static func rewrite(
         _ bytes: [UInt8], _ replacement: ([UInt8], Int) -> (end: Int, bytes: [UInt8])?
     ) -> (bytes: [UInt8], firstLine: Int)? {
         var output: [UInt8] = []

@@ -101,10 +101,9 @@ extension SyncEngine {
                     + (createdGroups.last ?? "") + ")"
         }
         // A new grouping would publish the item a second time where it is published, so the advice then leaves
-        // the missing posts to a person. `forget` drops every post of the item, so every group's posts count. A post
-        // published since the last status poll is still a draft in the state, so the posts are read before the
-        // advice to delete them is first given. Later runs rely on the status polls, so that an item that stays
-        // blocked costs no reads, and a read that fails leaves the state's view.
+        // the missing posts to a person. `forget` drops every post of the item, so every group's posts count.
+        // The state learns of a publication only at a status poll, so the posts are read before the advice to delete
+        // them is first given. Later runs rely on the polls, so that an item that stays blocked costs no reads.
         var readPublished: [PostRecord]?
         func regrouped() throws -> GroupOutcome {
             var published = existing.filter { $0.published && $0.status != "deleted" }
@@ -113,7 +112,20 @@ extension SyncEngine {
                 if readPublished == nil {
                     readPublished = existing.filter { post in
                         guard post.status != "deleted" else { return false }
-                        return (try? client.getPost(id: post.postId))?.published == true
+                        do {
+                            return try client.getPost(id: post.postId).published
+                        } catch let error as PlanableAPIError where error.status == 404 {
+                            return false
+                        } catch {
+                            // The state's status stands in for the post's.
+                            logger.warning(
+                                "reading a post before advising to delete it failed; using its recorded status",
+                                [
+                                    "item.source": item.source, "item.id": item.identity, "post.id": post.postId,
+                                    "error": "\(error)",
+                                ])
+                            return false
+                        }
                     }
                     if mode == .apply, let found = readPublished, !found.isEmpty {
                         try state.recordPublished(postIds: found.map(\.postId))
@@ -474,11 +486,11 @@ extension SyncEngine {
     }
 
     /// Returns the message of an item whose post changed after it was published. A file's change can go out in a
-    /// new file, while a feed entry's publisher is someone else, so its message names no way out. When the source
-    /// is as `record` stored it, the configuration changed the post, as a new template does, and the message says
-    /// so, since a new file would post the item again.
+    /// new file, while a feed entry's publisher is someone else, so its message names no way out. A change that
+    /// the configuration made, such as a new template, gets its own message without that way out, because a new
+    /// file would post the item again.
     static func publishedEditMessage(_ item: SourceItem, record: ItemRecord) -> String {
-        guard sourceChanged(item, record: record) || reportedSourceEdit(record) else {
+        guard sourceCausedEdit(item, record: record) else {
             return "\(item.location): the configuration now makes its post differ, as a changed template or rule "
                 + "does, but the post is published and published posts cannot be edited, so it keeps its published "
                 + "text"
@@ -490,24 +502,22 @@ extension SyncEngine {
             + "post keeps its published text, and \(wayOut)"
     }
 
-    /// Returns the log line of an item whose post changed after it was published, as `publishedEditMessage` tells
-    /// the cause.
+    /// Returns the log line of an item whose post changed after it was published, with the same cause as
+    /// `publishedEditMessage`.
     static func publishedEditLog(_ item: SourceItem, record: ItemRecord) -> String {
-        sourceChanged(item, record: record) || reportedSourceEdit(record)
+        sourceCausedEdit(item, record: record)
             ? "source changed after publication; not updating"
             : "configuration changed a published post; not updating"
     }
 
-    /// Tells whether an earlier run reported the item's source as changed after publication. That run stored the
-    /// new content hash, so a later read of the same source, as after a file was only touched, still has that
-    /// cause.
-    private static func reportedSourceEdit(_ record: ItemRecord) -> Bool {
-        record.publishedEditReported && record.lastError?.contains("changed after its post was published") == true
-    }
-
-    /// Tells whether the item's source differs from what `record` stored, or the record does not say.
-    private static func sourceChanged(_ item: SourceItem, record: ItemRecord) -> Bool {
-        record.contentHash.map { $0 != item.contentHash } ?? true
+    /// Tells whether the item's source, not the configuration, changed its published post. That is so when the
+    /// source differs from what `record` stored, when the record has no content hash, and when an earlier run
+    /// already reported a source edit. That run stored the new hash, so a file only touched since keeps the cause.
+    private static func sourceCausedEdit(_ item: SourceItem, record: ItemRecord) -> Bool {
+        let sourceChanged = record.contentHash.map { $0 != item.contentHash } ?? true
+        let reportedEarlier =
+            record.publishedEditReported && record.lastError?.contains("changed after its post was published") == true
+        return sourceChanged || reportedEarlier
     }
 
     /// Returns the unchanged outcome of a group whose source changed only fields that no PATCH takes (the first
