@@ -165,14 +165,14 @@ package final class StateStore: @unchecked Sendable {
             SELECT DISTINCT source, '', 1 FROM items WHERE status = 'baselined' OR entry_date IS NOT NULL
                 OR location LIKE 'http://%' OR location LIKE 'https://%' OR location LIKE 'file:%';
         """,
-        // For each post, a digest of the first comment, internal note and YouTube title that its create sent, and
-        // a hash of its payload without them, so that a change to those fields alone, which no PATCH can send, is
-        // told apart from an edit.
+        // For each post, a digest of the first comment, internal note and YouTube title that its create sent, and a
+        // hash of its payload without them. A change to those fields alone, which no PATCH can send, then differs
+        // from an edit.
         """
         ALTER TABLE posts ADD COLUMN sent_create_only TEXT;
         ALTER TABLE posts ADD COLUMN updatable_hash TEXT;
         """,
-        // The same two values for a create whose answer was lost, which its posts get when they are read back.
+        // The same two values for a create whose response was lost, which its posts get when they are read back.
         """
         ALTER TABLE intents ADD COLUMN updatable_hash TEXT;
         ALTER TABLE intents ADD COLUMN create_only_digest TEXT;

@@ -6,7 +6,7 @@ import Testing
 /// The messages about posts that Planable keeps as they are, published or deleted, name a way out that the item's
 /// source has.
 @Suite struct PublishedEditMessageTests {
-    /// The record of an item whose stored content hash is `contentHash`.
+    /// Returns the record of an item whose stored content hash is `contentHash`.
     static func record(contentHash: String?) -> ItemRecord {
         ItemRecord(
             source: "posts", identity: "a.md", title: "A", contentHash: contentHash, status: "synced",
@@ -30,7 +30,7 @@ import Testing
         #expect(!message.contains("new file"), "\(message)")
         #expect(SyncEngine.publishedEditLog(item, record: record).hasPrefix("configuration changed a published post"))
 
-        // An earlier run reported the source's edit and stored its hash; reading the same source again, as after
+        // An earlier run reported the source's edit and stored its hash. Reading the same source again, as after
         // the file was only touched, keeps that cause.
         var reported = record
         reported.publishedEditReported = true
