@@ -29,6 +29,9 @@ package struct StateRebuilder {
         /// older than its newest linked entry, recorded as baselined now. For a feed without one, they are those
         /// that the feed's first run baselines: all but the newest `backfill`.
         package var baselined = 0
+        /// The entries that the linking recorded as baselined, by source, as identity and title. The sync that
+        /// follows finds them recorded, so it reports them from here.
+        package var baselinedEntries: [String: [String: String]] = [:]
         /// Post groups of the workspace that no item claimed.
         package var unclaimedGroups = 0
     }
@@ -260,6 +263,10 @@ package struct StateRebuilder {
         var baselined = Set<String>()
         for (source, url, read) in feedReads {
             let recorded = try baselineFeed(source: source, read: read, planned: planned, links: links)
+            let recordedSet = Set(recorded)
+            for item in read.items where recordedSet.contains(item.identity) {
+                summary.baselinedEntries[source, default: [:]][item.identity] = item.title
+            }
             let hasLinks = planned.indices.contains { links[$0] != nil && planned[$0].item.source == source }
             // The linked entries stand for the feed's first run, so later entries are new entries of a known feed.
             if hasLinks { try engine.state.markFeedBaselined(source: source, url: url) }
@@ -275,6 +282,7 @@ package struct StateRebuilder {
             summary.unlinked += 1
         }
         summary.unclaimedGroups = groups.count - claimed.count
+        engine.linkedWithoutPost = summary.baselinedEntries
         let message =
             switch purpose {
             case .rebuild: "state rebuilt from the API"
@@ -456,6 +464,7 @@ extension SyncEngine {
             configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
             mediaReach: mediaChecker.reach)
         let summary = try StateRebuilder(engine: engine).rebuild(for: .adoptionPreview)
+        linkedWithoutPost = engine.linkedWithoutPost
         try preview.setSetting("existing_posts_checked", StateStore.timestamp())
         logger.warning(
             "state database is new but the workspace has posts, so the plan links items whose text, URL or title "

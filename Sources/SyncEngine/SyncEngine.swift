@@ -38,6 +38,9 @@ package final class SyncEngine: @unchecked Sendable {
     package var skippedStatusPollLevel: LogLevel = .info
     /// Feeds fetched before the pass, by source name, such as the one that the daemon fetched on another thread.
     package var prefetchedFeeds: [String: PrefetchedFeed] = [:]
+    /// The feed entries that the linking of a new state recorded without a post in this pass, by source, as
+    /// identity and title, so that the pass reports them as baselined instead of unchanged.
+    var linkedWithoutPost: [String: [String: String]] = [:]
 
     package init(
         configuration: Configuration, state: StateStore, client: PlanableClient, sources: [any ItemSource],
@@ -92,6 +95,9 @@ package final class SyncEngine: @unchecked Sendable {
         refreshStatus: Bool, shouldStop: @Sendable () -> Bool
     ) throws -> RunReport {
         var report = RunReport(command: mode == .apply ? "sync" : "plan")
+        // A pass that ends before it scans a feed leaves its linked entries unreported; later passes count them as
+        // unchanged.
+        defer { linkedWithoutPost = [:] }
         let startStatistics = client.requestStatistics
         let context = try context ?? resolveContext()
         report.timeZone = context.workspace.timezone
@@ -181,6 +187,7 @@ package final class SyncEngine: @unchecked Sendable {
                         message: skipped.reason, posts: []))
                 if mode == .apply { try noteSkippedFile(source: source.name, path: skipped.identity, skipped.reason) }
             }
+            reportLinkedWithoutPost(&scan, source: source.name)
             report.countUnchanged(scan.unchangedIdentities.count + scan.unchangedUnlistedCount)
             report.warnings += scan.warnings
             for entry in scan.baselined {
@@ -443,6 +450,21 @@ package final class SyncEngine: @unchecked Sendable {
         return reported
     }
 
+    /// Moves the entries of `source` that the linking of a new state recorded without a post in this pass from
+    /// the scan's unchanged entries to its baselined ones, which the report lists with how to post them.
+    private func reportLinkedWithoutPost(_ scan: inout SourceScan, source: String) {
+        guard let recorded = linkedWithoutPost.removeValue(forKey: source) else { return }
+        let reason =
+            "older than this feed's newest entry with a post, so the linking of the new state database to the "
+            + "workspace's posts recorded it without a post"
+        for identity in scan.unchangedIdentities {
+            if let title = recorded[identity] {
+                scan.baselined.append((identity: identity, title: title, message: reason))
+            }
+        }
+        scan.unchangedIdentities.removeAll { recorded[$0] != nil }
+    }
+
     /// Plans against `preview`, a copy of the state that contains the renames or links a sync would make. The plan
     /// then shows what the sync will do, and the state file stays untouched. The request counts include the reads
     /// that built the copy, because `start` was taken before them.
@@ -453,6 +475,7 @@ package final class SyncEngine: @unchecked Sendable {
         let engine = SyncEngine(
             configuration: configuration, state: preview, client: client, sources: sources, logger: logger,
             mediaReach: mediaChecker.reach, progress: progress)
+        engine.linkedWithoutPost = linkedWithoutPost
         var planned = try engine.run(
             mode: .plan, context: context, refreshStatus: refreshStatus, shouldStop: shouldStop)
         let statistics = client.requestStatistics

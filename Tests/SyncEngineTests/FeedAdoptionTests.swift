@@ -86,6 +86,28 @@ import Testing
         #expect(created(again) == [])
     }
 
+    /// The entries that the linking records without a post are reported as baselined, with how to post them,
+    /// and not counted as unchanged; a later run counts them as unchanged.
+    @Test func newStateReportsEntriesRecordedWithoutPost() throws {
+        defer { workspace.remove() }
+        try syncThenLoseState()
+        let recorded = (1...5).map { "entry-\($0)" }
+        for mode in [RunMode.plan, .apply] {
+            let report = try workspace.run(mode)
+            let baselined = report.items.filter { $0.decision == .baselined }
+            #expect(baselined.map(\.identity).sorted() == recorded, "\(mode): \(baselined.map(\.identity))")
+            #expect(report.baselined == 5, "\(mode)")
+            #expect(report.unchanged == 3, "\(mode): only the linked entries 6, 7 and 8 are unchanged")
+            let entry = try #require(baselined.first { $0.identity == "entry-3" })
+            #expect(entry.title == "Entry 3")
+            #expect(entry.message?.contains("newest entry with a post") == true, "\(entry.message ?? "")")
+            #expect(entry.message?.contains("planable-sync post ") == true, "\(entry.message ?? "")")
+        }
+        let again = try workspace.run(.apply)
+        #expect(again.baselined == 0)
+        #expect(again.unchanged == 8)
+    }
+
     @Test func newStateCreatesOnlyNewEntry() throws {
         defer { workspace.remove() }
         try syncThenLoseState()
