@@ -1,19 +1,24 @@
 import Foundation
 import HTTPServer
 import Testing
+
 @testable import PlanableReference
 
 @Suite struct MediaTests {
     /// A 640 by 480 PNG header: signature and IHDR chunk, enough for type and size detection.
     static let png: [UInt8] =
-        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0x02, 0x80, 0, 0, 0x01, 0xE0, 8, 6, 0, 0, 0]
+        [
+            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0x02, 0x80, 0, 0,
+            0x01, 0xE0, 8, 6, 0, 0, 0,
+        ]
         + [UInt8](repeating: 0, count: 2000)
 
     private func mediaServer() throws -> HTTPServer {
         let server = HTTPServer(host: "127.0.0.1", port: 0) { request in
             switch request.path {
             case "/photo.png":
-                return .respond(HTTPServerResponse(status: 200, headers: [("Content-Type", "image/png")], body: Self.png))
+                return .respond(
+                    HTTPServerResponse(status: 200, headers: [("Content-Type", "image/png")], body: Self.png))
             case "/notes.txt":
                 return .respond(HTTPServerResponse(status: 200, body: Array("plain text".utf8)))
             case "/gif-named.png":
@@ -47,7 +52,12 @@ import Testing
         let base = "http://127.0.0.1:\(media.port)"
         let accepted = try server.send(
             "POST", "/media",
-            body: ["workspaceId": .string(workspace), "mediaUrls": [.string("\(base)/photo.png"), .string("\(base)/missing.png"), .string("\(base)/notes.txt")]])
+            body: [
+                "workspaceId": .string(workspace),
+                "mediaUrls": [
+                    .string("\(base)/photo.png"), .string("\(base)/missing.png"), .string("\(base)/notes.txt"),
+                ],
+            ])
         #expect(accepted.status == 202)
         let items = accepted.data.arrayValue ?? []
         #expect(items.allSatisfy { $0["status"] == "processing" })
@@ -77,11 +87,15 @@ import Testing
         let workspace = try server.workspaceID("Northwind Coffee")
         let accepted = try server.send(
             "POST", "/media",
-            body: ["workspaceId": .string(workspace), "mediaUrls": [.string("http://127.0.0.1:\(media.port)/photo.png")]])
+            body: [
+                "workspaceId": .string(workspace), "mediaUrls": [.string("http://127.0.0.1:\(media.port)/photo.png")],
+            ])
         let id = try #require(accepted.data.arrayValue?.first?["id"]?.stringValue)
         waitForImports(server)
         #expect(try server.send("GET", "/media/\(id)").data["status"] == "error")
-        let failure = try server.server.store.withLock { try $0.database.queryFirst("SELECT failure FROM media WHERE id = ?", [id]) }
+        let failure = try server.server.store.withLock {
+            try $0.database.queryFirst("SELECT failure FROM media WHERE id = ?", [id])
+        }
         #expect(failure?.string("failure")?.contains("loopback") == true)
     }
 
@@ -91,7 +105,8 @@ import Testing
         let server = try TestServer(allowLoopbackMedia: true)
         defer { server.removeFiles() }
         let url = "http://127.0.0.1:\(media.port)/photo.png"
-        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind Instagram", extra: [("media", [.string(url)])])
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind Instagram", extra: [("media", [.string(url)])])
         #expect(post["media"] == .array([.string(url)]))
         #expect(post["mediaType"] == "image")
         let workspace = try server.workspaceID("Northwind Coffee")
@@ -132,11 +147,12 @@ import Testing
         #expect(downloaded.prefix.count == MediaDownloader.prefixBytes)
     }
 
-    @Test(arguments: [
-        ([127, 0, 0, 1], "loopback"), ([10, 1, 2, 3], "private"), ([172, 16, 0, 1], "private"),
-        ([192, 168, 1, 1], "private"), ([169, 254, 169, 254], "link-local"), ([100, 64, 0, 1], "carrier-grade"),
-        ([0, 0, 0, 0], "unspecified"), ([224, 0, 0, 1], "multicast"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([127, 0, 0, 1], "loopback"), ([10, 1, 2, 3], "private"), ([172, 16, 0, 1], "private"),
+            ([192, 168, 1, 1], "private"), ([169, 254, 169, 254], "link-local"), ([100, 64, 0, 1], "carrier-grade"),
+            ([0, 0, 0, 0], "unspecified"), ([224, 0, 0, 1], "multicast"),
+        ] as [([UInt8], String)])
     func refusesNonPublicIPv4(address: [UInt8], reason: String) {
         guard case .refused(let message) = AddressPolicy(allowLoopback: false).check(ipv4: address) else {
             Issue.record("\(address) was allowed")
@@ -151,8 +167,10 @@ import Testing
         loopback[15] = 1
         #expect(policy.check(ipv6: loopback) == .refused("loopback address"))
         #expect(AddressPolicy(allowLoopback: true).check(ipv6: loopback) == .allowed)
-        #expect(policy.check(ipv6: [0xFE, 0x80] + [UInt8](repeating: 0, count: 13) + [1]) == .refused("link-local address"))
-        #expect(policy.check(ipv6: [0xFD, 0x00] + [UInt8](repeating: 0, count: 14)) == .refused("unique local address"))
+        #expect(
+            policy.check(ipv6: [0xFE, 0x80] + [UInt8](repeating: 0, count: 13) + [1]) == .refused("link-local address"))
+        #expect(
+            policy.check(ipv6: [0xFD, 0x00] + [UInt8](repeating: 0, count: 14)) == .refused("unique local address"))
         let mapped: [UInt8] = [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF, 10, 0, 0, 1]
         #expect(policy.check(ipv6: mapped) == .refused("private address"))
         #expect(policy.check(ipv4: [93, 184, 216, 34]) == .allowed)
@@ -164,7 +182,9 @@ import Testing
         #expect(MediaInspector.inspect(Self.png)?.mimeType == "image/png")
         let gif = Array("GIF89a".utf8) + [0x10, 0x00, 0x20, 0x00]
         #expect(MediaInspector.inspect(gif) == .init(type: "gif", mimeType: "image/gif", width: 16, height: 32))
-        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0x01, 0x00, 0x02, 0x00, 3, 0, 0, 0]
+        let jpeg: [UInt8] = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0x01, 0x00, 0x02, 0x00, 3, 0, 0, 0,
+        ]
         #expect(MediaInspector.inspect(jpeg) == .init(type: "image", mimeType: "image/jpeg", width: 512, height: 256))
         let mp4: [UInt8] = [0, 0, 0, 0x18] + Array("ftypisom".utf8) + [0, 0, 0, 0]
         #expect(MediaInspector.inspect(mp4)?.type == "video")
@@ -210,7 +230,8 @@ import Testing
         let server = try TestServer()
         defer { server.removeFiles() }
         let post = try server.createPost(
-            workspace: "Northwind Coffee", page: "Northwind YouTube", extra: [("media", ["https://cdn.example/clip.mp4"])])
+            workspace: "Northwind Coffee", page: "Northwind YouTube",
+            extra: [("media", ["https://cdn.example/clip.mp4"])])
         #expect(post["media"] == .array(["https://cdn.example/clip.mp4"]))
         #expect(post["mediaType"] == "video")
     }
@@ -226,7 +247,8 @@ import Testing
         let page = try server.pageID("Northwind Instagram")
         let url = "http://127.0.0.1:\(media.port)/gif-named.png"
         let story = try server.send(
-            "POST", "/stories", body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": .string(url)])
+            "POST", "/stories",
+            body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": .string(url)])
         #expect(story.status == 201)
         waitForImports(server)
         let mediaID = try #require(story.data["mediaId"]?.stringValue)
@@ -258,7 +280,8 @@ import Testing
         let accepted = try server.send(
             "POST", "/media",
             body: [
-                "workspaceId": .string(workspace), "mediaUrls": [.string("http://127.0.0.1:\(media.port)/missing-page.png")],
+                "workspaceId": .string(workspace),
+                "mediaUrls": [.string("http://127.0.0.1:\(media.port)/missing-page.png")],
             ])
         waitForImports(server)
         let id = try #require(accepted.data.arrayValue?.first?["id"]?.stringValue)
@@ -272,7 +295,8 @@ import Testing
     @Test func interruptedDownloadResumes() throws {
         let media = try mediaServer()
         defer { media.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("media-resume-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "media-resume-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = "http://127.0.0.1:\(media.port)/photo.png"
         let id: String
@@ -301,23 +325,30 @@ import Testing
         let workspace = try server.workspaceID("Northwind Coffee")
         let page = try server.pageID("Northwind Instagram")
         let url = "http://127.0.0.1:\(media.port)/photo.png"
-        let single = try server.send("POST", "/stories", body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": .string(url)])
+        let single = try server.send(
+            "POST", "/stories",
+            body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": .string(url)])
         #expect(single.status == 201)
         #expect(single.data["classification"] == "story")
         #expect(single.json["group"] == nil)
         let multi = try server.send(
-            "POST", "/stories", body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": [.string(url), .string(url)]])
+            "POST", "/stories",
+            body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": [.string(url), .string(url)]])
         #expect(multi.json["posts"]?.arrayValue?.count == 2)
         #expect(multi.json["group"]?["postIds"]?.arrayValue?.count == 2)
         waitForImports(server)
         let id = try #require(single.data["id"]?.stringValue)
         #expect(try server.send("GET", "/posts/\(id)").data["media"] == .array([.string(url)]))
         let gif = try server.send(
-            "POST", "/stories", body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": "https://cdn.example/a.gif"])
+            "POST", "/stories",
+            body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": "https://cdn.example/a.gif"])
         #expect(gif.status == 400)
         let linkedin = try server.send(
             "POST", "/stories",
-            body: ["workspaceId": .string(workspace), "pageId": .string(try server.pageID("Northwind LinkedIn")), "media": .string(url)])
+            body: [
+                "workspaceId": .string(workspace), "pageId": .string(try server.pageID("Northwind LinkedIn")),
+                "media": .string(url),
+            ])
         #expect(linkedin.status == 400)
     }
 
@@ -329,7 +360,8 @@ import Testing
         defer { server.removeFiles() }
         let base = "http://127.0.0.1:\(media.port)"
         let post = try server.createPost(
-            workspace: "Northwind Coffee", page: "Northwind YouTube", extra: [("media", ["https://cdn.example/clip.mp4"])])
+            workspace: "Northwind Coffee", page: "Northwind YouTube",
+            extra: [("media", ["https://cdn.example/clip.mp4"])])
         let id = try #require(post["id"]?.stringValue)
 
         let missing = try server.send(
@@ -370,6 +402,69 @@ import Testing
             ])
         #expect(withoutVideo.status == 400, "\(withoutVideo.text)")
         #expect(withoutVideo.text.contains("without the thumbnail"), "\(withoutVideo.text)")
+    }
+
+    /// POST /stories tells clients to fetch the story again to poll its media's status, so GET /posts/{id} and
+    /// GET /posts show a story's mediaId and mediaStatus, including a failed download's.
+    @Test func storyFetchedAgainShowsMediaStatus() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let server = try TestServer(allowLoopbackMedia: true)
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        let page = try server.pageID("Northwind Instagram")
+        var stories: [(id: String, mediaID: String)] = []
+        for name in ["missing.png", "photo.png"] {
+            let url = "http://127.0.0.1:\(media.port)/\(name)"
+            let story = try server.send(
+                "POST", "/stories",
+                body: ["workspaceId": .string(workspace), "pageId": .string(page), "media": .string(url)])
+            #expect(story.status == 201, "\(story.text)")
+            #expect(story.data["mediaStatus"] == "processing")
+            try stories.append(
+                (#require(story.data["id"]?.stringValue), #require(story.data["mediaId"]?.stringValue)))
+        }
+        waitForImports(server)
+        let failed = try server.send("GET", "/posts/\(stories[0].id)").data
+        #expect(failed["mediaId"] == .string(stories[0].mediaID))
+        #expect(failed["mediaStatus"] == "error", "\(failed)")
+        #expect(failed["media"] == .array([]))
+        let done = try server.send("GET", "/posts/\(stories[1].id)").data
+        #expect(done["mediaStatus"] == "success", "\(done)")
+        #expect(done["media"] == .array([.string("http://127.0.0.1:\(media.port)/photo.png")]))
+        let listed = try server.send("GET", "/posts?workspaceId=\(workspace)&pageId=\(page)").data.arrayValue ?? []
+        let statuses = Dictionary(
+            uniqueKeysWithValues: listed.compactMap { post in
+                post["id"]?.stringValue.map { ($0, post["mediaStatus"]) }
+            })
+        #expect(statuses[stories[0].id] == "error")
+        #expect(statuses[stories[1].id] == "success")
+        // A post that is no story has neither field.
+        let post = try server.createPost(workspace: "Northwind Coffee", page: "Northwind Facebook")
+        #expect(post["mediaStatus"] == nil)
+        #expect(post["mediaId"] == nil)
+    }
+
+    /// An empty array clears a story's media, as it clears any post's; more than one URL is 400.
+    @Test func storyPatchClearsMedia() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let story = try server.send(
+            "POST", "/stories",
+            body: [
+                "workspaceId": .string(try server.workspaceID("Northwind Coffee")),
+                "pageId": .string(try server.pageID("Northwind Instagram")), "media": "https://cdn.example/frame.jpg",
+            ])
+        let id = try #require(story.data["id"]?.stringValue)
+        let two = try server.send(
+            "PATCH", "/posts/\(id)", body: ["media": ["https://cdn.example/a.jpg", "https://cdn.example/b.jpg"]])
+        #expect(two.status == 400)
+        #expect(two.text.contains("not 2 URLs"), "\(two.text)")
+        let cleared = try server.send("PATCH", "/posts/\(id)", body: ["media": []])
+        #expect(cleared.status == 200, "\(cleared.text)")
+        #expect(cleared.data["media"] == .array([]))
+        #expect(cleared.data["mediaId"] == .null)
+        #expect(cleared.data["mediaStatus"] == .null)
     }
 
     @Test func storyPatchRejectsGIF() throws {

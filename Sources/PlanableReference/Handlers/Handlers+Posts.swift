@@ -118,10 +118,10 @@ enum PostHandlers {
                     + PostDraft.updateFields.sorted().joined(separator: ", "))
         }
         var draft = try PostDraft.parse(context.body, context: context, workspace: workspace, isCreate: false)
-        if existing.classification == "story", let urls = context.body["media"]?.arrayValue {
-            guard urls.count == 1 else {
-                throw APIError.validation("a story takes exactly one media URL, not \(urls.count)")
-            }
+        // The document lets an empty array clear any post's media, and limits a story to a single item.
+        if existing.classification == "story", let urls = context.body["media"]?.arrayValue, urls.count > 1 {
+            throw APIError.validation(
+                "a story takes a single media URL, or an empty array to clear its media, not \(urls.count) URLs")
         }
         draft.media = try context.services.importMedia(
             context.body["media"], workspaceID: workspace.id, context: context)

@@ -4,8 +4,9 @@ struct PostRenderer {
     let pages: [String: PageRecord]
     let labels: [String: (name: String?, color: String)]
     let commentCounts: [String: Int]
-    /// The URLs of media that finished processing, by media id, for posts whose media is imported in the background.
-    let mediaURLs: [String: String]
+    /// The processing status of the media of stories, and the URL of those that finished, by media id. A story's
+    /// media is imported in the background.
+    let storyMedia: [String: (status: String, url: String?)]
 
     /// Loads what `posts` refer to; `fresh` posts were just created, so they have no comments yet.
     init(store: ReferenceStore, workspace: WorkspaceRecord, posts: [PostRecord], fresh: Bool = false) throws {
@@ -18,20 +19,16 @@ struct PostRenderer {
             for label in try store.labels(workspaceID: workspace.id) { labels[label.id] = (label.name, label.color) }
         }
         self.labels = labels
-        var mediaURLs: [String: String] = [:]
+        var storyMedia: [String: (status: String, url: String?)] = [:]
         let counts = posts.isEmpty || fresh ? [:] : try store.commentCounts()
-        if !posts.isEmpty {
-            let storyMedia = posts.filter { $0.classification == "story" }.flatMap(\.mediaIDs)
-            for id in storyMedia {
-                if let row = try store.database.queryFirst("SELECT url, status FROM media WHERE id = ?", [id]),
-                    row.string("status") == "success", let url = row.string("url")
-                {
-                    mediaURLs[id] = url
-                }
+        for id in posts.filter({ $0.classification == "story" }).flatMap(\.mediaIDs) {
+            if let row = try store.database.queryFirst("SELECT url, status FROM media WHERE id = ?", [id]) {
+                let status = row.string("status") ?? "processing"
+                storyMedia[id] = (status, status == "success" ? row.string("url") : nil)
             }
         }
         self.commentCounts = counts
-        self.mediaURLs = mediaURLs
+        self.storyMedia = storyMedia
     }
 
     /// Writes the post as one JSON object, straight to bytes. A list of posts is the server's most frequent
@@ -62,6 +59,14 @@ struct PostRenderer {
         json.beginArray()
         for url in media(post) { json.string(url) }
         json.endArray()
+        if post.classification == "story" {
+            // POST /stories tells clients to poll mediaStatus by fetching the story again.
+            let mediaID = post.mediaIDs.first
+            json.key("mediaId")
+            json.string(mediaID)
+            json.key("mediaStatus")
+            json.string(mediaID.flatMap { storyMedia[$0]?.status })
+        }
         json.key("scheduledAt")
         json.timestamp(post.scheduledAt)
         json.key("status")
@@ -174,7 +179,7 @@ struct PostRenderer {
     /// A story's media comes from the library once processed; a post's media was imported before it was saved.
     func media(_ post: PostRecord) -> [String] {
         guard post.classification == "story" else { return post.media }
-        return post.mediaIDs.compactMap { mediaURLs[$0] }
+        return post.mediaIDs.compactMap { storyMedia[$0]?.url }
     }
 
     func writeApproval(_ post: PostRecord, into json: inout JSONStream) {
