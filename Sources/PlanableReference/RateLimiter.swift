@@ -107,7 +107,23 @@ final class RateLimiter: Sendable {
         }
     }
 
-    /// The headers' values for a request that is not counted, such as one without a valid token.
+    /// The headers' values for a request of `tokenID` that is not counted, such as one to an unknown path: the
+    /// token's window as it stands.
+    func current(tokenID: String, requestClass: RequestClass, now: Double) -> Decision {
+        state.withLock { state in
+            let limit = state.limit(for: requestClass)
+            guard let log = state.logs[WindowKey(tokenID: tokenID, requestClass: requestClass)] else {
+                return Decision(allowed: true, limit: limit, remaining: limit, reset: Int((now + window).rounded(.up)))
+            }
+            log.clamp(to: now)
+            log.dropOlder(than: now - window)
+            return Decision(
+                allowed: log.count < limit, limit: limit, remaining: max(0, limit - log.count),
+                reset: Int(((log.oldest ?? now) + window).rounded(.up)))
+        }
+    }
+
+    /// The headers' values for a request without a valid token, which no window counts.
     func untracked(requestClass: RequestClass, now: Double) -> Decision {
         let limit = limit(for: requestClass)
         return Decision(allowed: true, limit: limit, remaining: limit, reset: Int((now + window).rounded(.up)))

@@ -55,8 +55,8 @@ extension ReferenceServer {
         let requestClass = RateLimiter.RequestClass(method: request.method)
         if requestClass == .write { store.beginWriteRequest() }
         defer { if requestClass == .write { store.endWriteRequest() } }
-        // The rate-limit header values for responses sent before the token is known, computed only when needed.
-        var untracked: RateLimiter.Decision { rateLimiter.untracked(requestClass: requestClass, now: now) }
+        // The rate-limit header values for answers sent before the request is counted, computed only when needed.
+        var untracked: RateLimiter.Decision { uncountedDecision(request, requestClass: requestClass, now: now) }
         let operation: OpenAPIOperation
         let pathParameters: [String: String]
         switch document.match(method: request.method, path: relativePath.isEmpty ? "/" : relativePath) {
@@ -174,6 +174,26 @@ extension ReferenceServer {
             return outcome(
                 of: .failure(error), operation: operation, requestID: requestID, decision: decision, fault: fault)
         }
+    }
+
+    /// The rate-limit header values for an answer sent before the request is counted, such as a 404 for an unknown
+    /// path or an injected fault: the window of the request's token when it is valid, so that a client reading the
+    /// headers sees its real budget, and a full window otherwise.
+    private func uncountedDecision(
+        _ request: HTTPServerRequest, requestClass: RateLimiter.RequestClass, now: Double
+    ) -> RateLimiter.Decision {
+        if let header = request.header("authorization"), let plaintext = Self.bearerToken(header) {
+            var tokenID: String?
+            if case .accepted(let token) = store.tokenCache.check(token: plaintext, now: now) {
+                tokenID = token.id
+            } else if case .success(let token)? = try? store.withLockUncommitted({
+                try $0.authenticate(plaintext, now: now)
+            }) {
+                tokenID = token.id
+            }
+            if let tokenID { return rateLimiter.current(tokenID: tokenID, requestClass: requestClass, now: now) }
+        }
+        return rateLimiter.untracked(requestClass: requestClass, now: now)
     }
 
     /// Builds the HTTP outcome of an API request from its handler's result.

@@ -27,6 +27,33 @@ import Testing
         #expect(try server.send("GET", "/ping").status == 429)
     }
 
+    /// An answer sent before the request is counted, a 404 for an unknown path, a 405 or an injected fault, shows
+    /// the window of the request's token, not a full one, and counts nothing.
+    @Test func uncountedAnswersShowTheTokensWindow() throws {
+        let server = try TestServer(readLimit: 5, writeLimit: 5)
+        defer { server.removeFiles() }
+        for _ in 0..<2 { #expect(try server.send("GET", "/ping").status == 200) }
+        let unknownPath = try server.send("GET", "/nope")
+        #expect(unknownPath.status == 404)
+        #expect(unknownPath.headers["x-ratelimit-remaining"] == "3")
+        let wrongMethod = try server.send("PUT", "/ping")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.headers["x-ratelimit-limit"] == "5")
+        #expect(wrongMethod.headers["x-ratelimit-remaining"] == "5", "no write was counted yet")
+        let fault = try server.send(
+            "POST", "/reference/faults", body: ["operation": "GET /ping", "kind": "error", "status": 503, "count": 1],
+            token: nil)
+        #expect(fault.status == 201)
+        let injected = try server.send("GET", "/ping")
+        #expect(injected.status == 503)
+        #expect(injected.headers["x-ratelimit-remaining"] == "3")
+        // None of them counted: the next read still has 3 left before it.
+        #expect(try server.send("GET", "/ping").headers["x-ratelimit-remaining"] == "2")
+        // Without a valid token, the window is a full one.
+        let stranger = try server.send("GET", "/nope", token: "pln_unknownTokenForTheHeaders0123456789")
+        #expect(stranger.headers["x-ratelimit-remaining"] == "5")
+    }
+
     @Test func writesHaveTheirOwnLimit() throws {
         let server = try TestServer(readLimit: 1, writeLimit: 2)
         defer { server.removeFiles() }

@@ -62,8 +62,8 @@ extension ReferenceStore {
         return .success(token)
     }
 
-    /// Tells whether the company may use the API. A company with access turned off stands for one whose plan
-    /// lacks the Public API, and every operation returns 403 to it, `GET /ping` included.
+    /// Tells whether the company may use the API. Every operation returns 403 to a company with access turned off,
+    /// `GET /ping` included, so that a client can rehearse a refused account.
     func isAPIEnabled(companyID: String) throws -> Bool {
         var disabled = tokenCache.apiDisabledCompanies
         if disabled == nil {
