@@ -89,12 +89,12 @@ import Testing
         #expect(!feed.isCutShort)
         #expect(FeedParser.endsWithEndTag(Array("<a:RDF></a:RDF>\n ".utf8), named: "RDF"))
 
-        // An unclosed element before the first entry takes in every entry. The document reads as no entries
-        // every time, so it fails as a feed to fix, not as an empty feed.
+        // An unclosed element in the channel, before the first entry, takes in every entry. The document reads as
+        // no entries every time, so it fails as a feed to fix, not as an empty feed.
         #expect {
             try parse(
                 """
-                <rss version="2.0"><channel><title>T</title><copyright>(c) <b>Me</copyright>
+                <rss version="2.0"><channel><title>T</title><copyright>(c) Me</copyright><b>
                 <item><title>One</title></item><item><title>Two</title></item>
                 </channel></rss>
                 """)
