@@ -72,6 +72,14 @@ package enum FeedParser {
                 "the document ends inside its <\(open)> element before its first entry, as a feed cut off in transfer "
                     + "or read while it was being written does; the next read fetches it again")
         }
+        // The repair of unclosed elements closes an element left open in the channel at `</channel>`. The entries
+        // inside that element are then in no open element, but the readers still do not find them.
+        if feed.entries.isEmpty, let holder = elementHoldingEntries(in: root) {
+            throw FeedError(
+                .notAFeed,
+                "an element before its first entry is never closed, so the entries are inside <\(holder)>, where "
+                    + "they are not read as entries; the feed should close that element or escape its HTML")
+        }
         feed.encoding = decoded.encoding
         feed.isCutShort = !result.openElements.isEmpty && !endsWhole
         if let problem = decoded.problem ?? result.error {
@@ -98,6 +106,25 @@ package enum FeedParser {
             .trimmingCharacters(in: .whitespaces)
         let local = qualified.split(separator: ":").last.map(String.init) ?? qualified
         return local == name
+    }
+
+    /// Returns the name of the first element, in document order, that contains an `item` or `entry` element where
+    /// the readers do not look for entries: inside any element but the root and an RSS `channel`.
+    private static func elementHoldingEntries(in root: XMLElement) -> String? {
+        let entryNamespaces = Namespace.rss.union(Namespace.atom)
+        var pending = Array(root.elements.reversed())
+        while let element = pending.popLast() {
+            let isChannel = element.name == "channel" && Namespace.rss.contains(element.namespace)
+            if !isChannel,
+                element.elements.contains(where: {
+                    ($0.name == "item" || $0.name == "entry") && entryNamespaces.contains($0.namespace)
+                })
+            {
+                return element.name
+            }
+            pending += element.elements.reversed()
+        }
+        return nil
     }
 
     /// Tells whether the document is JSON by its content type, else by its first character. A `.json` file that

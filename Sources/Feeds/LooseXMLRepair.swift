@@ -7,6 +7,9 @@
 /// - HTML's empty elements written without their end in unescaped HTML (`<br>`, `<hr>`, `<img ...>`, `<wbr>`) are
 ///   closed, because libxml2 would take the rest of the document as their content. So is `<p>` in a document
 ///   without any `</p>`, which uses it the same way, between paragraphs;
+/// - other elements of unescaped HTML left open, such as `<b>` or `<span>`, are closed at the end tag of the
+///   element that contains them, and end tags that close no open element are left out, as `UnclosedElements`
+///   describes;
 /// - bare `&` characters are escaped, as `BareAmpersands` describes.
 ///
 /// Comments, CDATA sections and processing instructions keep their text, except for control characters, which
@@ -40,6 +43,10 @@ enum LooseXMLRepair {
                     "an HTML <br>, <hr>, <img>, <wbr> or <p> tag without its end was read as closed; the feed "
                         + "should escape its HTML or put it in a CDATA section"
                 ))
+        }
+        if let balanced = UnclosedElements.balanced(current) {
+            current = balanced.bytes
+            problems.append((balanced.firstLine, balanced.problem))
         }
         if let escaped = BareAmpersands.escaped(current) {
             current = escaped.bytes
