@@ -107,7 +107,10 @@ package final class SyncEngine: @unchecked Sendable {
         if mode == .apply {
             try state.recordWorkspace(context.workspace)
             try state.recordPageNames(context.allPages)
-            if sourceNames == nil { try adoptRenamedSources() }
+            // A pass over some sources, such as the daemon's pass over changed files, hands over and links records
+            // too: it may be the first to succeed after a new configuration or a new state, and it would otherwise
+            // create what the records or the workspace's posts already hold.
+            try adoptRenamedSources()
         }
         let mapper = try Mapper(configuration: configuration, context: context)
         names = NameResolver(
@@ -118,7 +121,7 @@ package final class SyncEngine: @unchecked Sendable {
         if mode == .apply {
             report.duplicateGroups = try reconcileIntents(
                 workspaceId: context.workspace.id, checkRecorded: sourceNames == nil)
-            if sourceNames == nil { try adoptExistingPostsIfStateIsNew(context: context, shouldStop: shouldStop) }
+            try adoptExistingPostsIfStateIsNew(context: context, shouldStop: shouldStop)
         } else if sourceNames == nil, let preview = try previewRenames() {
             defer {
                 for suffix in ["", "-wal", "-shm"] {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SQLite
 import Testing
 
@@ -28,6 +29,28 @@ import Testing
 
     /// A page added to a group that already has posts cannot join it through the API, so the item is blocked with
     /// the way out, even though its text did not change.
+    /// A source renamed in the configuration hands its records over in a pass over changed files too, such as the
+    /// daemon's first pass after a reload whose full pass failed, so a touched file is not created again.
+    @Test func renamedSourceInPartialPass() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First.")
+        try workspace.writePost("b.md", title: "Beta", body: "Second.")
+        #expect(try workspace.run(.apply).created == 2)
+        try Self.editConfiguration(workspace, replacing: "- name: posts\n", with: "- name: articles\n")
+
+        let configuration = try Configuration.load(path: workspace.configPath)
+        let runtime = try Runtime(
+            configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
+        let engine = runtime.engine()
+        let touched = try engine.run(mode: .apply, sourceNames: ["articles"], changedPaths: ["articles": ["a.md"]])
+        #expect(touched.created == 0, "\(touched.items.map { ($0.identity, $0.decision) })")
+        #expect(touched.requests.write == 0)
+        let full = try engine.run(mode: .apply)
+        #expect(full.created == 0)
+        #expect(full.requests.write == 0)
+    }
+
     @Test func addedPageBlocksItsGroup() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
         defer { workspace.remove() }

@@ -181,6 +181,37 @@ extension FeedAdoptionTests {
         #expect(try postCount() == 6)
     }
 
+    /// A pass over changed files or one feed, as the daemon runs between full passes, links a new state first. So
+    /// while an unreadable feed keeps the linking from running, a touched file whose post exists is not created
+    /// again, and once the feed reads, the file is linked.
+    @Test func partialPassLinksNewStateFirst() throws {
+        defer { workspace.remove() }
+        try workspace.writePost("a.md", title: "Alpha", body: "First.")
+        try writeFeed(count: 7)
+        #expect(try workspace.run(.apply).created == 3)
+        #expect(try postCount() == 6)
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: statePath + suffix) }
+        let saved = try Data(contentsOf: feedPath)
+        try FileManager.default.removeItem(at: feedPath)
+
+        let configuration = try Configuration.load(path: workspace.configPath)
+        let runtime = try Runtime(
+            configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
+        let engine = runtime.engine()
+        let touched = { try engine.run(mode: .apply, sourceNames: ["posts"], changedPaths: ["posts": ["a.md"]]) }
+        #expect(throws: SourceError.self) { try touched() }
+        #expect(try postCount() == 6, "a pass over a changed file created its post again")
+
+        try saved.write(to: feedPath)
+        let linked = try touched()
+        #expect(created(linked) == [], "\(linked.items.map { ($0.identity, $0.decision) })")
+        #expect(try postCount() == 6)
+        let full = try engine.run(mode: .apply)
+        #expect(created(full) == [])
+        #expect(full.requests.write == 0)
+    }
+
     /// A feed that reads but is no feed stops the linking as bad data, with a message that tells how to go on and
     /// has no doubled full stop.
     @Test func nonFeedStopsAdoptionAsBadData() throws {
