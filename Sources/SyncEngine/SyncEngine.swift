@@ -82,6 +82,9 @@ package final class SyncEngine: @unchecked Sendable {
             // A pass over one feed or a few changed files shows nothing about the sources it did not read.
             if mode == .apply && sourceNames == nil && changedPaths.isEmpty { try? state.clearRunFailure() }
             return report
+        } catch let error as StateOfAnotherWorkspace {
+            // The state belongs to another configuration's client, whose `status` would report this failure.
+            throw error.error
         } catch {
             // A stop is no failure of the run.
             if case PlanableAPIError.cancelled = error { throw error }
@@ -102,7 +105,7 @@ package final class SyncEngine: @unchecked Sendable {
         let context = try context ?? resolveContext()
         report.timeZone = context.workspace.timezone
         if let mismatch = try state.workspaceMismatch(context.workspace, configurationPath: configuration.path) {
-            throw mismatch
+            throw StateOfAnotherWorkspace(error: mismatch)
         }
         if mode == .apply {
             try state.recordWorkspace(context.workspace)
@@ -553,4 +556,9 @@ package final class SyncEngine: @unchecked Sendable {
                 ["item.source": item.source, "item.id": item.identity, "error": "\(error)"])
         }
     }
+}
+
+/// The error of a pass whose state database belongs to another workspace, which the pass does not record there.
+private struct StateOfAnotherWorkspace: Error {
+    var error: MappingError
 }

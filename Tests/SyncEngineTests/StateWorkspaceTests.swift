@@ -83,6 +83,15 @@ import Testing
         #expect(again.created == 0)
     }
 
+    /// The rejected sync records no failure in the state, which is the other client's, so that client's `status`
+    /// does not report a failed run.
+    @Test func otherWorkspaceFailureNotRecorded() throws {
+        defer { workspace.remove() }
+        try syncFirstClient()
+        try expectRejected(.apply)
+        #expect(try StateStore(path: statePath).lastRunFailure() == nil)
+    }
+
     @Test func stateWithoutWorkspaceAdoptsIt() throws {
         defer { workspace.remove() }
         try syncFirstClient()
