@@ -223,9 +223,9 @@ enum CommandHelp {
         \(logLevelOption)
 
         Exit codes: 0 every item can be synced, 64 usage error, 65 an item could not be read or mapped, such
-        as a text over a network's limit, 69 API unavailable, 75 temporary failure (another process holds the
-        state lock, or a feed could not be fetched), 78 configuration error, 130 stopped by SIGINT,
-        143 stopped by SIGTERM.
+        as a text over a network's limit, 69 API unavailable, 75 temporary failure (a feed could not be
+        fetched, or, with api: embedded, another process holds the embedded server's database), 78 configuration
+        error, 130 stopped by SIGINT, 143 stopped by SIGTERM.
         """
 
     static let status = """

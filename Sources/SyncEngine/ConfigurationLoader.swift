@@ -29,12 +29,28 @@ extension Configuration {
         } catch let error as ConfigurationError {
             throw error
         } catch {
-            throw ConfigurationError(
-                path: path,
-                message: "the configuration file cannot be read (\(error.localizedDescription)); check that it "
-                    + "exists and that this user may read it, or pass --config PATH")
+            throw ConfigurationError(path: path, message: unreadableFileMessage(path, error))
         }
         return try parse(text, path: path)
+    }
+
+    /// Says why the configuration file at `path` cannot be read, in the system's words where Foundation's would
+    /// be vague, and what to do.
+    private static func unreadableFileMessage(_ path: String, _ error: any Error) -> String {
+        var status = stat()
+        if stat(path, &status) != 0 {
+            let reason = String(cString: strerror(errno))
+            return "the configuration file cannot be read (\(reason)); check the path, or pass --config PATH"
+        }
+        if status.st_mode & S_IFMT == S_IFDIR {
+            return "the path is a folder, not a configuration file; pass --config with the file's path"
+        }
+        if access(path, R_OK) != 0 {
+            let reason = String(cString: strerror(errno))
+            return "the configuration file cannot be read (\(reason)); give this user read access to it"
+        }
+        return "the configuration file cannot be read (\(error.localizedDescription)); check that this user may "
+            + "read it, or pass --config PATH"
     }
 
     /// Parses configuration `text`; `path` names the file in errors and anchors relative paths.

@@ -23,6 +23,19 @@ import Testing
         return try Configuration.load(path: path)
     }
 
+    /// A configuration path that does not exist, or names a folder, gets a message in plain words.
+    @Test func unreadableFileMessages() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let missing = folder.appendingPathComponent("missing.yaml").path
+        let absent = try #require(throws: ConfigurationError.self) { try Configuration.load(path: missing) }
+        #expect(absent.description.contains(missing), "\(absent)")
+        #expect(absent.description.contains("(No such file or directory)"), "\(absent)")
+        #expect(!absent.description.contains("The operation could not be completed"), "\(absent)")
+        let directory = try #require(throws: ConfigurationError.self) { try Configuration.load(path: folder.path) }
+        #expect(directory.description.contains("is a folder"), "\(directory)")
+    }
+
     @Test func apiTimeoutReachesClient() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let configuration = try load("api_timeout: 7.5")
