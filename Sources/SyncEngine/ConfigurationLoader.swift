@@ -74,11 +74,12 @@ extension Configuration {
         for pair in pairs {
             let key = pair.key.string ?? ""
             if !topLevelKeys.contains(key) {
+                let guess = TemplateCheck.closestName(key, among: topLevelKeys).map { "did you mean \"\($0)\"? " }
                 problems.append(
                     ConfigurationError(
                         path: path, at: pair.key,
-                        "unknown setting \"\(key)\"; known settings are \(topLevelKeys.sorted().joined(separator: ", "))"
-                    ))
+                        "unknown setting \"\(key)\"; \(guess ?? "")known settings are "
+                            + topLevelKeys.sorted().joined(separator: ", ")))
             }
         }
 
@@ -397,8 +398,14 @@ private struct NodeReader {
         guard let first = unknown.first else { return }
         let names = unknown.map { "\"\($0.string ?? "")\"" }.joined(separator: ", ")
         let noun = unknown.count == 1 ? "setting" : "settings"
+        let guesses = unknown.compactMap { key -> String? in
+            guard let name = key.string, let guess = TemplateCheck.closestName(name, among: known) else { return nil }
+            return "\"\(guess)\" for \"\(name)\""
+        }
+        let hint = guesses.isEmpty ? "" : "did you mean \(guesses.joined(separator: ", "))? "
         throw error(
-            first, "unknown \(setting) \(noun) \(names); known settings are \(known.sorted().joined(separator: ", "))")
+            first,
+            "unknown \(setting) \(noun) \(names); \(hint)known settings are \(known.sorted().joined(separator: ", "))")
     }
 
     func rule(_ node: YAMLNode, index: Int) throws -> MappingRule {

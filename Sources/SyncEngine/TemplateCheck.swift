@@ -128,8 +128,13 @@ package enum TemplateCheck {
 
     /// Returns the standard name within two edits of `name`, if there is one.
     static func closestStandardName(_ name: String) -> String? {
+        closestName(name, among: standardNames)
+    }
+
+    /// Returns the name of `candidates` within two edits of `name` and nearest to it, if there is one.
+    static func closestName(_ name: String, among candidates: Set<String>) -> String? {
         var best: (name: String, distance: Int)?
-        for candidate in standardNames.sorted() {
+        for candidate in candidates.sorted() {
             let distance = editDistance(Array(name), Array(candidate))
             guard distance <= 2, distance < name.count else { continue }
             if let current = best, distance >= current.distance { continue }

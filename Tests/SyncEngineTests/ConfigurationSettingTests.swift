@@ -91,7 +91,24 @@ import Testing
         #expect {
             try load("    lnk: \"https://example.com/{{slug}}\"\n    exlude: [\"drafts/**\"]")
         } throws: { error in
-            "\(error)".contains("unknown directory source settings \"lnk\", \"exlude\"; known settings are ")
+            "\(error)".contains(
+                "unknown directory source settings \"lnk\", \"exlude\"; did you mean \"link\" for \"lnk\", "
+                    + "\"exclude\" for \"exlude\"? known settings are ")
+        }
+    }
+
+    /// An unknown top-level setting near a known one names it; one near none lists the known settings only.
+    @Test func unknownSettingSuggestsNearest() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect {
+            try load("pagse: [Northwind X]")
+        } throws: { error in
+            "\(error)".contains("unknown setting \"pagse\"; did you mean \"pages\"? known settings are ")
+        }
+        #expect {
+            try load("colour: blue")
+        } throws: { error in
+            "\(error)".contains("unknown setting \"colour\"; known settings are ")
         }
     }
 
