@@ -26,6 +26,9 @@ enum CheckCommand {
             // The other checks need a configuration, so the file's problems are all this run can list.
             var report = CheckReport()
             for problem in error.problems { report.problem(problem.description) }
+            print(
+                "token, workspace, state, pages, labels, campaigns and sources: not checked, because the "
+                    + "configuration has the problems above; run check again once they are fixed")
             return report.finish(configurationPath: error.path)
         }
         print("configuration \(configuration.path): valid")

@@ -130,6 +130,8 @@ extension Configuration {
             notify: read { try reader.bool(root["notify"], "notify") } ?? false,
             deleteDrafts: read { try reader.bool(root["delete_drafts"], "delete_drafts") } ?? false,
             logLevel: read { try reader.logLevel(root["log_level"]) })
+        // Rules with problems are left out of the configuration, but their templates are still checked.
+        var rulesWithProblems: [MappingRule] = []
         if let ruleNodes = root["rules"] {
             if let items = ruleNodes.sequenceValue {
                 var rules: [(rule: MappingRule, node: YAMLNode)] = []
@@ -143,7 +145,13 @@ extension Configuration {
                             ConfigurationError(
                                 path: path, at: item, "two rules are named \"\(name)\"; give each a unique name"))
                     }
-                    guard let rule = read({ try reader.rule(item, index: index) }) else { continue }
+                    var ruleProblems: [ConfigurationError] = []
+                    let rule = reader.rule(item, index: index, problems: &ruleProblems)
+                    guard ruleProblems.isEmpty else {
+                        problems += ruleProblems
+                        rulesWithProblems.append(rule)
+                        continue
+                    }
                     rules.append((rule, item))
                 }
                 // A rule that names a source with an invalid entry gets no second error for that name.
@@ -201,7 +209,9 @@ extension Configuration {
         if !problems.isEmpty {
             // A configuration with problems is not loaded, so `check` cannot compile its templates later. Their
             // syntax errors join the other problems instead, so that one run lists them all.
-            for (name, source) in TemplateCheck.templateSources(configuration) {
+            var withEveryRule = configuration
+            withEveryRule.rules += rulesWithProblems
+            for (name, source) in TemplateCheck.templateSources(withEveryRule) {
                 do {
                     _ = try Template(name: name, source: source)
                 } catch {
@@ -408,80 +418,105 @@ private struct NodeReader {
             "unknown \(setting) \(noun) \(names); \(hint)known settings are \(known.sorted().joined(separator: ", "))")
     }
 
-    func rule(_ node: YAMLNode, index: Int) throws -> MappingRule {
-        guard node.mappingValue != nil else { throw error(node, "each rule must be a mapping") }
-        try checkKeys(node, Self.ruleKeys, setting: "rule")
-        var rule = MappingRule(name: try node["name"].map { try string($0, "rules.name") } ?? "rule \(index + 1)")
+    /// Reads one rule, adding each of its problems to `problems`. Every setting that does not depend on an invalid
+    /// one is read, so that one load lists all of the rule's problems, and the rule's templates can be checked even
+    /// when other settings have problems.
+    func rule(_ node: YAMLNode, index: Int, problems: inout [ConfigurationError]) -> MappingRule {
+        let fallbackName = node["name"]?.string ?? "rule \(index + 1)"
+        guard node.mappingValue != nil else {
+            problems.append(error(node, "each rule must be a mapping"))
+            return MappingRule(name: fallbackName)
+        }
+        func collect<T>(_ body: () throws -> T?) -> T? { self.collect(body, into: &problems) }
+        _ = collect { try checkKeys(node, Self.ruleKeys, setting: "rule") }
+        let name = collect { try node["name"].map { try string($0, "rules.name") } }
+        var rule = MappingRule(name: name ?? "rule \(index + 1)")
         if let match = node["match"] {
-            guard match.mappingValue != nil else { throw error(match, "\"match\" must be a mapping") }
-            try checkKeys(match, Self.matchKeys, setting: "match")
-            rule.match.sources = try stringList(match, "source") + stringList(match, "sources")
-            rule.match.paths = try stringList(match, "path") + stringList(match, "paths")
-            rule.match.tags = try stringList(match, "tag") + stringList(match, "tags")
-            rule.match.categories = try stringList(match, "category") + stringList(match, "categories")
-            if let fields = match["fields"] {
-                guard let entries = fields.mappingValue else {
-                    throw error(fields, "\"match.fields\" must be a mapping")
-                }
-                for entry in entries {
-                    guard let value = entry.value.scalarValue, !value.isNull else {
-                        throw error(
-                            entry.value,
-                            "\"match.fields.\(entry.key.string ?? "")\" must be one value, or \"*\" for any value")
-                    }
-                    // Both sides compare as plain text, so `featured: true` matches a front matter boolean.
-                    rule.match.fields[entry.key.string ?? ""] = value.isNull ? "" : entry.value.value.plainText
-                }
-            }
+            collect { try readMatch(match, into: &rule.match) }
         }
-        if node["pages"] != nil { rule.pages = try stringList(node, "pages") }
-        rule.template = try node["template"].map { try string($0, "template") }
-        rule.labels = try stringList(node, "labels")
-        rule.campaign = try node["campaign"].map { try string($0, "campaign") }
+        if node["pages"] != nil { rule.pages = collect { try stringList(node, "pages") } }
+        rule.template = collect { try node["template"].map { try string($0, "template") } }
+        rule.labels = collect { try stringList(node, "labels") } ?? []
+        rule.campaign = collect { try node["campaign"].map { try string($0, "campaign") } }
         if let schedule = node["schedule"] {
-            var value = ScheduleRule()
             if case .bool(let enabled) = schedule.value {
-                if enabled { rule.schedule = value }
+                if enabled { rule.schedule = ScheduleRule() }
+            } else if schedule.mappingValue == nil {
+                problems.append(
+                    error(schedule, "\"schedule\" must be true, false or a mapping with \"time\" and \"publish\""))
             } else {
-                guard schedule.mappingValue != nil else {
-                    throw error(schedule, "\"schedule\" must be true, false or a mapping with \"time\" and \"publish\"")
-                }
-                try checkKeys(schedule, Self.scheduleKeys, setting: "schedule")
-                if let time = schedule["time"] {
-                    value.timeOfDay = try string(time, "schedule.time")
-                    guard ScheduleResolver.parseTimeOfDay(value.timeOfDay) != nil else {
-                        throw error(time, "\"schedule.time\" must be a time of day such as 09:30")
-                    }
-                }
-                value.publish = try bool(schedule["publish"], "schedule.publish") ?? false
-                value.keepPast = try bool(schedule["keep_past"], "schedule.keep_past") ?? false
-                rule.schedule = value
+                rule.schedule = readSchedule(schedule, into: &problems)
             }
         }
-        rule.firstComment = try node["first_comment"].map { try string($0, "first_comment") }
-        rule.internalNote = try node["internal_note"].map { try string($0, "internal_note") }
-        rule.teamOnly = try bool(node["team_only"], "team_only")
-        rule.youtubeTitle = try node["youtube_title"].map { try string($0, "youtube_title") }
-        rule.linkedinDocumentTitle = try node["linkedin_document_title"].map {
-            try string($0, "linkedin_document_title")
+        rule.firstComment = collect { try node["first_comment"].map { try string($0, "first_comment") } }
+        rule.internalNote = collect { try node["internal_note"].map { try string($0, "internal_note") } }
+        rule.teamOnly = collect { try bool(node["team_only"], "team_only") }
+        rule.youtubeTitle = collect { try node["youtube_title"].map { try string($0, "youtube_title") } }
+        rule.linkedinDocumentTitle = collect {
+            try node["linkedin_document_title"].map { try string($0, "linkedin_document_title") }
         }
-        rule.linkedinVideoTitle = try node["linkedin_video_title"].map { try string($0, "linkedin_video_title") }
+        rule.linkedinVideoTitle = collect {
+            try node["linkedin_video_title"].map { try string($0, "linkedin_video_title") }
+        }
         if let pinterest = node["pinterest"] {
-            guard pinterest.mappingValue != nil else {
-                throw error(
-                    pinterest,
-                    "\"pinterest\" must be a mapping with \"board\" and optional \"title\", \"link\", \"description\"")
-            }
-            try checkKeys(pinterest, Self.pinterestKeys, setting: "pinterest")
-            rule.pinterest = PinterestRule(
-                board: try requiredString(pinterest, "board"),
-                title: try pinterest["title"].map { try string($0, "pinterest.title") },
-                link: try pinterest["link"].map { try string($0, "pinterest.link") },
-                description: try pinterest["description"].map { try string($0, "pinterest.description") })
+            rule.pinterest = collect { try readPinterest(pinterest) }
         }
-        rule.truncate = try bool(node["truncate"], "truncate")
-        rule.skip = try bool(node["skip"], "skip") ?? false
+        rule.truncate = collect { try bool(node["truncate"], "truncate") }
+        rule.skip = collect { try bool(node["skip"], "skip") } ?? false
         return rule
+    }
+
+    private func readMatch(_ match: YAMLNode, into rule: inout RuleMatch) throws {
+        guard match.mappingValue != nil else { throw error(match, "\"match\" must be a mapping") }
+        try checkKeys(match, Self.matchKeys, setting: "match")
+        rule.sources = try stringList(match, "source") + stringList(match, "sources")
+        rule.paths = try stringList(match, "path") + stringList(match, "paths")
+        rule.tags = try stringList(match, "tag") + stringList(match, "tags")
+        rule.categories = try stringList(match, "category") + stringList(match, "categories")
+        if let fields = match["fields"] {
+            guard let entries = fields.mappingValue else {
+                throw error(fields, "\"match.fields\" must be a mapping")
+            }
+            for entry in entries {
+                guard let value = entry.value.scalarValue, !value.isNull else {
+                    throw error(
+                        entry.value,
+                        "\"match.fields.\(entry.key.string ?? "")\" must be one value, or \"*\" for any value")
+                }
+                // Both sides compare as plain text, so `featured: true` matches a front matter boolean.
+                rule.fields[entry.key.string ?? ""] = value.isNull ? "" : entry.value.value.plainText
+            }
+        }
+    }
+
+    /// Reads a schedule mapping, adding each of its problems to `problems`, so that an unknown key and a bad time
+    /// are reported together.
+    private func readSchedule(_ schedule: YAMLNode, into problems: inout [ConfigurationError]) -> ScheduleRule {
+        var value = ScheduleRule()
+        collect({ try checkKeys(schedule, Self.scheduleKeys, setting: "schedule") }, into: &problems)
+        if let time = schedule["time"], let text = collect({ try string(time, "schedule.time") }, into: &problems) {
+            value.timeOfDay = text
+            if ScheduleResolver.parseTimeOfDay(text) == nil {
+                problems.append(error(time, "\"schedule.time\" must be a time of day such as 09:30"))
+            }
+        }
+        value.publish = collect({ try bool(schedule["publish"], "schedule.publish") }, into: &problems) ?? false
+        value.keepPast = collect({ try bool(schedule["keep_past"], "schedule.keep_past") }, into: &problems) ?? false
+        return value
+    }
+
+    private func readPinterest(_ pinterest: YAMLNode) throws -> PinterestRule {
+        guard pinterest.mappingValue != nil else {
+            throw error(
+                pinterest,
+                "\"pinterest\" must be a mapping with \"board\" and optional \"title\", \"link\", \"description\"")
+        }
+        try checkKeys(pinterest, Self.pinterestKeys, setting: "pinterest")
+        return PinterestRule(
+            board: try requiredString(pinterest, "board"),
+            title: try pinterest["title"].map { try string($0, "pinterest.title") },
+            link: try pinterest["link"].map { try string($0, "pinterest.link") },
+            description: try pinterest["description"].map { try string($0, "pinterest.description") })
     }
 
     /// Reads one source. Every setting that does not depend on an invalid one is read, so that the error lists

@@ -425,6 +425,7 @@ import Testing
         #expect(bad.stdout.contains("broken.yaml:5:11: unknown source type \"folder\""), "stdout: \(bad.stdout)")
         #expect(bad.stdout.contains("broken.yaml:6:9: \"notify\" must be true or false"), "stdout: \(bad.stdout)")
         #expect(bad.stderr.contains("check of \(broken) found 2 problems"), "stderr: \(bad.stderr)")
+        #expect(bad.stdout.contains("pages, labels, campaigns and sources: not checked"), "stdout: \(bad.stdout)")
 
         let unknownPage = root.appendingPathComponent("page.yaml").path
         try "state: s/x.sqlite\nworkspace: Northwind Coffee\npages: [Nowhere]\nsources:\n  - name: a\n    type: directory\n    path: content\n"

@@ -190,6 +190,29 @@ import Testing
         #expect(error.line != nil && error.line! >= line, "\(error)")
     }
 
+    /// One load lists every problem of a rule: an unknown key and a bad time in its schedule, a value of the
+    /// wrong kind beside them, and its template's syntax error.
+    @Test func ruleProblemsListedTogether() throws {
+        let text = """
+            workspace: W
+            pages: [P]
+            rules:
+              - name: r
+                template: "{{#url}}{{url}}"
+                schedule: {time: "25:00", publsh: true}
+                team_only: sometimes
+            sources:
+              - {name: s, type: directory, path: content}
+            """
+        let error = try #require(throws: ConfigurationError.self) { try Configuration.parse(text, path: "c.yaml") }
+        let messages = error.problems.map(\.message)
+        #expect(messages.contains { $0.contains("unknown schedule setting \"publsh\"") }, "\(messages)")
+        #expect(messages.contains { $0.contains("did you mean \"publish\"") }, "\(messages)")
+        #expect(messages.contains { $0.contains("\"schedule.time\" must be a time of day") }, "\(messages)")
+        #expect(messages.contains { $0.contains("team_only") }, "\(messages)")
+        #expect(messages.contains { $0.contains("section \"url\" is never closed") }, "\(messages)")
+    }
+
     @Test func templateKeysMustNameAPageOrNetwork() throws {
         let workspace = try TestWorkspace(templates: "  linkedln: \"{{title}}\"")
         defer { workspace.remove() }
