@@ -14,6 +14,9 @@ extension SyncEngine {
         var warnings: [String] = []
         /// Whether a blocked group stays so whatever a later run does, because its posts are published.
         var isSettled = false
+        /// Whether the next run maps the item again although its source is unchanged, because a post of the group
+        /// missed this run's edit while it was being published.
+        var mapsAgain = false
     }
 
     /// The most creates tried for one group when answers are lost and reading back finds nothing.
@@ -183,6 +186,13 @@ extension SyncEngine {
             return blocked
         }
         let clearing = clearingPlan(covered, drafts: drafts, group: group)
+        let publishing = Set(
+            covered.filter { !$0.published && drafts[$0.postId]?.status == "publishing" }.map(\.postId))
+        if !publishing.isEmpty {
+            return try updateBesidePublishing(
+                publishing, covered: covered, group: group, item: item, context: context, clearing: clearing,
+                record: &record, mode: mode)
+        }
         let unpublished = covered.filter { !$0.published }
         if !unpublished.isEmpty && unpublished.count < covered.count {
             // Part of the group is published. A PATCH to one of its drafts updates every draft of the group, so the
@@ -596,6 +606,46 @@ extension SyncEngine {
         posts.filter { !$0.published } + posts.filter(\.published)
     }
 
+    /// Updates the drafts of a group some of whose posts, `publishing`, are being published, which takes no edit:
+    /// a PATCH to such a post gets PUBLISHING_IN_PROGRESS, and one to a draft of its group leaves it out. Those
+    /// posts keep the payload the state records for them, so the next run finds each published, and reports the
+    /// text it kept, or a draft again, and updates it.
+    ///
+    /// - Throws: `PostsPublishingError` when no draft is left to update, which a later run settles.
+    private func updateBesidePublishing(
+        _ publishing: Set<String>, covered: [PostRecord], group: PlannedGroup, item: SourceItem,
+        context: WorkspaceContext, clearing: ClearingPlan, record: inout ItemRecord, mode: RunMode
+    ) throws -> GroupOutcome {
+        let publishingPages = covered.filter { publishing.contains($0.postId) }.map(\.pageId)
+        let pageNames = group.pages.filter { publishingPages.contains($0.id) }.map(\.name).joined(separator: ", ")
+        let rest = covered.filter { !publishing.contains($0.postId) }
+        guard rest.contains(where: { !$0.published }) else {
+            throw PostsPublishingError(
+                message: "\(item.location): the posts on \(pageNames) are being published, so the edit was not sent; "
+                    + "the next run reports whether they published with the old text")
+        }
+        let note =
+            "the posts on \(pageNames) were being published and keep the old text; the next run reports whether they "
+            + "published"
+        guard mode == .apply else {
+            return GroupOutcome(
+                decision: .update, message: "\(item.location): would update the drafts; \(note)",
+                postIds: covered.map(\.postId), cleared: clearing.fields, warnings: clearing.warnings)
+        }
+        var outcome = try update(
+            Self.draftsFirst(rest), to: group, item: item, context: context, clearing: clearing, record: &record)
+        logger.warning(
+            "updated the drafts of a group whose other posts are being published; those keep the old text",
+            [
+                "item.source": item.source, "item.id": item.identity,
+                "post.ids": covered.filter { publishing.contains($0.postId) }.map(\.postId).joined(separator: ","),
+            ])
+        outcome.message = outcome.message.map { $0 + "; " + note } ?? "\(item.location): updated the drafts; \(note)"
+        outcome.postIds = covered.map(\.postId)
+        outcome.mapsAgain = true
+        return outcome
+    }
+
     /// Describes an update that reached only the drafts of a group, naming the pages whose posts are published.
     private func partlyPublishedMessage(
         _ item: SourceItem, _ group: PlannedGroup, _ covered: [PostRecord], mode: RunMode
@@ -696,4 +746,12 @@ extension SyncEngine {
         }
         return remaining
     }
+}
+
+/// An edit not sent because every post of its group that is not published is being published, which a later run
+/// settles once the publication ends.
+struct PostsPublishingError: Error, CustomStringConvertible {
+    var message: String
+
+    var description: String { message }
 }

@@ -365,10 +365,12 @@ package final class SyncEngine: @unchecked Sendable {
             var decisions: [ItemDecision] = []
             var messages: [String] = []
             var blocksSettled = true
+            var mapsAgain = false
             for (index, group) in groups.enumerated() {
                 let outcome = try apply(
                     group, item: item, existing: existing, record: &record, context: context, mode: mode)
                 decisions.append(outcome.decision)
+                if outcome.mapsAgain { mapsAgain = true }
                 if outcome.decision == .blocked && !outcome.isSettled { blocksSettled = false }
                 // Groups blocked for the same reason give the same message, which the report names once.
                 if let message = outcome.message, !messages.contains(message) { messages.append(message) }
@@ -419,6 +421,12 @@ package final class SyncEngine: @unchecked Sendable {
                 record.payloadHash = groups.map(\.payload.hash).joined(separator: ",")
                 record.fileSize = item.fileSize
                 record.fileModificationTime = item.fileModificationTime
+                if mapsAgain {
+                    // Without a content hash, the next scan maps the item again.
+                    record.contentHash = nil
+                    record.fileSize = nil
+                    record.fileModificationTime = nil
+                }
                 switch reported.decision {
                 case .failed: record.status = "failed"
                 // An edit that only published posts missed is reported in this run, and `status` keeps its message.

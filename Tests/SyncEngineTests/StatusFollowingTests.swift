@@ -192,6 +192,62 @@ import Testing
         #expect((server.requestCounts()["GET"] ?? 0) == 0, "the follower polled published posts with links")
     }
 
+    /// An edit that finds one post of its group being published updates the other, reports that the publishing
+    /// post keeps the old text, and leaves its recorded payload, so the run after the publication reports it as
+    /// published with the old text. An edit whose only draft is being published is not sent, and fails until a
+    /// later run.
+    @Test func editBesidePublishingPost() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let file = root.appendingPathComponent("content/event.md")
+        try "---\ntitle: Five teas\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let runtime = try runtime(budget: 10)
+        let engine = runtime.engine()
+        #expect(try engine.run(mode: .apply, refreshStatus: false).created == 1)
+        let client = runtime.client
+        let pages = try client.listPages(workspaceId: try engine.resolveContext().workspace.id)
+        let linkedInPage = try #require(pages.first { $0.name == "Northwind LinkedIn" })
+        let posts = try runtime.state.allPosts()
+        let linkedIn = try #require(posts.first { $0.pageId == linkedInPage.id })
+        let facebook = try #require(posts.first { $0.pageId != linkedInPage.id })
+        try admin("/reference/posts/\(linkedIn.postId)/publish")
+        #expect(try client.getPost(id: linkedIn.postId).status == "publishing")
+
+        try "---\ntitle: Six teas\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let edited = try engine.run(mode: .apply, refreshStatus: false)
+        let item = try #require(edited.items.first { $0.identity == "event.md" })
+        #expect(item.decision == .update, "\(item)")
+        #expect(item.message?.contains("Northwind LinkedIn were being published and keep the old text") == true)
+        #expect(try client.getPost(id: facebook.postId).plainText == "Six teas")
+        #expect(try client.getPost(id: linkedIn.postId).plainText == "Five teas")
+
+        try admin("/reference/clock", "{\"advanceSeconds\": 10}")
+        let after = try engine.run(mode: .apply)
+        let settled = try #require(after.items.first { $0.identity == "event.md" })
+        #expect(
+            settled.message?.contains("already published on Northwind LinkedIn keep the old text") == true,
+            "\(settled)")
+        let quiet = try engine.run(mode: .apply)
+        #expect(quiet.requests.write == 0)
+        #expect(quiet.items.first { $0.identity == "event.md" } == nil, "the settled item was mapped again")
+
+        // Both posts of a second group are being published, so its edit waits.
+        let other = root.appendingPathComponent("content/tour.md")
+        try "---\ntitle: Tour\n---\n\nBody.\n".write(to: other, atomically: true, encoding: .utf8)
+        #expect(try engine.run(mode: .apply, refreshStatus: false).created == 1)
+        for post in try runtime.state.allPosts() where post.identity == "tour.md" {
+            try admin("/reference/posts/\(post.postId)/publish")
+        }
+        try "---\ntitle: Tour, edited\n---\n\nBody.\n".write(to: other, atomically: true, encoding: .utf8)
+        let waiting = try engine.run(mode: .apply, refreshStatus: false)
+        let held = try #require(waiting.items.first { $0.identity == "tour.md" })
+        #expect(held.decision == .failed, "\(held)")
+        #expect(held.failedTemporarily == true)
+        #expect(held.message?.contains("are being published, so the edit was not sent") == true, "\(held)")
+    }
+
     /// With more posts than it reads one by one, the follower lists the workspace. A tracked post missing from the
     /// whole list is read on its own and marked deleted.
     @Test func listedRefreshNoticesDeletedPost() throws {
