@@ -189,6 +189,8 @@ extension SyncEngine {
         let publishing = Set(
             covered.filter { !$0.published && drafts[$0.postId]?.status == "publishing" }.map(\.postId))
         if !publishing.isEmpty {
+            // Posts publishing at the date whose passing alone changed the payload have no edit to miss.
+            if group.predatesScheduleDate(covered) { return GroupOutcome(decision: .unchanged, postIds: coveredIds) }
             return try updateBesidePublishing(
                 publishing, covered: covered, group: group, item: item, context: context, clearing: clearing,
                 record: &record, mode: mode)
