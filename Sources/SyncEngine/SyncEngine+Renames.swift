@@ -42,10 +42,13 @@ extension SyncEngine {
 
     /// Works out which configured sources without items take over which unlisted sources' records.
     func sourceTakeovers() throws -> [SourceTakeover] {
+        // Only a source without items takes records over, and looking for one costs a lookup per source, where
+        // listing the unlisted sources scans every item.
+        var free = try configuration.sources.filter { try !state.hasItems(source: $0.name) }
+        guard !free.isEmpty else { return [] }
         let listed = Set(configuration.sources.map(\.name))
         let unlisted = try state.syncedItemCounts(outside: listed).keys.sorted()
         guard !unlisted.isEmpty else { return [] }
-        var free = try configuration.sources.filter { try !state.hasItems(source: $0.name) }
         var takeovers: [SourceTakeover] = []
         for old in unlisted {
             let candidates = try free.filter { try isRenamed(from: old, to: $0) }
