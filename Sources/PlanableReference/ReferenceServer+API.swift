@@ -177,21 +177,17 @@ extension ReferenceServer {
     }
 
     /// The rate-limit header values for an answer sent before the request is counted, such as a 404 for an unknown
-    /// path or an injected fault: the window of the request's token when it is valid, so that a client reading the
-    /// headers sees its real budget, and a full window otherwise.
+    /// path or an injected fault: the window of the request's token when the token cache knows it, so that a client
+    /// reading the headers sees its real budget, and a full window otherwise.
     private func uncountedDecision(
         _ request: HTTPServerRequest, requestClass: RateLimiter.RequestClass, now: Double
     ) -> RateLimiter.Decision {
-        if let header = request.header("authorization"), let plaintext = Self.bearerToken(header) {
-            var tokenID: String?
-            if case .accepted(let token) = store.tokenCache.check(token: plaintext, now: now) {
-                tokenID = token.id
-            } else if case .success(let token)? = try? store.withLockUncommitted({
-                try $0.authenticate(plaintext, now: now)
-            }) {
-                tokenID = token.id
-            }
-            if let tokenID { return rateLimiter.current(tokenID: tokenID, requestClass: requestClass, now: now) }
+        // Only the token cache is asked: a lookup in the store would record the token's use and wait for the store's
+        // lock. A token not used within the last second shows a full window.
+        if let header = request.header("authorization"), let plaintext = Self.bearerToken(header),
+            case .accepted(let token) = store.tokenCache.check(token: plaintext, now: now)
+        {
+            return rateLimiter.current(tokenID: token.id, requestClass: requestClass, now: now)
         }
         return rateLimiter.untracked(requestClass: requestClass, now: now)
     }

@@ -52,6 +52,15 @@ import Testing
         // Without a valid token, the window is a full one.
         let stranger = try server.send("GET", "/nope", token: "pln_unknownTokenForTheHeaders0123456789")
         #expect(stranger.headers["x-ratelimit-remaining"] == "5")
+
+        // Such an answer does not record a use of the token either.
+        func lastUse() throws -> String? {
+            try server.send("GET", "/reference/tokens", token: nil).data.arrayValue?.first?["lastUsedAt"]?.stringValue
+        }
+        let before = try lastUse()
+        server.clock.advance(by: 120)
+        #expect(try server.send("GET", "/nope").status == 404)
+        #expect(try lastUse() == before)
     }
 
     @Test func writesHaveTheirOwnLimit() throws {
