@@ -70,11 +70,12 @@ package struct FeedSource: ItemSource {
         entryCounts: StateStore.FeedEntryCounts?
     ) -> (etag: String?, lastModified: String?) {
         // A 304 response counts the entries of the last stored read as unchanged, so the validators wait for a
-        // stored count. An entry that failed since that read, whose post `planable-sync post` requested, or that is
-        // blocked while `overwrite_planable_edits` is set, is mapped again, which needs a whole fetch.
+        // stored count. An entry that failed since that read, whose post `planable-sync post` requested, that is
+        // blocked while `overwrite_planable_edits` is set, or whose record has no content hash, as after an edit
+        // that a post being published missed, is mapped again, which needs a whole fetch.
         let validatorsApply =
             stored?.url == url && fingerprintMatches && entryCounts?.last != nil
-            && !records.contains { mapsAgain(status: $0.status) }
+            && !records.contains { mapsAgain(status: $0.status) || ($0.contentHash == nil && $0.status != "removed") }
         return validatorsApply ? (stored?.etag, stored?.lastModified) : (nil, nil)
     }
 

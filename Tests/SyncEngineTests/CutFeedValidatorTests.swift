@@ -59,6 +59,31 @@ import Testing
         return (server, workspace)
     }
 
+    /// An entry whose record lost its content hash, as after an edit that a post being published missed, is
+    /// mapped again at the next poll, so the feed is fetched whole instead of with validators that get a 304.
+    @Test func entryToMapAgainDropsValidators() throws {
+        let document = Document()
+        let (server, workspace) = try Self.serve(document)
+        defer { server.stop() }
+        defer { workspace.remove() }
+        document.set(Self.feed([1, 2]), lastModified: Self.firstSecond)
+        #expect(try workspace.run(.apply).created == 2)
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        let state = try StateStore(path: statePath)
+        let entry = try #require(try state.items(source: "news").first)
+        try state.withDatabase { database in
+            _ = try database.run(
+                "UPDATE items SET content_hash = NULL WHERE source = 'news' AND identity = ?", [entry.identity])
+        }
+        let next = try workspace.run(.apply)
+        #expect(server.requests.last?.headers["if-modified-since"] == nil)
+        #expect(next.items.contains { $0.identity == entry.identity }, "\(next.items.map(\.identity))")
+        #expect(next.requests.write == 0)
+        let after = try workspace.run(.apply)
+        #expect(server.requests.last?.headers["if-modified-since"] == Self.firstSecond)
+        #expect(after.unchanged == 2)
+    }
+
     /// A whole feed that is not well-formed for another reason, such as an undeclared `&nbsp;`, which is common,
     /// keeps its validators, so that it is not fetched whole at every poll.
     @Test func illFormedWholeFeedKeepsValidators() throws {
