@@ -191,12 +191,31 @@ extension SyncEngine {
         if !publishing.isEmpty {
             // Posts publishing at the date whose passing alone changed the payload have no edit to miss.
             if group.predatesScheduleDate(covered) { return GroupOutcome(decision: .unchanged, postIds: coveredIds) }
+            let draftsCarryPayload = covered.filter { !$0.published && !publishing.contains($0.postId) }
+                .allSatisfy { carriesPayload($0) }
             return try updateBesidePublishing(
                 publishing, covered: covered, group: group, item: item, context: context, clearing: clearing,
-                record: &record, mode: mode)
+                draftsCarryPayload: draftsCarryPayload, record: &record, mode: mode)
         }
         let unpublished = covered.filter { !$0.published }
         if !unpublished.isEmpty && unpublished.count < covered.count {
+            if unpublished.allSatisfy({ carriesPayload($0) }) {
+                // The drafts have the payload already, as after an edit that a post missed while it was being
+                // published, so no PATCH is needed. The published posts keep the old text, which is reported once.
+                let published = covered.filter(\.published)
+                let pageNames = group.pages.filter { page in published.contains { $0.pageId == page.id } }
+                    .map(\.name).joined(separator: ", ")
+                if mode == .apply {
+                    try state.recordUpdated(
+                        postIds: published.map(\.postId), payloadHash: hash,
+                        updatableHash: group.payload.updatableHash, sent: unpublished[0].sent)
+                }
+                return GroupOutcome(
+                    decision: .unchanged,
+                    message: "\(item.location): the drafts have the new text; the posts published on \(pageNames) "
+                        + "keep the old text",
+                    postIds: coveredIds)
+            }
             // Part of the group is published. A PATCH to one of its drafts updates every draft of the group, so the
             // pages still to publish get the new text, and the published ones keep theirs.
             let message = partlyPublishedMessage(item, group, covered, mode: mode)
@@ -616,7 +635,8 @@ extension SyncEngine {
     /// - Throws: `PostsPublishingError` when no draft is left to update, which a later run settles.
     private func updateBesidePublishing(
         _ publishing: Set<String>, covered: [PostRecord], group: PlannedGroup, item: SourceItem,
-        context: WorkspaceContext, clearing: ClearingPlan, record: inout ItemRecord, mode: RunMode
+        context: WorkspaceContext, clearing: ClearingPlan, draftsCarryPayload: Bool, record: inout ItemRecord,
+        mode: RunMode
     ) throws -> GroupOutcome {
         let publishingPages = covered.filter { publishing.contains($0.postId) }.map(\.pageId)
         let pageNames = group.pages.filter { publishingPages.contains($0.id) }.map(\.name).joined(separator: ", ")
@@ -629,6 +649,14 @@ extension SyncEngine {
         let note =
             "the posts on \(pageNames) were being published and keep the old text; the next run reports whether they "
             + "published"
+        if draftsCarryPayload {
+            // An earlier run updated the drafts while these posts were being published, and they still are.
+            var waiting = GroupOutcome(
+                decision: .unchanged, message: "\(item.location): the drafts have the new text; \(note)",
+                postIds: covered.map(\.postId))
+            waiting.mapsAgain = true
+            return waiting
+        }
         guard mode == .apply else {
             return GroupOutcome(
                 decision: .update, message: "\(item.location): would update the drafts; \(note)",

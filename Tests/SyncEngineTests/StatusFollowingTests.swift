@@ -223,12 +223,18 @@ import Testing
         #expect(try client.getPost(id: facebook.postId).plainText == "Six teas")
         #expect(try client.getPost(id: linkedIn.postId).plainText == "Five teas")
 
+        // While the post is still being published, a rerun maps the item again and sends nothing.
+        let rerun = try engine.run(mode: .apply, refreshStatus: false)
+        #expect(rerun.requests.write == 0)
+        let mappedAgain = try #require(rerun.items.first { $0.identity == "event.md" })
+        #expect(mappedAgain.decision == .unchanged, "\(mappedAgain)")
+        #expect(mappedAgain.message?.contains("were being published and keep the old text") == true)
+
         try admin("/reference/clock", "{\"advanceSeconds\": 10}")
         let after = try engine.run(mode: .apply)
+        #expect(after.requests.write == 0, "the drafts already had the new text")
         let settled = try #require(after.items.first { $0.identity == "event.md" })
-        #expect(
-            settled.message?.contains("already published on Northwind LinkedIn keep the old text") == true,
-            "\(settled)")
+        #expect(settled.message?.contains("published on Northwind LinkedIn keep the old text") == true, "\(settled)")
         let quiet = try engine.run(mode: .apply)
         #expect(quiet.requests.write == 0)
         #expect(quiet.items.first { $0.identity == "event.md" } == nil, "the settled item was mapped again")
