@@ -484,6 +484,11 @@ final class SyncDaemon: @unchecked Sendable {
             }
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("feed poll interrupted by stop", ["source": name])
+        } catch let error as StateNotLinkedError {
+            // No failure of this feed: a full pass, which a retry runs after a back-off, links the new state and
+            // reads every feed.
+            logger.info("feed poll waits for the linking of the new state", ["source": name, "reason": "\(error)"])
+            notePassFailed(error)
         } catch {
             failures += 1
             failure = describe(error)

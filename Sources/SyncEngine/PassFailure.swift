@@ -11,6 +11,6 @@ package enum PassFailure {
     package static func mayPassByItself(_ error: any Error) -> Bool {
         if let error = error as? PlanableAPIError { return error.isRetryable }
         if let error = error as? SQLiteError { return !error.isCorruption }
-        return error is PostsPublishingError
+        return error is PostsPublishingError || error is StateNotLinkedError
     }
 }

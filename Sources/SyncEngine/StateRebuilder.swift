@@ -433,13 +433,17 @@ extension SyncEngine {
     /// to post groups on the same pages by their text, URL or title, as `sync --rebuild-state` does, and only the
     /// rest are created. A post linked by URL or title keeps its text. This runs once per state database, and
     /// costs one read when the workspace is empty.
+    ///
+    /// - Parameter partial: whether the pass reads only some sources. The linking reads them all, so such a pass
+    ///   throws `StateNotLinkedError` instead, without reading any, and a full pass links the state.
     func adoptExistingPostsIfStateIsNew(
-        context: WorkspaceContext, shouldStop: @Sendable () -> Bool = { false }
+        context: WorkspaceContext, partial: Bool = false, shouldStop: @Sendable () -> Bool = { false }
     ) throws {
         guard try state.setting("existing_posts_checked") == nil else { return }
         if try state.isEmpty(),
             !(try client.listPosts(workspaceId: context.workspace.id, offset: 0, limit: 1).items.isEmpty)
         {
+            if partial { throw StateNotLinkedError() }
             let summary = try StateRebuilder(engine: self).rebuild(for: .adoption, shouldStop: shouldStop)
             logger.warning(
                 "state database is new but the workspace has posts, so items whose text, URL or title matches a "
@@ -476,5 +480,15 @@ extension SyncEngine {
                 "to_create": String(summary.unlinked),
             ])
         return preview
+    }
+}
+
+/// A pass over some sources on a new state database that a full pass has not yet linked to the workspace's posts.
+/// Creating posts before the linking could duplicate them, and the linking reads every source, so such a pass
+/// sends nothing and leaves the linking to the next full pass.
+package struct StateNotLinkedError: Error, CustomStringConvertible {
+    package var description: String {
+        "the new state database is not linked to the workspace's posts yet, so this pass over changed sources sent "
+            + "nothing; the next full pass links it once every source reads, and syncs the changes"
     }
 }

@@ -110,9 +110,9 @@ package final class SyncEngine: @unchecked Sendable {
         if mode == .apply {
             try state.recordWorkspace(context.workspace)
             try state.recordPageNames(context.allPages)
-            // A pass over some sources, such as the daemon's pass over changed files, hands over and links records
-            // too: it may be the first to succeed after a new configuration or a new state, and it would otherwise
-            // create what the records or the workspace's posts already hold.
+            // A pass over some sources, such as the daemon's pass over changed files, may be the first to succeed
+            // after a new configuration or a new state. So it hands a renamed source's records over too, and on a
+            // new state that needs linking it sends nothing, since it would create what the posts already hold.
             try adoptRenamedSources()
         }
         let mapper = try Mapper(configuration: configuration, context: context)
@@ -124,7 +124,7 @@ package final class SyncEngine: @unchecked Sendable {
         if mode == .apply {
             report.duplicateGroups = try reconcileIntents(
                 workspaceId: context.workspace.id, checkRecorded: sourceNames == nil)
-            try adoptExistingPostsIfStateIsNew(context: context, shouldStop: shouldStop)
+            try adoptExistingPostsIfStateIsNew(context: context, partial: sourceNames != nil, shouldStop: shouldStop)
         } else if sourceNames == nil, let preview = try previewRenames() {
             defer {
                 for suffix in ["", "-wal", "-shm"] {

@@ -181,10 +181,11 @@ extension FeedAdoptionTests {
         #expect(try postCount() == 6)
     }
 
-    /// A pass over changed files or one feed, as the daemon runs between full passes, links a new state first. So
-    /// while an unreadable feed keeps the linking from running, a touched file whose post exists is not created
-    /// again, and once the feed reads, the file is linked.
-    @Test func partialPassLinksNewStateFirst() throws {
+    /// A pass over changed files or one feed, as the daemon runs between full passes, sends nothing on a new state
+    /// that needs linking, since the linking reads every source. So while an unreadable feed keeps the full pass
+    /// from linking, a touched file whose post exists is not created again, and once the feed reads, the full pass
+    /// links it.
+    @Test func partialPassWaitsForLinking() throws {
         defer { workspace.remove() }
         try workspace.writePost("a.md", title: "Alpha", body: "First.")
         try writeFeed(count: 7)
@@ -200,16 +201,19 @@ extension FeedAdoptionTests {
             configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
         let engine = runtime.engine()
         let touched = { try engine.run(mode: .apply, sourceNames: ["posts"], changedPaths: ["posts": ["a.md"]]) }
-        #expect(throws: SourceError.self) { try touched() }
+        #expect(throws: StateNotLinkedError.self) { try touched() }
+        #expect(throws: SourceError.self) { try engine.run(mode: .apply) }
+        #expect(throws: StateNotLinkedError.self) { try touched() }
         #expect(try postCount() == 6, "a pass over a changed file created its post again")
 
         try saved.write(to: feedPath)
-        let linked = try touched()
-        #expect(created(linked) == [], "\(linked.items.map { ($0.identity, $0.decision) })")
-        #expect(try postCount() == 6)
+        #expect(throws: StateNotLinkedError.self) { try touched() }
         let full = try engine.run(mode: .apply)
-        #expect(created(full) == [])
+        #expect(created(full) == [], "\(full.items.map { ($0.identity, $0.decision) })")
         #expect(full.requests.write == 0)
+        let later = try touched()
+        #expect(later.requests.write == 0)
+        #expect(try postCount() == 6)
     }
 
     /// A feed that reads but is no feed stops the linking as bad data, with a message that tells how to go on and
