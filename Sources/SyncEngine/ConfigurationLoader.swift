@@ -432,7 +432,7 @@ private struct NodeReader {
         let name = collect { try node["name"].map { try string($0, "rules.name") } }
         var rule = MappingRule(name: name ?? "rule \(index + 1)")
         if let match = node["match"] {
-            collect { try readMatch(match, into: &rule.match) }
+            rule.match = readMatch(match, into: &problems)
         }
         if node["pages"] != nil { rule.pages = collect { try stringList(node, "pages") } }
         rule.template = collect { try node["template"].map { try string($0, "template") } }
@@ -466,27 +466,40 @@ private struct NodeReader {
         return rule
     }
 
-    private func readMatch(_ match: YAMLNode, into rule: inout RuleMatch) throws {
-        guard match.mappingValue != nil else { throw error(match, "\"match\" must be a mapping") }
-        try checkKeys(match, Self.matchKeys, setting: "match")
-        rule.sources = try stringList(match, "source") + stringList(match, "sources")
-        rule.paths = try stringList(match, "path") + stringList(match, "paths")
-        rule.tags = try stringList(match, "tag") + stringList(match, "tags")
-        rule.categories = try stringList(match, "category") + stringList(match, "categories")
-        if let fields = match["fields"] {
-            guard let entries = fields.mappingValue else {
-                throw error(fields, "\"match.fields\" must be a mapping")
-            }
-            for entry in entries {
-                guard let value = entry.value.scalarValue, !value.isNull else {
-                    throw error(
-                        entry.value,
-                        "\"match.fields.\(entry.key.string ?? "")\" must be one value, or \"*\" for any value")
-                }
-                // Both sides compare as plain text, so `featured: true` matches a front matter boolean.
-                rule.fields[entry.key.string ?? ""] = value.isNull ? "" : entry.value.value.plainText
-            }
+    /// Reads a rule's `match` mapping, adding each of its problems to `problems`, so that an unknown key and a bad
+    /// value are reported together.
+    private func readMatch(_ match: YAMLNode, into problems: inout [ConfigurationError]) -> RuleMatch {
+        var rule = RuleMatch()
+        guard match.mappingValue != nil else {
+            problems.append(error(match, "\"match\" must be a mapping"))
+            return rule
         }
+        collect({ try checkKeys(match, Self.matchKeys, setting: "match") }, into: &problems)
+        func list(_ single: String, _ plural: String) -> [String] {
+            (collect({ try stringList(match, single) }, into: &problems) ?? [])
+                + (collect({ try stringList(match, plural) }, into: &problems) ?? [])
+        }
+        rule.sources = list("source", "sources")
+        rule.paths = list("path", "paths")
+        rule.tags = list("tag", "tags")
+        rule.categories = list("category", "categories")
+        guard let fields = match["fields"] else { return rule }
+        guard let entries = fields.mappingValue else {
+            problems.append(error(fields, "\"match.fields\" must be a mapping"))
+            return rule
+        }
+        for entry in entries {
+            guard let value = entry.value.scalarValue, !value.isNull else {
+                problems.append(
+                    error(
+                        entry.value,
+                        "\"match.fields.\(entry.key.string ?? "")\" must be one value, or \"*\" for any value"))
+                continue
+            }
+            // Both sides compare as plain text, so `featured: true` matches a front matter boolean.
+            rule.fields[entry.key.string ?? ""] = entry.value.value.plainText
+        }
+        return rule
     }
 
     /// Reads a schedule mapping, adding each of its problems to `problems`, so that an unknown key and a bad time

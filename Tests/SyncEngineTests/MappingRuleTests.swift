@@ -190,8 +190,8 @@ import Testing
         #expect(error.line != nil && error.line! >= line, "\(error)")
     }
 
-    /// One load lists every problem of a rule: an unknown key and a bad time in its schedule, a value of the
-    /// wrong kind beside them, and its template's syntax error.
+    /// One load lists every problem of a rule: an unknown key beside a bad value in its match and in its
+    /// schedule, a value of the wrong kind beside them, and its template's syntax error.
     @Test func ruleProblemsListedTogether() throws {
         let text = """
             workspace: W
@@ -199,6 +199,7 @@ import Testing
             rules:
               - name: r
                 template: "{{#url}}{{url}}"
+                match: {tag: [a], colour: blue, fields: {type: [a, b]}}
                 schedule: {time: "25:00", publsh: true}
                 team_only: sometimes
             sources:
@@ -211,6 +212,8 @@ import Testing
         #expect(messages.contains { $0.contains("\"schedule.time\" must be a time of day") }, "\(messages)")
         #expect(messages.contains { $0.contains("team_only") }, "\(messages)")
         #expect(messages.contains { $0.contains("section \"url\" is never closed") }, "\(messages)")
+        #expect(messages.contains { $0.contains("unknown match setting \"colour\"") }, "\(messages)")
+        #expect(messages.contains { $0.contains("\"match.fields.type\" must be one value") }, "\(messages)")
     }
 
     @Test func templateKeysMustNameAPageOrNetwork() throws {
