@@ -183,9 +183,9 @@ extension ReferenceServer {
         _ request: HTTPServerRequest, requestClass: RateLimiter.RequestClass, now: Double
     ) -> RateLimiter.Decision {
         // Only the token cache is asked: a lookup in the store would record the token's use and wait for the store's
-        // lock. A token not used within the last second shows a full window.
+        // lock. A token that the cache does not hold, as after a change to tokens, shows a full window.
         if let header = request.header("authorization"), let plaintext = Self.bearerToken(header),
-            case .accepted(let token) = store.tokenCache.check(token: plaintext, now: now)
+            case .accepted(let token) = store.tokenCache.check(token: plaintext, now: now, requiringRecentUse: false)
         {
             return rateLimiter.current(tokenID: token.id, requestClass: requestClass, now: now)
         }

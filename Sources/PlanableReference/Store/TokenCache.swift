@@ -34,7 +34,10 @@ final class TokenCache: @unchecked Sendable {
     /// The token is compared in constant time with the text of each row for its lookup prefix that a request
     /// presented before. Only when none is equal is it hashed, which is the larger part of the cost, and its SHA-256
     /// compared with the rows' digests.
-    func check(token text: String, now: Double) -> Check {
+    ///
+    /// - Parameter requiringRecentUse: whether a token not used within the last second is left to the store, which
+    ///   records its use. An answer that records no use, such as a 404's rate-limit headers, passes false.
+    func check(token text: String, now: Double, requiringRecentUse: Bool = true) -> Check {
         let lookup = TokenDigest.lookup(text)
         let presented = Array(text.utf8)
         lock.lock()
@@ -62,10 +65,16 @@ final class TokenCache: @unchecked Sendable {
             disabled = disabledCompanies
             lock.unlock()
         }
+        let usedRecently = token(match, wasUsedWithinASecondOf: now)
         guard let token = match, let disabled, token.revokedAt == nil, token.expiresAt.map({ $0 > now }) ?? true,
-            let lastUsed = token.lastUsedAt, now - lastUsed < 1, now >= lastUsed, !disabled.contains(token.companyID)
+            usedRecently || !requiringRecentUse, !disabled.contains(token.companyID)
         else { return .unknown }
         return .accepted(token)
+    }
+
+    private func token(_ token: TokenRecord?, wasUsedWithinASecondOf now: Double) -> Bool {
+        guard let lastUsed = token?.lastUsedAt else { return false }
+        return now - lastUsed < 1 && now >= lastUsed
     }
 
     func entries(lookup: String) -> [Entry]? {
