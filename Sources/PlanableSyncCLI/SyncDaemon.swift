@@ -134,12 +134,18 @@ final class SyncDaemon: @unchecked Sendable {
                 lock.withLock { fullRescans.formUnion(armed) }
                 updateStatus()
             case .directories(let paths, let full, let periodic, let retry):
-                if periodic { folders?.dropMoved() }
-                let partial = paths.filter { !full.contains($0.key) }
-                var reason = "files changed"
-                if retry { reason = "retry after a failed pass" }
-                if periodic { reason = "periodic rescan" }
-                pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: reason)
+                if retry, let engine = engine(), engine.awaitsLinking() {
+                    // Only a full pass links a new state, and until then passes over some sources send nothing.
+                    fullPass(reason: "retry after a failed pass")
+                    if lastFullPass != nil { scheduleFeeds() }
+                } else if !paths.isEmpty || !full.isEmpty {
+                    if periodic { folders?.dropMoved() }
+                    let partial = paths.filter { !full.contains($0.key) }
+                    var reason = "files changed"
+                    if retry { reason = "retry after a failed pass" }
+                    if periodic { reason = "periodic rescan" }
+                    pass(sources: Set(paths.keys).union(full), changedPaths: partial, reason: reason)
+                }
             case .fetchFeed(let name):
                 startFeedFetch(name)
             case .feed(let name, let fetched):
@@ -206,7 +212,8 @@ final class SyncDaemon: @unchecked Sendable {
                 fullRescans.formUnion(folders?.sourceNames ?? [])
                 nextRescan = now.addingTimeInterval(configuration.rescanInterval)
             }
-            if !dirtyPaths.isEmpty || !fullRescans.isEmpty {
+            // A retry runs even without folders to scan, since it may be the full pass that links a new state.
+            if !dirtyPaths.isEmpty || !fullRescans.isEmpty || retrying {
                 let work = Work.directories(
                     paths: dirtyPaths, full: fullRescans, periodic: periodic, retry: retrying)
                 dirtyPaths = [:]
@@ -415,6 +422,10 @@ final class SyncDaemon: @unchecked Sendable {
             return report
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("pass interrupted by stop", ["reason": reason])
+        } catch let error as StateNotLinkedError {
+            logger.info(
+                "pass waits for the full pass that links the new state", ["reason": reason, "error": "\(error)"])
+            notePassFailed(error)
         } catch PlanableAPIError.cancelled where shouldEndPass {
             // A reload cut the pass short before it read its sources. The reload's own pass reads them. A reload that
             // fails runs no pass, so the folders are then scanned whole and the feeds are polled at once.
@@ -654,7 +665,9 @@ final class SyncDaemon: @unchecked Sendable {
     private func notePassFailed(_ error: any Error) {
         problems.passError = (DaemonProblems.summary(error), nil)
         reloadIfTokenReplaced(after: error)
-        guard PassFailure.mayPassByItself(error) else { return }
+        // A new state waits for a full pass to link it, which nothing else runs, whatever made the last one fail.
+        let awaitsLinking = runtime.map { $0.engine().awaitsLinking() } ?? false
+        guard PassFailure.mayPassByItself(error) || awaitsLinking else { return }
         scheduleRetry()
     }
 
@@ -671,6 +684,8 @@ final class SyncDaemon: @unchecked Sendable {
 
     /// Runs a full pass again after the back-off, which doubles with each retry until a pass succeeds.
     private func scheduleRetry() {
+        // A retry already scheduled stands, so that frequent feed polls or file changes do not push it back.
+        guard lock.withLock({ passRetry == nil }) else { return }
         let delay = passRetryDelay
         passRetryDelay = min(Self.statusIntervalRange.upperBound, passRetryDelay * 2)
         lock.withLock { passRetry = Date().addingTimeInterval(delay) }

@@ -457,6 +457,12 @@ extension SyncEngine {
         try state.setSetting("existing_posts_checked", StateStore.timestamp())
     }
 
+    /// Tells whether no full pass has yet checked the workspace for posts to link a new state to, so that only a
+    /// full pass can create posts.
+    package func awaitsLinking() -> Bool {
+        (try? state.setting("existing_posts_checked")) == nil
+    }
+
     /// Builds, for `plan`, a state in memory with the links that `adoptExistingPostsIfStateIsNew` would make.
     /// Returns nil when the sync would link nothing, because the state is in use or the workspace has no post.
     func previewAdoption(context: WorkspaceContext) throws -> StateStore? {
@@ -489,6 +495,6 @@ extension SyncEngine {
 package struct StateNotLinkedError: Error, CustomStringConvertible {
     package var description: String {
         "the new state database is not linked to the workspace's posts yet, so this pass over changed sources sent "
-            + "nothing; the next full pass links it once every source reads, and syncs the changes"
+            + "nothing; a full pass links it once every source reads"
     }
 }

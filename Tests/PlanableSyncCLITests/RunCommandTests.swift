@@ -224,6 +224,59 @@ import Testing
         #expect(backOff.contains("error="), "\(backOff)")
     }
 
+    /// A new state database in front of a workspace with posts, while a feed fails to read: the daemon's start
+    /// pass cannot link the state, a changed file is not created again, and once the feed reads, the retried full
+    /// pass links every item without a duplicate.
+    @Test func newStateLinksOnceFeedReads() throws {
+        let feedWorks = LockedValue(true)
+        let feed = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>News</title><link>https://n.example/</link>
+            <item><guid isPermaLink="false">n1</guid><title>News one</title><description>First news.</description>
+            <pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate></item></channel></rss>
+            """
+        let feeds = try LoopbackHTTPServer { _ in
+            guard feedWorks.withLock({ $0 }) else { return .init(status: 503) }
+            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feed.utf8))
+        }
+        defer {
+            feeds.stop()
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let extra = "  - name: news\n    type: feed\n    url: \(feeds.baseURL)/feed.xml\n    poll_interval: 10\n"
+        try writeConfiguration(to: configPath, extra: extra + "rescan_interval: 0\n")
+        try write("a.md", title: "Alpha", body: "First.")
+        try write("b.md", title: "Beta", body: "Second.")
+        let first = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        #expect(first.status == 0, "\(first.stderr)")
+        let groups = try groupCount()
+        #expect(groups >= 2, "the first sync created \(groups) groups")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: statePath + suffix) }
+        feedWorks.withLock { $0 = false }
+
+        let daemon = try ProductProcess.start(
+            ["run", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        defer {
+            if daemon.process.isRunning { daemon.process.terminate() }
+            daemon.process.waitUntilExit()
+        }
+        #expect(waitUntil(timeout: 15) { daemon.stderr().contains("daemon ready") }, "\(daemon.stderr())")
+        try write("a.md", title: "Alpha", body: "First.")
+        #expect(
+            waitUntil(timeout: 10) { daemon.stderr().contains("pass waits for the full pass that links the new state") },
+            "\(daemon.stderr())")
+        #expect(try groupCount() == groups, "a changed file was created again before the linking")
+
+        feedWorks.withLock { $0 = true }
+        // The first retry follows 30 s after the failed start pass.
+        #expect(
+            waitUntil(timeout: 60) { daemon.stderr().contains("linked items to existing posts") },
+            "\(daemon.stderr())")
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try groupCount() == groups, "the linking created a duplicate")
+        #expect(!daemon.stderr().contains("created grouped draft"), "\(daemon.stderr())")
+    }
+
     /// A feed server that delays its response to a poll delays no file change, because the daemon fetches the feed
     /// on a thread of its own and syncs the changed file meanwhile. The feed's entry follows once the server responds.
     @Test func slowFeedHoldsUpNoFileChange() throws {
