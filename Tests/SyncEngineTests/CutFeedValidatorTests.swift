@@ -84,6 +84,28 @@ import Testing
         #expect(after.unchanged == 2)
     }
 
+    /// Such a record whose entry left the feed stops keeping the validators off after one whole read.
+    @Test func unlistedEntryToMapAgainKeepsNoValidatorsOff() throws {
+        let document = Document()
+        let (server, workspace) = try Self.serve(document)
+        defer { server.stop() }
+        defer { workspace.remove() }
+        document.set(Self.feed([1, 2]), lastModified: Self.firstSecond)
+        #expect(try workspace.run(.apply).created == 2)
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        let state = try StateStore(path: statePath)
+        let oldest = try #require(try state.items(source: "news").first { $0.identity.hasSuffix("1") })
+        try state.withDatabase { database in
+            _ = try database.run(
+                "UPDATE items SET content_hash = NULL WHERE source = 'news' AND identity = ?", [oldest.identity])
+        }
+        document.set(Self.feed([2, 3]), lastModified: "Wed, 02 Dec 2026 09:00:00 GMT")
+        _ = try workspace.run(.apply)
+        #expect(server.requests.last?.headers["if-modified-since"] == nil)
+        _ = try workspace.run(.apply)
+        #expect(server.requests.last?.headers["if-modified-since"] == "Wed, 02 Dec 2026 09:00:00 GMT")
+    }
+
     /// A whole feed that is not well-formed for another reason, such as an undeclared `&nbsp;`, which is common,
     /// keeps its validators, so that it is not fetched whole at every poll.
     @Test func illFormedWholeFeedKeepsValidators() throws {
