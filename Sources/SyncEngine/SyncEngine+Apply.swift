@@ -644,11 +644,11 @@ extension SyncEngine {
         guard rest.contains(where: { !$0.published }) else {
             throw PostsPublishingError(
                 message: "\(item.location): the posts on \(pageNames) are being published, so the edit was not sent; "
-                    + "the next run reports whether they published with the old text")
+                    + "a later run that maps the item again reports whether they published with the old text")
         }
         let note =
-            "the posts on \(pageNames) were being published and keep the old text; the next run reports whether they "
-            + "published"
+            "the posts on \(pageNames) were being published and keep the old text; a later run that maps the item "
+            + "again reports whether they published"
         if draftsCarryPayload {
             // An earlier run updated the drafts while these posts were being published, and they still are.
             var waiting = GroupOutcome(

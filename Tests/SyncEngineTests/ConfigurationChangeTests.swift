@@ -27,8 +27,6 @@ import Testing
         }
     }
 
-    /// A page added to a group that already has posts cannot join it through the API, so the item is blocked with
-    /// the way out, even though its text did not change.
     /// A source renamed in the configuration hands its records over in a pass over changed files too, such as the
     /// daemon's first pass after a reload whose full pass failed, so a touched file is not created again.
     @Test func renamedSourceInPartialPass() throws {
@@ -51,6 +49,8 @@ import Testing
         #expect(full.requests.write == 0)
     }
 
+    /// A page added to a group that already has posts cannot join it through the API, so the item is blocked with
+    /// the way out, even though its text did not change.
     @Test func addedPageBlocksItsGroup() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
         defer { workspace.remove() }
