@@ -412,6 +412,13 @@ extension SyncEngine {
             // send, and the status poll records the publication.
             // NOTE: tests reach this branch only when a run overlaps the reference server's 2-second publication.
             return GroupOutcome(decision: .unchanged, postIds: ids)
+        } catch let error as PlanableAPIError where error.code == .publishingInProgress {
+            // The post is being published, which an edit that read no post first, as with
+            // `overwrite_planable_edits`, did not see. It keeps its recorded payload, and the rest of the group gets
+            // the edit, as when the edit reads it first.
+            return try updateLeavingOut(
+                covered[0], covered: covered, to: group, item: item, context: context,
+                clearing: clearing, record: &record)
         } catch let error as PlanableAPIError where error.status == 404 {
             try state.recordPostGone(postId: ids[0])
             guard covered.count > 1 else {
@@ -670,6 +677,32 @@ extension SyncEngine {
                 "item.source": item.source, "item.id": item.identity,
                 "post.ids": covered.filter { publishing.contains($0.postId) }.map(\.postId).joined(separator: ","),
             ])
+        outcome.message = outcome.message.map { $0 + "; " + note } ?? "\(item.location): updated the drafts; \(note)"
+        outcome.postIds = covered.map(\.postId)
+        outcome.mapsAgain = true
+        return outcome
+    }
+
+    /// Updates the group without `publishing`, a post whose PATCH answered that it is being published, and has
+    /// the next run that reads the item map it again.
+    ///
+    /// - Throws: `PostsPublishingError` when no other draft is left to update.
+    private func updateLeavingOut(
+        _ publishing: PostRecord, covered: [PostRecord], to group: PlannedGroup, item: SourceItem,
+        context: WorkspaceContext, clearing: ClearingPlan, record: inout ItemRecord
+    ) throws -> GroupOutcome {
+        let pageName = group.pages.first { $0.id == publishing.pageId }?.name ?? publishing.pageId
+        let rest = covered.filter { $0.postId != publishing.postId }
+        guard rest.contains(where: { !$0.published }) else {
+            throw PostsPublishingError(
+                message: "\(item.location): the post on \(pageName) is being published, so the edit was not sent; "
+                    + "a later run that maps the item again reports whether it published with the old text")
+        }
+        var outcome = try update(
+            Self.draftsFirst(rest), to: group, item: item, context: context, clearing: clearing, record: &record)
+        let note =
+            "the post on \(pageName) was being published and keeps the old text; a later run that maps the item "
+            + "again reports whether it published"
         outcome.message = outcome.message.map { $0 + "; " + note } ?? "\(item.location): updated the drafts; \(note)"
         outcome.postIds = covered.map(\.postId)
         outcome.mapsAgain = true

@@ -26,8 +26,9 @@ import Testing
         setenv("PLANABLE_STATUS_TEST_TOKEN", token, 1)
     }
 
-    func runtime(budget: Int) throws -> Runtime {
+    func runtime(budget: Int, extra: String = "") throws -> Runtime {
         let text = """
+            \(extra)
             state: state/planable-sync.sqlite
             api:
               url: \(server.baseURL)
@@ -252,6 +253,36 @@ import Testing
         #expect(held.decision == .failed, "\(held)")
         #expect(held.failedTemporarily == true)
         #expect(held.message?.contains("are being published, so the edit was not sent") == true, "\(held)")
+    }
+
+    /// With `overwrite_planable_edits`, an edit reads no post first. When its PATCH meets a post being published,
+    /// the rest of the group gets the edit, and the item is mapped again until the publication ends.
+    @Test func overwritingEditBesidePublishingPost() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let file = root.appendingPathComponent("content/event.md")
+        try "---\ntitle: Five teas\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let runtime = try runtime(budget: 10, extra: "overwrite_planable_edits: true")
+        let engine = runtime.engine()
+        #expect(try engine.run(mode: .apply, refreshStatus: false).created == 1)
+        // The PATCH goes to the group's first post by page id, which is the one being published.
+        let posts = try runtime.state.posts(source: "posts", identity: "event.md")
+        let publishing = try #require(posts.first)
+        let other = try #require(posts.last)
+        try admin("/reference/posts/\(publishing.postId)/publish")
+
+        try "---\ntitle: Six teas\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let edited = try engine.run(mode: .apply, refreshStatus: false)
+        let item = try #require(edited.items.first { $0.identity == "event.md" })
+        #expect(item.decision == .update, "\(item)")
+        #expect(item.message?.contains("was being published and keeps the old text") == true, "\(item)")
+        let client = runtime.client
+        #expect(try client.getPost(id: other.postId).plainText == "Six teas")
+        #expect(try client.getPost(id: publishing.postId).plainText == "Five teas")
+        let recorded = try runtime.state.posts(source: "posts", identity: "event.md")
+        #expect(recorded.first { $0.postId == publishing.postId }?.payloadHash == publishing.payloadHash)
     }
 
     /// With more posts than it reads one by one, the follower lists the workspace. A tracked post missing from the
