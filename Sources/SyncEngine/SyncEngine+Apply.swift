@@ -203,8 +203,7 @@ extension SyncEngine {
                 // The drafts have the payload already, as after an edit that a post missed while it was being
                 // published, so no PATCH is needed. The published posts keep the old text, which is reported once.
                 let published = covered.filter(\.published)
-                let pageNames = group.pages.filter { page in published.contains { $0.pageId == page.id } }
-                    .map(\.name).joined(separator: ", ")
+                let pageNames = Self.pageNames(of: published, in: group)
                 if mode == .apply {
                     try state.recordUpdated(
                         postIds: published.map(\.postId), payloadHash: hash,
@@ -416,9 +415,9 @@ extension SyncEngine {
             // The post is being published, which an edit that read no post first, as with
             // `overwrite_planable_edits`, did not see. It keeps its recorded payload, and the rest of the group gets
             // the edit, as when the edit reads it first.
-            return try updateLeavingOut(
-                covered[0], covered: covered, to: group, item: item, context: context,
-                clearing: clearing, record: &record)
+            return try updateBesidePublishing(
+                [ids[0]], covered: covered, group: group, item: item, context: context, clearing: clearing,
+                draftsCarryPayload: false, record: &record, mode: .apply)
         } catch let error as PlanableAPIError where error.status == 404 {
             try state.recordPostGone(postId: ids[0])
             guard covered.count > 1 else {
@@ -634,28 +633,34 @@ extension SyncEngine {
         posts.filter { !$0.published } + posts.filter(\.published)
     }
 
-    /// Updates the drafts of a group some of whose posts, `publishing`, are being published, which takes no edit:
-    /// a PATCH to such a post gets PUBLISHING_IN_PROGRESS, and one to a draft of its group leaves it out. Those
-    /// posts keep the payload the state records for them, so the next run finds each published, and reports the
-    /// text it kept, or a draft again, and updates it.
+    /// Updates the drafts of a group some of whose posts, `publishing`, are being published and so take no edit:
+    /// a PATCH to such a post fails with PUBLISHING_IN_PROGRESS, and one to a draft of the group leaves it out.
+    /// Those posts keep the payload that the state records for them. The item is mapped again at the next run that
+    /// reads its source, which reports each post as published with the old text, or updates it when its publication
+    /// failed.
     ///
+    /// - Parameter draftsCarryPayload: whether the other drafts already have the payload, so that no PATCH is sent.
     /// - Throws: `PostsPublishingError` when no draft is left to update, which a later run settles.
     private func updateBesidePublishing(
         _ publishing: Set<String>, covered: [PostRecord], group: PlannedGroup, item: SourceItem,
         context: WorkspaceContext, clearing: ClearingPlan, draftsCarryPayload: Bool, record: inout ItemRecord,
         mode: RunMode
     ) throws -> GroupOutcome {
-        let publishingPages = covered.filter { publishing.contains($0.postId) }.map(\.pageId)
-        let pageNames = group.pages.filter { publishingPages.contains($0.id) }.map(\.name).joined(separator: ", ")
+        let publishingPosts = covered.filter { publishing.contains($0.postId) }
+        let pageNames = Self.pageNames(of: publishingPosts, in: group)
+        let one = publishingPosts.count == 1
+        let (posts, were, keep, they) = one ? ("post", "was", "keeps", "it") : ("posts", "were", "keep", "they")
         let rest = covered.filter { !publishing.contains($0.postId) }
         guard rest.contains(where: { !$0.published }) else {
             throw PostsPublishingError(
-                message: "\(item.location): the posts on \(pageNames) are being published, so the edit was not sent; "
-                    + "a later run that maps the item again reports whether they published with the old text")
+                message: "\(item.location): the \(posts) on \(pageNames) \(one ? "is" : "are") being published, so the "
+                    + "edit was not sent; a later run that maps the item again reports whether \(they) published with "
+                    + "the old text")
         }
         let note =
-            "the posts on \(pageNames) were being published and keep the old text; a later run that maps the item "
-            + "again reports whether they published"
+            "the \(posts) on \(pageNames) \(were) being published and \(keep) the old text; a later run that maps the "
+            + "item again reports whether \(they) published"
+
         if draftsCarryPayload {
             // An earlier run updated the drafts while these posts were being published, and they still are.
             var waiting = GroupOutcome(
@@ -669,13 +674,14 @@ extension SyncEngine {
                 decision: .update, message: "\(item.location): would update the drafts; \(note)",
                 postIds: covered.map(\.postId), cleared: clearing.fields, warnings: clearing.warnings)
         }
+
         var outcome = try update(
             Self.draftsFirst(rest), to: group, item: item, context: context, clearing: clearing, record: &record)
         logger.warning(
             "updated the drafts of a group whose other posts are being published; those keep the old text",
             [
                 "item.source": item.source, "item.id": item.identity,
-                "post.ids": covered.filter { publishing.contains($0.postId) }.map(\.postId).joined(separator: ","),
+                "post.ids": publishingPosts.map(\.postId).joined(separator: ","),
             ])
         outcome.message = outcome.message.map { $0 + "; " + note } ?? "\(item.location): updated the drafts; \(note)"
         outcome.postIds = covered.map(\.postId)
@@ -683,38 +689,16 @@ extension SyncEngine {
         return outcome
     }
 
-    /// Updates the group without `publishing`, a post whose PATCH answered that it is being published, and has
-    /// the next run that reads the item map it again.
-    ///
-    /// - Throws: `PostsPublishingError` when no other draft is left to update.
-    private func updateLeavingOut(
-        _ publishing: PostRecord, covered: [PostRecord], to group: PlannedGroup, item: SourceItem,
-        context: WorkspaceContext, clearing: ClearingPlan, record: inout ItemRecord
-    ) throws -> GroupOutcome {
-        let pageName = group.pages.first { $0.id == publishing.pageId }?.name ?? publishing.pageId
-        let rest = covered.filter { $0.postId != publishing.postId }
-        guard rest.contains(where: { !$0.published }) else {
-            throw PostsPublishingError(
-                message: "\(item.location): the post on \(pageName) is being published, so the edit was not sent; "
-                    + "a later run that maps the item again reports whether it published with the old text")
-        }
-        var outcome = try update(
-            Self.draftsFirst(rest), to: group, item: item, context: context, clearing: clearing, record: &record)
-        let note =
-            "the post on \(pageName) was being published and keeps the old text; a later run that maps the item "
-            + "again reports whether it published"
-        outcome.message = outcome.message.map { $0 + "; " + note } ?? "\(item.location): updated the drafts; \(note)"
-        outcome.postIds = covered.map(\.postId)
-        outcome.mapsAgain = true
-        return outcome
+    /// Returns the names of the pages of `posts`, in the group's page order, joined by commas.
+    static func pageNames(of posts: [PostRecord], in group: PlannedGroup) -> String {
+        group.pages.filter { page in posts.contains { $0.pageId == page.id } }.map(\.name).joined(separator: ", ")
     }
 
     /// Describes an update that reached only the drafts of a group, naming the pages whose posts are published.
     private func partlyPublishedMessage(
         _ item: SourceItem, _ group: PlannedGroup, _ covered: [PostRecord], mode: RunMode
     ) -> String {
-        let published = covered.filter(\.published).map(\.pageId)
-        let pageNames = group.pages.filter { published.contains($0.id) }.map(\.name).joined(separator: ", ")
+        let pageNames = Self.pageNames(of: covered.filter(\.published), in: group)
         let verb = mode == .apply ? "updated the drafts" : "would update the drafts"
         return "\(item.location): \(verb); the posts already published on \(pageNames) keep the old text"
     }

@@ -193,10 +193,10 @@ import Testing
         #expect((server.requestCounts()["GET"] ?? 0) == 0, "the follower polled published posts with links")
     }
 
-    /// An edit that finds one post of its group being published updates the other, reports that the publishing
-    /// post keeps the old text, and leaves its recorded payload, so the run after the publication reports it as
-    /// published with the old text. An edit whose only draft is being published is not sent, and fails until a
-    /// later run.
+    /// An edit that finds one post of its group being published updates the other post and reports that the
+    /// publishing one keeps the old text. That post keeps its recorded payload, so the run after the publication
+    /// reports it as published with the old text. An edit whose only draft is being published is not sent, and the
+    /// item fails until a later run.
     @Test func editBesidePublishingPost() throws {
         defer {
             server.stop()
@@ -220,7 +220,7 @@ import Testing
         let edited = try engine.run(mode: .apply, refreshStatus: false)
         let item = try #require(edited.items.first { $0.identity == "event.md" })
         #expect(item.decision == .update, "\(item)")
-        #expect(item.message?.contains("Northwind LinkedIn were being published and keep the old text") == true)
+        #expect(item.message?.contains("Northwind LinkedIn was being published and keeps the old text") == true)
         #expect(try client.getPost(id: facebook.postId).plainText == "Six teas")
         #expect(try client.getPost(id: linkedIn.postId).plainText == "Five teas")
 
@@ -229,7 +229,7 @@ import Testing
         #expect(rerun.requests.write == 0)
         let mappedAgain = try #require(rerun.items.first { $0.identity == "event.md" })
         #expect(mappedAgain.decision == .unchanged, "\(mappedAgain)")
-        #expect(mappedAgain.message?.contains("were being published and keep the old text") == true)
+        #expect(mappedAgain.message?.contains("was being published and keeps the old text") == true)
 
         try admin("/reference/clock", "{\"advanceSeconds\": 10}")
         let after = try engine.run(mode: .apply)
@@ -249,10 +249,10 @@ import Testing
         }
         try "---\ntitle: Tour, edited\n---\n\nBody.\n".write(to: other, atomically: true, encoding: .utf8)
         let waiting = try engine.run(mode: .apply, refreshStatus: false)
-        let held = try #require(waiting.items.first { $0.identity == "tour.md" })
-        #expect(held.decision == .failed, "\(held)")
-        #expect(held.failedTemporarily == true)
-        #expect(held.message?.contains("are being published, so the edit was not sent") == true, "\(held)")
+        let notSent = try #require(waiting.items.first { $0.identity == "tour.md" })
+        #expect(notSent.decision == .failed, "\(notSent)")
+        #expect(notSent.failedTemporarily == true)
+        #expect(notSent.message?.contains("are being published, so the edit was not sent") == true, "\(notSent)")
     }
 
     /// With `overwrite_planable_edits`, an edit reads no post first. When its PATCH meets a post being published,
