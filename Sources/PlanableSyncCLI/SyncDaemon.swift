@@ -134,7 +134,7 @@ final class SyncDaemon: @unchecked Sendable {
                 lock.withLock { fullRescans.formUnion(armed) }
                 updateStatus()
             case .directories(let paths, let full, let periodic, let retry):
-                if retry, let engine = engine(), engine.awaitsLinking() {
+                if retry, let state = runtime?.state, (try? state.awaitsLinking()) ?? true {
                     // Only a full pass links a new state, and until then passes over some sources send nothing.
                     fullPass(reason: "retry after a failed pass")
                     if lastFullPass != nil { scheduleFeeds() }
@@ -666,7 +666,7 @@ final class SyncDaemon: @unchecked Sendable {
         problems.passError = (DaemonProblems.summary(error), nil)
         reloadIfTokenReplaced(after: error)
         // A new state waits for a full pass to link it, which nothing else runs, whatever made the last one fail.
-        let awaitsLinking = runtime.map { $0.engine().awaitsLinking() } ?? false
+        let awaitsLinking = runtime.map { (try? $0.state.awaitsLinking()) ?? true } ?? false
         guard PassFailure.mayPassByItself(error) || awaitsLinking else { return }
         scheduleRetry()
     }

@@ -308,8 +308,6 @@ package struct FeedSource: ItemSource {
                     + "Planable")
         }
         let withdrawnIdentities = withdrawn.map(\.identity)
-        // A record to map again whose entry the feed no longer lists is never mapped, so it gets an empty hash,
-        // which no entry has, and stops keeping the validators off. An entry that comes back is mapped again.
         let unlistedWithoutHash =
             feed.isCutShort
             ? []
@@ -337,13 +335,7 @@ package struct FeedSource: ItemSource {
                 finalURL: finalURL, newestEntryAt: newestEntryAt)
             try state.recordFeedEntryCount(entryCount, source: sourceName)
             try saveBaseline(state)
-            try state.withDatabase { database in
-                for identity in unlistedWithoutHash {
-                    _ = try database.run(
-                        "UPDATE items SET content_hash = '' WHERE source = ? AND identity = ? AND content_hash IS NULL",
-                        [sourceName, identity])
-                }
-            }
+            try state.setEmptyContentHash(source: sourceName, identities: unlistedWithoutHash)
         }
         // A first run that decided every entry is over, even when an entry failed: later entries are new entries
         // of a known feed.

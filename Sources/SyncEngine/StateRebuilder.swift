@@ -29,9 +29,6 @@ package struct StateRebuilder {
         /// older than its newest linked entry, recorded as baselined now. For a feed without one, they are those
         /// that the feed's first run baselines: all but the newest `backfill`.
         package var baselined = 0
-        /// The entries that the linking recorded as baselined, by source, as identity and title. The sync that
-        /// follows finds them recorded, so it reports them from here.
-        package var baselinedEntries: [String: [String: String]] = [:]
         /// Post groups of the workspace that no item claimed.
         package var unclaimedGroups = 0
     }
@@ -261,17 +258,20 @@ package struct StateRebuilder {
             try engine.state.saveItem(record)
         }
         var baselined = Set<String>()
+        // The sync that follows finds these entries recorded, so it reports them as baselined from this list.
+        engine.linkedWithoutPost = [:]
         for (source, url, read) in feedReads {
             let recorded = try baselineFeed(source: source, read: read, planned: planned, links: links)
-            let recordedSet = Set(recorded)
-            for item in read.items where recordedSet.contains(item.identity) {
-                summary.baselinedEntries[source, default: [:]][item.identity] = item.title
+            if !recorded.isEmpty {
+                engine.linkedWithoutPost[source] = Dictionary(
+                    uniqueKeysWithValues: recorded.map { ($0.identity, $0.title) })
             }
             let hasLinks = planned.indices.contains { links[$0] != nil && planned[$0].item.source == source }
             // The linked entries stand for the feed's first run, so later entries are new entries of a known feed.
             if hasLinks { try engine.state.markFeedBaselined(source: source, url: url) }
             let identities =
-                hasLinks ? recorded : read.items.map(\.identity).filter { !read.firstRunPosted.contains($0) }
+                hasLinks
+                ? recorded.map(\.identity) : read.items.map(\.identity).filter { !read.firstRunPosted.contains($0) }
             baselined.formUnion(identities.map { source + "\n" + $0 })
             summary.baselined += identities.count
         }
@@ -282,7 +282,6 @@ package struct StateRebuilder {
             summary.unlinked += 1
         }
         summary.unclaimedGroups = groups.count - claimed.count
-        engine.linkedWithoutPost = summary.baselinedEntries
         let message =
             switch purpose {
             case .rebuild: "state rebuilt from the API"
@@ -356,7 +355,7 @@ package struct StateRebuilder {
     }
 
     /// Records as baselined the entries of a feed that no post matched and that are older than its newest entry
-    /// with a post. Returns the identities recorded.
+    /// with a post. Returns the identities and titles of the entries recorded.
     ///
     /// The newest linked entry marks how far the lost state had read the feed, so the entries after it were
     /// published since and the sync that follows creates them, as it would have without the loss. The older ones
@@ -366,13 +365,13 @@ package struct StateRebuilder {
     private func baselineFeed(
         source: String, read: FeedSource.AdoptionRead, planned: [(item: SourceItem, groups: [PlannedGroup])],
         links: [Int: [(group: PlannedGroup, posts: [Post], exact: Bool)]]
-    ) throws -> [String] {
+    ) throws -> [(identity: String, title: String)] {
         let linked = Set(
             planned.indices.filter { links[$0] != nil && planned[$0].item.source == source }
                 .map { planned[$0].item.identity })
         guard let firstLinked = read.items.firstIndex(where: { linked.contains($0.identity) }) else { return [] }
         let newestLinkedDate = read.items.filter { linked.contains($0.identity) }.compactMap(\.date).max()
-        var recorded: [String] = []
+        var recorded: [(identity: String, title: String)] = []
         for (index, item) in read.items.enumerated() where !linked.contains(item.identity) {
             let isNewer =
                 if let date = item.date, let newestLinkedDate { date > newestLinkedDate } else { index < firstLinked }
@@ -381,7 +380,7 @@ package struct StateRebuilder {
                 ItemRecord(
                     source: source, identity: item.identity, title: item.title, location: item.location,
                     contentHash: item.contentHash, status: "baselined", publishedEditReported: false))
-            recorded.append(item.identity)
+            recorded.append((item.identity, item.title))
         }
         return recorded
     }
@@ -439,7 +438,7 @@ extension SyncEngine {
     func adoptExistingPostsIfStateIsNew(
         context: WorkspaceContext, partial: Bool = false, shouldStop: @Sendable () -> Bool = { false }
     ) throws {
-        guard try state.setting("existing_posts_checked") == nil else { return }
+        guard try state.awaitsLinking() else { return }
         if try state.isEmpty(),
             !(try client.listPosts(workspaceId: context.workspace.id, offset: 0, limit: 1).items.isEmpty)
         {
@@ -454,19 +453,13 @@ extension SyncEngine {
                     "to_create": String(summary.unlinked),
                 ])
         }
-        try state.setSetting("existing_posts_checked", StateStore.timestamp())
-    }
-
-    /// Tells whether no full pass has yet checked the workspace for posts to link a new state to, so that only a
-    /// full pass can create posts.
-    package func awaitsLinking() -> Bool {
-        (try? state.setting("existing_posts_checked")) == nil
+        try state.setSetting(StateStore.existingPostsCheckedSetting, StateStore.timestamp())
     }
 
     /// Builds, for `plan`, a state in memory with the links that `adoptExistingPostsIfStateIsNew` would make.
     /// Returns nil when the sync would link nothing, because the state is in use or the workspace has no post.
     func previewAdoption(context: WorkspaceContext) throws -> StateStore? {
-        guard try state.setting("existing_posts_checked") == nil, try state.isEmpty(),
+        guard try state.awaitsLinking(), try state.isEmpty(),
             !(try client.listPosts(workspaceId: context.workspace.id, offset: 0, limit: 1).items.isEmpty)
         else { return nil }
         let preview = try StateStore(path: ":memory:")
@@ -475,7 +468,7 @@ extension SyncEngine {
             mediaReach: mediaChecker.reach)
         let summary = try StateRebuilder(engine: engine).rebuild(for: .adoptionPreview)
         linkedWithoutPost = engine.linkedWithoutPost
-        try preview.setSetting("existing_posts_checked", StateStore.timestamp())
+        try preview.setSetting(StateStore.existingPostsCheckedSetting, StateStore.timestamp())
         logger.warning(
             "state database is new but the workspace has posts, so the plan links items whose text, URL or title "
                 + "matches a post, as the sync will, instead of creating them again",
@@ -496,5 +489,16 @@ package struct StateNotLinkedError: Error, CustomStringConvertible {
     package var description: String {
         "the new state database is not linked to the workspace's posts yet, so this pass over changed sources sent "
             + "nothing; a full pass links it once every source reads"
+    }
+}
+
+extension StateStore {
+    /// The setting that records when a full pass checked the workspace for posts to link a new state to.
+    static let existingPostsCheckedSetting = "existing_posts_checked"
+
+    /// Tells whether no full pass has yet checked the workspace for posts to link this state to, so that only a
+    /// full pass may create posts.
+    package func awaitsLinking() throws -> Bool {
+        try setting(Self.existingPostsCheckedSetting) == nil
     }
 }

@@ -108,6 +108,22 @@ extension StateStore {
         }
     }
 
+    /// Gives the records of `identities` that have no content hash an empty one, which no entry has, for entries
+    /// that the feed no longer lists. A record without a hash keeps the feed's validators off until its entry is
+    /// mapped again, which an entry no longer listed never is. An entry that comes back is still mapped again.
+    package func setEmptyContentHash(source: String, identities: [String]) throws {
+        guard !identities.isEmpty else { return }
+        try withDatabase { database in
+            try database.transaction {
+                for identity in identities {
+                    try database.run(
+                        "UPDATE items SET content_hash = '' WHERE source = ? AND identity = ? AND content_hash IS NULL",
+                        [source, identity])
+                }
+            }
+        }
+    }
+
     /// Marks the requested entries `identities` of feed source `source` as recorded without a post again, as for
     /// entries that left the feed before their post was created.
     package func withdrawPostRequests(source: String, identities: [String]) throws {
