@@ -59,7 +59,7 @@ private struct TagScan {
         if bytes[index + 1] == UInt8(ascii: "/") {
             return endTag(bytes, at: index)
         }
-        if isNameStart(bytes[index + 1]) {
+        if XMLBytes.isNameStart(bytes[index + 1]) {
             startTag(bytes, at: index)
         }
         return nil
@@ -68,7 +68,7 @@ private struct TagScan {
     private mutating func endTag(_ bytes: [UInt8], at index: Int) -> (end: Int, bytes: [UInt8])? {
         let nameEnd = self.nameEnd(bytes, from: index + 2)
         var close = nameEnd
-        while close < bytes.count, isWhitespace(bytes[close]) { close += 1 }
+        while close < bytes.count, XMLBytes.isSpace(bytes[close]) { close += 1 }
         // libxml2 ends the innermost element at any `</`, even one without a name or `>`. Such a tag is left as
         // it is, so the model ends that element as well.
         guard nameEnd > index + 2, close < bytes.count, bytes[close] == UInt8(ascii: ">") else {
@@ -109,7 +109,7 @@ private struct TagScan {
         let nameEnd = self.nameEnd(bytes, from: nameStart)
         var cursor = nameEnd
         while true {
-            while cursor < bytes.count, isWhitespace(bytes[cursor]) { cursor += 1 }
+            while cursor < bytes.count, XMLBytes.isSpace(bytes[cursor]) { cursor += 1 }
             guard cursor < bytes.count else { break }
             if bytes[cursor] == UInt8(ascii: ">") {
                 push(bytes[nameStart..<nameEnd])
@@ -124,7 +124,7 @@ private struct TagScan {
             cursor = attribute.end
             guard attribute.isValid else { break }
             // libxml2 needs white space between attributes.
-            if cursor < bytes.count, !isWhitespace(bytes[cursor]), bytes[cursor] != UInt8(ascii: ">"),
+            if cursor < bytes.count, !XMLBytes.isSpace(bytes[cursor]), bytes[cursor] != UInt8(ascii: ">"),
                 bytes[cursor] != UInt8(ascii: "/")
             {
                 break
@@ -142,12 +142,12 @@ private struct TagScan {
     /// Reads the attribute `name="value"` at `start`. Returns the index after it, or the index of the first byte
     /// that does not fit, where libxml2 stops reading the attribute.
     private func attribute(_ bytes: [UInt8], from start: Int) -> (end: Int, isValid: Bool) {
-        guard isNameStart(bytes[start]) else { return (start, false) }
+        guard XMLBytes.isNameStart(bytes[start]) else { return (start, false) }
         var cursor = nameEnd(bytes, from: start)
-        while cursor < bytes.count, isWhitespace(bytes[cursor]) { cursor += 1 }
+        while cursor < bytes.count, XMLBytes.isSpace(bytes[cursor]) { cursor += 1 }
         guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "=") else { return (cursor, false) }
         cursor += 1
-        while cursor < bytes.count, isWhitespace(bytes[cursor]) { cursor += 1 }
+        while cursor < bytes.count, XMLBytes.isSpace(bytes[cursor]) { cursor += 1 }
         guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\"") || bytes[cursor] == UInt8(ascii: "'") else {
             return (cursor, false)
         }
@@ -173,33 +173,11 @@ private struct TagScan {
 
     private func nameEnd(_ bytes: [UInt8], from start: Int) -> Int {
         var end = start
-        while end < bytes.count, isNameCharacter(bytes[end]) { end += 1 }
+        while end < bytes.count, XMLBytes.isNameCharacter(bytes[end]) { end += 1 }
         return end
     }
 
     private func lowercased(_ name: ArraySlice<UInt8>) -> [UInt8] {
         name.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }
-    }
-
-    /// Tells whether `byte` may start an XML name. Every byte of a multi-byte UTF-8 character counts, because XML
-    /// allows most characters beyond ASCII in names.
-    private func isNameStart(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"),
-            UInt8(ascii: ":"), 0x80...0xFF:
-            true
-        default: false
-        }
-    }
-
-    private func isNameCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."): true
-        default: isNameStart(byte)
-        }
-    }
-
-    private func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 }

@@ -95,7 +95,7 @@ struct XMLMarkupScan {
             let next = self.byte(at: index + 1)
             if next == UInt8(ascii: "/") {
                 skipEndTag()
-            } else if next == UInt8(ascii: "?") && isNameStart(self.byte(at: index + 2)) {
+            } else if next == UInt8(ascii: "?") && XMLBytes.isNameStart(self.byte(at: index + 2)) {
                 skip(past: "?>", from: index + 2)
                 nodes += 1
             } else if hasPrefix("<!--") {
@@ -106,7 +106,7 @@ struct XMLMarkupScan {
                 nodes += 1
             } else if !afterFirstStartTag && hasPrefix("<!DOCTYPE") {
                 skipDocumentType()
-            } else if isNameStart(next) {
+            } else if XMLBytes.isNameStart(next) {
                 afterFirstStartTag = true
                 if let violation = scanStartTag() { return violation }
             } else {
@@ -126,7 +126,7 @@ struct XMLMarkupScan {
         let start = index
         index += 1
         let nameStart = index
-        while index < bytes.count && isNameCharacter(bytes[index]) { index += 1 }
+        while index < bytes.count && XMLBytes.isNameCharacter(bytes[index]) { index += 1 }
         let nameEnd = index
 
         var attributes = attributeDefaults
@@ -169,7 +169,7 @@ struct XMLMarkupScan {
     /// tag. A value that a `<` cuts off still counts, and the `<` starts the next markup, as in libxml2.
     private mutating func scanAttribute() -> Bool? {
         let nameStart = index
-        while index < bytes.count && isNameCharacter(bytes[index]) { index += 1 }
+        while index < bytes.count && XMLBytes.isNameCharacter(bytes[index]) { index += 1 }
         guard index > nameStart else { return nil }
         let isNamespaceDeclaration = isNamespaceDeclaration(nameStart..<index)
         skipSpaces()
@@ -270,7 +270,7 @@ struct XMLMarkupScan {
                 skipDeclaration(quotedMayContainLessThan: false, countingQuoted: false)
             } else if bytes[index] == UInt8(ascii: "%") {
                 index += 1
-                while index < bytes.count && isNameCharacter(bytes[index]) { index += 1 }
+                while index < bytes.count && XMLBytes.isNameCharacter(bytes[index]) { index += 1 }
                 if byte(at: index) == UInt8(ascii: ";") { index += 1 }
             } else {
                 return
@@ -290,7 +290,7 @@ struct XMLMarkupScan {
             skipSpaces()
         }
         let nameStart = index
-        while index < bytes.count && isNameCharacter(bytes[index]) { index += 1 }
+        while index < bytes.count && XMLBytes.isNameCharacter(bytes[index]) { index += 1 }
         let nameEnd = index
         skipSpaces()
         let quote = byte(at: index)
@@ -309,9 +309,9 @@ struct XMLMarkupScan {
 
     /// Tells whether the bytes at `index` start a parameter entity reference, `%name;`.
     private func isParameterEntityReference() -> Bool {
-        guard bytes[index] == UInt8(ascii: "%"), isNameStart(byte(at: index + 1)) else { return false }
+        guard bytes[index] == UInt8(ascii: "%"), XMLBytes.isNameStart(byte(at: index + 1)) else { return false }
         var position = index + 2
-        while position < bytes.count && isNameCharacter(bytes[position]) { position += 1 }
+        while position < bytes.count && XMLBytes.isNameCharacter(bytes[position]) { position += 1 }
         return byte(at: position) == UInt8(ascii: ";")
     }
 
@@ -347,9 +347,9 @@ struct XMLMarkupScan {
     /// a namespace declaration to each element it names, out of the scan's count.
     private func attributeListDeclaringNamespace() -> String? {
         var position = index + 9
-        while position < bytes.count && isSpace(bytes[position]) { position += 1 }
+        while position < bytes.count && XMLBytes.isSpace(bytes[position]) { position += 1 }
         let elementStart = position
-        while position < bytes.count && isNameCharacter(bytes[position]) { position += 1 }
+        while position < bytes.count && XMLBytes.isNameCharacter(bytes[position]) { position += 1 }
         let element = elementStart..<position
         while position < bytes.count && bytes[position] != UInt8(ascii: ">") && bytes[position] != UInt8(ascii: "<") {
             let byte = bytes[position]
@@ -359,9 +359,9 @@ struct XMLMarkupScan {
                     position += 1
                 }
                 if self.byte(at: position) == byte { position += 1 }
-            } else if isNameCharacter(byte) {
+            } else if XMLBytes.isNameCharacter(byte) {
                 let nameStart = position
-                while position < bytes.count && isNameCharacter(bytes[position]) { position += 1 }
+                while position < bytes.count && XMLBytes.isNameCharacter(bytes[position]) { position += 1 }
                 if isNamespaceDeclaration(nameStart..<position) { return name(element) }
             } else {
                 position += 1
@@ -437,30 +437,8 @@ struct XMLMarkupScan {
     @discardableResult
     private mutating func skipSpaces() -> Bool {
         let start = index
-        while index < bytes.count && isSpace(bytes[index]) { index += 1 }
+        while index < bytes.count && XMLBytes.isSpace(bytes[index]) { index += 1 }
         return index > start
-    }
-
-    private func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
-    }
-
-    /// Tells whether a byte may start an XML name. Every byte of a multi-byte UTF-8 character counts, which reads more
-    /// names than XML allows and so errs on the high side.
-    private func isNameStart(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"),
-            UInt8(ascii: ":"), 0x80...0xFF:
-            true
-        default: false
-        }
-    }
-
-    private func isNameCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."): true
-        default: isNameStart(byte)
-        }
     }
 
     private func isNamespaceDeclaration(_ range: Range<Int>) -> Bool {

@@ -86,40 +86,36 @@ final class RateLimiter: Sendable {
 
     /// Records a request of `requestClass` for `tokenID` at `now` when the window has room.
     func admit(tokenID: String, requestClass: RequestClass, now: Double) -> Decision {
+        decide(tokenID: tokenID, requestClass: requestClass, now: now, counting: true)
+    }
+
+    /// Returns the header values for a request of `tokenID` that is not counted, such as one to an unknown path:
+    /// the token's window as it is now.
+    func current(tokenID: String, requestClass: RequestClass, now: Double) -> Decision {
+        decide(tokenID: tokenID, requestClass: requestClass, now: now, counting: false)
+    }
+
+    private func decide(tokenID: String, requestClass: RequestClass, now: Double, counting: Bool) -> Decision {
         state.withLock { state in
             let limit = state.limit(for: requestClass)
             let key = WindowKey(tokenID: tokenID, requestClass: requestClass)
             let log: WindowLog
             if let existing = state.logs[key] {
                 log = existing
-            } else {
+            } else if counting {
                 log = WindowLog()
                 state.logs[key] = log
-            }
-            log.clamp(to: now)
-            log.dropOlder(than: now - window)
-            let allowed = log.count < limit
-            if allowed { log.times.append(now) }
-            let oldest = log.oldest ?? now
-            return Decision(
-                allowed: allowed, limit: limit, remaining: max(0, limit - log.count),
-                reset: Int((oldest + window).rounded(.up)))
-        }
-    }
-
-    /// The headers' values for a request of `tokenID` that is not counted, such as one to an unknown path: the
-    /// token's window as it stands.
-    func current(tokenID: String, requestClass: RequestClass, now: Double) -> Decision {
-        state.withLock { state in
-            let limit = state.limit(for: requestClass)
-            guard let log = state.logs[WindowKey(tokenID: tokenID, requestClass: requestClass)] else {
+            } else {
                 return Decision(allowed: true, limit: limit, remaining: limit, reset: Int((now + window).rounded(.up)))
             }
             log.clamp(to: now)
             log.dropOlder(than: now - window)
+            let allowed = log.count < limit
+            if allowed && counting { log.times.append(now) }
+            let oldest = log.oldest ?? now
             return Decision(
-                allowed: log.count < limit, limit: limit, remaining: max(0, limit - log.count),
-                reset: Int(((log.oldest ?? now) + window).rounded(.up)))
+                allowed: allowed, limit: limit, remaining: max(0, limit - log.count),
+                reset: Int((oldest + window).rounded(.up)))
         }
     }
 

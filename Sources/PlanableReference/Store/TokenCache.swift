@@ -36,7 +36,7 @@ final class TokenCache: @unchecked Sendable {
     /// compared with the rows' digests.
     ///
     /// - Parameter requiringRecentUse: whether a token not used within the last second is left to the store, which
-    ///   records its use. An answer that records no use, such as a 404's rate-limit headers, passes false.
+    ///   records its use. A caller that records no use, such as the rate-limit headers of a 404, passes false.
     func check(token text: String, now: Double, requiringRecentUse: Bool = true) -> Check {
         let lookup = TokenDigest.lookup(text)
         let presented = Array(text.utf8)
@@ -65,16 +65,11 @@ final class TokenCache: @unchecked Sendable {
             disabled = disabledCompanies
             lock.unlock()
         }
-        let usedRecently = token(match, wasUsedWithinASecondOf: now)
         guard let token = match, let disabled, token.revokedAt == nil, token.expiresAt.map({ $0 > now }) ?? true,
-            usedRecently || !requiringRecentUse, !disabled.contains(token.companyID)
+            !requiringRecentUse || token.lastUsedAt.map({ now - $0 < 1 && now >= $0 }) == true,
+            !disabled.contains(token.companyID)
         else { return .unknown }
         return .accepted(token)
-    }
-
-    private func token(_ token: TokenRecord?, wasUsedWithinASecondOf now: Double) -> Bool {
-        guard let lastUsed = token?.lastUsedAt else { return false }
-        return now - lastUsed < 1 && now >= lastUsed
     }
 
     func entries(lookup: String) -> [Entry]? {
