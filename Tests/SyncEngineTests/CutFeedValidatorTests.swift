@@ -59,6 +59,19 @@ import Testing
         return (server, workspace)
     }
 
+    /// Clears the content hash of the first feed record that `matches` selects, as an edit that a post being
+    /// published missed does, and returns its identity.
+    static func dropContentHash(in workspace: TestWorkspace, where matches: (ItemRecord) -> Bool) throws -> String {
+        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
+        let state = try StateStore(path: statePath)
+        let entry = try #require(try state.items(source: "news").first(where: matches))
+        try state.withDatabase { database in
+            _ = try database.run(
+                "UPDATE items SET content_hash = NULL WHERE source = 'news' AND identity = ?", [entry.identity])
+        }
+        return entry.identity
+    }
+
     /// An entry whose record lost its content hash, as after an edit that a post being published missed, is
     /// mapped again at the next poll, so the feed is fetched whole instead of with validators that get a 304.
     @Test func entryToMapAgainDropsValidators() throws {
@@ -68,23 +81,18 @@ import Testing
         defer { workspace.remove() }
         document.set(Self.feed([1, 2]), lastModified: Self.firstSecond)
         #expect(try workspace.run(.apply).created == 2)
-        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
-        let state = try StateStore(path: statePath)
-        let entry = try #require(try state.items(source: "news").first)
-        try state.withDatabase { database in
-            _ = try database.run(
-                "UPDATE items SET content_hash = NULL WHERE source = 'news' AND identity = ?", [entry.identity])
-        }
+        let identity = try Self.dropContentHash(in: workspace) { _ in true }
         let next = try workspace.run(.apply)
         #expect(server.requests.last?.headers["if-modified-since"] == nil)
-        #expect(next.items.contains { $0.identity == entry.identity }, "\(next.items.map(\.identity))")
+        #expect(next.items.contains { $0.identity == identity }, "\(next.items.map(\.identity))")
         #expect(next.requests.write == 0)
         let after = try workspace.run(.apply)
         #expect(server.requests.last?.headers["if-modified-since"] == Self.firstSecond)
         #expect(after.unchanged == 2)
     }
 
-    /// Such a record whose entry left the feed stops keeping the validators off after one whole read.
+    /// A record without a content hash whose entry left the feed stops keeping the validators off after one whole
+    /// read.
     @Test func unlistedEntryToMapAgainKeepsNoValidatorsOff() throws {
         let document = Document()
         let (server, workspace) = try Self.serve(document)
@@ -92,13 +100,7 @@ import Testing
         defer { workspace.remove() }
         document.set(Self.feed([1, 2]), lastModified: Self.firstSecond)
         #expect(try workspace.run(.apply).created == 2)
-        let statePath = workspace.stateFolder.appendingPathComponent("planable-sync.sqlite").path
-        let state = try StateStore(path: statePath)
-        let oldest = try #require(try state.items(source: "news").first { $0.identity.hasSuffix("1") })
-        try state.withDatabase { database in
-            _ = try database.run(
-                "UPDATE items SET content_hash = NULL WHERE source = 'news' AND identity = ?", [oldest.identity])
-        }
+        _ = try Self.dropContentHash(in: workspace) { $0.identity.hasSuffix("1") }
         document.set(Self.feed([2, 3]), lastModified: "Wed, 02 Dec 2026 09:00:00 GMT")
         _ = try workspace.run(.apply)
         #expect(server.requests.last?.headers["if-modified-since"] == nil)
