@@ -55,7 +55,7 @@ extension ReferenceServer {
         let requestClass = RateLimiter.RequestClass(method: request.method)
         if requestClass == .write { store.beginWriteRequest() }
         defer { if requestClass == .write { store.endWriteRequest() } }
-        // The rate-limit header values for answers sent before the request is counted, computed only when needed.
+        // The rate-limit header values for responses sent before the request is counted, computed only when needed.
         var untracked: RateLimiter.Decision { uncountedDecision(request, requestClass: requestClass, now: now) }
         let operation: OpenAPIOperation
         let pathParameters: [String: String]
@@ -176,9 +176,9 @@ extension ReferenceServer {
         }
     }
 
-    /// The rate-limit header values for an answer sent before the request is counted, such as a 404 for an unknown
-    /// path or an injected fault: the window of the request's token when the token cache knows it, so that a client
-    /// reading the headers sees its real budget, and a full window otherwise.
+    /// Returns the rate-limit header values for a response sent before the request is counted, such as a 404 for
+    /// an unknown path or an injected fault. They show the window of the request's token when the token cache
+    /// contains the token, so that a client sees its real budget, and a full window otherwise.
     private func uncountedDecision(
         _ request: HTTPServerRequest, requestClass: RateLimiter.RequestClass, now: Double
     ) -> RateLimiter.Decision {

@@ -496,9 +496,9 @@ final class SyncDaemon: @unchecked Sendable {
         } catch let error as PlanableAPIError where error.code == nil && isStopping {
             logger.info("feed poll interrupted by stop", ["source": name])
         } catch let error as StateNotLinkedError {
-            // No failure of this feed: a full pass, which a retry runs after a back-off, links the new state and
-            // reads every feed.
-            logger.info("feed poll waits for the linking of the new state", ["source": name, "reason": "\(error)"])
+            // This is no failure of the feed. A full pass, which a retry runs after a back-off, links the new state
+            // and reads every feed.
+            logger.info("feed poll waits for the linking of the new state", ["source": name, "error": "\(error)"])
             notePassFailed(error)
         } catch {
             failures += 1
@@ -684,7 +684,7 @@ final class SyncDaemon: @unchecked Sendable {
 
     /// Runs a full pass again after the back-off, which doubles with each retry until a pass succeeds.
     private func scheduleRetry() {
-        // A retry already scheduled stands, so that frequent feed polls or file changes do not push it back.
+        // A retry already scheduled is kept, so that frequent feed polls or file changes do not push it back.
         guard lock.withLock({ passRetry == nil }) else { return }
         let delay = passRetryDelay
         passRetryDelay = min(Self.statusIntervalRange.upperBound, passRetryDelay * 2)

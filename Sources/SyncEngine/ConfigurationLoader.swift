@@ -34,7 +34,7 @@ extension Configuration {
         return try parse(text, path: path)
     }
 
-    /// Says why the configuration file at `path` cannot be read, in the system's words where Foundation's would
+    /// Returns why the configuration file at `path` cannot be read, in the system's words where Foundation's would
     /// be vague, and what to do.
     private static func unreadableFileMessage(_ path: String, _ error: any Error) -> String {
         var status = stat()

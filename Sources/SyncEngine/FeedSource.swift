@@ -70,9 +70,9 @@ package struct FeedSource: ItemSource {
         entryCounts: StateStore.FeedEntryCounts?
     ) -> (etag: String?, lastModified: String?) {
         // A 304 response counts the entries of the last stored read as unchanged, so the validators wait for a
-        // stored count. An entry that failed since that read, whose post `planable-sync post` requested, that is
-        // blocked while `overwrite_planable_edits` is set, or whose record has no content hash, as after an edit
-        // that a post being published missed, is mapped again, which needs a whole fetch.
+        // stored count. Some entries are mapped again, which needs a whole fetch: one that failed since that read,
+        // one whose post `planable-sync post` requested, one blocked while `overwrite_planable_edits` is set, and
+        // one whose record has no content hash, as after an edit that a post being published missed.
         let validatorsApply =
             stored?.url == url && fingerprintMatches && entryCounts?.last != nil
             && !records.contains { mapsAgain(status: $0.status) || ($0.contentHash == nil && $0.status != "removed") }

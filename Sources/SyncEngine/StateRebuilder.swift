@@ -263,8 +263,8 @@ package struct StateRebuilder {
         for (source, url, read) in feedReads {
             let recorded = try baselineFeed(source: source, read: read, planned: planned, links: links)
             if !recorded.isEmpty {
-                engine.linkedWithoutPost[source] = Dictionary(
-                    uniqueKeysWithValues: recorded.map { ($0.identity, $0.title) })
+                let titles = recorded.map { ($0.identity, $0.title) }
+                engine.linkedWithoutPost[source] = Dictionary(titles) { first, _ in first }
             }
             let hasLinks = planned.indices.contains { links[$0] != nil && planned[$0].item.source == source }
             // The linked entries stand for the feed's first run, so later entries are new entries of a known feed.

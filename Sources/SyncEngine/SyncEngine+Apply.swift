@@ -648,12 +648,14 @@ extension SyncEngine {
     ) throws -> GroupOutcome {
         let publishingPosts = covered.filter { publishing.contains($0.postId) }
         let pageNames = Self.pageNames(of: publishingPosts, in: group)
-        let one = publishingPosts.count == 1
-        let (posts, were, keep, they) = one ? ("post", "was", "keeps", "it") : ("posts", "were", "keep", "they")
+        let isSingle = publishingPosts.count == 1
+        let (posts, were, keep, they) =
+            isSingle ? ("post", "was", "keeps", "it") : ("posts", "were", "keep", "they")
         let rest = covered.filter { !publishing.contains($0.postId) }
         guard rest.contains(where: { !$0.published }) else {
             throw PostsPublishingError(
-                message: "\(item.location): the \(posts) on \(pageNames) \(one ? "is" : "are") being published, so the "
+                message:
+                    "\(item.location): the \(posts) on \(pageNames) \(isSingle ? "is" : "are") being published, so the "
                     + "edit was not sent; a later run that maps the item again reports whether \(they) published with "
                     + "the old text")
         }

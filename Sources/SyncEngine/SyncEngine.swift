@@ -98,8 +98,8 @@ package final class SyncEngine: @unchecked Sendable {
         refreshStatus: Bool, shouldStop: @Sendable () -> Bool
     ) throws -> RunReport {
         var report = RunReport(command: mode == .apply ? "sync" : "plan")
-        // A pass that ends before it scans a feed leaves its linked entries unreported; later passes count them as
-        // unchanged.
+        // A pass that ends before it scans a feed leaves its linked entries unreported, and later passes count them
+        // as unchanged.
         defer { linkedWithoutPost = [:] }
         let startStatistics = client.requestStatistics
         let context = try context ?? resolveContext()

@@ -404,8 +404,8 @@ import Testing
         #expect(withoutVideo.text.contains("without the thumbnail"), "\(withoutVideo.text)")
     }
 
-    /// POST /stories tells clients to fetch the story again to poll its media's status, so GET /posts/{id} and
-    /// GET /posts show a story's mediaId and mediaStatus, including a failed download's.
+    /// The document of POST /stories directs clients to fetch the story again to poll its media's status, so
+    /// GET /posts/{id} and GET /posts show a story's mediaId and mediaStatus, including a failed download's.
     @Test func storyFetchedAgainShowsMediaStatus() throws {
         let media = try mediaServer()
         defer { media.stop() }

@@ -27,7 +27,7 @@ import Testing
         #expect(try server.send("GET", "/ping").status == 429)
     }
 
-    /// An answer sent before the request is counted, a 404 for an unknown path, a 405 or an injected fault, shows
+    /// A response sent before the request is counted (a 404 for an unknown path, a 405 or an injected fault) shows
     /// the window of the request's token, not a full one, and counts nothing.
     @Test func uncountedAnswersShowTheTokensWindow() throws {
         let server = try TestServer(readLimit: 5, writeLimit: 5)
@@ -53,7 +53,7 @@ import Testing
         let stranger = try server.send("GET", "/nope", token: "pln_unknownTokenForTheHeaders0123456789")
         #expect(stranger.headers["x-ratelimit-remaining"] == "5")
 
-        // Such an answer does not record a use of the token either.
+        // Such a response does not record a use of the token either.
         func lastUse() throws -> String? {
             try server.send("GET", "/reference/tokens", token: nil).data.arrayValue?.first?["lastUsedAt"]?.stringValue
         }

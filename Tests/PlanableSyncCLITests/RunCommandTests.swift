@@ -224,8 +224,8 @@ import Testing
         #expect(backOff.contains("error="), "\(backOff)")
     }
 
-    /// A new state database in front of a workspace with posts, while a feed fails to read: the daemon's start
-    /// pass cannot link the state, a changed file is not created again, and once the feed reads, the retried full
+    /// The daemon on a new state database, in front of a workspace with posts, while a feed fails to read. Its start
+    /// pass cannot link the state, and a changed file is not created again. Once the feed reads, the retried full
     /// pass links every item without a duplicate.
     @Test func newStateLinksOnceFeedReads() throws {
         let feedWorks = LockedValue(true)
@@ -247,7 +247,8 @@ import Testing
         try writeConfiguration(to: configPath, extra: extra + "rescan_interval: 0\n")
         try write("a.md", title: "Alpha", body: "First.")
         try write("b.md", title: "Beta", body: "Second.")
-        let first = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        let first = try ProductProcess.run(
+            ["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
         #expect(first.status == 0, "\(first.stderr)")
         let groups = try groupCount()
         #expect(groups >= 2, "the first sync created \(groups) groups")
@@ -262,9 +263,10 @@ import Testing
         }
         #expect(waitUntil(timeout: 15) { daemon.stderr().contains("daemon ready") }, "\(daemon.stderr())")
         try write("a.md", title: "Alpha", body: "First.")
-        #expect(
-            waitUntil(timeout: 10) { daemon.stderr().contains("pass waits for the full pass that links the new state") },
-            "\(daemon.stderr())")
+        let waited = waitUntil(timeout: 10) {
+            daemon.stderr().contains("pass waits for the full pass that links the new state")
+        }
+        #expect(waited, "\(daemon.stderr())")
         #expect(try groupCount() == groups, "a changed file was created again before the linking")
 
         feedWorks.withLock { $0 = true }

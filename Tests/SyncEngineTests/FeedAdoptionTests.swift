@@ -86,8 +86,8 @@ import Testing
         #expect(created(again) == [])
     }
 
-    /// The entries that the linking records without a post are reported as baselined, with how to post them,
-    /// and not counted as unchanged; a later run counts them as unchanged.
+    /// The entries that the linking records without a post are reported as baselined, with how to post them, and
+    /// are not counted as unchanged. A later run counts them as unchanged.
     @Test func newStateReportsEntriesRecordedWithoutPost() throws {
         defer { workspace.remove() }
         try syncThenLoseState()

@@ -60,7 +60,7 @@ struct PostRenderer {
         for url in media(post) { json.string(url) }
         json.endArray()
         if post.classification == "story" {
-            // POST /stories tells clients to poll mediaStatus by fetching the story again.
+            // The document of POST /stories directs clients to poll mediaStatus by fetching the story again.
             let mediaID = post.mediaIDs.first
             json.key("mediaId")
             json.string(mediaID)
