@@ -297,4 +297,24 @@ import Timestamps
         #expect(expired.status == 400)
         #expect(expired.text.contains("would never work"), "\(expired.text)")
     }
+
+    /// A label named only with white space is refused like such a campaign name, since no one can tell it from no
+    /// label in Planable's app; a name with text around its spaces is kept as sent.
+    @Test func blankLabelNameIsRefused() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let workspace = try server.workspaceID("Northwind Coffee")
+        for name in ["   ", "\t\n "] {
+            let blank = try server.send(
+                "POST", "/labels", body: ["workspaceId": .string(workspace), "text": .string(name), "color": "fog"])
+            #expect(blank.status == 400, "\(blank.text)")
+            #expect(blank.text.contains("body.text must contain more than white space"), "\(blank.text)")
+        }
+        let spaced = try server.send(
+            "POST", "/labels", body: ["workspaceId": .string(workspace), "text": " Q4 launch ", "color": "fog"])
+        #expect(spaced.status == 201, "\(spaced.text)")
+        #expect(spaced.data["name"] == " Q4 launch ")
+        let campaign = try server.send("POST", "/campaigns", body: ["workspaceId": .string(workspace), "name": " \t"])
+        #expect(campaign.status == 400, "\(campaign.text)")
+    }
 }

@@ -120,6 +120,9 @@ enum CampaignHandlers {
         let workspace = try context.workspace(context.body["workspaceId"]?.stringValue ?? "")
         let text = context.body["text"]?.stringValue ?? ""
         let color = context.body["color"]?.stringValue ?? "fog"
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.validation("body.text must contain more than white space")
+        }
         let existing = try context.store.labels(workspaceID: workspace.id)
         guard !existing.contains(where: { $0.name == text }) else {
             throw APIError.validation("workspace \(workspace.id) already has a label named \(text)")
@@ -145,7 +148,7 @@ private struct CampaignFields {
 
     init(_ body: JSONValue, existing: SQLiteRow?) throws {
         name = body["name"]?.stringValue ?? existing?.string("name") ?? ""
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.validation("body.name must contain more than white space")
         }
         status = body["status"]?.stringValue ?? existing?.string("status") ?? "planned"
