@@ -183,32 +183,6 @@ struct HTMLText {
         }
     }
 
-    private mutating func enter(
-        _ node: xmlNodePtr, name: String, line: inout String, flushLine: () -> Void, flushBlock: () -> Void
-    ) {
-        switch name {
-        case "br":
-            flushLine()
-        case "li":
-            flushLine()
-            line = "• "
-        case "tr", "dt", "dd":
-            flushLine()
-        case "a":
-            if let href = Self.attribute("href", of: node), !href.isEmpty, !href.hasPrefix("#"),
-                seenLinks.insert(href).inserted
-            {
-                links.append(href)
-            }
-        case "img":
-            if let source = Self.attribute("src", of: node), !source.isEmpty {
-                images.append(ShortcodeMedia(source: source, alt: Self.attribute("alt", of: node)))
-            }
-        default:
-            if Self.blockElements.contains(name) { flushBlock() }
-        }
-    }
-
     private mutating func readMeta(_ node: xmlNodePtr) {
         let key = (Self.attribute("name", of: node) ?? Self.attribute("property", of: node) ?? "").lowercased()
         guard let content = Self.attribute("content", of: node) else { return }
