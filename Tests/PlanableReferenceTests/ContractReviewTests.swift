@@ -298,8 +298,8 @@ import Timestamps
         #expect(expired.text.contains("would never work"), "\(expired.text)")
     }
 
-    /// A label named only with white space is refused like such a campaign name, since no one can tell it from no
-    /// label in Planable's app; a name with text around its spaces is kept as sent.
+    /// A label name of white space only is refused, as such a campaign name is. A name with text around its spaces
+    /// is kept as sent.
     @Test func blankLabelNameIsRefused() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
