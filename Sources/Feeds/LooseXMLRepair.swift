@@ -4,6 +4,8 @@
 /// - control characters that XML does not allow, raw or as character references (`&#11;`), as text pasted from a
 ///   word processor brings in, are left out. After one, libxml2 drops every later entity reference, so every
 ///   `&amp;` and `&lt;` of the entries after it would be lost;
+/// - start tags of unescaped HTML with attribute values without quotes (`<a href=x>`) or attributes without a
+///   value (`<input disabled>`) get the quotes and values that XML needs, as `UnquotedAttributes` describes;
 /// - HTML's empty elements written without their end in unescaped HTML (`<br>`, `<hr>`, `<img ...>`, `<wbr>`) are
 ///   closed, because libxml2 would take the rest of the document as their content. So is `<p>` in a document
 ///   without any `</p>`, which uses it the same way, between paragraphs;
@@ -34,6 +36,16 @@ enum LooseXMLRepair {
             current = fixed.bytes
             problems.append(
                 (fixed.firstLine, "a character reference to a character that XML does not allow was left out"))
+        }
+        if let quoted = UnquotedAttributes.quoted(current) {
+            current = quoted.bytes
+            problems.append(
+                (
+                    quoted.firstLine,
+                    "an attribute of unescaped HTML without quotes, without a value or without a space before it, "
+                        + "such as <a href=x> or <input disabled>, was read as HTML reads it; the feed should escape "
+                        + "its HTML or put it in a CDATA section"
+                ))
         }
         if let closed = closingEmptyHTMLElements(current) {
             current = closed.bytes

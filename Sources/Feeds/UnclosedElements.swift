@@ -15,9 +15,9 @@
 /// length, because each element is pushed and popped once, and a count of open elements by name shows in constant
 /// time whether an end tag matches any of them.
 ///
-/// NOTE: libxml2 does not open an element whose attribute value has no quotes (`<a href=x>`), so the rest of that
-/// tag is read as text, where feedparser reads the element. The scan models this, so later entries are kept, but
-/// the entry's text still contains `href=x>`.
+/// libxml2 does not open an element whose start tag it cannot read to its end, such as `<a href=x>` or
+/// `<a href="a<b">`, and reads the rest of that tag as text. The scan models this, so later entries are kept.
+/// `UnquotedAttributes` runs first and repairs the tags that HTML reads, such as `<a href=x>`.
 enum UnclosedElements {
     struct Repair {
         var bytes: [UInt8]

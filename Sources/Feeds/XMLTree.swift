@@ -98,6 +98,10 @@ enum XMLReader {
     static func parse(_ utf8: [UInt8], url: String?) -> XMLParseResult {
         let result = parseOnce(utf8, url: url)
         guard result.error != nil, let repair = LooseXMLRepair.repaired(utf8) else { return result }
+        // The scan checked the document as libxml2 reads it before the repair. A repair can add markup, such as the
+        // attributes of a tag that libxml2 dropped before, so a repaired document past a limit is not parsed, and
+        // the first parse is returned.
+        guard XMLMarkupScan.firstViolation(in: repair.bytes) == nil else { return result }
         var again = parseOnce(repair.bytes, url: url)
         if again.error == nil { again.error = "line \(repair.firstLine): \(repair.problem)" }
         return again
