@@ -72,8 +72,9 @@ package enum FeedParser {
                 "the document ends inside its <\(open)> element before its first entry, as a feed cut off in transfer "
                     + "or read while it was being written does; the next read fetches it again")
         }
-        // The repair of unclosed elements closes an element left open in the channel at `</channel>`. The entries
-        // inside that element are then in no open element, but the readers still do not find them.
+        // Items inside another element of the channel, as a well-formed feed may have them, are not read. The repair
+        // of a feed that is not well-formed closes an element left open in the channel where the first item starts.
+        // NOTE: feedparser 6.0.14 reads items inside any element, so it reads the entries of such a feed.
         if feed.entries.isEmpty, let holder = elementHoldingEntries(in: root) {
             throw FeedError(
                 .notAFeed,

@@ -8,7 +8,12 @@
 /// - an end tag whose name matches an element further out, in any letter case, first closes the elements opened
 ///   inside that element, as an HTML parser does: the `<b>` above ends at `</description>`;
 /// - an end tag that matches no open element, such as a stray `</b>`, is left out, because libxml2 would end the
-///   innermost open element with it.
+///   innermost open element with it;
+/// - an `<item>` start tag first closes the elements left open inside the innermost open `channel`, `rss` or
+///   `rdf:RDF`, and an `<entry>` those inside the innermost open Atom `feed`. After `<channel><image><item>`, the
+///   `<image>` ends before the item, where libxml2 would read every item inside it and the readers would find none.
+///   feedparser reads items wherever they are. An item with a prefix counts only when its container has the same
+///   prefix, so an extension's `<foo:item>` inside the channel closes nothing.
 ///
 /// Elements still open at the end of the document stay open, so a document cut off in transfer still reads as one.
 /// Comments, CDATA sections and processing instructions are skipped. The scan takes time linear in the document's
@@ -46,7 +51,14 @@ private struct TagScan {
         var key: [UInt8]
     }
 
+    /// The local names of the elements that contain RSS items, and of those that contain Atom entries.
+    private static let itemContainers: [[UInt8]] = ["channel", "rss", "RDF"].map { Array($0.utf8) }
+    private static let entryContainers: [[UInt8]] = [Array("feed".utf8)]
+
     private var open: [OpenElement] = []
+    /// The indexes in `open` of the elements that contain items or entries, innermost last, so that an item start
+    /// finds its container without walking the open elements.
+    private var openContainers: [Int] = []
     /// The number of open elements by `key`, so an end tag that matches none is found without a search.
     private var openCounts: [[UInt8]: Int] = [:]
     /// The index before which the bytes belong to a tag already read.
@@ -59,10 +71,50 @@ private struct TagScan {
         if bytes[index + 1] == UInt8(ascii: "/") {
             return endTag(bytes, at: index)
         }
-        if XMLBytes.isNameStart(bytes[index + 1]) {
-            startTag(bytes, at: index)
+        guard XMLBytes.isNameStart(bytes[index + 1]) else { return nil }
+        let closing = closeElementsBeforeEntry(bytes, at: index)
+        startTag(bytes, at: index)
+        // The `<` of the start tag is replaced with the end tags and itself, so the tag is copied as written.
+        return closing.isEmpty ? nil : (index + 1, closing + [UInt8(ascii: "<")])
+    }
+
+    /// Closes the elements open inside the container of the item or entry whose start tag is at `index`, and
+    /// returns their end tags, innermost first. Returns no bytes for any other start tag.
+    private mutating func closeElementsBeforeEntry(_ bytes: [UInt8], at index: Int) -> [UInt8] {
+        guard let containerIndex = openContainers.last, containerIndex + 1 < open.count else { return [] }
+        let (prefix, localName) = splitName(bytes[(index + 1)..<nameEnd(bytes, from: index + 1)])
+        let (containerPrefix, containerName) = splitName(open[containerIndex].name)
+        let containers: [[UInt8]]
+        if localName.elementsEqual("item".utf8) {
+            containers = Self.itemContainers
+        } else if localName.elementsEqual("entry".utf8) {
+            containers = Self.entryContainers
+        } else {
+            return []
         }
-        return nil
+        guard containers.contains(where: { $0.elementsEqual(containerName) }),
+            prefix.isEmpty || prefix.elementsEqual(containerPrefix)
+        else { return [] }
+
+        var closing: [UInt8] = []
+        while open.count > containerIndex + 1, let innermost = open.last {
+            closing += Array("</".utf8) + innermost.name + [UInt8(ascii: ">")]
+            pop()
+        }
+        if firstProblem == nil {
+            firstProblem =
+                "an element left open before an item or entry, such as an unclosed <image> in the channel, was "
+                + "closed where the item or entry starts; the feed should close that element or escape its HTML"
+        }
+        return closing
+    }
+
+    /// Splits a qualified name into its prefix, empty when there is none, and its local name.
+    private func splitName(_ name: ArraySlice<UInt8>) -> (prefix: ArraySlice<UInt8>, localName: ArraySlice<UInt8>) {
+        guard let colon = name.lastIndex(of: UInt8(ascii: ":")) else {
+            return (name[name.startIndex..<name.startIndex], name)
+        }
+        return (name[..<colon], name[(colon + 1)...])
     }
 
     private mutating func endTag(_ bytes: [UInt8], at index: Int) -> (end: Int, bytes: [UInt8])? {
@@ -161,6 +213,10 @@ private struct TagScan {
     }
 
     private mutating func push(_ name: ArraySlice<UInt8>) {
+        let localName = splitName(name).localName
+        if (Self.itemContainers + Self.entryContainers).contains(where: { $0.elementsEqual(localName) }) {
+            openContainers.append(open.count)
+        }
         let key = lowercased(name)
         open.append(OpenElement(name: name, key: key))
         openCounts[key, default: 0] += 1
@@ -169,6 +225,7 @@ private struct TagScan {
     private mutating func pop() {
         guard let innermost = open.popLast() else { return }
         openCounts[innermost.key, default: 0] -= 1
+        if openContainers.last == open.count { openContainers.removeLast() }
     }
 
     private func nameEnd(_ bytes: [UInt8], from start: Int) -> Int {
