@@ -54,6 +54,7 @@ private struct TagScan {
     /// The local names of the elements that contain RSS items, and of those that contain Atom entries.
     private static let itemContainers: [[UInt8]] = ["channel", "rss", "RDF"].map { Array($0.utf8) }
     private static let entryContainers: [[UInt8]] = [Array("feed".utf8)]
+    private static let containers = itemContainers + entryContainers
 
     private var open: [OpenElement] = []
     /// The indexes in `open` of the elements that contain items or entries, innermost last, so that an item start
@@ -214,7 +215,7 @@ private struct TagScan {
 
     private mutating func push(_ name: ArraySlice<UInt8>) {
         let localName = splitName(name).localName
-        if (Self.itemContainers + Self.entryContainers).contains(where: { $0.elementsEqual(localName) }) {
+        if Self.containers.contains(where: { $0.elementsEqual(localName) }) {
             openContainers.append(open.count)
         }
         let key = lowercased(name)
