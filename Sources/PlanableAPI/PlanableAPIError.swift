@@ -102,6 +102,26 @@ package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// Whether the response shows that the configured API URL names something other than Planable's API: a 404 or
+    /// 405 to `GET /ping` or `GET /workspaces`, which the API always serves, or a response to them with a 4xx status
+    /// other than 401, 403, 408 and 429 and a body that is not the API's error body. Sending again cannot help, so
+    /// this is a configuration error.
+    package var showsWrongAPIURL: Bool {
+        let status: Int
+        let operation: String
+        switch self {
+        case .api(let apiStatus, _, _, _, let apiOperation):
+            guard apiStatus == 404 || apiStatus == 405 else { return false }
+            (status, operation) = (apiStatus, apiOperation)
+        case .invalidResponse(let answerStatus, _, let answerOperation):
+            (status, operation) = (answerStatus, answerOperation)
+        case .transport, .cancelled:
+            return false
+        }
+        guard operation == "GET /ping" || operation == "GET /workspaces" else { return false }
+        return (400..<500).contains(status) && ![401, 403, 408, 429].contains(status)
+    }
+
     /// Whether a write may have taken effect although no success answer arrived.
     ///
     /// A 429 or another 4xx response means the server did nothing, and so does a connection that never opened. A

@@ -204,7 +204,8 @@ enum CommandHelp {
         75 temporary failure (another process holds the state lock, a feed could not be fetched or was cut off
         in transfer, the API rejected a write with a server error or a rate limit, or a source folder is
         missing, empty or lost more than max_removed_share of its files), 78 configuration error (including a
-        token that may not write), 130 stopped by SIGINT, 143 stopped by SIGTERM.
+        token that may not write, or an api url that names another server), 130 stopped by SIGINT, 143 stopped
+        by SIGTERM.
         """
 
     static let plan = """
@@ -311,7 +312,7 @@ enum CommandHelp {
 
         Exit codes: 0 stopped by SIGTERM or SIGINT, 64 usage error, 65 bad input data, 69 API unavailable,
         75 temporary failure (such as another process holding the state lock), 78 configuration error (such as
-        a state database of another workspace). systemd does not restart the service after 64, 65 or 78.
+        a state database of another workspace, or an api url that names another server). systemd does not restart the service after 64, 65 or 78.
         """
 
     static let check = """

@@ -112,6 +112,14 @@ enum CommandLineTool {
             case .newerSchema, .inaccessible, .readOnly: return (.configurationError, error.description)
             case .unavailable: return (.temporaryFailure, error.description)
             }
+        case let error as PlanableAPIError where error.showsWrongAPIURL:
+            // An answer that is not the API's error body already carries this hint.
+            guard case .api = error else { return (.configurationError, error.description) }
+            return (
+                .configurationError,
+                "\(error.description); check that the configuration's api url names Planable's API, such as "
+                    + "https://api.planable.io/api/v1"
+            )
         case let error as PlanableAPIError:
             switch error {
             case .api(let status, _, _, _, _) where status == 401:

@@ -794,8 +794,8 @@ final class SyncDaemon: @unchecked Sendable {
         }
     }
 
-    /// Rejects a configuration whose every pass would fail: one that names a workspace or page that the API does not
-    /// know, or whose state database belongs to another workspace. When the API cannot be reached yet, the first
+    /// Rejects a configuration whose every pass would fail: one whose api url names another server, one that names a
+    /// workspace or page that the API does not know, or whose state database belongs to another workspace. When the API cannot be reached yet, the first
     /// pass checks them instead.
     private func checkWorkspace() throws {
         guard let engine = engine() else { return }
@@ -803,6 +803,8 @@ final class SyncDaemon: @unchecked Sendable {
         do {
             context = try currentContext(engine)
         } catch let error as MappingError where error.isConfigurationError {
+            throw error
+        } catch let error as PlanableAPIError where error.showsWrongAPIURL {
             throw error
         } catch {
             return

@@ -220,6 +220,34 @@ import Testing
         #expect(unavailable.status == 69, "\(unavailable.stdout)\(unavailable.stderr)")
     }
 
+    /// An api url that names another server, or the API's host without `/api/v1`, is a configuration error for
+    /// check, sync and the daemon, since sending again cannot help. The daemon stops at start instead of retrying.
+    @Test func wrongAPIURLIsConfigurationError() throws {
+        defer { cleanUp() }
+        let other = try LoopbackHTTPServer { _ in
+            .init(status: 404, headers: [("Content-Type", "text/html")], body: Array("<h1>Not Found</h1>".utf8))
+        }
+        defer { other.stop() }
+        try writeConfiguration()
+        let configured = try String(contentsOfFile: configPath, encoding: .utf8)
+        let withoutVersion = String(server.baseURL.dropLast("/v1".count))
+        for url in [withoutVersion, other.baseURL + "/"] {
+            try configured.replacingOccurrences(of: server.baseURL, with: url)
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
+            let check = try ProductProcess.run(["check", "--config", configPath])
+            #expect(check.status == 78, "\(url): \(check.stdout)\(check.stderr)")
+            #expect(check.stdout.contains("api url"), "\(url): \(check.stdout)")
+
+            let sync = try ProductProcess.run(["sync", "--config", configPath])
+            #expect(sync.status == 78, "\(url): \(sync.stdout)\(sync.stderr)")
+            #expect(sync.stderr.contains("api url"), "\(url): \(sync.stderr)")
+
+            let daemon = try ProductProcess.run(["run", "--config", configPath], timeout: 60)
+            #expect(daemon.status == 78, "\(url): \(daemon.stderr)")
+            #expect(!daemon.stderr.contains("daemon ready"), "\(url): \(daemon.stderr)")
+        }
+    }
+
     /// A state folder this user may not write makes sync exit 78 at its lock file, so check reports it too,
     /// instead of "the first sync creates it".
     @Test func stateFolderNotWritable() throws {
