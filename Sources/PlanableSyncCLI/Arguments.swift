@@ -195,9 +195,9 @@ enum CommandHelp {
                              records items is rejected.
           --dry-run          Send no write and print the plan, as planable-sync plan does; html is then allowed.
 
-        With --format json and no --output, a run that fails prints {"command", "error", "exitCode"} on
-        standard output. SIGTERM or SIGINT stops the run after the request in flight, and a second one stops
-        it at once.
+        With --format json and no --output, a run that fails, or that a signal stops before it has a report,
+        prints {"command", "error", "exitCode"} on standard output. SIGTERM or SIGINT stops the run after the
+        request in flight, and a second one stops it at once.
 
         Exit codes: 0 success, 64 usage error, 65 an item could not be read or mapped (every other item still
         syncs), a duplicate post group was found, or the state database is corrupt, 69 API unavailable,

@@ -21,19 +21,26 @@ enum SyncCommand {
         do {
             return try run(parsed, mode: mode, rebuildState: rebuildState)
         } catch {
-            if parsed.format == "json" && parsed.output == nil && !(error is UsageError) {
+            if !(error is UsageError) {
                 let (code, message) = CommandLineTool.classify(error)
-                let failure: [String: Any] = [
-                    "command": mode == .apply ? "sync" : "plan", "error": message, "exitCode": Int(code.rawValue),
-                ]
-                if let data = try? JSONSerialization.data(
-                    withJSONObject: failure, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                {
-                    FileHandle.standardOutput.write(data + Data("\n".utf8))
-                }
+                writeJSONFailure(parsed, mode: mode, message: message, code: code)
             }
             if mode == .apply { recordFailureBeforeRun(error, parsed) }
             throw error
+        }
+    }
+
+    /// Prints `{"command", "error", "exitCode"}` on standard output for a run that ends without its report, when
+    /// the report would have been JSON on standard output.
+    private static func writeJSONFailure(_ parsed: ParsedArguments, mode: RunMode, message: String, code: ExitCode) {
+        guard parsed.format == "json" && parsed.output == nil else { return }
+        let failure: [String: Any] = [
+            "command": mode == .apply ? "sync" : "plan", "error": message, "exitCode": Int(code.rawValue),
+        ]
+        if let data = try? JSONSerialization.data(
+            withJSONObject: failure, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        {
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
     }
 
@@ -87,9 +94,15 @@ enum SyncCommand {
             // without its report. Every write that got a response is in the state, and the next run reads back a
             // create that got none.
             progress.finish()
-            return StopSignal.report(
-                stop.received ?? SIGTERM,
-                "before it finished; what it sent is in the state, and the next run syncs the rest")
+            let signal = stop.received ?? SIGTERM
+            let detail =
+                mode == .apply
+                ? "before it finished; what it sent is in the state, and the next run syncs the rest"
+                : "before it finished, so it printed no plan; a plan sends no write, so nothing changed"
+            let code = StopSignal.report(signal, detail)
+            writeJSONFailure(
+                parsed, mode: mode, message: "\(StopSignal.name(signal)) stopped the run \(detail)", code: code)
+            return code
         } catch {
             throw TokenRejectedError.attributing(error, to: runtime.tokenOrigin)
         }

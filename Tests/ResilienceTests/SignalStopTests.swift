@@ -106,6 +106,34 @@ import Testing
         #expect(try fixture.posts().count == ReferenceFixture.pageNames.count, "the create was made again")
     }
 
+    /// A stop while a feed is fetched ends a plan without its report. With `--format json`, standard output still
+    /// gets `{"command", "error", "exitCode"}`, and the message says that the plan changed nothing.
+    @Test func sigtermDuringFeedFetchOfPlan() throws {
+        let fixture = try ReferenceFixture(name: "feed-fetch-stop")
+        let feed = try LoopbackHTTPServer { _ in
+            .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array("<rss/>".utf8), delay: 10)
+        }
+        defer { feed.stop() }
+        try fixture.writeConfiguration(extra: "  - {name: slow, type: feed, url: \(feed.baseURL)/feed.xml}")
+        try fixture.writeItems(1)
+        let running = try ProductProcess.start(
+            ["plan", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        defer { running.removeOutput() }
+        let fetching = waitUntil(timeout: 30) { !feed.requests.isEmpty }
+        #expect(fetching, "the feed was not fetched: \(running.stderr().suffix(800))")
+        kill(running.process.processIdentifier, SIGTERM)
+        running.process.waitUntilExit()
+
+        #expect(running.process.terminationStatus == 143, "\(running.stderr().suffix(800))")
+        let failure = try JSONSerialization.jsonObject(with: Data(running.stdout().utf8)) as? [String: Any]
+        #expect(failure?["command"] as? String == "plan", "\(running.stdout().prefix(600))")
+        #expect(failure?["exitCode"] as? Int == 143, "\(running.stdout().prefix(600))")
+        let message = failure?["error"] as? String ?? ""
+        #expect(message.contains("SIGTERM stopped the run"), "\(message)")
+        #expect(message.contains("a plan sends no write"), "\(message)")
+        #expect(!running.stderr().contains("what it sent is in the state"), "\(running.stderr().suffix(800))")
+    }
+
     /// A stop while the client waits for the rate limit's reset still writes the report of the items before it.
     @Test func sigtermDuringRateLimitWait() throws {
         let fixture = try ReferenceFixture(name: "rate-limit-stop")
