@@ -73,6 +73,10 @@ enum ReportWriter {
                 "\(item.decision.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.source)/\(item.identity)\(title)"
             )
             if let message = item.message { lines.append("          \(message)") }
+            // A sync lists no post text, but a warning, such as a schedule in the past, needs its reader.
+            if report.command != "plan" && (item.decision == .create || item.decision == .update) {
+                for warning in Set(item.posts.flatMap(\.warnings)).sorted() { lines.append("          ! \(warning)") }
+            }
             if report.command == "plan" && (item.decision == .create || item.decision == .update) {
                 for post in item.posts {
                     // A post whose decision differs from its item's, such as an unchanged post beside a new one, is

@@ -291,6 +291,11 @@ package struct FeedSource: ItemSource {
             logger.warning(
                 "feed entries link to local files, so their posts get no link; set the source's link template",
                 ["source": name, "entries": String(localLinks.count), "example": localLinks[0].location])
+            // The report's reader, such as a cron mail, may not see the log.
+            let entries = localLinks.count == 1 ? "1 entry links" : "\(localLinks.count) entries link"
+            result.warnings.append(
+                "feed \(name): \(entries) to a local file, such as \(localLinks[0].location), so their posts get no "
+                    + "link; set the source's link setting to a template that gives each entry's public URL")
         }
         // A requested entry that the feed no longer lists cannot be posted. A feed cut short may list it after the
         // cut, so only a whole read withdraws the request.

@@ -79,6 +79,34 @@ import Testing
         #expect((second["requests"] as? [String: Int])?["write"] == 0)
     }
 
+    /// A sync's text report lists no post text, but it lists each warning of a post it wrote, such as a schedule
+    /// in the past, and a feed's warning that its entries link to local files, which were in the log only.
+    @Test func textReportListsWarnings() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("late.md", "---\ntitle: Late\nplanable:\n  schedule: \"2020-01-02 09:00\"\n---\n\nBody.\n")
+        try """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom">
+          <title>Export</title><id>urn:export</id><updated>2026-01-01T00:00:00Z</updated>
+          <entry><title>Relative</title><id>urn:rel</id><updated>2026-01-01T00:00:00Z</updated>
+            <link href="/posts/rel/"/><summary>Text.</summary></entry>
+        </feed>
+        """.write(to: root.appendingPathComponent("atom.xml"), atomically: true, encoding: .utf8)
+        let configuration = try String(contentsOfFile: configPath, encoding: .utf8)
+        try (configuration + "\n  - {name: export, type: feed, url: atom.xml, backfill: 1}\n")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        let result = try ProductProcess.run(["sync", "--config", configPath])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let late = try #require(lines.firstIndex { $0.hasPrefix("create") && $0.contains("posts/late.md") })
+        #expect(lines[late + 1].contains("! front matter planable.schedule"), "\(result.stdout)")
+        #expect(lines[late + 1].contains("is in the past"), "\(result.stdout)")
+        #expect(
+            lines.contains { $0.hasPrefix("warning   feed export: 1 entry links to a local file") },
+            "\(result.stdout)")
+    }
+
     @Test func heldLockExits75() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
