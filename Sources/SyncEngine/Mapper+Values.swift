@@ -29,12 +29,22 @@ extension Mapper {
                 ("year", .string(fileDate?.year ?? String(format: "%04d", parts.year))),
                 ("month", .string(fileDate?.month ?? String(format: "%02d", parts.month))),
                 ("day", .string(fileDate?.day ?? String(format: "%02d", parts.day))),
-                ("iso", .string(ScheduleResolver.format(date))),
+                ("iso", .string(Self.localISO(date, timeZone: context.timeZone))),
             ])
         }
         values["slug"] = .string(Self.slug(for: item))
         values["path"] = Self.sitePath(for: item).map { .string($0) } ?? .null
         return values
+    }
+
+    /// Formats `date` as an RFC 3339 date-time in `timeZone`, with its offset, such as `2027-01-01T00:00:00+01:00`,
+    /// so that it shows the same day as `date.year`, `date.month` and `date.day`. UTC gives `Z`.
+    static func localISO(_ date: Date, timeZone: TimeZone) -> String {
+        let offset = timeZone.secondsFromGMT(for: date)
+        let local = Timestamp.format(date.timeIntervalSince1970 + Double(offset), fractional: false)
+        guard offset != 0 else { return local }
+        let minutes = abs(offset) / 60
+        return local.dropLast() + String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", minutes / 60, minutes % 60)
     }
 
     /// Returns the file's path below the source folder without its extension, such as `functions/collections/in` for
