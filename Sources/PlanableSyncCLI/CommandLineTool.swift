@@ -113,7 +113,7 @@ enum CommandLineTool {
             case .unavailable: return (.temporaryFailure, error.description)
             }
         case let error as PlanableAPIError where error.showsWrongAPIURL:
-            // An answer that is not the API's error body already carries this hint.
+            // A response without the API's error body already carries this hint.
             guard case .api = error else { return (.configurationError, error.description) }
             return (
                 .configurationError,

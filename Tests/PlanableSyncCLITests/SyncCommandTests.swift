@@ -80,7 +80,7 @@ import Testing
     }
 
     /// A sync's text report lists no post text, but it lists each warning of a post it wrote, such as a schedule
-    /// in the past, and a feed's warning that its entries link to local files, which were in the log only.
+    /// in the past. It also lists a feed's warning that its entries link to local files.
     @Test func textReportListsWarnings() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("late.md", "---\ntitle: Late\nplanable:\n  schedule: \"2020-01-02 09:00\"\n---\n\nBody.\n")

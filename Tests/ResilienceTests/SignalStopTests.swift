@@ -107,7 +107,7 @@ import Testing
     }
 
     /// A stop while a feed is fetched ends a plan without its report. With `--format json`, standard output still
-    /// gets `{"command", "error", "exitCode"}`, and the message says that the plan changed nothing.
+    /// gets `{"command", "error", "exitCode"}`, and the message states that the plan changed nothing.
     @Test func sigtermDuringFeedFetchOfPlan() throws {
         let fixture = try ReferenceFixture(name: "feed-fetch-stop")
         let feed = try LoopbackHTTPServer { _ in
