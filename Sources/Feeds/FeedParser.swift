@@ -76,10 +76,14 @@ package enum FeedParser {
         // of a feed that is not well-formed closes an element left open in the channel where the first item starts.
         // NOTE: feedparser 6.0.14 reads items inside any element, so it reads the entries of such a feed.
         if feed.entries.isEmpty, let holder = elementHoldingEntries(in: root) {
-            throw FeedError(
-                .notAFeed,
-                "an element before its first entry is never closed, so the entries are inside <\(holder)>, where "
-                    + "they are not read as entries; the feed should close that element or escape its HTML")
+            // In a well-formed document, the element that holds the entries is closed after them.
+            let cause =
+                result.error == nil
+                ? "the entries are inside <\(holder)>, where they are not read as entries; the feed should put them "
+                    + "directly in its channel or feed element"
+                : "an element before its first entry is never closed, so the entries are inside <\(holder)>, where "
+                    + "they are not read as entries; the feed should close that element or escape its HTML"
+            throw FeedError(.notAFeed, cause)
         }
         feed.encoding = decoded.encoding
         feed.isCutShort = !result.openElements.isEmpty && !endsWhole

@@ -309,6 +309,9 @@ import Testing
         }
         #expect(error.code == .notAFeed)
         #expect(error.message.contains("the entries are inside <b>"), "\(error.message)")
+        // The document is well-formed, so no element is left open.
+        #expect(!error.message.contains("never closed"), "\(error.message)")
+        #expect(error.message.contains("directly in its channel or feed element"), "\(error.message)")
     }
 
     /// Many entries, each with an element left open, are repaired in time linear in the document's length.
