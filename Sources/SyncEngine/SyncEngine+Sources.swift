@@ -244,22 +244,43 @@ extension SyncEngine {
         }
         var deletedEveryPost = false
         if configuration.deleteDrafts {
-            let drafts = posts.filter { !$0.published }
-            if !drafts.isEmpty {
+            // The state may be older than a person's action in Planable, such as an approval since the last status
+            // poll, so each post is read before it is deleted, as an update reads a draft before it sends an edit.
+            let sorted = try sortForDeletion(posts)
+            let kept = describeKept(sorted.kept)
+            if !sorted.drafts.isEmpty {
                 reported.decision = .delete
+                let count = sorted.drafts.count
+                var message = "removed from the source; deleting \(count) draft post\(count == 1 ? "" : "s")"
+                if !kept.isEmpty {
+                    let keptCount = sorted.kept.count
+                    let verb = keptCount == 1 ? "is" : "are"
+                    message +=
+                        ", keeping \(keptCount) post\(keptCount == 1 ? "" : "s") that \(verb) not a draft: \(kept)"
+                }
+                reported.message = message
+            } else if !kept.isEmpty {
                 reported.message =
-                    "removed from the source; deleting \(drafts.count) draft post\(drafts.count == 1 ? "" : "s")"
-            } else if !posts.isEmpty {
-                reported.message = "removed from the source; its published posts are left in Planable"
+                    "removed from the source; its posts are left in Planable, since they are not drafts: \(kept)"
             } else {
                 reported.message = "removed from the source; it has no post to delete"
             }
             if mode == .apply {
-                for post in drafts {
-                    do {
-                        try client.deletePost(id: post.postId)
-                    } catch let error as PlanableAPIError where error.status == 404 {
-                        // Already gone in Planable.
+                for kept in sorted.kept {
+                    logger.info(
+                        "kept post of removed item, since it is not a draft",
+                        [
+                            "item.source": source, "item.id": identity, "post.id": kept.post.postId,
+                            "reason": kept.reason,
+                        ])
+                }
+                for post in sorted.drafts {
+                    if !sorted.alreadyDeleted.contains(post.postId) {
+                        do {
+                            try client.deletePost(id: post.postId)
+                        } catch let error as PlanableAPIError where error.status == 404 {
+                            // Already gone in Planable.
+                        }
                     }
                     try state.deletePostRecords(postIds: [post.postId])
                     logger.info(
@@ -267,7 +288,7 @@ extension SyncEngine {
                         ["item.source": source, "item.id": identity, "post.id": post.postId])
                 }
             }
-            deletedEveryPost = drafts.count == posts.count && !hasPendingCreate
+            deletedEveryPost = sorted.kept.isEmpty && !hasPendingCreate
         }
         if mode == .apply {
             if deletedEveryPost {
@@ -283,6 +304,71 @@ extension SyncEngine {
                 ["item.source": source, "item.id": identity, "outcome": reported.message ?? ""])
         }
         return reported
+    }
+
+    /// The posts of a removed item, split into the drafts that `delete_drafts` deletes and the posts it keeps.
+    struct DeletionSort {
+        /// The drafts to delete, with those already deleted in Planable.
+        var drafts: [PostRecord] = []
+        /// The ids of the drafts that Planable no longer has, which need no DELETE.
+        var alreadyDeleted: Set<String> = []
+        /// The posts that are not drafts, each with the reason, such as "approved and scheduled".
+        var kept: [(post: PostRecord, reason: String)] = []
+    }
+
+    /// Reads each post of a removed item from Planable and sorts it: a post that is published, being published,
+    /// scheduled or has any approval is kept, and the others are drafts to delete. A post that the state records
+    /// as published is kept without a read.
+    ///
+    /// NOTE: a person may approve or schedule a post between this read and the DELETE, and the API offers no
+    /// conditional DELETE that would reject it then.
+    func sortForDeletion(_ posts: [PostRecord]) throws -> DeletionSort {
+        var sorted = DeletionSort()
+        for post in posts {
+            if post.published {
+                sorted.kept.append((post, "published"))
+                continue
+            }
+            let current: Post
+            do {
+                current = try client.getPost(id: post.postId)
+            } catch let error as PlanableAPIError where error.status == 404 {
+                sorted.drafts.append(post)
+                sorted.alreadyDeleted.insert(post.postId)
+                continue
+            }
+            let reasons = Self.reasonsNotDraft(current)
+            if reasons.isEmpty {
+                sorted.drafts.append(post)
+            } else {
+                sorted.kept.append((post, reasons.joined(separator: " and ")))
+            }
+        }
+        return sorted
+    }
+
+    /// Returns why Planable's `post` is no longer a draft that a removal may delete, or an empty list for a draft.
+    static func reasonsNotDraft(_ post: Post) -> [String] {
+        if post.published || post.status == "published" { return ["published"] }
+        if post.status == "publishing" { return ["being published"] }
+        var reasons: [String] = []
+        let approvalStatus = post.approval?.status ?? ""
+        if post.approved || post.approval?.approved == true
+            || ["PARTIALLY_APPROVED", "FULLY_APPROVED"].contains(approvalStatus)
+        {
+            reasons.append(approvalStatus == "PARTIALLY_APPROVED" ? "partly approved" : "approved")
+        }
+        if post.scheduledSet || post.status == "scheduled" { reasons.append("scheduled") }
+        return reasons
+    }
+
+    /// Describes kept posts for a report, such as `post 123 on Northwind LinkedIn is approved and scheduled`.
+    private func describeKept(_ kept: [(post: PostRecord, reason: String)]) -> String {
+        let pageNames = (try? state.pageNames()) ?? [:]
+        return kept.map { entry in
+            "post \(entry.post.postId) on \(pageNames[entry.post.pageId] ?? entry.post.pageId) is \(entry.reason)"
+        }
+        .joined(separator: "; ")
     }
 
     private func hasPendingCreate(source: String, identity: String) throws -> Bool {
