@@ -301,10 +301,11 @@ enum CommandHelp {
         Runs as a daemon, a systemd Type=notify service, until SIGTERM or SIGINT. It syncs every source at
         start, then syncs the files that change in each folder (inotify), rescans every folder each
         rescan_interval seconds (default 600), polls each feed each poll_interval seconds (default 900), and
-        follows the status of its posts. When the first pass after a start or reload ends, it logs one info
-        line, "daemon ready", with the folders it watches, the feeds it polls and their intervals. SIGHUP
-        reloads the configuration, and a configuration that does not load is rejected while the running one
-        stays in use.
+        follows the status of its posts. With delete_drafts, it deletes the drafts of a removed file only when
+        the file is still gone delete_grace_period seconds (default 30) later. When the first pass after a
+        start or reload ends, it logs one info line, "daemon ready", with the folders it watches, the feeds
+        it polls and their intervals. SIGHUP reloads the configuration, and a configuration that does not
+        load is rejected while the running one stays in use.
 
         Options:
         \(configurationOption)

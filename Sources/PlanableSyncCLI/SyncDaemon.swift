@@ -80,6 +80,9 @@ final class SyncDaemon: @unchecked Sendable {
     /// Whether a reload cut the last full pass short before it read its feeds, so that they are due at once.
     private var feedsUnread = false
     private var statusInterval = SyncDaemon.statusIntervalRange.lowerBound
+    /// The removals that wait out `delete_grace_period` before their drafts are deleted. It outlives reloads, so a
+    /// wait that started before one still ends with a check of the file.
+    private let removalGrace = RemovalGrace(period: 0)
 
     init(configuration: Configuration, configurationPath: String, logger: Logger, logLevelOverride: String?) {
         self.configuration = configuration
@@ -212,6 +215,16 @@ final class SyncDaemon: @unchecked Sendable {
                 fullRescans.formUnion(folders?.sourceNames ?? [])
                 nextRescan = now.addingTimeInterval(configuration.rescanInterval)
             }
+            // A removal whose grace period ended is checked by a scan of its file, which deletes the drafts only
+            // when the file is still gone.
+            let folderNames = Set(folders?.sourceNames ?? [])
+            for check in removalGrace.takeDueChecks(now: now) where folderNames.contains(check.source) {
+                if let location = check.location {
+                    dirtyPaths[check.source, default: []].insert(location)
+                } else {
+                    fullRescans.insert(check.source)
+                }
+            }
             // A retry runs even without folders to scan, since it may be the full pass that links a new state.
             if !dirtyPaths.isEmpty || !fullRescans.isEmpty || retrying {
                 let work = Work.directories(
@@ -239,7 +252,7 @@ final class SyncDaemon: @unchecked Sendable {
             if nextStatusPoll <= now { return .status }
             let deadlines =
                 (fetchesFull ? [] : feedSchedule.values.map(\.next)) + [nextStatusPoll, nextRootCheck]
-                + [nextRescan, folders?.nextRetry, passRetry].compactMap { $0 }
+                + [nextRescan, folders?.nextRetry, passRetry, removalGrace.nextDue].compactMap { $0 }
             let wake = deadlines.min() ?? now.addingTimeInterval(60)
             _ = lock.wait(until: min(wake, now.addingTimeInterval(60)))
         }
@@ -348,6 +361,8 @@ final class SyncDaemon: @unchecked Sendable {
         // limit for longer than the stall limit is not taken for a stuck work thread.
         let engine = runtime.engine(progress: { [weak self] _, _ in self?.noteProgress() })
         engine.skippedStatusPollLevel = .debug
+        removalGrace.period = configuration.deleteGracePeriod
+        engine.removalGrace = removalGrace
         return engine
     }
 

@@ -141,6 +141,10 @@ package struct Configuration: Equatable, Sendable {
     /// The time between two full rescans of every directory source by the daemon, in seconds, or 0 for none. The
     /// rescan finds changes that inotify does not report, such as edits on a network share made from another host.
     package var rescanInterval: Double = 600
+    /// How long the daemon waits, in seconds, after it finds the file of an item with drafts gone before it checks
+    /// the file again and, with `delete_drafts`, deletes the drafts. A branch switch, an rsync or an editor's save
+    /// can leave a file missing for a moment. `sync` does not wait, because its scan is one snapshot.
+    package var deleteGracePeriod: Double = 30
     /// The time limit of one API request attempt, in seconds, or nil for `PlanableClient.defaultTimeout`. A create
     /// whose response is lost is waited on for twice this plus 2 seconds before it is sent again.
     package var apiTimeout: Double?

@@ -12,7 +12,7 @@ extension Configuration {
         "log_level",
         "rules", "create_labels", "check_media", "truncate", "overwrite_planable_edits", "status_read_budget",
         "status_interval",
-        "api_timeout", "rescan_interval",
+        "api_timeout", "rescan_interval", "delete_grace_period",
     ]
 
     /// Reads and validates the configuration file at `path`.
@@ -199,6 +199,12 @@ extension Configuration {
             else: "be 0 (no periodic rescan) or at least 1 second, such as 600")
         {
             configuration.rescanInterval = interval
+        }
+        if let grace = number(
+            "delete_grace_period", reader.number, where: { $0 >= 0 },
+            else: "be 0 (delete at once) or a positive number of seconds, such as 30")
+        {
+            configuration.deleteGracePeriod = grace
         }
         if let timeout = number(
             "api_timeout", reader.number, where: { $0 > 0 }, else: "be a positive number of seconds, such as 30")

@@ -371,6 +371,30 @@ extension SyncEngine {
         .joined(separator: "; ")
     }
 
+    /// Tells whether the removal of an item waits out the daemon's `delete_grace_period`, because it would delete
+    /// drafts. The first pass that finds the file gone logs the wait. A removal that deletes nothing does not wait.
+    func holdsRemoval(source: String, identity: String) throws -> Bool {
+        guard configuration.deleteDrafts, let removalGrace,
+            let record = try state.item(source: source, identity: identity), record.status != "removed"
+        else { return false }
+        let drafts = try state.posts(source: source, identity: identity).filter {
+            $0.status != "deleted" && !$0.published
+        }
+        guard !drafts.isEmpty,
+            let hold = removalGrace.hold(source: source, identity: identity, location: record.location, now: Date())
+        else { return false }
+        if hold.isNew {
+            logger.info(
+                "file of an item with drafts is gone; its drafts are deleted after delete_grace_period unless the "
+                    + "file is back by then",
+                [
+                    "item.source": source, "item.id": identity, "item.location": record.location ?? "",
+                    "delete_grace_period": String(removalGrace.period), "due": StateStore.timestamp(hold.due),
+                ])
+        }
+        return true
+    }
+
     private func hasPendingCreate(source: String, identity: String) throws -> Bool {
         try state.pendingIntents().contains { $0.source == source && $0.identity == identity }
     }

@@ -36,6 +36,9 @@ package final class SyncEngine: @unchecked Sendable {
     /// The level of the log line of a status poll that `status_interval` skipped. The daemon polls statuses on a
     /// schedule of its own, which that interval does not govern, so the line would mislead in its log.
     package var skippedStatusPollLevel: LogLevel = .info
+    /// The daemon's waits before the drafts of a removed file are deleted, nil for `sync` and `plan`, which delete
+    /// at once because their scan is one snapshot.
+    package var removalGrace: RemovalGrace?
     /// Feeds fetched before the pass, by source name, such as the one that the daemon fetched on another thread.
     package var prefetchedFeeds: [String: PrefetchedFeed] = [:]
     /// The feed entries that the linking of a new state recorded without a post in this pass, by source, as
@@ -176,7 +179,10 @@ package final class SyncEngine: @unchecked Sendable {
             }
             try matchRenames(&scan, source: source.name, mode: mode)
             try holdMassRemoval(&scan, source: source.name)
+            removalGrace?.releaseFound(
+                source: source.name, scannedPaths: changedPaths[source.name], removed: Set(scan.removedIdentities))
             for identity in scan.removedIdentities {
+                if mode == .apply, try holdsRemoval(source: source.name, identity: identity) { continue }
                 do {
                     if let reported = try handleRemoved(source: source.name, identity: identity, mode: mode) {
                         report.add(reported)
@@ -184,6 +190,7 @@ package final class SyncEngine: @unchecked Sendable {
                 } catch {
                     throw WriteDeniedError(error, workspace: context.workspace.name) ?? error
                 }
+                removalGrace?.release(source: source.name, identity: identity)
             }
             scanned += scan.items
             for skipped in scan.skipped {

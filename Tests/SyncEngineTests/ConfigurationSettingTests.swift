@@ -72,6 +72,22 @@ import Testing
         }
     }
 
+    @Test func deleteGracePeriodDefault() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try load("").deleteGracePeriod == 30)
+        #expect(try load("delete_grace_period: 0").deleteGracePeriod == 0)
+        #expect(try load("delete_grace_period: 90").deleteGracePeriod == 90)
+    }
+
+    @Test func negativeDeleteGraceRejected() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect {
+            try load("delete_grace_period: -1")
+        } throws: { error in
+            "\(error)".contains("\"delete_grace_period\" must be 0 (delete at once) or a positive number")
+        }
+    }
+
     /// A typo inside a source or the api mapping would otherwise drop the setting without a word.
     @Test(arguments: [
         ("    lnk: \"https://example.com/{{slug}}\"", "unknown directory source setting \"lnk\""),
