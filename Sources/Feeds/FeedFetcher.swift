@@ -54,16 +54,18 @@ package struct FeedFetcher: Sendable {
             let request = HTTPRequest(
                 url: current, headers: headers, timeout: timeout, connectTimeout: min(timeout, 10),
                 maximumResponseBytes: maximumBytes, followRedirects: false)
+            // Messages show the URLs with the password of their userinfo redacted.
+            let shownCurrent = URLCredentials.redactingPassword(in: current)
             let response: HTTPResponse
             do {
                 response = try client.send(request)
             } catch let error as HTTPClientError {
                 switch error {
                 case .responseTooLarge(let limit, _):
-                    throw FeedError(.tooLarge, "the feed at \(current) is larger than the limit of \(limit) bytes")
+                    throw FeedError(.tooLarge, "the feed at \(shownCurrent) is larger than the limit of \(limit) bytes")
                 case .transport(let code, let message, _):
                     // The feed's URL is already in the caller's message; only a redirect's target is named here.
-                    let request = current == url ? "the request" : "the request to \(current)"
+                    let request = current == url ? "the request" : "the request to \(shownCurrent)"
                     let kind = error.isTimeout ? "timed out after \(timeout) seconds" : "failed"
                     throw FeedError(.fetchFailed, "\(request) \(kind): \(message) (curl error \(code))")
                 }
@@ -81,17 +83,21 @@ package struct FeedFetcher: Sendable {
                 guard let location = response.header("location") else {
                     throw FeedError(
                         .fetchFailed,
-                        "\(current) responded \(response.status) without a Location header; check the feed URL",
+                        "\(shownCurrent) responded \(response.status) without a Location header; check the feed URL",
                         remedy: .fixConfiguration)
                 }
                 guard redirects.count < Self.maximumRedirects else {
                     throw FeedError(
-                        .fetchFailed, "\(url) redirected more than \(Self.maximumRedirects) times; last hop \(current)")
+                        .fetchFailed,
+                        "\(URLCredentials.redactingPassword(in: url)) redirected more than \(Self.maximumRedirects) "
+                            + "times; last hop \(shownCurrent)")
                 }
                 let next = URLResolver.resolve(location, against: current)
                 guard next.hasPrefix("http://") || next.hasPrefix("https://") else {
                     throw FeedError(
-                        .fetchFailed, "\(current) redirected to \(next), which is not an http or https URL",
+                        .fetchFailed,
+                        "\(shownCurrent) redirected to \(URLCredentials.redactingPassword(in: next)), which is not an "
+                            + "http or https URL",
                         remedy: .fixConfiguration)
                 }
                 redirects.append(next)
@@ -101,7 +107,7 @@ package struct FeedFetcher: Sendable {
                 // may read, such as 404 or 410. Server errors and the rest may pass.
                 let urlIsWrong = (400..<500).contains(response.status) && ![408, 425, 429].contains(response.status)
                 let advice = urlIsWrong ? "check the feed URL" : "the server may recover"
-                let server = current == url ? "the server" : current
+                let server = current == url ? "the server" : shownCurrent
                 throw FeedError(
                     .fetchFailed, "\(server) answered with HTTP status \(response.status); \(advice)",
                     remedy: urlIsWrong ? .fixConfiguration : .retry)

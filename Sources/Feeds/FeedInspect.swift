@@ -100,6 +100,8 @@ package func runFeedInspectCommand(arguments: [String]) -> Int32 {
         return 64
     }
     let url = URLResolver.hasScheme(target) ? target : URL(fileURLWithPath: target).absoluteString
+    // Messages show the URL with the password of its userinfo redacted.
+    let shownTarget = URLCredentials.redactingPassword(in: target)
     let fetcher = FeedFetcher(client: HTTPClient(), timeout: 30, maximumBytes: FeedParser.maximumDocumentBytes)
     switch fetcher.readOnce(url) {
     case .success(let feed):
@@ -109,23 +111,23 @@ package func runFeedInspectCommand(arguments: [String]) -> Int32 {
         // A feed over the size limit stays too large at every read, so it is a data error, as `check` and `sync`
         // report it.
         if (error as? FeedError)?.code == .tooLarge {
-            FileHandle.standardError.write(Data("cannot read the feed \(target): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("cannot read the feed \(shownTarget): \(error)\n".utf8))
             return 65
         }
-        FileHandle.standardError.write(Data("cannot fetch the feed \(target): \(error)\n".utf8))
+        FileHandle.standardError.write(Data("cannot fetch the feed \(shownTarget): \(error)\n".utf8))
         return 69
     case .failure(.notModified):
         FileHandle.standardError.write(
-            Data("\(target) responded 304 Not Modified to a request without validators\n".utf8))
+            Data("\(shownTarget) responded 304 Not Modified to a request without validators\n".utf8))
         return 69
     case .failure(.parse(let error)):
         // A document cut off in transfer, or read while it was written, may parse at the next read, which
         // `check` and `sync` also report with 75.
         if let feedError = error as? FeedError, feedError.isTemporary {
-            FileHandle.standardError.write(Data("cannot read the feed \(target) for now: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("cannot read the feed \(shownTarget) for now: \(error)\n".utf8))
             return 75
         }
-        FileHandle.standardError.write(Data("cannot parse the feed \(target): \(error)\n".utf8))
+        FileHandle.standardError.write(Data("cannot parse the feed \(shownTarget): \(error)\n".utf8))
         return 65
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 
 /// Reads RSS 0.90 to 2.0, RSS 1.0 (RDF), Atom 0.3 and 1.0 and JSON Feed 1.0 and 1.1.
 ///
@@ -12,11 +13,13 @@ package enum FeedParser {
     ///
     /// - Parameters:
     ///   - data: The document's bytes as served.
-    ///   - url: The document's own URL, the last base for relative links; nil when unknown.
+    ///   - url: The document's own URL, the last base for relative links; nil when unknown. Its userinfo is left
+    ///     out of the base, so that links resolved against a feed URL with a password do not carry the password.
     ///   - contentType: The HTTP `Content-Type` value, or nil when the document did not come over HTTP.
     /// - Throws: `FeedError` when the document is too large, passes a limit of `XMLMarkupScan.Limits`, cannot be
     ///   decoded or is not a feed.
     package static func parse(_ data: [UInt8], url: String?, contentType: String?) throws -> Feed {
+        let url = url.map(URLCredentials.removingUserinfo(from:))
         guard data.count <= maximumDocumentBytes else {
             throw FeedError(
                 .tooLarge, "the document is \(data.count) bytes, more than the limit of \(maximumDocumentBytes)")

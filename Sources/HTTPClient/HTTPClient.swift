@@ -67,12 +67,13 @@ package enum HTTPClientError: Error, CustomStringConvertible, Equatable {
     case transport(code: Int, message: String, url: String)
     case responseTooLarge(limit: Int, url: String)
 
+    /// The message, with the password of the URL's userinfo redacted.
     package var description: String {
         switch self {
         case .transport(let code, let message, let url):
-            "request to \(url) failed: \(message) (curl error \(code))"
+            "request to \(URLCredentials.redactingPassword(in: url)) failed: \(message) (curl error \(code))"
         case .responseTooLarge(let limit, let url):
-            "response from \(url) is larger than the limit of \(limit) bytes"
+            "response from \(URLCredentials.redactingPassword(in: url)) is larger than the limit of \(limit) bytes"
         }
     }
 

@@ -306,11 +306,13 @@ enum CheckCommand {
                             + "(\(reason)); \(FolderAccess.fix(user: user))")
                 }
             case .feed(let url, _, let interval, _):
+                let shownURL = URLCredentials.redactingPassword(in: url)
                 switch reads[url] ?? FeedCheck.read(url) {
                 case .success(let summary):
-                    print("source \"\(source.name)\": feed \(url) read, \(summary)")
+                    print("source \"\(source.name)\": feed \(shownURL) read, \(summary)")
                 case .failure(let problem):
-                    report.problem("source \"\(source.name)\": feed \(url) \(problem.message)", code: problem.code)
+                    report.problem(
+                        "source \"\(source.name)\": feed \(shownURL) \(problem.message)", code: problem.code)
                 }
                 let minimum = SyncDaemon.minimumFeedInterval
                 if interval < minimum {

@@ -1,5 +1,6 @@
 import Daemon
 import Foundation
+import HTTPClient
 import Logging
 import PlanableAPI
 import SyncEngine
@@ -744,7 +745,9 @@ final class SyncDaemon: @unchecked Sendable {
     /// whole is no failed read.
     static func feedFailure(_ report: RunReport, source: String, url: String?) -> String? {
         if let message = report.unreadSources[source] { return message }
-        let wholeFeed = report.items.first { $0.source == source && $0.decision == .failed && $0.identity == url }
+        // The report names the feed by its URL with the password redacted.
+        let shownURL = url.map(URLCredentials.redactingPassword(in:))
+        let wholeFeed = report.items.first { $0.source == source && $0.decision == .failed && $0.identity == shownURL }
         guard let item = wholeFeed else { return nil }
         return item.message ?? "the feed could not be read"
     }

@@ -1,6 +1,7 @@
 import Content
 import Feeds
 import Foundation
+import HTTPClient
 import Logging
 import Templates
 import YAML
@@ -618,6 +619,8 @@ private struct NodeReader {
     private func feedURL(_ node: YAMLNode) throws -> String {
         let url = try requiredString(node, "url")
         guard URLResolver.hasScheme(url) else { return url }
+        // Messages show the URL with the password of its userinfo redacted.
+        let shownURL = URLCredentials.redactingPassword(in: url)
         let scheme = url.prefix { $0 != ":" }.lowercased()
         let parsed = URL(string: url)
         let valid =
@@ -625,7 +628,7 @@ private struct NodeReader {
         guard valid else {
             throw error(
                 node["url"],
-                "\"url\" must be an http, https or file URL, or a file path, not \"\(url)\"; planable-sync reads "
+                "\"url\" must be an http, https or file URL, or a file path, not \"\(shownURL)\"; planable-sync reads "
                     + "feeds over HTTP or from files only")
         }
         // Foundation encodes a space as %20, but libcurl rejects the URL at every fetch.
@@ -633,10 +636,10 @@ private struct NodeReader {
             let name = space == " " ? "a space" : "the character U+\(String(space.value, radix: 16, uppercase: true))"
             throw error(
                 node["url"],
-                "\"url\" \(url) contains \(name), which a URL may not contain; write a space as %20")
+                "\"url\" \(shownURL) contains \(name), which a URL may not contain; write a space as %20")
         }
         if let port = URLComponents(string: url)?.port, !(1...65535).contains(port) {
-            throw error(node["url"], "\"url\" \(url) has the invalid port \(port); use a port from 1 to 65535")
+            throw error(node["url"], "\"url\" \(shownURL) has the invalid port \(port); use a port from 1 to 65535")
         }
         return url
     }

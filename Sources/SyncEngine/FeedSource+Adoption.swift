@@ -25,29 +25,29 @@ extension FeedSource {
         case .failure(.fetch(let error)):
             // A feed over the size limit stays so until its publisher shortens it, as in a sync's scan.
             throw SourceError(
-                source: name, identity: nil, message: "feed \(name) (\(url)): \(error)",
-                isDataError: (error as? FeedError)?.code == .tooLarge, location: url)
+                source: name, identity: nil, message: "feed \(name) (\(displayURL)): \(error)",
+                isDataError: (error as? FeedError)?.code == .tooLarge, location: displayURL)
         case .failure(.notModified):
             throw SourceError(
                 source: name, identity: nil,
-                message: "feed \(name) (\(url)) returned 304 Not Modified to a request without validators",
-                isDataError: false, location: url)
+                message: "feed \(name) (\(displayURL)) returned 304 Not Modified to a request without validators",
+                isDataError: false, location: displayURL)
         case .failure(.parse(let error)):
             // A document cut off in transfer is a temporary failure, as in a sync's scan.
             throw SourceError(
-                source: name, identity: nil, message: "feed \(name) (\(url)) cannot be read: \(error)",
-                isDataError: (error as? FeedError)?.isTemporary != true, location: url)
+                source: name, identity: nil, message: "feed \(name) (\(displayURL)) cannot be read: \(error)",
+                isDataError: (error as? FeedError)?.isTemporary != true, location: displayURL)
         }
         // Linking records the entries it does not link as old, as a first run does, so a cut-short document would
         // leave the entries after the cut to be posted as new later.
         if feed.isCutShort {
             throw SourceError(
                 source: name, identity: nil,
-                message: "feed \(name) (\(url)) cannot be read whole: the document ends before its end tag "
+                message: "feed \(name) (\(displayURL)) cannot be read whole: the document ends before its end tag "
                     + "(\(feed.illFormedReason ?? "it is cut short")); the next read fetches it again",
-                isDataError: false, location: url)
+                isDataError: false, location: displayURL)
         }
-        let intake = FeedIntake(feedURL: url, known: [:], isNewFeed: true, backfill: backfill)
+        let intake = FeedIntake(feedURL: displayURL, known: [:], isNewFeed: true, backfill: backfill)
         let plan = try intake.decide(feed)
         return AdoptionRead(
             items: plan.decisions.map {

@@ -23,7 +23,7 @@ extension FeedSource {
     ) -> Date? {
         let now = Date()
         let before: String
-        var fields = ["source": name, "feed.url": url]
+        var fields = ["source": name, "feed.url": displayURL]
         if let count = counts?.lastNonEmpty, count > 0 {
             let time = counts?.lastNonEmptyAt.map { ", at \($0)" } ?? ""
             before = "its last read with entries listed \(count)\(time)"
@@ -46,7 +46,7 @@ extension FeedSource {
             logger.warning("feed lists no entries, but it listed some before", fields)
         }
         result.warnings.append(
-            "feed \(name) (\(url)) lists no entries, but \(before). Nothing was removed or forgotten, so entries "
+            "feed \(name) (\(displayURL)) lists no entries, but \(before). Nothing was removed or forgotten, so entries "
                 + "that come back are not posted again. Check that the URL still serves the site's "
                 + "feed: that the site did not move it, that a category or query in the URL still matches posts, "
                 + "and that no CMS setting or plugin hides the posts")

@@ -12,7 +12,10 @@ import YAML
 /// 304 answer.
 package struct FeedSource: ItemSource {
     package let name: String
+    /// The URL that fetches send, with any userinfo as configured.
     let url: String
+    /// `url` with the password of its userinfo redacted, for messages, logs and the state database.
+    let displayURL: String
     let backfill: Int
     let maximumNewShare: Double
     let baselinesRewrites: Bool
@@ -38,6 +41,7 @@ package struct FeedSource: ItemSource {
         self.remapsBlockedEntries = remapsBlockedEntries
         if case .feed(let url, let backfill, _, let share) = configuration.kind {
             self.url = url
+            displayURL = URLCredentials.redactingPassword(in: url)
             self.backfill = backfill
             self.maximumNewShare = share
         } else {
@@ -74,7 +78,7 @@ package struct FeedSource: ItemSource {
         // one whose post `planable-sync post` requested, one blocked while `overwrite_planable_edits` is set, and
         // one whose record has no content hash, as after an edit that a post being published missed.
         let validatorsApply =
-            stored?.url == url && fingerprintMatches && entryCounts?.last != nil
+            stored?.url == displayURL && fingerprintMatches && entryCounts?.last != nil
             && !records.contains { mapsAgain(status: $0.status) || ($0.contentHash == nil && $0.status != "removed") }
         return validatorsApply ? (stored?.etag, stored?.lastModified) : (nil, nil)
     }
@@ -115,12 +119,12 @@ package struct FeedSource: ItemSource {
             let tooLarge = (error as? FeedError)?.code == .tooLarge
             let message =
                 tooLarge
-                ? "feed \(name) (\(url)): \(error); every run fails until the feed is smaller, so ask its publisher "
+                ? "feed \(name) (\(displayURL)): \(error); every run fails until the feed is smaller, so ask its publisher "
                     + "to list fewer entries"
-                : "feed \(name) (\(url)): \(error); the next run tries again"
+                : "feed \(name) (\(displayURL)): \(error); the next run tries again"
             result.errors.append(
-                SourceError(source: name, identity: nil, message: message, isDataError: tooLarge, location: url))
-            let failedURL = url
+                SourceError(source: name, identity: nil, message: message, isDataError: tooLarge, location: displayURL))
+            let failedURL = displayURL
             let sourceName = name
             result.commit = { state in try state.recordFeedFailure(source: sourceName, url: failedURL, message: message)
             }
@@ -129,7 +133,7 @@ package struct FeedSource: ItemSource {
         guard
             case .fetched(let data, let contentType, let etag, let lastModified, let finalURL, let redirects) = fetched
         else {
-            logger.debug("feed not modified", ["source": name, "feed.url": url])
+            logger.debug("feed not modified", ["source": name, "feed.url": displayURL])
             result.unchangedUnlistedCount = entryCounts?.last ?? 0
             if entryCounts?.last == 0,
                 let warnedAt = warnOfEmptyFeed(entryCounts, knownEntries: records.count, into: &result)
@@ -140,7 +144,8 @@ package struct FeedSource: ItemSource {
             return result
         }
         if !redirects.isEmpty {
-            logger.info("feed redirected", ["source": name, "feed.url": url, "feed.final_url": finalURL])
+            let shownFinalURL = URLCredentials.redactingPassword(in: finalURL)
+            logger.info("feed redirected", ["source": name, "feed.url": displayURL, "feed.final_url": shownFinalURL])
         }
 
         let feed: Feed
@@ -153,9 +158,9 @@ package struct FeedSource: ItemSource {
                 SourceError(
                     source: name, identity: nil,
                     message: isCutOff
-                        ? "feed \(name) (\(url)) cannot be read: \(error)"
-                        : "feed \(name) (\(url)) cannot be read: \(error); fix the feed or its URL",
-                    isDataError: !isCutOff, location: url))
+                        ? "feed \(name) (\(displayURL)) cannot be read: \(error)"
+                        : "feed \(name) (\(displayURL)) cannot be read: \(error); fix the feed or its URL",
+                    isDataError: !isCutOff, location: displayURL))
             return result
         }
         if feed.isIllFormed {
@@ -163,7 +168,7 @@ package struct FeedSource: ItemSource {
                 feed.isCutShort
                     ? "feed ends before its end tag; read the entries before the cut, and the next read fetches it again"
                     : "feed is not well-formed; read what could be recovered",
-                ["source": name, "feed.url": url, "error": feed.illFormedReason ?? ""])
+                ["source": name, "feed.url": displayURL, "error": feed.illFormedReason ?? ""])
         }
         // A document cut after a whole entry may be one read while it was written, and a server that dates files
         // to the second returns 304 for the whole file written within that second. So its validators are not
@@ -186,7 +191,7 @@ package struct FeedSource: ItemSource {
         // first run, so its entries are baselined instead of all being posted. The same feed at a new address (https,
         // or a redirect's target) shares entries and is read as a known feed. The stored URL changes only after a
         // run without failures.
-        let urlChanged = stored.map { !$0.url.isEmpty && $0.url != url } ?? false
+        let urlChanged = stored.map { !$0.url.isEmpty && $0.url != displayURL } ?? false
         let sharesEntries = feed.entries.contains { known[$0.key] != nil }
         // A first run that was stopped leaves records but no baseline, and the next run finishes it as a first run.
         // Taken for a known feed, its unposted entries would look like rewritten ids.
@@ -197,25 +202,25 @@ package struct FeedSource: ItemSource {
             result.errors.append(
                 SourceError(
                     source: name, identity: nil,
-                    message: "feed \(name) (\(url)) cannot be read for its first run: the document ends before its end "
-                        + "tag (\(feed.illFormedReason ?? "it is cut short")), and a first run needs the whole feed to "
-                        + "record which entries are old; the next read fetches it again. If the feed always ends "
-                        + "early, fix it at its publisher",
-                    isDataError: false, location: url))
+                    message: "feed \(name) (\(displayURL)) cannot be read for its first run: the document ends before "
+                        + "its end tag (\(feed.illFormedReason ?? "it is cut short")), and a first run needs the whole "
+                        + "feed to record which entries are old; the next read fetches it again. If the feed always "
+                        + "ends early, fix it at its publisher",
+                    isDataError: false, location: displayURL))
             return result
         }
         let storedNewest = StateStore.date(stored?.newestEntryAt)
         var intake = FeedIntake(
-            feedURL: url, known: known, isNewFeed: isNewFeed, backfill: backfill, rewriteGuardShare: maximumNewShare,
-            rewritePolicy: baselinesRewrites ? .baseline : .reject, knownEntries: knownEntries,
-            newestKnownDate: storedNewest)
+            feedURL: displayURL, known: known, isNewFeed: isNewFeed, backfill: backfill,
+            rewriteGuardShare: maximumNewShare, rewritePolicy: baselinesRewrites ? .baseline : .reject,
+            knownEntries: knownEntries, newestKnownDate: storedNewest)
         intake.postedKeys = Set(statuses.filter { $0.value != "baselined" }.keys)
         let plan: FeedIntake.Plan
         do {
             plan = try intake.decide(feed)
         } catch {
             result.errors.append(
-                SourceError(source: name, identity: nil, message: "\(name): \(error)", location: url))
+                SourceError(source: name, identity: nil, message: "\(name): \(error)", location: displayURL))
             return result
         }
         result.identityChanges = plan.keyChanges.map(Self.identityChange)
@@ -231,7 +236,7 @@ package struct FeedSource: ItemSource {
                 decided.map { "\"\($0.title)\" is synced under that id" }
                 ?? "so are the others, since none is the entry whose post has that id, and that post stays as it is"
             result.warnings.append(
-                "feed \(name) (\(url)) gives id \(entry.key) to more than one entry, so \"\(entry.title)\"\(link) is "
+                "feed \(name) (\(displayURL)) gives id \(entry.key) to more than one entry, so \"\(entry.title)\"\(link) is "
                     + "left out and \(synced); ask the feed's publisher to give each entry an id of its own")
         }
         let uncertain = Dictionary(plan.uncertainMatches, uniquingKeysWith: { first, _ in first })
@@ -306,9 +311,9 @@ package struct FeedSource: ItemSource {
             // The daemon reports through its log only, so the warning goes there too.
             logger.warning(
                 "feed no longer lists an entry whose post `planable-sync post` requested; it stays without a post",
-                ["source": name, "feed.url": url, "entry.id": record.identity])
+                ["source": name, "feed.url": displayURL, "entry.id": record.identity])
             result.warnings.append(
-                "feed \(name) (\(url)) no longer lists entry \(record.identity), whose post `planable-sync post` "
+                "feed \(name) (\(displayURL)) no longer lists entry \(record.identity), whose post `planable-sync post` "
                     + "requested, so it stays recorded without a post; if it is still wanted, create its post in "
                     + "Planable")
         }
@@ -319,7 +324,8 @@ package struct FeedSource: ItemSource {
             : records.filter { $0.contentHash == nil && $0.status != "removed" && !listed.contains($0.identity) }
                 .map(\.identity)
         let sourceName = name
-        let feedURL = url
+        let feedURL = displayURL
+        let shownFinalURL = URLCredentials.redactingPassword(in: finalURL)
         let baselinedEntries = baselined
         let dates = plan.decisions.compactMap { decided in
             (decided.entry.published ?? decided.entry.updated).map { (identity: decided.entry.key, date: $0) }
@@ -337,7 +343,7 @@ package struct FeedSource: ItemSource {
         result.commit = { state in
             try state.recordFeedFetched(
                 source: sourceName, url: feedURL, etag: storedETag, lastModified: storedLastModified,
-                finalURL: finalURL, newestEntryAt: newestEntryAt)
+                finalURL: shownFinalURL, newestEntryAt: newestEntryAt)
             try state.recordFeedEntryCount(entryCount, source: sourceName)
             try saveBaseline(state)
             try state.setEmptyContentHash(source: sourceName, identities: unlistedWithoutHash)

@@ -108,7 +108,7 @@ package struct StateRebuilder {
                 // baselined or posted before would stay unlinked and look new to the sync that follows.
                 do {
                     let read = try (adoptionReads[feed.name] ?? Result { try feed.readForAdoption() }).get()
-                    feedReads.append((feed.name, feed.url, read))
+                    feedReads.append((feed.name, feed.displayURL, read))
                     items = read.items
                 } catch let error as SourceError {
                     throw Self.unreadable(error)

@@ -1,5 +1,6 @@
 import Content
 import Foundation
+import HTTPClient
 
 extension SyncEngine {
     /// Hands the records of an unlisted source to a configured source that is a renamed copy of it.
@@ -124,7 +125,8 @@ extension SyncEngine {
     private func isRenamed(from old: String, to source: SourceConfiguration) throws -> Bool {
         switch source.kind {
         case .feed(let url, _, _, _):
-            return try state.feedRecord(source: old)?.url == url
+            // The state stores the URL with its password redacted.
+            return try state.feedRecord(source: old)?.url == URLCredentials.redactingPassword(in: url)
         case .directory(let path, _, _):
             let sample = try state.items(source: old).filter { $0.status != "removed" }.compactMap(\.location)
                 .prefix(20)

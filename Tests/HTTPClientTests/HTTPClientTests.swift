@@ -27,3 +27,30 @@ import Testing
         }
     }
 }
+
+@Suite struct URLCredentialsTests {
+    @Test(arguments: [
+        ("http://client:S3cret@127.0.0.1:8080/feed.xml", "http://client:***@127.0.0.1:8080/feed.xml"),
+        ("https://a:b:c@host/x?y=1#z", "https://a:***@host/x?y=1#z"),
+        ("http://user@host/feed.xml", "http://user@host/feed.xml"),
+        ("http://user:@host/feed.xml", "http://user:@host/feed.xml"),
+        ("http://host/path@with/at", "http://host/path@with/at"),
+        ("http://u:p@ss@host/", "http://u:***@host/"),
+        ("file:///tmp/feed.xml", "file:///tmp/feed.xml"),
+        ("feeds/local.xml", "feeds/local.xml"),
+    ])
+    func passwordRedacted(url: String, expected: String) {
+        #expect(URLCredentials.redactingPassword(in: url) == expected)
+    }
+
+    @Test func userinfoRemoved() {
+        #expect(URLCredentials.removingUserinfo(from: "http://u:p@host:81/a/b") == "http://host:81/a/b")
+        #expect(URLCredentials.removingUserinfo(from: "http://host/a@b") == "http://host/a@b")
+    }
+
+    @Test func transportErrorRedactsPassword() {
+        let error = HTTPClientError.transport(code: 7, message: "Couldn't connect", url: "http://u:S3cret@127.0.0.1:1/")
+        #expect(!error.description.contains("S3cret"))
+        #expect(error.description.contains("http://u:***@127.0.0.1:1/"))
+    }
+}

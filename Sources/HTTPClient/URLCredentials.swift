@@ -1,0 +1,42 @@
+/// The userinfo of a URL's authority (`user:password@`), which a feed URL may carry for basic authentication.
+///
+/// Requests use the URL as given, while messages, logs, reports and the state database show it through
+/// `redactingPassword(in:)`, so the password stays in the configuration file.
+package enum URLCredentials {
+    /// The text that stands for a password in a URL that is shown or stored.
+    package static let passwordMask = "***"
+
+    /// Returns `url` with the password of its userinfo replaced by `***`, such as `http://client:***@host/feed.xml`.
+    /// The user name stays, so that an operator can tell which account the URL uses. A URL without a password, or
+    /// text that is not an absolute URL with an authority, is returned unchanged.
+    package static func redactingPassword(in url: String) -> String {
+        guard let userinfo = userinfoRange(in: url),
+            let colon = url[userinfo].firstIndex(of: ":")
+        else { return url }
+        let password = url.index(after: colon)..<userinfo.upperBound
+        guard !password.isEmpty else { return url }
+        return url.replacingCharacters(in: password, with: passwordMask)
+    }
+
+    /// Returns `url` without its userinfo and the `@` after it, such as `http://host/feed.xml`, for a base that
+    /// relative links resolve against: a link resolved against the feed's URL would otherwise carry its password.
+    package static func removingUserinfo(from url: String) -> String {
+        guard let userinfo = userinfoRange(in: url) else { return url }
+        return url.replacingCharacters(in: userinfo.lowerBound...userinfo.upperBound, with: "")
+    }
+
+    /// The range of the userinfo in `url`, between `://` and the `@` that ends it, or nil when there is none. The
+    /// authority ends at the first `/`, `?` or `#`, and the last `@` in it ends the userinfo, as RFC 3986 section
+    /// 3.2 reads it.
+    private static func userinfoRange(in url: String) -> Range<String.Index>? {
+        guard let separator = url.range(of: "://") else { return nil }
+        let scheme = url[..<separator.lowerBound]
+        guard let first = scheme.first, first.isASCII, first.isLetter,
+            scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
+        else { return nil }
+        let authorityStart = separator.upperBound
+        let authorityEnd = url[authorityStart...].firstIndex { "/?#".contains($0) } ?? url.endIndex
+        guard let at = url[authorityStart..<authorityEnd].lastIndex(of: "@") else { return nil }
+        return authorityStart..<at
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Reads feeds whose URLs carry a password, through a 404, a redirect to a 404 and a redirect to a feed behind basic
+/// authentication, then searches every output, the state database and the created posts for the password.
+@Suite(.serialized) struct FeedPasswordTests {
+    static let password = "S3cretPass"
+
+    @Test func feedPasswordNeverLeaks() throws {
+        let credentials = Data("client:\(Self.password)".utf8).base64EncodedString()
+        let feed = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>Private</title><link>/</link>
+            <item><title>First entry</title><link>/posts/1</link><guid isPermaLink="false">p1</guid>
+            <description>One</description></item>
+            <item><title>Second entry</title><link>/posts/2</link><guid isPermaLink="false">p2</guid>
+            <description>Two</description></item>
+            </channel></rss>
+            """
+        let feedServer = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/moved.xml":
+                return .init(status: 301, headers: [("Location", "/feed.xml")])
+            case "/hop.xml":
+                return .init(status: 302, headers: [("Location", "/missing.xml")])
+            case "/feed.xml":
+                guard request.headers["authorization"] == "Basic \(credentials)" else {
+                    return .init(status: 401, headers: [("WWW-Authenticate", "Basic realm=\"feeds\"")])
+                }
+                return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feed.utf8))
+            default:
+                return .init(status: 404)
+            }
+        }
+        defer { feedServer.stop() }
+        let authority = "client:\(Self.password)@127.0.0.1:\(feedServer.port)"
+
+        let fixture = try ReferenceFixture(name: "feed-password")
+        // The template shows each entry's link, which the feed gives relative to the feed's URL.
+        let feeds = [
+            "  - name: priv", "    type: feed", "    url: http://\(authority)/nofeed.xml",
+            "  - name: hop", "    type: feed", "    url: http://\(authority)/hop.xml",
+            "  - name: auth", "    type: feed", "    url: http://\(authority)/moved.xml", "    backfill: 2",
+        ]
+        try fixture.writeConfiguration(
+            template: "{{title}}\\n\\n{{text}}\\n\\n{{url}}", extra: feeds.joined(separator: "\n"))
+        try fixture.writeItems(1)
+        let config = fixture.configPath
+        var outputs: [(String, String)] = []
+        func record(_ label: String, _ result: ProductProcess.Result) {
+            outputs.append((label + " stdout", result.stdout))
+            outputs.append((label + " stderr", result.stderr))
+        }
+
+        let redacted = "http://client:***@127.0.0.1:\(feedServer.port)"
+        let sync = try fixture.sync(["--log-level", "trace"])
+        #expect(sync.stderr.contains("\(redacted)/nofeed.xml"), "\(sync.stderr)")
+        record("sync", sync)
+        record("sync json", try fixture.sync(["--format", "json", "--log-level", "trace"]))
+        record("plan", try ProductProcess.run(["plan", "--config", config], environment: fixture.environment))
+        record(
+            "plan json",
+            try ProductProcess.run(["plan", "--config", config, "--format", "json"], environment: fixture.environment))
+        let status = try ProductProcess.run(["status", "--config", config], environment: fixture.environment)
+        #expect(status.stdout.contains("\(redacted)/hop.xml"), "\(status.stdout)")
+        record("status", status)
+        let statusJSON = try ProductProcess.run(
+            ["status", "--config", config, "--format", "json"], environment: fixture.environment)
+        record("status json", statusJSON)
+        record("check", try ProductProcess.run(["check", "--config", config], environment: fixture.environment))
+
+        // The fetch still sends the credentials: the feed behind basic authentication was read and posted.
+        let authorized = feedServer.requests.filter { $0.headers["authorization"] == "Basic \(credentials)" }
+        #expect(!authorized.isEmpty, "no request sent the feed's credentials")
+        let posts = try fixture.posts()
+        let posted = posts.contains { $0.plainText.contains("First entry") }
+        #expect(posted, "the entry behind basic authentication was not posted")
+
+        var places = outputs
+        places.append(("posts", String(decoding: try JSONEncoder().encode(posts), as: UTF8.self)))
+        let stateFolder = fixture.root.appendingPathComponent("state")
+        for name in try FileManager.default.contentsOfDirectory(atPath: stateFolder.path) {
+            let data = try Data(contentsOf: stateFolder.appendingPathComponent(name))
+            places.append(("state/\(name)", String(decoding: data, as: UTF8.self)))
+        }
+        for (label, text) in places {
+            let leaks = text.contains(Self.password)
+            #expect(!leaks, "\(label) contains the feed's password")
+        }
+    }
+}
