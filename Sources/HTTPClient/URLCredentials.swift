@@ -3,7 +3,7 @@
 /// Requests use the URL as given, while messages, logs, reports and the state database show it through
 /// `redactingPassword(in:)`, so the password stays in the configuration file.
 package enum URLCredentials {
-    /// The text that stands for a password in a URL that is shown or stored.
+    /// The text that replaces the password in a URL that is shown or stored.
     package static let passwordMask = "***"
 
     /// Returns `url` with the password of its userinfo replaced by `***`, such as `http://client:***@host/feed.xml`.
