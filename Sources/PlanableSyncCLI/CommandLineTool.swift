@@ -25,6 +25,8 @@ enum CommandLineTool {
             return ExitCode.success.rawValue
         }
         do {
+            // `reference` and `feed inspect` read none of these variables.
+            if !["reference", "feed", "help", "--help", "-h"].contains(command) { try EnvironmentSettings.validate() }
             switch command {
             case "sync":
                 return try SyncCommand.run(rest, planOnly: false).rawValue
@@ -91,6 +93,8 @@ enum CommandLineTool {
         case let error as ForgetCommand.Failure:
             return (error.code, error.description)
         case let error as ConfigurationError:
+            return (.configurationError, error.description)
+        case let error as EnvironmentError:
             return (.configurationError, error.description)
         case let error as MissingConfigurationError:
             return (.configurationError, error.description)
