@@ -13,6 +13,14 @@ enum SyncCommand {
             throw UsageError(message: "unexpected argument \(parsed.positional[0])")
         }
         let mode: RunMode = planOnly || parsed.dryRun ? .plan : .apply
+        if rebuildState && mode == .plan {
+            // A rebuild writes the state database, which a preview leaves as it is.
+            throw UsageError(
+                message: planOnly
+                    ? "--rebuild-state is for sync, not plan"
+                    : "--rebuild-state cannot be combined with --dry-run, because a rebuild writes the state database; "
+                        + "run sync --rebuild-state without --dry-run")
+        }
         if parsed.format == "html" && mode == .apply {
             throw UsageError(message: "--format html is for plan (or sync --dry-run) only")
         }
@@ -64,7 +72,6 @@ enum SyncCommand {
         let logger = makeLogger(parsed, configuration: configuration)
         try ReportWriter.prepareOutput(parsed.output)
         if rebuildState {
-            guard mode == .apply else { throw UsageError(message: "--rebuild-state is for sync, not plan") }
             _ = try StateRebuilder.prepare(statePath: configuration.statePath, logger: logger)
         }
         let clock = CancellableClock()

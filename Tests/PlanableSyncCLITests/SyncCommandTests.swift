@@ -229,6 +229,18 @@ import Testing
         #expect(unknown.stderr.contains("unknown command \"fed\""), "\(unknown.stderr)")
     }
 
+    /// A dry run writes nothing, so it cannot rebuild the state. The message names the options that were typed.
+    @Test func rebuildStateRejectsDryRun() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sync = try ProductProcess.run(["sync", "--config", configPath, "--rebuild-state", "--dry-run"])
+        #expect(sync.status == 64, "\(sync.stderr)")
+        #expect(sync.stderr.contains("--rebuild-state cannot be combined with --dry-run"), "\(sync.stderr)")
+        #expect(!sync.stderr.contains("not plan"), "\(sync.stderr)")
+        let plan = try ProductProcess.run(["plan", "--config", configPath, "--rebuild-state"])
+        #expect(plan.status == 64, "\(plan.stderr)")
+        #expect(plan.stderr.contains("--rebuild-state is for sync, not plan"), "\(plan.stderr)")
+    }
+
     @Test func versionOptionPrintsVersion() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let result = try ProductProcess.run(["--version"])
