@@ -116,8 +116,10 @@ enum ReportWriter {
         guard poll.polled else {
             let last = poll.lastPolledAt.map { "last read at \($0)" } ?? "never read"
             // The daemon's polls count as reads, but the interval counts from the last poll that a sync started.
-            let basis = "status_interval after the last read a sync made"
-            let next = poll.nextPollAt.map { ", next read by sync from \($0), \(basis)" } ?? ""
+            let next =
+                poll.nextPollAt.map {
+                    "; a sync reads them again from \($0), \(poll.intervalText) s after the last sync that read them"
+                } ?? ""
             return [
                 "status    post statuses not read in this run (status_interval "
                     + "\(poll.intervalText) s): \(last)\(next)"

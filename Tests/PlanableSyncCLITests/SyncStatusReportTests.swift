@@ -102,8 +102,8 @@ import Testing
         let text = try ProductProcess.run(["sync", "--config", configPath])
         #expect(
             text.stdout.contains(
-                "status    post statuses not read in this run (status_interval 300 s): last read at \(lastPolled), "
-                    + "next read by sync from \(nextPoll), status_interval after the last read a sync made\n"),
+                "status    post statuses not read in this run (status_interval 300 s): last read at \(lastPolled); "
+                    + "a sync reads them again from \(nextPoll), 300 s after the last sync that read them\n"),
             "\(text.stdout)")
 
         // `status` shows the same time, so the approval it still lacks is not taken for a current one.
