@@ -356,8 +356,13 @@ private struct NodeReader {
             guard options.windowSeconds >= 1 else {
                 throw error(embedded["window_seconds"], "\"api.embedded.window_seconds\" must be at least 1")
             }
-            guard options.readsPerMinute > 0, options.writesPerMinute > 0 else {
-                throw error(embedded, "the embedded server's rate limits must be positive")
+            for (key, limit) in [
+                ("reads_per_minute", options.readsPerMinute), ("writes_per_minute", options.writesPerMinute),
+            ] where limit <= 0 {
+                throw error(
+                    embedded[key],
+                    "\"api.embedded.\(key)\" must be a positive number of requests per minute, such as "
+                        + "\(key == "reads_per_minute" ? 600 : 120), not \(limit)")
             }
             return .embedded(options)
         }
@@ -415,11 +420,19 @@ private struct NodeReader {
         guard let first = unknown.first else { return }
         let names = unknown.map { "\"\($0.string ?? "")\"" }.joined(separator: ", ")
         let noun = unknown.count == 1 ? "setting" : "settings"
-        let guesses = unknown.compactMap { key -> String? in
+        let guesses = unknown.compactMap { key -> (name: String, guess: String)? in
             guard let name = key.string, let guess = TemplateCheck.closestName(name, among: known) else { return nil }
-            return "\"\(guess)\" for \"\(name)\""
+            return (name, guess)
         }
-        let hint = guesses.isEmpty ? "" : "did you mean \(guesses.joined(separator: ", "))? "
+        // One unknown key needs only the guess. With several, each guess names the key that it replaces.
+        let hint =
+            switch (unknown.count, guesses.count) {
+            case (_, 0): ""
+            case (1, _): "did you mean \"\(guesses[0].guess)\"? "
+            default:
+                "did you mean "
+                    + guesses.map { "\"\($0.guess)\" instead of \"\($0.name)\"" }.joined(separator: ", and ") + "? "
+            }
         throw error(
             first,
             "unknown \(setting) \(noun) \(names); \(hint)known settings are \(known.sorted().joined(separator: ", "))")

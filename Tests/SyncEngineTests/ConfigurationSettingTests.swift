@@ -108,9 +108,35 @@ import Testing
             try load("    lnk: \"https://example.com/{{slug}}\"\n    exlude: [\"drafts/**\"]")
         } throws: { error in
             "\(error)".contains(
-                "unknown directory source settings \"lnk\", \"exlude\"; did you mean \"link\" for \"lnk\", "
-                    + "\"exclude\" for \"exlude\"? known settings are ")
+                "unknown directory source settings \"lnk\", \"exlude\"; did you mean \"link\" instead of \"lnk\", "
+                    + "and \"exclude\" instead of \"exlude\"? known settings are ")
         }
+    }
+
+    @Test func unknownSourceKeySuggestsNearest() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect {
+            try load("    exlude: [\"drafts/**\"]")
+        } throws: { error in
+            "\(error)".contains(
+                "unknown directory source setting \"exlude\"; did you mean \"exclude\"? known settings are ")
+        }
+    }
+
+    /// A zero rate limit of the embedded server names its key and value, at the key's own line.
+    @Test(arguments: [("reads_per_minute", 9, 600), ("writes_per_minute", 10, 120)])
+    func embeddedRateLimitZeroRejected(key: String, line: Int, example: Int) throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let limits =
+            key == "reads_per_minute"
+            ? "reads_per_minute: 0\n    writes_per_minute: 5" : "reads_per_minute: 5\n    writes_per_minute: 0"
+        let error = try #require(throws: ConfigurationError.self) {
+            try load("api:\n  embedded:\n    \(limits)")
+        }
+        #expect(error.line == line, "\(error)")
+        let expected =
+            "\"api.embedded.\(key)\" must be a positive number of requests per minute, such as \(example), not 0"
+        #expect(error.message == expected)
     }
 
     /// An unknown top-level setting near a known one names it; one near none lists the known settings only.
