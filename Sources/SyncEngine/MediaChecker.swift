@@ -124,6 +124,21 @@ package final class MediaChecker: @unchecked Sendable {
         }
     }
 
+    /// Returns a clause that explains a local file's URL built from `base`, the source's `media_base_url`, when
+    /// `message` names it, or else an empty string. The API's import errors, such as an HTTP 404, name only the URL.
+    static func mediaBaseURLNote(_ message: String, media: [SourceMedia], base: String?) -> String {
+        guard let base else { return "" }
+        for medium in media {
+            guard case .localFile(_, let sitePath) = medium.location else { continue }
+            let url = join(base, sitePath)
+            guard message.contains(url) else { continue }
+            return "; the media URL \(url) is the source's media_base_url \(base) followed by the file's site path "
+                + "\(sitePath), so check that media_base_url is the address where the site is published and that "
+                + "the site serves the file at that path"
+        }
+        return ""
+    }
+
     static func join(_ base: String, _ path: String) -> String {
         let trimmedBase = base.hasSuffix("/") ? String(base.dropLast()) : base
         let encoded = path.split(separator: "/", omittingEmptySubsequences: true)

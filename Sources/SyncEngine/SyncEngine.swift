@@ -457,7 +457,8 @@ package final class SyncEngine: @unchecked Sendable {
             reported.decision = .failed
             // A server error of the API, or a state database that could not be written, as on a full disk.
             if PassFailure.mayPassByItself(error) { reported.failedTemporarily = true }
-            let message = "\(error)"
+            let mediaBaseURL = configuration.sources.first { $0.name == item.source }?.mediaBaseURL
+            let message = "\(error)" + MediaChecker.mediaBaseURLNote("\(error)", media: item.media, base: mediaBaseURL)
             // Mapping errors such as a missing label already name the item.
             reported.message =
                 message.hasPrefix("\(item.source): ") ? message : "\(item.source): \(item.location): \(message)"

@@ -207,6 +207,26 @@ import Testing
         #expect(server.requests.isEmpty)
     }
 
+    /// A local file whose URL under `media_base_url` is missing on the server fails with a message that explains how
+    /// the URL was built and what to check.
+    @Test func missingPublishedFileNamesMediaBaseURL() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let base = server.baseURL + "/site"
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], sourceSettings: "media_base_url: \(base)/")
+        defer { workspace.remove() }
+        try workspace.writeFile("images/cover.png", bytes: MediaTestServer.pngBytes)
+        try workspace.writePost("cover.md", title: "Cover", body: "![Cover](/images/cover.png)")
+
+        let item = try #require(try workspace.run(.apply).items.first { $0.identity == "cover.md" })
+        let message = item.message ?? ""
+        #expect(item.decision == .failed, "\(message)")
+        #expect(message.contains("\(base)/images/cover.png cannot be imported"), "\(message)")
+        let origin = "media_base_url \(base)/ followed by the file's site path /images/cover.png"
+        #expect(message.contains(origin), "\(message)")
+        #expect(message.contains("check that media_base_url is the address"), "\(message)")
+    }
+
     /// A source at `content/posts` of a Hugo site finds `/images/...` in the site's `static/`. Without a site
     /// configuration, the error names the folders searched for one and that `static/` was not searched.
     @Test func hugoPostsFolderFindsStaticImages() throws {
