@@ -104,6 +104,8 @@ extension Configuration {
             }
         }
         var sources: [SourceConfiguration] = []
+        // The node of each source in `sources`, for the lines of the problems found after all are read.
+        var readSourceNodes: [YAMLNode] = []
         if let sourceNodes = root["sources"]?.sequenceValue, !sourceNodes.isEmpty {
             // Names are compared also for sources with problems, so that one run lists a repeated name as well.
             var names: Set<String> = []
@@ -115,6 +117,7 @@ extension Configuration {
                 }
                 guard let source = read({ try reader.source(node) }) else { continue }
                 sources.append(source)
+                readSourceNodes.append(node)
             }
         } else {
             problems.append(
@@ -213,6 +216,8 @@ extension Configuration {
             configuration.apiTimeout = timeout
         }
         let state = read { try root["state"].map { try reader.string($0, "state") } }
+        configuration.sources = configuration.sources.map(configuration.resolvingPaths)
+        problems += SourceOverlap.repeatedSources(configuration.sources, nodes: readSourceNodes, path: path)
         if !problems.isEmpty {
             // A configuration with problems is not loaded, so `check` cannot compile its templates later. Their
             // syntax errors join the other problems instead, so that one run lists them all.
@@ -237,22 +242,24 @@ extension Configuration {
             throw first
         }
         configuration.statePath = configuration.resolve(state ?? "planable-sync.sqlite")
-        configuration.sources = configuration.sources.map { source in
-            var resolved = source
-            switch source.kind {
-            case .directory(let directory, let include, let exclude):
-                resolved.kind = .directory(path: configuration.resolve(directory), include: include, exclude: exclude)
-            case .feed(let url, let backfill, let pollInterval, let share) where !URLResolver.hasScheme(url):
-                // A feed file written without a scheme is a path, taken from the configuration's folder.
-                let fileURL = URL(fileURLWithPath: configuration.resolve(url)).absoluteString
-                resolved.kind = .feed(
-                    url: fileURL, backfill: backfill, pollInterval: pollInterval, maximumNewShare: share)
-            case .feed:
-                break
-            }
-            return resolved
-        }
         return configuration
+    }
+
+    /// Returns `source` with its folder, or its feed file written without a scheme, taken from the
+    /// configuration's folder.
+    private func resolvingPaths(_ source: SourceConfiguration) -> SourceConfiguration {
+        var resolved = source
+        switch source.kind {
+        case .directory(let directory, let include, let exclude):
+            resolved.kind = .directory(path: resolve(directory), include: include, exclude: exclude)
+        case .feed(let url, let backfill, let pollInterval, let share) where !URLResolver.hasScheme(url):
+            // A feed file written without a scheme is a path, taken from the configuration's folder.
+            let fileURL = URL(fileURLWithPath: resolve(url)).absoluteString
+            resolved.kind = .feed(url: fileURL, backfill: backfill, pollInterval: pollInterval, maximumNewShare: share)
+        case .feed:
+            break
+        }
+        return resolved
     }
 }
 
