@@ -74,6 +74,7 @@ enum CheckCommand {
         }
         checkTemplates(configuration, context: context, report: &report)
         checkSources(configuration, report: &report)
+        for warning in SourceOverlap.overlapWarnings(configuration) { print("warning: \(warning)") }
         if let runtime {
             do {
                 let engine = runtime.engine()

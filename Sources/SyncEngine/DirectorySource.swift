@@ -17,6 +17,9 @@ package struct DirectorySource: ItemSource {
     /// The paths, relative to the root, that a watcher reported as changed, removed or renamed; nil scans the whole
     /// tree. A path may name a folder, which stands for everything under it.
     package var onlyPaths: Set<String>?
+    /// The folders of earlier sources in the configuration that contain this source's folder or lie inside it. A
+    /// file that one of them reads is left to it and fails here, so that it gets no second post.
+    package var earlierFolders: [SourceOverlap.EarlierFolder] = []
 
     package init(
         name: String, root: String, include: [String], exclude: [String], mappingFingerprint: String,
@@ -68,6 +71,10 @@ package struct DirectorySource: ItemSource {
             return result
         }
 
+        // A file left to an earlier source stays in `present` below, so that an item of this source that an
+        // earlier version synced from it is neither removed nor has its drafts deleted.
+        let (ownFiles, sharedErrors) = leaveSharedFiles(files)
+        result.errors += sharedErrors
         let records = (try? onlyPaths.map { try state.items(source: name, at: $0) } ?? state.items(source: name)) ?? []
         let known = Dictionary(records.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
         let knownByLocation = Dictionary(
@@ -94,7 +101,7 @@ package struct DirectorySource: ItemSource {
             }
             .map(\.identity).sorted()
         read(
-            files, into: &result, knownByLocation: knownByLocation, fingerprintMatches: fingerprintMatches,
+            ownFiles, into: &result, knownByLocation: knownByLocation, fingerprintMatches: fingerprintMatches,
             reader: reader)
         if onlyPaths != nil {
             let claimants = readClaimants(in: &result, known: known, present: present, reader: reader, state: state)
@@ -154,6 +161,32 @@ package struct DirectorySource: ItemSource {
                 }
             }
         }
+    }
+
+    /// Splits `files` into those this source reads and an error for each file that an earlier source in
+    /// `earlierFolders` reads, which names both sources and what to change.
+    ///
+    /// NOTE: a file is compared by the real path of the source's folder and its path from there, so a file that
+    /// one source reaches through a symbolic link inside its folder is not matched.
+    func leaveSharedFiles(_ files: [ScannedFile]) -> (own: [ScannedFile], errors: [SourceError]) {
+        guard !earlierFolders.isEmpty else { return (files, []) }
+        let realRoot = SourceOverlap.realFolder(root)
+        var own: [ScannedFile] = []
+        var errors: [SourceError] = []
+        for file in files {
+            let realPath = (realRoot == "/" ? "" : realRoot) + "/" + file.relativePath
+            guard let earlier = earlierFolders.first(where: { $0.reads(realPath) }) else {
+                own.append(file)
+                continue
+            }
+            let message =
+                "source \"\(name)\": file \(realPath) is also read by source \"\(earlier.source)\", which comes first in "
+                + "the configuration, so \"\(name)\" does not post it, and any posts it has of the file are kept; "
+                + "to post the file once, leave it out of one of the two sources with exclude or include, or "
+                + "remove one source"
+            errors.append(SourceError(source: name, identity: file.relativePath, message: message))
+        }
+        return (own, errors)
     }
 
     /// Tells whether `location` is one of `paths` or lies under one of them; `.` stands for the whole source.
@@ -296,7 +329,8 @@ extension DirectorySource {
         if case .locations(let locations) = result.readFailureScope {
             result.readFailureScope = .locations(locations.union(claimants))
         }
-        let files = statFiles(claimants).files
+        // A file that an earlier source reads is never read here, as in `scan`.
+        let files = leaveSharedFiles(statFiles(claimants).files).own
         // A copy has no synced row, so it is read whatever its size and time.
         read(files, into: &result, knownByLocation: [:], fingerprintMatches: false, reader: reader)
         return files.map(\.relativePath)

@@ -94,12 +94,15 @@ package final class Runtime: @unchecked Sendable {
 
     /// The sources the configuration lists, ready to scan.
     package func sources() -> [any ItemSource] {
-        configuration.sources.compactMap { source -> (any ItemSource)? in
+        let earlierFolders = SourceOverlap.earlierFolders(configuration)
+        return configuration.sources.compactMap { source -> (any ItemSource)? in
             switch source.kind {
             case .directory(let path, let include, let exclude):
-                return DirectorySource(
+                var directory = DirectorySource(
                     name: source.name, root: path, include: include, exclude: exclude,
                     mappingFingerprint: configuration.mappingFingerprint, allowsEmpty: source.allowsEmpty)
+                directory.earlierFolders = earlierFolders[source.name] ?? []
+                return directory
             case .feed:
                 return FeedSource(
                     configuration: source, mappingFingerprint: configuration.mappingFingerprint, logger: logger,
