@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PlanableAPI
 import Synchronization
+import Timestamps
 
 extension SyncEngine {
     /// Pairs items that are new to the state with removed items of equal content: a renamed or moved file keeps
@@ -246,22 +247,35 @@ extension SyncEngine {
         if configuration.deleteDrafts {
             // The state may be older than a person's action in Planable, such as an approval since the last status
             // poll, so each post is read before it is deleted, as an update reads a draft before it sends an edit.
-            let sorted = try sortForDeletion(posts)
+            var sorted: DeletionSort
+            do {
+                sorted = try sortForDeletion(posts)
+            } catch let error as PlanableAPIError {
+                if case .cancelled = error { throw error }
+                // The item stays recorded as present, so the next run reads its posts again.
+                reported.decision = .failed
+                reported.failedTemporarily = error.isRetryable ? true : nil
+                reported.message =
+                    "removed from the source, but its posts could not be read before their deletion: \(error); "
+                    + "the next run tries again"
+                logger.warning(
+                    "removed item's posts could not be read before their deletion",
+                    ["item.source": source, "item.id": identity, "error": error.description])
+                return reported
+            }
+            // A restored file finds every post of its item, so one post that is not a draft keeps them all.
             let kept = describeKept(sorted.kept)
-            if !sorted.drafts.isEmpty {
+            if !sorted.kept.isEmpty {
+                sorted.kept += sorted.drafts.filter { !sorted.alreadyDeleted.contains($0.postId) }.map { ($0, "a draft") }
+                sorted.drafts = sorted.drafts.filter { sorted.alreadyDeleted.contains($0.postId) }
+            }
+            if !sorted.kept.isEmpty {
+                reported.message =
+                    "removed from the source; its posts are left in Planable, since not all are drafts: \(kept)"
+            } else if !sorted.drafts.isEmpty {
                 reported.decision = .delete
                 let count = sorted.drafts.count
-                var message = "removed from the source; deleting \(count) draft post\(count == 1 ? "" : "s")"
-                if !kept.isEmpty {
-                    let keptCount = sorted.kept.count
-                    let verb = keptCount == 1 ? "is" : "are"
-                    message +=
-                        ", keeping \(keptCount) post\(keptCount == 1 ? "" : "s") that \(verb) not a draft: \(kept)"
-                }
-                reported.message = message
-            } else if !kept.isEmpty {
-                reported.message =
-                    "removed from the source; its posts are left in Planable, since they are not drafts: \(kept)"
+                reported.message = "removed from the source; deleting \(count) draft post\(count == 1 ? "" : "s")"
             } else {
                 reported.message = "removed from the source; it has no post to delete"
             }
@@ -317,8 +331,9 @@ extension SyncEngine {
     }
 
     /// Reads each post of a removed item from Planable and sorts it: a post that is published, being published,
-    /// scheduled or has any approval is kept, and the others are drafts to delete. A post that the state records
-    /// as published is kept without a read.
+    /// approved at any level, or scheduled at a time other than the one sent, is kept, and the others are drafts.
+    /// A post that the state records as published is kept without a read. The caller keeps the drafts too when any
+    /// post is kept.
     ///
     /// NOTE: a person may approve or schedule a post between this read and the DELETE, and the API offers no
     /// conditional DELETE that would reject it then.
@@ -337,7 +352,7 @@ extension SyncEngine {
                 sorted.alreadyDeleted.insert(post.postId)
                 continue
             }
-            let reasons = Self.reasonsNotDraft(current)
+            let reasons = Self.reasonsNotDraft(current, sentSchedule: post.sent.scheduledAt)
             if reasons.isEmpty {
                 sorted.drafts.append(post)
             } else {
@@ -348,7 +363,9 @@ extension SyncEngine {
     }
 
     /// Returns why Planable's `post` is no longer a draft that a removal may delete, or an empty list for a draft.
-    static func reasonsNotDraft(_ post: Post) -> [String] {
+    /// A schedule counts only when it differs from `sentSchedule`, the `scheduledAt` that this program sent, so that
+    /// a rule's schedule does not keep the post but a person's does.
+    static func reasonsNotDraft(_ post: Post, sentSchedule: String?) -> [String] {
         if post.published || post.status == "published" { return ["published"] }
         if post.status == "publishing" { return ["being published"] }
         var reasons: [String] = []
@@ -358,7 +375,10 @@ extension SyncEngine {
         {
             reasons.append(approvalStatus == "PARTIALLY_APPROVED" ? "partly approved" : "approved")
         }
-        if post.scheduledSet || post.status == "scheduled" { reasons.append("scheduled") }
+        if post.scheduledSet || post.status == "scheduled" {
+            let sent = sentSchedule.flatMap(Timestamp.parse)
+            if sent == nil || post.scheduledAt.flatMap(Timestamp.parse) != sent { reasons.append("scheduled") }
+        }
         return reasons
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import PlanableReference
 import Testing
 
 @testable import SyncEngine
@@ -132,8 +133,9 @@ import Testing
         #expect(try postIds(workspace).contains(post.postId))
     }
 
-    /// In a group, the drafts are deleted and the approved post stays, and the report says so.
-    @Test func groupKeepsApprovedPost() throws {
+    /// In a group with an approved post, every post of the item stays, so that the file, if restored, finds its
+    /// whole group again instead of a page without its post.
+    @Test func groupIsKeptWhole() throws {
         let workspace = try makeWorkspace(pages: ["Northwind LinkedIn", "Northwind Facebook"])
         defer { workspace.remove() }
         try workspace.writePost("g.md", title: "Grouped", body: "Body.")
@@ -149,14 +151,99 @@ import Testing
 
         let sync = try workspace.run(.apply)
         let item = try #require(sync.items.first { $0.identity != "stays.md" })
-        #expect(item.decision == .delete)
-        #expect(item.message?.contains("deleting 1 draft post") == true, "\(item.message ?? "")")
-        #expect(item.message?.contains("keeping 1 post") == true, "\(item.message ?? "")")
+        #expect(item.decision == .removed)
+        #expect(item.message?.contains("not all are drafts") == true, "\(item.message ?? "")")
         #expect(item.message?.contains(approved.postId) == true, "\(item.message ?? "")")
+        #expect(sync.requests.write == 0)
         let remaining = try postIds(workspace)
         #expect(remaining.contains(approved.postId))
-        #expect(!remaining.contains(draft.postId))
-        #expect(try state(workspace).posts(source: "posts", identity: "g.md").map(\.postId) == [approved.postId])
+        #expect(remaining.contains(draft.postId))
         #expect(try state(workspace).item(source: "posts", identity: "g.md")?.status == "removed")
+
+        // The restored file finds both posts: nothing is blocked, and no post is created again.
+        try workspace.writePost("g.md", title: "Grouped", body: "Body.")
+        let restored = try workspace.run(.apply)
+        #expect(restored.blocked == 0, "\(restored.items.map { "\($0.identity) \($0.decision) \($0.message ?? "")" })")
+        #expect(restored.created == 0)
+        #expect(try postIds(workspace).isSuperset(of: posts.map(\.postId)))
+    }
+
+    /// A schedule that a rule sent does not keep a removed item's post, since no person acted on it, while a
+    /// schedule that a person changed in Planable does.
+    @Test func scheduleSentByRuleDoesNotKeepPost() throws {
+        let rules = """
+            delete_drafts: true
+            rules:
+              - name: scheduled
+                schedule: {time: "09:30", publish: true}
+            """
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: rules)
+        defer { workspace.remove() }
+        try workspace.writePost("ruled.md", title: "Ruled", body: "Body.", frontMatter: "date: 2030-06-03\n")
+        try workspace.writePost("moved.md", title: "Moved", body: "Body.", frontMatter: "date: 2030-06-04\n")
+        try writeStayingFile(workspace)
+        #expect(try workspace.run(.apply).created == 3)
+        let ruled = try #require(try state(workspace).posts(source: "posts", identity: "ruled.md").first)
+        let moved = try #require(try state(workspace).posts(source: "posts", identity: "moved.md").first)
+        try schedule(workspace, postId: moved.postId)
+        try removeFile(workspace, "ruled.md")
+        try removeFile(workspace, "moved.md")
+
+        let sync = try workspace.run(.apply)
+        #expect(sync.items.first { $0.identity == "ruled.md" }?.decision == .delete)
+        let kept = try #require(sync.items.first { $0.identity == "moved.md" })
+        #expect(kept.decision == .removed)
+        #expect(kept.message?.contains("scheduled") == true, "\(kept.message ?? "")")
+        let remaining = try postIds(workspace)
+        #expect(!remaining.contains(ruled.postId))
+        #expect(remaining.contains(moved.postId))
+    }
+
+    /// A failed read before a deletion fails that item only: the rest of the run goes on, nothing is deleted,
+    /// and the next run deletes the draft. The server runs in this process, so that its fault rules apply to the
+    /// sync.
+    @Test func failedReadFailsOnlyItsItem() throws {
+        let token = "pln_" + String(repeating: "5e", count: 16)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-kept-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
+        options.seed = ReferenceSeed.demo(token: token)
+        let server = try ReferenceServer(options: options)
+        try server.start()
+        defer { server.stop() }
+        let tokenPath = root.appendingPathComponent("token")
+        try token.write(to: tokenPath, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenPath.path)
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], extraConfiguration: "delete_drafts: true",
+            api: "api:\n  url: \(server.baseURL)\n  token_file: \(tokenPath.path)\n")
+        defer { workspace.remove() }
+        try workspace.writePost("gone.md", title: "Gone", body: "Body.")
+        try writeStayingFile(workspace)
+        #expect(try workspace.run(.apply).created == 2)
+        let post = try #require(try state(workspace).posts(source: "posts", identity: "gone.md").first)
+        try removeFile(workspace, "gone.md")
+        try workspace.writePost("new.md", title: "New", body: "Body.")
+        let faults = server.baseURL.replacingOccurrences(of: "/api/v1", with: "") + "/reference/faults"
+        let rule = #"{"operation": "GET /posts/{id}", "kind": "error", "status": 500, "count": 50}"#
+        let added = try HTTPClient().send(
+            HTTPRequest(
+                method: "POST", url: faults, headers: [("Content-Type", "application/json")], body: Array(rule.utf8)))
+        #expect((200..<300).contains(added.status), "\(String(decoding: added.body, as: UTF8.self))")
+
+        let sync = try workspace.run(.apply)
+        let failed = try #require(sync.items.first { $0.identity == "gone.md" })
+        #expect(failed.decision == .failed)
+        #expect(failed.failedTemporarily == true)
+        #expect(failed.message?.contains("could not be read before their deletion") == true, "\(failed.message ?? "")")
+        #expect(sync.items.first { $0.identity == "new.md" }?.decision == .create)
+        #expect(sync.requests.write == 1)
+
+        _ = try HTTPClient().send(HTTPRequest(method: "DELETE", url: faults))
+        let next = try workspace.run(.apply)
+        #expect(next.items.first { $0.identity == "gone.md" }?.decision == .delete)
+        #expect(next.deleted == 1)
     }
 }
