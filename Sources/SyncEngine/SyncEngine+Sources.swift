@@ -266,7 +266,8 @@ extension SyncEngine {
             // A restored file finds every post of its item, so one post that is not a draft keeps them all.
             let kept = describeKept(sorted.kept)
             if !sorted.kept.isEmpty {
-                sorted.kept += sorted.drafts.filter { !sorted.alreadyDeleted.contains($0.postId) }.map { ($0, "a draft") }
+                let drafts = sorted.drafts.filter { !sorted.alreadyDeleted.contains($0.postId) }
+                sorted.kept += drafts.map { ($0, "a draft") }
                 sorted.drafts = sorted.drafts.filter { sorted.alreadyDeleted.contains($0.postId) }
             }
             if !sorted.kept.isEmpty {
