@@ -313,7 +313,8 @@ enum CommandHelp {
 
         Exit codes: 0 stopped by SIGTERM or SIGINT, 64 usage error, 65 bad input data, 69 API unavailable,
         75 temporary failure (such as another process holding the state lock), 78 configuration error (such as
-        a state database of another workspace, or an api url that names another server). systemd does not restart the service after 64, 65 or 78.
+        a state database of another workspace, or an api url that names another server). systemd does not
+        restart the service after 64, 65 or 78.
         """
 
     static let check = """

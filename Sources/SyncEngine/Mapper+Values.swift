@@ -37,11 +37,12 @@ extension Mapper {
         return values
     }
 
-    /// Formats `date` as an RFC 3339 date-time in `timeZone`, with its offset, such as `2027-01-01T00:00:00+01:00`,
-    /// so that it shows the same day as `date.year`, `date.month` and `date.day`. UTC gives `Z`.
+    /// Formats `date` as an RFC 3339 date-time in `timeZone`, with milliseconds and its offset, such as
+    /// `2027-01-01T00:00:00.000+01:00`, so that a date without a time shows the day written. UTC gives `Z`, as the
+    /// UTC form before this did. An offset with seconds, as some zones had before 1900, loses them.
     static func localISO(_ date: Date, timeZone: TimeZone) -> String {
         let offset = timeZone.secondsFromGMT(for: date)
-        let local = Timestamp.format(date.timeIntervalSince1970 + Double(offset), fractional: false)
+        let local = Timestamp.format(date.timeIntervalSince1970 + Double(offset))
         guard offset != 0 else { return local }
         let minutes = abs(offset) / 60
         return local.dropLast() + String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", minutes / 60, minutes % 60)

@@ -108,8 +108,7 @@ import Testing
     }
 
     /// `date.iso` gives the date and time in the workspace's time zone, with its offset, so that a date without a
-    /// time shows the day written, as `date.year`, `date.month` and `date.day` do. Northwind Coffee is in
-    /// America/New_York.
+    /// time shows the day written. Northwind Coffee is in America/New_York.
     @Test func dateISOIsInWorkspaceZone() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let configuration = try String(contentsOfFile: configPath, encoding: .utf8)
@@ -123,7 +122,8 @@ import Testing
         let plan = try summary(try ProductProcess.run(["plan", "--config", configPath, "--format", "json"]))
         let items = try #require(plan["items"] as? [[String: Any]])
         let texts = items.compactMap { ($0["posts"] as? [[String: Any]])?.first?["text"] as? String }.sorted()
-        #expect(texts == ["Day 2027-01-01T00:00:00-05:00 2027-01-01", "Summer 2026-07-15T12:30:00-04:00 2026-07-15"])
+        #expect(
+            texts == ["Day 2027-01-01T00:00:00.000-05:00 2027-01-01", "Summer 2026-07-15T12:30:00.000-04:00 2026-07-15"])
     }
 
     @Test func heldLockExits75() throws {
