@@ -52,6 +52,9 @@ package final class RemovalGrace: Sendable {
             guard due > now else { return nil }
             if existing == nil {
                 contents.pending[key] = Pending(location: location, firstMissing: now)
+            } else {
+                // A check handed out before a reload raised the period is handed out again at the new due time.
+                contents.pending[key]?.checkQueued = false
             }
             return (due, existing == nil)
         }
