@@ -66,15 +66,18 @@ package final class RemovalGrace: Sendable {
     }
 
     /// Drops the wait of each item of `source` that a scan covered and did not find removed, such as a file that is
-    /// back. `scannedPaths` are the paths of a partial scan, and nil stands for a scan of the whole source.
-    func releaseFound(source: String, scannedPaths: Set<String>?, removed: Set<String>) {
+    /// back, and returns their identities. `scannedPaths` are the paths of a partial scan, and nil stands for a scan
+    /// of the whole source.
+    func releaseFound(source: String, scannedPaths: Set<String>?, removed: Set<String>) -> [String] {
         contents.withLock { contents in
-            contents.pending = contents.pending.filter { key, pending in
-                guard key.source == source, !removed.contains(key.identity) else { return true }
-                guard let scannedPaths else { return false }
-                guard let location = pending.location else { return true }
-                return !DirectorySource.isUnder(location, anyOf: Array(scannedPaths))
+            let found = contents.pending.filter { key, pending in
+                guard key.source == source, !removed.contains(key.identity) else { return false }
+                guard let scannedPaths else { return true }
+                guard let location = pending.location else { return false }
+                return DirectorySource.isUnder(location, anyOf: Array(scannedPaths))
             }
+            for key in found.keys { contents.pending.removeValue(forKey: key) }
+            return found.keys.map(\.identity).sorted()
         }
     }
 

@@ -179,8 +179,15 @@ package final class SyncEngine: @unchecked Sendable {
             }
             try matchRenames(&scan, source: source.name, mode: mode)
             try holdMassRemoval(&scan, source: source.name)
-            removalGrace?.releaseFound(
-                source: source.name, scannedPaths: changedPaths[source.name], removed: Set(scan.removedIdentities))
+            let back =
+                removalGrace?.releaseFound(
+                    source: source.name, scannedPaths: changedPaths[source.name], removed: Set(scan.removedIdentities))
+                ?? []
+            for identity in back {
+                logger.info(
+                    "file of an item with drafts is back within delete_grace_period, so its drafts are kept",
+                    ["item.source": source.name, "item.id": identity])
+            }
             for identity in scan.removedIdentities {
                 if mode == .apply, try holdsRemoval(source: source.name, identity: identity) { continue }
                 do {

@@ -55,6 +55,9 @@ extension RunCommandTests {
         #expect(server.requestCounts()["POST"] == nil, "stderr: \(daemon.stderr())")
         #expect(try postIds() == before)
         #expect(!daemon.stderr().contains("deleted draft of removed item"), "stderr: \(daemon.stderr())")
+        // The log shows the wait, and that it ended with the file back.
+        #expect(daemon.stderr().contains("its drafts are deleted after delete_grace_period"), "\(daemon.stderr())")
+        #expect(daemon.stderr().contains("is back within delete_grace_period"), "stderr: \(daemon.stderr())")
         stop(daemon)
         #expect(daemon.process.terminationStatus == 0)
     }
