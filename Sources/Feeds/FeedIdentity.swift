@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Hashing
 
 /// Stable identity and content hashes for entries.
@@ -108,8 +109,11 @@ enum FeedIdentity {
     /// Reduces a link to the form in which two links name the same page: normalized as for keys, then without
     /// scheme and `www.`. The path and query keep their case, since `?v=AbC` and `?v=abc` may be two pages; the
     /// normalization already lowered the scheme and host.
+    ///
+    /// The userinfo is left out, because links resolved against a feed URL with a password carried it in earlier
+    /// versions, and the same page has no userinfo in its link now.
     static func comparableLink(_ link: String) -> String {
-        var text = normalizeLink(link)
+        var text = normalizeLink(URLCredentials.removingUserinfo(from: link))
         for prefix in ["https://", "http://"] where text.hasPrefix(prefix) {
             text.removeFirst(prefix.count)
         }

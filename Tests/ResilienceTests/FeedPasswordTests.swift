@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import TestSupport
 import Testing
 
@@ -88,5 +89,58 @@ import Testing
             let leaks = text.contains(Self.password)
             #expect(!leaks, "\(label) contains the feed's password")
         }
+    }
+
+    /// A state of an earlier version stored the feed's URL with its password, and keyed entries without an id by
+    /// their links, which carried the password once resolved against that URL. After the upgrade the feed is the
+    /// same feed, and its entries keep their posts: none is posted again.
+    @Test func upgradedStateKeepsEntriesOfFeedWithPassword() throws {
+        let credentials = Data("client:\(Self.password)".utf8).base64EncodedString()
+        let feed = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>Private</title><link>/</link>
+            <item><title>First entry</title><link>/posts/1.html</link><description>One</description></item>
+            <item><title>Second entry</title><link>/posts/2.html</link><description>Two</description></item>
+            </channel></rss>
+            """
+        let feedServer = try LoopbackHTTPServer { request in
+            guard request.headers["authorization"] == "Basic \(credentials)" else { return .init(status: 401) }
+            return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array(feed.utf8))
+        }
+        defer { feedServer.stop() }
+        let host = "127.0.0.1:\(feedServer.port)"
+        let fixture = try ReferenceFixture(name: "feed-password-upgrade")
+        let url = "http://client:\(Self.password)@\(host)/feed.xml"
+        try fixture.writeConfiguration(extra: "  - {name: auth, type: feed, url: \"\(url)\", backfill: 2}")
+        try fixture.writeItems(1)
+        let first = try fixture.sync()
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let postCount = try fixture.posts().count
+
+        // The rows as the earlier version wrote them.
+        let database = try SQLiteDatabase(path: fixture.statePath)
+        let withPassword = "http://client:\(Self.password)@\(host)"
+        try database.run("UPDATE feeds SET url = ? WHERE source = 'auth'", ["\(withPassword)/feed.xml"])
+        for table in ["items", "posts"] {
+            try database.run(
+                "UPDATE \(table) SET identity = replace(identity, ?, ?) WHERE source = 'auth'",
+                ["http://\(host)", withPassword])
+        }
+        try database.run(
+            "UPDATE items SET location = replace(location, ?, ?) WHERE source = 'auth'",
+            ["http://\(host)", withPassword])
+        let keys = try database.query("SELECT identity FROM items WHERE source = 'auth'")
+            .compactMap { $0.string("identity") }
+        #expect(keys.count == 2 && keys.allSatisfy { $0.contains(Self.password) }, "\(keys)")
+
+        let next = try fixture.sync(["--format", "json"])
+        #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any]
+        #expect(report?["created"] as? Int == 0, "\(next.stdout.prefix(1500))")
+        #expect(try fixture.posts().count == postCount)
+        // The entries' keys moved to the links without the password.
+        let movedKeys = try SQLiteDatabase(path: fixture.statePath)
+            .query("SELECT identity FROM items WHERE source = 'auth'").compactMap { $0.string("identity") }
+        #expect(movedKeys.count == 2 && !movedKeys.contains { $0.contains(Self.password) }, "\(movedKeys)")
     }
 }
