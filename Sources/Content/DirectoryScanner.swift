@@ -177,6 +177,19 @@ package struct DirectoryScanner: Sendable {
         isIncluded(path) && !isExcluded(path)
     }
 
+    /// Tells whether a scan lists the file at `path`, relative to the root: `takes(path)`, and no folder on the way
+    /// matches an exclude pattern, since a scan does not enter such a folder.
+    package func reaches(_ path: String) -> Bool {
+        guard takes(path) else { return false }
+        let folders = path.split(separator: "/").dropLast()
+        var folder = ""
+        for name in folders {
+            folder = folder.isEmpty ? String(name) : folder + "/" + name
+            if isExcluded(folder) || isExcluded(folder + "/") { return false }
+        }
+        return true
+    }
+
     private func isIncluded(_ path: String) -> Bool {
         include.contains { $0.matches(path) }
     }

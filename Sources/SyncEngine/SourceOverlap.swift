@@ -1,6 +1,7 @@
 import Content
 import Feeds
 import Foundation
+import HTTPClient
 import YAML
 
 /// The checks that keep two sources from posting one file or one feed entry twice.
@@ -63,7 +64,9 @@ package enum SourceOverlap {
             case .feed(let url, _, _, _):
                 let normalized = feedKey(url)
                 key = "feed\u{0}" + normalized
-                sharedInput = "feed \(normalized), so each entry would get two posts; remove one of them"
+                sharedInput =
+                    "feed \(URLCredentials.redactingPassword(in: normalized)), so each entry would get two posts; "
+                    + "remove one of them"
             }
             guard let first = firstByKey[key] else {
                 firstByKey[key] = index
@@ -94,7 +97,7 @@ package enum SourceOverlap {
             guard file.hasPrefix(root == "/" ? "/" : root + "/") else { return false }
             let relative = String(file.dropFirst(root == "/" ? 1 : root.count + 1))
             guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { return false }
-            return scanner.takes(relative)
+            return scanner.reaches(relative)
         }
     }
 

@@ -55,6 +55,19 @@ import Testing
         #expect(try ReferenceReadBack(stateFolder: workspace.stateFolder).posts().count == 2)
     }
 
+    /// A folder that the earlier source excludes by name is never entered by its scan, so the nested source that
+    /// reads that folder posts its files.
+    @Test func excludedFolderIsLeftToNestedSource() throws {
+        let workspace = try makeWorkspace(
+            secondSource: "  - {name: nested, type: directory, path: content/tpl}", postsSettings: "exclude: [tpl]")
+        defer { workspace.remove() }
+
+        let sync = try workspace.run(.apply)
+        #expect(failures(sync).isEmpty, "\(failures(sync).map { $0.message ?? "" })")
+        #expect(sync.created == 2)
+        #expect(sync.items.contains { $0.source == "nested" && $0.identity == "a.md" && $0.decision == .create })
+    }
+
     /// A state that already has posts of the file from both sources, as one that an earlier version synced, keeps
     /// them all: the second source's item is not removed, so `delete_drafts` does not delete its draft.
     @Test func earlierPostsOfSecondSourceAreKept() throws {

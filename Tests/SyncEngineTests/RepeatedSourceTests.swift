@@ -96,6 +96,19 @@ import Testing
         #expect(message.contains("remove one of them"), "\(message)")
     }
 
+    /// The message for a feed read twice shows its URL without the password.
+    @Test func repeatedFeedMessageHidesPassword() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let messages = try problems(
+            """
+              - {name: news, type: feed, url: "http://client:S3cret@127.0.0.1:9/feed.xml"}
+              - {name: news2, type: feed, url: "http://client:S3cret@127.0.0.1:9/feed.xml"}
+            """)
+        let message = try #require(messages.first)
+        #expect(message.contains("http://client:***@127.0.0.1:9/feed.xml"), "\(message)")
+        #expect(!message.contains("S3cret"), "\(message)")
+    }
+
     /// A local feed given as a path and as a file URL is one feed.
     @Test func feedPathAndFileURLAreOneFeed() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
