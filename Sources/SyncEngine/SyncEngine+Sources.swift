@@ -377,8 +377,15 @@ extension SyncEngine {
             reasons.append(approvalStatus == "PARTIALLY_APPROVED" ? "partly approved" : "approved")
         }
         if post.scheduledSet || post.status == "scheduled" {
-            let sent = sentSchedule.flatMap(Timestamp.parse)
-            if sent == nil || post.scheduledAt.flatMap(Timestamp.parse) != sent { reasons.append("scheduled") }
+            // NOTE: a state of an earlier version does not record the schedule it sent, so there any schedule keeps
+            // the post, as it may be a person's, although a rule's schedule may publish it on its date.
+            if let sent = sentSchedule.flatMap(Timestamp.parse) {
+                if post.scheduledAt.flatMap(Timestamp.parse) != sent { reasons.append("scheduled") }
+            } else {
+                reasons.append(
+                    "scheduled (the state does not record the schedule that planable-sync sent, so it may be a "
+                        + "person's)")
+            }
         }
         return reasons
     }

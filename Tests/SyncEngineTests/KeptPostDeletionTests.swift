@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import PlanableAPI
 import PlanableReference
 import Testing
 
@@ -197,6 +198,22 @@ import Testing
         let remaining = try postIds(workspace)
         #expect(!remaining.contains(ruled.postId))
         #expect(remaining.contains(moved.postId))
+    }
+
+    /// A schedule keeps a post only when it differs from the one sent, compared as instants. A state that does not
+    /// record the sent schedule keeps any scheduled post, and the reason says why.
+    @Test func scheduleIsComparedWithSentOne() throws {
+        let json = """
+            {"id": "p1", "workspaceId": "w", "pageId": "pg", "plainText": "T", "createdAt": "2026-01-01T00:00:00Z",
+             "media": [], "scheduledAt": "2030-06-03T13:30:00.000Z", "status": "scheduled", "approved": false,
+             "published": false, "scheduledSet": true, "archived": false}
+            """
+        let post = try JSONDecoder().decode(Post.self, from: Data(json.utf8))
+        #expect(SyncEngine.reasonsNotDraft(post, sentSchedule: "2030-06-03T15:30:00+02:00").isEmpty)
+        #expect(SyncEngine.reasonsNotDraft(post, sentSchedule: "2030-06-04T13:30:00Z") == ["scheduled"])
+        let unknown = SyncEngine.reasonsNotDraft(post, sentSchedule: nil)
+        #expect(unknown.count == 1)
+        #expect(unknown.first?.contains("does not record the schedule") == true, "\(unknown)")
     }
 
     /// A failed read before a deletion fails that item only: the rest of the run goes on, nothing is deleted,
