@@ -178,11 +178,12 @@ package final class SyncEngine: @unchecked Sendable {
                 identityMessages["\(source.name)\u{0}\(identity)"] = message
             }
             try matchRenames(&scan, source: source.name, mode: mode)
-            try holdMassRemoval(&scan, source: source.name)
+            // Before the mass-removal guard, which holds removals by emptying the list although the files are gone.
             let back =
                 removalGrace?.releaseFound(
                     source: source.name, scannedPaths: changedPaths[source.name], removed: Set(scan.removedIdentities))
                 ?? []
+            try holdMassRemoval(&scan, source: source.name)
             for identity in back {
                 logger.info(
                     "file of an item with drafts is back within delete_grace_period, so its drafts are kept",

@@ -13,10 +13,10 @@ extension RunCommandTests {
         return Set(try client.listPosts(workspaceId: workspace.id, offset: 0, limit: 100).items.map(\.id))
     }
 
-    /// Starts the daemon on four synced files and returns it once the files have their drafts.
-    func startWithFourFiles(extra: String) throws -> (daemon: ProductProcess, notify: NotifySocket) {
+    /// Starts the daemon on `count` synced files and returns it once the files have their drafts.
+    func startWithFourFiles(extra: String, count: Int = 4) throws -> (daemon: ProductProcess, notify: NotifySocket) {
         try writeConfiguration(to: configPath, extra: "delete_drafts: true\n\(extra)")
-        for number in 1...4 {
+        for number in 1...count {
             try write("p\(number).md", title: "Post \(number)", body: "Body \(number).")
         }
         let notify = try NotifySocket()
@@ -24,7 +24,7 @@ extension RunCommandTests {
             ["run", "--config", configPath],
             environment: ["PLANABLE_TEST_TOKEN": token, "NOTIFY_SOCKET": notify.path])
         #expect(notify.waitFor("READY=1", timeout: 30), "no READY=1; stderr: \(daemon.stderr())")
-        #expect(try groupCount() == 4, "stderr: \(daemon.stderr())")
+        #expect(try groupCount() == count, "stderr: \(daemon.stderr())")
         return (daemon, notify)
     }
 
@@ -94,5 +94,30 @@ extension RunCommandTests {
         #expect(try postIds().isSubset(of: before))
         stop(daemon)
         #expect(daemon.process.terminationStatus == 0)
+    }
+
+    /// A file whose removal waits stays waiting when a later full scan finds so many files gone that the
+    /// mass-removal guard holds every removal: the file is not taken for one that came back.
+    @Test func massRemovalKeepsWait() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let (daemon, _) = try startWithFourFiles(extra: "rescan_interval: 2", count: 12)
+        defer { if daemon.process.isRunning { daemon.process.terminate() } }
+        try FileManager.default.removeItem(at: root.appendingPathComponent("content/p1.md"))
+        let held = waitUntil(timeout: 10) { daemon.stderr().contains("deleted after delete_grace_period") }
+        #expect(held, "no log line names the wait; stderr: \(daemon.stderr())")
+        for number in 2...10 {
+            try FileManager.default.removeItem(at: root.appendingPathComponent("content/p\(number).md"))
+        }
+        let guarded = waitUntil(timeout: 10) { daemon.stderr().contains("max_removed_share") }
+        #expect(guarded, "the guard did not hold the removals; stderr: \(daemon.stderr())")
+        // The periodic rescan scans the whole folder.
+        Thread.sleep(forTimeInterval: 4)
+
+        #expect(!daemon.stderr().contains("is back within delete_grace_period"), "stderr: \(daemon.stderr())")
+        #expect(server.requestCounts()["DELETE"] == nil, "stderr: \(daemon.stderr())")
+        stop(daemon)
     }
 }
