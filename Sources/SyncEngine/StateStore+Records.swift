@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Hashing
 import SQLite
 
@@ -386,9 +387,12 @@ extension StateStore {
     package func feedRecord(source: String) throws -> FeedRecord? {
         try withDatabase { database in
             try database.queryFirst("SELECT * FROM feeds WHERE source = ?", [source]).map { row in
+                // A state of an earlier version stored the URLs with their passwords.
                 FeedRecord(
-                    url: row.string("url") ?? "", etag: row.string("etag"), lastModified: row.string("last_modified"),
-                    finalURL: row.string("final_url"), baselined: row.bool("baselined") ?? false,
+                    url: URLCredentials.redactingPassword(in: row.string("url") ?? ""), etag: row.string("etag"),
+                    lastModified: row.string("last_modified"),
+                    finalURL: row.string("final_url").map { URLCredentials.redactingPassword(in: $0) },
+                    baselined: row.bool("baselined") ?? false,
                     fetchedAt: row.string("fetched_at"), failures: row.int("failures") ?? 0,
                     lastError: row.string("last_error"), newestEntryAt: row.string("newest_entry_at"))
             }

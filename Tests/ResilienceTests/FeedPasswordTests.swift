@@ -93,8 +93,9 @@ import Testing
 
     /// A state of an earlier version stored the feed's URL with its password, and keyed entries without an id by
     /// their links, which carried the password once resolved against that URL. After the upgrade the feed is the
-    /// same feed, and its entries keep their posts: none is posted again.
-    @Test func upgradedStateKeepsEntriesOfFeedWithPassword() throws {
+    /// same feed, and its entries keep their posts: none is posted again, also when the source is renamed at the
+    /// same time.
+    @Test(arguments: [false, true]) func upgradedStateKeepsEntriesOfFeedWithPassword(renamed: Bool) throws {
         let credentials = Data("client:\(Self.password)".utf8).base64EncodedString()
         let feed = """
             <?xml version="1.0"?>
@@ -133,6 +134,11 @@ import Testing
             .compactMap { $0.string("identity") }
         #expect(keys.count == 2 && keys.allSatisfy { $0.contains(Self.password) }, "\(keys)")
 
+        if renamed {
+            let configuration = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
+            try configuration.replacingOccurrences(of: "{name: auth,", with: "{name: private,")
+                .write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+        }
         let next = try fixture.sync(["--format", "json"])
         #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any]
@@ -140,7 +146,8 @@ import Testing
         #expect(try fixture.posts().count == postCount)
         // The entries' keys moved to the links without the password.
         let movedKeys = try SQLiteDatabase(path: fixture.statePath)
-            .query("SELECT identity FROM items WHERE source = 'auth'").compactMap { $0.string("identity") }
+            .query("SELECT identity FROM items WHERE source = ?", [renamed ? "private" : "auth"])
+            .compactMap { $0.string("identity") }
         #expect(movedKeys.count == 2 && !movedKeys.contains { $0.contains(Self.password) }, "\(movedKeys)")
     }
 }
