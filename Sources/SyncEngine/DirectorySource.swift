@@ -167,7 +167,8 @@ package struct DirectorySource: ItemSource {
     /// `earlierFolders` reads, which names both sources and what to change.
     ///
     /// NOTE: a file is compared by the real path of the source's folder and its path from there, so a file that
-    /// one source reaches through a symbolic link inside its folder is not matched.
+    /// one source reaches through a symbolic link inside its folder is not matched. A file under a folder that the
+    /// earlier source excludes, which it reaches through a link that it does not exclude, gets a post from each.
     func leaveSharedFiles(_ files: [ScannedFile]) -> (own: [ScannedFile], errors: [SourceError]) {
         guard !earlierFolders.isEmpty else { return (files, []) }
         let realRoot = SourceOverlap.realFolder(root)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Logging
 import PlanableAPI
 import Synchronization
@@ -64,7 +65,7 @@ extension SyncEngine {
                             + "the earlier records to it",
                         [
                             "item.source": source, "item.id": change.identity,
-                            "item.previous_id": change.previousIdentity,
+                            "item.previous_id": Self.redactedIdentity(change.previousIdentity),
                         ])
                     continue
                 }
@@ -76,8 +77,8 @@ extension SyncEngine {
             logger.info(
                 mode == .apply ? "item identity changed; moved its records and posts" : "item identity changed",
                 [
-                    "item.source": source, "item.id": change.identity, "item.previous_id": change.previousIdentity,
-                    "evidence": change.evidence,
+                    "item.source": source, "item.id": change.identity,
+                    "item.previous_id": Self.redactedIdentity(change.previousIdentity), "evidence": change.evidence,
                 ])
             guard !change.isRoutine else { continue }
             let action =
@@ -85,7 +86,8 @@ extension SyncEngine {
                 ? "its records and posts moved to the new key, so later edits reach its draft"
                 : "a sync moves its records and posts to the new key, so later edits reach its draft"
             messages[change.identity] =
-                "its key changed from \(change.previousIdentity), matched by \(change.evidence); \(action)"
+                "its key changed from \(Self.redactedIdentity(change.previousIdentity)), matched by "
+                + "\(change.evidence); \(action)"
         }
         let reported = moved.filter { !$0.isRoutine }
         if let example = reported.first {
@@ -95,10 +97,18 @@ extension SyncEngine {
                     : "items of the source changed their keys; a sync moves their records and posts to the new keys",
                 [
                     "item.source": source, "items": String(reported.count), "example.id": example.identity,
-                    "example.previous_id": example.previousIdentity,
+                    "example.previous_id": Self.redactedIdentity(example.previousIdentity),
                 ])
         }
         return messages
+    }
+
+    /// Returns a feed entry's identity with the password of its link redacted, as `link:http://client:***@host/p`.
+    /// Earlier versions resolved relative links against a feed URL with its password, so the keys that they stored
+    /// may carry it.
+    static func redactedIdentity(_ identity: String) -> String {
+        guard identity.hasPrefix("link:") else { return URLCredentials.redactingPassword(in: identity) }
+        return "link:" + URLCredentials.redactingPassword(in: String(identity.dropFirst("link:".count)))
     }
 
     /// Cancels the removals of a directory source's scan when they, with the removals of the last hour, would
@@ -377,15 +387,11 @@ extension SyncEngine {
             reasons.append(approvalStatus == "PARTIALLY_APPROVED" ? "partly approved" : "approved")
         }
         if post.scheduledSet || post.status == "scheduled" {
-            // NOTE: a state of an earlier version does not record the schedule it sent, so there any schedule keeps
-            // the post, as it may be a person's, although a rule's schedule may publish it on its date.
-            if let sent = sentSchedule.flatMap(Timestamp.parse) {
-                if post.scheduledAt.flatMap(Timestamp.parse) != sent { reasons.append("scheduled") }
-            } else {
-                reasons.append(
-                    "scheduled (the state does not record the schedule that planable-sync sent, so it may be a "
-                        + "person's)")
-            }
+            // No sent schedule means that planable-sync sent none, so the schedule is a person's.
+            // NOTE: a state of an earlier version does not record the schedule it sent either, so there a rule's
+            // schedule also keeps the post, which then publishes on its date.
+            let sent = sentSchedule.flatMap(Timestamp.parse)
+            if sent == nil || post.scheduledAt.flatMap(Timestamp.parse) != sent { reasons.append("scheduled") }
         }
         return reasons
     }

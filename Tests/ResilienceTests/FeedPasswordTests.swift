@@ -141,6 +141,9 @@ import Testing
         }
         let next = try fixture.sync(["--format", "json"])
         #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+        // The report and the log name the earlier keys, with the password redacted.
+        #expect(!next.stdout.contains(Self.password), "\(next.stdout.prefix(1500))")
+        #expect(!next.stderr.contains(Self.password), "\(next.stderr.suffix(1500))")
         let report = try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any]
         #expect(report?["created"] as? Int == 0, "\(next.stdout.prefix(1500))")
         #expect(try fixture.posts().count == postCount)
