@@ -7,12 +7,14 @@ package enum URLCredentials {
     package static let passwordMask = "***"
 
     /// Returns `url` with the password of its userinfo replaced by `***`, such as `http://client:***@host/feed.xml`.
-    /// The user name stays, so that an operator can tell which account the URL uses. A URL without a password, or
-    /// text that is not an absolute URL with an authority, is returned unchanged.
+    /// The user name stays, so that an operator can tell which account the URL uses. A userinfo without a password
+    /// is replaced whole (`http://***@host/feed.xml`), because a service may take a token as the user name. A URL
+    /// without userinfo, or text that is not an absolute URL with an authority, is returned unchanged.
     package static func redactingPassword(in url: String) -> String {
-        guard let userinfo = userinfoRange(in: url),
-            let colon = url[userinfo].firstIndex(of: ":")
-        else { return url }
+        guard let userinfo = userinfoRange(in: url) else { return url }
+        guard let colon = url[userinfo].firstIndex(of: ":") else {
+            return userinfo.isEmpty ? url : url.replacingCharacters(in: userinfo, with: passwordMask)
+        }
         let password = url.index(after: colon)..<userinfo.upperBound
         guard !password.isEmpty else { return url }
         return url.replacingCharacters(in: password, with: passwordMask)

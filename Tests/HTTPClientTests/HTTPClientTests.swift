@@ -32,7 +32,8 @@ import Testing
     @Test(arguments: [
         ("http://client:S3cret@127.0.0.1:8080/feed.xml", "http://client:***@127.0.0.1:8080/feed.xml"),
         ("https://a:b:c@host/x?y=1#z", "https://a:***@host/x?y=1#z"),
-        ("http://user@host/feed.xml", "http://user@host/feed.xml"),
+        ("http://user@host/feed.xml", "http://***@host/feed.xml"),
+        ("https://ghp_T0ken@127.0.0.1/feed.xml", "https://***@127.0.0.1/feed.xml"),
         ("http://user:@host/feed.xml", "http://user:@host/feed.xml"),
         ("http://host/path@with/at", "http://host/path@with/at"),
         ("http://u:p@ss@host/", "http://u:***@host/"),
