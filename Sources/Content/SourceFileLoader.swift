@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads a file under a source root as UTF-8 text, with the safety checks that directory sources need.
-struct SourceFileLoader {
+package struct SourceFileLoader {
     /// The source root with symlinks resolved.
     let resolvedRoot: String
     let maximumFileSize: Int
@@ -12,7 +12,8 @@ struct SourceFileLoader {
         self.maximumFileSize = maximumFileSize
     }
 
-    static func realPath(_ path: String) -> String? {
+    /// Returns `path` with its symbolic links resolved, or nil when it does not exist.
+    package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)

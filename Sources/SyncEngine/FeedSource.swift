@@ -78,8 +78,7 @@ package struct FeedSource: ItemSource {
         // one whose post `planable-sync post` requested, one blocked while `overwrite_planable_edits` is set, and
         // one whose record has no content hash, as after an edit that a post being published missed.
         let validatorsApply =
-            stored.map { URLCredentials.redactingPassword(in: $0.url) } == displayURL && fingerprintMatches
-            && entryCounts?.last != nil
+            stored?.url == displayURL && fingerprintMatches && entryCounts?.last != nil
             && !records.contains { mapsAgain(status: $0.status) || ($0.contentHash == nil && $0.status != "removed") }
         return validatorsApply ? (stored?.etag, stored?.lastModified) : (nil, nil)
     }
@@ -192,9 +191,8 @@ package struct FeedSource: ItemSource {
         // first run, so its entries are baselined instead of all being posted. The same feed at a new address (https,
         // or a redirect's target) shares entries and is read as a known feed. The stored URL changes only after a
         // run without failures.
-        // A state of an earlier version stored the URL with its password, which is the same feed.
-        let urlChanged =
-            stored.map { !$0.url.isEmpty && URLCredentials.redactingPassword(in: $0.url) != displayURL } ?? false
+        // The state reads a stored URL with its password redacted, as `displayURL` shows it.
+        let urlChanged = stored.map { !$0.url.isEmpty && $0.url != displayURL } ?? false
         let sharesEntries = feed.entries.contains { known[$0.key] != nil }
         // A first run that was stopped leaves records but no baseline, and the next run finishes it as a first run.
         // Taken for a known feed, its unposted entries would look like rewritten ids.

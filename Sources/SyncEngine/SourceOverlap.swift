@@ -14,10 +14,7 @@ package enum SourceOverlap {
     /// Returns `path` with symbolic links resolved when it exists, and standardized without a trailing slash
     /// otherwise.
     package static func realFolder(_ path: String) -> String {
-        if let resolved = realpath(path, nil) {
-            defer { free(resolved) }
-            return String(cString: resolved)
-        }
+        if let resolved = SourceFileLoader.realPath(path) { return resolved }
         let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
         return standardized.count > 1 && standardized.hasSuffix("/") ? String(standardized.dropLast()) : standardized
     }

@@ -125,9 +125,8 @@ extension SyncEngine {
     private func isRenamed(from old: String, to source: SourceConfiguration) throws -> Bool {
         switch source.kind {
         case .feed(let url, _, _, _):
-            // The state stores the URL with its password redacted, and a state of an earlier version without.
-            return try state.feedRecord(source: old).map { URLCredentials.redactingPassword(in: $0.url) }
-                == URLCredentials.redactingPassword(in: url)
+            // The state reads a stored URL with its password redacted, even one that an earlier version stored whole.
+            return try state.feedRecord(source: old)?.url == URLCredentials.redactingPassword(in: url)
         case .directory(let path, _, _):
             let sample = try state.items(source: old).filter { $0.status != "removed" }.compactMap(\.location)
                 .prefix(20)

@@ -257,7 +257,7 @@ extension SyncEngine {
         if configuration.deleteDrafts {
             // The state may be older than a person's action in Planable, such as an approval since the last status
             // poll, so each post is read before it is deleted, as an update reads a draft before it sends an edit.
-            var sorted: DeletionSort
+            let sorted: DeletionSort
             do {
                 sorted = try sortForDeletion(posts)
             } catch let error as PlanableAPIError {
@@ -273,33 +273,28 @@ extension SyncEngine {
                     ["item.source": source, "item.id": identity, "error": error.description])
                 return reported
             }
-            // A restored file finds every post of its item, so one post that is not a draft keeps them all.
-            let kept = describeKept(sorted.kept)
-            if !sorted.kept.isEmpty {
-                let drafts = sorted.drafts.filter { !sorted.alreadyDeleted.contains($0.postId) }
-                sorted.kept += drafts.map { ($0, "a draft") }
-                sorted.drafts = sorted.drafts.filter { sorted.alreadyDeleted.contains($0.postId) }
-            }
-            if !sorted.kept.isEmpty {
+            // A restored file finds every post of its item, so one post that is not a draft keeps them all. Only the
+            // records of drafts that Planable no longer has are deleted then.
+            let keepsAll = !sorted.kept.isEmpty
+            let deleting = keepsAll ? sorted.drafts.filter { sorted.alreadyDeleted.contains($0.postId) } : sorted.drafts
+            if keepsAll {
                 reported.message =
-                    "removed from the source; its posts are left in Planable, since not all are drafts: \(kept)"
-            } else if !sorted.drafts.isEmpty {
+                    "removed from the source; its posts are left in Planable, since not all are drafts: "
+                    + describeKept(sorted.kept)
+            } else if !deleting.isEmpty {
                 reported.decision = .delete
-                let count = sorted.drafts.count
+                let count = deleting.count
                 reported.message = "removed from the source; deleting \(count) draft post\(count == 1 ? "" : "s")"
             } else {
                 reported.message = "removed from the source; it has no post to delete"
             }
             if mode == .apply {
-                for kept in sorted.kept {
+                for (post, reason) in sorted.kept {
                     logger.info(
                         "kept post of removed item, since it is not a draft",
-                        [
-                            "item.source": source, "item.id": identity, "post.id": kept.post.postId,
-                            "reason": kept.reason,
-                        ])
+                        ["item.source": source, "item.id": identity, "post.id": post.postId, "reason": reason])
                 }
-                for post in sorted.drafts {
+                for post in deleting {
                     if !sorted.alreadyDeleted.contains(post.postId) {
                         do {
                             try client.deletePost(id: post.postId)
@@ -313,7 +308,7 @@ extension SyncEngine {
                         ["item.source": source, "item.id": identity, "post.id": post.postId])
                 }
             }
-            deletedEveryPost = sorted.kept.isEmpty && !hasPendingCreate
+            deletedEveryPost = !keepsAll && !hasPendingCreate
         }
         if mode == .apply {
             if deletedEveryPost {
@@ -396,10 +391,10 @@ extension SyncEngine {
         return reasons
     }
 
-    /// Describes kept posts for a report, such as `post 123 on Northwind LinkedIn is approved and scheduled`.
-    private func describeKept(_ kept: [(post: PostRecord, reason: String)]) -> String {
+    /// Describes the posts that a removal keeps, such as `post 123 on Northwind LinkedIn is approved and scheduled`.
+    private func describeKept(_ keptPosts: [(post: PostRecord, reason: String)]) -> String {
         let pageNames = (try? state.pageNames()) ?? [:]
-        return kept.map { entry in
+        return keptPosts.map { entry in
             "post \(entry.post.postId) on \(pageNames[entry.post.pageId] ?? entry.post.pageId) is \(entry.reason)"
         }
         .joined(separator: "; ")
