@@ -79,7 +79,7 @@ package enum FeedParser {
         // of a feed that is not well-formed closes an element left open in the channel where the first item starts.
         // NOTE: feedparser 6.0.14 reads items inside any element, so it reads the entries of such a feed.
         if feed.entries.isEmpty, let holder = elementHoldingEntries(in: root) {
-            // In a well-formed document, the element that holds the entries is closed after them.
+            // In a well-formed document, the element that contains the entries is closed after them.
             let cause =
                 result.error == nil
                 ? "the entries are inside <\(holder)>, where they are not read as entries; the feed should put them "

@@ -27,9 +27,8 @@ package enum URLCredentials {
         return url.replacingCharacters(in: userinfo.lowerBound...userinfo.upperBound, with: "")
     }
 
-    /// The range of the userinfo in `url`, between `://` and the `@` that ends it, or nil when there is none. The
-    /// authority ends at the first `/`, `?` or `#`, and the last `@` in it ends the userinfo, as RFC 3986 section
-    /// 3.2 reads it.
+    /// Returns the range of the userinfo in `url`, between `://` and the `@` that ends it, or nil when there is none.
+    /// The authority ends at the first `/`, `?` or `#`, and the last `@` in it ends the userinfo (RFC 3986, 3.2).
     private static func userinfoRange(in url: String) -> Range<String.Index>? {
         guard let separator = url.range(of: "://") else { return nil }
         let scheme = url[..<separator.lowerBound]

@@ -102,10 +102,10 @@ package enum PlanableAPIError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    /// Whether the response shows that the configured API URL names something other than Planable's API: a 404 or
-    /// 405 to `GET /ping` or `GET /workspaces`, which the API always serves, or a response to them with a 4xx status
-    /// other than 401, 403, 408 and 429 and a body that is not the API's error body. Sending again cannot help, so
-    /// this is a configuration error.
+    /// Whether the response shows that the configured API URL names something other than Planable's API. That is a
+    /// 404 or 405 to `GET /ping` or `GET /workspaces`, which the API always serves. It is also a response to them
+    /// with a 4xx status other than 401, 403, 408 and 429 and a body that is not the API's error body. Sending
+    /// again cannot help, so this is a configuration error.
     package var showsWrongAPIURL: Bool {
         let status: Int
         let operation: String

@@ -79,8 +79,8 @@ extension RunCommandTests {
         try FileManager.default.removeItem(at: restored)
         try FileManager.default.removeItem(at: root.appendingPathComponent("content/p3.md"))
         let removedAt = Date()
-        let held = waitUntil(timeout: 10) { daemon.stderr().contains("deleted after delete_grace_period") }
-        #expect(held, "no log line names the wait; stderr: \(daemon.stderr())")
+        let waitLogged = waitUntil(timeout: 10) { daemon.stderr().contains("deleted after delete_grace_period") }
+        #expect(waitLogged, "no log line names the wait; stderr: \(daemon.stderr())")
         #expect(server.requestCounts()["DELETE"] == nil, "stderr: \(daemon.stderr())")
         try saved.write(to: restored)
 
@@ -106,8 +106,8 @@ extension RunCommandTests {
         let (daemon, _) = try startWithFourFiles(extra: "rescan_interval: 2", count: 12)
         defer { if daemon.process.isRunning { daemon.process.terminate() } }
         try FileManager.default.removeItem(at: root.appendingPathComponent("content/p1.md"))
-        let held = waitUntil(timeout: 10) { daemon.stderr().contains("deleted after delete_grace_period") }
-        #expect(held, "no log line names the wait; stderr: \(daemon.stderr())")
+        let waitLogged = waitUntil(timeout: 10) { daemon.stderr().contains("deleted after delete_grace_period") }
+        #expect(waitLogged, "no log line names the wait; stderr: \(daemon.stderr())")
         for number in 2...10 {
             try FileManager.default.removeItem(at: root.appendingPathComponent("content/p\(number).md"))
         }

@@ -132,7 +132,8 @@ import Testing
             ["http://\(host)", withPassword])
         let keys = try database.query("SELECT identity FROM items WHERE source = 'auth'")
             .compactMap { $0.string("identity") }
-        #expect(keys.count == 2 && keys.allSatisfy { $0.contains(Self.password) }, "\(keys)")
+        #expect(keys.count == 2, "\(keys)")
+        #expect(keys.allSatisfy { $0.contains(Self.password) }, "\(keys)")
 
         if renamed {
             let configuration = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
@@ -151,6 +152,7 @@ import Testing
         let movedKeys = try SQLiteDatabase(path: fixture.statePath)
             .query("SELECT identity FROM items WHERE source = ?", [renamed ? "private" : "auth"])
             .compactMap { $0.string("identity") }
-        #expect(movedKeys.count == 2 && !movedKeys.contains { $0.contains(Self.password) }, "\(movedKeys)")
+        #expect(movedKeys.count == 2, "\(movedKeys)")
+        #expect(!movedKeys.contains { $0.contains(Self.password) }, "\(movedKeys)")
     }
 }

@@ -57,10 +57,10 @@ import Testing
             try workspace.writePost("d\(number).md", title: "DD \(number)", body: "Body \(number).")
         }
         #expect(try workspace.run(.apply).created == 3)
-        let kept = try #require(try state(workspace).posts(source: "posts", identity: "d1.md").first)
+        let approvedPost = try #require(try state(workspace).posts(source: "posts", identity: "d1.md").first)
         let draft = try #require(try state(workspace).posts(source: "posts", identity: "d2.md").first)
-        try admin(workspace, "/reference/posts/\(kept.postId)/approve")
-        try schedule(workspace, postId: kept.postId)
+        try admin(workspace, "/reference/posts/\(approvedPost.postId)/approve")
+        try schedule(workspace, postId: approvedPost.postId)
         try removeFile(workspace, "d1.md")
         try removeFile(workspace, "d2.md")
 
@@ -77,21 +77,21 @@ import Testing
         #expect(keptItem.decision == .removed)
         #expect(keptItem.message?.contains("approved") == true, "\(keptItem.message ?? "")")
         #expect(keptItem.message?.contains("scheduled") == true, "\(keptItem.message ?? "")")
-        #expect(keptItem.message?.contains(kept.postId) == true, "\(keptItem.message ?? "")")
+        #expect(keptItem.message?.contains(approvedPost.postId) == true, "\(keptItem.message ?? "")")
         #expect(sync.items.first { $0.identity == "d2.md" }?.decision == .delete)
         #expect(sync.deleted == 1)
         #expect(sync.removed == 1)
         let remaining = try postIds(workspace)
-        #expect(remaining.contains(kept.postId))
+        #expect(remaining.contains(approvedPost.postId))
         #expect(!remaining.contains(draft.postId))
         #expect(try state(workspace).item(source: "posts", identity: "d1.md")?.status == "removed")
-        #expect(try state(workspace).posts(source: "posts", identity: "d1.md").map(\.postId) == [kept.postId])
+        #expect(try state(workspace).posts(source: "posts", identity: "d1.md").map(\.postId) == [approvedPost.postId])
 
         // The kept post is reported once, not at every later run.
         let again = try workspace.run(.apply)
         #expect(again.items.isEmpty, "\(again.items.map { "\($0.identity) \($0.decision)" })")
         #expect(again.requests.write == 0)
-        #expect(try postIds(workspace).contains(kept.postId))
+        #expect(try postIds(workspace).contains(approvedPost.postId))
     }
 
     /// An approval alone, given after the last status poll, keeps the post: the deletion reads the post first
@@ -192,9 +192,9 @@ import Testing
 
         let sync = try workspace.run(.apply)
         #expect(sync.items.first { $0.identity == "ruled.md" }?.decision == .delete)
-        let kept = try #require(sync.items.first { $0.identity == "moved.md" })
-        #expect(kept.decision == .removed)
-        #expect(kept.message?.contains("scheduled") == true, "\(kept.message ?? "")")
+        let movedItem = try #require(sync.items.first { $0.identity == "moved.md" })
+        #expect(movedItem.decision == .removed)
+        #expect(movedItem.message?.contains("scheduled") == true, "\(movedItem.message ?? "")")
         let remaining = try postIds(workspace)
         #expect(!remaining.contains(ruled.postId))
         #expect(remaining.contains(moved.postId))

@@ -65,7 +65,8 @@ import Testing
         let sync = try workspace.run(.apply)
         #expect(failures(sync).isEmpty, "\(failures(sync).map { $0.message ?? "" })")
         #expect(sync.created == 2)
-        #expect(sync.items.contains { $0.source == "nested" && $0.identity == "a.md" && $0.decision == .create })
+        let nestedItem = try #require(sync.items.first { $0.source == "nested" && $0.identity == "a.md" })
+        #expect(nestedItem.decision == .create)
     }
 
     /// A state that already has posts of the file from both sources, as one that an earlier version synced, keeps
