@@ -27,8 +27,20 @@ package enum URLCredentials {
         return url.replacingCharacters(in: userinfo.lowerBound...userinfo.upperBound, with: "")
     }
 
+    /// Returns the first `/`, `?` or `#` in the password of `url`'s userinfo, or nil when there is none. Such a
+    /// character ends the authority, so neither libcurl nor Foundation reads the URL's host as meant; the password
+    /// needs it percent-encoded.
+    package static func delimiterInPassword(of url: String) -> Character? {
+        guard let userinfo = userinfoRange(in: url), let colon = url[userinfo].firstIndex(of: ":") else { return nil }
+        return url[url.index(after: colon)..<userinfo.upperBound].first { "/?#".contains($0) }
+    }
+
     /// Returns the range of the userinfo in `url`, between `://` and the `@` that ends it, or nil when there is none.
     /// The authority ends at the first `/`, `?` or `#`, and the last `@` in it ends the userinfo (RFC 3986, 3.2).
+    ///
+    /// A password with an unencoded `/`, `?` or `#` ends the authority early, in `user:pa/ss@host`. When the text
+    /// before that character has no `@` and its colon is followed by something other than a port number, the
+    /// userinfo is taken to run on to an `@` after it, so that messages do not show such a password either.
     private static func userinfoRange(in url: String) -> Range<String.Index>? {
         guard let separator = url.range(of: "://") else { return nil }
         let scheme = url[..<separator.lowerBound]
@@ -36,8 +48,18 @@ package enum URLCredentials {
             scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
         else { return nil }
         let authorityStart = separator.upperBound
-        let authorityEnd = url[authorityStart...].firstIndex { "/?#".contains($0) } ?? url.endIndex
-        guard let at = url[authorityStart..<authorityEnd].lastIndex(of: "@") else { return nil }
+        let isDelimiter: (Character) -> Bool = { "/?#".contains($0) }
+        let authorityEnd = url[authorityStart...].firstIndex(where: isDelimiter) ?? url.endIndex
+        if let at = url[authorityStart..<authorityEnd].lastIndex(of: "@") { return authorityStart..<at }
+        // The early end: `user:pa` is not `host:port`, and an `@` follows.
+        let authority = url[authorityStart..<authorityEnd]
+        guard !authority.hasPrefix("["), let colon = authority.firstIndex(of: ":") else { return nil }
+        let port = authority[authority.index(after: colon)...]
+        guard port.isEmpty || !port.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let firstAt = url[authorityEnd...].firstIndex(of: "@")
+        else { return nil }
+        let segmentEnd = url[firstAt...].firstIndex(where: isDelimiter) ?? url.endIndex
+        guard let at = url[authorityEnd..<segmentEnd].lastIndex(of: "@") else { return nil }
         return authorityStart..<at
     }
 }

@@ -642,6 +642,13 @@ private struct NodeReader {
         // Messages show the URL with the password of its userinfo redacted.
         let shownURL = URLCredentials.redactingPassword(in: url)
         let scheme = url.prefix { $0 != ":" }.lowercased()
+        if let delimiter = URLCredentials.delimiterInPassword(of: url) {
+            let encoded = ["/": "%2F", "?": "%3F", "#": "%23"][delimiter] ?? ""
+            throw error(
+                node["url"],
+                "the password in \"url\" \(shownURL) contains \"\(delimiter)\", which ends a URL's host name; write it "
+                    + "as \(encoded)")
+        }
         let parsed = URL(string: url)
         let valid =
             scheme == "file" || ((scheme == "http" || scheme == "https") && parsed?.host?.isEmpty == false)

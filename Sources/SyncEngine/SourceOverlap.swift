@@ -60,7 +60,11 @@ package enum SourceOverlap {
                     + "of them, or give each its own files with include and exclude"
             case .feed(let url, _, _, _):
                 let normalized = feedKey(url)
-                key = "feed\u{0}" + normalized
+                // Without the password: the same account with another password reads the same entries, while
+                // another user name may read others.
+                var withoutPassword = URLComponents(string: normalized)
+                withoutPassword?.percentEncodedPassword = nil
+                key = "feed\u{0}" + (withoutPassword?.string ?? normalized)
                 sharedInput =
                     "feed \(URLCredentials.redactingPassword(in: normalized)), so each entry would get two posts; "
                     + "remove one of them"

@@ -37,6 +37,11 @@ import Testing
         ("http://user:@host/feed.xml", "http://user:@host/feed.xml"),
         ("http://host/path@with/at", "http://host/path@with/at"),
         ("http://u:p@ss@host/", "http://u:***@host/"),
+        ("https://user:pa/ss@host/feed.xml", "https://user:***@host/feed.xml"),
+        ("https://user:pa?ss@host/feed.xml?x=1", "https://user:***@host/feed.xml?x=1"),
+        ("https://user:p#a/s@s@host/feed.xml", "https://user:***@host/feed.xml"),
+        ("http://host:8080/path@with/at", "http://host:8080/path@with/at"),
+        ("http://[::1]:8080/path@with/at", "http://[::1]:8080/path@with/at"),
         ("file:///tmp/feed.xml", "file:///tmp/feed.xml"),
         ("feeds/local.xml", "feeds/local.xml"),
     ])
@@ -46,6 +51,7 @@ import Testing
 
     @Test func userinfoRemoved() {
         #expect(URLCredentials.removingUserinfo(from: "http://u:p@host:81/a/b") == "http://host:81/a/b")
+        #expect(URLCredentials.removingUserinfo(from: "http://u:p/q@host/a") == "http://host/a")
         #expect(URLCredentials.removingUserinfo(from: "http://host/a@b") == "http://host/a@b")
     }
 

@@ -197,6 +197,8 @@ import Testing
     @Test(arguments: [
         ("http://127.0.0.1:8765/b xml", "contains a space"), ("http://127.0.0.1:65536/b.xml", "invalid port 65536"),
         ("https://127.0.0.1:99999/b.xml", "invalid port 99999"),
+        ("http://client:S3/cret@127.0.0.1:8765/b.xml", "contains \"/\", which ends a URL's host name; write it as %2F"),
+        ("http://client:S3?cret@127.0.0.1:8765/b.xml", "contains \"?\", which ends a URL's host name; write it as %3F"),
     ])
     func malformedFeedURLIsRejected(url: String, problem: String) throws {
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -205,6 +207,7 @@ import Testing
             Issue.record("the configuration loaded")
         } catch let error as ConfigurationError {
             #expect("\(error)".contains(problem), "\(error)")
+            #expect(!"\(error)".contains("cret"), "\(error)")
         }
     }
 

@@ -50,6 +50,7 @@ import Testing
         #expect(message.hasPrefix("5: sources \"a\" (line 4) and \"a2\" (line 5) both read folder "), "\(message)")
         #expect(message.contains("/tpl with the same include and exclude"), "\(message)")
         #expect(message.contains("remove one of them"), "\(message)")
+        #expect(!message.contains("Old") && !message.contains("N3w"), "\(message)")
     }
 
     /// Globs written in another order select the same files.
@@ -82,6 +83,7 @@ import Testing
         ("https://News.Example/feed.xml", "https://news.example:443/feed.xml"),
         ("HTTP://news.example", "http://news.example:80/"),
         ("http://news.example/feed.xml#top", "http://news.example/feed.xml"),
+        ("http://client:Old@127.0.0.1:9/feed.xml", "http://client:N3w@127.0.0.1:9/feed.xml"),
     ])
     func sameFeedTwiceIsRejected(first: String, second: String) throws {
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -94,6 +96,7 @@ import Testing
         let message = try #require(messages.first)
         #expect(message.hasPrefix("5: sources \"news\" (line 4) and \"news2\" (line 5) both read feed "), "\(message)")
         #expect(message.contains("remove one of them"), "\(message)")
+        #expect(!message.contains("Old") && !message.contains("N3w"), "\(message)")
     }
 
     /// The message for a feed read twice shows its URL without the password.
@@ -126,6 +129,7 @@ import Testing
         ("https://news.example/feed.xml", "http://news.example/feed.xml"),
         ("https://news.example/Feed.xml", "https://news.example/feed.xml"),
         ("https://news.example:8443/feed.xml", "https://news.example/feed.xml"),
+        ("https://alice:pw@news.example/feed.xml", "https://bob:pw@news.example/feed.xml"),
     ])
     func differentFeedsLoad(first: String, second: String) throws {
         defer { try? FileManager.default.removeItem(at: folder) }
