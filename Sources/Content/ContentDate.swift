@@ -63,13 +63,28 @@ struct ContentDate: Equatable {
         if let offset {
             utcSeconds = localSeconds - Double(offset)
         } else {
-            // Two passes find the zone offset in force at that local time, daylight saving time included.
-            let guess = Date(timeIntervalSince1970: localSeconds)
-            let first = Double(timeZone.secondsFromGMT(for: guess))
-            let second = Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: localSeconds - first)))
-            utcSeconds = localSeconds - second
+            utcSeconds = instant(ofLocal: localSeconds, in: timeZone)
         }
         return ContentDate(date: Date(timeIntervalSince1970: utcSeconds), hasTime: hasTime, hasZone: offset != nil)
+    }
+
+    /// Returns the instant, in seconds since 1970, of the local time `localSeconds` (seconds since 1970 as if the
+    /// zone were UTC) in `timeZone`.
+    ///
+    /// The offsets in force half a day before and after cover both sides of a change of the clocks. A local time
+    /// that occurs twice, when the clocks go back, is the first of the two. A local time that the clocks skip, as
+    /// midnight in America/Santiago on the day summer time starts, moves forward by the length of the skip, so
+    /// that a date without a time stays on its own day.
+    static func instant(ofLocal localSeconds: Double, in timeZone: TimeZone) -> Double {
+        let offsets = [localSeconds - 43_200, localSeconds + 43_200].map {
+            Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: $0)))
+        }
+        let candidates = offsets.map { localSeconds - $0 }
+        let valid = zip(candidates, offsets).filter { candidate, offset in
+            Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: candidate))) == offset
+        }
+        if let earliest = valid.map(\.0).min() { return earliest }
+        return candidates.max() ?? localSeconds
     }
 
 }

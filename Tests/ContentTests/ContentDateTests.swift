@@ -35,6 +35,20 @@ import Testing
         #expect(!summer.hasZone)
     }
 
+    /// Santiago's clocks go from 00:00 to 01:00 on 2026-09-06, so that day has no midnight: its date stays on its
+    /// day, at 01:00 -03:00. New York's 01:30 on 2026-11-01 occurs twice, and the first, in summer time, is taken.
+    @Test func localTimeInClockChangeStaysOnItsDay() throws {
+        let santiago = try #require(TimeZone(identifier: "America/Santiago"))
+        let skipped = try #require(ContentDate.parse("2026-09-06", timeZone: santiago))
+        #expect(skipped.date.timeIntervalSince1970 == 1_788_667_200)  // 2026-09-06T04:00:00Z
+        let before = try #require(ContentDate.parse("2026-09-05", timeZone: santiago))
+        #expect(before.date.timeIntervalSince1970 == 1_788_580_800)  // 2026-09-05T04:00:00Z, at -04:00
+        let after = try #require(ContentDate.parse("2026-09-07", timeZone: santiago))
+        #expect(after.date.timeIntervalSince1970 == 1_788_750_000)  // 2026-09-07T03:00:00Z, at -03:00
+        let twice = try #require(ContentDate.parse("2026-11-01 01:30", timeZone: Self.newYork))
+        #expect(twice.date.timeIntervalSince1970 == 1_793_511_000)  // 2026-11-01T05:30:00Z, EDT
+    }
+
     @Test(arguments: [
         "2013-13-01", "2013-02-30", "2013-05-06 25:00", "May 6, 2013", "2013-05-06 10:00:00 EST", "", "2013-123-6",
         "2013-05-06T10:00:00+25:00",
