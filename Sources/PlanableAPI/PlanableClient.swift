@@ -12,7 +12,9 @@ package struct RetryPolicy: Sendable {
     /// The maximum wait for a rate-limit reset, in seconds, before the request fails.
     package var maximumRateLimitWait: Double
 
-    package init(maximumAttempts: Int = 5, baseDelay: Double = 0.5, maximumDelay: Double = 30, maximumRateLimitWait: Double = 120) {
+    package init(
+        maximumAttempts: Int = 5, baseDelay: Double = 0.5, maximumDelay: Double = 30, maximumRateLimitWait: Double = 120
+    ) {
         self.maximumAttempts = maximumAttempts
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay
@@ -159,7 +161,9 @@ package final class PlanableClient: @unchecked Sendable {
     }
 
     /// One page of a workspace's posts.
-    package func listPosts(workspaceId: String, pageId: String? = nil, offset: Int = 0, limit: Int = 100) throws
+    package func listPosts(
+        workspaceId: String, pageId: String? = nil, offset: Int = 0, limit: Int = 100
+    ) throws
         -> ListPage<Post>
     {
         var query = [("workspaceId", workspaceId), ("offset", String(offset)), ("limit", String(limit))]
@@ -246,7 +250,8 @@ package final class PlanableClient: @unchecked Sendable {
     }
 
     private static func escape(_ component: String) -> String {
-        component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+        component.addingPercentEncoding(
+            withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
             ?? component
     }
 
@@ -267,7 +272,9 @@ package final class PlanableClient: @unchecked Sendable {
         return try decode(response, as: type, operation: "\(method) \(path)")
     }
 
-    private func decode<Response: Decodable>(_ response: HTTPResponse, as type: Response.Type, operation: String) throws
+    private func decode<Response: Decodable>(
+        _ response: HTTPResponse, as type: Response.Type, operation: String
+    ) throws
         -> Response
     {
         do {
@@ -295,7 +302,9 @@ package final class PlanableClient: @unchecked Sendable {
         var url = baseURL + path
         if !query.isEmpty {
             let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))
-            url += "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }
+            url +=
+                "?"
+                + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }
                 .joined(separator: "&")
         }
         var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
@@ -365,8 +374,10 @@ package final class PlanableClient: @unchecked Sendable {
             let delay = retry.delay(afterAttempt: attempt)
             logger.warning(
                 "request failed; retrying",
-                ["api.operation": operation, "api.attempt": String(attempt), "error": failure.description,
-                 "api.delay_seconds": String(format: "%.2f", delay)])
+                [
+                    "api.operation": operation, "api.attempt": String(attempt), "error": failure.description,
+                    "api.delay_seconds": String(format: "%.2f", delay),
+                ])
             clock.sleep(seconds: delay)
             // The attempt that failed may be repeated safely, so a stop during the wait leaves nothing done.
             if clock.isCancelled { throw PlanableAPIError.cancelled(operation: operation) }

@@ -40,7 +40,8 @@ package struct ReferenceSeed: Sendable, Equatable {
             self.name = name
             self.email = email
             self.membership = membership
-            self.permissions = permissions ?? (membership == "team" ? ["read", "write", "approve", "publish"] : ["read", "approve"])
+            self.permissions =
+                permissions ?? (membership == "team" ? ["read", "write", "approve", "publish"] : ["read", "approve"])
         }
     }
 
@@ -179,7 +180,9 @@ package struct ReferenceSeed: Sendable, Equatable {
                 memberEmails: ["avery@northwind.example", "jordan@northwind.example", "casey@contoso.example"],
                 approverEmails: ["casey@contoso.example"], pages: bakeryPages, companyName: company),
         ]
-        let tokens = [Token(token: token, name: "planable-sync demo", scope: "write", ownerEmail: "avery@northwind.example")]
+        let tokens = [
+            Token(token: token, name: "planable-sync demo", scope: "write", ownerEmail: "avery@northwind.example")
+        ]
         return ReferenceSeed(
             companies: [Company(name: company, members: members, workspaces: workspaces, tokens: tokens)])
     }

@@ -51,7 +51,9 @@ extension StateStore {
 
     /// Warnings for sources the state has synced items of but the configuration no longer lists. A renamed source
     /// is the usual cause, and its items would then be created again as new posts under the new name.
-    package func unlistedSourceWarnings(_ configuration: Configuration, except renamed: Set<String> = []) throws
+    package func unlistedSourceWarnings(
+        _ configuration: Configuration, except renamed: Set<String> = []
+    ) throws
         -> [String]
     {
         let listed = Set(configuration.sources.map(\.name)).union(renamed)

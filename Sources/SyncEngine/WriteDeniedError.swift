@@ -22,7 +22,8 @@ package struct WriteDeniedError: Error, CustomStringConvertible, Sendable {
     package init?(_ error: any Error, workspace: String) {
         guard let error = error as? PlanableAPIError else { return nil }
         switch error {
-        case .api(let status, _, let message, _, let operation), .invalidResponse(let status, let message, let operation):
+        case .api(let status, _, let message, _, let operation),
+            .invalidResponse(let status, let message, let operation):
             guard status == 401 || (status == 403 && !operation.hasPrefix("GET ")) else { return nil }
             self.status = status
             self.operation = operation

@@ -73,7 +73,8 @@ import Testing
         let words = (0..<600).map { "word\($0)" }.joined(separator: " ")
         try source.write("prose.md", "---\ntitle: Prose\n---\nWe check whether x<y holds for \(words).\n")
         let lines = (0..<600).map { "  total += value\($0);" }.joined(separator: "\n")
-        try source.write("code.md", "---\ntitle: Code\n---\nA loop:\n\n```c\nfor (i = 0; i <n; i++) {\n\(lines)\n}\n```\n")
+        try source.write(
+            "code.md", "---\ntitle: Code\n---\nA loop:\n\n```c\nfor (i = 0; i <n; i++) {\n\(lines)\n}\n```\n")
         #expect(try source.reader().read(relativePath: "prose.md").item?.title == "Prose")
         #expect(try source.reader().read(relativePath: "code.md").item?.title == "Code")
     }

@@ -430,7 +430,8 @@ import Testing
         // An RSS title may be HTML, so its &amp; becomes & after the CDATA section kept it.
         #expect(feed.entries.last?.title == "Salt & vinegar &")
         #expect(feed.isIllFormed)
-        #expect(feed.illFormedReason?.hasPrefix("line 2: an & starts no entity") == true, "\(feed.illFormedReason ?? "")")
+        #expect(
+            feed.illFormedReason?.hasPrefix("line 2: an & starts no entity") == true, "\(feed.illFormedReason ?? "")")
     }
 
     /// A control character that XML does not allow, as a reference or raw, is left out. After one, libxml2's recovery
@@ -465,10 +466,12 @@ import Testing
             </channel></rss>
             """)
         #expect(feed.entries.count == 2)
-        #expect(feed.entries.first?.summary.hasPrefix("Line one\nLine two") == true, "\(feed.entries.first?.summary ?? "")")
+        #expect(
+            feed.entries.first?.summary.hasPrefix("Line one\nLine two") == true, "\(feed.entries.first?.summary ?? "")")
         #expect(feed.entries.first?.published != nil)
         #expect(feed.entries.last?.title == "Two")
-        #expect(feed.illFormedReason?.contains("<br>, <hr>, <img>, <wbr> or <p>") == true, "\(feed.illFormedReason ?? "")")
+        #expect(
+            feed.illFormedReason?.contains("<br>, <hr>, <img>, <wbr> or <p>") == true, "\(feed.illFormedReason ?? "")")
     }
 
     /// A `<p>` in a document without any `</p>` separates paragraphs, as `<br>` does, so it is closed too and the

@@ -49,7 +49,8 @@ import Testing
             Line two &amp; a link https://example.com/?a=1&amp;b=2, use &lt;div&gt; tags</media:description></media:group>
             </entry></feed>
             """)
-        #expect(feed.entries.first?.summary == "Line one\nLine two & a link https://example.com/?a=1&b=2, use <div> tags")
+        #expect(
+            feed.entries.first?.summary == "Line one\nLine two & a link https://example.com/?a=1&b=2, use <div> tags")
     }
 
     /// A permalink guid that is a path is the entry's link, resolved against the feed's address. An id that is no

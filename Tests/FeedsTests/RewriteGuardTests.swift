@@ -27,7 +27,8 @@ import Testing
             xml += "</item>"
         }
         return try FeedParser.parse(
-            Array((xml + "</channel></rss>").utf8), url: "https://news.example/feed", contentType: "application/rss+xml")
+            Array((xml + "</channel></rss>").utf8), url: "https://news.example/feed", contentType: "application/rss+xml"
+        )
     }
 
     /// Builds the intake of a later run, with what the state stores after a run over `entries`.
@@ -116,7 +117,9 @@ import Testing
         let intake = try Self.intake(knowing: (11...20).map(Self.entry))
         // Fresh links and titles, but dated before the newest known entry.
         let older = (1...10).map { number in
-            Entry(guid: "old-\(number)", title: "Archive \(number)", link: "https://news.example/a/\(number)", day: number)
+            Entry(
+                guid: "old-\(number)", title: "Archive \(number)", link: "https://news.example/a/\(number)", day: number
+            )
         }
         #expect(throws: FeedIntake.GUIDRewriteReport.self) { try intake.decide(try Self.parse(older)) }
     }

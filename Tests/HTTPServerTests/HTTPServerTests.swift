@@ -9,7 +9,8 @@ import Testing
         let server = HTTPServer(host: host, port: 0, maximumBodyBytes: maximumBodyBytes) { request in
             if request.path == "/drop" { return .dropConnection }
             let query = request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
-            let text = "\(request.method) \(request.path) \(query) \(request.header("X-Probe") ?? "-") \(request.body.count)"
+            let text =
+                "\(request.method) \(request.path) \(query) \(request.header("X-Probe") ?? "-") \(request.body.count)"
             return .respond(HTTPServerResponse(status: 201, headers: [("X-Echo", "yes")], body: Array(text.utf8)))
         }
         try server.start()
@@ -127,7 +128,8 @@ import Testing
         let server = try echoServer(maximumBodyBytes: 1000)
         defer { server.stop() }
         let response = try HTTPClient().send(
-            HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/big", body: Array(repeating: 1, count: 5000)))
+            HTTPRequest(
+                method: "POST", url: "http://127.0.0.1:\(server.port)/big", body: Array(repeating: 1, count: 5000)))
         #expect(response.status == 413)
     }
 

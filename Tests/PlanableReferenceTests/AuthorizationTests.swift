@@ -149,7 +149,8 @@ import Timestamps
     @Test func tokenTextIsUnique() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
-        let reused = try server.send("POST", "/reference/tokens", body: ["token": .string(TestServer.token)], token: nil)
+        let reused = try server.send(
+            "POST", "/reference/tokens", body: ["token": .string(TestServer.token)], token: nil)
         #expect(reused.status == 400, "\(reused.text)")
         #expect(reused.text.contains("already has this text"), "\(reused.text)")
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PlanableReference
 
 /// Sends requests for named operations, checks each answer against the document's schema for its status, and
@@ -22,11 +23,14 @@ final class ContractRecorder {
         _ key: String, _ path: String, body: JSONValue? = nil, token: String? = TestServer.token, expect status: Int,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> TestServer.Reply {
-        let operation = try #require(document.operation(key: key), "no operation \(key)", sourceLocation: sourceLocation)
+        let operation = try #require(
+            document.operation(key: key), "no operation \(key)", sourceLocation: sourceLocation)
         let reply = try server.send(operation.method, path, body: body, token: token)
         #expect(reply.status == status, "\(key) \(path): \(reply.text)", sourceLocation: sourceLocation)
         let code = String(reply.status)
-        #expect(operation.statusCodes.contains(code), "\(key) answered undocumented \(code)", sourceLocation: sourceLocation)
+        #expect(
+            operation.statusCodes.contains(code), "\(key) answered undocumented \(code)", sourceLocation: sourceLocation
+        )
         if let schema = document.responseSchema(operation, status: code) {
             let problems = SchemaValidator.validate(reply.json, against: schema, at: "response")
             #expect(problems.isEmpty, "\(key) \(code) breaks the schema: \(problems)", sourceLocation: sourceLocation)

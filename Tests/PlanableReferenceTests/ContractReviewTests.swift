@@ -24,12 +24,15 @@ import Timestamps
             ("text/plain", 400), (nil, 400), ("application/json; charset=utf-8", 201),
             ("application/vnd.api+json", 201),
         ] {
-            let body = Array(#"{"workspaceId": "\#(workspace)", "text": "\#(contentType ?? "none")", "color": "fog"}"#.utf8)
+            let body = Array(
+                #"{"workspaceId": "\#(workspace)", "text": "\#(contentType ?? "none")", "color": "fog"}"#.utf8)
             var headers = [("Authorization", "Bearer \(TestServer.token)")]
             if let contentType { headers.append(("Content-Type", contentType)) }
             let response = try server.client.send(
                 HTTPRequest(method: "POST", url: server.server.baseURL + "/labels", headers: headers, body: body))
-            #expect(response.status == status, "\(contentType ?? "none"): \(String(decoding: response.body, as: UTF8.self))")
+            #expect(
+                response.status == status, "\(contentType ?? "none"): \(String(decoding: response.body, as: UTF8.self))"
+            )
             if status == 400 {
                 #expect(String(decoding: response.body, as: UTF8.self).contains("Content-Type: application/json"))
             }
@@ -46,7 +49,8 @@ import Timestamps
         #expect(shared.data["handle"] == "dunkin")
         let reels = try track(server, page: instagram, ["url": "https://www.instagram.com/starbucks/reels/"])
         #expect(reels.data["handle"] == "starbucks", "\(reels.text)")
-        let numeric = try track(server, page: facebook, ["url": "https://www.facebook.com/profile.php?id=100064758844406"])
+        let numeric = try track(
+            server, page: facebook, ["url": "https://www.facebook.com/profile.php?id=100064758844406"])
         #expect(numeric.status == 201, "\(numeric.text)")
         #expect(numeric.data["handle"] == "100064758844406")
 
@@ -139,7 +143,8 @@ import Timestamps
         #expect(points == AnalyticsWindow.historyDays + 1)
         // The history counts back from today, as page metrics count it, so a window that ended before has no day.
         let old = try server.send(
-            "GET", "/pages/\(instagram)/competitors/metrics?startDate=2021-01-01T00:00:00Z&endDate=2023-01-01T00:00:00Z")
+            "GET", "/pages/\(instagram)/competitors/metrics?startDate=2021-01-01T00:00:00Z&endDate=2023-01-01T00:00:00Z"
+        )
         #expect(old.data.arrayValue?.first?["points"]?.arrayValue?.isEmpty == true, "\(old.text)")
     }
 
@@ -157,7 +162,9 @@ import Timestamps
                 "name": "Multi", "timezone": "UTC",
                 "approvalSettings": [
                     "type": "MULTIPLE", "autoSchedule": false, "autoLock": false,
-                    "approvalLevels": [["id": "a", "label": "A", "approversIds": .array(memberIDs.map { .string($0) })]],
+                    "approvalLevels": [
+                        ["id": "a", "label": "A", "approversIds": .array(memberIDs.map { .string($0) })]
+                    ],
                 ],
             ])
         #expect(created.status == 201, "\(created.text)")
@@ -171,7 +178,9 @@ import Timestamps
         let server = try TestServer()
         defer { server.removeFiles() }
         let workspace = try server.workspaceID("Northwind Coffee")
-        let urls = ["p.png", "w.webp", "v.webm", "v.mov", "report.pdf", "image", "thumb.php"].map { "https://cdn.example/\($0)" }
+        let urls = ["p.png", "w.webp", "v.webm", "v.mov", "report.pdf", "image", "thumb.php"].map {
+            "https://cdn.example/\($0)"
+        }
         let accepted = try server.send(
             "POST", "/media", body: ["workspaceId": .string(workspace), "mediaUrls": .array(urls.map { .string($0) })])
         #expect(accepted.status == 202)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Testing
+
 @testable import PlanableReference
 
 @Suite struct CoreAPITests {
@@ -24,9 +25,10 @@ import Testing
         #expect(workspaces.last?["approvalSettings"]?["type"] == "REQUIRED")
         let coffee = try server.workspaceID("Northwind Coffee")
         let pages = try server.send("GET", "/pages?workspaceId=\(coffee)&limit=50").data.arrayValue ?? []
-        #expect(pages.map { $0["platform"]?.stringValue } == [
-            "linkedin", "facebook", "x", "instagram", "pinterest", "youtube", "tiktok", "threads",
-        ])
+        #expect(
+            pages.map { $0["platform"]?.stringValue } == [
+                "linkedin", "facebook", "x", "instagram", "pinterest", "youtube", "tiktok", "threads",
+            ])
         #expect(pages.allSatisfy { $0["isConnected"] == .bool(true) })
         let all = try server.send("GET", "/pages?limit=50").data.arrayValue ?? []
         #expect(all.count == 10)
@@ -50,8 +52,10 @@ import Testing
             "POST", "/workspaces",
             body: [
                 "name": "Fabrikam Tea", "timezone": "Europe/Paris",
-                "approvalSettings": ["type": "MULTIPLE", "autoSchedule": false, "autoLock": false,
-                    "approvalLevels": [["id": "legal", "label": "Legal", "approversIds": []]]],
+                "approvalSettings": [
+                    "type": "MULTIPLE", "autoSchedule": false, "autoLock": false,
+                    "approvalLevels": [["id": "legal", "label": "Legal", "approversIds": []]],
+                ],
             ])
         #expect(created.status == 201)
         let id = try #require(created.data["id"]?.stringValue)
@@ -71,7 +75,10 @@ import Testing
         #expect(reply.json["error"]?["requestId"]?.stringValue?.hasPrefix("req_") == true)
         let badZone = try server.send(
             "POST", "/workspaces",
-            body: ["name": "Valid name", "timezone": "Mars/Base", "approvalSettings": ["type": "NONE", "autoSchedule": false, "autoLock": false]])
+            body: [
+                "name": "Valid name", "timezone": "Mars/Base",
+                "approvalSettings": ["type": "NONE", "autoSchedule": false, "autoLock": false],
+            ])
         #expect(badZone.status == 400)
         #expect(badZone.json["error"]?["message"]?.stringValue?.contains("Mars/Base") == true)
     }
@@ -146,7 +153,8 @@ import Testing
     }
 
     @Test func servesIPv6Loopback() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reference-ipv6-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "reference-ipv6-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try ReferenceServer(
@@ -179,7 +187,8 @@ import Testing
         let post = try first.createPost(workspace: "Northwind Coffee", page: "Northwind LinkedIn")
         let id = try #require(post["id"]?.stringValue)
         first.server.stop()
-        let second = try TestServer(seed: ReferenceSeed.demo(token: "pln_otherTokenNotApplied0000"), directory: first.directory)
+        let second = try TestServer(
+            seed: ReferenceSeed.demo(token: "pln_otherTokenNotApplied0000"), directory: first.directory)
         defer { second.removeFiles() }
         #expect(second.server.createdDatabase == false)
         let reply = try second.send("GET", "/posts/\(id)")

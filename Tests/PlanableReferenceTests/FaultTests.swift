@@ -1,12 +1,15 @@
 import Foundation
 import HTTPClient
 import Testing
+
 @testable import PlanableReference
 
 @Suite struct FaultTests {
     private func addFault(_ server: TestServer, _ body: JSONValue) throws {
         let reply = try server.send("POST", "/reference/faults", body: body, token: nil)
-        guard reply.status == 201 else { throw TestFailure("POST /reference/faults answered \(reply.status): \(reply.text)") }
+        guard reply.status == 201 else {
+            throw TestFailure("POST /reference/faults answered \(reply.status): \(reply.text)")
+        }
     }
 
     @Test func latencyDelaysAnswer() throws {
@@ -72,7 +75,8 @@ import Testing
         try addFault(server, ["operation": "POST /posts", "kind": "commit-without-answer", "count": 1])
         #expect(throws: HTTPClientError.self) {
             try server.send(
-                "POST", "/posts", body: ["workspaceId": .string(workspace), "pageId": .string(page), "text": "Lost answer"],
+                "POST", "/posts",
+                body: ["workspaceId": .string(workspace), "pageId": .string(page), "text": "Lost answer"],
                 client: HTTPClient())
         }
         let posts = try server.send("GET", "/posts?workspaceId=\(workspace)").data.arrayValue ?? []
@@ -98,13 +102,16 @@ import Testing
     @Test func rejectsInvalidFaultRules() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
-        let unknown = try server.send("POST", "/reference/faults", body: ["operation": "GET /nope", "kind": "drop", "count": 1], token: nil)
+        let unknown = try server.send(
+            "POST", "/reference/faults", body: ["operation": "GET /nope", "kind": "drop", "count": 1], token: nil)
         #expect(unknown.status == 400)
         let both = try server.send(
-            "POST", "/reference/faults", body: ["operation": "*", "kind": "drop", "count": 1, "probability": 0.5], token: nil)
+            "POST", "/reference/faults", body: ["operation": "*", "kind": "drop", "count": 1, "probability": 0.5],
+            token: nil)
         #expect(both.status == 400)
         let clientError = try server.send(
-            "POST", "/reference/faults", body: ["operation": "*", "kind": "error", "status": 404, "count": 1], token: nil)
+            "POST", "/reference/faults", body: ["operation": "*", "kind": "error", "status": 404, "count": 1],
+            token: nil)
         #expect(clientError.status == 400)
     }
 }

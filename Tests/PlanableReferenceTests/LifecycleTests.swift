@@ -476,7 +476,8 @@ import Timestamps
         let videoDays = try server.send("GET", "/pages/\(youtube)/metrics?\(range)").data.arrayValue ?? []
         for (previous, current) in zip(videoDays, videoDays.dropFirst()) {
             let change =
-                (current["youtube"]?["subscribers"]?.intValue ?? 0) - (previous["youtube"]?["subscribers"]?.intValue ?? 0)
+                (current["youtube"]?["subscribers"]?.intValue ?? 0)
+                - (previous["youtube"]?["subscribers"]?.intValue ?? 0)
             let gained = current["youtube"]?["subscribersGained"]?.intValue ?? 0
             let lost = current["youtube"]?["subscribersLost"]?.intValue ?? 0
             #expect(change == gained - lost, "\(current)")

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+
 @testable import PlanableReference
 
 /// A reference server on a loopback port with the demo seed in a temporary folder.
@@ -18,8 +19,10 @@ final class TestServer {
         clock: ReferenceClock = ReferenceClock(frozenAt: 1_780_000_000), allowLoopbackMedia: Bool = false,
         offlineMedia: Bool = true, directory: URL? = nil
     ) throws {
-        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent(
-            "reference-tests-\(UUID().uuidString)")
+        self.directory =
+            directory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "reference-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         self.clock = clock
         var options = ReferenceServerOptions(
@@ -60,7 +63,8 @@ final class TestServer {
         var headers = extra
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if body != nil { headers.append(("Content-Type", "application/json")) }
-        let response = try (client ?? self.client).send(HTTPRequest(method: method, url: url, headers: headers, body: body?.serialized, timeout: 10))
+        let response = try (client ?? self.client).send(
+            HTTPRequest(method: method, url: url, headers: headers, body: body?.serialized, timeout: 10))
         let text = String(decoding: response.body, as: UTF8.self)
         let json = response.body.isEmpty ? JSONValue.null : (try? JSONParser.parse(response.body)) ?? .null
         return Reply(status: response.status, headers: response.headers, json: json, text: text)
@@ -87,7 +91,10 @@ final class TestServer {
     /// Creates one draft on `page` of `workspace` and returns it.
     func createPost(workspace: String, page: String, extra: [(String, JSONValue)] = []) throws -> JSONValue {
         let body: JSONValue = .object(
-            [("workspaceId", .string(try workspaceID(workspace))), ("pageId", .string(try pageID(page))), ("text", "Hello")]
+            [
+                ("workspaceId", .string(try workspaceID(workspace))), ("pageId", .string(try pageID(page))),
+                ("text", "Hello"),
+            ]
                 + extra)
         let reply = try send("POST", "/posts", body: body)
         guard reply.status == 201, let post = reply.json["posts"]?.arrayValue?.first else {

@@ -5,7 +5,8 @@ import Testing
 @Suite(.serialized) struct CrashRecoveryTests {
     /// Kills `sync` with SIGKILL at random moments, then lets it finish, and counts the post groups per item.
     @Test func killedSyncLeavesOneGroupPerItem() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-crash-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-crash-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let content = root.appendingPathComponent("content")
         try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)

@@ -197,7 +197,9 @@ import Testing
     @Test func swappedRootLinkIsWatched() throws {
         let first = root.appendingPathComponent("release1")
         let second = root.appendingPathComponent("release2")
-        for folder in [first, second] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        for folder in [first, second] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
         let link = root.appendingPathComponent("current").path
         try #require(symlink("release1", link) == 0)
         try writeConfiguration(path: "current", extra: "rescan_interval: 0")

@@ -14,7 +14,8 @@ import Testing
     let readToken = "pln_" + String(repeating: "c9", count: 16)
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-dstatus-\(UUID().uuidString)")
+        root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-dstatus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
@@ -200,7 +201,9 @@ import Testing
                 body: Array(body.utf8))
             #expect((200..<300).contains(try HTTPClient().send(request).status))
         }
-        try sendControl("POST", "/faults", "{\"operation\": \"POST /posts\", \"kind\": \"error\", \"status\": 503, \"count\": 1000}")
+        try sendControl(
+            "POST", "/faults", "{\"operation\": \"POST /posts\", \"kind\": \"error\", \"status\": 503, \"count\": 1000}"
+        )
         try write("retry.md", "title: Retry")
         let notify = try NotifySocket()
         let daemon = try startDaemon(notify)

@@ -140,12 +140,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let feed = root.appendingPathComponent("feed.xml")
         try """
-            <?xml version="1.0" encoding="utf-8"?>
-            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
-            <item><guid>urn:a</guid><title>Alpha</title><link>https://news.example/a</link></item>
-            <item><guid>urn:b</guid><title>Beta</title><link>https://news.example/b</link></item>
-            </channel></rss>
-            """.write(to: feed, atomically: true, encoding: .utf8)
+        <?xml version="1.0" encoding="utf-8"?>
+        <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+        <item><guid>urn:a</guid><title>Alpha</title><link>https://news.example/a</link></item>
+        <item><guid>urn:b</guid><title>Beta</title><link>https://news.example/b</link></item>
+        </channel></rss>
+        """.write(to: feed, atomically: true, encoding: .utf8)
         let lines = [
             "state: state/planable-sync.sqlite", "api: embedded", "workspace: Northwind Coffee",
             "pages: [Northwind LinkedIn]", "template: \"{{title}}\"", "sources:", "  - name: news", "    type: feed",

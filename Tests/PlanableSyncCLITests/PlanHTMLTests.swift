@@ -14,12 +14,19 @@ import Testing
 
     /// A folder with three posts (one too long for X) and a configuration for four networks.
     static func makeTree() throws -> (root: URL, config: String) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-html-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-html-\(UUID().uuidString)")
         let content = root.appendingPathComponent("content")
         try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
         let posts = [
-            ("opening.md", "New roastery opens", "tags: [coffee, news]", "Our second roastery opens on Friday in Brooklyn."),
-            ("beans.md", "Single origin beans", "tags: [coffee]", "Three new single origin beans from Ethiopia and Peru."),
+            (
+                "opening.md", "New roastery opens", "tags: [coffee, news]",
+                "Our second roastery opens on Friday in Brooklyn."
+            ),
+            (
+                "beans.md", "Single origin beans", "tags: [coffee]",
+                "Three new single origin beans from Ethiopia and Peru."
+            ),
             ("long.md", "A long read", "", String(repeating: "Every cup starts with a bean. ", count: 20)),
         ]
         for (name, title, frontMatter, body) in posts {
@@ -50,7 +57,9 @@ import Testing
         #expect(result.status == 65, "stderr: \(result.stderr)")
         let html = try String(contentsOf: output, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
-        for text in ["New roastery opens", "Single origin beans", "Northwind Threads", "long.md", "X allows at most 280"] {
+        for text in [
+            "New roastery opens", "Single origin beans", "Northwind Threads", "long.md", "X allows at most 280",
+        ] {
             #expect(html.contains(text), "the page lacks \(text)")
         }
         // The failed item comes first, before beans.md, which sorts before it by path.

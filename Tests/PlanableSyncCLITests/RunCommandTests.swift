@@ -1,7 +1,7 @@
 import Foundation
-import TestSupport
 import PlanableAPI
 import PlanableReference
+import TestSupport
 import Testing
 
 /// Runs `planable-sync run` as a subprocess against a reference server in this process.
@@ -12,7 +12,8 @@ import Testing
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
         options.seed = ReferenceSeed.demo(token: token)
         server = try ReferenceServer(options: options)
@@ -96,8 +97,11 @@ import Testing
         #expect(removalLogged, "stderr: \(daemon.stderr())")
 
         server.resetRequestCounts()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("content/archive"), withIntermediateDirectories: true)
-        _ = rename(root.appendingPathComponent("content/hello.md").path, root.appendingPathComponent("content/archive/hello.md").path)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content/archive"), withIntermediateDirectories: true)
+        _ = rename(
+            root.appendingPathComponent("content/hello.md").path,
+            root.appendingPathComponent("content/archive/hello.md").path)
         Thread.sleep(forTimeInterval: 2)
         #expect(server.requestCounts()["POST"] == nil, "the rename created a post")
         #expect(try groupCount() == 2)

@@ -9,7 +9,8 @@ import Testing
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         let configuration = """
             state: state/planable-sync.sqlite
             api: embedded
@@ -21,7 +22,8 @@ import Testing
                 type: directory
                 path: content
             """
-        try configuration.write(to: root.appendingPathComponent("planable-sync.yaml"), atomically: true, encoding: .utf8)
+        try configuration.write(
+            to: root.appendingPathComponent("planable-sync.yaml"), atomically: true, encoding: .utf8)
     }
 
     var configPath: String { root.appendingPathComponent("planable-sync.yaml").path }
@@ -123,13 +125,16 @@ import Testing
         let items = try #require(plan["items"] as? [[String: Any]])
         let texts = items.compactMap { ($0["posts"] as? [[String: Any]])?.first?["text"] as? String }.sorted()
         #expect(
-            texts == ["Day 2027-01-01T00:00:00.000-05:00 2027-01-01", "Summer 2026-07-15T12:30:00.000-04:00 2026-07-15"])
+            texts == [
+                "Day 2027-01-01T00:00:00.000-05:00 2027-01-01", "Summer 2026-07-15T12:30:00.000-04:00 2026-07-15",
+            ])
     }
 
     @Test func heldLockExits75() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("state"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("state"), withIntermediateDirectories: true)
         // Hold the lock as a running daemon would: flock on the file beside the database.
         let lockPath = root.appendingPathComponent("state/planable-sync.sqlite.lock").path
         let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o600)
@@ -487,7 +492,8 @@ import Testing
         #expect(bad.stdout.contains("pages, labels, campaigns and sources: not checked"), "stdout: \(bad.stdout)")
 
         let unknownPage = root.appendingPathComponent("page.yaml").path
-        try "state: s/x.sqlite\nworkspace: Northwind Coffee\npages: [Nowhere]\nsources:\n  - name: a\n    type: directory\n    path: content\n"
+        try
+            "state: s/x.sqlite\nworkspace: Northwind Coffee\npages: [Nowhere]\nsources:\n  - name: a\n    type: directory\n    path: content\n"
             .write(toFile: unknownPage, atomically: true, encoding: .utf8)
         let missing = try ProductProcess.run(["check", "--config", unknownPage])
         #expect(missing.status == 78)
@@ -681,7 +687,8 @@ import Testing
         try configuration.write(toFile: path, atomically: true, encoding: .utf8)
         let check = try ProductProcess.run(["check", "--config", path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        #expect(check.stdout.contains("source \"a\": feed \(feeds.baseURL)/a.xml read, rss20, 1 entry"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains("source \"a\": feed \(feeds.baseURL)/a.xml read, rss20, 1 entry"), "\(check.stdout)")
         #expect(
             check.stdout.contains("warning: source \"a\": poll_interval 5 is below the minimum of 10 seconds"),
             "\(check.stdout)")

@@ -58,7 +58,8 @@ import Testing
         defer { cleanUp() }
         for name in ["a", "b", "c"] { try write("\(name).md", title: "Item \(name)") }
         server.resetRequestCounts()
-        let denied = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": readToken])
+        let denied = try ProductProcess.run(
+            ["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": readToken])
         #expect(denied.status == 78, "\(denied.stderr)")
         #expect(server.requestCounts()["POST"] == 1, "\(server.requestCounts())")
         #expect(denied.stderr.contains("cannot write to workspace \"Northwind Coffee\""), "\(denied.stderr)")
@@ -82,18 +83,21 @@ import Testing
         defer { cleanUp() }
         try write("a.md", title: "Alpha")
         try write("b.md", title: "Beta")
-        let first = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        let first = try ProductProcess.run(
+            ["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
         #expect(first.status == 0, "\(first.stderr)")
         try write("a.md", title: "Alpha again")
         try write("b.md", title: "Beta again")
         server.resetRequestCounts()
-        let denied = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": readToken])
+        let denied = try ProductProcess.run(
+            ["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": readToken])
         #expect(denied.status == 78, "\(denied.stderr)")
         #expect(server.requestCounts()["PATCH"] == 1, "\(server.requestCounts())")
         #expect(denied.stderr.contains("PATCH /posts/"), "\(denied.stderr)")
 
         server.resetRequestCounts()
-        let synced = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        let synced = try ProductProcess.run(
+            ["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
         #expect(synced.status == 0, "\(synced.stderr)")
         #expect(server.requestCounts()["PATCH"] == 2, "\(server.requestCounts())")
     }
@@ -107,19 +111,22 @@ import Testing
         try write("b.md", title: "Beta")
         // One file stays, so the guard against an emptied folder does not hold the removals back.
         try write("c.md", title: "Gamma")
-        let first = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        let first = try ProductProcess.run(
+            ["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
         #expect(first.status == 0, "\(first.stderr)")
         for name in ["a.md", "b.md"] {
             try FileManager.default.removeItem(at: root.appendingPathComponent("content/\(name)"))
         }
         server.resetRequestCounts()
-        let denied = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": readToken])
+        let denied = try ProductProcess.run(
+            ["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": readToken])
         #expect(denied.status == 78, "\(denied.stderr)")
         #expect(server.requestCounts()["DELETE"] == 1, "\(server.requestCounts())")
         #expect(denied.stderr.contains("DELETE /posts/"), "\(denied.stderr)")
         #expect(try postCount() == 3)
 
-        let synced = try ProductProcess.run(["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
+        let synced = try ProductProcess.run(
+            ["sync", "--config", configPath], environment: ["PLANABLE_TEST_TOKEN": token])
         #expect(synced.status == 0, "\(synced.stderr)")
         #expect(try postCount() == 1)
     }

@@ -37,7 +37,8 @@ import Testing
                 passed += 1
             } else {
                 failed += 1
-                failures.append("trial \(trial) (\(outcome.mode)): exit \(outcome.finalStatus), \(outcome.audit.summary)")
+                failures.append(
+                    "trial \(trial) (\(outcome.mode)): exit \(outcome.finalStatus), \(outcome.audit.summary)")
             }
         }
         let seconds = Date().timeIntervalSince(started)
@@ -70,11 +71,14 @@ import Testing
         let mode = modes[number % modes.count]
         switch mode {
         case "latency":
-            try fixture.addFault(operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 300, \"probability\": 0.3")
-        case "lost-answer":
-            try fixture.addFault(operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 200, \"probability\": 0.2")
             try fixture.addFault(
-                operation: "POST /posts", "\"kind\": \"commit-without-answer\", \"probability\": 0.05, \"seed\": \(number)")
+                operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 300, \"probability\": 0.3")
+        case "lost-answer":
+            try fixture.addFault(
+                operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 200, \"probability\": 0.2")
+            try fixture.addFault(
+                operation: "POST /posts",
+                "\"kind\": \"commit-without-answer\", \"probability\": 0.05, \"seed\": \(number)")
         default:
             break
         }

@@ -14,14 +14,16 @@ import Testing
             try fixture.writeContent("good-\(index).md", "---\ntitle: Good \(index)\n---\n\nFine text \(index).\n")
         }
         // Tags inside a value are text: rendering never parses a value as a template.
-        try fixture.writeContent("tags-in-value.md", "---\ntitle: \"{{title}} {{#title}}{{/title}} {{> partial}}\"\n---\n\nBody.\n")
+        try fixture.writeContent(
+            "tags-in-value.md", "---\ntitle: \"{{title}} {{#title}}{{/title}} {{> partial}}\"\n---\n\nBody.\n")
         try writeHostileFiles(in: root.appendingPathComponent("content"))
 
         let feeds = root.appendingPathComponent("feeds")
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
         try Self.billionLaughs.write(to: feeds.appendingPathComponent("laughs.xml"), atomically: true, encoding: .utf8)
         let depth = 100_000
-        let deep = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Deep</title><item><title>Deep</title>"
+        let deep =
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Deep</title><item><title>Deep</title>"
             + "<description>" + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
             + "</description></item></channel></rss>"
         try deep.write(to: feeds.appendingPathComponent("deep.xml"), atomically: true, encoding: .utf8)
@@ -33,22 +35,23 @@ import Testing
         let huge = try StreamingFeedServer(limitBytes: Self.gigabyte)
         try fixture.writeConfiguration(
             extra: """
-              - name: laughs
-                type: feed
-                url: file://\(feeds.path)/laughs.xml
-                backfill: 10
-              - name: deep
-                type: feed
-                url: file://\(feeds.path)/deep.xml
-                backfill: 10
-              - name: huge
-                type: feed
-                url: \(huge.url)
-                backfill: 10
-            """)
+                  - name: laughs
+                    type: feed
+                    url: file://\(feeds.path)/laughs.xml
+                    backfill: 10
+                  - name: deep
+                    type: feed
+                    url: file://\(feeds.path)/deep.xml
+                    backfill: 10
+                  - name: huge
+                    type: feed
+                    url: \(huge.url)
+                    backfill: 10
+                """)
 
         let started = Date()
-        let running = try ProductProcess.start(["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
+        let running = try ProductProcess.start(
+            ["sync", "--config", fixture.configPath, "--format", "json"], environment: fixture.environment)
         var peakKilobytes = 0
         while running.process.isRunning && Date().timeIntervalSince(started) < 120 {
             peakKilobytes = max(peakKilobytes, PeakMemory.kilobytes(pid: running.process.processIdentifier) ?? 0)
@@ -58,14 +61,16 @@ import Testing
         running.process.waitUntilExit()
         defer { running.removeOutput() }
         let seconds = Date().timeIntervalSince(started)
-        print("hostile input: sync took \(String(format: "%.1f", seconds)) s, peak \(peakKilobytes / 1024) MB, "
-            + "huge feed server sent \(huge.bytesSent >> 20) MB")
+        print(
+            "hostile input: sync took \(String(format: "%.1f", seconds)) s, peak \(peakKilobytes / 1024) MB, "
+                + "huge feed server sent \(huge.bytesSent >> 20) MB")
 
         #expect(seconds < 60, "sync took \(seconds) s")
         #expect(peakKilobytes < 400 * 1024, "peak resident memory \(peakKilobytes) kB")
         #expect(huge.bytesSent < 256 << 20, "the fetcher read \(huge.bytesSent) bytes of the endless feed")
-        #expect(running.process.terminationStatus == 65 || running.process.terminationStatus == 75,
-                "exit \(running.process.terminationStatus): \(running.stderr().suffix(1500))")
+        #expect(
+            running.process.terminationStatus == 65 || running.process.terminationStatus == 75,
+            "exit \(running.process.terminationStatus): \(running.stderr().suffix(1500))")
 
         let summary = try #require(
             try JSONSerialization.jsonObject(with: Data(running.stdout().utf8)) as? [String: Any],
@@ -90,12 +95,15 @@ import Testing
             #expect(message.lowercased().contains(expected), "\(file): \(message)")
         }
         // A feed over the size limit is a failed item of its own, named by its URL, and other read failures are errors.
-        let failedMessages = items.filter { ($0["decision"] as? String) == "failed" }.compactMap { $0["message"] as? String }
+        let failedMessages = items.filter { ($0["decision"] as? String) == "failed" }.compactMap {
+            $0["message"] as? String
+        }
         let allErrors = (errors + failedMessages).joined(separator: "\n")
         #expect(allErrors.contains("feed huge") && allErrors.contains("larger than the limit"), "\(allErrors)")
         // The size limit is no temporary failure, so the message requests a smaller feed instead of a retry.
         #expect(allErrors.contains("every run fails until the feed is smaller"), "\(allErrors)")
-        let laughsOrEntries = allErrors.contains("feed laughs") || items.contains { ($0["source"] as? String) == "laughs" }
+        let laughsOrEntries =
+            allErrors.contains("feed laughs") || items.contains { ($0["source"] as? String) == "laughs" }
         #expect(laughsOrEntries, "the entity bomb feed left no trace: \(allErrors)")
         let laughsTexts = texts.filter { $0.contains("lol") }
         #expect(laughsTexts.allSatisfy { $0.utf8.count < 100_000 }, "an entity bomb expanded into a post")
@@ -133,10 +141,13 @@ import Testing
         try "{\"title\": \"Deep\", \"deep\": \(nested)}\n\nBody.\n".write(
             to: content.appendingPathComponent("deep-json.md"), atomically: true, encoding: .utf8)
         let manager = FileManager.default
-        try manager.createSymbolicLink(atPath: content.appendingPathComponent("loop-a.md").path, withDestinationPath: "loop-b.md")
-        try manager.createSymbolicLink(atPath: content.appendingPathComponent("loop-b.md").path, withDestinationPath: "loop-a.md")
+        try manager.createSymbolicLink(
+            atPath: content.appendingPathComponent("loop-a.md").path, withDestinationPath: "loop-b.md")
+        try manager.createSymbolicLink(
+            atPath: content.appendingPathComponent("loop-b.md").path, withDestinationPath: "loop-a.md")
         try manager.createDirectory(at: content.appendingPathComponent("nested"), withIntermediateDirectories: true)
-        try manager.createSymbolicLink(atPath: content.appendingPathComponent("nested/up").path, withDestinationPath: "..")
+        try manager.createSymbolicLink(
+            atPath: content.appendingPathComponent("nested/up").path, withDestinationPath: "..")
     }
 
     /// Nine levels of ten references each: 10^9 "lol"s if a parser expanded them.

@@ -52,7 +52,8 @@ import Testing
         #expect(unavailable.stdout.contains("\"updated\" : 1"), "\(unavailable.stdout.prefix(800))")
         #expect(unavailable.stdout.contains("duplicates the item's posts"), "\(unavailable.stdout.prefix(800))")
         #expect(
-            unavailable.stderr.contains("could not look up a duplicate post group"), "\(unavailable.stderr.suffix(800))")
+            unavailable.stderr.contains("could not look up a duplicate post group"), "\(unavailable.stderr.suffix(800))"
+        )
         #expect(try duplicateGroups(fixture).count == 1)
         try fixture.clearFaults()
 

@@ -18,7 +18,8 @@ import Testing
         try fixture.addFault(operation: "*", "\"kind\": \"latency\", \"latencyMs\": 250, \"probability\": 0.05")
         try fixture.addFault(operation: "POST /posts", "\"kind\": \"commit-without-answer\", \"probability\": 0.02")
         // Longer than the request time limit below: the client gives up while the server goes on to commit.
-        try fixture.addFault(operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 2500, \"probability\": 0.01")
+        try fixture.addFault(
+            operation: "POST /posts", "\"kind\": \"latency\", \"latencyMs\": 2500, \"probability\": 0.01")
         let environment = ["PLANABLE_SYNC_API_TIMEOUT": "2"]
 
         let started = Date()

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import SQLite
+import TestSupport
 import Testing
 
 /// Runs every command through its error paths with known tokens, then searches every output, the state database
@@ -21,12 +21,19 @@ import Testing
         // A good run, its plan, status and check, so every normal output is searched too.
         record("sync", try fixture.sync(["--format", "json"]))
         try fixture.writeContent("item-0.md", "---\ntitle: Item 0\n---\n\nChanged body.\n")
-        record("plan json", try ProductProcess.run(["plan", "--config", config, "--format", "json"], environment: fixture.environment))
+        record(
+            "plan json",
+            try ProductProcess.run(["plan", "--config", config, "--format", "json"], environment: fixture.environment))
         let htmlPath = fixture.root.appendingPathComponent("plan.html").path
         record(
             "plan html",
-            try ProductProcess.run(["plan", "--config", config, "--format", "html", "--output", htmlPath], environment: fixture.environment))
-        record("status", try ProductProcess.run(["status", "--config", config, "--format", "json"], environment: fixture.environment))
+            try ProductProcess.run(
+                ["plan", "--config", config, "--format", "html", "--output", htmlPath], environment: fixture.environment
+            ))
+        record(
+            "status",
+            try ProductProcess.run(
+                ["status", "--config", config, "--format", "json"], environment: fixture.environment))
         record("check", try ProductProcess.run(["check", "--config", config], environment: fixture.environment))
 
         // A value that is not a token, an unknown token (401) and a read-only token (403 on create).
@@ -40,13 +47,17 @@ import Testing
         record("malformed token", malformedRun)
         let unknownRun = try ProductProcess.run(["sync", "--config", config], environment: [variable: unknown])
         #expect(unknownRun.status != 0)
-        #expect(unknownRun.stderr.contains("401") || unknownRun.stderr.lowercased().contains("token"), "\(unknownRun.stderr)")
+        #expect(
+            unknownRun.stderr.contains("401") || unknownRun.stderr.lowercased().contains("token"),
+            "\(unknownRun.stderr)")
         record("401 sync", unknownRun)
         record("401 check", try ProductProcess.run(["check", "--config", config], environment: [variable: unknown]))
         try fixture.writeContent("new.md", "---\ntitle: New\n---\n\nNeeds a write.\n")
         let readOnlyRun = try ProductProcess.run(["sync", "--config", config], environment: [variable: readOnly])
         #expect(readOnlyRun.status != 0)
-        #expect(readOnlyRun.stderr.contains("403") || readOnlyRun.stdout.contains("403"), "\(readOnlyRun.stderr.suffix(800))")
+        #expect(
+            readOnlyRun.stderr.contains("403") || readOnlyRun.stdout.contains("403"),
+            "\(readOnlyRun.stderr.suffix(800))")
         record("403 sync", readOnlyRun)
 
         // Every request fails with 500, a temporary failure.
@@ -57,7 +68,8 @@ import Testing
         try fixture.clearFaults()
 
         // A killed run's partial output.
-        let killed = try ProductProcess.start(["sync", "--config", config, "--log-level", "trace"], environment: fixture.environment)
+        let killed = try ProductProcess.start(
+            ["sync", "--config", config, "--log-level", "trace"], environment: fixture.environment)
         Thread.sleep(forTimeInterval: 0.3)
         killed.killNow()
         outputs.append(("killed stderr", killed.stderr()))

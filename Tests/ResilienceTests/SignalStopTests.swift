@@ -111,7 +111,8 @@ import Testing
     @Test func sigtermDuringFeedFetchOfPlan() throws {
         let fixture = try ReferenceFixture(name: "feed-fetch-stop")
         let feed = try LoopbackHTTPServer { _ in
-            .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array("<rss/>".utf8), delay: 10)
+            .init(
+                status: 200, headers: [("Content-Type", "application/rss+xml")], body: Array("<rss/>".utf8), delay: 10)
         }
         defer { feed.stop() }
         try fixture.writeConfiguration(extra: "  - {name: slow, type: feed, url: \(feed.baseURL)/feed.xml}")

@@ -60,7 +60,8 @@ import Testing
         #expect(summary?["updated"] as? Int == 1)
         let audit = try StateAudit(fixture: fixture, itemCount: Self.itemCount, prefix: "Rebuild item")
         #expect(audit.isClean, "\(audit.summary)")
-        let moved = try FileManager.default.contentsOfDirectory(atPath: fixture.root.appendingPathComponent("state").path)
+        let moved = try FileManager.default.contentsOfDirectory(
+            atPath: fixture.root.appendingPathComponent("state").path)
         #expect(moved.contains { $0.contains(".corrupt-") }, "\(moved)")
 
         let again = try fixture.sync(["--format", "json"])

@@ -29,8 +29,9 @@ import Testing
         let list = TemplateValue.list(Array(repeating: ["x": "y"], count: 1_000))
         let template = try Template(name: "loops", source: "{{#l}}{{#l}}{{#l}}{{#l}}.{{/l}}{{/l}}{{/l}}{{/l}}")
         let (error, seconds) = timedError { _ = try template.render(["l": list]) }
-        #expect(error?.message.contains("steps") == true || error?.message.contains("bytes") == true,
-                "\(String(describing: error))")
+        #expect(
+            error?.message.contains("steps") == true || error?.message.contains("bytes") == true,
+            "\(String(describing: error))")
         #expect(seconds < 10)
     }
 

@@ -70,7 +70,8 @@ import Testing
         // The first report read the posts before advising to delete them; later runs rely on the status polls.
         let again = try workspace.run(.apply)
         #expect(again.items.first { $0.identity == "a.md" }?.decision == .blocked)
-        #expect(again.requests.read < report.requests.read, "\(again.requests.read) reads, then \(report.requests.read)")
+        #expect(
+            again.requests.read < report.requests.read, "\(again.requests.read) reads, then \(report.requests.read)")
     }
 
     /// When one of the posts is published, the blocked item's advice does not say to delete the posts and create

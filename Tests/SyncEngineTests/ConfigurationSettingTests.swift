@@ -240,7 +240,8 @@ import Testing
             #expect(messages.contains("12: \"max_new_share\" must be between 0 and 1"), "\(messages)")
             #expect(messages.contains { $0.hasPrefix("13: \"content_images\" must be") }, "\(messages)")
             #expect(messages.contains("14: two sources are named \"news\"; give each a unique name"), "\(messages)")
-            #expect(messages.contains { $0.hasPrefix("17: unknown feed source setting \"pollinterval\"") }, "\(messages)")
+            #expect(
+                messages.contains { $0.hasPrefix("17: unknown feed source setting \"pollinterval\"") }, "\(messages)")
         }
     }
 

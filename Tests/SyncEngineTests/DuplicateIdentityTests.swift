@@ -296,7 +296,8 @@ import Testing
         #expect(try workspace.run(.apply).created == 3)
         let folder = workspace.contentFolder
         try FileManager.default.removeItem(at: folder.appendingPathComponent("a.md"))
-        try FileManager.default.moveItem(at: folder.appendingPathComponent("b.md"), to: folder.appendingPathComponent("a.md"))
+        try FileManager.default.moveItem(
+            at: folder.appendingPathComponent("b.md"), to: folder.appendingPathComponent("a.md"))
 
         let plan = try workspace.run(.plan)
         let sync = try workspace.run(.apply)
@@ -331,6 +332,7 @@ import Testing
         let again = try workspace.run(.apply)
         #expect(again.requests.write == 0)
         #expect(
-            again.items.allSatisfy { $0.decision == .unchanged }, "\(again.items.map { "\($0.identity) \($0.decision)" })")
+            again.items.allSatisfy { $0.decision == .unchanged },
+            "\(again.items.map { "\($0.identity) \($0.decision)" })")
     }
 }

@@ -160,9 +160,10 @@ extension TestWorkspace {
         #expect(sync.created == 0, "\(sync.items.filter { $0.decision == .create }.map(\.identity))")
         #expect(sync.requests.write == 0)
         #expect(try texts(workspace, ids: ids) == [edited, edited])
-        #expect(logs.entries(startingWith: "linked an item to a post whose text differs").map { $0["item.id"] } == [
-            "entry-8"
-        ])
+        #expect(
+            logs.entries(startingWith: "linked an item to a post whose text differs").map { $0["item.id"] } == [
+                "entry-8"
+            ])
         let again = try workspace.run(.apply)
         #expect(again.requests.write == 0)
     }

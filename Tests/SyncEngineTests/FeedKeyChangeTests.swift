@@ -248,7 +248,9 @@ import Testing
         let command = ForgetCommandLine.post(
             source: "news", identity: heldEntry.identity, configurationPath: workspace.configPath)
         #expect(command.hasPrefix("planable-sync post --config /"))
-        #expect(heldEntry.message?.contains("`\(command)` has the next sync create its post") == true, "\(messages(report))")
+        #expect(
+            heldEntry.message?.contains("`\(command)` has the next sync create its post") == true, "\(messages(report))"
+        )
         #expect(try workspace.run(.apply).created == 0)
 
         // The way out when a held-back entry is a new one: `planable-sync post` marks it, and the next run posts it.

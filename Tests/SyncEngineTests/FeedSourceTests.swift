@@ -200,11 +200,11 @@ import Testing
                 + "<link>\(entry.link)</link><description>About \(entry.title)</description></item>"
         }
         try """
-            <?xml version="1.0" encoding="utf-8"?>
-            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
-            \(items.joined(separator: "\n"))
-            </channel></rss>
-            """.write(to: feedPath, atomically: true, encoding: .utf8)
+        <?xml version="1.0" encoding="utf-8"?>
+        <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+        \(items.joined(separator: "\n"))
+        </channel></rss>
+        """.write(to: feedPath, atomically: true, encoding: .utf8)
     }
 
     /// One entry whose id changes while its link stays may be the same page, so it is not posted a second time. It is

@@ -17,7 +17,8 @@ import Testing
     /// Media checks are off and no `media_base_url` is set: the docs link images on public hosts, which an
     /// offline run must never fetch, and the embedded server only probes loopback anyway.
     static func makeWorkspace() throws -> (root: URL, config: String) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-hugo-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-hugo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: fixture, to: root.appendingPathComponent("content"))
         let config = root.appendingPathComponent("planable-sync.yaml").path

@@ -28,19 +28,24 @@ import YAML
         """
 
     static func pages() -> [ResolvedPage] {
-        [("p1", "Northwind LinkedIn", "linkedin"), ("p2", "Northwind YouTube", "youtube"), ("p3", "Northwind Pinterest", "pinterest")]
-            .map { ResolvedPage(id: $0.0, name: $0.1, platform: $0.2, isConnected: true) }
+        [
+            ("p1", "Northwind LinkedIn", "linkedin"), ("p2", "Northwind YouTube", "youtube"),
+            ("p3", "Northwind Pinterest", "pinterest"),
+        ]
+        .map { ResolvedPage(id: $0.0, name: $0.1, platform: $0.2, isConnected: true) }
     }
 
     static func mapper(_ text: String = configuration) throws -> Mapper {
         let configuration = try Configuration.parse(text, path: "/tmp/fields.yaml")
         let workspace = try JSONDecoder().decode(
             Workspace.self,
-            from: Data(#"{"id": "w1", "name": "Northwind Coffee", "companyId": "c1", "timezone": "America/New_York"}"#.utf8))
+            from: Data(
+                #"{"id": "w1", "name": "Northwind Coffee", "companyId": "c1", "timezone": "America/New_York"}"#.utf8))
         return try Mapper(
             configuration: configuration,
             context: WorkspaceContext(
-                workspace: workspace, pages: configuration.pages.compactMap { name in pages().first { $0.name == name } },
+                workspace: workspace,
+                pages: configuration.pages.compactMap { name in pages().first { $0.name == name } },
                 allPages: pages()))
     }
 
@@ -114,22 +119,27 @@ import YAML
         let mapper = try Self.mapper()
         let image = CheckedMedium(url: "https://media.northwind.example/a.png", kind: .image)
         let text = Self.configuration.replacingOccurrences(
-            of: "pages: [Northwind LinkedIn, Northwind YouTube, Northwind Pinterest]", with: "pages: [Northwind Pinterest]")
+            of: "pages: [Northwind LinkedIn, Northwind YouTube, Northwind Pinterest]",
+            with: "pages: [Northwind Pinterest]")
         let plan = try Self.mapper(text).plan(Self.item(), media: [image], now: Date(timeIntervalSince1970: 0))
         let pin = try #require(plan.groups.first?.payload.pinterest)
         #expect(pin.boardId == "board-1")
         #expect(pin.title == "Alpha pin")
         #expect(pin.link == "https://coffee.northwind.example/alpha/")
         // The same item fails on YouTube without a video, naming the page and the rule.
-        #expect(throws: MappingError.self) { try mapper.plan(Self.item(), media: [image], now: Date(timeIntervalSince1970: 0)) }
+        #expect(throws: MappingError.self) {
+            try mapper.plan(Self.item(), media: [image], now: Date(timeIntervalSince1970: 0))
+        }
     }
 
     @Test func overridesSetCommentNoteAndCampaign() throws {
         let overrides: YAMLValue = .mapping([
-            ("first_comment", .string("Own comment")), ("internal_note", .string("Own note")), ("campaign", .string("Fall")),
+            ("first_comment", .string("Own comment")), ("internal_note", .string("Own note")),
+            ("campaign", .string("Fall")),
             ("pages", .list([.string("Northwind LinkedIn")])),
         ])
-        let plan = try Self.mapper().plan(Self.item(overrides: overrides), media: [], now: Date(timeIntervalSince1970: 0))
+        let plan = try Self.mapper().plan(
+            Self.item(overrides: overrides), media: [], now: Date(timeIntervalSince1970: 0))
         let payload = try #require(plan.groups.first?.payload)
         #expect(plan.groups.count == 1)
         #expect(payload.firstComment == "Own comment")
@@ -150,7 +160,8 @@ import YAML
                 """)
         defer { workspace.remove() }
         try workspace.writePost(
-            "a.md", title: "Alpha", body: "Beans.", frontMatter: "date: 2031-02-03\nimage: https://media.northwind.example/a.png\n")
+            "a.md", title: "Alpha", body: "Beans.",
+            frontMatter: "date: 2031-02-03\nimage: https://media.northwind.example/a.png\n")
         let report = try workspace.run(.apply)
         #expect(report.created == 1, "\(report.items.compactMap(\.message))")
         let reference = try ReferenceReadBack(stateFolder: workspace.stateFolder)

@@ -58,7 +58,8 @@ import Testing
         // Off loopback, so the embedded run judges the medium by its name and never fetches it.
         try workspace.writePost(
             "clip.md", title: "Roasting day", body: "Watch us roast.",
-            frontMatter: "url: https://coffee.northwind.example/roasting/\nimage: https://media.northwind.example/roast.mp4\n")
+            frontMatter:
+                "url: https://coffee.northwind.example/roasting/\nimage: https://media.northwind.example/roast.mp4\n")
         let report = try workspace.run(.plan)
         #expect(report.failed == 0, "\(report.items.compactMap(\.message))")
         let posts = try #require(report.items.first?.posts)
@@ -97,7 +98,8 @@ import Testing
         #expect(x.warnings.contains { $0.contains("text cut from") && $0.contains("to fit X") })
 
         // Without a link in the text, truncation adds none.
-        let plain = try #require(report.items.first { $0.identity == "nolink.md" }?.posts.first { $0.pages == ["Northwind X"] })
+        let plain = try #require(
+            report.items.first { $0.identity == "nolink.md" }?.posts.first { $0.pages == ["Northwind X"] })
         #expect(plain.text.hasSuffix("…"), "\(plain.text)")
         #expect(!plain.text.contains("http"))
     }

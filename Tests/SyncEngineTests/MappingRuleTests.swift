@@ -45,11 +45,13 @@ import Testing
         try workspace.writePost("news/opening.md", title: "Opening", body: "News.")
         try workspace.writePost("beans.md", title: "Beans", body: "Tags.", frontMatter: "tags: [coffee, beans]\n")
         try workspace.writePost(
-            "launch.md", title: "Launch", body: "Both conditions.", frontMatter: "categories: [release]\ntype: launch\n")
+            "launch.md", title: "Launch", body: "Both conditions.", frontMatter: "categories: [release]\ntype: launch\n"
+        )
         try workspace.writePost(
             "half.md", title: "Half", body: "One condition.", frontMatter: "categories: [release]\ntype: recap\n")
         try workspace.writePost("star.md", title: "Star", body: "Featured.", frontMatter: "featured: false\n")
-        try workspace.writePost("news/beans.md", title: "News beans", body: "Two rules.", frontMatter: "tags: [Coffee]\n")
+        try workspace.writePost(
+            "news/beans.md", title: "News beans", body: "Two rules.", frontMatter: "tags: [Coffee]\n")
         try workspace.writePost("memo.md", title: "Memo", body: "Skipped.", frontMatter: "visibility: internal\n")
 
         let report = try workspace.run(.plan)
@@ -86,8 +88,10 @@ import Testing
                     pages: [Northwind X]
                 """)
         defer { workspace.remove() }
-        try workspace.writePost("yes.md", title: "Yes", body: "Body.", frontMatter: "featured: true\nparams: {weight: 3}\n")
-        try workspace.writePost("no.md", title: "No", body: "Body.", frontMatter: "featured: false\nparams: {weight: 3}\n")
+        try workspace.writePost(
+            "yes.md", title: "Yes", body: "Body.", frontMatter: "featured: true\nparams: {weight: 3}\n")
+        try workspace.writePost(
+            "no.md", title: "No", body: "Body.", frontMatter: "featured: false\nparams: {weight: 3}\n")
         let pages = Self.pages(try workspace.run(.plan))
         #expect(pages["yes.md"] == ["Northwind X"])
         #expect(pages["no.md"] == ["Northwind LinkedIn"])
@@ -101,8 +105,10 @@ import Testing
             frontMatter: "planable:\n  pages: [Northwind Facebook, Northwind Threads]\n")
         try workspace.writePost("quiet.md", title: "Quiet", body: "Skip me.", frontMatter: "planable: {skip: true}\n")
         try workspace.writePost(
-            "unknown-page.md", title: "Unknown", body: "No such page.", frontMatter: "planable: {pages: [Northwind Myspace]}\n")
-        try workspace.writePost("typo.md", title: "Typo", body: "Misspelt key.", frontMatter: "planable: {page: Northwind X}\n")
+            "unknown-page.md", title: "Unknown", body: "No such page.",
+            frontMatter: "planable: {pages: [Northwind Myspace]}\n")
+        try workspace.writePost(
+            "typo.md", title: "Typo", body: "Misspelt key.", frontMatter: "planable: {page: Northwind X}\n")
         try workspace.writePost("kind.md", title: "Kind", body: "Wrong kind.", frontMatter: "planable: {skip: maybe}\n")
         // Every wrong key and page of one item is named in one run.
         try workspace.writePost(
@@ -120,10 +126,13 @@ import Testing
         }
         #expect(failure("unknown-page.md")?.contains("planable.pages names \"Northwind Myspace\"") == true)
         #expect(failure("unknown-page.md")?.contains("its pages are \"Northwind LinkedIn\", ") == true)
-        #expect(failure("typo.md")?.contains("planable.page is not a known setting") == true, "\(failure("typo.md") ?? "")")
-        #expect(failure("kind.md")?.contains("planable.skip must be true or false") == true, "\(failure("kind.md") ?? "")")
+        #expect(
+            failure("typo.md")?.contains("planable.page is not a known setting") == true, "\(failure("typo.md") ?? "")")
+        #expect(
+            failure("kind.md")?.contains("planable.skip must be true or false") == true, "\(failure("kind.md") ?? "")")
         let several = failure("several.md") ?? ""
-        #expect(several.hasPrefix("posts: several.md: front matter planable.lables is not a known setting"), "\(several)")
+        #expect(
+            several.hasPrefix("posts: several.md: front matter planable.lables is not a known setting"), "\(several)")
         #expect(several.contains("; front matter planable.schedule must be false or a date and time"), "\(several)")
         #expect(several.contains("; front matter planable.pages names \"Northwind Myspace\""), "\(several)")
         #expect(report.failed == 4)
@@ -136,7 +145,8 @@ import Testing
             sourceSettings: "media_base_url: https://coffee.northwind.example/")
         defer { workspace.remove() }
         try workspace.writePost(
-            "memo.md", title: "Memo", body: "Internal.", frontMatter: "visibility: internal\nimage: /missing-memo.png\n")
+            "memo.md", title: "Memo", body: "Internal.", frontMatter: "visibility: internal\nimage: /missing-memo.png\n"
+        )
         try workspace.writePost(
             "quiet.md", title: "Quiet", body: "Skip me.", frontMatter: "planable: {skip: true}\nimage: /nope.png\n")
         try workspace.writePost("shown.md", title: "Shown", body: "Posted.", frontMatter: "image: /absent.png\n")
@@ -251,7 +261,8 @@ import Testing
         let report = try undefined.run(.plan)
         let failed = try #require(report.items.first { $0.identity == "a.md" })
         #expect(failed.decision == .failed)
-        #expect(failed.message?.contains("template \"templates.x\": line 1, column 11") == true, "\(failed.message ?? "")")
+        #expect(
+            failed.message?.contains("template \"templates.x\": line 1, column 11") == true, "\(failed.message ?? "")")
         #expect(failed.message?.contains("autor") == true)
         #expect(report.items.first { $0.identity == "b.md" }?.posts.contains { $0.text == "B Avery" } == true)
     }

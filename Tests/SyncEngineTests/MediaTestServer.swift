@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Glibc
+import TestSupport
 
 /// A loopback HTTP/1.1 server for the media checks: one thread answers each connection from a fixed table of
 /// resources, then closes it.
@@ -26,7 +26,8 @@ final class MediaTestServer: @unchecked Sendable {
     /// The start of an MP4 file: an `ftyp` box.
     static let mp4Bytes: [UInt8] = [0, 0, 0, 0x18] + Array("ftypisom".utf8) + [0, 0, 2, 0] + Array("isomiso2".utf8)
     /// The start of a JPEG file.
-    static let jpegBytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10] + Array("JFIF".utf8) + [0, 1, 1, 0, 0, 1, 0, 1, 0, 0]
+    static let jpegBytes: [UInt8] =
+        [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10] + Array("JFIF".utf8) + [0, 1, 1, 0, 0, 1, 0, 1, 0, 0]
 
     let port: UInt16
     private let listener: Int32
@@ -134,16 +135,31 @@ final class MediaTestServer: @unchecked Sendable {
             if isHead { return (405, [("Allow", "GET"), ("Content-Length", "0")], []) }
             guard isRanged else { return sized("image/jpeg", Self.jpegBytes) }
             let size = String(Self.jpegBytes.count)
-            return (206, [("Content-Type", "image/jpeg"), ("Content-Range", "bytes 0-0/\(size)"), ("Content-Length", "1")], [0xFF])
+            return (
+                206, [("Content-Type", "image/jpeg"), ("Content-Range", "bytes 0-0/\(size)"), ("Content-Length", "1")],
+                [0xFF]
+            )
         case "/huge.mp4":
             // The size is only described: HEAD has no body, and a GET is cut short after one byte.
             if isHead || !isRanged {
                 return (200, [("Content-Type", "video/mp4"), ("Content-Length", String(Self.hugeSize))], [])
             }
-            return (206, [("Content-Type", "video/mp4"), ("Content-Range", "bytes 0-0/\(Self.hugeSize)"), ("Content-Length", "1")], [0])
+            return (
+                206,
+                [
+                    ("Content-Type", "video/mp4"), ("Content-Range", "bytes 0-0/\(Self.hugeSize)"),
+                    ("Content-Length", "1"),
+                ], [0]
+            )
         case "/huge-ranged.mp4":
             if isHead { return (501, [("Content-Length", "0")], []) }
-            return (206, [("Content-Type", "video/mp4"), ("Content-Range", "bytes 0-0/\(Self.hugeSize)"), ("Content-Length", "1")], [0])
+            return (
+                206,
+                [
+                    ("Content-Type", "video/mp4"), ("Content-Range", "bytes 0-0/\(Self.hugeSize)"),
+                    ("Content-Length", "1"),
+                ], [0]
+            )
         case "/redirect-in.png":
             return (302, [("Location", "/photo.png"), ("Content-Length", "0")], [])
         default:

@@ -35,7 +35,8 @@ import Testing
         var reported = record
         reported.publishedEditReported = true
         reported.lastError = SyncEngine.publishedEditMessage(item, record: Self.record(contentHash: "old"))
-        #expect(SyncEngine.publishedEditMessage(item, record: reported).contains("changed after its post was published"))
+        #expect(
+            SyncEngine.publishedEditMessage(item, record: reported).contains("changed after its post was published"))
     }
 
     /// Returns the item of a feed entry, through the initializer that feed sources use.

@@ -14,7 +14,9 @@ import Testing
             extraConfiguration: "",
             api: "api:\n  embedded:\n    writes_per_minute: 8\n    reads_per_minute: 1000\n    window_seconds: 4\n")
         defer { workspace.remove() }
-        for index in 0..<20 { try workspace.writePost("p\(index).md", title: "Backlog \(index)", body: "Body \(index).") }
+        for index in 0..<20 {
+            try workspace.writePost("p\(index).md", title: "Backlog \(index)", body: "Body \(index).")
+        }
 
         let started = Date()
         let report = try workspace.run(.apply)

@@ -15,8 +15,10 @@ import Testing
     let token = "pln_" + String(repeating: "5a", count: 16)
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-status-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-status-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         var options = ReferenceServerOptions(databasePath: root.appendingPathComponent("reference.sqlite").path)
         options.seed = ReferenceSeed.demo(token: token)
         options.clock = clock
@@ -45,13 +47,15 @@ import Testing
         let path = root.appendingPathComponent("planable-sync.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let configuration = try Configuration.load(path: path)
-        return try Runtime(configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
+        return try Runtime(
+            configuration: configuration, logger: Logger(label: "test", destination: .none), exclusive: true)
     }
 
     func admin(_ path: String, _ body: String = "{}") throws {
         let url = server.baseURL.replacingOccurrences(of: "/api/v1", with: "") + path
         let response = try HTTPClient().send(
-            HTTPRequest(method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Array(body.utf8)))
+            HTTPRequest(
+                method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Array(body.utf8)))
         #expect((200..<300).contains(response.status), "\(path): \(String(decoding: response.body, as: UTF8.self))")
     }
 
@@ -80,7 +84,8 @@ import Testing
         let approved = try #require(posts.first { $0.identity == "s0.md" })
         let published = try #require(posts.first { $0.identity == "s1.md" })
         let context = try engine.resolveContext()
-        let follower = StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 3)
+        let follower = StatusFollower(
+            client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 3)
 
         try admin("/reference/posts/\(approved.postId)/approve")
         try admin("/reference/posts/\(published.postId)/publish")
@@ -407,7 +412,8 @@ import Testing
         }
         try admin("/reference/clock", "{\"advanceSeconds\": 10}")
         let workspaceId = try engine.resolveContext().workspace.id
-        let follower = StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+        let follower = StatusFollower(
+            client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
         _ = try follower.refresh(workspaceId: workspaceId)
         for post in try runtime.state.allPosts() {
             #expect(post.status == "failed", "post \(post.postId) has status \(post.status ?? "none")")
@@ -444,7 +450,8 @@ extension StatusFollowingTests {
         }
         try admin("/reference/clock", "{\"advanceSeconds\": 10}")
         let workspaceId = try engine.resolveContext().workspace.id
-        let follower = StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+        let follower = StatusFollower(
+            client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
         _ = try follower.refresh(workspaceId: workspaceId)
         #expect(try runtime.state.allPosts().allSatisfy { $0.status == "failed" })
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PlanableAPI
+
 @testable import SyncEngine
 
 /// A temporary folder with a content tree and a configuration that syncs it into the embedded reference server.
@@ -24,7 +25,8 @@ struct TestWorkspace {
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-test-\(UUID().uuidString)")
         feedFolders = Self.feedFolders(in: extraConfiguration)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         let pageList = pages.map { "  - \($0)" }.joined(separator: "\n")
         let configuration = """
             state: state/planable-sync.sqlite
@@ -79,7 +81,8 @@ struct TestWorkspace {
         let configuration = try Configuration.load(path: configPath)
         guard case .embedded(let options) = configuration.api else { throw MappingError("needs api: embedded") }
         let logger = Logger(label: "test", destination: .none)
-        let (server, token) = try Runtime.startEmbedded(statePath: configuration.statePath, options: options, logger: logger)
+        let (server, token) = try Runtime.startEmbedded(
+            statePath: configuration.statePath, options: options, logger: logger)
         defer { server.stop() }
         if let alongside {
             let root = server.baseURL.replacingOccurrences(of: "/api/v1", with: "")
@@ -87,7 +90,8 @@ struct TestWorkspace {
         }
         let client = PlanableClient(
             baseURL: server.baseURL, token: token,
-            limiter: RateLimiter(readsPerMinute: 10_000, writesPerMinute: writesPerWindow, window: options.windowSeconds),
+            limiter: RateLimiter(
+                readsPerMinute: 10_000, writesPerMinute: writesPerWindow, window: options.windowSeconds),
             logger: logger)
         let state = try StateStore(path: configuration.statePath)
         let runtimeSources = configuration.sources.map { source -> any ItemSource in

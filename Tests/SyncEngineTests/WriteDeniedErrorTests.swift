@@ -47,7 +47,8 @@ import Testing
 
     /// DELETE /posts/{id} documents its 403 without a body, so the client reports it as an invalid response.
     @Test func bodilessForbiddenDeleteIsWriteDenial() throws {
-        let error = PlanableAPIError.invalidResponse(status: 403, message: "no error body", operation: "DELETE /posts/p1")
+        let error = PlanableAPIError.invalidResponse(
+            status: 403, message: "no error body", operation: "DELETE /posts/p1")
         let denied = try #require(WriteDeniedError(error, workspace: "W"))
         #expect(denied.description.contains("cannot write to workspace \"W\""))
     }

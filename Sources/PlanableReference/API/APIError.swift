@@ -31,7 +31,8 @@ struct APIError: Error, Equatable {
     static func alreadyPublished(_ postID: String) -> APIError {
         APIError(
             status: 400, code: "POST_ALREADY_PUBLISHED",
-            message: "post \(postID) is already published and can no longer be changed; create a new post for a new version")
+            message:
+                "post \(postID) is already published and can no longer be changed; create a new post for a new version")
     }
 
     static func publishingInProgress(_ postID: String) -> APIError {

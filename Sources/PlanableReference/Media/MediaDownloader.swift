@@ -48,7 +48,9 @@ final class MediaDownloader: Sendable {
 
     /// Whether `url`'s host is localhost, a 127.x address or ::1.
     static func hasLoopbackLiteralHost(_ url: String) -> Bool {
-        guard let components = URLComponents(string: url), var host = components.host?.lowercased() else { return false }
+        guard let components = URLComponents(string: url), var host = components.host?.lowercased() else {
+            return false
+        }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host == "::1" || host == "localhost" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
@@ -128,7 +130,8 @@ final class MediaDownloader: Sendable {
         planable_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         planable_curl_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, mediaHeaderCallback)
         planable_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
-        planable_curl_setopt_pointer(handle, CURLOPT_OPENSOCKETFUNCTION, unsafeBitCast(mediaOpenSocket, to: UnsafeMutableRawPointer.self))
+        planable_curl_setopt_pointer(
+            handle, CURLOPT_OPENSOCKETFUNCTION, unsafeBitCast(mediaOpenSocket, to: UnsafeMutableRawPointer.self))
         planable_curl_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, context)
 
         let code = withExtendedLifetime(transfer) { curl_easy_perform(handle) }

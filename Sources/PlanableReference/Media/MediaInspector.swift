@@ -11,14 +11,16 @@ enum MediaInspector {
     /// The media type of a file starting with `bytes`, or nil when it is neither a supported image nor a video.
     static func inspect(_ bytes: [UInt8]) -> Inspection? {
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
-            return Inspection(type: "image", mimeType: "image/png", width: bigEndian(bytes, 16, 4), height: bigEndian(bytes, 20, 4))
+            return Inspection(
+                type: "image", mimeType: "image/png", width: bigEndian(bytes, 16, 4), height: bigEndian(bytes, 20, 4))
         }
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
             let size = jpegSize(bytes)
             return Inspection(type: "image", mimeType: "image/jpeg", width: size?.0, height: size?.1)
         }
         if bytes.starts(with: Array("GIF87a".utf8)) || bytes.starts(with: Array("GIF89a".utf8)) {
-            return Inspection(type: "gif", mimeType: "image/gif", width: littleEndian(bytes, 6, 2), height: littleEndian(bytes, 8, 2))
+            return Inspection(
+                type: "gif", mimeType: "image/gif", width: littleEndian(bytes, 6, 2), height: littleEndian(bytes, 8, 2))
         }
         if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) {
             let size = webpSize(bytes)

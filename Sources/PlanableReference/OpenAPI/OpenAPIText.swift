@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 // Generated from Resources/openapi.json by Resources/embed.py; OpenAPIDocumentTests checks that both match.
 
 /// The Planable Public API v1 OpenAPI document, served at /api/v1/openapi.json and used to validate requests.

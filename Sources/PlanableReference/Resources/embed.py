@@ -7,6 +7,7 @@ text = (root / "Resources" / "openapi.json").read_text(encoding="utf-8")
 if '"""#' in text or "\\#" in text:
     raise SystemExit("openapi.json contains a sequence that ends a Swift raw string; change the delimiter")
 swift = (
+    "// swift-format-ignore-file\n"
     "// Generated from Resources/openapi.json by Resources/embed.py; OpenAPIDocumentTests checks that both match.\n\n"
     "/// The Planable Public API v1 OpenAPI document, served at /api/v1/openapi.json and used to validate requests.\n"
     'let openAPIDocumentText = #"""\n' + text + '\n"""#\n'

@@ -116,7 +116,9 @@ extension ReferenceStore {
         let pageIDs = "SELECT id FROM pages WHERE workspace_id = ?1"
         try database.run("DELETE FROM comments WHERE post_id IN (\(postIDs))", [id])
         try database.run("DELETE FROM competitors WHERE page_id IN (\(pageIDs))", [id])
-        for table in ["posts", "pages", "labels", "campaigns", "media", "keywords", "workspace_members", "token_workspaces"] {
+        for table in [
+            "posts", "pages", "labels", "campaigns", "media", "keywords", "workspace_members", "token_workspaces",
+        ] {
             try database.run("DELETE FROM \(table) WHERE workspace_id = ?", [id])
         }
         try database.run("DELETE FROM workspaces WHERE id = ?", [id])
@@ -138,7 +140,10 @@ extension ReferenceStore {
     }
 
     func companyMemberIDs(companyID: String) throws -> Set<String> {
-        Set(try database.query("SELECT id FROM members WHERE company_id = ?", [companyID]).compactMap { $0.string("id") })
+        Set(
+            try database.query("SELECT id FROM members WHERE company_id = ?", [companyID]).compactMap {
+                $0.string("id")
+            })
     }
 
     func labels(workspaceID: String) throws -> [(id: String, name: String?, color: String)] {

@@ -1,8 +1,8 @@
 import Foundation
-import TestSupport
 import HTTPClient
 import PlanableAPI
 import PlanableReference
+import TestSupport
 
 /// A reference server on a loopback port with the demo seed, a known token, and helpers for its
 /// `/reference/...` controls. `sync` runs against it as a remote API, with the token in an environment variable.
@@ -22,11 +22,15 @@ final class ReferenceFixture {
     ///   come soon.
     ///   - offlineMedia: whether media on hosts other than loopback are recorded without a download; false makes the
     ///     server refuse loopback media as the real API would, and no test sends it a URL on another host.
-    init(name: String = "resilience", threadCount: Int = 8, rateLimitWindow: Double = 60, offlineMedia: Bool = true)
+    init(
+        name: String = "resilience", threadCount: Int = 8, rateLimitWindow: Double = 60, offlineMedia: Bool = true
+    )
         throws
     {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("planable-sync-\(name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+        root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "planable-sync-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
         token = "pln_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         var options = ReferenceServerOptions(
             databasePath: root.appendingPathComponent("reference.sqlite").path, seed: ReferenceSeed.demo(token: token),
@@ -70,7 +74,8 @@ final class ReferenceFixture {
     /// Writes `count` Markdown items, `item-0.md` and on, each with a distinct title.
     func writeItems(_ count: Int, prefix: String = "Item") throws {
         for index in 0..<count {
-            try writeContent("item-\(index).md", "---\ntitle: \(prefix) \(index)\n---\n\nBody of \(prefix.lowercased()) \(index).\n")
+            try writeContent(
+                "item-\(index).md", "---\ntitle: \(prefix) \(index)\n---\n\nBody of \(prefix.lowercased()) \(index).\n")
         }
     }
 
@@ -80,7 +85,9 @@ final class ReferenceFixture {
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 
-    func sync(_ extraArguments: [String] = [], environment extraEnvironment: [String: String] = [:]) throws
+    func sync(
+        _ extraArguments: [String] = [], environment extraEnvironment: [String: String] = [:]
+    ) throws
         -> ProductProcess.Result
     {
         try ProductProcess.run(
@@ -103,7 +110,8 @@ final class ReferenceFixture {
             body: body.map { Array($0.utf8) }, timeout: 10)
         let response = try (newConnection ? HTTPClient() : http).send(request)
         guard (200..<300).contains(response.status) else {
-            throw FixtureError("\(method) \(path) returned \(response.status): \(String(decoding: response.body, as: UTF8.self))")
+            throw FixtureError(
+                "\(method) \(path) returned \(response.status): \(String(decoding: response.body, as: UTF8.self))")
         }
         return response
     }

@@ -38,10 +38,12 @@ final class StreamingFeedServer: @unchecked Sendable {
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
         _ = read(client, &buffer, buffer.count)
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n"
+        let head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n"
             + "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Huge</title>"
         guard write(all: Array(head.utf8), to: client) else { return }
-        let item = Array(String(repeating: "<item><title>Filler</title><description>xxxxxxxx</description></item>", count: 200).utf8)
+        let item = Array(
+            String(repeating: "<item><title>Filler</title><description>xxxxxxxx</description></item>", count: 200).utf8)
         while bytesSent < limitBytes {
             guard write(all: item, to: client) else { return }
         }
@@ -50,7 +52,9 @@ final class StreamingFeedServer: @unchecked Sendable {
     private func write(all bytes: [UInt8], to descriptor: Int32) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written <= 0 { return false }
             offset += written
             lock.withLock { sent += written }
@@ -91,7 +95,9 @@ final class ImageServer: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(listener, 16) == 0 else { throw FixtureError("bind or listen failed: errno \(errno)") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -106,7 +112,8 @@ final class ImageServer: @unchecked Sendable {
                 var buffer = [UInt8](repeating: 0, count: 8192)
                 let count = read(client, &buffer, buffer.count)
                 let isHead = count > 4 && buffer[0] == UInt8(ascii: "H")
-                let head = "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: \(Self.png.count)\r\n"
+                let head =
+                    "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: \(Self.png.count)\r\n"
                     + "Connection: close\r\n\r\n"
                 let response = Array(head.utf8) + (isHead ? [] : Self.png)
                 _ = response.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
