@@ -119,17 +119,26 @@ package enum SourceOverlap {
         return result
     }
 
-    /// Returns a warning for each pair of directory sources whose folders are the same or nest, which read the
-    /// same files unless their globs keep them apart.
+    /// Returns a warning for each pair of directory sources whose folders are the same or nest and that read some of
+    /// the same files now. It scans the later source's folder, so folders whose globs keep their files apart get no
+    /// warning.
     package static func overlapWarnings(_ configuration: Configuration) -> [String] {
         var warnings: [String] = []
         let earlier = earlierFolders(configuration)
         for source in configuration.sources {
-            for other in earlier[source.name] ?? [] {
+            guard case .directory(let path, let include, let exclude) = source.kind,
+                let others = earlier[source.name], !others.isEmpty
+            else { continue }
+            let root = realFolder(path)
+            let files = DirectoryScanner(root: root, include: include, exclude: exclude).scan().files
+            for other in others {
+                let shared = files.map { (root == "/" ? "" : root) + "/" + $0.relativePath }.filter(other.reads)
+                guard let example = shared.first else { continue }
+                let count = shared.count == 1 ? "1 file" : "\(shared.count) files"
                 warnings.append(
-                    "sources \"\(other.source)\" and \"\(source.name)\" read overlapping folders, so a file that both "
-                        + "include is posted by \"\(other.source)\", the first in the configuration, and fails in "
-                        + "\"\(source.name)\"; give each source its own files with include and exclude")
+                    "sources \"\(other.source)\" and \"\(source.name)\" read overlapping folders and share \(count), "
+                        + "such as \(example): each is posted by \"\(other.source)\", the first in the configuration, "
+                        + "and fails in \"\(source.name)\"; give each source its own files with include and exclude")
             }
         }
         return warnings

@@ -75,10 +75,24 @@ import Testing
         let check = try ProductProcess.run(["check", "--config", configPath])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(
-            check.stdout.contains("warning: sources \"all\" and \"tpl\" read overlapping folders"),
+            check.stdout.contains(
+                "warning: sources \"all\" and \"tpl\" read overlapping folders and share 2 files, such as "),
             "\(check.stdout)")
         let plan = try ProductProcess.run(["plan", "--config", configPath])
         #expect(plan.stdout.contains("would create 2"), "\(plan.stdout)")
         #expect(plan.stdout.contains("also read by source \"all\""), "\(plan.stdout)")
+    }
+
+    /// A folder that the outer source excludes shares no file with it, so `check` does not warn about the two.
+    @Test func nestedFoldersWithSeparateFilesDoNotWarn() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try writeConfiguration(
+            """
+              - {name: all, type: directory, path: ., exclude: ["tpl/**"]}
+              - {name: tpl, type: directory, path: tpl}
+            """)
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(!check.stdout.contains("overlapping folders"), "\(check.stdout)")
     }
 }
