@@ -20,6 +20,32 @@ package enum URLCredentials {
         return url.replacingCharacters(in: password, with: passwordMask)
     }
 
+    /// Returns `text` with the password of each URL in it redacted as `redactingPassword(in:)` does, for a message
+    /// of an earlier version that a state database stored as it was. A URL runs from its scheme to the next white
+    /// space, quote or angle bracket.
+    package static func redactingPasswords(inText text: String) -> String {
+        guard text.contains("://") else { return text }
+        let ends: Set<Character> = ["\"", "'", "<", ">", "`"]
+        var result = ""
+        var rest = Substring(text)
+        while let separator = rest.range(of: "://") {
+            var start = separator.lowerBound
+            while start > rest.startIndex {
+                let before = rest.index(before: start)
+                let character = rest[before]
+                guard character.isASCII, character.isLetter || character.isNumber || "+-.".contains(character) else {
+                    break
+                }
+                start = before
+            }
+            let end = rest[separator.upperBound...].firstIndex { $0.isWhitespace || ends.contains($0) } ?? rest.endIndex
+            result += rest[..<start]
+            result += redactingPassword(in: String(rest[start..<end]))
+            rest = rest[end...]
+        }
+        return result + rest
+    }
+
     /// Returns `url` without its userinfo and the `@` after it, such as `http://host/feed.xml`, for a base that
     /// relative links resolve against: a link resolved against the feed's URL would otherwise carry its password.
     package static func removingUserinfo(from url: String) -> String {

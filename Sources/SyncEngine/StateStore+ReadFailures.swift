@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import SQLite
 
 /// A source file, folder or feed that a scan could not read into items, as the state keeps it for `status`.
@@ -112,10 +113,14 @@ extension StateStore {
         }
     }
 
+    /// Reads a stored failure. A state of an earlier version stored a feed's password in its URL, so the location
+    /// and message are shown with passwords redacted.
     static func readFailure(_ row: SQLiteRow) -> ReadFailure {
         ReadFailure(
-            source: row.string("source") ?? "", location: row.string("location") ?? "",
-            entry: row.string("entry") ?? "", message: row.string("message") ?? "",
+            source: row.string("source") ?? "",
+            location: URLCredentials.redactingPasswords(inText: row.string("location") ?? ""),
+            entry: row.string("entry") ?? "",
+            message: URLCredentials.redactingPasswords(inText: row.string("message") ?? ""),
             firstSeenAt: row.string("first_seen_at"), lastSeenAt: row.string("last_seen_at"))
     }
 }

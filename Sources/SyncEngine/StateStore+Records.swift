@@ -394,7 +394,8 @@ extension StateStore {
                     finalURL: row.string("final_url").map { URLCredentials.redactingPassword(in: $0) },
                     baselined: row.bool("baselined") ?? false,
                     fetchedAt: row.string("fetched_at"), failures: row.int("failures") ?? 0,
-                    lastError: row.string("last_error"), newestEntryAt: row.string("newest_entry_at"))
+                    lastError: row.string("last_error").map { URLCredentials.redactingPasswords(inText: $0) },
+                    newestEntryAt: row.string("newest_entry_at"))
             }
         }
     }
@@ -478,7 +479,8 @@ extension StateStore {
         guard let value = try setting("last_failure") else { return nil }
         let parts = value.split(separator: "\t", maxSplits: 1)
         guard parts.count == 2 else { return nil }
-        return (String(parts[0]), String(parts[1]))
+        // A state of an earlier version stored a feed's password in the message's URL.
+        return (String(parts[0]), URLCredentials.redactingPasswords(inText: String(parts[1])))
     }
 
     /// Returns the mapping fingerprint of the configuration that last mapped every item of `source`. A state
@@ -506,7 +508,8 @@ extension StateStore {
             title: row.string("title") ?? "", location: row.string("location"),
             contentHash: row.string("content_hash"), bodyHash: row.string("body_hash"),
             payloadHash: row.string("payload_hash"), status: row.string("status") ?? "",
-            lastError: row.string("last_error"), fileSize: row.int("file_size"),
+            lastError: row.string("last_error").map { URLCredentials.redactingPasswords(inText: $0) },
+            fileSize: row.int("file_size"),
             fileModificationTime: row.double("file_mtime"),
             publishedEditReported: row.bool("published_edit_reported") ?? false, updatedAt: row.string("updated_at"))
     }
@@ -519,7 +522,8 @@ extension StateStore {
             payloadHash: row.string("payload_hash") ?? "", status: row.string("status"),
             approvalStatus: row.string("approval_status"), scheduledSet: row.bool("scheduled_set") ?? false,
             published: row.bool("published") ?? false, publishedLink: row.string("published_link"),
-            lastError: row.string("last_error"), planableTextHash: row.string("planable_text_hash"),
+            lastError: row.string("last_error").map { URLCredentials.redactingPasswords(inText: $0) },
+            planableTextHash: row.string("planable_text_hash"),
             sentTextHash: row.string("sent_text_hash"),
             sent: SentFields(
                 scheduledAt: row.string("sent_scheduled_at"), campaignId: row.string("sent_campaign_id"),

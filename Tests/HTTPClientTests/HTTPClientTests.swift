@@ -55,6 +55,18 @@ import Testing
         #expect(URLCredentials.removingUserinfo(from: "http://host/a@b") == "http://host/a@b")
     }
 
+    @Test func passwordsInTextRedacted() {
+        let text =
+            "feed \"http://client:S3cret@127.0.0.1:9/feed.xml\" failed; see <https://u:pw@host/a> and "
+            + "git+ssh://k:v@h/x, not http://host/path@x"
+        #expect(
+            URLCredentials.redactingPasswords(inText: text)
+                == "feed \"http://client:***@127.0.0.1:9/feed.xml\" failed; see <https://u:***@host/a> and "
+                + "git+ssh://k:***@h/x, not http://host/path@x")
+        #expect(URLCredentials.redactingPasswords(inText: "no url here") == "no url here")
+        #expect(URLCredentials.redactingPasswords(inText: "://x:y@z") == "://x:y@z")
+    }
+
     @Test func transportErrorRedactsPassword() {
         let error = HTTPClientError.transport(code: 7, message: "Couldn't connect", url: "http://u:S3cret@127.0.0.1:1/")
         #expect(!error.description.contains("S3cret"))

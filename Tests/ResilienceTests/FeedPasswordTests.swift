@@ -155,4 +155,37 @@ import Testing
         #expect(movedKeys.count == 2, "\(movedKeys)")
         #expect(!movedKeys.contains { $0.contains(Self.password) }, "\(movedKeys)")
     }
+
+    /// A state of an earlier version stored messages with the feed's URL as given, password included: the failure
+    /// of a feed's read, the feed's last error and the failure that ended the last run. `status` shows them with
+    /// the password redacted.
+    @Test func storedMessagesOfEarlierVersionAreRedacted() throws {
+        let fixture = try ReferenceFixture(name: "feed-password-messages")
+        // Port 9 on loopback has no listener, so the read fails at once.
+        let url = "http://client:\(Self.password)@127.0.0.1:9/feed.xml"
+        try fixture.writeConfiguration(extra: "  - {name: auth, type: feed, url: \"\(url)\"}")
+        try fixture.writeItems(1)
+        let first = try fixture.sync()
+        #expect(first.status != 0 || first.stdout.contains("failed"), "\(first.stdout)\(first.stderr)")
+
+        let database = try SQLiteDatabase(path: fixture.statePath)
+        let message = "request to \(url) failed: Couldn't connect to server (curl error 7)"
+        try database.run(
+            """
+            INSERT OR REPLACE INTO read_failures (source, location, entry, message, first_seen_at, last_seen_at)
+            VALUES ('auth', ?, '', ?, '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z')
+            """,
+            [url, message])
+        try database.run("UPDATE feeds SET last_error = ? WHERE source = 'auth'", [message])
+        try database.run(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('last_failure', ?)",
+            ["2026-12-01T00:00:00.000Z\t" + message])
+        for arguments in [["status"], ["status", "--format", "json"]] {
+            let status = try ProductProcess.run(
+                arguments + ["--config", fixture.configPath], environment: fixture.environment)
+            let output = status.stdout + status.stderr
+            #expect(!output.contains(Self.password), "\(arguments): \(output)")
+            #expect(output.contains("client:***@127.0.0.1:9"), "\(arguments): \(output)")
+        }
+    }
 }
