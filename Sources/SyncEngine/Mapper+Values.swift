@@ -23,12 +23,12 @@ extension Mapper {
         if let date = item.date {
             let local = date.timeIntervalSince1970 + Double(context.timeZone.secondsFromGMT(for: date))
             let parts = Timestamp.civilDate(local)
-            // Jekyll builds a post's URL from the date in its file name, so that date wins when there is one.
-            let fileDate = Self.fileNameDate(item.location)
+            // A Jekyll post's date is its front matter `date` when it has one, else the date in its file name, and
+            // Jekyll builds the post's URL from it, as `item.date` is chosen.
             values["date"] = .mapping([
-                ("year", .string(fileDate?.year ?? String(format: "%04d", parts.year))),
-                ("month", .string(fileDate?.month ?? String(format: "%02d", parts.month))),
-                ("day", .string(fileDate?.day ?? String(format: "%02d", parts.day))),
+                ("year", .string(String(format: "%04d", parts.year))),
+                ("month", .string(String(format: "%02d", parts.month))),
+                ("day", .string(String(format: "%02d", parts.day))),
                 ("iso", .string(Self.localISO(date, timeZone: context.timeZone))),
             ])
         }
@@ -59,15 +59,6 @@ extension Mapper {
         let name = (last as NSString).deletingPathExtension
         if name != "index" && name != "_index" { components.append(name) }
         return components.joined(separator: "/")
-    }
-
-    /// The `YYYY-MM-DD-` prefix of a Jekyll post's file name.
-    static func fileNameDate(_ location: String) -> (year: String, month: String, day: String)? {
-        let name = Array((location as NSString).lastPathComponent)
-        guard name.count > 11, name[4] == "-", name[7] == "-", name[10] == "-" else { return nil }
-        let digits = [0, 1, 2, 3, 5, 6, 8, 9]
-        guard digits.allSatisfy({ name[$0].isASCII && name[$0].isNumber }) else { return nil }
-        return (String(name[0..<4]), String(name[5..<7]), String(name[8..<10]))
     }
 
     /// A tag as a hashtag: letters and digits kept, everything else dropped, so "Jekyll 4.0" becomes "#Jekyll40".

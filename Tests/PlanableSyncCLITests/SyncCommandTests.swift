@@ -110,7 +110,7 @@ import Testing
     }
 
     /// `date.iso` gives the date and time in the workspace's time zone, with its offset, so that a date without a
-    /// time shows the day written. Northwind Coffee is in America/New_York.
+    /// time shows the day written, and `date.day` agrees with it. Northwind Coffee is in America/New_York.
     @Test func dateISOIsInWorkspaceZone() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let configuration = try String(contentsOfFile: configPath, encoding: .utf8)
@@ -120,13 +120,18 @@ import Testing
         ).write(toFile: configPath, atomically: true, encoding: .utf8)
         try write("day.md", "---\ntitle: Day\ndate: 2027-01-01\n---\n\nBody.\n")
         try write("summer.md", "---\ntitle: Summer\ndate: 2026-07-15T18:30:00+02:00\n---\n\nBody.\n")
+        // Jekyll builds a post's URL from its front matter date when it has one, not from the file name's.
+        try write(
+            "2019-08-19-release.md", "---\ntitle: Release\ndate: 2019-08-20 10:00:00 -0500\n---\n\nBody.\n")
+        try write("2019-08-21-named.md", "---\ntitle: Named\n---\n\nBody.\n")
 
         let plan = try summary(try ProductProcess.run(["plan", "--config", configPath, "--format", "json"]))
         let items = try #require(plan["items"] as? [[String: Any]])
         let texts = items.compactMap { ($0["posts"] as? [[String: Any]])?.first?["text"] as? String }.sorted()
         #expect(
             texts == [
-                "Day 2027-01-01T00:00:00.000-05:00 2027-01-01", "Summer 2026-07-15T12:30:00.000-04:00 2026-07-15",
+                "Day 2027-01-01T00:00:00.000-05:00 2027-01-01", "Named 2019-08-21T00:00:00.000-04:00 2019-08-21",
+                "Release 2019-08-20T11:00:00.000-04:00 2019-08-20", "Summer 2026-07-15T12:30:00.000-04:00 2026-07-15",
             ])
     }
 
