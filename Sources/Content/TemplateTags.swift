@@ -226,6 +226,11 @@ struct TemplateTagStripper {
                 output.append(contentsOf: Array(Self.pageURL(reference).utf8))
                 return true
             }
+            if let url = Self.embedURL(shortcode) {
+                // Hugo embeds the video or post; a social post can link to it, so its URL takes the place.
+                output.append(contentsOf: Array(url.utf8))
+                return true
+            }
             if stripper.codeShortcodes.contains(shortcode.name) && !shortcode.isSelfClosing
                 && !unclosedShortcodes.contains(shortcode.name)
             {
@@ -246,6 +251,35 @@ struct TemplateTagStripper {
                 unclosedShortcodes.insert(shortcode.name)
             }
             return true
+        }
+
+        /// Returns the public URL of what one of Hugo's embedding shortcodes shows: `youtube`, `vimeo`, `instagram`,
+        /// `x` (and the older `twitter` and `tweet`) and `gist`, by position or by name. Nil for any other shortcode,
+        /// or for one without the parameters that make its URL.
+        static func embedURL(_ shortcode: Shortcode) -> String? {
+            // A user or id of other characters, such as a template expression, would make a broken URL.
+            func value(_ name: String, position: Int) -> String? {
+                let text = shortcode.parameters[name] ?? shortcode.positional.dropFirst(position).first
+                guard let text, !text.isEmpty,
+                    text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+                else { return nil }
+                return text
+            }
+            switch shortcode.name {
+            case "youtube": return value("id", position: 0).map { "https://www.youtube.com/watch?v=\($0)" }
+            case "vimeo": return value("id", position: 0).map { "https://vimeo.com/\($0)" }
+            case "instagram": return value("id", position: 0).map { "https://www.instagram.com/p/\($0)/" }
+            case "x", "twitter", "tweet":
+                // `{{< x user="name" id="123" >}}`, `{{< tweet name 123 >}}`, or the oldest `{{< tweet 123 >}}`.
+                let byPosition = shortcode.parameters["id"] == nil && shortcode.positional.count == 1
+                guard let id = value("id", position: byPosition ? 0 : 1) else { return nil }
+                let user = byPosition ? nil : value("user", position: 0)
+                return "https://x.com/\(user ?? "i")/status/\(id)"
+            case "gist":
+                guard let user = value("user", position: 0), let id = value("id", position: 1) else { return nil }
+                return "https://gist.github.com/\(user)/\(id)"
+            default: return nil
+            }
         }
 
         struct Shortcode {

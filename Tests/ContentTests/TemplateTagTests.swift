@@ -30,6 +30,18 @@ import Testing
         ("{{< ref \"#usage\" >}}", "#usage"),
         ("{{< ref \"news/v1.2-release\" >}}", "/news/v1.2-release/"),
         ("{{< ref \"news/Big Launch.md\" >}}", "/news/big-launch/"),
+        ("Watch:\n\n{{< youtube 0RKpf3rK57I >}}\n", "Watch:\n\nhttps://www.youtube.com/watch?v=0RKpf3rK57I\n"),
+        ("{{< youtube id=\"w7Ft2ymGmfc\" autoplay=true >}}", "https://www.youtube.com/watch?v=w7Ft2ymGmfc"),
+        ("{{< vimeo 55073825 >}}", "https://vimeo.com/55073825"),
+        ("{{< instagram CxOWiQNP2MO >}}", "https://www.instagram.com/p/CxOWiQNP2MO/"),
+        (
+            "{{< x user=\"SanDiegoZoo\" id=\"1453110110599868418\" >}}",
+            "https://x.com/SanDiegoZoo/status/1453110110599868418"
+        ),
+        ("{{< tweet SanDiegoZoo 1453110110599868418 >}}", "https://x.com/SanDiegoZoo/status/1453110110599868418"),
+        ("{{< tweet 877500564405444608 >}}", "https://x.com/i/status/877500564405444608"),
+        ("{{< gist spf13 7896402 >}}", "https://gist.github.com/spf13/7896402"),
+        ("{{< youtube id=\"{{ .Get 0 }}\" >}}", ""),
     ])
     func strips(input: String, expected: String) {
         #expect(Self.both.strip(input).text == expected)
