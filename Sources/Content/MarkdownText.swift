@@ -170,7 +170,78 @@ struct MarkdownText {
     private mutating func inlineText(of node: OpaquePointer, depth: Int) -> String {
         var text = ""
         appendInlines(of: node, to: &text, depth: depth)
-        return Self.collapsingSpaces(text)
+        return Self.collapsingSpaces(Self.joiningSourceLines(text))
+    }
+
+    /// Stands for a line break in the Markdown source within a block, which the text shows as a space, until
+    /// `joiningSourceLines` has looked at the lines.
+    static let softBreak = "\u{1F}"
+
+    /// Joins the source lines of a block's text, split at `softBreak`, with spaces, and removes the markup that
+    /// Hugo's Goldmark and Jekyll's kramdown read there rather than show:
+    ///
+    /// - a line that is an attribute list, such as `{class="wide"}` or `{: .note}`, and one at the end of the
+    ///   block, as in a heading `Settings {#settings}`;
+    /// - the `: ` of a definition list's definition, so that `term` and `: definition` read `term: definition`.
+    static func joiningSourceLines(_ text: String) -> String {
+        guard text.contains(softBreak) || text.hasSuffix("}") else { return text }
+        var lines: [String] = []
+        for line in text.components(separatedBy: softBreak) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if isAttributeList(trimmed[...]) { continue }
+            if trimmed.hasPrefix(": "), let last = lines.last, !last.trimmingCharacters(in: .whitespaces).isEmpty {
+                lines[lines.count - 1] = last.trimmingCharacters(in: .whitespaces) + ": " + trimmed.dropFirst(2)
+                continue
+            }
+            lines.append(line)
+        }
+        var joined = lines.joined(separator: " ")
+        if joined.hasSuffix("}"), let open = joined.range(of: " {", options: .backwards),
+            isAttributeList(joined[joined.index(after: open.lowerBound)...])
+        {
+            joined = String(joined[..<open.lowerBound])
+        }
+        return joined
+    }
+
+    /// Tells whether `text` is an attribute list as Goldmark and kramdown write them: `{#id .class key="value"}`,
+    /// or kramdown's `{: ...}`, which may also name a reference such as `{:toc}`.
+    static func isAttributeList(_ text: Substring) -> Bool {
+        guard text.count >= 3, text.first == "{", text.last == "}" else { return false }
+        var inner = text.dropFirst().dropLast()
+        let isKramdown = inner.first == ":"
+        if isKramdown { inner = inner.dropFirst() }
+        let isName: (Character) -> Bool = { $0.isLetter || $0.isNumber || "-_:".contains($0) }
+        var tokens = 0
+        var rest = inner.drop { $0 == " " }
+        while let first = rest.first {
+            if first == "#" || first == "." {
+                let name = rest.dropFirst().prefix { !$0.isWhitespace && !"{}=\"'#".contains($0) }
+                guard !name.isEmpty else { return false }
+                rest = rest.dropFirst(name.count + 1)
+            } else {
+                let key = rest.prefix(while: isName)
+                guard !key.isEmpty else { return false }
+                rest = rest.dropFirst(key.count)
+                if rest.first == "=" {
+                    rest = rest.dropFirst()
+                    if let quote = rest.first, quote == "\"" || quote == "'" {
+                        guard let close = rest.dropFirst().firstIndex(of: quote) else { return false }
+                        rest = rest[rest.index(after: close)...]
+                    } else {
+                        let value = rest.prefix { !$0.isWhitespace }
+                        guard !value.isEmpty else { return false }
+                        rest = rest.dropFirst(value.count)
+                    }
+                } else if !isKramdown {
+                    return false
+                }
+            }
+            guard rest.isEmpty || rest.first == " " else { return false }
+            tokens += 1
+            rest = rest.drop { $0 == " " }
+        }
+        return tokens > 0
     }
 
     /// Collapses runs of spaces and tabs to one space, trims each line and drops empty lines, working on UTF-8
@@ -227,7 +298,7 @@ struct MarkdownText {
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
                 text += Self.literal(child)
             case CMARK_NODE_SOFTBREAK:
-                text += " "
+                text += Self.softBreak
             case CMARK_NODE_LINEBREAK:
                 text += "\n"
             case CMARK_NODE_HTML_INLINE:
@@ -242,6 +313,7 @@ struct MarkdownText {
                 let url = cmark_node_get_url(child).map { String(cString: $0) } ?? ""
                 var alt = ""
                 appendInlines(of: child, to: &alt, depth: depth + 1)
+                alt = alt.replacingOccurrences(of: Self.softBreak, with: " ")
                 if !url.isEmpty { images.append(ShortcodeMedia(source: url, alt: alt.isEmpty ? nil : alt)) }
             case CMARK_NODE_FOOTNOTE_REFERENCE:
                 break

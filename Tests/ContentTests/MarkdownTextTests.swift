@@ -15,6 +15,26 @@ import Testing
         #expect(result.firstParagraph == "First emphasis and strong wrapped line.")
     }
 
+    /// Goldmark's and kramdown's attribute lists and definition lists are markup, not text.
+    @Test(arguments: [
+        ("## Settings {#settings-asciidoc}\n\nBody.", ["Settings", "Body."]),
+        ("![Zion](zion.jpg)\n{class=\"!mt-0\"}\n\nNext.", ["Next."]),
+        ("A note.\n{: .note #first data-x='1 2'}\n\n{:toc}", ["A note."]),
+        (
+            "`fromHeaders`\n: (map) Headers to send.\n\nterm\n: one\n: two",
+            ["fromHeaders: (map) Headers to send.", "term: one: two"]
+        ),
+        ("Sets {x} and {a, b}\n{not an attribute}", ["Sets {x} and {a, b} {not an attribute}"]),
+        ("JSON {\"a\": 1}\n\nEnds with {x=}", ["JSON {\"a\": 1}", "Ends with {x=}"]),
+    ])
+    func attributeAndDefinitionListsGo(markdown: String, blocks: [String]) {
+        #expect(Self.text(markdown).blocks == blocks)
+    }
+
+    @Test func wrappedAltTextKeepsSpace() {
+        #expect(Self.text("![wrapped\nalt](a.png)").images == [ShortcodeMedia(source: "a.png", alt: "wrapped alt")])
+    }
+
     @Test func listsBecomeLines() {
         let result = Self.text("- one\n- two\n  - nested\n- three\n\n3. third\n4. fourth\n\n- [x] done\n- [ ] open")
         #expect(
