@@ -173,6 +173,9 @@ struct MarkdownText {
         return Self.collapsingSpaces(Self.joiningSourceLines(text))
     }
 
+    /// Encloses inline code until `joiningSourceLines` removes it.
+    static let codeMark = "\u{1E}"
+
     /// Stands for a line break in the Markdown source within a block, which the text shows as a space, until
     /// `joiningSourceLines` has looked at the lines.
     static let softBreak = "\u{1F}"
@@ -184,11 +187,18 @@ struct MarkdownText {
     ///   block, as in a heading `Settings {#settings}`;
     /// - the `: ` of a definition list's definition, so that `term` and `: definition` read `term: definition`.
     static func joiningSourceLines(_ text: String) -> String {
-        guard text.contains(softBreak) || text.hasSuffix("}") else { return text }
+        guard
+            text.contains(softBreak) || text.hasSuffix("}") || text.hasSuffix("]:") || text.contains("][")
+                || text.contains(codeMark)
+        else { return text }
         var lines: [String] = []
         for line in text.components(separatedBy: softBreak) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if isAttributeList(trimmed[...]) { continue }
+            // A reference definition without a target, left by a Liquid loop that wrote the definitions.
+            if trimmed.hasPrefix("["), trimmed.hasSuffix("]:"), !trimmed.dropFirst().dropLast(2).contains("]") {
+                continue
+            }
             if trimmed.hasPrefix(": "), let last = lines.last, !last.trimmingCharacters(in: .whitespaces).isEmpty {
                 lines[lines.count - 1] = last.trimmingCharacters(in: .whitespaces) + ": " + trimmed.dropFirst(2)
                 continue
@@ -201,7 +211,55 @@ struct MarkdownText {
         {
             joined = String(joined[..<open.lowerBound])
         }
-        return joined
+        return removingUnresolvedReferences(joined)
+    }
+
+    /// Returns `text` with each reference link that cmark left as text, because no definition has its label, as
+    /// its link text: `[#1037][]` becomes `#1037` and `[find][find-filter]` becomes `find`. Such a definition is
+    /// missing when a Liquid loop wrote it. Inline code, between `codeMark`s, stays as it is, and the marks go.
+    static func removingUnresolvedReferences(_ text: String) -> String {
+        guard text.contains("][") || text.contains(codeMark) else { return text }
+        let mark = Character(codeMark)
+        let characters = Array(text)
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        // Finds the `]` that closes a bracket opened before `start`, outside code, or nil at a `[` outside code.
+        func closingBracket(from start: Int) -> Int? {
+            var index = start
+            var inCode = false
+            while index < characters.count {
+                let character = characters[index]
+                if character == mark {
+                    inCode.toggle()
+                } else if !inCode && (character == "[" || character == "]") {
+                    return character == "]" ? index : nil
+                }
+                index += 1
+            }
+            return nil
+        }
+        var index = 0
+        var inCode = false
+        while index < characters.count {
+            let character = characters[index]
+            if character == mark {
+                inCode.toggle()
+                index += 1
+                continue
+            }
+            if !inCode && character == "[", let close = closingBracket(from: index + 1), close > index + 1,
+                close + 1 < characters.count, characters[close + 1] == "[",
+                let end = closingBracket(from: close + 2),
+                !characters[close + 2..<end].contains(mark)
+            {
+                output += String(characters[index + 1..<close]).replacingOccurrences(of: codeMark, with: "")
+                index = end + 1
+                continue
+            }
+            output.append(character)
+            index += 1
+        }
+        return output
     }
 
     /// Tells whether `text` is an attribute list as Goldmark and kramdown write them: `{#id .class key="value"}`,
@@ -295,8 +353,12 @@ struct MarkdownText {
         }
         for child in Self.children(of: node) {
             switch cmark_node_get_type(child) {
-            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+            case CMARK_NODE_TEXT:
                 text += Self.literal(child)
+            case CMARK_NODE_CODE:
+                // Marked, so that `joiningSourceLines` leaves brackets in code alone.
+                let code = Self.literal(child).replacingOccurrences(of: Self.codeMark, with: "")
+                text += Self.codeMark + code + Self.codeMark
             case CMARK_NODE_SOFTBREAK:
                 text += Self.softBreak
             case CMARK_NODE_LINEBREAK:
@@ -314,6 +376,7 @@ struct MarkdownText {
                 var alt = ""
                 appendInlines(of: child, to: &alt, depth: depth + 1)
                 alt = alt.replacingOccurrences(of: Self.softBreak, with: " ")
+                    .replacingOccurrences(of: Self.codeMark, with: "")
                 if !url.isEmpty { images.append(ShortcodeMedia(source: url, alt: alt.isEmpty ? nil : alt)) }
             case CMARK_NODE_FOOTNOTE_REFERENCE:
                 break

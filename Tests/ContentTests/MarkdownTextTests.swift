@@ -31,6 +31,25 @@ import Testing
         #expect(Self.text(markdown).blocks == blocks)
     }
 
+    /// Reference links whose definitions a Liquid loop wrote, which the template stripper removes, show their text.
+    @Test func unresolvedReferencesShowTheirText() {
+        let markdown = """
+            - Fix a crash ([#1037][])
+            - Use [find][find-filter] and `a[i][j]`, not [x] [y]
+            - Keep [a][b](c) and [nested [x]][y]
+            - The [`where_exp`][where-expression-filter] filter
+
+            [#]: /issues/
+            [-filter]:
+            """
+        #expect(
+            Self.text(markdown).blocks == [
+                "• Fix a crash (#1037)\n• Use find and a[i][j], not [x] [y]\n• Keep [a]b and [nested [x]][y]\n"
+                    + "• The where_exp filter"
+            ])
+        #expect(Self.text("![`code` alt](a.png)").images == [ShortcodeMedia(source: "a.png", alt: "code alt")])
+    }
+
     @Test func wrappedAltTextKeepsSpace() {
         #expect(Self.text("![wrapped\nalt](a.png)").images == [ShortcodeMedia(source: "a.png", alt: "wrapped alt")])
     }
