@@ -20,7 +20,13 @@ enum ScheduleResolver {
     static func scheduledAt(
         date: Date?, dateHasTime: Bool, rule: ScheduleRule, timeZone: TimeZone, now: Date
     ) -> (value: String?, note: String?) {
-        guard var date else { return (nil, "the item has no date, so the post is not scheduled") }
+        guard var date else {
+            return (
+                nil,
+                "the item has no date, so the post is not scheduled; to schedule it, give the file a date or a "
+                    + "planable.schedule in its front matter"
+            )
+        }
         if !dateHasTime, let (hour, minute) = parseTimeOfDay(rule.timeOfDay) {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = timeZone
@@ -30,7 +36,11 @@ enum ScheduleResolver {
             date = calendar.date(from: parts) ?? date
         }
         if date <= now && !rule.keepPast {
-            return (nil, "the item's date \(format(date)) is in the past, so the post is not scheduled")
+            return (
+                nil,
+                "the item's date \(format(date)) is in the past, so the post is not scheduled; to keep past dates, "
+                    + "set keep_past: true in the rule's schedule"
+            )
         }
         return (format(date), nil)
     }

@@ -22,6 +22,26 @@ import Testing
             schedule: {time: "09:30", publish: true}
         """
 
+    /// A post left unscheduled says what would schedule it.
+    @Test func unscheduledPostSaysWhatToDo() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
+        defer { workspace.remove() }
+        try workspace.writePost("old.md", title: "Old", body: "Body.", frontMatter: "date: 2020-01-15T10:00:00Z\n")
+        try workspace.writePost("undated.md", title: "Undated", body: "Body.")
+
+        let plan = try workspace.run(.plan)
+        let old = try #require(plan.items.first { $0.identity == "old.md" }?.posts.first)
+        #expect(old.scheduledAt == nil)
+        #expect(old.warnings.contains { $0.hasSuffix("set keep_past: true in the rule's schedule") }, "\(old.warnings)")
+        let undated = try #require(plan.items.first { $0.identity == "undated.md" }?.posts.first)
+        #expect(undated.scheduledAt == nil)
+        #expect(
+            undated.warnings.contains {
+                $0.hasSuffix("give the file a date or a planable.schedule in its front matter")
+            },
+            "\(undated.warnings)")
+    }
+
     /// With keep_past, a past date stays the post's date, and the post is not asked to publish at it, which
     /// Planable rejects.
     @Test func keptPastDateIsNotPublishedAt() throws {
