@@ -352,6 +352,29 @@ import Testing
         #expect(linkedin.status == 400)
     }
 
+    /// A thumbnail taken at a video's offset shows as the video's URL with a media fragment for that time, on
+    /// create and after an update that replaces an image thumbnail.
+    @Test func frameThumbnailHasURL() throws {
+        let media = try mediaServer()
+        defer { media.stop() }
+        let server = try TestServer(allowLoopbackMedia: true)
+        defer { server.removeFiles() }
+        let post = try server.createPost(
+            workspace: "Northwind Coffee", page: "Northwind YouTube",
+            extra: [("media", ["https://cdn.example/clip.mp4"]), ("videoThumbnail", ["offsetSeconds": 1.5])])
+        #expect(post["videoThumbnailUrl"] == "https://cdn.example/clip.mp4#t=1.5", "\(post)")
+        let id = try #require(post["id"]?.stringValue)
+
+        let image = try server.send(
+            "PATCH", "/posts/\(id)",
+            body: ["videoThumbnail": ["imageUrl": .string("http://127.0.0.1:\(media.port)/photo.png")]])
+        #expect(image.status == 200, "\(image.text)")
+        let frame = try server.send("PATCH", "/posts/\(id)", body: ["videoThumbnail": ["offsetSeconds": 2]])
+        #expect(frame.status == 200, "\(frame.text)")
+        #expect(frame.data["videoThumbnailUrl"] == "https://cdn.example/clip.mp4#t=2", "\(frame.text)")
+        #expect(try server.send("GET", "/posts/\(id)").data["videoThumbnailUrl"] == "https://cdn.example/clip.mp4#t=2")
+    }
+
     /// A thumbnail's image URL is downloaded like media: a URL that fails, or that is not a static image, is 400.
     @Test func thumbnailImageIsDownloaded() throws {
         let media = try mediaServer()

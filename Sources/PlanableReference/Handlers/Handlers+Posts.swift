@@ -36,6 +36,20 @@ enum PostHandlers {
         return .noContent
     }
 
+    /// Gives a thumbnail taken at `offsetSeconds` of the post's first video the URL of that frame, which
+    /// `videoThumbnailUrl` shows: the video's URL with a media fragment, such as `https://host/v.mp4#t=1.5`.
+    static func addFrameURL(to draft: inout PostDraft, mediaIDs: [String], store: ReferenceStore) throws {
+        guard let index = draft.extras.firstIndex(where: { $0.0 == "videoThumbnail" }),
+            case .object(var fields) = draft.extras[index].1,
+            !fields.contains(where: { $0.0 == "imageUrl" }),
+            let offset = fields.first(where: { $0.0 == "offsetSeconds" })?.1.doubleValue,
+            let video = try store.firstVideoURL(mediaIDs: mediaIDs)
+        else { return }
+        let base = video.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        fields.append(("imageUrl", .string("\(base ?? video)#t=\(String(format: "%g", offset))")))
+        draft.extras[index].1 = .object(fields)
+    }
+
     static func create(_ context: APIContext) throws -> APIResponse {
         let body = context.body
         let workspace = try context.workspace(body["workspaceId"]?.stringValue ?? "")
@@ -72,6 +86,7 @@ enum PostHandlers {
             draft.extras.removeAll { $0.0 == "videoThumbnail" }
         } else {
             try context.services.checkThumbnail(body, context: context)
+            try addFrameURL(to: &draft, mediaIDs: draft.media?.ids ?? [], store: context.store)
         }
         let groupID = grouped ? Identifiers.objectID() : nil
         var created: [PostRecord] = []
@@ -138,6 +153,7 @@ enum PostHandlers {
                     "body.videoThumbnail needs a video in the post's media; add one with body.media first")
             }
             try context.services.checkThumbnail(context.body, context: context)
+            try addFrameURL(to: &draft, mediaIDs: draft.media?.ids ?? existing.mediaIDs, store: context.store)
         }
         // A grouped post keeps its pages in sync, as Planable's app does: an edit to one post of the group
         // applies to every post of the group that is not published or publishing.

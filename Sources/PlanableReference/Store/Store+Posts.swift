@@ -197,6 +197,19 @@ extension ReferenceStore {
         return total
     }
 
+    /// Returns the URL of the first video among `mediaIDs`, in their order, or nil when none is a video.
+    func firstVideoURL(mediaIDs: [String]) throws -> String? {
+        guard !mediaIDs.isEmpty else { return nil }
+        let marks = Array(repeating: "?", count: mediaIDs.count).joined(separator: ",")
+        var urls: [String: String] = [:]
+        for row in try database.query(
+            "SELECT id, COALESCE(url, source_url) AS url FROM media WHERE type = 'video' AND id IN (\(marks))", mediaIDs
+        ) {
+            if let id = row.string("id"), let url = row.string("url") { urls[id] = url }
+        }
+        return mediaIDs.lazy.compactMap { urls[$0] }.first
+    }
+
     /// Returns whether a video is among the media library items `mediaIDs`.
     func containsVideo(mediaIDs: [String]) throws -> Bool {
         guard !mediaIDs.isEmpty else { return false }
