@@ -172,9 +172,12 @@ import Timestamps
         let problems = SchemaValidator.validate(invalid, against: schema, at: "body")
         #expect(problems.contains("body.count is required"))
         #expect(problems.contains("body.name must be at least 2 characters long"))
+        #expect(
+            SchemaValidator.validate(.array([]), against: ["type": "array", "minItems": 1], at: "body.postIds")
+                == ["body.postIds must have at least 1 item"])
         #expect(problems.contains { $0.hasPrefix("body.when must be an RFC 3339 date-time") })
         #expect(problems.contains { $0.hasPrefix("body.kind must be one of") })
-        #expect(problems.contains("body.tags must have at most 1 items"))
+        #expect(problems.contains("body.tags must have at most 1 item"))
         #expect(problems.contains("body.tags[0] must be a string, not integer"))
         #expect(problems.contains { $0.hasPrefix("body.link must be an absolute URI") })
     }

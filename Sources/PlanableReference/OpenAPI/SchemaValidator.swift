@@ -89,14 +89,19 @@ package enum SchemaValidator {
         return phrased.joined(separator: " or ")
     }
 
+    /// Returns `number` with `noun`, in the plural unless it is 1: "1 item", "2 items".
+    private static func count(_ number: Int, _ noun: String) -> String {
+        number == 1 ? "1 \(noun)" : "\(number) \(noun)s"
+    }
+
     private static func checkString(_ text: String, _ schema: JSONValue, _ location: String, _ problems: inout [String])
     {
         let length = text.unicodeScalars.count
         if let minimum = schema["minLength"]?.intValue, length < minimum {
-            problems.append("\(location) must be at least \(minimum) characters long")
+            problems.append("\(location) must be at least \(count(minimum, "character")) long")
         }
         if let maximum = schema["maxLength"]?.intValue, length > maximum {
-            problems.append("\(location) must be at most \(maximum) characters long")
+            problems.append("\(location) must be at most \(count(maximum, "character")) long")
         }
         switch schema["format"]?.stringValue {
         case "date-time" where Timestamp.parse(text) == nil:
@@ -123,10 +128,10 @@ package enum SchemaValidator {
         _ items: [JSONValue], _ schema: JSONValue, _ location: String, _ problems: inout [String]
     ) {
         if let minimum = schema["minItems"]?.intValue, items.count < minimum {
-            problems.append("\(location) must have at least \(minimum) items")
+            problems.append("\(location) must have at least \(count(minimum, "item"))")
         }
         if let maximum = schema["maxItems"]?.intValue, items.count > maximum {
-            problems.append("\(location) must have at most \(maximum) items")
+            problems.append("\(location) must have at most \(count(maximum, "item"))")
         }
         if let itemSchema = schema["items"] {
             for (index, item) in items.enumerated() {
