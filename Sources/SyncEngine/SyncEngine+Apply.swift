@@ -655,7 +655,7 @@ extension SyncEngine {
         guard rest.contains(where: { !$0.published }) else {
             throw PostsPublishingError(
                 message:
-                    "\(item.location): the \(posts) on \(pageNames) \(isSingle ? "is" : "are") being published, so the "
+                    "the \(posts) on \(pageNames) \(isSingle ? "is" : "are") being published, so the "
                     + "edit was not sent; a later run that maps the item again reports whether \(they) published with "
                     + "the old text")
         }

@@ -258,6 +258,8 @@ import Testing
         #expect(notSent.decision == .failed, "\(notSent)")
         #expect(notSent.failedTemporarily == true)
         #expect(notSent.message?.contains("are being published, so the edit was not sent") == true, "\(notSent)")
+        // The message names the item's file once.
+        #expect(notSent.message?.hasPrefix("posts: tour.md: the posts on ") == true, "\(notSent)")
     }
 
     /// With `overwrite_planable_edits`, an edit reads no post first. When its PATCH meets a post being published,
