@@ -134,6 +134,10 @@ package struct Configuration: Equatable, Sendable {
     /// Whether an update replaces a post's text that someone edited in Planable since the last sync
     /// (`overwrite_planable_edits`). By default such a post is left as it is and the item is blocked.
     package var overwritesPlanableEdits = false
+    /// Whether an update goes to posts that a reviewer approved in Planable (`update_approved`). By default such a
+    /// post keeps its approved text and the item is blocked, because the approval may carry over to the new text,
+    /// which then publishes without a reviewer having seen it.
+    package var updatesApprovedPosts = false
     /// The maximum number of read requests one status refresh may send.
     package var statusReadBudget = 60
     /// The shortest time between two status refreshes by `sync`, in seconds; the daemon polls on its own schedule.

@@ -11,7 +11,8 @@ extension Configuration {
     private static let topLevelKeys: Set<String> = [
         "state", "api", "workspace", "pages", "template", "templates", "sources", "notify", "delete_drafts",
         "log_level",
-        "rules", "create_labels", "check_media", "truncate", "overwrite_planable_edits", "status_read_budget",
+        "rules", "create_labels", "check_media", "truncate", "overwrite_planable_edits", "update_approved",
+        "status_read_budget",
         "status_interval",
         "api_timeout", "rescan_interval", "delete_grace_period",
     ]
@@ -181,6 +182,8 @@ extension Configuration {
         configuration.truncate = read { try reader.bool(root["truncate"], "truncate") } ?? false
         configuration.overwritesPlanableEdits =
             read { try reader.bool(root["overwrite_planable_edits"], "overwrite_planable_edits") } ?? false
+        configuration.updatesApprovedPosts =
+            read { try reader.bool(root["update_approved"], "update_approved") } ?? false
         // Reads the number at `key` with `value`, and records `problem` when `isValid` rejects it.
         func number<T>(
             _ key: String, _ value: (YAMLNode?, String) throws -> T?, where isValid: (T) -> Bool, else problem: String

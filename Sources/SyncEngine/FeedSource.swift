@@ -22,7 +22,7 @@ package struct FeedSource: ItemSource {
     let contentImages: ContentImages
     let urlTemplateSet: Bool
     let mappingFingerprint: String
-    /// Whether an entry blocked by an edit in Planable is mapped again, which `overwrite_planable_edits` needs.
+    /// Whether a blocked entry is mapped again, which `overwrite_planable_edits` and `update_approved` need.
     let remapsBlockedEntries: Bool
     let logger: Logger
     let fetcher: FeedFetcher
@@ -275,7 +275,7 @@ package struct FeedSource: ItemSource {
             case .unchanged:
                 // A failed entry keeps the hash of its last good version, so it is mapped again, as a folder's
                 // failed file is read again, in case what made it fail, such as a missing label, was fixed. A
-                // blocked entry is mapped again while `overwrite_planable_edits` is set, so that the setting reaches
+                // blocked entry is mapped again while `overwrite_planable_edits` or `update_approved` is set, so that the setting reaches
                 // it. Otherwise it waits for a change, because nobody can copy the edit into another's feed. An entry
                 // whose key changed is mapped too, so that the report lists it with its posts.
                 let keyChanged = reportedKeyChanges.contains(entry.key)

@@ -106,7 +106,7 @@ package final class Runtime: @unchecked Sendable {
             case .feed:
                 return FeedSource(
                     configuration: source, mappingFingerprint: configuration.mappingFingerprint, logger: logger,
-                    remapsBlockedEntries: configuration.overwritesPlanableEdits)
+                    remapsBlockedEntries: configuration.overwritesPlanableEdits || configuration.updatesApprovedPosts)
             }
         }
     }

@@ -185,6 +185,11 @@ extension SyncEngine {
         {
             return blocked
         }
+        if let held = approvedEditOutcome(
+            covered, drafts: drafts, group: group, item: item, mode: mode, previous: record)
+        {
+            return held
+        }
         let clearing = clearingPlan(covered, drafts: drafts, group: group)
         let publishing = Set(
             covered.filter { !$0.published && drafts[$0.postId]?.status == "publishing" }.map(\.postId))

@@ -22,7 +22,9 @@ extension SyncEngine {
         var drafts: [String: Post] = [:]
         for post in covered where !post.published {
             let checksText = !configuration.overwritesPlanableEdits && post.planableTextHash != nil
-            guard checksText || comparesSentFields else { continue }
+            // An approval given since the last status poll holds the edit back too.
+            let checksApproval = !configuration.updatesApprovedPosts
+            guard checksText || comparesSentFields || checksApproval else { continue }
             do {
                 drafts[post.postId] = try client.getPost(id: post.postId)
             } catch let error as PlanableAPIError where error.status == 404 {
@@ -76,6 +78,46 @@ extension SyncEngine {
                 + "overwrite_planable_edits: true for one sync to replace it",
             postIds: covered.map(\.postId))
     }
+
+    /// Returns the blocked outcome of an update that would change posts a reviewer approved in Planable, or nil when
+    /// none is approved or `update_approved` is set. The approval comes from the drafts read before the update, or
+    /// from the last status poll for a draft not read.
+    ///
+    /// Planable's document does not say whether an edit resets an approval, so an edit sent to an approved post
+    /// that publishes at its date could publish text that no reviewer saw.
+    func approvedEditOutcome(
+        _ covered: [PostRecord], drafts: [String: Post], group: PlannedGroup, item: SourceItem, mode: RunMode,
+        previous: ItemRecord
+    ) -> GroupOutcome? {
+        guard !configuration.updatesApprovedPosts, !group.predatesScheduleDate(covered) else { return nil }
+        let approved = covered.filter { post in
+            guard !post.published else { return false }
+            guard let current = drafts[post.postId] else { return Self.isApproved(post.approvalStatus) }
+            return !current.published && Self.isApproved(current.approval?.status)
+        }
+        guard !approved.isEmpty else { return nil }
+        let pages = Self.pageNames(of: approved, in: group)
+        let alreadyReported =
+            previous.status == "blocked" && previous.lastError?.contains(Self.approvedEditMarker) == true
+        if mode == .apply && !alreadyReported {
+            logger.warning(
+                "post approved in Planable; not updating",
+                [
+                    "item.source": item.source, "item.id": item.identity,
+                    "post.ids": approved.map(\.postId).joined(separator: ","),
+                ])
+        }
+        let verb = mode == .apply ? "was not sent" : "would not be sent"
+        return GroupOutcome(
+            decision: .blocked,
+            message: "\(item.location): the \(approved.count == 1 ? "post" : "posts") on \(pages) "
+                + "\(approved.count == 1 ? "was" : "were") \(Self.approvedEditMarker), so the source's change \(verb) and the approved text stays; to send "
+                + "it, set update_approved: true for one sync and ask the reviewer to approve the new text",
+            postIds: covered.map(\.postId))
+    }
+
+    /// The words of the message of an update held back by an approval, which a later run searches for.
+    static let approvedEditMarker = "approved in Planable"
 
     /// Returns the drafts among `posts` whose text in Planable differs from the text Planable returned after this
     /// program's last create or update, as after a client's edit in Planable. A post whose state predates the

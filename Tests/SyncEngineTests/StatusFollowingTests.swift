@@ -115,7 +115,7 @@ import Testing
         #expect(partly.message?.contains("already published on") == true, "\(partly.message ?? "")")
         #expect(afterEdit.requests.write == 1)
 
-        // An edit of the approved post is sent, and reported for a person to check its approval.
+        // An edit of the approved post is held back, so the approved text stays, and the report says how to send it.
         let approvedRecord = try runtime.state.allPosts().first { $0.postId == approved.postId }
         let approval = try #require(approvedRecord?.approvalStatus)
         #expect(approval.hasSuffix("APPROVED"), "\(approval)")
@@ -123,22 +123,32 @@ import Testing
             .write(to: root.appendingPathComponent("content/s0.md"), atomically: true, encoding: .utf8)
         let plannedEdit = try engine.run(mode: .plan, refreshStatus: false)
         let planned = try #require(plannedEdit.items.first { $0.identity == "s0.md" })
-        #expect(planned.message?.contains("would update posts that are approved") == true, "\(planned.message ?? "")")
+        #expect(planned.decision == .blocked, "\(planned)")
+        #expect(
+            planned.message?.contains("was approved in Planable, so the source's change would not be sent") == true,
+            "\(planned.message ?? "")")
         let approvedEdit = try engine.run(mode: .apply, refreshStatus: false)
         let edited = try #require(approvedEdit.items.first { $0.identity == "s0.md" })
-        #expect(edited.decision == .update)
-        #expect(edited.message?.contains("approved before the edit") == true, "\(edited.message ?? "")")
+        #expect(edited.decision == .blocked)
+        #expect(
+            edited.message?.hasSuffix(
+                "set update_approved: true for one sync and ask the reviewer to approve the new text") == true,
+            "\(edited.message ?? "")")
+        #expect(approvedEdit.requests.write == 0)
+        let kept = try runtime.client.getPost(id: approved.postId)
+        #expect(kept.plainText == "Status 0", "\(kept.plainText)")
     }
 
-    /// An approval given after the last status poll shows in the PATCH response, so the edit is still reported.
-    @Test func approvalSinceLastPollIsReported() throws {
+    /// An approval given after the last status poll shows in the read before the update, which holds the edit
+    /// back, or, with `update_approved`, in the PATCH response, so the edit is reported.
+    @Test(arguments: [false, true]) func approvalSinceLastPollIsReported(updatesApproved: Bool) throws {
         defer {
             server.stop()
             try? FileManager.default.removeItem(at: root)
         }
         let file = root.appendingPathComponent("content/fresh.md")
         try "---\ntitle: Fresh\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
-        let runtime = try runtime(budget: 10)
+        let runtime = try runtime(budget: 10, extra: updatesApproved ? "update_approved: true" : "")
         let engine = runtime.engine()
         #expect(try engine.run(mode: .apply, refreshStatus: false).created == 1)
         let post = try #require(try runtime.state.allPosts().first)
@@ -147,8 +157,15 @@ import Testing
         try "---\ntitle: Fresh, edited\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
         let edited = try engine.run(mode: .apply, refreshStatus: false)
         let item = try #require(edited.items.first { $0.identity == "fresh.md" })
-        #expect(item.decision == .update)
-        #expect(item.message?.contains("approved before the edit") == true, "\(item.message ?? "")")
+        if updatesApproved {
+            #expect(item.decision == .update)
+            #expect(item.message?.contains("approved before the edit") == true, "\(item.message ?? "")")
+        } else {
+            #expect(item.decision == .blocked)
+            #expect(
+                item.message?.contains("approved in Planable, so the source's change was not sent") == true,
+                "\(item.message ?? "")")
+        }
     }
 
     @Test func publishedEditKeepsFollowing() throws {
