@@ -24,8 +24,8 @@ extension ClientClock {
     package var isCancelled: Bool { false }
 }
 
-/// The system clock, whose waits end early once `cancel()` is called, so a stopping daemon does not sit out a
-/// rate-limit window.
+/// The system clock, whose waits end early once `cancel()` is called, so a stopping or reloading daemon does not
+/// sit out a rate-limit window. `resume()` lets waits run again, after a reload.
 package final class CancellableClock: ClientClock, @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false
@@ -40,6 +40,10 @@ package final class CancellableClock: ClientClock, @unchecked Sendable {
 
     package var isCancelled: Bool {
         lock.withLock { cancelled }
+    }
+
+    package func resume() {
+        lock.withLock { cancelled = false }
     }
 
     package func sleep(seconds: Double) {

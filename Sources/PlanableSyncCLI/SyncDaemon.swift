@@ -195,6 +195,8 @@ final class SyncDaemon: @unchecked Sendable {
             if stopRequested { return nil }
             if reloadRequested {
                 reloadRequested = false
+                // The pass that the reload ended is over, so waits for the rate limit may run again.
+                clock.resume()
                 return .reload
             }
             if !lostWatches.isEmpty {
@@ -307,10 +309,12 @@ final class SyncDaemon: @unchecked Sendable {
         scheduleReload()
     }
 
-    /// Wakes the work thread to load the configuration again.
+    /// Wakes the work thread to load the configuration again, and ends a wait for the API's rate limit, so that a
+    /// pass in progress ends after the item in flight instead of writing one more post with the old configuration.
     private func scheduleReload() {
         lock.withLock {
             reloadRequested = true
+            clock.cancel()
             lock.broadcast()
         }
     }
@@ -565,6 +569,9 @@ final class SyncDaemon: @unchecked Sendable {
             ).refresh(workspaceId: context.workspace.id).filter { !$0.isDeletion }.count
             problems.statusPollError = nil
             noteFailedItems()
+        } catch PlanableAPIError.cancelled where shouldEndPass {
+            // A stop or reload ended the poll's wait for the rate limit; the next poll reads the rest.
+            logger.info("status poll interrupted", [:])
         } catch {
             logger.warning("status poll failed", ["error": describe(error)])
             problems.statusPollError = DaemonProblems.summary(error)
