@@ -7,11 +7,12 @@ import Timestamps
 
 extension SyncEngine {
     /// Pairs items that are new to the state with removed items of equal content: a renamed or moved file keeps
-    /// its posts instead of getting new ones.
+    /// its posts instead of getting new ones. Besides the items that this scan removes, an item that an earlier
+    /// pass removed counts, while it still has a post in Planable, so that a file moved out of the folder and back
+    /// to another path, as in two steps of a reorganization, finds its posts again.
     ///
     /// In apply mode the state rows move to the new identity; in plan mode the item only carries the old one.
     func matchRenames(_ scan: inout SourceScan, source: String, mode: RunMode) throws {
-        guard !scan.removedIdentities.isEmpty else { return }
         var removed: [String: String] = [:]
         for identity in scan.removedIdentities {
             if let record = try state.item(source: source, identity: identity), let hash = record.bodyHash,
@@ -20,6 +21,17 @@ extension SyncEngine {
                 removed[hash] = identity
             }
         }
+        let newItems = try scan.items.filter { try state.item(source: source, identity: $0.identity) == nil }
+        if !newItems.isEmpty {
+            // The earlier removals come oldest first, so that of two with the same text the later one wins.
+            var earlier: [String: String] = [:]
+            for (identity, hash) in try state.removedItemHashes(source: source) where removed[hash] == nil {
+                let hasPost = try state.posts(source: source, identity: identity).contains { $0.status != "deleted" }
+                if hasPost { earlier[hash] = identity }
+            }
+            removed.merge(earlier) { current, _ in current }
+        }
+        guard !removed.isEmpty else { return }
         var renamed = Set<String>()
         for index in scan.items.indices {
             let item = scan.items[index]

@@ -68,6 +68,34 @@ import Testing
         }
     }
 
+    /// A file moved out of the folder in one sync and back to another path in a later one keeps its posts, as a
+    /// rename within one sync does, while its removed item still has them.
+    @Test func fileBackAtAnotherPathKeepsPosts() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("one.md", "---\ntitle: One\n---\n\nMoved twice.\n")
+        try write("two.md", "---\ntitle: Two\n---\n\nStays.\n")
+        let first = try summary(try ProductProcess.run(["sync", "--config", configPath, "--format", "json"]))
+        #expect(first["created"] as? Int == 2)
+        let content = root.appendingPathComponent("content")
+        let outside = root.appendingPathComponent("one.md.away")
+        try FileManager.default.moveItem(at: content.appendingPathComponent("one.md"), to: outside)
+        let removed = try summary(try ProductProcess.run(["sync", "--config", configPath, "--format", "json"]))
+        #expect(removed["removed"] as? Int == 1, "\(removed)")
+
+        try FileManager.default.createDirectory(
+            at: content.appendingPathComponent("archive"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: outside, to: content.appendingPathComponent("archive/one.md"))
+        let plan = try summary(try ProductProcess.run(["plan", "--config", configPath, "--format", "json"]))
+        #expect(plan["created"] as? Int == 0, "\(plan)")
+        let back = try ProductProcess.run(["sync", "--config", configPath, "--format", "json"])
+        let json = try summary(back)
+        #expect(json["created"] as? Int == 0, "\(back.stdout)\(back.stderr)")
+        #expect((json["requests"] as? [String: Int])?["write"] == 0, "\(json)")
+        let status = try ProductProcess.run(["status", "--config", configPath])
+        #expect(status.stdout.contains("archive/one.md"), "\(status.stdout)")
+        #expect(!status.stdout.contains("posts/one.md "), "\(status.stdout)")
+    }
+
     @Test func jsonSummaryHasRequestCounts() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")

@@ -238,7 +238,7 @@ import Testing
         try workspace.writePost("gone.md", title: "Gone", body: "Body.")
         try writeStayingFile(workspace)
         #expect(try workspace.run(.apply).created == 2)
-        let post = try #require(try state(workspace).posts(source: "posts", identity: "gone.md").first)
+        #expect(try state(workspace).posts(source: "posts", identity: "gone.md").count == 1)
         try removeFile(workspace, "gone.md")
         try workspace.writePost("new.md", title: "New", body: "Body.")
         let faults = server.baseURL.replacingOccurrences(of: "/api/v1", with: "") + "/reference/faults"
