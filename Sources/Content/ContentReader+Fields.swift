@@ -112,7 +112,7 @@ extension ContentReader {
             if key == "published", case .bool = value { continue }
             if case .null = value { continue }
             let text = value.plainText
-            guard case .string = value, let date = ContentDate.parse(text, timeZone: options.timeZone) else {
+            guard case .string = value, let date = parseDate(text) else {
                 let position = frontMatter.position(of: key)
                 throw ContentError(
                     path: path, line: position.line, column: position.column,
@@ -124,8 +124,18 @@ extension ContentReader {
         if let prefix = Self.fileNameDate(fileName) {
             return ContentDate.parse(prefix, timeZone: options.timeZone)
         }
-        if let htmlDate { return ContentDate.parse(htmlDate, timeZone: options.timeZone) }
+        if let htmlDate { return parseDate(htmlDate) }
         return nil
+    }
+
+    /// Parses a date of the front matter or the HTML. A date and time without an offset is read in the site's
+    /// time zone when its configuration names one, as the site's build reads it. A date without a time stays in
+    /// `options.timeZone`, the workspace's, where a rule's time of day schedules it.
+    func parseDate(_ text: String) -> ContentDate? {
+        guard let siteTimeZone, let date = ContentDate.parse(text, timeZone: siteTimeZone), date.hasTime else {
+            return ContentDate.parse(text, timeZone: options.timeZone)
+        }
+        return date
     }
 
     /// Picks the summary. Front matter `summary`, `description` or `excerpt` comes first, then the text before the

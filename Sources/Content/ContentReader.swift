@@ -22,6 +22,11 @@ package struct ContentReader: Sendable {
     let siteMissingNote: String?
     /// Hugo's content folder, absolute, when `detectSite` finds a Hugo site, else nil.
     let siteContentFolder: String?
+    /// The site's time zone, Jekyll's `timezone` or Hugo's `timeZone`, in which a date and time without an offset
+    /// is read, as the site's build reads it; nil without one.
+    let siteTimeZone: TimeZone?
+    /// The site configuration's time zone that this system does not know, for a warning; nil otherwise.
+    package let siteTimeZoneProblem: String?
 
     package init(root: String, options: ContentReaderOptions = .init()) {
         self.root = root
@@ -29,6 +34,13 @@ package struct ContentReader: Sendable {
         loader = SourceFileLoader(root: root, maximumFileSize: options.maximumFileSize)
         let site = Self.detectSite(loader.resolvedRoot)
         siteSyntax = site?.syntax ?? .auto
+        let zone = site.flatMap { Self.siteTimeZone(folder: $0.folder, syntax: $0.syntax) }
+        siteTimeZone = try? zone?.get()
+        if case .failure(let problem) = zone {
+            siteTimeZoneProblem = problem.description
+        } else {
+            siteTimeZoneProblem = nil
+        }
         switch site {
         case .some((let folder, .hugo)):
             siteMediaFolders = ["static", "assets"].map { ContentMediaResolver.join(folder, $0, floorPath: "/") }

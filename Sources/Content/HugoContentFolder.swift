@@ -21,18 +21,43 @@ extension ContentReader {
     /// NOTE: a multilingual site's per-language `contentDir` (`languages.fr.contentDir`) is not read, so such a
     /// site's content folder counts as `content`.
     static func hugoContentFolder(site: String) -> String {
-        let rootFile = hugoRootConfigurationFiles.first { FileManager.default.fileExists(atPath: site + "/" + $0) }
-        let contentDir = ((rootFile.map { [$0] } ?? []) + hugoDefaultFolderFiles).lazy.compactMap { name in
-            Self.contentDir(inConfigurationAt: site + "/" + name)
-        }.first
+        let contentDir = hugoSetting("contentDir", site: site)
         guard let contentDir, !contentDir.isEmpty else { return ContentMediaResolver.join(site, "content") }
         if contentDir.hasPrefix("/") { return ContentMediaResolver.join("/", contentDir) }
         return ContentMediaResolver.join(site, contentDir, floorPath: "/")
     }
 
-    /// Returns the top-level `contentDir` of the Hugo configuration file at `path`, whose key Hugo matches
+    /// Returns the top-level text setting `key` of a Hugo site's configuration: its root file's, else that of a
+    /// file in `config/_default/`.
+    static func hugoSetting(_ key: String, site: String) -> String? {
+        let rootFile = hugoRootConfigurationFiles.first { FileManager.default.fileExists(atPath: site + "/" + $0) }
+        return ((rootFile.map { [$0] } ?? []) + hugoDefaultFolderFiles).lazy.compactMap { name in
+            Self.setting(key, inConfigurationAt: site + "/" + name)
+        }.first
+    }
+
+    /// Returns the time zone that a site's configuration names, Jekyll's `timezone` in `_config.yml` or Hugo's
+    /// `timeZone`, or the name when it is not a time zone that this system knows. Nil when there is none.
+    static func siteTimeZone(folder: String, syntax: TemplateSyntax) -> Result<TimeZone, SiteTimeZoneError>? {
+        let name: String?
+        if syntax == .hugo {
+            name = hugoSetting("timeZone", site: folder)
+        } else {
+            name =
+                ["_config.yml", "_config.yaml", "_config.toml"].lazy.compactMap { file in
+                    Self.setting("timezone", inConfigurationAt: folder + "/" + file)
+                }.first
+        }
+        guard let name, !name.isEmpty else { return nil }
+        guard let zone = TimeZone(identifier: name) else {
+            return .failure(SiteTimeZoneError(name: name, site: folder))
+        }
+        return .success(zone)
+    }
+
+    /// Returns the top-level text setting `key` of the configuration file at `path`, whose key Hugo matches
     /// without case, or nil when the file is missing, does not parse or has no such key.
-    private static func contentDir(inConfigurationAt path: String) -> String? {
+    private static func setting(_ key: String, inConfigurationAt path: String) -> String? {
         // A site's configuration is a few kilobytes, so a file over the limit is taken for something else.
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
@@ -55,7 +80,7 @@ extension ContentReader {
         guard let parsed = try? FrontMatterParser.parse(wrapped, path: path),
             case .mapping(let pairs) = parsed.value
         else { return nil }
-        return pairs.first { $0.0.lowercased() == "contentdir" }.flatMap { pair in
+        return pairs.first { $0.0.lowercased() == key.lowercased() }.flatMap { pair in
             guard case .string(let folder) = pair.1 else { return nil }
             return folder.trimmingCharacters(in: .whitespaces)
         }
@@ -68,5 +93,17 @@ extension ContentReader {
         let prefix = base == "/" ? "/" : base + "/"
         guard folder.hasPrefix(prefix) else { return nil }
         return String(folder.dropFirst(prefix.count))
+    }
+}
+
+/// A site configuration's time zone that this system does not know.
+package struct SiteTimeZoneError: Error, CustomStringConvertible {
+    package var name: String
+    package var site: String
+
+    package var description: String {
+        "the site configuration in \(site) names the time zone \"\(name)\", which this system does not know, so "
+            + "dates without an offset are read in the workspace's time zone; write an IANA name such as "
+            + "Europe/Berlin"
     }
 }

@@ -84,6 +84,7 @@ package struct DirectorySource: ItemSource {
         var options = ContentReaderOptions()
         options.timeZone = timeZone
         let reader = ContentReader(root: root, options: options)
+        if let problem = reader.siteTimeZoneProblem { result.warnings.append("source \"\(name)\": \(problem)") }
         var present = Set(files.map(\.relativePath))
         // A file under a folder or path that the scan could not read may still exist, so it is not removed.
         let unreadPaths = errors.map(\.path)

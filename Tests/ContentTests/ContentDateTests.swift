@@ -101,4 +101,42 @@ import Testing
         let item = try #require(try source.reader().read(relativePath: "a.md").item)
         #expect(item.date == Date(timeIntervalSince1970: 1_580_608_922))
     }
+
+    /// A date and time without an offset is read in the site's time zone, Jekyll's `timezone` or Hugo's
+    /// `timeZone`, as the site's build reads it. A date without a time stays in the workspace's zone, and a date
+    /// with an offset keeps it.
+    @Test func siteTimeZoneReadsLocalDateTimes() throws {
+        var options = ContentReaderOptions()
+        options.timeZone = Self.newYork
+        let jekyll = try TemporarySource()
+        try jekyll.write("_config.yml", "title: Tea\ntimezone: Asia/Tokyo\n")
+        try jekyll.write("_posts/2027-06-01-sale.md", "---\ntitle: Sale\ndate: 2027-06-01 19:00\n---\nText")
+        try jekyll.write("_posts/2027-06-02-day.md", "---\ntitle: Day\ndate: 2027-06-02\n---\nText")
+        try jekyll.write("_posts/2027-06-03-named.md", "---\ntitle: Named\n---\nText")
+        try jekyll.write("_posts/2027-06-04-offset.md", "---\ntitle: Offset\ndate: 2027-06-04 19:00 +0200\n---\nText")
+        let reader = ContentReader(root: jekyll.root + "/_posts", options: options)
+        func date(_ path: String) throws -> Double? {
+            try reader.read(relativePath: path).item?.date?.timeIntervalSince1970
+        }
+        #expect(try date("2027-06-01-sale.md") == 1_811_844_000)  // 2027-06-01T10:00:00Z
+        #expect(try date("2027-06-02-day.md") == 1_811_908_800)  // 2027-06-02T04:00:00Z, midnight in New York
+        #expect(try date("2027-06-03-named.md") == 1_811_995_200)  // 2027-06-03T04:00:00Z
+        #expect(try date("2027-06-04-offset.md") == 1_812_128_400)  // 2027-06-04T17:00:00Z
+
+        let hugo = try TemporarySource()
+        try hugo.write("hugo.toml", "title = 'Tea'\ntimeZone = 'Asia/Tokyo'\n")
+        try hugo.write("content/sale.md", "---\ntitle: Sale\ndate: 2027-06-01T19:00:00\n---\nText")
+        let hugoReader = ContentReader(root: hugo.root + "/content", options: options)
+        #expect(try hugoReader.read(relativePath: "sale.md").item?.date?.timeIntervalSince1970 == 1_811_844_000)
+
+        let unknown = try TemporarySource()
+        try unknown.write("_config.yml", "timezone: Mars/Olympus\n")
+        try unknown.write("_posts/2027-06-01-sale.md", "---\ntitle: Sale\ndate: 2027-06-01 19:00\n---\nText")
+        let fallback = ContentReader(root: unknown.root + "/_posts", options: options)
+        #expect(fallback.siteTimeZoneProblem?.contains("names the time zone \"Mars/Olympus\"") == true)
+        #expect(reader.siteTimeZoneProblem == nil)
+        // 19:00 in New York, the workspace's zone.
+        #expect(
+            try fallback.read(relativePath: "2027-06-01-sale.md").item?.date?.timeIntervalSince1970 == 1_811_890_800)
+    }
 }
