@@ -128,6 +128,17 @@ extension ContentReader {
         return nil
     }
 
+    /// Returns the page's URL from its front matter `url`, `permalink` or `link`: an absolute URL as written, and
+    /// a path that starts with `/` under the site's base URL when its configuration gives one. A Jekyll permalink
+    /// pattern such as `/:categories/:title/` is no URL of its own, so it gives nil.
+    func itemURL(_ written: String?) -> String? {
+        guard let written, !written.isEmpty else { return nil }
+        if written.contains("://") { return written }
+        if written.split(separator: "/").contains(where: { $0.hasPrefix(":") }) { return nil }
+        guard written.hasPrefix("/"), !written.hasPrefix("//"), let siteBaseURL else { return written }
+        return siteBaseURL + written
+    }
+
     /// Parses a date of the front matter or the HTML. A date and time without an offset is read in the site's
     /// time zone when its configuration names one, as the site's build reads it. A date without a time stays in
     /// `options.timeZone`, the workspace's, where a rule's time of day schedules it.

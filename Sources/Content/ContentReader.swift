@@ -25,6 +25,9 @@ package struct ContentReader: Sendable {
     /// The site's time zone, Jekyll's `timezone` or Hugo's `timeZone`, in which a date and time without an offset
     /// is read, as the site's build reads it; nil without one.
     let siteTimeZone: TimeZone?
+    /// The site's public URL with its path, Hugo's `baseURL` or Jekyll's `url` and `baseurl`, against which a
+    /// front matter `url` or `permalink` that starts with `/` is made absolute; nil without one.
+    let siteBaseURL: String?
     /// The site configuration's time zone that this system does not know, for a warning; nil otherwise.
     package let siteTimeZoneProblem: String?
 
@@ -34,6 +37,7 @@ package struct ContentReader: Sendable {
         loader = SourceFileLoader(root: root, maximumFileSize: options.maximumFileSize)
         let site = Self.detectSite(loader.resolvedRoot)
         siteSyntax = site?.syntax ?? .auto
+        siteBaseURL = site.flatMap { Self.siteBaseURL(folder: $0.folder, syntax: $0.syntax) }
         let zone = site.flatMap { Self.siteTimeZone(folder: $0.folder, syntax: $0.syntax) }
         siteTimeZone = try? zone?.get()
         if case .failure(let problem) = zone {
@@ -136,7 +140,7 @@ package struct ContentReader: Sendable {
                 medium.isFromBody = !namedInFrontMatter.contains(medium.reference)
                 return medium
             },
-            url: fields.text("url") ?? fields.text("permalink") ?? fields.text("link"),
+            url: itemURL(fields.text("url") ?? fields.text("permalink") ?? fields.text("link")),
             frontMatter: fields, overrides: overrides, contentHash: "", format: frontMatter.format)
         item.siteFolder = siteContentFolder.flatMap { Self.path(of: folder, below: $0) }
         if date != nil, fields["date"] != nil,

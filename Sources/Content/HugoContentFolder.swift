@@ -36,6 +36,27 @@ extension ContentReader {
         }.first
     }
 
+    /// Returns a site's public URL with its path, without a trailing `/`: Hugo's `baseURL`, or Jekyll's `url`
+    /// followed by its `baseurl`. Nil when the configuration gives no http or https URL.
+    static func siteBaseURL(folder: String, syntax: TemplateSyntax) -> String? {
+        var base: String?
+        if syntax == .hugo {
+            base = hugoSetting("baseURL", site: folder)
+        } else {
+            for file in ["_config.yml", "_config.yaml", "_config.toml"] {
+                let path = folder + "/" + file
+                guard let url = Self.setting("url", inConfigurationAt: path) else { continue }
+                let subpath = Self.setting("baseurl", inConfigurationAt: path) ?? ""
+                base = url.trimmingSuffix("/") + (subpath.isEmpty || subpath.hasPrefix("/") ? "" : "/") + subpath
+                break
+            }
+        }
+        guard let base = base?.trimmingSuffix("/"), let scheme = base.split(separator: ":").first?.lowercased(),
+            scheme == "http" || scheme == "https", base.contains("://")
+        else { return nil }
+        return base
+    }
+
     /// Returns the time zone that a site's configuration names, Jekyll's `timezone` in `_config.yml` or Hugo's
     /// `timeZone`, or the name when it is not a time zone that this system knows. Nil when there is none.
     static func siteTimeZone(folder: String, syntax: TemplateSyntax) -> Result<TimeZone, SiteTimeZoneError>? {
@@ -105,5 +126,14 @@ package struct SiteTimeZoneError: Error, CustomStringConvertible {
         "the site configuration in \(site) names the time zone \"\(name)\", which this system does not know, so "
             + "dates without an offset are read in the workspace's time zone; write an IANA name such as "
             + "Europe/Berlin"
+    }
+}
+
+extension String {
+    /// Returns the string without the trailing `suffix` characters, such as the `/` at the end of a URL.
+    func trimmingSuffix(_ suffix: Character) -> String {
+        var copy = self
+        while copy.last == suffix { copy.removeLast() }
+        return copy
     }
 }

@@ -60,6 +60,21 @@ package struct Mapper: Sendable {
         }
     }
 
+    /// Returns a folder item's URL when its source has a `link` template: the front matter's own URL wins, as Hugo's
+    /// `url` and Jekyll's `permalink` set the page's address, and one that starts with `/` takes the scheme and
+    /// host of `link`, the rendered template. A feed entry always has a link of its own, which the template
+    /// replaces.
+    static func pageURL(of item: SourceItem, link: String) -> String {
+        guard !item.location.contains("://"), let own = item.url, !own.isEmpty else { return link }
+        if own.contains("://") { return own }
+        guard own.hasPrefix("/"), !own.hasPrefix("//"), var origin = URLComponents(string: link), origin.host != nil
+        else { return link }
+        origin.percentEncodedPath = ""
+        origin.percentEncodedQuery = nil
+        origin.percentEncodedFragment = nil
+        return (origin.string ?? "") + own
+    }
+
     /// Returns why `item` is skipped, by its front matter or by a rule, or nil when it is posted. The engine calls
     /// this before it checks the item's media, so that a skipped item's media is never requested.
     package func skipReason(for item: SourceItem) throws -> String? {
@@ -82,7 +97,7 @@ package struct Mapper: Sendable {
 
         var values = templateValues(for: item)
         if let link = templates.links[item.source] {
-            values["url"] = .string(try render(link, values, item: item, page: nil))
+            values["url"] = .string(Self.pageURL(of: item, link: try render(link, values, item: item, page: nil)))
         }
         plan.url = values["url"]?.scalarText ?? item.url
         let pages = pages(for: item, matching: matching, overrides: overrides)

@@ -61,6 +61,31 @@ import Testing
         #expect(byReference["missing%20file.png?v=2"]?.fileExists == false)
     }
 
+    /// A front matter `url` or `permalink` that starts with `/` is made absolute with the site's base URL, and a
+    /// Jekyll permalink pattern is no URL.
+    @Test func pageURLTakesSiteBaseURL() throws {
+        let hugo = try TemporarySource()
+        try hugo.write("hugo.toml", "baseURL = 'https://coffee.example/'\n")
+        try hugo.write("content/a.md", "---\ntitle: A\nurl: /custom/path/\n---\nText")
+        try hugo.write("content/b.md", "---\ntitle: B\nurl: https://elsewhere.example/b/\n---\nText")
+        let hugoReader = ContentReader(root: hugo.root + "/content")
+        #expect(try hugoReader.read(relativePath: "a.md").item?.url == "https://coffee.example/custom/path/")
+        #expect(try hugoReader.read(relativePath: "b.md").item?.url == "https://elsewhere.example/b/")
+
+        let jekyll = try TemporarySource()
+        try jekyll.write("_config.yml", "url: https://blog.example\nbaseurl: /news\n")
+        try jekyll.write("_posts/2024-05-01-sale.md", "---\ntitle: Sale\npermalink: /sale/\n---\nText")
+        try jekyll.write("_posts/2024-05-02-pattern.md", "---\ntitle: P\npermalink: /:year/:title/\n---\nText")
+        let jekyllReader = ContentReader(root: jekyll.root + "/_posts")
+        #expect(
+            try jekyllReader.read(relativePath: "2024-05-01-sale.md").item?.url == "https://blog.example/news/sale/")
+        #expect(try jekyllReader.read(relativePath: "2024-05-02-pattern.md").item?.url == nil)
+
+        let bare = try TemporarySource()
+        try bare.write("a.md", "---\ntitle: A\nurl: /custom/path/\n---\nText")
+        #expect(try bare.reader().read(relativePath: "a.md").item?.url == "/custom/path/")
+    }
+
     /// `/img/a.png` in a Hugo site is served from `static/` or `assets/`, and `/assets/b.png` in a Jekyll site from
     /// the site's root, which is the parent when the source is its `_posts` folder.
     @Test func siteRelativeMediaFollowsTheSiteLayout() throws {

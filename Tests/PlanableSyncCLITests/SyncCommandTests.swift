@@ -96,6 +96,33 @@ import Testing
         #expect(!status.stdout.contains("posts/one.md "), "\(status.stdout)")
     }
 
+    /// A page's own URL in its front matter wins over the source's `link` template: an absolute one as written,
+    /// and a path with the template's scheme and host.
+    @Test func frontMatterURLWinsOverLinkTemplate() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let configuration = try String(contentsOfFile: configPath, encoding: .utf8)
+        try configuration.replacingOccurrences(
+            of: #"template: "{{title}}\n\n{{summary}}""#, with: #"template: "{{url}}""#
+        )
+        .replacingOccurrences(
+            of: "    path: content", with: "    path: content\n    link: \"https://site.example/posts/{{path}}/\""
+        )
+        .write(toFile: configPath, atomically: true, encoding: .utf8)
+        try write("plain.md", "---\ntitle: Plain\n---\n\nBody.\n")
+        try write("custom.md", "---\ntitle: Custom\nurl: /custom/path/\n---\n\nBody.\n")
+        try write("elsewhere.md", "---\ntitle: Elsewhere\nurl: https://other.example/page/\n---\n\nBody.\n")
+        try write("pattern.md", "---\ntitle: Pattern\npermalink: /:categories/:title/\n---\n\nBody.\n")
+
+        let plan = try summary(try ProductProcess.run(["plan", "--config", configPath, "--format", "json"]))
+        let items = try #require(plan["items"] as? [[String: Any]])
+        let texts = items.compactMap { ($0["posts"] as? [[String: Any]])?.first?["text"] as? String }.sorted()
+        #expect(
+            texts == [
+                "https://other.example/page/", "https://site.example/custom/path/",
+                "https://site.example/posts/pattern/", "https://site.example/posts/plain/",
+            ])
+    }
+
     @Test func jsonSummaryHasRequestCounts() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
