@@ -41,6 +41,8 @@ final class SyncDaemon: @unchecked Sendable {
     // Guarded by `lock`.
     private var stopRequested = false
     private var reloadRequested = false
+    /// Whether a stop signal arrived; a second one ends the process at once. Guarded by `lock`.
+    private var stopSignalled = false
     /// Paths reported by each directory source's watcher since its last pass.
     private var dirtyPaths: [String: Set<String>] = [:]
     /// Sources that need a whole rescan: after an inotify queue overflow, a lost root or a watch armed again.
@@ -264,16 +266,18 @@ final class SyncDaemon: @unchecked Sendable {
     /// Ends the daemon after the request in flight; a second signal ends the process at once, as it ends `sync`.
     private func requestStop(_ signal: Int32) {
         let isFirst = lock.withLock { () -> Bool in
-            defer {
-                stopRequested = true
-                lock.broadcast()
-            }
-            return !stopRequested
+            defer { stopSignalled = true }
+            return !stopSignalled
         }
         guard isFirst else { _exit(128 + signal) }
+        // Logged before the work thread wakes, so that the log shows the request before the daemon stopping.
         logger.info(
             "stop requested; the daemon stops after the request in flight, and a second signal stops it at once",
             ["signal": StopSignal.name(signal)])
+        lock.withLock {
+            stopRequested = true
+            lock.broadcast()
+        }
         clock.cancel()
     }
 

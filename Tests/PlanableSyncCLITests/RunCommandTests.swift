@@ -118,6 +118,11 @@ import Testing
         #expect(daemon.process.terminationStatus == 0)
         #expect(Date().timeIntervalSince(stopStarted) < 10)
         #expect(notify.waitFor("STOPPING=1", timeout: 1))
+        // The stop request is logged before the daemon logs that it stops.
+        let log = daemon.stderr()
+        let requested = try #require(log.range(of: "stop requested"), "\(log)")
+        let stopping = try #require(log.range(of: "daemon stopping"), "\(log)")
+        #expect(requested.lowerBound < stopping.lowerBound, "\(log)")
 
         let status = try ProductProcess.run(["status", "--config", configPathForStatus(), "--format", "json"])
         #expect(status.stdout.contains("\"identity\" : \"archive/hello.md\""), "state after stop: \(status.stdout)")
