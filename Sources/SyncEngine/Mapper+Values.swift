@@ -62,8 +62,16 @@ extension Mapper {
     }
 
     /// A tag as a hashtag: letters and digits kept, everything else dropped, so "Jekyll 4.0" becomes "#Jekyll40".
+    /// A language name that ends in `++` or `#` keeps that ending spelled out, as people tag it: "C++" becomes
+    /// "#Cpp" and "C#" becomes "#CSharp", not "#C".
     static func hashtag(_ tag: String) -> String {
-        "#" + tag.filter { $0.isLetter || $0.isNumber || $0 == "_" }
+        var name = tag.trimmingCharacters(in: .whitespaces)
+        if name.count > 2, name.hasSuffix("++") {
+            name = name.dropLast(2) + "pp"
+        } else if name.count > 1, name.hasSuffix("#"), name.dropLast().last?.isLetter == true {
+            name = name.dropLast() + "Sharp"
+        }
+        return "#" + name.filter { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 
     /// Returns the hashtags of `tags`, each once, in the case of its first use, since networks match hashtags

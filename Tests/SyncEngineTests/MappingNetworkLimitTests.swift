@@ -228,6 +228,14 @@ import Testing
         #expect(Mapper.hashtags(tags) == ["#coffee", "#WomensDay", "#Nodejs", "#咖啡"])
     }
 
+    /// A language whose name ends in `++` or `#` keeps that ending spelled out, so "C++" and "C#" differ from "C".
+    @Test func languageTagsKeepTheirEnding() {
+        #expect(
+            Mapper.hashtags(["C++", "C#", "F#", "C", "#swift", "Notepad++"]) == [
+                "#Cpp", "#CSharp", "#FSharp", "#C", "#swift", "#Notepadpp",
+            ])
+    }
+
     /// {{path}} is the file's path without its extension, a bundle's folder for its index, and empty for a feed.
     @Test func pathOfFilesAndBundles() {
         func path(_ location: String) -> String? {
