@@ -60,6 +60,21 @@ package struct Mapper: Sendable {
         }
     }
 
+    /// Returns a warning when a file's front matter `expiryDate` has passed, as of today in `timeZone`: Hugo no
+    /// longer publishes such a page, so the post would link to a page that is gone. The file is still posted,
+    /// because the date may have been left in the front matter by mistake.
+    static func expiryWarning(for item: SourceItem, now: Date, timeZone: TimeZone) -> String? {
+        guard !item.location.contains("://"), case .mapping(let pairs) = item.fields,
+            let value = pairs.first(where: { $0.0 == "expiryDate" || $0.0 == "expirydate" })?.1,
+            case .string(let text) = value
+        else { return nil }
+        let day = text.trimmingCharacters(in: .whitespaces).prefix(10)
+        let today = Timestamp.formatDay(now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now)))
+        guard day.count == 10, day.allSatisfy({ $0.isNumber || $0 == "-" }), day < today else { return nil }
+        return "the front matter's expiryDate \(day) has passed, so Hugo no longer publishes the page and the post's "
+            + "link may lead nowhere; remove expiryDate, or skip the file with draft: true"
+    }
+
     /// Returns a folder item's URL when its source has a `link` template: the front matter's own URL wins, as Hugo's
     /// `url` and Jekyll's `permalink` set the page's address, and one that starts with `/` takes the scheme and
     /// host of `link`, the rendered template. A feed entry always has a link of its own, which the template
@@ -109,6 +124,9 @@ package struct Mapper: Sendable {
             var (payload, warnings, scheduleBeforeDate) = try payload(
                 for: item, page: page, rule: rule, matching: matching, overrides: overrides, values: values,
                 media: media, now: now)
+            if let expired = Self.expiryWarning(for: item, now: now, timeZone: context.timeZone) {
+                warnings.append(expired)
+            }
             do {
                 warnings += try check(&payload, page: page, rule: rule, media: media, url: values["url"]?.scalarText)
             } catch let error as MappingError {

@@ -22,6 +22,22 @@ import Testing
             schedule: {time: "09:30", publish: true}
         """
 
+    /// A page whose `expiryDate` has passed is posted with a warning, because Hugo no longer publishes it.
+    @Test func passedExpiryDateWarns() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        try workspace.writePost("gone.md", title: "Gone", body: "Body.", frontMatter: "expiryDate: 2020-01-15\n")
+        try workspace.writePost("later.md", title: "Later", body: "Body.", frontMatter: "expiryDate: 2999-01-15\n")
+
+        let plan = try workspace.run(.plan)
+        let gone = try #require(plan.items.first { $0.identity == "gone.md" }?.posts.first)
+        #expect(
+            gone.warnings.contains { $0.hasPrefix("the front matter's expiryDate 2020-01-15 has passed") },
+            "\(gone.warnings)")
+        let later = try #require(plan.items.first { $0.identity == "later.md" }?.posts.first)
+        #expect(!later.warnings.contains { $0.contains("expiryDate") }, "\(later.warnings)")
+    }
+
     /// A post left unscheduled says what would schedule it.
     @Test func unscheduledPostSaysWhatToDo() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
