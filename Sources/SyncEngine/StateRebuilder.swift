@@ -326,7 +326,12 @@ package struct StateRebuilder {
             "item.source": item.source, "item.id": item.identity, "item.title": item.title,
             "post.ids": posts.map(\.id).joined(separator: ","), "linked.by": linkedBy,
         ]
-        if purpose == .rebuild {
+        if posts.allSatisfy(\.published) {
+            // A published post can no longer change, so no edit of the item would reach it.
+            engine.logger.warning(
+                "linked an item to a published post whose text differs from the item's; a published post keeps its "
+                    + "text, and later edits of the item are reported but not sent", metadata)
+        } else if purpose == .rebuild {
             engine.logger.warning(
                 "linked an item to a post whose text differs from the item's; the sync updates the post to the "
                     + "item's text", metadata)

@@ -1,5 +1,7 @@
 import Foundation
+import HTTPClient
 import Logging
+import TestSupport
 import Testing
 
 @testable import SyncEngine
@@ -115,6 +117,41 @@ extension TestWorkspace {
         let edited = try workspace.run(.apply)
         #expect(edited.updated == 1)
         #expect(edited.created == 0)
+    }
+
+    /// A published post with an edited text, linked by a new state, is reported as published: no edit of the item
+    /// can reach it.
+    @Test func editedPublishedPostIsReportedAsPublished() throws {
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"])
+        defer { workspace.remove() }
+        // The other posts, linked by their exact text, show that the source's posts came from this program, which a
+        // link by title needs.
+        for number in 1...3 {
+            try workspace.writePost("post\(number).md", title: "Post \(number)", body: "Body of post \(number).")
+        }
+        #expect(try workspace.run(.apply).created == 3)
+        let ids = try editPost(in: workspace, containing: "Body of post 3", to: Self.editedText)
+        let readBack = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        let control = readBack.server.baseURL.replacingOccurrences(of: "/api/v1", with: "")
+        for id in ids {
+            let response = try HTTPClient().send(
+                HTTPRequest(
+                    method: "POST", url: control + "/reference/posts/\(id)/publish",
+                    headers: [("Content-Type", "application/json")], body: Array("{}".utf8)))
+            #expect((200..<300).contains(response.status))
+        }
+        let published = waitUntil(timeout: 10) {
+            (try? readBack.posts().filter { ids.contains($0.id) }.allSatisfy(\.published)) == true
+        }
+        #expect(published)
+        workspace.deleteState()
+
+        let logs = LogCapture()
+        let sync = try workspace.run(.apply, logger: logs.logger)
+        #expect(sync.created == 0)
+        let warning = try #require(logs.entries(startingWith: "linked an item to a published post").first)
+        #expect(warning["item.id"] == "post3.md")
+        #expect(logs.entries(startingWith: "linked an item to a post whose text differs").isEmpty)
     }
 
     @Test func editedNewestFeedEntryIsLinked() throws {
