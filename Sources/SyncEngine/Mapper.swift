@@ -127,6 +127,12 @@ package struct Mapper: Sendable {
             if let expired = Self.expiryWarning(for: item, now: now, timeZone: context.timeZone) {
                 warnings.append(expired)
             }
+            if let url = values["url"]?.scalarText, url.contains(where: \.isWhitespace), payload.text.contains(url) {
+                // Networks end a link at the first space, so the post would link to a page that does not exist.
+                warnings.append(
+                    "the link \"\(url)\" contains a space, so the post's link ends before it; give the file a url in "
+                        + "its front matter, or build the source's link template from slug")
+            }
             do {
                 warnings += try check(&payload, page: page, rule: rule, media: media, url: values["url"]?.scalarText)
             } catch let error as MappingError {

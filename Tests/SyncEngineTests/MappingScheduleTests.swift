@@ -38,6 +38,23 @@ import Testing
         #expect(!later.warnings.contains { $0.contains("expiryDate") }, "\(later.warnings)")
     }
 
+    /// A link with a space, as `{{path}}` gives for a file name with spaces, is posted with a warning.
+    @Test func linkWithSpaceWarns() throws {
+        let workspace = try TestWorkspace(
+            pages: ["Northwind LinkedIn"], extraConfiguration: "templates:\n  linkedin: \"{{title}} {{url}}\"")
+        defer { workspace.remove() }
+        try workspace.writePost("spaced.md", title: "Spaced", body: "Body.", frontMatter: "url: /my spaced post/\n")
+        try workspace.writePost("plain.md", title: "Plain", body: "Body.", frontMatter: "url: /plain/\n")
+
+        let plan = try workspace.run(.plan)
+        let spaced = try #require(plan.items.first { $0.identity == "spaced.md" }?.posts.first)
+        #expect(
+            spaced.warnings.contains { $0.hasPrefix("the link \"/my spaced post/\" contains a space") },
+            "\(spaced.warnings)")
+        let plain = try #require(plan.items.first { $0.identity == "plain.md" }?.posts.first)
+        #expect(!plain.warnings.contains { $0.contains("contains a space") }, "\(plain.warnings)")
+    }
+
     /// A post left unscheduled says what would schedule it.
     @Test func unscheduledPostSaysWhatToDo() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
