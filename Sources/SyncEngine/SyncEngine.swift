@@ -333,7 +333,16 @@ package final class SyncEngine: @unchecked Sendable {
             let (media, mediaWarnings) = try mediaChecker.check(
                 item.media, mediaBaseURL: mediaBaseURL, optionalLimit: item.optionalMediaLimit)
             // The skip was decided above, before the media check, so the plan sets no skip reason here.
-            let plan = try mapper.plan(item, media: media)
+            let plan: ItemPlan
+            do {
+                plan = try mapper.plan(item, media: media)
+            } catch let error as MappingError where !mediaWarnings.isEmpty && !error.isConfigurationError {
+                // A network that needs a picture fails the item, and the media left out may be why, such as an SVG
+                // logo, so the failure names them.
+                var explained = error
+                explained.message += "; " + mediaWarnings.joined(separator: "; ")
+                throw explained
+            }
             groups = plan.groups.map { group in
                 var group = group
                 group.warnings = mediaWarnings + group.warnings

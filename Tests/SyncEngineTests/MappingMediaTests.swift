@@ -174,6 +174,24 @@ import Testing
         #expect(front.message?.contains("/images/logo.svg is not an image or video file") == true, "\(front)")
     }
 
+    /// A network that needs a picture fails an item whose only picture was left out, and the failure names it.
+    @Test func leftOutPictureExplainsMissingMedia() throws {
+        let server = try MediaTestServer()
+        defer { server.stop() }
+        let workspace = try TestWorkspace(
+            pages: ["Northwind Instagram"], sourceSettings: "media_base_url: \(server.baseURL)/")
+        defer { workspace.remove() }
+        try workspace.writeFile("images/logo.svg", bytes: Array("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8))
+        try workspace.writePost("sponsor.md", title: "Sponsor", body: "<img src=\"/images/logo.svg\">\n\nThanks.")
+
+        let report = try workspace.run(.plan)
+        let item = try #require(report.items.first { $0.identity == "sponsor.md" })
+        #expect(item.decision == .failed)
+        let message = item.message ?? ""
+        #expect(message.contains("post has no image or video"), "\(message)")
+        #expect(message.contains("medium /images/logo.svg left out: its extension is .svg"), "\(message)")
+    }
+
     @Test func localImagesMapToThePublicBaseURL() throws {
         let server = try MediaTestServer()
         defer { server.stop() }
