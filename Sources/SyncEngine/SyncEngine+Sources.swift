@@ -21,11 +21,18 @@ extension SyncEngine {
                 removed[hash] = identity
             }
         }
-        let newItems = try scan.items.filter { try state.item(source: source, identity: $0.identity) == nil }
-        if !newItems.isEmpty {
-            // The earlier removals come oldest first, so that of two with the same text the later one wins.
+        // One query, which finds nothing in most passes, so that the new items' texts are hashed only when an
+        // earlier removal may match them. The removals come oldest first, so of two with one text the later wins.
+        let earlierRemovals = try state.removedItemHashes(source: source).filter { removed[$0.bodyHash] == nil }
+        if !earlierRemovals.isEmpty {
+            let removedHashes = Set(earlierRemovals.map(\.bodyHash))
+            var newHashes = Set<String>()
+            for item in scan.items where try state.item(source: source, identity: item.identity) == nil {
+                newHashes.formUnion([item.bodyHash, item.earlierBodyHash].filter(removedHashes.contains))
+            }
             var earlier: [String: String] = [:]
-            for (identity, hash) in try state.removedItemHashes(source: source) where removed[hash] == nil {
+            for (identity, hash) in earlierRemovals where newHashes.contains(hash) {
+                // Only a removal whose posts are still in Planable is matched; one whose drafts were deleted is not.
                 let hasPost = try state.posts(source: source, identity: identity).contains { $0.status != "deleted" }
                 if hasPost { earlier[hash] = identity }
             }
