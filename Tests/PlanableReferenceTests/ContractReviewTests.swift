@@ -70,6 +70,34 @@ import Timestamps
         #expect(try server.send("GET", "/pages/\(instagram)/competitors").data.arrayValue?.count == 2)
     }
 
+    /// A competitor added again within the cooling window comes back with its id and sync state, as the document
+    /// says that it restores its history; after the window it starts over.
+    @Test func readdedCompetitorIsRestored() throws {
+        let server = try TestServer()
+        defer { server.removeFiles() }
+        let instagram = try server.pageID("Northwind Instagram")
+        let first = try track(server, page: instagram, ["handle": "alpha"])
+        #expect(first.status == 201, "\(first.text)")
+        server.clock.advance(by: 7200)
+        let synced = try #require(try server.send("GET", "/pages/\(instagram)/competitors").data.arrayValue?.first)
+        #expect(synced["syncStatus"] == "synced", "\(synced)")
+        let scraped = try #require(synced["scrapedPageId"]?.stringValue)
+
+        #expect(try server.send("DELETE", "/pages/\(instagram)/competitors/\(scraped)").status == 204)
+        #expect(try server.send("GET", "/pages/\(instagram)/competitors").data.arrayValue?.isEmpty == true)
+        #expect(try server.send("DELETE", "/pages/\(instagram)/competitors/\(scraped)").status == 404)
+        server.clock.advance(by: 86_400)
+        let again = try track(server, page: instagram, ["handle": "alpha"])
+        #expect(again.status == 201, "\(again.text)")
+        #expect(again.data == synced, "\(again.text)")
+
+        #expect(try server.send("DELETE", "/pages/\(instagram)/competitors/\(scraped)").status == 204)
+        server.clock.advance(by: 31 * 86_400)
+        let late = try track(server, page: instagram, ["handle": "alpha"])
+        #expect(late.data["trackedCompetitorId"] != synced["trackedCompetitorId"], "\(late.text)")
+        #expect(late.data["syncStatus"] == "syncing", "\(late.text)")
+    }
+
     /// The operation documents no 400 response, so a page type without competitor analytics returns 404.
     @Test func untrackOnUnsupportedPageIsNotFound() throws {
         let server = try TestServer()

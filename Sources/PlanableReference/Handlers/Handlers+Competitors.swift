@@ -20,8 +20,12 @@ enum CompetitorHandlers {
     }
 
     private static func competitors(_ pageID: String, _ store: ReferenceStore) throws -> [SQLiteRow] {
-        try store.database.query("SELECT * FROM competitors WHERE page_id = ? ORDER BY rowid", [pageID])
+        try store.database.query(
+            "SELECT * FROM competitors WHERE page_id = ? AND removed_at IS NULL ORDER BY rowid", [pageID])
     }
+
+    /// How long, in seconds, a competitor that a page stopped tracking keeps its history for a re-add: 30 days.
+    static let coolingWindowSeconds = 30.0 * 86_400
 
     static func list(_ context: APIContext) throws -> APIResponse {
         let page = try supportedPage(context)
@@ -46,6 +50,18 @@ enum CompetitorHandlers {
             throw APIError.forbidden(
                 "page \(page.id) already tracks \(competitorLimit) competitors; stop tracking one first")
         }
+        // Within the cooling window, the competitor comes back with its id, history and sync state.
+        let scrapedID = Identifiers.derived("scraped", page.platform, handle.lowercased())
+        if let removed = try context.store.database.queryFirst(
+            "SELECT id FROM competitors WHERE page_id = ? AND scraped_page_id = ? AND removed_at >= ?",
+            [page.id, scrapedID, context.now - coolingWindowSeconds])?.string("id")
+        {
+            try context.store.database.run("UPDATE competitors SET removed_at = NULL WHERE id = ?", [removed])
+            let row = try context.store.database.queryFirst("SELECT * FROM competitors WHERE id = ?", [removed])
+            return .created(["data": row.map { render($0, now: context.now) } ?? .null])
+        }
+        try context.store.database.run(
+            "DELETE FROM competitors WHERE page_id = ? AND scraped_page_id = ?", [page.id, scrapedID])
         let id = Identifiers.objectID()
         try context.store.database.run(
             """
@@ -53,7 +69,7 @@ enum CompetitorHandlers {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                id, page.id, Identifiers.derived("scraped", page.platform, handle.lowercased()), handle,
+                id, page.id, scrapedID, handle,
                 handle.prefix(1).uppercased() + handle.dropFirst(), page.platform, context.now,
             ])
         let row = try context.store.database.queryFirst("SELECT * FROM competitors WHERE id = ?", [id])
@@ -68,7 +84,9 @@ enum CompetitorHandlers {
         }
         let scraped = context.input.path("scrapedPageId")
         let removed = try context.store.database.run(
-            "DELETE FROM competitors WHERE page_id = ? AND scraped_page_id = ?", [page.id, scraped])
+            """
+            UPDATE competitors SET removed_at = ? WHERE page_id = ? AND scraped_page_id = ? AND removed_at IS NULL
+            """, [context.now, page.id, scraped])
         guard removed > 0 else { throw APIError.notFound("page \(page.id) does not track competitor \(scraped)") }
         return .noContent
     }

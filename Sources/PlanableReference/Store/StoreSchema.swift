@@ -82,5 +82,8 @@ enum StoreSchema {
             WHERE state = 'publishing' OR publish_at_scheduled = 1;
         CREATE INDEX posts_group ON posts (group_id) WHERE group_id IS NOT NULL;
         """,
+        // A competitor that a page stops tracking is kept through the cooling window, so that adding it again
+        // restores it.
+        "ALTER TABLE competitors ADD COLUMN removed_at REAL;",
     ]
 }
