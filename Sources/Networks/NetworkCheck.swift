@@ -26,12 +26,14 @@ package struct NetworkCheck {
         TextCounter.count(text, by: NetworkRules.rules(for: network).textCounting)
     }
 
-    /// Shortens `text` to fit the text limit of `network`, cutting at a word boundary and adding "…".
+    /// Shortens `text` to fit the text limit of `network`, cutting at a word boundary (or after a Chinese,
+    /// Japanese or Korean character) and adding "…".
     ///
     /// Text that fits comes back unchanged, and so does text for a network without a known limit. When
     /// `link` is given, the link is taken out of the text wherever it was and the result ends with it,
     /// after the ellipsis, whether or not the text contained it. When even the link and the ellipsis exceed the limit, the
-    /// link is dropped. A first word longer than the whole limit is cut inside the word.
+    /// link is dropped. When the last word boundary that fits keeps less than half of the text that fits, as
+    /// before a word longer than the limit, the text is cut inside the word.
     ///
     /// - Parameters:
     ///   - text: The rendered post text.
@@ -67,13 +69,27 @@ package struct NetworkCheck {
         }
         func fits(_ length: Int) -> Bool { within(candidate(length)) }
 
+        // Chinese and Japanese put no spaces between words, and a line may break after any of their characters.
         var wordEnds: [Int] = []
-        for index in characters.indices.dropFirst() where characters[index].isWhitespace {
-            if !characters[index - 1].isWhitespace { wordEnds.append(index) }
+        for index in characters.indices.dropFirst() {
+            let breaksAfterSpace = characters[index].isWhitespace && !characters[index - 1].isWhitespace
+            if breaksAfterSpace || isCJK(characters[index - 1]) { wordEnds.append(index) }
         }
-        if let length = largest(in: wordEnds, satisfying: fits) { return candidate(length) }
-        let length = largest(in: Array(0...characters.count), satisfying: fits) ?? 0
-        return candidate(length)
+        let anywhere = largest(in: Array(0...characters.count), satisfying: fits) ?? 0
+        // A cut at a word boundary that would keep less than half of what fits, as before a long word or a URL
+        // without spaces, loses too much text, so such text is cut inside the word.
+        if let length = largest(in: wordEnds, satisfying: fits), length * 2 >= anywhere { return candidate(length) }
+        return candidate(anywhere)
+    }
+
+    /// Tells whether `character` is Chinese, Japanese or Korean, or their punctuation, after which a line may
+    /// break although no space follows.
+    private static func isCJK(_ character: Character) -> Bool {
+        guard let scalar = character.unicodeScalars.first?.value else { return false }
+        return (0x3000...0x30FF).contains(scalar) || (0x3400...0x4DBF).contains(scalar)
+            || (0x4E00...0x9FFF).contains(scalar) || (0xAC00...0xD7AF).contains(scalar)
+            || (0xF900...0xFAFF).contains(scalar) || (0xFF00...0xFFEF).contains(scalar)
+            || (0x20000...0x2FFFF).contains(scalar)
     }
 
     /// Returns the largest value in the ascending `values` for which `fits` holds, or nil.

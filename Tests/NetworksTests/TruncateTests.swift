@@ -57,6 +57,27 @@ import Testing
         #expect(TwitterText.weightedLength(result) <= 280)
     }
 
+    /// Chinese text has no spaces, so it is cut after a character rather than before it all.
+    @Test func chineseTextIsCutBetweenCharacters() {
+        let sentence = String(repeating: "咖啡豆的烘焙过程非常重要。", count: 60)
+        let text = "CJK article\n\n" + sentence
+        for network in [Network.x, .threads] {
+            let result = NetworkCheck.truncate(text, keeping: Self.link, toFit: network)
+            let limit = NetworkRules.rules(for: network).textLimit ?? 0
+            #expect(NetworkCheck.count(result, network: network) <= limit)
+            #expect(NetworkCheck.count(result, network: network) > limit - 10, "\(network): \(result)")
+            #expect(result.hasPrefix("CJK article\n\n咖啡豆的烘焙"), "\(result)")
+        }
+    }
+
+    /// A long word after a short one is cut inside, rather than leaving the short word alone.
+    @Test func longWordAfterShortOneIsCutInside() {
+        let text = "Title " + String(repeating: "x", count: 5_000)
+        let result = NetworkCheck.truncate(text, keeping: nil, toFit: .linkedin)
+        #expect(result.count > 2_900, "\(result.count)")
+        #expect(NetworkCheck.count(result, network: .linkedin) <= 3_000)
+    }
+
     @Test func singleLongWordIsCutInside() {
         let text = String(repeating: "x", count: 600)
         let result = NetworkCheck.truncate(text, keeping: nil, toFit: .threads)
