@@ -134,7 +134,9 @@ package struct Mapper: Sendable {
                         + "its front matter, or build the source's link template from slug")
             }
             do {
-                warnings += try check(&payload, page: page, rule: rule, media: media, url: values["url"]?.scalarText)
+                warnings += try check(
+                    &payload, page: page, rule: rule, media: media, url: values["url"]?.scalarText,
+                    isFeedEntry: item.isFeedEntry)
             } catch let error as MappingError {
                 violations.append(error.message)
                 continue
@@ -312,7 +314,8 @@ package struct Mapper: Sendable {
     /// for every field over a limit of the API's request body, with a message that names the page, the rule and
     /// each limit.
     private func check(
-        _ payload: inout PostPayload, page: ResolvedPage, rule: MappingRule?, media: [CheckedMedium], url: String?
+        _ payload: inout PostPayload, page: ResolvedPage, rule: MappingRule?, media: [CheckedMedium], url: String?,
+        isFeedEntry: Bool = false
     ) throws -> [String] {
         // A post with neither text nor media has nothing to publish, and such a text usually comes from a template
         // whose every section tested a field that the item lacks.
@@ -363,7 +366,8 @@ package struct Mapper: Sendable {
         let requestErrors = RequestFieldLimits.violations(payload, reported: Set(errors.map(\.rule)))
         if !errors.isEmpty || !requestErrors.isEmpty {
             let descriptions = errors.map { error in
-                error.description + Self.settingHint(error, network: network, truncating: truncating)
+                error.description
+                    + Self.settingHint(error, network: network, truncating: truncating, isFeedEntry: isFeedEntry)
             }
             let details = (descriptions + requestErrors).joined(separator: "; ")
             throw MappingError("page \"\(page.name)\"\(ruleText): \(details)")
@@ -399,8 +403,14 @@ package struct Mapper: Sendable {
     }
 
     /// Returns the setting that resolves `violation`, in parentheses, or an empty string when no setting does.
-    static func settingHint(_ violation: NetworkViolation, network: Network, truncating: Bool = false) -> String {
+    static func settingHint(
+        _ violation: NetworkViolation, network: Network, truncating: Bool = false, isFeedEntry: Bool = false
+    ) -> String {
         switch (violation.rule, network) {
+        case (.mediaRequired, _) where isFeedEntry:
+            // A feed entry has no front matter, and no rule can tell entries with media from those without.
+            " (set content_images: first on the feed's source to post the first picture of an entry's text, or "
+                + "leave the page out of the rules that apply to the feed)"
         case (.textLength, _) where !truncating:
             " (set truncate: true, in the configuration or in a rule for the page, to cut the text to fit, or shorten "
                 + "the template or the item)"

@@ -52,6 +52,31 @@ import Testing
         report.items.filter { $0.source == "news" }
     }
 
+    /// A feed entry without a picture fails on a page that needs one, and the message names what a feed can do
+    /// about it, not the front matter that a feed entry lacks.
+    @Test func entryWithoutPictureNamesFeedSettings() throws {
+        let root = feedPath.deletingLastPathComponent()
+        let instagram = try TestWorkspace(
+            pages: ["Northwind Instagram"],
+            extraConfiguration: """
+                  - name: news
+                    type: feed
+                    url: \(root.appendingPathComponent("pictureless.xml").absoluteString)
+                    backfill: 1
+                """)
+        defer {
+            instagram.remove()
+            workspace.remove()
+        }
+        try writeFeed([("a", "Alpha", "First")], to: root.appendingPathComponent("pictureless.xml"))
+        let report = try instagram.run(.plan)
+        let entry = try #require(report.items.first { $0.source == "news" })
+        #expect(entry.decision == .failed)
+        let message = entry.message ?? ""
+        #expect(message.contains("set content_images: first on the feed's source"), "\(message)")
+        #expect(!message.contains("front matter"), "\(message)")
+    }
+
     @Test func firstRunBaselinesAllButBackfill() throws {
         defer { workspace.remove() }
         try writeFeed([("a", "Alpha", "First"), ("b", "Beta", "Second"), ("c", "Gamma", "Third")])
