@@ -337,8 +337,9 @@ package struct StateRebuilder {
                     + "item's text", metadata)
         } else {
             engine.logger.warning(
-                "linked an item to a post whose text differs from the item's, probably edited in Planable; the post "
-                    + "keeps its text until the item changes, so edit the item to send its text instead",
+                "linked an item to a post whose text differs from the item's, as after an edit in Planable or a "
+                    + "change of the template; the post keeps its text until the item changes, so edit the item to "
+                    + "send its text instead",
                 metadata)
         }
     }
