@@ -89,7 +89,7 @@ struct MarkdownText {
                 if firstParagraph == nil && !paragraph.isEmpty { firstParagraph = paragraph }
                 result.append(paragraph)
             case CMARK_NODE_HEADING:
-                let heading = inlineText(of: node, depth: depth)
+                let heading = inlineText(of: node, depth: depth, isHeading: true)
                 if firstHeading == nil && !heading.isEmpty { firstHeading = heading }
                 result.append(heading)
             case CMARK_NODE_LIST:
@@ -167,10 +167,10 @@ struct MarkdownText {
     }
 
     /// Joins the inline content of `node` into one block, with white space runs collapsed and each line trimmed.
-    private mutating func inlineText(of node: OpaquePointer, depth: Int) -> String {
+    private mutating func inlineText(of node: OpaquePointer, depth: Int, isHeading: Bool = false) -> String {
         var text = ""
         appendInlines(of: node, to: &text, depth: depth)
-        return Self.collapsingSpaces(Self.joiningSourceLines(text))
+        return Self.collapsingSpaces(Self.joiningSourceLines(text, isHeading: isHeading))
     }
 
     /// Encloses inline code until `joiningSourceLines` removes it.
@@ -183,41 +183,67 @@ struct MarkdownText {
     /// Joins the source lines of a block's text, split at `softBreak`, with spaces, and removes the markup that
     /// Hugo's Goldmark and Jekyll's kramdown read there rather than show:
     ///
-    /// - a line that is an attribute list, such as `{class="wide"}` or `{: .note}`, and one at the end of the
-    ///   block, as in a heading `Settings {#settings}`;
+    /// - a heading's attribute list at its end, as in `Settings {#settings}`;
+    /// - a block's last line that is an attribute list with an id, a class or a quoted value, such as
+    ///   `{class="wide"}`, which Goldmark's block attributes and kramdown apply to the block before it, and any line
+    ///   or end of kramdown's `{: .note}` form. Braces in prose, such as `{x=2}`, stay;
     /// - the `: ` of a definition list's definition, so that `term` and `: definition` read `term: definition`.
-    static func joiningSourceLines(_ text: String) -> String {
+    static func joiningSourceLines(_ text: String, isHeading: Bool = false) -> String {
         guard
             text.contains(softBreak) || text.hasSuffix("}") || text.hasSuffix("]:") || text.contains("][")
                 || text.contains(codeMark)
         else { return text }
+        let sourceLines = text.components(separatedBy: softBreak)
         var lines: [String] = []
-        for line in text.components(separatedBy: softBreak) {
+        // Whether the last line was trimmed already, so that definitions that follow it append to it in place.
+        var lastTrimmed = false
+        for (index, line) in sourceLines.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if isAttributeList(trimmed[...]) { continue }
+            let isLast = index == sourceLines.count - 1
+            if trimmed.hasPrefix("{:") && isAttributeList(trimmed[...]) { continue }
+            if isLast && index > 0 && isBlockAttributeList(trimmed[...]) { continue }
             // A reference definition without a target, left by a Liquid loop that wrote the definitions.
             if trimmed.hasPrefix("["), trimmed.hasSuffix("]:"), !trimmed.dropFirst().dropLast(2).contains("]") {
                 continue
             }
-            if trimmed.hasPrefix(": "), let last = lines.last, !last.trimmingCharacters(in: .whitespaces).isEmpty {
-                lines[lines.count - 1] = last.trimmingCharacters(in: .whitespaces) + ": " + trimmed.dropFirst(2)
+            if trimmed.hasPrefix(": "), let last = lines.last, lastTrimmed || !last.allSatisfy(\.isWhitespace) {
+                if !lastTrimmed {
+                    lines[lines.count - 1] = last.trimmingCharacters(in: .whitespaces)
+                    lastTrimmed = true
+                }
+                lines[lines.count - 1] += ": " + trimmed.dropFirst(2)
                 continue
             }
             lines.append(line)
+            lastTrimmed = false
         }
         var joined = lines.joined(separator: " ")
-        if joined.hasSuffix("}"), let open = joined.range(of: " {", options: .backwards),
-            isAttributeList(joined[joined.index(after: open.lowerBound)...])
-        {
-            joined = String(joined[..<open.lowerBound])
+        if joined.hasSuffix("}"), let open = joined.range(of: " {", options: .backwards) {
+            let list = joined[joined.index(after: open.lowerBound)...]
+            if (isHeading && isAttributeList(list)) || (list.hasPrefix("{:") && isAttributeList(list)) {
+                joined = String(joined[..<open.lowerBound])
+            }
         }
         return removingUnresolvedReferences(joined)
     }
 
+    /// Tells whether `text` is an attribute list that a block takes from the line after it: one with an id
+    /// (`#name`), a class (`.name`) or a quoted value, as Hugo's documentation writes `{class="!mt-0"}`.
+    static func isBlockAttributeList(_ text: Substring) -> Bool {
+        guard isAttributeList(text) else { return false }
+        let inner = text.dropFirst().dropLast()
+        return inner.hasPrefix(":") || inner.contains("\"") || inner.contains("'")
+            || inner.split(separator: " ").contains { $0.hasPrefix("#") || $0.hasPrefix(".") }
+    }
+
     /// Returns `text` with each reference link that cmark left as text, because no definition has its label, as
-    /// its link text: `[#1037][]` becomes `#1037` and `[find][find-filter]` becomes `find`. Such a definition is
+    /// its link text: `[#1037][]` becomes `#1037` and `[find][find-filter]` becomes `find`. Brackets right after a
+    /// letter or digit, as in `grid[row][col]`, and a label without a letter, as in `[1][2]`, stay. Such a definition is
     /// missing when a Liquid loop wrote it. Inline code, between `codeMark`s, stays as it is, and the marks go.
     static func removingUnresolvedReferences(_ text: String) -> String {
+        func followsWord(_ output: String) -> Bool {
+            output.last.map { $0.isLetter || $0.isNumber || "])".contains($0) } ?? false
+        }
         guard text.contains("][") || text.contains(codeMark) else { return text }
         let mark = Character(codeMark)
         let characters = Array(text)
@@ -247,10 +273,14 @@ struct MarkdownText {
                 index += 1
                 continue
             }
-            if !inCode && character == "[", let close = closingBracket(from: index + 1), close > index + 1,
+            // A reference follows a space, punctuation or the start, and its label is empty or has a letter, so
+            // `grid[row][col]`, `[1][2]` and a task box `[x][ ]` stay as written.
+            if !inCode && character == "[", !followsWord(output), let close = closingBracket(from: index + 1),
+                close > index + 1,
                 close + 1 < characters.count, characters[close + 1] == "[",
                 let end = closingBracket(from: close + 2),
-                !characters[close + 2..<end].contains(mark)
+                !characters[close + 2..<end].contains(mark),
+                characters[close + 2..<end].isEmpty || characters[close + 2..<end].contains(where: \.isLetter)
             {
                 output += String(characters[index + 1..<close]).replacingOccurrences(of: codeMark, with: "")
                 index = end + 1
@@ -275,7 +305,8 @@ struct MarkdownText {
         while let first = rest.first {
             if first == "#" || first == "." {
                 let name = rest.dropFirst().prefix { !$0.isWhitespace && !"{}=\"'#".contains($0) }
-                guard !name.isEmpty else { return false }
+                // A CSS id or class starts with a letter, `_` or `-`, so `{.5}` is a number in braces.
+                guard let first = name.first, first.isLetter || "_-".contains(first) else { return false }
                 rest = rest.dropFirst(name.count + 1)
             } else {
                 let key = rest.prefix(while: isName)

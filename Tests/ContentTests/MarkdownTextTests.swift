@@ -25,6 +25,8 @@ import Testing
             ["fromHeaders: (map) Headers to send.", "term: one: two"]
         ),
         ("Sets {x} and {a, b}\n{not an attribute}", ["Sets {x} and {a, b} {not an attribute}"]),
+        ("The solution is {x=2}", ["The solution is {x=2}"]),
+        ("First line\n{id=7}\nlast line {.5}", ["First line {id=7} last line {.5}"]),
         ("JSON {\"a\": 1}\n\nEnds with {x=}", ["JSON {\"a\": 1}", "Ends with {x=}"]),
     ])
     func attributeAndDefinitionListsGo(markdown: String, blocks: [String]) {
@@ -48,6 +50,21 @@ import Testing
                     + "• The where_exp filter"
             ])
         #expect(Self.text("![`code` alt](a.png)").images == [ShortcodeMedia(source: "a.png", alt: "code alt")])
+    }
+
+    /// Brackets in prose that only look like reference links stay as written.
+    @Test(arguments: ["grid[row][col]", "M[i][j] and M[j][i]", "papers [1][2]", "list [x][ ] done"])
+    func bracketsInProseStay(text: String) {
+        #expect(Self.text(text).blocks == [text])
+    }
+
+    /// A body of many definition lines reads in linear time: each definition is appended, not the whole line
+    /// rebuilt.
+    @Test func manyDefinitionLinesJoin() {
+        let markdown = "term\n" + String(repeating: ": some definition text here\n", count: 20_000)
+        let text = Self.text(markdown).blocks.first ?? ""
+        #expect(text.hasPrefix("term: some definition text here: some"))
+        #expect(text.count > 500_000)
     }
 
     @Test func wrappedAltTextKeepsSpace() {
