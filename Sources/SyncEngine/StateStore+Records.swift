@@ -353,15 +353,16 @@ extension StateStore {
     }
 
     /// Moves an item's row and its posts to a new identity, for a file that was renamed.
-    /// Returns the identity and body hash of each item of `source` that a pass recorded as removed, the earliest
-    /// removed first.
-    package func removedItemHashes(source: String) throws -> [(identity: String, bodyHash: String)] {
+    /// Returns the identity and body hash of each item of `source` that a pass recorded as removed at `since` or
+    /// later, the earliest removed first.
+    package func removedItemHashes(source: String, since: Date) throws -> [(identity: String, bodyHash: String)] {
         try withDatabase { database in
             try database.query(
                 """
                 SELECT identity, body_hash FROM items
-                WHERE source = ? AND status = 'removed' AND body_hash IS NOT NULL ORDER BY updated_at, identity
-                """, [source]
+                WHERE source = ? AND status = 'removed' AND body_hash IS NOT NULL AND updated_at >= ?
+                ORDER BY updated_at, identity
+                """, [source, Self.timestamp(since)]
             ).compactMap { row in
                 guard let identity = row.string("identity"), let hash = row.string("body_hash") else { return nil }
                 return (identity, hash)

@@ -123,6 +123,28 @@ import Testing
             ])
     }
 
+    /// A file back at its own path keeps its posts, and a copy of it at another path is new, not the removed
+    /// item.
+    @Test func fileBackWithCopyKeepsPostsApart() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("a.md", "---\ntitle: A\n---\n\nSame text.\n")
+        try write("keep.md", "---\ntitle: Keep\n---\n\nStays.\n")
+        _ = try summary(try ProductProcess.run(["sync", "--config", configPath, "--format", "json"]))
+        let content = root.appendingPathComponent("content")
+        let away = root.appendingPathComponent("a.md.away")
+        try FileManager.default.moveItem(at: content.appendingPathComponent("a.md"), to: away)
+        _ = try summary(try ProductProcess.run(["sync", "--config", configPath, "--format", "json"]))
+        try FileManager.default.copyItem(at: away, to: content.appendingPathComponent("b.md"))
+        try FileManager.default.moveItem(at: away, to: content.appendingPathComponent("a.md"))
+
+        let plan = try summary(try ProductProcess.run(["plan", "--config", configPath, "--format", "json"]))
+        #expect(plan["created"] as? Int == 1, "\(plan)")
+        let sync = try summary(try ProductProcess.run(["sync", "--config", configPath, "--format", "json"]))
+        let items = try #require(sync["items"] as? [[String: Any]])
+        let created = items.filter { $0["decision"] as? String == "create" }.compactMap { $0["identity"] as? String }
+        #expect(created == ["b.md"], "\(items)")
+    }
+
     @Test func jsonSummaryHasRequestCounts() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")

@@ -154,6 +154,36 @@ extension TestWorkspace {
         #expect(logs.entries(startingWith: "linked an item to a post whose text differs").isEmpty)
     }
 
+    /// A removed file whose post was published is not matched with a new file of its text, which gets a post.
+    @Test func newFileLikePublishedRemovedOneIsPosted() throws {
+        // Each run polls the posts' status, so the state learns of the publication.
+        let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: "status_interval: 0")
+        defer { workspace.remove() }
+        try workspace.writePost("b.md", title: "Again", body: "The same text.")
+        // The folder keeps a file, since a scan of an empty folder removes nothing.
+        try workspace.writePost("keep.md", title: "Keep", body: "Stays.")
+        #expect(try workspace.run(.apply).created == 2)
+        let readBack = try ReferenceReadBack(stateFolder: workspace.stateFolder)
+        let ids = try readBack.posts().filter { $0.plainText.hasPrefix("Again") }.map(\.id)
+        let control = readBack.server.baseURL.replacingOccurrences(of: "/api/v1", with: "")
+        for id in ids {
+            _ = try HTTPClient().send(
+                HTTPRequest(
+                    method: "POST", url: control + "/reference/posts/\(id)/publish",
+                    headers: [("Content-Type", "application/json")], body: Array("{}".utf8)))
+        }
+        #expect(
+            waitUntil(timeout: 10) {
+                (try? readBack.posts().filter { ids.contains($0.id) }.allSatisfy(\.published)) == true
+            })
+        try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("b.md"))
+        #expect(try workspace.run(.apply).items.contains { $0.identity == "b.md" && $0.decision == .removed })
+
+        try workspace.writePost("c.md", title: "Again", body: "The same text.")
+        let again = try workspace.run(.apply)
+        #expect(again.created == 1, "\(again.items.map { ($0.identity, $0.decision, $0.message ?? "") })")
+    }
+
     @Test func editedNewestFeedEntryIsLinked() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent(
             "planable-sync-edited-\(UUID().uuidString)")
