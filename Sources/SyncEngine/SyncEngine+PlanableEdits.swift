@@ -80,8 +80,7 @@ extension SyncEngine {
     }
 
     /// Returns the blocked outcome of an update that would change posts a reviewer approved in Planable, or nil when
-    /// none is approved or `update_approved` is set. The approval comes from the drafts read before the update, or
-    /// from the last status poll for a draft not read.
+    /// none is approved or `update_approved` is set. The approval comes from the drafts read before the update.
     ///
     /// Planable's document does not say whether an edit resets an approval, so an edit sent to an approved post
     /// that publishes at its date could publish text that no reviewer saw.
@@ -90,10 +89,11 @@ extension SyncEngine {
         previous: ItemRecord
     ) -> GroupOutcome? {
         guard !configuration.updatesApprovedPosts, !group.predatesScheduleDate(covered) else { return nil }
+        // Without `update_approved`, `currentDrafts` read every draft, so one missing from `drafts` is gone from
+        // Planable and approves nothing. A post being published takes the path for publishing posts.
         let approved = covered.filter { post in
-            guard !post.published else { return false }
-            guard let current = drafts[post.postId] else { return Self.isApproved(post.approvalStatus) }
-            return !current.published && Self.isApproved(current.approval?.status)
+            guard !post.published, let current = drafts[post.postId] else { return false }
+            return !current.published && current.status != "publishing" && Self.isApproved(current.approval?.status)
         }
         guard !approved.isEmpty else { return nil }
         let pages = Self.pageNames(of: approved, in: group)

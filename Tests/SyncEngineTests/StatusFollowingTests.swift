@@ -309,6 +309,37 @@ import Testing
         #expect(recorded.first { $0.postId == publishing.postId }?.payloadHash == publishing.payloadHash)
     }
 
+    /// A post approved at the last status poll and deleted in Planable since holds no edit back: the read before
+    /// the update finds it gone.
+    @Test func deletedApprovedPostHoldsNothingBack() throws {
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: root)
+        }
+        let file = root.appendingPathComponent("content/gone.md")
+        try "---\ntitle: Gone\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let runtime = try runtime(budget: 10)
+        let engine = runtime.engine()
+        #expect(try engine.run(mode: .apply, refreshStatus: false).created == 1)
+        let posts = try runtime.state.allPosts()
+        for post in posts { try admin("/reference/posts/\(post.postId)/approve") }
+        let workspaceId = try engine.resolveContext().workspace.id
+        _ = try StatusFollower(client: runtime.client, state: runtime.state, logger: engine.logger, readBudget: 10)
+            .refresh(workspaceId: workspaceId)
+        #expect(try runtime.state.allPosts().allSatisfy { Self.isApproved($0.approvalStatus) })
+        for post in posts { try runtime.client.deletePost(id: post.postId) }
+
+        try "---\ntitle: Gone, edited\n---\n\nBody.\n".write(to: file, atomically: true, encoding: .utf8)
+        let edited = try engine.run(mode: .apply, refreshStatus: false)
+        let item = try #require(edited.items.first { $0.identity == "gone.md" })
+        #expect(item.decision != .blocked, "\(item)")
+        #expect(item.message?.contains("approved in Planable") != true, "\(item.message ?? "")")
+    }
+
+    static func isApproved(_ status: String?) -> Bool {
+        status == "FULLY_APPROVED" || status == "PARTIALLY_APPROVED"
+    }
+
     /// With more posts than it reads one by one, the follower lists the workspace. A tracked post missing from the
     /// whole list is read on its own and marked deleted.
     @Test func listedRefreshNoticesDeletedPost() throws {
