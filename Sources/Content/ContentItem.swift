@@ -93,6 +93,9 @@ package struct ContentItem: Sendable, Equatable {
     /// default permalinks. Empty for a file at the content folder's top level, and nil when no Hugo site encloses
     /// the file, as in a Jekyll site or a folder without a site configuration.
     package var siteFolder: String? = nil
+    /// The site's time zone when its configuration names one, in which the site's build writes a date and time
+    /// into URLs, such as Jekyll's `/2024/03/01/name/`.
+    package var siteTimeZone: TimeZone? = nil
 }
 
 /// The outcome of reading one file.

@@ -143,6 +143,7 @@ package struct ContentReader: Sendable {
             url: itemURL(fields.text("url") ?? fields.text("permalink") ?? fields.text("link")),
             frontMatter: fields, overrides: overrides, contentHash: "", format: frontMatter.format)
         item.siteFolder = siteContentFolder.flatMap { Self.path(of: folder, below: $0) }
+        item.siteTimeZone = siteTimeZone
         if date != nil, fields["date"] != nil,
             let publish = try itemDate(
                 publishDateFields(fields), frontMatter: frontMatter, path: path, fileName: "", htmlDate: nil)

@@ -420,6 +420,7 @@ extension SourceItem {
             fields: content.frontMatter, overrides: content.overrides, contentHash: content.contentHash)
         publishDate = content.publishDate
         publishDateHasTime = content.publishDateHasTime
+        siteTimeZone = content.siteTimeZone
     }
 
     /// Locates a folder item's medium: a URL as it is, a local file with its path below the site, or nil for a

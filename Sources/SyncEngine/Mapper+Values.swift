@@ -21,10 +21,12 @@ extension Mapper {
         values["source"] = .string(item.source)
         values["id"] = .string(item.identity)
         if let date = item.date {
-            let local = date.timeIntervalSince1970 + Double(context.timeZone.secondsFromGMT(for: date))
-            let parts = Timestamp.civilDate(local)
             // A Jekyll post's date is its front matter `date` when it has one, else the date in its file name, and
-            // Jekyll builds the post's URL from it, as `item.date` is chosen.
+            // Jekyll builds the post's URL from it, as `item.date` is chosen, in the site's time zone. A date without
+            // a time was read in the workspace's zone, where it shows its own day.
+            let zone = (item.dateHasTime ? item.siteTimeZone : nil) ?? context.timeZone
+            let local = date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))
+            let parts = Timestamp.civilDate(local)
             values["date"] = .mapping([
                 ("year", .string(String(format: "%04d", parts.year))),
                 ("month", .string(String(format: "%02d", parts.month))),

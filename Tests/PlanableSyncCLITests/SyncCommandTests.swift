@@ -145,6 +145,26 @@ import Testing
         #expect(created == ["b.md"], "\(items)")
     }
 
+    /// On a site with a time zone, `date.day` is the day of a date and time there, as the site's URL has it, while
+    /// a date without a time keeps its day.
+    @Test func dateKeysFollowSiteTimeZone() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "title: Blog\ntimezone: Europe/Berlin\n".write(
+            to: root.appendingPathComponent("_config.yml"), atomically: true, encoding: .utf8)
+        let configuration = try String(contentsOfFile: configPath, encoding: .utf8)
+        try configuration.replacingOccurrences(
+            of: #"template: "{{title}}\n\n{{summary}}""#,
+            with: #"template: "{{title}} {{date.year}}/{{date.month}}/{{date.day}}""#
+        ).write(toFile: configPath, atomically: true, encoding: .utf8)
+        try write("2024-03-01-early.md", "---\ntitle: Early\ndate: 2024-03-01 00:30:00\n---\n\nBody.\n")
+        try write("2024-03-02-day.md", "---\ntitle: Day\ndate: 2024-03-02\n---\n\nBody.\n")
+
+        let plan = try summary(try ProductProcess.run(["plan", "--config", configPath, "--format", "json"]))
+        let items = try #require(plan["items"] as? [[String: Any]])
+        let texts = items.compactMap { ($0["posts"] as? [[String: Any]])?.first?["text"] as? String }.sorted()
+        #expect(texts == ["Day 2024/03/02", "Early 2024/03/01"], "\(plan)")
+    }
+
     @Test func jsonSummaryHasRequestCounts() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
