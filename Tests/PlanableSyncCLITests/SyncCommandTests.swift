@@ -165,6 +165,32 @@ import Testing
         #expect(texts == ["Day 2024/03/02", "Early 2024/03/01"], "\(plan)")
     }
 
+    /// A feed source renamed with its URL changed in the same edit is not recognized, and the warning says what
+    /// happens to its entries and how to rename it without that.
+    @Test func renamedFeedWithNewURLWarnsOfBackfill() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let feed = """
+            <?xml version="1.0"?>
+            <rss version="2.0"><channel><title>News</title><link>https://news.example/</link>
+            <item><guid>https://news.example/a</guid><title>Alpha</title><description>One</description></item>
+            </channel></rss>
+            """
+        try feed.write(to: root.appendingPathComponent("feed.xml"), atomically: true, encoding: .utf8)
+        try feed.write(to: root.appendingPathComponent("moved.xml"), atomically: true, encoding: .utf8)
+        let configuration = try String(contentsOfFile: configPath, encoding: .utf8)
+        try (configuration + "\n  - {name: news, type: feed, url: feed.xml, backfill: 1}\n")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        _ = try ProductProcess.run(["sync", "--config", configPath])
+        try (configuration + "\n  - {name: news2, type: feed, url: moved.xml, backfill: 1}\n")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        let check = try ProductProcess.run(["check", "--config", configPath])
+        #expect(
+            check.stdout.contains("the feed's newest entries, as many as its backfill, are posted again"),
+            "\(check.stdout)")
+        #expect(check.stdout.contains("change the URL in one sync and the name in the next"), "\(check.stdout)")
+    }
+
     @Test func jsonSummaryHasRequestCounts() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try write("a.md", "---\ntitle: Alpha\n---\n\nFirst.\n")
