@@ -22,11 +22,11 @@ package struct ContentReader: Sendable {
     let siteMissingNote: String?
     /// Hugo's content folder, absolute, when `detectSite` finds a Hugo site, else nil.
     let siteContentFolder: String?
-    /// The site's time zone, Jekyll's `timezone` or Hugo's `timeZone`, in which a date and time without an offset
-    /// is read, as the site's build reads it; nil without one.
+    /// The site's time zone, Jekyll's `timezone` or Hugo's `timeZone`, or nil without one. A date and time without
+    /// an offset is read in it, as the site's build reads it.
     let siteTimeZone: TimeZone?
-    /// The site's public URL with its path, Hugo's `baseURL` or Jekyll's `url` and `baseurl`, against which a
-    /// front matter `url` or `permalink` that starts with `/` is made absolute; nil without one.
+    /// The site's public URL with its path, Hugo's `baseURL` or Jekyll's `url` and `baseurl`, or nil without one.
+    /// A front matter `url` or `permalink` that starts with `/` is made absolute with it.
     let siteBaseURL: String?
     /// The site configuration's time zone that this system does not know, for a warning; nil otherwise.
     package let siteTimeZoneProblem: String?
@@ -37,8 +37,10 @@ package struct ContentReader: Sendable {
         loader = SourceFileLoader(root: root, maximumFileSize: options.maximumFileSize)
         let site = Self.detectSite(loader.resolvedRoot)
         siteSyntax = site?.syntax ?? .auto
-        siteBaseURL = site.flatMap { Self.siteBaseURL(folder: $0.folder, syntax: $0.syntax) }
-        let zone = site.flatMap { Self.siteTimeZone(folder: $0.folder, syntax: $0.syntax) }
+        // The configuration is read once, for its content folder, base URL and time zone.
+        let settings = site.map { Self.siteSettings(folder: $0.folder, syntax: $0.syntax) } ?? SiteSettings(files: [])
+        siteBaseURL = site.flatMap { Self.siteBaseURL(settings, syntax: $0.syntax) }
+        let zone = site.flatMap { Self.siteTimeZone(settings, folder: $0.folder) }
         siteTimeZone = try? zone?.get()
         if case .failure(let problem) = zone {
             siteTimeZoneProblem = problem.description
@@ -48,7 +50,7 @@ package struct ContentReader: Sendable {
         switch site {
         case .some((let folder, .hugo)):
             siteMediaFolders = ["static", "assets"].map { ContentMediaResolver.join(folder, $0, floorPath: "/") }
-            siteContentFolder = Self.hugoContentFolder(site: folder)
+            siteContentFolder = Self.hugoContentFolder(site: folder, settings: settings)
         case .some((let folder, _)) where folder != loader.resolvedRoot:
             siteMediaFolders = [folder]
             siteContentFolder = nil

@@ -20,36 +20,37 @@ extension ContentReader {
     ///
     /// NOTE: a multilingual site's per-language `contentDir` (`languages.fr.contentDir`) is not read, so such a
     /// site's content folder counts as `content`.
-    static func hugoContentFolder(site: String) -> String {
-        let contentDir = hugoSetting("contentDir", site: site)
+    static func hugoContentFolder(site: String, settings: SiteSettings) -> String {
+        let contentDir = settings.value("contentDir")
         guard let contentDir, !contentDir.isEmpty else { return ContentMediaResolver.join(site, "content") }
         if contentDir.hasPrefix("/") { return ContentMediaResolver.join("/", contentDir) }
         return ContentMediaResolver.join(site, contentDir, floorPath: "/")
     }
 
-    /// Returns the top-level text setting `key` of a Hugo site's configuration: its root file's, else that of a
-    /// file in `config/_default/`.
-    static func hugoSetting(_ key: String, site: String) -> String? {
-        let rootFile = hugoRootConfigurationFiles.first { FileManager.default.fileExists(atPath: site + "/" + $0) }
-        return ((rootFile.map { [$0] } ?? []) + hugoDefaultFolderFiles).lazy.compactMap { name in
-            Self.setting(key, inConfigurationAt: site + "/" + name)
-        }.first
+    /// Reads the top-level text settings of a site's configuration files once. For Hugo these are its root file,
+    /// then the files in `config/_default/`, and for Jekyll its `_config` files.
+    static func siteSettings(folder: String, syntax: TemplateSyntax) -> SiteSettings {
+        let names: [String]
+        if syntax == .hugo {
+            let rootFile = hugoRootConfigurationFiles.first {
+                FileManager.default.fileExists(atPath: folder + "/" + $0)
+            }
+            names = (rootFile.map { [$0] } ?? []) + hugoDefaultFolderFiles
+        } else {
+            names = ["_config.yml", "_config.yaml", "_config.toml"]
+        }
+        return SiteSettings(files: names.compactMap { settings(inConfigurationAt: folder + "/" + $0) })
     }
 
     /// Returns a site's public URL with its path, without a trailing `/`: Hugo's `baseURL`, or Jekyll's `url`
-    /// followed by its `baseurl`. Nil when the configuration gives no http or https URL.
-    static func siteBaseURL(folder: String, syntax: TemplateSyntax) -> String? {
+    /// followed by the `baseurl` of the same file. Nil when the configuration gives no http or https URL.
+    static func siteBaseURL(_ settings: SiteSettings, syntax: TemplateSyntax) -> String? {
         var base: String?
         if syntax == .hugo {
-            base = hugoSetting("baseURL", site: folder)
-        } else {
-            for file in ["_config.yml", "_config.yaml", "_config.toml"] {
-                let path = folder + "/" + file
-                guard let url = Self.setting("url", inConfigurationAt: path) else { continue }
-                let subpath = Self.setting("baseurl", inConfigurationAt: path) ?? ""
-                base = url.trimmingSuffix("/") + (subpath.isEmpty || subpath.hasPrefix("/") ? "" : "/") + subpath
-                break
-            }
+            base = settings.value("baseURL")
+        } else if let file = settings.file(with: "url"), let url = file["url"] {
+            let subpath = file["baseurl"] ?? ""
+            base = url.trimmingSuffix("/") + (subpath.isEmpty || subpath.hasPrefix("/") ? "" : "/") + subpath
         }
         guard let base = base?.trimmingSuffix("/"), let scheme = base.split(separator: ":").first?.lowercased(),
             scheme == "http" || scheme == "https", base.contains("://")
@@ -57,28 +58,20 @@ extension ContentReader {
         return base
     }
 
-    /// Returns the time zone that a site's configuration names, Jekyll's `timezone` in `_config.yml` or Hugo's
-    /// `timeZone`, or the name when it is not a time zone that this system knows. Nil when there is none.
-    static func siteTimeZone(folder: String, syntax: TemplateSyntax) -> Result<TimeZone, SiteTimeZoneError>? {
-        let name: String?
-        if syntax == .hugo {
-            name = hugoSetting("timeZone", site: folder)
-        } else {
-            name =
-                ["_config.yml", "_config.yaml", "_config.toml"].lazy.compactMap { file in
-                    Self.setting("timezone", inConfigurationAt: folder + "/" + file)
-                }.first
-        }
-        guard let name, !name.isEmpty else { return nil }
+    /// Returns the time zone that a site's configuration names, Jekyll's `timezone` or Hugo's `timeZone`. A name
+    /// that is not a time zone of this system gives a failure. Nil when the configuration names none.
+    static func siteTimeZone(_ settings: SiteSettings, folder: String) -> Result<TimeZone, SiteTimeZoneError>? {
+        // Keys are matched without case, so Jekyll's `timezone` and Hugo's `timeZone` are one key.
+        guard let name = settings.value("timezone"), !name.isEmpty else { return nil }
         guard let zone = TimeZone(identifier: name) else {
             return .failure(SiteTimeZoneError(name: name, site: folder))
         }
         return .success(zone)
     }
 
-    /// Returns the top-level text setting `key` of the configuration file at `path`, whose key Hugo matches
-    /// without case, or nil when the file is missing, does not parse or has no such key.
-    private static func setting(_ key: String, inConfigurationAt path: String) -> String? {
+    /// Returns the top-level text settings of the configuration file at `path` by lowercased key, as Hugo matches
+    /// keys without case, or nil when the file is missing or does not parse.
+    private static func settings(inConfigurationAt path: String) -> [String: String]? {
         // A site's configuration is a few kilobytes, so a file over the limit is taken for something else.
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
@@ -101,10 +94,14 @@ extension ContentReader {
         guard let parsed = try? FrontMatterParser.parse(wrapped, path: path),
             case .mapping(let pairs) = parsed.value
         else { return nil }
-        return pairs.first { $0.0.lowercased() == key.lowercased() }.flatMap { pair in
-            guard case .string(let folder) = pair.1 else { return nil }
-            return folder.trimmingCharacters(in: .whitespaces)
+        var settings: [String: String] = [:]
+        for (key, value) in pairs {
+            guard case .string(let text) = value else { continue }
+            // The first of two keys that differ only in case wins, as the first match did before.
+            let lowered = key.lowercased()
+            if settings[lowered] == nil { settings[lowered] = text.trimmingCharacters(in: .whitespaces) }
         }
+        return settings
     }
 
     /// Returns `folder`'s path below `base`, empty when they are the same folder, or nil when `folder` is not
@@ -135,5 +132,21 @@ extension String {
         var copy = self
         while copy.last == suffix { copy.removeLast() }
         return copy
+    }
+}
+
+/// The top-level text settings of a site's configuration files, in the order the site's generator reads them.
+struct SiteSettings {
+    /// Each file's settings by lowercased key.
+    var files: [[String: String]]
+
+    /// Returns the setting `key` of the first file that has it, matched without case.
+    func value(_ key: String) -> String? {
+        file(with: key)?[key.lowercased()]
+    }
+
+    /// Returns the settings of the first file that has `key`, matched without case.
+    func file(with key: String) -> [String: String]? {
+        files.first { $0[key.lowercased()] != nil }
     }
 }

@@ -237,9 +237,9 @@ struct MarkdownText {
     }
 
     /// Returns `text` with each reference link that cmark left as text, because no definition has its label, as
-    /// its link text: `[#1037][]` becomes `#1037` and `[find][find-filter]` becomes `find`. Brackets right after a
-    /// letter or digit, as in `grid[row][col]`, and a label without a letter, as in `[1][2]`, stay. Such a definition is
-    /// missing when a Liquid loop wrote it. Inline code, between `codeMark`s, stays as it is, and the marks go.
+    /// its link text: `[#1037][]` becomes `#1037` and `[find][find-filter]` becomes `find`. Such a definition is
+    /// missing when a Liquid loop wrote it. Brackets right after a letter or digit, as in `grid[row][col]`, and a
+    /// label without a letter, as in `[1][2]`, stay. Inline code, between `codeMark`s, stays, and the marks go.
     static func removingUnresolvedReferences(_ text: String) -> String {
         func followsWord(_ output: String) -> Bool {
             output.last.map { $0.isLetter || $0.isNumber || "])".contains($0) } ?? false
@@ -306,7 +306,7 @@ struct MarkdownText {
             if first == "#" || first == "." {
                 let name = rest.dropFirst().prefix { !$0.isWhitespace && !"{}=\"'#".contains($0) }
                 // A CSS id or class starts with a letter, `_` or `-`, so `{.5}` is a number in braces.
-                guard let first = name.first, first.isLetter || "_-".contains(first) else { return false }
+                guard let initial = name.first, initial.isLetter || "_-".contains(initial) else { return false }
                 rest = rest.dropFirst(name.count + 1)
             } else {
                 let key = rest.prefix(while: isName)

@@ -19,11 +19,11 @@ extension SyncEngine {
     /// or campaign that the state records as sent for the group. A draft that no longer exists is left out.
     func currentDrafts(_ covered: [PostRecord], payload: PostPayload) throws -> [String: Post] {
         let comparesSentFields = !Self.droppedFields(covered, payload: payload).isEmpty
+        // An approval given since the last status poll blocks the edit too, so every draft is read for it.
+        let checksApproval = !configuration.updatesApprovedPosts
         var drafts: [String: Post] = [:]
         for post in covered where !post.published {
             let checksText = !configuration.overwritesPlanableEdits && post.planableTextHash != nil
-            // An approval given since the last status poll holds the edit back too.
-            let checksApproval = !configuration.updatesApprovedPosts
             guard checksText || comparesSentFields || checksApproval else { continue }
             do {
                 drafts[post.postId] = try client.getPost(id: post.postId)
@@ -60,23 +60,14 @@ extension SyncEngine {
         let edited = postsEditedInPlanable(covered, drafts: drafts, sending: group.payload.text)
         guard !edited.isEmpty else { return nil }
         let pages = edited.map { post in group.pages.first { $0.id == post.pageId }?.name ?? post.pageId }
-        let alreadyReported =
-            previous.status == "blocked" && previous.lastError?.contains("was edited in Planable since") == true
-        if mode == .apply && !alreadyReported {
-            logger.warning(
-                "post edited in Planable since the last sync; not updating",
-                [
-                    "item.source": item.source, "item.id": item.identity,
-                    "post.ids": edited.map(\.postId).joined(separator: ","),
-                ])
+        return blockedOutcome(
+            edited, covered: covered, item: item, mode: mode, previous: previous,
+            marker: "was edited in Planable since", warning: "post edited in Planable since the last sync; not updating"
+        ) { verb in
+            "\(item.location): the text on \(pages.joined(separator: ", ")) was edited in Planable since the last "
+                + "sync, so the source's change \(verb); copy the edit into the source, or set "
+                + "overwrite_planable_edits: true for one sync to replace it"
         }
-        let verb = mode == .apply ? "was not sent" : "would not be sent"
-        return GroupOutcome(
-            decision: .blocked,
-            message: "\(item.location): the text on \(pages.joined(separator: ", ")) was edited in Planable since "
-                + "the last sync, so the source's change \(verb); copy the edit into the source, or set "
-                + "overwrite_planable_edits: true for one sync to replace it",
-            postIds: covered.map(\.postId))
     }
 
     /// Returns the blocked outcome of an update that would change posts a reviewer approved in Planable, or nil when
@@ -97,27 +88,37 @@ extension SyncEngine {
         }
         guard !approved.isEmpty else { return nil }
         let pages = Self.pageNames(of: approved, in: group)
-        let alreadyReported =
-            previous.status == "blocked" && previous.lastError?.contains(Self.approvedEditMarker) == true
-        if mode == .apply && !alreadyReported {
-            logger.warning(
-                "post approved in Planable; not updating",
-                [
-                    "item.source": item.source, "item.id": item.identity,
-                    "post.ids": approved.map(\.postId).joined(separator: ","),
-                ])
+        let subject = approved.count == 1 ? "post on \(pages) was" : "posts on \(pages) were"
+        return blockedOutcome(
+            approved, covered: covered, item: item, mode: mode, previous: previous, marker: "approved in Planable",
+            warning: "post approved in Planable; not updating"
+        ) { verb in
+            "\(item.location): the \(subject) approved in Planable, so the source's change \(verb) and the approved "
+                + "text stays; to send it, set update_approved: true for one sync and ask the reviewer to approve the "
+                + "new text"
         }
-        let verb = mode == .apply ? "was not sent" : "would not be sent"
-        return GroupOutcome(
-            decision: .blocked,
-            message: "\(item.location): the \(approved.count == 1 ? "post" : "posts") on \(pages) "
-                + "\(approved.count == 1 ? "was" : "were") \(Self.approvedEditMarker), so the source's change \(verb) and the approved text stays; to send "
-                + "it, set update_approved: true for one sync and ask the reviewer to approve the new text",
-            postIds: covered.map(\.postId))
     }
 
-    /// The words of the message of an update held back by an approval, which a later run searches for.
-    static let approvedEditMarker = "approved in Planable"
+    /// Returns the blocked outcome of an update that `posts` hold back, with the message that `message` builds
+    /// from its verb. The warning is logged in a sync when the item becomes blocked for this reason, that is when
+    /// its last message does not contain `marker`, and not again at each later read of an item that stays blocked.
+    private func blockedOutcome(
+        _ posts: [PostRecord], covered: [PostRecord], item: SourceItem, mode: RunMode, previous: ItemRecord,
+        marker: String, warning: String, message: (_ verb: String) -> String
+    ) -> GroupOutcome {
+        let alreadyReported = previous.status == "blocked" && previous.lastError?.contains(marker) == true
+        if mode == .apply && !alreadyReported {
+            logger.warning(
+                warning,
+                [
+                    "item.source": item.source, "item.id": item.identity,
+                    "post.ids": posts.map(\.postId).joined(separator: ","),
+                ])
+        }
+        return GroupOutcome(
+            decision: .blocked, message: message(mode == .apply ? "was not sent" : "would not be sent"),
+            postIds: covered.map(\.postId))
+    }
 
     /// Returns the drafts among `posts` whose text in Planable differs from the text Planable returned after this
     /// program's last create or update, as after a client's edit in Planable. A post whose state predates the

@@ -6,15 +6,15 @@ import Synchronization
 import Timestamps
 
 extension SyncEngine {
-    /// Pairs items that are new to the state with removed items of equal content: a renamed or moved file keeps
-    /// its posts instead of getting new ones. Besides the items that this scan removes, an item that an earlier
-    /// pass removed in the last 30 days counts, while it still has a draft in Planable, so that a file moved out of
-    /// the folder and back to another path, as in two steps of a reorganization, finds its posts again.
-    ///
-    /// In apply mode the state rows move to the new identity; in plan mode the item only carries the old one.
-    /// How long an item that a pass removed is matched with a new file of its text: 30 days.
+    /// The time, 30 days, during which an item that a pass removed is matched with a new file of its text.
     static let earlierRemovalWindow: TimeInterval = 30 * 86_400
 
+    /// Pairs items that are new to the state with removed items of equal content: a renamed or moved file keeps
+    /// its posts instead of getting new ones. An item that an earlier pass removed in the last 30 days counts too,
+    /// while it still has a draft in Planable. So a file moved out of the folder and back to another path, as in two
+    /// steps of a reorganization, finds its posts again.
+    ///
+    /// In apply mode the state rows move to the new identity; in plan mode the item only carries the old one.
     func matchRenames(_ scan: inout SourceScan, source: String, mode: RunMode) throws {
         var removed: [String: String] = [:]
         for identity in scan.removedIdentities {
@@ -24,23 +24,20 @@ extension SyncEngine {
                 removed[hash] = identity
             }
         }
-        // One query, which finds nothing in most passes, so that the new items' texts are hashed only when an
+        // One query, which finds nothing in most passes, so that the scanned items' texts are hashed only when an
         // earlier removal may match them. The removals come oldest first, so of two with one text the later wins.
         // A removal whose own file is back is the file's, not another's.
         let scannedIdentities = Set(scan.items.map(\.identity))
-        let earlierRemovals = try state.removedItemHashes(source: source, since: Date() - Self.earlierRemovalWindow)
-            .filter { removed[$0.bodyHash] == nil && !scannedIdentities.contains($0.identity) }
+        let earlierRemovals =
+            scan.items.isEmpty
+            ? []
+            : try state.removedItemHashes(source: source, since: Date() - Self.earlierRemovalWindow)
+                .filter { removed[$0.bodyHash] == nil && !scannedIdentities.contains($0.identity) }
         if !earlierRemovals.isEmpty {
-            let removedHashes = Set(earlierRemovals.map(\.bodyHash))
-            var newHashes = Set<String>()
-            for item in scan.items {
-                let hashes = [item.bodyHash, item.earlierBodyHash].filter(removedHashes.contains)
-                if !hashes.isEmpty, try state.item(source: source, identity: item.identity) == nil {
-                    newHashes.formUnion(hashes)
-                }
-            }
+            // The loop below checks that the item is new to the state; this only spares reading posts.
+            let scannedHashes = Set(scan.items.flatMap { [$0.bodyHash, $0.earlierBodyHash] })
             var earlier: [String: String] = [:]
-            for (identity, hash) in earlierRemovals where newHashes.contains(hash) {
+            for (identity, hash) in earlierRemovals where scannedHashes.contains(hash) {
                 // Only a removal with a draft left in Planable is matched: one whose drafts were deleted or whose
                 // posts were published leaves the file's return to be posted as new.
                 let hasDraft = try state.posts(source: source, identity: identity).contains {
