@@ -64,9 +64,9 @@ package enum URLCredentials {
     /// Returns the range of the userinfo in `url`, between `://` and the `@` that ends it, or nil when there is none.
     /// The authority ends at the first `/`, `?` or `#`, and the last `@` in it ends the userinfo (RFC 3986, 3.2).
     ///
-    /// A password with an unencoded `/`, `?` or `#` ends the authority early, in `user:pa/ss@host`. When the text
-    /// before that character has no `@` and its colon is followed by something other than a port number, the
-    /// userinfo is taken to run on to an `@` after it, so that messages do not show such a password either.
+    /// A password with an unencoded `/`, `?` or `#` ends the authority early, in `user:pa/ss@host`. So when the
+    /// text before that character has no `@`, and its colon is followed by something other than a port number, the
+    /// userinfo runs on to an `@` after it. Messages then do not show such a password either.
     private static func userinfoRange(in url: String) -> Range<String.Index>? {
         guard let separator = url.range(of: "://") else { return nil }
         let scheme = url[..<separator.lowerBound]

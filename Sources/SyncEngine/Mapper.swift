@@ -75,10 +75,10 @@ package struct Mapper: Sendable {
             + "link may lead nowhere; remove expiryDate, or skip the file with draft: true"
     }
 
-    /// Returns a folder item's URL when its source has a `link` template: the front matter's own URL wins, as Hugo's
-    /// `url` and Jekyll's `permalink` set the page's address, and one that starts with `/` takes the scheme and
-    /// host of `link`, the rendered template. A feed entry always has a link of its own, which the template
-    /// replaces.
+    /// Returns a folder item's URL when its source has a `link` template, whose rendered form is `link`. The front
+    /// matter's own URL wins, because Hugo's `url` and Jekyll's `permalink` set the page's address. A path that
+    /// starts with `/` takes the scheme and host of `link`. A feed entry always has a link of its own, which the
+    /// template replaces.
     static func pageURL(of item: SourceItem, link: String) -> String {
         guard !item.location.contains("://"), let own = item.url, !own.isEmpty else { return link }
         if own.contains("://") { return own }

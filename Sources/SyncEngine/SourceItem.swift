@@ -36,8 +36,8 @@ package struct SourceItem: Sendable {
     /// The date a schedule rule uses when it differs from `date`, such as Hugo's `publishDate` beside `date`.
     package var publishDate: Date?
     package var publishDateHasTime = false
-    /// The site's time zone, in which `date.year`, `date.month` and `date.day` show a date and time, as the site's
-    /// URLs do; nil for a feed entry or a site without one.
+    /// The site's time zone, or nil for a feed entry or a site without one. `date.year`, `date.month` and
+    /// `date.day` show a date and time in it, as the site's URLs do.
     package var siteTimeZone: TimeZone?
     /// Whether the item is a feed entry, whose feed someone else publishes, rather than a folder's file.
     package var isFeedEntry = false

@@ -58,17 +58,17 @@ extension StateStore {
     {
         let listed = Set(configuration.sources.map(\.name)).union(renamed)
         return try syncedItemCounts(outside: listed).sorted { $0.key < $1.key }.map { source, count in
-            let held =
+            let summary =
                 "the state holds \(count) synced \(count == 1 ? "item" : "items") of source \"\(source)\", which "
                 + "the configuration no longer lists; "
             let forget = "`\(ForgetCommandLine.source(source, configurationPath: configuration.path))`"
             // A feed under a new name posts only its newest entries again, its backfill, and a URL changed in the
             // same edit hides the rename, which a URL change alone does not.
             guard try feedRecord(source: source) != nil else {
-                return held + "if the source was renamed, give it back its old name, or each of its items becomes a "
+                return summary + "if the source was renamed, give it back its old name, or each of its items becomes a "
                     + "new post under the new name; to drop them, run \(forget)"
             }
-            return held + "if the feed source was renamed, give it back its old name, or the feed's newest entries, "
+            return summary + "if the feed source was renamed, give it back its old name, or the feed's newest entries, "
                 + "as many as its backfill, are posted again under the new name; to change both its name and its "
                 + "URL, change the URL in one sync and the name in the next. If the feed was replaced, run \(forget) "
                 + "to drop the old records"

@@ -70,8 +70,8 @@ import Timestamps
         #expect(try server.send("GET", "/pages/\(instagram)/competitors").data.arrayValue?.count == 2)
     }
 
-    /// A competitor added again within the cooling window comes back with its id and sync state, as the document
-    /// says that it restores its history; after the window it starts over.
+    /// A competitor added again within the cooling window comes back with its id and sync state, because the
+    /// document describes the re-add as restoring its history. After the window it starts over.
     @Test func readdedCompetitorIsRestored() throws {
         let server = try TestServer()
         defer { server.removeFiles() }

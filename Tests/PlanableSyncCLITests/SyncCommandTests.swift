@@ -165,8 +165,8 @@ import Testing
         #expect(texts == ["Day 2024/03/02", "Early 2024/03/01"], "\(plan)")
     }
 
-    /// A feed source renamed with its URL changed in the same edit is not recognized, and the warning says what
-    /// happens to its entries and how to rename it without that.
+    /// A feed source renamed with its URL changed in the same edit is not recognized. The warning names what
+    /// happens to its entries and the order of edits that avoids it.
     @Test func renamedFeedWithNewURLWarnsOfBackfill() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let feed = """

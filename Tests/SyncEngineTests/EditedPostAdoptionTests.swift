@@ -177,7 +177,9 @@ extension TestWorkspace {
                 (try? readBack.posts().filter { ids.contains($0.id) }.allSatisfy(\.published)) == true
             })
         try FileManager.default.removeItem(at: workspace.contentFolder.appendingPathComponent("b.md"))
-        #expect(try workspace.run(.apply).items.contains { $0.identity == "b.md" && $0.decision == .removed })
+        let removal = try workspace.run(.apply)
+        let removed = try #require(removal.items.first { $0.identity == "b.md" })
+        #expect(removed.decision == .removed)
 
         try workspace.writePost("c.md", title: "Again", body: "The same text.")
         let again = try workspace.run(.apply)

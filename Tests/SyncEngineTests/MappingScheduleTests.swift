@@ -55,7 +55,7 @@ import Testing
         #expect(!plain.warnings.contains { $0.contains("contains a space") }, "\(plain.warnings)")
     }
 
-    /// A post left unscheduled says what would schedule it.
+    /// The warning of a post left unscheduled names what would schedule it.
     @Test func unscheduledPostSaysWhatToDo() throws {
         let workspace = try TestWorkspace(pages: ["Northwind LinkedIn"], extraConfiguration: Self.rules)
         defer { workspace.remove() }

@@ -115,7 +115,8 @@ import Testing
         #expect(partly.message?.contains("already published on") == true, "\(partly.message ?? "")")
         #expect(afterEdit.requests.write == 1)
 
-        // An edit of the approved post is held back, so the approved text stays, and the report says how to send it.
+        // An edit of the approved post is blocked, so the approved text stays, and the report names the setting
+        // that sends it.
         let approvedRecord = try runtime.state.allPosts().first { $0.postId == approved.postId }
         let approval = try #require(approvedRecord?.approvalStatus)
         #expect(approval.hasSuffix("APPROVED"), "\(approval)")
@@ -139,8 +140,8 @@ import Testing
         #expect(kept.plainText == "Status 0", "\(kept.plainText)")
     }
 
-    /// An approval given after the last status poll shows in the read before the update, which holds the edit
-    /// back, or, with `update_approved`, in the PATCH response, so the edit is reported.
+    /// An approval given after the last status poll shows in the read before the update, which blocks the edit.
+    /// With `update_approved`, it shows in the PATCH response, so the edit is reported.
     @Test(arguments: [false, true]) func approvalSinceLastPollIsReported(updatesApproved: Bool) throws {
         defer {
             server.stop()
@@ -309,8 +310,8 @@ import Testing
         #expect(recorded.first { $0.postId == publishing.postId }?.payloadHash == publishing.payloadHash)
     }
 
-    /// A post approved at the last status poll and deleted in Planable since holds no edit back: the read before
-    /// the update finds it gone.
+    /// A post approved at the last status poll and deleted in Planable since blocks no edit, because the read
+    /// before the update finds it gone.
     @Test func deletedApprovedPostHoldsNothingBack() throws {
         defer {
             server.stop()

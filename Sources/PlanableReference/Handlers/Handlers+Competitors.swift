@@ -24,7 +24,8 @@ enum CompetitorHandlers {
             "SELECT * FROM competitors WHERE page_id = ? AND removed_at IS NULL ORDER BY rowid", [pageID])
     }
 
-    /// How long, in seconds, a competitor that a page stopped tracking keeps its history for a re-add: 30 days.
+    /// The cooling window in seconds, 30 days, during which a competitor that a page stopped tracking keeps its
+    /// history for a re-add.
     static let coolingWindowSeconds = 30.0 * 86_400
 
     static func list(_ context: APIContext) throws -> APIResponse {
